@@ -1,0 +1,64 @@
+# fawang — the two commands a newcomer needs are `make run` and `make test`; `make check` is exactly what CI runs.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+PG_URL ?= postgres://postgres@127.0.0.1:5432/fawang
+PYTEST_ARGS ?=
+
+.PHONY: run test check lint typecheck migrations-check test-sqlite test-postgres bench system-deps setup db clean messages
+
+# The virtualenv is rebuilt whenever the lock file changes.
+$(BIN)/.installed: requirements/lock.txt pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip setuptools
+	$(BIN)/python -m pip install --quiet -r requirements/lock.txt
+	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
+	touch $@
+
+setup: $(BIN)/.installed
+
+# System packages the tests and PDFs need: headless Chromium for end-to-end tests, a CJK font.
+system-deps:
+	@bin/system-deps
+
+db: setup
+	$(BIN)/python manage.py migrate --no-input -v0
+	$(BIN)/python manage.py import_regions 35 --if-empty
+	$(BIN)/python manage.py load_demo
+	$(BIN)/python manage.py collectstatic --no-input -v0
+
+run: db
+	PORT=$(PORT) bin/serve
+
+test: setup system-deps
+	bin/pytest-ok $(BIN)/pytest -n 2 --dist loadfile -q $(PYTEST_ARGS)
+
+lint: setup
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+typecheck: setup
+	$(BIN)/mypy fawang bench
+
+migrations-check: setup
+	$(BIN)/python manage.py makemigrations --check --dry-run
+
+test-sqlite: test
+
+test-postgres: setup system-deps
+	$(BIN)/python bin/ensure-pg-db "$(PG_URL)"
+	DATABASE_URL="$(PG_URL)" bin/pytest-ok $(BIN)/pytest -n 2 --dist loadfile -q $(PYTEST_ARGS)
+
+check: lint typecheck migrations-check test-sqlite test-postgres
+
+bench: setup system-deps
+	$(BIN)/python bench/run.py
+
+messages: setup
+	$(BIN)/python manage.py makemessages -l en --no-obsolete --ignore=.venv --ignore=var --ignore=bench
+	$(BIN)/python manage.py compilemessages -l en --ignore=.venv
+
+clean:
+	rm -rf $(VENV) var

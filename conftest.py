@@ -1,0 +1,27 @@
+"""Test set-up shared by every app: each test database gets the regions of 厦门市 and 仙游县 and the demo
+units, practitioners and staff personas once; every test then runs in a transaction that is rolled back."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup: Any, django_db_blocker: Any) -> None:
+    from fawang.orgs.demo import load_demo
+    from fawang.regions.importer import import_regions
+
+    with django_db_blocker.unblock():
+        import_regions(["35"], only_under=["3502", "350322"])
+        load_demo()
+
+
+@pytest.fixture(autouse=True)
+def _calendar_cache_restored() -> Any:
+    """The working-day calendar caches its table per process; a rolled-back CalendarDay must not outlive its test."""
+    from fawang.calendar.testing import calendar_cache_restored
+
+    with calendar_cache_restored():
+        yield

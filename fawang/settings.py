@@ -1,0 +1,220 @@
+"""fawang settings: everything comes from environment variables with working defaults.
+
+DATABASE_URL  (default: SQLite in WAL mode at var/fawang.sqlite3)
+SECRET_KEY    (default: generated on first run and kept in var/secret_key, which git ignores)
+FIELD_KEY     (key for encrypted personal-data fields; default: generated and kept in var/field_key)
+DEBUG, ALLOWED_HOSTS (comma separated), PORT (read by the Makefile, not here)
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import sys
+from pathlib import Path
+
+import dj_database_url
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+VAR_DIR = Path(os.environ.get("FAWANG_VAR_DIR", BASE_DIR / "var"))
+VAR_DIR.mkdir(parents=True, exist_ok=True)
+
+TESTING = "pytest" in sys.modules or os.environ.get("FAWANG_TESTING") == "1"
+
+
+def env_bool(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def kept_secret(name: str, env: str) -> str:
+    """A secret from the environment, or one generated once and kept in var/ (never committed)."""
+    if value := os.environ.get(env):
+        return value
+    path = VAR_DIR / name
+    if not path.exists():
+        path.write_text(secrets.token_urlsafe(50))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+SECRET_KEY = kept_secret("secret_key", "SECRET_KEY")
+FIELD_ENCRYPTION_KEY = kept_secret("field_key", "FIELD_KEY")
+DEBUG = env_bool("DEBUG", False)
+ALLOWED_HOSTS = [h.strip() for h in os.environ.get("ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h]
+CSRF_TRUSTED_ORIGINS = [o.strip() for o in os.environ.get("CSRF_TRUSTED_ORIGINS", "").split(",") if o.strip()]
+
+INSTALLED_APPS = [
+    "fawang.accounts",
+    "fawang.regions",
+    "fawang.orgs",
+    "fawang.calendar",
+    "fawang.catalog",
+    "fawang.matters",
+    "fawang.notify",
+    "fawang.console",
+    "fawang.portal",
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.humanize",
+    "whitenoise.runserver_nostatic",
+    "django.contrib.staticfiles",
+    "django_tasks",
+    "django_tasks_db",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "fawang.accounts.middleware.StaffSessionMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "fawang.urls"
+WSGI_APPLICATION = "fawang.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "django.template.context_processors.i18n",
+                "fawang.console.context.console",
+                "fawang.portal.context.portal",
+            ],
+        },
+    },
+]
+
+# SQLite (WAL) by default so a fresh clone runs with no services; PostgreSQL through DATABASE_URL.
+DATABASES = {
+    "default": dj_database_url.parse(
+        os.environ.get("DATABASE_URL", f"sqlite:///{VAR_DIR / 'fawang.sqlite3'}"),
+        conn_max_age=int(os.environ.get("CONN_MAX_AGE", "60")),
+        conn_health_checks=True,
+    )
+}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    DATABASES["default"]["OPTIONS"] = {
+        "init_command": (
+            "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON; "
+            "PRAGMA busy_timeout=5000; PRAGMA temp_store=MEMORY; PRAGMA mmap_size=134217728;"
+        ),
+        "transaction_mode": "IMMEDIATE",
+    }
+    DATABASES["default"]["TEST"] = {"NAME": os.environ.get("FAWANG_TEST_SQLITE", "")}
+else:
+    DATABASES["default"]["TEST"] = {"NAME": os.environ.get("FAWANG_TEST_DB", "test_fawang")}
+
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+AUTH_USER_MODEL = "accounts.User"
+AUTHENTICATION_BACKENDS = ["fawang.accounts.backends.LockoutModelBackend"]
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "console:home"
+LOGOUT_REDIRECT_URL = "accounts:login"
+
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+
+# Staff sign-in policy (see fawang/accounts): lockout after repeated failures, idle and absolute expiry.
+LOGIN_MAX_FAILURES = int(os.environ.get("LOGIN_MAX_FAILURES", "5"))
+LOGIN_LOCKOUT_MINUTES = int(os.environ.get("LOGIN_LOCKOUT_MINUTES", "15"))
+SESSION_IDLE_MINUTES = int(os.environ.get("SESSION_IDLE_MINUTES", "30"))
+SESSION_COOKIE_AGE = 8 * 3600  # one working day at most
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", False)
+CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+
+LANGUAGE_CODE = "zh-hans"
+LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+TIME_ZONE = "Asia/Shanghai"
+USE_I18N = True
+USE_TZ = True
+
+# Working time for time-limit arithmetic (fawang/calendar/workdays.py): a day-counted limit ends at WORKDAY_END
+# (民法典 第二百零三条: 有业务时间的，停止业务活动的时间为截止时间); working hours count only WORK_PERIODS.
+WORKDAY_START = os.environ.get("WORKDAY_START", "08:30")
+WORKDAY_END = os.environ.get("WORKDAY_END", "17:30")
+WORK_PERIODS = [("08:30", "12:00"), ("14:30", "17:30")]
+# Other processes do not see a calendar edit made here; they reload the table after this many seconds
+# (0 = never by age: tests, where everything happens in one process).
+WORKCALENDAR_RELOAD_SECONDS = 0 if TESTING else 300
+
+STATIC_URL = "/static/"
+STATIC_ROOT = VAR_DIR / "static"
+# whitenoise warns on every request while the folder is missing (tests, before collectstatic).
+STATIC_ROOT.mkdir(exist_ok=True)
+STATICFILES_DIRS = [BASE_DIR / "static"]
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": (
+            "django.contrib.staticfiles.storage.StaticFilesStorage"
+            if TESTING
+            else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        )
+    },
+}
+MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
+MEDIA_URL = "/media/"
+
+# Background work: Django's Tasks API with the database backend, no broker needed.
+TASKS = {
+    "default": {
+        "BACKEND": (
+            "django_tasks.backends.immediate.ImmediateBackend"
+            if TESTING
+            else "django_tasks_db.DatabaseBackend"
+        ),
+        "QUEUES": ["default"],
+    }
+}
+
+# Show one-time codes on the page as well as sending them (a development set-up with no SMS gateway). Never in
+# production: the code is what proves the person holds the phone on the matter.
+NOTIFY_SHOW_CODES_IN_DEV = env_bool("NOTIFY_SHOW_CODES_IN_DEV", False)
+
+# Where the shipped data lives (copied from ../shared/data with its licences; see data/README.md).
+DATA_DIR = BASE_DIR / "data"
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    "loggers": {"django.db.backends": {"level": "INFO"}},
+}
+
+if TESTING:
+    PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -1,0 +1,59 @@
+"""Base test case and the named personas every test shares (created by the demo loader in conftest.py)."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from django.test import TestCase
+
+from fawang.accounts.models import User
+from fawang.orgs.models import Unit
+from fawang.regions.models import Region
+
+SIMING, HULI, XIAMEN, XIANYOU = "350203", "350206", "3502", "350322"
+
+
+class BaseTestCase(TestCase):
+    """Personas: a Siming window clerk (two units), a Huli clerk who must see nothing of Siming, district
+    and city supervisors, a Xianyou handler, a system administrator and a member of the public."""
+
+    sm_clerk: ClassVar[User]
+    sm_supervisor: ClassVar[User]
+    sm_admin: ClassVar[User]
+    sm_handler: ClassVar[User]
+    hl_clerk: ClassVar[User]
+    hl_supervisor: ClassVar[User]
+    xm_supervisor: ClassVar[User]
+    xy_handler: ClassVar[User]
+    sysadmin: ClassVar[User]
+    citizen: ClassVar[User]
+
+    @classmethod
+    def setUpTestData(cls) -> None:
+        for name in (
+            "sm_clerk",
+            "sm_supervisor",
+            "sm_admin",
+            "sm_handler",
+            "hl_clerk",
+            "hl_supervisor",
+            "xm_supervisor",
+            "xy_handler",
+            "sysadmin",
+        ):
+            setattr(cls, name, User.objects.get(username=name))
+        cls.citizen = User.objects.create_user(
+            "citizen",
+            password="citizen-pass-2026",
+            kind=User.Kind.PUBLIC,
+            display_name="王小明",
+            phone="13800000000",
+        )
+
+    @staticmethod
+    def region(code: str) -> Region:
+        return Region.objects.get(code=code)
+
+    @staticmethod
+    def unit(name: str) -> Unit:
+        return Unit.objects.get(name=name)

@@ -1,0 +1,32 @@
+from django.contrib import admin
+from django.http import HttpRequest, HttpResponse
+from django.urls import include, path
+
+from fawang.accounts.views import admin_login, admin_password_change
+
+admin.site.site_header = "法网 · 系统管理"
+admin.site.site_title = "法网系统管理"
+admin.site.index_title = "数据管理"
+# The admin signs in through the staff sign-in page, so lockout and the second factor apply there too.
+admin.site.login = admin_login  # type: ignore[method-assign]
+admin.site.password_change = admin_password_change  # type: ignore[method-assign,assignment]
+
+
+def healthz(request: HttpRequest) -> HttpResponse:
+    return HttpResponse("ok", content_type="text/plain")
+
+
+urlpatterns = [
+    path("", include("fawang.portal.urls")),
+    path("console/", include("fawang.console.urls")),
+    path("console/notify/", include("fawang.notify.urls")),
+    path("console/matters/", include("fawang.matters.urls")),
+    path("console/matters/pdf/", include("fawang.matters.pdf_urls")),
+    path("my/messages/", include("fawang.notify.inbox_urls")),
+    path("track/", include("fawang.matters.public_urls")),
+    path("accounts/", include("fawang.accounts.urls")),
+    path("regions/", include("fawang.regions.urls")),
+    path("admin/", admin.site.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("healthz", healthz, name="healthz"),
+]
