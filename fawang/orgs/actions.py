@@ -1,0 +1,278 @@
+"""The only writers of units, windows, credit records, advisor assignments and staff memberships.
+
+Every action takes ids and the acting user. It fetches rows through the access helpers, so a row outside the
+actor's regions is the same 404 as a missing one, then checks the role capability over the unit concerned
+(403). Business rules that a user can fix are raised as ValidationError with a Chinese message.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from typing import Any
+
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.http import Http404
+from django.utils.translation import gettext as _
+
+from fawang.accounts.models import User
+from fawang.lib.validators import normalize_mobile, validate_mobile, validate_phone
+from fawang.regions.models import Region
+
+from .access import (
+    get_membership_for_user,
+    get_practitioner_for_user,
+    get_region_for_user,
+    get_staff_for_user,
+    get_unit_for_user,
+    get_window_for_user,
+)
+from .models import AdvisorAssignment, CreditRecord, Function, Membership, Practitioner, Unit, Window
+from .roles import require_capability
+
+R = Membership.Role
+
+# Fields of a unit that its administrators may change from the console. Name, kind, region and parent
+# shape scoping and routing, so they stay with the system administrators (Django admin).
+UNIT_EDITABLE = frozenset({"address", "phone", "opening_hours", "description", "require_2fa", "functions"})
+
+# Who may serve as a village legal advisor (一村一法律顾问): lawyers, grassroots legal service workers and
+# practitioners registered as village advisors.
+ADVISOR_KINDS = frozenset(
+    {Practitioner.Kind.LAWYER, Practitioner.Kind.GRASSROOTS_WORKER, Practitioner.Kind.VILLAGE_ADVISOR}
+)
+
+# The system administrator role carries every region and Django admin access; it is granted in the system
+# administration back office only, never from a unit's staff page.
+GRANTABLE_ROLES = tuple(r for r in R if r != R.SYSTEM_ADMIN)
+
+
+def _locked_unit(actor: User, unit_id: int) -> Unit:
+    """The unit, visible to ``actor`` (else 404), locked for the rest of the transaction."""
+    get_unit_for_user(actor, unit_id)
+    return Unit.objects.select_for_update().get(pk=unit_id)
+
+
+# --- units and windows ------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def update_unit(unit_id: int, *, actor: User, **fields: Any) -> Unit:
+    """Change a unit's public details; ``functions`` is an iterable of Function objects or ids."""
+    unknown = set(fields) - UNIT_EDITABLE
+    if unknown:
+        raise TypeError(f"update_unit() cannot change {sorted(unknown)}")
+    unit = _locked_unit(actor, unit_id)
+    require_capability(actor, "orgs.edit_unit", unit)
+    functions: Iterable[Function | int] | None = fields.pop("functions", None)
+    if fields.get("phone"):
+        fields["phone"] = "".join(str(fields["phone"]).split())
+        validate_phone(fields["phone"])
+    for name, value in fields.items():
+        setattr(unit, name, value)
+    if fields:
+        unit.save(update_fields=[*fields, "updated_at"])
+    if functions is not None:
+        unit.functions.set(list(functions))
+    return unit
+
+
+@transaction.atomic
+def add_window(unit_id: int, *, actor: User, kind: str, number: int, name: str = "") -> Window:
+    unit = _locked_unit(actor, unit_id)
+    require_capability(actor, "orgs.edit_unit", unit)
+    if not unit.is_service_point:
+        raise ValidationError(
+            _("只有公共法律服务中心、工作站和工作室可以设置窗口岗位。"), code="not_service_point"
+        )
+    if kind not in Window.Kind.values:
+        raise ValidationError(_("请选择正确的岗位类型。"), code="invalid_kind")
+    if number < 1:
+        raise ValidationError(_("窗口号应为正整数。"), code="invalid_number")
+    # The unit row is locked, so two admins adding the same number cannot both pass this check.
+    if Window.objects.filter(unit=unit, number=number).exists():
+        raise ValidationError(
+            _("%(number)s 号窗口已存在，请换一个窗口号。") % {"number": number}, code="duplicate"
+        )
+    return Window.objects.create(unit=unit, kind=kind, number=number, name=name.strip())
+
+
+@transaction.atomic
+def set_window_active(window_id: int, *, actor: User, active: bool) -> Window:
+    window = get_window_for_user(actor, window_id)
+    require_capability(actor, "orgs.edit_unit", window.unit)
+    Window.objects.filter(pk=window.pk).update(is_active=active)
+    window.is_active = active
+    return window
+
+
+# --- practitioners ----------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def record_credit(
+    practitioner_id: int,
+    *,
+    actor: User,
+    kind: str,
+    title: str,
+    authority: str,
+    decided_on: dt.date,
+    detail: str = "",
+    is_public: bool = True,
+) -> CreditRecord:
+    """Add a reward or penalty to a practitioner's credit file (信用信息)."""
+    practitioner = get_practitioner_for_user(actor, practitioner_id)
+    require_capability(actor, "orgs.manage_credit", practitioner.unit)
+    if kind not in CreditRecord.Kind.values:
+        raise ValidationError(_("请选择正确的记录类型。"), code="invalid_kind")
+    if not title.strip() or not authority.strip():
+        raise ValidationError(_("事由和决定机关不能为空。"), code="required")
+    if decided_on > dt.date.today():
+        raise ValidationError(_("决定日期不能晚于今天。"), code="future_date")
+    return CreditRecord.objects.create(
+        practitioner=practitioner,
+        kind=kind,
+        title=title.strip(),
+        authority=authority.strip(),
+        decided_on=decided_on,
+        detail=detail.strip(),
+        is_public=is_public,
+        recorded_by=actor,
+    )
+
+
+def _require_over_region(actor: User, capability: str, region_code: str) -> None:
+    # Capabilities are held over a unit's region; has_capability reads only ``region_id`` of the unit it
+    # is given, so an unsaved Unit stands for "a unit located in this region".
+    require_capability(actor, capability, Unit(region_id=region_code))
+
+
+@transaction.atomic
+def appoint_advisor(
+    region_code: str, practitioner_id: int, *, actor: User, started_on: dt.date, schedule: str = ""
+) -> AdvisorAssignment:
+    """Appoint (or replace) the legal advisor of one village or community: the current assignment ends on
+    the day the new one starts, and both rows are written in this one transaction."""
+    village = get_region_for_user(actor, region_code)
+    if village.level != Region.Level.VILLAGE:
+        raise Http404
+    _require_over_region(actor, "orgs.manage_advisors", village.code)
+    practitioner = get_practitioner_for_user(actor, practitioner_id)
+    if practitioner.kind not in ADVISOR_KINDS:
+        raise ValidationError(_("村居法律顾问应为律师或基层法律服务工作者。"), code="invalid_kind")
+    if practitioner.licence_status != Practitioner.LicenceStatus.PRACTISING:
+        raise ValidationError(_("该人员不在正常执业状态，不能聘任为法律顾问。"), code="not_practising")
+    # Lock the village's current row so two appointments at once cannot both end it.
+    current = AdvisorAssignment.objects.select_for_update().current().filter(region=village).first()
+    if current is not None:
+        if current.practitioner_id == practitioner.pk:
+            raise ValidationError(_("该人员已是本村（社区）的法律顾问。"), code="same_advisor")
+        if started_on < current.started_on:
+            raise ValidationError(
+                _("聘任日期不能早于现任顾问的聘任日期（%(date)s）。")
+                % {"date": current.started_on.isoformat()},
+                code="before_current",
+            )
+        current.ended_on = started_on
+        current.save(update_fields=["ended_on"])
+    room = Unit.objects.filter(region=village, kind=Unit.Kind.ROOM, is_active=True).order_by("pk").first()
+    return AdvisorAssignment.objects.create(
+        practitioner=practitioner,
+        region=village,
+        room=room,
+        started_on=started_on,
+        service_schedule=schedule.strip(),
+    )
+
+
+# --- staff ------------------------------------------------------------------------------------------------
+
+
+def _check_grantable(role: str) -> None:
+    if role == R.SYSTEM_ADMIN:
+        raise ValidationError(_("系统管理员角色只能在系统管理后台授予。"), code="system_admin")
+    if role not in R.values:
+        raise ValidationError(_("请选择正确的角色。"), code="invalid_role")
+
+
+@transaction.atomic
+def create_staff(
+    unit_id: int,
+    *,
+    actor: User,
+    username: str,
+    display_name: str,
+    phone: str,
+    password: str,
+    role: str,
+    title: str = "",
+) -> User:
+    """Create a staff account with its first role in one unit. The password is checked by Django's
+    password validators; the caller shows it once and never stores it."""
+    unit = _locked_unit(actor, unit_id)
+    require_capability(actor, "orgs.manage_staff", unit)
+    _check_grantable(role)
+    username = username.strip()
+    if User.objects.filter(username__iexact=username).exists():
+        raise ValidationError(
+            _("用户名“%(username)s”已被使用。") % {"username": username}, code="username_taken"
+        )
+    phone = normalize_mobile(phone)
+    if phone:
+        validate_mobile(phone)
+    user = User(username=username, display_name=display_name.strip(), phone=phone, kind=User.Kind.STAFF)
+    validate_password(password, user)
+    user.set_password(password)
+    user.save()
+    Membership.objects.create(user=user, unit=unit, role=role, title=title.strip())
+    return user
+
+
+@transaction.atomic
+def grant_role(user_id: int, unit_id: int, role: str, *, actor: User, title: str = "") -> Membership:
+    """Give a staff user (visible to the actor) a role in a unit the actor administers."""
+    staff = get_staff_for_user(actor, user_id)
+    unit = _locked_unit(actor, unit_id)
+    require_capability(actor, "orgs.manage_staff", unit)
+    _check_grantable(role)
+    if staff.kind != User.Kind.STAFF:
+        raise ValidationError(_("只能为工作人员账号授予岗位角色。"), code="not_staff")
+    try:
+        with transaction.atomic():
+            return Membership.objects.create(user=staff, unit=unit, role=role, title=title.strip())
+    except IntegrityError:
+        raise ValidationError(
+            _("该工作人员在%(unit)s已有“%(role)s”角色。") % {"unit": unit.name, "role": R(role).label},
+            code="duplicate",
+        ) from None
+
+
+def _managed_membership(actor: User, membership_id: int) -> Membership:
+    membership = get_membership_for_user(actor, membership_id)
+    require_capability(actor, "orgs.manage_staff", membership.unit)
+    if membership.role == R.SYSTEM_ADMIN:
+        raise ValidationError(_("系统管理员角色只能在系统管理后台调整。"), code="system_admin")
+    # An administrator who removes their own admin role can no longer undo it: leave that to another admin.
+    if membership.user_id == actor.pk and membership.role == R.UNIT_ADMIN:
+        raise ValidationError(
+            _("不能撤销或停用您本人的单位管理员角色，请由其他管理员办理。"), code="self_lockout"
+        )
+    return membership
+
+
+@transaction.atomic
+def revoke_role(membership_id: int, *, actor: User) -> None:
+    """Remove a role for good (a role given by mistake); a pause is ``set_membership_active``."""
+    membership = _managed_membership(actor, membership_id)
+    Membership.objects.filter(pk=membership.pk).delete()
+
+
+@transaction.atomic
+def set_membership_active(membership_id: int, *, actor: User, active: bool) -> Membership:
+    membership = _managed_membership(actor, membership_id)
+    Membership.objects.filter(pk=membership.pk).update(is_active=active)
+    membership.is_active = active
+    return membership

@@ -1,0 +1,453 @@
+"""Demo data: the real divisions of 厦门市 and 仙游县 with invented units, practitioners and staff.
+
+Everything is keyed by natural keys (unit name + region, licence number, user name) and generated from a
+seeded random generator, so ``load_demo`` can run any number of times and reuses what exists.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from django.db import transaction
+
+from fawang.accounts.models import User
+from fawang.regions.importer import import_regions
+from fawang.regions.models import Region
+
+from .models import (
+    AdvisorAssignment,
+    CreditRecord,
+    Function,
+    Membership,
+    Practitioner,
+    Speciality,
+    Unit,
+    Window,
+)
+from .names import gender, person_name
+
+XIAMEN = "3502"
+XIANYOU = "350322"
+PUTIAN = "3503"
+SIMING, HULI = "350203", "350206"
+DEMO_PASSWORD = "fawang-demo-2026"
+HOURS = "工作日 8:30-12:00，14:30-17:30（法定节假日除外）"
+AREA_CODES = {XIAMEN: "0592", PUTIAN: "0594"}
+K = Unit.Kind
+R = Membership.Role
+P = Practitioner.Kind
+
+# Invented firm names; any match with a real firm is chance.
+FIRM_WORDS = ["明理", "正衡", "嘉禾", "立信", "同舟", "鹭岛", "海晟", "恒源", "致远", "木兰", "仙溪", "九鲤"]
+
+
+@dataclass
+class DemoSummary:
+    units: int = 0
+    practitioners: int = 0
+    assignments: int = 0
+    staff: int = 0
+    created: dict[str, int] = field(default_factory=dict)
+
+
+class Builder:
+    def __init__(self) -> None:
+        self.units: dict[tuple[str, str], Unit] = {(u.region_id, u.name): u for u in Unit.objects.all()}
+        self.functions = {f.code: f for f in Function.objects.all()}
+        self.specialities = list(Speciality.objects.all())
+        self.created: dict[str, int] = {}
+
+    def phone(self, region_code: str, rng: random.Random) -> str:
+        area = AREA_CODES.get(region_code[:4], "0592")
+        return f"{area}-{rng.randint(2000000, 8999999)}"
+
+    def unit(
+        self,
+        kind: str,
+        region: Region,
+        name: str,
+        *,
+        parent: Unit | None = None,
+        functions: Iterable[str] = (),
+        address: str = "",
+        hours: str = HOURS,
+        hotline: str = "",
+    ) -> Unit:
+        key = (region.code, name)
+        found = self.units.get(key)
+        if found:
+            return found
+        rng = random.Random(f"unit:{region.code}:{name}")
+        unit = Unit.objects.create(
+            kind=kind,
+            region=region,
+            name=name,
+            parent=parent,
+            address=address or f"{region.full_name}人民路{rng.randint(1, 300)}号",
+            phone=hotline or self.phone(region.code, rng),
+            opening_hours=hours,
+            hotline_number=hotline,
+        )
+        if functions:
+            unit.functions.set([self.functions[c] for c in functions])
+        if kind in (K.CENTRE, K.STATION):
+            windows = [Window.Kind.RECEPTION, Window.Kind.CONSULTATION]
+            if kind == K.CENTRE:
+                windows.append(Window.Kind.LEGAL_AID)
+            Window.objects.bulk_create(
+                [
+                    Window(unit=unit, kind=w, number=i, name=str(Window.Kind(w).label))
+                    for i, w in enumerate(windows, 1)
+                ]
+            )
+        self.units[key] = unit
+        self.created["units"] = self.created.get("units", 0) + 1
+        return unit
+
+    def practitioner(self, kind: str, licence_no: str, unit: Unit, seed: str) -> Practitioner:
+        found = Practitioner.objects.filter(kind=kind, licence_no=licence_no).first()
+        if found:
+            return found
+        rng = random.Random(seed)
+        p = Practitioner.objects.create(
+            kind=kind,
+            licence_no=licence_no,
+            unit=unit,
+            name=person_name(rng),
+            gender=gender(rng),
+            licensed_on=dt.date(rng.randint(2000, 2022), rng.randint(1, 12), rng.randint(1, 28)),
+            phone=f"1{rng.choice('3589')}{rng.randint(100000000, 999999999)}",
+        )
+        p.specialities.set(rng.sample(self.specialities, k=min(3, len(self.specialities))))
+        self.created["practitioners"] = self.created.get("practitioners", 0) + 1
+        return p
+
+
+def _region(code: str) -> Region:
+    return Region.objects.get(code=code)
+
+
+def _ensure_regions() -> None:
+    if Region.objects.filter(code__in=[f"{XIAMEN}03001", f"{XIANYOU}100"]).count() != 2:
+        import_regions(["35"])
+
+
+def _county_units(b: Builder, county: Region, bureau_parent: Unit) -> dict[str, Unit]:
+    """The county-level units of one district or county, its towns' stations and its villages' rooms."""
+    name = county.name
+    bureau = b.unit(
+        K.BUREAU, county, f"{name}司法局", parent=bureau_parent, functions=["publicity", "corrections"]
+    )
+    centre = b.unit(
+        K.CENTRE,
+        county,
+        f"{name}公共法律服务中心",
+        parent=bureau,
+        functions=[
+            "legal_aid",
+            "mediation",
+            "consultation",
+            "lawyer",
+            "notary",
+            "special_mediation",
+            "resettlement",
+            "remote_visit",
+        ],
+        address=f"{county.full_name}公共法律服务中心（{name}行政服务中心一楼）",
+    )
+    legal_aid = b.unit(
+        K.LEGAL_AID, county, f"{name}法律援助中心", parent=bureau, functions=["legal_aid", "consultation"]
+    )
+    towns = list(Region.objects.filter(parent=county).order_by("code"))
+    villages_by_town: dict[str, list[Region]] = {}
+    for v in Region.objects.filter(parent__parent=county).order_by("code"):
+        villages_by_town.setdefault(v.parent_id or "", []).append(v)
+    for town in towns:
+        office = b.unit(
+            K.JUDICIAL_OFFICE,
+            town,
+            f"{town.name}司法所",
+            parent=bureau,
+            functions=["mediation", "corrections", "publicity"],
+        )
+        b.unit(K.MEDIATION, town, f"{town.name}人民调解委员会", parent=office, functions=["mediation"])
+        station = b.unit(
+            K.STATION,
+            town,
+            f"{town.name}公共法律服务工作站",
+            parent=office,
+            functions=["mediation", "consultation", "publicity", "legal_aid"],
+            address=f"{town.full_name}便民服务中心一楼",
+        )
+        for village in villages_by_town.get(town.code, []):
+            b.unit(
+                K.ROOM,
+                village,
+                f"{village.name.removesuffix('居委会').removesuffix('村委会')}公共法律服务工作室",
+                parent=station,
+                functions=["consultation", "mediation", "publicity"],
+                address=f"{village.full_name}党群服务中心",
+                hours="每周三 9:00-11:30（法律顾问驻点）；其余工作日可电话预约",
+            )
+    return {"bureau": bureau, "centre": centre, "legal_aid": legal_aid}
+
+
+def _firms(b: Builder, county: Region, count: int, start: int) -> list[Unit]:
+    firms = []
+    for i in range(count):
+        word = FIRM_WORDS[(start + i) % len(FIRM_WORDS)]
+        province = "福建"
+        firms.append(
+            b.unit(
+                K.LAW_FIRM,
+                county,
+                f"{province}{word}律师事务所（示例）",
+                functions=["lawyer", "consultation"],
+            )
+        )
+    return firms
+
+
+def _advisors(b: Builder, county: Region, firms: list[Unit]) -> int:
+    """一村一法律顾问: each lawyer serves up to three villages of one town; every village gets one."""
+    made = 0
+    taken = set(
+        AdvisorAssignment.objects.current()
+        .filter(region__parent__parent=county)
+        .values_list("region_id", flat=True)
+    )
+    rooms = {u.region_id: u for u in Unit.objects.filter(kind=K.ROOM, region__parent__parent=county)}
+    villages: dict[str, list[Region]] = {}
+    for v in Region.objects.filter(parent__parent=county).order_by("code"):
+        villages.setdefault(v.parent_id or "", []).append(v)
+    n = 0
+    for _town_code, town_villages in sorted(villages.items()):
+        for group_start in range(0, len(town_villages), 3):
+            group = town_villages[group_start : group_start + 3]
+            firm = firms[n % len(firms)]
+            licence = f"1{county.code}{2010 + n % 14}1{n:05d}"
+            lawyer = b.practitioner(P.LAWYER, licence, firm, seed=f"advisor:{county.code}:{n}")
+            n += 1
+            for village in group:
+                if village.code in taken:
+                    continue
+                AdvisorAssignment.objects.create(
+                    practitioner=lawyer,
+                    region=village,
+                    room=rooms.get(village.code),
+                    started_on=dt.date(2024, 1, 1),
+                    service_schedule="每周三上午驻点，其余时间电话、微信联系",
+                )
+                made += 1
+    return made
+
+
+def _staff(b: Builder, username: str, name: str, roles: Sequence[tuple[Unit, str]], **extra: object) -> User:
+    user = User.objects.filter(username=username).first()
+    if user is None:
+        user = User(username=username, display_name=name, kind=User.Kind.STAFF, **extra)
+        user.set_password(DEMO_PASSWORD)
+        user.save()
+        b.created["staff"] = b.created.get("staff", 0) + 1
+    for unit, role in roles:
+        Membership.objects.get_or_create(user=user, unit=unit, role=role)
+    return user
+
+
+def _personas(b: Builder, prefix: str, county: Region, units: dict[str, Unit]) -> None:
+    rng = random.Random(f"personas:{prefix}")
+    towns = list(Region.objects.filter(parent=county).order_by("code"))
+    first_town = towns[0]
+    station = b.units[(first_town.code, f"{first_town.name}公共法律服务工作站")]
+    office = b.units[(first_town.code, f"{first_town.name}司法所")]
+    clerk_roles = [(units["centre"], R.WINDOW_CLERK), (station, R.WINDOW_CLERK)]
+    _staff(b, f"{prefix}_clerk", person_name(rng), clerk_roles)
+    _staff(b, f"{prefix}_agent", person_name(rng), [(units["centre"], R.HOTLINE_AGENT)])
+    _staff(b, f"{prefix}_handler", person_name(rng), [(units["legal_aid"], R.HANDLER)])
+    _staff(b, f"{prefix}_supervisor", person_name(rng), [(units["bureau"], R.SUPERVISOR)])
+    _staff(b, f"{prefix}_admin", person_name(rng), [(units["bureau"], R.UNIT_ADMIN)])
+    _staff(b, f"{prefix}_corrections", person_name(rng), [(office, R.CORRECTIONS_OFFICER)])
+    # The advisor persona is the lawyer assigned to the first village of the first town.
+    assignment = (
+        AdvisorAssignment.objects.current()
+        .filter(region__parent=first_town)
+        .select_related("practitioner", "room")
+        .order_by("region_id")
+        .first()
+    )
+    if assignment and assignment.room:
+        advisor = _staff(
+            b, f"{prefix}_advisor", assignment.practitioner.name, [(assignment.room, R.LEGAL_ADVISOR)]
+        )
+        if assignment.practitioner.user_id is None:
+            Practitioner.objects.filter(pk=assignment.practitioner.pk).update(user=advisor)
+
+
+PERSONAS = [
+    # (username, what they see) — printed by `make run` and used by the tests.
+    ("xm_supervisor", "厦门市司法局 监督管理员：厦门全市六区"),
+    ("xm_agent", "厦门市公共法律服务中心 12348 热线座席员：厦门全市"),
+    ("sm_clerk", "思明区公共法律服务中心 + 一个街道工作站 窗口受理员（可切换机构）"),
+    ("sm_supervisor", "思明区司法局 监督管理员：仅思明区"),
+    ("sm_handler", "思明区法律援助中心 承办人"),
+    ("sm_admin", "思明区司法局 单位管理员"),
+    ("hl_clerk", "湖里区公共法律服务中心 窗口受理员：仅湖里区"),
+    ("hl_supervisor", "湖里区司法局 监督管理员：仅湖里区"),
+    ("xy_clerk", "仙游县公共法律服务中心 窗口受理员：仅仙游县"),
+    ("xy_handler", "仙游县法律援助中心 承办人"),
+    ("xy_supervisor", "仙游县司法局 监督管理员：仅仙游县"),
+    ("sysadmin", "系统管理员：全部数据与后台管理"),
+]
+PERSONA_PREFIXES = {SIMING: "sm", HULI: "hl", XIANYOU: "xy"}
+
+
+@transaction.atomic
+def load_demo() -> DemoSummary:
+    _ensure_regions()
+    b = Builder()
+    fujian = _region("35")
+    xiamen, putian = _region(XIAMEN), _region(PUTIAN)
+    province = b.unit(K.BUREAU, fujian, "福建省司法厅", functions=["publicity"])
+    xm_bureau = b.unit(
+        K.BUREAU, xiamen, "厦门市司法局", parent=province, functions=["publicity", "corrections"]
+    )
+    xm_centre = b.unit(
+        K.CENTRE,
+        xiamen,
+        "厦门市公共法律服务中心",
+        parent=xm_bureau,
+        functions=[
+            "legal_aid",
+            "mediation",
+            "consultation",
+            "lawyer",
+            "notary",
+            "appraisal",
+            "special_mediation",
+            "exam",
+            "resettlement",
+            "remote_visit",
+        ],
+        hours="12348 热线 7×24 小时；窗口 工作日 8:30-12:00，14:30-17:30",
+    )
+    b.unit(
+        K.LEGAL_AID, xiamen, "厦门市法律援助中心", parent=xm_bureau, functions=["legal_aid", "consultation"]
+    )
+    xm_notary = b.unit(K.NOTARY, xiamen, "厦门市公证处", parent=xm_bureau, functions=["notary"])
+    xm_appraisal = b.unit(
+        K.APPRAISAL, xiamen, "厦门市司法鉴定所（示例）", parent=xm_bureau, functions=["appraisal"]
+    )
+    b.unit(
+        K.MEDIATION,
+        xiamen,
+        "厦门市医疗纠纷人民调解委员会",
+        parent=xm_bureau,
+        functions=["special_mediation", "mediation"],
+    )
+    b.unit(K.PRISON, xiamen, "厦门市看守所", parent=xm_bureau, functions=["remote_visit"])
+    for number, name in (
+        ("12345", "12345 政务服务便民热线"),
+        ("12315", "12315 市场监管投诉举报热线"),
+        ("110", "110 报警服务台"),
+    ):
+        b.unit(K.HOTLINE, xiamen, f"厦门市{name}", hotline=number, hours="7×24 小时")
+    pt_bureau = b.unit(
+        K.BUREAU, putian, "莆田市司法局", parent=province, functions=["publicity", "corrections"]
+    )
+
+    county_units: dict[str, dict[str, Unit]] = {}
+    firm_start = 0
+    for district in Region.objects.filter(parent=xiamen).order_by("code"):
+        county_units[district.code] = _county_units(b, district, xm_bureau)
+        firms = _firms(b, district, 3 if district.code == SIMING else 2, firm_start)
+        firm_start += len(firms)
+        _advisors(b, district, firms)
+    xianyou = _region(XIANYOU)
+    county_units[XIANYOU] = _county_units(b, xianyou, pt_bureau)
+    xy_firms = _firms(b, xianyou, 2, firm_start)
+    _advisors(b, xianyou, xy_firms)
+    xy_notary = b.unit(
+        K.NOTARY, xianyou, "仙游县公证处", parent=county_units[XIANYOU]["bureau"], functions=["notary"]
+    )
+    xy_grassroots = b.unit(
+        K.GRASSROOTS,
+        xianyou,
+        "仙游县鲤城法律服务所（示例）",
+        parent=county_units[XIANYOU]["bureau"],
+        functions=["grassroots", "consultation"],
+    )
+    b.unit(
+        K.PRISON, xianyou, "仙游县看守所", parent=county_units[XIANYOU]["bureau"], functions=["remote_visit"]
+    )
+
+    # Notaries, appraisers, grassroots workers and town mediators.
+    for unit, kind, count, tag in (
+        (xm_notary, P.NOTARY, 4, "N3502"),
+        (xy_notary, P.NOTARY, 2, "N3503"),
+        (xm_appraisal, P.APPRAISER, 3, "A3502"),
+        (xy_grassroots, P.GRASSROOTS_WORKER, 3, "G3503"),
+    ):
+        for i in range(count):
+            b.practitioner(kind, f"{tag}{i + 1:04d}", unit, seed=f"{tag}:{i}")
+    for committee in Unit.objects.filter(kind=K.MEDIATION, region__level=Region.Level.TOWN):
+        for i in range(2):
+            b.practitioner(
+                P.MEDIATOR, f"M{committee.region_id}{i + 1}", committee, seed=f"mediator:{committee.pk}:{i}"
+            )
+
+    _credit_records()
+
+    # Staff personas: every role in 思明区, 湖里区 and 仙游县, plus city-wide and system roles.
+    for code, prefix in PERSONA_PREFIXES.items():
+        _personas(b, prefix, _region(code), county_units[code])
+    _staff(b, "xm_supervisor", "林晓东", [(xm_bureau, R.SUPERVISOR)])
+    _staff(b, "xm_agent", "陈雨涵", [(xm_centre, R.HOTLINE_AGENT)])
+    _staff(b, "sysadmin", "系统管理员", [(province, R.SYSTEM_ADMIN)], is_staff=True, is_superuser=True)
+
+    # A handful of matters in various states, made through the real actions.
+    from fawang.matters.demo import load_matters_demo
+
+    load_matters_demo()
+
+    return DemoSummary(
+        units=Unit.objects.count(),
+        practitioners=Practitioner.objects.count(),
+        assignments=AdvisorAssignment.objects.current().count(),
+        staff=User.objects.filter(kind=User.Kind.STAFF).count(),
+        created=b.created,
+    )
+
+
+def _credit_records() -> None:
+    if CreditRecord.objects.exists():
+        return
+    lawyers = list(Practitioner.objects.filter(kind=P.LAWYER).order_by("licence_no")[:40])
+    for i, lawyer in enumerate(lawyers[:6]):
+        CreditRecord.objects.create(
+            practitioner=lawyer,
+            kind=CreditRecord.Kind.REWARD,
+            title="年度优秀村（居）法律顾问" if i % 2 == 0 else "法律援助工作先进个人",
+            authority="厦门市司法局"
+            if lawyer.unit and lawyer.unit.region_id.startswith(XIAMEN)
+            else "莆田市司法局",
+            decided_on=dt.date(2025, 1, 10 + i),
+        )
+    if len(lawyers) > 10:
+        CreditRecord.objects.create(
+            practitioner=lawyers[10],
+            kind=CreditRecord.Kind.PENALTY,
+            title="警告：未按规定履行法律援助义务",
+            authority="厦门市司法局",
+            decided_on=dt.date(2024, 9, 3),
+        )
+        CreditRecord.objects.create(
+            practitioner=lawyers[11],
+            kind=CreditRecord.Kind.PENALTY,
+            title="训诫：执业档案不规范（行业内部处理）",
+            authority="厦门市律师协会",
+            decided_on=dt.date(2025, 3, 18),
+            is_public=False,
+        )

@@ -1,0 +1,367 @@
+"""Units (机构), their windows, staff memberships, practitioners and their credit records."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from fawang.lib.validators import validate_phone
+from fawang.regions.models import Region
+
+from .scoping import region_filter
+
+if TYPE_CHECKING:
+    from fawang.accounts.models import User
+
+
+class Function(models.Model):
+    """A service function of a unit: the "3" basic ones (法律援助, 人民调解, 法律咨询) plus extras ("X")."""
+
+    code = models.SlugField(_("代码"), max_length=32, unique=True)
+    name = models.CharField(_("名称"), max_length=32, unique=True)
+    is_basic = models.BooleanField(
+        _("基本职能"), default=False, help_text=_("“3+X”中的“3”：法律援助、人民调解、法律咨询。")
+    )
+    order = models.PositiveSmallIntegerField(_("排序"), default=0)
+
+    class Meta:
+        verbose_name = _("服务职能")
+        verbose_name_plural = _("服务职能")
+        ordering = ["order", "code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Speciality(models.Model):
+    """A legal area (业务专长), shared with topic classification of consultations."""
+
+    code = models.SlugField(_("代码"), max_length=32, unique=True)
+    name = models.CharField(_("名称"), max_length=16, unique=True)
+    order = models.PositiveSmallIntegerField(_("排序"), default=0)
+
+    class Meta:
+        verbose_name = _("业务领域")
+        verbose_name_plural = _("业务领域")
+        ordering = ["order", "code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class UnitQuerySet(models.QuerySet["Unit"]):
+    def visible_to(self, user: User) -> UnitQuerySet:
+        return self.filter(region_filter(user, "region_id"))
+
+    def service_points(self) -> UnitQuerySet:
+        return self.filter(kind__in=Unit.SERVICE_POINT_KINDS)
+
+    def active(self) -> UnitQuerySet:
+        return self.filter(is_active=True)
+
+
+class Unit(models.Model):
+    class Kind(models.TextChoices):
+        BUREAU = "bureau", _("司法局")
+        CENTRE = "centre", _("公共法律服务中心")
+        STATION = "station", _("公共法律服务工作站")
+        ROOM = "room", _("公共法律服务工作室")
+        LEGAL_AID = "legal_aid", _("法律援助中心")
+        MEDIATION = "mediation", _("人民调解委员会")
+        JUDICIAL_OFFICE = "judicial_office", _("司法所")
+        NOTARY = "notary", _("公证处")
+        LAW_FIRM = "law_firm", _("律师事务所")
+        APPRAISAL = "appraisal", _("司法鉴定机构")
+        GRASSROOTS = "grassroots", _("基层法律服务所")
+        PRISON = "prison", _("监狱/看守所")
+        HOTLINE = "hotline", _("外部热线")
+
+    # 实体平台: the centre (市/区/县), station (镇/街) and room (村/居) are where the public walks in.
+    SERVICE_POINT_KINDS = (Kind.CENTRE, Kind.STATION, Kind.ROOM)
+
+    name = models.CharField(_("名称"), max_length=100)
+    short_name = models.CharField(_("简称"), max_length=40, blank=True)
+    kind = models.CharField(_("机构类型"), max_length=20, choices=Kind.choices, db_index=True)
+    region = models.ForeignKey(
+        Region,
+        verbose_name=_("所在区划"),
+        on_delete=models.PROTECT,
+        related_name="units",
+        help_text=_("机构所在的行政区划；工作人员可见范围由其所在机构的区划决定。"),
+    )
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("主管单位"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="subordinates",
+        help_text=_("业务主管或监督单位，例如区司法局；超时升级与投诉转至此单位。"),
+    )
+    address = models.CharField(_("地址"), max_length=200, blank=True)
+    phone = models.CharField(_("联系电话"), max_length=32, blank=True, validators=[validate_phone])
+    opening_hours = models.CharField(
+        _("服务时间"),
+        max_length=120,
+        blank=True,
+        help_text=_("例如：工作日 8:30-12:00，14:30-17:30（节假日除外）"),
+    )
+    hotline_number = models.CharField(
+        _("热线号码"), max_length=8, blank=True, help_text=_("外部热线的号码，例如 12345、12315、110。")
+    )
+    functions = models.ManyToManyField(Function, verbose_name=_("服务职能"), blank=True, related_name="units")
+    description = models.TextField(_("简介"), blank=True)
+    is_active = models.BooleanField(_("启用"), default=True)
+    require_2fa = models.BooleanField(
+        _("要求双因素登录"), default=False, help_text=_("开启后，本单位工作人员登录须使用动态口令（TOTP）。")
+    )
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    objects = UnitQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("机构")
+        verbose_name_plural = _("机构")
+        ordering = ["region_id", "kind", "name"]
+        indexes = [models.Index(fields=["kind", "region"], name="unit_kind_region")]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_service_point(self) -> bool:
+        return self.kind in self.SERVICE_POINT_KINDS
+
+
+class Window(models.Model):
+    """A window or position (窗口/岗位) at a service point."""
+
+    class Kind(models.TextChoices):
+        RECEPTION = "reception", _("综合接待岗")
+        CONSULTATION = "consultation", _("法律咨询岗")
+        LEGAL_AID = "legal_aid", _("法律援助岗")
+
+    unit = models.ForeignKey(Unit, verbose_name=_("服务点"), on_delete=models.CASCADE, related_name="windows")
+    kind = models.CharField(_("岗位类型"), max_length=16, choices=Kind.choices)
+    number = models.PositiveSmallIntegerField(_("窗口号"))
+    name = models.CharField(_("名称"), max_length=40, blank=True)
+    is_active = models.BooleanField(_("启用"), default=True)
+
+    class Meta:
+        verbose_name = _("窗口岗位")
+        verbose_name_plural = _("窗口岗位")
+        ordering = ["unit", "number"]
+        constraints = [models.UniqueConstraint(fields=["unit", "number"], name="window_unique_number")]
+
+    def __str__(self) -> str:
+        return f"{self.number} 号窗口 · {self.get_kind_display()}"
+
+
+class MembershipQuerySet(models.QuerySet["Membership"]):
+    def visible_to(self, user: User) -> MembershipQuerySet:
+        return self.filter(region_filter(user, "unit__region_id"))
+
+    def active(self) -> MembershipQuerySet:
+        return self.filter(is_active=True, unit__is_active=True)
+
+
+class Membership(models.Model):
+    """A staff user's role in one unit. Role decides what the user may do; the unit's region what they see."""
+
+    class Role(models.TextChoices):
+        WINDOW_CLERK = "window_clerk", _("窗口受理员")
+        HOTLINE_AGENT = "hotline_agent", _("热线座席员")
+        HANDLER = "handler", _("承办人")
+        SUPERVISOR = "supervisor", _("监督管理员")
+        UNIT_ADMIN = "unit_admin", _("单位管理员")
+        LEGAL_ADVISOR = "legal_advisor", _("法律顾问")
+        CORRECTIONS_OFFICER = "corrections_officer", _("社区矫正工作人员")
+        SYSTEM_ADMIN = "system_admin", _("系统管理员")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("工作人员"),
+        on_delete=models.CASCADE,
+        related_name="memberships",
+    )
+    unit = models.ForeignKey(
+        Unit, verbose_name=_("机构"), on_delete=models.CASCADE, related_name="memberships"
+    )
+    role = models.CharField(_("角色"), max_length=24, choices=Role.choices)
+    title = models.CharField(_("职务"), max_length=32, blank=True)
+    is_active = models.BooleanField(_("有效"), default=True)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+
+    objects = MembershipQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("岗位任职")
+        verbose_name_plural = _("岗位任职")
+        ordering = ["unit", "role", "user"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "unit", "role"], name="membership_unique_role")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.unit} · {self.get_role_display()}"
+
+
+class PractitionerQuerySet(models.QuerySet["Practitioner"]):
+    def visible_to(self, user: User) -> PractitionerQuerySet:
+        return self.filter(region_filter(user, "unit__region_id"))
+
+    def public(self) -> PractitionerQuerySet:
+        return self.filter(is_public=True)
+
+
+class Practitioner(models.Model):
+    """A legal service practitioner (法律服务人员) with a licence, a unit and specialities."""
+
+    class Kind(models.TextChoices):
+        LAWYER = "lawyer", _("律师")
+        NOTARY = "notary", _("公证员")
+        APPRAISER = "appraiser", _("司法鉴定人")
+        MEDIATOR = "mediator", _("人民调解员")
+        GRASSROOTS_WORKER = "grassroots_worker", _("基层法律服务工作者")
+        VILLAGE_ADVISOR = "village_advisor", _("村居法律顾问")
+
+    class LicenceStatus(models.TextChoices):
+        PRACTISING = "practising", _("正常执业")
+        SUSPENDED = "suspended", _("停止执业")
+        REVOKED = "revoked", _("吊销/注销")
+
+    class Gender(models.TextChoices):
+        MALE = "m", _("男")
+        FEMALE = "f", _("女")
+
+    name = models.CharField(_("姓名"), max_length=32)
+    gender = models.CharField(_("性别"), max_length=1, choices=Gender.choices, blank=True)
+    kind = models.CharField(_("类别"), max_length=20, choices=Kind.choices, db_index=True)
+    licence_no = models.CharField(
+        _("执业证号"), max_length=32, blank=True, help_text=_("执业证或工作证编号；人民调解员可为空。")
+    )
+    licence_status = models.CharField(
+        _("执业状态"), max_length=12, choices=LicenceStatus.choices, default=LicenceStatus.PRACTISING
+    )
+    licensed_on = models.DateField(_("首次执业日期"), null=True, blank=True)
+    unit = models.ForeignKey(
+        Unit,
+        verbose_name=_("执业机构"),
+        on_delete=models.PROTECT,
+        related_name="practitioners",
+        null=True,
+        blank=True,
+    )
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("系统账号"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="practitioner",
+    )
+    phone = models.CharField(_("联系电话"), max_length=32, blank=True, validators=[validate_phone])
+    specialities = models.ManyToManyField(
+        Speciality, verbose_name=_("业务专长"), blank=True, related_name="practitioners"
+    )
+    is_public = models.BooleanField(_("公开"), default=True, help_text=_("是否在公众门户的名录中展示。"))
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+
+    objects = PractitionerQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("法律服务人员")
+        verbose_name_plural = _("法律服务人员")
+        ordering = ["kind", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "licence_no"], condition=~Q(licence_no=""), name="practitioner_unique_licence"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name}（{self.get_kind_display()}）"
+
+
+class CreditRecord(models.Model):
+    """A reward or penalty on a practitioner's credit file (信用信息), public or internal."""
+
+    class Kind(models.TextChoices):
+        REWARD = "reward", _("表彰奖励")
+        PENALTY = "penalty", _("行政处罚/行业惩戒")
+
+    practitioner = models.ForeignKey(
+        Practitioner, verbose_name=_("法律服务人员"), on_delete=models.CASCADE, related_name="credit_records"
+    )
+    kind = models.CharField(_("类型"), max_length=8, choices=Kind.choices)
+    title = models.CharField(_("事由"), max_length=120)
+    detail = models.TextField(_("详情"), blank=True)
+    authority = models.CharField(_("决定机关"), max_length=80)
+    decided_on = models.DateField(_("决定日期"))
+    is_public = models.BooleanField(
+        _("公开"), default=True, help_text=_("公开的记录在信用信息公开页面展示。")
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("录入人"), on_delete=models.SET_NULL, null=True, blank=True
+    )
+    created_at = models.DateTimeField(_("录入时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("信用记录")
+        verbose_name_plural = _("信用记录")
+        ordering = ["-decided_on", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}：{self.title}"
+
+
+class AdvisorAssignmentQuerySet(models.QuerySet["AdvisorAssignment"]):
+    def visible_to(self, user: User) -> AdvisorAssignmentQuerySet:
+        return self.filter(region_filter(user, "region_id"))
+
+    def current(self) -> AdvisorAssignmentQuerySet:
+        return self.filter(ended_on__isnull=True)
+
+
+class AdvisorAssignment(models.Model):
+    """一村（社区）一法律顾问: the legal advisor serving one village or community."""
+
+    practitioner = models.ForeignKey(
+        Practitioner, verbose_name=_("法律顾问"), on_delete=models.PROTECT, related_name="assignments"
+    )
+    region = models.ForeignKey(
+        Region, verbose_name=_("村（社区）"), on_delete=models.PROTECT, related_name="advisor_assignments"
+    )
+    room = models.ForeignKey(
+        Unit,
+        verbose_name=_("法律服务工作室"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="advisor_assignments",
+    )
+    started_on = models.DateField(_("聘任日期"))
+    ended_on = models.DateField(_("解聘日期"), null=True, blank=True)
+    service_schedule = models.CharField(
+        _("驻点时间"), max_length=80, blank=True, help_text=_("例如：每月第一、三周周三上午")
+    )
+
+    objects = AdvisorAssignmentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("村居法律顾问聘任")
+        verbose_name_plural = _("村居法律顾问聘任")
+        ordering = ["region_id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["region"], condition=Q(ended_on__isnull=True), name="one_current_advisor"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.region.name}：{self.practitioner.name}"

@@ -1,0 +1,111 @@
+"""What a role may do. Separate from what a user may see (scoping.py): role decides actions, region decides rows.
+
+Capabilities are checked per unit where the action concerns one (a unit admin of 思明区司法局 may edit that
+unit and the units under its region, not a unit in 湖里区).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+
+from fawang.lib import codes
+
+from .models import Membership, Unit
+
+R = Membership.Role
+ALL_STAFF = frozenset(R)
+
+CAPABILITIES: dict[str, frozenset[str]] = {
+    # Looking at the directory of regions, units, practitioners and staff.
+    "orgs.view_directory": ALL_STAFF,
+    # Editing a unit's public details, windows, functions and the 2FA requirement.
+    "orgs.edit_unit": frozenset({R.UNIT_ADMIN, R.SYSTEM_ADMIN}),
+    # Adding staff, changing their roles, deactivating them.
+    "orgs.manage_staff": frozenset({R.UNIT_ADMIN, R.SYSTEM_ADMIN}),
+    # Recording rewards and penalties (信用信息) of practitioners.
+    "orgs.manage_credit": frozenset({R.SUPERVISOR, R.UNIT_ADMIN, R.SYSTEM_ADMIN}),
+    # Appointing village legal advisors (一村一法律顾问).
+    "orgs.manage_advisors": frozenset({R.SUPERVISOR, R.UNIT_ADMIN, R.SYSTEM_ADMIN}),
+    # Reading the notification outbox of one's regions and requeueing dead messages.
+    "notify.view_outbox": frozenset(
+        {R.SUPERVISOR, R.UNIT_ADMIN, R.SYSTEM_ADMIN, R.WINDOW_CLERK, R.HOTLINE_AGENT}
+    ),
+    # 服务事项 (fawang.matters.actions), checked over the matter's current unit.
+    # Front desk: take in requests at a window, on the hotline or on a home visit; take supplied materials.
+    "matters.intake": frozenset(
+        {R.WINDOW_CLERK, R.HOTLINE_AGENT, R.HANDLER, R.LEGAL_ADVISOR, R.SYSTEM_ADMIN}
+    ),
+    # Back office: accept or reject, request materials, suspend/resume, complete, merge and split.
+    "matters.handle": frozenset({R.HANDLER, R.LEGAL_ADVISOR, R.CORRECTIONS_OFFICER, R.SYSTEM_ADMIN}),
+    # Assign or reassign a handler within the unit.
+    "matters.assign": frozenset({R.HANDLER, R.SUPERVISOR, R.UNIT_ADMIN, R.SYSTEM_ADMIN}),
+    # Transfer to another unit (转办).
+    "matters.transfer": frozenset(
+        {R.WINDOW_CLERK, R.HOTLINE_AGENT, R.HANDLER, R.SUPERVISOR, R.UNIT_ADMIN, R.SYSTEM_ADMIN}
+    ),
+    # Escalate to the supervising bureau (督办升级).
+    "matters.escalate": frozenset({R.HANDLER, R.SUPERVISOR, R.SYSTEM_ADMIN}),
+    # Reopen a completed, closed, rejected or withdrawn matter.
+    "matters.reopen": frozenset({R.HANDLER, R.SUPERVISOR, R.SYSTEM_ADMIN}),
+    # Internal notes and messages to the person.
+    "matters.comment": ALL_STAFF,
+    # Callbacks (回访), and recording a rating the person gives by phone.
+    "matters.callback": frozenset({R.HOTLINE_AGENT, R.SUPERVISOR, R.SYSTEM_ADMIN}),
+    # Carrying out a rectification (整改) in one's own unit.
+    "matters.rectify": frozenset({R.HANDLER, R.SUPERVISOR, R.UNIT_ADMIN, R.SYSTEM_ADMIN}),
+    # Supervision views: overdue, escalated and badly rated matters.
+    "matters.supervise": frozenset({R.SUPERVISOR, R.UNIT_ADMIN, R.SYSTEM_ADMIN}),
+    # Seeing a person's full ID number and phone (each view is written to the access log).
+    "matters.view_personal_data": frozenset(
+        {
+            R.WINDOW_CLERK,
+            R.HOTLINE_AGENT,
+            R.HANDLER,
+            R.LEGAL_ADVISOR,
+            R.CORRECTIONS_OFFICER,
+            R.SUPERVISOR,
+            R.SYSTEM_ADMIN,
+        }
+    ),
+}
+
+
+def _memberships(user: Any) -> list[tuple[str, str]]:
+    cached = getattr(user, "_role_rows", None)
+    if cached is None:
+        cached = list(Membership.objects.active().filter(user=user).values_list("role", "unit__region_id"))
+        user._role_rows = cached
+    return cached
+
+
+def has_capability(user: Any, capability: str, unit: Unit | None = None) -> bool:
+    """True when one of the user's roles grants ``capability`` (over ``unit``'s region, if given)."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    if user.is_superuser:
+        return True
+    roles = CAPABILITIES[capability]
+    for role, region_code in _memberships(user):
+        if role not in roles:
+            continue
+        if role == R.SYSTEM_ADMIN or unit is None:
+            return True
+        lo, hi = codes.prefix_range(region_code)
+        if lo <= unit.region_id < hi:
+            return True
+    return False
+
+
+def require_capability(user: Any, capability: str, unit: Unit | None = None) -> None:
+    if not has_capability(user, capability, unit):
+        raise PermissionDenied("您的岗位无权执行此操作。")
+
+
+def roles_of(user: Any) -> set[str]:
+    return {role for role, _ in _memberships(user)} if getattr(user, "is_authenticated", False) else set()
+
+
+def is_staff_user(user: Any) -> bool:
+    return bool(getattr(user, "is_authenticated", False) and (user.is_superuser or _memberships(user)))

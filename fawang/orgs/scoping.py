@@ -1,0 +1,44 @@
+"""Who sees what: a staff user sees the region subtrees of the units they belong to.
+
+Every scoped queryset's ``visible_to(user)`` goes through ``region_filter``; views fetch single rows through
+the access helpers in ``access.py``, which give the same 404 for "missing" and "not yours".
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from django.db.models import Q
+
+from fawang.lib import codes
+
+if TYPE_CHECKING:
+    from fawang.accounts.models import User
+
+ALL = "*"
+
+
+def scope_codes(user: Any) -> list[str]:
+    """Region-code prefixes the user may see; ``[ALL]`` for system administrators; cached per request user."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return []
+    cached = getattr(user, "_scope_codes", None)
+    if cached is not None:
+        return cached
+    from .models import Membership
+
+    rows = list(Membership.objects.active().filter(user=user).values_list("role", "unit__region_id"))
+    if user.is_superuser or any(role == Membership.Role.SYSTEM_ADMIN for role, _ in rows):
+        result = [ALL]
+    else:
+        result = codes.minimal_prefixes(code for _, code in rows)
+    user._scope_codes = result
+    return result
+
+
+def region_filter(user: User, field: str) -> Q:
+    """Q limiting ``field`` (a region code) to the user's subtrees; matches nothing for outsiders."""
+    prefixes = scope_codes(user)
+    if ALL in prefixes:
+        return Q()
+    return codes.under_any(field, prefixes)
