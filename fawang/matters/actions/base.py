@@ -1,0 +1,149 @@
+"""Shared by the action modules: the transition check, actor checks, row locking and event writing."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING, Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from fawang.catalog.models import Channel
+from fawang.orgs.models import Membership, Unit
+from fawang.orgs.roles import has_capability, is_staff_user, require_capability
+
+from .. import notices
+from ..models import (
+    Matter,
+    MatterEvent,
+)
+
+if TYPE_CHECKING:
+    from fawang.accounts.models import User
+
+
+S = Matter.Status
+
+E = MatterEvent.Action
+
+R = Membership.Role
+
+# Roles that can be made a matter's handler (承办人).
+HANDLER_ROLES = (R.HANDLER, R.LEGAL_ADVISOR, R.CORRECTIONS_OFFICER, R.SUPERVISOR, R.UNIT_ADMIN)
+
+ONLINE_CHANNELS = (Channel.WEB, Channel.APP, Channel.WECHAT)
+
+TRACKING_ATTEMPTS = 5
+
+
+class InvalidTransition(ValidationError):
+    """A move the matter's status does not allow."""
+
+
+def check_transition(
+    matter: Matter, new_status: str, verb: str, *, from_statuses: Iterable[str] | None = None
+) -> str:
+    """The old status, if ``matter`` may move to ``new_status`` by the action called ``verb`` (受理, 办结 ...)."""
+    old = matter.status
+    if (from_statuses is not None and old not in from_statuses) or not matter.allowed(new_status):
+        raise InvalidTransition(
+            _("该事项当前状态为“%(status)s”，不能%(verb)s。") % {"status": S(old).label, "verb": verb},
+            code="invalid_transition",
+        )
+    return old
+
+
+def _now(now: dt.datetime | None) -> dt.datetime:
+    return now or timezone.now()
+
+
+def _is_public(actor: User | None) -> bool:
+    return actor is not None and actor.is_authenticated and not is_staff_user(actor)
+
+
+def _owns(actor: User, matter: Matter) -> bool:
+    return matter.submitted_by_id == actor.pk or (
+        matter.person.user_id is not None and matter.person.user_id == actor.pk
+    )
+
+
+def _require(
+    actor: User | None,
+    capabilities: str | Sequence[str],
+    unit: Unit | None,
+    *,
+    person_matter: Matter | None = None,
+) -> None:
+    """Staff need one of ``capabilities`` over ``unit``; the public may act only on their own ``person_matter``
+    (when the action allows the person at all); ``None`` is the system."""
+    if actor is None:
+        return
+    if _is_public(actor):
+        if person_matter is not None and _owns(actor, person_matter):
+            return
+        raise PermissionDenied(_("您只能办理本人的事项。"))
+    caps = (capabilities,) if isinstance(capabilities, str) else tuple(capabilities)
+    if not any(has_capability(actor, cap, unit) for cap in caps):
+        require_capability(actor, caps[0], unit)  # raises with the standard message
+
+
+def _staff(actor: User | None) -> User | None:
+    return actor if actor is not None and not _is_public(actor) else None
+
+
+def _lock(matter_id: int) -> Matter:
+    """The matter, locked for this transaction (PostgreSQL row lock; SQLite serialises writers anyway)."""
+    try:
+        return (
+            Matter.objects.select_for_update(of=("self",))
+            .select_related("service_item", "unit", "person")
+            .get(pk=matter_id)
+        )
+    except Matter.DoesNotExist:
+        raise ValidationError(_("事项不存在或已被删除。"), code="no_matter") from None
+
+
+def _required_text(value: str, message: str, code: str) -> str:
+    value = (value or "").strip()
+    if not value:
+        raise ValidationError(message, code=code)
+    return value
+
+
+# "Unchanged" for _event's old_status/old_unit: the matter's current value.
+SAME: Any = object()
+
+
+def _event(
+    matter: Matter,
+    action: str,
+    *,
+    actor: User | None,
+    now: dt.datetime,
+    old_status: Any = SAME,
+    old_unit: Any = SAME,
+    note: str = "",
+    visible: bool = False,
+    payload: dict[str, Any] | None = None,
+) -> MatterEvent:
+    return MatterEvent.objects.create(
+        matter=matter,
+        actor=actor if actor is not None and actor.is_authenticated else None,
+        action=action,
+        old_status=matter.status if old_status is SAME else old_status,
+        new_status=matter.status,
+        old_unit=matter.unit if old_unit is SAME else old_unit,
+        new_unit=matter.unit,
+        note=note,
+        visible_to_person=visible,
+        payload=payload or {},
+        created_at=now,
+    )
+
+
+def _notify_unit(matter: Matter, kind: str, body: str, event: MatterEvent) -> None:
+    """Tell the handler, or the unit's staff when there is none yet."""
+    users = [matter.handler] if matter.handler_id and matter.handler else notices.unit_staff(matter.unit_id)
+    notices.to_staff(users, matter, kind, body, key=f"matter:{matter.pk}:{kind}:{event.pk}")

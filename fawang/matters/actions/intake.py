@@ -1,0 +1,482 @@
+"""Intake (前台统一受理): persons, new matters, routing at submission, splitting a visit, complaints."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+
+from fawang.catalog.models import BusinessLine, Channel, ServiceItem, Step
+from fawang.lib.validators import validate_id_number
+from fawang.orgs.models import Membership, Speciality, Unit
+from fawang.orgs.roles import require_capability
+from fawang.regions.models import Region
+
+from .. import deadlines, notices, tracking
+from ..models import (
+    Complaint,
+    Matter,
+    MatterEvent,
+    Person,
+    normalize_person_phone,
+    validate_person_phone,
+    validate_special_groups,
+)
+from ..routing import Route, explain_route, supervising_unit
+from .base import (
+    ONLINE_CHANNELS,
+    TRACKING_ATTEMPTS,
+    E,
+    InvalidTransition,
+    S,
+    _event,
+    _is_public,
+    _lock,
+    _now,
+    _require,
+    _required_text,
+    _staff,
+)
+
+if TYPE_CHECKING:
+    from fawang.accounts.models import User
+
+
+@dataclass(frozen=True)
+class PersonData:
+    """The person as given at intake; matched to an existing Person by ID number, else by name and phone."""
+
+    name: str
+    phone: str = ""
+    id_number: str = ""
+    special_groups: Sequence[str] = ()
+    address: str = ""
+
+
+@dataclass(frozen=True)
+class MatterRequest:
+    """One request of a visit (一窗办多事: a visit may carry several)."""
+
+    service_item: ServiceItem
+    description: str
+    region: Region
+    topic: Speciality | None = None
+    unit: Unit | None = None  # a manual choice of handling unit ...
+    unit_reason: str = ""  # ... needs a reason, recorded in the event
+
+
+@dataclass
+class SubmitResult:
+    person: Person
+    matters: list[Matter] = field(default_factory=list)
+    created: bool = True  # False when an idempotent resend returned the matters made the first time
+
+
+def _clean_person(data: PersonData) -> dict[str, Any]:
+    errors: dict[str, list[str]] = {}
+    name = (data.name or "").strip()
+    if not name:
+        errors["name"] = [_("请填写服务对象姓名。")]
+    phone = normalize_person_phone(data.phone)
+    id_number = Person.normalize_id_number(data.id_number)
+    groups = list(dict.fromkeys(data.special_groups or ()))
+    checks: list[tuple[str, Callable[[Any], None], Any]] = [
+        ("phone", validate_person_phone, phone),
+        ("id_number", validate_id_number, id_number),
+        ("special_groups", validate_special_groups, groups),
+    ]
+    for key, check, value in checks:
+        if not value:
+            continue
+        try:
+            check(value)
+        except ValidationError as exc:
+            errors[key] = list(exc.messages)
+    if errors:
+        raise ValidationError(errors)
+    return {
+        "name": name,
+        "phone": phone,
+        "id_number": id_number,
+        "special_groups": groups,
+        "address": data.address.strip(),
+    }
+
+
+def resolve_person(data: PersonData) -> Person:
+    """The Person for ``data``: found by ID number (keyed hash), else by name and phone, else created.
+
+    A match never links an account: that link (which shows the person's matters online) is made only by
+    ``do_link_account`` after staff have checked identity.
+    """
+    fields = _clean_person(data)
+    existing: Person | None = None
+    if fields["id_number"]:
+        existing = Person.objects.by_id_number(fields["id_number"]).first()
+    elif fields["phone"]:
+        existing = Person.objects.filter(
+            name=fields["name"], phone=fields["phone"], id_number_hash=""
+        ).first()
+    if existing is None:
+        person = Person(**fields)
+        try:
+            with transaction.atomic():
+                person.save()
+            return person
+        except IntegrityError:
+            # Another intake created the same ID number a moment ago: use theirs.
+            existing = Person.objects.by_id_number(fields["id_number"]).first()
+            if existing is None:
+                raise
+    changed: list[str] = []
+    if fields["phone"] and existing.phone != fields["phone"]:
+        existing.phone = fields["phone"]
+        changed.append("phone")
+    groups = list(dict.fromkeys([*existing.special_groups, *fields["special_groups"]]))
+    if groups != existing.special_groups:
+        existing.special_groups = groups
+        changed.append("special_groups")
+    if fields["address"] and existing.address != fields["address"]:
+        existing.address = fields["address"]
+        changed.append("address")
+    if changed:
+        existing.save(update_fields=[*changed, "updated_at"])
+    return existing
+
+
+def _check_request(req: MatterRequest, channel: str, person: Person) -> None:
+    item = req.service_item
+    if not item.is_active:
+        raise ValidationError(_("“%(item)s”已停止受理。") % {"item": item.name}, code="item_inactive")
+    if not item.offers(channel):
+        raise ValidationError(
+            _("“%(item)s”不通过“%(channel)s”渠道受理。")
+            % {"item": item.name, "channel": Channel(channel).label},
+            code="channel_not_offered",
+        )
+    if item.requires_id_number and not person.id_number_hash:
+        raise ValidationError(
+            {"id_number": [_("办理“%(item)s”须登记服务对象的身份证号码。") % {"item": item.name}]}
+        )
+    if not (req.description or "").strip():
+        raise ValidationError(_("请填写“%(item)s”的事项描述。") % {"item": item.name}, code="no_description")
+    if req.unit is not None and not (req.unit_reason or "").strip():
+        raise ValidationError(_("人工指定办理机构须说明理由。"), code="no_unit_reason")
+    if req.unit is not None and not req.unit.is_active:
+        raise ValidationError(_("所选办理机构已停用。"), code="unit_inactive")
+
+
+def _route_for(req: MatterRequest, intake_unit: Unit | None) -> Route:
+    if req.unit is not None:
+        return Route(req.unit, "manual")
+    if req.service_item.handled_at_intake and intake_unit is not None:
+        return Route(intake_unit, "intake")
+    return explain_route(req.service_item, req.region)
+
+
+def _create_matter(
+    req: MatterRequest,
+    *,
+    person: Person,
+    channel: str,
+    actor: User | None,
+    intake_unit: Unit | None,
+    route: Route,
+    now: dt.datetime,
+    idempotency_key: str | None = None,
+    parent: Matter | None = None,
+    extra_payload: dict[str, Any] | None = None,
+) -> tuple[Matter, MatterEvent]:
+    staff = _staff(actor)
+    matter = Matter(
+        service_item=req.service_item,
+        channel=channel,
+        person=person,
+        region=req.region,
+        topic=req.topic,
+        description=req.description.strip(),
+        status=S.SUBMITTED,
+        unit=route.unit,
+        intake_unit=intake_unit,
+        first_responder=staff,
+        submitted_by=actor if _is_public(actor) else None,
+        parent=parent,
+        idempotency_key=idempotency_key,
+        submitted_at=now,
+    )
+    deadlines.start_step(matter, Step.ACCEPT, now)
+    for attempt in range(TRACKING_ATTEMPTS):
+        matter.tracking_no = tracking.generate(now)
+        try:
+            # A savepoint, so a clash on the tracking number (or a concurrent resend of the same idempotency
+            # key) leaves the surrounding transaction usable.
+            with transaction.atomic():
+                matter.save(force_insert=True)
+            break
+        except IntegrityError:
+            matter.pk = None
+            if idempotency_key and Matter.objects.filter(idempotency_key=idempotency_key).exists():
+                raise
+            if attempt == TRACKING_ATTEMPTS - 1:
+                raise
+    payload = {"channel": channel, "route": route.how, **(extra_payload or {})}
+    if route.rule_id:
+        payload["rule"] = route.rule_id
+    event = _event(
+        matter,
+        E.SUBMIT,
+        actor=actor,
+        now=now,
+        old_status="",
+        old_unit=None,
+        note=_route_note(req, route),
+        visible=True,
+        payload=payload,
+    )
+    notices.to_person(matter, "matter.submitted", event)
+    return matter, event
+
+
+def _route_note(req: MatterRequest, route: Route) -> str:
+    if route.how == "manual":
+        return req.unit_reason.strip()
+    if route.how == "supervisor":
+        return _("投诉由被投诉机构的主管司法局处理。")
+    return ""
+
+
+def _idempotency_keys(key: str | None, count: int) -> list[str | None]:
+    if not key:
+        return [None] * count
+    return [key] if count == 1 else [f"{key}#{i}" for i in range(count)]
+
+
+def _existing_submission(keys: list[str | None]) -> SubmitResult | None:
+    wanted = [k for k in keys if k]
+    if not wanted:
+        return None
+    found = {
+        m.idempotency_key: m
+        for m in Matter.objects.select_related("person").filter(idempotency_key__in=wanted)
+    }
+    if not found:
+        return None
+    matters = [found[k] for k in wanted if k in found]
+    return SubmitResult(person=matters[0].person, matters=matters, created=False)
+
+
+def _submit(
+    *,
+    actor: User | None,
+    person: PersonData | Person,
+    requests: Sequence[MatterRequest],
+    channel: str,
+    intake_unit: Unit | None,
+    idempotency_key: str | None,
+    now: dt.datetime,
+    routes: Sequence[Route] | None = None,
+) -> SubmitResult:
+    keys = _idempotency_keys(idempotency_key, len(requests))
+    existing = _existing_submission(keys)
+    if existing is not None:
+        return existing
+    person_obj = person if isinstance(person, Person) else resolve_person(person)
+    for req in requests:
+        _check_request(req, channel, person_obj)
+    if routes is None:
+        routes = [_route_for(req, intake_unit) for req in requests]
+    result = SubmitResult(person=person_obj)
+    try:
+        with transaction.atomic():
+            for req, route, key in zip(requests, routes, keys, strict=True):
+                matter, _event_row = _create_matter(
+                    req,
+                    person=person_obj,
+                    channel=channel,
+                    actor=actor,
+                    intake_unit=intake_unit,
+                    route=route,
+                    now=now,
+                    idempotency_key=key,
+                )
+                result.matters.append(matter)
+    except IntegrityError:
+        # A concurrent resend with the same key won the unique index: answer as a resend.
+        again = _existing_submission(keys)
+        if again is None:
+            raise
+        return again
+    return result
+
+
+def _check_intake_actor(actor: User | None, channel: str, intake_unit: Unit | None) -> None:
+    if channel not in Channel.values:
+        raise ValidationError(_("未知的受理渠道。"), code="bad_channel")
+    if _is_public(actor):
+        if channel not in ONLINE_CHANNELS:
+            raise PermissionDenied(_("公众用户只能通过网站、APP 或微信提交。"))
+    elif actor is not None:
+        if intake_unit is None:
+            raise ValidationError(_("请选择受理机构。"), code="no_intake_unit")
+        require_capability(actor, "matters.intake", intake_unit)
+
+
+@transaction.atomic
+def do_submit(
+    *,
+    actor: User | None,
+    person: PersonData | Person,
+    requests: Sequence[MatterRequest],
+    channel: str,
+    intake_unit: Unit | None = None,
+    idempotency_key: str | None = None,
+    now: dt.datetime | None = None,
+) -> SubmitResult:
+    """Intake (前台统一受理): one person, one or more requests, each routed to its handling unit.
+
+    ``idempotency_key`` (API, webhook): a resend with the same key returns the matters made the first time
+    (``created=False``) and changes nothing. Staff need ``matters.intake`` over ``intake_unit``; the public
+    may submit on online channels only, for themselves (``submitted_by``).
+    """
+    _check_intake_actor(actor, channel, intake_unit)
+    if not requests:
+        raise ValidationError(_("请至少选择一个服务事项。"), code="no_requests")
+    return _submit(
+        actor=actor,
+        person=person,
+        requests=requests,
+        channel=channel,
+        intake_unit=intake_unit,
+        idempotency_key=idempotency_key,
+        now=_now(now),
+    )
+
+
+@transaction.atomic
+def do_split(
+    matter_id: int,
+    parts: Sequence[MatterRequest],
+    *,
+    actor: User | None,
+    reason: str,
+    now: dt.datetime | None = None,
+) -> list[Matter]:
+    """拆分: one visit recorded as one matter becomes several. The original stays; each part is a new matter
+    of the same person and channel, routed on its own, pointing back to the original."""
+    now = _now(now)
+    reason = _required_text(reason, _("请说明拆分的理由。"), "no_reason")
+    if not parts:
+        raise ValidationError(_("请至少拆分出一个事项。"), code="no_parts")
+    matter = _lock(matter_id)
+    _require(actor, ("matters.intake", "matters.handle"), matter.unit)
+    if not matter.is_open:
+        raise InvalidTransition(
+            _("该事项当前状态为“%(status)s”，不能%(verb)s。")
+            % {"status": S(matter.status).label, "verb": _("拆分")},
+            code="invalid_transition",
+        )
+    for part in parts:
+        _check_request(part, matter.channel, matter.person)
+    children: list[Matter] = []
+    for part in parts:
+        child, _child_event = _create_matter(
+            part,
+            person=matter.person,
+            channel=matter.channel,
+            actor=actor,
+            intake_unit=matter.intake_unit,
+            route=_route_for(part, matter.intake_unit),
+            now=now,
+            parent=matter,
+            extra_payload={"split_from": matter.pk, "split_from_tracking_no": matter.tracking_no},
+        )
+        children.append(child)
+    _event(
+        matter,
+        E.SPLIT,
+        actor=actor,
+        now=now,
+        note=reason,
+        visible=True,
+        payload={
+            "children": [c.pk for c in children],
+            "children_tracking_nos": [c.tracking_no for c in children],
+        },
+    )
+    return children
+
+
+@transaction.atomic
+def do_complain(
+    *,
+    actor: User | None,
+    person: PersonData | Person,
+    description: str,
+    channel: str,
+    about_matter: Matter | None = None,
+    about_unit: Unit | None = None,
+    about_staff: User | None = None,
+    region: Region | None = None,
+    intake_unit: Unit | None = None,
+    idempotency_key: str | None = None,
+    now: dt.datetime | None = None,
+) -> Matter:
+    """投诉 about a matter, a unit or a staff member: a matter of the 投诉 line, handled by the supervising
+    bureau of the unit complained about (not by that unit itself)."""
+    now = _now(now)
+    item = (
+        ServiceItem.objects.active()
+        .filter(business_line=BusinessLine.COMPLAINT)
+        .order_by("order", "pk")
+        .first()
+    )
+    if item is None:
+        raise ValidationError(
+            _("服务事项目录中没有启用的“投诉”事项，请联系管理员。"), code="no_complaint_item"
+        )
+    target = about_unit or (about_matter.unit if about_matter else None)
+    if target is None and about_staff is not None:
+        membership = (
+            Membership.objects.active().filter(user=about_staff).select_related("unit").order_by("pk").first()
+        )
+        target = membership.unit if membership else None
+    region = region or (about_matter.region if about_matter else None) or (target.region if target else None)
+    if region is None and intake_unit is not None:
+        region = intake_unit.region
+    if region is None:
+        raise ValidationError(_("请选择投诉所涉及的区划。"), code="no_region")
+    _check_intake_actor(actor, channel, intake_unit)
+    bureau = supervising_unit(target) if target is not None else None
+    req = MatterRequest(service_item=item, description=description, region=region)
+    route = Route(bureau, "supervisor") if bureau is not None else None
+    result = _submit(
+        actor=actor,
+        person=person,
+        requests=[req],
+        channel=channel,
+        intake_unit=intake_unit,
+        idempotency_key=idempotency_key,
+        now=now,
+        routes=[route] if route else None,
+    )
+    matter = result.matters[0]
+    if not result.created:
+        return matter
+    Complaint.objects.create(
+        matter=matter, about_matter=about_matter, about_unit=about_unit or target, about_staff=about_staff
+    )
+    if about_matter is not None:
+        _event(
+            about_matter,
+            E.COMPLAINT,
+            actor=None,
+            now=now,
+            note=_("服务对象就本事项提出投诉（%(no)s）。") % {"no": matter.tracking_no},
+            payload={"complaint": matter.pk},
+        )
+    return matter

@@ -1,0 +1,248 @@
+"""Tracking without an account (issue 4 item 3): a one-time code sent to the phone on the matter, and what
+the person does on the tracking page (supply materials with files).
+
+The code is six digits, kept only as a keyed hash, valid for ``MATTERS_TRACK_CODE_MINUTES`` (10) and for at
+most ``MATTERS_TRACK_CODE_ATTEMPTS`` (5) tries. Sending is limited per tracking number and per client address
+(``MATTERS_TRACK_SEND_INTERVAL_SECONDS``, 60; ``MATTERS_TRACK_SENDS_PER_HOUR``, 5 per number;
+``MATTERS_TRACK_SENDS_PER_HOUR_PER_IP``, 10). The limits are counted on TrackingCode rows rather than in a
+cache, so every web process sees the same counts. A request for a well-formed number that does not exist is
+recorded without a code and answered like any other: the page, the limits and the error texts are the same
+whether the number exists or not; only the check character is ever judged on its own.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import secrets
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.crypto import constant_time_compare, salted_hmac
+from django.utils.translation import gettext as _
+
+from fawang.lib.validators import MOBILE_RE, normalize_mobile
+
+from .. import tracking
+from ..models import Matter, TrackingCode
+from ..uploads import check_upload
+from .base import S, _lock, _now, check_transition
+from .workflow import add_attachment, do_supply_materials
+
+if TYPE_CHECKING:
+    from django.core.files.uploadedfile import UploadedFile
+
+    from fawang.accounts.models import User
+
+CODE_DIGITS = 6
+HOUR = dt.timedelta(hours=1)
+
+
+def code_minutes() -> int:
+    return int(getattr(settings, "MATTERS_TRACK_CODE_MINUTES", 10))
+
+
+def code_attempts() -> int:
+    return int(getattr(settings, "MATTERS_TRACK_CODE_ATTEMPTS", 5))
+
+
+def send_interval() -> dt.timedelta:
+    return dt.timedelta(seconds=int(getattr(settings, "MATTERS_TRACK_SEND_INTERVAL_SECONDS", 60)))
+
+
+def sends_per_hour() -> int:
+    return int(getattr(settings, "MATTERS_TRACK_SENDS_PER_HOUR", 5))
+
+
+def sends_per_hour_per_ip() -> int:
+    # Looser than per number: several people behind one address (a service hall, a mobile carrier's NAT).
+    return int(getattr(settings, "MATTERS_TRACK_SENDS_PER_HOUR_PER_IP", 10))
+
+
+def grant_minutes() -> int:
+    """How long a verified code opens the matter's page in that browser session."""
+    return int(getattr(settings, "MATTERS_TRACK_GRANT_MINUTES", 30))
+
+
+def show_codes() -> bool:
+    """The demo has no SMS gateway: show the code on the page in development only (never in production)."""
+    return bool(settings.DEBUG or getattr(settings, "NOTIFY_SHOW_CODES_IN_DEV", False))
+
+
+class RateLimited(ValidationError):
+    """Too many codes asked for; the message says when to try again."""
+
+
+@dataclass(frozen=True)
+class CodeRequest:
+    tracking_no: str
+    # The code itself, only so that a development page can show it (show_codes); None when nothing was sent.
+    code: str | None
+
+
+def _hash(tracking_no: str, code: str) -> str:
+    return salted_hmac(
+        "fawang.matters.tracking-code", f"{tracking_no}:{code}", algorithm="sha256"
+    ).hexdigest()
+
+
+def clean_number(value: str) -> str:
+    """The normalised tracking number, or a ValidationError when its form or check character is wrong."""
+    number = tracking.normalize(value)
+    if not tracking.is_valid(number):
+        raise ValidationError(
+            _("受理编号有误，请核对后重新输入（受理编号以 FW 开头，共 16 位）。"), code="bad_number"
+        )
+    return number
+
+
+def _check_limits(number: str, ip: str | None, now: dt.datetime) -> None:
+    rows = TrackingCode.objects.filter(created_at__gt=now - HOUR)
+    keys = [rows.filter(tracking_no=number)]
+    if ip:
+        keys.append(rows.filter(ip=ip))
+    for i, qs in enumerate(keys):
+        last = qs.order_by("-created_at").values_list("created_at", flat=True).first()
+        if last is not None and now - last < send_interval():
+            wait = send_interval() - (now - last)
+            raise RateLimited(
+                _("获取验证码过于频繁，请 %(seconds)s 秒后再试。")
+                % {"seconds": max(math.ceil(wait.total_seconds()), 1)},
+                code="too_soon",
+            )
+        limit = sends_per_hour() if i == 0 else sends_per_hour_per_ip()
+        if qs.count() >= limit:
+            raise RateLimited(_("获取验证码次数过多，请一小时后再试。"), code="too_many")
+
+
+@transaction.atomic
+def request_tracking_code(tracking_no: str, *, ip: str | None, now: dt.datetime | None = None) -> CodeRequest:
+    """Send a one-time code to the mobile phone on the matter ``tracking_no``, if there is such a matter with a
+    mobile number on file; record the request either way. Raises ValidationError for a malformed number and
+    RateLimited when the number or the address asked too often."""
+    from fawang.notify.actions import enqueue
+
+    now = _now(now)
+    number = clean_number(tracking_no)
+    # On SQLite the transaction is IMMEDIATE (settings), so two requests cannot both pass the limit check.
+    _check_limits(number, ip, now)
+    matter = Matter.objects.select_related("person").filter(tracking_no=number).first()
+    phone = normalize_mobile(matter.person.phone) if matter is not None else ""
+    expires_at = now + dt.timedelta(minutes=code_minutes())
+    if matter is None or not MOBILE_RE.match(phone):
+        # Nothing to send to; recorded so the limits count it like a real send.
+        TrackingCode.objects.create(
+            tracking_no=number, matter=matter, ip=ip, expires_at=expires_at, created_at=now
+        )
+        return CodeRequest(number, None)
+    code = f"{secrets.randbelow(10**CODE_DIGITS):0{CODE_DIGITS}d}"
+    row = TrackingCode.objects.create(
+        tracking_no=number,
+        matter=matter,
+        code_hash=_hash(number, code),
+        ip=ip,
+        expires_at=expires_at,
+        created_at=now,
+    )
+    enqueue(
+        channel="sms",
+        kind="otp.track",
+        subject=_("查询验证码"),
+        body=_(
+            "您正在查询受理编号 %(no)s 的办理进度，验证码 %(code)s，%(minutes)s 分钟内有效。"
+            "如非本人操作，请忽略本短信，切勿将验证码告诉他人。"
+        )
+        % {"no": number, "code": code, "minutes": code_minutes()},
+        phone=phone,
+        related=matter,
+        dedupe_key=f"track-code:{row.pk}",
+        # A code is useless after it expires: no long retry schedule for it.
+        max_attempts=3,
+    )
+    return CodeRequest(number, code)
+
+
+def verify_tracking_code(tracking_no: str, code: str, *, now: dt.datetime | None = None) -> Matter:
+    """The matter ``tracking_no`` when ``code`` is its latest code, unused, unexpired and within its tries;
+    otherwise a ValidationError in Chinese. Every wrong try is counted (and committed) before the error is
+    raised, so an attacker cannot reset the count by making the request fail."""
+    now = _now(now)
+    number = clean_number(tracking_no)
+    code = "".join((code or "").split())
+    if not (len(code) == CODE_DIGITS and code.isdigit()):
+        raise ValidationError(_("请输入短信中的 6 位数字验证码。"), code="bad_code_format")
+    error: ValidationError | None = None
+    matter_id: int | None = None
+    with transaction.atomic():
+        row = (
+            TrackingCode.objects.select_for_update()
+            .filter(tracking_no=number)
+            .order_by("-created_at", "-pk")
+            .first()
+        )
+        if row is None:
+            error = ValidationError(_("请先获取验证码。"), code="no_code")
+        elif row.used_at is not None:
+            error = ValidationError(_("该验证码已经使用过，请重新获取。"), code="used")
+        elif row.attempts >= code_attempts():
+            error = ValidationError(_("验证码错误次数过多，请重新获取验证码。"), code="locked")
+        elif row.expires_at <= now:
+            error = ValidationError(_("验证码已过期，请重新获取。"), code="expired")
+        else:
+            row.attempts += 1
+            if row.code_hash and row.matter_id and constant_time_compare(row.code_hash, _hash(number, code)):
+                row.used_at = now
+                matter_id = row.matter_id
+            else:
+                left = code_attempts() - row.attempts
+                error = (
+                    ValidationError(_("验证码不正确，还可以再试 %(n)s 次。") % {"n": left}, code="wrong")
+                    if left > 0
+                    else ValidationError(_("验证码错误次数过多，请重新获取验证码。"), code="locked")
+                )
+            row.save(update_fields=["attempts", "used_at"])
+    if error is not None:
+        raise error
+    assert matter_id is not None
+    return Matter.objects.get(pk=matter_id)
+
+
+@transaction.atomic
+def do_supply_materials_online(
+    matter_id: int,
+    *,
+    actor: User | None,
+    uploads: Sequence[UploadedFile],
+    note: str = "",
+    now: dt.datetime | None = None,
+) -> Matter:
+    """The person uploads what the 一次性告知 asked for and marks the materials supplied, in one transaction:
+    a file refused for its type or size leaves neither attachments nor a status change behind.
+
+    ``actor`` is the signed-in owner, or None for a browser session opened by a tracking code (the code was
+    the authentication, like an API token)."""
+    if not uploads:
+        raise ValidationError(_("请选择要上传的补正材料文件。"), code="no_files")
+    matter = _lock(matter_id)
+    # Checked before any file is stored: a matter no longer waiting for materials takes none.
+    check_transition(
+        matter, matter.resume_status or S.SUBMITTED, _("补正材料"), from_statuses=[S.AWAITING_MATERIALS]
+    )
+    # Every file is checked before the first is stored, so a refused file leaves no stray file on disk either.
+    for upload in uploads:
+        if upload.file is None:
+            raise ValidationError(_("文件为空，请重新选择。"), code="empty_file")
+        try:
+            check_upload(upload.file, upload.size)
+        except ValidationError as error:
+            raise ValidationError(
+                _("“%(name)s”：%(error)s") % {"name": upload.name or "", "error": " ".join(error.messages)},
+                code=error.code,
+            ) from None
+    for upload in uploads:
+        add_attachment(matter_id, actor=actor, upload=upload)
+    return do_supply_materials(matter_id, actor=actor, note=note, now=now)

@@ -1,0 +1,12 @@
+from django.apps import AppConfig
+
+
+class MattersConfig(AppConfig):
+    name = "fawang.matters"
+    verbose_name = "服务事项办理"
+
+    def ready(self) -> None:
+        from .notices import register_kinds
+
+        # Names of our message kinds in the outbox console; not workflow.
+        register_kinds()

@@ -1,0 +1,407 @@
+"""Forms of the staff workbench: queue filters, bulk assign, one small form per action on a matter, attachments,
+the intake form with its formset of requests (一窗办多事), callbacks and rectifications.
+
+Forms only shape input. The rules (a reason is required, the handler must work for the unit, the status must
+allow the move) live in the actions, whose Chinese messages the views put back on these forms.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from django import forms
+from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from fawang.accounts.models import User
+from fawang.catalog.models import Channel, ServiceItem
+from fawang.lib.validators import validate_id_number
+from fawang.orgs.models import Membership, Speciality, Unit
+from fawang.regions.forms import RegionCascadeMixin, RegionField
+
+from .actions import HANDLER_ROLES
+from .models import Evaluation, Matter, SpecialGroup, validate_person_phone
+
+S = Matter.Status
+TEXTAREA = forms.Textarea(attrs={"rows": 2})
+# Units a matter is transferred to or routed to by hand: not the 882 village rooms nor the law firms, which
+# receive work through their own lines (advisors, legal-aid assignments), so the list stays usable.
+NOT_ROUTABLE_KINDS = (Unit.Kind.ROOM, Unit.Kind.LAW_FIRM)
+
+
+def handlers_of(unit_id: int) -> QuerySet[User]:
+    """Active staff who can be made handler (承办人) of a matter of ``unit_id`` (as do_assign checks)."""
+    member = Membership.objects.active().filter(unit_id=unit_id, role__in=HANDLER_ROLES)
+    return User.objects.filter(is_active=True, pk__in=member.values("user_id")).order_by(
+        "display_name", "username"
+    )
+
+
+class UserChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg,unused-ignore]
+    def label_from_instance(self, obj: Any) -> str:
+        return str(obj.display_name or obj.username)
+
+
+def routable_units(user: User) -> QuerySet[Unit]:
+    return (
+        Unit.objects.visible_to(user)
+        .active()
+        .exclude(kind__in=NOT_ROUTABLE_KINDS)
+        .order_by("region_id", "kind", "name")
+    )
+
+
+# --------------------------------------------------------------------------------------------- queues
+
+
+class MatterFilterForm(RegionCascadeMixin, forms.Form):
+    STATUS_OPEN = "open"
+
+    q = forms.CharField(
+        label=_("查找"),
+        required=False,
+        max_length=40,
+        widget=forms.TextInput(attrs={"placeholder": _("受理编号、联系电话或身份证号码"), "type": "search"}),
+        help_text=_("须输入完整号码。"),
+    )
+    status = forms.ChoiceField(
+        label=_("状态"),
+        required=False,
+        choices=[("", _("全部状态")), ("open", _("未办结（全部在办）")), *S.choices],
+    )
+    item = forms.ModelChoiceField(
+        label=_("服务事项"), required=False, queryset=ServiceItem.objects.all(), empty_label=_("全部事项")
+    )
+    channel = forms.ChoiceField(
+        label=_("渠道"), required=False, choices=[("", _("全部渠道")), *Channel.choices]
+    )
+    topic = forms.ModelChoiceField(
+        label=_("领域"), required=False, queryset=Speciality.objects.all(), empty_label=_("全部领域")
+    )
+    region = RegionField(label=_("所涉区划"), required=False)
+    due_soon = forms.BooleanField(label=_("临期"), required=False)
+    overdue = forms.BooleanField(label=_("超期"), required=False)
+    sort = forms.ChoiceField(
+        label=_("排序"),
+        required=False,
+        choices=[("due", _("按办理时限")), ("new", _("按提交时间（新的在前）"))],
+    )
+
+    def __init__(self, *args: Any, region_root: str | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        region = self.fields["region"]
+        assert isinstance(region, RegionField)
+        region.root = region_root
+
+
+class BulkAssignForm(forms.Form):
+    """The handler for the rows ticked in a queue (the ticked ids are read by the view, scoped by visible_to)."""
+
+    handler = UserChoiceField(label=_("承办人"), queryset=User.objects.none(), empty_label=_("请选择承办人"))
+
+    def __init__(self, *args: Any, handlers: QuerySet[User], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["handler"].queryset = handlers  # type: ignore[attr-defined]
+        self.fields["handler"].error_messages["required"] = _("请选择承办人。")
+        self.fields["handler"].error_messages["invalid_choice"] = _("承办人须为本机构在岗的承办人员。")
+
+
+# --------------------------------------------------------------------------------------------- actions
+
+
+class NoteForm(forms.Form):
+    note = forms.CharField(label=_("说明"), required=False, max_length=2000, widget=TEXTAREA)
+
+
+class ReasonForm(forms.Form):
+    # Required by the action, which says so in its own words ("请填写不予受理的理由。").
+    reason = forms.CharField(label=_("理由"), required=False, max_length=2000, widget=TEXTAREA)
+
+
+class CompleteForm(forms.Form):
+    result = forms.CharField(
+        label=_("办理结果"),
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("将告知服务对象。"),
+    )
+
+
+class RequestMaterialsForm(forms.Form):
+    missing = forms.MultipleChoiceField(
+        label=_("需补正的材料"), required=False, choices=(), widget=forms.CheckboxSelectMultiple
+    )
+    other = forms.CharField(
+        label=_("其他材料"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("目录以外的材料，每行一项。请一次性列全。"),
+    )
+    note = forms.CharField(label=_("说明"), required=False, max_length=2000, widget=TEXTAREA)
+
+    def __init__(self, *args: Any, matter: Matter, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        names = [m.name for m in matter.service_item.materials.all()]
+        self.fields["missing"].choices = [(n, n) for n in names]  # type: ignore[attr-defined]
+
+    def missing_list(self) -> list[str]:
+        other = [line.strip() for line in re.split(r"[\r\n]+", self.cleaned_data.get("other", ""))]
+        return [*self.cleaned_data.get("missing", []), *(o for o in other if o)]
+
+
+class AssignForm(forms.Form):
+    handler = UserChoiceField(label=_("承办人"), queryset=User.objects.none(), empty_label=_("请选择承办人"))
+    note = forms.CharField(label=_("说明"), required=False, max_length=2000, widget=TEXTAREA)
+
+    def __init__(self, *args: Any, matter: Matter, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["handler"].queryset = handlers_of(matter.unit_id)  # type: ignore[attr-defined]
+        self.fields["handler"].error_messages["required"] = _("请选择承办人。")
+        self.fields["handler"].error_messages["invalid_choice"] = _("承办人须为本机构在岗的承办人员。")
+
+
+class TransferForm(forms.Form):
+    unit = forms.ModelChoiceField(
+        label=_("转至机构"), queryset=Unit.objects.none(), empty_label=_("请选择机构")
+    )
+    reason = forms.CharField(label=_("转办理由"), required=False, max_length=2000, widget=TEXTAREA)
+
+    def __init__(self, *args: Any, matter: Matter, user: User, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = routable_units(user).exclude(pk=matter.unit_id)  # type: ignore[attr-defined]
+        self.fields["unit"].error_messages["required"] = _("请选择转办的机构。")
+        self.fields["unit"].error_messages["invalid_choice"] = _("只能转办给您辖区内在用的机构。")
+
+
+class ChangeItemForm(forms.Form):
+    service_item = forms.ModelChoiceField(
+        label=_("转为事项"), queryset=ServiceItem.objects.none(), empty_label=_("请选择服务事项")
+    )
+    reason = forms.CharField(label=_("理由"), required=False, max_length=2000, widget=TEXTAREA)
+
+    def __init__(self, *args: Any, matter: Matter, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["service_item"].queryset = ServiceItem.objects.active().exclude(  # type: ignore[attr-defined]
+            pk=matter.service_item_id
+        )
+        self.fields["service_item"].error_messages["required"] = _("请选择要转换的服务事项。")
+
+
+class CommentForm(forms.Form):
+    text = forms.CharField(label=_("留言内容"), required=False, max_length=2000, widget=TEXTAREA)
+    visible = forms.BooleanField(
+        label=_("服务对象可见"), required=False, help_text=_("不勾选则为内部记录，仅工作人员可见。")
+    )
+
+
+class MergeForm(forms.Form):
+    tracking_nos = forms.CharField(
+        label=_("重复事项的受理编号"),
+        required=False,
+        max_length=400,
+        help_text=_("同一服务对象的重复事项，多个编号用空格或逗号分隔。"),
+    )
+    reason = forms.CharField(label=_("合并理由"), required=False, max_length=2000, widget=TEXTAREA)
+
+    def numbers(self) -> list[str]:
+        return [n for n in re.split(r"[\s,，、;；]+", self.cleaned_data.get("tracking_nos", "")) if n]
+
+
+class RateForm(forms.Form):
+    level = forms.TypedChoiceField(
+        label=_("评价"),
+        coerce=int,
+        choices=[("", _("请选择")), *Evaluation.Level.choices],
+        error_messages={"required": _("请选择评价等级。")},
+    )
+    comment = forms.CharField(label=_("评价内容"), required=False, max_length=2000, widget=TEXTAREA)
+
+
+ACTION_FORMS: dict[str, type[forms.Form]] = {
+    "accept": NoteForm,
+    "reject": ReasonForm,
+    "request_materials": RequestMaterialsForm,
+    "supply_materials": NoteForm,
+    "assign": AssignForm,
+    "transfer": TransferForm,
+    "change_item": ChangeItemForm,
+    "escalate": ReasonForm,
+    "suspend": ReasonForm,
+    "resume": NoteForm,
+    "complete": CompleteForm,
+    "close": NoteForm,
+    "reopen": ReasonForm,
+    "withdraw": ReasonForm,
+    "comment": CommentForm,
+    "merge": MergeForm,
+    "rate": RateForm,
+}
+
+
+def action_form(code: str, matter: Matter, user: User, data: Any = None) -> forms.Form:
+    """The form of action ``code``, prefixed with the code so several forms share one page."""
+    cls = ACTION_FORMS[code]
+    kwargs: dict[str, Any] = {"prefix": code}
+    if cls in (RequestMaterialsForm, AssignForm, ChangeItemForm):
+        kwargs["matter"] = matter
+    elif cls is TransferForm:
+        kwargs.update(matter=matter, user=user)
+    return cls(data, **kwargs)
+
+
+class AttachmentForm(forms.Form):
+    file = forms.FileField(label=_("文件"), error_messages={"required": _("请选择要上传的文件。")})
+    material: forms.ModelChoiceField = forms.ModelChoiceField(  # type: ignore[type-arg,unused-ignore]
+        label=_("对应材料"), required=False, queryset=None, empty_label=_("（不对应目录中的材料）")
+    )
+
+    def __init__(self, *args: Any, matter: Matter, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["material"].queryset = matter.service_item.materials.all()  # type: ignore[attr-defined]
+        self.fields["file"].help_text = _("PDF、JPG、PNG 或 Word（.docx），不超过 10 MB。")
+
+
+class RevealForm(forms.Form):
+    PURPOSES = [
+        ("办理事项", _("办理事项需要")),
+        ("联系服务对象", _("联系服务对象")),
+        ("核实身份", _("核实身份")),
+        ("回访", _("回访")),
+    ]
+    purpose = forms.ChoiceField(label=_("查看事由"), choices=PURPOSES, required=False)
+
+    def purpose_text(self) -> str:
+        return str(self.cleaned_data.get("purpose") or self.PURPOSES[0][0]) if self.is_valid() else "办理事项"
+
+
+# --------------------------------------------------------------------------------------------- intake
+
+
+class IntakeForm(RegionCascadeMixin, forms.Form):
+    """The visit: who came (or called), about which place, through which channel."""
+
+    idempotency_key = forms.CharField(widget=forms.HiddenInput, max_length=64)
+    channel = forms.ChoiceField(label=_("受理渠道"), choices=Channel.choices)
+    name = forms.CharField(
+        label=_("姓名"), max_length=32, error_messages={"required": _("请填写服务对象姓名。")}
+    )
+    phone = forms.CharField(
+        label=_("联系电话"),
+        max_length=20,
+        required=False,
+        validators=[validate_person_phone],
+        widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "off"}),
+    )
+    id_number = forms.CharField(
+        label=_("身份证号码"),
+        max_length=18,
+        required=False,
+        validators=[validate_id_number],
+        help_text=_("法律援助、公证等事项必须登记。"),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+    )
+    special_groups = forms.MultipleChoiceField(
+        label=_("特殊群体"),
+        required=False,
+        choices=SpecialGroup.choices,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    address = forms.CharField(label=_("联系地址"), max_length=200, required=False)
+    region = RegionField(
+        label=_("所涉区划"),
+        min_level=3,
+        help_text=_("纠纷发生地或申请人住所地，至少选到县（区）；据此分派办理机构。"),
+        error_messages={"required": _("请选择事项所涉区划。")},
+    )
+
+    def __init__(self, *args: Any, region_root: str | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        region = self.fields["region"]
+        assert isinstance(region, RegionField)
+        region.root = region_root
+
+    def clean_id_number(self) -> str:
+        return str(self.cleaned_data.get("id_number") or "").strip().upper()
+
+
+class RequestForm(forms.Form):
+    """One request of the visit."""
+
+    service_item = forms.ModelChoiceField(
+        label=_("服务事项"),
+        queryset=ServiceItem.objects.active(),
+        empty_label=_("请选择服务事项"),
+        error_messages={"required": _("请选择服务事项。")},
+    )
+    topic = forms.ModelChoiceField(
+        label=_("所涉领域"), required=False, queryset=Speciality.objects.all(), empty_label=_("（不限）")
+    )
+    description = forms.CharField(
+        label=_("事项描述"),
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": _("请填写事项描述。")},
+    )
+    unit = forms.ModelChoiceField(
+        label=_("人工指定办理机构"),
+        required=False,
+        queryset=Unit.objects.none(),
+        empty_label=_("（按分派规则自动分派）"),
+    )
+    unit_reason = forms.CharField(label=_("指定理由"), required=False, max_length=500)
+
+    def __init__(self, *args: Any, user: User | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if user is not None:
+            self.fields["unit"].queryset = routable_units(user)  # type: ignore[attr-defined]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("unit") and not (data.get("unit_reason") or "").strip():
+            self.add_error("unit_reason", _("人工指定办理机构须说明理由。"))
+        return data
+
+
+class BaseRequestFormSet(forms.BaseFormSet):  # type: ignore[type-arg,unused-ignore]
+    def __init__(self, *args: Any, user: User | None = None, **kwargs: Any) -> None:
+        self.user = user
+        super().__init__(*args, **kwargs)
+
+    def get_form_kwargs(self, index: int | None) -> dict[str, Any]:
+        return {**super().get_form_kwargs(index), "user": self.user}
+
+
+RequestFormSet = forms.formset_factory(
+    RequestForm,
+    formset=BaseRequestFormSet,
+    extra=0,
+    min_num=1,
+    validate_min=True,
+    max_num=10,
+    validate_max=True,
+)
+
+
+# --------------------------------------------------------------------------------------------- feedback
+
+
+class CallbackForm(forms.Form):
+    outcome = forms.CharField(
+        label=_("回访情况"), required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 4})
+    )
+    satisfied = forms.TypedChoiceField(
+        label=_("回访后是否满意"),
+        required=False,
+        choices=[("", _("未表态")), ("yes", _("满意")), ("no", _("不满意"))],
+        coerce=lambda v: {"yes": True, "no": False}.get(v),
+        empty_value=None,
+    )
+
+
+class RectificationForm(forms.Form):
+    measures = forms.CharField(
+        label=_("整改措施"), required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 4})
+    )

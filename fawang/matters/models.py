@@ -1,0 +1,880 @@
+"""The Matter (服务事项办理记录) and what hangs off it: the person served, events, attachments, evaluations
+(好差评), callbacks (回访), rectifications (整改), complaints (投诉) and the access log of personal data.
+
+Status moves only through ``fawang.matters.actions``; every move writes a MatterEvent in the same transaction,
+and the timeline a person sees is the events marked visible to them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import TYPE_CHECKING, Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from fawang.catalog.models import Channel, ServiceItem, Step, json_list_contains, validate_choice_list
+from fawang.lib import crypto
+from fawang.lib.validators import MOBILE_RE, mask_id_number, mask_phone, normalize_mobile, validate_id_number
+from fawang.orgs.models import Speciality, Unit
+from fawang.orgs.scoping import region_filter
+from fawang.regions.models import Region
+
+if TYPE_CHECKING:
+    from fawang.accounts.models import User
+
+# Mobile numbers, or landlines with an area code as people give them at a window (0592-1234567, 05921234567).
+PERSON_PHONE_RE = re.compile(r"^1[3-9]\d{9}$|^0\d{2,3}-?\d{7,8}(-\d{1,6})?$")
+
+
+def normalize_person_phone(value: str) -> str:
+    """Mobiles without spaces, hyphens or +86; landlines as written, without spaces."""
+    value = re.sub(r"\s", "", value or "")
+    mobile = normalize_mobile(value)
+    return mobile if MOBILE_RE.match(mobile) else value
+
+
+def validate_person_phone(value: str) -> None:
+    if value and not PERSON_PHONE_RE.match(normalize_person_phone(value)):
+        raise ValidationError(
+            _("请输入正确的联系电话：11 位手机号码，或带区号的固定电话，例如 0592-1234567。"),
+            code="invalid_phone",
+        )
+
+
+class SpecialGroup(models.TextChoices):
+    """特殊群体: decides priority service and, for legal aid, exemption from the means test (法律援助法 第四十二条)."""
+
+    ELDERLY = "elderly", _("老年人")
+    DISABLED = "disabled", _("残疾人")
+    MINOR = "minor", _("未成年人")
+    MIGRANT_WORKER = "migrant_worker", _("农民工")
+    VETERAN = "veteran", _("退役军人")
+    MILITARY_FAMILY = "military_family", _("军人军属")
+    WOMEN = "women", _("妇女")
+    LOW_INCOME = "low_income", _("低保对象/特困人员")
+
+
+def validate_special_groups(value: Any) -> None:
+    validate_choice_list(value, SpecialGroup, str(_("特殊群体")))
+
+
+# --------------------------------------------------------------------------------------------- person
+
+
+class PersonQuerySet(models.QuerySet["Person"]):
+    def by_id_number(self, id_number: str) -> PersonQuerySet:
+        """Equality on the keyed hash: the encrypted column itself cannot be searched."""
+        return self.filter(id_number_hash=Person.hash_id_number(id_number))
+
+    def in_group(self, group: str) -> PersonQuerySet:
+        return self.filter(json_list_contains("special_groups", group))
+
+    def visible_to(self, user: User) -> PersonQuerySet:
+        """A person is visible to staff who can see one of their matters."""
+        return self.filter(pk__in=Matter.objects.visible_to(user).values("person_id"))
+
+
+class Person(models.Model):
+    """服务对象: the person a matter serves. The ID number is encrypted at rest (fawang.lib.crypto); a keyed
+    hash finds the same person again. Lists show ``id_number_masked`` and ``phone_masked``; showing the full
+    values goes through ``actions.reveal_person`` so that it is written to the access log."""
+
+    name = models.CharField(_("姓名"), max_length=32)
+    phone = models.CharField(_("联系电话"), max_length=20, blank=True, validators=[validate_person_phone])
+    id_number = crypto.EncryptedTextField(
+        _("身份证号码"),
+        blank=True,
+        validators=[validate_id_number],
+        help_text=_("加密保存；列表中只显示前六位和后四位。"),
+    )
+    id_number_hash = models.CharField(
+        _("身份证号码索引"),
+        max_length=64,
+        blank=True,
+        editable=False,
+        help_text=_("带密钥的哈希值，用于查找同一服务对象。"),
+    )
+    special_groups = models.JSONField(
+        _("特殊群体"), default=list, blank=True, validators=[validate_special_groups]
+    )
+    address = models.CharField(_("联系地址"), max_length=200, blank=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("公众账号"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="persons",
+        help_text=_("本人在门户注册的账号；关联后可在“我的事项”中查看进度。"),
+    )
+    created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    objects = PersonQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("服务对象")
+        verbose_name_plural = _("服务对象")
+        ordering = ["-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["id_number_hash"], condition=~Q(id_number_hash=""), name="person_unique_id_number"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        # The hash column must always agree with the encrypted one; keeping them together here is a model
+        # invariant, not workflow.
+        self.id_number = self.normalize_id_number(self.id_number)
+        self.id_number_hash = self.hash_id_number(self.id_number)
+        self.phone = normalize_person_phone(self.phone)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "id_number" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "id_number_hash"}
+        super().save(*args, **kwargs)
+
+    @staticmethod
+    def normalize_id_number(value: str) -> str:
+        return (value or "").strip().upper()
+
+    @classmethod
+    def hash_id_number(cls, value: str) -> str:
+        return crypto.lookup_hash(cls.normalize_id_number(value))
+
+    @property
+    def id_number_masked(self) -> str:
+        return mask_id_number(self.id_number)
+
+    @property
+    def phone_masked(self) -> str:
+        return mask_phone(self.phone)
+
+    @property
+    def special_group_labels(self) -> list[str]:
+        return [str(SpecialGroup(g).label) for g in self.special_groups or [] if g in SpecialGroup.values]
+
+
+# --------------------------------------------------------------------------------------------- matter
+
+
+class MatterQuerySet(models.QuerySet["Matter"]):
+    def visible_to(self, user: User) -> MatterQuerySet:
+        """What a staff user may see (DESIGN "Who sees what"): the matter's region lies under one of the
+        user's units, or its current unit is one of the user's units (a matter transferred in from another
+        district), or the user handles it. Nothing for anyone else, including the public."""
+        from fawang.orgs.scoping import ALL, scope_codes
+
+        if not getattr(user, "is_authenticated", False) or not user.is_active:
+            return self.none()
+        if ALL in scope_codes(user):
+            return self.all()
+        return self.filter(
+            region_filter(user, "region_id") | Q(unit_id__in=unit_ids_of(user)) | Q(handler=user)
+        )
+
+    def of_public_user(self, user: User) -> MatterQuerySet:
+        """A member of the public's own matters: those they submitted online, and those of the person linked
+        to their account (a link staff make after checking identity; never made from what a form claims)."""
+        if not getattr(user, "is_authenticated", False):
+            return self.none()
+        return self.filter(Q(submitted_by=user) | Q(person__user=user))
+
+    def open(self) -> MatterQuerySet:
+        return self.filter(status__in=Matter.OPEN_STATUSES)
+
+    def running(self) -> MatterQuerySet:
+        """Open matters whose clock is running (not waiting for materials, not suspended)."""
+        return self.filter(status__in=Matter.RUNNING_STATUSES)
+
+    def overdue(self, now: dt.datetime | None = None) -> MatterQuerySet:
+        return self.running().filter(due_at__lt=now or timezone.now())
+
+    def due_soon(self, now: dt.datetime | None = None) -> MatterQuerySet:
+        now = now or timezone.now()
+        return self.running().filter(warn_at__lte=now, due_at__gte=now)
+
+
+def unit_ids_of(user: Any) -> list[int]:
+    """Ids of the units the user works for (active memberships); cached on the user object per request."""
+    cached = getattr(user, "_unit_ids", None)
+    if cached is None:
+        from fawang.orgs.models import Membership
+
+        cached = sorted(set(Membership.objects.active().filter(user=user).values_list("unit_id", flat=True)))
+        user._unit_ids = cached
+    return cached
+
+
+class Matter(models.Model):
+    class Status(models.TextChoices):
+        SUBMITTED = "submitted", _("已提交")
+        ACCEPTED = "accepted", _("已受理")
+        AWAITING_MATERIALS = "awaiting_materials", _("待补正")
+        IN_PROGRESS = "in_progress", _("办理中")
+        SUSPENDED = "suspended", _("已中止")
+        COMPLETED = "completed", _("已办结")
+        REJECTED = "rejected", _("不予受理")
+        WITHDRAWN = "withdrawn", _("已撤回")
+        MERGED = "merged", _("已合并")
+        CLOSED = "closed", _("已关闭")
+
+    S = Status
+    # Allowed moves, readable at a glance; actions.py enforces them (check_transition). SUBMITTED -> SUBMITTED
+    # and the moves back to SUBMITTED are transfers and changes of service item: the new unit accepts anew.
+    TRANSITIONS: dict[str, frozenset[str]] = {
+        S.SUBMITTED: frozenset(
+            {S.SUBMITTED, S.ACCEPTED, S.REJECTED, S.AWAITING_MATERIALS, S.WITHDRAWN, S.MERGED}
+        ),
+        S.ACCEPTED: frozenset(
+            {
+                S.SUBMITTED,
+                S.IN_PROGRESS,
+                S.AWAITING_MATERIALS,
+                S.SUSPENDED,
+                S.COMPLETED,
+                S.WITHDRAWN,
+                S.MERGED,
+            }
+        ),
+        S.AWAITING_MATERIALS: frozenset({S.SUBMITTED, S.ACCEPTED, S.IN_PROGRESS, S.WITHDRAWN, S.MERGED}),
+        # IN_PROGRESS -> IN_PROGRESS: reassignment to another handler.
+        S.IN_PROGRESS: frozenset(
+            {
+                S.SUBMITTED,
+                S.IN_PROGRESS,
+                S.AWAITING_MATERIALS,
+                S.SUSPENDED,
+                S.COMPLETED,
+                S.WITHDRAWN,
+                S.MERGED,
+            }
+        ),
+        S.SUSPENDED: frozenset({S.ACCEPTED, S.IN_PROGRESS, S.WITHDRAWN}),
+        S.COMPLETED: frozenset({S.CLOSED, S.ACCEPTED, S.IN_PROGRESS, S.SUBMITTED}),
+        S.CLOSED: frozenset({S.ACCEPTED, S.IN_PROGRESS}),
+        S.REJECTED: frozenset({S.SUBMITTED}),
+        S.WITHDRAWN: frozenset({S.SUBMITTED}),
+        S.MERGED: frozenset(),
+    }
+    OPEN_STATUSES = (S.SUBMITTED, S.ACCEPTED, S.AWAITING_MATERIALS, S.IN_PROGRESS, S.SUSPENDED)
+    # The clock runs in these; it stands still while awaiting materials or suspended.
+    RUNNING_STATUSES = (S.SUBMITTED, S.ACCEPTED, S.IN_PROGRESS)
+    DONE_STATUSES = (S.COMPLETED, S.CLOSED)
+    ENDED_STATUSES = (S.REJECTED, S.WITHDRAWN, S.MERGED)
+
+    tracking_no = models.CharField(
+        _("受理编号"),
+        max_length=16,
+        unique=True,
+        editable=False,
+        help_text=_("FW + 年月日 + 7 位随机字符 + 1 位校验字符；不按顺序编号，无法猜出他人的编号。"),
+    )
+    service_item = models.ForeignKey(
+        ServiceItem, verbose_name=_("服务事项"), on_delete=models.PROTECT, related_name="matters"
+    )
+    channel = models.CharField(_("受理渠道"), max_length=8, choices=Channel.choices)
+    person = models.ForeignKey(
+        Person, verbose_name=_("服务对象"), on_delete=models.PROTECT, related_name="matters"
+    )
+    region = models.ForeignKey(
+        Region,
+        verbose_name=_("所涉区划"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_("事项所涉及的行政区划（纠纷发生地、申请人住所地等）；决定分派和可见范围。"),
+    )
+    topic = models.ForeignKey(
+        Speciality,
+        verbose_name=_("所涉领域"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    description = models.TextField(_("事项描述"), help_text=_("纯文本；显示时转义。"))
+    status = models.CharField(_("状态"), max_length=20, choices=Status.choices, default=Status.SUBMITTED)
+    unit = models.ForeignKey(
+        Unit, verbose_name=_("办理机构"), on_delete=models.PROTECT, related_name="matters"
+    )
+    intake_unit = models.ForeignKey(
+        Unit,
+        verbose_name=_("受理机构"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_("前台接收该事项的机构（窗口、热线）；网上提交时为空。"),
+    )
+    handler = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("承办人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="handled_matters",
+    )
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("网上提交账号"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="submitted_matters",
+        help_text=_("在门户、APP 或微信提交的公众账号；本人可在“我的事项”中查看。"),
+    )
+    first_responder = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("首问负责人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("首问负责制：第一位接待的工作人员，负责跟踪到办结。"),
+    )
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("关联事项"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="children",
+        help_text=_("拆分出本事项的原事项，或本事项被合并到的事项。"),
+    )
+
+    # The clock of the running step (catalog.Step): due_at and warn_at come from the service item's limit.
+    step = models.CharField(_("计时环节"), max_length=10, choices=Step.choices, blank=True)
+    step_started_at = models.DateTimeField(_("本环节开始时间"), null=True, blank=True)
+    due_at = models.DateTimeField(_("办理时限"), null=True, blank=True)
+    warn_at = models.DateTimeField(_("预警时间"), null=True, blank=True)
+    clock_paused_at = models.DateTimeField(
+        _("计时暂停时间"), null=True, blank=True, help_text=_("待补正或中止期间不计入办理时限。")
+    )
+    paused_total = models.DurationField(_("累计暂停时长"), default=dt.timedelta)
+    resume_status = models.CharField(
+        _("恢复后状态"),
+        max_length=20,
+        choices=Status.choices,
+        blank=True,
+        help_text=_("补正或中止结束后回到的状态。"),
+    )
+    materials_due_at = models.DateTimeField(
+        _("补正期限"), null=True, blank=True, help_text=_("逾期未补正的视为撤回申请。")
+    )
+    warned_at = models.DateTimeField(_("预警时间（已发）"), null=True, blank=True)
+    escalated_at = models.DateTimeField(_("督办升级时间"), null=True, blank=True)
+    escalated_to = models.ForeignKey(
+        Unit,
+        verbose_name=_("督办单位"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="escalated_matters",
+    )
+
+    result = models.TextField(_("办理结果"), blank=True)
+    submitted_at = models.DateTimeField(_("提交时间"), default=timezone.now)
+    accepted_at = models.DateTimeField(_("受理时间"), null=True, blank=True)
+    completed_at = models.DateTimeField(_("办结时间"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("关闭时间"), null=True, blank=True)
+    rating_invited_at = models.DateTimeField(_("邀请评价时间"), null=True, blank=True)
+    sampled_at = models.DateTimeField(
+        _("回访抽样时间"), null=True, blank=True, help_text=_("办结后参加过回访抽样的时间（无论是否抽中）。")
+    )
+    idempotency_key = models.CharField(
+        _("幂等键"),
+        max_length=100,
+        unique=True,
+        null=True,
+        blank=True,
+        help_text=_("接口和热线回调提交时带的唯一键；重复提交返回原事项，不会重复创建。"),
+    )
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    objects = MatterQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("服务事项办理")
+        verbose_name_plural = _("服务事项办理")
+        ordering = ["-submitted_at", "-pk"]
+        indexes = [
+            models.Index(fields=["status", "unit"], name="matter_status_unit"),
+            models.Index(fields=["unit", "-submitted_at"], name="matter_unit_recent"),
+            models.Index(fields=["region", "-submitted_at"], name="matter_region_recent"),
+            models.Index(fields=["handler", "status"], name="matter_handler_status"),
+            # The workbench lists' order (due_at ASC NULLS LAST, newest first): a supervisor's city-wide list
+            # reads its first page from this index instead of sorting every visible row (bench_matters).
+            models.Index(fields=["due_at", "-submitted_at", "-id"], name="matter_list_due_order"),
+            # The deadline worker's scans: only running matters are indexed, so the indexes stay small.
+            models.Index(
+                fields=["due_at"],
+                condition=Q(status__in=["submitted", "accepted", "in_progress"]),
+                name="matter_due_running",
+            ),
+            models.Index(
+                fields=["warn_at"],
+                condition=Q(status__in=["submitted", "accepted", "in_progress"], warned_at__isnull=True),
+                name="matter_warn_pending",
+            ),
+            models.Index(
+                fields=["materials_due_at"],
+                condition=Q(status="awaiting_materials"),
+                name="matter_materials_due",
+            ),
+            models.Index(
+                fields=["completed_at"],
+                condition=Q(status__in=["completed", "closed"]),
+                name="matter_completed",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.tracking_no} {self.service_item.name}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in self.OPEN_STATUSES
+
+    @property
+    def is_paused(self) -> bool:
+        return self.clock_paused_at is not None
+
+    def is_overdue(self, now: dt.datetime | None = None) -> bool:
+        return (
+            self.status in self.RUNNING_STATUSES
+            and self.due_at is not None
+            and self.due_at < (now or timezone.now())
+        )
+
+    def allowed(self, new_status: str) -> bool:
+        return new_status in self.TRANSITIONS.get(self.status, frozenset())
+
+    def visible_events(self) -> models.QuerySet[MatterEvent]:
+        """The person's timeline: events marked visible to them, oldest first."""
+        return (
+            self.events.filter(visible_to_person=True).select_related("new_unit").order_by("created_at", "pk")
+        )
+
+
+class MatterEvent(models.Model):
+    """One change of a matter, written in the same transaction as the change."""
+
+    class Action(models.TextChoices):
+        SUBMIT = "submit", _("提交")
+        ACCEPT = "accept", _("受理")
+        REJECT = "reject", _("不予受理")
+        REQUEST_MATERIALS = "request_materials", _("一次性告知补正")
+        SUPPLY_MATERIALS = "supply_materials", _("补正材料")
+        ATTACH = "attach", _("上传材料")
+        ASSIGN = "assign", _("分派")
+        TRANSFER = "transfer", _("转办")
+        CHANGE_ITEM = "change_item", _("转换事项")
+        WARN = "warn", _("临期预警")
+        ESCALATE = "escalate", _("督办升级")
+        SUSPEND = "suspend", _("中止")
+        RESUME = "resume", _("恢复办理")
+        COMPLETE = "complete", _("办结")
+        REOPEN = "reopen", _("重新办理")
+        WITHDRAW = "withdraw", _("撤回")
+        CLOSE = "close", _("关闭")
+        COMMENT = "comment", _("留言")
+        MERGE = "merge", _("合并")
+        SPLIT = "split", _("拆分")
+        RATE = "rate", _("评价")
+        INVITE_RATING = "invite_rating", _("邀请评价")
+        CALLBACK = "callback", _("回访")
+        RECTIFY = "rectify", _("整改")
+        COMPLAINT = "complaint", _("被投诉")
+
+    matter = models.ForeignKey(
+        Matter, verbose_name=_("事项"), on_delete=models.CASCADE, related_name="events"
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("操作人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("为空表示系统自动处理（如超期升级）。"),
+    )
+    action = models.CharField(_("动作"), max_length=20, choices=Action.choices)
+    old_status = models.CharField(_("原状态"), max_length=20, choices=Matter.Status.choices, blank=True)
+    new_status = models.CharField(_("新状态"), max_length=20, choices=Matter.Status.choices, blank=True)
+    old_unit = models.ForeignKey(
+        Unit, verbose_name=_("原办理机构"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    new_unit = models.ForeignKey(
+        Unit, verbose_name=_("新办理机构"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    note = models.TextField(_("说明"), blank=True, help_text=_("理由、留言、办理结果或补正清单。"))
+    visible_to_person = models.BooleanField(_("服务对象可见"), default=False)
+    payload = models.JSONField(_("附加数据"), default=dict, blank=True)
+    created_at = models.DateTimeField(_("时间"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("办理记录")
+        verbose_name_plural = _("办理记录")
+        ordering = ["created_at", "pk"]
+        indexes = [models.Index(fields=["matter", "created_at"], name="event_matter_time")]
+
+    def __str__(self) -> str:
+        return f"{self.matter_id} {self.get_action_display()}"
+
+    @property
+    def summary(self) -> str:
+        """One line for the person's timeline (plain text; templates escape it)."""
+        A = self.Action
+        unit = str(self.new_unit) if self.new_unit_id else ""
+        p = self.payload or {}
+        texts: dict[str, str] = {
+            A.SUBMIT: gettext("已提交，由%(unit)s办理") % {"unit": unit},
+            A.ACCEPT: gettext("%(unit)s已受理") % {"unit": unit},
+            A.REJECT: gettext("不予受理。理由：%(note)s") % {"note": self.note},
+            A.REQUEST_MATERIALS: gettext("请补正以下材料：%(items)s")
+            % {"items": "、".join(p.get("missing", []))},
+            A.SUPPLY_MATERIALS: gettext("已补正材料"),
+            A.ATTACH: gettext("已上传材料：%(note)s") % {"note": self.note},
+            A.ASSIGN: gettext("已指派承办人"),
+            A.TRANSFER: gettext("已转至%(unit)s办理") % {"unit": unit},
+            A.CHANGE_ITEM: gettext("已转为“%(item)s”，由%(unit)s办理")
+            % {"item": p.get("new_item_name", ""), "unit": unit},
+            A.SUSPEND: gettext("中止办理。理由：%(note)s") % {"note": self.note},
+            A.RESUME: gettext("恢复办理"),
+            A.COMPLETE: gettext("已办结。办理结果：%(note)s") % {"note": self.note},
+            A.REOPEN: gettext("重新办理"),
+            A.WITHDRAW: gettext("已撤回") + (f"：{self.note}" if self.note else ""),
+            A.CLOSE: gettext("事项已关闭"),
+            A.COMMENT: self.note,
+            A.MERGE: (
+                gettext("已合并到事项 %(no)s") % {"no": p["into_tracking_no"]}
+                if "into_tracking_no" in p
+                else gettext("已合并重复提交的事项")
+            ),
+            A.SPLIT: gettext("已拆分为 %(nos)s") % {"nos": "、".join(p.get("children_tracking_nos", []))},
+            A.RATE: gettext("已评价：%(level)s") % {"level": p.get("level_label", "")},
+        }
+        return str(texts.get(self.action, self.get_action_display()))
+
+    @property
+    def actor_label(self) -> str:
+        """How the person sees who acted: a unit, never a staff member's name."""
+        if self.actor_id is None:
+            return gettext("系统")
+        return str(self.new_unit or self.old_unit or gettext("工作人员"))
+
+
+def attachment_path(instance: Attachment, filename: str) -> str:
+    """A random stored name: the original name is kept in a column, never trusted as a path."""
+    import secrets
+
+    now = timezone.localtime()
+    return f"matters/{now:%Y/%m}/{secrets.token_hex(16)}{instance.extension}"
+
+
+class Attachment(models.Model):
+    """A file for a matter, type-checked by its content (uploads.py), not by its name."""
+
+    matter = models.ForeignKey(
+        Matter, verbose_name=_("事项"), on_delete=models.CASCADE, related_name="attachments"
+    )
+    material = models.ForeignKey(
+        "catalog.Material",
+        verbose_name=_("对应材料"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    file = models.FileField(_("文件"), upload_to=attachment_path)
+    original_name = models.CharField(_("原文件名"), max_length=200)
+    content_type = models.CharField(_("文件类型"), max_length=100)
+    size = models.PositiveIntegerField(_("大小（字节）"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("上传人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
+
+    # Set by the upload check before save; decides the stored file's extension.
+    extension = ""
+
+    class Meta:
+        verbose_name = _("材料附件")
+        verbose_name_plural = _("材料附件")
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
+# --------------------------------------------------------------------------------------------- feedback
+
+
+class Evaluation(models.Model):
+    """好差评: the person's rating of a completed matter, one per matter."""
+
+    class Level(models.IntegerChoices):
+        VERY_SATISFIED = 5, _("非常满意")
+        SATISFIED = 4, _("满意")
+        BASICALLY_SATISFIED = 3, _("基本满意")
+        DISSATISFIED = 2, _("不满意")
+        VERY_DISSATISFIED = 1, _("非常不满意")
+
+    BAD_LEVELS = (Level.DISSATISFIED, Level.VERY_DISSATISFIED)
+
+    matter = models.OneToOneField(
+        Matter, verbose_name=_("事项"), on_delete=models.CASCADE, related_name="evaluation"
+    )
+    person = models.ForeignKey(
+        Person, verbose_name=_("评价人"), on_delete=models.CASCADE, related_name="evaluations"
+    )
+    level = models.PositiveSmallIntegerField(_("评价"), choices=Level.choices)
+    comment = models.TextField(_("评价内容"), blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("代为录入的工作人员"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("电话回访或窗口评价器录入时记录；本人在线评价时为空。"),
+    )
+    created_at = models.DateTimeField(_("评价时间"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("好差评")
+        verbose_name_plural = _("好差评")
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["level", "created_at"], name="evaluation_level_time")]
+
+    def __str__(self) -> str:
+        return f"{self.matter_id} {self.get_level_display()}"
+
+    @property
+    def is_bad(self) -> bool:
+        return self.level in self.BAD_LEVELS
+
+
+class FeedbackTaskQuerySet(models.QuerySet[Any]):
+    def visible_to(self, user: User) -> Any:
+        return self.filter(Q(matter__in=Matter.objects.visible_to(user)) | Q(unit_id__in=unit_ids_of(user)))
+
+    def open(self) -> Any:
+        return self.filter(done_at__isnull=True)
+
+    def overdue(self, now: dt.datetime | None = None) -> Any:
+        return self.open().filter(due_at__lt=now or timezone.now())
+
+
+class Callback(models.Model):
+    """回访: a call to the person after a bad rating, for a complaint, or by random sample."""
+
+    class Reason(models.TextChoices):
+        BAD_RATING = "bad_rating", _("差评回访")
+        SAMPLE = "sample", _("抽样回访")
+
+    matter = models.ForeignKey(
+        Matter, verbose_name=_("事项"), on_delete=models.CASCADE, related_name="callbacks"
+    )
+    reason = models.CharField(_("回访原因"), max_length=12, choices=Reason.choices)
+    unit = models.ForeignKey(
+        Unit,
+        verbose_name=_("回访单位"),
+        on_delete=models.PROTECT,
+        related_name="callbacks",
+        help_text=_("由办理机构的主管司法局回访，独立于办理机构。"),
+    )
+    assigned_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("回访人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    due_at = models.DateTimeField(_("回访期限"))
+    outcome = models.TextField(_("回访情况"), blank=True)
+    satisfied = models.BooleanField(_("回访后满意"), null=True, blank=True)
+    done_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+    done_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("完成人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("创建时间"), default=timezone.now)
+
+    objects = FeedbackTaskQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("回访任务")
+        verbose_name_plural = _("回访任务")
+        ordering = ["due_at", "pk"]
+        indexes = [models.Index(fields=["unit", "done_at", "due_at"], name="callback_unit_open")]
+
+    def __str__(self) -> str:
+        return f"{self.get_reason_display()} · {self.matter_id}"
+
+
+class Rectification(models.Model):
+    """整改: what the handling unit must put right after a bad rating or an upheld complaint, with its own limit."""
+
+    matter = models.ForeignKey(
+        Matter, verbose_name=_("事项"), on_delete=models.CASCADE, related_name="rectifications"
+    )
+    evaluation = models.ForeignKey(
+        Evaluation, verbose_name=_("差评"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    unit = models.ForeignKey(
+        Unit, verbose_name=_("整改单位"), on_delete=models.PROTECT, related_name="rectifications"
+    )
+    reason = models.TextField(_("整改事由"))
+    due_at = models.DateTimeField(_("整改期限"))
+    measures = models.TextField(_("整改措施"), blank=True)
+    done_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+    done_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("完成人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("创建时间"), default=timezone.now)
+
+    objects = FeedbackTaskQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("整改")
+        verbose_name_plural = _("整改")
+        ordering = ["due_at", "pk"]
+        indexes = [models.Index(fields=["unit", "done_at", "due_at"], name="rectification_unit_open")]
+
+    def __str__(self) -> str:
+        return f"{self.unit} · {self.matter_id}"
+
+
+class Complaint(models.Model):
+    """What a 投诉 matter complains about: a matter, a unit or a staff member (any may be empty)."""
+
+    matter = models.OneToOneField(
+        Matter, verbose_name=_("投诉事项"), on_delete=models.CASCADE, related_name="complaint"
+    )
+    about_matter = models.ForeignKey(
+        Matter,
+        verbose_name=_("被投诉事项"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="complaints_about",
+    )
+    about_unit = models.ForeignKey(
+        Unit, verbose_name=_("被投诉机构"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    about_staff = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("被投诉工作人员"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("投诉对象")
+        verbose_name_plural = _("投诉对象")
+
+    def __str__(self) -> str:
+        return str(self.about_unit or self.about_matter or self.about_staff or "")
+
+
+class AccessLog(models.Model):
+    """Who saw full personal data of whom, when and why (个人信息保护法). Rows are only ever added."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("查看人"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    username = models.CharField(_("查看人用户名"), max_length=150, help_text=_("账号删除后仍可追溯。"))
+    person = models.ForeignKey(
+        Person, verbose_name=_("服务对象"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    matter = models.ForeignKey(
+        Matter, verbose_name=_("事项"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    purpose = models.CharField(_("查看事由"), max_length=200)
+    fields = models.CharField(_("查看内容"), max_length=100, help_text=_("例如：身份证号码、联系电话。"))
+    ip = models.GenericIPAddressField(_("IP 地址"), null=True, blank=True)
+    created_at = models.DateTimeField(_("时间"), default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = _("个人信息查看记录")
+        verbose_name_plural = _("个人信息查看记录")
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["person", "created_at"], name="accesslog_person_time")]
+
+    def __str__(self) -> str:
+        return f"{self.username} · {self.created_at:%Y-%m-%d %H:%M}"
+
+
+# --------------------------------------------------------------------------------------------- public tracking
+
+
+class TrackingCode(models.Model):
+    """A one-time code sent to the phone on a matter, so the person can follow it without an account
+    (issue 4 item 3). Only a keyed hash of the code is kept. A request for an unknown (but well-formed)
+    tracking number is recorded too, without a matter or a code: the rate limits count it like any other,
+    so neither the answer nor the limits tell whether the number exists."""
+
+    tracking_no = models.CharField(_("受理编号"), max_length=16)
+    matter = models.ForeignKey(
+        Matter,
+        verbose_name=_("事项"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="tracking_codes",
+        help_text=_("为空表示查询的编号不存在，未发送验证码。"),
+    )
+    code_hash = models.CharField(
+        _("验证码摘要"), max_length=64, blank=True, help_text=_("带密钥的哈希值；验证码本身不保存。")
+    )
+    ip = models.GenericIPAddressField(_("请求 IP 地址"), null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("已验证次数"), default=0)
+    expires_at = models.DateTimeField(_("失效时间"))
+    used_at = models.DateTimeField(_("使用时间"), null=True, blank=True)
+    created_at = models.DateTimeField(_("发送时间"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("查询验证码")
+        verbose_name_plural = _("查询验证码")
+        ordering = ["-created_at", "-pk"]
+        indexes = [
+            # The rate limits: sends per tracking number and per client address in the last hour.
+            models.Index(fields=["tracking_no", "created_at"], name="trackcode_number_time"),
+            models.Index(fields=["ip", "created_at"], name="trackcode_ip_time"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.tracking_no} · {self.created_at:%Y-%m-%d %H:%M}"

@@ -1,0 +1,113 @@
+"""Routing (后台分类处理): which unit handles a request for a service item concerning a region.
+
+1. An explicit RoutingRule for the item whose region is the longest prefix of the matter's region code
+   (then the highest priority) wins: admins use rules for exceptions (a district that sends all mediation to
+   its centre, a notary office serving two districts).
+2. Otherwise walk up the region tree from the matter's region and take the nearest active unit of the item's
+   handling kind at or above the item's level: a town matter for 法律援助 (county level) goes to the district's
+   法律援助中心; a district with no 公证处 sends notary requests to the city's.
+3. A matter whose region is coarser than the item's level (a hotline caller who names only the district for
+   a town-level item such as 人民调解) goes to the public legal service centre of that region, which knows
+   its towns and passes it on (前台统一受理、后台分流转办).
+
+A manual choice of unit is always possible, with a reason, in the actions (the event records it).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models.functions import Length
+from django.utils.translation import gettext as _
+
+from fawang.catalog.models import RoutingRule, ServiceItem
+from fawang.lib import codes
+from fawang.orgs.models import Unit
+from fawang.regions.models import Region
+
+
+class NoRoute(Exception):
+    """No unit can handle this item for this region; staff must choose one by hand."""
+
+    def __init__(self, item: ServiceItem, region: Region) -> None:
+        super().__init__(
+            _("未找到办理“%(item)s”的机构（%(region)s），请人工指定办理机构并说明理由。")
+            % {"item": item.name, "region": region.full_name or region.name}
+        )
+
+
+@dataclass(frozen=True)
+class Route:
+    unit: Unit
+    how: str  # "rule", "walk_up", "centre" (coarse region), "intake", "manual", "supervisor"
+    rule_id: int | None = None
+
+    @property
+    def how_label(self) -> str:
+        return {
+            "rule": _("按分派规则"),
+            "walk_up": _("按区划自动分派"),
+            "centre": _("交公共法律服务中心分流"),
+            "intake": _("受理机构就地办理"),
+            "manual": _("人工指定"),
+            "supervisor": _("交主管司法局处理"),
+        }.get(self.how, self.how)
+
+
+def _nearest(kind: str, region_codes: list[str]) -> Unit | None:
+    """The active unit of ``kind`` in the deepest of ``region_codes``; one query."""
+    units = list(Unit.objects.active().filter(kind=kind, region_id__in=region_codes).order_by("pk"))
+    if not units:
+        return None
+    return max(units, key=lambda u: (len(u.region_id), -u.pk))
+
+
+def explain_route(item: ServiceItem, region: Region) -> Route:
+    """The unit for ``item`` in ``region`` and how it was found; raises NoRoute."""
+    ancestors = [region.code[:n] for n in codes.CODE_LENGTHS if n <= len(region.code)]
+    rule = (
+        RoutingRule.objects.filter(
+            service_item=item, is_active=True, unit__is_active=True, region_id__in=ancestors
+        )
+        .select_related("unit")
+        .order_by(Length("region_id").desc(), "-priority", "pk")
+        .first()
+    )
+    if rule is not None:
+        return Route(rule.unit, "rule", rule.pk)
+    if region.level < item.unit_level:
+        centre = _nearest(Unit.Kind.CENTRE, ancestors)
+        if centre is not None:
+            return Route(centre, "centre")
+    eligible = [code for code in ancestors if codes.level_of(code) <= item.unit_level]
+    unit = _nearest(item.unit_kind, eligible)
+    if unit is None:
+        raise NoRoute(item, region)
+    return Route(unit, "walk_up")
+
+
+def route(item: ServiceItem, region: Region) -> Unit:
+    """The handling unit for ``item`` in ``region`` (see the module docstring); raises NoRoute."""
+    return explain_route(item, region).unit
+
+
+def supervising_unit(unit: Unit) -> Unit | None:
+    """The judicial bureau one level up (主管司法局): where escalations and complaints about ``unit`` go.
+
+    Follows ``parent`` to the first bureau above the unit (a station's 司法所 reports to the district bureau;
+    a district bureau to the city's). If the chain is broken, falls back to the nearest active bureau in a
+    region above the unit's own region.
+    """
+    seen: set[int] = {unit.pk}
+    current = unit.parent
+    while current is not None and current.pk not in seen:
+        if current.kind == Unit.Kind.BUREAU and current.is_active:
+            return current
+        seen.add(current.pk)
+        current = current.parent
+    region_code = unit.region_id
+    above = [region_code[:n] for n in codes.CODE_LENGTHS if n < len(region_code)]
+    if unit.kind != Unit.Kind.BUREAU:
+        # A non-bureau unit's own region's bureau supervises it (a county legal-aid centre -> county bureau).
+        above.append(region_code)
+    return _nearest(Unit.Kind.BUREAU, above) if above else None

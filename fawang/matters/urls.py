@@ -1,0 +1,28 @@
+from django.urls import path
+
+from . import views
+
+app_name = "matters"
+
+# Mounted at /console/matters/. Every URL here is walked by fawang/console/tests/test_permission_sweep.py;
+# its FILLERS registry knows the kwargs below (a matter, person, attachment, callback or rectification).
+# No URL sits at the root: the console's navigation marks an entry active by URL prefix.
+urlpatterns = [
+    path("mine/", views.my_queue, name="my_queue"),
+    path("unit/", views.unit_queue, name="unit_queue"),
+    path("all/", views.matter_list, name="list"),
+    path("bulk-assign/", views.bulk_assign, name="bulk_assign"),
+    path("intake/", views.intake, name="intake"),
+    path("intake/receipt/", views.intake_receipt, name="intake_receipt"),
+    path("supervision/", views.supervision, name="supervision"),
+    path("feedback/", views.feedback, name="feedback"),
+    path("<int:pk>/", views.matter_detail, name="detail"),
+    path("<int:pk>/act/", views.matter_act, name="act"),
+    path("<int:pk>/reveal/", views.matter_reveal, name="reveal"),
+    path("<int:pk>/attachments/", views.attachment_upload, name="attachment_upload"),
+    path("attachments/<int:pk>/", views.attachment_download, name="attachment"),
+    path("persons/<int:pk>/", views.person_detail, name="person"),
+    path("persons/<int:pk>/reveal/", views.person_reveal, name="person_reveal"),
+    path("callbacks/<int:pk>/", views.callback_detail, name="callback"),
+    path("rectifications/<int:pk>/", views.rectification_detail, name="rectification"),
+]

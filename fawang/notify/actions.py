@@ -1,0 +1,252 @@
+"""The only writers of the outbox: enqueue, deliver (with retries and dead letters), requeue, mark read.
+
+Delivery is at-least-once and never concurrent for one message: a worker *claims* a row with a conditional
+UPDATE (queued/failed and due -> sending) and sends only if that UPDATE changed one row, so two workers
+scanning at the same moment never both send it. The claim also sets a lease (next_attempt_at = now + lease):
+if the worker dies mid-send, the periodic scan finds the row still "sending" after the lease and tries again
+(recover_stale). Sending happens outside any database transaction, so a slow gateway holds no locks.
+"""
+
+from __future__ import annotations
+
+import logging
+from functools import partial
+from typing import TYPE_CHECKING, Any
+
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, models, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from fawang.lib.validators import normalize_mobile, validate_mobile
+from fawang.orgs.models import Unit
+from fawang.orgs.roles import require_capability
+
+from . import conf, kinds
+from .access import get_inbox_message_for_user, get_message_for_user
+from .models import Message
+from .senders import PermanentFailure, SendResult, TemporaryFailure, get_sender
+
+if TYPE_CHECKING:
+    import datetime as dt
+
+    from fawang.accounts.models import User
+
+logger = logging.getLogger(__name__)
+S = Message.Status
+C = Message.Channel
+ERROR_MAX = 1000
+
+
+# --- enqueue ----------------------------------------------------------------------------------------------
+
+
+def _recipient(channel: str, user: User | None, phone: str, openid: str, email: str) -> dict[str, Any]:
+    """Recipient fields for ``channel``, checked: a message no sender could ever deliver is refused now."""
+    if channel not in C.values:
+        raise ValueError(f"unknown channel {channel!r}")
+    if channel == C.SMS and not phone and user is not None:
+        phone = user.phone
+    phone = normalize_mobile(phone)
+    if phone or channel == C.SMS:
+        if not phone:
+            raise ValidationError(_("短信必须有收件手机号码。"), code="no_phone")
+        validate_mobile(phone)
+    if channel == C.INAPP and user is None:
+        raise ValidationError(_("站内信必须有收件用户。"), code="no_user")
+    if channel == C.WECHAT and not openid:
+        raise ValidationError(_("微信消息必须有收件人的 OpenID。"), code="no_openid")
+    if channel == C.EMAIL and not email:
+        raise ValidationError(_("邮件必须有收件地址。"), code="no_email")
+    return {"user": user, "phone": phone, "openid": openid, "email": email}
+
+
+@transaction.atomic
+def enqueue(
+    *,
+    channel: str,
+    kind: str,
+    body: str,
+    subject: str = "",
+    user: User | None = None,
+    phone: str = "",
+    openid: str = "",
+    email: str = "",
+    related: models.Model | None = None,
+    region_code: str = "",
+    dedupe_key: str | None = None,
+    max_attempts: int | None = None,
+) -> Message:
+    """Queue one message and its delivery once the caller's transaction commits.
+
+    ``dedupe_key`` makes the call idempotent: the same event enqueued twice (a resent webhook, a double click)
+    returns the first message and sends nothing more. Build it from the event, e.g.
+    ``f"matter:{matter.pk}:accepted:sms"``. ``region_code`` defaults to ``related.region_id`` (a region code on
+    our models), which decides which staff see the message.
+    """
+    if dedupe_key:
+        existing = Message.objects.filter(dedupe_key=dedupe_key).first()
+        if existing is not None:
+            return existing
+    if not body.strip():
+        raise ValidationError(_("消息正文不能为空。"), code="no_body")
+    if not region_code and related is not None:
+        region_code = str(getattr(related, "region_id", "") or "")
+    message = Message(
+        channel=channel,
+        kind=kind,
+        sensitive=kinds.is_sensitive(kind),
+        subject=subject,
+        body=body,
+        region_code=region_code,
+        dedupe_key=dedupe_key or None,
+        next_attempt_at=timezone.now(),
+        **_recipient(channel, user, phone, openid, email),
+    )
+    if max_attempts is not None:
+        message.max_attempts = max_attempts
+    if related is not None:
+        message.related_type = ContentType.objects.get_for_model(related)
+        message.related_id = str(related.pk)
+    try:
+        # A savepoint: a concurrent enqueue with the same key wins the unique index, and we return its row.
+        with transaction.atomic():
+            message.save()
+    except IntegrityError:
+        if not dedupe_key:
+            raise
+        return Message.objects.get(dedupe_key=dedupe_key)
+    transaction.on_commit(partial(schedule, message.pk))
+    return message
+
+
+def schedule(message_id: int, when: dt.datetime | None = None) -> None:
+    """Hand the delivery to a background task; a failure here loses nothing, the periodic scan finds the row."""
+    from .tasks import deliver_message
+
+    try:
+        if when is None:
+            deliver_message.enqueue(message_id)
+        elif deliver_message.get_backend().supports_defer:
+            deliver_message.using(run_after=when).enqueue(message_id)
+    except Exception:
+        logger.exception("could not enqueue delivery of message %s; the periodic scan will", message_id)
+
+
+# --- delivery ---------------------------------------------------------------------------------------------
+
+
+def claim(message_id: int, *, now: dt.datetime | None = None) -> Message | None:
+    """Take a due message for sending; None when it is not due, already taken, or gone."""
+    now = now or timezone.now()
+    taken = (
+        Message.objects.due(now)
+        .filter(pk=message_id)
+        .update(status=S.SENDING, attempts=F("attempts") + 1, next_attempt_at=now + conf.send_lease())
+    )
+    if taken != 1:
+        return None
+    return Message.objects.select_related("user").filter(pk=message_id).first()
+
+
+def deliver(message_id: int) -> Message | None:
+    """Claim, send, record. Returns the message as recorded, or None when there was nothing to do."""
+    message = claim(message_id)
+    if message is None:
+        return None
+    try:
+        result = get_sender(message.channel).send(message)
+    except PermanentFailure as error:
+        return _record_failure(message, str(error), permanent=True)
+    except TemporaryFailure as error:
+        return _record_failure(message, str(error), permanent=False)
+    except Exception as error:
+        # A bug or a network error in a sender: retried like a temporary failure rather than lost.
+        logger.exception("sender failed on message %s", message_id)
+        return _record_failure(message, f"{type(error).__name__}: {error}", permanent=False)
+    return _record_success(message, result)
+
+
+def _record_success(message: Message, result: SendResult) -> Message:
+    now = timezone.now()
+    # Not conditional on the attempt: a message that went out is sent, even if its lease ran out meanwhile.
+    Message.objects.filter(pk=message.pk).exclude(status=S.SENT).update(
+        status=S.SENT, sent_at=now, provider_message_id=result.provider_id[:100], next_attempt_at=None
+    )
+    message.refresh_from_db()
+    return message
+
+
+def _record_failure(message: Message, error: str, *, permanent: bool) -> Message:
+    now = timezone.now()
+    dead = permanent or message.attempts >= message.max_attempts
+    next_at = None if dead else now + conf.retry_delay(message.attempts)
+    # Conditional on this attempt: a worker whose lease ran out must not overwrite a later attempt's outcome.
+    updated = Message.objects.filter(pk=message.pk, status=S.SENDING, attempts=message.attempts).update(
+        status=S.DEAD if dead else S.FAILED, next_attempt_at=next_at, last_error=error[:ERROR_MAX]
+    )
+    if updated and next_at is not None:
+        transaction.on_commit(partial(schedule, message.pk, next_at))
+    message.refresh_from_db()
+    return message
+
+
+def recover_stale(now: dt.datetime | None = None) -> int:
+    """Rows left "sending" past their lease (a worker died): counted as a failed attempt, retried at once."""
+    now = now or timezone.now()
+    stale = Message.objects.filter(status=S.SENDING, next_attempt_at__lte=now)
+    error = _("发送超时：上次发送未在规定时间内完成，结果未知。")
+    dead = stale.filter(attempts__gte=F("max_attempts")).update(
+        status=S.DEAD, next_attempt_at=None, last_error=error
+    )
+    retried = stale.update(status=S.FAILED, next_attempt_at=now, last_error=error)
+    return dead + retried
+
+
+def deliver_due(limit: int = 100) -> int:
+    """The periodic scan: deliver up to ``limit`` due messages, oldest due first; returns how many it handled."""
+    now = timezone.now()
+    recover_stale(now)
+    ids = list(Message.objects.due(now).order_by("next_attempt_at").values_list("pk", flat=True)[:limit])
+    return sum(1 for pk in ids if deliver(pk) is not None)
+
+
+# --- staff and the person ---------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def retry_dead(message_id: int, *, actor: User) -> Message:
+    """Requeue a dead message with a fresh set of attempts; the last error stays for reference."""
+    message = get_message_for_user(actor, message_id)
+    require_capability(
+        actor, "notify.view_outbox", Unit(region_id=message.region_code) if message.region_code else None
+    )
+    if message.sensitive:
+        raise ValidationError(
+            _("验证码等敏感消息不能由工作人员重新发送，请当事人重新获取。"), code="sensitive"
+        )
+    now = timezone.now()
+    requeued = Message.objects.filter(pk=message.pk, status=S.DEAD).update(
+        status=S.QUEUED, attempts=0, next_attempt_at=now, requeued_at=now, requeued_by=actor
+    )
+    if requeued != 1:
+        raise ValidationError(_("只有死信消息可以重新发送。"), code="not_dead")
+    transaction.on_commit(partial(schedule, message.pk))
+    message.refresh_from_db()
+    return message
+
+
+@transaction.atomic
+def mark_read(message_id: int, *, actor: User) -> Message:
+    message = get_inbox_message_for_user(actor, message_id)
+    if message.read_at is None:
+        message.read_at = timezone.now()
+        Message.objects.filter(pk=message.pk, read_at__isnull=True).update(read_at=message.read_at)
+    return message
+
+
+@transaction.atomic
+def mark_all_read(*, actor: User) -> int:
+    return Message.objects.inbox_of(actor).filter(read_at__isnull=True).update(read_at=timezone.now())

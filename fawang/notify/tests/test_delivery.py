@@ -1,0 +1,259 @@
+from __future__ import annotations
+
+import datetime as dt
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.test import override_settings
+from django.utils import timezone
+
+from fawang.notify import actions, conf
+from fawang.notify.models import Message
+from fawang.notify.tasks import deliver_message
+from fawang.test import HULI, SIMING
+
+from .helpers import OutboxTestCase
+
+S = Message.Status
+FAIL_TWICE = {"sms": {"BACKEND": "fawang.notify.senders.FailingSender", "OPTIONS": {"failures": 2}}}
+FAIL_ALWAYS = {"sms": {"BACKEND": "fawang.notify.senders.FailingSender", "OPTIONS": {"failures": 99}}}
+FAIL_PERMANENTLY = {"sms": {"BACKEND": "fawang.notify.senders.FailingSender", "OPTIONS": {"permanent": True}}}
+EXPLODING = {"sms": "fawang.notify.tests.helpers.ExplodingSender"}
+
+
+def make_due(message: Message) -> None:
+    """Move the retry time into the past, as if the backoff had elapsed."""
+    Message.objects.filter(pk=message.pk).update(next_attempt_at=timezone.now() - dt.timedelta(seconds=1))
+
+
+def deliver_after_backoff(message: Message) -> Message:
+    make_due(message)
+    delivered = actions.deliver(message.pk)
+    assert delivered is not None
+    return delivered
+
+
+class EnqueueTestCase(OutboxTestCase):
+    def test_it_delivers_through_the_local_outbox(self) -> None:
+        message = self.send()
+        self.assertEqual(message.status, S.SENT)
+        self.assertEqual(message.provider_message_id, f"local-{message.pk}")
+        self.assertEqual(message.attempts, 1)
+        self.assertIsNotNone(message.sent_at)
+        self.assertIsNone(message.next_attempt_at)
+        self.assertEqual(message.last_error, "")
+
+    def test_it_is_idempotent_on_the_dedupe_key(self) -> None:
+        with self.captureOnCommitCallbacks(execute=True) as callbacks:
+            first = actions.enqueue(
+                channel="sms",
+                kind="matter.accepted",
+                body="已受理",
+                phone="13800000000",
+                dedupe_key="m:1:accepted",
+            )
+            second = actions.enqueue(
+                channel="sms",
+                kind="matter.accepted",
+                body="已受理",
+                phone="13800000000",
+                dedupe_key="m:1:accepted",
+            )
+        self.assertEqual(first.pk, second.pk)
+        self.assertEqual(Message.objects.filter(dedupe_key="m:1:accepted").count(), 1)
+        self.assertEqual(len(callbacks), 1)  # one delivery scheduled, not two
+        # Enqueued again after delivery (a webhook resent an hour later): still the same one message.
+        again = actions.enqueue(
+            channel="sms",
+            kind="matter.accepted",
+            body="已受理",
+            phone="13800000000",
+            dedupe_key="m:1:accepted",
+        )
+        self.assertEqual(again.pk, first.pk)
+        self.assertEqual(again.status, S.SENT)
+
+    def test_messages_without_a_key_are_not_deduplicated(self) -> None:
+        first, second = self.send(), self.send()
+        self.assertNotEqual(first.pk, second.pk)
+        self.assertEqual(Message.objects.filter(pk__in=[first.pk, second.pk]).count(), 2)
+
+    def test_it_takes_the_phone_and_region_from_user_and_related_object(self) -> None:
+        unit = self.unit("思明区公共法律服务中心")
+        message = self.send(phone="", user=self.citizen, related=unit, region_code="")
+        self.assertEqual(message.phone, "13800000000")
+        self.assertEqual(message.region_code, SIMING)
+        self.assertEqual(message.related, unit)
+        self.assertEqual(message.related_id, str(unit.pk))
+
+    def test_it_refuses_a_message_no_sender_could_deliver(self) -> None:
+        before = Message.objects.count()  # the demo data holds some messages already
+        with self.assertRaisesMessage(ValidationError, "请输入正确的 11 位手机号码。"):
+            actions.enqueue(channel="sms", kind="matter.accepted", body="x", phone="1234")
+        with self.assertRaisesMessage(ValidationError, "短信必须有收件手机号码。"):
+            actions.enqueue(channel="sms", kind="matter.accepted", body="x")
+        with self.assertRaisesMessage(ValidationError, "站内信必须有收件用户。"):
+            actions.enqueue(channel="inapp", kind="matter.accepted", body="x")
+        with self.assertRaisesMessage(ValidationError, "微信消息必须有收件人的 OpenID。"):
+            actions.enqueue(channel="wechat", kind="matter.accepted", body="x")
+        with self.assertRaisesMessage(ValidationError, "消息正文不能为空。"):
+            actions.enqueue(channel="inapp", kind="matter.accepted", body="  ", user=self.citizen)
+        self.assertEqual(Message.objects.count(), before)
+
+    def test_one_time_codes_are_marked_sensitive(self) -> None:
+        message = self.send(kind="otp.login", body="您的登录验证码是 483920，5 分钟内有效。")
+        self.assertTrue(message.sensitive)
+        self.assertEqual(message.body_masked, "您的登录验证码是 ******，* 分钟内有效。")
+        self.assertFalse(self.send().sensitive)
+
+
+class RetryTestCase(OutboxTestCase):
+    def test_backoff_is_one_five_twenty_five_minutes_then_capped(self) -> None:
+        minutes = [conf.retry_delay(n).total_seconds() / 60 for n in range(1, 7)]
+        self.assertEqual(minutes, [1, 5, 25, 125, 360, 360])
+
+    @override_settings(NOTIFY_SENDERS=FAIL_TWICE)
+    def test_a_temporary_failure_schedules_a_retry_with_backoff(self) -> None:
+        before = timezone.now()
+        message = self.send()
+        self.assertEqual(message.status, S.FAILED)
+        self.assertEqual(message.attempts, 1)
+        self.assertEqual(message.last_error, "模拟的临时失败（第 1 次尝试）。")
+        assert message.next_attempt_at is not None
+        self.assertGreaterEqual(message.next_attempt_at, before + dt.timedelta(minutes=1))
+        self.assertLess(message.next_attempt_at, timezone.now() + dt.timedelta(minutes=1, seconds=5))
+        # Not due yet: a second delivery right away does nothing.
+        self.assertIsNone(actions.deliver(message.pk))
+
+        message = deliver_after_backoff(message)
+        self.assertEqual((message.status, message.attempts), (S.FAILED, 2))
+        assert message.next_attempt_at is not None
+        self.assertGreaterEqual(message.next_attempt_at, timezone.now() + dt.timedelta(minutes=4, seconds=55))
+
+        message = deliver_after_backoff(message)
+        self.assertEqual((message.status, message.attempts), (S.SENT, 3))
+        self.assertEqual(message.provider_message_id, f"local-{message.pk}")
+
+    @override_settings(NOTIFY_SENDERS=FAIL_ALWAYS)
+    def test_it_gives_up_after_max_attempts(self) -> None:
+        message = self.send(max_attempts=3)
+        for _ in range(2):
+            make_due(message)
+            actions.deliver(message.pk)
+        message.refresh_from_db()
+        self.assertEqual((message.status, message.attempts), (S.DEAD, 3))
+        self.assertIsNone(message.next_attempt_at)
+        self.assertEqual(message.last_error, "模拟的临时失败（第 3 次尝试）。")
+        self.assertIsNone(actions.deliver(message.pk))
+        self.assertEqual(actions.deliver_due(), 0)
+
+    @override_settings(NOTIFY_SENDERS=FAIL_PERMANENTLY)
+    def test_a_permanent_failure_is_dead_at_once(self) -> None:
+        message = self.send()
+        self.assertEqual((message.status, message.attempts), (S.DEAD, 1))
+        self.assertEqual(message.last_error, "模拟的永久失败：收件人无法接收。")
+
+    @override_settings(NOTIFY_SENDERS=EXPLODING)
+    def test_a_crashing_sender_counts_as_a_temporary_failure(self) -> None:
+        with self.assertLogs("fawang.notify.actions", "ERROR"):
+            message = self.send()
+        self.assertEqual((message.status, message.attempts), (S.FAILED, 1))
+        self.assertEqual(message.last_error, "RuntimeError: gateway client crashed")
+
+    def test_an_inapp_message_whose_user_is_gone_is_dead(self) -> None:
+        with self.captureOnCommitCallbacks() as callbacks:
+            message = actions.enqueue(
+                channel="inapp", kind="matter.accepted", body="已受理", user=self.citizen
+            )
+        Message.objects.filter(pk=message.pk).update(user=None)
+        for callback in callbacks:
+            callback()
+        message.refresh_from_db()
+        self.assertEqual(message.status, S.DEAD)
+        self.assertEqual(message.last_error, "站内信没有收件用户，无法投递。")
+
+
+class ClaimTestCase(OutboxTestCase):
+    def queued(self) -> Message:
+        with self.captureOnCommitCallbacks(execute=False):
+            return actions.enqueue(channel="sms", kind="matter.accepted", body="已受理", phone="13800000000")
+
+    def test_a_message_cannot_be_claimed_twice(self) -> None:
+        message = self.queued()
+        first = actions.claim(message.pk)
+        assert first is not None
+        self.assertEqual((first.status, first.attempts), (S.SENDING, 1))
+        self.assertIsNone(actions.claim(message.pk))  # a second worker gets nothing
+        self.assertIsNone(actions.deliver(message.pk))
+        first.refresh_from_db()
+        self.assertEqual((first.status, first.attempts), (S.SENDING, 1))
+        # Even past its lease a row being sent is not claimable: only the scan's recovery releases it.
+        Message.objects.filter(pk=message.pk).update(next_attempt_at=timezone.now() - dt.timedelta(seconds=1))
+        self.assertIsNone(actions.claim(message.pk))
+
+    def test_a_send_stuck_past_its_lease_is_retried_by_the_scan(self) -> None:
+        message = self.queued()
+        actions.claim(message.pk)  # the worker dies here
+        self.assertEqual(actions.deliver_due(), 0)  # still within the lease
+        Message.objects.filter(pk=message.pk).update(next_attempt_at=timezone.now() - dt.timedelta(seconds=1))
+        self.assertEqual(actions.deliver_due(), 1)
+        message.refresh_from_db()
+        self.assertEqual((message.status, message.attempts), (S.SENT, 2))
+
+    def test_the_scan_delivers_due_messages_up_to_its_limit(self) -> None:
+        sent_before = Message.objects.filter(
+            status=S.SENT
+        ).count()  # the demo data's messages are sent already
+        for _ in range(3):
+            self.queued()
+        self.assertEqual(actions.deliver_due(limit=2), 2)
+        self.assertEqual(Message.objects.filter(status=S.SENT).count(), sent_before + 2)
+        self.assertEqual(actions.deliver_due(), 1)
+        self.assertEqual(actions.deliver_due(), 0)
+
+    def test_the_task_tolerates_a_message_that_has_gone(self) -> None:
+        message = self.queued()
+        Message.objects.filter(pk=message.pk).delete()
+        self.assertIsNone(deliver_message.call(message.pk))
+        self.assertIsNone(actions.deliver(message.pk))
+
+
+@override_settings(NOTIFY_SENDERS=FAIL_PERMANENTLY)
+class RetryDeadTestCase(OutboxTestCase):
+    def test_staff_requeue_a_dead_message(self) -> None:
+        message = self.send()
+        self.assertEqual(message.status, S.DEAD)
+        with override_settings(NOTIFY_SENDERS={}), self.captureOnCommitCallbacks(execute=True):
+            requeued = actions.retry_dead(message.pk, actor=self.sm_supervisor)
+        self.assertEqual((requeued.status, requeued.attempts), (S.QUEUED, 0))
+        self.assertEqual(requeued.requeued_by, self.sm_supervisor)
+        message.refresh_from_db()
+        self.assertEqual((message.status, message.attempts), (S.SENT, 1))
+        # The reason it died stays on the row for reference.
+        self.assertEqual(message.last_error, "模拟的永久失败：收件人无法接收。")
+
+    def test_only_dead_messages_can_be_requeued(self) -> None:
+        with override_settings(NOTIFY_SENDERS={}):
+            message = self.send()
+        with self.assertRaisesMessage(ValidationError, "只有死信消息可以重新发送。"):
+            actions.retry_dead(message.pk, actor=self.sm_supervisor)
+
+    def test_one_time_codes_cannot_be_requeued_by_staff(self) -> None:
+        message = self.send(kind="otp.login", body="验证码 483920")
+        with self.assertRaisesMessage(
+            ValidationError, "验证码等敏感消息不能由工作人员重新发送，请当事人重新获取。"
+        ):
+            actions.retry_dead(message.pk, actor=self.sysadmin)
+        message.refresh_from_db()
+        self.assertEqual(message.status, S.DEAD)
+
+    def test_other_districts_and_roles_cannot_requeue(self) -> None:
+        message = self.send()
+        with self.assertRaises(Http404):
+            actions.retry_dead(message.pk, actor=self.hl_supervisor)
+        with self.assertRaises(PermissionDenied):
+            actions.retry_dead(message.pk, actor=self.sm_handler)
+        huli = self.send(region_code=HULI)
+        with self.assertRaises(Http404):
+            actions.retry_dead(huli.pk, actor=self.sm_supervisor)
+        self.assertEqual(actions.retry_dead(huli.pk, actor=self.xm_supervisor).status, S.QUEUED)
