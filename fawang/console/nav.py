@@ -1,0 +1,57 @@
+"""The console's navigation, by role. Apps add entries here as they grow."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from fawang.orgs.roles import has_capability, is_staff_user
+
+
+@dataclass(frozen=True)
+class Entry:
+    section: str | Promise
+    label: str | Promise
+    url_name: str
+    capability: str | None = None  # None: every staff user
+
+
+ENTRIES: list[Entry] = [
+    Entry(_("工作台"), _("首页"), "console:home"),
+    Entry(_("机构与人员"), _("行政区划"), "console:region_list", "orgs.view_directory"),
+    Entry(_("机构与人员"), _("服务机构"), "console:unit_list", "orgs.view_directory"),
+    Entry(_("机构与人员"), _("法律服务人员"), "console:practitioner_list", "orgs.view_directory"),
+    Entry(_("机构与人员"), _("村居法律顾问"), "console:advisor_list", "orgs.view_directory"),
+    Entry(_("机构与人员"), _("工作人员"), "console:staff_list", "orgs.view_directory"),
+    Entry(_("服务事项"), _("我的待办"), "matters:my_queue", "matters.comment"),
+    Entry(_("服务事项"), _("本单位事项"), "matters:unit_queue", "matters.comment"),
+    Entry(_("服务事项"), _("受理登记"), "matters:intake", "matters.intake"),
+    Entry(_("服务事项"), _("全部事项"), "matters:list", "matters.supervise"),
+    Entry(_("服务事项"), _("超期与预警"), "matters:supervision", "matters.supervise"),
+    Entry(_("服务事项"), _("差评与回访"), "matters:feedback", "matters.callback"),
+    Entry(_("消息通知"), _("消息发件箱"), "notify:outbox", "notify.view_outbox"),
+    Entry(_("我的账户"), _("修改密码"), "accounts:password_change"),
+    Entry(_("我的账户"), _("动态口令"), "accounts:totp_setup"),
+]
+
+
+def build_nav(request: HttpRequest) -> list[dict[str, object]]:
+    if not is_staff_user(request.user):
+        return []
+    path = request.path
+    out: list[dict[str, object]] = []
+    for entry in ENTRIES:
+        if entry.capability and not has_capability(request.user, entry.capability):
+            continue
+        try:
+            url = reverse(entry.url_name)
+        except Exception:  # noqa: S112 - an entry whose app is not installed yet
+            continue
+        active = path == url or (url != reverse("console:home") and path.startswith(url))
+        # Evaluated per request, in the user's language.
+        out.append({"section": str(entry.section), "label": str(entry.label), "url": url, "active": active})
+    return out
