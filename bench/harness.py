@@ -1,0 +1,164 @@
+"""Shared pieces of the benchmarks: a throwaway database per run, timing, machine description, the report.
+
+Each benchmark module `bench/bench_*.py` defines `run(ctx: Context) -> Section`. `bench/run.py` runs them all and
+writes docs/benchmarks.md. Figures are only compared with a baseline measured in the same run, because the
+machines are shared and noisy.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import platform
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PG_URL = os.environ.get("BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432/fawang_bench")
+
+
+@dataclass
+class Row:
+    what: str
+    value: str
+    baseline: str = ""
+    ratio: str = ""
+    note: str = ""
+
+
+@dataclass
+class Section:
+    title: str
+    intro: str
+    rows: list[Row] = field(default_factory=list)
+
+
+@dataclass
+class Context:
+    tmp: Path
+    databases: dict[str, str]
+
+    def fresh_database(self, label: str, name: str) -> str:
+        """A new empty database for one measurement: a SQLite file, or a re-created PostgreSQL database."""
+        if label == "SQLite":
+            path = self.tmp / f"{name}.sqlite3"
+            path.unlink(missing_ok=True)
+            return f"sqlite:///{path}"
+        url = PG_URL.rsplit("/", 1)[0] + f"/fawang_bench_{name}"
+        reset_pg(url)
+        return url
+
+    def manage(self, db_url: str, *args: str, timeout: int = 1800) -> float:
+        """Run a management command against ``db_url`` in a fresh process; return wall seconds."""
+        env = {
+            **os.environ,
+            "DATABASE_URL": db_url,
+            "FAWANG_VAR_DIR": str(self.tmp / "var"),
+            "DJANGO_SETTINGS_MODULE": "fawang.settings",
+        }
+        env.pop("FAWANG_TESTING", None)
+        started = time.perf_counter()
+        result = subprocess.run(
+            [sys.executable, str(ROOT / "manage.py"), *args],
+            env=env,
+            check=False,
+            timeout=timeout,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        if result.returncode:
+            raise RuntimeError(f"manage.py {' '.join(args[:2])} failed:\n{result.stderr[-3000:]}")
+        return time.perf_counter() - started
+
+
+def pg_available() -> bool:
+    try:
+        import psycopg
+
+        with psycopg.connect(PG_URL.rsplit("/", 1)[0] + "/postgres", connect_timeout=3):
+            return True
+    except Exception:
+        return False
+
+
+def reset_pg(url: str) -> None:
+    import psycopg
+
+    name = url.rsplit("/", 1)[1]
+    with psycopg.connect(url.rsplit("/", 1)[0] + "/postgres", autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{name}"')
+
+
+@contextmanager
+def context() -> Iterator[Context]:
+    with tempfile.TemporaryDirectory(prefix="fawang-bench-") as tmp:
+        dbs = {"SQLite": f"sqlite:///{tmp}/bench.sqlite3"}
+        if pg_available():
+            dbs["PostgreSQL"] = PG_URL
+        else:
+            print("PostgreSQL 不可用：只测 SQLite。", file=sys.stderr)
+        yield Context(Path(tmp), dbs)
+
+
+def timed(fn: Callable[[], object]) -> float:
+    started = time.perf_counter()
+    fn()
+    return time.perf_counter() - started
+
+
+def machine() -> list[str]:
+    cpu = "unknown"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    mem = ""
+    try:
+        kb = int(Path("/proc/meminfo").read_text().split()[1])
+        mem = f"{kb / 1024 / 1024:.0f} GiB"
+    except (OSError, ValueError, IndexError):
+        pass
+    commit = subprocess.run(
+        ["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, cwd=ROOT
+    ).stdout.strip()
+    return [
+        f"- Date: {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC",
+        f"- Commit: {commit or 'unknown'}",
+        f"- Machine: {platform.machine()}, {os.cpu_count()} cores ({cpu}), {mem} memory, {platform.system()} {platform.release()}",
+        f"- Python {platform.python_version()}",
+    ]
+
+
+def write_report(sections: list[Section], path: Path) -> None:
+    lines = [
+        "# Benchmarks",
+        "",
+        "Written by `make bench` (bench/run.py). Ratios compare with a baseline measured in the same run on the same",
+        "machine; absolute times on these shared machines vary from run to run.",
+        "",
+        *machine(),
+        "",
+    ]
+    for s in sections:
+        lines += [
+            f"## {s.title}",
+            "",
+            s.intro,
+            "",
+            "| what | result | baseline (same run) | ratio | note |",
+            "|---|---|---|---|---|",
+        ]
+        lines += [f"| {r.what} | {r.value} | {r.baseline} | {r.ratio} | {r.note} |" for r in s.rows]
+        lines.append("")
+    path.write_text("\n".join(lines))

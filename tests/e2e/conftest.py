@@ -1,0 +1,189 @@
+"""End-to-end tests: the real site (gunicorn + the task worker) on a fresh database, driven by headless Chromium.
+
+The site is set up the way `make run` sets it up (migrate, import_regions, load_demo, collectstatic) on its own
+database — a temporary SQLite file, or the `fawang_e2e` PostgreSQL database when the suite runs on PostgreSQL —
+so these tests see what a user of a fresh deployment sees.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _database_url(tmp: Path) -> str:
+    url = os.environ.get("DATABASE_URL", "")
+    if url.startswith("postgres"):
+        import psycopg
+
+        base = url.rsplit("/", 1)[0]
+        worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
+        name = f"fawang_e2e_{worker}"
+        with psycopg.connect(base + "/postgres", autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            conn.execute(f'CREATE DATABASE "{name}"')
+        return f"{base}/{name}"
+    return f"sqlite:///{tmp / 'e2e.sqlite3'}"
+
+
+class Site:
+    def __init__(self, url: str, env: dict[str, str]) -> None:
+        self.url = url
+        self.env = env
+
+    def manage(self, *args: str) -> str:
+        """Run a management command against the site's database (for checks a user cannot make in a browser)."""
+        out = subprocess.run(
+            [sys.executable, str(ROOT / "manage.py"), *args],
+            env=self.env,
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        return out.stdout
+
+
+@pytest.fixture(scope="session")
+def site() -> Iterator[Site]:
+    if not Path(CHROMIUM).exists():
+        pytest.fail("没有找到 /usr/bin/chromium：请运行 make system-deps（make test 会自动安装）。")
+    with tempfile.TemporaryDirectory(prefix="fawang-e2e-") as tmp_name:
+        tmp = Path(tmp_name)
+        env = {
+            **{k: v for k, v in os.environ.items() if not k.startswith(("PYTEST", "DJANGO_SETTINGS"))},
+            "DJANGO_SETTINGS_MODULE": "fawang.settings",
+            "DATABASE_URL": _database_url(tmp),
+            "FAWANG_VAR_DIR": str(tmp / "var"),
+            "FAWANG_TESTING": "0",
+            "SESSION_IDLE_MINUTES": "60",
+        }
+        py = [sys.executable, str(ROOT / "manage.py")]
+        for args in (
+            ["migrate", "--no-input", "-v0"],
+            ["import_regions", "35", "--quiet-progress"],
+            ["load_demo"],
+            ["collectstatic", "--no-input", "-v0"],
+        ):
+            subprocess.run([*py, *args], env=env, check=True, stdout=subprocess.DEVNULL)
+        port = _free_port()
+        log = open(tmp / "server.log", "w")  # noqa: SIM115 - closed after the server stops
+        server = subprocess.Popen(
+            [
+                str(Path(sys.executable).parent / "gunicorn"),
+                "fawang.wsgi",
+                "--bind",
+                f"127.0.0.1:{port}",
+                "--workers",
+                "2",
+                "--threads",
+                "4",
+            ],
+            env=env,
+            cwd=ROOT,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+        worker = subprocess.Popen(
+            [*py, "db_worker", "--no-startup-delay"], env=env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT
+        )
+        url = f"http://127.0.0.1:{port}"
+        try:
+            for _ in range(100):
+                try:
+                    with urllib.request.urlopen(f"{url}/healthz", timeout=2) as r:
+                        if r.status == 200:
+                            break
+                except OSError:
+                    time.sleep(0.2)
+            else:
+                raise RuntimeError("站点未能启动：\n" + (tmp / "server.log").read_text()[-3000:])
+            yield Site(url, env)
+        finally:
+            for proc in (server, worker):
+                proc.terminate()
+            for proc in (server, worker):
+                try:
+                    proc.wait(timeout=10)
+                except subprocess.TimeoutExpired:
+                    proc.kill()
+            log.close()
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser: Any) -> Iterator[Any]:
+    """A fresh browser context (no cookies) per test, desktop-sized."""
+    context = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900})
+    context.set_default_timeout(30000)
+    pg = context.new_page()
+    yield pg
+    context.close()
+
+
+@pytest.fixture
+def phone(browser: Any) -> Iterator[Any]:
+    """A fresh phone-sized browser context (the public portal and the WeChat H5 are used on phones)."""
+    context = browser.new_context(
+        locale="zh-CN",
+        viewport={"width": 390, "height": 844},
+        device_scale_factor=2,
+        is_mobile=True,
+        has_touch=True,
+    )
+    context.set_default_timeout(30000)
+    pg = context.new_page()
+    yield pg
+    context.close()
+
+
+def new_page(browser: Any, *, mobile: bool = False) -> Any:
+    """A page in its own browser context (its own cookies), for tests with several people at once."""
+    size = {"width": 390, "height": 844} if mobile else {"width": 1280, "height": 900}
+    context = browser.new_context(locale="zh-CN", viewport=size, is_mobile=mobile, has_touch=mobile)
+    context.set_default_timeout(30000)
+    return context.new_page()
+
+
+def sign_in(page: Any, site: Site, username: str, password: str = "fawang-demo-2026") -> None:
+    page.goto(f"{site.url}/accounts/login/")
+    page.get_by_label("用户名").fill(username)
+    page.get_by_label("密码").fill(password)
+    page.get_by_role("button", name="登录").click()
+    page.wait_for_url(f"{site.url}/console/**")
