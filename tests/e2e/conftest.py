@@ -46,7 +46,8 @@ def _database_url(tmp: Path) -> str:
 
         base = url.rsplit("/", 1)[0]
         worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
-        name = f"fawang_e2e_{worker}"
+        # Parallel runs on one server (CI, several developers) keep apart through FAWANG_TEST_DB.
+        name = f"{os.environ.get('FAWANG_TEST_DB', 'fawang')}_e2e_{worker}"
         with psycopg.connect(base + "/postgres", autocommit=True) as conn:
             conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
             conn.execute(f'CREATE DATABASE "{name}"')
