@@ -54,7 +54,7 @@ test-postgres: setup system-deps
 check: lint typecheck migrations-check test-sqlite test-postgres
 
 bench: setup system-deps
-	$(BIN)/python bench/run.py
+	$(BIN)/python bench/run.py $(ARGS)
 
 messages: setup
 	$(BIN)/python manage.py makemessages -l en --no-obsolete --ignore=.venv --ignore=var --ignore=bench

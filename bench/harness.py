@@ -141,18 +141,23 @@ def machine() -> list[str]:
 
 
 def write_report(sections: list[Section], path: Path) -> None:
-    lines = [
-        "# Benchmarks",
-        "",
-        "Written by `make bench` (bench/run.py). Ratios compare with a baseline measured in the same run on the same",
-        "machine; absolute times on these shared machines vary from run to run.",
-        "",
-        *machine(),
-        "",
-    ]
+    """Write the report; sections of benchmarks not run this time are kept from the previous report.
+
+    Each section carries its own date, commit and machine, since a partial run (``make bench ARGS=...``)
+    rewrites only its own sections.
+    """
+    kept: dict[str, str] = {}
+    if path.exists():
+        for chunk in path.read_text().split("\n## ")[1:]:
+            title = chunk.split("\n", 1)[0].strip()
+            kept[title] = "## " + chunk.rstrip() + "\n"
+    fresh: dict[str, str] = {}
+    stamp = machine()
     for s in sections:
-        lines += [
+        lines = [
             f"## {s.title}",
+            "",
+            *stamp,
             "",
             s.intro,
             "",
@@ -160,5 +165,15 @@ def write_report(sections: list[Section], path: Path) -> None:
             "|---|---|---|---|---|",
         ]
         lines += [f"| {r.what} | {r.value} | {r.baseline} | {r.ratio} | {r.note} |" for r in s.rows]
-        lines.append("")
-    path.write_text("\n".join(lines))
+        fresh[s.title] = "\n".join(lines) + "\n"
+    order = sorted(set(kept) | set(fresh))
+    head = [
+        "# Benchmarks",
+        "",
+        "Written by `make bench` (bench/run.py). Ratios compare with a baseline measured in the same run on the same",
+        "machine; absolute times on these shared machines vary from run to run. Each section names the date, commit",
+        "and machine of the run that wrote it.",
+        "",
+    ]
+    body = [fresh.get(t) or kept[t] for t in order]
+    path.write_text("\n".join(head) + "\n" + "\n".join(body))
