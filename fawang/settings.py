@@ -151,6 +151,10 @@ SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", False)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
+# Django's form templates, with <select> written in Python (fawang/lib/formrenderer.py).
+FORM_RENDERER = "fawang.lib.formrenderer.FormRenderer"
+# Lists count at most this many rows ("超过 2,000 条"); see fawang/lib/paging.py.
+LIST_COUNT_CAP = int(os.environ.get("LIST_COUNT_CAP", "2000"))
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"

@@ -206,13 +206,9 @@ class MatterQuerySet(models.QuerySet["Matter"]):
 
 def unit_ids_of(user: Any) -> list[int]:
     """Ids of the units the user works for (active memberships); cached on the user object per request."""
-    cached = getattr(user, "_unit_ids", None)
-    if cached is None:
-        from fawang.orgs.models import Membership
+    from fawang.orgs.scoping import membership_rows
 
-        cached = sorted(set(Membership.objects.active().filter(user=user).values_list("unit_id", flat=True)))
-        user._unit_ids = cached
-    return cached
+    return sorted({unit_id for _role, unit_id, _region in membership_rows(user)})
 
 
 class Matter(models.Model):
@@ -409,12 +405,18 @@ class Matter(models.Model):
         ordering = ["-submitted_at", "-pk"]
         indexes = [
             models.Index(fields=["status", "unit"], name="matter_status_unit"),
+            # The lists' common filter combinations: a unit's matters of one status and item, and a
+            # supervisor's area (region range) of one status and item; the count reads them alone.
+            models.Index(fields=["unit", "status", "service_item"], name="matter_unit_status_item"),
+            models.Index(fields=["service_item", "status", "region"], name="matter_item_status_region"),
             models.Index(fields=["unit", "-submitted_at"], name="matter_unit_recent"),
             models.Index(fields=["region", "-submitted_at"], name="matter_region_recent"),
             models.Index(fields=["handler", "status"], name="matter_handler_status"),
             # The workbench lists' order (due_at ASC NULLS LAST, newest first): a supervisor's city-wide list
             # reads its first page from this index instead of sorting every visible row (bench_matters).
             models.Index(fields=["due_at", "-submitted_at", "-id"], name="matter_list_due_order"),
+            # Newest first (ended matters, "最新提交" sort) over a wide scope.
+            models.Index(fields=["-submitted_at", "-id"], name="matter_list_recent"),
             # The deadline worker's scans: only running matters are indexed, so the indexes stay small.
             models.Index(
                 fields=["due_at"],

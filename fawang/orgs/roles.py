@@ -13,6 +13,7 @@ from django.core.exceptions import PermissionDenied
 from fawang.lib import codes
 
 from .models import Membership, Unit
+from .scoping import membership_rows
 
 R = Membership.Role
 ALL_STAFF = frozenset(R)
@@ -73,11 +74,7 @@ CAPABILITIES: dict[str, frozenset[str]] = {
 
 
 def _memberships(user: Any) -> list[tuple[str, str]]:
-    cached = getattr(user, "_role_rows", None)
-    if cached is None:
-        cached = list(Membership.objects.active().filter(user=user).values_list("role", "unit__region_id"))
-        user._role_rows = cached
-    return cached
+    return [(role, region) for role, _unit, region in membership_rows(user)]
 
 
 def has_capability(user: Any, capability: str, unit: Unit | None = None) -> bool:

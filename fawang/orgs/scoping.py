@@ -18,6 +18,20 @@ if TYPE_CHECKING:
 ALL = "*"
 
 
+def membership_rows(user: Any) -> list[tuple[str, int, str]]:
+    """(role, unit id, unit region code) of the user's active memberships: one query, cached on the user
+    object, which lives as long as the request. Scope, capabilities and "my units" all read it."""
+    cached = getattr(user, "_membership_rows", None)
+    if cached is None:
+        from .models import Membership
+
+        cached = list(
+            Membership.objects.active().filter(user=user).values_list("role", "unit_id", "unit__region_id")
+        )
+        user._membership_rows = cached
+    return cached
+
+
 def scope_codes(user: Any) -> list[str]:
     """Region-code prefixes the user may see; ``[ALL]`` for system administrators; cached per request user."""
     if not getattr(user, "is_authenticated", False) or not user.is_active:
@@ -27,11 +41,11 @@ def scope_codes(user: Any) -> list[str]:
         return cached
     from .models import Membership
 
-    rows = list(Membership.objects.active().filter(user=user).values_list("role", "unit__region_id"))
-    if user.is_superuser or any(role == Membership.Role.SYSTEM_ADMIN for role, _ in rows):
+    rows = membership_rows(user)
+    if user.is_superuser or any(role == Membership.Role.SYSTEM_ADMIN for role, _u, _c in rows):
         result = [ALL]
     else:
-        result = codes.minimal_prefixes(code for _, code in rows)
+        result = codes.minimal_prefixes(code for _r, _u, code in rows)
     user._scope_codes = result
     return result
 

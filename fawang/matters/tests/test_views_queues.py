@@ -16,7 +16,7 @@ from fawang.console.units import SESSION_KEY
 
 from .. import actions
 from ..models import Matter, MatterEvent
-from .base import MatterTestCase, id_number
+from .base import MONDAY, MatterTestCase, id_number
 
 S = Matter.Status
 
@@ -218,3 +218,45 @@ class QueueTestCase(MatterTestCase):
         sup = self.client_for(self.sm_supervisor).get(reverse("matters:my_queue"))
         for label in ("全部事项", "超期与预警", "差评与回访"):
             self.assertContains(sup, label)
+
+
+class CappedListTestCase(QueueTestCase):
+    """Big lists count up to a cap (fawang/lib/paging.py) and say so; the order is the same either way."""
+
+    def setUp(self) -> None:
+        super().setUp()
+        for i in range(6):
+            self.submit(
+                self.mediation if i % 2 else self.legal_aid,
+                person=self.person(name=f"赵{i}", id_number=id_number(seq=f"{300 + i}")),
+                now=MONDAY + dt.timedelta(hours=i),
+            )
+
+    def page(self, cap: int, **params: str) -> Any:
+        from fawang.matters import views
+
+        per_page, views.PER_PAGE = views.PER_PAGE, 2
+        try:
+            with self.settings(LIST_COUNT_CAP=cap):
+                return self.client_for(self.sm_supervisor).get(reverse("matters:list"), params)
+        finally:
+            views.PER_PAGE = per_page
+
+    def test_over_the_cap_the_list_says_more_and_asks_for_filters(self) -> None:
+        total = Matter.objects.visible_to(self.sm_supervisor).count()
+        self.assertGreater(total, 4)
+        capped = self.page(cap=4)
+        self.assertContains(capped, "超过 4 条，只列出前 4 条（第 1 / 2 页）；请用筛选条件缩小范围。")
+        exact = self.page(cap=1000)
+        self.assertContains(exact, f"共 {total} 条，第 1 / {(total + 1) // 2} 页")
+
+    def test_the_order_is_the_same_below_and_above_the_cap(self) -> None:
+        for params in ({}, {"sort": "new"}, {"status": "submitted"}):
+            above = [m.pk for m in self.page(cap=3, **params).context["rows"]]
+            below = [m.pk for m in self.page(cap=1000, **params).context["rows"]]
+            self.assertEqual(above, below, params)
+            self.assertEqual(len(below), 2)
+
+    def test_ended_matters_list_newest_first(self) -> None:
+        rows = self.page(cap=1000, status="submitted", sort="new").context["rows"]
+        self.assertGreaterEqual(rows[0].submitted_at, rows[1].submitted_at)

@@ -1,6 +1,8 @@
 from __future__ import annotations
 
+from django.db import connection
 from django.test import override_settings
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from fawang.accounts.models import User
@@ -112,11 +114,12 @@ class OutboxListTestCase(OutboxTestCase):
         for _ in range(2):
             self.send(user=self.citizen)
         self.client.get(self.url)  # the first request after sign-in writes the session
-        with self.assertNumQueries(8):
+        with CaptureQueriesContext(connection) as few:
             self.assertEqual(self.client.get(self.url).status_code, 200)
+        self.assertLessEqual(len(few.captured_queries), 8)
         for i in range(60):
             self.send(user=self.citizen, body=f"消息 {i}", dedupe_key=f"k{i}")
-        with self.assertNumQueries(8):
+        with self.assertNumQueries(len(few.captured_queries)):
             r = self.client.get(self.url)
         self.assertEqual(len(r.context["page_obj"].object_list), 50)
 
