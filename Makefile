@@ -27,6 +27,8 @@ db: setup
 	$(BIN)/python manage.py migrate --no-input -v0
 	$(BIN)/python manage.py import_regions 35 --if-empty
 	$(BIN)/python manage.py load_demo
+	$(BIN)/python manage.py import_laws --if-empty
+	$(BIN)/python manage.py build_law_index --if-missing
 	$(BIN)/python manage.py collectstatic --no-input -v0
 
 run: db

@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "fawang.notify",
     "fawang.console",
     "fawang.portal",
+    "fawang.knowledge",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

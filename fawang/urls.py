@@ -26,6 +26,7 @@ urlpatterns = [
     path("track/", include("fawang.matters.public_urls")),
     path("accounts/", include("fawang.accounts.urls")),
     path("regions/", include("fawang.regions.urls")),
+    path("laws/", include("fawang.knowledge.urls")),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("healthz", healthz, name="healthz"),

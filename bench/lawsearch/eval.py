@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import random
 import sys
 import time
 from pathlib import Path
@@ -22,88 +21,14 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from fawang.knowledge.search import Filters, SearchIndex, build_index, iter_articles
+from fawang.knowledge.evaluation import BASELINE_WEIGHTS, NATIONAL, folds, metrics, pooled, search_latency
+from fawang.knowledge.search import SearchIndex, build_index, iter_articles
 from fawang.knowledge.search.data import (
     DEFAULT_ARTICLES,
     DEFAULT_MODEL_DIR,
     default_questions,
     load_questions,
 )
-
-NATIONAL = Filters(national=True)
-BASELINE_WEIGHTS = {"b": 1.0}
-
-
-def metrics(
-    index: SearchIndex, rows: list[dict], weights: dict[str, float] | None = None
-) -> dict[str, float]:
-    """MRR@10, Recall@1/10/100 and per-query latency (ms) for rows using the index's current model."""
-    mrr = r1 = r10 = r100 = 0.0
-    lat = []
-    for r in rows:
-        t0 = time.perf_counter()
-        q = index.parse(r["question"])
-        if weights is None:
-            top, _ = index.retrieve(q, 100, index.mask(NATIONAL))
-        else:
-            top = index.rank(index.combine(index.features(q), weights), 100, index.mask(NATIONAL))
-        lat.append((time.perf_counter() - t0) * 1000)
-        gold = {tuple(g) for g in r["gold"]}
-        ranked = [index.provision_keys[int(index.provision[i])] for i in top]
-        hits = [j for j, key in enumerate(ranked) if key in gold]
-        if hits and hits[0] < 10:
-            mrr += 1.0 / (hits[0] + 1)
-        r1 += sum(1 for j in hits if j < 1) / len(gold)
-        r10 += sum(1 for j in hits if j < 10) / len(gold)
-        r100 += len(hits) / len(gold)
-    n = max(len(rows), 1)
-    return {
-        "n": len(rows),
-        "MRR@10": round(mrr / n, 4),
-        "Recall@1": round(r1 / n, 4),
-        "Recall@10": round(r10 / n, 4),
-        "Recall@100": round(r100 / n, 4),
-        "latency_p50_ms": round(float(np.percentile(lat, 50)), 2) if lat else 0.0,
-        "latency_p95_ms": round(float(np.percentile(lat, 95)), 2) if lat else 0.0,
-    }
-
-
-def search_latency(index: SearchIndex, rows: list[dict]) -> dict[str, float]:
-    """End-to-end SearchIndex.search (k=10, national filter, highlights) latency in ms."""
-    lat, cpu = [], []
-    for r in rows:
-        t0, c0 = time.perf_counter(), time.process_time()
-        index.search(r["question"], k=10, filters=NATIONAL)
-        lat.append((time.perf_counter() - t0) * 1000)
-        cpu.append((time.process_time() - c0) * 1000)
-    # CPU time is reported too: on a shared machine wall-clock latency includes waiting for a core.
-    return {
-        "search_p50_ms": round(float(np.percentile(lat, 50)), 2),
-        "search_p95_ms": round(float(np.percentile(lat, 95)), 2),
-        "search_cpu_p50_ms": round(float(np.percentile(cpu, 50)), 2),
-        "search_cpu_p95_ms": round(float(np.percentile(cpu, 95)), 2),
-    }
-
-
-def folds(rows: list[dict], k: int, seed: int, split: str = "random") -> list[list[dict]]:
-    """random: shuffled folds (unseen questions drawn like these).  blocked: contiguous qid ranges;
-    the file is grouped by topic, so this holds out whole topics (a pessimistic check)."""
-    if split == "blocked":
-        ordered = sorted(rows, key=lambda r: r["qid"])
-        size = -(-len(ordered) // k)
-        return [ordered[f * size : (f + 1) * size] for f in range(k)]
-    order = list(range(len(rows)))
-    random.Random(seed).shuffle(order)
-    return [[rows[i] for i in order[f::k]] for f in range(k)]
-
-
-def pooled(parts: list[tuple[int, dict[str, float]]]) -> dict[str, float]:
-    total = sum(n for n, _ in parts)
-    out: dict[str, float] = {"n": total}
-    for key in ("MRR@10", "Recall@1", "Recall@10", "Recall@100"):
-        out[key] = round(sum(n * m[key] for n, m in parts) / total, 4)
-    out["fold_MRR@10"] = [m["MRR@10"] for _, m in parts]  # type: ignore[assignment]
-    return out
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -1,0 +1,133 @@
+"""Statutes article by article (LawRefBook/Laws, from flk.npc.gov.cn): one Law row per version of a document."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from .numbers import article_anchor
+
+
+class Law(models.Model):
+    class Level(models.TextChoices):
+        CONSTITUTION = "宪法", _("宪法")
+        LAW = "法律", _("法律")
+        ADMINISTRATIVE = "行政法规", _("行政法规")
+        INTERPRETATION = "司法解释", _("司法解释")
+        DEPARTMENTAL = "部门规章", _("部门规章")
+        LOCAL = "地方性法规", _("地方性法规")
+        OTHER = "其他", _("其他")
+
+    class Status(models.TextChoices):
+        IN_FORCE = "有效", _("现行有效")
+        AMENDED = "已修改", _("已修改")
+        REPEALED = "已废止", _("已废止")
+        NOT_YET = "尚未生效", _("尚未生效")
+
+    source_id = models.CharField(
+        _("来源标识"),
+        max_length=255,
+        unique=True,
+        help_text=_("来源数据中的文件路径（LawRefBook/Laws），重复导入时据此对应同一行。"),
+    )
+    title = models.CharField(_("标题"), max_length=255, db_index=True)
+    subtitle = models.CharField(
+        _("分编"), max_length=100, blank=True, help_text=_("分编发布的法律（如民法典各编）的编名。")
+    )
+    level = models.CharField(_("效力位阶"), max_length=16, choices=Level.choices, db_index=True)
+    status = models.CharField(
+        _("时效性"),
+        max_length=8,
+        choices=Status.choices,
+        db_index=True,
+        help_text=_(
+            "由来源的失效标记、施行日期和同一法律的其他版本推定：有更新版本已施行的为已修改，"
+            "失效且无更新版本的为已废止。"
+        ),
+    )
+    publish_date = models.DateField(_("公布日期"), null=True, blank=True)
+    effective_date = models.DateField(_("施行日期"), null=True, blank=True)
+    region = models.ForeignKey(
+        "regions.Region",
+        verbose_name=_("适用地区"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("地方性法规的制定地区（能对应到行政区划时）；全国性法律法规为空。"),
+    )
+    region_name = models.CharField(
+        _("地区名称"), max_length=32, blank=True, help_text=_("来源中的地区名，例如 上海、山东。")
+    )
+    chain_key = models.CharField(
+        _("版本链"),
+        max_length=255,
+        db_index=True,
+        help_text=_("同一法律各版本共用的键（规范化标题与分编），按公布日期排列即为版本链。"),
+    )
+    history = models.TextField(_("制定修改沿革"), blank=True)
+    content_hash = models.CharField(
+        _("内容摘要"), max_length=64, help_text=_("元数据与全部条文的 SHA-256，重复导入时据此判断是否变化。")
+    )
+    imported_at = models.DateTimeField(_("导入时间"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("法律法规")
+        verbose_name_plural = _("法律法规")
+        ordering = ["title", "subtitle", "-publish_date"]
+
+    def __str__(self) -> str:
+        return self.full_title
+
+    def get_absolute_url(self) -> str:
+        return reverse("knowledge:law", args=[self.pk])
+
+    @property
+    def full_title(self) -> str:
+        return f"{self.title}·{self.subtitle}" if self.subtitle else self.title
+
+    @property
+    def is_national(self) -> bool:
+        return self.level != self.Level.LOCAL
+
+    def versions(self) -> models.QuerySet[Law]:
+        """Every version of this law (this one included), newest first."""
+        return Law.objects.filter(chain_key=self.chain_key).order_by("-publish_date", "-pk")
+
+
+class Article(models.Model):
+    law = models.ForeignKey(
+        Law, verbose_name=_("法律法规"), on_delete=models.CASCADE, related_name="articles"
+    )
+    seq = models.PositiveIntegerField(_("顺序"), help_text=_("条文在文件中的顺序（来源的 seq）。"))
+    label = models.CharField(_("条号"), max_length=32, help_text=_("例如 第四十三条、第一百三十三条之一。"))
+    number = models.PositiveIntegerField(_("条序号"), help_text=_("条号的数字（“之一”取本条的数字）。"))
+    anchor = models.CharField(
+        _("锚点"), max_length=16, help_text=_("页面内的稳定锚点，例如 a43、a133-1，不随重新导入变化。")
+    )
+    section = models.CharField(_("所在章节"), max_length=255, blank=True, help_text=_("编 / 章 / 节 路径。"))
+    text = models.TextField(_("条文"))
+    content_hash = models.CharField(_("内容摘要"), max_length=64)
+
+    class Meta:
+        verbose_name = _("条文")
+        verbose_name_plural = _("条文")
+        ordering = ["law", "seq"]
+        constraints = [
+            models.UniqueConstraint(fields=["law", "anchor"], name="knowledge_article_law_anchor"),
+        ]
+        indexes = [
+            models.Index(fields=["law", "seq"], name="knowledge_article_law_seq"),
+            models.Index(fields=["law", "label"], name="knowledge_article_law_label"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.law.full_title} {self.label}"
+
+    def get_absolute_url(self) -> str:
+        return f"{self.law.get_absolute_url()}#{self.anchor}"
+
+    @staticmethod
+    def anchor_for(label: str, number: int) -> str:
+        return article_anchor(label, number)

@@ -1,0 +1,138 @@
+"""Run a search on the loaded index and turn engine hits into Article rows with highlighted snippets."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.db.models import Q
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+
+from .models import Article, Law
+from .search import Filters, Hit, SearchIndex
+
+MAX_QUERY = 200
+# Engine hits fetched per search; filters the engine cannot apply (region, dates) and date order work
+# on these, so a few more are fetched when they are used.
+TOP_K = 100
+TOP_K_FILTERED = 300
+SNIPPET = 160
+
+
+@dataclass(frozen=True)
+class SearchParams:
+    query: str
+    levels: frozenset[str] | None = None
+    current_only: bool = False
+    scope: str = ""  # "" all, "national", "local", or a region name of local regulations (上海, 山东 …)
+    date_from: dt.date | None = None
+    date_to: dt.date | None = None
+    order: str = "relevance"  # or "date": newest publication first
+    title_only: bool = False
+
+    def post_filtered(self) -> bool:
+        return bool(self.scope not in ("", "national", "local") or self.date_from or self.date_to)
+
+
+@dataclass
+class Result:
+    article: Article
+    snippet: SafeString
+    score: float
+
+
+@dataclass
+class SearchResults:
+    results: list[Result] = field(default_factory=list)
+
+
+def engine_filters(p: SearchParams) -> Filters:
+    national = {"national": True, "local": False}.get(p.scope)
+    if p.scope not in ("", "national", "local"):
+        national = False
+    return Filters(
+        national=national, levels=p.levels, include_expired=not p.current_only, title_only=p.title_only
+    )
+
+
+def highlight(text: str, spans: list[tuple[int, int]], *, width: int = SNIPPET) -> SafeString:
+    """An escaped excerpt of text around the first match, matched spans in <mark>."""
+    start = 0
+    if len(text) > width and spans:
+        start = max(0, min(spans[0][0] - width // 4, len(text) - width))
+    end = min(len(text), start + width)
+    parts = ["…" if start else ""]
+    pos = start
+    for a, b in sorted(spans):
+        a, b = max(a, pos), min(b, end)
+        if a >= b:
+            continue
+        parts.append(escape(text[pos:a]))
+        parts.append(f"<mark>{escape(text[a:b])}</mark>")
+        pos = b
+    parts.append(escape(text[pos:end]))
+    if end < len(text):
+        parts.append("…")
+    return mark_safe("".join(parts))  # noqa: S308 - every piece of text above is escaped
+
+
+def _rows_for(hits: list[Hit]) -> dict[tuple[str, str], Article]:
+    """Article rows for engine hits, by (law source id, article label): two queries."""
+    if not hits:
+        return {}
+    laws = Law.objects.select_related("region").in_bulk({h.law_path for h in hits}, field_name="source_id")
+    labels: dict[int, set[str]] = {}
+    for h in hits:
+        if h.law_path in laws:
+            labels.setdefault(laws[h.law_path].pk, set()).add(h.article)
+    if not labels:
+        return {}
+    match = Q()
+    for law_id, wanted in labels.items():
+        match |= Q(law_id=law_id, label__in=wanted)
+    by_id = {law.pk: law for law in laws.values()}
+    out = {}
+    for a in Article.objects.filter(match).order_by():
+        a.law = by_id[a.law_id]
+        out[(a.law.source_id, a.label)] = a
+    return out
+
+
+def search(index: SearchIndex, p: SearchParams) -> SearchResults:
+    out = SearchResults()
+    q = index.parse(p.query)
+    if not len(q.word_ids[0]) and not len(q.bigram_ids[0]):
+        return out  # not one word of the query occurs in any statute: learned priors alone are no answer
+    k = TOP_K_FILTERED if p.post_filtered() or p.order == "date" else TOP_K
+    # Versions are collapsed here rather than in the engine, after the filters, so that the version shown
+    # is the one in force when there is one, and a date range finds the versions published in it.
+    hits = index.search(p.query, k=k, filters=engine_filters(p), collapse_versions=False)
+    rows = _rows_for(hits)
+    by_provision: dict[tuple[str, str], int] = {}
+    for h in hits:
+        article = rows.get((h.law_path, h.article))
+        if article is None:  # index older than the database: skip what no longer exists
+            continue
+        law = article.law
+        if p.current_only and law.status != Law.Status.IN_FORCE:
+            continue
+        if p.scope not in ("", "national", "local") and law.region_name != p.scope:
+            continue
+        if p.date_from and (law.publish_date is None or law.publish_date < p.date_from):
+            continue
+        if p.date_to and (law.publish_date is None or law.publish_date > p.date_to):
+            continue
+        result = Result(article, highlight(article.text, h.spans), h.score)
+        seen = by_provision.get(h.provision)
+        if seen is None:
+            by_provision[h.provision] = len(out.results)
+            out.results.append(result)
+        elif (
+            law.status == Law.Status.IN_FORCE and out.results[seen].article.law.status != Law.Status.IN_FORCE
+        ):
+            result.score = out.results[seen].score
+            out.results[seen] = result
+    if p.order == "date":
+        out.results.sort(key=lambda r: r.article.law.publish_date or dt.date.min, reverse=True)
+    return out

@@ -1,0 +1,12 @@
+from django.urls import path
+
+from . import views
+
+app_name = "knowledge"
+
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("search/", views.search, name="search"),
+    path("<int:pk>/", views.law_detail, name="law"),
+    path("<int:pk>/a/<slug:anchor>/", views.article, name="article"),
+]
