@@ -1,0 +1,70 @@
+import threading
+from pathlib import Path
+
+import pytest
+
+from fawang.knowledge.topics import CODES, NAMES, classify, get_model
+from fawang.knowledge.topics.model import DEFAULT_MODEL_DIR
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ("我和老公要离婚，孩子的抚养权归谁？", "family"),
+        ("父亲去世没有留遗嘱，遗产怎么分？", "family"),
+        ("公司拖欠工资三个月不发怎么办？", "labour"),
+        ("上班时受伤了，单位不给认定工伤", "labour"),
+        ("开车撞车了，对方全责，怎么索赔？", "traffic"),
+        ("朋友借钱不还，我有借条，怎么起诉他？", "debt"),
+        ("我弟弟因为盗窃被警察抓了，会判几年？", "criminal"),
+        ("两艘船舶碰撞造成货物损失，船东要怎么赔？", "maritime"),
+        ("被邻居家的狗咬伤了，狗主人要赔医药费吗？", "injury"),
+        ("医院手术失误导致残疾，算医疗事故吗？", "medical"),
+        ("我家房子被强拆了，拆迁补偿太低怎么办？", "demolition"),
+        ("别人抄袭我的作品发到网上，侵犯著作权怎么办？", "ip"),
+        ("业主拒交物业费，物业公司能停水停电吗？", "property"),
+        ("包工头拖欠工程款，施工队怎么要回来？", "construction"),
+        ("公司股东不按期出资，其他股东怎么办？", "company"),
+        ("对公安局的行政处罚不服，可以提起行政诉讼吗？", "administrative"),
+        ("在网上买到假货，商家不给退款怎么办？", "consumer"),
+        ("房子已经抵押给银行了，还能再抵押吗？", "security"),
+    ],
+)
+def test_classic_examples(text, code):
+    result = classify(text)
+    assert result.code == code, (text, result)
+    assert result.name == NAMES[code]
+
+
+@pytest.mark.parametrize("text", ["", "   ", "asdfgh qwerty", "嗯嗯嗯嗯", "12345"])
+def test_gibberish_falls_back_to_general(text):
+    result = classify(text)
+    assert (result.code, result.name) == ("general", "综合咨询")
+
+
+def test_result_shape():
+    result = classify("老板拖欠工资不给怎么办")
+    assert set(result.scores) == set(CODES)
+    assert abs(sum(result.scores.values()) - 1) < 1e-3
+    assert 0 <= result.confidence <= 1
+    assert result.confidence == max(result.scores.values())
+
+
+def test_model_loads_once_and_is_thread_safe():
+    results = []
+
+    def work():
+        results.append((id(get_model()), classify("离婚后孩子抚养费怎么算").code))
+
+    threads = [threading.Thread(target=work) for _ in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len(set(results)) == 1
+    assert results[0][1] == "family"
+
+
+def test_shipped_model_is_small():
+    size = sum(p.stat().st_size for p in Path(DEFAULT_MODEL_DIR).iterdir())
+    assert size < 2 * 1024 * 1024
