@@ -440,6 +440,12 @@ def run(ctx: Context) -> Section:
             best = (rate, label)
     if best is not None:
         section.rows.append(
-            Row("Best intake setting", best[1], "bin/serve default: workers = cores, 8 threads", "", f"{best[0]:.0f} submissions/s")
+            Row(
+                "Best intake setting",
+                best[1],
+                "bin/serve default: workers = cores, 8 threads",
+                "",
+                f"{best[0]:.0f} submissions/s",
+            )
         )
     return section
