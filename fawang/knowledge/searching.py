@@ -12,13 +12,16 @@ import shutil
 import threading
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 
 from .models import Article, Law
 from .search import DEFAULT_MODEL_DIR, SearchIndex, build_index
 from .search.engine import Progress
+
+if TYPE_CHECKING:
+    from .results import Result
 
 EXPIRED = (Law.Status.AMENDED, Law.Status.REPEALED)
 
@@ -96,3 +99,19 @@ def get_index() -> SearchIndex | None:
             _loaded["index"] = SearchIndex.load(directory, model_dir=model)
             _loaded["key"] = key
         return _loaded["index"]
+
+
+def articles_for_question(text: str, *, k: int = 20) -> list[Result] | None:
+    """The top ``k`` articles in force for a free-text question (a matter's description), as the search page
+    finds them: ``results.Result`` rows (Article with its law, escaped snippet, score), best first.
+    None when no index has been built."""
+    from . import results
+
+    index = get_index()
+    if index is None:
+        return None
+    query = " ".join((text or "").split())[: results.MAX_QUERY]
+    if not query:
+        return []
+    found = results.search(index, results.SearchParams(query=query, current_only=True))
+    return found.results[:k]

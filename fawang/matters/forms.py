@@ -277,6 +277,28 @@ class RevealForm(forms.Form):
         return str(self.cleaned_data.get("purpose") or self.PURPOSES[0][0]) if self.is_valid() else "办理事项"
 
 
+class TopicForm(forms.Form):
+    """更正领域 on the matter detail."""
+
+    topic = forms.ModelChoiceField(
+        label=_("所涉领域"),
+        queryset=Speciality.objects.all(),
+        empty_label=_("请选择领域"),
+        error_messages={"required": _("请选择所涉领域。"), "invalid_choice": _("请选择所涉领域。")},
+    )
+
+
+class CitationForm(forms.Form):
+    """按引文添加法律依据."""
+
+    citation = forms.CharField(
+        label=_("按引文添加法律依据"),
+        max_length=120,
+        widget=forms.TextInput(attrs={"placeholder": _("例如：《民法典》第一千零七十九条")}),
+        error_messages={"required": _("请填写法律条文，例如：《民法典》第一千零七十九条。")},
+    )
+
+
 # --------------------------------------------------------------------------------------------- intake
 
 

@@ -28,6 +28,7 @@ from fawang.regions.models import Region
 
 if TYPE_CHECKING:
     from fawang.accounts.models import User
+    from fawang.knowledge.models import Article
 
 # Mobile numbers, or landlines with an area code as people give them at a window (0592-1234567, 05921234567).
 PERSON_PHONE_RE = re.compile(r"^1[3-9]\d{9}$|^0\d{2,3}-?\d{7,8}(-\d{1,6})?$")
@@ -211,6 +212,15 @@ def unit_ids_of(user: Any) -> list[int]:
     return sorted({unit_id for _role, unit_id, _region in membership_rows(user)})
 
 
+class TopicSource(models.TextChoices):
+    """Where a matter's topic (所涉领域) came from. Auto topics and their corrections are the classifier's
+    training feedback (manage.py export_topic_corrections)."""
+
+    STAFF = "staff", _("工作人员选择")
+    AUTO = "auto", _("自动分类")
+    CORRECTED = "corrected", _("工作人员更正")
+
+
 class Matter(models.Model):
     class Status(models.TextChoices):
         SUBMITTED = "submitted", _("已提交")
@@ -296,6 +306,19 @@ class Matter(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
+    )
+    topic_source = models.CharField(
+        _("领域来源"),
+        max_length=10,
+        choices=TopicSource.choices,
+        blank=True,
+        help_text=_(
+            "受理时选择的领域为“工作人员选择”；未选择领域的法律咨询由系统按事项描述自动分类，"
+            "工作人员更正后为“工作人员更正”（更正记录用于改进分类）。"
+        ),
+    )
+    topic_confidence = models.FloatField(
+        _("自动分类置信度"), null=True, blank=True, help_text=_("自动分类时模型给出的概率（0–1）。")
     )
     description = models.TextField(_("事项描述"), help_text=_("纯文本；显示时转义。"))
     status = models.CharField(_("状态"), max_length=20, choices=Status.choices, default=Status.SUBMITTED)
@@ -461,6 +484,15 @@ class Matter(models.Model):
     def allowed(self, new_status: str) -> bool:
         return new_status in self.TRANSITIONS.get(self.status, frozenset())
 
+    def legal_basis(self) -> list[Article]:
+        """法律依据: the articles staff accepted or added for this matter, in the order they were chosen."""
+        rows = (
+            self.legal_articles.filter(decision=MatterArticle.Decision.ACCEPTED)
+            .select_related("article__law")
+            .order_by("decided_at", "pk")
+        )
+        return [row.article for row in rows]
+
     def visible_events(self) -> models.QuerySet[MatterEvent]:
         """The person's timeline: events marked visible to them, oldest first."""
         return (
@@ -497,6 +529,8 @@ class MatterEvent(models.Model):
         CALLBACK = "callback", _("回访")
         RECTIFY = "rectify", _("整改")
         COMPLAINT = "complaint", _("被投诉")
+        LEGAL_BASIS = "legal_basis", _("法律依据")
+        TOPIC = "topic", _("更正领域")
 
     matter = models.ForeignKey(
         Matter, verbose_name=_("事项"), on_delete=models.CASCADE, related_name="events"
@@ -574,6 +608,51 @@ class MatterEvent(models.Model):
         if self.actor_id is None:
             return gettext("系统")
         return str(self.new_unit or self.old_unit or gettext("工作人员"))
+
+
+class MatterArticle(models.Model):
+    """A law article considered for a matter's answer (法律依据): suggested by the law search and accepted or
+    rejected by staff, or added by staff from a citation. Decisions also feed later suggestions
+    (fawang.matters.suggestions): accepted articles rise for similar questions, rejected ones sink."""
+
+    class Source(models.TextChoices):
+        SUGGESTED = "suggested", _("系统建议")
+        ADDED = "added", _("工作人员添加")
+
+    class Decision(models.TextChoices):
+        PENDING = "pending", _("待定")
+        ACCEPTED = "accepted", _("采纳")
+        REJECTED = "rejected", _("不采纳")
+
+    matter = models.ForeignKey(
+        Matter, verbose_name=_("事项"), on_delete=models.CASCADE, related_name="legal_articles"
+    )
+    article = models.ForeignKey(
+        "knowledge.Article", verbose_name=_("法律条文"), on_delete=models.CASCADE, related_name="+"
+    )
+    source = models.CharField(_("来源"), max_length=10, choices=Source.choices, default=Source.SUGGESTED)
+    decision = models.CharField(_("决定"), max_length=10, choices=Decision.choices, default=Decision.PENDING)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("决定人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("决定时间"), null=True, blank=True)
+    created_at = models.DateTimeField(_("创建时间"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("事项法律依据")
+        verbose_name_plural = _("事项法律依据")
+        ordering = ["matter", "decided_at", "pk"]
+        constraints = [models.UniqueConstraint(fields=["matter", "article"], name="matterarticle_unique")]
+        # Feedback ranking reads the decisions of many matters by matter id.
+        indexes = [models.Index(fields=["decision", "matter"], name="matterarticle_decision")]
+
+    def __str__(self) -> str:
+        return f"{self.matter_id} · {self.article_id} · {self.get_decision_display()}"
 
 
 def attachment_path(instance: Attachment, filename: str) -> str:

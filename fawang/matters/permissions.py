@@ -128,3 +128,16 @@ def can_upload(user: User, matter: Matter) -> bool:
 
 def can_reveal(user: User, matter: Matter | None = None) -> bool:
     return has_capability(user, "matters.view_personal_data", matter.unit if matter else None)
+
+
+def can_cite(user: User, matter: Matter) -> bool:
+    """May choose the matter's 法律依据 (actions.legal_basis.CITE_CAPABILITIES)."""
+    from .actions.legal_basis import CITE_CAPABILITIES
+
+    return _can(user, CITE_CAPABILITIES, matter)
+
+
+def can_correct_topic(user: User, matter: Matter) -> bool:
+    from .actions.legal_basis import TOPIC_CAPABILITIES
+
+    return _can(user, TOPIC_CAPABILITIES, matter)

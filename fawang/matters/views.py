@@ -19,7 +19,7 @@ from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import F, Prefetch, Q, QuerySet
+from django.db.models import Count, F, Prefetch, Q, QuerySet
 from django.forms.utils import ErrorDict
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -32,7 +32,7 @@ from django.views.decorators.http import require_POST
 
 from fawang.accounts.models import User
 from fawang.calendar.workdays import snapshot, workdays_between
-from fawang.catalog.models import Channel, ServiceItem
+from fawang.catalog.models import BusinessLine, Channel, ServiceItem
 from fawang.console.decorators import staff_required
 from fawang.console.units import current_membership, current_unit
 from fawang.lib import codes
@@ -41,18 +41,20 @@ from fawang.orgs.models import Membership, Unit
 from fawang.orgs.roles import has_capability, require_capability
 from fawang.orgs.scoping import ALL, scope_codes
 
-from . import actions, deadlines, tracking
+from . import actions, deadlines, suggestions, tracking
 from .access import (
     get_callback_for_user,
     get_matter_for_user,
     get_person_for_user,
     get_rectification_for_user,
 )
+from .actions.legal_basis import article_label
 from .forms import (
     ACTION_FORMS,
     AttachmentForm,
     BulkAssignForm,
     CallbackForm,
+    CitationForm,
     IntakeForm,
     MatterFilterForm,
     MergeForm,
@@ -60,6 +62,7 @@ from .forms import (
     RequestFormSet,
     RequestMaterialsForm,
     RevealForm,
+    TopicForm,
     action_form,
     handlers_of,
 )
@@ -73,7 +76,7 @@ from .models import (
     Rectification,
     normalize_person_phone,
 )
-from .permissions import BY_CODE, available_actions, can_reveal, can_upload
+from .permissions import BY_CODE, available_actions, can_cite, can_correct_topic, can_reveal, can_upload
 from .routing import NoRoute
 
 PER_PAGE = 50
@@ -427,6 +430,7 @@ def _detail_context(
     upload_form: AttachmentForm | None = None,
     error: str = "",
     flash: str = "",
+    topic_form: TopicForm | None = None,
 ) -> dict[str, Any]:
     user = _user(request)
     now = timezone.now()
@@ -460,6 +464,9 @@ def _detail_context(
         "revealed": revealed,
         "person_masked_name": mask_name(matter.person.name),
         "receipt_pdf": _receipt_pdf_url(matter),
+        "legal_basis": matter.legal_basis(),
+        "can_correct_topic": can_correct_topic(user, matter),
+        "topic_form": topic_form or TopicForm(initial={"topic": matter.topic_id}),
         "other_matters": Matter.objects.visible_to(user)
         .filter(person_id=matter.person_id)
         .exclude(pk=matter.pk)
@@ -615,6 +622,113 @@ def matter_reveal(request: HttpRequest, pk: int) -> HttpResponse:
         matter.person_id, actor=user, purpose=form.purpose_text(), matter=matter, ip=_ip(request)
     )
     return _render_detail(request, matter, revealed=person)
+
+
+def _render_suggestions(
+    request: HttpRequest,
+    matter: Matter,
+    *,
+    status: int = 200,
+    citation_form: CitationForm | None = None,
+    error: str = "",
+    flash: str = "",
+    changed: bool = False,
+) -> HttpResponse:
+    """The 相关法律条文（建议） panel (htmx fragment). After a decision it also carries the 法律依据 card
+    out of band, so the detail shows the new legal basis without reloading."""
+    user = _user(request)
+    found = suggestions.suggest_articles(matter)
+    context = {
+        "matter": matter,
+        "suggestions": found or [],
+        "index_missing": found is None,
+        "similar": suggestions.similar_consultations(matter, user),
+        "can_cite": can_cite(user, matter),
+        "citation_form": citation_form or CitationForm(),
+        "error": error,
+        "flash": flash,
+        "oob": changed,
+        "legal_basis": matter.legal_basis() if changed else [],
+    }
+    return render(request, "matters/_suggestions.html", context, status=200 if _is_htmx(request) else status)
+
+
+@never_cache
+@staff_required
+def matter_suggestions(request: HttpRequest, pk: int) -> HttpResponse:
+    matter = get_matter_for_user(_user(request), pk)
+    return _render_suggestions(request, matter)
+
+
+@require_POST
+@staff_required
+def article_decide(request: HttpRequest, pk: int) -> HttpResponse:
+    """采纳 / 不采纳 one suggested article."""
+    user = _user(request)
+    matter = get_matter_for_user(user, pk)
+    article_id = request.POST.get("article", "")
+    decision = request.POST.get("decision", "")
+    if not article_id.isdigit():
+        return _render_suggestions(request, matter, status=400, error=_("请选择法律条文。"))
+    try:
+        row = actions.do_decide_article(matter.pk, int(article_id), actor=user, decision=decision)
+    except PermissionDenied as exc:
+        return _render_suggestions(request, matter, status=403, error=_messages_of(exc)[0])
+    except ValidationError as exc:
+        return _render_suggestions(request, matter, status=400, error=" ".join(exc.messages))
+    label = article_label(row.article)
+    flash = (
+        _("已采纳%(article)s，列入法律依据。") if row.decision == "accepted" else _("已不采纳%(article)s。")
+    ) % {"article": label}
+    if not _is_htmx(request):
+        messages.success(request, flash)
+        return redirect("matters:detail", pk=pk)
+    return _render_suggestions(request, matter, flash=flash, changed=True)
+
+
+@require_POST
+@staff_required
+def article_add(request: HttpRequest, pk: int) -> HttpResponse:
+    """Add an article to the legal basis by its citation (《民法典》第一千零七十九条)."""
+    user = _user(request)
+    matter = get_matter_for_user(user, pk)
+    form = CitationForm(request.POST)
+    if form.is_valid():
+        try:
+            row = actions.do_add_article(matter.pk, form.cleaned_data["citation"], actor=user)
+        except PermissionDenied as exc:
+            form.add_error(None, _messages_of(exc))
+            return _render_suggestions(request, matter, status=403, citation_form=form)
+        except ValidationError as exc:
+            form.add_error("citation", exc.messages)
+        else:
+            flash = _("已将%(article)s列入法律依据。") % {"article": article_label(row.article)}
+            if not _is_htmx(request):
+                messages.success(request, flash)
+                return redirect("matters:detail", pk=pk)
+            return _render_suggestions(request, matter, flash=flash, changed=True)
+    return _render_suggestions(request, matter, status=400, citation_form=form)
+
+
+@require_POST
+@staff_required
+def topic_correct(request: HttpRequest, pk: int) -> HttpResponse:
+    """更正领域 (the classifier's suggestion at intake, or any earlier choice)."""
+    user = _user(request)
+    matter = get_matter_for_user(user, pk)
+    form = TopicForm(request.POST)
+    status = 400
+    if form.is_valid():
+        try:
+            actions.do_correct_topic(matter.pk, actor=user, topic=form.cleaned_data["topic"])
+        except PermissionDenied as exc:
+            form.add_error(None, _messages_of(exc))
+            status = 403
+        except ValidationError as exc:
+            form.add_error("topic", exc.messages)
+        else:
+            return _after_action(request, pk, _("所涉领域已更正。"))
+    return _render_detail(request, matter, status=status, topic_form=form)
 
 
 @require_POST
@@ -933,9 +1047,30 @@ def supervision(request: HttpRequest) -> HttpResponse:
             "due_soon_count": due_soon_qs.count(),
             "escalated": _decorate(escalated_qs.order_by("-escalated_at", "pk")[:PER_PAGE], now),
             "escalated_count": escalated_qs.count(),
+            "hotspots": _hotspots(user, now),
+            "hotspot_days": HOTSPOT_DAYS,
             "can_list": True,
         },
     )
+
+
+HOTSPOT_DAYS = 30
+
+
+def _hotspots(user: User, now: dt.datetime) -> list[dict[str, Any]]:
+    """咨询热点: consultations of the last HOTSPOT_DAYS days in the user's regions by topic (所涉领域, chosen
+    at intake or suggested by the classifier), most asked first."""
+    rows = (
+        Matter.objects.visible_to(user)
+        .filter(
+            service_item__business_line=BusinessLine.CONSULTATION,
+            submitted_at__gte=now - dt.timedelta(days=HOTSPOT_DAYS),
+        )
+        .values("topic_id", "topic__name")
+        .annotate(n=Count("pk"))
+        .order_by("-n", "topic__name")
+    )
+    return [dict(row) for row in rows[:10]]
 
 
 FEEDBACK_CAPABILITIES = ("matters.supervise", "matters.callback", "matters.rectify")

@@ -91,8 +91,8 @@ def site() -> Iterator[Site]:
             ["migrate", "--no-input", "-v0"],
             ["import_regions", "35", "--quiet-progress"],
             ["load_demo"],
-            # Law search on a subset (a few seconds): the 法律援助 laws and their index in the site's var/.
-            ["import_laws", "--only", "法律援助", "--quiet-progress"],
+            # Law search on a subset (a few seconds): the 法律援助 and 劳动合同法 laws and their index in var/.
+            ["import_laws", "--only", "法律援助", "--only", "劳动合同法", "--quiet-progress"],
             ["build_law_index", "--quiet-progress"],
             ["collectstatic", "--no-input", "-v0"],
         ):

@@ -30,6 +30,7 @@ from .feedback import (
     sampled_for_callback,
 )
 from .intake import MatterRequest, PersonData, SubmitResult, do_complain, do_split, do_submit, resolve_person
+from .legal_basis import do_add_article, do_correct_topic, do_decide_article, resolve_article
 from .personal_data import do_link_account, log_access, reveal_person
 from .workflow import (
     add_attachment,
@@ -62,6 +63,7 @@ __all__ = [
     "add_attachment",
     "check_transition",
     "do_accept",
+    "do_add_article",
     "do_assign",
     "do_change_item",
     "do_close",
@@ -70,6 +72,8 @@ __all__ = [
     "do_complete",
     "do_complete_callback",
     "do_complete_rectification",
+    "do_correct_topic",
+    "do_decide_article",
     "do_escalate",
     "do_link_account",
     "do_merge",
@@ -86,6 +90,7 @@ __all__ = [
     "do_withdraw",
     "invite_ratings",
     "log_access",
+    "resolve_article",
     "resolve_person",
     "reveal_person",
     "sample_callbacks",

@@ -23,6 +23,7 @@ from ..models import (
     Matter,
     MatterEvent,
     Person,
+    TopicSource,
     normalize_person_phone,
     validate_person_phone,
     validate_special_groups,
@@ -193,12 +194,15 @@ def _create_matter(
     extra_payload: dict[str, Any] | None = None,
 ) -> tuple[Matter, MatterEvent]:
     staff = _staff(actor)
+    topic, topic_source, confidence = _topic_for(req)
     matter = Matter(
         service_item=req.service_item,
         channel=channel,
         person=person,
         region=req.region,
-        topic=req.topic,
+        topic=topic,
+        topic_source=topic_source,
+        topic_confidence=confidence,
         description=req.description.strip(),
         status=S.SUBMITTED,
         unit=route.unit,
@@ -240,6 +244,22 @@ def _create_matter(
     )
     notices.to_person(matter, "matter.submitted", event)
     return matter, event
+
+
+def _topic_for(req: MatterRequest) -> tuple[Speciality | None, str, float | None]:
+    """The topic as chosen at intake; for a consultation submitted without one, the classifier's suggestion
+    (TopicSource.AUTO, shown on the detail for staff to correct). It does not change routing."""
+    if req.topic is not None:
+        return req.topic, TopicSource.STAFF, None
+    if req.service_item.business_line != BusinessLine.CONSULTATION or not req.description.strip():
+        return None, "", None
+    from fawang.knowledge.topics import classify
+
+    found = classify(req.description)
+    topic = Speciality.objects.filter(code=found.code).first()
+    if topic is None:
+        return None, "", None
+    return topic, TopicSource.AUTO, round(found.confidence, 4)
 
 
 def _route_note(req: MatterRequest, route: Route) -> str:

@@ -1,0 +1,156 @@
+"""法律依据 and 所涉领域 of a matter: staff decisions on suggested articles, articles added by citation, and
+corrections of the topic the classifier suggested at intake. Each writes an internal MatterEvent."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from fawang.knowledge.citations import CITATION_RE, resolve
+from fawang.knowledge.models import Article
+from fawang.orgs.models import Speciality
+
+from ..models import Matter, MatterArticle, TopicSource
+from .base import E, _event, _lock, _now, _require
+
+if TYPE_CHECKING:
+    from fawang.accounts.models import User
+
+# Who answers a question may choose its legal basis: handlers, and the front desk (hotline agents, window
+# clerks) who answer consultations on the spot.
+CITE_CAPABILITIES = ("matters.handle", "matters.intake")
+TOPIC_CAPABILITIES = ("matters.handle", "matters.intake", "matters.assign")
+
+
+def article_label(article: Article) -> str:
+    return f"《{article.law.title}》{article.label}"
+
+
+def _decide(
+    matter: Matter, article: Article, *, actor: User | None, decision: str, source: str, now: dt.datetime
+) -> MatterArticle:
+    row, created = MatterArticle.objects.get_or_create(
+        matter=matter,
+        article=article,
+        defaults={"source": source, "decision": decision, "decided_at": now},
+    )
+    if not created and row.decision == decision:
+        raise ValidationError(
+            _("%(article)s已是“%(decision)s”。")
+            % {"article": article_label(article), "decision": MatterArticle.Decision(decision).label},
+            code="unchanged",
+        )
+    old = "" if created else row.decision
+    row.decision = decision
+    row.decided_by = actor if actor is not None and actor.is_authenticated else None
+    row.decided_at = now
+    row.save(update_fields=["decision", "decided_by", "decided_at"])
+    verb = {
+        MatterArticle.Decision.ACCEPTED: _("采纳"),
+        MatterArticle.Decision.REJECTED: _("不采纳"),
+    }[MatterArticle.Decision(decision)]
+    if source == MatterArticle.Source.ADDED and created:
+        verb = _("添加")
+    _event(
+        matter,
+        E.LEGAL_BASIS,
+        actor=actor,
+        now=now,
+        note=f"{verb}{article_label(article)}",
+        payload={"article": article.pk, "decision": decision, "old_decision": old, "source": row.source},
+    )
+    return row
+
+
+@transaction.atomic
+def do_decide_article(
+    matter_id: int, article_id: int, *, actor: User | None, decision: str, now: dt.datetime | None = None
+) -> MatterArticle:
+    """采纳 or 不采纳 one suggested article for the matter's answer."""
+    now = _now(now)
+    if decision not in (MatterArticle.Decision.ACCEPTED, MatterArticle.Decision.REJECTED):
+        raise ValidationError(_("请选择采纳或不采纳。"), code="bad_decision")
+    matter = _lock(matter_id)
+    _require(actor, CITE_CAPABILITIES, matter.unit)
+    article = Article.objects.select_related("law").filter(pk=article_id).first()
+    if article is None:
+        raise ValidationError(_("该法律条文不存在或已被删除。"), code="no_article")
+    return _decide(
+        matter, article, actor=actor, decision=decision, source=MatterArticle.Source.SUGGESTED, now=now
+    )
+
+
+def resolve_article(citation: str) -> Article:
+    """The article a citation such as 《民法典》第一千零七十九条 names, or a ValidationError in Chinese."""
+    text = " ".join((citation or "").split())
+    if not text:
+        raise ValidationError(_("请填写法律条文，例如：《民法典》第一千零七十九条。"), code="no_citation")
+    m = CITATION_RE.search(text)
+    if m is None or not m.group("label"):
+        raise ValidationError(
+            _("无法识别“%(text)s”：请按《法律名称》第某条的格式填写，例如：《民法典》第一千零七十九条。")
+            % {"text": text[:60]},
+            code="bad_citation",
+        )
+    found = resolve(m.group("title"), m.group("label"))
+    if not isinstance(found, Article):
+        raise ValidationError(
+            _("法规库中没有找到%(cite)s，请核对法律名称和条号。") % {"cite": m.group(0)},
+            code="unknown_citation",
+        )
+    return found
+
+
+@transaction.atomic
+def do_add_article(
+    matter_id: int, citation: str, *, actor: User | None, now: dt.datetime | None = None
+) -> MatterArticle:
+    """Add an article to the matter's legal basis by its citation; it counts as accepted."""
+    now = _now(now)
+    article = resolve_article(citation)
+    matter = _lock(matter_id)
+    _require(actor, CITE_CAPABILITIES, matter.unit)
+    return _decide(
+        matter,
+        article,
+        actor=actor,
+        decision=MatterArticle.Decision.ACCEPTED,
+        source=MatterArticle.Source.ADDED,
+        now=now,
+    )
+
+
+@transaction.atomic
+def do_correct_topic(
+    matter_id: int, *, actor: User | None, topic: Speciality, now: dt.datetime | None = None
+) -> Matter:
+    """更正领域: staff set the matter's topic. The event keeps the old and the new topic and the question, which
+    is what ``export_topic_corrections`` writes out for retraining the classifier."""
+    now = _now(now)
+    matter = _lock(matter_id)
+    _require(actor, TOPIC_CAPABILITIES, matter.unit)
+    if matter.topic_id == topic.pk and matter.topic_source != TopicSource.AUTO:
+        raise ValidationError(_("所涉领域没有变化。"), code="unchanged")
+    old = matter.topic
+    old_source = matter.topic_source
+    matter.topic = topic
+    matter.topic_source = TopicSource.CORRECTED
+    matter.save(update_fields=["topic", "topic_source", "updated_at"])
+    _event(
+        matter,
+        E.TOPIC,
+        actor=actor,
+        now=now,
+        note=_("所涉领域：%(old)s → %(new)s") % {"old": old.name if old else _("未分类"), "new": topic.name},
+        payload={
+            "old_topic": old.code if old else "",
+            "new_topic": topic.code,
+            "old_source": old_source,
+            "confidence": matter.topic_confidence,
+        },
+    )
+    return matter
