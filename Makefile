@@ -28,6 +28,7 @@ db: setup
 	$(BIN)/python manage.py import_regions 35 --if-empty
 	$(BIN)/python manage.py load_demo
 	$(BIN)/python manage.py import_laws --if-empty
+	$(BIN)/python manage.py load_knowledge_demo
 	$(BIN)/python manage.py build_law_index --if-missing
 	$(BIN)/python manage.py collectstatic --no-input -v0
 

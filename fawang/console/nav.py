@@ -34,6 +34,7 @@ ENTRIES: list[Entry] = [
     Entry(_("服务事项"), _("超期与预警"), "matters:supervision", "matters.supervise"),
     Entry(_("服务事项"), _("差评与回访"), "matters:feedback", "matters.callback"),
     Entry(_("消息通知"), _("消息发件箱"), "notify:outbox", "notify.view_outbox"),
+    Entry(_("知识库"), _("指南问答案例"), "knowledge_console:list", "knowledge.write"),
     Entry(_("我的账户"), _("修改密码"), "accounts:password_change"),
     Entry(_("我的账户"), _("动态口令"), "accounts:totp_setup"),
 ]

@@ -8,6 +8,8 @@ from django.utils.translation import gettext_lazy as _
 from .models import Law
 from .results import MAX_QUERY, SearchParams
 
+WITHIN_ALL, WITHIN_LAWS, WITHIN_ENTRIES = "all", "laws", "entries"
+
 
 class LawSearchForm(forms.Form):
     """Law search: a GET form, so every result page can be bookmarked and shared."""
@@ -38,6 +40,16 @@ class LawSearchForm(forms.Form):
         choices=[("relevance", _("按相关度")), ("date", _("按公布日期（新的在前）"))],
     )
     title_only = forms.BooleanField(label=_("只查法规标题"), required=False)
+    within = forms.ChoiceField(
+        label=_("查找范围"),
+        required=False,
+        choices=[
+            (WITHIN_ALL, _("全部")),
+            (WITHIN_LAWS, _("法律法规")),
+            (WITHIN_ENTRIES, _("指南问答案例")),
+        ],
+        help_text=_("指南问答案例：公共法律服务机构编写的办事指南、常见问题、以案释法和普法文章。"),
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -23,6 +23,7 @@ from django.db import transaction
 
 from fawang.regions.models import Region
 
+from .alerts import flag_citing
 from .models import Article, Law
 from .numbers import article_anchor
 from .search.segment import normalize_title
@@ -60,6 +61,8 @@ class ImportResult:
     articles_deleted: int = 0
     # Laws already in the database that this import newly marked 已修改 or 已废止 (for law-change alerts).
     newly_superseded: list[int] = field(default_factory=list)
+    # Knowledge entries (and registered citing objects) flagged 待复核 because of those laws (alerts.py).
+    flagged: int = 0
 
 
 def default_paths() -> tuple[Path, Path]:
@@ -272,6 +275,8 @@ def import_laws(
             result.articles_created += len(rows)
         if changed:
             Law.objects.bulk_update([law for law, _ in changed], LAW_FIELDS, batch_size=BATCH)
+            # Before the articles change: a citation of an article this import deletes is flagged too.
+            result.flagged = flag_citing(result.newly_superseded)
             _update_articles(changed, result)
             result.updated = len(changed)
     return result

@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from fawang.orgs.scoping import region_filter
+
 from .numbers import article_anchor
+
+if TYPE_CHECKING:
+    from fawang.accounts.models import User
 
 
 class Law(models.Model):
@@ -131,3 +139,133 @@ class Article(models.Model):
     @staticmethod
     def anchor_for(label: str, number: int) -> str:
         return article_anchor(label, number)
+
+
+class KnowledgeEntryQuerySet(models.QuerySet["KnowledgeEntry"]):
+    def visible_to(self, user: User) -> KnowledgeEntryQuerySet:
+        """Entries written by units in the user's regions (staff console)."""
+        return self.filter(region_filter(user, "unit__region_id"))
+
+    def published(self) -> KnowledgeEntryQuerySet:
+        return self.filter(status=KnowledgeEntry.Status.PUBLISHED)
+
+
+class KnowledgeEntry(models.Model):
+    """The platform's own knowledge, written in the staff console: guides, FAQs, cases and publicity articles."""
+
+    class Kind(models.TextChoices):
+        GUIDE = "guide", _("办事指南")
+        FAQ = "faq", _("常见问题")
+        CASE = "case", _("典型案例（以案释法）")
+        PUBLICITY = "publicity", _("普法文章")
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("草稿")
+        PUBLISHED = "published", _("已发布")
+
+    kind = models.CharField(_("类别"), max_length=16, choices=Kind.choices, db_index=True)
+    title = models.CharField(_("标题"), max_length=120)
+    body = models.TextField(
+        _("正文"),
+        help_text=_(
+            "纯文本，空一行分段；不支持 HTML。写作《中华人民共和国法律援助法》第四十一条 这样的引用，"
+            "保存时自动关联到条文，页面上显示为链接。"
+        ),
+    )
+    topic = models.ForeignKey(
+        "orgs.Speciality",
+        verbose_name=_("业务领域"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    unit = models.ForeignKey(
+        "orgs.Unit",
+        verbose_name=_("编写单位"),
+        on_delete=models.PROTECT,
+        related_name="knowledge_entries",
+        help_text=_("署名单位；同一区划内有编写权限的工作人员可以修改。"),
+    )
+    region = models.ForeignKey(
+        "regions.Region",
+        verbose_name=_("适用地区"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("只适用于本地的条目（例如本地办事地点、本地政策）；全国通用的为空。"),
+    )
+    status = models.CharField(
+        _("状态"), max_length=16, choices=Status.choices, default=Status.DRAFT, db_index=True
+    )
+    published_at = models.DateTimeField(_("发布时间"), null=True, blank=True)
+    needs_review = models.BooleanField(
+        _("待复核"),
+        default=False,
+        db_index=True,
+        help_text=_("所引用的法律法规被修改或废止时自动标记；编辑核对后点“已复核”清除。"),
+    )
+    review_note = models.TextField(_("复核说明"), blank=True)
+    reviewed_at = models.DateTimeField(_("复核时间"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("创建人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("最后修改人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    objects = KnowledgeEntryQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("知识条目")
+        verbose_name_plural = _("知识条目")
+        ordering = ["-updated_at", "-pk"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("knowledge:entry", args=[self.pk])
+
+    @property
+    def is_published(self) -> bool:
+        return self.status == self.Status.PUBLISHED
+
+
+class EntryCitation(models.Model):
+    """An article a knowledge entry relies on: what a law-change alert follows."""
+
+    class Source(models.TextChoices):
+        AUTO = "auto", _("正文引用")
+        MANUAL = "manual", _("手工添加")
+
+    entry = models.ForeignKey(
+        KnowledgeEntry, verbose_name=_("知识条目"), on_delete=models.CASCADE, related_name="citations"
+    )
+    article = models.ForeignKey(
+        Article, verbose_name=_("条文"), on_delete=models.CASCADE, related_name="entry_citations"
+    )
+    source = models.CharField(_("来源"), max_length=8, choices=Source.choices, default=Source.AUTO)
+
+    class Meta:
+        verbose_name = _("条目引用条文")
+        verbose_name_plural = _("条目引用条文")
+        constraints = [
+            models.UniqueConstraint(fields=["entry", "article"], name="knowledge_entrycitation_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.entry} → {self.article}"

@@ -9,4 +9,6 @@ urlpatterns = [
     path("search/", views.search, name="search"),
     path("<int:pk>/", views.law_detail, name="law"),
     path("<int:pk>/a/<slug:anchor>/", views.article, name="article"),
+    path("k/", views.entry_list, name="entries"),
+    path("k/<int:pk>/", views.entry_detail, name="entry"),
 ]

@@ -8,11 +8,14 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET
 
-from . import results, searching
-from .forms import LawSearchForm
-from .models import Article, Law
+from . import entry_search, results, searching
+from .access import get_published_entry
+from .forms import WITHIN_ALL, WITHIN_ENTRIES, WITHIN_LAWS, LawSearchForm
+from .models import Article, KnowledgeEntry, Law
 
 PAGE_SIZE = 10
+# Entries shown above the law results when searching everything; the rest are one click away.
+ENTRIES_WITH_LAWS = 3
 
 
 @dataclass
@@ -68,27 +71,76 @@ def article(request: HttpRequest, pk: int, anchor: str) -> HttpResponse:
 
 @require_GET
 def search(request: HttpRequest) -> HttpResponse:
+    """One search box over the statutes and the platform's own published entries (the `within` selector)."""
     form = LawSearchForm(request.GET or None)
-    context: dict[str, object] = {"form": form, "index_missing": not searching.index_exists()}
-    if form.is_bound and form.is_valid() and not context["index_missing"]:
-        index = searching.get_index()
+    context: dict[str, object] = {"form": form, "index_missing": False}
+    if not (form.is_bound and form.is_valid()):
+        context["index_missing"] = not searching.index_exists()
+        return render(request, "knowledge/search.html", context)
+    within = form.cleaned_data.get("within") or WITHIN_ALL
+    params = request.GET.copy()
+    params.pop("page", None)
+    started = time.perf_counter()
+    context.update(searched=True, within=within, qs=params.urlencode())
+    if within != WITHIN_LAWS:
+        hits = entry_search.search(form.cleaned_data["q"])
+        if within == WITHIN_ENTRIES:
+            entry_page = Paginator(hits, PAGE_SIZE).get_page(request.GET.get("page"))
+            context.update(
+                page_obj=entry_page, page_range=entry_page.paginator.get_elided_page_range(entry_page.number)
+            )
+        elif not request.GET.get("page") or request.GET.get("page") == "1":
+            entries_only = params.copy()
+            entries_only["within"] = WITHIN_ENTRIES
+            context.update(
+                entry_hits=hits[:ENTRIES_WITH_LAWS],
+                entry_count=len(hits),
+                entries_qs=entries_only.urlencode(),
+            )
+    if within != WITHIN_ENTRIES:
+        index = searching.get_index() if searching.index_exists() else None
         if index is None:
             context["index_missing"] = True
         else:
-            started = time.perf_counter()
             found = results.search(index, form.params())
             page_obj = Paginator(found.results, PAGE_SIZE).get_page(request.GET.get("page"))
-            params = request.GET.copy()
-            params.pop("page", None)
             context.update(
                 page_obj=page_obj,
                 page_range=page_obj.paginator.get_elided_page_range(page_obj.number),
-                qs=params.urlencode(),
-                searched=True,
                 title_only=form.cleaned_data["title_only"],
-                elapsed_ms=round((time.perf_counter() - started) * 1000),
             )
+    context["elapsed_ms"] = round((time.perf_counter() - started) * 1000)
     return render(request, "knowledge/search.html", context)
+
+
+@require_GET
+def entry_list(request: HttpRequest) -> HttpResponse:
+    """Published guides, FAQs, cases and publicity articles, by kind."""
+    kind = request.GET.get("kind", "")
+    rows = KnowledgeEntry.objects.published().select_related("unit", "region")
+    if kind in KnowledgeEntry.Kind.values:
+        rows = rows.filter(kind=kind)
+    else:
+        kind = ""
+    page_obj = Paginator(rows.order_by("-published_at", "-pk"), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "knowledge/entry_list.html",
+        {
+            "page_obj": page_obj,
+            "kind": kind,
+            "kinds": KnowledgeEntry.Kind.choices,
+            "qs": f"kind={kind}" if kind else "",
+        },
+    )
+
+
+@require_GET
+def entry_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """A published entry; a draft is the same 404 as a missing one."""
+    entry = get_published_entry(pk)
+    citations = entry.citations.select_related("article__law").order_by("article__law__title", "article__seq")
+    return render(request, "knowledge/entry_detail.html", {"entry": entry, "citations": citations})
 
 
 @require_GET

@@ -58,6 +58,8 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     "matters.rectify": frozenset({R.HANDLER, R.SUPERVISOR, R.UNIT_ADMIN, R.SYSTEM_ADMIN}),
     # Supervision views: overdue, escalated and badly rated matters.
     "matters.supervise": frozenset({R.SUPERVISOR, R.UNIT_ADMIN, R.SYSTEM_ADMIN}),
+    # Writing, publishing and reviewing knowledge entries (办事指南、常见问题、以案释法、普法文章) of one's regions.
+    "knowledge.write": frozenset({R.HANDLER, R.LEGAL_ADVISOR, R.SUPERVISOR, R.UNIT_ADMIN, R.SYSTEM_ADMIN}),
     # Seeing a person's full ID number and phone (each view is written to the access log).
     "matters.view_personal_data": frozenset(
         {

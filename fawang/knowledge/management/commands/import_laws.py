@@ -61,3 +61,6 @@ class Command(BaseCommand):
             self.stdout.write(
                 self.style.WARNING(f"{len(r.newly_superseded)} 部法规新标为已修改或已废止：{names}")
             )
+            self.stdout.write(
+                self.style.WARNING(f"{r.flagged} 项引用这些法规的知识条目等内容已标记为待复核。")
+            )
