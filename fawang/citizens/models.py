@@ -1,0 +1,79 @@
+"""Public accounts (/me/): the one-time codes that sign people in by mobile number, and real-name details."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from fawang.lib import crypto
+from fawang.lib.validators import mask_id_number, validate_id_number
+
+
+class PhoneCode(models.Model):
+    """A sign-in code sent by SMS to a mobile number. Only a keyed hash of the code is kept; every request is
+    a row, so the rate limits (per number and per client address) hold across all web processes."""
+
+    phone = models.CharField(_("手机号码"), max_length=11)
+    code_hash = models.CharField(
+        _("验证码摘要"), max_length=64, help_text=_("带密钥的哈希值；验证码本身不保存。")
+    )
+    ip = models.GenericIPAddressField(_("请求 IP 地址"), null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("已验证次数"), default=0)
+    expires_at = models.DateTimeField(_("失效时间"))
+    used_at = models.DateTimeField(_("使用时间"), null=True, blank=True)
+    created_at = models.DateTimeField(_("发送时间"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("登录验证码")
+        verbose_name_plural = _("登录验证码")
+        ordering = ["-created_at", "-pk"]
+        indexes = [
+            # The rate limits: codes per number and per client address in the last hour.
+            models.Index(fields=["phone", "created_at"], name="citizens_code_phone_idx"),
+            models.Index(fields=["ip", "created_at"], name="citizens_code_ip_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.phone} {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class Profile(models.Model):
+    """Real-name details (实名信息) of a public account. The name is ``User.display_name``; the ID number is
+    encrypted at rest with a keyed hash beside it, so one ID number backs at most one account.
+
+    The details are what the person states: they never link the account to a staff-registered person (that
+    link, which shows those matters online, is ``matters.actions.do_link_account`` after staff check identity).
+    """
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, verbose_name=_("账号"), on_delete=models.CASCADE, related_name="profile"
+    )
+    id_number = crypto.EncryptedTextField(
+        _("身份证号码"),
+        blank=True,
+        validators=[validate_id_number],
+        help_text=_("加密保存；页面上只显示前六位和后四位。"),
+    )
+    id_number_hash = models.CharField(
+        _("身份证号码索引"), max_length=64, blank=True, editable=False, help_text=_("带密钥的哈希值。")
+    )
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("实名信息")
+        verbose_name_plural = _("实名信息")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["id_number_hash"], condition=~Q(id_number_hash=""), name="citizen_unique_id_number"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return str(self.user)
+
+    @property
+    def id_number_masked(self) -> str:
+        return mask_id_number(self.id_number)

@@ -1,0 +1,20 @@
+"""Public accounts: /me/ ... ; mounted in fawang/urls.py under the namespace ``me``."""
+
+from django.urls import path
+
+from . import views
+
+app_name = "me"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("login/", views.sign_in, name="login"),
+    path("login/verify/", views.verify, name="verify"),
+    path("logout/", views.sign_out, name="logout"),
+    path("profile/", views.profile, name="profile"),
+    path("matters/", views.matter_list, name="matters"),
+    path("matters/<int:pk>/", views.matter_detail, name="matter"),
+    path("matters/<int:pk>/follow-up/", views.follow_up, name="follow_up"),
+    path("matters/<int:pk>/rate/", views.rate, name="rate"),
+    path("consult/new/", views.ask, name="ask"),
+]

@@ -1,0 +1,378 @@
+"""Public accounts at /me/: sign-in (and sign-up) by mobile number and a one-time code, real-name details,
+"my matters" with the thread of each, and the online consultation.
+
+A member of the public sees only their own matters (``Matter.objects.of_public_user``); anything else is a 404.
+Matter pages reuse the public tracking page's pieces (timeline, status hints, rating form); supplying
+materials, complaints and the result notice stay on the tracking page (``track:``), which already opens a
+signed-in person's own matters.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import login, logout
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.http import require_http_methods, require_POST
+
+from fawang.accounts.middleware import mark_signed_in
+from fawang.accounts.models import User
+from fawang.lib.validators import mask_phone
+from fawang.matters import pdf, tracking
+from fawang.matters.actions import do_comment, do_rate
+from fawang.matters.actions.public_tracking import show_codes
+from fawang.matters.models import Evaluation, Matter
+from fawang.matters.public_views import STATUS_BADGES, STATUS_HINTS, RateForm, _timeline
+
+from . import actions
+from .forms import AskForm, CodeForm, FollowUpForm, PhoneForm, ProfileForm
+from .models import Profile
+
+PHONE = "me_phone"  # session: the number a code was sent to
+NEXT = "me_next"  # session: where to go after signing in
+DEV_CODE = "me_dev_code"  # session, development only (show_codes)
+PAGE_SIZE = 20
+BACKEND = settings.AUTHENTICATION_BACKENDS[0]
+
+View = Callable[..., HttpResponse]
+
+
+def _client_ip(request: HttpRequest) -> str | None:
+    # REMOTE_ADDR only: a client-supplied X-Forwarded-For would let anyone dodge the per-address limit.
+    return request.META.get("REMOTE_ADDR") or None
+
+
+def _public_user(request: HttpRequest) -> User | None:
+    user = request.user
+    if isinstance(user, User) and user.is_authenticated and user.kind == User.Kind.PUBLIC:
+        return user
+    return None
+
+
+def public_required(view: View) -> View:
+    """Signed in with a public account; anyone else (anonymous, or a staff session) goes to the sign-in."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if _public_user(request) is None:
+            return redirect(reverse("me:login") + "?" + urlencode({"next": request.get_full_path()}))
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def _safe_next(request: HttpRequest, target: str) -> str:
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return reverse("me:home")
+
+
+def _nav(request: HttpRequest) -> list[dict[str, Any]]:
+    # 在线咨询 and 我的 are in the portal's own navigation (templates/portal/base.html).
+    items = [(_("我的事项"), reverse("me:matters"))]
+    return [{"label": label, "url": url, "active": request.path == url} for label, url in items]
+
+
+# --- sign-in ----------------------------------------------------------------------------------------------
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def sign_in(request: HttpRequest) -> HttpResponse:
+    """Step 1: the mobile number; a code is sent to it."""
+    posted = request.method == "POST"
+    raw_next = (request.POST if posted else request.GET).get("next", "")
+    if _public_user(request) is not None:
+        return redirect(_safe_next(request, raw_next))
+    # Only a same-site target is carried into the form, so the page never echoes a foreign address.
+    context: dict[str, Any] = {"next": raw_next if _safe_next(request, raw_next) == raw_next else ""}
+    form = PhoneForm(request.POST if posted else None)
+    context["form"] = form
+    if posted and form.is_valid():
+        try:
+            sent = actions.request_sign_in_code(form.cleaned_data["phone"], ip=_client_ip(request))
+        except ValidationError as error:
+            form.add_error(None, error)
+            status = 429 if isinstance(error, actions.RateLimited) else 200
+            return render(request, "citizens/login.html", context, status=status)
+        request.session[PHONE] = sent.phone
+        request.session[NEXT] = _safe_next(request, raw_next)
+        if show_codes():
+            request.session[DEV_CODE] = sent.code
+        else:
+            request.session.pop(DEV_CODE, None)
+        return redirect("me:verify")
+    return render(request, "citizens/login.html", context)
+
+
+@never_cache
+@sensitive_post_parameters("code")
+@require_http_methods(["GET", "POST"])
+def verify(request: HttpRequest) -> HttpResponse:
+    """Step 2: the code; a right one signs in (creating the public account the first time)."""
+    phone = request.session.get(PHONE)
+    if not phone:
+        messages.info(request, _("请先输入手机号码获取验证码。"))
+        return redirect("me:login")
+    form = CodeForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            signed = actions.verify_sign_in_code(phone, form.cleaned_data["code"])
+        except ValidationError as error:
+            form.add_error("code", error)
+        else:
+            next_url = request.session.get(NEXT) or reverse("me:home")
+            for key in (PHONE, NEXT, DEV_CODE):
+                request.session.pop(key, None)
+            # login() gives the session a new key (session fixation) and drops whoever was signed in here.
+            login(request, signed.user, backend=BACKEND)
+            mark_signed_in(request)
+            if signed.created:
+                messages.success(request, _("注册成功，欢迎使用 12348 法网。请先填写实名信息。"))
+                return redirect(reverse("me:profile") + "?" + urlencode({"next": next_url}))
+            messages.success(request, _("登录成功。"))
+            return redirect(next_url)
+    return render(
+        request,
+        "citizens/verify.html",
+        {
+            "form": form,
+            "phone_masked": mask_phone(phone),
+            "minutes": actions.code_minutes(),
+            "dev_code": request.session.get(DEV_CODE) if show_codes() else None,
+        },
+    )
+
+
+@require_POST
+@never_cache
+def sign_out(request: HttpRequest) -> HttpResponse:
+    logout(request)
+    messages.info(request, _("您已安全退出。"))
+    return redirect("portal:home")
+
+
+# --- account ----------------------------------------------------------------------------------------------
+
+
+@never_cache
+@public_required
+def home(request: HttpRequest) -> HttpResponse:
+    user = _public_user(request)
+    assert user is not None
+    profile = Profile.objects.filter(user=user).first()
+    recent = Matter.objects.of_public_user(user).select_related("service_item").order_by("-submitted_at")[:5]
+    return render(
+        request,
+        "citizens/home.html",
+        {
+            "account": user,
+            "phone_masked": mask_phone(user.phone),
+            "profile": profile,
+            "real_name": actions.has_real_name(user),
+            "recent": recent,
+            "portal_nav": _nav(request),
+        },
+    )
+
+
+@never_cache
+@sensitive_post_parameters("id_number")
+@public_required
+@require_http_methods(["GET", "POST"])
+def profile(request: HttpRequest) -> HttpResponse:
+    user = _public_user(request)
+    assert user is not None
+    current = Profile.objects.filter(user=user).first()
+    form = ProfileForm(
+        request.POST if request.method == "POST" else None, initial={"name": user.display_name}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.do_update_profile(
+                user.pk, name=form.cleaned_data["name"], id_number=form.cleaned_data["id_number"]
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("实名信息已保存。"))
+            return redirect(_safe_next(request, request.GET.get("next", "")))
+    return render(
+        request,
+        "citizens/profile.html",
+        {"form": form, "profile": current, "portal_nav": _nav(request)},
+        status=400 if form.errors else 200,
+    )
+
+
+# --- my matters -------------------------------------------------------------------------------------------
+
+
+def _own_matter(user: User, pk: int) -> Matter:
+    """The person's own matter; another person's and a missing one are the same 404."""
+    return get_object_or_404(
+        Matter.objects.of_public_user(user).select_related("service_item", "unit", "region", "topic"), pk=pk
+    )
+
+
+@never_cache
+@public_required
+def matter_list(request: HttpRequest) -> HttpResponse:
+    user = _public_user(request)
+    assert user is not None
+    matters = (
+        Matter.objects.of_public_user(user).select_related("service_item", "unit").order_by("-submitted_at")
+    )
+    page_obj = Paginator(matters, PAGE_SIZE).get_page(request.GET.get("page"))
+    for matter in page_obj:
+        matter.status_badge = STATUS_BADGES.get(matter.status, "badge-info")  # type: ignore[attr-defined]
+        matter.tracking_display = tracking.display(matter.tracking_no)  # type: ignore[attr-defined]
+    return render(
+        request,
+        "citizens/matter_list.html",
+        {"page_obj": page_obj, "portal_nav": _nav(request)},
+    )
+
+
+def _matter_page(
+    request: HttpRequest,
+    matter: Matter,
+    *,
+    followup_form: FollowUpForm | None = None,
+    rate_form: RateForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    evaluation = Evaluation.objects.filter(matter=matter).first()
+    done = matter.status in Matter.DONE_STATUSES
+    return render(
+        request,
+        "citizens/matter_detail.html",
+        {
+            "matter": matter,
+            "tracking_display": tracking.display(matter.tracking_no),
+            "status_badge": STATUS_BADGES.get(matter.status, "badge-info"),
+            "status_hint": _("已办结，感谢您的评价。")
+            if evaluation is not None
+            else STATUS_HINTS.get(matter.status, ""),
+            "timeline": _timeline(matter),
+            "done": done,
+            "has_result": pdf.has_result(matter),
+            "awaiting_materials": matter.status == Matter.Status.AWAITING_MATERIALS,
+            "evaluation": evaluation,
+            "followup_form": followup_form or FollowUpForm(auto_id="followup_%s"),
+            "rate_form": rate_form or (RateForm(auto_id="rate_%s") if done and evaluation is None else None),
+            "portal_nav": _nav(request),
+        },
+        status=status,
+    )
+
+
+@never_cache
+@public_required
+def matter_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _public_user(request)
+    assert user is not None
+    return _matter_page(request, _own_matter(user, pk))
+
+
+def _errors(error: ValidationError | PermissionDenied) -> list[str]:
+    return error.messages if isinstance(error, ValidationError) else [str(error)]
+
+
+@never_cache
+@require_POST
+@public_required
+def follow_up(request: HttpRequest, pk: int) -> HttpResponse:
+    """追问: a comment by the person on their own matter, shown to the handling unit (``do_comment``)."""
+    user = _public_user(request)
+    assert user is not None
+    matter = _own_matter(user, pk)
+    form = FollowUpForm(request.POST, auto_id="followup_%s")
+    if form.is_valid():
+        try:
+            do_comment(matter.pk, actor=user, text=form.cleaned_data["text"])
+        except (ValidationError, PermissionDenied) as error:
+            for message in _errors(error):
+                form.add_error("text", message)
+        else:
+            messages.success(request, _("追问已提交，工作人员将在本页答复。"))
+            return redirect("me:matter", pk=matter.pk)
+    return _matter_page(request, matter, followup_form=form, status=400)
+
+
+@never_cache
+@require_POST
+@public_required
+def rate(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _public_user(request)
+    assert user is not None
+    matter = _own_matter(user, pk)
+    form = RateForm(request.POST, auto_id="rate_%s")
+    if form.is_valid():
+        try:
+            do_rate(
+                matter.pk, actor=user, level=form.cleaned_data["level"], comment=form.cleaned_data["comment"]
+            )
+        except (ValidationError, PermissionDenied) as error:
+            for message in _errors(error):
+                form.add_error(None, message)
+        else:
+            messages.success(request, _("感谢您的评价。"))
+            return redirect("me:matter", pk=matter.pk)
+    return _matter_page(request, matter, rate_form=form, status=400)
+
+
+# --- online consultation ----------------------------------------------------------------------------------
+
+
+@never_cache
+@public_required
+@require_http_methods(["GET", "POST"])
+def ask(request: HttpRequest) -> HttpResponse:
+    user = _public_user(request)
+    assert user is not None
+    if not actions.has_real_name(user):
+        messages.info(request, _("在线咨询须先填写实名信息。"))
+        return redirect(reverse("me:profile") + "?" + urlencode({"next": request.path}))
+    form = AskForm(request.POST if request.method == "POST" else None, auto_id="ask_%s")
+    if request.method == "POST" and form.is_valid():
+        try:
+            result = actions.do_ask(
+                actor=user,
+                question=form.cleaned_data["question"],
+                region=form.cleaned_data["region"],
+                topic=form.cleaned_data["topic"],
+                key=form.cleaned_data["key"],
+            )
+        except (ValidationError, PermissionDenied) as error:
+            for message in _errors(error):
+                form.add_error(None, message)
+        else:
+            matter = result.matters[0]
+            if result.created:
+                messages.success(
+                    request,
+                    _("咨询已提交，受理编号 %(no)s，由%(unit)s答复。")
+                    % {"no": tracking.display(matter.tracking_no), "unit": matter.unit.name},
+                )
+            return redirect("me:matter", pk=matter.pk)
+    return render(
+        request,
+        "citizens/ask.html",
+        {"form": form, "portal_nav": _nav(request)},
+        status=400 if form.errors else 200,
+    )
