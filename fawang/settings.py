@@ -57,6 +57,8 @@ INSTALLED_APPS = [
     "fawang.console",
     "fawang.portal",
     "fawang.knowledge",
+    "fawang.citizens",
+    "fawang.api",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -67,6 +69,9 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_tasks",
     "django_tasks_db",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
 ]
 
 MIDDLEWARE = [
@@ -223,3 +228,40 @@ LOGGING = {
 
 if TESTING:
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+# REST API v1 (fawang/api): token or session auth, one error format, capped page-number pagination, throttles on
+# the default cache, OpenAPI 3 by drf-spectacular with Swagger UI served from the installed package.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "fawang.api.auth.TokenAuthentication",
+        "fawang.api.auth.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["fawang.api.auth.IsStaff"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PAGINATION_CLASS": "fawang.api.pagination.CappedPagination",
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "fawang.api.errors.exception_handler",
+    "DEFAULT_THROTTLE_RATES": {
+        "public": os.environ.get("API_RATE_PUBLIC", "120/min"),
+        "track": os.environ.get("API_RATE_TRACK", "20/min"),
+        "staff": os.environ.get("API_RATE_STAFF", "600/min"),
+    },
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "法网 fawang API v1",
+    "DESCRIPTION": "公共法律服务平台接口：公开信息、进度查询（受理编号 + 短信验证码）与工作人员办理事项。",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "SERVE_AUTHENTICATION": [],
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SCHEMA_PATH_PREFIX": "/api/v1/",
+    "ENUM_NAME_OVERRIDES": {
+        "MatterStatusEnum": "fawang.matters.models.Matter.Status",
+        "ChannelEnum": "fawang.catalog.models.Channel",
+    },
+}

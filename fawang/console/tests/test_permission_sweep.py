@@ -40,7 +40,18 @@ from fawang.test import HULI, SIMING, BaseTestCase
 # The public law pages (knowledge) have theirs in fawang/knowledge/tests/; staff pages for knowledge must go
 # under another namespace so that they are swept.
 EXCLUDED_NAMESPACES = frozenset(
-    {"admin", "portal", "accounts", "regions", "set_language", "notify_inbox", "track", "knowledge"}
+    {
+        "admin",
+        "portal",
+        "accounts",
+        "regions",
+        "set_language",
+        "notify_inbox",
+        "track",
+        "knowledge",
+        "me",
+        "api",
+    }
 )
 
 PERSONAS = (
@@ -251,6 +262,17 @@ def rectification(user: User, inside: bool) -> Any:
     return _matter_rows(Rectification, user, inside)
 
 
+def knowledge_entry(user: User, inside: bool) -> Any:
+    """A draft knowledge entry of 思明区司法局 or 湖里区司法局 (the demo data has none: one is made per test)."""
+    from fawang.knowledge.models import KnowledgeEntry
+
+    for name in ("思明区司法局", "湖里区司法局"):
+        KnowledgeEntry.objects.get_or_create(
+            unit=Unit.objects.get(name=name), title="（权限扫描用）", defaults={"kind": "faq", "body": "-"}
+        )
+    return _pick(KnowledgeEntry.objects.all(), user, inside, "unit__region_id")
+
+
 # The registry: (URL name prefix, kwarg) -> filler. The first entry whose prefix the URL's full name starts
 # with wins, so a generic kwarg such as ``pk`` is resolved by the URL it belongs to. An empty prefix matches
 # every URL, for kwargs whose name says what they are.
@@ -270,6 +292,7 @@ FILLERS: list[tuple[str, str, Filler]] = [
     ("matters:callback", "pk", callback),
     ("matters:rectification", "pk", rectification),
     ("matters:", "pk", matter),
+    ("knowledge_console:", "pk", knowledge_entry),
     ("", "membership_id", membership),
     ("", "window_id", window),
     ("", "unit_id", unit),

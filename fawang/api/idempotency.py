@@ -1,0 +1,95 @@
+"""``Idempotency-Key`` on every create: the first successful answer is stored with a hash of the request body;
+a resend with the same key and body gets that answer again (with ``Idempotent-Replayed: true``) and changes
+nothing; the same key with a different body is a 409. Keys are per caller (user, or client address when not
+signed in) and per endpoint. Error answers are not stored: the client may fix the request and resend it with
+the same key."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import OpenApiParameter
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from .errors import ApiError
+from .models import IdempotencyRecord
+
+HEADER = "Idempotency-Key"
+MAX_KEY = 100
+
+PARAMETER = OpenApiParameter(
+    name=HEADER,
+    type=str,
+    location=OpenApiParameter.HEADER,
+    required=True,
+    description="每次新建请求带一个唯一键（如 UUID）；网络中断后用同一键重发，不会重复办理。",
+)
+
+
+def _hash(data: Any) -> str:
+    return hashlib.sha256(
+        json.dumps(data, sort_keys=True, ensure_ascii=False, default=str).encode()
+    ).hexdigest()
+
+
+def scope_of(request: Request) -> str:
+    user = request.user
+    if user and user.is_authenticated:
+        return f"u:{user.pk}"
+    return f"ip:{request.META.get('REMOTE_ADDR') or '-'}"
+
+
+def request_key(request: Request) -> str:
+    key = (request.headers.get(HEADER) or "").strip()
+    if not key:
+        raise ApiError(400, "idempotency_key_required", _("新建请求须带 Idempotency-Key 请求头。"))
+    if len(key) > MAX_KEY or not key.isprintable():
+        raise ApiError(400, "idempotency_key_invalid", _("Idempotency-Key 不能超过 100 个字符。"))
+    return key
+
+
+def idempotent(view: Callable[..., Response]) -> Callable[..., Response]:
+    """Wrap a view method handling POST."""
+
+    @wraps(view)
+    def wrapper(self: Any, request: Request, *args: Any, **kwargs: Any) -> Response:
+        key = request_key(request)
+        scope, endpoint = scope_of(request), request.path
+        request_hash = _hash(request.data)
+        found = IdempotencyRecord.objects.filter(scope=scope, endpoint=endpoint, key=key).first()
+        if found is not None:
+            if found.request_hash != request_hash:
+                raise ApiError(
+                    409,
+                    "idempotency_conflict",
+                    _("该 Idempotency-Key 已用于内容不同的请求，请换一个新的键。"),
+                )
+            response = Response(found.body, status=found.status)
+            response["Idempotent-Replayed"] = "true"
+            return response
+        response = view(self, request, *args, **kwargs)
+        if 200 <= response.status_code < 300:
+            data = json.loads(json.dumps(response.data, default=str))
+            try:
+                with transaction.atomic():
+                    IdempotencyRecord.objects.create(
+                        scope=scope,
+                        endpoint=endpoint,
+                        key=key,
+                        request_hash=request_hash,
+                        status=response.status_code,
+                        body=data,
+                        body_hash=_hash(data),
+                    )
+            except IntegrityError:
+                pass  # a concurrent resend stored the same answer first
+        return response
+
+    return wrapper

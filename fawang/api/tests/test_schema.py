@@ -1,0 +1,135 @@
+"""The OpenAPI document validates, and schemathesis over the whole of it (in-process, against the WSGI app, as
+demo staff tokens) finds no server error. Runs in the normal suite, on SQLite and on PostgreSQL alike."""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import yaml
+from django.conf import settings
+from django.core.cache import cache
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
+from django.test import override_settings
+from django.urls import reverse
+from drf_spectacular.generators import SchemaGenerator
+from drf_spectacular.validation import validate_schema
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hsettings
+from hypothesis import strategies as st
+
+from fawang.knowledge import searching
+from fawang.knowledge.tests.sample import import_sample
+
+from .base import ApiTestCase
+
+INDEX_DIR = Path(tempfile.mkdtemp(prefix="fawang-test-api-fuzz-")) / "index"
+# Examples per operation and generation mode: ~20 operations x 2 modes x this, well under two minutes.
+EXAMPLES = 20
+FAST = {
+    **settings.REST_FRAMEWORK,
+    "DEFAULT_THROTTLE_RATES": {"public": "100000/min", "track": "100000/min", "staff": "100000/min"},
+}
+
+
+@contextmanager
+def same_connection() -> Iterator[None]:
+    """Django's WSGI handler closes the connection after each request when it is inside a transaction (as a
+    TestCase is); the test client turns that off the same way."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    try:
+        yield
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
+
+
+class SchemaTestCase(ApiTestCase):
+    def test_the_document_is_valid_openapi_3_and_covers_every_endpoint(self) -> None:
+        r = self.client.get(reverse("api:schema"))
+        self.assertEqual(r.status_code, 200)
+        document = yaml.safe_load(r.content)
+        self.assertTrue(document["openapi"].startswith("3."))
+        validate_schema(document)  # raises on an invalid document
+        validate_schema(SchemaGenerator().get_schema(request=None, public=True))
+        paths = set(document["paths"])
+        for name in ("accept", "reject", "request-materials", "assign", "complete", "comment"):
+            self.assertIn(f"/api/v1/matters/{{id}}/actions/{name}/", paths)
+        self.assertIn("/api/v1/track/verify/", paths)
+        intake = document["paths"]["/api/v1/matters/"]["post"]
+        self.assertIn("Idempotency-Key", [p["name"] for p in intake["parameters"] if p["in"] == "header"])
+
+    def test_the_docs_page_serves_swagger_ui_from_our_own_static_files(self) -> None:
+        html = self.client.get(reverse("api:docs")).content.decode()
+        self.assertIn("swagger-ui", html)
+        self.assertIn("/static/drf_spectacular_sidecar/", html)
+        self.assertNotIn("cdn", html.lower())
+
+
+def fuzz(label: str, cases: st.SearchStrategy[Any], tokens: list[str]) -> list[str]:
+    """Run ``EXAMPLES`` cases of one operation, each as one of the staff ``tokens``; the server errors found."""
+    from schemathesis.checks import not_a_server_error
+
+    failures: list[str] = []
+
+    @hsettings(
+        max_examples=EXAMPLES,
+        deadline=None,
+        database=None,
+        derandomize=True,
+        suppress_health_check=list(HealthCheck),
+    )
+    @given(case=cases, token=st.sampled_from(tokens))
+    def run(case: Any, token: str) -> None:
+        cache.clear()  # no throttling in the way of the next case
+        response = case.call(headers={"Authorization": f"Token {token}"})
+        try:
+            case.validate_response(response, checks=[not_a_server_error])
+        except Exception as exc:  # collected, so that one run reports every failing operation
+            failures.append(f"{label}: {response.status_code} {exc}")
+
+    run()
+    return failures
+
+
+@override_settings(LAW_INDEX_DIR=str(INDEX_DIR), REST_FRAMEWORK=FAST)
+class SchemathesisTestCase(ApiTestCase):
+    @classmethod
+    def setUpTestData(cls) -> None:
+        super().setUpTestData()
+        import_sample(INDEX_DIR.parent / "source")
+        cls.addClassCleanup(shutil.rmtree, INDEX_DIR.parent, True)
+        searching.build(INDEX_DIR)
+
+    def test_no_server_error_anywhere(self) -> None:
+        import schemathesis
+        from schemathesis.generation import GenerationMode
+
+        from fawang.wsgi import application
+
+        matter = self.submit()
+        tokens = [self.token_for(u) for u in (self.sm_clerk, self.sm_handler, self.sm_supervisor)]
+        real_ids = [matter.pk, self.legal_aid.pk, self.station.pk]  # a matter, an item, a unit
+        failures: list[str] = []
+        with same_connection():
+            schema = schemathesis.openapi.from_wsgi("/api/v1/schema/?format=json", application)
+            operations = [result.ok() for result in schema.get_all_operations()]  # type: ignore[union-attr]
+            self.assertEqual(len(operations), 17)
+            for operation in operations:
+                strategies = []
+                for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE):
+                    strategies.append(operation.as_strategy(generation_mode=mode))
+                    if "{id}" in operation.path:
+                        strategies.extend(
+                            operation.as_strategy(generation_mode=mode, path_parameters={"id": pk})
+                            for pk in real_ids
+                        )
+
+                failures.extend(fuzz(operation.label, st.one_of(strategies), tokens))
+        self.assertEqual(failures, [])

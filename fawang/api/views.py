@@ -1,0 +1,420 @@
+"""REST API v1. Public endpoints (catalogue, service points, units, law search, tracking by number and code) and
+staff endpoints (matters, scoped like the console). Every write calls the same action as the HTML page."""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Any
+
+from django.core import signing
+from django.db.models import QuerySet
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import generics, serializers, status
+from rest_framework.permissions import AllowAny
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from fawang.accounts.models import User
+from fawang.catalog.models import ServiceItem
+from fawang.knowledge import searching
+from fawang.matters import actions
+from fawang.matters.access import get_matter_for_user
+from fawang.matters.actions import public_tracking
+from fawang.matters.models import Matter
+from fawang.matters.public_views import _timeline as public_timeline
+from fawang.matters.views import filter_matters
+from fawang.orgs.models import Function, Unit
+from fawang.portal import points
+from fawang.regions.models import Region
+
+from . import serializers as s
+from .auth import IsStaff
+from .errors import ApiError
+from .idempotency import PARAMETER as IDEMPOTENCY_KEY
+from .idempotency import idempotent
+from .throttles import PublicThrottle, StaffThrottle, TrackThrottle
+
+ERRORS = {code: OpenApiResponse(s.ErrorSerializer) for code in (400, 401, 403, 404, 409, 429)}
+
+
+def _errors(*codes: int) -> dict[int, OpenApiResponse]:
+    return {code: ERRORS[code] for code in codes}
+
+
+def _ip(request: Request) -> str | None:
+    # REMOTE_ADDR only, as the HTML tracking page: a client-supplied X-Forwarded-For is not trusted.
+    return request.META.get("REMOTE_ADDR") or None
+
+
+def _user(request: Request) -> User:
+    user = request.user
+    assert isinstance(user, User)  # IsStaff has run
+    return user
+
+
+def _query(serializer_class: type[serializers.Serializer], request: Request) -> dict[str, Any]:
+    ser = serializer_class(data=request.query_params)
+    ser.is_valid(raise_exception=True)
+    return dict(ser.validated_data)
+
+
+def _body(serializer_class: type[serializers.Serializer], request: Request) -> dict[str, Any]:
+    ser = serializer_class(data=request.data)
+    ser.is_valid(raise_exception=True)
+    return dict(ser.validated_data)
+
+
+class PublicView(APIView):
+    authentication_classes: list[Any] = []
+    permission_classes = [AllowAny]
+    throttle_classes = [PublicThrottle]
+
+
+class PublicListView(generics.ListAPIView):
+    authentication_classes: list[Any] = []
+    permission_classes = [AllowAny]
+    throttle_classes = [PublicThrottle]
+
+
+# ------------------------------------------------------------------------------------------- catalogue
+
+
+def _items() -> QuerySet[ServiceItem]:
+    return ServiceItem.objects.active().order_by("order", "code")
+
+
+@extend_schema(tags=["公开信息"], summary="服务事项目录", responses={200: s.ServiceItemSerializer(many=True)})
+class CatalogueList(PublicListView):
+    serializer_class = s.ServiceItemSerializer
+
+    def get_queryset(self) -> QuerySet[ServiceItem]:
+        return _items()
+
+
+@extend_schema(
+    tags=["公开信息"],
+    summary="办事指南：一个服务事项",
+    responses={200: s.ServiceItemDetailSerializer, **_errors(404)},
+)
+class CatalogueDetail(PublicView):
+    def get(self, request: Request, pk: int) -> Response:
+        item = get_object_or_404(_items().prefetch_related("materials"), pk=pk)
+        return Response(s.ServiceItemDetailSerializer(item).data)
+
+
+# ------------------------------------------------------------------------------------------- service points
+
+
+class PointQuerySerializer(serializers.Serializer):
+    region = serializers.CharField(required=False, max_length=12, help_text="区划代码，如 350203。")
+    kind = serializers.ChoiceField(
+        choices=[(k, Unit.Kind(k).label) for k in points.FINDER_KINDS], required=False
+    )
+    function = serializers.CharField(required=False, max_length=32, help_text="服务职能代码。")
+
+
+@extend_schema(
+    tags=["公开信息"],
+    summary="服务点查找",
+    parameters=[PointQuerySerializer],
+    responses={200: s.UnitSerializer(many=True), **_errors(400)},
+)
+class ServicePointList(PublicListView):
+    serializer_class = s.UnitSerializer
+
+    def get_queryset(self) -> QuerySet[Unit]:
+        data = _query(PointQuerySerializer, self.request)
+        region = None
+        if data.get("region"):
+            region = Region.objects.filter(code=data["region"]).first()
+            if region is None:
+                raise ApiError(400, "bad_region", _("没有这个区划代码。"))
+        function = None
+        if data.get("function"):
+            function = Function.objects.exclude(code="corrections").filter(code=data["function"]).first()
+            if function is None:
+                raise ApiError(400, "bad_function", _("没有这个服务职能。"))
+        return points.points_serving(region, kind=data.get("kind", ""), function=function)
+
+
+@extend_schema(
+    tags=["公开信息"], summary="服务机构详情", responses={200: s.UnitDetailSerializer, **_errors(404)}
+)
+class UnitDetail(PublicView):
+    def get(self, request: Request, pk: int) -> Response:
+        return Response(s.UnitDetailSerializer(points.get_public_unit(pk)).data)
+
+
+# ------------------------------------------------------------------------------------------- laws
+
+
+class LawQuerySerializer(serializers.Serializer):
+    q = serializers.CharField(max_length=200, help_text="检索词或一句话的问题。")
+
+
+@extend_schema(
+    tags=["公开信息"],
+    summary="法律法规条文检索（现行有效）",
+    parameters=[LawQuerySerializer],
+    responses={
+        200: s.ArticleResultSerializer(many=True),
+        503: OpenApiResponse(s.ErrorSerializer),
+        **_errors(400),
+    },
+)
+class LawSearch(PublicListView):
+    serializer_class = s.ArticleResultSerializer
+
+    def get_queryset(self) -> Any:
+        query = _query(LawQuerySerializer, self.request)["q"]
+        found = searching.articles_for_question(query, k=100)
+        if found is None:
+            raise ApiError(503, "search_index_missing", _("法规检索索引尚未建立，暂时无法检索，请稍后再试。"))
+        return found
+
+
+# ------------------------------------------------------------------------------------------- tracking
+
+TRACK_SALT = "fawang.api.track"
+TRACK_HEADER = "X-Tracking-Token"
+
+
+@extend_schema(
+    tags=["进度查询"],
+    summary="获取查询验证码（发送到事项登记的手机）",
+    parameters=[IDEMPOTENCY_KEY],
+    request=s.TrackCodeInSerializer,
+    responses={200: s.TrackCodeOutSerializer, **_errors(400, 409, 429)},
+)
+class TrackCode(PublicView):
+    throttle_classes = [TrackThrottle]
+
+    @idempotent
+    def post(self, request: Request) -> Response:
+        data = _body(s.TrackCodeInSerializer, request)
+        sent = public_tracking.request_tracking_code(data["tracking_no"], ip=_ip(request))
+        out: dict[str, Any] = {
+            "tracking_no": sent.tracking_no,
+            # The same answer whether the number exists or not (see public_tracking).
+            "message": _("如该受理编号存在且登记了手机号码，验证码已发送至登记手机号。"),
+            "expires_in": public_tracking.code_minutes() * 60,
+        }
+        if sent.code and public_tracking.show_codes():
+            out["code"] = sent.code
+        return Response(out)
+
+
+@extend_schema(
+    tags=["进度查询"],
+    summary="校验验证码，换取查询令牌",
+    request=s.TrackVerifyInSerializer,
+    responses={200: s.TrackTokenSerializer, **_errors(400, 429)},
+)
+class TrackVerify(PublicView):
+    """Not a create: no Idempotency-Key (a code is good once; a lost answer means asking for a new code)."""
+
+    throttle_classes = [TrackThrottle]
+
+    def post(self, request: Request) -> Response:
+        data = _body(s.TrackVerifyInSerializer, request)
+        matter = public_tracking.verify_tracking_code(data["tracking_no"], data["code"])
+        token = signing.dumps({"no": matter.tracking_no, "m": matter.pk}, salt=TRACK_SALT)
+        return Response({"token": token, "expires_in": public_tracking.grant_minutes() * 60})
+
+
+@extend_schema(
+    tags=["进度查询"],
+    summary="查询办理进度（凭查询令牌）",
+    parameters=[
+        OpenApiParameter(TRACK_HEADER, str, OpenApiParameter.HEADER, required=True, description="查询令牌。")
+    ],
+    responses={200: s.TrackedMatterSerializer, **_errors(401, 404)},
+)
+class TrackMatter(PublicView):
+    def get(self, request: Request) -> Response:
+        raw = request.headers.get(TRACK_HEADER, "")
+        try:
+            grant = signing.loads(raw, salt=TRACK_SALT, max_age=public_tracking.grant_minutes() * 60)
+        except signing.BadSignature:
+            raise ApiError(401, "bad_tracking_token", _("查询令牌无效或已过期，请重新获取验证码。")) from None
+        matter = get_object_or_404(
+            Matter.objects.select_related("service_item", "unit"), pk=grant["m"], tracking_no=grant["no"]
+        )
+        matter.api_timeline = public_timeline(matter)  # type: ignore[attr-defined]
+        return Response(s.TrackedMatterSerializer(matter).data)
+
+
+# ------------------------------------------------------------------------------------------- staff
+
+
+class StaffView(APIView):
+    permission_classes = [IsStaff]
+    throttle_classes = [StaffThrottle]
+
+
+def _matter_out(request: Request, pk: int, *, revealed: Any = None) -> dict[str, Any]:
+    matter = get_matter_for_user(_user(request), pk)
+    matter.api_events = list(  # type: ignore[attr-defined]
+        matter.events.select_related("actor").order_by("created_at", "pk")
+    )
+    ser = s.MatterDetailSerializer(matter, context={"now": timezone.now(), "revealed": revealed})
+    return dict(ser.data)
+
+
+@extend_schema(tags=["工作人员"], summary="事项列表（本人辖区）")
+class MatterList(StaffView, generics.GenericAPIView):
+    serializer_class = s.MatterSerializer
+    capped_count = True
+
+    def get_queryset(self) -> QuerySet[Matter]:
+        return Matter.objects.visible_to(_user(self.request))
+
+    @extend_schema(
+        parameters=[s.MatterListQuerySerializer],
+        responses={200: s.MatterSerializer(many=True), **_errors(400, 401, 404, 429)},
+    )
+    def get(self, request: Request) -> Response:
+        user, now = _user(request), timezone.now()
+        data = _query(s.MatterListQuerySerializer, request)
+        qs = self.get_queryset()
+        if data.pop("mine"):
+            qs = qs.filter(handler=user) | qs.filter(first_responder=user)
+        qs, _error = filter_matters(qs, data, now)
+        qs = qs.select_related("person", "handler", "service_item", "unit").defer(
+            "description", "result", "person__id_number", "person__address", "handler__password"
+        )
+        page = self.paginate_queryset(qs)
+        return self.get_paginated_response(s.MatterSerializer(page, many=True, context={"now": now}).data)
+
+    @extend_schema(
+        summary="前台统一受理：登记新事项",
+        parameters=[IDEMPOTENCY_KEY],
+        request=s.IntakeSerializer,
+        responses={201: s.SubmittedSerializer, **_errors(400, 401, 403, 404, 409, 429)},
+    )
+    @idempotent
+    def post(self, request: Request) -> Response:
+        user = _user(request)
+        data = _body(s.IntakeSerializer, request)
+        intake_unit = Unit.objects.filter(pk=data["intake_unit"]).first()
+        if intake_unit is None:
+            raise serializers.ValidationError({"intake_unit": [_("没有这个受理机构。")]})
+        requests = []
+        for i, req in enumerate(data["requests"]):
+            item = ServiceItem.objects.active().filter(pk=req["service_item"]).first()
+            region = Region.objects.filter(code=req["region"]).first()
+            if item is None:
+                raise serializers.ValidationError({f"requests[{i}].service_item": [_("没有这个服务事项。")]})
+            if region is None:
+                raise serializers.ValidationError({f"requests[{i}].region": [_("没有这个区划代码。")]})
+            requests.append(
+                actions.MatterRequest(service_item=item, description=req["description"], region=region)
+            )
+        key = request.headers.get("Idempotency-Key", "")
+        result = actions.do_submit(
+            actor=user,
+            person=actions.PersonData(**data["person"]),
+            requests=requests,
+            channel=data["channel"],
+            intake_unit=intake_unit,
+            # The action's own idempotency (a unique column): safe even if two resends race past ours.
+            idempotency_key="api:" + hashlib.sha256(f"{user.pk}:{key}".encode()).hexdigest()[:60],
+        )
+        out = s.MatterSerializer(
+            Matter.objects.filter(pk__in=[m.pk for m in result.matters]).select_related(
+                "person", "handler", "service_item", "unit"
+            ),
+            many=True,
+            context={"now": timezone.now()},
+        ).data
+        return Response({"created": result.created, "matters": out}, status=status.HTTP_201_CREATED)
+
+
+@extend_schema(tags=["工作人员"])
+class MatterDetail(StaffView):
+    @extend_schema(
+        summary="事项详情（含全部办理记录）",
+        parameters=[s.MatterDetailQuerySerializer],
+        responses={200: s.MatterDetailSerializer, **_errors(400, 401, 403, 404, 429)},
+    )
+    def get(self, request: Request, pk: int) -> Response:
+        user = _user(request)
+        matter = get_matter_for_user(user, pk)
+        data = _query(s.MatterDetailQuerySerializer, request)
+        revealed = None
+        if data["reveal"]:
+            # The same door as the HTML "查看完整信息": role check, then the access log.
+            revealed = actions.reveal_person(
+                matter.person_id, actor=user, purpose=data["purpose"], matter=matter, ip=_ip(request)
+            )
+        response = Response(_matter_out(request, pk, revealed=revealed))
+        if revealed is not None:
+            response["Cache-Control"] = "no-store"
+        return response
+
+
+def _accept(pk: int, user: User, d: dict[str, Any]) -> None:
+    actions.do_accept(pk, actor=user, note=d["note"])
+
+
+def _reject(pk: int, user: User, d: dict[str, Any]) -> None:
+    actions.do_reject(pk, actor=user, reason=d["reason"])
+
+
+def _request_materials(pk: int, user: User, d: dict[str, Any]) -> None:
+    actions.do_request_materials(pk, actor=user, missing=d["missing"], note=d["note"])
+
+
+def _assign(pk: int, user: User, d: dict[str, Any]) -> None:
+    handler = User.objects.filter(pk=d["handler"], kind=User.Kind.STAFF).first()
+    if handler is None:
+        raise serializers.ValidationError({"handler": [_("没有这个承办人。")]})
+    actions.do_assign(pk, actor=user, handler=handler, note=d["note"])
+
+
+def _complete(pk: int, user: User, d: dict[str, Any]) -> None:
+    actions.do_complete(pk, actor=user, result=d["result"])
+
+
+def _comment(pk: int, user: User, d: dict[str, Any]) -> None:
+    actions.do_comment(pk, actor=user, text=d["text"], visible=d["visible"])
+
+
+MATTER_ACTIONS: dict[str, tuple[type[serializers.Serializer], Any, str]] = {
+    "accept": (s.NoteInSerializer, _accept, "受理"),
+    "reject": (s.ReasonInSerializer, _reject, "不予受理（须填理由）"),
+    "request-materials": (s.MaterialsInSerializer, _request_materials, "一次性告知补正材料"),
+    "assign": (s.AssignInSerializer, _assign, "分派承办人"),
+    "complete": (s.CompleteInSerializer, _complete, "办结（须填办理结果）"),
+    "comment": (s.CommentInSerializer, _comment, "留言（内部或服务对象可见）"),
+}
+
+
+def _action_view(name: str) -> type[StaffView]:
+    serializer_class, perform, summary = MATTER_ACTIONS[name]
+
+    class MatterAction(StaffView):
+        @extend_schema(
+            tags=["工作人员"],
+            summary=summary,
+            operation_id=f"matters_action_{name.replace('-', '_')}",
+            parameters=[IDEMPOTENCY_KEY],
+            request=serializer_class,
+            responses={200: s.MatterDetailSerializer, **_errors(400, 401, 403, 404, 409, 429)},
+        )
+        @idempotent
+        def post(self, request: Request, pk: int) -> Response:
+            user = _user(request)
+            matter = get_matter_for_user(user, pk)  # 404 before anything else for "missing" and "not yours"
+            perform(matter.pk, user, _body(serializer_class, request))
+            return Response(_matter_out(request, matter.pk))
+
+    MatterAction.__name__ = MatterAction.__qualname__ = "Matter" + name.title().replace("-", "")
+    return MatterAction
+
+
+ACTION_VIEWS = {name: _action_view(name) for name in MATTER_ACTIONS}
