@@ -491,7 +491,12 @@ class Matter(models.Model):
             .select_related("article__law")
             .order_by("decided_at", "pk")
         )
-        return [row.article for row in rows]
+        articles = []
+        for row in rows:
+            # The staff detail shows the law-change alert beside the article.
+            row.article.basis_review_note = row.review_note if row.needs_review else ""  # type: ignore[attr-defined]
+            articles.append(row.article)
+        return articles
 
     def visible_events(self) -> models.QuerySet[MatterEvent]:
         """The person's timeline: events marked visible to them, oldest first."""
@@ -642,6 +647,9 @@ class MatterArticle(models.Model):
     )
     decided_at = models.DateTimeField(_("决定时间"), null=True, blank=True)
     created_at = models.DateTimeField(_("创建时间"), default=timezone.now)
+    # Law-change alert (fawang.knowledge.alerts): a re-import marked the article's law 已修改 or 已废止.
+    needs_review = models.BooleanField(_("待复核"), default=False)
+    review_note = models.TextField(_("复核说明"), blank=True)
 
     class Meta:
         verbose_name = _("事项法律依据")

@@ -465,6 +465,7 @@ def _detail_context(
         "person_masked_name": mask_name(matter.person.name),
         "receipt_pdf": _receipt_pdf_url(matter),
         "legal_basis": matter.legal_basis(),
+        "can_cite": can_cite(user, matter),
         "can_correct_topic": can_correct_topic(user, matter),
         "topic_form": topic_form or TopicForm(initial={"topic": matter.topic_id}),
         "other_matters": Matter.objects.visible_to(user)
@@ -671,15 +672,27 @@ def article_decide(request: HttpRequest, pk: int) -> HttpResponse:
     if not article_id.isdigit():
         return _render_suggestions(request, matter, status=400, error=_("请选择法律条文。"))
     try:
-        row = actions.do_decide_article(matter.pk, int(article_id), actor=user, decision=decision)
+        if decision == "reviewed":
+            row = actions.do_review_article(matter.pk, int(article_id), actor=user)
+        else:
+            row = actions.do_decide_article(matter.pk, int(article_id), actor=user, decision=decision)
     except PermissionDenied as exc:
         return _render_suggestions(request, matter, status=403, error=_messages_of(exc)[0])
     except ValidationError as exc:
+        if decision == "reviewed" and not _is_htmx(request):
+            # 已复核 is a plain form on the detail page's 法律依据 card: back there with the reason.
+            messages.error(request, " ".join(exc.messages))
+            return redirect("matters:detail", pk=pk)
         return _render_suggestions(request, matter, status=400, error=" ".join(exc.messages))
     label = article_label(row.article)
-    flash = (
-        _("已采纳%(article)s，列入法律依据。") if row.decision == "accepted" else _("已不采纳%(article)s。")
-    ) % {"article": label}
+    if decision == "reviewed":
+        flash = _("已复核%(article)s。") % {"article": label}
+    else:
+        flash = (
+            _("已采纳%(article)s，列入法律依据。")
+            if row.decision == "accepted"
+            else _("已不采纳%(article)s。")
+        ) % {"article": label}
     if not _is_htmx(request):
         messages.success(request, flash)
         return redirect("matters:detail", pk=pk)

@@ -30,7 +30,13 @@ from .feedback import (
     sampled_for_callback,
 )
 from .intake import MatterRequest, PersonData, SubmitResult, do_complain, do_split, do_submit, resolve_person
-from .legal_basis import do_add_article, do_correct_topic, do_decide_article, resolve_article
+from .legal_basis import (
+    do_add_article,
+    do_correct_topic,
+    do_decide_article,
+    do_review_article,
+    resolve_article,
+)
 from .personal_data import do_link_account, log_access, reveal_person
 from .workflow import (
     add_attachment,
@@ -82,6 +88,7 @@ __all__ = [
     "do_reopen",
     "do_request_materials",
     "do_resume",
+    "do_review_article",
     "do_split",
     "do_submit",
     "do_supply_materials",

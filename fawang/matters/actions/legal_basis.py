@@ -4,6 +4,7 @@ corrections of the topic the classifier suggested at intake. Each writes an inte
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
@@ -82,6 +83,51 @@ def do_decide_article(
     return _decide(
         matter, article, actor=actor, decision=decision, source=MatterArticle.Source.SUGGESTED, now=now
     )
+
+
+@transaction.atomic
+def do_review_article(
+    matter_id: int, article_id: int, *, actor: User | None, now: dt.datetime | None = None
+) -> MatterArticle:
+    """已复核: staff checked that an article of the legal basis still applies after its law changed."""
+    now = _now(now)
+    matter = _lock(matter_id)
+    _require(actor, CITE_CAPABILITIES, matter.unit)
+    row = (
+        MatterArticle.objects.select_related("article__law")
+        .filter(matter=matter, article_id=article_id, decision=MatterArticle.Decision.ACCEPTED)
+        .first()
+    )
+    if row is None or not row.needs_review:
+        raise ValidationError(_("该条文没有待复核的提示。"), code="not_flagged")
+    row.needs_review = False
+    row.save(update_fields=["needs_review"])
+    _event(
+        matter,
+        E.LEGAL_BASIS,
+        actor=actor,
+        now=now,
+        note=_("已复核%(article)s：所引法规变更后仍然适用。") % {"article": article_label(row.article)},
+        payload={"article": row.article_id, "reviewed": True},
+    )
+    return row
+
+
+def flag_cited_answers(law_ids: Sequence[int]) -> int:
+    """Law-change alert hook (registered in MattersConfig.ready): flag the accepted articles of matters' legal
+    basis that belong to laws a re-import marked 已修改 or 已废止; the number of matters flagged."""
+    from fawang.knowledge.alerts import change_note
+    from fawang.knowledge.models import Law
+
+    laws = Law.objects.in_bulk(list(law_ids))
+    rows = list(
+        MatterArticle.objects.filter(
+            article__law_id__in=list(laws), decision=MatterArticle.Decision.ACCEPTED
+        ).values_list("pk", "matter_id", "article__law_id")
+    )
+    for pk, _matter_id, law_id in rows:
+        MatterArticle.objects.filter(pk=pk).update(needs_review=True, review_note=change_note(laws[law_id]))
+    return len({matter_id for _pk, matter_id, _law in rows})
 
 
 def resolve_article(citation: str) -> Article:
