@@ -36,6 +36,7 @@ def latest_code(site: Site) -> str:
 
 
 def person_status(phone: Any) -> str:
+    phone.wait_for_load_state()  # a form just posted may still be navigating
     phone.reload()
     return phone.locator("h1 + p .badge").first.inner_text()
 
@@ -107,6 +108,7 @@ def test_a_legal_aid_matter_from_window_intake_to_the_callback(site: Site, brows
         files=[{"name": "困难证明.pdf", "mimeType": "application/pdf", "buffer": MINIMAL_PDF}]
     )
     phone.get_by_role("button", name="提交补正材料").click()
+    expect(phone.get_by_text("补正材料已提交，办理机构将继续办理。")).to_be_visible()
     assert person_status(phone) == "已提交"
 
     # 5. The handler accepts, assigns and completes it.
@@ -126,7 +128,7 @@ def test_a_legal_aid_matter_from_window_intake_to_the_callback(site: Site, brows
     phone.get_by_role("radio", name="不满意", exact=True).check()
     phone.get_by_role("textbox", name=re.compile("^评价内容")).fill("等待时间太长。")
     phone.get_by_role("button", name="提交评价").click()
-    assert "您已评价：不满意" in phone.content()
+    expect(phone.locator("body")).to_contain_text("您已评价：不满意")
 
     # 7. The bad rating opened a callback task that the district supervisor sees.
     supervisor = new_page(browser)
