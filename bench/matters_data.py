@@ -346,6 +346,7 @@ MATTER_COLUMNS = (
     "topic_id",
     "unit_id",
     "person_id",
+    "topic_source",
 )
 EVENT_COLUMNS = (
     "action",
@@ -601,6 +602,7 @@ def generate(
                         str(topic) if topic else N,
                         str(unit),
                         str(person),
+                        "staff" if topic else "",  # chosen at intake (no auto topics in generated data)
                     )
                 )
                 + "\n"
