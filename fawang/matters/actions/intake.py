@@ -201,13 +201,13 @@ def _create_matter(
     """One new matter with its submit event and notice. ``savepoint=False``: the caller retries the whole
     submission in its own savepoint when the insert clashes (a tracking number drawn twice, a resend)."""
     staff = _staff(actor)
-    topic, topic_source, confidence = _topic_for(req)
+    topic_id, topic_source, confidence = _topic_for(req)
     matter = Matter(
         service_item=req.service_item,
         channel=channel,
         person=person,
         region=req.region,
-        topic=topic,
+        topic_id=topic_id,
         topic_source=topic_source,
         topic_confidence=confidence,
         description=req.description.strip(),
@@ -256,20 +256,20 @@ def _create_matter(
     return matter, event
 
 
-def _topic_for(req: MatterRequest) -> tuple[Speciality | None, str, float | None]:
-    """The topic as chosen at intake; for a consultation submitted without one, the classifier's suggestion
-    (TopicSource.AUTO, shown on the detail for staff to correct). It does not change routing."""
+def _topic_for(req: MatterRequest) -> tuple[int | None, str, float | None]:
+    """The topic (its id) as chosen at intake; for a consultation submitted without one, the classifier's
+    suggestion (TopicSource.AUTO, shown on the detail for staff to correct). It does not change routing."""
     if req.topic is not None:
-        return req.topic, TopicSource.STAFF, None
+        return req.topic.pk, TopicSource.STAFF, None
     if req.service_item.business_line != BusinessLine.CONSULTATION or not req.description.strip():
         return None, "", None
     from fawang.knowledge.topics import classify
 
     found = classify(req.description)
-    topic = Speciality.objects.filter(code=found.code).first()
-    if topic is None:
+    topic_id = Speciality.id_for_code(found.code)
+    if topic_id is None:
         return None, "", None
-    return topic, TopicSource.AUTO, round(found.confidence, 4)
+    return topic_id, TopicSource.AUTO, round(found.confidence, 4)
 
 
 def _route_note(req: MatterRequest, route: Route) -> str:
