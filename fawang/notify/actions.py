@@ -31,6 +31,7 @@ from .senders import PermanentFailure, SendResult, TemporaryFailure, get_sender
 
 if TYPE_CHECKING:
     import datetime as dt
+    from collections.abc import Iterable
 
     from fawang.accounts.models import User
 
@@ -250,3 +251,19 @@ def mark_read(message_id: int, *, actor: User) -> Message:
 @transaction.atomic
 def mark_all_read(*, actor: User) -> int:
     return Message.objects.inbox_of(actor).filter(read_at__isnull=True).update(read_at=timezone.now())
+
+
+@transaction.atomic
+def mark_read_about(obj: models.Model, *, actor: User, kinds: Iterable[str]) -> int:
+    """Mark read the person's inbox messages of ``kinds`` about ``obj`` (e.g. the answers to a consultation,
+    once its page is opened); returns how many."""
+    return (
+        Message.objects.inbox_of(actor)
+        .filter(
+            kind__in=list(kinds),
+            related_type=ContentType.objects.get_for_model(obj),
+            related_id=str(obj.pk),
+            read_at__isnull=True,
+        )
+        .update(read_at=timezone.now())
+    )
