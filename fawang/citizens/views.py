@@ -306,7 +306,8 @@ def _matter_page(
             "has_result": pdf.has_result(matter),
             "awaiting_materials": matter.status == Matter.Status.AWAITING_MATERIALS,
             "evaluation": evaluation,
-            "followup_form": None if resolved else followup_form or FollowUpForm(auto_id="followup_%s"),
+            # A confirmed (已解决) consultation takes no more follow-ups; a refused one still shows its error.
+            "followup_form": followup_form or (None if resolved else FollowUpForm(auto_id="followup_%s")),
             "rate_form": rate_form or (RateForm(auto_id="rate_%s") if done and evaluation is None else None),
             "portal_nav": _nav(request),
         },

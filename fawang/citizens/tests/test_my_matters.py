@@ -35,7 +35,7 @@ class MyMattersTestCase(CitizenTestCase):
 
     def test_other_matters_are_404(self) -> None:
         for matter in (self.theirs, self.window):
-            for name in ("me:matter", "me:follow_up", "me:rate"):
+            for name in ("me:matter", "me:follow_up", "me:rate", "me:resolve"):
                 with self.subTest(matter=matter.pk, name=name):
                     url = reverse(name, args=[matter.pk])
                     response = (
