@@ -47,6 +47,7 @@ from fawang.regions.models import Region
 
 from . import serializers as s
 from .citizen_views import CitizenView, citizen
+from .errors import ApiError
 from .idempotency import HEADER, idempotent
 from .idempotency import PARAMETER as IDEMPOTENCY_KEY
 from .throttles import PublicThrottle
@@ -524,6 +525,15 @@ class SupplyInSerializer(serializers.Serializer):
 )
 class Supply(CitizenView):
     parser_classes = [MultiPartParser]
+
+    def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
+        super().initial(
+            request, *args, **kwargs
+        )  # sign-in, permission and throttle first: a stranger gets 404
+        if request.method == "POST" and not (request.content_type or "").startswith("multipart/form-data"):
+            raise ApiError(
+                415, "unsupported_media_type", _("补正材料请以 multipart/form-data 格式上传文件。")
+            )
 
     @idempotent
     def post(self, request: Request, pk: int) -> Response:

@@ -255,10 +255,11 @@ def mark_all_read(*, actor: User) -> int:
 
 @transaction.atomic
 def mark_read_about(obj: models.Model, *, actor: User, kinds: Iterable[str]) -> int:
-    """Mark read the person's inbox messages of ``kinds`` about ``obj`` (e.g. the answers to a consultation,
-    once its page is opened); returns how many."""
+    """Mark read the person's messages of ``kinds`` about ``obj`` (e.g. the answers to a consultation, once its
+    page is opened); returns how many. Also those still on their way to the inbox: the person has just read
+    what they say on the page, so they must not turn up unread a moment later."""
     return (
-        Message.objects.inbox_of(actor)
+        Message.objects.filter(user=actor)
         .filter(
             kind__in=list(kinds),
             related_type=ContentType.objects.get_for_model(obj),

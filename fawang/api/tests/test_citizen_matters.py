@@ -219,6 +219,18 @@ class ThreadTestCase(CitizenApiTestCase):
         self.assertIsNotNone(message.read_at)
         self.assertEqual(self.me.get(reverse("api:me_matters")).json()["results"][0]["answers_unread"], 0)
 
+    def test_an_answer_read_on_the_page_before_its_message_is_delivered_stays_read(self) -> None:
+        matter = self.asked()
+        with self.captureOnCommitCallbacks() as deliveries:
+            actions.do_comment(matter.pk, actor=self.sm_clerk, text=ANSWER, visible=True)
+        self.assertEqual(self.detail(matter)["thread"][-1]["text"], ANSWER)  # read while still in the outbox
+        for deliver in deliveries:
+            deliver()
+        self.assertEqual(
+            Message.objects.get(kind="matter.answered", user=self.user).status, Message.Status.SENT
+        )
+        self.assertEqual(self.me.get(reverse("api:me_matters")).json()["results"][0]["answers_unread"], 0)
+
     def test_a_follow_up_is_recorded_once_and_tells_the_unit(self) -> None:
         matter = self.asked()
         self.answer(matter)
@@ -378,7 +390,7 @@ class SupplyTestCase(CitizenApiTestCase):
 
     def test_json_is_not_accepted_for_uploads(self) -> None:
         r = self.post(self.me, self.url_, {"files": []})
-        self.assertError(r, 415, "unsupported_media_type")
+        self.assertError(r, 415, "unsupported_media_type", "补正材料请以 multipart/form-data 格式上传文件。")
 
 
 class PdfTestCase(CitizenApiTestCase):

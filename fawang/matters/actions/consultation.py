@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from .. import deadlines, notices, threads
 from ..models import Matter
@@ -17,7 +18,9 @@ from .base import E, S, _event, _is_public, _lock, _notify_unit, _now, _require,
 if TYPE_CHECKING:
     from fawang.accounts.models import User
 
-VERB = "确认问题已解决"
+VERB = gettext_noop("确认问题已解决")
+# What staff read on the event (the person's timeline says it in their words, MatterEvent.summary).
+NOTE = gettext_noop("服务对象确认问题已解决。")
 
 
 @transaction.atomic
@@ -46,7 +49,14 @@ def do_resolve(matter_id: int, *, actor: User, now: dt.datetime | None = None) -
         matter.closed_at = now
         matter.save(update_fields=["status", "closed_at", "updated_at"])
         event = _event(
-            matter, E.CLOSE, actor=actor, now=now, old_status=old, visible=True, payload={"resolved": True}
+            matter,
+            E.CLOSE,
+            actor=actor,
+            now=now,
+            old_status=old,
+            visible=True,
+            note=_(NOTE),
+            payload={"resolved": True},
         )
     else:
         old = check_transition(
@@ -61,7 +71,14 @@ def do_resolve(matter_id: int, *, actor: User, now: dt.datetime | None = None) -
         deadlines.stop_clock(matter)
         matter.save()
         event = _event(
-            matter, E.COMPLETE, actor=actor, now=now, old_status=old, visible=True, payload={"resolved": True}
+            matter,
+            E.COMPLETE,
+            actor=actor,
+            now=now,
+            old_status=old,
+            visible=True,
+            note=_(NOTE),
+            payload={"resolved": True},
         )
     _notify_unit(
         matter,
