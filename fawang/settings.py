@@ -265,5 +265,8 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "MatterStatusEnum": "fawang.matters.models.Matter.Status",
         "ChannelEnum": "fawang.catalog.models.Channel",
+        "AppChannelEnum": "fawang.api.citizen_matters.APP_CHANNELS",
+        "MatterKindEnum": "fawang.api.citizen_matters.MATTER_KINDS",
+        "UnitKindEnum": "fawang.orgs.models.Unit.Kind",
     },
 }

@@ -1,7 +1,7 @@
 from django.urls import path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from . import citizen_views, errors, views
+from . import citizen_matters, citizen_views, errors, views
 
 app_name = "api"
 
@@ -20,6 +20,20 @@ urlpatterns = [
     path("me/sign-in/code/", citizen_views.SignInCode.as_view(), name="me_sign_in_code"),
     path("me/sign-in/token/", citizen_views.SignInToken.as_view(), name="me_sign_in_token"),
     path("me/sign-out/", citizen_views.SignOut.as_view(), name="me_sign_out"),
+    path("me/matters/", citizen_matters.OwnMatterList.as_view(), name="me_matters"),
+    path("me/matters/<int:pk>/", citizen_matters.OwnMatterDetail.as_view(), name="me_matter"),
+    path("me/matters/<int:pk>/follow-up/", citizen_matters.FollowUp.as_view(), name="me_matter_follow_up"),
+    path("me/matters/<int:pk>/resolve/", citizen_matters.Resolve.as_view(), name="me_matter_resolve"),
+    path("me/matters/<int:pk>/rate/", citizen_matters.Rate.as_view(), name="me_matter_rate"),
+    path("me/matters/<int:pk>/complaint/", citizen_matters.Complain.as_view(), name="me_matter_complaint"),
+    path("me/matters/<int:pk>/materials/", citizen_matters.Supply.as_view(), name="me_matter_materials"),
+    path("me/matters/<int:pk>/result.pdf", citizen_matters.ResultPdf.as_view(), name="me_matter_result_pdf"),
+    path("me/consultations/", citizen_matters.Ask.as_view(), name="me_consultations"),
+    path("me/consultations/topics/", citizen_matters.TopicList.as_view(), name="me_consultation_topics"),
+    path("me/messages/", citizen_matters.MessageList.as_view(), name="me_messages"),
+    path("me/messages/<int:pk>/read/", citizen_matters.MessageRead.as_view(), name="me_message_read"),
+    path("me/messages/read-all/", citizen_matters.MessageReadAll.as_view(), name="me_messages_read_all"),
+    path("regions/", citizen_matters.RegionList.as_view(), name="regions"),
     path("matters/", views.MatterList.as_view(), name="matters"),
     path("matters/<int:pk>/", views.MatterDetail.as_view(), name="matter"),
     *(

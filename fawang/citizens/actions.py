@@ -19,7 +19,7 @@ import secrets
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
@@ -29,8 +29,9 @@ from fawang.accounts.models import User
 from fawang.catalog.models import ServiceItem
 from fawang.lib import crypto
 from fawang.lib.validators import MOBILE_RE, normalize_mobile, validate_id_number
-from fawang.matters.actions import MatterRequest, SubmitResult, do_submit
-from fawang.matters.models import Person
+from fawang.matters import threads
+from fawang.matters.actions import MatterRequest, SubmitResult, do_comment, do_submit
+from fawang.matters.models import Matter, MatterEvent, Person
 from fawang.orgs.models import Speciality
 from fawang.regions.models import Region
 
@@ -261,10 +262,12 @@ def do_ask(
     region: Region,
     topic: Speciality | None = None,
     key: str = "",
+    channel: str = "web",
     now: dt.datetime | None = None,
 ) -> SubmitResult:
-    """An online consultation (网上咨询): a matter of the 法律咨询 item on the web channel, routed like any other.
-    ``key`` (from the form) makes a resent form return the first matter instead of a second one."""
+    """An online consultation (网上咨询): a matter of the 法律咨询 item on an online channel (``web`` for the
+    portal, ``app`` or ``wechat`` through the API), routed like any other. ``key`` (from the form, or derived
+    from the API's Idempotency-Key) makes a resend return the first matter instead of a second one."""
     _public(actor)
     if not has_real_name(actor):
         raise ValidationError(_("请先填写实名信息。"), code="no_real_name")
@@ -276,8 +279,22 @@ def do_ask(
         actor=actor,
         person=own_person(actor),
         requests=[MatterRequest(service_item=item, description=question, region=region, topic=topic)],
-        channel="web",
+        channel=channel,
         # Scoped to the account: a key copied from someone else's form can only ever return one's own matter.
         idempotency_key=f"me:{actor.pk}:consult:{key}" if key else None,
         now=now,
     )
+
+
+def do_follow_up(matter_id: int, *, actor: User, text: str) -> MatterEvent:
+    """追问: the person's follow-up question on their own matter, shown to the handling unit (``do_comment``).
+    A consultation the person has confirmed solved takes no more: a new question is a new consultation."""
+    _public(actor)
+    matter = Matter.objects.of_public_user(actor).select_related("service_item").filter(pk=matter_id).first()
+    if matter is None:
+        raise PermissionDenied(_("您只能办理本人的事项。"))
+    if threads.thread(matter).resolved:
+        raise ValidationError(
+            _("您已确认该咨询的问题已解决。如有新的问题，请重新提交咨询。"), code="already_resolved"
+        )
+    return do_comment(matter.pk, actor=actor, text=text)

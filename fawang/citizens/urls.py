@@ -16,5 +16,6 @@ urlpatterns = [
     path("matters/<int:pk>/", views.matter_detail, name="matter"),
     path("matters/<int:pk>/follow-up/", views.follow_up, name="follow_up"),
     path("matters/<int:pk>/rate/", views.rate, name="rate"),
+    path("matters/<int:pk>/resolve/", views.resolve, name="resolve"),
     path("consult/new/", views.ask, name="ask"),
 ]

@@ -30,13 +30,13 @@ from django.views.decorators.http import require_http_methods, require_POST
 from fawang.accounts.middleware import mark_signed_in
 from fawang.accounts.models import User
 from fawang.lib.validators import mask_phone
-from fawang.matters import pdf, tracking
-from fawang.matters.actions import do_comment, do_rate
+from fawang.matters import pdf, threads, tracking
+from fawang.matters.actions import do_rate, do_resolve
 from fawang.matters.actions.public_tracking import show_codes
 from fawang.matters.models import Evaluation, Matter
 from fawang.matters.public_views import STATUS_BADGES, STATUS_HINTS, RateForm, _timeline
 
-from . import actions
+from . import actions, mine
 from .forms import AskForm, CodeForm, FollowUpForm, PhoneForm, ProfileForm
 from .models import Profile
 
@@ -83,8 +83,12 @@ def _safe_next(request: HttpRequest, target: str) -> str:
 
 def _nav(request: HttpRequest) -> list[dict[str, Any]]:
     # 在线咨询 and 我的 are in the portal's own navigation (templates/portal/base.html).
-    items = [(_("我的事项"), reverse("me:matters"))]
-    return [{"label": label, "url": url, "active": request.path == url} for label, url in items]
+    items = [
+        (_("我的事项"), reverse("me:matters")),
+        (_("我的咨询"), reverse("me:matters") + "?" + urlencode({"kind": mine.CONSULTATIONS})),
+    ]
+    here = request.get_full_path()
+    return [{"label": label, "url": url, "active": here == url} for label, url in items]
 
 
 # --- sign-in ----------------------------------------------------------------------------------------------
@@ -232,19 +236,38 @@ def _own_matter(user: User, pk: int) -> Matter:
 @never_cache
 @public_required
 def matter_list(request: HttpRequest) -> HttpResponse:
+    """我的事项, with a tab for 我的咨询 (``?kind=consultations``) showing each thread's state and new answers."""
     user = _public_user(request)
     assert user is not None
-    matters = (
-        Matter.objects.of_public_user(user).select_related("service_item", "unit").order_by("-submitted_at")
-    )
+    kind = request.GET.get("kind", "")
+    kind = kind if kind in mine.KINDS else ""
+    matters = mine.own_matters(user, kind=kind).select_related("service_item", "unit")
     page_obj = Paginator(matters, PAGE_SIZE).get_page(request.GET.get("page"))
-    for matter in page_obj:
+    rows = list(page_obj)
+    states = threads.states(rows)
+    unread = mine.unread_answers(user, states)
+    for matter in rows:
         matter.status_badge = STATUS_BADGES.get(matter.status, "badge-info")  # type: ignore[attr-defined]
         matter.tracking_display = tracking.display(matter.tracking_no)  # type: ignore[attr-defined]
+        state = states.get(matter.pk)
+        matter.thread_state = state  # type: ignore[attr-defined]
+        matter.thread_badge = threads.BADGES.get(state, "") if state else ""  # type: ignore[attr-defined]
+        matter.unread_answers = unread.get(matter.pk, 0)  # type: ignore[attr-defined]
+    base = reverse("me:matters")
+    tabs = [{"label": _("全部"), "url": base, "active": not kind}] + [
+        {"label": label, "url": base + "?" + urlencode({"kind": code}), "active": kind == code}
+        for code, label in mine.KINDS.items()
+    ]
     return render(
         request,
         "citizens/matter_list.html",
-        {"page_obj": page_obj, "portal_nav": _nav(request)},
+        {
+            "page_obj": page_obj,
+            "kind": kind,
+            "heading": mine.KINDS[kind] if kind else _("我的事项"),
+            "tabs": tabs,
+            "portal_nav": _nav(request),
+        },
     )
 
 
@@ -258,10 +281,20 @@ def _matter_page(
 ) -> HttpResponse:
     evaluation = Evaluation.objects.filter(matter=matter).first()
     done = matter.status in Matter.DONE_STATUSES
+    consultation = threads.is_consultation(matter)
+    thread = threads.thread(matter)
+    state = thread.state if consultation else None
+    resolved = state == threads.ThreadState.RESOLVED
     return render(
         request,
         "citizens/matter_detail.html",
         {
+            "consultation": consultation,
+            "thread_state": state,
+            "thread_badge": threads.BADGES.get(state, "") if state else "",
+            "can_resolve": thread.can_resolve,
+            "resolved": resolved,
+            "legal_basis": matter.legal_basis(),
             "matter": matter,
             "tracking_display": tracking.display(matter.tracking_no),
             "status_badge": STATUS_BADGES.get(matter.status, "badge-info"),
@@ -273,7 +306,8 @@ def _matter_page(
             "has_result": pdf.has_result(matter),
             "awaiting_materials": matter.status == Matter.Status.AWAITING_MATERIALS,
             "evaluation": evaluation,
-            "followup_form": followup_form or FollowUpForm(auto_id="followup_%s"),
+            # A confirmed (已解决) consultation takes no more follow-ups; a refused one still shows its error.
+            "followup_form": followup_form or (None if resolved else FollowUpForm(auto_id="followup_%s")),
             "rate_form": rate_form or (RateForm(auto_id="rate_%s") if done and evaluation is None else None),
             "portal_nav": _nav(request),
         },
@@ -286,7 +320,9 @@ def _matter_page(
 def matter_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = _public_user(request)
     assert user is not None
-    return _matter_page(request, _own_matter(user, pk))
+    matter = _own_matter(user, pk)
+    mine.read_answers(user, matter)
+    return _matter_page(request, matter)
 
 
 def _errors(error: ValidationError | PermissionDenied) -> list[str]:
@@ -304,7 +340,7 @@ def follow_up(request: HttpRequest, pk: int) -> HttpResponse:
     form = FollowUpForm(request.POST, auto_id="followup_%s")
     if form.is_valid():
         try:
-            do_comment(matter.pk, actor=user, text=form.cleaned_data["text"])
+            actions.do_follow_up(matter.pk, actor=user, text=form.cleaned_data["text"])
         except (ValidationError, PermissionDenied) as error:
             for message in _errors(error):
                 form.add_error("text", message)
@@ -334,6 +370,24 @@ def rate(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("感谢您的评价。"))
             return redirect("me:matter", pk=matter.pk)
     return _matter_page(request, matter, rate_form=form, status=400)
+
+
+@never_cache
+@require_POST
+@public_required
+def resolve(request: HttpRequest, pk: int) -> HttpResponse:
+    """已解决: the person confirms the answers solved their consultation (``do_resolve``)."""
+    user = _public_user(request)
+    assert user is not None
+    matter = _own_matter(user, pk)
+    try:
+        do_resolve(matter.pk, actor=user)
+    except (ValidationError, PermissionDenied) as error:
+        for message in _errors(error):
+            messages.error(request, message)
+        return _matter_page(request, _own_matter(user, pk), status=400)
+    messages.success(request, _("感谢您的确认，本次咨询已办结。欢迎您对本次服务作出评价。"))
+    return redirect("me:matter", pk=matter.pk)
 
 
 # --- online consultation ----------------------------------------------------------------------------------

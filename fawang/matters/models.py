@@ -237,9 +237,11 @@ class Matter(models.Model):
     S = Status
     # Allowed moves, readable at a glance; actions.py enforces them (check_transition). SUBMITTED -> SUBMITTED
     # and the moves back to SUBMITTED are transfers and changes of service item: the new unit accepts anew.
+    # SUBMITTED -> COMPLETED is only the person's 已解决 of a consultation answered in its thread before anyone
+    # accepted it (actions.do_resolve); staff still complete from ACCEPTED or IN_PROGRESS only.
     TRANSITIONS: dict[str, frozenset[str]] = {
         S.SUBMITTED: frozenset(
-            {S.SUBMITTED, S.ACCEPTED, S.REJECTED, S.AWAITING_MATERIALS, S.WITHDRAWN, S.MERGED}
+            {S.SUBMITTED, S.ACCEPTED, S.REJECTED, S.AWAITING_MATERIALS, S.WITHDRAWN, S.MERGED, S.COMPLETED}
         ),
         S.ACCEPTED: frozenset(
             {
@@ -592,10 +594,14 @@ class MatterEvent(models.Model):
             % {"item": p.get("new_item_name", ""), "unit": unit},
             A.SUSPEND: gettext("中止办理。理由：%(note)s") % {"note": self.note},
             A.RESUME: gettext("恢复办理"),
-            A.COMPLETE: gettext("已办结。办理结果：%(note)s") % {"note": self.note},
+            A.COMPLETE: (
+                gettext("本人确认问题已解决，咨询办结")
+                if p.get("resolved")
+                else gettext("已办结。办理结果：%(note)s") % {"note": self.note}
+            ),
             A.REOPEN: gettext("重新办理"),
             A.WITHDRAW: gettext("已撤回") + (f"：{self.note}" if self.note else ""),
-            A.CLOSE: gettext("事项已关闭"),
+            A.CLOSE: gettext("本人确认问题已解决，咨询关闭") if p.get("resolved") else gettext("事项已关闭"),
             A.COMMENT: self.note,
             A.MERGE: (
                 gettext("已合并到事项 %(no)s") % {"no": p["into_tracking_no"]}

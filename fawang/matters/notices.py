@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from django.utils import formats, timezone
+from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -43,6 +44,8 @@ KINDS = {
     "matter.escalated": gettext_lazy("超期督办"),
     "matter.rectification": gettext_lazy("整改通知"),
     "matter.complaint": gettext_lazy("投诉通知"),
+    "matter.answered": gettext_lazy("新的答复"),
+    "matter.resolved": gettext_lazy("咨询已解决"),
 }
 
 
@@ -119,6 +122,9 @@ def person_text(matter: Matter, kind: str, event: MatterEvent | None = None) -> 
         if event and event.actor_id is None:
             return _("%(ref)s因逾期未补正材料，视为撤回申请。如仍需办理，请重新提出申请。") % {"ref": ref}
         return _("%(ref)s已撤回。") % {"ref": ref}
+    if kind == "matter.answered":
+        # The whole answer is on the matter's page; an SMS carries its beginning.
+        return _("%(ref)s有新的答复：%(text)s") % {"ref": ref, "text": Truncator(note).chars(120)}
     if kind == "matter.reopened":
         return _("%(ref)s已重新办理。") % {"ref": ref}
     if kind == "matter.rate_invite":

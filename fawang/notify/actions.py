@@ -31,6 +31,7 @@ from .senders import PermanentFailure, SendResult, TemporaryFailure, get_sender
 
 if TYPE_CHECKING:
     import datetime as dt
+    from collections.abc import Iterable
 
     from fawang.accounts.models import User
 
@@ -247,3 +248,20 @@ def mark_read(message_id: int, *, actor: User) -> Message:
 @transaction.atomic
 def mark_all_read(*, actor: User) -> int:
     return Message.objects.inbox_of(actor).filter(read_at__isnull=True).update(read_at=timezone.now())
+
+
+@transaction.atomic
+def mark_read_about(obj: models.Model, *, actor: User, kinds: Iterable[str]) -> int:
+    """Mark read the person's messages of ``kinds`` about ``obj`` (e.g. the answers to a consultation, once its
+    page is opened); returns how many. Also those still on their way to the inbox: the person has just read
+    what they say on the page, so they must not turn up unread a moment later."""
+    return (
+        Message.objects.filter(user=actor)
+        .filter(
+            kind__in=list(kinds),
+            related_type=ContentType.objects.get_for_model(obj),
+            related_id=str(obj.pk),
+            read_at__isnull=True,
+        )
+        .update(read_at=timezone.now())
+    )

@@ -35,7 +35,7 @@ class MyMattersTestCase(CitizenTestCase):
 
     def test_other_matters_are_404(self) -> None:
         for matter in (self.theirs, self.window):
-            for name in ("me:matter", "me:follow_up", "me:rate"):
+            for name in ("me:matter", "me:follow_up", "me:rate", "me:resolve"):
                 with self.subTest(matter=matter.pk, name=name):
                     url = reverse(name, args=[matter.pk])
                     response = (
@@ -57,6 +57,7 @@ class MyMattersTestCase(CitizenTestCase):
         for i in range(3):
             actions.do_ask(actor=self.alice, question=f"问题{i}", region=self.region("350203001"))
         self.client.get(reverse("me:matters"))  # the first request after signing in also writes the session
-        with self.assertNumQueries(4):
+        # Session, user, count, page, the consultations' thread events, their unread answers.
+        with self.assertNumQueries(6):
             self.client.get(reverse("me:matters"))
         self.assertEqual(Matter.objects.filter(submitted_by=self.alice).count(), 4)

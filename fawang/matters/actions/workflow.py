@@ -504,7 +504,7 @@ def do_comment(
     matter_id: int, *, actor: User | None, text: str, visible: bool = False, now: dt.datetime | None = None
 ) -> MatterEvent:
     """A note on the matter: internal (staff only) or visible to the person. A comment by the person is
-    always visible and tells the handler."""
+    always visible and tells the handler; a visible one by staff (an answer) tells the person."""
     now = _now(now)
     text = _required_text(text, _("请填写留言内容。"), "no_text")
     matter = _lock(matter_id)
@@ -526,6 +526,10 @@ def do_comment(
             _("%(ref)s服务对象留言：%(text)s") % {"ref": notices.staff_ref(matter), "text": text},
             event,
         )
+    elif visible:
+        # An answer the person can see (a consultation's reply, a note on their request): tell them, so that
+        # an answer given in the thread is not one they have to come back to find.
+        notices.to_person(matter, "matter.answered", event)
     return event
 
 

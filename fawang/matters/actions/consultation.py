@@ -1,0 +1,89 @@
+"""已解决: the person confirms that the answers to their consultation solved it (the online consultation of the
+一网通办: ask, get answers, follow up, mark resolved, rate)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
+
+from .. import deadlines, notices, threads
+from ..models import Matter
+from .base import E, S, _event, _is_public, _lock, _notify_unit, _now, _require, check_transition
+
+if TYPE_CHECKING:
+    from fawang.accounts.models import User
+
+VERB = gettext_noop("确认问题已解决")
+# What staff read on the event (the person's timeline says it in their words, MatterEvent.summary).
+NOTE = gettext_noop("服务对象确认问题已解决。")
+
+
+@transaction.atomic
+def do_resolve(matter_id: int, *, actor: User, now: dt.datetime | None = None) -> Matter:
+    """The person says the answers solved their question. Where the status table allows it, this ends the
+    consultation the way staff would, with an event on the person's timeline and a message to the unit:
+
+    - answered but not yet completed (已提交, 已受理 or 办理中): 已办结, the unit's answers so far becoming the
+      result (what the 办结告知书 tells), the clock stopped; the person may then rate it, which closes it;
+    - already completed by staff with a result: 已关闭.
+
+    Only the person themselves, only a consultation, and only once (until staff reopen it)."""
+    now = _now(now)
+    if not _is_public(actor):
+        raise PermissionDenied(_("只有咨询人本人可以确认问题已解决。"))
+    matter = _lock(matter_id)
+    _require(actor, (), matter.unit, person_matter=matter)
+    if not threads.is_consultation(matter):
+        raise ValidationError(_("只有法律咨询可以确认问题已解决。"), code="not_consultation")
+    thread = threads.thread(matter)
+    if thread.resolved:
+        raise ValidationError(_("您已确认该咨询的问题已解决。"), code="already_resolved")
+    if matter.status == S.COMPLETED:
+        old = check_transition(matter, S.CLOSED, _(VERB), from_statuses=[S.COMPLETED])
+        matter.status = S.CLOSED
+        matter.closed_at = now
+        matter.save(update_fields=["status", "closed_at", "updated_at"])
+        event = _event(
+            matter,
+            E.CLOSE,
+            actor=actor,
+            now=now,
+            old_status=old,
+            visible=True,
+            note=_(NOTE),
+            payload={"resolved": True},
+        )
+    else:
+        old = check_transition(
+            matter, S.COMPLETED, _(VERB), from_statuses=[S.SUBMITTED, S.ACCEPTED, S.IN_PROGRESS]
+        )
+        answers = [row.note for row in thread.answers if row.note.strip()]
+        if not answers:
+            raise ValidationError(_("工作人员答复后，才能确认问题已解决。"), code="no_answer")
+        matter.status = S.COMPLETED
+        matter.result = "\n\n".join(answers)
+        matter.completed_at = now
+        deadlines.stop_clock(matter)
+        matter.save()
+        event = _event(
+            matter,
+            E.COMPLETE,
+            actor=actor,
+            now=now,
+            old_status=old,
+            visible=True,
+            note=_(NOTE),
+            payload={"resolved": True},
+        )
+    _notify_unit(
+        matter,
+        "matter.resolved",
+        _("%(ref)s：服务对象确认问题已解决。") % {"ref": notices.staff_ref(matter)},
+        event,
+    )
+    return matter

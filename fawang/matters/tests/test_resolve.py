@@ -1,0 +1,140 @@
+"""已解决 (do_resolve) and the thread state of a consultation (threads): who may resolve, from which statuses,
+what it does to the matter and its timeline, and how the state follows questions, answers and reopening."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied, ValidationError
+
+from fawang.accounts.models import User
+from fawang.orgs.models import Membership
+
+from .. import actions, threads
+from ..models import Matter, MatterEvent
+from .base import MONDAY, MatterTestCase
+
+S = Matter.Status
+T = threads.ThreadState
+
+
+class ConsultationTestCase(MatterTestCase):
+    def setUp(self) -> None:
+        super().setUp()
+        self.matter = self.submit(self.consultation, channel="web", description="工资被拖欠怎么办？")
+        Matter.objects.filter(pk=self.matter.pk).update(submitted_by=self.citizen)
+
+    def answer(self, text: str = "可以申请劳动仲裁。") -> None:
+        actions.do_comment(self.matter.pk, actor=self.sm_clerk, text=text, visible=True)
+
+    def state(self) -> T:
+        return threads.thread(self.reload(self.matter)).state
+
+    def centre_handler(self) -> User:
+        # The demo centre has window clerks and hotline agents only, who answer but do not accept or complete.
+        Membership.objects.get_or_create(
+            user=self.sm_handler, unit=self.sm_centre, role=Membership.Role.HANDLER
+        )
+        return self.sm_handler
+
+
+class ResolveTestCase(ConsultationTestCase):
+    def test_only_the_person_resolves_their_own_consultation(self) -> None:
+        self.answer()
+        with self.assertRaisesMessage(PermissionDenied, "只有咨询人本人可以确认问题已解决。"):
+            actions.do_resolve(self.matter.pk, actor=self.sm_clerk)
+        stranger = User.objects.create_user("stranger", kind=User.Kind.PUBLIC, phone="13900001111")
+        with self.assertRaisesMessage(PermissionDenied, "您只能办理本人的事项。"):
+            actions.do_resolve(self.matter.pk, actor=stranger)
+        self.assertEqual(self.reload(self.matter).status, S.SUBMITTED)
+
+    def test_it_needs_an_answer_first(self) -> None:
+        with self.assertRaises(ValidationError) as ctx:
+            actions.do_resolve(self.matter.pk, actor=self.citizen)
+        self.assertEqual(ctx.exception.messages, ["工作人员答复后，才能确认问题已解决。"])
+        # An internal note is no answer.
+        actions.do_comment(self.matter.pk, actor=self.sm_clerk, text="内部：待查", visible=False)
+        with self.assertRaises(ValidationError):
+            actions.do_resolve(self.matter.pk, actor=self.citizen)
+        self.assertEqual(self.events(self.matter), ["submit", "comment"])
+
+    def test_an_answered_consultation_is_completed_with_the_answers_and_the_unit_told(self) -> None:
+        self.answer()
+        actions.do_comment(self.matter.pk, actor=self.citizen, text="要交费吗？")
+        self.answer("劳动仲裁不收费。")
+        matter = actions.do_resolve(self.matter.pk, actor=self.citizen, now=MONDAY)
+        matter = self.reload(matter)
+        self.assertEqual(matter.status, S.COMPLETED)
+        self.assertEqual(matter.result, "可以申请劳动仲裁。\n\n劳动仲裁不收费。")
+        self.assertEqual((matter.completed_at, matter.due_at, matter.step), (MONDAY, None, ""))
+        event = matter.events.latest("pk")
+        self.assertEqual(
+            (event.action, event.actor, event.old_status, event.new_status, event.visible_to_person),
+            (MatterEvent.Action.COMPLETE, self.citizen, S.SUBMITTED, S.COMPLETED, True),
+        )
+        self.assertEqual(event.summary, "本人确认问题已解决，咨询办结")
+        told = self.messages(matter, "matter.resolved")
+        self.assertIn(self.sm_clerk, [m.user for m in told])
+        self.assertTrue(all("服务对象确认问题已解决" in m.body for m in told))
+        self.assertEqual(self.state(), T.RESOLVED)
+        with self.assertRaises(ValidationError) as ctx:
+            actions.do_resolve(self.matter.pk, actor=self.citizen)
+        self.assertEqual(ctx.exception.messages, ["您已确认该咨询的问题已解决。"])
+        # Rating it (好) closes it, as any completed matter.
+        actions.do_rate(matter.pk, actor=self.citizen, level=5)
+        self.assertEqual(self.reload(matter).status, S.CLOSED)
+        self.assertEqual(self.state(), T.RESOLVED)
+
+    def test_a_consultation_completed_by_staff_is_closed(self) -> None:
+        handler = self.centre_handler()
+        actions.do_accept(self.matter.pk, actor=handler)
+        actions.do_complete(self.matter.pk, actor=handler, result="可以申请劳动仲裁。")
+        self.assertEqual(self.state(), T.ANSWERED)
+        actions.do_resolve(self.matter.pk, actor=self.citizen)
+        matter = self.reload(self.matter)
+        self.assertEqual((matter.status, matter.result), (S.CLOSED, "可以申请劳动仲裁。"))
+        self.assertEqual(matter.events.latest("pk").summary, "本人确认问题已解决，咨询关闭")
+
+    def test_not_while_waiting_for_materials_and_not_for_other_items(self) -> None:
+        self.answer()
+        actions.do_request_materials(self.matter.pk, actor=self.centre_handler(), missing=["劳动合同"])
+        with self.assertRaisesMessage(ValidationError, "该事项当前状态为“待补正”，不能确认问题已解决。"):
+            actions.do_resolve(self.matter.pk, actor=self.citizen)
+        aid = self.submit()
+        Matter.objects.filter(pk=aid.pk).update(submitted_by=self.citizen)
+        actions.do_comment(aid.pk, actor=self.sm_clerk, text="请带材料。", visible=True)
+        with self.assertRaisesMessage(ValidationError, "只有法律咨询可以确认问题已解决。"):
+            actions.do_resolve(aid.pk, actor=self.citizen)
+
+    def test_staff_still_complete_only_after_accepting(self) -> None:
+        handler = self.centre_handler()
+        with self.assertRaisesMessage(ValidationError, "该事项当前状态为“已提交”，不能办结。"):
+            actions.do_complete(self.matter.pk, actor=handler, result="答复")
+
+
+class ThreadStateTestCase(ConsultationTestCase):
+    def test_the_state_follows_who_has_the_last_word(self) -> None:
+        self.assertEqual(self.state(), T.AWAITING)
+        self.answer()
+        self.assertEqual(self.state(), T.ANSWERED)
+        actions.do_comment(self.matter.pk, actor=self.citizen, text="还有一个问题")
+        self.assertEqual(self.state(), T.AWAITING)
+        self.answer("请讲。")
+        actions.do_resolve(self.matter.pk, actor=self.citizen)
+        self.assertEqual(self.state(), T.RESOLVED)
+        # Staff reopening it undoes 已解决: the unit works on it again.
+        actions.do_reopen(self.matter.pk, actor=self.centre_handler(), reason="服务对象来电补充情况")
+        self.assertEqual(self.state(), T.AWAITING)
+        self.assertEqual(threads.thread(self.reload(self.matter)).can_resolve, True)
+
+    def test_a_rejected_consultation_without_answer_has_ended(self) -> None:
+        handler = self.centre_handler()
+        actions.do_reject(self.matter.pk, actor=handler, reason="不属于法律问题")
+        self.assertEqual(self.state(), T.ENDED)
+
+    def test_states_of_several_in_one_query(self) -> None:
+        other = self.submit(self.consultation, channel="web", description="离婚怎么分财产？")
+        aid = self.submit()
+        self.answer()
+        matters = [self.reload(self.matter), self.reload(other), self.reload(aid)]
+        with self.assertNumQueries(1):
+            found = threads.states(matters)
+        self.assertEqual(found, {self.matter.pk: T.ANSWERED, other.pk: T.AWAITING})
