@@ -7,6 +7,7 @@ from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
+from fawang.info import directory, guides
 from fawang.orgs.models import Unit
 from fawang.regions.widgets import NEXT_SUFFIX
 
@@ -19,7 +20,9 @@ PAGE_SIZE = 20
 
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "portal/home.html", {"form": FinderForm(auto_id="home_%s")})
+    return render(
+        request, "portal/home.html", {"form": FinderForm(auto_id="home_%s"), "guides": guides.guide_items()}
+    )
 
 
 @require_GET
@@ -58,7 +61,15 @@ def finder(request: HttpRequest) -> HttpResponse:
 @require_GET
 def unit_detail(request: HttpRequest, pk: int) -> HttpResponse:
     unit = points.annotate_for_display(points.get_public_unit(pk))
-    return render(request, "portal/unit_detail.html", {"unit": unit, "parent": points.public_parent(unit)})
+    return render(
+        request,
+        "portal/unit_detail.html",
+        {
+            "unit": unit,
+            "parent": points.public_parent(unit),
+            "practitioners": directory.unit_practitioners(unit),
+        },
+    )
 
 
 @require_POST
