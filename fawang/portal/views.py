@@ -20,8 +20,10 @@ PAGE_SIZE = 20
 
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
+    # The service cards link their 办事指南 when the catalogue has the item active.
+    guide_codes = set(guides.guide_items().values_list("code", flat=True))
     return render(
-        request, "portal/home.html", {"form": FinderForm(auto_id="home_%s"), "guides": guides.guide_items()}
+        request, "portal/home.html", {"form": FinderForm(auto_id="home_%s"), "guide_codes": guide_codes}
     )
 
 

@@ -117,11 +117,13 @@ class GuideTestCase(BaseTestCase):
         with self.assertNumQueries(1):
             self.client.get(INDEX)
 
-    def test_the_home_page_links_every_guide(self) -> None:
+    def test_the_home_page_service_list_links_the_guides(self) -> None:
         r = self.client.get(reverse("portal:home"))
-        for item in ServiceItem.objects.active():
-            self.assertContains(r, f'href="{guide_url(item.code)}"')
-        self.assertContains(r, f'<a href="{INDEX}">全部办事指南</a>', html=True)
+        for code in ("consultation", "legal_aid", "mediation", "notary", "appraisal", "lawyer"):
+            self.assertContains(r, f'<a class="btn btn-sm" href="{guide_url(code)}">办事指南</a>', html=True)
+        self.assertContains(r, f'<a href="{INDEX}">办事指南</a>', html=True)  # the navigation
+        ServiceItem.objects.filter(code="notary").update(is_active=False)
+        self.assertNotContains(self.client.get(reverse("portal:home")), guide_url("notary"))
 
 
 class ConsoleLinkTestCase(BaseTestCase):
