@@ -250,6 +250,8 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_RATES": {
         "public": os.environ.get("API_RATE_PUBLIC", "120/min"),
         "track": os.environ.get("API_RATE_TRACK", "20/min"),
+        "signin": os.environ.get("API_RATE_SIGNIN", "20/min"),
+        "citizen": os.environ.get("API_RATE_CITIZEN", "300/min"),
         "staff": os.environ.get("API_RATE_STAFF", "600/min"),
     },
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",

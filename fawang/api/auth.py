@@ -12,6 +12,7 @@ from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import authentication, exceptions, permissions
 from rest_framework.request import Request
 
+from fawang.accounts.models import User
 from fawang.orgs.roles import is_staff_user
 
 from .models import ApiToken, hash_token
@@ -56,6 +57,19 @@ class IsStaff(permissions.BasePermission):
         if not (user and user.is_authenticated):
             raise exceptions.NotAuthenticated(_("请提供访问令牌或先登录。"))
         if not is_staff_user(user):
+            raise exceptions.NotFound()
+        return True
+
+
+class IsPublicUser(permissions.BasePermission):
+    """Signed in with a public account (``User.Kind.PUBLIC``): the citizen endpoints under ``/api/v1/me/``. A staff
+    account gets a 404, as a public account gets one on the staff endpoints."""
+
+    def has_permission(self, request: Request, view: Any) -> bool:
+        user = request.user
+        if not (user and user.is_authenticated):
+            raise exceptions.NotAuthenticated(_("请先登录：用手机号码和短信验证码换取访问令牌。"))
+        if getattr(user, "kind", None) != User.Kind.PUBLIC:
             raise exceptions.NotFound()
         return True
 

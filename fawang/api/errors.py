@@ -19,6 +19,7 @@ from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import set_rollback
 
+from fawang.citizens.actions import RateLimited as SignInRateLimited
 from fawang.matters.actions.public_tracking import RateLimited
 from fawang.matters.routing import NoRoute
 
@@ -86,7 +87,7 @@ def _from_django_validation(exc: DjangoValidationError) -> tuple[str, Any, dict[
 def convert(exc: Exception) -> tuple[int, dict[str, Any]] | None:
     """(status, body) for an exception the API answers itself; None for a real server error."""
     message: Any
-    if isinstance(exc, RateLimited):
+    if isinstance(exc, RateLimited | SignInRateLimited):
         code, message, _f = _from_django_validation(exc)
         return 429, body(code, message)
     if isinstance(exc, DjangoValidationError):

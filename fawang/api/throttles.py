@@ -1,6 +1,8 @@
 """Rate limits (DRF throttles on the default cache). Rates are in settings.REST_FRAMEWORK
 ["DEFAULT_THROTTLE_RATES"]: ``public`` for the open endpoints per client address, ``track`` for the tracking
-code endpoints (which the action limits again per number, counted in the database), ``staff`` per user."""
+code endpoints (which the action limits again per number, counted in the database), ``signin`` for the citizens'
+sign-in code endpoints (limited again per number and address in the database), ``citizen`` and ``staff`` per
+user."""
 
 from __future__ import annotations
 
@@ -28,6 +30,14 @@ class PublicThrottle(_Throttle):
 
 class TrackThrottle(_Throttle):
     scope = "track"
+
+
+class SignInThrottle(_Throttle):
+    scope = "signin"
+
+
+class CitizenThrottle(_Throttle):
+    scope = "citizen"
 
 
 class StaffThrottle(_Throttle):

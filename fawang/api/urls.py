@@ -3,7 +3,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from fawang.info import api as info
 
-from . import errors, views
+from . import citizen_views, errors, views
 
 app_name = "api"
 
@@ -26,6 +26,10 @@ urlpatterns = [
     path("track/code/", views.TrackCode.as_view(), name="track_code"),
     path("track/verify/", views.TrackVerify.as_view(), name="track_verify"),
     path("track/matter/", views.TrackMatter.as_view(), name="track_matter"),
+    path("me/", citizen_views.Me.as_view(), name="me"),
+    path("me/sign-in/code/", citizen_views.SignInCode.as_view(), name="me_sign_in_code"),
+    path("me/sign-in/token/", citizen_views.SignInToken.as_view(), name="me_sign_in_token"),
+    path("me/sign-out/", citizen_views.SignOut.as_view(), name="me_sign_out"),
     path("matters/", views.MatterList.as_view(), name="matters"),
     path("matters/<int:pk>/", views.MatterDetail.as_view(), name="matter"),
     *(

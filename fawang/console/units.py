@@ -5,21 +5,13 @@ from __future__ import annotations
 from django.http import HttpRequest
 
 from fawang.orgs.models import Membership, Unit
+from fawang.orgs.scoping import active_memberships
 
 SESSION_KEY = "current_unit"
 
 
 def memberships(request: HttpRequest) -> list[Membership]:
-    cached = getattr(request, "_memberships", None)
-    if cached is None:
-        cached = list(
-            Membership.objects.active()
-            .filter(user_id=request.user.pk or 0)
-            .select_related("unit__region")
-            .order_by("unit__region_id", "unit__name")
-        )
-        request._memberships = cached  # type: ignore[attr-defined]
-    return cached
+    return active_memberships(request.user)
 
 
 def current_membership(request: HttpRequest) -> Membership | None:

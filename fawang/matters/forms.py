@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from fawang.accounts.models import User
 from fawang.catalog.models import Channel, ServiceItem
+from fawang.lib.choices import ModelChoiceField
 from fawang.lib.validators import validate_id_number
 from fawang.orgs.models import Membership, Speciality, Unit
 from fawang.regions.forms import RegionCascadeMixin, RegionField
@@ -38,7 +39,7 @@ def handlers_of(unit_id: int) -> QuerySet[User]:
     )
 
 
-class UserChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg,unused-ignore]
+class UserChoiceField(ModelChoiceField):  # type: ignore[type-arg,unused-ignore]
     def label_from_instance(self, obj: Any) -> str:
         return str(obj.display_name or obj.username)
 
@@ -70,13 +71,13 @@ class MatterFilterForm(RegionCascadeMixin, forms.Form):
         required=False,
         choices=[("", _("全部状态")), ("open", _("未办结（全部在办）")), *S.choices],
     )
-    item = forms.ModelChoiceField(
+    item = ModelChoiceField(
         label=_("服务事项"), required=False, queryset=ServiceItem.objects.all(), empty_label=_("全部事项")
     )
     channel = forms.ChoiceField(
         label=_("渠道"), required=False, choices=[("", _("全部渠道")), *Channel.choices]
     )
-    topic = forms.ModelChoiceField(
+    topic = ModelChoiceField(
         label=_("领域"), required=False, queryset=Speciality.objects.all(), empty_label=_("全部领域")
     )
     region = RegionField(label=_("所涉区划"), required=False)
@@ -164,9 +165,7 @@ class AssignForm(forms.Form):
 
 
 class TransferForm(forms.Form):
-    unit = forms.ModelChoiceField(
-        label=_("转至机构"), queryset=Unit.objects.none(), empty_label=_("请选择机构")
-    )
+    unit = ModelChoiceField(label=_("转至机构"), queryset=Unit.objects.none(), empty_label=_("请选择机构"))
     reason = forms.CharField(label=_("转办理由"), required=False, max_length=2000, widget=TEXTAREA)
 
     def __init__(self, *args: Any, matter: Matter, user: User, **kwargs: Any) -> None:
@@ -177,7 +176,7 @@ class TransferForm(forms.Form):
 
 
 class ChangeItemForm(forms.Form):
-    service_item = forms.ModelChoiceField(
+    service_item = ModelChoiceField(
         label=_("转为事项"), queryset=ServiceItem.objects.none(), empty_label=_("请选择服务事项")
     )
     reason = forms.CharField(label=_("理由"), required=False, max_length=2000, widget=TEXTAREA)
@@ -254,7 +253,7 @@ def action_form(code: str, matter: Matter, user: User, data: Any = None) -> form
 
 class AttachmentForm(forms.Form):
     file = forms.FileField(label=_("文件"), error_messages={"required": _("请选择要上传的文件。")})
-    material: forms.ModelChoiceField = forms.ModelChoiceField(  # type: ignore[type-arg,unused-ignore]
+    material: ModelChoiceField = ModelChoiceField(  # type: ignore[type-arg,unused-ignore]
         label=_("对应材料"), required=False, queryset=None, empty_label=_("（不对应目录中的材料）")
     )
 
@@ -280,7 +279,7 @@ class RevealForm(forms.Form):
 class TopicForm(forms.Form):
     """更正领域 on the matter detail."""
 
-    topic = forms.ModelChoiceField(
+    topic = ModelChoiceField(
         label=_("所涉领域"),
         queryset=Speciality.objects.all(),
         empty_label=_("请选择领域"),
@@ -352,13 +351,13 @@ class IntakeForm(RegionCascadeMixin, forms.Form):
 class RequestForm(forms.Form):
     """One request of the visit."""
 
-    service_item = forms.ModelChoiceField(
+    service_item = ModelChoiceField(
         label=_("服务事项"),
         queryset=ServiceItem.objects.active(),
         empty_label=_("请选择服务事项"),
         error_messages={"required": _("请选择服务事项。")},
     )
-    topic = forms.ModelChoiceField(
+    topic = ModelChoiceField(
         label=_("所涉领域"), required=False, queryset=Speciality.objects.all(), empty_label=_("（不限）")
     )
     description = forms.CharField(
@@ -367,7 +366,7 @@ class RequestForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         error_messages={"required": _("请填写事项描述。")},
     )
-    unit = forms.ModelChoiceField(
+    unit = ModelChoiceField(
         label=_("人工指定办理机构"),
         required=False,
         queryset=Unit.objects.none(),

@@ -63,7 +63,6 @@ def _recipient(channel: str, user: User | None, phone: str, openid: str, email: 
     return {"user": user, "phone": phone, "openid": openid, "email": email}
 
 
-@transaction.atomic
 def enqueue(
     *,
     channel: str,
@@ -86,10 +85,6 @@ def enqueue(
     ``f"matter:{matter.pk}:accepted:sms"``. ``region_code`` defaults to ``related.region_id`` (a region code on
     our models), which decides which staff see the message.
     """
-    if dedupe_key:
-        existing = Message.objects.filter(dedupe_key=dedupe_key).first()
-        if existing is not None:
-            return existing
     if not body.strip():
         raise ValidationError(_("消息正文不能为空。"), code="no_body")
     if not region_code and related is not None:
@@ -110,14 +105,16 @@ def enqueue(
     if related is not None:
         message.related_type = ContentType.objects.get_for_model(related)
         message.related_id = str(related.pk)
-    try:
-        # A savepoint: a concurrent enqueue with the same key wins the unique index, and we return its row.
-        with transaction.atomic():
-            message.save()
-    except IntegrityError:
-        if not dedupe_key:
-            raise
-        return Message.objects.get(dedupe_key=dedupe_key)
+    if dedupe_key:
+        # No look-up first: the unique index finds the message of an earlier (or concurrent) enqueue with the
+        # same key, and the savepoint keeps the caller's transaction usable when it does.
+        try:
+            with transaction.atomic():
+                message.save()
+        except IntegrityError:
+            return Message.objects.get(dedupe_key=dedupe_key)
+    else:
+        message.save()
     transaction.on_commit(partial(schedule, message.pk))
     return message
 

@@ -52,6 +52,20 @@ class Speciality(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    @classmethod
+    def id_for_code(cls, code: str) -> int | None:
+        """The id of the area ``code`` (a topic of the classifier), remembered per process: the codes are seeded
+        with the taxonomy and never change, and every consultation taken in asks for one."""
+        found = _SPECIALITY_IDS.get(code)
+        if found is None:
+            found = cls.objects.filter(code=code).values_list("pk", flat=True).first()
+            if found is not None:
+                _SPECIALITY_IDS[code] = found
+        return found
+
+
+_SPECIALITY_IDS: dict[str, int] = {}
+
 
 class UnitQuerySet(models.QuerySet["Unit"]):
     def visible_to(self, user: User) -> UnitQuerySet:

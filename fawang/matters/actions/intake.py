@@ -28,7 +28,7 @@ from ..models import (
     validate_person_phone,
     validate_special_groups,
 )
-from ..routing import Route, explain_route, supervising_unit
+from ..routing import NoRoute, Route, explain_route, supervising_unit
 from .base import (
     ONLINE_CHANNELS,
     TRACKING_ATTEMPTS,
@@ -109,11 +109,12 @@ def _clean_person(data: PersonData) -> dict[str, Any]:
     }
 
 
-def resolve_person(data: PersonData) -> Person:
+def resolve_person(data: PersonData, *, savepoint: bool = True) -> Person:
     """The Person for ``data``: found by ID number (keyed hash), else by name and phone, else created.
 
     A match never links an account: that link (which shows the person's matters online) is made only by
-    ``do_link_account`` after staff have checked identity.
+    ``do_link_account`` after staff have checked identity. ``savepoint=False``: the caller retries in its own
+    savepoint when another intake creates the same ID number at the same moment (the IntegrityError reaches it).
     """
     fields = _clean_person(data)
     existing: Person | None = None
@@ -125,6 +126,9 @@ def resolve_person(data: PersonData) -> Person:
         ).first()
     if existing is None:
         person = Person(**fields)
+        if not savepoint:
+            person.save()
+            return person
         try:
             with transaction.atomic():
                 person.save()
@@ -192,15 +196,18 @@ def _create_matter(
     idempotency_key: str | None = None,
     parent: Matter | None = None,
     extra_payload: dict[str, Any] | None = None,
+    savepoint: bool = True,
 ) -> tuple[Matter, MatterEvent]:
+    """One new matter with its submit event and notice. ``savepoint=False``: the caller retries the whole
+    submission in its own savepoint when the insert clashes (a tracking number drawn twice, a resend)."""
     staff = _staff(actor)
-    topic, topic_source, confidence = _topic_for(req)
+    topic_id, topic_source, confidence = _topic_for(req)
     matter = Matter(
         service_item=req.service_item,
         channel=channel,
         person=person,
         region=req.region,
-        topic=topic,
+        topic_id=topic_id,
         topic_source=topic_source,
         topic_confidence=confidence,
         description=req.description.strip(),
@@ -214,7 +221,7 @@ def _create_matter(
         submitted_at=now,
     )
     deadlines.start_step(matter, Step.ACCEPT, now)
-    for attempt in range(TRACKING_ATTEMPTS):
+    for attempt in range(TRACKING_ATTEMPTS if savepoint else 0):
         matter.tracking_no = tracking.generate(now)
         try:
             # A savepoint, so a clash on the tracking number (or a concurrent resend of the same idempotency
@@ -228,6 +235,9 @@ def _create_matter(
                 raise
             if attempt == TRACKING_ATTEMPTS - 1:
                 raise
+    if not savepoint:
+        matter.tracking_no = tracking.generate(now)
+        matter.save(force_insert=True)
     payload = {"channel": channel, "route": route.how, **(extra_payload or {})}
     if route.rule_id:
         payload["rule"] = route.rule_id
@@ -246,20 +256,20 @@ def _create_matter(
     return matter, event
 
 
-def _topic_for(req: MatterRequest) -> tuple[Speciality | None, str, float | None]:
-    """The topic as chosen at intake; for a consultation submitted without one, the classifier's suggestion
-    (TopicSource.AUTO, shown on the detail for staff to correct). It does not change routing."""
+def _topic_for(req: MatterRequest) -> tuple[int | None, str, float | None]:
+    """The topic (its id) as chosen at intake; for a consultation submitted without one, the classifier's
+    suggestion (TopicSource.AUTO, shown on the detail for staff to correct). It does not change routing."""
     if req.topic is not None:
-        return req.topic, TopicSource.STAFF, None
+        return req.topic.pk, TopicSource.STAFF, None
     if req.service_item.business_line != BusinessLine.CONSULTATION or not req.description.strip():
         return None, "", None
     from fawang.knowledge.topics import classify
 
     found = classify(req.description)
-    topic = Speciality.objects.filter(code=found.code).first()
-    if topic is None:
+    topic_id = Speciality.id_for_code(found.code)
+    if topic_id is None:
         return None, "", None
-    return topic, TopicSource.AUTO, round(found.confidence, 4)
+    return topic_id, TopicSource.AUTO, round(found.confidence, 4)
 
 
 def _route_note(req: MatterRequest, route: Route) -> str:
@@ -302,35 +312,69 @@ def _submit(
     routes: Sequence[Route] | None = None,
 ) -> SubmitResult:
     keys = _idempotency_keys(idempotency_key, len(requests))
-    existing = _existing_submission(keys)
-    if existing is not None:
-        return existing
-    person_obj = person if isinstance(person, Person) else resolve_person(person)
+    # No look-up of the keys first: the unique index on idempotency_key finds a resend when its matter is
+    # inserted, and the savepoint below then undoes everything the resend did (a new person included). The
+    # same savepoint is retried on the other clashes, which are rare: a tracking number drawn twice, or another
+    # intake registering the same ID number at the same moment (the retry finds that person).
+    for attempt in range(TRACKING_ATTEMPTS):
+        try:
+            with transaction.atomic():
+                return _create_submission(
+                    actor=actor,
+                    person=person,
+                    requests=requests,
+                    channel=channel,
+                    intake_unit=intake_unit,
+                    keys=keys,
+                    now=now,
+                    routes=routes,
+                )
+        except IntegrityError:
+            again = _existing_submission(keys)
+            if again is not None:
+                return again
+            if attempt == TRACKING_ATTEMPTS - 1:
+                raise
+        except (ValidationError, NoRoute):
+            # A resend that fails a check the first submission passed (an item stopped meanwhile) still gets
+            # its matters.
+            again = _existing_submission(keys)
+            if again is None:
+                raise
+            return again
+    raise AssertionError("unreachable")
+
+
+def _create_submission(
+    *,
+    actor: User | None,
+    person: PersonData | Person,
+    requests: Sequence[MatterRequest],
+    channel: str,
+    intake_unit: Unit | None,
+    keys: list[str | None],
+    now: dt.datetime,
+    routes: Sequence[Route] | None,
+) -> SubmitResult:
+    person_obj = person if isinstance(person, Person) else resolve_person(person, savepoint=False)
     for req in requests:
         _check_request(req, channel, person_obj)
     if routes is None:
         routes = [_route_for(req, intake_unit) for req in requests]
     result = SubmitResult(person=person_obj)
-    try:
-        with transaction.atomic():
-            for req, route, key in zip(requests, routes, keys, strict=True):
-                matter, _event_row = _create_matter(
-                    req,
-                    person=person_obj,
-                    channel=channel,
-                    actor=actor,
-                    intake_unit=intake_unit,
-                    route=route,
-                    now=now,
-                    idempotency_key=key,
-                )
-                result.matters.append(matter)
-    except IntegrityError:
-        # A concurrent resend with the same key won the unique index: answer as a resend.
-        again = _existing_submission(keys)
-        if again is None:
-            raise
-        return again
+    for req, route, key in zip(requests, routes, keys, strict=True):
+        matter, _event_row = _create_matter(
+            req,
+            person=person_obj,
+            channel=channel,
+            actor=actor,
+            intake_unit=intake_unit,
+            route=route,
+            now=now,
+            idempotency_key=key,
+            savepoint=False,
+        )
+        result.matters.append(matter)
     return result
 
 

@@ -3,6 +3,8 @@ queues the receipt; resends with the same idempotency key return the first matte
 
 from __future__ import annotations
 
+from unittest import mock
+
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from fawang.catalog.models import ServiceItem
@@ -79,6 +81,55 @@ class SubmitTestCase(MatterTestCase):
         self.assertEqual([m.pk for m in second.matters], [m.pk for m in first.matters])
         self.assertEqual(Matter.objects.filter(idempotency_key="cti-call-0001").count(), 1)
         self.assertEqual(MatterEvent.objects.filter(matter=first.matters[0]).count(), 1)
+
+    def test_a_resend_of_a_person_without_id_number_or_phone_adds_no_second_person(self) -> None:
+        # Such a person is never matched to an earlier one; the resend's new person must go with its matter.
+        def send() -> actions.SubmitResult:
+            return actions.do_submit(
+                actor=None,
+                person=self.person(id_number="", phone=""),
+                requests=[actions.MatterRequest(self.consultation, "来信咨询。", self.region("350203"))],
+                channel="hotline",
+                idempotency_key="letter-0001",
+                now=MONDAY,
+            )
+
+        before = Person.objects.count()
+        first, second = send(), send()
+        self.assertFalse(second.created)
+        self.assertEqual(second.person.pk, first.person.pk)
+        self.assertEqual(Person.objects.count(), before + 1)
+
+    def test_a_resend_after_the_item_stopped_still_gets_its_matter(self) -> None:
+        def send() -> actions.SubmitResult:
+            return actions.do_submit(
+                actor=self.sm_clerk,
+                person=self.person(),
+                requests=[actions.MatterRequest(self.mediation, "邻里纠纷。", self.region("350203001"))],
+                channel="window",
+                intake_unit=self.station,
+                idempotency_key="window-0001",
+                now=MONDAY,
+            )
+
+        first = send()
+        ServiceItem.objects.filter(pk=self.mediation.pk).update(is_active=False)
+        self.mediation.is_active = False
+        second = send()
+        self.assertFalse(second.created)
+        self.assertEqual([m.pk for m in second.matters], [m.pk for m in first.matters])
+        # A new submission of the stopped item is refused.
+        with self.assertRaisesMessage(ValidationError, "已停止受理"):
+            self.submit(self.mediation)
+
+    def test_a_tracking_number_drawn_twice_is_drawn_again(self) -> None:
+        taken = self.submit().tracking_no
+        fresh = tracking.generate(MONDAY)
+        with mock.patch.object(tracking, "generate", side_effect=[taken, fresh]):
+            matter = self.submit(self.mediation)
+        self.assertEqual(matter.tracking_no, fresh)
+        self.assertEqual(Matter.objects.filter(tracking_no=taken).count(), 1)
+        self.assertEqual(MatterEvent.objects.filter(matter=matter).count(), 1)
 
     def test_the_same_id_number_finds_the_same_person(self) -> None:
         a = self.submit()

@@ -66,6 +66,17 @@ class QueueTestCase(MatterTestCase):
         self.assertNotContains(page, "13912345678")
         self.assertNotContains(page, id_number())
 
+    def test_rows_escape_html_in_names(self) -> None:
+        matter = self.submit(person=self.person(name="<b>张</b>丰", phone="13912345678"))
+        actions.do_accept(matter.pk, actor=self.sm_handler)
+        self.sm_handler.display_name = '承办人"><script>x</script>'
+        self.sm_handler.save(update_fields=["display_name"])
+        actions.do_assign(matter.pk, actor=self.sm_handler, handler=self.sm_handler)
+        page = self.client_for(self.sm_supervisor).get(reverse("matters:list"), {"q": matter.tracking_no})
+        self.assertContains(page, "&lt;*******丰")  # masked, and what is left is escaped
+        self.assertContains(page, "承办人&quot;&gt;&lt;script&gt;x&lt;/script&gt;")
+        self.assertNotContains(page, "<script>x")
+
     def test_filters_keep_their_values_and_filter(self) -> None:
         legal = self.submit()
         mediation = self.submit(

@@ -1,0 +1,205 @@
+"""REST API v1 for citizens (the mobile app and the WeChat mini-program): sign-in by mobile number and a
+one-time code, which gives the app a token acting as the person's public account, and the real-name details.
+
+Every endpoint under ``/api/v1/me/`` (but the two sign-in steps) needs that token (``IsPublicUser``); the views
+call the same actions as the pages at ``/me/`` (fawang.citizens.actions), so the limits on codes and the checks
+of ID numbers are the same on both.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import serializers
+from rest_framework.permissions import AllowAny
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from fawang.accounts.models import User
+from fawang.citizens import actions as citizens
+from fawang.citizens.models import Profile
+from fawang.lib.validators import mask_phone
+from fawang.matters.actions.public_tracking import show_codes
+
+from .auth import IsPublicUser
+from .idempotency import PARAMETER as IDEMPOTENCY_KEY
+from .idempotency import idempotent
+from .models import ApiToken
+from .serializers import ErrorSerializer
+from .throttles import CitizenThrottle, SignInThrottle
+
+TAG = "公众用户"
+
+
+def _errors(*codes: int) -> dict[int, OpenApiResponse]:
+    return {code: OpenApiResponse(ErrorSerializer) for code in codes}
+
+
+def _ip(request: Request) -> str | None:
+    # REMOTE_ADDR only, as the HTML sign-in: a client-supplied X-Forwarded-For is not trusted.
+    return request.META.get("REMOTE_ADDR") or None
+
+
+def _body(serializer_class: type[serializers.Serializer], request: Request) -> dict[str, Any]:
+    ser = serializer_class(data=request.data)
+    ser.is_valid(raise_exception=True)
+    return dict(ser.validated_data)
+
+
+def citizen(request: Request) -> User:
+    """The signed-in public user (IsPublicUser has run)."""
+    user = request.user
+    assert isinstance(user, User)
+    return user
+
+
+class CitizenView(APIView):
+    """Base of every endpoint a signed-in citizen calls: public-account token (or the /me/ session)."""
+
+    permission_classes = [IsPublicUser]
+    throttle_classes = [CitizenThrottle]
+
+
+# ------------------------------------------------------------------------------------------- serializers
+
+
+class PhoneInSerializer(serializers.Serializer):
+    phone = serializers.CharField(max_length=20, help_text=gettext_lazy("11 位手机号码。"))
+
+
+class CodeSentSerializer(serializers.Serializer):
+    phone = serializers.CharField(help_text=gettext_lazy("已发送的手机号码（部分隐藏）。"))
+    message = serializers.CharField()
+    expires_in = serializers.IntegerField(help_text=gettext_lazy("验证码有效秒数。"))
+    code = serializers.CharField(required=False, help_text=gettext_lazy("仅开发环境返回（没有短信网关时）。"))
+
+
+class TokenInSerializer(serializers.Serializer):
+    phone = serializers.CharField(max_length=20)
+    code = serializers.CharField(max_length=20, help_text=gettext_lazy("短信中的 6 位数字验证码。"))
+    device = serializers.CharField(
+        max_length=60,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text=gettext_lazy("设备或应用名称，如“微信小程序”，便于日后在账号中辨认和注销。"),
+    )
+
+
+class ProfileSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    phone = serializers.CharField(help_text=gettext_lazy("登录手机号码。"))
+    name = serializers.CharField(help_text=gettext_lazy("实名登记的姓名；未实名为空。"))
+    id_number = serializers.CharField(
+        help_text=gettext_lazy("身份证号码（只显示前六位和后四位）；未实名为空。")
+    )
+    real_name = serializers.BooleanField(help_text=gettext_lazy("是否已完成实名登记（姓名和身份证号码）。"))
+
+
+class TokenOutSerializer(serializers.Serializer):
+    token = serializers.CharField(
+        help_text=gettext_lazy("访问令牌：放在 Authorization 请求头中，格式“Token 令牌”；只返回这一次。")
+    )
+    created = serializers.BooleanField(help_text=gettext_lazy("是否为首次登录新建的账号。"))
+    user = ProfileSerializer()
+
+
+class ProfileInSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=32, help_text=gettext_lazy("真实姓名。"))
+    id_number = serializers.CharField(max_length=30, help_text=gettext_lazy("18 位居民身份证号码。"))
+
+
+def profile_data(user: User) -> dict[str, Any]:
+    profile = Profile.objects.filter(user=user).first()
+    masked = profile.id_number_masked if profile and profile.id_number_hash else ""
+    return {
+        "id": user.pk,
+        "phone": user.phone,
+        "name": user.display_name,
+        "id_number": masked,
+        "real_name": bool(user.display_name and masked),
+    }
+
+
+# ------------------------------------------------------------------------------------------- views
+
+
+@extend_schema(
+    tags=[TAG],
+    summary="获取登录验证码（新号码首次登录即注册）",
+    parameters=[IDEMPOTENCY_KEY],
+    request=PhoneInSerializer,
+    responses={200: CodeSentSerializer, **_errors(400, 409, 429)},
+)
+class SignInCode(APIView):
+    permission_classes = [AllowAny]
+    throttle_classes = [SignInThrottle]
+
+    @idempotent
+    def post(self, request: Request) -> Response:
+        data = _body(PhoneInSerializer, request)
+        sent = citizens.request_sign_in_code(data["phone"], ip=_ip(request))
+        out: dict[str, Any] = {
+            "phone": mask_phone(sent.phone),
+            "message": _("验证码已发送到您的手机。"),
+            "expires_in": citizens.code_minutes() * 60,
+        }
+        if show_codes():
+            out["code"] = sent.code
+        return Response(out)
+
+
+@extend_schema(
+    tags=[TAG],
+    summary="用验证码换取访问令牌",
+    request=TokenInSerializer,
+    responses={200: TokenOutSerializer, **_errors(400, 429)},
+)
+class SignInToken(APIView):
+    """Not under Idempotency-Key: a code is good once, and a stored answer would keep a live token in the
+    database. A lost answer means asking for a new code."""
+
+    permission_classes = [AllowAny]
+    throttle_classes = [SignInThrottle]
+
+    def post(self, request: Request) -> Response:
+        data = _body(TokenInSerializer, request)
+        signed_in = citizens.verify_sign_in_code(data["phone"], data["code"])
+        name = (data["device"] or "").strip() or _("公众用户应用")
+        _token, raw = ApiToken.issue(signed_in.user, name)
+        return Response({"token": raw, "created": signed_in.created, "user": profile_data(signed_in.user)})
+
+
+@extend_schema(
+    tags=[TAG], summary="退出登录（注销本令牌）", request=None, responses={204: None, **_errors(401, 404)}
+)
+class SignOut(CitizenView):
+    def post(self, request: Request) -> Response:
+        token = request.auth
+        if isinstance(token, ApiToken):
+            ApiToken.objects.filter(pk=token.pk, revoked_at__isnull=True).update(revoked_at=timezone.now())
+        return Response(status=204)
+
+
+class Me(CitizenView):
+    @extend_schema(
+        tags=[TAG], summary="我的账号与实名信息", responses={200: ProfileSerializer, **_errors(401, 404)}
+    )
+    def get(self, request: Request) -> Response:
+        return Response(profile_data(citizen(request)))
+
+    @extend_schema(
+        tags=[TAG],
+        summary="填写或修改实名信息",
+        request=ProfileInSerializer,
+        responses={200: ProfileSerializer, **_errors(400, 401, 404)},
+    )
+    def put(self, request: Request) -> Response:
+        data = _body(ProfileInSerializer, request)
+        user = citizens.do_update_profile(citizen(request).pk, name=data["name"], id_number=data["id_number"])
+        return Response(profile_data(user))
