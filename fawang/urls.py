@@ -18,6 +18,7 @@ def healthz(request: HttpRequest) -> HttpResponse:
 
 urlpatterns = [
     path("", include("fawang.portal.urls")),
+    path("", include("fawang.info.urls")),
     path("console/", include("fawang.console.urls")),
     path("console/notify/", include("fawang.notify.urls")),
     path("console/matters/", include("fawang.matters.urls")),

@@ -1,6 +1,8 @@
 from django.urls import path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from fawang.info import api as info
+
 from . import citizen_matters, citizen_views, errors, views
 
 app_name = "api"
@@ -13,6 +15,14 @@ urlpatterns = [
     path("service-points/", views.ServicePointList.as_view(), name="service_points"),
     path("units/<int:pk>/", views.UnitDetail.as_view(), name="unit"),
     path("laws/search/", views.LawSearch.as_view(), name="law_search"),
+    path("guides/", info.GuideList.as_view(), name="guides"),
+    path("guides/<slug:code>/", info.GuideDetail.as_view(), name="guide"),
+    path("directory/units/", info.DirectoryUnitList.as_view(), name="directory_units"),
+    path("directory/practitioners/", info.PractitionerList.as_view(), name="practitioners"),
+    path("directory/practitioners/<int:pk>/", info.PractitionerDetail.as_view(), name="practitioner"),
+    path("publicity/", info.ArticleList.as_view(), name="articles"),
+    path("publicity/categories/", info.ArticleCategories.as_view(), name="article_categories"),
+    path("publicity/<int:pk>/", info.ArticleDetail.as_view(), name="article"),
     path("track/code/", views.TrackCode.as_view(), name="track_code"),
     path("track/verify/", views.TrackVerify.as_view(), name="track_verify"),
     path("track/matter/", views.TrackMatter.as_view(), name="track_matter"),

@@ -7,6 +7,7 @@ confirmed review after a law change moves the entry's citations to the new versi
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
@@ -19,6 +20,7 @@ from .models import Article, EntryCitation, KnowledgeEntry
 
 if TYPE_CHECKING:
     from fawang.accounts.models import User
+    from fawang.catalog.models import ServiceItem
 
 EDITABLE = ("kind", "title", "body", "topic", "region")
 # A manual citation: 《中华人民共和国劳动合同法》第三十条, or without the book-title marks.
@@ -89,12 +91,19 @@ def sync_citations(entry: KnowledgeEntry, manual: list[Article] | None = None) -
 
 @transaction.atomic
 def create_entry(
-    *, actor: User | None, unit_id: int, manual: list[Article] | None = None, **fields: Any
+    *,
+    actor: User | None,
+    unit_id: int,
+    manual: list[Article] | None = None,
+    service_items: Iterable[ServiceItem] | None = None,
+    **fields: Any,
 ) -> KnowledgeEntry:
     entry = KnowledgeEntry.objects.create(
         unit_id=unit_id, created_by=actor, updated_by=actor, **{k: fields[k] for k in EDITABLE if k in fields}
     )
     sync_citations(entry, manual or [])
+    if service_items is not None:
+        entry.service_items.set(service_items)
     return entry
 
 
@@ -105,8 +114,10 @@ def update_entry(
     actor: User | None,
     manual: list[Article] | None = None,
     reviewed: bool = False,
+    service_items: Iterable[ServiceItem] | None = None,
     **fields: Any,
 ) -> KnowledgeEntry:
+    """Change the EDITABLE fields given; ``service_items`` None keeps the entry's links to service items."""
     entry = KnowledgeEntry.objects.select_for_update().get(pk=entry_id)
     for name in EDITABLE:
         if name in fields:
@@ -116,6 +127,8 @@ def update_entry(
         _clear_review(entry)
     entry.save()
     sync_citations(entry, manual)
+    if service_items is not None:
+        entry.service_items.set(service_items)
     return entry
 
 

@@ -14,6 +14,7 @@ from typing import Any
 from django.db import transaction
 
 from fawang.accounts.models import User
+from fawang.catalog.models import ServiceItem
 from fawang.orgs.models import Speciality, Unit
 
 from . import actions
@@ -37,6 +38,7 @@ class DemoEntry:
     title: str
     body: str
     local: bool = False
+    items: tuple[str, ...] = ()  # ServiceItem codes the entry answers (shown on their 办事指南)
 
 
 ENTRIES = [
@@ -65,6 +67,7 @@ ENTRIES = [
 
 六、在哪里申请
 可以到各区、县公共法律服务中心的法律援助窗口申请，也可以拨打 12348 公共法律服务热线咨询，或者在本平台在线提交申请。""",
+        items=("legal_aid",),
     ),
     DemoEntry(
         "思明区司法局",
@@ -86,6 +89,7 @@ ENTRIES = [
 5. 解除合同并要求经济补偿：用人单位未及时足额支付劳动报酬的，劳动者可以解除劳动合同（{LCL}第三十八条），并可以要求支付经济补偿（{LCL}第四十六条）。
 
 请求支付劳动报酬、因经济困难没有委托代理人的，可以申请法律援助；进城务工人员申请支付劳动报酬的，免予核查经济困难状况（{AID}第四十二条）。""",
+        items=("legal_aid", "consultation"),
     ),
     DemoEntry(
         "湖里区司法局",
@@ -114,6 +118,7 @@ ENTRIES = [
 如果担心对方不履行，双方可以自调解协议生效之日起三十日内共同向人民法院申请司法确认。人民法院依法确认调解协议有效后，一方拒绝履行或者未全部履行的，对方可以向人民法院申请强制执行（{MED}第三十三条）。
 
 可以到所在街道（镇）、社区（村）的人民调解委员会申请调解，也可以拨打 12348 咨询。""",
+        items=("mediation",),
     ),
     DemoEntry(
         "思明区法律援助中心",
@@ -187,6 +192,7 @@ ENTRIES = [
 法律援助是国家建立的为经济困难公民和符合法定条件的其他当事人无偿提供法律咨询、代理、刑事辩护等法律服务的制度（{AID}第二条）。拿不准自己能不能申请的，可以先打 12348 问一问。
 
 温馨提示：热线提供的是法律咨询意见，具体案件的处理以有关机关的决定为准。""",
+        items=("consultation",),
         local=True,
     ),
 ]
@@ -204,6 +210,7 @@ def load_knowledge_demo() -> DemoResult:
     """Create or update the demo entries (published); raises Unit.DoesNotExist before load_demo has run."""
     actor = User.objects.filter(username="sysadmin").first()
     topics = {s.code: s for s in Speciality.objects.all()}
+    items = {i.code: i for i in ServiceItem.objects.all()}
     result = DemoResult()
     for d in ENTRIES:
         unit = Unit.objects.select_related("region").get(name=d.unit)
@@ -213,6 +220,7 @@ def load_knowledge_demo() -> DemoResult:
             "body": d.body,
             "topic": topics.get(d.topic),
             "region": unit.region if d.local else None,
+            "service_items": [items[code] for code in d.items if code in items],
         }
         existing = KnowledgeEntry.objects.filter(unit=unit, title=d.title).first()
         if existing is None:

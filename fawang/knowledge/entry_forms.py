@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from fawang.catalog.models import ServiceItem
 from fawang.orgs.models import Speciality, Unit
 
 from .actions import parse_manual_citations
@@ -33,6 +34,13 @@ class EntryForm(forms.Form):
     )
     topic = forms.ModelChoiceField(
         label=_("业务领域"), queryset=Speciality.objects.all(), required=False, empty_label=_("（不限）")
+    )
+    service_items = forms.ModelMultipleChoiceField(
+        label=_("相关服务事项"),
+        queryset=ServiceItem.objects.active(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("办事指南和常见问题可关联到服务事项，发布后列在该事项的办事指南页面上。"),
     )
     local = forms.BooleanField(
         label=_("只适用于本单位所在地区"),
@@ -74,6 +82,7 @@ class EntryForm(forms.Form):
             "title": entry.title,
             "body": entry.body,
             "topic": entry.topic_id,
+            "service_items": list(entry.service_items.values_list("pk", flat=True)),
             "local": entry.region_id is not None,
             "manual": "\n".join(f"《{c.article.law.title}》{c.article.label}" for c in manual),
         }
@@ -101,6 +110,7 @@ class EntryForm(forms.Form):
             "title": d["title"],
             "body": d["body"],
             "topic": d["topic"],
+            "service_items": list(d["service_items"]),
             "region": unit.region if d["local"] else None,
             "manual": d["manual"],
         }

@@ -196,6 +196,13 @@ class KnowledgeEntry(models.Model):
         related_name="+",
         help_text=_("只适用于本地的条目（例如本地办事地点、本地政策）；全国通用的为空。"),
     )
+    service_items = models.ManyToManyField(
+        "catalog.ServiceItem",
+        verbose_name=_("相关服务事项"),
+        blank=True,
+        related_name="knowledge_entries",
+        help_text=_("本条目解答的服务事项；已发布的条目列在这些事项的办事指南页面上。"),
+    )
     status = models.CharField(
         _("状态"), max_length=16, choices=Status.choices, default=Status.DRAFT, db_index=True
     )

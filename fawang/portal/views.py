@@ -7,6 +7,7 @@ from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
+from fawang.info import directory, guides
 from fawang.orgs.models import Unit
 from fawang.regions.widgets import NEXT_SUFFIX
 
@@ -19,7 +20,11 @@ PAGE_SIZE = 20
 
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "portal/home.html", {"form": FinderForm(auto_id="home_%s")})
+    # The service cards link their 办事指南 when the catalogue has the item active.
+    guide_codes = set(guides.guide_items().values_list("code", flat=True))
+    return render(
+        request, "portal/home.html", {"form": FinderForm(auto_id="home_%s"), "guide_codes": guide_codes}
+    )
 
 
 @require_GET
@@ -58,7 +63,15 @@ def finder(request: HttpRequest) -> HttpResponse:
 @require_GET
 def unit_detail(request: HttpRequest, pk: int) -> HttpResponse:
     unit = points.annotate_for_display(points.get_public_unit(pk))
-    return render(request, "portal/unit_detail.html", {"unit": unit, "parent": points.public_parent(unit)})
+    return render(
+        request,
+        "portal/unit_detail.html",
+        {
+            "unit": unit,
+            "parent": points.public_parent(unit),
+            "practitioners": directory.unit_practitioners(unit),
+        },
+    )
 
 
 @require_POST

@@ -69,6 +69,13 @@ class SchemaTestCase(ApiTestCase):
         for name in ("accept", "reject", "request-materials", "assign", "complete", "comment"):
             self.assertIn(f"/api/v1/matters/{{id}}/actions/{name}/", paths)
         self.assertIn("/api/v1/track/verify/", paths)
+        # The public information of fawang/info/api.py: guides, the directory with credit, 普法.
+        for path in (
+            "/api/v1/guides/{code}/",
+            "/api/v1/directory/practitioners/{id}/",
+            "/api/v1/publicity/{id}/",
+        ):
+            self.assertIn(path, paths)
         intake = document["paths"]["/api/v1/matters/"]["post"]
         self.assertIn("Idempotency-Key", [p["name"] for p in intake["parameters"] if p["in"] == "header"])
         # The citizen side: every create takes an Idempotency-Key, and every operation has a Chinese summary.

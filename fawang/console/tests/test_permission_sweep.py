@@ -38,7 +38,8 @@ from fawang.test import HULI, SIMING, BaseTestCase
 # Public or sign-in pages; the public inbox (notify_inbox) has its own tests: staff get 404 there by design.
 # Public tracking by code (track) has its own tests in fawang/matters/tests/test_public_tracking.py.
 # The public law pages (knowledge) have theirs in fawang/knowledge/tests/; staff pages for knowledge must go
-# under another namespace so that they are swept.
+# under another namespace so that they are swept. The public information pages (info: guides, directory, 普法)
+# have theirs in fawang/info/tests/.
 EXCLUDED_NAMESPACES = frozenset(
     {
         "admin",
@@ -49,6 +50,7 @@ EXCLUDED_NAMESPACES = frozenset(
         "notify_inbox",
         "track",
         "knowledge",
+        "info",
         "me",
         "api",
     }

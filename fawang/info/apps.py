@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class InfoConfig(AppConfig):
+    name = "fawang.info"
+    verbose_name = "公开信息"
