@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "fawang.portal",
     "fawang.knowledge",
     "fawang.citizens",
+    "fawang.frontdesk",
     "fawang.api",
     "django.contrib.admin",
     "django.contrib.auth",
