@@ -83,7 +83,7 @@ def _safe_next(request: HttpRequest, target: str) -> str:
 
 def _nav(request: HttpRequest) -> list[dict[str, Any]]:
     # 在线咨询 and 我的 are in the portal's own navigation (templates/portal/base.html).
-    items = [(_("我的事项"), reverse("me:matters"))]
+    items = [(_("我的事项"), reverse("me:matters")), (_("我的预约"), reverse("appoint:list"))]
     return [{"label": label, "url": url, "active": request.path == url} for label, url in items]
 
 
