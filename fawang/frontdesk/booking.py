@@ -29,7 +29,7 @@ def bookable_unit_ids(unit_ids: Iterable[int]) -> set[int]:
     ids = [pk for pk in unit_ids if pk]
     if not ids:
         return set()
-    return set(bookable_schedules().filter(unit_id__in=ids).values_list("unit_id", flat=True))
+    return set(bookable_schedules().filter(unit_id__in=ids).order_by().values_list("unit_id", flat=True))
 
 
 def get_bookable_unit(pk: int) -> Unit:

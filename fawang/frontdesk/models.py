@@ -386,7 +386,7 @@ class Appointment(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.number} {self.name}"
+        return self.number
 
     @property
     def is_active(self) -> bool:

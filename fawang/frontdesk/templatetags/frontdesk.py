@@ -21,4 +21,5 @@ register = template.Library()
 @register.simple_tag
 def bookable_points(units: Unit | Iterable[Any]) -> set[int]:
     rows = [units] if isinstance(units, Unit) else list(units)
-    return bookable_unit_ids(u.pk for u in rows if isinstance(u, Unit))
+    # Only service points take bookings: a page without any costs no query.
+    return bookable_unit_ids(u.pk for u in rows if isinstance(u, Unit) and u.is_service_point)

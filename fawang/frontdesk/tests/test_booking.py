@@ -4,15 +4,18 @@ before a slot, the atomic reschedule, and the messages each step sends."""
 from __future__ import annotations
 
 import datetime as dt
+import io
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.management import call_command
 from django.test import override_settings
+from django.utils import timezone
 
 from fawang.notify.models import Message
 
 from .. import actions
-from ..models import Appointment, AppointmentEvent, Slot
+from ..models import Appointment, AppointmentEvent, Schedule, Slot
 from .base import FRIDAY, FrontdeskTestCase
 
 D = dt.date
@@ -266,3 +269,23 @@ class ReminderTestCase(FrontdeskTestCase):
         )
         self.assertEqual(self.reload(kept).reminder_sent_at, at_nine)
         self.assertEqual(kept.events.filter(action="remind").count(), 1)
+
+
+class SchedulerTestCase(FrontdeskTestCase):
+    def test_the_scheduler_sends_the_reminders_and_rolls_the_slots_forward(self) -> None:
+        today = timezone.localdate()
+        sched = self.schedule(today=today, days_ahead=3, ranges=[])
+        tomorrow = today + dt.timedelta(days=1)
+        actions.do_add_exception(
+            sched.pk, actor=None, date=tomorrow, kind="extra", start_time=dt.time(10), end_time=dt.time(11)
+        )
+        slot = self.slots_of(sched, tomorrow)[0]
+        appointment = actions.do_book(
+            actor=self.alice, slot_id=slot.pk, service_item=self.consult_item, reason="咨询"
+        ).appointment
+        Schedule.objects.filter(pk=sched.pk).update(derived_through=today - dt.timedelta(days=1))
+        with override_settings(FRONTDESK_REMINDER_HOUR=0):
+            call_command("scheduler", "--once", stdout=io.StringIO())
+            call_command("scheduler", "--once", stdout=io.StringIO())
+        self.assertEqual(len(self.outbox(appointment, "appointment.reminder")), 2)  # in-app and SMS, once
+        self.assertEqual(Schedule.objects.get(pk=sched.pk).derived_through, today + dt.timedelta(days=2))

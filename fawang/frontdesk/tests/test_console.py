@@ -5,6 +5,7 @@ schedules a unit admin keeps, and what staff of another district see (nothing)."
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 from unittest import mock
 
 from django.db import connection
@@ -12,6 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from fawang.accounts.models import User
 from fawang.matters.models import AccessLog, Matter, MatterEvent
 from fawang.matters.tests.base import id_number
 from fawang.notify.models import Message
@@ -35,15 +37,15 @@ class DeskTestCase(FrontdeskTestCase):
         # On the day, at 09:10 (the first slot is 08:30-09:00).
         self.on_the_day = dt.datetime.combine(self.day, dt.time(9, 10), tzinfo=TZ)
 
-    def book_now(self, slot: Slot, user: object) -> Appointment:
+    def book_now(self, slot: Slot, user: User) -> Appointment:
         return actions.do_book(
             actor=user, slot_id=slot.pk, service_item=self.consult_item, reason="咨询继承纠纷"
-        ).appointment  # type: ignore[arg-type]
+        ).appointment
 
     def day_url(self, day: dt.date | None = None) -> str:
         return reverse("frontdesk:day") + f"?unit={self.point.pk}&date={(day or self.day):%Y-%m-%d}"
 
-    def at_the_desk(self) -> mock._patch:  # type: ignore[type-arg]
+    def at_the_desk(self) -> Any:
         return mock.patch("django.utils.timezone.now", return_value=self.on_the_day)
 
     def test_the_day_lists_slots_and_masked_bookings_in_few_queries(self) -> None:
@@ -355,3 +357,26 @@ class ScheduleConsoleTestCase(FrontdeskTestCase):
         self.client.force_login(self.sm_admin)
         response = self.client.get(reverse("frontdesk:schedule_new"), {"unit": self.hl_point.pk})
         self.assertContains(response, "只能为您辖区内的服务点设置预约。", status_code=400)
+
+
+class AdminTestCase(FrontdeskTestCase):
+    def test_admin_pages_are_read_only_and_hide_personal_data(self) -> None:
+        sched = self.schedule(today=timezone.localdate(), days_ahead=5)
+        slot = self.slots_of(sched, next_workdays(1)[0])[0]
+        appointment = actions.do_book(
+            actor=self.alice, slot_id=slot.pk, service_item=self.consult_item, reason="咨询"
+        ).appointment
+        self.client.force_login(self.sysadmin)
+        for url in (
+            reverse("admin:frontdesk_schedule_changelist"),
+            reverse("admin:frontdesk_schedule_change", args=[sched.pk]),
+            reverse("admin:frontdesk_slot_changelist"),
+            reverse("admin:frontdesk_appointment_changelist"),
+            reverse("admin:frontdesk_appointment_change", args=[appointment.pk]),
+        ):
+            with self.subTest(url=url):
+                response = self.client.get(url)
+                self.assertEqual(response.status_code, 200)
+                self.assertNotContains(response, "林晓燕")
+                self.assertNotContains(response, self.alice.phone)
+        self.assertEqual(self.client.get(reverse("admin:frontdesk_schedule_add")).status_code, 403)

@@ -65,7 +65,7 @@ class PublicBookingTestCase(FrontdeskTestCase):
         day = self.days[0]
         self.assertContains(page, f"date={day:%Y-%m-%d}")
         self.assertContains(page, "余 6 个名额")  # three slots of two places
-        page = self.client.get(self.url, {"item": self.consult_item.pk, "date": f"{day:%Y-%m-%d}"})
+        page = self.client.get(self.url, {"item": str(self.consult_item.pk), "date": f"{day:%Y-%m-%d}"})
         slot = self.first_slot()
         self.assertContains(page, f'value="{slot.pk}"')
         self.assertContains(page, "08:30-09:00 · 综合窗口 · 余 2 个名额")
@@ -200,7 +200,7 @@ class PublicRemoteVisitTestCase(FrontdeskTestCase):
         self.assertTrue(days)
         self.assertTrue(all(d.date.weekday() in (1, 3) for d in days))
         day = days[0].date
-        page = self.client.get(url, {"item": self.visit_item.pk, "date": f"{day:%Y-%m-%d}"})
+        page = self.client.get(url, {"item": str(self.visit_item.pk), "date": f"{day:%Y-%m-%d}"})
         self.assertContains(page, "被探视人姓名")
         self.assertContains(page, "厦门市看守所")
         slot = page.context["slots"][0]

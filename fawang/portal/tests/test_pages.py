@@ -95,5 +95,6 @@ class UnitDetailTestCase(BaseTestCase):
 
     def test_query_count_is_fixed(self) -> None:
         url = self.url(self.unit("思明区公共法律服务中心"))
-        with self.assertNumQueries(4):  # unit (+region, parent), functions, windows, advisors
+        # unit (+region, parent), functions, windows, advisors, whether it takes bookings (fawang.frontdesk)
+        with self.assertNumQueries(5):
             self.client.get(url)
