@@ -13,7 +13,7 @@ from typing import Any
 from fawang.catalog.models import ServiceItem
 from fawang.orgs.models import Unit, Window
 
-from . import actions
+from . import actions, slots
 from .models import Schedule
 
 MORNING = (dt.time(8, 30), dt.time(12, 0))
@@ -40,7 +40,10 @@ def _schedule(
         data=actions.ScheduleData(name=name, service_items=service_items, window=window, **options),
     )
     for weekday, (start, end) in ranges:
-        actions.do_add_rule(schedule.pk, actor=None, weekday=weekday, start_time=start, end_time=end)
+        actions.do_add_rule(
+            schedule.pk, actor=None, weekday=weekday, start_time=start, end_time=end, derive=False
+        )
+    slots.derive_slots(schedule.pk)
     return schedule
 
 

@@ -242,3 +242,28 @@ class PublicRemoteVisitTestCase(FrontdeskTestCase):
         self.assertNotContains(detail, good_id)
         self.assertIn("已提交", Message.objects.get(user=self.alice, kind="appointment.pending").body)
         self.assertTrue(Unit.objects.filter(pk=centre.pk, functions__code="remote_visit").exists())
+
+
+class MyListQueriesTestCase(FrontdeskTestCase):
+    def test_my_appointments_cost_the_same_queries_for_one_or_many(self) -> None:
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        sched = self.schedule(today=timezone.localdate(), days_ahead=10, capacity=3)
+        days = next_workdays(2)
+        slots = self.slots_of(sched, days[0]) + self.slots_of(sched, days[1])
+        actions.do_book(actor=self.alice, slot_id=slots[0].pk, service_item=self.consult_item, reason="咨询")
+        self.client.force_login(self.alice)
+
+        def count() -> int:
+            with CaptureQueriesContext(connection) as ctx:
+                self.assertEqual(self.client.get(reverse("appoint:list")).status_code, 200)
+            return len(ctx.captured_queries)
+
+        one = count()
+        first = Appointment.objects.get(user=self.alice)
+        actions.do_cancel(first.pk, actor=self.alice)
+        for slot in slots[1:3]:
+            actions.do_book(actor=self.alice, slot_id=slot.pk, service_item=self.consult_item, reason="咨询")
+        self.assertEqual(Appointment.objects.filter(user=self.alice).count(), 3)
+        self.assertEqual(count(), one)
