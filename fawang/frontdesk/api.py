@@ -8,6 +8,7 @@ even two resends racing past the stored answer make one booking. Errors come out
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 from typing import Any
 
@@ -151,8 +152,6 @@ class AppointmentSerializer(serializers.Serializer):
     events = serializers.SerializerMethodField()
 
     def get_can_change(self, a: Appointment) -> bool:
-        import datetime as dt
-
         cutoff = a.slot.starts_at - dt.timedelta(hours=a.slot.schedule.cancel_cutoff_hours)
         return a.is_active and timezone.now() <= cutoff
 

@@ -24,7 +24,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
 
 from fawang.accounts.models import User
-from fawang.catalog.models import ServiceItem
+from fawang.catalog.models import BusinessLine, ServiceItem
 from fawang.citizens.actions import has_real_name
 from fawang.citizens.views import _nav, public_required
 from fawang.lib.validators import mask_id_number
@@ -97,7 +97,7 @@ def book(request: HttpRequest, unit_id: int) -> HttpResponse:
     context: dict[str, Any] = {"unit": unit, "items": items, "item": item, "portal_nav": _nav(request)}
     if item is None:
         return render(request, "frontdesk/book.html", context)
-    visit = item.business_line == "remote_visit"
+    visit = item.business_line == BusinessLine.REMOTE_VISIT
     days = booking.open_days(unit, item, now)
     day = _parse_day(params.get("date", ""))
     if day is not None and day not in {d.date for d in days}:

@@ -217,9 +217,7 @@ def _act(request: HttpRequest, pk: int, perform: Any, done: str) -> HttpResponse
     user = _user(request)
     appointment = get_appointment_for_user(user, pk)
     try:
-        perform(appointment, user)
-    except PermissionDenied:
-        raise
+        perform(appointment, user)  # PermissionDenied goes on to Django's 403
     except ValidationError as error:
         return _detail(request, appointment, status=400, action_errors=_messages_of(error))
     messages.success(request, done)
