@@ -122,6 +122,9 @@ def day(request: HttpRequest) -> HttpResponse:
         if not _any_cap(user, unit):
             raise PermissionDenied(_("您的岗位无权执行此操作。"))
         groups, counts = _day_groups(unit, date)
+    if unit is not None:
+        # The bar shows the point and day on the page, also when the date was left empty.
+        form = DayForm({"unit": unit.pk, "date": date.isoformat()}, units=points)
     return render(
         request,
         "frontdesk/day.html",
