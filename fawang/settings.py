@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "fawang.knowledge",
     "fawang.citizens",
     "fawang.info",
+    "fawang.frontdesk",
     "fawang.api",
     "django.contrib.admin",
     "django.contrib.auth",

@@ -1,4 +1,4 @@
-from django.urls import path, re_path
+from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from fawang.info import api as info
@@ -50,5 +50,6 @@ urlpatterns = [
         path(f"matters/<int:pk>/actions/{name}/", view.as_view(), name=f"matter_{name.replace('-', '_')}")
         for name, view in views.ACTION_VIEWS.items()
     ),
+    path("", include("fawang.frontdesk.api_urls")),
     re_path(r"^.*$", errors.not_found, name="not_found"),
 ]

@@ -86,6 +86,7 @@ def _nav(request: HttpRequest) -> list[dict[str, Any]]:
     items = [
         (_("我的事项"), reverse("me:matters")),
         (_("我的咨询"), reverse("me:matters") + "?" + urlencode({"kind": mine.CONSULTATIONS})),
+        (_("我的预约"), reverse("appoint:list")),
     ]
     here = request.get_full_path()
     return [{"label": label, "url": url, "active": here == url} for label, url in items]

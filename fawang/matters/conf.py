@@ -18,6 +18,8 @@ DEFAULT_JOBS = [
     "fawang.matters.tasks.scan_deadlines_task",
     "fawang.matters.tasks.invite_ratings_task",
     "fawang.matters.tasks.sample_callbacks_task",
+    "fawang.frontdesk.tasks.derive_slots_task",
+    "fawang.frontdesk.tasks.send_reminders_task",
     "fawang.notify.tasks.deliver_due_messages",
 ]
 

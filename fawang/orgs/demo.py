@@ -412,6 +412,11 @@ def load_demo() -> DemoSummary:
 
     load_matters_demo()
 
+    # Appointment schedules at the district centres and one street station, with their slots.
+    from fawang.frontdesk.demo import load_frontdesk_demo
+
+    load_frontdesk_demo()
+
     return DemoSummary(
         units=Unit.objects.count(),
         practitioners=Practitioner.objects.count(),

@@ -60,6 +60,13 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     "matters.supervise": frozenset({R.SUPERVISOR, R.UNIT_ADMIN, R.SYSTEM_ADMIN}),
     # Writing, publishing and reviewing knowledge entries (办事指南、常见问题、以案释法、普法文章) of one's regions.
     "knowledge.write": frozenset({R.HANDLER, R.LEGAL_ADVISOR, R.SUPERVISOR, R.UNIT_ADMIN, R.SYSTEM_ADMIN}),
+    # Front desk (fawang.frontdesk): a service point's appointment schedule (预约排班: weekly slots, bookable
+    # items, closed days and extra hours).
+    "frontdesk.manage_schedule": frozenset({R.UNIT_ADMIN, R.SYSTEM_ADMIN}),
+    # A point's appointments of the day: check-in (签到), no-show (爽约), cancelling at the person's request.
+    "frontdesk.desk": frozenset({R.WINDOW_CLERK, R.LEGAL_ADVISOR, R.UNIT_ADMIN, R.SYSTEM_ADMIN}),
+    # Reviewing prison remote-visit bookings (监所远程探视预约) before they stand.
+    "frontdesk.review": frozenset({R.WINDOW_CLERK, R.UNIT_ADMIN, R.SYSTEM_ADMIN}),
     # Seeing a person's full ID number and phone (each view is written to the access log).
     "matters.view_personal_data": frozenset(
         {

@@ -52,6 +52,7 @@ EXCLUDED_NAMESPACES = frozenset(
         "knowledge",
         "info",
         "me",
+        "appoint",
         "api",
     }
 )
@@ -275,6 +276,76 @@ def knowledge_entry(user: User, inside: bool) -> Any:
     return _pick(KnowledgeEntry.objects.all(), user, inside, "unit__region_id")
 
 
+def schedule(user: User, inside: bool) -> Any:
+    """An appointment schedule (预约排班) of a 思明区 or 湖里区 point (the demo has them at every centre)."""
+    from fawang.frontdesk.models import Schedule
+
+    return _pick(Schedule.objects.all(), user, inside, "unit__region_id")
+
+
+def weekly_rule(user: User, inside: bool) -> Any:
+    from fawang.frontdesk.models import WeeklyRule
+
+    pk = schedule(user, inside)
+    return WeeklyRule.objects.filter(schedule_id=pk).order_by("pk").values_list("pk", flat=True).first()
+
+
+def schedule_exception(user: User, inside: bool) -> Any:
+    """A closed day on the schedule the sweep uses, far beyond its bookable days (made per test)."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from fawang.frontdesk.models import ScheduleException
+
+    pk = schedule(user, inside)
+    if pk is None:
+        return None
+    row, _created = ScheduleException.objects.get_or_create(
+        schedule_id=pk,
+        date=timezone.localdate() + dt.timedelta(days=300),
+        kind="closed",
+        defaults={"note": "-"},
+    )
+    return row.pk
+
+
+def appointment(user: User, inside: bool) -> Any:
+    """A booking at a 思明区 and at a 湖里区 centre (the demo has none): made through the actions per test."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from fawang.citizens.actions import do_update_profile
+    from fawang.frontdesk import actions as frontdesk
+    from fawang.frontdesk.models import Appointment, Slot
+    from fawang.lib.validators import id_check_digit
+
+    citizen = User.objects.filter(username="sweep-citizen").first()
+    if citizen is None:
+        citizen = User.objects.create_user("sweep-citizen", kind=User.Kind.PUBLIC, phone="13900001111")
+        first17 = "35020319700101987"
+        do_update_profile(citizen.pk, name="扫描测试", id_number=first17 + id_check_digit(first17))
+    for name in ("思明区公共法律服务中心", "湖里区公共法律服务中心"):
+        if Appointment.objects.filter(user=citizen, unit__name=name).exists():
+            continue
+        slot = (
+            Slot.objects.bookable()
+            .filter(
+                unit__name=name,
+                schedule__name="综合窗口",
+                starts_at__gt=timezone.now() + dt.timedelta(days=1),
+            )
+            .order_by("starts_at")
+            .first()
+        )
+        assert slot is not None, name
+        item = slot.schedule.service_items.order_by("pk").first()
+        assert item is not None
+        frontdesk.do_book(actor=citizen, slot_id=slot.pk, service_item=item, reason="（权限扫描用）")
+    return _pick(Appointment.objects.all(), user, inside, "unit__region_id")
+
+
 # The registry: (URL name prefix, kwarg) -> filler. The first entry whose prefix the URL's full name starts
 # with wins, so a generic kwarg such as ``pk`` is resolved by the URL it belongs to. An empty prefix matches
 # every URL, for kwargs whose name says what they are.
@@ -295,6 +366,12 @@ FILLERS: list[tuple[str, str, Filler]] = [
     ("matters:rectification", "pk", rectification),
     ("matters:", "pk", matter),
     ("knowledge_console:", "pk", knowledge_entry),
+    ("frontdesk:schedule", "pk", schedule),
+    ("frontdesk:rule_add", "pk", schedule),
+    ("frontdesk:exception_add", "pk", schedule),
+    ("frontdesk:rule_delete", "pk", weekly_rule),
+    ("frontdesk:exception_delete", "pk", schedule_exception),
+    ("frontdesk:", "pk", appointment),
     ("", "membership_id", membership),
     ("", "window_id", window),
     ("", "unit_id", unit),

@@ -144,8 +144,9 @@ class FinderTestCase(BaseTestCase):
 
         few = count({"region": VILLAGE})
         many = count({"region": "350203"})
-        # region, count, page, functions, advisors, hotlines, picker options, function choices
-        self.assertEqual(few, 8)
+        # region, count, page, functions, advisors, hotlines, picker options, function choices, and which of
+        # the page's points take bookings (fawang.frontdesk)
+        self.assertEqual(few, 9)
         self.assertEqual(many, few)
         with self.assertNumQueries(few):
             self.client.get(FINDER, {"region": "3502", "page": "3"})

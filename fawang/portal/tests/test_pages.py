@@ -95,5 +95,6 @@ class UnitDetailTestCase(BaseTestCase):
 
     def test_query_count_is_fixed(self) -> None:
         url = self.url(self.unit("思明区公共法律服务中心"))
-        with self.assertNumQueries(5):  # unit (+region, parent), functions, windows, advisors, practitioners
+        # unit (+region, parent), functions, windows, advisors, practitioners, whether it takes bookings
+        with self.assertNumQueries(6):
             self.client.get(url)

@@ -1,0 +1,21 @@
+"""Periodic jobs of the front desk (Django's Tasks API), run by the scheduler (fawang.matters.conf.DEFAULT_JOBS).
+They take no objects; both are safe in several workers at once (derivation locks each schedule's row, a
+reminder is claimed with a conditional UPDATE)."""
+
+from __future__ import annotations
+
+from django_tasks import task
+
+from . import actions, slots
+
+
+@task()
+def derive_slots_task() -> int:
+    """Roll each schedule's window of bookable days forward (slots.derive_due); a no-op within the same day."""
+    return slots.derive_due()
+
+
+@task()
+def send_reminders_task() -> int:
+    """The day-before reminders of tomorrow's bookings (actions.send_reminders)."""
+    return len(actions.send_reminders())
