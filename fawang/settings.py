@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "fawang.citizens",
     "fawang.info",
     "fawang.frontdesk",
+    "fawang.applications",
     "fawang.api",
     "django.contrib.admin",
     "django.contrib.auth",
@@ -274,5 +275,7 @@ SPECTACULAR_SETTINGS = {
         "AppChannelEnum": "fawang.api.citizen_matters.APP_CHANNELS",
         "MatterKindEnum": "fawang.api.citizen_matters.MATTER_KINDS",
         "UnitKindEnum": "fawang.orgs.models.Unit.Kind",
+        "ApplicationStatusEnum": "fawang.applications.models.Application.Status",
+        "PartyKindEnum": "fawang.applications.choices.PartyKind",
     },
 }

@@ -1,6 +1,7 @@
 from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from fawang.applications import api as applications
 from fawang.info import api as info
 
 from . import citizen_matters, citizen_views, errors, views
@@ -44,6 +45,7 @@ urlpatterns = [
     path("me/messages/<int:pk>/read/", citizen_matters.MessageRead.as_view(), name="me_message_read"),
     path("me/messages/read-all/", citizen_matters.MessageReadAll.as_view(), name="me_messages_read_all"),
     path("regions/", citizen_matters.RegionList.as_view(), name="regions"),
+    *applications.urlpatterns,
     path("matters/", views.MatterList.as_view(), name="matters"),
     path("matters/<int:pk>/", views.MatterDetail.as_view(), name="matter"),
     *(
