@@ -232,8 +232,15 @@ def _step_page(
         context["profile_name"] = app.user.display_name
         context["profile_id_masked"] = profile.id_number_masked if profile else ""
     if isinstance(step, MaterialsStep):
-        context["slots"] = step.slots(app)
-        context["upload_errors"] = upload_errors or {}
+        slots = step.slots(app)
+        upload_errors = upload_errors or {}
+        keys = {s.key for s in slots}
+        context["slots"] = slots
+        context["upload_errors"] = upload_errors
+        # An error about no slot on the page (a stale or forged slot) is shown above them all.
+        context["general_upload_errors"] = [
+            e for key, errors in upload_errors.items() if key not in keys for e in errors
+        ]
     if step.code == "confirm":
         context["sections"] = definition.sections(app, disclose=OWN)
         context["missing"] = actions.incomplete(app)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -81,7 +82,7 @@ class ApplicationTestCase(MatterTestCase):
         return actions.start_application(actor=user or self.user, item=item).application
 
     def save(
-        self, app: Application, step: str, data: dict[str, Any], user: User | None = None
+        self, app: Application, step: str, data: Mapping[str, Any], user: User | None = None
     ) -> Application:
         return actions.do_save_step(app.pk, actor=user or self.user, step=step, data=data)
 

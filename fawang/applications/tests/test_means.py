@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import json
 import lzma
+from collections.abc import Mapping
 from decimal import Decimal
+from typing import ClassVar
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -13,7 +15,7 @@ from django.test import SimpleTestCase
 
 from .. import actions
 from ..choices import ARTICLE_32, ARTICLE_42, LegalAidCategory
-from ..definitions import StepInvalid, per_capita_income
+from ..definitions import LEGAL_AID, Section, StepInvalid, per_capita_income
 from ..models import Application, ApplicationFile, Means
 from .base import APPLICANT, LEGAL_AID_MATTER, MEANS, OTHER_PARTY, ApplicationTestCase, pdf
 
@@ -28,7 +30,7 @@ class MeansTestCase(ApplicationTestCase):
         self.save(self.app, "matter", LEGAL_AID_MATTER)
         self.save(self.app, "parties", OTHER_PARTY)
 
-    def refused(self, data: dict[str, object]) -> dict[str, list[str]]:
+    def refused(self, data: Mapping[str, object]) -> dict[str, list[str]]:
         with self.assertRaises(StepInvalid) as raised:
             self.save(self.app, "means", data)
         return raised.exception.message_dict
@@ -130,8 +132,7 @@ class MeansTestCase(ApplicationTestCase):
         self.assertEqual(Means.objects.get(application=self.app).exemption_note, "《福建省法律援助条例》")
 
 
-def _sections(app: Application) -> list:  # type: ignore[type-arg]
-    from ..definitions import LEGAL_AID
+def _sections(app: Application) -> list[Section]:
 
     return LEGAL_AID.sections(app, disclose="masked")
 
@@ -139,10 +140,11 @@ def _sections(app: Application) -> list:  # type: ignore[type-arg]
 class StatuteWordingTestCase(SimpleTestCase):
     """The grounds and categories quote 法律援助法 as shipped in data/laws (flk.npc.gov.cn via LawRefBook/Laws)."""
 
+    articles: ClassVar[dict[str, str]] = {}
+
     @classmethod
     def setUpClass(cls) -> None:
         super().setUpClass()
-        cls.articles: dict[str, str] = {}
         with lzma.open(settings.DATA_DIR / "laws" / "articles.jsonl.xz", "rt", encoding="utf-8") as rows:
             for line in rows:
                 if "法律援助法" not in line:

@@ -3,6 +3,8 @@ saved; a draft is one per citizen and item, kept on the server."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 
@@ -15,7 +17,7 @@ from .base import APPLICANT, LEGAL_AID_MATTER, MEANS, OTHER_PARTY, ApplicationTe
 
 
 class StepTestCase(ApplicationTestCase):
-    def errors(self, app: Application, step: str, data: dict[str, object]) -> dict[str, list[str]]:
+    def errors(self, app: Application, step: str, data: Mapping[str, object]) -> dict[str, list[str]]:
         with self.assertRaises(StepInvalid) as raised:
             self.save(app, step, data)
         return raised.exception.message_dict
