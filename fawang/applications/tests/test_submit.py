@@ -18,7 +18,7 @@ from .base import ApplicationTestCase, id_number, pdf
 class SubmitTestCase(ApplicationTestCase):
     def test_a_legal_aid_application_becomes_one_routed_matter_with_its_files(self) -> None:
         app = self.fill_legal_aid(self.start())
-        stored = [row.file.name for row in app.files.all()]
+        stored = [row.file.name or "" for row in app.files.all()]
         self.assertTrue(all(default_storage.exists(name) for name in stored))
         with self.captureOnCommitCallbacks(execute=True):
             result = actions.do_submit_application(app.pk, actor=self.user, pledge=True)
