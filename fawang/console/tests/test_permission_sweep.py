@@ -54,6 +54,10 @@ EXCLUDED_NAMESPACES = frozenset(
         "me",
         "appoint",
         "api",
+        # Online applications: the public list (apply) and the citizen's own pages (applications), tested in
+        # fawang/applications/tests/; their staff page is under applications_console and swept.
+        "apply",
+        "applications",
     }
 )
 
@@ -265,6 +269,29 @@ def rectification(user: User, inside: bool) -> Any:
     return _matter_rows(Rectification, user, inside)
 
 
+def application_matter(user: User, inside: bool) -> Any:
+    """A matter submitted online, with its application, in 思明区 or 湖里区 (the demo data has none: one is made
+    per region per test, for the first matter there)."""
+    from fawang.applications.models import Application
+    from fawang.matters.models import Matter
+
+    owner = User.objects.get(username="citizen")
+    for prefix in (SIMING, HULI):
+        m = Matter.objects.filter(codes.under("region_id", prefix)).order_by("pk").first()
+        if m is not None:
+            Application.objects.get_or_create(
+                matter=m,
+                defaults={
+                    "user": owner,
+                    "service_item_id": m.service_item_id,
+                    "status": Application.Status.SUBMITTED,
+                    "region_id": m.region_id,
+                    "description": "（权限扫描用）",
+                },
+            )
+    return _pick(Matter.objects.filter(application__isnull=False), user, inside, "region_id")
+
+
 def knowledge_entry(user: User, inside: bool) -> Any:
     """A draft knowledge entry of 思明区司法局 or 湖里区司法局 (the demo data has none: one is made per test)."""
     from fawang.knowledge.models import KnowledgeEntry
@@ -372,6 +399,7 @@ FILLERS: list[tuple[str, str, Filler]] = [
     ("frontdesk:rule_delete", "pk", weekly_rule),
     ("frontdesk:exception_delete", "pk", schedule_exception),
     ("frontdesk:", "pk", appointment),
+    ("applications_console:", "pk", application_matter),
     ("", "membership_id", membership),
     ("", "window_id", window),
     ("", "unit_id", unit),
