@@ -83,13 +83,17 @@ def rows_form_data(prefix: str, rows: Any) -> dict[str, Any]:
     if rows in (None, ""):
         rows = []
     if not isinstance(rows, list):
-        raise ValidationError({prefix: [_("应为列表。")]}, code="not_a_list")
+        raise ValidationError({prefix: ValidationError(_("应为列表。"), code="not_a_list")})
     if len(rows) > f.MAX_ROWS:
-        raise ValidationError({prefix: [_("最多填写 %(n)d 行。") % {"n": f.MAX_ROWS}]}, code="too_many_rows")
+        raise ValidationError(
+            {prefix: ValidationError(_("最多填写 %(n)d 行。") % {"n": f.MAX_ROWS}, code="too_many_rows")}
+        )
     data: dict[str, Any] = {f"{prefix}-TOTAL_FORMS": str(len(rows)), f"{prefix}-INITIAL_FORMS": "0"}
     for i, row in enumerate(rows):
         if not isinstance(row, dict):
-            raise ValidationError({f"{prefix}[{i}]": [_("每一行应为一个对象。")]}, code="not_an_object")
+            raise ValidationError(
+                {f"{prefix}[{i}]": ValidationError(_("每一行应为一个对象。"), code="not_an_object")}
+            )
         for key, value in row.items():
             if isinstance(key, str) and key != "DELETE":
                 data[f"{prefix}-{i}-{key}"] = value
@@ -212,9 +216,16 @@ class ApplicantStep(Step):
         app.special_groups = list(d["special_groups"])
 
     def value(self, app: Application) -> dict[str, Any]:
+        from fawang.citizens.models import Profile
+
+        if app.applicant_id_number:
+            id_masked = app.applicant_id_number_masked
+        else:  # not saved yet: what the step will take from the real-name profile
+            profile = Profile.objects.filter(user=app.user).first()
+            id_masked = profile.id_number_masked if profile and profile.id_number else ""
         return {
             "name": app.applicant_name or app.user.display_name,
-            "id_number": app.applicant_id_number_masked if app.applicant_id_number else "",
+            "id_number": id_masked,
             "phone": app.applicant_phone,
             "address": app.applicant_address,
             "special_groups": list(app.special_groups or []),
@@ -407,7 +418,7 @@ class MeansStep(Step):
         data = {k: v for k, v in body.items() if k not in ("exemption_grounds", self.prefix)}
         grounds = body.get("exemption_grounds") or []
         if not isinstance(grounds, list):
-            raise ValidationError({"exemption_grounds": [_("应为列表。")]}, code="not_a_list")
+            raise ValidationError({"exemption_grounds": ValidationError(_("应为列表。"), code="not_a_list")})
         data["grounds_32"] = [g for g in grounds if g in c.ARTICLE_32]
         # Anything not of 第三十二条 goes to the other list, whose check names the unknown codes.
         data["grounds_42"] = [g for g in grounds if g not in c.ARTICLE_32]

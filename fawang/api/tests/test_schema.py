@@ -23,6 +23,7 @@ from hypothesis import HealthCheck, given
 from hypothesis import settings as hsettings
 from hypothesis import strategies as st
 
+from fawang.applications.actions import start_application
 from fawang.citizens import actions as citizens
 from fawang.knowledge import searching
 from fawang.knowledge.tests.sample import import_sample
@@ -169,7 +170,9 @@ class SchemathesisTestCase(ApiTestCase):
         users = (self.sm_clerk, self.sm_handler, self.sm_supervisor, self.citizen)
         tokens = [self.token_for(u) for u in users]
         real_ids = [matter.pk, self.legal_aid.pk, self.station.pk]  # a matter, an item, a unit
-        own_ids = self.citizens_own()
+        # ... and a draft of the citizen's, for the /me/applications/ endpoints.
+        draft = start_application(actor=self.citizen, item=self.legal_aid).application
+        own_ids = [*self.citizens_own(), draft.pk]
         sign_out_token = self.token_for(self.citizen)
         failures: list[str] = []
         with same_connection():
