@@ -549,8 +549,11 @@ class MaterialsStep(Step):
     def slots(self, app: Application) -> list[Slot]:
         files = list(app.files.all())
         out: list[Slot] = []
+        exempt = self.definition.means and claims_exemption(app)
         for material in app.service_item.materials.all():
-            covered = self.definition.covered.get(material.name, "")
+            covered = (
+                exempt and self.definition.covered_exempt.get(material.name)
+            ) or self.definition.covered.get(material.name, "")
             out.append(
                 Slot(
                     f"m{material.pk}",
@@ -611,6 +614,11 @@ class ConfirmStep(Step):
     saves = False
 
 
+def claims_exemption(app: Application) -> bool:
+    means = MeansStep.means_of(app)
+    return bool(means and means.exemption_grounds)
+
+
 def needs_exemption_proof(app: Application) -> bool:
     """第四十二条 waives the check only for an applicant who 有材料证明: claiming such a ground needs a file."""
     means = MeansStep.means_of(app)
@@ -636,8 +644,10 @@ class Definition:
     parties: PartySpec | None = None
     means: bool = False
     address_required: bool = False
-    # Catalogue materials that the online form itself provides (by name), and how.
+    # Catalogue materials that the online form itself provides (by name), and how; and those not needed when a
+    # ground waiving the means test is claimed.
     covered: Mapping[str, Promise] = field(default_factory=dict)
+    covered_exempt: Mapping[str, Promise] = field(default_factory=dict)
 
     @cached_property
     def steps(self) -> tuple[Step, ...]:
@@ -701,6 +711,11 @@ LEGAL_AID = Definition(
         "法律援助申请表": gettext_lazy("在线填写的本申请即为法律援助申请表。"),
         "经济困难状况说明": gettext_lazy(
             "已在“家庭经济状况”一步在线说明并作出个人诚信承诺（法律援助法 第四十一条）。"
+        ),
+    },
+    covered_exempt={
+        "经济困难状况说明": gettext_lazy(
+            "已选择免予审查经济困难状况的情形（法律援助法 第三十二条、第四十二条），不需要提交。"
         ),
     },
 )

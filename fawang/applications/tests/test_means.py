@@ -90,6 +90,14 @@ class MeansTestCase(ApplicationTestCase):
         self.upload_required()
         app = Application.objects.get(pk=self.app.pk)
         self.assertEqual(actions.incomplete(app), [])
+        materials = next(s for s in _sections(app) if s.code == "materials")
+        self.assertIn(
+            (
+                "经济困难状况说明",
+                "已选择免予审查经济困难状况的情形（法律援助法 第三十二条、第四十二条），不需要提交。",
+            ),
+            materials.rows,
+        )
         section = next(s for s in _sections(app) if s.code == "means")
         self.assertIn(
             ("不受经济困难条件限制（第三十二条）", "遭受虐待、遗弃或者家庭暴力的受害人主张相关权益"),
