@@ -551,9 +551,8 @@ class MaterialsStep(Step):
         out: list[Slot] = []
         exempt = self.definition.means and claims_exemption(app)
         for material in app.service_item.materials.all():
-            covered = (
-                exempt and self.definition.covered_exempt.get(material.name)
-            ) or self.definition.covered.get(material.name, "")
+            covered: Promise | str = self.definition.covered_exempt.get(material.name, "") if exempt else ""
+            covered = covered or self.definition.covered.get(material.name, "")
             out.append(
                 Slot(
                     f"m{material.pk}",
