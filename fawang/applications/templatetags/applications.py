@@ -1,6 +1,5 @@
 """``{% application_facts matter %}``: the online application's facts on the staff matter detail;
-``{% online_services %}``: the "在线申请" entry points on the portal home; ``{% apply_url item %}``: the
-"在线申请" link of one service item (the slot on a service guide)."""
+``{% apply_url item %}``: the "在线申请" link of one service item (the slot on a service guide page)."""
 
 from __future__ import annotations
 
@@ -22,12 +21,6 @@ def application_facts(context: template.Context, matter: Any) -> dict[str, Any]:
     request = context.get("request")
     user = getattr(request, "user", None)
     return facts_context(user, application_of_matter(matter)) if user is not None else {"application": None}
-
-
-@register.inclusion_tag("applications/_online_services.html")
-def online_services() -> dict[str, Any]:
-    items = ServiceItem.objects.active().offered_on("web").order_by("order", "code")
-    return {"rows": [{"item": item, "url": url} for item in items if (url := url_of(item))]}
 
 
 @register.simple_tag

@@ -42,9 +42,9 @@ class PagesTestCase(ApplicationTestCase):
         ServiceItem.objects.filter(code="notary").update(channels=["window"])
         self.assertNotContains(self.client.get(reverse("apply:index")), "公证办理")
         home = self.client.get(reverse("portal:home"))
-        self.assertContains(home, "网上办事")
-        self.assertContains(home, f'href="{reverse("applications:start", args=["legal_aid"])}"')
-        self.assertContains(home, "在线申请：法律援助申请")
+        self.assertContains(
+            home, f'href="{reverse("apply:index")}">网上办事：在线申请、上传材料</a>'
+        )
 
     def test_starting_needs_sign_in_and_real_name(self) -> None:
         url = reverse("applications:start", args=["legal_aid"])
