@@ -173,6 +173,12 @@ def test_a_legal_aid_application_online_from_sign_up_to_rating(site: Site, brows
     timeline = other.locator("#timeline-title").locator("xpath=..")
     expect(timeline).to_contain_text("已上传材料：工资欠条.pdf")
     matter_page = other.url
+    # The public tracking page opens the person's own matter, with the same timeline.
+    other.goto(f"{site.url}/track/{number}/")
+    expect(other.get_by_role("heading", level=1)).to_have_text("法律援助申请")
+    expect(other.locator("#timeline-title").locator("xpath=..")).to_contain_text(
+        "已提交，由思明区法律援助中心办理"
+    )
 
     # 8. The handler of 思明区法律援助中心 sees the application's facts and completes the matter.
     handler = new_page(browser)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
+from django.template.loader import render_to_string
 from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -45,6 +46,19 @@ class PagesTestCase(ApplicationTestCase):
         self.assertContains(
             home, f'href="{reverse("apply:index")}">网上办事：在线申请、上传材料</a>'
         )
+
+    def test_the_apply_link_include_for_service_guides(self) -> None:
+        def link(code: str) -> str:
+            item = ServiceItem.objects.get(code=code)
+            return render_to_string("applications/_apply_link.html", {"item": item}).strip()
+
+        self.assertEqual(
+            link("mediation"),
+            f'<a class="btn btn-primary" href="{reverse("applications:start", args=["mediation"])}">在线申请</a>',
+        )
+        self.assertIn(reverse("me:ask"), link("consultation"))
+        self.assertEqual(link("complaint"), "")
+        self.assertEqual(link("remote_visit"), "")
 
     def test_starting_needs_sign_in_and_real_name(self) -> None:
         url = reverse("applications:start", args=["legal_aid"])
