@@ -77,9 +77,12 @@ def guide_items() -> QuerySet[ServiceItem]:
 
 
 def apply_url(item: ServiceItem) -> str | None:
-    """The page where this item is applied for online, or None (then the guide names the other channels)."""
+    """The page where this item is applied for online, or None (then the guide names the other channels):
+    the online application of fawang/applications for every item it has a form for on the web channel."""
+    from fawang.applications.definitions import apply_url as online_application_url
+
     name = APPLY_URL_NAMES.get(item.code)
-    return reverse(name) if name else None
+    return reverse(name) if name else online_application_url(item)
 
 
 def timed_steps(item: ServiceItem) -> list[TimedStep]:

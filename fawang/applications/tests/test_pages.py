@@ -37,15 +37,14 @@ class PagesTestCase(ApplicationTestCase):
         self.assertContains(page, reverse("applications:start", args=["mediation"]))
         self.assertContains(page, reverse("applications:start", args=["notary"]))
         self.assertContains(page, reverse("me:ask"))  # 法律咨询 is asked online at 在线咨询
+        self.assertContains(page, reverse("info:guide", args=["legal_aid"]))  # and each has its 办事指南
         # Complaints are made on the matter they are about; remote visits are booked with a slot.
         self.assertNotContains(page, reverse("applications:start", args=["complaint"]))
         self.assertNotContains(page, reverse("applications:start", args=["remote_visit"]))
         ServiceItem.objects.filter(code="notary").update(channels=["window"])
         self.assertNotContains(self.client.get(reverse("apply:index")), "公证办理")
         home = self.client.get(reverse("portal:home"))
-        self.assertContains(
-            home, f'href="{reverse("apply:index")}">网上办事：在线申请、上传材料</a>'
-        )
+        self.assertContains(home, f'href="{reverse("apply:index")}">网上办事：在线申请、上传材料</a>')
 
     def test_the_apply_link_include_for_service_guides(self) -> None:
         def link(code: str) -> str:

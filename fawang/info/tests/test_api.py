@@ -50,7 +50,7 @@ class InfoApiTestCase(ApiTestCase):
         self.assertEqual(g["fees"], "免费")
         self.assertEqual(g["materials"][0]["name"], "法律援助申请表")
         self.assertEqual([e["title"] for e in g["entries"]], ["法律援助要钱吗？"])
-        self.assertIsNone(g["apply_url"])
+        self.assertEqual(g["apply_url"], reverse("applications:start", args=["legal_aid"]))
         self.assertEqual(
             self.client.get(reverse("api:guide", args=["consultation"])).json()["apply_url"],
             reverse("me:ask"),

@@ -71,8 +71,11 @@ class GuideTestCase(BaseTestCase):
         self.assertContains(consultation, f'href="{reverse("me:ask")}"')
         self.assertContains(consultation, "在线办理：法律咨询")
         legal_aid = self.client.get(guide_url("legal_aid"))
-        self.assertContains(legal_aid, "网上办理入口正在建设中")
-        self.assertContains(legal_aid, f'href="{reverse("portal:finder")}?kind=legal_aid"')
+        self.assertContains(legal_aid, f'href="{reverse("applications:start", args=["legal_aid"])}"')
+        self.assertContains(legal_aid, "在线办理：法律援助申请")
+        # Complaints are made on the matter they are about: no online form, the other channels are named.
+        complaint = self.client.get(guide_url("complaint"))
+        self.assertNotContains(complaint, "在线办理：投诉")
         ServiceItem.objects.filter(code="legal_aid").update(channels=["window"])
         self.assertContains(self.client.get(guide_url("legal_aid")), "本事项请到服务点窗口办理")
 
