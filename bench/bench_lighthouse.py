@@ -30,11 +30,12 @@ from pathlib import Path
 
 from .harness import ROOT, Context, Row, Section
 
-# The pages measured, as (label, path). One constant, so the lead can point the legal-aid entry at the online
-# application page (/me/…) once it lands; until then the legal-aid 办事指南, where "在线申请" starts.
+# The pages measured, as (label, path). ``{draft}`` stands for a signed-in citizen's legal-aid draft: that page is
+# opened with the citizen's session (bench/lighthouse_citizen.py), as the person filling in the application would.
+APPLICATION = "/me/applications/{draft}/means/"
 PAGES: tuple[tuple[str, str], ...] = (
     ("首页 home", "/"),
-    ("法律援助申请 legal aid", "/guides/legal_aid/"),
+    ("法律援助申请 legal aid application (家庭经济状况 step)", APPLICATION),
     ("进度查询 tracking", "/track/"),
 )
 # The first measurement, before pages were gzipped (commit 5a549b9, same machine): performance, accessibility,
@@ -87,7 +88,7 @@ def _free_port() -> int:
 
 
 @contextmanager
-def site(ctx: Context) -> Iterator[str]:
+def site(ctx: Context) -> Iterator[tuple[str, dict[str, str]]]:
     """The real site on a fresh SQLite database: gunicorn, DEBUG off, static files as in production."""
     var = ctx.tmp / "lighthouse-var"
     env = {
@@ -137,7 +138,7 @@ def site(ctx: Context) -> Iterator[str]:
                     time.sleep(0.2)
             else:
                 raise RuntimeError("站点未能启动：\n" + log_path.read_text()[-3000:])
-            yield url
+            yield url, env
         finally:
             server.terminate()
             try:
@@ -146,7 +147,7 @@ def site(ctx: Context) -> Iterator[str]:
                 server.kill()
 
 
-def audit(binary: Path, url: str, out: Path) -> Audit:
+def audit(binary: Path, url: str, out: Path, cookie: str = "") -> Audit:
     """One Lighthouse run (mobile, the default form factor) on ``url``; the scores and the first-load bytes.
 
     Lighthouse now and then fails to record the trace (NO_NAVSTART) on this shared machine: such a run is
@@ -163,6 +164,7 @@ def audit(binary: Path, url: str, out: Path) -> Audit:
                 "--only-categories=performance,accessibility",
                 "--chrome-flags=--headless=new --no-sandbox --disable-gpu --disable-dev-shm-usage",
                 "--max-wait-for-load=60000",
+                *([f"--extra-headers={json.dumps({'Cookie': cookie})}"] if cookie else []),
             ],
             env={**os.environ, "CHROME_PATH": CHROMIUM},
             check=False,
@@ -194,11 +196,25 @@ def audit(binary: Path, url: str, out: Path) -> Audit:
     )
 
 
-def measure(binary: Path, base: str, path: str, tmp: Path) -> tuple[Audit, list[int]]:
-    runs = [audit(binary, base + path, tmp / f"lh-{i}.json") for i in range(RUNS)]
+def measure(binary: Path, base: str, path: str, tmp: Path, cookie: str = "") -> tuple[Audit, list[int]]:
+    runs = [audit(binary, base + path, tmp / f"lh-{i}.json", cookie) for i in range(RUNS)]
     scores = [a.performance for a in runs]
     median = statistics.median_low(scores)
     return next(a for a in runs if a.performance == median), scores
+
+
+def citizen_draft(env: dict[str, str]) -> tuple[str, str]:
+    """(session cookie, path) of a signed-in citizen's legal-aid draft on the site's database."""
+    done = subprocess.run(
+        [sys.executable, "-m", "bench.lighthouse_citizen"],
+        env={**env, "PYTHONPATH": str(ROOT)},
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    out = json.loads(done.stdout.strip().splitlines()[-1])
+    return out["cookie"], out["path"]
 
 
 def before_text(path: str) -> str:
@@ -228,9 +244,12 @@ def run(ctx: Context) -> Section:
     binary = install_lighthouse()
     tmp = ctx.tmp / "lighthouse"
     tmp.mkdir(exist_ok=True)
-    with site(ctx) as base:
-        for label, path in PAGES:
-            result, scores = measure(binary, base, path, tmp)
+    with site(ctx) as (base, env):
+        for label, page in PAGES:
+            cookie, path = "", page
+            if "{draft}" in page:
+                cookie, path = citizen_draft(env)
+            result, scores = measure(binary, base, path, tmp, cookie)
             section.rows.append(
                 Row(
                     f"{label} `{path}`",
@@ -239,7 +258,7 @@ def run(ctx: Context) -> Section:
                     f"target ≥ {TARGET_PERFORMANCE} / ≥ {TARGET_ACCESSIBILITY} / ≤ {TARGET_KB} KB",
                     verdict(result),
                     f"performance runs {scores}"
-                    + (f"; before (5a549b9): {before_text(path)}" if path in BEFORE else "")
+                    + (f"; before (5a549b9): {before_text(page)}" if page in BEFORE else "")
                     + (f"; audits under 0.9: {'; '.join(result.failing)}" if result.failing else ""),
                 )
             )
