@@ -354,6 +354,7 @@ def _queue(request: HttpRequest, kind: str) -> HttpResponse:
     qs, search_error = filter_matters(base, getattr(form, "cleaned_data", {}), now)
     page = CappedPaginator(qs, PER_PAGE).get_page(request.GET.get("page"))
     rows = _decorate(page_rows(page.object_list), now)  # type: ignore[arg-type]
+    page.object_list = rows  # the template's {% if page_obj %} counts these, not a fresh query of the page
     params = request.GET.copy()
     params.pop("page", None)
     handlers: list[User] = []

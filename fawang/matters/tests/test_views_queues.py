@@ -154,8 +154,11 @@ class QueueTestCase(MatterTestCase):
                 self.mediation if i % 2 else self.legal_aid,
                 person=self.person(name=f"王{i}", id_number=id_number(seq=f"{200 + i}")),
             )
-        with self.assertNumQueries(len(one.captured_queries)):
+        with self.assertNumQueries(len(one.captured_queries)) as ctx:
             response = client.get(url)
+        # The matters table is read three times: the capped count, the page's ids, the page's rows.
+        reads = [q["sql"] for q in ctx.captured_queries if 'FROM "matters_matter"' in q["sql"]]
+        self.assertEqual(len(reads), 3, reads)
         self.assertEqual(len(response.context["rows"]), Matter.objects.visible_to(self.sm_supervisor).count())
         self.assertGreater(len(response.context["rows"]), 12)
 
