@@ -72,7 +72,10 @@ class MatterFilterForm(RegionCascadeMixin, forms.Form):
         choices=[("", _("全部状态")), ("open", _("未办结（全部在办）")), *S.choices],
     )
     item = ModelChoiceField(
-        label=_("服务事项"), required=False, queryset=ServiceItem.objects.all(), empty_label=_("全部事项")
+        label=_("服务事项"),
+        required=False,
+        queryset=ServiceItem.objects.only("name"),  # a filter needs the names, not the guide texts
+        empty_label=_("全部事项"),
     )
     channel = forms.ChoiceField(
         label=_("渠道"), required=False, choices=[("", _("全部渠道")), *Channel.choices]

@@ -359,7 +359,7 @@ def _queue(request: HttpRequest, kind: str) -> HttpResponse:
     params.pop("page", None)
     handlers: list[User] = []
     if unit is not None and has_capability(user, "matters.assign", unit):
-        handlers = list(handlers_of(unit.pk))
+        handlers = list(handlers_of(unit.pk).only("display_name", "username"))  # the options only
     title, url_name = QUEUES[kind]
     return render(
         request,
