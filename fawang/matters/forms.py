@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from fawang.accounts.models import User
 from fawang.catalog.models import Channel, ServiceItem
+from fawang.lib import memo
 from fawang.lib.choices import ModelChoiceField
 from fawang.lib.validators import validate_id_number
 from fawang.orgs.models import Membership, Speciality, Unit
@@ -56,6 +57,24 @@ def routable_units(user: User) -> QuerySet[Unit]:
 # --------------------------------------------------------------------------------------------- queues
 
 
+def item_names() -> list[tuple[int, str]]:
+    """(id, name) of every service item, for filters; remembered a minute (fawang/lib/memo.py)."""
+    return memo.remembered(
+        "matters.item_names",
+        60,
+        lambda: list(ServiceItem.objects.order_by("order", "code").values_list("pk", "name")),
+    )
+
+
+def topic_names() -> list[tuple[int, str]]:
+    """(id, name) of every legal area, for filters; remembered a minute."""
+    return memo.remembered(
+        "matters.topic_names",
+        60,
+        lambda: list(Speciality.objects.order_by("order", "code").values_list("pk", "name")),
+    )
+
+
 class MatterFilterForm(RegionCascadeMixin, forms.Form):
     STATUS_OPEN = "open"
 
@@ -71,17 +90,14 @@ class MatterFilterForm(RegionCascadeMixin, forms.Form):
         required=False,
         choices=[("", _("全部状态")), ("open", _("未办结（全部在办）")), *S.choices],
     )
-    item = ModelChoiceField(
-        label=_("服务事项"),
-        required=False,
-        queryset=ServiceItem.objects.only("name"),  # a filter needs the names, not the guide texts
-        empty_label=_("全部事项"),
+    item = forms.TypedChoiceField(
+        label=_("服务事项"), required=False, coerce=int, choices=lambda: [("", _("全部事项")), *item_names()]
     )
     channel = forms.ChoiceField(
         label=_("渠道"), required=False, choices=[("", _("全部渠道")), *Channel.choices]
     )
-    topic = ModelChoiceField(
-        label=_("领域"), required=False, queryset=Speciality.objects.all(), empty_label=_("全部领域")
+    topic = forms.TypedChoiceField(
+        label=_("领域"), required=False, coerce=int, choices=lambda: [("", _("全部领域")), *topic_names()]
     )
     region = RegionField(label=_("所涉区划"), required=False)
     due_soon = forms.BooleanField(label=_("临期"), required=False)

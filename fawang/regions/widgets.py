@@ -24,7 +24,7 @@ from django.utils.datastructures import MultiValueDict
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
-from fawang.lib import codes
+from fawang.lib import codes, memo
 
 from .importer import PLACEHOLDER_NAMES
 from .models import Region
@@ -142,8 +142,12 @@ class RegionSelect(forms.Widget):
         if self.root_code is None:
             where |= Q(level=Region.Level.PROVINCE)
         children: dict[str | None, list[Region]] = {}
-        for region in (
-            Region.objects.filter(where).only("code", "name", "full_name", "parent_id").order_by("code")
+        for region in memo.remembered(
+            ("regions.picker", tuple(parents), self.root_code is None),
+            600,  # the divisions change when they are re-imported, a few times a decade
+            lambda: list(
+                Region.objects.filter(where).only("code", "name", "full_name", "parent_id").order_by("code")
+            ),
         ):
             children.setdefault(region.parent_id, []).append(region)
 

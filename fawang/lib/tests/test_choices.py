@@ -5,21 +5,22 @@ from __future__ import annotations
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from fawang.catalog.models import ServiceItem
-from fawang.matters.forms import MatterFilterForm
+from fawang.matters.forms import MatterFilterForm, RequestForm, routable_units
 from fawang.test import BaseTestCase
 
 
 class ListedChoicesTestCase(BaseTestCase):
-    def test_a_select_of_service_items_is_one_query_and_lists_every_item(self) -> None:
-        form = MatterFilterForm()
+    def test_a_select_of_units_is_one_query_and_lists_every_unit(self) -> None:
+        form = RequestForm(user=self.sm_supervisor)
         with CaptureQueriesContext(connection) as ctx:
-            html = str(form["item"])
+            html = str(form["unit"])
         self.assertEqual(len(ctx.captured_queries), 1)
         self.assertNotIn("DECLARE", ctx.captured_queries[0]["sql"])
-        for item in ServiceItem.objects.all():
-            self.assertIn(f'<option value="{item.pk}">{item.name}</option>', html)
-        self.assertIn('<option value="" selected>全部事项</option>', html)
+        units = routable_units(self.sm_supervisor)
+        self.assertGreater(units.count(), 10)
+        for unit in units:
+            self.assertIn(f'<option value="{unit.pk}">{unit.name}</option>', html)
+        self.assertIn('<option value="" selected>（按分派规则自动分派）</option>', html)
 
     def test_a_posted_choice_is_still_validated_against_the_queryset(self) -> None:
         form = MatterFilterForm({"item": "999999"})
