@@ -442,11 +442,27 @@ class Matter(models.Model):
             models.Index(fields=["due_at", "-submitted_at", "-id"], name="matter_list_due_order"),
             # Newest first (ended matters, "最新提交" sort) over a wide scope.
             models.Index(fields=["-submitted_at", "-id"], name="matter_list_recent"),
-            # The deadline worker's scans: only running matters are indexed, so the indexes stay small.
+            # The deadline worker's scans: only running matters are indexed, so the indexes stay small. The
+            # extra columns let the workbench's overdue / due-soon counts of a scope read this index alone
+            # (an index-only scan: 23 ms -> 1.4 ms over a city's running matters at 1M, bench_matters).
             models.Index(
-                fields=["due_at"],
+                fields=["due_at", "region", "unit", "handler", "clock_paused_at"],
                 condition=Q(status__in=["submitted", "accepted", "in_progress"]),
                 name="matter_due_running",
+            ),
+            # A unit's overdue / due-soon counts.
+            models.Index(
+                fields=["unit", "due_at"],
+                condition=Q(status__in=["submitted", "accepted", "in_progress"]),
+                name="matter_unit_due_running",
+            ),
+            # The open-matter counts of a scope (my queue, a unit, an area): 21 ms -> 0.6 ms at 1M.
+            models.Index(
+                fields=["status", "region", "unit", "handler"],
+                condition=Q(
+                    status__in=["submitted", "accepted", "awaiting_materials", "in_progress", "suspended"]
+                ),
+                name="matter_open_scope",
             ),
             models.Index(
                 fields=["warn_at"],
