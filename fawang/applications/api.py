@@ -222,7 +222,13 @@ class ApplicationSubmittedSerializer(serializers.Serializer):
 
 
 def _doc_field(field: forms.Field) -> serializers.Field:
-    text = "。".join(str(x) for x in (field.label, field.help_text) if x)
+    label, help_text = str(field.label or ""), str(field.help_text or "")
+    text = (
+        # Translators: a form field's label and its help text, in the API documentation.
+        _("%(label)s。%(help)s") % {"label": label, "help": help_text}
+        if label and help_text
+        else label or help_text
+    )
     required = field.required
     if isinstance(field, RegionField):
         return serializers.CharField(
