@@ -16,7 +16,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from fawang.catalog.models import Channel, ServiceItem, Step, json_list_contains, validate_choice_list
@@ -647,9 +647,9 @@ class MatterArticle(models.Model):
         ADDED = "added", _("工作人员添加")
 
     class Decision(models.TextChoices):
-        PENDING = "pending", _("待定")
-        ACCEPTED = "accepted", _("采纳")
-        REJECTED = "rejected", _("不采纳")
+        PENDING = "pending", pgettext_lazy("legal basis decision", "待定")
+        ACCEPTED = "accepted", pgettext_lazy("legal basis decision", "采纳")
+        REJECTED = "rejected", pgettext_lazy("legal basis decision", "不采纳")
 
     matter = models.ForeignKey(
         Matter, verbose_name=_("事项"), on_delete=models.CASCADE, related_name="legal_articles"

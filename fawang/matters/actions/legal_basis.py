@@ -50,18 +50,19 @@ def _decide(
     row.decided_by = actor if actor is not None and actor.is_authenticated else None
     row.decided_at = now
     row.save(update_fields=["decision", "decided_by", "decided_at"])
-    verb = {
-        MatterArticle.Decision.ACCEPTED: _("采纳"),
-        MatterArticle.Decision.REJECTED: _("不采纳"),
-    }[MatterArticle.Decision(decision)]
+    label = article_label(article)
     if source == MatterArticle.Source.ADDED and created:
-        verb = _("添加")
+        note = _("添加%(article)s") % {"article": label}
+    elif decision == MatterArticle.Decision.ACCEPTED:
+        note = _("采纳%(article)s") % {"article": label}
+    else:
+        note = _("不采纳%(article)s") % {"article": label}
     _event(
         matter,
         E.LEGAL_BASIS,
         actor=actor,
         now=now,
-        note=f"{verb}{article_label(article)}",
+        note=note,
         payload={"article": article.pk, "decision": decision, "old_decision": old, "source": row.source},
     )
     return row

@@ -11,9 +11,11 @@ from io import StringIO
 from pathlib import Path
 from typing import Any, ClassVar
 
+from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.test import Client, override_settings
 from django.urls import reverse
+from django.utils import translation
 
 from fawang.knowledge import searching
 from fawang.knowledge.models import Article
@@ -265,6 +267,19 @@ class SuggestionTestCase(MatterTestCase):
         detail = client.get(reverse("matters:detail", args=[matter.pk]))
         self.assertContains(detail, f"《{LCL_T}》第三十条</a>")
         self.assertContains(detail, f"《{CC_T}》第一千零七十九条</a>")
+
+    def test_decisions_read_as_english_for_an_english_speaking_member_of_staff(self) -> None:
+        matter = self.consult()
+        a30 = self.a(LCL, "第三十条")
+        with translation.override("en"):
+            actions.do_decide_article(matter.pk, a30.pk, actor=self.sm_handler, decision="accepted")
+            with self.assertRaises(ValidationError) as raised:
+                actions.do_decide_article(matter.pk, a30.pk, actor=self.sm_handler, decision="accepted")
+            # The decision's label, not the button's verb.
+            self.assertIn("is already 'Accepted'.", raised.exception.messages[0])
+        note = MatterEvent.objects.get(matter=matter, action=MatterEvent.Action.LEGAL_BASIS).note
+        self.assertTrue(note.startswith("Accepted "), note)
+        self.assertIn("第三十条", note)
 
     def test_roles_without_handling_cannot_decide(self) -> None:
         matter = self.consult()
