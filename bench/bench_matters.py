@@ -368,8 +368,8 @@ def run(ctx: Context) -> Section:
             "",
             "median of 30; queries per submission: "
             + ", ".join(f"{code} {v['queries']}" for code, v in one.items())
-            + " (session, user, scope, memberships, form choices, idempotency check, person, matter, event, "
-            "outbox message with its dedupe check, savepoints, task enqueue)",
+            + " (session, user, memberships, the form's region and items, person look-up and insert, routing rule and "
+            "unit where the item routes by region, matter, event, outbox message, savepoints, task enqueue after commit)",
         )
     )
     items = _django(ctx, url, "matters_intake_ref")
