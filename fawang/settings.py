@@ -188,7 +188,7 @@ WORK_PERIODS = [("08:30", "12:00"), ("14:30", "17:30")]
 # (0 = never by age: tests, where everything happens in one process).
 WORKCALENDAR_RELOAD_SECONDS = 0 if TESTING else 300
 # Reference data read on every page (item and area names of a filter bar, a picker's regions) is remembered per
-# process for at most this many seconds (fawang/lib/memo.py); 0 in tests, where each test rolls its rows back.
+# process for this many seconds (fawang/lib/memo.py); 0 in tests, where each test rolls its rows back.
 REFERENCE_CACHE_SECONDS = 0 if TESTING else int(os.environ.get("REFERENCE_CACHE_SECONDS", "60"))
 
 STATIC_URL = "/static/"

@@ -1,9 +1,9 @@
 """Reference data remembered per process for a short while.
 
 Some tables change a few times a year and are read on every page: the names of the service items and legal areas
-in a filter bar, the regions of a picker. ``remembered(key, seconds, load)`` keeps ``load()``'s answer for
-``seconds`` in this process; another process sees an edit when its own copy expires. Settings
-``REFERENCE_CACHE_SECONDS`` (default 60; 0 in tests, where each test rolls its rows back) caps every lifetime.
+in a filter bar, the regions of a picker. ``remembered(key, load)`` keeps ``load()``'s answer for
+settings ``REFERENCE_CACHE_SECONDS`` (default 60; 0 in tests, where each test rolls its rows back) in this process;
+another process sees an edit when its own copy expires.
 """
 
 from __future__ import annotations
@@ -21,13 +21,9 @@ _lock = threading.Lock()
 _store: dict[Any, tuple[float, Any]] = {}
 
 
-def lifetime(seconds: float) -> float:
-    return min(seconds, float(getattr(settings, "REFERENCE_CACHE_SECONDS", 60)))
-
-
-def remembered(key: Any, seconds: float, load: Callable[[], T]) -> T:
-    """``load()``, or its answer of less than ``seconds`` ago (capped by REFERENCE_CACHE_SECONDS)."""
-    ttl = lifetime(seconds)
+def remembered(key: Any, load: Callable[[], T]) -> T:
+    """``load()``, or its answer of less than REFERENCE_CACHE_SECONDS ago."""
+    ttl = float(getattr(settings, "REFERENCE_CACHE_SECONDS", 60))
     if ttl <= 0:
         return load()
     now = time.monotonic()

@@ -57,21 +57,12 @@ def routable_units(user: User) -> QuerySet[Unit]:
 # --------------------------------------------------------------------------------------------- queues
 
 
-def item_names() -> list[tuple[int, str]]:
-    """(id, name) of every service item, for filters; remembered a minute (fawang/lib/memo.py)."""
+def _names(model: type[ServiceItem] | type[Speciality]) -> list[tuple[int, str]]:
+    """(id, name) of every row of a small catalogue table, in its order, for filters; remembered per process for
+    REFERENCE_CACHE_SECONDS (fawang/lib/memo.py)."""
     return memo.remembered(
-        "matters.item_names",
-        60,
-        lambda: list(ServiceItem.objects.order_by("order", "code").values_list("pk", "name")),
-    )
-
-
-def topic_names() -> list[tuple[int, str]]:
-    """(id, name) of every legal area, for filters; remembered a minute."""
-    return memo.remembered(
-        "matters.topic_names",
-        60,
-        lambda: list(Speciality.objects.order_by("order", "code").values_list("pk", "name")),
+        ("matters.names", model._meta.label),
+        lambda: list(model.objects.order_by("order", "code").values_list("pk", "name")),
     )
 
 
@@ -91,13 +82,19 @@ class MatterFilterForm(RegionCascadeMixin, forms.Form):
         choices=[("", _("全部状态")), ("open", _("未办结（全部在办）")), *S.choices],
     )
     item = forms.TypedChoiceField(
-        label=_("服务事项"), required=False, coerce=int, choices=lambda: [("", _("全部事项")), *item_names()]
+        label=_("服务事项"),
+        required=False,
+        coerce=int,
+        choices=lambda: [("", _("全部事项")), *_names(ServiceItem)],
     )
     channel = forms.ChoiceField(
         label=_("渠道"), required=False, choices=[("", _("全部渠道")), *Channel.choices]
     )
     topic = forms.TypedChoiceField(
-        label=_("领域"), required=False, coerce=int, choices=lambda: [("", _("全部领域")), *topic_names()]
+        label=_("领域"),
+        required=False,
+        coerce=int,
+        choices=lambda: [("", _("全部领域")), *_names(Speciality)],
     )
     region = RegionField(label=_("所涉区划"), required=False)
     due_soon = forms.BooleanField(label=_("临期"), required=False)

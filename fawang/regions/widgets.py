@@ -144,7 +144,6 @@ class RegionSelect(forms.Widget):
         children: dict[str | None, list[Region]] = {}
         for region in memo.remembered(
             ("regions.picker", tuple(parents), self.root_code is None),
-            600,  # the divisions change when they are re-imported, a few times a decade
             lambda: list(
                 Region.objects.filter(where).only("code", "name", "full_name", "parent_id").order_by("code")
             ),

@@ -19,28 +19,30 @@ class MemoTestCase(SimpleTestCase):
         memo.forget()
         self.addCleanup(memo.forget)
 
-    @override_settings(REFERENCE_CACHE_SECONDS=60)
+    @override_settings(REFERENCE_CACHE_SECONDS=30)
     def test_a_value_is_loaded_once_within_its_lifetime_and_again_after(self) -> None:
         load = mock.Mock(side_effect=[1, 2])
         with mock.patch.object(memo.time, "monotonic", return_value=100.0):
-            self.assertEqual(memo.remembered("k", 30, load), 1)
-            self.assertEqual(memo.remembered("k", 30, load), 1)
+            self.assertEqual(memo.remembered("k", load), 1)
+            self.assertEqual(memo.remembered("k", load), 1)
         with mock.patch.object(memo.time, "monotonic", return_value=131.0):
-            self.assertEqual(memo.remembered("k", 30, load), 2)
+            self.assertEqual(memo.remembered("k", load), 2)
         self.assertEqual(load.call_count, 2)
 
     @override_settings(REFERENCE_CACHE_SECONDS=10)
-    def test_the_setting_caps_every_lifetime(self) -> None:
+    def test_the_setting_is_the_lifetime(self) -> None:
         load = mock.Mock(side_effect=[1, 2])
         with mock.patch.object(memo.time, "monotonic", return_value=100.0):
-            memo.remembered("k", 600, load)
+            memo.remembered("k", load)
+        with mock.patch.object(memo.time, "monotonic", return_value=109.0):
+            self.assertEqual(memo.remembered("k", load), 1)
         with mock.patch.object(memo.time, "monotonic", return_value=111.0):
-            self.assertEqual(memo.remembered("k", 600, load), 2)
+            self.assertEqual(memo.remembered("k", load), 2)
 
     @override_settings(REFERENCE_CACHE_SECONDS=0)
     def test_zero_turns_it_off(self) -> None:
         load = mock.Mock(side_effect=[1, 2])
-        self.assertEqual([memo.remembered("k", 60, load), memo.remembered("k", 60, load)], [1, 2])
+        self.assertEqual([memo.remembered("k", load), memo.remembered("k", load)], [1, 2])
 
 
 @override_settings(REFERENCE_CACHE_SECONDS=60)
