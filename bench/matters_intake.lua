@@ -4,7 +4,8 @@
 --   wrk -t1 -c32 -d20s -s bench/matters_intake.lua http://127.0.0.1:PORT -- DATA.lua
 --
 -- DATA.lua (written by bench_matters.py) sets:
---   MODE      "intake" or "get"
+--   MODE      "intake", "floor" (a signed-in POST that writes nothing: the language switch, with the same
+--             sessions, cookies and CSRF token as the intake) or "get"
 --   PATH      the URL path to request
 --   SESSIONS  { {cookie=, csrf=, channel=, regions={...}, items={...}}, ... }: sessions signed in beforehand
 --             in Python (session cookie + CSRF cookie and form token), the regions under each one's intake
@@ -44,12 +45,18 @@ end
 
 function request()
   sent = sent + 1
-  if MODE ~= "intake" then
+  if MODE == "get" then
     return wrk.format("GET", PATH)
   end
   local i = counter
   counter = counter + nthreads
   local s = SESSIONS[(i % #SESSIONS) + 1]
+  if MODE == "floor" then
+    return wrk.format("POST", PATH, {
+      ["Cookie"] = s.cookie,
+      ["Content-Type"] = "application/x-www-form-urlencoded",
+    }, "csrfmiddlewaretoken=" .. s.csrf .. "&language=zh-hans&next=/console/")
+  end
   local body = table.concat({
     "csrfmiddlewaretoken=", s.csrf,
     "&idempotency_key=", KEY_PREFIX, string.format("%024x", i),
