@@ -119,7 +119,7 @@ class CitizenFlowTestCase(ApiTestCase):
         self.assertEqual(Evaluation.objects.get(matter=matter).level, 5)
         self.assertEqual(
             list(matter.events.order_by("created_at", "pk").values_list("action", flat=True)),
-            ["submit", "comment", "comment", "comment", "complete", "rate", "close"],
+            ["submit", "accept", "comment", "comment", "comment", "complete", "rate", "close"],
         )
         self.assertEqual(
             [row["summary"] for row in r.json()["timeline"]][-3:],

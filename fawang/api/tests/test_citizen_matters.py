@@ -453,8 +453,9 @@ class OwnOnlyTestCase(CitizenApiTestCase):
         )
         self.assertError(r, 404, "not_found")
         self.assertEqual(other.get(reverse("api:me_matters")).json()["count"], 0)
-        self.assertEqual(self.reload(matter).status, Matter.Status.SUBMITTED)
-        self.assertEqual(self.events(matter), ["submit", "comment"])
+        # Nothing the other person tried changed it: still as the answer (which took it in) left it.
+        self.assertEqual(self.reload(matter).status, Matter.Status.ACCEPTED)
+        self.assertEqual(self.events(matter), ["submit", "accept", "comment"])
 
     def test_staff_tokens_and_anonymous_callers_get_nothing_of_me(self) -> None:
         matter = self.asked()

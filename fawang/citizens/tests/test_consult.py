@@ -113,10 +113,10 @@ class ConsultTestCase(CitizenTestCase):
             status_code=400,
         )
 
-        # A handler of the centre (the demo centre has window clerks and hotline agents only, who may answer but
-        # not complete) accepts and completes it; the person rates it.
+        # The clerk's answer took it in (咨询答复即受理); a handler of the centre (the demo centre has window clerks
+        # and hotline agents only, who may answer but not complete) completes it; the person rates it.
+        self.assertEqual(Matter.objects.get(pk=matter.pk).status, Matter.Status.ACCEPTED)
         Membership.objects.create(user=self.sm_handler, unit=self.sm_centre, role=Membership.Role.HANDLER)
-        matter_actions.do_accept(matter.pk, actor=self.sm_handler)
         matter_actions.do_complete(matter.pk, actor=self.sm_handler, result="已答复：可申请劳动仲裁。")
         page = self.client.get(reverse("me:matter", args=[matter.pk]))
         self.assertContains(page, "已答复：可申请劳动仲裁。")

@@ -17,7 +17,7 @@ from fawang.calendar.workdays import add_workdays
 from fawang.catalog.models import ServiceItem, Step
 from fawang.orgs.models import Membership, Unit
 
-from .. import deadlines, notices
+from .. import deadlines, notices, threads
 from ..models import (
     Attachment,
     Matter,
@@ -55,6 +55,11 @@ def do_accept(
     now = _now(now)
     matter = _lock(matter_id)
     _require(actor, "matters.handle", matter.unit)
+    _accept(matter, actor=actor, now=now, note=note.strip())
+    return matter
+
+
+def _accept(matter: Matter, *, actor: User | None, now: dt.datetime, note: str, tell: bool = True) -> None:
     old = check_transition(matter, S.ACCEPTED, _("受理"), from_statuses=[S.SUBMITTED])
     matter.status = S.ACCEPTED
     matter.accepted_at = now
@@ -62,9 +67,9 @@ def do_accept(
         matter.first_responder = _staff(actor)
     deadlines.start_step(matter, deadlines.next_step_after_accept(matter), now)
     matter.save()
-    event = _event(matter, E.ACCEPT, actor=actor, now=now, old_status=old, note=note.strip(), visible=True)
-    notices.to_person(matter, "matter.accepted", event)
-    return matter
+    event = _event(matter, E.ACCEPT, actor=actor, now=now, old_status=old, note=note, visible=True)
+    if tell:
+        notices.to_person(matter, "matter.accepted", event)
 
 
 @transaction.atomic
@@ -510,6 +515,12 @@ def do_comment(
     matter = _lock(matter_id)
     _require(actor, "matters.comment", matter.unit, person_matter=matter)
     by_person = _is_public(actor)
+    if visible and not by_person and matter.status == S.SUBMITTED and threads.is_consultation(matter):
+        # Answering a consultation is taking it in (咨询答复即受理): the accept clock stops, the complete clock
+        # starts, and the deadline worker no longer counts an answered question as waiting to be accepted. The
+        # person is told of the answer, not of the acceptance as well. Window clerks and hotline agents answer
+        # without the right to accept other matters; this is the consequence of their answer, not a choice.
+        _accept(matter, actor=actor, now=now, note=_("答复咨询，即予受理。"), tell=False)
     event = _event(
         matter,
         E.COMMENT,

@@ -36,6 +36,39 @@ class ConsultationTestCase(MatterTestCase):
         return self.sm_handler
 
 
+class AnswerTestCase(ConsultationTestCase):
+    def test_a_staff_answer_takes_the_consultation_in_and_moves_its_clock(self) -> None:
+        before = self.reload(self.matter)
+        self.assertEqual((before.status, before.step), (S.SUBMITTED, "accept"))
+        actions.do_comment(self.matter.pk, actor=self.sm_clerk, text="可以申请劳动仲裁。", visible=True, now=MONDAY)
+        matter = self.reload(self.matter)
+        # No longer waiting to be accepted: the deadline worker must not warn or escalate an answered question.
+        self.assertEqual((matter.status, matter.accepted_at, matter.step), (S.ACCEPTED, MONDAY, "complete"))
+        self.assertIsNotNone(matter.due_at)
+        self.assertGreater(matter.due_at, MONDAY)
+        self.assertEqual(self.events(matter), ["submit", "accept", "comment"])
+        accept = matter.events.get(action=MatterEvent.Action.ACCEPT)
+        self.assertEqual((accept.actor, accept.visible_to_person), (self.sm_clerk, True))
+        # The person hears of the answer, once; not of the acceptance as well.
+        self.assertEqual(len(self.messages(matter, "matter.accepted")), 0)
+        self.assertGreaterEqual(len(self.messages(matter, "matter.answered")), 1)
+        self.assertEqual(self.state(), T.ANSWERED)
+        # A second answer changes nothing more.
+        actions.do_comment(self.matter.pk, actor=self.sm_clerk, text="劳动仲裁不收费。", visible=True)
+        self.assertEqual(self.events(matter), ["submit", "accept", "comment", "comment"])
+
+    def test_an_internal_note_or_the_persons_question_leaves_it_waiting(self) -> None:
+        actions.do_comment(self.matter.pk, actor=self.sm_clerk, text="内部：待查", visible=False)
+        actions.do_comment(self.matter.pk, actor=self.citizen, text="还需要准备什么？")
+        matter = self.reload(self.matter)
+        self.assertEqual((matter.status, matter.step), (S.SUBMITTED, "accept"))
+
+    def test_an_answer_on_another_business_line_does_not_accept_it(self) -> None:
+        other = self.submit(self.legal_aid, channel="window")
+        actions.do_comment(other.pk, actor=self.sm_handler, text="请补充收入证明。", visible=True)
+        self.assertEqual(self.reload(other).status, S.SUBMITTED)
+
+
 class ResolveTestCase(ConsultationTestCase):
     def test_only_the_person_resolves_their_own_consultation(self) -> None:
         self.answer()
@@ -44,7 +77,7 @@ class ResolveTestCase(ConsultationTestCase):
         stranger = User.objects.create_user("stranger", kind=User.Kind.PUBLIC, phone="13900001111")
         with self.assertRaisesMessage(PermissionDenied, "您只能办理本人的事项。"):
             actions.do_resolve(self.matter.pk, actor=stranger)
-        self.assertEqual(self.reload(self.matter).status, S.SUBMITTED)
+        self.assertEqual(self.reload(self.matter).status, S.ACCEPTED)
 
     def test_it_needs_an_answer_first(self) -> None:
         with self.assertRaises(ValidationError) as ctx:
@@ -68,7 +101,7 @@ class ResolveTestCase(ConsultationTestCase):
         event = matter.events.latest("pk")
         self.assertEqual(
             (event.action, event.actor, event.old_status, event.new_status, event.visible_to_person),
-            (MatterEvent.Action.COMPLETE, self.citizen, S.SUBMITTED, S.COMPLETED, True),
+            (MatterEvent.Action.COMPLETE, self.citizen, S.ACCEPTED, S.COMPLETED, True),
         )
         self.assertEqual(event.summary, "本人确认问题已解决，咨询办结")
         told = self.messages(matter, "matter.resolved")
