@@ -40,7 +40,9 @@ class AnswerTestCase(ConsultationTestCase):
     def test_a_staff_answer_takes_the_consultation_in_and_moves_its_clock(self) -> None:
         before = self.reload(self.matter)
         self.assertEqual((before.status, before.step), (S.SUBMITTED, "accept"))
-        actions.do_comment(self.matter.pk, actor=self.sm_clerk, text="可以申请劳动仲裁。", visible=True, now=MONDAY)
+        actions.do_comment(
+            self.matter.pk, actor=self.sm_clerk, text="可以申请劳动仲裁。", visible=True, now=MONDAY
+        )
         matter = self.reload(self.matter)
         # No longer waiting to be accepted: the deadline worker must not warn or escalate an answered question.
         self.assertEqual((matter.status, matter.accepted_at, matter.step), (S.ACCEPTED, MONDAY, "complete"))
