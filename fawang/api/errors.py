@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpRequest, JsonResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.csrf import csrf_exempt
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import set_rollback
@@ -145,6 +146,8 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     return response
 
 
+@csrf_exempt
 def not_found(request: HttpRequest, *args: Any, **kwargs: Any) -> JsonResponse:
-    """Any path under /api/v1/ that names no endpoint."""
+    """Any path under /api/v1/ that names no endpoint. Exempt from CSRF like every API view (DRF's are): it
+    changes nothing, and a POST with a stale session cookie must get this JSON, not the CSRF failure page."""
     return JsonResponse(body("not_found", DEFAULT_MESSAGES[404]), status=status.HTTP_404_NOT_FOUND)

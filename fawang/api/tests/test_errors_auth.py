@@ -6,7 +6,7 @@ import io
 
 from django.conf import settings
 from django.core.management import call_command
-from django.test import override_settings
+from django.test import Client, override_settings
 from django.urls import reverse
 from django.utils import timezone
 
@@ -25,6 +25,13 @@ class ErrorFormatTestCase(ApiTestCase):
         client = self.as_user(self.sm_clerk)
         self.assertError(client.get(reverse("api:matter", args=[999999])), 404, "not_found", "未找到")
         self.assertError(self.client.get("/api/v1/no-such-thing/"), 404, "not_found", "未找到")
+
+    def test_a_post_to_an_unknown_path_with_a_stale_session_cookie_gets_the_json_404(self) -> None:
+        # No CSRF cookie, a session cookie that names no session: the API's own 404, not the CSRF page.
+        client = Client(enforce_csrf_checks=True)
+        client.cookies[settings.SESSION_COOKIE_NAME] = "stale-session-key"
+        r = client.post("/api/v1/no-such-thing/", {"a": 1}, content_type="application/json")
+        self.assertError(r, 404, "not_found", "未找到")
 
     def test_400_with_fields_from_the_serializer(self) -> None:
         client = self.as_user(self.sm_clerk)

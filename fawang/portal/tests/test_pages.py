@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from django.test import Client
 from django.urls import reverse
 
 from fawang.orgs.models import AdvisorAssignment, Unit
@@ -98,3 +99,15 @@ class UnitDetailTestCase(BaseTestCase):
         # unit (+region, parent), functions, windows, advisors, practitioners, whether it takes bookings
         with self.assertNumQueries(6):
             self.client.get(url)
+
+
+class CsrfFailureTestCase(BaseTestCase):
+    def test_a_stale_form_post_gets_a_chinese_page_that_says_nothing_was_saved(self) -> None:
+        client = Client(enforce_csrf_checks=True)
+        client.force_login(self.sm_clerk)
+        r = client.post(reverse("matters:intake"), {"name": "陈建华", "csrfmiddlewaretoken": "stale"})
+        self.assertContains(r, "页面已失效，本次提交未被处理", status_code=403)
+        self.assertContains(r, "本次提交的内容没有保存", status_code=403)
+        self.assertNotContains(r, "CSRF verification failed", status_code=403)
+        r = client.post(reverse("matters:intake"), {"name": "陈建华"}, HTTP_ACCEPT_LANGUAGE="en")
+        self.assertContains(r, "This page has expired; what you sent was not processed", status_code=403)
