@@ -59,13 +59,18 @@ def do_accept(
     return matter
 
 
-def _accept(matter: Matter, *, actor: User | None, now: dt.datetime, note: str, tell: bool = True) -> None:
+def _accept(
+    matter: Matter, *, actor: User | None, now: dt.datetime, note: str, tell: bool = True, clock: bool = True
+) -> None:
     old = check_transition(matter, S.ACCEPTED, _("受理"), from_statuses=[S.SUBMITTED])
     matter.status = S.ACCEPTED
     matter.accepted_at = now
     if matter.first_responder_id is None:
         matter.first_responder = _staff(actor)
-    deadlines.start_step(matter, deadlines.next_step_after_accept(matter), now)
+    if clock:
+        deadlines.start_step(matter, deadlines.next_step_after_accept(matter), now)
+    else:
+        deadlines.stop_clock(matter)
     matter.save()
     event = _event(matter, E.ACCEPT, actor=actor, now=now, old_status=old, note=note, visible=True)
     if tell:
@@ -516,11 +521,12 @@ def do_comment(
     _require(actor, "matters.comment", matter.unit, person_matter=matter)
     by_person = _is_public(actor)
     if visible and not by_person and matter.status == S.SUBMITTED and threads.is_consultation(matter):
-        # Answering a consultation is taking it in (咨询答复即受理): the accept clock stops, the complete clock
-        # starts, and the deadline worker no longer counts an answered question as waiting to be accepted. The
+        # Answering a consultation is taking it in (咨询答复即受理), so "已提交" keeps meaning "nobody has
+        # answered yet" in the queues. The answer is the service the time limit promised (答复 within the
+        # item's limit), so no clock runs after it: what remains is the person's 已解决 or staff's 办结. The
         # person is told of the answer, not of the acceptance as well. Window clerks and hotline agents answer
-        # without the right to accept other matters; this is the consequence of their answer, not a choice.
-        _accept(matter, actor=actor, now=now, note=_("答复咨询，即予受理。"), tell=False)
+        # without the right to accept other matters; this follows from their answer, it is not a choice.
+        _accept(matter, actor=actor, now=now, note=_("答复咨询，即予受理。"), tell=False, clock=False)
     event = _event(
         matter,
         E.COMMENT,
