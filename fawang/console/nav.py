@@ -47,6 +47,7 @@ def build_nav(request: HttpRequest) -> list[dict[str, object]]:
     if not is_staff_user(request.user):
         return []
     path = request.path
+    home = reverse("console:home")  # once, not once per entry
     out: list[dict[str, object]] = []
     for entry in ENTRIES:
         if entry.capability and not has_capability(request.user, entry.capability):
@@ -55,7 +56,7 @@ def build_nav(request: HttpRequest) -> list[dict[str, object]]:
             url = reverse(entry.url_name)
         except Exception:  # noqa: S112 - an entry whose app is not installed yet
             continue
-        active = path == url or (url != reverse("console:home") and path.startswith(url))
+        active = path == url or (url != home and path.startswith(url))
         # Evaluated per request, in the user's language.
         out.append({"section": str(entry.section), "label": str(entry.label), "url": url, "active": active})
     return out

@@ -1,4 +1,4 @@
-"""The Python <select> writes what Django's templates write."""
+"""The Python <select>, <input> and error list write what Django's templates write."""
 
 from django import forms
 from django.forms.renderers import DjangoTemplates
@@ -16,6 +16,14 @@ class Sample(forms.Form):
     tagged = forms.ChoiceField(
         choices=[("1", "一")], widget=forms.Select(attrs={"data-x": 'q"<', "disabled": True, "hidden": False})
     )
+    text = forms.CharField(max_length=5, help_text="帮助")
+    search = forms.CharField(
+        required=False, widget=forms.TextInput(attrs={"type": "search", "placeholder": '"找"'})
+    )
+    number = forms.IntegerField(required=False, min_value=1)
+    email = forms.EmailField(required=False)
+    box = forms.BooleanField(required=False)
+    hidden = forms.CharField(required=False, widget=forms.HiddenInput)
 
 
 class FormRendererTests(SimpleTestCase):
@@ -37,6 +45,31 @@ class FormRendererTests(SimpleTestCase):
         self.assertEqual(fast, slow)
         self.assertIn('<option value="xm" selected>厦门</option>', fast)
         self.assertIn('aria-invalid="true"', fast)
+
+    def test_same_inputs_as_django(self) -> None:
+        data = {
+            "text": '<b>"太长了"</b>',
+            "search": "a&b",
+            "number": "0",
+            "email": "x",
+            "box": "on",
+            "hidden": "h",
+        }
+        fast, slow = self.render_both(data)
+        self.assertEqual(fast, slow)
+        self.assertIn('<input type="search" name="search" value="a&amp;b" placeholder="&quot;找&quot;"', fast)
+        self.assertIn('<input type="checkbox" name="box" id="id_box" checked>', fast)
+        self.assertIn('value="&lt;b&gt;&quot;太长了&quot;&lt;/b&gt;"', fast)
+
+    def test_same_error_lists_as_django(self) -> None:
+        data = {"text": "toolong", "number": "0", "email": "x"}
+        fast = Sample(data, renderer=FormRenderer())
+        slow = Sample(data, renderer=DjangoTemplates())
+        self.assertFalse(fast.is_valid())
+        for name in ("plain", "text", "number", "email", "box"):
+            self.assertEqual(str(fast[name].errors), str(slow[name].errors))
+        self.assertEqual(str(fast.non_field_errors()), "")
+        self.assertIn('<ul class="errorlist" id="id_number_error"><li>', str(fast["number"].errors))
 
     def test_other_widgets_fall_back_to_templates(self) -> None:
         class Radios(forms.Form):

@@ -8,6 +8,7 @@ escaped (``_e``, which is what Django's escape does); format_html's per-argument
 
 from __future__ import annotations
 
+import datetime as dt
 import html
 from collections.abc import Iterable
 from typing import Any
@@ -24,8 +25,9 @@ register = template.Library()
 _MARK = "987654321"
 
 
-def _local(value: Any, fmt: str) -> str:
-    return timezone.localtime(value).strftime(fmt) if value else ""
+def _local(value: Any, fmt: str, tz: dt.tzinfo) -> str:
+    # astimezone with the page's zone: timezone.localtime() looks the current zone up again for every value.
+    return value.astimezone(tz).strftime(fmt) if value else ""
 
 
 def _e(value: Any) -> str:
@@ -34,7 +36,7 @@ def _e(value: Any) -> str:
     return html.escape(str(value))
 
 
-def _row(m: Any, url_pattern: str, selectable: bool, labels: dict[str, str]) -> str:
+def _row(m: Any, url_pattern: str, selectable: bool, labels: dict[str, str], tz: dt.tzinfo) -> str:
     pick = ""
     if selectable:
         pick = (
@@ -49,7 +51,7 @@ def _row(m: Any, url_pattern: str, selectable: bool, labels: dict[str, str]) -> 
         else ""
     )
     timing = f'<span class="badge badge-{_e(m.ts_class)}">{_e(m.ts_label)}</span>' if m.ts_label else ""
-    due = f'<div class="muted">{_local(m.due_at, "%m-%d %H:%M")}</div>' if m.due_at and is_open else ""
+    due = f'<div class="muted">{_local(m.due_at, "%m-%d %H:%M", tz)}</div>' if m.due_at and is_open else ""
     handler = (
         f'<div class="muted">{_e(m.handler.display_name or m.handler.username)}</div>' if m.handler_id else ""
     )
@@ -62,7 +64,7 @@ def _row(m: Any, url_pattern: str, selectable: bool, labels: dict[str, str]) -> 
         f'<td class="nowrap">{timing}{due}</td>'
         f"<td>{_e(m.unit.name)}{handler}</td>"
         f'<td class="nowrap">{_e(m.channel_label)}</td>'
-        f'<td class="nowrap">{_local(m.submitted_at, "%Y-%m-%d %H:%M")}</td>'
+        f'<td class="nowrap">{_local(m.submitted_at, "%Y-%m-%d %H:%M", tz)}</td>'
         "</tr>\n"
     )
 
@@ -72,6 +74,7 @@ def matter_rows(rows: Iterable[Any], selectable: Any = False) -> SafeString:
     """``{% matter_rows rows selectable %}``: the <tr> of each matter decorated by views._decorate."""
     url_pattern = reverse("matters:detail", args=[int(_MARK)])
     labels = {"pick": _("选择 %(no)s"), "escalated": _("督办")}
+    tz = timezone.get_current_timezone()
     return mark_safe(  # noqa: S308 -- every value in a row is escaped by _e
-        "".join(_row(m, url_pattern, bool(selectable), labels) for m in rows)
+        "".join(_row(m, url_pattern, bool(selectable), labels, tz) for m in rows)
     )
