@@ -75,6 +75,7 @@ from .models import (
     Person,
     Rectification,
     normalize_person_phone,
+    unit_ids_of,
 )
 from .permissions import BY_CODE, available_actions, can_cite, can_correct_topic, can_reveal, can_upload
 from .routing import NoRoute
@@ -341,7 +342,15 @@ def _queue(request: HttpRequest, kind: str) -> HttpResponse:
     if kind == "mine":
         base = base.filter(Q(handler=user) | Q(first_responder=user))
     elif kind == "unit":
-        base = base.filter(unit=unit) if unit is not None else base.none()
+        if unit is None:
+            base = base.none()
+        elif unit.pk in unit_ids_of(user):
+            # Every matter of one of the user's own units is visible to them (visible_to's unit rule), so the
+            # scope's OR adds nothing here; PostgreSQL does not see that and ORs three index scans (at 1M
+            # matters 8.7 ms against 1.5 ms for the unit's own index; bench_matters).
+            base = Matter.objects.filter(unit=unit)
+        else:
+            base = base.filter(unit=unit)
     else:
         require_capability(user, "matters.supervise")
     data = request.GET.copy()
