@@ -11,8 +11,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from django.forms import BoundField, Form
-from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
+
+from .escaping import conditional_escape
 
 REQUIRED_MARK = '<span class="required-mark" aria-hidden="true">*</span>'
 

@@ -10,11 +10,12 @@ it filters took to query (bench_matters). The HTML written here is what Django's
 
 from __future__ import annotations
 
-import html
 from typing import Any
 
 from django.forms.renderers import DjangoTemplates
 from django.utils.safestring import SafeString, mark_safe
+
+from .escaping import conditional_escape as _e
 
 SELECT_TEMPLATE = "django/forms/widgets/select.html"
 OPTION_TEMPLATE = "django/forms/widgets/select_option.html"
@@ -42,14 +43,6 @@ INPUT_TEMPLATES = frozenset(
 ERROR_LIST_TEMPLATES = frozenset(
     ("django/forms/errors/list/default.html", "django/forms/errors/list/ul.html")
 )
-
-
-def _e(value: Any) -> str:
-    """What Django's conditional_escape() returns, without its wrapper for lazy arguments, which on a select of
-    a few dozen options cost more than the escaping itself."""
-    if hasattr(value, "__html__"):
-        return str(value.__html__())
-    return html.escape(str(value))
 
 
 def _attrs(attrs: dict[str, Any]) -> str:

@@ -8,9 +8,7 @@ for byte, whitespace included (``test_shell`` renders both): change them togethe
 
 from __future__ import annotations
 
-import html
 from itertools import groupby
-from typing import Any
 
 from django import template
 from django.template.defaulttags import CsrfTokenNode
@@ -18,13 +16,10 @@ from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
+from fawang.lib.escaping import escape as _e
 from fawang.orgs.models import Membership
 
 register = template.Library()
-
-
-def _e(value: Any) -> str:
-    return html.escape(str(value))
 
 
 @register.simple_tag(takes_context=True)
