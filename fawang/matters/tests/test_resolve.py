@@ -3,12 +3,15 @@ what it does to the matter and its timeline, and how the state follows questions
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import timezone
 
 from fawang.accounts.models import User
 from fawang.orgs.models import Membership
 
-from .. import actions, threads
+from .. import actions, deadlines, threads
 from ..models import Matter, MatterEvent
 from .base import MONDAY, MatterTestCase
 
@@ -57,6 +60,27 @@ class AnswerTestCase(ConsultationTestCase):
         # A second answer changes nothing more.
         actions.do_comment(self.matter.pk, actor=self.sm_clerk, text="劳动仲裁不收费。", visible=True)
         self.assertEqual(self.events(matter), ["submit", "accept", "comment", "comment"])
+
+    def test_an_unanswered_question_is_warned_and_escalated_on_the_answer_limit(self) -> None:
+        # 3 个工作日内答复 (the catalogue's accept limit of a consultation): submitted on Monday morning, it is
+        # warned after two working days and overdue after three.
+        matter = self.reload(self.matter)
+        self.assertEqual(matter.service_item.limit("accept"), (3, "workdays"))
+        self.assertEqual(matter.step, "accept")
+        self.assertEqual((matter.due_at, matter.warn_at), deadlines.limit_moments(MONDAY, 3, "workdays", 0.8))
+        self.assertEqual(
+            [timezone.localtime(m).date().isoformat() for m in (matter.warn_at, matter.due_at)],
+            ["2025-03-05", "2025-03-06"],
+        )
+        assert matter.due_at is not None
+        result = deadlines.scan_deadlines(matter.due_at + dt.timedelta(minutes=1))
+        self.assertEqual((result.warned, result.escalated), ([matter.pk], [matter.pk]))
+        self.assertIsNotNone(self.reload(matter).escalated_to)
+        # Answered in time, the same question is never warned.
+        other = self.submit(self.consultation, channel="web", description="租房押金不退怎么办？")
+        actions.do_comment(other.pk, actor=self.sm_clerk, text="可以申请调解。", visible=True, now=MONDAY)
+        later = deadlines.scan_deadlines(MONDAY + dt.timedelta(days=14))
+        self.assertNotIn(other.pk, later.warned + later.escalated)
 
     def test_an_internal_note_or_the_persons_question_leaves_it_waiting(self) -> None:
         actions.do_comment(self.matter.pk, actor=self.sm_clerk, text="内部：待查", visible=False)
