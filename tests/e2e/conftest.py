@@ -3,10 +3,18 @@
 The site is set up the way `make run` sets it up (migrate, import_regions, load_demo, collectstatic) on its own
 database — a temporary SQLite file, or the `fawang_e2e` PostgreSQL database when the suite runs on PostgreSQL —
 so these tests see what a user of a fresh deployment sees.
+
+The site's clock is pinned: the server, the task worker and every management command run under libfaketime
+(Debian's libfaketime, installed by bin/system-deps) with one offset that makes their local time today 10:00
+Asia/Shanghai when the site starts, moving on from there. So a test that needs the working day ahead of it (extra
+hours today, a check-in on the day of the slot) runs the same at 23:50 as at noon; ``Site.now()`` is the site's
+time. The browser keeps the real clock; no page reads it.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import glob
 import os
 import socket
 import subprocess
@@ -17,6 +25,7 @@ import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -55,10 +64,34 @@ def _database_url(tmp: Path) -> str:
     return f"sqlite:///{tmp / 'e2e.sqlite3'}"
 
 
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+SITE_HOUR = 10  # the site's local time when it starts
+
+
+def _clock(now: dt.datetime) -> tuple[int, dict[str, str]]:
+    """The offset in seconds that makes ``now`` today's SITE_HOUR:00 in Shanghai, and the environment that applies
+    it to a process (the multi-threaded libfaketime, for gunicorn's threads). Monotonic time is faked as well:
+    with it left real, libfaketime hands Python's sleeps an absolute deadline it cannot keep (EINVAL)."""
+    libraries = sorted(glob.glob("/usr/lib/*/faketime/libfaketimeMT.so.1"))
+    if not libraries:
+        pytest.fail("没有找到 libfaketime：请运行 make system-deps（make test 会自动安装）。")
+    local = now.astimezone(SHANGHAI)
+    offset = round((local.replace(hour=SITE_HOUR, minute=0, second=0, microsecond=0) - local).total_seconds())
+    return offset, {
+        "LD_PRELOAD": libraries[0],
+        "FAKETIME": f"{offset:+d}",
+    }
+
+
 class Site:
-    def __init__(self, url: str, env: dict[str, str]) -> None:
+    def __init__(self, url: str, env: dict[str, str], offset: int = 0) -> None:
         self.url = url
         self.env = env
+        self.offset = offset
+
+    def now(self) -> dt.datetime:
+        """The site's time (aware, Asia/Shanghai): the real time moved by the site's clock offset."""
+        return dt.datetime.now(SHANGHAI) + dt.timedelta(seconds=self.offset)
 
     def manage(self, *args: str) -> str:
         """Run a management command against the site's database (for checks a user cannot make in a browser)."""
@@ -86,6 +119,8 @@ def site() -> Iterator[Site]:
             "FAWANG_TESTING": "0",
             "SESSION_IDLE_MINUTES": "60",
         }
+        offset, clock = _clock(dt.datetime.now(dt.UTC))
+        env.update(clock)
         py = [sys.executable, str(ROOT / "manage.py")]
         for args in (
             ["migrate", "--no-input", "-v0"],
@@ -129,7 +164,7 @@ def site() -> Iterator[Site]:
                     time.sleep(0.2)
             else:
                 raise RuntimeError("站点未能启动：\n" + (tmp / "server.log").read_text()[-3000:])
-            yield Site(url, env)
+            yield Site(url, env, offset)
         finally:
             for proc in (server, worker):
                 proc.terminate()
