@@ -22,6 +22,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from fawang.catalog.models import BusinessLine, Channel, ServiceItem
@@ -516,6 +517,49 @@ def _check_limits(user: User, slot: Slot, now: dt.datetime, *, exclude: int | No
             )
 
 
+@dataclass(frozen=True)
+class BookingPause:
+    """爽约 pause: ``count`` no-shows within the last ``window_days`` days; online booking reopens on ``until``."""
+
+    count: int
+    window_days: int
+    until: dt.date
+
+    @property
+    def message(self) -> str:
+        return _(
+            "您近 %(days)s 天内有 %(n)s 次预约未按时到场（爽约），网上预约暂停至 %(date)s（当天起可重新预约）。"
+            "如需办理，请直接到服务窗口或拨打 12348 公共法律服务热线。"
+        ) % {
+            "days": self.window_days,
+            "n": self.count,
+            "date": date_format(self.until),
+        }
+
+
+def booking_pause(user: User, now: dt.datetime | None = None) -> BookingPause | None:
+    """The pause of ``user``'s online booking, or None: FRONTDESK_NO_SHOW_LIMIT no-shows whose slot fell within the
+    last FRONTDESK_NO_SHOW_WINDOW_DAYS days. It lasts until the oldest of the last LIMIT no-shows leaves the
+    window. Rescheduling or cancelling a booking already made is not paused, nor is anything at the window."""
+    limit = conf.no_show_limit()
+    if limit == 0:
+        return None
+    window = conf.no_show_window_days()
+    today = timezone.localtime(_now(now)).date()
+    dates = list(
+        Appointment.objects.filter(
+            user=user, status=S.NO_SHOW, slot__date__gt=today - dt.timedelta(days=window)
+        )
+        .order_by("-slot__date")
+        .values_list("slot__date", flat=True)
+    )
+    if len(dates) < limit:
+        return None
+    return BookingPause(
+        count=len(dates), window_days=window, until=dates[limit - 1] + dt.timedelta(days=window)
+    )
+
+
 @transaction.atomic
 def do_book(
     *,
@@ -549,6 +593,9 @@ def do_book(
             return BookResult(again, created=False)
     if not has_real_name(user):
         raise ValidationError(_("预约前请先填写实名信息（姓名和身份证号码）。"), code="no_real_name")
+    pause = booking_pause(user, now)
+    if pause is not None:
+        raise ValidationError(pause.message, code="no_show_pause")
     slot = Slot.objects.select_related("schedule", "unit").filter(pk=slot_id).first()
     if slot is None:
         raise ValidationError(_("该时段不存在，请重新选择。"), code="no_slot")
@@ -747,7 +794,8 @@ def do_review(
 
 @transaction.atomic
 def do_check_in(appointment_id: int, *, actor: User | None, now: dt.datetime | None = None) -> Appointment:
-    """签到: the person has arrived, on the day of the slot."""
+    """签到: the person has arrived, on the day of the slot; also after being marked 爽约 that day, which withdraws
+    the mark (it no longer counts towards the booking pause)."""
     now = _now(now)
     appointment = _lock(appointment_id)
     if actor is not None:
@@ -764,7 +812,8 @@ def do_check_in(appointment_id: int, *, actor: User | None, now: dt.datetime | N
     appointment.checked_in_at = now
     appointment.checked_in_by = _staff(actor)
     appointment.save(update_fields=["status", "checked_in_at", "checked_in_by", "updated_at"])
-    _event(appointment, E.CHECK_IN, actor=actor, now=now, old_status=old)
+    note = _("到场较晚，撤销爽约标记。") if old == S.NO_SHOW else ""
+    _event(appointment, E.CHECK_IN, actor=actor, now=now, old_status=old, note=note)
     return appointment
 
 

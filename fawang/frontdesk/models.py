@@ -304,7 +304,8 @@ class Appointment(models.Model):
         S.CHECKED_IN: frozenset({S.TAKEN_IN}),
         S.REFUSED: frozenset(),
         S.CANCELLED: frozenset(),
-        S.NO_SHOW: frozenset(),
+        # A person marked 爽约 who turns up later the same day is still checked in (the mark is withdrawn).
+        S.NO_SHOW: frozenset({S.CHECKED_IN}),
         S.TAKEN_IN: frozenset(),
     }
 

@@ -91,6 +91,14 @@ def book(request: HttpRequest, unit_id: int) -> HttpResponse:
         messages.info(request, _("预约须先填写实名信息。"))
         return redirect(reverse("me:profile") + "?" + urlencode({"next": request.get_full_path()}))
     now = timezone.now()
+    pause = actions.booking_pause(user, now)
+    if pause is not None:
+        return render(
+            request,
+            "frontdesk/book.html",
+            {"unit": unit, "pause": pause, "portal_nav": _nav(request)},
+            status=200 if request.method == "GET" else 400,
+        )
     items = booking.items_for(unit)
     params = request.POST if request.method == "POST" else request.GET
     item = _item(items, params.get("item", ""))
@@ -183,7 +191,12 @@ def appointment_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "frontdesk/my_list.html",
-        {"upcoming": upcoming, "past": past, "portal_nav": _nav(request)},
+        {
+            "upcoming": upcoming,
+            "past": past,
+            "pause": actions.booking_pause(user, now),
+            "portal_nav": _nav(request),
+        },
     )
 
 

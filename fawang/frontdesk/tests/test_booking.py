@@ -133,6 +133,62 @@ class BookingTestCase(FrontdeskTestCase):
             self.book(self.monday[0], now=dt.datetime(2025, 9, 25, 10, tzinfo=FRIDAY.tzinfo))
 
 
+class NoShowPauseTestCase(FrontdeskTestCase):
+    """近 90 天内爽约 3 次 pauses online booking (FRONTDESK_NO_SHOW_LIMIT, FRONTDESK_NO_SHOW_WINDOW_DAYS)."""
+
+    def setUp(self) -> None:
+        super().setUp()
+        self.sched = self.schedule(days_ahead=4, capacity=2)
+        self.monday = self.slots_of(self.sched, D(2025, 9, 29))
+        self.sunday = self.slots_of(self.sched, D(2025, 9, 28))  # a make-up working day
+
+    def miss(self, slot: Slot) -> Appointment:
+        appointment = self.book(slot)
+        return actions.do_mark_no_show(appointment.pk, actor=self.sm_clerk, now=slot.ends_at)
+
+    def test_three_no_shows_pause_new_bookings_until_the_oldest_leaves_the_window(self) -> None:
+        self.miss(self.sunday[0])
+        self.miss(self.monday[0])
+        after = self.monday[1].ends_at
+        self.assertIsNone(actions.booking_pause(self.alice, after))  # two are not enough
+        self.miss(self.monday[1])
+        pause = actions.booking_pause(self.alice, after)
+        assert pause is not None
+        # The oldest of the three (Sunday 09-28) leaves the 90-day window on 12-27.
+        self.assertEqual((pause.count, pause.until), (3, D(2025, 12, 27)))
+        message = (
+            "您近 90 天内有 3 次预约未按时到场（爽约），网上预约暂停至 2025年12月27日（当天起可重新预约）。"
+            "如需办理，请直接到服务窗口或拨打 12348 公共法律服务热线。"
+        )
+        with self.assertRaises(ValidationError) as ctx:
+            self.book(self.monday[2], now=after)
+        self.assertEqual((ctx.exception.messages, ctx.exception.code), ([message], "no_show_pause"))
+        self.assertEqual(Slot.objects.get(pk=self.monday[2].pk).booked, 0)  # no place taken
+        # Someone else books as before.
+        self.assertEqual(self.book(self.monday[2], self.bob).status, S.BOOKED)
+        # On 12-27 the Sunday no-show is older than 90 days.
+        late = dt.datetime(2025, 12, 26, 23, 59, tzinfo=FRIDAY.tzinfo)
+        self.assertIsNotNone(actions.booking_pause(self.alice, late))
+        self.assertIsNone(actions.booking_pause(self.alice, late + dt.timedelta(minutes=1)))
+
+    def test_the_pause_follows_the_settings_and_spares_bookings_already_made(self) -> None:
+        kept = self.book(self.monday[2])
+        for slot in (self.sunday[0], self.monday[0], self.monday[1]):
+            self.miss(slot)
+        now = self.monday[1].ends_at - dt.timedelta(minutes=29)
+        assert actions.booking_pause(self.alice, self.monday[1].ends_at) is not None
+        # The booking made before the pause is still hers to move or cancel.
+        moved = actions.do_reschedule(kept.pk, actor=self.alice, slot_id=self.sunday[1].pk, now=FRIDAY)
+        self.assertEqual(moved.slot_id, self.sunday[1].pk)
+        with override_settings(FRONTDESK_NO_SHOW_LIMIT=0):
+            self.assertIsNone(actions.booking_pause(self.alice, now))
+        with override_settings(FRONTDESK_NO_SHOW_LIMIT=4):
+            self.assertIsNone(actions.booking_pause(self.alice, now))
+        with override_settings(FRONTDESK_NO_SHOW_WINDOW_DAYS=30):
+            pause = actions.booking_pause(self.alice, now)
+            self.assertEqual(pause.until if pause else None, D(2025, 10, 28))
+
+
 class CancelTestCase(FrontdeskTestCase):
     def setUp(self) -> None:
         super().setUp()

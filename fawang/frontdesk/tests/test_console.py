@@ -9,6 +9,7 @@ from typing import Any
 from unittest import mock
 
 from django.db import connection
+from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
@@ -144,6 +145,34 @@ class DeskTestCase(FrontdeskTestCase):
         self.a2.refresh_from_db()
         self.assertEqual(self.a2.status, S.NO_SHOW)
         self.assertEqual(self.a2.events.filter(action="no_show").get().actor, self.sm_clerk)
+
+    def test_a_late_arrival_marked_no_show_is_checked_in_the_same_day(self) -> None:
+        with self.at_the_desk():
+            self.client.force_login(self.sm_clerk)  # the session's clock starts at the patched time
+            self.client.post(reverse("frontdesk:no_show", args=[self.a2.pk]))
+            with override_settings(FRONTDESK_NO_SHOW_LIMIT=1):
+                self.assertIsNotNone(actions.booking_pause(self.a2.user))
+            day = self.client.get(self.day_url())
+            self.assertContains(day, "迟到签到")
+            page = self.client.get(reverse("frontdesk:appointment", args=[self.a2.pk]))
+            self.assertContains(page, "迟到签到（撤销爽约）")
+            self.client.post(reverse("frontdesk:check_in", args=[self.a2.pk]))
+        self.a2.refresh_from_db()
+        self.assertEqual(self.a2.status, S.CHECKED_IN)
+        event = self.a2.events.filter(action="check_in").get()
+        self.assertEqual((event.old_status, event.note), ("no_show", "到场较晚，撤销爽约标记。"))
+        # The withdrawn mark no longer counts towards the booking pause.
+        with override_settings(FRONTDESK_NO_SHOW_LIMIT=1):
+            self.assertIsNone(actions.booking_pause(self.a2.user))
+        # On another day there is no way back.
+        Appointment.objects.filter(pk=self.a2.pk).update(status=S.NO_SHOW)
+        later = self.on_the_day + dt.timedelta(days=1)
+        with mock.patch("django.utils.timezone.now", return_value=later):
+            self.client.force_login(self.sm_clerk)
+            page = self.client.get(reverse("frontdesk:appointment", args=[self.a2.pk]))
+            self.assertNotContains(page, "迟到签到")
+            response = self.client.post(reverse("frontdesk:check_in", args=[self.a2.pk]))
+        self.assertContains(response, "只能在预约当天签到", status_code=400)
 
     def test_staff_of_another_district_see_nothing(self) -> None:
         self.client.force_login(self.hl_clerk)

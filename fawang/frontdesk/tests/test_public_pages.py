@@ -4,6 +4,8 @@ so the schedule is made for the coming working days."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.urls import reverse
 from django.utils import timezone
 
@@ -55,6 +57,38 @@ class PublicBookingTestCase(FrontdeskTestCase):
             reverse("me:profile") + "?next=" + self.url.replace("/", "%2F"),
             fetch_redirect_response=False,
         )
+
+    def test_a_person_with_three_no_shows_is_told_why_booking_is_paused(self) -> None:
+        for i, slot in enumerate(self.slots_of(self.sched, self.days[0])[:3]):
+            Appointment.objects.create(
+                user=self.alice,
+                name="林晓燕",
+                phone=self.alice.phone,
+                unit=self.point,
+                slot=slot,
+                service_item=self.consult_item,
+                number=f"YYNOSHOW{i}",
+                status=S.NO_SHOW,
+            )
+        self.client.force_login(self.alice)
+        until = self.days[0] + dt.timedelta(days=90)
+        notice = f"网上预约暂停至 {until.year}年{until.month}月{until.day}日"
+        page = self.client.get(self.url, {"item": self.consult_item.pk})
+        self.assertContains(page, notice)
+        self.assertContains(page, "请直接到服务窗口或拨打 12348 公共法律服务热线")
+        self.assertNotContains(page, "第 2 步，共 4 步")  # no dates offered
+        posted = self.client.post(
+            self.url,
+            {"item": self.consult_item.pk, "date": f"{self.days[1]:%Y-%m-%d}", "slot": self.first_slot(1).pk},
+        )
+        self.assertContains(posted, notice, status_code=400)
+        self.assertEqual(Appointment.objects.filter(user=self.alice).count(), 3)
+        listing = self.client.get(reverse("appoint:list"))
+        self.assertContains(listing, notice)
+        self.assertNotContains(listing, "找服务点预约")
+        # Bob, with no no-shows, is offered the steps as usual.
+        self.client.force_login(self.bob)
+        self.assertContains(self.client.get(self.url), "第 1 步，共 4 步：选择事项")
 
     def test_item_day_slot_confirm_and_a_resent_confirmation(self) -> None:
         self.client.force_login(self.alice)
