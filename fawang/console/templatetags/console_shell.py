@@ -28,10 +28,12 @@ def console_sidenav(context: template.Context) -> SafeString:
     nav = context.get("console_nav")
     if not nav:
         return mark_safe("")
+    # gettext outside the f-strings: makemessages (xgettext) does not look inside them.
+    label, toggle = _("工作台导航"), _("菜单")
     out = [
-        f'\n  <nav class="sidenav" id="console-nav" aria-label="{_e(_("工作台导航"))}">\n'
+        f'\n  <nav class="sidenav" id="console-nav" aria-label="{_e(label)}">\n'
         '    <button type="button" class="nav-toggle" aria-expanded="false" aria-controls="console-nav-groups">'
-        f"{_e(_('菜单'))}</button>\n"
+        f"{_e(toggle)}</button>\n"
         '    <div class="nav-groups" id="console-nav-groups">\n      \n      '
     ]
     for counter, (section, items) in enumerate(groupby(nav, key=lambda item: item["section"]), start=1):
@@ -63,13 +65,14 @@ def unit_switcher(context: template.Context) -> SafeString:
         f"{_e(m.unit.name)}（{_e(roles.get(m.role, m.role))}）</option>\n        "
         for m in rows
     )
+    label, button = _("切换单位"), _("切换")
     return mark_safe(  # noqa: S308 -- every value is escaped; the csrf input is Django's
         f'\n    <form method="post" action="{_e(reverse("console:switch_unit"))}" class="unit-switch">\n'
         f"      {CsrfTokenNode().render(context)}\n"
-        f'      <label class="visually-hidden" for="unit-switch-select">{_e(_("切换单位"))}</label>\n'
+        f'      <label class="visually-hidden" for="unit-switch-select">{_e(label)}</label>\n'
         '      <select id="unit-switch-select" name="unit" data-autosubmit>\n        '
         f"{options}\n"
         "      </select>\n"
-        f'      <button type="submit" class="header-btn">{_e(_("切换"))}</button>\n'
+        f'      <button type="submit" class="header-btn">{_e(button)}</button>\n'
         "    </form>\n    "
     )
