@@ -25,3 +25,15 @@ def _calendar_cache_restored() -> Any:
 
     with calendar_cache_restored():
         yield
+
+
+@pytest.fixture(autouse=True)
+def _default_language() -> Any:
+    """Every test starts in the default language (zh-hans). A request in English activates English in the thread
+    (LocaleMiddleware does not reset it afterwards), and without this the next test in that worker would see it."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
