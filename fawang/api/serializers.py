@@ -13,7 +13,7 @@ from fawang.catalog.models import Channel, Material, ServiceItem
 from fawang.knowledge.results import Result
 from fawang.matters.models import Matter, MatterEvent, Person
 from fawang.matters.views import mask_name
-from fawang.orgs.models import Function, Unit
+from fawang.orgs.models import CreditRecord, Function, Unit
 
 # ------------------------------------------------------------------------------------------- catalogue
 
@@ -109,11 +109,28 @@ class UnitRefSerializer(serializers.ModelSerializer):
         fields = ["id", "name"]
 
 
+class CreditRecordSerializer(serializers.ModelSerializer):
+    kind_label = serializers.CharField(source="get_kind_display", read_only=True)
+
+    class Meta:
+        model = CreditRecord
+        fields = ["kind", "kind_label", "title", "detail", "authority", "decided_on"]
+
+
 class UnitDetailSerializer(UnitSerializer):
     parent = serializers.SerializerMethodField()
+    credit_records = serializers.SerializerMethodField(
+        help_text=_("机构本身公开的奖惩记录（信用信息公开）；不设信用记录的机构类型为空列表。")
+    )
 
     class Meta(UnitSerializer.Meta):
-        fields = [*UnitSerializer.Meta.fields, "description", "parent"]
+        fields = [*UnitSerializer.Meta.fields, "description", "parent", "credit_records"]
+
+    @extend_schema_field(CreditRecordSerializer(many=True))
+    def get_credit_records(self, unit: Unit) -> list[dict[str, Any]]:
+        from fawang.info.directory import unit_credit
+
+        return list(CreditRecordSerializer(unit_credit(unit), many=True).data)
 
     @extend_schema_field(UnitRefSerializer(allow_null=True))
     def get_parent(self, unit: Unit) -> dict[str, Any] | None:

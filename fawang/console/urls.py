@@ -15,6 +15,7 @@ urlpatterns = [
     path("units/<int:pk>/", views.unit_detail, name="unit_detail"),
     path("units/<int:pk>/edit/", views.unit_edit, name="unit_edit"),
     path("units/<int:pk>/windows/", views.unit_window_add, name="unit_window_add"),
+    path("units/<int:pk>/credit/", views.unit_credit_add, name="unit_credit_add"),
     path("windows/<int:window_id>/active/", views.window_set_active, name="window_set_active"),
     path("practitioners/", views.practitioner_list, name="practitioner_list"),
     path("practitioners/<int:pk>/", views.practitioner_detail, name="practitioner_detail"),

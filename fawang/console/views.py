@@ -12,7 +12,7 @@ import datetime as dt
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, F, Prefetch, Q, QuerySet
 from django.db.models.functions import Substr
@@ -48,7 +48,7 @@ from fawang.orgs.forms import (
     UnitFilterForm,
     WindowForm,
 )
-from fawang.orgs.models import AdvisorAssignment, Membership, Practitioner, Unit
+from fawang.orgs.models import CREDIT_UNIT_KINDS, AdvisorAssignment, Membership, Practitioner, Unit
 from fawang.orgs.roles import CAPABILITIES, has_capability, require_capability
 from fawang.orgs.scoping import ALL, scope_codes
 from fawang.regions.models import Region
@@ -267,11 +267,29 @@ def unit_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _may_record_credit(user: User, unit: Unit | None) -> bool:
+    try:
+        actions.require_credit_authority(user, unit)
+    except PermissionDenied:
+        return False
+    return True
+
+
 @staff_required
 def unit_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
     require_capability(user, "orgs.view_directory")
     unit = get_unit_for_user(user, pk)
+    return _unit_page(request, unit)
+
+
+def _unit_page(
+    request: HttpRequest, unit: Unit, credit_form: BaseForm | None = None, status: int = 200
+) -> HttpResponse:
+    user = _user(request)
+    has_credit_file = unit.kind in CREDIT_UNIT_KINDS
+    if credit_form is None and has_credit_file and _may_record_credit(user, unit):
+        credit_form = CreditRecordForm(initial={"decided_on": dt.date.today()})
     subordinates = (
         Unit.objects.visible_to(user)
         .filter(parent=unit)
@@ -304,8 +322,32 @@ def unit_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "subordinate_count": subordinates.count(),
             "can_edit": has_capability(user, "orgs.edit_unit", unit),
             "can_manage_staff": has_capability(user, "orgs.manage_staff", unit),
+            "has_credit_file": has_credit_file,
+            "credit_records": list(unit.credit_records.select_related("recorded_by"))
+            if has_credit_file
+            else [],
+            "credit_form": credit_form,
         },
+        status=status,
     )
+
+
+@require_POST
+@staff_required
+def unit_credit_add(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _user(request)
+    unit = get_unit_for_user(user, pk)
+    actions.require_credit_authority(user, unit)
+    form = CreditRecordForm(request.POST)
+    if form.is_valid():
+        try:
+            actions.record_unit_credit(unit.pk, actor=user, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("已为%(name)s添加信用记录。") % {"name": unit.name})
+            return redirect("console:unit_detail", pk=unit.pk)
+    return _unit_page(request, unit, form, status=400)
 
 
 def _unit_edit_page(
@@ -430,7 +472,7 @@ def practitioner_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
     require_capability(user, "orgs.view_directory")
     practitioner = get_practitioner_for_user(user, pk)
-    can_record = has_capability(user, "orgs.manage_credit", practitioner.unit)
+    can_record = _may_record_credit(user, practitioner.unit)
     form = CreditRecordForm(initial={"decided_on": dt.date.today()}) if can_record else None
     return _practitioner_page(request, practitioner, form)
 
@@ -440,7 +482,7 @@ def practitioner_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def practitioner_credit_add(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
     practitioner = get_practitioner_for_user(user, pk)
-    require_capability(user, "orgs.manage_credit", practitioner.unit)
+    actions.require_credit_authority(user, practitioner.unit)
     form = CreditRecordForm(request.POST)
     if form.is_valid():
         try:

@@ -19,11 +19,11 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from fawang.api.errors import ApiError
-from fawang.api.serializers import MaterialSerializer, UnitRefSerializer
+from fawang.api.serializers import CreditRecordSerializer, MaterialSerializer, UnitRefSerializer
 from fawang.api.views import PublicListView, PublicView, _errors, _query
 from fawang.catalog.models import BusinessLine, ServiceItem
 from fawang.knowledge.models import KnowledgeEntry
-from fawang.orgs.models import CreditRecord, Practitioner, Speciality, Unit
+from fawang.orgs.models import Practitioner, Speciality, Unit
 from fawang.regions.models import Region
 
 from . import directory, guides, publicity
@@ -100,14 +100,6 @@ class GuideSerializer(serializers.Serializer):
     )
 
 
-class CreditRecordSerializer(serializers.ModelSerializer):
-    kind_label = serializers.CharField(source="get_kind_display", read_only=True)
-
-    class Meta:
-        model = CreditRecord
-        fields = ["kind", "kind_label", "title", "detail", "authority", "decided_on"]
-
-
 class PractitionerSerializer(serializers.ModelSerializer):
     """The directory's public fields only (directory.PUBLIC_FIELDS): never the phone, gender or account."""
 
@@ -156,6 +148,12 @@ class DirectoryUnitSerializer(serializers.ModelSerializer):
     public_practitioners = serializers.IntegerField(
         read_only=True, help_text=gettext_lazy("公开的执业人员数。")
     )
+    rewards = serializers.IntegerField(
+        read_only=True, help_text=gettext_lazy("机构本身公开的表彰奖励记录数。")
+    )
+    penalties = serializers.IntegerField(
+        read_only=True, help_text=gettext_lazy("机构本身公开的处罚惩戒记录数。")
+    )
 
     class Meta:
         model = Unit
@@ -170,6 +168,8 @@ class DirectoryUnitSerializer(serializers.ModelSerializer):
             "phone",
             "opening_hours",
             "public_practitioners",
+            "rewards",
+            "penalties",
         ]
 
 

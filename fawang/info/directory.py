@@ -9,11 +9,12 @@ and credit records come only from ``public_credit``.
 
 from __future__ import annotations
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 
 from fawang.lib import codes
-from fawang.orgs.models import CreditRecord, Practitioner, Speciality, Unit
+from fawang.orgs.models import CREDIT_UNIT_KINDS, CreditRecord, Practitioner, Speciality, Unit
 from fawang.regions.models import Region
 
 K = Unit.Kind
@@ -35,6 +36,24 @@ PUBLIC_FIELDS = ("id", "name", "kind", "licence_no", "licence_status", "licensed
 def public_credit() -> QuerySet[CreditRecord]:
     """Credit records for 信用信息公开: the public ones only, newest first."""
     return CreditRecord.objects.filter(is_public=True).order_by("-decided_on", "-pk")
+
+
+def unit_credit(unit: Unit) -> list[CreditRecord]:
+    """The public credit records of a unit with a credit file of its own (CREDIT_UNIT_KINDS); [] for others."""
+    return list(public_credit().filter(unit=unit)) if unit.kind in CREDIT_UNIT_KINDS else []
+
+
+def _unit_count(kind: str) -> Coalesce:
+    # A subquery, not Count(): a second Count over another relation beside the practitioners' would multiply both.
+    rows = (
+        public_credit()
+        .order_by()
+        .filter(unit=OuterRef("pk"), kind=kind)
+        .values("unit")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(rows, output_field=IntegerField()), 0)
 
 
 def public_practitioners() -> QuerySet[Practitioner]:
@@ -89,7 +108,8 @@ def get_public_practitioner(pk: int) -> Practitioner:
 def directory_units(
     region: Region | None = None, kind: str = "", speciality: Speciality | None = None
 ) -> QuerySet[Unit]:
-    """Active units of the directory kinds, with the number of their public practitioners."""
+    """Active units of the directory kinds, with the number of their public practitioners and of their own public
+    rewards and penalties."""
     qs = Unit.objects.active().filter(kind__in=[kind] if kind else DIRECTORY_KINDS)
     if region is not None:
         qs = qs.filter(codes.under("region_id", region.code))
@@ -101,7 +121,11 @@ def directory_units(
         )
     return (
         qs.select_related("region")
-        .annotate(public_practitioners=Count("practitioners", filter=Q(practitioners__is_public=True)))
+        .annotate(
+            public_practitioners=Count("practitioners", filter=Q(practitioners__is_public=True)),
+            rewards=_unit_count(CreditRecord.Kind.REWARD),
+            penalties=_unit_count(CreditRecord.Kind.PENALTY),
+        )
         .order_by("region_id", "kind", "name", "pk")
     )
 

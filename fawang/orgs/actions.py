@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.contrib.auth.password_validation import validate_password
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.http import Http404
 from django.utils.translation import gettext as _
@@ -29,8 +29,18 @@ from .access import (
     get_unit_for_user,
     get_window_for_user,
 )
-from .models import AdvisorAssignment, CreditRecord, Function, Membership, Practitioner, Unit, Window
-from .roles import require_capability
+from .models import (
+    CREDIT_UNIT_KINDS,
+    AdvisorAssignment,
+    CreditRecord,
+    Function,
+    Membership,
+    Practitioner,
+    Unit,
+    Window,
+)
+from .roles import CAPABILITIES, require_capability
+from .scoping import membership_rows
 
 R = Membership.Role
 
@@ -111,6 +121,46 @@ def set_window_active(window_id: int, *, actor: User, active: bool) -> Window:
 # --- practitioners ----------------------------------------------------------------------------------------
 
 
+def require_credit_authority(actor: User, unit: Unit | None) -> None:
+    """Credit records are decisions of 司法行政机关 (and the bar associations they supervise): the actor must hold
+    ``orgs.manage_credit`` through a membership at a judicial bureau whose region covers ``unit`` (or be a system
+    administrator). A law firm's own administrator records nothing on anyone's credit file, and nobody records
+    on the file of a unit they work in."""
+    require_capability(actor, "orgs.manage_credit", unit)
+    if actor.is_superuser:
+        return
+    rows = membership_rows(actor)
+    if any(role == Membership.Role.SYSTEM_ADMIN for role, _u, _r in rows):
+        return
+    if unit is not None and any(unit_id == unit.pk for _role, unit_id, _r in rows):
+        raise PermissionDenied(_("不能为本单位录入信用记录。"))
+    roles = CAPABILITIES["orgs.manage_credit"]
+    bureaus = set(
+        Unit.objects.filter(
+            pk__in=[unit_id for role, unit_id, _r in rows if role in roles], kind=Unit.Kind.BUREAU
+        ).values_list("region_id", flat=True)
+    )
+    region = unit.region_id if unit is not None else ""
+    if not any(region.startswith(code) for code in bureaus):
+        raise PermissionDenied(_("信用记录由司法行政机关录入：请由主管司法局的工作人员办理。"))
+
+
+def _credit_fields(kind: str, title: str, authority: str, decided_on: dt.date, detail: str) -> dict[str, Any]:
+    if kind not in CreditRecord.Kind.values:
+        raise ValidationError(_("请选择正确的记录类型。"), code="invalid_kind")
+    if not title.strip() or not authority.strip():
+        raise ValidationError(_("事由和决定机关不能为空。"), code="required")
+    if decided_on > dt.date.today():
+        raise ValidationError(_("决定日期不能晚于今天。"), code="future_date")
+    return {
+        "kind": kind,
+        "title": title.strip(),
+        "authority": authority.strip(),
+        "decided_on": decided_on,
+        "detail": detail.strip(),
+    }
+
+
 @transaction.atomic
 def record_credit(
     practitioner_id: int,
@@ -125,22 +175,43 @@ def record_credit(
 ) -> CreditRecord:
     """Add a reward or penalty to a practitioner's credit file (信用信息)."""
     practitioner = get_practitioner_for_user(actor, practitioner_id)
-    require_capability(actor, "orgs.manage_credit", practitioner.unit)
-    if kind not in CreditRecord.Kind.values:
-        raise ValidationError(_("请选择正确的记录类型。"), code="invalid_kind")
-    if not title.strip() or not authority.strip():
-        raise ValidationError(_("事由和决定机关不能为空。"), code="required")
-    if decided_on > dt.date.today():
-        raise ValidationError(_("决定日期不能晚于今天。"), code="future_date")
+    require_credit_authority(actor, practitioner.unit)
     return CreditRecord.objects.create(
         practitioner=practitioner,
-        kind=kind,
-        title=title.strip(),
-        authority=authority.strip(),
-        decided_on=decided_on,
-        detail=detail.strip(),
         is_public=is_public,
         recorded_by=actor,
+        **_credit_fields(kind, title, authority, decided_on, detail),
+    )
+
+
+@transaction.atomic
+def record_unit_credit(
+    unit_id: int,
+    *,
+    actor: User,
+    kind: str,
+    title: str,
+    authority: str,
+    decided_on: dt.date,
+    detail: str = "",
+    is_public: bool = True,
+) -> CreditRecord:
+    """Add a reward or penalty to a unit's credit file: a law firm's 行政处罚, a notary office's 表彰."""
+    unit = get_unit_for_user(actor, unit_id)
+    require_credit_authority(actor, unit)
+    if unit.kind not in CREDIT_UNIT_KINDS:
+        raise ValidationError(
+            _(
+                "%(kind)s不设信用记录：信用记录适用于律师事务所、公证处、司法鉴定机构、基层法律服务所等服务机构。"
+            )
+            % {"kind": unit.get_kind_display()},
+            code="no_credit_file",
+        )
+    return CreditRecord.objects.create(
+        unit=unit,
+        is_public=is_public,
+        recorded_by=actor,
+        **_credit_fields(kind, title, authority, decided_on, detail),
     )
 
 

@@ -17,6 +17,21 @@ class WindowInline(admin.TabularInline):
     extra = 0
 
 
+class CreditRecordInline(admin.TabularInline):
+    """A practitioner's credit records (the holder is the practitioner, so no unit field)."""
+
+    model = CreditRecord
+    extra = 0
+    exclude = ["unit"]
+    raw_id_fields = ["recorded_by"]
+
+
+class UnitCreditRecordInline(CreditRecordInline):
+    """A unit's own credit records."""
+
+    exclude = ["practitioner"]
+
+
 @admin.register(Unit)
 class UnitAdmin(admin.ModelAdmin):
     list_display = ["name", "kind", "region", "phone", "is_active"]
@@ -24,7 +39,7 @@ class UnitAdmin(admin.ModelAdmin):
     search_fields = ["name", "region__full_name", "address"]
     raw_id_fields = ["region", "parent"]
     filter_horizontal = ["functions"]
-    inlines = [WindowInline]
+    inlines = [WindowInline, UnitCreditRecordInline]
 
 
 @admin.register(Window)
@@ -52,12 +67,6 @@ class MembershipAdmin(admin.ModelAdmin):
     raw_id_fields = ["user", "unit"]
 
 
-class CreditRecordInline(admin.TabularInline):
-    model = CreditRecord
-    extra = 0
-    raw_id_fields = ["recorded_by"]
-
-
 @admin.register(Practitioner)
 class PractitionerAdmin(admin.ModelAdmin):
     list_display = ["name", "kind", "licence_no", "licence_status", "unit", "is_public"]
@@ -70,9 +79,9 @@ class PractitionerAdmin(admin.ModelAdmin):
 
 @admin.register(CreditRecord)
 class CreditRecordAdmin(admin.ModelAdmin):
-    list_display = ["practitioner", "kind", "title", "decided_on", "is_public"]
+    list_display = ["title", "practitioner", "unit", "kind", "decided_on", "is_public"]
     list_filter = ["kind", "is_public"]
-    raw_id_fields = ["practitioner", "recorded_by"]
+    raw_id_fields = ["practitioner", "unit", "recorded_by"]
 
 
 @admin.register(AdvisorAssignment)

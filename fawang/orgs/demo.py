@@ -456,3 +456,24 @@ def _credit_records() -> None:
             decided_on=dt.date(2025, 3, 18),
             is_public=False,
         )
+    # The credit file of institutions: a law firm's commendation and another's 行政处罚.
+    firms = list(
+        Unit.objects.filter(kind=Unit.Kind.LAW_FIRM, region__code__startswith=XIAMEN).order_by("pk")[:2]
+    )
+    if firms:
+        CreditRecord.objects.create(
+            unit=firms[0],
+            kind=CreditRecord.Kind.REWARD,
+            title="公共法律服务工作先进集体",
+            authority="厦门市司法局",
+            decided_on=dt.date(2025, 2, 14),
+        )
+    if len(firms) > 1:
+        CreditRecord.objects.create(
+            unit=firms[1],
+            kind=CreditRecord.Kind.PENALTY,
+            title="警告：未按规定办理律师执业年度考核备案",
+            detail="已于 2024 年 12 月完成整改。",
+            authority="厦门市司法局",
+            decided_on=dt.date(2024, 11, 5),
+        )

@@ -302,15 +302,40 @@ class Practitioner(models.Model):
         return f"{self.name}（{self.get_kind_display()}）"
 
 
+# Units with a credit file of their own: the licensed service institutions (信用信息公开 of 律师事务所, 公证处,
+# 司法鉴定机构 and 基层法律服务所), on which 行政处罚 and 行业惩戒 fall as on their practitioners.
+CREDIT_UNIT_KINDS = (
+    Unit.Kind.LAW_FIRM,
+    Unit.Kind.NOTARY,
+    Unit.Kind.APPRAISAL,
+    Unit.Kind.GRASSROOTS,
+)
+
+
 class CreditRecord(models.Model):
-    """A reward or penalty on a practitioner's credit file (信用信息), public or internal."""
+    """A reward or penalty on the credit file (信用信息) of a practitioner or of a unit (a law firm, a notary office,
+    an appraisal institution: 行政处罚 and 行业惩戒 fall on institutions too), public or internal. Exactly one of
+    ``practitioner`` and ``unit`` is set."""
 
     class Kind(models.TextChoices):
         REWARD = "reward", _("表彰奖励")
         PENALTY = "penalty", _("行政处罚/行业惩戒")
 
     practitioner = models.ForeignKey(
-        Practitioner, verbose_name=_("法律服务人员"), on_delete=models.CASCADE, related_name="credit_records"
+        Practitioner,
+        verbose_name=_("法律服务人员"),
+        on_delete=models.CASCADE,
+        related_name="credit_records",
+        null=True,
+        blank=True,
+    )
+    unit = models.ForeignKey(
+        Unit,
+        verbose_name=_("机构"),
+        on_delete=models.CASCADE,
+        related_name="credit_records",
+        null=True,
+        blank=True,
     )
     kind = models.CharField(_("类型"), max_length=8, choices=Kind.choices)
     title = models.CharField(_("事由"), max_length=120)
@@ -329,9 +354,21 @@ class CreditRecord(models.Model):
         verbose_name = _("信用记录")
         verbose_name_plural = _("信用记录")
         ordering = ["-decided_on", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(practitioner__isnull=False, unit__isnull=True)
+                | Q(practitioner__isnull=True, unit__isnull=False),
+                name="credit_record_of_one_holder",
+                violation_error_message=_("信用记录须属于一名法律服务人员或一个机构，二者选其一。"),
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()}：{self.title}"
+
+    @property
+    def holder(self) -> Practitioner | Unit | None:
+        return self.practitioner or self.unit
 
 
 class AdvisorAssignmentQuerySet(models.QuerySet["AdvisorAssignment"]):

@@ -283,6 +283,39 @@ class PractitionerCreditTestCase(BaseTestCase):
         self.assertContains(detail, '<span class="badge badge-muted">内部</span>', html=True)
         self.assertNotContains(detail, "添加信用记录")
 
+    def test_a_bureau_records_on_a_law_firms_credit_file_from_its_page(self) -> None:
+        firm = self.lawyer.unit
+        assert firm is not None
+        self.client.force_login(self.sm_supervisor)
+        page = self.client.get(reverse("console:unit_detail", args=[firm.pk]))
+        self.assertContains(page, "添加信用记录")
+        url = reverse("console:unit_credit_add", args=[firm.pk])
+        self.assertContains(page, f'action="{url}"')
+        form = {"kind": "penalty", "title": "警告：未按规定办理年度考核备案", "authority": "思明区司法局"}
+        future = (dt.date.today() + dt.timedelta(days=1)).isoformat()
+        response = self.client.post(url, {**form, "decided_on": future, "is_public": "on"})
+        self.assertContains(response, "决定日期不能晚于今天。", status_code=400)
+        response = self.client.post(url, {**form, "decided_on": "2025-05-06", "is_public": "on"})
+        self.assertRedirects(response, reverse("console:unit_detail", args=[firm.pk]))
+        record = CreditRecord.objects.get(unit=firm, title=form["title"])
+        self.assertEqual((record.is_public, record.recorded_by), (True, self.sm_supervisor))
+        # The firm's own administrator sees its file but may not write to it.
+        admin = User.objects.create_user("firm-admin", kind=User.Kind.STAFF)
+        Membership.objects.create(user=admin, unit=firm, role=Membership.Role.UNIT_ADMIN)
+        self.client.force_login(admin)
+        page = self.client.get(reverse("console:unit_detail", args=[firm.pk]))
+        self.assertContains(page, form["title"])
+        self.assertNotContains(page, "添加信用记录")
+        response = self.client.post(
+            url, {**form, "title": "表彰", "kind": "reward", "decided_on": "2025-01-01"}
+        )
+        self.assertEqual(response.status_code, 403)
+        self.assertFalse(CreditRecord.objects.filter(title="表彰").exists())
+        # A service point has no credit file at all.
+        self.client.force_login(self.sm_supervisor)
+        station = first(Unit.objects.filter(kind=Unit.Kind.STATION, region__parent_id=SIMING))
+        self.assertNotContains(self.client.get(reverse("console:unit_detail", args=[station.pk])), "信用记录")
+
     def test_future_dates_and_clerks_are_refused(self) -> None:
         self.client.force_login(self.sm_supervisor)
         url = reverse("console:practitioner_credit_add", args=[self.lawyer.pk])

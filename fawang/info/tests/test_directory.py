@@ -184,6 +184,49 @@ class DirectoryTestCase(BaseTestCase):
         for u in r.context["page_obj"].paginator.object_list:
             self.assertTrue(Practitioner.objects.filter(unit=u, is_public=True, specialities=ip).exists())
 
+    def test_a_firms_own_public_credit_shows_on_its_page_in_the_list_and_in_the_api(self) -> None:
+        firm = self.lawyer.unit
+        assert firm is not None
+        CreditRecord.objects.filter(unit=firm).delete()
+        for kind, title, public in (
+            ("reward", "公共法律服务工作先进集体", True),
+            ("penalty", "警告：未按规定办理年度考核备案", True),
+            ("penalty", "内部通报：档案管理不规范", False),
+        ):
+            CreditRecord.objects.create(
+                unit=firm,
+                kind=kind,
+                title=title,
+                authority="思明区司法局",
+                decided_on=dt.date(2025, 2, 1),
+                is_public=public,
+            )
+        page = self.client.get(reverse("portal:unit_detail", args=[firm.pk]))
+        self.assertContains(page, "公开的奖惩记录")
+        self.assertContains(page, "公共法律服务工作先进集体")
+        self.assertContains(page, "警告：未按规定办理年度考核备案")
+        self.assertNotContains(page, "内部通报")
+        # The list counts the firm's own public records once each, beside its practitioners (no join fan-out).
+        listed = self.client.get(UNITS, {"kind": "law_firm", "region": SIMING})
+        row = next(u for u in listed.context["page_obj"].object_list if u.pk == firm.pk)
+        practitioners = Practitioner.objects.filter(unit=firm, is_public=True).count()
+        self.assertEqual((row.rewards, row.penalties, row.public_practitioners), (1, 1, practitioners))
+        self.assertContains(listed, "表彰奖励 1 项")
+        api = self.client.get(reverse("api:directory_units"), {"kind": "law_firm", "region": SIMING}).json()
+        entry = next(u for u in api["results"] if u["id"] == firm.pk)
+        self.assertEqual((entry["rewards"], entry["penalties"]), (1, 1))
+        detail = self.client.get(reverse("api:unit", args=[firm.pk])).json()
+        self.assertEqual(
+            sorted(r["title"] for r in detail["credit_records"]),
+            sorted(["公共法律服务工作先进集体", "警告：未按规定办理年度考核备案"]),
+        )
+        # A service centre has no credit file: no section, an empty list.
+        centre = Unit.objects.get(name="思明区公共法律服务中心")
+        self.assertNotContains(
+            self.client.get(reverse("portal:unit_detail", args=[centre.pk])), "公开的奖惩记录"
+        )
+        self.assertEqual(self.client.get(reverse("api:unit", args=[centre.pk])).json()["credit_records"], [])
+
     def test_a_unit_page_lists_its_public_practitioners(self) -> None:
         assert self.lawyer.unit is not None
         r = self.client.get(reverse("portal:unit_detail", args=[self.lawyer.unit_id]))

@@ -6,6 +6,7 @@ import datetime as dt
 from typing import Any, ClassVar, TypeVar
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
 from django.db.models import Model, QuerySet
 from django.http import Http404
 
@@ -148,6 +149,65 @@ class DirectoryActionsTestCase(BaseTestCase):
             )
         self.assertEqual(caught.exception.messages, ["决定日期不能晚于今天。"])
         self.assertFalse(CreditRecord.objects.filter(title="表彰").exists())
+
+    def test_a_bureau_records_on_a_units_credit_file(self) -> None:
+        firm = first(
+            Unit.objects.filter(kind=Unit.Kind.LAW_FIRM, region__code__startswith=SIMING).order_by("pk")
+        )
+        before = set(firm.credit_records.values_list("pk", flat=True))
+        record = actions.record_unit_credit(
+            firm.pk,
+            actor=self.sm_supervisor,
+            kind=CreditRecord.Kind.PENALTY,
+            title="警告：未按规定办理年度考核备案",
+            authority="思明区司法局",
+            decided_on=dt.date(2025, 6, 1),
+        )
+        self.assertEqual((record.unit, record.practitioner, record.holder), (firm, None, firm))
+        self.assertEqual(set(firm.credit_records.values_list("pk", flat=True)) - before, {record.pk})
+
+    def test_unit_credit_refusals(self) -> None:
+        args: dict[str, Any] = {
+            "kind": "reward",
+            "title": "先进集体",
+            "authority": "思明区司法局",
+            "decided_on": dt.date(2025, 1, 1),
+        }
+        firms = list(
+            Unit.objects.filter(kind=Unit.Kind.LAW_FIRM, region__code__startswith=SIMING).order_by("pk")[:2]
+        )
+        # A law firm's own administrator holds orgs.manage_credit over the district, but is no 司法行政机关: not on
+        # their own firm, not on a competitor, not on one of the firm's lawyers.
+        firm_admin = User.objects.create_user("firm-admin", kind=User.Kind.STAFF)
+        Membership.objects.create(user=firm_admin, unit=firms[0], role=R.UNIT_ADMIN)
+        with self.assertRaisesMessage(PermissionDenied, "不能为本单位录入信用记录。"):
+            actions.record_unit_credit(firms[0].pk, actor=firm_admin, **args)
+        with self.assertRaisesMessage(PermissionDenied, "信用记录由司法行政机关录入"):
+            actions.record_unit_credit(firms[1].pk, actor=firm_admin, **args)
+        with self.assertRaises(PermissionDenied):
+            actions.record_credit(self.sm_lawyer.pk, actor=firm_admin, **args)
+        with self.assertRaises(PermissionDenied):
+            actions.record_unit_credit(firms[1].pk, actor=self.sm_clerk, **args)
+        with self.assertRaises(Http404):
+            hl_firm = first(Unit.objects.filter(kind=Unit.Kind.LAW_FIRM, region__code__startswith=HULI))
+            actions.record_unit_credit(hl_firm.pk, actor=self.sm_supervisor, **args)
+        with self.assertRaises(ValidationError) as caught:
+            actions.record_unit_credit(self.sm_station.pk, actor=self.sm_supervisor, **args)
+        self.assertEqual(caught.exception.code, "no_credit_file")
+        self.assertIn("公共法律服务工作站不设信用记录", caught.exception.messages[0])
+        self.assertFalse(CreditRecord.objects.filter(title="先进集体").exists())
+
+    def test_a_credit_record_has_exactly_one_holder(self) -> None:
+        firm = first(Unit.objects.filter(kind=Unit.Kind.LAW_FIRM))
+        fields = {
+            "kind": "reward",
+            "title": "表彰",
+            "authority": "厦门市司法局",
+            "decided_on": dt.date(2025, 1, 1),
+        }
+        for holders in ({}, {"unit": firm, "practitioner": self.sm_lawyer}):
+            with self.assertRaises(IntegrityError), transaction.atomic():
+                CreditRecord.objects.create(**fields, **holders)
 
     # --- village legal advisors
 
