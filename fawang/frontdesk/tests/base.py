@@ -113,6 +113,24 @@ class FrontdeskTestCase(MatterTestCase):
             **kwargs,
         ).appointment
 
+    def missed(self, slots: list[Slot], user: User | None = None) -> None:
+        """爽约 on record for ``user`` (alice) in each of ``slots``, written directly: for tests of what a record
+        of no-shows does, whatever the clock (the actions themselves are tested in test_booking)."""
+        user = user or self.alice
+        Appointment.objects.bulk_create(
+            Appointment(
+                user=user,
+                name=user.display_name,
+                phone=user.phone,
+                unit=slot.unit,
+                slot=slot,
+                service_item=self.consult_item,
+                number=f"YYNOSHOW{user.pk}X{i}",
+                status=Appointment.Status.NO_SHOW,
+            )
+            for i, slot in enumerate(slots)
+        )
+
     def visit(self, **overrides: Any) -> actions.VisitData:
         fields: dict[str, Any] = {
             "prison": self.prison,

@@ -238,19 +238,7 @@ class AppointmentApiTestCase(FrontdeskTestCase):
         self.assertEqual(done.json()["status"], "checked_in")
 
     def test_a_paused_booker_gets_the_reason_as_a_400(self) -> None:
-        Appointment.objects.bulk_create(
-            Appointment(
-                user=self.alice,
-                name="林晓燕",
-                phone=self.alice.phone,
-                unit=self.point,
-                slot=slot,
-                service_item=self.consult_item,
-                number=f"YYNOSHOW{i}",
-                status=S.NO_SHOW,
-            )
-            for i, slot in enumerate(self.slots[:3])
-        )
+        self.missed(self.slots[:3])
         response = self.book(self.as_user(self.alice), self.slots[0], key="k-pause")
         self.assertError(response, 400, "no_show_pause", "网上预约暂停至")
         self.assertEqual(Appointment.objects.filter(user=self.alice).count(), 3)

@@ -59,17 +59,7 @@ class PublicBookingTestCase(FrontdeskTestCase):
         )
 
     def test_a_person_with_three_no_shows_is_told_why_booking_is_paused(self) -> None:
-        for i, slot in enumerate(self.slots_of(self.sched, self.days[0])[:3]):
-            Appointment.objects.create(
-                user=self.alice,
-                name="林晓燕",
-                phone=self.alice.phone,
-                unit=self.point,
-                slot=slot,
-                service_item=self.consult_item,
-                number=f"YYNOSHOW{i}",
-                status=S.NO_SHOW,
-            )
+        self.missed(self.slots_of(self.sched, self.days[0])[:3])
         self.client.force_login(self.alice)
         until = self.days[0] + dt.timedelta(days=90)
         notice = f"网上预约暂停至 {until.year}年{until.month}月{until.day}日"
