@@ -44,7 +44,18 @@ def person_status(phone: Any) -> str:
 def act(page: Any, code: str, fill: dict[str, str] | None = None, check: list[str] | None = None) -> None:
     """Open one action form on the matter detail and confirm it."""
     box = page.locator(f"#action-{code}")
-    box.locator("summary").click()
+    confirm = box.get_by_role("button", name=re.compile("^确认"))
+    # htmx may still be settling the previous action's swap, which can put back a closed form after the click
+    # opened the old one: open it again until its confirm button shows.
+    for _attempt in range(5):
+        if not box.evaluate("e => e.open"):
+            box.locator("summary").click()
+        try:
+            expect(confirm).to_be_visible(timeout=3000)
+            break
+        except AssertionError:
+            continue
+    expect(confirm).to_be_visible()
     for label, value in (fill or {}).items():
         field = box.get_by_label(re.compile(f"^{label}"))
         if field.evaluate("e => e.tagName") == "SELECT":
@@ -53,9 +64,9 @@ def act(page: Any, code: str, fill: dict[str, str] | None = None, check: list[st
             field.fill(value)
     for label in check or []:
         box.get_by_label(label, exact=True).check()
-    box.get_by_role("button", name=re.compile("^确认")).click()
+    confirm.click()
     # The action form is swapped out by htmx once the action has been carried out.
-    expect(box.get_by_role("button", name=re.compile("^确认"))).to_have_count(0)
+    expect(confirm).to_have_count(0)
 
 
 def test_a_legal_aid_matter_from_window_intake_to_the_callback(site: Site, browser: Any) -> None:
