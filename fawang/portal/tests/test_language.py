@@ -192,6 +192,21 @@ def read_po(path: Path) -> list[PoEntry]:
     return entries
 
 
+GETTEXT_NAMES = {"_", "gettext", "gettext_lazy", "pgettext", "pgettext_lazy", "ngettext", "ngettext_lazy"}
+
+
+def gettext_in_fstrings(source: str) -> list[int]:
+    """Lines of gettext calls made inside an f-string: makemessages (xgettext) does not look there, so their
+    strings silently leave the catalogue on the next regeneration and show untranslated."""
+    lines = []
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.JoinedStr):
+            for inner in ast.walk(node):
+                if isinstance(inner, ast.Call) and getattr(inner.func, "id", None) in GETTEXT_NAMES:
+                    lines.append(inner.lineno)
+    return sorted(set(lines))
+
+
 class EnglishCatalogueTestCase(SimpleTestCase):
     """Whoever adds strings and regenerates the .po must translate them and recompile the .mo. Only what is in
     the .po is checked, so apps whose strings were not extracted yet do not make this fail."""
@@ -216,6 +231,17 @@ class EnglishCatalogueTestCase(SimpleTestCase):
         self.assertEqual(fuzzy, [], "fuzzy entries (and a fuzzy header) are left out of the .mo: review them")
         plurals = [e.msgid for e in self.messages if e.msgid_plural and sorted(e.msgstr) != [0, 1]]
         self.assertEqual(plurals, [], "English has two plural forms: msgstr[0] and msgstr[1]")
+
+    def test_no_string_hides_from_makemessages_in_an_f_string(self) -> None:
+        root = Path(settings.BASE_DIR) / "fawang"
+        found = [
+            f"{path.relative_to(root.parent)}:{line}"
+            for path in sorted(root.rglob("*.py"))
+            for line in gettext_in_fstrings(path.read_text(encoding="utf-8"))
+        ]
+        self.assertEqual(found, [], "move these gettext calls out of the f-string (into a variable first)")
+        # The finder itself: it sees a call inside an f-string, and not one beside it.
+        self.assertEqual(gettext_in_fstrings('x = f"<b>{_(\'菜单\')}</b>"\ny = _("菜单")\n'), [1])
 
     def test_placeholders_are_kept(self) -> None:
         wrong = []
