@@ -48,7 +48,7 @@ from fawang.orgs.forms import (
     UnitFilterForm,
     WindowForm,
 )
-from fawang.orgs.models import CREDIT_UNIT_KINDS, AdvisorAssignment, Membership, Practitioner, Unit
+from fawang.orgs.models import AdvisorAssignment, Membership, Practitioner, Unit
 from fawang.orgs.roles import CAPABILITIES, has_capability, require_capability
 from fawang.orgs.scoping import ALL, scope_codes
 from fawang.regions.models import Region
@@ -287,8 +287,7 @@ def _unit_page(
     request: HttpRequest, unit: Unit, credit_form: BaseForm | None = None, status: int = 200
 ) -> HttpResponse:
     user = _user(request)
-    has_credit_file = unit.kind in CREDIT_UNIT_KINDS
-    if credit_form is None and has_credit_file and _may_record_credit(user, unit):
+    if credit_form is None and unit.has_credit_file and _may_record_credit(user, unit):
         credit_form = CreditRecordForm(initial={"decided_on": dt.date.today()})
     subordinates = (
         Unit.objects.visible_to(user)
@@ -322,9 +321,8 @@ def _unit_page(
             "subordinate_count": subordinates.count(),
             "can_edit": has_capability(user, "orgs.edit_unit", unit),
             "can_manage_staff": has_capability(user, "orgs.manage_staff", unit),
-            "has_credit_file": has_credit_file,
             "credit_records": list(unit.credit_records.select_related("recorded_by"))
-            if has_credit_file
+            if unit.has_credit_file
             else [],
             "credit_form": credit_form,
         },

@@ -14,7 +14,7 @@ from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 
 from fawang.lib import codes
-from fawang.orgs.models import CREDIT_UNIT_KINDS, CreditRecord, Practitioner, Speciality, Unit
+from fawang.orgs.models import CreditRecord, Practitioner, Speciality, Unit
 from fawang.regions.models import Region
 
 K = Unit.Kind
@@ -39,8 +39,8 @@ def public_credit() -> QuerySet[CreditRecord]:
 
 
 def unit_credit(unit: Unit) -> list[CreditRecord]:
-    """The public credit records of a unit with a credit file of its own (CREDIT_UNIT_KINDS); [] for others."""
-    return list(public_credit().filter(unit=unit)) if unit.kind in CREDIT_UNIT_KINDS else []
+    """The public credit records of a unit with a credit file of its own (Unit.has_credit_file); [] for others."""
+    return list(public_credit().filter(unit=unit)) if unit.has_credit_file else []
 
 
 def _unit_count(kind: str) -> Coalesce:

@@ -30,7 +30,6 @@ from .access import (
     get_window_for_user,
 )
 from .models import (
-    CREDIT_UNIT_KINDS,
     AdvisorAssignment,
     CreditRecord,
     Function,
@@ -40,7 +39,7 @@ from .models import (
     Window,
 )
 from .roles import CAPABILITIES, require_capability
-from .scoping import membership_rows
+from .scoping import active_memberships
 
 R = Membership.Role
 
@@ -129,19 +128,17 @@ def require_credit_authority(actor: User, unit: Unit | None) -> None:
     require_capability(actor, "orgs.manage_credit", unit)
     if actor.is_superuser:
         return
-    rows = membership_rows(actor)
-    if any(role == Membership.Role.SYSTEM_ADMIN for role, _u, _r in rows):
+    memberships = active_memberships(actor)  # units loaded once per request, as for the capability above
+    if any(m.role == R.SYSTEM_ADMIN for m in memberships):
         return
-    if unit is not None and any(unit_id == unit.pk for _role, unit_id, _r in rows):
+    if unit is not None and any(m.unit_id == unit.pk for m in memberships):
         raise PermissionDenied(_("不能为本单位录入信用记录。"))
     roles = CAPABILITIES["orgs.manage_credit"]
-    bureaus = set(
-        Unit.objects.filter(
-            pk__in=[unit_id for role, unit_id, _r in rows if role in roles], kind=Unit.Kind.BUREAU
-        ).values_list("region_id", flat=True)
-    )
     region = unit.region_id if unit is not None else ""
-    if not any(region.startswith(code) for code in bureaus):
+    if not any(
+        m.role in roles and m.unit.kind == Unit.Kind.BUREAU and region.startswith(m.unit.region_id)
+        for m in memberships
+    ):
         raise PermissionDenied(_("信用记录由司法行政机关录入：请由主管司法局的工作人员办理。"))
 
 
@@ -199,7 +196,7 @@ def record_unit_credit(
     """Add a reward or penalty to a unit's credit file: a law firm's 行政处罚, a notary office's 表彰."""
     unit = get_unit_for_user(actor, unit_id)
     require_credit_authority(actor, unit)
-    if unit.kind not in CREDIT_UNIT_KINDS:
+    if not unit.has_credit_file:
         raise ValidationError(
             _(
                 "%(kind)s不设信用记录：信用记录适用于律师事务所、公证处、司法鉴定机构、基层法律服务所等服务机构。"

@@ -96,6 +96,9 @@ class Unit(models.Model):
 
     # 实体平台: the centre (市/区/县), station (镇/街) and room (村/居) are where the public walks in.
     SERVICE_POINT_KINDS = (Kind.CENTRE, Kind.STATION, Kind.ROOM)
+    # Units with a credit file of their own: the licensed service institutions (信用信息公开 of 律师事务所, 公证处,
+    # 司法鉴定机构 and 基层法律服务所), on which 行政处罚 and 行业惩戒 fall as on their practitioners.
+    CREDIT_FILE_KINDS = (Kind.LAW_FIRM, Kind.NOTARY, Kind.APPRAISAL, Kind.GRASSROOTS)
 
     name = models.CharField(_("名称"), max_length=100)
     short_name = models.CharField(_("简称"), max_length=40, blank=True)
@@ -150,6 +153,10 @@ class Unit(models.Model):
     @property
     def is_service_point(self) -> bool:
         return self.kind in self.SERVICE_POINT_KINDS
+
+    @property
+    def has_credit_file(self) -> bool:
+        return self.kind in self.CREDIT_FILE_KINDS
 
 
 class Window(models.Model):
@@ -300,16 +307,6 @@ class Practitioner(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name}（{self.get_kind_display()}）"
-
-
-# Units with a credit file of their own: the licensed service institutions (信用信息公开 of 律师事务所, 公证处,
-# 司法鉴定机构 and 基层法律服务所), on which 行政处罚 and 行业惩戒 fall as on their practitioners.
-CREDIT_UNIT_KINDS = (
-    Unit.Kind.LAW_FIRM,
-    Unit.Kind.NOTARY,
-    Unit.Kind.APPRAISAL,
-    Unit.Kind.GRASSROOTS,
-)
 
 
 class CreditRecord(models.Model):

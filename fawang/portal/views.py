@@ -8,7 +8,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
 from fawang.info import directory, guides
-from fawang.orgs.models import CREDIT_UNIT_KINDS, Unit
+from fawang.orgs.models import Unit
 from fawang.regions.widgets import NEXT_SUFFIX
 
 from . import points
@@ -71,7 +71,6 @@ def unit_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "parent": points.public_parent(unit),
             "practitioners": directory.unit_practitioners(unit),
             "credit_records": directory.unit_credit(unit),
-            "has_credit_file": unit.kind in CREDIT_UNIT_KINDS,
         },
     )
 
