@@ -4,8 +4,8 @@ consultation (a Matter submitted through ``matters.actions.do_submit``).
 Sign-in codes follow public tracking (matters.actions.public_tracking): six digits kept only as a keyed hash,
 valid ``CITIZENS_CODE_MINUTES`` (10) minutes and for at most ``CITIZENS_CODE_ATTEMPTS`` (5) tries; at most one
 code per ``CITIZENS_SEND_INTERVAL_SECONDS`` (60) per number, ``CITIZENS_SENDS_PER_HOUR`` (5) per number and
-``CITIZENS_SENDS_PER_HOUR_PER_IP`` (10) per client address (counted only: no interval per address). The code goes through the notify
-outbox (kind ``otp.login``, masked wherever staff read the outbox).
+``CITIZENS_SENDS_PER_HOUR_PER_IP`` (10) per client address, with no interval per address (fawang.lib.sendlimits).
+The code goes through the notify outbox (kind ``otp.login``, masked wherever staff read the outbox).
 
 A code only ever opens a *public* account: staff accounts are never looked up here, so a staff member's
 number signs in (or signs up) a separate public account and never the staff one.
@@ -14,13 +14,13 @@ number signs in (or signs up) a separate public account and never the staff one.
 from __future__ import annotations
 
 import datetime as dt
-import math
 import secrets
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext as _
@@ -28,6 +28,7 @@ from django.utils.translation import gettext as _
 from fawang.accounts.models import User
 from fawang.catalog.models import ServiceItem
 from fawang.lib import crypto
+from fawang.lib.sendlimits import check_send_limits
 from fawang.lib.validators import MOBILE_RE, normalize_mobile, validate_id_number
 from fawang.matters import threads
 from fawang.matters.actions import MatterRequest, SubmitResult, do_comment, do_submit
@@ -38,7 +39,6 @@ from fawang.regions.models import Region
 from .models import PhoneCode, Profile
 
 CODE_DIGITS = 6
-HOUR = dt.timedelta(hours=1)
 CONSULTATION = "consultation"
 
 
@@ -76,24 +76,16 @@ def _hash(phone: str, code: str) -> str:
 
 
 def _check_limits(phone: str, ip: str | None, now: dt.datetime) -> None:
-    """The resend interval and the hourly cap of the phone, then the hourly cap of the address, looser: several
-    people behind one address (a service hall, a carrier's NAT). The address has no interval, or one person's
-    request would make the next person wait."""
-    interval = dt.timedelta(seconds=_setting("CITIZENS_SEND_INTERVAL_SECONDS", 60))
-    rows = PhoneCode.objects.filter(created_at__gt=now - HOUR)
-    mine = rows.filter(phone=phone)
-    last = mine.order_by("-created_at").values_list("created_at", flat=True).first()
-    if last is not None and now - last < interval:
-        wait = interval - (now - last)
-        raise RateLimited(
-            _("获取验证码过于频繁，请 %(seconds)s 秒后再试。")
-            % {"seconds": max(math.ceil(wait.total_seconds()), 1)},
-            code="too_soon",
-        )
-    if mine.count() >= _setting("CITIZENS_SENDS_PER_HOUR", 5) or (
-        ip and rows.filter(ip=ip).count() >= _setting("CITIZENS_SENDS_PER_HOUR_PER_IP", 10)
-    ):
-        raise RateLimited(_("获取验证码次数过多，请一小时后再试。"), code="too_many")
+    check_send_limits(
+        PhoneCode.objects.all(),
+        Q(phone=phone),
+        ip,
+        now,
+        interval=dt.timedelta(seconds=_setting("CITIZENS_SEND_INTERVAL_SECONDS", 60)),
+        per_key=_setting("CITIZENS_SENDS_PER_HOUR", 5),
+        per_ip=_setting("CITIZENS_SENDS_PER_HOUR_PER_IP", 10),
+        error=RateLimited,
+    )
 
 
 @transaction.atomic

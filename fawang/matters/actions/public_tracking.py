@@ -4,8 +4,8 @@ the person does on the tracking page (supply materials with files).
 The code is six digits, kept only as a keyed hash, valid for ``MATTERS_TRACK_CODE_MINUTES`` (10) and for at
 most ``MATTERS_TRACK_CODE_ATTEMPTS`` (5) tries. Sending is limited per tracking number
 (``MATTERS_TRACK_SEND_INTERVAL_SECONDS``, 60; ``MATTERS_TRACK_SENDS_PER_HOUR``, 5) and counted per client
-address (``MATTERS_TRACK_SENDS_PER_HOUR_PER_IP``, 10 an hour, with no interval). The limits are counted on TrackingCode rows rather than in a
-cache, so every web process sees the same counts. A request for a well-formed number that does not exist is
+address (``MATTERS_TRACK_SENDS_PER_HOUR_PER_IP``, 10 an hour, with no interval), on TrackingCode rows
+(fawang.lib.sendlimits), so every web process sees the same counts. A request for a well-formed number that does not exist is
 recorded without a code and answered like any other: the page, the limits and the error texts are the same
 whether the number exists or not; only the check character is ever judged on its own.
 """
@@ -13,7 +13,6 @@ whether the number exists or not; only the check character is ever judged on its
 from __future__ import annotations
 
 import datetime as dt
-import math
 import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -22,9 +21,11 @@ from typing import TYPE_CHECKING
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext as _
 
+from fawang.lib.sendlimits import check_send_limits
 from fawang.lib.validators import MOBILE_RE, normalize_mobile
 
 from .. import tracking
@@ -39,7 +40,6 @@ if TYPE_CHECKING:
     from fawang.accounts.models import User
 
 CODE_DIGITS = 6
-HOUR = dt.timedelta(hours=1)
 
 
 def code_minutes() -> int:
@@ -101,21 +101,16 @@ def clean_number(value: str) -> str:
 
 
 def _check_limits(number: str, ip: str | None, now: dt.datetime) -> None:
-    """The resend interval and the hourly cap of the number, then the hourly cap of the address. The address has
-    no interval: behind a service hall's network or a mobile carrier's NAT, one person's request would make the
-    next person wait."""
-    rows = TrackingCode.objects.filter(created_at__gt=now - HOUR)
-    mine = rows.filter(tracking_no=number)
-    last = mine.order_by("-created_at").values_list("created_at", flat=True).first()
-    if last is not None and now - last < send_interval():
-        wait = send_interval() - (now - last)
-        raise RateLimited(
-            _("获取验证码过于频繁，请 %(seconds)s 秒后再试。")
-            % {"seconds": max(math.ceil(wait.total_seconds()), 1)},
-            code="too_soon",
-        )
-    if mine.count() >= sends_per_hour() or (ip and rows.filter(ip=ip).count() >= sends_per_hour_per_ip()):
-        raise RateLimited(_("获取验证码次数过多，请一小时后再试。"), code="too_many")
+    check_send_limits(
+        TrackingCode.objects.all(),
+        Q(tracking_no=number),
+        ip,
+        now,
+        interval=send_interval(),
+        per_key=sends_per_hour(),
+        per_ip=sends_per_hour_per_ip(),
+        error=RateLimited,
+    )
 
 
 @transaction.atomic
