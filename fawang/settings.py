@@ -71,7 +71,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django_tasks",
-    "django_tasks_db",
+    "fawang.lib.taskqueue.TaskQueueConfig",  # django_tasks_db, named in Chinese
     "rest_framework",
     "drf_spectacular",
     "drf_spectacular_sidecar",

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.contrib import admin
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
 
 from .models import (
     AccessLog,
@@ -91,9 +92,17 @@ class MatterAdmin(admin.ModelAdmin):
 @admin.register(Person)
 class PersonAdmin(admin.ModelAdmin):
     # The list never shows full personal data; the change form is for administrators only.
-    list_display = ["name", "phone_masked", "id_number_masked", "created_at"]
+    list_display = ["name", "shown_phone", "shown_id_number", "created_at"]
     search_fields = ["name"]
     raw_id_fields = ["user"]
+
+    @admin.display(description=_("联系电话（部分隐藏）"))
+    def shown_phone(self, obj: Person) -> str:
+        return obj.phone_masked
+
+    @admin.display(description=_("身份证号码（部分隐藏）"))
+    def shown_id_number(self, obj: Person) -> str:
+        return obj.id_number_masked
 
 
 @admin.register(Evaluation)

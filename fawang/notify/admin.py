@@ -46,7 +46,7 @@ SHOWN: tuple[str, ...] = (
 
 @admin.register(Message)
 class MessageAdmin(admin.ModelAdmin[Message]):
-    list_display = ["id", "created_at", "channel", "kind", "recipient", "status", "attempts", "sent_at"]
+    list_display = ["number", "created_at", "channel", "kind", "recipient", "status", "attempts", "sent_at"]
     list_filter = ["status", "channel", "sensitive", "created_at"]
     search_fields = ["kind", "dedupe_key", "provider_message_id", "related_id"]
     date_hierarchy = "created_at"
@@ -54,6 +54,10 @@ class MessageAdmin(admin.ModelAdmin[Message]):
     actions = ["requeue_dead"]
     fields = SHOWN
     readonly_fields = SHOWN
+
+    @admin.display(description=gettext_lazy("编号"), ordering="id")
+    def number(self, obj: Message) -> int:
+        return obj.pk
 
     @admin.display(description=gettext_lazy("收件人"))
     def recipient(self, obj: Message) -> str:
