@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 
-from fawang.catalog.models import ServiceItem
-from fawang.orgs.models import Unit
+from fawang.catalog.models import BusinessLine, ServiceItem
+from fawang.orgs.models import Unit, Window
 
 from .models import Schedule, Slot
 
@@ -50,6 +50,15 @@ def items_for(unit: Unit) -> list[ServiceItem]:
     )
 
 
+# The window whose post handles an item's business line: a booked consultation goes to the 法律咨询岗, a legal-aid
+# application to the 法律援助岗, when the point has one (issue 14, item 17).
+WINDOW_FOR_LINE = {
+    BusinessLine.CONSULTATION: Window.Kind.CONSULTATION,
+    BusinessLine.LAWYER: Window.Kind.CONSULTATION,
+    BusinessLine.LEGAL_AID: Window.Kind.LEGAL_AID,
+}
+
+
 def _min_start(slot: Slot, now: dt.datetime) -> dt.datetime:
     return now + dt.timedelta(hours=slot.schedule.min_notice_hours)
 
@@ -62,7 +71,8 @@ def open_slots(
     day: dt.date | None = None,
     exclude: int | None = None,
 ) -> list[Slot]:
-    """Slots of ``unit`` for ``item`` with a place left that can still be booked at ``now``, by time."""
+    """Slots of ``unit`` for ``item`` with a place left that can still be booked at ``now``, by time; at the same
+    time, a slot at the window of the item's own post (WINDOW_FOR_LINE) comes first."""
     qs = (
         Slot.objects.bookable()
         .filter(unit=unit, schedule__in=bookable_schedules().filter(service_items=item), starts_at__gt=now)
@@ -73,7 +83,16 @@ def open_slots(
         qs = qs.filter(date=day)
     if exclude is not None:
         qs = qs.exclude(pk=exclude)
-    return [slot for slot in qs if slot.starts_at >= _min_start(slot, now)]
+    own_window = WINDOW_FOR_LINE.get(BusinessLine(item.business_line))
+    found = [slot for slot in qs if slot.starts_at >= _min_start(slot, now)]
+
+    def own_post_first(slot: Slot) -> tuple[dt.datetime, bool]:
+        window = slot.schedule.window
+        return slot.starts_at, not (
+            window is not None and own_window is not None and window.kind == own_window
+        )
+
+    return sorted(found, key=own_post_first)  # stable: schedule order within equal keys
 
 
 @dataclass(frozen=True)
