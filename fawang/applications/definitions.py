@@ -25,6 +25,7 @@ from django.utils.translation import gettext_lazy
 
 from fawang.catalog.models import BusinessLine, Material, ServiceItem
 from fawang.lib.validators import mask_id_number, mask_phone
+from fawang.matters.models import SpecialGroup
 
 from . import choices as c
 from . import forms as f
@@ -394,7 +395,9 @@ class MeansStep(Step):
 
     def bind(self, app: Application, data: Mapping[str, Any] | None = None) -> Bound:
         means = self.means_of(app)
-        grounds = means.exemption_grounds if means else []
+        # The first time the step opens, the grounds the applicant's own answers point to come ticked; once the
+        # step is saved, what the applicant chose stands.
+        grounds = means.exemption_grounds if means else suggested_grounds(app)
         initial = {
             "grounds_32": [g for g in grounds if g in c.ARTICLE_32],
             "grounds_42": [g for g in grounds if g in c.ARTICLE_42],
@@ -404,6 +407,7 @@ class MeansStep(Step):
             "pledged": means.pledged if means else False,
         }
         form = f.MeansForm(data, initial=initial, auto_id="means_%s")
+        form.suggested = [] if means else [c.ExemptionGround(g).label for g in grounds]  # type: ignore[attr-defined]
         if data is None:
             members = [
                 {"name": m.name, "relation": m.relation, "monthly_income": m.monthly_income}
@@ -611,6 +615,29 @@ class ConfirmStep(Step):
     title = gettext_lazy("确认提交")
     template = "applications/steps/confirm.html"
     saves = False
+
+
+# 特殊群体 declared in step 1 that are, by the statute's own words, people of 第四十二条 — for the migrant worker only
+# when the application is about pay or an injury (or its category is not chosen yet): "申请支付劳动报酬或者请求工伤
+# 事故人身损害赔偿的进城务工人员" (issue 14, item 16). 低保对象/特困人员 receive 社会救助 (社会救助暂行办法 第二章 最低生活保障、第三章 特困人员供养).
+SUGGESTED_GROUNDS: Mapping[str, tuple[c.ExemptionGround, frozenset[str] | None]] = {
+    SpecialGroup.MIGRANT_WORKER: (
+        c.ExemptionGround.MIGRANT_WORKER,
+        frozenset({c.LegalAidCategory.LABOUR, c.LegalAidCategory.INJURY}),
+    ),
+    SpecialGroup.LOW_INCOME: (c.ExemptionGround.ASSISTANCE_RECIPIENT, None),
+}
+
+
+def suggested_grounds(app: Application) -> list[str]:
+    """第四十二条 grounds that the applicant's 特殊群体 (step 1) and 案由 (step 2) point to, in the grounds' order."""
+    category = (app.facts or {}).get("category")
+    found = set()
+    for group in app.special_groups or []:
+        ground, categories = SUGGESTED_GROUNDS.get(group, (None, None))
+        if ground is not None and (categories is None or not category or category in categories):
+            found.add(ground.value)
+    return [g for g in c.ExemptionGround.values if g in found]
 
 
 def claims_exemption(app: Application) -> bool:
