@@ -7,7 +7,7 @@ PORT ?= 8000
 PG_URL ?= postgres://postgres@127.0.0.1:5432/fawang
 PYTEST_ARGS ?=
 
-.PHONY: run test check lint typecheck migrations-check test-sqlite test-postgres bench system-deps setup db clean messages
+.PHONY: run test check lint typecheck migrations-check test-sqlite test-postgres bench system-deps runtime-deps setup db clean messages
 
 # The virtualenv is rebuilt whenever the lock file changes.
 $(BIN)/.installed: requirements/lock.txt pyproject.toml
@@ -23,6 +23,10 @@ setup: $(BIN)/.installed
 system-deps:
 	@bin/system-deps
 
+# What the running site needs of them: the CJK font and Pango for the PDFs.
+runtime-deps:
+	@bin/system-deps run
+
 db: setup
 	$(BIN)/python manage.py migrate --no-input -v0
 	$(BIN)/python manage.py import_regions 35 --if-empty
@@ -32,8 +36,9 @@ db: setup
 	$(BIN)/python manage.py build_law_index --if-missing
 	$(BIN)/python manage.py collectstatic --no-input -v0
 
-run: db
-	PORT=$(PORT) bin/serve
+# The demo: one-time codes also show on the page while the local outbox is the SMS sender (fawang.notify.conf).
+run: runtime-deps db
+	FAWANG_DEMO=1 PORT=$(PORT) bin/serve
 
 test: setup system-deps
 	bin/pytest-ok $(BIN)/pytest -n 2 --dist loadfile -q $(PYTEST_ARGS)

@@ -221,8 +221,12 @@ TASKS = {
     }
 }
 
-# Show one-time codes on the page as well as sending them (a development set-up with no SMS gateway). Never in
-# production: the code is what proves the person holds the phone on the matter.
+# The demo (`make run` sets FAWANG_DEMO=1: it loads the demo data and accounts). Never set it in production.
+DEMO = env_bool("FAWANG_DEMO", False)
+
+# One-time codes are shown on the page as well as sent when SMS go nowhere (the local outbox is the SMS sender) and
+# this is a development or demo set-up: DEBUG, DEMO, or this setting (fawang.notify.conf.show_codes). With a real
+# SMS sender never: the code is what proves the person holds the phone.
 NOTIFY_SHOW_CODES_IN_DEV = env_bool("NOTIFY_SHOW_CODES_IN_DEV", False)
 
 # Where the shipped data lives (copied from ../shared/data with its licences; see data/README.md).

@@ -8,6 +8,7 @@ NOTIFY_RETRY_BASE_SECONDS first retry delay (default 60); each later one is 5 ti
 NOTIFY_RETRY_MAX_SECONDS  longest delay between two attempts (default 6 hours)
 NOTIFY_SEND_LEASE_SECONDS how long a worker may take to send one message before the row counts as stuck
                           and may be claimed again (default 10 minutes)
+NOTIFY_SHOW_CODES_IN_DEV  show one-time codes on the page even without DEBUG or the demo (see show_codes)
 """
 
 from __future__ import annotations
@@ -51,3 +52,25 @@ def retry_delay(attempts: int) -> dt.timedelta:
 
 def send_lease() -> dt.timedelta:
     return dt.timedelta(seconds=int(getattr(settings, "NOTIFY_SEND_LEASE_SECONDS", 600)))
+
+
+def sms_stays_local() -> bool:
+    """True when SMS go nowhere: the local outbox is the SMS sender (no gateway configured)."""
+    return senders()["sms"]["BACKEND"] == LOCAL_SENDER
+
+
+def show_codes() -> bool:
+    """Whether a one-time code is shown on the page (and in the API's answer) as well as sent.
+
+    Only when the SMS cannot reach anyone — the local outbox is the sender — and this is a development or demo
+    set-up (DEBUG, settings.DEMO which `make run` turns on, or NOTIFY_SHOW_CODES_IN_DEV): a newcomer trying the
+    site can sign in and track a matter without reading the outbox. With a real SMS sender never, whatever the
+    other settings say: the code is what proves the person holds the phone.
+    """
+    if not sms_stays_local():
+        return False
+    return bool(
+        settings.DEBUG
+        or getattr(settings, "DEMO", False)
+        or getattr(settings, "NOTIFY_SHOW_CODES_IN_DEV", False)
+    )

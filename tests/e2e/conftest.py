@@ -117,6 +117,7 @@ def site() -> Iterator[Site]:
             "DATABASE_URL": _database_url(tmp),
             "FAWANG_VAR_DIR": str(tmp / "var"),
             "FAWANG_TESTING": "0",
+            "FAWANG_DEMO": "1",  # as `make run` sets it
             "SESSION_IDLE_MINUTES": "60",
         }
         offset, clock = _clock(dt.datetime.now(dt.UTC))

@@ -27,6 +27,7 @@ from django.utils.translation import gettext as _
 
 from fawang.lib.sendlimits import check_send_limits
 from fawang.lib.validators import MOBILE_RE, normalize_mobile
+from fawang.notify import conf as notify_conf
 
 from .. import tracking
 from ..models import Matter, TrackingCode
@@ -69,8 +70,8 @@ def grant_minutes() -> int:
 
 
 def show_codes() -> bool:
-    """The demo has no SMS gateway: show the code on the page in development only (never in production)."""
-    return bool(settings.DEBUG or getattr(settings, "NOTIFY_SHOW_CODES_IN_DEV", False))
+    """The code on the page too, in a development or demo set-up without an SMS gateway (notify.conf.show_codes)."""
+    return notify_conf.show_codes()
 
 
 class RateLimited(ValidationError):
