@@ -27,14 +27,10 @@ system-deps:
 runtime-deps:
 	@bin/system-deps run
 
+# Migrations, regions, demo data, laws and their index, static files: one process, each step timed, and
+# collectstatic only when the static sources changed (fawang/portal/management/commands/prepare_site.py).
 db: setup
-	$(BIN)/python manage.py migrate --no-input -v0
-	$(BIN)/python manage.py import_regions 35 --if-empty
-	$(BIN)/python manage.py load_demo
-	$(BIN)/python manage.py import_laws --if-empty
-	$(BIN)/python manage.py load_knowledge_demo
-	$(BIN)/python manage.py build_law_index --if-missing
-	$(BIN)/python manage.py collectstatic --no-input -v0
+	$(BIN)/python manage.py prepare_site
 
 # The demo: one-time codes also show on the page while the local outbox is the SMS sender (fawang.notify.conf).
 run: runtime-deps db

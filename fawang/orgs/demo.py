@@ -286,20 +286,14 @@ def _personas(b: Builder, prefix: str, county: Region, units: dict[str, Unit]) -
             Practitioner.objects.filter(pk=assignment.practitioner.pk).update(user=advisor)
 
 
-PERSONAS = [
-    # (username, what they see) — printed by `make run` and used by the tests.
-    ("xm_supervisor", "厦门市司法局 监督管理员：厦门全市六区"),
-    ("xm_agent", "厦门市公共法律服务中心 12348 热线座席员：厦门全市"),
-    ("sm_clerk", "思明区公共法律服务中心 + 一个街道工作站 窗口受理员（可切换机构）"),
-    ("sm_supervisor", "思明区司法局 监督管理员：仅思明区"),
-    ("sm_handler", "思明区法律援助中心 承办人"),
-    ("sm_admin", "思明区司法局 单位管理员"),
-    ("hl_clerk", "湖里区公共法律服务中心 窗口受理员：仅湖里区"),
-    ("hl_supervisor", "湖里区司法局 监督管理员：仅湖里区"),
-    ("xy_clerk", "仙游县公共法律服务中心 窗口受理员：仅仙游县"),
-    ("xy_handler", "仙游县法律援助中心 承办人"),
-    ("xy_supervisor", "仙游县司法局 监督管理员：仅仙游县"),
-    ("sysadmin", "系统管理员：全部数据与后台管理"),
+# Every demo sign-in, in the order `make run` lists them: the city's, then each county's roles, then the system
+# administrator. ``demo_accounts`` says from the database where each works and in which role.
+PERSONA_ROLES = ("clerk", "agent", "handler", "supervisor", "admin", "corrections", "advisor")
+PERSONA_USERNAMES = [
+    "xm_supervisor",
+    "xm_agent",
+    *(f"{prefix}_{role}" for prefix in ("sm", "hl", "xy") for role in PERSONA_ROLES),
+    "sysadmin",
 ]
 PERSONA_PREFIXES = {SIMING: "sm", HULI: "hl", XIANYOU: "xy"}
 
@@ -477,3 +471,20 @@ def _credit_records() -> None:
             authority="厦门市司法局",
             decided_on=dt.date(2024, 11, 5),
         )
+
+
+def demo_accounts() -> list[tuple[str, str]]:
+    """(username, "unit 角色；unit 角色") for every demo sign-in that exists, in PERSONA_USERNAMES order."""
+    users = {u.username: u for u in User.objects.filter(username__in=PERSONA_USERNAMES)}
+    roles: dict[int, list[str]] = {}
+    for m in (
+        Membership.objects.filter(user__in=users.values(), is_active=True)
+        .select_related("unit")
+        .order_by("user_id", "pk")
+    ):
+        roles.setdefault(m.user_id, []).append(f"{m.unit.name} {m.get_role_display()}")
+    return [
+        (name, "；".join(roles.get(users[name].pk, [])) or users[name].display_name)
+        for name in PERSONA_USERNAMES
+        if name in users
+    ]

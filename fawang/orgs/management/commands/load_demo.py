@@ -5,7 +5,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from fawang.orgs.demo import DEMO_PASSWORD, PERSONAS, load_demo
+from fawang.orgs.demo import DEMO_PASSWORD, demo_accounts, load_demo
 
 
 class Command(BaseCommand):
@@ -22,6 +22,7 @@ class Command(BaseCommand):
                 f"村居法律顾问聘任 {summary.assignments:,}，工作人员 {summary.staff:,}；本次新建：{created}"
             )
         )
-        self.stdout.write(f"演示账号（密码均为 {DEMO_PASSWORD}）：")
-        for username, what in PERSONAS:
-            self.stdout.write(f"  {username:<14} {what}")
+        accounts = demo_accounts()
+        self.stdout.write(f"演示账号 {len(accounts)} 个（密码均为 {DEMO_PASSWORD}）：")
+        for username, what in accounts:
+            self.stdout.write(f"  {username:<16} {what}")

@@ -1,0 +1,31 @@
+"""Issue 14, item 24: `load_demo` (and so `make run`) lists every demo sign-in, not 12 of the 24."""
+
+from __future__ import annotations
+
+import re
+from io import StringIO
+
+from django.core.management import call_command
+
+from fawang.accounts.models import User
+from fawang.test import BaseTestCase
+
+
+class DemoAccountsTestCase(BaseTestCase):
+    def test_every_demo_account_is_listed_with_where_it_works(self) -> None:
+        out = StringIO()
+        call_command("load_demo", stdout=out)
+        text = out.getvalue()
+        listed = re.findall(r"^  (\S+) +(.+)$", text, flags=re.M)
+        names = [name for name, _ in listed]
+        staff = set(User.objects.filter(kind=User.Kind.STAFF).values_list("username", flat=True))
+        self.assertEqual(len(staff), 24)
+        self.assertEqual(set(names), staff - {"citizen"})
+        self.assertEqual(len(names), 24)
+        self.assertIn("演示账号 24 个（密码均为 fawang-demo-2026）", text)
+        what = dict(listed)
+        self.assertEqual(what["sm_corrections"], "厦港街道司法所 社区矫正工作人员")
+        self.assertEqual(
+            what["sm_clerk"], "思明区公共法律服务中心 窗口受理员；厦港街道公共法律服务工作站 窗口受理员"
+        )
+        self.assertIn("热线座席员", what["xy_agent"])
