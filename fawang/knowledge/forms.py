@@ -71,6 +71,30 @@ class LawSearchForm(forms.Form):
             *((n, _("地方性法规：%(name)s") % {"name": n}) for n in names),
         ]
 
+    # The fields under 筛选条件 (folded away on a phone) and the value each has when not chosen.
+    FILTER_DEFAULTS: dict[str, str] = {
+        "within": WITHIN_ALL,
+        "level": "",
+        "status": "",
+        "scope": "",
+        "order": "relevance",
+        "date_from": "",
+        "date_to": "",
+        "title_only": "",
+    }
+
+    def filters_chosen(self) -> int:
+        """How many filters the query sets (shown on the folded 筛选条件)."""
+        if not self.is_bound:
+            return 0
+        return sum(
+            1 for name, default in self.FILTER_DEFAULTS.items() if (self.data.get(name) or default) != default
+        )
+
+    def filter_errors(self) -> bool:
+        """A filter with an error: 筛选条件 opens so the person sees it."""
+        return self.is_bound and any(name in self.errors for name in self.FILTER_DEFAULTS)
+
     def clean_q(self) -> str:
         q = " ".join(self.cleaned_data["q"].split())
         if not q:

@@ -6,8 +6,12 @@
                         when the selection changes. Keep a submit button too.
    - data-confirm="…"   on a button, <input type=submit> or link: asks first
                         and cancels the click (and any htmx request) on "取消".
-   - .nav-toggle        the console's narrow-screen menu button
-                        (aria-expanded / aria-controls).
+   - .nav-toggle        a narrow-screen menu button (the console's menu, the
+                        portal's 更多): toggles aria-expanded, and the class
+                        is-open on the element it controls (aria-controls).
+   - details opened by the address: a link to #id of a <details> (or of
+     something inside one) opens it, so "我要投诉" lands on an open form.
+   - details[data-open-wide]  open on a wide screen, folded on a phone.
 */
 (function () {
   "use strict";
@@ -35,16 +39,38 @@
   function setupNavToggle(button) {
     var target = doc.getElementById(button.getAttribute("aria-controls"));
     if (!target) return;
+    function set(open) {
+      button.setAttribute("aria-expanded", open ? "true" : "false");
+      target.classList.toggle("is-open", open);
+    }
     button.addEventListener("click", function () {
-      var open = button.getAttribute("aria-expanded") === "true";
-      button.setAttribute("aria-expanded", open ? "false" : "true");
+      set(button.getAttribute("aria-expanded") !== "true");
     });
     doc.addEventListener("keydown", function (event) {
       if (event.key === "Escape" && button.getAttribute("aria-expanded") === "true") {
-        button.setAttribute("aria-expanded", "false");
+        set(false);
         button.focus();
       }
     });
   }
   Array.prototype.forEach.call(doc.querySelectorAll(".nav-toggle[aria-controls]"), setupNavToggle);
+
+  function openTargetDetails() {
+    var id = decodeURIComponent(window.location.hash.slice(1));
+    var el = id && doc.getElementById(id);
+    var details = el && (el.tagName === "DETAILS" ? el : el.closest("details"));
+    if (details && !details.open) {
+      details.open = true;
+      el.scrollIntoView();
+    }
+  }
+  openTargetDetails();
+  window.addEventListener("hashchange", openTargetDetails);
+
+  // <details data-open-wide>: folded on a phone, open on a wide screen (law search's 筛选条件).
+  if (window.matchMedia && window.matchMedia("(min-width: 48rem)").matches) {
+    Array.prototype.forEach.call(doc.querySelectorAll("details[data-open-wide]"), function (details) {
+      details.open = true;
+    });
+  }
 })();

@@ -17,6 +17,7 @@ pytestmark = pytest.mark.browser
 def test_a_lay_question_finds_the_article_in_force(site: Site, phone: Any) -> None:
     phone.goto(f"{site.url}/laws/search/")
     phone.get_by_label("您的问题或关键词").fill("法律援助 申请 多久 决定")
+    phone.get_by_text("筛选条件", exact=True).click()  # folded away on a phone (issue 14, item 11)
     phone.get_by_label("时效性").select_option(label="现行有效")
     phone.get_by_role("button", name="检索").click()
     phone.wait_for_url("**status=current**")

@@ -50,8 +50,8 @@ class GuideTestCase(BaseTestCase):
         self.assertContains(r, "<h1>法律援助申请</h1>", html=True)
         self.assertContains(r, "法律援助中心（县级及以上）")
         # Time limits per step, in the unit the catalogue gives, with their legal basis.
-        self.assertContains(r, '<td class="nowrap">7 自然日</td>', html=True)
-        self.assertContains(r, '<td class="nowrap">3 自然日</td>', html=True)
+        self.assertContains(r, '<td class="nowrap" data-label="时限">7 自然日</td>', html=True)
+        self.assertContains(r, '<td class="nowrap" data-label="时限">3 自然日</td>', html=True)
         self.assertContains(r, "第四十三条第一款：自收到申请之日起七日内审查并作出是否给予法律援助的决定")
         # Materials, required and optional, and the 一次性告知 rule.
         self.assertContains(r, "<strong>法律援助申请表</strong>", html=True)
@@ -123,7 +123,9 @@ class GuideTestCase(BaseTestCase):
     def test_the_home_page_service_list_links_the_guides(self) -> None:
         r = self.client.get(reverse("portal:home"))
         for code in ("consultation", "legal_aid", "mediation", "notary", "appraisal", "lawyer"):
-            self.assertContains(r, f'<a class="btn btn-sm" href="{guide_url(code)}">办事指南</a>', html=True)
+            self.assertContains(
+                r, f'<a class="btn btn-sm elder-hide" href="{guide_url(code)}">办事指南</a>', html=True
+            )
         self.assertContains(r, f'<a href="{INDEX}">办事指南</a>', html=True)  # the navigation
         ServiceItem.objects.filter(code="notary").update(is_active=False)
         self.assertNotContains(self.client.get(reverse("portal:home")), guide_url("notary"))
