@@ -12,6 +12,8 @@
    - details opened by the address: a link to #id of a <details> (or of
      something inside one) opens it, so "我要投诉" lands on an open form.
    - details[data-open-wide]  open on a wide screen, folded on a phone.
+   - data-focus-after="#id"   on an htmx trigger: focus lands in #id after
+                        the swap (instead of on the page body).
 */
 (function () {
   "use strict";
@@ -66,6 +68,23 @@
   }
   openTargetDetails();
   window.addEventListener("hashchange", openTargetDetails);
+
+  // data-focus-after="#id" on an htmx trigger: once the swap has settled, focus the first field inside #id.
+  // The swap replaces the trigger itself, which would leave focus on the page body (the console's intake form:
+  // "再加一项" lands on the new row, "删除此项" on the neighbouring one).
+  var focusAfter = null;
+  doc.addEventListener("htmx:beforeRequest", function (event) {
+    var el = event.detail && event.detail.elt;
+    focusAfter = el && el.getAttribute ? el.getAttribute("data-focus-after") : null;
+  });
+  doc.addEventListener("htmx:afterSettle", function () {
+    var selector = focusAfter;
+    focusAfter = null;
+    var target = selector && doc.querySelector(selector);
+    if (!target) return;
+    var field = target.querySelector("select, input:not([type=hidden]), textarea, button") || target;
+    field.focus();
+  });
 
   // <details data-open-wide>: folded on a phone, open on a wide screen (law search's 筛选条件).
   if (window.matchMedia && window.matchMedia("(min-width: 48rem)").matches) {
