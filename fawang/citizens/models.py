@@ -77,3 +77,41 @@ class Profile(models.Model):
     @property
     def id_number_masked(self) -> str:
         return mask_id_number(self.id_number)
+
+
+class Consent(models.Model):
+    """A person's consent to the processing of their personal information, one row each time it is given;
+    withdrawing it dates the row (个人信息保护法 第十四条、第十五条). The rows are the record of what the person
+    agreed to (``notice_version``: the 个人信息处理规则 shown) and when. See fawang/citizens/consent.py."""
+
+    class Purpose(models.TextChoices):
+        # 第十三条第一款第（一）项: processing on the basis of the person's consent.
+        PERSONAL = "personal", _("个人信息处理")
+        # 第二十九条: 处理敏感个人信息应当取得个人的单独同意 — the ID number.
+        SENSITIVE = "sensitive", _("敏感个人信息（身份证号码）处理")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("账号"), on_delete=models.CASCADE, related_name="consents"
+    )
+    purpose = models.CharField(_("同意事项"), max_length=16, choices=Purpose.choices)
+    notice_version = models.CharField(
+        _("规则版本"), max_length=20, help_text=_("同意时展示的《个人信息处理规则》的版本。")
+    )
+    given_at = models.DateTimeField(_("同意时间"), default=timezone.now)
+    withdrawn_at = models.DateTimeField(_("撤回时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("个人信息处理同意")
+        verbose_name_plural = _("个人信息处理同意")
+        ordering = ["-given_at", "-pk"]
+        constraints = [
+            # At most one standing consent per person and purpose.
+            models.UniqueConstraint(
+                fields=["user", "purpose"],
+                condition=Q(withdrawn_at__isnull=True),
+                name="citizen_one_live_consent",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.get_purpose_display()} · {self.notice_version}"

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import views
+from . import privacy_views, views
 
 app_name = "me"
 
@@ -12,6 +12,8 @@ urlpatterns = [
     path("login/verify/", views.verify, name="verify"),
     path("logout/", views.sign_out, name="logout"),
     path("profile/", views.profile, name="profile"),
+    path("privacy/", privacy_views.privacy, name="privacy"),
+    path("privacy/withdraw/", privacy_views.withdraw, name="withdraw_consent"),
     path("matters/", views.matter_list, name="matters"),
     path("matters/<int:pk>/", views.matter_detail, name="matter"),
     path("matters/<int:pk>/follow-up/", views.follow_up, name="follow_up"),

@@ -18,6 +18,7 @@ from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -36,13 +37,14 @@ from fawang.matters.actions.public_tracking import show_codes
 from fawang.matters.models import Evaluation, Matter
 from fawang.matters.public_views import STATUS_BADGES, STATUS_HINTS, RateForm, _timeline
 
-from . import actions, mine
+from . import actions, consent, mine
 from .forms import AskForm, CodeForm, FollowUpForm, PhoneForm, ProfileForm
-from .models import Profile
+from .models import Consent, Profile
 
 PHONE = "me_phone"  # session: the number a code was sent to
 NEXT = "me_next"  # session: where to go after signing in
 DEV_CODE = "me_dev_code"  # session, development only (show_codes)
+AGREED = "me_agreed"  # session: the version of the 个人信息处理规则 agreed to at step 1 (consent.py)
 PAGE_SIZE = 20
 BACKEND = settings.AUTHENTICATION_BACKENDS[0]
 
@@ -104,10 +106,17 @@ def sign_in(request: HttpRequest) -> HttpResponse:
     if _public_user(request) is not None:
         return redirect(_safe_next(request, raw_next))
     # Only a same-site target is carried into the form, so the page never echoes a foreign address.
-    context: dict[str, Any] = {"next": raw_next if _safe_next(request, raw_next) == raw_next else ""}
+    context: dict[str, Any] = {
+        "next": raw_next if _safe_next(request, raw_next) == raw_next else "",
+        "notice_version": consent.NOTICE_VERSION,
+    }
     form = PhoneForm(request.POST if posted else None)
     context["form"] = form
     if posted and form.is_valid():
+        # Consent is the explicit "同意并获取验证码" (个人信息保护法 第十四条), to the rules as they stand now.
+        if request.POST.get("agree") != consent.NOTICE_VERSION:
+            context["consent_error"] = _("请阅读《个人信息处理规则》，同意后点击“同意并获取验证码”。")
+            return render(request, "citizens/login.html", context, status=400)
         try:
             sent = actions.request_sign_in_code(form.cleaned_data["phone"], ip=_client_ip(request))
         except ValidationError as error:
@@ -116,6 +125,7 @@ def sign_in(request: HttpRequest) -> HttpResponse:
             return render(request, "citizens/login.html", context, status=status)
         request.session[PHONE] = sent.phone
         request.session[NEXT] = _safe_next(request, raw_next)
+        request.session[AGREED] = consent.NOTICE_VERSION
         if show_codes():
             request.session[DEV_CODE] = sent.code
         else:
@@ -141,8 +151,10 @@ def verify(request: HttpRequest) -> HttpResponse:
             form.add_error("code", error)
         else:
             next_url = request.session.get(NEXT) or reverse("me:home")
-            for key in (PHONE, NEXT, DEV_CODE):
+            agreed = request.session.get(AGREED) or consent.NOTICE_VERSION
+            for key in (PHONE, NEXT, DEV_CODE, AGREED):
                 request.session.pop(key, None)
+            consent.do_give_consent(signed.user.pk, purpose=Consent.Purpose.PERSONAL, version=agreed)
             # login() gives the session a new key (session fixation) and drops whoever was signed in here.
             login(request, signed.user, backend=BACKEND)
             mark_signed_in(request)
@@ -203,14 +215,20 @@ def profile(request: HttpRequest) -> HttpResponse:
     user = _public_user(request)
     assert user is not None
     current = Profile.objects.filter(user=user).first()
-    form = ProfileForm(
-        request.POST if request.method == "POST" else None, initial={"name": user.display_name}
-    )
-    if request.method == "POST" and form.is_valid():
+    posted = request.POST if request.method == "POST" else None
+    form = ProfileForm(posted, initial={"name": user.display_name})
+    # The ID number needs the person's separate consent (个人信息保护法 第二十九条), asked until it is given.
+    needs_consent = not consent.has_consent(user, Consent.Purpose.SENSITIVE)
+    consent_form = consent.SensitiveConsentForm(posted) if needs_consent else None
+    consent_ok = consent_form.is_valid() if consent_form is not None and posted is not None else True
+    if posted is not None and form.is_valid() and consent_ok:
         try:
-            actions.do_update_profile(
-                user.pk, name=form.cleaned_data["name"], id_number=form.cleaned_data["id_number"]
-            )
+            with transaction.atomic():
+                if needs_consent:
+                    consent.do_give_consent(user.pk, purpose=Consent.Purpose.SENSITIVE)
+                actions.do_update_profile(
+                    user.pk, name=form.cleaned_data["name"], id_number=form.cleaned_data["id_number"]
+                )
         except ValidationError as error:
             form.add_error(None, error)
         else:
@@ -219,8 +237,14 @@ def profile(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "citizens/profile.html",
-        {"form": form, "profile": current, "portal_nav": _nav(request)},
-        status=400 if form.errors else 200,
+        {
+            "form": form,
+            "consent_form": consent_form,
+            "profile": current,
+            "portal_nav": _nav(request),
+            "notice_version": consent.NOTICE_VERSION,
+        },
+        status=400 if form.errors or (consent_form is not None and consent_form.errors) else 200,
     )
 
 

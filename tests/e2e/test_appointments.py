@@ -91,6 +91,9 @@ def test_a_citizen_books_reschedules_and_is_taken_in_at_the_window(site: Site, b
     expect(phone.get_by_role("heading", level=1)).to_have_text("实名信息")
     phone.get_by_role("textbox", name=re.compile("^真实姓名")).fill("吴秀英")
     phone.get_by_role("textbox", name=re.compile("^身份证号码")).fill(ID_NUMBER)
+    phone.get_by_label(
+        re.compile("^我单独同意本平台处理我的身份证号码")
+    ).check()  # 第二十九条 (issue 14, item 15)
     phone.get_by_role("button", name="保存").click()
 
     # 3. 预约办理: item, day, slot and reason, confirm.

@@ -97,6 +97,9 @@ def test_a_legal_aid_application_online_from_sign_up_to_rating(site: Site, brows
     expect(phone.get_by_role("heading", level=1)).to_have_text("实名信息")
     phone.get_by_role("textbox", name=re.compile("^真实姓名")).fill("郑秋菊")
     phone.get_by_role("textbox", name=re.compile("^身份证号码")).fill(ID_NUMBER)
+    phone.get_by_label(
+        re.compile("^我单独同意本平台处理我的身份证号码")
+    ).check()  # 第二十九条 (issue 14, item 15)
     phone.get_by_role("button", name="保存").click()
     expect(phone.get_by_role("heading", level=1)).to_have_text("法律援助申请")
     expect(phone.get_by_text("经济困难状况说明").first).to_be_visible()

@@ -61,6 +61,9 @@ def test_a_consultation_asked_online_is_answered_in_the_workbench(site: Site, br
     phone.get_by_role("button", name="保存").click()
     expect(phone.get_by_text("身份证号码校验位不正确，请核对后重新输入。")).to_be_visible()
     phone.get_by_role("textbox", name=re.compile("^身份证号码")).fill(ID_NUMBER)
+    phone.get_by_label(
+        re.compile("^我单独同意本平台处理我的身份证号码")
+    ).check()  # 第二十九条 (issue 14, item 15)
     phone.get_by_role("button", name="保存").click()
     expect(phone.get_by_role("heading", level=1)).to_have_text("在线咨询")
 

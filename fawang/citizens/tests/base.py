@@ -12,13 +12,17 @@ from fawang.matters.tests.base import MatterTestCase, id_number
 from fawang.notify.models import Message
 
 from .. import actions
+from ..consent import NOTICE_VERSION
 
 
 class CitizenTestCase(MatterTestCase):
     ip = "203.0.113.9"
 
     def ask_code(self, phone: str, ip: str | None = None) -> Any:
-        return self.client.post(reverse("me:login"), {"phone": phone}, REMOTE_ADDR=ip or self.ip)
+        # "同意并获取验证码": the button carries the version of the rules agreed to.
+        return self.client.post(
+            reverse("me:login"), {"phone": phone, "agree": NOTICE_VERSION}, REMOTE_ADDR=ip or self.ip
+        )
 
     def last_code(self, phone: str) -> str:
         body = Message.objects.filter(kind="otp.login", phone=phone).latest("pk").body

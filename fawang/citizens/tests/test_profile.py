@@ -21,7 +21,9 @@ class ProfileTestCase(CitizenTestCase):
         self.client.force_login(self.citizen)
 
     def post(self, name: str, number: str) -> Any:
-        return self.client.post(reverse("me:profile"), {"name": name, "id_number": number})
+        return self.client.post(
+            reverse("me:profile"), {"name": name, "id_number": number, "agree_sensitive": "on"}
+        )
 
     def test_it_saves_the_name_and_the_encrypted_id_number(self) -> None:
         number = id_number(seq="321")

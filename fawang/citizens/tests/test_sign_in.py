@@ -12,6 +12,7 @@ from fawang.accounts.models import User
 from fawang.notify.models import Message
 
 from .. import actions
+from ..consent import NOTICE_VERSION
 from ..models import PhoneCode
 from .base import CitizenTestCase
 
@@ -51,17 +52,25 @@ class SignInTestCase(CitizenTestCase):
         self.assertEqual(User.objects.filter(phone=self.citizen.phone).count(), 1)
 
     def test_next_is_kept_and_foreign_targets_are_dropped(self) -> None:
-        self.client.post(reverse("me:login"), {"phone": self.citizen.phone, "next": "/me/matters/"})
+        self.client.post(
+            reverse("me:login"),
+            {"phone": self.citizen.phone, "next": "/me/matters/", "agree": NOTICE_VERSION},
+        )
         response = self.enter_code(self.last_code(self.citizen.phone))
         self.assertRedirects(response, reverse("me:matters"))
         self.client.logout()
         PhoneCode.objects.update(created_at=timezone.now() - dt.timedelta(minutes=2))
-        self.client.post(reverse("me:login"), {"phone": self.citizen.phone, "next": "https://evil.example/"})
+        self.client.post(
+            reverse("me:login"),
+            {"phone": self.citizen.phone, "next": "https://evil.example/", "agree": NOTICE_VERSION},
+        )
         response = self.enter_code(self.last_code(self.citizen.phone))
         self.assertRedirects(response, reverse("me:home"))
 
     def test_next_survives_a_mistyped_number_but_a_foreign_one_is_not_echoed(self) -> None:
-        response = self.client.post(reverse("me:login"), {"phone": "123", "next": "/me/matters/"})
+        response = self.client.post(
+            reverse("me:login"), {"phone": "123", "next": "/me/matters/", "agree": NOTICE_VERSION}
+        )
         self.assertContains(response, '<input type="hidden" name="next" value="/me/matters/">', html=True)
         response = self.client.get(reverse("me:login"), {"next": "https://evil.example/"})
         self.assertNotContains(
