@@ -11,8 +11,8 @@ from rest_framework import serializers
 
 from fawang.catalog.models import Channel, Material, ServiceItem
 from fawang.knowledge.results import Result
+from fawang.lib.validators import mask_name
 from fawang.matters.models import Matter, MatterEvent, Person
-from fawang.matters.views import mask_name
 from fawang.orgs.models import CreditRecord, Function, Unit
 
 # ------------------------------------------------------------------------------------------- catalogue

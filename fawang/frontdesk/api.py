@@ -31,7 +31,7 @@ from fawang.api.throttles import PublicThrottle
 from fawang.api.views import StaffView
 from fawang.api.views import _user as staff_user
 from fawang.catalog.models import BusinessLine, Channel, ServiceItem
-from fawang.matters.views import mask_name
+from fawang.lib.validators import mask_name
 from fawang.orgs.models import Unit
 
 from . import actions, booking

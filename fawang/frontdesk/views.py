@@ -30,11 +30,10 @@ from fawang.accounts.models import User
 from fawang.citizens.models import Profile
 from fawang.console.decorators import staff_required
 from fawang.console.units import current_unit
-from fawang.lib.validators import mask_id_number
+from fawang.lib.validators import mask_id_number, mask_name
 from fawang.matters import actions as matter_actions
 from fawang.matters.forms import IntakeForm, RequestForm, RevealForm
 from fawang.matters.routing import NoRoute
-from fawang.matters.views import mask_name
 from fawang.orgs.models import Unit
 from fawang.orgs.roles import has_capability, require_capability
 

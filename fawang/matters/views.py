@@ -37,6 +37,7 @@ from fawang.console.decorators import staff_required
 from fawang.console.units import current_membership, current_unit
 from fawang.lib import codes
 from fawang.lib.paging import CappedPaginator
+from fawang.lib.validators import mask_name
 from fawang.orgs.models import Membership, Unit
 from fawang.orgs.roles import has_capability, require_capability
 from fawang.orgs.scoping import ALL, scope_codes
@@ -179,16 +180,6 @@ def _quiet(*forms_: forms.Form) -> None:
     for form in forms_:
         form._errors = ErrorDict()  # type: ignore[attr-defined]
         form.cleaned_data = {}
-
-
-def mask_name(name: str) -> str:
-    """张三 → 张*, 欧阳小明 → 欧**明: enough to tell people apart in a queue, not to identify them."""
-    name = name or ""
-    if len(name) <= 1:
-        return name
-    if len(name) == 2:
-        return name[0] + "*"
-    return name[0] + "*" * (len(name) - 2) + name[-1]
 
 
 def time_state(matter: Matter, now: dt.datetime) -> tuple[str, str]:
