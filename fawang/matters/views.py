@@ -12,14 +12,13 @@ from __future__ import annotations
 import datetime as dt
 import re
 import uuid
-from collections.abc import Iterable
-from typing import Any, TypeVar
+from typing import Any
 
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, F, Prefetch, Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.forms.utils import ErrorDict
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -31,8 +30,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from fawang.accounts.models import User
-from fawang.calendar.workdays import snapshot, workdays_between
-from fawang.catalog.models import BusinessLine, Channel, ServiceItem
+from fawang.calendar.workdays import snapshot
+from fawang.catalog.models import BusinessLine
 from fawang.console.decorators import staff_required
 from fawang.console.units import current_membership, current_unit
 from fawang.lib import codes
@@ -67,78 +66,27 @@ from .forms import (
     action_form,
     handlers_of,
 )
+from .listing import (
+    STATUS_BADGES,
+    decorate_rows,
+    filter_matters,
+    for_list,
+    page_rows,
+    remaining_text,
+)
 from .models import (
-    PERSON_PHONE_RE,
     Attachment,
     Callback,
     Evaluation,
     Matter,
     Person,
     Rectification,
-    normalize_person_phone,
     unit_ids_of,
 )
 from .permissions import BY_CODE, available_actions, can_cite, can_correct_topic, can_reveal, can_upload
 from .routing import NoRoute
 
 PER_PAGE = 50
-# Status filters whose matters are over: listed newest first rather than by time limit.
-CLOSED_FILTERS = frozenset(Matter.DONE_STATUSES + Matter.ENDED_STATUSES)
-
-
-_QS = TypeVar("_QS", bound=QuerySet[Matter])
-
-
-# What a matter table row shows (matter_tables._row, _decorate, time_state); the rest is never loaded.
-LIST_FIELDS = (
-    "tracking_no",
-    "service_item_id",
-    "topic_id",
-    "topic__name",
-    "person_id",
-    "person__name",
-    "person__phone",
-    "status",
-    "escalated_at",
-    "step",
-    "due_at",
-    "warn_at",
-    "clock_paused_at",
-    "unit_id",
-    "handler_id",
-    "handler__display_name",
-    "handler__username",
-    "channel",
-    "submitted_at",
-)
-
-
-def for_list(qs: _QS) -> _QS:
-    """What the matter tables show, in a constant number of queries: the matters joined with their person,
-    topic and handler (nullable, so joined, and the number of queries never depends on the rows), then the
-    page's service items and units fetched by id. Joining all six tables in one query cost PostgreSQL more to
-    plan (10-14 ms) than to run (1 ms) (bench_matters). Only the columns a row shows are read (LIST_FIELDS):
-    fewer values to convert and fewer attributes to set per row."""
-    return (
-        qs.select_related("person", "topic", "handler")
-        .only(*LIST_FIELDS)
-        .prefetch_related(
-            Prefetch("service_item", queryset=ServiceItem.objects.only("name")),
-            Prefetch("unit", queryset=Unit.objects.only("name")),
-        )
-    )
-
-
-def page_rows(page_qs: QuerySet[Matter]) -> list[Matter]:
-    """The rows of one page in two steps: the page's ids in the list's order from the matters table alone, then
-    those rows with what they show (for_list). A list matching a few thousand matters is sorted before anything
-    is joined: joining person, topic and handler to every match and then keeping 50 cost PostgreSQL more than
-    the rest of the page (bench_matters)."""
-    ids = list(page_qs.values_list("pk", flat=True))
-    found = {m.pk: m for m in for_list(Matter.objects.filter(pk__in=ids))}
-    return [found[pk] for pk in ids if pk in found]
-
-
 S = Matter.Status
 R = Membership.Role
 
@@ -182,69 +130,6 @@ def _quiet(*forms_: forms.Form) -> None:
         form.cleaned_data = {}
 
 
-def time_state(matter: Matter, now: dt.datetime) -> tuple[str, str]:
-    """(badge class, label) of the running step's time limit: 正常 / 临期 / 超期, or why no clock runs."""
-    if matter.status not in Matter.OPEN_STATUSES:
-        return "", ""
-    if matter.clock_paused_at is not None or matter.status not in Matter.RUNNING_STATUSES:
-        return "muted", _("暂停计时")
-    if matter.due_at is None:
-        return "muted", _("不计时")
-    if matter.due_at < now:
-        return "danger", _("超期")
-    if matter.warn_at is not None and matter.warn_at <= now:
-        return "warn", _("临期")
-    return "ok", _("正常")
-
-
-STATUS_BADGES: dict[str, str] = {
-    S.SUBMITTED: "warn",
-    S.ACCEPTED: "ok",
-    S.AWAITING_MATERIALS: "warn",
-    S.IN_PROGRESS: "ok",
-    S.SUSPENDED: "muted",
-    S.COMPLETED: "ok",
-    S.CLOSED: "muted",
-    S.REJECTED: "danger",
-    S.WITHDRAWN: "muted",
-    S.MERGED: "muted",
-}
-
-
-def _decorate(matters: Iterable[Matter], now: dt.datetime) -> list[Matter]:
-    """Attributes the list templates show, computed once in Python (no queries)."""
-    out = []
-    # get_status_display() hashes every choice's lazy label on each call: translate the labels once instead.
-    statuses = {value: str(label) for value, label in S.choices}
-    channels = {value: str(label) for value, label in Channel.choices}
-    for m in matters:
-        m.ts_class, m.ts_label = time_state(m, now)  # type: ignore[attr-defined]
-        m.status_class = STATUS_BADGES.get(m.status, "muted")  # type: ignore[attr-defined]
-        m.status_label = statuses.get(m.status, m.status)  # type: ignore[attr-defined]
-        m.channel_label = channels.get(m.channel, m.channel)  # type: ignore[attr-defined]
-        m.person_masked = mask_name(m.person.name)  # type: ignore[attr-defined]
-        out.append(m)
-    return out
-
-
-def remaining_text(matter: Matter, now: dt.datetime) -> str:
-    """ "剩余 3 个工作日" / "今日到期" / "已超期 2 个工作日", counted like the deadlines themselves."""
-    if matter.due_at is None or matter.status not in Matter.OPEN_STATUSES:
-        return ""
-    if matter.clock_paused_at is not None:
-        return _("计时暂停中（待补正或中止期间不计入时限）")
-    days = workdays_between(now, matter.due_at)
-    if matter.due_at < now:
-        late = max(workdays_between(matter.due_at, now), 0)
-        if late == 0:
-            return _("已超期（不足 1 个工作日）")
-        return _("已超期 %(n)s 个工作日") % {"n": late}
-    if days <= 0:
-        hours = max(int((matter.due_at - now).total_seconds() // 3600), 0)
-        return _("今日到期（还有约 %(h)s 小时）") % {"h": hours}
-    return _("剩余 %(n)s 个工作日") % {"n": days}
-
-
 def _safe_next(request: HttpRequest, fallback: str) -> str:
     back = request.POST.get("next") or request.GET.get("next") or ""
     if back and url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
@@ -263,58 +148,6 @@ def _region_root(user: User) -> str | None:
 
 
 # --------------------------------------------------------------------------------------------- queues
-
-
-def _search(qs: QuerySet[Matter], q: str) -> tuple[QuerySet[Matter], str | None]:
-    """Exact look-ups only: the tracking number, the ID number through its keyed hash, the phone as stored.
-    Personal data is never searched by substring (the ID number is encrypted; a LIKE could not use it)."""
-    number = tracking.normalize(q)
-    if tracking.is_valid(number):
-        return qs.filter(tracking_no=number), None
-    compact = re.sub(r"[\s-]", "", q).upper()
-    if re.fullmatch(r"\d{17}[\dX]", compact):
-        return qs.filter(person__id_number_hash=Person.hash_id_number(compact)), None
-    phone = normalize_person_phone(q)
-    if PERSON_PHONE_RE.match(phone):
-        return qs.filter(person__phone=phone), None
-    if number.startswith("FW") and len(number) == tracking.LENGTH:
-        return qs.none(), _("受理编号校验不通过，请核对后重新输入。")
-    return qs.none(), _("请输入完整的受理编号、联系电话或身份证号码。")
-
-
-def filter_matters(
-    qs: QuerySet[Matter], data: dict[str, Any], now: dt.datetime
-) -> tuple[QuerySet[Matter], str | None]:
-    error = None
-    if data.get("q"):
-        qs, error = _search(qs, data["q"].strip())
-    status = data.get("status")
-    if status == MatterFilterForm.STATUS_OPEN:
-        qs = qs.filter(status__in=Matter.OPEN_STATUSES)
-    elif status:
-        qs = qs.filter(status=status)
-    if data.get("item"):
-        qs = qs.filter(service_item=data["item"])
-    if data.get("channel"):
-        qs = qs.filter(channel=data["channel"])
-    if data.get("topic"):
-        qs = qs.filter(topic=data["topic"])
-    if data.get("region"):
-        qs = qs.filter(codes.under("region_id", data["region"].code))
-    running = Q(status__in=Matter.RUNNING_STATUSES, clock_paused_at__isnull=True)
-    timing = Q(pk__in=[])
-    if data.get("due_soon"):
-        timing |= running & Q(warn_at__lte=now, due_at__gte=now)
-    if data.get("overdue"):
-        timing |= running & Q(due_at__lt=now)
-    if data.get("due_soon") or data.get("overdue"):
-        qs = qs.filter(timing)
-    if data.get("sort") == "new" or status in CLOSED_FILTERS:
-        # Ended matters have no running time limit: newest first.
-        qs = qs.order_by("-submitted_at", "-pk")
-    else:
-        qs = qs.order_by(F("due_at").asc(nulls_last=True), "-submitted_at", "-pk")
-    return qs, error
 
 
 QUEUES = {
@@ -353,7 +186,7 @@ def _queue(request: HttpRequest, kind: str) -> HttpResponse:
         base = base.none()  # a filter that does not validate shows its error and no rows, never everything
     qs, search_error = filter_matters(base, getattr(form, "cleaned_data", {}), now)
     page = CappedPaginator(qs, PER_PAGE).get_page(request.GET.get("page"))
-    rows = _decorate(page_rows(page.object_list), now)  # type: ignore[arg-type]
+    rows = decorate_rows(page_rows(page.object_list), now)  # type: ignore[arg-type]
     page.object_list = rows  # the template's {% if page_obj %} counts these, not a fresh query of the page
     params = request.GET.copy()
     params.pop("page", None)
@@ -477,7 +310,7 @@ def _detail_context(
     events = list(matter.events.select_related("actor", "old_unit", "new_unit").order_by("created_at", "pk"))
     for event in events:
         event.missing = (event.payload or {}).get("missing", [])  # type: ignore[attr-defined]
-    m = _decorate([matter], now)[0]
+    m = decorate_rows([matter], now)[0]
     return {
         "matter": m,
         "status_class": STATUS_BADGES.get(matter.status, "muted"),
@@ -985,7 +818,7 @@ def intake_receipt(request: HttpRequest) -> HttpResponse:
     else:
         today = timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
         qs = qs.filter(submitted_at__gte=today)
-    matters = _decorate(
+    matters = decorate_rows(
         qs.select_related("service_item", "unit", "person", "region").order_by("-submitted_at", "-pk")[:100],
         timezone.now(),
     )
@@ -1034,7 +867,7 @@ def _render_person(request: HttpRequest, person: Person, *, revealed: Person | N
             "person_masked_name": mask_name(person.name),
             "revealed": revealed,
             "page_obj": page,
-            "rows": _decorate(page.object_list, now),
+            "rows": decorate_rows(page.object_list, now),
             "can_reveal": latest is not None and can_reveal(user, latest),
             "reveal_form": RevealForm(),
         },
@@ -1086,11 +919,11 @@ def supervision(request: HttpRequest) -> HttpResponse:
         "matters/supervision.html",
         {
             "stats": deadlines.overdue_stats(user, now),
-            "overdue": _decorate(overdue_qs.order_by("due_at", "pk")[:PER_PAGE], now),
+            "overdue": decorate_rows(overdue_qs.order_by("due_at", "pk")[:PER_PAGE], now),
             "overdue_count": overdue_qs.count(),
-            "due_soon": _decorate(due_soon_qs.order_by("due_at", "pk")[:PER_PAGE], now),
+            "due_soon": decorate_rows(due_soon_qs.order_by("due_at", "pk")[:PER_PAGE], now),
             "due_soon_count": due_soon_qs.count(),
-            "escalated": _decorate(escalated_qs.order_by("-escalated_at", "pk")[:PER_PAGE], now),
+            "escalated": decorate_rows(escalated_qs.order_by("-escalated_at", "pk")[:PER_PAGE], now),
             "escalated_count": escalated_qs.count(),
             "hotspots": _hotspots(user, now),
             "hotspot_days": HOTSPOT_DAYS,
