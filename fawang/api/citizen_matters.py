@@ -37,8 +37,9 @@ from fawang.matters import pdf, threads
 from fawang.matters.actions import do_complain, do_rate, do_resolve
 from fawang.matters.actions.public_tracking import do_supply_materials_online
 from fawang.matters.models import Evaluation, Matter
-from fawang.matters.public_views import MAX_FILES, STATUS_HINTS
-from fawang.matters.public_views import _timeline as person_timeline
+from fawang.matters.public_forms import MAX_FILES
+from fawang.matters.timeline import STATUS_HINTS
+from fawang.matters.timeline import timeline as person_timeline
 from fawang.notify import actions as notify
 from fawang.notify.models import Message
 from fawang.orgs.models import Speciality

@@ -26,7 +26,7 @@ from fawang.matters.access import get_matter_for_user
 from fawang.matters.actions import public_tracking
 from fawang.matters.listing import filter_matters
 from fawang.matters.models import Matter
-from fawang.matters.public_views import _timeline as public_timeline
+from fawang.matters.timeline import timeline as public_timeline
 from fawang.orgs.models import Function, Unit
 from fawang.portal import points
 from fawang.regions.models import Region

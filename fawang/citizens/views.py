@@ -34,7 +34,8 @@ from fawang.matters import pdf, threads, tracking
 from fawang.matters.actions import do_rate, do_resolve
 from fawang.matters.actions.public_tracking import show_codes
 from fawang.matters.models import Evaluation, Matter
-from fawang.matters.public_views import STATUS_BADGES, STATUS_HINTS, RateForm, _timeline
+from fawang.matters.public_forms import RateForm
+from fawang.matters.timeline import PUBLIC_STATUS_BADGES, STATUS_HINTS, timeline
 
 from . import actions, mine
 from .forms import AskForm, CodeForm, FollowUpForm, PhoneForm, ProfileForm
@@ -248,7 +249,7 @@ def matter_list(request: HttpRequest) -> HttpResponse:
     states = threads.states(rows)
     unread = mine.unread_answers(user, states)
     for matter in rows:
-        matter.status_badge = STATUS_BADGES.get(matter.status, "badge-info")  # type: ignore[attr-defined]
+        matter.status_badge = PUBLIC_STATUS_BADGES.get(matter.status, "badge-info")  # type: ignore[attr-defined]
         matter.tracking_display = tracking.display(matter.tracking_no)  # type: ignore[attr-defined]
         state = states.get(matter.pk)
         matter.thread_state = state  # type: ignore[attr-defined]
@@ -298,11 +299,11 @@ def _matter_page(
             "legal_basis": matter.legal_basis(),
             "matter": matter,
             "tracking_display": tracking.display(matter.tracking_no),
-            "status_badge": STATUS_BADGES.get(matter.status, "badge-info"),
+            "status_badge": PUBLIC_STATUS_BADGES.get(matter.status, "badge-info"),
             "status_hint": _("已办结，感谢您的评价。")
             if evaluation is not None
             else STATUS_HINTS.get(matter.status, ""),
-            "timeline": _timeline(matter),
+            "timeline": timeline(matter),
             "done": done,
             "has_result": pdf.has_result(matter),
             "awaiting_materials": matter.status == Matter.Status.AWAITING_MATERIALS,
