@@ -10,11 +10,11 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from fawang.accounts.models import User
-from fawang.console.decorators import staff_required
 from fawang.matters.access import get_matter_for_user
 from fawang.matters.actions import log_access
 from fawang.matters.forms import RevealForm
 from fawang.matters.permissions import can_reveal
+from fawang.orgs.web import staff_required
 
 from .access import application_of_matter
 from .console import facts_context

@@ -32,14 +32,13 @@ from django.views.decorators.http import require_POST
 from fawang.accounts.models import User
 from fawang.calendar.workdays import snapshot
 from fawang.catalog.models import BusinessLine
-from fawang.console.decorators import staff_required
-from fawang.console.units import current_membership, current_unit
 from fawang.lib import codes
 from fawang.lib.paging import CappedPaginator
 from fawang.lib.validators import mask_name
 from fawang.orgs.models import Membership, Unit
 from fawang.orgs.roles import has_capability, require_capability
 from fawang.orgs.scoping import ALL, scope_codes
+from fawang.orgs.web import current_membership, current_unit, staff_required, staff_user
 
 from . import actions, deadlines, suggestions, tracking
 from .access import (
@@ -92,12 +91,6 @@ R = Membership.Role
 
 
 # --------------------------------------------------------------------------------------------- helpers
-
-
-def _user(request: HttpRequest) -> User:
-    user = request.user
-    assert isinstance(user, User)  # staff_required has run
-    return user
 
 
 def _is_htmx(request: HttpRequest) -> bool:
@@ -158,7 +151,7 @@ QUEUES = {
 
 
 def _queue(request: HttpRequest, kind: str) -> HttpResponse:
-    user = _user(request)
+    user = staff_user(request)
     now = timezone.now()
     snapshot()  # the working-day table, read once and before the counted queries of the page
     unit = current_unit(request)
@@ -233,7 +226,7 @@ def matter_list(request: HttpRequest) -> HttpResponse:
 def bulk_assign(request: HttpRequest) -> HttpResponse:
     """Assign the ticked matters to one handler of the current unit: one do_assign per matter, each in its own
     transaction, so one refusal does not undo the others; the page reports every row."""
-    user = _user(request)
+    user = staff_user(request)
     unit = current_unit(request)
     if unit is None or not has_capability(user, "matters.assign", unit):
         raise PermissionDenied(_("您的岗位无权分派事项。"))
@@ -297,7 +290,7 @@ def _detail_context(
     flash: str = "",
     topic_form: TopicForm | None = None,
 ) -> dict[str, Any]:
-    user = _user(request)
+    user = staff_user(request)
     now = timezone.now()
     evaluation = Evaluation.objects.filter(matter=matter).first()
     specs = available_actions(user, matter, rated=evaluation is not None)
@@ -355,7 +348,7 @@ def _render_detail(request: HttpRequest, matter: Matter, *, status: int = 200, *
 @never_cache
 @staff_required
 def matter_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    matter = get_matter_for_user(_user(request), pk)
+    matter = get_matter_for_user(staff_user(request), pk)
     return _render_detail(request, matter, open_action=request.GET.get("action", ""))
 
 
@@ -436,7 +429,7 @@ def _perform(code: str, matter: Matter, user: User, form: forms.Form) -> str:
 @staff_required
 def matter_act(request: HttpRequest, pk: int) -> HttpResponse:
     """One action on one matter, from its small form on the detail page."""
-    user = _user(request)
+    user = staff_user(request)
     matter = get_matter_for_user(user, pk)
     code = request.POST.get("action", "")
     if code not in ACTION_FORMS:
@@ -460,7 +453,7 @@ def matter_act(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _after_action(request: HttpRequest, pk: int, message: str) -> HttpResponse:
-    user = _user(request)
+    user = staff_user(request)
     still_visible = Matter.objects.visible_to(user).filter(pk=pk).exists()
     if not still_visible:
         # Transferred or re-routed out of the user's regions: the detail would now be a 404.
@@ -481,7 +474,7 @@ def _after_action(request: HttpRequest, pk: int, message: str) -> HttpResponse:
 @staff_required
 def matter_reveal(request: HttpRequest, pk: int) -> HttpResponse:
     """The person's full ID number and phone, for this response only; the access log records who and why."""
-    user = _user(request)
+    user = staff_user(request)
     matter = get_matter_for_user(user, pk)
     form = RevealForm(request.POST)
     person = actions.reveal_person(
@@ -502,7 +495,7 @@ def _render_suggestions(
 ) -> HttpResponse:
     """The 相关法律条文（建议） panel (htmx fragment). After a decision it also carries the 法律依据 card
     out of band, so the detail shows the new legal basis without reloading."""
-    user = _user(request)
+    user = staff_user(request)
     found = suggestions.suggest_articles(matter)
     context = {
         "matter": matter,
@@ -522,7 +515,7 @@ def _render_suggestions(
 @never_cache
 @staff_required
 def matter_suggestions(request: HttpRequest, pk: int) -> HttpResponse:
-    matter = get_matter_for_user(_user(request), pk)
+    matter = get_matter_for_user(staff_user(request), pk)
     return _render_suggestions(request, matter)
 
 
@@ -530,7 +523,7 @@ def matter_suggestions(request: HttpRequest, pk: int) -> HttpResponse:
 @staff_required
 def article_decide(request: HttpRequest, pk: int) -> HttpResponse:
     """采纳 / 不采纳 one suggested article."""
-    user = _user(request)
+    user = staff_user(request)
     matter = get_matter_for_user(user, pk)
     article_id = request.POST.get("article", "")
     decision = request.POST.get("decision", "")
@@ -568,7 +561,7 @@ def article_decide(request: HttpRequest, pk: int) -> HttpResponse:
 @staff_required
 def article_add(request: HttpRequest, pk: int) -> HttpResponse:
     """Add an article to the legal basis by its citation (《民法典》第一千零七十九条)."""
-    user = _user(request)
+    user = staff_user(request)
     matter = get_matter_for_user(user, pk)
     form = CitationForm(request.POST)
     if form.is_valid():
@@ -592,7 +585,7 @@ def article_add(request: HttpRequest, pk: int) -> HttpResponse:
 @staff_required
 def topic_correct(request: HttpRequest, pk: int) -> HttpResponse:
     """更正领域 (the classifier's suggestion at intake, or any earlier choice)."""
-    user = _user(request)
+    user = staff_user(request)
     matter = get_matter_for_user(user, pk)
     form = TopicForm(request.POST)
     status = 400
@@ -612,7 +605,7 @@ def topic_correct(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @staff_required
 def attachment_upload(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
+    user = staff_user(request)
     matter = get_matter_for_user(user, pk)
     form = AttachmentForm(request.POST, request.FILES, matter=matter)
     status = 400
@@ -640,7 +633,7 @@ def attachment_upload(request: HttpRequest, pk: int) -> HttpResponse:
 def attachment_download(request: HttpRequest, pk: int) -> HttpResponse:
     """A matter's file, for staff who can see the matter; always as a download, never shown inline (a file is
     served with the type its content was checked to be). Materials often carry ID copies: the access is logged."""
-    user = _user(request)
+    user = staff_user(request)
     attachment = get_object_or_404(
         Attachment.objects.filter(matter__in=Matter.objects.visible_to(user)).select_related("matter"), pk=pk
     )
@@ -687,7 +680,7 @@ KEY_RE = re.compile(r"^[0-9a-f]{32}$")
 @staff_required
 def intake(request: HttpRequest) -> HttpResponse:
     """受理登记 at a window or on the hotline: one person, one or more requests (一窗办多事)."""
-    user = _user(request)
+    user = staff_user(request)
     membership = current_membership(request)
     unit = membership.unit if membership else None
     if unit is None or not has_capability(user, "matters.intake", unit):
@@ -807,7 +800,7 @@ def intake_receipt(request: HttpRequest) -> HttpResponse:
     Scoped to matters this user took in (first_responder) rather than by visible_to: a window may take in a
     request about another district, which it then cannot see, but the person in front of it still needs the
     numbers. The key is namespaced by user (_intake_key)."""
-    user = _user(request)
+    user = staff_user(request)
     key = request.GET.get("key", "")
     qs = Matter.objects.filter(first_responder=user)
     if key:
@@ -853,7 +846,7 @@ def _person_matters(user: User, person: Person) -> QuerySet[Matter]:
 
 
 def _render_person(request: HttpRequest, person: Person, *, revealed: Person | None = None) -> HttpResponse:
-    user = _user(request)
+    user = staff_user(request)
     now = timezone.now()
     snapshot()
     qs = for_list(_person_matters(user, person)).order_by("-submitted_at", "-pk")
@@ -880,13 +873,13 @@ def _render_person(request: HttpRequest, person: Person, *, revealed: Person | N
 @never_cache
 @staff_required
 def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    return _render_person(request, get_person_for_user(_user(request), pk))
+    return _render_person(request, get_person_for_user(staff_user(request), pk))
 
 
 @require_POST
 @staff_required
 def person_reveal(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
+    user = staff_user(request)
     person = get_person_for_user(user, pk)
     # The role is checked over the unit of the person's latest matter the user can see, and the log names it.
     latest = _person_matters(user, person).select_related("unit").order_by("-submitted_at", "-pk").first()
@@ -906,7 +899,7 @@ def person_reveal(request: HttpRequest, pk: int) -> HttpResponse:
 @staff_required
 def supervision(request: HttpRequest) -> HttpResponse:
     """超期与预警: overdue, due soon and escalated matters in the supervisor's regions, and the statistics by unit."""
-    user = _user(request)
+    user = staff_user(request)
     require_capability(user, "matters.supervise")
     now = timezone.now()
     snapshot()
@@ -958,7 +951,7 @@ FEEDBACK_CAPABILITIES = ("matters.supervise", "matters.callback", "matters.recti
 @staff_required
 def feedback(request: HttpRequest) -> HttpResponse:
     """差评与回访: badly rated matters, open callbacks (回访) and rectifications (整改) with their due dates."""
-    user = _user(request)
+    user = staff_user(request)
     if not any(has_capability(user, cap) for cap in FEEDBACK_CAPABILITIES):
         raise PermissionDenied(_("您的岗位无权查看差评与回访。"))
     now = timezone.now()
@@ -993,7 +986,7 @@ def feedback(request: HttpRequest) -> HttpResponse:
 @staff_required
 def callback_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """One callback (回访) task: the matter, its rating, and the form to record what the person said."""
-    user = _user(request)
+    user = staff_user(request)
     callback = get_callback_for_user(user, pk)
     may = callback.done_at is None and has_capability(user, "matters.callback", callback.unit)
     form = CallbackForm(request.POST or None)
@@ -1043,7 +1036,7 @@ def callback_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @staff_required
 def rectification_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """One rectification (整改): why, by when, and the form to record the measures taken."""
-    user = _user(request)
+    user = staff_user(request)
     item = get_rectification_for_user(user, pk)
     may = item.done_at is None and has_capability(user, "matters.rectify", item.unit)
     form = RectificationForm(request.POST or None)

@@ -26,9 +26,9 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from fawang.accounts.models import User
-from fawang.console.decorators import staff_required
 from fawang.orgs.models import Unit
 from fawang.orgs.roles import has_capability, require_capability
+from fawang.orgs.web import staff_required
 
 from . import actions
 from .access import get_message_for_user
