@@ -23,6 +23,7 @@ from rest_framework.views import APIView
 from fawang.accounts.models import User
 from fawang.citizens import actions as citizens
 from fawang.citizens.models import Profile
+from fawang.lib.http import client_ip
 from fawang.lib.validators import mask_phone
 from fawang.matters.actions.public_tracking import show_codes
 
@@ -38,11 +39,6 @@ TAG = "公众用户"
 
 def _errors(*codes: int) -> dict[int, OpenApiResponse]:
     return {code: OpenApiResponse(ErrorSerializer) for code in codes}
-
-
-def _ip(request: Request) -> str | None:
-    # REMOTE_ADDR only, as the HTML sign-in: a client-supplied X-Forwarded-For is not trusted.
-    return request.META.get("REMOTE_ADDR") or None
 
 
 def _body(serializer_class: type[serializers.Serializer], request: Request) -> dict[str, Any]:
@@ -143,7 +139,7 @@ class SignInCode(APIView):
     @idempotent
     def post(self, request: Request) -> Response:
         data = _body(PhoneInSerializer, request)
-        sent = citizens.request_sign_in_code(data["phone"], ip=_ip(request))
+        sent = citizens.request_sign_in_code(data["phone"], ip=client_ip(request))
         out: dict[str, Any] = {
             "phone": mask_phone(sent.phone),
             "message": _("验证码已发送到您的手机。"),

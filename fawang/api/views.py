@@ -21,6 +21,7 @@ from rest_framework.views import APIView
 from fawang.accounts.models import User
 from fawang.catalog.models import ServiceItem
 from fawang.knowledge import searching
+from fawang.lib.http import client_ip
 from fawang.matters import actions
 from fawang.matters.access import get_matter_for_user
 from fawang.matters.actions import public_tracking
@@ -43,11 +44,6 @@ ERRORS = {code: OpenApiResponse(s.ErrorSerializer) for code in (400, 401, 403, 4
 
 def _errors(*codes: int) -> dict[int, OpenApiResponse]:
     return {code: ERRORS[code] for code in codes}
-
-
-def _ip(request: Request) -> str | None:
-    # REMOTE_ADDR only, as the HTML tracking page: a client-supplied X-Forwarded-For is not trusted.
-    return request.META.get("REMOTE_ADDR") or None
 
 
 def _user(request: Request) -> User:
@@ -196,7 +192,7 @@ class TrackCode(PublicView):
     @idempotent
     def post(self, request: Request) -> Response:
         data = _body(s.TrackCodeInSerializer, request)
-        sent = public_tracking.request_tracking_code(data["tracking_no"], ip=_ip(request))
+        sent = public_tracking.request_tracking_code(data["tracking_no"], ip=client_ip(request))
         out: dict[str, Any] = {
             "tracking_no": sent.tracking_no,
             # The same answer whether the number exists or not (see public_tracking).
@@ -349,7 +345,7 @@ class MatterDetail(StaffView):
         if data["reveal"]:
             # The same door as the HTML "查看完整信息": role check, then the access log.
             revealed = actions.reveal_person(
-                matter.person_id, actor=user, purpose=data["purpose"], matter=matter, ip=_ip(request)
+                matter.person_id, actor=user, purpose=data["purpose"], matter=matter, ip=client_ip(request)
             )
         response = Response(_matter_out(request, pk, revealed=revealed))
         if revealed is not None:

@@ -10,6 +10,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from fawang.accounts.models import User
+from fawang.lib.http import client_ip
 from fawang.matters.access import get_matter_for_user
 from fawang.matters.actions import log_access
 from fawang.matters.forms import RevealForm
@@ -40,7 +41,7 @@ def reveal(request: HttpRequest, pk: int) -> HttpResponse:
         purpose=form.purpose_text(),
         fields=_("网上申请：申请人身份证号码、联系电话，当事人联系电话"),
         matter=matter,
-        ip=request.META.get("REMOTE_ADDR") or None,
+        ip=client_ip(request),
     )
     context = facts_context(user, app, revealed=True)
     template = (

@@ -29,6 +29,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from fawang.accounts.middleware import mark_signed_in
 from fawang.accounts.models import User
+from fawang.lib.http import client_ip
 from fawang.lib.validators import mask_phone
 from fawang.matters import pdf, threads, tracking
 from fawang.matters.actions import do_rate, do_resolve
@@ -48,11 +49,6 @@ PAGE_SIZE = 20
 BACKEND = settings.AUTHENTICATION_BACKENDS[0]
 
 View = Callable[..., HttpResponse]
-
-
-def _client_ip(request: HttpRequest) -> str | None:
-    # REMOTE_ADDR only: a client-supplied X-Forwarded-For would let anyone dodge the per-address limit.
-    return request.META.get("REMOTE_ADDR") or None
 
 
 def _public_user(request: HttpRequest) -> User | None:
@@ -110,7 +106,7 @@ def sign_in(request: HttpRequest) -> HttpResponse:
     context["form"] = form
     if posted and form.is_valid():
         try:
-            sent = actions.request_sign_in_code(form.cleaned_data["phone"], ip=_client_ip(request))
+            sent = actions.request_sign_in_code(form.cleaned_data["phone"], ip=client_ip(request))
         except ValidationError as error:
             form.add_error(None, error)
             status = 429 if isinstance(error, actions.RateLimited) else 200

@@ -28,6 +28,7 @@ from django.views.decorators.http import require_POST
 
 from fawang.accounts.models import User
 from fawang.citizens.models import Profile
+from fawang.lib.http import client_ip
 from fawang.lib.validators import mask_id_number, mask_name
 from fawang.matters import actions as matter_actions
 from fawang.matters.forms import IntakeForm, RequestForm, RevealForm
@@ -51,10 +52,6 @@ from .models import Appointment, RemoteVisit, Schedule, ScheduleException, Slot,
 
 S = Appointment.Status
 DESK_CAPS = ("frontdesk.desk", "frontdesk.review", "frontdesk.manage_schedule")
-
-
-def _ip(request: HttpRequest) -> str | None:
-    return request.META.get("REMOTE_ADDR") or None
 
 
 def _messages_of(error: ValidationError | PermissionDenied | NoRoute) -> list[str]:
@@ -285,7 +282,7 @@ def reveal(request: HttpRequest, pk: int) -> HttpResponse:
         purpose=f"{form.purpose_text()}（预约 {appointment.number}）",
         fields=_("探视人身份证号码"),
         matter=appointment.matter,
-        ip=_ip(request),
+        ip=client_ip(request),
     )
     response = _detail(request, appointment, revealed=visit.id_number)
     response["Cache-Control"] = "no-store"

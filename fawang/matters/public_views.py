@@ -27,6 +27,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
 
 from fawang.accounts.models import User
+from fawang.lib.http import client_ip
 
 from . import pdf, tracking
 from .access import get_own_matter
@@ -59,12 +60,6 @@ class Tracked:
     actor: User | None  # the signed-in owner, or None for a session opened by a code
     own: bool
     grant_ends: float | None
-
-
-def _client_ip(request: HttpRequest) -> str | None:
-    # REMOTE_ADDR only: a client-supplied X-Forwarded-For would let anyone dodge the per-address limit. Behind
-    # a reverse proxy, the proxy must set REMOTE_ADDR (e.g. gunicorn --forwarded-allow-ips).
-    return request.META.get("REMOTE_ADDR") or None
 
 
 def _grants(request: HttpRequest) -> dict[str, float]:
@@ -132,7 +127,7 @@ def start(request: HttpRequest) -> HttpResponse:
                 except Http404:
                     pass
             try:
-                sent = request_tracking_code(number, ip=_client_ip(request))
+                sent = request_tracking_code(number, ip=client_ip(request))
             except ValidationError as error:
                 form.add_error(None, error)
                 status = 429 if isinstance(error, RateLimited) else 200

@@ -33,6 +33,7 @@ from fawang.accounts.models import User
 from fawang.calendar.workdays import snapshot
 from fawang.catalog.models import BusinessLine
 from fawang.lib import codes
+from fawang.lib.http import client_ip
 from fawang.lib.paging import CappedPaginator
 from fawang.lib.validators import mask_name
 from fawang.orgs.models import Membership, Unit
@@ -95,10 +96,6 @@ R = Membership.Role
 
 def _is_htmx(request: HttpRequest) -> bool:
     return request.headers.get("HX-Request") == "true"
-
-
-def _ip(request: HttpRequest) -> str | None:
-    return request.META.get("REMOTE_ADDR") or None
 
 
 def _messages_of(exc: ValidationError | PermissionDenied | NoRoute) -> list[str]:
@@ -478,7 +475,7 @@ def matter_reveal(request: HttpRequest, pk: int) -> HttpResponse:
     matter = get_matter_for_user(user, pk)
     form = RevealForm(request.POST)
     person = actions.reveal_person(
-        matter.person_id, actor=user, purpose=form.purpose_text(), matter=matter, ip=_ip(request)
+        matter.person_id, actor=user, purpose=form.purpose_text(), matter=matter, ip=client_ip(request)
     )
     return _render_detail(request, matter, revealed=person)
 
@@ -646,7 +643,7 @@ def attachment_download(request: HttpRequest, pk: int) -> HttpResponse:
         purpose=_("下载材料"),
         fields=_("材料附件：%(name)s") % {"name": attachment.original_name},
         matter=attachment.matter,
-        ip=_ip(request),
+        ip=client_ip(request),
     )
     return FileResponse(
         handle, as_attachment=True, filename=attachment.original_name, content_type=attachment.content_type
@@ -887,7 +884,7 @@ def person_reveal(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404
     form = RevealForm(request.POST)
     full = actions.reveal_person(
-        person.pk, actor=user, purpose=form.purpose_text(), matter=latest, ip=_ip(request)
+        person.pk, actor=user, purpose=form.purpose_text(), matter=latest, ip=client_ip(request)
     )
     return _render_person(request, person, revealed=full)
 
