@@ -27,6 +27,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
 
 from fawang.accounts.models import User
+from fawang.accounts.public import public_user
 from fawang.lib.http import client_ip
 
 from . import pdf, tracking
@@ -74,19 +75,12 @@ def _grant(request: HttpRequest, tracking_no: str) -> None:
     request.session[GRANTS] = grants
 
 
-def _public_user(request: HttpRequest) -> User | None:
-    user = request.user
-    if isinstance(user, User) and user.is_authenticated and user.kind == User.Kind.PUBLIC:
-        return user
-    return None
-
-
 def _tracked(request: HttpRequest, tracking_no: str) -> Tracked:
     """The matter ``tracking_no`` if this request may see it (own matter, or a live code grant); else 404."""
     number = tracking.normalize(tracking_no)
     if not tracking.is_valid(number):
         raise Http404
-    user = _public_user(request)
+    user = public_user(request)
     if user is not None:
         try:
             return Tracked(get_own_matter(user, number), user, True, None)
@@ -119,7 +113,7 @@ def start(request: HttpRequest) -> HttpResponse:
         form = StartForm(request.POST)
         if form.is_valid():
             number = form.cleaned_data["no"]
-            user = _public_user(request)
+            user = public_user(request)
             if user is not None:
                 try:
                     get_own_matter(user, number)
