@@ -26,7 +26,7 @@ from .models import IdempotencyRecord
 HEADER = "Idempotency-Key"
 MAX_KEY = 100
 
-PARAMETER = OpenApiParameter(
+IDEMPOTENCY_KEY = OpenApiParameter(
     name=HEADER,
     type=str,
     location=OpenApiParameter.HEADER,
