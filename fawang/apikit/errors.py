@@ -3,7 +3,8 @@
     {"error": {"code": "not_found", "message": "<中文说明>", "fields": {"字段": ["说明", ...]}}}
 
 ``fields`` is empty unless the error is about named input fields. Django's ValidationError and PermissionDenied
-raised by the actions (fawang.matters.actions) come out the same way as DRF's own errors.
+raised by the actions, and their refusals (fawang.lib.errors.Refused, e.g. NoRoute), come out the same way as
+DRF's own errors.
 """
 
 from __future__ import annotations
@@ -20,8 +21,8 @@ from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import set_rollback
 
+from fawang.lib.errors import Refused
 from fawang.lib.sendlimits import RateLimited
-from fawang.matters.routing import NoRoute
 
 DEFAULT_MESSAGES = {
     400: gettext_lazy("请求参数有误，请检查后重试。"),
@@ -93,8 +94,8 @@ def convert(exc: Exception) -> tuple[int, dict[str, Any]] | None:
     if isinstance(exc, DjangoValidationError):
         code, message, fields = _from_django_validation(exc)
         return 400, error_body(code, str(message), fields)
-    if isinstance(exc, NoRoute):
-        return 400, error_body("no_route", str(exc) or _("未找到可以办理该事项的机构。"))
+    if isinstance(exc, Refused):
+        return 400, error_body(exc.code, str(exc) or str(exc.default_message))
     if isinstance(exc, DjangoPermissionDenied):
         return 403, error_body("permission_denied", str(exc) or DEFAULT_MESSAGES[403])
     if isinstance(exc, Http404):
