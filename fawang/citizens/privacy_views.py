@@ -13,22 +13,15 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from fawang.accounts.models import User
+from fawang.accounts.public import public_user
 
 from . import consent
 from .models import Consent
 
 
-def _public(request: HttpRequest) -> User | None:
-    user = request.user
-    if isinstance(user, User) and user.is_authenticated and user.kind == User.Kind.PUBLIC:
-        return user
-    return None
-
-
 @never_cache
 def privacy(request: HttpRequest) -> HttpResponse:
-    user = _public(request)
+    user = public_user(request)
     context: dict[str, object] = {"notice_version": consent.NOTICE_VERSION, "signed_in": user is not None}
     if user is not None:
         context.update(
@@ -42,7 +35,7 @@ def privacy(request: HttpRequest) -> HttpResponse:
 @never_cache
 @require_POST
 def withdraw(request: HttpRequest) -> HttpResponse:
-    user = _public(request)
+    user = public_user(request)
     if user is None:
         return redirect(reverse("me:login") + "?" + urlencode({"next": reverse("me:privacy")}))
     purpose = request.POST.get("purpose", "")

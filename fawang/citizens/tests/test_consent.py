@@ -4,6 +4,8 @@ reads the rules again and withdraws either consent at /me/privacy/ (第十五条
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.urls import reverse
 from django.utils import timezone
 
@@ -46,7 +48,7 @@ class SignUpConsentTestCase(CitizenTestCase):
         self.assertIsNone(consent.withdrawn_at)
         # Signing in again to the same rules is no second consent.
         self.client.logout()
-        PhoneCode.objects.update(created_at=timezone.now() - timezone.timedelta(minutes=5))
+        PhoneCode.objects.update(created_at=timezone.now() - dt.timedelta(minutes=5))
         self.sign_in_by_phone(PHONE)
         self.assertEqual(Consent.objects.filter(user=user).count(), 1)
 

@@ -25,6 +25,7 @@ from django.db.models import Q
 from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext as _
 
+from fawang.lib.sendlimits import RateLimited as RateLimited  # raised here; callers catch it from this module
 from fawang.lib.sendlimits import check_send_limits
 from fawang.lib.validators import MOBILE_RE, normalize_mobile
 from fawang.notify import conf as notify_conf
@@ -74,10 +75,6 @@ def show_codes() -> bool:
     return notify_conf.show_codes()
 
 
-class RateLimited(ValidationError):
-    """Too many codes asked for; the message says when to try again."""
-
-
 @dataclass(frozen=True)
 class CodeRequest:
     tracking_no: str
@@ -110,7 +107,6 @@ def _check_limits(number: str, ip: str | None, now: dt.datetime) -> None:
         interval=send_interval(),
         per_key=sends_per_hour(),
         per_ip=sends_per_hour_per_ip(),
-        error=RateLimited,
     )
 
 
