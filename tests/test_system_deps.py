@@ -9,6 +9,7 @@ their Chinese as empty boxes.
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 from pathlib import Path
 
@@ -26,6 +27,8 @@ def missing(*args: str, env: dict[str, str] | None = None) -> list[str]:
 
 
 def has_cjk_font() -> bool:
+    if shutil.which("fc-list") is None:
+        return False
     families = subprocess.run(["fc-list", ":", "family"], capture_output=True, text=True).stdout
     return "Noto Sans CJK SC" in families and "Noto Serif CJK SC" in families
 

@@ -31,7 +31,7 @@ from fawang.accounts.middleware import mark_signed_in
 from fawang.accounts.models import User
 from fawang.accounts.public import account_nav, citizen_user, public_required, public_user
 from fawang.lib.http import client_ip
-from fawang.lib.validators import mask_phone
+from fawang.lib.validators import mask_phone, validate_id_number
 from fawang.matters import pdf, threads, tracking
 from fawang.matters.actions import do_rate, do_resolve
 from fawang.matters.actions.public_tracking import show_codes
@@ -186,6 +186,12 @@ def profile(request: HttpRequest) -> HttpResponse:
     needs_consent = not consent.has_consent(user, Consent.Purpose.SENSITIVE)
     consent_form = consent.SensitiveConsentForm(posted) if needs_consent else None
     consent_ok = consent_form.is_valid() if consent_form is not None and posted is not None else True
+    if not consent_ok and form.is_valid():
+        # Say everything at once: a wrong number as well as the missing consent.
+        try:
+            validate_id_number(form.cleaned_data["id_number"].strip().upper())
+        except ValidationError as error:
+            form.add_error("id_number", error)
     if posted is not None and form.is_valid() and consent_ok:
         try:
             with transaction.atomic():

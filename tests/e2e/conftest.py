@@ -177,8 +177,11 @@ def site() -> Iterator[Site]:
             log.close()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
+    # Per module, not per session: while Playwright's sync API is running, the worker's thread has a running event
+    # loop, and Django refuses database work there (SynchronousOnlyOperation). pytest-xdist schedules the biggest
+    # files first, so a worker may go on to ordinary tests after an end-to-end module; they must find it stopped.
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:

@@ -76,6 +76,12 @@ class SensitiveConsentTestCase(CitizenTestCase):
         # Given once, it is not asked again.
         self.assertNotContains(self.client.get(reverse("me:profile")), 'name="agree_sensitive"')
 
+    def test_a_wrong_number_is_said_together_with_the_missing_consent(self) -> None:
+        wrong = id_number(seq="654")[:-1] + ("0" if id_number(seq="654")[-1] != "0" else "1")
+        r = self.client.post(reverse("me:profile"), {"name": "王小明", "id_number": wrong})
+        self.assertContains(r, "身份证号码校验位不正确，请核对后重新输入。", status_code=400)
+        self.assertContains(r, "登记身份证号码须您单独同意处理这一敏感个人信息", status_code=400)
+
     def test_a_refused_id_number_records_no_consent(self) -> None:
         r = self.client.post(
             reverse("me:profile"),
