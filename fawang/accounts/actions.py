@@ -95,7 +95,8 @@ def _audit_password(user: User, code: str, *, actor: User, before: dict[str, Any
         target=user,
         person=_person(user),
         target_name=user.username,
-        diff=audit.changes(before, audit.snapshot(user, ["password_changed_at"])),
+        # Always both sides: a password set twice within a second has the same time, and is still a change.
+        diff=(before, audit.snapshot(user, ["password_changed_at"])),
         note=note,
     )
 

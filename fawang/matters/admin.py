@@ -190,9 +190,8 @@ class PersonAdmin(ReadOnlyAdmin):
             "form": form,
             "revealed": revealed,
         }
-        response = TemplateResponse(request, "admin/matters/person/reveal.html", context)
-        response["Cache-Control"] = "no-store"
-        return response
+        # admin_view() marks the response never_cache (no-store): the full values are not kept by a browser.
+        return TemplateResponse(request, "admin/matters/person/reveal.html", context)
 
 
 @admin.register(Evaluation)

@@ -119,8 +119,10 @@ class UnitAdmin(ActionErrorsAsMessages):
         obj._state.db = unit._state.db
 
     def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
-        # The functions were set by save_unit (and audited); the inlines are read-only.
-        return None
+        # The functions were set by save_unit (and audited): no form.save_m2m(). The inlines are read-only, so
+        # saving their formsets changes nothing (it gives the admin's change message its lists).
+        for formset in formsets:
+            self.save_formset(request, form, formset, change=change)
 
 
 @admin.register(Window)
