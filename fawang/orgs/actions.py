@@ -137,7 +137,7 @@ def add_window(unit_id: int, *, actor: User, kind: str, number: int, name: str =
 def set_window_active(window_id: int, *, actor: User, active: bool) -> Window:
     window = get_window_for_user(actor, window_id)
     require_capability(actor, "orgs.edit_unit", window.unit)
-    window = Window.objects.select_for_update().select_related("unit").get(pk=window.pk)
+    window = Window.objects.select_for_update(of=("self",)).select_related("unit").get(pk=window.pk)
     if window.is_active != active:
         Window.objects.filter(pk=window.pk).update(is_active=active)
         window.is_active = active
