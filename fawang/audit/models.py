@@ -131,7 +131,8 @@ class AuditEvent(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.created_at:%Y-%m-%d %H:%M} {self.actor_name or '系统'} {self.label} {self.target_name}"
+        when = timezone.localtime(self.created_at)
+        return f"{when:%Y-%m-%d %H:%M} {self.actor_name or '系统'} {self.label} {self.target_name}"
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         if not self._state.adding:
