@@ -48,7 +48,9 @@ register("orgs.create_unit", _("新建机构"))
 register("orgs.update_unit", _("修改机构信息"))
 register("orgs.add_window", _("新增窗口岗位"))
 register("orgs.set_window_active", _("启用或停用窗口岗位"))
-# Credit records and village legal advisors.
+# Practitioners of the directory (the back office), credit records and village legal advisors.
+register("orgs.create_practitioner", _("登记法律服务人员"))
+register("orgs.update_practitioner", _("修改法律服务人员信息"))
 register("orgs.record_credit", _("录入信用记录"))
 register("orgs.appoint_advisor", _("聘任村居法律顾问"))
 # Staff and their roles.

@@ -567,3 +567,54 @@ def revoke_in_back_office(membership_id: int, *, actor: User) -> Membership:
     if membership.user_id == actor.pk:
         raise ValidationError(_("不能撤销本人的角色，请由其他系统管理员办理。"), code="self_lockout")
     return _end_membership(membership, actor=actor)
+
+
+PRACTITIONER_BACK_OFFICE = frozenset(
+    {
+        "name",
+        "gender",
+        "kind",
+        "licence_no",
+        "licence_status",
+        "licensed_on",
+        "unit",
+        "user",
+        "phone",
+        "specialities",
+        "is_public",
+    }
+)
+
+
+@transaction.atomic
+def save_practitioner(practitioner_id: int | None, *, actor: User, **fields: Any) -> Practitioner:
+    """Register (``practitioner_id`` None) or change a practitioner of the directory in the back office;
+    ``specialities`` is an iterable of Speciality objects or ids."""
+    _require_system_admin(actor)
+    unknown = set(fields) - PRACTITIONER_BACK_OFFICE
+    if unknown:
+        raise TypeError(f"save_practitioner() cannot change {sorted(unknown)}")
+    specialities = fields.pop("specialities", None)
+    watched = [*fields, *(["specialities"] if specialities is not None else [])]
+    if practitioner_id is None:
+        practitioner = Practitioner(**fields)
+        practitioner.full_clean()
+        practitioner.save()
+        before: dict[str, Any] = {}
+    else:
+        practitioner = Practitioner.objects.select_for_update().get(pk=practitioner_id)
+        before = audit.snapshot(practitioner, watched)
+        for name, value in fields.items():
+            setattr(practitioner, name, value)
+        if fields:
+            practitioner.save(update_fields=list(fields))
+    if specialities is not None:
+        practitioner.specialities.set(list(specialities))
+    after = audit.snapshot(practitioner, watched)
+    if practitioner_id is None:
+        code, diff = "orgs.create_practitioner", audit.created(after)
+    else:
+        code, diff = "orgs.update_practitioner", audit.changes(before, after)
+    if diff[1] or practitioner_id is None:
+        audit.record(code, actor=actor, target=practitioner, unit=practitioner.unit_id, diff=diff)
+    return practitioner

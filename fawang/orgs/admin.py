@@ -233,13 +233,33 @@ class MembershipAdmin(ActionErrorsAsMessages):
 
 
 @admin.register(Practitioner)
-class PractitionerAdmin(admin.ModelAdmin):
+class PractitionerAdmin(ActionErrorsAsMessages):
+    """The directory of practitioners is kept here, through ``save_practitioner`` (audited); their credit records
+    are shown, and recorded in the console."""
+
     list_display = ["name", "kind", "licence_no", "licence_status", "unit", "is_public"]
     list_filter = ["kind", "licence_status", "is_public"]
     search_fields = ["name", "licence_no", "unit__name"]
     raw_id_fields = ["unit", "user"]
     filter_horizontal = ["specialities"]
     inlines = [CreditRecordInline]
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        # Credit records and advisor appointments refer to them: a practitioner who stops is 停止执业 or 注销.
+        return False
+
+    def save_model(self, request: HttpRequest, obj: Practitioner, form: Any, change: bool) -> None:
+        names = form.changed_data if change else list(form.cleaned_data)
+        fields = {name: form.cleaned_data[name] for name in names if name in actions.PRACTITIONER_BACK_OFFICE}
+        practitioner = actions.save_practitioner(obj.pk if change else None, actor=_actor(request), **fields)
+        obj.pk = practitioner.pk
+        obj._state.adding = False
+        obj._state.db = practitioner._state.db
+
+    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
+        # The specialities were set by save_practitioner (audited); the credit records inline is read-only.
+        for formset in formsets:
+            self.save_formset(request, form, formset, change=change)
 
 
 @admin.register(CreditRecord)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.urls import reverse
 
 from fawang.audit.testing import new_audit_rows
-from fawang.orgs.models import AdvisorAssignment, CreditRecord, Membership, Unit, Window
+from fawang.orgs.models import AdvisorAssignment, CreditRecord, Membership, Practitioner, Unit, Window
 from fawang.test import SIMING, BaseTestCase, admin_form_data
 
 R = Membership.Role
@@ -118,3 +118,26 @@ class OrgsAdminTestCase(BaseTestCase):
         self.assertContains(response, "不能为本人授予角色，请由其他系统管理员办理。")
         self.assertEqual(rows, [])
         self.assertFalse(Membership.objects.filter(user=self.sysadmin, role=R.SUPERVISOR).exists())
+
+    def test_a_practitioner_edit_goes_through_the_action(self) -> None:
+        lawyer = Practitioner.objects.filter(kind=Practitioner.Kind.LAWYER, unit__region_id=SIMING).order_by(
+            "pk"
+        )[0]
+        url = reverse("admin:orgs_practitioner_change", args=[lawyer.pk])
+        data = admin_form_data(self.client.get(url))
+        data["licence_status"] = Practitioner.LicenceStatus.SUSPENDED
+        with new_audit_rows() as rows:
+            self.assertRedirects(self.client.post(url, data), reverse("admin:orgs_practitioner_changelist"))
+        self.assertEqual(
+            [(r.action, r.unit_id, r.before, r.after) for r in rows],
+            [
+                (
+                    "orgs.update_practitioner",
+                    lawyer.unit_id,
+                    {"licence_status": "practising"},
+                    {"licence_status": "suspended"},
+                )
+            ],
+        )
+        delete = reverse("admin:orgs_practitioner_delete", args=[lawyer.pk])
+        self.assertEqual(self.client.post(delete, {"post": "yes"}).status_code, 403)
