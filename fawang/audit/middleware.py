@@ -7,6 +7,8 @@ from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse
 
+from fawang.lib.http import client_ip as address_of
+
 from .actions import client_ip
 
 
@@ -15,9 +17,7 @@ class AuditMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        # REMOTE_ADDR only, as everywhere else: a client-supplied X-Forwarded-For is not trusted (behind a proxy,
-        # the proxy sets REMOTE_ADDR, e.g. gunicorn --forwarded-allow-ips).
-        token = client_ip.set(request.META.get("REMOTE_ADDR") or None)
+        token = client_ip.set(address_of(request))
         try:
             return self.get_response(request)
         finally:

@@ -20,8 +20,7 @@ from fawang.lib.paging import CappedPaginator
 from fawang.orgs.auditing import audit_events_visible_to
 from fawang.orgs.models import Unit
 from fawang.orgs.roles import require_capability
-
-from .decorators import staff_required
+from fawang.orgs.web import staff_required, staff_user
 
 PER_PAGE = 50
 
@@ -33,8 +32,7 @@ def _day_start(day: dt.date) -> dt.datetime:
 
 @staff_required
 def audit_list(request: HttpRequest) -> HttpResponse:
-    user = request.user
-    assert isinstance(user, User)
+    user = staff_user(request)
     require_capability(user, "audit.view")
     rows = audit_events_visible_to(user)
     form = AuditFilterForm(request.GET or None)

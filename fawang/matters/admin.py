@@ -21,6 +21,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from fawang.accounts.models import User
+from fawang.lib.http import client_ip
 
 from .actions import reveal_person
 from .models import (
@@ -180,7 +181,7 @@ class PersonAdmin(ReadOnlyAdmin):
                 person.pk,
                 actor=actor,
                 purpose=form.cleaned_data["purpose"],
-                ip=request.META.get("REMOTE_ADDR") or None,
+                ip=client_ip(request),
             )
         context = {
             **self.admin_site.each_context(request),
