@@ -201,7 +201,7 @@ def record_search_feedback(
         article = Article.objects.filter(pk=article_id).first()
         if article is None:
             raise ValidationError(_("这条条文不存在，可能已被更新，请重新检索。"))
-    else:
+    elif entry_id is not None:
         entry = KnowledgeEntry.objects.published().filter(pk=entry_id).first()
         if entry is None:
             raise ValidationError(_("这篇指南问答案例不存在或已撤回，请重新检索。"))

@@ -81,7 +81,7 @@ def feedback_questions(judgements: Iterable[Judgement] | None = None) -> list[di
         a.pk: a
         for a in Article.objects.filter(pk__in=wanted).select_related("law").only("label", "law__title")
     }
-    out = []
+    out: list[dict] = []
     for text, per in votes.items():
         relevant = [
             {"law": articles[a].law.title, "article": articles[a].label}

@@ -127,7 +127,7 @@ def feedback(request: HttpRequest) -> HttpResponse:
         actions.record_search_feedback(
             request.POST.get("q", ""),
             helpful=request.POST.get("helpful") == "yes",
-            actor=request.user,
+            actor=request.user if request.user.is_authenticated else None,
             article_id=_int_or_none(request.POST.get("article")),
             entry_id=_int_or_none(request.POST.get("entry")),
         )

@@ -126,8 +126,13 @@ def site() -> Iterator[Site]:
             ["migrate", "--no-input", "-v0"],
             ["import_regions", "35", "--quiet-progress"],
             ["load_demo"],
-            # Law search on a subset (a few seconds): the 法律援助 and 劳动合同法 laws and their index in var/.
-            ["import_laws", "--only", "法律援助", "--only", "劳动合同法", "--quiet-progress"],
+            # Law search on a subset (seconds, not minutes): the 法律援助 and labour laws, the 民法典 with its
+            # interpretations, and their index in var/.
+            [
+                "import_laws",
+                *("--only", "法律援助", "--only", "劳动合同法", "--only", "劳动法", "--only", "农民工工资"),
+                *("--only", "民法典", "--quiet-progress"),
+            ],
             ["build_law_index", "--quiet-progress"],
             ["collectstatic", "--no-input", "-v0"],
         ):
