@@ -22,7 +22,7 @@ def intake_refs(usernames: list[str], item_mix: list[str]) -> dict[str, Any]:
     items = {i.code: i for i in ServiceItem.objects.active()}
     users: dict[str, Any] = {}
     for username in usernames:
-        # The console's current unit when none was chosen: the first membership in this order (console/units).
+        # The console's current unit when none was chosen: the first membership in this order (orgs/web.current_membership).
         m = (
             Membership.objects.active()
             .filter(user__username=username)

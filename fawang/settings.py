@@ -61,7 +61,7 @@ INSTALLED_APPS = [
     "fawang.info",
     "fawang.frontdesk",
     "fawang.applications",
-    "fawang.api",
+    "fawang.apikit",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -243,15 +243,15 @@ if TESTING:
 # the default cache, OpenAPI 3 by drf-spectacular with Swagger UI served from the installed package.
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "fawang.api.auth.TokenAuthentication",
-        "fawang.api.auth.SessionAuthentication",
+        "fawang.apikit.auth.TokenAuthentication",
+        "fawang.apikit.auth.SessionAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["fawang.api.auth.IsStaff"],
+    "DEFAULT_PERMISSION_CLASSES": ["fawang.apikit.auth.IsStaff"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
-    "DEFAULT_PAGINATION_CLASS": "fawang.api.pagination.CappedPagination",
+    "DEFAULT_PAGINATION_CLASS": "fawang.apikit.pagination.CappedPagination",
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "EXCEPTION_HANDLER": "fawang.api.errors.exception_handler",
+    "EXCEPTION_HANDLER": "fawang.apikit.errors.exception_handler",
     "DEFAULT_THROTTLE_RATES": {
         "public": os.environ.get("API_RATE_PUBLIC", "120/min"),
         "track": os.environ.get("API_RATE_TRACK", "20/min"),

@@ -22,7 +22,7 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import generics, serializers, status
 from rest_framework.parsers import MultiPartParser
 from rest_framework.permissions import AllowAny
@@ -30,6 +30,12 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from fawang.accounts.models import User
+from fawang.accounts.public import citizen_user
+from fawang.apikit.base import CitizenView
+from fawang.apikit.errors import ApiError
+from fawang.apikit.idempotency import HEADER, IDEMPOTENCY_KEY, idempotent
+from fawang.apikit.schema import body, errors, query
+from fawang.apikit.throttles import PublicThrottle
 from fawang.catalog.models import Channel
 from fawang.citizens import actions as citizens
 from fawang.citizens import mine
@@ -37,8 +43,9 @@ from fawang.matters import pdf, threads
 from fawang.matters.actions import do_complain, do_rate, do_resolve
 from fawang.matters.actions.public_tracking import do_supply_materials_online
 from fawang.matters.models import Evaluation, Matter
-from fawang.matters.public_views import MAX_FILES, STATUS_HINTS
-from fawang.matters.public_views import _timeline as person_timeline
+from fawang.matters.public_forms import MAX_FILES
+from fawang.matters.timeline import STATUS_HINTS
+from fawang.matters.timeline import timeline as person_timeline
 from fawang.notify import actions as notify
 from fawang.notify.models import Message
 from fawang.orgs.models import Speciality
@@ -46,14 +53,8 @@ from fawang.regions.forms import RegionField
 from fawang.regions.models import Region
 
 from . import serializers as s
-from .citizen_views import CitizenView, citizen
-from .errors import ApiError
-from .idempotency import HEADER, idempotent
-from .idempotency import PARAMETER as IDEMPOTENCY_KEY
-from .throttles import PublicThrottle
 
 TAG = "公众用户"
-ERRORS = {code: OpenApiResponse(s.ErrorSerializer) for code in (400, 401, 404, 409, 429)}
 S = Matter.Status
 # Named in the schema by SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"] (AppChannelEnum, MatterKindEnum).
 APP_CHANNELS = [(Channel.APP.value, Channel.APP.label), (Channel.WECHAT.value, Channel.WECHAT.label)]
@@ -63,22 +64,6 @@ ROLE_LABELS = {
     "follow_up": gettext_lazy("追问"),
     "answer": gettext_lazy("答复"),
 }
-
-
-def _errors(*codes: int) -> dict[int, OpenApiResponse]:
-    return {code: ERRORS[code] for code in codes}
-
-
-def _body(serializer_class: type[serializers.Serializer], request: Request) -> dict[str, Any]:
-    ser = serializer_class(data=request.data)
-    ser.is_valid(raise_exception=True)
-    return dict(ser.validated_data)
-
-
-def _query(serializer_class: type[serializers.Serializer], request: Request) -> dict[str, Any]:
-    ser = serializer_class(data=request.query_params)
-    ser.is_valid(raise_exception=True)
-    return dict(ser.validated_data)
 
 
 def _key_hash(request: Request) -> str:
@@ -221,7 +206,7 @@ def _row(matter: Matter, state: threads.ThreadState | None, unread: int) -> dict
 
 def matter_detail(request: Request, matter: Matter) -> dict[str, Any]:
     """What the /me/ matter page shows, as data."""
-    user = citizen(request)
+    user = citizen_user(request)
     evaluation = Evaluation.objects.filter(matter=matter).first()
     thread = threads.thread(matter)
     consultation = threads.is_consultation(matter)
@@ -288,7 +273,7 @@ def matter_detail(request: Request, matter: Matter) -> dict[str, Any]:
 
 
 def _detail_response(request: Request, pk: int, *, code: int = 200) -> Response:
-    matter = own_matter(citizen(request), pk)
+    matter = own_matter(citizen_user(request), pk)
     return Response(OwnMatterDetailSerializer(matter_detail(request, matter)).data, status=code)
 
 
@@ -300,11 +285,11 @@ class OwnMatterList(CitizenView, generics.GenericAPIView):
     @extend_schema(
         summary="我的事项与我的咨询（列表）",
         parameters=[OwnMatterQuerySerializer],
-        responses={200: OwnMatterSerializer(many=True), **_errors(400, 401, 404, 429)},
+        responses={200: OwnMatterSerializer(many=True), **errors(400, 401, 404, 429)},
     )
     def get(self, request: Request) -> Response:
-        user = citizen(request)
-        data = _query(OwnMatterQuerySerializer, request)
+        user = citizen_user(request)
+        data = query(OwnMatterQuerySerializer, request)
         qs = mine.own_matters(user, kind=data.get("kind", ""), status=data.get("status", "")).select_related(
             "service_item", "unit", "region", "topic"
         )
@@ -319,10 +304,10 @@ class OwnMatterList(CitizenView, generics.GenericAPIView):
 class OwnMatterDetail(CitizenView):
     @extend_schema(
         summary="我的事项详情：办理记录、答复、法律依据和办理结果（打开即将答复标为已读）",
-        responses={200: OwnMatterDetailSerializer, **_errors(401, 404, 429)},
+        responses={200: OwnMatterDetailSerializer, **errors(401, 404, 429)},
     )
     def get(self, request: Request, pk: int) -> Response:
-        user = citizen(request)
+        user = citizen_user(request)
         matter = own_matter(user, pk)
         # As on the page: opening the matter reads its answers (the inbox shows them read too).
         mine.read_answers(user, matter)
@@ -368,19 +353,19 @@ def _region(code: str) -> Region:
     summary="在线咨询：提出问题（须先实名）",
     parameters=[IDEMPOTENCY_KEY],
     request=AskInSerializer,
-    responses={201: OwnMatterDetailSerializer, **_errors(400, 401, 404, 409, 429)},
+    responses={201: OwnMatterDetailSerializer, **errors(400, 401, 404, 409, 429)},
 )
 class Ask(CitizenView):
     @idempotent
     def post(self, request: Request) -> Response:
-        data = _body(AskInSerializer, request)
+        data = body(AskInSerializer, request)
         topic = None
         if data.get("topic") is not None:
             topic = Speciality.objects.filter(pk=data["topic"]).first()
             if topic is None:
                 raise serializers.ValidationError({"topic": [_("没有这个问题类别。")]})
         result = citizens.do_ask(
-            actor=citizen(request),
+            actor=citizen_user(request),
             question=data["question"],
             region=_region(data["region"]),
             topic=topic,
@@ -394,7 +379,7 @@ class Ask(CitizenView):
 @extend_schema(
     tags=[TAG],
     summary="在线咨询的问题类别",
-    responses={200: TopicSerializer(many=True), **_errors(401, 404, 429)},
+    responses={200: TopicSerializer(many=True), **errors(401, 404, 429)},
 )
 class TopicList(CitizenView, generics.ListAPIView):
     serializer_class = TopicSerializer
@@ -413,14 +398,14 @@ class TextInSerializer(serializers.Serializer):
     summary="追问或补充（办理机构将在本事项中答复）",
     parameters=[IDEMPOTENCY_KEY],
     request=TextInSerializer,
-    responses={200: OwnMatterDetailSerializer, **_errors(400, 401, 404, 409, 429)},
+    responses={200: OwnMatterDetailSerializer, **errors(400, 401, 404, 409, 429)},
 )
 class FollowUp(CitizenView):
     @idempotent
     def post(self, request: Request, pk: int) -> Response:
-        user = citizen(request)
+        user = citizen_user(request)
         matter = own_matter(user, pk)
-        citizens.do_follow_up(matter.pk, actor=user, text=_body(TextInSerializer, request)["text"])
+        citizens.do_follow_up(matter.pk, actor=user, text=body(TextInSerializer, request)["text"])
         return _detail_response(request, matter.pk)
 
 
@@ -429,12 +414,12 @@ class FollowUp(CitizenView):
     summary="确认咨询的问题已解决（咨询办结，之后可以评价）",
     parameters=[IDEMPOTENCY_KEY],
     request=None,
-    responses={200: OwnMatterDetailSerializer, **_errors(400, 401, 404, 409, 429)},
+    responses={200: OwnMatterDetailSerializer, **errors(400, 401, 404, 409, 429)},
 )
 class Resolve(CitizenView):
     @idempotent
     def post(self, request: Request, pk: int) -> Response:
-        user = citizen(request)
+        user = citizen_user(request)
         matter = own_matter(user, pk)
         do_resolve(matter.pk, actor=user)
         return _detail_response(request, matter.pk)
@@ -457,14 +442,14 @@ class RateInSerializer(serializers.Serializer):
     summary="好差评：评价已办结的事项（每个事项一次）",
     parameters=[IDEMPOTENCY_KEY],
     request=RateInSerializer,
-    responses={200: OwnMatterDetailSerializer, **_errors(400, 401, 404, 409, 429)},
+    responses={200: OwnMatterDetailSerializer, **errors(400, 401, 404, 409, 429)},
 )
 class Rate(CitizenView):
     @idempotent
     def post(self, request: Request, pk: int) -> Response:
-        user = citizen(request)
+        user = citizen_user(request)
         matter = own_matter(user, pk)
-        data = _body(RateInSerializer, request)
+        data = body(RateInSerializer, request)
         do_rate(matter.pk, actor=user, level=int(data["level"]), comment=data["comment"])
         return _detail_response(request, matter.pk)
 
@@ -483,14 +468,14 @@ class ComplaintInSerializer(serializers.Serializer):
     summary="投诉本事项的办理或服务（新建一个投诉事项）",
     parameters=[IDEMPOTENCY_KEY],
     request=ComplaintInSerializer,
-    responses={201: OwnMatterDetailSerializer, **_errors(400, 401, 404, 409, 429)},
+    responses={201: OwnMatterDetailSerializer, **errors(400, 401, 404, 409, 429)},
 )
 class Complain(CitizenView):
     @idempotent
     def post(self, request: Request, pk: int) -> Response:
-        user = citizen(request)
+        user = citizen_user(request)
         matter = own_matter(user, pk)
-        data = _body(ComplaintInSerializer, request)
+        data = body(ComplaintInSerializer, request)
         complaint = do_complain(
             actor=user,
             person=matter.person,
@@ -521,7 +506,7 @@ class SupplyInSerializer(serializers.Serializer):
     summary="在线补正材料（上传一次性告知的材料）",
     parameters=[IDEMPOTENCY_KEY],
     request={"multipart/form-data": SupplyInSerializer},
-    responses={200: OwnMatterDetailSerializer, **_errors(400, 401, 404, 409, 429)},
+    responses={200: OwnMatterDetailSerializer, **errors(400, 401, 404, 409, 429)},
 )
 class Supply(CitizenView):
     parser_classes = [MultiPartParser]
@@ -537,9 +522,9 @@ class Supply(CitizenView):
 
     @idempotent
     def post(self, request: Request, pk: int) -> Response:
-        user = citizen(request)
+        user = citizen_user(request)
         matter = own_matter(user, pk)
-        data = _body(SupplyInSerializer, request)
+        data = body(SupplyInSerializer, request)
         # One transaction: a file refused for its type or size leaves nothing stored and the status unchanged.
         do_supply_materials_online(matter.pk, actor=user, uploads=data["files"], note=data["note"])
         return _detail_response(request, matter.pk)
@@ -548,7 +533,7 @@ class Supply(CitizenView):
 @extend_schema(
     tags=[TAG],
     summary="下载办结告知书（PDF）",
-    responses={(200, "application/pdf"): OpenApiTypes.BINARY, **_errors(401, 404, 429)},
+    responses={(200, "application/pdf"): OpenApiTypes.BINARY, **errors(401, 404, 429)},
 )
 class ResultPdf(CitizenView):
     def perform_content_negotiation(self, request: Request, force: bool = False) -> Any:
@@ -556,7 +541,7 @@ class ResultPdf(CitizenView):
         return super().perform_content_negotiation(request, force=True)
 
     def get(self, request: Request, pk: int) -> HttpResponse:
-        matter = own_matter(citizen(request), pk)
+        matter = own_matter(citizen_user(request), pk)
         if not pdf.has_result(matter):
             raise Http404  # as the page: no notice before the matter is completed
         return pdf.pdf_response(pdf.result_pdf(matter, request._request), f"result-{matter.tracking_no}.pdf")
@@ -610,13 +595,13 @@ class MessageList(CitizenView, generics.GenericAPIView):
     @extend_schema(
         summary="我的消息（站内信和短信）",
         parameters=[MessageQuerySerializer],
-        responses={200: MessagePageSerializer, **_errors(400, 401, 404, 429)},
+        responses={200: MessagePageSerializer, **errors(400, 401, 404, 429)},
     )
     def get(self, request: Request) -> Response:
-        user = citizen(request)
+        user = citizen_user(request)
         rows = Message.objects.inbox_of(user)
         unread = rows.filter(read_at__isnull=True).count()
-        if _query(MessageQuerySerializer, request)["unread"]:
+        if query(MessageQuerySerializer, request)["unread"]:
             rows = rows.filter(read_at__isnull=True)
         page = self.paginate_queryset(rows.order_by("-created_at", "-pk")) or []
         data = MessageSerializer(page, many=True, context={"matter_type": _matter_type()}).data
@@ -629,11 +614,11 @@ class MessageList(CitizenView, generics.GenericAPIView):
     tags=[TAG],
     summary="将一条消息标为已读",
     request=None,
-    responses={200: MessageSerializer, **_errors(401, 404, 429)},
+    responses={200: MessageSerializer, **errors(401, 404, 429)},
 )
 class MessageRead(CitizenView):
     def post(self, request: Request, pk: int) -> Response:
-        message = notify.mark_read(pk, actor=citizen(request))
+        message = notify.mark_read(pk, actor=citizen_user(request))
         return Response(MessageSerializer(message, context={"matter_type": _matter_type()}).data)
 
 
@@ -645,11 +630,11 @@ class ReadAllSerializer(serializers.Serializer):
     tags=[TAG],
     summary="将全部消息标为已读",
     request=None,
-    responses={200: ReadAllSerializer, **_errors(401, 404, 429)},
+    responses={200: ReadAllSerializer, **errors(401, 404, 429)},
 )
 class MessageReadAll(CitizenView):
     def post(self, request: Request) -> Response:
-        return Response({"marked": notify.mark_all_read(actor=citizen(request))})
+        return Response({"marked": notify.mark_all_read(actor=citizen_user(request))})
 
 
 # ------------------------------------------------------------------------------------------- regions
@@ -674,7 +659,7 @@ class RegionOutSerializer(serializers.ModelSerializer):
     tags=["公开信息"],
     summary="行政区划：某一区划的下级（选择所在地区用）",
     parameters=[RegionQuerySerializer],
-    responses={200: RegionOutSerializer(many=True), **_errors(400, 404, 429)},
+    responses={200: RegionOutSerializer(many=True), **errors(400, 404, 429)},
 )
 class RegionList(generics.ListAPIView):
     authentication_classes: list[Any] = []
@@ -684,7 +669,7 @@ class RegionList(generics.ListAPIView):
     pagination_class = None
 
     def get_queryset(self) -> QuerySet[Region]:
-        parent = _query(RegionQuerySerializer, self.request).get("parent")
+        parent = query(RegionQuerySerializer, self.request).get("parent")
         qs = Region.objects.all()
         if parent:
             get_object_or_404(Region, code=parent)

@@ -13,7 +13,7 @@ from typing import Any
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
@@ -21,48 +21,19 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from fawang.accounts.models import User
+from fawang.accounts.public import citizen_user
+from fawang.apikit.base import CitizenView
+from fawang.apikit.idempotency import IDEMPOTENCY_KEY, idempotent
+from fawang.apikit.models import ApiToken
+from fawang.apikit.schema import body, errors
+from fawang.apikit.throttles import SignInThrottle
 from fawang.citizens import actions as citizens
 from fawang.citizens.models import Profile
+from fawang.lib.http import client_ip
 from fawang.lib.validators import mask_phone
 from fawang.matters.actions.public_tracking import show_codes
 
-from .auth import IsPublicUser
-from .idempotency import PARAMETER as IDEMPOTENCY_KEY
-from .idempotency import idempotent
-from .models import ApiToken
-from .serializers import ErrorSerializer
-from .throttles import CitizenThrottle, SignInThrottle
-
 TAG = "公众用户"
-
-
-def _errors(*codes: int) -> dict[int, OpenApiResponse]:
-    return {code: OpenApiResponse(ErrorSerializer) for code in codes}
-
-
-def _ip(request: Request) -> str | None:
-    # REMOTE_ADDR only, as the HTML sign-in: a client-supplied X-Forwarded-For is not trusted.
-    return request.META.get("REMOTE_ADDR") or None
-
-
-def _body(serializer_class: type[serializers.Serializer], request: Request) -> dict[str, Any]:
-    ser = serializer_class(data=request.data)
-    ser.is_valid(raise_exception=True)
-    return dict(ser.validated_data)
-
-
-def citizen(request: Request) -> User:
-    """The signed-in public user (IsPublicUser has run)."""
-    user = request.user
-    assert isinstance(user, User)
-    return user
-
-
-class CitizenView(APIView):
-    """Base of every endpoint a signed-in citizen calls: public-account token (or the /me/ session)."""
-
-    permission_classes = [IsPublicUser]
-    throttle_classes = [CitizenThrottle]
 
 
 # ------------------------------------------------------------------------------------------- serializers
@@ -134,7 +105,7 @@ def profile_data(user: User) -> dict[str, Any]:
     summary="获取登录验证码（新号码首次登录即注册）",
     parameters=[IDEMPOTENCY_KEY],
     request=PhoneInSerializer,
-    responses={200: CodeSentSerializer, **_errors(400, 409, 429)},
+    responses={200: CodeSentSerializer, **errors(400, 409, 429)},
 )
 class SignInCode(APIView):
     permission_classes = [AllowAny]
@@ -142,8 +113,8 @@ class SignInCode(APIView):
 
     @idempotent
     def post(self, request: Request) -> Response:
-        data = _body(PhoneInSerializer, request)
-        sent = citizens.request_sign_in_code(data["phone"], ip=_ip(request))
+        data = body(PhoneInSerializer, request)
+        sent = citizens.request_sign_in_code(data["phone"], ip=client_ip(request))
         out: dict[str, Any] = {
             "phone": mask_phone(sent.phone),
             "message": _("验证码已发送到您的手机。"),
@@ -158,7 +129,7 @@ class SignInCode(APIView):
     tags=[TAG],
     summary="用验证码换取访问令牌",
     request=TokenInSerializer,
-    responses={200: TokenOutSerializer, **_errors(400, 429)},
+    responses={200: TokenOutSerializer, **errors(400, 429)},
 )
 class SignInToken(APIView):
     """Not under Idempotency-Key: a code is good once, and a stored answer would keep a live token in the
@@ -168,7 +139,7 @@ class SignInToken(APIView):
     throttle_classes = [SignInThrottle]
 
     def post(self, request: Request) -> Response:
-        data = _body(TokenInSerializer, request)
+        data = body(TokenInSerializer, request)
         signed_in = citizens.verify_sign_in_code(data["phone"], data["code"])
         name = (data["device"] or "").strip() or _("公众用户应用")
         _token, raw = ApiToken.issue(signed_in.user, name)
@@ -176,7 +147,7 @@ class SignInToken(APIView):
 
 
 @extend_schema(
-    tags=[TAG], summary="退出登录（注销本令牌）", request=None, responses={204: None, **_errors(401, 404)}
+    tags=[TAG], summary="退出登录（注销本令牌）", request=None, responses={204: None, **errors(401, 404)}
 )
 class SignOut(CitizenView):
     def post(self, request: Request) -> Response:
@@ -188,18 +159,20 @@ class SignOut(CitizenView):
 
 class Me(CitizenView):
     @extend_schema(
-        tags=[TAG], summary="我的账号与实名信息", responses={200: ProfileSerializer, **_errors(401, 404)}
+        tags=[TAG], summary="我的账号与实名信息", responses={200: ProfileSerializer, **errors(401, 404)}
     )
     def get(self, request: Request) -> Response:
-        return Response(profile_data(citizen(request)))
+        return Response(profile_data(citizen_user(request)))
 
     @extend_schema(
         tags=[TAG],
         summary="填写或修改实名信息",
         request=ProfileInSerializer,
-        responses={200: ProfileSerializer, **_errors(400, 401, 404)},
+        responses={200: ProfileSerializer, **errors(400, 401, 404)},
     )
     def put(self, request: Request) -> Response:
-        data = _body(ProfileInSerializer, request)
-        user = citizens.do_update_profile(citizen(request).pk, name=data["name"], id_number=data["id_number"])
+        data = body(ProfileInSerializer, request)
+        user = citizens.do_update_profile(
+            citizen_user(request).pk, name=data["name"], id_number=data["id_number"]
+        )
         return Response(profile_data(user))

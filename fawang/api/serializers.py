@@ -9,19 +9,15 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from fawang.catalog.models import Channel, Material, ServiceItem
+from fawang.catalog.models import Channel, ServiceItem
+from fawang.catalog.serializers import MaterialSerializer
 from fawang.knowledge.results import Result
+from fawang.lib.validators import mask_name
 from fawang.matters.models import Matter, MatterEvent, Person
-from fawang.matters.views import mask_name
-from fawang.orgs.models import CreditRecord, Function, Unit
+from fawang.orgs.models import Function, Unit
+from fawang.orgs.serializers import CreditRecordSerializer, UnitRefSerializer
 
 # ------------------------------------------------------------------------------------------- catalogue
-
-
-class MaterialSerializer(serializers.ModelSerializer):
-    class Meta:
-        model = Material
-        fields = ["name", "description", "is_required"]
 
 
 class TimeLimitsSerializer(serializers.Serializer):
@@ -101,20 +97,6 @@ class UnitSerializer(serializers.ModelSerializer):
             "opening_hours",
             "functions",
         ]
-
-
-class UnitRefSerializer(serializers.ModelSerializer):
-    class Meta:
-        model = Unit
-        fields = ["id", "name"]
-
-
-class CreditRecordSerializer(serializers.ModelSerializer):
-    kind_label = serializers.CharField(source="get_kind_display", read_only=True)
-
-    class Meta:
-        model = CreditRecord
-        fields = ["kind", "kind_label", "title", "detail", "authority", "decided_on"]
 
 
 class UnitDetailSerializer(UnitSerializer):
@@ -397,13 +379,3 @@ class CompleteInSerializer(serializers.Serializer):
 class CommentInSerializer(serializers.Serializer):
     text = serializers.CharField(max_length=5000, allow_blank=True)
     visible = serializers.BooleanField(required=False, default=False, help_text=_("服务对象可见。"))
-
-
-class ErrorBodySerializer(serializers.Serializer):
-    code = serializers.CharField()
-    message = serializers.CharField()
-    fields = serializers.DictField(child=serializers.ListField(child=serializers.CharField()))
-
-
-class ErrorSerializer(serializers.Serializer):
-    error = ErrorBodySerializer()

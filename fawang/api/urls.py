@@ -1,10 +1,19 @@
+"""REST API v1 under /api/v1/, all in the ``api`` namespace.
+
+One way to register endpoints: an app that offers API endpoints writes them in its own ``api.py`` (built from
+fawang.apikit: base views, schema helpers, errors, idempotency) and lists them in its own ``api_urls.py`` as
+``urlpatterns``, with names unique in the ``api`` namespace; this file includes each of those modules the same way,
+``path("", include("fawang.<app>.api_urls"))``, before the catch-all. It imports no app's endpoints itself. The
+endpoints of fawang.api (catalogue, service points, laws, tracking, the citizens' /me/ and the staff's matters) are
+listed here directly, beside the schema and its docs.
+"""
+
 from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from fawang.applications import api as applications
-from fawang.info import api as info
+from fawang.apikit import errors
 
-from . import citizen_matters, citizen_views, errors, views
+from . import citizen_matters, citizen_views, views
 
 app_name = "api"
 
@@ -16,14 +25,7 @@ urlpatterns = [
     path("service-points/", views.ServicePointList.as_view(), name="service_points"),
     path("units/<int:pk>/", views.UnitDetail.as_view(), name="unit"),
     path("laws/search/", views.LawSearch.as_view(), name="law_search"),
-    path("guides/", info.GuideList.as_view(), name="guides"),
-    path("guides/<slug:code>/", info.GuideDetail.as_view(), name="guide"),
-    path("directory/units/", info.DirectoryUnitList.as_view(), name="directory_units"),
-    path("directory/practitioners/", info.PractitionerList.as_view(), name="practitioners"),
-    path("directory/practitioners/<int:pk>/", info.PractitionerDetail.as_view(), name="practitioner"),
-    path("publicity/", info.ArticleList.as_view(), name="articles"),
-    path("publicity/categories/", info.ArticleCategories.as_view(), name="article_categories"),
-    path("publicity/<int:pk>/", info.ArticleDetail.as_view(), name="article"),
+    path("", include("fawang.info.api_urls")),
     path("track/code/", views.TrackCode.as_view(), name="track_code"),
     path("track/verify/", views.TrackVerify.as_view(), name="track_verify"),
     path("track/matter/", views.TrackMatter.as_view(), name="track_matter"),
@@ -45,7 +47,7 @@ urlpatterns = [
     path("me/messages/<int:pk>/read/", citizen_matters.MessageRead.as_view(), name="me_message_read"),
     path("me/messages/read-all/", citizen_matters.MessageReadAll.as_view(), name="me_messages_read_all"),
     path("regions/", citizen_matters.RegionList.as_view(), name="regions"),
-    *applications.urlpatterns,
+    path("", include("fawang.applications.api_urls")),
     path("matters/", views.MatterList.as_view(), name="matters"),
     path("matters/<int:pk>/", views.MatterDetail.as_view(), name="matter"),
     *(

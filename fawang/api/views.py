@@ -13,72 +13,30 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import generics, serializers, status
-from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
 from fawang.accounts.models import User
+from fawang.apikit.base import PublicListView, PublicView, StaffView
+from fawang.apikit.errors import ApiError
+from fawang.apikit.idempotency import IDEMPOTENCY_KEY, idempotent
+from fawang.apikit.schema import ErrorSerializer, body, errors, query
+from fawang.apikit.throttles import TrackThrottle
 from fawang.catalog.models import ServiceItem
 from fawang.knowledge import searching
+from fawang.lib.http import client_ip
 from fawang.matters import actions
 from fawang.matters.access import get_matter_for_user
 from fawang.matters.actions import public_tracking
+from fawang.matters.listing import filter_matters
 from fawang.matters.models import Matter
-from fawang.matters.public_views import _timeline as public_timeline
-from fawang.matters.views import filter_matters
+from fawang.matters.timeline import timeline as public_timeline
 from fawang.orgs.models import Function, Unit
+from fawang.orgs.web import staff_user
 from fawang.portal import points
 from fawang.regions.models import Region
 
 from . import serializers as s
-from .auth import IsStaff
-from .errors import ApiError
-from .idempotency import PARAMETER as IDEMPOTENCY_KEY
-from .idempotency import idempotent
-from .throttles import PublicThrottle, StaffThrottle, TrackThrottle
-
-ERRORS = {code: OpenApiResponse(s.ErrorSerializer) for code in (400, 401, 403, 404, 409, 429)}
-
-
-def _errors(*codes: int) -> dict[int, OpenApiResponse]:
-    return {code: ERRORS[code] for code in codes}
-
-
-def _ip(request: Request) -> str | None:
-    # REMOTE_ADDR only, as the HTML tracking page: a client-supplied X-Forwarded-For is not trusted.
-    return request.META.get("REMOTE_ADDR") or None
-
-
-def _user(request: Request) -> User:
-    user = request.user
-    assert isinstance(user, User)  # IsStaff has run
-    return user
-
-
-def _query(serializer_class: type[serializers.Serializer], request: Request) -> dict[str, Any]:
-    ser = serializer_class(data=request.query_params)
-    ser.is_valid(raise_exception=True)
-    return dict(ser.validated_data)
-
-
-def _body(serializer_class: type[serializers.Serializer], request: Request) -> dict[str, Any]:
-    ser = serializer_class(data=request.data)
-    ser.is_valid(raise_exception=True)
-    return dict(ser.validated_data)
-
-
-class PublicView(APIView):
-    authentication_classes: list[Any] = []
-    permission_classes = [AllowAny]
-    throttle_classes = [PublicThrottle]
-
-
-class PublicListView(generics.ListAPIView):
-    authentication_classes: list[Any] = []
-    permission_classes = [AllowAny]
-    throttle_classes = [PublicThrottle]
-
 
 # ------------------------------------------------------------------------------------------- catalogue
 
@@ -98,7 +56,7 @@ class CatalogueList(PublicListView):
 @extend_schema(
     tags=["公开信息"],
     summary="办事指南：一个服务事项",
-    responses={200: s.ServiceItemDetailSerializer, **_errors(404)},
+    responses={200: s.ServiceItemDetailSerializer, **errors(404)},
 )
 class CatalogueDetail(PublicView):
     def get(self, request: Request, pk: int) -> Response:
@@ -121,13 +79,13 @@ class PointQuerySerializer(serializers.Serializer):
     tags=["公开信息"],
     summary="服务点查找",
     parameters=[PointQuerySerializer],
-    responses={200: s.UnitSerializer(many=True), **_errors(400)},
+    responses={200: s.UnitSerializer(many=True), **errors(400)},
 )
 class ServicePointList(PublicListView):
     serializer_class = s.UnitSerializer
 
     def get_queryset(self) -> QuerySet[Unit]:
-        data = _query(PointQuerySerializer, self.request)
+        data = query(PointQuerySerializer, self.request)
         region = None
         if data.get("region"):
             region = Region.objects.filter(code=data["region"]).first()
@@ -142,7 +100,7 @@ class ServicePointList(PublicListView):
 
 
 @extend_schema(
-    tags=["公开信息"], summary="服务机构详情", responses={200: s.UnitDetailSerializer, **_errors(404)}
+    tags=["公开信息"], summary="服务机构详情", responses={200: s.UnitDetailSerializer, **errors(404)}
 )
 class UnitDetail(PublicView):
     def get(self, request: Request, pk: int) -> Response:
@@ -162,16 +120,16 @@ class LawQuerySerializer(serializers.Serializer):
     parameters=[LawQuerySerializer],
     responses={
         200: s.ArticleResultSerializer(many=True),
-        503: OpenApiResponse(s.ErrorSerializer),
-        **_errors(400),
+        503: OpenApiResponse(ErrorSerializer),
+        **errors(400),
     },
 )
 class LawSearch(PublicListView):
     serializer_class = s.ArticleResultSerializer
 
     def get_queryset(self) -> Any:
-        query = _query(LawQuerySerializer, self.request)["q"]
-        found = searching.articles_for_question(query, k=100)
+        question = query(LawQuerySerializer, self.request)["q"]
+        found = searching.articles_for_question(question, k=100)
         if found is None:
             raise ApiError(503, "search_index_missing", _("法规检索索引尚未建立，暂时无法检索，请稍后再试。"))
         return found
@@ -188,15 +146,15 @@ TRACK_HEADER = "X-Tracking-Token"
     summary="获取查询验证码（发送到事项登记的手机）",
     parameters=[IDEMPOTENCY_KEY],
     request=s.TrackCodeInSerializer,
-    responses={200: s.TrackCodeOutSerializer, **_errors(400, 409, 429)},
+    responses={200: s.TrackCodeOutSerializer, **errors(400, 409, 429)},
 )
 class TrackCode(PublicView):
     throttle_classes = [TrackThrottle]
 
     @idempotent
     def post(self, request: Request) -> Response:
-        data = _body(s.TrackCodeInSerializer, request)
-        sent = public_tracking.request_tracking_code(data["tracking_no"], ip=_ip(request))
+        data = body(s.TrackCodeInSerializer, request)
+        sent = public_tracking.request_tracking_code(data["tracking_no"], ip=client_ip(request))
         out: dict[str, Any] = {
             "tracking_no": sent.tracking_no,
             # The same answer whether the number exists or not (see public_tracking).
@@ -212,7 +170,7 @@ class TrackCode(PublicView):
     tags=["进度查询"],
     summary="校验验证码，换取查询令牌",
     request=s.TrackVerifyInSerializer,
-    responses={200: s.TrackTokenSerializer, **_errors(400, 429)},
+    responses={200: s.TrackTokenSerializer, **errors(400, 429)},
 )
 class TrackVerify(PublicView):
     """Not a create: no Idempotency-Key (a code is good once; a lost answer means asking for a new code)."""
@@ -220,7 +178,7 @@ class TrackVerify(PublicView):
     throttle_classes = [TrackThrottle]
 
     def post(self, request: Request) -> Response:
-        data = _body(s.TrackVerifyInSerializer, request)
+        data = body(s.TrackVerifyInSerializer, request)
         matter = public_tracking.verify_tracking_code(data["tracking_no"], data["code"])
         token = signing.dumps({"no": matter.tracking_no, "m": matter.pk}, salt=TRACK_SALT)
         return Response({"token": token, "expires_in": public_tracking.grant_minutes() * 60})
@@ -232,7 +190,7 @@ class TrackVerify(PublicView):
     parameters=[
         OpenApiParameter(TRACK_HEADER, str, OpenApiParameter.HEADER, required=True, description="查询令牌。")
     ],
-    responses={200: s.TrackedMatterSerializer, **_errors(401, 404)},
+    responses={200: s.TrackedMatterSerializer, **errors(401, 404)},
 )
 class TrackMatter(PublicView):
     def get(self, request: Request) -> Response:
@@ -251,13 +209,8 @@ class TrackMatter(PublicView):
 # ------------------------------------------------------------------------------------------- staff
 
 
-class StaffView(APIView):
-    permission_classes = [IsStaff]
-    throttle_classes = [StaffThrottle]
-
-
 def _matter_out(request: Request, pk: int, *, revealed: Any = None) -> dict[str, Any]:
-    matter = get_matter_for_user(_user(request), pk)
+    matter = get_matter_for_user(staff_user(request), pk)
     matter.api_events = list(  # type: ignore[attr-defined]
         matter.events.select_related("actor").order_by("created_at", "pk")
     )
@@ -271,15 +224,15 @@ class MatterList(StaffView, generics.GenericAPIView):
     capped_count = True
 
     def get_queryset(self) -> QuerySet[Matter]:
-        return Matter.objects.visible_to(_user(self.request))
+        return Matter.objects.visible_to(staff_user(self.request))
 
     @extend_schema(
         parameters=[s.MatterListQuerySerializer],
-        responses={200: s.MatterSerializer(many=True), **_errors(400, 401, 404, 429)},
+        responses={200: s.MatterSerializer(many=True), **errors(400, 401, 404, 429)},
     )
     def get(self, request: Request) -> Response:
-        user, now = _user(request), timezone.now()
-        data = _query(s.MatterListQuerySerializer, request)
+        user, now = staff_user(request), timezone.now()
+        data = query(s.MatterListQuerySerializer, request)
         qs = self.get_queryset()
         if data.pop("mine"):
             qs = qs.filter(handler=user) | qs.filter(first_responder=user)
@@ -294,12 +247,12 @@ class MatterList(StaffView, generics.GenericAPIView):
         summary="前台统一受理：登记新事项",
         parameters=[IDEMPOTENCY_KEY],
         request=s.IntakeSerializer,
-        responses={201: s.SubmittedSerializer, **_errors(400, 401, 403, 404, 409, 429)},
+        responses={201: s.SubmittedSerializer, **errors(400, 401, 403, 404, 409, 429)},
     )
     @idempotent
     def post(self, request: Request) -> Response:
-        user = _user(request)
-        data = _body(s.IntakeSerializer, request)
+        user = staff_user(request)
+        data = body(s.IntakeSerializer, request)
         intake_unit = Unit.objects.filter(pk=data["intake_unit"]).first()
         if intake_unit is None:
             raise serializers.ValidationError({"intake_unit": [_("没有这个受理机构。")]})
@@ -339,17 +292,17 @@ class MatterDetail(StaffView):
     @extend_schema(
         summary="事项详情（含全部办理记录）",
         parameters=[s.MatterDetailQuerySerializer],
-        responses={200: s.MatterDetailSerializer, **_errors(400, 401, 403, 404, 429)},
+        responses={200: s.MatterDetailSerializer, **errors(400, 401, 403, 404, 429)},
     )
     def get(self, request: Request, pk: int) -> Response:
-        user = _user(request)
+        user = staff_user(request)
         matter = get_matter_for_user(user, pk)
-        data = _query(s.MatterDetailQuerySerializer, request)
+        data = query(s.MatterDetailQuerySerializer, request)
         revealed = None
         if data["reveal"]:
             # The same door as the HTML "查看完整信息": role check, then the access log.
             revealed = actions.reveal_person(
-                matter.person_id, actor=user, purpose=data["purpose"], matter=matter, ip=_ip(request)
+                matter.person_id, actor=user, purpose=data["purpose"], matter=matter, ip=client_ip(request)
             )
         response = Response(_matter_out(request, pk, revealed=revealed))
         if revealed is not None:
@@ -404,13 +357,13 @@ def _action_view(name: str) -> type[StaffView]:
             operation_id=f"matters_action_{name.replace('-', '_')}",
             parameters=[IDEMPOTENCY_KEY],
             request=serializer_class,
-            responses={200: s.MatterDetailSerializer, **_errors(400, 401, 403, 404, 409, 429)},
+            responses={200: s.MatterDetailSerializer, **errors(400, 401, 403, 404, 409, 429)},
         )
         @idempotent
         def post(self, request: Request, pk: int) -> Response:
-            user = _user(request)
+            user = staff_user(request)
             matter = get_matter_for_user(user, pk)  # 404 before anything else for "missing" and "not yours"
-            perform(matter.pk, user, _body(serializer_class, request))
+            perform(matter.pk, user, body(serializer_class, request))
             return Response(_matter_out(request, matter.pk))
 
     MatterAction.__name__ = MatterAction.__qualname__ = "Matter" + name.title().replace("-", "")

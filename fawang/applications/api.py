@@ -22,20 +22,19 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.urls import path
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from drf_spectacular.utils import OpenApiResponse, PolymorphicProxySerializer, extend_schema
+from drf_spectacular.utils import PolymorphicProxySerializer, extend_schema
 from rest_framework import generics, serializers, status
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from fawang.api.citizen_views import CitizenView, citizen
-from fawang.api.errors import ApiError
-from fawang.api.idempotency import PARAMETER as IDEMPOTENCY_KEY
-from fawang.api.idempotency import idempotent
-from fawang.api.serializers import ErrorSerializer
+from fawang.accounts.public import citizen_user
+from fawang.apikit.base import CitizenView
+from fawang.apikit.errors import ApiError
+from fawang.apikit.idempotency import IDEMPOTENCY_KEY, idempotent
+from fawang.apikit.schema import errors
 from fawang.catalog.models import Channel, ServiceItem
 from fawang.matters import tracking
 from fawang.matters.models import Matter
@@ -50,10 +49,6 @@ from .models import Application, ApplicationFile
 
 TAG = "网上申请"
 EDITABLE_STEPS = ("applicant", "matter", "parties", "means")
-
-
-def _errors(*codes: int) -> dict[int, OpenApiResponse]:
-    return {code: OpenApiResponse(ErrorSerializer) for code in codes}
 
 
 def _object(request: Request) -> dict[str, Any]:
@@ -336,11 +331,11 @@ class ApplicationList(CitizenView, generics.GenericAPIView):
     @extend_schema(
         tags=[TAG],
         summary="我的申请（草稿和已提交）",
-        responses={200: ApplicationSerializer(many=True), **_errors(401, 404, 429)},
+        responses={200: ApplicationSerializer(many=True), **errors(401, 404, 429)},
     )
     def get(self, request: Request) -> Response:
         rows = (
-            Application.objects.of_user(citizen(request))
+            Application.objects.of_user(citizen_user(request))
             .select_related("service_item", "matter__unit")
             .order_by("-updated_at", "-pk")
         )
@@ -356,7 +351,7 @@ class ApplicationList(CitizenView, generics.GenericAPIView):
         responses={
             201: ApplicationDetailSerializer,
             200: ApplicationDetailSerializer,
-            **_errors(400, 401, 404, 409, 429),
+            **errors(400, 401, 404, 409, 429),
         },
     )
     @idempotent
@@ -370,8 +365,8 @@ class ApplicationList(CitizenView, generics.GenericAPIView):
         )
         if item is None:
             raise serializers.ValidationError({"service_item": [_("没有这个服务事项。")]})
-        started = actions.start_application(actor=citizen(request), item=item)
-        app = get_own_application(citizen(request), started.application.pk)
+        started = actions.start_application(actor=citizen_user(request), item=item)
+        app = get_own_application(citizen_user(request), started.application.pk)
         return Response(
             detail_data(app), status=status.HTTP_201_CREATED if started.created else status.HTTP_200_OK
         )
@@ -381,15 +376,15 @@ class ApplicationDetail(CitizenView):
     @extend_schema(
         tags=[TAG],
         summary="一份申请：各步骤内容、材料栏目和尚缺事项",
-        responses={200: ApplicationDetailSerializer, **_errors(401, 404, 429)},
+        responses={200: ApplicationDetailSerializer, **errors(401, 404, 429)},
     )
     def get(self, request: Request, pk: int) -> Response:
-        return Response(detail_data(get_own_application(citizen(request), pk)))
+        return Response(detail_data(get_own_application(citizen_user(request), pk)))
 
-    @extend_schema(tags=[TAG], summary="删除申请草稿", responses={204: None, **_errors(400, 401, 404, 429)})
+    @extend_schema(tags=[TAG], summary="删除申请草稿", responses={204: None, **errors(400, 401, 404, 429)})
     def delete(self, request: Request, pk: int) -> Response:
-        app = get_own_application(citizen(request), pk)
-        actions.do_discard(app.pk, actor=citizen(request))
+        app = get_own_application(citizen_user(request), pk)
+        actions.do_discard(app.pk, actor=citizen_user(request))
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -400,10 +395,10 @@ def _step_view(code: str) -> type[CitizenView]:
             summary=STEP_SUMMARIES[code],
             operation_id=f"me_applications_step_{code}",
             request=STEP_BODIES[code],
-            responses={200: ApplicationDetailSerializer, **_errors(400, 401, 404, 429)},
+            responses={200: ApplicationDetailSerializer, **errors(400, 401, 404, 429)},
         )
         def put(self, request: Request, pk: int) -> Response:
-            user = citizen(request)
+            user = citizen_user(request)
             app = get_own_application(user, pk)
             definition = definition_for(app.service_item)
             step = definition.step(code) if definition else None
@@ -425,11 +420,11 @@ class MaterialUpload(CitizenView):
         summary="上传一份申请材料（multipart/form-data）",
         parameters=[IDEMPOTENCY_KEY],
         request={"multipart/form-data": ApplicationUploadInSerializer},
-        responses={201: ApplicationFileSerializer, **_errors(400, 401, 404, 409, 429)},
+        responses={201: ApplicationFileSerializer, **errors(400, 401, 404, 409, 429)},
     )
     @idempotent
     def post(self, request: Request, pk: int) -> Response:
-        user = citizen(request)
+        user = citizen_user(request)
         app = get_own_application(user, pk)
         slot = request.data.get("slot")
         upload = request.FILES.get("file")
@@ -443,10 +438,10 @@ class MaterialUpload(CitizenView):
 
 class MaterialDelete(CitizenView):
     @extend_schema(
-        tags=[TAG], summary="删除一份已上传的申请材料", responses={204: None, **_errors(400, 401, 404, 429)}
+        tags=[TAG], summary="删除一份已上传的申请材料", responses={204: None, **errors(400, 401, 404, 429)}
     )
     def delete(self, request: Request, pk: int, file_id: int) -> Response:
-        user = citizen(request)
+        user = citizen_user(request)
         app = get_own_application(user, pk)
         actions.do_remove_material(app.pk, file_id, actor=user)
         return Response(status=status.HTTP_204_NO_CONTENT)
@@ -461,12 +456,12 @@ class Submit(CitizenView):
         responses={
             201: ApplicationSubmittedSerializer,
             200: ApplicationSubmittedSerializer,
-            **_errors(400, 401, 404, 409, 429),
+            **errors(400, 401, 404, 409, 429),
         },
     )
     @idempotent
     def post(self, request: Request, pk: int) -> Response:
-        user = citizen(request)
+        user = citizen_user(request)
         app = get_own_application(user, pk)
         body = _object(request)
         channel = body.get("channel") or Channel.APP
@@ -480,18 +475,5 @@ class Submit(CitizenView):
         return Response(out, status=status.HTTP_201_CREATED if result.created else status.HTTP_200_OK)
 
 
-urlpatterns = [
-    path("me/applications/", ApplicationList.as_view(), name="me_applications"),
-    path("me/applications/<int:pk>/", ApplicationDetail.as_view(), name="me_application"),
-    *(
-        path(f"me/applications/<int:pk>/{code}/", _step_view(code).as_view(), name=f"me_application_{code}")
-        for code in EDITABLE_STEPS
-    ),
-    path("me/applications/<int:pk>/materials/", MaterialUpload.as_view(), name="me_application_materials"),
-    path(
-        "me/applications/<int:pk>/materials/<int:file_id>/",
-        MaterialDelete.as_view(),
-        name="me_application_material",
-    ),
-    path("me/applications/<int:pk>/submit/", Submit.as_view(), name="me_application_submit"),
-]
+# One endpoint class per editable step (api_urls.py routes them).
+STEP_VIEWS = {code: _step_view(code) for code in EDITABLE_STEPS}

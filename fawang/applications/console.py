@@ -8,9 +8,9 @@ from typing import TYPE_CHECKING, Any
 
 from django.utils.translation import gettext as _
 
+from fawang.lib.validators import mask_name
 from fawang.matters.forms import RevealForm
 from fawang.matters.permissions import can_reveal
-from fawang.matters.views import mask_name
 
 from .definitions import FULL, MASKED, MeansStep, definition_for, per_capita_income
 from .models import Application

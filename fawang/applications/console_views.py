@@ -10,11 +10,12 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from fawang.accounts.models import User
-from fawang.console.decorators import staff_required
+from fawang.lib.http import client_ip
 from fawang.matters.access import get_matter_for_user
 from fawang.matters.actions import log_access
 from fawang.matters.forms import RevealForm
 from fawang.matters.permissions import can_reveal
+from fawang.orgs.web import staff_required
 
 from .access import application_of_matter
 from .console import facts_context
@@ -40,7 +41,7 @@ def reveal(request: HttpRequest, pk: int) -> HttpResponse:
         purpose=form.purpose_text(),
         fields=_("网上申请：申请人身份证号码、联系电话，当事人联系电话"),
         matter=matter,
-        ip=request.META.get("REMOTE_ADDR") or None,
+        ip=client_ip(request),
     )
     context = facts_context(user, app, revealed=True)
     template = (

@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from fawang.catalog.models import BusinessLine, Material, ServiceItem
-from fawang.lib.validators import mask_id_number, mask_phone
+from fawang.lib.validators import mask_id_number, mask_name, mask_phone
 
 from . import choices as c
 from . import forms as f
@@ -129,8 +129,6 @@ def _shown_id(value: str, disclose: str) -> str:
 
 
 def _shown_name(value: str, disclose: str) -> str:
-    from fawang.matters.views import mask_name
-
     return value if disclose in (OWN, FULL) else mask_name(value)
 
 

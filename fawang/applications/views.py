@@ -21,11 +21,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from fawang.accounts.models import User
+from fawang.accounts.public import citizen_user, public_required
 from fawang.catalog.models import ServiceItem
 from fawang.citizens.actions import has_real_name
 from fawang.citizens.models import Profile
-from fawang.citizens.views import _public_user, public_required
 from fawang.matters import tracking
 
 from . import actions
@@ -45,12 +44,6 @@ from .forms import SubmitForm, UploadForm
 from .models import Application
 
 PAGE_SIZE = 20
-
-
-def _user(request: HttpRequest) -> User:
-    user = _public_user(request)
-    assert user is not None  # public_required has run
-    return user
 
 
 def _nav(request: HttpRequest) -> list[dict[str, Any]]:
@@ -90,7 +83,7 @@ def _online_item(code: str) -> tuple[ServiceItem, Definition]:
 @public_required
 @require_http_methods(["GET", "POST"])
 def start(request: HttpRequest, code: str) -> HttpResponse:
-    user = _user(request)
+    user = citizen_user(request)
     item, definition = _online_item(code)
     if not has_real_name(user):
         messages.info(request, _("网上申请须先填写实名信息。"))
@@ -147,7 +140,7 @@ def _resume_url(app: Application, definition: Definition) -> str:
 @never_cache
 @public_required
 def application_list(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = citizen_user(request)
     rows = (
         Application.objects.of_user(user)
         .select_related("service_item", "matter")
@@ -170,7 +163,7 @@ def application_list(request: HttpRequest) -> HttpResponse:
 @public_required
 def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """A draft resumes at its first unsaved step; a submitted application shows what was applied with."""
-    app = get_own_application(_user(request), pk)
+    app = get_own_application(citizen_user(request), pk)
     definition = definition_for(app.service_item)
     if app.is_draft:
         if definition is None:
@@ -249,7 +242,7 @@ def _step_page(
 
 
 def _draft_and_step(request: HttpRequest, pk: int, code: str) -> tuple[Application, Definition, Step]:
-    app = get_own_application(_user(request), pk)
+    app = get_own_application(citizen_user(request), pk)
     definition = definition_for(app.service_item)
     if definition is None:
         raise Http404
@@ -275,7 +268,7 @@ def step_view(request: HttpRequest, pk: int, step: str) -> HttpResponse:
         # The region picker's "下一级" without JavaScript: show the next level, save nothing yet.
         return _step_page(request, app, definition, spec, bound=bound)
     try:
-        app = actions.do_save_step(app.pk, actor=_user(request), step=spec.code, data=request.POST)
+        app = actions.do_save_step(app.pk, actor=citizen_user(request), step=spec.code, data=request.POST)
     except StepInvalid as error:
         return _step_page(request, app, definition, spec, bound=error.bound, status=400)
     except (ValidationError, PermissionDenied) as error:
@@ -305,7 +298,10 @@ def upload(request: HttpRequest, pk: int) -> HttpResponse:
     if form.is_valid():
         try:
             row = actions.do_upload_material(
-                app.pk, actor=_user(request), slot=form.cleaned_data["slot"], upload=form.cleaned_data["file"]
+                app.pk,
+                actor=citizen_user(request),
+                slot=form.cleaned_data["slot"],
+                upload=form.cleaned_data["file"],
             )
         except (ValidationError, PermissionDenied) as error:
             errors = {slot: _errors(error)}
@@ -321,9 +317,9 @@ def upload(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @public_required
 def remove(request: HttpRequest, pk: int, file_id: int) -> HttpResponse:
-    app = get_own_application(_user(request), pk)
+    app = get_own_application(citizen_user(request), pk)
     try:
-        actions.do_remove_material(app.pk, file_id, actor=_user(request))
+        actions.do_remove_material(app.pk, file_id, actor=citizen_user(request))
     except (ValidationError, PermissionDenied) as error:
         for message in _errors(error):
             messages.error(request, message)
@@ -337,7 +333,7 @@ def remove(request: HttpRequest, pk: int, file_id: int) -> HttpResponse:
 @require_GET
 def download(request: HttpRequest, pk: int, file_id: int) -> HttpResponse:
     """A file of one's own draft, to check what was uploaded; always as a download."""
-    app = get_own_application(_user(request), pk)
+    app = get_own_application(citizen_user(request), pk)
     row = get_object_or_404(app.files.exclude(file=""), pk=file_id)
     try:
         handle = row.file.open("rb")
@@ -360,7 +356,7 @@ def submit(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         result = actions.do_submit_application(
             app.pk,
-            actor=_user(request),
+            actor=citizen_user(request),
             channel="web",
             pledge=form.is_valid() and form.cleaned_data["pledge"],
         )
@@ -388,9 +384,9 @@ def submit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @public_required
 def discard(request: HttpRequest, pk: int) -> HttpResponse:
-    app = get_own_application(_user(request), pk)
+    app = get_own_application(citizen_user(request), pk)
     try:
-        actions.do_discard(app.pk, actor=_user(request))
+        actions.do_discard(app.pk, actor=citizen_user(request))
     except (ValidationError, PermissionDenied) as error:
         for message in _errors(error):
             messages.error(request, message)

@@ -28,6 +28,7 @@ from django.utils.translation import gettext as _
 from fawang.accounts.models import User
 from fawang.catalog.models import ServiceItem
 from fawang.lib import crypto
+from fawang.lib.sendlimits import RateLimited as RateLimited  # raised here; callers catch it from this module
 from fawang.lib.sendlimits import check_send_limits
 from fawang.lib.validators import MOBILE_RE, normalize_mobile, validate_id_number
 from fawang.matters import threads
@@ -52,10 +53,6 @@ def code_minutes() -> int:
 
 def code_attempts() -> int:
     return _setting("CITIZENS_CODE_ATTEMPTS", 5)
-
-
-class RateLimited(ValidationError):
-    """Too many codes asked for; the message says when to try again."""
 
 
 @dataclass(frozen=True)
@@ -84,7 +81,6 @@ def _check_limits(phone: str, ip: str | None, now: dt.datetime) -> None:
         interval=dt.timedelta(seconds=_setting("CITIZENS_SEND_INTERVAL_SECONDS", 60)),
         per_key=_setting("CITIZENS_SENDS_PER_HOUR", 5),
         per_ip=_setting("CITIZENS_SENDS_PER_HOUR_PER_IP", 10),
-        error=RateLimited,
     )
 
 

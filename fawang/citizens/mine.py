@@ -10,6 +10,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from fawang.accounts.public import CONSULTATIONS
 from fawang.catalog.models import BusinessLine
 from fawang.matters.models import Matter
 from fawang.notify.actions import mark_read_about
@@ -20,7 +21,6 @@ if TYPE_CHECKING:
 
 S = Matter.Status
 
-CONSULTATIONS = "consultations"
 MATTERS = "matters"
 KINDS = {CONSULTATIONS: _("我的咨询"), MATTERS: _("我的办事")}
 

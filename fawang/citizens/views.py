@@ -10,7 +10,6 @@ signed-in person's own matters.
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import wraps
 from typing import Any
 
 from django.conf import settings
@@ -29,12 +28,15 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from fawang.accounts.middleware import mark_signed_in
 from fawang.accounts.models import User
+from fawang.accounts.public import account_nav, citizen_user, public_required, public_user
+from fawang.lib.http import client_ip
 from fawang.lib.validators import mask_phone
 from fawang.matters import pdf, threads, tracking
 from fawang.matters.actions import do_rate, do_resolve
 from fawang.matters.actions.public_tracking import show_codes
 from fawang.matters.models import Evaluation, Matter
-from fawang.matters.public_views import STATUS_BADGES, STATUS_HINTS, RateForm, _timeline
+from fawang.matters.public_forms import RateForm
+from fawang.matters.timeline import PUBLIC_STATUS_BADGES, STATUS_HINTS, timeline
 
 from . import actions, mine
 from .forms import AskForm, CodeForm, FollowUpForm, PhoneForm, ProfileForm
@@ -49,47 +51,12 @@ BACKEND = settings.AUTHENTICATION_BACKENDS[0]
 View = Callable[..., HttpResponse]
 
 
-def _client_ip(request: HttpRequest) -> str | None:
-    # REMOTE_ADDR only: a client-supplied X-Forwarded-For would let anyone dodge the per-address limit.
-    return request.META.get("REMOTE_ADDR") or None
-
-
-def _public_user(request: HttpRequest) -> User | None:
-    user = request.user
-    if isinstance(user, User) and user.is_authenticated and user.kind == User.Kind.PUBLIC:
-        return user
-    return None
-
-
-def public_required(view: View) -> View:
-    """Signed in with a public account; anyone else (anonymous, or a staff session) goes to the sign-in."""
-
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if _public_user(request) is None:
-            return redirect(reverse("me:login") + "?" + urlencode({"next": request.get_full_path()}))
-        return view(request, *args, **kwargs)
-
-    return wrapper
-
-
 def _safe_next(request: HttpRequest, target: str) -> str:
     if target and url_has_allowed_host_and_scheme(
         target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
         return target
     return reverse("me:home")
-
-
-def _nav(request: HttpRequest) -> list[dict[str, Any]]:
-    # 在线咨询 and 我的 are in the portal's own navigation (templates/portal/base.html).
-    items = [
-        (_("我的事项"), reverse("me:matters")),
-        (_("我的咨询"), reverse("me:matters") + "?" + urlencode({"kind": mine.CONSULTATIONS})),
-        (_("我的预约"), reverse("appoint:list")),
-    ]
-    here = request.get_full_path()
-    return [{"label": label, "url": url, "active": here == url} for label, url in items]
 
 
 # --- sign-in ----------------------------------------------------------------------------------------------
@@ -101,7 +68,7 @@ def sign_in(request: HttpRequest) -> HttpResponse:
     """Step 1: the mobile number; a code is sent to it."""
     posted = request.method == "POST"
     raw_next = (request.POST if posted else request.GET).get("next", "")
-    if _public_user(request) is not None:
+    if public_user(request) is not None:
         return redirect(_safe_next(request, raw_next))
     # Only a same-site target is carried into the form, so the page never echoes a foreign address.
     context: dict[str, Any] = {"next": raw_next if _safe_next(request, raw_next) == raw_next else ""}
@@ -109,7 +76,7 @@ def sign_in(request: HttpRequest) -> HttpResponse:
     context["form"] = form
     if posted and form.is_valid():
         try:
-            sent = actions.request_sign_in_code(form.cleaned_data["phone"], ip=_client_ip(request))
+            sent = actions.request_sign_in_code(form.cleaned_data["phone"], ip=client_ip(request))
         except ValidationError as error:
             form.add_error(None, error)
             status = 429 if isinstance(error, actions.RateLimited) else 200
@@ -177,8 +144,7 @@ def sign_out(request: HttpRequest) -> HttpResponse:
 @never_cache
 @public_required
 def home(request: HttpRequest) -> HttpResponse:
-    user = _public_user(request)
-    assert user is not None
+    user = citizen_user(request)
     profile = Profile.objects.filter(user=user).first()
     recent = Matter.objects.of_public_user(user).select_related("service_item").order_by("-submitted_at")[:5]
     return render(
@@ -190,7 +156,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "profile": profile,
             "real_name": actions.has_real_name(user),
             "recent": recent,
-            "portal_nav": _nav(request),
+            "portal_nav": account_nav(request),
         },
     )
 
@@ -200,8 +166,7 @@ def home(request: HttpRequest) -> HttpResponse:
 @public_required
 @require_http_methods(["GET", "POST"])
 def profile(request: HttpRequest) -> HttpResponse:
-    user = _public_user(request)
-    assert user is not None
+    user = citizen_user(request)
     current = Profile.objects.filter(user=user).first()
     form = ProfileForm(
         request.POST if request.method == "POST" else None, initial={"name": user.display_name}
@@ -219,7 +184,7 @@ def profile(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "citizens/profile.html",
-        {"form": form, "profile": current, "portal_nav": _nav(request)},
+        {"form": form, "profile": current, "portal_nav": account_nav(request)},
         status=400 if form.errors else 200,
     )
 
@@ -238,8 +203,7 @@ def _own_matter(user: User, pk: int) -> Matter:
 @public_required
 def matter_list(request: HttpRequest) -> HttpResponse:
     """我的事项, with a tab for 我的咨询 (``?kind=consultations``) showing each thread's state and new answers."""
-    user = _public_user(request)
-    assert user is not None
+    user = citizen_user(request)
     kind = request.GET.get("kind", "")
     kind = kind if kind in mine.KINDS else ""
     matters = mine.own_matters(user, kind=kind).select_related("service_item", "unit")
@@ -248,7 +212,7 @@ def matter_list(request: HttpRequest) -> HttpResponse:
     states = threads.states(rows)
     unread = mine.unread_answers(user, states)
     for matter in rows:
-        matter.status_badge = STATUS_BADGES.get(matter.status, "badge-info")  # type: ignore[attr-defined]
+        matter.status_badge = PUBLIC_STATUS_BADGES.get(matter.status, "badge-info")  # type: ignore[attr-defined]
         matter.tracking_display = tracking.display(matter.tracking_no)  # type: ignore[attr-defined]
         state = states.get(matter.pk)
         matter.thread_state = state  # type: ignore[attr-defined]
@@ -267,7 +231,7 @@ def matter_list(request: HttpRequest) -> HttpResponse:
             "kind": kind,
             "heading": mine.KINDS[kind] if kind else _("我的事项"),
             "tabs": tabs,
-            "portal_nav": _nav(request),
+            "portal_nav": account_nav(request),
         },
     )
 
@@ -298,11 +262,11 @@ def _matter_page(
             "legal_basis": matter.legal_basis(),
             "matter": matter,
             "tracking_display": tracking.display(matter.tracking_no),
-            "status_badge": STATUS_BADGES.get(matter.status, "badge-info"),
+            "status_badge": PUBLIC_STATUS_BADGES.get(matter.status, "badge-info"),
             "status_hint": _("已办结，感谢您的评价。")
             if evaluation is not None
             else STATUS_HINTS.get(matter.status, ""),
-            "timeline": _timeline(matter),
+            "timeline": timeline(matter),
             "done": done,
             "has_result": pdf.has_result(matter),
             "awaiting_materials": matter.status == Matter.Status.AWAITING_MATERIALS,
@@ -310,7 +274,7 @@ def _matter_page(
             # A confirmed (已解决) consultation takes no more follow-ups; a refused one still shows its error.
             "followup_form": followup_form or (None if resolved else FollowUpForm(auto_id="followup_%s")),
             "rate_form": rate_form or (RateForm(auto_id="rate_%s") if done and evaluation is None else None),
-            "portal_nav": _nav(request),
+            "portal_nav": account_nav(request),
         },
         status=status,
     )
@@ -319,8 +283,7 @@ def _matter_page(
 @never_cache
 @public_required
 def matter_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _public_user(request)
-    assert user is not None
+    user = citizen_user(request)
     matter = _own_matter(user, pk)
     mine.read_answers(user, matter)
     return _matter_page(request, matter)
@@ -335,8 +298,7 @@ def _errors(error: ValidationError | PermissionDenied) -> list[str]:
 @public_required
 def follow_up(request: HttpRequest, pk: int) -> HttpResponse:
     """追问: a comment by the person on their own matter, shown to the handling unit (``do_comment``)."""
-    user = _public_user(request)
-    assert user is not None
+    user = citizen_user(request)
     matter = _own_matter(user, pk)
     form = FollowUpForm(request.POST, auto_id="followup_%s")
     if form.is_valid():
@@ -355,8 +317,7 @@ def follow_up(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @public_required
 def rate(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _public_user(request)
-    assert user is not None
+    user = citizen_user(request)
     matter = _own_matter(user, pk)
     form = RateForm(request.POST, auto_id="rate_%s")
     if form.is_valid():
@@ -378,8 +339,7 @@ def rate(request: HttpRequest, pk: int) -> HttpResponse:
 @public_required
 def resolve(request: HttpRequest, pk: int) -> HttpResponse:
     """已解决: the person confirms the answers solved their consultation (``do_resolve``)."""
-    user = _public_user(request)
-    assert user is not None
+    user = citizen_user(request)
     matter = _own_matter(user, pk)
     try:
         do_resolve(matter.pk, actor=user)
@@ -398,8 +358,7 @@ def resolve(request: HttpRequest, pk: int) -> HttpResponse:
 @public_required
 @require_http_methods(["GET", "POST"])
 def ask(request: HttpRequest) -> HttpResponse:
-    user = _public_user(request)
-    assert user is not None
+    user = citizen_user(request)
     if not actions.has_real_name(user):
         messages.info(request, _("在线咨询须先填写实名信息。"))
         return redirect(reverse("me:profile") + "?" + urlencode({"next": request.path}))
@@ -428,6 +387,6 @@ def ask(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "citizens/ask.html",
-        {"form": form, "portal_nav": _nav(request)},
+        {"form": form, "portal_nav": account_nav(request)},
         status=400 if form.errors else 200,
     )

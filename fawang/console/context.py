@@ -2,8 +2,9 @@ from __future__ import annotations
 
 from django.http import HttpRequest
 
+from fawang.orgs.web import current_unit, memberships
+
 from .nav import build_nav
-from .units import current_unit, memberships
 
 
 def console(request: HttpRequest) -> dict[str, object]:

@@ -51,10 +51,8 @@ from fawang.orgs.forms import (
 from fawang.orgs.models import AdvisorAssignment, Membership, Practitioner, Unit
 from fawang.orgs.roles import CAPABILITIES, has_capability, require_capability
 from fawang.orgs.scoping import ALL, scope_codes
+from fawang.orgs.web import SESSION_KEY, current_membership, memberships, staff_required
 from fawang.regions.models import Region
-
-from .decorators import staff_required
-from .units import SESSION_KEY, current_membership, memberships
 
 PER_PAGE = 50
 CURRENT = Q(advisor_assignments__ended_on__isnull=True)

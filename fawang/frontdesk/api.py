@@ -2,7 +2,7 @@
 reschedule, remote-visit booking) and the front desk's (a point's day, check-in, no-show, review).
 
 Every write calls the same action as the HTML pages (fawang.frontdesk.actions); every POST takes an
-Idempotency-Key (fawang.api.idempotency), and the booking actions get their own idempotency key from it, so
+Idempotency-Key (fawang.apikit.idempotency), and the booking actions get their own idempotency key from it, so
 even two resends racing past the stored answer make one booking. Errors come out in the API's one format.
 """
 
@@ -16,23 +16,22 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import generics, serializers
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from fawang.api.citizen_views import CitizenView, citizen
-from fawang.api.errors import ApiError
-from fawang.api.idempotency import PARAMETER as IDEMPOTENCY_KEY
-from fawang.api.idempotency import idempotent
-from fawang.api.serializers import ErrorSerializer
-from fawang.api.throttles import PublicThrottle
-from fawang.api.views import StaffView
-from fawang.api.views import _user as staff_user
+from fawang.accounts.public import citizen_user
+from fawang.apikit.base import CitizenView, StaffView
+from fawang.apikit.errors import ApiError
+from fawang.apikit.idempotency import IDEMPOTENCY_KEY, idempotent
+from fawang.apikit.schema import body, errors, query
+from fawang.apikit.throttles import PublicThrottle
 from fawang.catalog.models import BusinessLine, Channel, ServiceItem
-from fawang.matters.views import mask_name
+from fawang.lib.validators import mask_name
 from fawang.orgs.models import Unit
+from fawang.orgs.web import staff_user
 
 from . import actions, booking
 from .access import get_appointment_for_user, get_own_appointment
@@ -43,16 +42,6 @@ PUBLIC_TAG = "预约"
 STAFF_TAG = "工作人员"
 MAX_ID = 2**53
 APP_CHANNELS = [(c, Channel(c).label) for c in (Channel.APP, Channel.WECHAT, Channel.WEB)]
-
-
-def _errors(*codes: int) -> dict[int, OpenApiResponse]:
-    return {code: OpenApiResponse(ErrorSerializer) for code in codes}
-
-
-def _valid(serializer_class: type[serializers.Serializer], data: Any) -> dict[str, Any]:
-    ser = serializer_class(data=data)
-    ser.is_valid(raise_exception=True)
-    return dict(ser.validated_data)
 
 
 def _key(request: Request) -> str:
@@ -237,7 +226,7 @@ def _out(appointment: Appointment, *, staff: bool = False) -> dict[str, Any]:
 @extend_schema(
     tags=[PUBLIC_TAG],
     summary="服务点的可预约事项",
-    responses={200: BookingInfoSerializer, **_errors(404, 429)},
+    responses={200: BookingInfoSerializer, **errors(404, 429)},
 )
 class BookingInfo(generics.GenericAPIView):
     authentication_classes: list[Any] = []
@@ -270,7 +259,7 @@ class BookingInfo(generics.GenericAPIView):
     tags=[PUBLIC_TAG],
     summary="服务点的可预约时段（有剩余名额的）",
     parameters=[SlotQuerySerializer],
-    responses={200: SlotSerializer(many=True), **_errors(400, 404, 429)},
+    responses={200: SlotSerializer(many=True), **errors(400, 404, 429)},
 )
 class SlotList(generics.GenericAPIView):
     authentication_classes: list[Any] = []
@@ -280,16 +269,16 @@ class SlotList(generics.GenericAPIView):
 
     def get(self, request: Request, pk: int) -> Response:
         unit = booking.get_bookable_unit(pk)
-        query = _valid(SlotQuerySerializer, request.query_params)
+        params = query(SlotQuerySerializer, request)
         now = timezone.now()
         items = booking.items_for(unit)
-        if "item" in query:
-            items = [i for i in items if i.pk == query["item"]]
+        if "item" in params:
+            items = [i for i in items if i.pk == params["item"]]
             if not items:
                 raise ApiError(400, "item_not_offered", _("本服务点不接受该事项的预约。"))
         found: dict[int, Slot] = {}
         for item in items:
-            for slot in booking.open_slots(unit, item, now, day=query.get("date")):
+            for slot in booking.open_slots(unit, item, now, day=params.get("date")):
                 found.setdefault(slot.pk, slot)
         rows = sorted(found.values(), key=lambda s: (s.starts_at, s.schedule_id))
         page = self.paginate_queryset(rows)
@@ -314,10 +303,10 @@ class MyAppointments(CitizenView, generics.GenericAPIView):
     @extend_schema(
         tags=[PUBLIC_TAG],
         summary="我的预约",
-        responses={200: AppointmentSerializer(many=True), **_errors(401, 404, 429)},
+        responses={200: AppointmentSerializer(many=True), **errors(401, 404, 429)},
     )
     def get(self, request: Request) -> Response:
-        qs = _related(Appointment.objects.of_user(citizen(request))).order_by("-slot__starts_at", "-pk")
+        qs = _related(Appointment.objects.of_user(citizen_user(request))).order_by("-slot__starts_at", "-pk")
         page = self.paginate_queryset(qs)
         return self.get_paginated_response(AppointmentSerializer(page, many=True).data)
 
@@ -326,18 +315,18 @@ class MyAppointments(CitizenView, generics.GenericAPIView):
         summary="预约办理（须已实名）",
         parameters=[IDEMPOTENCY_KEY],
         request=BookInSerializer,
-        responses={201: AppointmentSerializer, **_errors(400, 401, 403, 404, 409, 429)},
+        responses={201: AppointmentSerializer, **errors(400, 401, 403, 404, 409, 429)},
     )
     @idempotent
     def post(self, request: Request) -> Response:
-        data = _valid(BookInSerializer, request.data)
+        data = body(BookInSerializer, request)
         item = ServiceItem.objects.filter(pk=data["service_item"]).first()
         if item is None:
             raise serializers.ValidationError({"service_item": [_("没有这个服务事项。")]})
         if item.business_line == BusinessLine.REMOTE_VISIT:
             raise ApiError(400, "use_remote_visits", _("监所远程探视请通过 me/remote-visits/ 预约。"))
         result = actions.do_book(
-            actor=citizen(request),
+            actor=citizen_user(request),
             slot_id=data["slot"],
             service_item=item,
             reason=data["reason"],
@@ -352,12 +341,12 @@ class MyAppointments(CitizenView, generics.GenericAPIView):
     summary="监所远程探视预约（提交后待审核）",
     parameters=[IDEMPOTENCY_KEY],
     request=VisitInSerializer,
-    responses={201: AppointmentSerializer, **_errors(400, 401, 403, 404, 409, 429)},
+    responses={201: AppointmentSerializer, **errors(400, 401, 403, 404, 409, 429)},
 )
 class MyRemoteVisits(CitizenView):
     @idempotent
     def post(self, request: Request) -> Response:
-        data = _valid(VisitInSerializer, request.data)
+        data = body(VisitInSerializer, request)
         item = (
             ServiceItem.objects.active()
             .filter(business_line=BusinessLine.REMOTE_VISIT)
@@ -368,7 +357,7 @@ class MyRemoteVisits(CitizenView):
             raise ApiError(400, "no_remote_visit_item", _("服务事项目录中没有启用的“监所远程探视”事项。"))
         prison = Unit.objects.filter(pk=data["prison"], kind=Unit.Kind.PRISON).first()
         result = actions.do_book(
-            actor=citizen(request),
+            actor=citizen_user(request),
             slot_id=data["slot"],
             service_item=item,
             reason=data["reason"],
@@ -387,11 +376,11 @@ class MyRemoteVisits(CitizenView):
 @extend_schema(
     tags=[PUBLIC_TAG],
     summary="我的一个预约（含预约记录）",
-    responses={200: AppointmentSerializer, **_errors(401, 404, 429)},
+    responses={200: AppointmentSerializer, **errors(401, 404, 429)},
 )
 class MyAppointment(CitizenView):
     def get(self, request: Request, pk: int) -> Response:
-        return Response(_out(get_own_appointment(citizen(request), pk)))
+        return Response(_out(get_own_appointment(citizen_user(request), pk)))
 
 
 @extend_schema(
@@ -399,14 +388,14 @@ class MyAppointment(CitizenView):
     summary="取消预约（时段开始前的截止时间之前）",
     parameters=[IDEMPOTENCY_KEY],
     request=CancelInSerializer,
-    responses={200: AppointmentSerializer, **_errors(400, 401, 403, 404, 409, 429)},
+    responses={200: AppointmentSerializer, **errors(400, 401, 403, 404, 409, 429)},
 )
 class MyCancel(CitizenView):
     @idempotent
     def post(self, request: Request, pk: int) -> Response:
-        user = citizen(request)
+        user = citizen_user(request)
         appointment = get_own_appointment(user, pk)
-        data = _valid(CancelInSerializer, request.data)
+        data = body(CancelInSerializer, request)
         actions.do_cancel(appointment.pk, actor=user, reason=data["reason"])
         return Response(_out(appointment))
 
@@ -416,14 +405,14 @@ class MyCancel(CitizenView):
     summary="改约到同一服务点的其他时段（新名额到手后才释放原名额）",
     parameters=[IDEMPOTENCY_KEY],
     request=RescheduleInSerializer,
-    responses={200: AppointmentSerializer, **_errors(400, 401, 403, 404, 409, 429)},
+    responses={200: AppointmentSerializer, **errors(400, 401, 403, 404, 409, 429)},
 )
 class MyReschedule(CitizenView):
     @idempotent
     def post(self, request: Request, pk: int) -> Response:
-        user = citizen(request)
+        user = citizen_user(request)
         appointment = get_own_appointment(user, pk)
-        data = _valid(RescheduleInSerializer, request.data)
+        data = body(RescheduleInSerializer, request)
         actions.do_reschedule(appointment.pk, actor=user, slot_id=data["slot"])
         return Response(_out(appointment))
 
@@ -435,16 +424,16 @@ class MyReschedule(CitizenView):
     tags=[STAFF_TAG],
     summary="服务点某日的预约（本人辖区）",
     parameters=[DayQuerySerializer],
-    responses={200: StaffAppointmentSerializer(many=True), **_errors(400, 401, 404, 429)},
+    responses={200: StaffAppointmentSerializer(many=True), **errors(400, 401, 404, 429)},
 )
 class DeskDay(StaffView, generics.GenericAPIView):
     serializer_class = StaffAppointmentSerializer
 
     def get(self, request: Request) -> Response:
         user = staff_user(request)
-        query = _valid(DayQuerySerializer, request.query_params)
-        unit = get_object_or_404(Unit.objects.visible_to(user), pk=query["unit"])
-        day = query.get("date") or timezone.localdate()
+        params = query(DayQuerySerializer, request)
+        unit = get_object_or_404(Unit.objects.visible_to(user), pk=params["unit"])
+        day = params.get("date") or timezone.localdate()
         qs = _related(Appointment.objects.visible_to(user).filter(unit=unit, slot__date=day)).order_by(
             "slot__starts_at", "pk"
         )
@@ -455,7 +444,7 @@ class DeskDay(StaffView, generics.GenericAPIView):
 @extend_schema(
     tags=[STAFF_TAG],
     summary="预约详情（工作人员）",
-    responses={200: StaffAppointmentSerializer, **_errors(401, 404, 429)},
+    responses={200: StaffAppointmentSerializer, **errors(401, 404, 429)},
 )
 class DeskAppointment(StaffView):
     def get(self, request: Request, pk: int) -> Response:
@@ -471,14 +460,14 @@ def _desk_action(
         operation_id=f"frontdesk_appointments_{name.replace('-', '_')}",
         parameters=[IDEMPOTENCY_KEY],
         request=serializer_class,
-        responses={200: StaffAppointmentSerializer, **_errors(400, 401, 403, 404, 409, 429)},
+        responses={200: StaffAppointmentSerializer, **errors(400, 401, 403, 404, 409, 429)},
     )
     class DeskAction(StaffView):
         @idempotent
         def post(self, request: Request, pk: int) -> Response:
             user = staff_user(request)
             appointment = get_appointment_for_user(user, pk)  # 404 first for "missing" and "not yours"
-            data = _valid(serializer_class, request.data) if serializer_class else {}
+            data = body(serializer_class, request) if serializer_class else {}
             perform(appointment.pk, user, data)
             return Response(_out(appointment, staff=True))
 

@@ -1,5 +1,4 @@
-"""Appointment endpoints of REST API v1, included by fawang/api/urls.py (before its catch-all) in the ``api``
-namespace."""
+"""Appointment endpoints of REST API v1 (fawang/api/urls.py includes them in the ``api`` namespace)."""
 
 from django.urls import path
 

@@ -23,10 +23,9 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
 
-from fawang.accounts.models import User
+from fawang.accounts.public import account_nav, citizen_user, public_required
 from fawang.catalog.models import BusinessLine, ServiceItem
 from fawang.citizens.actions import has_real_name
-from fawang.citizens.views import _nav, public_required
 from fawang.lib.validators import mask_id_number
 from fawang.matters.models import Matter
 
@@ -45,12 +44,6 @@ BADGES: dict[str, str] = {
     S.CANCELLED: "badge-muted",
     S.NO_SHOW: "badge-danger",
 }
-
-
-def _user(request: HttpRequest) -> User:
-    user = request.user
-    assert isinstance(user, User)  # public_required has run
-    return user
 
 
 def _errors(error: ValidationError | PermissionDenied) -> list[str]:
@@ -85,7 +78,7 @@ def _item(items: list[ServiceItem], raw: str) -> ServiceItem | None:
 @require_http_methods(["GET", "POST"])
 def book(request: HttpRequest, unit_id: int) -> HttpResponse:
     """预约办理 at one service point."""
-    user = _user(request)
+    user = citizen_user(request)
     unit = booking.get_bookable_unit(unit_id)
     if not has_real_name(user):
         messages.info(request, _("预约须先填写实名信息。"))
@@ -96,13 +89,13 @@ def book(request: HttpRequest, unit_id: int) -> HttpResponse:
         return render(
             request,
             "frontdesk/book.html",
-            {"unit": unit, "pause": pause, "portal_nav": _nav(request)},
+            {"unit": unit, "pause": pause, "portal_nav": account_nav(request)},
             status=200 if request.method == "GET" else 400,
         )
     items = booking.items_for(unit)
     params = request.POST if request.method == "POST" else request.GET
     item = _item(items, params.get("item", ""))
-    context: dict[str, Any] = {"unit": unit, "items": items, "item": item, "portal_nav": _nav(request)}
+    context: dict[str, Any] = {"unit": unit, "items": items, "item": item, "portal_nav": account_nav(request)}
     if item is None:
         return render(request, "frontdesk/book.html", context)
     visit = item.business_line == BusinessLine.REMOTE_VISIT
@@ -176,7 +169,7 @@ def book(request: HttpRequest, unit_id: int) -> HttpResponse:
 @never_cache
 @public_required
 def appointment_list(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = citizen_user(request)
     rows = list(
         Appointment.objects.of_user(user)
         .select_related("slot__schedule__window", "unit", "service_item")
@@ -195,7 +188,7 @@ def appointment_list(request: HttpRequest) -> HttpResponse:
             "upcoming": upcoming,
             "past": past,
             "pause": actions.booking_pause(user, now),
-            "portal_nav": _nav(request),
+            "portal_nav": account_nav(request),
         },
     )
 
@@ -228,7 +221,7 @@ def _detail(
             if appointment.matter_id
             and Matter.objects.of_public_user(appointment.user).filter(pk=appointment.matter_id).exists()
             else "",
-            "portal_nav": _nav(request),
+            "portal_nav": account_nav(request),
         },
         status=status,
     )
@@ -237,14 +230,14 @@ def _detail(
 @never_cache
 @public_required
 def appointment_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    return _detail(request, get_own_appointment(_user(request), pk))
+    return _detail(request, get_own_appointment(citizen_user(request), pk))
 
 
 @never_cache
 @require_POST
 @public_required
 def cancel(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
+    user = citizen_user(request)
     appointment = get_own_appointment(user, pk)
     form = PublicCancelForm(request.POST, auto_id="cancel_%s")
     if form.is_valid():
@@ -264,7 +257,7 @@ def cancel(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def reschedule(request: HttpRequest, pk: int) -> HttpResponse:
     """改约: another day and slot of the same point for the same item."""
-    user = _user(request)
+    user = citizen_user(request)
     appointment = get_own_appointment(user, pk)
     now = timezone.now()
     if not _can_change(appointment, now):
@@ -280,7 +273,7 @@ def reschedule(request: HttpRequest, pk: int) -> HttpResponse:
         "appointment": appointment,
         "days": days,
         "day": day,
-        "portal_nav": _nav(request),
+        "portal_nav": account_nav(request),
     }
     if day is not None:
         context["slots"] = booking.open_slots(unit, item, now, day=day, exclude=appointment.slot_id)

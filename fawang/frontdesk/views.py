@@ -28,15 +28,14 @@ from django.views.decorators.http import require_POST
 
 from fawang.accounts.models import User
 from fawang.citizens.models import Profile
-from fawang.console.decorators import staff_required
-from fawang.console.units import current_unit
-from fawang.lib.validators import mask_id_number
+from fawang.lib.http import client_ip
+from fawang.lib.validators import mask_id_number, mask_name
 from fawang.matters import actions as matter_actions
 from fawang.matters.forms import IntakeForm, RequestForm, RevealForm
 from fawang.matters.routing import NoRoute
-from fawang.matters.views import mask_name
 from fawang.orgs.models import Unit
 from fawang.orgs.roles import has_capability, require_capability
+from fawang.orgs.web import current_unit, staff_required, staff_user
 
 from . import actions
 from .access import get_appointment_for_user, get_schedule_for_user
@@ -53,16 +52,6 @@ from .models import Appointment, RemoteVisit, Schedule, ScheduleException, Slot,
 
 S = Appointment.Status
 DESK_CAPS = ("frontdesk.desk", "frontdesk.review", "frontdesk.manage_schedule")
-
-
-def _user(request: HttpRequest) -> User:
-    user = request.user
-    assert isinstance(user, User)  # staff_required has run
-    return user
-
-
-def _ip(request: HttpRequest) -> str | None:
-    return request.META.get("REMOTE_ADDR") or None
 
 
 def _messages_of(error: ValidationError | PermissionDenied | NoRoute) -> list[str]:
@@ -98,7 +87,7 @@ def points_with_schedules(user: User) -> QuerySet[Unit]:
 @staff_required
 def day(request: HttpRequest) -> HttpResponse:
     """今日预约: one point's appointments of one day, by window (schedule) and slot."""
-    user = _user(request)
+    user = staff_user(request)
     if not _any_cap(user):
         raise PermissionDenied(_("您的岗位无权执行此操作。"))
     points = points_with_schedules(user)
@@ -187,7 +176,7 @@ def _visit_of(appointment: Appointment) -> RemoteVisit | None:
 def _detail(
     request: HttpRequest, appointment: Appointment, *, status: int = 200, **extra: Any
 ) -> HttpResponse:
-    user = _user(request)
+    user = staff_user(request)
     unit = appointment.unit
     context: dict[str, Any] = {
         "appointment": appointment,
@@ -213,11 +202,11 @@ def _detail(
 @never_cache
 @staff_required
 def appointment_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    return _detail(request, get_appointment_for_user(_user(request), pk))
+    return _detail(request, get_appointment_for_user(staff_user(request), pk))
 
 
 def _act(request: HttpRequest, pk: int, perform: Any, done: str) -> HttpResponse:
-    user = _user(request)
+    user = staff_user(request)
     appointment = get_appointment_for_user(user, pk)
     try:
         perform(appointment, user)  # PermissionDenied goes on to Django's 403
@@ -259,7 +248,7 @@ def staff_cancel(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @staff_required
 def review(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
+    user = staff_user(request)
     appointment = get_appointment_for_user(user, pk)
     form = ReviewForm(request.POST, auto_id="review_%s")
     if not form.is_valid():
@@ -279,7 +268,7 @@ def review(request: HttpRequest, pk: int) -> HttpResponse:
 @staff_required
 def reveal(request: HttpRequest, pk: int) -> HttpResponse:
     """The visitor's full ID number, written to the access log (个人信息保护法)."""
-    user = _user(request)
+    user = staff_user(request)
     appointment = get_appointment_for_user(user, pk)
     require_capability(user, "matters.view_personal_data", appointment.unit)
     visit = _visit_of(appointment)
@@ -293,7 +282,7 @@ def reveal(request: HttpRequest, pk: int) -> HttpResponse:
         purpose=f"{form.purpose_text()}（预约 {appointment.number}）",
         fields=_("探视人身份证号码"),
         matter=appointment.matter,
-        ip=_ip(request),
+        ip=client_ip(request),
     )
     response = _detail(request, appointment, revealed=visit.id_number)
     response["Cache-Control"] = "no-store"
@@ -313,7 +302,7 @@ def _profile_id_number(appointment: Appointment) -> str:
 def intake(request: HttpRequest, pk: int) -> HttpResponse:
     """受理 a checked-in appointment: the window intake form, prefilled with the person, the item and the
     reason; the ID number of the person's real-name details is used unless the clerk types another."""
-    user = _user(request)
+    user = staff_user(request)
     appointment = get_appointment_for_user(user, pk)
     unit = appointment.unit
     require_capability(user, "matters.intake", unit)
@@ -414,7 +403,7 @@ def _render_intake(
 @staff_required
 def reviews(request: HttpRequest) -> HttpResponse:
     """待审核的监所远程探视预约 of the user's regions, soonest first."""
-    user = _user(request)
+    user = staff_user(request)
     if not has_capability(user, "frontdesk.review"):
         raise PermissionDenied(_("您的岗位无权执行此操作。"))
     rows = list(
@@ -444,7 +433,7 @@ def _manageable_points(user: User) -> QuerySet[Unit]:
 @never_cache
 @staff_required
 def schedule_list(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = staff_user(request)
     if not _any_cap(user):
         raise PermissionDenied(_("您的岗位无权执行此操作。"))
     schedules = list(
@@ -484,7 +473,7 @@ def _schedule_data(form: ScheduleForm) -> actions.ScheduleData:
 @never_cache
 @staff_required
 def schedule_new(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = staff_user(request)
     if not has_capability(user, "frontdesk.manage_schedule"):
         raise PermissionDenied(_("您的岗位无权执行此操作。"))
     raw = request.GET.get("unit") or request.POST.get("unit") or ""
@@ -515,7 +504,7 @@ def schedule_new(request: HttpRequest) -> HttpResponse:
 def _schedule_page(
     request: HttpRequest, schedule: Schedule, *, status: int = 200, **forms_: Any
 ) -> HttpResponse:
-    user = _user(request)
+    user = staff_user(request)
     today = timezone.localdate()
     can_manage = has_capability(user, "frontdesk.manage_schedule", schedule.unit)
     form = forms_.get("form") or ScheduleForm(
@@ -566,7 +555,7 @@ def _schedule_page(
 @never_cache
 @staff_required
 def schedule_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
+    user = staff_user(request)
     schedule = get_schedule_for_user(user, pk)
     if not _any_cap(user, schedule.unit):
         raise PermissionDenied(_("您的岗位无权执行此操作。"))
@@ -590,7 +579,7 @@ def schedule_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @staff_required
 def rule_add(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
+    user = staff_user(request)
     schedule = get_schedule_for_user(user, pk)
     require_capability(user, "frontdesk.manage_schedule", schedule.unit)
     form = RuleForm(request.POST, auto_id="rule_%s")
@@ -608,7 +597,7 @@ def rule_add(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @staff_required
 def rule_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
+    user = staff_user(request)
     rule = get_object_or_404(WeeklyRule.objects.filter(schedule__in=Schedule.objects.visible_to(user)), pk=pk)
     schedule = get_schedule_for_user(user, rule.schedule_id)
     require_capability(user, "frontdesk.manage_schedule", schedule.unit)
@@ -620,7 +609,7 @@ def rule_delete(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @staff_required
 def exception_add(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
+    user = staff_user(request)
     schedule = get_schedule_for_user(user, pk)
     require_capability(user, "frontdesk.manage_schedule", schedule.unit)
     form = ExceptionForm(request.POST, auto_id="exc_%s")
@@ -647,7 +636,7 @@ def exception_add(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @staff_required
 def exception_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
+    user = staff_user(request)
     exc = get_object_or_404(
         ScheduleException.objects.filter(schedule__in=Schedule.objects.visible_to(user)), pk=pk
     )

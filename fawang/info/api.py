@@ -18,12 +18,14 @@ from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from fawang.api.errors import ApiError
-from fawang.api.serializers import CreditRecordSerializer, MaterialSerializer, UnitRefSerializer
-from fawang.api.views import PublicListView, PublicView, _errors, _query
+from fawang.apikit.base import PublicListView, PublicView
+from fawang.apikit.errors import ApiError
+from fawang.apikit.schema import errors, query
 from fawang.catalog.models import BusinessLine, ServiceItem
+from fawang.catalog.serializers import MaterialSerializer
 from fawang.knowledge.models import KnowledgeEntry
 from fawang.orgs.models import Practitioner, Speciality, Unit
+from fawang.orgs.serializers import CreditRecordSerializer, UnitRefSerializer
 from fawang.regions.models import Region
 
 from . import directory, guides, publicity
@@ -270,19 +272,19 @@ def _speciality(code: str | None) -> Speciality | None:
     tags=[TAG],
     summary="办事指南列表（按业务条线）",
     parameters=[GuideQuerySerializer],
-    responses={200: GuideSummarySerializer(many=True), **_errors(400)},
+    responses={200: GuideSummarySerializer(many=True), **errors(400)},
 )
 class GuideList(PublicListView):
     serializer_class = GuideSummarySerializer
 
     def get_queryset(self) -> QuerySet[ServiceItem]:
-        data = _query(GuideQuerySerializer, self.request)
+        data = query(GuideQuerySerializer, self.request)
         qs = guides.guide_items()
         return qs.filter(business_line=data["business_line"]) if data.get("business_line") else qs
 
 
 @extend_schema(
-    tags=[TAG], summary="办事指南：一个服务事项的全部信息", responses={200: GuideSerializer, **_errors(404)}
+    tags=[TAG], summary="办事指南：一个服务事项的全部信息", responses={200: GuideSerializer, **errors(404)}
 )
 class GuideDetail(PublicView):
     def get(self, request: Request, code: str) -> Response:
@@ -293,13 +295,13 @@ class GuideDetail(PublicView):
     tags=[TAG],
     summary="机构名录",
     parameters=[DirectoryQuerySerializer],
-    responses={200: DirectoryUnitSerializer(many=True), **_errors(400)},
+    responses={200: DirectoryUnitSerializer(many=True), **errors(400)},
 )
 class DirectoryUnitList(PublicListView):
     serializer_class = DirectoryUnitSerializer
 
     def get_queryset(self) -> QuerySet[Unit]:
-        data = _query(DirectoryQuerySerializer, self.request)
+        data = query(DirectoryQuerySerializer, self.request)
         return directory.directory_units(
             _region(data.get("region")), data.get("kind", ""), _speciality(data.get("speciality"))
         )
@@ -309,13 +311,13 @@ class DirectoryUnitList(PublicListView):
     tags=[TAG],
     summary="法律服务人员名录与信用信息",
     parameters=[PractitionerQuerySerializer],
-    responses={200: PractitionerSerializer(many=True), **_errors(400)},
+    responses={200: PractitionerSerializer(many=True), **errors(400)},
 )
 class PractitionerList(PublicListView):
     serializer_class = PractitionerSerializer
 
     def get_queryset(self) -> QuerySet[Practitioner]:
-        data = _query(PractitionerQuerySerializer, self.request)
+        data = query(PractitionerQuerySerializer, self.request)
         return directory.filter_practitioners(
             region=_region(data.get("region")),
             kind=data.get("kind", ""),
@@ -328,7 +330,7 @@ class PractitionerList(PublicListView):
 @extend_schema(
     tags=[TAG],
     summary="法律服务人员：执业信息与公开的奖惩记录",
-    responses={200: PractitionerDetailSerializer, **_errors(404)},
+    responses={200: PractitionerDetailSerializer, **errors(404)},
 )
 class PractitionerDetail(PublicView):
     def get(self, request: Request, pk: int) -> Response:
@@ -339,13 +341,13 @@ class PractitionerDetail(PublicView):
     tags=[TAG],
     summary="普法文章与以案释法案例",
     parameters=[ArticleQuerySerializer],
-    responses={200: ArticleSerializer(many=True), **_errors(400)},
+    responses={200: ArticleSerializer(many=True), **errors(400)},
 )
 class ArticleList(PublicListView):
     serializer_class = ArticleSerializer
 
     def get_queryset(self) -> QuerySet[KnowledgeEntry]:
-        data = _query(ArticleQuerySerializer, self.request)
+        data = query(ArticleQuerySerializer, self.request)
         category = data.get("category")
         topic = None
         if category:
@@ -359,16 +361,16 @@ class ArticleList(PublicListView):
     tags=[TAG],
     summary="普法分类（含文章数）",
     parameters=[CategoryQuerySerializer],
-    responses={200: CategorySerializer(many=True), **_errors(400)},
+    responses={200: CategorySerializer(many=True), **errors(400)},
 )
 class ArticleCategories(PublicView):
     def get(self, request: Request) -> Response:
-        data = _query(CategoryQuerySerializer, request)
+        data = query(CategoryQuerySerializer, request)
         rows = publicity.categories(data.get("kind", ""))
         return Response(CategorySerializer([asdict(c) for c in rows], many=True).data)
 
 
-@extend_schema(tags=[TAG], summary="普法文章全文", responses={200: ArticleDetailSerializer, **_errors(404)})
+@extend_schema(tags=[TAG], summary="普法文章全文", responses={200: ArticleDetailSerializer, **errors(404)})
 class ArticleDetail(PublicView):
     def get(self, request: Request, pk: int) -> Response:
         return Response(ArticleDetailSerializer(publicity.get_article(pk)).data)

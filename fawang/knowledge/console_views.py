@@ -13,11 +13,9 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from fawang.accounts.models import User
-from fawang.console.decorators import staff_required
-from fawang.console.units import current_unit, memberships
 from fawang.orgs.models import Unit
 from fawang.orgs.roles import CAPABILITIES, require_capability
+from fawang.orgs.web import current_unit, memberships, staff_required, staff_user
 
 from . import actions
 from .access import WRITE, get_entry_for_editing
@@ -25,12 +23,6 @@ from .entry_forms import EntryFilterForm, EntryForm
 from .models import KnowledgeEntry
 
 PER_PAGE = 30
-
-
-def _user(request: HttpRequest) -> User:
-    user = request.user
-    assert isinstance(user, User)  # staff_required has run
-    return user
 
 
 def _writable_units(request: HttpRequest) -> list[Unit]:
@@ -45,7 +37,7 @@ def _writable_units(request: HttpRequest) -> list[Unit]:
 
 @staff_required
 def entry_list(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = staff_user(request)
     require_capability(user, WRITE)
     visible = KnowledgeEntry.objects.visible_to(user)
     rows = visible
@@ -80,7 +72,7 @@ def entry_list(request: HttpRequest) -> HttpResponse:
 
 @staff_required
 def entry_create(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = staff_user(request)
     require_capability(user, WRITE)
     units = _writable_units(request)
     current = current_unit(request)
@@ -105,7 +97,7 @@ def entry_create(request: HttpRequest) -> HttpResponse:
 
 @staff_required
 def entry_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
+    user = staff_user(request)
     entry = get_entry_for_editing(user, pk)
     form = EntryForm(request.POST or None, entry=entry, initial=EntryForm.initial_for(entry))
     if request.method == "POST" and form.is_valid():
@@ -123,7 +115,7 @@ def entry_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _act(request: HttpRequest, pk: int, action: Callable[..., KnowledgeEntry], done: str) -> HttpResponse:
-    user = _user(request)
+    user = staff_user(request)
     entry = get_entry_for_editing(user, pk)
     try:
         action(entry.pk, actor=user)

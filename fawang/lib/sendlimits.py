@@ -18,6 +18,10 @@ from django.utils.translation import gettext as _
 HOUR = dt.timedelta(hours=1)
 
 
+class RateLimited(ValidationError):
+    """Too many codes asked for; the message says when to try again (the API answers it with a 429)."""
+
+
 def check_send_limits(
     rows: QuerySet,
     key: Q,
@@ -27,19 +31,18 @@ def check_send_limits(
     interval: dt.timedelta,
     per_key: int,
     per_ip: int,
-    error: type[ValidationError],
 ) -> None:
-    """Raise ``error`` (code ``too_soon`` or ``too_many``) when one more code for ``key`` from ``ip`` now would
+    """Raise RateLimited (code ``too_soon`` or ``too_many``) when one more code for ``key`` from ``ip`` now would
     break a limit. ``rows``: all the sender's rows; ``key`` picks this phone's or number's."""
     recent = rows.filter(created_at__gt=now - HOUR)
     mine = recent.filter(key)
     last = mine.order_by("-created_at").values_list("created_at", flat=True).first()
     if last is not None and now - last < interval:
         wait = interval - (now - last)
-        raise error(
+        raise RateLimited(
             _("获取验证码过于频繁，请 %(seconds)s 秒后再试。")
             % {"seconds": max(math.ceil(wait.total_seconds()), 1)},
             code="too_soon",
         )
     if mine.count() >= per_key or (ip and recent.filter(ip=ip).count() >= per_ip):
-        raise error(_("获取验证码次数过多，请一小时后再试。"), code="too_many")
+        raise RateLimited(_("获取验证码次数过多，请一小时后再试。"), code="too_many")

@@ -62,3 +62,13 @@ def mask_phone(value: str) -> str:
 def mask_id_number(value: str) -> str:
     value = value or ""
     return value[:6] + "********" + value[-4:] if len(value) == 18 else "*" * len(value)
+
+
+def mask_name(name: str) -> str:
+    """张三 → 张*, 欧阳小明 → 欧**明: enough to tell people apart in a queue, not to identify them."""
+    name = name or ""
+    if len(name) <= 1:
+        return name
+    if len(name) == 2:
+        return name[0] + "*"
+    return name[0] + "*" * (len(name) - 2) + name[-1]

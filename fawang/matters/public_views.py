@@ -15,29 +15,26 @@ from __future__ import annotations
 import time
 import uuid
 from dataclasses import dataclass
-from typing import Any
 
-from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.files.uploadedfile import UploadedFile
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
 
 from fawang.accounts.models import User
+from fawang.accounts.public import public_user
+from fawang.lib.http import client_ip
 
 from . import pdf, tracking
 from .access import get_own_matter
 from .actions import do_complain, do_rate
 from .actions.public_tracking import (
     RateLimited,
-    clean_number,
     code_minutes,
     do_supply_materials_online,
     grant_minutes,
@@ -45,135 +42,14 @@ from .actions.public_tracking import (
     show_codes,
     verify_tracking_code,
 )
-from .models import Evaluation, Matter, MatterEvent
+from .models import Evaluation, Matter
+from .public_forms import ComplainForm, RateForm, StartForm, SupplyForm, VerifyForm
+from .timeline import PUBLIC_STATUS_BADGES, STATUS_HINTS, timeline
+
+S = Matter.Status
 
 GRANTS = "track_grants"  # session: {tracking_no: unix time the access ends}
 DEV_CODES = "track_dev_codes"  # session, development only (show_codes): {tracking_no: code}
-MAX_FILES = 10
-
-S = Matter.Status
-E = MatterEvent.Action
-
-STATUS_HINTS: dict[str, Any] = {
-    S.SUBMITTED: gettext_lazy("您的申请已提交，正在等待办理机构受理。"),
-    S.ACCEPTED: gettext_lazy("办理机构已受理，正在审查办理。"),
-    S.AWAITING_MATERIALS: gettext_lazy(
-        "需要您补正材料，请按下方清单一次性提交。补正期间不计入办理时限，逾期未补正的视为撤回申请。"
-    ),
-    S.IN_PROGRESS: gettext_lazy("已指派专人办理，请保持电话畅通。"),
-    S.SUSPENDED: gettext_lazy("办理已中止，恢复办理后将通知您。"),
-    S.COMPLETED: gettext_lazy("已办结。欢迎您对本次服务作出评价。"),
-    S.CLOSED: gettext_lazy("已办结，事项已关闭。"),
-    S.REJECTED: gettext_lazy("不予受理，理由见下方办理记录。"),
-    S.WITHDRAWN: gettext_lazy("申请已撤回。如仍需办理，请重新提出申请。"),
-    S.MERGED: gettext_lazy("本事项已与您的其他申请合并办理，请查询合并后的事项。"),
-}
-STATUS_BADGES: dict[str, str] = {
-    S.COMPLETED: "badge-ok",
-    S.CLOSED: "badge-ok",
-    S.AWAITING_MATERIALS: "badge-warn",
-    S.SUSPENDED: "badge-warn",
-    S.REJECTED: "badge-danger",
-    S.WITHDRAWN: "badge-muted",
-    S.MERGED: "badge-muted",
-}
-# What the person did themselves: shown as "本人" on the timeline rather than "系统".
-PERSON_ACTIONS = {E.RATE, E.SUPPLY_MATERIALS, E.ATTACH, E.COMMENT}
-
-
-# --- forms ------------------------------------------------------------------------------------------------
-
-
-class NumberField(forms.CharField):
-    def clean(self, value: Any) -> str:
-        value = super().clean(value)
-        return clean_number(value) if value else value
-
-
-class StartForm(forms.Form):
-    no = NumberField(
-        label=gettext_lazy("受理编号"),
-        max_length=40,
-        help_text=gettext_lazy("见受理回执或短信，以 FW 开头，共 16 位，例如 FW 250303 K7QM 9XH3。"),
-        widget=forms.TextInput(
-            attrs={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false"}
-        ),
-    )
-
-
-class VerifyForm(StartForm):
-    code = forms.CharField(
-        label=gettext_lazy("短信验证码"),
-        max_length=12,
-        help_text=gettext_lazy("发送至事项登记手机号的 6 位数字。"),
-        widget=forms.TextInput(
-            attrs={"inputmode": "numeric", "autocomplete": "one-time-code", "pattern": "[0-9 ]*"}
-        ),
-    )
-
-
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class MultipleFileField(forms.FileField):
-    widget = MultipleFileInput
-
-    def clean(self, data: Any, initial: Any = None) -> list[UploadedFile]:
-        files = data if isinstance(data, list | tuple) else [data] if data else []
-        if not files:
-            raise ValidationError(self.error_messages["required"], code="required")
-        if len(files) > MAX_FILES:
-            raise ValidationError(_("一次最多上传 %(n)s 个文件。") % {"n": MAX_FILES}, code="too_many_files")
-        return [super(MultipleFileField, self).clean(f, initial) for f in files]
-
-
-class SupplyForm(forms.Form):
-    uploads = MultipleFileField(
-        label=gettext_lazy("补正材料文件"),
-        help_text=gettext_lazy(
-            "可一次选择多个文件；支持 PDF、JPG、PNG 图片或 Word（.docx），每个不超过 10 MB。"
-        ),
-        error_messages={"required": gettext_lazy("请选择要上传的补正材料文件。")},
-        widget=MultipleFileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png,.docx"}),
-    )
-    note = forms.CharField(
-        label=gettext_lazy("补充说明"),
-        required=False,
-        max_length=500,
-        widget=forms.Textarea(attrs={"rows": 2}),
-    )
-
-
-class RateForm(forms.Form):
-    level = forms.TypedChoiceField(
-        label=gettext_lazy("评价"),
-        choices=Evaluation.Level.choices,
-        coerce=int,
-        widget=forms.RadioSelect,
-        error_messages={
-            "required": gettext_lazy("请选择评价等级。"),
-            "invalid_choice": gettext_lazy("请选择评价等级。"),
-        },
-    )
-    comment = forms.CharField(
-        label=gettext_lazy("评价内容"),
-        required=False,
-        max_length=500,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=gettext_lazy("选填。评价为“不满意”或“非常不满意”的，主管司法局将回访。"),
-    )
-
-
-class ComplainForm(forms.Form):
-    description = forms.CharField(
-        label=gettext_lazy("投诉内容"),
-        max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 4}),
-        help_text=gettext_lazy("请写明投诉的事实和诉求。投诉由办理机构的主管司法局受理。"),
-        error_messages={"required": gettext_lazy("请填写投诉内容。")},
-    )
-    key = forms.CharField(widget=forms.HiddenInput, max_length=32, required=False)
 
 
 # --- access -----------------------------------------------------------------------------------------------
@@ -185,12 +61,6 @@ class Tracked:
     actor: User | None  # the signed-in owner, or None for a session opened by a code
     own: bool
     grant_ends: float | None
-
-
-def _client_ip(request: HttpRequest) -> str | None:
-    # REMOTE_ADDR only: a client-supplied X-Forwarded-For would let anyone dodge the per-address limit. Behind
-    # a reverse proxy, the proxy must set REMOTE_ADDR (e.g. gunicorn --forwarded-allow-ips).
-    return request.META.get("REMOTE_ADDR") or None
 
 
 def _grants(request: HttpRequest) -> dict[str, float]:
@@ -205,19 +75,12 @@ def _grant(request: HttpRequest, tracking_no: str) -> None:
     request.session[GRANTS] = grants
 
 
-def _public_user(request: HttpRequest) -> User | None:
-    user = request.user
-    if isinstance(user, User) and user.is_authenticated and user.kind == User.Kind.PUBLIC:
-        return user
-    return None
-
-
 def _tracked(request: HttpRequest, tracking_no: str) -> Tracked:
     """The matter ``tracking_no`` if this request may see it (own matter, or a live code grant); else 404."""
     number = tracking.normalize(tracking_no)
     if not tracking.is_valid(number):
         raise Http404
-    user = _public_user(request)
+    user = public_user(request)
     if user is not None:
         try:
             return Tracked(get_own_matter(user, number), user, True, None)
@@ -250,7 +113,7 @@ def start(request: HttpRequest) -> HttpResponse:
         form = StartForm(request.POST)
         if form.is_valid():
             number = form.cleaned_data["no"]
-            user = _public_user(request)
+            user = public_user(request)
             if user is not None:
                 try:
                     get_own_matter(user, number)
@@ -258,7 +121,7 @@ def start(request: HttpRequest) -> HttpResponse:
                 except Http404:
                     pass
             try:
-                sent = request_tracking_code(number, ip=_client_ip(request))
+                sent = request_tracking_code(number, ip=client_ip(request))
             except ValidationError as error:
                 form.add_error(None, error)
                 status = 429 if isinstance(error, RateLimited) else 200
@@ -316,26 +179,6 @@ def verify(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _timeline(matter: Matter) -> list[dict[str, Any]]:
-    events = matter.visible_events().select_related("actor", "old_unit")
-    rows = []
-    for event in events:
-        by_person = (
-            (event.actor is not None and event.actor.kind == User.Kind.PUBLIC)
-            or (event.actor_id is None and event.action in PERSON_ACTIONS)
-            or bool((event.payload or {}).get("by_person"))
-        )
-        rows.append(
-            {
-                "at": event.created_at,
-                "action": event.get_action_display(),
-                "summary": event.summary,
-                "who": _("本人") if by_person else event.actor_label,
-            }
-        )
-    return rows
-
-
 def _page(
     request: HttpRequest,
     tracked: Tracked,
@@ -356,10 +199,10 @@ def _page(
         "status_hint": (
             _("已办结，感谢您的评价。") if evaluation is not None else STATUS_HINTS.get(matter.status, "")
         ),
-        "status_badge": STATUS_BADGES.get(matter.status, "badge-info"),
+        "status_badge": PUBLIC_STATUS_BADGES.get(matter.status, "badge-info"),
         "running": matter.status in Matter.RUNNING_STATUSES,
         "done": done,
-        "timeline": _timeline(matter),
+        "timeline": timeline(matter),
         "materials": materials,
         "missing": (materials.payload or {}).get("missing", []) if materials else [],
         "supply_form": supply_form or (SupplyForm(auto_id="supply_%s") if materials else None),

@@ -19,15 +19,20 @@ from dataclasses import dataclass
 
 from django.db.models.functions import Length
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from fawang.catalog.models import RoutingRule, ServiceItem
 from fawang.lib import codes
+from fawang.lib.errors import Refused
 from fawang.orgs.models import Unit
 from fawang.regions.models import Region
 
 
-class NoRoute(Exception):
+class NoRoute(Refused):
     """No unit can handle this item for this region; staff must choose one by hand."""
+
+    code = "no_route"
+    default_message = gettext_lazy("未找到可以办理该事项的机构。")
 
     def __init__(self, item: ServiceItem, region: Region) -> None:
         super().__init__(

@@ -12,14 +12,13 @@ from __future__ import annotations
 import datetime as dt
 import re
 import uuid
-from collections.abc import Iterable
-from typing import Any, TypeVar
+from typing import Any
 
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, F, Prefetch, Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.forms.utils import ErrorDict
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -31,15 +30,16 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from fawang.accounts.models import User
-from fawang.calendar.workdays import snapshot, workdays_between
-from fawang.catalog.models import BusinessLine, Channel, ServiceItem
-from fawang.console.decorators import staff_required
-from fawang.console.units import current_membership, current_unit
+from fawang.calendar.workdays import snapshot
+from fawang.catalog.models import BusinessLine
 from fawang.lib import codes
+from fawang.lib.http import client_ip
 from fawang.lib.paging import CappedPaginator
+from fawang.lib.validators import mask_name
 from fawang.orgs.models import Membership, Unit
 from fawang.orgs.roles import has_capability, require_capability
 from fawang.orgs.scoping import ALL, scope_codes
+from fawang.orgs.web import current_membership, current_unit, staff_required, staff_user
 
 from . import actions, deadlines, suggestions, tracking
 from .access import (
@@ -66,78 +66,27 @@ from .forms import (
     action_form,
     handlers_of,
 )
+from .listing import (
+    STATUS_BADGES,
+    decorate_rows,
+    filter_matters,
+    for_list,
+    page_rows,
+    remaining_text,
+)
 from .models import (
-    PERSON_PHONE_RE,
     Attachment,
     Callback,
     Evaluation,
     Matter,
     Person,
     Rectification,
-    normalize_person_phone,
     unit_ids_of,
 )
 from .permissions import BY_CODE, available_actions, can_cite, can_correct_topic, can_reveal, can_upload
 from .routing import NoRoute
 
 PER_PAGE = 50
-# Status filters whose matters are over: listed newest first rather than by time limit.
-CLOSED_FILTERS = frozenset(Matter.DONE_STATUSES + Matter.ENDED_STATUSES)
-
-
-_QS = TypeVar("_QS", bound=QuerySet[Matter])
-
-
-# What a matter table row shows (matter_tables._row, _decorate, time_state); the rest is never loaded.
-LIST_FIELDS = (
-    "tracking_no",
-    "service_item_id",
-    "topic_id",
-    "topic__name",
-    "person_id",
-    "person__name",
-    "person__phone",
-    "status",
-    "escalated_at",
-    "step",
-    "due_at",
-    "warn_at",
-    "clock_paused_at",
-    "unit_id",
-    "handler_id",
-    "handler__display_name",
-    "handler__username",
-    "channel",
-    "submitted_at",
-)
-
-
-def for_list(qs: _QS) -> _QS:
-    """What the matter tables show, in a constant number of queries: the matters joined with their person,
-    topic and handler (nullable, so joined, and the number of queries never depends on the rows), then the
-    page's service items and units fetched by id. Joining all six tables in one query cost PostgreSQL more to
-    plan (10-14 ms) than to run (1 ms) (bench_matters). Only the columns a row shows are read (LIST_FIELDS):
-    fewer values to convert and fewer attributes to set per row."""
-    return (
-        qs.select_related("person", "topic", "handler")
-        .only(*LIST_FIELDS)
-        .prefetch_related(
-            Prefetch("service_item", queryset=ServiceItem.objects.only("name")),
-            Prefetch("unit", queryset=Unit.objects.only("name")),
-        )
-    )
-
-
-def page_rows(page_qs: QuerySet[Matter]) -> list[Matter]:
-    """The rows of one page in two steps: the page's ids in the list's order from the matters table alone, then
-    those rows with what they show (for_list). A list matching a few thousand matters is sorted before anything
-    is joined: joining person, topic and handler to every match and then keeping 50 cost PostgreSQL more than
-    the rest of the page (bench_matters)."""
-    ids = list(page_qs.values_list("pk", flat=True))
-    found = {m.pk: m for m in for_list(Matter.objects.filter(pk__in=ids))}
-    return [found[pk] for pk in ids if pk in found]
-
-
 S = Matter.Status
 R = Membership.Role
 
@@ -145,18 +94,8 @@ R = Membership.Role
 # --------------------------------------------------------------------------------------------- helpers
 
 
-def _user(request: HttpRequest) -> User:
-    user = request.user
-    assert isinstance(user, User)  # staff_required has run
-    return user
-
-
 def _is_htmx(request: HttpRequest) -> bool:
     return request.headers.get("HX-Request") == "true"
-
-
-def _ip(request: HttpRequest) -> str | None:
-    return request.META.get("REMOTE_ADDR") or None
 
 
 def _messages_of(exc: ValidationError | PermissionDenied | NoRoute) -> list[str]:
@@ -181,79 +120,6 @@ def _quiet(*forms_: forms.Form) -> None:
         form.cleaned_data = {}
 
 
-def mask_name(name: str) -> str:
-    """张三 → 张*, 欧阳小明 → 欧**明: enough to tell people apart in a queue, not to identify them."""
-    name = name or ""
-    if len(name) <= 1:
-        return name
-    if len(name) == 2:
-        return name[0] + "*"
-    return name[0] + "*" * (len(name) - 2) + name[-1]
-
-
-def time_state(matter: Matter, now: dt.datetime) -> tuple[str, str]:
-    """(badge class, label) of the running step's time limit: 正常 / 临期 / 超期, or why no clock runs."""
-    if matter.status not in Matter.OPEN_STATUSES:
-        return "", ""
-    if matter.clock_paused_at is not None or matter.status not in Matter.RUNNING_STATUSES:
-        return "muted", _("暂停计时")
-    if matter.due_at is None:
-        return "muted", _("不计时")
-    if matter.due_at < now:
-        return "danger", _("超期")
-    if matter.warn_at is not None and matter.warn_at <= now:
-        return "warn", _("临期")
-    return "ok", _("正常")
-
-
-STATUS_BADGES: dict[str, str] = {
-    S.SUBMITTED: "warn",
-    S.ACCEPTED: "ok",
-    S.AWAITING_MATERIALS: "warn",
-    S.IN_PROGRESS: "ok",
-    S.SUSPENDED: "muted",
-    S.COMPLETED: "ok",
-    S.CLOSED: "muted",
-    S.REJECTED: "danger",
-    S.WITHDRAWN: "muted",
-    S.MERGED: "muted",
-}
-
-
-def _decorate(matters: Iterable[Matter], now: dt.datetime) -> list[Matter]:
-    """Attributes the list templates show, computed once in Python (no queries)."""
-    out = []
-    # get_status_display() hashes every choice's lazy label on each call: translate the labels once instead.
-    statuses = {value: str(label) for value, label in S.choices}
-    channels = {value: str(label) for value, label in Channel.choices}
-    for m in matters:
-        m.ts_class, m.ts_label = time_state(m, now)  # type: ignore[attr-defined]
-        m.status_class = STATUS_BADGES.get(m.status, "muted")  # type: ignore[attr-defined]
-        m.status_label = statuses.get(m.status, m.status)  # type: ignore[attr-defined]
-        m.channel_label = channels.get(m.channel, m.channel)  # type: ignore[attr-defined]
-        m.person_masked = mask_name(m.person.name)  # type: ignore[attr-defined]
-        out.append(m)
-    return out
-
-
-def remaining_text(matter: Matter, now: dt.datetime) -> str:
-    """ "剩余 3 个工作日" / "今日到期" / "已超期 2 个工作日", counted like the deadlines themselves."""
-    if matter.due_at is None or matter.status not in Matter.OPEN_STATUSES:
-        return ""
-    if matter.clock_paused_at is not None:
-        return _("计时暂停中（待补正或中止期间不计入时限）")
-    days = workdays_between(now, matter.due_at)
-    if matter.due_at < now:
-        late = max(workdays_between(matter.due_at, now), 0)
-        if late == 0:
-            return _("已超期（不足 1 个工作日）")
-        return _("已超期 %(n)s 个工作日") % {"n": late}
-    if days <= 0:
-        hours = max(int((matter.due_at - now).total_seconds() // 3600), 0)
-        return _("今日到期（还有约 %(h)s 小时）") % {"h": hours}
-    return _("剩余 %(n)s 个工作日") % {"n": days}
-
-
 def _safe_next(request: HttpRequest, fallback: str) -> str:
     back = request.POST.get("next") or request.GET.get("next") or ""
     if back and url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
@@ -274,58 +140,6 @@ def _region_root(user: User) -> str | None:
 # --------------------------------------------------------------------------------------------- queues
 
 
-def _search(qs: QuerySet[Matter], q: str) -> tuple[QuerySet[Matter], str | None]:
-    """Exact look-ups only: the tracking number, the ID number through its keyed hash, the phone as stored.
-    Personal data is never searched by substring (the ID number is encrypted; a LIKE could not use it)."""
-    number = tracking.normalize(q)
-    if tracking.is_valid(number):
-        return qs.filter(tracking_no=number), None
-    compact = re.sub(r"[\s-]", "", q).upper()
-    if re.fullmatch(r"\d{17}[\dX]", compact):
-        return qs.filter(person__id_number_hash=Person.hash_id_number(compact)), None
-    phone = normalize_person_phone(q)
-    if PERSON_PHONE_RE.match(phone):
-        return qs.filter(person__phone=phone), None
-    if number.startswith("FW") and len(number) == tracking.LENGTH:
-        return qs.none(), _("受理编号校验不通过，请核对后重新输入。")
-    return qs.none(), _("请输入完整的受理编号、联系电话或身份证号码。")
-
-
-def filter_matters(
-    qs: QuerySet[Matter], data: dict[str, Any], now: dt.datetime
-) -> tuple[QuerySet[Matter], str | None]:
-    error = None
-    if data.get("q"):
-        qs, error = _search(qs, data["q"].strip())
-    status = data.get("status")
-    if status == MatterFilterForm.STATUS_OPEN:
-        qs = qs.filter(status__in=Matter.OPEN_STATUSES)
-    elif status:
-        qs = qs.filter(status=status)
-    if data.get("item"):
-        qs = qs.filter(service_item=data["item"])
-    if data.get("channel"):
-        qs = qs.filter(channel=data["channel"])
-    if data.get("topic"):
-        qs = qs.filter(topic=data["topic"])
-    if data.get("region"):
-        qs = qs.filter(codes.under("region_id", data["region"].code))
-    running = Q(status__in=Matter.RUNNING_STATUSES, clock_paused_at__isnull=True)
-    timing = Q(pk__in=[])
-    if data.get("due_soon"):
-        timing |= running & Q(warn_at__lte=now, due_at__gte=now)
-    if data.get("overdue"):
-        timing |= running & Q(due_at__lt=now)
-    if data.get("due_soon") or data.get("overdue"):
-        qs = qs.filter(timing)
-    if data.get("sort") == "new" or status in CLOSED_FILTERS:
-        # Ended matters have no running time limit: newest first.
-        qs = qs.order_by("-submitted_at", "-pk")
-    else:
-        qs = qs.order_by(F("due_at").asc(nulls_last=True), "-submitted_at", "-pk")
-    return qs, error
-
-
 QUEUES = {
     "mine": ("我的待办", "matters:my_queue"),
     "unit": ("本单位事项", "matters:unit_queue"),
@@ -334,7 +148,7 @@ QUEUES = {
 
 
 def _queue(request: HttpRequest, kind: str) -> HttpResponse:
-    user = _user(request)
+    user = staff_user(request)
     now = timezone.now()
     snapshot()  # the working-day table, read once and before the counted queries of the page
     unit = current_unit(request)
@@ -362,7 +176,7 @@ def _queue(request: HttpRequest, kind: str) -> HttpResponse:
         base = base.none()  # a filter that does not validate shows its error and no rows, never everything
     qs, search_error = filter_matters(base, getattr(form, "cleaned_data", {}), now)
     page = CappedPaginator(qs, PER_PAGE).get_page(request.GET.get("page"))
-    rows = _decorate(page_rows(page.object_list), now)  # type: ignore[arg-type]
+    rows = decorate_rows(page_rows(page.object_list), now)  # type: ignore[arg-type]
     page.object_list = rows  # the template's {% if page_obj %} counts these, not a fresh query of the page
     params = request.GET.copy()
     params.pop("page", None)
@@ -409,7 +223,7 @@ def matter_list(request: HttpRequest) -> HttpResponse:
 def bulk_assign(request: HttpRequest) -> HttpResponse:
     """Assign the ticked matters to one handler of the current unit: one do_assign per matter, each in its own
     transaction, so one refusal does not undo the others; the page reports every row."""
-    user = _user(request)
+    user = staff_user(request)
     unit = current_unit(request)
     if unit is None or not has_capability(user, "matters.assign", unit):
         raise PermissionDenied(_("您的岗位无权分派事项。"))
@@ -473,7 +287,7 @@ def _detail_context(
     flash: str = "",
     topic_form: TopicForm | None = None,
 ) -> dict[str, Any]:
-    user = _user(request)
+    user = staff_user(request)
     now = timezone.now()
     evaluation = Evaluation.objects.filter(matter=matter).first()
     specs = available_actions(user, matter, rated=evaluation is not None)
@@ -486,7 +300,7 @@ def _detail_context(
     events = list(matter.events.select_related("actor", "old_unit", "new_unit").order_by("created_at", "pk"))
     for event in events:
         event.missing = (event.payload or {}).get("missing", [])  # type: ignore[attr-defined]
-    m = _decorate([matter], now)[0]
+    m = decorate_rows([matter], now)[0]
     return {
         "matter": m,
         "status_class": STATUS_BADGES.get(matter.status, "muted"),
@@ -531,7 +345,7 @@ def _render_detail(request: HttpRequest, matter: Matter, *, status: int = 200, *
 @never_cache
 @staff_required
 def matter_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    matter = get_matter_for_user(_user(request), pk)
+    matter = get_matter_for_user(staff_user(request), pk)
     return _render_detail(request, matter, open_action=request.GET.get("action", ""))
 
 
@@ -612,7 +426,7 @@ def _perform(code: str, matter: Matter, user: User, form: forms.Form) -> str:
 @staff_required
 def matter_act(request: HttpRequest, pk: int) -> HttpResponse:
     """One action on one matter, from its small form on the detail page."""
-    user = _user(request)
+    user = staff_user(request)
     matter = get_matter_for_user(user, pk)
     code = request.POST.get("action", "")
     if code not in ACTION_FORMS:
@@ -636,7 +450,7 @@ def matter_act(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _after_action(request: HttpRequest, pk: int, message: str) -> HttpResponse:
-    user = _user(request)
+    user = staff_user(request)
     still_visible = Matter.objects.visible_to(user).filter(pk=pk).exists()
     if not still_visible:
         # Transferred or re-routed out of the user's regions: the detail would now be a 404.
@@ -657,11 +471,11 @@ def _after_action(request: HttpRequest, pk: int, message: str) -> HttpResponse:
 @staff_required
 def matter_reveal(request: HttpRequest, pk: int) -> HttpResponse:
     """The person's full ID number and phone, for this response only; the access log records who and why."""
-    user = _user(request)
+    user = staff_user(request)
     matter = get_matter_for_user(user, pk)
     form = RevealForm(request.POST)
     person = actions.reveal_person(
-        matter.person_id, actor=user, purpose=form.purpose_text(), matter=matter, ip=_ip(request)
+        matter.person_id, actor=user, purpose=form.purpose_text(), matter=matter, ip=client_ip(request)
     )
     return _render_detail(request, matter, revealed=person)
 
@@ -678,7 +492,7 @@ def _render_suggestions(
 ) -> HttpResponse:
     """The 相关法律条文（建议） panel (htmx fragment). After a decision it also carries the 法律依据 card
     out of band, so the detail shows the new legal basis without reloading."""
-    user = _user(request)
+    user = staff_user(request)
     found = suggestions.suggest_articles(matter)
     context = {
         "matter": matter,
@@ -698,7 +512,7 @@ def _render_suggestions(
 @never_cache
 @staff_required
 def matter_suggestions(request: HttpRequest, pk: int) -> HttpResponse:
-    matter = get_matter_for_user(_user(request), pk)
+    matter = get_matter_for_user(staff_user(request), pk)
     return _render_suggestions(request, matter)
 
 
@@ -706,7 +520,7 @@ def matter_suggestions(request: HttpRequest, pk: int) -> HttpResponse:
 @staff_required
 def article_decide(request: HttpRequest, pk: int) -> HttpResponse:
     """采纳 / 不采纳 one suggested article."""
-    user = _user(request)
+    user = staff_user(request)
     matter = get_matter_for_user(user, pk)
     article_id = request.POST.get("article", "")
     decision = request.POST.get("decision", "")
@@ -744,7 +558,7 @@ def article_decide(request: HttpRequest, pk: int) -> HttpResponse:
 @staff_required
 def article_add(request: HttpRequest, pk: int) -> HttpResponse:
     """Add an article to the legal basis by its citation (《民法典》第一千零七十九条)."""
-    user = _user(request)
+    user = staff_user(request)
     matter = get_matter_for_user(user, pk)
     form = CitationForm(request.POST)
     if form.is_valid():
@@ -768,7 +582,7 @@ def article_add(request: HttpRequest, pk: int) -> HttpResponse:
 @staff_required
 def topic_correct(request: HttpRequest, pk: int) -> HttpResponse:
     """更正领域 (the classifier's suggestion at intake, or any earlier choice)."""
-    user = _user(request)
+    user = staff_user(request)
     matter = get_matter_for_user(user, pk)
     form = TopicForm(request.POST)
     status = 400
@@ -788,7 +602,7 @@ def topic_correct(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @staff_required
 def attachment_upload(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
+    user = staff_user(request)
     matter = get_matter_for_user(user, pk)
     form = AttachmentForm(request.POST, request.FILES, matter=matter)
     status = 400
@@ -816,7 +630,7 @@ def attachment_upload(request: HttpRequest, pk: int) -> HttpResponse:
 def attachment_download(request: HttpRequest, pk: int) -> HttpResponse:
     """A matter's file, for staff who can see the matter; always as a download, never shown inline (a file is
     served with the type its content was checked to be). Materials often carry ID copies: the access is logged."""
-    user = _user(request)
+    user = staff_user(request)
     attachment = get_object_or_404(
         Attachment.objects.filter(matter__in=Matter.objects.visible_to(user)).select_related("matter"), pk=pk
     )
@@ -829,7 +643,7 @@ def attachment_download(request: HttpRequest, pk: int) -> HttpResponse:
         purpose=_("下载材料"),
         fields=_("材料附件：%(name)s") % {"name": attachment.original_name},
         matter=attachment.matter,
-        ip=_ip(request),
+        ip=client_ip(request),
     )
     return FileResponse(
         handle, as_attachment=True, filename=attachment.original_name, content_type=attachment.content_type
@@ -863,7 +677,7 @@ KEY_RE = re.compile(r"^[0-9a-f]{32}$")
 @staff_required
 def intake(request: HttpRequest) -> HttpResponse:
     """受理登记 at a window or on the hotline: one person, one or more requests (一窗办多事)."""
-    user = _user(request)
+    user = staff_user(request)
     membership = current_membership(request)
     unit = membership.unit if membership else None
     if unit is None or not has_capability(user, "matters.intake", unit):
@@ -983,7 +797,7 @@ def intake_receipt(request: HttpRequest) -> HttpResponse:
     Scoped to matters this user took in (first_responder) rather than by visible_to: a window may take in a
     request about another district, which it then cannot see, but the person in front of it still needs the
     numbers. The key is namespaced by user (_intake_key)."""
-    user = _user(request)
+    user = staff_user(request)
     key = request.GET.get("key", "")
     qs = Matter.objects.filter(first_responder=user)
     if key:
@@ -994,7 +808,7 @@ def intake_receipt(request: HttpRequest) -> HttpResponse:
     else:
         today = timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
         qs = qs.filter(submitted_at__gte=today)
-    matters = _decorate(
+    matters = decorate_rows(
         qs.select_related("service_item", "unit", "person", "region").order_by("-submitted_at", "-pk")[:100],
         timezone.now(),
     )
@@ -1029,7 +843,7 @@ def _person_matters(user: User, person: Person) -> QuerySet[Matter]:
 
 
 def _render_person(request: HttpRequest, person: Person, *, revealed: Person | None = None) -> HttpResponse:
-    user = _user(request)
+    user = staff_user(request)
     now = timezone.now()
     snapshot()
     qs = for_list(_person_matters(user, person)).order_by("-submitted_at", "-pk")
@@ -1043,7 +857,7 @@ def _render_person(request: HttpRequest, person: Person, *, revealed: Person | N
             "person_masked_name": mask_name(person.name),
             "revealed": revealed,
             "page_obj": page,
-            "rows": _decorate(page.object_list, now),
+            "rows": decorate_rows(page.object_list, now),
             "can_reveal": latest is not None and can_reveal(user, latest),
             "reveal_form": RevealForm(),
         },
@@ -1056,13 +870,13 @@ def _render_person(request: HttpRequest, person: Person, *, revealed: Person | N
 @never_cache
 @staff_required
 def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    return _render_person(request, get_person_for_user(_user(request), pk))
+    return _render_person(request, get_person_for_user(staff_user(request), pk))
 
 
 @require_POST
 @staff_required
 def person_reveal(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
+    user = staff_user(request)
     person = get_person_for_user(user, pk)
     # The role is checked over the unit of the person's latest matter the user can see, and the log names it.
     latest = _person_matters(user, person).select_related("unit").order_by("-submitted_at", "-pk").first()
@@ -1070,7 +884,7 @@ def person_reveal(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404
     form = RevealForm(request.POST)
     full = actions.reveal_person(
-        person.pk, actor=user, purpose=form.purpose_text(), matter=latest, ip=_ip(request)
+        person.pk, actor=user, purpose=form.purpose_text(), matter=latest, ip=client_ip(request)
     )
     return _render_person(request, person, revealed=full)
 
@@ -1082,7 +896,7 @@ def person_reveal(request: HttpRequest, pk: int) -> HttpResponse:
 @staff_required
 def supervision(request: HttpRequest) -> HttpResponse:
     """超期与预警: overdue, due soon and escalated matters in the supervisor's regions, and the statistics by unit."""
-    user = _user(request)
+    user = staff_user(request)
     require_capability(user, "matters.supervise")
     now = timezone.now()
     snapshot()
@@ -1095,11 +909,11 @@ def supervision(request: HttpRequest) -> HttpResponse:
         "matters/supervision.html",
         {
             "stats": deadlines.overdue_stats(user, now),
-            "overdue": _decorate(overdue_qs.order_by("due_at", "pk")[:PER_PAGE], now),
+            "overdue": decorate_rows(overdue_qs.order_by("due_at", "pk")[:PER_PAGE], now),
             "overdue_count": overdue_qs.count(),
-            "due_soon": _decorate(due_soon_qs.order_by("due_at", "pk")[:PER_PAGE], now),
+            "due_soon": decorate_rows(due_soon_qs.order_by("due_at", "pk")[:PER_PAGE], now),
             "due_soon_count": due_soon_qs.count(),
-            "escalated": _decorate(escalated_qs.order_by("-escalated_at", "pk")[:PER_PAGE], now),
+            "escalated": decorate_rows(escalated_qs.order_by("-escalated_at", "pk")[:PER_PAGE], now),
             "escalated_count": escalated_qs.count(),
             "hotspots": _hotspots(user, now),
             "hotspot_days": HOTSPOT_DAYS,
@@ -1134,7 +948,7 @@ FEEDBACK_CAPABILITIES = ("matters.supervise", "matters.callback", "matters.recti
 @staff_required
 def feedback(request: HttpRequest) -> HttpResponse:
     """差评与回访: badly rated matters, open callbacks (回访) and rectifications (整改) with their due dates."""
-    user = _user(request)
+    user = staff_user(request)
     if not any(has_capability(user, cap) for cap in FEEDBACK_CAPABILITIES):
         raise PermissionDenied(_("您的岗位无权查看差评与回访。"))
     now = timezone.now()
@@ -1169,7 +983,7 @@ def feedback(request: HttpRequest) -> HttpResponse:
 @staff_required
 def callback_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """One callback (回访) task: the matter, its rating, and the form to record what the person said."""
-    user = _user(request)
+    user = staff_user(request)
     callback = get_callback_for_user(user, pk)
     may = callback.done_at is None and has_capability(user, "matters.callback", callback.unit)
     form = CallbackForm(request.POST or None)
@@ -1219,7 +1033,7 @@ def callback_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @staff_required
 def rectification_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """One rectification (整改): why, by when, and the form to record the measures taken."""
-    user = _user(request)
+    user = staff_user(request)
     item = get_rectification_for_user(user, pk)
     may = item.done_at is None and has_capability(user, "matters.rectify", item.unit)
     form = RectificationForm(request.POST or None)

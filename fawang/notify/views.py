@@ -26,9 +26,10 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from fawang.accounts.models import User
-from fawang.console.decorators import staff_required
+from fawang.accounts.public import citizen_user
 from fawang.orgs.models import Unit
 from fawang.orgs.roles import has_capability, require_capability
+from fawang.orgs.web import staff_required, staff_user
 
 from . import actions
 from .access import get_message_for_user
@@ -39,12 +40,6 @@ from .senders import local_channels
 OUTBOX_PER_PAGE = 50
 INBOX_PER_PAGE = 20
 View = Callable[..., HttpResponse]
-
-
-def _user(request: HttpRequest) -> User:
-    user = request.user
-    assert isinstance(user, User)  # the decorators have run
-    return user
 
 
 def _paginate(request: HttpRequest, queryset: QuerySet[Message], per_page: int) -> tuple[Page, str]:
@@ -73,7 +68,7 @@ def _can_retry(user: User, message: Message) -> bool:
 
 @staff_required
 def outbox(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = staff_user(request)
     require_capability(user, "notify.view_outbox")
     visible = Message.objects.visible_to(user)
     rows = visible
@@ -114,7 +109,7 @@ def outbox(request: HttpRequest) -> HttpResponse:
 
 @staff_required
 def message_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
+    user = staff_user(request)
     # The row first: a message outside the user's regions is the same 404 whatever their role.
     message = get_message_for_user(user, pk)
     require_capability(user, "notify.view_outbox")
@@ -128,7 +123,7 @@ def message_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @staff_required
 def retry(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
+    user = staff_user(request)
     message = get_message_for_user(user, pk)
     try:
         actions.retry_dead(message.pk, actor=user)
@@ -167,7 +162,7 @@ def _inbox_url(request: HttpRequest) -> str:
 @never_cache
 @public_required
 def inbox(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = citizen_user(request)
     rows = Message.objects.inbox_of(user)
     page, qs = _paginate(request, rows.order_by("-created_at", "-pk"), INBOX_PER_PAGE)
     unread = rows.filter(read_at__isnull=True).count()
@@ -177,7 +172,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
 @require_POST
 @public_required
 def inbox_read(request: HttpRequest, pk: int) -> HttpResponse:
-    message = actions.mark_read(pk, actor=_user(request))
+    message = actions.mark_read(pk, actor=citizen_user(request))
     if request.headers.get("HX-Request"):
         return render(
             request, "notify/_inbox_item.html", {"m": message, "page": request.POST.get("page", "")}
@@ -188,7 +183,7 @@ def inbox_read(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @public_required
 def inbox_read_all(request: HttpRequest) -> HttpResponse:
-    count = actions.mark_all_read(actor=_user(request))
+    count = actions.mark_all_read(actor=citizen_user(request))
     if count:
         messages.success(request, _("已将 %(n)d 条消息标为已读。") % {"n": count})
     return redirect(_inbox_url(request))

@@ -9,7 +9,7 @@ from django.core.cache import cache
 from rest_framework.test import APIClient
 
 from fawang.accounts.models import User
-from fawang.api.models import ApiToken
+from fawang.apikit.models import ApiToken
 from fawang.matters.tests.base import MatterTestCase
 
 

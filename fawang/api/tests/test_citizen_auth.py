@@ -12,7 +12,7 @@ from django.urls import reverse
 from rest_framework.test import APIClient
 
 from fawang.accounts.models import User
-from fawang.api.models import ApiToken
+from fawang.apikit.models import ApiToken
 from fawang.citizens.models import PhoneCode, Profile
 from fawang.notify.models import Message
 

@@ -10,7 +10,7 @@ from django.test import Client, override_settings
 from django.urls import reverse
 from django.utils import timezone
 
-from fawang.api.models import ApiToken, hash_token
+from fawang.apikit.models import ApiToken, hash_token
 
 from .base import ApiTestCase
 

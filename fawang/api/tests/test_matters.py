@@ -8,7 +8,7 @@ from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from fawang.api.models import IdempotencyRecord
+from fawang.apikit.models import IdempotencyRecord
 from fawang.matters.models import AccessLog, Matter, MatterEvent
 from fawang.matters.tests.base import id_number
 

@@ -10,7 +10,7 @@ from django.test import RequestFactory
 from django.urls import reverse
 
 from fawang.console.nav import build_nav
-from fawang.console.units import current_unit, memberships
+from fawang.orgs.web import current_unit, memberships
 from fawang.test import BaseTestCase
 
 # console/base.html before the tags, byte for byte (each fragment from its {% if %} to its {% endif %}).

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from django.urls import reverse
 
-from fawang.console.units import SESSION_KEY
 from fawang.orgs.models import Membership
+from fawang.orgs.web import SESSION_KEY
 from fawang.test import BaseTestCase
 
 

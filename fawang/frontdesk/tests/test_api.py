@@ -15,7 +15,7 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from fawang.accounts.models import User
-from fawang.api.models import ApiToken
+from fawang.apikit.models import ApiToken
 from fawang.notify.models import Message
 
 from ..models import Appointment, Schedule, Slot

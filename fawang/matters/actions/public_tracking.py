@@ -25,6 +25,7 @@ from django.db.models import Q
 from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext as _
 
+from fawang.lib.sendlimits import RateLimited as RateLimited  # raised here; callers catch it from this module
 from fawang.lib.sendlimits import check_send_limits
 from fawang.lib.validators import MOBILE_RE, normalize_mobile
 
@@ -73,10 +74,6 @@ def show_codes() -> bool:
     return bool(settings.DEBUG or getattr(settings, "NOTIFY_SHOW_CODES_IN_DEV", False))
 
 
-class RateLimited(ValidationError):
-    """Too many codes asked for; the message says when to try again."""
-
-
 @dataclass(frozen=True)
 class CodeRequest:
     tracking_no: str
@@ -109,7 +106,6 @@ def _check_limits(number: str, ip: str | None, now: dt.datetime) -> None:
         interval=send_interval(),
         per_key=sends_per_hour(),
         per_ip=sends_per_hour_per_ip(),
-        error=RateLimited,
     )
 
 

@@ -67,7 +67,7 @@ def _row(m: Any, url_pattern: str, selectable: bool, labels: dict[str, str], tz:
 
 @register.simple_tag
 def matter_rows(rows: Iterable[Any], selectable: Any = False) -> SafeString:
-    """``{% matter_rows rows selectable %}``: the <tr> of each matter decorated by views._decorate."""
+    """``{% matter_rows rows selectable %}``: the <tr> of each matter decorated by listing.decorate_rows."""
     url_pattern = reverse("matters:detail", args=[int(_MARK)])
     labels = {"pick": _("选择 %(no)s"), "escalated": _("督办")}
     tz = timezone.get_current_timezone()

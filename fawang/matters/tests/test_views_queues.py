@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from fawang.calendar.workdays import snapshot
-from fawang.console.units import SESSION_KEY
+from fawang.orgs.web import SESSION_KEY
 
 from .. import actions
 from ..models import Matter, MatterEvent

@@ -5,7 +5,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from fawang.accounts.models import User
-from fawang.api.models import ApiToken
+from fawang.apikit.models import ApiToken
 
 
 class Command(BaseCommand):

@@ -75,7 +75,7 @@ class IsPublicUser(permissions.BasePermission):
 
 
 class TokenScheme(OpenApiAuthenticationExtension):
-    target_class = "fawang.api.auth.TokenAuthentication"
+    target_class = "fawang.apikit.auth.TokenAuthentication"
     name = "tokenAuth"
 
     def get_security_definition(self, auto_schema: Any) -> dict[str, str]:
@@ -88,7 +88,7 @@ class TokenScheme(OpenApiAuthenticationExtension):
 
 
 class SessionScheme(OpenApiAuthenticationExtension):
-    target_class = "fawang.api.auth.SessionAuthentication"
+    target_class = "fawang.apikit.auth.SessionAuthentication"
     name = "cookieAuth"
 
     def get_security_definition(self, auto_schema: Any) -> dict[str, str]:

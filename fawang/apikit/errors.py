@@ -3,7 +3,8 @@
     {"error": {"code": "not_found", "message": "<中文说明>", "fields": {"字段": ["说明", ...]}}}
 
 ``fields`` is empty unless the error is about named input fields. Django's ValidationError and PermissionDenied
-raised by the actions (fawang.matters.actions) come out the same way as DRF's own errors.
+raised by the actions, and their refusals (fawang.lib.errors.Refused, e.g. NoRoute), come out the same way as
+DRF's own errors.
 """
 
 from __future__ import annotations
@@ -20,9 +21,8 @@ from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import set_rollback
 
-from fawang.citizens.actions import RateLimited as SignInRateLimited
-from fawang.matters.actions.public_tracking import RateLimited
-from fawang.matters.routing import NoRoute
+from fawang.lib.errors import Refused
+from fawang.lib.sendlimits import RateLimited
 
 DEFAULT_MESSAGES = {
     400: gettext_lazy("请求参数有误，请检查后重试。"),
@@ -47,7 +47,7 @@ class ApiError(exceptions.APIException):
         self.error_code = code
 
 
-def body(code: str, message: Any, fields: dict[str, list[str]] | None = None) -> dict[str, Any]:
+def error_body(code: str, message: Any, fields: dict[str, list[str]] | None = None) -> dict[str, Any]:
     return {"error": {"code": code, "message": str(message), "fields": fields or {}}}
 
 
@@ -88,25 +88,25 @@ def _from_django_validation(exc: DjangoValidationError) -> tuple[str, Any, dict[
 def convert(exc: Exception) -> tuple[int, dict[str, Any]] | None:
     """(status, body) for an exception the API answers itself; None for a real server error."""
     message: Any
-    if isinstance(exc, RateLimited | SignInRateLimited):
+    if isinstance(exc, RateLimited):
         code, message, _f = _from_django_validation(exc)
-        return 429, body(code, message)
+        return 429, error_body(code, message)
     if isinstance(exc, DjangoValidationError):
         code, message, fields = _from_django_validation(exc)
-        return 400, body(code, str(message), fields)
-    if isinstance(exc, NoRoute):
-        return 400, body("no_route", str(exc) or _("未找到可以办理该事项的机构。"))
+        return 400, error_body(code, str(message), fields)
+    if isinstance(exc, Refused):
+        return 400, error_body(exc.code, str(exc) or str(exc.default_message))
     if isinstance(exc, DjangoPermissionDenied):
-        return 403, body("permission_denied", str(exc) or DEFAULT_MESSAGES[403])
+        return 403, error_body("permission_denied", str(exc) or DEFAULT_MESSAGES[403])
     if isinstance(exc, Http404):
-        return 404, body("not_found", DEFAULT_MESSAGES[404])
+        return 404, error_body("not_found", DEFAULT_MESSAGES[404])
     if isinstance(exc, ApiError):
-        return exc.status_code, body(exc.error_code, str(exc.detail))
+        return exc.status_code, error_body(exc.error_code, str(exc.detail))
     if isinstance(exc, exceptions.ValidationError):
         fields = _fields(exc.detail)
         messages = _flatten(exc.detail)
         message = messages[0] if len(messages) == 1 else DEFAULT_MESSAGES[400]
-        return 400, body("invalid", message, fields)
+        return 400, error_body("invalid", message, fields)
     if isinstance(exc, exceptions.Throttled):
         wait = exc.wait
         message = (
@@ -114,19 +114,19 @@ def convert(exc: Exception) -> tuple[int, dict[str, Any]] | None:
             if wait is not None
             else DEFAULT_MESSAGES[429]
         )
-        return 429, body("throttled", message)
+        return 429, error_body("throttled", message)
     if isinstance(exc, exceptions.NotAuthenticated | exceptions.AuthenticationFailed):
         message = str(exc.detail)
         if message in (str(exceptions.NotAuthenticated.default_detail),):
             message = DEFAULT_MESSAGES[401]
-        return exc.status_code, body("not_authenticated", message)
+        return exc.status_code, error_body("not_authenticated", message)
     if isinstance(exc, exceptions.NotFound):
-        return 404, body("not_found", DEFAULT_MESSAGES[404])
+        return 404, error_body("not_found", DEFAULT_MESSAGES[404])
     if isinstance(exc, exceptions.APIException):
         code = exc.default_code if isinstance(exc.default_code, str) else "error"
         own = exc.detail if isinstance(exc.detail, str) and exc.detail != exc.default_detail else None
         message = own or DEFAULT_MESSAGES.get(exc.status_code, DEFAULT_MESSAGES[400])
-        return exc.status_code, body(code, message)
+        return exc.status_code, error_body(code, message)
     return None
 
 
@@ -150,4 +150,4 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
 def not_found(request: HttpRequest, *args: Any, **kwargs: Any) -> JsonResponse:
     """Any path under /api/v1/ that names no endpoint. Exempt from CSRF like every API view (DRF's are): it
     changes nothing, and a POST with a stale session cookie must get this JSON, not the CSRF failure page."""
-    return JsonResponse(body("not_found", DEFAULT_MESSAGES[404]), status=status.HTTP_404_NOT_FOUND)
+    return JsonResponse(error_body("not_found", DEFAULT_MESSAGES[404]), status=status.HTTP_404_NOT_FOUND)

@@ -18,13 +18,15 @@ from drf_spectacular.utils import OpenApiParameter
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from fawang.lib.http import client_ip
+
 from .errors import ApiError
 from .models import IdempotencyRecord
 
 HEADER = "Idempotency-Key"
 MAX_KEY = 100
 
-PARAMETER = OpenApiParameter(
+IDEMPOTENCY_KEY = OpenApiParameter(
     name=HEADER,
     type=str,
     location=OpenApiParameter.HEADER,
@@ -43,7 +45,7 @@ def scope_of(request: Request) -> str:
     user = request.user
     if user and user.is_authenticated:
         return f"u:{user.pk}"
-    return f"ip:{request.META.get('REMOTE_ADDR') or '-'}"
+    return f"ip:{client_ip(request) or '-'}"
 
 
 def request_key(request: Request) -> str:

@@ -12,6 +12,8 @@ from rest_framework.request import Request
 from rest_framework.settings import api_settings
 from rest_framework.throttling import SimpleRateThrottle
 
+from fawang.lib.http import client_ip
+
 
 class _Throttle(SimpleRateThrottle):
     def get_rate(self) -> str | None:
@@ -22,6 +24,10 @@ class _Throttle(SimpleRateThrottle):
         user = request.user
         ident = f"u{user.pk}" if user and user.is_authenticated else self.get_ident(request)
         return self.cache_format % {"scope": self.scope, "ident": ident}
+
+    def get_ident(self, request: Request) -> str | None:
+        # The one rule for the client's address (DRF's own would trust a client-supplied X-Forwarded-For).
+        return client_ip(request)
 
 
 class PublicThrottle(_Throttle):

@@ -1,0 +1,14 @@
+"""Refusals an action explains in Chinese that are not about one input (a ValidationError is): pages show the
+message, the API answers 400 with the refusal's ``code`` (fawang.apikit.errors), so the API needs to know no app's
+exceptions."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+class Refused(Exception):
+    """Subclass it with a stable ``code`` (e.g. ``no_route``) and a ``default_message`` for an empty one."""
+
+    code = "refused"
+    default_message: Any = ""  # a str or a lazy translation
