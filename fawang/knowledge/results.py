@@ -113,8 +113,8 @@ def _rows_for(hits: list[Hit]) -> dict[tuple[str, str], Article]:
 def search(index: SearchIndex, p: SearchParams) -> SearchResults:
     out = SearchResults()
     q = index.parse(p.query)
-    if not len(q.word_ids[0]) and not len(q.bigram_ids[0]):
-        return out  # not one word of the query occurs in any statute: learned priors alone are no answer
+    if not len(q.word_ids[0]) and not len(q.bigram_ids[0]) and not len(q.bridge_ids[0]):
+        return out  # no word of the query, nor a statute word it bridges to, occurs in any statute
     k = TOP_K_FILTERED if p.post_filtered() or p.order == "date" else TOP_K
     # Versions are collapsed here rather than in the engine, after the filters, so that the version shown
     # is the one in force when there is one, and a date range finds the versions published in it.

@@ -43,6 +43,8 @@ FIRST_STAGE: tuple[tuple[dict[str, float], int], ...] = (
     ({"x": 1.0, "xc": 0.5, "p_law": 0.5}, 100),
 )
 N_CANDIDATES = 400
+# Features that tie a question to one article (not priors, not scores pooled over a law or a section).
+EVIDENCE = ("w", "b", "cw", "cb", "x", "xc", "e", "n", "t")
 Progress = Callable[[str, int, int], None]
 
 
@@ -473,6 +475,14 @@ class SearchIndex:
             idx = self.rank(scores, k, mask, collapse=collapse)
             return idx, [float(scores[i]) for i in idx]
         cand = self.candidates(feats, mask, collapse=collapse)
+        # Priors (and pooled law or section scores) alone are no answer: keep candidates that match the question
+        # by its words, its bridged words, its past neighbours or the learned expansions.
+        evidence = np.zeros(len(cand), dtype=bool)
+        for name in EVIDENCE:
+            v = feats.get(name)
+            if v is not None:
+                evidence |= v[cand] > 0
+        cand = cand[evidence]
         names = list(self.weights)
         w = np.asarray([self.weights[n] for n in names], dtype=np.float32)
         sc = self.feature_matrix(feats, cand, names) @ w
@@ -530,8 +540,9 @@ class SearchIndex:
                 found = [w for w in b.statute if w in place and w not in b.lay]
                 if found:
                     h.bridges.append((b.lay, found))
-            bridged = [w for _, found in h.bridges for w in found]
-            words = [w for w in dict.fromkeys(q.words + bridged + expanded) if w in text]
+            # Highlights stay on the question's own words (and the model's expansions); the bridged statute
+            # words are shown apart, as the reason the article matched.
+            words = [w for w in dict.fromkeys(q.words + expanded) if w in text]
             covered = "".join(words)
             extra = [bg for bg in dict.fromkeys(q.bigrams) if bg in text and bg not in covered]
             h.terms = words + extra

@@ -91,6 +91,9 @@ def fit_softmax(
     from scipy.optimize import minimize
 
     keep = (Y & V).any(axis=1)
+    names = FEATURES + INTERACTIONS
+    if not keep.any():  # no question has an answer among its candidates: nothing to learn, lexical default
+        return {f: DEFAULT_WEIGHTS.get(f, 0.0) for f in names}
     qw = np.ones(len(X)) if qw is None else np.asarray(qw, dtype=np.float64)
     qw = qw[keep] / qw[keep].mean()
     X, Y, V = X[keep].astype(np.float64), Y[keep].astype(np.float64), V[keep]
@@ -110,7 +113,6 @@ def fit_softmax(
         return val, grad
 
     w0 = np.zeros(X.shape[2])
-    names = FEATURES + INTERACTIONS
     w0[names.index("w")] = w0[names.index("b")] = 1.0
     res = minimize(loss, w0, jac=True, method="L-BFGS-B", options={"maxiter": 500})
     w = res.x / scale

@@ -82,7 +82,12 @@ class FeedbackTestCase(BaseTestCase):
     def test_an_off_site_next_is_ignored(self) -> None:
         r = self.client.post(
             reverse("knowledge:feedback"),
-            {"q": "没钱", "article": self.aid("第二条").pk, "helpful": "yes", "next": "https://evil.example/"},
+            {
+                "q": "没钱",
+                "article": self.aid("第二条").pk,
+                "helpful": "yes",
+                "next": "https://evil.example/",
+            },
         )
         self.assertRedirects(r, reverse("knowledge:search"), fetch_redirect_response=False)
 
@@ -94,7 +99,10 @@ class FeedbackTestCase(BaseTestCase):
 
         @learning.register_feedback_source
         def adopted() -> list[learning.Judgement]:
-            return [learning.Judgement("申请后多久有结果", two.pk, False), learning.Judgement("新问题", two.pk, True)]
+            return [
+                learning.Judgement("申请后多久有结果", two.pk, False),
+                learning.Judgement("新问题", two.pk, True),
+            ]
 
         self.addCleanup(learning.FEEDBACK_SOURCES.remove, adopted)
         rows = learning.feedback_questions()

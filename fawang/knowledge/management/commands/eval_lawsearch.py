@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 import json
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -97,7 +96,7 @@ class Command(BaseCommand):
             also = [r for path in train_also for r in load_questions(path)]
 
             def progress(f: int, fm: dict[str, float]) -> None:
-                print(f"第 {f + 1}/{kfold} 折：{json.dumps(_brief(fm), ensure_ascii=False)}", file=sys.stderr)
+                self.stderr.write(f"第 {f + 1}/{kfold} 折：{json.dumps(_brief(fm), ensure_ascii=False)}")
 
             report[f"cv{kfold}"] = _brief(
                 cross_validated(index, rows, kfold, also=also, seed=seed, progress=progress)

@@ -122,7 +122,9 @@ def test_an_unsure_answer_routes_to_a_person():
     model.threshold = 1.01  # nothing is that sure
     result = model.classify("离婚孩子")
     assert (result.code, result.name, result.uncertain) == ("general", "综合咨询", True)
-    assert max(result.scores, key=lambda c: result.scores[c]) == "family"  # what it hesitated over is still there
+    assert (
+        max(result.scores, key=lambda c: result.scores[c]) == "family"
+    )  # what it hesitated over is still there
     model.threshold = 0.0
     assert model.classify("离婚孩子").uncertain is False
 
