@@ -181,8 +181,11 @@ def site() -> Iterator[Site]:
             log.close()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
+    """One Chromium per test module. Not per session: Playwright's sync API keeps an event loop running in the
+    worker's main thread while it is open, and a Django test that the same pytest-xdist worker runs afterwards then
+    fails with SynchronousOnlyOperation (seen when --dist loadfile sent an e2e module before other modules)."""
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
