@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "fawang.accounts",
     "fawang.regions",
     "fawang.orgs",
+    "fawang.audit",
     "fawang.calendar",
     "fawang.catalog",
     "fawang.matters",
@@ -91,6 +92,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "fawang.accounts.middleware.StaffSessionMiddleware",
+    "fawang.audit.middleware.AuditMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 

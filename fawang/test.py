@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from django.test import TestCase
 
@@ -57,3 +57,30 @@ class BaseTestCase(TestCase):
     @staticmethod
     def unit(name: str) -> Unit:
         return Unit.objects.get(name=name)
+
+
+def admin_form_data(response: Any) -> dict[str, Any]:
+    """The POST data of a Django admin add or change page as it was shown (fields and inline formsets with their
+    management forms), for a test to change a few values and submit."""
+    data: dict[str, Any] = {}
+
+    def put(form: Any) -> None:
+        for name in form.fields:
+            value = form[name].value()
+            key = form.add_prefix(name)
+            if value is None or value is False:
+                continue
+            if value is True:
+                data[key] = "on"
+            elif isinstance(value, (list, tuple)):
+                data[key] = [str(getattr(v, "pk", v)) for v in value]
+            else:
+                data[key] = str(getattr(value, "pk", value))
+
+    put(response.context["adminform"].form)
+    for inline in response.context.get("inline_admin_formsets", []):
+        formset = inline.formset
+        put(formset.management_form)
+        for form in formset.forms:
+            put(form)
+    return data

@@ -27,6 +27,7 @@ ENTRIES: list[Entry] = [
     Entry(_("机构与人员"), _("法律服务人员"), "console:practitioner_list", "orgs.view_directory"),
     Entry(_("机构与人员"), _("村居法律顾问"), "console:advisor_list", "orgs.view_directory"),
     Entry(_("机构与人员"), _("工作人员"), "console:staff_list", "orgs.view_directory"),
+    Entry(_("机构与人员"), _("操作记录"), "console:audit_list", "audit.view"),
     Entry(_("服务事项"), _("我的待办"), "matters:my_queue", "matters.comment"),
     Entry(_("服务事项"), _("本单位事项"), "matters:unit_queue", "matters.comment"),
     Entry(_("服务事项"), _("受理登记"), "matters:intake", "matters.intake"),

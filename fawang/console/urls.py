@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import audit_views, views
 
 app_name = "console"
 
@@ -30,4 +30,5 @@ urlpatterns = [
     path(
         "memberships/<int:membership_id>/active/", views.membership_set_active, name="membership_set_active"
     ),
+    path("audit/", audit_views.audit_list, name="audit_list"),
 ]

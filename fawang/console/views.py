@@ -36,6 +36,7 @@ from fawang.orgs.access import (
     get_staff_for_user,
     get_unit_for_user,
 )
+from fawang.orgs.auditing import recent_audit
 from fawang.orgs.forms import (
     AdvisorFilterForm,
     AppointAdvisorForm,
@@ -311,6 +312,7 @@ def _unit_page(
             ),
             "staff": list(
                 Membership.objects.visible_to(user)
+                .current()
                 .filter(unit=unit)
                 .select_related("user")
                 .order_by("-is_active", "role", "user__username")
@@ -323,6 +325,9 @@ def _unit_page(
             if unit.has_credit_file
             else [],
             "credit_form": credit_form,
+            "audit_events": recent_audit(user, unit=unit)
+            if has_capability(user, "audit.view", unit)
+            else None,
         },
         status=status,
     )
@@ -697,19 +702,27 @@ def _staff_page(
     rows = list(
         Membership.objects.visible_to(user)
         .filter(user=staff)
-        .select_related("unit__region")
-        .order_by("-is_active", "unit__region_id", "role")
+        .select_related("unit__region", "ended_by")
+        # Current roles first, then paused, then the ended ones (history), latest first.
+        .order_by(F("ended_at").desc(nulls_first=True), "-is_active", "unit__region_id", "role")
     )
     for m in rows:
         m.manageable = (  # type: ignore[attr-defined]
-            has_capability(user, "orgs.manage_staff", m.unit)
+            m.ended_at is None
+            and has_capability(user, "orgs.manage_staff", m.unit)
             and m.role != Membership.Role.SYSTEM_ADMIN
             and not (m.user_id == user.pk and m.role == Membership.Role.UNIT_ADMIN)
         )
     return render(
         request,
         "console/staff_detail.html",
-        {"staff": staff, "memberships": rows, "grant_form": grant_form, "is_self": staff.pk == user.pk},
+        {
+            "staff": staff,
+            "memberships": rows,
+            "grant_form": grant_form,
+            "is_self": staff.pk == user.pk,
+            "audit_events": recent_audit(user, person=staff) if has_capability(user, "audit.view") else None,
+        },
         status=status,
     )
 

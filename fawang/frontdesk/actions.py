@@ -2,7 +2,8 @@
 rescheduling, check-in, no-show, taking an appointment in as a Matter, and the reminders of the day before.
 
 Views, the API and the scheduler call these. Each is one transaction; the Chinese messages of ValidationError
-and PermissionDenied are shown as they are.
+and PermissionDenied are shown as they are. Changes of a schedule, its weekly rules and its exceptions write an
+audit row (fawang.audit) in the same transaction; bookings have their own events (AppointmentEvent).
 
 Places: a slot's ``booked`` counter changes only by conditional UPDATE (``booked < capacity`` to take a place),
 which both SQLite and PostgreSQL evaluate atomically against the committed row, so two people booking the last
@@ -25,6 +26,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from fawang.audit import actions as audit
 from fawang.catalog.models import BusinessLine, Channel, ServiceItem
 from fawang.lib.validators import validate_id_number
 from fawang.orgs.models import Unit, Window
@@ -53,6 +55,21 @@ NUMBER_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
 NUMBER_ATTEMPTS = 5
 REASON_MAX = 1000
 REMOTE_VISIT_FUNCTION = "remote_visit"
+# What the audit trail keeps of a schedule, a weekly rule and an exception.
+SCHEDULE_AUDITED = (
+    "name",
+    "window",
+    "service_items",
+    "slot_minutes",
+    "capacity",
+    "days_ahead",
+    "min_notice_hours",
+    "cancel_cutoff_hours",
+    "makeup_weekday",
+    "is_active",
+)
+RULE_AUDITED = ("weekday", "start_time", "end_time")
+EXCEPTION_AUDITED = ("date", "kind", "start_time", "end_time", "note")
 
 
 class InvalidTransition(ValidationError):
@@ -257,8 +274,10 @@ def do_save_schedule(
         raise ValidationError(errors)
     if schedule_id is None:
         schedule = Schedule(unit=unit)
+        before: dict[str, Any] = {}
     else:
         schedule = Schedule.objects.select_for_update().get(pk=schedule_id, unit=unit)
+        before = audit.snapshot(schedule, SCHEDULE_AUDITED)
     schedule.name = name
     schedule.window = data.window
     schedule.slot_minutes = data.slot_minutes
@@ -270,8 +289,30 @@ def do_save_schedule(
     schedule.is_active = data.is_active
     schedule.save()
     schedule.service_items.set(items)
+    diff = audit.changes(before, audit.snapshot(schedule, SCHEDULE_AUDITED))
+    if schedule_id is None or diff[1]:
+        audit.record(
+            "frontdesk.create_schedule" if schedule_id is None else "frontdesk.update_schedule",
+            actor=actor,
+            target=schedule,
+            unit=unit,
+            diff=audit.created(diff[1]) if schedule_id is None else diff,
+        )
     slots.derive_slots(schedule.pk, today=today)
     return schedule
+
+
+def _audit_schedule_part(
+    code: str, row: WeeklyRule | ScheduleException, schedule: Schedule, actor: User | None, **kwargs: Any
+) -> None:
+    audit.record(
+        code,
+        actor=actor,
+        target=row,
+        unit=schedule.unit_id,
+        target_name=f"{schedule.unit.name} · {schedule.name} · {row}",
+        **kwargs,
+    )
 
 
 def _lock_schedule(schedule_id: int, actor: User | None) -> Schedule:
@@ -306,6 +347,9 @@ def do_add_rule(
     rule = WeeklyRule.objects.create(
         schedule=schedule, weekday=weekday, start_time=start_time, end_time=end_time
     )
+    _audit_schedule_part(
+        "frontdesk.add_rule", rule, schedule, actor, diff=audit.created(audit.snapshot(rule, RULE_AUDITED))
+    )
     if derive:
         slots.derive_slots(schedule.pk, today=today)
     return rule
@@ -332,6 +376,10 @@ def do_delete_rule(rule_id: int, *, actor: User | None, today: dt.date | None = 
     """Remove a weekly range. Its future slots close; bookings already made in them stand."""
     rule = WeeklyRule.objects.select_related("schedule").get(pk=rule_id)
     schedule = _lock_schedule(rule.schedule_id, actor)
+    # Recorded before the row goes, while it still has its primary key.
+    _audit_schedule_part(
+        "frontdesk.delete_rule", rule, schedule, actor, diff=audit.removed(audit.snapshot(rule, RULE_AUDITED))
+    )
     rule.delete()
     slots.derive_slots(schedule.pk, today=today)
 
@@ -373,7 +421,8 @@ def do_add_exception(
             .order_by("pk")
             .values_list("pk", flat=True)
         )
-        for pk in list(affected):
+        cancelled = list(affected)
+        for pk in cancelled:
             _cancel(
                 pk,
                 actor=actor,
@@ -381,6 +430,7 @@ def do_add_exception(
                 now=now,
                 system=True,
             )
+        audit_note = _("已取消当日 %(n)d 个预约并告知预约人。") % {"n": len(cancelled)} if cancelled else ""
     else:
         _check_times(schedule, start_time, end_time)
         assert start_time is not None and end_time is not None
@@ -401,6 +451,15 @@ def do_add_exception(
             note=note,
             created_by=_staff(actor),
         )
+        audit_note = ""
+    _audit_schedule_part(
+        "frontdesk.add_exception",
+        exc,
+        schedule,
+        actor,
+        diff=audit.created(audit.snapshot(exc, EXCEPTION_AUDITED)),
+        note=audit_note,
+    )
     slots.derive_slots(schedule.pk, today=today)
     return exc
 
@@ -410,6 +469,13 @@ def do_delete_exception(exception_id: int, *, actor: User | None, today: dt.date
     """Remove a closed day (its slots open again) or extra hours (their slots close; bookings stand)."""
     exc = ScheduleException.objects.get(pk=exception_id)
     schedule = _lock_schedule(exc.schedule_id, actor)
+    _audit_schedule_part(
+        "frontdesk.delete_exception",
+        exc,
+        schedule,
+        actor,
+        diff=audit.removed(audit.snapshot(exc, EXCEPTION_AUDITED)),
+    )
     exc.delete()
     slots.derive_slots(schedule.pk, today=today)
 

@@ -15,15 +15,14 @@ from fawang.accounts.models import User
 from . import actions
 from .models import Message
 
-# body and subject are left out on purpose: sensitive ones are shown masked through the admin's methods.
+# body and subject are left out on purpose: sensitive ones are shown masked through the admin's methods; the
+# recipient's phone, openid or e-mail are a person's data and are shown masked, as in the console's lists.
 SHOWN: tuple[str, ...] = (
     "channel",
     "kind",
     "sensitive",
     "user",
-    "phone",
-    "openid",
-    "email",
+    "shown_recipient",
     "shown_subject",
     "shown_body",
     "related_type",
@@ -59,6 +58,10 @@ class MessageAdmin(admin.ModelAdmin[Message]):
     def recipient(self, obj: Message) -> str:
         who = str(obj.user) if obj.user_id else ""
         return " · ".join(x for x in (who, obj.recipient_masked) if x)
+
+    @admin.display(description=gettext_lazy("收件地址"))
+    def shown_recipient(self, obj: Message) -> str:
+        return obj.recipient_masked
 
     @admin.display(description=gettext_lazy("标题"))
     def shown_subject(self, obj: Message) -> str:

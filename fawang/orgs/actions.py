@@ -2,7 +2,8 @@
 
 Every action takes ids and the acting user. It fetches rows through the access helpers, so a row outside the
 actor's regions is the same 404 as a missing one, then checks the role capability over the unit concerned
-(403). Business rules that a user can fix are raised as ValidationError with a Chinese message.
+(403). Business rules that a user can fix are raised as ValidationError with a Chinese message. Every change
+writes one audit row (fawang.audit) in the same transaction; a call that changes nothing writes none.
 """
 
 from __future__ import annotations
@@ -15,9 +16,11 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.http import Http404
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from fawang.accounts.models import User
+from fawang.audit import actions as audit
 from fawang.lib.validators import normalize_mobile, validate_mobile, validate_phone
 from fawang.regions.models import Region
 
@@ -57,6 +60,10 @@ ADVISOR_KINDS = frozenset(
 # administration back office only, never from a unit's staff page.
 GRANTABLE_ROLES = tuple(r for r in R if r != R.SYSTEM_ADMIN)
 
+# What the audit trail keeps of each kind of row (fawang.audit: only the fields that change are stored).
+CREDIT_AUDITED = ("kind", "title", "authority", "decided_on", "detail", "is_public")
+ADVISOR_AUDITED = ("practitioner", "started_on", "service_schedule", "room")
+
 
 def _locked_unit(actor: User, unit_id: int) -> Unit:
     """The unit, visible to ``actor`` (else 404), locked for the rest of the transaction."""
@@ -75,17 +82,27 @@ def update_unit(unit_id: int, *, actor: User, **fields: Any) -> Unit:
         raise TypeError(f"update_unit() cannot change {sorted(unknown)}")
     unit = _locked_unit(actor, unit_id)
     require_capability(actor, "orgs.edit_unit", unit)
-    functions: Iterable[Function | int] | None = fields.pop("functions", None)
     if fields.get("phone"):
         fields["phone"] = "".join(str(fields["phone"]).split())
         validate_phone(fields["phone"])
+    _apply_unit_fields(unit, fields, actor=actor)
+    return unit
+
+
+def _apply_unit_fields(unit: Unit, fields: dict[str, Any], *, actor: User) -> None:
+    """Set ``fields`` (``functions``: Function objects or ids) on a saved unit and audit what changed."""
+    functions: Iterable[Function | int] | None = fields.pop("functions", None)
+    watched = [*fields, *(["functions"] if functions is not None else [])]
+    before = audit.snapshot(unit, watched)
     for name, value in fields.items():
         setattr(unit, name, value)
     if fields:
         unit.save(update_fields=[*fields, "updated_at"])
     if functions is not None:
         unit.functions.set(list(functions))
-    return unit
+    diff = audit.changes(before, audit.snapshot(unit, watched))
+    if diff[1]:
+        audit.record("orgs.update_unit", actor=actor, target=unit, unit=unit, diff=diff)
 
 
 @transaction.atomic
@@ -105,15 +122,32 @@ def add_window(unit_id: int, *, actor: User, kind: str, number: int, name: str =
         raise ValidationError(
             _("%(number)s 号窗口已存在，请换一个窗口号。") % {"number": number}, code="duplicate"
         )
-    return Window.objects.create(unit=unit, kind=kind, number=number, name=name.strip())
+    window = Window.objects.create(unit=unit, kind=kind, number=number, name=name.strip())
+    audit.record(
+        "orgs.add_window",
+        actor=actor,
+        target=window,
+        unit=unit,
+        diff=audit.created(audit.snapshot(window, ["number", "kind", "name", "is_active"])),
+    )
+    return window
 
 
 @transaction.atomic
 def set_window_active(window_id: int, *, actor: User, active: bool) -> Window:
     window = get_window_for_user(actor, window_id)
     require_capability(actor, "orgs.edit_unit", window.unit)
-    Window.objects.filter(pk=window.pk).update(is_active=active)
-    window.is_active = active
+    window = Window.objects.select_for_update(of=("self",)).select_related("unit").get(pk=window.pk)
+    if window.is_active != active:
+        Window.objects.filter(pk=window.pk).update(is_active=active)
+        window.is_active = active
+        audit.record(
+            "orgs.set_window_active",
+            actor=actor,
+            target=window,
+            unit=window.unit,
+            diff=({"is_active": not active}, {"is_active": active}),
+        )
     return window
 
 
@@ -173,11 +207,24 @@ def record_credit(
     """Add a reward or penalty to a practitioner's credit file (信用信息)."""
     practitioner = get_practitioner_for_user(actor, practitioner_id)
     require_credit_authority(actor, practitioner.unit)
-    return CreditRecord.objects.create(
+    record = CreditRecord.objects.create(
         practitioner=practitioner,
         is_public=is_public,
         recorded_by=actor,
         **_credit_fields(kind, title, authority, decided_on, detail),
+    )
+    _audit_credit(record, actor=actor, holder=practitioner.name, unit=practitioner.unit)
+    return record
+
+
+def _audit_credit(record: CreditRecord, *, actor: User, holder: str, unit: Unit | None) -> None:
+    audit.record(
+        "orgs.record_credit",
+        actor=actor,
+        target=record,
+        unit=unit,
+        target_name=f"{holder}：{record.title}",
+        diff=audit.created(audit.snapshot(record, CREDIT_AUDITED)),
     )
 
 
@@ -204,12 +251,14 @@ def record_unit_credit(
             % {"kind": unit.get_kind_display()},
             code="no_credit_file",
         )
-    return CreditRecord.objects.create(
+    record = CreditRecord.objects.create(
         unit=unit,
         is_public=is_public,
         recorded_by=actor,
         **_credit_fields(kind, title, authority, decided_on, detail),
     )
+    _audit_credit(record, actor=actor, holder=unit.name, unit=unit)
+    return record
 
 
 def _require_over_region(actor: User, capability: str, region_code: str) -> None:
@@ -235,6 +284,7 @@ def appoint_advisor(
         raise ValidationError(_("该人员不在正常执业状态，不能聘任为法律顾问。"), code="not_practising")
     # Lock the village's current row so two appointments at once cannot both end it.
     current = AdvisorAssignment.objects.select_for_update().current().filter(region=village).first()
+    before = audit.snapshot(current, ADVISOR_AUDITED) if current is not None else {}
     if current is not None:
         if current.practitioner_id == practitioner.pk:
             raise ValidationError(_("该人员已是本村（社区）的法律顾问。"), code="same_advisor")
@@ -247,13 +297,30 @@ def appoint_advisor(
         current.ended_on = started_on
         current.save(update_fields=["ended_on"])
     room = Unit.objects.filter(region=village, kind=Unit.Kind.ROOM, is_active=True).order_by("pk").first()
-    return AdvisorAssignment.objects.create(
+    assignment = AdvisorAssignment.objects.create(
         practitioner=practitioner,
         region=village,
         room=room,
         started_on=started_on,
         service_schedule=schedule.strip(),
     )
+    note = ""
+    if current is not None:
+        note = _("原法律顾问%(name)s于%(date)s解聘。") % {
+            "name": current.practitioner.name,
+            "date": started_on.isoformat(),
+        }
+    audit.record(
+        "orgs.appoint_advisor",
+        actor=actor,
+        target=assignment,
+        unit=room,
+        region=village,
+        target_name=f"{village.full_name or village.name}：{practitioner.name}",
+        diff=audit.changes(before, audit.snapshot(assignment, ADVISOR_AUDITED)),
+        note=note,
+    )
+    return assignment
 
 
 # --- staff ------------------------------------------------------------------------------------------------
@@ -295,7 +362,21 @@ def create_staff(
     validate_password(password, user)
     user.set_password(password)
     user.save()
-    Membership.objects.create(user=user, unit=unit, role=role, title=title.strip())
+    membership = Membership.objects.create(user=user, unit=unit, role=role, title=title.strip())
+    audit.record(
+        "orgs.create_staff",
+        actor=actor,
+        target=user,
+        unit=unit,
+        person=user,
+        target_name=user.username,
+        diff=audit.created(
+            {
+                **audit.snapshot(user, ["username", "display_name", "phone"]),
+                **audit.snapshot(membership, ["unit", "role", "title"]),
+            }
+        ),
+    )
     return user
 
 
@@ -308,14 +389,29 @@ def grant_role(user_id: int, unit_id: int, role: str, *, actor: User, title: str
     _check_grantable(role)
     if staff.kind != User.Kind.STAFF:
         raise ValidationError(_("只能为工作人员账号授予岗位角色。"), code="not_staff")
+    return _create_membership(staff, unit, role, actor=actor, title=title)
+
+
+def _create_membership(staff: User, unit: Unit, role: str, *, actor: User, title: str) -> Membership:
+    """A new membership, audited. A role held before and revoked is granted as a new row: the ended one stays
+    as history (the unique constraint covers memberships not ended)."""
     try:
         with transaction.atomic():
-            return Membership.objects.create(user=staff, unit=unit, role=role, title=title.strip())
+            membership = Membership.objects.create(user=staff, unit=unit, role=role, title=title.strip())
     except IntegrityError:
         raise ValidationError(
             _("该工作人员在%(unit)s已有“%(role)s”角色。") % {"unit": unit.name, "role": R(role).label},
             code="duplicate",
         ) from None
+    audit.record(
+        "orgs.grant_role",
+        actor=actor,
+        target=membership,
+        unit=unit,
+        person=staff,
+        diff=audit.created(audit.snapshot(membership, ["role", "title"])),
+    )
+    return membership
 
 
 def _managed_membership(actor: User, membership_id: int) -> Membership:
@@ -328,19 +424,197 @@ def _managed_membership(actor: User, membership_id: int) -> Membership:
         raise ValidationError(
             _("不能撤销或停用您本人的单位管理员角色，请由其他管理员办理。"), code="self_lockout"
         )
+    return _locked_current_membership(membership.pk)
+
+
+def _locked_current_membership(membership_id: int) -> Membership:
+    """The membership locked for the transaction; an ended one is refused (it is history)."""
+    membership = (
+        Membership.objects.select_for_update(of=("self",))
+        .select_related("user", "unit")
+        .get(pk=membership_id)
+    )
+    if membership.ended_at is not None:
+        raise ValidationError(
+            _("该角色已于%(date)s撤销，不能再调整；如需恢复，请重新授予角色。")
+            % {"date": timezone.localtime(membership.ended_at).strftime("%Y-%m-%d %H:%M")},
+            code="ended",
+        )
     return membership
 
 
 @transaction.atomic
-def revoke_role(membership_id: int, *, actor: User) -> None:
-    """Remove a role for good (a role given by mistake); a pause is ``set_membership_active``."""
-    membership = _managed_membership(actor, membership_id)
-    Membership.objects.filter(pk=membership.pk).delete()
+def revoke_role(membership_id: int, *, actor: User) -> Membership:
+    """End a role (a role given by mistake, or a staff member who left): the membership is kept, inactive, with
+    who ended it and when, and never counts again. A pause is ``set_membership_active``."""
+    return _end_membership(_managed_membership(actor, membership_id), actor=actor)
+
+
+def _end_membership(membership: Membership, *, actor: User) -> Membership:
+    audited = ["is_active", "ended_at", "ended_by"]
+    before = audit.snapshot(membership, audited)
+    membership.is_active = False
+    membership.ended_at = timezone.now()
+    membership.ended_by = actor
+    membership.save(update_fields=["is_active", "ended_at", "ended_by"])
+    audit.record(
+        "orgs.revoke_role",
+        actor=actor,
+        target=membership,
+        unit=membership.unit,
+        person=membership.user,
+        diff=audit.changes(before, audit.snapshot(membership, audited)),
+    )
+    return membership
 
 
 @transaction.atomic
 def set_membership_active(membership_id: int, *, actor: User, active: bool) -> Membership:
     membership = _managed_membership(actor, membership_id)
-    Membership.objects.filter(pk=membership.pk).update(is_active=active)
-    membership.is_active = active
+    if membership.is_active != active:
+        membership.is_active = active
+        membership.save(update_fields=["is_active"])
+        audit.record(
+            "orgs.set_membership_active",
+            actor=actor,
+            target=membership,
+            unit=membership.unit,
+            person=membership.user,
+            diff=({"is_active": not active}, {"is_active": active}),
+        )
     return membership
+
+
+# --- the back office (Django admin) -----------------------------------------------------------------------
+# System administrators keep there what the console does not offer: creating units and changing what shapes
+# scoping and routing (name, kind, region, parent), and the system administrator role. The admin's forms call
+# these, so each change is audited like the console's.
+
+UNIT_BACK_OFFICE = UNIT_EDITABLE | {
+    "name",
+    "short_name",
+    "kind",
+    "region",
+    "parent",
+    "hotline_number",
+    "is_active",
+}
+
+
+def is_system_admin(actor: User) -> bool:
+    return bool(
+        actor.is_authenticated
+        and actor.is_active
+        and (actor.is_superuser or any(m.role == R.SYSTEM_ADMIN for m in active_memberships(actor)))
+    )
+
+
+def _require_system_admin(actor: User) -> None:
+    if not is_system_admin(actor):
+        raise PermissionDenied(_("只有系统管理员可以在系统管理后台办理。"))
+
+
+@transaction.atomic
+def save_unit(unit_id: int | None, *, actor: User, **fields: Any) -> Unit:
+    """Create (``unit_id`` None) or change a unit in the back office; ``functions`` as in ``update_unit``."""
+    _require_system_admin(actor)
+    unknown = set(fields) - UNIT_BACK_OFFICE
+    if unknown:
+        raise TypeError(f"save_unit() cannot change {sorted(unknown)}")
+    if unit_id is not None:
+        unit = Unit.objects.select_for_update().get(pk=unit_id)
+        _apply_unit_fields(unit, fields, actor=actor)
+        return unit
+    functions: Iterable[Function | int] | None = fields.pop("functions", None)
+    unit = Unit(**fields)
+    unit.full_clean()
+    unit.save()
+    if functions is not None:
+        unit.functions.set(list(functions))
+    audited = [*fields, *(["functions"] if functions is not None else [])]
+    audit.record(
+        "orgs.create_unit",
+        actor=actor,
+        target=unit,
+        unit=unit,
+        diff=audit.created(audit.snapshot(unit, audited)),
+    )
+    return unit
+
+
+@transaction.atomic
+def grant_in_back_office(
+    user_id: int, unit_id: int, role: str, *, actor: User, title: str = ""
+) -> Membership:
+    """Grant any role, the system administrator's included, in the back office (never to oneself)."""
+    _require_system_admin(actor)
+    if role not in R.values:
+        raise ValidationError(_("请选择正确的角色。"), code="invalid_role")
+    staff = User.objects.get(pk=user_id)
+    if staff.kind != User.Kind.STAFF:
+        raise ValidationError(_("只能为工作人员账号授予岗位角色。"), code="not_staff")
+    if staff.pk == actor.pk:
+        raise ValidationError(_("不能为本人授予角色，请由其他系统管理员办理。"), code="self_grant")
+    unit = Unit.objects.select_for_update().get(pk=unit_id)
+    return _create_membership(staff, unit, role, actor=actor, title=title)
+
+
+@transaction.atomic
+def revoke_in_back_office(membership_id: int, *, actor: User) -> Membership:
+    """End any membership, the system administrator's included, in the back office (never one's own)."""
+    _require_system_admin(actor)
+    membership = _locked_current_membership(membership_id)
+    if membership.user_id == actor.pk:
+        raise ValidationError(_("不能撤销本人的角色，请由其他系统管理员办理。"), code="self_lockout")
+    return _end_membership(membership, actor=actor)
+
+
+PRACTITIONER_BACK_OFFICE = frozenset(
+    {
+        "name",
+        "gender",
+        "kind",
+        "licence_no",
+        "licence_status",
+        "licensed_on",
+        "unit",
+        "user",
+        "phone",
+        "specialities",
+        "is_public",
+    }
+)
+
+
+@transaction.atomic
+def save_practitioner(practitioner_id: int | None, *, actor: User, **fields: Any) -> Practitioner:
+    """Register (``practitioner_id`` None) or change a practitioner of the directory in the back office;
+    ``specialities`` is an iterable of Speciality objects or ids."""
+    _require_system_admin(actor)
+    unknown = set(fields) - PRACTITIONER_BACK_OFFICE
+    if unknown:
+        raise TypeError(f"save_practitioner() cannot change {sorted(unknown)}")
+    specialities = fields.pop("specialities", None)
+    watched = [*fields, *(["specialities"] if specialities is not None else [])]
+    if practitioner_id is None:
+        practitioner = Practitioner(**fields)
+        practitioner.full_clean()
+        practitioner.save()
+        before: dict[str, Any] = {}
+    else:
+        practitioner = Practitioner.objects.select_for_update().get(pk=practitioner_id)
+        before = audit.snapshot(practitioner, watched)
+        for name, value in fields.items():
+            setattr(practitioner, name, value)
+        if fields:
+            practitioner.save(update_fields=list(fields))
+    if specialities is not None:
+        practitioner.specialities.set(list(specialities))
+    after = audit.snapshot(practitioner, watched)
+    if practitioner_id is None:
+        code, diff = "orgs.create_practitioner", audit.created(after)
+    else:
+        code, diff = "orgs.update_practitioner", audit.changes(before, after)
+    if diff[1] or practitioner_id is None:
+        audit.record(code, actor=actor, target=practitioner, unit=practitioner.unit_id, diff=diff)
+    return practitioner

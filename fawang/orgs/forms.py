@@ -122,7 +122,7 @@ class StaffFilterForm(forms.Form):
         queryset=Unit.objects.none(),
         empty_label=_("全部"),
     )
-    inactive = forms.BooleanField(label=_("含已停用的任职"), required=False)
+    inactive = forms.BooleanField(label=_("含已停用、已撤销的任职"), required=False)
 
     def __init__(self, *args: Any, units: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

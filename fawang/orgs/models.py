@@ -188,11 +188,21 @@ class MembershipQuerySet(models.QuerySet["Membership"]):
         return self.filter(region_filter(user, "unit__region_id"))
 
     def active(self) -> MembershipQuerySet:
-        return self.filter(is_active=True, unit__is_active=True)
+        """Memberships that count for authority: not paused, not ended, at an active unit."""
+        return self.filter(is_active=True, ended_at__isnull=True, unit__is_active=True)
+
+    def current(self) -> MembershipQuerySet:
+        """Memberships not ended (active or paused)."""
+        return self.filter(ended_at__isnull=True)
 
 
 class Membership(models.Model):
-    """A staff user's role in one unit. Role decides what the user may do; the unit's region what they see."""
+    """A staff user's role in one unit. Role decides what the user may do; the unit's region what they see.
+
+    Revoking a role ends the membership (``ended_at``/``ended_by``) and keeps the row as history; an ended
+    membership never counts for authority. Granting the same role at the same unit again makes a new row, so
+    each period of holding a role stays visible: the unique constraint covers memberships not ended only.
+    """
 
     class Role(models.TextChoices):
         WINDOW_CLERK = "window_clerk", _("窗口受理员")
@@ -215,8 +225,25 @@ class Membership(models.Model):
     )
     role = models.CharField(_("角色"), max_length=24, choices=Role.choices)
     title = models.CharField(_("职务"), max_length=32, blank=True)
-    is_active = models.BooleanField(_("有效"), default=True)
+    is_active = models.BooleanField(
+        _("有效"), default=True, help_text=_("停用的任职暂不能使用，可以恢复；撤销的任职同时记录撤销时间。")
+    )
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    ended_at = models.DateTimeField(
+        _("撤销时间"),
+        null=True,
+        blank=True,
+        help_text=_("角色被撤销的时间；撤销的任职保留为历史，不再恢复。"),
+    )
+    ended_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("撤销人"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("撤销该角色的管理员。"),
+    )
 
     objects = MembershipQuerySet.as_manager()
 
@@ -225,11 +252,19 @@ class Membership(models.Model):
         verbose_name_plural = _("岗位任职")
         ordering = ["unit", "role", "user"]
         constraints = [
-            models.UniqueConstraint(fields=["user", "unit", "role"], name="membership_unique_role")
+            models.UniqueConstraint(
+                fields=["user", "unit", "role"],
+                condition=Q(ended_at__isnull=True),
+                name="membership_unique_current_role",
+            )
         ]
 
     def __str__(self) -> str:
         return f"{self.user} · {self.unit} · {self.get_role_display()}"
+
+    @property
+    def is_ended(self) -> bool:
+        return self.ended_at is not None
 
 
 class PractitionerQuerySet(models.QuerySet["Practitioner"]):

@@ -29,6 +29,8 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     "orgs.manage_credit": frozenset({R.SUPERVISOR, R.UNIT_ADMIN, R.SYSTEM_ADMIN}),
     # Appointing village legal advisors (一村一法律顾问).
     "orgs.manage_advisors": frozenset({R.SUPERVISOR, R.UNIT_ADMIN, R.SYSTEM_ADMIN}),
+    # Reading the audit trail (操作记录) of the units one reaches: who changed what, before and after.
+    "audit.view": frozenset({R.SUPERVISOR, R.UNIT_ADMIN, R.SYSTEM_ADMIN}),
     # Reading the notification outbox of one's regions and requeueing dead messages.
     "notify.view_outbox": frozenset(
         {R.SUPERVISOR, R.UNIT_ADMIN, R.SYSTEM_ADMIN, R.WINDOW_CLERK, R.HOTLINE_AGENT}

@@ -460,7 +460,7 @@ class StaffAdminTestCase(BaseTestCase):
         m = Membership.objects.filter(user=self.sm_clerk).first()
         assert m is not None
         self.assertEqual(self.client.post(reverse("console:membership_revoke", args=[m.pk])).status_code, 403)
-        self.assertTrue(Membership.objects.filter(pk=m.pk).exists())
+        self.assertIsNone(Membership.objects.get(pk=m.pk).ended_at)
 
     def test_grant_pause_and_revoke(self) -> None:
         self.client.force_login(self.sm_admin)
@@ -474,7 +474,23 @@ class StaffAdminTestCase(BaseTestCase):
         self.client.post(reverse("console:membership_set_active", args=[m.pk]), {"active": "0"})
         self.assertFalse(Membership.objects.get(pk=m.pk).is_active)
         self.client.post(reverse("console:membership_revoke", args=[m.pk]))
-        self.assertFalse(Membership.objects.filter(pk=m.pk).exists())
+        # Ended, not deleted: kept as history on the staff page, with who ended it.
+        ended = Membership.objects.get(pk=m.pk)
+        self.assertEqual((ended.is_active, ended.ended_by), (False, self.sm_admin))
+        page = self.client.get(detail)
+        self.assertContains(page, "已撤销")
+        self.assertContains(page, f"{ended.ended_at:%Y-%m-%d} · {self.sm_admin}")
+        # Ended roles cannot be paused or resumed; granting the role again makes a new membership.
+        response = self.client.post(
+            reverse("console:membership_set_active", args=[m.pk]), {"active": "1"}, follow=True
+        )
+        self.assertContains(response, "撤销，不能再调整；如需恢复，请重新授予角色。")
+        self.client.post(
+            reverse("console:staff_grant", args=[self.sm_clerk.pk]),
+            {"unit": self.station.pk, "role": "handler"},
+        )
+        rows = Membership.objects.filter(user=self.sm_clerk, unit=self.station, role=R.HANDLER).order_by("pk")
+        self.assertEqual([(r.pk == m.pk, r.ended_at is None) for r in rows], [(True, False), (False, True)])
         hl_role = Membership.objects.get(user=self.hl_clerk, unit__name="湖里区公共法律服务中心")
         self.assertEqual(
             self.client.post(reverse("console:membership_revoke", args=[hl_role.pk])).status_code, 404

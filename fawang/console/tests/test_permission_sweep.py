@@ -525,6 +525,7 @@ class PermissionSweepTestCase(BaseTestCase):
             "console:advisor_appoint",
             "console:staff_create",
             "console:membership_revoke",
+            "console:audit_list",
         ):
             self.assertIn(expected, names)
         self.assertNotIn("accounts:login", names)

@@ -206,6 +206,9 @@ class AdminTestCase(OutboxTestCase):
         r = self.client.get(reverse("admin:notify_message_change", args=[otp.pk]))
         self.assertContains(r, "您的登录验证码是 ******，* 分钟内有效。")
         self.assertNotContains(r, "483920")
+        # The recipient's number is a person's data: masked as in the console's lists.
+        self.assertContains(r, "138****0000")
+        self.assertNotContains(r, "13800000000")
         self.assertEqual(self.client.get(reverse("admin:notify_message_add")).status_code, 403)
         changelist = reverse("admin:notify_message_changelist")
         with override_settings(NOTIFY_SENDERS={}), self.captureOnCommitCallbacks(execute=True):

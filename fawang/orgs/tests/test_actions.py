@@ -349,7 +349,9 @@ class DirectoryActionsTestCase(BaseTestCase):
         actions.set_membership_active(clerk_role.pk, actor=self.sm_admin, active=True)
         self.assertTrue(Membership.objects.get(pk=clerk_role.pk).is_active)
         actions.revoke_role(clerk_role.pk, actor=self.sm_admin)
-        self.assertFalse(Membership.objects.filter(pk=clerk_role.pk).exists())
+        ended = Membership.objects.get(pk=clerk_role.pk)
+        self.assertEqual((ended.is_active, ended.ended_by), (False, self.sm_admin))
+        self.assertIsNotNone(ended.ended_at)
 
         own = Membership.objects.get(user=self.sm_admin, role=R.UNIT_ADMIN)
         for attempt in (
