@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .citations import CITATION_RE, resolve
-from .models import Article, EntryCitation, KnowledgeEntry
+from .models import Article, EntryCitation, KnowledgeEntry, SearchFeedback
 
 if TYPE_CHECKING:
     from fawang.accounts.models import User
@@ -175,3 +175,42 @@ def unpublish(entry_id: int, *, actor: User | None) -> KnowledgeEntry:
     entry.updated_by = actor
     entry.save()
     return entry
+
+
+# ---- “这条有帮助吗” -------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def record_search_feedback(
+    question: str,
+    *,
+    helpful: bool,
+    actor: User | None,
+    article_id: int | None = None,
+    entry_id: int | None = None,
+) -> SearchFeedback:
+    """Keep one answer to “这条有帮助吗” about a search result.  Staff answers (a signed-in staff user) and the
+    public's are kept apart (``source``); both become training questions (``learning.feedback_questions``)."""
+    text = " ".join((question or "").split())[:200]
+    if not text:
+        raise ValidationError(_("缺少检索的问题，无法记录反馈。"))
+    if (article_id is None) == (entry_id is None):
+        raise ValidationError(_("请指明是哪一条结果。"))
+    article = entry = None
+    if article_id is not None:
+        article = Article.objects.filter(pk=article_id).first()
+        if article is None:
+            raise ValidationError(_("这条条文不存在，可能已被更新，请重新检索。"))
+    elif entry_id is not None:
+        entry = KnowledgeEntry.objects.published().filter(pk=entry_id).first()
+        if entry is None:
+            raise ValidationError(_("这篇指南问答案例不存在或已撤回，请重新检索。"))
+    staff = actor is not None and actor.is_authenticated and actor.kind == actor.Kind.STAFF
+    return SearchFeedback.objects.create(
+        question=text,
+        article=article,
+        entry=entry,
+        helpful=helpful,
+        source=SearchFeedback.Source.STAFF if staff else SearchFeedback.Source.PUBLIC,
+        user=actor if actor is not None and actor.is_authenticated else None,
+    )

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import random
 import time
+from collections.abc import Callable
 
 import numpy as np
 
@@ -88,4 +89,38 @@ def pooled(parts: list[tuple[int, dict[str, float]]]) -> dict[str, float]:
     for key in ("MRR@10", "Recall@1", "Recall@10", "Recall@100"):
         out[key] = round(sum(n * m[key] for n, m in parts) / total, 4)
     out["fold_MRR@10"] = [m["MRR@10"] for _, m in parts]  # type: ignore[assignment]
+    return out
+
+
+def cross_validated(
+    index: SearchIndex,
+    rows: list[dict],
+    k: int,
+    *,
+    also: list[dict] | None = None,
+    seed: int = 13,
+    split: str = "random",
+    progress: Callable[[int, dict[str, float]], None] | None = None,
+) -> dict[str, float]:
+    """K-fold cross-validation of the learned layer: for each fold, train on the other folds plus ``also`` (rows
+    that are always training data, e.g. STARD when measuring the everyday set) and measure the held-out fold.
+    The index's model is restored afterwards."""
+    from .search.train import train_model
+
+    saved = index.model
+    parts = []
+    try:
+        for f, held in enumerate(folds(rows, k, seed, split)):
+            held_ids = {r["qid"] for r in held}
+            train_rows = [r for r in rows if r["qid"] not in held_ids] + list(also or [])
+            index.attach(train_model(index, train_rows, seed=seed))
+            m = metrics(index, held)
+            if progress is not None:
+                progress(f, m)
+            parts.append((len(held), m))
+    finally:
+        index.attach(saved)
+    out = pooled(parts)
+    out["latency_p50_ms"] = round(float(np.median([m["latency_p50_ms"] for _, m in parts])), 2)
+    out["latency_p95_ms"] = round(float(np.median([m["latency_p95_ms"] for _, m in parts])), 2)
     return out

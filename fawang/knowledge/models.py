@@ -276,3 +276,58 @@ class EntryCitation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.entry} → {self.article}"
+
+
+class SearchFeedback(models.Model):
+    """“这条有帮助吗”: a person's answer about one search result (an article, or a guide/FAQ/case shown above
+    the articles) for the question they asked.  Written only by ``actions.record_search_feedback``; exported as
+    training questions by ``manage.py export_search_feedback`` so later models learn from it."""
+
+    class Source(models.TextChoices):
+        PUBLIC = "public", _("公众")
+        STAFF = "staff", _("工作人员")
+
+    question = models.CharField(_("问题"), max_length=200, help_text=_("检索时输入的问题原文。"))
+    article = models.ForeignKey(
+        Article,
+        verbose_name=_("条文"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="search_feedback",
+    )
+    entry = models.ForeignKey(
+        KnowledgeEntry,
+        verbose_name=_("知识条目"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="search_feedback",
+    )
+    helpful = models.BooleanField(_("有帮助"))
+    source = models.CharField(_("来源"), max_length=8, choices=Source.choices)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("用户"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("已登录时记录；公众匿名反馈为空。"),
+    )
+    created_at = models.DateTimeField(_("时间"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("检索结果反馈")
+        verbose_name_plural = _("检索结果反馈")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(article__isnull=False) | models.Q(entry__isnull=False),
+                name="knowledge_searchfeedback_has_target",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        target = self.article or self.entry
+        return f"{self.question} → {target}：{'有帮助' if self.helpful else '没帮助'}"

@@ -40,6 +40,17 @@ class Result:
     article: Article
     snippet: SafeString
     score: float
+    # Why it matched, for the person: the question's words found in the article, and each everyday word with the
+    # statute words it was bridged to (“工钱 → 劳动报酬”).
+    matched: list[str] = field(default_factory=list)
+    bridges: list[tuple[str, list[str]]] = field(default_factory=list)
+
+    @property
+    def why(self) -> list[str]:
+        bridged = [f"{lay} → {'、'.join(words)}" for lay, words in self.bridges]
+        seen = {lay for lay, _ in self.bridges} | {w for _, words in self.bridges for w in words}
+        plain = [w for w in self.matched if w not in seen and len(w) >= 2][:6]
+        return bridged + plain
 
 
 @dataclass
@@ -102,8 +113,8 @@ def _rows_for(hits: list[Hit]) -> dict[tuple[str, str], Article]:
 def search(index: SearchIndex, p: SearchParams) -> SearchResults:
     out = SearchResults()
     q = index.parse(p.query)
-    if not len(q.word_ids[0]) and not len(q.bigram_ids[0]):
-        return out  # not one word of the query occurs in any statute: learned priors alone are no answer
+    if not len(q.word_ids[0]) and not len(q.bigram_ids[0]) and not len(q.bridge_ids[0]):
+        return out  # no word of the query, nor a statute word it bridges to, occurs in any statute
     k = TOP_K_FILTERED if p.post_filtered() or p.order == "date" else TOP_K
     # Versions are collapsed here rather than in the engine, after the filters, so that the version shown
     # is the one in force when there is one, and a date range finds the versions published in it.
@@ -123,7 +134,7 @@ def search(index: SearchIndex, p: SearchParams) -> SearchResults:
             continue
         if p.date_to and (law.publish_date is None or law.publish_date > p.date_to):
             continue
-        result = Result(article, highlight(article.text, h.spans), h.score)
+        result = Result(article, highlight(article.text, h.spans), h.score, list(h.terms), list(h.bridges))
         seen = by_provision.get(h.provision)
         if seen is None:
             by_provision[h.provision] = len(out.results)

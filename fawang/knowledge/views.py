@@ -3,12 +3,14 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_GET
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_GET, require_POST
 
-from . import entry_search, results, searching
+from . import actions, entry_search, results, searching
 from .access import get_published_entry
 from .forms import WITHIN_ALL, WITHIN_ENTRIES, WITHIN_LAWS, LawSearchForm
 from .models import Article, KnowledgeEntry, Law
@@ -111,6 +113,41 @@ def search(request: HttpRequest) -> HttpResponse:
             )
     context["elapsed_ms"] = round((time.perf_counter() - started) * 1000)
     return render(request, "knowledge/search.html", context)
+
+
+def _int_or_none(value: str | None) -> int | None:
+    return int(value) if value and value.isdigit() else None
+
+
+@require_POST
+def feedback(request: HttpRequest) -> HttpResponse:
+    """“这条有帮助吗”: keep the answer about one result (an article or a guide/FAQ/case), then say thanks in place
+    (htmx) or go back to the results."""
+    try:
+        actions.record_search_feedback(
+            request.POST.get("q", ""),
+            helpful=request.POST.get("helpful") == "yes",
+            actor=request.user if request.user.is_authenticated else None,
+            article_id=_int_or_none(request.POST.get("article")),
+            entry_id=_int_or_none(request.POST.get("entry")),
+        )
+    except ValidationError as error:
+        message, ok = " ".join(error.messages), False
+    else:
+        message, ok = "", True
+    if request.headers.get("HX-Request"):
+        return render(
+            request,
+            "knowledge/_feedback_done.html",
+            {"ok": ok, "message": message},
+            status=200 if ok else 400,
+        )
+    back = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
+        back = ""
+    if not ok:
+        return render(request, "knowledge/_feedback_done.html", {"ok": ok, "message": message}, status=400)
+    return redirect(back or "knowledge:search")
 
 
 @require_GET

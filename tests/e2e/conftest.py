@@ -127,8 +127,13 @@ def site() -> Iterator[Site]:
             ["migrate", "--no-input", "-v0"],
             ["import_regions", "35", "--quiet-progress"],
             ["load_demo"],
-            # Law search on a subset (a few seconds): the 法律援助 and 劳动合同法 laws and their index in var/.
-            ["import_laws", "--only", "法律援助", "--only", "劳动合同法", "--quiet-progress"],
+            # Law search on a subset (seconds, not minutes): the 法律援助 and labour laws, the 民法典 with its
+            # interpretations, and their index in var/.
+            [
+                "import_laws",
+                *("--only", "法律援助", "--only", "劳动合同法", "--only", "劳动法", "--only", "农民工工资"),
+                *("--only", "民法典", "--quiet-progress"),
+            ],
             ["build_law_index", "--quiet-progress"],
             ["collectstatic", "--no-input", "-v0"],
         ):
@@ -179,9 +184,9 @@ def site() -> Iterator[Site]:
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
-    # Per module, not per session: while Playwright's sync API is running, the worker's thread has a running event
-    # loop, and Django refuses database work there (SynchronousOnlyOperation). pytest-xdist schedules the biggest
-    # files first, so a worker may go on to ordinary tests after an end-to-end module; they must find it stopped.
+    """One Chromium per test module. Not per session: Playwright's sync API keeps an event loop running in the
+    worker's main thread while it is open, and a Django test that the same pytest-xdist worker runs afterwards then
+    fails with SynchronousOnlyOperation (seen when --dist loadfile sent an e2e module before other modules)."""
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:

@@ -35,3 +35,41 @@ def test_a_lay_question_finds_the_article_in_force(site: Site, phone: Any) -> No
     expect(article).to_contain_text("法律援助机构应当自收到法律援助申请之日起七日内进行审查")
     expect(phone.get_by_role("heading", level=1)).to_contain_text("中华人民共和国法律援助法")
     expect(phone.locator(".badge-ok").first).to_have_text("现行有效")
+
+
+def _top_titles(phone: Any, site: Site, question: str) -> tuple[Any, list[str]]:
+    phone.goto(f"{site.url}/laws/search/")
+    phone.get_by_label("您的问题或关键词").fill(question)
+    phone.get_by_role("button", name="检索").click()
+    phone.wait_for_url("**q=**")
+    results = phone.locator("#results-title").locator("xpath=..")
+    expect(results.locator("h3").first).to_be_visible()
+    return results, results.locator("h3").all_inner_texts()
+
+
+def test_everyday_words_find_the_articles_a_lawyer_would_cite(site: Site, phone: Any) -> None:
+    """Issue 15: the two questions the search used to fail on, asked the way people ask them."""
+    _, titles = _top_titles(phone, site, "老板拖欠工资三个月不给怎么办")
+    wages = {
+        "《中华人民共和国劳动合同法》第三十条",
+        "《中华人民共和国劳动合同法》第三十八条",
+        "《中华人民共和国劳动合同法》第八十五条",
+        "《中华人民共和国劳动法》第五十条",
+        "《中华人民共和国劳动法》第九十一条",
+    }
+    assert wages & set(titles[:3]), titles[:5]
+
+    results, titles = _top_titles(phone, site, "被狗咬了谁负责")
+    dog = "《中华人民共和国民法典·侵权责任编》第一千二百四十五条"
+    assert dog in titles[:3], titles[:5]
+    # Why it matched, in the person's words, and a way to say whether it helped.
+    card = results.locator("li", has=phone.get_by_role("link", name=dog))
+    expect(card.locator(".why")).to_contain_text("狗 → 饲养的动物")
+    card.get_by_role("button", name="有帮助").click()
+    expect(card.get_by_role("status")).to_have_text("谢谢，您的反馈已记录，会用来改进检索结果。")
+    assert '"helpful": true' in site.manage(
+        "shell",
+        "-c",
+        "import json; from fawang.knowledge.models import SearchFeedback as F; "
+        "f = F.objects.get(); print(json.dumps({'q': f.question, 'helpful': f.helpful, 'source': f.source}))",
+    )

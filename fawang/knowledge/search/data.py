@@ -26,6 +26,11 @@ def default_questions() -> Path:
     return REPO_DIR / "data" / "lawsearch" / "train.jsonl"
 
 
+def default_everyday() -> Path:
+    """everyday.jsonl: the everyday-question set written for fawang (data/lawsearch/EVERYDAY.md)."""
+    return REPO_DIR / "data" / "lawsearch" / "everyday.jsonl"
+
+
 def iter_articles(path: str | Path = DEFAULT_ARTICLES) -> Iterator[dict]:
     """Articles from a .jsonl or .jsonl.xz file."""
     p = Path(path)

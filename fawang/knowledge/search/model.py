@@ -141,6 +141,8 @@ class LearnedModel:
         prov_to_bag = np.full(len(keys), -1, dtype=np.int64)
         prov_to_bag[bag_prov] = np.arange(len(bag_prov))
         self._doc_bag = prov_to_bag[index.provision]
+        self._bag_docs = np.flatnonzero(self._doc_bag >= 0)  # docs with a bag, and the bag row of each
+        self._bag_rows = self._doc_bag[self._bag_docs]
         self._n = n
         # kNN field: training questions as documents; neighbour -> provisions as a sparse matrix.
         self._q_vocab = Vocab()
@@ -163,8 +165,7 @@ class LearnedModel:
             ids, tf = query_vector(q.words + q.bigrams, self._exp_vocab)
             bag = self._exp_field.score(ids, tf)
             e = np.zeros(self._n, dtype=np.float32)
-            has = self._doc_bag >= 0
-            e[has] = bag[self._doc_bag[has]]
+            e[self._bag_docs] = bag[self._bag_rows]
             feats["e"] = e
         if self._q_field is not None:
             ids, tf = query_vector(q.words + q.bigrams, self._q_vocab)

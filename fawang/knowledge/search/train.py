@@ -24,17 +24,32 @@ from pathlib import Path
 
 import numpy as np
 
-from .data import DEFAULT_ARTICLES, DEFAULT_MODEL_DIR, default_questions, iter_articles, load_questions
+from .data import (
+    DEFAULT_ARTICLES,
+    DEFAULT_MODEL_DIR,
+    default_everyday,
+    default_questions,
+    iter_articles,
+    load_questions,
+)
 from .engine import DEFAULT_WEIGHTS, N_CANDIDATES, Filters, SearchIndex, build_index
 from .model import LearnedModel, learn_statistics
 
-FEATURES = ("w", "b", "cw", "cb", "L", "e", "n", "ns", "nl", "t", "p_law", "p_art", "p_sec")
+FEATURES = ("w", "b", "cw", "cb", "L", "x", "xc", "Lx", "e", "n", "ns", "nl", "t", "p_law", "p_art", "p_sec")
 # The reranker is quadratic in the main signals (all pairwise products and squares): interactions
 # such as "a lexical match inside a law that neighbours' questions point to" carry most of the gain.
-_KEY = ("w", "b", "cw", "L", "e", "n", "ns", "nl", "t", "p_law", "p_art", "p_sec")
+_KEY = ("w", "b", "cw", "L", "x", "xc", "Lx", "e", "n", "ns", "nl", "t", "p_law", "p_art", "p_sec")
 INTERACTIONS = tuple(f"{a}*{b}" for a, b in itertools.combinations_with_replacement(_KEY, 2))
 GRID = (0.0, 0.03, 0.06, 0.1, 0.15, 0.2, 0.3, 0.45, 0.6, 0.8, 1.0, 1.3, 1.7, 2.2, 3.0, 4.0, 5.5)
 FITTER = "softmax"
+# Everyday questions (data/lawsearch/everyday.jsonl, source "everyday") and people's feedback (source "feedback")
+# weigh more than STARD's in fitting the reranker: they are how people at a window or on the phone ask.
+EVERYDAY_WEIGHT = 3.0
+WEIGHTED_SOURCES = ("everyday", "feedback")
+
+
+def row_weight(row: dict) -> float:
+    return float(row.get("weight", EVERYDAY_WEIGHT if row.get("source") in WEIGHTED_SOURCES else 1.0))
 
 
 def _candidates(index: SearchIndex, rows: list[dict]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -67,12 +82,20 @@ def objective(X: np.ndarray, Y: np.ndarray, V: np.ndarray, n_gold: np.ndarray, w
     return float(mrr + r10 + 0.5 * r100)
 
 
-def fit_softmax(X: np.ndarray, Y: np.ndarray, V: np.ndarray, l2: float = 1e-3) -> dict[str, float]:
+def fit_softmax(
+    X: np.ndarray, Y: np.ndarray, V: np.ndarray, l2: float = 1e-3, qw: np.ndarray | None = None
+) -> dict[str, float]:
     """Listwise softmax (ListNet-style) linear model over candidates: smooth and convex, so it is
-    less prone than direct metric search to chase noise in ~1000 training questions."""
+    less prone than direct metric search to chase noise in ~1000 training questions.  ``qw``: a weight
+    per question (everyday questions count more than STARD's, see EVERYDAY_WEIGHT)."""
     from scipy.optimize import minimize
 
     keep = (Y & V).any(axis=1)
+    names = FEATURES + INTERACTIONS
+    if not keep.any():  # no question has an answer among its candidates: nothing to learn, lexical default
+        return {f: DEFAULT_WEIGHTS.get(f, 0.0) for f in names}
+    qw = np.ones(len(X)) if qw is None else np.asarray(qw, dtype=np.float64)
+    qw = qw[keep] / qw[keep].mean()
     X, Y, V = X[keep].astype(np.float64), Y[keep].astype(np.float64), V[keep]
     npos = Y.sum(axis=1, keepdims=True)
     scale = np.maximum(np.abs(X).reshape(-1, X.shape[2]).max(axis=0), 1e-6)
@@ -84,13 +107,12 @@ def fit_softmax(X: np.ndarray, Y: np.ndarray, V: np.ndarray, l2: float = 1e-3) -
         e = np.where(V, np.exp(sc - m), 0.0)
         z = e.sum(axis=1, keepdims=True)
         logp = np.where(V, sc - m - np.log(z), 0.0)
-        val = float(-((Y * logp).sum(axis=1) / npos[:, 0]).mean() + l2 * (w @ w))
-        g = e / z - Y / npos
+        val = float(-(qw * (Y * logp).sum(axis=1) / npos[:, 0]).mean() + l2 * (w @ w))
+        g = (e / z - Y / npos) * qw[:, None]
         grad = np.einsum("qc,qcf->f", g, Xs) / len(X) + 2 * l2 * w
         return val, grad
 
     w0 = np.zeros(X.shape[2])
-    names = FEATURES + INTERACTIONS
     w0[names.index("w")] = w0[names.index("b")] = 1.0
     res = minimize(loss, w0, jac=True, method="L-BFGS-B", options={"maxiter": 500})
     w = res.x / scale
@@ -141,7 +163,7 @@ def train_model(
         order = list(range(len(rows)))
         random.Random(seed + 1).shuffle(order)
         parts = [[rows[i] for i in order[f::inner_folds]] for f in range(inner_folds)]
-    Xs, Ys, Vs, golds = [], [], [], []
+    Xs, Ys, Vs, golds, qws = [], [], [], [], []
     saved = index.model
     for f in range(inner_folds):
         held = parts[f]
@@ -152,9 +174,12 @@ def train_model(
         Ys.append(Y)
         Vs.append(V)
         golds.append(np.asarray([len(r["gold"]) for r in held], dtype=np.float32))
+        qws.append(np.asarray([row_weight(r) for r in held]))
     index.attach(saved)
     X, Y, V, n_gold = np.concatenate(Xs), np.concatenate(Ys), np.concatenate(Vs), np.concatenate(golds)
-    weights = fit_softmax(X, Y, V) if FITTER == "softmax" else fit_weights(X, Y, V, n_gold)
+    weights = (
+        fit_softmax(X, Y, V, qw=np.concatenate(qws)) if FITTER == "softmax" else fit_weights(X, Y, V, n_gold)
+    )
     if verbose:
         print(
             f"weights {weights} objective {objective(X, Y, V, n_gold, np.asarray(list(weights.values()))):.4f}",
@@ -174,6 +199,13 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--articles", default=str(DEFAULT_ARTICLES), help="used when the index must be built")
     ap.add_argument("--rebuild-index", action="store_true", help="(re)build the index first")
     ap.add_argument("--inner-split", choices=("random", "blocked"), default="random")
+    ap.add_argument(
+        "--extra",
+        action="append",
+        default=None,
+        help="more questions to learn from (train.jsonl format, repeatable): by default the everyday set "
+        "data/lawsearch/everyday.jsonl; add the file of manage.py export_search_feedback to learn from feedback",
+    )
     args = ap.parse_args(argv)
     t0 = time.perf_counter()
     if args.rebuild_index or not (Path(args.index) / "meta.json").exists():
@@ -181,6 +213,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"built index {args.index} in {meta['build_seconds']}s")
     index = SearchIndex.load(args.index)
     rows = load_questions(args.questions)
+    for extra in args.extra if args.extra is not None else [str(default_everyday())]:
+        rows += load_questions(extra)
     model = train_model(index, rows, seed=args.seed, inner_split=args.inner_split, verbose=True)
     model.save(Path(args.out))
     print(f"trained on {len(rows)} questions in {time.perf_counter() - t0:.1f}s -> {args.out}/model.json")

@@ -62,6 +62,7 @@ class EvalCommandTestCase(BaseTestCase):
                 "latency_p95_ms",
                 "docs",
                 "model",
+                "search_latency",
             },
         )
         self.assertEqual(report["questions"], 3)
@@ -70,6 +71,34 @@ class EvalCommandTestCase(BaseTestCase):
         self.assertAlmostEqual(report["recall@10"], 2 / 3, places=3)
         self.assertGreater(report["mrr@10"], 0.3)
         self.assertGreaterEqual(report["latency_p95_ms"], report["latency_p50_ms"])
+
+    def test_it_cross_validates_beside_the_baseline(self) -> None:
+        also = INDEX_DIR.parent / "source" / "also.jsonl"
+        also.write_text(
+            json.dumps({"qid": 9, "question": "法律援助申请多久决定", "relevant": QUESTIONS[0]["relevant"]})
+            + "\n",
+            encoding="utf-8",
+        )
+        out, err = StringIO(), StringIO()
+        call_command(
+            "eval_lawsearch",
+            str(self.questions),
+            "--kfold",
+            "3",
+            "--train-also",
+            str(also),
+            "--baseline",
+            stdout=out,
+            stderr=err,
+        )
+        report = json.loads(out.getvalue())
+        self.assertEqual(report["cv3"]["n"], 3)
+        self.assertEqual(len(report["cv3"]["fold_mrr@10"]), 3)
+        self.assertAlmostEqual(report["cv3"]["recall@100"], 2 / 3, places=3)
+        self.assertEqual(report["baseline_bigram_bm25"]["n"], 3)
+        self.assertIn("第 3/3 折", err.getvalue())
+        with self.assertRaisesMessage(CommandError, "没有可评测的问题。"):
+            call_command("eval_lawsearch", str(self.questions), "--split", "holdout", stdout=StringIO())
 
     def test_it_fails_clearly_without_index_or_file(self) -> None:
         with self.assertRaisesMessage(CommandError, "找不到问题文件"):

@@ -87,6 +87,9 @@ class TopicResult:
     name: str
     confidence: float
     scores: dict[str, float] = field(default_factory=dict)
+    # True when the model was not sure: the answer is then 综合咨询 so that a person routes the question, and
+    # ``scores`` still says which topics it hesitated between.
+    uncertain: bool = False
 
 
 @dataclass
@@ -96,6 +99,7 @@ class TopicModel:
     beta: float = 1.0
     threshold: float = 0.3
     meta: dict = field(default_factory=dict)
+    temperature: float = 1.0  # calibration (train.fit_temperature): probabilities are softmax(logits / T)
 
     def __post_init__(self) -> None:
         self._index = {f: i for i, f in enumerate(self.vocab)}
@@ -105,18 +109,25 @@ class TopicModel:
         return vectorize([features(t) for t in texts], self._index)
 
     # ---- prediction -----------------------------------------------------------------------------
-    def probabilities(
-        self, texts: Sequence[str], *, use_lexicon: bool = True
-    ) -> tuple[np.ndarray, np.ndarray]:
-        """(probabilities (n, topics), known: whether a text had any known feature or lexicon hit)."""
+    def logits(self, texts: Sequence[str], *, use_lexicon: bool = True) -> np.ndarray:
+        return self._logits(texts, use_lexicon)[0]
+
+    def _logits(self, texts: Sequence[str], use_lexicon: bool) -> tuple[np.ndarray, np.ndarray]:
         x = self.matrix(texts)
-        z = x @ self.weights[:-1] + self.weights[-1]
+        z = np.asarray(x @ self.weights[:-1] + self.weights[-1])
         known = np.asarray(x.getnnz(axis=1) > 0)
         if use_lexicon and self.beta:
             lex = _lexicon_matrix(texts)
             z = z + self.beta * lex
             known = known | (lex.sum(axis=1) > 0)
-        return _softmax(np.asarray(z)), known
+        return z, known
+
+    def probabilities(
+        self, texts: Sequence[str], *, use_lexicon: bool = True
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """(calibrated probabilities (n, topics), known: whether a text had any known feature or lexicon hit)."""
+        z, known = self._logits(texts, use_lexicon)
+        return _softmax(z / self.temperature), known
 
     def predict(self, texts: Sequence[str], *, use_lexicon: bool = True, fallback: bool = True) -> list[str]:
         p, known = self.probabilities(texts, use_lexicon=use_lexicon)
@@ -130,10 +141,13 @@ class TopicModel:
         p, known = self.probabilities([text])
         row = p[0]
         best = int(row.argmax())
-        code = CODES[best] if known[0] and row[best] >= self.threshold else GENERAL
+        sure = bool(known[0]) and row[best] >= self.threshold
+        code = CODES[best] if sure else GENERAL
         conf = float(row[best]) if known[0] else 0.0
         scores = {c: round(float(v), 4) for c, v in zip(CODES, row, strict=True)}
-        return TopicResult(code=code, name=NAMES[code], confidence=round(conf, 4), scores=scores)
+        return TopicResult(
+            code=code, name=NAMES[code], confidence=round(conf, 4), scores=scores, uncertain=not sure
+        )
 
     # ---- persistence ----------------------------------------------------------------------------
     def save(self, directory: str | Path) -> None:
@@ -146,7 +160,12 @@ class TopicModel:
             "topics": CODES,
             "beta": self.beta,
             "threshold": self.threshold,
-            **{k: v for k, v in self.meta.items() if k not in {"version", "topics", "beta", "threshold"}},
+            "temperature": self.temperature,
+            **{
+                k: v
+                for k, v in self.meta.items()
+                if k not in {"version", "topics", "beta", "threshold", "temperature"}
+            },
             "vocab": self.vocab,
         }
         with open(d / "meta.json", "w", encoding="utf-8", newline="\n") as f:
@@ -161,9 +180,14 @@ class TopicModel:
         if meta.get("version") != MODEL_VERSION or meta.get("topics") != CODES:
             raise ValueError(f"主题模型 {d} 与当前代码不符（版本或主题列表不同），请重新训练")
         weights = np.load(d / "weights.npy", allow_pickle=False).astype(np.float64)
-        extra = {k: v for k, v in meta.items() if k not in {"vocab", "beta", "threshold"}}
+        extra = {k: v for k, v in meta.items() if k not in {"vocab", "beta", "threshold", "temperature"}}
         return cls(
-            vocab=meta["vocab"], weights=weights, beta=meta["beta"], threshold=meta["threshold"], meta=extra
+            vocab=meta["vocab"],
+            weights=weights,
+            beta=meta["beta"],
+            threshold=meta["threshold"],
+            meta=extra,
+            temperature=float(meta.get("temperature", 1.0)),
         )
 
 

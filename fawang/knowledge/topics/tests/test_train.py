@@ -91,3 +91,57 @@ def test_cli_builds_trains_and_writes(tmp_path):
     assert code == 0
     assert (tmp_path / "m" / "weights.npy").exists()
     assert len((tmp_path / "l.jsonl").read_text(encoding="utf-8").splitlines()) == 4
+
+
+def test_balanced_priors_give_every_topic_the_same_weight():
+    import numpy as np
+
+    from fawang.knowledge.topics.taxonomy import CODES
+    from fawang.knowledge.topics.train import class_balance
+
+    y = np.array([CODES.index("contract")] * 6 + [CODES.index("injury")] * 2)
+    factor = class_balance(y, np.ones(len(y)), 1.0)
+    assert np.isclose(factor[:6].sum(), factor[6:].sum())
+    assert np.allclose(class_balance(y, np.ones(len(y)), 0.0), 1.0)
+
+
+def test_temperature_is_fitted_on_held_out_logits():
+    import numpy as np
+
+    from fawang.knowledge.topics.train import fit_temperature
+
+    # Over-confident logits (right two times in three) want a temperature above 1; well-separated right ones,
+    # below 1.
+    z = np.array([[8.0, 0.0], [8.0, 0.0], [8.0, 0.0]])
+    assert fit_temperature(z, np.array([0, 0, 1])) > 1.0
+    assert fit_temperature(np.array([[1.0, 0.0], [0.0, 1.0]]), np.array([0, 1])) < 1.0
+
+
+def test_an_unsure_answer_routes_to_a_person():
+    model = train(TINY, {"min_df": 1})
+    model.threshold = 1.01  # nothing is that sure
+    result = model.classify("离婚孩子")
+    assert (result.code, result.name, result.uncertain) == ("general", "综合咨询", True)
+    assert (
+        max(result.scores, key=lambda c: result.scores[c]) == "family"
+    )  # what it hesitated over is still there
+    model.threshold = 0.0
+    assert model.classify("离婚孩子").uncertain is False
+
+
+def test_everyday_evaluation_reports_a_confusion_matrix():
+    from fawang.knowledge.topics.train import confusion_markdown, evaluate_labelled
+
+    model = train(TINY, {"min_df": 1})
+    rows = [
+        {"question": "离婚孩子归谁", "topic": "婚姻家庭"},
+        {"question": "老板拖欠工资", "topic": "劳动纠纷"},
+        {"question": "孩子抚养", "topic": "劳动纠纷"},
+    ]
+    result = evaluate_labelled(model, rows)
+    assert result["accuracy"] == 0.6667
+    assert result["recall"] == {"婚姻家庭": 1.0, "劳动纠纷": 0.5}
+    assert result["confusion"] == {"婚姻家庭": {"婚姻家庭": 1}, "劳动纠纷": {"劳动纠纷": 1, "婚姻家庭": 1}}
+    table = confusion_markdown(result)
+    assert table.splitlines()[0] == "| 标注 \\ 判定 | 婚姻家庭 | 劳动纠纷 | 召回 |"
+    assert "| 劳动纠纷 | 1 | 1 | 0.50 |" in table
