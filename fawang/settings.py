@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "fawang.frontdesk",
     "fawang.applications",
     "fawang.apikit",
+    "fawang.ops",  # before django_tasks_db: its db_worker command is the supervised one
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -222,6 +223,12 @@ TASKS = {
         "QUEUES": ["default"],
     }
 }
+
+# Leases on running tasks and heartbeats (fawang/ops/conf.py): a task whose worker has not beaten for
+# TASK_LEASE_SECONDS is queued again; workers beat every WORKER_HEARTBEAT_SECONDS.
+TASK_LEASE_SECONDS = int(os.environ.get("TASK_LEASE_SECONDS", "60"))
+WORKER_HEARTBEAT_SECONDS = float(os.environ.get("WORKER_HEARTBEAT_SECONDS", "10"))
+SCHEDULER_INTERVAL_SECONDS = float(os.environ.get("SCHEDULER_INTERVAL_SECONDS", "60"))
 
 # The demo (`make run` sets FAWANG_DEMO=1: it loads the demo data and accounts). Never set it in production.
 DEMO = env_bool("FAWANG_DEMO", False)
