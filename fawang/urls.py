@@ -1,8 +1,8 @@
 from django.contrib import admin
-from django.http import HttpRequest, HttpResponse
 from django.urls import include, path
 
 from fawang.accounts.views import admin_login, admin_password_change
+from fawang.ops.views import healthz, readyz
 
 admin.site.site_header = "法网 · 系统管理"
 admin.site.site_title = "法网系统管理"
@@ -10,10 +10,6 @@ admin.site.index_title = "数据管理"
 # The admin signs in through the staff sign-in page, so lockout and the second factor apply there too.
 admin.site.login = admin_login  # type: ignore[method-assign]
 admin.site.password_change = admin_password_change  # type: ignore[method-assign,assignment]
-
-
-def healthz(request: HttpRequest) -> HttpResponse:
-    return HttpResponse("ok", content_type="text/plain")
 
 
 urlpatterns = [
@@ -39,4 +35,5 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("healthz", healthz, name="healthz"),
+    path("readyz", readyz, name="readyz"),
 ]
