@@ -45,6 +45,9 @@ FIELD_ENCRYPTION_KEY = kept_secret("field_key", "FIELD_KEY")
 DEBUG = env_bool("DEBUG", False)
 ALLOWED_HOSTS = [h.strip() for h in os.environ.get("ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h]
 CSRF_TRUSTED_ORIGINS = [o.strip() for o in os.environ.get("CSRF_TRUSTED_ORIGINS", "").split(",") if o.strip()]
+# Reverse proxies whose X-Forwarded-For is believed (addresses or networks, comma separated; fawang/lib/http.py).
+# Empty: the client's address is the connection's peer. Behind nginx on the same machine: 127.0.0.1.
+TRUSTED_PROXIES = [p.strip() for p in os.environ.get("TRUSTED_PROXIES", "").split(",") if p.strip()]
 
 INSTALLED_APPS = [
     "fawang.accounts",
@@ -211,6 +214,24 @@ STORAGES = {
 }
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
 MEDIA_URL = "/media/"
+
+# One cache shared by every process (throttle counts, fawang/apikit/throttles.py): Redis when REDIS_URL is set,
+# else a table in the database (fawang_cache, made by the ops app's migrations; each throttled API request then
+# reads and writes a row: with many web processes on SQLite, prefer Redis). Tests in one process use the local
+# memory cache, which each test clears; fawang/ops/tests/test_client_address.py runs real processes on the shared ones.
+CACHE_TABLE = "fawang_cache"
+if TESTING:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+elif os.environ.get("REDIS_URL"):
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": os.environ["REDIS_URL"],
+            "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "fawang"),
+        }
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": CACHE_TABLE}}
 
 # Background work: Django's Tasks API with the database backend, no broker needed.
 TASKS = {
