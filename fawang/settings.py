@@ -83,6 +83,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Refuses an oversized body from its Content-Length before anything reads it (fawang/apikit/limits.py).
+    "fawang.apikit.limits.RequestSizeMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Pages gzipped (the home page's first load 31.5 -> 25.5 KB, its HTML 9.8 -> ~4 KB; bench_lighthouse). Static files
@@ -245,6 +247,12 @@ TASKS = {
     }
 }
 
+# Input limits (fawang/apikit/limits.py): the largest upload request (all its files together) and other body, and
+# the deepest JSON the API accepts.
+REQUEST_MAX_UPLOAD_BYTES = int(os.environ.get("REQUEST_MAX_UPLOAD_BYTES", str(50 * 1024 * 1024)))
+REQUEST_MAX_BODY_BYTES = int(os.environ.get("REQUEST_MAX_BODY_BYTES", str(2_621_440)))
+API_JSON_MAX_DEPTH = 32
+
 # Leases on running tasks and heartbeats (fawang/ops/conf.py): a task whose worker has not beaten for
 # TASK_LEASE_SECONDS is queued again; workers beat every WORKER_HEARTBEAT_SECONDS.
 TASK_LEASE_SECONDS = int(os.environ.get("TASK_LEASE_SECONDS", "60"))
@@ -282,7 +290,7 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["fawang.apikit.auth.IsStaff"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PARSER_CLASSES": ["fawang.apikit.parsers.JSONParser"],  # nesting depth bounded
     "DEFAULT_PAGINATION_CLASS": "fawang.apikit.pagination.CappedPagination",
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "fawang.apikit.errors.exception_handler",

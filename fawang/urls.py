@@ -12,6 +12,10 @@ admin.site.login = admin_login  # type: ignore[method-assign]
 admin.site.password_change = admin_password_change  # type: ignore[method-assign,assignment]
 
 
+# Errors Django answers itself come out in the API's JSON format under /api/ (fawang/apikit/limits.py).
+handler400 = "fawang.apikit.limits.bad_request"
+handler500 = "fawang.apikit.limits.server_error"
+
 urlpatterns = [
     path("", include("fawang.portal.urls")),
     path("", include("fawang.info.urls")),
