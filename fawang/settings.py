@@ -17,7 +17,22 @@ import dj_database_url
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("FAWANG_VAR_DIR", BASE_DIR / "var"))
-VAR_DIR.mkdir(parents=True, exist_ok=True)
+VAR_DIR.mkdir(mode=0o700, parents=True, exist_ok=True)
+
+
+def keep_private(folder: Path) -> None:
+    """var/ holds the database, the keys and the uploads (often ID copies): only the service's user may enter it, and
+    its files are the user's alone (also those an older version or a copy left readable to others)."""
+    try:
+        folder.chmod(0o700)
+        for path in folder.iterdir():
+            if path.is_file() and path.stat().st_mode & 0o077:
+                path.chmod(0o600)
+    except PermissionError:  # not ours (a read-only checkout, a shared folder): the operator decides
+        pass
+
+
+keep_private(VAR_DIR)
 
 TESTING = "pytest" in sys.modules or os.environ.get("FAWANG_TESTING") == "1"
 
@@ -216,6 +231,9 @@ STORAGES = {
 }
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
 MEDIA_URL = "/media/"
+# Uploaded files and their folders are the service user's alone.
+FILE_UPLOAD_PERMISSIONS = 0o600
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
 
 # One cache shared by every process (throttle counts, fawang/apikit/throttles.py): Redis when REDIS_URL is set,
 # else a table in the database (fawang_cache, made by the ops app's migrations; each throttled API request then
