@@ -101,6 +101,7 @@ MIDDLEWARE = [
     # Refuses an oversized body from its Content-Length before anything reads it (fawang/apikit/limits.py).
     "fawang.apikit.limits.RequestSizeMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "fawang.lib.headers.SecurityHeadersMiddleware",  # Content-Security-Policy, Permissions-Policy
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Pages gzipped (the home page's first load 31.5 -> 25.5 KB, its HTML 9.8 -> ~4 KB; bench_lighthouse). Static files
     # never reach it: whitenoise answers them above with its own pre-compressed .br/.gz. BREACH: the CSRF token
@@ -192,6 +193,24 @@ FORM_RENDERER = "fawang.lib.formrenderer.FormRenderer"
 # Lists count at most this many rows ("超过 2,000 条"); see fawang/lib/paging.py.
 LIST_COUNT_CAP = int(os.environ.get("LIST_COUNT_CAP", "2000"))
 X_FRAME_OPTIONS = "DENY"
+# HTTPS in production (README, "运行与部署"): redirect plain HTTP (the health checks exempt, for the load balancer
+# on loopback), HSTS for SECURE_HSTS_SECONDS, and the proxy's X-Forwarded-Proto believed when
+# SECURE_PROXY_SSL_HEADER=1 (the proxy must set it on every request, overwriting the client's).
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", False)
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
+SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "0"))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", False)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
+# Submitting the domain to the browsers' HSTS preload list binds every subdomain for good: the domain's owner
+# decides (SECURE_HSTS_PRELOAD=1), so `check --deploy` does not ask for it.
+SILENCED_SYSTEM_CHECKS = ["security.W021"]
+if env_bool("SECURE_PROXY_SSL_HEADER", False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# fawang/lib/headers.py: the defaults there unless these are set (an empty value sends no header).
+if "CONTENT_SECURITY_POLICY" in os.environ:
+    CONTENT_SECURITY_POLICY = os.environ["CONTENT_SECURITY_POLICY"]
+if "PERMISSIONS_POLICY" in os.environ:
+    PERMISSIONS_POLICY = os.environ["PERMISSIONS_POLICY"]
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 
