@@ -1,5 +1,6 @@
-"""Backup and restore round trip on SQLite, on real processes: a matter with its encrypted ID number and an upload
-come back as they were; a damaged backup or another field key restores nothing."""
+"""Backup and restore round trip on real processes, on SQLite and (when the suite runs on PostgreSQL, i.e.
+DATABASE_URL=postgres://...) on a throw-away PostgreSQL database: a matter with its encrypted ID number and an
+upload come back as they were; a damaged backup or another field key restores nothing."""
 
 from __future__ import annotations
 
@@ -9,7 +10,9 @@ import subprocess
 import sys
 import tempfile
 from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 
@@ -54,12 +57,12 @@ print(m.tracking_no, m.person.id_number, (Path(settings.MEDIA_ROOT) / "matters" 
 
 
 class Site:
-    def __init__(self, tmp: Path) -> None:
+    def __init__(self, tmp: Path, database_url: str) -> None:
         self.tmp = tmp
         self.env = {
             **{k: v for k, v in os.environ.items() if not k.startswith(("PYTEST", "DJANGO_SETTINGS"))},
             "DJANGO_SETTINGS_MODULE": "fawang.settings",
-            "DATABASE_URL": f"sqlite:///{tmp}/fawang.sqlite3",
+            "DATABASE_URL": database_url,
             "FAWANG_VAR_DIR": str(tmp / "var"),
             "FAWANG_TESTING": "0",
             "FIELD_KEY": "backup-test-field-key-" + "x" * 30,
@@ -81,10 +84,36 @@ class Site:
         return out.stdout
 
 
-@pytest.fixture(scope="module")
-def site() -> Iterator[Site]:
-    with tempfile.TemporaryDirectory(prefix="fawang-backup-") as name:
-        s = Site(Path(name))
+@contextmanager
+def _throwaway_postgres() -> Iterator[str]:
+    import psycopg
+
+    url = urlsplit(os.environ["DATABASE_URL"])
+    name = f"fawang_backup_test_{os.getpid()}"
+    admin = urlunsplit(url._replace(path="/postgres"))
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        conn.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield urlunsplit(url._replace(path=f"/{name}"))
+    finally:
+        with psycopg.connect(admin, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture(scope="module", params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def site(request: pytest.FixtureRequest) -> Iterator[Site]:
+    on_postgres = os.environ.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://"))
+    if request.param == "postgresql" and not on_postgres:
+        pytest.skip("PostgreSQL 的备份测试需要 DATABASE_URL=postgres://...")
+    with tempfile.TemporaryDirectory(prefix="fawang-backup-") as name, ExitStack() as stack:
+        tmp = Path(name)
+        url = (
+            stack.enter_context(_throwaway_postgres())
+            if request.param == "postgresql"
+            else f"sqlite:///{tmp}/db"
+        )
+        s = Site(tmp, url)
         s.ok("migrate", "--no-input", "-v0", "--skip-checks")
         s.ok("shell", "--no-imports", "-c", SEED)
         yield s
@@ -96,7 +125,10 @@ def test_backup_then_restore_round_trips_matters_uploads_and_encrypted_fields(si
     site.ok("backup", "--output", str(site.tmp / "backups"))
     (folder,) = (site.tmp / "backups").iterdir()
     manifest = json.loads((folder / "manifest.json").read_text())
-    assert set(manifest["files"]) == {"database.sqlite3", "media/matters/id-copy.pdf"}
+    assert set(manifest["files"]) == {
+        "database.pgdump" if manifest["engine"] == "postgresql" else "database.sqlite3",
+        "media/matters/id-copy.pdf",
+    }
     # Never the keys.
     key = site.env["FIELD_KEY"].encode()
     assert not any(key in p.read_bytes() for p in folder.rglob("*") if p.is_file())
