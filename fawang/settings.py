@@ -359,5 +359,9 @@ SPECTACULAR_SETTINGS = {
         "UnitKindEnum": "fawang.orgs.models.Unit.Kind",
         "ApplicationStatusEnum": "fawang.applications.models.Application.Status",
         "PartyKindEnum": "fawang.applications.choices.PartyKind",
+        "PractitionerKindEnum": "fawang.orgs.models.Practitioner.Kind",
+        "KnowledgeKindEnum": "fawang.knowledge.models.KnowledgeEntry.Kind",
+        "AppointmentStatusEnum": "fawang.frontdesk.models.Appointment.Status",
+        "BookingChannelEnum": "fawang.frontdesk.api.APP_CHANNELS",
     },
 }

@@ -93,3 +93,30 @@ def test_check_deploy_is_clean_with_the_documented_settings() -> None:
         )
     assert out.returncode == 0, out.stdout + out.stderr
     assert "no issues" in out.stdout
+
+
+def test_the_openapi_document_has_no_warnings() -> None:
+    with tempfile.TemporaryDirectory() as name:
+        env = {
+            **{k: v for k, v in os.environ.items() if not k.startswith(("PYTEST", "DJANGO_SETTINGS"))},
+            "DJANGO_SETTINGS_MODULE": "fawang.settings",
+            "FAWANG_VAR_DIR": f"{name}/var",
+            "DATABASE_URL": f"sqlite:///{name}/db.sqlite3",
+        }
+        out = subprocess.run(
+            [
+                sys.executable,
+                "manage.py",
+                "spectacular",
+                "--validate",
+                "--fail-on-warn",
+                "--file",
+                f"{name}/api.json",
+            ],
+            env=env,
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
+    assert out.returncode == 0, out.stdout + out.stderr
