@@ -21,7 +21,7 @@ R = Membership.Role
 class AuthorityCasesTestCase(MatterTestCase):
     firm: ClassVar[Unit]
     other_firm: ClassVar[Unit]
-    mediation: ClassVar[Unit]  # 厦港街道人民调解委员会
+    committee: ClassVar[Unit]  # 厦港街道人民调解委员会
     hotline: ClassVar[Unit]  # 厦门市12345
     notary: ClassVar[Unit]
     prison: ClassVar[Unit]
@@ -39,7 +39,7 @@ class AuthorityCasesTestCase(MatterTestCase):
         super().setUpTestData()
         firms = list(Unit.objects.filter(kind=Unit.Kind.LAW_FIRM, region_id="350203").order_by("pk")[:2])
         cls.firm, cls.other_firm = firms
-        cls.mediation = cls.unit("厦港街道人民调解委员会")
+        cls.committee = cls.unit("厦港街道人民调解委员会")
         cls.hotline = Unit.objects.get(kind=Unit.Kind.HOTLINE, hotline_number="12345")
         cls.notary = cls.unit("厦门市公证处")
         cls.prison = cls.unit("厦门市看守所")
@@ -199,7 +199,7 @@ class AuthorityCasesTestCase(MatterTestCase):
     def test_a_legal_aid_handler_cannot_act_on_the_bureaus_or_a_committees_matters(self) -> None:
         own = self.matter_at(self.sm_legal_aid, "501")
         client = self.console(self.aid_handler)
-        for unit, seq in ((self.sm_bureau, "502"), (self.mediation, "503"), (self.firm, "504")):
+        for unit, seq in ((self.sm_bureau, "502"), (self.committee, "503"), (self.firm, "504")):
             matter = self.matter_at(unit, seq)
             with self.subTest(unit=unit.name):
                 self.assertEqual(client.get(reverse("matters:detail", args=[matter.pk])).status_code, 404)
