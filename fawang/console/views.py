@@ -716,7 +716,9 @@ def staff_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
     require_capability(user, "orgs.view_directory")
     staff = get_staff_for_user(user, pk)
-    form = GrantRoleForm(units=_managed_units(user)) if has_capability(user, "orgs.manage_staff") else None
+    # Nobody grants themselves a role (docs/authority.md): no grant form on one's own page.
+    may_grant = has_capability(user, "orgs.manage_staff") and staff.pk != user.pk
+    form = GrantRoleForm(units=_managed_units(user)) if may_grant else None
     return _staff_page(request, staff, form)
 
 
