@@ -264,6 +264,23 @@ def has_capability(user: Any, capability: str, unit: Unit | None = None) -> bool
     return any(m.role in roles and _may(m, capability, unit) for m in active_memberships(user))
 
 
+# The front desk's capabilities: the unit that took a matter in (受理点) keeps taking its materials and messages
+# and may route it on, wherever the matter now sits.
+FRONT_DESK_CAPABILITIES = frozenset({"matters.intake", "matters.comment", "matters.transfer"})
+
+
+def has_matter_capability(user: Any, capability: str, unit: Unit | None, intake_unit: Unit | None) -> bool:
+    """``has_capability`` over a matter: over its current unit (办理机构), or, for the front desk's capabilities,
+    over the unit that took it in (受理点)."""
+    if has_capability(user, capability, unit):
+        return True
+    return (
+        capability in FRONT_DESK_CAPABILITIES
+        and intake_unit is not None
+        and has_capability(user, capability, intake_unit)
+    )
+
+
 def has_capability_in_region(user: Any, capability: str, code: str) -> bool:
     """``has_capability`` for region-keyed work (appointing a village's legal advisor, the outbox): a
     membership whose role grants it and which reaches region ``code``."""
