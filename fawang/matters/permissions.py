@@ -128,7 +128,9 @@ def can_upload(user: User, matter: Matter) -> bool:
 
 
 def can_reveal(user: User, matter: Matter | None = None) -> bool:
-    return has_capability(user, "matters.view_personal_data", matter.unit if matter else None)
+    if matter is None:
+        return has_capability(user, "matters.view_personal_data")
+    return _can(user, ("matters.view_personal_data",), matter)
 
 
 def can_cite(user: User, matter: Matter) -> bool:

@@ -264,9 +264,11 @@ def has_capability(user: Any, capability: str, unit: Unit | None = None) -> bool
     return any(m.role in roles and _may(m, capability, unit) for m in active_memberships(user))
 
 
-# The front desk's capabilities: the unit that took a matter in (受理点) keeps taking its materials and messages
-# and may route it on, wherever the matter now sits.
-FRONT_DESK_CAPABILITIES = frozenset({"matters.intake", "matters.comment", "matters.transfer"})
+# The front desk's capabilities: the unit that took a matter in (受理点) keeps taking its materials and messages,
+# may route it on and may look at the identity it recorded, wherever the matter now sits.
+FRONT_DESK_CAPABILITIES = frozenset(
+    {"matters.intake", "matters.comment", "matters.transfer", "matters.view_personal_data"}
+)
 
 
 def has_matter_capability(user: Any, capability: str, unit: Unit | None, intake_unit: Unit | None) -> bool:
