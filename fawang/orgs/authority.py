@@ -185,6 +185,16 @@ def matters_filter(user: Any) -> Q:
     )
 
 
+def routing_filter(user: Any) -> Q:
+    """Q on Unit for where the user may send a matter (转办, or naming the unit at intake): any unit in the region
+    subtrees of the user's units. Sending a matter away grants nothing over the unit it goes to."""
+    if not _active(user):
+        return _empty()
+    if reaches_everything(user):
+        return Q()
+    return codes.under_any("region_id", (m.unit.region_id for m in active_memberships(user)))
+
+
 def region_roots(user: Any) -> list[str] | None:
     """Where region pickers and the region tree start: ``None`` for everything, else the minimal codes of the
     bureaus' regions and of the user's other units' regions."""
