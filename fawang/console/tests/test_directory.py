@@ -388,8 +388,11 @@ class AdvisorTestCase(BaseTestCase):
         assert hl_lawyer is not None
         response = self.client.post(url, {"practitioner": hl_lawyer.pk, "started_on": "2025-10-01"})
         self.assertContains(response, "选择一个有效的选项", status_code=400)
-        # The legal-aid centre's handler reaches the district's own region, not its villages.
+        # The demo handler reaches the village through the street station's rooms, but holds no appointing role;
+        # the centre's 12348 agent does not reach the village at all.
         self.client.force_login(self.sm_handler)
+        self.assertEqual(self.client.get(url).status_code, 403)
+        self.client.force_login(User.objects.get(username="sm_agent"))
         self.assertEqual(self.client.get(url).status_code, 404)
 
 
