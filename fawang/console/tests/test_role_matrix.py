@@ -217,8 +217,29 @@ REVEALS = {
     "sysadmin": Y,
 }
 
+# Whether the persona's role may accept (受理, matters.handle) where it sees the matter.
+ACCEPTS = {
+    "city_supervisor": N,
+    "bureau_supervisor": N,
+    "bureau_admin": N,
+    "centre_clerk": N,
+    "aid_handler": Y,
+    "office_handler": Y,
+    "committee_handler": Y,
+    "station_clerk": N,
+    "room_advisor": Y,
+    "firm_handler": Y,
+    "firm_admin": N,
+    "notary_clerk": N,
+    "prison_clerk": N,
+    "hotline_12345": N,
+    "sysadmin": Y,
+}
+
 # The URLs the matrix checks so far, each with a matter at each position.
-MATTER_URLS = frozenset({"matters:detail", "matters:reveal", "api:matter", "api:matters"})
+MATTER_URLS = frozenset(
+    {"matters:detail", "matters:reveal", "matters:act", "api:matter", "api:matters", "api:matter_accept"}
+)
 
 # Every other named URL, still swept by test_permission_sweep.py (console, staff pages) or tested by its own
 # app's tests (public pages), until it moves into the matrix. Listed by namespace; a new URL must be added to
@@ -361,3 +382,36 @@ class RoleMatrixTestCase(MatterTestCase):
                     self.assertEqual(reveal.status_code, expected, "matters:reveal")
                     logged = AccessLog.objects.filter(user=user, matter=matter).exists()
                     self.assertEqual(logged, expected == 200)
+
+    def test_accepting_at_five_positions(self) -> None:
+        """matters:act (accept) and api:matter_accept: done where seen and the role handles, 403 where seen and
+        it does not, 404 where not seen; nothing changes unless done."""
+        seq = 500
+        for persona, sees in SEES.items():
+            user = self.users[persona]
+            console = Client()
+            console.force_login(user)
+            api = self.api(user)
+            for position, seen in zip(POSITIONS, sees, strict=True):
+                unit = self.units[f"{persona}:{position}"]
+                seq += 2
+                by_page, by_api = self.matter_at(unit, seq), self.matter_at(unit, seq + 1)
+                expected = (200 if ACCEPTS[persona] else 403) if seen else 404
+                with self.subTest(persona=persona, position=position):
+                    response = console.post(
+                        reverse("matters:act", args=[by_page.pk]),
+                        {"action": "accept", "accept-note": "受理。"},
+                    )
+                    self.assertEqual(
+                        response.status_code, 302 if expected == 200 else expected, "matters:act"
+                    )
+                    response = api.post(
+                        reverse("api:matter_accept", args=[by_api.pk]),
+                        {"note": "受理。"},
+                        format="json",
+                        HTTP_IDEMPOTENCY_KEY=f"matrix-{seq}",
+                    )
+                    self.assertEqual(response.status_code, expected, "api:matter_accept")
+                    for matter in (by_page, by_api):
+                        status = Matter.objects.get(pk=matter.pk).status
+                        self.assertEqual(status == Matter.Status.ACCEPTED, expected == 200)
