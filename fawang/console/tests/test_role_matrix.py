@@ -236,7 +236,17 @@ ACCEPTS = {
     "sysadmin": Y,
 }
 
-# The URLs the matrix checks so far, each with a matter at each position.
+# Whether the persona manages the unit at each position (edits it, grants roles there): a unit admin their own
+# unit, a 司法局's admin also the units it reaches; the system administrator everywhere.
+MANAGES: dict[str, tuple[bool, bool, bool, bool, bool]] = {
+    "bureau_admin": (Y, Y, N, N, N),
+    "firm_admin": (Y, N, N, N, N),
+    "sysadmin": (Y, Y, Y, Y, Y),
+}
+NO_UNIT = (N, N, N, N, N)
+
+# The URLs the matrix checks so far, each with a matter or a unit at each position.
+UNIT_URLS = frozenset({"console:unit_detail", "console:unit_edit", "console:staff_grant"})
 MATTER_URLS = frozenset(
     {"matters:detail", "matters:reveal", "matters:act", "api:matter", "api:matters", "api:matter_accept"}
 )
@@ -287,7 +297,7 @@ def all_url_names() -> list[str]:
 
 
 def declared(name: str) -> bool:
-    if name in MATTER_URLS or name in NOT_YET_IN_MATRIX_NAMES:
+    if name in MATTER_URLS or name in UNIT_URLS or name in NOT_YET_IN_MATRIX_NAMES:
         return True
     return ":" in name and name.split(":", 1)[0] in NOT_YET_IN_MATRIX_NAMESPACES
 
@@ -415,3 +425,32 @@ class RoleMatrixTestCase(MatterTestCase):
                     for matter in (by_page, by_api):
                         status = Matter.objects.get(pk=matter.pk).status
                         self.assertEqual(status == Matter.Status.ACCEPTED, expected == 200)
+
+    def test_units_at_five_positions(self) -> None:
+        """console:unit_detail and unit_edit by position; console:staff_grant with the unit at each position in
+        the body (a colleague of the persona's own unit is given a role there)."""
+        for persona, sees in SEES.items():
+            user = self.users[persona]
+            client = Client()
+            client.force_login(user)
+            colleague = User.objects.create_user(f"matrix-colleague-{persona}", kind=User.Kind.STAFF)
+            Membership.objects.create(user=colleague, unit=self.units[f"{persona}:own"], role=R.WINDOW_CLERK)
+            manages = MANAGES.get(persona, NO_UNIT)
+            is_admin = persona in MANAGES
+            for position, seen, managed in zip(POSITIONS, sees, manages, strict=True):
+                unit = self.units[f"{persona}:{position}"]
+                with self.subTest(persona=persona, position=position):
+                    detail = client.get(reverse("console:unit_detail", args=[unit.pk]))
+                    self.assertEqual(detail.status_code, 200 if seen else 404, "console:unit_detail")
+                    edit = client.get(reverse("console:unit_edit", args=[unit.pk]))
+                    self.assertEqual(
+                        edit.status_code, (200 if managed else 403) if seen else 404, "unit_edit"
+                    )
+                    response = client.post(
+                        reverse("console:staff_grant", args=[colleague.pk]),
+                        {"unit": unit.pk, "role": R.HANDLER},
+                    )
+                    expected = (302 if managed else 400) if is_admin else 403
+                    self.assertEqual(response.status_code, expected, "console:staff_grant")
+                    granted = Membership.objects.filter(user=colleague, unit=unit, role=R.HANDLER).exists()
+                    self.assertEqual(granted, managed)
