@@ -245,8 +245,27 @@ MANAGES: dict[str, tuple[bool, bool, bool, bool, bool]] = {
 }
 NO_UNIT = (N, N, N, N, N)
 
+# The answer to a credit record (信用记录) posted on the unit at each position: 302 recorded; 400 the unit keeps no
+# credit file (only law firms, notary offices, appraisal institutions and 基层法律服务所 do); 403 not the
+# persona's to record (only a 司法局 covering the unit, never on one's own unit); 404 the unit is not seen.
+CREDIT: dict[str, tuple[int, int, int, int, int]] = {
+    "city_supervisor": (403, 400, 404, 400, 404),
+    "bureau_supervisor": (403, 302, 404, 404, 404),
+    "bureau_admin": (403, 302, 404, 404, 404),
+    "sysadmin": (400, 400, 400, 400, 400),
+}
+CREDIT_OWN_ONLY = (403, 404, 404, 404, 404)
+
 # The URLs the matrix checks so far, each with a matter or a unit at each position.
-UNIT_URLS = frozenset({"console:unit_detail", "console:unit_edit", "console:staff_grant"})
+UNIT_URLS = frozenset(
+    {
+        "console:unit_detail",
+        "console:unit_edit",
+        "console:staff_grant",
+        "console:unit_credit_add",
+        "console:membership_set_active",
+    }
+)
 MATTER_URLS = frozenset(
     {"matters:detail", "matters:reveal", "matters:act", "api:matter", "api:matters", "api:matter_accept"}
 )
@@ -454,3 +473,35 @@ class RoleMatrixTestCase(MatterTestCase):
                     self.assertEqual(response.status_code, expected, "console:staff_grant")
                     granted = Membership.objects.filter(user=colleague, unit=unit, role=R.HANDLER).exists()
                     self.assertEqual(granted, managed)
+
+    def test_credit_at_five_positions(self) -> None:
+        data = {"kind": "penalty", "title": "矩阵：警告", "authority": "司法局", "decided_on": "2025-06-01"}
+        for persona, user in self.users.items():
+            client = Client()
+            client.force_login(user)
+            for position, expected in zip(POSITIONS, CREDIT.get(persona, CREDIT_OWN_ONLY), strict=True):
+                unit = self.units[f"{persona}:{position}"]
+                with self.subTest(persona=persona, position=position):
+                    response = client.post(reverse("console:unit_credit_add", args=[unit.pk]), data)
+                    self.assertEqual(response.status_code, expected)
+                    recorded = unit.credit_records.filter(title="矩阵：警告", recorded_by=user).exists()
+                    self.assertEqual(recorded, expected == 302)
+
+    def test_memberships_at_five_positions(self) -> None:
+        """console:membership_set_active on a member of the unit at each position: switched off where managed,
+        403 where seen and not managed, 404 where not seen."""
+        for persona, sees in SEES.items():
+            user = self.users[persona]
+            client = Client()
+            client.force_login(user)
+            for position, seen, managed in zip(POSITIONS, sees, MANAGES.get(persona, NO_UNIT), strict=True):
+                unit = self.units[f"{persona}:{position}"]
+                member = User.objects.create_user(f"matrix-member-{persona}-{position}", kind=User.Kind.STAFF)
+                membership = Membership.objects.create(user=member, unit=unit, role=R.WINDOW_CLERK)
+                with self.subTest(persona=persona, position=position):
+                    response = client.post(
+                        reverse("console:membership_set_active", args=[membership.pk]), {"active": "0"}
+                    )
+                    self.assertEqual(response.status_code, (302 if managed else 403) if seen else 404)
+                    membership.refresh_from_db()
+                    self.assertEqual(membership.is_active, not managed)
