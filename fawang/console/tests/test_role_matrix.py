@@ -505,3 +505,55 @@ class RoleMatrixTestCase(MatterTestCase):
                     self.assertEqual(response.status_code, (302 if managed else 403) if seen else 404)
                     membership.refresh_from_db()
                     self.assertEqual(membership.is_active, not managed)
+
+    def test_the_public_and_anonymous_visitors(self) -> None:
+        """A member of the public gets 404 on every staff URL of the matrix (the console does not exist for
+        them); an anonymous visitor is sent to sign in (console) or told to authenticate (API: 401)."""
+        unit = self.units["aid_handler:own"]
+        matter = self.matter_at(unit, 900)
+        membership = Membership.objects.filter(unit=unit).order_by("pk")[0]
+        staff_member = membership.user
+        posts = {
+            "matters:reveal": (reverse("matters:reveal", args=[matter.pk]), {"purpose": "核实"}),
+            "matters:act": (reverse("matters:act", args=[matter.pk]), {"action": "accept"}),
+            "console:staff_grant": (
+                reverse("console:staff_grant", args=[staff_member.pk]),
+                {"unit": unit.pk, "role": R.HANDLER},
+            ),
+            "console:unit_credit_add": (reverse("console:unit_credit_add", args=[unit.pk]), {}),
+            "console:membership_set_active": (
+                reverse("console:membership_set_active", args=[membership.pk]),
+                {"active": "0"},
+            ),
+        }
+        gets = {
+            "matters:detail": reverse("matters:detail", args=[matter.pk]),
+            "console:unit_detail": reverse("console:unit_detail", args=[unit.pk]),
+            "console:unit_edit": reverse("console:unit_edit", args=[unit.pk]),
+        }
+        apis = {
+            "api:matters": ("get", reverse("api:matters")),
+            "api:matter": ("get", reverse("api:matter", args=[matter.pk])),
+            "api:matter_accept": ("post", reverse("api:matter_accept", args=[matter.pk])),
+        }
+        self.assertEqual(set(posts) | set(gets) | set(apis), MATTER_URLS | UNIT_URLS)
+        public = Client()
+        public.force_login(self.citizen)
+        anonymous = Client()
+        login = reverse("accounts:login")
+        for name, url in gets.items():
+            with self.subTest(name=name):
+                self.assertEqual(public.get(url).status_code, 404)
+                self.assertTrue(anonymous.get(url)["Location"].startswith(login))
+        for name, (url, data) in posts.items():
+            with self.subTest(name=name):
+                self.assertEqual(public.post(url, data).status_code, 404)
+                self.assertTrue(anonymous.post(url, data)["Location"].startswith(login))
+        public_api = self.api(self.citizen)
+        for name, (method, url) in apis.items():
+            with self.subTest(name=name):
+                self.assertEqual(getattr(APIClient(), method)(url).status_code, 401)
+                self.assertEqual(getattr(public_api, method)(url).status_code, 404)
+        self.assertEqual(Matter.objects.get(pk=matter.pk).status, Matter.Status.SUBMITTED)
+        self.assertTrue(Membership.objects.get(pk=membership.pk).is_active)
+        self.assertFalse(AccessLog.objects.filter(matter=matter).exists())
