@@ -264,6 +264,8 @@ UNIT_URLS = frozenset(
         "console:staff_grant",
         "console:unit_credit_add",
         "console:membership_set_active",
+        "console:membership_revoke",
+        "console:staff_detail",
     }
 )
 MATTER_URLS = frozenset(
@@ -488,8 +490,9 @@ class RoleMatrixTestCase(MatterTestCase):
                     self.assertEqual(recorded, expected == 302)
 
     def test_memberships_at_five_positions(self) -> None:
-        """console:membership_set_active on a member of the unit at each position: switched off where managed,
-        403 where seen and not managed, 404 where not seen."""
+        """console:staff_detail of a member of the unit at each position (seen with the unit), and
+        membership_revoke and membership_set_active on their roles there: done where managed, 403 where seen and
+        not managed, 404 where not seen."""
         for persona, sees in SEES.items():
             user = self.users[persona]
             client = Client()
@@ -498,7 +501,16 @@ class RoleMatrixTestCase(MatterTestCase):
                 unit = self.units[f"{persona}:{position}"]
                 member = User.objects.create_user(f"matrix-member-{persona}-{position}", kind=User.Kind.STAFF)
                 membership = Membership.objects.create(user=member, unit=unit, role=R.WINDOW_CLERK)
+                second = Membership.objects.create(user=member, unit=unit, role=R.HOTLINE_AGENT)
                 with self.subTest(persona=persona, position=position):
+                    page = client.get(reverse("console:staff_detail", args=[member.pk]))
+                    self.assertEqual(page.status_code, 200 if seen else 404, "console:staff_detail")
+                    response = client.post(reverse("console:membership_revoke", args=[second.pk]))
+                    self.assertEqual(
+                        response.status_code, (302 if managed else 403) if seen else 404, "revoke"
+                    )
+                    second.refresh_from_db()
+                    self.assertEqual(second.ended_at is not None, managed)
                     response = client.post(
                         reverse("console:membership_set_active", args=[membership.pk]), {"active": "0"}
                     )
@@ -525,11 +537,13 @@ class RoleMatrixTestCase(MatterTestCase):
                 reverse("console:membership_set_active", args=[membership.pk]),
                 {"active": "0"},
             ),
+            "console:membership_revoke": (reverse("console:membership_revoke", args=[membership.pk]), {}),
         }
         gets = {
             "matters:detail": reverse("matters:detail", args=[matter.pk]),
             "console:unit_detail": reverse("console:unit_detail", args=[unit.pk]),
             "console:unit_edit": reverse("console:unit_edit", args=[unit.pk]),
+            "console:staff_detail": reverse("console:staff_detail", args=[staff_member.pk]),
         }
         apis = {
             "api:matters": ("get", reverse("api:matters")),
@@ -555,5 +569,6 @@ class RoleMatrixTestCase(MatterTestCase):
                 self.assertEqual(getattr(APIClient(), method)(url).status_code, 401)
                 self.assertEqual(getattr(public_api, method)(url).status_code, 404)
         self.assertEqual(Matter.objects.get(pk=matter.pk).status, Matter.Status.SUBMITTED)
-        self.assertTrue(Membership.objects.get(pk=membership.pk).is_active)
+        membership.refresh_from_db()
+        self.assertTrue(membership.is_active and membership.ended_at is None)
         self.assertFalse(AccessLog.objects.filter(matter=matter).exists())
