@@ -256,6 +256,15 @@ CREDIT: dict[str, tuple[int, int, int, int, int]] = {
 }
 CREDIT_OWN_ONLY = (403, 404, 404, 404, 404)
 
+# Transferring (转办) a matter of the persona's own unit to the unit at each position, named in the POST body:
+# 302 sent; 400 refused as a target (its own unit; a unit outside the region subtrees of the sender's units; a
+# law firm or a 工作室, which are never routing targets).
+TRANSFER: dict[str, tuple[int, int, int, int, int]] = {
+    "aid_handler": (400, 302, 302, 400, 400),
+    "firm_handler": (400, 400, 302, 400, 400),
+    "city_supervisor": (400, 302, 400, 302, 400),
+}
+
 # The URLs the matrix checks so far, each with a matter or a unit at each position.
 UNIT_URLS = frozenset(
     {
@@ -572,3 +581,22 @@ class RoleMatrixTestCase(MatterTestCase):
         membership.refresh_from_db()
         self.assertTrue(membership.is_active and membership.ended_at is None)
         self.assertFalse(AccessLog.objects.filter(matter=matter).exists())
+
+    def test_transfer_targets_at_five_positions(self) -> None:
+        seq = 700
+        for persona, answers in TRANSFER.items():
+            client = Client()
+            client.force_login(self.users[persona])
+            own = self.units[f"{persona}:own"]
+            for position, expected in zip(POSITIONS, answers, strict=True):
+                target = self.units[f"{persona}:{position}"]
+                seq += 1
+                matter = self.matter_at(own, seq)
+                with self.subTest(persona=persona, position=position):
+                    response = client.post(
+                        reverse("matters:act", args=[matter.pk]),
+                        {"action": "transfer", "transfer-unit": target.pk, "transfer-reason": "矩阵"},
+                    )
+                    self.assertEqual(response.status_code, expected)
+                    moved_to = Matter.objects.get(pk=matter.pk).unit_id
+                    self.assertEqual(moved_to, target.pk if expected == 302 else own.pk)
