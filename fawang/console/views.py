@@ -1,9 +1,10 @@
 """The staff console: home, unit switcher, and the directory of regions, units, practitioners, village legal
 advisors and staff.
 
-Every page is scoped to the signed-in user's regions: lists start from ``visible_to(user)`` and single rows
-come from the access helpers in fawang/orgs/access.py (the same 404 for "missing" and "not yours"). What a
-user may change is a role capability (403). Writes go through fawang/orgs/actions.py.
+Every page is scoped to what the signed-in user's units reach (docs/authority.md, fawang/orgs/authority.py):
+lists start from ``visible_to(user)`` and single rows come from the access helpers in fawang/orgs/access.py
+(the same 404 for "missing" and "not yours"). What a user may change is a role capability where the same
+membership reaches the unit (403). Writes go through fawang/orgs/actions.py.
 """
 
 from __future__ import annotations
