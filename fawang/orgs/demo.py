@@ -266,7 +266,10 @@ def _personas(b: Builder, prefix: str, county: Region, units: dict[str, Unit]) -
     clerk_roles = [(units["centre"], R.WINDOW_CLERK), (station, R.WINDOW_CLERK)]
     _staff(b, f"{prefix}_clerk", person_name(rng), clerk_roles)
     _staff(b, f"{prefix}_agent", person_name(rng), [(units["centre"], R.HOTLINE_AGENT)])
-    _staff(b, f"{prefix}_handler", person_name(rng), [(units["legal_aid"], R.HANDLER)])
+    # The handler works at the legal-aid centre, the district centre and the first street's station: each
+    # membership reaches its own unit only (docs/authority.md), and the public walks in at all three.
+    handler_roles = [(units["legal_aid"], R.HANDLER), (units["centre"], R.HANDLER), (station, R.HANDLER)]
+    _staff(b, f"{prefix}_handler", person_name(rng), handler_roles)
     _staff(b, f"{prefix}_supervisor", person_name(rng), [(units["bureau"], R.SUPERVISOR)])
     _staff(b, f"{prefix}_admin", person_name(rng), [(units["bureau"], R.UNIT_ADMIN)])
     _staff(b, f"{prefix}_corrections", person_name(rng), [(office, R.CORRECTIONS_OFFICER)])
