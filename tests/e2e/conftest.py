@@ -242,7 +242,7 @@ def sign_in(page: Any, site: Site, username: str, password: str = "fawang-demo-2
             break
         shown = page.locator("[data-demo-code]")
         if shown.count():
-            page.get_by_label("动态口令").fill(shown.inner_text())
+            page.locator("input[name=code]").fill(shown.inner_text())
             page.get_by_role("button", name="验证并登录").click()
             page.wait_for_load_state()
         else:
