@@ -4,7 +4,8 @@ Order, so that no crash leaves data under a key nobody has:
 
 1. the new key is written beside the key file (``<file>.new``, 0600) before the database is touched;
 2. one transaction reads every encrypted value (the current key) and writes it back under the new key, and
-   recomputes the keyed look-up hashes (``<field>_hash`` beside an encrypted ``<field>``);
+   recomputes the keyed look-up hashes (``<field>_hash`` beside an encrypted ``<field>``); then every upload
+   is re-encrypted, file by file;
 3. the old key file is kept as ``<file>.old`` and the new one takes its place.
 
 If step 2 fails nothing changed; if the process dies between 2 and 3, ``<file>.new`` holds the key the data
@@ -29,6 +30,7 @@ from django.db import models, transaction
 from django.test.utils import override_settings
 
 from fawang.lib import crypto
+from fawang.lib.encrypted_storage import reencrypt_all
 
 
 @dataclass
@@ -106,6 +108,10 @@ def rotate(*, key_file: Path | None, new_key_file: Path | None = None) -> tuple[
         raise ValueError("no place for the new key")
     write_key(staged, key)
     report = reencrypt(old, key, old_keys=list(settings.FIELD_ENCRYPTION_OLD_KEYS))
+    # The uploads, file by file (each replaced atomically; a file is readable under either key meanwhile, as
+    # long as both keys are configured).
+    with _keys(key, [old, *settings.FIELD_ENCRYPTION_OLD_KEYS]):
+        report.rows["uploads"] = reencrypt_all()
     if key_file is not None and new_key_file is None:
         backup = key_file.with_name(key_file.name + ".old")
         if key_file.exists():

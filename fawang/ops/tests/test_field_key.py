@@ -7,12 +7,14 @@ from io import StringIO
 from pathlib import Path
 
 from django.conf import settings
+from django.core.files.base import ContentFile
 from django.core.management import call_command
 from django.db import connection
 from django.test import override_settings
 
 from fawang.accounts.models import User
 from fawang.lib import crypto
+from fawang.lib.encrypted_storage import EncryptedFileSystemStorage
 from fawang.matters.models import Person
 from fawang.test import BaseTestCase
 
@@ -39,12 +41,21 @@ class FieldKeyTests(BaseTestCase):
         old_token = raw("matters_person", "id_number", person.pk)
         old_hash = Person.objects.get(pk=person.pk).id_number_hash
         OLD = settings.FIELD_ENCRYPTION_KEY
-        with tempfile.TemporaryDirectory() as tmp:
+        with tempfile.TemporaryDirectory() as tmp, tempfile.TemporaryDirectory() as media:
+            storage = EncryptedFileSystemStorage(location=media)
+            upload = storage.save("m/id.pdf", ContentFile(b"%PDF an ID copy"))
+            before = (Path(media) / upload).read_bytes()
             key_file = Path(tmp) / "field_key"
             key_file.write_text(OLD)
-            with override_settings(FIELD_KEY_FILE=key_file):
+            with override_settings(FIELD_KEY_FILE=key_file, MEDIA_ROOT=media):
                 out = StringIO()
                 call_command("rotate_field_key", stdout=out)
+            self.assertNotEqual((Path(media) / upload).read_bytes(), before)
+            with (
+                override_settings(FIELD_ENCRYPTION_KEY=key_file.read_text(), FIELD_ENCRYPTION_OLD_KEYS=[]),
+                storage.open(upload) as fh,
+            ):
+                self.assertEqual(fh.read(), b"%PDF an ID copy")
             new_key = key_file.read_text()
             self.assertNotEqual(new_key, OLD)
             self.assertEqual((Path(tmp) / "field_key.old").read_text(), OLD)
