@@ -26,6 +26,8 @@ from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext as _
 
 from fawang.accounts.models import User
+from fawang.apikit.models import ApiToken
+from fawang.audit import actions as audit
 from fawang.catalog.models import ServiceItem
 from fawang.lib import crypto
 from fawang.lib.sendlimits import RateLimited as RateLimited  # raised here; callers catch it from this module
@@ -287,3 +289,27 @@ def do_follow_up(matter_id: int, *, actor: User, text: str) -> MatterEvent:
             _("您已确认该咨询的问题已解决。如有新的问题，请重新提交咨询。"), code="already_resolved"
         )
     return do_comment(matter.pk, actor=actor, text=text)
+
+
+@transaction.atomic
+def do_sign_out_device(user_id: int, token_id: int) -> bool:
+    """Sign one of the account's apps out (``/me/devices/``): its API token is revoked at once. False when the
+    token is not the account's own or is already signed out."""
+    token = (
+        ApiToken.objects.select_for_update()
+        .filter(pk=token_id, user_id=user_id, revoked_at__isnull=True)
+        .select_related("user")
+        .first()
+    )
+    if token is None:
+        return False
+    token.revoked_at = timezone.now()
+    token.save(update_fields=["revoked_at"])
+    audit.record(
+        "citizens.sign_out_device",
+        actor=token.user,
+        target=token,
+        target_name=str(token),
+        diff=({}, {"revoked_at": token.revoked_at.isoformat()}),
+    )
+    return True

@@ -30,6 +30,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from fawang.accounts.middleware import mark_signed_in
 from fawang.accounts.models import User
 from fawang.accounts.public import account_nav, citizen_user, public_required, public_user
+from fawang.apikit.models import ApiToken
 from fawang.lib.http import client_ip
 from fawang.lib.validators import mask_phone, validate_id_number
 from fawang.matters import pdf, threads, tracking
@@ -420,3 +421,27 @@ def ask(request: HttpRequest) -> HttpResponse:
         {"form": form, "portal_nav": account_nav(request)},
         status=400 if form.errors else 200,
     )
+
+
+@never_cache
+@public_required
+def devices(request: HttpRequest) -> HttpResponse:
+    """Where the account is signed in: this browser, and every app holding a live token, each with 退出."""
+    user = citizen_user(request)
+    tokens = ApiToken.objects.live().filter(user=user).order_by("-last_used_at", "-created_at")
+    return render(
+        request,
+        "citizens/devices.html",
+        {"tokens": tokens, "portal_nav": account_nav(request)},
+    )
+
+
+@public_required
+@require_POST
+def device_sign_out(request: HttpRequest, pk: int) -> HttpResponse:
+    user = citizen_user(request)
+    if actions.do_sign_out_device(user.pk, pk):
+        messages.success(request, _("已退出该设备上的登录，它需要重新登录才能使用。"))
+    else:
+        messages.info(request, _("该设备已经退出登录。"))
+    return redirect("me:devices")
