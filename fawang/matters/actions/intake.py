@@ -28,7 +28,7 @@ from ..models import (
     validate_person_phone,
     validate_special_groups,
 )
-from ..routing import NoRoute, Route, explain_route, supervising_unit
+from ..routing import NoRoute, Route, explain_route, explain_route_or_fallback, supervising_unit
 from .base import (
     ONLINE_CHANNELS,
     TRACKING_ATTEMPTS,
@@ -176,11 +176,15 @@ def _check_request(req: MatterRequest, channel: str, person: Person) -> None:
         raise ValidationError(_("所选办理机构已停用。"), code="unit_inactive")
 
 
-def _route_for(req: MatterRequest, intake_unit: Unit | None) -> Route:
+def _route_for(req: MatterRequest, intake_unit: Unit | None, *, fallback: bool = False) -> Route:
     if req.unit is not None:
         return Route(req.unit, "manual")
     if req.service_item.handled_at_intake and intake_unit is not None:
         return Route(intake_unit, "intake")
+    if fallback:
+        # Nobody at a desk to choose a unit by hand (the public online, a webhook): the nearest level that has
+        # a unit takes it rather than the request being refused and lost.
+        return explain_route_or_fallback(req.service_item, req.region)
     return explain_route(req.service_item, req.region)
 
 
@@ -277,6 +281,12 @@ def _route_note(req: MatterRequest, route: Route) -> str:
         return req.unit_reason.strip()
     if route.how == "supervisor":
         return _("投诉由被投诉机构的主管司法局处理。")
+    if route.how == "fallback":
+        return _("%(region)s暂无办理“%(item)s”的机构，由%(unit)s办理或转办。") % {
+            "region": req.region.full_name or req.region.name,
+            "item": req.service_item.name,
+            "unit": route.unit.name,
+        }
     return ""
 
 
@@ -360,7 +370,7 @@ def _create_submission(
     for req in requests:
         _check_request(req, channel, person_obj)
     if routes is None:
-        routes = [_route_for(req, intake_unit) for req in requests]
+        routes = [_route_for(req, intake_unit, fallback=intake_unit is None) for req in requests]
     result = SubmitResult(person=person_obj)
     for req, route, key in zip(requests, routes, keys, strict=True):
         matter, _event_row = _create_matter(
