@@ -88,6 +88,28 @@ def notice_context(matter: Matter, request: HttpRequest) -> dict[str, Any]:
     }
 
 
+def result_context(matter: Matter) -> dict[str, Any]:
+    """What the 办结告知书 adds: the unit's answers to a consultation (each answer the person was given, beyond
+    the result text itself) and the legal basis staff cited (the accepted articles, 法律依据)."""
+    from . import threads
+    from .actions.legal_basis import article_label
+    from .models import MatterArticle
+
+    answers: list[str] = []
+    if threads.is_consultation(matter):
+        result = matter.result.strip()
+        for row in threads.thread(matter).answers:
+            text = row.note.strip()
+            if text and text != result and text not in answers and text not in result:
+                answers.append(text)
+    cited = (
+        MatterArticle.objects.filter(matter=matter, decision=MatterArticle.Decision.ACCEPTED)
+        .select_related("article__law")
+        .order_by("decided_at", "pk")
+    )
+    return {"answers": answers, "legal_basis": [article_label(row.article) for row in cited]}
+
+
 def render_html(template: str, matter: Matter, request: HttpRequest, **extra: Any) -> str:
     return render_to_string(template, {**notice_context(matter, request), **extra})
 
@@ -107,7 +129,11 @@ def receipt_pdf(matter: Matter, request: HttpRequest) -> bytes:
 
 def result_pdf(matter: Matter, request: HttpRequest) -> bytes:
     """Only for a completed or closed matter (callers check ``has_result`` and answer 404 otherwise)."""
-    return render_document(RESULT, matter, request).write_pdf()
+    return result_document(matter, request).write_pdf()
+
+
+def result_document(matter: Matter, request: HttpRequest) -> weasyprint.Document:
+    return render_document(RESULT, matter, request, **result_context(matter))
 
 
 def materials_pdf(matter: Matter, event: MatterEvent, request: HttpRequest) -> bytes:
