@@ -22,7 +22,7 @@ from django.utils import formats, timezone
 from django.utils.cache import add_never_cache_headers
 from django.utils.safestring import mark_safe
 
-from fawang.catalog.models import BusinessLine
+from fawang.catalog.models import BusinessLine, RegionalBasis
 
 from . import tracking
 from .models import Matter, MatterEvent
@@ -83,6 +83,7 @@ def notice_context(matter: Matter, request: HttpRequest) -> dict[str, Any]:
         "due_on": date_cn(matter.due_at),
         "issued_on": date_cn(timezone.now()),
         "is_legal_aid": item.business_line == BusinessLine.LEGAL_AID,
+        "basis": basis_text(matter),
         "track_url": url,
         "qr": qr_svg(url),
     }
@@ -108,6 +109,14 @@ def result_context(matter: Matter) -> dict[str, Any]:
         .order_by("decided_at", "pk")
     )
     return {"answers": answers, "legal_basis": [article_label(row.article) for row in cited]}
+
+
+def basis_text(matter: Matter) -> str:
+    """设定依据 as printed for this matter: the item's own (national) basis and the local documents of the
+    matter's region only (catalog.RegionalBasis)."""
+    parts = [matter.service_item.legal_basis.strip()]
+    parts += RegionalBasis.for_region(matter.service_item, matter.region_id)
+    return "".join(p for p in parts if p)
 
 
 def render_html(template: str, matter: Matter, request: HttpRequest, **extra: Any) -> str:
