@@ -39,6 +39,7 @@ from fawang.matters.models import Evaluation, Matter
 from fawang.matters.public_forms import RateForm
 from fawang.matters.routing import NoRoute
 from fawang.matters.timeline import PUBLIC_STATUS_BADGES, STATUS_HINTS, timeline
+from fawang.notify.models import Message
 
 from . import actions, consent, mine
 from .forms import AskForm, CodeForm, FollowUpForm, PhoneForm, ProfileForm
@@ -169,6 +170,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "profile": profile,
             "real_name": actions.has_real_name(user),
             "recent": recent,
+            "unread": Message.objects.inbox_of(user).filter(read_at__isnull=True).count(),
             "portal_nav": account_nav(request),
         },
     )
