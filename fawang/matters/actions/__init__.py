@@ -39,6 +39,7 @@ from .legal_basis import (
     resolve_article,
 )
 from .personal_data import do_link_account, log_access, reveal_person
+from .persons import account_person, do_merge_persons
 from .workflow import (
     add_attachment,
     do_accept,
@@ -67,6 +68,7 @@ __all__ = [
     "MatterRequest",
     "PersonData",
     "SubmitResult",
+    "account_person",
     "add_attachment",
     "check_transition",
     "do_accept",
@@ -84,6 +86,7 @@ __all__ = [
     "do_escalate",
     "do_link_account",
     "do_merge",
+    "do_merge_persons",
     "do_rate",
     "do_reject",
     "do_reopen",

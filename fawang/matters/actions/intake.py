@@ -110,7 +110,8 @@ def _clean_person(data: PersonData) -> dict[str, Any]:
 
 
 def resolve_person(data: PersonData, *, savepoint: bool = True) -> Person:
-    """The Person for ``data``: found by ID number (keyed hash), else by name and phone, else created.
+    """The Person for ``data``: found by ID number (keyed hash), else by name and phone among records without
+    an ID number (which then gets the one given), else created.
 
     A match never links an account: that link (which shows the person's matters online) is made only by
     ``do_link_account`` after staff have checked identity. ``savepoint=False``: the caller retries in its own
@@ -120,10 +121,14 @@ def resolve_person(data: PersonData, *, savepoint: bool = True) -> Person:
     existing: Person | None = None
     if fields["id_number"]:
         existing = Person.objects.by_id_number(fields["id_number"]).first()
-    elif fields["phone"]:
-        existing = Person.objects.filter(
-            name=fields["name"], phone=fields["phone"], id_number_hash=""
-        ).first()
+    if existing is None and fields["phone"]:
+        # Then name and phone, among records without an ID number (a caller registered by name and phone): one
+        # person, one record. With an ID number given now — recorded on the record found — an account's record is
+        # left out: it carries the account's own ID number and was found by it above if it is this one.
+        candidates = Person.objects.filter(name=fields["name"], phone=fields["phone"], id_number_hash="")
+        if fields["id_number"]:
+            candidates = candidates.filter(user__isnull=True)
+        existing = candidates.order_by("pk").first()
     if existing is None:
         person = Person(**fields)
         if not savepoint:
@@ -139,6 +144,9 @@ def resolve_person(data: PersonData, *, savepoint: bool = True) -> Person:
             if existing is None:
                 raise
     changed: list[str] = []
+    if fields["id_number"] and not existing.id_number_hash:
+        existing.id_number = fields["id_number"]
+        changed.append("id_number")
     if fields["phone"] and existing.phone != fields["phone"]:
         existing.phone = fields["phone"]
         changed.append("phone")
