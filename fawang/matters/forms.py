@@ -22,7 +22,7 @@ from fawang.lib.validators import validate_id_number
 from fawang.orgs.models import Membership, Speciality, Unit
 from fawang.regions.forms import RegionCascadeMixin, RegionField
 
-from .actions import HANDLER_ROLES
+from .actions import HANDLER_ROLES, outside_hotlines
 from .models import Evaluation, Matter, SpecialGroup, validate_person_phone
 
 S = Matter.Status
@@ -186,7 +186,9 @@ class TransferForm(forms.Form):
 
     def __init__(self, *args: Any, matter: Matter, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = routable_units(user).exclude(pk=matter.unit_id)  # type: ignore[attr-defined]
+        # Plus the outside hotlines (12345, 12315, 110) serving the matter's region, whatever the agent's level.
+        hotlines = outside_hotlines(matter.region_id)
+        self.fields["unit"].queryset = (routable_units(user) | hotlines).exclude(pk=matter.unit_id)  # type: ignore[attr-defined]
         self.fields["unit"].error_messages["required"] = _("请选择转办的机构。")
         self.fields["unit"].error_messages["invalid_choice"] = _("只能转办给您辖区内在用的机构。")
 

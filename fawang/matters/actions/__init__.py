@@ -30,6 +30,7 @@ from .feedback import (
     sample_callbacks,
     sampled_for_callback,
 )
+from .handover import do_hand_over, do_record_outside_outcome, do_record_outside_ticket, outside_hotlines
 from .intake import MatterRequest, PersonData, SubmitResult, do_complain, do_split, do_submit, resolve_person
 from .legal_basis import (
     do_add_article,
@@ -84,10 +85,13 @@ __all__ = [
     "do_correct_topic",
     "do_decide_article",
     "do_escalate",
+    "do_hand_over",
     "do_link_account",
     "do_merge",
     "do_merge_persons",
     "do_rate",
+    "do_record_outside_outcome",
+    "do_record_outside_ticket",
     "do_reject",
     "do_reopen",
     "do_request_materials",
@@ -102,6 +106,7 @@ __all__ = [
     "do_withdraw",
     "invite_ratings",
     "log_access",
+    "outside_hotlines",
     "resolve_article",
     "resolve_person",
     "reveal_person",

@@ -275,7 +275,12 @@ def do_transfer(
     matter_id: int, *, actor: User | None, unit: Unit, reason: str, now: dt.datetime | None = None
 ) -> Matter:
     """转办 to another unit (cross-level, cross-platform): same matter, person and history; the new unit
-    accepts it anew, so its accept clock starts now."""
+    accepts it anew, so its accept clock starts now. To an outside hotline (12345, 12315, 110) it is a
+    hand-over that ends our clock and waits for their ticket and outcome (``handover.do_hand_over``)."""
+    if unit.kind == Unit.Kind.HOTLINE:
+        from .handover import do_hand_over
+
+        return do_hand_over(matter_id, actor=actor, hotline=unit, reason=reason, now=now)
     now = _now(now)
     reason = _required_text(reason, _("转办须说明理由。"), "no_reason")
     matter = _lock(matter_id)
