@@ -63,10 +63,16 @@ class OutsideHotlineTestCase(MatterTestCase):
         self.client.force_login(self.sm_agent)
         page = self.client.get(reverse("matters:detail", args=[matter.pk]))
         self.assertContains(page, "等待外部热线办理结果（本平台不再计时）")
-        actions.do_record_outside_ticket(matter.pk, actor=self.sm_agent, ticket_no="XM2025030300123")
-        done = actions.do_record_outside_outcome(
-            matter.pk, actor=self.sm_agent, outcome="城管执法部门已到场处理，商铺已整改。", now=at(2025, 3, 6)
+        # Recorded on the detail page: first the ticket, then the outcome.
+        url = reverse("matters:outside_reply", args=[matter.pk])
+        self.assertRedirects(
+            self.client.post(url, {"ticket_no": "XM2025030300123"}),
+            reverse("matters:detail", args=[matter.pk]),
         )
+        self.client.post(url, {"ticket_no": "", "outcome": ""})
+        self.assertEqual(Matter.objects.get(pk=matter.pk).status, matter.status)
+        self.client.post(url, {"outcome": "城管执法部门已到场处理，商铺已整改。"})
+        done = Matter.objects.get(pk=matter.pk)
         self.assertEqual(done.status, S.COMPLETED)
         self.assertEqual(
             done.result,
