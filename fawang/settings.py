@@ -278,6 +278,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     "SCHEMA_PATH_PREFIX": "/api/v1/",
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "fawang.apikit.schema.drop_anonymous_security",
+    ],
     "ENUM_NAME_OVERRIDES": {
         "MatterStatusEnum": "fawang.matters.models.Matter.Status",
         "ChannelEnum": "fawang.catalog.models.Channel",

@@ -38,3 +38,16 @@ def body(serializer_class: type[serializers.Serializer], request: Request) -> di
     ser = serializer_class(data=request.data)
     ser.is_valid(raise_exception=True)
     return dict(ser.validated_data)
+
+
+def drop_anonymous_security(
+    result: dict[str, Any], generator: Any, request: Any, public: bool
+) -> dict[str, Any]:
+    """A drf-spectacular post-processing hook: public operations (no authentication at all) carry no ``security``
+    instead of ``security: [{}]``, which client generators read as "needs a signed-in client". Operations where
+    signing in is optional (``[{...}, {}]``) keep theirs."""
+    for operations in result.get("paths", {}).values():
+        for operation in operations.values():
+            if isinstance(operation, dict) and operation.get("security") == [{}]:
+                del operation["security"]
+    return result
