@@ -51,3 +51,65 @@ def drop_anonymous_security(
             if isinstance(operation, dict) and operation.get("security") == [{}]:
                 del operation["security"]
     return result
+
+
+# Tag names as generated clients need them (ASCII: they become module names), each with its Chinese name as the
+# tag's description and display name.
+TAG_NAMES = {
+    "公开信息": "public",
+    "公众用户": "citizen",
+    "工作人员": "staff",
+    "网上申请": "applications",
+    "预约": "appointments",
+    "进度查询": "tracking",
+}
+
+
+def _inherited_notes() -> set[str]:
+    """Docstrings of our base views, meant for developers: drf-spectacular inherits them as the description of
+    every operation whose view has no docstring of its own."""
+    import inspect
+
+    from .base import CitizenView
+
+    return {doc for doc in (inspect.getdoc(CitizenView),) if doc}
+
+
+def _nullable_types(node: Any, components: dict[str, Any]) -> None:
+    """``nullable`` beside ``allOf: [$ref]`` needs a ``type`` in OpenAPI 3.0.3, or it is ignored."""
+    if isinstance(node, dict):
+        if node.get("nullable") and "allOf" in node and "type" not in node:
+            ref = next((part.get("$ref", "") for part in node["allOf"] if isinstance(part, dict)), "")
+            target = components.get(ref.rsplit("/", 1)[-1], {}) if ref else {}
+            node["type"] = target.get("type", "object")
+        for value in node.values():
+            _nullable_types(value, components)
+    elif isinstance(node, list):
+        for value in node:
+            _nullable_types(value, components)
+
+
+def client_friendly(result: dict[str, Any], generator: Any, request: Any, public: bool) -> dict[str, Any]:
+    """A drf-spectacular post-processing hook for client generators (openapi-python-client and the like): ASCII
+    tag names with their Chinese names as descriptions, no developer notes as descriptions, and ``nullable``
+    references with a type."""
+    notes = _inherited_notes()
+    used: list[str] = []
+    for operations in result.get("paths", {}).values():
+        for operation in operations.values():
+            if not isinstance(operation, dict):
+                continue
+            tags = [TAG_NAMES.get(tag, tag) for tag in operation.get("tags", [])]
+            if tags:
+                operation["tags"] = tags
+                used.extend(t for t in tags if t not in used)
+            if (operation.get("description") or "").strip() in notes:
+                operation.pop("description", None)
+    chinese = {ascii_name: zh for zh, ascii_name in TAG_NAMES.items()}
+    result["tags"] = [
+        {"name": name, "description": chinese.get(name, name), "x-displayName": chinese.get(name, name)}
+        for name in used
+    ]
+    _nullable_types(result.get("paths", {}), result.get("components", {}).get("schemas", {}))
+    _nullable_types(result.get("components", {}), result.get("components", {}).get("schemas", {}))
+    return result

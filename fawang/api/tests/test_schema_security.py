@@ -8,13 +8,15 @@ from typing import Any
 from fawang.test import BaseTestCase
 
 
-class SchemaSecurityTestCase(BaseTestCase):
+class SchemaTestCase(BaseTestCase):
     def schema(self) -> dict[str, Any]:
         response = self.client.get("/api/v1/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json")
         self.assertEqual(response.status_code, 200)
         data: dict[str, Any] = response.json()
         return data
 
+
+class SchemaSecurityTestCase(SchemaTestCase):
     def test_public_operations_have_no_security_and_signed_in_ones_keep_it(self) -> None:
         paths = self.schema()["paths"]
         operations = [op for ops in paths.values() for op in ops.values()]
@@ -25,3 +27,37 @@ class SchemaSecurityTestCase(BaseTestCase):
     def test_the_result_pdf_is_described_as_a_pdf(self) -> None:
         responses = self.schema()["paths"]["/api/v1/me/matters/{id}/result.pdf"]["get"]["responses"]
         self.assertIn("application/pdf", responses["200"]["content"])
+
+
+class ClientFriendlySchemaTestCase(SchemaTestCase):
+    """Issue 14, item 28: an ASCII title and ASCII tags (Chinese names as their descriptions), no developer note
+    as an operation's description, and nullable references with a type (OpenAPI 3.0.3)."""
+
+    def test_title_and_tags_are_ascii_with_chinese_descriptions(self) -> None:
+        schema = self.schema()
+        self.assertTrue(schema["info"]["title"].isascii(), schema["info"]["title"])
+        tags = {tag["name"]: tag["description"] for tag in schema["tags"]}
+        self.assertEqual(tags["citizen"], "公众用户")
+        self.assertEqual(tags["public"], "公开信息")
+        used = {tag for ops in schema["paths"].values() for op in ops.values() for tag in op.get("tags", [])}
+        self.assertTrue(all(tag.isascii() for tag in used), used)
+        self.assertLessEqual(used, set(tags))
+
+    def test_no_developer_note_and_typed_nullable_references(self) -> None:
+        schema = self.schema()
+        descriptions = [op.get("description", "") for ops in schema["paths"].values() for op in ops.values()]
+        self.assertFalse([d for d in descriptions if "Base of every endpoint" in d])
+        untyped: list[Any] = []
+
+        def walk(node: Any) -> None:
+            if isinstance(node, dict):
+                if node.get("nullable") and "allOf" in node and "type" not in node:
+                    untyped.append(node)
+                for value in node.values():
+                    walk(value)
+            elif isinstance(node, list):
+                for value in node:
+                    walk(value)
+
+        walk(schema)
+        self.assertEqual(untyped, [])
