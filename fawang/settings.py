@@ -283,6 +283,7 @@ SPECTACULAR_SETTINGS = {
         "drf_spectacular.hooks.postprocess_schema_enums",
         "fawang.apikit.schema.drop_anonymous_security",
         "fawang.apikit.schema.client_friendly",
+        "fawang.apikit.schema.document_limits",
     ],
     "ENUM_NAME_OVERRIDES": {
         "MatterStatusEnum": "fawang.matters.models.Matter.Status",

@@ -22,7 +22,7 @@ from django.utils.text import Truncator, format_lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema, extend_schema_field
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
 from rest_framework import generics, serializers, status
 from rest_framework.parsers import MultiPartParser
 from rest_framework.permissions import AllowAny
@@ -354,7 +354,13 @@ def _region(code: str) -> Region:
     summary="在线咨询：提出问题（须先实名）",
     parameters=[IDEMPOTENCY_KEY],
     request=AskInSerializer,
-    responses={201: OwnMatterDetailSerializer, **errors(400, 401, 404, 409, 429)},
+    responses={
+        201: OwnMatterDetailSerializer,
+        200: OpenApiResponse(
+            OwnMatterDetailSerializer, description="同一问题已提交过（表单重发）：返回第一次的咨询。"
+        ),
+        **errors(400, 401, 404, 409, 429),
+    },
 )
 class Ask(CitizenView):
     @idempotent

@@ -113,3 +113,44 @@ def client_friendly(result: dict[str, Any], generator: Any, request: Any, public
     _nullable_types(result.get("paths", {}), result.get("components", {}).get("schemas", {}))
     _nullable_types(result.get("components", {}), result.get("components", {}).get("schemas", {}))
     return result
+
+
+ERROR_CONTENT = {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
+RETRY_AFTER = {
+    "description": "多少秒后可以再试。",
+    "schema": {"type": "integer", "minimum": 1},
+}
+
+
+def document_limits(result: dict[str, Any], generator: Any, request: Any, public: bool) -> dict[str, Any]:
+    """A drf-spectacular post-processing hook: what every operation can answer besides its own responses.
+
+    - 429 with ``Retry-After`` on every operation (every endpoint is throttled, fawang.apikit.throttles);
+    - 404 on the paginated lists (a ``page`` past the last one);
+    - the ``Idempotency-Key`` header's limit (``idempotency.MAX_KEY`` characters) and the ``Idempotent-Replayed``
+      header of a replayed answer."""
+    from .idempotency import HEADER, MAX_KEY
+
+    for operations in result.get("paths", {}).values():
+        for operation in operations.values():
+            if not isinstance(operation, dict):
+                continue
+            responses = operation.setdefault("responses", {})
+            throttled = responses.setdefault(
+                "429", {"content": ERROR_CONTENT, "description": "请求过于频繁，请稍后再试。"}
+            )
+            throttled.setdefault("headers", {})["Retry-After"] = RETRY_AFTER
+            parameters = operation.get("parameters", [])
+            if any(p.get("name") == "page" and p.get("in") == "query" for p in parameters):
+                responses.setdefault("404", {"content": ERROR_CONTENT, "description": "页码超出范围。"})
+            idempotent = [p for p in parameters if p.get("name") == HEADER and p.get("in") == "header"]
+            for parameter in idempotent:
+                parameter.setdefault("schema", {"type": "string"})["maxLength"] = MAX_KEY
+            if idempotent:
+                for code, response in responses.items():
+                    if code.startswith("2"):
+                        response.setdefault("headers", {})["Idempotent-Replayed"] = {
+                            "description": "为 true 时，是以同一 Idempotency-Key 重发得到的第一次的答复。",
+                            "schema": {"type": "string", "enum": ["true"]},
+                        }
+    return result

@@ -61,3 +61,23 @@ class ClientFriendlySchemaTestCase(SchemaTestCase):
 
         walk(schema)
         self.assertEqual(untyped, [])
+
+
+class DocumentedLimitsTestCase(SchemaTestCase):
+    """Issue 14, item 26: 429 with Retry-After everywhere, 404 for a page past the end of the paginated lists, the
+    Idempotency-Key's 100-character limit and the Idempotent-Replayed header, and Ask's 200."""
+
+    def test_limits_are_documented(self) -> None:
+        paths = self.schema()["paths"]
+        for path, operations in paths.items():
+            for method, operation in operations.items():
+                with self.subTest(path=path, method=method):
+                    throttled = operation["responses"]["429"]
+                    self.assertIn("Retry-After", throttled["headers"])
+        for path in ("/api/v1/guides/", "/api/v1/service-points/", "/api/v1/catalogue/items/"):
+            self.assertIn("404", paths[path]["get"]["responses"])
+        ask = paths["/api/v1/me/consultations/"]["post"]
+        key = next(p for p in ask["parameters"] if p["name"] == "Idempotency-Key")
+        self.assertEqual(key["schema"]["maxLength"], 100)
+        self.assertIn("Idempotent-Replayed", ask["responses"]["201"]["headers"])
+        self.assertIn("200", ask["responses"])
