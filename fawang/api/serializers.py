@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import extend_schema_field
+from drf_spectacular.utils import PolymorphicProxySerializer, extend_schema_field
 from rest_framework import serializers
 
 from fawang.catalog.models import Channel, ServiceItem
@@ -301,7 +301,15 @@ class MatterDetailSerializer(MatterSerializer):
     def get_personal_data_revealed(self, matter: Matter) -> bool:
         return self.context.get("revealed") is not None
 
-    @extend_schema_field(PersonFullSerializer)
+    # The person as it is answered: masked (name, phone and ID number masked) unless revealed with ``reveal``,
+    # then in full (issue 14, item 25: a client generated from the schema must parse both).
+    @extend_schema_field(
+        PolymorphicProxySerializer(
+            component_name="MatterPerson",
+            serializers=[PersonDetailMaskedSerializer, PersonFullSerializer],
+            resource_type_field_name=None,
+        )
+    )
     def get_person(self, matter: Matter) -> dict[str, Any]:
         revealed = self.context.get("revealed")
         if revealed is not None:

@@ -81,3 +81,34 @@ class DocumentedLimitsTestCase(SchemaTestCase):
         self.assertEqual(key["schema"]["maxLength"], 100)
         self.assertIn("Idempotent-Replayed", ask["responses"]["201"]["headers"])
         self.assertIn("200", ask["responses"])
+
+
+class MatterPersonSchemaTestCase(SchemaTestCase):
+    """Issue 14, item 25: the staff matter's ``person`` is described as what the server answers — the masked
+    person, or the full one when revealed — so a generated client parses the masked answer."""
+
+    def test_the_masked_answer_fits_the_masked_schema(self) -> None:
+        from rest_framework.test import APIClient
+
+        from fawang.catalog.models import ServiceItem
+        from fawang.matters import actions
+        from fawang.matters.tests.base import id_number
+
+        components = self.schema()["components"]["schemas"]
+        person = components["MatterDetail"]["properties"]["person"]
+        self.assertEqual(person["allOf"], [{"$ref": "#/components/schemas/MatterPerson"}])
+        refs = [part["$ref"].rsplit("/", 1)[-1] for part in components["MatterPerson"]["oneOf"]]
+        self.assertEqual(sorted(refs), ["PersonDetailMasked", "PersonFull"])
+        item = ServiceItem.objects.get(code="legal_aid")
+        matter = actions.do_submit(
+            actor=self.sm_clerk,
+            person=actions.PersonData(name="张三", phone="13912345678", id_number=id_number()),
+            requests=[actions.MatterRequest(item, "拖欠工资。", self.region("350203001"))],
+            channel="window",
+            intake_unit=self.unit("厦港街道公共法律服务工作站"),
+        ).matters[0]
+        client = APIClient()
+        client.force_authenticate(self.sm_clerk)
+        answer = client.get(f"/api/v1/matters/{matter.pk}/").json()["person"]
+        self.assertLessEqual(set(components["PersonDetailMasked"]["required"]), set(answer))
+        self.assertFalse(set(components["PersonFull"]["required"]) <= set(answer))  # not the full form
