@@ -100,7 +100,7 @@
     box.placeholder = "输入名称筛选";
     var label = select.labels && select.labels[0] ? select.labels[0].textContent.trim() : "";
     box.setAttribute("aria-label", "筛选" + (label ? "：" + label : ""));
-    box.setAttribute("aria-controls", select.id || "");
+    if (select.id) box.setAttribute("aria-controls", select.id);
     box.addEventListener("input", function () {
       var words = box.value.trim();
       Array.prototype.forEach.call(select.options, function (option) {
