@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from fawang.orgs.authority import has_matter_capability
 from fawang.orgs.roles import has_capability
 
 from .models import Matter
@@ -88,7 +89,7 @@ BY_CODE = {spec.code: spec for spec in ACTIONS}
 
 
 def _can(user: Any, capabilities: Iterable[str], matter: Matter) -> bool:
-    return any(has_capability(user, cap, matter.unit) for cap in capabilities)
+    return any(has_matter_capability(user, cap, matter.unit, matter.intake_unit) for cap in capabilities)
 
 
 def status_allows(spec: ActionSpec, matter: Matter) -> bool:
@@ -127,7 +128,9 @@ def can_upload(user: User, matter: Matter) -> bool:
 
 
 def can_reveal(user: User, matter: Matter | None = None) -> bool:
-    return has_capability(user, "matters.view_personal_data", matter.unit if matter else None)
+    if matter is None:
+        return has_capability(user, "matters.view_personal_data")
+    return _can(user, ("matters.view_personal_data",), matter)
 
 
 def can_cite(user: User, matter: Matter) -> bool:

@@ -21,8 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from fawang.lib.validators import normalize_mobile, validate_mobile
-from fawang.orgs.models import Unit
-from fawang.orgs.roles import require_capability
+from fawang.orgs.roles import require_capability, require_capability_in_region
 
 from . import conf, kinds
 from .access import get_inbox_message_for_user, get_message_for_user
@@ -218,9 +217,10 @@ def deliver_due(limit: int = 100) -> int:
 def retry_dead(message_id: int, *, actor: User) -> Message:
     """Requeue a dead message with a fresh set of attempts; the last error stays for reference."""
     message = get_message_for_user(actor, message_id)
-    require_capability(
-        actor, "notify.view_outbox", Unit(region_id=message.region_code) if message.region_code else None
-    )
+    if message.region_code:
+        require_capability_in_region(actor, "notify.view_outbox", message.region_code)
+    else:
+        require_capability(actor, "notify.view_outbox")
     if message.sensitive:
         raise ValidationError(
             _("验证码等敏感消息不能由工作人员重新发送，请当事人重新获取。"), code="sensitive"

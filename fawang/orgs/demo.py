@@ -275,7 +275,10 @@ def _personas(b: Builder, prefix: str, county: Region, units: dict[str, Unit]) -
     clerk_roles = [(units["centre"], R.WINDOW_CLERK), (station, R.WINDOW_CLERK)]
     _staff(b, f"{prefix}_clerk", person_name(rng), clerk_roles)
     _staff(b, f"{prefix}_agent", person_name(rng), [(units["centre"], R.HOTLINE_AGENT)])
-    _staff(b, f"{prefix}_handler", person_name(rng), [(units["legal_aid"], R.HANDLER)])
+    # The handler works at the legal-aid centre, the district centre and the first street's station: each
+    # membership reaches its own unit only (docs/authority.md), and the public walks in at all three.
+    handler_roles = [(units["legal_aid"], R.HANDLER), (units["centre"], R.HANDLER), (station, R.HANDLER)]
+    _staff(b, f"{prefix}_handler", person_name(rng), handler_roles)
     # The centre's 法律咨询岗: answers the consultations routed to the centre (online, hotline, windows).
     _staff(
         b,

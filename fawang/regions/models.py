@@ -19,9 +19,9 @@ class RegionQuerySet(models.QuerySet["Region"]):
         return self.filter(codes.under("code", prefix))
 
     def visible_to(self, user: User) -> RegionQuerySet:
-        from fawang.orgs.scoping import region_filter
+        from fawang.orgs.authority import regions_filter
 
-        return self.filter(region_filter(user, "code"))
+        return self.filter(regions_filter(user, "code"))
 
 
 class Region(models.Model):

@@ -50,7 +50,7 @@ def do_hand_over(
     now = _now(now)
     reason = _required_text(reason, _("转办须说明理由。"), "no_reason")
     matter = _lock(matter_id)
-    _require(actor, "matters.transfer", matter.unit)
+    _require(actor, "matters.transfer", matter)
     check_transition(matter, matter.status, _("转外部热线"), from_statuses=OPEN)
     if hotline.kind != Unit.Kind.HOTLINE:
         raise ValidationError(_("只能转交外部热线。"), code="not_hotline")
@@ -88,7 +88,7 @@ def do_record_outside_ticket(
     now = _now(now)
     ticket_no = _required_text(ticket_no, _("请填写外部热线的工单号。"), "no_ticket")[:40]
     matter = _lock(matter_id)
-    _require(actor, "matters.transfer", matter.unit)
+    _require(actor, "matters.transfer", matter)
     handover = open_handover(matter)
     if handover is None:
         raise ValidationError(_("该事项没有待反馈的外部热线转交。"), code="no_handover")
@@ -115,7 +115,7 @@ def do_record_outside_outcome(
     now = _now(now)
     outcome = _required_text(outcome, _("请填写外部热线的办理结果。"), "no_outcome")
     matter = _lock(matter_id)
-    _require(actor, "matters.transfer", matter.unit)
+    _require(actor, "matters.transfer", matter)
     handover = open_handover(matter)
     if handover is None:
         raise ValidationError(_("该事项没有待反馈的外部热线转交。"), code="no_handover")

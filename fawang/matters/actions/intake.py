@@ -455,7 +455,7 @@ def do_split(
     if not parts:
         raise ValidationError(_("请至少拆分出一个事项。"), code="no_parts")
     matter = _lock(matter_id)
-    _require(actor, ("matters.intake", "matters.handle"), matter.unit)
+    _require(actor, ("matters.intake", "matters.handle"), matter)
     if not matter.is_open:
         raise InvalidTransition(
             _("该事项当前状态为“%(status)s”，不能%(verb)s。")

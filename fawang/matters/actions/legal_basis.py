@@ -77,7 +77,7 @@ def do_decide_article(
     if decision not in (MatterArticle.Decision.ACCEPTED, MatterArticle.Decision.REJECTED):
         raise ValidationError(_("请选择采纳或不采纳。"), code="bad_decision")
     matter = _lock(matter_id)
-    _require(actor, CITE_CAPABILITIES, matter.unit)
+    _require(actor, CITE_CAPABILITIES, matter)
     article = Article.objects.select_related("law").filter(pk=article_id).first()
     if article is None:
         raise ValidationError(_("该法律条文不存在或已被删除。"), code="no_article")
@@ -93,7 +93,7 @@ def do_review_article(
     """已复核: staff checked that an article of the legal basis still applies after its law changed."""
     now = _now(now)
     matter = _lock(matter_id)
-    _require(actor, CITE_CAPABILITIES, matter.unit)
+    _require(actor, CITE_CAPABILITIES, matter)
     row = (
         MatterArticle.objects.select_related("article__law")
         .filter(matter=matter, article_id=article_id, decision=MatterArticle.Decision.ACCEPTED)
@@ -160,7 +160,7 @@ def do_add_article(
     now = _now(now)
     article = resolve_article(citation)
     matter = _lock(matter_id)
-    _require(actor, CITE_CAPABILITIES, matter.unit)
+    _require(actor, CITE_CAPABILITIES, matter)
     return _decide(
         matter,
         article,
@@ -179,7 +179,7 @@ def do_correct_topic(
     is what ``export_topic_corrections`` writes out for retraining the classifier."""
     now = _now(now)
     matter = _lock(matter_id)
-    _require(actor, TOPIC_CAPABILITIES, matter.unit)
+    _require(actor, TOPIC_CAPABILITIES, matter)
     if matter.topic_id == topic.pk and matter.topic_source != TopicSource.AUTO:
         raise ValidationError(_("所涉领域没有变化。"), code="unchanged")
     old = matter.topic

@@ -54,7 +54,7 @@ def do_accept(
     """受理 (for legal aid: the decision to grant it). Starts the assign or complete clock."""
     now = _now(now)
     matter = _lock(matter_id)
-    _require(actor, "matters.handle", matter.unit)
+    _require(actor, "matters.handle", matter)
     _accept(matter, actor=actor, now=now, note=note.strip())
     return matter
 
@@ -83,7 +83,7 @@ def do_reject(matter_id: int, *, actor: User | None, reason: str, now: dt.dateti
     now = _now(now)
     reason = _required_text(reason, _("请填写不予受理的理由。"), "no_reason")
     matter = _lock(matter_id)
-    _require(actor, "matters.handle", matter.unit)
+    _require(actor, "matters.handle", matter)
     old = check_transition(matter, S.REJECTED, _("作出不予受理决定"), from_statuses=[S.SUBMITTED])
     matter.status = S.REJECTED
     deadlines.stop_clock(matter)
@@ -109,7 +109,7 @@ def do_request_materials(
     if not items:
         raise ValidationError(_("请一次性列出需要补正的全部材料。"), code="no_missing")
     matter = _lock(matter_id)
-    _require(actor, "matters.handle", matter.unit)
+    _require(actor, "matters.handle", matter)
     old = check_transition(
         matter,
         S.AWAITING_MATERIALS,
@@ -143,7 +143,7 @@ def do_supply_materials(
     later by the days it stood still."""
     now = _now(now)
     matter = _lock(matter_id)
-    _require(actor, ("matters.intake", "matters.handle"), matter.unit, person_matter=matter)
+    _require(actor, ("matters.intake", "matters.handle"), matter, person_matter=matter)
     old = check_transition(
         matter, matter.resume_status or S.SUBMITTED, _("补正材料"), from_statuses=[S.AWAITING_MATERIALS]
     )
@@ -203,7 +203,7 @@ def do_withdraw(
     """The person withdraws their request (themselves online, or through staff)."""
     now = _now(now)
     matter = _lock(matter_id)
-    _require(actor, ("matters.intake", "matters.handle"), matter.unit, person_matter=matter)
+    _require(actor, ("matters.intake", "matters.handle"), matter, person_matter=matter)
     old = check_transition(matter, S.WITHDRAWN, _("撤回"), from_statuses=Matter.OPEN_STATUSES)
     matter.status = S.WITHDRAWN
     matter.materials_due_at = None
@@ -237,7 +237,7 @@ def do_assign(
     its clock."""
     now = _now(now)
     matter = _lock(matter_id)
-    _require(actor, "matters.assign", matter.unit)
+    _require(actor, "matters.assign", matter)
     old = check_transition(matter, S.IN_PROGRESS, _("分派"), from_statuses=[S.ACCEPTED, S.IN_PROGRESS])
     if old == S.IN_PROGRESS and matter.handler_id == handler.pk:
         raise ValidationError(_("该事项已由此人承办。"), code="same_handler")
@@ -284,7 +284,7 @@ def do_transfer(
     now = _now(now)
     reason = _required_text(reason, _("转办须说明理由。"), "no_reason")
     matter = _lock(matter_id)
-    _require(actor, "matters.transfer", matter.unit)
+    _require(actor, "matters.transfer", matter)
     old = check_transition(
         matter, S.SUBMITTED, _("转办"), from_statuses=[S.SUBMITTED, S.ACCEPTED, S.IN_PROGRESS]
     )
@@ -321,7 +321,7 @@ def do_change_item(
     now = _now(now)
     reason = _required_text(reason, _("请说明转换事项的理由。"), "no_reason")
     matter = _lock(matter_id)
-    _require(actor, ("matters.intake", "matters.handle"), matter.unit)
+    _require(actor, ("matters.intake", "matters.handle"), matter)
     old = check_transition(
         matter,
         S.SUBMITTED,
@@ -382,7 +382,7 @@ def do_escalate(matter_id: int, *, actor: User | None, reason: str, now: dt.date
     now = _now(now)
     reason = _required_text(reason, _("请说明升级督办的理由。"), "no_reason")
     matter = _lock(matter_id)
-    _require(actor, "matters.escalate", matter.unit)
+    _require(actor, "matters.escalate", matter)
     if not matter.is_open:
         raise InvalidTransition(
             _("该事项当前状态为“%(status)s”，不能%(verb)s。")
@@ -422,7 +422,7 @@ def do_suspend(matter_id: int, *, actor: User | None, reason: str, now: dt.datet
     now = _now(now)
     reason = _required_text(reason, _("请填写中止的理由。"), "no_reason")
     matter = _lock(matter_id)
-    _require(actor, "matters.handle", matter.unit)
+    _require(actor, "matters.handle", matter)
     old = check_transition(matter, S.SUSPENDED, _("中止"), from_statuses=[S.ACCEPTED, S.IN_PROGRESS])
     matter.status = S.SUSPENDED
     matter.resume_status = old
@@ -438,7 +438,7 @@ def do_resume(
 ) -> Matter:
     now = _now(now)
     matter = _lock(matter_id)
-    _require(actor, "matters.handle", matter.unit)
+    _require(actor, "matters.handle", matter)
     target = matter.resume_status or (S.IN_PROGRESS if matter.handler_id else S.ACCEPTED)
     old = check_transition(matter, target, _("恢复办理"), from_statuses=[S.SUSPENDED])
     matter.status = target
@@ -456,7 +456,7 @@ def do_complete(matter_id: int, *, actor: User | None, result: str, now: dt.date
     now = _now(now)
     result = _required_text(result, _("请填写办理结果。"), "no_result")
     matter = _lock(matter_id)
-    _require(actor, "matters.handle", matter.unit)
+    _require(actor, "matters.handle", matter)
     old = check_transition(matter, S.COMPLETED, _("办结"), from_statuses=[S.ACCEPTED, S.IN_PROGRESS])
     matter.status = S.COMPLETED
     matter.result = result
@@ -488,7 +488,7 @@ def do_close(matter_id: int, *, actor: User | None, note: str = "", now: dt.date
     """关闭 a completed matter (after its evaluation and callbacks)."""
     now = _now(now)
     matter = _lock(matter_id)
-    _require(actor, ("matters.handle", "matters.supervise"), matter.unit)
+    _require(actor, ("matters.handle", "matters.supervise"), matter)
     _close(matter, actor=actor, now=now, note=note.strip())
     return matter
 
@@ -500,7 +500,7 @@ def do_reopen(matter_id: int, *, actor: User | None, reason: str, now: dt.dateti
     now = _now(now)
     reason = _required_text(reason, _("请说明重新办理的理由。"), "no_reason")
     matter = _lock(matter_id)
-    _require(actor, "matters.reopen", matter.unit)
+    _require(actor, "matters.reopen", matter)
     if matter.status in (S.COMPLETED, S.CLOSED):
         target, step = (
             (S.IN_PROGRESS, Step.COMPLETE)
@@ -531,7 +531,7 @@ def do_comment(
     now = _now(now)
     text = _required_text(text, _("请填写留言内容。"), "no_text")
     matter = _lock(matter_id)
-    _require(actor, "matters.comment", matter.unit, person_matter=matter)
+    _require(actor, "matters.comment", matter, person_matter=matter)
     by_person = _is_public(actor)
     if visible and not by_person and matter.status == S.SUBMITTED and threads.is_consultation(matter):
         # Answering a consultation is taking it in (咨询答复即受理), so "已提交" keeps meaning "nobody has
@@ -582,12 +582,12 @@ def do_merge(
             % {"status": S(keep.status).label, "verb": _("合并其他事项")},
             code="invalid_transition",
         )
-    _require(actor, "matters.handle", keep.unit)
+    _require(actor, "matters.handle", keep)
     dupes = [locked[pk] for pk in ids if pk != keep_id]
     for dupe in dupes:
         if dupe.person_id != keep.person_id:
             raise ValidationError(_("只能合并同一服务对象的重复事项。"), code="other_person")
-        _require(actor, "matters.handle", dupe.unit)
+        _require(actor, "matters.handle", dupe)
         check_transition(dupe, S.MERGED, _("合并"), from_statuses=Matter.OPEN_STATUSES)
     for dupe in dupes:
         old = dupe.status
@@ -624,7 +624,7 @@ def add_attachment(
 ) -> Attachment:
     """Store a file for a matter after checking its type (by content) and size."""
     matter = _lock(matter_id)
-    _require(actor, ("matters.intake", "matters.handle"), matter.unit, person_matter=matter)
+    _require(actor, ("matters.intake", "matters.handle"), matter, person_matter=matter)
     if matter.status in Matter.ENDED_STATUSES:
         raise InvalidTransition(
             _("该事项当前状态为“%(status)s”，不能%(verb)s。")

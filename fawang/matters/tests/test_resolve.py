@@ -9,7 +9,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
 from fawang.accounts.models import User
-from fawang.orgs.models import Membership
 
 from .. import actions, deadlines, threads
 from ..models import Matter, MatterEvent
@@ -32,10 +31,7 @@ class ConsultationTestCase(MatterTestCase):
         return threads.thread(self.reload(self.matter)).state
 
     def centre_handler(self) -> User:
-        # The demo centre has window clerks and hotline agents only, who answer but do not accept or complete.
-        Membership.objects.get_or_create(
-            user=self.sm_handler, unit=self.sm_centre, role=Membership.Role.HANDLER
-        )
+        # The demo's sm_handler holds a handler role at the centre (beside the legal-aid centre's).
         return self.sm_handler
 
 
