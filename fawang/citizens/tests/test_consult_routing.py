@@ -46,6 +46,18 @@ class NoUnitRegionTestCase(CitizenTestCase):
         matter_actions.do_accept(matter.pk, actor=consultant)
         matter_actions.do_complete(matter.pk, actor=consultant, result="可先协商，协商不成可申请人民调解。")
         self.assertEqual(Matter.objects.get(pk=matter.pk).status, Matter.Status.COMPLETED)
+        # The province centre's 法律咨询岗 reaches its own centre, not all of 福建省 by region: a question
+        # routed to 思明区's centre is not theirs (404 like a matter that does not exist).
+        siming = matter_actions.do_submit(
+            actor=self.user,
+            person=self.person(),
+            requests=[matter_actions.MatterRequest(self.consultation, QUESTION, self.region("350203001"))],
+            channel="web",
+        ).matters[0]
+        self.assertEqual(siming.unit.name, "思明区公共法律服务中心")
+        visible = Matter.objects.visible_to(consultant)
+        self.assertEqual((visible.filter(pk=matter.pk).count(), visible.filter(pk=siming.pk).count()), (1, 0))
+        self.assertEqual(self.client.get(reverse("matters:detail", args=[siming.pk])).status_code, 404)
 
     def test_an_online_request_no_unit_of_its_kind_serves_goes_to_the_nearest_centre(self) -> None:
         gulou = self.region("350102")
