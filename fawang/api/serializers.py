@@ -350,6 +350,16 @@ class RequestInSerializer(serializers.Serializer):
     service_item = serializers.IntegerField(min_value=1, help_text=_("服务事项编号。"))
     description = serializers.CharField(max_length=5000)
     region = serializers.CharField(max_length=12, help_text=_("事项发生地或服务对象所在地的区划代码。"))
+    answer = serializers.CharField(
+        max_length=5000,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text=_(
+            "当场答复办结：窗口、热线或上门受理的一般咨询（受理机构直接办理的事项）当场解答的答复内容；"
+            "填写则事项受理并办结，答复为办理结果，本人为承办人。"
+        ),
+    )
 
 
 class IntakeSerializer(serializers.Serializer):

@@ -42,6 +42,7 @@ from .base import (
     _require,
     _required_text,
     _staff,
+    check_transition,
 )
 
 if TYPE_CHECKING:
@@ -69,6 +70,7 @@ class MatterRequest:
     topic: Speciality | None = None
     unit: Unit | None = None  # a manual choice of handling unit ...
     unit_reason: str = ""  # ... needs a reason, recorded in the event
+    answer: str = ""  # 当场答复办结: the answer given at the window or on the phone (_answer_at_intake)
 
 
 @dataclass
@@ -377,6 +379,7 @@ def _create_submission(
     person_obj = person if isinstance(person, Person) else resolve_person(person, savepoint=False)
     for req in requests:
         _check_request(req, channel, person_obj)
+        _check_answer(req, actor, channel, intake_unit)
     if routes is None:
         routes = [_route_for(req, intake_unit, fallback=intake_unit is None) for req in requests]
     result = SubmitResult(person=person_obj)
@@ -392,8 +395,80 @@ def _create_submission(
             idempotency_key=key,
             savepoint=False,
         )
+        if req.answer.strip():
+            _answer_at_intake(matter, req.answer, actor=actor, now=now)
         result.matters.append(matter)
     return result
+
+
+# Where the person is in front of the desk or on the line, so an answer can be given on the spot.
+ON_THE_SPOT = (Channel.WINDOW, Channel.HOTLINE, Channel.VISIT, Channel.PROXY)
+
+
+def _check_answer(req: MatterRequest, actor: User | None, channel: str, intake_unit: Unit | None) -> None:
+    """当场答复办结 is for the staff member taking the request in, at a window, on the hotline or on a visit,
+    for an item the intake unit handles itself (handled_at_intake: the general consultation), kept there."""
+    if not req.answer.strip():
+        return
+    item = req.service_item.name
+    if _staff(actor) is None or intake_unit is None:
+        raise PermissionDenied(_("当场答复办结须由受理的工作人员作出。"))
+    if channel not in ON_THE_SPOT:
+        raise ValidationError(
+            _("“%(item)s”经%(channel)s提交，不能当场答复办结，请在事项页面答复。")
+            % {"item": item, "channel": Channel(channel).label},
+            code="answer_not_on_the_spot",
+        )
+    if not req.service_item.handled_at_intake:
+        raise ValidationError(
+            _("“%(item)s”须由办理机构受理办理，不能当场答复办结。") % {"item": item},
+            code="answer_not_handled_at_intake",
+        )
+    if req.unit is not None:
+        raise ValidationError(
+            _("“%(item)s”当场答复办结的，由本机构办理，不能同时人工指定办理机构。") % {"item": item},
+            code="answer_with_unit",
+        )
+
+
+def _answer_at_intake(matter: Matter, answer: str, *, actor: User | None, now: dt.datetime) -> None:
+    """当场答复办结 (issue 14, item 18): the request just taken in is accepted and completed with the answer
+    given, by the staff member who gave it, who becomes its handler of record (承办人). The answer is the
+    result the person is told and the completing event's note, so the consultation's thread, the 办结告知书
+    and the person's notice all carry it; no clock runs."""
+    answer = answer.strip()
+    staff = _staff(actor)
+    old = check_transition(matter, S.ACCEPTED, _("受理"), from_statuses=[S.SUBMITTED])
+    matter.status = S.ACCEPTED
+    matter.accepted_at = now
+    _event(
+        matter,
+        E.ACCEPT,
+        actor=actor,
+        now=now,
+        old_status=old,
+        note=_("当场答复，即予受理。"),
+        visible=True,
+        payload={"at_intake": True},
+    )
+    old = check_transition(matter, S.COMPLETED, _("办结"), from_statuses=[S.ACCEPTED])
+    matter.status = S.COMPLETED
+    matter.result = answer
+    matter.completed_at = now
+    matter.handler = staff
+    deadlines.stop_clock(matter)
+    matter.save()
+    event = _event(
+        matter,
+        E.COMPLETE,
+        actor=actor,
+        now=now,
+        old_status=old,
+        note=answer,
+        visible=True,
+        payload={"at_intake": True, "handler": staff.pk if staff else None, "handler_of_record": True},
+    )
+    notices.to_person(matter, "matter.completed", event)
 
 
 def _check_intake_actor(actor: User | None, channel: str, intake_unit: Unit | None) -> None:
@@ -423,7 +498,8 @@ def do_submit(
 
     ``idempotency_key`` (API, webhook): a resend with the same key returns the matters made the first time
     (``created=False``) and changes nothing. Staff need ``matters.intake`` over ``intake_unit``; the public
-    may submit on online channels only, for themselves (``submitted_by``).
+    may submit on online channels only, for themselves (``submitted_by``). A request with an ``answer`` is
+    answered and completed on the spot (当场答复办结, _answer_at_intake) by the staff member taking it in.
     """
     _check_intake_actor(actor, channel, intake_unit)
     if not requests:
