@@ -43,12 +43,12 @@ def body(serializer_class: type[serializers.Serializer], request: Request) -> di
 def drop_anonymous_security(
     result: dict[str, Any], generator: Any, request: Any, public: bool
 ) -> dict[str, Any]:
-    """A drf-spectacular post-processing hook: public operations (no authentication at all) carry no ``security``
-    instead of ``security: [{}]``, which client generators read as "needs a signed-in client". Operations where
-    signing in is optional (``[{...}, {}]``) keep theirs."""
+    """A drf-spectacular post-processing hook: operations that need no signing in carry no ``security`` instead
+    of ``security: [{}]`` or ``[{...}, {}]`` (signing in optional, as for asking for a sign-in code), which client
+    generators read as "needs a signed-in client" (openapi-python-client then asks for a token to sign in)."""
     for operations in result.get("paths", {}).values():
         for operation in operations.values():
-            if isinstance(operation, dict) and operation.get("security") == [{}]:
+            if isinstance(operation, dict) and {} in (operation.get("security") or []):
                 del operation["security"]
     return result
 
@@ -76,12 +76,22 @@ def _inherited_notes() -> set[str]:
 
 
 def _nullable_types(node: Any, components: dict[str, Any]) -> None:
-    """``nullable`` beside ``allOf: [$ref]`` needs a ``type`` in OpenAPI 3.0.3, or it is ignored."""
+    """``nullable`` beside ``allOf: [$ref]`` is ignored in OpenAPI 3.0.3 (it needs a ``type`` in the same schema
+    object), and generators given ``type`` + ``nullable`` + ``allOf`` drop the null (openapi-python-client then
+    fails on a null answer). Written instead as one of the reference or null: ``oneOf: [$ref, {type, nullable,
+    enum: [null]}]``, which both the specification and the generators read as "this object, or null"."""
     if isinstance(node, dict):
-        if node.get("nullable") and "allOf" in node and "type" not in node:
-            ref = next((part.get("$ref", "") for part in node["allOf"] if isinstance(part, dict)), "")
-            target = components.get(ref.rsplit("/", 1)[-1], {}) if ref else {}
-            node["type"] = target.get("type", "object")
+        if (
+            node.get("nullable")
+            and "allOf" in node
+            and len(node["allOf"]) == 1
+            and "$ref" in node["allOf"][0]
+        ):
+            ref = node["allOf"][0]["$ref"]
+            kind = components.get(ref.rsplit("/", 1)[-1], {}).get("type", "object")
+            del node["allOf"], node["nullable"]
+            node.pop("type", None)
+            node["oneOf"] = [{"$ref": ref}, {"type": kind, "nullable": True, "enum": [None]}]
         for value in node.values():
             _nullable_types(value, components)
     elif isinstance(node, list):

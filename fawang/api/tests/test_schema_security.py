@@ -22,6 +22,10 @@ class SchemaSecurityTestCase(SchemaTestCase):
         operations = [op for ops in paths.values() for op in ops.values()]
         self.assertFalse([op["operationId"] for op in operations if op.get("security") == [{}]])
         self.assertNotIn("security", paths["/api/v1/regions/"]["get"])
+        # Signing in is optional there (anonymous is the point): no security either, so a generated client
+        # does not ask for a token to get one.
+        self.assertNotIn("security", paths["/api/v1/me/sign-in/code/"]["post"])
+        self.assertNotIn("security", paths["/api/v1/me/sign-in/token/"]["post"])
         self.assertIn({"tokenAuth": []}, paths["/api/v1/me/consultations/"]["post"]["security"])
 
     def test_the_result_pdf_is_described_as_a_pdf(self) -> None:
