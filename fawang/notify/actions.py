@@ -166,11 +166,25 @@ def deliver(message_id: int) -> Message | None:
     return _record_success(message, result)
 
 
+def _redacted(message: Message) -> dict[str, str]:
+    """A one-time code is kept only until it is sent (or can no longer be): afterwards the stored body and subject
+    carry ``*`` for its digits, so the outbox, a database copy or a backup never holds a usable code. Not in a
+    development or demo set-up whose codes are shown on the page anyway (conf.show_codes), where the local outbox
+    is how one reads them."""
+    if not message.sensitive or conf.show_codes():
+        return {}
+    return {"body": kinds.mask_digits(message.body), "subject": kinds.mask_digits(message.subject)}
+
+
 def _record_success(message: Message, result: SendResult) -> Message:
     now = timezone.now()
     # Not conditional on the attempt: a message that went out is sent, even if its lease ran out meanwhile.
     Message.objects.filter(pk=message.pk).exclude(status=S.SENT).update(
-        status=S.SENT, sent_at=now, provider_message_id=result.provider_id[:100], next_attempt_at=None
+        status=S.SENT,
+        sent_at=now,
+        provider_message_id=result.provider_id[:100],
+        next_attempt_at=None,
+        **_redacted(message),
     )
     message.refresh_from_db()
     return message
@@ -182,7 +196,10 @@ def _record_failure(message: Message, error: str, *, permanent: bool) -> Message
     next_at = None if dead else now + conf.retry_delay(message.attempts)
     # Conditional on this attempt: a worker whose lease ran out must not overwrite a later attempt's outcome.
     updated = Message.objects.filter(pk=message.pk, status=S.SENDING, attempts=message.attempts).update(
-        status=S.DEAD if dead else S.FAILED, next_attempt_at=next_at, last_error=error[:ERROR_MAX]
+        status=S.DEAD if dead else S.FAILED,
+        next_attempt_at=next_at,
+        last_error=error[:ERROR_MAX],
+        **(_redacted(message) if dead else {}),
     )
     if updated and next_at is not None:
         transaction.on_commit(partial(schedule, message.pk, next_at))

@@ -348,7 +348,14 @@ def create_staff(
     phone = normalize_mobile(phone)
     if phone:
         validate_mobile(phone)
-    user = User(username=username, display_name=display_name.strip(), phone=phone, kind=User.Kind.STAFF)
+    # The unit administrator knows this password: the new colleague replaces it at the first sign-in.
+    user = User(
+        username=username,
+        display_name=display_name.strip(),
+        phone=phone,
+        kind=User.Kind.STAFF,
+        must_change_password=True,
+    )
     validate_password(password, user)
     user.set_password(password)
     user.save()

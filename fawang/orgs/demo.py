@@ -11,7 +11,9 @@ import random
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
+import pyotp
 from django.db import transaction
+from django.utils import timezone
 
 from fawang.accounts.models import User
 from fawang.regions.importer import import_regions
@@ -263,7 +265,24 @@ def _staff(
         b.created["staff"] = b.created.get("staff", 0) + 1
     for unit, role in roles:
         Membership.objects.get_or_create(user=user, unit=unit, role=role, defaults={"title": title})
+    _demo_second_factor(user, [role for _unit, role in roles])
     return user
+
+
+# Roles that always sign in with a second factor (fawang.accounts.policy.ROLES_REQUIRING_2FA).
+SECOND_FACTOR_ROLES = frozenset({R.SYSTEM_ADMIN, R.SUPERVISOR, R.UNIT_ADMIN})
+
+
+def _demo_second_factor(user: User, roles: Sequence[str]) -> None:
+    """Demo accounts are flagged, and those whose role needs a second factor get an authenticator already
+    bound: in demo mode the verify page shows its current code (README, "演示账号")."""
+    fields: dict[str, object] = {"is_demo": True}
+    if (user.is_superuser or SECOND_FACTOR_ROLES.intersection(roles)) and not user.has_totp:
+        fields.update(totp_secret=pyotp.random_base32(), totp_confirmed_at=timezone.now())
+    if any(getattr(user, k) != v for k, v in fields.items()):
+        for k, v in fields.items():
+            setattr(user, k, v)
+        user.save(update_fields=list(fields))
 
 
 def _personas(b: Builder, prefix: str, county: Region, units: dict[str, Unit]) -> None:

@@ -308,7 +308,7 @@ NOT_YET_IN_MATRIX_NAMESPACES = frozenset(
         "api",
     }
 )
-NOT_YET_IN_MATRIX_NAMES = frozenset({"set_language", "healthz", "robots", "favicon"})
+NOT_YET_IN_MATRIX_NAMES = frozenset({"set_language", "healthz", "readyz", "robots", "favicon"})
 
 
 def all_url_names() -> list[str]:
