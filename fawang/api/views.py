@@ -271,7 +271,9 @@ class MatterList(StaffView, generics.GenericAPIView):
             if region is None:
                 raise serializers.ValidationError({f"requests[{i}].region": [_("没有这个区划代码。")]})
             requests.append(
-                actions.MatterRequest(service_item=item, description=req["description"], region=region)
+                actions.MatterRequest(
+                    service_item=item, description=req["description"], region=region, answer=req["answer"]
+                )
             )
         key = request.headers.get("Idempotency-Key", "")
         result = actions.do_submit(

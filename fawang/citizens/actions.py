@@ -34,7 +34,7 @@ from fawang.lib.sendlimits import RateLimited as RateLimited  # raised here; cal
 from fawang.lib.sendlimits import check_send_limits
 from fawang.lib.validators import MOBILE_RE, normalize_mobile, validate_id_number
 from fawang.matters import threads
-from fawang.matters.actions import MatterRequest, SubmitResult, do_comment, do_submit
+from fawang.matters.actions import MatterRequest, SubmitResult, account_person, do_comment, do_submit
 from fawang.matters.models import Matter, MatterEvent, Person
 from fawang.orgs.models import Speciality
 from fawang.regions.models import Region
@@ -237,12 +237,11 @@ def has_real_name(user: User) -> bool:
 
 
 def own_person(user: User) -> Person:
-    """The person record of the account's own online requests: its name and verified mobile number, linked
-    to the account. It carries no ID number, so it never merges with a person staff registered."""
-    person = Person.objects.filter(user=user, id_number_hash="").order_by("pk").first()
-    if person is None:
-        person = Person.objects.create(name=user.display_name, phone=user.phone, user=user)
-    return person
+    """The person record of the account's own online requests, one per person (一人一档): the record linked to
+    the account, else the one the front desk registered with the account's ID number, name and mobile (or, with
+    no ID number, its name and mobile), else a new one (``matters.actions.account_person``)."""
+    profile = Profile.objects.filter(user=user).first()
+    return account_person(user, id_number=profile.id_number if profile else "")
 
 
 @transaction.atomic

@@ -38,7 +38,9 @@ from fawang.matters.actions import do_rate, do_resolve
 from fawang.matters.actions.public_tracking import show_codes
 from fawang.matters.models import Evaluation, Matter
 from fawang.matters.public_forms import RateForm
+from fawang.matters.routing import NoRoute
 from fawang.matters.timeline import PUBLIC_STATUS_BADGES, STATUS_HINTS, timeline
+from fawang.notify.models import Message
 
 from . import actions, consent, mine
 from .forms import AskForm, CodeForm, FollowUpForm, PhoneForm, ProfileForm
@@ -169,6 +171,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "profile": profile,
             "real_name": actions.has_real_name(user),
             "recent": recent,
+            "unread": Message.objects.inbox_of(user).filter(read_at__isnull=True).count(),
             "portal_nav": account_nav(request),
         },
     )
@@ -406,6 +409,9 @@ def ask(request: HttpRequest) -> HttpResponse:
         except (ValidationError, PermissionDenied) as error:
             for message in _errors(error):
                 form.add_error(None, message)
+        except NoRoute as error:
+            # No unit at any level of the region (the platform does not serve it yet): say so, keep the text.
+            form.add_error(None, _("%(why)s您可以拨打 12348 热线咨询。") % {"why": error})
         else:
             matter = result.matters[0]
             if result.created:

@@ -10,6 +10,9 @@ class MattersConfig(AppConfig):
 
         # Names of our message kinds in the outbox console; not workflow.
         register_kinds()
+        from .actions.persons import register_audit_codes
+
+        register_audit_codes()
         # Law-change alerts reach the legal basis of answered matters too.
         from fawang.knowledge.alerts import register_citation_source
 

@@ -22,7 +22,7 @@ from django.utils import formats, timezone
 from django.utils.cache import add_never_cache_headers
 from django.utils.safestring import mark_safe
 
-from fawang.catalog.models import BusinessLine
+from fawang.catalog.models import BusinessLine, RegionalBasis
 
 from . import tracking
 from .models import Matter, MatterEvent
@@ -83,9 +83,40 @@ def notice_context(matter: Matter, request: HttpRequest) -> dict[str, Any]:
         "due_on": date_cn(matter.due_at),
         "issued_on": date_cn(timezone.now()),
         "is_legal_aid": item.business_line == BusinessLine.LEGAL_AID,
+        "basis": basis_text(matter),
         "track_url": url,
         "qr": qr_svg(url),
     }
+
+
+def result_context(matter: Matter) -> dict[str, Any]:
+    """What the 办结告知书 adds: the unit's answers to a consultation (each answer the person was given, beyond
+    the result text itself) and the legal basis staff cited (the accepted articles, 法律依据)."""
+    from . import threads
+    from .actions.legal_basis import article_label
+    from .models import MatterArticle
+
+    answers: list[str] = []
+    if threads.is_consultation(matter):
+        result = matter.result.strip()
+        for row in threads.thread(matter).answers:
+            text = row.note.strip()
+            if text and text != result and text not in answers and text not in result:
+                answers.append(text)
+    cited = (
+        MatterArticle.objects.filter(matter=matter, decision=MatterArticle.Decision.ACCEPTED)
+        .select_related("article__law")
+        .order_by("decided_at", "pk")
+    )
+    return {"answers": answers, "legal_basis": [article_label(row.article) for row in cited]}
+
+
+def basis_text(matter: Matter) -> str:
+    """设定依据 as printed for this matter: the item's own (national) basis and the local documents of the
+    matter's region only (catalog.RegionalBasis)."""
+    parts = [matter.service_item.legal_basis.strip()]
+    parts += RegionalBasis.for_region(matter.service_item, matter.region_id)
+    return "".join(p for p in parts if p)
 
 
 def render_html(template: str, matter: Matter, request: HttpRequest, **extra: Any) -> str:
@@ -107,7 +138,11 @@ def receipt_pdf(matter: Matter, request: HttpRequest) -> bytes:
 
 def result_pdf(matter: Matter, request: HttpRequest) -> bytes:
     """Only for a completed or closed matter (callers check ``has_result`` and answer 404 otherwise)."""
-    return render_document(RESULT, matter, request).write_pdf()
+    return result_document(matter, request).write_pdf()
+
+
+def result_document(matter: Matter, request: HttpRequest) -> weasyprint.Document:
+    return render_document(RESULT, matter, request, **result_context(matter))
 
 
 def materials_pdf(matter: Matter, event: MatterEvent, request: HttpRequest) -> bytes:

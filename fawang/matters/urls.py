@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import handover_views, views
 
 app_name = "matters"
 
@@ -23,6 +23,7 @@ urlpatterns = [
     path("<int:pk>/suggestions/decide/", views.article_decide, name="article_decide"),
     path("<int:pk>/suggestions/add/", views.article_add, name="article_add"),
     path("<int:pk>/topic/", views.topic_correct, name="topic"),
+    path("<int:pk>/outside-reply/", handover_views.outside_reply, name="outside_reply"),
     path("<int:pk>/attachments/", views.attachment_upload, name="attachment_upload"),
     path("attachments/<int:pk>/", views.attachment_download, name="attachment"),
     path("persons/<int:pk>/", views.person_detail, name="person"),

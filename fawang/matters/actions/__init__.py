@@ -30,6 +30,7 @@ from .feedback import (
     sample_callbacks,
     sampled_for_callback,
 )
+from .handover import do_hand_over, do_record_outside_outcome, do_record_outside_ticket, outside_hotlines
 from .intake import MatterRequest, PersonData, SubmitResult, do_complain, do_split, do_submit, resolve_person
 from .legal_basis import (
     do_add_article,
@@ -39,6 +40,7 @@ from .legal_basis import (
     resolve_article,
 )
 from .personal_data import do_link_account, log_access, reveal_person
+from .persons import account_person, do_merge_persons
 from .workflow import (
     add_attachment,
     do_accept,
@@ -67,6 +69,7 @@ __all__ = [
     "MatterRequest",
     "PersonData",
     "SubmitResult",
+    "account_person",
     "add_attachment",
     "check_transition",
     "do_accept",
@@ -82,9 +85,13 @@ __all__ = [
     "do_correct_topic",
     "do_decide_article",
     "do_escalate",
+    "do_hand_over",
     "do_link_account",
     "do_merge",
+    "do_merge_persons",
     "do_rate",
+    "do_record_outside_outcome",
+    "do_record_outside_ticket",
     "do_reject",
     "do_reopen",
     "do_request_materials",
@@ -99,6 +106,7 @@ __all__ = [
     "do_withdraw",
     "invite_ratings",
     "log_access",
+    "outside_hotlines",
     "resolve_article",
     "resolve_person",
     "reveal_person",
