@@ -4,8 +4,8 @@ from . import handover_views, views
 
 app_name = "matters"
 
-# Mounted at /console/matters/. Every URL here is walked by fawang/console/tests/test_permission_sweep.py;
-# its FILLERS registry knows the kwargs below (a matter, person, attachment, callback or rectification).
+# Mounted at /console/matters/. Every URL here must be declared in the role matrix
+# (fawang/console/tests/test_role_matrix.py: ROWS, or ACTION_RULES for an action), or the matrix fails.
 # No URL sits at the root: the console's navigation marks an entry active by URL prefix.
 urlpatterns = [
     path("mine/", views.my_queue, name="my_queue"),
