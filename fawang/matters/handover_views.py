@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
@@ -53,7 +53,7 @@ def outside_reply(request: HttpRequest, pk: int) -> HttpResponse:
             actions.do_record_outside_ticket(matter.pk, actor=user, ticket_no=ticket_no)
         if outcome:
             actions.do_record_outside_outcome(matter.pk, actor=user, outcome=outcome)
-    except (PermissionDenied, ValidationError) as error:
+    except ValidationError as error:  # a refusal by role (PermissionDenied) answers 403 like every action
         for message in getattr(error, "messages", None) or [str(error)]:
             messages.error(request, message)
     else:

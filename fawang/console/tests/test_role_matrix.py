@@ -305,6 +305,7 @@ PUBLIC: dict[str, str] = {
     "regions": "the region cascade of public forms",
     "set_language": "switching the language",
     "healthz": "the health check",
+    "readyz": "the readiness check (database, migrations, worker and scheduler heartbeats, outbox)",
     "api:schema": "the API's OpenAPI schema",
     "api:docs": "the API's documentation page",
     "api:catalogue": "the public service catalogue",
@@ -843,6 +844,8 @@ ROWS: dict[str, Row] = {
     "matters:person_reveal": Row(
         "person", "matters.view_personal_data", "post", 200, (("purpose", "核实身份"),)
     ),
+    # A hand-over to an outside hotline: the ticket number on a matter with none open is refused with a message.
+    "matters:outside_reply": Row("matter", "matters.transfer", "post", 302, (("ticket_no", "12345-0001"),)),
     "matters:callback": Row("callback", "seen"),
     "matters:rectification": Row("rectification", "seen"),
     # 法律依据 (legal basis): deciding on an article, adding one by its citation.
