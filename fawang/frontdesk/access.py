@@ -7,10 +7,21 @@ from typing import TYPE_CHECKING
 
 from django.shortcuts import get_object_or_404
 
+from fawang.orgs.roles import has_capability
+
 from .models import Appointment, Schedule
 
 if TYPE_CHECKING:
     from fawang.accounts.models import User
+    from fawang.orgs.models import Unit
+
+# Whoever holds one of these at a service point may open its appointments of a day (console and API alike).
+DESK_CAPS = ("frontdesk.desk", "frontdesk.review", "frontdesk.manage_schedule")
+
+
+def may_use_desk(user: User, unit: Unit | None = None) -> bool:
+    return any(has_capability(user, cap, unit) for cap in DESK_CAPS)
+
 
 APPOINTMENT_RELATED = (
     "slot__schedule__window",

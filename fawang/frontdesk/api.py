@@ -12,6 +12,7 @@ import datetime as dt
 import hashlib
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -34,7 +35,7 @@ from fawang.orgs.models import Unit
 from fawang.orgs.web import staff_user
 
 from . import actions, booking
-from .access import get_appointment_for_user, get_own_appointment
+from .access import get_appointment_for_user, get_own_appointment, may_use_desk
 from .forms import prisons
 from .models import Appointment, RemoteVisit, Schedule, Slot
 
@@ -424,7 +425,7 @@ class MyReschedule(CitizenView):
     tags=[STAFF_TAG],
     summary="服务点某日的预约（本人辖区）",
     parameters=[DayQuerySerializer],
-    responses={200: StaffAppointmentSerializer(many=True), **errors(400, 401, 404, 429)},
+    responses={200: StaffAppointmentSerializer(many=True), **errors(400, 401, 403, 404, 429)},
 )
 class DeskDay(StaffView, generics.GenericAPIView):
     serializer_class = StaffAppointmentSerializer
@@ -433,6 +434,8 @@ class DeskDay(StaffView, generics.GenericAPIView):
         user = staff_user(request)
         params = query(DayQuerySerializer, request)
         unit = get_object_or_404(Unit.objects.visible_to(user), pk=params["unit"])
+        if not may_use_desk(user, unit):  # as the console's 今日预约: a front-desk role at that point
+            raise PermissionDenied(_("您的岗位无权执行此操作。"))
         day = params.get("date") or timezone.localdate()
         qs = _related(Appointment.objects.visible_to(user).filter(unit=unit, slot__date=day)).order_by(
             "slot__starts_at", "pk"

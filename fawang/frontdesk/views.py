@@ -38,7 +38,7 @@ from fawang.orgs.roles import has_capability, require_capability
 from fawang.orgs.web import current_unit, staff_required, staff_user
 
 from . import actions
-from .access import get_appointment_for_user, get_schedule_for_user
+from .access import get_appointment_for_user, get_schedule_for_user, may_use_desk
 from .forms import (
     DayForm,
     ExceptionForm,
@@ -51,7 +51,6 @@ from .forms import (
 from .models import Appointment, RemoteVisit, Schedule, ScheduleException, Slot, WeeklyRule
 
 S = Appointment.Status
-DESK_CAPS = ("frontdesk.desk", "frontdesk.review", "frontdesk.manage_schedule")
 
 
 def _messages_of(error: ValidationError | PermissionDenied | NoRoute) -> list[str]:
@@ -67,7 +66,7 @@ def _put_errors(form: Any, error: ValidationError) -> None:
 
 
 def _any_cap(user: User, unit: Unit | None = None) -> bool:
-    return any(has_capability(user, cap, unit) for cap in DESK_CAPS)
+    return may_use_desk(user, unit)
 
 
 def points_with_schedules(user: User) -> QuerySet[Unit]:

@@ -821,7 +821,7 @@ ROWS: dict[str, Row] = {
     "frontdesk:reviews": Row("page", "frontdesk.review"),
     "frontdesk:schedules": Row("page", "frontdesk"),
     "frontdesk:schedule_new": Row("page", "frontdesk.manage_schedule"),
-    "api:desk_appointments": Row("unit", "seen", body=(("unit", "@obj"),), in_url=False),
+    "api:desk_appointments": Row("unit", "frontdesk", body=(("unit", "@obj"),), in_url=False),
     # Units and what hangs on them.
     "console:unit_window_add": Row(
         "unit", "manage_window", "post", 302, (("kind", "reception"), ("number", 99))
