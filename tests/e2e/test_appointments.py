@@ -147,7 +147,7 @@ def test_a_citizen_books_reschedules_and_is_taken_in_at_the_window(site: Site, b
     # 6. The station's window clerk finds the day's list of the station, checks the person in and takes the matter in.
     clerk = new_page(browser)
     sign_in(clerk, site, CLERK, CLERK_PASSWORD)
-    clerk.get_by_role("link", name="今日预约").click()
+    clerk.get_by_role("link", name="今日预约", exact=True).click()
     clerk.get_by_label("服务点", exact=True).select_option(label=POINT)
     clerk.get_by_role("button", name="查看").click()
     row = clerk.locator("tr").filter(has_text=number_text)

@@ -16,6 +16,9 @@ pytestmark = pytest.mark.browser
 def test_typing_filters_the_units_of_the_transfer_form(browser: object, site: Site) -> None:
     page = new_page(browser)
     sign_in(page, site, "sm_handler")
+    # The handler's matters are at the legal-aid centre, one of their three units.
+    with page.expect_navigation():
+        page.locator("#unit-switch-select").select_option(label="思明区法律援助中心（承办人）")
     page.goto(f"{site.url}/console/matters/unit/")
     page.locator("table a[href*='/console/matters/']").first.click()
     page.wait_for_url(re.compile(r".*/console/matters/\d+/$"))
