@@ -20,7 +20,8 @@ The actions live in submodules by theme (intake, workflow, feedback, personal_da
 
 from __future__ import annotations
 
-from .base import HANDLER_ROLES, ONLINE_CHANNELS, InvalidTransition, check_transition
+from ..workflow import InvalidTransition
+from .base import HANDLER_ROLES, ONLINE_CHANNELS, check_transition
 from .consultation import do_resolve
 from .feedback import (
     do_complete_callback,

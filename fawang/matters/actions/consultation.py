@@ -44,7 +44,7 @@ def do_resolve(matter_id: int, *, actor: User, now: dt.datetime | None = None) -
     if thread.resolved:
         raise ValidationError(_("您已确认该咨询的问题已解决。"), code="already_resolved")
     if matter.status == S.COMPLETED:
-        old = check_transition(matter, S.CLOSED, _(VERB), from_statuses=[S.COMPLETED])
+        old = check_transition(matter, S.CLOSED, _(VERB), action="resolve")
         matter.status = S.CLOSED
         matter.closed_at = now
         matter.save(update_fields=["status", "closed_at", "updated_at"])
@@ -59,9 +59,7 @@ def do_resolve(matter_id: int, *, actor: User, now: dt.datetime | None = None) -
             payload={"resolved": True},
         )
     else:
-        old = check_transition(
-            matter, S.COMPLETED, _(VERB), from_statuses=[S.SUBMITTED, S.ACCEPTED, S.IN_PROGRESS]
-        )
+        old = check_transition(matter, S.COMPLETED, _(VERB), action="resolve")
         answers = [row.note for row in thread.answers if row.note.strip()]
         if not answers:
             raise ValidationError(_("工作人员答复后，才能确认问题已解决。"), code="no_answer")

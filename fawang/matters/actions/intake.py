@@ -33,7 +33,6 @@ from .base import (
     ONLINE_CHANNELS,
     TRACKING_ATTEMPTS,
     E,
-    InvalidTransition,
     S,
     _event,
     _is_public,
@@ -42,6 +41,7 @@ from .base import (
     _require,
     _required_text,
     _staff,
+    check_transition,
 )
 
 if TYPE_CHECKING:
@@ -438,12 +438,7 @@ def do_split(
         raise ValidationError(_("请至少拆分出一个事项。"), code="no_parts")
     matter = _lock(matter_id)
     _require(actor, ("matters.intake", "matters.handle"), matter.unit)
-    if not matter.is_open:
-        raise InvalidTransition(
-            _("该事项当前状态为“%(status)s”，不能%(verb)s。")
-            % {"status": S(matter.status).label, "verb": _("拆分")},
-            code="invalid_transition",
-        )
+    check_transition(matter, None, _("拆分"), action="split")
     for part in parts:
         _check_request(part, matter.channel, matter.person)
     children: list[Matter] = []

@@ -220,9 +220,7 @@ def do_supply_materials_online(
         raise ValidationError(_("请选择要上传的补正材料文件。"), code="no_files")
     matter = _lock(matter_id)
     # Checked before any file is stored: a matter no longer waiting for materials takes none.
-    check_transition(
-        matter, matter.resume_status or S.SUBMITTED, _("补正材料"), from_statuses=[S.AWAITING_MATERIALS]
-    )
+    check_transition(matter, matter.resume_status or S.SUBMITTED, _("补正材料"), action="supply_materials")
     # Every file is checked before the first is stored, so a refused file leaves no stray file on disk either.
     for upload in uploads:
         if upload.file is None:
