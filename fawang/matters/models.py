@@ -532,6 +532,11 @@ class Matter(models.Model):
         cls.MOVES[action] = dict(moves)
         cls.TRANSITIONS = transitions_of(cls.MOVES)
 
+    @classmethod
+    def remove_moves(cls, action: str) -> None:
+        cls.MOVES.pop(action, None)
+        cls.TRANSITIONS = transitions_of(cls.MOVES)
+
     def legal_basis(self) -> list[Article]:
         """法律依据: the articles staff accepted or added for this matter, in the order they were chosen."""
         rows = (

@@ -41,7 +41,7 @@ from fawang.orgs.roles import has_capability, require_capability
 from fawang.orgs.scoping import ALL, scope_codes
 from fawang.orgs.web import current_membership, current_unit, staff_required, staff_user
 
-from . import actions, deadlines, suggestions, tracking
+from . import actions, deadlines, registry, suggestions, tracking
 from .access import (
     get_callback_for_user,
     get_matter_for_user,
@@ -50,20 +50,16 @@ from .access import (
 )
 from .actions.legal_basis import article_label
 from .forms import (
-    ACTION_FORMS,
     AttachmentForm,
     BulkAssignForm,
     CallbackForm,
     CitationForm,
     IntakeForm,
     MatterFilterForm,
-    MergeForm,
     RectificationForm,
     RequestFormSet,
-    RequestMaterialsForm,
     RevealForm,
     TopicForm,
-    action_form,
     handlers_of,
 )
 from .listing import (
@@ -83,7 +79,7 @@ from .models import (
     Rectification,
     unit_ids_of,
 )
-from .permissions import BY_CODE, available_actions, can_cite, can_correct_topic, can_reveal, can_upload
+from .permissions import available_actions, can_cite, can_correct_topic, can_reveal, can_upload
 from .routing import NoRoute
 
 PER_PAGE = 50
@@ -292,11 +288,11 @@ def _detail_context(
     evaluation = Evaluation.objects.filter(matter=matter).first()
     specs = available_actions(user, matter, rated=evaluation is not None)
     bound = bound or {}
-    action_forms = [(spec, bound.get(spec.code) or action_form(spec.code, matter, user)) for spec in specs]
-    if open_action and open_action not in {s.code for s in specs} and open_action in bound:
+    action_forms = [(spec, bound.get(spec.code) or registry.form_for(spec, matter, user)) for spec in specs]
+    stale = registry.get(open_action) if open_action in bound else None
+    if stale is not None and stale not in specs:
         # The action is no longer available (the status moved meanwhile): keep its form and message visible.
-        spec = BY_CODE[open_action]
-        action_forms.insert(0, (spec, bound[open_action]))
+        action_forms.insert(0, (stale, bound[open_action]))
     events = list(matter.events.select_related("actor", "old_unit", "new_unit").order_by("created_at", "pk"))
     for event in events:
         event.missing = (event.payload or {}).get("missing", [])  # type: ignore[attr-defined]
@@ -349,93 +345,22 @@ def matter_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return _render_detail(request, matter, open_action=request.GET.get("action", ""))
 
 
-def _perform(code: str, matter: Matter, user: User, form: forms.Form) -> str:
-    """Call the one action ``code`` stands for; returns the success message."""
-    d = form.cleaned_data
-    pk = matter.pk
-    if code == "accept":
-        actions.do_accept(pk, actor=user, note=d["note"])
-        return _("已受理。")
-    if code == "reject":
-        actions.do_reject(pk, actor=user, reason=d["reason"])
-        return _("已作出不予受理决定，并告知服务对象。")
-    if code == "request_materials":
-        assert isinstance(form, RequestMaterialsForm)
-        actions.do_request_materials(pk, actor=user, missing=form.missing_list(), note=d["note"])
-        return _("已一次性告知需补正的材料，计时暂停。")
-    if code == "supply_materials":
-        actions.do_supply_materials(pk, actor=user, note=d["note"])
-        return _("已登记补正材料，计时恢复。")
-    if code == "assign":
-        handler = d["handler"]
-        actions.do_assign(pk, actor=user, handler=handler, note=d["note"])
-        return _("已分派给%(name)s。") % {"name": handler.display_name or handler.username}
-    if code == "transfer":
-        actions.do_transfer(pk, actor=user, unit=d["unit"], reason=d["reason"])
-        return _("已转办至%(unit)s。") % {"unit": d["unit"].name}
-    if code == "change_item":
-        moved = actions.do_change_item(pk, actor=user, service_item=d["service_item"], reason=d["reason"])
-        return _("已转为“%(item)s”，由%(unit)s办理。") % {
-            "item": moved.service_item.name,
-            "unit": moved.unit.name,
-        }
-    if code == "escalate":
-        actions.do_escalate(pk, actor=user, reason=d["reason"])
-        return _("已提请主管司法局督办。")
-    if code == "suspend":
-        actions.do_suspend(pk, actor=user, reason=d["reason"])
-        return _("已中止办理，计时暂停。")
-    if code == "resume":
-        actions.do_resume(pk, actor=user, note=d["note"])
-        return _("已恢复办理。")
-    if code == "complete":
-        actions.do_complete(pk, actor=user, result=d["result"])
-        return _("已办结，办理结果已告知服务对象。")
-    if code == "close":
-        actions.do_close(pk, actor=user, note=d["note"])
-        return _("事项已关闭。")
-    if code == "reopen":
-        actions.do_reopen(pk, actor=user, reason=d["reason"])
-        return _("已重新办理。")
-    if code == "withdraw":
-        actions.do_withdraw(pk, actor=user, reason=d["reason"])
-        return _("已撤回。")
-    if code == "comment":
-        actions.do_comment(pk, actor=user, text=d["text"], visible=bool(d["visible"]))
-        return _("留言已保存。")
-    if code == "merge":
-        assert isinstance(form, MergeForm)
-        numbers = [tracking.normalize(n) for n in form.numbers()]
-        if not numbers:
-            raise ValidationError(_("请填写要合并到本事项的重复事项的受理编号。"))
-        found = dict(
-            Matter.objects.visible_to(user).filter(tracking_no__in=numbers).values_list("tracking_no", "pk")
-        )
-        unknown = [n for n in numbers if n not in found]
-        if unknown:
-            raise ValidationError(_("未找到受理编号为 %(nos)s 的事项。") % {"nos": "、".join(unknown)})
-        actions.do_merge(pk, list(found.values()), actor=user, reason=d["reason"])
-        return _("已合并 %(n)s 个重复事项。") % {"n": len(found)}
-    if code == "rate":
-        actions.do_rate(pk, actor=user, level=d["level"], comment=d["comment"])
-        return _("评价已录入。")
-    raise ValueError(code)
-
-
 @require_POST
 @staff_required
 def matter_act(request: HttpRequest, pk: int) -> HttpResponse:
-    """One action on one matter, from its small form on the detail page."""
+    """One action on one matter, from its small form on the detail page: the action's definition
+    (matters.registry) gives the form and the function that does it."""
     user = staff_user(request)
     matter = get_matter_for_user(user, pk)
     code = request.POST.get("action", "")
-    if code not in ACTION_FORMS:
+    defn = registry.get(code)
+    if defn is None:
         return _render_detail(request, matter, status=400, error=_("请选择要执行的操作。"))
-    form = action_form(code, matter, user, request.POST)
+    form = registry.form_for(defn, matter, user, request.POST)
     status = 400
     if form.is_valid():
         try:
-            message = _perform(code, matter, user, form)
+            message = registry.run(defn, matter, user, form)
         except PermissionDenied as exc:
             form.add_error(None, _messages_of(exc))
             status = 403
