@@ -29,8 +29,10 @@ from django.utils.translation import gettext as _
 from fawang.audit import actions as audit
 from fawang.catalog.models import BusinessLine, Channel, ServiceItem
 from fawang.lib.validators import validate_id_number
+from fawang.matters import workflow
+from fawang.matters.workflow import InvalidTransition
 from fawang.orgs.models import Unit, Window
-from fawang.orgs.roles import has_capability, is_staff_user, require_capability
+from fawang.orgs.roles import has_capability, require_capability
 
 from . import conf, notices, slots
 from .models import (
@@ -72,16 +74,9 @@ RULE_AUDITED = ("weekday", "start_time", "end_time")
 EXCEPTION_AUDITED = ("date", "kind", "start_time", "end_time", "note")
 
 
-class InvalidTransition(ValidationError):
-    """A move the appointment's status does not allow."""
-
-
-def _now(now: dt.datetime | None) -> dt.datetime:
-    return now or timezone.now()
-
-
-def _is_public(actor: User | None) -> bool:
-    return actor is not None and actor.is_authenticated and not is_staff_user(actor)
+_now = workflow.now
+_is_public = workflow.is_public
+_staff = workflow.staff_actor
 
 
 def _require_public(actor: User | None) -> User:
@@ -97,25 +92,29 @@ def _field_error(field: str, message: str, code: str) -> ValidationError:
     return ValidationError({field: ValidationError(message, code=code)})
 
 
+def _refusal() -> str:
+    return _("该预约当前状态为“%(status)s”，不能%(verb)s。")
+
+
 def check_transition(appointment: Appointment, new_status: str, verb: str) -> str:
-    old = appointment.status
-    if not appointment.allowed(new_status):
-        raise InvalidTransition(
-            _("该预约当前状态为“%(status)s”，不能%(verb)s。") % {"status": S(old).label, "verb": verb},
-            code="invalid_transition",
-        )
-    return old
+    """The old status, if the appointment may move to ``new_status`` (Appointment.TRANSITIONS)."""
+    return workflow.check_table(
+        Appointment.TRANSITIONS,
+        appointment.status,
+        new_status,
+        verb=verb,
+        status_label=S(appointment.status).label,
+        message=_refusal(),
+    )
 
 
 def _lock(appointment_id: int) -> Appointment:
-    try:
-        return (
-            Appointment.objects.select_for_update(of=("self",))
-            .select_related("slot__schedule__window", "unit", "service_item", "user")
-            .get(pk=appointment_id)
-        )
-    except Appointment.DoesNotExist:
-        raise ValidationError(_("预约不存在或已被删除。"), code="no_appointment") from None
+    return workflow.lock(
+        Appointment.objects.select_related("slot__schedule__window", "unit", "service_item", "user"),
+        appointment_id,
+        _("预约不存在或已被删除。"),
+        "no_appointment",
+    )
 
 
 def _event(
@@ -131,7 +130,7 @@ def _event(
     return AppointmentEvent.objects.create(
         appointment=appointment,
         action=action,
-        actor=actor if actor is not None and actor.is_authenticated else None,
+        actor=workflow.event_actor(actor),
         old_status=old_status,
         new_status=appointment.status,
         old_slot=old_slot,
@@ -478,10 +477,6 @@ def do_delete_exception(exception_id: int, *, actor: User | None, today: dt.date
     )
     exc.delete()
     slots.derive_slots(schedule.pk, today=today)
-
-
-def _staff(actor: User | None) -> User | None:
-    return actor if actor is not None and actor.is_authenticated and not _is_public(actor) else None
 
 
 # --------------------------------------------------------------------------------------------- booking
@@ -834,10 +829,7 @@ def do_review(
     note = (note or "").strip()[:500]
     old = appointment.status
     if old != S.PENDING:
-        raise InvalidTransition(
-            _("该预约当前状态为“%(status)s”，不能%(verb)s。") % {"status": S(old).label, "verb": _("审核")},
-            code="invalid_transition",
-        )
+        raise workflow.refuse(S(old).label, _("审核"), message=_refusal())
     if approve:
         if appointment.slot.ends_at <= now:
             raise ValidationError(_("该预约时段已过，不能审核通过。"), code="slot_past")

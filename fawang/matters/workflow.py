@@ -67,13 +67,11 @@ def transitions_of(moves: Moves) -> dict[str, frozenset[str]]:
     return {old: frozenset(targets) for old, targets in out.items()}
 
 
-def refuse(status_label: Any, verb: str, *, noun: str | None = None) -> InvalidTransition:
-    """The error for an action the status does not allow."""
-    return InvalidTransition(
-        _("该%(noun)s当前状态为“%(status)s”，不能%(verb)s。")
-        % {"noun": noun or _("事项"), "status": status_label, "verb": verb},
-        code="invalid_transition",
-    )
+def refuse(status_label: Any, verb: str, *, message: str | None = None) -> InvalidTransition:
+    """The error for an action the status does not allow. ``message``: the sentence for another kind of record
+    (with ``%(status)s`` and ``%(verb)s``), already translated; a matter's by default."""
+    template = message or _("该事项当前状态为“%(status)s”，不能%(verb)s。")
+    return InvalidTransition(template % {"status": status_label, "verb": verb}, code="invalid_transition")
 
 
 def check_move(
@@ -84,7 +82,7 @@ def check_move(
     *,
     verb: str,
     status_label: Any,
-    noun: str | None = None,
+    message: str | None = None,
 ) -> str:
     """``status`` (the old one) if ``action`` may start from it and, when ``new_status`` is given, move to it;
     ``InvalidTransition`` otherwise. ``new_status`` None: an action that leaves the status as it is."""
@@ -93,5 +91,26 @@ def check_move(
         raise KeyError(f"no moves declared for action {action!r}")
     targets = rows.get(status)
     if targets is None or (new_status is not None and new_status not in targets):
-        raise refuse(status_label, verb, noun=noun)
+        raise refuse(status_label, verb, message=message)
     return status
+
+
+def check_table(
+    transitions: Mapping[str, Iterable[str]],
+    status: str,
+    new_status: str,
+    *,
+    verb: str,
+    status_label: Any,
+    message: str | None = None,
+) -> str:
+    """The same check against a plain table of moves (status -> statuses), for records whose actions do not
+    need a row each (the front desk's appointments)."""
+    if new_status not in transitions.get(status, ()):
+        raise refuse(status_label, verb, message=message)
+    return status
+
+
+def staff_actor(actor: Any) -> Any:
+    """The actor if they act as staff (first responder, recorded by ...), None for the public and the system."""
+    return actor if actor is not None and actor.is_authenticated and not is_public(actor) else None

@@ -76,8 +76,7 @@ def _require(
         require_capability(actor, caps[0], unit)  # raises with the standard message
 
 
-def _staff(actor: User | None) -> User | None:
-    return actor if actor is not None and not _is_public(actor) else None
+_staff = workflow.staff_actor
 
 
 def _lock(matter_id: int) -> Matter:
