@@ -27,6 +27,7 @@ from fawang.apikit.idempotency import IDEMPOTENCY_KEY, idempotent
 from fawang.apikit.schema import errors
 from fawang.matters import registry
 from fawang.matters.access import get_matter_for_user
+from fawang.matters.models import Matter
 from fawang.matters.registry import ActionDef
 from fawang.orgs.web import staff_user
 
@@ -88,12 +89,18 @@ def _perform(request: Request, pk: int, code: str) -> Response:
         return Response({"id": matter.pk, "message": message + _("该事项已不在您的辖区内。")})
 
 
+def _describe(defn: ActionDef) -> str:
+    told = "办理结果告知服务对象（进度查询中可见）。" if defn.public else "仅工作人员可见。"
+    statuses = "、".join(str(Matter.Status(s).label) for s in defn.from_statuses)
+    return " ".join(part for part in (str(defn.help or ""), f"可在以下状态办理：{statuses}。", told) if part)
+
+
 def _view(defn: ActionDef) -> type[StaffView]:
     class MatterAction(StaffView):
         @extend_schema(
             tags=["工作人员"],
             summary=str(defn.label),
-            description=str(defn.help or ""),
+            description=_describe(defn),
             operation_id=f"matters_action_{defn.code}",
             parameters=[IDEMPOTENCY_KEY],
             request=body_serializer(defn),

@@ -227,6 +227,8 @@ class LineActionTestCase(ApiTestCase):
         document = SchemaGenerator(patterns=patterns).get_schema(request=None, public=True)
         operation = document["paths"]["/api/v1/matters/{id}/actions/record-visit/"]["post"]
         self.assertEqual(operation["summary"], "登记走访")
+        self.assertIn("可在以下状态办理：已受理、办理中。", operation["description"])
+        self.assertIn("仅工作人员可见", operation["description"])
         ref = operation["requestBody"]["content"]["application/json"]["schema"]["$ref"]
         body = document["components"]["schemas"][ref.rsplit("/", 1)[-1]]
         self.assertEqual(set(body["properties"]), {"place"})
