@@ -9,7 +9,7 @@ the one table of moves (``Matter.MOVES``); a business line's own action brings i
 Made from these definitions:
 
 - the actions the workbench offers on a matter and their forms (``available``, ``form_for``),
-- the console's dispatch (``matters.views.matter_act`` calls ``perform``),
+- the console's dispatch (``matters.views.detail.matter_act`` calls ``run``),
 - the API endpoints ``POST /api/v1/matters/{id}/actions/{code}/``, one per action with its own schema
   (fawang.api.actions).
 

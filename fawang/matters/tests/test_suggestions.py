@@ -384,7 +384,7 @@ class SuggestionTestCase(MatterTestCase):
     def test_supervision_counts_consultations_by_topic_in_the_users_regions(self) -> None:
         from django.utils import timezone
 
-        from fawang.matters.views import _hotspots
+        from fawang.matters.views.supervision import _hotspots
 
         def counts(user: Any) -> dict[str, int]:
             return {h["topic__name"]: h["n"] for h in _hotspots(user, timezone.now())}
