@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "fawang.info",
     "fawang.frontdesk",
     "fawang.applications",
+    "fawang.legalaid",
     "fawang.apikit",
     "django.contrib.admin",
     "django.contrib.auth",

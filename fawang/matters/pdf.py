@@ -22,9 +22,7 @@ from django.utils import formats, timezone
 from django.utils.cache import add_never_cache_headers
 from django.utils.safestring import mark_safe
 
-from fawang.catalog.models import BusinessLine
-
-from . import tracking
+from . import lines, tracking
 from .models import Matter, MatterEvent
 
 if TYPE_CHECKING:
@@ -82,14 +80,15 @@ def notice_context(matter: Matter, request: HttpRequest) -> dict[str, Any]:
         "completed_on": date_cn(matter.completed_at),
         "due_on": date_cn(matter.due_at),
         "issued_on": date_cn(timezone.now()),
-        "is_legal_aid": item.business_line == BusinessLine.LEGAL_AID,
         "track_url": url,
         "qr": qr_svg(url),
     }
 
 
 def render_html(template: str, matter: Matter, request: HttpRequest, **extra: Any) -> str:
-    return render_to_string(template, {**notice_context(matter, request), **extra})
+    # The notes a business line adds to this notice (matters.lines; legal aid's articles of law, for one).
+    notes = lines.notice_notes(template, matter)
+    return render_to_string(template, {**notice_context(matter, request), "line_notes": notes, **extra})
 
 
 def render_document(template: str, matter: Matter, request: HttpRequest, **extra: Any) -> weasyprint.Document:
