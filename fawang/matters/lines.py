@@ -5,14 +5,15 @@ Its actions are registered in ``matters.registry``.
 A line registers a ``Line`` from its AppConfig.ready(): ``applies(matter)`` says which matters are its own (by
 service item or business line); ``person_text(kind, matter, event, ref)`` may give the message for a kind of
 event on them (None: the shared text); ``notice_notes(template, matter)`` the lines of law or advice it adds to a
-printed notice (``pdf.RECEIPT``, ``pdf.RESULT``, ``pdf.MATERIALS``).
+printed notice (``pdf.RECEIPT``, ``pdf.RESULT``, ``pdf.MATERIALS``); ``panel`` its card on the staff matter page
+(a template and the function that makes its context for the user; an empty context shows nothing).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from .models import Matter, MatterEvent
@@ -22,11 +23,18 @@ NoticeNotes = Callable[[str, "Matter"], "list[str]"]
 
 
 @dataclass(frozen=True)
+class Panel:
+    template: str
+    context: Callable[[Any, Matter], dict[str, Any]]  # (the staff user, the matter) -> the template's context
+
+
+@dataclass(frozen=True)
 class Line:
     code: str
     applies: Callable[[Matter], bool]
     person_text: PersonText | None = None
     notice_notes: NoticeNotes | None = None
+    panel: Panel | None = None
 
 
 _LINES: dict[str, Line] = {}
@@ -65,4 +73,13 @@ def notice_notes(template: str, matter: Matter) -> list[str]:
         for line in lines_of(matter)
         if line.notice_notes is not None
         for note in line.notice_notes(template, matter)
+    ]
+
+
+def panels(user: Any, matter: Matter) -> list[tuple[str, dict[str, Any]]]:
+    """(template, context) of every registered line's panel for ``matter``, for the staff matter page."""
+    return [
+        (line.panel.template, line.panel.context(user, matter))
+        for line in lines_of(matter)
+        if line.panel is not None
     ]

@@ -31,7 +31,8 @@ class LegalAidLineTestCase(MatterTestCase):
 
         mediation = self.submit(self.mediation)
         actions.do_reject(mediation.pk, actor=None, reason="不属于受理范围。")
-        self.assertEqual(lines.lines_of(mediation), [])
+        self.assertNotIn("legal_aid", [line.code for line in lines.lines_of(mediation)])
+        self.assertIn("legal_aid", [line.code for line in lines.lines_of(aid)])
         self.assertNotIn("法律援助", self.sms(mediation, "matter.rejected"))
         self.assertIn("不予受理。理由：不属于受理范围。", self.sms(mediation, "matter.rejected"))
 

@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -20,7 +21,7 @@ from fawang.lib.http import client_ip
 from fawang.lib.validators import mask_name
 from fawang.orgs.web import staff_required, staff_user
 
-from .. import actions, registry, suggestions
+from .. import actions, lines, registry, suggestions
 from ..access import (
     get_matter_for_user,
 )
@@ -106,6 +107,11 @@ def _detail_context(
         .count(),
         "error": error,
         "flash": flash,
+        # The business lines' panels (matters.lines), rendered here so the page needs no line's template tags.
+        "line_panels": [
+            render_to_string(template, context, request=request)
+            for template, context in lines.panels(user, matter)
+        ],
     }
 
 
