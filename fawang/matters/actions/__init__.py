@@ -1,7 +1,7 @@
 """The only writers of Matter state. Views, the API, the hotline webhook, the admin and workers all call these.
 
-Each action is one transaction: lock the row (``select_for_update``), check the move against
-``Matter.TRANSITIONS`` (``InvalidTransition``, a ValidationError with a Chinese message), check the actor's
+Each action is one transaction: lock the row (``select_for_update``), check the move against its row of
+``Matter.MOVES`` (``check_transition``; ``InvalidTransition``, a ValidationError with a Chinese message), check the actor's
 role (``PermissionDenied``), change the row, write a MatterEvent, and queue the messages the person and staff
 must get (notices.py, in the same transaction: a transactional outbox).
 
