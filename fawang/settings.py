@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "fawang.frontdesk",
     "fawang.applications",
     "fawang.legalaid",
+    "fawang.consult",
     "fawang.apikit",
     "django.contrib.admin",
     "django.contrib.auth",

@@ -26,11 +26,11 @@ from django.utils.translation import gettext as _
 
 from fawang.accounts.models import User
 from fawang.catalog.models import ServiceItem
+from fawang.consult import threads
 from fawang.lib import crypto, otp
 from fawang.lib.sendlimits import RateLimited as RateLimited  # raised here; callers catch it from this module
 from fawang.lib.sendlimits import check_send_limits
 from fawang.lib.validators import MOBILE_RE, normalize_mobile, validate_id_number
-from fawang.matters import threads
 from fawang.matters.actions import MatterRequest, SubmitResult, do_comment, do_submit
 from fawang.matters.models import Matter, MatterEvent, Person
 from fawang.orgs.models import Speciality

@@ -6,7 +6,9 @@ A line registers a ``Line`` from its AppConfig.ready(): ``applies(matter)`` says
 service item or business line); ``person_text(kind, matter, event, ref)`` may give the message for a kind of
 event on them (None: the shared text); ``notice_notes(template, matter)`` the lines of law or advice it adds to a
 printed notice (``pdf.RECEIPT``, ``pdf.RESULT``, ``pdf.MATERIALS``); ``panel`` its card on the staff matter page
-(a template and the function that makes its context for the user; an empty context shows nothing).
+(a template and the function that makes its context for the user; an empty context shows nothing);
+``answer_accepts`` the note of the acceptance (a gettext_noop text) when a visible answer by staff to a submitted matter takes it in
+(consultation: 咨询答复即受理; empty: answering does not accept).
 """
 
 from __future__ import annotations
@@ -35,6 +37,7 @@ class Line:
     person_text: PersonText | None = None
     notice_notes: NoticeNotes | None = None
     panel: Panel | None = None
+    answer_accepts: str = ""
 
 
 _LINES: dict[str, Line] = {}
@@ -83,3 +86,9 @@ def panels(user: Any, matter: Matter) -> list[tuple[str, dict[str, Any]]]:
         for line in lines_of(matter)
         if line.panel is not None
     ]
+
+
+def answer_accepts(matter: Matter) -> str:
+    """The acceptance note when staff answering ``matter`` (a visible comment while 已提交) accepts it
+    (actions.do_comment), else ""."""
+    return next((line.answer_accepts for line in lines_of(matter) if line.answer_accepts), "")

@@ -250,7 +250,7 @@ class Matter(models.Model):
     # A business line's own actions add their rows through matters.registry.register (never by editing this).
     # - transfer and change_item go back to SUBMITTED: the new unit (or the new item's unit) accepts anew;
     # - resolve is the person's 已解决 of a consultation, even one answered before anyone accepted it
-    #   (actions.do_resolve); staff complete from ACCEPTED or IN_PROGRESS only;
+    #   (fawang.consult.actions.do_resolve); staff complete from ACCEPTED or IN_PROGRESS only;
     # - merge is the kept matter (no move), merged each duplicate merged into it.
     MOVES: dict[str, dict[str, frozenset[str]]] = {
         "accept": {S.SUBMITTED: frozenset({S.ACCEPTED})},

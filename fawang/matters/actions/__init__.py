@@ -14,7 +14,8 @@ Errors: ``ValidationError`` for bad input (messages in Chinese; about the person
 ``name``/``phone``/``id_number``/``special_groups``), ``InvalidTransition`` for a move the status does not
 allow, ``PermissionDenied`` for a role that may not act, ``routing.NoRoute`` when no unit can be found.
 
-The actions live in submodules by theme (intake, workflow, feedback, personal_data, consultation); import them from here:
+The actions live in submodules by theme (intake, workflow, feedback, personal_data, legal_basis); a
+line's own actions live in its app (fawang.consult: do_resolve); import them from here:
 ``from fawang.matters.actions import do_accept``.
 """
 
@@ -22,7 +23,6 @@ from __future__ import annotations
 
 from ..workflow import InvalidTransition
 from .base import HANDLER_ROLES, ONLINE_CHANNELS, check_transition
-from .consultation import do_resolve
 from .feedback import (
     do_complete_callback,
     do_complete_rectification,
@@ -89,7 +89,6 @@ __all__ = [
     "do_reject",
     "do_reopen",
     "do_request_materials",
-    "do_resolve",
     "do_resume",
     "do_review_article",
     "do_split",

@@ -131,3 +131,10 @@ def _notify_unit(matter: Matter, kind: str, body: str, event: MatterEvent) -> No
     """Tell the handler, or the unit's staff when there is none yet."""
     users = [matter.handler] if matter.handler_id and matter.handler else notices.unit_staff(matter.unit_id)
     notices.to_staff(users, matter, kind, body, key=f"matter:{matter.pk}:{kind}:{event.pk}")
+
+
+# The helpers a business line's own actions use (fawang.consult): the same functions under public names.
+lock = _lock
+require = _require
+event = _event
+notify_unit = _notify_unit

@@ -17,7 +17,7 @@ from fawang.calendar.workdays import add_workdays
 from fawang.catalog.models import ServiceItem, Step
 from fawang.orgs.models import Membership, Unit
 
-from .. import deadlines, notices, threads
+from .. import deadlines, lines, notices
 from ..models import (
     Attachment,
     Matter,
@@ -501,13 +501,16 @@ def do_comment(
     _require(actor, "matters.comment", matter.unit, person_matter=matter)
     check_transition(matter, None, _("留言"), action="comment")
     by_person = _is_public(actor)
-    if visible and not by_person and matter.status == S.SUBMITTED and threads.is_consultation(matter):
-        # Answering a consultation is taking it in (咨询答复即受理), so "已提交" keeps meaning "nobody has
-        # answered yet" in the queues. The answer is the service the time limit promised (答复 within the
-        # item's limit), so no clock runs after it: what remains is the person's 已解决 or staff's 办结. The
+    acceptance = (
+        lines.answer_accepts(matter) if visible and not by_person and matter.status == S.SUBMITTED else ""
+    )
+    if acceptance:
+        # The line says answering takes the matter in (consultation: 咨询答复即受理), so "已提交" keeps meaning
+        # "nobody has answered yet" in the queues. The answer is the service the time limit promised (答复 within
+        # the item's limit), so no clock runs after it: what remains is the person's 已解决 or staff's 办结. The
         # person is told of the answer, not of the acceptance as well. Window clerks and hotline agents answer
         # without the right to accept other matters; this follows from their answer, it is not a choice.
-        _accept(matter, actor=actor, now=now, note=_("答复咨询，即予受理。"), tell=False, clock=False)
+        _accept(matter, actor=actor, now=now, note=_(acceptance), tell=False, clock=False)
     event = _event(
         matter,
         E.COMMENT,
