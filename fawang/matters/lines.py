@@ -1,6 +1,7 @@
 """The business-line seam: what a line (legal aid, consultation, mediation ...) adds to its matters without
 editing ``matters`` — its own words in the messages the person gets, and its notes on the printed notices.
-Its actions are registered in ``matters.registry``.
+Its actions are registered in ``matters.registry``; the data its service items carry beyond the shared matter
+(extra fields asked at intake, kept in the line's own models) in ``ItemData`` below.
 
 A line registers a ``Line`` from its AppConfig.ready(): ``applies(matter)`` says which matters are its own (by
 service item or business line); ``person_text(kind, matter, event, ref)`` may give the message for a kind of
@@ -16,6 +17,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
 
 if TYPE_CHECKING:
     from .models import Matter, MatterEvent
@@ -92,3 +97,76 @@ def answer_accepts(matter: Matter) -> str:
     """The acceptance note when staff answering ``matter`` (a visible comment while 已提交) accepts it
     (actions.do_comment), else ""."""
     return next((line.answer_accepts for line in lines_of(matter) if line.answer_accepts), "")
+
+
+@dataclass(frozen=True)
+class ItemData:
+    """A service item's own data, owned by the line's app (e.g. mediation: the other party, the amount in dispute).
+
+    ``items``: the service item codes it belongs to; ``form``: the extra fields asked at intake (a plain Django
+    form; its errors are the line's Chinese messages); ``save(matter, cleaned_data)``: stores them in the line's
+    own models, called by ``actions.do_submit`` inside the submission's transaction, after the matter row exists
+    (an exception undoes the whole submission); ``facts(matter)``: (label, value) rows shown with the matter's facts
+    on the staff matter page (personal data masked by the line)."""
+
+    items: tuple[str, ...]
+    form: type[forms.Form]
+    save: Callable[[Matter, dict[str, Any]], None]
+    facts: Callable[[Matter], list[tuple[str, str]]]
+
+
+_ITEM_DATA: dict[str, ItemData] = {}
+
+
+def register_item_data(data: ItemData) -> ItemData:
+    for code in data.items:
+        known = _ITEM_DATA.get(code)
+        if known is not None and known != data:
+            raise ValueError(f"service item {code!r} has its own data registered already")
+    for code in data.items:
+        _ITEM_DATA[code] = data
+    return data
+
+
+def unregister_item_data(data: ItemData) -> None:
+    for code in data.items:
+        if _ITEM_DATA.get(code) == data:
+            del _ITEM_DATA[code]
+
+
+def item_data(item_code: str) -> ItemData | None:
+    """The own data registered for the service item ``item_code``, if any."""
+    return _ITEM_DATA.get(item_code)
+
+
+def item_form(item_code: str, data: Any = None, *, prefix: str = "item") -> forms.Form | None:
+    """The extra intake form of the item (bound to ``data`` when given), or None when it has no own data."""
+    found = _ITEM_DATA.get(item_code)
+    return None if found is None else found.form(data, prefix=prefix)
+
+
+def check_item_data(item_code: str, values: dict[str, Any] | None) -> dict[str, Any]:
+    """``values`` cleaned by the item's form ({} for an item without own data). Raises ValidationError (the form's
+    messages by field) when they do not pass, or when an item without own data is given some."""
+    found = _ITEM_DATA.get(item_code)
+    if found is None:
+        if values:
+            raise ValidationError(_("该服务事项没有补充信息。"), code="no_item_data")
+        return {}
+    form = found.form(values or {})
+    if not form.is_valid():
+        raise ValidationError({name: list(errors) for name, errors in form.errors.items()})
+    return dict(form.cleaned_data)
+
+
+def save_item_data(matter: Matter, values: dict[str, Any] | None) -> None:
+    """Validate ``values`` and store them through the item's line (in the caller's transaction)."""
+    cleaned = check_item_data(matter.service_item.code, values)
+    found = _ITEM_DATA.get(matter.service_item.code)
+    if found is not None:
+        found.save(matter, cleaned)
+
+
+def item_facts(matter: Matter) -> list[tuple[str, str]]:
+    found = _ITEM_DATA.get(matter.service_item.code)
+    return [] if found is None else found.facts(matter)

@@ -17,7 +17,7 @@ from fawang.orgs.models import Membership, Speciality, Unit
 from fawang.orgs.roles import require_capability
 from fawang.regions.models import Region
 
-from .. import deadlines, notices, tracking
+from .. import deadlines, lines, notices, tracking
 from ..models import (
     Complaint,
     Matter,
@@ -69,6 +69,9 @@ class MatterRequest:
     topic: Speciality | None = None
     unit: Unit | None = None  # a manual choice of handling unit ...
     unit_reason: str = ""  # ... needs a reason, recorded in the event
+    item_data: dict[str, Any] | None = (
+        None  # the service item's own fields, if its line registered any (lines.ItemData)
+    )
 
 
 @dataclass
@@ -156,6 +159,7 @@ def resolve_person(data: PersonData, *, savepoint: bool = True) -> Person:
 
 def _check_request(req: MatterRequest, channel: str, person: Person) -> None:
     item = req.service_item
+    lines.check_item_data(item.code, req.item_data)
     if not item.is_active:
         raise ValidationError(_("“%(item)s”已停止受理。") % {"item": item.name}, code="item_inactive")
     if not item.offers(channel):
@@ -374,6 +378,7 @@ def _create_submission(
             idempotency_key=key,
             savepoint=False,
         )
+        lines.save_item_data(matter, req.item_data)
         result.matters.append(matter)
     return result
 

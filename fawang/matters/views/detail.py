@@ -97,6 +97,9 @@ def _detail_context(
         "revealed": revealed,
         "person_masked_name": mask_name(matter.person.name),
         "receipt_pdf": _receipt_pdf_url(matter),
+        "item_facts": lines.item_facts(
+            matter
+        ),  # the service item's own data, kept by its line (lines.ItemData)
         "legal_basis": matter.legal_basis(),
         "can_cite": can_cite(user, matter),
         "can_correct_topic": can_correct_topic(user, matter),

@@ -1,0 +1,73 @@
+"""A service item's own data (lines.ItemData): a line the seam has never heard of asks its extra fields at intake,
+keeps them in its own store, and shows them on the staff matter page, without any edit of matters."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+
+from fawang.matters import lines
+from fawang.matters.models import Matter
+
+from .base import MatterTestCase
+
+STORE: dict[int, dict[str, Any]] = {}  # the line's own "table": matter id -> its fields
+
+
+class DisputeForm(forms.Form):
+    other_party = forms.CharField(max_length=50, error_messages={"required": "请填写对方当事人。"})
+    amount = forms.DecimalField(min_value=0, error_messages={"invalid": "争议金额须为数字。"})
+
+
+def save(matter: Matter, data: dict[str, Any]) -> None:
+    STORE[matter.pk] = data
+
+
+def facts(matter: Matter) -> list[tuple[str, str]]:
+    row = STORE.get(matter.pk)
+    return [] if row is None else [("对方当事人", row["other_party"]), ("争议金额", f"{row['amount']} 元")]
+
+
+DISPUTE = lines.ItemData(("mediation",), DisputeForm, save, facts)
+
+
+class ItemDataTestCase(MatterTestCase):
+    def setUp(self) -> None:
+        super().setUp()
+        STORE.clear()
+        lines.register_item_data(DISPUTE)
+        self.addCleanup(lines.unregister_item_data, DISPUTE)
+
+    def test_the_items_fields_are_stored_by_the_line_and_shown_on_the_matter_page(self) -> None:
+        matter = self.submit(self.mediation, item_data={"other_party": "厦门某物业公司", "amount": "3200"})
+        self.assertEqual(STORE[matter.pk]["other_party"], "厦门某物业公司")
+        self.client.force_login(self.sysadmin)
+        page = self.client.get(reverse("matters:detail", args=[matter.pk]))
+        self.assertContains(page, "对方当事人")
+        self.assertContains(page, "厦门某物业公司")
+        self.assertContains(page, "3200 元")
+
+    def test_bad_fields_are_refused_in_chinese_and_nothing_is_stored(self) -> None:
+        before = Matter.objects.count()
+        with self.assertRaises(ValidationError) as caught:
+            self.submit(self.mediation, item_data={"other_party": "", "amount": "三千"})
+        self.assertEqual(caught.exception.message_dict["other_party"], ["请填写对方当事人。"])
+        self.assertEqual(caught.exception.message_dict["amount"], ["争议金额须为数字。"])
+        self.assertEqual(Matter.objects.count(), before)
+        self.assertEqual(STORE, {})
+
+    def test_other_items_have_no_own_data_and_refuse_some(self) -> None:
+        self.assertIsNone(lines.item_form("legal_aid"))
+        self.assertIsNotNone(lines.item_form("mediation"))
+        aid = self.submit()
+        self.assertEqual(lines.item_facts(aid), [])
+        with self.assertRaises(ValidationError):
+            self.submit(item_data={"other_party": "某公司"})
+
+    def test_an_item_takes_one_lines_data_only(self) -> None:
+        other = lines.ItemData(("mediation",), DisputeForm, save, lambda matter: [])
+        with self.assertRaises(ValueError):
+            lines.register_item_data(other)
