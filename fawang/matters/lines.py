@@ -8,6 +8,7 @@ service item or business line); ``person_text(kind, matter, event, ref)`` may gi
 event on them (None: the shared text); ``notice_notes(template, matter)`` the lines of law or advice it adds to a
 printed notice (``pdf.RECEIPT``, ``pdf.RESULT``, ``pdf.MATERIALS``); ``panel`` its card on the staff matter page
 (a template and the function that makes its context for the user; an empty context shows nothing);
+``supervision`` its card on the supervisors' page (a template and a context for the user);
 ``answer_accepts`` the note of the acceptance (a gettext_noop text) when a visible answer by staff to a submitted matter takes it in
 (consultation: 咨询答复即受理; empty: answering does not accept).
 """
@@ -36,6 +37,14 @@ class Panel:
 
 
 @dataclass(frozen=True)
+class Board:
+    """A line's card on the supervisors' page (超期与预警), about all its matters the user may see."""
+
+    template: str
+    context: Callable[[Any], dict[str, Any]]  # (the staff user) -> the template's context
+
+
+@dataclass(frozen=True)
 class Line:
     code: str
     applies: Callable[[Matter], bool]
@@ -43,6 +52,7 @@ class Line:
     notice_notes: NoticeNotes | None = None
     panel: Panel | None = None
     answer_accepts: str = ""
+    supervision: Board | None = None
 
 
 _LINES: dict[str, Line] = {}
@@ -90,6 +100,15 @@ def panels(user: Any, matter: Matter) -> list[tuple[str, dict[str, Any]]]:
         (line.panel.template, line.panel.context(user, matter))
         for line in lines_of(matter)
         if line.panel is not None
+    ]
+
+
+def supervision_boards(user: Any) -> list[tuple[str, dict[str, Any]]]:
+    """(template, context) of every registered line's card for the supervisors' page."""
+    return [
+        (line.supervision.template, line.supervision.context(user))
+        for line in _LINES.values()
+        if line.supervision is not None
     ]
 
 

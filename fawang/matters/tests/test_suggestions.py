@@ -384,10 +384,10 @@ class SuggestionTestCase(MatterTestCase):
     def test_supervision_counts_consultations_by_topic_in_the_users_regions(self) -> None:
         from django.utils import timezone
 
-        from fawang.matters.views.supervision import _hotspots
+        from fawang.consult.hotspots import hotspots
 
         def counts(user: Any) -> dict[str, int]:
-            return {h["topic__name"]: h["n"] for h in _hotspots(user, timezone.now())}
+            return {h["topic__name"]: h["n"] for h in hotspots(user, timezone.now())}
 
         sm_before, hl_before = counts(self.sm_supervisor), counts(self.hl_supervisor)
         now = timezone.now()

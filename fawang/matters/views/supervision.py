@@ -1,27 +1,22 @@
-"""超期与预警 and 咨询热点 for supervisors; 差评与回访: bad ratings, callbacks and rectifications."""
+"""超期与预警 for supervisors (with the business lines' cards); 差评与回访: bad ratings, callbacks and rectifications."""
 
 from __future__ import annotations
 
-import datetime as dt
-from typing import Any
-
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
-from fawang.accounts.models import User
 from fawang.calendar.workdays import snapshot
-from fawang.catalog.models import BusinessLine
 from fawang.lib.validators import mask_name
 from fawang.orgs.roles import has_capability, require_capability
 from fawang.orgs.web import staff_required, staff_user
 
-from .. import actions, deadlines
+from .. import actions, deadlines, lines
 from ..access import (
     get_callback_for_user,
     get_rectification_for_user,
@@ -70,30 +65,14 @@ def supervision(request: HttpRequest) -> HttpResponse:
             "due_soon_count": due_soon_qs.count(),
             "escalated": decorate_rows(escalated_qs.order_by("-escalated_at", "pk")[:PER_PAGE], now),
             "escalated_count": escalated_qs.count(),
-            "hotspots": _hotspots(user, now),
-            "hotspot_days": HOTSPOT_DAYS,
+            # The business lines' cards (matters.lines.Board), e.g. consultation's 咨询热点.
+            "line_panels": [
+                render_to_string(template, context, request=request)
+                for template, context in lines.supervision_boards(user)
+            ],
             "can_list": True,
         },
     )
-
-
-HOTSPOT_DAYS = 30
-
-
-def _hotspots(user: User, now: dt.datetime) -> list[dict[str, Any]]:
-    """咨询热点: consultations of the last HOTSPOT_DAYS days in the user's regions by topic (所涉领域, chosen
-    at intake or suggested by the classifier), most asked first."""
-    rows = (
-        Matter.objects.visible_to(user)
-        .filter(
-            service_item__business_line=BusinessLine.CONSULTATION,
-            submitted_at__gte=now - dt.timedelta(days=HOTSPOT_DAYS),
-        )
-        .values("topic_id", "topic__name")
-        .annotate(n=Count("pk"))
-        .order_by("-n", "topic__name")
-    )
-    return [dict(row) for row in rows[:10]]
 
 
 FEEDBACK_CAPABILITIES = ("matters.supervise", "matters.callback", "matters.rectify")
