@@ -10,9 +10,3 @@ class MattersConfig(AppConfig):
 
         # Names of our message kinds in the outbox console; not workflow.
         register_kinds()
-        # Law-change alerts reach the legal basis of answered matters too.
-        from fawang.knowledge.alerts import register_citation_source
-
-        from .actions.legal_basis import flag_cited_answers
-
-        register_citation_source(flag_cited_answers)

@@ -8,6 +8,7 @@ service item or business line); ``person_text(kind, matter, event, ref)`` may gi
 event on them (None: the shared text); ``notice_notes(template, matter)`` the lines of law or advice it adds to a
 printed notice (``pdf.RECEIPT``, ``pdf.RESULT``, ``pdf.MATERIALS``); ``panel`` its card on the staff matter page
 (a template and the function that makes its context for the user; an empty context shows nothing);
+``auto_topic`` whether intake asks the topic classifier for a matter submitted without a topic;
 ``supervision`` its card on the supervisors' page (a template and a context for the user);
 ``answer_accepts`` the note of the acceptance (a gettext_noop text) when a visible answer by staff to a submitted matter takes it in
 (consultation: 咨询答复即受理; empty: answering does not accept).
@@ -52,6 +53,7 @@ class Line:
     notice_notes: NoticeNotes | None = None
     panel: Panel | None = None
     answer_accepts: str = ""
+    auto_topic: bool = False
     supervision: Board | None = None
 
 
@@ -110,6 +112,11 @@ def supervision_boards(user: Any) -> list[tuple[str, dict[str, Any]]]:
         for line in _LINES.values()
         if line.supervision is not None
     ]
+
+
+def auto_topic(matter: Matter) -> bool:
+    """Whether ``matter`` (at intake, perhaps not saved yet) gets the classifier's topic when none was chosen."""
+    return any(line.auto_topic for line in lines_of(matter))
 
 
 def answer_accepts(matter: Matter) -> str:

@@ -675,7 +675,7 @@ class MatterEvent(models.Model):
 class MatterArticle(models.Model):
     """A law article considered for a matter's answer (法律依据): suggested by the law search and accepted or
     rejected by staff, or added by staff from a citation. Decisions also feed later suggestions
-    (fawang.matters.suggestions): accepted articles rise for similar questions, rejected ones sink."""
+    (fawang.consult.suggestions): accepted articles rise for similar questions, rejected ones sink."""
 
     class Source(models.TextChoices):
         SUGGESTED = "suggested", _("系统建议")

@@ -44,7 +44,6 @@ KINDS = {
     "matter.rectification": gettext_lazy("整改通知"),
     "matter.complaint": gettext_lazy("投诉通知"),
     "matter.answered": gettext_lazy("新的答复"),
-    "matter.resolved": gettext_lazy("咨询已解决"),
 }
 
 

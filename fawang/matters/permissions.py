@@ -26,6 +26,11 @@ def _can(user: Any, capabilities: Iterable[str], matter: Matter) -> bool:
     return any(has_capability(user, cap, matter.unit) for cap in capabilities)
 
 
+def may(user: Any, capabilities: Iterable[str], matter: Matter) -> bool:
+    """Whether ``user`` has any of ``capabilities`` over the matter's unit (for a business line's own checks)."""
+    return _can(user, capabilities, matter)
+
+
 def available_actions(user: User, matter: Matter, *, rated: bool | None = None) -> list[ActionDef]:
     """The actions ``user`` may take on ``matter`` in its current status, in display order: the registered
     actions (matters.registry) whose row of moves starts from the status and whose capability the user has over
@@ -49,14 +54,7 @@ def can_reveal(user: User, matter: Matter | None = None) -> bool:
     return has_capability(user, "matters.view_personal_data", matter.unit if matter else None)
 
 
-def can_cite(user: User, matter: Matter) -> bool:
-    """May choose the matter's 法律依据 (actions.legal_basis.CITE_CAPABILITIES)."""
-    from .actions.legal_basis import CITE_CAPABILITIES
-
-    return _can(user, CITE_CAPABILITIES, matter)
-
-
 def can_correct_topic(user: User, matter: Matter) -> bool:
-    from .actions.legal_basis import TOPIC_CAPABILITIES
+    from .actions.topic import TOPIC_CAPABILITIES
 
     return _can(user, TOPIC_CAPABILITIES, matter)

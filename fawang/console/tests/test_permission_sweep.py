@@ -392,6 +392,7 @@ FILLERS: list[tuple[str, str, Filler]] = [
     ("matters:callback", "pk", callback),
     ("matters:rectification", "pk", rectification),
     ("matters:", "pk", matter),
+    ("consult:", "pk", matter),
     ("knowledge_console:", "pk", knowledge_entry),
     ("frontdesk:schedule", "pk", schedule),
     ("frontdesk:rule_add", "pk", schedule),

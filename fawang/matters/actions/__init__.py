@@ -14,8 +14,8 @@ Errors: ``ValidationError`` for bad input (messages in Chinese; about the person
 ``name``/``phone``/``id_number``/``special_groups``), ``InvalidTransition`` for a move the status does not
 allow, ``PermissionDenied`` for a role that may not act, ``routing.NoRoute`` when no unit can be found.
 
-The actions live in submodules by theme (intake, workflow, feedback, personal_data, legal_basis); a
-line's own actions live in its app (fawang.consult: do_resolve); import them from here:
+The actions live in submodules by theme (intake, workflow, feedback, personal_data, topic); a
+line's own actions live in its app (fawang.consult: do_resolve, the legal basis); import them from here:
 ``from fawang.matters.actions import do_accept``.
 """
 
@@ -32,14 +32,8 @@ from .feedback import (
     sampled_for_callback,
 )
 from .intake import MatterRequest, PersonData, SubmitResult, do_complain, do_split, do_submit, resolve_person
-from .legal_basis import (
-    do_add_article,
-    do_correct_topic,
-    do_decide_article,
-    do_review_article,
-    resolve_article,
-)
 from .personal_data import do_link_account, log_access, reveal_person
+from .topic import do_correct_topic
 from .workflow import (
     add_attachment,
     do_accept,
@@ -71,7 +65,6 @@ __all__ = [
     "add_attachment",
     "check_transition",
     "do_accept",
-    "do_add_article",
     "do_assign",
     "do_change_item",
     "do_close",
@@ -81,7 +74,6 @@ __all__ = [
     "do_complete_callback",
     "do_complete_rectification",
     "do_correct_topic",
-    "do_decide_article",
     "do_escalate",
     "do_link_account",
     "do_merge",
@@ -90,7 +82,6 @@ __all__ = [
     "do_reopen",
     "do_request_materials",
     "do_resume",
-    "do_review_article",
     "do_split",
     "do_submit",
     "do_supply_materials",
@@ -99,7 +90,6 @@ __all__ = [
     "do_withdraw",
     "invite_ratings",
     "log_access",
-    "resolve_article",
     "resolve_person",
     "reveal_person",
     "sample_callbacks",

@@ -261,11 +261,12 @@ def _create_matter(
 
 
 def _topic_for(req: MatterRequest) -> tuple[int | None, str, float | None]:
-    """The topic (its id) as chosen at intake; for a consultation submitted without one, the classifier's
-    suggestion (TopicSource.AUTO, shown on the detail for staff to correct). It does not change routing."""
+    """The topic (its id) as chosen at intake; for a matter submitted without one whose line asks for it
+    (lines.Line.auto_topic: consultation), the classifier's suggestion (TopicSource.AUTO, shown on the detail for
+    staff to correct). It does not change routing."""
     if req.topic is not None:
         return req.topic.pk, TopicSource.STAFF, None
-    if req.service_item.business_line != BusinessLine.CONSULTATION or not req.description.strip():
+    if not req.description.strip() or not lines.auto_topic(Matter(service_item=req.service_item)):
         return None, "", None
     from fawang.knowledge.topics import classify
 

@@ -505,7 +505,7 @@ def do_comment(
         lines.answer_accepts(matter) if visible and not by_person and matter.status == S.SUBMITTED else ""
     )
     if acceptance:
-        # The line says answering takes the matter in (consultation: 咨询答复即受理), so "已提交" keeps meaning
+        # The line says answering takes the matter in (fawang.consult), so "已提交" keeps meaning
         # "nobody has answered yet" in the queues. The answer is the service the time limit promised (答复 within
         # the item's limit), so no clock runs after it: what remains is the person's 已解决 or staff's 办结. The
         # person is told of the answer, not of the acceptance as well. Window clerks and hotline agents answer

@@ -1,5 +1,6 @@
 """The matter page: its facts and timeline, the actions the user may take (made from matters.registry), the
-reveal of personal data, the suggested law articles and legal basis, topic correction and attachments."""
+reveal of personal data, topic correction, attachments and the business lines' panels (the legal basis and
+suggested articles are fawang.consult's)."""
 
 from __future__ import annotations
 
@@ -21,14 +22,12 @@ from fawang.lib.http import client_ip
 from fawang.lib.validators import mask_name
 from fawang.orgs.web import staff_required, staff_user
 
-from .. import actions, lines, registry, suggestions
+from .. import actions, lines, registry
 from ..access import (
     get_matter_for_user,
 )
-from ..actions.legal_basis import article_label
 from ..forms import (
     AttachmentForm,
-    CitationForm,
     RevealForm,
     TopicForm,
 )
@@ -43,7 +42,7 @@ from ..models import (
     Matter,
     Person,
 )
-from ..permissions import available_actions, can_cite, can_correct_topic, can_reveal, can_upload
+from ..permissions import available_actions, can_correct_topic, can_reveal, can_upload
 from ..routing import NoRoute
 from .common import (
     _is_htmx,
@@ -100,8 +99,6 @@ def _detail_context(
         "item_facts": lines.item_facts(
             matter
         ),  # the service item's own data, kept by its line (lines.ItemData)
-        "legal_basis": matter.legal_basis(),
-        "can_cite": can_cite(user, matter),
         "can_correct_topic": can_correct_topic(user, matter),
         "topic_form": topic_form or TopicForm(initial={"topic": matter.topic_id}),
         "other_matters": Matter.objects.visible_to(user)
@@ -193,104 +190,6 @@ def matter_reveal(request: HttpRequest, pk: int) -> HttpResponse:
         matter.person_id, actor=user, purpose=form.purpose_text(), matter=matter, ip=client_ip(request)
     )
     return _render_detail(request, matter, revealed=person)
-
-
-def _render_suggestions(
-    request: HttpRequest,
-    matter: Matter,
-    *,
-    status: int = 200,
-    citation_form: CitationForm | None = None,
-    error: str = "",
-    flash: str = "",
-    changed: bool = False,
-) -> HttpResponse:
-    """The 相关法律条文（建议） panel (htmx fragment). After a decision it also carries the 法律依据 card
-    out of band, so the detail shows the new legal basis without reloading."""
-    user = staff_user(request)
-    found = suggestions.suggest_articles(matter)
-    context = {
-        "matter": matter,
-        "suggestions": found or [],
-        "index_missing": found is None,
-        "similar": suggestions.similar_consultations(matter, user),
-        "can_cite": can_cite(user, matter),
-        "citation_form": citation_form or CitationForm(),
-        "error": error,
-        "flash": flash,
-        "oob": changed,
-        "legal_basis": matter.legal_basis() if changed else [],
-    }
-    return render(request, "matters/_suggestions.html", context, status=200 if _is_htmx(request) else status)
-
-
-@never_cache
-@staff_required
-def matter_suggestions(request: HttpRequest, pk: int) -> HttpResponse:
-    matter = get_matter_for_user(staff_user(request), pk)
-    return _render_suggestions(request, matter)
-
-
-@require_POST
-@staff_required
-def article_decide(request: HttpRequest, pk: int) -> HttpResponse:
-    """采纳 / 不采纳 one suggested article."""
-    user = staff_user(request)
-    matter = get_matter_for_user(user, pk)
-    article_id = request.POST.get("article", "")
-    decision = request.POST.get("decision", "")
-    if not article_id.isdigit():
-        return _render_suggestions(request, matter, status=400, error=_("请选择法律条文。"))
-    try:
-        if decision == "reviewed":
-            row = actions.do_review_article(matter.pk, int(article_id), actor=user)
-        else:
-            row = actions.do_decide_article(matter.pk, int(article_id), actor=user, decision=decision)
-    except PermissionDenied as exc:
-        return _render_suggestions(request, matter, status=403, error=_messages_of(exc)[0])
-    except ValidationError as exc:
-        if decision == "reviewed" and not _is_htmx(request):
-            # 已复核 is a plain form on the detail page's 法律依据 card: back there with the reason.
-            messages.error(request, " ".join(exc.messages))
-            return redirect("matters:detail", pk=pk)
-        return _render_suggestions(request, matter, status=400, error=" ".join(exc.messages))
-    label = article_label(row.article)
-    if decision == "reviewed":
-        flash = _("已复核%(article)s。") % {"article": label}
-    else:
-        flash = (
-            _("已采纳%(article)s，列入法律依据。")
-            if row.decision == "accepted"
-            else _("已不采纳%(article)s。")
-        ) % {"article": label}
-    if not _is_htmx(request):
-        messages.success(request, flash)
-        return redirect("matters:detail", pk=pk)
-    return _render_suggestions(request, matter, flash=flash, changed=True)
-
-
-@require_POST
-@staff_required
-def article_add(request: HttpRequest, pk: int) -> HttpResponse:
-    """Add an article to the legal basis by its citation (《民法典》第一千零七十九条)."""
-    user = staff_user(request)
-    matter = get_matter_for_user(user, pk)
-    form = CitationForm(request.POST)
-    if form.is_valid():
-        try:
-            row = actions.do_add_article(matter.pk, form.cleaned_data["citation"], actor=user)
-        except PermissionDenied as exc:
-            form.add_error(None, _messages_of(exc))
-            return _render_suggestions(request, matter, status=403, citation_form=form)
-        except ValidationError as exc:
-            form.add_error("citation", exc.messages)
-        else:
-            flash = _("已将%(article)s列入法律依据。") % {"article": article_label(row.article)}
-            if not _is_htmx(request):
-                messages.success(request, flash)
-                return redirect("matters:detail", pk=pk)
-            return _render_suggestions(request, matter, flash=flash, changed=True)
-    return _render_suggestions(request, matter, status=400, citation_form=form)
 
 
 @require_POST

@@ -65,7 +65,7 @@ def supervision(request: HttpRequest) -> HttpResponse:
             "due_soon_count": due_soon_qs.count(),
             "escalated": decorate_rows(escalated_qs.order_by("-escalated_at", "pk")[:PER_PAGE], now),
             "escalated_count": escalated_qs.count(),
-            # The business lines' cards (matters.lines.Board), e.g. consultation's 咨询热点.
+            # The business lines' cards (matters.lines.Board), e.g. the consultation hotspots.
             "line_panels": [
                 render_to_string(template, context, request=request)
                 for template, context in lines.supervision_boards(user)
