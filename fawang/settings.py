@@ -17,7 +17,22 @@ import dj_database_url
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("FAWANG_VAR_DIR", BASE_DIR / "var"))
-VAR_DIR.mkdir(parents=True, exist_ok=True)
+VAR_DIR.mkdir(mode=0o700, parents=True, exist_ok=True)
+
+
+def keep_private(folder: Path) -> None:
+    """var/ holds the database, the keys and the uploads (often ID copies): only the service's user may enter it, and
+    its files are the user's alone (also those an older version or a copy left readable to others)."""
+    try:
+        folder.chmod(0o700)
+        for path in folder.iterdir():
+            if path.is_file() and path.stat().st_mode & 0o077:
+                path.chmod(0o600)
+    except PermissionError:  # not ours (a read-only checkout, a shared folder): the operator decides
+        pass
+
+
+keep_private(VAR_DIR)
 
 TESTING = "pytest" in sys.modules or os.environ.get("FAWANG_TESTING") == "1"
 
@@ -45,6 +60,9 @@ FIELD_ENCRYPTION_KEY = kept_secret("field_key", "FIELD_KEY")
 DEBUG = env_bool("DEBUG", False)
 ALLOWED_HOSTS = [h.strip() for h in os.environ.get("ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h]
 CSRF_TRUSTED_ORIGINS = [o.strip() for o in os.environ.get("CSRF_TRUSTED_ORIGINS", "").split(",") if o.strip()]
+# Reverse proxies whose X-Forwarded-For is believed (addresses or networks, comma separated; fawang/lib/http.py).
+# Empty: the client's address is the connection's peer. Behind nginx on the same machine: 127.0.0.1.
+TRUSTED_PROXIES = [p.strip() for p in os.environ.get("TRUSTED_PROXIES", "").split(",") if p.strip()]
 
 INSTALLED_APPS = [
     "fawang.accounts",
@@ -65,6 +83,7 @@ INSTALLED_APPS = [
     "fawang.legalaid",
     "fawang.consult",
     "fawang.apikit",
+    "fawang.ops",  # before django_tasks_db: its db_worker command is the supervised one
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -81,7 +100,10 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Refuses an oversized body from its Content-Length before anything reads it (fawang/apikit/limits.py).
+    "fawang.apikit.limits.RequestSizeMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "fawang.lib.headers.SecurityHeadersMiddleware",  # Content-Security-Policy, Permissions-Policy
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Pages gzipped (the home page's first load 31.5 -> 25.5 KB, its HTML 9.8 -> ~4 KB; bench_lighthouse). Static files
     # never reach it: whitenoise answers them above with its own pre-compressed .br/.gz. BREACH: the CSRF token
@@ -173,6 +195,24 @@ FORM_RENDERER = "fawang.lib.formrenderer.FormRenderer"
 # Lists count at most this many rows ("超过 2,000 条"); see fawang/lib/paging.py.
 LIST_COUNT_CAP = int(os.environ.get("LIST_COUNT_CAP", "2000"))
 X_FRAME_OPTIONS = "DENY"
+# HTTPS in production (README, "运行与部署"): redirect plain HTTP (the health checks exempt, for the load balancer
+# on loopback), HSTS for SECURE_HSTS_SECONDS, and the proxy's X-Forwarded-Proto believed when
+# SECURE_PROXY_SSL_HEADER=1 (the proxy must set it on every request, overwriting the client's).
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", False)
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
+SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "0"))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", False)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
+# Submitting the domain to the browsers' HSTS preload list binds every subdomain for good: the domain's owner
+# decides (SECURE_HSTS_PRELOAD=1), so `check --deploy` does not ask for it.
+SILENCED_SYSTEM_CHECKS = ["security.W021"]
+if env_bool("SECURE_PROXY_SSL_HEADER", False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# fawang/lib/headers.py: the defaults there unless these are set (an empty value sends no header).
+if "CONTENT_SECURITY_POLICY" in os.environ:
+    CONTENT_SECURITY_POLICY = os.environ["CONTENT_SECURITY_POLICY"]
+if "PERMISSIONS_POLICY" in os.environ:
+    PERMISSIONS_POLICY = os.environ["PERMISSIONS_POLICY"]
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 
@@ -212,6 +252,27 @@ STORAGES = {
 }
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
 MEDIA_URL = "/media/"
+# Uploaded files and their folders are the service user's alone.
+FILE_UPLOAD_PERMISSIONS = 0o600
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
+
+# One cache shared by every process (throttle counts, fawang/apikit/throttles.py): Redis when REDIS_URL is set,
+# else a table in the database (fawang_cache, made by the ops app's migrations; each throttled API request then
+# reads and writes a row: with many web processes on SQLite, prefer Redis). Tests in one process use the local
+# memory cache, which each test clears; fawang/ops/tests/test_client_address.py runs real processes on the shared ones.
+CACHE_TABLE = "fawang_cache"
+if TESTING:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+elif os.environ.get("REDIS_URL"):
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": os.environ["REDIS_URL"],
+            "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "fawang"),
+        }
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": CACHE_TABLE}}
 
 # Background work: Django's Tasks API with the database backend, no broker needed.
 TASKS = {
@@ -224,6 +285,18 @@ TASKS = {
         "QUEUES": ["default"],
     }
 }
+
+# Input limits (fawang/apikit/limits.py): the largest upload request (all its files together) and other body, and
+# the deepest JSON the API accepts.
+REQUEST_MAX_UPLOAD_BYTES = int(os.environ.get("REQUEST_MAX_UPLOAD_BYTES", str(50 * 1024 * 1024)))
+REQUEST_MAX_BODY_BYTES = int(os.environ.get("REQUEST_MAX_BODY_BYTES", str(2_621_440)))
+API_JSON_MAX_DEPTH = 32
+
+# Leases on running tasks and heartbeats (fawang/ops/conf.py): a task whose worker has not beaten for
+# TASK_LEASE_SECONDS is queued again; workers beat every WORKER_HEARTBEAT_SECONDS.
+TASK_LEASE_SECONDS = int(os.environ.get("TASK_LEASE_SECONDS", "60"))
+WORKER_HEARTBEAT_SECONDS = float(os.environ.get("WORKER_HEARTBEAT_SECONDS", "10"))
+SCHEDULER_INTERVAL_SECONDS = float(os.environ.get("SCHEDULER_INTERVAL_SECONDS", "60"))
 
 # The demo (`make run` sets FAWANG_DEMO=1: it loads the demo data and accounts). Never set it in production.
 DEMO = env_bool("FAWANG_DEMO", False)
@@ -256,7 +329,7 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["fawang.apikit.auth.IsStaff"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PARSER_CLASSES": ["fawang.apikit.parsers.JSONParser"],  # nesting depth bounded
     "DEFAULT_PAGINATION_CLASS": "fawang.apikit.pagination.CappedPagination",
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "fawang.apikit.errors.exception_handler",
@@ -288,5 +361,9 @@ SPECTACULAR_SETTINGS = {
         "UnitKindEnum": "fawang.orgs.models.Unit.Kind",
         "ApplicationStatusEnum": "fawang.applications.models.Application.Status",
         "PartyKindEnum": "fawang.applications.choices.PartyKind",
+        "PractitionerKindEnum": "fawang.orgs.models.Practitioner.Kind",
+        "KnowledgeKindEnum": "fawang.knowledge.models.KnowledgeEntry.Kind",
+        "AppointmentStatusEnum": "fawang.frontdesk.models.Appointment.Status",
+        "BookingChannelEnum": "fawang.frontdesk.api.APP_CHANNELS",
     },
 }

@@ -1,8 +1,8 @@
 from django.contrib import admin
-from django.http import HttpRequest, HttpResponse
 from django.urls import include, path
 
 from fawang.accounts.views import admin_login, admin_password_change
+from fawang.ops.views import healthz, readyz
 
 admin.site.site_header = "法网 · 系统管理"
 admin.site.site_title = "法网系统管理"
@@ -12,9 +12,9 @@ admin.site.login = admin_login  # type: ignore[method-assign]
 admin.site.password_change = admin_password_change  # type: ignore[method-assign,assignment]
 
 
-def healthz(request: HttpRequest) -> HttpResponse:
-    return HttpResponse("ok", content_type="text/plain")
-
+# Errors Django answers itself come out in the API's JSON format under /api/ (fawang/apikit/limits.py).
+handler400 = "fawang.apikit.limits.bad_request"
+handler500 = "fawang.apikit.limits.server_error"
 
 urlpatterns = [
     path("", include("fawang.portal.urls")),
@@ -40,4 +40,5 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("healthz", healthz, name="healthz"),
+    path("readyz", readyz, name="readyz"),
 ]

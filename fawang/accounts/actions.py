@@ -15,9 +15,9 @@ from django.utils.translation import gettext as _
 from fawang.audit import actions as audit
 from fawang.lib.validators import normalize_mobile, validate_mobile
 
-from . import totp
+from . import recovery, totp
 from .backends import record_failure
-from .models import User
+from .models import RecoveryCode, User
 
 # Account fields the back office (Django admin) may change through ``do_update_account``.
 ACCOUNT_FIELDS = frozenset(
@@ -48,6 +48,8 @@ def do_check_totp(user_id: int, code: str) -> bool:
     toward the sign-in lockout."""
     # Locked so that two requests carrying the same code cannot both pass the "not used before" test.
     user = User.objects.select_for_update().get(pk=user_id)
+    if recovery.looks_like(code):
+        return _use_recovery_code(user, code)
     step = totp.matching_step(user.totp_secret, code) if user.has_totp else None
     if step is None or (user.totp_last_step is not None and step <= user.totp_last_step):
         record_failure(user.username)
@@ -55,6 +57,45 @@ def do_check_totp(user_id: int, code: str) -> bool:
     user.totp_last_step = step
     user.save(update_fields=["totp_last_step"])
     return True
+
+
+def _use_recovery_code(user: User, code: str) -> bool:
+    """A recovery code in place of the authenticator's code: it works once, and its use is audited."""
+    row = (
+        RecoveryCode.objects.select_for_update()
+        .filter(user=user, code_hash=recovery.digest(code), used_at__isnull=True)
+        .first()
+    )
+    if row is None or not user.has_totp:
+        record_failure(user.username)
+        return False
+    row.used_at = timezone.now()
+    row.save(update_fields=["used_at"])
+    left = RecoveryCode.objects.filter(user=user, used_at__isnull=True).count()
+    audit.record(
+        "accounts.use_recovery_code",
+        actor=user,
+        target=user,
+        person=_person(user),
+        target_name=user.username,
+        note=_("剩余 %(left)d 个恢复码。") % {"left": left},
+    )
+    return True
+
+
+@transaction.atomic
+def do_new_recovery_codes(user_id: int, *, actor: User) -> list[str]:
+    """Ten new recovery codes for the user (replacing any earlier ones); only their hashes are kept, so the
+    caller shows them once."""
+    user = User.objects.select_for_update().get(pk=user_id)
+    assert actor.pk == user.pk
+    RecoveryCode.objects.filter(user=user).delete()
+    codes = [recovery.new_code() for _ in range(recovery.COUNT)]
+    RecoveryCode.objects.bulk_create([RecoveryCode(user=user, code_hash=recovery.digest(c)) for c in codes])
+    audit.record(
+        "accounts.recovery_codes", actor=actor, target=user, person=_person(user), target_name=user.username
+    )
+    return codes
 
 
 @transaction.atomic
@@ -108,7 +149,8 @@ def do_change_password(user_id: int, new_password: str, *, actor: User) -> User:
     before = audit.snapshot(user, ["password_changed_at"])
     user.set_password(new_password)
     user.password_changed_at = timezone.now()
-    user.save(update_fields=["password", "password_changed_at"])
+    user.must_change_password = False
+    user.save(update_fields=["password", "password_changed_at", "must_change_password"])
     _audit_password(user, "accounts.change_password", actor=actor, before=before)
     return user
 
@@ -116,8 +158,11 @@ def do_change_password(user_id: int, new_password: str, *, actor: User) -> User:
 @transaction.atomic
 def do_reset_totp(user_id: int, *, actor: User) -> User:
     """Unbind the user's authenticator (a lost or replaced phone). If one of the user's units requires the
-    second factor, the next sign-in leads to binding a new one."""
+    second factor, the next sign-in leads to binding a new one. Only a system administrator may do it: nobody
+    below that level can take the second factor off an account."""
+    _require_superuser(actor)
     user = User.objects.select_for_update().get(pk=user_id)
+    RecoveryCode.objects.filter(user=user).delete()
     before = audit.snapshot(user, ["totp_confirmed_at"])
     user.totp_secret = ""
     user.totp_confirmed_at = None
@@ -183,6 +228,8 @@ def do_create_account(
         validate_password(password, user)
         user.set_password(password)
         user.password_changed_at = timezone.now()
+        # The administrator knows this password: the owner replaces it at the first sign-in.
+        user.must_change_password = True
     user.save()
     audit.record(
         "accounts.create_account",
@@ -238,6 +285,8 @@ def do_set_password(user_id: int, password: str | None, *, actor: User) -> User:
         user.set_password(password)
         note = ""
     user.password_changed_at = timezone.now()
-    user.save(update_fields=["password", "password_changed_at"])
+    # A password an administrator set is changed by its owner at the next sign-in.
+    user.must_change_password = password is not None
+    user.save(update_fields=["password", "password_changed_at", "must_change_password"])
     _audit_password(user, "accounts.reset_password", actor=actor, before=before, note=note)
     return user

@@ -24,6 +24,7 @@ from fawang.lib.admin import ActionErrorsAsMessages
 from fawang.lib.validators import mask_phone
 
 from .actions import ACCOUNT_FIELDS, do_create_account, do_reset_totp, do_set_password, do_update_account
+from .backends import do_unlock
 from .models import SignInThrottle, User
 
 
@@ -138,5 +139,23 @@ class UserAdmin(ActionErrorsAsMessages, BaseUserAdmin):
 
 @admin.register(SignInThrottle)
 class SignInThrottleAdmin(admin.ModelAdmin):
+    """Failed sign-ins per name and address; a system administrator lifts a lock with the action below (audited
+    through ``do_unlock``), never by editing or deleting rows."""
+
     list_display = ["username", "failures", "last_failure_at", "locked_until"]
     search_fields = ["username"]
+    readonly_fields = ["username", "failures", "last_failure_at", "locked_until"]
+    actions = ["unlock"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    @admin.action(description=gettext_lazy("解除所选的登录锁定"))
+    def unlock(self, request: HttpRequest, queryset: QuerySet[SignInThrottle]) -> None:
+        assert isinstance(request.user, User)
+        for row in queryset:
+            do_unlock(row.pk, actor=request.user)
+        self.message_user(request, gettext("已解除所选的登录锁定。"), messages.SUCCESS)

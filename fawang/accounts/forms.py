@@ -9,7 +9,7 @@ from django.contrib.auth.forms import PasswordChangeForm
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from . import totp
+from . import recovery, totp
 from .backends import is_locked, record_failure
 from .models import User
 
@@ -23,7 +23,10 @@ INVALID_LOGIN = _("用户名或密码不正确。")
 
 def locked_message() -> str:
     return str(
-        _("连续登录失败次数过多，该账号已锁定 %(minutes)d 分钟，请稍后再试或联系本单位管理员。")
+        _(
+            "连续登录失败次数过多，该账号在当前网络已暂停登录（最长 %(minutes)d 分钟），"
+            "请稍后再试或联系本单位管理员。"
+        )
         % {"minutes": settings.LOGIN_LOCKOUT_MINUTES}
     )
 
@@ -60,10 +63,10 @@ class SignInForm(forms.Form):
             ):
                 # The right password for an account that may not use the staff sign-in: counted and answered
                 # exactly like a wrong one, so neither the message nor the lockout count gives it away.
-                record_failure(username)
+                record_failure(username, self.request)
                 user = None
             if user is None:
-                if is_locked(username):
+                if is_locked(username, self.request):
                     raise forms.ValidationError(locked_message(), code="locked")
                 raise forms.ValidationError(INVALID_LOGIN, code="invalid_login")
             self.user = user
@@ -95,14 +98,24 @@ def _clean_code(value: str) -> str:
 
 
 class CodeForm(forms.Form):
-    code = _code_field(_("动态口令"), _("打开手机上的身份验证器，输入本账号当前显示的 6 位数字。"))
+    """The second factor: the authenticator's 6-digit code, or one of the account's recovery codes."""
+
+    code = _code_field(
+        _("动态口令"),
+        _("打开手机上的身份验证器，输入本账号当前显示的 6 位数字；手机丢失时可输入一个恢复码。"),
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["code"].widget.attrs["autofocus"] = True
+        field = self.fields["code"]
+        field.widget.attrs.update({"autofocus": True, "inputmode": "text", "maxlength": "12"})
+        field.widget.attrs.pop("pattern", None)
 
     def clean_code(self) -> str:
-        return _clean_code(self.cleaned_data["code"])
+        value = self.cleaned_data["code"]
+        if recovery.looks_like(value):
+            return recovery.normalize(value)
+        return _clean_code(value)
 
 
 class BindForm(forms.Form):

@@ -9,6 +9,8 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -35,7 +37,20 @@ class StaffSessionMiddleware:
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated:
             self.check(request)
+            if self.must_change_password(request):
+                messages.warning(request, _("您正在使用他人为您设置的初始密码，请先修改密码再继续使用。"))
+                return redirect("accounts:password_change")
         return self.get_response(request)
+
+    @staticmethod
+    def must_change_password(request: HttpRequest) -> bool:
+        """A staff member signed in with a password someone else set (a new account, an administrator's
+        reset) goes to the password page first; only that page, signing out and static files stay open."""
+        user = request.user
+        if not (user.is_authenticated and getattr(user, "must_change_password", False)):
+            return False
+        open_paths = (reverse("accounts:password_change"), reverse("accounts:logout"), settings.STATIC_URL)
+        return not any(request.path.startswith(p) for p in open_paths if p)
 
     def check(self, request: HttpRequest) -> None:
         now = now_ts()

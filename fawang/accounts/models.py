@@ -36,6 +36,16 @@ class User(AbstractUser):
         help_text=_("最近一次验证通过的动态口令所属的 30 秒时段；同一口令不能再次使用。"),
     )
     password_changed_at = models.DateTimeField(_("密码修改时间"), null=True, blank=True)
+    must_change_password = models.BooleanField(
+        _("须修改密码"),
+        default=False,
+        help_text=_("新建账号或管理员重设密码后，本人下次登录须先修改密码。"),
+    )
+    is_demo = models.BooleanField(
+        _("演示账号"),
+        default=False,
+        help_text=_("由演示数据建立；只在演示模式下，动态口令页面会显示当前口令。"),
+    )
 
     class Meta:
         verbose_name = _("用户")
@@ -50,10 +60,29 @@ class User(AbstractUser):
         return bool(self.totp_secret and self.totp_confirmed_at)
 
 
-class SignInThrottle(models.Model):
-    """Failed sign-ins per user name, whether or not the name exists, so a lockout reveals nothing."""
+class RecoveryCode(models.Model):
+    """One-time recovery codes for a lost authenticator; only a hash is stored, each works once."""
 
-    username = models.CharField(_("用户名"), max_length=150, unique=True)
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="recovery_codes", verbose_name=_("用户")
+    )
+    code_hash = models.CharField(_("恢复码摘要"), max_length=64, unique=True)
+    created_at = models.DateTimeField(_("生成时间"), default=timezone.now)
+    used_at = models.DateTimeField(_("使用时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("恢复码")
+        verbose_name_plural = _("恢复码")
+
+    def __str__(self) -> str:
+        return f"{self.user} #{self.pk}"
+
+
+class SignInThrottle(models.Model):
+    """Failed sign-ins per user name *and client address*, whether or not the name exists, so a lockout
+    reveals nothing and someone elsewhere cannot lock the account's owner out."""
+
+    username = models.CharField(_("用户名与来源地址"), max_length=200, unique=True)
     failures = models.PositiveIntegerField(_("连续失败次数"), default=0)
     last_failure_at = models.DateTimeField(_("最近失败时间"), null=True, blank=True)
     locked_until = models.DateTimeField(_("锁定至"), null=True, blank=True)

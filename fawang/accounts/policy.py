@@ -1,7 +1,10 @@
 """Sign-in policy: who must use a second factor.
 
-Accounts sits below orgs, so it does not know units. An app above it that can demand a second factor (orgs: a unit
-with ``require_2fa``) registers a check with ``add_2fa_rule`` from its AppConfig.ready().
+A second factor is required once a user has set one up, and whenever a registered rule demands it. Accounts sits
+below orgs, so it does not know units or roles: orgs registers its rules with ``add_2fa_rule`` from its
+AppConfig.ready() — system administrators, supervisors and unit administrators always (the rule is in the code,
+not a setting, so no unit administrator can switch it off for them), other staff when a unit of theirs requires
+it (``Unit.require_2fa``).
 """
 
 from __future__ import annotations

@@ -59,3 +59,14 @@ def qr_svg(uri: str, label: str) -> str:
     svg = buf.getvalue().decode()
     svg = svg[svg.index("<svg") :]
     return svg.replace("<svg ", f'<svg role="img" aria-label="{escape(label)}" ', 1)
+
+
+def next_usable_step(secret: str, last_step: int | None, at: dt.datetime | None = None) -> int | None:
+    """The earliest step whose code would be accepted now (not used before), or None until one is."""
+    now_step = pyotp.TOTP(secret).timecode(at or timezone.now())
+    step = max(now_step, (last_step + 1) if last_step is not None else now_step)
+    return step if step <= now_step + 1 else None
+
+
+def code_at_step(secret: str, step: int) -> str:
+    return str(pyotp.TOTP(secret).generate_otp(step))

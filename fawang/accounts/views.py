@@ -27,7 +27,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
 from . import totp
-from .actions import do_bind_totp, do_change_password, do_check_totp
+from .actions import do_bind_totp, do_change_password, do_check_totp, do_new_recovery_codes
 from .backends import clear_failures, is_locked, record_failure
 from .forms import BindForm, CodeForm, SignInForm, StaffPasswordChangeForm, locked_message
 from .middleware import mark_signed_in, now_ts
@@ -85,13 +85,28 @@ def _pending_user(request: HttpRequest) -> User | None:
     return user
 
 
-def _finish_sign_in(request: HttpRequest, user: User, next_url: str) -> HttpResponse:
+def _complete_sign_in(request: HttpRequest, user: User) -> None:
     _drop_pending(request)
     # login() gives the session a new key again (session fixation) and records last_login.
     login(request, user, backend=BACKEND)
-    clear_failures(user.username)
+    clear_failures(user.username, request)
     mark_signed_in(request)
+
+
+def _finish_sign_in(request: HttpRequest, user: User, next_url: str) -> HttpResponse:
+    _complete_sign_in(request, user)
+    if user.must_change_password:
+        # A password someone else set (a new account, an administrator's reset) is replaced first.
+        return redirect("accounts:password_change")
     return redirect(next_url)
+
+
+def _demo_code(user: User) -> str:
+    """The code to type, shown on the page for the demo's own accounts in demo mode only (README)."""
+    if not (settings.DEMO and user.is_demo and user.has_totp):
+        return ""
+    step = totp.next_usable_step(user.totp_secret, user.totp_last_step)
+    return "" if step is None else totp.code_at_step(user.totp_secret, step)
 
 
 def _refuse_locked(request: HttpRequest) -> HttpResponse:
@@ -137,16 +152,18 @@ def verify(request: HttpRequest) -> HttpResponse:
         return _expired(request)
     if not user.has_totp:
         return redirect("accounts:totp_setup")
-    if is_locked(user.username):
+    if is_locked(user.username, request):
         return _refuse_locked(request)
     form = CodeForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         if do_check_totp(user.pk, form.cleaned_data["code"]):
             return _finish_sign_in(request, user, request.session[PENDING]["next"])
-        if is_locked(user.username):
+        if is_locked(user.username, request):
             return _refuse_locked(request)
         form.add_error("code", _("动态口令不正确或已使用过，请输入验证器中当前显示的口令。"))
-    return render(request, "accounts/verify.html", {"form": form, "pending_user": user})
+    return render(
+        request, "accounts/verify.html", {"form": form, "pending_user": user, "demo_code": _demo_code(user)}
+    )
 
 
 def _new_secret(request: HttpRequest, user: User) -> str:
@@ -178,7 +195,7 @@ def totp_setup(request: HttpRequest) -> HttpResponse:
             # Someone holding only the password must not swap in their own device: a bound device is
             # replaced only after signing in with it.
             return redirect("accounts:verify")
-        if is_locked(pending.username):
+        if is_locked(pending.username, request):
             return _refuse_locked(request)
         user, during_sign_in = pending, True
 
@@ -191,17 +208,22 @@ def totp_setup(request: HttpRequest) -> HttpResponse:
         if totp.matching_step(secret, form.cleaned_data["code"]) is None:
             form.add_error("code", _("动态口令不正确，请确认手机时间准确后重试。"))
         elif replacing and not do_check_totp(user.pk, form.cleaned_data["current_code"]):
-            if is_locked(user.username):
+            if is_locked(user.username, request):
                 logout(request)
                 messages.error(request, locked_message())
                 return redirect("accounts:login")
             form.add_error("current_code", _("原验证器的动态口令不正确或已使用过。"))
         elif do_bind_totp(user.pk, secret, form.cleaned_data["code"], actor=user):
             request.session.pop(SETUP_KEY, None)
-            messages.success(request, _("动态口令已绑定，今后登录需输入验证器中的动态口令。"))
+            codes = do_new_recovery_codes(user.pk, actor=user)
+            next_url = reverse("accounts:totp_setup")
             if during_sign_in:
-                return _finish_sign_in(request, user, request.session[PENDING]["next"])
-            return redirect("accounts:totp_setup")
+                next_url = request.session[PENDING]["next"]
+                _complete_sign_in(request, user)
+                if user.must_change_password:
+                    next_url = reverse("accounts:password_change")
+            # Shown once, on this response only: only their hashes are stored.
+            return render(request, "accounts/recovery_codes.html", {"codes": codes, "next_url": next_url})
         else:
             # The code went stale between the two checks (a 30-second step boundary).
             form.add_error("code", _("动态口令已过期，请输入验证器中新显示的口令。"))
@@ -244,7 +266,7 @@ def password_change(request: HttpRequest) -> HttpResponse:
             update_session_auth_hash(request, user)
             messages.success(request, _("密码已修改。"))
             return redirect(settings.LOGIN_REDIRECT_URL)
-        if form.has_error("old_password", "password_incorrect") and record_failure(user.username):
+        if form.has_error("old_password", "password_incorrect") and record_failure(user.username, request):
             # Guessing the old password from an unattended session counts like guessing at the sign-in page.
             logout(request)
             messages.error(request, locked_message())

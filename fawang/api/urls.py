@@ -9,7 +9,7 @@ listed here directly, beside the schema and its docs.
 """
 
 from django.urls import include, path, re_path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from fawang.apikit import errors
 
@@ -19,7 +19,8 @@ app_name = "api"
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
+    # The split view serves Swagger UI's start-up script from a URL, not inline: the CSP allows no inline script.
+    path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
     path("catalogue/items/", views.CatalogueList.as_view(), name="catalogue"),
     path("catalogue/items/<int:pk>/", views.CatalogueDetail.as_view(), name="catalogue_item"),
     path("service-points/", views.ServicePointList.as_view(), name="service_points"),

@@ -21,6 +21,27 @@ from .models import ApiToken, hash_token
 TOUCH_EVERY = dt.timedelta(minutes=1)
 
 
+def token_limits(user: Any) -> tuple[dt.timedelta, dt.timedelta]:
+    """(idle, absolute) lifetime of a token of ``user``. A citizen's app token: 30 days unused, 180 days in all
+    (API_TOKEN_IDLE_DAYS, API_TOKEN_MAX_DAYS); a staff token (integrations, the staff app): 90 and 365 days
+    (API_STAFF_TOKEN_IDLE_DAYS, API_STAFF_TOKEN_MAX_DAYS). Then the app signs in again."""
+    if getattr(user, "kind", None) == User.Kind.PUBLIC:
+        idle, most = (
+            getattr(settings, "API_TOKEN_IDLE_DAYS", 30),
+            getattr(settings, "API_TOKEN_MAX_DAYS", 180),
+        )
+    else:
+        idle = getattr(settings, "API_STAFF_TOKEN_IDLE_DAYS", 90)
+        most = getattr(settings, "API_STAFF_TOKEN_MAX_DAYS", 365)
+    return dt.timedelta(days=float(idle)), dt.timedelta(days=float(most))
+
+
+def is_expired(token: ApiToken, now: dt.datetime) -> bool:
+    idle, most = token_limits(token.user)
+    last = token.last_used_at or token.created_at
+    return now - last > idle or now - token.created_at > most
+
+
 class TokenAuthentication(authentication.BaseAuthentication):
     keywords = ("token", "bearer")
 
@@ -36,6 +57,8 @@ class TokenAuthentication(authentication.BaseAuthentication):
         if token is None:
             raise exceptions.AuthenticationFailed(_("访问令牌无效或已被吊销。"))
         now = timezone.now()
+        if is_expired(token, now):
+            raise exceptions.AuthenticationFailed(_("访问令牌已过期，请重新登录。"))
         if token.last_used_at is None or now - token.last_used_at > TOUCH_EVERY:
             ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
         return token.user, token

@@ -1,4 +1,5 @@
-"""Rate limits (DRF throttles on the default cache). Rates are in settings.REST_FRAMEWORK
+"""Rate limits (DRF throttles on the default cache, which every process shares: the database, or Redis when
+REDIS_URL is set; counted per client address by fawang.lib.http.client_ip). Rates are in settings.REST_FRAMEWORK
 ["DEFAULT_THROTTLE_RATES"]: ``public`` for the open endpoints per client address, ``track`` for the tracking
 code endpoints (which the action limits again per number, counted in the database), ``signin`` for the citizens'
 sign-in code endpoints (limited again per number and address in the database), ``citizen`` and ``staff`` per

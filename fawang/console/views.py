@@ -1,9 +1,10 @@
 """The staff console: home, unit switcher, and the directory of regions, units, practitioners, village legal
 advisors and staff.
 
-Every page is scoped to the signed-in user's regions: lists start from ``visible_to(user)`` and single rows
-come from the access helpers in fawang/orgs/access.py (the same 404 for "missing" and "not yours"). What a
-user may change is a role capability (403). Writes go through fawang/orgs/actions.py.
+Every page is scoped to what the signed-in user's units reach (docs/authority.md, fawang/orgs/authority.py):
+lists start from ``visible_to(user)`` and single rows come from the access helpers in fawang/orgs/access.py
+(the same 404 for "missing" and "not yours"). What a user may change is a role capability where the same
+membership reaches the unit (403). Writes go through fawang/orgs/actions.py.
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ from django.views.decorators.http import require_POST
 
 from fawang.accounts.models import User
 from fawang.lib import codes
-from fawang.orgs import actions
+from fawang.orgs import actions, authority
 from fawang.orgs.access import (
     get_membership_for_user,
     get_practitioner_for_user,
@@ -50,8 +51,7 @@ from fawang.orgs.forms import (
     WindowForm,
 )
 from fawang.orgs.models import AdvisorAssignment, Membership, Practitioner, Unit
-from fawang.orgs.roles import CAPABILITIES, has_capability, require_capability
-from fawang.orgs.scoping import ALL, scope_codes
+from fawang.orgs.roles import has_capability, require_capability, require_capability_in_region
 from fawang.orgs.web import SESSION_KEY, current_membership, memberships, staff_required
 from fawang.regions.models import Region
 
@@ -74,8 +74,7 @@ def _paginate(request: HttpRequest, queryset: Any) -> tuple[Page, str]:
 
 
 def _sees_region(user: User, code: str) -> bool:
-    prefixes = scope_codes(user)
-    return ALL in prefixes or any(code.startswith(p) for p in prefixes)
+    return Region.objects.visible_to(user).filter(code=code).exists()
 
 
 def _error_text(error: ValidationError) -> str:
@@ -92,7 +91,7 @@ def _coverage(villages: int, covered: int) -> int | None:
 @staff_required
 def home(request: HttpRequest) -> HttpResponse:
     user = _user(request)
-    prefixes = scope_codes(user)
+    roots = authority.region_roots(user)
     units = Unit.objects.visible_to(user).active()
     by_kind = dict(units.service_points().order_by().values_list("kind").annotate(n=Count("id")))
     villages = (
@@ -100,10 +99,7 @@ def home(request: HttpRequest) -> HttpResponse:
         .filter(level=Region.Level.VILLAGE)
         .aggregate(total=Count("code", distinct=True), covered=Count("advisor_assignments", filter=CURRENT))
     )
-    if ALL in prefixes:
-        scope_regions: list[Region] = []
-    else:
-        scope_regions = list(Region.objects.filter(code__in=prefixes))
+    scope_regions: list[Region] = [] if roots is None else list(Region.objects.filter(code__in=roots))
     kpis = {
         "centres": by_kind.get(Unit.Kind.CENTRE, 0),
         "stations": by_kind.get(Unit.Kind.STATION, 0),
@@ -119,7 +115,7 @@ def home(request: HttpRequest) -> HttpResponse:
         "console/home.html",
         {
             "kpis": kpis,
-            "scope_all": ALL in prefixes,
+            "scope_all": roots is None,
             "scope_regions": scope_regions,
             "memberships": mine,
             "current": current_membership(request),
@@ -164,16 +160,15 @@ def region_list(request: HttpRequest) -> HttpResponse:
             found = visible.filter(Q(name__icontains=q) | Q(full_name__icontains=q))
         page, qs = _paginate(request, found.order_by("code"))
     else:
-        prefixes = scope_codes(user)
+        codes_ = authority.region_roots(user)
         tops = (
-            visible.filter(level=Region.Level.PROVINCE)
-            if ALL in prefixes
-            else visible.filter(code__in=prefixes)
+            visible.filter(level=Region.Level.PROVINCE) if codes_ is None else visible.filter(code__in=codes_)
         )
         roots = list(tops.annotate(child_count=Count("children")).order_by("code"))
+        units = Unit.objects.visible_to(user)
         for root in roots:
             # Few roots (one per unit a user works for), so one count each is cheap.
-            root.unit_count = Unit.objects.filter(codes.under("region_id", root.code)).count()  # type: ignore[attr-defined]
+            root.unit_count = units.filter(codes.under("region_id", root.code)).count()  # type: ignore[attr-defined]
     return render(request, "console/region_list.html", {"q": q, "page_obj": page, "qs": qs, "roots": roots})
 
 
@@ -578,7 +573,7 @@ def _advisor_town(
             "page_obj": page,
             "qs": qs,
             "uncovered": uncovered,
-            "can_appoint": has_capability(user, "orgs.manage_advisors", Unit(region_id=town.code)),
+            "can_appoint": authority.has_capability_in_region(user, "orgs.manage_advisors", town.code),
         },
     )
 
@@ -589,8 +584,7 @@ def advisor_appoint(request: HttpRequest, code: str) -> HttpResponse:
     village = get_region_for_user(user, code)
     if village.level != Region.Level.VILLAGE:
         raise Http404
-    # The capability is held over a region; an unsaved unit stands for "a unit in this village".
-    require_capability(user, "orgs.manage_advisors", Unit(region_id=village.code))
+    require_capability_in_region(user, "orgs.manage_advisors", village.code)
     form = AppointAdvisorForm(
         request.POST or None,
         practitioners=Practitioner.objects.visible_to(user),
@@ -638,19 +632,11 @@ def advisor_appoint(request: HttpRequest, code: str) -> HttpResponse:
 
 
 def _managed_units(user: User) -> QuerySet[Unit]:
-    """Active units in which ``user`` may create staff or grant roles: the regions of their admin roles."""
-    prefixes = scope_codes(user)
-    if ALL in prefixes and has_capability(user, "orgs.manage_staff"):
-        return Unit.objects.active().select_related("region").order_by("region_id", "name")
-    manager_roles = CAPABILITIES["orgs.manage_staff"]
-    regions = [
-        code
-        for role, code in Membership.objects.active().filter(user=user).values_list("role", "unit__region_id")
-        if role in manager_roles
-    ]
+    """Active units in which ``user`` may create staff or grant roles (docs/authority.md: an admin's own unit;
+    a 司法局 admin's, every unit the bureau reaches)."""
     return (
         Unit.objects.active()
-        .filter(codes.under_any("region_id", regions))
+        .filter(authority.managed_units_filter(user))
         .select_related("region")
         .order_by("region_id", "name")
     )
@@ -709,9 +695,8 @@ def _staff_page(
     for m in rows:
         m.manageable = (  # type: ignore[attr-defined]
             m.ended_at is None
-            and has_capability(user, "orgs.manage_staff", m.unit)
+            and authority.may_change_membership(user, m)
             and m.role != Membership.Role.SYSTEM_ADMIN
-            and not (m.user_id == user.pk and m.role == Membership.Role.UNIT_ADMIN)
         )
     return render(
         request,
@@ -732,7 +717,9 @@ def staff_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
     require_capability(user, "orgs.view_directory")
     staff = get_staff_for_user(user, pk)
-    form = GrantRoleForm(units=_managed_units(user)) if has_capability(user, "orgs.manage_staff") else None
+    # Nobody grants themselves a role (docs/authority.md): no grant form on one's own page.
+    may_grant = has_capability(user, "orgs.manage_staff") and staff.pk != user.pk
+    form = GrantRoleForm(units=_managed_units(user)) if may_grant else None
     return _staff_page(request, staff, form)
 
 
@@ -742,8 +729,8 @@ def staff_grant(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
     staff = get_staff_for_user(user, pk)
     require_capability(user, "orgs.manage_staff")
-    # Any unit in the actor's regions is accepted here; grant_role itself refuses units they do not administer.
-    form = GrantRoleForm(request.POST, units=Unit.objects.visible_to(user).select_related("region"))
+    # Only the units the actor manages are offered or accepted; grant_role checks again in its transaction.
+    form = GrantRoleForm(request.POST, units=_managed_units(user))
     if form.is_valid():
         data = form.cleaned_data
         try:

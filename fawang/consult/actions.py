@@ -41,7 +41,7 @@ def do_resolve(matter_id: int, *, actor: User, now: dt.datetime | None = None) -
     if not is_public(actor):
         raise PermissionDenied(_("只有咨询人本人可以确认问题已解决。"))
     matter = lock(matter_id)
-    require(actor, (), matter.unit, person_matter=matter)
+    require(actor, (), matter, person_matter=matter)
     if not threads.is_consultation(matter):
         raise ValidationError(_("只有法律咨询可以确认问题已解决。"), code="not_consultation")
     thread = threads.thread(matter)

@@ -78,7 +78,7 @@ def do_decide_article(
     if decision not in (MatterArticle.Decision.ACCEPTED, MatterArticle.Decision.REJECTED):
         raise ValidationError(_("请选择采纳或不采纳。"), code="bad_decision")
     matter = lock(matter_id)
-    require(actor, CITE_CAPABILITIES, matter.unit)
+    require(actor, CITE_CAPABILITIES, matter)
     article = Article.objects.select_related("law").filter(pk=article_id).first()
     if article is None:
         raise ValidationError(_("该法律条文不存在或已被删除。"), code="no_article")
@@ -94,7 +94,7 @@ def do_review_article(
     """已复核: staff checked that an article of the legal basis still applies after its law changed."""
     now = _now(now)
     matter = lock(matter_id)
-    require(actor, CITE_CAPABILITIES, matter.unit)
+    require(actor, CITE_CAPABILITIES, matter)
     row = (
         MatterArticle.objects.select_related("article__law")
         .filter(matter=matter, article_id=article_id, decision=MatterArticle.Decision.ACCEPTED)
@@ -161,7 +161,7 @@ def do_add_article(
     now = _now(now)
     article = resolve_article(citation)
     matter = lock(matter_id)
-    require(actor, CITE_CAPABILITIES, matter.unit)
+    require(actor, CITE_CAPABILITIES, matter)
     return _decide(
         matter,
         article,

@@ -27,8 +27,8 @@ from fawang.catalog.models import BusinessLine, Channel, ServiceItem
 from fawang.lib import crypto
 from fawang.lib.validators import mask_id_number, mask_phone, validate_id_number
 from fawang.matters.models import Matter
+from fawang.orgs.authority import unit_ids_filter
 from fawang.orgs.models import Unit, Window
-from fawang.orgs.scoping import region_filter
 
 if TYPE_CHECKING:
     from fawang.accounts.models import User
@@ -43,7 +43,7 @@ WORKING_WEEKDAYS = [(i, WEEKDAY_NAMES[i]) for i in range(5)]
 
 class ScheduleQuerySet(models.QuerySet["Schedule"]):
     def visible_to(self, user: User) -> ScheduleQuerySet:
-        return self.filter(region_filter(user, "unit__region_id"))
+        return self.filter(unit_ids_filter(user, "unit_id"))
 
     def active(self) -> ScheduleQuerySet:
         return self.filter(is_active=True, unit__is_active=True)
@@ -201,7 +201,7 @@ class ScheduleException(models.Model):
 
 class SlotQuerySet(models.QuerySet["Slot"]):
     def visible_to(self, user: User) -> SlotQuerySet:
-        return self.filter(region_filter(user, "unit__region_id"))
+        return self.filter(unit_ids_filter(user, "unit_id"))
 
     def bookable(self) -> SlotQuerySet:
         """Open slots with a place left (the time rules are checked by the actions, against ``now``)."""
@@ -268,10 +268,10 @@ class Slot(models.Model):
 
 class AppointmentQuerySet(models.QuerySet["Appointment"]):
     def visible_to(self, user: User) -> AppointmentQuerySet:
-        """Staff see the appointments of the service points in their regions; nobody else any."""
+        """Staff see the appointments of the service points they reach (docs/authority.md); nobody else any."""
         if not getattr(user, "is_authenticated", False) or not user.is_active:
             return self.none()
-        return self.filter(region_filter(user, "unit__region_id"))
+        return self.filter(unit_ids_filter(user, "unit_id"))
 
     def of_user(self, user: User) -> AppointmentQuerySet:
         """A member of the public's own bookings."""

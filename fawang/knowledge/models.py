@@ -9,7 +9,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from fawang.orgs.scoping import region_filter
+from fawang.orgs.authority import unit_ids_filter
 
 from .numbers import article_anchor
 
@@ -143,8 +143,8 @@ class Article(models.Model):
 
 class KnowledgeEntryQuerySet(models.QuerySet["KnowledgeEntry"]):
     def visible_to(self, user: User) -> KnowledgeEntryQuerySet:
-        """Entries written by units in the user's regions (staff console)."""
-        return self.filter(region_filter(user, "unit__region_id"))
+        """Entries written by units the user reaches (staff console)."""
+        return self.filter(unit_ids_filter(user, "unit_id"))
 
     def published(self) -> KnowledgeEntryQuerySet:
         return self.filter(status=KnowledgeEntry.Status.PUBLISHED)

@@ -19,6 +19,7 @@ from fawang.catalog.models import Channel, ServiceItem
 from fawang.lib import memo
 from fawang.lib.choices import ModelChoiceField
 from fawang.lib.validators import validate_id_number
+from fawang.orgs.authority import routing_filter
 from fawang.orgs.models import Membership, Speciality, Unit
 from fawang.regions.forms import RegionCascadeMixin, RegionField
 
@@ -46,8 +47,9 @@ class UserChoiceField(ModelChoiceField):  # type: ignore[type-arg,unused-ignore]
 
 
 def routable_units(user: User) -> QuerySet[Unit]:
+    """Where ``user`` may send a matter (orgs.authority.routing_filter): not only the units they reach."""
     return (
-        Unit.objects.visible_to(user)
+        Unit.objects.filter(routing_filter(user))
         .active()
         .exclude(kind__in=NOT_ROUTABLE_KINDS)
         .order_by("region_id", "kind", "name")

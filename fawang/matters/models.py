@@ -22,8 +22,8 @@ from django.utils.translation import gettext_lazy as _
 from fawang.catalog.models import Channel, ServiceItem, Step, json_list_contains, validate_choice_list
 from fawang.lib import crypto
 from fawang.lib.validators import MOBILE_RE, mask_id_number, mask_phone, normalize_mobile, validate_id_number
+from fawang.orgs.authority import matters_filter, unit_ids_filter
 from fawang.orgs.models import Speciality, Unit
-from fawang.orgs.scoping import region_filter
 from fawang.regions.models import Region
 
 from .workflow import transitions_of
@@ -172,18 +172,12 @@ class Person(models.Model):
 
 class MatterQuerySet(models.QuerySet["Matter"]):
     def visible_to(self, user: User) -> MatterQuerySet:
-        """What a staff user may see (DESIGN "Who sees what"): the matter's region lies under one of the
-        user's units, or its current unit is one of the user's units (a matter transferred in from another
-        district), or the user handles it. Nothing for anyone else, including the public."""
-        from fawang.orgs.scoping import ALL, scope_codes
-
+        """What a staff user may see (docs/authority.md): through a 司法局, the matters of its region subtree;
+        through any unit, the matters whose current unit it reaches (an institution: only its own unit, what
+        was sent to it); and the matters the user handles or took in. Nothing for anyone else."""
         if not getattr(user, "is_authenticated", False) or not user.is_active:
             return self.none()
-        if ALL in scope_codes(user):
-            return self.all()
-        return self.filter(
-            region_filter(user, "region_id") | Q(unit_id__in=unit_ids_of(user)) | Q(handler=user)
-        )
+        return self.filter(matters_filter(user))
 
     def of_public_user(self, user: User) -> MatterQuerySet:
         """A member of the public's own matters: those they submitted online, and those of the person linked
@@ -819,7 +813,7 @@ class Evaluation(models.Model):
 
 class FeedbackTaskQuerySet(models.QuerySet[Any]):
     def visible_to(self, user: User) -> Any:
-        return self.filter(Q(matter__in=Matter.objects.visible_to(user)) | Q(unit_id__in=unit_ids_of(user)))
+        return self.filter(Q(matter__in=Matter.objects.visible_to(user)) | unit_ids_filter(user, "unit_id"))
 
     def open(self) -> Any:
         return self.filter(done_at__isnull=True)

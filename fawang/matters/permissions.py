@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
+from fawang.orgs.authority import has_matter_capability
 from fawang.orgs.roles import has_capability
 
 from .models import Matter
@@ -23,7 +24,7 @@ if TYPE_CHECKING:
 
 
 def _can(user: Any, capabilities: Iterable[str], matter: Matter) -> bool:
-    return any(has_capability(user, cap, matter.unit) for cap in capabilities)
+    return any(has_matter_capability(user, cap, matter.unit, matter.intake_unit) for cap in capabilities)
 
 
 def may(user: Any, capabilities: Iterable[str], matter: Matter) -> bool:
@@ -51,7 +52,9 @@ def can_upload(user: User, matter: Matter) -> bool:
 
 
 def can_reveal(user: User, matter: Matter | None = None) -> bool:
-    return has_capability(user, "matters.view_personal_data", matter.unit if matter else None)
+    if matter is None:
+        return has_capability(user, "matters.view_personal_data")
+    return _can(user, ("matters.view_personal_data",), matter)
 
 
 def can_correct_topic(user: User, matter: Matter) -> bool:

@@ -1,7 +1,7 @@
 """One definition per action on a matter, from which the rest is made.
 
 An ``ActionDef`` says everything about one action staff take on a matter: its code and label, the capability
-that permits it (any one of ``capabilities`` over the matter's unit, fawang.orgs.roles), the form of its input
+that permits it (any one of ``capabilities`` over the matter, fawang.orgs.authority), the form of its input
 (an ``ActionForm``: the console's small form and the API's JSON body), the function that does it and returns its
 success message, and whether its result is shown to the person. The statuses it may start from are its row of
 the one table of moves (``Matter.MOVES``); a business line's own action brings its row (``moves``).
@@ -29,7 +29,8 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from fawang.orgs.roles import has_capability, require_capability
+from fawang.orgs.authority import has_matter_capability
+from fawang.orgs.roles import require_capability
 
 from . import actions, forms, tracking
 from .actions.base import check_transition
@@ -76,7 +77,11 @@ class ActionDef:
         return matter.may(self.code)
 
     def permits(self, user: User, matter: Matter) -> bool:
-        return any(has_capability(user, cap, matter.unit) for cap in self.capabilities)
+        """One of the capabilities over the matter: its current unit, and for the front desk's capabilities the
+        unit that took it in (orgs.authority.has_matter_capability)."""
+        return any(
+            has_matter_capability(user, cap, matter.unit, matter.intake_unit) for cap in self.capabilities
+        )
 
 
 _REGISTRY: dict[str, ActionDef] = {}

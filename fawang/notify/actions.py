@@ -21,8 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from fawang.lib.validators import normalize_mobile, validate_mobile
-from fawang.orgs.models import Unit
-from fawang.orgs.roles import require_capability
+from fawang.orgs.roles import require_capability, require_capability_in_region
 
 from . import conf, kinds
 from .access import get_inbox_message_for_user, get_message_for_user
@@ -167,11 +166,25 @@ def deliver(message_id: int) -> Message | None:
     return _record_success(message, result)
 
 
+def _redacted(message: Message) -> dict[str, str]:
+    """A one-time code is kept only until it is sent (or can no longer be): afterwards the stored body and subject
+    carry ``*`` for its digits, so the outbox, a database copy or a backup never holds a usable code. Not in a
+    development or demo set-up whose codes are shown on the page anyway (conf.show_codes), where the local outbox
+    is how one reads them."""
+    if not message.sensitive or conf.show_codes():
+        return {}
+    return {"body": kinds.mask_digits(message.body), "subject": kinds.mask_digits(message.subject)}
+
+
 def _record_success(message: Message, result: SendResult) -> Message:
     now = timezone.now()
     # Not conditional on the attempt: a message that went out is sent, even if its lease ran out meanwhile.
     Message.objects.filter(pk=message.pk).exclude(status=S.SENT).update(
-        status=S.SENT, sent_at=now, provider_message_id=result.provider_id[:100], next_attempt_at=None
+        status=S.SENT,
+        sent_at=now,
+        provider_message_id=result.provider_id[:100],
+        next_attempt_at=None,
+        **_redacted(message),
     )
     message.refresh_from_db()
     return message
@@ -183,7 +196,10 @@ def _record_failure(message: Message, error: str, *, permanent: bool) -> Message
     next_at = None if dead else now + conf.retry_delay(message.attempts)
     # Conditional on this attempt: a worker whose lease ran out must not overwrite a later attempt's outcome.
     updated = Message.objects.filter(pk=message.pk, status=S.SENDING, attempts=message.attempts).update(
-        status=S.DEAD if dead else S.FAILED, next_attempt_at=next_at, last_error=error[:ERROR_MAX]
+        status=S.DEAD if dead else S.FAILED,
+        next_attempt_at=next_at,
+        last_error=error[:ERROR_MAX],
+        **(_redacted(message) if dead else {}),
     )
     if updated and next_at is not None:
         transaction.on_commit(partial(schedule, message.pk, next_at))
@@ -218,9 +234,10 @@ def deliver_due(limit: int = 100) -> int:
 def retry_dead(message_id: int, *, actor: User) -> Message:
     """Requeue a dead message with a fresh set of attempts; the last error stays for reference."""
     message = get_message_for_user(actor, message_id)
-    require_capability(
-        actor, "notify.view_outbox", Unit(region_id=message.region_code) if message.region_code else None
-    )
+    if message.region_code:
+        require_capability_in_region(actor, "notify.view_outbox", message.region_code)
+    else:
+        require_capability(actor, "notify.view_outbox")
     if message.sensitive:
         raise ValidationError(
             _("验证码等敏感消息不能由工作人员重新发送，请当事人重新获取。"), code="sensitive"

@@ -18,7 +18,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from fawang.lib.validators import mask_phone, validate_mobile
-from fawang.orgs.scoping import region_filter
+from fawang.orgs.authority import regions_filter
 
 from . import kinds
 
@@ -29,7 +29,7 @@ if TYPE_CHECKING:
 class MessageQuerySet(models.QuerySet["Message"]):
     def visible_to(self, user: User) -> MessageQuerySet:
         """Messages about things in the user's regions; messages with no region only for system-wide staff."""
-        return self.filter(region_filter(user, "region_code"))
+        return self.filter(regions_filter(user, "region_code"))
 
     def inbox_of(self, user: User) -> MessageQuerySet:
         """What a member of the public reads in their in-app inbox: their own delivered in-app and SMS messages."""

@@ -27,7 +27,7 @@ from django.views.decorators.http import require_POST
 
 from fawang.accounts.models import User
 from fawang.accounts.public import citizen_user
-from fawang.orgs.models import Unit
+from fawang.orgs.authority import has_capability_in_region
 from fawang.orgs.roles import has_capability, require_capability
 from fawang.orgs.web import staff_required, staff_user
 
@@ -55,11 +55,14 @@ def _day_start(day: dt.date) -> dt.datetime:
 
 
 def _can_retry(user: User, message: Message) -> bool:
-    unit = Unit(region_id=message.region_code) if message.region_code else None
     return (
         message.status == Message.Status.DEAD
         and not message.sensitive
-        and has_capability(user, "notify.view_outbox", unit)
+        and (
+            has_capability_in_region(user, "notify.view_outbox", message.region_code)
+            if message.region_code
+            else has_capability(user, "notify.view_outbox")
+        )
     )
 
 

@@ -1,4 +1,5 @@
-"""One door per scoped model: the same 404 whether a row does not exist or lies outside the user's regions."""
+"""One door per scoped model: the same 404 whether a row does not exist or lies outside the user's reach
+(docs/authority.md)."""
 
 from __future__ import annotations
 
@@ -27,7 +28,7 @@ def get_practitioner_for_user(user: User, pk: int) -> Practitioner:
 
 
 def get_staff_for_user(viewer: User, pk: int) -> User:
-    """A staff user is visible when one of their memberships lies in the viewer's regions."""
+    """A staff user is visible when one of their memberships is at a unit the viewer reaches."""
     from fawang.accounts.models import User as UserModel
 
     visible = Membership.objects.visible_to(viewer).filter(user_id=pk)

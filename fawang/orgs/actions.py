@@ -24,6 +24,7 @@ from fawang.audit import actions as audit
 from fawang.lib.validators import normalize_mobile, validate_mobile, validate_phone
 from fawang.regions.models import Region
 
+from . import authority
 from .access import (
     get_membership_for_user,
     get_practitioner_for_user,
@@ -41,7 +42,7 @@ from .models import (
     Unit,
     Window,
 )
-from .roles import CAPABILITIES, require_capability
+from .roles import require_capability, require_capability_in_region
 from .scoping import active_memberships
 
 R = Membership.Role
@@ -156,23 +157,14 @@ def set_window_active(window_id: int, *, actor: User, active: bool) -> Window:
 
 def require_credit_authority(actor: User, unit: Unit | None) -> None:
     """Credit records are decisions of 司法行政机关 (and the bar associations they supervise): the actor must hold
-    ``orgs.manage_credit`` through a membership at a judicial bureau whose region covers ``unit`` (or be a system
-    administrator). A law firm's own administrator records nothing on anyone's credit file, and nobody records
-    on the file of a unit they work in."""
-    require_capability(actor, "orgs.manage_credit", unit)
-    if actor.is_superuser:
+    ``orgs.manage_credit`` through a membership at a 司法局 whose region covers ``unit`` (or be a system
+    administrator; docs/authority.md). A law firm's own administrator records nothing on anyone's credit file,
+    and nobody records on the file of a unit they work in."""
+    if authority.reaches_everything(actor):
         return
-    memberships = active_memberships(actor)  # units loaded once per request, as for the capability above
-    if any(m.role == R.SYSTEM_ADMIN for m in memberships):
-        return
-    if unit is not None and any(m.unit_id == unit.pk for m in memberships):
+    if unit is not None and any(m.unit_id == unit.pk for m in active_memberships(actor)):
         raise PermissionDenied(_("不能为本单位录入信用记录。"))
-    roles = CAPABILITIES["orgs.manage_credit"]
-    region = unit.region_id if unit is not None else ""
-    if not any(
-        m.role in roles and m.unit.kind == Unit.Kind.BUREAU and region.startswith(m.unit.region_id)
-        for m in memberships
-    ):
+    if unit is None or not authority.may_record_credit(actor, unit):
         raise PermissionDenied(_("信用记录由司法行政机关录入：请由主管司法局的工作人员办理。"))
 
 
@@ -262,9 +254,7 @@ def record_unit_credit(
 
 
 def _require_over_region(actor: User, capability: str, region_code: str) -> None:
-    # Capabilities are held over a unit's region; has_capability reads only ``region_id`` of the unit it
-    # is given, so an unsaved Unit stands for "a unit located in this region".
-    require_capability(actor, capability, Unit(region_id=region_code))
+    require_capability_in_region(actor, capability, region_code)
 
 
 @transaction.atomic
@@ -358,7 +348,14 @@ def create_staff(
     phone = normalize_mobile(phone)
     if phone:
         validate_mobile(phone)
-    user = User(username=username, display_name=display_name.strip(), phone=phone, kind=User.Kind.STAFF)
+    # The unit administrator knows this password: the new colleague replaces it at the first sign-in.
+    user = User(
+        username=username,
+        display_name=display_name.strip(),
+        phone=phone,
+        kind=User.Kind.STAFF,
+        must_change_password=True,
+    )
     validate_password(password, user)
     user.set_password(password)
     user.save()
@@ -387,6 +384,9 @@ def grant_role(user_id: int, unit_id: int, role: str, *, actor: User, title: str
     unit = _locked_unit(actor, unit_id)
     require_capability(actor, "orgs.manage_staff", unit)
     _check_grantable(role)
+    if staff.pk == actor.pk:
+        # Nobody raises their own rights (docs/authority.md), not even within their own unit.
+        raise ValidationError(_("不能为本人授予角色，请由其他管理员办理。"), code="self_grant")
     if staff.kind != User.Kind.STAFF:
         raise ValidationError(_("只能为工作人员账号授予岗位角色。"), code="not_staff")
     return _create_membership(staff, unit, role, actor=actor, title=title)
@@ -419,11 +419,10 @@ def _managed_membership(actor: User, membership_id: int) -> Membership:
     require_capability(actor, "orgs.manage_staff", membership.unit)
     if membership.role == R.SYSTEM_ADMIN:
         raise ValidationError(_("系统管理员角色只能在系统管理后台调整。"), code="system_admin")
-    # An administrator who removes their own admin role can no longer undo it: leave that to another admin.
-    if membership.user_id == actor.pk and membership.role == R.UNIT_ADMIN:
-        raise ValidationError(
-            _("不能撤销或停用您本人的单位管理员角色，请由其他管理员办理。"), code="self_lockout"
-        )
+    # Nobody changes their own memberships (docs/authority.md): an administrator who removed their own admin
+    # role could not undo it, and one who changed another of their roles would be deciding their own rights.
+    if membership.user_id == actor.pk:
+        raise ValidationError(_("不能调整您本人的角色，请由其他管理员办理。"), code="self_lockout")
     return _locked_current_membership(membership.pk)
 
 

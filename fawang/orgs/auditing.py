@@ -13,8 +13,8 @@ from django.db.models import Q
 
 from fawang.audit.models import AuditEvent, AuditEventQuerySet
 
+from .authority import reach_of, regions_filter
 from .models import Membership, Unit
-from .scoping import ALL, region_filter, scope_codes
 
 if TYPE_CHECKING:
     from fawang.accounts.models import User
@@ -23,16 +23,19 @@ RECENT = 10
 
 
 def audit_events_visible_to(user: User) -> AuditEventQuerySet:
-    prefixes = scope_codes(user)
-    if ALL in prefixes:
+    reach = reach_of(user)
+    if reach.everything:
         return AuditEvent.objects.all()
-    if not prefixes:
+    if reach.is_empty:
         return AuditEvent.objects.none()
     staff = Membership.objects.visible_to(user).current().values("user_id")
     return AuditEvent.objects.filter(
         Q(unit__in=Unit.objects.visible_to(user).values("pk"))
         | Q(unit__isnull=True, person__in=staff)
-        | (Q(unit__isnull=True, person__isnull=True, region__isnull=False) & region_filter(user, "region_id"))
+        | (
+            Q(unit__isnull=True, person__isnull=True, region__isnull=False)
+            & regions_filter(user, "region_id")
+        )
     )
 
 

@@ -11,7 +11,9 @@ import random
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
+import pyotp
 from django.db import transaction
+from django.utils import timezone
 
 from fawang.accounts.models import User
 from fawang.regions.importer import import_regions
@@ -254,7 +256,24 @@ def _staff(b: Builder, username: str, name: str, roles: Sequence[tuple[Unit, str
         b.created["staff"] = b.created.get("staff", 0) + 1
     for unit, role in roles:
         Membership.objects.get_or_create(user=user, unit=unit, role=role)
+    _demo_second_factor(user, [role for _unit, role in roles])
     return user
+
+
+# Roles that always sign in with a second factor (fawang.orgs.apps.ROLES_REQUIRING_2FA).
+SECOND_FACTOR_ROLES = frozenset({R.SYSTEM_ADMIN, R.SUPERVISOR, R.UNIT_ADMIN})
+
+
+def _demo_second_factor(user: User, roles: Sequence[str]) -> None:
+    """Demo accounts are flagged, and those whose role needs a second factor get an authenticator already
+    bound: in demo mode the verify page shows its current code (README, "演示账号")."""
+    fields: dict[str, object] = {"is_demo": True}
+    if (user.is_superuser or SECOND_FACTOR_ROLES.intersection(roles)) and not user.has_totp:
+        fields.update(totp_secret=pyotp.random_base32(), totp_confirmed_at=timezone.now())
+    if any(getattr(user, k) != v for k, v in fields.items()):
+        for k, v in fields.items():
+            setattr(user, k, v)
+        user.save(update_fields=list(fields))
 
 
 def _personas(b: Builder, prefix: str, county: Region, units: dict[str, Unit]) -> None:
@@ -266,7 +285,10 @@ def _personas(b: Builder, prefix: str, county: Region, units: dict[str, Unit]) -
     clerk_roles = [(units["centre"], R.WINDOW_CLERK), (station, R.WINDOW_CLERK)]
     _staff(b, f"{prefix}_clerk", person_name(rng), clerk_roles)
     _staff(b, f"{prefix}_agent", person_name(rng), [(units["centre"], R.HOTLINE_AGENT)])
-    _staff(b, f"{prefix}_handler", person_name(rng), [(units["legal_aid"], R.HANDLER)])
+    # The handler works at the legal-aid centre, the district centre and the first street's station: each
+    # membership reaches its own unit only (docs/authority.md), and the public walks in at all three.
+    handler_roles = [(units["legal_aid"], R.HANDLER), (units["centre"], R.HANDLER), (station, R.HANDLER)]
+    _staff(b, f"{prefix}_handler", person_name(rng), handler_roles)
     _staff(b, f"{prefix}_supervisor", person_name(rng), [(units["bureau"], R.SUPERVISOR)])
     _staff(b, f"{prefix}_admin", person_name(rng), [(units["bureau"], R.UNIT_ADMIN)])
     _staff(b, f"{prefix}_corrections", person_name(rng), [(office, R.CORRECTIONS_OFFICER)])

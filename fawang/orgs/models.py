@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from fawang.lib import codes
 from fawang.lib.validators import validate_phone
 from fawang.regions.models import Region
 
-from .scoping import region_filter
+from .authority import regions_filter, unit_ids_filter, units_filter
 
 if TYPE_CHECKING:
     from fawang.accounts.models import User
@@ -67,9 +69,19 @@ class Speciality(models.Model):
 _SPECIALITY_IDS: dict[str, int] = {}
 
 
+PATH_WIDTH = 8
+
+
+def path_segment(pk: int) -> str:
+    """A unit's own step in ``tree_path``: its id, zero-padded to a fixed width, so the path is a digit string
+    and "this unit and every unit under it" is one half-open range (``codes.under``), as region codes are."""
+    return str(pk).zfill(PATH_WIDTH)
+
+
 class UnitQuerySet(models.QuerySet["Unit"]):
     def visible_to(self, user: User) -> UnitQuerySet:
-        return self.filter(region_filter(user, "region_id"))
+        """The units the user reaches (docs/authority.md)."""
+        return self.filter(units_filter(user))
 
     def service_points(self) -> UnitQuerySet:
         return self.filter(kind__in=Unit.SERVICE_POINT_KINDS)
@@ -133,6 +145,14 @@ class Unit(models.Model):
     functions = models.ManyToManyField(Function, verbose_name=_("服务职能"), blank=True, related_name="units")
     description = models.TextField(_("简介"), blank=True)
     is_active = models.BooleanField(_("启用"), default=True)
+    tree_path = models.CharField(
+        _("层级路径"),
+        max_length=160,
+        blank=True,
+        editable=False,
+        db_index=True,
+        help_text=_("由主管单位链上各单位编号组成，保存时自动维护；用于一次查出某单位及其下属单位。"),
+    )
     require_2fa = models.BooleanField(
         _("要求双因素登录"), default=False, help_text=_("开启后，本单位工作人员登录须使用动态口令（TOTP）。")
     )
@@ -150,13 +170,48 @@ class Unit(models.Model):
     def __str__(self) -> str:
         return self.name
 
-    @property
-    def is_service_point(self) -> bool:
-        return self.kind in self.SERVICE_POINT_KINDS
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        """Save, then keep ``tree_path`` (and the paths of the units under this one) in step with ``parent``."""
+        update_fields = kwargs.get("update_fields")
+        super().save(*args, **kwargs)
+        if update_fields is None or "parent" in update_fields or not self.tree_path:
+            self.sync_tree_path()
+
+    def clean(self) -> None:
+        super().clean()
+        if self.parent_id is not None and self.pk is not None:
+            parent = Unit.objects.filter(pk=self.parent_id).values_list("tree_path", flat=True).first() or ""
+            if self.parent_id == self.pk or (self.tree_path and parent.startswith(self.tree_path)):
+                raise ValidationError(
+                    {"parent": _("主管单位不能是本单位或其下属单位。")}, code="parent_cycle"
+                )
+
+    def sync_tree_path(self) -> None:
+        parent_path = ""
+        if self.parent_id is not None:
+            parent_path = (
+                Unit.objects.filter(pk=self.parent_id).values_list("tree_path", flat=True).first() or ""
+            )
+        old = Unit.objects.filter(pk=self.pk).values_list("tree_path", flat=True).first() or ""
+        if old and parent_path.startswith(old):
+            raise ValidationError({"parent": _("主管单位不能是本单位或其下属单位。")}, code="parent_cycle")
+        new = parent_path + path_segment(self.pk)
+        self.tree_path = new
+        if new == old:
+            return
+        Unit.objects.filter(pk=self.pk).update(tree_path=new)
+        if old:
+            below = Unit.objects.filter(codes.under("tree_path", old)).exclude(pk=self.pk)
+            for pk, path in below.values_list("pk", "tree_path"):
+                Unit.objects.filter(pk=pk).update(tree_path=new + path[len(old) :])
 
     @property
     def has_credit_file(self) -> bool:
         return self.kind in self.CREDIT_FILE_KINDS
+
+    @property
+    def is_service_point(self) -> bool:
+        return self.kind in self.SERVICE_POINT_KINDS
 
 
 class Window(models.Model):
@@ -185,7 +240,7 @@ class Window(models.Model):
 
 class MembershipQuerySet(models.QuerySet["Membership"]):
     def visible_to(self, user: User) -> MembershipQuerySet:
-        return self.filter(region_filter(user, "unit__region_id"))
+        return self.filter(unit_ids_filter(user, "unit_id"))
 
     def active(self) -> MembershipQuerySet:
         """Memberships that count for authority: not paused, not ended, at an active unit."""
@@ -197,7 +252,8 @@ class MembershipQuerySet(models.QuerySet["Membership"]):
 
 
 class Membership(models.Model):
-    """A staff user's role in one unit. Role decides what the user may do; the unit's region what they see.
+    """A staff user's role in one unit. Role decides what the user may do; the unit (its kind and place in
+    the tree of units, docs/authority.md) where.
 
     Revoking a role ends the membership (``ended_at``/``ended_by``) and keeps the row as history; an ended
     membership never counts for authority. Granting the same role at the same unit again makes a new row, so
@@ -269,7 +325,7 @@ class Membership(models.Model):
 
 class PractitionerQuerySet(models.QuerySet["Practitioner"]):
     def visible_to(self, user: User) -> PractitionerQuerySet:
-        return self.filter(region_filter(user, "unit__region_id"))
+        return self.filter(unit_ids_filter(user, "unit_id"))
 
     def public(self) -> PractitionerQuerySet:
         return self.filter(is_public=True)
@@ -405,7 +461,7 @@ class CreditRecord(models.Model):
 
 class AdvisorAssignmentQuerySet(models.QuerySet["AdvisorAssignment"]):
     def visible_to(self, user: User) -> AdvisorAssignmentQuerySet:
-        return self.filter(region_filter(user, "region_id"))
+        return self.filter(regions_filter(user, "region_id"))
 
     def current(self) -> AdvisorAssignmentQuerySet:
         return self.filter(ended_on__isnull=True)

@@ -1,7 +1,5 @@
-"""What a role may do. Separate from what a user may see (scoping.py): role decides actions, region decides rows.
-
-Capabilities are checked per unit where the action concerns one (a unit admin of 思明区司法局 may edit that
-unit and the units under its region, not a unit in 湖里区).
+"""What a role may do. Where it may do it is decided by the membership's unit (``authority.py``,
+docs/authority.md): a capability over a unit applies when the same membership reaches that unit.
 """
 
 from __future__ import annotations
@@ -10,8 +8,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 
-from fawang.lib import codes
-
+from . import authority
 from .models import Membership, Unit
 from .scoping import membership_rows
 
@@ -84,26 +81,10 @@ CAPABILITIES: dict[str, frozenset[str]] = {
 }
 
 
-def _memberships(user: Any) -> list[tuple[str, str]]:
-    return [(role, region) for role, _unit, region in membership_rows(user)]
-
-
 def has_capability(user: Any, capability: str, unit: Unit | None = None) -> bool:
-    """True when one of the user's roles grants ``capability`` (over ``unit``'s region, if given)."""
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
-        return False
-    if user.is_superuser:
-        return True
-    roles = CAPABILITIES[capability]
-    for role, region_code in _memberships(user):
-        if role not in roles:
-            continue
-        if role == R.SYSTEM_ADMIN or unit is None:
-            return True
-        lo, hi = codes.prefix_range(region_code)
-        if lo <= unit.region_id < hi:
-            return True
-    return False
+    """True when one of the user's roles grants ``capability`` where the same membership reaches ``unit``
+    (if given): ``authority.has_capability``."""
+    return authority.has_capability(user, capability, unit)
 
 
 def require_capability(user: Any, capability: str, unit: Unit | None = None) -> None:
@@ -111,9 +92,16 @@ def require_capability(user: Any, capability: str, unit: Unit | None = None) -> 
         raise PermissionDenied("您的岗位无权执行此操作。")
 
 
+def require_capability_in_region(user: Any, capability: str, region_code: str) -> None:
+    if not authority.has_capability_in_region(user, capability, region_code):
+        raise PermissionDenied("您的岗位无权执行此操作。")
+
+
 def roles_of(user: Any) -> set[str]:
-    return {role for role, _ in _memberships(user)} if getattr(user, "is_authenticated", False) else set()
+    if not getattr(user, "is_authenticated", False):
+        return set()
+    return {role for role, _unit, _region in membership_rows(user)}
 
 
 def is_staff_user(user: Any) -> bool:
-    return bool(getattr(user, "is_authenticated", False) and (user.is_superuser or _memberships(user)))
+    return bool(getattr(user, "is_authenticated", False) and (user.is_superuser or membership_rows(user)))

@@ -1,23 +1,16 @@
-"""Who sees what: a staff user sees the region subtrees of the units they belong to.
+"""A staff user's active memberships, read once per request.
 
-Every scoped queryset's ``visible_to(user)`` goes through ``region_filter``; views fetch single rows through
-the access helpers in ``access.py``, which give the same 404 for "missing" and "not yours".
+What they reach is decided in ``authority.py`` (docs/authority.md); every scoped queryset's ``visible_to(user)``
+filters with its ``Q`` objects, and views fetch single rows through the access helpers in ``access.py``, which
+give the same 404 for "missing" and "not yours".
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Q
-
-from fawang.lib import codes
-
 if TYPE_CHECKING:
-    from fawang.accounts.models import User
-
     from .models import Membership
-
-ALL = "*"
 
 
 def active_memberships(user: Any) -> list[Membership]:
@@ -45,29 +38,3 @@ def membership_rows(user: Any) -> list[tuple[str, int, str]]:
         cached = [(m.role, m.unit_id, m.unit.region_id) for m in active_memberships(user)]
         user._membership_rows = cached
     return cached
-
-
-def scope_codes(user: Any) -> list[str]:
-    """Region-code prefixes the user may see; ``[ALL]`` for system administrators; cached per request user."""
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
-        return []
-    cached = getattr(user, "_scope_codes", None)
-    if cached is not None:
-        return cached
-    from .models import Membership
-
-    rows = membership_rows(user)
-    if user.is_superuser or any(role == Membership.Role.SYSTEM_ADMIN for role, _u, _c in rows):
-        result = [ALL]
-    else:
-        result = codes.minimal_prefixes(code for _r, _u, code in rows)
-    user._scope_codes = result
-    return result
-
-
-def region_filter(user: User, field: str) -> Q:
-    """Q limiting ``field`` (a region code) to the user's subtrees; matches nothing for outsiders."""
-    prefixes = scope_codes(user)
-    if ALL in prefixes:
-        return Q()
-    return codes.under_any(field, prefixes)

@@ -22,7 +22,7 @@ VERIFY = reverse("accounts:verify")
 SETUP = reverse("accounts:totp_setup")
 HOME = reverse("console:home")
 INVALID = "用户名或密码不正确。"
-LOCKED = "连续登录失败次数过多，该账号已锁定 15 分钟，请稍后再试或联系本单位管理员。"
+LOCKED = "连续登录失败次数过多，该账号在当前网络已暂停登录（最长 15 分钟），请稍后再试或联系本单位管理员。"
 TIMED_OUT = "登录已超时，请重新输入用户名和密码。"
 # A fixed instant, 5 seconds into a 30-second code step, so that "the same code twice" and "five minutes
 # later" do not depend on the wall clock. Near the real time because session rows carry real expiry dates.

@@ -41,7 +41,7 @@ class PasswordChangeTests(SignInTestCase):
         r = self.client.post(CHANGE, {"old_password": "guess", "new_password1": NEW, "new_password2": NEW})
         self.assertEqual(r.context["form"].errors["old_password"], ["原密码不正确，请重新输入。"])
         self.assertIsNone(User.objects.get(pk=self.sm_clerk.pk).password_changed_at)
-        self.assertEqual(SignInThrottle.objects.get(username="sm_clerk").failures, 1)
+        self.assertEqual(SignInThrottle.objects.get(username="sm_clerk|127.0.0.1").failures, 1)
 
     def test_guessing_the_old_password_locks_and_signs_out(self) -> None:
         self.client.force_login(self.sm_clerk)

@@ -53,7 +53,7 @@ class VerifyTests(SignInTestCase):
         self.assertEqual(r.status_code, 200)
         self.assertEqual(r.context["form"].errors["code"], [WRONG_CODE])
         self.assertIsNone(self.signed_in_as())
-        self.assertEqual(SignInThrottle.objects.get(username="sm_clerk").failures, 1)
+        self.assertEqual(SignInThrottle.objects.get(username="sm_clerk|127.0.0.1").failures, 1)
 
     def test_code_that_is_not_six_digits_is_refused_before_checking(self) -> None:
         with clock(T0):
@@ -116,7 +116,7 @@ class VerifyTests(SignInTestCase):
             self.client.post(VERIFY, {"code": "000000"})
             self.client.post(VERIFY, {"code": self.code(self.secret, T0)})
         self.assertEqual(self.signed_in_as(), self.sm_clerk.pk)
-        self.assertFalse(SignInThrottle.objects.filter(username="sm_clerk").exists())
+        self.assertFalse(SignInThrottle.objects.filter(username="sm_clerk|127.0.0.1").exists())
 
     def test_pending_state_expires_after_five_minutes(self) -> None:
         with clock(T0):
@@ -185,7 +185,7 @@ class UnitRequires2faTests(SignInTestCase):
         self.assertRedirects(r, SETUP, fetch_redirect_response=False)
         self.assertIsNone(self.signed_in_as())
         page = self.client.get(SETUP)
-        self.assertContains(page, "您所在单位要求登录时使用动态口令")
+        self.assertContains(page, "您的岗位或所在单位要求登录时使用动态口令")
         self.assertContains(page, "腾讯身份验证器")
         self.assertContains(page, '<svg role="img" aria-label="动态口令绑定二维码"')
         secret = self.pending_secret()
@@ -203,7 +203,10 @@ class UnitRequires2faTests(SignInTestCase):
             )
             self.assertEqual(User.objects.get(pk=self.sm_clerk.pk).totp_secret, "")
             r = self.client.post(SETUP, {"code": self.code(secret, T0)})
-        self.assertRedirects(r, "/accounts/password/", fetch_redirect_response=False)
+        # The recovery codes are shown once, with the way on to where the sign-in was going.
+        self.assertTemplateUsed(r, "accounts/recovery_codes.html")
+        self.assertEqual(r.context["next_url"], "/accounts/password/")
+        self.assertEqual(len(r.context["codes"]), 10)
         self.assertEqual(self.signed_in_as(), self.sm_clerk.pk)
         user = User.objects.get(pk=self.sm_clerk.pk)
         self.assertEqual(user.totp_secret, secret)
@@ -249,9 +252,9 @@ class ManageDeviceTests(SignInTestCase):
             self.assertContains(page, "绑定动态口令")
             self.assertNotContains(page, "原验证器的动态口令")
             secret = str(self.client.session["totp_setup"]["secret"])
-            r = self.client.post(SETUP, {"code": self.code(secret, T0)}, follow=True)
-        self.assertRedirects(r, SETUP)
-        self.assertContains(r, "动态口令已绑定")
+            r = self.client.post(SETUP, {"code": self.code(secret, T0)})
+        self.assertContains(r, "动态口令已绑定：请保存恢复码")
+        self.assertEqual(r.context["next_url"], SETUP)
         self.assertEqual(User.objects.get(pk=self.hl_clerk.pk).totp_secret, secret)
 
     def test_replacing_a_device_needs_the_old_code(self) -> None:
@@ -267,10 +270,10 @@ class ManageDeviceTests(SignInTestCase):
             self.assertEqual(
                 r.context["form"].errors["current_code"], ["原验证器的动态口令不正确或已使用过。"]
             )
-            self.assertEqual(SignInThrottle.objects.get(username="hl_clerk").failures, 1)
+            self.assertEqual(SignInThrottle.objects.get(username="hl_clerk|127.0.0.1").failures, 1)
             self.assertEqual(User.objects.get(pk=self.hl_clerk.pk).totp_secret, old)
             r = self.client.post(SETUP, {"code": self.code(new, T0), "current_code": self.code(old, T0)})
-        self.assertRedirects(r, SETUP, fetch_redirect_response=False)
+        self.assertTemplateUsed(r, "accounts/recovery_codes.html")
         self.assertEqual(User.objects.get(pk=self.hl_clerk.pk).totp_secret, new)
 
     def test_public_user_has_no_binding_page(self) -> None:

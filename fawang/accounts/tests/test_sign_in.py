@@ -64,20 +64,20 @@ class SignInTests(SignInTestCase):
         self.assertEqual(self.errors(r), [INVALID])
         self.assertContains(r, INVALID)
         self.assertIsNone(self.signed_in_as())
-        self.assertEqual(SignInThrottle.objects.get(username="sm_clerk").failures, 1)
+        self.assertEqual(SignInThrottle.objects.get(username="sm_clerk|127.0.0.1").failures, 1)
 
     def test_unknown_name_gets_the_same_answer(self) -> None:
         wrong = self.sign_in("sm_clerk", "not-the-password")
         unknown = self.sign_in("no_such_user", "not-the-password")
         self.assertEqual(self.errors(unknown), self.errors(wrong))
-        self.assertEqual(SignInThrottle.objects.get(username="no_such_user").failures, 1)
+        self.assertEqual(SignInThrottle.objects.get(username="no_such_user|127.0.0.1").failures, 1)
 
     def test_public_user_is_refused_like_a_wrong_password(self) -> None:
         r = self.sign_in("citizen", "citizen-pass-2026")
         self.assertEqual(self.errors(r), [INVALID])
         self.assertIsNone(self.signed_in_as())
         # Counted, so the right password cannot be told apart from a wrong one by the lockout either.
-        self.assertEqual(SignInThrottle.objects.get(username="citizen").failures, 1)
+        self.assertEqual(SignInThrottle.objects.get(username="citizen|127.0.0.1").failures, 1)
 
     def test_inactive_user_is_refused(self) -> None:
         User.objects.filter(pk=self.sm_clerk.pk).update(is_active=False)
@@ -126,20 +126,26 @@ class LockoutTests(SignInTestCase):
     def test_lock_runs_out(self) -> None:
         with clock(T0):
             self.fail_times("sm_clerk", 5)
-        with clock(T0 + dt.timedelta(minutes=14)):
+        with clock(T0 + dt.timedelta(seconds=59)):
             self.assertEqual(self.errors(self.sign_in("sm_clerk")), [LOCKED])
-        with clock(T0 + dt.timedelta(minutes=15, seconds=1)):
+        with clock(T0 + dt.timedelta(seconds=61)):
             r = self.sign_in("sm_clerk")
             self.assertRedirects(r, HOME, fetch_redirect_response=False)
             self.assertEqual(self.signed_in_as(), self.sm_clerk.pk)
-        self.assertFalse(SignInThrottle.objects.filter(username="sm_clerk").exists())
+        self.assertFalse(SignInThrottle.objects.filter(username="sm_clerk|127.0.0.1").exists())
 
-    def test_a_wrong_password_after_the_lock_ran_out_counts_from_one(self) -> None:
-        with clock(T0):
+    def test_delays_grow_after_each_lock_up_to_the_limit(self) -> None:
+        at = T0
+        with clock(at):
             self.fail_times("sm_clerk", 5)
-        with clock(T0 + dt.timedelta(minutes=16)):
-            self.assertEqual(self.fail_times("sm_clerk", 1), [[INVALID]])
-        self.assertEqual(SignInThrottle.objects.get(username="sm_clerk").failures, 1)
+        # Each further failure after a lock runs out locks for twice as long: 2, 4, 8 minutes, then 15 at most.
+        for minutes in (2, 4, 8, 15, 15):
+            at += dt.timedelta(minutes=16)
+            with clock(at):
+                self.assertEqual(self.fail_times("sm_clerk", 1), [[LOCKED]])
+            with clock(at + dt.timedelta(minutes=minutes, seconds=-2)):
+                self.assertEqual(self.errors(self.sign_in("sm_clerk")), [LOCKED])
+        self.assertEqual(SignInThrottle.objects.get(username="sm_clerk|127.0.0.1").failures, 10)
 
     def test_lock_is_per_name_and_case_blind(self) -> None:
         self.fail_times("SM_Clerk", 5)

@@ -36,8 +36,13 @@ class CitizenApiTestCase(ApiTestCase):
         super().setUp()
         self.user = self.make_citizen("13711113333", "林晓燕", "456")
         self.me = self.as_user(self.user)
-        # The centre's staff: a window clerk who answers, and a handler who may complete.
-        Membership.objects.create(user=self.sm_handler, unit=self.sm_centre, role=Membership.Role.HANDLER)
+        # The centre's staff: a window clerk who answers, and a handler who may complete (the demo's sm_handler
+        # holds the centre's handler role beside the legal-aid centre's).
+        self.assertTrue(
+            Membership.objects.filter(
+                user=self.sm_handler, unit=self.sm_centre, role=Membership.Role.HANDLER
+            ).exists()
+        )
 
     def make_citizen(self, phone: str, name: str, seq: str) -> User:
         user = User.objects.create_user(f"public-{phone}", kind=User.Kind.PUBLIC, phone=phone)

@@ -14,7 +14,6 @@ from fawang.consult.actions import do_resolve
 from fawang.matters import actions, deadlines
 from fawang.matters.models import Matter, MatterEvent
 from fawang.matters.tests.base import MONDAY, MatterTestCase
-from fawang.orgs.models import Membership
 
 S = Matter.Status
 T = threads.ThreadState
@@ -33,10 +32,7 @@ class ConsultationTestCase(MatterTestCase):
         return threads.thread(self.reload(self.matter)).state
 
     def centre_handler(self) -> User:
-        # The demo centre has window clerks and hotline agents only, who answer but do not accept or complete.
-        Membership.objects.get_or_create(
-            user=self.sm_handler, unit=self.sm_centre, role=Membership.Role.HANDLER
-        )
+        # The demo's sm_handler holds a handler role at the centre (beside the legal-aid centre's).
         return self.sm_handler
 
 

@@ -15,7 +15,7 @@ from fawang.catalog.models import ServiceItem
 from fawang.citizens.actions import do_update_profile
 from fawang.matters.tests.base import MatterTestCase, at, id_number
 from fawang.notify.models import Message
-from fawang.orgs.models import Unit, Window
+from fawang.orgs.models import Membership, Unit, Window
 
 from .. import actions
 from ..models import Appointment, Schedule, Slot
@@ -44,6 +44,8 @@ class FrontdeskTestCase(MatterTestCase):
     def setUpTestData(cls) -> None:
         super().setUpTestData()
         cls.point = cls.unit("鹭江街道公共法律服务工作站")
+        # The clerk works at this point too: a station's membership reaches that station only (docs/authority.md).
+        Membership.objects.create(user=cls.sm_clerk, unit=cls.point, role=Membership.Role.WINDOW_CLERK)
         cls.hl_point = cls.unit("湖里区公共法律服务中心")
         cls.consult_item = ServiceItem.objects.get(code="consultation")
         cls.visit_item = ServiceItem.objects.get(code="remote_visit")

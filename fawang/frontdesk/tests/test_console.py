@@ -18,6 +18,7 @@ from fawang.accounts.models import User
 from fawang.matters.models import AccessLog, Matter, MatterEvent
 from fawang.matters.tests.base import id_number
 from fawang.notify.models import Message
+from fawang.orgs.models import Membership
 
 from .. import actions
 from ..models import Appointment, RemoteVisit, Schedule, ScheduleException, Slot, WeeklyRule
@@ -194,7 +195,10 @@ class DeskTestCase(FrontdeskTestCase):
         self.assertEqual(self.reload(self.a1).status, S.BOOKED)
 
     def test_roles_without_desk_work_are_refused(self) -> None:
-        self.client.force_login(self.sm_handler)
+        # A handler at the point itself (one elsewhere would not even see it: 404).
+        handler = User.objects.create_user("point-handler", kind=User.Kind.STAFF)
+        Membership.objects.create(user=handler, unit=self.point, role=Membership.Role.HANDLER)
+        self.client.force_login(handler)
         self.assertEqual(self.client.get(self.day_url()).status_code, 403)
         self.assertEqual(self.client.post(reverse("frontdesk:check_in", args=[self.a1.pk])).status_code, 403)
 

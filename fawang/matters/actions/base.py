@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext as _
 
 from fawang.catalog.models import Channel
+from fawang.orgs.authority import has_matter_capability
 from fawang.orgs.models import Membership, Unit
 from fawang.orgs.roles import has_capability, require_capability
 
@@ -59,12 +60,13 @@ def _owns(actor: User, matter: Matter) -> bool:
 def _require(
     actor: User | None,
     capabilities: str | Sequence[str],
-    unit: Unit | None,
+    where: Unit | Matter | None,
     *,
     person_matter: Matter | None = None,
 ) -> None:
-    """Staff need one of ``capabilities`` over ``unit``; the public may act only on their own ``person_matter``
-    (when the action allows the person at all); ``None`` is the system."""
+    """Staff need one of ``capabilities`` over ``where`` (a unit, or a matter: its current unit, and for the front
+    desk's capabilities the unit that took it in, orgs.authority.has_matter_capability); the public may act only
+    on their own ``person_matter`` (when the action allows the person at all); ``None`` is the system."""
     if actor is None:
         return
     if _is_public(actor):
@@ -72,8 +74,11 @@ def _require(
             return
         raise PermissionDenied(_("您只能办理本人的事项。"))
     caps = (capabilities,) if isinstance(capabilities, str) else tuple(capabilities)
-    if not any(has_capability(actor, cap, unit) for cap in caps):
-        require_capability(actor, caps[0], unit)  # raises with the standard message
+    if isinstance(where, Matter):
+        if not any(has_matter_capability(actor, cap, where.unit, where.intake_unit) for cap in caps):
+            require_capability(actor, caps[0], where.unit)  # raises with the standard message
+    elif not any(has_capability(actor, cap, where) for cap in caps):
+        require_capability(actor, caps[0], where)
 
 
 _staff = workflow.staff_actor

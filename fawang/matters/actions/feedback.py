@@ -74,7 +74,7 @@ def do_rate(
     if level not in Evaluation.Level.values:
         raise ValidationError(_("请选择评价等级。"), code="bad_level")
     matter = _lock(matter_id)
-    _require(actor, ("matters.intake", "matters.callback"), matter.unit, person_matter=matter)
+    _require(actor, ("matters.intake", "matters.callback"), matter, person_matter=matter)
     if actor is not None and matter.handler_id == actor.pk:
         raise PermissionDenied(_("承办人不能代为评价本人办理的事项。"))
     check_transition(matter, None, _("评价"), action="rate")

@@ -443,7 +443,7 @@ def do_split(
     if not parts:
         raise ValidationError(_("请至少拆分出一个事项。"), code="no_parts")
     matter = _lock(matter_id)
-    _require(actor, ("matters.intake", "matters.handle"), matter.unit)
+    _require(actor, ("matters.intake", "matters.handle"), matter)
     check_transition(matter, None, _("拆分"), action="split")
     for part in parts:
         _check_request(part, matter.channel, matter.person)

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from fawang.orgs.authority import has_matter_capability
 from fawang.orgs.models import Unit
 from fawang.orgs.roles import is_staff_user, require_capability
 
@@ -52,7 +53,12 @@ def reveal_person(
     person_id: int, *, actor: User, purpose: str, matter: Matter | None = None, ip: str | None = None
 ) -> Person:
     """The person with their full ID number and phone, after checking the role and writing the access log."""
-    require_capability(actor, "matters.view_personal_data", matter.unit if matter else None)
+    if matter is None:
+        require_capability(actor, "matters.view_personal_data")
+    elif not has_matter_capability(actor, "matters.view_personal_data", matter.unit, matter.intake_unit):
+        require_capability(
+            actor, "matters.view_personal_data", matter.unit
+        )  # raises with the standard message
     person = Person.objects.get(pk=person_id)
     log_access(
         actor=actor,

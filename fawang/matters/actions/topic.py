@@ -29,7 +29,7 @@ def do_correct_topic(
     is what ``export_topic_corrections`` writes out for retraining the classifier."""
     now = _now(now)
     matter = _lock(matter_id)
-    _require(actor, TOPIC_CAPABILITIES, matter.unit)
+    _require(actor, TOPIC_CAPABILITIES, matter)
     if matter.topic_id == topic.pk and matter.topic_source != TopicSource.AUTO:
         raise ValidationError(_("所涉领域没有变化。"), code="unchanged")
     old = matter.topic

@@ -53,7 +53,7 @@ def do_accept(
     """受理 (for legal aid: the decision to grant it). Starts the assign or complete clock."""
     now = _now(now)
     matter = _lock(matter_id)
-    _require(actor, "matters.handle", matter.unit)
+    _require(actor, "matters.handle", matter)
     _accept(matter, actor=actor, now=now, note=note.strip())
     return matter
 
@@ -82,7 +82,7 @@ def do_reject(matter_id: int, *, actor: User | None, reason: str, now: dt.dateti
     now = _now(now)
     reason = _required_text(reason, _("请填写不予受理的理由。"), "no_reason")
     matter = _lock(matter_id)
-    _require(actor, "matters.handle", matter.unit)
+    _require(actor, "matters.handle", matter)
     old = check_transition(matter, S.REJECTED, _("作出不予受理决定"), action="reject")
     matter.status = S.REJECTED
     deadlines.stop_clock(matter)
@@ -108,7 +108,7 @@ def do_request_materials(
     if not items:
         raise ValidationError(_("请一次性列出需要补正的全部材料。"), code="no_missing")
     matter = _lock(matter_id)
-    _require(actor, "matters.handle", matter.unit)
+    _require(actor, "matters.handle", matter)
     old = check_transition(matter, S.AWAITING_MATERIALS, _("要求补正材料"), action="request_materials")
     matter.status = S.AWAITING_MATERIALS
     matter.resume_status = old
@@ -137,7 +137,7 @@ def do_supply_materials(
     later by the days it stood still."""
     now = _now(now)
     matter = _lock(matter_id)
-    _require(actor, ("matters.intake", "matters.handle"), matter.unit, person_matter=matter)
+    _require(actor, ("matters.intake", "matters.handle"), matter, person_matter=matter)
     old = check_transition(
         matter, matter.resume_status or S.SUBMITTED, _("补正材料"), action="supply_materials"
     )
@@ -197,7 +197,7 @@ def do_withdraw(
     """The person withdraws their request (themselves online, or through staff)."""
     now = _now(now)
     matter = _lock(matter_id)
-    _require(actor, ("matters.intake", "matters.handle"), matter.unit, person_matter=matter)
+    _require(actor, ("matters.intake", "matters.handle"), matter, person_matter=matter)
     old = check_transition(matter, S.WITHDRAWN, _("撤回"), action="withdraw")
     matter.status = S.WITHDRAWN
     matter.materials_due_at = None
@@ -231,7 +231,7 @@ def do_assign(
     its clock."""
     now = _now(now)
     matter = _lock(matter_id)
-    _require(actor, "matters.assign", matter.unit)
+    _require(actor, "matters.assign", matter)
     old = check_transition(matter, S.IN_PROGRESS, _("分派"), action="assign")
     if old == S.IN_PROGRESS and matter.handler_id == handler.pk:
         raise ValidationError(_("该事项已由此人承办。"), code="same_handler")
@@ -273,7 +273,7 @@ def do_transfer(
     now = _now(now)
     reason = _required_text(reason, _("转办须说明理由。"), "no_reason")
     matter = _lock(matter_id)
-    _require(actor, "matters.transfer", matter.unit)
+    _require(actor, "matters.transfer", matter)
     old = check_transition(matter, S.SUBMITTED, _("转办"), action="transfer")
     if unit.pk == matter.unit_id:
         raise ValidationError(_("该事项已在%(unit)s办理，无需转办。") % {"unit": unit.name}, code="same_unit")
@@ -308,7 +308,7 @@ def do_change_item(
     now = _now(now)
     reason = _required_text(reason, _("请说明转换事项的理由。"), "no_reason")
     matter = _lock(matter_id)
-    _require(actor, ("matters.intake", "matters.handle"), matter.unit)
+    _require(actor, ("matters.intake", "matters.handle"), matter)
     old = check_transition(matter, S.SUBMITTED, _("转换事项"), action="change_item")
     if service_item.pk == matter.service_item_id:
         raise ValidationError(_("该事项已是“%(item)s”。") % {"item": service_item.name}, code="same_item")
@@ -364,7 +364,7 @@ def do_escalate(matter_id: int, *, actor: User | None, reason: str, now: dt.date
     now = _now(now)
     reason = _required_text(reason, _("请说明升级督办的理由。"), "no_reason")
     matter = _lock(matter_id)
-    _require(actor, "matters.escalate", matter.unit)
+    _require(actor, "matters.escalate", matter)
     check_transition(matter, None, _("升级督办"), action="escalate")
     bureau = supervising_unit(matter.unit)
     if bureau is None:
@@ -399,7 +399,7 @@ def do_suspend(matter_id: int, *, actor: User | None, reason: str, now: dt.datet
     now = _now(now)
     reason = _required_text(reason, _("请填写中止的理由。"), "no_reason")
     matter = _lock(matter_id)
-    _require(actor, "matters.handle", matter.unit)
+    _require(actor, "matters.handle", matter)
     old = check_transition(matter, S.SUSPENDED, _("中止"), action="suspend")
     matter.status = S.SUSPENDED
     matter.resume_status = old
@@ -415,7 +415,7 @@ def do_resume(
 ) -> Matter:
     now = _now(now)
     matter = _lock(matter_id)
-    _require(actor, "matters.handle", matter.unit)
+    _require(actor, "matters.handle", matter)
     target = matter.resume_status or (S.IN_PROGRESS if matter.handler_id else S.ACCEPTED)
     old = check_transition(matter, target, _("恢复办理"), action="resume")
     matter.status = target
@@ -432,7 +432,7 @@ def do_complete(matter_id: int, *, actor: User | None, result: str, now: dt.date
     now = _now(now)
     result = _required_text(result, _("请填写办理结果。"), "no_result")
     matter = _lock(matter_id)
-    _require(actor, "matters.handle", matter.unit)
+    _require(actor, "matters.handle", matter)
     old = check_transition(matter, S.COMPLETED, _("办结"), action="complete")
     matter.status = S.COMPLETED
     matter.result = result
@@ -457,7 +457,7 @@ def do_close(matter_id: int, *, actor: User | None, note: str = "", now: dt.date
     """关闭 a completed matter (after its evaluation and callbacks)."""
     now = _now(now)
     matter = _lock(matter_id)
-    _require(actor, ("matters.handle", "matters.supervise"), matter.unit)
+    _require(actor, ("matters.handle", "matters.supervise"), matter)
     _close(matter, actor=actor, now=now, note=note.strip())
     return matter
 
@@ -469,7 +469,7 @@ def do_reopen(matter_id: int, *, actor: User | None, reason: str, now: dt.dateti
     now = _now(now)
     reason = _required_text(reason, _("请说明重新办理的理由。"), "no_reason")
     matter = _lock(matter_id)
-    _require(actor, "matters.reopen", matter.unit)
+    _require(actor, "matters.reopen", matter)
     if matter.status in (S.COMPLETED, S.CLOSED):
         target, step = (
             (S.IN_PROGRESS, Step.COMPLETE)
@@ -498,7 +498,7 @@ def do_comment(
     now = _now(now)
     text = _required_text(text, _("请填写留言内容。"), "no_text")
     matter = _lock(matter_id)
-    _require(actor, "matters.comment", matter.unit, person_matter=matter)
+    _require(actor, "matters.comment", matter, person_matter=matter)
     check_transition(matter, None, _("留言"), action="comment")
     by_person = _is_public(actor)
     acceptance = (
@@ -548,12 +548,12 @@ def do_merge(
     locked = {m.pk: m for m in (_lock(pk) for pk in ids)}
     keep = locked[keep_id]
     check_transition(keep, None, _("合并其他事项"), action="merge")
-    _require(actor, "matters.handle", keep.unit)
+    _require(actor, "matters.handle", keep)
     dupes = [locked[pk] for pk in ids if pk != keep_id]
     for dupe in dupes:
         if dupe.person_id != keep.person_id:
             raise ValidationError(_("只能合并同一服务对象的重复事项。"), code="other_person")
-        _require(actor, "matters.handle", dupe.unit)
+        _require(actor, "matters.handle", dupe)
         check_transition(dupe, S.MERGED, _("合并"), action="merged")
     for dupe in dupes:
         old = dupe.status
@@ -590,7 +590,7 @@ def add_attachment(
 ) -> Attachment:
     """Store a file for a matter after checking its type (by content) and size."""
     matter = _lock(matter_id)
-    _require(actor, ("matters.intake", "matters.handle"), matter.unit, person_matter=matter)
+    _require(actor, ("matters.intake", "matters.handle"), matter, person_matter=matter)
     check_transition(matter, None, _("上传材料"), action="attach")
     material = None
     if material_id is not None:

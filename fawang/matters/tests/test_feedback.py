@@ -63,10 +63,14 @@ class RatingTestCase(MatterTestCase):
         with self.assertRaises(PermissionDenied) as ctx:
             actions.do_rate(matter.pk, actor=self.sm_handler, level=L.VERY_SATISFIED)
         self.assertEqual(str(ctx.exception), "承办人不能代为评价本人办理的事项。")
+        # The centre's 12348 agent does not reach the legal-aid centre, nor the station that took it in.
+        with self.assertRaises(PermissionDenied):
+            actions.do_rate(matter.pk, actor=self.sm_agent, level=L.SATISFIED)
+        # The window that took the matter in records the rating the person gives there.
         evaluation = actions.do_rate(
-            matter.pk, actor=self.sm_agent, level=L.SATISFIED, comment="电话回访时评价"
+            matter.pk, actor=self.sm_clerk, level=L.SATISFIED, comment="电话回访时评价"
         )
-        self.assertEqual(evaluation.recorded_by, self.sm_agent)
+        self.assertEqual(evaluation.recorded_by, self.sm_clerk)
 
     def test_a_bad_rating_opens_a_callback_and_a_rectification(self) -> None:
         matter = self.completed()

@@ -46,7 +46,7 @@ class QueueTestCase(MatterTestCase):
         self.assertContains(mine, matter.tracking_no)
         self.assertNotContains(mine, hl.tracking_no)
         # The legal-aid centre's queue has the application; the 湖里区 clerk sees nothing of 思明区.
-        handler = self.client_for(self.sm_handler).get(reverse("matters:unit_queue"))
+        handler = self.client_for(self.sm_handler, self.sm_legal_aid).get(reverse("matters:unit_queue"))
         self.assertContains(handler, matter.tracking_no)
         hl_page = self.client_for(self.hl_clerk).get(reverse("matters:my_queue"))
         self.assertContains(hl_page, hl.tracking_no)
@@ -174,7 +174,7 @@ class QueueTestCase(MatterTestCase):
             intake_unit=self.unit("湖里区公共法律服务中心"),
             person=self.person(id_number=id_number(region="350206")),
         )
-        client = self.client_for(self.sm_handler)
+        client = self.client_for(self.sm_handler, self.sm_legal_aid)
         queue = client.get(reverse("matters:unit_queue"))
         self.assertContains(queue, 'id="bulk-assign"')
         ids = [m.pk for m in accepted] + [not_accepted.pk, hl.pk]

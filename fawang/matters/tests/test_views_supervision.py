@@ -63,7 +63,8 @@ class SupervisionTestCase(ViewsTestCase):
     def test_overdue_escalated_and_statistics(self) -> None:
         overdue = self.submit()  # Monday 2025-03-03: long past its 7-day limit
         escalated = self.submit(self.mediation)
-        actions.do_escalate(escalated.pk, actor=self.sm_handler, reason="群体性纠纷")
+        # The street's mediation committee handles it; the district's supervisor reaches it.
+        actions.do_escalate(escalated.pk, actor=self.sm_supervisor, reason="群体性纠纷")
         page = self.client_for(self.sm_supervisor).get(reverse("matters:supervision"))
         self.assertEqual(page.status_code, 200)
         self.assertContains(page, overdue.tracking_no)

@@ -13,8 +13,8 @@ from django.utils.translation import gettext as _
 
 from fawang.accounts.models import User
 from fawang.lib import codes
+from fawang.orgs.authority import region_roots
 from fawang.orgs.models import Membership
-from fawang.orgs.scoping import ALL, scope_codes
 
 from ..models import (
     Matter,
@@ -64,10 +64,10 @@ def _safe_next(request: HttpRequest, fallback: str) -> str:
 
 def _region_root(user: User) -> str | None:
     """Where the filter's region picker starts: the user's one area, or the whole country."""
-    prefixes = scope_codes(user)
-    if len(prefixes) != 1 or prefixes[0] == ALL:
+    roots = region_roots(user)
+    if roots is None or len(roots) != 1:
         return None
-    code = prefixes[0]
+    code = roots[0]
     # The picker's root must lie above its last level (a village advisor starts from their town).
     return codes.parent_code(code) if codes.level_of(code) >= 5 else code
 

@@ -137,7 +137,8 @@ class DirectoryActionsTestCase(BaseTestCase):
             "authority": "思明区司法局",
             "decided_on": dt.date(2025, 1, 1),
         }
-        with self.assertRaises(PermissionDenied):
+        # A centre's clerk does not reach law firms (docs/authority.md): their lawyers are not even seen.
+        with self.assertRaises(Http404):
             actions.record_credit(self.sm_lawyer.pk, actor=self.sm_clerk, **args)
         with self.assertRaises(Http404):
             actions.record_credit(self.hl_lawyer.pk, actor=self.sm_supervisor, **args)
@@ -176,18 +177,25 @@ class DirectoryActionsTestCase(BaseTestCase):
         firms = list(
             Unit.objects.filter(kind=Unit.Kind.LAW_FIRM, region__code__startswith=SIMING).order_by("pk")[:2]
         )
-        # A law firm's own administrator holds orgs.manage_credit over the district, but is no 司法行政机关: not on
-        # their own firm, not on a competitor, not on one of the firm's lawyers.
+        # A law firm's own administrator holds orgs.manage_credit by role, but is no 司法行政机关: not on their own
+        # firm; a competitor and its lawyers lie outside the firm's reach altogether (404).
         firm_admin = User.objects.create_user("firm-admin", kind=User.Kind.STAFF)
         Membership.objects.create(user=firm_admin, unit=firms[0], role=R.UNIT_ADMIN)
         with self.assertRaisesMessage(PermissionDenied, "不能为本单位录入信用记录。"):
             actions.record_unit_credit(firms[0].pk, actor=firm_admin, **args)
-        with self.assertRaisesMessage(PermissionDenied, "信用记录由司法行政机关录入"):
+        with self.assertRaises(Http404):
             actions.record_unit_credit(firms[1].pk, actor=firm_admin, **args)
-        with self.assertRaises(PermissionDenied):
-            actions.record_credit(self.sm_lawyer.pk, actor=firm_admin, **args)
-        with self.assertRaises(PermissionDenied):
+        own_lawyer = Practitioner.objects.filter(unit=firms[0]).first()
+        if own_lawyer is not None:
+            with self.assertRaisesMessage(PermissionDenied, "不能为本单位录入信用记录。"):
+                actions.record_credit(own_lawyer.pk, actor=firm_admin, **args)
+        with self.assertRaises(Http404):
             actions.record_unit_credit(firms[1].pk, actor=self.sm_clerk, **args)
+        # A district supervisor records on firms of the district, but not as a member of the firm.
+        Membership.objects.create(user=firm_admin, unit=self.unit("思明区司法局"), role=R.SUPERVISOR)
+        firm_admin = User.objects.get(pk=firm_admin.pk)
+        with self.assertRaisesMessage(PermissionDenied, "不能为本单位录入信用记录。"):
+            actions.record_unit_credit(firms[0].pk, actor=firm_admin, **args)
         with self.assertRaises(Http404):
             hl_firm = first(Unit.objects.filter(kind=Unit.Kind.LAW_FIRM, region__code__startswith=HULI))
             actions.record_unit_credit(hl_firm.pk, actor=self.sm_supervisor, **args)
@@ -360,13 +368,14 @@ class DirectoryActionsTestCase(BaseTestCase):
         ):
             with self.assertRaises(ValidationError) as caught:
                 attempt()
-            self.assertEqual(
-                caught.exception.messages, ["不能撤销或停用您本人的单位管理员角色，请由其他管理员办理。"]
-            )
+            self.assertEqual(caught.exception.messages, ["不能调整您本人的角色，请由其他管理员办理。"])
         self.assertTrue(Membership.objects.get(pk=own.pk).is_active)
 
         hl_role = Membership.objects.get(user=self.hl_clerk, unit__name="湖里区公共法律服务中心")
         with self.assertRaises(Http404):
             actions.revoke_role(hl_role.pk, actor=self.sm_admin)
         with self.assertRaises(PermissionDenied):
-            actions.revoke_role(Membership.objects.get(user=self.sm_handler).pk, actor=self.sm_supervisor)
+            actions.revoke_role(
+                Membership.objects.get(user=self.sm_handler, unit__kind=Unit.Kind.LEGAL_AID).pk,
+                actor=self.sm_supervisor,
+            )

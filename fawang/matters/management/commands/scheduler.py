@@ -6,6 +6,11 @@ its result is recorded; a job whose previous run has not finished yet is not enq
 worker does not pile up copies. ``--inline`` runs the jobs in this process instead (no worker needed). The jobs
 claim their rows with conditional UPDATEs, so two schedulers or workers running at once are safe.
 
+Surviving faults (fawang.ops): each pass records the scheduler's heartbeat (read by /readyz) and hands back to the
+queue the tasks whose worker died mid-run (their lease ran out), so a killed worker stops no job for good; whether
+a job is still queued or running is read from the task table, so a restarted scheduler does not queue copies; a
+busy or unreachable database makes a pass wait and try again, never stop the loop.
+
     manage.py scheduler                 # loop, enqueue for the worker, every SCHEDULER_INTERVAL_SECONDS (60)
     manage.py scheduler --inline        # loop, run the jobs here
     manage.py scheduler --once --inline # one pass (cron, tests)
@@ -13,17 +18,24 @@ claim their rows with conditional UPDATEs, so two schedulers or workers running 
 
 from __future__ import annotations
 
+import contextlib
 import logging
+import os
 import signal
+import socket
 import time
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
-from django.db import close_old_connections
+from django.db import DatabaseError, close_old_connections
 from django.utils.module_loading import import_string
 from django_tasks.base import Task, TaskResult, TaskResultStatus
+from django_tasks_db.backend import DatabaseBackend
+from django_tasks_db.models import DBTaskResult
 
 from fawang.matters import conf
+from fawang.ops import leases
+from fawang.ops.models import Heartbeat
 
 logger = logging.getLogger("fawang.scheduler")
 UNFINISHED = {TaskResultStatus.READY, TaskResultStatus.RUNNING}
@@ -43,6 +55,8 @@ class Command(BaseCommand):
         self.stopping = False
         self.pending: dict[str, TaskResult[Any]] = {}
         jobs = self.load_jobs()
+        self.process_id = f"scheduler:{socket.gethostname()}:{os.getpid()}"[:64]
+        self.backoff = leases.Backoff()
         if not options["once"]:
             signal.signal(signal.SIGTERM, self.stop)
             signal.signal(signal.SIGINT, self.stop)
@@ -51,6 +65,12 @@ class Command(BaseCommand):
             )
         while True:
             started = time.monotonic()
+            if not self.supervise() and not options["once"]:
+                # The database is busy or down: wait (longer each time) and try the pass again.
+                time.sleep(self.backoff.next_delay())
+                if self.stopping:
+                    break
+                continue
             for name, job in jobs:
                 self.run_job(name, job)
             if options["once"] or self.stopping:
@@ -62,9 +82,24 @@ class Command(BaseCommand):
                 time.sleep(min(0.5, interval))
             if self.stopping:
                 break
+        if not options["once"]:
+            with contextlib.suppress(DatabaseError):
+                leases.forget(self.process_id)
 
     def stop(self, signum: int, frame: Any) -> None:
         self.stopping = True
+
+    def supervise(self) -> bool:
+        """Beat, and requeue the tasks of dead workers. False when the database does not answer."""
+        try:
+            leases.beat(self.process_id, Heartbeat.Role.SCHEDULER)
+            leases.reclaim_stale_tasks()
+        except DatabaseError as e:
+            logger.warning("scheduler: database busy or unreachable, retrying: %s", e)
+            leases.close_connection()
+            return False
+        self.backoff.reset()
+        return True
 
     def load_jobs(self) -> list[tuple[str, Any]]:
         jobs = []
@@ -73,6 +108,7 @@ class Command(BaseCommand):
                 jobs.append((path, import_string(path)))
             except ImportError:
                 logger.warning("scheduler: job %s is not available, skipped", path)
+        self.jobs_by_name = dict(jobs)
         return jobs
 
     def run_job(self, name: str, job: Any) -> None:
@@ -89,6 +125,10 @@ class Command(BaseCommand):
             logger.exception("scheduler: job %s failed", name)
 
     def still_running(self, name: str) -> bool:
+        job = self.jobs_by_name.get(name)
+        if isinstance(job, Task) and isinstance(job.get_backend(), DatabaseBackend):
+            # From the table, not from memory: a restarted scheduler sees the copy queued before it died.
+            return DBTaskResult.objects.filter(task_path=job.module_path, status__in=UNFINISHED).exists()
         previous = self.pending.get(name)
         if previous is None:
             return False
