@@ -103,11 +103,16 @@ def test_a_legal_aid_matter_from_window_intake_to_the_callback(site: Site, brows
     assert "思明区法律援助中心" in phone.content()
     assert "<b>急</b>" not in phone.content()  # HTML typed at the window is shown as text
 
-    # 3. A handler of the district legal-aid centre asks for the missing materials, all at once.
+    # 3. A handler of the district legal-aid centre asks for the missing materials, all at once. The demo handler
+    #    also works at the district's centre and at the station: the unit switcher puts them at the legal-aid
+    #    centre, whose queue (本单位事项) holds the matter.
     handler = new_page(browser)
     sign_in(handler, site, "sm_handler")
+    with handler.expect_navigation():
+        handler.locator("#unit-switch-select").select_option(label="思明区法律援助中心（承办人）")
+    assert "思明区法律援助中心" in handler.locator(".unit-name").inner_text()
     handler.get_by_role("link", name="本单位事项").first.click()
-    handler.get_by_role("link", name=re.compile(tracking_no[:8])).first.click()
+    handler.get_by_role("link", name=tracking_no, exact=True).click()
     act(handler, "request_materials", check=["申请人身份证明", "经济困难状况说明"])
     expect(handler.locator(".badge", has_text="待补正").first).to_be_visible()
 
