@@ -166,7 +166,8 @@ def item_data(item_code: str) -> ItemData | None:
 
 
 def item_form(item_code: str, data: Any = None, *, prefix: str = "item") -> forms.Form | None:
-    """The extra intake form of the item (bound to ``data`` when given), or None when it has no own data."""
+    """The extra intake form of the item (bound to ``data`` when given), or None when it has no own data. The
+    console's 受理登记 shows it under a request row once its service item is chosen (prefix ``req-N-item``)."""
     found = _ITEM_DATA.get(item_code)
     return None if found is None else found.form(data, prefix=prefix)
 

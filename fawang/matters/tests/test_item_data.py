@@ -71,3 +71,56 @@ class ItemDataTestCase(MatterTestCase):
         other = lines.ItemData(("mediation",), DisputeForm, save, lambda matter: [])
         with self.assertRaises(ValueError):
             lines.register_item_data(other)
+
+
+class ConsoleIntakeTestCase(MatterTestCase):
+    """The window's 受理登记 asks a row's own fields once its service item is chosen, keeps what was typed when
+    they are wrong, and hands them to the line."""
+
+    def setUp(self) -> None:
+        super().setUp()
+        STORE.clear()
+        lines.register_item_data(DISPUTE)
+        self.addCleanup(lines.unregister_item_data, DISPUTE)
+
+    def post(self, **row: Any) -> Any:
+        from .test_views_intake import IntakeTestCase
+
+        data = IntakeTestCase.data(
+            IntakeTestCase(), {"service_item": self.mediation.pk, "description": "与房东就押金发生纠纷。"}
+        )
+        data.update(row)
+        self.client.force_login(self.sm_clerk)
+        return self.client.post(reverse("matters:intake"), data)
+
+    def test_the_items_fields_are_asked_then_checked_then_saved_by_the_line(self) -> None:
+        before = Matter.objects.count()
+        # The item was just chosen: its fields were not on the page yet, so the page shows them, nothing is saved.
+        first = self.post()
+        self.assertEqual(first.status_code, 200)
+        self.assertContains(first, 'name="req-0-item-other_party"')
+        self.assertContains(first, "所选服务事项需要填写补充信息")
+        self.assertEqual(Matter.objects.count(), before)
+        # Wrong values: the line's Chinese messages, what was typed kept, nothing saved.
+        bad = self.post(
+            **{"req-0-item-for": "mediation", "req-0-item-other_party": "某物业", "req-0-item-amount": "三千"}
+        )
+        self.assertEqual(bad.status_code, 400)
+        self.assertContains(bad, "争议金额须为数字。", status_code=400)
+        self.assertContains(bad, 'value="某物业"', status_code=400)
+        self.assertEqual((Matter.objects.count(), STORE), (before, {}))
+        good = self.post(
+            **{"req-0-item-for": "mediation", "req-0-item-other_party": "某物业", "req-0-item-amount": "3200"}
+        )
+        self.assertEqual(good.status_code, 302)
+        matter = Matter.objects.order_by("-pk").first()
+        assert matter is not None
+        self.assertEqual(STORE[matter.pk]["other_party"], "某物业")
+
+    def test_an_item_without_own_data_shows_no_extra_fields(self) -> None:
+        self.client.force_login(self.sm_clerk)
+        page = self.client.get(reverse("matters:intake"))
+        self.assertNotContains(page, "req-0-item-")
+        response = self.post(**{"req-0-service_item": self.legal_aid.pk})
+        self.assertEqual(response.status_code, 302)
+        self.assertEqual(STORE, {})

@@ -16,12 +16,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
 from fawang.accounts.models import User
+from fawang.catalog.models import ServiceItem
 from fawang.lib.validators import mask_name
 from fawang.orgs.models import Membership, Unit
 from fawang.orgs.roles import has_capability
 from fawang.orgs.web import current_membership, staff_required, staff_user
 
-from .. import actions, tracking
+from .. import actions, lines, tracking
 from ..forms import (
     IntakeForm,
     RequestFormSet,
@@ -82,10 +83,12 @@ def intake(request: HttpRequest) -> HttpResponse:
             region_root=root,
         )
         formset = RequestFormSet(prefix="req", user=user)  # type: ignore[call-arg]
+        _attach_item_forms(formset, None)
         return _render_intake(request, form, formset, unit)
 
     data = request.POST.copy()
-    adding = "add_row" in data
+    # "add_row" (再加一项) and "refresh_item" (a service item chosen: show its own fields) only re-render.
+    adding = "add_row" in data or "refresh_item" in data
     removing = data.get("remove_row", "")
     total_key = "req-TOTAL_FORMS"
     total = int(data.get(total_key) or 1) if str(data.get(total_key) or "1").isdigit() else 1
@@ -98,12 +101,16 @@ def intake(request: HttpRequest) -> HttpResponse:
         form = IntakeForm(data, region_root=root)
         formset = RequestFormSet(data, prefix="req", user=user)  # type: ignore[call-arg]
         adding = True
-    if adding or form.cascading:
-        _quiet(form, *formset.forms)
+    # A row's service item asks fields of its own that were not on the page yet: show them, do not submit.
+    new_fields = _attach_item_forms(formset, data)
+    if adding or new_fields or form.cascading:
+        _quiet(form, *formset.forms, *[f.item_form for f in formset.forms if f.item_form is not None])
         formset._errors = []  # type: ignore[attr-defined]
         formset._non_form_errors = formset.error_class()  # type: ignore[attr-defined]
-        return _render_intake(request, form, formset, unit)
-    if not (form.is_valid() and formset.is_valid()):
+        notice = _("所选服务事项需要填写补充信息，请填写后再提交。") if new_fields and not adding else ""
+        return _render_intake(request, form, formset, unit, notice=notice)
+    item_forms_valid = all(f.item_form.is_valid() for f in formset.forms if f.item_form is not None)
+    if not (form.is_valid() and formset.is_valid() and item_forms_valid):
         return _render_intake(request, form, formset, unit, status=400)
     d = form.cleaned_data
     key = d["idempotency_key"]
@@ -118,6 +125,7 @@ def intake(request: HttpRequest) -> HttpResponse:
             topic=f.cleaned_data.get("topic"),
             unit=f.cleaned_data.get("unit"),
             unit_reason=f.cleaned_data.get("unit_reason", ""),
+            item_data=None if f.item_form is None else {bf.name: bf.data for bf in f.item_form},
         )
         for f in formset.forms
     ]
@@ -145,6 +153,33 @@ def intake(request: HttpRequest) -> HttpResponse:
     return _render_intake(request, form, formset, unit, status=400)
 
 
+def _attach_item_forms(formset: Any, data: Any) -> bool:
+    """Give each request row ``item_form``: the extra fields its chosen service item's line asks
+    (lines.item_form), bound to ``data`` when the page showed them for that item. True when some row's item asks
+    fields that were not on the page (the item was just chosen): the page is shown again with them."""
+    missing = False
+    for i, row in enumerate(formset.forms):
+        row.fields["service_item"].widget.attrs.update(
+            {
+                "hx-post": reverse("matters:intake"),
+                "hx-trigger": "change",
+                "hx-vals": '{"refresh_item": "1"}',
+                "hx-select": "#intake-form",
+                "hx-target": "#intake-form",
+                "hx-swap": "outerHTML",
+            }
+        )
+        prefix = f"req-{i}-item"
+        picked = str(data.get(f"req-{i}-service_item") or "") if data is not None else ""
+        item = ServiceItem.objects.filter(pk=picked).first() if picked.isdigit() else None
+        shown = data is not None and data.get(f"{prefix}-for") == (item.code if item else None)
+        row.item_form = lines.item_form(item.code, data if shown else None, prefix=prefix) if item else None
+        row.item_code = item.code if item else ""
+        if row.item_form is not None and not shown:
+            missing = True
+    return missing
+
+
 def _drop_row(data: Any, index: int, total: int) -> None:
     """Remove request row ``index`` from POSTed formset data, moving the rows after it up."""
     fields = ("service_item", "topic", "description", "unit", "unit_reason")
@@ -153,16 +188,23 @@ def _drop_row(data: Any, index: int, total: int) -> None:
             data[f"req-{i}-{name}"] = data.get(f"req-{i + 1}-{name}", "")
     for name in fields:
         data.pop(f"req-{total - 1}-{name}", None)
+    # The rows' own item fields (req-N-item-...) move up with them.
+    for i in range(index, total):
+        for key in [k for k in data if k.startswith(f"req-{i}-item-")]:
+            data.pop(key)
+        if i + 1 < total:
+            for key in [k for k in data if k.startswith(f"req-{i + 1}-item-")]:
+                data.setlist(f"req-{i}-item-" + key[len(f"req-{i + 1}-item-") :], data.getlist(key))
     data["req-TOTAL_FORMS"] = str(total - 1)
 
 
 def _render_intake(
-    request: HttpRequest, form: IntakeForm, formset: Any, unit: Unit, *, status: int = 200
+    request: HttpRequest, form: IntakeForm, formset: Any, unit: Unit, *, status: int = 200, notice: str = ""
 ) -> HttpResponse:
     return render(
         request,
         "matters/intake.html",
-        {"form": form, "formset": formset, "unit": unit, "max_rows": 10},
+        {"form": form, "formset": formset, "unit": unit, "max_rows": 10, "notice": notice},
         status=status,
     )
 
