@@ -2,7 +2,9 @@
 
 DATABASE_URL  (default: SQLite in WAL mode at var/fawang.sqlite3)
 SECRET_KEY    (default: generated on first run and kept in var/secret_key, which git ignores)
-FIELD_KEY     (key for encrypted personal-data fields; default: generated and kept in var/field_key)
+FIELD_KEY     (key for encrypted personal-data fields; else read from FIELD_KEY_FILE, default var/field_key,
+               generated on first run: in production keep it apart from the data, README "数据与密钥")
+FIELD_OLD_KEYS (comma separated earlier field keys, still accepted for reading; see rotate_field_key)
 DEBUG, ALLOWED_HOSTS (comma separated), PORT (read by the Makefile, not here)
 """
 
@@ -56,7 +58,12 @@ def kept_secret(name: str, env: str) -> str:
 
 
 SECRET_KEY = kept_secret("secret_key", "SECRET_KEY")
-FIELD_ENCRYPTION_KEY = kept_secret("field_key", "FIELD_KEY")
+# The field key's file: by default beside the database (fine for a demo); in production FIELD_KEY or a
+# FIELD_KEY_FILE outside the data directory and its backups (/etc/fawang/field_key), so that a copy of the data
+# alone does not open the personal data in it.
+FIELD_KEY_FILE = Path(os.environ.get("FIELD_KEY_FILE") or VAR_DIR / "field_key")
+FIELD_ENCRYPTION_KEY = kept_secret(str(FIELD_KEY_FILE), "FIELD_KEY")
+FIELD_ENCRYPTION_OLD_KEYS = [k.strip() for k in os.environ.get("FIELD_OLD_KEYS", "").split(",") if k.strip()]
 DEBUG = env_bool("DEBUG", False)
 ALLOWED_HOSTS = [h.strip() for h in os.environ.get("ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h]
 CSRF_TRUSTED_ORIGINS = [o.strip() for o in os.environ.get("CSRF_TRUSTED_ORIGINS", "").split(",") if o.strip()]
@@ -241,7 +248,8 @@ STATIC_ROOT = VAR_DIR / "static"
 STATIC_ROOT.mkdir(exist_ok=True)
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Uploads (often ID copies) are encrypted at rest with the field key (fawang/lib/encrypted_storage.py).
+    "default": {"BACKEND": "fawang.lib.encrypted_storage.EncryptedFileSystemStorage"},
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
@@ -343,8 +351,9 @@ REST_FRAMEWORK = {
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
 }
 SPECTACULAR_SETTINGS = {
-    "TITLE": "法网 fawang API v1",
-    "DESCRIPTION": "公共法律服务平台接口：公开信息、进度查询（受理编号 + 短信验证码）与工作人员办理事项。",
+    # ASCII: client generators make the package name from the title (issue 14, item 28).
+    "TITLE": "fawang API v1",
+    "DESCRIPTION": "法网（fawang）公共法律服务平台接口：公开信息、进度查询（受理编号 + 短信验证码）与工作人员办理事项。",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
@@ -353,6 +362,12 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     "SCHEMA_PATH_PREFIX": "/api/v1/",
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "fawang.apikit.schema.drop_anonymous_security",
+        "fawang.apikit.schema.client_friendly",
+        "fawang.apikit.schema.document_limits",
+    ],
     "ENUM_NAME_OVERRIDES": {
         "MatterStatusEnum": "fawang.matters.models.Matter.Status",
         "ChannelEnum": "fawang.catalog.models.Channel",

@@ -9,6 +9,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from fawang.lib import crypto
 from fawang.lib.validators import validate_mobile
 
 
@@ -22,11 +23,12 @@ class User(AbstractUser):
     phone = models.CharField(
         _("手机号码"), max_length=11, blank=True, validators=[validate_mobile], help_text=_("11 位手机号码。")
     )
-    totp_secret = models.CharField(
+    # Encrypted with the field key (fawang.lib.crypto): a copy of the database alone yields no second factor.
+    totp_secret = crypto.EncryptedTextField(
         _("动态口令密钥"),
-        max_length=64,
         blank=True,
-        help_text=_("基于时间的一次性口令（TOTP）密钥；为空表示未绑定。"),
+        default="",
+        help_text=_("基于时间的一次性口令（TOTP）密钥，加密保存；为空表示未绑定。"),
     )
     totp_confirmed_at = models.DateTimeField(_("动态口令绑定时间"), null=True, blank=True)
     totp_last_step = models.BigIntegerField(

@@ -34,6 +34,7 @@ ACCOUNT_NAV: tuple[tuple[Any, str, dict[str, str]], ...] = (
     (gettext_lazy("我的事项"), "me:matters", {}),
     (gettext_lazy("我的咨询"), "me:matters", {"kind": CONSULTATIONS}),
     (gettext_lazy("我的预约"), "appoint:list", {}),
+    (gettext_lazy("我的消息"), "notify_inbox:inbox", {}),
 )
 
 

@@ -18,11 +18,11 @@ from django.db.models import Exists, OuterRef, QuerySet
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
-from django.utils.text import Truncator
+from django.utils.text import Truncator, format_lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema, extend_schema_field
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
 from rest_framework import generics, serializers, status
 from rest_framework.parsers import MultiPartParser
 from rest_framework.permissions import AllowAny
@@ -41,6 +41,7 @@ from fawang.citizens import actions as citizens
 from fawang.citizens import mine
 from fawang.consult import threads
 from fawang.consult.actions import do_resolve
+from fawang.lib import codes
 from fawang.matters import pdf
 from fawang.matters.actions import do_complain, do_rate
 from fawang.matters.actions.public_tracking import do_supply_materials_online
@@ -355,7 +356,13 @@ def _region(code: str) -> Region:
     summary="在线咨询：提出问题（须先实名）",
     parameters=[IDEMPOTENCY_KEY],
     request=AskInSerializer,
-    responses={201: OwnMatterDetailSerializer, **errors(400, 401, 404, 409, 429)},
+    responses={
+        201: OwnMatterDetailSerializer,
+        200: OpenApiResponse(
+            OwnMatterDetailSerializer, description="同一问题已提交过（表单重发）：返回第一次的咨询。"
+        ),
+        **errors(400, 401, 404, 409, 429),
+    },
 )
 class Ask(CitizenView):
     @idempotent
@@ -644,8 +651,16 @@ class MessageReadAll(CitizenView):
 
 class RegionQuerySerializer(serializers.Serializer):
     parent = serializers.CharField(
-        required=False, max_length=12, help_text=gettext_lazy("上级区划代码；不填为省级。")
+        required=False,
+        max_length=12,
+        help_text=format_lazy("{}{}", gettext_lazy("上级区划代码；不填为省级。"), codes.CODE_FORMS),
     )
+
+    def validate_parent(self, value: str) -> str:
+        code = codes.canonical(value)
+        if code and (not code.isdigit() or len(code) not in codes.CODE_LENGTHS):
+            raise serializers.ValidationError(_("区划代码格式不正确。") + str(codes.CODE_FORMS))
+        return code
 
 
 class RegionOutSerializer(serializers.ModelSerializer):
@@ -674,7 +689,13 @@ class RegionList(generics.ListAPIView):
         parent = query(RegionQuerySerializer, self.request).get("parent")
         qs = Region.objects.all()
         if parent:
-            get_object_or_404(Region, code=parent)
+            if not Region.objects.filter(code=parent).exists():
+                raise ApiError(
+                    404,
+                    "not_found",
+                    _("没有代码为 %(code)s 的区划（本平台收录的区划）。") % {"code": parent}
+                    + codes.CODE_FORMS,
+                )
             qs = qs.filter(parent_id=parent)
         else:
             qs = qs.filter(level=Region.Level.PROVINCE)

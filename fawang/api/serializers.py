@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import extend_schema_field
+from drf_spectacular.utils import PolymorphicProxySerializer, extend_schema_field
 from rest_framework import serializers
 
 from fawang.catalog.models import Channel, ServiceItem
@@ -301,7 +301,15 @@ class MatterDetailSerializer(MatterSerializer):
     def get_personal_data_revealed(self, matter: Matter) -> bool:
         return self.context.get("revealed") is not None
 
-    @extend_schema_field(PersonFullSerializer)
+    # The person as it is answered: masked (name, phone and ID number masked) unless revealed with ``reveal``,
+    # then in full (issue 14, item 25: a client generated from the schema must parse both).
+    @extend_schema_field(
+        PolymorphicProxySerializer(
+            component_name="MatterPerson",
+            serializers=[PersonDetailMaskedSerializer, PersonFullSerializer],
+            resource_type_field_name=None,
+        )
+    )
     def get_person(self, matter: Matter) -> dict[str, Any]:
         revealed = self.context.get("revealed")
         if revealed is not None:
@@ -342,6 +350,16 @@ class RequestInSerializer(serializers.Serializer):
     service_item = serializers.IntegerField(min_value=1, help_text=_("服务事项编号。"))
     description = serializers.CharField(max_length=5000)
     region = serializers.CharField(max_length=12, help_text=_("事项发生地或服务对象所在地的区划代码。"))
+    answer = serializers.CharField(
+        max_length=5000,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text=_(
+            "当场答复办结：窗口、热线或上门受理的一般咨询（受理机构直接办理的事项）当场解答的答复内容；"
+            "填写则事项受理并办结，答复为办理结果，本人为承办人。"
+        ),
+    )
 
 
 class IntakeSerializer(serializers.Serializer):

@@ -7,7 +7,7 @@ import hashlib
 from typing import Any
 
 from django.core import signing
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -28,9 +28,10 @@ from fawang.matters import actions
 from fawang.matters.access import get_matter_for_user
 from fawang.matters.actions import public_tracking
 from fawang.matters.listing import filter_matters
-from fawang.matters.models import Matter
+from fawang.matters.models import Matter, unit_ids_of
 from fawang.matters.timeline import timeline as public_timeline
 from fawang.orgs.models import Function, Unit
+from fawang.orgs.roles import has_capability
 from fawang.orgs.web import staff_user
 from fawang.portal import points
 from fawang.regions.models import Region
@@ -226,6 +227,7 @@ class MatterList(StaffView, generics.GenericAPIView):
         return Matter.objects.visible_to(staff_user(self.request))
 
     @extend_schema(
+        description="有监督权限的，列出辖区内全部事项（与工作台“全部事项”相同）；其他工作人员列出本人所在单位的事项和本人承办、首问的事项。",
         parameters=[s.MatterListQuerySerializer],
         responses={200: s.MatterSerializer(many=True), **errors(400, 401, 404, 429)},
     )
@@ -235,6 +237,10 @@ class MatterList(StaffView, generics.GenericAPIView):
         qs = self.get_queryset()
         if data.pop("mine"):
             qs = qs.filter(handler=user) | qs.filter(first_responder=user)
+        elif not has_capability(user, "matters.supervise"):
+            # Everything visible is the console's 全部事项, for supervisors only; other staff get what the
+            # console's queues show them: their units' matters and their own.
+            qs = qs.filter(Q(unit_id__in=unit_ids_of(user)) | Q(handler=user) | Q(first_responder=user))
         qs, _error = filter_matters(qs, data, now)
         qs = qs.select_related("person", "handler", "service_item", "unit").defer(
             "description", "result", "person__id_number", "person__address", "handler__password"
@@ -264,7 +270,9 @@ class MatterList(StaffView, generics.GenericAPIView):
             if region is None:
                 raise serializers.ValidationError({f"requests[{i}].region": [_("没有这个区划代码。")]})
             requests.append(
-                actions.MatterRequest(service_item=item, description=req["description"], region=region)
+                actions.MatterRequest(
+                    service_item=item, description=req["description"], region=region, answer=req["answer"]
+                )
             )
         key = request.headers.get("Idempotency-Key", "")
         result = actions.do_submit(

@@ -1,4 +1,5 @@
-"""Mounted at /console/applications/ (namespace ``applications_console``); swept by the permission sweep."""
+"""Mounted at /console/applications/ (namespace ``applications_console``); declared in the role matrix
+(fawang/console/tests/test_role_matrix.py)."""
 
 from django.urls import path
 

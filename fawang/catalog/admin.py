@@ -8,7 +8,7 @@ from django import forms
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from .models import Channel, Material, RoutingRule, ServiceItem
+from .models import Channel, Material, RegionalBasis, RoutingRule, ServiceItem
 
 
 class ServiceItemForm(forms.ModelForm):
@@ -28,6 +28,11 @@ class ServiceItemForm(forms.ModelForm):
 
 class MaterialInline(admin.TabularInline):
     model = Material
+    extra = 0
+
+
+class RegionalBasisInline(admin.TabularInline):
+    model = RegionalBasis
     extra = 0
 
 
@@ -52,7 +57,7 @@ class ServiceItemAdmin(admin.ModelAdmin):
     ]
     list_filter = ["business_line", "unit_kind", "is_active", "requires_id_number"]
     search_fields = ["name", "code", "summary"]
-    inlines = [MaterialInline, RoutingRuleInline]
+    inlines = [MaterialInline, RegionalBasisInline, RoutingRuleInline]
     fieldsets = [
         (None, {"fields": ["code", "name", "business_line", "summary", "is_active", "order"]}),
         (_("办理机构"), {"fields": ["unit_kind", "unit_level", "handled_at_intake"]}),

@@ -265,6 +265,48 @@ class Material(models.Model):
         return self.name
 
 
+class RegionalBasis(models.Model):
+    """地方依据: a local policy document an item rests on in one region only (厦司〔2019〕43号 in 厦门市,
+    仙政办〔2017〕134号 in 仙游县). A matter's receipt and result notice cite the item's own 设定依据 (national law)
+    and only the local documents whose region contains the matter's region, so no 仙游县 document is printed
+    on a 思明区 receipt.
+
+    The region is kept as its code (a prefix of the matter's region code), not a foreign key: the catalogue is
+    seeded by migrations, before any region is imported."""
+
+    service_item = models.ForeignKey(
+        ServiceItem, verbose_name=_("服务事项"), on_delete=models.CASCADE, related_name="regional_bases"
+    )
+    region_code = models.CharField(
+        _("适用区划代码"),
+        max_length=12,
+        help_text=_("适用的行政区划代码（省 2 位、市 4 位、县 6 位），含其下级区划，例如 3502 为厦门市。"),
+    )
+    text = models.TextField(
+        _("依据"), help_text=_("文件名称、文号及条款，例如：厦司〔2019〕43号 第（四）项。")
+    )
+    order = models.PositiveSmallIntegerField(_("排序"), default=0)
+
+    class Meta:
+        verbose_name = _("地方依据")
+        verbose_name_plural = _("地方依据")
+        ordering = ["service_item", "region_code", "order", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.region_code} {self.text}"
+
+    def clean(self) -> None:
+        if not self.region_code.isdigit() or len(self.region_code) not in (2, 4, 6, 9, 12):
+            raise ValidationError({"region_code": _("请填写 2、4、6、9 或 12 位的行政区划代码。")})
+
+    @staticmethod
+    def for_region(item: ServiceItem, region_code: str) -> list[str]:
+        """The local bases of ``item`` that apply in ``region_code`` (its own and its ancestors'), widest first."""
+        prefixes = [region_code[:n] for n in (2, 4, 6, 9, 12) if n <= len(region_code)]
+        rows = RegionalBasis.objects.filter(service_item=item, region_code__in=prefixes)
+        return [row.text for row in sorted(rows, key=lambda r: (len(r.region_code), r.order, r.pk))]
+
+
 class RoutingRule(models.Model):
     """An explicit route: requests for ``service_item`` concerning ``region`` (and everything under it) go
     to ``unit``. The rule with the longest region code wins, then the higher priority; without a rule the

@@ -25,13 +25,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from fawang.accounts.models import User
+from fawang.apikit.models import ApiToken
+from fawang.audit import actions as audit
 from fawang.catalog.models import ServiceItem
 from fawang.consult import threads
 from fawang.lib import crypto, otp
 from fawang.lib.sendlimits import RateLimited as RateLimited  # raised here; callers catch it from this module
 from fawang.lib.sendlimits import check_send_limits
 from fawang.lib.validators import MOBILE_RE, normalize_mobile, validate_id_number
-from fawang.matters.actions import MatterRequest, SubmitResult, do_comment, do_submit
+from fawang.matters.actions import MatterRequest, SubmitResult, account_person, do_comment, do_submit
 from fawang.matters.models import Matter, MatterEvent, Person
 from fawang.orgs.models import Speciality
 from fawang.regions.models import Region
@@ -209,12 +211,11 @@ def has_real_name(user: User) -> bool:
 
 
 def own_person(user: User) -> Person:
-    """The person record of the account's own online requests: its name and verified mobile number, linked
-    to the account. It carries no ID number, so it never merges with a person staff registered."""
-    person = Person.objects.filter(user=user, id_number_hash="").order_by("pk").first()
-    if person is None:
-        person = Person.objects.create(name=user.display_name, phone=user.phone, user=user)
-    return person
+    """The person record of the account's own online requests, one per person (一人一档): the record linked to
+    the account, else the one the front desk registered with the account's ID number, name and mobile (or, with
+    no ID number, its name and mobile), else a new one (``matters.actions.account_person``)."""
+    profile = Profile.objects.filter(user=user).first()
+    return account_person(user, id_number=profile.id_number if profile else "")
 
 
 @transaction.atomic
@@ -261,3 +262,27 @@ def do_follow_up(matter_id: int, *, actor: User, text: str) -> MatterEvent:
             _("您已确认该咨询的问题已解决。如有新的问题，请重新提交咨询。"), code="already_resolved"
         )
     return do_comment(matter.pk, actor=actor, text=text)
+
+
+@transaction.atomic
+def do_sign_out_device(user_id: int, token_id: int) -> bool:
+    """Sign one of the account's apps out (``/me/devices/``): its API token is revoked at once. False when the
+    token is not the account's own or is already signed out."""
+    token = (
+        ApiToken.objects.select_for_update()
+        .filter(pk=token_id, user_id=user_id, revoked_at__isnull=True)
+        .select_related("user")
+        .first()
+    )
+    if token is None:
+        return False
+    token.revoked_at = timezone.now()
+    token.save(update_fields=["revoked_at"])
+    audit.record(
+        "citizens.sign_out_device",
+        actor=token.user,
+        target=token,
+        target_name=str(token),
+        diff=({}, {"revoked_at": token.revoked_at.isoformat()}),
+    )
+    return True

@@ -30,6 +30,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from fawang.accounts.middleware import mark_signed_in
 from fawang.accounts.models import User
 from fawang.accounts.public import account_nav, citizen_user, public_required, public_user
+from fawang.apikit.models import ApiToken
 from fawang.consult import threads
 from fawang.consult.actions import do_resolve
 from fawang.lib.http import client_ip
@@ -39,7 +40,9 @@ from fawang.matters.actions import do_rate
 from fawang.matters.actions.public_tracking import show_codes
 from fawang.matters.models import Evaluation, Matter
 from fawang.matters.public_forms import RateForm
+from fawang.matters.routing import NoRoute
 from fawang.matters.timeline import PUBLIC_STATUS_BADGES, STATUS_HINTS, timeline
+from fawang.notify.models import Message
 
 from . import actions, consent, mine
 from .forms import AskForm, CodeForm, FollowUpForm, PhoneForm, ProfileForm
@@ -170,6 +173,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "profile": profile,
             "real_name": actions.has_real_name(user),
             "recent": recent,
+            "unread": Message.objects.inbox_of(user).filter(read_at__isnull=True).count(),
             "portal_nav": account_nav(request),
         },
     )
@@ -407,6 +411,9 @@ def ask(request: HttpRequest) -> HttpResponse:
         except (ValidationError, PermissionDenied) as error:
             for message in _errors(error):
                 form.add_error(None, message)
+        except NoRoute as error:
+            # No unit at any level of the region (the platform does not serve it yet): say so, keep the text.
+            form.add_error(None, _("%(why)s您可以拨打 12348 热线咨询。") % {"why": error})
         else:
             matter = result.matters[0]
             if result.created:
@@ -422,3 +429,27 @@ def ask(request: HttpRequest) -> HttpResponse:
         {"form": form, "portal_nav": account_nav(request)},
         status=400 if form.errors else 200,
     )
+
+
+@never_cache
+@public_required
+def devices(request: HttpRequest) -> HttpResponse:
+    """Where the account is signed in: this browser, and every app holding a live token, each with 退出."""
+    user = citizen_user(request)
+    tokens = ApiToken.objects.live().filter(user=user).order_by("-last_used_at", "-created_at")
+    return render(
+        request,
+        "citizens/devices.html",
+        {"tokens": tokens, "portal_nav": account_nav(request)},
+    )
+
+
+@public_required
+@require_POST
+def device_sign_out(request: HttpRequest, pk: int) -> HttpResponse:
+    user = citizen_user(request)
+    if actions.do_sign_out_device(user.pk, pk):
+        messages.success(request, _("已退出该设备上的登录，它需要重新登录才能使用。"))
+    else:
+        messages.info(request, _("该设备已经退出登录。"))
+    return redirect("me:devices")

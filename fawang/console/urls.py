@@ -4,8 +4,7 @@ from . import audit_views, views
 
 app_name = "console"
 
-# Every URL here is walked by tests/test_permission_sweep.py: a new URL whose kwargs the sweep's registry
-# cannot fill makes that test fail until the registry learns the new kwarg.
+# Every URL here must be declared in the role matrix (tests/test_role_matrix.py), or the matrix fails.
 urlpatterns = [
     path("", views.home, name="home"),
     path("switch-unit/", views.switch_unit, name="switch_unit"),

@@ -52,8 +52,10 @@ from fawang.orgs.forms import (
 )
 from fawang.orgs.models import AdvisorAssignment, Membership, Practitioner, Unit
 from fawang.orgs.roles import has_capability, require_capability, require_capability_in_region
-from fawang.orgs.web import SESSION_KEY, current_membership, memberships, staff_required
+from fawang.orgs.web import SESSION_KEY, current_membership, current_unit, memberships, staff_required
 from fawang.regions.models import Region
+
+from .work import work_tiles
 
 PER_PAGE = 50
 CURRENT = Q(advisor_assignments__ended_on__isnull=True)
@@ -121,6 +123,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "current": current_membership(request),
             "can_manage_staff": has_capability(user, "orgs.manage_staff"),
             "can_manage_advisors": has_capability(user, "orgs.manage_advisors"),
+            "work": work_tiles(user, current_unit(request)),
         },
     )
 

@@ -27,6 +27,19 @@ VERB = gettext_noop("确认问题已解决")
 NOTE = gettext_noop("服务对象确认问题已解决。")
 
 
+def _last_answerer(matter: Matter) -> User | None:
+    """The staff member who wrote the latest answer the person saw."""
+    from fawang.accounts.models import User
+
+    row = (
+        matter.events.filter(action=E.COMMENT, visible_to_person=True, actor__kind=User.Kind.STAFF)
+        .select_related("actor")
+        .order_by("-created_at", "-pk")
+        .first()
+    )
+    return row.actor if row is not None else None
+
+
 @transaction.atomic
 def do_resolve(matter_id: int, *, actor: User, now: dt.datetime | None = None) -> Matter:
     """The person says the answers solved their question. Where the status table allows it, this ends the
@@ -70,6 +83,13 @@ def do_resolve(matter_id: int, *, actor: User, now: dt.datetime | None = None) -
         matter.status = S.COMPLETED
         matter.result = "\n\n".join(answers)
         matter.completed_at = now
+        payload: dict[str, object] = {"resolved": True}
+        if matter.handler_id is None:
+            # The staff member whose answer solved it becomes the handler of record (承办人).
+            answerer = _last_answerer(matter)
+            if answerer is not None:
+                matter.handler = answerer
+                payload.update(handler=answerer.pk, handler_of_record=True)
         deadlines.stop_clock(matter)
         matter.save()
         ev = event(
@@ -80,7 +100,7 @@ def do_resolve(matter_id: int, *, actor: User, now: dt.datetime | None = None) -
             old_status=old,
             visible=True,
             note=_(NOTE),
-            payload={"resolved": True},
+            payload=payload,
         )
     notify_unit(
         matter,

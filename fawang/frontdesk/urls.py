@@ -1,5 +1,5 @@
-"""Staff pages of the front desk, mounted at /console/frontdesk/ (namespace ``frontdesk``). Every URL here is walked
-by fawang/console/tests/test_permission_sweep.py, whose FILLERS know the kwargs below. No URL sits at the root:
+"""Staff pages of the front desk, mounted at /console/frontdesk/ (namespace ``frontdesk``). Every URL here must be
+declared in the role matrix (fawang/console/tests/test_role_matrix.py, ROWS), or the matrix fails. No URL sits at the root:
 the console's navigation marks an entry active by URL prefix."""
 
 from django.urls import path

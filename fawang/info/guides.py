@@ -62,6 +62,8 @@ class Guide:
     online: bool
     apply_url: str | None
     entries: list[KnowledgeEntry] = field(default_factory=list)
+    # 地方依据: (region name, document) — each local document with the region it applies in.
+    local_bases: list[tuple[str, str]] = field(default_factory=list)
 
 
 @dataclass
@@ -136,7 +138,18 @@ def get_guide(code: str) -> Guide:
         guide_items().prefetch_related("materials", published_entries()),
         code=code,
     )
-    return build(item)
+    guide = build(item)
+    guide.local_bases = local_bases(item)
+    return guide
+
+
+def local_bases(item: ServiceItem) -> list[tuple[str, str]]:
+    """The item's local documents, each named with the region it applies in (two queries)."""
+    rows = list(item.regional_bases.order_by("region_code", "order", "pk"))
+    names = dict(
+        Region.objects.filter(code__in={r.region_code for r in rows}).values_list("code", "full_name")
+    )
+    return [(names.get(r.region_code) or r.region_code, r.text) for r in rows]
 
 
 def lines() -> list[Line]:

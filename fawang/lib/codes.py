@@ -12,8 +12,32 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from django.db.models import Q
+from django.utils.translation import gettext_lazy
 
 CODE_LENGTHS = (2, 4, 6, 9, 12)
+
+
+# The code forms, as a help text for forms and the API.
+CODE_FORMS = gettext_lazy(
+    "区划代码按层级为 2 位（省）、4 位（市）、6 位（县、区）、9 位（乡镇、街道）或 12 位（村、社区），"
+    "例如 35 福建省、3502 厦门市、350203 思明区、350203001 厦港街道；"
+    "也接受其他系统常用的补零写法（350200、350200000000 即 3502）。"
+)
+
+
+def canonical(code: str) -> str:
+    """The platform's form of a region code: zero-padded forms copied from other systems lose their trailing
+    all-zero levels (350200 -> 3502, 350203000000 -> 350203, 350000 -> 35). Anything that is not a digit string
+    of a code length comes back stripped but otherwise unchanged, for the caller's own error."""
+    code = (code or "").strip()
+    if not code.isdigit() or len(code) not in CODE_LENGTHS:
+        return code
+    while len(code) > CODE_LENGTHS[0]:
+        parent = CODE_LENGTHS[CODE_LENGTHS.index(len(code)) - 1]
+        if code[parent:].strip("0"):
+            break
+        code = code[:parent]
+    return code
 
 
 def level_of(code: str) -> int:

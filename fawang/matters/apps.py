@@ -10,3 +10,6 @@ class MattersConfig(AppConfig):
 
         # Names of our message kinds in the outbox console; not workflow.
         register_kinds()
+        from .actions.persons import register_audit_codes
+
+        register_audit_codes()

@@ -23,7 +23,7 @@ from fawang.orgs.authority import routing_filter
 from fawang.orgs.models import Membership, Speciality, Unit
 from fawang.regions.forms import RegionCascadeMixin, RegionField
 
-from .actions import HANDLER_ROLES
+from .actions import HANDLER_ROLES, outside_hotlines
 from .models import Evaluation, Matter, SpecialGroup, validate_person_phone
 
 S = Matter.Status
@@ -207,7 +207,9 @@ class TransferForm(ActionForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = routable_units(self.user).exclude(pk=self.matter.unit_id)  # type: ignore[attr-defined]
+        # Plus the outside hotlines (12345, 12315, 110) serving the matter's region, whatever the agent's level.
+        hotlines = outside_hotlines(self.matter.region_id)
+        self.fields["unit"].queryset = (routable_units(self.user) | hotlines).exclude(pk=self.matter.unit_id)  # type: ignore[attr-defined]
         self.fields["unit"].error_messages["required"] = _("请选择转办的机构。")
         self.fields["unit"].error_messages["invalid_choice"] = _("只能转办给您辖区内在用的机构。")
 
@@ -367,6 +369,16 @@ class RequestForm(forms.Form):
         empty_label=_("（按分派规则自动分派）"),
     )
     unit_reason = forms.CharField(label=_("指定理由"), required=False, max_length=500)
+    answer = forms.CharField(
+        label=_("当场答复内容"),
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_(
+            "当场解答的，填写答复内容，提交即办结（当场答复办结），答复记入办理记录并告知服务对象；"
+            "需要研究的疑难问题请留空，按时限答复。"
+        ),
+    )
 
     def __init__(self, *args: Any, user: User | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -377,6 +389,15 @@ class RequestForm(forms.Form):
         data = super().clean() or {}
         if data.get("unit") and not (data.get("unit_reason") or "").strip():
             self.add_error("unit_reason", _("人工指定办理机构须说明理由。"))
+        item = data.get("service_item")
+        if (data.get("answer") or "").strip():
+            # The action checks the same (and the channel); said here on the row's own field.
+            if item is not None and not item.handled_at_intake:
+                self.add_error(
+                    "answer", _("“%(item)s”须由办理机构受理办理，不能当场答复办结。") % {"item": item.name}
+                )
+            elif data.get("unit"):
+                self.add_error("answer", _("当场答复办结的事项由本机构办理，请不要同时人工指定办理机构。"))
         return data
 
 

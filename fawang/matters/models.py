@@ -260,6 +260,9 @@ class Matter(models.Model):
         "resume": {S.SUSPENDED: frozenset({S.ACCEPTED, S.IN_PROGRESS})},
         "comment": dict.fromkeys(S.values, frozenset()),
         "transfer": dict.fromkeys((S.SUBMITTED, S.ACCEPTED, S.IN_PROGRESS), frozenset({S.SUBMITTED})),
+        # 转外部热线: the status stays while the outside hotline answers; their outcome completes the matter.
+        "hand_over": dict.fromkeys((S.SUBMITTED, S.ACCEPTED, S.IN_PROGRESS), frozenset()),
+        "outside_outcome": dict.fromkeys((S.SUBMITTED, S.ACCEPTED, S.IN_PROGRESS), frozenset({S.COMPLETED})),
         "change_item": dict.fromkeys(
             (S.SUBMITTED, S.ACCEPTED, S.IN_PROGRESS, S.COMPLETED), frozenset({S.SUBMITTED})
         ),
@@ -583,6 +586,8 @@ class MatterEvent(models.Model):
         COMPLAINT = "complaint", _("被投诉")
         LEGAL_BASIS = "legal_basis", _("法律依据")
         TOPIC = "topic", _("更正领域")
+        HAND_OVER = "hand_over", _("转外部热线")
+        OUTSIDE_REPLY = "outside_reply", _("外部热线反馈")
 
     matter = models.ForeignKey(
         Matter, verbose_name=_("事项"), on_delete=models.CASCADE, related_name="events"
@@ -655,6 +660,8 @@ class MatterEvent(models.Model):
             ),
             A.SPLIT: gettext("已拆分为 %(nos)s") % {"nos": "、".join(p.get("children_tracking_nos", []))},
             A.RATE: gettext("已评价：%(level)s") % {"level": p.get("level_label", "")},
+            A.HAND_OVER: gettext("已转交%(hotline)s办理") % {"hotline": p.get("hotline_name", "")},
+            A.OUTSIDE_REPLY: self.note,
         }
         return str(texts.get(self.action, self.get_action_display()))
 
@@ -1018,3 +1025,48 @@ class TrackingCode(models.Model):
 
     def __str__(self) -> str:
         return f"{self.tracking_no} · {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class OutsideHandover(models.Model):
+    """转外部热线: a matter handed over to an outside hotline (12345 政务服务便民热线, 12315, 110), which is not
+    on this platform. Our clock ends at the hand-over (the matter is theirs to answer, no overdue or escalation
+    here); the matter stays with our unit, which records the hotline's ticket number (工单号) and then its
+    outcome, which completes the matter (fawang.matters.actions.handover)."""
+
+    matter = models.ForeignKey(
+        Matter, verbose_name=_("事项"), on_delete=models.CASCADE, related_name="handovers"
+    )
+    hotline = models.ForeignKey(
+        "orgs.Unit", verbose_name=_("外部热线"), on_delete=models.PROTECT, related_name="+"
+    )
+    reason = models.TextField(_("转交理由"))
+    handed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("转交人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    handed_at = models.DateTimeField(_("转交时间"))
+    ticket_no = models.CharField(_("外部工单号"), max_length=40, blank=True)
+    ticket_at = models.DateTimeField(_("工单号登记时间"), null=True, blank=True)
+    outcome = models.TextField(_("外部办理结果"), blank=True)
+    outcome_at = models.DateTimeField(_("结果登记时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("转外部热线记录")
+        verbose_name_plural = _("转外部热线记录")
+        ordering = ["matter", "handed_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["matter"], condition=Q(outcome_at__isnull=True), name="handover_one_open_per_matter"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.matter} → {self.hotline}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.outcome_at is None

@@ -126,20 +126,23 @@ def person_text(matter: Matter, kind: str, event: MatterEvent | None = None) -> 
 
 
 def to_person(matter: Matter, kind: str, event: MatterEvent | None = None) -> None:
-    """Queue ``kind`` for the person of ``matter``: in-app if they have an account, SMS if a mobile is on file."""
+    """Queue ``kind`` for the person of ``matter``: in-app to their account — the one linked to the person, else
+    the public account that submitted the matter online (an application whose applicant staff have not linked
+    yet is still the submitter's own) — and SMS if a mobile is on file."""
     from fawang.notify.actions import enqueue
 
     body = person_text(matter, kind, event)
     subject = str(kinds.label(kind))
     person = matter.person
     key = f"matter:{matter.pk}:{kind}:{event.pk if event else 0}"
-    if person.user_id:
+    account = person.user if person.user_id else matter.submitted_by
+    if account is not None:
         enqueue(
             channel="inapp",
             kind=kind,
             body=body,
             subject=subject,
-            user=person.user,
+            user=account,
             related=matter,
             dedupe_key=f"{key}:inapp",
         )

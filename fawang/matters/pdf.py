@@ -22,6 +22,8 @@ from django.utils import formats, timezone
 from django.utils.cache import add_never_cache_headers
 from django.utils.safestring import mark_safe
 
+from fawang.catalog.models import RegionalBasis
+
 from . import lines, tracking
 from .models import Matter, MatterEvent
 
@@ -80,9 +82,18 @@ def notice_context(matter: Matter, request: HttpRequest) -> dict[str, Any]:
         "completed_on": date_cn(matter.completed_at),
         "due_on": date_cn(matter.due_at),
         "issued_on": date_cn(timezone.now()),
+        "basis": basis_text(matter),
         "track_url": url,
         "qr": qr_svg(url),
     }
+
+
+def basis_text(matter: Matter) -> str:
+    """设定依据 as printed for this matter: the item's own (national) basis and the local documents of the
+    matter's region only (catalog.RegionalBasis)."""
+    parts = [matter.service_item.legal_basis.strip()]
+    parts += RegionalBasis.for_region(matter.service_item, matter.region_id)
+    return "".join(p for p in parts if p)
 
 
 def render_html(template: str, matter: Matter, request: HttpRequest, **extra: Any) -> str:
@@ -106,7 +117,11 @@ def receipt_pdf(matter: Matter, request: HttpRequest) -> bytes:
 
 def result_pdf(matter: Matter, request: HttpRequest) -> bytes:
     """Only for a completed or closed matter (callers check ``has_result`` and answer 404 otherwise)."""
-    return render_document(RESULT, matter, request).write_pdf()
+    return result_document(matter, request).write_pdf()
+
+
+def result_document(matter: Matter, request: HttpRequest) -> weasyprint.Document:
+    return render_document(RESULT, matter, request)
 
 
 def materials_pdf(matter: Matter, event: MatterEvent, request: HttpRequest) -> bytes:

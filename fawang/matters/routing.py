@@ -9,6 +9,10 @@
 3. A matter whose region is coarser than the item's level (a hotline caller who names only the district for
    a town-level item such as 人民调解) goes to the public legal service centre of that region, which knows
    its towns and passes it on (前台统一受理、后台分流转办).
+4. Where nothing above finds a unit, staff choose one by hand (NoRoute). A submission with no staff member to
+   choose (the public online, a webhook) uses ``explain_route_or_fallback``: the nearest level that has a
+   public legal service centre (the 12348 centre of the city or the province), else the nearest judicial
+   bureau, answers or passes it on; the question is never lost.
 
 A manual choice of unit is always possible, with a reason, in the actions (the event records it).
 """
@@ -44,7 +48,7 @@ class NoRoute(Refused):
 @dataclass(frozen=True)
 class Route:
     unit: Unit
-    how: str  # "rule", "walk_up", "centre" (coarse region), "intake", "manual", "supervisor"
+    how: str  # "rule", "walk_up", "centre" (coarse region), "fallback", "intake", "manual", "supervisor"
     rule_id: int | None = None
 
     @property
@@ -53,6 +57,7 @@ class Route:
             "rule": _("按分派规则"),
             "walk_up": _("按区划自动分派"),
             "centre": _("交公共法律服务中心分流"),
+            "fallback": _("本地区暂无办理机构，交上级公共法律服务中心"),
             "intake": _("受理机构就地办理"),
             "manual": _("人工指定"),
             "supervisor": _("交主管司法局处理"),
@@ -89,6 +94,21 @@ def explain_route(item: ServiceItem, region: Region) -> Route:
     if unit is None:
         raise NoRoute(item, region)
     return Route(unit, "walk_up")
+
+
+def explain_route_or_fallback(item: ServiceItem, region: Region) -> Route:
+    """``explain_route``, and where it finds no unit, the nearest level that has one: the nearest active
+    public legal service centre above or at ``region`` whatever the item's level (the 12348 centre of the
+    city or the province), else the nearest active judicial bureau. Raises NoRoute only when no level has
+    either (a region outside every unit of the platform)."""
+    try:
+        return explain_route(item, region)
+    except NoRoute:
+        ancestors = [region.code[:n] for n in codes.CODE_LENGTHS if n <= len(region.code)]
+        unit = _nearest(Unit.Kind.CENTRE, ancestors) or _nearest(Unit.Kind.BUREAU, ancestors)
+        if unit is None:
+            raise
+        return Route(unit, "fallback")
 
 
 def route(item: ServiceItem, region: Region) -> Unit:

@@ -1,11 +1,11 @@
 from django.urls import path
 
-from .views import detail, intake, person, queues, supervision
+from .views import detail, handover, intake, person, queues, supervision
 
 app_name = "matters"
 
-# Mounted at /console/matters/. Every URL here is walked by fawang/console/tests/test_permission_sweep.py;
-# its FILLERS registry knows the kwargs below (a matter, person, attachment, callback or rectification).
+# Mounted at /console/matters/. Every URL here must be declared in the role matrix
+# (fawang/console/tests/test_role_matrix.py: ROWS, or ACTION_RULES for an action), or the matrix fails.
 # No URL sits at the root: the console's navigation marks an entry active by URL prefix.
 urlpatterns = [
     path("mine/", queues.my_queue, name="my_queue"),
@@ -20,6 +20,7 @@ urlpatterns = [
     path("<int:pk>/act/", detail.matter_act, name="act"),
     path("<int:pk>/reveal/", detail.matter_reveal, name="reveal"),
     path("<int:pk>/topic/", detail.topic_correct, name="topic"),
+    path("<int:pk>/outside-reply/", handover.outside_reply, name="outside_reply"),
     path("<int:pk>/attachments/", detail.attachment_upload, name="attachment_upload"),
     path("attachments/<int:pk>/", detail.attachment_download, name="attachment"),
     path("persons/<int:pk>/", person.person_detail, name="person"),

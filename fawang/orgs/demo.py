@@ -36,6 +36,7 @@ XIANYOU = "350322"
 PUTIAN = "3503"
 SIMING, HULI = "350203", "350206"
 DEMO_PASSWORD = "fawang-demo-2026"
+CONSULTATION_POST = "法律咨询岗"
 HOURS = "工作日 8:30-12:00，14:30-17:30（法定节假日除外）"
 AREA_CODES = {XIAMEN: "0592", PUTIAN: "0594"}
 K = Unit.Kind
@@ -247,7 +248,15 @@ def _advisors(b: Builder, county: Region, firms: list[Unit]) -> int:
     return made
 
 
-def _staff(b: Builder, username: str, name: str, roles: Sequence[tuple[Unit, str]], **extra: object) -> User:
+def _staff(
+    b: Builder,
+    username: str,
+    name: str,
+    roles: Sequence[tuple[Unit, str]],
+    *,
+    title: str = "",
+    **extra: object,
+) -> User:
     user = User.objects.filter(username=username).first()
     if user is None:
         user = User(username=username, display_name=name, kind=User.Kind.STAFF, **extra)
@@ -255,7 +264,7 @@ def _staff(b: Builder, username: str, name: str, roles: Sequence[tuple[Unit, str
         user.save()
         b.created["staff"] = b.created.get("staff", 0) + 1
     for unit, role in roles:
-        Membership.objects.get_or_create(user=user, unit=unit, role=role)
+        Membership.objects.get_or_create(user=user, unit=unit, role=role, defaults={"title": title})
     _demo_second_factor(user, [role for _unit, role in roles])
     return user
 
@@ -289,6 +298,14 @@ def _personas(b: Builder, prefix: str, county: Region, units: dict[str, Unit]) -
     # membership reaches its own unit only (docs/authority.md), and the public walks in at all three.
     handler_roles = [(units["legal_aid"], R.HANDLER), (units["centre"], R.HANDLER), (station, R.HANDLER)]
     _staff(b, f"{prefix}_handler", person_name(rng), handler_roles)
+    # The centre's 法律咨询岗: answers the consultations routed to the centre (online, hotline, windows).
+    _staff(
+        b,
+        f"{prefix}_consultant",
+        person_name(random.Random(f"consultant:{prefix}")),
+        [(units["centre"], R.HANDLER)],
+        title=CONSULTATION_POST,
+    )
     _staff(b, f"{prefix}_supervisor", person_name(rng), [(units["bureau"], R.SUPERVISOR)])
     _staff(b, f"{prefix}_admin", person_name(rng), [(units["bureau"], R.UNIT_ADMIN)])
     _staff(b, f"{prefix}_corrections", person_name(rng), [(office, R.CORRECTIONS_OFFICER)])
@@ -310,14 +327,20 @@ def _personas(b: Builder, prefix: str, county: Region, units: dict[str, Unit]) -
 
 # Every demo sign-in, in the order `make run` lists them: the city's, then each county's roles, then the system
 # administrator. ``demo_accounts`` says from the database where each works and in which role.
-PERSONA_ROLES = ("clerk", "agent", "handler", "supervisor", "admin", "corrections", "advisor")
+PERSONA_PREFIXES = {SIMING: "sm", HULI: "hl", XIANYOU: "xy"}
+# The other districts of 厦门市 have no personas, but their centres take consultations too: each has its
+# 法律咨询岗, so no routed consultation lands in a queue nobody reads.
+CONSULTANT_PREFIXES = {"350205": "hc", "350211": "jm", "350212": "ta", "350213": "xa"}
+PERSONA_ROLES = ("clerk", "agent", "handler", "consultant", "supervisor", "admin", "corrections", "advisor")
 PERSONA_USERNAMES = [
+    "fj_consultant",
     "xm_supervisor",
     "xm_agent",
+    "xm_consultant",
     *(f"{prefix}_{role}" for prefix in ("sm", "hl", "xy") for role in PERSONA_ROLES),
+    *(f"{prefix}_consultant" for prefix in CONSULTANT_PREFIXES.values()),
     "sysadmin",
 ]
-PERSONA_PREFIXES = {SIMING: "sm", HULI: "hl", XIANYOU: "xy"}
 
 
 @transaction.atomic
@@ -327,6 +350,17 @@ def load_demo() -> DemoSummary:
     fujian = _region("35")
     xiamen, putian = _region(XIAMEN), _region(PUTIAN)
     province = b.unit(K.BUREAU, fujian, "福建省司法厅", functions=["publicity"])
+    # The province's 12348 centre: answers what no city or county unit can take (an online question from a
+    # region with no unit on the platform) and passes it on.
+    fj_centre = b.unit(
+        K.CENTRE,
+        fujian,
+        "福建省公共法律服务中心",
+        parent=province,
+        functions=["consultation", "legal_aid", "mediation", "lawyer", "notary"],
+        address="福建省福州市鼓楼区（示例地址）",
+        hours="12348 热线 7×24 小时；窗口 工作日 8:30-12:00，14:30-17:30",
+    )
     xm_bureau = b.unit(
         K.BUREAU, xiamen, "厦门市司法局", parent=province, functions=["publicity", "corrections"]
     )
@@ -419,8 +453,19 @@ def load_demo() -> DemoSummary:
     # Staff personas: every role in 思明区, 湖里区 and 仙游县, plus city-wide and system roles.
     for code, prefix in PERSONA_PREFIXES.items():
         _personas(b, prefix, _region(code), county_units[code])
+    for code, prefix in CONSULTANT_PREFIXES.items():
+        if code in county_units:
+            _staff(
+                b,
+                f"{prefix}_consultant",
+                person_name(random.Random(f"consultant:{prefix}")),
+                [(county_units[code]["centre"], R.HANDLER)],
+                title=CONSULTATION_POST,
+            )
     _staff(b, "xm_supervisor", "林晓东", [(xm_bureau, R.SUPERVISOR)])
     _staff(b, "xm_agent", "陈雨涵", [(xm_centre, R.HOTLINE_AGENT)])
+    _staff(b, "xm_consultant", "郑思远", [(xm_centre, R.HANDLER)], title=CONSULTATION_POST)
+    _staff(b, "fj_consultant", "黄立诚", [(fj_centre, R.HANDLER)], title=CONSULTATION_POST)
     _staff(b, "sysadmin", "系统管理员", [(province, R.SYSTEM_ADMIN)], is_staff=True, is_superuser=True)
 
     # A handful of matters in various states, made through the real actions.
@@ -504,7 +549,8 @@ def demo_accounts() -> list[tuple[str, str]]:
         .select_related("unit")
         .order_by("user_id", "pk")
     ):
-        roles.setdefault(m.user_id, []).append(f"{m.unit.name} {m.get_role_display()}")
+        post = f"（{m.title}）" if m.title else ""
+        roles.setdefault(m.user_id, []).append(f"{m.unit.name} {m.get_role_display()}{post}")
     return [
         (name, "；".join(roles.get(users[name].pk, [])) or users[name].display_name)
         for name in PERSONA_USERNAMES

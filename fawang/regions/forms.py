@@ -77,7 +77,7 @@ class RegionField(forms.Field):
             return value
         if value in self.empty_values:
             return None
-        code = str(value).strip()
+        code = codes.canonical(str(value))
         if not is_code(code):
             raise ValidationError(self.error_messages["invalid"], code="invalid")
         region = Region.objects.filter(code=code).first()

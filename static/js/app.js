@@ -14,6 +14,9 @@
    - details[data-open-wide]  open on a wide screen, folded on a phone.
    - data-focus-after="#id"   on an htmx trigger: focus lands in #id after
                         the swap (instead of on the page body).
+   - long drop-downs    a single <select> of more than 30 options (the
+                        staff pages' unit lists) gets a search box before it
+                        that hides the options not matching what is typed.
 */
 (function () {
   "use strict";
@@ -84,6 +87,37 @@
     if (!target) return;
     var field = target.querySelector("select, input:not([type=hidden]), textarea, button") || target;
     field.focus();
+  });
+
+  // A search box before every long single-choice drop-down (e.g. 转至机构 with some 150 units).
+  var SEARCH_FROM = 30;
+  function addSelectSearch(select) {
+    if (select.multiple || select.options.length <= SEARCH_FROM || select.hasAttribute("data-search-ready")) return;
+    select.setAttribute("data-search-ready", "");
+    var box = doc.createElement("input");
+    box.type = "search";
+    box.className = "select-search";
+    box.placeholder = "输入名称筛选";
+    var label = select.labels && select.labels[0] ? select.labels[0].textContent.trim() : "";
+    box.setAttribute("aria-label", "筛选" + (label ? "：" + label : ""));
+    if (select.id) box.setAttribute("aria-controls", select.id);
+    box.addEventListener("input", function () {
+      var words = box.value.trim();
+      Array.prototype.forEach.call(select.options, function (option) {
+        option.hidden = !!words && option.value !== "" && !option.selected && option.text.indexOf(words) === -1;
+      });
+    });
+    box.addEventListener("keydown", function (event) {
+      if (event.key === "Enter") event.preventDefault();  // filtering, not submitting the form
+    });
+    select.parentNode.insertBefore(box, select);
+  }
+  function addSelectSearches(root) {
+    Array.prototype.forEach.call((root || doc).querySelectorAll("select"), addSelectSearch);
+  }
+  addSelectSearches(doc);
+  doc.addEventListener("htmx:afterSettle", function (event) {
+    addSelectSearches(event.target && event.target.querySelectorAll ? event.target : doc);
   });
 
   // <details data-open-wide>: folded on a phone, open on a wide screen (law search's 筛选条件).

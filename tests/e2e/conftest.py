@@ -16,6 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import glob
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -234,7 +235,17 @@ def sign_in(page: Any, site: Site, username: str, password: str = "fawang-demo-2
     page.get_by_label("用户名").fill(username)
     page.get_by_label("密码").fill(password)
     page.get_by_role("button", name="登录").click()
-    page.wait_for_url(lambda url: "/console/" in url or "/accounts/login/verify/" in url)
+    page.wait_for_url(
+        lambda url: "/console/" in url or "/accounts/login/verify/" in url or "/accounts/password/" in url
+    )
+    if "/accounts/password/" in page.url:
+        # A new account's first sign-in: the password the administrator set is replaced first.
+        page.get_by_label(re.compile("^原密码")).fill(password)
+        page.get_by_label(re.compile("^新密码")).fill(f"{password}-own")
+        page.get_by_label(re.compile("^再次输入新密码")).fill(f"{password}-own")
+        page.get_by_role("button", name="修改密码").click()
+        page.wait_for_url(lambda url: "/accounts/password/" not in url)
+        return
     # Supervisors and administrators sign in with a second factor; the demo shows their current code
     # (README). A code used a moment ago by another sign-in is refused, so wait for the next one.
     for _attempt in range(4):
@@ -242,7 +253,7 @@ def sign_in(page: Any, site: Site, username: str, password: str = "fawang-demo-2
             break
         shown = page.locator("[data-demo-code]")
         if shown.count():
-            page.get_by_label("动态口令").fill(shown.inner_text())
+            page.get_by_role("textbox", name="动态口令").fill(shown.inner_text())
             page.get_by_role("button", name="验证并登录").click()
             page.wait_for_load_state()
         else:

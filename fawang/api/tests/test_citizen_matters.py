@@ -279,9 +279,16 @@ class ResolveTestCase(CitizenApiTestCase):
         matter.refresh_from_db()
         self.assertEqual((matter.status, matter.due_at), (Matter.Status.COMPLETED, None))
         event = matter.events.latest("pk")
+        # Whoever answered is the handler of record (issue 14, item 5).
         self.assertEqual(
-            (event.action, event.actor, event.payload), ("complete", self.user, {"resolved": True})
+            (event.action, event.actor, event.payload),
+            (
+                "complete",
+                self.user,
+                {"resolved": True, "handler": matter.handler_id, "handler_of_record": True},
+            ),
         )
+        self.assertEqual(matter.handler, self.sm_clerk)
         told = self.messages(matter, "matter.resolved")
         self.assertIn(self.sm_clerk, [m.user for m in told])
         self.assertIn("服务对象确认问题已解决", told[0].body)

@@ -215,3 +215,28 @@ class PersonalDataTestCase(ApiTestCase):
         r = unit_admin.get(url, {"reveal": "true"})
         self.assertError(r, 403, "permission_denied")
         self.assertEqual(AccessLog.objects.count(), 1)
+
+
+class SuperviseScopeTestCase(ApiTestCase):
+    """Issue 13: the staff list applies matters.supervise as the console's 全部事项 does."""
+
+    def test_a_bureau_handler_without_supervise_gets_only_their_units_matters(self) -> None:
+        from fawang.accounts.models import User
+        from fawang.orgs.models import Membership
+
+        matter = self.submit()  # 思明区, at a centre: visible through the 思明区司法局's region subtree
+        bureau = self.unit("思明区司法局")
+        handler = User.objects.create_user(
+            "bureau_handler", password="x-Long-pass-2026", kind=User.Kind.STAFF
+        )
+        Membership.objects.create(user=handler, unit=bureau, role=Membership.Role.HANDLER)
+        self.assertTrue(Matter.objects.visible_to(handler).filter(pk=matter.pk).exists())
+
+        def listed(user: User) -> list[str]:
+            body = self.as_user(user).get(reverse("api:matters"), {"page_size": 100}).json()
+            return [m["tracking_no"] for m in body["results"]]
+
+        self.client.force_login(handler)
+        self.assertEqual(self.client.get(reverse("matters:list")).status_code, 403)
+        self.assertNotIn(matter.tracking_no, listed(handler))
+        self.assertIn(matter.tracking_no, listed(self.sm_supervisor))

@@ -146,7 +146,11 @@ class SubmitTestCase(ApplicationTestCase):
             actions.do_upload_material(app.pk, actor=self.user, slot=f"m{m.pk}", upload=pdf())
         matter = actions.do_submit_application(app.pk, actor=self.user, channel="wechat", pledge=True).matter
         self.assertEqual(matter.person.user, self.user)
-        self.assertEqual(matter.person.id_number_hash, "")
+        # One person, one record (issue 14, item 3): the account's own record carries its ID number, so the
+        # front desk finds the same record by it.
+        from fawang.citizens.models import Profile
+
+        self.assertEqual(matter.person.id_number_hash, Profile.objects.get(user=self.user).id_number_hash)
         self.assertEqual(matter.channel, "wechat")
         self.assertEqual(matter.unit.name, "厦港街道人民调解委员会")
         self.assertIn("被申请人：陈某", matter.description)

@@ -10,17 +10,22 @@ what the persona sees there is written down by hand (SEES), not computed from th
     district  a unit of another district of the same city (思明区 → 湖里区)
     city      a unit of another city (厦门市 → 莆田市仙游县)
 
-Every named URL of every namespace is read from the resolver. Each is either in the matrix (MATTER_URLS ...) or
-listed in NOT_YET_IN_MATRIX (still swept by test_permission_sweep.py until it moves here); a URL in neither fails
+Every named URL of every namespace is read from the resolver and must be declared: public (PUBLIC, once, with a
+reason), a member of the public's own pages (OWN), a staff URL with its object at the five positions (the tests
+of RoleMatrixTestCase, ROWS, the body-positioned URLs) or a matter action (ACTION_RULES, one rule per action code,
+which covers matters:act and every ``api:matter_<code>``). A URL declared nowhere fails
 ``test_every_url_is_declared``, so the matrix grows with the code.
 """
 
 from __future__ import annotations
 
+import inspect
+import logging
 from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import Any, ClassVar
 
-from django.test import Client
+from django.test import Client, override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from rest_framework.test import APIClient
 
@@ -255,6 +260,13 @@ CREDIT: dict[str, tuple[int, int, int, int, int]] = {
     "sysadmin": (400, 400, 400, 400, 400),
 }
 CREDIT_OWN_ONLY = (403, 404, 404, 404, 404)
+# The same for a practitioner (执业人员) registered at the unit: every practitioner has a credit file.
+PRACTITIONER_CREDIT: dict[str, tuple[int, int, int, int, int]] = {
+    "city_supervisor": (403, 302, 404, 302, 404),
+    "bureau_supervisor": (403, 302, 404, 404, 404),
+    "bureau_admin": (403, 302, 404, 404, 404),
+    "sysadmin": (302, 302, 302, 302, 302),
+}
 
 # Transferring (转办) a matter of the persona's own unit to the unit at each position, named in the POST body:
 # 302 sent; 400 refused as a target (its own unit; a unit outside the region subtrees of the sender's units; a
@@ -281,35 +293,73 @@ MATTER_URLS = frozenset(
     {"matters:detail", "matters:reveal", "matters:act", "api:matter", "api:matters", "api:matter_accept"}
 )
 
-# Every other named URL, still swept by test_permission_sweep.py (console, staff pages) or tested by its own
-# app's tests (public pages), until it moves into the matrix. Listed by namespace; a new URL must be added to
-# the matrix (or, with a reason, here).
-NOT_YET_IN_MATRIX_NAMESPACES = frozenset(
-    {
-        "admin",
-        "portal",
-        "accounts",
-        "regions",
-        "notify_inbox",
-        "track",
-        "knowledge",
-        "info",
-        "me",
-        "appoint",
-        "apply",
-        "applications",
-        "applications_console",
-        "console",
-        "matters",
-        "matters_pdf",
-        "consult",  # the consultation line's pages on a matter (were under "matters")
-        "notify",
-        "knowledge_console",
-        "frontdesk",
-        "api",
-    }
-)
-NOT_YET_IN_MATRIX_NAMES = frozenset({"set_language", "healthz", "readyz", "robots", "favicon"})
+# Public URLs: the same answer for every persona and for nobody signed in, so declared once, by namespace or
+# by name, with the reason. Their content is tested in their apps' tests.
+PUBLIC: dict[str, str] = {
+    "portal": "the portal's public pages (home, finder, a unit's public page, elder mode)",
+    "info": "public information: guides, the directory of units and practitioners, 普法 articles",
+    "knowledge": "the public law pages and published knowledge entries",
+    "track": "public tracking by tracking number and one-time code (fawang/matters/tests/test_public_tracking.py)",
+    "apply": "the public list of what can be applied for online",
+    "accounts": "staff sign-in, second factor, sign-out and password change (of one's own account)",
+    "regions": "the region cascade of public forms",
+    "set_language": "switching the language",
+    "healthz": "the health check",
+    "readyz": "the readiness check (database, migrations, worker and scheduler heartbeats, outbox)",
+    "api:schema": "the API's OpenAPI schema",
+    "api:docs": "the API's documentation page",
+    "api:catalogue": "the public service catalogue",
+    "api:catalogue_item": "the public service catalogue",
+    "api:service_points": "public service points",
+    "api:unit": "a unit's public page",
+    "api:law_search": "public law search",
+    "api:guides": "public guides",
+    "api:guide": "public guides",
+    "api:directory_units": "the public directory",
+    "api:practitioners": "the public directory",
+    "api:practitioner": "the public directory",
+    "api:articles": "普法 articles",
+    "api:article_categories": "普法 articles",
+    "api:article": "普法 articles",
+    "api:track_code": "public tracking",
+    "api:track_verify": "public tracking",
+    "api:track_matter": "public tracking (with the token of a verified one-time code)",
+    "me:login": "a member of the public signing in",
+    "me:verify": "a member of the public signing in",
+    "me:privacy": "the privacy notice (个人信息处理规则), readable before signing in",
+    "api:me_sign_in_code": "a member of the public signing in",
+    "api:me_sign_in_token": "a member of the public signing in",
+    "api:regions": "the region cascade of public forms",
+    "api:point_booking": "what a service point offers for booking",
+    "api:point_slots": "a service point's open slots",
+    "api:not_found": "the API's catch-all 404",
+}
+
+# A member of the public's own pages: the objects are theirs (their matters, applications, appointments,
+# messages), not a unit's, so there are no positions; staff get no object there. Checked below for every
+# persona (test_own_pages_are_not_staff_pages); ownership between two members of the public is tested in
+# fawang/citizens/tests/, fawang/applications/tests/, fawang/frontdesk/tests/ and fawang/notify/tests/.
+OWN: dict[str, str] = {
+    "me": "the public's own account pages",
+    "appoint": "the public's own appointments",
+    "applications": "the public's own online applications",
+    "notify_inbox": "the public's own inbox",
+    "api:me": "the public's own account (API)",
+    "api:me_": "the public's own matters, consultations, messages, applications and appointments (API)",
+}
+
+# The Django admin: only accounts with is_staff (none of the personas); every persona is sent to its sign-in.
+ADMIN_NAMESPACE = "admin"
+
+# URLs still waiting for a declaration. Must stay empty: a new URL goes into a table above or below.
+NOT_YET_IN_MATRIX: frozenset[str] = frozenset()
+
+
+def _in(table: dict[str, str], name: str) -> bool:
+    namespace = name.split(":", 1)[0] if ":" in name else name
+    if name in table or namespace in table:
+        return True
+    return any(key.endswith("_") and name.startswith(key) for key in table)
 
 
 def all_url_names() -> list[str]:
@@ -327,15 +377,50 @@ def all_url_names() -> list[str]:
     return list(walk(get_resolver().url_patterns, ""))
 
 
+def url_callbacks() -> dict[str, Any]:
+    """Every named URL's view."""
+
+    def walk(patterns: list[Any], namespace: str) -> Iterator[tuple[str, Any]]:
+        for entry in patterns:
+            if isinstance(entry, URLResolver):
+                ns = entry.namespace
+                full = f"{namespace}:{ns}" if namespace and ns else (ns or namespace)
+                yield from walk(entry.url_patterns, full)
+            elif isinstance(entry, URLPattern) and entry.name:
+                yield (f"{namespace}:{entry.name}" if namespace else entry.name), entry.callback
+
+    return dict(walk(get_resolver().url_patterns, ""))
+
+
 def declared(name: str) -> bool:
-    if name in MATTER_URLS or name in UNIT_URLS or name in NOT_YET_IN_MATRIX_NAMES:
-        return True
-    return ":" in name and name.split(":", 1)[0] in NOT_YET_IN_MATRIX_NAMESPACES
+    """Whether the URL has a declared answer for every persona (and position, where it names an object)."""
+    return (
+        name in MATTER_URLS
+        or name in UNIT_URLS
+        or name in ROWS
+        or name in api_action_codes([name])
+        or name == LATE_ACTION_URL
+        or _in(PUBLIC, name)
+        or _in(OWN, name)
+        or name.startswith(f"{ADMIN_NAMESPACE}:")
+        or name in NOT_YET_IN_MATRIX
+        or name in {"console:switch_unit", "matters:bulk_assign"}  # BodyPositionsMatrixTestCase
+    )
 
 
-class RoleMatrixTestCase(MatterTestCase):
+class RoleMatrixBase(MatterTestCase):
+    """The personas and the units at their five positions, built once per class."""
+
     users: ClassVar[dict[str, User]]
     units: ClassVar[dict[str, Unit]]
+
+    def setUp(self) -> None:
+        super().setUp()
+        # Thousands of deliberate 403s and 404s: Django's request log would format a traceback for each.
+        request_log = logging.getLogger("django.request")
+        level = request_log.level
+        request_log.setLevel(logging.ERROR)
+        self.addCleanup(request_log.setLevel, level)
 
     @classmethod
     def setUpTestData(cls) -> None:
@@ -364,11 +449,31 @@ class RoleMatrixTestCase(MatterTestCase):
             for position, name in places.items():
                 cls.units[f"{persona}:{position}"] = unit(name)
 
+    def matter_at(self, unit: Unit, seq: int) -> Matter:
+        # The matter concerns the unit's own region (所涉区划) and was sent to it (办理机构).
+        matter = self.submit(person=self.person(name="李四", id_number=id_number(seq=f"{seq % 1000:03d}")))
+        Matter.objects.filter(pk=matter.pk).update(unit=unit, region_id=unit.region_id)
+        return self.reload(matter)
+
+    def api(self, user: User) -> APIClient:
+        client = APIClient()
+        client.credentials(HTTP_AUTHORIZATION=f"Token {ApiToken.issue(user, '矩阵')[1]}")
+        return client
+
+
+class RoleMatrixTestCase(RoleMatrixBase):
     def test_every_url_is_declared(self) -> None:
         names = all_url_names()
         self.assertIn("api:matters", names)
         self.assertEqual([name for name in names if not declared(name)], [])
+        self.assertEqual(NOT_YET_IN_MATRIX, frozenset())
         self.assertTrue(set(names) >= MATTER_URLS, MATTER_URLS - set(names))
+
+    @override_settings(ROOT_URLCONF="fawang.console.tests.urls_with_new_app")
+    def test_a_new_url_is_undeclared(self) -> None:
+        names = all_url_names()
+        self.assertIn("casework:case_detail", names)
+        self.assertEqual([name for name in names if not declared(name)], ["casework:case_detail"])
 
     def test_the_positions_are_what_they_say(self) -> None:
         for persona in PERSONAS:
@@ -380,17 +485,6 @@ class RoleMatrixTestCase(MatterTestCase):
                 if own.kind != Unit.Kind.BUREAU:  # everything of a bureau's district is under it
                     sibling = self.units[f"{persona}:sibling"]
                     self.assertFalse(sibling.tree_path.startswith(own.tree_path))
-
-    def matter_at(self, unit: Unit, seq: int) -> Matter:
-        # The matter concerns the unit's own region (所涉区划) and was sent to it (办理机构).
-        matter = self.submit(person=self.person(name="李四", id_number=id_number(seq=f"{seq % 1000:03d}")))
-        Matter.objects.filter(pk=matter.pk).update(unit=unit, region_id=unit.region_id)
-        return self.reload(matter)
-
-    def api(self, user: User) -> APIClient:
-        client = APIClient()
-        client.credentials(HTTP_AUTHORIZATION=f"Token {ApiToken.issue(user, '矩阵')[1]}")
-        return client
 
     def test_matters_at_five_positions(self) -> None:
         seq = 100
@@ -601,3 +695,433 @@ class RoleMatrixTestCase(MatterTestCase):
                     self.assertEqual(response.status_code, expected)
                     moved_to = Matter.objects.get(pk=matter.pk).unit_id
                     self.assertEqual(moved_to, target.pk if expected == 302 else own.pk)
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# The rest of the staff URLs, declared row by row: the object the URL names (made at the unit of each position),
+# the rule that gives the answer, the method and body. Rules:
+#   "seen"          ok where the persona sees the object's unit (SEES), 404 elsewhere
+#   "manage"        ok where the persona manages the unit (MANAGES), 403 where seen and not managed, 404 elsewhere
+#   "manage_window" the same, and 400 (not a service point) at units without windows
+#   a capability    ok where seen and the persona's role has it (CAN, written by hand below), 403 / 404 as above
+# Pages without an object ("page" rows) answer ok to the personas of the capability and 403 to the rest.
+
+SUPERVISORS = frozenset({"city_supervisor", "bureau_supervisor"})
+ADMINS = frozenset({"bureau_admin", "firm_admin"})
+CLERKS = frozenset({"centre_clerk", "station_clerk", "notary_clerk", "prison_clerk"})
+HANDLERS = frozenset({"aid_handler", "office_handler", "committee_handler", "firm_handler"})
+ADVISOR, HOTLINE, SYSADMIN = (
+    frozenset({"room_advisor"}),
+    frozenset({"hotline_12345"}),
+    frozenset({"sysadmin"}),
+)
+EVERYONE = frozenset(PERSONAS)
+
+# Who holds each capability (by the persona's role; where is the rule's business).
+CAN: dict[str, frozenset[str]] = {
+    "staff": EVERYONE,
+    "matters.intake": CLERKS | HOTLINE | HANDLERS | ADVISOR | SYSADMIN,
+    "matters.handle": HANDLERS | ADVISOR | SYSADMIN,
+    "matters.assign": HANDLERS | SUPERVISORS | ADMINS | SYSADMIN,
+    "matters.transfer": CLERKS | HOTLINE | HANDLERS | SUPERVISORS | ADMINS | SYSADMIN,
+    "matters.escalate": HANDLERS | SUPERVISORS | SYSADMIN,
+    "matters.reopen": HANDLERS | SUPERVISORS | SYSADMIN,
+    "matters.comment": EVERYONE,
+    "matters.callback": HOTLINE | SUPERVISORS | SYSADMIN,
+    "matters.rectify": HANDLERS | SUPERVISORS | ADMINS | SYSADMIN,
+    "matters.supervise": SUPERVISORS | ADMINS | SYSADMIN,
+    "matters.view_personal_data": EVERYONE - ADMINS,
+    "knowledge.write": HANDLERS | ADVISOR | SUPERVISORS | ADMINS | SYSADMIN,
+    "frontdesk.manage_schedule": ADMINS | SYSADMIN,
+    "frontdesk.desk": CLERKS | ADVISOR | ADMINS | SYSADMIN,
+    "frontdesk.review": CLERKS | ADMINS | SYSADMIN,
+    "notify.view_outbox": SUPERVISORS | ADMINS | SYSADMIN | CLERKS | HOTLINE,
+    "audit.view": SUPERVISORS | ADMINS | SYSADMIN,
+    "orgs.manage_advisors": SUPERVISORS | ADMINS | SYSADMIN,
+    "orgs.manage_staff": ADMINS | SYSADMIN,
+    "orgs.edit_unit": ADMINS | SYSADMIN,
+    # Pages open to more than one capability: the feedback page (supervise, callback, rectify), correcting the
+    # topic (handle, intake, assign), the front desk's schedules (desk, review, manage_schedule).
+    "feedback": SUPERVISORS | ADMINS | SYSADMIN | HOTLINE | HANDLERS,
+    "topic": EVERYONE,
+    "frontdesk": CLERKS | ADVISOR | ADMINS | SYSADMIN,
+}
+
+# Region-keyed rows (outbox messages carry a region code, not a unit): a 司法局 sees its region's subtree, every
+# other unit the region of each unit it reaches, exactly. So a law firm of 思明区 sees 思明区's messages, and
+# the city-level notary office, prison and 12345 those of 厦门市 itself.
+SEES_REGION: dict[str, tuple[bool, bool, bool, bool, bool]] = {
+    "city_supervisor": (Y, Y, N, Y, N),
+    "bureau_supervisor": (Y, Y, N, N, N),
+    "bureau_admin": (Y, Y, N, N, N),
+    "centre_clerk": (Y, Y, Y, N, N),
+    "aid_handler": (Y, Y, Y, N, N),
+    "office_handler": (Y, N, N, N, N),
+    "committee_handler": (Y, N, Y, N, N),
+    "station_clerk": (Y, N, Y, N, N),
+    "room_advisor": (Y, N, N, N, N),
+    "firm_handler": (Y, Y, Y, N, N),
+    "firm_admin": (Y, Y, Y, N, N),
+    "notary_clerk": (Y, Y, Y, N, N),
+    "prison_clerk": (Y, Y, Y, N, N),
+    "hotline_12345": (Y, Y, Y, N, N),
+    "sysadmin": (Y, Y, Y, Y, Y),
+}
+REGION_KEYED = frozenset({"message", "region"})
+
+# Appointing a village's legal advisor (一村一法律顾问) at the first village under the region of the unit at each
+# position (for 福建省司法厅 that is a village of 厦门市): 200 the form; 403 the village is reached but the role may
+# not appoint; 404 the village is not reached. A village is reached by a 司法局 whose region holds it and by a
+# service unit with a unit at the village in its tree (a 工作站's 工作室), never by the region of a unit alone.
+NOT_REACHED = (404, 404, 404, 404, 404)
+VILLAGE_APPOINT: dict[str, tuple[int, int, int, int, int]] = {
+    "city_supervisor": (200, 200, 200, 200, 404),
+    "bureau_supervisor": (200, 200, 200, 404, 404),
+    "bureau_admin": (200, 200, 200, 404, 404),
+    "office_handler": (403, 404, 403, 404, 404),
+    "station_clerk": (403, 404, 403, 404, 404),
+    "room_advisor": (403, 404, 403, 404, 404),
+    "sysadmin": (200, 200, 200, 200, 200),
+}
+
+
+@dataclass(frozen=True)
+class Row:
+    obj: str  # the kind of object in the URL ("page": none)
+    rule: str  # "seen", "manage" or a capability (see above)
+    method: str = "get"
+    ok: int = 200
+    body: tuple[
+        tuple[str, Any], ...
+    ] = ()  # "@obj": the object's id; "@topic": a topic other than the matter's
+    in_url: bool = True  # False: the object is named only in the body (or the query string, for a GET)
+
+
+ROWS: dict[str, Row] = {
+    # Pages without an object.
+    "console:home": Row("page", "staff"),
+    "console:region_list": Row("page", "staff"),
+    "console:unit_list": Row("page", "staff"),
+    "console:practitioner_list": Row("page", "staff"),
+    "console:advisor_list": Row("page", "staff"),
+    "console:staff_list": Row("page", "staff"),
+    "console:staff_create": Row("page", "orgs.manage_staff"),
+    "console:audit_list": Row("page", "audit.view"),
+    "notify:outbox": Row("page", "notify.view_outbox"),
+    "matters:my_queue": Row("page", "staff"),
+    "matters:unit_queue": Row("page", "staff"),
+    "matters:list": Row("page", "matters.supervise"),
+    "matters:intake": Row("page", "matters.intake"),
+    "matters:intake_receipt": Row("page", "staff"),
+    "matters:supervision": Row("page", "matters.supervise"),
+    "matters:feedback": Row("page", "feedback"),
+    "knowledge_console:list": Row("page", "knowledge.write"),
+    "knowledge_console:create": Row("page", "knowledge.write"),
+    "frontdesk:day": Row("page", "frontdesk.desk"),
+    "frontdesk:reviews": Row("page", "frontdesk.review"),
+    "frontdesk:schedules": Row("page", "frontdesk"),
+    "frontdesk:schedule_new": Row("page", "frontdesk.manage_schedule"),
+    "api:desk_appointments": Row("unit", "seen", body=(("unit", "@obj"),), in_url=False),
+    # Units and what hangs on them.
+    "console:unit_window_add": Row(
+        "unit", "manage_window", "post", 302, (("kind", "reception"), ("number", 99))
+    ),
+    "console:window_set_active": Row("window", "manage", "post", 302, (("active", "0"),)),
+    "console:practitioner_detail": Row("practitioner", "seen"),
+    "console:practitioner_credit_add": Row(
+        "practitioner",
+        "practitioner_credit",
+        "post",
+        302,
+        (("kind", "penalty"), ("title", "矩阵：警告"), ("authority", "司法局"), ("decided_on", "2025-06-01")),
+    ),
+    # Matters and what hangs on them.
+    "matters:suggestions": Row("matter", "seen"),
+    "matters:topic": Row("matter", "topic", "post", 302, (("topic", "@topic"),)),
+    "matters:attachment_upload": Row("matter", "matters.comment", "post", 400),
+    "matters:attachment": Row("attachment", "seen"),
+    "matters:person": Row("person", "seen"),
+    "matters:person_reveal": Row(
+        "person", "matters.view_personal_data", "post", 200, (("purpose", "核实身份"),)
+    ),
+    # A hand-over to an outside hotline: the ticket number on a matter with none open is refused with a message.
+    "matters:outside_reply": Row("matter", "matters.transfer", "post", 302, (("ticket_no", "12345-0001"),)),
+    "matters:callback": Row("callback", "seen"),
+    "matters:rectification": Row("rectification", "seen"),
+    # 法律依据 (legal basis): deciding on an article, adding one by its citation.
+    "matters:article_decide": Row(
+        "matter",
+        "matters.intake|matters.handle",
+        "post",
+        302,
+        (("article", "@article"), ("decision", "accepted")),
+    ),
+    "matters:article_add": Row(
+        "matter",
+        "matters.intake|matters.handle",
+        "post",
+        302,
+        (("citation", "《中华人民共和国矩阵法》第一条"),),
+    ),
+    "matters_pdf:receipt": Row("matter", "seen"),
+    "matters_pdf:result": Row("completed_matter", "seen"),
+    "matters_pdf:materials": Row("materials_matter", "seen"),
+    # Regions: the unit's own region (console:region_detail), a village under it (appointing its legal
+    # advisor, 一村一法律顾问).
+    "console:region_detail": Row("region", "staff"),
+    "console:advisor_appoint": Row("village", "village_appoint"),
+    "applications_console:reveal": Row(
+        "application", "matters.view_personal_data", "post", 200, (("purpose", "核实身份"),)
+    ),
+    "notify:message_detail": Row("message", "notify.view_outbox"),
+    "notify:retry": Row("message", "notify.view_outbox", "post", 302),
+    # Knowledge entries of the unit.
+    "knowledge_console:edit": Row("entry", "knowledge.write"),
+    "knowledge_console:publish": Row("entry", "knowledge.write", "post", 302),
+    "knowledge_console:unpublish": Row("entry", "knowledge.write", "post", 302),
+    "knowledge_console:review": Row("entry", "knowledge.write", "post", 302),
+    # The front desk: schedules and appointments of the unit.
+    "frontdesk:schedule": Row("schedule", "frontdesk"),
+    "frontdesk:rule_add": Row(
+        "schedule", "manage", "post", 302, (("weekday", 1), ("start_time", "14:00"), ("end_time", "15:00"))
+    ),
+    "frontdesk:exception_add": Row(
+        "schedule", "manage", "post", 302, (("date", "2030-01-02"), ("kind", "closed"), ("note", "矩阵"))
+    ),
+    "frontdesk:rule_delete": Row("rule", "manage", "post", 302),
+    "frontdesk:exception_delete": Row("exception", "manage", "post", 302),
+    "frontdesk:appointment": Row("appointment", "seen"),
+    "frontdesk:check_in": Row("appointment", "frontdesk.desk", "post", 302),
+    "frontdesk:no_show": Row("appointment_past", "frontdesk.desk", "post", 302),
+    "frontdesk:cancel": Row("appointment", "frontdesk.desk", "post", 302, (("reason", "矩阵"),)),
+    "frontdesk:review": Row("visit", "frontdesk.review", "post", 302, (("decision", "approve"),)),
+    "frontdesk:reveal": Row("visit", "matters.view_personal_data", "post", 200, (("purpose", "核实身份"),)),
+    "frontdesk:intake": Row("appointment", "matters.intake"),
+    "api:desk_appointment": Row("appointment", "seen"),
+    "api:desk_check_in": Row("appointment", "frontdesk.desk", "post", 200),
+    "api:desk_no_show": Row("appointment_past", "frontdesk.desk", "post", 200),
+    "api:desk_review": Row("visit", "frontdesk.review", "post", 200, (("approve", True),)),
+}
+
+
+# Consultation's legal-basis pages are moving from matters to their own app (namespace consult, the same views):
+# the rows hold under either name, and exactly one of each pair must be in the resolver.
+MOVING: dict[str, str] = {
+    "matters:suggestions": "consult:suggestions",
+    "matters:article_decide": "consult:article_decide",
+    "matters:article_add": "consult:article_add",
+}
+ROWS.update({new: ROWS[old] for old, new in MOVING.items()})
+
+
+def rows_in_resolver(names: list[str]) -> dict[str, Row]:
+    """The rows of the URLs that exist; a row with no URL is an error unless its URL moved (MOVING)."""
+    present = set(names)
+    for old, new in MOVING.items():
+        assert (old in present) != (new in present), (old, new)
+    missing = set(ROWS) - present - set(MOVING) - set(MOVING.values())
+    assert not missing, f"ROWS declares URLs that do not exist: {sorted(missing)}"
+    return {name: row for name, row in ROWS.items() if name in present}
+
+
+def allowed_methods(view: Any) -> frozenset[str] | None:
+    """The methods a view accepts, read from Django's require_http_methods anywhere in its decorators."""
+    func: Any = view
+    for _depth in range(20):
+        if func is None:
+            return None
+        closure = inspect.getclosurevars(func).nonlocals if inspect.isfunction(func) else {}
+        methods = closure.get("request_method_list")
+        if methods is not None:
+            return frozenset(methods)
+        func = getattr(func, "__wrapped__", None)
+    return None
+
+
+def expected_answer(row: Row, persona: str, position: int, unit: Unit) -> int:
+    if row.obj == "page":
+        return row.ok if persona in CAN[row.rule] else 403
+    if row.rule == "credit":
+        return CREDIT.get(persona, CREDIT_OWN_ONLY)[position]
+    if row.rule == "village_appoint":
+        return VILLAGE_APPOINT.get(persona, NOT_REACHED)[position]
+    if row.rule == "practitioner_credit":  # every practitioner has a credit file, whatever their unit
+        return PRACTITIONER_CREDIT.get(persona, CREDIT_OWN_ONLY)[position]
+    sees = SEES_REGION if row.obj in REGION_KEYED else SEES
+    if not sees[persona][position]:
+        return 404
+    if row.rule == "seen":
+        return row.ok
+    if row.rule == "manage":
+        return row.ok if MANAGES.get(persona, NO_UNIT)[position] else 403
+    if row.rule == "manage_window":  # only service points (中心、工作站、工作室) have windows: 400 elsewhere
+        return (row.ok if unit.is_service_point else 400) if MANAGES.get(persona, NO_UNIT)[position] else 403
+    return row.ok if persona in CAN[row.rule] else 403
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Matter actions (办理动作), declared once per action rather than per URL: the capability it needs (CAN), the
+# status the matter is put in first, and the fields of a real body ("@handler": a handler of the matter's unit;
+# "@target": a unit the persona may send it to; "@item": another service item; "@other": another matter of the
+# same unit and person). The console posts each to matters:act; every API URL ``api:matter_<code>`` found in the
+# resolver is posted the same body, so an action endpoint added to the API is in the matrix with no new line
+# here, and one whose code has no rule fails test_every_url_is_declared.
+@dataclass(frozen=True)
+class ActionRule:
+    capability: str  # a key of CAN
+    status: str
+    body: tuple[tuple[str, Any], ...] = ()
+
+
+MS = Matter.Status
+CAN["matters.intake|matters.handle"] = CAN["matters.intake"] | CAN["matters.handle"]
+CAN["matters.handle|matters.supervise"] = CAN["matters.handle"] | CAN["matters.supervise"]
+CAN["matters.intake|matters.callback"] = CAN["matters.intake"] | CAN["matters.callback"]
+ACTION_RULES: dict[str, ActionRule] = {
+    "accept": ActionRule("matters.handle", MS.SUBMITTED, (("note", "受理。"),)),
+    "reject": ActionRule("matters.handle", MS.SUBMITTED, (("reason", "不符合受理条件。"),)),
+    "request_materials": ActionRule("matters.handle", MS.SUBMITTED, (("other", "身份证明"), ("note", ""))),
+    "supply_materials": ActionRule(
+        "matters.intake|matters.handle", MS.AWAITING_MATERIALS, (("note", "已补正"),)
+    ),
+    "assign": ActionRule("matters.assign", MS.ACCEPTED, (("handler", "@handler"), ("note", ""))),
+    "transfer": ActionRule("matters.transfer", MS.SUBMITTED, (("unit", "@target"), ("reason", "矩阵"))),
+    "change_item": ActionRule(
+        "matters.intake|matters.handle", MS.SUBMITTED, (("service_item", "@item"), ("reason", "矩阵"))
+    ),
+    "escalate": ActionRule("matters.escalate", MS.ACCEPTED, (("reason", "超期未办。"),)),
+    "suspend": ActionRule("matters.handle", MS.ACCEPTED, (("reason", "等待鉴定。"),)),
+    "resume": ActionRule("matters.handle", MS.SUSPENDED, (("note", ""),)),
+    "complete": ActionRule("matters.handle", MS.ACCEPTED, (("result", "已办结。"),)),
+    "close": ActionRule("matters.handle|matters.supervise", MS.COMPLETED, (("note", ""),)),
+    "reopen": ActionRule("matters.reopen", MS.COMPLETED, (("reason", "服务对象有新情况。"),)),
+    "withdraw": ActionRule("matters.intake|matters.handle", MS.SUBMITTED, (("reason", "服务对象撤回。"),)),
+    "comment": ActionRule("matters.comment", MS.SUBMITTED, (("text", "矩阵留言"), ("visible", False))),
+    "merge": ActionRule("matters.handle", MS.SUBMITTED, (("tracking_nos", "@other"), ("reason", "重复。"))),
+    "rate": ActionRule("matters.intake|matters.callback", MS.COMPLETED, (("level", 5), ("comment", ""))),
+}
+
+
+# Body fields of one door only (none: the console and the API take the same action forms, matters.registry).
+CONSOLE_ONLY: frozenset[str] = frozenset()
+API_ONLY: frozenset[str] = frozenset()
+# Declared answers that differ from the rule, each with its reason.
+ACTION_EXCEPTIONS: dict[tuple[str, str, str, str], int] = {
+    # A 工作室's legal advisor has nowhere to send a matter (no unit in the room's own region to route to), and
+    # the console's form refuses the empty target before the role is looked at.
+    ("matters:act", "transfer", "room_advisor", "own"): 400,
+}
+
+
+# The API's hidden endpoint for actions registered after the URLs were loaded (``.../actions/<slug>/``): posted
+# every action too, when it exists.
+LATE_ACTION_URL = "api:matter_action"
+
+
+def api_action_codes(names: list[str]) -> dict[str, str]:
+    """URL name -> action code, for the API's action endpoints (``api:matter_<code>``)."""
+    return {
+        name: name.removeprefix("api:matter_")
+        for name in names
+        if name.startswith("api:matter_") and name.removeprefix("api:matter_") in ACTION_RULES
+    }
+
+
+def reversible_without_args(name: str) -> str | None:
+    from django.urls import NoReverseMatch
+
+    try:
+        return reverse(name)
+    except NoReverseMatch:
+        return None
+
+
+class PublicAndOwnPagesTestCase(RoleMatrixBase):
+    def test_public_urls_answer_everyone_alike(self) -> None:
+        """No public URL (without arguments) refuses a visitor who is not signed in (401/403) or any persona
+        (403), and none fails."""
+        answers: list[str] = []
+        clients = {"anonymous": Client()}
+        for persona, user in self.users.items():
+            clients[persona] = Client()
+            clients[persona].force_login(user)
+        for name in all_url_names():
+            url = reversible_without_args(name) if _in(PUBLIC, name) else None
+            if url is None:
+                continue
+            got = {who: client.get(url).status_code for who, client in clients.items()}
+            if got["anonymous"] in {401, 403, 500} or {403, 500} & set(got.values()):
+                answers.append(f"{name}: {got}")
+        self.assertEqual(answers, [], "\n" + "\n".join(answers))
+
+    def test_own_pages_are_not_staff_pages(self) -> None:
+        """A member of the public's own pages (without arguments) send a visitor who is not signed in to sign in
+        (401 in the API) and serve a member of the public; no persona gets a page of them."""
+        answers: list[str] = []
+        public = Client()
+        public.force_login(self.citizen)
+        for name in all_url_names():
+            url = reversible_without_args(name) if _in(OWN, name) and not _in(PUBLIC, name) else None
+            if url is None:
+                continue
+            for persona, user in self.users.items():
+                client = self.api(user) if name.startswith("api:") else Client()
+                if not name.startswith("api:"):
+                    client.force_login(user)
+                got = client.get(url).status_code
+                if got == 200:
+                    answers.append(f"{name} {persona}: {got}")
+        self.assertEqual(answers, [], "\n" + "\n".join(answers))
+
+    def test_the_django_admin_is_for_none_of_the_personas(self) -> None:
+        for persona, user in self.users.items():
+            client = Client()
+            client.force_login(user)
+            with self.subTest(persona=persona):
+                response = client.get(reverse("admin:index"))
+                self.assertEqual(response.status_code, 302)
+                self.assertTrue(response["Location"].startswith(reverse("admin:login")))
+
+
+class BodyPositionsMatrixTestCase(RoleMatrixBase):
+    """URLs that name the object only in the body: switching to the unit at each position, and assigning the
+    matters at the five positions in one bulk assignment (to a handler of the persona's own unit)."""
+
+    def test_switching_to_the_unit_at_each_position(self) -> None:
+        from fawang.orgs.web import SESSION_KEY
+
+        for persona, user in self.users.items():
+            client = Client()
+            client.force_login(user)
+            for position in POSITIONS:
+                unit = self.units[f"{persona}:{position}"]
+                with self.subTest(persona=persona, position=position):
+                    response = client.post(reverse("console:switch_unit"), {"unit": unit.pk})
+                    self.assertEqual(response.status_code, 302)
+                    # Only one's own unit (a unit one holds a role at) can be switched to.
+                    self.assertEqual(client.session.get(SESSION_KEY) == unit.pk, position == "own")
+
+    def test_bulk_assigning_matters_at_five_positions(self) -> None:
+        seq = 3000
+        for persona, user in self.users.items():
+            own = self.units[f"{persona}:own"]
+            handler = User.objects.create_user(f"matrix-bulk-{persona}", kind=User.Kind.STAFF)
+            Membership.objects.create(user=handler, unit=own, role=R.HANDLER)
+            matters = {}
+            for position in POSITIONS:
+                seq += 1
+                matters[position] = self.matter_at(self.units[f"{persona}:{position}"], seq)
+                Matter.objects.filter(pk=matters[position].pk).update(status=Matter.Status.ACCEPTED)
+            client = Client()
+            client.force_login(user)
+            response = client.post(
+                reverse("matters:bulk_assign"),
+                {"handler": handler.pk, "ids": [m.pk for m in matters.values()]},
+            )
+            may_assign = persona in CAN["matters.assign"]
+            with self.subTest(persona=persona):
+                self.assertEqual(response.status_code, 200 if may_assign else 403)
+                for position, matter in matters.items():
+                    assigned = Matter.objects.get(pk=matter.pk).handler_id == handler.pk
+                    # Only the matters of the persona's own unit go to a handler of that unit.
+                    self.assertEqual(assigned, may_assign and position == "own", position)

@@ -1,4 +1,4 @@
-"""The project's URLs plus a staff app the sweep has never heard of."""
+"""The project's URLs plus a staff app the role matrix has never heard of."""
 
 from django.http import HttpRequest, HttpResponse
 from django.urls import include, path

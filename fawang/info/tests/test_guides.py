@@ -115,7 +115,7 @@ class GuideTestCase(BaseTestCase):
         legal_aid = ServiceItem.objects.get(code="legal_aid")
         self.entry("问答一", items=[legal_aid])
         self.entry("问答二", items=[legal_aid])
-        with self.assertNumQueries(3):  # item, materials, entries
+        with self.assertNumQueries(4):  # item, materials, entries, local bases (地方依据)
             self.client.get(guide_url("legal_aid"))
         with self.assertNumQueries(1):
             self.client.get(INDEX)

@@ -31,8 +31,10 @@ from .feedback import (
     sample_callbacks,
     sampled_for_callback,
 )
+from .handover import do_hand_over, do_record_outside_outcome, do_record_outside_ticket, outside_hotlines
 from .intake import MatterRequest, PersonData, SubmitResult, do_complain, do_split, do_submit, resolve_person
 from .personal_data import do_link_account, log_access, reveal_person
+from .persons import account_person, do_merge_persons
 from .topic import do_correct_topic
 from .workflow import (
     add_attachment,
@@ -62,6 +64,7 @@ __all__ = [
     "MatterRequest",
     "PersonData",
     "SubmitResult",
+    "account_person",
     "add_attachment",
     "check_transition",
     "do_accept",
@@ -75,9 +78,13 @@ __all__ = [
     "do_complete_rectification",
     "do_correct_topic",
     "do_escalate",
+    "do_hand_over",
     "do_link_account",
     "do_merge",
+    "do_merge_persons",
     "do_rate",
+    "do_record_outside_outcome",
+    "do_record_outside_ticket",
     "do_reject",
     "do_reopen",
     "do_request_materials",
@@ -90,6 +97,7 @@ __all__ = [
     "do_withdraw",
     "invite_ratings",
     "log_access",
+    "outside_hotlines",
     "resolve_person",
     "reveal_person",
     "sample_callbacks",

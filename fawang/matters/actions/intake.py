@@ -28,7 +28,7 @@ from ..models import (
     validate_person_phone,
     validate_special_groups,
 )
-from ..routing import NoRoute, Route, explain_route, supervising_unit
+from ..routing import NoRoute, Route, explain_route, explain_route_or_fallback, supervising_unit
 from .base import (
     ONLINE_CHANNELS,
     TRACKING_ATTEMPTS,
@@ -69,6 +69,7 @@ class MatterRequest:
     topic: Speciality | None = None
     unit: Unit | None = None  # a manual choice of handling unit ...
     unit_reason: str = ""  # ... needs a reason, recorded in the event
+    answer: str = ""  # 当场答复办结: the answer given at the window or on the phone (_answer_at_intake)
     item_data: dict[str, Any] | None = (
         None  # the service item's own fields, if its line registered any (lines.ItemData)
     )
@@ -113,7 +114,8 @@ def _clean_person(data: PersonData) -> dict[str, Any]:
 
 
 def resolve_person(data: PersonData, *, savepoint: bool = True) -> Person:
-    """The Person for ``data``: found by ID number (keyed hash), else by name and phone, else created.
+    """The Person for ``data``: found by ID number (keyed hash), else by name and phone among records without
+    an ID number (which then gets the one given), else created.
 
     A match never links an account: that link (which shows the person's matters online) is made only by
     ``do_link_account`` after staff have checked identity. ``savepoint=False``: the caller retries in its own
@@ -123,10 +125,14 @@ def resolve_person(data: PersonData, *, savepoint: bool = True) -> Person:
     existing: Person | None = None
     if fields["id_number"]:
         existing = Person.objects.by_id_number(fields["id_number"]).first()
-    elif fields["phone"]:
-        existing = Person.objects.filter(
-            name=fields["name"], phone=fields["phone"], id_number_hash=""
-        ).first()
+    if existing is None and fields["phone"]:
+        # Then name and phone, among records without an ID number (a caller registered by name and phone): one
+        # person, one record. With an ID number given now — recorded on the record found — an account's record is
+        # left out: it carries the account's own ID number and was found by it above if it is this one.
+        candidates = Person.objects.filter(name=fields["name"], phone=fields["phone"], id_number_hash="")
+        if fields["id_number"]:
+            candidates = candidates.filter(user__isnull=True)
+        existing = candidates.order_by("pk").first()
     if existing is None:
         person = Person(**fields)
         if not savepoint:
@@ -142,6 +148,9 @@ def resolve_person(data: PersonData, *, savepoint: bool = True) -> Person:
             if existing is None:
                 raise
     changed: list[str] = []
+    if fields["id_number"] and not existing.id_number_hash:
+        existing.id_number = fields["id_number"]
+        changed.append("id_number")
     if fields["phone"] and existing.phone != fields["phone"]:
         existing.phone = fields["phone"]
         changed.append("phone")
@@ -180,11 +189,15 @@ def _check_request(req: MatterRequest, channel: str, person: Person) -> None:
         raise ValidationError(_("所选办理机构已停用。"), code="unit_inactive")
 
 
-def _route_for(req: MatterRequest, intake_unit: Unit | None) -> Route:
+def _route_for(req: MatterRequest, intake_unit: Unit | None, *, fallback: bool = False) -> Route:
     if req.unit is not None:
         return Route(req.unit, "manual")
     if req.service_item.handled_at_intake and intake_unit is not None:
         return Route(intake_unit, "intake")
+    if fallback:
+        # Nobody at a desk to choose a unit by hand (the public online, a webhook): the nearest level that has
+        # a unit takes it rather than the request being refused and lost.
+        return explain_route_or_fallback(req.service_item, req.region)
     return explain_route(req.service_item, req.region)
 
 
@@ -282,6 +295,12 @@ def _route_note(req: MatterRequest, route: Route) -> str:
         return req.unit_reason.strip()
     if route.how == "supervisor":
         return _("投诉由被投诉机构的主管司法局处理。")
+    if route.how == "fallback":
+        return _("%(region)s暂无办理“%(item)s”的机构，由%(unit)s办理或转办。") % {
+            "region": req.region.full_name or req.region.name,
+            "item": req.service_item.name,
+            "unit": route.unit.name,
+        }
     return ""
 
 
@@ -364,8 +383,9 @@ def _create_submission(
     person_obj = person if isinstance(person, Person) else resolve_person(person, savepoint=False)
     for req in requests:
         _check_request(req, channel, person_obj)
+        _check_answer(req, actor, channel, intake_unit)
     if routes is None:
-        routes = [_route_for(req, intake_unit) for req in requests]
+        routes = [_route_for(req, intake_unit, fallback=intake_unit is None) for req in requests]
     result = SubmitResult(person=person_obj)
     for req, route, key in zip(requests, routes, keys, strict=True):
         matter, _event_row = _create_matter(
@@ -380,8 +400,80 @@ def _create_submission(
             savepoint=False,
         )
         lines.save_item_data(matter, req.item_data)
+        if req.answer.strip():
+            _answer_at_intake(matter, req.answer, actor=actor, now=now)
         result.matters.append(matter)
     return result
+
+
+# Where the person is in front of the desk or on the line, so an answer can be given on the spot.
+ON_THE_SPOT = (Channel.WINDOW, Channel.HOTLINE, Channel.VISIT, Channel.PROXY)
+
+
+def _check_answer(req: MatterRequest, actor: User | None, channel: str, intake_unit: Unit | None) -> None:
+    """当场答复办结 is for the staff member taking the request in, at a window, on the hotline or on a visit,
+    for an item the intake unit handles itself (handled_at_intake: the general consultation), kept there."""
+    if not req.answer.strip():
+        return
+    item = req.service_item.name
+    if _staff(actor) is None or intake_unit is None:
+        raise PermissionDenied(_("当场答复办结须由受理的工作人员作出。"))
+    if channel not in ON_THE_SPOT:
+        raise ValidationError(
+            _("“%(item)s”经%(channel)s提交，不能当场答复办结，请在事项页面答复。")
+            % {"item": item, "channel": Channel(channel).label},
+            code="answer_not_on_the_spot",
+        )
+    if not req.service_item.handled_at_intake:
+        raise ValidationError(
+            _("“%(item)s”须由办理机构受理办理，不能当场答复办结。") % {"item": item},
+            code="answer_not_handled_at_intake",
+        )
+    if req.unit is not None:
+        raise ValidationError(
+            _("“%(item)s”当场答复办结的，由本机构办理，不能同时人工指定办理机构。") % {"item": item},
+            code="answer_with_unit",
+        )
+
+
+def _answer_at_intake(matter: Matter, answer: str, *, actor: User | None, now: dt.datetime) -> None:
+    """当场答复办结 (issue 14, item 18): the request just taken in is accepted and completed with the answer
+    given, by the staff member who gave it, who becomes its handler of record (承办人). The answer is the
+    result the person is told and the completing event's note, so the consultation's thread, the 办结告知书
+    and the person's notice all carry it; no clock runs."""
+    answer = answer.strip()
+    staff = _staff(actor)
+    old = check_transition(matter, S.ACCEPTED, _("受理"), action="accept")
+    matter.status = S.ACCEPTED
+    matter.accepted_at = now
+    _event(
+        matter,
+        E.ACCEPT,
+        actor=actor,
+        now=now,
+        old_status=old,
+        note=_("当场答复，即予受理。"),
+        visible=True,
+        payload={"at_intake": True},
+    )
+    old = check_transition(matter, S.COMPLETED, _("办结"), action="complete")
+    matter.status = S.COMPLETED
+    matter.result = answer
+    matter.completed_at = now
+    matter.handler = staff
+    deadlines.stop_clock(matter)
+    matter.save()
+    event = _event(
+        matter,
+        E.COMPLETE,
+        actor=actor,
+        now=now,
+        old_status=old,
+        note=answer,
+        visible=True,
+        payload={"at_intake": True, "handler": staff.pk if staff else None, "handler_of_record": True},
+    )
+    notices.to_person(matter, "matter.completed", event)
 
 
 def _check_intake_actor(actor: User | None, channel: str, intake_unit: Unit | None) -> None:
@@ -411,7 +503,8 @@ def do_submit(
 
     ``idempotency_key`` (API, webhook): a resend with the same key returns the matters made the first time
     (``created=False``) and changes nothing. Staff need ``matters.intake`` over ``intake_unit``; the public
-    may submit on online channels only, for themselves (``submitted_by``).
+    may submit on online channels only, for themselves (``submitted_by``). A request with an ``answer`` is
+    answered and completed on the spot (当场答复办结, _answer_at_intake) by the staff member taking it in.
     """
     _check_intake_actor(actor, channel, intake_unit)
     if not requests:

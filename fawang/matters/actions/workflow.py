@@ -269,7 +269,12 @@ def do_transfer(
     matter_id: int, *, actor: User | None, unit: Unit, reason: str, now: dt.datetime | None = None
 ) -> Matter:
     """转办 to another unit (cross-level, cross-platform): same matter, person and history; the new unit
-    accepts it anew, so its accept clock starts now."""
+    accepts it anew, so its accept clock starts now. To an outside hotline (12345, 12315, 110) it is a
+    hand-over that ends our clock and waits for their ticket and outcome (``handover.do_hand_over``)."""
+    if unit.kind == Unit.Kind.HOTLINE:
+        from .handover import do_hand_over
+
+        return do_hand_over(matter_id, actor=actor, hotline=unit, reason=reason, now=now)
     now = _now(now)
     reason = _required_text(reason, _("转办须说明理由。"), "no_reason")
     matter = _lock(matter_id)
@@ -428,7 +433,8 @@ def do_resume(
 
 @transaction.atomic
 def do_complete(matter_id: int, *, actor: User | None, result: str, now: dt.datetime | None = None) -> Matter:
-    """办结 with the result the person is told (结果及时反馈)."""
+    """办结 with the result the person is told (结果及时反馈). A matter nobody was assigned to gets the staff member
+    who completes it as its handler of record (承办人): whoever answers is accountable for the answer."""
     now = _now(now)
     result = _required_text(result, _("请填写办理结果。"), "no_result")
     matter = _lock(matter_id)
@@ -437,9 +443,16 @@ def do_complete(matter_id: int, *, actor: User | None, result: str, now: dt.date
     matter.status = S.COMPLETED
     matter.result = result
     matter.completed_at = now
+    payload: dict[str, object] = {}
+    staff = _staff(actor)
+    if matter.handler_id is None and staff is not None:
+        matter.handler = staff
+        payload = {"handler": staff.pk, "handler_of_record": True}
     deadlines.stop_clock(matter)
     matter.save()
-    event = _event(matter, E.COMPLETE, actor=actor, now=now, old_status=old, note=result, visible=True)
+    event = _event(
+        matter, E.COMPLETE, actor=actor, now=now, old_status=old, note=result, visible=True, payload=payload
+    )
     notices.to_person(matter, "matter.completed", event)
     return matter
 

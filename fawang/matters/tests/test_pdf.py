@@ -12,6 +12,8 @@ from typing import Any
 from django.test import RequestFactory
 from django.urls import reverse
 
+from fawang.accounts.models import User
+
 from .. import actions, pdf
 from ..models import Matter
 from .base import MONDAY, MatterTestCase, at
@@ -154,3 +156,59 @@ class PdfTestCase(MatterTestCase):
         text = self.read(self.assert_pdf(self.client.get(url)))
         self.assertIn(self.matter.tracking_no, text)
         self.assertIn("思明区法律援助中心", text)
+
+
+class HandlerOfRecordTestCase(MatterTestCase):
+    def assert_pdf_response(self, response: Any) -> None:
+        self.assertEqual(response.status_code, 200)
+        self.assertTrue(response.content.startswith(b"%PDF"))
+
+    """Issue 14, item 5: whoever completes a matter nobody was assigned to is its handler of record (承办人), and
+    the 办结告知书 of a consultation carries the answers given and the legal basis cited."""
+
+    def test_completing_an_unassigned_matter_makes_the_completer_its_handler(self) -> None:
+        matter = self.submit()
+        actions.do_accept(matter.pk, actor=self.sm_handler, now=MONDAY)
+        self.assertIsNone(Matter.objects.get(pk=matter.pk).handler)
+        actions.do_complete(matter.pk, actor=self.sm_handler, result="已给予法律援助。", now=at(2025, 3, 5))
+        done = Matter.objects.get(pk=matter.pk)
+        self.assertEqual(done.handler, self.sm_handler)
+        event = done.events.get(action="complete")
+        self.assertEqual(event.payload, {"handler": self.sm_handler.pk, "handler_of_record": True})
+        self.client.force_login(self.sm_handler)
+        detail = self.client.get(reverse("matters:detail", args=[matter.pk]))
+        self.assertNotContains(detail, "未分派")
+
+    def test_an_assigned_handler_stays(self) -> None:
+        matter = self.submit()
+        actions.do_accept(matter.pk, actor=self.sm_handler, now=MONDAY)
+        actions.do_assign(matter.pk, actor=self.sm_handler, handler=self.sm_handler, now=MONDAY)
+        actions.do_complete(matter.pk, actor=self.sysadmin, result="已办结。", now=at(2025, 3, 5))
+        self.assertEqual(Matter.objects.get(pk=matter.pk).handler, self.sm_handler)
+
+    def test_the_result_notice_of_a_consultation_has_the_answer_and_its_legal_basis(self) -> None:
+        import tempfile
+        from pathlib import Path
+
+        from fawang.consult.legal_basis import do_add_article
+        from fawang.knowledge.tests.sample import import_sample
+
+        laws = Path(tempfile.mkdtemp(prefix="fawang-laws-"))
+        self.addCleanup(shutil.rmtree, laws, True)
+        import_sample(laws)
+        matter = self.submit(self.consultation, actor=self.sm_clerk, intake_unit=self.sm_centre)
+        clerk = self.sm_clerk
+        actions.do_comment(
+            matter.pk, actor=clerk, text="可以向劳动争议仲裁委员会申请仲裁，时效一年。", visible=True
+        )
+        do_add_article(matter.pk, "《中华人民共和国法律援助法》第四十三条", actor=clerk)
+        handler = User.objects.get(username="sm_consultant")
+        self.client.force_login(handler)
+        actions.do_complete(matter.pk, actor=handler, result="已答复。", now=at(2025, 3, 5))
+        self.assertEqual(Matter.objects.get(pk=matter.pk).handler, handler)
+        self.assert_pdf_response(self.client.get(reverse("matters_pdf:result", args=[matter.pk])))
+        done = Matter.objects.get(pk=matter.pk)
+        text = "".join(document_text(pdf.result_document(done, RequestFactory().get("/"))).split())
+        self.assertIn("已答复。", text)
+        self.assertIn("答复内容：可以向劳动争议仲裁委员会申请仲裁，时效一年。", text)
+        self.assertIn("法律依据：《中华人民共和国法律援助法》第四十三条", text)

@@ -36,9 +36,10 @@ class PublicFollowUpTestCase(MatterTestCase):
         self.assertEqual(event.actor, self.citizen)
         self.assertTrue(event.visible_to_person)
         self.assertEqual(event.payload, {"by_person": True})
-        # No handler yet: the centre's staff are told (the demo's handler holds a role there too).
+        # No handler yet: the centre's staff are told: its 法律咨询岗 and the demo's handler (who holds a role there).
         sent = Message.objects.filter(kind="matter.comment", related_id=str(self.matter.pk))
-        self.assertEqual({m.user for m in sent}, {self.sm_clerk, self.sm_agent, self.sm_handler})
+        consultant = User.objects.get(username="sm_consultant")
+        self.assertEqual({m.user for m in sent}, {self.sm_clerk, self.sm_agent, self.sm_handler, consultant})
         for message in sent:
             self.assertIn("服务对象留言：还需要准备什么材料？", message.body)
 

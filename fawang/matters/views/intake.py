@@ -125,6 +125,7 @@ def intake(request: HttpRequest) -> HttpResponse:
             topic=f.cleaned_data.get("topic"),
             unit=f.cleaned_data.get("unit"),
             unit_reason=f.cleaned_data.get("unit_reason", ""),
+            answer=f.cleaned_data.get("answer", ""),
             item_data=None if f.item_form is None else {bf.name: bf.data for bf in f.item_form},
         )
         for f in formset.forms
@@ -182,7 +183,7 @@ def _attach_item_forms(formset: Any, data: Any) -> bool:
 
 def _drop_row(data: Any, index: int, total: int) -> None:
     """Remove request row ``index`` from POSTed formset data, moving the rows after it up."""
-    fields = ("service_item", "topic", "description", "unit", "unit_reason")
+    fields = ("service_item", "topic", "description", "unit", "unit_reason", "answer")
     for i in range(index, total - 1):
         for name in fields:
             data[f"req-{i}-{name}"] = data.get(f"req-{i + 1}-{name}", "")

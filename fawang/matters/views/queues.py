@@ -19,7 +19,7 @@ from fawang.lib.paging import CappedPaginator
 from fawang.orgs.roles import has_capability, require_capability
 from fawang.orgs.web import current_unit, staff_required, staff_user
 
-from .. import actions
+from .. import actions, private_search
 from ..forms import (
     BulkAssignForm,
     MatterFilterForm,
@@ -68,7 +68,10 @@ def _queue(request: HttpRequest, kind: str) -> HttpResponse:
             base = base.filter(unit=unit)
     else:
         require_capability(user, "matters.supervise")
-    data = request.GET.copy()
+    if request.method == "POST":
+        # The filter form is posted so that an ID number or phone never appears in the address.
+        return private_search.redirect_without_personal_data(request, reverse(QUEUES[kind][1]))
+    data, search_expired = private_search.query_data(request)
     if kind != "all" and not data:
         # A queue opens on the work still to do.
         data["status"] = MatterFilterForm.STATUS_OPEN
@@ -76,6 +79,8 @@ def _queue(request: HttpRequest, kind: str) -> HttpResponse:
     if not form.is_valid() and not form.cascading:
         base = base.none()  # a filter that does not validate shows its error and no rows, never everything
     qs, search_error = filter_matters(base, getattr(form, "cleaned_data", {}), now)
+    if search_expired:
+        qs, search_error = qs.none(), _("搜索条件已失效，请重新输入身份证号码或联系电话。")
     page = CappedPaginator(qs, PER_PAGE).get_page(request.GET.get("page"))
     rows = decorate_rows(page_rows(page.object_list), now)  # type: ignore[arg-type]
     page.object_list = rows  # the template's {% if page_obj %} counts these, not a fresh query of the page

@@ -1,4 +1,5 @@
-"""Issue 14, item 24: `load_demo` (and so `make run`) lists every demo sign-in, not 12 of the 24."""
+"""Issue 14, item 24: `load_demo` (and so `make run`) lists every demo sign-in, not 12 of them; item 2: the
+centres' 法律咨询岗 accounts among them."""
 
 from __future__ import annotations
 
@@ -19,13 +20,15 @@ class DemoAccountsTestCase(BaseTestCase):
         listed = re.findall(r"^  (\S+) +(.+)$", text, flags=re.M)
         names = [name for name, _ in listed]
         staff = set(User.objects.filter(kind=User.Kind.STAFF).values_list("username", flat=True))
-        self.assertEqual(len(staff), 24)
+        self.assertEqual(len(staff), 33)
         self.assertEqual(set(names), staff - {"citizen"})
-        self.assertEqual(len(names), 24)
-        self.assertIn("演示账号 24 个（密码均为 fawang-demo-2026）", text)
+        self.assertEqual(len(names), 33)
+        self.assertIn("演示账号 33 个（密码均为 fawang-demo-2026）", text)
         what = dict(listed)
         self.assertEqual(what["sm_corrections"], "厦港街道司法所 社区矫正工作人员")
         self.assertEqual(
             what["sm_clerk"], "思明区公共法律服务中心 窗口受理员；厦港街道公共法律服务工作站 窗口受理员"
         )
         self.assertIn("热线座席员", what["xy_agent"])
+        self.assertEqual(what["sm_consultant"], "思明区公共法律服务中心 承办人（法律咨询岗）")
+        self.assertEqual(what["fj_consultant"], "福建省公共法律服务中心 承办人（法律咨询岗）")

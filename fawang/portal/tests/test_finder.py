@@ -133,8 +133,9 @@ class FinderTestCase(BaseTestCase):
 
     def test_without_a_region_it_lists_the_higher_levels_first(self) -> None:
         response = self.client.get(FINDER)
-        first = response.context["page_obj"][0]
-        self.assertEqual(len(first.region_id), 4)  # a city's point (厦门市 or 莆田市) before any district's
+        first, second = response.context["page_obj"][:2]
+        self.assertEqual(first.name, "福建省公共法律服务中心")  # the province's 12348 centre
+        self.assertEqual(len(second.region_id), 4)  # a city's point (厦门市 or 莆田市) before any district's
 
     def test_query_count_does_not_grow_with_the_results(self) -> None:
         def count(params: dict[str, str]) -> int:

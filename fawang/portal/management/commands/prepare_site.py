@@ -24,6 +24,8 @@ from django.contrib.staticfiles import finders
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 
+from fawang.lib.encrypted_storage import encrypt_existing
+
 FINGERPRINT = ".sources-fingerprint"
 MANIFEST = "staticfiles.json"
 
@@ -74,6 +76,10 @@ class Command(BaseCommand):
         for label, command, arguments in STEPS:
             extra = ["--quiet-progress"] if quiet_progress and command in PROGRESS_BARS else []
             self.step(label, command, *arguments, *extra)
+        # Uploads saved before encryption at rest was switched on are encrypted in place (issue 13).
+        done = encrypt_existing()
+        if done:
+            self.stdout.write(f"上传文件：已加密 {done} 个原未加密的文件。")
         fingerprint = static_fingerprint()
         if static_is_current(fingerprint):
             self.stdout.write("静态文件：未变化，跳过 collectstatic。")
