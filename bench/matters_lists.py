@@ -95,7 +95,7 @@ def main(argv: list[str]) -> None:
 
     from fawang.accounts.models import User
     from fawang.catalog.models import ServiceItem
-    from fawang.matters import views
+    from fawang.matters.views import queues as views
 
     repeat = int(argv[0]) if argv else 200
     settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]

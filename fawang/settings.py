@@ -87,6 +87,8 @@ INSTALLED_APPS = [
     "fawang.info",
     "fawang.frontdesk",
     "fawang.applications",
+    "fawang.legalaid",
+    "fawang.consult",
     "fawang.apikit",
     "fawang.ops",  # before django_tasks_db: its db_worker command is the supervised one
     "django.contrib.admin",

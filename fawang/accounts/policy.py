@@ -1,30 +1,30 @@
 """Sign-in policy: who must use a second factor.
 
-System administrators, supervisors and unit administrators always need one: the rule is in the code, not a
-setting, so no unit administrator (or anyone else) can switch it off for them. Other staff need one when a
-unit of theirs requires it (``Unit.require_2fa``) or once they have set one up.
+A second factor is required once a user has set one up, and whenever a registered rule demands it. Accounts sits
+below orgs, so it does not know units or roles: orgs registers its rules with ``add_2fa_rule`` from its
+AppConfig.ready() — system administrators, supervisors and unit administrators always (the rule is in the code,
+not a setting, so no unit administrator can switch it off for them), other staff when a unit of theirs requires
+it (``Unit.require_2fa``).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
-from fawang.orgs.models import Membership
+Rule = Callable[[Any], bool]
 
-R = Membership.Role
-# Roles whose holders always sign in with a second factor.
-ROLES_REQUIRING_2FA = frozenset({R.SYSTEM_ADMIN, R.SUPERVISOR, R.UNIT_ADMIN})
+_RULES: list[Rule] = []
 
 
-def role_requires_2fa(user: Any) -> bool:
-    if getattr(user, "is_superuser", False):
-        return True
-    return Membership.objects.active().filter(user=user, role__in=ROLES_REQUIRING_2FA).exists()
+def add_2fa_rule(rule: Rule) -> None:
+    """``rule(user)`` is True when something the user belongs to demands a second factor."""
+    if rule not in _RULES:
+        _RULES.append(rule)
 
 
 def requires_2fa(user: Any) -> bool:
-    """A second factor is required once a user has set one up, for the roles above, or when any of their
-    units demands it."""
-    if user.has_totp or role_requires_2fa(user):
+    """A second factor is required once a user has set one up, or when any registered rule demands it."""
+    if user.has_totp:
         return True
-    return Membership.objects.active().filter(user=user, unit__require_2fa=True).exists()
+    return any(rule(user) for rule in _RULES)

@@ -39,9 +39,11 @@ from fawang.apikit.throttles import PublicThrottle
 from fawang.catalog.models import Channel
 from fawang.citizens import actions as citizens
 from fawang.citizens import mine
+from fawang.consult import threads
+from fawang.consult.actions import do_resolve
 from fawang.lib import codes
-from fawang.matters import pdf, threads
-from fawang.matters.actions import do_complain, do_rate, do_resolve
+from fawang.matters import pdf
+from fawang.matters.actions import do_complain, do_rate
 from fawang.matters.actions.public_tracking import do_supply_materials_online
 from fawang.matters.models import Evaluation, Matter
 from fawang.matters.public_forms import MAX_FILES

@@ -372,28 +372,3 @@ class IntakeSerializer(serializers.Serializer):
 class SubmittedSerializer(serializers.Serializer):
     created = serializers.BooleanField(help_text=_("为 false 时是重发，返回的是第一次建立的事项。"))
     matters = MatterSerializer(many=True)
-
-
-class NoteInSerializer(serializers.Serializer):
-    note = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
-
-
-class ReasonInSerializer(serializers.Serializer):
-    reason = serializers.CharField(max_length=2000, allow_blank=True)
-
-
-class MaterialsInSerializer(NoteInSerializer):
-    missing = serializers.ListField(child=serializers.CharField(max_length=200), max_length=50)
-
-
-class AssignInSerializer(NoteInSerializer):
-    handler = serializers.IntegerField(min_value=1, help_text=_("承办人的用户编号。"))
-
-
-class CompleteInSerializer(serializers.Serializer):
-    result = serializers.CharField(max_length=5000, allow_blank=True)
-
-
-class CommentInSerializer(serializers.Serializer):
-    text = serializers.CharField(max_length=5000, allow_blank=True)
-    visible = serializers.BooleanField(required=False, default=False, help_text=_("服务对象可见。"))

@@ -13,7 +13,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 
 from fawang.apikit import errors
 
-from . import citizen_matters, citizen_views, views
+from . import citizen_matters, citizen_views, matter_actions, views
 
 app_name = "api"
 
@@ -51,10 +51,7 @@ urlpatterns = [
     path("", include("fawang.applications.api_urls")),
     path("matters/", views.MatterList.as_view(), name="matters"),
     path("matters/<int:pk>/", views.MatterDetail.as_view(), name="matter"),
-    *(
-        path(f"matters/<int:pk>/actions/{name}/", view.as_view(), name=f"matter_{name.replace('-', '_')}")
-        for name, view in views.ACTION_VIEWS.items()
-    ),
+    *matter_actions.urlpatterns(),
     path("", include("fawang.frontdesk.api_urls")),
     re_path(r"^.*$", errors.not_found, name="not_found"),
 ]

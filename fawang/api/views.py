@@ -16,7 +16,6 @@ from rest_framework import generics, serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from fawang.accounts.models import User
 from fawang.apikit.base import PublicListView, PublicView, StaffView
 from fawang.apikit.errors import ApiError
 from fawang.apikit.idempotency import IDEMPOTENCY_KEY, idempotent
@@ -210,7 +209,7 @@ class TrackMatter(PublicView):
 # ------------------------------------------------------------------------------------------- staff
 
 
-def _matter_out(request: Request, pk: int, *, revealed: Any = None) -> dict[str, Any]:
+def matter_out(request: Request, pk: int, *, revealed: Any = None) -> dict[str, Any]:
     matter = get_matter_for_user(staff_user(request), pk)
     matter.api_events = list(  # type: ignore[attr-defined]
         matter.events.select_related("actor").order_by("created_at", "pk")
@@ -312,70 +311,7 @@ class MatterDetail(StaffView):
             revealed = actions.reveal_person(
                 matter.person_id, actor=user, purpose=data["purpose"], matter=matter, ip=client_ip(request)
             )
-        response = Response(_matter_out(request, pk, revealed=revealed))
+        response = Response(matter_out(request, pk, revealed=revealed))
         if revealed is not None:
             response["Cache-Control"] = "no-store"
         return response
-
-
-def _accept(pk: int, user: User, d: dict[str, Any]) -> None:
-    actions.do_accept(pk, actor=user, note=d["note"])
-
-
-def _reject(pk: int, user: User, d: dict[str, Any]) -> None:
-    actions.do_reject(pk, actor=user, reason=d["reason"])
-
-
-def _request_materials(pk: int, user: User, d: dict[str, Any]) -> None:
-    actions.do_request_materials(pk, actor=user, missing=d["missing"], note=d["note"])
-
-
-def _assign(pk: int, user: User, d: dict[str, Any]) -> None:
-    handler = User.objects.filter(pk=d["handler"], kind=User.Kind.STAFF).first()
-    if handler is None:
-        raise serializers.ValidationError({"handler": [_("没有这个承办人。")]})
-    actions.do_assign(pk, actor=user, handler=handler, note=d["note"])
-
-
-def _complete(pk: int, user: User, d: dict[str, Any]) -> None:
-    actions.do_complete(pk, actor=user, result=d["result"])
-
-
-def _comment(pk: int, user: User, d: dict[str, Any]) -> None:
-    actions.do_comment(pk, actor=user, text=d["text"], visible=d["visible"])
-
-
-MATTER_ACTIONS: dict[str, tuple[type[serializers.Serializer], Any, str]] = {
-    "accept": (s.NoteInSerializer, _accept, "受理"),
-    "reject": (s.ReasonInSerializer, _reject, "不予受理（须填理由）"),
-    "request-materials": (s.MaterialsInSerializer, _request_materials, "一次性告知补正材料"),
-    "assign": (s.AssignInSerializer, _assign, "分派承办人"),
-    "complete": (s.CompleteInSerializer, _complete, "办结（须填办理结果）"),
-    "comment": (s.CommentInSerializer, _comment, "留言（内部或服务对象可见）"),
-}
-
-
-def _action_view(name: str) -> type[StaffView]:
-    serializer_class, perform, summary = MATTER_ACTIONS[name]
-
-    class MatterAction(StaffView):
-        @extend_schema(
-            tags=["工作人员"],
-            summary=summary,
-            operation_id=f"matters_action_{name.replace('-', '_')}",
-            parameters=[IDEMPOTENCY_KEY],
-            request=serializer_class,
-            responses={200: s.MatterDetailSerializer, **errors(400, 401, 403, 404, 409, 429)},
-        )
-        @idempotent
-        def post(self, request: Request, pk: int) -> Response:
-            user = staff_user(request)
-            matter = get_matter_for_user(user, pk)  # 404 before anything else for "missing" and "not yours"
-            perform(matter.pk, user, body(serializer_class, request))
-            return Response(_matter_out(request, matter.pk))
-
-    MatterAction.__name__ = MatterAction.__qualname__ = "Matter" + name.title().replace("-", "")
-    return MatterAction
-
-
-ACTION_VIEWS = {name: _action_view(name) for name in MATTER_ACTIONS}

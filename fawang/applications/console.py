@@ -12,11 +12,18 @@ from fawang.lib.validators import mask_name
 from fawang.matters.forms import RevealForm
 from fawang.matters.permissions import can_reveal
 
+from .access import application_of_matter
 from .definitions import FULL, MASKED, MeansStep, definition_for, per_capita_income
 from .models import Application
 
 if TYPE_CHECKING:
     from fawang.accounts.models import User
+    from fawang.matters.models import Matter
+
+
+def facts_panel(user: User, matter: Matter) -> dict[str, Any]:
+    """The context of the application's panel on the staff matter page (masked)."""
+    return facts_context(user, application_of_matter(matter))
 
 
 def facts_context(user: User, app: Application | None, *, revealed: bool = False) -> dict[str, Any]:

@@ -22,18 +22,17 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext as _
 
 from fawang.accounts.models import User
 from fawang.apikit.models import ApiToken
 from fawang.audit import actions as audit
 from fawang.catalog.models import ServiceItem
-from fawang.lib import crypto
+from fawang.consult import threads
+from fawang.lib import crypto, otp
 from fawang.lib.sendlimits import RateLimited as RateLimited  # raised here; callers catch it from this module
 from fawang.lib.sendlimits import check_send_limits
 from fawang.lib.validators import MOBILE_RE, normalize_mobile, validate_id_number
-from fawang.matters import threads
 from fawang.matters.actions import MatterRequest, SubmitResult, account_person, do_comment, do_submit
 from fawang.matters.models import Matter, MatterEvent, Person
 from fawang.orgs.models import Speciality
@@ -41,7 +40,8 @@ from fawang.regions.models import Region
 
 from .models import PhoneCode, Profile
 
-CODE_DIGITS = 6
+CODE_DIGITS = otp.CODE_DIGITS
+SALT = "fawang.citizens.sign-in-code"
 CONSULTATION = "consultation"
 
 
@@ -70,10 +70,6 @@ def clean_phone(value: str) -> str:
     return phone
 
 
-def _hash(phone: str, code: str) -> str:
-    return salted_hmac("fawang.citizens.sign-in-code", f"{phone}:{code}", algorithm="sha256").hexdigest()
-
-
 def _check_limits(phone: str, ip: str | None, now: dt.datetime) -> None:
     check_send_limits(
         PhoneCode.objects.all(),
@@ -96,10 +92,10 @@ def request_sign_in_code(phone: str, *, ip: str | None, now: dt.datetime | None 
     phone = clean_phone(phone)
     # On SQLite the transaction is IMMEDIATE (settings), so two requests cannot both pass the limit check.
     _check_limits(phone, ip, now)
-    code = f"{secrets.randbelow(10**CODE_DIGITS):0{CODE_DIGITS}d}"
+    code = otp.new_code()
     row = PhoneCode.objects.create(
         phone=phone,
-        code_hash=_hash(phone, code),
+        code_hash=otp.code_hash(SALT, phone, code),
         ip=ip,
         expires_at=now + dt.timedelta(minutes=code_minutes()),
         created_at=now,
@@ -122,33 +118,14 @@ def request_sign_in_code(phone: str, *, ip: str | None, now: dt.datetime | None 
 
 
 def _check_code(phone: str, code: str, now: dt.datetime) -> None:
-    """Counts the try and marks a right code used; every wrong try is committed before the error is raised,
-    so making the request fail cannot reset the count."""
-    error: ValidationError | None = None
-    with transaction.atomic():
-        row = PhoneCode.objects.select_for_update().filter(phone=phone).order_by("-created_at", "-pk").first()
-        if row is None:
-            error = ValidationError(_("请先获取验证码。"), code="no_code")
-        elif row.used_at is not None:
-            error = ValidationError(_("该验证码已经使用过，请重新获取。"), code="used")
-        elif row.attempts >= code_attempts():
-            error = ValidationError(_("验证码错误次数过多，请重新获取验证码。"), code="locked")
-        elif row.expires_at <= now:
-            error = ValidationError(_("验证码已过期，请重新获取。"), code="expired")
-        else:
-            row.attempts += 1
-            if constant_time_compare(row.code_hash, _hash(phone, code)):
-                row.used_at = now
-            else:
-                left = code_attempts() - row.attempts
-                error = (
-                    ValidationError(_("验证码不正确，还可以再试 %(n)s 次。") % {"n": left}, code="wrong")
-                    if left > 0
-                    else ValidationError(_("验证码错误次数过多，请重新获取验证码。"), code="locked")
-                )
-            row.save(update_fields=["attempts", "used_at"])
-    if error is not None:
-        raise error
+    otp.check_latest(
+        PhoneCode.objects.filter(phone=phone),
+        salt=SALT,
+        key=phone,
+        code=code,
+        now=now,
+        attempts=code_attempts(),
+    )
 
 
 def _new_username(phone: str) -> str:
@@ -169,10 +146,7 @@ def verify_sign_in_code(phone: str, code: str, *, now: dt.datetime | None = None
     unexpired and within its tries; otherwise a ValidationError in Chinese."""
     now = now or timezone.now()
     phone = clean_phone(phone)
-    code = "".join((code or "").split())
-    if not (len(code) == CODE_DIGITS and code.isdigit()):
-        raise ValidationError(_("请输入短信中的 6 位数字验证码。"), code="bad_code_format")
-    _check_code(phone, code, now)
+    _check_code(phone, otp.clean_code(code), now)
     with transaction.atomic():
         user = User.objects.filter(kind=User.Kind.PUBLIC, phone=phone).order_by("pk").first()
         if user is not None:

@@ -31,10 +31,12 @@ from fawang.accounts.middleware import mark_signed_in
 from fawang.accounts.models import User
 from fawang.accounts.public import account_nav, citizen_user, public_required, public_user
 from fawang.apikit.models import ApiToken
+from fawang.consult import threads
+from fawang.consult.actions import do_resolve
 from fawang.lib.http import client_ip
 from fawang.lib.validators import mask_phone, validate_id_number
-from fawang.matters import pdf, threads, tracking
-from fawang.matters.actions import do_rate, do_resolve
+from fawang.matters import pdf, tracking
+from fawang.matters.actions import do_rate
 from fawang.matters.actions.public_tracking import show_codes
 from fawang.matters.models import Evaluation, Matter
 from fawang.matters.public_forms import RateForm

@@ -13,9 +13,3 @@ class MattersConfig(AppConfig):
         from .actions.persons import register_audit_codes
 
         register_audit_codes()
-        # Law-change alerts reach the legal basis of answered matters too.
-        from fawang.knowledge.alerts import register_citation_source
-
-        from .actions.legal_basis import flag_cited_answers
-
-        register_citation_source(flag_cited_answers)

@@ -129,16 +129,27 @@ class BulkAssignForm(forms.Form):
 # --------------------------------------------------------------------------------------------- actions
 
 
-class NoteForm(forms.Form):
+class ActionForm(forms.Form):
+    """The input of one action on a matter (matters.registry): the console shows it as the action's small form
+    and the API takes its JSON body through it, so both validate the same fields the same way. Every action
+    form is made with the matter and the acting user (choices may depend on them)."""
+
+    def __init__(self, *args: Any, matter: Matter, user: User, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.matter = matter
+        self.user = user
+
+
+class NoteForm(ActionForm):
     note = forms.CharField(label=_("说明"), required=False, max_length=2000, widget=TEXTAREA)
 
 
-class ReasonForm(forms.Form):
+class ReasonForm(ActionForm):
     # Required by the action, which says so in its own words ("请填写不予受理的理由。").
     reason = forms.CharField(label=_("理由"), required=False, max_length=2000, widget=TEXTAREA)
 
 
-class CompleteForm(forms.Form):
+class CompleteForm(ActionForm):
     result = forms.CharField(
         label=_("办理结果"),
         required=False,
@@ -148,8 +159,16 @@ class CompleteForm(forms.Form):
     )
 
 
-class RequestMaterialsForm(forms.Form):
-    missing = forms.MultipleChoiceField(
+class MaterialNamesField(forms.MultipleChoiceField):
+    """The materials of the item's catalogue as checkboxes; an API client may also name others (the action
+    takes any names, as the 其他材料 box does)."""
+
+    def valid_value(self, value: str) -> bool:
+        return 0 < len(str(value).strip()) <= 200
+
+
+class RequestMaterialsForm(ActionForm):
+    missing = MaterialNamesField(
         label=_("需补正的材料"), required=False, choices=(), widget=forms.CheckboxSelectMultiple
     )
     other = forms.CharField(
@@ -161,9 +180,9 @@ class RequestMaterialsForm(forms.Form):
     )
     note = forms.CharField(label=_("说明"), required=False, max_length=2000, widget=TEXTAREA)
 
-    def __init__(self, *args: Any, matter: Matter, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        names = [m.name for m in matter.service_item.materials.all()]
+        names = [m.name for m in self.matter.service_item.materials.all()]
         self.fields["missing"].choices = [(n, n) for n in names]  # type: ignore[attr-defined]
 
     def missing_list(self) -> list[str]:
@@ -171,52 +190,52 @@ class RequestMaterialsForm(forms.Form):
         return [*self.cleaned_data.get("missing", []), *(o for o in other if o)]
 
 
-class AssignForm(forms.Form):
+class AssignForm(ActionForm):
     handler = UserChoiceField(label=_("承办人"), queryset=User.objects.none(), empty_label=_("请选择承办人"))
     note = forms.CharField(label=_("说明"), required=False, max_length=2000, widget=TEXTAREA)
 
-    def __init__(self, *args: Any, matter: Matter, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["handler"].queryset = handlers_of(matter.unit_id)  # type: ignore[attr-defined]
+        self.fields["handler"].queryset = handlers_of(self.matter.unit_id)  # type: ignore[attr-defined]
         self.fields["handler"].error_messages["required"] = _("请选择承办人。")
         self.fields["handler"].error_messages["invalid_choice"] = _("承办人须为本机构在岗的承办人员。")
 
 
-class TransferForm(forms.Form):
+class TransferForm(ActionForm):
     unit = ModelChoiceField(label=_("转至机构"), queryset=Unit.objects.none(), empty_label=_("请选择机构"))
     reason = forms.CharField(label=_("转办理由"), required=False, max_length=2000, widget=TEXTAREA)
 
-    def __init__(self, *args: Any, matter: Matter, user: User, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         # Plus the outside hotlines (12345, 12315, 110) serving the matter's region, whatever the agent's level.
-        hotlines = outside_hotlines(matter.region_id)
-        self.fields["unit"].queryset = (routable_units(user) | hotlines).exclude(pk=matter.unit_id)  # type: ignore[attr-defined]
+        hotlines = outside_hotlines(self.matter.region_id)
+        self.fields["unit"].queryset = (routable_units(self.user) | hotlines).exclude(pk=self.matter.unit_id)  # type: ignore[attr-defined]
         self.fields["unit"].error_messages["required"] = _("请选择转办的机构。")
         self.fields["unit"].error_messages["invalid_choice"] = _("只能转办给您辖区内在用的机构。")
 
 
-class ChangeItemForm(forms.Form):
+class ChangeItemForm(ActionForm):
     service_item = ModelChoiceField(
         label=_("转为事项"), queryset=ServiceItem.objects.none(), empty_label=_("请选择服务事项")
     )
     reason = forms.CharField(label=_("理由"), required=False, max_length=2000, widget=TEXTAREA)
 
-    def __init__(self, *args: Any, matter: Matter, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["service_item"].queryset = ServiceItem.objects.active().exclude(  # type: ignore[attr-defined]
-            pk=matter.service_item_id
+            pk=self.matter.service_item_id
         )
         self.fields["service_item"].error_messages["required"] = _("请选择要转换的服务事项。")
 
 
-class CommentForm(forms.Form):
+class CommentForm(ActionForm):
     text = forms.CharField(label=_("留言内容"), required=False, max_length=2000, widget=TEXTAREA)
     visible = forms.BooleanField(
         label=_("服务对象可见"), required=False, help_text=_("不勾选则为内部记录，仅工作人员可见。")
     )
 
 
-class MergeForm(forms.Form):
+class MergeForm(ActionForm):
     tracking_nos = forms.CharField(
         label=_("重复事项的受理编号"),
         required=False,
@@ -229,7 +248,7 @@ class MergeForm(forms.Form):
         return [n for n in re.split(r"[\s,，、;；]+", self.cleaned_data.get("tracking_nos", "")) if n]
 
 
-class RateForm(forms.Form):
+class RateForm(ActionForm):
     level = forms.TypedChoiceField(
         label=_("评价"),
         coerce=int,
@@ -237,38 +256,6 @@ class RateForm(forms.Form):
         error_messages={"required": _("请选择评价等级。")},
     )
     comment = forms.CharField(label=_("评价内容"), required=False, max_length=2000, widget=TEXTAREA)
-
-
-ACTION_FORMS: dict[str, type[forms.Form]] = {
-    "accept": NoteForm,
-    "reject": ReasonForm,
-    "request_materials": RequestMaterialsForm,
-    "supply_materials": NoteForm,
-    "assign": AssignForm,
-    "transfer": TransferForm,
-    "change_item": ChangeItemForm,
-    "escalate": ReasonForm,
-    "suspend": ReasonForm,
-    "resume": NoteForm,
-    "complete": CompleteForm,
-    "close": NoteForm,
-    "reopen": ReasonForm,
-    "withdraw": ReasonForm,
-    "comment": CommentForm,
-    "merge": MergeForm,
-    "rate": RateForm,
-}
-
-
-def action_form(code: str, matter: Matter, user: User, data: Any = None) -> forms.Form:
-    """The form of action ``code``, prefixed with the code so several forms share one page."""
-    cls = ACTION_FORMS[code]
-    kwargs: dict[str, Any] = {"prefix": code}
-    if cls in (RequestMaterialsForm, AssignForm, ChangeItemForm):
-        kwargs["matter"] = matter
-    elif cls is TransferForm:
-        kwargs.update(matter=matter, user=user)
-    return cls(data, **kwargs)
 
 
 class AttachmentForm(forms.Form):
@@ -304,17 +291,6 @@ class TopicForm(forms.Form):
         queryset=Speciality.objects.all(),
         empty_label=_("请选择领域"),
         error_messages={"required": _("请选择所涉领域。"), "invalid_choice": _("请选择所涉领域。")},
-    )
-
-
-class CitationForm(forms.Form):
-    """按引文添加法律依据."""
-
-    citation = forms.CharField(
-        label=_("按引文添加法律依据"),
-        max_length=120,
-        widget=forms.TextInput(attrs={"placeholder": _("例如：《民法典》第一千零七十九条")}),
-        error_messages={"required": _("请填写法律条文，例如：《民法典》第一千零七十九条。")},
     )
 
 
@@ -399,8 +375,8 @@ class RequestForm(forms.Form):
         max_length=5000,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_(
-            "一般咨询当场解答的，填写答复内容，提交即办结（当场答复办结），答复记入办理记录并告知服务对象；"
-            "需要研究的疑难咨询请留空，按时限答复。"
+            "当场解答的，填写答复内容，提交即办结（当场答复办结），答复记入办理记录并告知服务对象；"
+            "需要研究的疑难问题请留空，按时限答复。"
         ),
     )
 

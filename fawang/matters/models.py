@@ -26,6 +26,8 @@ from fawang.orgs.authority import matters_filter, unit_ids_filter
 from fawang.orgs.models import Speciality, Unit
 from fawang.regions.models import Region
 
+from .workflow import transitions_of
+
 if TYPE_CHECKING:
     from fawang.accounts.models import User
     from fawang.knowledge.models import Article
@@ -229,50 +231,64 @@ class Matter(models.Model):
         CLOSED = "closed", _("已关闭")
 
     S = Status
-    # Allowed moves, readable at a glance; actions.py enforces them (check_transition). SUBMITTED -> SUBMITTED
-    # and the moves back to SUBMITTED are transfers and changes of service item: the new unit accepts anew.
-    # SUBMITTED -> COMPLETED is only the person's 已解决 of a consultation answered in its thread before anyone
-    # accepted it (actions.do_resolve); staff still complete from ACCEPTED or IN_PROGRESS only.
-    TRANSITIONS: dict[str, frozenset[str]] = {
-        S.SUBMITTED: frozenset(
-            {S.SUBMITTED, S.ACCEPTED, S.REJECTED, S.AWAITING_MATERIALS, S.WITHDRAWN, S.MERGED, S.COMPLETED}
-        ),
-        S.ACCEPTED: frozenset(
-            {
-                S.SUBMITTED,
-                S.IN_PROGRESS,
-                S.AWAITING_MATERIALS,
-                S.SUSPENDED,
-                S.COMPLETED,
-                S.WITHDRAWN,
-                S.MERGED,
-            }
-        ),
-        S.AWAITING_MATERIALS: frozenset({S.SUBMITTED, S.ACCEPTED, S.IN_PROGRESS, S.WITHDRAWN, S.MERGED}),
-        # IN_PROGRESS -> IN_PROGRESS: reassignment to another handler.
-        S.IN_PROGRESS: frozenset(
-            {
-                S.SUBMITTED,
-                S.IN_PROGRESS,
-                S.AWAITING_MATERIALS,
-                S.SUSPENDED,
-                S.COMPLETED,
-                S.WITHDRAWN,
-                S.MERGED,
-            }
-        ),
-        S.SUSPENDED: frozenset({S.ACCEPTED, S.IN_PROGRESS, S.WITHDRAWN}),
-        S.COMPLETED: frozenset({S.CLOSED, S.ACCEPTED, S.IN_PROGRESS, S.SUBMITTED}),
-        S.CLOSED: frozenset({S.ACCEPTED, S.IN_PROGRESS}),
-        S.REJECTED: frozenset({S.SUBMITTED}),
-        S.WITHDRAWN: frozenset({S.SUBMITTED}),
-        S.MERGED: frozenset(),
-    }
     OPEN_STATUSES = (S.SUBMITTED, S.ACCEPTED, S.AWAITING_MATERIALS, S.IN_PROGRESS, S.SUSPENDED)
     # The clock runs in these; it stands still while awaiting materials or suspended.
     RUNNING_STATUSES = (S.SUBMITTED, S.ACCEPTED, S.IN_PROGRESS)
     DONE_STATUSES = (S.COMPLETED, S.CLOSED)
     ENDED_STATUSES = (S.REJECTED, S.WITHDRAWN, S.MERGED)
+
+    # The allowed moves, in one table: for each action, the statuses it may start from and where it may go
+    # from each. An empty set: the action is allowed there and leaves the status as it is (a comment, an
+    # escalation, a rating). The actions check their move here (matters.workflow.check_move), the workbench
+    # offers an action only where its row allows it (matters.registry), and TRANSITIONS below is made from it.
+    # A business line's own actions add their rows through matters.registry.register (never by editing this).
+    # - transfer and change_item go back to SUBMITTED: the new unit (or the new item's unit) accepts anew;
+    # - resolve is the person's 已解决 of a consultation, even one answered before anyone accepted it
+    #   (fawang.consult.actions.do_resolve); staff complete from ACCEPTED or IN_PROGRESS only;
+    # - merge is the kept matter (no move), merged each duplicate merged into it.
+    MOVES: dict[str, dict[str, frozenset[str]]] = {
+        "accept": {S.SUBMITTED: frozenset({S.ACCEPTED})},
+        "reject": {S.SUBMITTED: frozenset({S.REJECTED})},
+        "request_materials": dict.fromkeys(
+            (S.SUBMITTED, S.ACCEPTED, S.IN_PROGRESS), frozenset({S.AWAITING_MATERIALS})
+        ),
+        # Back to where the request stood (resume_status).
+        "supply_materials": {S.AWAITING_MATERIALS: frozenset({S.SUBMITTED, S.ACCEPTED, S.IN_PROGRESS})},
+        # IN_PROGRESS -> IN_PROGRESS: reassignment to another handler.
+        "assign": dict.fromkeys((S.ACCEPTED, S.IN_PROGRESS), frozenset({S.IN_PROGRESS})),
+        "complete": dict.fromkeys((S.ACCEPTED, S.IN_PROGRESS), frozenset({S.COMPLETED})),
+        "resume": {S.SUSPENDED: frozenset({S.ACCEPTED, S.IN_PROGRESS})},
+        "comment": dict.fromkeys(S.values, frozenset()),
+        "transfer": dict.fromkeys((S.SUBMITTED, S.ACCEPTED, S.IN_PROGRESS), frozenset({S.SUBMITTED})),
+        # 转外部热线: the status stays while the outside hotline answers; their outcome completes the matter.
+        "hand_over": dict.fromkeys((S.SUBMITTED, S.ACCEPTED, S.IN_PROGRESS), frozenset()),
+        "outside_outcome": dict.fromkeys((S.SUBMITTED, S.ACCEPTED, S.IN_PROGRESS), frozenset({S.COMPLETED})),
+        "change_item": dict.fromkeys(
+            (S.SUBMITTED, S.ACCEPTED, S.IN_PROGRESS, S.COMPLETED), frozenset({S.SUBMITTED})
+        ),
+        "suspend": dict.fromkeys((S.ACCEPTED, S.IN_PROGRESS), frozenset({S.SUSPENDED})),
+        "escalate": dict.fromkeys(OPEN_STATUSES, frozenset()),
+        "merge": dict.fromkeys(OPEN_STATUSES, frozenset()),
+        "split": dict.fromkeys(OPEN_STATUSES, frozenset()),
+        "merged": dict.fromkeys(
+            (S.SUBMITTED, S.ACCEPTED, S.AWAITING_MATERIALS, S.IN_PROGRESS), frozenset({S.MERGED})
+        ),
+        "rate": dict.fromkeys(DONE_STATUSES, frozenset()),
+        "close": {S.COMPLETED: frozenset({S.CLOSED})},
+        "reopen": {
+            **dict.fromkeys((S.COMPLETED, S.CLOSED), frozenset({S.ACCEPTED, S.IN_PROGRESS})),
+            **dict.fromkeys((S.REJECTED, S.WITHDRAWN), frozenset({S.SUBMITTED})),
+        },
+        "withdraw": dict.fromkeys(OPEN_STATUSES, frozenset({S.WITHDRAWN})),
+        "resolve": {
+            **dict.fromkeys((S.SUBMITTED, S.ACCEPTED, S.IN_PROGRESS), frozenset({S.COMPLETED})),
+            S.COMPLETED: frozenset({S.CLOSED}),
+        },
+        # Attachments are taken while the matter is not ended (no move).
+        "attach": dict.fromkeys((*OPEN_STATUSES, *DONE_STATUSES), frozenset()),
+    }
+    # Every status -> the statuses some action may move it to (made from MOVES, kept up to date by add_moves).
+    TRANSITIONS: dict[str, frozenset[str]] = transitions_of(MOVES)
 
     tracking_no = models.CharField(
         _("受理编号"),
@@ -496,6 +512,28 @@ class Matter(models.Model):
     def allowed(self, new_status: str) -> bool:
         return new_status in self.TRANSITIONS.get(self.status, frozenset())
 
+    def may(self, action: str) -> bool:
+        """Whether ``action`` may start from the matter's current status (its row of MOVES)."""
+        return self.status in self.MOVES.get(action, {})
+
+    @classmethod
+    def add_moves(cls, action: str, moves: dict[str, frozenset[str]]) -> None:
+        """Declare the moves of a business line's own action (matters.registry.register calls this). The same
+        code twice must declare the same moves: one action, one row."""
+        unknown = {s for old, targets in moves.items() for s in (old, *targets)} - set(cls.Status.values)
+        if unknown:
+            raise ValueError(f"action {action!r}: unknown statuses {sorted(unknown)}")
+        known = cls.MOVES.get(action)
+        if known is not None and known != moves:
+            raise ValueError(f"action {action!r} already has other moves")
+        cls.MOVES[action] = dict(moves)
+        cls.TRANSITIONS = transitions_of(cls.MOVES)
+
+    @classmethod
+    def remove_moves(cls, action: str) -> None:
+        cls.MOVES.pop(action, None)
+        cls.TRANSITIONS = transitions_of(cls.MOVES)
+
     def legal_basis(self) -> list[Article]:
         """法律依据: the articles staff accepted or added for this matter, in the order they were chosen."""
         rows = (
@@ -638,7 +676,7 @@ class MatterEvent(models.Model):
 class MatterArticle(models.Model):
     """A law article considered for a matter's answer (法律依据): suggested by the law search and accepted or
     rejected by staff, or added by staff from a citation. Decisions also feed later suggestions
-    (fawang.matters.suggestions): accepted articles rise for similar questions, rejected ones sink."""
+    (fawang.consult.suggestions): accepted articles rise for similar questions, rejected ones sink."""
 
     class Source(models.TextChoices):
         SUGGESTED = "suggested", _("系统建议")

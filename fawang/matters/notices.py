@@ -18,12 +18,11 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from fawang.catalog.models import BusinessLine
 from fawang.lib.validators import MOBILE_RE, normalize_mobile
 from fawang.notify import kinds
 from fawang.orgs.models import Membership
 
-from . import tracking
+from . import lines, tracking
 
 if TYPE_CHECKING:
     import datetime as dt
@@ -45,7 +44,6 @@ KINDS = {
     "matter.rectification": gettext_lazy("整改通知"),
     "matter.complaint": gettext_lazy("投诉通知"),
     "matter.answered": gettext_lazy("新的答复"),
-    "matter.resolved": gettext_lazy("咨询已解决"),
 }
 
 
@@ -71,28 +69,24 @@ def _ref(matter: Matter) -> str:
 def person_text(matter: Matter, kind: str, event: MatterEvent | None = None) -> str:
     """The message body for the person; ``event`` supplies reasons, lists and results."""
     ref = _ref(matter)
+    # A business line's own words for its matters first (matters.lines; legal aid's decisions, for one).
+    own = lines.person_text(kind, matter, event, ref)
+    if own is not None:
+        return own
     note = event.note if event else ""
     unit = matter.unit.name
     if kind == "matter.submitted":
         return _("%(ref)s已提交，办理机构：%(unit)s。请凭受理编号查询办理进度。") % {"ref": ref, "unit": unit}
     if kind == "matter.accepted":
-        if (
-            matter.service_item.business_line == BusinessLine.LEGAL_AID
-            and matter.service_item.code == "legal_aid"
-        ):
-            return _("%(ref)s经审查，%(unit)s决定给予法律援助，将指派法律援助人员为您提供服务。") % {
-                "ref": ref,
-                "unit": unit,
-            }
         return _("%(ref)s已由%(unit)s受理。") % {"ref": ref, "unit": unit}
     if kind == "matter.materials_requested":
         missing = (event.payload.get("missing", []) if event else []) or []
-        lines = "；".join(f"{i}. {name}" for i, name in enumerate(missing, 1))
+        listed = "；".join(f"{i}. {name}" for i, name in enumerate(missing, 1))
         text = _(
             "%(ref)s需要补正以下材料：%(lines)s。请于 %(due)s 前一并提交，逾期未补正的视为撤回申请。"
         ) % {
             "ref": ref,
-            "lines": lines,
+            "lines": listed,
             "due": _when(matter.materials_due_at),
         }
         return text + (_("说明：%(note)s") % {"note": note} if note else "")
@@ -112,11 +106,6 @@ def person_text(matter: Matter, kind: str, event: MatterEvent | None = None) -> 
             "result": matter.result,
         }
     if kind == "matter.rejected":
-        if matter.service_item.code == "legal_aid":
-            return _(
-                "%(ref)s经审查，%(unit)s决定不予法律援助。理由：%(reason)s 如有异议，可以向设立该法律援助机构的"
-                "司法行政部门提出（法律援助法 第四十九条）。"
-            ) % {"ref": ref, "unit": unit, "reason": note}
         return _("%(ref)s不予受理。理由：%(reason)s") % {"ref": ref, "reason": note}
     if kind == "matter.withdrawn":
         if event and event.actor_id is None:

@@ -22,9 +22,9 @@ from django.utils import formats, timezone
 from django.utils.cache import add_never_cache_headers
 from django.utils.safestring import mark_safe
 
-from fawang.catalog.models import BusinessLine, RegionalBasis
+from fawang.catalog.models import RegionalBasis
 
-from . import tracking
+from . import lines, tracking
 from .models import Matter, MatterEvent
 
 if TYPE_CHECKING:
@@ -82,33 +82,10 @@ def notice_context(matter: Matter, request: HttpRequest) -> dict[str, Any]:
         "completed_on": date_cn(matter.completed_at),
         "due_on": date_cn(matter.due_at),
         "issued_on": date_cn(timezone.now()),
-        "is_legal_aid": item.business_line == BusinessLine.LEGAL_AID,
         "basis": basis_text(matter),
         "track_url": url,
         "qr": qr_svg(url),
     }
-
-
-def result_context(matter: Matter) -> dict[str, Any]:
-    """What the 办结告知书 adds: the unit's answers to a consultation (each answer the person was given, beyond
-    the result text itself) and the legal basis staff cited (the accepted articles, 法律依据)."""
-    from . import threads
-    from .actions.legal_basis import article_label
-    from .models import MatterArticle
-
-    answers: list[str] = []
-    if threads.is_consultation(matter):
-        result = matter.result.strip()
-        for row in threads.thread(matter).answers:
-            text = row.note.strip()
-            if text and text != result and text not in answers and text not in result:
-                answers.append(text)
-    cited = (
-        MatterArticle.objects.filter(matter=matter, decision=MatterArticle.Decision.ACCEPTED)
-        .select_related("article__law")
-        .order_by("decided_at", "pk")
-    )
-    return {"answers": answers, "legal_basis": [article_label(row.article) for row in cited]}
 
 
 def basis_text(matter: Matter) -> str:
@@ -120,7 +97,9 @@ def basis_text(matter: Matter) -> str:
 
 
 def render_html(template: str, matter: Matter, request: HttpRequest, **extra: Any) -> str:
-    return render_to_string(template, {**notice_context(matter, request), **extra})
+    # The notes a business line adds to this notice (matters.lines; legal aid's articles of law, for one).
+    notes = lines.notice_notes(template, matter)
+    return render_to_string(template, {**notice_context(matter, request), "line_notes": notes, **extra})
 
 
 def render_document(template: str, matter: Matter, request: HttpRequest, **extra: Any) -> weasyprint.Document:
@@ -142,7 +121,7 @@ def result_pdf(matter: Matter, request: HttpRequest) -> bytes:
 
 
 def result_document(matter: Matter, request: HttpRequest) -> weasyprint.Document:
-    return render_document(RESULT, matter, request, **result_context(matter))
+    return render_document(RESULT, matter, request)
 
 
 def materials_pdf(matter: Matter, event: MatterEvent, request: HttpRequest) -> bytes:

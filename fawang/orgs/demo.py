@@ -269,7 +269,7 @@ def _staff(
     return user
 
 
-# Roles that always sign in with a second factor (fawang.accounts.policy.ROLES_REQUIRING_2FA).
+# Roles that always sign in with a second factor (fawang.orgs.apps.ROLES_REQUIRING_2FA).
 SECOND_FACTOR_ROLES = frozenset({R.SYSTEM_ADMIN, R.SUPERVISOR, R.UNIT_ADMIN})
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from django.db import models
@@ -13,15 +14,25 @@ if TYPE_CHECKING:
     from fawang.accounts.models import User
 
 
+# Which regions a staff user may see is decided by their memberships, which live above regions (in orgs). Orgs
+# registers the filter here from its AppConfig.ready(): ``scope(user, field)`` -> a Q on a region-code field.
+_scope: Callable[[User, str], models.Q] | None = None
+
+
+def set_scope(scope: Callable[[User, str], models.Q]) -> None:
+    global _scope
+    _scope = scope
+
+
 class RegionQuerySet(models.QuerySet["Region"]):
     def under(self, prefix: str) -> RegionQuerySet:
         """The region ``prefix`` and everything below it: one indexed range condition."""
         return self.filter(codes.under("code", prefix))
 
     def visible_to(self, user: User) -> RegionQuerySet:
-        from fawang.orgs.authority import regions_filter
-
-        return self.filter(regions_filter(user, "code"))
+        if _scope is None:
+            raise RuntimeError("no region scope registered (fawang.orgs is not installed?)")
+        return self.filter(_scope(user, "code"))
 
 
 class Region(models.Model):

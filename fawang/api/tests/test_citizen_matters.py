@@ -16,6 +16,7 @@ from rest_framework.test import APIClient
 
 from fawang.accounts.models import User
 from fawang.citizens import actions as citizens
+from fawang.consult import legal_basis
 from fawang.knowledge.tests.sample import import_sample
 from fawang.matters import actions, notices
 from fawang.matters.models import Attachment, Complaint, Evaluation, Matter, MatterEvent
@@ -490,7 +491,7 @@ class LegalBasisTestCase(CitizenApiTestCase):
         self.addCleanup(shutil.rmtree, tmp, True)
         import_sample(tmp)
         matter = self.asked()
-        actions.do_add_article(matter.pk, "《中华人民共和国法律援助法》第四十三条", actor=self.sm_clerk)
+        legal_basis.do_add_article(matter.pk, "《中华人民共和国法律援助法》第四十三条", actor=self.sm_clerk)
         basis = self.detail(matter)["legal_basis"]
         self.assertEqual(
             [(b["law_title"], b["label"]) for b in basis], [("中华人民共和国法律援助法", "第四十三条")]

@@ -236,10 +236,10 @@ class GeneratedClientTestCase(ApiTestCase):
         self.assertEqual(type(detail.person).__name__, "PersonDetailMasked")
         self.call(
             "staff.matters_action_comment",
-            "MatterDetail",
+            "ActionDone",
             matter.pk,
             client=consultant,
-            body=self.model("CommentInRequest", text=ANSWER, visible=True),
+            body=self.model("CommentActionInRequest", text=ANSWER, visible=True),
             idempotency_key=None,
         )
 
@@ -256,10 +256,10 @@ class GeneratedClientTestCase(ApiTestCase):
         )
         self.call(
             "staff.matters_action_comment",
-            "MatterDetail",
+            "ActionDone",
             matter.pk,
             client=consultant,
-            body=self.model("CommentInRequest", text=SECOND, visible=True),
+            body=self.model("CommentActionInRequest", text=SECOND, visible=True),
             idempotency_key=None,
         )
         resolved = self.call(
@@ -316,18 +316,18 @@ class GeneratedClientTestCase(ApiTestCase):
         self.assertEqual((str(waiting.status), str(answered.status)), ("submitted", "completed"))
         self.call(
             "staff.matters_action_accept",
-            "MatterDetail",
+            "ActionDone",
             waiting.id,
             client=consultant,
-            body=self.model("NoteInRequest", note=""),
+            body=self.model("AcceptActionInRequest", note=""),
             idempotency_key=None,
         )
         done = self.call(
             "staff.matters_action_complete",
-            "MatterDetail",
+            "ActionDone",
             waiting.id,
             client=consultant,
-            body=self.model("CompleteInRequest", result=ANSWER),
+            body=self.model("CompleteActionInRequest", result=ANSWER),
             idempotency_key=None,
         )
         self.assertEqual(str(done.status), "completed")

@@ -115,7 +115,9 @@ class ActionsTestCase(ApiTestCase):
         client = self.as_user(self.sm_handler)
         self.post(client, reverse("api:matter_accept", args=[matter.pk]), {})
         r = self.post(client, reverse("api:matter_assign", args=[matter.pk]), {"handler": 10**8})
-        self.assertEqual(self.assertError(r, 400, "invalid")["fields"], {"handler": ["没有这个承办人。"]})
+        self.assertEqual(
+            self.assertError(r, 400, "invalid")["fields"], {"handler": ["承办人须为本机构在岗的承办人员。"]}
+        )
 
     def test_action_replay_and_conflict(self) -> None:
         matter = self.submit()

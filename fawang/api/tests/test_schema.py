@@ -25,6 +25,7 @@ from hypothesis import strategies as st
 
 from fawang.applications.actions import start_application
 from fawang.citizens import actions as citizens
+from fawang.consult.actions import do_resolve
 from fawang.knowledge import searching
 from fawang.knowledge.tests.sample import import_sample
 from fawang.matters import actions
@@ -149,7 +150,7 @@ class SchemathesisTestCase(ApiTestCase):
         )
         for consultation in (answered, resolved):
             actions.do_comment(consultation.pk, actor=self.sm_clerk, text="可以申请调解。", visible=True)
-        actions.do_resolve(resolved.pk, actor=self.citizen)
+        do_resolve(resolved.pk, actor=self.citizen)
         waiting = self.submit()
         Matter.objects.filter(pk=waiting.pk).update(submitted_by=self.citizen)
         handler = self.staff_of(self.sm_legal_aid, Membership.Role.HANDLER)

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from django.urls import reverse
 
+from fawang.consult import legal_basis
 from fawang.knowledge.tests.sample import import_sample
 from fawang.matters import actions as matter_actions
 from fawang.matters.models import Matter, MatterEvent
@@ -125,7 +126,7 @@ class MyConsultationsTestCase(CitizenTestCase):
         tmp = Path(tempfile.mkdtemp(prefix="fawang-laws-"))
         self.addCleanup(shutil.rmtree, tmp, True)
         import_sample(tmp)
-        matter_actions.do_add_article(
+        legal_basis.do_add_article(
             self.asked.pk, "《中华人民共和国法律援助法》第四十三条", actor=self.sm_clerk
         )
         page = self.client.get(reverse("me:matter", args=[self.asked.pk]))

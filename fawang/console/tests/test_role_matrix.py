@@ -980,9 +980,7 @@ CAN["matters.intake|matters.callback"] = CAN["matters.intake"] | CAN["matters.ca
 ACTION_RULES: dict[str, ActionRule] = {
     "accept": ActionRule("matters.handle", MS.SUBMITTED, (("note", "受理。"),)),
     "reject": ActionRule("matters.handle", MS.SUBMITTED, (("reason", "不符合受理条件。"),)),
-    "request_materials": ActionRule(
-        "matters.handle", MS.SUBMITTED, (("missing", ["身份证明"]), ("other", "身份证明"), ("note", ""))
-    ),
+    "request_materials": ActionRule("matters.handle", MS.SUBMITTED, (("other", "身份证明"), ("note", ""))),
     "supply_materials": ActionRule(
         "matters.intake|matters.handle", MS.AWAITING_MATERIALS, (("note", "已补正"),)
     ),
@@ -1004,8 +1002,9 @@ ACTION_RULES: dict[str, ActionRule] = {
 }
 
 
-# Body fields of one door only: the console's "other materials" text, the API's list of materials.
-CONSOLE_ONLY, API_ONLY = frozenset({"other"}), frozenset({"missing"})
+# Body fields of one door only (none: the console and the API take the same action forms, matters.registry).
+CONSOLE_ONLY: frozenset[str] = frozenset()
+API_ONLY: frozenset[str] = frozenset()
 # Declared answers that differ from the rule, each with its reason.
 ACTION_EXCEPTIONS: dict[tuple[str, str, str, str], int] = {
     # A 工作室's legal advisor has nowhere to send a matter (no unit in the room's own region to route to), and

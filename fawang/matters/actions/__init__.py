@@ -1,7 +1,7 @@
 """The only writers of Matter state. Views, the API, the hotline webhook, the admin and workers all call these.
 
-Each action is one transaction: lock the row (``select_for_update``), check the move against
-``Matter.TRANSITIONS`` (``InvalidTransition``, a ValidationError with a Chinese message), check the actor's
+Each action is one transaction: lock the row (``select_for_update``), check the move against its row of
+``Matter.MOVES`` (``check_transition``; ``InvalidTransition``, a ValidationError with a Chinese message), check the actor's
 role (``PermissionDenied``), change the row, write a MatterEvent, and queue the messages the person and staff
 must get (notices.py, in the same transaction: a transactional outbox).
 
@@ -14,14 +14,15 @@ Errors: ``ValidationError`` for bad input (messages in Chinese; about the person
 ``name``/``phone``/``id_number``/``special_groups``), ``InvalidTransition`` for a move the status does not
 allow, ``PermissionDenied`` for a role that may not act, ``routing.NoRoute`` when no unit can be found.
 
-The actions live in submodules by theme (intake, workflow, feedback, personal_data, consultation); import them from here:
+The actions live in submodules by theme (intake, workflow, feedback, personal_data, topic); a
+line's own actions live in its app (fawang.consult: do_resolve, the legal basis); import them from here:
 ``from fawang.matters.actions import do_accept``.
 """
 
 from __future__ import annotations
 
-from .base import HANDLER_ROLES, ONLINE_CHANNELS, InvalidTransition, check_transition
-from .consultation import do_resolve
+from ..workflow import InvalidTransition
+from .base import HANDLER_ROLES, ONLINE_CHANNELS, check_transition
 from .feedback import (
     do_complete_callback,
     do_complete_rectification,
@@ -32,15 +33,9 @@ from .feedback import (
 )
 from .handover import do_hand_over, do_record_outside_outcome, do_record_outside_ticket, outside_hotlines
 from .intake import MatterRequest, PersonData, SubmitResult, do_complain, do_split, do_submit, resolve_person
-from .legal_basis import (
-    do_add_article,
-    do_correct_topic,
-    do_decide_article,
-    do_review_article,
-    resolve_article,
-)
 from .personal_data import do_link_account, log_access, reveal_person
 from .persons import account_person, do_merge_persons
+from .topic import do_correct_topic
 from .workflow import (
     add_attachment,
     do_accept,
@@ -73,7 +68,6 @@ __all__ = [
     "add_attachment",
     "check_transition",
     "do_accept",
-    "do_add_article",
     "do_assign",
     "do_change_item",
     "do_close",
@@ -83,7 +77,6 @@ __all__ = [
     "do_complete_callback",
     "do_complete_rectification",
     "do_correct_topic",
-    "do_decide_article",
     "do_escalate",
     "do_hand_over",
     "do_link_account",
@@ -95,9 +88,7 @@ __all__ = [
     "do_reject",
     "do_reopen",
     "do_request_materials",
-    "do_resolve",
     "do_resume",
-    "do_review_article",
     "do_split",
     "do_submit",
     "do_supply_materials",
@@ -107,7 +98,6 @@ __all__ = [
     "invite_ratings",
     "log_access",
     "outside_hotlines",
-    "resolve_article",
     "resolve_person",
     "reveal_person",
     "sample_callbacks",

@@ -1,21 +1,21 @@
-"""Shared by the action modules: the transition check, actor checks, row locking and event writing."""
+"""Shared by the action modules: the matter's transition check, actor checks, row locking and event writing, on
+the shared helpers of fawang.matters.workflow."""
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from fawang.catalog.models import Channel
 from fawang.orgs.authority import has_matter_capability
 from fawang.orgs.models import Membership, Unit
-from fawang.orgs.roles import has_capability, is_staff_user, require_capability
+from fawang.orgs.roles import has_capability, require_capability
 
-from .. import notices
+from .. import notices, workflow
 from ..models import (
     Matter,
     MatterEvent,
@@ -39,29 +39,16 @@ ONLINE_CHANNELS = (Channel.WEB, Channel.APP, Channel.WECHAT)
 TRACKING_ATTEMPTS = 5
 
 
-class InvalidTransition(ValidationError):
-    """A move the matter's status does not allow."""
+def check_transition(matter: Matter, new_status: str | None, verb: str, *, action: str) -> str:
+    """The old status, if ``action`` may move ``matter`` to ``new_status`` (None: leave it as it is) by the
+    one table of moves (Matter.MOVES); ``verb`` names the action in the refusal (受理, 办结 ...)."""
+    return workflow.check_move(
+        Matter.MOVES, action, matter.status, new_status, verb=verb, status_label=S(matter.status).label
+    )
 
 
-def check_transition(
-    matter: Matter, new_status: str, verb: str, *, from_statuses: Iterable[str] | None = None
-) -> str:
-    """The old status, if ``matter`` may move to ``new_status`` by the action called ``verb`` (受理, 办结 ...)."""
-    old = matter.status
-    if (from_statuses is not None and old not in from_statuses) or not matter.allowed(new_status):
-        raise InvalidTransition(
-            _("该事项当前状态为“%(status)s”，不能%(verb)s。") % {"status": S(old).label, "verb": verb},
-            code="invalid_transition",
-        )
-    return old
-
-
-def _now(now: dt.datetime | None) -> dt.datetime:
-    return now or timezone.now()
-
-
-def _is_public(actor: User | None) -> bool:
-    return actor is not None and actor.is_authenticated and not is_staff_user(actor)
+_now = workflow.now
+_is_public = workflow.is_public
 
 
 def _owns(actor: User, matter: Matter) -> bool:
@@ -94,20 +81,17 @@ def _require(
         require_capability(actor, caps[0], where)
 
 
-def _staff(actor: User | None) -> User | None:
-    return actor if actor is not None and not _is_public(actor) else None
+_staff = workflow.staff_actor
 
 
 def _lock(matter_id: int) -> Matter:
     """The matter, locked for this transaction (PostgreSQL row lock; SQLite serialises writers anyway)."""
-    try:
-        return (
-            Matter.objects.select_for_update(of=("self",))
-            .select_related("service_item", "unit", "person")
-            .get(pk=matter_id)
-        )
-    except Matter.DoesNotExist:
-        raise ValidationError(_("事项不存在或已被删除。"), code="no_matter") from None
+    return workflow.lock(
+        Matter.objects.select_related("service_item", "unit", "person"),
+        matter_id,
+        _("事项不存在或已被删除。"),
+        "no_matter",
+    )
 
 
 def _required_text(value: str, message: str, code: str) -> str:
@@ -135,7 +119,7 @@ def _event(
 ) -> MatterEvent:
     return MatterEvent.objects.create(
         matter=matter,
-        actor=actor if actor is not None and actor.is_authenticated else None,
+        actor=workflow.event_actor(actor),
         action=action,
         old_status=matter.status if old_status is SAME else old_status,
         new_status=matter.status,
@@ -152,3 +136,10 @@ def _notify_unit(matter: Matter, kind: str, body: str, event: MatterEvent) -> No
     """Tell the handler, or the unit's staff when there is none yet."""
     users = [matter.handler] if matter.handler_id and matter.handler else notices.unit_staff(matter.unit_id)
     notices.to_staff(users, matter, kind, body, key=f"matter:{matter.pk}:{kind}:{event.pk}")
+
+
+# The helpers a business line's own actions use (fawang.consult): the same functions under public names.
+lock = _lock
+require = _require
+event = _event
+notify_unit = _notify_unit

@@ -22,7 +22,7 @@ from ..models import (
     Rectification,
 )
 from ..routing import supervising_unit
-from .base import E, InvalidTransition, R, S, _event, _lock, _now, _require, _required_text, _staff
+from .base import E, R, S, _event, _lock, _now, _require, _required_text, _staff, check_transition
 from .workflow import _close
 
 if TYPE_CHECKING:
@@ -77,12 +77,7 @@ def do_rate(
     _require(actor, ("matters.intake", "matters.callback"), matter, person_matter=matter)
     if actor is not None and matter.handler_id == actor.pk:
         raise PermissionDenied(_("承办人不能代为评价本人办理的事项。"))
-    if matter.status not in Matter.DONE_STATUSES:
-        raise InvalidTransition(
-            _("该事项当前状态为“%(status)s”，不能%(verb)s。")
-            % {"status": S(matter.status).label, "verb": _("评价")},
-            code="invalid_transition",
-        )
+    check_transition(matter, None, _("评价"), action="rate")
     if Evaluation.objects.filter(matter=matter).exists():
         raise ValidationError(_("该事项已经评价过，每个事项只能评价一次。"), code="already_rated")
     evaluation = Evaluation.objects.create(

@@ -25,8 +25,6 @@ from .base import E, S, _event, _lock, _now, _require, _required_text, _staff, c
 if TYPE_CHECKING:
     from fawang.accounts.models import User
 
-OPEN = [S.SUBMITTED, S.ACCEPTED, S.IN_PROGRESS]
-
 
 def outside_hotlines(region_code: str) -> QuerySet[Unit]:
     """The active outside hotlines serving ``region_code`` (those of its own region and the regions above it):
@@ -51,7 +49,7 @@ def do_hand_over(
     reason = _required_text(reason, _("转办须说明理由。"), "no_reason")
     matter = _lock(matter_id)
     _require(actor, "matters.transfer", matter)
-    check_transition(matter, matter.status, _("转外部热线"), from_statuses=OPEN)
+    check_transition(matter, None, _("转外部热线"), action="hand_over")
     if hotline.kind != Unit.Kind.HOTLINE:
         raise ValidationError(_("只能转交外部热线。"), code="not_hotline")
     if not outside_hotlines(matter.region_id).filter(pk=hotline.pk).exists():
@@ -119,7 +117,7 @@ def do_record_outside_outcome(
     handover = open_handover(matter)
     if handover is None:
         raise ValidationError(_("该事项没有待反馈的外部热线转交。"), code="no_handover")
-    old = check_transition(matter, S.COMPLETED, _("办结"), from_statuses=OPEN)
+    old = check_transition(matter, S.COMPLETED, _("办结"), action="outside_outcome")
     handover.outcome = outcome
     handover.outcome_at = now
     handover.save(update_fields=["outcome", "outcome_at"])

@@ -17,7 +17,7 @@ from fawang.orgs.models import Membership, Speciality, Unit
 from fawang.orgs.roles import require_capability
 from fawang.regions.models import Region
 
-from .. import deadlines, notices, tracking
+from .. import deadlines, lines, notices, tracking
 from ..models import (
     Complaint,
     Matter,
@@ -33,7 +33,6 @@ from .base import (
     ONLINE_CHANNELS,
     TRACKING_ATTEMPTS,
     E,
-    InvalidTransition,
     S,
     _event,
     _is_public,
@@ -71,6 +70,9 @@ class MatterRequest:
     unit: Unit | None = None  # a manual choice of handling unit ...
     unit_reason: str = ""  # ... needs a reason, recorded in the event
     answer: str = ""  # 当场答复办结: the answer given at the window or on the phone (_answer_at_intake)
+    item_data: dict[str, Any] | None = (
+        None  # the service item's own fields, if its line registered any (lines.ItemData)
+    )
 
 
 @dataclass
@@ -166,6 +168,7 @@ def resolve_person(data: PersonData, *, savepoint: bool = True) -> Person:
 
 def _check_request(req: MatterRequest, channel: str, person: Person) -> None:
     item = req.service_item
+    lines.check_item_data(item.code, req.item_data)
     if not item.is_active:
         raise ValidationError(_("“%(item)s”已停止受理。") % {"item": item.name}, code="item_inactive")
     if not item.offers(channel):
@@ -271,11 +274,12 @@ def _create_matter(
 
 
 def _topic_for(req: MatterRequest) -> tuple[int | None, str, float | None]:
-    """The topic (its id) as chosen at intake; for a consultation submitted without one, the classifier's
-    suggestion (TopicSource.AUTO, shown on the detail for staff to correct). It does not change routing."""
+    """The topic (its id) as chosen at intake; for a matter submitted without one whose line asks for it
+    (lines.Line.auto_topic: consultation), the classifier's suggestion (TopicSource.AUTO, shown on the detail for
+    staff to correct). It does not change routing."""
     if req.topic is not None:
         return req.topic.pk, TopicSource.STAFF, None
-    if req.service_item.business_line != BusinessLine.CONSULTATION or not req.description.strip():
+    if not req.description.strip() or not lines.auto_topic(Matter(service_item=req.service_item)):
         return None, "", None
     from fawang.knowledge.topics import classify
 
@@ -395,6 +399,7 @@ def _create_submission(
             idempotency_key=key,
             savepoint=False,
         )
+        lines.save_item_data(matter, req.item_data)
         if req.answer.strip():
             _answer_at_intake(matter, req.answer, actor=actor, now=now)
         result.matters.append(matter)
@@ -438,7 +443,7 @@ def _answer_at_intake(matter: Matter, answer: str, *, actor: User | None, now: d
     and the person's notice all carry it; no clock runs."""
     answer = answer.strip()
     staff = _staff(actor)
-    old = check_transition(matter, S.ACCEPTED, _("受理"), from_statuses=[S.SUBMITTED])
+    old = check_transition(matter, S.ACCEPTED, _("受理"), action="accept")
     matter.status = S.ACCEPTED
     matter.accepted_at = now
     _event(
@@ -451,7 +456,7 @@ def _answer_at_intake(matter: Matter, answer: str, *, actor: User | None, now: d
         visible=True,
         payload={"at_intake": True},
     )
-    old = check_transition(matter, S.COMPLETED, _("办结"), from_statuses=[S.ACCEPTED])
+    old = check_transition(matter, S.COMPLETED, _("办结"), action="complete")
     matter.status = S.COMPLETED
     matter.result = answer
     matter.completed_at = now
@@ -532,12 +537,7 @@ def do_split(
         raise ValidationError(_("请至少拆分出一个事项。"), code="no_parts")
     matter = _lock(matter_id)
     _require(actor, ("matters.intake", "matters.handle"), matter)
-    if not matter.is_open:
-        raise InvalidTransition(
-            _("该事项当前状态为“%(status)s”，不能%(verb)s。")
-            % {"status": S(matter.status).label, "verb": _("拆分")},
-            code="invalid_transition",
-        )
+    check_transition(matter, None, _("拆分"), action="split")
     for part in parts:
         _check_request(part, matter.channel, matter.person)
     children: list[Matter] = []

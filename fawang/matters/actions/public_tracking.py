@@ -13,7 +13,6 @@ whether the number exists or not; only the check character is ever judged on its
 from __future__ import annotations
 
 import datetime as dt
-import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -22,9 +21,9 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
-from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext as _
 
+from fawang.lib import otp
 from fawang.lib.sendlimits import RateLimited as RateLimited  # raised here; callers catch it from this module
 from fawang.lib.sendlimits import check_send_limits
 from fawang.lib.validators import MOBILE_RE, normalize_mobile
@@ -41,7 +40,8 @@ if TYPE_CHECKING:
 
     from fawang.accounts.models import User
 
-CODE_DIGITS = 6
+CODE_DIGITS = otp.CODE_DIGITS
+SALT = "fawang.matters.tracking-code"
 
 
 def code_minutes() -> int:
@@ -80,12 +80,6 @@ class CodeRequest:
     tracking_no: str
     # The code itself, only so that a development page can show it (show_codes); None when nothing was sent.
     code: str | None
-
-
-def _hash(tracking_no: str, code: str) -> str:
-    return salted_hmac(
-        "fawang.matters.tracking-code", f"{tracking_no}:{code}", algorithm="sha256"
-    ).hexdigest()
 
 
 def clean_number(value: str) -> str:
@@ -130,11 +124,11 @@ def request_tracking_code(tracking_no: str, *, ip: str | None, now: dt.datetime 
             tracking_no=number, matter=matter, ip=ip, expires_at=expires_at, created_at=now
         )
         return CodeRequest(number, None)
-    code = f"{secrets.randbelow(10**CODE_DIGITS):0{CODE_DIGITS}d}"
+    code = otp.new_code()
     row = TrackingCode.objects.create(
         tracking_no=number,
         matter=matter,
-        code_hash=_hash(number, code),
+        code_hash=otp.code_hash(SALT, number, code),
         ip=ip,
         expires_at=expires_at,
         created_at=now,
@@ -163,43 +157,16 @@ def verify_tracking_code(tracking_no: str, code: str, *, now: dt.datetime | None
     raised, so an attacker cannot reset the count by making the request fail."""
     now = _now(now)
     number = clean_number(tracking_no)
-    code = "".join((code or "").split())
-    if not (len(code) == CODE_DIGITS and code.isdigit()):
-        raise ValidationError(_("请输入短信中的 6 位数字验证码。"), code="bad_code_format")
-    error: ValidationError | None = None
-    matter_id: int | None = None
-    with transaction.atomic():
-        row = (
-            TrackingCode.objects.select_for_update()
-            .filter(tracking_no=number)
-            .order_by("-created_at", "-pk")
-            .first()
-        )
-        if row is None:
-            error = ValidationError(_("请先获取验证码。"), code="no_code")
-        elif row.used_at is not None:
-            error = ValidationError(_("该验证码已经使用过，请重新获取。"), code="used")
-        elif row.attempts >= code_attempts():
-            error = ValidationError(_("验证码错误次数过多，请重新获取验证码。"), code="locked")
-        elif row.expires_at <= now:
-            error = ValidationError(_("验证码已过期，请重新获取。"), code="expired")
-        else:
-            row.attempts += 1
-            if row.code_hash and row.matter_id and constant_time_compare(row.code_hash, _hash(number, code)):
-                row.used_at = now
-                matter_id = row.matter_id
-            else:
-                left = code_attempts() - row.attempts
-                error = (
-                    ValidationError(_("验证码不正确，还可以再试 %(n)s 次。") % {"n": left}, code="wrong")
-                    if left > 0
-                    else ValidationError(_("验证码错误次数过多，请重新获取验证码。"), code="locked")
-                )
-            row.save(update_fields=["attempts", "used_at"])
-    if error is not None:
-        raise error
-    assert matter_id is not None
-    return Matter.objects.get(pk=matter_id)
+    row = otp.check_latest(
+        TrackingCode.objects.filter(tracking_no=number),
+        salt=SALT,
+        key=number,
+        code=otp.clean_code(code),
+        now=now,
+        attempts=code_attempts(),
+        usable=lambda row: bool(row.code_hash and row.matter_id),
+    )
+    return Matter.objects.get(pk=row.matter_id)
 
 
 @transaction.atomic
@@ -220,9 +187,7 @@ def do_supply_materials_online(
         raise ValidationError(_("请选择要上传的补正材料文件。"), code="no_files")
     matter = _lock(matter_id)
     # Checked before any file is stored: a matter no longer waiting for materials takes none.
-    check_transition(
-        matter, matter.resume_status or S.SUBMITTED, _("补正材料"), from_statuses=[S.AWAITING_MATERIALS]
-    )
+    check_transition(matter, matter.resume_status or S.SUBMITTED, _("补正材料"), action="supply_materials")
     # Every file is checked before the first is stored, so a refused file leaves no stray file on disk either.
     for upload in uploads:
         if upload.file is None:

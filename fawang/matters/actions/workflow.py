@@ -17,7 +17,7 @@ from fawang.calendar.workdays import add_workdays
 from fawang.catalog.models import ServiceItem, Step
 from fawang.orgs.models import Membership, Unit
 
-from .. import deadlines, notices, threads
+from .. import deadlines, lines, notices
 from ..models import (
     Attachment,
     Matter,
@@ -28,7 +28,6 @@ from ..uploads import check_upload
 from .base import (
     HANDLER_ROLES,
     E,
-    InvalidTransition,
     R,
     S,
     _event,
@@ -62,7 +61,7 @@ def do_accept(
 def _accept(
     matter: Matter, *, actor: User | None, now: dt.datetime, note: str, tell: bool = True, clock: bool = True
 ) -> None:
-    old = check_transition(matter, S.ACCEPTED, _("受理"), from_statuses=[S.SUBMITTED])
+    old = check_transition(matter, S.ACCEPTED, _("受理"), action="accept")
     matter.status = S.ACCEPTED
     matter.accepted_at = now
     if matter.first_responder_id is None:
@@ -84,7 +83,7 @@ def do_reject(matter_id: int, *, actor: User | None, reason: str, now: dt.dateti
     reason = _required_text(reason, _("请填写不予受理的理由。"), "no_reason")
     matter = _lock(matter_id)
     _require(actor, "matters.handle", matter)
-    old = check_transition(matter, S.REJECTED, _("作出不予受理决定"), from_statuses=[S.SUBMITTED])
+    old = check_transition(matter, S.REJECTED, _("作出不予受理决定"), action="reject")
     matter.status = S.REJECTED
     deadlines.stop_clock(matter)
     matter.save()
@@ -110,12 +109,7 @@ def do_request_materials(
         raise ValidationError(_("请一次性列出需要补正的全部材料。"), code="no_missing")
     matter = _lock(matter_id)
     _require(actor, "matters.handle", matter)
-    old = check_transition(
-        matter,
-        S.AWAITING_MATERIALS,
-        _("要求补正材料"),
-        from_statuses=[S.SUBMITTED, S.ACCEPTED, S.IN_PROGRESS],
-    )
+    old = check_transition(matter, S.AWAITING_MATERIALS, _("要求补正材料"), action="request_materials")
     matter.status = S.AWAITING_MATERIALS
     matter.resume_status = old
     deadlines.pause_clock(matter, now)
@@ -145,7 +139,7 @@ def do_supply_materials(
     matter = _lock(matter_id)
     _require(actor, ("matters.intake", "matters.handle"), matter, person_matter=matter)
     old = check_transition(
-        matter, matter.resume_status or S.SUBMITTED, _("补正材料"), from_statuses=[S.AWAITING_MATERIALS]
+        matter, matter.resume_status or S.SUBMITTED, _("补正材料"), action="supply_materials"
     )
     matter.status = matter.resume_status or S.SUBMITTED
     matter.resume_status = ""
@@ -204,7 +198,7 @@ def do_withdraw(
     now = _now(now)
     matter = _lock(matter_id)
     _require(actor, ("matters.intake", "matters.handle"), matter, person_matter=matter)
-    old = check_transition(matter, S.WITHDRAWN, _("撤回"), from_statuses=Matter.OPEN_STATUSES)
+    old = check_transition(matter, S.WITHDRAWN, _("撤回"), action="withdraw")
     matter.status = S.WITHDRAWN
     matter.materials_due_at = None
     matter.resume_status = ""
@@ -238,7 +232,7 @@ def do_assign(
     now = _now(now)
     matter = _lock(matter_id)
     _require(actor, "matters.assign", matter)
-    old = check_transition(matter, S.IN_PROGRESS, _("分派"), from_statuses=[S.ACCEPTED, S.IN_PROGRESS])
+    old = check_transition(matter, S.IN_PROGRESS, _("分派"), action="assign")
     if old == S.IN_PROGRESS and matter.handler_id == handler.pk:
         raise ValidationError(_("该事项已由此人承办。"), code="same_handler")
     _check_handler(matter, handler)
@@ -285,9 +279,7 @@ def do_transfer(
     reason = _required_text(reason, _("转办须说明理由。"), "no_reason")
     matter = _lock(matter_id)
     _require(actor, "matters.transfer", matter)
-    old = check_transition(
-        matter, S.SUBMITTED, _("转办"), from_statuses=[S.SUBMITTED, S.ACCEPTED, S.IN_PROGRESS]
-    )
+    old = check_transition(matter, S.SUBMITTED, _("转办"), action="transfer")
     if unit.pk == matter.unit_id:
         raise ValidationError(_("该事项已在%(unit)s办理，无需转办。") % {"unit": unit.name}, code="same_unit")
     if not unit.is_active:
@@ -322,12 +314,7 @@ def do_change_item(
     reason = _required_text(reason, _("请说明转换事项的理由。"), "no_reason")
     matter = _lock(matter_id)
     _require(actor, ("matters.intake", "matters.handle"), matter)
-    old = check_transition(
-        matter,
-        S.SUBMITTED,
-        _("转换事项"),
-        from_statuses=[S.SUBMITTED, S.ACCEPTED, S.IN_PROGRESS, S.COMPLETED],
-    )
+    old = check_transition(matter, S.SUBMITTED, _("转换事项"), action="change_item")
     if service_item.pk == matter.service_item_id:
         raise ValidationError(_("该事项已是“%(item)s”。") % {"item": service_item.name}, code="same_item")
     req = MatterRequest(
@@ -383,12 +370,7 @@ def do_escalate(matter_id: int, *, actor: User | None, reason: str, now: dt.date
     reason = _required_text(reason, _("请说明升级督办的理由。"), "no_reason")
     matter = _lock(matter_id)
     _require(actor, "matters.escalate", matter)
-    if not matter.is_open:
-        raise InvalidTransition(
-            _("该事项当前状态为“%(status)s”，不能%(verb)s。")
-            % {"status": S(matter.status).label, "verb": _("升级督办")},
-            code="invalid_transition",
-        )
+    check_transition(matter, None, _("升级督办"), action="escalate")
     bureau = supervising_unit(matter.unit)
     if bureau is None:
         raise ValidationError(
@@ -423,7 +405,7 @@ def do_suspend(matter_id: int, *, actor: User | None, reason: str, now: dt.datet
     reason = _required_text(reason, _("请填写中止的理由。"), "no_reason")
     matter = _lock(matter_id)
     _require(actor, "matters.handle", matter)
-    old = check_transition(matter, S.SUSPENDED, _("中止"), from_statuses=[S.ACCEPTED, S.IN_PROGRESS])
+    old = check_transition(matter, S.SUSPENDED, _("中止"), action="suspend")
     matter.status = S.SUSPENDED
     matter.resume_status = old
     deadlines.pause_clock(matter, now)
@@ -440,7 +422,7 @@ def do_resume(
     matter = _lock(matter_id)
     _require(actor, "matters.handle", matter)
     target = matter.resume_status or (S.IN_PROGRESS if matter.handler_id else S.ACCEPTED)
-    old = check_transition(matter, target, _("恢复办理"), from_statuses=[S.SUSPENDED])
+    old = check_transition(matter, target, _("恢复办理"), action="resume")
     matter.status = target
     matter.resume_status = ""
     deadlines.resume_clock(matter, now)
@@ -457,7 +439,7 @@ def do_complete(matter_id: int, *, actor: User | None, result: str, now: dt.date
     result = _required_text(result, _("请填写办理结果。"), "no_result")
     matter = _lock(matter_id)
     _require(actor, "matters.handle", matter)
-    old = check_transition(matter, S.COMPLETED, _("办结"), from_statuses=[S.ACCEPTED, S.IN_PROGRESS])
+    old = check_transition(matter, S.COMPLETED, _("办结"), action="complete")
     matter.status = S.COMPLETED
     matter.result = result
     matter.completed_at = now
@@ -476,7 +458,7 @@ def do_complete(matter_id: int, *, actor: User | None, result: str, now: dt.date
 
 
 def _close(matter: Matter, *, actor: User | None, now: dt.datetime, note: str) -> MatterEvent:
-    old = check_transition(matter, S.CLOSED, _("关闭"), from_statuses=[S.COMPLETED])
+    old = check_transition(matter, S.CLOSED, _("关闭"), action="close")
     matter.status = S.CLOSED
     matter.closed_at = now
     matter.save(update_fields=["status", "closed_at", "updated_at"])
@@ -509,9 +491,7 @@ def do_reopen(matter_id: int, *, actor: User | None, reason: str, now: dt.dateti
         )
     else:
         target, step = S.SUBMITTED, Step.ACCEPT
-    old = check_transition(
-        matter, target, _("重新办理"), from_statuses=[S.COMPLETED, S.CLOSED, S.REJECTED, S.WITHDRAWN]
-    )
+    old = check_transition(matter, target, _("重新办理"), action="reopen")
     matter.status = target
     matter.completed_at = None
     matter.closed_at = None
@@ -532,14 +512,18 @@ def do_comment(
     text = _required_text(text, _("请填写留言内容。"), "no_text")
     matter = _lock(matter_id)
     _require(actor, "matters.comment", matter, person_matter=matter)
+    check_transition(matter, None, _("留言"), action="comment")
     by_person = _is_public(actor)
-    if visible and not by_person and matter.status == S.SUBMITTED and threads.is_consultation(matter):
-        # Answering a consultation is taking it in (咨询答复即受理), so "已提交" keeps meaning "nobody has
-        # answered yet" in the queues. The answer is the service the time limit promised (答复 within the
-        # item's limit), so no clock runs after it: what remains is the person's 已解决 or staff's 办结. The
+    acceptance = (
+        lines.answer_accepts(matter) if visible and not by_person and matter.status == S.SUBMITTED else ""
+    )
+    if acceptance:
+        # The line says answering takes the matter in (fawang.consult), so "已提交" keeps meaning
+        # "nobody has answered yet" in the queues. The answer is the service the time limit promised (答复 within
+        # the item's limit), so no clock runs after it: what remains is the person's 已解决 or staff's 办结. The
         # person is told of the answer, not of the acceptance as well. Window clerks and hotline agents answer
         # without the right to accept other matters; this follows from their answer, it is not a choice.
-        _accept(matter, actor=actor, now=now, note=_("答复咨询，即予受理。"), tell=False, clock=False)
+        _accept(matter, actor=actor, now=now, note=_(acceptance), tell=False, clock=False)
     event = _event(
         matter,
         E.COMMENT,
@@ -576,19 +560,14 @@ def do_merge(
     # Lock in id order, so two merges of overlapping sets cannot deadlock.
     locked = {m.pk: m for m in (_lock(pk) for pk in ids)}
     keep = locked[keep_id]
-    if not keep.is_open:
-        raise InvalidTransition(
-            _("该事项当前状态为“%(status)s”，不能%(verb)s。")
-            % {"status": S(keep.status).label, "verb": _("合并其他事项")},
-            code="invalid_transition",
-        )
+    check_transition(keep, None, _("合并其他事项"), action="merge")
     _require(actor, "matters.handle", keep)
     dupes = [locked[pk] for pk in ids if pk != keep_id]
     for dupe in dupes:
         if dupe.person_id != keep.person_id:
             raise ValidationError(_("只能合并同一服务对象的重复事项。"), code="other_person")
         _require(actor, "matters.handle", dupe)
-        check_transition(dupe, S.MERGED, _("合并"), from_statuses=Matter.OPEN_STATUSES)
+        check_transition(dupe, S.MERGED, _("合并"), action="merged")
     for dupe in dupes:
         old = dupe.status
         dupe.status = S.MERGED
@@ -625,12 +604,7 @@ def add_attachment(
     """Store a file for a matter after checking its type (by content) and size."""
     matter = _lock(matter_id)
     _require(actor, ("matters.intake", "matters.handle"), matter, person_matter=matter)
-    if matter.status in Matter.ENDED_STATUSES:
-        raise InvalidTransition(
-            _("该事项当前状态为“%(status)s”，不能%(verb)s。")
-            % {"status": S(matter.status).label, "verb": _("上传材料")},
-            code="invalid_transition",
-        )
+    check_transition(matter, None, _("上传材料"), action="attach")
     material = None
     if material_id is not None:
         material = matter.service_item.materials.filter(pk=material_id).first()

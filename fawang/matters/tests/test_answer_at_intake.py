@@ -12,7 +12,7 @@ from django.urls import reverse
 from rest_framework.test import APIClient
 
 from fawang.apikit.models import ApiToken
-from fawang.matters import threads
+from fawang.consult import threads
 
 from ..models import Matter, MatterEvent
 from .base import MatterTestCase, id_number

@@ -190,6 +190,7 @@ class HandlerOfRecordTestCase(MatterTestCase):
         import tempfile
         from pathlib import Path
 
+        from fawang.consult.legal_basis import do_add_article
         from fawang.knowledge.tests.sample import import_sample
 
         laws = Path(tempfile.mkdtemp(prefix="fawang-laws-"))
@@ -200,7 +201,7 @@ class HandlerOfRecordTestCase(MatterTestCase):
         actions.do_comment(
             matter.pk, actor=clerk, text="可以向劳动争议仲裁委员会申请仲裁，时效一年。", visible=True
         )
-        actions.do_add_article(matter.pk, "《中华人民共和国法律援助法》第四十三条", actor=clerk)
+        do_add_article(matter.pk, "《中华人民共和国法律援助法》第四十三条", actor=clerk)
         handler = User.objects.get(username="sm_consultant")
         self.client.force_login(handler)
         actions.do_complete(matter.pk, actor=handler, result="已答复。", now=at(2025, 3, 5))

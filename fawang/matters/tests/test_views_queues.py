@@ -247,7 +247,7 @@ class CappedListTestCase(QueueTestCase):
             )
 
     def page(self, cap: int, **params: str) -> Any:
-        from fawang.matters import views
+        from fawang.matters.views import queues as views
 
         per_page, views.PER_PAGE = views.PER_PAGE, 2
         try:

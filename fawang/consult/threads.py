@@ -21,8 +21,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from fawang.catalog.models import BusinessLine
-
-from .models import Matter, MatterEvent
+from fawang.matters.models import Matter, MatterEvent
 
 if TYPE_CHECKING:
     import datetime as dt

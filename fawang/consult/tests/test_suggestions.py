@@ -17,14 +17,14 @@ from django.test import Client, override_settings
 from django.urls import reverse
 from django.utils import translation
 
+from fawang.consult import legal_basis, suggestions
 from fawang.knowledge import searching
 from fawang.knowledge.models import Article
 from fawang.knowledge.tests.sample import art, import_sample, law
-from fawang.matters import actions, suggestions
+from fawang.matters import actions
 from fawang.matters.models import Matter, MatterArticle, MatterEvent, TopicSource
+from fawang.matters.tests.base import MONDAY, MatterTestCase, at, id_number
 from fawang.orgs.models import Speciality
-
-from .base import MONDAY, MatterTestCase, at, id_number
 
 INDEX_DIR = Path(tempfile.mkdtemp(prefix="fawang-test-matter-lawindex-")) / "index"
 
@@ -148,7 +148,7 @@ class SuggestionTestCase(MatterTestCase):
         matter = self.consult()
         client = self.client_for(self.sm_handler)
         detail = client.get(reverse("matters:detail", args=[matter.pk]))
-        url = reverse("matters:suggestions", args=[matter.pk])
+        url = reverse("consult:suggestions", args=[matter.pk])
         self.assertContains(detail, f'hx-get="{url}"')
         self.assertContains(detail, '<h2 id="h-basis">法律依据</h2>', html=False)
         r = client.get(url, HTTP_HX_REQUEST="true")
@@ -176,7 +176,7 @@ class SuggestionTestCase(MatterTestCase):
     def test_panel_without_index_says_so(self) -> None:
         matter = self.consult()
         with override_settings(LAW_INDEX_DIR=str(INDEX_DIR.parent / "missing")):
-            r = self.client_for(self.sm_handler).get(reverse("matters:suggestions", args=[matter.pk]))
+            r = self.client_for(self.sm_handler).get(reverse("consult:suggestions", args=[matter.pk]))
         self.assertContains(r, "法规检索索引尚未建立，暂无建议条文。")
 
     def test_scoping(self) -> None:
@@ -186,17 +186,17 @@ class SuggestionTestCase(MatterTestCase):
         actions.do_complete(hl_done.pk, actor=self.hl_handler, result="湖里区的答复。", now=at(2025, 3, 4))
         # A 湖里区 handler: the 思明区 matter's panel and its forms do not exist for them.
         hl = self.client_for(self.hl_handler)
-        self.assertEqual(hl.get(reverse("matters:suggestions", args=[matter.pk])).status_code, 404)
+        self.assertEqual(hl.get(reverse("consult:suggestions", args=[matter.pk])).status_code, 404)
         a30 = self.a(LCL, "第三十条")
         r = hl.post(
-            reverse("matters:article_decide", args=[matter.pk]), {"article": a30.pk, "decision": "accepted"}
+            reverse("consult:article_decide", args=[matter.pk]), {"article": a30.pk, "decision": "accepted"}
         )
         self.assertEqual(r.status_code, 404)
-        r = hl.post(reverse("matters:article_add", args=[matter.pk]), {"citation": "《劳动合同法》第三十条"})
+        r = hl.post(reverse("consult:article_add", args=[matter.pk]), {"citation": "《劳动合同法》第三十条"})
         self.assertEqual(r.status_code, 404)
         self.assertFalse(MatterArticle.objects.exists())
         # Similar consultations of the 思明区 handler never include 湖里区 matters, however similar.
-        r = self.client_for(self.sm_handler).get(reverse("matters:suggestions", args=[matter.pk]))
+        r = self.client_for(self.sm_handler).get(reverse("consult:suggestions", args=[matter.pk]))
         self.assertContains(r, "暂无相似的已办结咨询。")
         self.assertNotContains(r, hl_done.tracking_no)
         self.assertNotContains(r, "湖里区的答复")
@@ -210,7 +210,7 @@ class SuggestionTestCase(MatterTestCase):
         matter = self.consult()
         client = self.client_for(self.sm_handler)
         a30, a47 = self.a(LCL, "第三十条"), self.a(LCL, "第四十七条")
-        decide = reverse("matters:article_decide", args=[matter.pk])
+        decide = reverse("consult:article_decide", args=[matter.pk])
         r = client.post(decide, {"article": a30.pk, "decision": "accepted"}, HTTP_HX_REQUEST="true")
         self.assertContains(r, f"已采纳《{LCL_T}》第三十条，列入法律依据。")
         # The 法律依据 card comes along out of band.
@@ -230,7 +230,7 @@ class SuggestionTestCase(MatterTestCase):
         r = client.post(decide, {"article": "x"})
         self.assertContains(r, "请选择法律条文。", status_code=400)
         # Add by citation; a citation that names no article gets a Chinese error and saves nothing.
-        add = reverse("matters:article_add", args=[matter.pk])
+        add = reverse("consult:article_add", args=[matter.pk])
         r = client.post(add, {"citation": "民法典第一千零七十九条"}, HTTP_HX_REQUEST="true")
         self.assertContains(r, "无法识别“民法典第一千零七十九条”：请按《法律名称》第某条的格式填写")
         r = client.post(add, {"citation": "《民法典》第九千条"}, HTTP_HX_REQUEST="true")
@@ -276,9 +276,9 @@ class SuggestionTestCase(MatterTestCase):
         matter = self.consult()
         a30 = self.a(LCL, "第三十条")
         with translation.override("en"):
-            actions.do_decide_article(matter.pk, a30.pk, actor=self.sm_handler, decision="accepted")
+            legal_basis.do_decide_article(matter.pk, a30.pk, actor=self.sm_handler, decision="accepted")
             with self.assertRaises(ValidationError) as raised:
-                actions.do_decide_article(matter.pk, a30.pk, actor=self.sm_handler, decision="accepted")
+                legal_basis.do_decide_article(matter.pk, a30.pk, actor=self.sm_handler, decision="accepted")
             # The decision's label, not the button's verb.
             self.assertIn("is already 'Accepted'.", raised.exception.messages[0])
         note = MatterEvent.objects.get(matter=matter, action=MatterEvent.Action.LEGAL_BASIS).note
@@ -289,11 +289,11 @@ class SuggestionTestCase(MatterTestCase):
         matter = self.consult()
         a30 = self.a(LCL, "第三十条")
         client = self.client_for(self.sm_supervisor)
-        r = client.get(reverse("matters:suggestions", args=[matter.pk]))
+        r = client.get(reverse("consult:suggestions", args=[matter.pk]))
         self.assertEqual(r.status_code, 200)
         self.assertNotContains(r, 'name="decision"')
         r = client.post(
-            reverse("matters:article_decide", args=[matter.pk]), {"article": a30.pk, "decision": "accepted"}
+            reverse("consult:article_decide", args=[matter.pk]), {"article": a30.pk, "decision": "accepted"}
         )
         self.assertContains(r, "您的岗位无权执行此操作。", status_code=403)
         self.assertFalse(MatterArticle.objects.exists())
@@ -301,8 +301,8 @@ class SuggestionTestCase(MatterTestCase):
     def test_public_tracking_page_shows_accepted_articles_only(self) -> None:
         matter = self.consult()
         a30, a47 = self.a(LCL, "第三十条"), self.a(LCL, "第四十七条")
-        actions.do_decide_article(matter.pk, a30.pk, actor=self.sm_handler, decision="accepted")
-        actions.do_decide_article(matter.pk, a47.pk, actor=self.sm_handler, decision="rejected")
+        legal_basis.do_decide_article(matter.pk, a30.pk, actor=self.sm_handler, decision="accepted")
+        legal_basis.do_decide_article(matter.pk, a47.pk, actor=self.sm_handler, decision="rejected")
         Matter.objects.filter(pk=matter.pk).update(submitted_by=self.citizen)
         client = self.client_for(self.citizen)
         r = client.get(reverse("track:matter", args=[matter.tracking_no]))
@@ -323,14 +323,14 @@ class SuggestionTestCase(MatterTestCase):
         past = self.consult(WAGES)
         past_alone = self.ranked(past)  # the search alone, before any decision
         unrelated = self.consult("离婚后孩子抚养权归谁", person=self.person(name="王五"))
-        actions.do_decide_article(unrelated.pk, a30.pk, actor=self.sm_handler, decision="rejected")
+        legal_basis.do_decide_article(unrelated.pk, a30.pk, actor=self.sm_handler, decision="rejected")
         self.assertEqual(self.ranked(new), before)  # a decision on an unrelated question changes nothing
 
-        actions.do_decide_article(past.pk, a38.pk, actor=self.sm_handler, decision="accepted")
+        legal_basis.do_decide_article(past.pk, a38.pk, actor=self.sm_handler, decision="accepted")
         after_accept = self.ranked(new)
         self.assertLess(after_accept.index(a38.pk), before.index(a38.pk))
 
-        actions.do_decide_article(past.pk, a47.pk, actor=self.sm_handler, decision="rejected")
+        legal_basis.do_decide_article(past.pk, a47.pk, actor=self.sm_handler, decision="rejected")
         after_reject = self.ranked(new)
         self.assertGreater(after_reject.index(a47.pk), after_accept.index(a47.pk))
         self.assertEqual(after_reject[0], a38.pk)
@@ -384,10 +384,10 @@ class SuggestionTestCase(MatterTestCase):
     def test_supervision_counts_consultations_by_topic_in_the_users_regions(self) -> None:
         from django.utils import timezone
 
-        from fawang.matters.views import _hotspots
+        from fawang.consult.hotspots import hotspots
 
         def counts(user: Any) -> dict[str, int]:
-            return {h["topic__name"]: h["n"] for h in _hotspots(user, timezone.now())}
+            return {h["topic__name"]: h["n"] for h in hotspots(user, timezone.now())}
 
         sm_before, hl_before = counts(self.sm_supervisor), counts(self.hl_supervisor)
         now = timezone.now()

@@ -10,13 +10,12 @@ from pathlib import Path
 from django.test import Client
 from django.urls import reverse
 
+from fawang.consult import legal_basis
 from fawang.knowledge.models import Article, Law
 from fawang.knowledge.tests.sample import ARTICLES, LAWS, changed, import_sample
 from fawang.knowledge.tests.test_alerts import AID
-
-from .. import actions
-from ..models import MatterArticle, MatterEvent
-from .base import MatterTestCase
+from fawang.matters.models import MatterArticle, MatterEvent
+from fawang.matters.tests.base import MatterTestCase
 
 
 class LegalBasisAlertTestCase(MatterTestCase):
@@ -27,7 +26,9 @@ class LegalBasisAlertTestCase(MatterTestCase):
         import_sample(self.tmp)
         self.matter = self.submit(self.consultation, description="法律援助申请多久作出决定？")
         self.aid = Article.objects.get(law__source_id=AID, label="第四十三条")
-        actions.do_add_article(self.matter.pk, "《中华人民共和国法律援助法》第四十三条", actor=self.sm_clerk)
+        legal_basis.do_add_article(
+            self.matter.pk, "《中华人民共和国法律援助法》第四十三条", actor=self.sm_clerk
+        )
         self.other = self.submit(self.consultation, description="民事诉讼怎么起诉？")
 
     def test_amendment_flags_the_answer_and_staff_clear_it(self) -> None:
@@ -48,7 +49,7 @@ class LegalBasisAlertTestCase(MatterTestCase):
         # A 湖里区 clerk cannot clear it (not found), nor can a role that does not answer (forbidden).
         outsider = Client()
         outsider.force_login(self.hl_clerk)
-        url = reverse("matters:article_decide", args=[self.matter.pk])
+        url = reverse("consult:article_decide", args=[self.matter.pk])
         self.assertEqual(
             outsider.post(url, {"article": self.aid.pk, "decision": "reviewed"}).status_code, 404
         )

@@ -25,8 +25,7 @@ from django.utils.text import Truncator
 from fawang.catalog.models import BusinessLine
 from fawang.knowledge import searching
 from fawang.knowledge.models import Article
-
-from .models import Matter, MatterArticle
+from fawang.matters.models import Matter, MatterArticle
 
 if TYPE_CHECKING:
     from fawang.accounts.models import User

@@ -11,9 +11,13 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from .. import deadlines, notices, threads
-from ..models import Matter
-from .base import E, S, _event, _is_public, _lock, _notify_unit, _now, _require, check_transition
+from fawang.matters import deadlines, notices
+from fawang.matters.actions.base import E, S, check_transition, event, lock, notify_unit, require
+from fawang.matters.models import Matter
+from fawang.matters.workflow import is_public
+from fawang.matters.workflow import now as _now
+
+from . import threads
 
 if TYPE_CHECKING:
     from fawang.accounts.models import User
@@ -47,21 +51,21 @@ def do_resolve(matter_id: int, *, actor: User, now: dt.datetime | None = None) -
 
     Only the person themselves, only a consultation, and only once (until staff reopen it)."""
     now = _now(now)
-    if not _is_public(actor):
+    if not is_public(actor):
         raise PermissionDenied(_("只有咨询人本人可以确认问题已解决。"))
-    matter = _lock(matter_id)
-    _require(actor, (), matter, person_matter=matter)
+    matter = lock(matter_id)
+    require(actor, (), matter, person_matter=matter)
     if not threads.is_consultation(matter):
         raise ValidationError(_("只有法律咨询可以确认问题已解决。"), code="not_consultation")
     thread = threads.thread(matter)
     if thread.resolved:
         raise ValidationError(_("您已确认该咨询的问题已解决。"), code="already_resolved")
     if matter.status == S.COMPLETED:
-        old = check_transition(matter, S.CLOSED, _(VERB), from_statuses=[S.COMPLETED])
+        old = check_transition(matter, S.CLOSED, _(VERB), action="resolve")
         matter.status = S.CLOSED
         matter.closed_at = now
         matter.save(update_fields=["status", "closed_at", "updated_at"])
-        event = _event(
+        ev = event(
             matter,
             E.CLOSE,
             actor=actor,
@@ -72,9 +76,7 @@ def do_resolve(matter_id: int, *, actor: User, now: dt.datetime | None = None) -
             payload={"resolved": True},
         )
     else:
-        old = check_transition(
-            matter, S.COMPLETED, _(VERB), from_statuses=[S.SUBMITTED, S.ACCEPTED, S.IN_PROGRESS]
-        )
+        old = check_transition(matter, S.COMPLETED, _(VERB), action="resolve")
         answers = [row.note for row in thread.answers if row.note.strip()]
         if not answers:
             raise ValidationError(_("工作人员答复后，才能确认问题已解决。"), code="no_answer")
@@ -90,7 +92,7 @@ def do_resolve(matter_id: int, *, actor: User, now: dt.datetime | None = None) -
                 payload.update(handler=answerer.pk, handler_of_record=True)
         deadlines.stop_clock(matter)
         matter.save()
-        event = _event(
+        ev = event(
             matter,
             E.COMPLETE,
             actor=actor,
@@ -100,10 +102,10 @@ def do_resolve(matter_id: int, *, actor: User, now: dt.datetime | None = None) -
             note=_(NOTE),
             payload=payload,
         )
-    _notify_unit(
+    notify_unit(
         matter,
         "matter.resolved",
         _("%(ref)s：服务对象确认问题已解决。") % {"ref": notices.staff_ref(matter)},
-        event,
+        ev,
     )
     return matter

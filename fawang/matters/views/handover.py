@@ -14,8 +14,8 @@ from django.views.decorators.http import require_POST
 
 from fawang.orgs.web import staff_required, staff_user
 
-from . import actions
-from .access import get_matter_for_user
+from .. import actions
+from ..access import get_matter_for_user
 
 
 class OutsideReplyForm(forms.Form):

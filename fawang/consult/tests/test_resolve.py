@@ -9,10 +9,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
 from fawang.accounts.models import User
-
-from .. import actions, deadlines, threads
-from ..models import Matter, MatterEvent
-from .base import MONDAY, MatterTestCase
+from fawang.consult import threads
+from fawang.consult.actions import do_resolve
+from fawang.matters import actions, deadlines
+from fawang.matters.models import Matter, MatterEvent
+from fawang.matters.tests.base import MONDAY, MatterTestCase
 
 S = Matter.Status
 T = threads.ThreadState
@@ -94,27 +95,27 @@ class ResolveTestCase(ConsultationTestCase):
     def test_only_the_person_resolves_their_own_consultation(self) -> None:
         self.answer()
         with self.assertRaisesMessage(PermissionDenied, "只有咨询人本人可以确认问题已解决。"):
-            actions.do_resolve(self.matter.pk, actor=self.sm_clerk)
+            do_resolve(self.matter.pk, actor=self.sm_clerk)
         stranger = User.objects.create_user("stranger", kind=User.Kind.PUBLIC, phone="13900001111")
         with self.assertRaisesMessage(PermissionDenied, "您只能办理本人的事项。"):
-            actions.do_resolve(self.matter.pk, actor=stranger)
+            do_resolve(self.matter.pk, actor=stranger)
         self.assertEqual(self.reload(self.matter).status, S.ACCEPTED)
 
     def test_it_needs_an_answer_first(self) -> None:
         with self.assertRaises(ValidationError) as ctx:
-            actions.do_resolve(self.matter.pk, actor=self.citizen)
+            do_resolve(self.matter.pk, actor=self.citizen)
         self.assertEqual(ctx.exception.messages, ["工作人员答复后，才能确认问题已解决。"])
         # An internal note is no answer.
         actions.do_comment(self.matter.pk, actor=self.sm_clerk, text="内部：待查", visible=False)
         with self.assertRaises(ValidationError):
-            actions.do_resolve(self.matter.pk, actor=self.citizen)
+            do_resolve(self.matter.pk, actor=self.citizen)
         self.assertEqual(self.events(self.matter), ["submit", "comment"])
 
     def test_an_answered_consultation_is_completed_with_the_answers_and_the_unit_told(self) -> None:
         self.answer()
         actions.do_comment(self.matter.pk, actor=self.citizen, text="要交费吗？")
         self.answer("劳动仲裁不收费。")
-        matter = actions.do_resolve(self.matter.pk, actor=self.citizen, now=MONDAY)
+        matter = do_resolve(self.matter.pk, actor=self.citizen, now=MONDAY)
         matter = self.reload(matter)
         self.assertEqual(matter.status, S.COMPLETED)
         self.assertEqual(matter.result, "可以申请劳动仲裁。\n\n劳动仲裁不收费。")
@@ -130,7 +131,7 @@ class ResolveTestCase(ConsultationTestCase):
         self.assertTrue(all("服务对象确认问题已解决" in m.body for m in told))
         self.assertEqual(self.state(), T.RESOLVED)
         with self.assertRaises(ValidationError) as ctx:
-            actions.do_resolve(self.matter.pk, actor=self.citizen)
+            do_resolve(self.matter.pk, actor=self.citizen)
         self.assertEqual(ctx.exception.messages, ["您已确认该咨询的问题已解决。"])
         # Rating it (好) closes it, as any completed matter.
         actions.do_rate(matter.pk, actor=self.citizen, level=5)
@@ -142,7 +143,7 @@ class ResolveTestCase(ConsultationTestCase):
         actions.do_accept(self.matter.pk, actor=handler)
         actions.do_complete(self.matter.pk, actor=handler, result="可以申请劳动仲裁。")
         self.assertEqual(self.state(), T.ANSWERED)
-        actions.do_resolve(self.matter.pk, actor=self.citizen)
+        do_resolve(self.matter.pk, actor=self.citizen)
         matter = self.reload(self.matter)
         self.assertEqual((matter.status, matter.result), (S.CLOSED, "可以申请劳动仲裁。"))
         self.assertEqual(matter.events.latest("pk").summary, "本人确认问题已解决，咨询关闭")
@@ -151,12 +152,12 @@ class ResolveTestCase(ConsultationTestCase):
         self.answer()
         actions.do_request_materials(self.matter.pk, actor=self.centre_handler(), missing=["劳动合同"])
         with self.assertRaisesMessage(ValidationError, "该事项当前状态为“待补正”，不能确认问题已解决。"):
-            actions.do_resolve(self.matter.pk, actor=self.citizen)
+            do_resolve(self.matter.pk, actor=self.citizen)
         aid = self.submit()
         Matter.objects.filter(pk=aid.pk).update(submitted_by=self.citizen)
         actions.do_comment(aid.pk, actor=self.sm_clerk, text="请带材料。", visible=True)
         with self.assertRaisesMessage(ValidationError, "只有法律咨询可以确认问题已解决。"):
-            actions.do_resolve(aid.pk, actor=self.citizen)
+            do_resolve(aid.pk, actor=self.citizen)
 
     def test_staff_still_complete_only_after_accepting(self) -> None:
         handler = self.centre_handler()
@@ -172,7 +173,7 @@ class ThreadStateTestCase(ConsultationTestCase):
         actions.do_comment(self.matter.pk, actor=self.citizen, text="还有一个问题")
         self.assertEqual(self.state(), T.AWAITING)
         self.answer("请讲。")
-        actions.do_resolve(self.matter.pk, actor=self.citizen)
+        do_resolve(self.matter.pk, actor=self.citizen)
         self.assertEqual(self.state(), T.RESOLVED)
         # Staff reopening it undoes 已解决: the unit works on it again.
         actions.do_reopen(self.matter.pk, actor=self.centre_handler(), reason="服务对象来电补充情况")

@@ -1,5 +1,7 @@
-"""法律依据 and 所涉领域 of a matter: staff decisions on suggested articles, articles added by citation, and
-corrections of the topic the classifier suggested at intake. Each writes an internal MatterEvent."""
+"""法律依据 of a matter (MatterArticle rows): staff decisions on suggested articles, articles added by citation,
+the 已复核 of an article whose law changed, and the law-change hook that flags them. Each writes an internal
+MatterEvent. The rows stay in matters' table (``MatterArticle``): the person's page, the API and the notices read
+the legal basis of any matter."""
 
 from __future__ import annotations
 
@@ -13,10 +15,10 @@ from django.utils.translation import gettext as _
 
 from fawang.knowledge.citations import CITATION_RE, resolve
 from fawang.knowledge.models import Article
-from fawang.orgs.models import Speciality
-
-from ..models import Matter, MatterArticle, TopicSource
-from .base import E, _event, _lock, _now, _require
+from fawang.matters.actions.base import E, event, lock, require
+from fawang.matters.models import Matter, MatterArticle
+from fawang.matters.permissions import may
+from fawang.matters.workflow import now as _now
 
 if TYPE_CHECKING:
     from fawang.accounts.models import User
@@ -24,7 +26,6 @@ if TYPE_CHECKING:
 # Who answers a question may choose its legal basis: handlers, and the front desk (hotline agents, window
 # clerks) who answer consultations on the spot.
 CITE_CAPABILITIES = ("matters.handle", "matters.intake")
-TOPIC_CAPABILITIES = ("matters.handle", "matters.intake", "matters.assign")
 
 
 def article_label(article: Article) -> str:
@@ -57,7 +58,7 @@ def _decide(
         note = _("采纳%(article)s") % {"article": label}
     else:
         note = _("不采纳%(article)s") % {"article": label}
-    _event(
+    event(
         matter,
         E.LEGAL_BASIS,
         actor=actor,
@@ -76,8 +77,8 @@ def do_decide_article(
     now = _now(now)
     if decision not in (MatterArticle.Decision.ACCEPTED, MatterArticle.Decision.REJECTED):
         raise ValidationError(_("请选择采纳或不采纳。"), code="bad_decision")
-    matter = _lock(matter_id)
-    _require(actor, CITE_CAPABILITIES, matter)
+    matter = lock(matter_id)
+    require(actor, CITE_CAPABILITIES, matter)
     article = Article.objects.select_related("law").filter(pk=article_id).first()
     if article is None:
         raise ValidationError(_("该法律条文不存在或已被删除。"), code="no_article")
@@ -92,8 +93,8 @@ def do_review_article(
 ) -> MatterArticle:
     """已复核: staff checked that an article of the legal basis still applies after its law changed."""
     now = _now(now)
-    matter = _lock(matter_id)
-    _require(actor, CITE_CAPABILITIES, matter)
+    matter = lock(matter_id)
+    require(actor, CITE_CAPABILITIES, matter)
     row = (
         MatterArticle.objects.select_related("article__law")
         .filter(matter=matter, article_id=article_id, decision=MatterArticle.Decision.ACCEPTED)
@@ -103,7 +104,7 @@ def do_review_article(
         raise ValidationError(_("该条文没有待复核的提示。"), code="not_flagged")
     row.needs_review = False
     row.save(update_fields=["needs_review"])
-    _event(
+    event(
         matter,
         E.LEGAL_BASIS,
         actor=actor,
@@ -115,7 +116,7 @@ def do_review_article(
 
 
 def flag_cited_answers(law_ids: Sequence[int]) -> int:
-    """Law-change alert hook (registered in MattersConfig.ready): flag the accepted articles of matters' legal
+    """Law-change alert hook (registered in ConsultConfig.ready): flag the accepted articles of matters' legal
     basis that belong to laws a re-import marked 已修改 or 已废止; the number of matters flagged."""
     from fawang.knowledge.alerts import change_note
     from fawang.knowledge.models import Law
@@ -159,8 +160,8 @@ def do_add_article(
     """Add an article to the matter's legal basis by its citation; it counts as accepted."""
     now = _now(now)
     article = resolve_article(citation)
-    matter = _lock(matter_id)
-    _require(actor, CITE_CAPABILITIES, matter)
+    matter = lock(matter_id)
+    require(actor, CITE_CAPABILITIES, matter)
     return _decide(
         matter,
         article,
@@ -171,33 +172,6 @@ def do_add_article(
     )
 
 
-@transaction.atomic
-def do_correct_topic(
-    matter_id: int, *, actor: User | None, topic: Speciality, now: dt.datetime | None = None
-) -> Matter:
-    """更正领域: staff set the matter's topic. The event keeps the old and the new topic and the question, which
-    is what ``export_topic_corrections`` writes out for retraining the classifier."""
-    now = _now(now)
-    matter = _lock(matter_id)
-    _require(actor, TOPIC_CAPABILITIES, matter)
-    if matter.topic_id == topic.pk and matter.topic_source != TopicSource.AUTO:
-        raise ValidationError(_("所涉领域没有变化。"), code="unchanged")
-    old = matter.topic
-    old_source = matter.topic_source
-    matter.topic = topic
-    matter.topic_source = TopicSource.CORRECTED
-    matter.save(update_fields=["topic", "topic_source", "updated_at"])
-    _event(
-        matter,
-        E.TOPIC,
-        actor=actor,
-        now=now,
-        note=_("所涉领域：%(old)s → %(new)s") % {"old": old.name if old else _("未分类"), "new": topic.name},
-        payload={
-            "old_topic": old.code if old else "",
-            "new_topic": topic.code,
-            "old_source": old_source,
-            "confidence": matter.topic_confidence,
-        },
-    )
-    return matter
+def can_cite(user: User, matter: Matter) -> bool:
+    """May choose the matter's 法律依据."""
+    return may(user, CITE_CAPABILITIES, matter)
