@@ -160,6 +160,11 @@ def unregister_item_data(data: ItemData) -> None:
             del _ITEM_DATA[code]
 
 
+def any_item_data() -> bool:
+    """Whether any line has registered its own item fields (the intake form then refreshes on a chosen item)."""
+    return bool(_ITEM_DATA)
+
+
 def item_data(item_code: str) -> ItemData | None:
     """The own data registered for the service item ``item_code``, if any."""
     return _ITEM_DATA.get(item_code)

@@ -159,17 +159,19 @@ def _attach_item_forms(formset: Any, data: Any) -> bool:
     (lines.item_form), bound to ``data`` when the page showed them for that item. True when some row's item asks
     fields that were not on the page (the item was just chosen): the page is shown again with them."""
     missing = False
+    refresh = lines.any_item_data()  # no line asks fields of its own: choosing an item re-renders nothing
     for i, row in enumerate(formset.forms):
-        row.fields["service_item"].widget.attrs.update(
-            {
-                "hx-post": reverse("matters:intake"),
-                "hx-trigger": "change",
-                "hx-vals": '{"refresh_item": "1"}',
-                "hx-select": "#intake-form",
-                "hx-target": "#intake-form",
-                "hx-swap": "outerHTML",
-            }
-        )
+        if refresh:
+            row.fields["service_item"].widget.attrs.update(
+                {
+                    "hx-post": reverse("matters:intake"),
+                    "hx-trigger": "change",
+                    "hx-vals": '{"refresh_item": "1"}',
+                    "hx-select": "#intake-form",
+                    "hx-target": "#intake-form",
+                    "hx-swap": "outerHTML",
+                }
+            )
         prefix = f"req-{i}-item"
         picked = str(data.get(f"req-{i}-service_item") or "") if data is not None else ""
         item = ServiceItem.objects.filter(pk=picked).first() if picked.isdigit() else None
