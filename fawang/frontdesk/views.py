@@ -65,10 +65,6 @@ def _put_errors(form: Any, error: ValidationError) -> None:
         form.add_error(None, error.messages)
 
 
-def _any_cap(user: User, unit: Unit | None = None) -> bool:
-    return may_use_desk(user, unit)
-
-
 def points_with_schedules(user: User) -> QuerySet[Unit]:
     """Service points in the user's regions that have (or had) an appointment schedule."""
     return (
@@ -87,7 +83,7 @@ def points_with_schedules(user: User) -> QuerySet[Unit]:
 def day(request: HttpRequest) -> HttpResponse:
     """今日预约: one point's appointments of one day, by window (schedule) and slot."""
     user = staff_user(request)
-    if not _any_cap(user):
+    if not may_use_desk(user):
         raise PermissionDenied(_("您的岗位无权执行此操作。"))
     points = points_with_schedules(user)
     form = DayForm(request.GET or None, units=points)
@@ -107,7 +103,7 @@ def day(request: HttpRequest) -> HttpResponse:
     groups: list[dict[str, Any]] = []
     counts: dict[str, int] = {}
     if unit is not None:
-        if not _any_cap(user, unit):
+        if not may_use_desk(user, unit):
             raise PermissionDenied(_("您的岗位无权执行此操作。"))
         groups, counts = _day_groups(unit, date)
     if unit is not None:
@@ -433,7 +429,7 @@ def _manageable_points(user: User) -> QuerySet[Unit]:
 @staff_required
 def schedule_list(request: HttpRequest) -> HttpResponse:
     user = staff_user(request)
-    if not _any_cap(user):
+    if not may_use_desk(user):
         raise PermissionDenied(_("您的岗位无权执行此操作。"))
     schedules = list(
         Schedule.objects.visible_to(user)
@@ -556,7 +552,7 @@ def _schedule_page(
 def schedule_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = staff_user(request)
     schedule = get_schedule_for_user(user, pk)
-    if not _any_cap(user, schedule.unit):
+    if not may_use_desk(user, schedule.unit):
         raise PermissionDenied(_("您的岗位无权执行此操作。"))
     if request.method != "POST":
         return _schedule_page(request, schedule)
