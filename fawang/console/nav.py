@@ -1,24 +1,15 @@
-"""The console's navigation, by role. Apps add entries here as they grow."""
+"""The console's navigation, by role: its own entries below, then those business lines register with
+``fawang.lib.nav.register`` (from their AppConfig.ready())."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from django.http import HttpRequest
 from django.urls import reverse
-from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from fawang.lib import nav
+from fawang.lib.nav import Entry
 from fawang.orgs.roles import has_capability, is_staff_user
-
-
-@dataclass(frozen=True)
-class Entry:
-    section: str | Promise
-    label: str | Promise
-    url_name: str
-    capability: str | None = None  # None: every staff user
-
 
 ENTRIES: list[Entry] = [
     Entry(_("工作台"), _("首页"), "console:home"),
@@ -39,6 +30,9 @@ ENTRIES: list[Entry] = [
     Entry(_("预约服务"), _("预约排班"), "frontdesk:schedules", "frontdesk.manage_schedule"),
     Entry(_("消息通知"), _("消息发件箱"), "notify:outbox", "notify.view_outbox"),
     Entry(_("知识库"), _("指南问答案例"), "knowledge_console:list", "knowledge.write"),
+]
+# Last in the menu, after the lines' entries.
+ACCOUNT_ENTRIES: list[Entry] = [
     Entry(_("我的账户"), _("修改密码"), "accounts:password_change"),
     Entry(_("我的账户"), _("动态口令"), "accounts:totp_setup"),
 ]
@@ -50,7 +44,7 @@ def build_nav(request: HttpRequest) -> list[dict[str, object]]:
     path = request.path
     home = reverse("console:home")  # once, not once per entry
     out: list[dict[str, object]] = []
-    for entry in ENTRIES:
+    for entry in [*ENTRIES, *nav.registered(), *ACCOUNT_ENTRIES]:
         if entry.capability and not has_capability(request.user, entry.capability):
             continue
         try:

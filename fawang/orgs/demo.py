@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 import pyotp
@@ -478,6 +478,12 @@ def load_demo() -> DemoSummary:
 
     load_frontdesk_demo()
 
+    # Each business line's own demo data: ``load_line_demo()`` in fawang/<app>/demo.py, in INSTALLED_APPS order
+    # (so a line can build on the lines above it). Idempotent, like the rest; kept to seconds, since every test
+    # database loads it too.
+    for loader in _line_demo_loaders():
+        loader()
+
     return DemoSummary(
         units=Unit.objects.count(),
         practitioners=Practitioner.objects.count(),
@@ -485,6 +491,28 @@ def load_demo() -> DemoSummary:
         staff=User.objects.filter(kind=User.Kind.STAFF).count(),
         created=b.created,
     )
+
+
+def _line_demo_loaders() -> list[Callable[[], object]]:
+    import importlib
+
+    from django.apps import apps
+
+    loaders = []
+    for config in apps.get_app_configs():
+        if not config.name.startswith("fawang.") or config.name in ("fawang.matters", "fawang.frontdesk"):
+            continue
+        name = f"{config.name}.demo"
+        try:
+            module = importlib.import_module(name)
+        except ModuleNotFoundError as e:
+            if e.name == name:
+                continue
+            raise
+        loader = getattr(module, "load_line_demo", None)
+        if loader is not None:
+            loaders.append(loader)
+    return loaders
 
 
 def _credit_records() -> None:

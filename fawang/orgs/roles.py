@@ -81,6 +81,20 @@ CAPABILITIES: dict[str, frozenset[str]] = {
 }
 
 
+def add_capability(name: str, roles: frozenset[str] | set[str]) -> None:
+    """A business line's own capability (``<line>.<what>``), registered from its AppConfig.ready(); where it
+    applies is the same unit rule as for every other capability. Registering a name twice with other roles is an
+    error."""
+    roles = frozenset(roles)
+    known = CAPABILITIES.get(name)
+    if known is not None and known != roles:
+        raise ValueError(f"capability {name!r} is registered already with other roles")
+    unknown = roles - ALL_STAFF
+    if unknown:
+        raise ValueError(f"capability {name!r}: unknown roles {sorted(unknown)}")
+    CAPABILITIES[name] = roles
+
+
 def has_capability(user: Any, capability: str, unit: Unit | None = None) -> bool:
     """True when one of the user's roles grants ``capability`` where the same membership reaches ``unit``
     (if given): ``authority.has_capability``."""

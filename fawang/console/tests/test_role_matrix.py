@@ -19,10 +19,12 @@ which covers matters:act and every ``api:matter_<code>``). A URL declared nowher
 
 from __future__ import annotations
 
+import importlib
 import inspect
 import logging
 from collections.abc import Iterator
 from dataclasses import dataclass
+from types import ModuleType
 from typing import Any, ClassVar
 
 from django.test import Client, override_settings
@@ -947,6 +949,9 @@ def expected_answer(row: Row, persona: str, position: int, unit: Unit) -> int:
         return VILLAGE_APPOINT.get(persona, NOT_REACHED)[position]
     if row.rule == "practitioner_credit":  # every practitioner has a credit file, whatever their unit
         return PRACTITIONER_CREDIT.get(persona, CREDIT_OWN_ONLY)[position]
+    if row.rule in ANSWERS:  # a line's own table (its tests/matrix.py): persona -> five answers, "*" the rest
+        table = ANSWERS[row.rule]
+        return table.get(persona, table.get("*", NOT_REACHED))[position]
     sees = SEES_REGION if row.obj in REGION_KEYED else SEES
     if not sees[persona][position]:
         return 404
@@ -1125,3 +1130,48 @@ class BodyPositionsMatrixTestCase(RoleMatrixBase):
                     assigned = Matter.objects.get(pk=matter.pk).handler_id == handler.pk
                     # Only the matters of the persona's own unit go to a handler of that unit.
                     self.assertEqual(assigned, may_assign and position == "own", position)
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Business lines declare their own URLs in ``fawang/<app>/tests/matrix.py`` (the seam: no line edits this file to
+# add a URL). Such a module may define any of
+#   ROWS          {url name: Row}                      staff URLs, as above
+#   ACTION_RULES  {action code: ActionRule}            the line's matter actions (console and api:matter_<code>)
+#   CAN           {capability: frozenset of personas}  who holds the line's capabilities
+#   ANSWERS       {rule: {persona or "*": five answers}}  a row's answers at the five positions, by hand
+#   PUBLIC, OWN   {url name or namespace: reason}      public pages, the public's own pages
+#   make(case, kind, unit) -> object | None            the line's object kinds at a unit (None: not its kind)
+# It may import the tables of this module (Row, ActionRule, the persona groups).
+ANSWERS: dict[str, dict[str, tuple[int, int, int, int, int]]] = {}
+
+
+def line_matrix_modules() -> list[ModuleType]:
+    from django.apps import apps
+
+    found = []
+    for config in apps.get_app_configs():
+        if not config.name.startswith("fawang."):
+            continue
+        name = f"{config.name}.tests.matrix"
+        try:
+            found.append(importlib.import_module(name))
+        except ModuleNotFoundError as e:
+            if e.name not in (name, f"{config.name}.tests"):
+                raise
+    return found
+
+
+LINE_MATRICES = line_matrix_modules()
+for _module in LINE_MATRICES:
+    for _table, _theirs in (
+        (CAN, "CAN"),
+        (ANSWERS, "ANSWERS"),
+        (PUBLIC, "PUBLIC"),
+        (OWN, "OWN"),
+        (ROWS, "ROWS"),
+        (ACTION_RULES, "ACTION_RULES"),
+    ):
+        _added: dict[str, Any] = getattr(_module, _theirs, {})
+        _twice = set(_added) & set(_table)
+        assert not _twice, f"{_module.__name__} declares {sorted(_twice)} again"
+        _table.update(_added)
