@@ -1,0 +1,37 @@
+"""The CTI endpoint: call events from a PBX or call-centre system (the push format in cti.py).
+
+Not a staff or citizen endpoint: the caller is a telephone system, named by the token in the URL and, if it has
+a secret, proved by an HMAC signature. Answers are JSON: 200 {"ok": true, "call": id, "duplicate": bool},
+400 with the Chinese reason, 401 when the token or signature does not hold (nothing stored).
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, JsonResponse
+from django.utils import timezone
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST
+
+from . import actions, cti
+
+
+@csrf_exempt
+@require_POST
+def cti_event(request: HttpRequest, token: str) -> JsonResponse:
+    now = timezone.now()
+    body = request.body
+    try:
+        system = cti.authenticate(token, body, request.META, now)
+    except cti.NotAuthenticated as exc:
+        return JsonResponse({"ok": False, "detail": str(exc)}, status=401)
+    try:
+        if (request.content_type or "").startswith("multipart/"):
+            data = {k.removesuffix("[]"): (v if k.endswith("[]") else v[-1]) for k, v in request.POST.lists()}
+        else:
+            data = cti.parse_body(body, request.content_type or "")
+        event = cti.parse_event(data, now)
+    except ValidationError as exc:
+        return JsonResponse({"ok": False, "detail": " ".join(exc.messages), "code": exc.code}, status=400)
+    call, fresh = actions.ingest(system, event)
+    return JsonResponse({"ok": True, "call": call.pk, "status": call.status, "duplicate": not fresh})

@@ -1,0 +1,37 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class HotlineConfig(AppConfig):
+    name = "fawang.hotline"
+    verbose_name = "12348 热线"
+
+    def ready(self) -> None:
+        from fawang.audit import codes
+        from fawang.lib import nav
+        from fawang.orgs.models import Membership
+        from fawang.orgs.roles import add_capability
+
+        R = Membership.Role
+        # The agent's desk: a seat, the screen pop, taking in from a call, wrap-up, callbacks.
+        add_capability("hotline.desk", {R.HOTLINE_AGENT, R.SYSTEM_ADMIN})
+        # Supervising the hotline: calls and callbacks of the units reached, statistics and their export.
+        add_capability("hotline.supervise", {R.SUPERVISOR, R.UNIT_ADMIN, R.SYSTEM_ADMIN})
+        # Setting up a centre's telephone systems (push tokens and signing secrets).
+        add_capability("hotline.manage", {R.UNIT_ADMIN, R.SYSTEM_ADMIN})
+        for code, label in (
+            ("hotline.create_system", _("登记电话系统")),
+            ("hotline.sign_in", _("签入坐席")),
+            ("hotline.sign_out", _("签出坐席")),
+            ("hotline.wrap_up", _("来电小结")),
+            ("hotline.take_in", _("来电受理")),
+            ("hotline.callback_done", _("完成回拨")),
+        ):
+            codes.register(code, label)
+        section = _("12348 热线")
+        nav.register(
+            nav.Entry(section, _("坐席工作台"), "hotline:desk", "hotline.desk"),
+            nav.Entry(section, _("回拨任务"), "hotline:callbacks", "hotline.desk"),
+            nav.Entry(section, _("来电记录"), "hotline:calls", "hotline.supervise"),
+            nav.Entry(section, _("热线统计"), "hotline:stats", "hotline.supervise"),
+        )

@@ -1,0 +1,289 @@
+"""12348 热线: calls from the telephone system (CTI), the agents' seats, and callbacks of missed calls.
+
+A ``CtiSystem`` is one PBX or call-centre system of a hotline centre, authenticated by its own token (only a
+keyed hash is kept) and, if it has a secret, an HMAC signature. Its events (newCall, answer, hangup, rating)
+are rows of ``CallEvent``, unique on (call, event): a resent event finds its row and changes nothing. The
+``Call`` is recomputed from all its events after each one (``actions.reconcile``), so events arriving out of
+order give the same call as in order. The caller's number is encrypted with a keyed hash beside it for look-up
+(earlier calls and matters of the same number) and masked on screen.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from fawang.lib import crypto
+from fawang.lib.validators import mask_phone
+from fawang.matters.models import Matter
+from fawang.orgs.authority import unit_ids_filter
+from fawang.orgs.models import Unit
+
+if TYPE_CHECKING:
+    from fawang.accounts.models import User
+
+
+def normalize_number(value: str) -> str:
+    """Digits only, without the country code or a leading trunk prefix the PBX may add (+86, 0086)."""
+    digits = "".join(ch for ch in (value or "") if ch.isdigit())
+    for prefix in ("0086", "86"):
+        if digits.startswith(prefix) and len(digits) - len(prefix) >= 11:
+            digits = digits[len(prefix) :]
+            break
+    return digits[:20]
+
+
+def number_hash(value: str) -> str:
+    return crypto.lookup_hash(normalize_number(value))
+
+
+def mask_number(value: str) -> str:
+    """138****5678 for a mobile; 0592****1234 style for a landline; short numbers (extensions) as they are."""
+    value = normalize_number(value)
+    if len(value) >= 11:
+        return mask_phone(value)
+    if len(value) >= 7:
+        return value[:3] + "****" + value[-3:]
+    return value
+
+
+class CtiSystem(models.Model):
+    """一套电话系统 (PBX / 呼叫中心) that posts call events for a hotline centre."""
+
+    unit = models.ForeignKey(
+        Unit, verbose_name=_("热线中心"), on_delete=models.PROTECT, related_name="cti_systems"
+    )
+    name = models.CharField(_("名称"), max_length=60)
+    token_hash = models.CharField(
+        _("令牌索引"),
+        max_length=64,
+        unique=True,
+        editable=False,
+        help_text=_("推送地址中令牌的带密钥哈希；令牌本身只在创建时显示一次。"),
+    )
+    secret = crypto.EncryptedTextField(
+        _("签名密钥"),
+        blank=True,
+        help_text=_(
+            "设置后，每个事件须带 HMAC-SHA256 签名和时间戳（X-Fawang-Timestamp、X-Fawang-Signature）。"
+        ),
+    )
+    is_active = models.BooleanField(_("启用"), default=True)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("电话系统")
+        verbose_name_plural = _("电话系统")
+        ordering = ["unit", "name"]
+
+    def __str__(self) -> str:
+        return f"{self.unit} · {self.name}"
+
+
+class Seat(models.Model):
+    """坐席: an extension of a hotline centre, with the agent signed into it (if any) and the queue it serves."""
+
+    unit = models.ForeignKey(Unit, verbose_name=_("热线中心"), on_delete=models.PROTECT, related_name="seats")
+    extension = models.CharField(_("分机号"), max_length=10)
+    queue = models.CharField(_("服务队列"), max_length=40, blank=True, help_text=_("留空：接听所有队列。"))
+    agent = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("签入坐席员"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="hotline_seat",
+    )
+    signed_in_at = models.DateTimeField(_("签入时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("坐席")
+        verbose_name_plural = _("坐席")
+        ordering = ["unit", "extension"]
+        constraints = [models.UniqueConstraint(fields=["unit", "extension"], name="hotline_seat_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.unit} · {self.extension}"
+
+
+class CallQuerySet(models.QuerySet["Call"]):
+    def visible_to(self, user: User) -> CallQuerySet:
+        return self.filter(unit_ids_filter(user, "unit_id"))
+
+
+class Call(models.Model):
+    """一通电话, as the telephone system reported it and the agent wrapped it up."""
+
+    class Direction(models.TextChoices):
+        IN = "in", _("呼入")
+        OUT = "out", _("呼出")
+
+    class Status(models.TextChoices):
+        RINGING = "ringing", _("振铃中")
+        ANSWERED = "answered", _("通话中")
+        ENDED = "ended", _("已结束")
+        MISSED = "missed", _("未接")
+        ABANDONED = "abandoned", _("呼损（来电方挂断）")
+
+    class Wrap(models.TextChoices):
+        ANSWERED = "answered", _("当场解答")
+        REGISTERED = "registered", _("登记事项")
+        HANDED_OVER = "handed_over", _("转外部热线")
+        REFERRED = "referred", _("转值班律师")
+        INFO = "info", _("信息查询")
+        NUISANCE = "nuisance", _("骚扰/无效来电")
+        OTHER = "other", _("其他")
+
+    system = models.ForeignKey(
+        CtiSystem, verbose_name=_("电话系统"), on_delete=models.PROTECT, related_name="+"
+    )
+    unit = models.ForeignKey(Unit, verbose_name=_("热线中心"), on_delete=models.PROTECT, related_name="+")
+    call_id = models.CharField(_("呼叫标识"), max_length=64, help_text=_("电话系统给出的 callId。"))
+    direction = models.CharField(_("方向"), max_length=3, choices=Direction.choices, default=Direction.IN)
+    caller = crypto.EncryptedTextField(_("来电号码"), blank=True, help_text=_("加密保存；页面上只显示掩码。"))
+    caller_hash = models.CharField(_("来电号码索引"), max_length=64, blank=True, editable=False)
+    callee = models.CharField(_("被叫号码"), max_length=20, blank=True)
+    queue = models.CharField(_("队列"), max_length=40, blank=True, help_text=_("IVR 选择的服务队列。"))
+    extension = models.CharField(_("接听分机"), max_length=10, blank=True)
+    agent = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("坐席员"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    status = models.CharField(_("状态"), max_length=10, choices=Status.choices, default=Status.RINGING)
+    rang_at = models.DateTimeField(_("振铃时间"), null=True, blank=True)
+    answered_at = models.DateTimeField(_("接听时间"), null=True, blank=True)
+    ended_at = models.DateTimeField(_("挂机时间"), null=True, blank=True)
+    wait_seconds = models.PositiveIntegerField(_("等待秒数"), null=True, blank=True)
+    talk_seconds = models.PositiveIntegerField(_("通话秒数"), null=True, blank=True)
+    cause = models.CharField(_("挂机原因"), max_length=20, blank=True)
+    recording_url = models.URLField(_("录音地址"), max_length=500, blank=True)
+    satisfaction = models.PositiveSmallIntegerField(
+        _("满意度按键"), null=True, blank=True, help_text=_("通话后 IVR 评价：1 满意，2 基本满意，3 不满意。")
+    )
+    wrap_code = models.CharField(_("小结类型"), max_length=12, choices=Wrap.choices, blank=True)
+    wrap_notes = models.TextField(_("小结备注"), blank=True)
+    wrapped_at = models.DateTimeField(_("小结时间"), null=True, blank=True)
+    matters = models.ManyToManyField(Matter, verbose_name=_("产生的事项"), blank=True, related_name="calls")
+    created_at = models.DateTimeField(_("记录时间"), auto_now_add=True)
+
+    objects = CallQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("来电")
+        verbose_name_plural = _("来电")
+        ordering = ["-rang_at", "-pk"]
+        constraints = [models.UniqueConstraint(fields=["system", "call_id"], name="hotline_call_unique")]
+        indexes = [
+            models.Index(fields=["caller_hash", "rang_at"], name="hotline_call_caller"),
+            models.Index(fields=["unit", "rang_at"], name="hotline_call_unit_time"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.caller_masked} · {self.call_id}"
+
+    @property
+    def caller_masked(self) -> str:
+        return mask_number(self.caller)
+
+    @property
+    def is_live(self) -> bool:
+        return self.status in (self.Status.RINGING, self.Status.ANSWERED)
+
+
+class CallEvent(models.Model):
+    """One event the telephone system posted, kept as received (the first copy: a resent one changes nothing)."""
+
+    class Kind(models.TextChoices):
+        NEW_CALL = "newCall", _("来电振铃")
+        ANSWER = "answer", _("接听")
+        HANGUP = "hangup", _("挂机")
+        RATING = "rating", _("满意度评价")
+
+    call = models.ForeignKey(Call, verbose_name=_("来电"), on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(_("事件"), max_length=10, choices=Kind.choices)
+    occurred_at = models.DateTimeField(_("发生时间"))
+    received_at = models.DateTimeField(_("接收时间"), auto_now_add=True)
+    payload = models.JSONField(_("事件内容"), default=dict, help_text=_("来电号码已去除。"))
+
+    class Meta:
+        verbose_name = _("来电事件")
+        verbose_name_plural = _("来电事件")
+        ordering = ["occurred_at", "pk"]
+        constraints = [models.UniqueConstraint(fields=["call", "kind"], name="hotline_event_once")]
+
+    def __str__(self) -> str:
+        return f"{self.call_id} {self.kind}"
+
+
+class CallbackQuerySet(models.QuerySet["CallbackTask"]):
+    def visible_to(self, user: User) -> CallbackQuerySet:
+        return self.filter(unit_ids_filter(user, "unit_id"))
+
+
+class CallbackTask(models.Model):
+    """回拨任务: a missed or abandoned call to ring back within working hours."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("待回拨")
+        DONE = "done", _("已回拨")
+        CANCELLED = "cancelled", _("已撤销")
+
+    class Outcome(models.TextChoices):
+        REACHED = "reached", _("已接通并处理")
+        NO_ANSWER = "no_answer", _("无人接听")
+        WRONG_NUMBER = "wrong_number", _("号码有误")
+
+    call = models.OneToOneField(
+        Call, verbose_name=_("来电"), on_delete=models.CASCADE, related_name="callback"
+    )
+    unit = models.ForeignKey(Unit, verbose_name=_("热线中心"), on_delete=models.PROTECT, related_name="+")
+    queue = models.CharField(_("队列"), max_length=40, blank=True)
+    assigned_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("回拨坐席员"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    status = models.CharField(_("状态"), max_length=10, choices=Status.choices, default=Status.OPEN)
+    due_at = models.DateTimeField(_("回拨时限"))
+    done_at = models.DateTimeField(_("回拨时间"), null=True, blank=True)
+    done_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("回拨人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    outcome = models.CharField(_("回拨结果"), max_length=14, choices=Outcome.choices, blank=True)
+    note = models.TextField(_("回拨记录"), blank=True)
+    created_at = models.DateTimeField(_("生成时间"), auto_now_add=True)
+
+    objects = CallbackQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("回拨任务")
+        verbose_name_plural = _("回拨任务")
+        ordering = ["due_at", "pk"]
+        indexes = [
+            models.Index(fields=["due_at"], condition=Q(status="open"), name="hotline_callback_open_due"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.call} · {self.get_status_display()}"
+
+    @property
+    def on_time(self) -> bool | None:
+        if self.done_at is None:
+            return None
+        return self.done_at <= self.due_at

@@ -1,0 +1,74 @@
+"""The hotline's URLs in the role matrix (fawang/console/tests/test_role_matrix.py merges these tables).
+
+A call and its callback belong to the hotline centre whose telephone system reported them: seen where the
+persona reaches that unit (SEES); the desk's writes need ``hotline.desk`` there, the supervisors' pages
+``hotline.supervise``."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.utils import timezone
+
+from fawang.console.tests.test_role_matrix import ADMINS, HOTLINE, SUPERVISORS, SYSADMIN, Row
+from fawang.orgs.models import Unit
+
+CAN = {
+    "hotline.desk": HOTLINE | SYSADMIN,
+    "hotline.supervise": SUPERVISORS | ADMINS | SYSADMIN,
+    "hotline.desk|hotline.supervise": HOTLINE | SUPERVISORS | ADMINS | SYSADMIN,
+}
+
+ROWS = {
+    # The agent's desk, at the unit the persona is working at (its current unit).
+    "hotline:desk": Row("page", "hotline.desk"),
+    "hotline:pop": Row("page", "hotline.desk"),
+    "hotline:sign_in": Row("page", "hotline.desk", "post", 302, (("extension", "8123"), ("queue", ""))),
+    "hotline:sign_out": Row("page", "hotline.desk", "post", 302),
+    "hotline:callbacks": Row("page", "hotline.desk|hotline.supervise"),
+    "hotline:calls": Row("page", "hotline.supervise"),
+    "hotline:stats": Row("page", "hotline.supervise"),
+    "hotline:stats_export": Row("page", "hotline.supervise"),
+    # A call and its callback, at the unit of each position.
+    "hotline:call": Row("hotline_call", "seen"),
+    "hotline:take_in": Row("hotline_call", "hotline.desk"),
+    "hotline:wrap_up": Row(
+        "hotline_call", "hotline.desk", "post", 302, (("code", "answered"), ("notes", "矩阵"))
+    ),
+    "hotline:callback_done": Row("hotline_callback", "hotline.desk", "post", 302, (("outcome", "reached"),)),
+}
+
+PUBLIC = {
+    "api:hotline_cti": (
+        "the CTI endpoint: a telephone system, named by the token in the URL and its signature, not a person "
+        "(fawang/hotline/tests/test_cti.py)"
+    ),
+}
+
+
+def make(case: Any, kind: str, unit: Unit) -> Any:
+    from fawang.hotline import actions
+    from fawang.hotline.models import Call, CallbackTask
+
+    if kind not in ("hotline_call", "hotline_callback"):
+        return None
+    system, _token, _secret = actions.do_create_system(
+        actor=None, unit=unit, name=f"矩阵 {unit.pk}", signed=False
+    )
+    now = timezone.now()
+    case.seq += 1
+    answered = kind == "hotline_call"
+    call = Call.objects.create(
+        system=system,
+        unit=unit,
+        call_id=f"matrix-{case.seq}",
+        caller="13900001111",
+        status=Call.Status.ENDED if answered else Call.Status.MISSED,
+        rang_at=now - dt.timedelta(minutes=5),
+        answered_at=now - dt.timedelta(minutes=4) if answered else None,
+        ended_at=now - dt.timedelta(minutes=1),
+    )
+    if answered:
+        return call
+    return CallbackTask.objects.create(call=call, unit=unit, due_at=now + dt.timedelta(hours=2))

@@ -1,0 +1,23 @@
+"""Staff pages of the 12348 hotline, mounted at /console/hotline/ (namespace ``hotline``). Every URL is declared in
+fawang/hotline/tests/matrix.py."""
+
+from django.urls import path
+
+from . import views
+
+app_name = "hotline"
+
+urlpatterns = [
+    path("desk/", views.desk, name="desk"),
+    path("desk/sign-in/", views.sign_in, name="sign_in"),
+    path("desk/sign-out/", views.sign_out, name="sign_out"),
+    path("desk/pop/", views.pop, name="pop"),
+    path("calls/", views.calls, name="calls"),
+    path("calls/<int:pk>/", views.call_detail, name="call"),
+    path("calls/<int:pk>/wrap-up/", views.wrap_up, name="wrap_up"),
+    path("calls/<int:pk>/take-in/", views.take_in, name="take_in"),
+    path("callbacks/", views.callbacks, name="callbacks"),
+    path("callbacks/<int:pk>/done/", views.callback_done, name="callback_done"),
+    path("stats/", views.stats_page, name="stats"),
+    path("stats/export.xlsx", views.stats_export, name="stats_export"),
+]
