@@ -31,6 +31,7 @@ class CallbackTestCase(HotlineTestCase):
         call = task.call
         self.assertEqual(call.status, Call.Status.MISSED)
         self.assertEqual((task.status, task.queue, task.assigned_to), ("open", "法律咨询", other))
+        assert call.ended_at is not None
         self.assertEqual(task.due_at, workdays.add_workhours(call.ended_at, 2))
         # Resending the hang-up makes no second task.
         self.hangup("m1", seconds=45, cause="noAnswer")

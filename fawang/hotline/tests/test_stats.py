@@ -51,7 +51,7 @@ class StatsTestCase(HotlineTestCase):
                 if answer:
                     self.send("answer", call_id, answer, answering_number=ext)
         for call_id, _queue, _ring, _answer, _ext, hangup, _cause, rating in stream:
-            if rating:
+            if rating and hangup:
                 self.send("rating", call_id, hangup + dt.timedelta(seconds=20), digit=int(rating))
         # An outbound call that day is no part of the inbound figures.
         self.send("newCall", "OUT", t(11, 0), direction="out", number_to="13900009999")
