@@ -168,7 +168,8 @@ def _queue_agents(call: Call) -> list[int]:
 
 
 def _sync_callback(call: Call) -> None:
-    """A missed or abandoned call with a known number gets one callback task; a call that turns out answered
+    """A missed or abandoned call with a known number gets one callback task (not one the PBX forwarded to
+    another line, which answered it there); a call that turns out answered
     (its answer event came late) has its open task withdrawn."""
     task = CallbackTask.objects.filter(call=call).first()
     missed = (
@@ -176,6 +177,7 @@ def _sync_callback(call: Call) -> None:
         and call.status in (S.MISSED, S.ABANDONED)
         and bool(call.caller)
         and call.ended_at is not None
+        and call.cause not in cti.NO_CALLBACK_CAUSES
     )
     if missed and task is None:
         agents = _queue_agents(call)

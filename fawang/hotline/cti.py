@@ -43,6 +43,8 @@ SIGNATURE_HEADER = "HTTP_X_FAWANG_SIGNATURE"
 # An event time this far from the moment we receive it is a broken PBX clock: we keep our own.
 EVENT_TIME_SLACK = dt.timedelta(hours=6)
 ABANDON_CAUSES = frozenset({"cancel"})
+# Unanswered here but answered elsewhere (the PBX forwarded it): nobody to ring back.
+NO_CALLBACK_CAUSES = frozenset({"forwarded"})
 
 
 class NotAuthenticated(Exception):
