@@ -40,15 +40,26 @@ def _now(now: dt.datetime | None) -> dt.datetime:
 
 @transaction.atomic
 def do_create_system(
-    *, actor: User | None, unit: Unit, name: str, signed: bool = True, token: str | None = None
+    *,
+    actor: User | None,
+    unit: Unit,
+    name: str,
+    signed: bool = True,
+    token: str | None = None,
+    purpose: str = CtiSystem.Purpose.CTI,
 ) -> tuple[CtiSystem, str, str]:
-    """A telephone system of a hotline centre: (system, its push token, its signing secret or "")."""
+    """A telephone system of a hotline centre, or (``purpose`` link) the ticket system of an outside hotline:
+    (system, its push token, its signing secret or "")."""
     if actor is not None:
         require_capability(actor, "hotline.manage", unit)
+    if purpose == CtiSystem.Purpose.LINK and unit.kind != Unit.Kind.HOTLINE:
+        raise ValidationError(
+            _("联动工单系统只能登记在外部热线（12345、12315、110）下。"), code="not_hotline"
+        )
     token = token or cti.new_token()
     secret = cti.new_token() if signed else ""
     system = CtiSystem.objects.create(
-        unit=unit, name=name[:60], token_hash=cti.token_hash(token), secret=secret
+        unit=unit, name=name[:60], token_hash=cti.token_hash(token), secret=secret, purpose=purpose
     )
     audit.record(
         "hotline.create_system",

@@ -13,7 +13,10 @@ from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
-from . import actions, cti
+from fawang.matters.models import Matter
+
+from . import actions, cti, link
+from .models import CtiSystem
 
 
 @csrf_exempt
@@ -35,3 +38,24 @@ def cti_event(request: HttpRequest, token: str) -> JsonResponse:
         return JsonResponse({"ok": False, "detail": " ".join(exc.messages), "code": exc.code}, status=400)
     call, fresh = actions.ingest(system, event)
     return JsonResponse({"ok": True, "call": call.pk, "status": call.status, "duplicate": not fresh})
+
+
+@csrf_exempt
+@require_POST
+def link_event(request: HttpRequest, token: str) -> JsonResponse:
+    """联动: an outside hotline's ticket system posts its ticket number or outcome of a hand-over (link.py)."""
+    now = timezone.now()
+    try:
+        system = cti.authenticate(token, request.body, request.META, now, purpose=CtiSystem.Purpose.LINK)
+    except cti.NotAuthenticated as exc:
+        return JsonResponse({"ok": False, "detail": str(exc)}, status=401)
+    try:
+        event = link.parse(cti.parse_body(request.body, request.content_type or ""))
+        handover, fresh = link.apply(system, event)
+    except LookupError as exc:
+        return JsonResponse({"ok": False, "detail": str(exc.args[0])}, status=404)
+    except ValidationError as exc:
+        code = 409 if exc.code == "closed" else 400
+        return JsonResponse({"ok": False, "detail": " ".join(exc.messages), "code": exc.code}, status=code)
+    status = Matter.objects.values_list("status", flat=True).get(pk=handover.matter_id)
+    return JsonResponse({"ok": True, "matterStatus": status, "duplicate": not fresh})

@@ -6,4 +6,5 @@ from . import api
 
 urlpatterns = [
     path("hotline/cti/<str:token>/", api.cti_event, name="hotline_cti"),
+    path("hotline/link/<str:token>/", api.link_event, name="hotline_link"),
 ]

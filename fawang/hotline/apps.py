@@ -32,6 +32,7 @@ class HotlineConfig(AppConfig):
         nav.register(
             nav.Entry(section, _("坐席工作台"), "hotline:desk", "hotline.desk"),
             nav.Entry(section, _("回拨任务"), "hotline:callbacks", "hotline.desk"),
+            nav.Entry(section, _("联动待反馈"), "hotline:handovers", "hotline.desk"),
             nav.Entry(section, _("来电记录"), "hotline:calls", "hotline.supervise"),
             nav.Entry(section, _("热线统计"), "hotline:stats", "hotline.supervise"),
         )

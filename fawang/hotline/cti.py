@@ -64,9 +64,13 @@ def sign(secret: str, timestamp: str, body: bytes) -> str:
     return "sha256=" + mac.hexdigest()
 
 
-def authenticate(token: str, body: bytes, meta: Mapping[str, Any], now: dt.datetime) -> CtiSystem:
+def authenticate(
+    token: str, body: bytes, meta: Mapping[str, Any], now: dt.datetime, purpose: str = CtiSystem.Purpose.CTI
+) -> CtiSystem:
     system = (
-        CtiSystem.objects.select_related("unit").filter(token_hash=token_hash(token), is_active=True).first()
+        CtiSystem.objects.select_related("unit")
+        .filter(token_hash=token_hash(token), is_active=True, purpose=purpose)
+        .first()
     )
     if system is None:
         raise NotAuthenticated(_("推送令牌无效或电话系统已停用。"))

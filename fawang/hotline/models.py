@@ -52,11 +52,21 @@ def mask_number(value: str) -> str:
 
 
 class CtiSystem(models.Model):
-    """一套电话系统 (PBX / 呼叫中心) that posts call events for a hotline centre."""
+    """一套对接系统: a telephone system (PBX / 呼叫中心) that posts call events for a hotline centre, or the ticket
+    system of an outside hotline (12345, 12315, 110: 联动) that posts its ticket numbers and outcomes back."""
+
+    class Purpose(models.TextChoices):
+        CTI = "cti", _("电话系统")
+        LINK = "link", _("联动工单系统")
 
     unit = models.ForeignKey(
-        Unit, verbose_name=_("热线中心"), on_delete=models.PROTECT, related_name="cti_systems"
+        Unit,
+        verbose_name=_("所属机构"),
+        on_delete=models.PROTECT,
+        related_name="cti_systems",
+        help_text=_("电话系统：本热线中心；联动工单系统：外部热线（如 12345）。"),
     )
+    purpose = models.CharField(_("用途"), max_length=4, choices=Purpose.choices, default=Purpose.CTI)
     name = models.CharField(_("名称"), max_length=60)
     token_hash = models.CharField(
         _("令牌索引"),

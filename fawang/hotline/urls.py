@@ -18,6 +18,7 @@ urlpatterns = [
     path("calls/<int:pk>/take-in/", views.take_in, name="take_in"),
     path("callbacks/", views.callbacks, name="callbacks"),
     path("callbacks/<int:pk>/done/", views.callback_done, name="callback_done"),
+    path("handovers/", views.handovers, name="handovers"),
     path("stats/", views.stats_page, name="stats"),
     path("stats/export.xlsx", views.stats_export, name="stats_export"),
 ]

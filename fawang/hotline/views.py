@@ -30,7 +30,7 @@ from fawang.orgs.models import Unit
 from fawang.orgs.roles import has_capability, require_capability
 from fawang.orgs.web import current_unit, staff_required, staff_user
 
-from . import actions, screenpop, stats
+from . import actions, link, screenpop, stats
 from .access import get_call_for_user, get_callback_for_user
 from .forms import CallbackDoneForm, SeatForm, StatsForm, WrapForm
 from .models import Call, CallbackTask, Seat
@@ -375,3 +375,19 @@ def stats_export(request: HttpRequest) -> HttpResponse:
     )
     response["Content-Disposition"] = f'attachment; filename="hotline-{start:%Y%m%d}-{end:%Y%m%d}.xlsx"'
     return response
+
+
+@never_cache
+@staff_required
+@require_GET
+def handovers(request: HttpRequest) -> HttpResponse:
+    """联动待反馈: matters handed over to 12345/12315/110 still waiting for their outcome, with the follow-up clock."""
+    user = staff_user(request)
+    if not (has_capability(user, "hotline.desk") or has_capability(user, "hotline.supervise")):
+        raise PermissionDenied(_("您的岗位无权查看联动转交。"))
+    from fawang.matters.models import Matter
+
+    rows = link.waiting(Matter.objects.visible_to(user))
+    return render(
+        request, "hotline/handovers.html", {"rows": rows, "now": timezone.now(), "days": link.REPLY_WORKDAYS}
+    )

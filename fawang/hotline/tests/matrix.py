@@ -28,6 +28,7 @@ ROWS = {
     "hotline:sign_out": Row("page", "hotline.desk", "post", 302),
     "hotline:callbacks": Row("page", "hotline.desk|hotline.supervise"),
     "hotline:calls": Row("page", "hotline.supervise"),
+    "hotline:handovers": Row("page", "hotline.desk|hotline.supervise"),
     "hotline:stats": Row("page", "hotline.supervise"),
     "hotline:stats_export": Row("page", "hotline.supervise"),
     # A call and its callback, at the unit of each position.
@@ -43,6 +44,10 @@ PUBLIC = {
     "api:hotline_cti": (
         "the CTI endpoint: a telephone system, named by the token in the URL and its signature, not a person "
         "(fawang/hotline/tests/test_cti.py)"
+    ),
+    "api:hotline_link": (
+        "联动: an outside hotline's ticket system posting back, named by its token and signature "
+        "(fawang/hotline/tests/test_link.py)"
     ),
 }
 
