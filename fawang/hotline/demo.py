@@ -1,5 +1,6 @@
-"""Demo data of the hotline: the telephone system of 厦门市公共法律服务中心 (the city's 12348 centre), with a fixed
-token so that ``manage.py simulate_calls`` and a local PBX test can post to it without setup. The token is
+"""Demo data of the hotline: the telephone system of 厦门市公共法律服务中心 (the city's 12348 centre), and the ticket
+system of 厦门市12345 (联动), each with a fixed token so that ``manage.py simulate_calls`` and a local PBX or ticket
+system test can post to them without setup. The token is
 for the demo only: a real system gets a random one (``do_create_system``)."""
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from . import actions, cti
 from .models import CtiSystem
 
 DEMO_TOKEN = "demo-12348-xiamen"  # noqa: S105 -- the demo's published token, documented in README
+DEMO_LINK_TOKEN = "demo-12345-link"  # noqa: S105 -- the demo 12345 ticket system's published token
 DEMO_CENTRE = "厦门市公共法律服务中心"
 
 

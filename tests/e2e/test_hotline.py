@@ -1,10 +1,14 @@
 """Issue 16, the 12348 hotline, end to end: the call simulator rings the city centre's telephone system; the
-agent's desk pops the call within 2 s; the agent takes it in; when the same number rings again the desk shows
-the matter taken in the first time; a missed call becomes a callback the agent completes from the desk."""
+agent's desk pops the call within 2 s; the agent takes it in and hands it over to 12345 with their ticket number
+(our clock stops); when the same number rings again the desk shows that matter; 12345's system posts its outcome
+through the signed API, which completes the matter; a missed call becomes a callback the agent completes from the
+desk."""
 
 from __future__ import annotations
 
+import json
 import re
+import urllib.request
 from typing import Any
 
 import pytest
@@ -12,6 +16,7 @@ from playwright.sync_api import expect
 
 from .conftest import Site, new_page, sign_in
 from .test_foundation import pick_region
+from .test_matter_flow import act
 
 pytestmark = pytest.mark.browser
 
@@ -30,7 +35,7 @@ def test_a_call_pops_is_taken_in_and_a_missed_call_is_rung_back(site: Site, brow
     agent.goto(f"{site.url}/console/hotline/desk/")
     agent.get_by_label("分机号").fill("8001")
     agent.get_by_role("button", name="签入坐席").click()
-    expect(agent.get_by_text("已签入")).to_be_visible()
+    expect(agent.get_by_text("已签入分机 8001。")).to_be_visible()
     pop = agent.locator("#screen-pop")
     expect(pop).to_contain_text("暂无来电")
 
@@ -55,20 +60,47 @@ def test_a_call_pops_is_taken_in_and_a_missed_call_is_rung_back(site: Site, brow
     assert tracking_no
     simulate(site, "--event", "hangup", "--call-id", "e2e-1", "--extension", "8001")
 
-    # 3. Wrap-up at the desk.
+    # 3. It is the city's business (a deposit dispute goes to 12345's housing team): handed over, ticket recorded.
+    agent.get_by_role("link", name=tracking_no.group(0)).first.click()
+    act(
+        agent,
+        "transfer",
+        {"转至机构": "厦门市12345 政务服务便民热线", "转办理由": "押金纠纷属住房租赁管理，转 12345。"},
+    )
+    agent.get_by_label("外部工单号").fill("XM12345-2026-0416")
+    agent.get_by_role("button", name="登记外部热线反馈").click()
+    expect(agent.get_by_text("工单号 XM12345-2026-0416")).to_be_visible()
+    expect(agent.get_by_text("等待外部热线办理结果（本平台不再计时）")).to_be_visible()
+
+    # 4. Wrap-up at the desk.
     agent.goto(f"{site.url}/console/hotline/desk/")
     expect(pop.get_by_role("button", name="保存小结")).to_be_visible(timeout=2000)
     pop.get_by_label(re.compile("^小结类型")).select_option(label="登记事项")
     pop.get_by_role("button", name="保存小结").click()
     expect(pop).to_contain_text("暂无来电", timeout=2000)
 
-    # 4. The same number rings again: the desk shows the earlier matter and the repeat-caller warning.
+    # 5. The same number rings again: the desk shows the earlier matter and the repeat-caller warning.
     simulate(site, "--event", "newCall", "--call-id", "e2e-2", "--from", CALLER)
     expect(pop).to_contain_text(tracking_no.group(0), timeout=2000)
     expect(pop).to_contain_text("重复来电")
     simulate(site, "--event", "hangup", "--call-id", "e2e-2", "--cause", "cancel")
 
-    # 5. Another caller gives up before anyone answers: a callback task for the queue, done from the desk.
+    # 6. 12345's ticket system posts its outcome back: the matter is completed with their result.
+    body = json.dumps(
+        {"event": "outcome", "trackingNo": tracking_no.group(0), "outcome": "已协调房东退还押金。"}
+    ).encode()
+    request = urllib.request.Request(
+        f"{site.url}/api/v1/hotline/link/demo-12345-link/",
+        data=body,
+        headers={"Content-Type": "application/json"},
+        method="POST",
+    )
+    with urllib.request.urlopen(request, timeout=10) as response:
+        assert json.loads(response.read())["matterStatus"] == "completed"
+    agent.goto(f"{site.url}/console/hotline/handovers/")
+    expect(agent.get_by_text("没有等待外部热线反馈的转交。")).to_be_visible()
+
+    # 7. Another caller gives up before anyone answers: a callback task for the queue, done from the desk.
     simulate(site, "--event", "newCall", "--call-id", "e2e-3", "--from", OTHER)
     simulate(site, "--event", "hangup", "--call-id", "e2e-3", "--cause", "noAnswer")
     agent.reload()
