@@ -18,11 +18,23 @@ from fawang.audit import actions as audit
 from fawang.calendar import workdays
 from fawang.catalog.models import Channel
 from fawang.matters import actions as matter_actions
-from fawang.orgs.models import Unit
+from fawang.orgs.models import Speciality, Unit
 from fawang.orgs.roles import has_capability, require_capability
 
 from . import conf, cti
-from .models import Call, CallbackTask, CallEvent, CtiSystem, Seat, normalize_number, number_hash
+from .models import (
+    Call,
+    CallbackTask,
+    CallEvent,
+    CtiSystem,
+    Dialect,
+    DutyReferral,
+    DutyShift,
+    DutySlot,
+    Seat,
+    normalize_number,
+    number_hash,
+)
 
 if TYPE_CHECKING:
     from fawang.accounts.models import User
@@ -357,3 +369,113 @@ def do_complete_callback(
         diff=({"status": "open"}, {"status": "done", "outcome": outcome}),
     )
     return task
+
+
+# --------------------------------------------------------------------------------------------- duty (值班)
+
+
+@transaction.atomic
+def do_add_shift(
+    *,
+    actor: User,
+    unit: Unit,
+    person: User,
+    day: dt.date,
+    slot: str,
+    topics: Sequence[Speciality] = (),
+    dialects: Sequence[str] = (),
+) -> DutyShift:
+    """排班: the centre's admin puts a lawyer or legal-service worker of the centre on duty."""
+    require_capability(actor, "hotline.manage", unit)
+    if slot not in DutySlot.values:
+        raise ValidationError({"slot": _("请选择值班时段。")}, code="bad_slot")
+    if not person.memberships.active().filter(unit=unit).exists():
+        raise ValidationError({"person": _("值班人员须为本中心的工作人员。")}, code="not_staff")
+    unknown = set(dialects) - set(Dialect.values)
+    if unknown:
+        raise ValidationError({"dialects": _("未知的方言。")}, code="bad_dialect")
+    if DutyShift.objects.filter(unit=unit, person=person, day=day, slot=slot).exists():
+        raise ValidationError(_("该人员在这一时段已有值班。"), code="duplicate")
+    shift = DutyShift.objects.create(
+        unit=unit, person=person, day=day, slot=slot, dialects=sorted(set(dialects))
+    )
+    shift.topics.set(topics)
+    audit.record(
+        "hotline.add_shift",
+        actor=actor,
+        target=shift,
+        unit=unit,
+        diff=audit.created(
+            {
+                "person": person.display_name or person.username,
+                "day": day,
+                "slot": slot,
+                "topics": [t.name for t in topics],
+                "dialects": sorted(set(dialects)),
+            }
+        ),
+    )
+    return shift
+
+
+@transaction.atomic
+def do_remove_shift(shift_id: int, *, actor: User) -> None:
+    shift = DutyShift.objects.select_for_update().select_related("unit").get(pk=shift_id)
+    require_capability(actor, "hotline.manage", shift.unit)
+    if shift.referrals.exists():
+        raise ValidationError(_("该值班已有转接记录，不能删除。"), code="has_referrals")
+    audit.record(
+        "hotline.remove_shift",
+        actor=actor,
+        target=shift,
+        unit=shift.unit,
+        diff=({"day": shift.day, "slot": shift.slot, "person": str(shift.person)}, {}),
+    )
+    shift.delete()
+
+
+@transaction.atomic
+def do_refer_to_duty(
+    call_id: int,
+    *,
+    actor: User,
+    topic: Speciality | None,
+    dialect: str = "",
+    note: str = "",
+    now: dt.datetime | None = None,
+) -> DutyReferral:
+    """转值班律师: hand the call to the person on duty for its topic (duty.pick: topic and dialect, else topic,
+    else anyone on duty)."""
+    from . import duty
+
+    now = _now(now)
+    call = _lock_call(call_id)
+    _require_desk(actor, call.unit)
+    if dialect and dialect not in Dialect.values:
+        raise ValidationError({"dialect": _("未知的方言。")}, code="bad_dialect")
+    shift, rule = duty.pick(call.unit, now, topic, dialect)
+    if shift is None:
+        raise ValidationError(_("当前时段没有值班人员，请登记事项或转入回拨。"), code="nobody_on_duty")
+    referral = DutyReferral.objects.create(
+        call=call,
+        shift=shift,
+        topic=topic,
+        dialect=dialect,
+        rule=rule[:60],
+        note=(note or "").strip()[:2000],
+        referred_by=actor,
+        referred_at=now,
+    )
+    if not call.wrap_code:
+        call.wrap_code = Call.Wrap.REFERRED
+        call.wrapped_at = now
+        call.save(update_fields=["wrap_code", "wrapped_at"])
+    audit.record(
+        "hotline.refer",
+        actor=actor,
+        target=call,
+        unit=call.unit,
+        note=_("转值班：%(who)s（%(rule)s）")
+        % {"who": shift.person.display_name or shift.person.username, "rule": rule},
+    )
+    return referral

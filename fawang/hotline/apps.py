@@ -26,6 +26,9 @@ class HotlineConfig(AppConfig):
             ("hotline.wrap_up", _("来电小结")),
             ("hotline.take_in", _("来电受理")),
             ("hotline.callback_done", _("完成回拨")),
+            ("hotline.add_shift", _("排班（值班）")),
+            ("hotline.remove_shift", _("删除值班")),
+            ("hotline.refer", _("转值班律师")),
         ):
             codes.register(code, label)
         section = _("12348 热线")
@@ -33,6 +36,8 @@ class HotlineConfig(AppConfig):
             nav.Entry(section, _("坐席工作台"), "hotline:desk", "hotline.desk"),
             nav.Entry(section, _("回拨任务"), "hotline:callbacks", "hotline.desk"),
             nav.Entry(section, _("联动待反馈"), "hotline:handovers", "hotline.desk"),
+            nav.Entry(section, _("值班表"), "hotline:roster", "hotline.desk"),
+            nav.Entry(section, _("值班表"), "hotline:roster", "hotline.manage"),
             nav.Entry(section, _("来电记录"), "hotline:calls", "hotline.supervise"),
             nav.Entry(section, _("热线统计"), "hotline:stats", "hotline.supervise"),
         )

@@ -1,9 +1,14 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .models import Call, CallbackTask
+from fawang.accounts.models import User
+from fawang.orgs.models import Membership, Speciality, Unit
+
+from .models import Call, CallbackTask, Dialect, DutySlot
 
 
 class SeatForm(forms.Form):
@@ -42,3 +47,39 @@ class StatsForm(forms.Form):
         if start and end and (end - start).days > 366:
             raise forms.ValidationError(_("统计区间最长一年。"))
         return data
+
+
+class ShiftForm(forms.Form):
+    person = forms.ModelChoiceField(
+        label=_("值班人员"), queryset=User.objects.none(), empty_label=_("请选择")
+    )
+    day = forms.DateField(label=_("日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    slot = forms.ChoiceField(label=_("时段"), choices=DutySlot.choices)
+    topics = forms.ModelMultipleChoiceField(
+        label=_("擅长领域"),
+        queryset=Speciality.objects.all(),
+        required=False,
+        help_text=_("留空：所有领域。"),
+        widget=forms.CheckboxSelectMultiple,
+    )
+    dialects = forms.MultipleChoiceField(
+        label=_("方言"), choices=Dialect.choices, required=False, widget=forms.CheckboxSelectMultiple
+    )
+
+    def __init__(self, *args: Any, unit: Unit, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        people = User.objects.filter(memberships__in=Membership.objects.active().filter(unit=unit)).distinct()
+        self.fields["person"].queryset = people.order_by("display_name", "username")  # type: ignore[attr-defined]
+        self.fields["person"].label_from_instance = lambda u: u.display_name or u.username  # type: ignore[attr-defined]
+
+
+class ReferForm(forms.Form):
+    topic = forms.ModelChoiceField(
+        label=_("咨询领域"), queryset=Speciality.objects.all(), required=False, empty_label=_("不限")
+    )
+    dialect = forms.ChoiceField(
+        label=_("方言"), choices=[("", _("普通话")), *Dialect.choices], required=False
+    )
+    note = forms.CharField(
+        label=_("转接说明"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+    )

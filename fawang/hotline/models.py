@@ -297,3 +297,109 @@ class CallbackTask(models.Model):
         if self.done_at is None:
             return None
         return self.done_at <= self.due_at
+
+
+# --------------------------------------------------------------------------------------------- duty (值班)
+
+
+class Dialect(models.TextChoices):
+    MANDARIN = "mandarin", _("普通话")
+    MINNAN = "minnan", _("闽南话")
+    PUXIAN = "puxian", _("莆仙话")
+    HAKKA = "hakka", _("客家话")
+    ENGLISH = "english", _("英语")
+
+
+class DutySlot(models.TextChoices):
+    MORNING = "morning", _("上午 08:30–12:00")
+    AFTERNOON = "afternoon", _("下午 14:30–17:30")
+    EVENING = "evening", _("夜间 17:30–22:00")
+
+
+# The hours of each slot, local time: a call at 13:00 falls in no slot, and is handed by the fallback rule.
+SLOT_HOURS = {
+    DutySlot.MORNING: ((8, 30), (12, 0)),
+    DutySlot.AFTERNOON: ((14, 30), (17, 30)),
+    DutySlot.EVENING: ((17, 30), (22, 0)),
+}
+
+
+class DutyShiftQuerySet(models.QuerySet["DutyShift"]):
+    def visible_to(self, user: User) -> DutyShiftQuerySet:
+        return self.filter(unit_ids_filter(user, "unit_id"))
+
+
+class DutyShift(models.Model):
+    """值班: a lawyer or legal-service worker on duty at a hotline centre for one slot of one day, with the topics
+    and dialects they take."""
+
+    unit = models.ForeignKey(Unit, verbose_name=_("热线中心"), on_delete=models.PROTECT, related_name="+")
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("值班人员"), on_delete=models.PROTECT, related_name="+"
+    )
+    day = models.DateField(_("日期"))
+    slot = models.CharField(_("时段"), max_length=10, choices=DutySlot.choices)
+    topics = models.ManyToManyField(
+        "orgs.Speciality",
+        verbose_name=_("擅长领域"),
+        blank=True,
+        related_name="+",
+        help_text=_("留空：所有领域。"),
+    )
+    dialects = models.JSONField(_("方言"), default=list, blank=True, help_text=_("除普通话外可用的方言。"))
+    created_at = models.DateTimeField(_("排班时间"), auto_now_add=True)
+
+    objects = DutyShiftQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("值班")
+        verbose_name_plural = _("值班")
+        ordering = ["day", "slot", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "person", "day", "slot"], name="hotline_shift_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.get_slot_display()} {self.person}"
+
+    @property
+    def dialect_labels(self) -> list[str]:
+        return [str(Dialect(d).label) for d in self.dialects if d in Dialect.values]
+
+
+class DutyReferral(models.Model):
+    """转值班律师: a call (and the matters it produced) handed to the person on duty; the duty log is these rows."""
+
+    call = models.ForeignKey(Call, verbose_name=_("来电"), on_delete=models.CASCADE, related_name="referrals")
+    shift = models.ForeignKey(
+        DutyShift, verbose_name=_("值班"), on_delete=models.PROTECT, related_name="referrals"
+    )
+    topic = models.ForeignKey(
+        "orgs.Speciality",
+        verbose_name=_("领域"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    dialect = models.CharField(_("方言"), max_length=10, choices=Dialect.choices, blank=True)
+    rule = models.CharField(
+        _("匹配规则"), max_length=60, help_text=_("按领域和方言、仅按领域或任一值班人员。")
+    )
+    note = models.TextField(_("转接说明"), blank=True)
+    referred_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("转接人"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    referred_at = models.DateTimeField(_("转接时间"))
+
+    class Meta:
+        verbose_name = _("转值班记录")
+        verbose_name_plural = _("转值班记录")
+        ordering = ["-referred_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.call} → {self.shift}"

@@ -19,6 +19,11 @@ urlpatterns = [
     path("callbacks/", views.callbacks, name="callbacks"),
     path("callbacks/<int:pk>/done/", views.callback_done, name="callback_done"),
     path("handovers/", views.handovers, name="handovers"),
+    path("calls/<int:pk>/refer/", views.refer, name="refer"),
+    path("roster/", views.roster, name="roster"),
+    path("roster/shifts/", views.shift_add, name="shift_add"),
+    path("roster/shifts/<int:pk>/delete/", views.shift_remove, name="shift_remove"),
+    path("duty-log/", views.duty_log, name="duty_log"),
     path("stats/", views.stats_page, name="stats"),
     path("stats/export.xlsx", views.stats_export, name="stats_export"),
 ]

@@ -16,7 +16,8 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -30,10 +31,10 @@ from fawang.orgs.models import Unit
 from fawang.orgs.roles import has_capability, require_capability
 from fawang.orgs.web import current_unit, staff_required, staff_user
 
-from . import actions, link, screenpop, stats
+from . import actions, duty, link, screenpop, stats
 from .access import get_call_for_user, get_callback_for_user
-from .forms import CallbackDoneForm, SeatForm, StatsForm, WrapForm
-from .models import Call, CallbackTask, Seat
+from .forms import CallbackDoneForm, ReferForm, SeatForm, ShiftForm, StatsForm, WrapForm
+from .models import Call, CallbackTask, DutyReferral, DutyShift, DutySlot, Seat
 
 S = Call.Status
 
@@ -185,6 +186,8 @@ def call_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "wrap_form": WrapForm(initial={"code": call.wrap_code, "notes": call.wrap_notes}),
             "can_desk": has_capability(user, "hotline.desk", call.unit),
             "callback": CallbackTask.objects.filter(call=call).first(),
+            "refer_form": ReferForm(),
+            "referrals": list(call.referrals.select_related("shift__person", "topic")),
         },
     )
 
@@ -391,3 +394,145 @@ def handovers(request: HttpRequest) -> HttpResponse:
     return render(
         request, "hotline/handovers.html", {"rows": rows, "now": timezone.now(), "days": link.REPLY_WORKDAYS}
     )
+
+
+# --------------------------------------------------------------------------------------------- duty (值班)
+
+
+def _roster_unit(request: HttpRequest) -> Unit:
+    user = staff_user(request)
+    unit = current_unit(request)
+    caps = ("hotline.desk", "hotline.supervise", "hotline.manage")
+    if unit is None or not any(has_capability(user, cap, unit) for cap in caps):
+        raise PermissionDenied(_("当前机构没有热线值班表，请切换到热线中心。"))
+    return unit
+
+
+def _render_roster(
+    request: HttpRequest, unit: Unit, form: ShiftForm | None, status: int = 200
+) -> HttpResponse:
+    user = staff_user(request)
+    try:
+        day = dt.date.fromisoformat(request.GET.get("week", ""))
+    except ValueError:
+        day = timezone.localdate()
+    days = duty.week_of(day)
+    shifts = (
+        DutyShift.objects.visible_to(user)
+        .filter(unit=unit, day__range=(days[0], days[-1]))
+        .select_related("person")
+        .prefetch_related("topics")
+    )
+    grid: dict[tuple[dt.date, str], list[DutyShift]] = {}
+    for shift in shifts:
+        grid.setdefault((shift.day, shift.slot), []).append(shift)
+    rows = [(label, [(d, grid.get((d, value), [])) for d in days]) for value, label in DutySlot.choices]
+    may_manage = has_capability(user, "hotline.manage", unit)
+    if form is None and may_manage:
+        form = ShiftForm(unit=unit, initial={"day": max(day, timezone.localdate())})
+    context = {
+        "unit": unit,
+        "days": days,
+        "rows": rows,
+        "form": form if may_manage else None,
+        "prev_week": days[0] - dt.timedelta(days=7),
+        "next_week": days[0] + dt.timedelta(days=7),
+    }
+    return render(request, "hotline/roster.html", context, status=status)
+
+
+@never_cache
+@staff_required
+@require_GET
+def roster(request: HttpRequest) -> HttpResponse:
+    """值班表: the week of the current hotline centre, by day and slot, with each person's topics and dialects."""
+    return _render_roster(request, _roster_unit(request), None)
+
+
+@staff_required
+@require_POST
+def shift_add(request: HttpRequest) -> HttpResponse:
+    user = staff_user(request)
+    unit = _roster_unit(request)
+    require_capability(user, "hotline.manage", unit)
+    form = ShiftForm(request.POST, unit=unit)
+    if form.is_valid():
+        d = form.cleaned_data
+        try:
+            actions.do_add_shift(
+                actor=user,
+                unit=unit,
+                person=d["person"],
+                day=d["day"],
+                slot=d["slot"],
+                topics=list(d["topics"]),
+                dialects=d["dialects"],
+            )
+        except ValidationError as error:
+            _put_errors(form, error)
+        else:
+            messages.success(request, _("已排班。"))
+            return redirect(f"{reverse('hotline:roster')}?week={d['day']:%Y-%m-%d}")
+    return _render_roster(request, unit, form, status=400)
+
+
+@staff_required
+@require_POST
+def shift_remove(request: HttpRequest, pk: int) -> HttpResponse:
+    user = staff_user(request)
+    shift = get_object_or_404(DutyShift.objects.visible_to(user), pk=pk)
+    try:
+        actions.do_remove_shift(shift.pk, actor=user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("已删除该值班。"))
+    return redirect(f"{reverse('hotline:roster')}?week={shift.day:%Y-%m-%d}")
+
+
+@staff_required
+@require_POST
+def refer(request: HttpRequest, pk: int) -> HttpResponse:
+    """转值班律师 from a call."""
+    user = staff_user(request)
+    call = get_call_for_user(user, pk)
+    require_capability(user, "hotline.desk", call.unit)
+    form = ReferForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("请检查转接信息。"))
+        return redirect("hotline:call", pk=call.pk)
+    try:
+        referral = actions.do_refer_to_duty(
+            call.pk,
+            actor=user,
+            topic=form.cleaned_data["topic"],
+            dialect=form.cleaned_data["dialect"],
+            note=form.cleaned_data["note"],
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        person = referral.shift.person
+        messages.success(
+            request,
+            _("已转值班人员 %(who)s（%(rule)s）。")
+            % {"who": person.display_name or person.username, "rule": referral.rule},
+        )
+    return redirect("hotline:call", pk=call.pk)
+
+
+@never_cache
+@staff_required
+@require_GET
+def duty_log(request: HttpRequest) -> HttpResponse:
+    """值班日志: what each on-duty person handled, newest first (the centres the user reaches, and one's own)."""
+    user = staff_user(request)
+    caps = ("hotline.desk", "hotline.supervise", "hotline.manage")
+    if not any(has_capability(user, cap) for cap in caps):
+        raise PermissionDenied(_("您的岗位无权查看值班日志。"))
+    rows = (
+        DutyReferral.objects.filter(Q(shift__in=DutyShift.objects.visible_to(user)) | Q(shift__person=user))
+        .select_related("call", "shift__person", "topic", "referred_by")
+        .order_by("-referred_at", "-pk")[:200]
+    )
+    return render(request, "hotline/duty_log.html", {"rows": rows})

@@ -18,6 +18,7 @@ CAN = {
     "hotline.desk": HOTLINE | SYSADMIN,
     "hotline.supervise": SUPERVISORS | ADMINS | SYSADMIN,
     "hotline.desk|hotline.supervise": HOTLINE | SUPERVISORS | ADMINS | SYSADMIN,
+    "hotline.manage": ADMINS | SYSADMIN,
 }
 
 ROWS = {
@@ -31,12 +32,19 @@ ROWS = {
     "hotline:handovers": Row("page", "hotline.desk|hotline.supervise"),
     "hotline:stats": Row("page", "hotline.supervise"),
     "hotline:stats_export": Row("page", "hotline.supervise"),
+    # 值班: the week of the current unit; adding a shift with no person chosen is refused with the form (400).
+    "hotline:roster": Row("page", "hotline.desk|hotline.supervise"),
+    "hotline:shift_add": Row("page", "hotline.manage", "post", 400, (("slot", "morning"),)),
+    "hotline:duty_log": Row("page", "hotline.desk|hotline.supervise"),
+    "hotline:shift_remove": Row("hotline_shift", "hotline.manage", "post", 302),
     # A call and its callback, at the unit of each position.
     "hotline:call": Row("hotline_call", "seen"),
     "hotline:take_in": Row("hotline_call", "hotline.desk"),
     "hotline:wrap_up": Row(
         "hotline_call", "hotline.desk", "post", 302, (("code", "answered"), ("notes", "矩阵"))
     ),
+    # 转值班律师: with nobody on duty the refusal is a message on the call page (302 as well).
+    "hotline:refer": Row("hotline_call", "hotline.desk", "post", 302, (("note", "矩阵"),)),
     "hotline:callback_done": Row("hotline_callback", "hotline.desk", "post", 302, (("outcome", "reached"),)),
 }
 
@@ -56,6 +64,13 @@ def make(case: Any, kind: str, unit: Unit) -> Any:
     from fawang.hotline import actions
     from fawang.hotline.models import Call, CallbackTask
 
+    if kind == "hotline_shift":
+        from fawang.accounts.models import User
+        from fawang.hotline.models import DutyShift
+
+        case.seq += 1
+        person = User.objects.create_user(f"matrix-duty-{case.seq}", kind=User.Kind.STAFF)
+        return DutyShift.objects.create(unit=unit, person=person, day=timezone.localdate(), slot="morning")
     if kind not in ("hotline_call", "hotline_callback"):
         return None
     system, _token, _secret = actions.do_create_system(
