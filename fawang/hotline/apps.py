@@ -29,6 +29,11 @@ class HotlineConfig(AppConfig):
             ("hotline.add_shift", _("排班（值班）")),
             ("hotline.remove_shift", _("删除值班")),
             ("hotline.refer", _("转值班律师")),
+            ("hotline.quality_item", _("添加质检项")),
+            ("hotline.quality_sample", _("质检抽检")),
+            ("hotline.quality_score", _("质检评分")),
+            ("hotline.quality_appeal", _("质检申诉")),
+            ("hotline.quality_decide", _("处理质检申诉")),
         ):
             codes.register(code, label)
         section = _("12348 热线")
@@ -39,5 +44,7 @@ class HotlineConfig(AppConfig):
             nav.Entry(section, _("值班表"), "hotline:roster", "hotline.desk"),
             nav.Entry(section, _("值班表"), "hotline:roster", "hotline.manage"),
             nav.Entry(section, _("来电记录"), "hotline:calls", "hotline.supervise"),
+            nav.Entry(section, _("质检"), "hotline:quality", "hotline.supervise"),
+            nav.Entry(section, _("我的质检"), "hotline:quality", "hotline.desk"),
             nav.Entry(section, _("热线统计"), "hotline:stats", "hotline.supervise"),
         )

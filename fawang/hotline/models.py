@@ -403,3 +403,83 @@ class DutyReferral(models.Model):
 
     def __str__(self) -> str:
         return f"{self.call} → {self.shift}"
+
+
+# --------------------------------------------------------------------------------------------- quality (质检)
+
+
+class QualityItem(models.Model):
+    """质检项: one line of a centre's checklist, with its full score."""
+
+    unit = models.ForeignKey(Unit, verbose_name=_("热线中心"), on_delete=models.PROTECT, related_name="+")
+    name = models.CharField(_("质检项"), max_length=40)
+    max_score = models.PositiveSmallIntegerField(_("满分"))
+    order = models.PositiveSmallIntegerField(_("排序"), default=0)
+    is_active = models.BooleanField(_("启用"), default=True)
+
+    class Meta:
+        verbose_name = _("质检项")
+        verbose_name_plural = _("质检项")
+        ordering = ["unit", "order", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.name}（{self.max_score}）"
+
+
+class ReviewQuerySet(models.QuerySet["QualityReview"]):
+    def visible_to(self, user: User) -> ReviewQuerySet:
+        """Reviews at units the user reaches, and their own calls' reviews."""
+        return self.filter(unit_ids_filter(user, "unit_id") | Q(agent=user))
+
+
+class QualityReview(models.Model):
+    class Reason(models.TextChoices):
+        RANDOM = "random", _("随机抽检")
+        LONG = "long", _("长时通话")
+        COMPLAINT = "complaint", _("涉及投诉")
+        BAD_RATING = "bad_rating", _("不满意评价")
+
+    class Status(models.TextChoices):
+        SAMPLED = "sampled", _("待评分")
+        SCORED = "scored", _("已评分")
+        APPEALED = "appealed", _("申诉中")
+        FINAL = "final", _("已定分")
+
+    call = models.OneToOneField(Call, verbose_name=_("来电"), on_delete=models.CASCADE, related_name="review")
+    unit = models.ForeignKey(Unit, verbose_name=_("热线中心"), on_delete=models.PROTECT, related_name="+")
+    agent = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("坐席员"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    reason = models.CharField(_("抽检原因"), max_length=12, choices=Reason.choices)
+    status = models.CharField(_("状态"), max_length=10, choices=Status.choices, default=Status.SAMPLED)
+    scores = models.JSONField(_("各项得分"), default=dict, blank=True)
+    total = models.PositiveSmallIntegerField(_("得分"), null=True, blank=True)
+    max_total = models.PositiveSmallIntegerField(_("满分"), null=True, blank=True)
+    comment = models.TextField(_("评语"), blank=True)
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("质检员"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    sampled_at = models.DateTimeField(_("抽检时间"))
+    scored_at = models.DateTimeField(_("评分时间"), null=True, blank=True)
+    appeal = models.TextField(_("申诉理由"), blank=True)
+    appealed_at = models.DateTimeField(_("申诉时间"), null=True, blank=True)
+    appeal_note = models.TextField(_("申诉处理意见"), blank=True)
+    decided_at = models.DateTimeField(_("申诉处理时间"), null=True, blank=True)
+
+    objects = ReviewQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("质检")
+        verbose_name_plural = _("质检")
+        ordering = ["-sampled_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.call} · {self.get_status_display()}"

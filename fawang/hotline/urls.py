@@ -3,7 +3,7 @@ fawang/hotline/tests/matrix.py."""
 
 from django.urls import path
 
-from . import views
+from . import quality_views, views
 
 app_name = "hotline"
 
@@ -24,6 +24,11 @@ urlpatterns = [
     path("roster/shifts/", views.shift_add, name="shift_add"),
     path("roster/shifts/<int:pk>/delete/", views.shift_remove, name="shift_remove"),
     path("duty-log/", views.duty_log, name="duty_log"),
+    path("quality/", quality_views.review_list, name="quality"),
+    path("quality/sample/", quality_views.sample, name="quality_sample"),
+    path("quality/checklist/", quality_views.checklist, name="quality_checklist"),
+    path("quality/<int:pk>/", quality_views.review_detail, name="quality_review"),
+    path("quality/<int:pk>/appeal/", quality_views.appeal, name="quality_appeal"),
     path("stats/", views.stats_page, name="stats"),
     path("stats/export.xlsx", views.stats_export, name="stats_export"),
 ]

@@ -15,7 +15,6 @@ import pytest
 from playwright.sync_api import expect
 
 from .conftest import Site, new_page, sign_in
-from .test_foundation import pick_region
 from .test_matter_flow import act
 
 pytestmark = pytest.mark.browser
@@ -51,7 +50,12 @@ def test_a_call_pops_is_taken_in_and_a_missed_call_is_rung_back(site: Site, brow
     pop.get_by_role("link", name="受理登记").click()
     expect(agent.get_by_label("联系电话", exact=True)).to_have_value(CALLER)
     agent.get_by_label(re.compile("^姓名")).fill("吴秀兰")
-    pick_region(agent, "思明区", "厦港街道")  # the picker starts at the centre's city
+    for level, name in (
+        ("县（市、区）", "思明区"),
+        ("乡镇（街道）", "厦港街道"),
+    ):  # from the centre's city down
+        agent.get_by_label(level, exact=True).select_option(label=name)
+        agent.wait_for_function("() => document.querySelector('.htmx-request') === null")
     agent.get_by_label(re.compile("^服务事项")).select_option(label="法律咨询")
     agent.get_by_label(re.compile("^事项描述")).fill("房东不退押金，想咨询怎么办。")
     agent.get_by_role("button", name="提交受理").click()

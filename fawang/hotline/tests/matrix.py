@@ -37,6 +37,20 @@ ROWS = {
     "hotline:shift_add": Row("page", "hotline.manage", "post", 400, (("slot", "morning"),)),
     "hotline:duty_log": Row("page", "hotline.desk|hotline.supervise"),
     "hotline:shift_remove": Row("hotline_shift", "hotline.manage", "post", 302),
+    # 质检: the list (supervisors: their reach; agents: their own), sampling the calls of their reach (302 with
+    # "已抽检 n 通"), the checklist of the current unit (its admin), a review at each position.
+    "hotline:quality": Row("page", "hotline.desk|hotline.supervise"),
+    "hotline:quality_sample": Row(
+        "page",
+        "hotline.supervise",
+        "post",
+        302,
+        (("start", "2025-03-03"), ("end", "2025-03-03"), ("random", 1)),
+    ),
+    "hotline:quality_checklist": Row("page", "hotline.manage"),
+    "hotline:quality_review": Row("hotline_review", "seen"),
+    # Scoring a review with every item at full marks; an agent who is not the call's agent may not appeal (403).
+    "hotline:quality_appeal": Row("hotline_review", "hotline_appeal", "post", 302, (("reason", "矩阵"),)),
     # A call and its callback, at the unit of each position.
     "hotline:call": Row("hotline_call", "seen"),
     "hotline:take_in": Row("hotline_call", "hotline.desk"),
@@ -60,10 +74,29 @@ PUBLIC = {
 }
 
 
+# Appealing a review of a call the persona did not take: 403 where the review is seen, 404 elsewhere (only the
+# call's own agent may appeal; fawang/hotline/tests/test_quality.py).
+Y403, N404 = 403, 404
+ANSWERS = {
+    "hotline_appeal": {
+        "city_supervisor": (Y403, Y403, N404, Y403, N404),
+        "bureau_supervisor": (Y403, Y403, N404, N404, N404),
+        "bureau_admin": (Y403, Y403, N404, N404, N404),
+        "sysadmin": (Y403, Y403, Y403, Y403, Y403),
+        "*": (Y403, N404, N404, N404, N404),
+    }
+}
+
+
 def make(case: Any, kind: str, unit: Unit) -> Any:
     from fawang.hotline import actions
     from fawang.hotline.models import Call, CallbackTask
 
+    if kind == "hotline_review":
+        from fawang.hotline.models import QualityReview
+
+        call = make(case, "hotline_call", unit)
+        return QualityReview.objects.create(call=call, unit=unit, reason="random", sampled_at=timezone.now())
     if kind == "hotline_shift":
         from fawang.accounts.models import User
         from fawang.hotline.models import DutyShift
