@@ -302,6 +302,17 @@ def do_wrap_up(
 
 
 @transaction.atomic
+def do_show_number(call_id: int, *, actor: User) -> str:
+    """The caller's full number, for the intake form (the person's phone): every showing leaves an audit row."""
+    call = Call.objects.select_related("unit").get(pk=call_id)
+    _require_desk(actor, call.unit)
+    audit.record(
+        "hotline.show_number", actor=actor, target=call, unit=call.unit, note=_("受理登记预填来电号码")
+    )
+    return call.caller
+
+
+@transaction.atomic
 def do_take_in(
     call_id: int,
     *,

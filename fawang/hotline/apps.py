@@ -25,6 +25,7 @@ class HotlineConfig(AppConfig):
             ("hotline.sign_out", _("签出坐席")),
             ("hotline.wrap_up", _("来电小结")),
             ("hotline.take_in", _("来电受理")),
+            ("hotline.show_number", _("查看完整来电号码")),
             ("hotline.callback_done", _("完成回拨")),
             ("hotline.add_shift", _("排班（值班）")),
             ("hotline.remove_shift", _("删除值班")),

@@ -229,7 +229,7 @@ def take_in(request: HttpRequest, pk: int) -> HttpResponse:
             initial={
                 "idempotency_key": uuid.uuid4().hex,
                 "channel": "hotline",
-                "phone": call.caller,
+                "phone": actions.do_show_number(call.pk, actor=user),
                 "region": unit.region_id if len(unit.region_id) >= 6 else None,
             },
             region_root=root,

@@ -112,7 +112,12 @@ class DeskTestCase(HotlineTestCase):
         call = self.call("t1")
         url = reverse("hotline:take_in", args=[call.pk])
         form = self.client.get(url)
-        self.assertContains(form, f'value="{CALLER}"')  # the number is filled in
+        self.assertContains(form, f'value="{CALLER}"')  # the number is filled in, and that is recorded
+        self.assertTrue(
+            AuditEvent.objects.filter(
+                action="hotline.show_number", target_id=str(call.pk), actor=self.xm_agent
+            ).exists()
+        )
         key = uuid.uuid4().hex
         data = {
             "idempotency_key": key,
