@@ -10,10 +10,12 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, JsonResponse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from fawang.matters.models import Matter
+from fawang.matters.routing import NoRoute
 
 from . import actions, cti, link
 from .models import CtiSystem
@@ -41,17 +43,33 @@ def cti_event(request: HttpRequest, token: str) -> JsonResponse:
 
 
 @csrf_exempt
-@require_POST
+@require_http_methods(["GET", "POST"])
 def link_event(request: HttpRequest, token: str) -> JsonResponse:
-    """联动: an outside hotline's ticket system posts its ticket number or outcome of a hand-over (link.py)."""
+    """联动: an outside hotline's ticket system posts its ticket number or outcome of a hand-over, dispatches a
+    ticket to us, or reads our reply to one (link.py). A GET is signed over its query string."""
     now = timezone.now()
+    signed = request.body if request.method == "POST" else request.META.get("QUERY_STRING", "").encode()
     try:
-        system = cti.authenticate(token, request.body, request.META, now, purpose=CtiSystem.Purpose.LINK)
+        system = cti.authenticate(token, signed, request.META, now, purpose=CtiSystem.Purpose.LINK)
     except cti.NotAuthenticated as exc:
         return JsonResponse({"ok": False, "detail": str(exc)}, status=401)
+    if request.method == "GET":
+        answer = link.reply(system, request.GET.get("ticketNo", "").strip())
+        if answer is None:
+            return JsonResponse({"ok": False, "detail": _("没有该工单号的派单。")}, status=404)
+        return JsonResponse({"ok": True, **answer})
     try:
-        event = link.parse(cti.parse_body(request.body, request.content_type or ""))
+        data = cti.parse_body(request.body, request.content_type or "")
+        if str(data.get("event", "")) == "dispatch":
+            ticket, fresh = link.dispatch(system, link.parse_dispatch(data))
+            return JsonResponse(
+                {"ok": True, "trackingNo": ticket.matter.tracking_no, "duplicate": not fresh},
+                status=201 if fresh else 200,
+            )
+        event = link.parse(data)
         handover, fresh = link.apply(system, event)
+    except NoRoute as exc:
+        return JsonResponse({"ok": False, "detail": str(exc)}, status=400)
     except LookupError as exc:
         return JsonResponse({"ok": False, "detail": str(exc.args[0])}, status=404)
     except ValidationError as exc:

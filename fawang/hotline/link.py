@@ -10,6 +10,13 @@ for their reply (``REPLY_WORKDAYS``; the hand-overs past it are listed for the h
     {"event": "outcome", "trackingNo": "FW…", "ticketNo": "12345-2025-000123", "outcome": "已协调退还押金。"}
 
 A resent ticket or outcome that is already recorded answers 200 with ``duplicate`` and changes nothing.
+
+派单 the other way: 12345 dispatches a ticket to us, which becomes a matter routed like any other (channel 热线),
+once per (hotline, ticket number); their system reads our reply (办结反馈) with a GET of the same URL:
+
+    {"event": "dispatch", "ticketNo": "12345-2026-000200", "name": "…", "phone": "…", "description": "…",
+     "region": "350203001", "item": "consultation"}
+    GET /api/v1/hotline/link/<token>/?ticketNo=12345-2026-000200  ->  {"trackingNo", "status", "result", …}
 """
 
 from __future__ import annotations
@@ -28,7 +35,7 @@ from fawang.calendar import workdays
 from fawang.matters import actions as matter_actions
 from fawang.matters.models import Matter, OutsideHandover
 
-from .models import CtiSystem
+from .models import CtiSystem, DispatchTicket
 
 # Their reply is expected within 5 working days of the hand-over (12345 平台 办理时限 常见为 5 个工作日).
 REPLY_WORKDAYS = 5
@@ -48,7 +55,7 @@ def parse(data: Mapping[str, Any]) -> LinkEvent:
 
     kind = text("event", 10)
     if kind not in ("ticket", "outcome"):
-        raise ValidationError(_("未知的事件类型（应为 ticket 或 outcome）。"), code="bad_event")
+        raise ValidationError(_("未知的事件类型（应为 ticket、outcome 或 dispatch）。"), code="bad_event")
     event = LinkEvent(kind, text("trackingNo", 16).upper(), text("ticketNo", 40), text("outcome", 4000))
     if not event.tracking_no:
         raise ValidationError(_("缺少 trackingNo（本平台的受理编号）。"), code="no_tracking_no")
@@ -97,3 +104,88 @@ def waiting(matters: QuerySet[Matter]) -> list[tuple[OutsideHandover, dt.datetim
         "matter", "hotline", "handed_by"
     )
     return sorted(((h, reply_due(h)) for h in rows[:500]), key=lambda pair: pair[1])
+
+
+@dataclass(frozen=True)
+class Dispatch:
+    ticket_no: str
+    name: str
+    phone: str
+    description: str
+    region: str
+    item: str
+
+
+def parse_dispatch(data: Mapping[str, Any]) -> Dispatch:
+    def text(key: str, limit: int) -> str:
+        return str(data.get(key, "") or "").strip()[:limit]
+
+    d = Dispatch(
+        text("ticketNo", 40),
+        text("name", 32),
+        text("phone", 20),
+        text("description", 4000),
+        text("region", 12),
+        text("item", 40) or "consultation",
+    )
+    missing = [
+        k for k, v in (("ticketNo", d.ticket_no), ("name", d.name), ("description", d.description)) if not v
+    ]
+    if missing:
+        raise ValidationError(_("派单缺少必填字段：%(f)s。") % {"f": "、".join(missing)}, code="missing")
+    return d
+
+
+@transaction.atomic
+def dispatch(system: CtiSystem, d: Dispatch) -> tuple[DispatchTicket, bool]:
+    """A ticket dispatched by the outside hotline becomes a matter (once per ticket number)."""
+    from fawang.catalog.models import Channel, ServiceItem
+    from fawang.regions.models import Region
+
+    known = DispatchTicket.objects.filter(hotline_id=system.unit_id, ticket_no=d.ticket_no).first()
+    if known is not None:
+        return known, False
+    item = ServiceItem.objects.active().filter(code=d.item).first()
+    if item is None:
+        raise ValidationError(_("未知的服务事项“%(item)s”。") % {"item": d.item}, code="bad_item")
+    region = Region.objects.filter(code=d.region).first() if d.region else system.unit.region
+    if region is None:
+        raise ValidationError(_("未知的行政区划代码。"), code="bad_region")
+    result = matter_actions.do_submit(
+        actor=None,
+        person=matter_actions.PersonData(name=d.name, phone=d.phone),
+        requests=[
+            matter_actions.MatterRequest(
+                service_item=item,
+                description=_("【%(hotline)s派单 %(no)s】%(text)s")
+                % {"hotline": system.unit.name, "no": d.ticket_no, "text": d.description},
+                region=region,
+            )
+        ],
+        channel=Channel.HOTLINE,
+        idempotency_key=f"link:{system.pk}:{d.ticket_no}",
+    )
+    ticket = DispatchTicket.objects.create(
+        hotline_id=system.unit_id, ticket_no=d.ticket_no, matter=result.matters[0]
+    )
+    return ticket, True
+
+
+def reply(system: CtiSystem, ticket_no: str) -> dict[str, Any] | None:
+    """办结反馈: what we say back about a ticket they dispatched (None: not theirs or unknown)."""
+    ticket = (
+        DispatchTicket.objects.filter(hotline_id=system.unit_id, ticket_no=ticket_no)
+        .select_related("matter")
+        .first()
+    )
+    if ticket is None:
+        return None
+    m = ticket.matter
+    return {
+        "ticketNo": ticket.ticket_no,
+        "trackingNo": m.tracking_no,
+        "status": m.status,
+        "statusLabel": str(m.get_status_display()),
+        "result": m.result if m.status in Matter.DONE_STATUSES else "",
+        "completedAt": m.completed_at.isoformat() if m.completed_at else None,
+    }

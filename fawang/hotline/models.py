@@ -483,3 +483,26 @@ class QualityReview(models.Model):
 
     def __str__(self) -> str:
         return f"{self.call} · {self.get_status_display()}"
+
+
+class DispatchTicket(models.Model):
+    """派单: a ticket an outside hotline (12345) dispatched to us through the link API, and the matter it became.
+    Their system reads our reply (办结反馈: the matter's state and result) back with the same token."""
+
+    hotline = models.ForeignKey(Unit, verbose_name=_("派单热线"), on_delete=models.PROTECT, related_name="+")
+    ticket_no = models.CharField(_("外部工单号"), max_length=40)
+    matter = models.OneToOneField(
+        Matter, verbose_name=_("事项"), on_delete=models.PROTECT, related_name="dispatch_ticket"
+    )
+    received_at = models.DateTimeField(_("派单时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("外部派单")
+        verbose_name_plural = _("外部派单")
+        ordering = ["-received_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["hotline", "ticket_no"], name="hotline_dispatch_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.hotline} {self.ticket_no}"

@@ -17,7 +17,7 @@ from ..models import CtiSystem
 from .base import CALLER, HotlineTestCase
 
 
-class LinkTestCase(HotlineTestCase):
+class LinkBase(HotlineTestCase):
     def setUp(self) -> None:
         super().setUp()
         self.h12345 = Unit.objects.get(kind=Unit.Kind.HOTLINE, hotline_number="12345")
@@ -44,6 +44,8 @@ class LinkTestCase(HotlineTestCase):
         url = reverse("api:hotline_link", args=[token or self.link_token])
         return self.pbx.post(url, body, content_type="application/json", **headers)
 
+
+class LinkTestCase(LinkBase):
     def test_the_clock_stops_and_the_outcome_comes_back(self) -> None:
         matter = self.reload(self.matter)
         self.assertIsNone(matter.due_at)  # our clock stopped at the hand-over
@@ -112,3 +114,58 @@ class LinkTestCase(HotlineTestCase):
         self.assertNotContains(self.client.get(reverse("hotline:handovers")), self.matter.tracking_no)
         self.client.force_login(self.sm_clerk)
         self.assertEqual(self.client.get(reverse("hotline:handovers")).status_code, 403)
+
+
+class DispatchTestCase(LinkBase):
+    def test_a_ticket_dispatched_by_12345_becomes_a_matter_and_our_reply_goes_back(self) -> None:
+        data = {
+            "event": "dispatch",
+            "ticketNo": "12345-2026-000200",
+            "name": "苏明辉",
+            "phone": "13700001234",
+            "description": "咨询劳动合同到期不续签能否要求经济补偿。",
+            "region": "350203001",
+            "item": "consultation",
+        }
+        response = self.send(data)
+        self.assertEqual(response.status_code, 201, response.content)
+        tracking_no = response.json()["trackingNo"]
+        matter = Matter.objects.get(tracking_no=tracking_no)
+        self.assertEqual((matter.channel, matter.person.name), ("hotline", "苏明辉"))
+        self.assertIn("12345-2026-000200", matter.description)
+        self.assertIsNotNone(matter.unit_id)  # routed like any other matter
+        again = self.send(data)
+        self.assertEqual((again.status_code, again.json()["trackingNo"]), (200, tracking_no))
+        self.assertEqual(Matter.objects.filter(person__name="苏明辉").count(), 1)
+        # Their system reads our reply, signed over the query string.
+        query = "ticketNo=12345-2026-000200"
+        url = reverse("api:hotline_link", args=[self.link_token]) + "?" + query
+        reply = self.pbx.get(url, **self.signed_headers(query.encode(), self.link_secret))
+        self.assertEqual(reply.json()["status"], "submitted")
+        self.assertEqual(reply.json()["result"], "")
+        matter_actions.do_accept(matter.pk, actor=None)
+        matter_actions.do_complete(matter.pk, actor=None, result="已电话解答：可要求经济补偿。")
+        reply = self.pbx.get(url, **self.signed_headers(query.encode(), self.link_secret))
+        self.assertEqual(
+            (reply.json()["status"], reply.json()["result"]), ("completed", "已电话解答：可要求经济补偿。")
+        )
+        self.assertEqual(
+            self.pbx.get(url, **self.signed_headers(b"other", self.link_secret)).status_code, 401
+        )
+        # Another hotline's system does not see 12345's tickets.
+        _other, token, secret = actions.do_create_system(
+            actor=None, unit=self.h12315, name="12315", purpose=CtiSystem.Purpose.LINK
+        )
+        other_url = reverse("api:hotline_link", args=[token]) + "?" + query
+        self.assertEqual(
+            self.pbx.get(other_url, **self.signed_headers(query.encode(), secret)).status_code, 404
+        )
+
+    def test_a_dispatch_missing_fields_is_refused(self) -> None:
+        response = self.send({"event": "dispatch", "ticketNo": "x"})
+        self.assertEqual(response.status_code, 400)
+        self.assertIn("派单缺少必填字段：name、description", response.json()["detail"])
+        bad = self.send(
+            {"event": "dispatch", "ticketNo": "y", "name": "甲", "description": "乙", "item": "nope"}
+        )
+        self.assertIn("未知的服务事项", bad.json()["detail"])
