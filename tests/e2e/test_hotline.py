@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import re
+import subprocess
 import urllib.request
 from typing import Any
 
@@ -25,7 +26,10 @@ OTHER = "13812340017"
 
 
 def simulate(site: Site, *args: str) -> None:
-    site.manage("simulate_calls", "--url", site.url, *args)
+    try:
+        site.manage("simulate_calls", "--url", site.url, *args)
+    except subprocess.CalledProcessError as exc:
+        raise AssertionError(f"simulate_calls {args}: {exc.stdout}\n{exc.stderr}") from exc
 
 
 def test_a_call_pops_is_taken_in_and_a_missed_call_is_rung_back(site: Site, browser: Any) -> None:
