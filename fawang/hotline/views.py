@@ -358,10 +358,24 @@ def stats_page(request: HttpRequest) -> HttpResponse:
     require_capability(user, "hotline.supervise")
     form, start, end = _stats_range(request)
     report = stats.report(Call.objects.visible_to(user), start, end)
+    chart = {
+        "labels": [f.label for f in report.by_hour],
+        "offered": [f.offered for f in report.by_hour],
+        "answered": [f.answered for f in report.by_hour],
+        "rate": [round((f.answer_rate or 0) * 100, 1) for f in report.by_hour],
+        "names": {"offered": _("呼入量"), "answered": _("接通量"), "rate": _("接通率"), "calls": _("来电数")},
+    }
     return render(
         request,
         "hotline/stats.html",
-        {"form": form, "report": report, "totals": [report.total], "start": start, "end": end},
+        {
+            "form": form,
+            "report": report,
+            "totals": [report.total],
+            "start": start,
+            "end": end,
+            "chart": chart,
+        },
     )
 
 

@@ -60,8 +60,8 @@ def test_a_call_pops_is_taken_in_and_a_missed_call_is_rung_back(site: Site, brow
     ):  # from the centre's city down
         agent.get_by_label(level, exact=True).select_option(label=name)
         agent.wait_for_function("() => document.querySelector('.htmx-request') === null")
-    agent.get_by_label(re.compile("^服务事项")).select_option(label="法律咨询")
-    agent.get_by_label(re.compile("^事项描述")).fill("房东不退押金，想咨询怎么办。")
+    agent.get_by_role("combobox", name=re.compile("^服务事项")).select_option(label="法律咨询")
+    agent.get_by_role("textbox", name=re.compile("^事项描述")).fill("房东不退押金，想咨询怎么办。")
     agent.get_by_role("button", name="提交受理").click()
     expect(agent.get_by_text(re.compile("已受理，受理编号 FW"))).to_be_visible()
     tracking_no = re.search(r"FW\w+", agent.get_by_text(re.compile("已受理，受理编号")).inner_text())

@@ -104,6 +104,12 @@ class StatsTestCase(HotlineTestCase):
         self.client.force_login(self.xm_supervisor)
         page = self.client.get(reverse("hotline:stats"), {"start": "2025-03-03", "end": "2025-03-03"})
         self.assertContains(page, "60%")
+        chart = page.context["chart"]
+        self.assertEqual(
+            (chart["labels"], chart["offered"], chart["rate"]),
+            (["09:00", "10:00", "14:00"], [2, 2, 1], [100.0, 50.0, 0.0]),
+        )
+        self.assertContains(page, 'id="hotline-chart-data"')
         response = self.client.get(
             reverse("hotline:stats_export"), {"start": "2025-03-03", "end": "2025-03-03"}
         )
