@@ -26,7 +26,7 @@ from django.utils import timezone
 
 from fawang.catalog.models import Channel, ServiceItem
 from fawang.matters import tracking
-from fawang.matters.models import Complaint, Evaluation, Matter, MatterEvent, Person
+from fawang.matters.models import Callback, Complaint, Evaluation, Matter, MatterEvent, Person
 from fawang.orgs.models import Speciality, Unit
 from fawang.orgs.names import person_name
 from fawang.regions.models import Region
@@ -314,6 +314,7 @@ class Generator:
         self.events: list[tuple[int, dict[str, Any]]] = []  # (index of matter, event fields)
         self.evaluations: list[tuple[int, dict[str, Any]]] = []
         self.complaints: list[tuple[int, int, int]] = []  # (complaint index, about index, about unit)
+        self.callbacks: list[tuple[int, dict[str, Any]]] = []
 
     # ------------------------------------------------------------------------------------------ choices
 
@@ -516,8 +517,31 @@ class Generator:
             unit,
             payload={**GENERATED, "level": level, "level_label": str(Evaluation.Level(level).label)},
         )
-        if level <= 2 and rng.random() < 0.3:
-            self._complaint(index, m, rated, unit)
+        if level <= 2:
+            self._callback(index, m, rated)
+            if rng.random() < 0.3:
+                self._complaint(index, m, rated, unit)
+
+    def _callback(self, index: int, m: Matter, rated: dt.datetime) -> None:
+        """差评回访, by the county's 司法局 (as ``do_rate`` opens it), done within the limit nine times in ten."""
+        bureau = self.places.county_units[m.region_id[:6]]["bureau"]
+        if not bureau:
+            return
+        due = rated + dt.timedelta(days=7)
+        fields: dict[str, Any] = {
+            "reason": "bad_rating",
+            "unit_id": bureau,
+            "due_at": due,
+            "created_at": rated,
+        }
+        r = self.rng.random()
+        done = rated + dt.timedelta(days=r * 6) if r < 0.9 else due + dt.timedelta(days=3)
+        if done < self.now and r < 0.97:
+            fields.update(
+                done_at=done, outcome="已电话回访，说明办理情况。", satisfied=self.rng.random() < 0.6
+            )
+        self.callbacks.append((index, fields))
+        self._event(index, "callback", rated, "completed", "completed", m.unit_id, visible_to_person=False)
 
     def _complaint(self, about: int, about_matter: Matter, after: dt.datetime, about_unit: int) -> None:
         county = about_matter.region_id[:6]
@@ -607,6 +631,9 @@ class Generator:
             for c, a, u in self.complaints
         ]
         Complaint.objects.bulk_create(complaints, batch_size=batch)
+        Callback.objects.bulk_create(
+            [Callback(matter_id=self.matters[i].pk, **f) for i, f in self.callbacks], batch_size=batch
+        )
         return Summary(
             matters=len(self.matters),
             events=len(events),
@@ -633,6 +660,7 @@ def delete_generated() -> int:
             Complaint.objects.filter(matter_id__in=chunk),
             Complaint.objects.filter(about_matter_id__in=chunk),
             Evaluation.objects.filter(matter_id__in=chunk),
+            Callback.objects.filter(matter_id__in=chunk),
             MatterEvent.objects.filter(matter_id__in=chunk),
         ):
             qs._raw_delete(qs.db)

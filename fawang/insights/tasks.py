@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django_tasks import task
 
-from . import rollup
+from . import rollup, warnings
 
 
 @task()
@@ -13,4 +13,5 @@ def refresh_rollups_task() -> int:
     new figures call for (hotspots, time-limit and satisfaction drops). Safe to run twice: a day's facts are
     replaced, a warning is raised once per region, topic and period."""
     written = rollup.refresh_changed()
+    warnings.raise_warnings()
     return written
