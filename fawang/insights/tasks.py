@@ -13,5 +13,5 @@ def refresh_rollups_task() -> int:
     new figures call for (hotspots, time-limit and satisfaction drops). Safe to run twice: a day's facts are
     replaced, a warning is raised once per region, topic and period."""
     written = rollup.refresh_changed()
-    warnings.raise_warnings()
+    warnings.raise_due()
     return written

@@ -157,6 +157,24 @@ def rate_drops(region: str, as_of: dt.date) -> list[tuple[str, str, float, float
     return out
 
 
+RAISE_EVERY = dt.timedelta(hours=1)
+
+
+def raise_due(now: dt.datetime | None = None) -> list[Warning]:
+    """The scheduler's call: ``raise_warnings`` at most once an hour (the figures change by the day), claimed by a
+    conditional UPDATE so that two workers do not both run it."""
+    from .models import RollupState
+
+    now = now or timezone.now()
+    state, _created = RollupState.objects.get_or_create(name="warnings")
+    last = state.refreshed_at
+    if last is not None and now - last < RAISE_EVERY:
+        return []
+    if not RollupState.objects.filter(pk=state.pk, refreshed_at=last).update(refreshed_at=now):
+        return []
+    return raise_warnings(now=now)
+
+
 def raise_warnings(as_of: dt.date | None = None, now: dt.datetime | None = None) -> list[Warning]:
     """Test every watched region and raise what the figures call for."""
     now = now or timezone.now()
