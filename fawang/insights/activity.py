@@ -654,6 +654,7 @@ def delete_generated() -> int:
     matters = generated()
     ids = list(matters.values_list("pk", flat=True))
     person_ids = list(matters.values_list("person_id", flat=True))
+    qs: Any
     for start in range(0, len(ids), 5000):
         chunk = ids[start : start + 5000]
         for qs in (

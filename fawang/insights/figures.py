@@ -87,7 +87,8 @@ def trend(region: str, period: Period, **filters: Any) -> dict[str, Any]:
             .annotate(received=Sum("received"), completed=Sum("completed"), overdue=Sum("overdue"))
         )
         out: dict[int, dict[str, int]] = {}
-        for row in rows:
+        for found in rows:
+            row: dict[str, Any] = dict(found)
             bucket = (row["day"] - p.start).days // step
             slot = out.setdefault(bucket, {"received": 0, "completed": 0, "overdue": 0})
             for k in slot:
@@ -156,7 +157,8 @@ def ranking(region: str, period: Period, **filters: Any) -> list[dict[str, Any]]
     length = len(children[0].code)
     acc: dict[str, dict[str, int]] = {c.code: dict.fromkeys(MEASURES, 0) for c in children}
     rows = facts(region, period, **filters).values("region_id").annotate(**{m: Sum(m) for m in MEASURES})
-    for row in rows:
+    for found in rows:
+        row: dict[str, Any] = dict(found)
         slot = acc.get(row["region_id"][:length])
         if slot is None:
             continue
@@ -176,12 +178,13 @@ def ranking(region: str, period: Period, **filters: Any) -> list[dict[str, Any]]
 def unit_ranking(region: str, period: Period, limit: int = 15, **filters: Any) -> list[dict[str, Any]]:
     """The units that handled the region's matters, most matters first; per 10,000 residents of the unit's own
     region where the census has it."""
-    rows = list(
-        facts(region, period, **filters)
+    rows: list[dict[str, Any]] = [
+        dict(r)
+        for r in facts(region, period, **filters)
         .values("unit_id")
         .annotate(**{m: Sum(m) for m in MEASURES})
         .order_by("-received")[:limit]
-    )
+    ]
     units = {
         u.pk: u for u in Unit.objects.filter(pk__in=[r["unit_id"] for r in rows]).select_related("region")
     }

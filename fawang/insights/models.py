@@ -6,6 +6,8 @@ No business line imports this app; it reads the matters and writes only these ta
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -16,7 +18,7 @@ from fawang.orgs.models import Speciality, Unit
 from fawang.regions.models import Region
 
 
-def _dim(model: type[models.Model], label: str, *, null: bool = False) -> models.ForeignKey:  # type: ignore[type-arg]
+def _dim(model: type[models.Model], label: Any, *, null: bool = False) -> Any:
     # Facts are a copy of the matters' numbers: no database constraint, so a rebuild never waits on the
     # dimension tables and a deleted unit or item never blocks (its facts go with the next rebuild).
     return models.ForeignKey(

@@ -73,7 +73,9 @@ def _period(request: HttpRequest) -> figures.Period:
 
 
 def _query(request: HttpRequest, **extra: Any) -> str:
-    params = {k: v for k, v in request.GET.items() if k in ("days", "item", "topic", "channel") and v}
+    params: dict[str, Any] = {
+        k: v for k, v in request.GET.items() if k in ("days", "item", "topic", "channel") and v
+    }
     params.update({k: v for k, v in extra.items() if v not in (None, "")})
     return urlencode(params)
 
@@ -199,7 +201,7 @@ def matters(request: HttpRequest, code: str) -> HttpResponse:
     page = CappedPaginator(qs.distinct(), PER_PAGE).get_page(request.GET.get("page"))
     rows = list(page.object_list)
     for m in rows:
-        m.person_masked = mask_name(m.person.name)  # type: ignore[attr-defined]
+        m.person_masked = mask_name(m.person.name)
     params = request.GET.copy()
     params.pop("page", None)
     return render(

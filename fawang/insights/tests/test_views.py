@@ -51,7 +51,7 @@ class DashboardTestCase(ActivityTestCase):
         self.assertContains(page, "劳动纠纷")
         self.assertNotContains(page, "婚姻家庭</td>")
         overdue = self.client.get(
-            reverse("insights:matters", args=["350203"]), {"days": 365, "measure": "overdue"}
+            reverse("insights:matters", args=["350203"]), {"days": "365", "measure": "overdue"}
         )
         rows = overdue.context["rows"]
         self.assertTrue(rows)
