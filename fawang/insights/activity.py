@@ -42,6 +42,7 @@ DEMOLITION_VILLAGE = "350203005007"
 WAGE_EXTRA = 32
 DEMOLITION_EXTRA = 14
 PLANT_DAYS = 7
+CHUNK = 20_000
 
 # 春节 (the first day) and 国庆 of the years the generator may cover: quiet weeks.
 SPRING_FESTIVAL = [dt.date(2024, 2, 10), dt.date(2025, 1, 29), dt.date(2026, 2, 17), dt.date(2027, 2, 6)]
@@ -315,6 +316,9 @@ class Generator:
         self.evaluations: list[tuple[int, dict[str, Any]]] = []
         self.complaints: list[tuple[int, int, int]] = []  # (complaint index, about index, about unit)
         self.callbacks: list[tuple[int, dict[str, Any]]] = []
+        # Written every CHUNK matters (a day at a time), so that ten million never sit in memory at once; a
+        # matter's events, rating, callback and complaint are made with it, so they are always in its chunk.
+        self.summary = Summary(start=self.start, end=self.end)
 
     # ------------------------------------------------------------------------------------------ choices
 
@@ -581,8 +585,11 @@ class Generator:
         for day, n in zip(days, counts, strict=True):
             for _ in range(int(n)):
                 self.add(day)
+            if len(self.matters) >= CHUNK:
+                self.flush()
         if self.plant:
             self._plant()
+        self.flush()
 
     def _plant(self) -> None:
         p = self.places
@@ -612,8 +619,7 @@ class Generator:
 
     # ------------------------------------------------------------------------------------------ writing
 
-    @transaction.atomic
-    def write(self, batch: int = 5000) -> Summary:
+    def flush(self, batch: int = 5000) -> None:
         Person.objects.bulk_create(self.persons, batch_size=batch)
         for matter, person in zip(self.matters, self.persons, strict=True):
             matter.person_id = person.pk
@@ -634,14 +640,16 @@ class Generator:
         Callback.objects.bulk_create(
             [Callback(matter_id=self.matters[i].pk, **f) for i, f in self.callbacks], batch_size=batch
         )
-        return Summary(
-            matters=len(self.matters),
-            events=len(events),
-            evaluations=len(evaluations),
-            complaints=len(complaints),
-            start=self.start,
-            end=self.end,
-        )
+        self.summary.matters += len(self.matters)
+        self.summary.events += len(events)
+        self.summary.evaluations += len(evaluations)
+        self.summary.complaints += len(complaints)
+        self.matters.clear()
+        self.persons.clear()
+        self.events.clear()
+        self.evaluations.clear()
+        self.complaints.clear()
+        self.callbacks.clear()
 
 
 def generated() -> Any:
@@ -689,5 +697,6 @@ def load_activity(
         delete_generated()
     end = end or timezone.localdate()
     gen = Generator(seed=seed, count=count, end=end, plant=plant)
-    gen.generate()
-    return gen.write()
+    with transaction.atomic():
+        gen.generate()
+    return gen.summary
