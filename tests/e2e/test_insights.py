@@ -37,7 +37,7 @@ def test_supervisor_dashboard_hotspots_warning_loop_and_reports(site: Site, page
     expect(
         warnings.get_by_role("link", name=re.compile("曾厝垵社区.*拆迁安置类事项异常增多"))
     ).to_be_visible()
-    expect(warnings).to_contain_text("包工头")
+    expect(warnings).to_contain_text("工地")
     expect(warnings).to_contain_text("旧村")
     # The charts are drawn from the JSON endpoint by static/js/insights.js (no inline script under the CSP).
     expect(page.locator('[data-chart="trend"][data-ready="1"] canvas')).to_have_count(1)
@@ -69,7 +69,7 @@ def test_supervisor_dashboard_hotspots_warning_loop_and_reports(site: Site, page
     page.goto(warning_url)
     page.get_by_role("button", name="签收").click()
     expect(page.locator("#warning-status")).to_have_text("已签收")
-    page.get_by_label("交办单位").select_option(label="莲前街道司法所")
+    page.get_by_label("交办单位", exact=True).select_option(label="莲前街道司法所")
     page.get_by_label("交办要求").fill("会同人社部门核实欠薪情况")
     page.get_by_role("button", name="交办", exact=True).click()
     expect(page.locator("#warning-status")).to_have_text("已交办")
