@@ -27,6 +27,8 @@ urlpatterns = [
     path("console/knowledge/", include("fawang.knowledge.console_urls")),
     path("console/frontdesk/", include("fawang.frontdesk.urls")),
     path("console/hotline/", include("fawang.hotline.urls")),
+    path("console/insights/", include("fawang.insights.urls")),
+    path("stats/", include("fawang.insights.public_urls")),
     path("my/messages/", include("fawang.notify.inbox_urls")),
     path("track/", include("fawang.matters.public_urls")),
     path("me/appointments/", include("fawang.frontdesk.public_urls")),

@@ -21,6 +21,8 @@ DEFAULT_JOBS = [
     "fawang.frontdesk.tasks.derive_slots_task",
     "fawang.frontdesk.tasks.send_reminders_task",
     "fawang.notify.tasks.deliver_due_messages",
+    # The supervision rollup (fawang.insights): the days whose matters changed since the last pass.
+    "fawang.insights.tasks.refresh_rollups_task",
 ]
 
 
