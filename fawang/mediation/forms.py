@@ -53,6 +53,14 @@ class DisputeFields(forms.Form):
     )
 
 
+def _only_choice(field: Any, units: QuerySet[Unit]) -> None:
+    """With one unit to choose from, it is chosen (no empty row)."""
+    field.queryset = units
+    if len(units) == 1:
+        field.empty_label = None
+        field.initial = units[0].pk
+
+
 def committees(user: Any) -> QuerySet[Unit]:
     from fawang.orgs.roles import has_capability
 
@@ -93,7 +101,7 @@ class OpenCaseForm(PartiesMixin, DisputeFields):
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = committees(user)  # type: ignore[attr-defined]
+        _only_choice(self.fields["unit"], committees(user))
 
     def clean(self) -> dict[str, Any]:
         d = super().clean() or {}
@@ -291,7 +299,7 @@ class ScreeningForm(forms.Form):
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = screening_units(user)  # type: ignore[attr-defined]
+        _only_choice(self.fields["unit"], screening_units(user))
 
 
 class MeetingForm(forms.Form):
@@ -312,8 +320,9 @@ class MeetingForm(forms.Form):
         units = Unit.objects.visible_to(user).filter(
             kind__in=[Unit.Kind.JUDICIAL_OFFICE, Unit.Kind.MEDIATION], is_active=True
         )
-        self.fields["unit"].queryset = units.filter(  # type: ignore[attr-defined]
-            pk__in=[u.pk for u in units if has_capability(user, "mediation.screen", u)]
+        _only_choice(
+            self.fields["unit"],
+            units.filter(pk__in=[u.pk for u in units if has_capability(user, "mediation.screen", u)]),
         )
         self.fields["screenings"].queryset = Screening.objects.visible_to(user).filter(  # type: ignore[attr-defined]
             status=Screening.Status.OPEN
