@@ -88,6 +88,7 @@ def register_audit_codes() -> None:
         ("mediation.warning_lower", _("人民调解：解除预警")),
         ("mediation.referral", _("人民调解：接收委托移送")),
         ("mediation.report", _("人民调解：回传调解结果")),
+        ("mediation.partner", _("人民调解：登记对接单位")),
     ):
         audit_codes.register(code, label)
 
@@ -937,3 +938,35 @@ def send_confirmation_reminders(today: dt.date | None = None) -> int:
             row.save(update_fields=["reminded_on"])
             sent += 1
     return sent
+
+
+@transaction.atomic
+def add_partner(*, name: str, kind: str, key_id: str, callback_url: str = "") -> tuple[ReferralPartner, str]:
+    """登记对接单位: a court, police station or petition office that refers through the API. Returns the partner and
+    its new signing secret (shown once; kept encrypted)."""
+    import secrets
+
+    from django.core.validators import URLValidator
+
+    if kind not in ReferrerKind.values:
+        raise ValidationError(_("对接单位类别无效。"), code="kind")
+    name = _text(name, _("请填写对接单位名称。"), "no_name")
+    key_id = _text(key_id, _("请填写接入标识。"), "no_key")
+    if callback_url:
+        URLValidator(schemes=["https"])(callback_url)
+    if (
+        ReferralPartner.objects.filter(key_id=key_id).exists()
+        or ReferralPartner.objects.filter(name=name).exists()
+    ):
+        raise ValidationError(_("该对接单位或接入标识已登记。"), code="duplicate")
+    secret = secrets.token_urlsafe(32)
+    partner = ReferralPartner.objects.create(
+        name=name, kind=kind, key_id=key_id, secret=secret, callback_url=callback_url
+    )
+    audit.record(
+        "mediation.partner",
+        actor=None,
+        target=partner,
+        diff=({}, {"name": name, "kind": kind, "key_id": key_id, "callback_url": callback_url}),
+    )
+    return partner, secret

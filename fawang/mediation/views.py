@@ -16,6 +16,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from fawang.lib.paging import CappedPaginator
@@ -70,6 +71,7 @@ def _errors_into(form: Any, error: ValidationError) -> None:
 # ------------------------------------------------------------------------------------------------ cases
 
 
+@never_cache
 @staff_required
 @require_GET
 def cases(request: HttpRequest) -> HttpResponse:
@@ -163,6 +165,7 @@ def _case_page(request: HttpRequest, case: Case, status: int = 200, **bound: Any
     return render(request, "mediation/case.html", context, status=status)
 
 
+@never_cache
 @staff_required
 @require_GET
 def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
@@ -320,6 +323,7 @@ def agreement_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     return pdf_response(render_pdf(agreement, request), f"mediation-agreement-{agreement.pk}.pdf")
 
 
+@never_cache
 @staff_required
 @require_GET
 def agreement_copy(request: HttpRequest, pk: int) -> HttpResponse:
@@ -397,6 +401,7 @@ def follow_up(request: HttpRequest, pk: int) -> HttpResponse:
 # ------------------------------------------------------------------------------- screening and warnings
 
 
+@never_cache
 @staff_required
 @require_GET
 def screenings(request: HttpRequest) -> HttpResponse:
@@ -435,6 +440,7 @@ def screening_new(request: HttpRequest) -> HttpResponse:
     )
 
 
+@never_cache
 @staff_required
 @require_GET
 def screening_detail(request: HttpRequest, pk: int) -> HttpResponse:
@@ -517,6 +523,7 @@ def meeting_new(request: HttpRequest) -> HttpResponse:
     )
 
 
+@never_cache
 @staff_required
 @require_GET
 def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
@@ -526,6 +533,7 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+@never_cache
 @staff_required
 @require_GET
 def warnings(request: HttpRequest) -> HttpResponse:
@@ -568,6 +576,7 @@ def _warning_page(
     )
 
 
+@never_cache
 @staff_required
 @require_GET
 def warning_detail(request: HttpRequest, pk: int) -> HttpResponse:

@@ -139,3 +139,19 @@ class ReferralApiTestCase(MediationTestCase):
             actions.withdraw(case.pk, actor=self.mediator_user, reason="撤回")
         referral = Referral.objects.get(case=case)
         self.assertEqual((referral.report, referral.report_attempts), (Referral.Report.FAILED, 1))
+
+
+class PartnerCommandTestCase(MediationTestCase):
+    def test_registering_a_partner_prints_its_secret_once(self) -> None:
+        import io
+
+        from django.core.management import call_command
+
+        from fawang.audit.models import AuditEvent
+
+        out = io.StringIO()
+        call_command("add_referral_partner", "思明区信访局", "petition", "sm-petition", stdout=out)
+        partner = ReferralPartner.objects.get(key_id="sm-petition")
+        self.assertIn(partner.secret, out.getvalue())
+        entry = AuditEvent.objects.get(action="mediation.partner")
+        self.assertNotIn(partner.secret, str(entry.after))
