@@ -23,6 +23,7 @@ urlpatterns = [
     path("console/notify/", include("fawang.notify.urls")),
     path("console/matters/", include("fawang.matters.urls")),
     path("console/consult/", include("fawang.consult.urls")),
+    path("console/mediation/", include("fawang.mediation.urls")),
     path("console/matters/pdf/", include("fawang.matters.pdf_urls")),
     path("console/knowledge/", include("fawang.knowledge.console_urls")),
     path("console/frontdesk/", include("fawang.frontdesk.urls")),

@@ -54,5 +54,6 @@ urlpatterns = [
     *matter_actions.urlpatterns(),
     path("", include("fawang.frontdesk.api_urls")),
     path("", include("fawang.hotline.api_urls")),
+    path("", include("fawang.mediation.api_urls")),
     re_path(r"^.*$", errors.not_found, name="not_found"),
 ]
