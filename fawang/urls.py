@@ -26,6 +26,8 @@ urlpatterns = [
     path("console/matters/pdf/", include("fawang.matters.pdf_urls")),
     path("console/knowledge/", include("fawang.knowledge.console_urls")),
     path("console/frontdesk/", include("fawang.frontdesk.urls")),
+    path("console/advisors/", include("fawang.advisors.urls")),
+    path("advisors/", include("fawang.advisors.public_urls")),
     path("my/messages/", include("fawang.notify.inbox_urls")),
     path("track/", include("fawang.matters.public_urls")),
     path("me/appointments/", include("fawang.frontdesk.public_urls")),
