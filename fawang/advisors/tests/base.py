@@ -27,14 +27,15 @@ class AdvisorsTestCase(BaseTestCase):
     def setUpTestData(cls) -> None:
         super().setUpTestData()
         cls.advisor = User.objects.get(username="sm_advisor")
-        cls.assignment = (
+        assignment = (
             AdvisorAssignment.objects.current()
             .filter(practitioner__user=cls.advisor)
             .select_related("region", "room", "practitioner")
             .order_by("region_id")
             .first()
         )
-        assert cls.assignment is not None
+        assert assignment is not None
+        cls.assignment = assignment
 
     def log(self, day: dt.date, *, assignment: AdvisorAssignment | None = None, **counts: Any) -> WorkLog:
         a = assignment or self.assignment

@@ -6,6 +6,7 @@ import datetime as dt
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponse
 from django.urls import reverse
 
 from fawang.audit.models import AuditEvent
@@ -17,7 +18,7 @@ from .base import AdvisorsTestCase
 
 
 class LogWorkTestCase(AdvisorsTestCase):
-    def post_log(self, **data: object) -> object:
+    def post_log(self, **data: object) -> HttpResponse:
         self.client.force_login(self.advisor)
         prefix = f"a{self.assignment.pk}-"
         body = {
@@ -33,9 +34,10 @@ class LogWorkTestCase(AdvisorsTestCase):
             "tracking_nos": "",
         }
         body.update(data)
-        return self.client.post(
+        response: HttpResponse = self.client.post(
             reverse("advisors:log_add", args=[self.assignment.pk]), {prefix + k: v for k, v in body.items()}
         )
+        return response
 
     def test_the_advisor_logs_a_day_and_the_committee_gets_a_code(self) -> None:
         response = self.post_log(summary="为村委会审查土地承包合同。")
@@ -95,8 +97,12 @@ class LogWorkTestCase(AdvisorsTestCase):
     def test_linked_matters_must_be_seen_by_the_advisor(self) -> None:
         from fawang.matters.models import Matter
 
-        hidden = Matter.objects.exclude(unit=self.assignment.room).exclude(handler=self.advisor)
-        hidden = hidden.exclude(first_responder=self.advisor).first()
+        hidden = (
+            Matter.objects.exclude(unit=self.assignment.room)
+            .exclude(handler=self.advisor)
+            .exclude(first_responder=self.advisor)
+            .first()
+        )
         assert hidden is not None
         response = self.post_log(tracking_nos=hidden.tracking_no)
         self.assertContains(response, f"找不到事项：{hidden.tracking_no}", status_code=400)
