@@ -309,6 +309,16 @@ def staff_per_10k(parent_code: str) -> list[StaffRatio]:
         .annotate(n=Count("pk"))
     )
     for region_code, kind, n in rows:
-        by_kind = counts[region_code[:6]]
+        by_kind = counts[region_code[:6] if len(region_code) >= 6 else region_code]
         by_kind[kind] = by_kind.get(kind, 0) + n
-    return [StaffRatio(c, sum(counts[c.code].values()), counts[c.code]) for c in counties]
+    out = [StaffRatio(c, sum(counts[c.code].values()), counts[c.code]) for c in counties]
+    whole = Region.objects.filter(code=parent_code, level=Region.Level.CITY).first()
+    if whole is not None:
+        # The city as a whole, with the staff of its city-level institutions (市公证处、司法鉴定机构) that no
+        # district holds.
+        total: dict[str, int] = defaultdict(int)
+        for by_kind in counts.values():
+            for kind, n in by_kind.items():
+                total[kind] += n
+        out.append(StaffRatio(whole, sum(total.values()), dict(total)))
+    return out

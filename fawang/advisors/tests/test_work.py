@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponse
 from django.urls import reverse
 
 from fawang.audit.models import AuditEvent
@@ -18,7 +18,7 @@ from .base import AdvisorsTestCase
 
 
 class LogWorkTestCase(AdvisorsTestCase):
-    def post_log(self, **data: object) -> HttpResponse:
+    def post_log(self, **data: object) -> Any:
         self.client.force_login(self.advisor)
         prefix = f"a{self.assignment.pk}-"
         body = {
@@ -34,7 +34,7 @@ class LogWorkTestCase(AdvisorsTestCase):
             "tracking_nos": "",
         }
         body.update(data)
-        response: HttpResponse = self.client.post(
+        response = self.client.post(
             reverse("advisors:log_add", args=[self.assignment.pk]), {prefix + k: v for k, v in body.items()}
         )
         return response
