@@ -90,6 +90,7 @@ INSTALLED_APPS = [
     "fawang.legalaid",
     "fawang.consult",
     "fawang.advisors",
+    "fawang.publicity",
     "fawang.apikit",
     "fawang.ops",  # before django_tasks_db: its db_worker command is the supervised one
     "django.contrib.admin",

@@ -28,6 +28,8 @@ urlpatterns = [
     path("console/frontdesk/", include("fawang.frontdesk.urls")),
     path("console/advisors/", include("fawang.advisors.urls")),
     path("advisors/", include("fawang.advisors.public_urls")),
+    path("console/publicity/", include("fawang.publicity.urls")),
+    path("publicity/", include("fawang.publicity.public_urls")),
     path("my/messages/", include("fawang.notify.inbox_urls")),
     path("track/", include("fawang.matters.public_urls")),
     path("me/appointments/", include("fawang.frontdesk.public_urls")),
