@@ -17,7 +17,9 @@ from .models import WEEKDAYS, ServiceKind
 class WorkLogForm(forms.Form):
     """The advisor's day, on a phone in a minute: the date and kind are preset, the counts are number fields."""
 
-    date = forms.DateField(label=_("服务日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    date = forms.DateField(
+        label=_("服务日期"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
     kind = forms.ChoiceField(label=_("服务方式"), choices=ServiceKind.choices, widget=forms.RadioSelect)
     hours = forms.DecimalField(
         label=_("在村时长（小时）"),
@@ -65,7 +67,9 @@ class ServiceDayForm(forms.Form):
         label=_("每周（定点）"), choices=[("", "—"), *WEEKDAYS], coerce=int, required=False, empty_value=None
     )
     date = forms.DateField(
-        label=_("日期（流动）"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("日期（流动）"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     start_time = forms.TimeField(label=_("开始"), widget=forms.TimeInput(attrs={"type": "time"}))
     end_time = forms.TimeField(label=_("结束"), widget=forms.TimeInput(attrs={"type": "time"}))
@@ -128,7 +132,9 @@ class SubsidyRuleForm(forms.Form):
     )
     title = forms.CharField(label=_("文件名称"), max_length=100, initial="法律服务工作补助办法")
     document_no = forms.CharField(label=_("文号"), max_length=60, required=False)
-    effective_from = forms.DateField(label=_("施行日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    effective_from = forms.DateField(
+        label=_("施行日期"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
     per_fixed_day = forms.DecimalField(
         label=_("定点驻村（元/次）"), min_value=0, max_digits=8, decimal_places=2
     )

@@ -54,8 +54,12 @@ class PhotoForm(forms.Form):
 class DisplayItemForm(forms.Form):
     title = forms.CharField(label=_("标题"), max_length=80)
     content = forms.CharField(label=_("内容"), max_length=1000, widget=forms.Textarea(attrs={"rows": 3}))
-    starts_on = forms.DateField(label=_("开始展示"), widget=forms.DateInput(attrs={"type": "date"}))
-    ends_on = forms.DateField(label=_("结束展示"), widget=forms.DateInput(attrs={"type": "date"}))
+    starts_on = forms.DateField(
+        label=_("开始展示"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    ends_on = forms.DateField(
+        label=_("结束展示"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
 
 
 def _cases() -> Any:
@@ -70,7 +74,8 @@ class ActivityForm(UnitForm):
     village = RegionCodeField(label=_("村（社区）区划代码"), level=Region.Level.VILLAGE, required=False)
     place = forms.CharField(label=_("地点"), max_length=120)
     starts_at = forms.DateTimeField(
-        label=_("开始时间"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
+        label=_("开始时间"),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
     )
     audience = forms.CharField(label=_("对象"), max_length=100)
     cases = forms.ModelMultipleChoiceField(
@@ -107,7 +112,9 @@ class SurveyForm(forms.Form):
     households_reached = forms.IntegerField(label=_("宣传入户数"), min_value=0)
     sample_size = forms.IntegerField(label=_("抽样调查人数"), min_value=1)
     aware = forms.IntegerField(label=_("知晓人数"), min_value=0)
-    surveyed_on = forms.DateField(label=_("调查日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    surveyed_on = forms.DateField(
+        label=_("调查日期"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
 
 
 class BookingForm(forms.Form):
@@ -115,7 +122,9 @@ class BookingForm(forms.Form):
     org_name = forms.CharField(label=_("单位名称"), max_length=80)
     contact_name = forms.CharField(label=_("联系人"), max_length=32)
     phone = forms.CharField(label=_("手机号码"), max_length=20)
-    preferred_date = forms.DateField(label=_("希望日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    preferred_date = forms.DateField(
+        label=_("希望日期"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
     topic = forms.CharField(label=_("希望讲解的内容"), max_length=200)
     audience_size = forms.IntegerField(label=_("预计人数"), min_value=1, max_value=100000)
 
@@ -125,6 +134,8 @@ class DecideForm(forms.Form):
         label=_("处理"), choices=[("accept", _("安排讲座")), ("decline", _("无法安排"))]
     )
     starts_at = forms.DateTimeField(
-        label=_("讲座时间"), required=False, widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
+        label=_("讲座时间"),
+        required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
     )
     reply = forms.CharField(label=_("答复预约人"), max_length=200)

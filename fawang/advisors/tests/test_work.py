@@ -60,6 +60,10 @@ class LogWorkTestCase(AdvisorsTestCase):
         self.client.force_login(self.advisor)
         page = self.client.get(reverse("advisors:my_work"))
         self.assertContains(page, self.assignment.region.name)
+        # The date field is filled with today in the format a phone's date picker reads.
+        self.assertContains(
+            page, f'type="date" name="a{self.assignment.pk}-date" value="{self.today().isoformat()}"'
+        )
         self.assertContains(page, "定点驻村 星期三 09:00-11:30")
 
     def test_a_second_log_of_the_same_day_is_refused_and_the_form_kept(self) -> None:
