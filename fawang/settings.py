@@ -91,6 +91,7 @@ INSTALLED_APPS = [
     "fawang.consult",
     "fawang.advisors",
     "fawang.publicity",
+    "fawang.notary",
     "fawang.apikit",
     "fawang.ops",  # before django_tasks_db: its db_worker command is the supervised one
     "django.contrib.admin",
