@@ -386,11 +386,20 @@ def confirm_work(ref: str, *, code: str, agree: bool, rating: int | None = None,
         now=timezone.now(),
         attempts=CODE_ATTEMPTS,
     )
+    with transaction.atomic():
+        return _record_confirmation(log.pk, row, agree=agree, rating=rating, note=note)
+
+
+def _record_confirmation(
+    log_id: int, row: ConfirmationCode, *, agree: bool, rating: int | None, note: str
+) -> WorkLog:
     log = (
         WorkLog.objects.select_for_update()
         .select_related("assignment__practitioner", "region", "room")
-        .get(pk=log.pk)
+        .get(pk=log_id)
     )
+    if log.status != WorkLog.Status.SUBMITTED:  # confirmed meanwhile by another try with the same code
+        raise ValidationError(_("该服务记录已经确认过了。"), code="done")
     before = audit.snapshot(log, ("status",))
     contact = CommitteeContact.objects.filter(region_id=log.region_id).first()
     log.status = WorkLog.Status.CONFIRMED if agree else WorkLog.Status.DISPUTED

@@ -31,7 +31,7 @@ FIRST_VILLAGE = (
 )
 MAKE_VACANCY = (
     "import datetime as dt; from fawang.orgs.models import AdvisorAssignment; "
-    "a = AdvisorAssignment.objects.current().filter(region__parent_id='350203002').order_by('region_id').last(); "
+    "a = AdvisorAssignment.objects.current().filter(region__parent_id='350203003').order_by('region_id').last(); "
     "AdvisorAssignment.objects.filter(pk=a.pk).update(ended_on=dt.date(2026, 1, 1)); print(a.region.name)"
 )
 
@@ -134,7 +134,7 @@ def test_a_publicity_activity_with_photos_shows_on_the_town_page(
     page.get_by_label("地点").fill("沙坡尾社区广场")
     started = site.now() - dt.timedelta(hours=2)
     page.get_by_label("开始时间").fill(started.strftime("%Y-%m-%dT%H:%M"))
-    page.get_by_label("对象", exact=True).fill("社区居民")
+    page.get_by_label(re.compile("^对象")).fill("社区居民")
     page.get_by_role("button", name="保存").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("宪法宣传周进社区")
     page.get_by_label("覆盖人数").fill("160")
