@@ -92,6 +92,9 @@ INSTALLED_APPS = [
     "fawang.hotline",
     "fawang.insights",
     "fawang.mediation",
+    "fawang.advisors",
+    "fawang.publicity",
+    "fawang.notary",
     "fawang.apikit",
     "fawang.ops",  # before django_tasks_db: its db_worker command is the supervised one
     "django.contrib.admin",
