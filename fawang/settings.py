@@ -89,6 +89,8 @@ INSTALLED_APPS = [
     "fawang.applications",
     "fawang.legalaid",
     "fawang.consult",
+    "fawang.corrections",
+    "fawang.resettlement",
     "fawang.apikit",
     "fawang.ops",  # before django_tasks_db: its db_worker command is the supervised one
     "django.contrib.admin",

@@ -53,5 +53,6 @@ urlpatterns = [
     path("matters/<int:pk>/", views.MatterDetail.as_view(), name="matter"),
     *matter_actions.urlpatterns(),
     path("", include("fawang.frontdesk.api_urls")),
+    path("", include("fawang.resettlement.api_urls")),
     re_path(r"^.*$", errors.not_found, name="not_found"),
 ]

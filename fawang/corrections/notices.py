@@ -1,0 +1,39 @@
+"""The notice of a 考核奖惩 decision as PDF (WeasyPrint, the project's CJK fonts by name, as fawang.matters.pdf):
+the person's name and masked ID number, the facts, the basis, the deciding unit and the right to be heard."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest
+from django.template.loader import render_to_string
+
+from fawang.matters.pdf import date_cn
+
+from .models import Decision
+
+TITLES = {
+    Decision.Kind.PRAISE: "社区矫正表扬决定书",
+    Decision.Kind.ADMONITION: "社区矫正训诫决定书",
+    Decision.Kind.WARNING: "社区矫正警告决定书",
+    Decision.Kind.POLICE_PENALTY: "提请治安管理处罚建议书",
+    Decision.Kind.REVOKE: "提请撤销缓刑、假释或收监执行建议书",
+}
+
+
+def decision_html(decision: Decision) -> str:
+    subject = decision.subject
+    return render_to_string(
+        "pdf/corrections_decision.html",
+        {
+            "decision": decision,
+            "subject": subject,
+            "title": TITLES[Decision.Kind(decision.kind)],
+            "decided_on": date_cn(decision.decided_at),
+            "sanction": decision.kind != Decision.Kind.PRAISE,
+        },
+    )
+
+
+def decision_pdf(decision: Decision, request: HttpRequest) -> bytes:
+    from weasyprint import HTML
+
+    return HTML(string=decision_html(decision), base_url=request.build_absolute_uri("/")).write_pdf()
