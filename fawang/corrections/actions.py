@@ -45,7 +45,15 @@ LEAVE_MAX_DAYS = 30  # 社区矫正法实施办法 第五十四条: 每次外出
 OFFICE_LEAVE_DAYS = 7  # 七日以内可由受委托的司法所批准
 
 
-def _record(code: str, actor: Any, subject: Subject, target: Any, diff: Any = ({}, {}), note: str = "", at: dt.datetime | None = None) -> None:
+def _record(
+    code: str,
+    actor: Any,
+    subject: Subject,
+    target: Any,
+    diff: Any = ({}, {}),
+    note: str = "",
+    at: dt.datetime | None = None,
+) -> None:
     audit.record(
         code,
         actor=actor,
@@ -59,7 +67,9 @@ def _record(code: str, actor: Any, subject: Subject, target: Any, diff: Any = ({
 
 
 def _lock_subject(pk: int) -> Subject:
-    return lock(Subject.objects.select_related("office", "bureau"), pk, _("该社区矫正档案不存在。"), "no_subject")
+    return lock(
+        Subject.objects.select_related("office", "bureau"), pk, _("该社区矫正档案不存在。"), "no_subject"
+    )
 
 
 def _months_after(day: dt.date, months: int) -> dt.date:
@@ -100,7 +110,9 @@ def _next_file_no(office: Unit, year: int) -> str:
 def do_take_over(data: TakeoverData, *, office_id: int, actor: Any, at: dt.datetime | None = None) -> Subject:
     """接收: a file from the court's, prison's or public security's document, at the 司法所 that will supervise."""
     moment = now(at)
-    office = Unit.objects.filter(pk=office_id, kind=Unit.Kind.JUDICIAL_OFFICE).select_related("parent").first()
+    office = (
+        Unit.objects.filter(pk=office_id, kind=Unit.Kind.JUDICIAL_OFFICE).select_related("parent").first()
+    )
     if office is None or not access.offices_for_takeover(actor).filter(pk=office.pk).exists():
         raise PermissionDenied(access.DENIED)
     bureau = office.parent
@@ -123,7 +135,11 @@ def do_take_over(data: TakeoverData, *, office_id: int, actor: Any, at: dt.datet
     open_file = Subject.objects.active().filter(id_number_hash=crypto.lookup_hash(id_number)).first()
     if open_file is not None:
         raise ValidationError(
-            {"id_number": [_("该人员已有在矫档案（档案编号 %(no)s），不能重复接收。") % {"no": open_file.file_no}]}
+            {
+                "id_number": [
+                    _("该人员已有在矫档案（档案编号 %(no)s），不能重复接收。") % {"no": open_file.file_no}
+                ]
+            }
         )
     born = dt.date(int(id_number[6:10]), int(id_number[10:12]), int(id_number[12:14]))
     eighteen = _months_after(born, 18 * 12)
@@ -185,7 +201,14 @@ def do_report(subject_id: int, *, where: str, actor: Any, at: dt.datetime | None
     Task.objects.filter(subject=subject, kind=Task.Kind.REPORT_OVERDUE, status__in=Task.OPEN_STATUSES).update(
         status=Task.Status.CLOSED, closed_at=moment, result=_("已报到。")
     )
-    _record("corrections.report", actor, subject, subject, audit.changes(before, audit.snapshot(subject, [field, "status"])), at=moment)
+    _record(
+        "corrections.report",
+        actor,
+        subject,
+        subject,
+        audit.changes(before, audit.snapshot(subject, [field, "status"])),
+        at=moment,
+    )
     if subject.status == S.SUPERVISED:
         generate_items(subject, moment)
     return subject
@@ -201,7 +224,13 @@ def do_set_plan(subject_id: int, *, plan: str, actor: Any) -> Subject:
     before = audit.snapshot(subject, ["plan"])
     subject.plan = plan.strip()
     subject.save(update_fields=["plan"])
-    _record("corrections.set_plan", actor, subject, subject, audit.changes(before, audit.snapshot(subject, ["plan"])))
+    _record(
+        "corrections.set_plan",
+        actor,
+        subject,
+        subject,
+        audit.changes(before, audit.snapshot(subject, ["plan"])),
+    )
     return subject
 
 
@@ -213,7 +242,13 @@ def do_add_group_member(subject_id: int, *, name: str, role: str, phone: str, ac
     if role not in GroupMember.Role.values or not name.strip():
         raise ValidationError(_("请填写小组成员的姓名和身份。"), code="member")
     member = GroupMember.objects.create(subject=subject, name=name.strip(), role=role, phone=phone.strip())
-    _record("corrections.add_group_member", actor, subject, member, audit.created({"name": member.name, "role": role}))
+    _record(
+        "corrections.add_group_member",
+        actor,
+        subject,
+        member,
+        audit.created({"name": member.name, "role": role}),
+    )
     return member
 
 
@@ -229,7 +264,13 @@ def do_link_account(subject_id: int, *, user: Any, actor: Any) -> Subject:
     before = audit.snapshot(subject, ["user"])
     subject.user = user
     subject.save(update_fields=["user"])
-    _record("corrections.link_account", actor, subject, subject, audit.changes(before, audit.snapshot(subject, ["user"])))
+    _record(
+        "corrections.link_account",
+        actor,
+        subject,
+        subject,
+        audit.changes(before, audit.snapshot(subject, ["user"])),
+    )
     return subject
 
 
@@ -277,7 +318,9 @@ def do_check_in(
         if not consent:
             raise ValidationError({"consent": [_("请确认同意提供本次位置信息。")]})
         if latitude is None or longitude is None:
-            raise ValidationError({"latitude": [_("未取得位置信息，请允许浏览器获取位置后重试，或到司法所当面报告。")]})
+            raise ValidationError(
+                {"latitude": [_("未取得位置信息，请允许浏览器获取位置后重试，或到司法所当面报告。")]}
+            )
         if not (-90 <= latitude <= 90 and -180 <= longitude <= 180):
             raise ValidationError({"latitude": [_("位置信息无效。")]})
         method = SupervisionItem.Method.H5
@@ -314,10 +357,14 @@ def do_check_in(
 
 
 @transaction.atomic
-def do_record_item(item_id: int, *, method: str, note: str, actor: Any, at: dt.datetime | None = None) -> SupervisionItem:
+def do_record_item(
+    item_id: int, *, method: str, note: str, actor: Any, at: dt.datetime | None = None
+) -> SupervisionItem:
     """周听声 (a call or video call) or 月走访 (a visit at home or at work), recorded by corrections staff."""
     moment = now(at)
-    item = lock(SupervisionItem.objects.select_related("subject__office"), item_id, _("该监管事项不存在。"), "no_item")
+    item = lock(
+        SupervisionItem.objects.select_related("subject__office"), item_id, _("该监管事项不存在。"), "no_item"
+    )
     subject = item.subject
     access.require_supervise(actor, subject)
     allowed = {
@@ -334,11 +381,27 @@ def do_record_item(item_id: int, *, method: str, note: str, actor: Any, at: dt.d
     item.status = SupervisionItem.Status.DONE
     item.done_at, item.done_by, item.method, item.note = moment, event_actor(actor), method, note.strip()
     item.save()
-    _record("corrections.record_item", actor, subject, item, ({}, {"kind": item.kind, "method": method}), at=moment)
+    _record(
+        "corrections.record_item",
+        actor,
+        subject,
+        item,
+        ({}, {"kind": item.kind, "method": method}),
+        at=moment,
+    )
     return item
 
 
-def _raise_task(subject: Subject, kind: str, title: str, moment: dt.datetime, *, item: SupervisionItem | None = None, leave: Leave | None = None, due: dt.datetime | None = None) -> Task | None:
+def _raise_task(
+    subject: Subject,
+    kind: str,
+    title: str,
+    moment: dt.datetime,
+    *,
+    item: SupervisionItem | None = None,
+    leave: Leave | None = None,
+    due: dt.datetime | None = None,
+) -> Task | None:
     try:
         with transaction.atomic():
             task = Task.objects.create(
@@ -380,24 +443,41 @@ def scan(at: dt.datetime | None = None) -> dict[str, int]:
             "kind": item.get_kind_display(),
             "day": item.period_start.isoformat(),
         }
-        counts["tasks"] += _raise_task(item.subject, Task.Kind.MISSED_ITEM, title, moment, item=item) is not None
+        counts["tasks"] += (
+            _raise_task(item.subject, Task.Kind.MISSED_ITEM, title, moment, item=item) is not None
+        )
     late = Subject.objects.filter(status=S.AWAITING_REPORT, report_due__lt=today).exclude(
         tasks__kind=Task.Kind.REPORT_OVERDUE
     )
     for subject in late:
-        title = _("%(file)s 逾期未报到（报到期限 %(due)s）") % {"file": subject.file_no, "due": subject.report_due}
+        title = _("%(file)s 逾期未报到（报到期限 %(due)s）") % {
+            "file": subject.file_no,
+            "due": subject.report_due,
+        }
         counts["tasks"] += _raise_task(subject, Task.Kind.REPORT_OVERDUE, title, moment) is not None
     for leave in Leave.objects.filter(
         status=Leave.Status.APPROVED, kind=Leave.Kind.LEAVE, ends_on__lt=today
     ).select_related("subject"):
-        title = _("%(file)s 外出逾期未归（应于 %(end)s 返回）") % {"file": leave.subject.file_no, "end": leave.ends_on}
-        counts["tasks"] += _raise_task(leave.subject, Task.Kind.LEAVE_OVERDUE, title, moment, leave=leave) is not None
+        title = _("%(file)s 外出逾期未归（应于 %(end)s 返回）") % {
+            "file": leave.subject.file_no,
+            "end": leave.ends_on,
+        }
+        counts["tasks"] += (
+            _raise_task(leave.subject, Task.Kind.LEAVE_OVERDUE, title, moment, leave=leave) is not None
+        )
     for task in Task.objects.filter(status=Task.Status.OPEN, due_at__lt=moment).select_related("subject"):
         if Task.objects.filter(pk=task.pk, status=Task.Status.OPEN).update(
             status=Task.Status.ESCALATED, escalated_at=moment
         ):
             counts["escalated"] += 1
-            _record("corrections.escalate_task", None, task.subject, task, ({"status": "open"}, {"status": "escalated"}), at=moment)
+            _record(
+                "corrections.escalate_task",
+                None,
+                task.subject,
+                task,
+                ({"status": "open"}, {"status": "escalated"}),
+                at=moment,
+            )
     return counts
 
 
@@ -415,7 +495,15 @@ def do_close_task(task_id: int, *, result: str, actor: Any, at: dt.datetime | No
     before = audit.snapshot(task, ["status"])
     task.status, task.closed_at, task.result = Task.Status.CLOSED, moment, result.strip()
     task.save(update_fields=["status", "closed_at", "result"])
-    _record("corrections.close_task", actor, task.subject, task, audit.changes(before, audit.snapshot(task, ["status"])), note=task.result, at=moment)
+    _record(
+        "corrections.close_task",
+        actor,
+        task.subject,
+        task,
+        audit.changes(before, audit.snapshot(task, ["status"])),
+        note=task.result,
+        at=moment,
+    )
     return task
 
 
@@ -443,19 +531,39 @@ def do_approve_monitoring(
     _check_months(starts_on, ends_on)
     if not subject.is_supervised:
         raise ValidationError(_("当前不在矫正期内。"), code="not_supervised")
-    if subject.monitoring.filter(starts_on__lte=ends_on, ends_on__gte=starts_on, lifted_on__isnull=True).exists():
-        raise ValidationError(_("该期间已有使用电子定位装置的批准；期满需继续使用的，请办理延长。"), code="overlap")
+    if subject.monitoring.filter(
+        starts_on__lte=ends_on, ends_on__gte=starts_on, lifted_on__isnull=True
+    ).exists():
+        raise ValidationError(
+            _("该期间已有使用电子定位装置的批准；期满需继续使用的，请办理延长。"), code="overlap"
+        )
     approval = MonitoringApproval.objects.create(
-        subject=subject, ground=ground, facts=facts.strip(), starts_on=starts_on, ends_on=ends_on, approved_by=actor
+        subject=subject,
+        ground=ground,
+        facts=facts.strip(),
+        starts_on=starts_on,
+        ends_on=ends_on,
+        approved_by=actor,
     )
-    _record("corrections.approve_monitoring", actor, subject, approval, audit.created({"ground": ground, "starts_on": starts_on, "ends_on": ends_on}))
+    _record(
+        "corrections.approve_monitoring",
+        actor,
+        subject,
+        approval,
+        audit.created({"ground": ground, "starts_on": starts_on, "ends_on": ends_on}),
+    )
     return approval
 
 
 @transaction.atomic
 def do_renew_monitoring(approval_id: int, *, facts: str, ends_on: dt.date, actor: Any) -> MonitoringApproval:
     """延长: after assessment, by a new approval starting the day after the last ends, again ≤ three months."""
-    old = lock(MonitoringApproval.objects.select_related("subject__office"), approval_id, _("该审批不存在。"), "no_approval")
+    old = lock(
+        MonitoringApproval.objects.select_related("subject__office"),
+        approval_id,
+        _("该审批不存在。"),
+        "no_approval",
+    )
     subject = old.subject
     access.require_approve(actor, subject.office)
     if old.lifted_on is not None or old.renewals.exists():
@@ -465,9 +573,21 @@ def do_renew_monitoring(approval_id: int, *, facts: str, ends_on: dt.date, actor
     starts_on = old.ends_on + dt.timedelta(days=1)
     _check_months(starts_on, ends_on)
     approval = MonitoringApproval.objects.create(
-        subject=subject, ground=old.ground, facts=facts.strip(), starts_on=starts_on, ends_on=ends_on, renewal_of=old, approved_by=actor
+        subject=subject,
+        ground=old.ground,
+        facts=facts.strip(),
+        starts_on=starts_on,
+        ends_on=ends_on,
+        renewal_of=old,
+        approved_by=actor,
     )
-    _record("corrections.renew_monitoring", actor, subject, approval, audit.created({"starts_on": starts_on, "ends_on": ends_on}))
+    _record(
+        "corrections.renew_monitoring",
+        actor,
+        subject,
+        approval,
+        audit.created({"starts_on": starts_on, "ends_on": ends_on}),
+    )
     return approval
 
 
@@ -485,7 +605,9 @@ def do_record_device_location(
             _("%(day)s 没有有效的电子定位装置使用批准（第二十九条），不能记录定位数据。") % {"day": day},
             code="no_approval",
         )
-    location = DeviceLocation.objects.create(approval=approval, recorded_at=recorded_at, latitude=latitude, longitude=longitude)
+    location = DeviceLocation.objects.create(
+        approval=approval, recorded_at=recorded_at, latitude=latitude, longitude=longitude
+    )
     _record("corrections.device_location", actor, subject, location, ({}, {"recorded_at": recorded_at}))
     return location
 
@@ -495,7 +617,15 @@ def do_record_device_location(
 
 @transaction.atomic
 def do_apply_leave(
-    subject_id: int, *, kind: str, destination: str, reason: str, starts_on: dt.date, ends_on: dt.date, actor: Any, at: dt.datetime | None = None
+    subject_id: int,
+    *,
+    kind: str,
+    destination: str,
+    reason: str,
+    starts_on: dt.date,
+    ends_on: dt.date,
+    actor: Any,
+    at: dt.datetime | None = None,
 ) -> Leave:
     """外出或变更执行地的申请 (第二十七条), recorded by corrections staff from the person's written application."""
     moment = now(at)
@@ -519,20 +649,43 @@ def do_apply_leave(
     if errors:
         raise ValidationError(errors)
     leave = Leave.objects.create(
-        subject=subject, kind=kind, destination=destination.strip(), reason=reason.strip(), starts_on=starts_on, ends_on=ends_on, applied_at=moment
+        subject=subject,
+        kind=kind,
+        destination=destination.strip(),
+        reason=reason.strip(),
+        starts_on=starts_on,
+        ends_on=ends_on,
+        applied_at=moment,
     )
-    _record("corrections.apply_leave", actor, subject, leave, audit.created({"kind": kind, "starts_on": starts_on, "ends_on": ends_on}), at=moment)
+    _record(
+        "corrections.apply_leave",
+        actor,
+        subject,
+        leave,
+        audit.created({"kind": kind, "starts_on": starts_on, "ends_on": ends_on}),
+        at=moment,
+    )
     return leave
 
 
 @transaction.atomic
-def do_decide_leave(leave_id: int, *, approve: bool, note: str, actor: Any, at: dt.datetime | None = None) -> Leave:
+def do_decide_leave(
+    leave_id: int, *, approve: bool, note: str, actor: Any, at: dt.datetime | None = None
+) -> Leave:
     """批准: up to seven days by the 司法所 (受委托), longer and any change of place by the 司法局."""
     moment = now(at)
     leave = lock(Leave.objects.select_related("subject__office"), leave_id, _("该申请不存在。"), "no_leave")
     subject = leave.subject
     new = Leave.Status.APPROVED if approve else Leave.Status.REFUSED
-    check_move(Leave.MOVES, "decide", leave.status, new, verb=_("审批"), status_label=leave.get_status_display(), message=_("该申请当前状态为“%(status)s”，不能%(verb)s。"))
+    check_move(
+        Leave.MOVES,
+        "decide",
+        leave.status,
+        new,
+        verb=_("审批"),
+        status_label=leave.get_status_display(),
+        message=_("该申请当前状态为“%(status)s”，不能%(verb)s。"),
+    )
     if leave.kind == Leave.Kind.RELOCATE or leave.days > OFFICE_LEAVE_DAYS:
         access.require_approve(actor, subject.office)
     else:
@@ -541,7 +694,9 @@ def do_decide_leave(leave_id: int, *, approve: bool, note: str, actor: Any, at: 
         raise ValidationError({"note": [_("不予批准的，请写明理由。")]})
     leave.status, leave.decided_by, leave.decided_at, leave.decision_note = new, actor, moment, note.strip()
     leave.save(update_fields=["status", "decided_by", "decided_at", "decision_note"])
-    _record("corrections.decide_leave", actor, subject, leave, ({"status": "applied"}, {"status": new}), at=moment)
+    _record(
+        "corrections.decide_leave", actor, subject, leave, ({"status": "applied"}, {"status": new}), at=moment
+    )
     return leave
 
 
@@ -552,14 +707,29 @@ def do_return(leave_id: int, *, actor: Any, at: dt.datetime | None = None) -> Le
     leave = lock(Leave.objects.select_related("subject__office"), leave_id, _("该申请不存在。"), "no_leave")
     subject = leave.subject
     access.require_supervise(actor, subject)
-    check_move(Leave.MOVES, "return", leave.status, Leave.Status.RETURNED, verb=_("销假"), status_label=leave.get_status_display(), message=_("该申请当前状态为“%(status)s”，不能%(verb)s。"))
+    check_move(
+        Leave.MOVES,
+        "return",
+        leave.status,
+        Leave.Status.RETURNED,
+        verb=_("销假"),
+        status_label=leave.get_status_display(),
+        message=_("该申请当前状态为“%(status)s”，不能%(verb)s。"),
+    )
     leave.status, leave.returned_at = Leave.Status.RETURNED, moment
     leave.save(update_fields=["status", "returned_at"])
     late = timezone.localdate(moment) > leave.ends_on
     Task.objects.filter(leave=leave, status__in=Task.OPEN_STATUSES).update(
         status=Task.Status.CLOSED, closed_at=moment, result=_("已返回销假。")
     )
-    _record("corrections.return", actor, subject, leave, ({"status": "approved"}, {"status": "returned", "late": late}), at=moment)
+    _record(
+        "corrections.return",
+        actor,
+        subject,
+        leave,
+        ({"status": "approved"}, {"status": "returned", "late": late}),
+        at=moment,
+    )
     return leave
 
 
@@ -589,7 +759,9 @@ def _next_number(kind: str, year: int) -> str:
 
 
 @transaction.atomic
-def do_decide(subject_id: int, *, kind: str, facts: str, actor: Any, at: dt.datetime | None = None) -> Decision:
+def do_decide(
+    subject_id: int, *, kind: str, facts: str, actor: Any, at: dt.datetime | None = None
+) -> Decision:
     """考核奖惩 (第二十八条): 表扬 and 训诫 by the 司法所's corrections staff, 警告 and the 提请 by the 司法局."""
     moment = now(at)
     subject = _lock_subject(subject_id)
@@ -615,12 +787,21 @@ def do_decide(subject_id: int, *, kind: str, facts: str, actor: Any, at: dt.date
         unit=unit,
         decided_at=moment,
     )
-    _record("corrections.decide", actor, subject, decision, audit.created({"kind": kind, "number": decision.number}), at=moment)
+    _record(
+        "corrections.decide",
+        actor,
+        subject,
+        decision,
+        audit.created({"kind": kind, "number": decision.number}),
+        at=moment,
+    )
     return decision
 
 
 @transaction.atomic
-def do_assess(subject_id: int, *, month: dt.date, result: str, category: str, note: str, actor: Any) -> Assessment:
+def do_assess(
+    subject_id: int, *, month: dt.date, result: str, category: str, note: str, actor: Any
+) -> Assessment:
     """月度考核; the category after it decides the schedule from the next period on."""
     subject = _lock_subject(subject_id)
     access.require_supervise(actor, subject)
@@ -629,11 +810,24 @@ def do_assess(subject_id: int, *, month: dt.date, result: str, category: str, no
     month = month.replace(day=1)
     if Assessment.objects.filter(subject=subject, month=month).exists():
         raise ValidationError({"month": [_("该月已考核。")]})
-    assessment = Assessment.objects.create(subject=subject, month=month, result=result, category_after=category, note=note.strip(), assessed_by=actor)
+    assessment = Assessment.objects.create(
+        subject=subject,
+        month=month,
+        result=result,
+        category_after=category,
+        note=note.strip(),
+        assessed_by=actor,
+    )
     before = audit.snapshot(subject, ["category"])
     subject.category = category
     subject.save(update_fields=["category"])
-    _record("corrections.assess", actor, subject, assessment, audit.changes(before, audit.snapshot(subject, ["category"])))
+    _record(
+        "corrections.assess",
+        actor,
+        subject,
+        assessment,
+        audit.changes(before, audit.snapshot(subject, ["category"])),
+    )
     return assessment
 
 
@@ -649,9 +843,21 @@ def do_mark_lost(subject_id: int, *, facts: str, actor: Any, at: dt.datetime | N
         raise ValidationError({"facts": [_("请写明失去联系的经过。")]})
     subject.status = S.LOST
     subject.save(update_fields=["status"])
-    _record("corrections.mark_lost", actor, subject, subject, ({"status": "supervised"}, {"status": "lost"}), note=facts.strip(), at=moment)
+    _record(
+        "corrections.mark_lost",
+        actor,
+        subject,
+        subject,
+        ({"status": "supervised"}, {"status": "lost"}),
+        note=facts.strip(),
+        at=moment,
+    )
     task = _raise_task(
-        subject, Task.Kind.SEARCH, _("%(file)s 失去联系，立即组织查找（第三十条）") % {"file": subject.file_no}, moment, due=workdays.add_workhours(moment, 4)
+        subject,
+        Task.Kind.SEARCH,
+        _("%(file)s 失去联系，立即组织查找（第三十条）") % {"file": subject.file_no},
+        moment,
+        due=workdays.add_workhours(moment, 4),
     )
     assert task is not None
     return task
@@ -669,7 +875,15 @@ def do_found(subject_id: int, *, note: str, actor: Any, at: dt.datetime | None =
     Task.objects.filter(subject=subject, kind=Task.Kind.SEARCH, status__in=Task.OPEN_STATUSES).update(
         status=Task.Status.CLOSED, closed_at=moment, result=note.strip() or _("已找到。")
     )
-    _record("corrections.found", actor, subject, subject, ({"status": "lost"}, {"status": "supervised"}), note=note, at=moment)
+    _record(
+        "corrections.found",
+        actor,
+        subject,
+        subject,
+        ({"status": "lost"}, {"status": "supervised"}),
+        note=note,
+        at=moment,
+    )
     return subject
 
 
@@ -686,7 +900,9 @@ def on_end(hook: EndHook) -> None:
 
 
 @transaction.atomic
-def do_end(subject_id: int, *, kind: str, reason: str, on: dt.date, actor: Any, at: dt.datetime | None = None) -> Subject:
+def do_end(
+    subject_id: int, *, kind: str, reason: str, on: dt.date, actor: Any, at: dt.datetime | None = None
+) -> Subject:
     """解除 (期满, 第四十四条) or 终止 (第四十五条), decided by the 司法局; the hooks (the hand-over to 安置帮教)
     run in the same transaction."""
     moment = now(at)
@@ -704,7 +920,15 @@ def do_end(subject_id: int, *, kind: str, reason: str, on: dt.date, actor: Any, 
     subject.status, subject.ended_on, subject.end_reason = kind, on, reason.strip()
     subject.save(update_fields=["status", "ended_on", "end_reason"])
     SupervisionItem.objects.filter(subject=subject, status=SupervisionItem.Status.PENDING).delete()
-    _record("corrections.end", actor, subject, subject, audit.changes(before, audit.snapshot(subject, ["status"])), note=reason, at=moment)
+    _record(
+        "corrections.end",
+        actor,
+        subject,
+        subject,
+        audit.changes(before, audit.snapshot(subject, ["status"])),
+        note=reason,
+        at=moment,
+    )
     for hook in _END_HOOKS:
         hook(subject, actor, moment)
     return subject

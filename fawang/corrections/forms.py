@@ -5,6 +5,8 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from fawang.orgs.models import Unit
+
 from .models import (
     Assessment,
     Category,
@@ -22,7 +24,9 @@ DATE = forms.DateInput(attrs={"type": "date"})
 
 
 class TakeoverForm(forms.Form):
-    office = forms.ModelChoiceField(queryset=None, label=_("负责司法所"), empty_label=None)  # type: ignore[arg-type]
+    office: forms.ModelChoiceField[Unit] = forms.ModelChoiceField(
+        queryset=Unit.objects.none(), label=_("负责司法所"), empty_label=None
+    )
     name = forms.CharField(label=_("姓名"), max_length=32)
     gender = forms.ChoiceField(label=_("性别"), choices=Subject.Gender.choices)
     id_number = forms.CharField(label=_("身份证号码"), max_length=18)
@@ -44,7 +48,9 @@ class TakeoverForm(forms.Form):
 
 
 class ReportForm(forms.Form):
-    where = forms.ChoiceField(label=_("报到机关"), choices=[("bureau", _("社区矫正机构（司法局）")), ("office", _("司法所"))])
+    where = forms.ChoiceField(
+        label=_("报到机关"), choices=[("bureau", _("社区矫正机构（司法局）")), ("office", _("司法所"))]
+    )
 
 
 class PlanForm(forms.Form):
@@ -108,7 +114,13 @@ class RenewForm(forms.Form):
 
 
 class EndForm(forms.Form):
-    kind = forms.ChoiceField(label=_("类型"), choices=[(Subject.Status.RELEASED, _("解除矫正（期满）")), (Subject.Status.TERMINATED, _("终止矫正"))])
+    kind = forms.ChoiceField(
+        label=_("类型"),
+        choices=[
+            (Subject.Status.RELEASED, _("解除矫正（期满）")),
+            (Subject.Status.TERMINATED, _("终止矫正")),
+        ],
+    )
     on = forms.DateField(label=_("日期"), widget=DATE)
     reason = forms.CharField(label=_("原因"), max_length=200)
 
@@ -120,6 +132,4 @@ class TaskCloseForm(forms.Form):
 class CheckInForm(forms.Form):
     latitude = forms.DecimalField(max_digits=9, decimal_places=6, required=False, widget=forms.HiddenInput)
     longitude = forms.DecimalField(max_digits=9, decimal_places=6, required=False, widget=forms.HiddenInput)
-    consent = forms.BooleanField(
-        label=_("我同意提交本次位置信息，仅用于社区矫正监督管理"), required=False
-    )
+    consent = forms.BooleanField(label=_("我同意提交本次位置信息，仅用于社区矫正监督管理"), required=False)

@@ -73,7 +73,9 @@ class Subject(models.Model):
     name = models.CharField(_("姓名"), max_length=32)
     gender = models.CharField(_("性别"), max_length=8, choices=Gender.choices)
     id_number = crypto.EncryptedTextField(
-        _("身份证号码"), validators=[validate_id_number], help_text=_("加密保存；列表中只显示前六位和后四位。")
+        _("身份证号码"),
+        validators=[validate_id_number],
+        help_text=_("加密保存；列表中只显示前六位和后四位。"),
     )
     id_number_hash = models.CharField(_("身份证号码索引"), max_length=64, editable=False, db_index=True)
     birth_date = models.DateField(_("出生日期"), help_text=_("取自身份证号码。"))
@@ -106,11 +108,15 @@ class Subject(models.Model):
     effective_on = models.DateField(_("文书生效日期"))
     term_start = models.DateField(_("矫正期起"))
     term_end = models.DateField(_("矫正期止"))
-    prohibition = models.TextField(_("禁止令"), blank=True, help_text=_("人民法院宣告的禁止令内容；没有则留空。"))
+    prohibition = models.TextField(
+        _("禁止令"), blank=True, help_text=_("人民法院宣告的禁止令内容；没有则留空。")
+    )
     report_due = models.DateField(_("报到期限"), help_text=_("文书生效之日起十日内（第二十条）。"))
     reported_bureau_at = models.DateTimeField(_("到社区矫正机构报到时间"), null=True, blank=True)
     reported_office_at = models.DateTimeField(_("到司法所报到时间"), null=True, blank=True)
-    category = models.CharField(_("管理类别"), max_length=16, choices=Category.choices, default=Category.STRICT)
+    category = models.CharField(
+        _("管理类别"), max_length=16, choices=Category.choices, default=Category.STRICT
+    )
     plan = models.TextField(_("矫正方案"), blank=True, help_text=_("第二十四条：个别化的矫正方案。"))
     status = models.CharField(
         _("状态"), max_length=20, choices=Status.choices, default=Status.AWAITING_REPORT, db_index=True
@@ -274,7 +280,9 @@ class Task(models.Model):
 
     subject = models.ForeignKey(Subject, on_delete=models.CASCADE, related_name="tasks")
     kind = models.CharField(_("类型"), max_length=20, choices=Kind.choices)
-    item = models.ForeignKey(SupervisionItem, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    item = models.ForeignKey(
+        SupervisionItem, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
     leave = models.ForeignKey("Leave", null=True, blank=True, on_delete=models.CASCADE, related_name="+")
     title = models.CharField(_("事由"), max_length=200)
     status = models.CharField(_("状态"), max_length=16, choices=Status.choices, default=Status.OPEN)
@@ -289,7 +297,9 @@ class Task(models.Model):
         verbose_name_plural = _("待办任务")
         ordering = ["-created_at", "-pk"]
         constraints = [
-            models.UniqueConstraint(fields=["item"], condition=Q(item__isnull=False), name="corr_task_item_once"),
+            models.UniqueConstraint(
+                fields=["item"], condition=Q(item__isnull=False), name="corr_task_item_once"
+            ),
             models.UniqueConstraint(
                 fields=["leave"], condition=Q(leave__isnull=False), name="corr_task_leave_once"
             ),
@@ -315,7 +325,12 @@ class MonitoringApproval(models.Model):
     starts_on = models.DateField(_("起始日期"))
     ends_on = models.DateField(_("截止日期"), help_text=_("每次不超过三个月。"))
     renewal_of = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="renewals", verbose_name=_("延长自")
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="renewals",
+        verbose_name=_("延长自"),
     )
     approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     approved_at = models.DateTimeField(_("批准时间"), default=timezone.now)
@@ -347,6 +362,9 @@ class DeviceLocation(models.Model):
         verbose_name_plural = _("电子定位记录")
         ordering = ["-recorded_at"]
 
+    def __str__(self) -> str:
+        return f"{self.recorded_at:%Y-%m-%d %H:%M}"
+
 
 class Leave(models.Model):
     """外出 or 变更执行地 (第二十七条), with approval by the right level and the return check (销假)."""
@@ -361,7 +379,7 @@ class Leave(models.Model):
         REFUSED = "refused", _("不予批准")
         RETURNED = "returned", _("已销假")
 
-    MOVES = {
+    MOVES: dict[str, dict[str, set[str]]] = {
         "decide": {Status.APPLIED: {Status.APPROVED, Status.REFUSED}},
         "return": {Status.APPROVED: {Status.RETURNED}},
     }
@@ -446,3 +464,6 @@ class Assessment(models.Model):
         verbose_name_plural = _("月度考核")
         ordering = ["-month"]
         constraints = [models.UniqueConstraint(fields=["subject", "month"], name="corr_assessment_once")]
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m} {self.get_result_display()}"

@@ -19,6 +19,15 @@ TITLES = {
 }
 
 
+OPERATIVE = {
+    Decision.Kind.PRAISE: "决定给予表扬",
+    Decision.Kind.ADMONITION: "决定给予训诫",
+    Decision.Kind.WARNING: "决定给予警告",
+    Decision.Kind.POLICE_PENALTY: "决定提请公安机关依法给予治安管理处罚",
+    Decision.Kind.REVOKE: "决定提请原判人民法院或者原决定机关撤销缓刑、假释或者对暂予监外执行的收监执行",
+}
+
+
 def decision_html(decision: Decision) -> str:
     subject = decision.subject
     return render_to_string(
@@ -27,6 +36,7 @@ def decision_html(decision: Decision) -> str:
             "decision": decision,
             "subject": subject,
             "title": TITLES[Decision.Kind(decision.kind)],
+            "operative": OPERATIVE[Decision.Kind(decision.kind)],
             "decided_on": date_cn(decision.decided_at),
             "sanction": decision.kind != Decision.Kind.PRAISE,
         },

@@ -25,7 +25,9 @@ from .models import ItemKind, Subject
 def check_in(request: HttpRequest) -> HttpResponse:
     if is_staff_user(request.user):
         raise Http404
-    subject = Subject.objects.filter(user=request.user, status__in=(Subject.Status.SUPERVISED, Subject.Status.LOST)).first()
+    subject = Subject.objects.filter(
+        user_id=request.user.pk or 0, status__in=(Subject.Status.SUPERVISED, Subject.Status.LOST)
+    ).first()
     form = CheckInForm(request.POST or None)
     status = 200
     if request.method == "POST" and subject is not None:
@@ -58,6 +60,8 @@ def check_in(request: HttpRequest) -> HttpResponse:
         status=status,
     )
     # This page alone may ask the browser for the position (the site's policy refuses it everywhere else).
-    response["Permissions-Policy"] = DEFAULT_PERMISSIONS_POLICY.replace("geolocation=()", "geolocation=(self)")
+    response["Permissions-Policy"] = DEFAULT_PERMISSIONS_POLICY.replace(
+        "geolocation=()", "geolocation=(self)"
+    )
     response["Cache-Control"] = "no-store"
     return response

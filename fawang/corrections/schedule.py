@@ -77,9 +77,11 @@ def due_of(kind: str, length: str, period: Period) -> dt.datetime:
     return workdays.workday_window(day)[1]
 
 
-def plan_for(category: str, day: dt.date, term_start: dt.date, term_end: dt.date) -> list[tuple[str, Period, dt.datetime]]:
+def plan_for(
+    category: str, day: dt.date, term_start: dt.date, term_end: dt.date
+) -> list[tuple[str, Period, dt.datetime]]:
     """The items (kind, period, due) whose period contains ``day``, within the term."""
-    out = []
+    out: list[tuple[str, Period, dt.datetime]] = []
     if not term_start <= day <= term_end:
         return out
     for kind, length in RULES[category].items():

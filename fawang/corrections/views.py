@@ -43,8 +43,10 @@ def subject_list(request: HttpRequest) -> HttpResponse:
     if not has_capability(user, access.VIEW):
         raise PermissionDenied(access.DENIED)
     status = request.GET.get("status", "")
-    rows = access.visible_subjects(user).select_related("office").annotate(
-        open_tasks=Count("tasks", filter=Q(tasks__status__in=Task.OPEN_STATUSES))
+    rows = (
+        access.visible_subjects(user)
+        .select_related("office")
+        .annotate(open_tasks=Count("tasks", filter=Q(tasks__status__in=Task.OPEN_STATUSES)))
     )
     if status in Subject.Status.values:
         rows = rows.filter(status=status)
@@ -53,7 +55,11 @@ def subject_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "corrections/list.html",
-        {"subjects": rows.order_by("office__region_id", "file_no")[:500], "status": status, "statuses": Subject.Status.choices},
+        {
+            "subjects": rows.order_by("office__region_id", "file_no")[:500],
+            "status": status,
+            "statuses": Subject.Status.choices,
+        },
     )
 
 
@@ -70,11 +76,15 @@ def take_over(request: HttpRequest) -> HttpResponse:
         if form.is_valid():
             data = {k: v for k, v in form.cleaned_data.items() if k != "office"}
             try:
-                subject = actions.do_take_over(actions.TakeoverData(**data), office_id=form.cleaned_data["office"].pk, actor=user)
+                subject = actions.do_take_over(
+                    actions.TakeoverData(**data), office_id=form.cleaned_data["office"].pk, actor=user
+                )
             except ValidationError as e:
                 _put_errors(form, e)
             else:
-                messages.success(request, _("已接收，档案编号 %(no)s。请在报到后登记。") % {"no": subject.file_no})
+                messages.success(
+                    request, _("已接收，档案编号 %(no)s。请在报到后登记。") % {"no": subject.file_no}
+                )
                 return redirect("corrections:detail", subject.pk)
         status = 400
     return render(request, "corrections/take_over.html", {"form": form}, status=status)
@@ -96,9 +106,18 @@ FORMS: dict[str, type[Form]] = {
 }
 
 
-def _detail(request: HttpRequest, subject: Subject, *, status: int = 200, bound: dict[str, Form] | None = None, revealed: bool = False) -> HttpResponse:
+def _detail(
+    request: HttpRequest,
+    subject: Subject,
+    *,
+    status: int = 200,
+    bound: dict[str, Form] | None = None,
+    revealed: bool = False,
+) -> HttpResponse:
     user = staff_user(request)
-    actions.log_view(subject, user=user, what=_("完整身份信息") if revealed else _("档案详情"), ip=client_ip(request))
+    actions.log_view(
+        subject, user=user, what=_("完整身份信息") if revealed else _("档案详情"), ip=client_ip(request)
+    )
     ctx: dict[str, Any] = {name: cls(prefix=name.removesuffix("_form")) for name, cls in FORMS.items()}
     ctx["plan_form"] = forms.PlanForm(initial={"plan": subject.plan}, prefix="plan")
     ctx.update(bound or {})
@@ -164,9 +183,15 @@ def _subject_action(key: str, run: Run, done: str) -> Callable[[HttpRequest, int
     return view
 
 
-report = _subject_action("report_form", lambda u, s, d: actions.do_report(s.pk, where=d["where"], actor=u), _("已登记报到。"))
-set_plan = _subject_action("plan_form", lambda u, s, d: actions.do_set_plan(s.pk, plan=d["plan"], actor=u), _("矫正方案已保存。"))
-add_member = _subject_action("member_form", lambda u, s, d: actions.do_add_group_member(s.pk, actor=u, **d), _("已添加矫正小组成员。"))
+report = _subject_action(
+    "report_form", lambda u, s, d: actions.do_report(s.pk, where=d["where"], actor=u), _("已登记报到。")
+)
+set_plan = _subject_action(
+    "plan_form", lambda u, s, d: actions.do_set_plan(s.pk, plan=d["plan"], actor=u), _("矫正方案已保存。")
+)
+add_member = _subject_action(
+    "member_form", lambda u, s, d: actions.do_add_group_member(s.pk, actor=u, **d), _("已添加矫正小组成员。")
+)
 link_account = _subject_action(
     "link_form",
     lambda u, s, d: actions.do_link_account(
@@ -174,12 +199,30 @@ link_account = _subject_action(
     ),
     _("已关联本人账号，本人可在手机上进行定位报告。"),
 )
-apply_leave = _subject_action("leave_form", lambda u, s, d: actions.do_apply_leave(s.pk, actor=u, **d), _("已登记外出申请。"))
-decide = _subject_action("decision_form", lambda u, s, d: actions.do_decide(s.pk, kind=d["kind"], facts=d["facts"], actor=u), _("决定已作出，可打印告知书。"))
-assess = _subject_action("assessment_form", lambda u, s, d: actions.do_assess(s.pk, actor=u, **d), _("已登记月度考核。"))
-mark_lost = _subject_action("lost_form", lambda u, s, d: actions.do_mark_lost(s.pk, facts=d["facts"], actor=u), _("已登记失去联系，查找待办已生成。"))
-found = _subject_action("found_form", lambda u, s, d: actions.do_found(s.pk, note=d["facts"], actor=u), _("已登记找到。"))
-approve_monitoring = _subject_action("monitoring_form", lambda u, s, d: actions.do_approve_monitoring(s.pk, actor=u, **d), _("已批准使用电子定位装置。"))
+apply_leave = _subject_action(
+    "leave_form", lambda u, s, d: actions.do_apply_leave(s.pk, actor=u, **d), _("已登记外出申请。")
+)
+decide = _subject_action(
+    "decision_form",
+    lambda u, s, d: actions.do_decide(s.pk, kind=d["kind"], facts=d["facts"], actor=u),
+    _("决定已作出，可打印告知书。"),
+)
+assess = _subject_action(
+    "assessment_form", lambda u, s, d: actions.do_assess(s.pk, actor=u, **d), _("已登记月度考核。")
+)
+mark_lost = _subject_action(
+    "lost_form",
+    lambda u, s, d: actions.do_mark_lost(s.pk, facts=d["facts"], actor=u),
+    _("已登记失去联系，查找待办已生成。"),
+)
+found = _subject_action(
+    "found_form", lambda u, s, d: actions.do_found(s.pk, note=d["facts"], actor=u), _("已登记找到。")
+)
+approve_monitoring = _subject_action(
+    "monitoring_form",
+    lambda u, s, d: actions.do_approve_monitoring(s.pk, actor=u, **d),
+    _("已批准使用电子定位装置。"),
+)
 end = _subject_action("end_form", lambda u, s, d: actions.do_end(s.pk, actor=u, **d), _("已解除或终止矫正。"))
 
 
@@ -227,7 +270,12 @@ def decide_leave(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         return _error(request, leave.subject, ValidationError(_("请选择审批结果。")))
     try:
-        actions.do_decide_leave(leave.pk, approve=form.cleaned_data["decision"] == "approve", note=form.cleaned_data["note"], actor=user)
+        actions.do_decide_leave(
+            leave.pk,
+            approve=form.cleaned_data["decision"] == "approve",
+            note=form.cleaned_data["note"],
+            actor=user,
+        )
     except ValidationError as e:
         return _error(request, leave.subject, e)
     messages.success(request, _("已审批。"))
@@ -278,7 +326,10 @@ def close_task(request: HttpRequest, pk: int) -> HttpResponse:
     except ValidationError as e:
         return _error(request, task.subject, e)
     messages.success(request, _("待办已处理。"))
-    return redirect(request.POST.get("next") == "tasks" and reverse("corrections:tasks") or reverse("corrections:detail", args=[task.subject_id]))
+    return redirect(
+        (request.POST.get("next") == "tasks" and reverse("corrections:tasks"))
+        or reverse("corrections:detail", args=[task.subject_id])
+    )
 
 
 @staff_required
@@ -291,7 +342,9 @@ def decision_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     user = staff_user(request)
     decision = get_object_or_404(Decision.objects.select_related("subject", "unit"), pk=pk)
     subject = access.get_subject_for_user(user, decision.subject_id)
-    actions.log_view(subject, user=user, what=_("告知书 %(no)s") % {"no": decision.number}, ip=client_ip(request))
+    actions.log_view(
+        subject, user=user, what=_("告知书 %(no)s") % {"no": decision.number}, ip=client_ip(request)
+    )
     return pdf_response(notices.decision_pdf(decision, request), f"decision-{decision.pk}.pdf")
 
 
@@ -306,5 +359,8 @@ def task_list(request: HttpRequest) -> HttpResponse:
         .select_related("subject__office")
         .order_by("status", "due_at")
     )
-    return render(request, "corrections/tasks.html", {"tasks": rows[:500], "now": timezone.now(), "task_form": forms.TaskCloseForm(prefix="task")})
-
+    return render(
+        request,
+        "corrections/tasks.html",
+        {"tasks": rows[:500], "now": timezone.now(), "task_form": forms.TaskCloseForm(prefix="task")},
+    )

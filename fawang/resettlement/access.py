@@ -53,7 +53,11 @@ def get_notice_for_user(user: Any, pk: int) -> ReleaseNotice:
 
 
 def get_file_for_user(user: Any, pk: int) -> HelpFile:
-    file = HelpFile.objects.filter(authority.unit_ids_filter(user, "office_id"), pk=pk).select_related("office").first()
+    file = (
+        HelpFile.objects.filter(authority.unit_ids_filter(user, "office_id"), pk=pk)
+        .select_related("office")
+        .first()
+    )
     if file is None:
         raise Http404
     _check(user, file.office)

@@ -33,7 +33,9 @@ def _plus_years(day: dt.date, years: int) -> dt.date:
 
 def office_for(region: Region) -> Unit | None:
     """The 司法所 of the town (乡镇、街道) the registered residence lies in."""
-    return Unit.objects.filter(kind=Unit.Kind.JUDICIAL_OFFICE, is_active=True, region_id=region.code[:9]).first()
+    return Unit.objects.filter(
+        kind=Unit.Kind.JUDICIAL_OFFICE, is_active=True, region_id=region.code[:9]
+    ).first()
 
 
 @dataclass
@@ -50,7 +52,9 @@ class NoticeData:
 
 
 @transaction.atomic
-def do_receive_notice(data: NoticeData, *, actor: Any, at: dt.datetime | None = None) -> tuple[ReleaseNotice, bool]:
+def do_receive_notice(
+    data: NoticeData, *, actor: Any, at: dt.datetime | None = None
+) -> tuple[ReleaseNotice, bool]:
     """A release notice from a prison: to the 司法所 of the registered residence. Sent again with the same number:
     the notice already received, unchanged (False); a different content under that number is refused."""
     moment = now(at)
@@ -105,7 +109,9 @@ def do_receive_notice(data: NoticeData, *, actor: Any, at: dt.datetime | None = 
 
 
 @transaction.atomic
-def do_connect(notice_id: int, *, received_by: str, place: str, note: str, on: dt.datetime, actor: Any) -> ReleaseNotice:
+def do_connect(
+    notice_id: int, *, received_by: str, place: str, note: str, on: dt.datetime, actor: Any
+) -> ReleaseNotice:
     """衔接: for a 重点帮教对象 the 必接必送 hand-over (who received the person, where, when) is required; for others
     the first contact. Opens the five-year file."""
     notice = lock(ReleaseNotice.objects.select_related("office"), notice_id, _("该通知不存在。"), "no_notice")
@@ -122,9 +128,20 @@ def do_connect(notice_id: int, *, received_by: str, place: str, note: str, on: d
     if errors:
         raise ValidationError(errors)
     notice.status = ReleaseNotice.Status.CONNECTED
-    notice.connected_at, notice.received_by, notice.handover_place, notice.connected_note = on, received_by.strip(), place.strip(), note.strip()
+    notice.connected_at, notice.received_by, notice.handover_place, notice.connected_note = (
+        on,
+        received_by.strip(),
+        place.strip(),
+        note.strip(),
+    )
     notice.save()
-    audit.record("resettlement.connect", actor=actor, target=notice, unit=notice.office, diff=({"status": "notified"}, {"status": "connected"}))
+    audit.record(
+        "resettlement.connect",
+        actor=actor,
+        target=notice,
+        unit=notice.office,
+        diff=({"status": "notified"}, {"status": "connected"}),
+    )
     file = HelpFile.objects.create(
         source=HelpFile.Source.PRISON,
         notice=notice,
@@ -135,14 +152,23 @@ def do_connect(notice_id: int, *, received_by: str, place: str, note: str, on: d
         opened_on=notice.release_on,
         ends_on=_plus_years(notice.release_on, FILE_YEARS),
     )
-    audit.record("resettlement.open_file", actor=actor, target=file, unit=notice.office, diff=audit.created({"source": file.source}))
+    audit.record(
+        "resettlement.open_file",
+        actor=actor,
+        target=file,
+        unit=notice.office,
+        diff=audit.created({"source": file.source}),
+    )
     return notice
 
 
 def open_from_correction(subject: Subject, actor: Any, moment: dt.datetime) -> None:
     """The hand-over from corrections (registered with corrections.actions.on_end): a correction that ends by
     解除 (期满) opens a 帮教 file at the same 司法所; 终止 (death, 收监) does not."""
-    if subject.status != Subject.Status.RELEASED or HelpFile.objects.filter(correction_file_no=subject.file_no).exists():
+    if (
+        subject.status != Subject.Status.RELEASED
+        or HelpFile.objects.filter(correction_file_no=subject.file_no).exists()
+    ):
         return
     opened = subject.ended_on or timezone.localdate(moment)
     file = HelpFile.objects.create(
@@ -154,7 +180,14 @@ def open_from_correction(subject: Subject, actor: Any, moment: dt.datetime) -> N
         opened_on=opened,
         ends_on=_plus_years(opened, FILE_YEARS),
     )
-    audit.record("resettlement.open_file", actor=actor, target=file, unit=subject.office, diff=audit.created({"source": file.source}), now=moment)
+    audit.record(
+        "resettlement.open_file",
+        actor=actor,
+        target=file,
+        unit=subject.office,
+        diff=audit.created({"source": file.source}),
+        now=moment,
+    )
 
 
 @transaction.atomic
@@ -164,7 +197,13 @@ def do_add_help(file_id: int, *, kind: str, note: str, on: dt.date, actor: Any) 
     if kind not in HelpRecord.Kind.values or not note.strip():
         raise ValidationError({"note": [_("请选择帮扶内容并填写情况。")]})
     record = HelpRecord.objects.create(file=file, kind=kind, note=note.strip(), on=on, recorded_by=actor)
-    audit.record("resettlement.help", actor=actor, target=file, unit=file.office, diff=audit.created({"kind": kind, "on": on}))
+    audit.record(
+        "resettlement.help",
+        actor=actor,
+        target=file,
+        unit=file.office,
+        diff=audit.created({"kind": kind, "on": on}),
+    )
     return record
 
 
@@ -181,5 +220,11 @@ def do_place(file_id: int, *, placement: str, on: dt.date, actor: Any) -> HelpFi
     file.placement = placement
     file.placed_on = None if placement == HelpFile.Placement.NONE else on
     file.save(update_fields=["placement", "placed_on"])
-    audit.record("resettlement.place", actor=actor, target=file, unit=file.office, diff=audit.changes(before, audit.snapshot(file, ["placement", "placed_on"])))
+    audit.record(
+        "resettlement.place",
+        actor=actor,
+        target=file,
+        unit=file.office,
+        diff=audit.changes(before, audit.snapshot(file, ["placement", "placed_on"])),
+    )
     return file

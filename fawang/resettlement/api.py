@@ -51,5 +51,11 @@ class ReleaseNotices(StaffView):
     def post(self, request: Request) -> Response:
         data: dict[str, Any] = body(NoticeIn, request)
         notice, created = actions.do_receive_notice(actions.NoticeData(**data), actor=staff_user(request))
-        out = {"id": notice.pk, "notice_no": notice.notice_no, "office": notice.office.name, "status": notice.status, "created": created}
+        out = {
+            "id": notice.pk,
+            "notice_no": notice.notice_no,
+            "office": notice.office.name,
+            "status": notice.status,
+            "created": created,
+        }
         return Response(out, status=201 if created else 200)

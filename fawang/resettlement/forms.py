@@ -12,7 +12,9 @@ class NoticeForm(forms.Form):
     notice_no = forms.CharField(label=_("通知编号"), max_length=40)
     name = forms.CharField(label=_("姓名"), max_length=32)
     id_number = forms.CharField(label=_("身份证号码"), max_length=18)
-    residence = forms.CharField(label=_("户籍地区划代码"), max_length=12, help_text=_("乡镇（街道）9 位或村（社区）12 位代码。"))
+    residence = forms.CharField(
+        label=_("户籍地区划代码"), max_length=12, help_text=_("乡镇（街道）9 位或村（社区）12 位代码。")
+    )
     crime = forms.CharField(label=_("罪名"), max_length=100)
     sentence = forms.CharField(label=_("刑期"), max_length=50)
     release_on = forms.DateField(label=_("释放日期"), widget=DATE)
@@ -23,7 +25,9 @@ class NoticeForm(forms.Form):
 class ConnectForm(forms.Form):
     received_by = forms.CharField(label=_("接收人"), max_length=100)
     place = forms.CharField(label=_("交接地点"), max_length=200, required=False)
-    on = forms.DateTimeField(label=_("衔接时间"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
+    on = forms.DateTimeField(
+        label=_("衔接时间"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
+    )
     note = forms.CharField(label=_("衔接情况"), max_length=500, required=False)
 
 

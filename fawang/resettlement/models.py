@@ -31,12 +31,18 @@ class ReleaseNotice(models.Model):
         NOTIFIED = "notified", _("待衔接")
         CONNECTED = "connected", _("已衔接")
 
-    prison = models.ForeignKey(Unit, verbose_name=_("监狱或看守所"), on_delete=models.PROTECT, related_name="+")
-    notice_no = models.CharField(_("通知编号"), max_length=40, help_text=_("监所自己的编号；重复发送时据此识别。"))
+    prison = models.ForeignKey(
+        Unit, verbose_name=_("监狱或看守所"), on_delete=models.PROTECT, related_name="+"
+    )
+    notice_no = models.CharField(
+        _("通知编号"), max_length=40, help_text=_("监所自己的编号；重复发送时据此识别。")
+    )
     name = models.CharField(_("姓名"), max_length=32)
     id_number = crypto.EncryptedTextField(_("身份证号码"), validators=[validate_id_number])
     id_number_hash = models.CharField(max_length=64, editable=False, db_index=True)
-    residence = models.ForeignKey(Region, verbose_name=_("户籍地"), on_delete=models.PROTECT, related_name="+")
+    residence = models.ForeignKey(
+        Region, verbose_name=_("户籍地"), on_delete=models.PROTECT, related_name="+"
+    )
     office = models.ForeignKey(
         Unit, verbose_name=_("户籍地司法所"), on_delete=models.PROTECT, related_name="release_notices"
     )
@@ -48,7 +54,9 @@ class ReleaseNotice(models.Model):
     received_at = models.DateTimeField(_("收到时间"), default=timezone.now)
     status = models.CharField(_("状态"), max_length=16, choices=Status.choices, default=Status.NOTIFIED)
     connected_at = models.DateTimeField(_("衔接时间"), null=True, blank=True)
-    received_by = models.CharField(_("接收人"), max_length=100, blank=True, help_text=_("必接必送：谁接的人。"))
+    received_by = models.CharField(
+        _("接收人"), max_length=100, blank=True, help_text=_("必接必送：谁接的人。")
+    )
     handover_place = models.CharField(_("交接地点"), max_length=200, blank=True)
     connected_note = models.CharField(_("衔接情况"), max_length=500, blank=True)
 
@@ -90,9 +98,13 @@ class HelpFile(models.Model):
         FAMILY = "family", _("家庭接纳")
 
     source = models.CharField(_("来源"), max_length=16, choices=Source.choices)
-    notice = models.OneToOneField(ReleaseNotice, null=True, blank=True, on_delete=models.PROTECT, related_name="help_file")
+    notice = models.OneToOneField(
+        ReleaseNotice, null=True, blank=True, on_delete=models.PROTECT, related_name="help_file"
+    )
     correction_file_no = models.CharField(_("社区矫正档案编号"), max_length=32, blank=True)
-    office = models.ForeignKey(Unit, verbose_name=_("负责司法所"), on_delete=models.PROTECT, related_name="help_files")
+    office = models.ForeignKey(
+        Unit, verbose_name=_("负责司法所"), on_delete=models.PROTECT, related_name="help_files"
+    )
     name = models.CharField(_("姓名"), max_length=32)
     id_number = crypto.EncryptedTextField(_("身份证号码"))
     id_number_hash = models.CharField(max_length=64, editable=False, db_index=True)
@@ -100,7 +112,9 @@ class HelpFile(models.Model):
     opened_on = models.DateField(_("帮教起始日期"))
     ends_on = models.DateField(_("帮教期满日期"))
     plan = models.TextField(_("帮教计划"), blank=True)
-    placement = models.CharField(_("安置情况"), max_length=16, choices=Placement.choices, default=Placement.NONE)
+    placement = models.CharField(
+        _("安置情况"), max_length=16, choices=Placement.choices, default=Placement.NONE
+    )
     placed_on = models.DateField(_("安置日期"), null=True, blank=True)
     reoffended_on = models.DateField(_("重新犯罪日期"), null=True, blank=True)
 
@@ -142,12 +156,17 @@ class HelpRecord(models.Model):
     kind = models.CharField(_("帮扶内容"), max_length=16, choices=Kind.choices)
     note = models.TextField(_("情况"))
     on = models.DateField(_("日期"))
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         verbose_name = _("帮教记录")
         verbose_name_plural = _("帮教记录")
         ordering = ["-on", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.on} {self.get_kind_display()}"
 
 
 class Assistant(models.Model):
@@ -157,7 +176,9 @@ class Assistant(models.Model):
         CORRECTIONS = "corrections", _("社区矫正")
         RESETTLEMENT = "resettlement", _("安置帮教")
 
-    office = models.ForeignKey(Unit, verbose_name=_("司法所"), on_delete=models.PROTECT, related_name="assistants")
+    office = models.ForeignKey(
+        Unit, verbose_name=_("司法所"), on_delete=models.PROTECT, related_name="assistants"
+    )
     name = models.CharField(_("姓名"), max_length=32)
     line = models.CharField(_("岗位"), max_length=16, choices=Line.choices)
     is_active = models.BooleanField(_("在岗"), default=True)

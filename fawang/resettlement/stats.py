@@ -91,9 +91,13 @@ class Counts:
             out.append("general")
         if self.placement_rate is not None and self.placement_rate < PLACEMENT_TARGET:
             out.append("placement")
-        if (self.corrections_ratio or 0) > RATIO_TARGET or (self.subjects and not self.corrections_assistants):
+        if (self.corrections_ratio or 0) > RATIO_TARGET or (
+            self.subjects and not self.corrections_assistants
+        ):
             out.append("corrections_ratio")
-        if (self.resettlement_ratio or 0) > RATIO_TARGET or (self.open_files and not self.resettlement_assistants):
+        if (self.resettlement_ratio or 0) > RATIO_TARGET or (
+            self.open_files and not self.resettlement_assistants
+        ):
             out.append("resettlement_ratio")
         return out
 
@@ -108,7 +112,9 @@ def _by_office(rows: Any, key: str = "office_id") -> dict[int, dict[str, int]]:
     return {r[key]: r for r in rows}
 
 
-def office_counts(offices: list[Unit], today: dt.date | None = None, now: dt.datetime | None = None) -> dict[int, Counts]:
+def office_counts(
+    offices: list[Unit], today: dt.date | None = None, now: dt.datetime | None = None
+) -> dict[int, Counts]:
     """Raw counts per 司法所 (one query per measure, whatever the number of offices)."""
     today = today or timezone.localdate()
     now = now or timezone.now()
@@ -126,29 +132,33 @@ def office_counts(offices: list[Unit], today: dt.date | None = None, now: dt.dat
     open_files = HelpFile.objects.filter(
         office_id__in=ids, opened_on__lte=today, ends_on__gte=today, reoffended_on__isnull=True
     )
-    for r in open_files.values("office_id").annotate(
+    for f in open_files.values("office_id").annotate(
         total=Count("pk"), placed=Count("pk", filter=~Q(placement=HelpFile.Placement.NONE))
     ):
-        out[r["office_id"]].open_files, out[r["office_id"]].placed = r["total"], r["placed"]
-    for r in (
+        out[f["office_id"]].open_files, out[f["office_id"]].placed = f["total"], f["placed"]
+    for sub in (
         Subject.objects.filter(office_id__in=ids, status__in=Subject.SUPERVISED_STATUSES)
         .values("office_id")
         .annotate(n=Count("pk"))
     ):
-        out[r["office_id"]].subjects = r["n"]
-    for r in Assistant.objects.filter(office_id__in=ids, is_active=True).values("office_id", "line").annotate(n=Count("pk")):
-        if r["line"] == Assistant.Line.CORRECTIONS:
-            out[r["office_id"]].corrections_assistants = r["n"]
+        out[sub["office_id"]].subjects = sub["n"]
+    for a in (
+        Assistant.objects.filter(office_id__in=ids, is_active=True)
+        .values("office_id", "line")
+        .annotate(n=Count("pk"))
+    ):
+        if a["line"] == Assistant.Line.CORRECTIONS:
+            out[a["office_id"]].corrections_assistants = a["n"]
         else:
-            out[r["office_id"]].resettlement_assistants = r["n"]
+            out[a["office_id"]].resettlement_assistants = a["n"]
     since = now - dt.timedelta(days=COMPLIANCE_DAYS)
     items = SupervisionItem.objects.filter(subject__office_id__in=ids, due_at__gte=since, due_at__lte=now)
-    for r in items.values("subject__office_id").annotate(
+    for i in items.values("subject__office_id").annotate(
         total=Count("pk"),
         on_time=Count("pk", filter=Q(status=SupervisionItem.Status.DONE, done_at__lte=F("due_at"))),
     ):
-        c = out[r["subject__office_id"]]
-        c.items_due, c.items_on_time = r["total"], r["on_time"]
+        c = out[i["subject__office_id"]]
+        c.items_due, c.items_on_time = i["total"], i["on_time"]
     return out
 
 
@@ -165,7 +175,9 @@ def table(offices: list[Unit], level: str, **kwargs: Any) -> list[Row]:
     return [Row(bureaus[code], groups[code]) for code in sorted(groups) if code in bureaus]
 
 
-def shortfall_persons(office_ids: list[int], today: dt.date | None = None, now: dt.datetime | None = None) -> dict[str, list[Any]]:
+def shortfall_persons(
+    office_ids: list[int], today: dt.date | None = None, now: dt.datetime | None = None
+) -> dict[str, list[Any]]:
     """The persons behind each shortfall: 重点 and 一般 not connected, files not placed, items missed."""
     today = today or timezone.localdate()
     now = now or timezone.now()

@@ -42,8 +42,14 @@ def _require_view(request: HttpRequest) -> Any:
 @require_GET
 def notice_list(request: HttpRequest) -> HttpResponse:
     user = _require_view(request)
-    rows = ReleaseNotice.objects.filter(access.offices_q(user)).select_related("office", "prison").order_by("status", "release_on")
-    return render(request, "resettlement/notices.html", {"notices": rows[:500], "today": timezone.localdate()})
+    rows = (
+        ReleaseNotice.objects.filter(access.offices_q(user))
+        .select_related("office", "prison")
+        .order_by("status", "release_on")
+    )
+    return render(
+        request, "resettlement/notices.html", {"notices": rows[:500], "today": timezone.localdate()}
+    )
 
 
 @staff_required
@@ -57,27 +63,35 @@ def notice_new(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         if form.is_valid():
             try:
-                notice, created = actions.do_receive_notice(actions.NoticeData(**form.cleaned_data), actor=user)
+                notice, created = actions.do_receive_notice(
+                    actions.NoticeData(**form.cleaned_data), actor=user
+                )
             except ValidationError as e:
                 _put_errors(form, e)
             else:
                 messages.success(
                     request,
-                    (_("已通知%(office)s。") if created else _("该通知此前已发送，%(office)s 已收到。")) % {"office": notice.office.name},
+                    (_("已通知%(office)s。") if created else _("该通知此前已发送，%(office)s 已收到。"))
+                    % {"office": notice.office.name},
                 )
                 return redirect("resettlement:notice_new")
         status = 400
     return render(request, "resettlement/notice_new.html", {"form": form}, status=status)
 
 
-def _notice_page(request: HttpRequest, notice: ReleaseNotice, form: forms.ConnectForm | None = None, status: int = 200) -> HttpResponse:
+def _notice_page(
+    request: HttpRequest, notice: ReleaseNotice, form: forms.ConnectForm | None = None, status: int = 200
+) -> HttpResponse:
     user = staff_user(request)
     return render(
         request,
         "resettlement/notice.html",
         {
             "notice": notice,
-            "form": form or forms.ConnectForm(initial={"on": timezone.localtime().replace(second=0, microsecond=0, tzinfo=None)}),
+            "form": form
+            or forms.ConnectForm(
+                initial={"on": timezone.localtime().replace(second=0, microsecond=0, tzinfo=None)}
+            ),
             "may_work": has_capability(user, access.WORK, notice.office),
         },
         status=status,
@@ -115,7 +129,9 @@ def file_list(request: HttpRequest) -> HttpResponse:
     return render(request, "resettlement/files.html", {"files": rows[:500], "today": timezone.localdate()})
 
 
-def _file_page(request: HttpRequest, file: HelpFile, bound: dict[str, Form] | None = None, status: int = 200) -> HttpResponse:
+def _file_page(
+    request: HttpRequest, file: HelpFile, bound: dict[str, Form] | None = None, status: int = 200
+) -> HttpResponse:
     user = staff_user(request)
     ctx: dict[str, Any] = {
         "file": file,
@@ -178,17 +194,30 @@ def rates(request: HttpRequest) -> HttpResponse:
     level = request.GET.get("level", "office")
     if level not in LEVELS:
         level = "office"
-    offices = list(Unit.objects.filter(access.offices_q(user, "pk"), kind=Unit.Kind.JUDICIAL_OFFICE).order_by("region_id"))
+    offices = list(
+        Unit.objects.filter(access.offices_q(user, "pk"), kind=Unit.Kind.JUDICIAL_OFFICE).order_by(
+            "region_id"
+        )
+    )
     rows = stats.table(offices, level)
     total = stats.Counts()
     for row in rows:
         total.add(row.counts)
     persons = stats.shortfall_persons([o.pk for o in offices])
     missed = [
-        (item, item.subject.is_minor and not may_see_minor(user, item.subject)) for item in persons.pop("missed")
+        (item, item.subject.is_minor and not may_see_minor(user, item.subject))
+        for item in persons.pop("missed")
     ]
     return render(
         request,
         "resettlement/rates.html",
-        {"rows": rows, "total": total, "level": level, "levels": LEVELS, "persons": persons, "missed": missed, "targets": stats},
+        {
+            "rows": rows,
+            "total": total,
+            "level": level,
+            "levels": LEVELS,
+            "persons": persons,
+            "missed": missed,
+            "targets": stats,
+        },
     )
