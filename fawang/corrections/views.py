@@ -14,7 +14,6 @@ from django.db.models import Count, Q
 from django.forms import Form
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -326,10 +325,7 @@ def close_task(request: HttpRequest, pk: int) -> HttpResponse:
     except ValidationError as e:
         return _error(request, task.subject, e)
     messages.success(request, _("待办已处理。"))
-    return redirect(
-        (request.POST.get("next") == "tasks" and reverse("corrections:tasks"))
-        or reverse("corrections:detail", args=[task.subject_id])
-    )
+    return redirect("corrections:detail", task.subject_id)
 
 
 @staff_required

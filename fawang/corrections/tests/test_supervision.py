@@ -37,6 +37,16 @@ class ScheduleRulesTest(CorrectionsTestCase):
         self.assertEqual(schedule.plan_for(Category.NORMAL, dt.date(2026, 1, 1), *term), [])
 
 
+class GenerationTest(CorrectionsTestCase):
+    def test_the_job_adds_each_new_periods_items_once(self) -> None:
+        subject = self.supervised()
+        self.assertEqual(actions.scan(at(2025, 3, 4, 8))["generated"], 1)  # Tuesday's location report
+        self.assertEqual(actions.scan(at(2025, 3, 4, 8, 1))["generated"], 0)
+        self.assertEqual(actions.scan(at(2025, 3, 10, 8))["generated"], 2)  # a new week: location and voice
+        self.assertEqual(actions.scan(at(2025, 3, 17, 8))["generated"], 3)  # and the second half of March
+        self.assertEqual(subject.items.filter(period_start=dt.date(2025, 3, 16)).get().kind, ItemKind.VISIT)
+
+
 class MissedItemsTest(CorrectionsTestCase):
     def test_a_missed_check_in_raises_a_task_the_same_day_and_escalates(self) -> None:
         subject = self.supervised()
