@@ -24,6 +24,7 @@ from fawang.orgs.models import Unit
 
 from . import access, schedule
 from .models import (
+    Activity,
     Assessment,
     Category,
     Decision,
@@ -914,6 +915,37 @@ def do_found(subject_id: int, *, note: str, actor: Any, at: dt.datetime | None =
         at=moment,
     )
     return subject
+
+
+@transaction.atomic
+def do_record_activity(
+    subject_id: int, *, kind: str, on: dt.date, hours: Decimal, content: str, actor: Any
+) -> Activity:
+    """教育学习 or 公益活动, with its hours, by the 司法所's corrections staff."""
+    subject = _lock_subject(subject_id)
+    access.require_supervise(actor, subject)
+    errors: dict[str, list[str]] = {}
+    if kind not in Activity.Kind.values:
+        errors["kind"] = [_("请选择类型。")]
+    if not Decimal("0.5") <= hours <= Decimal("12"):
+        errors["hours"] = [_("时长应在 0.5 至 12 小时之间。")]
+    if not content.strip():
+        errors["content"] = [_("请填写内容。")]
+    if not subject.term_start <= on <= max(subject.term_end, subject.term_start):
+        errors["on"] = [_("日期应在矫正期内。")]
+    if errors:
+        raise ValidationError(errors)
+    activity = Activity.objects.create(
+        subject=subject, kind=kind, on=on, hours=hours, content=content.strip(), recorded_by=actor
+    )
+    _record(
+        "corrections.activity",
+        actor,
+        subject,
+        activity,
+        audit.created({"kind": kind, "on": on, "hours": hours}),
+    )
+    return activity
 
 
 # ------------------------------------------------------------------------------------------------ ending

@@ -46,5 +46,6 @@ class CorrectionsConfig(AppConfig):
             ("corrections.mark_lost", _("登记失去联系")),
             ("corrections.found", _("登记已找到")),
             ("corrections.end", _("解除或终止矫正")),
+            ("corrections.activity", _("登记教育和公益活动")),
         ):
             codes.register(code, label)

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from fawang.orgs.models import Unit
 
 from .models import (
+    Activity,
     Assessment,
     Category,
     CorrectionType,
@@ -123,6 +124,13 @@ class EndForm(forms.Form):
     )
     on = forms.DateField(label=_("日期"), widget=DATE)
     reason = forms.CharField(label=_("原因"), max_length=200)
+
+
+class ActivityForm(forms.Form):
+    kind = forms.ChoiceField(label=_("活动类型"), choices=Activity.Kind.choices)
+    on = forms.DateField(label=_("活动日期"), widget=DATE)
+    hours = forms.DecimalField(label=_("时长（小时）"), max_digits=4, decimal_places=1)
+    content = forms.CharField(label=_("活动内容"), max_length=200)
 
 
 class TaskCloseForm(forms.Form):

@@ -467,3 +467,26 @@ class Assessment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.month:%Y-%m} {self.get_result_display()}"
+
+
+class Activity(models.Model):
+    """教育学习 and 公益活动 (第三十六条、第四十二条): what the person took part in, and for how long."""
+
+    class Kind(models.TextChoices):
+        EDUCATION = "education", _("教育学习")
+        SERVICE = "service", _("公益活动")
+
+    subject = models.ForeignKey(Subject, on_delete=models.CASCADE, related_name="activities")
+    kind = models.CharField(_("类型"), max_length=16, choices=Kind.choices)
+    on = models.DateField(_("日期"))
+    hours = models.DecimalField(_("时长（小时）"), max_digits=4, decimal_places=1)
+    content = models.CharField(_("内容"), max_length=200)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        verbose_name = _("教育和公益活动")
+        verbose_name_plural = _("教育和公益活动")
+        ordering = ["-on", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.on} {self.get_kind_display()} {self.hours}"

@@ -23,6 +23,7 @@ urlpatterns = [
     path("subjects/<int:pk>/lost/", views.mark_lost, name="lost"),
     path("subjects/<int:pk>/found/", views.found, name="found"),
     path("subjects/<int:pk>/monitoring/", views.approve_monitoring, name="monitoring"),
+    path("subjects/<int:pk>/activities/", views.record_activity, name="activity"),
     path("subjects/<int:pk>/end/", views.end, name="end"),
     path("items/<int:pk>/", views.record_item, name="item"),
     path("leaves/<int:pk>/decide/", views.decide_leave, name="leave_decide"),

@@ -102,6 +102,7 @@ FORMS: dict[str, type[Form]] = {
     "monitoring_form": forms.MonitoringForm,
     "renew_form": forms.RenewForm,
     "end_form": forms.EndForm,
+    "activity_form": forms.ActivityForm,
 }
 
 
@@ -135,6 +136,7 @@ def _detail(
         leave_decision_form=forms.LeaveDecisionForm(prefix="decide"),
         decisions=subject.decisions.all(),
         assessments=subject.assessments.all()[:12],
+        activities=subject.activities.all()[:20],
         approvals=subject.monitoring.all(),
         views=subject.views.all()[:10],
         task_form=forms.TaskCloseForm(prefix="task"),
@@ -221,6 +223,11 @@ approve_monitoring = _subject_action(
     "monitoring_form",
     lambda u, s, d: actions.do_approve_monitoring(s.pk, actor=u, **d),
     _("已批准使用电子定位装置。"),
+)
+record_activity = _subject_action(
+    "activity_form",
+    lambda u, s, d: actions.do_record_activity(s.pk, actor=u, **d),
+    _("已登记。"),
 )
 end = _subject_action("end_form", lambda u, s, d: actions.do_end(s.pk, actor=u, **d), _("已解除或终止矫正。"))
 

@@ -26,7 +26,8 @@ class ConnectForm(forms.Form):
     received_by = forms.CharField(label=_("接收人"), max_length=100)
     place = forms.CharField(label=_("交接地点"), max_length=200, required=False)
     on = forms.DateTimeField(
-        label=_("衔接时间"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
+        label=_("衔接时间"),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
     )
     note = forms.CharField(label=_("衔接情况"), max_length=500, required=False)
 

@@ -97,6 +97,18 @@ ROWS = {
             ("assessment-category", "normal"),
         ),
     ),
+    "corrections:activity": Row(
+        "corr_subject",
+        W,
+        "post",
+        302,
+        (
+            ("activity-kind", "service"),
+            ("activity-on", (timezone.localdate()).isoformat()),
+            ("activity-hours", "2"),
+            ("activity-content", "社区环境清洁"),
+        ),
+    ),
     "corrections:lost": Row("corr_subject", W, "post", 302, (("lost-facts", "电话不通，家中无人。"),)),
     "corrections:found": Row("corr_lost", W, "post", 302, (("found-facts", "已找到。"),)),
     "corrections:item": Row(

@@ -123,3 +123,46 @@ class EndTest(CorrectionsTestCase):
         self.assertFalse(ended.items.filter(status="pending").exists())
         with self.assertRaises(ValidationError):
             actions.do_check_in(subject.pk, actor=self.officer)
+
+
+class ActivityTest(CorrectionsTestCase):
+    def test_education_and_community_service_are_recorded_with_hours(self) -> None:
+        subject = self.supervised()
+        client = Client()
+        client.force_login(self.officer)
+        url = reverse("corrections:activity", args=[subject.pk])
+        bad = client.post(
+            url,
+            {
+                "activity-kind": "service",
+                "activity-on": "2025-03-03",
+                "activity-hours": "20",
+                "activity-content": "清扫街道",
+            },
+        )
+        self.assertContains(bad, "时长应在 0.5 至 12 小时之间", status_code=400)
+        self.assertContains(bad, "清扫街道", status_code=400)
+        ok = client.post(
+            url,
+            {
+                "activity-kind": "service",
+                "activity-on": "2025-03-03",
+                "activity-hours": "3",
+                "activity-content": "清扫街道",
+            },
+        )
+        self.assertEqual(ok.status_code, 302)
+        self.assertEqual([str(a) for a in subject.activities.all()], ["2025-03-03 公益活动 3.0"])
+        client.force_login(self.sm_supervisor)
+        self.assertEqual(
+            client.post(
+                url,
+                {
+                    "activity-kind": "education",
+                    "activity-on": "2025-03-03",
+                    "activity-hours": "2",
+                    "activity-content": "法治教育",
+                },
+            ).status_code,
+            403,
+        )
