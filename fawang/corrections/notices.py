@@ -8,7 +8,7 @@ from django.template.loader import render_to_string
 
 from fawang.matters.pdf import date_cn
 
-from .models import Decision
+from .models import Decision, Subject
 
 TITLES = {
     Decision.Kind.PRAISE: "社区矫正表扬决定书",
@@ -47,3 +47,27 @@ def decision_pdf(decision: Decision, request: HttpRequest) -> bytes:
     from weasyprint import HTML
 
     return HTML(string=decision_html(decision), base_url=request.build_absolute_uri("/")).write_pdf()
+
+
+def ending_html(subject: Subject) -> str:
+    """解除（终止）社区矫正通知书: what is announced (宣告) when a correction ends, for the person and the bodies told."""
+    released = subject.status == Subject.Status.RELEASED
+    return render_to_string(
+        "pdf/corrections_ending.html",
+        {
+            "subject": subject,
+            "title": "解除社区矫正证明书" if released else "终止社区矫正通知书",
+            "released": released,
+            "ended_on": (
+                f"{subject.ended_on.year}年{subject.ended_on.month}月{subject.ended_on.day}日"
+                if subject.ended_on
+                else ""
+            ),
+        },
+    )
+
+
+def ending_pdf(subject: Subject, request: HttpRequest) -> bytes:
+    from weasyprint import HTML
+
+    return HTML(string=ending_html(subject), base_url=request.build_absolute_uri("/")).write_pdf()

@@ -25,6 +25,7 @@ urlpatterns = [
     path("subjects/<int:pk>/monitoring/", views.approve_monitoring, name="monitoring"),
     path("subjects/<int:pk>/activities/", views.record_activity, name="activity"),
     path("subjects/<int:pk>/end/", views.end, name="end"),
+    path("subjects/<int:pk>/ending.pdf", views.ending_pdf, name="ending_pdf"),
     path("items/<int:pk>/", views.record_item, name="item"),
     path("leaves/<int:pk>/decide/", views.decide_leave, name="leave_decide"),
     path("leaves/<int:pk>/return/", views.leave_return, name="leave_return"),

@@ -12,7 +12,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q
 from django.forms import Form
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -349,6 +349,19 @@ def decision_pdf(request: HttpRequest, pk: int) -> HttpResponse:
         subject, user=user, what=_("告知书 %(no)s") % {"no": decision.number}, ip=client_ip(request)
     )
     return pdf_response(notices.decision_pdf(decision, request), f"decision-{decision.pk}.pdf")
+
+
+@staff_required
+@require_GET
+def ending_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    from fawang.matters.pdf import pdf_response
+
+    user = staff_user(request)
+    subject = access.get_subject_for_user(user, pk)
+    if subject.status not in Subject.ENDED_STATUSES:
+        raise Http404
+    actions.log_view(subject, user=user, what=_("解除或终止通知书"), ip=client_ip(request))
+    return pdf_response(notices.ending_pdf(subject, request), f"ending-{subject.pk}.pdf")
 
 
 @staff_required

@@ -55,6 +55,7 @@ ROWS = {
     "corrections:detail": Row("corr_subject", "corrections.file"),
     "corrections:reveal": Row("corr_subject", "corrections.file_post", "post", 200),
     "corrections:decision_pdf": Row("corr_decision", "corrections.file"),
+    "corrections:ending_pdf": Row("corr_ended", "corrections.file"),
     "corrections:report": Row("corr_awaiting", W, "post", 302, (("report-where", "bureau"),)),
     "corrections:plan": Row("corr_subject", W, "post", 302, (("plan-plan", "每月集中教育。"),)),
     "corrections:group_add": Row(
@@ -203,6 +204,11 @@ def make(case: Any, kind: str, unit: Unit) -> Any:
         return subject(Subject.Status.AWAITING_REPORT)
     if kind == "corr_lost":
         return subject(Subject.Status.LOST)
+    if kind == "corr_ended":
+        ended = subject(Subject.Status.TERMINATED)
+        Subject.objects.filter(pk=ended.pk).update(ended_on=today, end_reason="收监执行")
+        ended.refresh_from_db()
+        return ended
     base = case.object_at("corr_subject", unit)
     if kind == "corr_item":
         return SupervisionItem.objects.create(

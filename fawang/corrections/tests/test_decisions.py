@@ -12,7 +12,7 @@ from django.urls import reverse
 
 from .. import actions
 from ..models import Category, Decision, FileView, Subject, Task
-from .base import MONDAY, CorrectionsTestCase, at
+from .base import MONDAY, CorrectionsTestCase, at, id_number
 
 
 def pdf_text(data: bytes) -> str:
@@ -123,6 +123,16 @@ class EndTest(CorrectionsTestCase):
         self.assertFalse(ended.items.filter(status="pending").exists())
         with self.assertRaises(ValidationError):
             actions.do_check_in(subject.pk, actor=self.officer)
+        client = Client()
+        client.force_login(self.officer)
+        response = client.get(reverse("corrections:ending_pdf", args=[subject.pk]))
+        self.assertEqual(response["Content-Type"], "application/pdf")
+        if shutil.which("pdftotext"):
+            text = pdf_text(response.content)
+            for expected in ("解除社区矫正证明书", "陈建华", "第四十四条", "2025年8月24日", "思明区司法局"):
+                self.assertIn(expected, text)
+        other = self.supervised(id_number=id_number(born="19700101", seq="998"), name="吴某")
+        self.assertEqual(client.get(reverse("corrections:ending_pdf", args=[other.pk])).status_code, 404)
 
 
 class ActivityTest(CorrectionsTestCase):
