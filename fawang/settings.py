@@ -95,6 +95,8 @@ INSTALLED_APPS = [
     "fawang.advisors",
     "fawang.publicity",
     "fawang.notary",
+    "fawang.corrections",
+    "fawang.resettlement",
     "fawang.apikit",
     "fawang.ops",  # before django_tasks_db: its db_worker command is the supervised one
     "django.contrib.admin",
