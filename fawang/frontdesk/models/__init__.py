@@ -1,0 +1,37 @@
+"""The front desk's records: appointments (appointments.py) and the queue at a service point (queue.py: tickets,
+window postings, hall displays, the window and clerk that took a matter in)."""
+
+from .appointments import (
+    WORKING_WEEKDAYS,
+    Appointment,
+    AppointmentEvent,
+    AppointmentQuerySet,
+    RemoteVisit,
+    Schedule,
+    ScheduleException,
+    ScheduleQuerySet,
+    Slot,
+    SlotQuerySet,
+    WeeklyRule,
+)
+from .queue import HallDisplay, MatterDesk, Posting, Service, Ticket, TicketEvent
+
+__all__ = [
+    "WORKING_WEEKDAYS",
+    "Appointment",
+    "AppointmentEvent",
+    "AppointmentQuerySet",
+    "HallDisplay",
+    "MatterDesk",
+    "Posting",
+    "RemoteVisit",
+    "Schedule",
+    "ScheduleException",
+    "ScheduleQuerySet",
+    "Service",
+    "Slot",
+    "SlotQuerySet",
+    "Ticket",
+    "TicketEvent",
+    "WeeklyRule",
+]
