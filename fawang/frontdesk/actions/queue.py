@@ -127,10 +127,10 @@ def do_issue_ticket(
     """取号 at a point: the next number of the day in the service's queue. ``actor`` None is the kiosk."""
     now = workflow.now(now)
     unit = Unit.objects.select_for_update().filter(pk=unit_id).first()
+    if unit is not None and source != Ticket.Source.KIOSK:
+        _require_desk(actor, unit)
     if unit is None or not unit.is_active or unit.kind not in Unit.SERVICE_POINT_KINDS:
         raise ValidationError(_("该服务点不提供现场取号。"), code="not_a_point")
-    if source != Ticket.Source.KIOSK:
-        _require_desk(actor, unit)
     if service not in Service.values:
         raise ValidationError({"service": _("请选择办理的业务。")}, code="service")
     if priority not in Ticket.Priority.values:

@@ -1,0 +1,74 @@
+"""The queue's URLs in the role matrix (fawang/console/tests/test_role_matrix.py merges these tables). The
+appointment URLs of the front desk are declared in that file's ROWS, from before the seam."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils import timezone
+
+from fawang.console.tests.test_role_matrix import ADMINS, SYSADMIN, Row
+
+CAN = {"frontdesk.manage_hall": ADMINS | SYSADMIN}
+
+ROWS = {
+    "frontdesk:queue": Row("page", "frontdesk.desk"),
+    # A walk-in's number taken by the clerk: the point is named in the body.
+    "frontdesk:ticket_issue": Row(
+        "unit", "frontdesk.desk", "post", 302, (("unit", "@obj"), ("service", "reception")), in_url=False
+    ),
+    # Posting to a window and calling at it (a persona not posted there is told so on the queue page: 302).
+    "frontdesk:post_window": Row("window", "frontdesk.desk", "post", 302),
+    "frontdesk:call_next": Row("window", "frontdesk.desk", "post", 302),
+    "frontdesk:end_posting": Row("posting", "frontdesk.desk", "post", 302),
+    "frontdesk:ticket_recall": Row("ticket", "frontdesk.desk", "post", 302),
+    "frontdesk:ticket_skip": Row("ticket", "frontdesk.desk", "post", 302),
+    "frontdesk:ticket_finish": Row("ticket", "frontdesk.desk", "post", 302),
+    "frontdesk:ticket_transfer": Row("ticket", "frontdesk.desk", "post", 302, (("window", "0"),)),
+    "frontdesk:ticket_intake": Row("ticket", "matters.intake"),
+    # A booked (not yet checked-in) appointment: the refusal is shown on the queue page.
+    "frontdesk:appointment_ticket": Row("appointment", "frontdesk.desk", "post", 302),
+    # The hall display for the point's signed-in staff, and the display links its admins make and revoke.
+    "frontdesk:hall": Row("unit", "frontdesk.desk"),
+    "frontdesk:hall_board": Row("unit", "frontdesk.desk"),
+    "frontdesk:display_add": Row("unit", "frontdesk.manage_hall", "post", 302, (("name", "矩阵大屏"),)),
+    "frontdesk:display_revoke": Row("display", "frontdesk.manage_hall", "post", 302),
+}
+
+PUBLIC = {
+    "queue": (
+        "the queue's public pages: a point's kiosk (自助取号, it stands in the hall and a number commits nobody), "
+        "a ticket's slip and phone page (only by the ticket's unguessable token), and the hall display (only by "
+        "a display link's unguessable token, made and revoked by the point's admins; the staff's own copy is "
+        "frontdesk:hall). None shows personal data (fawang/frontdesk/tests/test_queue.py)"
+    ),
+}
+
+
+def make(case: Any, kind: str, unit: Any) -> Any:
+    from fawang.accounts.models import User
+    from fawang.frontdesk.models import HallDisplay, Posting, Ticket
+
+    now = timezone.now()
+    if kind == "posting":
+        user = User.objects.create_user(f"matrix-posted-{unit.pk}", kind=User.Kind.STAFF)
+        return Posting.objects.create(
+            unit=unit, window=case.object_at("window", unit), user=user, started_at=now
+        )
+    if kind == "ticket":
+        # Being served, at no window (so no posting is asked for): each action can act on it.
+        return Ticket.objects.create(
+            unit=unit,
+            date=timezone.localdate(now),
+            service="reception",
+            number=1,
+            source=Ticket.Source.KIOSK,
+            status=Ticket.Status.CALLED,
+            token=f"matrix-{unit.pk}",
+            issued_at=now,
+            first_called_at=now,
+            called_at=now,
+        )
+    if kind == "display":
+        return HallDisplay.objects.create(unit=unit, name="矩阵", token=f"matrix-{unit.pk}")
+    return None
