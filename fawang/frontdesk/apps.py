@@ -27,5 +27,6 @@ class FrontdeskConfig(AppConfig):
         codes.register("frontdesk.add_display", _("新建叫号大屏"))
         codes.register("frontdesk.revoke_display", _("停用叫号大屏"))
         nav.register(nav.Entry(_("预约服务"), _("排队叫号"), "frontdesk:queue", "frontdesk.desk"))
+        nav.register(nav.Entry(_("机构与人员"), _("三级平台覆盖"), "frontdesk:coverage", "matters.supervise"))
         # The window and clerk that took a matter in (岗位责任制), on the matter's page.
         lines.register(DESK_LINE)

@@ -435,3 +435,27 @@ def hall_view(request: HttpRequest, pk: int) -> HttpResponse:
 def hall_board(request: HttpRequest, pk: int) -> HttpResponse:
     unit = _hall_unit(request, pk)
     return render(request, "frontdesk/queue/_board.html", hall.board(unit))
+
+
+# --------------------------------------------------------------------------------------------- 全覆盖
+
+
+@never_cache
+@staff_required
+def coverage(request: HttpRequest) -> HttpResponse:
+    """三级实体平台全覆盖 for the counties the supervisor reaches, with the places each figure leaves out."""
+    from . import coverage as network
+
+    user = staff_user(request)
+    if not has_capability(user, "matters.supervise"):
+        raise _denied()
+    counties = network.reachable_counties(user)
+    wanted = request.GET.get("county", "")
+    detail = None
+    if wanted:
+        county = next((c for c in counties if c.code == wanted), None)
+        if county is None:
+            raise Http404
+        detail = network.county_coverage(county)
+    rows = [network.county_coverage(c) for c in counties]
+    return render(request, "frontdesk/coverage.html", {"rows": rows, "detail": detail})

@@ -41,4 +41,5 @@ urlpatterns = [
     path("queue/points/<int:pk>/hall/board/", queue_views.hall_board, name="hall_board"),
     path("queue/points/<int:pk>/displays/new/", queue_views.display_add, name="display_add"),
     path("queue/displays/<int:pk>/revoke/", queue_views.display_revoke, name="display_revoke"),
+    path("coverage/", queue_views.coverage, name="coverage"),
 ]

@@ -110,7 +110,7 @@ def test_a_priority_number_from_the_kiosk_to_the_window_and_the_matter(site: Sit
     clerk.get_by_label(re.compile("^姓名")).fill("陈阿婆")
     clerk.get_by_label("联系电话", exact=True).fill("13612340077")
     clerk.get_by_label("身份证号码", exact=True).fill(ID_NUMBER)
-    clerk.get_by_label(re.compile("^服务事项")).select_option(label="法律咨询")
+    clerk.locator("#intake-form").get_by_label(re.compile("^服务事项")).select_option(label="法律咨询")
     clerk.get_by_label(re.compile("^事项描述")).fill("儿子不给赡养费，想咨询怎么办。")
     clerk.get_by_role("button", name="提交受理").click()
     expect(clerk.locator(".alert-success")).to_contain_text("已受理，受理编号")

@@ -33,6 +33,8 @@ ROWS = {
     "frontdesk:hall_board": Row("unit", "frontdesk.desk"),
     "frontdesk:display_add": Row("unit", "frontdesk.manage_hall", "post", 302, (("name", "矩阵大屏"),)),
     "frontdesk:display_revoke": Row("display", "frontdesk.manage_hall", "post", 302),
+    # 三级平台全覆盖: the counties of the regions the supervisor reaches.
+    "frontdesk:coverage": Row("page", "matters.supervise"),
 }
 
 PUBLIC = {
