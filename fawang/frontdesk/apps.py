@@ -26,6 +26,9 @@ class FrontdeskConfig(AppConfig):
         codes.register("frontdesk.end_posting", _("窗口离岗"))
         codes.register("frontdesk.add_display", _("新建叫号大屏"))
         codes.register("frontdesk.revoke_display", _("停用叫号大屏"))
+        codes.register("frontdesk.suggest", _("便民箱意见"))
+        codes.register("frontdesk.answer_suggestion", _("答复便民箱意见"))
+        nav.register(nav.Entry(_("预约服务"), _("便民箱"), "frontdesk:suggestions", "frontdesk.desk"))
         nav.register(nav.Entry(_("预约服务"), _("排队叫号"), "frontdesk:queue", "frontdesk.desk"))
         nav.register(nav.Entry(_("机构与人员"), _("三级平台覆盖"), "frontdesk:coverage", "matters.supervise"))
         # The window and clerk that took a matter in (岗位责任制), on the matter's page.

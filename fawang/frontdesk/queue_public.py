@@ -124,3 +124,48 @@ def display(request: HttpRequest, token: str) -> HttpResponse:
 def board(request: HttpRequest, token: str) -> HttpResponse:
     d = _display(token)
     return render(request, "frontdesk/queue/_board.html", hall.board(d.unit))
+
+
+@never_cache
+def suggest(request: HttpRequest, pk: int) -> HttpResponse:
+    """便民箱 of a point: leave a suggestion (anonymous allowed), and read the answers the authors let publish."""
+    from .actions import suggestions
+
+    point = _point(pk)
+    errors: dict[str, list[str]] = {}
+    values = {"body": "", "name": "", "phone": "", "may_publish": False}
+    if request.method == "POST":
+        values = {
+            "body": request.POST.get("body", ""),
+            "name": request.POST.get("name", ""),
+            "phone": request.POST.get("phone", ""),
+            "may_publish": request.POST.get("may_publish") == "1",
+        }
+        try:
+            made = suggestions.do_suggest(
+                point.pk,
+                body=str(values["body"]),
+                name=str(values["name"]),
+                phone=str(values["phone"]),
+                may_publish=bool(values["may_publish"]),
+            )
+        except ValidationError as e:
+            errors = e.message_dict if hasattr(e, "error_dict") else {"__all__": e.messages}
+        else:
+            from django.contrib import messages
+
+            messages.success(
+                request,
+                _("已收到您的意见，将由 %(unit)s 在 %(date)s 前答复。")
+                % {"unit": made.unit.name, "date": f"{made.due_at:%Y-%m-%d}"},
+            )
+            return redirect("suggest:box", pk=point.pk)
+    from .models import Suggestion
+
+    published = Suggestion.objects.filter(point=point).published().order_by("-answered_at")[:20]
+    return render(
+        request,
+        "frontdesk/suggest.html",
+        {"point": point, "errors": errors, "values": values, "published": published},
+        status=400 if errors else 200,
+    )

@@ -4,7 +4,7 @@ the console's navigation marks an entry active by URL prefix."""
 
 from django.urls import path
 
-from . import queue_views, views
+from . import queue_views, suggestion_views, views
 
 app_name = "frontdesk"
 
@@ -42,4 +42,9 @@ urlpatterns = [
     path("queue/points/<int:pk>/displays/new/", queue_views.display_add, name="display_add"),
     path("queue/displays/<int:pk>/revoke/", queue_views.display_revoke, name="display_revoke"),
     path("coverage/", queue_views.coverage, name="coverage"),
+    # 便民箱
+    path("suggestions/", suggestion_views.suggestion_list, name="suggestions"),
+    path("suggestions/paper/", suggestion_views.suggestion_paper, name="suggestion_paper"),
+    path("suggestions/<int:pk>/", suggestion_views.suggestion_detail, name="suggestion"),
+    path("suggestions/<int:pk>/answer/", suggestion_views.suggestion_answer, name="suggestion_answer"),
 ]

@@ -15,6 +15,7 @@ from .appointments import (
     WeeklyRule,
 )
 from .queue import HallDisplay, MatterDesk, Posting, Service, Ticket, TicketEvent
+from .suggestions import Suggestion
 
 __all__ = [
     "WORKING_WEEKDAYS",
@@ -31,6 +32,7 @@ __all__ = [
     "Service",
     "Slot",
     "SlotQuerySet",
+    "Suggestion",
     "Ticket",
     "TicketEvent",
     "WeeklyRule",

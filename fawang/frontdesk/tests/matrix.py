@@ -35,6 +35,16 @@ ROWS = {
     "frontdesk:display_revoke": Row("display", "frontdesk.manage_hall", "post", 302),
     # 三级平台全覆盖: the counties of the regions the supervisor reaches.
     "frontdesk:coverage": Row("page", "matters.supervise"),
+    # 便民箱: the list, a suggestion (seen with the point it was made at or the station answering it), answering
+    # it, and a paper slip entered for the point named in the body.
+    "frontdesk:suggestions": Row("page", "frontdesk.desk"),
+    "frontdesk:suggestion": Row("suggestion", "seen"),
+    "frontdesk:suggestion_answer": Row(
+        "suggestion", "frontdesk.desk", "post", 302, (("answer", "矩阵答复"),)
+    ),
+    "frontdesk:suggestion_paper": Row(
+        "unit", "frontdesk.desk", "post", 302, (("point", "@obj"), ("body", "矩阵意见")), in_url=False
+    ),
 }
 
 PUBLIC = {
@@ -43,6 +53,10 @@ PUBLIC = {
         "a ticket's slip and phone page (only by the ticket's unguessable token), and the hall display (only by "
         "a display link's unguessable token, made and revoked by the point's admins; the staff's own copy is "
         "frontdesk:hall). None shows personal data (fawang/frontdesk/tests/test_queue.py)"
+    ),
+    "suggest": (
+        "a service point's 便民箱: anyone may leave a suggestion (anonymous allowed) and read the answers whose "
+        "authors agreed to publish them, without name or phone (fawang/frontdesk/tests/test_suggestions.py)"
     ),
 }
 
@@ -70,6 +84,12 @@ def make(case: Any, kind: str, unit: Any) -> Any:
             issued_at=now,
             first_called_at=now,
             called_at=now,
+        )
+    if kind == "suggestion":
+        from fawang.frontdesk.models import Suggestion
+
+        return Suggestion.objects.create(
+            point=unit, unit=unit, source="online", body="矩阵", due_at=now, created_at=now
         )
     if kind == "display":
         return HallDisplay.objects.create(unit=unit, name="矩阵", token=f"matrix-{unit.pk}")
