@@ -10,12 +10,13 @@ class FrontdeskConfig(AppConfig):
 
         from fawang.audit import codes
         from fawang.lib import nav
-        from fawang.matters import lines
+        from fawang.matters import lines, registry
         from fawang.orgs.models import Membership
         from fawang.orgs.roles import add_capability
 
         from .line import DESK_LINE
         from .notices import register_kinds
+        from .visits import RECORD_VISIT, SCHEDULE_VISIT, VISIT_LINE
 
         R = Membership.Role
         # Names of our message kinds in the outbox console; not workflow.
@@ -33,3 +34,7 @@ class FrontdeskConfig(AppConfig):
         nav.register(nav.Entry(_("机构与人员"), _("三级平台覆盖"), "frontdesk:coverage", "matters.supervise"))
         # The window and clerk that took a matter in (岗位责任制), on the matter's page.
         lines.register(DESK_LINE)
+        # 上门服务: two matter actions and the visit's card on the matter page.
+        registry.register(SCHEDULE_VISIT, before="comment")
+        registry.register(RECORD_VISIT, before="comment")
+        lines.register(VISIT_LINE)

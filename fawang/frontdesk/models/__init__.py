@@ -16,6 +16,7 @@ from .appointments import (
 )
 from .queue import HallDisplay, MatterDesk, Posting, Service, Ticket, TicketEvent
 from .suggestions import Suggestion
+from .visits import HomeVisit
 
 __all__ = [
     "WORKING_WEEKDAYS",
@@ -23,6 +24,7 @@ __all__ = [
     "AppointmentEvent",
     "AppointmentQuerySet",
     "HallDisplay",
+    "HomeVisit",
     "MatterDesk",
     "Posting",
     "RemoteVisit",

@@ -7,7 +7,8 @@ from typing import Any
 
 from django.utils import timezone
 
-from fawang.console.tests.test_role_matrix import ADMINS, SYSADMIN, Row
+from fawang.console.tests.test_role_matrix import ADMINS, SYSADMIN, ActionRule, Row
+from fawang.matters.models import Matter
 
 CAN = {"frontdesk.manage_hall": ADMINS | SYSADMIN}
 
@@ -44,6 +45,24 @@ ROWS = {
     ),
     "frontdesk:suggestion_paper": Row(
         "unit", "frontdesk.desk", "post", 302, (("point", "@obj"), ("body", "矩阵意见")), in_url=False
+    ),
+}
+
+# 上门服务 on a matter: arranged (a date ahead, a staff member of the matter's unit), recorded.
+ACTION_RULES = {
+    "schedule_visit": ActionRule(
+        "matters.intake|matters.handle",
+        Matter.Status.ACCEPTED,
+        (
+            ("group", "elderly"),
+            ("asked_by", "relative"),
+            ("address", "思明区某路 1 号"),
+            ("scheduled_on", "2030-01-02"),
+            ("visitor", "@handler"),
+        ),
+    ),
+    "record_visit": ActionRule(
+        "matters.intake|matters.handle", Matter.Status.ACCEPTED, (("record", "上门解答赡养问题。"),)
     ),
 }
 
