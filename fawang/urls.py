@@ -40,6 +40,8 @@ urlpatterns = [
     path("my/messages/", include("fawang.notify.inbox_urls")),
     path("track/", include("fawang.matters.public_urls")),
     path("me/appointments/", include("fawang.frontdesk.public_urls")),
+    path("queue/", include("fawang.frontdesk.queue_urls")),
+    path("suggest/", include("fawang.frontdesk.suggest_urls")),
     path("console/applications/", include("fawang.applications.console_urls")),
     path("me/applications/", include("fawang.applications.urls")),
     path("me/", include("fawang.citizens.urls")),
