@@ -32,9 +32,9 @@ from fawang.matters import actions as matter_actions
 from fawang.matters import deadlines, notices
 from fawang.matters.actions.base import E, S, check_transition, event, lock, require
 from fawang.matters.models import Matter
-from fawang.matters.workflow import is_public
+from fawang.matters.workflow import check_move, is_public
 from fawang.matters.workflow import now as _now
-from fawang.orgs.authority import has_capability, has_capability_in_region
+from fawang.orgs.authority import has_capability
 from fawang.orgs.models import Practitioner, Unit
 from fawang.orgs.roles import require_capability
 from fawang.regions.models import Region
@@ -67,6 +67,33 @@ OBJECTION_DAYS = 15
 # 法律援助法 第四十九条: the 司法行政部门 decides within five (working) days of receiving it.
 OBJECTION_REVIEW_WORKDAYS = 5
 SERIOUS_YEARS = 3  # 第二十六条: 三年以上相关执业经历
+
+
+def may_set_standards(user: Any, region_code: str) -> bool:
+    """Standards are set by a 司法局 whose region holds ``region_code`` (its supervisors and admins), or the
+    system administrator; never by a service unit or an institution, whatever regions it reaches."""
+    from fawang.orgs.roles import CAPABILITIES
+    from fawang.orgs.scoping import active_memberships
+
+    if not getattr(user, "is_authenticated", False):
+        return False
+    if user.is_superuser:
+        return True
+    roles = CAPABILITIES[STANDARDS]
+    return any(
+        m.role in roles
+        and (
+            m.role == "system_admin"
+            or (m.unit.kind == Unit.Kind.BUREAU and region_code.startswith(m.unit.region_id))
+        )
+        for m in active_memberships(user)
+    )
+
+
+def may_set_standards_anywhere(user: Any) -> bool:
+    from fawang.orgs.scoping import active_memberships
+
+    return any(may_set_standards(user, m.unit.region_id) for m in active_memberships(user))
 
 
 def _local_today(now: dt.datetime) -> dt.date:
@@ -108,8 +135,7 @@ def do_set_standard(
     data: StandardData, *, actor: User | None, now: dt.datetime | None = None
 ) -> HardshipStandard:
     now = _now(now)
-    if actor is not None and not has_capability_in_region(actor, STANDARDS, data.region.code):
-        require_capability(actor, STANDARDS, None)
+    if actor is not None and not may_set_standards(actor, data.region.code):
         raise PermissionDenied(_("您的岗位无权调整该区划的经济困难标准。"))
     document = data.document.strip()
     if not document:
@@ -170,8 +196,7 @@ def do_set_reference(
     now: dt.datetime | None = None,
 ) -> ReferenceFigure:
     now = _now(now)
-    if actor is not None and not has_capability_in_region(actor, STANDARDS, region.code):
-        require_capability(actor, STANDARDS, None)
+    if actor is not None and not may_set_standards(actor, region.code):
         raise PermissionDenied(_("您的岗位无权调整该区划的参照标准。"))
     if kind not in ReferenceFigure.Kind.values:
         raise ValidationError({"kind": _("请选择参照标准。")})
@@ -439,6 +464,19 @@ def rotation(matter: Matter, *, serious: bool, on: dt.date) -> tuple[AidLawyer |
     return lawyer, why
 
 
+# The moves of the console's own matter pages (指派 and 先行提供 are not registry actions: they need the roster).
+MOVES: dict[str, dict[str, frozenset[str]]] = {
+    "assign": {S.ACCEPTED: frozenset({S.IN_PROGRESS})},
+    "advance": {S.SUBMITTED: frozenset({S.IN_PROGRESS})},
+}
+
+
+def _check(matter: Matter, new_status: str, verb: str, action: str) -> str:
+    return check_move(
+        MOVES, action, matter.status, new_status, verb=verb, status_label=S(matter.status).label
+    )
+
+
 def _firm_staff(unit: Unit) -> list[Any]:
     return notices.unit_staff(unit.pk)
 
@@ -535,7 +573,7 @@ def do_assign(
     matter = lock(matter_id)
     require(actor, DECIDE, matter)
     _legal_aid(matter)
-    old = check_transition(matter, S.IN_PROGRESS, _("指派"), action="aid_assign")
+    old = _check(matter, S.IN_PROGRESS, _("指派"), "assign")
     assignment = _create_assignment(
         matter, actor=actor, lawyer=lawyer, case_type=case_type, serious=serious, now=now
     )
@@ -573,7 +611,7 @@ def do_advance(
     labels = dict(AdvanceReason.CHOICES)
     if reason not in labels:
         raise ValidationError({"reason": _("请选择先行提供法律援助的情形（法律援助法 第四十四条）。")})
-    old = check_transition(matter, S.IN_PROGRESS, _("先行提供法律援助"), action="aid_advance")
+    old = _check(matter, S.IN_PROGRESS, _("先行提供法律援助"), "advance")
     assignment = _create_assignment(
         matter,
         actor=actor,
@@ -649,9 +687,26 @@ def _lock_assignment(pk: int) -> Assignment:
     )
 
 
+def may_work(user: Any, assignment: Assignment) -> bool:
+    """The firm's own work on a case (accept, log, close): its own staff with the capability, never a unit
+    above it (a 司法局 supervises the firm but does not act for it), and the system administrator."""
+    from fawang.orgs.roles import CAPABILITIES
+    from fawang.orgs.scoping import active_memberships
+
+    if not getattr(user, "is_authenticated", False):
+        return False
+    if user.is_superuser:
+        return True
+    roles = CAPABILITIES[CASEWORK]
+    return any(
+        m.role in roles and (m.role == "system_admin" or m.unit_id == assignment.firm_id)
+        for m in active_memberships(user)
+    )
+
+
 def _firm_may(actor: User | None, assignment: Assignment) -> None:
-    if actor is not None:
-        require_capability(actor, CASEWORK, assignment.firm)
+    if actor is not None and not may_work(actor, assignment):
+        raise PermissionDenied(_("只有承办机构可以办理该案件。"))
 
 
 def _case_event(

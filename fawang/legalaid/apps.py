@@ -18,7 +18,7 @@ class LegalAidConfig(AppConfig):
         from fawang.orgs.roles import add_capability
 
         from . import actions
-        from .line import ACTIONS, panel_context
+        from .line import ACTIONS, panel_context, public_panel_context
         from .notices import LINE
 
         R = Membership.Role
@@ -31,7 +31,13 @@ class LegalAidConfig(AppConfig):
         # Deciding objections (第四十九条): the 司法局 that set up the centre.
         add_capability(actions.OBJECTION, {R.SUPERVISOR, R.SYSTEM_ADMIN})
 
-        lines.register(replace(LINE, panel=lines.Panel("legalaid/_panel.html", panel_context)))
+        lines.register(
+            replace(
+                LINE,
+                panel=lines.Panel("legalaid/_panel.html", panel_context),
+                public_panel=lines.Panel("legalaid/_public_panel.html", public_panel_context),
+            )
+        )
         for defn in ACTIONS:
             registry.register(defn)
 
@@ -42,6 +48,7 @@ class LegalAidConfig(AppConfig):
             nav.Entry(section, _("法律援助案件"), "legalaid:cases"),
             nav.Entry(section, _("异议审查"), "legalaid:objections"),
             nav.Entry(section, _("办案补贴"), "legalaid:subsidies"),
+            nav.Entry(section, _("法律援助统计"), "legalaid:statistics"),
         )
         codes.register("legalaid.set_standard", _("调整经济困难标准"))
         codes.register("legalaid.set_reference", _("调整参照标准"))

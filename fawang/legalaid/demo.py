@@ -78,6 +78,7 @@ def load_line_demo() -> None:
             unit__region__code__startswith="350203",
         ).order_by("unit_id", "licence_no")[:6]
     )
+    _firm_accounts(sorted({p.unit for p in lawyers if p.unit is not None}, key=lambda u: u.pk))
     AidLawyer.objects.bulk_create(
         [
             AidLawyer(
@@ -88,3 +89,26 @@ def load_line_demo() -> None:
             for i, p in enumerate(lawyers)
         ]
     )
+
+
+def _firm_accounts(firms: list[Unit]) -> None:
+    """One handler account per law firm on the roster (sm_firm1, sm_firm2 ...): the firm's own console, where it
+    sees and accepts the cases assigned to it."""
+    from fawang.accounts.models import User
+    from fawang.orgs.demo import DEMO_PASSWORD
+    from fawang.orgs.models import Membership
+
+    for i, firm in enumerate(firms, 1):
+        user = User.objects.filter(username=f"sm_firm{i}").first()
+        if user is None:
+            user = User(
+                username=f"sm_firm{i}",
+                display_name=f"{firm.name[:6]}承办律师",
+                kind=User.Kind.STAFF,
+                is_demo=True,
+            )
+            user.set_password(DEMO_PASSWORD)
+            user.save()
+        Membership.objects.get_or_create(
+            user=user, unit=firm, role=Membership.Role.HANDLER, defaults={"title": "法律援助承办"}
+        )

@@ -53,36 +53,6 @@ def _refuse(matter: Matter, user: User, form: ActionForm) -> str:
     return _("已作出不予法律援助的决定，决定书已发送申请人。")
 
 
-def _assign(matter: Matter, user: User, form: ActionForm) -> str:
-    d = form.cleaned_data
-    a = actions.do_assign(
-        matter.pk,
-        actor=user,
-        lawyer=d["lawyer"],
-        case_type=d["case_type"],
-        serious=d["serious"],
-        note=d["note"],
-    )
-    return _("已指派%(firm)s%(name)s承办（%(why)s）。") % {
-        "firm": a.firm.name,
-        "name": a.lawyer.practitioner.name,
-        "why": a.rotation_note,
-    }
-
-
-def _advance(matter: Matter, user: User, form: ActionForm) -> str:
-    d = form.cleaned_data
-    a = actions.do_advance(
-        matter.pk,
-        actor=user,
-        reason=d["reason"],
-        materials_owed=d["materials_owed"],
-        lawyer=d["lawyer"],
-        case_type=d["case_type"],
-    )
-    return _("已先行指派%(name)s提供法律援助，审查后补作决定。") % {"name": a.lawyer.practitioner.name}
-
-
 def _terminate(matter: Matter, user: User, form: ActionForm) -> str:
     actions.do_terminate(matter.pk, actor=user, reasons=form.cleaned_data["reasons"])
     return _("已终止法律援助，决定书已发送受援人。")
@@ -112,26 +82,6 @@ ACTIONS = (
         help=L("须说明理由；决定书载明异议的途径和期限（第四十九条）。"),
     ),
     ActionDef(
-        "aid_assign",
-        L("指派法律援助人员"),
-        CAP,
-        forms.AssignForm,
-        _assign,
-        offer=_is_application,
-        moves={S.ACCEPTED: frozenset({S.IN_PROGRESS})},
-        help=L("按轮流指派或指定名册中的人员；第二十六条案件须三年以上相关执业经历。"),
-    ),
-    ActionDef(
-        "aid_advance",
-        L("先行提供法律援助"),
-        CAP,
-        forms.AdvanceForm,
-        _advance,
-        offer=_is_application,
-        moves={S.SUBMITTED: frozenset({S.IN_PROGRESS})},
-        help=L("法律援助法 第四十四条：先行指派，事后补充审查。"),
-    ),
-    ActionDef(
         "aid_terminate",
         L("终止法律援助"),
         CAP,
@@ -154,4 +104,25 @@ def panel_context(user: Any, matter: Matter) -> dict[str, Any]:
         "decisions": list(matter.aid_decisions.select_related("standard", "objection_unit")),
         "assignments": list(matter.aid_assignments.select_related("lawyer__practitioner", "firm")),
         "may_object": has_capability(user, actions.DECIDE, matter.unit),
+        "assign_form": forms.AssignForm(matter=matter, user=user, prefix="assign")
+        if matter.status == S.ACCEPTED
+        else None,
+        "advance_form": forms.AdvanceForm(matter=matter, user=user, prefix="advance")
+        if matter.status == S.SUBMITTED
+        else None,
+    }
+
+
+def public_panel_context(user: Any, matter: Matter) -> dict[str, Any]:
+    """The person's own decision notices (their matter page; citizens checked the matter is theirs)."""
+    if matter.service_item.code != ITEM:
+        return {}
+    decisions = list(matter.aid_decisions.select_related("objection_unit"))
+    if not decisions:
+        return {}
+    return {
+        "decisions": decisions,
+        "assignments": list(
+            matter.aid_assignments.exclude(status="terminated").select_related("lawyer__practitioner", "firm")
+        ),
     }

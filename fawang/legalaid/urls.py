@@ -11,6 +11,8 @@ urlpatterns = [
     path("standards/references/add/", views.reference_add, name="reference_add"),
     path("roster/", views.roster, name="roster"),
     path("roster/<int:pk>/add/", views.roster_add, name="roster_add"),
+    path("matters/<int:pk>/assign/", views.assign, name="assign"),
+    path("matters/<int:pk>/advance/", views.advance, name="advance"),
     path("cases/", views.case_list, name="cases"),
     path("cases/<int:pk>/", views.case_detail, name="case"),
     path("cases/<int:pk>/accept/", views.case_accept, name="case_accept"),
@@ -25,5 +27,7 @@ urlpatterns = [
     path("objections/<int:pk>/decide/", views.objection_decide, name="objection_decide"),
     path("subsidies/", views.subsidy_list, name="subsidies"),
     path("subsidies/<int:pk>/approve/", views.subsidy_approve, name="subsidy_approve"),
+    path("statistics/", views.statistics, name="statistics"),
+    path("statistics/export.xlsx", views.statistics_export, name="statistics_export"),
     path("subsidies/payment-list.xlsx", views.payment_list, name="payment_list"),
 ]

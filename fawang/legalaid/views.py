@@ -4,27 +4,32 @@ every write through actions.py."""
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from fawang.matters import pdf
+from fawang.matters.access import get_matter_for_user
 from fawang.orgs.authority import has_capability, reaches, regions_filter
 from fawang.orgs.models import Unit
 from fawang.orgs.web import staff_required, staff_user
 from fawang.regions.models import Region
 
-from . import access, actions, documents, standards
+from . import access, actions, documents, standards, stats
 from .actions import StandardData
 from .forms import (
+    AdvanceForm,
+    AssignForm,
     CheckForm,
     CloseForm,
     LogForm,
@@ -71,7 +76,7 @@ def standard_list(request: HttpRequest) -> HttpResponse:
             "references": ReferenceFigure.objects.filter(near).select_related("region")[:200],
             "form": StandardForm(),
             "reference_form": ReferenceForm(),
-            "may_set": has_capability(user, actions.STANDARDS),
+            "may_set": has_capability(user, actions.STANDARDS) and actions.may_set_standards_anywhere(user),
         },
     )
 
@@ -81,6 +86,8 @@ def standard_list(request: HttpRequest) -> HttpResponse:
 def standard_add(request: HttpRequest) -> HttpResponse:
     user = staff_user(request)
     region = _reached_region(user, request.POST.get("region", ""))
+    if not actions.may_set_standards(user, region.code):
+        raise PermissionDenied(_("您的岗位无权调整该区划的经济困难标准。"))
     form = StandardForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("经济困难标准未保存：%(e)s") % {"e": form.errors.as_text()})
@@ -111,6 +118,8 @@ def standard_add(request: HttpRequest) -> HttpResponse:
 def reference_add(request: HttpRequest) -> HttpResponse:
     user = staff_user(request)
     region = _reached_region(user, request.POST.get("region", ""))
+    if not actions.may_set_standards(user, region.code):
+        raise PermissionDenied(_("您的岗位无权调整该区划的参照标准。"))
     form = ReferenceForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("参照标准未保存：%(e)s") % {"e": form.errors.as_text()})
@@ -172,6 +181,8 @@ def roster_add(request: HttpRequest, pk: int) -> HttpResponse:
     centre = Unit.objects.filter(pk=pk).first()
     if centre is None or not reaches(user, centre):
         raise Http404
+    if not has_capability(user, actions.DECIDE, centre):
+        raise PermissionDenied(_("您的岗位无权执行此操作。"))
     form = RosterForm(request.POST)
     if not form.is_valid():
         messages.error(request, form.errors.as_text())
@@ -183,6 +194,65 @@ def roster_add(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.success(request, _("%(name)s已列入法律援助人员名册。") % {"name": row.practitioner.name})
     return redirect("legalaid:roster")
+
+
+# ------------------------------------------------------------------------------------- assignment (指派)
+
+
+def _matter_post(request: HttpRequest, pk: int, form_class: Any, prefix: str, run: Any) -> HttpResponse:
+    """指派 or 先行提供 from the legal-aid panel of the matter page (the matter fetched as that page does)."""
+    user = staff_user(request)
+    matter = get_matter_for_user(user, pk)
+    form = form_class(request.POST, matter=matter, user=user, prefix=prefix)
+    try:
+        if not has_capability(user, actions.DECIDE, matter.unit):
+            raise PermissionDenied(_("您的岗位无权执行此操作。"))
+        if not form.is_valid():
+            raise ValidationError(form.errors.as_text())
+        message = run(user, matter, form.cleaned_data)
+    except ValidationError as e:
+        messages.error(request, _errors(e))
+    else:
+        messages.success(request, message)
+    return redirect("matters:detail", pk=matter.pk)
+
+
+@require_POST
+@staff_required
+def assign(request: HttpRequest, pk: int) -> HttpResponse:
+    def run(user: Any, matter: Any, d: dict[str, Any]) -> str:
+        a = actions.do_assign(
+            matter.pk,
+            actor=user,
+            lawyer=d["lawyer"],
+            case_type=d["case_type"],
+            serious=d["serious"],
+            note=d["note"],
+        )
+        return _("已指派%(firm)s%(name)s承办（%(why)s），指派通知书已发送承办机构。") % {
+            "firm": a.firm.name,
+            "name": a.lawyer.practitioner.name,
+            "why": a.rotation_note,
+        }
+
+    return _matter_post(request, pk, AssignForm, "assign", run)
+
+
+@require_POST
+@staff_required
+def advance(request: HttpRequest, pk: int) -> HttpResponse:
+    def run(user: Any, matter: Any, d: dict[str, Any]) -> str:
+        a = actions.do_advance(
+            matter.pk,
+            actor=user,
+            reason=d["reason"],
+            materials_owed=d["materials_owed"],
+            lawyer=d["lawyer"],
+            case_type=d["case_type"],
+        )
+        return _("已先行指派%(name)s提供法律援助，审查后补作决定。") % {"name": a.lawyer.practitioner.name}
+
+    return _matter_post(request, pk, AdvanceForm, "advance", run)
 
 
 # ---------------------------------------------------------------------------------------------------- cases
@@ -227,7 +297,7 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "a": a,
             "logs": list(a.logs.all()),
-            "may_work": has_capability(user, actions.CASEWORK, a.firm),
+            "may_work": actions.may_work(user, a),
             "may_check": has_capability(user, actions.DECIDE, a.matter.unit),
             "log_form": LogForm(),
             "close_form": CloseForm(),
@@ -261,7 +331,8 @@ def case_log(request: HttpRequest, pk: int) -> HttpResponse:
     form = LogForm(request.POST)
 
     def run(a: Assignment) -> None:
-        actions.require_capability(user, actions.CASEWORK, a.firm)
+        if not actions.may_work(user, a):
+            raise PermissionDenied(_("只有承办机构可以办理该案件。"))
         if not form.is_valid():
             raise ValidationError(form.errors.as_text())
         actions.do_log(a.pk, actor=user, **form.cleaned_data)
@@ -276,7 +347,8 @@ def case_close(request: HttpRequest, pk: int) -> HttpResponse:
     form = CloseForm(request.POST, request.FILES)
 
     def run(a: Assignment) -> None:
-        actions.require_capability(user, actions.CASEWORK, a.firm)
+        if not actions.may_work(user, a):
+            raise PermissionDenied(_("只有承办机构可以办理该案件。"))
         if not form.is_valid():
             raise ValidationError(form.errors.as_text())
         d = form.cleaned_data
@@ -456,6 +528,70 @@ def payment_list(request: HttpRequest) -> HttpResponse:
         out.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     )
     response["Content-Disposition"] = 'attachment; filename="legal-aid-subsidies.xlsx"'
+    response["Cache-Control"] = "no-store, private"
+    return response
+
+
+# ------------------------------------------------------------------------------------------------ statistics
+
+
+def _period(request: HttpRequest) -> tuple[dt.date, dt.date]:
+    today = timezone.localdate()
+    start, end = today.replace(day=1), today
+    try:
+        if request.GET.get("start"):
+            start = dt.date.fromisoformat(request.GET["start"])
+        if request.GET.get("end"):
+            end = dt.date.fromisoformat(request.GET["end"])
+    except ValueError:
+        messages.error(request, _("日期格式不正确，已按本月统计。"))
+        start, end = today.replace(day=1), today
+    if end < start:
+        start, end = end, start
+    return start, end
+
+
+@never_cache
+@require_GET
+@staff_required
+def statistics(request: HttpRequest) -> HttpResponse:
+    start, end = _period(request)
+    s = stats.compute(staff_user(request), start, end)
+    return render(request, "legalaid/stats.html", {"s": s, "rows": stats.rows(s)})
+
+
+@require_GET
+@staff_required
+def statistics_export(request: HttpRequest) -> HttpResponse:
+    from openpyxl import Workbook
+
+    start, end = _period(request)
+    s = stats.compute(staff_user(request), start, end)
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = _("法律援助统计")
+    sheet.append([_("项目"), _("数值")])
+    for label, value in stats.rows(s):
+        sheet.append([label, value])
+    cases = book.create_sheet(_("案件类别"))
+    cases.append([_("案件类别"), _("件数")])
+    for case_type, n in s.by_type:
+        cases.append([case_type, n])
+    lawyers = book.create_sheet(_("承办人"))
+    lawyers.append([_("承办人"), _("所在机构"), _("件数")])
+    for name, firm, count in s.by_lawyer:
+        lawyers.append([name, firm, count])
+    reasons = book.create_sheet(_("不予理由"))
+    reasons.append([_("理由"), _("件数")])
+    for reason, times in s.refusal_reasons:
+        reasons.append([reason, times])
+    out = io.BytesIO()
+    book.save(out)
+    response = HttpResponse(
+        out.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    response["Content-Disposition"] = f'attachment; filename="legal-aid-{start}-{end}.xlsx"'
     response["Cache-Control"] = "no-store, private"
     return response
 

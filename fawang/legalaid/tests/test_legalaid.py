@@ -17,7 +17,7 @@ from fawang.matters import actions as matter_actions
 from fawang.matters.models import Matter
 from fawang.orgs.models import Unit
 
-from .. import actions, documents, standards
+from .. import actions, documents, standards, stats
 from ..actions import StandardData
 from ..models import Assignment, Decision, HardshipStandard, Subsidy
 from .base import LegalAidTestCase, pdf_text
@@ -144,6 +144,9 @@ class DecisionTestCase(LegalAidTestCase):
         response = mine.get(url)
         self.assertEqual(response.status_code, 200)
         self.assertIn("不予法律援助决定书", pdf_text(response.content))
+        page = mine.get(reverse("me:matter", args=[matter.pk])).content.decode()
+        self.assertIn(url, page)
+        self.assertIn("前向思明区司法局提出", page)
         stranger = Client()
         stranger.force_login(self.make_citizen("13711114444", seq="373"))
         self.assertEqual(stranger.get(url).status_code, 404)
@@ -260,6 +263,21 @@ class AssignmentTestCase(LegalAidTestCase):
         rows = list(sheet.iter_rows(values_only=True))
         self.assertEqual(rows[1][0], a.number)
         self.assertEqual(rows[1][-1], 2000)
+        # The statistics of the period count it, and export the same figures.
+        today = dt.date.today()
+        figures = stats.compute(self.sm_handler, today - dt.timedelta(days=1), today + dt.timedelta(days=1))
+        self.assertEqual((figures.applications, figures.grants, figures.assigned), (1, 1, 1))
+        self.assertEqual((figures.avg_quality, figures.subsidies_paid), (90.0, Decimal("2000")))
+        self.assertEqual(figures.by_lawyer[0][2], 1)
+        export = centre.get(
+            reverse("legalaid:statistics_export"), {"start": str(today - dt.timedelta(days=1))}
+        )
+        book = load_workbook(io.BytesIO(export.content)).active
+        assert book is not None
+        exported = {row[0]: row[1] for row in book.iter_rows(values_only=True)}
+        self.assertEqual(exported["给予法律援助"], 1)
+        self.assertEqual(exported["已审批补贴金额（元）"], 2000)
+        self.assertNotIn(a.number, other.get(reverse("legalaid:statistics")).content.decode())
 
     def test_advance_starts_the_case_before_review(self) -> None:
         matter = self.apply()
