@@ -73,6 +73,10 @@ class MatterRequest:
     item_data: dict[str, Any] | None = (
         None  # the service item's own fields, if its line registered any (lines.ItemData)
     )
+    # The ID number an item needs is on the request's own record and awaits an identity check: an online
+    # applicant stated an ID number another person record holds, and has not proved it theirs (issue 13). The
+    # matter goes on the applicant's own record, without the number, for staff to check and merge.
+    id_number_pending: bool = False
 
 
 @dataclass
@@ -177,7 +181,7 @@ def _check_request(req: MatterRequest, channel: str, person: Person) -> None:
             % {"item": item.name, "channel": Channel(channel).label},
             code="channel_not_offered",
         )
-    if item.requires_id_number and not person.id_number_hash:
+    if item.requires_id_number and not person.id_number_hash and not req.id_number_pending:
         raise ValidationError(
             {"id_number": [_("办理“%(item)s”须登记服务对象的身份证号码。") % {"item": item.name}]}
         )
