@@ -91,7 +91,9 @@ def test_screening_warning_case_agreement_confirmation_follow_up(site: Site, bro
     # 6. The agreement, its PDF, and the signed copy.
     box = form(mediator, "/agreement/")
     box.get_by_label(re.compile("^纠纷的主要事实")).fill("双方因宅基地边界发生争执。")
-    box.get_by_label(re.compile("^各方当事人的权利和义务")).fill("以1986年地契所载界址为准，邱志强拆除越界围墙。")
+    box.get_by_label(re.compile("^各方当事人的权利和义务")).fill(
+        "以1986年地契所载界址为准，邱志强拆除越界围墙。"
+    )
     box.get_by_label(re.compile("^履行协议的方式")).fill("邱志强于十五日内自行拆除。")
     box.get_by_label(re.compile("^达成协议日期")).fill(today)
     box.get_by_label(re.compile("^履行回访日期")).fill(today)
