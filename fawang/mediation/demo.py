@@ -1,32 +1,16 @@
-"""Demo data of people's mediation (all people invented): the committees' kinds, their mediators' particulars, a
-committee handler (sm_mediator, 厦港街道人民调解委员会) and a 司法所 handler (sm_office, 厦港街道司法所), one high-risk
-screening finding with its warning and one case in mediation. Idempotent and quick."""
+"""Demo data of people's mediation: the committees' kinds (town, or professional for the city's medical committee)
+and their mediators' particulars (the first of each committee full-time). Idempotent and quick. No sign-ins are
+added here: the demo's accounts are fawang.orgs.demo's (test_demo_accounts lists them all)."""
 
 from __future__ import annotations
 
-import datetime as dt
-
 from django.db import transaction
-from django.utils import timezone
 
-from fawang.accounts.models import User
-from fawang.orgs.demo import DEMO_PASSWORD
-from fawang.orgs.models import Membership, Practitioner, Unit
+from fawang.orgs.models import Practitioner, Unit
 from fawang.regions.models import Region
 
-from . import actions
-from .choices import CaseSource, CommitteeKind, DisputeType, Employment, PartyRole, RiskLevel, ScreeningRound
-from .models import Case, CommitteeProfile, MediatorProfile, Screening
-
-
-def _user(username: str, name: str, unit: Unit) -> User:
-    user = User.objects.filter(username=username).first()
-    if user is None:
-        user = User(username=username, display_name=name, kind=User.Kind.STAFF)
-        user.set_password(DEMO_PASSWORD)
-        user.save()
-    Membership.objects.get_or_create(user=user, unit=unit, role=Membership.Role.HANDLER)
-    return user
+from .choices import CommitteeKind, Employment
+from .models import CommitteeProfile, MediatorProfile
 
 
 @transaction.atomic
@@ -58,40 +42,3 @@ def load_line_demo() -> None:
                 )
             )
     MediatorProfile.objects.bulk_create(rows)
-    committee = Unit.objects.filter(name="厦港街道人民调解委员会").first()
-    office = Unit.objects.filter(name="厦港街道司法所").first()
-    if committee is None or office is None:
-        return
-    mediator = _user("sm_mediator", "陈调解", committee)
-    _user("sm_office", "林所长", office)
-    if Screening.objects.filter(unit=committee).exists():
-        return
-    today = timezone.localdate()
-    actions.record_screening(
-        actor=mediator,
-        unit=committee,
-        screened_on=today - dt.timedelta(days=2),
-        round=ScreeningRound.MONTHLY,
-        parties="沙坡尾某小区业主与施工方",
-        dispute_type=DisputeType.LABOUR,
-        place="厦港街道沙坡尾",
-        people_count=23,
-        summary="二十余名工人称施工方拖欠工资，扬言到区政府集体上访。",
-        risk_level=RiskLevel.HIGH,
-        risk_reasons=["group", "petition"],
-        action_taken="已约谈施工方负责人，安排工资核对。",
-        told_bodies="厦港派出所",
-    )
-    if not Case.objects.filter(unit=committee).exists():
-        actions.open_case(
-            actor=mediator,
-            unit=committee,
-            source=CaseSource.INITIATIVE,
-            dispute_type=DisputeType.NEIGHBOUR,
-            summary="楼上住户装修漏水，楼下住户要求赔偿天花板修复费用。",
-            place="厦港街道蜂巢山路",
-            parties=[
-                actions.PartyData(PartyRole.APPLICANT, "郑小梅", "13900000001"),
-                actions.PartyData(PartyRole.RESPONDENT, "吴建国", "13900000002"),
-            ],
-        )

@@ -27,10 +27,24 @@ def submit(box: Any) -> None:
         box.locator("button[type=submit]").click()
 
 
+def staff(site: Site, username: str, unit: str) -> None:
+    """A handler account at ``unit`` (the demo has none at a committee or a 司法所)."""
+    site.manage(
+        "shell",
+        "-c",
+        "from fawang.accounts.models import User; from fawang.orgs.models import Membership, Unit; "
+        f"u, _ = User.objects.get_or_create(username='{username}', defaults={{'kind': 'staff', 'display_name': '{username}'}}); "
+        "u.set_password('fawang-demo-2026'); u.save(); "
+        f"Membership.objects.get_or_create(user=u, unit=Unit.objects.get(name='{unit}'), role='handler')",
+    )
+
+
 def test_screening_warning_case_agreement_confirmation_follow_up(site: Site, browser: Any) -> None:
     today = site.now().date().isoformat()
+    staff(site, "e2e_mediator", "厦港街道人民调解委员会")
+    staff(site, "e2e_office", "厦港街道司法所")
     mediator = new_page(browser)
-    sign_in(mediator, site, "sm_mediator")
+    sign_in(mediator, site, "e2e_mediator")
 
     # 1. The committee records a high-risk dispute found in its pre-holiday screening.
     mediator.goto(f"{site.url}/console/mediation/screenings/new/")
@@ -50,7 +64,7 @@ def test_screening_warning_case_agreement_confirmation_follow_up(site: Site, bro
 
     # 2. The 司法所 sees the warning among its committees' open warnings.
     office = new_page(browser)
-    sign_in(office, site, "sm_office")
+    sign_in(office, site, "e2e_office")
     office.goto(f"{site.url}/console/mediation/warnings/")
     row = office.locator("tr", has_text="何某与邱某")
     expect(row).to_contain_text("可能民转刑")
