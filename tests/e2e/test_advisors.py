@@ -155,3 +155,36 @@ def test_a_publicity_activity_with_photos_shows_on_the_town_page(
     expect(image).to_be_visible()
     assert image.evaluate("img => img.complete && img.naturalWidth") == 8
     expect(visitor.locator("#sites")).to_contain_text("厦港街道法治文化公园")
+
+
+NOTARY = """
+from fawang.accounts.models import User
+from fawang.catalog.models import ServiceItem
+from fawang.matters import actions
+from fawang.orgs.models import Unit
+from fawang.regions.models import Region
+clerk = User.objects.get(username="sm_clerk")
+person = actions.PersonData(name="陈阿婆", phone="13512340022")
+def submit(code, text, **data):
+    return actions.do_submit(
+        actor=clerk, person=person, channel="window",
+        requests=[actions.MatterRequest(
+            service_item=ServiceItem.objects.get(code=code), description=text,
+            region=Region.objects.get(code="350203001"), **data)],
+        intake_unit=Unit.objects.get(name="思明区公共法律服务中心"),
+    ).matters[0]
+aid = submit("legal_aid", "儿子车祸身亡，肇事方拒赔，申请法律援助。")
+actions.do_accept(aid.pk, actor=None)
+notary = submit("notary", "办理继承公证。", item_data={"notary_type": "inheritance"})
+print(aid.tracking_no, notary.pk)
+"""
+
+
+def test_a_notary_request_of_a_legal_aid_recipient_shows_the_fee_reduction(site: Site, page: Any) -> None:
+    aid_no, notary_pk = site.manage("shell", "-c", NOTARY).strip().splitlines()[-1].split()
+    sign_in(page, site, "sysadmin")
+    page.goto(f"{site.url}/console/matters/{notary_pk}/")
+    expect(page.get_by_text("继承", exact=True)).to_be_visible()
+    reduction = page.get_by_text(re.compile("减收或者免收公证费"))
+    expect(reduction).to_be_visible()
+    expect(reduction).to_contain_text(aid_no)
