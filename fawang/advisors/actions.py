@@ -70,7 +70,7 @@ LOG_AUDITED = (
 )
 
 
-def _assignment_locked(pk: int) -> AdvisorAssignment:
+def _assignment(pk: int) -> AdvisorAssignment:
     return AdvisorAssignment.objects.select_related("practitioner", "region", "room").get(pk=pk)
 
 
@@ -95,7 +95,7 @@ class ServiceDayData:
 
 @transaction.atomic
 def add_service_day(assignment_id: int, data: ServiceDayData, *, actor: User) -> ServiceDay:
-    assignment = _assignment_locked(assignment_id)
+    assignment = _assignment(assignment_id)
     _require_manage(actor, assignment)
     if assignment.ended_on is not None:
         raise ValidationError(_("该聘任已结束，不能再安排服务。"), code="ended")
@@ -190,7 +190,7 @@ def expected_days(
 def set_committee_contact(
     assignment_id: int, *, actor: User, name: str, title: str, phone: str
 ) -> CommitteeContact:
-    assignment = _assignment_locked(assignment_id)
+    assignment = _assignment(assignment_id)
     _require_manage(actor, assignment)
     contact = CommitteeContact.objects.filter(region=assignment.region).first()
     before = audit.snapshot(contact, ("name", "title", "phone")) if contact else {}
@@ -248,7 +248,7 @@ def _linked_matters(actor: User, numbers: list[str]) -> list[Matter]:
 def log_work(assignment_id: int, data: WorkLogData, *, actor: User, today: dt.date | None = None) -> WorkLog:
     """The advisor's day of service in a village, then the confirmation code to the committee's contact."""
     today = today or timezone.localdate()
-    assignment = _assignment_locked(assignment_id)
+    assignment = _assignment(assignment_id)
     if assignment.practitioner.user_id != actor.pk:
         raise PermissionDenied(_("只有该村（社区）的法律顾问本人可以填报工作日志。"))
     errors: dict[str, str] = {}
@@ -347,7 +347,7 @@ def send_confirmation_code(log: WorkLog) -> ConfirmationCode | None:
 @transaction.atomic
 def resend_code(log_id: int, *, actor: User) -> ConfirmationCode:
     log = (
-        WorkLog.objects.select_for_update()
+        WorkLog.objects.select_for_update(of=("self",))
         .select_related("assignment__practitioner", "region")
         .get(pk=log_id)
     )
@@ -394,7 +394,7 @@ def _record_confirmation(
     log_id: int, row: ConfirmationCode, *, agree: bool, rating: int | None, note: str
 ) -> WorkLog:
     log = (
-        WorkLog.objects.select_for_update()
+        WorkLog.objects.select_for_update(of=("self",))
         .select_related("assignment__practitioner", "region", "room")
         .get(pk=log_id)
     )

@@ -228,7 +228,7 @@ def record_activity(
     activity_id: int, *, actor: User, reached: int, summary: str, cases: list[KnowledgeEntry]
 ) -> Activity:
     """The activity took place: the numbers reached, what was done and the 以案释法 cases used."""
-    activity = Activity.objects.select_for_update().select_related("unit").get(pk=activity_id)
+    activity = Activity.objects.select_for_update(of=("self",)).select_related("unit").get(pk=activity_id)
     require_capability(actor, MANAGE, activity.unit)
     if activity.starts_at > timezone.now():
         raise ValidationError(_("活动尚未开始，不能登记开展情况。"), code="not_yet")
@@ -368,7 +368,9 @@ def decide_booking(
     booking_id: int, *, actor: User, accept: bool, reply: str, starts_at: dt.datetime | None = None
 ) -> TalkBooking:
     """Accepting plans the talk as an activity ("法律六进" by the kind of organisation) on the day agreed."""
-    booking = TalkBooking.objects.select_for_update().select_related("unit", "town").get(pk=booking_id)
+    booking = (
+        TalkBooking.objects.select_for_update(of=("self",)).select_related("unit", "town").get(pk=booking_id)
+    )
     require_capability(actor, MANAGE, booking.unit)
     if booking.status != TalkBooking.Status.SUBMITTED:
         raise ValidationError(_("该预约已经处理过了。"), code="done")

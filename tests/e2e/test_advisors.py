@@ -16,6 +16,8 @@ import pytest
 from openpyxl import load_workbook
 from playwright.sync_api import expect
 
+from fawang.lib.validators import id_check_digit
+
 from .conftest import Site, new_page, sign_in
 
 pytestmark = pytest.mark.browser
@@ -90,13 +92,14 @@ def test_a_visit_is_logged_on_a_phone_confirmed_and_paid(site: Site, browser: An
     committee.get_by_role("button", name="提交").click()
     expect(committee.locator("#confirm-result")).to_contain_text("村委会已确认")
 
-    # 3. The bureau: the month's figures and the export for payment (厦门市's rule: 200 元 a 定点 day).
+    # 3. The bureau: the month's figures and the export for payment (厦门市's rule: 200 元 a 定点 day, 30 元 a
+    # document reviewed).
     page = new_page(browser)
     sign_in(page, site, "sm_supervisor")
     month = site.now().strftime("%Y-%m")
     page.goto(f"{site.url}/console/advisors/monthly/?month={month}&region=350203")
     row = page.locator("#monthly tbody tr").filter(has=page.get_by_role("link", name=village))
-    expect(row).to_contain_text("200.00")
+    expect(row).to_contain_text("230.00")
     with page.expect_download() as download:
         page.locator("#export-link").click()
     data = Path(download.value.path()).read_bytes()
@@ -104,7 +107,7 @@ def test_a_visit_is_logged_on_a_phone_confirmed_and_paid(site: Site, browser: An
     assert sheet is not None
     rows = list(sheet.iter_rows(values_only=True))
     mine = next(r for r in rows[2:] if r[0] == village)
-    assert (mine[8], mine[10], mine[11], mine[13], mine[15]) == (1, 2.5, 3, 0, 200.0), mine
+    assert (mine[8], mine[10], mine[11], mine[13], mine[15]) == (1, 2.5, 3, 1, 230.0), mine
 
 
 def test_a_vacancy_gets_a_ranked_recommendation(site: Site, page: Any) -> None:
@@ -155,3 +158,39 @@ def test_a_publicity_activity_with_photos_shows_on_the_town_page(
     expect(image).to_be_visible()
     assert image.evaluate("img => img.complete && img.naturalWidth") == 8
     expect(visitor.locator("#sites")).to_contain_text("厦港街道法治文化公园")
+
+
+ID = "35020319500101004" + id_check_digit("35020319500101004")
+NOTARY = """
+from fawang.accounts.models import User
+from fawang.catalog.models import ServiceItem
+from fawang.matters import actions
+from fawang.orgs.models import Unit
+from fawang.regions.models import Region
+clerk = User.objects.get(username="sm_clerk")
+person = actions.PersonData(name="陈阿婆", phone="13512340022", id_number="{ID}")
+def submit(code, text, **data):
+    return actions.do_submit(
+        actor=clerk, person=person, channel="window",
+        requests=[actions.MatterRequest(
+            service_item=ServiceItem.objects.get(code=code), description=text,
+            region=Region.objects.get(code="350203001"), **data)],
+        intake_unit=Unit.objects.get(name="思明区公共法律服务中心"),
+    ).matters[0]
+aid = submit("legal_aid", "儿子车祸身亡，肇事方拒赔，申请法律援助。")
+actions.do_accept(aid.pk, actor=None)
+notary = submit("notary", "办理继承公证。", item_data={"notary_type": "inheritance"})
+print(aid.tracking_no, notary.pk)
+"""
+
+
+def test_a_notary_request_of_a_legal_aid_recipient_shows_the_fee_reduction(site: Site, page: Any) -> None:
+    aid_no, notary_pk = (
+        site.manage("shell", "-c", NOTARY.replace("{ID}", ID)).strip().splitlines()[-1].split()
+    )
+    sign_in(page, site, "sysadmin")
+    page.goto(f"{site.url}/console/matters/{notary_pk}/")
+    expect(page.get_by_text("继承", exact=True)).to_be_visible()
+    reduction = page.get_by_text(re.compile("减收或者免收公证费"))
+    expect(reduction).to_be_visible()
+    expect(reduction).to_contain_text(aid_no)
