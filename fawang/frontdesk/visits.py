@@ -85,7 +85,7 @@ def _record(matter: Matter, user: Any, form: ActionForm) -> str:
 
 
 SCHEDULE_VISIT = registry.ActionDef(
-    "schedule_visit",
+    "schedule_home_visit",
     _("安排上门"),
     actions.CAPS,
     ScheduleVisitForm,
@@ -95,7 +95,7 @@ SCHEDULE_VISIT = registry.ActionDef(
     help=_("上门服务：为行动不便的服务对象安排上门日期和人员。"),
 )
 RECORD_VISIT = registry.ActionDef(
-    "record_visit",
+    "record_home_visit",
     _("上门记录"),
     actions.CAPS,
     RecordVisitForm,

@@ -81,6 +81,18 @@ CASES: dict[str, Case] = {
     "close": Case("sm_handler", lambda t, m: {"note": "回访完毕"}, _completed),
     "reopen": Case("sm_handler", lambda t, m: {"reason": "异议成立"}, _completed),
     "withdraw": Case("sm_clerk", lambda t, m: {"reason": "本人撤回申请"}),
+    # fawang.frontdesk's 上门服务 (registered from its AppConfig.ready()).
+    "schedule_home_visit": Case(
+        "sm_handler",
+        lambda t, m: {
+            "group": "elderly",
+            "asked_by": "relative",
+            "address": "厦港街道沙坡尾 8 号",
+            "scheduled_on": "2030-01-02",
+            "visitor": t.sm_handler.pk,
+        },
+    ),
+    "record_home_visit": Case("sm_handler", lambda t, m: {"record": "上门解答遗嘱问题。", "follow_up": ""}),
 }
 
 

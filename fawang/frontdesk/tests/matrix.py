@@ -50,7 +50,7 @@ ROWS = {
 
 # 上门服务 on a matter: arranged (a date ahead, a staff member of the matter's unit), recorded.
 ACTION_RULES = {
-    "schedule_visit": ActionRule(
+    "schedule_home_visit": ActionRule(
         "matters.intake|matters.handle",
         Matter.Status.ACCEPTED,
         (
@@ -61,7 +61,7 @@ ACTION_RULES = {
             ("visitor", "@handler"),
         ),
     ),
-    "record_visit": ActionRule(
+    "record_home_visit": ActionRule(
         "matters.intake|matters.handle", Matter.Status.ACCEPTED, (("record", "上门解答赡养问题。"),)
     ),
 }

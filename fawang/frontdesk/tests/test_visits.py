@@ -34,12 +34,12 @@ class HomeVisitTestCase(MatterTestCase):
         response = self.client.post(
             reverse("matters:act", args=[matter.pk]),
             {
-                "action": "schedule_visit",
-                "schedule_visit-group": "elderly",
-                "schedule_visit-asked_by": "relative",
-                "schedule_visit-address": "厦港街道沙坡尾 8 号",
-                "schedule_visit-scheduled_on": tomorrow.isoformat(),
-                "schedule_visit-visitor": self.sm_clerk.pk,
+                "action": "schedule_home_visit",
+                "schedule_home_visit-group": "elderly",
+                "schedule_home_visit-asked_by": "relative",
+                "schedule_home_visit-address": "厦港街道沙坡尾 8 号",
+                "schedule_home_visit-scheduled_on": tomorrow.isoformat(),
+                "schedule_home_visit-visitor": self.sm_clerk.pk,
             },
         )
         self.assertEqual(response.status_code, 302)
@@ -56,9 +56,9 @@ class HomeVisitTestCase(MatterTestCase):
         self.client.post(
             reverse("matters:act", args=[matter.pk]),
             {
-                "action": "record_visit",
-                "record_visit-record": "上门讲解遗嘱形式，当场代书。",
-                "record_visit-follow_up": "一周后回访。",
+                "action": "record_home_visit",
+                "record_home_visit-record": "上门讲解遗嘱形式，当场代书。",
+                "record_home_visit-follow_up": "一周后回访。",
             },
         )
         visit.refresh_from_db()
