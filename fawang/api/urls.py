@@ -55,5 +55,8 @@ urlpatterns = [
     path("matters/<int:pk>/", views.MatterDetail.as_view(), name="matter"),
     *matter_actions.urlpatterns(),
     path("", include("fawang.frontdesk.api_urls")),
+    path("", include("fawang.hotline.api_urls")),
+    path("", include("fawang.mediation.api_urls")),
+    path("", include("fawang.resettlement.api_urls")),
     re_path(r"^.*$", errors.not_found, name="not_found"),
 ]

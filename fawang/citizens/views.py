@@ -20,6 +20,7 @@ from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
@@ -35,7 +36,7 @@ from fawang.consult import threads
 from fawang.consult.actions import do_resolve
 from fawang.lib.http import client_ip
 from fawang.lib.validators import mask_phone, validate_id_number
-from fawang.matters import pdf, tracking
+from fawang.matters import lines, pdf, tracking
 from fawang.matters.actions import do_rate
 from fawang.matters.actions.public_tracking import show_codes
 from fawang.matters.models import Evaluation, Matter
@@ -368,6 +369,12 @@ def _matter_page(
             "followup_form": followup_form or (None if resolved else FollowUpForm(auto_id="followup_%s")),
             "rate_form": rate_form or (RateForm(auto_id="rate_%s") if done and evaluation is None else None),
             "portal_nav": account_nav(request),
+            # The business lines' cards for the person (matters.lines), e.g. legal aid's decision notices.
+            "line_panels": [
+                render_to_string(template, context, request=request)
+                for template, context in lines.public_panels(request.user, matter)
+                if context
+            ],
         },
         status=status,
     )

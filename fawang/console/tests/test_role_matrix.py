@@ -93,6 +93,16 @@ PERSONAS: dict[str, tuple[str, str, dict[str, str]]] = {
             "city": "仙游县法律援助中心",
         },
     ),
+    "corrections_officer": (
+        "厦港街道司法所",
+        R.CORRECTIONS_OFFICER,
+        {
+            "sibling": "鹭江街道司法所",
+            "parent": "思明区司法局",
+            "district": "湖里区法律援助中心",
+            "city": "仙游县法律援助中心",
+        },
+    ),
     "committee_handler": (
         "厦港街道人民调解委员会",
         R.HANDLER,
@@ -194,6 +204,7 @@ SEES: dict[str, tuple[bool, bool, bool, bool, bool]] = {
     "centre_clerk": (Y, N, N, N, N),
     "aid_handler": (Y, N, N, N, N),
     "office_handler": (Y, N, N, N, N),
+    "corrections_officer": (Y, N, N, N, N),
     "committee_handler": (Y, N, N, N, N),
     "station_clerk": (Y, N, N, N, N),
     "room_advisor": (Y, N, N, N, N),
@@ -213,6 +224,7 @@ REVEALS = {
     "centre_clerk": Y,
     "aid_handler": Y,
     "office_handler": Y,
+    "corrections_officer": Y,
     "committee_handler": Y,
     "station_clerk": Y,
     "room_advisor": Y,
@@ -232,6 +244,7 @@ ACCEPTS = {
     "centre_clerk": N,
     "aid_handler": Y,
     "office_handler": Y,
+    "corrections_officer": Y,
     "committee_handler": Y,
     "station_clerk": N,
     "room_advisor": Y,
@@ -717,13 +730,14 @@ ADVISOR, HOTLINE, SYSADMIN = (
     frozenset({"hotline_12345"}),
     frozenset({"sysadmin"}),
 )
+CORRECTIONS = frozenset({"corrections_officer"})
 EVERYONE = frozenset(PERSONAS)
 
 # Who holds each capability (by the persona's role; where is the rule's business).
 CAN: dict[str, frozenset[str]] = {
     "staff": EVERYONE,
     "matters.intake": CLERKS | HOTLINE | HANDLERS | ADVISOR | SYSADMIN,
-    "matters.handle": HANDLERS | ADVISOR | SYSADMIN,
+    "matters.handle": HANDLERS | ADVISOR | CORRECTIONS | SYSADMIN,
     "matters.assign": HANDLERS | SUPERVISORS | ADMINS | SYSADMIN,
     "matters.transfer": CLERKS | HOTLINE | HANDLERS | SUPERVISORS | ADMINS | SYSADMIN,
     "matters.escalate": HANDLERS | SUPERVISORS | SYSADMIN,
@@ -759,6 +773,7 @@ SEES_REGION: dict[str, tuple[bool, bool, bool, bool, bool]] = {
     "centre_clerk": (Y, Y, Y, N, N),
     "aid_handler": (Y, Y, Y, N, N),
     "office_handler": (Y, N, N, N, N),
+    "corrections_officer": (Y, N, N, N, N),
     "committee_handler": (Y, N, Y, N, N),
     "station_clerk": (Y, N, Y, N, N),
     "room_advisor": (Y, N, N, N, N),
@@ -804,6 +819,7 @@ VILLAGE_APPOINT: dict[str, tuple[int, int, int, int, int]] = {
     "bureau_supervisor": (200, 200, 200, 404, 404),
     "bureau_admin": (200, 200, 200, 404, 404),
     "office_handler": (403, 404, 403, 404, 404),
+    "corrections_officer": (403, 404, 403, 404, 404),
     "station_clerk": (403, 404, 403, 404, 404),
     "room_advisor": (403, 404, 403, 404, 404),
     "sysadmin": (200, 200, 200, 200, 200),
