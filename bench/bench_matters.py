@@ -50,6 +50,9 @@ SERVER_SETTINGS = [
     for w, t in (s.split("x") for s in os.environ.get("BENCH_MATTERS_SERVERS", "2x8,3x4,4x2").split(","))
 ]
 TARGET_RATE, TARGET_P99, TARGET_LIST_P95 = 300, 100.0, 50.0
+# Issue 12 restates the intake target for this 2-core machine (load generator, database and site share the
+# cores): intake at least 0.30x the signed-in POST that writes nothing, measured in the same run.
+TARGET_FLOOR_RATIO = 0.30
 PASSWORD = "fawang-demo-2026"  # noqa: S105 -- the published demo password (fawang/orgs/demo.py)
 # Intake staff of the demo: window clerks and 12348 hotline agents, each signed in twice (two sessions).
 INTAKE_USERS = ["sm_clerk", "hl_clerk", "xy_clerk", "xm_agent", "sm_agent", "hl_agent", "xy_agent"]
@@ -324,8 +327,10 @@ def run(ctx: Context) -> Section:
         "signed-in clerk's POST of the intake form (CSRF, session, a new person, its own idempotency key); baseline "
         "`/healthz` under the same load and server settings. Lists: Django's test client in-process (view + ORM + "
         f"template), up to {LIST_REQUESTS} requests each (at least 20; a slow page stops after about 20 s); baseline the same pages on the demo-sized database (9 matters) in the same "
-        "run, so the ratio is what the million rows cost. Targets: ≥ 300 submissions/s with p99 ≤ 100 ms; list p95 ≤ 50 "
-        "ms with the same number of queries at any page size.",
+        "run, so the ratio is what the million rows cost. Targets: ≥ 300 submissions/s with p99 ≤ 100 ms (issue 3), "
+        f"restated for this 2-core machine by issue 12 as intake ≥ {TARGET_FLOOR_RATIO:.2f}× the signed-in POST that "
+        "writes nothing in the same run, every accepted submission stored; list p95 ≤ 50 ms with the same number of "
+        "queries at any page size.",
     )
     if "PostgreSQL" not in ctx.databases:
         section.rows.append(Row("skipped", "PostgreSQL not available", "", "", "set BENCH_PG_URL"))
@@ -370,8 +375,9 @@ def run(ctx: Context) -> Section:
             "",
             "median of 30; queries per submission: "
             + ", ".join(f"{code} {v['queries']}" for code, v in one.items())
-            + " (session, user, memberships, the form's region and items, person look-up and insert, routing rule and "
-            "unit where the item routes by region, matter, event, outbox message, savepoints, task enqueue after commit)",
+            + " (session, user, memberships, the form's region and item, one person look-up and the insert, routing "
+            "rule and unit where the item routes by region, matter, event, outbox message and its delivery task, one "
+            "commit)",
         )
     )
     items = _django(ctx, url, "matters_intake_ref")
@@ -454,6 +460,9 @@ def run(ctx: Context) -> Section:
                 f"{_ms(fl['p99']):.0f} ms",
                 f"/healthz {health['rate']:.0f} req/s",
                 f"intake at {rate / floor_rate:.2f}× of it" if floor_rate else "",
+                f"target intake ≥ {TARGET_FLOOR_RATIO:.2f}× of this (issue 12): "
+                f"{'meets' if floor_rate and rate / floor_rate >= TARGET_FLOOR_RATIO else 'misses'}"
+                f"{'' if complete else ' (MISSING MATTERS)'}; "
                 "the floor under any staff form post on this stack: the language switch (POST /i18n/setlang/) with "
                 "the intake's sessions and CSRF tokens, so session, user, CSRF and middleware but no writes; "
                 f"{floor_ok:,} answered 302, other answers {floor_other or 'none'}; the intake target "

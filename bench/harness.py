@@ -137,6 +137,8 @@ def machine() -> list[str]:
         f"- Commit: {commit or 'unknown'}",
         f"- Machine: {platform.machine()}, {os.cpu_count()} cores ({cpu}), {mem} memory, {platform.system()} {platform.release()}",
         f"- Python {platform.python_version()}",
+        # Other jobs on a shared machine move every absolute figure: say how busy it was when the section was written.
+        "- Load average (1/5/15 min) when written: " + " / ".join(f"{v:.1f}" for v in os.getloadavg()),
     ]
 
 
