@@ -114,7 +114,7 @@ def test_probation_case_schedule_leave_warning(site: Site, page: Any) -> None:
     page.get_by_label("返回日期").fill((today + dt.timedelta(days=2)).isoformat())
     page.get_by_role("button", name="登记申请").click()
     expect(page.locator("body")).to_contain_text("已登记外出申请")
-    page.locator(".leave").get_by_label("审批", exact=True).select_option(label="批准")
+    page.locator(".leave select[name='decide-decision']").select_option(label="批准")
     page.locator(".leave").get_by_role("button", name="审批").click()
     expect(page.locator(".leave")).to_contain_text("已批准")
     page.locator(".leave").get_by_role("button", name="销假").click()
