@@ -1,0 +1,51 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class HotlineConfig(AppConfig):
+    name = "fawang.hotline"
+    verbose_name = "12348 热线"
+
+    def ready(self) -> None:
+        from fawang.audit import codes
+        from fawang.lib import nav
+        from fawang.orgs.models import Membership
+        from fawang.orgs.roles import add_capability
+
+        R = Membership.Role
+        # The agent's desk: a seat, the screen pop, taking in from a call, wrap-up, callbacks.
+        add_capability("hotline.desk", {R.HOTLINE_AGENT, R.SYSTEM_ADMIN})
+        # Supervising the hotline: calls and callbacks of the units reached, statistics and their export.
+        add_capability("hotline.supervise", {R.SUPERVISOR, R.UNIT_ADMIN, R.SYSTEM_ADMIN})
+        # Setting up a centre's telephone systems (push tokens and signing secrets).
+        add_capability("hotline.manage", {R.UNIT_ADMIN, R.SYSTEM_ADMIN})
+        for code, label in (
+            ("hotline.create_system", _("登记电话系统")),
+            ("hotline.sign_in", _("签入坐席")),
+            ("hotline.sign_out", _("签出坐席")),
+            ("hotline.wrap_up", _("来电小结")),
+            ("hotline.take_in", _("来电受理")),
+            ("hotline.show_number", _("查看完整来电号码")),
+            ("hotline.callback_done", _("完成回拨")),
+            ("hotline.add_shift", _("排班（值班）")),
+            ("hotline.remove_shift", _("删除值班")),
+            ("hotline.refer", _("转值班律师")),
+            ("hotline.quality_item", _("添加质检项")),
+            ("hotline.quality_sample", _("质检抽检")),
+            ("hotline.quality_score", _("质检评分")),
+            ("hotline.quality_appeal", _("质检申诉")),
+            ("hotline.quality_decide", _("处理质检申诉")),
+        ):
+            codes.register(code, label)
+        section = _("12348 热线")
+        nav.register(
+            nav.Entry(section, _("坐席工作台"), "hotline:desk", "hotline.desk"),
+            nav.Entry(section, _("回拨任务"), "hotline:callbacks", "hotline.desk"),
+            nav.Entry(section, _("联动待反馈"), "hotline:handovers", "hotline.desk"),
+            nav.Entry(section, _("值班表"), "hotline:roster", "hotline.desk"),
+            nav.Entry(section, _("值班表"), "hotline:roster", "hotline.manage"),
+            nav.Entry(section, _("来电记录"), "hotline:calls", "hotline.supervise"),
+            nav.Entry(section, _("质检"), "hotline:quality", "hotline.supervise"),
+            nav.Entry(section, _("我的质检"), "hotline:quality", "hotline.desk"),
+            nav.Entry(section, _("热线统计"), "hotline:stats", "hotline.supervise"),
+        )

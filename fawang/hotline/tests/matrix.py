@@ -1,0 +1,127 @@
+"""The hotline's URLs in the role matrix (fawang/console/tests/test_role_matrix.py merges these tables).
+
+A call and its callback belong to the hotline centre whose telephone system reported them: seen where the
+persona reaches that unit (SEES); the desk's writes need ``hotline.desk`` there, the supervisors' pages
+``hotline.supervise``."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.utils import timezone
+
+from fawang.console.tests.test_role_matrix import ADMINS, HOTLINE, SUPERVISORS, SYSADMIN, Row
+from fawang.orgs.models import Unit
+
+CAN = {
+    "hotline.desk": HOTLINE | SYSADMIN,
+    "hotline.supervise": SUPERVISORS | ADMINS | SYSADMIN,
+    "hotline.desk|hotline.supervise": HOTLINE | SUPERVISORS | ADMINS | SYSADMIN,
+    "hotline.manage": ADMINS | SYSADMIN,
+}
+
+ROWS = {
+    # The agent's desk, at the unit the persona is working at (its current unit).
+    "hotline:desk": Row("page", "hotline.desk"),
+    "hotline:pop": Row("page", "hotline.desk"),
+    "hotline:sign_in": Row("page", "hotline.desk", "post", 302, (("extension", "8123"), ("queue", ""))),
+    "hotline:sign_out": Row("page", "hotline.desk", "post", 302),
+    "hotline:callbacks": Row("page", "hotline.desk|hotline.supervise"),
+    "hotline:calls": Row("page", "hotline.supervise"),
+    "hotline:handovers": Row("page", "hotline.desk|hotline.supervise"),
+    "hotline:stats": Row("page", "hotline.supervise"),
+    "hotline:stats_export": Row("page", "hotline.supervise"),
+    # 值班: the week of the current unit; adding a shift with no person chosen is refused with the form (400).
+    "hotline:roster": Row("page", "hotline.desk|hotline.supervise"),
+    "hotline:shift_add": Row("page", "hotline.manage", "post", 400, (("slot", "morning"),)),
+    "hotline:duty_log": Row("page", "hotline.desk|hotline.supervise"),
+    "hotline:shift_remove": Row("hotline_shift", "hotline.manage", "post", 302),
+    # 质检: the list (supervisors: their reach; agents: their own), sampling the calls of their reach (302 with
+    # "已抽检 n 通"), the checklist of the current unit (its admin), a review at each position.
+    "hotline:quality": Row("page", "hotline.desk|hotline.supervise"),
+    "hotline:quality_sample": Row(
+        "page",
+        "hotline.supervise",
+        "post",
+        302,
+        (("start", "2025-03-03"), ("end", "2025-03-03"), ("random", 1)),
+    ),
+    "hotline:quality_checklist": Row("page", "hotline.manage"),
+    "hotline:quality_review": Row("hotline_review", "seen"),
+    # Scoring a review with every item at full marks; an agent who is not the call's agent may not appeal (403).
+    "hotline:quality_appeal": Row("hotline_review", "hotline_appeal", "post", 302, (("reason", "矩阵"),)),
+    # A call and its callback, at the unit of each position.
+    "hotline:call": Row("hotline_call", "seen"),
+    "hotline:take_in": Row("hotline_call", "hotline.desk"),
+    "hotline:wrap_up": Row(
+        "hotline_call", "hotline.desk", "post", 302, (("code", "answered"), ("notes", "矩阵"))
+    ),
+    # 转值班律师: with nobody on duty the refusal is a message on the call page (302 as well).
+    "hotline:refer": Row("hotline_call", "hotline.desk", "post", 302, (("note", "矩阵"),)),
+    "hotline:callback_done": Row("hotline_callback", "hotline.desk", "post", 302, (("outcome", "reached"),)),
+}
+
+PUBLIC = {
+    "api:hotline_cti": (
+        "the CTI endpoint: a telephone system, named by the token in the URL and its signature, not a person "
+        "(fawang/hotline/tests/test_cti.py)"
+    ),
+    "api:hotline_link": (
+        "联动: an outside hotline's ticket system posting back, named by its token and signature "
+        "(fawang/hotline/tests/test_link.py)"
+    ),
+}
+
+
+# Appealing a review of a call the persona did not take: 403 where the review is seen, 404 elsewhere (only the
+# call's own agent may appeal; fawang/hotline/tests/test_quality.py).
+Y403, N404 = 403, 404
+ANSWERS = {
+    "hotline_appeal": {
+        "city_supervisor": (Y403, Y403, N404, Y403, N404),
+        "bureau_supervisor": (Y403, Y403, N404, N404, N404),
+        "bureau_admin": (Y403, Y403, N404, N404, N404),
+        "sysadmin": (Y403, Y403, Y403, Y403, Y403),
+        "*": (Y403, N404, N404, N404, N404),
+    }
+}
+
+
+def make(case: Any, kind: str, unit: Unit) -> Any:
+    from fawang.hotline import actions
+    from fawang.hotline.models import Call, CallbackTask
+
+    if kind == "hotline_review":
+        from fawang.hotline.models import QualityReview
+
+        call = make(case, "hotline_call", unit)
+        return QualityReview.objects.create(call=call, unit=unit, reason="random", sampled_at=timezone.now())
+    if kind == "hotline_shift":
+        from fawang.accounts.models import User
+        from fawang.hotline.models import DutyShift
+
+        case.seq += 1
+        person = User.objects.create_user(f"matrix-duty-{case.seq}", kind=User.Kind.STAFF)
+        return DutyShift.objects.create(unit=unit, person=person, day=timezone.localdate(), slot="morning")
+    if kind not in ("hotline_call", "hotline_callback"):
+        return None
+    system, _token, _secret = actions.do_create_system(
+        actor=None, unit=unit, name=f"矩阵 {unit.pk}", signed=False
+    )
+    now = timezone.now()
+    case.seq += 1
+    answered = kind == "hotline_call"
+    call = Call.objects.create(
+        system=system,
+        unit=unit,
+        call_id=f"matrix-{case.seq}",
+        caller="13900001111",
+        status=Call.Status.ENDED if answered else Call.Status.MISSED,
+        rang_at=now - dt.timedelta(minutes=5),
+        answered_at=now - dt.timedelta(minutes=4) if answered else None,
+        ended_at=now - dt.timedelta(minutes=1),
+    )
+    if answered:
+        return call
+    return CallbackTask.objects.create(call=call, unit=unit, due_at=now + dt.timedelta(hours=2))

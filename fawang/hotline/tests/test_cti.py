@@ -1,0 +1,190 @@
+"""The CTI endpoint: events in order and out of order, resent events, bad tokens and signatures, masking."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django.db import connection
+from django.urls import reverse
+
+from .. import actions
+from ..models import Call, CallbackTask, CallEvent
+from .base import CALLER, HotlineTestCase
+
+
+class CtiEventsTestCase(HotlineTestCase):
+    def test_a_call_in_order(self) -> None:
+        self.seat_in()
+        self.assertEqual(self.ring("c1").json()["status"], "ringing")
+        self.assertEqual(self.answer("c1", seconds=12).json()["status"], "answered")
+        response = self.hangup("c1", seconds=192, recordingUrl="https://pbx.example/rec/c1.wav")
+        self.assertEqual(response.status_code, 200)
+        call = self.call("c1")
+        self.assertEqual(call.status, Call.Status.ENDED)
+        self.assertEqual((call.wait_seconds, call.talk_seconds), (12, 180))
+        self.assertEqual(call.agent, self.xm_agent)
+        self.assertEqual(call.extension, "8001")
+        self.assertEqual(call.queue, "法律咨询")
+        self.assertEqual(call.caller, CALLER)
+        self.assertEqual(call.recording_url, "https://pbx.example/rec/c1.wav")
+        self.assertEqual(call.unit, self.xm_centre)
+        self.assertFalse(CallbackTask.objects.filter(call=call).exists())
+        self.post({"event": "rating", "callId": "c1", "digit": "2", "timestamp": self.at(200)})
+        self.assertEqual(self.call("c1").satisfaction, 2)
+
+    def test_a_resent_event_changes_nothing(self) -> None:
+        self.ring("c2")
+        self.answer("c2", seconds=5)
+        first = self.call("c2")
+        again = self.answer("c2", seconds=50, extension="9999")
+        self.assertEqual(again.status_code, 200)
+        self.assertTrue(again.json()["duplicate"])
+        self.assertEqual(CallEvent.objects.filter(call=first).count(), 2)
+        call = self.call("c2")
+        self.assertEqual(
+            (call.answered_at, call.extension, call.wait_seconds), (first.answered_at, "8001", 5)
+        )
+
+    def test_events_out_of_order_give_the_same_call(self) -> None:
+        self.seat_in()
+        self.hangup("late", seconds=100)
+        self.answer("late", seconds=40)
+        self.ring("late", seconds=10)
+        self.ring("ordered", seconds=10)
+        self.answer("ordered", seconds=40)
+        self.hangup("ordered", seconds=100)
+        fields = [
+            "status",
+            "rang_at",
+            "answered_at",
+            "ended_at",
+            "wait_seconds",
+            "talk_seconds",
+            "agent_id",
+            "queue",
+        ]
+        late = Call.objects.filter(call_id="late").values(*fields).get()
+        ordered = Call.objects.filter(call_id="ordered").values(*fields).get()
+        self.assertEqual(late, ordered)
+        self.assertEqual((late["wait_seconds"], late["talk_seconds"]), (30, 60))
+        self.assertFalse(CallbackTask.objects.filter(call__call_id="late", status="open").exists())
+
+    def test_a_hangup_for_an_unknown_call(self) -> None:
+        """Kept (its newCall may still come); with no number there is nobody to ring back."""
+        response = self.hangup("ghost", seconds=30, cause="noAnswer")
+        self.assertEqual(response.status_code, 200)
+        call = self.call("ghost")
+        self.assertEqual(call.status, Call.Status.MISSED)
+        self.assertEqual(call.caller, "")
+        self.assertFalse(CallbackTask.objects.filter(call=call).exists())
+        # The newCall arrives late: now the number is known and the missed call gets its callback.
+        self.ring("ghost", seconds=0)
+        call = self.call("ghost")
+        self.assertEqual((call.status, call.wait_seconds), (Call.Status.MISSED, 30))
+        self.assertEqual(CallbackTask.objects.get(call=call).status, CallbackTask.Status.OPEN)
+
+    def test_a_late_answer_withdraws_the_callback(self) -> None:
+        self.ring("c3")
+        self.hangup("c3", seconds=30, cause="cancel")
+        self.assertEqual(self.call("c3").status, Call.Status.ABANDONED)
+        self.assertEqual(CallbackTask.objects.get(call__call_id="c3").status, CallbackTask.Status.OPEN)
+        self.answer("c3", seconds=8)
+        self.assertEqual(self.call("c3").status, Call.Status.ENDED)
+        self.assertEqual(CallbackTask.objects.get(call__call_id="c3").status, CallbackTask.Status.CANCELLED)
+
+    def test_form_encoded_events_as_zammad_scripts_post_them(self) -> None:
+        response = self.post(
+            {
+                "event": "newCall",
+                "from": "+86 139-1234-5678",
+                "to": "12348",
+                "direction": "in",
+                "callId": "f1",
+                "user[]": ["xm_agent", "sm_agent"],
+            },
+            form=True,
+        )
+        self.assertEqual(response.status_code, 200, response.content)
+        call = self.call("f1")
+        self.assertEqual(call.caller, CALLER)
+        self.assertEqual(CallEvent.objects.get(call=call).payload["user"], ["xm_agent", "sm_agent"])
+        # Multipart form data (what some HTTP clients send for a dict) is read the same way.
+        url = reverse("api:hotline_cti", args=[self.token])
+        response = self.pbx.post(url, {"event": "answer", "callId": "f1", "answeringNumber": "8001"})
+        self.assertEqual(response.status_code, 200, response.content)
+        self.assertEqual(self.call("f1").extension, "8001")
+
+    def test_bad_input_is_refused_in_chinese_and_nothing_is_stored(self) -> None:
+        cases = [
+            ({"event": "ring", "callId": "x"}, "未知的事件类型"),
+            ({"event": "newCall"}, "缺少 callId"),
+            ({"event": "newCall", "callId": "x", "direction": "sideways"}, "direction 应为 in 或 out"),
+            ({"event": "rating", "callId": "x", "digit": "9"}, "满意度按键应为 1、2 或 3"),
+            ({"event": "hangup", "callId": "x", "recordingUrl": "javascript:alert(1)"}, "录音地址"),
+            ({"event": "newCall", "callId": "x", "timestamp": "yesterday"}, "时间戳格式不正确"),
+        ]
+        for data, message in cases:
+            with self.subTest(data=data):
+                response = self.post(data)
+                self.assertEqual(response.status_code, 400)
+                self.assertIn(message, response.json()["detail"])
+        url = reverse("api:hotline_cti", args=[self.token])
+        response = self.pbx.post(url, "{not json", content_type="application/json")
+        self.assertEqual(response.status_code, 400)
+        self.assertFalse(Call.objects.exists())
+        self.assertEqual(self.pbx.get(url).status_code, 405)
+
+
+class CtiAuthTestCase(HotlineTestCase):
+    def test_an_unknown_token_is_401_and_nothing_is_stored(self) -> None:
+        response = self.post({"event": "newCall", "callId": "a", "from": CALLER}, token="not-a-token")
+        self.assertEqual(response.status_code, 401)
+        self.assertIn("推送令牌无效", response.json()["detail"])
+        self.system.is_active = False
+        self.system.save()
+        self.assertEqual(self.ring("a").status_code, 401)
+        self.assertFalse(Call.objects.exists())
+
+    def test_signatures(self) -> None:
+        system, token, secret = actions.do_create_system(actor=None, unit=self.xm_centre, name="签名系统")
+        body = json.dumps({"event": "newCall", "callId": "s1", "from": CALLER, "direction": "in"}).encode()
+        url = reverse("api:hotline_cti", args=[token])
+
+        def send(headers: dict[str, Any], payload: bytes = body) -> int:
+            return self.pbx.post(url, payload, content_type="application/json", **headers).status_code
+
+        self.assertEqual(send({}), 401)  # unsigned
+        self.assertEqual(send(self.signed_headers(body, "wrong-secret")), 401)
+        self.assertEqual(send(self.signed_headers(body, secret, skew=-600)), 401)  # stale
+        tampered = body.replace(b"s1", b"s2")
+        self.assertEqual(send(self.signed_headers(body, secret), tampered), 401)
+        self.assertFalse(Call.objects.filter(system=system).exists())
+        self.assertFalse(CallEvent.objects.exists())
+        self.assertEqual(send(self.signed_headers(body, secret)), 200)
+        self.assertEqual(Call.objects.get(system=system).call_id, "s1")
+
+
+class MaskingTestCase(HotlineTestCase):
+    def test_the_number_is_encrypted_hashed_and_masked(self) -> None:
+        self.seat_in()
+        self.ring("m1")
+        call = self.call("m1")
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT caller, caller_hash FROM hotline_call WHERE id = %s", [call.pk])
+            raw, digest = cursor.fetchone()
+        self.assertNotIn(CALLER, raw)
+        self.assertNotIn(CALLER, digest)
+        self.assertEqual(len(digest), 64)
+        self.assertNotIn(CALLER, json.dumps(list(CallEvent.objects.values_list("payload", flat=True))))
+        self.assertEqual(call.caller_masked, "139****5678")
+        self.client.force_login(self.xm_agent)
+        for url in (reverse("hotline:pop"), reverse("hotline:call", args=[call.pk]), reverse("hotline:desk")):
+            with self.subTest(url=url):
+                page = self.client.get(url).content.decode()
+                self.assertNotIn(CALLER, page)
+        self.assertIn("139****5678", self.client.get(reverse("hotline:pop")).content.decode())
+        self.client.force_login(self.xm_supervisor)
+        page = self.client.get(reverse("hotline:calls")).content.decode()
+        self.assertIn("139****5678", page)
+        self.assertNotIn(CALLER, page)
