@@ -20,7 +20,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from fawang.matters import pdf
 from fawang.matters.access import get_matter_for_user
-from fawang.orgs.authority import has_capability, reaches, regions_filter
+from fawang.orgs.authority import has_capability, reaches, regions_filter, units_filter
 from fawang.orgs.models import Unit
 from fawang.orgs.web import staff_required, staff_user
 from fawang.regions.models import Region
@@ -75,7 +75,7 @@ def standard_list(request: HttpRequest) -> HttpResponse:
             "standards": HardshipStandard.objects.filter(near).select_related("region")[:200],
             "references": ReferenceFigure.objects.filter(near).select_related("region")[:200],
             "form": StandardForm(),
-            "reference_form": ReferenceForm(),
+            "reference_form": ReferenceForm(auto_id="ref_%s"),
             "may_set": has_capability(user, actions.STANDARDS) and actions.may_set_standards_anywhere(user),
         },
     )
@@ -150,13 +150,9 @@ def reference_add(request: HttpRequest) -> HttpResponse:
 def roster(request: HttpRequest) -> HttpResponse:
     user = staff_user(request)
     rows = access.roster_for(user).select_related("centre", "practitioner", "practitioner__unit")
-    centres = Unit.objects.filter(kind=Unit.Kind.LEGAL_AID).filter(
-        pk__in=[
-            u.pk
-            for u in Unit.objects.filter(kind=Unit.Kind.LEGAL_AID)
-            if has_capability(user, actions.DECIDE, u)
-        ]
-    )
+    # The centres whose roster the user keeps: reached (one query), and their role may decide there.
+    reached = Unit.objects.filter(units_filter(user), kind=Unit.Kind.LEGAL_AID).order_by("pk")[:20]
+    centres = [u for u in reached if has_capability(user, actions.DECIDE, u)]
     loads = {
         r["lawyer_id"]: r["n"]
         for r in Assignment.objects.filter(lawyer__in=rows, status__in=["assigned", "accepted", "returned"])
@@ -168,8 +164,7 @@ def roster(request: HttpRequest) -> HttpResponse:
         "legalaid/roster.html",
         {
             "rows": [(r, loads.get(r.pk, 0)) for r in rows[:300]],
-            "centres": centres[:20],
-            "form": RosterForm(),
+            "centres": [(c, RosterForm(auto_id=f"centre{c.pk}_%s")) for c in centres],
         },
     )
 
@@ -299,9 +294,10 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "logs": list(a.logs.all()),
             "may_work": actions.may_work(user, a),
             "may_check": has_capability(user, actions.DECIDE, a.matter.unit),
-            "log_form": LogForm(),
-            "close_form": CloseForm(),
-            "check_form": CheckForm(),
+            # Distinct ids: the forms share field names (note) on one page.
+            "log_form": LogForm(auto_id="log_%s"),
+            "close_form": CloseForm(auto_id="close_%s"),
+            "check_form": CheckForm(auto_id="check_%s"),
         },
     )
 
@@ -428,7 +424,8 @@ def objection_add(request: HttpRequest, pk: int) -> HttpResponse:
 def objection_list(request: HttpRequest) -> HttpResponse:
     user = staff_user(request)
     rows = access.objections_for(user).select_related("decision", "decision__matter", "unit")[:200]
-    return render(request, "legalaid/objections.html", {"rows": rows, "form": ObjectionDecideForm()})
+    forms = [(o, ObjectionDecideForm(auto_id=f"objection{o.pk}_%s")) for o in rows]
+    return render(request, "legalaid/objections.html", {"rows": forms})
 
 
 @require_POST

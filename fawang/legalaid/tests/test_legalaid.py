@@ -327,3 +327,40 @@ class ObjectionTestCase(LegalAidTestCase):
         body = self.messages(matter, "legalaid.objection_maintained")[0].body
         self.assertIn("行政复议", body)
         self.assertIn("行政诉讼", body)
+
+
+class ConsolePagesTestCase(LegalAidTestCase):
+    def test_the_roster_takes_practitioners_by_licence_number_once(self) -> None:
+        firm = Unit.objects.filter(kind=Unit.Kind.LAW_FIRM, region_id="350203").order_by("pk")[0]
+        self.make_lawyer(firm, "13502201810000001")
+        client = Client()
+        client.force_login(self.sm_handler)
+        url = reverse("legalaid:roster_add", args=[self.centre.pk])
+        client.post(url, {"licence_no": "13502201810000001", "max_open": 3, "criminal_since": "2015-01-01"})
+        page = client.get(reverse("legalaid:roster")).content.decode()
+        self.assertIn("测试律师", page)
+        response = client.post(url, {"licence_no": "13502201810000001", "max_open": 3}, follow=True)
+        self.assertContains(response, "该人员已在本中心的名册中。")
+        response = client.post(url, {"licence_no": "无此证号", "max_open": 3}, follow=True)
+        self.assertContains(response, "没有该执业证号的律师或基层法律服务工作者。")
+        other = Client()
+        other.force_login(self.hl_handler)
+        self.assertEqual(other.post(url, {"licence_no": "x", "max_open": 3}).status_code, 404)
+
+    def test_the_bureau_decides_objections_in_its_console(self) -> None:
+        matter = self.apply()
+        d = actions.do_decide(matter.pk, actor=self.sm_handler, grant=False, reasons="收入高于标准。")
+        centre = Client()
+        centre.force_login(self.sm_handler)
+        centre.post(reverse("legalaid:objection_add", args=[d.pk]), {"reasons": "<i>计算有误</i>"})
+        bureau = Client()
+        bureau.force_login(self.sm_supervisor)
+        page = bureau.get(reverse("legalaid:objections")).content.decode()
+        self.assertIn("&lt;i&gt;计算有误&lt;/i&gt;", page)
+        objection = d.objections.get()
+        bureau.post(
+            reverse("legalaid:objection_decide", args=[objection.pk]),
+            {"outcome": "correct", "note": "重新审查。"},
+        )
+        self.assertEqual(Matter.objects.get(pk=matter.pk).status, S.SUBMITTED)
+        self.assertEqual(bureau.get(reverse("legalaid:statistics")).status_code, 200)
