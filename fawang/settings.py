@@ -90,6 +90,13 @@ INSTALLED_APPS = [
     "fawang.legalaid",
     "fawang.consult",
     "fawang.hotline",
+    "fawang.insights",
+    "fawang.mediation",
+    "fawang.advisors",
+    "fawang.publicity",
+    "fawang.notary",
+    "fawang.corrections",
+    "fawang.resettlement",
     "fawang.apikit",
     "fawang.ops",  # before django_tasks_db: its db_worker command is the supervised one
     "django.contrib.admin",

@@ -70,6 +70,12 @@ class ProfileSerializer(serializers.Serializer):
         help_text=gettext_lazy("身份证号码（只显示前六位和后四位）；未实名为空。")
     )
     real_name = serializers.BooleanField(help_text=gettext_lazy("是否已完成实名登记（姓名和身份证号码）。"))
+    claimed = serializers.BooleanField(
+        help_text=gettext_lazy(
+            "该身份证号码的服务档案是否已关联本账号（经登记手机号码验证码或窗口工作人员核实）。"
+            "未关联时，本账号的申请登记在本账号自己的档案下。"
+        )
+    )
 
 
 class TokenOutSerializer(serializers.Serializer):
@@ -94,7 +100,19 @@ def profile_data(user: User) -> dict[str, Any]:
         "name": user.display_name,
         "id_number": masked,
         "real_name": bool(user.display_name and masked),
+        "claimed": citizens.claimed_person(user) is not None,
     }
+
+
+class ClaimSentSerializer(serializers.Serializer):
+    message = serializers.CharField(
+        help_text=gettext_lazy("无论该身份证号码是否登记过，回答都相同（不透露号码是否已登记）。")
+    )
+    expires_in = serializers.IntegerField(help_text=gettext_lazy("验证码有效秒数。"))
+
+
+class ClaimInSerializer(serializers.Serializer):
+    code = serializers.CharField(max_length=20, help_text=gettext_lazy("短信中的 6 位数字验证码。"))
 
 
 # ------------------------------------------------------------------------------------------- views
@@ -155,6 +173,44 @@ class SignOut(CitizenView):
         if isinstance(token, ApiToken):
             ApiToken.objects.filter(pk=token.pk, revoked_at__isnull=True).update(revoked_at=timezone.now())
         return Response(status=204)
+
+
+@extend_schema(
+    tags=[TAG],
+    summary="关联已登记的档案：向该身份证号码登记的手机号码发送验证码",
+    request=None,
+    responses={200: ClaimSentSerializer, **errors(400, 401, 404, 429)},
+)
+class ClaimCode(CitizenView):
+    """The same answer whether or not a record with the account's ID number exists (fawang.citizens.actions
+    .request_claim_code)."""
+
+    def post(self, request: Request) -> Response:
+        citizens.request_claim_code(citizen_user(request).pk, ip=client_ip(request))
+        return Response(
+            {
+                "message": _(
+                    "如该身份证号码在本平台登记过手机号码，验证码已发送至该号码（%(minutes)s 分钟内有效）。"
+                    "没有收到时，请携带身份证件到任一公共法律服务窗口，由工作人员核实后关联。"
+                )
+                % {"minutes": citizens.code_minutes()},
+                "expires_in": citizens.code_minutes() * 60,
+            }
+        )
+
+
+@extend_schema(
+    tags=[TAG],
+    summary="关联已登记的档案：提交验证码",
+    request=ClaimInSerializer,
+    responses={200: ProfileSerializer, **errors(400, 401, 404)},
+)
+class ClaimVerify(CitizenView):
+    def post(self, request: Request) -> Response:
+        data = body(ClaimInSerializer, request)
+        user = citizen_user(request)
+        citizens.verify_claim_code(user.pk, data["code"])
+        return Response(profile_data(user))
 
 
 class Me(CitizenView):

@@ -34,6 +34,8 @@ urlpatterns = [
     path("me/sign-in/code/", citizen_views.SignInCode.as_view(), name="me_sign_in_code"),
     path("me/sign-in/token/", citizen_views.SignInToken.as_view(), name="me_sign_in_token"),
     path("me/sign-out/", citizen_views.SignOut.as_view(), name="me_sign_out"),
+    path("me/claim/code/", citizen_views.ClaimCode.as_view(), name="me_claim_code"),
+    path("me/claim/verify/", citizen_views.ClaimVerify.as_view(), name="me_claim_verify"),
     path("me/matters/", citizen_matters.OwnMatterList.as_view(), name="me_matters"),
     path("me/matters/<int:pk>/", citizen_matters.OwnMatterDetail.as_view(), name="me_matter"),
     path("me/matters/<int:pk>/follow-up/", citizen_matters.FollowUp.as_view(), name="me_matter_follow_up"),
@@ -54,5 +56,7 @@ urlpatterns = [
     *matter_actions.urlpatterns(),
     path("", include("fawang.frontdesk.api_urls")),
     path("", include("fawang.hotline.api_urls")),
+    path("", include("fawang.mediation.api_urls")),
+    path("", include("fawang.resettlement.api_urls")),
     re_path(r"^.*$", errors.not_found, name="not_found"),
 ]

@@ -31,6 +31,7 @@ from fawang.matters.actions import (
     ONLINE_CHANNELS,
     MatterRequest,
     PersonData,
+    account_person,
     add_attachment,
     do_submit,
     resolve_person,
@@ -228,17 +229,23 @@ def incomplete(app: Application) -> list[str]:
 def applicant_person(app: Application) -> Person:
     """The matter's person (服务对象).
 
-    An item needing the ID number gets the person with that ID number: the one staff registered before, left
-    exactly as it is (an online claim never changes what staff recorded, nor links it to the account: that is
-    ``matters.actions.do_link_account`` after an identity check), or a new one with the applicant's details and
-    no account. Other items get the account's own person (``citizens.actions.own_person``), as a consultation
+    An item needing the ID number gets the person record with that ID number only when the account has proved
+    it is theirs (linked: by a code to the record's mobile number, ``citizens.actions.verify_claim_code``, or by
+    staff after an identity check, ``matters.actions.do_link_account``) — stating someone's ID number in the
+    real-name details must not file under their record nor send them its messages. Without proof the account's
+    own record is used (``matters.actions.account_person``: a record of the same ID number, name and signed-in
+    mobile is the same person for certain; otherwise a record of its own, noted in the audit trail as a
+    possible duplicate for staff to merge). With no record of that ID number, a new one with the applicant's
+    details. Other items get the account's own person (``citizens.actions.own_person``), as a consultation
     does. Either way the matter is the citizen's own online through ``submitted_by``.
     """
     if not app.service_item.requires_id_number:
         return own_person(app.user)
     found = Person.objects.by_id_number(app.applicant_id_number).first()
     if found is not None:
-        return found
+        if found.user_id == app.user_id:
+            return found
+        return account_person(app.user, id_number=app.applicant_id_number)
     return resolve_person(
         PersonData(
             name=app.applicant_name,
@@ -247,6 +254,14 @@ def applicant_person(app: Application) -> Person:
             special_groups=list(app.special_groups or []),
             address=app.applicant_address,
         )
+    )
+
+
+def id_number_pending(app: Application, person: Person) -> bool:
+    """The application states an ID number that the matter's person record does not hold (another record
+    does, and the account has not proved it theirs: ``applicant_person``)."""
+    return bool(app.applicant_id_number) and person.id_number_hash != Person.hash_id_number(
+        app.applicant_id_number
     )
 
 
@@ -288,14 +303,16 @@ def do_submit_application(
         raise ValidationError(missing, code="incomplete")
     now = now or timezone.now()
     assert app.region is not None
+    person = applicant_person(app)
     result = do_submit(
         actor=actor,
-        person=applicant_person(app),
+        person=person,
         requests=[
             MatterRequest(
                 service_item=app.service_item,
                 description=matter_description(app, definition),
                 region=app.region,
+                id_number_pending=id_number_pending(app, person),
             )
         ],
         channel=channel,

@@ -13,6 +13,7 @@ from fawang.matters.forms import RevealForm
 from fawang.matters.permissions import can_reveal
 
 from .access import application_of_matter
+from .actions import id_number_pending
 from .definitions import FULL, MASKED, MeansStep, definition_for, per_capita_income
 from .models import Application
 
@@ -33,7 +34,15 @@ def facts_context(user: User, app: Application | None, *, revealed: bool = False
     definition = definition_for(app.service_item)
     sections = definition.sections(app, disclose=FULL if revealed else MASKED) if definition else []
     warnings = []
-    if app.applicant_name and matter.person.name != app.applicant_name:
+    if id_number_pending(app, matter.person):
+        # The applicant stated an ID number another record holds and has not proved it theirs (issue 13).
+        warnings.append(
+            _(
+                "申请人填写的身份证号码已登记在另一服务对象档案下，申请人尚未证明是本人（登记手机号码验证码或"
+                "窗口核验）。本事项暂记在申请人账号的档案下，请核实申请人身份证件后合并档案。"
+            )
+        )
+    elif app.applicant_name and matter.person.name != app.applicant_name:
         # The item needs the ID number, and a person with it was registered before under another name: the
         # online claim changed nothing there, staff check the identity (and may link the account).
         warnings.append(

@@ -71,6 +71,7 @@ register("accounts.use_recovery_code", _("使用动态口令恢复码"))
 register("accounts.sign_in_locked", _("登录锁定"))
 register("accounts.sign_in_unlocked", _("解除登录锁定"))
 register("citizens.sign_out_device", _("公众用户退出已登录的设备"))
+register("citizens.sign_out_browser", _("公众用户退出已登录的浏览器"))
 # Appointment schedules (fawang.frontdesk.actions).
 register("frontdesk.create_schedule", _("新建预约排班"))
 register("frontdesk.update_schedule", _("修改预约排班"))

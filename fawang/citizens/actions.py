@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -33,15 +33,23 @@ from fawang.lib import crypto, otp
 from fawang.lib.sendlimits import RateLimited as RateLimited  # raised here; callers catch it from this module
 from fawang.lib.sendlimits import check_send_limits
 from fawang.lib.validators import MOBILE_RE, normalize_mobile, validate_id_number
-from fawang.matters.actions import MatterRequest, SubmitResult, account_person, do_comment, do_submit
+from fawang.matters.actions import (
+    MatterRequest,
+    SubmitResult,
+    account_person,
+    do_claim_person,
+    do_comment,
+    do_submit,
+)
 from fawang.matters.models import Matter, MatterEvent, Person
 from fawang.orgs.models import Speciality
 from fawang.regions.models import Region
 
-from .models import PhoneCode, Profile
+from .models import BrowserSession, IdClaimCode, PhoneCode, Profile
 
 CODE_DIGITS = otp.CODE_DIGITS
 SALT = "fawang.citizens.sign-in-code"
+CLAIM_SALT = "fawang.citizens.id-claim"
 CONSULTATION = "consultation"
 
 
@@ -184,10 +192,9 @@ def do_update_profile(user_id: int, *, name: str, id_number: str) -> User:
             validate_id_number(id_number)
         except ValidationError as error:
             errors["id_number"] = list(error.messages)
-    if not errors:
-        other = Profile.objects.filter(id_number_hash=crypto.lookup_hash(id_number)).exclude(user=user)
-        if other.exists():
-            errors["id_number"] = [_("该身份证号码已被其他账号实名登记，如有疑问请拨打 12348。")]
+    # No look-up of who else holds the number: the answer is the same whether or not it is registered (a
+    # refusal here told anyone which ID numbers have an account). Stating a number proves nothing; the record
+    # with that number becomes the account's only on proof (request_claim_code, or staff: do_link_account).
     if errors:
         raise ValidationError(errors)
     user.display_name = name
@@ -195,13 +202,7 @@ def do_update_profile(user_id: int, *, name: str, id_number: str) -> User:
     profile, _created = Profile.objects.get_or_create(user=user)
     profile.id_number = id_number
     profile.id_number_hash = crypto.lookup_hash(id_number)
-    try:
-        with transaction.atomic():
-            profile.save()
-    except IntegrityError:
-        raise ValidationError(
-            {"id_number": [_("该身份证号码已被其他账号实名登记，如有疑问请拨打 12348。")]}
-        ) from None
+    profile.save()
     Person.objects.filter(user=user).update(name=name)
     return user
 
@@ -286,3 +287,158 @@ def do_sign_out_device(user_id: int, token_id: int) -> bool:
         diff=({}, {"revoked_at": token.revoked_at.isoformat()}),
     )
     return True
+
+
+# --- claiming the person record of one's ID number (认领档案) ------------------------------------------------
+
+
+def claimed_person(user: User) -> Person | None:
+    """The person record with the account's stated ID number when it is linked to the account (proved by a
+    code to the record's mobile number, by signing in with that number, or by staff); None otherwise."""
+    profile = Profile.objects.filter(user=user).exclude(id_number_hash="").first()
+    if profile is None:
+        return None
+    return Person.objects.filter(id_number_hash=profile.id_number_hash, user=user).first()
+
+
+@transaction.atomic
+def request_claim_code(user_id: int, *, ip: str | None, now: dt.datetime | None = None) -> SentCode:
+    """Send a code to the mobile number on the person record with the account's stated ID number, so the
+    account can prove the record is its own. The caller answers the same whatever happened here: with no such
+    record, a record without a mobile number or one linked to another account, nothing is sent and a row that
+    can never match is kept (so the limits and the wrong-code answer are the same too). ``SentCode.code`` is
+    empty when nothing was sent. Raises ValidationError with no real-name details, RateLimited when asked too
+    often."""
+    from fawang.notify.actions import enqueue
+
+    now = now or timezone.now()
+    user = User.objects.select_for_update().get(pk=user_id)
+    _public(user)
+    profile = Profile.objects.filter(user=user).exclude(id_number_hash="").first()
+    if profile is None:
+        raise ValidationError(_("请先填写实名信息。"), code="no_real_name")
+    check_send_limits(
+        IdClaimCode.objects.all(),
+        Q(user=user),
+        ip,
+        now,
+        interval=dt.timedelta(seconds=_setting("CITIZENS_SEND_INTERVAL_SECONDS", 60)),
+        per_key=_setting("CITIZENS_SENDS_PER_HOUR", 5),
+        per_ip=_setting("CITIZENS_SENDS_PER_HOUR_PER_IP", 10),
+    )
+    person = Person.objects.filter(id_number_hash=profile.id_number_hash).first()
+    target = person if person is not None and person.user_id is None and person.phone else None
+    code = otp.new_code()
+    row = IdClaimCode.objects.create(
+        user=user,
+        id_number_hash=profile.id_number_hash,
+        person_id=target.pk if target else None,
+        code_hash=otp.code_hash(CLAIM_SALT, f"{user.pk}:{profile.id_number_hash}", code) if target else "",
+        ip=ip,
+        expires_at=now + dt.timedelta(minutes=code_minutes()),
+        created_at=now,
+    )
+    if target is None:
+        return SentCode("", "")
+    enqueue(
+        channel="sms",
+        kind="otp.claim",
+        subject=_("档案认领验证码"),
+        body=_(
+            "有人申请把您在 12348 法网的服务档案（身份证号码尾号 %(tail)s）关联到一个公众账号，验证码 %(code)s，"
+            "%(minutes)s 分钟内有效。如非本人操作，请勿把验证码告诉任何人。"
+        )
+        % {"tail": profile.id_number[-4:], "code": code, "minutes": code_minutes()},
+        phone=target.phone,
+        dedupe_key=f"citizen-claim:{row.pk}",
+        max_attempts=3,
+    )
+    return SentCode(target.phone, code)
+
+
+def verify_claim_code(user_id: int, code: str, *, now: dt.datetime | None = None) -> Person:
+    """Link the person record with the account's stated ID number to the account when ``code`` is the latest
+    claim code; a wrong code and a code never sent get the same answer (``otp.check_latest``)."""
+    now = now or timezone.now()
+    user = User.objects.get(pk=user_id)
+    _public(user)
+    profile = Profile.objects.filter(user=user).exclude(id_number_hash="").first()
+    if profile is None:
+        raise ValidationError(_("请先填写实名信息。"), code="no_real_name")
+    row = otp.check_latest(
+        IdClaimCode.objects.filter(user=user, id_number_hash=profile.id_number_hash),
+        salt=CLAIM_SALT,
+        key=f"{user.pk}:{profile.id_number_hash}",
+        code=otp.clean_code(code),
+        now=now,
+        attempts=code_attempts(),
+        usable=lambda row: bool(row.code_hash) and row.person_id is not None,
+    )
+    person = Person.objects.filter(pk=row.person_id, id_number_hash=profile.id_number_hash).first()
+    if person is None:  # the record was merged away meanwhile
+        raise ValidationError(_("该验证码已失效，请重新获取。"), code="stale")
+    return do_claim_person(person.pk, user=user, how=str(_("登记手机号码验证码")))
+
+
+# --- browsers signed in (/me/devices/) ---------------------------------------------------------------------
+
+
+def record_browser_session(
+    user: User, session_key: str, *, user_agent: str, ip: str | None
+) -> BrowserSession:
+    """A browser signed in (called right after ``login()``, which gave the session its new key)."""
+    row, _created = BrowserSession.objects.update_or_create(
+        session_key=session_key,
+        defaults={"user": user, "user_agent": user_agent[:200], "ip": ip, "ended_at": None},
+    )
+    return row
+
+
+def end_browser_session(session_key: str | None) -> None:
+    """The browser signed out itself."""
+    if session_key:
+        BrowserSession.objects.filter(session_key=session_key, ended_at__isnull=True).update(
+            ended_at=timezone.now()
+        )
+
+
+def live_browser_sessions(user: User) -> list[BrowserSession]:
+    """The account's browsers still signed in: not signed out, and the session still live in the store (the
+    database store of settings.SESSION_ENGINE; a session that expired or timed out is gone from it)."""
+    from django.contrib.sessions.models import Session
+
+    rows = list(BrowserSession.objects.filter(user=user, ended_at__isnull=True).order_by("-signed_in_at"))
+    live = set(
+        Session.objects.filter(
+            session_key__in=[r.session_key for r in rows], expire_date__gt=timezone.now()
+        ).values_list("session_key", flat=True)
+    )
+    return [row for row in rows if row.session_key in live]
+
+
+@transaction.atomic
+def do_sign_out_browser(user_id: int, row_id: int) -> BrowserSession | None:
+    """Sign one of the account's browsers out from another (``/me/devices/``): its session is deleted from the
+    store at once, so its next request is signed out. None when the row is not the account's or has ended."""
+    from importlib import import_module
+
+    store = import_module(settings.SESSION_ENGINE).SessionStore
+    row = (
+        BrowserSession.objects.select_for_update()
+        .filter(pk=row_id, user_id=user_id, ended_at__isnull=True)
+        .select_related("user")
+        .first()
+    )
+    if row is None:
+        return None
+    store(session_key=row.session_key).delete()
+    row.ended_at = timezone.now()
+    row.save(update_fields=["ended_at"])
+    audit.record(
+        "citizens.sign_out_browser",
+        actor=row.user,
+        target=row,
+        target_name=str(row),
+        diff=({}, {"ended_at": row.ended_at.isoformat()}),
+    )
+    return row

@@ -43,6 +43,12 @@ class CodeForm(forms.Form):
     )
 
 
+class ClaimCodeForm(CodeForm):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["code"].help_text = _("发送至登记手机号码的 6 位数字。")
+
+
 class ProfileForm(forms.Form):
     """Checked by ``actions.do_update_profile``; its errors come back keyed by these field names."""
 

@@ -44,8 +44,12 @@ class Profile(models.Model):
     """Real-name details (实名信息) of a public account. The name is ``User.display_name``; the ID number is
     encrypted at rest with a keyed hash beside it, so one ID number backs at most one account.
 
-    The details are what the person states: they never link the account to a staff-registered person (that
-    link, which shows those matters online, is ``matters.actions.do_link_account`` after staff check identity).
+    The details are what the person states: a claim, never proof. Any account may state any valid ID number,
+    and the answer is the same whether or not the number is registered (a form that refused a number "already
+    registered" told anyone which numbers have an account). What counts is the link of the person record with
+    that ID number to the account (``Person.user``): made on proof only — a code sent to the mobile number on
+    that record (``IdClaimCode``, ``actions.request_claim_code``) or staff checking the identity document
+    (``matters.actions.do_link_account``). Until then the account's requests go on a record of its own.
     """
 
     user = models.OneToOneField(
@@ -65,11 +69,7 @@ class Profile(models.Model):
     class Meta:
         verbose_name = _("实名信息")
         verbose_name_plural = _("实名信息")
-        constraints = [
-            models.UniqueConstraint(
-                fields=["id_number_hash"], condition=~Q(id_number_hash=""), name="citizen_unique_id_number"
-            )
-        ]
+        indexes = [models.Index(fields=["id_number_hash"], name="citizen_id_number_idx")]
 
     def __str__(self) -> str:
         return str(self.user)
@@ -77,6 +77,70 @@ class Profile(models.Model):
     @property
     def id_number_masked(self) -> str:
         return mask_id_number(self.id_number)
+
+
+class IdClaimCode(models.Model):
+    """A request to prove that the account's stated ID number is the holder's own (认领档案): a code sent by SMS
+    to the mobile number on the person record with that ID number. Every request is a row, sent or not: with no
+    such record, no mobile number on it, or the record linked to another account, nothing is sent and the row
+    can never match (``code_hash`` empty), so the answer to the citizen is the same in every case."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("账号"), on_delete=models.CASCADE, related_name="id_claims"
+    )
+    id_number_hash = models.CharField(
+        _("身份证号码索引"), max_length=64, help_text=_("认领时账号实名信息中的身份证号码的带密钥哈希值。")
+    )
+    person_id = models.PositiveIntegerField(
+        _("服务对象档案"), null=True, blank=True, help_text=_("验证码发往其手机号码的档案；未发送为空。")
+    )
+    code_hash = models.CharField(
+        _("验证码摘要"), max_length=64, blank=True, help_text=_("带密钥的哈希值；未发送验证码时为空。")
+    )
+    ip = models.GenericIPAddressField(_("请求 IP 地址"), null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("已验证次数"), default=0)
+    expires_at = models.DateTimeField(_("失效时间"))
+    used_at = models.DateTimeField(_("使用时间"), null=True, blank=True)
+    created_at = models.DateTimeField(_("请求时间"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("档案认领验证码")
+        verbose_name_plural = _("档案认领验证码")
+        ordering = ["-created_at", "-pk"]
+        indexes = [
+            models.Index(fields=["user", "created_at"], name="citizens_claim_user_idx"),
+            models.Index(fields=["ip", "created_at"], name="citizens_claim_ip_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class BrowserSession(models.Model):
+    """A browser signed in to a public account (``/me/devices/``): written at sign-in, ended at sign-out — by
+    the browser itself or from another device. The session itself lives in Django's session store; this row is
+    what the person sees of it (when, from where, which browser) and the key to end it."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("账号"),
+        on_delete=models.CASCADE,
+        related_name="browser_sessions",
+    )
+    session_key = models.CharField(_("会话标识"), max_length=40, unique=True)
+    user_agent = models.CharField(_("浏览器"), max_length=200, blank=True)
+    ip = models.GenericIPAddressField(_("登录 IP 地址"), null=True, blank=True)
+    signed_in_at = models.DateTimeField(_("登录时间"), default=timezone.now)
+    ended_at = models.DateTimeField(_("退出时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("浏览器登录")
+        verbose_name_plural = _("浏览器登录")
+        ordering = ["-signed_in_at", "-pk"]
+        indexes = [models.Index(fields=["user", "ended_at"], name="citizens_session_user_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.signed_in_at:%Y-%m-%d %H:%M}"
 
 
 class Consent(models.Model):

@@ -20,6 +20,7 @@ from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
@@ -35,7 +36,7 @@ from fawang.consult import threads
 from fawang.consult.actions import do_resolve
 from fawang.lib.http import client_ip
 from fawang.lib.validators import mask_phone, validate_id_number
-from fawang.matters import pdf, tracking
+from fawang.matters import lines, pdf, tracking
 from fawang.matters.actions import do_rate
 from fawang.matters.actions.public_tracking import show_codes
 from fawang.matters.models import Evaluation, Matter
@@ -45,7 +46,7 @@ from fawang.matters.timeline import PUBLIC_STATUS_BADGES, STATUS_HINTS, timeline
 from fawang.notify.models import Message
 
 from . import actions, consent, mine
-from .forms import AskForm, CodeForm, FollowUpForm, PhoneForm, ProfileForm
+from .forms import AskForm, ClaimCodeForm, CodeForm, FollowUpForm, PhoneForm, ProfileForm
 from .models import Consent, Profile
 
 PHONE = "me_phone"  # session: the number a code was sent to
@@ -130,6 +131,13 @@ def verify(request: HttpRequest) -> HttpResponse:
             # login() gives the session a new key (session fixation) and drops whoever was signed in here.
             login(request, signed.user, backend=BACKEND)
             mark_signed_in(request)
+            request.session.save()  # the new key, written now so /me/devices/ can name this browser
+            actions.record_browser_session(
+                signed.user,
+                request.session.session_key or "",
+                user_agent=request.META.get("HTTP_USER_AGENT", ""),
+                ip=client_ip(request),
+            )
             if signed.created:
                 messages.success(request, _("注册成功，欢迎使用 12348 法网。请先填写实名信息。"))
                 return redirect(reverse("me:profile") + "?" + urlencode({"next": next_url}))
@@ -150,6 +158,7 @@ def verify(request: HttpRequest) -> HttpResponse:
 @require_POST
 @never_cache
 def sign_out(request: HttpRequest) -> HttpResponse:
+    actions.end_browser_session(request.session.session_key)
     logout(request)
     messages.info(request, _("您已安全退出。"))
     return redirect("portal:home")
@@ -218,10 +227,59 @@ def profile(request: HttpRequest) -> HttpResponse:
             "form": form,
             "consent_form": consent_form,
             "profile": current,
+            "claimed": actions.claimed_person(user) is not None,
             "portal_nav": account_nav(request),
             "notice_version": consent.NOTICE_VERSION,
         },
         status=400 if form.errors or (consent_form is not None and consent_form.errors) else 200,
+    )
+
+
+CLAIM_SENT = _(
+    "如该身份证号码在本平台登记过手机号码，验证码已发送至该号码（%(minutes)s 分钟内有效）。"
+    "没有收到时，请携带身份证件到任一公共法律服务窗口，由工作人员核实后关联。"
+)
+
+
+@never_cache
+@sensitive_post_parameters("code")
+@public_required
+@require_http_methods(["GET", "POST"])
+def claim(request: HttpRequest) -> HttpResponse:
+    """认领档案: prove that the person record with the account's ID number is one's own, by a code sent to the
+    mobile number on that record. Every answer is the same whether or not such a record exists."""
+    user = citizen_user(request)
+    if not actions.has_real_name(user):
+        messages.info(request, _("请先填写实名信息。"))
+        return redirect(reverse("me:profile") + "?" + urlencode({"next": request.path}))
+    if actions.claimed_person(user) is not None:
+        messages.info(request, _("您的身份证号码已与登记档案关联。"))
+        return redirect("me:home")
+    form = ClaimCodeForm(request.POST if request.method == "POST" and "code" in request.POST else None)
+    status = 200
+    if request.method == "POST" and "send" in request.POST:
+        try:
+            actions.request_claim_code(user.pk, ip=client_ip(request))
+        except ValidationError as error:
+            for message in error.messages:
+                messages.error(request, message)
+            status = 429 if isinstance(error, actions.RateLimited) else 400
+        else:
+            messages.info(request, CLAIM_SENT % {"minutes": actions.code_minutes()})
+            return redirect("me:claim")
+    elif request.method == "POST" and form.is_valid():
+        try:
+            actions.verify_claim_code(user.pk, form.cleaned_data["code"])
+        except ValidationError as error:
+            form.add_error("code", error)
+        else:
+            messages.success(request, _("关联成功，您在本平台登记的事项都显示在“我的事项”中。"))
+            return redirect("me:matters")
+    return render(
+        request,
+        "citizens/claim.html",
+        {"form": form, "portal_nav": account_nav(request)},
+        status=400 if form.errors else status,
     )
 
 
@@ -311,6 +369,12 @@ def _matter_page(
             "followup_form": followup_form or (None if resolved else FollowUpForm(auto_id="followup_%s")),
             "rate_form": rate_form or (RateForm(auto_id="rate_%s") if done and evaluation is None else None),
             "portal_nav": account_nav(request),
+            # The business lines' cards for the person (matters.lines), e.g. legal aid's decision notices.
+            "line_panels": [
+                render_to_string(template, context, request=request)
+                for template, context in lines.public_panels(request.user, matter)
+                if context
+            ],
         },
         status=status,
     )
@@ -437,11 +501,33 @@ def devices(request: HttpRequest) -> HttpResponse:
     """Where the account is signed in: this browser, and every app holding a live token, each with 退出."""
     user = citizen_user(request)
     tokens = ApiToken.objects.live().filter(user=user).order_by("-last_used_at", "-created_at")
+    here = request.session.session_key
+    browsers = actions.live_browser_sessions(user)
+    for row in browsers:
+        row.here = row.session_key == here  # type: ignore[attr-defined]
     return render(
         request,
         "citizens/devices.html",
-        {"tokens": tokens, "portal_nav": account_nav(request)},
+        {"tokens": tokens, "browsers": browsers, "portal_nav": account_nav(request)},
     )
+
+
+@public_required
+@require_POST
+def browser_sign_out(request: HttpRequest, pk: int) -> HttpResponse:
+    user = citizen_user(request)
+    here = request.session.session_key
+    ended = actions.do_sign_out_browser(user.pk, pk)
+    if ended is None:
+        messages.info(request, _("该浏览器已经退出登录。"))
+    elif ended.session_key == here:
+        # This browser: signing out gives it a fresh, empty session (the old one must not be saved back).
+        logout(request)
+        messages.info(request, _("您已安全退出。"))
+        return redirect("portal:home")
+    else:
+        messages.success(request, _("已退出该浏览器上的登录。"))
+    return redirect("me:devices")
 
 
 @public_required

@@ -6,7 +6,35 @@ class FrontdeskConfig(AppConfig):
     verbose_name = "前台预约"
 
     def ready(self) -> None:
-        from .notices import register_kinds
+        from django.utils.translation import gettext_lazy as _
 
+        from fawang.audit import codes
+        from fawang.lib import nav
+        from fawang.matters import lines, registry
+        from fawang.orgs.models import Membership
+        from fawang.orgs.roles import add_capability
+
+        from .line import DESK_LINE
+        from .notices import register_kinds
+        from .visits import RECORD_VISIT, SCHEDULE_VISIT, VISIT_LINE
+
+        R = Membership.Role
         # Names of our message kinds in the outbox console; not workflow.
         register_kinds()
+        # The hall screens' links (叫号大屏) of a point: made and revoked by its admins.
+        add_capability("frontdesk.manage_hall", {R.UNIT_ADMIN, R.SYSTEM_ADMIN})
+        codes.register("frontdesk.post", _("窗口上岗"))
+        codes.register("frontdesk.end_posting", _("窗口离岗"))
+        codes.register("frontdesk.add_display", _("新建叫号大屏"))
+        codes.register("frontdesk.revoke_display", _("停用叫号大屏"))
+        codes.register("frontdesk.suggest", _("便民箱意见"))
+        codes.register("frontdesk.answer_suggestion", _("答复便民箱意见"))
+        nav.register(nav.Entry(_("预约服务"), _("便民箱"), "frontdesk:suggestions", "frontdesk.desk"))
+        nav.register(nav.Entry(_("预约服务"), _("排队叫号"), "frontdesk:queue", "frontdesk.desk"))
+        nav.register(nav.Entry(_("机构与人员"), _("三级平台覆盖"), "frontdesk:coverage", "matters.supervise"))
+        # The window and clerk that took a matter in (岗位责任制), on the matter's page.
+        lines.register(DESK_LINE)
+        # 上门服务: two matter actions and the visit's card on the matter page.
+        registry.register(SCHEDULE_VISIT, before="comment")
+        registry.register(RECORD_VISIT, before="comment")
+        lines.register(VISIT_LINE)

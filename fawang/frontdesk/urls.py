@@ -4,7 +4,7 @@ the console's navigation marks an entry active by URL prefix."""
 
 from django.urls import path
 
-from . import views
+from . import queue_views, suggestion_views, views
 
 app_name = "frontdesk"
 
@@ -25,4 +25,26 @@ urlpatterns = [
     path("schedules/<int:pk>/exceptions/", views.exception_add, name="exception_add"),
     path("rules/<int:pk>/delete/", views.rule_delete, name="rule_delete"),
     path("exceptions/<int:pk>/delete/", views.exception_delete, name="exception_delete"),
+    path("appointments/<int:pk>/ticket/", queue_views.appointment_ticket, name="appointment_ticket"),
+    # 排队叫号
+    path("queue/", queue_views.queue, name="queue"),
+    path("queue/tickets/new/", queue_views.ticket_issue, name="ticket_issue"),
+    path("queue/windows/<int:pk>/post/", queue_views.post_window, name="post_window"),
+    path("queue/windows/<int:pk>/call-next/", queue_views.call_next, name="call_next"),
+    path("queue/postings/<int:pk>/end/", queue_views.end_posting, name="end_posting"),
+    path("queue/tickets/<int:pk>/recall/", queue_views.ticket_recall, name="ticket_recall"),
+    path("queue/tickets/<int:pk>/skip/", queue_views.ticket_skip, name="ticket_skip"),
+    path("queue/tickets/<int:pk>/transfer/", queue_views.ticket_transfer, name="ticket_transfer"),
+    path("queue/tickets/<int:pk>/finish/", queue_views.ticket_finish, name="ticket_finish"),
+    path("queue/tickets/<int:pk>/intake/", queue_views.ticket_intake, name="ticket_intake"),
+    path("queue/points/<int:pk>/hall/", queue_views.hall_view, name="hall"),
+    path("queue/points/<int:pk>/hall/board/", queue_views.hall_board, name="hall_board"),
+    path("queue/points/<int:pk>/displays/new/", queue_views.display_add, name="display_add"),
+    path("queue/displays/<int:pk>/revoke/", queue_views.display_revoke, name="display_revoke"),
+    path("coverage/", queue_views.coverage, name="coverage"),
+    # 便民箱
+    path("suggestions/", suggestion_views.suggestion_list, name="suggestions"),
+    path("suggestions/paper/", suggestion_views.suggestion_paper, name="suggestion_paper"),
+    path("suggestions/<int:pk>/", suggestion_views.suggestion_detail, name="suggestion"),
+    path("suggestions/<int:pk>/answer/", suggestion_views.suggestion_answer, name="suggestion_answer"),
 ]

@@ -13,3 +13,11 @@ class MattersConfig(AppConfig):
         from .actions.persons import register_audit_codes
 
         register_audit_codes()
+        from fawang.notify import scopes
+
+        from .models import Matter
+
+        # The outbox: a message about a matter is seen by who sees the matter (docs/authority.md).
+        scopes.register(
+            Matter, visible=lambda user: Matter.objects.visible_to(user), unit_of=lambda m: m.unit
+        )

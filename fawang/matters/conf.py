@@ -20,7 +20,10 @@ DEFAULT_JOBS = [
     "fawang.matters.tasks.sample_callbacks_task",
     "fawang.frontdesk.tasks.derive_slots_task",
     "fawang.frontdesk.tasks.send_reminders_task",
+    "fawang.corrections.tasks.scan_supervision_task",
     "fawang.notify.tasks.deliver_due_messages",
+    # The supervision rollup (fawang.insights): the days whose matters changed since the last pass.
+    "fawang.insights.tasks.refresh_rollups_task",
 ]
 
 

@@ -10,6 +10,8 @@ printed notice (``pdf.RECEIPT``, ``pdf.RESULT``, ``pdf.MATERIALS``); ``panel`` i
 (a template and the function that makes its context for the user; an empty context shows nothing);
 ``auto_topic`` whether intake asks the topic classifier for a matter submitted without a topic;
 ``supervision`` its card on the supervisors' page (a template and a context for the user);
+``public_panel`` its card on the person's own matter page (the template and the context for the signed-in person
+and the matter; an empty context shows nothing);
 ``answer_accepts`` the note of the acceptance (a gettext_noop text) when a visible answer by staff to a submitted matter takes it in
 (consultation: 咨询答复即受理; empty: answering does not accept).
 """
@@ -55,6 +57,7 @@ class Line:
     answer_accepts: str = ""
     auto_topic: bool = False
     supervision: Board | None = None
+    public_panel: Panel | None = None
 
 
 _LINES: dict[str, Line] = {}
@@ -102,6 +105,15 @@ def panels(user: Any, matter: Matter) -> list[tuple[str, dict[str, Any]]]:
         (line.panel.template, line.panel.context(user, matter))
         for line in lines_of(matter)
         if line.panel is not None
+    ]
+
+
+def public_panels(user: Any, matter: Matter) -> list[tuple[str, dict[str, Any]]]:
+    """(template, context) of every registered line's card for the person's own matter page."""
+    return [
+        (line.public_panel.template, line.public_panel.context(user, matter))
+        for line in lines_of(matter)
+        if line.public_panel is not None
     ]
 
 

@@ -145,6 +145,7 @@ def to_person(matter: Matter, kind: str, event: MatterEvent | None = None) -> No
             user=account,
             related=matter,
             dedupe_key=f"{key}:inapp",
+            fresh_key=event is not None,  # the event was made in this transaction: no message has its key yet
         )
     phone = normalize_mobile(person.phone)
     if MOBILE_RE.match(phone):
@@ -157,6 +158,7 @@ def to_person(matter: Matter, kind: str, event: MatterEvent | None = None) -> No
             phone=phone,
             related=matter,
             dedupe_key=f"{key}:sms",
+            fresh_key=event is not None,
         )
 
 

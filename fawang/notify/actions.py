@@ -14,16 +14,15 @@ from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, models, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from fawang.lib.validators import normalize_mobile, validate_mobile
-from fawang.orgs.roles import require_capability, require_capability_in_region
 
-from . import conf, kinds
+from . import conf, kinds, scopes
 from .access import get_inbox_message_for_user, get_message_for_user
 from .models import Message
 from .senders import PermanentFailure, SendResult, TemporaryFailure, get_sender
@@ -77,13 +76,16 @@ def enqueue(
     region_code: str = "",
     dedupe_key: str | None = None,
     max_attempts: int | None = None,
+    fresh_key: bool = False,
 ) -> Message:
     """Queue one message and its delivery once the caller's transaction commits.
 
     ``dedupe_key`` makes the call idempotent: the same event enqueued twice (a resent webhook, a double click)
     returns the first message and sends nothing more. Build it from the event, e.g.
     ``f"matter:{matter.pk}:accepted:sms"``. ``region_code`` defaults to ``related.region_id`` (a region code on
-    our models), which decides which staff see the message.
+    our models), which decides which staff see the message. ``fresh_key``: the key names a row the caller's
+    transaction has just made (an event), so no message can hold it yet — it is inserted without the savepoint
+    that a clash would need (two round trips on every intake); a clash then fails the caller's transaction.
     """
     if not body.strip():
         raise ValidationError(_("消息正文不能为空。"), code="no_body")
@@ -105,7 +107,7 @@ def enqueue(
     if related is not None:
         message.related_type = ContentType.objects.get_for_model(related)
         message.related_id = str(related.pk)
-    if dedupe_key:
+    if dedupe_key and not fresh_key:
         # No look-up first: the unique index finds the message of an earlier (or concurrent) enqueue with the
         # same key, and the savepoint keeps the caller's transaction usable when it does.
         try:
@@ -115,8 +117,25 @@ def enqueue(
             return Message.objects.get(dedupe_key=dedupe_key)
     else:
         message.save()
-    transaction.on_commit(partial(schedule, message.pk))
+    if _tasks_in_this_database():
+        # The task row goes in with the message and commits with it (one commit per intake rather than two; the
+        # worker cannot see either before the commit). An error here fails the caller's transaction, as the
+        # message's own insert would.
+        from .tasks import deliver_message
+
+        deliver_message.enqueue(message.pk)
+    else:
+        transaction.on_commit(partial(schedule, message.pk))
     return message
+
+
+def _tasks_in_this_database() -> bool:
+    """Whether background tasks are rows of this database (django_tasks_db), written in the caller's
+    transaction; other backends (the immediate one in tests) run or send on commit."""
+    from .tasks import deliver_message
+
+    backend = deliver_message.get_backend()
+    return type(backend).__module__.startswith("django_tasks_db")
 
 
 def schedule(message_id: int, when: dt.datetime | None = None) -> None:
@@ -234,10 +253,8 @@ def deliver_due(limit: int = 100) -> int:
 def retry_dead(message_id: int, *, actor: User) -> Message:
     """Requeue a dead message with a fresh set of attempts; the last error stays for reference."""
     message = get_message_for_user(actor, message_id)
-    if message.region_code:
-        require_capability_in_region(actor, "notify.view_outbox", message.region_code)
-    else:
-        require_capability(actor, "notify.view_outbox")
+    if not scopes.may(actor, "notify.view_outbox", message):
+        raise PermissionDenied(_("您的岗位无权执行此操作。"))
     if message.sensitive:
         raise ValidationError(
             _("验证码等敏感消息不能由工作人员重新发送，请当事人重新获取。"), code="sensitive"

@@ -52,6 +52,7 @@ def mask_digits(text: str) -> str:
 
 register("otp.login", _("登录验证码"), sensitive=True)
 register("otp.track", _("查询验证码"), sensitive=True)
+register("otp.claim", _("档案认领验证码"), sensitive=True)
 register("matter.submitted", _("事项已提交"))
 register("matter.accepted", _("事项已受理"))
 register("matter.assigned", _("事项已分派"))

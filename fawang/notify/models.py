@@ -18,7 +18,6 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from fawang.lib.validators import mask_phone, validate_mobile
-from fawang.orgs.authority import regions_filter
 
 from . import kinds
 
@@ -28,8 +27,11 @@ if TYPE_CHECKING:
 
 class MessageQuerySet(models.QuerySet["Message"]):
     def visible_to(self, user: User) -> MessageQuerySet:
-        """Messages about things in the user's regions; messages with no region only for system-wide staff."""
-        return self.filter(regions_filter(user, "region_code"))
+        """Messages about what the user sees (a matter: who sees the matter); messages about nothing in
+        particular with the 司法局 of their region; with no region only system-wide staff (notify/scopes.py)."""
+        from .scopes import messages_filter
+
+        return self.filter(messages_filter(user))
 
     def inbox_of(self, user: User) -> MessageQuerySet:
         """What a member of the public reads in their in-app inbox: their own delivered in-app and SMS messages."""

@@ -27,11 +27,10 @@ from django.views.decorators.http import require_POST
 
 from fawang.accounts.models import User
 from fawang.accounts.public import citizen_user
-from fawang.orgs.authority import has_capability_in_region
-from fawang.orgs.roles import has_capability, require_capability
+from fawang.orgs.roles import require_capability
 from fawang.orgs.web import staff_required, staff_user
 
-from . import actions
+from . import actions, scopes
 from .access import get_message_for_user
 from .forms import OutboxFilterForm
 from .models import Message
@@ -58,11 +57,7 @@ def _can_retry(user: User, message: Message) -> bool:
     return (
         message.status == Message.Status.DEAD
         and not message.sensitive
-        and (
-            has_capability_in_region(user, "notify.view_outbox", message.region_code)
-            if message.region_code
-            else has_capability(user, "notify.view_outbox")
-        )
+        and scopes.may(user, "notify.view_outbox", message)
     )
 
 

@@ -169,6 +169,18 @@ def regions_filter(user: Any, field: str) -> Q:
     return reach_of(user).regions_q(field)
 
 
+def bureau_regions_filter(user: Any, field: str) -> Q:
+    """Q on a region code column for the regions the user's 司法局 memberships supervise (their subtrees): the
+    rule for region-keyed rows about no unit's matter (an outbox message about nothing in particular). A
+    service unit or an institution reaches nothing by region here."""
+    if not _active(user):
+        return _empty()
+    reach = reach_of(user)
+    if reach.everything:
+        return Q()
+    return codes.under_any(field, reach.region_prefixes)
+
+
 def matters_filter(user: Any) -> Q:
     """Q on Matter for what a staff user sees: matters of a bureau's region subtree, matters whose current
     unit is reached, and matters the user handles or took in."""

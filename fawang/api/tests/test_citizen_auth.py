@@ -50,7 +50,15 @@ class CitizenSignInTestCase(ApiTestCase):
         self.assertTrue(out["created"])
         user = User.objects.get(kind=User.Kind.PUBLIC, phone=PHONE)
         self.assertEqual(
-            out["user"], {"id": user.pk, "phone": PHONE, "name": "", "id_number": "", "real_name": False}
+            out["user"],
+            {
+                "id": user.pk,
+                "phone": PHONE,
+                "name": "",
+                "id_number": "",
+                "real_name": False,
+                "claimed": False,
+            },
         )
         token = ApiToken.objects.get(user=user)
         self.assertEqual(token.name, "微信小程序")

@@ -78,15 +78,15 @@ class ConsoleTestCase(ApplicationTestCase):
         url = reverse("applications_console:reveal", args=[matter.pk])
         self.assertEqual(self.client.post(url, {"purpose": "核实身份"}).status_code, 404)
 
-    def test_a_different_name_on_a_registered_id_number_is_flagged(self) -> None:
+    def test_an_id_number_another_record_holds_is_flagged(self) -> None:
         matter_actions.resolve_person(
             matter_actions.PersonData(
                 name="王建华", phone="13900001111", id_number=self.user.profile.id_number
             )
         )
         matter = self.submitted()
+        self.assertEqual(matter.person.user, self.user)
         self.client.force_login(self.sm_handler)
         page = self.client.get(reverse("matters:detail", args=[matter.pk]))
-        self.assertContains(
-            page, "申请人姓名与已登记的同一身份证号码的服务对象（王*华）不一致，请核实申请人身份。"
-        )
+        self.assertContains(page, "申请人填写的身份证号码已登记在另一服务对象档案下，申请人尚未证明是本人")
+        self.assertNotContains(page, "王*华")

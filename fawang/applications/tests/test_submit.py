@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 
+from fawang.audit.models import AuditEvent
 from fawang.matters import actions as matter_actions
 from fawang.matters.models import Attachment, Matter, MatterEvent, Person
 from fawang.notify.models import Message
@@ -107,21 +108,41 @@ class SubmitTestCase(ApplicationTestCase):
         with self.assertRaisesMessage(ValidationError, "只能通过网站、APP 或微信提交。"):
             actions.do_submit_application(app.pk, actor=self.user, channel="window", pledge=True)
 
-    def test_a_person_staff_registered_with_that_id_number_is_used_as_it_is(self) -> None:
+    def test_stating_a_registered_persons_id_number_does_not_file_under_their_record(self) -> None:
+        # Issue 13: a citizen typed the ID number of a person staff registered; the application went on that
+        # person's record and the "已提交" SMS to their phone.
         registered = matter_actions.resolve_person(
             matter_actions.PersonData(
                 name="王建国", phone="13900001111", id_number=self.user.profile.id_number
             )
         )
         app = self.fill_legal_aid(self.start())
-        matter = actions.do_submit_application(app.pk, actor=self.user, pledge=True).matter
-        self.assertEqual(matter.person, registered)
+        with self.captureOnCommitCallbacks(execute=True):
+            matter = actions.do_submit_application(app.pk, actor=self.user, pledge=True).matter
+        self.assertNotEqual(matter.person, registered)
+        self.assertEqual((matter.person.user, matter.person.id_number), (self.user, ""))
+        self.assertFalse(Message.objects.filter(phone="13900001111").exists())
         registered.refresh_from_db()
-        # The online claim changed nothing staff recorded, and linked no account.
+        # The claim changed nothing staff recorded, and linked no account; staff see a possible duplicate.
         self.assertEqual(
             (registered.phone, registered.user_id, registered.special_groups), ("13900001111", None, [])
         )
+        self.assertTrue(
+            AuditEvent.objects.filter(action="matters.possible_duplicate_person", person=self.user).exists()
+        )
         self.assertEqual(list(Matter.objects.of_public_user(self.user)), [matter])
+
+    def test_once_the_account_proved_the_record_is_its_own_the_application_goes_on_it(self) -> None:
+        registered = matter_actions.resolve_person(
+            matter_actions.PersonData(
+                name="王建国", phone="13900001111", id_number=self.user.profile.id_number
+            )
+        )
+        # Staff checked the identity document at a window (the other proof is a code: citizens' test_id_claim).
+        matter_actions.do_link_account(registered.pk, actor=self.sm_clerk, user=self.user, unit=self.station)
+        app = self.fill_legal_aid(self.start())
+        matter = actions.do_submit_application(app.pk, actor=self.user, pledge=True).matter
+        self.assertEqual(matter.person, registered)
 
     def test_an_item_without_id_number_uses_the_accounts_own_person(self) -> None:
         app = self.start("mediation")

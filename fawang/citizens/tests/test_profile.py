@@ -57,10 +57,13 @@ class ProfileTestCase(CitizenTestCase):
         self.assertFalse(Profile.objects.exists())
         self.assertEqual(User.objects.get(pk=self.citizen.pk).display_name, "王小明")
 
-    def test_one_id_number_backs_one_account(self) -> None:
+    def test_a_number_another_account_stated_is_saved_without_telling_so(self) -> None:
+        # Refusing it told anyone which ID numbers have an account (issue 13); what counts is the proven link
+        # of the person record to an account (test_id_claim).
         other = self.make_citizen("13611112222", seq="777")
         response = self.post("王小明", Profile.objects.get(user=other).id_number)
-        self.assertContains(response, "该身份证号码已被其他账号实名登记", status_code=400)
+        self.assertRedirects(response, reverse("me:home"))
+        self.assertEqual(Profile.objects.filter(id_number_hash=other.profile.id_number_hash).count(), 2)
 
     def test_html_in_the_name_is_escaped(self) -> None:
         self.post("<b>王</b>", id_number(seq="322"))

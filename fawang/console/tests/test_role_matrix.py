@@ -93,6 +93,16 @@ PERSONAS: dict[str, tuple[str, str, dict[str, str]]] = {
             "city": "仙游县法律援助中心",
         },
     ),
+    "corrections_officer": (
+        "厦港街道司法所",
+        R.CORRECTIONS_OFFICER,
+        {
+            "sibling": "鹭江街道司法所",
+            "parent": "思明区司法局",
+            "district": "湖里区法律援助中心",
+            "city": "仙游县法律援助中心",
+        },
+    ),
     "committee_handler": (
         "厦港街道人民调解委员会",
         R.HANDLER,
@@ -194,6 +204,7 @@ SEES: dict[str, tuple[bool, bool, bool, bool, bool]] = {
     "centre_clerk": (Y, N, N, N, N),
     "aid_handler": (Y, N, N, N, N),
     "office_handler": (Y, N, N, N, N),
+    "corrections_officer": (Y, N, N, N, N),
     "committee_handler": (Y, N, N, N, N),
     "station_clerk": (Y, N, N, N, N),
     "room_advisor": (Y, N, N, N, N),
@@ -213,6 +224,7 @@ REVEALS = {
     "centre_clerk": Y,
     "aid_handler": Y,
     "office_handler": Y,
+    "corrections_officer": Y,
     "committee_handler": Y,
     "station_clerk": Y,
     "room_advisor": Y,
@@ -232,6 +244,7 @@ ACCEPTS = {
     "centre_clerk": N,
     "aid_handler": Y,
     "office_handler": Y,
+    "corrections_officer": Y,
     "committee_handler": Y,
     "station_clerk": N,
     "room_advisor": Y,
@@ -717,13 +730,14 @@ ADVISOR, HOTLINE, SYSADMIN = (
     frozenset({"hotline_12345"}),
     frozenset({"sysadmin"}),
 )
+CORRECTIONS = frozenset({"corrections_officer"})
 EVERYONE = frozenset(PERSONAS)
 
 # Who holds each capability (by the persona's role; where is the rule's business).
 CAN: dict[str, frozenset[str]] = {
     "staff": EVERYONE,
     "matters.intake": CLERKS | HOTLINE | HANDLERS | ADVISOR | SYSADMIN,
-    "matters.handle": HANDLERS | ADVISOR | SYSADMIN,
+    "matters.handle": HANDLERS | ADVISOR | CORRECTIONS | SYSADMIN,
     "matters.assign": HANDLERS | SUPERVISORS | ADMINS | SYSADMIN,
     "matters.transfer": CLERKS | HOTLINE | HANDLERS | SUPERVISORS | ADMINS | SYSADMIN,
     "matters.escalate": HANDLERS | SUPERVISORS | SYSADMIN,
@@ -749,9 +763,9 @@ CAN: dict[str, frozenset[str]] = {
     "frontdesk": CLERKS | ADVISOR | ADMINS | SYSADMIN,
 }
 
-# Region-keyed rows (outbox messages carry a region code, not a unit): a 司法局 sees its region's subtree, every
-# other unit the region of each unit it reaches, exactly. So a law firm of 思明区 sees 思明区's messages, and
-# the city-level notary office, prison and 12345 those of 厦门市 itself.
+# Region-keyed rows (regions and villages carry a region code, not a unit): a 司法局 sees its region's subtree, every
+# other unit the region of each unit it reaches, exactly. So a law firm of 思明区 sees 思明区 in the region
+# directory, and the city-level notary office, prison and 12345 厦门市 itself.
 SEES_REGION: dict[str, tuple[bool, bool, bool, bool, bool]] = {
     "city_supervisor": (Y, Y, N, Y, N),
     "bureau_supervisor": (Y, Y, N, N, N),
@@ -759,6 +773,7 @@ SEES_REGION: dict[str, tuple[bool, bool, bool, bool, bool]] = {
     "centre_clerk": (Y, Y, Y, N, N),
     "aid_handler": (Y, Y, Y, N, N),
     "office_handler": (Y, N, N, N, N),
+    "corrections_officer": (Y, N, N, N, N),
     "committee_handler": (Y, N, Y, N, N),
     "station_clerk": (Y, N, Y, N, N),
     "room_advisor": (Y, N, N, N, N),
@@ -769,7 +784,30 @@ SEES_REGION: dict[str, tuple[bool, bool, bool, bool, bool]] = {
     "hotline_12345": (Y, Y, Y, N, N),
     "sysadmin": (Y, Y, Y, Y, Y),
 }
-REGION_KEYED = frozenset({"message", "region"})
+REGION_KEYED = frozenset({"region"})
+
+# Outbox messages (fawang/notify/scopes.py). A message about a matter (kind "matter_message") follows the matter:
+# SEES. A message about no matter (kind "message": a sign-in code, a test message) carries only a region code and
+# stays with the 司法局 of that region (its subtree); no other unit reads it by region — a law firm of 思明区 no
+# longer reads 思明区's messages (issue 12).
+SEES_BUREAU_REGION: dict[str, tuple[bool, bool, bool, bool, bool]] = {
+    "city_supervisor": (Y, Y, N, Y, N),
+    "bureau_supervisor": (Y, Y, N, N, N),
+    "bureau_admin": (Y, Y, N, N, N),
+    "centre_clerk": (N, N, N, N, N),
+    "aid_handler": (N, N, N, N, N),
+    "office_handler": (N, N, N, N, N),
+    "committee_handler": (N, N, N, N, N),
+    "station_clerk": (N, N, N, N, N),
+    "room_advisor": (N, N, N, N, N),
+    "firm_handler": (N, N, N, N, N),
+    "firm_admin": (N, N, N, N, N),
+    "notary_clerk": (N, N, N, N, N),
+    "prison_clerk": (N, N, N, N, N),
+    "hotline_12345": (N, N, N, N, N),
+    "sysadmin": (Y, Y, Y, Y, Y),
+}
+BUREAU_REGION_KEYED = frozenset({"message"})
 
 # Appointing a village's legal advisor (一村一法律顾问) at the first village under the region of the unit at each
 # position (for 福建省司法厅 that is a village of 厦门市): 200 the form; 403 the village is reached but the role may
@@ -781,6 +819,7 @@ VILLAGE_APPOINT: dict[str, tuple[int, int, int, int, int]] = {
     "bureau_supervisor": (200, 200, 200, 404, 404),
     "bureau_admin": (200, 200, 200, 404, 404),
     "office_handler": (403, 404, 403, 404, 404),
+    "corrections_officer": (403, 404, 403, 404, 404),
     "station_clerk": (403, 404, 403, 404, 404),
     "room_advisor": (403, 404, 403, 404, 404),
     "sysadmin": (200, 200, 200, 200, 200),
@@ -875,7 +914,7 @@ ROWS: dict[str, Row] = {
     "applications_console:reveal": Row(
         "application", "matters.view_personal_data", "post", 200, (("purpose", "核实身份"),)
     ),
-    "notify:message_detail": Row("message", "notify.view_outbox"),
+    "notify:message_detail": Row("matter_message", "notify.view_outbox"),
     "notify:retry": Row("message", "notify.view_outbox", "post", 302),
     # Knowledge entries of the unit.
     "knowledge_console:edit": Row("entry", "knowledge.write"),
@@ -952,7 +991,13 @@ def expected_answer(row: Row, persona: str, position: int, unit: Unit) -> int:
     if row.rule in ANSWERS:  # a line's own table (its tests/matrix.py): persona -> five answers, "*" the rest
         table = ANSWERS[row.rule]
         return table.get(persona, table.get("*", NOT_REACHED))[position]
-    sees = SEES_REGION if row.obj in REGION_KEYED else SEES
+    sees = (
+        SEES_REGION
+        if row.obj in REGION_KEYED
+        else SEES_BUREAU_REGION
+        if row.obj in BUREAU_REGION_KEYED
+        else SEES
+    )
     if not sees[persona][position]:
         return 404
     if row.rule == "seen":

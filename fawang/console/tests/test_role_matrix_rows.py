@@ -46,6 +46,7 @@ class StaffUrlsMatrixTestCase(RoleMatrixBase):
     def make(self, kind: str, unit: Unit) -> Any:
         import datetime as dt
 
+        from django.contrib.contenttypes.models import ContentType
         from django.utils import timezone
 
         from fawang.catalog.models import ServiceItem
@@ -58,7 +59,7 @@ class StaffUrlsMatrixTestCase(RoleMatrixBase):
             WeeklyRule,
         )
         from fawang.knowledge.models import KnowledgeEntry
-        from fawang.matters.models import Attachment, Callback, Rectification
+        from fawang.matters.models import Attachment, Callback, Matter, Rectification
         from fawang.notify.models import Message
         from fawang.orgs.models import Practitioner, Window
 
@@ -130,6 +131,18 @@ class StaffUrlsMatrixTestCase(RoleMatrixBase):
                 applicant_id_number=id_number(),
             )
             return matter
+        if kind == "matter_message":
+            matter = self.object_at("matter", unit)
+            return Message.objects.create(
+                channel="sms",
+                kind="matter.accepted",
+                body="-",
+                phone="13800000000",
+                region_code=matter.region_id,
+                related_type=ContentType.objects.get_for_model(Matter),
+                related_id=str(matter.pk),
+                status=Message.Status.DEAD,
+            )
         if kind == "message":
             return Message.objects.create(
                 channel="sms",

@@ -42,6 +42,7 @@ from .base import (
     _staff,
     check_transition,
 )
+from .queue import record_desk
 
 
 @transaction.atomic
@@ -161,6 +162,9 @@ def do_take_in(
     matter = result.matters[0]
     if link_account:
         do_link_account(matter.person_id, actor=actor, user=appointment.user, unit=appointment.unit)
+    record_desk(
+        matter, actor=actor, unit=appointment.unit, now=now, ticket=getattr(appointment, "ticket", None)
+    )
     appointment.matter = matter
     appointment.status = S.TAKEN_IN
     appointment.save(update_fields=["matter", "status", "updated_at"])

@@ -34,7 +34,7 @@ from .feedback import (
 from .handover import do_hand_over, do_record_outside_outcome, do_record_outside_ticket, outside_hotlines
 from .intake import MatterRequest, PersonData, SubmitResult, do_complain, do_split, do_submit, resolve_person
 from .personal_data import do_link_account, log_access, reveal_person
-from .persons import account_person, do_merge_persons
+from .persons import account_person, do_claim_person, do_merge_persons
 from .topic import do_correct_topic
 from .workflow import (
     add_attachment,
@@ -70,6 +70,7 @@ __all__ = [
     "do_accept",
     "do_assign",
     "do_change_item",
+    "do_claim_person",
     "do_close",
     "do_comment",
     "do_complain",

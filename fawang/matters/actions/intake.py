@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Case, Q, Value, When
 from django.utils.translation import gettext as _
 
 from fawang.catalog.models import BusinessLine, Channel, ServiceItem, Step
@@ -73,6 +74,10 @@ class MatterRequest:
     item_data: dict[str, Any] | None = (
         None  # the service item's own fields, if its line registered any (lines.ItemData)
     )
+    # The ID number an item needs is on the request's own record and awaits an identity check: an online
+    # applicant stated an ID number another person record holds, and has not proved it theirs (issue 13). The
+    # matter goes on the applicant's own record, without the number, for staff to check and merge.
+    id_number_pending: bool = False
 
 
 @dataclass
@@ -122,17 +127,25 @@ def resolve_person(data: PersonData, *, savepoint: bool = True) -> Person:
     savepoint when another intake creates the same ID number at the same moment (the IntegrityError reaches it).
     """
     fields = _clean_person(data)
+    # One query for both look-ups: the record with the ID number first, then the first of the records found by
+    # name and phone among those without an ID number (a caller registered by name and phone): one person, one
+    # record. With an ID number given now — recorded on the record found — an account's record is left out: it
+    # carries the account's own ID number and is the one with it if it is this person.
+    wanted = Q(pk__in=[])
+    id_hash = Person.hash_id_number(fields["id_number"]) if fields["id_number"] else ""
+    if id_hash:
+        wanted |= Q(id_number_hash=id_hash)
+    if fields["phone"]:
+        by_phone = Q(name=fields["name"], phone=fields["phone"], id_number_hash="")
+        if id_hash:
+            by_phone &= Q(user__isnull=True)
+        wanted |= by_phone
     existing: Person | None = None
-    if fields["id_number"]:
-        existing = Person.objects.by_id_number(fields["id_number"]).first()
-    if existing is None and fields["phone"]:
-        # Then name and phone, among records without an ID number (a caller registered by name and phone): one
-        # person, one record. With an ID number given now — recorded on the record found — an account's record is
-        # left out: it carries the account's own ID number and was found by it above if it is this one.
-        candidates = Person.objects.filter(name=fields["name"], phone=fields["phone"], id_number_hash="")
-        if fields["id_number"]:
-            candidates = candidates.filter(user__isnull=True)
-        existing = candidates.order_by("pk").first()
+    if id_hash or fields["phone"]:
+        by_id_first = (
+            Case(When(id_number_hash=id_hash, then=Value(0)), default=Value(1)) if id_hash else Value(1)
+        )
+        existing = Person.objects.filter(wanted).order_by(by_id_first, "pk").first()
     if existing is None:
         person = Person(**fields)
         if not savepoint:
@@ -177,7 +190,7 @@ def _check_request(req: MatterRequest, channel: str, person: Person) -> None:
             % {"item": item.name, "channel": Channel(channel).label},
             code="channel_not_offered",
         )
-    if item.requires_id_number and not person.id_number_hash:
+    if item.requires_id_number and not person.id_number_hash and not req.id_number_pending:
         raise ValidationError(
             {"id_number": [_("办理“%(item)s”须登记服务对象的身份证号码。") % {"item": item.name}]}
         )
@@ -337,9 +350,11 @@ def _submit(
 ) -> SubmitResult:
     keys = _idempotency_keys(idempotency_key, len(requests))
     # No look-up of the keys first: the unique index on idempotency_key finds a resend when its matter is
-    # inserted, and the savepoint below then undoes everything the resend did (a new person included). The
-    # same savepoint is retried on the other clashes, which are rare: a tracking number drawn twice, or another
-    # intake registering the same ID number at the same moment (the retry finds that person).
+    # inserted, and the atomic block below then undoes everything the resend did (a new person included). The
+    # same block is retried on the other clashes, which are rare: a tracking number drawn twice, or another
+    # intake registering the same ID number at the same moment (the retry finds that person). Called outside
+    # any transaction (the intake view, the API) the block is the transaction itself; inside a caller's, a
+    # savepoint — so a submission costs no savepoint round trips of its own.
     for attempt in range(TRACKING_ATTEMPTS):
         try:
             with transaction.atomic():
@@ -488,7 +503,6 @@ def _check_intake_actor(actor: User | None, channel: str, intake_unit: Unit | No
         require_capability(actor, "matters.intake", intake_unit)
 
 
-@transaction.atomic
 def do_submit(
     *,
     actor: User | None,

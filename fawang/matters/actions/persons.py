@@ -68,7 +68,10 @@ def account_person(user: User, *, id_number: str = "") -> Person:
     id_number = Person.normalize_id_number(id_number)
     id_hash = Person.hash_id_number(id_number) if id_number else ""
     by_id = Person.objects.select_for_update().filter(id_number_hash=id_hash).first() if id_hash else None
-    linked = Person.objects.filter(user=user).order_by("pk").first()
+    # The record with the account's ID number when the account proved it is theirs (do_claim_person), else the
+    # first linked one.
+    linked = by_id if by_id is not None and by_id.user_id == user.pk else None
+    linked = linked or Person.objects.filter(user=user).order_by("pk").first()
     if linked is not None:
         if id_number and not linked.id_number_hash and by_id is None:
             linked.id_number = id_number
@@ -99,6 +102,20 @@ def account_person(user: User, *, id_number: str = "") -> Person:
             if _same_name(candidate, user.display_name):
                 return _link(candidate, user, how=str(_("姓名和手机号码一致")))
     return Person.objects.create(name=user.display_name, phone=phone, id_number=id_number, user=user)
+
+
+@transaction.atomic
+def do_claim_person(person_id: int, *, user: User, how: str) -> Person:
+    """认领档案: link the record ``person_id`` to the public account ``user`` once the account has proved it is
+    the person's (a code sent to the mobile number on the record came back; see
+    fawang.citizens.actions.verify_claim_code). A record already linked to another account is never taken over
+    this way — that needs staff checking the identity document (``do_link_account``)."""
+    person = Person.objects.select_for_update().get(pk=person_id)
+    if person.user_id == user.pk:
+        return person
+    if person.user_id is not None:
+        raise ValidationError(_("该档案须由工作人员核实身份证件后关联。"), code="linked_elsewhere")
+    return _link(person, user, how=how)
 
 
 @transaction.atomic

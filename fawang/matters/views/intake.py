@@ -174,7 +174,9 @@ def _attach_item_forms(formset: Any, data: Any) -> bool:
             )
         prefix = f"req-{i}-item"
         picked = str(data.get(f"req-{i}-service_item") or "") if data is not None else ""
-        item = ServiceItem.objects.filter(pk=picked).first() if picked.isdigit() else None
+        # Only when some line asks fields of its own: otherwise no row has an item form, and a look-up per row
+        # would cost every intake POST a query (bench/bench_matters.py).
+        item = ServiceItem.objects.filter(pk=picked).first() if refresh and picked.isdigit() else None
         shown = data is not None and data.get(f"{prefix}-for") == (item.code if item else None)
         row.item_form = lines.item_form(item.code, data if shown else None, prefix=prefix) if item else None
         row.item_code = item.code if item else ""

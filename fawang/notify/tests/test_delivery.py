@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.test import override_settings
 from django.utils import timezone
@@ -251,9 +251,35 @@ class RetryDeadTestCase(OutboxTestCase):
         message = self.send()
         with self.assertRaises(Http404):
             actions.retry_dead(message.pk, actor=self.hl_supervisor)
-        with self.assertRaises(PermissionDenied):
+        # A legal-aid centre reads no region's messages (only those about matters it sees): the same 404.
+        with self.assertRaises(Http404):
             actions.retry_dead(message.pk, actor=self.sm_handler)
         huli = self.send(region_code=HULI)
         with self.assertRaises(Http404):
             actions.retry_dead(huli.pk, actor=self.sm_supervisor)
         self.assertEqual(actions.retry_dead(huli.pk, actor=self.xm_supervisor).status, S.QUEUED)
+
+
+class TaskRowInTheSameTransactionTestCase(OutboxTestCase):
+    """With tasks stored in this database (django_tasks_db, as in production), the delivery task is written in
+    the caller's transaction: it commits with the message, or neither does — one commit per intake."""
+
+    @override_settings(
+        TASKS={"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+    )
+    def test_the_task_row_commits_and_rolls_back_with_the_message(self) -> None:
+        from django.db import transaction
+        from django_tasks_db.models import DBTaskResult
+
+        from fawang.notify.actions import enqueue
+
+        with self.captureOnCommitCallbacks() as callbacks:
+            message = enqueue(channel="sms", kind="matter.accepted", body="已受理。", phone="13800000000")
+        self.assertEqual(callbacks, [])  # nothing left for after the commit
+        row = DBTaskResult.objects.get()
+        self.assertEqual(row.args_kwargs["args"], [message.pk])
+        with self.assertRaises(RuntimeError), transaction.atomic():
+            enqueue(channel="sms", kind="matter.accepted", body="已受理。", phone="13800000001")
+            raise RuntimeError("the caller's transaction fails")
+        self.assertEqual(DBTaskResult.objects.count(), 1)
+        self.assertFalse(Message.objects.filter(phone="13800000001").exists())

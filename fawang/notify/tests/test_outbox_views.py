@@ -18,20 +18,24 @@ FAIL_PERMANENTLY = {"sms": {"BACKEND": "fawang.notify.senders.FailingSender", "O
 class OutboxListTestCase(OutboxTestCase):
     url = reverse("notify:outbox")
 
-    def test_staff_see_only_messages_of_their_regions(self) -> None:
+    def test_messages_about_no_matter_stay_with_the_bureau_of_their_region(self) -> None:
         self.send(body="思明区的消息")
         self.send(body="湖里区的消息", region_code=HULI)
         self.send(body="仙游县的消息", region_code=XIANYOU)
         self.send(body="没有区划的消息", region_code="")
 
+        # A window clerk of a 思明区 station reads no region's messages: the region of a unit grants nothing.
         self.client.force_login(self.sm_clerk)
+        r = self.client.get(self.url)
+        for body in ("思明区的消息", "湖里区的消息", "仙游县的消息", "没有区划的消息"):
+            self.assertNotContains(r, body)
+
+        self.client.force_login(self.sm_supervisor)
         r = self.client.get(self.url)
         self.assertContains(r, "思明区的消息")
         self.assertNotContains(r, "湖里区的消息")
-        self.assertNotContains(r, "仙游县的消息")
-        self.assertNotContains(r, "没有区划的消息")
 
-        self.client.force_login(self.hl_clerk)
+        self.client.force_login(self.hl_supervisor)
         r = self.client.get(self.url)
         self.assertContains(r, "湖里区的消息")
         self.assertNotContains(r, "思明区的消息")
@@ -44,6 +48,59 @@ class OutboxListTestCase(OutboxTestCase):
 
         self.client.force_login(self.sysadmin)
         self.assertContains(self.client.get(self.url), "没有区划的消息")
+
+    def test_messages_about_a_matter_are_seen_by_who_sees_the_matter(self) -> None:
+        # Issue 12: a law firm of 思明区 read every 思明区 message. Now it reads those about matters sent to it.
+        from fawang.catalog.models import ServiceItem
+        from fawang.matters import actions as matter_actions
+        from fawang.matters.models import Matter
+        from fawang.matters.tests.base import id_number
+        from fawang.orgs.models import Membership, Unit
+
+        firm = Unit.objects.filter(kind="law_firm", region__code__startswith=SIMING).order_by("pk").first()
+        assert firm is not None
+        firm_clerk = User.objects.create_user("firm_clerk_outbox", kind=User.Kind.STAFF)
+        Membership.objects.create(user=firm_clerk, unit=firm, role=Membership.Role.WINDOW_CLERK)
+        station = Unit.objects.get(name="厦港街道公共法律服务工作站")
+
+        def matter(unit: Unit | None, seq: str) -> Matter:
+            made = matter_actions.do_submit(
+                actor=self.sm_clerk,
+                person=matter_actions.PersonData(
+                    name="张三", phone="13912345678", id_number=id_number(seq=seq)
+                ),
+                requests=[
+                    matter_actions.MatterRequest(
+                        service_item=ServiceItem.objects.get(code="consultation"),
+                        description="咨询。",
+                        region=self.region("350203001"),
+                    )
+                ],
+                channel="window",
+                intake_unit=station,
+            ).matters[0]
+            if unit is not None:  # sent to the firm (转办 is tested in matters; here only where it sits)
+                Matter.objects.filter(pk=made.pk).update(unit=unit)
+                made.refresh_from_db()
+            return made
+
+        at_firm, elsewhere = matter(firm, "701"), matter(None, "702")
+        self.send(body="律所事项的消息", related=at_firm)
+        self.send(body="其他事项的消息", related=elsewhere)
+        self.client.force_login(firm_clerk)
+        r = self.client.get(self.url)
+        self.assertContains(r, "律所事项的消息")
+        self.assertNotContains(r, "其他事项的消息")
+        other = Message.objects.get(body="其他事项的消息")
+        self.assertEqual(self.client.get(reverse("notify:message_detail", args=[other.pk])).status_code, 404)
+        # The clerk who took both in sees both (the first responder sees the matter); so does the bureau.
+        for user in (self.sm_clerk, self.sm_supervisor):
+            self.client.force_login(user)
+            r = self.client.get(self.url)
+            self.assertContains(r, "律所事项的消息")
+            self.assertContains(r, "其他事项的消息")
+        self.client.force_login(self.hl_supervisor)
+        self.assertNotContains(self.client.get(self.url), "律所事项的消息")
 
     def test_it_masks_phone_numbers_and_one_time_codes(self) -> None:
         self.send(kind="otp.login", subject="验证码 483920", body=OTP)
@@ -65,7 +122,7 @@ class OutboxListTestCase(OutboxTestCase):
 
     def test_it_says_that_no_gateway_is_configured(self) -> None:
         message = self.send()
-        self.client.force_login(self.sm_clerk)
+        self.client.force_login(self.sm_supervisor)
         r = self.client.get(self.url)
         self.assertContains(r, "未配置短信网关：消息保存在本地发件箱。")
         self.assertContains(r, "本地保存")
@@ -148,7 +205,7 @@ class MessageDetailTestCase(OutboxTestCase):
         self.client.force_login(self.hl_supervisor)
         self.assertEqual(self.client.get(self.url(message)).status_code, 404)
         self.assertEqual(self.client.get(reverse("notify:message_detail", args=[999999])).status_code, 404)
-        self.client.force_login(self.sm_clerk)
+        self.client.force_login(self.sm_supervisor)
         self.assertContains(self.client.get(self.url(message)), "思明区的消息")
 
     def test_it_masks_one_time_codes_and_escapes_html(self) -> None:
@@ -184,8 +241,8 @@ class RetryViewTestCase(OutboxTestCase):
         url = reverse("notify:retry", args=[message.pk])
         self.client.force_login(self.hl_supervisor)
         self.assertEqual(self.client.post(url).status_code, 404)
-        self.client.force_login(self.sm_handler)
-        self.assertEqual(self.client.post(url).status_code, 403)
+        self.client.force_login(self.sm_handler)  # a legal-aid centre: no region's messages
+        self.assertEqual(self.client.post(url).status_code, 404)
         self.client.force_login(self.sm_supervisor)
         with override_settings(NOTIFY_SENDERS={}), self.captureOnCommitCallbacks(execute=True):
             self.client.post(url)

@@ -36,6 +36,9 @@ STEPS: list[tuple[str, str, list[str]]] = [
     ("法律法规", "import_laws", ["--if-empty"]),
     ("知识库演示", "load_knowledge_demo", []),
     ("法条检索索引", "build_law_index", ["--if-missing"]),
+    # A year of generated activity for the supervision dashboards (fawang/insights/activity.py): ~25 s the first
+    # time, a second or two after (it finds the year loaded and only rebuilds the rollup).
+    ("一年业务数据（监督看板）", "load_activity", []),
 ]
 PROGRESS_BARS = {"import_regions", "import_laws", "build_law_index"}
 
@@ -65,7 +68,7 @@ def static_is_current(fingerprint: str) -> bool:
 
 
 class Command(BaseCommand):
-    help = "一次准备好演示站点（make run 调用）：迁移、区划、演示数据、法律法规、检索索引、静态文件。可重复运行。"
+    help = "一次准备好演示站点（make run 调用）：迁移、区划、演示数据、法律法规、检索索引、一年业务数据、静态文件。可重复运行。"
     requires_system_checks: list[str] = []  # bin/serve runs `manage.py check` once
 
     def add_arguments(self, parser: CommandParser) -> None:

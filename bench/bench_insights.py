@@ -1,0 +1,114 @@
+"""Supervision rollups at scale (issue 21): ``load_activity`` fills a fresh database with BENCH_INSIGHTS_MATTERS
+matters (default 1,000,000; 10,000,000 for the issue's target — generation then takes a couple of hours), then
+``bench.insights_measure`` times, in one process on the same rows:
+
+- the full rebuild of the daily facts (one INSERT … SELECT) against DuckDB computing the same rollup from the same
+  rows (exported to CSV first; only DuckDB's query is timed), with the totals checked equal;
+- the incremental update of one day (``refresh_days``);
+- the supervisor pages (dashboard, its JSON, the KPI board) through Django's test client, p50/p95.
+
+Targets (issue 21, at 10M in PostgreSQL): rebuild ≤ 60 s and within 2× DuckDB; a day ≤ 5 s; every dashboard page
+p95 ≤ 100 ms. Runs on every database of the context (SQLite, and PostgreSQL when BENCH_PG_URL answers).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from typing import Any
+
+from .harness import ROOT, Context, Row, Section
+
+MATTERS = int(os.environ.get("BENCH_INSIGHTS_MATTERS", "1000000"))
+END = os.environ.get("BENCH_INSIGHTS_END", "2026-06-30")
+
+
+def _measure(ctx: Context, url: str) -> dict[str, Any]:
+    env = {
+        **os.environ,
+        "DATABASE_URL": url,
+        "FAWANG_VAR_DIR": str(ctx.tmp / "var"),
+        "DJANGO_SETTINGS_MODULE": "fawang.settings",
+        "PYTHONPATH": str(ROOT),
+    }
+    env.pop("FAWANG_TESTING", None)
+    result = subprocess.run(
+        [sys.executable, "-m", "bench.insights_measure"],
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=7200,
+        check=False,
+    )
+    if result.returncode:
+        raise RuntimeError(f"bench.insights_measure failed:\n{result.stderr[-3000:]}")
+    data: dict[str, Any] = json.loads(result.stdout.strip().splitlines()[-1])
+    return data
+
+
+def run(ctx: Context) -> Section:
+    section = Section(
+        "Supervision rollups (issue 21)",
+        f"`load_activity --count {MATTERS:,}` (a generated year ending {END}) on a fresh database with the demo, then "
+        "the full rollup rebuild (one INSERT … SELECT) against DuckDB computing the same rollup from the same rows in "
+        "the same run (rows exported to CSV first; only DuckDB's query timed; totals checked equal), the incremental "
+        "update of one day, and the supervisor pages through Django's test client (xm_supervisor on 厦门市, "
+        "sm_supervisor on 思明区). Targets at 10M in PostgreSQL: rebuild ≤ 60 s and ≤ 2× DuckDB; a day ≤ 5 s; "
+        "pages p95 ≤ 100 ms.",
+    )
+    for label, _url in ctx.databases.items():
+        url = ctx.fresh_database(label, "insights")
+        ctx.manage(url, "migrate", "--no-input", "-v0")
+        ctx.manage(url, "import_regions", "35", "--quiet-progress")
+        ctx.manage(url, "load_demo")
+        load = ctx.manage(url, "load_activity", "--count", str(MATTERS), "--end", END, timeout=6 * 3600)
+        m = _measure(ctx, url)
+        rebuild = sorted(m["rebuild"])
+        duck = m["duck"]
+        assert isinstance(duck, dict)
+        duck_times = sorted(duck["times"])
+        same = duck["totals"] == m["ours"] and duck["rows"] == m["fact_rows"]
+        section.rows.append(
+            Row(
+                f"{label}: load_activity",
+                f"{load:.0f} s",
+                "",
+                "",
+                f"{m['matters']:,} matters (generation + bulk insert)",
+            )
+        )
+        section.rows.append(
+            Row(
+                f"{label}: full rollup rebuild",
+                f"{rebuild[0]:.2f} s (median {rebuild[len(rebuild) // 2]:.2f} s)",
+                f"DuckDB {duck_times[0]:.2f} s",
+                f"{rebuild[0] / duck_times[0]:.1f}× DuckDB",
+                f"{m['fact_rows']:,} fact rows; same totals as DuckDB: {'yes' if same else 'NO'}",
+            )
+        )
+        inc = sorted(m["incremental"])
+        section.rows.append(
+            Row(
+                f"{label}: incremental update of one day",
+                f"{inc[len(inc) // 2] * 1000:.0f} ms median",
+                f"worst {inc[-1] * 1000:.0f} ms",
+                "",
+                "refresh_days([day]) on 5 days",
+            )
+        )
+        pages = m["dashboards"]
+        assert isinstance(pages, dict)
+        for name, t in pages.items():
+            section.rows.append(
+                Row(
+                    f"{label}: {name}",
+                    f"p95 {t['p95']:.0f} ms",
+                    f"p50 {t['p50']:.0f} ms",
+                    "",
+                    "in-process, 40 requests",
+                )
+            )
+    return section

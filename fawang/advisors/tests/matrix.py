@@ -1,0 +1,137 @@
+"""The advisors' URLs in the role matrix (fawang/console/tests/test_role_matrix.py merges these tables).
+
+Appointments, schedule lines, work logs and missed days hang on the village's room (工作室): a persona sees them
+where it sees the room (SEES), and the objects below are made with the unit of each position as their room. Only
+the advisor named on the appointment writes its work log, and none of the personas is that advisor (their
+practitioner record is another person's): logging and resending a code answer 403 where the persona sees the
+appointment and 404 where not — the advisor's own flow is tested in test_work.py and the e2e test.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from django.utils import timezone
+
+from fawang.console.tests.test_role_matrix import ADMINS, ADVISOR, SUPERVISORS, SYSADMIN, Row
+
+CAN = {
+    "advisors.log_work": ADVISOR,
+    "advisors.manage": SUPERVISORS | ADMINS | SYSADMIN,
+    # Subsidy rules are a 司法局's documents: not a law firm's admin, though the role holds advisors.manage.
+    "advisors.subsidy_rules": SUPERVISORS | frozenset({"bureau_admin"}) | SYSADMIN,
+}
+
+# Only the appointment's own advisor: 403 where the persona sees the room, 404 where it does not.
+ANSWERS = {
+    "advisors_own": {
+        "city_supervisor": (403, 403, 404, 403, 404),
+        "bureau_supervisor": (403, 403, 404, 404, 404),
+        "bureau_admin": (403, 403, 404, 404, 404),
+        "sysadmin": (403, 403, 403, 403, 403),
+        "*": (403, 404, 404, 404, 404),
+    }
+}
+
+LOG_BODY = (
+    ("date", "2030-01-01"),
+    ("kind", "fixed"),
+    ("hours", "2"),
+    ("consultations", 1),
+    ("disputes_mediated", 0),
+    ("documents_reviewed", 0),
+    ("talks", 0),
+    ("audience", 0),
+)
+
+ROWS = {
+    "advisors:my_work": Row("page", "advisors.log_work"),
+    "advisors:monthly": Row("page", "advisors.manage"),
+    "advisors:export": Row("page", "advisors.manage"),
+    "advisors:missed": Row("page", "advisors.manage"),
+    "advisors:coverage": Row("page", "advisors.manage"),
+    "advisors:rules": Row("page", "advisors.manage"),
+    "advisors:talent": Row("page", "advisors.manage"),
+    "advisors:rule_add": Row(
+        "page",
+        "advisors.subsidy_rules",
+        "post",
+        302,
+        (
+            ("region_code", "350203"),
+            ("title", "法律服务工作补助办法"),
+            ("effective_from", "2031-01-01"),
+            ("per_fixed_day", "200"),
+            ("per_roving_day", "150"),
+            ("per_talk", "0"),
+            ("per_mediation", "0"),
+            ("per_document", "0"),
+        ),
+    ),
+    "advisors:assignment": Row("assignment", "seen"),
+    "advisors:log_add": Row("assignment", "advisors_own", "post", 302, LOG_BODY),
+    "advisors:service_day_add": Row(
+        "assignment",
+        "advisors.manage",
+        "post",
+        302,
+        (("kind", "fixed"), ("weekday", 4), ("start_time", "14:00"), ("end_time", "16:00")),
+    ),
+    "advisors:contact_set": Row(
+        "assignment",
+        "advisors.manage",
+        "post",
+        302,
+        (("name", "矩阵"), ("title", "文书"), ("phone", "13905920000")),
+    ),
+    "advisors:service_day_delete": Row("service_day", "advisors.manage", "post", 302),
+    "advisors:log": Row("work_log", "seen"),
+    "advisors:log_resend": Row("work_log", "advisors_own", "post", 302),
+    "advisors:talent_edit": Row("practitioner", "advisors.manage"),
+    # A village's ranked candidates: reached like appointing its advisor (console:advisor_appoint).
+    "advisors:recommend": Row("village", "village_appoint"),
+}
+
+PUBLIC = {
+    "advisors_public": "the committee's confirmation page (by the unguessable link in its SMS, code checked) and a "
+    "village room's public page (fawang/advisors/tests/test_public.py)",
+}
+
+
+def make(case: Any, kind: str, unit: Any) -> Any:
+    from fawang.advisors.models import ServiceDay, ServiceKind, WorkLog
+    from fawang.orgs.models import AdvisorAssignment, Practitioner
+    from fawang.regions.models import Region
+
+    if kind == "assignment":
+        village = Region.objects.create(
+            code=f"99{unit.pk:010d}", name=f"矩阵村{unit.pk}", level=Region.Level.VILLAGE, full_name="矩阵村"
+        )
+        lawyer = Practitioner.objects.create(
+            name="矩阵顾问", kind=Practitioner.Kind.LAWYER, licence_no=f"MA{unit.pk}", unit=unit
+        )
+        return AdvisorAssignment.objects.create(
+            practitioner=lawyer, region=village, room=unit, started_on=dt.date(2024, 1, 1)
+        )
+    if kind == "service_day":
+        return ServiceDay.objects.create(
+            assignment=case.object_at("assignment", unit),
+            room=unit,
+            kind=ServiceKind.FIXED,
+            weekday=0,
+            start_time=dt.time(9),
+            end_time=dt.time(11),
+        )
+    if kind == "work_log":
+        assignment = case.object_at("assignment", unit)
+        return WorkLog.objects.create(
+            assignment=assignment,
+            room=unit,
+            region=assignment.region,
+            date=timezone.localdate(),
+            kind=ServiceKind.FIXED,
+            hours=Decimal("2"),
+        )
+    return None

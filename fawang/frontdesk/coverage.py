@@ -1,0 +1,106 @@
+"""三级实体平台全覆盖: per county (区、县), how far the network of service points reaches, from the units on the
+platform — towns and streets (乡镇、街道) with a 公共法律服务工作站, villages and communities (村、社区) with a
+公共法律服务工作室, the 公共法律服务中心 with all three basic functions (法律援助、人民调解、法律咨询, the "3" of
+"3+X"), and service points with nobody on duty (no active staff membership and, for a 工作室, no current
+village legal advisor). Each figure lists the places it leaves out. Only active units count."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.db.models import Q
+
+from fawang.lib import codes
+from fawang.orgs.models import AdvisorAssignment, Function, Membership, Unit
+from fawang.regions.models import Region
+
+K = Unit.Kind
+
+
+@dataclass
+class CountyCoverage:
+    region: Region
+    towns: int = 0
+    towns_covered: int = 0
+    villages: int = 0
+    villages_covered: int = 0
+    centres: int = 0
+    centres_complete: int = 0
+    points: int = 0
+    points_unstaffed: int = 0
+    uncovered_towns: list[Region] = field(default_factory=list)
+    uncovered_villages: list[Region] = field(default_factory=list)
+    incomplete_centres: list[tuple[Unit, list[str]]] = field(default_factory=list)
+    unstaffed: list[Unit] = field(default_factory=list)
+
+    @staticmethod
+    def share(part: int, whole: int) -> int | None:
+        return None if whole == 0 else int(part * 100 / whole)
+
+    @property
+    def towns_share(self) -> int | None:
+        return self.share(self.towns_covered, self.towns)
+
+    @property
+    def villages_share(self) -> int | None:
+        return self.share(self.villages_covered, self.villages)
+
+
+def county_coverage(county: Region) -> CountyCoverage:
+    row = CountyCoverage(county)
+    under = codes.under("region_id", county.code)
+    units = Unit.objects.filter(under, is_active=True)
+    with_station = set(units.filter(kind=K.STATION).values_list("region_id", flat=True))
+    with_room = set(units.filter(kind=K.ROOM).values_list("region_id", flat=True))
+    towns = list(Region.objects.under(county.code).filter(level=Region.Level.TOWN).order_by("code"))
+    villages = list(
+        Region.objects.under(county.code)
+        .filter(level=Region.Level.VILLAGE)
+        .select_related("parent")
+        .order_by("code")
+    )
+    row.towns, row.villages = len(towns), len(villages)
+    row.uncovered_towns = [t for t in towns if t.code not in with_station]
+    row.uncovered_villages = [v for v in villages if v.code not in with_room]
+    row.towns_covered = row.towns - len(row.uncovered_towns)
+    row.villages_covered = row.villages - len(row.uncovered_villages)
+    basic = {f.code: f.name for f in Function.objects.filter(is_basic=True)}
+    for centre in (
+        units.filter(kind=K.CENTRE, region_id=county.code).prefetch_related("functions").order_by("pk")
+    ):
+        has = {f.code for f in centre.functions.all()}
+        missing = [name for code, name in basic.items() if code not in has]
+        row.centres += 1
+        if missing:
+            row.incomplete_centres.append((centre, missing))
+        else:
+            row.centres_complete += 1
+    points = units.filter(kind__in=Unit.SERVICE_POINT_KINDS)
+    staffed = set(
+        Membership.objects.active().filter(unit__in=points).values_list("unit_id", flat=True)
+    ) | set(AdvisorAssignment.objects.current().filter(room__in=points).values_list("room_id", flat=True))
+    listed = list(points.select_related("region").order_by("region_id", "kind", "name"))
+    row.points = len(listed)
+    row.unstaffed = [p for p in listed if p.pk not in staffed]
+    row.points_unstaffed = len(row.unstaffed)
+    return row
+
+
+def counties_for(regions: list[Region]) -> list[Region]:
+    """The counties (区、县) of the given regions: a city's counties, a county itself."""
+    out: dict[str, Region] = {}
+    for region in regions:
+        if region.level == Region.Level.COUNTY:
+            out[region.code] = region
+        elif region.level < Region.Level.COUNTY:
+            for county in Region.objects.under(region.code).filter(level=Region.Level.COUNTY):
+                out[county.code] = county
+    return [out[code] for code in sorted(out)]
+
+
+def reachable_counties(user: object) -> list[Region]:
+    """The counties whose network the user may look at: those of the regions the user reaches."""
+    seen = Region.objects.visible_to(user).filter(  # type: ignore[arg-type]
+        Q(level=Region.Level.COUNTY) | Q(level=Region.Level.CITY)
+    )
+    return counties_for(list(seen))

@@ -1,0 +1,64 @@
+"""三级平台全覆盖 on the demo data, against a hand count of the demo's network (fawang/orgs/demo.py):
+
+思明区: 10 streets, each with a 工作站; 99 communities, each with a 工作室 and a current legal advisor; one
+centre with 法律援助、人民调解、法律咨询. Staff on duty: the centre (sm_clerk, sm_agent, two consultants), 厦港街道's
+station (sm_clerk, sm_handler) and every room (its advisor) — so the other 9 stations of the 110 points have
+nobody. 仙游县: 18 towns, 327 villages, the centre, 鲤城街道's station and the rooms staffed: 17 of 346 points."""
+
+from __future__ import annotations
+
+from django.urls import reverse
+
+from fawang.matters.tests.base import MatterTestCase
+from fawang.orgs.models import Function, Unit
+
+from ..coverage import county_coverage, reachable_counties
+
+
+def figures(code: str) -> tuple[int, ...]:
+    from fawang.regions.models import Region
+
+    row = county_coverage(Region.objects.get(code=code))
+    return (
+        row.towns_covered,
+        row.towns,
+        row.villages_covered,
+        row.villages,
+        row.centres_complete,
+        row.centres,
+        row.points_unstaffed,
+        row.points,
+    )
+
+
+class CoverageTestCase(MatterTestCase):
+    def test_the_demo_figures_match_the_hand_count(self) -> None:
+        self.assertEqual(figures("350203"), (10, 10, 99, 99, 1, 1, 9, 110))
+        self.assertEqual(figures("350322"), (18, 18, 327, 327, 1, 1, 17, 346))
+
+    def test_gaps_are_listed(self) -> None:
+        closed = Unit.objects.get(name="鹭江街道公共法律服务工作站")
+        Unit.objects.filter(pk=closed.pk).update(is_active=False)
+        room = Unit.objects.filter(kind=Unit.Kind.ROOM, region__code__startswith="350203").order_by("pk")[0]
+        Unit.objects.filter(pk=room.pk).update(is_active=False)
+        self.sm_centre.functions.remove(Function.objects.get(code="mediation"))
+        self.assertEqual(figures("350203"), (9, 10, 98, 99, 0, 1, 8, 108))
+        self.client.force_login(self.sm_supervisor)
+        page = self.client.get(reverse("frontdesk:coverage"), {"county": "350203"})
+        detail = page.context["detail"]
+        self.assertEqual([t.name for t in detail.uncovered_towns], ["鹭江街道"])
+        self.assertEqual([v.code for v in detail.uncovered_villages], [room.region_id])
+        self.assertContains(page, "思明区公共法律服务中心：缺人民调解")
+        self.assertContains(page, "9/10")
+
+    def test_supervisors_see_the_counties_they_reach(self) -> None:
+        self.assertEqual([c.code for c in reachable_counties(self.sm_supervisor)], ["350203"])
+        xiamen = [c.code for c in reachable_counties(self.xm_supervisor)]
+        self.assertIn("350206", xiamen)
+        self.assertNotIn("350322", xiamen)
+        self.client.force_login(self.sm_supervisor)
+        self.assertEqual(
+            self.client.get(reverse("frontdesk:coverage"), {"county": "350322"}).status_code, 404
+        )
+        self.client.force_login(self.hl_clerk)
+        self.assertEqual(self.client.get(reverse("frontdesk:coverage")).status_code, 403)

@@ -1,0 +1,31 @@
+from django.apps import AppConfig
+
+
+class InsightsConfig(AppConfig):
+    name = "fawang.insights"
+    verbose_name = "监督与决策（大数据）"
+
+    def ready(self) -> None:
+        from django.utils.translation import gettext_lazy as _
+
+        from fawang.audit import codes
+        from fawang.lib import nav
+        from fawang.notify import kinds
+        from fawang.orgs.models import Membership
+        from fawang.orgs.roles import add_capability
+
+        R = Membership.Role
+        # Supervision figures are the 司法局's: its supervisors (and the system administrator).
+        add_capability("insights.view", {R.SUPERVISOR, R.SYSTEM_ADMIN})
+        # Acting on a warning (acknowledge, assign, note, close): the same supervisors.
+        add_capability("insights.handle_warning", {R.SUPERVISOR, R.SYSTEM_ADMIN})
+        codes.register("insights.raise_warning", _("发出风险预警"))
+        codes.register("insights.acknowledge_warning", _("签收风险预警"))
+        codes.register("insights.assign_warning", _("交办风险预警"), also=("orgs.unit",))
+        codes.register("insights.note_warning", _("记录预警处置情况"))
+        codes.register("insights.close_warning", _("办结风险预警"))
+        kinds.register("insights.warning", _("风险预警"))
+        nav.register(
+            nav.Entry(_("监督与决策"), _("数据看板"), "insights:dashboard", "insights.view"),
+            nav.Entry(_("监督与决策"), _("热点与预警"), "insights:warnings", "insights.view"),
+        )

@@ -1,0 +1,241 @@
+"""Reports: the monthly report of a region as PDF (WeasyPrint, CJK fonts, like the notices in matters.pdf), every
+table of the dashboard as Excel (openpyxl), and the public statistics (网上监督: counts, time limits kept and
+satisfaction by district, no personal data)."""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import io
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.cache import add_never_cache_headers
+from django.views.decorators.cache import cache_page
+from django.views.decorators.http import require_GET
+
+from fawang.orgs.models import Unit
+from fawang.orgs.web import staff_required, staff_user
+from fawang.regions.models import Region
+
+from . import figures, kpi
+from .access import get_region_for_user
+from .models import Warning
+
+
+def month_period(value: str | None, today: dt.date | None = None) -> figures.Period:
+    """``YYYY-MM`` (default: the last full month; the current month when none has passed yet)."""
+    today = today or timezone.localdate()
+    year, month = None, None
+    if value and len(value) == 7 and value[4] == "-" and value[:4].isdigit() and value[5:].isdigit():
+        year, month = int(value[:4]), int(value[5:])
+        if not 1 <= month <= 12:
+            year = month = None
+    if year is None or month is None:
+        first = today.replace(day=1) - dt.timedelta(days=1)
+        year, month = first.year, first.month
+    last = calendar.monthrange(year, month)[1]
+    return figures.Period(dt.date(year, month, 1), min(dt.date(year, month, last), today))
+
+
+def report_context(region: Region, period: figures.Period) -> dict[str, Any]:
+    totals = figures.totals(region.code, period)
+    items = figures.mix(region.code, period, "item")
+    topics = figures.mix(region.code, period, "topic")[:10]
+    top = max([r["received"] for r in items + topics] or [1]) or 1
+    for row in items + topics:
+        row["bar"] = round(row["received"] / top * 100, 1)
+    warnings = Warning.objects.filter(
+        figures.region_q("region_id", region.code),
+        created_at__date__gte=period.start,
+        created_at__date__lte=period.end,
+    ).select_related("region", "topic")
+    return {
+        "region": region,
+        "period": period,
+        "totals": totals,
+        "items": items,
+        "topics": topics,
+        "channels": figures.mix(region.code, period, "channel"),
+        "ranking": figures.ranking(region.code, period),
+        "units": figures.unit_ranking(region.code, period, limit=10),
+        "warnings": warnings,
+        "board": kpi.board(region.code, period),
+        "made_at": timezone.localtime(),
+    }
+
+
+def _private(response: HttpResponse) -> HttpResponse:
+    add_never_cache_headers(response)
+    response["Cache-Control"] = "no-store, no-cache, must-revalidate, private, max-age=0"
+    return response
+
+
+@require_GET
+@staff_required
+def monthly_pdf(request: HttpRequest, code: str) -> HttpResponse:
+    """月度报告 of the region as PDF."""
+    from weasyprint import HTML
+
+    user = staff_user(request)
+    region = get_region_for_user(user, code)
+    period = month_period(request.GET.get("month"))
+    html = render_to_string("insights/report_pdf.html", report_context(region, period), request=request)
+    data = HTML(string=html, base_url=request.build_absolute_uri("/")).write_pdf()
+    response = HttpResponse(data, content_type="application/pdf")
+    name = f"report-{region.code}-{period.start:%Y-%m}.pdf"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return _private(response)
+
+
+def _percent(value: float | None) -> float | None:
+    return round(value * 100, 1) if value is not None else None
+
+
+@require_GET
+@staff_required
+def excel(request: HttpRequest, code: str) -> HttpResponse:
+    """Every table of the region's month (or ?days=N) as one workbook, a sheet per table."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    user = staff_user(request)
+    region = get_region_for_user(user, code)
+    days = request.GET.get("days")
+    if days and days.isdigit() and int(days) in figures.PERIODS:
+        period = figures.Period.last(int(days))
+    else:
+        period = month_period(request.GET.get("month"))
+    ctx = report_context(region, period)
+    book = Workbook()
+    rate_cols = [
+        "受理登记",
+        "办结",
+        "按时办结",
+        "超期",
+        "评价",
+        "好评",
+        "差评",
+        "投诉",
+        "按时办结率(%)",
+        "满意率(%)",
+    ]
+
+    def measures(row: dict[str, Any]) -> list[Any]:
+        return [
+            row["received"],
+            row["completed"],
+            row["on_time"],
+            row["overdue"],
+            row["rated"],
+            row["good"],
+            row["bad"],
+            row["complaints"],
+            _percent(row["on_time_rate"]),
+            _percent(row["satisfaction"]),
+        ]
+
+    def sheet(title: str, head: list[str], rows: list[list[Any]]) -> None:
+        ws = book.create_sheet(title)
+        ws.append(head)
+        for cell in ws[1]:
+            cell.font = Font(bold=True)
+        for r in rows:
+            ws.append(r)
+        for i, h in enumerate(head, start=1):
+            ws.column_dimensions[ws.cell(1, i).column_letter].width = max(10, len(h) * 2 + 2)
+
+    book.remove(book.active)  # type: ignore[arg-type]
+    now, before = ctx["totals"]["now"], ctx["totals"]["year_before"]
+    sheet(
+        "总体",
+        ["期间", *rate_cols],
+        [[f"{period.start}至{period.end}", *measures(now)], ["上年同期", *measures(before)]],
+    )
+    sheet(
+        "下级区划",
+        ["区划", "常住人口", "每万人受理", *rate_cols],
+        [[r["name"], r["population"], r["per_10k"], *measures(r)] for r in ctx["ranking"]],
+    )
+    sheet(
+        "办理机构",
+        ["机构", "所在区划", "每万人受理", *rate_cols],
+        [[r["name"], r["region"], r["per_10k"], *measures(r)] for r in ctx["units"]],
+    )
+    for key, title in (("items", "服务事项"), ("topics", "所涉领域"), ("channels", "受理渠道")):
+        sheet(title, [title, *rate_cols], [[r["name"], *measures(r)] for r in ctx[key]])
+    sheet(
+        "考核指标",
+        ["指标", "目标", "实际", "分子", "分母", "是否达标", "未达标地区"],
+        [
+            [
+                i.name,
+                i.target * 100 if i.percent else i.target,
+                (round(i.value * 100, 1) if i.percent else round(i.value, 2))
+                if i.value is not None
+                else None,
+                i.part,
+                i.whole,
+                {True: "达标", False: "未达标", None: "无数据"}[i.met],
+                "、".join(m["name"] for m in i.misses),
+            ]
+            for i in ctx["board"]
+        ],
+    )
+    sheet(
+        "风险预警",
+        ["时间", "区划", "类型", "标题", "状态"],
+        [
+            [
+                timezone.localtime(w.created_at).strftime("%Y-%m-%d %H:%M"),
+                w.region.name,
+                w.get_kind_display(),
+                w.title,
+                w.get_status_display(),
+            ]
+            for w in ctx["warnings"]
+        ],
+    )
+    out = io.BytesIO()
+    book.save(out)
+    response = HttpResponse(
+        out.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    response["Content-Disposition"] = (
+        f'attachment; filename="insights-{region.code}-{period.start:%Y%m%d}.xlsx"'
+    )
+    return _private(response)
+
+
+def public_regions() -> list[str]:
+    """The districts and counties whose 司法局 is on the platform."""
+    return sorted(
+        set(
+            Unit.objects.filter(
+                kind=Unit.Kind.BUREAU, is_active=True, region__level=Region.Level.COUNTY
+            ).values_list("region_id", flat=True)
+        )
+    )
+
+
+@require_GET
+@cache_page(300)
+def public_stats(request: HttpRequest) -> HttpResponse:
+    """网上监督: the last 30 days and the last 365 by district — counts, time limits kept, satisfaction; no one's
+    matter, no personal data (only sums of the daily facts)."""
+    regions = public_regions()
+    month = figures.Period.last(30)
+    year = figures.Period.last(365)
+    return render(
+        request,
+        "insights/public_stats.html",
+        {
+            "month": month,
+            "year": year,
+            "month_rows": figures.public_by_district(regions, month),
+            "year_rows": figures.public_by_district(regions, year),
+        },
+    )

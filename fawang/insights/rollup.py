@@ -1,0 +1,219 @@
+"""The daily facts (``DailyFact``), made from the matters by one set-based ``INSERT … SELECT`` that runs the same on
+SQLite and PostgreSQL, so that no dashboard ever scans the matters.
+
+Each number is counted on the (Beijing) day of its own event:
+
+- received     ``Matter.submitted_at``
+- accepted     ``Matter.accepted_at``
+- completed    ``Matter.completed_at`` of a matter that is 已办结 or 已关闭; ``on_time`` those whose last timed step was
+               not escalated as overdue (the deadline worker sets ``escalated_at`` when a limit runs out, and a new
+               step clears it, so a completed matter with it set missed the limit of the step it was completed in)
+- overdue      ``Matter.escalated_at``: the limit ran out that day
+- rated/good/bad  ``Evaluation.created_at``; good = 非常满意/满意/基本满意, bad = 不满意/非常不满意 (满意率 = good ÷ rated)
+- complaints   the 投诉 matter's ``submitted_at``, counted against the matter (its region, item, topic, channel) and
+               unit complained about
+
+``rebuild()`` replaces every fact in one statement; ``refresh_days()`` replaces the facts of some days (the same
+statement, each branch bounded to the days' time range, so it reads the indexes on the timestamps);
+``refresh_changed()`` is the scheduler's job: the days touched by matters changed and ratings made since the last
+pass, plus today and yesterday (the deadline worker escalates by UPDATE without touching ``updated_at``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from fawang.matters.models import Complaint, Evaluation, Matter
+
+from .models import DailyFact, RollupState
+
+MEASURES = ("received", "accepted", "completed", "on_time", "overdue", "rated", "good", "bad", "complaints")
+DIMENSIONS = ("day", "region_id", "service_item_id", "topic_id", "channel", "unit_id")
+# How far back the accepted/completed/escalated/rating branches look from a day, through submitted_at (which is
+# indexed): a matter accepted on day D was submitted at most this long before (a day's refresh reads an index
+# range, not the whole table). Older events are still counted by the full rebuild.
+LOOKBACK = dt.timedelta(days=400)
+
+
+def _tz() -> ZoneInfo:
+    return ZoneInfo(settings.TIME_ZONE)
+
+
+def _day(column: str) -> str:
+    """SQL for the local (settings.TIME_ZONE) date of a timestamp column."""
+    if connection.vendor == "postgresql":
+        return f"CAST(({column}) AT TIME ZONE '{settings.TIME_ZONE}' AS DATE)"
+    # SQLite keeps UTC text; China has had no daylight saving since 1991, so a fixed offset is exact.
+    offset = timezone.now().astimezone(_tz()).utcoffset() or dt.timedelta()
+    return f"date({column}, '{int(offset.total_seconds() // 60):+d} minutes')"
+
+
+MATTER_DIMS = ("m.region_id", "m.service_item_id", "m.topic_id", "m.channel", "m.unit_id")
+# A complaint counts against the matter and unit complained about (or, with none named, the complaint itself).
+COMPLAINT_DIMS = (
+    "COALESCE(a.region_id, m.region_id)",
+    "COALESCE(a.service_item_id, m.service_item_id)",
+    "COALESCE(a.topic_id, m.topic_id)",
+    "COALESCE(a.channel, m.channel)",
+    "COALESCE(c.about_unit_id, a.unit_id, m.unit_id)",
+)
+
+
+def _branch(
+    measure: str,
+    select_from: str,
+    day_col: str,
+    where: str,
+    extra: dict[str, str] | None = None,
+    dims: tuple[str, ...] = MATTER_DIMS,
+) -> str:
+    extra = extra or {}
+    named = ", ".join(f"{expr} AS {name}" for expr, name in zip(dims, DIMENSIONS[1:], strict=True))
+    values = ", ".join(extra.get(x, "1" if x == measure else "0") + f" AS {x}" for x in MEASURES)
+    # Every name here is a constant of this module or a model's table name; values go in as parameters.
+    return f"SELECT {_day(day_col)} AS day, {named}, {values} FROM {select_from} WHERE {where}"  # noqa: S608
+
+
+def insert_sql(bounded: bool) -> str:
+    """The statement: one SELECT per event kind, UNION ALL, grouped by the dimensions. With ``bounded``, every
+    branch takes its event time range as parameters (start, end), and the branches of later events also the
+    submitted_at range behind it (start - LOOKBACK, end)."""
+    m = Matter._meta.db_table
+    e = Evaluation._meta.db_table
+    c = Complaint._meta.db_table
+    f = DailyFact._meta.db_table
+
+    def rng(col: str) -> str:
+        if not bounded:
+            return f"{col} IS NOT NULL"
+        cond = f"{col} >= %s AND {col} < %s"
+        if col != "m.submitted_at":
+            cond += " AND m.submitted_at >= %s AND m.submitted_at < %s"
+        return cond
+
+    branches = [
+        _branch("received", f"{m} m", "m.submitted_at", rng("m.submitted_at")),
+        _branch("accepted", f"{m} m", "m.accepted_at", rng("m.accepted_at")),
+        _branch(
+            "completed",
+            f"{m} m",
+            "m.completed_at",
+            rng("m.completed_at") + " AND m.status IN ('completed', 'closed')",
+            {"on_time": "CASE WHEN m.escalated_at IS NULL THEN 1 ELSE 0 END"},
+        ),
+        _branch("overdue", f"{m} m", "m.escalated_at", rng("m.escalated_at")),
+        _branch(
+            "rated",
+            f"{e} ev JOIN {m} m ON m.id = ev.matter_id",
+            "ev.created_at",
+            rng("ev.created_at"),
+            {
+                "good": "CASE WHEN ev.level >= 3 THEN 1 ELSE 0 END",
+                "bad": "CASE WHEN ev.level <= 2 THEN 1 ELSE 0 END",
+            },
+        ),
+        _branch(
+            "complaints",
+            f"{c} c JOIN {m} m ON m.id = c.matter_id LEFT JOIN {m} a ON a.id = c.about_matter_id",
+            "m.submitted_at",
+            rng("m.submitted_at"),
+            dims=COMPLAINT_DIMS,
+        ),
+    ]
+    union = "\nUNION ALL\n".join(branches)
+    sums = ", ".join(f"SUM({x})" for x in MEASURES)
+    cols = ", ".join((*DIMENSIONS, *MEASURES))
+    group = ", ".join(DIMENSIONS)
+    return f"INSERT INTO {f} ({cols})\nSELECT {group}, {sums} FROM (\n{union}\n) x\nGROUP BY {group}"
+
+
+def _state() -> RollupState:
+    state, _created = RollupState.objects.get_or_create(name="facts")
+    return state
+
+
+@transaction.atomic
+def rebuild(now: dt.datetime | None = None) -> int:
+    """Replace every fact from the matters: one DELETE and one INSERT … SELECT. Returns the rows written."""
+    now = now or timezone.now()
+    with connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {DailyFact._meta.db_table}")  # noqa: S608 (the model's table name)
+        cursor.execute(insert_sql(bounded=False))
+    rows = DailyFact.objects.count()
+    RollupState.objects.update_or_create(
+        name="facts", defaults={"refreshed_at": now, "rebuilt_at": now, "rows": rows}
+    )
+    return rows
+
+
+def _spans(days: Iterable[dt.date]) -> list[tuple[dt.date, dt.date]]:
+    """Consecutive days joined: [(first, last), ...]."""
+    spans: list[tuple[dt.date, dt.date]] = []
+    for day in sorted(set(days)):
+        if spans and (day - spans[-1][1]).days == 1:
+            spans[-1] = (spans[-1][0], day)
+        else:
+            spans.append((day, day))
+    return spans
+
+
+def _bounds(first: dt.date, last: dt.date) -> tuple[dt.datetime, dt.datetime]:
+    tz = _tz()
+    start = dt.datetime.combine(first, dt.time(), tzinfo=tz)
+    end = dt.datetime.combine(last + dt.timedelta(days=1), dt.time(), tzinfo=tz)
+    return start.astimezone(dt.UTC), end.astimezone(dt.UTC)
+
+
+@transaction.atomic
+def refresh_days(days: Iterable[dt.date]) -> int:
+    """Replace the facts of ``days`` (a few days: the scheduler's job; a whole year: use ``rebuild``)."""
+    sql = insert_sql(bounded=True)
+    written = 0
+    with connection.cursor() as cursor:
+        for first, last in _spans(days):
+            DailyFact.objects.filter(day__gte=first, day__lte=last).delete()
+            start, end = _bounds(first, last)
+            params: list[dt.datetime] = []
+            # received: own range; accepted/completed/overdue/rated: own range and the submitted_at window behind
+            # it; complaints: own (submitted_at) range.
+            params += [start, end]
+            params += [start, end, start - LOOKBACK, end] * 4
+            params += [start, end]
+            cursor.execute(sql, params)
+            written += max(cursor.rowcount, 0)
+    return written
+
+
+def changed_days(since: dt.datetime, now: dt.datetime) -> set[dt.date]:
+    """The days whose facts may have changed since ``since``: the event days of matters saved since then, the
+    days of ratings made since then, and today and yesterday."""
+    tz = _tz()
+    days: set[dt.date] = {now.astimezone(tz).date(), (now - dt.timedelta(days=1)).astimezone(tz).date()}
+    changed = Matter.objects.filter(updated_at__gte=since).values_list(
+        "submitted_at", "accepted_at", "completed_at", "escalated_at"
+    )
+    for row in changed.iterator(chunk_size=2000):
+        days.update(moment.astimezone(tz).date() for moment in row if moment is not None)
+    rated = Evaluation.objects.filter(Q(created_at__gte=since)).values_list("created_at", flat=True)
+    days.update(moment.astimezone(tz).date() for moment in rated)
+    return days
+
+
+def refresh_changed(now: dt.datetime | None = None) -> int:
+    """The scheduler's job: refresh the days changed since the last pass (the first pass rebuilds)."""
+    now = now or timezone.now()
+    state = _state()
+    if state.refreshed_at is None:
+        return rebuild(now)
+    # A little overlap: a transaction that committed just after the last pass began is not missed.
+    days = changed_days(state.refreshed_at - dt.timedelta(minutes=5), now)
+    written = refresh_days(days)
+    RollupState.objects.filter(pk=state.pk).update(refreshed_at=now, rows=DailyFact.objects.count())
+    return written

@@ -1,0 +1,17 @@
+"""The supervision app's periodic job (run by the scheduler: fawang.matters.conf.DEFAULT_JOBS)."""
+
+from __future__ import annotations
+
+from django_tasks import task
+
+from . import rollup, warnings
+
+
+@task()
+def refresh_rollups_task() -> int:
+    """Bring the daily facts up to date (the days changed since the last pass), then raise the warnings the
+    new figures call for (hotspots, time-limit and satisfaction drops). Safe to run twice: a day's facts are
+    replaced, a warning is raised once per region, topic and period."""
+    written = rollup.refresh_changed()
+    warnings.raise_due()
+    return written

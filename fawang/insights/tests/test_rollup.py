@@ -1,0 +1,92 @@
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db.models import Sum
+from django.utils import timezone
+
+from fawang.insights import rollup
+from fawang.insights.models import DailyFact, RollupState
+from fawang.matters import actions
+from fawang.matters.models import Complaint, Evaluation, Matter
+
+from .base import END, ActivityTestCase
+
+MEASURES = rollup.MEASURES
+
+
+def totals() -> dict[str, int]:
+    got = DailyFact.objects.aggregate(**{m: Sum(m) for m in MEASURES})
+    return {m: int(v or 0) for m, v in got.items()}
+
+
+def facts() -> set[tuple[object, ...]]:
+    """Every fact row by its dimensions (rows with nothing are not written)."""
+    return set(DailyFact.objects.values_list(*rollup.DIMENSIONS, *MEASURES))
+
+
+class RollupTestCase(ActivityTestCase):
+    def test_the_rebuild_counts_what_the_matters_say(self) -> None:
+        t = totals()
+        matters = Matter.objects.all()
+        self.assertEqual(t["received"], matters.count())
+        self.assertEqual(t["accepted"], matters.exclude(accepted_at=None).count())
+        done = matters.filter(status__in=Matter.DONE_STATUSES).exclude(completed_at=None)
+        self.assertEqual(t["completed"], done.count())
+        self.assertEqual(t["on_time"], done.filter(escalated_at=None).count())
+        self.assertEqual(t["overdue"], matters.exclude(escalated_at=None).count())
+        self.assertEqual(t["rated"], Evaluation.objects.count())
+        self.assertEqual(t["good"], Evaluation.objects.filter(level__gte=3).count())
+        self.assertEqual(t["bad"], Evaluation.objects.filter(level__lte=2).count())
+        self.assertEqual(t["complaints"], Complaint.objects.count())
+
+    def test_days_are_beijing_days(self) -> None:
+        tz = timezone.get_current_timezone()
+        day = END - dt.timedelta(days=10)
+        start = dt.datetime.combine(day, dt.time(), tzinfo=tz)
+        received = Matter.objects.filter(
+            submitted_at__gte=start, submitted_at__lt=start + dt.timedelta(days=1)
+        )
+        self.assertEqual(
+            DailyFact.objects.filter(day=day).aggregate(n=Sum("received"))["n"], received.count()
+        )
+        # By region, item and topic too.
+        village = received.values_list("region_id", flat=True).first()
+        self.assertEqual(
+            DailyFact.objects.filter(day=day, region_id=village).aggregate(n=Sum("received"))["n"],
+            received.filter(region_id=village).count(),
+        )
+
+    def test_refreshing_days_gives_what_a_rebuild_gives(self) -> None:
+        # Change a few matters through the actions, as the workbench would.
+        matter = (
+            Matter.objects.filter(status=Matter.Status.IN_PROGRESS).first()
+            or Matter.objects.filter(status=Matter.Status.ACCEPTED).first()
+        )
+        assert matter is not None
+        now = timezone.now()
+        actions.do_complete(matter.pk, actor=None, result="已办结。", now=now)
+        RollupState.objects.filter(name="facts").update(refreshed_at=now - dt.timedelta(minutes=1))
+        rollup.refresh_changed(now + dt.timedelta(seconds=1))
+        incremental = facts()
+        rollup.rebuild()
+        self.assertEqual(incremental, facts())
+        today = timezone.localdate(now)
+        self.assertGreaterEqual(DailyFact.objects.filter(day=today).aggregate(n=Sum("completed"))["n"], 1)
+
+    def test_refresh_days_replaces_only_those_days(self) -> None:
+        before = facts()
+        day = END - dt.timedelta(days=3)
+        DailyFact.objects.filter(day=day).update(received=999)
+        DailyFact.objects.filter(day=day - dt.timedelta(days=1)).update(received=999)
+        rollup.refresh_days([day])
+        after = facts()
+        self.assertEqual({r for r in after if r[0] == day}, {r for r in before if r[0] == day})
+        self.assertTrue(all(r[6] == 999 for r in after if r[0] == day - dt.timedelta(days=1)))
+
+    def test_the_first_scheduler_pass_rebuilds(self) -> None:
+        RollupState.objects.all().delete()
+        DailyFact.objects.all().delete()
+        rollup.refresh_changed()
+        self.assertEqual(totals()["received"], Matter.objects.count())
+        self.assertIsNotNone(RollupState.objects.get().rebuilt_at)

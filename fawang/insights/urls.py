@@ -1,0 +1,24 @@
+"""Console URLs of the supervision app, mounted at console/insights/ (namespace ``insights``)."""
+
+from django.urls import path
+
+from . import reports, views
+
+app_name = "insights"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("r/<str:code>/", views.dashboard, name="dashboard"),
+    path("r/<str:code>/data/", views.data, name="data"),
+    path("r/<str:code>/matters/", views.matters, name="matters"),
+    path("r/<str:code>/hotspots/", views.hotspot_list, name="hotspots"),
+    path("r/<str:code>/kpi/", views.kpi_board, name="kpi"),
+    path("r/<str:code>/report.pdf", reports.monthly_pdf, name="report_pdf"),
+    path("r/<str:code>/report.xlsx", reports.excel, name="report_xlsx"),
+    path("warnings/", views.warning_list, name="warnings"),
+    path("warnings/<int:pk>/", views.warning_detail, name="warning"),
+    path("warnings/<int:pk>/acknowledge/", views.warning_acknowledge, name="warning_acknowledge"),
+    path("warnings/<int:pk>/assign/", views.warning_assign, name="warning_assign"),
+    path("warnings/<int:pk>/note/", views.warning_note, name="warning_note"),
+    path("warnings/<int:pk>/close/", views.warning_close, name="warning_close"),
+]

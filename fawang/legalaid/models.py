@@ -1,0 +1,395 @@
+"""法律援助 (legal aid) records beyond the shared matter: the hardship standards the means facts are compared with
+(经济困难标准, 法律援助法 第三十四条) and the figures they refer to, the decisions and their notices (第四十三条),
+the roster of legal-aid lawyers and their assignments (指派, 第二十六条、第四十三条), the case record (承办、结案),
+objections (第四十九条) and subsidies (第五十二条).
+
+State changes only through fawang/legalaid/actions.py (each leaves a MatterEvent or an audit row).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from fawang.matters.models import Matter
+from fawang.orgs.models import Practitioner, Unit
+from fawang.regions.models import Region
+
+MONEY = {"max_digits": 10, "decimal_places": 2, "validators": [MinValueValidator(Decimal(0))]}
+
+
+class ReferenceFigure(models.Model):
+    """A dated figure a hardship standard may refer to (最低工资标准、最低生活保障标准), per region."""
+
+    class Kind(models.TextChoices):
+        MIN_WAGE = "min_wage", _("月最低工资标准")
+        DIBAO = "dibao", _("城乡居民最低生活保障标准（月）")
+
+    kind = models.CharField(_("参照标准"), max_length=10, choices=Kind.choices)
+    region = models.ForeignKey(Region, verbose_name=_("行政区划"), on_delete=models.PROTECT, related_name="+")
+    amount = models.DecimalField(_("金额（元/月）"), **MONEY)  # type: ignore[arg-type]
+    effective_from = models.DateField(_("执行日期"))
+    effective_to = models.DateField(_("截止日期"), null=True, blank=True, help_text=_("为空表示现行有效。"))
+    document = models.CharField(_("设定文件"), max_length=200)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(_("录入时间"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("参照标准")
+        verbose_name_plural = _("参照标准")
+        ordering = ["region", "kind", "-effective_from"]
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "region", "effective_from"], name="reference_one_per_day")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.region_id} {self.get_kind_display()} {self.amount}"
+
+
+class HardshipStandard(models.Model):
+    """经济困难标准 of a region from a date: a fixed monthly per-capita amount, or a multiple of a reference figure
+    (e.g. 当地最低工资标准的 1 倍). A change is a new row from a later date; the one before it ends the day
+    before, and nothing already decided is recomputed (decisions keep their own copy of the comparison)."""
+
+    class Basis(models.TextChoices):
+        FIXED = "fixed", _("固定金额")
+        MULTIPLE = "multiple", _("参照标准的倍数")
+
+    region = models.ForeignKey(Region, verbose_name=_("行政区划"), on_delete=models.PROTECT, related_name="+")
+    basis = models.CharField(_("确定方式"), max_length=10, choices=Basis.choices)
+    amount = models.DecimalField(_("家庭人均月收入标准（元）"), null=True, blank=True, **MONEY)  # type: ignore[arg-type]
+    reference_kind = models.CharField(
+        _("参照标准"), max_length=10, choices=ReferenceFigure.Kind.choices, blank=True
+    )
+    multiple = models.DecimalField(
+        _("倍数"), max_digits=5, decimal_places=2, null=True, blank=True, validators=[MinValueValidator(0)]
+    )
+    effective_from = models.DateField(_("执行日期"))
+    effective_to = models.DateField(_("截止日期"), null=True, blank=True, help_text=_("为空表示现行有效。"))
+    document = models.CharField(_("设定文件"), max_length=200, help_text=_("文件名称和文号。"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(_("录入时间"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("经济困难标准")
+        verbose_name_plural = _("经济困难标准")
+        ordering = ["region", "-effective_from"]
+        constraints = [
+            models.UniqueConstraint(fields=["region", "effective_from"], name="hardship_one_per_day")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.region_id} {self.rule_text()}"
+
+    def rule_text(self) -> str:
+        if self.basis == self.Basis.FIXED:
+            return str(_("家庭人均月收入低于 %(amount)s 元")) % {"amount": self.amount}
+        return str(_("家庭人均月收入低于%(kind)s的 %(multiple)s 倍")) % {
+            "kind": ReferenceFigure.Kind(self.reference_kind).label,
+            "multiple": self.multiple,
+        }
+
+
+def in_force(on: dt.date) -> Q:
+    return Q(effective_from__lte=on) & (Q(effective_to__isnull=True) | Q(effective_to__gte=on))
+
+
+class Decision(models.Model):
+    """给予 / 不予 / 终止法律援助 on an application, with the means comparison as it stood when decided."""
+
+    class Kind(models.TextChoices):
+        GRANT = "grant", _("给予法律援助")
+        REFUSE = "refuse", _("不予法律援助")
+        TERMINATE = "terminate", _("终止法律援助")
+
+    matter = models.ForeignKey(
+        Matter, verbose_name=_("事项"), on_delete=models.CASCADE, related_name="aid_decisions"
+    )
+    kind = models.CharField(_("决定"), max_length=10, choices=Kind.choices)
+    number = models.CharField(_("文书编号"), max_length=40, unique=True)
+    reasons = models.TextField(_("理由"), help_text=_("纯文本；显示时转义。"))
+    checklist = models.JSONField(_("审查清单"), default=list, blank=True)
+    pledged = models.BooleanField(_("申请人已作个人诚信承诺"), default=False)
+    # The comparison with the hardship standard, copied when decided (a later standard changes nothing here).
+    standard = models.ForeignKey(
+        HardshipStandard,
+        verbose_name=_("适用的经济困难标准"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+    )
+    standard_rule = models.CharField(_("适用规则"), max_length=200, blank=True)
+    threshold = models.DecimalField(
+        _("标准金额（元/月）"), null=True, blank=True, max_digits=10, decimal_places=2
+    )
+    per_capita = models.DecimalField(
+        _("家庭人均月收入（元）"), null=True, blank=True, max_digits=10, decimal_places=2
+    )
+    comparison = models.CharField(_("比对结果"), max_length=200, blank=True)
+    objection_unit = models.ForeignKey(
+        Unit,
+        verbose_name=_("异议受理机关"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    objection_due = models.DateField(_("异议期限"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(_("决定时间"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("法律援助决定")
+        verbose_name_plural = _("法律援助决定")
+        ordering = ["-decided_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.number} {self.get_kind_display()}"
+
+    @property
+    def objectionable(self) -> bool:
+        return self.kind in (self.Kind.REFUSE, self.Kind.TERMINATE)
+
+
+class AidLawyer(models.Model):
+    """A legal-aid lawyer or 基层法律服务工作者 on a 法律援助中心's roster (法律援助人员名册)."""
+
+    centre = models.ForeignKey(
+        Unit, verbose_name=_("法律援助机构"), on_delete=models.PROTECT, related_name="+"
+    )
+    practitioner = models.ForeignKey(
+        Practitioner, verbose_name=_("法律服务人员"), on_delete=models.PROTECT, related_name="aid_rosters"
+    )
+    criminal_since = models.DateField(
+        _("从事刑事辩护起始日期"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "法律援助法 第二十六条：可能被判处无期徒刑、死刑的案件须指派具有三年以上相关执业经历的律师。"
+        ),
+    )
+    available = models.BooleanField(_("可接受指派"), default=True)
+    max_open = models.PositiveSmallIntegerField(_("同时承办上限"), default=5)
+    last_assigned_at = models.DateTimeField(_("最近一次指派"), null=True, blank=True)
+    added_at = models.DateTimeField(_("列入名册时间"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("法律援助人员")
+        verbose_name_plural = _("法律援助人员名册")
+        ordering = ["centre", "practitioner__name"]
+        constraints = [models.UniqueConstraint(fields=["centre", "practitioner"], name="aid_roster_once")]
+
+    def __str__(self) -> str:
+        return self.practitioner.name
+
+    def relevant_years(self, on: dt.date) -> int:
+        if self.criminal_since is None or self.practitioner.kind != Practitioner.Kind.LAWYER:
+            return 0
+        years = on.year - self.criminal_since.year
+        if (on.month, on.day) < (self.criminal_since.month, self.criminal_since.day):
+            years -= 1
+        return max(years, 0)
+
+
+class Assignment(models.Model):
+    """指派: a matter given to a lawyer of the roster at their firm; the firm accepts, the lawyer keeps the case
+    log and closes it, the centre checks the file."""
+
+    class Status(models.TextChoices):
+        ASSIGNED = "assigned", _("待接受")
+        ACCEPTED = "accepted", _("承办中")
+        CLOSED = "closed", _("已结案待审查")
+        CHECKED = "checked", _("已审查归档")
+        RETURNED = "returned", _("退回补充")
+        TERMINATED = "terminated", _("已终止")
+
+    class Outcome(models.TextChoices):
+        WON = "won", _("胜诉或主张得到支持")
+        PARTIAL = "partial", _("部分支持")
+        SETTLED = "settled", _("调解或和解结案")
+        LOST = "lost", _("未获支持")
+        OTHER = "other", _("其他")
+
+    class CaseType(models.TextChoices):
+        CIVIL = "civil", _("民事")
+        CRIMINAL = "criminal", _("刑事")
+        ADMINISTRATIVE = "administrative", _("行政")
+        NON_LITIGATION = "non_litigation", _("非诉讼")
+
+    matter = models.ForeignKey(
+        Matter, verbose_name=_("事项"), on_delete=models.CASCADE, related_name="aid_assignments"
+    )
+    lawyer = models.ForeignKey(
+        AidLawyer, verbose_name=_("法律援助人员"), on_delete=models.PROTECT, related_name="assignments"
+    )
+    firm = models.ForeignKey(Unit, verbose_name=_("所在机构"), on_delete=models.PROTECT, related_name="+")
+    number = models.CharField(_("指派通知书编号"), max_length=40, unique=True)
+    case_type = models.CharField(
+        _("案件类别"), max_length=16, choices=CaseType.choices, default=CaseType.CIVIL
+    )
+    serious = models.BooleanField(_("可能被判处无期徒刑、死刑"), default=False)
+    advance = models.BooleanField(_("先行提供法律援助"), default=False)
+    advance_reason = models.CharField(_("先行提供的理由"), max_length=300, blank=True)
+    materials_owed = models.CharField(_("尚需补交的材料"), max_length=300, blank=True)
+    rotation_note = models.CharField(_("指派依据"), max_length=300, blank=True)
+    status = models.CharField(_("状态"), max_length=12, choices=Status.choices, default=Status.ASSIGNED)
+    assigned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    assigned_at = models.DateTimeField(_("指派时间"), default=timezone.now)
+    accepted_at = models.DateTimeField(_("接受时间"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("结案时间"), null=True, blank=True)
+    outcome = models.CharField(_("办理结果"), max_length=10, choices=Outcome.choices, blank=True)
+    closing_note = models.TextField(_("结案报告"), blank=True)
+    case_file = models.FileField(_("案卷材料"), upload_to="legalaid/files/%Y/%m/", blank=True)
+    checked_at = models.DateTimeField(_("审查时间"), null=True, blank=True)
+    checked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    check_note = models.TextField(_("审查意见"), blank=True)
+    quality_score = models.PositiveSmallIntegerField(_("案卷质量评分"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("指派")
+        verbose_name_plural = _("指派")
+        ordering = ["-assigned_at", "-pk"]
+        indexes = [models.Index(fields=["firm", "status"], name="aid_assignment_firm")]
+
+    def __str__(self) -> str:
+        return self.number
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in (self.Status.ASSIGNED, self.Status.ACCEPTED, self.Status.RETURNED)
+
+
+class CaseLog(models.Model):
+    """承办记录: what the lawyer did on the case (会见、开庭、文书...)."""
+
+    class Kind(models.TextChoices):
+        MEETING = "meeting", _("会见/约谈")
+        COURT = "court", _("开庭/庭审")
+        DOCUMENT = "document", _("提交文书")
+        INVESTIGATION = "investigation", _("调查取证")
+        OTHER = "other", _("其他")
+
+    assignment = models.ForeignKey(
+        Assignment, verbose_name=_("指派"), on_delete=models.CASCADE, related_name="logs"
+    )
+    kind = models.CharField(_("类别"), max_length=16, choices=Kind.choices)
+    happened_on = models.DateField(_("日期"))
+    note = models.TextField(_("记录"), help_text=_("纯文本；显示时转义。"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(_("记录时间"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("承办记录")
+        verbose_name_plural = _("承办记录")
+        ordering = ["happened_on", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.happened_on}"
+
+
+class Objection(models.Model):
+    """异议 (法律援助法 第四十九条) against one decision, decided by the 司法行政部门 that set up the centre within
+    five working days: 维持 or 责令改正 (which reopens the application)."""
+
+    class Outcome(models.TextChoices):
+        MAINTAIN = "maintain", _("维持")
+        CORRECT = "correct", _("责令改正")
+
+    decision = models.ForeignKey(
+        Decision, verbose_name=_("所异议的决定"), on_delete=models.PROTECT, related_name="objections"
+    )
+    unit = models.ForeignKey(Unit, verbose_name=_("审查机关"), on_delete=models.PROTECT, related_name="+")
+    reasons = models.TextField(_("异议理由"), help_text=_("纯文本；显示时转义。"))
+    filed_at = models.DateTimeField(_("提出时间"), default=timezone.now)
+    due_at = models.DateTimeField(_("审查期限"))
+    outcome = models.CharField(_("审查结论"), max_length=10, choices=Outcome.choices, blank=True)
+    decision_note = models.TextField(_("审查意见"), blank=True)
+    decided_at = models.DateTimeField(_("作出时间"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    filed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("法律援助异议")
+        verbose_name_plural = _("法律援助异议")
+        ordering = ["-filed_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.decision.number} {self.get_outcome_display() or _('待审查')}"
+
+
+class SubsidyRate(models.Model):
+    """办案补贴标准 by case type and region from a date (法律援助法 第五十二条)."""
+
+    region = models.ForeignKey(Region, verbose_name=_("行政区划"), on_delete=models.PROTECT, related_name="+")
+    case_type = models.CharField(_("案件类别"), max_length=16, choices=Assignment.CaseType.choices)
+    amount = models.DecimalField(_("每件补贴（元）"), **MONEY)  # type: ignore[arg-type]
+    effective_from = models.DateField(_("执行日期"))
+    effective_to = models.DateField(_("截止日期"), null=True, blank=True)
+    document = models.CharField(_("设定文件"), max_length=200)
+
+    class Meta:
+        verbose_name = _("办案补贴标准")
+        verbose_name_plural = _("办案补贴标准")
+        ordering = ["region", "case_type", "-effective_from"]
+
+    def __str__(self) -> str:
+        return f"{self.region_id} {self.get_case_type_display()} {self.amount}"
+
+
+class Subsidy(models.Model):
+    """The subsidy of one checked case, at the rate in force on its closing date; approved, then paid."""
+
+    class Status(models.TextChoices):
+        COMPUTED = "computed", _("待审批")
+        APPROVED = "approved", _("已审批")
+
+    assignment = models.OneToOneField(
+        Assignment, verbose_name=_("指派"), on_delete=models.PROTECT, related_name="subsidy"
+    )
+    rate = models.ForeignKey(
+        SubsidyRate, verbose_name=_("补贴标准"), on_delete=models.PROTECT, related_name="+"
+    )
+    amount = models.DecimalField(_("补贴金额（元）"), **MONEY)  # type: ignore[arg-type]
+    status = models.CharField(_("状态"), max_length=10, choices=Status.choices, default=Status.COMPUTED)
+    computed_at = models.DateTimeField(_("核算时间"), default=timezone.now)
+    approved_at = models.DateTimeField(_("审批时间"), null=True, blank=True)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("办案补贴")
+        verbose_name_plural = _("办案补贴")
+        ordering = ["-computed_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.assignment.number} {self.amount}"
+
+
+def new_number(prefix: str) -> str:
+    """A document number: prefix, year and a random part (never sequential, never guessable)."""
+    return f"{prefix}〔{timezone.localdate().year}〕{secrets.token_hex(4).upper()}"

@@ -1,0 +1,39 @@
+from django.apps import AppConfig
+
+
+class MediationConfig(AppConfig):
+    name = "fawang.mediation"
+    verbose_name = "人民调解"
+
+    def ready(self) -> None:
+        from django.utils.translation import gettext_lazy as _
+
+        from fawang.lib import nav
+        from fawang.matters import lines
+        from fawang.notify import kinds
+        from fawang.orgs.models import Membership
+        from fawang.orgs.roles import add_capability
+
+        from .actions import register_audit_codes
+        from .line import LINE
+
+        R = Membership.Role
+        # Working a case: 立案, consent, mediators, sessions, agreement, confirmation, follow-ups.
+        add_capability("mediation.handle", {R.HANDLER, R.SYSTEM_ADMIN})
+        # 矛盾纠纷排查 and 研判会 records (committees, 司法所, village rooms).
+        add_capability("mediation.screen", {R.HANDLER, R.LEGAL_ADVISOR, R.SYSTEM_ADMIN})
+        # Following up and lowering risk warnings (the committee, the 司法所 and the 司法局's supervisors).
+        add_capability("mediation.warn", {R.HANDLER, R.SUPERVISOR, R.SYSTEM_ADMIN})
+        # Statistics and their Excel export.
+        add_capability("mediation.stats", {R.HANDLER, R.SUPERVISOR, R.UNIT_ADMIN, R.SYSTEM_ADMIN})
+        section = _("人民调解")
+        nav.register(
+            nav.Entry(section, _("调解案件"), "mediation:cases"),
+            nav.Entry(section, _("矛盾纠纷排查"), "mediation:screenings"),
+            nav.Entry(section, _("风险预警"), "mediation:warnings"),
+            nav.Entry(section, _("调委会与调解员"), "mediation:committees"),
+            nav.Entry(section, _("调解统计"), "mediation:stats", "mediation.stats"),
+        )
+        register_audit_codes()
+        kinds.register("mediation.confirmation_reminder", _("司法确认期限提醒"))
+        lines.register(LINE)

@@ -1,0 +1,340 @@
+"""Forms of the mediation pages: they check the shape of the input; the rules are the actions'."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from fawang.orgs.models import Practitioner, Unit
+
+from .actions import ROUTES_DEFAULT, PartyData
+from .choices import Consent, DisputeType, PartyRole, ReferrerKind, RiskLevel, RiskReason, ScreeningRound
+from .models import Agreement, FollowUp, Screening
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class PartiesMixin(forms.Form):
+    """One applicant and one respondent (the usual two sides; more are added to the record by hand)."""
+
+    applicant_name = forms.CharField(label=_("申请人姓名或名称"), max_length=60)
+    applicant_phone = forms.CharField(label=_("申请人联系电话"), max_length=20, required=False)
+    applicant_id_number = forms.CharField(label=_("申请人身份证号码"), max_length=18, required=False)
+    respondent_name = forms.CharField(label=_("被申请人姓名或名称"), max_length=60)
+    respondent_phone = forms.CharField(label=_("被申请人联系电话"), max_length=20, required=False)
+    respondent_id_number = forms.CharField(label=_("被申请人身份证号码"), max_length=18, required=False)
+
+    def parties(self) -> list[PartyData]:
+        d = self.cleaned_data
+        return [
+            PartyData(
+                PartyRole.APPLICANT, d["applicant_name"], d["applicant_phone"], d["applicant_id_number"]
+            ),
+            PartyData(
+                PartyRole.RESPONDENT, d["respondent_name"], d["respondent_phone"], d["respondent_id_number"]
+            ),
+        ]
+
+
+class DisputeFields(forms.Form):
+    dispute_type = forms.ChoiceField(label=_("纠纷类型"), choices=DisputeType.choices)
+    summary = forms.CharField(
+        label=_("纠纷简要情况"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000
+    )
+    place = forms.CharField(label=_("纠纷发生地"), max_length=120, required=False)
+    amount = forms.DecimalField(
+        label=_("争议金额（元）"), min_value=0, max_digits=14, decimal_places=2, required=False
+    )
+
+
+def _only_choice(field: Any, units: QuerySet[Unit]) -> None:
+    """With one unit to choose from, it is chosen (no empty row)."""
+    field.queryset = units
+    if len(units) == 1:
+        field.empty_label = None
+        field.initial = units[0].pk
+
+
+def committees(user: Any) -> QuerySet[Unit]:
+    from fawang.orgs.roles import has_capability
+
+    units = (
+        Unit.objects.visible_to(user)
+        .filter(kind=Unit.Kind.MEDIATION, is_active=True)
+        .order_by("region_id", "pk")
+    )
+    return units.filter(pk__in=[u.pk for u in units if has_capability(user, "mediation.handle", u)])
+
+
+class OpenCaseForm(PartiesMixin, DisputeFields):
+    unit = forms.ModelChoiceField(label=_("人民调解委员会"), queryset=Unit.objects.none())
+    source = forms.ChoiceField(
+        label=_("案件来源"),
+        choices=[
+            ("initiative", _("主动调解")),
+            ("referral", _("委托移送")),
+            ("application", _("当事人申请（窗口、热线）")),
+        ],
+    )
+    referrer_kind = forms.ChoiceField(
+        label=_("移送单位类别"), choices=[("", "—"), *ReferrerKind.choices], required=False
+    )
+    referrer = forms.CharField(label=_("移送单位"), max_length=80, required=False)
+    reference_no = forms.CharField(label=_("移送单位案号"), max_length=60, required=False)
+
+    field_order = [
+        "unit",
+        "source",
+        "referrer_kind",
+        "referrer",
+        "reference_no",
+        "dispute_type",
+        "summary",
+        "place",
+    ]
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _only_choice(self.fields["unit"], committees(user))
+
+    def clean(self) -> dict[str, Any]:
+        d = super().clean() or {}
+        if d.get("source") == "referral":
+            for name, message in (
+                ("referrer_kind", _("请选择移送单位类别。")),
+                ("referrer", _("请填写移送单位。")),
+                ("reference_no", _("请填写移送单位的案号。")),
+            ):
+                if not d.get(name):
+                    self.add_error(name, message)
+        return d
+
+
+class OpenFromMatterForm(forms.Form):
+    dispute_type = forms.ChoiceField(label=_("纠纷类型"), choices=DisputeType.choices)
+    respondent_name = forms.CharField(label=_("被申请人姓名或名称"), max_length=60)
+    respondent_phone = forms.CharField(label=_("被申请人联系电话"), max_length=20, required=False)
+    place = forms.CharField(label=_("纠纷发生地"), max_length=120, required=False)
+
+
+class ScreeningCaseForm(PartiesMixin):
+    pass
+
+
+class ConsentForm(forms.Form):
+    party = forms.TypedChoiceField(label=_("当事人"), coerce=int, choices=())
+    consent = forms.ChoiceField(
+        label=_("当事人意见"),
+        choices=[(Consent.AGREES, Consent.AGREES.label), (Consent.REFUSES, Consent.REFUSES.label)],
+    )
+    note = forms.CharField(label=_("说明"), max_length=300, required=False)
+
+    def __init__(self, *args: Any, case: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["party"].choices = [  # type: ignore[attr-defined]
+            (p.pk, f"{p.get_role_display()} {p.name}") for p in case.parties.all()
+        ]
+
+
+class AssignForm(forms.Form):
+    mediator = forms.ModelChoiceField(label=_("人民调解员"), queryset=Practitioner.objects.none())
+    is_lead = forms.BooleanField(label=_("主持调解"), required=False)
+
+    def __init__(self, *args: Any, case: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["mediator"].queryset = Practitioner.objects.filter(  # type: ignore[attr-defined]
+            kind=Practitioner.Kind.MEDIATOR, unit_id=case.unit_id
+        ).order_by("name")
+
+
+class RecuseForm(forms.Form):
+    mediator = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    reason = forms.CharField(label=_("回避理由"), max_length=200)
+
+
+class SessionForm(forms.Form):
+    held_on = forms.DateField(label=_("调解日期"), widget=DATE)
+    place = forms.CharField(label=_("调解地点"), max_length=120)
+    attendees = forms.CharField(label=_("参加人员"), max_length=300)
+    content = forms.CharField(label=_("调解情况"), widget=forms.Textarea(attrs={"rows": 3}), max_length=4000)
+    agreed = forms.CharField(
+        label=_("达成的一致意见"), widget=forms.Textarea(attrs={"rows": 2}), required=False, max_length=2000
+    )
+
+
+DATES = re.compile(r"[\s,，、；;]+")
+
+
+class AgreementForm(forms.Form):
+    form = forms.ChoiceField(
+        label=_("协议形式"), choices=Agreement.Form.choices, initial=Agreement.Form.WRITTEN
+    )
+    facts = forms.CharField(
+        label=_("纠纷的主要事实、争议事项"), widget=forms.Textarea(attrs={"rows": 3}), max_length=4000
+    )
+    terms = forms.CharField(
+        label=_("各方当事人的权利和义务（调解协议内容）"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=4000,
+    )
+    performance = forms.CharField(
+        label=_("履行协议的方式、地点、期限"), widget=forms.Textarea(attrs={"rows": 2}), max_length=2000
+    )
+    agreed_on = forms.DateField(label=_("达成协议日期"), widget=DATE)
+    follow_up_dates = forms.CharField(
+        label=_("履行回访日期"),
+        required=False,
+        max_length=200,
+        help_text=_("按约定的履行期限安排回访，多个日期用逗号分隔，例如 2026-12-20, 2027-01-20。"),
+    )
+
+    def clean_follow_up_dates(self) -> list[dt.date]:
+        out = []
+        for part in DATES.split(self.cleaned_data["follow_up_dates"].strip()):
+            if not part:
+                continue
+            try:
+                out.append(dt.date.fromisoformat(part))
+            except ValueError:
+                raise ValidationError(
+                    _("回访日期“%(d)s”格式不对，请写成 2026-12-20。") % {"d": part}
+                ) from None
+        return out
+
+
+class TerminateForm(forms.Form):
+    reason = forms.CharField(
+        label=_("终止调解的原因"), widget=forms.Textarea(attrs={"rows": 2}), max_length=1000
+    )
+    routes = forms.CharField(
+        label=_("已告知当事人的其他途径"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=1000,
+        initial=ROUTES_DEFAULT,
+        error_messages={"required": _("请填写已告知当事人的其他解决途径（人民调解法 第二十六条）。")},
+    )
+
+
+class WithdrawForm(forms.Form):
+    reason = forms.CharField(label=_("撤回情况"), max_length=500)
+
+
+class SignedForm(forms.Form):
+    file = forms.FileField(label=_("签字盖章的协议书（PDF、JPG、PNG）"))
+    signed_on = forms.DateField(label=_("各方签名、盖章之日"), widget=DATE)
+
+
+class ConfirmationForm(forms.Form):
+    decision = forms.ChoiceField(
+        label=_("司法确认情况"),
+        choices=[
+            (c, c.label)
+            for c in (
+                Agreement.Confirmation.APPLIED,
+                Agreement.Confirmation.CONFIRMED,
+                Agreement.Confirmation.REFUSED,
+            )
+        ],
+    )
+    court = forms.CharField(label=_("人民法院"), max_length=80)
+    on = forms.DateField(label=_("日期"), widget=DATE)
+    note = forms.CharField(label=_("说明"), max_length=500, required=False)
+
+
+class FollowUpForm(forms.Form):
+    result = forms.ChoiceField(
+        label=_("履行情况"),
+        choices=[
+            (c, c.label)
+            for c in (FollowUp.Result.PERFORMED, FollowUp.Result.PARTLY, FollowUp.Result.NOT_PERFORMED)
+        ],
+    )
+    note = forms.CharField(label=_("回访记录"), max_length=1000)
+
+
+def screening_units(user: Any) -> QuerySet[Unit]:
+    from fawang.orgs.roles import has_capability
+
+    units = (
+        Unit.objects.visible_to(user)
+        .filter(kind=Unit.Kind.MEDIATION, is_active=True)
+        .order_by("region_id", "pk")
+    )
+    return units.filter(pk__in=[u.pk for u in units if has_capability(user, "mediation.screen", u)])
+
+
+class ScreeningForm(forms.Form):
+    unit = forms.ModelChoiceField(label=_("排查单位"), queryset=Unit.objects.none())
+    screened_on = forms.DateField(label=_("排查日期"), widget=DATE)
+    round = forms.ChoiceField(label=_("排查类型"), choices=ScreeningRound.choices)
+    parties = forms.CharField(label=_("当事人"), max_length=200)
+    dispute_type = forms.ChoiceField(label=_("纠纷类型"), choices=DisputeType.choices)
+    place = forms.CharField(label=_("发生地点"), max_length=120)
+    people_count = forms.IntegerField(label=_("涉及人数"), min_value=1, max_value=100000, initial=2)
+    amount = forms.DecimalField(
+        label=_("涉及金额（元）"), min_value=0, max_digits=14, decimal_places=2, required=False
+    )
+    summary = forms.CharField(
+        label=_("纠纷简要情况"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000
+    )
+    risk_level = forms.ChoiceField(label=_("风险等级"), choices=RiskLevel.choices)
+    risk_reasons = forms.MultipleChoiceField(
+        label=_("风险因素"), choices=RiskReason.choices, required=False, widget=forms.CheckboxSelectMultiple
+    )
+    action_taken = forms.CharField(
+        label=_("已采取的措施"), widget=forms.Textarea(attrs={"rows": 2}), required=False, max_length=2000
+    )
+    told_bodies = forms.CharField(
+        label=_("已通报的公安机关或其他部门"),
+        max_length=200,
+        required=False,
+        help_text=_("高风险纠纷同时报告司法所、司法局，并通报公安机关等有关部门（人民调解法 第二十五条）。"),
+    )
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _only_choice(self.fields["unit"], screening_units(user))
+
+
+class MeetingForm(forms.Form):
+    unit = forms.ModelChoiceField(label=_("召开单位"), queryset=Unit.objects.none())
+    held_on = forms.DateField(label=_("召开日期"), widget=DATE)
+    attendees = forms.CharField(label=_("参会人员"), max_length=300)
+    screenings = forms.ModelMultipleChoiceField(
+        label=_("研判的纠纷"), queryset=Screening.objects.none(), widget=forms.CheckboxSelectMultiple
+    )
+    decisions = forms.CharField(
+        label=_("研判意见和工作安排"), widget=forms.Textarea(attrs={"rows": 3}), max_length=4000
+    )
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        from fawang.orgs.roles import has_capability
+
+        units = Unit.objects.visible_to(user).filter(
+            kind__in=[Unit.Kind.JUDICIAL_OFFICE, Unit.Kind.MEDIATION], is_active=True
+        )
+        _only_choice(
+            self.fields["unit"],
+            units.filter(pk__in=[u.pk for u in units if has_capability(user, "mediation.screen", u)]),
+        )
+        self.fields["screenings"].queryset = Screening.objects.visible_to(user).filter(  # type: ignore[attr-defined]
+            status=Screening.Status.OPEN
+        )
+
+
+class WarningCheckForm(forms.Form):
+    note = forms.CharField(label=_("跟踪情况"), widget=forms.Textarea(attrs={"rows": 2}), max_length=1000)
+    told_bodies = forms.CharField(label=_("已通报单位"), max_length=200, required=False)
+
+
+class LowerForm(forms.Form):
+    note = forms.CharField(
+        label=_("风险降低的情况"), widget=forms.Textarea(attrs={"rows": 2}), max_length=1000
+    )

@@ -1,0 +1,258 @@
+"""The role matrix's declarations for people's mediation (merged by fawang/console/tests/test_role_matrix.py).
+
+Where: a case, screening, warning or meeting is seen where its unit is reached (a committee its own, the 司法所 those
+under it, the 司法局 those of its region); what: ``mediation.handle`` works cases (handlers, 系统管理员),
+``mediation.screen`` records screening and 研判会, ``mediation.warn`` follows warnings up (also supervisors),
+``mediation.stats`` the statistics. Objects are made at the unit of each position whatever its kind; where an action
+needs a committee (turning a screening finding into a case) the answers are written out in ANSWERS.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+from typing import Any
+
+from django.core.files.base import ContentFile
+from django.utils import timezone
+
+from fawang.catalog.models import ServiceItem
+from fawang.console.tests.test_role_matrix import (
+    ADMINS,
+    ADVISOR,
+    HANDLERS,
+    SUPERVISORS,
+    SYSADMIN,
+    Row,
+)
+from fawang.matters.models import Matter
+from fawang.orgs.models import Practitioner, Unit
+
+from ..models import (
+    Agreement,
+    Case,
+    CaseMediator,
+    FollowUp,
+    Party,
+    ReviewMeeting,
+    RiskWarning,
+    Screening,
+)
+
+TODAY = dt.date.today().isoformat()
+H = "mediation.handle"
+
+ROWS: dict[str, Row] = {
+    "mediation:cases": Row("page", "staff"),
+    "mediation:case_new": Row("page", H),
+    "mediation:screenings": Row("page", "staff"),
+    "mediation:screening_new": Row("page", "mediation.screen"),
+    "mediation:meeting_new": Row("page", "mediation.screen"),
+    "mediation:warnings": Row("page", "staff"),
+    "mediation:committees": Row("page", "staff"),
+    "mediation:stats": Row("page", "mediation.stats"),
+    "mediation:stats_export": Row("page", "mediation.stats"),
+    "mediation:case": Row("med_case", "seen"),
+    # Bodies naming a party or mediator of the object cannot be written here: a real but wrong id answers 400
+    # where the persona may act (the form refuses it), which still shows the 403/404 of the rule elsewhere.
+    "mediation:case_consent": Row(
+        "med_case", H, "post", 400, (("consent-party", 0), ("consent-consent", "agrees"))
+    ),
+    "mediation:case_assign": Row("med_case", H, "post", 400, (("assign-mediator", 0),)),
+    "mediation:case_recuse": Row(
+        "med_case", H, "post", 400, (("recuse-mediator", 1), ("recuse-reason", "矩阵"))
+    ),
+    "mediation:case_session": Row(
+        "med_mediating",
+        H,
+        "post",
+        302,
+        (
+            ("session-held_on", TODAY),
+            ("session-place", "调解室"),
+            ("session-attendees", "双方当事人"),
+            ("session-content", "矩阵调解"),
+        ),
+    ),
+    "mediation:case_agreement": Row(
+        "med_mediating",
+        H,
+        "post",
+        302,
+        (
+            ("agreement-form", "written"),
+            ("agreement-facts", "事实"),
+            ("agreement-terms", "权利义务"),
+            ("agreement-performance", "当场履行"),
+            ("agreement-agreed_on", TODAY),
+        ),
+    ),
+    "mediation:case_terminate": Row(
+        "med_mediating", H, "post", 302, (("terminate-reason", "分歧大"), ("terminate-routes", "诉讼"))
+    ),
+    "mediation:case_withdraw": Row("med_case", H, "post", 302, (("withdraw-reason", "撤回"),)),
+    "mediation:open_from_matter": Row(
+        "med_matter", H, "post", 302, (("med-dispute_type", "other"), ("med-respondent_name", "乙"))
+    ),
+    "mediation:agreement_pdf": Row("med_agreement", "seen"),
+    "mediation:agreement_copy": Row("med_signed", "seen"),
+    "mediation:agreement_signed": Row("med_agreement", H, "post", 400, (("signed-signed_on", TODAY),)),
+    "mediation:agreement_confirmation": Row(
+        "med_signed",
+        H,
+        "post",
+        302,
+        (
+            ("confirmation-decision", "applied"),
+            ("confirmation-court", "思明区人民法院"),
+            ("confirmation-on", TODAY),
+        ),
+    ),
+    "mediation:follow_up": Row(
+        "med_follow_up", H, "post", 302, (("follow-result", "performed"), ("follow-note", "已履行"))
+    ),
+    "mediation:screening": Row("med_screening", "seen"),
+    "mediation:screening_case": Row(
+        "med_screening",
+        "med_screening_case",
+        "post",
+        302,
+        (("case-applicant_name", "甲"), ("case-respondent_name", "乙")),
+    ),
+    "mediation:meeting": Row("med_meeting", "seen"),
+    "mediation:warning": Row("med_warning", "seen"),
+    "mediation:warning_check": Row("med_warning", "mediation.warn", "post", 302, (("check-note", "已跟踪"),)),
+    "mediation:warning_lower": Row("med_warning", "mediation.warn", "post", 302, (("lower-note", "已化解"),)),
+}
+
+CAN: dict[str, frozenset[str]] = {
+    H: HANDLERS | SYSADMIN,
+    "mediation.screen": HANDLERS | ADVISOR | SYSADMIN,
+    "mediation.warn": HANDLERS | SUPERVISORS | SYSADMIN,
+    "mediation.stats": HANDLERS | SUPERVISORS | ADMINS | SYSADMIN,
+}
+
+# Turning a screening finding into a case: only a 人民调解委员会 takes cases, so a handler's or the system
+# administrator's request at any other kind of unit is refused with a message (400); the committee handler's own
+# committee takes it (302). Where a persona sees the finding without the capability: 403; where not: 404.
+ANSWERS: dict[str, dict[str, tuple[int, int, int, int, int]]] = {
+    "med_screening_case": {
+        "committee_handler": (302, 404, 404, 404, 404),
+        "aid_handler": (400, 404, 404, 404, 404),
+        "office_handler": (400, 404, 404, 404, 404),
+        "firm_handler": (400, 404, 404, 404, 404),
+        "sysadmin": (400, 400, 400, 400, 400),
+        "city_supervisor": (403, 403, 404, 403, 404),
+        "bureau_supervisor": (403, 403, 404, 404, 404),
+        "bureau_admin": (403, 403, 404, 404, 404),
+        "*": (403, 404, 404, 404, 404),
+    }
+}
+
+PUBLIC: dict[str, str] = {
+    "api:mediation_referrals": "courts, police and petition offices refer disputes with a signed request, not an account "
+    "(fawang/mediation/tests/test_referrals.py)",
+    "api:mediation_referral": "the referrer reads the outcome with a signed request (test_referrals.py)",
+}
+
+_seq = itertools.count(7000)
+
+
+def _case(unit: Unit, status: str = Case.Status.CONSENT) -> Case:
+    from fawang.accounts.models import User
+
+    n = next(_seq)
+    opener = User.objects.filter(kind=User.Kind.STAFF).order_by("pk").first()
+    case = Case.objects.create(
+        number=f"矩阵-{n}",
+        unit=unit,
+        source="initiative",
+        dispute_type="other",
+        summary="矩阵纠纷",
+        status=status,
+        opened_by=opener,
+        due_on=timezone.localdate() + dt.timedelta(days=30),
+    )
+    Party.objects.create(case=case, role="applicant", name="甲", consent="agrees")
+    Party.objects.create(case=case, role="respondent", name="乙", consent="agrees")
+    if status == Case.Status.MEDIATING:
+        mediator = Practitioner.objects.create(name=f"调解员{n}", kind=Practitioner.Kind.MEDIATOR, unit=unit)
+        CaseMediator.objects.create(case=case, mediator=mediator, is_lead=True)
+    return case
+
+
+def _agreement(unit: Unit, signed: bool) -> Agreement:
+    case = _case(unit, Case.Status.AGREED)
+    agreement = Agreement.objects.create(
+        case=case,
+        form="written",
+        facts="事实",
+        terms="权利义务",
+        performance="履行",
+        agreed_on=timezone.localdate(),
+        effective_on=timezone.localdate() if signed else None,
+    )
+    if signed:
+        agreement.signed_copy.save("a.pdf", ContentFile(b"%PDF-1.4\n%%EOF\n"), save=False)
+        agreement.signed_copy_type = "application/pdf"
+        agreement.save()
+    return agreement
+
+
+def _screening(unit: Unit) -> Screening:
+    from fawang.accounts.models import User
+
+    return Screening.objects.create(
+        unit=unit,
+        screened_on=timezone.localdate(),
+        round="monthly",
+        parties="甲与乙",
+        dispute_type="other",
+        place="某地",
+        summary="矩阵",
+        risk_level="high",
+        risk_reasons=["group"],
+        recorded_by=User.objects.filter(kind=User.Kind.STAFF).order_by("pk")[0],
+    )
+
+
+def make(case: Any, kind: str, unit: Unit) -> object | None:
+    if kind == "med_case":
+        return _case(unit)
+    if kind == "med_mediating":
+        return _case(unit, Case.Status.MEDIATING)
+    if kind == "med_agreement":
+        return _agreement(unit, signed=False)
+    if kind == "med_signed":
+        return _agreement(unit, signed=True)
+    if kind == "med_follow_up":
+        return FollowUp.objects.create(agreement=_agreement(unit, signed=True), due_on=timezone.localdate())
+    if kind == "med_screening":
+        return _screening(unit)
+    if kind == "med_warning":
+        screening = _screening(unit)
+        return RiskWarning.objects.create(
+            unit=unit,
+            region_id=unit.region_id,
+            screening=screening,
+            kind="group",
+            summary="矩阵",
+            raised_by=screening.recorded_by,
+            next_check_on=timezone.localdate(),
+        )
+    if kind == "med_meeting":
+        screening = _screening(unit)
+        meeting = ReviewMeeting.objects.create(
+            unit=unit,
+            held_on=timezone.localdate(),
+            attendees="矩阵",
+            decisions="矩阵",
+            recorded_by=screening.recorded_by,
+        )
+        meeting.screenings.add(screening)
+        return meeting
+    if kind == "med_matter":
+        matter = case.matter_at(unit, next(_seq))
+        Matter.objects.filter(pk=matter.pk).update(service_item=ServiceItem.objects.get(code="mediation"))
+        return Matter.objects.get(pk=matter.pk)
+    return None

@@ -1,0 +1,55 @@
+"""公证 (notary) requests on the matter workflow: the notary type asked for (with its materials and fee basis), and
+whether the person is a legal-aid recipient (法律援助受援人), in which case the notary office reduces or waives the
+notary fee (公证法 第三十四条第二款; 法律援助法 第五十三条第二款)."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from fawang.matters.models import Matter
+
+
+class NotaryType(models.TextChoices):
+    INHERITANCE = "inheritance", _("继承")
+    POWER = "power", _("委托")
+    DECLARATION = "declaration", _("声明")
+    KINSHIP = "kinship", _("亲属关系")
+    EDUCATION = "education", _("学历、学位")
+    NO_RECORD = "no_record", _("无犯罪记录")
+    CONTRACT = "contract", _("合同（协议）")
+    PRESERVATION = "preservation", _("保全证据")
+
+
+class NotaryRequest(models.Model):
+    matter = models.OneToOneField(Matter, on_delete=models.CASCADE, primary_key=True, related_name="notary")
+    notary_type = models.CharField(
+        _("公证事项"),
+        max_length=16,
+        choices=NotaryType.choices,
+        blank=True,
+        help_text=_("空：由公证员受理时确认。"),
+    )
+    for_use_abroad = models.BooleanField(
+        _("用于境外"), default=False, help_text=_("需要翻译、认证的，另行收费。")
+    )
+    aid_matter = models.ForeignKey(
+        Matter,
+        verbose_name=_("法律援助事项"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("受理时该当事人正在或已经获得法律援助的事项：公证费依法减收或者免收。"),
+    )
+
+    class Meta:
+        verbose_name = _("公证申请")
+        verbose_name_plural = _("公证申请")
+
+    def __str__(self) -> str:
+        return f"{self.matter_id} {self.get_notary_type_display()}"
+
+    @property
+    def fee_reduced(self) -> bool:
+        return self.aid_matter_id is not None

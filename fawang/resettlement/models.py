@@ -1,0 +1,192 @@
+"""安置帮教 (resettlement of released prisoners): the prison's release notice about a month before release
+(衔接), the 必接必送 hand-over of 重点帮教对象, and the five-year 帮教 file with the help given and the placement.
+
+The 司法所 of the registered residence (户籍地) gets the case. A correction that ends by 解除 also opens a file
+here (the hook registered with fawang.corrections.actions.on_end). Every write goes through actions.py with an
+audit row in its transaction.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from fawang.lib import crypto
+from fawang.lib.validators import mask_id_number, mask_name, validate_id_number
+from fawang.orgs.models import Unit
+from fawang.regions.models import Region
+
+FILE_YEARS = 5
+
+
+class ReleaseNotice(models.Model):
+    """刑满释放人员衔接: what a prison or detention centre sends before release, and how the 司法所 met it."""
+
+    class Status(models.TextChoices):
+        NOTIFIED = "notified", _("待衔接")
+        CONNECTED = "connected", _("已衔接")
+
+    prison = models.ForeignKey(
+        Unit, verbose_name=_("监狱或看守所"), on_delete=models.PROTECT, related_name="+"
+    )
+    notice_no = models.CharField(
+        _("通知编号"), max_length=40, help_text=_("监所自己的编号；重复发送时据此识别。")
+    )
+    name = models.CharField(_("姓名"), max_length=32)
+    id_number = crypto.EncryptedTextField(_("身份证号码"), validators=[validate_id_number])
+    id_number_hash = models.CharField(max_length=64, editable=False, db_index=True)
+    residence = models.ForeignKey(
+        Region, verbose_name=_("户籍地"), on_delete=models.PROTECT, related_name="+"
+    )
+    office = models.ForeignKey(
+        Unit, verbose_name=_("户籍地司法所"), on_delete=models.PROTECT, related_name="release_notices"
+    )
+    crime = models.CharField(_("罪名"), max_length=100)
+    sentence = models.CharField(_("刑期"), max_length=50)
+    release_on = models.DateField(_("释放日期"), db_index=True)
+    is_key = models.BooleanField(_("重点帮教对象"), default=False)
+    key_reasons = models.CharField(_("列为重点的原因"), max_length=300, blank=True)
+    received_at = models.DateTimeField(_("收到时间"), default=timezone.now)
+    status = models.CharField(_("状态"), max_length=16, choices=Status.choices, default=Status.NOTIFIED)
+    connected_at = models.DateTimeField(_("衔接时间"), null=True, blank=True)
+    received_by = models.CharField(
+        _("接收人"), max_length=100, blank=True, help_text=_("必接必送：谁接的人。")
+    )
+    handover_place = models.CharField(_("交接地点"), max_length=200, blank=True)
+    connected_note = models.CharField(_("衔接情况"), max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = _("刑满释放衔接")
+        verbose_name_plural = _("刑满释放衔接")
+        ordering = ["release_on", "pk"]
+        constraints = [models.UniqueConstraint(fields=["prison", "notice_no"], name="resettle_notice_once")]
+
+    def __str__(self) -> str:
+        return f"{self.notice_no} {mask_name(self.name)}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.id_number = (self.id_number or "").strip().upper()
+        self.id_number_hash = crypto.lookup_hash(self.id_number)
+        super().save(*args, **kwargs)
+
+    @property
+    def masked_name(self) -> str:
+        return mask_name(self.name)
+
+    @property
+    def id_number_masked(self) -> str:
+        return mask_id_number(self.id_number)
+
+
+class HelpFile(models.Model):
+    """五年帮教档案: from release (or the end of correction) for five years."""
+
+    class Source(models.TextChoices):
+        PRISON = "prison", _("刑满释放")
+        CORRECTIONS = "corrections", _("社区矫正解除")
+
+    class Placement(models.TextChoices):
+        NONE = "none", _("未安置")
+        JOB = "job", _("就业安置")
+        BUSINESS = "business", _("自主创业")
+        ASSISTANCE = "assistance", _("社会救助")
+        FAMILY = "family", _("家庭接纳")
+
+    source = models.CharField(_("来源"), max_length=16, choices=Source.choices)
+    notice = models.OneToOneField(
+        ReleaseNotice, null=True, blank=True, on_delete=models.PROTECT, related_name="help_file"
+    )
+    correction_file_no = models.CharField(_("社区矫正档案编号"), max_length=32, blank=True)
+    office = models.ForeignKey(
+        Unit, verbose_name=_("负责司法所"), on_delete=models.PROTECT, related_name="help_files"
+    )
+    name = models.CharField(_("姓名"), max_length=32)
+    id_number = crypto.EncryptedTextField(_("身份证号码"))
+    id_number_hash = models.CharField(max_length=64, editable=False, db_index=True)
+    is_key = models.BooleanField(_("重点帮教对象"), default=False)
+    opened_on = models.DateField(_("帮教起始日期"))
+    ends_on = models.DateField(_("帮教期满日期"))
+    plan = models.TextField(_("帮教计划"), blank=True)
+    placement = models.CharField(
+        _("安置情况"), max_length=16, choices=Placement.choices, default=Placement.NONE
+    )
+    placed_on = models.DateField(_("安置日期"), null=True, blank=True)
+    reoffended_on = models.DateField(_("重新犯罪日期"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("帮教档案")
+        verbose_name_plural = _("帮教档案")
+        ordering = ["-opened_on", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{mask_name(self.name)} {self.opened_on}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.id_number_hash = crypto.lookup_hash((self.id_number or "").strip().upper())
+        super().save(*args, **kwargs)
+
+    @property
+    def masked_name(self) -> str:
+        return mask_name(self.name)
+
+    @property
+    def is_placed(self) -> bool:
+        return self.placement != self.Placement.NONE
+
+    def is_open(self, day: dt.date) -> bool:
+        return self.opened_on <= day <= self.ends_on
+
+
+class HelpRecord(models.Model):
+    class Kind(models.TextChoices):
+        CONTACT = "contact", _("联系走访")
+        JOB = "job", _("介绍就业")
+        TRAINING = "training", _("职业技能培训")
+        INSURANCE = "insurance", _("社会保险")
+        DIBAO = "dibao", _("最低生活保障")
+        HOUSING = "housing", _("住房")
+        EDUCATION = "education", _("教育")
+
+    file = models.ForeignKey(HelpFile, on_delete=models.CASCADE, related_name="records")
+    kind = models.CharField(_("帮扶内容"), max_length=16, choices=Kind.choices)
+    note = models.TextField(_("情况"))
+    on = models.DateField(_("日期"))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("帮教记录")
+        verbose_name_plural = _("帮教记录")
+        ordering = ["-on", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.on} {self.get_kind_display()}"
+
+
+class Assistant(models.Model):
+    """司法协理员 of a 司法所 (the seed's 15:1), for corrections or for resettlement. Invented in the demo."""
+
+    class Line(models.TextChoices):
+        CORRECTIONS = "corrections", _("社区矫正")
+        RESETTLEMENT = "resettlement", _("安置帮教")
+
+    office = models.ForeignKey(
+        Unit, verbose_name=_("司法所"), on_delete=models.PROTECT, related_name="assistants"
+    )
+    name = models.CharField(_("姓名"), max_length=32)
+    line = models.CharField(_("岗位"), max_length=16, choices=Line.choices)
+    is_active = models.BooleanField(_("在岗"), default=True)
+
+    class Meta:
+        verbose_name = _("司法协理员")
+        verbose_name_plural = _("司法协理员")
+        ordering = ["office", "line", "pk"]
+
+    def __str__(self) -> str:
+        return self.name

@@ -1,0 +1,101 @@
+"""Issue 21, 监督与决策: end to end. The week's two planted anomalies of ``load_activity`` (a wage-arrears surge in
+莲前街道 and a demolition-dispute cluster in 曾厝垵社区) are loaded into the shared site — only the planted matters
+(``--count 0``), so the other end-to-end tests' queues hardly change — and the warnings raised as the scheduler would.
+
+The 思明区 supervisor opens the dashboard, sees both flagged with their causes and the charts drawn, drills into
+the matters behind the wage surge and opens one, then acknowledges the warning, assigns it to the town's 司法所,
+notes what was done and closes it; finally downloads the monthly PDF and the Excel export.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from typing import Any
+
+import pytest
+from playwright.sync_api import expect
+
+from .conftest import Site, sign_in
+
+pytestmark = pytest.mark.browser
+
+
+def test_supervisor_dashboard_hotspots_warning_loop_and_reports(site: Site, page: Any) -> None:
+    site.manage("load_activity", "--count", "0")
+    out = site.manage("raise_warnings")
+    assert "莲前街道" in out and "曾厝垵" in out, out
+
+    sign_in(page, site, "sm_supervisor")
+    page.goto(f"{site.url}/console/insights/")
+    expect(page).to_have_url(re.compile(r"/console/insights/r/350203/$"))
+    expect(page.get_by_role("heading", name=re.compile("思明区 · 数据看板"))).to_be_visible()
+
+    warnings = page.locator("#open-warnings")
+    wage = warnings.get_by_role("link", name=re.compile("莲前街道劳动纠纷类事项异常增多"))
+    expect(wage).to_be_visible()
+    expect(
+        warnings.get_by_role("link", name=re.compile("曾厝垵社区.*拆迁安置类事项异常增多"))
+    ).to_be_visible()
+    expect(warnings).to_contain_text("工地")
+    expect(warnings).to_contain_text("旧村")
+    # The charts are drawn from the JSON endpoint by static/js/insights.js (no inline script under the CSP).
+    expect(page.locator('[data-chart="trend"][data-ready="1"] canvas')).to_have_count(1)
+    expect(page.locator('[data-chart="topic"][data-ready="1"] canvas')).to_have_count(1)
+    expect(page.locator("#ranking")).to_contain_text("莲前街道")
+
+    # The hotspots page explains each: count against expected, rising phrases, units, items, channels.
+    page.get_by_role("link", name="热点问题与成因").first.click()
+    lianqian = page.locator("section.hotspot", has_text="莲前街道 · 劳动纠纷")
+    expect(lianqian).to_contain_text("预期")
+    expect(lianqian.locator(".phrases")).to_contain_text("包工头")
+    expect(lianqian).to_contain_text("思明区公共法律服务中心")
+
+    # The warning: its causes, the matters behind it, one of them.
+    page.goto(f"{site.url}/console/insights/r/350203/")
+    page.locator("#open-warnings").get_by_role("link", name=re.compile("莲前街道劳动纠纷")).click()
+    expect(page.locator("#warning-status")).to_have_text("待签收")
+    expect(page.locator(".phrases")).to_contain_text("包工头")
+    warning_url = page.url
+    page.get_by_role("link", name="查看这些事项").click()
+    drill = page.locator("#drill")
+    expect(drill).to_contain_text("劳动纠纷")
+    first = drill.locator("tbody tr").first.get_by_role("link")
+    number = first.inner_text()
+    first.click()
+    expect(page.get_by_text(number).first).to_be_visible()
+
+    # Acknowledge, assign, note, close.
+    page.goto(warning_url)
+    page.get_by_role("button", name="签收").click()
+    expect(page.locator("#warning-status")).to_have_text("已签收")
+    page.get_by_label("交办单位", exact=True).select_option(label="莲前街道司法所")
+    page.get_by_label("交办要求").fill("会同人社部门核实欠薪情况")
+    page.get_by_role("button", name="交办", exact=True).click()
+    expect(page.locator("#warning-status")).to_have_text("已交办")
+    page.get_by_label("处置情况").fill("已约谈项目部，督促十日内结清工资。")
+    page.get_by_role("button", name="记录处置情况").click()
+    expect(page.locator("#action-taken")).to_contain_text("已约谈项目部")
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.get_by_label("办结情况").fill("工资已全部发放，劳动纠纷类咨询回落。")
+    page.get_by_role("button", name="办结", exact=True).click()
+    expect(page.locator("#warning-status")).to_have_text("已办结")
+    history = page.locator("#history")
+    for step in ("签收风险预警", "交办风险预警", "记录预警处置情况", "办结风险预警"):
+        expect(history).to_contain_text(step)
+
+    # Reports.
+    page.goto(f"{site.url}/console/insights/r/350203/")
+    with page.expect_download() as pdf_download:
+        page.get_by_role("link", name="月度报告（PDF）").click()
+    pdf = pdf_download.value
+    with open(pdf.path(), "rb") as f:
+        assert f.read(5) == b"%PDF-"
+    with page.expect_download() as xlsx_download:
+        page.get_by_role("link", name="导出 Excel").click()
+    from openpyxl import load_workbook
+
+    with open(xlsx_download.value.path(), "rb") as f:
+        book = load_workbook(io.BytesIO(f.read()))
+    assert "下级区划" in book.sheetnames
+    assert any(row[0].value == "莲前街道" for row in book["下级区划"].iter_rows(min_row=2))
