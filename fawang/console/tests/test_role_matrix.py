@@ -797,6 +797,7 @@ SEES_BUREAU_REGION: dict[str, tuple[bool, bool, bool, bool, bool]] = {
     "centre_clerk": (N, N, N, N, N),
     "aid_handler": (N, N, N, N, N),
     "office_handler": (N, N, N, N, N),
+    "corrections_officer": (N, N, N, N, N),
     "committee_handler": (N, N, N, N, N),
     "station_clerk": (N, N, N, N, N),
     "room_advisor": (N, N, N, N, N),
