@@ -28,12 +28,13 @@ function request()
   sent = sent + 1
   local i = counter
   counter = counter + nthreads
-  local call = string.format("%s-%d", KEY_PREFIX, i // 3)
+  local n = math.floor(i / 3)
+  local call = string.format("%s-%d", KEY_PREFIX, n)
   local event = EVENTS[(i % 3) + 1]
   local body = string.format(
     '{"event": "%s", "callId": "%s", "from": "139%08d", "to": "12348", "direction": "in", '
       .. '"queue": "法律咨询", "answeringNumber": "8%03d", "cause": "normalClearing"}',
-    event, call, (i // 3) % 100000000, (i // 3) % 1000
+    event, call, n % 100000000, n % 1000
   )
   return wrk.format("POST", PATH, {["Content-Type"] = "application/json"}, body)
 end

@@ -111,7 +111,7 @@ def test_a_call_pops_is_taken_in_and_a_missed_call_is_rung_back(site: Site, brow
     # 7. Another caller gives up before anyone answers: a callback task for the queue, done from the desk.
     simulate(site, "--event", "newCall", "--call-id", "e2e-3", "--from", OTHER)
     simulate(site, "--event", "hangup", "--call-id", "e2e-3", "--cause", "noAnswer")
-    agent.reload()
+    agent.goto(f"{site.url}/console/hotline/desk/")
     row = agent.locator("tr", has_text="138****0017")
     expect(row).to_be_visible()
     row.get_by_label("回拨结果").select_option(label="已接通并处理")
