@@ -62,6 +62,8 @@ TAG_NAMES = {
     "网上申请": "applications",
     "预约": "appointments",
     "进度查询": "tracking",
+    "人民调解对接": "mediation_referrals",
+    "安置帮教": "resettlement",
 }
 
 

@@ -8,6 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from fawang.accounts.models import User
+from fawang.catalog.models import Channel
 from fawang.matters import lines, registry
 from fawang.matters.forms import ActionForm
 from fawang.matters.models import Matter
@@ -84,6 +85,23 @@ def _record(matter: Matter, user: Any, form: ActionForm) -> str:
     return str(_("已登记上门服务记录。"))
 
 
+def _visit_status(matter: Matter) -> str | None:
+    if matter.pk is None:
+        return None
+    return HomeVisit.objects.filter(matter_id=matter.pk).values_list("status", flat=True).first()
+
+
+def _offer_schedule(user: Any, matter: Matter, rated: bool | None) -> bool:
+    # Offered on a matter taken in as a home visit (渠道：上门) that has no arrangement yet; the API takes the
+    # action on any open matter (a person at the window may ask for a visit for a relative).
+    return matter.channel == Channel.VISIT and _visit_status(matter) is None
+
+
+def _offer_record(user: Any, matter: Matter, rated: bool | None) -> bool:
+    status = _visit_status(matter)
+    return status == HomeVisit.Status.SCHEDULED or (status is None and matter.channel == Channel.VISIT)
+
+
 SCHEDULE_VISIT = registry.ActionDef(
     "schedule_home_visit",
     _("安排上门"),
@@ -91,6 +109,7 @@ SCHEDULE_VISIT = registry.ActionDef(
     ScheduleVisitForm,
     _schedule,
     public=False,
+    offer=_offer_schedule,
     moves=OPEN_MOVES,
     help=_("上门服务：为行动不便的服务对象安排上门日期和人员。"),
 )
@@ -101,6 +120,7 @@ RECORD_VISIT = registry.ActionDef(
     RecordVisitForm,
     _record,
     public=False,
+    offer=_offer_record,
     moves=OPEN_MOVES,
     help=_("上门服务的记录：做了什么、后续跟进；签名、照片作为事项材料上传。"),
 )

@@ -106,7 +106,8 @@ def do_close(warning_id: int, *, actor: User, text: str) -> Warning:
     text = _text(text, _("请填写办结情况。"))
     before = audit.snapshot(warning, FIELDS)
     stamp = timezone.localtime().strftime("%Y-%m-%d %H:%M")
-    warning.action_taken = f"{warning.action_taken}\n{stamp} {_('办结')}：{text}".strip()
+    closed = _("办结")
+    warning.action_taken = f"{warning.action_taken}\n{stamp} {closed}：{text}".strip()
     warning.status = Warning.Status.CLOSED
     warning.closed_at = timezone.now()
     warning.save(update_fields=["status", "action_taken", "closed_at"])

@@ -338,7 +338,8 @@ class Objection(models.Model):
         ordering = ["-filed_at", "-pk"]
 
     def __str__(self) -> str:
-        return f"{self.decision.number} {self.get_outcome_display() or _('待审查')}"
+        pending = _("待审查")
+        return f"{self.decision.number} {self.get_outcome_display() or pending}"
 
 
 class SubsidyRate(models.Model):

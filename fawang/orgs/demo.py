@@ -569,8 +569,16 @@ def _credit_records() -> None:
 
 
 def demo_accounts() -> list[tuple[str, str]]:
-    """(username, "unit 角色；unit 角色") for every demo sign-in that exists, in PERSONA_USERNAMES order."""
-    users = {u.username: u for u in User.objects.filter(username__in=PERSONA_USERNAMES)}
+    """(username, "unit 角色；unit 角色") for every demo sign-in that exists, in PERSONA_USERNAMES order, then the
+    accounts the lines' demos add (named the same way, ``sm_firm1``: a persona prefix, an underscore), by name."""
+    prefixes = tuple(f"{p}_" for p in ("fj", "xm", *PERSONA_PREFIXES.values(), *CONSULTANT_PREFIXES.values()))
+    line_names = sorted(
+        name
+        for name in User.objects.filter(kind=User.Kind.STAFF).values_list("username", flat=True)
+        if name.startswith(prefixes) and name not in PERSONA_USERNAMES
+    )
+    names = [*PERSONA_USERNAMES, *line_names]
+    users = {u.username: u for u in User.objects.filter(username__in=names)}
     roles: dict[int, list[str]] = {}
     for m in (
         Membership.objects.filter(user__in=users.values(), is_active=True)
@@ -581,6 +589,6 @@ def demo_accounts() -> list[tuple[str, str]]:
         roles.setdefault(m.user_id, []).append(f"{m.unit.name} {m.get_role_display()}{post}")
     return [
         (name, "；".join(roles.get(users[name].pk, [])) or users[name].display_name)
-        for name in PERSONA_USERNAMES
+        for name in names
         if name in users
     ]

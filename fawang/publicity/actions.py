@@ -132,12 +132,13 @@ def add_photo(
         caption=caption.strip()[:80],
         uploaded_by=actor,
     )
+    photo_word = _("照片")
     audit.record(
         "publicity.add_photo",
         actor=actor,
         target=photo,
         unit=owner.unit,
-        target_name=f"{owner}：{photo.caption or _('照片')}",
+        target_name=f"{owner}：{photo.caption or photo_word}",
     )
     return photo
 

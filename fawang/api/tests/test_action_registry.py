@@ -56,6 +56,19 @@ def _completed(t: ApiTestCase, m: Matter) -> None:
     actions.do_complete(m.pk, actor=t.sm_handler, result="已为其指派律师。")
 
 
+def _by_visit(t: ApiTestCase, m: Matter) -> None:
+    """Taken in as a request for a home visit (渠道：上门), where the matter page offers 安排上门 and 上门记录."""
+    Matter.objects.filter(pk=m.pk).update(channel="visit")
+
+
+def _granted(t: ApiTestCase, m: Matter) -> None:
+    """Granted and under way (指派 moves it to 办理中; the roster is the legal-aid line's own test)."""
+    from fawang.legalaid import actions as aid_actions
+
+    aid_actions.do_decide(m.pk, actor=t.sm_handler, grant=True, reasons="符合条件。", checklist=[])
+    Matter.objects.filter(pk=m.pk).update(status=S.IN_PROGRESS)
+
+
 def _merge_body(t: ApiTestCase, m: Matter) -> dict[str, Any]:
     dupe = t.submit(person=t.person(id_number=m.person.id_number))
     return {"tracking_nos": dupe.tracking_no, "reason": "同一人重复申请"}
@@ -91,8 +104,15 @@ CASES: dict[str, Case] = {
             "scheduled_on": "2030-01-02",
             "visitor": t.sm_handler.pk,
         },
+        _by_visit,
     ),
-    "record_home_visit": Case("sm_handler", lambda t, m: {"record": "上门解答遗嘱问题。", "follow_up": ""}),
+    "record_home_visit": Case(
+        "sm_handler", lambda t, m: {"record": "上门解答遗嘱问题。", "follow_up": ""}, _by_visit
+    ),
+    # The legal-aid line's decisions (fawang/legalaid/line.py), each with its notice.
+    "aid_grant": Case("sm_handler", lambda t, m: {"checklist": [], "reasons": "经济困难，符合条件。"}),
+    "aid_refuse": Case("sm_handler", lambda t, m: {"checklist": [], "reasons": "不属于法律援助事项范围。"}),
+    "aid_terminate": Case("sm_handler", lambda t, m: {"reasons": "受援人以欺骗手段获得法律援助。"}, _granted),
 }
 
 

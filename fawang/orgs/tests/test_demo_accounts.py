@@ -9,6 +9,7 @@ from io import StringIO
 from django.core.management import call_command
 
 from fawang.accounts.models import User
+from fawang.orgs.demo import PERSONA_USERNAMES
 from fawang.test import BaseTestCase
 
 
@@ -20,11 +21,17 @@ class DemoAccountsTestCase(BaseTestCase):
         listed = re.findall(r"^  (\S+) +(.+)$", text, flags=re.M)
         names = [name for name, _ in listed]
         staff = set(User.objects.filter(kind=User.Kind.STAFF).values_list("username", flat=True))
-        self.assertEqual(len(staff), 33)
+        # The 33 personas of the spine, then the accounts the lines' demos add (legal aid: a handler per firm on
+        # its roster, sm_firm1 ...).
+        self.assertEqual(len(PERSONA_USERNAMES), 33)
+        self.assertTrue(set(PERSONA_USERNAMES) <= staff)
         self.assertEqual(set(names), staff - {"citizen"})
-        self.assertEqual(len(names), 33)
-        self.assertIn("演示账号 33 个（密码均为 fawang-demo-2026）", text)
+        self.assertEqual(len(names), len(staff))
+        self.assertEqual(names[: len(PERSONA_USERNAMES)], PERSONA_USERNAMES)
+        self.assertIn(f"演示账号 {len(staff)} 个（密码均为 fawang-demo-2026）", text)
         what = dict(listed)
+        # The legal-aid line's demo adds the handler of a law firm on its roster (fawang/legalaid/demo.py).
+        self.assertIn("律师事务所（示例） 承办人（法律援助承办）", what["sm_firm1"])
         self.assertEqual(what["sm_corrections"], "厦港街道司法所 社区矫正工作人员")
         self.assertEqual(
             what["sm_clerk"], "思明区公共法律服务中心 窗口受理员；厦港街道公共法律服务工作站 窗口受理员"
