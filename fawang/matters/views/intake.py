@@ -167,8 +167,10 @@ def _attach_item_forms(formset: Any, data: Any) -> bool:
                     "hx-post": reverse("matters:intake"),
                     "hx-trigger": "change",
                     "hx-vals": '{"refresh_item": "1"}',
-                    "hx-select": "#intake-form",
-                    "hx-target": "#intake-form",
+                    # Only the row's item box is swapped: the rest of the form keeps what the clerk typed
+                    # while the answer was on its way.
+                    "hx-select": f"#request-{i}-item",
+                    "hx-target": f"#request-{i}-item",
                     "hx-swap": "outerHTML",
                 }
             )
