@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from fawang.lib import codes
+from fawang.lib.errors import put_errors as _put_errors
 from fawang.orgs.access import get_practitioner_for_user, get_region_for_user
 from fawang.orgs.authority import has_capability_in_region, region_roots
 from fawang.orgs.models import AdvisorAssignment, Practitioner
@@ -54,14 +55,6 @@ from .models import (
 )
 
 MANAGE = actions.MANAGE
-
-
-def _put_errors(form: Any, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for name, errors in error.message_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, error.messages)
 
 
 # --- the advisor ------------------------------------------------------------------------------------------

@@ -19,20 +19,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from fawang.accounts.models import User
+from fawang.lib.errors import put_errors as _put_errors
 from fawang.lib.http import client_ip
 from fawang.orgs.roles import has_capability
 from fawang.orgs.web import staff_required, staff_user
 
 from . import access, actions, forms, notices, schedule
 from .models import MonitoringApproval, Subject, Task
-
-
-def _put_errors(form: Form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error.messages)
 
 
 @staff_required

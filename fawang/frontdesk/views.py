@@ -28,6 +28,7 @@ from django.views.decorators.http import require_POST
 
 from fawang.accounts.models import User
 from fawang.citizens.models import Profile
+from fawang.lib.errors import put_errors as _put_errors
 from fawang.lib.http import client_ip
 from fawang.lib.validators import mask_id_number, mask_name
 from fawang.matters import actions as matter_actions
@@ -55,14 +56,6 @@ S = Appointment.Status
 
 def _messages_of(error: ValidationError | PermissionDenied | NoRoute) -> list[str]:
     return error.messages if isinstance(error, ValidationError) else [str(error)]
-
-
-def _put_errors(form: Any, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error.messages)
 
 
 def points_with_schedules(user: User) -> QuerySet[Unit]:

@@ -24,6 +24,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from fawang.accounts.models import User
+from fawang.lib.errors import put_errors as _put_errors
 from fawang.matters import actions as matter_actions
 from fawang.matters.forms import IntakeForm, RequestForm
 from fawang.matters.routing import NoRoute
@@ -41,14 +42,6 @@ S = Call.Status
 
 def _messages_of(error: ValidationError | PermissionDenied | NoRoute) -> list[str]:
     return error.messages if isinstance(error, ValidationError) else [str(error)]
-
-
-def _put_errors(form: Any, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for name, errors in error.message_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, error.messages)
 
 
 def _desk_unit(request: HttpRequest) -> Unit:

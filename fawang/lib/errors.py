@@ -12,3 +12,13 @@ class Refused(Exception):
 
     code = "refused"
     default_message: Any = ""  # a str or a lazy translation
+
+
+def put_errors(form: Any, error: Any) -> None:
+    """An action's ValidationError onto ``form``: keyed messages on their field when the form has it, the rest (and
+    an error without keys) as the form's own."""
+    if hasattr(error, "error_dict"):
+        for name, errors in error.message_dict.items():
+            form.add_error(name if name in form.fields else None, errors)
+    else:
+        form.add_error(None, error.messages)

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from fawang.lib.errors import put_errors as _put_errors
 from fawang.orgs.authority import region_roots
 from fawang.orgs.models import Unit
 from fawang.orgs.roles import has_capability, require_capability
@@ -35,14 +36,6 @@ from .forms import (
 from .models import SITES_PER_TOWN, Activity, Site, TalkBooking, VillageSurvey
 
 MANAGE = actions.MANAGE
-
-
-def _put_errors(form: Any, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for name, errors in error.message_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, error.messages)
 
 
 def _units(user: Any) -> QuerySet[Unit]:

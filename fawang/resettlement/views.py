@@ -15,20 +15,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from fawang.corrections.access import may_see_minor
+from fawang.lib.errors import put_errors as _put_errors
 from fawang.orgs.models import Unit
 from fawang.orgs.roles import has_capability
 from fawang.orgs.web import staff_required, staff_user
 
 from . import access, actions, forms, stats
 from .models import HelpFile, ReleaseNotice
-
-
-def _put_errors(form: Form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for name, errors in error.message_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, error.messages)
 
 
 def _require_view(request: HttpRequest) -> Any:

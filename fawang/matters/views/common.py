@@ -39,15 +39,6 @@ def _messages_of(exc: ValidationError | PermissionDenied | NoRoute) -> list[str]
     return [str(exc) or _("您的岗位无权执行此操作。")]
 
 
-def _put_errors(form: forms.Form, exc: ValidationError) -> None:
-    """An action's ValidationError onto ``form``: keyed messages on their field when the form has it."""
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
-
-
 def _quiet(*forms_: forms.Form) -> None:
     """Show bound forms again without validating them (a "再加一项" or "下一级" press is not a submission)."""
     for form in forms_:

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from fawang.lib.errors import put_errors as _put_errors
 from fawang.lib.http import client_ip
 from fawang.lib.validators import mask_name
 from fawang.orgs.web import staff_required, staff_user
@@ -47,7 +48,6 @@ from ..routing import NoRoute
 from .common import (
     _is_htmx,
     _messages_of,
-    _put_errors,
     _receipt_pdf_url,
 )
 

@@ -17,6 +17,7 @@ from django.views.decorators.cache import never_cache
 
 from fawang.accounts.models import User
 from fawang.catalog.models import ServiceItem
+from fawang.lib.errors import put_errors as _put_errors
 from fawang.lib.validators import mask_name
 from fawang.orgs.models import Membership, Unit
 from fawang.orgs.roles import has_capability
@@ -37,7 +38,6 @@ from ..routing import NoRoute
 from .common import (
     R,
     _messages_of,
-    _put_errors,
     _quiet,
     _receipt_pdf_url,
 )

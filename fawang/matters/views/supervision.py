@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
 from fawang.calendar.workdays import snapshot
+from fawang.lib.errors import put_errors as _put_errors
 from fawang.lib.validators import mask_name
 from fawang.orgs.roles import has_capability, require_capability
 from fawang.orgs.web import staff_required, staff_user
@@ -38,7 +39,6 @@ from ..models import (
 from .common import (
     PER_PAGE,
     _messages_of,
-    _put_errors,
 )
 
 
