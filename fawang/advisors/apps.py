@@ -8,6 +8,7 @@ class AdvisorsConfig(AppConfig):
 
     def ready(self) -> None:
         from fawang.audit import codes
+        from fawang.lib import jobs
         from fawang.lib.nav import Entry, register
         from fawang.notify import kinds
         from fawang.orgs.models import Membership
@@ -19,6 +20,7 @@ class AdvisorsConfig(AppConfig):
         # Schedules, committee contacts, monthly figures, the subsidy export, missed days, subsidy rules, the
         # talent pool and its recommendations: the supervising 司法局 (and the system administrator).
         add_capability("advisors.manage", {R.SUPERVISOR, R.UNIT_ADMIN, R.SYSTEM_ADMIN})
+        jobs.register("fawang.advisors.tasks.check_missed_task")
         section = _("村居法律顾问")
         register(
             Entry(section, _("我的驻村工作"), "advisors:my_work", "advisors.log_work"),

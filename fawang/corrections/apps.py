@@ -8,7 +8,7 @@ class CorrectionsConfig(AppConfig):
 
     def ready(self) -> None:
         from fawang.audit import codes
-        from fawang.lib import nav
+        from fawang.lib import jobs, nav
         from fawang.orgs.models import Membership
         from fawang.orgs.roles import add_capability
 
@@ -19,6 +19,7 @@ class CorrectionsConfig(AppConfig):
         add_capability("corrections.supervise", {R.CORRECTIONS_OFFICER})
         # Decisions of the 社区矫正机构 (at a 司法局): monitoring, longer leave, 警告 and 提请, ending.
         add_capability("corrections.approve", {R.CORRECTIONS_OFFICER, R.SUPERVISOR})
+        jobs.register("fawang.corrections.tasks.scan_supervision_task")
         nav.register(
             nav.Entry(_("社区矫正"), _("社区矫正对象"), "corrections:list", "corrections.view"),
             nav.Entry(_("社区矫正"), _("矫正待办"), "corrections:tasks", "corrections.view"),

@@ -1,4 +1,4 @@
-"""The periodic job of community corrections, run by the scheduler (fawang.matters.conf.DEFAULT_JOBS): safe in
+"""The periodic job of community corrections, run by the scheduler (registered in apps.py through fawang.lib.jobs): safe in
 several workers at once (each missed item is claimed with a conditional UPDATE, each task is unique per item or
 leave)."""
 

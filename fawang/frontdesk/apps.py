@@ -9,7 +9,7 @@ class FrontdeskConfig(AppConfig):
         from django.utils.translation import gettext_lazy as _
 
         from fawang.audit import codes
-        from fawang.lib import nav
+        from fawang.lib import jobs, nav
         from fawang.matters import lines, registry
         from fawang.orgs.models import Membership
         from fawang.orgs.roles import add_capability
@@ -29,6 +29,9 @@ class FrontdeskConfig(AppConfig):
         codes.register("frontdesk.revoke_display", _("停用叫号大屏"))
         codes.register("frontdesk.suggest", _("便民箱意见"))
         codes.register("frontdesk.answer_suggestion", _("答复便民箱意见"))
+        jobs.register(
+            "fawang.frontdesk.tasks.derive_slots_task", "fawang.frontdesk.tasks.send_reminders_task"
+        )
         nav.register(nav.Entry(_("预约服务"), _("便民箱"), "frontdesk:suggestions", "frontdesk.desk"))
         nav.register(nav.Entry(_("预约服务"), _("排队叫号"), "frontdesk:queue", "frontdesk.desk"))
         nav.register(nav.Entry(_("机构与人员"), _("三级平台覆盖"), "frontdesk:coverage", "matters.supervise"))

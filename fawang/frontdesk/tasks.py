@@ -1,4 +1,4 @@
-"""Periodic jobs of the front desk (Django's Tasks API), run by the scheduler (fawang.matters.conf.DEFAULT_JOBS).
+"""Periodic jobs of the front desk (Django's Tasks API), run by the scheduler (registered in apps.py through fawang.lib.jobs).
 They take no objects; both are safe in several workers at once (derivation locks each schedule's row, a
 reminder is claimed with a conditional UPDATE)."""
 

@@ -9,7 +9,7 @@ class InsightsConfig(AppConfig):
         from django.utils.translation import gettext_lazy as _
 
         from fawang.audit import codes
-        from fawang.lib import nav
+        from fawang.lib import jobs, nav
         from fawang.notify import kinds
         from fawang.orgs.models import Membership
         from fawang.orgs.roles import add_capability
@@ -25,6 +25,8 @@ class InsightsConfig(AppConfig):
         codes.register("insights.note_warning", _("记录预警处置情况"))
         codes.register("insights.close_warning", _("办结风险预警"))
         kinds.register("insights.warning", _("风险预警"))
+        # The rollup: the days whose matters changed since the last pass.
+        jobs.register("fawang.insights.tasks.refresh_rollups_task")
         nav.register(
             nav.Entry(_("监督与决策"), _("数据看板"), "insights:dashboard", "insights.view"),
             nav.Entry(_("监督与决策"), _("热点与预警"), "insights:warnings", "insights.view"),

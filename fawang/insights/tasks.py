@@ -1,4 +1,4 @@
-"""The supervision app's periodic job (run by the scheduler: fawang.matters.conf.DEFAULT_JOBS)."""
+"""The supervision app's periodic job (run by the scheduler: registered in apps.py through fawang.lib.jobs)."""
 
 from __future__ import annotations
 

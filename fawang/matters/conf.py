@@ -7,24 +7,23 @@ MATTERS_CALLBACK_SAMPLE_SHARE          share of completed matters sampled for a 
 MATTERS_CALLBACK_LIMIT_WORKDAYS        working days to carry out a callback (5)
 MATTERS_RECTIFICATION_LIMIT_WORKDAYS   working days to complete a rectification (整改) (15)
 SCHEDULER_INTERVAL_SECONDS             how often `manage.py scheduler` runs the periodic jobs (60)
-SCHEDULER_JOBS                         dotted paths of the periodic jobs (tasks or plain callables)
+SCHEDULER_JOBS                         dotted paths of the periodic jobs (tasks or plain callables); when unset,
+                                       the core's jobs, the jobs business lines register (fawang.lib.jobs) and,
+                                       last, the outbox delivery
 """
 
 from __future__ import annotations
 
 from django.conf import settings
 
+# The core's own periodic jobs; each business line registers its own (fawang.lib.jobs.register).
 DEFAULT_JOBS = [
     "fawang.matters.tasks.scan_deadlines_task",
     "fawang.matters.tasks.invite_ratings_task",
     "fawang.matters.tasks.sample_callbacks_task",
-    "fawang.frontdesk.tasks.derive_slots_task",
-    "fawang.frontdesk.tasks.send_reminders_task",
-    "fawang.corrections.tasks.scan_supervision_task",
-    "fawang.notify.tasks.deliver_due_messages",
-    # The supervision rollup (fawang.insights): the days whose matters changed since the last pass.
-    "fawang.insights.tasks.refresh_rollups_task",
 ]
+# Run after every other job of a pass, so the messages a pass writes go out in the same pass.
+LAST_JOBS = ["fawang.notify.tasks.deliver_due_messages"]
 
 
 def upload_max_bytes() -> int:
@@ -53,4 +52,9 @@ def scheduler_interval() -> float:
 
 
 def scheduler_jobs() -> list[str]:
-    return list(getattr(settings, "SCHEDULER_JOBS", DEFAULT_JOBS))
+    configured = getattr(settings, "SCHEDULER_JOBS", None)
+    if configured is not None:
+        return list(configured)
+    from fawang.lib import jobs
+
+    return [*DEFAULT_JOBS, *(j for j in jobs.registered() if j not in DEFAULT_JOBS + LAST_JOBS), *LAST_JOBS]

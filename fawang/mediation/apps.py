@@ -8,7 +8,7 @@ class MediationConfig(AppConfig):
     def ready(self) -> None:
         from django.utils.translation import gettext_lazy as _
 
-        from fawang.lib import nav
+        from fawang.lib import jobs, nav
         from fawang.matters import lines
         from fawang.notify import kinds
         from fawang.orgs.models import Membership
@@ -35,5 +35,6 @@ class MediationConfig(AppConfig):
             nav.Entry(section, _("调解统计"), "mediation:stats", "mediation.stats"),
         )
         register_audit_codes()
+        jobs.register("fawang.mediation.tasks.daily_task")
         kinds.register("mediation.confirmation_reminder", _("司法确认期限提醒"))
         lines.register(LINE)

@@ -64,3 +64,12 @@ def report_outcome(referral_id: int) -> str | None:
             diff=({}, {"report": row.report, "attempts": row.report_attempts}),
         )
     return row.report
+
+
+@task()
+def daily_task() -> int:
+    """Per scheduler pass (idempotent): remind parties and mediators of the 30-day judicial-confirmation period, once
+    per agreement. Failed outcome reports are sent again by ``manage.py mediation_remind``."""
+    from .actions import send_confirmation_reminders
+
+    return send_confirmation_reminders()
