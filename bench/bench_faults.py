@@ -47,7 +47,7 @@ DATABASE = os.environ.get("BENCH_FAULTS_DB", "SQLite")
 # a measured run starts from nothing).
 REUSE = os.environ.get("BENCH_FAULTS_REUSE") == "1"
 SCHEDULER_INTERVAL = 15
-RECOVERY_LIMIT = 240  # seconds after the load stops for the queue to drain (lease 60 s + scheduler passes)
+RECOVERY_LIMIT = 700  # seconds for the queue to drain after the load (a message a killed worker was sending waits out its 600 s lease)
 PUBLIC_PATHS = ["/", "/finder/", "/stats/", "/guides/", "/directory/", "/pufa/"]
 SEARCHES = [
     "老板拖欠工资三个月不给怎么办",
@@ -164,6 +164,10 @@ class Site:
         )
         return bool(rows and rows[0][0])
 
+    def next_matter_id(self) -> int:
+        rows = self.query("SELECT max(id) FROM matters_matter")
+        return int(rows[0][0] or 0) + 1 if rows else 1
+
     def escalated_since(self, first: int) -> int:
         rows = self.query(
             f"SELECT count(*) FROM matters_matter WHERE escalated_at IS NOT NULL AND id >= {int(first)}"  # noqa: S608 - an int
@@ -187,12 +191,15 @@ class Site:
             return []
 
 
-def _kill_mid_scan(site: Site, first: int, log: list[str], started: float) -> None:
-    """Wait (up to three scheduler passes and the lease) for the scan's task to be running while some of the batch
-    is still to escalate, then SIGKILL the worker (the log says how many it had escalated by then)."""
-    deadline = time.monotonic() + 3 * SCHEDULER_INTERVAL + 90
-    while time.monotonic() < deadline:
-        if site.scan_running() and site.escalated_since(first) < OVERDUE:
+def _kill_mid_scan(site: Site, first: int, log: list[str], started: float, seeded: threading.Event) -> None:
+    """While the batch from matter ``first`` on is being added (the scheduler's scans escalate it as it comes) and up
+    to three scheduler passes and a lease after: as soon as the scan's task is running with part of the batch
+    escalated and part not, SIGKILL the worker (the log says how far it had got)."""
+    deadline: float | None = None
+    while deadline is None or time.monotonic() < deadline:
+        if deadline is None and seeded.is_set():
+            deadline = time.monotonic() + 3 * SCHEDULER_INTERVAL + 90
+        if site.scan_running() and 0 < site.escalated_since(first) < OVERDUE:
             pids = site.worker_pids()
             for pid in pids:
                 os.kill(pid, signal.SIGKILL)
@@ -297,9 +304,15 @@ def run(ctx: Context) -> Section:
         for share, batch_no in ((0.2, 2), (0.55, 3)):
             while time.monotonic() - started < SECONDS * share:
                 time.sleep(1)
+            # Watch from before the batch is added: the scans take it up while it is being written.
+            first = site.next_matter_id()
+            seeded = threading.Event()
+            watcher = threading.Thread(target=_kill_mid_scan, args=(site, first, log, started, seeded))
+            watcher.start()
             batch = _django(ctx, url, "faults_ref", "seed", str(batch_no), str(OVERDUE))
+            seeded.set()
+            watcher.join()
             batches.append(batch)
-            _kill_mid_scan(site, batch["first"], log, started)
         for runner in runners:
             runner.join()
         load_end = time.monotonic()
