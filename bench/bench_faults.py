@@ -47,6 +47,7 @@ DATABASE = os.environ.get("BENCH_FAULTS_DB", "SQLite")
 # a measured run starts from nothing).
 REUSE = os.environ.get("BENCH_FAULTS_REUSE") == "1"
 SCHEDULER_INTERVAL = 15
+KILL_WAIT_LIMIT = 420  # seconds after a batch is added to catch its scan half done
 RECOVERY_LIMIT = 700  # seconds for the queue to drain after the load (a message a killed worker was sending waits out its 600 s lease)
 PUBLIC_PATHS = ["/", "/finder/", "/stats/", "/guides/", "/directory/", "/pufa/"]
 SEARCHES = [
@@ -192,14 +193,18 @@ class Site:
 
 
 def _kill_mid_scan(site: Site, first: int, log: list[str], started: float, seeded: threading.Event) -> None:
-    """While the batch from matter ``first`` on is being added (the scheduler's scans escalate it as it comes) and up
-    to three scheduler passes and a lease after: as soon as the scan's task is running with part of the batch
-    escalated and part not, SIGKILL the worker (the log says how far it had got)."""
+    """While the batch from matter ``first`` on is being added (the scheduler's scans escalate it as it comes) and
+    until it is all escalated (at most KILL_WAIT_LIMIT after): as soon as the scan's task is running with part of
+    the batch escalated and part not, SIGKILL the worker (the log says how far it had got)."""
+    # The scan waits its turn behind the deliveries the load queues, so give it until the batch is escalated.
     deadline: float | None = None
     while deadline is None or time.monotonic() < deadline:
         if deadline is None and seeded.is_set():
-            deadline = time.monotonic() + 3 * SCHEDULER_INTERVAL + 90
-        if site.scan_running() and 0 < site.escalated_since(first) < OVERDUE:
+            deadline = time.monotonic() + KILL_WAIT_LIMIT
+        escalated = site.escalated_since(first)
+        if seeded.is_set() and escalated >= OVERDUE:
+            break
+        if site.scan_running() and 0 < escalated < OVERDUE:
             pids = site.worker_pids()
             for pid in pids:
                 os.kill(pid, signal.SIGKILL)
@@ -210,7 +215,8 @@ def _kill_mid_scan(site: Site, first: int, log: list[str], started: float, seede
             return
         time.sleep(0.05)
     log.append(
-        f"at {time.monotonic() - started:.0f} s: no scan caught running in time; the worker was not killed"
+        f"at {time.monotonic() - started:.0f} s: the scan was not caught half done (it escalated "
+        f"{site.escalated_since(first)} of {OVERDUE}); the worker was not killed"
     )
 
 
