@@ -7,6 +7,7 @@ MATTERS_CALLBACK_SAMPLE_SHARE          share of completed matters sampled for a 
 MATTERS_CALLBACK_LIMIT_WORKDAYS        working days to carry out a callback (5)
 MATTERS_RECTIFICATION_LIMIT_WORKDAYS   working days to complete a rectification (整改) (15)
 SCHEDULER_INTERVAL_SECONDS             how often `manage.py scheduler` runs the periodic jobs (60)
+SCHEDULER_JOB_PRIORITY                 task priority of the periodic jobs, ahead of single deliveries (0) (10)
 SCHEDULER_JOBS                         dotted paths of the periodic jobs (tasks or plain callables); when unset,
                                        the core's jobs, the jobs business lines register (fawang.lib.jobs) and,
                                        last, the outbox delivery
@@ -49,6 +50,11 @@ def rectification_limit_workdays() -> int:
 
 def scheduler_interval() -> float:
     return float(getattr(settings, "SCHEDULER_INTERVAL_SECONDS", 60))
+
+
+def periodic_priority() -> int:
+    """The task priority of the scheduler's jobs (django-tasks: -100..100, higher first; a message delivery is 0)."""
+    return int(getattr(settings, "SCHEDULER_JOB_PRIORITY", 10))
 
 
 def scheduler_jobs() -> list[str]:

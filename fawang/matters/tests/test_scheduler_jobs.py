@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from django.test import SimpleTestCase
+import io
+
+from django.test import SimpleTestCase, TestCase
 from django.utils.module_loading import import_string
 from django_tasks.base import Task
 
@@ -31,3 +33,25 @@ class DefaultJobsTests(SimpleTestCase):
     def test_a_configured_list_replaces_the_default(self) -> None:
         with self.settings(SCHEDULER_JOBS=["fawang.matters.tasks.scan_deadlines_task"]):
             self.assertEqual(conf.scheduler_jobs(), ["fawang.matters.tasks.scan_deadlines_task"])
+
+
+class PriorityTests(TestCase):
+    def test_a_periodic_job_runs_ahead_of_queued_deliveries(self) -> None:
+        from django.core.management import call_command
+        from django.db import transaction
+        from django_tasks_db.models import DBTaskResult
+
+        from fawang.notify.tasks import deliver_message
+
+        with self.settings(
+            TASKS={"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}},
+            SCHEDULER_JOBS=["fawang.matters.tasks.scan_deadlines_task"],
+        ):
+            for pk in (1, 2, 3):
+                deliver_message.enqueue(pk)  # a backlog of one-message deliveries, queued first
+            call_command("scheduler", "--once", stdout=io.StringIO())
+        with transaction.atomic():
+            first = DBTaskResult.objects.ready().get_locked()
+        assert first is not None
+        self.assertEqual(first.task_path, "fawang.matters.tasks.scan_deadlines_task")
+        self.assertEqual(first.priority, conf.periodic_priority())
