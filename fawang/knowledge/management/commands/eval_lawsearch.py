@@ -111,7 +111,7 @@ class Command(BaseCommand):
             report["baseline_bigram_bm25"] = _brief(metrics(index, rows, BASELINE_WEIGHTS))
         also = [r for path in train_also for r in load_questions(path)]
         if holdout:
-            report["holdout"] = _brief(held_out(index, rows, dev_rows + also, seed=seed))
+            report["holdout"] = _brief(held_out(index, rows, also + dev_rows, seed=seed))
             report["holdout"]["trained_on"] = len(dev_rows) + len(also)
         if kfold > 1:
 
