@@ -27,7 +27,7 @@ from fawang.orgs import authority
 from fawang.orgs.models import Speciality, Unit
 from fawang.orgs.web import staff_required, staff_user
 
-from . import actions, figures, hotspots, kpi
+from . import actions, figures, hotspots, kpi, lines
 from .access import (
     default_region,
     get_region_for_user,
@@ -113,6 +113,9 @@ def dashboard(request: HttpRequest, code: str) -> HttpResponse:
             "ranking": figures.ranking(region.code, period, **filters),
             "units": figures.unit_ranking(region.code, period, **filters),
             "warnings": open_warnings,
+            "risk_warnings": lines.open_risk_warnings(
+                region.code, authority.regions_filter(user, "region_id"), limit=10
+            ),
             "data_url": reverse("insights:data", args=[region.code]) + "?" + _query(request),
             "matters_url": matters_url,
             "query": _query(request),
@@ -278,10 +281,23 @@ def warning_list(request: HttpRequest) -> HttpResponse:
     elif state == "closed":
         qs = qs.filter(status=Warning.Status.CLOSED)
     page = CappedPaginator(qs.order_by("-created_at", "-pk"), PER_PAGE).get_page(request.GET.get("page"))
+    # The mediation committees' own 风险预警 (人民调解法 第二十五条), still open, in the supervisor's regions.
+    risk = (
+        lines.open_risk_warnings(where=authority.regions_filter(user, "region_id"))
+        if state != "closed"
+        else []
+    )
     return render(
         request,
         "insights/warnings.html",
-        {"page_obj": page, "rows": list(page.object_list), "state": state, "now": timezone.now()},
+        {
+            "page_obj": page,
+            "rows": list(page.object_list),
+            "state": state,
+            "now": timezone.now(),
+            "risk_warnings": risk,
+            "today": timezone.localdate(),
+        },
     )
 
 
