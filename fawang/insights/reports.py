@@ -9,7 +9,7 @@ import datetime as dt
 import io
 from typing import Any
 
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -218,6 +218,65 @@ def public_regions() -> list[str]:
                 kind=Unit.Kind.BUREAU, is_active=True, region__level=Region.Level.COUNTY
             ).values_list("region_id", flat=True)
         )
+    )
+
+
+def public_region_or_404(code: str) -> Region:
+    """A region the public statistics cover: a district/county whose 司法局 is on the platform, a town under one,
+    or the city above one (villages are too small to publish)."""
+    watched = public_regions()
+    region = Region.objects.filter(code=code, level__lte=Region.Level.TOWN).first()
+    if region is None or not any(w.startswith(code) or code.startswith(w) for w in watched):
+        raise Http404
+    return region
+
+
+def public_summary(code: str, days: int = 30) -> dict[str, Any]:
+    """The region's own figures of the last ``days`` (the portal's card and the region's public page)."""
+    period = figures.Period.last(days)
+    return {"period": period, **figures.with_rates(figures._sums(figures.facts(code, period)))}
+
+
+def local_quality(user: Any) -> dict[str, Any] | None:
+    """For a signed-in member of the public: the service quality of their own district (the district of their
+    latest matter), for the portal's home page; None when there is none to show."""
+    from fawang.matters.models import Matter
+
+    if not getattr(user, "is_authenticated", False):
+        return None
+    latest = (
+        Matter.objects.filter(person__user=user)
+        .order_by("-submitted_at", "-pk")
+        .values_list("region_id", flat=True)
+        .first()
+    )
+    if not latest or latest[:6] not in public_regions():
+        return None
+    region = Region.objects.get(code=latest[:6])
+    return {"region": region, **public_summary(region.code)}
+
+
+@require_GET
+@cache_page(300)
+def public_region(request: HttpRequest, code: str) -> HttpResponse:
+    """网上监督 of one place: its own service quality (the last 30 days and the last year) and that of the places
+    directly under it, from the same daily facts; sums only, no personal data."""
+    region = public_region_or_404(code)
+    month = figures.Period.last(30)
+    year = figures.Period.last(365)
+    children = [c.code for c in figures.sub_regions(region.code)] if region.level < Region.Level.TOWN else []
+    return render(
+        request,
+        "insights/public_region.html",
+        {
+            "region": region,
+            "month": month,
+            "year": year,
+            "own": figures.public_by_district([region.code], month)
+            + figures.public_by_district([region.code], year),
+            "month_rows": figures.public_by_district(children, month),
+            "parent": region.parent if region.parent_id and region.level > Region.Level.CITY else None,
+        },
     )
 
 

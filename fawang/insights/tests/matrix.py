@@ -71,7 +71,10 @@ ROWS = {
     "insights:warning_close": Row("warning", "insights.warning_done", "post", 302, (("text", "已处置。"),)),
 }
 
-PUBLIC = {"stats": "the public statistics (网上监督): sums by district, no personal data"}
+PUBLIC = {
+    "stats": "the public statistics (网上监督): sums by district, no personal data",
+    "stats:region": "one district's or town's public statistics (网上监督): sums only, no personal data",
+}
 
 
 def make(case: Any, kind: str, unit: Any) -> Any:
