@@ -23,7 +23,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Q, Sum
+from django.db.models import Q
 from django.utils import timezone
 
 from fawang.matters.models import Callback
@@ -142,10 +142,7 @@ def staff_per_10k(code: str) -> tuple[float | None, int, int]:
 
 
 def rates(code: str, period: figures.Period) -> dict[str, tuple[float | None, int, int]]:
-    got = figures.facts(code, period).aggregate(
-        on_time=Sum("on_time"), completed=Sum("completed"), good=Sum("good"), rated=Sum("rated")
-    )
-    g = {k: int(v or 0) for k, v in got.items()}
+    g = figures.sums(code, period)
     return {
         "on_time_rate": (_ratio(g["on_time"], g["completed"]), g["on_time"], g["completed"]),
         "satisfaction": (_ratio(g["good"], g["rated"]), g["good"], g["rated"]),

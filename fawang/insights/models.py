@@ -70,6 +70,37 @@ class DailyFact(models.Model):
         return f"{self.day} {self.region_id}"
 
 
+class MonthFact(models.Model):
+    """The coarser rollup the dashboards read for whole months: the daily facts summed by calendar month, with the
+    region cut to the town (乡镇街道) level (``area``: the first nine digits of the code) — villages and days are
+    gone, so a county's or city's year is a few thousand rows however many matters lie behind it. Made from the
+    daily facts by ``rollup`` (rebuilt with them, and the months of the days a refresh touches)."""
+
+    month = models.DateField(_("月份"), help_text=_("该月 1 日。"))
+    area = models.CharField(_("区划（至乡镇街道）"), max_length=9)
+    service_item = _dim(ServiceItem, _("服务事项"))
+    topic = _dim(Speciality, _("所涉领域"), null=True)
+    channel = models.CharField(_("受理渠道"), max_length=8, choices=Channel.choices)
+    unit = _dim(Unit, _("办理机构"))
+    received = models.PositiveIntegerField(_("受理登记"), default=0)
+    accepted = models.PositiveIntegerField(_("受理"), default=0)
+    completed = models.PositiveIntegerField(_("办结"), default=0)
+    on_time = models.PositiveIntegerField(_("按时办结"), default=0)
+    overdue = models.PositiveIntegerField(_("超期"), default=0)
+    rated = models.PositiveIntegerField(_("评价"), default=0)
+    good = models.PositiveIntegerField(_("好评"), default=0)
+    bad = models.PositiveIntegerField(_("差评"), default=0)
+    complaints = models.PositiveIntegerField(_("投诉"), default=0)
+
+    class Meta:
+        verbose_name = _("月度统计")
+        verbose_name_plural = _("月度统计")
+        indexes = [models.Index(fields=["area", "month"], name="monthfact_area_month")]
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m} {self.area}"
+
+
 class RollupState(models.Model):
     """The rollup's watermark: the incremental update looks at what changed since ``refreshed_at``."""
 

@@ -68,7 +68,7 @@ def measure(task: PlanTask, today: dt.date | None = None) -> Progress:
         return Progress(0.0, None, _("未开始"), True)
     if task.indicator in COUNTS or task.indicator in RATES:
         period = figures.Period(task.starts_on, min(task.due_on, today))
-        sums = figures.with_rates(figures._sums(figures.facts(task.region_id, period)))
+        sums = figures.with_rates(figures.sums(task.region_id, period))
         if task.indicator in COUNTS:
             count = sums[task.indicator]
             share = count / target if target else 0.0
