@@ -275,3 +275,33 @@ class PlanTask(models.Model):
     def is_overdue(self, today: Any = None) -> bool:
         today = today or timezone.localdate()
         return self.status == self.Status.OPEN and self.due_on < today
+
+
+class ReportNote(models.Model):
+    """The text blocks of a region's monthly or yearly report the supervisor writes (总体评价、存在问题、下步工作),
+    printed in the PDF beside the figures. One per region and period; written through ``reports`` (audited)."""
+
+    class Kind(models.TextChoices):
+        MONTH = "month", _("月度报告")
+        YEAR = "year", _("年度报告")
+
+    region = models.ForeignKey(Region, verbose_name=_("区划"), on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(_("报告类型"), max_length=5, choices=Kind.choices)
+    period_start = models.DateField(_("统计起始日"))
+    summary = models.TextField(_("总体评价"), blank=True)
+    problems = models.TextField(_("存在问题"), blank=True)
+    next_steps = models.TextField(_("下步工作"), blank=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("编写人"), on_delete=models.PROTECT, related_name="+"
+    )
+    updated_at = models.DateTimeField(_("编写时间"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("报告文字")
+        verbose_name_plural = _("报告文字")
+        constraints = [
+            models.UniqueConstraint(fields=["region", "kind", "period_start"], name="one_note_per_report")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.region_id} {self.kind} {self.period_start}"

@@ -15,6 +15,7 @@ CAN = {
     "insights.view": SUPERVISORS | SYSADMIN,
     "insights.handle_warning": SUPERVISORS | SYSADMIN,
     "insights.plan": SUPERVISORS | SYSADMIN,
+    "insights.write_report": SUPERVISORS | SYSADMIN,
 }
 
 
@@ -62,6 +63,10 @@ ROWS = {
     "insights:matters": Row("region", "insights.region"),
     "insights:hotspots": Row("region", "insights.region"),
     "insights:kpi": Row("region", "insights.region"),
+    "insights:report": Row("region", "insights.region"),
+    "insights:report_note": Row(
+        "region", "insights.warning_done", "post", 302, (("month", "2026-01"), ("summary", "总体平稳。"))
+    ),
     "insights:report_pdf": Row("region", "insights.region"),
     "insights:report_xlsx": Row("region", "insights.region"),
     "insights:warning": Row("warning", "insights.warning"),
