@@ -116,11 +116,13 @@ def test_supervisor_makes_a_work_plan_and_follows_its_progress(site: Site, page:
 
     def add(title: str, indicator: str | None, target: str = "") -> None:
         page.get_by_label("任务", exact=True).fill(title)
-        page.get_by_label("责任单位").select_option(label="莲前街道司法所")
+        page.get_by_label("责任单位", exact=True).select_option(label="莲前街道司法所")
         page.get_by_label("开始日期").fill(f"{year}-01-01")
         page.get_by_label("完成期限").fill(f"{year}-12-31")
         if indicator:
-            page.get_by_label(re.compile("考核指标")).select_option(label=indicator)
+            page.get_by_label("考核指标（选填：按统计数据自动计算进度）", exact=True).select_option(
+                label=indicator
+            )
             page.get_by_label(re.compile("目标值")).fill(target)
         page.get_by_role("button", name="添加任务").click()
         expect(page.locator("#tasks")).to_contain_text(title)
