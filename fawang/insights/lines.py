@@ -22,8 +22,9 @@ the hotline's and mediation's are this platform's defaults.
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
-from django.db.models import F, Q
+from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
 
 from fawang.corrections.models import Subject, SupervisionItem
@@ -51,6 +52,13 @@ def _under(field: str, code: str) -> Q:
     return figures.region_q(field, code)
 
 
+def _count(qs: QuerySet[Any], part: Q) -> Figure:
+    """All rows of ``qs`` and those matching ``part``, in one query."""
+    got = qs.aggregate(whole=Count("pk"), part=Count("pk", filter=part))
+    whole, part_n = int(got["whole"] or 0), int(got["part"] or 0)
+    return _ratio(part_n, whole), part_n, whole
+
+
 def corrections_items_on_time(code: str, period: figures.Period, now: dt.datetime | None = None) -> Figure:
     """日定位、周听声、月走访 due in the period and by now: how many were done (not 未按时完成, not still pending)."""
     now = now or timezone.now()
@@ -58,17 +66,13 @@ def corrections_items_on_time(code: str, period: figures.Period, now: dt.datetim
     due = SupervisionItem.objects.filter(
         _under("subject__office__region_id", code), due_at__gte=lo, due_at__lt=hi, due_at__lte=now
     )
-    whole = due.count()
-    part = due.filter(status=SupervisionItem.Status.DONE).count()
-    return _ratio(part, whole), part, whole
+    return _count(due, Q(status=SupervisionItem.Status.DONE))
 
 
 def corrections_lost(code: str) -> Figure:
     """脱管: persons under correction now who are 失去联系, of all under correction now."""
     under = Subject.objects.filter(_under("office__region_id", code), status__in=Subject.SUPERVISED_STATUSES)
-    whole = under.count()
-    part = under.filter(status=Subject.Status.LOST).count()
-    return _ratio(part, whole), part, whole
+    return _count(under, Q(status=Subject.Status.LOST))
 
 
 def resettlement_connected(code: str, period: figures.Period, *, key: bool) -> Figure:
@@ -77,9 +81,7 @@ def resettlement_connected(code: str, period: figures.Period, *, key: bool) -> F
     notices = ReleaseNotice.objects.filter(
         _under("office__region_id", code), is_key=key, release_on__gte=period.start, release_on__lte=last
     )
-    whole = notices.count()
-    part = notices.filter(status=ReleaseNotice.Status.CONNECTED).count()
-    return _ratio(part, whole), part, whole
+    return _count(notices, Q(status=ReleaseNotice.Status.CONNECTED))
 
 
 def resettlement_placement(code: str, period: figures.Period) -> Figure:
@@ -90,9 +92,7 @@ def resettlement_placement(code: str, period: figures.Period) -> Figure:
         opened_on__lte=period.end,
         ends_on__gte=period.start,
     )
-    whole = files.count()
-    part = files.exclude(placement=HelpFile.Placement.NONE).count()
-    return _ratio(part, whole), part, whole
+    return _count(files, ~Q(placement=HelpFile.Placement.NONE))
 
 
 def hotline_answer_rate(code: str, period: figures.Period) -> Figure:
@@ -101,9 +101,7 @@ def hotline_answer_rate(code: str, period: figures.Period) -> Figure:
     calls = Call.objects.filter(
         _under("unit__region_id", code), direction=Call.Direction.IN, rang_at__gte=lo, rang_at__lt=hi
     )
-    whole = calls.count()
-    part = calls.filter(answered_at__isnull=False).count()
-    return _ratio(part, whole), part, whole
+    return _count(calls, Q(answered_at__isnull=False))
 
 
 def hotline_callbacks_on_time(code: str, period: figures.Period, now: dt.datetime | None = None) -> Figure:
@@ -114,18 +112,14 @@ def hotline_callbacks_on_time(code: str, period: figures.Period, now: dt.datetim
     due = CallbackTask.objects.filter(
         _under("unit__region_id", code), due_at__gte=lo, due_at__lt=hi, due_at__lte=now
     ).exclude(status=CallbackTask.Status.CANCELLED)
-    whole = due.count()
-    part = due.filter(done_at__isnull=False, done_at__lte=F("due_at")).count()
-    return _ratio(part, whole), part, whole
+    return _count(due, Q(done_at__isnull=False, done_at__lte=F("due_at")))
 
 
 def mediation_success(code: str, period: figures.Period) -> Figure:
     """调解成功率 as mediation's own statistics define it: cases closed in the period, 调解成功 ÷ closed."""
     lo, hi = _bounds(period)
     closed = Case.objects.filter(_under("unit__region_id", code), closed_at__gte=lo, closed_at__lt=hi)
-    whole = closed.count()
-    part = closed.filter(status=Case.Status.AGREED).count()
-    return _ratio(part, whole), part, whole
+    return _count(closed, Q(status=Case.Status.AGREED))
 
 
 def open_risk_warnings(code: str | None = None, where: Q | None = None, limit: int = 50) -> list[RiskWarning]:
