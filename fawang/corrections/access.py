@@ -25,7 +25,7 @@ from fawang.orgs.models import Membership, Unit
 from fawang.orgs.roles import CAPABILITIES, has_capability
 from fawang.orgs.scoping import active_memberships
 
-from .models import Leave, Subject, SupervisionItem, Task
+from .models import Leave, Subject, SupervisionItem, Task, VisitPhoto
 
 if TYPE_CHECKING:
     from fawang.accounts.models import User
@@ -137,3 +137,42 @@ def offices_for_takeover(user: Any) -> Any:
     for m in _memberships(user, CAPABILITIES[SUPERVISE]):
         q |= authority.membership_reach(m).units_q()
     return offices.filter(q).order_by("region_id")
+
+
+def get_photo_for_user(user: User, pk: int) -> VisitPhoto:
+    """A visit photo, through its file: the same 404/403 as the file itself (minors' included)."""
+    photo = VisitPhoto.objects.filter(pk=pk).select_related("item").first()
+    if photo is None:
+        raise Http404
+    get_subject_for_user(user, photo.item.subject_id)
+    return photo
+
+
+def incoming_relocations(user: Any) -> Any:
+    """Approved changes of the place of execution waiting for the user's 社区矫正机构 to receive them: the new
+    place sees only this summary (file number, masked name, type, term, where from) until it receives the file."""
+    q = Q(pk__in=[])
+    for m in _memberships(user, CAPABILITIES[APPROVE]):
+        if authority.group_of(m.unit.kind) == "bureau":
+            q |= authority.membership_reach(m).unit_ids_q("to_office_id")
+    if getattr(user, "is_superuser", False):
+        q = Q()
+    return (
+        Leave.objects.filter(q, kind=Leave.Kind.RELOCATE, status=Leave.Status.APPROVED)
+        .select_related("subject", "from_office", "to_office")
+        .order_by("decided_at")
+    )
+
+
+def get_incoming_relocation_for_user(user: User, pk: int) -> Leave:
+    """A change of place addressed to a 司法所 the user's unit reaches (else 404); receiving it is a decision of
+    the 社区矫正机构 there (else 403)."""
+    leave = (
+        Leave.objects.filter(authority.unit_ids_filter(user, "to_office_id"), pk=pk, kind=Leave.Kind.RELOCATE)
+        .select_related("subject", "to_office")
+        .first()
+    )
+    if leave is None or leave.to_office is None:
+        raise Http404
+    require_approve(user, leave.to_office)
+    return leave
