@@ -209,7 +209,7 @@ apply_leave = _subject_action(
         to_office_id=d["to_office"].pk if d["to_office"] else None,
         **{k: v for k, v in d.items() if k != "to_office"},
     ),
-    _("已登记申请。"),
+    _("已登记外出或变更执行地申请。"),
 )
 record_call = _subject_action(
     "call_form",
