@@ -134,3 +134,14 @@ class RelocationTest(CorrectionsTestCase):
         with self.assertRaises(ValidationError) as caught:
             self.apply(subject)
         self.assertEqual(caught.exception.message_dict["kind"], ["已有办理中的变更执行地申请。"])
+
+    def test_a_minors_identity_stays_hidden_from_the_receiving_place(self) -> None:
+        subject = self.supervised()
+        Subject.objects.filter(pk=subject.pk).update(is_minor=True)
+        leave = self.apply(subject)
+        actions.do_decide_leave(leave.pk, approve=True, note="", actor=self.bureau_officer)
+        client = Client()
+        client.force_login(self.xy_bureau_officer)
+        page = client.get(reverse("corrections:tasks"))
+        self.assertContains(page, "未成年社区矫正对象（身份保密）")
+        self.assertNotContains(page, subject.masked_name)
