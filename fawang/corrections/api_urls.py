@@ -4,4 +4,7 @@ from django.urls import path
 
 from . import api
 
-urlpatterns = [path("corrections/calls/", api.VoiceCalls.as_view(), name="corrections_calls")]
+urlpatterns = [
+    path("corrections/calls/", api.VoiceCalls.as_view(), name="corrections_calls"),
+    path("corrections/device-locations/", api.DeviceLocations.as_view(), name="corrections_device_locations"),
+]

@@ -168,6 +168,20 @@ ROWS = {
         ),
         in_url=False,
     ),
+    # A device position under an approval covering today (made with the file).
+    "api:corrections_device_locations": Row(
+        "corr_monitored",
+        "corrections.work_api",
+        "post",
+        201,
+        (
+            ("subject", "@obj"),
+            ("recorded_at", _CALL_START.isoformat()),
+            ("latitude", "24.448000"),
+            ("longitude", "118.085000"),
+        ),
+        in_url=False,
+    ),
     "corrections:reoffence": Row(
         "corr_subject",
         W,
@@ -271,6 +285,17 @@ def make(case: Any, kind: str, unit: Unit) -> Any:
             ends_on=today + dt.timedelta(days=2),
             status=Leave.Status.APPROVED if kind == "corr_leave_approved" else Leave.Status.APPLIED,
         )
+    if kind == "corr_monitored":
+        monitored = subject()
+        MonitoringApproval.objects.create(
+            subject=monitored,
+            ground="left_area",
+            facts="矩阵",
+            starts_on=today - dt.timedelta(days=1),
+            ends_on=today + dt.timedelta(days=30),
+            approved_by=case.users["sysadmin"],
+        )
+        return monitored
     if kind == "corr_visit":
         return SupervisionItem.objects.create(
             subject=base,

@@ -253,3 +253,38 @@ class VoiceCallTest(CorrectionsTestCase):
         stranger = APIClient()
         stranger.credentials(HTTP_AUTHORIZATION=f"Token {ApiToken.issue(self.xy_handler, '矩阵')[1]}")
         self.assertEqual(stranger.post(url, body, format="json", HTTP_IDEMPOTENCY_KEY="k3").status_code, 404)
+
+
+class DeviceFeedTest(CorrectionsTestCase):
+    def test_the_monitoring_platform_posts_positions_only_under_an_approval(self) -> None:
+        from django.utils import timezone
+
+        from ..models import DeviceLocation, MonitoringApproval
+
+        subject = self.supervised()
+        api = APIClient()
+        api.credentials(HTTP_AUTHORIZATION=f"Token {ApiToken.issue(self.officer, '定位平台')[1]}")
+        url = reverse("api:corrections_device_locations")
+        moment = timezone.localtime().replace(microsecond=0)
+        body = {
+            "subject": subject.pk,
+            "recorded_at": moment.isoformat(),
+            "latitude": "24.448000",
+            "longitude": "118.085000",
+        }
+        refused = api.post(url, body, format="json", HTTP_IDEMPOTENCY_KEY="d1")
+        self.assertEqual(refused.status_code, 400)
+        self.assertIn("没有有效的电子定位装置使用批准（第二十九条）", refused.content.decode())
+        self.assertFalse(DeviceLocation.objects.exists())
+        approval = actions.do_approve_monitoring(
+            subject.pk,
+            ground=MonitoringApproval.Ground.LEFT_AREA,
+            facts="未经批准离开厦门市。",
+            starts_on=moment.date(),
+            ends_on=moment.date() + dt.timedelta(days=30),
+            actor=self.bureau_officer,
+        )
+        accepted = api.post(url, body, format="json", HTTP_IDEMPOTENCY_KEY="d2")
+        self.assertEqual(accepted.status_code, 201, accepted.content)
+        self.assertEqual(accepted.json()["approval"], approval.pk)
+        self.assertEqual(DeviceLocation.objects.get().approval, approval)
