@@ -49,6 +49,7 @@ MONITORING_MAX_MONTHS = 3  # 第二十九条
 LEAVE_MAX_DAYS = 30  # 社区矫正法实施办法 第五十四条: 每次外出不超过三十日
 OFFICE_LEAVE_DAYS = 7  # 七日以内可由受委托的司法所批准
 VISIT_PHOTOS_MAX = 6  # photos of one visit
+RELOCATION_REPORT_DAYS = 7  # 实施办法 第三十条: 七日内到新执行地社区矫正机构报到
 PHOTO_TYPES = ("image/jpeg", "image/png")
 
 
@@ -642,6 +643,19 @@ def scan(at: dt.datetime | None = None) -> dict[str, int]:
         counts["tasks"] += (
             _raise_task(leave.subject, Task.Kind.LEAVE_OVERDUE, title, moment, leave=leave) is not None
         )
+    # 变更执行地: the person reports to the new place within seven days of the decision (实施办法 第三十条).
+    for leave in Leave.objects.filter(
+        status=Leave.Status.APPROVED,
+        kind=Leave.Kind.RELOCATE,
+        decided_at__lt=moment - dt.timedelta(days=RELOCATION_REPORT_DAYS),
+    ).select_related("subject", "to_office"):
+        title = _("%(file)s 变更执行地后逾期未到%(office)s报到") % {
+            "file": leave.subject.file_no,
+            "office": leave.to_office.name if leave.to_office else "",
+        }
+        counts["tasks"] += (
+            _raise_task(leave.subject, Task.Kind.RELOCATION_OVERDUE, title, moment, leave=leave) is not None
+        )
     for task in Task.objects.filter(status=Task.Status.OPEN, due_at__lt=moment).select_related("subject"):
         if Task.objects.filter(pk=task.pk, status=Task.Status.OPEN).update(
             status=Task.Status.ESCALATED, escalated_at=moment
@@ -936,6 +950,11 @@ def do_receive_relocation(
             note=note.strip() or (_("已接收") if accept else _("不予接收")),
             now=moment,
         )
+    Task.objects.filter(leave=leave, status__in=Task.OPEN_STATUSES).update(
+        status=Task.Status.CLOSED,
+        closed_at=moment,
+        result=_("新执行地已接收。") if accept else _("新执行地不予接收。"),
+    )
     if accept:
         log_view(subject, user=actor, what=_("接收档案（原执行地 %(office)s）") % {"office": old_bureau.name})
     return leave

@@ -336,6 +336,7 @@ class Task(models.Model):
         MISSED_ITEM = "missed_item", _("监管事项未完成")
         REPORT_OVERDUE = "report_overdue", _("逾期未报到")
         LEAVE_OVERDUE = "leave_overdue", _("外出逾期未归")
+        RELOCATION_OVERDUE = "relocation_overdue", _("变更执行地逾期未报到")
         SEARCH = "search", _("失去联系查找")
 
     class Status(models.TextChoices):

@@ -145,3 +145,21 @@ class RelocationTest(CorrectionsTestCase):
         page = client.get(reverse("corrections:tasks"))
         self.assertContains(page, "未成年社区矫正对象（身份保密）")
         self.assertNotContains(page, subject.masked_name)
+
+    def test_not_received_within_seven_days_raises_a_task_closed_by_the_receipt(self) -> None:
+        subject = self.supervised()
+        leave = self.apply(subject)
+        actions.do_decide_leave(
+            leave.pk, approve=True, note="", actor=self.bureau_officer, at=at(2025, 3, 4, 10)
+        )
+        actions.scan(at(2025, 3, 11, 9))
+        self.assertFalse(Task.objects.filter(leave=leave).exists())
+        actions.scan(at(2025, 3, 11, 10, 1))
+        task = Task.objects.get(leave=leave)
+        self.assertEqual(task.kind, Task.Kind.RELOCATION_OVERDUE)
+        self.assertIn("鲤城街道司法所", task.title)
+        actions.do_receive_relocation(
+            leave.pk, accept=True, note="已报到", actor=self.xy_bureau_officer, at=at(2025, 3, 12, 9)
+        )
+        task.refresh_from_db()
+        self.assertEqual(task.status, Task.Status.CLOSED)
