@@ -8,6 +8,10 @@
   the 司法所: not by supervisors, system administrators or anyone else, who get 404 as if it did not exist.
 - Decisions the law gives to the 社区矫正机构 (the county 司法局: electronic monitoring, leave over seven days,
   警告 and the 提请, ending a correction) need a membership at a 司法局 that reaches the 司法所.
+- A visit photo is seen exactly as its file is (get_photo_for_user); each showing goes to the file's view log.
+- A change of the place of execution (变更执行地) approved here is received by the 社区矫正机构 of the new place: until
+  then it sees only a summary (file number, masked name — none for a minor — type, term, where from); once received,
+  the file answers to the new 司法所 and the old place's staff get 404 like anyone it does not reach.
 Nothing of a file is ever on a public page; the person sees only their own check-in page.
 """
 
