@@ -64,6 +64,7 @@ TAG_NAMES = {
     "进度查询": "tracking",
     "人民调解对接": "mediation_referrals",
     "安置帮教": "resettlement",
+    "社区矫正": "corrections",
 }
 
 
