@@ -32,7 +32,9 @@ from ..models import (
     Agreement,
     Case,
     CaseMediator,
+    CommitteeProfile,
     FollowUp,
+    MediatorProfile,
     Party,
     ReviewMeeting,
     RiskWarning,
@@ -123,6 +125,48 @@ ROWS: dict[str, Row] = {
     "mediation:warning": Row("med_warning", "seen"),
     "mediation:warning_check": Row("med_warning", "mediation.warn", "post", 302, (("check-note", "已跟踪"),)),
     "mediation:warning_lower": Row("med_warning", "mediation.warn", "post", 302, (("lower-note", "已化解"),)),
+    "mediation:warning_new": Row("page", "mediation.warn"),
+    # Turning a warning into a case: the committee that raised it takes it; at any other unit the form asks which
+    # committee (400), as for a screening finding.
+    "mediation:warning_case": Row(
+        "med_warning",
+        "med_screening_case",
+        "post",
+        302,
+        (("case-dispute_type", "other"), ("case-applicant_name", "甲"), ("case-respondent_name", "乙")),
+    ),
+    # Committees' particulars and mediators: made at the unit of each position (a committee's profile there), edited
+    # where the unit is reached with mediation.manage.
+    "mediation:committee": Row("med_committee", "seen"),
+    "mediation:committee_edit": Row(
+        "med_committee",
+        "mediation.manage",
+        "post",
+        302,
+        (("committee-kind", "town"), ("committee-time_limit_days", 30), ("committee-members", 5)),
+    ),
+    "mediation:mediator_add": Row(
+        "med_committee",
+        "mediation.manage",
+        "post",
+        302,
+        (("mediator-name", "矩阵调解员"), ("mediator-employment", "part_time")),
+    ),
+    "mediation:mediator": Row("med_mediator", "seen"),
+    "mediation:mediator_edit": Row(
+        "med_mediator",
+        "mediation.manage",
+        "post",
+        302,
+        (("mediator-name", "矩阵调解员"), ("mediator-employment", "full_time")),
+    ),
+    "mediation:mediator_training": Row(
+        "med_mediator",
+        "mediation.manage",
+        "post",
+        302,
+        (("training-trained_on", TODAY), ("training-hours", 4), ("training-subject", "人民调解法")),
+    ),
 }
 
 CAN: dict[str, frozenset[str]] = {
@@ -130,6 +174,7 @@ CAN: dict[str, frozenset[str]] = {
     "mediation.screen": HANDLERS | ADVISOR | SYSADMIN,
     "mediation.warn": HANDLERS | SUPERVISORS | SYSADMIN,
     "mediation.stats": HANDLERS | SUPERVISORS | ADMINS | SYSADMIN,
+    "mediation.manage": HANDLERS | SUPERVISORS | ADMINS | SYSADMIN,
 }
 
 # Turning a screening finding into a case: only a 人民调解委员会 takes cases, so a handler's or the system
@@ -251,6 +296,15 @@ def make(case: Any, kind: str, unit: Unit) -> object | None:
         )
         meeting.screenings.add(screening)
         return meeting
+    if kind == "med_committee":
+        CommitteeProfile.objects.get_or_create(unit=unit, defaults={"kind": "village"})
+        return unit
+    if kind == "med_mediator":
+        mediator = Practitioner.objects.create(
+            name=f"矩阵调解员{next(_seq)}", kind=Practitioner.Kind.MEDIATOR, unit=unit
+        )
+        MediatorProfile.objects.create(practitioner=mediator, employment="part_time")
+        return mediator
     if kind == "med_matter":
         matter = case.matter_at(unit, next(_seq))
         Matter.objects.filter(pk=matter.pk).update(service_item=ServiceItem.objects.get(code="mediation"))
