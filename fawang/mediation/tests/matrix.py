@@ -167,6 +167,25 @@ ROWS: dict[str, Row] = {
         302,
         (("training-trained_on", TODAY), ("training-hours", 4), ("training-subject", "人民调解法")),
     ),
+    # The staff API (staff_api.py): the same objects and rules as the console's pages.
+    "api:mediation_cases": Row("page", "staff"),
+    "api:mediation_case": Row("med_case", "seen"),
+    "api:mediation_case_consent": Row("med_case", H, "post", 400, (("party", 0), ("consent", "agrees"))),
+    "api:mediation_case_session": Row(
+        "med_mediating",
+        H,
+        "post",
+        201,
+        (("held_on", TODAY), ("place", "调解室"), ("attendees", "双方当事人"), ("content", "矩阵调解")),
+    ),
+    "api:mediation_case_terminate": Row(
+        "med_mediating", H, "post", 200, (("reason", "分歧大"), ("routes", "告知可向人民法院起诉"))
+    ),
+    "api:mediation_screenings": Row("page", "staff"),
+    "api:mediation_warnings": Row("page", "staff"),
+    "api:mediation_warning": Row("med_warning", "seen"),
+    "api:mediation_warning_check": Row("med_warning", "mediation.warn", "post", 200, (("note", "已跟踪"),)),
+    "api:mediation_warning_lower": Row("med_warning", "mediation.warn", "post", 200, (("note", "已化解"),)),
 }
 
 CAN: dict[str, frozenset[str]] = {
