@@ -14,7 +14,7 @@ from typing import IO, TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -1035,6 +1035,59 @@ def send_confirmation_reminders(today: dt.date | None = None) -> int:
             row.save(update_fields=["reminded_on"])
             sent += 1
     return sent
+
+
+def remind_overdue_warnings(today: dt.date | None = None) -> int:
+    """An open warning whose follow-up date has passed (跟踪稳控 overdue): the staff of its unit who follow warnings
+    up are told in the console's inbox, once per follow-up date (claimed by a conditional update of
+    ``overdue_reminded_for``; a follow-up moves the date, and a new lapse is reminded again). The number reminded."""
+    from fawang.notify import actions as notify
+    from fawang.notify.models import Message
+    from fawang.orgs.models import Membership
+    from fawang.orgs.roles import CAPABILITIES
+
+    today = today or timezone.localdate()
+    reminded = 0
+    due = (
+        RiskWarning.objects.filter(status=RiskWarning.Status.OPEN, next_check_on__lt=today)
+        .exclude(overdue_reminded_for=models.F("next_check_on"))
+        .select_related("unit")
+    )
+    for warning in due:
+        with transaction.atomic():
+            claimed = (
+                RiskWarning.objects.filter(pk=warning.pk, status=RiskWarning.Status.OPEN)
+                .exclude(overdue_reminded_for=warning.next_check_on)
+                .update(overdue_reminded_for=warning.next_check_on)
+            )
+            if claimed != 1:
+                continue
+            text = _(
+                "【风险预警】%(unit)s的“%(kind)s”预警应于 %(due)s 跟踪，已逾期未跟踪，请及时跟踪稳控。"
+            ) % {
+                "unit": warning.unit.name,
+                "kind": warning.get_kind_display(),
+                "due": warning.next_check_on.isoformat(),
+            }
+            members = (
+                Membership.objects.active()
+                .filter(unit=warning.unit, role__in=CAPABILITIES[WARN])
+                .select_related("user")
+                .order_by("pk")
+            )
+            staff = {membership.user_id: membership.user for membership in members}
+            for user_id, user in staff.items():
+                notify.enqueue(
+                    channel=Message.Channel.INAPP,
+                    kind="mediation.warning_overdue",
+                    body=text,
+                    user=user,
+                    related=warning,
+                    region_code=warning.region_id,
+                    dedupe_key=f"mediation:warning:{warning.pk}:overdue:{warning.next_check_on}:user:{user_id}",
+                )
+            reminded += 1
+    return reminded
 
 
 @transaction.atomic

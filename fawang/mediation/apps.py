@@ -40,4 +40,5 @@ class MediationConfig(AppConfig):
         register_audit_codes()
         jobs.register("fawang.mediation.tasks.daily_task")
         kinds.register("mediation.confirmation_reminder", _("司法确认期限提醒"))
+        kinds.register("mediation.warning_overdue", _("风险预警逾期未跟踪提醒"))
         lines.register(LINE)

@@ -245,6 +245,12 @@ class RiskWarning(models.Model):
     status = models.CharField(_("状态"), max_length=10, choices=Status.choices, default=Status.OPEN)
     lowered_at = models.DateTimeField(_("解除时间"), null=True, blank=True)
     lowered_note = models.TextField(_("解除说明"), blank=True)
+    overdue_reminded_for = models.DateField(
+        _("已提醒的逾期跟踪日期"),
+        null=True,
+        blank=True,
+        help_text=_("逾期未跟踪时提醒一次；记下提醒的是哪一个跟踪日期，跟踪后再逾期会再次提醒。"),
+    )
 
     objects = UnitScoped.as_manager()
 

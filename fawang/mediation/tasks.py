@@ -117,7 +117,8 @@ def resend_failed_reports(now: dt.datetime | None = None) -> int:
 @task()
 def daily_task() -> int:
     """Per scheduler pass (idempotent): remind parties and mediators of the 30-day judicial-confirmation period, once
-    per agreement, and send again the failed outcome reports that are due (RETRY_DELAYS)."""
-    from .actions import send_confirmation_reminders
+    per agreement; tell a warning's unit when its follow-up is overdue, once per follow-up date; send again the failed
+    outcome reports that are due (RETRY_DELAYS)."""
+    from .actions import remind_overdue_warnings, send_confirmation_reminders
 
-    return send_confirmation_reminders() + resend_failed_reports()
+    return send_confirmation_reminders() + remind_overdue_warnings() + resend_failed_reports()

@@ -178,3 +178,38 @@ class WarningToCaseTestCase(MediationTestCase):
         response = self.client.post(reverse("mediation:warning_case", args=[warning.pk]), self.PARTIES)
         self.assertEqual(response.status_code, 404)
         self.assertFalse(Case.objects.filter(summary="x").exists())
+
+
+class OverdueWarningTestCase(MediationTestCase):
+    def test_an_overdue_follow_up_is_reminded_once_per_date(self) -> None:
+        import datetime as dt
+
+        from fawang.notify.models import Message
+
+        from ..tasks import daily_task
+
+        warning = actions.raise_warning(
+            actor=self.office_user, unit=self.committee, kind="group", summary="聚集风险。"
+        )
+        due = warning.next_check_on
+        self.assertEqual(actions.remind_overdue_warnings(due), 0)  # on the day itself: not yet overdue
+        self.assertEqual(actions.remind_overdue_warnings(due + dt.timedelta(days=1)), 1)
+        self.assertEqual(actions.remind_overdue_warnings(due + dt.timedelta(days=2)), 0)  # once per date
+        messages = Message.objects.filter(kind="mediation.warning_overdue")
+        self.assertEqual({m.user for m in messages}, {self.mediator_user})  # the committee's handler
+        self.assertIn(due.isoformat(), messages[0].body)
+        # A follow-up moves the date; a new lapse is reminded again; a lowered warning never.
+        from django.utils import timezone
+
+        # Followed up (late) the day after the reminder: the next date moves on.
+        actions.check_warning(
+            warning.pk, actor=self.mediator_user, note="已走访。", now=timezone.now() + dt.timedelta(days=4)
+        )
+        warning.refresh_from_db()
+        self.assertGreater(warning.next_check_on, due)
+        self.assertEqual(actions.remind_overdue_warnings(warning.next_check_on + dt.timedelta(days=1)), 1)
+        actions.lower_warning(warning.pk, actor=self.mediator_user, note="已化解。")
+        self.assertEqual(actions.remind_overdue_warnings(warning.next_check_on + dt.timedelta(days=30)), 0)
+        self.assertEqual(Message.objects.filter(kind="mediation.warning_overdue").count(), 2)
+        daily_task.call()  # the scheduler's job runs it too (nothing more to remind)
+        self.assertEqual(Message.objects.filter(kind="mediation.warning_overdue").count(), 2)
