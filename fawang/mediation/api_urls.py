@@ -23,7 +23,9 @@ urlpatterns += [
         name="mediation_case_terminate",
     ),
     path("mediation/screenings/", staff_api.Screenings.as_view(), name="mediation_screenings"),
+    path("mediation/screenings/new/", staff_api.ScreeningRecord.as_view(), name="mediation_screening_new"),
     path("mediation/warnings/", staff_api.Warnings.as_view(), name="mediation_warnings"),
+    path("mediation/warnings/new/", staff_api.WarningRaise.as_view(), name="mediation_warning_new"),
     path("mediation/warnings/<int:pk>/", staff_api.WarningDetail.as_view(), name="mediation_warning"),
     path(
         "mediation/warnings/<int:pk>/check/", staff_api.WarningCheck.as_view(), name="mediation_warning_check"

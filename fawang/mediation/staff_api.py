@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import QuerySet
+from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, serializers
 from rest_framework.request import Request
@@ -20,12 +21,13 @@ from rest_framework.response import Response
 from fawang.apikit.base import StaffView
 from fawang.apikit.idempotency import IDEMPOTENCY_KEY, idempotent
 from fawang.apikit.schema import body, errors, query
+from fawang.orgs.models import Unit
 from fawang.orgs.roles import require_capability
 from fawang.orgs.web import staff_user
 
 from . import actions
 from .access import get_case_for_user, get_warning_for_user
-from .choices import Consent
+from .choices import Consent, DisputeType, RiskLevel, RiskReason, ScreeningRound, WarningKind
 from .models import Agreement, Case, RiskWarning, Screening
 
 TAG = "人民调解"
@@ -177,6 +179,40 @@ class NoteIn(serializers.Serializer):
     note = serializers.CharField(max_length=1000)
 
 
+class ScreeningIn(serializers.Serializer):
+    unit = serializers.IntegerField(help_text="排查单位（人民调解委员会）id")
+    screened_on = serializers.DateField()
+    round = serializers.ChoiceField(choices=ScreeningRound.choices)
+    parties = serializers.CharField(max_length=200)
+    dispute_type = serializers.ChoiceField(choices=DisputeType.choices)
+    place = serializers.CharField(max_length=120)
+    people_count = serializers.IntegerField(min_value=1, max_value=100000)
+    amount = serializers.DecimalField(
+        max_digits=14, decimal_places=2, min_value=0, required=False, allow_null=True
+    )
+    summary = serializers.CharField(max_length=2000)
+    risk_level = serializers.ChoiceField(choices=RiskLevel.choices)
+    risk_reasons = serializers.ListField(
+        child=serializers.ChoiceField(choices=RiskReason.choices), required=False
+    )
+    action_taken = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
+    told_bodies = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+
+
+class ScreeningCreatedOut(ScreeningOut):
+    warning_ids = serializers.SerializerMethodField()
+
+    def get_warning_ids(self, screening: Screening) -> list[int]:
+        return list(screening.warnings.order_by("pk").values_list("pk", flat=True))
+
+
+class WarningIn(serializers.Serializer):
+    unit = serializers.IntegerField(help_text="预警单位（人民调解委员会、司法所或司法局）id")
+    kind = serializers.ChoiceField(choices=WarningKind.choices)
+    summary = serializers.CharField(max_length=2000)
+    told_bodies = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+
+
 # ------------------------------------------------------------------------------------------------- views
 
 
@@ -288,6 +324,46 @@ class Screenings(StaffView, generics.GenericAPIView):
     def get(self, request: Request) -> Response:
         page = self.paginate_queryset(self.get_queryset())
         return self.get_paginated_response(ScreeningOut(page, many=True).data)
+
+
+def _unit_for(request: Request, pk: int, capability: str) -> Unit:
+    """The unit named in the body: one the caller reaches (404 otherwise, as for a row) with ``capability`` there."""
+    user = staff_user(request)
+    unit = get_object_or_404(Unit.objects.visible_to(user), pk=pk)
+    require_capability(user, capability, unit)
+    return unit
+
+
+class ScreeningRecord(StaffView):
+    @extend_schema(
+        tags=[TAG],
+        summary="登记一件排查发现的纠纷（高风险的同时发出风险预警）",
+        parameters=[IDEMPOTENCY_KEY],
+        request=ScreeningIn,
+        responses={201: ScreeningCreatedOut, **errors(400, 401, 403, 404, 409, 429)},
+    )
+    @idempotent
+    def post(self, request: Request) -> Response:
+        data = body(ScreeningIn, request)
+        unit = _unit_for(request, data.pop("unit"), actions.SCREEN)
+        screening = actions.record_screening(actor=staff_user(request), unit=unit, **data)
+        return Response(ScreeningCreatedOut(screening).data, status=201)
+
+
+class WarningRaise(StaffView):
+    @extend_schema(
+        tags=[TAG],
+        summary="直接发出风险预警（人民调解法 第二十五条）",
+        parameters=[IDEMPOTENCY_KEY],
+        request=WarningIn,
+        responses={201: WarningOut, **errors(400, 401, 403, 404, 409, 429)},
+    )
+    @idempotent
+    def post(self, request: Request) -> Response:
+        data = body(WarningIn, request)
+        unit = _unit_for(request, data.pop("unit"), actions.WARN)
+        warning = actions.raise_warning(actor=staff_user(request), unit=unit, **data)
+        return Response(WarningOut(warning).data, status=201)
 
 
 class Warnings(StaffView, generics.GenericAPIView):

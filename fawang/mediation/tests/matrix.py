@@ -186,6 +186,33 @@ ROWS: dict[str, Row] = {
     "api:mediation_warning": Row("med_warning", "seen"),
     "api:mediation_warning_check": Row("med_warning", "mediation.warn", "post", 200, (("note", "已跟踪"),)),
     "api:mediation_warning_lower": Row("med_warning", "mediation.warn", "post", 200, (("note", "已化解"),)),
+    # Recording a finding and raising a warning name the unit in the body (answers by hand in ANSWERS).
+    "api:mediation_screening_new": Row(
+        "unit",
+        "med_api_screening",
+        "post",
+        201,
+        (
+            ("unit", "@obj"),
+            ("screened_on", TODAY),
+            ("round", "monthly"),
+            ("parties", "甲与乙"),
+            ("dispute_type", "other"),
+            ("place", "某地"),
+            ("people_count", 2),
+            ("summary", "矩阵"),
+            ("risk_level", "low"),
+        ),
+        in_url=False,
+    ),
+    "api:mediation_warning_new": Row(
+        "unit",
+        "med_api_warning",
+        "post",
+        201,
+        (("unit", "@obj"), ("kind", "group"), ("summary", "矩阵")),
+        in_url=False,
+    ),
 }
 
 CAN: dict[str, frozenset[str]] = {
@@ -211,6 +238,36 @@ ANSWERS: dict[str, dict[str, tuple[int, int, int, int, int]]] = {
         "bureau_admin": (403, 403, 404, 404, 404),
         "*": (403, 404, 404, 404, 404),
     }
+}
+
+# Recording a finding through the API at the unit of each position: only a 人民调解委员会 records findings, so the
+# personas with mediation.screen get 400 at any other unit they reach and 201 at the committee (the committee
+# handler's own); without the capability 403 where the unit is reached; 404 where it is not.
+SCREEN_NOT_COMMITTEE = (400, 404, 404, 404, 404)
+ANSWERS["med_api_screening"] = {
+    "committee_handler": (201, 404, 404, 404, 404),
+    "aid_handler": SCREEN_NOT_COMMITTEE,
+    "office_handler": SCREEN_NOT_COMMITTEE,
+    "firm_handler": SCREEN_NOT_COMMITTEE,
+    "room_advisor": SCREEN_NOT_COMMITTEE,
+    "sysadmin": (400, 400, 400, 400, 400),
+    "city_supervisor": (403, 403, 404, 403, 404),
+    "bureau_supervisor": (403, 403, 404, 404, 404),
+    "bureau_admin": (403, 403, 404, 404, 404),
+    "*": (403, 404, 404, 404, 404),
+}
+# Raising a warning at the unit of each position: at a committee, 司法所 or 司法局 the persona reaches with
+# mediation.warn (201), at any other kind of unit 400; 403 reached without the capability; 404 not reached.
+ANSWERS["med_api_warning"] = {
+    "city_supervisor": (201, 400, 404, 400, 404),
+    "bureau_supervisor": (201, 400, 404, 404, 404),
+    "bureau_admin": (403, 403, 404, 404, 404),
+    "aid_handler": (400, 404, 404, 404, 404),
+    "office_handler": (201, 404, 404, 404, 404),
+    "committee_handler": (201, 404, 404, 404, 404),
+    "firm_handler": (400, 404, 404, 404, 404),
+    "sysadmin": (400, 400, 201, 400, 400),
+    "*": (403, 404, 404, 404, 404),
 }
 
 PUBLIC: dict[str, str] = {

@@ -150,3 +150,54 @@ class StaffApiTestCase(MediationTestCase):
         schema = self.client.get(reverse("api:schema"), HTTP_ACCEPT="application/json").json()
         operation = schema["paths"]["/api/v1/mediation/cases/"]["get"]
         self.assertEqual(operation["tags"], ["mediation"])
+
+    def test_recording_a_finding_and_raising_a_warning(self) -> None:
+        client = self.api(self.mediator_user)
+        StaffApiTestCase.seq += 1
+        response = client.post(
+            reverse("api:mediation_screening_new"),
+            {
+                "unit": self.committee.pk,
+                "screened_on": self.today().isoformat(),
+                "round": "sensitive",
+                "parties": "欧某与陈某",
+                "dispute_type": "neighbour",
+                "place": "厦港街道",
+                "people_count": 2,
+                "summary": "噪音纠纷，陈某曾动手。",
+                "risk_level": "high",
+                "risk_reasons": ["violence"],
+            },
+            format="json",
+            HTTP_IDEMPOTENCY_KEY=f"med-api-{self.seq}",
+        )
+        self.assertEqual(response.status_code, 201)
+        warning = RiskWarning.objects.get(screening_id=response.json()["id"])
+        self.assertEqual(response.json()["warning_ids"], [warning.pk])
+        # At a unit it does not reach: 404; at one that is not a committee: the action's message.
+        StaffApiTestCase.seq += 1
+        response = self.api(self.office_user).post(
+            reverse("api:mediation_warning_new"),
+            {"unit": self.sibling.pk, "kind": "group", "summary": "x"},
+            format="json",
+            HTTP_IDEMPOTENCY_KEY=f"med-api-{self.seq}",
+        )
+        self.assertEqual(response.status_code, 404)
+        StaffApiTestCase.seq += 1
+        response = self.api(self.sm_supervisor).post(
+            reverse("api:mediation_warning_new"),
+            {"unit": self.unit("思明区法律援助中心").pk, "kind": "group", "summary": "x"},
+            format="json",
+            HTTP_IDEMPOTENCY_KEY=f"med-api-{self.seq}",
+        )
+        self.assertEqual(response.status_code, 400)
+        self.assertIn("人民调解委员会、司法所或司法局", response.json()["error"]["message"])
+        StaffApiTestCase.seq += 1
+        response = self.api(self.sm_supervisor).post(
+            reverse("api:mediation_warning_new"),
+            {"unit": self.office.pk, "kind": "petition", "summary": "重复信访。", "told_bodies": "区信访局"},
+            format="json",
+            HTTP_IDEMPOTENCY_KEY=f"med-api-{self.seq}",
+        )
+        self.assertEqual((response.status_code, response.json()["unit"]), (201, "厦港街道司法所"))
+        self.assertEqual(RiskWarning.objects.get(pk=response.json()["id"]).raised_by, self.sm_supervisor)
