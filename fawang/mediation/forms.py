@@ -36,18 +36,8 @@ DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 MORE_PARTIES = 4
 
 
-class PartiesMixin(forms.Form):
-    """The parties on each side: the first applicant and respondent, and up to MORE_PARTIES more of either side (each
-    with their own phone and ID number, and each asked for consent on the case page: 第十七条)."""
-
-    applicant_name = forms.CharField(label=_("申请人姓名或名称"), max_length=60)
-    applicant_phone = forms.CharField(label=_("申请人联系电话"), max_length=20, required=False)
-    applicant_id_number = forms.CharField(label=_("申请人身份证号码"), max_length=18, required=False)
-    applicant_address = forms.CharField(label=_("申请人住所"), max_length=200, required=False)
-    respondent_name = forms.CharField(label=_("被申请人姓名或名称"), max_length=60)
-    respondent_phone = forms.CharField(label=_("被申请人联系电话"), max_length=20, required=False)
-    respondent_id_number = forms.CharField(label=_("被申请人身份证号码"), max_length=18, required=False)
-    respondent_address = forms.CharField(label=_("被申请人住所"), max_length=200, required=False)
+class MorePartiesMixin(forms.Form):
+    """Up to MORE_PARTIES further parties of either side, each with their own phone and ID number."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -89,6 +79,33 @@ class PartiesMixin(forms.Form):
         """Whether the further parties' rows hold something (shown open, so nothing typed is hidden)."""
         return any(field.errors or field.value() for field in self.more_fields())
 
+    def more_parties(self) -> list[PartyData]:
+        d = self.cleaned_data
+        return [
+            PartyData(
+                d[f"more{number}_role"],
+                d[f"more{number}_name"],
+                d[f"more{number}_phone"],
+                d[f"more{number}_id_number"],
+            )
+            for number in range(1, MORE_PARTIES + 1)
+            if (d.get(f"more{number}_name") or "").strip()
+        ]
+
+
+class PartiesMixin(MorePartiesMixin):
+    """The parties on each side: the first applicant and respondent, and up to MORE_PARTIES more of either side (each
+    asked for consent on the case page: 第十七条)."""
+
+    applicant_name = forms.CharField(label=_("申请人姓名或名称"), max_length=60)
+    applicant_phone = forms.CharField(label=_("申请人联系电话"), max_length=20, required=False)
+    applicant_id_number = forms.CharField(label=_("申请人身份证号码"), max_length=18, required=False)
+    applicant_address = forms.CharField(label=_("申请人住所"), max_length=200, required=False)
+    respondent_name = forms.CharField(label=_("被申请人姓名或名称"), max_length=60)
+    respondent_phone = forms.CharField(label=_("被申请人联系电话"), max_length=20, required=False)
+    respondent_id_number = forms.CharField(label=_("被申请人身份证号码"), max_length=18, required=False)
+    respondent_address = forms.CharField(label=_("被申请人住所"), max_length=200, required=False)
+
     def parties(self) -> list[PartyData]:
         d = self.cleaned_data
         rows = [
@@ -106,17 +123,8 @@ class PartiesMixin(forms.Form):
                 d["respondent_id_number"],
                 d["respondent_address"],
             ),
+            *self.more_parties(),
         ]
-        for number in range(1, MORE_PARTIES + 1):
-            if (d.get(f"more{number}_name") or "").strip():
-                rows.append(
-                    PartyData(
-                        d[f"more{number}_role"],
-                        d[f"more{number}_name"],
-                        d[f"more{number}_phone"],
-                        d[f"more{number}_id_number"],
-                    )
-                )
         # Applicants first, then respondents, in the order typed (the agreement lists them so).
         return sorted(rows, key=lambda party: party.role != PartyRole.APPLICANT)
 
@@ -195,7 +203,7 @@ class OpenCaseForm(PartiesMixin, DisputeFields):
         return d
 
 
-class OpenFromMatterForm(forms.Form):
+class OpenFromMatterForm(MorePartiesMixin):
     dispute_type = forms.ChoiceField(label=_("纠纷类型"), choices=DisputeType.choices)
     respondent_name = forms.CharField(label=_("被申请人姓名或名称"), max_length=60)
     respondent_phone = forms.CharField(label=_("被申请人联系电话"), max_length=20, required=False)

@@ -301,10 +301,14 @@ def open_from_matter(request: HttpRequest, pk: int) -> HttpResponse:
                 summary=matter.description or matter.service_item.name,
                 place=d["place"],
                 matter=matter,
-                parties=[
-                    actions.PartyData(PartyRole.APPLICANT, person.name, person.phone),
-                    actions.PartyData(PartyRole.RESPONDENT, d["respondent_name"], d["respondent_phone"]),
-                ],
+                parties=sorted(
+                    [
+                        actions.PartyData(PartyRole.APPLICANT, person.name, person.phone),
+                        actions.PartyData(PartyRole.RESPONDENT, d["respondent_name"], d["respondent_phone"]),
+                        *form.more_parties(),
+                    ],
+                    key=lambda party: party.role != PartyRole.APPLICANT,
+                ),
             )
         except ValidationError as e:
             messages.error(request, "；".join(e.messages))

@@ -171,3 +171,24 @@ class SeveralPartiesTestCase(MediationTestCase):
         self.assertRedirects(response, reverse("mediation:case", args=[case.pk]))
         self.assertEqual(case.parties.count(), 5)
         self.assertEqual(Screening.objects.get(pk=screening.pk).status, Screening.Status.CASE)
+
+    def test_an_online_application_becomes_a_case_with_further_parties(self) -> None:
+        matter = self.submit(self.mediation, region="350203001", description="楼上两户装修漏水。")
+        self.client.force_login(self.mediator_user)
+        page = self.client.get(reverse("matters:detail", args=[matter.pk]))
+        self.assertContains(page, "其他当事人1 姓名或名称")
+        response = self.client.post(
+            reverse("mediation:open_from_matter", args=[matter.pk]),
+            {
+                "med-dispute_type": "neighbour",
+                "med-respondent_name": "吴某",
+                "med-more1_role": "respondent",
+                "med-more1_name": "郑某",
+            },
+        )
+        case = Case.objects.get(matter=matter)
+        self.assertRedirects(response, reverse("mediation:case", args=[case.pk]))
+        self.assertEqual(
+            [(p.role, p.name) for p in case.parties.all()],
+            [("applicant", "张三"), ("respondent", "吴某"), ("respondent", "郑某")],
+        )
