@@ -497,6 +497,10 @@ class CommitteeForm(forms.Form):
         max_value=9,
         required=False,
         help_text=_("三至九人（人民调解法 第八条）。"),
+        error_messages={
+            "min_value": _("人民调解委员会由委员三至九人组成（人民调解法 第八条）。"),
+            "max_value": _("人民调解委员会由委员三至九人组成（人民调解法 第八条）。"),
+        },
     )
     full_time_posts = forms.IntegerField(
         label=_("专职人民调解员配备数"), min_value=0, max_value=99, required=False

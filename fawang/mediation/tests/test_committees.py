@@ -62,7 +62,9 @@ class CommitteeEditingTestCase(MediationTestCase):
             reverse("mediation:committee_edit", args=[self.committee.pk]),
             EDIT | {"committee-members": "2", "committee-kind": "profession"},
         )
-        self.assertContains(response, "三至九人", status_code=400)
+        self.assertContains(
+            response, "人民调解委员会由委员三至九人组成（人民调解法 第八条）。", status_code=400
+        )
         before = CommitteeProfile.objects.get(unit=self.committee)
         self.assertNotEqual(before.members, 2)
         response = self.client.post(
