@@ -597,6 +597,11 @@ def _warning_page(
     request: HttpRequest, warning: RiskWarning, status: int = 200, **forms: Any
 ) -> HttpResponse:
     user = staff_user(request)
+    may_open_case = warning.case_id is None and has_capability(user, HANDLE, warning.unit)
+    case_form = forms.get("case_form")
+    if case_form is None and may_open_case:  # built only for those who may use it (it lists their committees)
+        initial = {"dispute_type": warning.screening.dispute_type if warning.screening else None}
+        case_form = WarningCaseForm(prefix="case", user=user, initial=initial)
     return render(
         request,
         "mediation/warning.html",
@@ -608,13 +613,8 @@ def _warning_page(
             and has_capability(user, "mediation.warn", warning.unit),
             "check_form": forms.get("check_form") or WarningCheckForm(prefix="check"),
             "lower_form": forms.get("lower_form") or LowerForm(prefix="lower"),
-            "may_open_case": warning.case_id is None and has_capability(user, HANDLE, warning.unit),
-            "case_form": forms.get("case_form")
-            or WarningCaseForm(
-                prefix="case",
-                user=user,
-                initial={"dispute_type": warning.screening.dispute_type if warning.screening else None},
-            ),
+            "may_open_case": may_open_case,
+            "case_form": case_form,
         },
         status=status,
     )

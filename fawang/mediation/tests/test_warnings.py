@@ -118,7 +118,7 @@ class WarningToCaseTestCase(MediationTestCase):
             reverse("mediation:warning_case", args=[warning.pk]),
             self.PARTIES | {"case-committee": self.committee.pk},
         )
-        self.assertEqual(response.status_code, 400)
+        self.assertContains(response, "该预警已转入调解", status_code=400)
         self.assertEqual(Case.objects.filter(summary=warning.summary).count(), 1)
         self.assertTrue(AuditEvent.objects.filter(action="mediation.warning_case").exists())
 
