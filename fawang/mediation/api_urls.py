@@ -30,6 +30,7 @@ urlpatterns += [
     path(
         "mediation/warnings/<int:pk>/check/", staff_api.WarningCheck.as_view(), name="mediation_warning_check"
     ),
+    path("mediation/warnings/<int:pk>/case/", staff_api.WarningCase.as_view(), name="mediation_warning_case"),
     path(
         "mediation/warnings/<int:pk>/lower/", staff_api.WarningLower.as_view(), name="mediation_warning_lower"
     ),

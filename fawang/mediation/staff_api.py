@@ -27,7 +27,7 @@ from fawang.orgs.web import staff_user
 
 from . import actions
 from .access import get_case_for_user, get_warning_for_user
-from .choices import Consent, DisputeType, RiskLevel, RiskReason, ScreeningRound, WarningKind
+from .choices import Consent, DisputeType, PartyRole, RiskLevel, RiskReason, ScreeningRound, WarningKind
 from .models import Agreement, Case, RiskWarning, Screening
 
 TAG = "人民调解"
@@ -204,6 +204,22 @@ class ScreeningCreatedOut(ScreeningOut):
 
     def get_warning_ids(self, screening: Screening) -> list[int]:
         return list(screening.warnings.order_by("pk").values_list("pk", flat=True))
+
+
+class PartyIn(serializers.Serializer):
+    role = serializers.ChoiceField(choices=PartyRole.choices)
+    name = serializers.CharField(max_length=60)
+    phone = serializers.CharField(max_length=20, required=False, allow_blank=True, default="")
+    id_number = serializers.CharField(max_length=18, required=False, allow_blank=True, default="")
+    address = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+
+
+class WarningCaseIn(serializers.Serializer):
+    committee = serializers.IntegerField(
+        required=False, allow_null=True, help_text="受理调解的人民调解委员会 id；不填则由发出预警的调委会受理"
+    )
+    dispute_type = serializers.ChoiceField(choices=DisputeType.choices)
+    parties = PartyIn(many=True, min_length=2, help_text="各方当事人，至少一位申请人和一位被申请人")
 
 
 class WarningIn(serializers.Serializer):
@@ -416,6 +432,31 @@ class WarningCheck(StaffView):
         require_capability(user, actions.WARN, warning.unit)
         actions.check_warning(warning.pk, actor=user, note=body(NoteIn, request)["note"])
         return Response(_warning_out(request, pk))
+
+
+class WarningCase(StaffView):
+    @extend_schema(
+        tags=[TAG],
+        summary="预警转入调解：为预警所涉纠纷立调解案件",
+        parameters=[IDEMPOTENCY_KEY],
+        request=WarningCaseIn,
+        responses={201: CaseDetailOut, **errors(400, 401, 403, 404, 409, 429)},
+    )
+    @idempotent
+    def post(self, request: Request, pk: int) -> Response:
+        user = staff_user(request)
+        warning = get_warning_for_user(user, pk)
+        require_capability(user, actions.HANDLE, warning.unit)
+        data = body(WarningCaseIn, request)
+        committee = _unit_for(request, data["committee"], actions.HANDLE) if data.get("committee") else None
+        case = actions.open_case_from_warning(
+            warning.pk,
+            actor=user,
+            committee=committee,
+            dispute_type=data["dispute_type"],
+            parties=[actions.PartyData(**party) for party in data["parties"]],
+        )
+        return Response(_case_out(request, case.pk), status=201)
 
 
 class WarningLower(StaffView):

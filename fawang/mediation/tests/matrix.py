@@ -186,6 +186,16 @@ ROWS: dict[str, Row] = {
     "api:mediation_warning": Row("med_warning", "seen"),
     "api:mediation_warning_check": Row("med_warning", "mediation.warn", "post", 200, (("note", "已跟踪"),)),
     "api:mediation_warning_lower": Row("med_warning", "mediation.warn", "post", 200, (("note", "已化解"),)),
+    "api:mediation_warning_case": Row(
+        "med_warning",
+        "med_api_warning_case",
+        "post",
+        201,
+        (
+            ("dispute_type", "other"),
+            ("parties", [{"role": "applicant", "name": "甲"}, {"role": "respondent", "name": "乙"}]),
+        ),
+    ),
     # Recording a finding and raising a warning name the unit in the body (answers by hand in ANSWERS).
     "api:mediation_screening_new": Row(
         "unit",
@@ -255,6 +265,11 @@ ANSWERS["med_api_screening"] = {
     "bureau_supervisor": (403, 403, 404, 404, 404),
     "bureau_admin": (403, 403, 404, 404, 404),
     "*": (403, 404, 404, 404, 404),
+}
+# The API's warning -> case answers like the console's (201 where the console redirects).
+ANSWERS["med_api_warning_case"] = {
+    persona: tuple(201 if code == 302 else code for code in answers)  # type: ignore[misc]
+    for persona, answers in ANSWERS["med_screening_case"].items()
 }
 # Raising a warning at the unit of each position: at a committee, 司法所 or 司法局 the persona reaches with
 # mediation.warn (201), at any other kind of unit 400; 403 reached without the capability; 404 not reached.

@@ -201,3 +201,36 @@ class StaffApiTestCase(MediationTestCase):
         )
         self.assertEqual((response.status_code, response.json()["unit"]), (201, "厦港街道司法所"))
         self.assertEqual(RiskWarning.objects.get(pk=response.json()["id"]).raised_by, self.sm_supervisor)
+
+    def test_a_warning_becomes_a_case_through_the_api(self) -> None:
+        warning = actions.raise_warning(
+            actor=self.office_user, unit=self.office, kind="group", summary="业主与物业公司纠纷，聚集风险。"
+        )
+        client = self.api(self.office_user)
+        body = {
+            "dispute_type": "property",
+            "parties": [
+                {"role": "applicant", "name": "业主甲"},
+                {"role": "applicant", "name": "业主乙"},
+                {"role": "respondent", "name": "某物业公司"},
+            ],
+        }
+        response = self.post(client, "api:mediation_warning_case", warning.pk, body)
+        self.assertEqual(response.status_code, 400)
+        self.assertEqual(
+            response.json()["error"]["fields"]["committee"], ["请选择受理调解的人民调解委员会。"]
+        )
+        response = self.post(
+            client, "api:mediation_warning_case", warning.pk, body | {"committee": self.sibling.pk}
+        )
+        self.assertEqual(response.status_code, 404)  # a committee the 司法所 does not reach
+        response = self.post(
+            client, "api:mediation_warning_case", warning.pk, body | {"committee": self.committee.pk}
+        )
+        self.assertEqual(response.status_code, 201)
+        case = Case.objects.get(pk=response.json()["id"])
+        self.assertEqual([p["name"] for p in response.json()["parties"]], ["业主甲", "业主乙", "某物业公司"])
+        self.assertEqual(response.json()["warning_ids"], [warning.pk])
+        self.assertEqual((case.unit, RiskWarning.objects.get(pk=warning.pk).case), (self.committee, case))
+        detail = client.get(reverse("api:mediation_warning", args=[warning.pk])).json()
+        self.assertEqual((detail["case_id"], detail["case_number"]), (case.pk, case.number))
