@@ -62,7 +62,17 @@ from .forms import (
     WarningCheckForm,
     WithdrawForm,
 )
-from .models import Agreement, Case, CommitteeProfile, MediatorProfile, RiskWarning, Screening, TrainingRecord
+from .models import (
+    Agreement,
+    Case,
+    CommitteeProfile,
+    MediatorProfile,
+    Referral,
+    RiskWarning,
+    Screening,
+    TrainingRecord,
+)
+from .tasks import retry_due_at
 
 HANDLE = "mediation.handle"
 
@@ -153,6 +163,7 @@ def case_forms(case: Case, **bound: Any) -> dict[str, Any]:
 def _case_page(request: HttpRequest, case: Case, status: int = 200, **bound: Any) -> HttpResponse:
     user = staff_user(request)
     agreement = Agreement.objects.filter(case=case).first()
+    referral = Referral.objects.filter(case=case).select_related("partner").first()
     today = timezone.localdate()
     context = {
         "case": case,
@@ -162,7 +173,8 @@ def _case_page(request: HttpRequest, case: Case, status: int = 200, **bound: Any
         "agreement": agreement,
         "follow_ups": list(agreement.follow_ups.all()) if agreement else [],
         "days_left": agreement.days_left(today) if agreement else None,
-        "referral": getattr(case, "referral", None),
+        "referral": referral,
+        "report_retry_at": retry_due_at(referral) if referral is not None else None,
         "warnings": list(case.warnings.all()),
         "may_handle": has_capability(user, HANDLE, case.unit),
         "today": today,

@@ -140,6 +140,12 @@ class ReferralApiTestCase(MediationTestCase):
         referral = Referral.objects.get(case=case)
         self.assertEqual((referral.report, referral.report_attempts), (Referral.Report.FAILED, 1))
         self.assertIsNotNone(referral.report_tried_at)
+        self.client.force_login(self.mediator_user)
+        page = self.client.get(reverse("mediation:case", args=[case.pk]))
+        self.assertContains(page, "已尝试 1 次，将于")
+        Referral.objects.filter(pk=referral.pk).update(report_attempts=6)
+        page = self.client.get(reverse("mediation:case", args=[case.pk]))
+        self.assertContains(page, "多次重发仍失败，请另行告知移送单位")
 
     def failed_referral(self) -> Referral:
         case, _created = actions.receive_referral(
