@@ -510,12 +510,17 @@ def _outbound_reported(call: Call) -> None:
     """The PBX reported an outbound callback call (its callId names our attempt): link it, and if it ended
     unanswered and the agent has not recorded an outcome yet, record 无人接听 for them."""
     attempt = (
-        CallbackAttempt.objects.select_related("task")
+        CallbackAttempt.objects.select_related("task__call")
         .filter(dial_id=call.call_id, task__unit_id=call.unit_id)
         .first()
     )
     if attempt is None:
         return
+    if not call.caller:
+        # The PBX may omit the number on the events of a call we asked it to place: it is the callback's.
+        caller = attempt.task.call.caller
+        Call.objects.filter(pk=call.pk).update(caller=caller, caller_hash=number_hash(caller))
+        call.caller, call.caller_hash = caller, number_hash(caller)
     if attempt.call is None:
         attempt.call = call
         attempt.save(update_fields=["call"])

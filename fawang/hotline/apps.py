@@ -9,6 +9,7 @@ class HotlineConfig(AppConfig):
     def ready(self) -> None:
         from fawang.audit import codes
         from fawang.lib import nav
+        from fawang.matters import lines
         from fawang.orgs.models import Membership
         from fawang.orgs.roles import add_capability
 
@@ -43,6 +44,9 @@ class HotlineConfig(AppConfig):
             ("hotline.quality_decide", _("处理质检申诉")),
         ):
             codes.register(code, label)
+        from .line import LINE
+
+        lines.register(LINE)
         section = _("12348 热线")
         nav.register(
             nav.Entry(section, _("坐席工作台"), "hotline:desk", "hotline.desk"),
