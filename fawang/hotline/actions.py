@@ -95,21 +95,23 @@ def _remote_number(event: cti.Event, direction: str) -> str:
     return event.number_to if direction == Call.Direction.OUT else event.number_from
 
 
-def _lock_call_of(system: CtiSystem, event: cti.Event) -> Call:
-    """The event's call, locked: events of one call are applied one at a time (a PBX may post answer and hangup
-    at the same instant). The first event of a call makes it; if another event of the same call made it in the
-    meantime, the insert waits for that transaction and fails, and we wait for its lock instead."""
+def _lock_call_of(system: CtiSystem, event: cti.Event) -> tuple[Call, bool]:
+    """The event's call, locked, and whether this event made it: events of one call are applied one at a time (a
+    PBX may post answer and hangup at the same instant). The first event of a call makes it; if another event of
+    the same call made it in the meantime, the insert waits for that transaction and fails, and we wait for its
+    lock instead."""
     calls = Call.objects.select_for_update()
     call = calls.filter(system=system, call_id=event.call_id).first()
     if call is not None:
-        return call
+        return call, False
     try:
         with transaction.atomic():
-            return Call.objects.create(
+            made = Call.objects.create(
                 system=system, unit_id=system.unit_id, call_id=event.call_id, rang_at=event.occurred_at
             )
+            return made, True
     except IntegrityError:
-        return calls.get(system=system, call_id=event.call_id)
+        return calls.get(system=system, call_id=event.call_id), False
 
 
 @transaction.atomic
@@ -119,10 +121,10 @@ def ingest(system: CtiSystem, event: cti.Event) -> tuple[Call, bool]:
 
     This is the CTI endpoint's hot path (bench/bench_hotline.py): a fixed handful of queries per event, whatever
     the call (the call locked or made, its events read once, the event inserted, the call saved)."""
-    call = _lock_call_of(system, event)
+    call, made = _lock_call_of(system, event)
     # Under the call's lock no other event of this call is being written, so reading its events decides a resend
-    # (the unique constraint on (call, kind) stays as the last guard).
-    events = {e.kind: e for e in call.events.all()}
+    # (the unique constraint on (call, kind) stays as the last guard). A call this event made has none yet.
+    events = {} if made else {e.kind: e for e in call.events.all()}
     if event.kind in events:
         return call, False
     events[event.kind] = CallEvent.objects.create(
