@@ -401,7 +401,9 @@ def do_dial_callback(task_id: int, *, actor: User, now: dt.datetime | None = Non
     """外呼回拨 from the desk: a click-to-dial request for the agent's extension to the telephone system that
     reported the missed call (dialer.py). The attempt is counted when the request is recorded or sent; a request
     the telephone system refused is kept (with its reason) but not counted. The outcome is recorded afterwards
-    (``do_complete_callback``), or comes from the PBX when the outbound call ends unanswered."""
+    (``do_complete_callback``), or comes from the PBX when the outbound call ends unanswered. The order is sent
+    while the task is locked (at most ``conf.DIAL_TIMEOUT_SECONDS``), so two agents never ring the same caller at
+    once."""
     from . import dialer
 
     now = _now(now)
