@@ -121,6 +121,10 @@ class DialTestCase(HotlineTestCase):
         self.assertIn("外呼未接通", attempt.note)
         self.task.refresh_from_db()
         self.assertEqual((self.task.status, self.task.attempts), ("open", 1))
+        # The missed call's page lists the try and links the outbound call.
+        page = self.client.get(reverse("hotline:call", args=[self.task.call_id]))
+        self.assertContains(page, "第 1 次")
+        self.assertContains(page, reverse("hotline:call", args=[call.pk]))
 
     def test_a_refused_dial_is_kept_but_not_counted(self) -> None:
         centre.do_update_system(
