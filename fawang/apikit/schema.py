@@ -64,6 +64,8 @@ TAG_NAMES = {
     "进度查询": "tracking",
     "人民调解对接": "mediation_referrals",
     "安置帮教": "resettlement",
+    "法律援助": "legal_aid",
+    "通知辩护对接": "legal_aid_notifications",
 }
 
 

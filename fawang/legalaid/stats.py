@@ -15,11 +15,12 @@ from django.utils import timezone
 from fawang.matters.models import Matter
 
 from . import access
-from .models import Assignment, Decision, Subsidy
+from .models import HELP_KINDS, Assignment, Decision, DutyLog, QualityRecord, Subsidy
 from .notices import ITEM
 
 DECIDE_DAYS = 7
 ASSIGN_DAYS = 3
+NOTIFIED_DAYS = 3  # 第三十六条
 
 
 @dataclass
@@ -42,6 +43,11 @@ class Stats:
     avg_quality: float | None = None
     subsidies_paid: Decimal = Decimal(0)
     subsidies_count: int = 0
+    notified: int = 0
+    notified_late: int = 0
+    duty_logs: int = 0
+    duty_by_kind: list[tuple[str, int]] = field(default_factory=list)
+    quality_by_kind: list[tuple[str, int, float]] = field(default_factory=list)
 
 
 def _bounds(start: dt.date, end: dt.date) -> tuple[dt.datetime, dt.datetime]:
@@ -112,7 +118,43 @@ def compute(user: Any, start: dt.date, end: dt.date) -> Stats:
     )
     out.subsidies_paid = paid["total"] or Decimal(0)
     out.subsidies_count = paid["n"]
+    _notified(out, user, lo, hi)
+    _duty(out, user, lo, hi)
+    labels = dict(QualityRecord.Kind.choices)
+    out.quality_by_kind = [
+        (str(labels.get(r["kind"], r["kind"])), r["n"], round(float(r["avg"]), 1))
+        for r in QualityRecord.objects.filter(assignment__in=assignments)
+        .values("kind")
+        .annotate(n=Count("pk"), avg=Avg("score"))
+        .order_by("kind")
+    ]
     return out
+
+
+def _notified(out: Stats, user: Any, lo: dt.datetime, hi: dt.datetime) -> None:
+    """通知辩护 received in the period, and those not assigned within the three days of 第三十六条."""
+    rows = list(access.notifications_for(user).filter(received_at__gte=lo, received_at__lt=hi))
+    first: dict[int, dt.datetime] = {}
+    for a in Assignment.objects.filter(matter_id__in=[n.matter_id for n in rows]).order_by("assigned_at"):
+        first.setdefault(a.matter_id, a.assigned_at)
+    now = timezone.now()
+    out.notified = len(rows)
+    out.notified_late = sum((first.get(n.matter_id) or now) > n.due_at for n in rows)
+
+
+def _duty(out: Stats, user: Any, lo: dt.datetime, hi: dt.datetime) -> None:
+    """值班律师 help given in the period (by the day of the shift), by kind of help (第三十条)."""
+    logs = DutyLog.objects.filter(
+        shift__in=access.shifts_for(user), shift__on__gte=lo.date(), shift__on__lt=hi.date()
+    ).values_list("help_kinds", flat=True)
+    counts: dict[str, int] = {}
+    total = 0
+    for kinds in logs:
+        total += 1
+        for kind in kinds:
+            counts[kind] = counts.get(kind, 0) + 1
+    out.duty_logs = total
+    out.duty_by_kind = [(str(label), counts.get(code, 0)) for code, label in HELP_KINDS]
 
 
 def rows(s: Stats) -> list[tuple[str, Any]]:
@@ -133,4 +175,9 @@ def rows(s: Stats) -> list[tuple[str, Any]]:
         ("案卷质量平均分", s.avg_quality if s.avg_quality is not None else none),
         ("已审批补贴件数", s.subsidies_count),
         ("已审批补贴金额（元）", float(s.subsidies_paid)),
+        ("通知辩护件数", s.notified),
+        (f"收到通知后超过 {NOTIFIED_DAYS} 日指派", s.notified_late),
+        ("值班律师提供法律帮助人次", s.duty_logs),
+        *((f"值班律师：{label}", n) for label, n in s.duty_by_kind),
+        *((f"质量监督：{label}（次数 / 平均分）", f"{n} / {avg}") for label, n, avg in s.quality_by_kind),
     ]
