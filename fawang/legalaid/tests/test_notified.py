@@ -151,9 +151,9 @@ class NotificationApiTestCase(LegalAidTestCase):
     def signed(self, body: bytes, secret: str | None = None) -> dict[str, str]:
         stamp = str(int(time.time()))
         return {
-            "HTTP_X_PARTNER": "test-court",
-            "HTTP_X_TIMESTAMP": stamp,
-            "HTTP_X_SIGNATURE": signing.sign(secret or self.SECRET, stamp, body),
+            "X-Partner": "test-court",
+            "X-Timestamp": stamp,
+            "X-Signature": signing.sign(secret or self.SECRET, stamp, body),
         }
 
     def test_a_court_notifies_through_the_signed_api_and_reads_back_the_assignment(self) -> None:
@@ -166,13 +166,13 @@ class NotificationApiTestCase(LegalAidTestCase):
             }
         ).encode()
         url = reverse("api:legalaid_notifications")
-        bad = Client().post(url, body, content_type="application/json", **self.signed(body, "wrong"))
+        bad = Client().post(url, body, content_type="application/json", headers=self.signed(body, "wrong"))
         self.assertEqual(bad.status_code, 401)
-        first = Client().post(url, body, content_type="application/json", **self.signed(body))
+        first = Client().post(url, body, content_type="application/json", headers=self.signed(body))
         self.assertEqual(first.status_code, 201, first.content)
         self.assertEqual(first.json()["centre"], self.centre.name)
         self.assertFalse(first.json()["assigned"])
-        again = Client().post(url, body, content_type="application/json", **self.signed(body))
+        again = Client().post(url, body, content_type="application/json", headers=self.signed(body))
         self.assertEqual(again.status_code, 200)
         row = Notification.objects.get(reference_no="（2025）测刑初9号")
         self.assertEqual(
@@ -181,12 +181,14 @@ class NotificationApiTestCase(LegalAidTestCase):
 
         a = actions.do_assign(row.matter_id, actor=self.sm_handler)
         outcome_url = reverse("api:legalaid_notification", args=["（2025）测刑初9号"])
-        outcome = Client().get(outcome_url, **self.signed(b""))
+        outcome = Client().get(outcome_url, headers=self.signed(b""))
         self.assertEqual(outcome.status_code, 200)
         self.assertTrue(outcome.json()["assigned"])
         self.assertEqual(outcome.json()["lawyer"], a.lawyer.practitioner.name)
         self.assertEqual(outcome.json()["firm"], a.firm.name)
-        missing = Client().get(reverse("api:legalaid_notification", args=["无此号"]), **self.signed(b""))
+        missing = Client().get(
+            reverse("api:legalaid_notification", args=["无此号"]), headers=self.signed(b"")
+        )
         self.assertEqual(missing.status_code, 404)
 
     def test_a_bad_body_is_a_clear_error_and_saves_nothing(self) -> None:
@@ -194,7 +196,10 @@ class NotificationApiTestCase(LegalAidTestCase):
             {"reference_no": "x", "ground": "minor", "person_name": "", "charge": "盗窃"}
         ).encode()
         response = Client().post(
-            reverse("api:legalaid_notifications"), body, content_type="application/json", **self.signed(body)
+            reverse("api:legalaid_notifications"),
+            body,
+            content_type="application/json",
+            headers=self.signed(body),
         )
         self.assertEqual(response.status_code, 400)
         self.assertFalse(Notification.objects.exists())
