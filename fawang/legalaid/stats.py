@@ -13,6 +13,7 @@ from django.db.models import Avg, Count, Sum
 from django.utils import timezone
 
 from fawang.matters.models import Matter
+from fawang.regions.models import Region
 
 from . import access
 from .models import HELP_KINDS, Assignment, Decision, DutyLog, QualityRecord, Subsidy
@@ -27,6 +28,8 @@ NOTIFIED_DAYS = 3  # 第三十六条
 class Stats:
     start: dt.date
     end: dt.date
+    region_code: str = ""
+    region_name: str = ""
     applications: int = 0
     grants: int = 0
     refusals: int = 0
@@ -58,12 +61,22 @@ def _bounds(start: dt.date, end: dt.date) -> tuple[dt.datetime, dt.datetime]:
     )
 
 
-def compute(user: Any, start: dt.date, end: dt.date) -> Stats:
+def compute(user: Any, start: dt.date, end: dt.date, region: Region | None = None) -> Stats:
+    """The figures over what ``user`` sees, for applications made from ``start`` to ``end``, in ``region`` and
+    the regions under it when given (matters by their region; notifications and duty lawyers by the centre's)."""
     lo, hi = _bounds(start, end)
     matters = Matter.objects.visible_to(user).filter(
         service_item__code=ITEM, submitted_at__gte=lo, submitted_at__lt=hi
     )
-    out = Stats(start=start, end=end, applications=matters.count())
+    if region is not None:
+        matters = matters.filter(region__code__startswith=region.code)
+    out = Stats(
+        start=start,
+        end=end,
+        region_code=region.code if region else "",
+        region_name=region.name if region else "",
+        applications=matters.count(),
+    )
     decisions = access.decisions_for(user).filter(matter__in=matters).select_related("matter")
     first_days: list[float] = []
     seen: set[int] = set()
@@ -133,7 +146,10 @@ def compute(user: Any, start: dt.date, end: dt.date) -> Stats:
 
 def _notified(out: Stats, user: Any, lo: dt.datetime, hi: dt.datetime) -> None:
     """通知辩护 received in the period, and those not assigned within the three days of 第三十六条."""
-    rows = list(access.notifications_for(user).filter(received_at__gte=lo, received_at__lt=hi))
+    found = access.notifications_for(user).filter(received_at__gte=lo, received_at__lt=hi)
+    if out.region_code:
+        found = found.filter(centre__region__code__startswith=out.region_code)
+    rows = list(found)
     first: dict[int, dt.datetime] = {}
     for a in Assignment.objects.filter(matter_id__in=[n.matter_id for n in rows]).order_by("assigned_at"):
         first.setdefault(a.matter_id, a.assigned_at)
@@ -144,9 +160,12 @@ def _notified(out: Stats, user: Any, lo: dt.datetime, hi: dt.datetime) -> None:
 
 def _duty(out: Stats, user: Any, lo: dt.datetime, hi: dt.datetime) -> None:
     """值班律师 help given in the period (by the day of the shift), by kind of help (第三十条)."""
-    logs = DutyLog.objects.filter(
+    found = DutyLog.objects.filter(
         shift__in=access.shifts_for(user), shift__on__gte=lo.date(), shift__on__lt=hi.date()
-    ).values_list("help_kinds", flat=True)
+    )
+    if out.region_code:
+        found = found.filter(shift__station__centre__region__code__startswith=out.region_code)
+    logs = found.values_list("help_kinds", flat=True)
     counts: dict[str, int] = {}
     total = 0
     for kinds in logs:
@@ -162,6 +181,7 @@ def rows(s: Stats) -> list[tuple[str, Any]]:
     none = "—"
     return [
         ("统计期间", f"{s.start.isoformat()} 至 {s.end.isoformat()}"),
+        ("统计区划", s.region_name or "本人可见范围"),
         ("申请件数", s.applications),
         ("给予法律援助", s.grants),
         ("不予法律援助", s.refusals),

@@ -570,12 +570,23 @@ def _period(request: HttpRequest) -> tuple[dt.date, dt.date]:
     return start, end
 
 
+def _stats_region(request: HttpRequest) -> Region | None:
+    """The region asked for (``region``: a code), when the user reaches it; else everything the user sees."""
+    code = request.GET.get("region", "").strip()
+    if not code:
+        return None
+    region = Region.objects.filter(regions_filter(staff_user(request), "code"), code=code).first()
+    if region is None:
+        messages.error(request, _("没有该区划或不在您的辖区内，已按可见范围统计。"))
+    return region
+
+
 @never_cache
 @require_GET
 @staff_required
 def statistics(request: HttpRequest) -> HttpResponse:
     start, end = _period(request)
-    s = stats.compute(staff_user(request), start, end)
+    s = stats.compute(staff_user(request), start, end, _stats_region(request))
     return render(request, "legalaid/stats.html", {"s": s, "rows": stats.rows(s)})
 
 
@@ -585,7 +596,7 @@ def statistics_export(request: HttpRequest) -> HttpResponse:
     from openpyxl import Workbook
 
     start, end = _period(request)
-    s = stats.compute(staff_user(request), start, end)
+    s = stats.compute(staff_user(request), start, end, _stats_region(request))
     book = Workbook()
     sheet = book.active
     assert sheet is not None

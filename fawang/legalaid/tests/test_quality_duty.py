@@ -158,6 +158,13 @@ class DutyLawyerTestCase(LegalAidTestCase):
         self.assertEqual(figures.duty_logs, 1)
         self.assertIn(("程序选择建议", 1), figures.duty_by_kind)
         self.assertIn(("申请变更强制措施", 0), figures.duty_by_kind)
+        # Per region: 思明区 has it, 湖里区 has none of it.
+        self.assertEqual(stats.compute(self.sm_handler, today, today, self.region("350203")).duty_logs, 1)
+        self.assertEqual(stats.compute(self.sysadmin, today, today, self.region("350206")).duty_logs, 0)
+        page = client.get(reverse("legalaid:statistics"), {"region": "350203"}).content.decode()
+        self.assertIn("思明区", page)
+        refused = client.get(reverse("legalaid:statistics"), {"region": "350206"}, follow=True)
+        self.assertIn("不在您的辖区内", refused.content.decode())
 
 
 class ObjectionPeriodTestCase(LegalAidTestCase):
