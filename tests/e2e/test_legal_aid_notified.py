@@ -37,7 +37,7 @@ def test_a_court_notification_is_assigned_and_a_duty_lawyer_logs_help(site: Site
     handler.goto(f"{site.url}/console/legalaid/notifications/")
     form = handler.locator("form[action*='/notifications/centres/']").first
     form.get_by_label("通知机关类别").select_option(label="人民法院")
-    form.get_by_label("通知机关", exact=True).fill("厦门市思明区人民法院")
+    form.locator("[name=organ_name]").fill("厦门市思明区人民法院")
     form.get_by_label("通知机关文书编号").fill("（2026）闽0203刑初88号")
     form.get_by_label("法定情形").select_option(value="minor")
     form.get_by_label("犯罪嫌疑人、被告人或被申请人姓名").fill("陈小飞")
