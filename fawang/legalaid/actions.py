@@ -1450,3 +1450,32 @@ def quality_mean(assignment: Assignment) -> int | None:
     if not scores:
         return None
     return round(sum(scores) / len(scores))
+
+
+@transaction.atomic
+def add_notifying_partner(*, name: str, kind: str, key_id: str, centre: Unit) -> tuple[NotifyingPartner, str]:
+    """登记通知辩护对接单位: a court, procuratorate or police organ that notifies ``centre`` through the signed API.
+    Returns the partner and its new signing secret (shown once; kept encrypted)."""
+    import secrets as token
+
+    if kind not in Organ.values:
+        raise ValidationError(_("通知机关类别无效。"), code="kind")
+    if centre.kind != Unit.Kind.LEGAL_AID:
+        raise ValidationError(_("只能对接法律援助机构。"), code="not_centre")
+    name, key_id = name.strip(), key_id.strip()
+    if not name or not key_id:
+        raise ValidationError(_("请填写对接单位名称和接入标识。"), code="blank")
+    if NotifyingPartner.objects.filter(Q(key_id=key_id) | Q(name=name)).exists():
+        raise ValidationError(_("该对接单位或接入标识已登记。"), code="duplicate")
+    secret = token.token_urlsafe(32)
+    partner = NotifyingPartner.objects.create(
+        name=name, kind=kind, key_id=key_id, secret=secret, centre=centre
+    )
+    audit.record(
+        "legalaid.add_partner",
+        actor=None,
+        target=partner,
+        unit=centre,
+        diff=audit.created({"name": name, "kind": kind, "key_id": key_id}),
+    )
+    return partner, secret

@@ -60,6 +60,7 @@ class LegalAidConfig(AppConfig):
         codes.register("legalaid.add_station", _("设立法律援助工作站"))
         codes.register("legalaid.add_shift", _("值班律师排班"))
         codes.register("legalaid.log_duty", _("记录值班律师法律帮助"))
+        codes.register("legalaid.add_partner", _("登记通知辩护对接单位"))
         for code, label in (
             ("legalaid.assigned", _("法律援助指派")),
             ("legalaid.notified", _("通知辩护")),

@@ -264,3 +264,27 @@ class StaffApiTestCase(LegalAidTestCase):
             ).status_code,
             403,
         )
+
+
+class PartnerCommandTestCase(LegalAidTestCase):
+    def test_a_partner_is_registered_once_with_a_secret_shown_once(self) -> None:
+        import io
+
+        from django.core.management import CommandError, call_command
+
+        out = io.StringIO()
+        call_command(
+            "add_notifying_partner",
+            "思明区人民检察院",
+            "procuratorate",
+            "sm-proc",
+            self.centre.name,
+            stdout=out,
+        )
+        partner = NotifyingPartner.objects.get(key_id="sm-proc")
+        self.assertEqual((partner.kind, partner.centre), ("procuratorate", self.centre))
+        self.assertIn(partner.secret, out.getvalue())
+        with self.assertRaisesMessage(CommandError, "已登记"):
+            call_command("add_notifying_partner", "思明区人民检察院", "procuratorate", "x", self.centre.name)
+        with self.assertRaisesMessage(CommandError, "没有该名称的法律援助机构"):
+            call_command("add_notifying_partner", "某法院", "court", "y", "思明区司法局")
