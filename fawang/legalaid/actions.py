@@ -1358,7 +1358,7 @@ def do_log_duty(
     if shift.on > _local_today(now):
         raise ValidationError(_("值班日到来后才能记录。"), code="not_yet")
     labels = dict(HELP_KINDS)
-    kinds = [k for k in dict.fromkeys(help_kinds) if k in labels]
+    kinds = [kind for kind in dict.fromkeys(help_kinds) if kind in labels]
     errors: dict[str, str] = {}
     if not person_name.strip():
         errors["person_name"] = _("请填写受帮助人的姓名。")
@@ -1406,12 +1406,12 @@ def do_add_quality(
     """One quality measure on a case (第五十九条): 庭审旁听, 案卷检查, 征询办案机关意见 or 回访受援人, with a score
     (0–100); the centre's staff record it, and the check of the closed case takes the mean of these."""
     now = _now(now)
-    a = _lock_assignment(assignment_id)
+    assignment = _lock_assignment(assignment_id)
     if actor is not None:
-        require_capability(actor, DECIDE, a.matter.unit)
-    if a.status in (Assignment.Status.TERMINATED, Assignment.Status.CHECKED):
+        require_capability(actor, DECIDE, assignment.matter.unit)
+    if assignment.status in (Assignment.Status.TERMINATED, Assignment.Status.CHECKED):
         raise ValidationError(
-            _("该指派当前状态为“%(s)s”，不能再记录质量监督。") % {"s": a.get_status_display()},
+            _("该指派当前状态为“%(s)s”，不能再记录质量监督。") % {"s": assignment.get_status_display()},
             code="invalid_transition",
         )
     errors: dict[str, str] = {}
@@ -1426,7 +1426,7 @@ def do_add_quality(
     if errors:
         raise ValidationError(errors)
     row = QualityRecord.objects.create(
-        assignment=a,
+        assignment=assignment,
         kind=kind,
         happened_on=happened_on,
         source=source.strip()[:100],
@@ -1436,7 +1436,7 @@ def do_add_quality(
         created_at=now,
     )
     _case_event(
-        a,
+        assignment,
         actor,
         now,
         _("质量监督（%(kind)s）：%(score)s 分。") % {"kind": row.get_kind_display(), "score": score},

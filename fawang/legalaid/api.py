@@ -89,19 +89,19 @@ class AssignmentOut(serializers.Serializer):
     message = serializers.CharField()
 
 
-def _assignment_out(a: Assignment, message: str) -> dict[str, Any]:
+def _assignment_out(assignment: Assignment, message: str) -> dict[str, Any]:
     return {
-        "id": a.pk,
-        "number": a.number,
-        "matter": a.matter_id,
-        "lawyer": a.lawyer.practitioner.name,
-        "licence_no": a.lawyer.practitioner.licence_no,
-        "firm": a.firm.name,
-        "case_type": a.case_type,
-        "serious": a.serious,
-        "advance": a.advance,
-        "rotation_note": a.rotation_note,
-        "status": a.status,
+        "id": assignment.pk,
+        "number": assignment.number,
+        "matter": assignment.matter_id,
+        "lawyer": assignment.lawyer.practitioner.name,
+        "licence_no": assignment.lawyer.practitioner.licence_no,
+        "firm": assignment.firm.name,
+        "case_type": assignment.case_type,
+        "serious": assignment.serious,
+        "advance": assignment.advance,
+        "rotation_note": assignment.rotation_note,
+        "status": assignment.status,
         "message": message,
     }
 
@@ -132,16 +132,16 @@ class Assign(StaffView):
     )
     @idempotent
     def post(self, request: Request, pk: int) -> Response:
-        matter, d = _matter_form(request, pk, AssignForm)
-        a = actions.do_assign(
+        matter, cleaned = _matter_form(request, pk, AssignForm)
+        assignment = actions.do_assign(
             matter.pk,
             actor=staff_user(request),
-            lawyer=d["lawyer"],
-            case_type=d["case_type"],
-            serious=d["serious"],
-            note=d["note"],
+            lawyer=cleaned["lawyer"],
+            case_type=cleaned["case_type"],
+            serious=cleaned["serious"],
+            note=cleaned["note"],
         )
-        return Response(_assignment_out(a, _("已指派，指派通知书已发送承办机构。")), status=201)
+        return Response(_assignment_out(assignment, _("已指派，指派通知书已发送承办机构。")), status=201)
 
 
 class Advance(StaffView):
@@ -155,16 +155,16 @@ class Advance(StaffView):
     )
     @idempotent
     def post(self, request: Request, pk: int) -> Response:
-        matter, d = _matter_form(request, pk, AdvanceForm)
-        a = actions.do_advance(
+        matter, cleaned = _matter_form(request, pk, AdvanceForm)
+        assignment = actions.do_advance(
             matter.pk,
             actor=staff_user(request),
-            reason=d["reason"],
-            materials_owed=d["materials_owed"],
-            lawyer=d["lawyer"],
-            case_type=d["case_type"],
+            reason=cleaned["reason"],
+            materials_owed=cleaned["materials_owed"],
+            lawyer=cleaned["lawyer"],
+            case_type=cleaned["case_type"],
         )
-        return Response(_assignment_out(a, _("已先行提供法律援助，审查后补作决定。")), status=201)
+        return Response(_assignment_out(assignment, _("已先行提供法律援助，审查后补作决定。")), status=201)
 
 
 # ---------------------------------------------------------------------------------------- the organs
@@ -224,9 +224,9 @@ class Notifications(PublicView):
             raise ApiError(400, "bad_json", _("请求体不是有效的 JSON。")) from None
         incoming = NotificationIn(data=data)
         incoming.is_valid(raise_exception=True)
-        d = incoming.validated_data
+        given = incoming.validated_data
         row, created = actions.do_receive_notification(
-            actions.NotificationData(organ_kind=partner.kind, organ_name=partner.name, **d),
+            actions.NotificationData(organ_kind=partner.kind, organ_name=partner.name, **given),
             centre=partner.centre,
             actor=None,
             partner=partner,

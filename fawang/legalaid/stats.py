@@ -135,8 +135,8 @@ def compute(user: Any, start: dt.date, end: dt.date, region: Region | None = Non
     _duty(out, user, lo, hi)
     labels = dict(QualityRecord.Kind.choices)
     out.quality_by_kind = [
-        (str(labels.get(r["kind"], r["kind"])), r["n"], round(float(r["avg"]), 1))
-        for r in QualityRecord.objects.filter(assignment__in=assignments)
+        (str(labels.get(row["kind"], row["kind"])), row["n"], round(float(row["avg"]), 1))
+        for row in QualityRecord.objects.filter(assignment__in=assignments)
         .values("kind")
         .annotate(n=Count("pk"), avg=Avg("score"))
         .order_by("kind")
@@ -151,11 +151,13 @@ def _notified(out: Stats, user: Any, lo: dt.datetime, hi: dt.datetime) -> None:
         found = found.filter(centre__region__code__startswith=out.region_code)
     rows = list(found)
     first: dict[int, dt.datetime] = {}
-    for a in Assignment.objects.filter(matter_id__in=[n.matter_id for n in rows]).order_by("assigned_at"):
-        first.setdefault(a.matter_id, a.assigned_at)
+    for assignment in Assignment.objects.filter(matter_id__in=[row.matter_id for row in rows]).order_by(
+        "assigned_at"
+    ):
+        first.setdefault(assignment.matter_id, assignment.assigned_at)
     now = timezone.now()
     out.notified = len(rows)
-    out.notified_late = sum((first.get(n.matter_id) or now) > n.due_at for n in rows)
+    out.notified_late = sum((first.get(row.matter_id) or now) > row.due_at for row in rows)
 
 
 def _duty(out: Stats, user: Any, lo: dt.datetime, hi: dt.datetime) -> None:
@@ -198,6 +200,9 @@ def rows(s: Stats) -> list[tuple[str, Any]]:
         ("通知辩护件数", s.notified),
         (f"收到通知后超过 {NOTIFIED_DAYS} 日指派", s.notified_late),
         ("值班律师提供法律帮助人次", s.duty_logs),
-        *((f"值班律师：{label}", n) for label, n in s.duty_by_kind),
-        *((f"质量监督：{label}（次数 / 平均分）", f"{n} / {avg}") for label, n, avg in s.quality_by_kind),
+        *((f"值班律师：{label}", count) for label, count in s.duty_by_kind),
+        *(
+            (f"质量监督：{label}（次数 / 平均分）", f"{count} / {avg}")
+            for label, count, avg in s.quality_by_kind
+        ),
     ]

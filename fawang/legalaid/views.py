@@ -384,11 +384,11 @@ def case_quality(request: HttpRequest, pk: int) -> HttpResponse:
     user = staff_user(request)
     form = QualityForm(request.POST)
 
-    def run(a: Assignment) -> None:
-        actions.require_capability(user, actions.DECIDE, a.matter.unit)
+    def run(assignment: Assignment) -> None:
+        actions.require_capability(user, actions.DECIDE, assignment.matter.unit)
         if not form.is_valid():
             raise ValidationError(form.errors.as_text())
-        actions.do_add_quality(a.pk, actor=user, **form.cleaned_data)
+        actions.do_add_quality(assignment.pk, actor=user, **form.cleaned_data)
 
     return _case_post(request, pk, run, _("已记录质量监督情况。"))
 
@@ -632,7 +632,7 @@ def statistics_export(request: HttpRequest) -> HttpResponse:
 def _centres(user: Any) -> list[Unit]:
     """The legal-aid centres the user reaches and may act for (one query for the reach, then the role)."""
     reached = Unit.objects.filter(units_filter(user), kind=Unit.Kind.LEGAL_AID).order_by("pk")[:20]
-    return [u for u in reached if has_capability(user, actions.DECIDE, u)]
+    return [unit for unit in reached if has_capability(user, actions.DECIDE, unit)]
 
 
 def _centre(request: HttpRequest, pk: int) -> Unit:
@@ -652,8 +652,8 @@ def notification_list(request: HttpRequest) -> HttpResponse:
     user = staff_user(request)
     rows = access.notifications_for(user).select_related("matter", "matter__person", "centre")[:200]
     assigned = {
-        a.matter_id: a
-        for a in Assignment.objects.filter(matter__in=[n.matter_id for n in rows])
+        assignment.matter_id: assignment
+        for assignment in Assignment.objects.filter(matter__in=[row.matter_id for row in rows])
         .exclude(status=Assignment.Status.TERMINATED)
         .select_related("lawyer__practitioner", "firm")
     }
@@ -661,9 +661,9 @@ def notification_list(request: HttpRequest) -> HttpResponse:
         request,
         "legalaid/notifications.html",
         {
-            "rows": [(n, assigned.get(n.matter_id)) for n in rows],
+            "rows": [(row, assigned.get(row.matter_id)) for row in rows],
             "now": timezone.now(),
-            "centres": [(c, NotificationForm(auto_id=f"notify{c.pk}_%s")) for c in _centres(user)],
+            "centres": [(unit, NotificationForm(auto_id=f"notify{unit.pk}_%s")) for unit in _centres(user)],
         },
     )
 
@@ -695,9 +695,9 @@ def notification_add(request: HttpRequest, pk: int) -> HttpResponse:
 @staff_required
 def notification_letter(request: HttpRequest, pk: int) -> HttpResponse:
     """The letter to the notifying organ (第三十六条: 指派律师并通知人民法院、人民检察院、公安机关)."""
-    n = access.get_or_404(access.notifications_for(staff_user(request)).select_related("matter"), pk)
+    notified = access.get_or_404(access.notifications_for(staff_user(request)).select_related("matter"), pk)
     assignment = (
-        Assignment.objects.filter(matter_id=n.matter_id)
+        Assignment.objects.filter(matter_id=notified.matter_id)
         .exclude(status=Assignment.Status.TERMINATED)
         .select_related("lawyer__practitioner", "firm")
         .order_by("-assigned_at")
@@ -706,7 +706,7 @@ def notification_letter(request: HttpRequest, pk: int) -> HttpResponse:
     if assignment is None:
         raise Http404
     return pdf.pdf_response(
-        documents.notification_letter_pdf(n, assignment, request), f"notification-{n.pk}.pdf"
+        documents.notification_letter_pdf(notified, assignment, request), f"notification-{notified.pk}.pdf"
     )
 
 
@@ -736,10 +736,13 @@ def duty(request: HttpRequest) -> HttpResponse:
         request,
         "legalaid/duty.html",
         {
-            "stations": [(s, ShiftForm(auto_id=f"shift{s.pk}_%s")) for s in stations],
-            "shifts": [(s, DutyLogForm(auto_id=f"duty{s.pk}_%s") if s.on <= today else None) for s in shifts],
+            "stations": [(station, ShiftForm(auto_id=f"shift{station.pk}_%s")) for station in stations],
+            "shifts": [
+                (shift, DutyLogForm(auto_id=f"duty{shift.pk}_%s") if shift.on <= today else None)
+                for shift in shifts
+            ],
             "logs": logs,
-            "centres": [(c, StationForm(auto_id=f"station{c.pk}_%s")) for c in _centres(user)],
+            "centres": [(unit, StationForm(auto_id=f"station{unit.pk}_%s")) for unit in _centres(user)],
         },
     )
 
