@@ -1164,6 +1164,7 @@ def do_receive_notification(
                 unit=centre,
                 unit_reason=_("%(organ)s通知辩护（法律援助法 第二十五条、第三十六条）")
                 % {"organ": data.organ_name},
+                # The organ may not know the ID number yet (a suspect in custody): the record waits for it.
                 id_number_pending=not data.id_number,
             )
         ],
