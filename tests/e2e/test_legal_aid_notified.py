@@ -62,7 +62,7 @@ def test_a_court_notification_is_assigned_and_a_duty_lawyer_logs_help(site: Site
 
     # 3. The centre records a visit of the person on the case (第五十九条).
     handler.goto(f"{site.url}/console/legalaid/cases/")
-    handler.locator("#cases").get_by_role("link").first.click()
+    handler.locator("#cases tbody tr", has_text="陈*飞").get_by_role("link").first.click()
     quality = handler.locator("#quality-form")
     quality.get_by_label(re.compile("^方式")).select_option(label="回访受援人")
     quality.get_by_label("日期").fill(site.now().date().isoformat())
