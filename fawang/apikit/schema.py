@@ -66,6 +66,8 @@ TAG_NAMES = {
     "人民调解": "mediation",
     "安置帮教": "resettlement",
     "社区矫正": "corrections",
+    "法律援助": "legal_aid",
+    "通知辩护对接": "legal_aid_notifications",
 }
 
 
