@@ -35,6 +35,7 @@ urlpatterns = [
     path("advisors/", include("fawang.advisors.public_urls")),
     path("console/publicity/", include("fawang.publicity.urls")),
     path("publicity/", include("fawang.publicity.public_urls")),
+    path("console/notary/", include("fawang.notary.urls")),
     path("console/corrections/", include("fawang.corrections.urls")),
     path("console/resettlement/", include("fawang.resettlement.urls")),
     path("me/corrections/", include("fawang.corrections.public_urls")),
