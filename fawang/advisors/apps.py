@@ -10,6 +10,7 @@ class AdvisorsConfig(AppConfig):
         from fawang.audit import codes
         from fawang.lib import jobs
         from fawang.lib.nav import Entry, register
+        from fawang.matters import lines
         from fawang.notify import kinds
         from fawang.orgs.models import Membership
         from fawang.orgs.roles import add_capability
@@ -21,6 +22,9 @@ class AdvisorsConfig(AppConfig):
         # talent pool and its recommendations: the supervising 司法局 (and the system administrator).
         add_capability("advisors.manage", {R.SUPERVISOR, R.UNIT_ADMIN, R.SYSTEM_ADMIN})
         jobs.register("fawang.advisors.tasks.check_missed_task")
+        from .line import LINE
+
+        lines.register(LINE)
         section = _("村居法律顾问")
         register(
             Entry(section, _("我的驻村工作"), "advisors:my_work", "advisors.log_work"),
