@@ -36,6 +36,8 @@ urlpatterns = [
     path("console/publicity/", include("fawang.publicity.urls")),
     path("publicity/", include("fawang.publicity.public_urls")),
     path("console/notary/", include("fawang.notary.urls")),
+    path("console/appraisal/", include("fawang.appraisal.urls")),
+    path("appraisal/", include("fawang.appraisal.public_urls")),
     path("console/corrections/", include("fawang.corrections.urls")),
     path("console/resettlement/", include("fawang.resettlement.urls")),
     path("me/corrections/", include("fawang.corrections.public_urls")),
