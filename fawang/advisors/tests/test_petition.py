@@ -28,7 +28,7 @@ class PetitionTestCase(AdvisorsTestCase):
         self.lawyer = (
             self.assignment.practitioner
         )  # sm_advisor's practitioner record: a lawyer with an account
-        self.today = timezone.localdate()
+        self.day = timezone.localdate()
 
     def post(self) -> PetitionPost:
         return petition.add_post(
@@ -44,7 +44,7 @@ class PetitionTestCase(AdvisorsTestCase):
             duty = petition.add_duty(
                 post.pk,
                 practitioner=self.lawyer,
-                date=self.today,
+                date=self.day,
                 start_time=dt.time(9),
                 end_time=dt.time(12),
                 actor=self.supervisor,
@@ -61,6 +61,12 @@ class PetitionTestCase(AdvisorsTestCase):
         )
         log = PetitionDutyLog.objects.get(duty=duty)
         self.assertEqual((log.visitors, log.cases, log.recorded_by), (5, 3, self.advisor))
+        # The lawyer finds the turn on their own page, and its log behind it.
+        self.client.force_login(self.advisor)
+        mine = self.client.get(reverse("advisors:my_work"))
+        self.assertContains(mine, "思明区信访局接待大厅")
+        self.assertContains(mine, reverse("advisors:petition_log", args=[duty.pk]))
+        self.assertEqual(self.client.get(reverse("advisors:petition_log", args=[duty.pk])).status_code, 200)
         self.client.force_login(self.supervisor)
         page = self.client.get(reverse("advisors:petition_post", args=[post.pk]))
         self.assertContains(page, self.lawyer.name)
@@ -72,7 +78,7 @@ class PetitionTestCase(AdvisorsTestCase):
             petition.add_duty(
                 post.pk,
                 practitioner=self.lawyer,
-                date=self.today - dt.timedelta(days=1),
+                date=self.day - dt.timedelta(days=1),
                 start_time=dt.time(9),
                 end_time=dt.time(12),
                 actor=self.supervisor,
@@ -83,7 +89,7 @@ class PetitionTestCase(AdvisorsTestCase):
             petition.add_duty(
                 post.pk,
                 practitioner=appraiser,
-                date=self.today,
+                date=self.day,
                 start_time=dt.time(9),
                 end_time=dt.time(12),
                 actor=self.supervisor,
@@ -93,7 +99,7 @@ class PetitionTestCase(AdvisorsTestCase):
             petition.add_duty(
                 post.pk,
                 practitioner=self.lawyer,
-                date=self.today,
+                date=self.day,
                 start_time=dt.time(9),
                 end_time=dt.time(12),
                 actor=outsider,
@@ -102,7 +108,7 @@ class PetitionTestCase(AdvisorsTestCase):
         later = petition.add_duty(
             post.pk,
             practitioner=self.lawyer,
-            date=self.today + dt.timedelta(days=2),
+            date=self.day + dt.timedelta(days=2),
             start_time=dt.time(9),
             end_time=dt.time(12),
             actor=self.supervisor,
@@ -112,7 +118,7 @@ class PetitionTestCase(AdvisorsTestCase):
         now = petition.add_duty(
             post.pk,
             practitioner=self.lawyer,
-            date=self.today,
+            date=self.day,
             start_time=dt.time(14),
             end_time=dt.time(17),
             actor=self.supervisor,
@@ -139,7 +145,7 @@ class PetitionTestCase(AdvisorsTestCase):
         add = reverse("advisors:petition_duty_add", args=[post.pk])
         bad = {"practitioner": self.lawyer.pk, "date": "明天", "start_time": "09:00", "end_time": "12:00"}
         self.assertContains(self.client.post(add, bad), "有效的日期", status_code=400)
-        good = {**bad, "date": self.today.isoformat()}
+        good = {**bad, "date": self.day.isoformat()}
         self.assertRedirects(self.client.post(add, good), reverse("advisors:petition_post", args=[post.pk]))
         duty = PetitionDuty.objects.get(post=post)
         response = self.client.post(
