@@ -26,15 +26,50 @@ class AppraisalForm(forms.Form):
     )
 
 
+LEGAL_AID_ITEM = "legal_aid"
+# A legal-aid application counts from the decision to give legal aid (受理 = 给予法律援助) on.
+GIVEN = (
+    Matter.Status.ACCEPTED,
+    Matter.Status.IN_PROGRESS,
+    Matter.Status.SUSPENDED,
+    Matter.Status.COMPLETED,
+    Matter.Status.CLOSED,
+)
+REDUCTION = gettext_lazy(
+    "法律援助受援人（%(no)s）：司法鉴定机构应当减收或者免收鉴定费（法律援助法 第五十三条第二款）。"
+)
+
+
+def aid_matter_of(matter: Matter) -> Matter | None:
+    """The person's legal-aid matter given (受理) most recently, if any."""
+    return (
+        Matter.objects.filter(person_id=matter.person_id, service_item__code=LEGAL_AID_ITEM, status__in=GIVEN)
+        .exclude(pk=matter.pk)
+        .order_by("-pk")
+        .first()
+    )
+
+
 def save(matter: Matter, data: dict[str, Any]) -> None:
-    AppraisalRequest.objects.create(matter=matter, category=data.get("category") or "")
+    AppraisalRequest.objects.create(
+        matter=matter, category=data.get("category") or "", aid_matter=aid_matter_of(matter)
+    )
 
 
 def facts(matter: Matter) -> list[tuple[str, str]]:
-    request = AppraisalRequest.objects.filter(matter=matter).select_related("entrusted_to").first()
-    if request is None or not request.category:
+    request = (
+        AppraisalRequest.objects.filter(matter=matter).select_related("entrusted_to", "aid_matter").first()
+    )
+    if request is None:
         return [(_("鉴定类别"), _("待受理时确认"))]
-    rows = [(_("鉴定类别"), f"{class_of(request.category)} · {request.get_category_display()}")]
+    reduction = (
+        [(_("鉴定费减免"), str(REDUCTION) % {"no": request.aid_matter.tracking_no})]
+        if request.aid_matter is not None
+        else []
+    )
+    if not request.category:
+        return [(_("鉴定类别"), _("待受理时确认")), *reduction]
+    rows = [(_("鉴定类别"), f"{class_of(request.category)} · {request.get_category_display()}"), *reduction]
     if request.entrusted_to is not None:
         rows.append((_("受委托鉴定机构"), request.entrusted_to.name))
     else:

@@ -113,6 +113,17 @@ class AppraisalRequest(models.Model):
         related_name="+",
     )
     entrusted_at = models.DateTimeField(_("委托时间"), null=True, blank=True)
+    aid_matter = models.ForeignKey(
+        Matter,
+        verbose_name=_("法律援助事项"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_(
+            "申请时该当事人已获得法律援助的事项：鉴定费依法减收或者免收（法律援助法 第五十三条第二款）。"
+        ),
+    )
     entrusted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("委托经办人"),

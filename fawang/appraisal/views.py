@@ -151,6 +151,19 @@ def public_list(request: HttpRequest) -> HttpResponse:
         rows = units.filter(appraisal_categories__category=category).distinct()
     else:
         rows = units
+    rows = list(rows)
+    # The institutions' public appraisers with their licensed categories (信用信息公开's public fields only).
+    appraisers: dict[int, list[Practitioner]] = {}
+    for person in (
+        Practitioner.objects.public()
+        .filter(unit__in=rows, kind=Practitioner.Kind.APPRAISER)
+        .only("id", "name", "licence_no", "licence_status", "unit_id", "kind")
+        .prefetch_related("appraisal_categories")
+        .order_by("name", "pk")
+    ):
+        appraisers.setdefault(person.unit_id or 0, []).append(person)
+    for unit in rows:
+        unit.public_appraisers = appraisers.get(unit.pk, [])
     return render(
         request,
         "appraisal/public_list.html",

@@ -9,8 +9,9 @@ from django.urls import reverse
 from fawang.accounts.models import User
 from fawang.audit.testing import new_audit_rows
 from fawang.catalog.models import ServiceItem
+from fawang.matters import actions as matter_actions
 from fawang.matters.models import Matter, MatterEvent
-from fawang.matters.tests.base import MatterTestCase
+from fawang.matters.tests.base import MatterTestCase, id_number
 from fawang.orgs.models import Membership, Practitioner, Unit
 from fawang.regions.models import Region
 
@@ -150,9 +151,35 @@ class AppraisalTestCase(MatterTestCase):
             ).exists()
         )
 
+    def test_a_legal_aid_recipient_gets_the_fee_reduction(self) -> None:
+        person = self.person(name="陈阿婆")
+        aid = self.submit(person=person)
+        matter_actions.do_accept(aid.pk, actor=None)  # 给予法律援助
+        matter = self.submit(
+            self.item,
+            person=person,
+            description="伤残等级鉴定。",
+            item_data={"category": "forensic_clinical"},
+        )
+        rows = dict(facts(matter))
+        self.assertIn(aid.tracking_no, rows["鉴定费减免"])
+        self.assertIn("减收或者免收鉴定费", rows["鉴定费减免"])
+        other = self.submit(
+            self.item,
+            person=self.person(name="林先生", id_number=id_number(seq="456")),
+            description="笔迹鉴定。",
+        )
+        self.assertNotIn("鉴定费减免", dict(facts(other)))
+
     def test_the_public_list_by_category(self) -> None:
         url = reverse("appraisal_public:institutions")
-        self.assertContains(self.client.get(url), "厦门市司法鉴定所（示例）")
+        page = self.client.get(url)
+        self.assertContains(page, "厦门市司法鉴定所（示例）")
+        # Each public appraiser with their licence and licensed categories.
+        second = self.appraisers[1]
+        self.assertContains(page, second.name)
+        self.assertContains(page, second.licence_no)
+        self.assertContains(page, reverse("info:practitioner", args=[second.pk]))
         self.assertContains(self.client.get(url, {"category": "documents"}), "文书鉴定")
         self.assertContains(
             self.client.get(url, {"category": "environment"}), "没有登记该类别业务的司法鉴定机构"
