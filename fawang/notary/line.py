@@ -47,10 +47,23 @@ def panel_context(user: Any, matter: Matter) -> dict[str, Any]:
     }
 
 
+def public_panel_context(user: Any, matter: Matter) -> dict[str, Any]:
+    """The applicant's own card (their matter page; citizens checked the matter is theirs): the materials to bring,
+    what the pre-review found missing, the appointment."""
+    request = NotaryRequest.objects.filter(matter=matter).first()
+    return {"notary_request": request, "materials": materials_of(request)}
+
+
 def person_text(kind: str, matter: Matter, event: MatterEvent | None, ref: str) -> str | None:
     if kind not in (actions.PREREVIEWED, actions.BOOKED):
         return None
     return _("%(ref)s%(note)s") % {"ref": ref, "note": event.note if event else ""}
 
 
-LINE = Line(ITEM, is_notary, person_text=person_text, panel=Panel("notary/_matter_panel.html", panel_context))
+LINE = Line(
+    ITEM,
+    is_notary,
+    person_text=person_text,
+    panel=Panel("notary/_matter_panel.html", panel_context),
+    public_panel=Panel("notary/_public_panel.html", public_panel_context),
+)

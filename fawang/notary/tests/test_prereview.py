@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from fawang.accounts.models import User
 from fawang.catalog.models import ServiceItem
-from fawang.matters.models import MatterEvent
+from fawang.matters.models import Matter, MatterEvent
 from fawang.matters.tests.base import MatterTestCase
 from fawang.notify.models import Message
 from fawang.orgs.models import Membership
@@ -105,3 +105,20 @@ class PreReviewTestCase(MatterTestCase):
         request.refresh_from_db()
         self.assertIsNone(request.appointment_at)
         self.assertTrue(request.materials_complete)
+
+    def test_the_applicant_sees_what_is_missing_and_the_appointment_on_their_page(self) -> None:
+        Matter.objects.filter(pk=self.matter.pk).update(submitted_by=self.citizen)
+        actions.do_prereview(self.matter.pk, actor=self.officer, missing=["亲属关系证明"])
+        self.client.force_login(self.citizen)
+        url = reverse("me:matter", args=[self.matter.pk])
+        page = self.client.get(url)
+        self.assertContains(page, "公证材料与预约")
+        self.assertContains(page, "被继承人死亡证明")  # the materials of the type
+        self.assertContains(page, "预审结果：尚缺以下材料")
+        self.assertContains(page, "<li>亲属关系证明</li>", html=True)
+        actions.do_prereview(self.matter.pk, actor=self.officer, missing=[])
+        at = timezone.now() + dt.timedelta(days=2)
+        actions.do_book(self.matter.pk, actor=self.officer, at=at)
+        page = self.client.get(url)
+        self.assertContains(page, "预审结果：材料齐全。")
+        self.assertContains(page, f"{timezone.localtime(at):%Y-%m-%d %H:%M}")
