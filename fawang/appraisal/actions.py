@@ -22,7 +22,7 @@ from fawang.orgs.roles import CAPABILITIES
 from fawang.orgs.scoping import active_memberships
 
 from .models import AppraisalRequest, AppraiserCategory, Category, InstitutionCategory
-from .routing import holds
+from .routing import holds, licensed_institutions
 
 if TYPE_CHECKING:
     from fawang.accounts.models import User
@@ -114,8 +114,9 @@ def set_appraiser_categories(practitioner_id: int, categories: Iterable[str], *,
 
 
 @transaction.atomic
-def do_entrust(matter_id: int, *, actor: User, unit: Unit, category: str) -> AppraisalRequest:
-    """委托 a 司法鉴定 request to ``unit``, which must hold ``category`` and lie in the request's city. A request
+def do_entrust(matter_id: int, *, actor: User, unit: Unit | None, category: str) -> AppraisalRequest:
+    """委托 a 司法鉴定 request to ``unit``, which must hold ``category`` and lie in the request's city (None: the
+    nearest institution of the city holding it, routing.licensed_institutions). A request
     at another unit is transferred there (转办, the matter's own action: the person is told); one already at the
     institution is recorded as entrusted to it. Either way an event says which institution and category."""
     matter = lock(matter_id)
@@ -128,6 +129,13 @@ def do_entrust(matter_id: int, *, actor: User, unit: Unit, category: str) -> App
     if not category:
         raise ValidationError({"category": _("请选择鉴定类别。")}, code="no_category")
     label = Category(category).label
+    if unit is None:
+        nearest = licensed_institutions(category, matter.region)
+        if not nearest:
+            raise ValidationError(
+                {"unit": _("本市暂无登记“%(c)s”业务的司法鉴定机构。") % {"c": label}}, code="none_licensed"
+            )
+        unit = nearest[0]
     if not holds(unit, category) or not unit.is_active:
         raise ValidationError(
             {"unit": _("%(unit)s未登记“%(c)s”业务，不能受托。") % {"unit": unit.name, "c": label}},

@@ -32,7 +32,10 @@ class EntrustForm(forms.Form):
     unit = forms.ModelChoiceField(
         label=_("受委托鉴定机构"),
         queryset=Unit.objects.none(),
-        error_messages={"required": _("请选择鉴定机构。"), "invalid_choice": _("请从列表中选择鉴定机构。")},
+        required=False,
+        empty_label=_("自动：登记该业务的最近机构"),
+        help_text=_("不选则委托本市登记该鉴定类别、距离最近的机构。"),
+        error_messages={"invalid_choice": _("请从列表中选择鉴定机构。")},
     )
 
     def __init__(self, *args: Any, city: str = "", **kwargs: Any) -> None:

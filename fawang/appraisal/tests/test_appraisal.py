@@ -117,6 +117,8 @@ class AppraisalTestCase(MatterTestCase):
         self.assertEqual(rows["可受托的鉴定机构"], "本市暂无登记该业务的鉴定机构")
         with self.assertRaisesMessage(ValidationError, "未登记“环境损害鉴定”业务"):
             actions.do_entrust(matter.pk, actor=self.handler, unit=self.institution, category="environment")
+        with self.assertRaisesMessage(ValidationError, "本市暂无登记“环境损害鉴定”业务的司法鉴定机构"):
+            actions.do_entrust(matter.pk, actor=self.handler, unit=None, category="environment")
         # A second institution of the city licensed for it: the request is transferred there.
         other = Unit.objects.create(
             kind=Unit.Kind.APPRAISAL,
@@ -125,7 +127,8 @@ class AppraisalTestCase(MatterTestCase):
             parent=self.institution.parent,
         )
         actions.set_institution_categories(other.pk, ["environment"], actor=self.city_bureau)
-        actions.do_entrust(matter.pk, actor=self.handler, unit=other, category="environment")
+        # Without a unit chosen: the nearest institution of the city holding the category.
+        actions.do_entrust(matter.pk, actor=self.handler, unit=None, category="environment")
         matter = Matter.objects.get(pk=matter.pk)
         self.assertEqual(matter.unit, other)
         transfer = MatterEvent.objects.filter(matter=matter, action=MatterEvent.Action.TRANSFER).get()
