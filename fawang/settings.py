@@ -95,6 +95,7 @@ INSTALLED_APPS = [
     "fawang.advisors",
     "fawang.publicity",
     "fawang.notary",
+    "fawang.appraisal",
     "fawang.corrections",
     "fawang.resettlement",
     "fawang.apikit",
