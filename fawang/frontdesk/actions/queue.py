@@ -26,6 +26,7 @@ from fawang.matters import workflow
 from fawang.orgs.models import Unit, Window
 from fawang.orgs.roles import require_capability
 
+from .. import limits
 from ..models import Appointment, HallDisplay, MatterDesk, Posting, Service, Ticket, TicketEvent
 
 if TYPE_CHECKING:
@@ -122,13 +123,17 @@ def do_issue_ticket(
     source: str = Ticket.Source.KIOSK,
     actor: User | None = None,
     appointment: Appointment | None = None,
+    ip: str | None = None,
     now: dt.datetime | None = None,
 ) -> Ticket:
-    """取号 at a point: the next number of the day in the service's queue. ``actor`` None is the kiosk."""
+    """取号 at a point: the next number of the day in the service's queue. ``actor`` None is the kiosk, whose
+    client address ``ip`` is rate-limited (fawang.frontdesk.limits)."""
     now = workflow.now(now)
     unit = Unit.objects.select_for_update().filter(pk=unit_id).first()
     if unit is not None and source != Ticket.Source.KIOSK:
         _require_desk(actor, unit)
+    if source == Ticket.Source.KIOSK:
+        limits.check_kiosk(unit_id, ip, now)
     if unit is None or not unit.is_active or unit.kind not in Unit.SERVICE_POINT_KINDS:
         raise ValidationError(_("该服务点不提供现场取号。"), code="not_a_point")
     if service not in Service.values:
@@ -152,6 +157,7 @@ def do_issue_ticket(
         token=secrets.token_urlsafe(18),
         issued_at=now,
         created_by=workflow.staff_actor(actor) if actor is not None else None,
+        ip=ip if source == Ticket.Source.KIOSK else None,
     )
     _event(
         ticket,

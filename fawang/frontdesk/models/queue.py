@@ -194,6 +194,9 @@ class Ticket(models.Model):
         related_name="+",
         help_text=_("自助取号时为空。"),
     )
+    ip = models.GenericIPAddressField(
+        _("取号终端地址"), null=True, blank=True, help_text=_("自助取号的客户端地址，用于限制频率。")
+    )
 
     objects = TicketQuerySet.as_manager()
 
