@@ -81,6 +81,13 @@ PUBLIC = {
     ),
 }
 
+OWN = {
+    "homevisit": (
+        "上门服务申请 by a signed-in member of the public, for themselves or a relative: it becomes their own "
+        "matter (fawang/frontdesk/tests/test_visit_request.py)"
+    ),
+}
+
 
 def make(case: Any, kind: str, unit: Any) -> Any:
     from fawang.accounts.models import User
