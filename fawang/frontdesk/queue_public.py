@@ -49,6 +49,8 @@ def kiosk(request: HttpRequest, pk: int) -> HttpResponse:
                 priority=request.POST.get("priority", ""),
                 source=Ticket.Source.KIOSK,
                 ip=client_ip(request),
+                # A village room's terminal: a walk-in's video consultation with the consultant on duty.
+                video_call=request.POST.get("video") == "1" and unit.kind == Unit.Kind.ROOM,
             )
         except ValidationError as e:
             error = " ".join(e.messages)

@@ -2,7 +2,7 @@
 One query for a whole page of the finder (a unit, or any iterable of units); the portal's own views stay unaware
 of the front desk.
 
-``{% meeting_url appointment as url %}``: a video consultation's link for whoever looks at it — the consultant
+``{% meeting_url appointment as url %}`` (or a walk-in's ticket): a video consultation's link for whoever looks at it — the consultant
 (staff) as the meeting's moderator under their own name, the person as a guest under the booking's name; empty
 when the appointment is not a video consultation that still stands.
 """
@@ -18,7 +18,7 @@ from fawang.orgs.models import Unit
 
 from .. import video
 from ..booking import bookable_unit_ids
-from ..models import Appointment
+from ..models import Appointment, Ticket
 
 register = template.Library()
 
@@ -31,10 +31,14 @@ def bookable_points(units: Unit | Iterable[Any]) -> set[int]:
 
 
 @register.simple_tag(takes_context=True)
-def meeting_url(context: dict[str, Any], appointment: Appointment) -> str:
-    if not appointment.meeting_open:
+def meeting_url(context: dict[str, Any], booking: Appointment | Ticket) -> str:
+    """An appointment's or a walk-in ticket's meeting link (a ticket's guest has no name: it is anonymous)."""
+    if not booking.meeting_open:
         return ""
     user = getattr(context.get("request"), "user", None)
     staff = bool(user is not None and getattr(user, "is_authenticated", False) and user.kind == "staff")
-    name = (user.display_name or user.get_username()) if staff and user is not None else appointment.name
-    return video.meeting_url(appointment.meeting_room, name=name, moderator=staff)
+    if staff and user is not None:
+        name = user.display_name or user.get_username()
+    else:
+        name = booking.name if isinstance(booking, Appointment) else ""
+    return video.meeting_url(booking.meeting_room, name=name, moderator=staff)

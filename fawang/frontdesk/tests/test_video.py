@@ -95,3 +95,41 @@ class VideoConsultationTestCase(FrontdeskTestCase):
                 items=[self.visit_item],
                 mode=Schedule.Mode.VIDEO,
             )
+
+
+class WalkInVideoTestCase(FrontdeskTestCase):
+    """A village room's terminal starts a video consultation for a walk-in: a 法律咨询 number with its own room; the
+    person joins from the terminal or the ticket's phone page, the room's advisor from the queue page on calling it."""
+
+    def test_a_room_terminal_starts_a_video_consultation(self) -> None:
+        from fawang.accounts.models import User
+        from fawang.orgs.models import Membership, Unit, Window
+
+        from ..actions import queue as q
+        from ..models import Ticket
+
+        room = Unit.objects.filter(kind=Unit.Kind.ROOM, parent=self.station).order_by("pk")[0]
+        window = Window.objects.create(unit=room, kind=Window.Kind.CONSULTATION, number=1)
+        advisor = User.objects.create_user("room-advisor", kind=User.Kind.STAFF, display_name="驻村律师")
+        Membership.objects.create(user=advisor, unit=room, role=Membership.Role.LEGAL_ADVISOR)
+        kiosk = reverse("queue:kiosk", args=[room.pk])
+        self.assertContains(self.client.get(kiosk), "视频咨询")
+        response = self.client.post(kiosk, {"video": "1"})
+        ticket = Ticket.objects.get()
+        self.assertRedirects(response, reverse("queue:print", args=[ticket.token]))
+        self.assertEqual((ticket.service, ticket.code), ("consultation", "B001"))
+        self.assertRegex(ticket.meeting_room, r"^fawang[0-9a-f]{40}$")
+        room_link = f"https://meet.jit.si/{ticket.meeting_room}"
+        self.assertEqual(
+            links(self.client.get(reverse("queue:print", args=[ticket.token])).content.decode()), {room_link}
+        )
+        self.assertEqual(
+            links(self.client.get(reverse("queue:ticket", args=[ticket.token])).content.decode()), {room_link}
+        )
+        q.do_post(window.pk, actor=advisor)
+        self.assertEqual(q.do_call_next(window.pk, actor=advisor), ticket)
+        self.client.force_login(advisor)
+        page = self.client.get(reverse("frontdesk:queue"), {"unit": str(room.pk)})
+        self.assertEqual(links(page.content.decode()), {room_link})
+        # A centre's kiosk has no such button, and asking anyway gives an ordinary number.
+        self.assertNotContains(self.client.get(reverse("queue:kiosk", args=[self.station.pk])), "视频连线")
