@@ -70,6 +70,34 @@ class VideoConsultationTestCase(FrontdeskTestCase):
         self.assertNotContains(page, "进入视频咨询")
         self.assertEqual(links(page.content.decode()), set())
 
+    def test_the_consultation_goes_on_a_matter_with_its_answer(self) -> None:
+        import datetime as dt
+
+        from fawang.matters.actions import MatterRequest, PersonData
+        from fawang.matters.tests.base import id_number
+        from fawang.regions.models import Region
+
+        slot = self.video_slot()
+        booked = self.book(slot)
+        actions.do_check_in(booked.pk, actor=self.sm_clerk, now=slot.starts_at)
+        matter = actions.do_take_in(
+            booked.pk,
+            actor=self.sm_clerk,
+            person=PersonData(name="林晓燕", phone="13912345678", id_number=id_number(seq="456")),
+            request=MatterRequest(
+                service_item=self.consult_item,
+                description="视频咨询：劳动合同到期不续签的补偿。",
+                region=Region.objects.get(code=self.point.region_id),
+                answer="依劳动合同法第四十六条，用人单位不续签的应支付经济补偿。",
+            ),
+            now=slot.starts_at + dt.timedelta(minutes=20),
+        )
+        self.assertEqual((matter.channel, matter.status), ("window", "completed"))
+        self.assertEqual(matter.description, "视频咨询：劳动合同到期不续签的补偿。")
+        self.assertIn("第四十六条", matter.result)
+        booked.refresh_from_db()
+        self.assertEqual((booked.status, booked.matter), ("taken_in", matter))
+
     @override_settings(
         FRONTDESK_JITSI_URL="https://meet.sft.example.gov.cn/", FRONTDESK_JITSI_JWT_SECRET="s3cret"
     )
