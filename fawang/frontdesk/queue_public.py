@@ -62,9 +62,27 @@ def kiosk(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "frontdesk/queue/kiosk.html",
-        {"unit": unit, "services": services, "priorities": KIOSK_PRIORITIES, "error": error},
+        {
+            "unit": unit,
+            "services": services,
+            "priorities": KIOSK_PRIORITIES,
+            "error": error,
+            "phone_codes": _phone_codes(request, unit),
+        },
         status=status,
     )
+
+
+def _phone_codes(request: HttpRequest, unit: Unit) -> list[tuple[str, str]]:
+    """What the terminal hands to the person's own phone by a QR code, so that nothing personal is typed on a
+    shared screen: booking at this point, tracking a matter (number and SMS code), online applications with
+    their materials uploaded from the phone."""
+    targets = (
+        (_("预约办理"), reverse("portal:unit_detail", args=[unit.pk])),
+        (_("查询办理进度"), reverse("track:start")),
+        (_("在线申请、上传材料"), reverse("apply:index")),
+    )
+    return [(label, hall.qr_data_uri(request.build_absolute_uri(path))) for label, path in targets]
 
 
 def _ticket(token: str) -> Ticket:

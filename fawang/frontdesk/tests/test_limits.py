@@ -71,3 +71,28 @@ class SuggestionLimitTestCase(MatterTestCase):
         for n in range(3):
             suggestions.do_suggest(self.room.pk, body=f"纸质{n}", actor=self.sm_clerk, ip="127.0.0.1")
         self.assertEqual(Suggestion.objects.filter(source="paper", ip__isnull=True).count(), 3)
+
+
+class KioskPhoneCodesTestCase(MatterTestCase):
+    def test_the_kiosk_hands_booking_tracking_and_uploads_to_ones_own_phone(self) -> None:
+        import base64
+        import io
+        import re
+
+        import zxingcpp
+        from PIL import Image
+
+        page = self.client.get(reverse("queue:kiosk", args=[self.station.pk])).content.decode()
+        found = []
+        codes = re.findall(r'src="data:image/png;base64,([^"]+)" alt="[^"]+" data-testid="kiosk-code"', page)
+        for data in codes:
+            image = Image.open(io.BytesIO(base64.b64decode(data)))
+            found += [code.text for code in zxingcpp.read_barcodes(image)]
+        self.assertEqual(
+            found,
+            [
+                "http://testserver" + reverse("portal:unit_detail", args=[self.station.pk]),
+                "http://testserver" + reverse("track:start"),
+                "http://testserver" + reverse("apply:index"),
+            ],
+        )
