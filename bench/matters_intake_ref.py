@@ -16,6 +16,7 @@ from typing import Any
 
 def intake_refs(usernames: list[str], item_mix: list[str]) -> dict[str, Any]:
     from fawang.catalog.models import ServiceItem
+    from fawang.matters import lines
     from fawang.orgs.models import Membership
     from fawang.regions.models import Region
 
@@ -36,7 +37,13 @@ def intake_refs(usernames: list[str], item_mix: list[str]) -> dict[str, Any]:
         # Requests about towns of the unit's own district (the city's, for a city centre).
         area = m.unit.region_id[:6]
         regions = list(Region.objects.under(area).filter(level=4).values_list("code", flat=True))
-        offered = [str(items[c].pk) for c in item_mix if c in items and items[c].offers(channel)]
+        # Items whose business line asks fields of its own (legal aid's hardship facts: fawang.matters.lines) are
+        # left out: the load script posts the common form only, which re-renders asking for those fields.
+        offered = [
+            str(items[c].pk)
+            for c in item_mix
+            if c in items and items[c].offers(channel) and lines.item_data(c) is None
+        ]
         users[username] = {"channel": channel, "regions": regions, "items": offered}
     return {"users": users}
 

@@ -133,6 +133,9 @@ MIDDLEWARE = [
     "fawang.accounts.middleware.StaffSessionMiddleware",
     "fawang.audit.middleware.AuditMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # A database too busy to answer in time (a lock wait past its timeout): 503 with Retry-After, not a 500
+    # (fawang/apikit/busy.py). Last, so its process_exception sees the view's exception first.
+    "fawang.apikit.busy.BusyDatabaseMiddleware",
 ]
 
 ROOT_URLCONF = "fawang.urls"

@@ -57,6 +57,18 @@ def request_key(request: Request) -> str:
     return key
 
 
+def _replay(found: IdempotencyRecord, request_hash: str) -> Response:
+    if found.request_hash != request_hash:
+        raise ApiError(
+            409,
+            "idempotency_conflict",
+            _("该 Idempotency-Key 已用于内容不同的请求，请换一个新的键。"),
+        )
+    response = Response(found.body, status=found.status)
+    response["Idempotent-Replayed"] = "true"
+    return response
+
+
 def idempotent(view: Callable[..., Response]) -> Callable[..., Response]:
     """Wrap a view method handling POST."""
 
@@ -67,20 +79,15 @@ def idempotent(view: Callable[..., Response]) -> Callable[..., Response]:
         request_hash = _hash(request.data)
         found = IdempotencyRecord.objects.filter(scope=scope, endpoint=endpoint, key=key).first()
         if found is not None:
-            if found.request_hash != request_hash:
-                raise ApiError(
-                    409,
-                    "idempotency_conflict",
-                    _("该 Idempotency-Key 已用于内容不同的请求，请换一个新的键。"),
-                )
-            response = Response(found.body, status=found.status)
-            response["Idempotent-Replayed"] = "true"
-            return response
-        response = view(self, request, *args, **kwargs)
-        if 200 <= response.status_code < 300:
-            data = json.loads(json.dumps(response.data, default=str))
-            try:
-                with transaction.atomic():
+            return _replay(found, request_hash)
+        try:
+            # The action and its stored answer commit together: when the answer cannot be stored (a database too
+            # busy to take the write, bench/bench_faults.py) the action is undone as well, so the client's resend
+            # with the same key does it once. Before, a code could be sent and its answer lost with a 500.
+            with transaction.atomic():
+                response = view(self, request, *args, **kwargs)
+                if 200 <= response.status_code < 300:
+                    data = json.loads(json.dumps(response.data, default=str))
                     IdempotencyRecord.objects.create(
                         scope=scope,
                         endpoint=endpoint,
@@ -90,8 +97,13 @@ def idempotent(view: Callable[..., Response]) -> Callable[..., Response]:
                         body=data,
                         body_hash=_hash(data),
                     )
-            except IntegrityError:
-                pass  # a concurrent resend stored the same answer first
+        except IntegrityError:
+            # A concurrent resend with the same key committed first: this request's work was rolled back, and the
+            # answer is the one stored. Any other integrity error is the view's own.
+            found = IdempotencyRecord.objects.filter(scope=scope, endpoint=endpoint, key=key).first()
+            if found is None:
+                raise
+            return _replay(found, request_hash)
         return response
 
     return wrapper
