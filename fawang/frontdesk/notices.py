@@ -29,6 +29,7 @@ KINDS = {
     "appointment.cancelled": gettext_lazy("预约已取消"),
     "appointment.rescheduled": gettext_lazy("预约已改约"),
     "appointment.reminder": gettext_lazy("预约提醒"),
+    "suggestion.answered": gettext_lazy("便民箱意见已答复"),
 }
 
 

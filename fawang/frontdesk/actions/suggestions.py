@@ -135,4 +135,18 @@ def do_answer_suggestion(
         diff=({"status": Suggestion.Status.OPEN}, {"status": Suggestion.Status.ANSWERED}),
         now=now,
     )
+    if suggestion.phone:
+        # The box promises a reply to whoever left a number: the answer by SMS, once.
+        from fawang.notify.actions import enqueue
+
+        enqueue(
+            channel="sms",
+            kind="suggestion.answered",
+            body=_("您对%(point)s的意见已由%(unit)s答复：%(answer)s")
+            % {"point": suggestion.point.name, "unit": suggestion.unit.name, "answer": answer[:300]},
+            phone=suggestion.phone,
+            related=suggestion,
+            region_code=suggestion.point.region_id,
+            dedupe_key=f"suggestion:{suggestion.pk}:answered:sms",
+        )
     return suggestion
