@@ -188,11 +188,11 @@ class Site:
 
 
 def _kill_mid_scan(site: Site, first: int, log: list[str], started: float) -> None:
-    """Wait (up to three scheduler passes and the lease) for the scan's task to run and escalate part of the batch,
-    then SIGKILL the worker."""
+    """Wait (up to three scheduler passes and the lease) for the scan's task to be running while some of the batch
+    is still to escalate, then SIGKILL the worker (the log says how many it had escalated by then)."""
     deadline = time.monotonic() + 3 * SCHEDULER_INTERVAL + 90
     while time.monotonic() < deadline:
-        if site.scan_running() and 0 < site.escalated_since(first) < OVERDUE:
+        if site.scan_running() and site.escalated_since(first) < OVERDUE:
             pids = site.worker_pids()
             for pid in pids:
                 os.kill(pid, signal.SIGKILL)
