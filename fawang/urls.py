@@ -46,6 +46,7 @@ urlpatterns = [
     path("me/appointments/", include("fawang.frontdesk.public_urls")),
     path("queue/", include("fawang.frontdesk.queue_urls")),
     path("suggest/", include("fawang.frontdesk.suggest_urls")),
+    path("me/home-visits/", include("fawang.frontdesk.visit_urls")),
     path("console/applications/", include("fawang.applications.console_urls")),
     path("me/applications/", include("fawang.applications.urls")),
     path("me/legalaid/", include("fawang.legalaid.public_urls")),
