@@ -47,7 +47,8 @@ DATABASE = os.environ.get("BENCH_FAULTS_DB", "SQLite")
 # a measured run starts from nothing).
 REUSE = os.environ.get("BENCH_FAULTS_REUSE") == "1"
 SCHEDULER_INTERVAL = 15
-RECOVERY_LIMIT = 240  # seconds after the load stops for the queue to drain (lease 60 s + scheduler passes)
+KILL_WAIT_LIMIT = 420  # seconds after a batch is added to catch its scan half done
+RECOVERY_LIMIT = 700  # seconds for the queue to drain after the load (a message a killed worker was sending waits out its 600 s lease)
 PUBLIC_PATHS = ["/", "/finder/", "/stats/", "/guides/", "/directory/", "/pufa/"]
 SEARCHES = [
     "老板拖欠工资三个月不给怎么办",
@@ -164,6 +165,10 @@ class Site:
         )
         return bool(rows and rows[0][0])
 
+    def next_matter_id(self) -> int:
+        rows = self.query("SELECT max(id) FROM matters_matter")
+        return int(rows[0][0] or 0) + 1 if rows else 1
+
     def escalated_since(self, first: int) -> int:
         rows = self.query(
             f"SELECT count(*) FROM matters_matter WHERE escalated_at IS NOT NULL AND id >= {int(first)}"  # noqa: S608 - an int
@@ -187,12 +192,19 @@ class Site:
             return []
 
 
-def _kill_mid_scan(site: Site, first: int, log: list[str], started: float) -> None:
-    """Wait (up to three scheduler passes and the lease) for the scan's task to be running while some of the batch
-    is still to escalate, then SIGKILL the worker (the log says how many it had escalated by then)."""
-    deadline = time.monotonic() + 3 * SCHEDULER_INTERVAL + 90
-    while time.monotonic() < deadline:
-        if site.scan_running() and site.escalated_since(first) < OVERDUE:
+def _kill_mid_scan(site: Site, first: int, log: list[str], started: float, seeded: threading.Event) -> None:
+    """While the batch from matter ``first`` on is being added (the scheduler's scans escalate it as it comes) and
+    until it is all escalated (at most KILL_WAIT_LIMIT after): as soon as the scan's task is running with part of
+    the batch escalated and part not, SIGKILL the worker (the log says how far it had got)."""
+    # The scan waits its turn behind the deliveries the load queues, so give it until the batch is escalated.
+    deadline: float | None = None
+    while deadline is None or time.monotonic() < deadline:
+        if deadline is None and seeded.is_set():
+            deadline = time.monotonic() + KILL_WAIT_LIMIT
+        escalated = site.escalated_since(first)
+        if seeded.is_set() and escalated >= OVERDUE:
+            break
+        if site.scan_running() and 0 < escalated < OVERDUE:
             pids = site.worker_pids()
             for pid in pids:
                 os.kill(pid, signal.SIGKILL)
@@ -203,7 +215,8 @@ def _kill_mid_scan(site: Site, first: int, log: list[str], started: float) -> No
             return
         time.sleep(0.05)
     log.append(
-        f"at {time.monotonic() - started:.0f} s: no scan caught running in time; the worker was not killed"
+        f"at {time.monotonic() - started:.0f} s: the scan was not caught half done (it escalated "
+        f"{site.escalated_since(first)} of {OVERDUE}); the worker was not killed"
     )
 
 
@@ -297,9 +310,15 @@ def run(ctx: Context) -> Section:
         for share, batch_no in ((0.2, 2), (0.55, 3)):
             while time.monotonic() - started < SECONDS * share:
                 time.sleep(1)
+            # Watch from before the batch is added: the scans take it up while it is being written.
+            first = site.next_matter_id()
+            seeded = threading.Event()
+            watcher = threading.Thread(target=_kill_mid_scan, args=(site, first, log, started, seeded))
+            watcher.start()
             batch = _django(ctx, url, "faults_ref", "seed", str(batch_no), str(OVERDUE))
+            seeded.set()
+            watcher.join()
             batches.append(batch)
-            _kill_mid_scan(site, batch["first"], log, started)
         for runner in runners:
             runner.join()
         load_end = time.monotonic()

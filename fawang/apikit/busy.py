@@ -12,29 +12,17 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 
-from django.db import OperationalError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
+
+from fawang.lib.busy import is_busy
 
 from .errors import error_body
 from .limits import is_api
 
 logger = logging.getLogger("fawang.busy")
 RETRY_AFTER_SECONDS = 5
-# PostgreSQL: lock_not_available, deadlock_detected, serialization_failure.
-BUSY_SQLSTATES = {"55P03", "40P01", "40001"}
-
-
-def is_busy(exception: BaseException) -> bool:
-    """True for an error that says "try again": the database was busy, not wrong."""
-    if not isinstance(exception, OperationalError):
-        return False
-    text = str(exception).lower()
-    if "database is locked" in text or "database table is locked" in text:
-        return True
-    cause = exception.__cause__
-    return getattr(cause, "sqlstate", None) in BUSY_SQLSTATES
 
 
 class BusyDatabaseMiddleware:

@@ -10,16 +10,18 @@ if the worker dies mid-send, the periodic scan finds the row still "sending" aft
 from __future__ import annotations
 
 import logging
+import time
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, models, transaction
+from django.db import IntegrityError, OperationalError, models, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from fawang.lib.busy import is_busy
 from fawang.lib.validators import normalize_mobile, validate_mobile
 
 from . import conf, kinds, scopes
@@ -37,6 +39,8 @@ logger = logging.getLogger(__name__)
 S = Message.Status
 C = Message.Channel
 ERROR_MAX = 1000
+# Waits (seconds) before each new try to record a sent message on a busy database; None: give up.
+RECORD_RETRY_DELAYS: tuple[float | None, ...] = (0.2, 0.5, 1, 2, 4, 8, 15, 30, None)
 
 
 # --- enqueue ----------------------------------------------------------------------------------------------
@@ -197,16 +201,32 @@ def _redacted(message: Message) -> dict[str, str]:
 
 def _record_success(message: Message, result: SendResult) -> Message:
     now = timezone.now()
-    # Not conditional on the attempt: a message that went out is sent, even if its lease ran out meanwhile.
-    Message.objects.filter(pk=message.pk).exclude(status=S.SENT).update(
-        status=S.SENT,
-        sent_at=now,
-        provider_message_id=result.provider_id[:100],
-        next_attempt_at=None,
+    fields = {
+        "status": S.SENT,
+        "sent_at": now,
+        "provider_message_id": result.provider_id[:100],
+        "next_attempt_at": None,
         **_redacted(message),
-    )
+    }
+    # The message has gone out: losing its record to a busy database would leave it "sending" until the lease ran
+    # out, and then send it a second time (bench/bench_faults.py saw this). Wait and try again, about a minute in
+    # all, before giving up; inside a caller's transaction the caller decides.
+    for delay in RECORD_RETRY_DELAYS:
+        try:
+            _mark_sent(message.pk, fields)
+            break
+        except OperationalError as error:
+            if delay is None or not is_busy(error) or transaction.get_connection().in_atomic_block:
+                raise
+            logger.warning("message %s sent, its record waits for a busy database: %s", message.pk, error)
+            time.sleep(delay)
     message.refresh_from_db()
     return message
+
+
+def _mark_sent(pk: int, fields: dict[str, Any]) -> None:
+    # Not conditional on the attempt: a message that went out is sent, even if its lease ran out meanwhile.
+    Message.objects.filter(pk=pk).exclude(status=S.SENT).update(**fields)
 
 
 def _record_failure(message: Message, error: str, *, permanent: bool) -> Message:

@@ -13,9 +13,10 @@ from django.http import HttpResponse
 from django.test import RequestFactory, SimpleTestCase
 from django.urls import reverse
 
-from fawang.apikit.busy import BusyDatabaseMiddleware, is_busy
+from fawang.apikit.busy import BusyDatabaseMiddleware
 from fawang.apikit.models import IdempotencyRecord
 from fawang.citizens.models import PhoneCode
+from fawang.lib.busy import is_busy
 from fawang.notify.models import Message
 
 from .base import ApiTestCase

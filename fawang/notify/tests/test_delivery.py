@@ -283,3 +283,58 @@ class TaskRowInTheSameTransactionTestCase(OutboxTestCase):
             raise RuntimeError("the caller's transaction fails")
         self.assertEqual(DBTaskResult.objects.count(), 1)
         self.assertFalse(Message.objects.filter(phone="13800000001").exists())
+
+
+class BusyRecordTestCase(OutboxTestCase):
+    """A message went out but the database was too busy to record it (bench/bench_faults.py): the record waits and
+    is tried again, so the lease does not run out and the message is not sent a second time."""
+
+    def queued(self) -> Message:
+        with override_settings(NOTIFY_SENDERS={"sms": "fawang.notify.tests.helpers.ExplodingSender"}):
+            message = self.send()  # its first try fails: the message waits for its retry
+        make_due(message)
+        return message
+
+    def test_a_sent_message_is_recorded_once_the_database_answers(self) -> None:
+        from unittest import mock
+
+        from django.db import OperationalError
+
+        message = self.queued()
+        real = actions._mark_sent
+        answers = iter([OperationalError("database is locked"), OperationalError("database is locked"), None])
+
+        def busy_twice(pk: int, fields: dict[str, object]) -> None:
+            error = next(answers)
+            if error is not None:
+                raise error
+            real(pk, fields)
+
+        with (
+            mock.patch.object(actions, "_mark_sent", side_effect=busy_twice) as mark,
+            mock.patch.object(actions.time, "sleep") as sleep,
+            mock.patch.object(actions.transaction, "get_connection") as connection,
+        ):
+            connection.return_value.in_atomic_block = False  # as in the worker, outside any transaction
+            delivered = actions.deliver(message.pk)
+        assert delivered is not None
+        self.assertEqual(delivered.status, S.SENT)
+        self.assertEqual(delivered.attempts, 2)  # the failed first try and this one: no extra send
+        self.assertEqual(mark.call_count, 3)
+        self.assertEqual([c.args[0] for c in sleep.call_args_list], [0.2, 0.5])
+
+    def test_an_error_that_is_not_busy_is_not_retried(self) -> None:
+        from unittest import mock
+
+        from django.db import OperationalError
+
+        message = self.queued()
+        with (
+            mock.patch.object(actions, "_mark_sent", side_effect=OperationalError("no such table")),
+            mock.patch.object(actions.time, "sleep") as sleep,
+            mock.patch.object(actions.transaction, "get_connection") as connection,
+            self.assertRaises(OperationalError),
+        ):
+            connection.return_value.in_atomic_block = False
+            actions.deliver(message.pk)
+        sleep.assert_not_called()
