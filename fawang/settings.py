@@ -392,5 +392,7 @@ SPECTACULAR_SETTINGS = {
         "KnowledgeKindEnum": "fawang.knowledge.models.KnowledgeEntry.Kind",
         "AppointmentStatusEnum": "fawang.frontdesk.models.Appointment.Status",
         "BookingChannelEnum": "fawang.frontdesk.api.APP_CHANNELS",
+        "MediationDisputeTypeEnum": "fawang.mediation.choices.DisputeType",
+        "MediationPartyRoleEnum": "fawang.mediation.choices.PartyRole",
     },
 }
