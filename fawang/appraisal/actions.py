@@ -82,7 +82,9 @@ def set_institution_categories(unit_id: int, categories: Iterable[str], *, actor
 def set_appraiser_categories(practitioner_id: int, categories: Iterable[str], *, actor: User) -> list[str]:
     """The categories a 司法鉴定人's licence covers: within their institution's (鉴定人 practise in one institution,
     within its licensed scope)."""
-    person = Practitioner.objects.select_for_update().select_related("unit").get(pk=practitioner_id)
+    person = (
+        Practitioner.objects.select_for_update(of=("self",)).select_related("unit").get(pk=practitioner_id)
+    )
     unit = person.unit
     if person.kind != Practitioner.Kind.APPRAISER or unit is None or unit.kind != Unit.Kind.APPRAISAL:
         raise ValidationError(_("只有在司法鉴定机构执业的司法鉴定人登记执业类别。"), code="not_appraiser")
