@@ -95,6 +95,7 @@ INSTALLED_APPS = [
     "fawang.advisors",
     "fawang.publicity",
     "fawang.notary",
+    "fawang.appraisal",
     "fawang.corrections",
     "fawang.resettlement",
     "fawang.apikit",
@@ -391,5 +392,7 @@ SPECTACULAR_SETTINGS = {
         "KnowledgeKindEnum": "fawang.knowledge.models.KnowledgeEntry.Kind",
         "AppointmentStatusEnum": "fawang.frontdesk.models.Appointment.Status",
         "BookingChannelEnum": "fawang.frontdesk.api.APP_CHANNELS",
+        "MediationDisputeTypeEnum": "fawang.mediation.choices.DisputeType",
+        "MediationPartyRoleEnum": "fawang.mediation.choices.PartyRole",
     },
 }

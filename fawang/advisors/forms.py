@@ -8,7 +8,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from fawang.orgs.models import Speciality
+from fawang.orgs.models import Speciality, Unit
 from fawang.regions.models import Region
 
 from .models import WEEKDAYS, ServiceKind
@@ -176,3 +176,89 @@ class RecommendForm(forms.Form):
         label=_("所需专长"), queryset=Speciality.objects.order_by("order"), required=False
     )
     language = forms.CharField(label=_("所需语言或方言"), max_length=20, required=False)
+
+
+class PetitionPostForm(forms.Form):
+    """A petition reception (信访接待场所) kept by one of the user's units."""
+
+    unit: forms.ModelChoiceField = forms.ModelChoiceField(
+        label=_("组织单位"),
+        queryset=Unit.objects.none(),
+        error_messages={"required": _("请选择组织单位。"), "invalid_choice": _("请从列表中选择组织单位。")},
+    )
+    name = forms.CharField(label=_("接待场所"), max_length=100)
+    region_code = forms.CharField(
+        label=_("所在区划代码"), max_length=12, help_text=_("县（区）或乡镇（街道）代码")
+    )
+    address = forms.CharField(label=_("地址"), max_length=200, required=False)
+
+    def __init__(self, *args: Any, units: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["unit"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = units
+
+    def clean_region_code(self) -> Region:
+        code = self.cleaned_data["region_code"].strip()
+        region = Region.objects.filter(code=code).first()
+        if region is None:
+            raise forms.ValidationError(_("没有这个区划代码。"))
+        return region
+
+
+class PetitionDutyForm(forms.Form):
+    practitioner = forms.IntegerField(
+        label=_("值班律师"),
+        widget=forms.Select,
+        error_messages={"required": _("请选择值班律师。"), "invalid": _("请从列表中选择值班律师。")},
+    )
+    date = forms.DateField(
+        label=_("值班日期"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    start_time = forms.TimeField(
+        label=_("开始时间"), initial="09:00", widget=forms.TimeInput(attrs={"type": "time"})
+    )
+    end_time = forms.TimeField(
+        label=_("结束时间"), initial="12:00", widget=forms.TimeInput(attrs={"type": "time"})
+    )
+
+    def __init__(self, *args: Any, lawyers: list[Any] | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.lawyers = {p.pk: p for p in lawyers or []}
+        self.fields["practitioner"].widget.choices = [
+            ("", _("请选择")),
+            *((p.pk, f"{p.name}（{p.unit.name if p.unit else ''}）") for p in lawyers or []),
+        ]
+
+    def clean_practitioner(self) -> Any:
+        found = self.lawyers.get(self.cleaned_data["practitioner"])
+        if found is None:
+            raise forms.ValidationError(_("请从列表中选择值班律师。"))
+        return found
+
+
+class PetitionLogForm(forms.Form):
+    present = forms.BooleanField(label=_("按时到岗"), required=False, initial=True)
+    visitors = forms.IntegerField(label=_("接待来访群众（人次）"), min_value=0, max_value=500, initial=0)
+    cases = forms.IntegerField(label=_("涉及信访事项（件）"), min_value=0, max_value=200, initial=0)
+    to_litigation = forms.IntegerField(
+        label=_("引导通过诉讼、仲裁、行政复议解决（件）"), min_value=0, max_value=200, initial=0
+    )
+    to_legal_aid = forms.IntegerField(
+        label=_("引导申请法律援助（件）"), min_value=0, max_value=200, initial=0
+    )
+    to_mediation = forms.IntegerField(label=_("引导调解（件）"), min_value=0, max_value=200, initial=0)
+    tracking_nos = forms.CharField(
+        label=_("关联事项编号"), required=False, max_length=300, help_text=_("多个用逗号或空格分隔。")
+    )
+    summary = forms.CharField(
+        label=_("值班情况"),
+        required=False,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("不写来访人姓名、身份证号等个人信息。"),
+    )
+
+    def clean_tracking_nos(self) -> list[str]:
+        raw = self.cleaned_data.get("tracking_nos") or ""
+        return [n for n in raw.replace("，", ",").replace(",", " ").split() if n]

@@ -342,3 +342,112 @@ def years_of_practice(practitioner: Practitioner, today: dt.date) -> int:
     if (today.month, today.day) < (practitioner.licensed_on.month, practitioner.licensed_on.day):
         years -= 1
     return max(years, 0)
+
+
+class PetitionPostQuerySet(models.QuerySet["PetitionPost"]):
+    def visible_to(self, user: User) -> PetitionPostQuerySet:
+        if reaches_everything(user):
+            return self
+        q = unit_ids_filter(user, "unit_id")
+        if getattr(user, "is_authenticated", False):
+            q |= Q(duties__practitioner__user_id=user.pk)
+        return self.filter(q).distinct()
+
+
+class PetitionPost(models.Model):
+    """A petition reception (信访接待场所: a 信访局's reception hall, a 联合接访中心) where lawyers take turns on duty
+    (律师参与信访接待: the lawyer explains the law, points to the lawful channel — litigation, arbitration, legal
+    aid, mediation — and records the visit). Kept by the unit that organises the roster (a 司法局 as a rule)."""
+
+    unit = models.ForeignKey(
+        Unit,
+        verbose_name=_("组织单位"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_("安排律师值班的单位，通常为司法局；可见范围随该单位。"),
+    )
+    name = models.CharField(_("接待场所"), max_length=100, help_text=_("例如：思明区信访局接待大厅"))
+    region = models.ForeignKey(Region, verbose_name=_("所在区划"), on_delete=models.PROTECT, related_name="+")
+    address = models.CharField(_("地址"), max_length=200, blank=True)
+    is_active = models.BooleanField(_("在用"), default=True)
+    created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
+
+    objects = PetitionPostQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("信访接待场所")
+        verbose_name_plural = _("信访接待场所")
+        ordering = ["region_id", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class PetitionDuty(models.Model):
+    """One lawyer's turn on duty at a petition reception (值班排班)."""
+
+    post = models.ForeignKey(
+        PetitionPost, verbose_name=_("接待场所"), on_delete=models.CASCADE, related_name="duties"
+    )
+    practitioner = models.ForeignKey(
+        Practitioner, verbose_name=_("值班律师"), on_delete=models.PROTECT, related_name="petition_duties"
+    )
+    date = models.DateField(_("值班日期"))
+    start_time = models.TimeField(_("开始时间"))
+    end_time = models.TimeField(_("结束时间"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("排班人"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("排班时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("信访值班")
+        verbose_name_plural = _("信访值班")
+        ordering = ["date", "start_time", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["post", "practitioner", "date"], name="one_petition_duty_per_day"
+            ),
+            models.CheckConstraint(
+                condition=Q(end_time__gt=models.F("start_time")), name="petition_duty_times"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.date} {self.practitioner_id}"
+
+
+class PetitionDutyLog(models.Model):
+    """The log of one duty (值班记录): how many people were received and where they were pointed (依法分类处理:
+    诉讼、仲裁、行政复议、法律援助、调解), with the matters taken in linked."""
+
+    duty = models.OneToOneField(
+        PetitionDuty, verbose_name=_("值班"), on_delete=models.CASCADE, primary_key=True, related_name="log"
+    )
+    present = models.BooleanField(_("按时到岗"), default=True)
+    visitors = models.PositiveSmallIntegerField(_("接待来访群众（人次）"), default=0)
+    cases = models.PositiveSmallIntegerField(_("涉及信访事项（件）"), default=0)
+    to_litigation = models.PositiveSmallIntegerField(_("引导通过诉讼、仲裁、行政复议解决（件）"), default=0)
+    to_legal_aid = models.PositiveSmallIntegerField(_("引导申请法律援助（件）"), default=0)
+    to_mediation = models.PositiveSmallIntegerField(_("引导调解（件）"), default=0)
+    summary = models.TextField(_("值班情况"), max_length=500, blank=True)
+    matters = models.ManyToManyField(Matter, verbose_name=_("关联事项"), blank=True, related_name="+")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("记录人"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("记录时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("信访值班记录")
+        verbose_name_plural = _("信访值班记录")
+
+    def __str__(self) -> str:
+        return str(self.duty)

@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 
+from fawang.lib import pointpage
 from fawang.orgs.models import AdvisorAssignment, Unit
 
 from . import actions
@@ -76,5 +77,13 @@ def room(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "advisors/public_room.html",
-        {"unit": unit, "a": assignment, "days": days, "upcoming": upcoming, "recent": recent},
+        {
+            "unit": unit,
+            "a": assignment,
+            "days": days,
+            "upcoming": upcoming,
+            "recent": recent,
+            # Other lines' parts of the room's page (the 便民箱 of fawang.frontdesk), through the seam.
+            "sections": pointpage.sections(request, unit),
+        },
     )

@@ -191,3 +191,78 @@ def reserve_lists(county_code: str) -> dict[str, list[TalentProfile]]:
             if town.parent_id == county_code:
                 out[town.code].append(profile)
     return dict(out)
+
+
+def specialists(
+    topic: Speciality | None, region: Region, *, today: dt.date | None = None, limit: int = 5
+) -> list[Candidate]:
+    """Practitioners of the talent pool to suggest for a matter about ``topic`` in ``region`` (专业人才推荐), best
+    first, each with the reasons of their points. Without a topic there is nothing to match: none. Left out: not
+    practising, marked unavailable in the pool, a penalty in the last three years.
+
+    Points: the matter's area among their specialities is required; practice in the matter's county +20 (elsewhere in
+    the city 0); on the reserve list of the matter's town +10; years of practice 1 each, at most 15; the committees'
+    ratings of their confirmed village work (average − 3) × 5."""
+    if topic is None:
+        return []
+    today = today or timezone.localdate()
+    code = region.code
+    city, county, town = code[:4], code[:6], code[:9]
+    people = list(
+        Practitioner.objects.filter(
+            kind__in=ADVISOR_KINDS,
+            licence_status=Practitioner.LicenceStatus.PRACTISING,
+            unit__isnull=False,
+            specialities=topic,
+        )
+        .filter(codes.under("unit__region_id", city))
+        .select_related("unit")
+    )
+    ids = [p.pk for p in people]
+    profiles = {
+        t.practitioner_id: t
+        for t in TalentProfile.objects.filter(practitioner_id__in=ids).prefetch_related("reserve_towns")
+    }
+    ratings = dict(
+        WorkLog.objects.filter(assignment__practitioner_id__in=ids, rating__isnull=False)
+        .values_list("assignment__practitioner_id")
+        .annotate(avg=Avg("rating"))
+    )
+    since = today - dt.timedelta(days=365 * PENALTY_YEARS + 1)
+    penalised = set(
+        CreditRecord.objects.filter(
+            practitioner_id__in=ids, kind=CreditRecord.Kind.PENALTY, decided_on__gte=since
+        ).values_list("practitioner_id", flat=True)
+    )
+    ranked: list[Candidate] = []
+    for person in people:
+        profile = profiles.get(person.pk)
+        if person.pk in penalised or (profile is not None and not profile.available):
+            continue
+        found = Candidate(person, years=years_of_practice(person, today))
+        found.reasons.append(_("专长：%(name)s") % {"name": topic.name})
+        if person.unit is not None and person.unit.region_id.startswith(county):
+            found.points += 20
+            found.reasons.append(_("执业机构在本县（区）（+20）"))
+        if (
+            profile is not None
+            and len(town) == 9
+            and any(t.code == town for t in profile.reserve_towns.all())
+        ):
+            found.points += 10
+            found.reasons.append(_("在本乡镇（街道）储备名单中（+10）"))
+        if found.years:
+            add = min(found.years, 15)
+            found.points += add
+            found.reasons.append(_("执业 %(n)s 年（+%(p)s）") % {"n": found.years, "p": add})
+        average = ratings.get(person.pk)
+        if average is not None:
+            found.rating = round(float(average), 1)
+            add = round((found.rating - 3) * 5)
+            found.points += add
+            found.reasons.append(_("村委会评价平均 %(r)s 分（%(p)+d）") % {"r": found.rating, "p": add})
+        if profile is not None and profile.language_list:
+            found.reasons.append(_("会说%(langs)s") % {"langs": "、".join(profile.language_list)})
+        ranked.append(found)
+    ranked.sort(key=lambda c: (-c.points, -c.years, c.practitioner.pk))
+    return ranked[:limit]

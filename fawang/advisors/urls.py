@@ -3,7 +3,7 @@ in fawang/advisors/tests/matrix.py."""
 
 from django.urls import path
 
-from . import views
+from . import petition_views, views
 
 app_name = "advisors"
 
@@ -25,4 +25,9 @@ urlpatterns = [
     path("talent/", views.talent_pool, name="talent"),
     path("talent/<int:pk>/", views.talent_edit, name="talent_edit"),
     path("recommend/<str:code>/", views.recommend, name="recommend"),
+    path("petition/", petition_views.posts, name="petition"),
+    path("petition/new/", petition_views.post_new, name="petition_post_new"),
+    path("petition/<int:pk>/", petition_views.post_detail, name="petition_post"),
+    path("petition/<int:pk>/duties/", petition_views.duty_add, name="petition_duty_add"),
+    path("petition/duties/<int:pk>/log/", petition_views.duty_log, name="petition_log"),
 ]

@@ -47,6 +47,7 @@ from .forms import (
 from .models import (
     CommitteeContact,
     MissedDay,
+    PetitionDuty,
     ServiceDay,
     SubsidyRule,
     TalentProfile,
@@ -88,7 +89,15 @@ def _my_page(
                 "contact": CommitteeContact.objects.filter(region_id=a.region_id).first(),
             }
         )
-    return render(request, "advisors/my_work.html", {"cards": cards, "today": today}, status=status)
+    # 律师参与信访接待: the signed-in lawyer's own turns on duty, recent and coming, each with its log.
+    duties = list(
+        PetitionDuty.objects.filter(practitioner__user_id=user.pk, date__gte=today - dt.timedelta(days=30))
+        .select_related("post", "log")
+        .order_by("date", "start_time")[:20]
+    )
+    return render(
+        request, "advisors/my_work.html", {"cards": cards, "today": today, "duties": duties}, status=status
+    )
 
 
 @staff_required

@@ -57,6 +57,8 @@ urlpatterns = [
     path("", include("fawang.frontdesk.api_urls")),
     path("", include("fawang.hotline.api_urls")),
     path("", include("fawang.mediation.api_urls")),
+    path("", include("fawang.legalaid.api_urls")),
     path("", include("fawang.resettlement.api_urls")),
+    path("", include("fawang.corrections.api_urls")),
     re_path(r"^.*$", errors.not_found, name="not_found"),
 ]

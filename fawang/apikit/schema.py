@@ -63,7 +63,11 @@ TAG_NAMES = {
     "预约": "appointments",
     "进度查询": "tracking",
     "人民调解对接": "mediation_referrals",
+    "人民调解": "mediation",
     "安置帮教": "resettlement",
+    "社区矫正": "corrections",
+    "法律援助": "legal_aid",
+    "通知辩护对接": "legal_aid_notifications",
 }
 
 

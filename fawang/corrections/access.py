@@ -8,6 +8,10 @@
   the 司法所: not by supervisors, system administrators or anyone else, who get 404 as if it did not exist.
 - Decisions the law gives to the 社区矫正机构 (the county 司法局: electronic monitoring, leave over seven days,
   警告 and the 提请, ending a correction) need a membership at a 司法局 that reaches the 司法所.
+- A visit photo is seen exactly as its file is (get_photo_for_user); each showing goes to the file's view log.
+- A change of the place of execution (变更执行地) approved here is received by the 社区矫正机构 of the new place: until
+  then it sees only a summary (file number, masked name — none for a minor — type, term, where from); once received,
+  the file answers to the new 司法所 and the old place's staff get 404 like anyone it does not reach.
 Nothing of a file is ever on a public page; the person sees only their own check-in page.
 """
 
@@ -25,7 +29,7 @@ from fawang.orgs.models import Membership, Unit
 from fawang.orgs.roles import CAPABILITIES, has_capability
 from fawang.orgs.scoping import active_memberships
 
-from .models import Leave, Subject, SupervisionItem, Task
+from .models import Leave, Subject, SupervisionItem, Task, VisitPhoto
 
 if TYPE_CHECKING:
     from fawang.accounts.models import User
@@ -137,3 +141,42 @@ def offices_for_takeover(user: Any) -> Any:
     for m in _memberships(user, CAPABILITIES[SUPERVISE]):
         q |= authority.membership_reach(m).units_q()
     return offices.filter(q).order_by("region_id")
+
+
+def get_photo_for_user(user: User, pk: int) -> VisitPhoto:
+    """A visit photo, through its file: the same 404/403 as the file itself (minors' included)."""
+    photo = VisitPhoto.objects.filter(pk=pk).select_related("item").first()
+    if photo is None:
+        raise Http404
+    get_subject_for_user(user, photo.item.subject_id)
+    return photo
+
+
+def incoming_relocations(user: Any) -> Any:
+    """Approved changes of the place of execution waiting for the user's 社区矫正机构 to receive them: the new
+    place sees only this summary (file number, masked name, type, term, where from) until it receives the file."""
+    q = Q(pk__in=[])
+    for m in _memberships(user, CAPABILITIES[APPROVE]):
+        if authority.group_of(m.unit.kind) == "bureau":
+            q |= authority.membership_reach(m).unit_ids_q("to_office_id")
+    if getattr(user, "is_superuser", False):
+        q = Q()
+    return (
+        Leave.objects.filter(q, kind=Leave.Kind.RELOCATE, status=Leave.Status.APPROVED)
+        .select_related("subject", "from_office", "to_office")
+        .order_by("decided_at")
+    )
+
+
+def get_incoming_relocation_for_user(user: User, pk: int) -> Leave:
+    """A change of place addressed to a 司法所 the user's unit reaches (else 404); receiving it is a decision of
+    the 社区矫正机构 there (else 403)."""
+    leave = (
+        Leave.objects.filter(authority.unit_ids_filter(user, "to_office_id"), pk=pk, kind=Leave.Kind.RELOCATE)
+        .select_related("subject", "to_office")
+        .first()
+    )
+    if leave is None or leave.to_office is None:
+        raise Http404
+    require_approve(user, leave.to_office)
+    return leave

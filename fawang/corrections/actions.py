@@ -6,12 +6,13 @@ transaction. Times come from ``workflow.now`` so tests can pass one in.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import IO, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -19,6 +20,7 @@ from django.utils.translation import gettext as _
 from fawang.audit import actions as audit
 from fawang.calendar import workdays
 from fawang.lib.validators import validate_id_number
+from fawang.matters.uploads import check_upload
 from fawang.matters.workflow import check_move, event_actor, lock, now
 from fawang.orgs.models import Unit
 
@@ -29,6 +31,7 @@ from .models import (
     Category,
     Decision,
     DeviceLocation,
+    EndCause,
     FileView,
     GroupMember,
     ItemKind,
@@ -37,6 +40,7 @@ from .models import (
     Subject,
     SupervisionItem,
     Task,
+    VisitPhoto,
 )
 
 S = Subject.Status
@@ -44,6 +48,9 @@ REPORT_DAYS = 10  # 第二十条: 判决、裁定、决定生效之日起十日�
 MONITORING_MAX_MONTHS = 3  # 第二十九条
 LEAVE_MAX_DAYS = 30  # 社区矫正法实施办法 第五十四条: 每次外出不超过三十日
 OFFICE_LEAVE_DAYS = 7  # 七日以内可由受委托的司法所批准
+VISIT_PHOTOS_MAX = 6  # photos of one visit
+RELOCATION_REPORT_DAYS = 7  # 实施办法 第三十条: 七日内到新执行地社区矫正机构报到
+PHOTO_TYPES = ("image/jpeg", "image/png")
 
 
 def _record(
@@ -387,11 +394,56 @@ def do_check_in(
     return item
 
 
+def _check_photos(photos: Sequence[IO[bytes]]) -> list[tuple[IO[bytes], Any]]:
+    """Each photo checked by its content (JPG or PNG only, within the upload size): a bad one refuses all."""
+    if len(photos) > VISIT_PHOTOS_MAX:
+        raise ValidationError({"photos": [_("每次走访最多上传 %(n)s 张照片。") % {"n": VISIT_PHOTOS_MAX}]})
+    checked = []
+    for photo in photos:
+        try:
+            result = check_upload(photo)
+        except ValidationError as e:
+            raise ValidationError({"photos": e.messages}) from e
+        if result.content_type not in PHOTO_TYPES:
+            raise ValidationError({"photos": [_("走访照片只能是 JPG 或 PNG 图片。")]})
+        checked.append((photo, result))
+    return checked
+
+
+def _save_photos(
+    item: SupervisionItem, checked: list[tuple[IO[bytes], Any]], actor: Any, moment: dt.datetime
+) -> list[VisitPhoto]:
+    saved = []
+    for stream, result in checked:
+        photo = VisitPhoto(
+            item=item,
+            content_type=result.content_type,
+            size=result.size,
+            sha256=result.sha256,
+            uploaded_by=event_actor(actor),
+            created_at=moment,
+        )
+        photo.extension = result.extension
+        stream.seek(0)
+        # The default storage encrypts at rest (fawang.lib.encrypted_storage).
+        photo.file.save(f"visit{result.extension}", ContentFile(stream.read()), save=False)
+        photo.save()
+        saved.append(photo)
+    return saved
+
+
 @transaction.atomic
 def do_record_item(
-    item_id: int, *, method: str, note: str, actor: Any, at: dt.datetime | None = None
+    item_id: int,
+    *,
+    method: str,
+    note: str,
+    actor: Any,
+    photos: Sequence[IO[bytes]] = (),
+    at: dt.datetime | None = None,
 ) -> SupervisionItem:
-    """周听声 (a call or video call) or 月走访 (a visit at home or at work), recorded by corrections staff."""
+    """周听声 (a call or video call) or 月走访 (a visit at home or at work, with its photos), recorded by
+    corrections staff."""
     moment = now(at)
     item = lock(
         SupervisionItem.objects.select_related("subject__office"), item_id, _("该监管事项不存在。"), "no_item"
@@ -409,18 +461,114 @@ def do_record_item(
         raise ValidationError({"note": [_("请填写本次联系或走访的情况。")]})
     if item.status == SupervisionItem.Status.DONE:
         raise ValidationError(_("该事项已完成。"), code="done")
+    if photos and item.kind != ItemKind.VISIT:
+        raise ValidationError({"photos": [_("只有月走访可以上传照片。")]})
+    checked = _check_photos(photos)
     item.status = SupervisionItem.Status.DONE
     item.done_at, item.done_by, item.method, item.note = moment, event_actor(actor), method, note.strip()
     item.save()
+    saved = _save_photos(item, checked, actor, moment)
     _record(
         "corrections.record_item",
         actor,
         subject,
         item,
-        ({}, {"kind": item.kind, "method": method}),
+        ({}, {"kind": item.kind, "method": method, "photos": [p.sha256 for p in saved]}),
         at=moment,
     )
     return item
+
+
+@transaction.atomic
+def do_add_visit_photos(
+    item_id: int, *, photos: Sequence[IO[bytes]], actor: Any, at: dt.datetime | None = None
+) -> list[VisitPhoto]:
+    """Photos of a visit added after it was recorded (the camera's pictures brought back to the 司法所)."""
+    moment = now(at)
+    item = lock(
+        SupervisionItem.objects.select_related("subject__office"), item_id, _("该监管事项不存在。"), "no_item"
+    )
+    access.require_supervise(actor, item.subject)
+    if item.kind != ItemKind.VISIT:
+        raise ValidationError({"photos": [_("只有月走访可以上传照片。")]})
+    if not photos:
+        raise ValidationError({"photos": [_("请选择照片。")]})
+    if item.photos.count() + len(photos) > VISIT_PHOTOS_MAX:
+        raise ValidationError({"photos": [_("每次走访最多上传 %(n)s 张照片。") % {"n": VISIT_PHOTOS_MAX}]})
+    saved = _save_photos(item, _check_photos(photos), actor, moment)
+    _record(
+        "corrections.visit_photo",
+        actor,
+        item.subject,
+        item,
+        audit.created({"photos": [p.sha256 for p in saved]}),
+        at=moment,
+    )
+    return saved
+
+
+@transaction.atomic
+def do_record_call(
+    subject_id: int,
+    *,
+    call_id: str,
+    started_at: dt.datetime,
+    seconds: int,
+    note: str,
+    actor: Any,
+    at: dt.datetime | None = None,
+) -> tuple[SupervisionItem, bool]:
+    """周听声 through the telephone system (CTI): the call the officer made or took, named by the telephone
+    system's call id, completes the voice item of the week the call was in. The same call sent again answers the
+    item it already completed (False); a call id used for another person is refused."""
+    moment = now(at)
+    subject = _lock_subject(subject_id)
+    access.require_supervise(actor, subject)
+    call_id = (call_id or "").strip()
+    errors: dict[str, list[str]] = {}
+    if not call_id:
+        errors["call_id"] = [_("请填写电话系统的通话编号。")]
+    if seconds <= 0:
+        errors["seconds"] = [_("未接通的呼叫不能作为听声记录。")]
+    if started_at > moment:
+        errors["started_at"] = [_("通话开始时间不能晚于现在。")]
+    if errors:
+        raise ValidationError(errors)
+    done = SupervisionItem.objects.filter(call_id=call_id).first()
+    if done is not None:
+        if done.subject_id != subject.pk:
+            raise ValidationError({"call_id": [_("该通话编号已登记在另一社区矫正对象的听声记录中。")]})
+        return done, False
+    if subject.status not in (S.SUPERVISED, S.LOST):
+        raise ValidationError(_("当前不在矫正期内，无需听声。"), code="not_supervised")
+    generate_items(subject, started_at)
+    day = timezone.localdate(started_at)
+    item = (
+        SupervisionItem.objects.select_for_update()
+        .filter(subject=subject, kind=ItemKind.VOICE, period_start__lte=day)
+        .order_by("-period_start")
+        .first()
+    )
+    if item is None or item.status == SupervisionItem.Status.DONE:
+        raise ValidationError(_("该通话所在周期没有待完成的周听声事项。"), code="no_item")
+    ended = min(started_at + dt.timedelta(seconds=seconds), moment)
+    item.status = SupervisionItem.Status.DONE
+    item.done_at, item.done_by, item.method = ended, event_actor(actor), SupervisionItem.Method.PHONE
+    item.call_id, item.call_started_at, item.call_seconds = call_id, started_at, seconds
+    item.note = note.strip() or _("经电话系统通话 %(min)s 分 %(sec)s 秒。") % {
+        "min": seconds // 60,
+        "sec": seconds % 60,
+    }
+    item.save()
+    _record(
+        "corrections.record_call",
+        actor,
+        subject,
+        item,
+        ({}, {"call_id": call_id, "seconds": seconds}),
+        at=moment,
+    )
+    return item, True
 
 
 def _raise_task(
@@ -494,6 +642,19 @@ def scan(at: dt.datetime | None = None) -> dict[str, int]:
         }
         counts["tasks"] += (
             _raise_task(leave.subject, Task.Kind.LEAVE_OVERDUE, title, moment, leave=leave) is not None
+        )
+    # 变更执行地: the person reports to the new place within seven days of the decision (实施办法 第三十条).
+    for leave in Leave.objects.filter(
+        status=Leave.Status.APPROVED,
+        kind=Leave.Kind.RELOCATE,
+        decided_at__lt=moment - dt.timedelta(days=RELOCATION_REPORT_DAYS),
+    ).select_related("subject", "to_office"):
+        title = _("%(file)s 变更执行地后逾期未到%(office)s报到") % {
+            "file": leave.subject.file_no,
+            "office": leave.to_office.name if leave.to_office else "",
+        }
+        counts["tasks"] += (
+            _raise_task(leave.subject, Task.Kind.RELOCATION_OVERDUE, title, moment, leave=leave) is not None
         )
     for task in Task.objects.filter(status=Task.Status.OPEN, due_at__lt=moment).select_related("subject"):
         if Task.objects.filter(pk=task.pk, status=Task.Status.OPEN).update(
@@ -655,9 +816,12 @@ def do_apply_leave(
     starts_on: dt.date,
     ends_on: dt.date,
     actor: Any,
+    to_office_id: int | None = None,
     at: dt.datetime | None = None,
 ) -> Leave:
-    """外出或变更执行地的申请 (第二十七条), recorded by corrections staff from the person's written application."""
+    """外出或变更执行地的申请 (第二十七条), recorded by corrections staff from the person's written application.
+    A change of place names the 司法所 of the new residence (社区矫正法实施办法 第三十条): after the approval of
+    this 社区矫正机构, that place's 社区矫正机构 receives the file."""
     moment = now(at)
     subject = _lock_subject(subject_id)
     access.require_supervise(actor, subject)
@@ -676,6 +840,23 @@ def do_apply_leave(
         errors["ends_on"] = [_("每次外出不得超过三十日。")]
     if starts_on < timezone.localdate(moment):
         errors["starts_on"] = [_("外出日期不能早于今天。")]
+    to_office = None
+    if kind == Leave.Kind.RELOCATE:
+        to_office = Unit.objects.filter(
+            pk=to_office_id or 0, kind=Unit.Kind.JUDICIAL_OFFICE, is_active=True
+        ).first()
+        if to_office is None:
+            errors["to_office"] = [_("变更执行地的，请选择新居住地的司法所。")]
+        elif to_office.pk == subject.office_id:
+            errors["to_office"] = [_("新执行地司法所与现负责司法所相同，无需变更执行地。")]
+        elif _bureau_above(to_office) is None:
+            errors["to_office"] = [_("该司法所没有上级司法局，无法接收。")]
+        elif Leave.objects.filter(
+            subject=subject,
+            kind=Leave.Kind.RELOCATE,
+            status__in=(Leave.Status.APPLIED, Leave.Status.APPROVED),
+        ).exists():
+            errors["kind"] = [_("已有办理中的变更执行地申请。")]
     if errors:
         raise ValidationError(errors)
     leave = Leave.objects.create(
@@ -686,15 +867,96 @@ def do_apply_leave(
         starts_on=starts_on,
         ends_on=ends_on,
         applied_at=moment,
+        to_office=to_office,
+        from_office=subject.office if to_office else None,
     )
     _record(
         "corrections.apply_leave",
         actor,
         subject,
         leave,
-        audit.created({"kind": kind, "starts_on": starts_on, "ends_on": ends_on}),
+        audit.created(
+            {
+                "kind": kind,
+                "starts_on": starts_on,
+                "ends_on": ends_on,
+                "to_office": getattr(to_office, "name", ""),
+            }
+        ),
         at=moment,
     )
+    return leave
+
+
+def _bureau_above(unit: Unit) -> Unit | None:
+    current: Unit | None = unit.parent
+    while current is not None and current.kind != Unit.Kind.BUREAU:
+        current = current.parent
+    return current
+
+
+@transaction.atomic
+def do_receive_relocation(
+    leave_id: int, *, accept: bool, note: str, actor: Any, at: dt.datetime | None = None
+) -> Leave:
+    """变更执行地 (社区矫正法实施办法 第三十条): the new place's 社区矫正机构 receives the approved change. The file —
+    with its whole history (schedule, tasks, decisions, leave, views) — passes to the new 司法所 and its 司法局; from
+    that moment the old place no longer reaches it (access.py decides by the responsible 司法所). Declining needs a
+    reason and leaves the file where it is. Audited at both places."""
+    moment = now(at)
+    leave = lock(
+        Leave.objects.select_related("subject", "to_office"), leave_id, _("该申请不存在。"), "no_leave"
+    )
+    if leave.kind != Leave.Kind.RELOCATE or leave.to_office is None:
+        raise ValidationError(_("只有变更执行地的申请需要新执行地接收。"), code="not_relocation")
+    access.require_approve(actor, leave.to_office)
+    new = Leave.Status.TRANSFERRED if accept else Leave.Status.NOT_ACCEPTED
+    check_move(
+        Leave.MOVES,
+        "receive",
+        leave.status,
+        new,
+        verb=_("接收"),
+        status_label=leave.get_status_display(),
+        message=_("该申请当前状态为“%(status)s”，不能%(verb)s。"),
+    )
+    if not accept and not note.strip():
+        raise ValidationError({"note": [_("不予接收的，请写明理由。")]})
+    subject = _lock_subject(leave.subject_id)
+    if not subject.is_supervised:
+        raise ValidationError(_("矫正已解除或终止。"), code="ended")
+    old_office, old_bureau = subject.office, subject.bureau
+    leave.status, leave.received_by, leave.received_at, leave.receive_note = new, actor, moment, note.strip()
+    leave.save(update_fields=["status", "received_by", "received_at", "receive_note"])
+    diff: Any = ({"status": "approved"}, {"status": new})
+    if accept:
+        bureau = _bureau_above(leave.to_office)
+        if bureau is None:
+            raise ValidationError(_("新执行地司法所没有上级司法局，无法接收。"), code="no_bureau")
+        before = audit.snapshot(subject, ["office", "bureau", "address"])
+        subject.office, subject.bureau = leave.to_office, bureau
+        subject.address = leave.destination
+        subject.save(update_fields=["office", "bureau", "address"])
+        diff = audit.changes(before, audit.snapshot(subject, ["office", "bureau", "address"]))
+    # One row for each place: the old one sees the file left, the new one that it arrived.
+    for unit in {old_office.pk: old_office, leave.to_office.pk: leave.to_office}.values():
+        audit.record(
+            "corrections.receive_relocation",
+            actor=actor,
+            target=leave,
+            diff=diff,
+            unit=unit,
+            target_name=subject.file_no,
+            note=note.strip() or (_("已接收") if accept else _("不予接收")),
+            now=moment,
+        )
+    Task.objects.filter(leave=leave, status__in=Task.OPEN_STATUSES).update(
+        status=Task.Status.CLOSED,
+        closed_at=moment,
+        result=_("新执行地已接收。") if accept else _("新执行地不予接收。"),
+    )
+    if accept:
+        log_view(subject, user=actor, what=_("接收档案（原执行地 %(office)s）") % {"office": old_bureau.name})
     return leave
 
 
@@ -948,6 +1210,40 @@ def do_record_activity(
     return activity
 
 
+@transaction.atomic
+def do_record_reoffence(
+    subject_id: int, *, on: dt.date, facts: str, actor: Any, at: dt.datetime | None = None
+) -> Subject:
+    """再犯罪: the person is suspected of a new crime during the correction (立案侦查 or judgment); the date counts
+    in the 再犯罪率. The correction itself ends by its own decision (终止 or 收监执行, ``do_end``)."""
+    moment = now(at)
+    subject = _lock_subject(subject_id)
+    access.require_supervise(actor, subject)
+    errors: dict[str, list[str]] = {}
+    if not facts.strip():
+        errors["facts"] = [_("请写明涉嫌的罪名和立案或判决情况。")]
+    if on > timezone.localdate(moment):
+        errors["on"] = [_("日期不能晚于今天。")]
+    elif not subject.term_start <= on <= (subject.ended_on or subject.term_end):
+        errors["on"] = [_("再犯罪日期应在矫正期内。")]
+    if subject.reoffended_on is not None:
+        errors["on"] = [_("已登记再犯罪（%(day)s）。") % {"day": subject.reoffended_on}]
+    if errors:
+        raise ValidationError(errors)
+    before = audit.snapshot(subject, ["reoffended_on", "reoffence"])
+    subject.reoffended_on, subject.reoffence = on, facts.strip()
+    subject.save(update_fields=["reoffended_on", "reoffence"])
+    _record(
+        "corrections.reoffence",
+        actor,
+        subject,
+        subject,
+        audit.changes(before, audit.snapshot(subject, ["reoffended_on", "reoffence"])),
+        at=moment,
+    )
+    return subject
+
+
 # ------------------------------------------------------------------------------------------------ ending
 
 # What happens elsewhere when a correction ends (resettlement's hand-over registers here from its ready()).
@@ -962,31 +1258,48 @@ def on_end(hook: EndHook) -> None:
 
 @transaction.atomic
 def do_end(
-    subject_id: int, *, kind: str, reason: str, on: dt.date, actor: Any, at: dt.datetime | None = None
+    subject_id: int,
+    *,
+    reason: str,
+    on: dt.date,
+    actor: Any,
+    kind: str = "",
+    cause: str = "",
+    at: dt.datetime | None = None,
 ) -> Subject:
-    """解除 (期满, 第四十四条) or 终止 (第四十五条), decided by the 司法局; the hooks (the hand-over to 安置帮教)
-    run in the same transaction."""
+    """解除 (期满, 第四十四条) or 终止 (第四十五条: among them 收监执行 after a revocation, a new sentence, death),
+    decided by the 司法局; the cause is kept for the statistics. The hooks (the hand-over to 安置帮教) run in the
+    same transaction."""
     moment = now(at)
     subject = _lock_subject(subject_id)
     access.require_approve(actor, subject.office)
+    if cause and cause not in EndCause.values:
+        raise ValidationError({"cause": [_("请选择解除或终止的情形。")]})
+    if cause:
+        kind = S.RELEASED if cause == EndCause.EXPIRED else S.TERMINATED
+    elif kind == S.RELEASED:
+        cause = EndCause.EXPIRED
+    elif kind == S.TERMINATED:
+        cause = EndCause.OTHER
     if kind not in (S.RELEASED, S.TERMINATED):
-        raise ValidationError({"kind": [_("请选择解除或终止。")]})
+        raise ValidationError({"cause": [_("请选择解除或终止的情形。")]})
     if not subject.is_supervised:
         raise ValidationError(_("矫正已解除或终止。"), code="ended")
     if kind == S.RELEASED and on < subject.term_end:
         raise ValidationError({"on": [_("矫正期满（%(end)s）后才能解除矫正。") % {"end": subject.term_end}]})
     if not reason.strip():
         raise ValidationError({"reason": [_("请写明原因。")]})
-    before = audit.snapshot(subject, ["status"])
+    before = audit.snapshot(subject, ["status", "end_cause"])
     subject.status, subject.ended_on, subject.end_reason = kind, on, reason.strip()
-    subject.save(update_fields=["status", "ended_on", "end_reason"])
+    subject.end_cause = cause
+    subject.save(update_fields=["status", "ended_on", "end_reason", "end_cause"])
     SupervisionItem.objects.filter(subject=subject, status=SupervisionItem.Status.PENDING).delete()
     _record(
         "corrections.end",
         actor,
         subject,
         subject,
-        audit.changes(before, audit.snapshot(subject, ["status"])),
+        audit.changes(before, audit.snapshot(subject, ["status", "end_cause"])),
         note=reason,
         at=moment,
     )

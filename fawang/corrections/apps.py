@@ -48,5 +48,9 @@ class CorrectionsConfig(AppConfig):
             ("corrections.found", _("登记已找到")),
             ("corrections.end", _("解除或终止矫正")),
             ("corrections.activity", _("登记教育和公益活动")),
+            ("corrections.visit_photo", _("上传走访照片")),
+            ("corrections.record_call", _("登记电话系统听声通话")),
+            ("corrections.receive_relocation", _("新执行地接收变更执行地")),
+            ("corrections.reoffence", _("登记再犯罪")),
         ):
             codes.register(code, label)

@@ -16,7 +16,7 @@ from fawang.lib.validators import id_check_digit
 from fawang.orgs.models import Unit
 
 from . import schedule
-from .models import Category, CorrectionType, DocumentKind, Subject, SupervisionItem
+from .models import Category, CorrectionType, DocumentKind, EndCause, Subject, SupervisionItem
 
 COUNTIES = ("350203", "350322")
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董潘袁蔡蒋余于杜叶程魏苏吕丁"
@@ -100,8 +100,60 @@ def load_line_demo() -> None:
                     status=Subject.Status.SUPERVISED,
                 )
             )
+    subjects += _ended(today)
     Subject.objects.bulk_create(subjects, batch_size=500)
     _items(today)
+
+
+def _ended(today: dt.date) -> list[Subject]:
+    """A few corrections ended this year by 收监执行 (a revocation for breaking the rules) or by a new sentence
+    after 再犯罪: about one 司法所 in four has one, as rare as they are (invented, like everything here)."""
+    ended = []
+    for office in offices():
+        rng = random.Random(f"corr-ended:{office.region_id}")
+        if rng.random() >= 0.25:
+            continue
+        reoffended = rng.random() < 0.4
+        born = dt.date(1970 + rng.randrange(30), 1 + rng.randrange(12), 1 + rng.randrange(28))
+        first17 = f"{office.region_id[:6]}{born:%Y%m%d}{rng.randrange(1000):03d}"
+        id_number = first17 + id_check_digit(first17)
+        ended_on = max(today - dt.timedelta(days=5 + rng.randrange(60)), today.replace(month=1, day=1))
+        start = ended_on - dt.timedelta(days=120 + rng.randrange(200))
+        ended.append(
+            Subject(
+                file_no=f"SQJZDEMO{office.region_id}E01",
+                name=rng.choice(SURNAMES) + rng.choice(GIVEN) + rng.choice(GIVEN),
+                gender=Subject.Gender.MALE,
+                id_number=id_number,
+                id_number_hash=crypto.lookup_hash(id_number),
+                birth_date=born,
+                phone=f"139{rng.randrange(10**8):08d}",
+                address=f"{office.region.full_name}（示例地址）{rng.randrange(1, 200)}号",
+                office=office,
+                bureau=office.parent,
+                correction_type=CorrectionType.PROBATION,
+                document_kind=DocumentKind.JUDGMENT,
+                document_no=f"（{start.year}）闽{office.region_id[2:6]}刑初{rng.randrange(1, 900)}号",
+                decided_by="人民法院",
+                crime=rng.choice(CRIMES),
+                effective_on=start,
+                term_start=start,
+                term_end=start + dt.timedelta(days=730),
+                report_due=start + dt.timedelta(days=10),
+                reported_bureau_at=timezone.make_aware(dt.datetime.combine(start, dt.time(9))),
+                reported_office_at=timezone.make_aware(dt.datetime.combine(start, dt.time(10))),
+                category=Category.STRICT,
+                status=Subject.Status.TERMINATED,
+                ended_on=ended_on,
+                end_cause=EndCause.NEW_SENTENCE if reoffended else EndCause.IMPRISONED,
+                end_reason="因再犯罪被判处刑罚"
+                if reoffended
+                else "多次违反监督管理规定，法院裁定撤销缓刑，收监执行",
+                reoffended_on=ended_on - dt.timedelta(days=30) if reoffended else None,
+                reoffence="涉嫌盗窃罪，被公安机关立案侦查" if reoffended else "",
+            )
+        )
+    return ended
 
 
 def _items(today: dt.date) -> None:
@@ -109,7 +161,9 @@ def _items(today: dt.date) -> None:
     now = timezone.now()
     rows = []
     seen: set[tuple[int, str, dt.date]] = set()
-    for subject in Subject.objects.filter(file_no__startswith="SQJZDEMO").order_by("pk"):
+    for subject in Subject.objects.filter(
+        file_no__startswith="SQJZDEMO", status=Subject.Status.SUPERVISED
+    ).order_by("pk"):
         rng = random.Random(f"items:{subject.file_no}")
         for back in range(7, 0, -1):
             day = today - dt.timedelta(days=back)

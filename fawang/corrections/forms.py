@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -14,6 +16,7 @@ from .models import (
     CorrectionType,
     Decision,
     DocumentKind,
+    EndCause,
     GroupMember,
     Leave,
     MonitoringApproval,
@@ -68,17 +71,76 @@ class LinkForm(forms.Form):
     phone = forms.CharField(label=_("本人注册手机号"), max_length=11)
 
 
+class PhotoInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class PhotosField(forms.FileField):
+    """Several photos from one input; none is fine where the field is optional. Their content is checked by the
+    action (JPG or PNG by the first bytes), not here."""
+
+    widget = PhotoInput(attrs={"accept": "image/jpeg,image/png"})
+
+    def clean(self, data: Any, initial: Any = None) -> list[Any]:
+        files = [f for f in (data if isinstance(data, list | tuple) else [data]) if f]
+        if not files and self.required:
+            raise forms.ValidationError(self.error_messages["required"], code="required")
+        return [super(PhotosField, self).clean(f, initial) for f in files]
+
+
 class ItemForm(forms.Form):
     method = forms.ChoiceField(label=_("方式"), choices=SupervisionItem.Method.choices)
     note = forms.CharField(label=_("情况记录"), widget=forms.Textarea(attrs={"rows": 2}), max_length=2000)
 
 
+class VisitForm(ItemForm):
+    """月走访: the record and its photos (JPG or PNG, at most six)."""
+
+    photos = PhotosField(label=_("走访照片（JPG 或 PNG，最多 6 张）"), required=False)
+
+
+class PhotoForm(forms.Form):
+    photos = PhotosField(label=_("走访照片（JPG 或 PNG）"), error_messages={"required": _("请选择照片。")})
+
+
+class CallForm(forms.Form):
+    """周听声 through the telephone system: the call's id there, its start and length."""
+
+    call_id = forms.CharField(label=_("通话编号（电话系统）"), max_length=64)
+    started_at = forms.DateTimeField(
+        label=_("通话开始时间"),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+    )
+    seconds = forms.IntegerField(label=_("通话时长（秒）"), min_value=0, max_value=86400)
+    note = forms.CharField(label=_("通话情况"), max_length=2000, required=False)
+
+
+class ReceiveForm(forms.Form):
+    decision = forms.ChoiceField(
+        label=_("接收意见"), choices=[("accept", _("接收")), ("decline", _("不予接收"))]
+    )
+    note = forms.CharField(label=_("说明"), max_length=200, required=False)
+
+
+class ReoffenceForm(forms.Form):
+    on = forms.DateField(label=_("立案或判决日期"), widget=DATE)
+    facts = forms.CharField(label=_("涉嫌罪名和处理情况"), max_length=300)
+
+
 class LeaveForm(forms.Form):
     kind = forms.ChoiceField(label=_("类型"), choices=Leave.Kind.choices)
-    destination = forms.CharField(label=_("前往地点"), max_length=200)
+    destination = forms.CharField(
+        label=_("前往地点"), max_length=200, help_text=_("变更执行地的，填写新居住地址。")
+    )
     reason = forms.CharField(label=_("事由"), max_length=1000)
     starts_on = forms.DateField(label=_("外出日期"), widget=DATE)
-    ends_on = forms.DateField(label=_("返回日期"), widget=DATE)
+    ends_on = forms.DateField(label=_("返回日期"), widget=DATE, help_text=_("变更执行地的，填写迁居日期。"))
+    to_office: forms.ModelChoiceField[Unit] = forms.ModelChoiceField(
+        queryset=Unit.objects.filter(kind=Unit.Kind.JUDICIAL_OFFICE, is_active=True).order_by("region_id"),
+        label=_("新执行地司法所"),
+        required=False,
+        help_text=_("仅变更执行地时选择。"),
+    )
 
 
 class LeaveDecisionForm(forms.Form):
@@ -115,13 +177,7 @@ class RenewForm(forms.Form):
 
 
 class EndForm(forms.Form):
-    kind = forms.ChoiceField(
-        label=_("类型"),
-        choices=[
-            (Subject.Status.RELEASED, _("解除矫正（期满）")),
-            (Subject.Status.TERMINATED, _("终止矫正")),
-        ],
-    )
+    cause = forms.ChoiceField(label=_("情形"), choices=EndCause.choices)
     on = forms.DateField(label=_("日期"), widget=DATE)
     reason = forms.CharField(label=_("原因"), max_length=200)
 

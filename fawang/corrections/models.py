@@ -47,6 +47,16 @@ class Category(models.TextChoices):
     LENIENT = "lenient", _("宽管")
 
 
+class EndCause(models.TextChoices):
+    """How a correction ended: 期满解除 (第四十四条), or one of the 终止 of 第四十五条, among them 收监执行."""
+
+    EXPIRED = "expired", _("矫正期满解除")
+    IMPRISONED = "imprisoned", _("撤销缓刑、假释或暂予监外执行，收监执行")
+    NEW_SENTENCE = "new_sentence", _("因再犯罪被判处刑罚")
+    DEATH = "death", _("死亡")
+    OTHER = "other", _("其他终止情形")
+
+
 class SubjectQuerySet(models.QuerySet["Subject"]):
     def active(self) -> SubjectQuerySet:
         return self.filter(status__in=Subject.SUPERVISED_STATUSES)
@@ -122,7 +132,21 @@ class Subject(models.Model):
         _("状态"), max_length=20, choices=Status.choices, default=Status.AWAITING_REPORT, db_index=True
     )
     ended_on = models.DateField(_("解除或终止日期"), null=True, blank=True)
+    end_cause = models.CharField(
+        _("解除或终止情形"),
+        max_length=16,
+        choices=EndCause.choices,
+        blank=True,
+        help_text=_("第四十四条期满解除；第四十五条终止的情形；第四十六条至第四十九条收监执行。"),
+    )
     end_reason = models.CharField(_("解除或终止原因"), max_length=200, blank=True)
+    reoffended_on = models.DateField(
+        _("再犯罪日期"),
+        null=True,
+        blank=True,
+        help_text=_("矫正期间因涉嫌再犯罪被立案侦查或判决的日期（再犯罪率的依据）。"),
+    )
+    reoffence = models.CharField(_("再犯罪情况"), max_length=300, blank=True)
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("本人账号"),
@@ -247,6 +271,14 @@ class SupervisionItem(models.Model):
     longitude = models.DecimalField(_("经度"), max_digits=9, decimal_places=6, null=True, blank=True)
     location_consent = models.BooleanField(_("本人同意提供位置"), default=False)
     note = models.TextField(_("记录"), blank=True)
+    call_id = models.CharField(
+        _("通话编号"),
+        max_length=64,
+        blank=True,
+        help_text=_("周听声经电话系统（呼叫中心）联系的，该通话在电话系统中的编号（callId）。"),
+    )
+    call_started_at = models.DateTimeField(_("通话开始时间"), null=True, blank=True)
+    call_seconds = models.PositiveIntegerField(_("通话时长（秒）"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("监管事项")
@@ -254,11 +286,46 @@ class SupervisionItem(models.Model):
         ordering = ["-due_at", "kind"]
         constraints = [
             models.UniqueConstraint(fields=["subject", "kind", "period_start"], name="corr_item_once"),
+            # One call completes one item: a resent call record from the telephone system changes nothing.
+            models.UniqueConstraint(fields=["call_id"], condition=~Q(call_id=""), name="corr_item_call_once"),
         ]
         indexes = [models.Index(fields=["status", "due_at"], name="corr_item_status_due")]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.period_start}"
+
+
+def visit_photo_path(instance: VisitPhoto, filename: str) -> str:
+    """A random stored name under the file's own folder; the original name is never used as a path."""
+    import uuid
+
+    return f"corrections/visits/{instance.item.subject_id}/{uuid.uuid4().hex}{instance.extension}"
+
+
+class VisitPhoto(models.Model):
+    """A photo taken on a 月走访 (home or workplace). Checked by its content (JPG or PNG), stored encrypted like
+    every upload (fawang.lib.encrypted_storage), shown only to those who may see the file, each showing logged."""
+
+    item = models.ForeignKey(SupervisionItem, on_delete=models.CASCADE, related_name="photos")
+    file = models.FileField(_("照片"), upload_to=visit_photo_path)
+    content_type = models.CharField(_("文件类型"), max_length=40)
+    size = models.PositiveIntegerField(_("大小（字节）"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(_("上传时间"), default=timezone.now)
+
+    # Set from the content check before saving; decides the stored file's extension.
+    extension = ""
+
+    class Meta:
+        verbose_name = _("走访照片")
+        verbose_name_plural = _("走访照片")
+        ordering = ["pk"]
+
+    def __str__(self) -> str:
+        return f"{self.item} #{self.pk}"
 
 
 class Task(models.Model):
@@ -269,6 +336,7 @@ class Task(models.Model):
         MISSED_ITEM = "missed_item", _("监管事项未完成")
         REPORT_OVERDUE = "report_overdue", _("逾期未报到")
         LEAVE_OVERDUE = "leave_overdue", _("外出逾期未归")
+        RELOCATION_OVERDUE = "relocation_overdue", _("变更执行地逾期未报到")
         SEARCH = "search", _("失去联系查找")
 
     class Status(models.TextChoices):
@@ -378,10 +446,14 @@ class Leave(models.Model):
         APPROVED = "approved", _("已批准")
         REFUSED = "refused", _("不予批准")
         RETURNED = "returned", _("已销假")
+        TRANSFERRED = "transferred", _("新执行地已接收")
+        NOT_ACCEPTED = "not_accepted", _("新执行地不予接收")
 
     MOVES: dict[str, dict[str, set[str]]] = {
         "decide": {Status.APPLIED: {Status.APPROVED, Status.REFUSED}},
         "return": {Status.APPROVED: {Status.RETURNED}},
+        # 变更执行地: after the approval, the new place's 社区矫正机构 receives the file (or declines it).
+        "receive": {Status.APPROVED: {Status.TRANSFERRED, Status.NOT_ACCEPTED}},
     }
 
     subject = models.ForeignKey(Subject, on_delete=models.CASCADE, related_name="leaves")
@@ -398,6 +470,29 @@ class Leave(models.Model):
     decided_at = models.DateTimeField(_("审批时间"), null=True, blank=True)
     decision_note = models.CharField(_("审批意见"), max_length=200, blank=True)
     returned_at = models.DateTimeField(_("销假时间"), null=True, blank=True)
+    to_office = models.ForeignKey(
+        Unit,
+        verbose_name=_("新执行地司法所"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="incoming_relocations",
+        help_text=_("变更执行地的：新居住地受委托的司法所；由其所属司法局接收档案。"),
+    )
+    from_office = models.ForeignKey(
+        Unit,
+        verbose_name=_("原执行地司法所"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_("变更执行地的：申请时负责的司法所（档案移交后仍可查知来源）。"),
+    )
+    received_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    received_at = models.DateTimeField(_("接收时间"), null=True, blank=True)
+    receive_note = models.CharField(_("接收意见"), max_length=200, blank=True)
 
     class Meta:
         verbose_name = _("外出申请")

@@ -16,6 +16,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from fawang.accounts.models import User
@@ -25,7 +26,7 @@ from fawang.orgs.roles import has_capability
 from fawang.orgs.web import staff_required, staff_user
 
 from . import access, actions, forms, notices, schedule
-from .models import MonitoringApproval, Subject, Task
+from .models import ItemKind, MonitoringApproval, Subject, SupervisionItem, Task, VisitPhoto
 
 
 @staff_required
@@ -96,6 +97,8 @@ FORMS: dict[str, type[Form]] = {
     "renew_form": forms.RenewForm,
     "end_form": forms.EndForm,
     "activity_form": forms.ActivityForm,
+    "call_form": forms.CallForm,
+    "reoffence_form": forms.ReoffenceForm,
 }
 
 
@@ -115,6 +118,9 @@ def _detail(
     ctx["plan_form"] = forms.PlanForm(initial={"plan": subject.plan}, prefix="plan")
     ctx.update(bound or {})
     items = list(subject.items.order_by("-due_at")[:30])
+    photos = _photos_by_item(items)
+    for item in items:
+        item.visit_photos = photos.get(item.pk, [])  # type: ignore[attr-defined]
     ctx.update(
         subject=subject,
         revealed=revealed,
@@ -123,6 +129,8 @@ def _detail(
         rules=schedule.describe(subject.category),
         items=items,
         item_form=forms.ItemForm(prefix="item"),
+        visit_form=forms.VisitForm(prefix="item"),
+        photo_form=forms.PhotoForm(prefix="photo"),
         group=subject.group_members.all(),
         tasks=subject.tasks.order_by("-created_at")[:20],
         leaves=subject.leaves.all()[:20],
@@ -194,7 +202,24 @@ link_account = _subject_action(
     _("已关联本人账号，本人可在手机上进行定位报告。"),
 )
 apply_leave = _subject_action(
-    "leave_form", lambda u, s, d: actions.do_apply_leave(s.pk, actor=u, **d), _("已登记外出申请。")
+    "leave_form",
+    lambda u, s, d: actions.do_apply_leave(
+        s.pk,
+        actor=u,
+        to_office_id=d["to_office"].pk if d["to_office"] else None,
+        **{k: v for k, v in d.items() if k != "to_office"},
+    ),
+    _("已登记外出或变更执行地申请。"),
+)
+record_call = _subject_action(
+    "call_form",
+    lambda u, s, d: actions.do_record_call(s.pk, actor=u, **d),
+    _("已登记电话系统通话，本周听声已完成。"),
+)
+record_reoffence = _subject_action(
+    "reoffence_form",
+    lambda u, s, d: actions.do_record_reoffence(s.pk, actor=u, **d),
+    _("已登记再犯罪。"),
 )
 decide = _subject_action(
     "decision_form",
@@ -244,12 +269,20 @@ def _error(request: HttpRequest, subject: Subject, error: ValidationError) -> Ht
     return _detail(request, subject, status=400)
 
 
+def _photos_by_item(items: list[SupervisionItem]) -> dict[int, list[VisitPhoto]]:
+    out: dict[int, list[VisitPhoto]] = {}
+    for photo in VisitPhoto.objects.filter(item__in=[i for i in items if i.kind == ItemKind.VISIT]):
+        out.setdefault(photo.item_id, []).append(photo)
+    return out
+
+
 @staff_required
 @require_POST
 def record_item(request: HttpRequest, pk: int) -> HttpResponse:
     user = staff_user(request)
     item = access.get_item_for_user(user, pk)
-    form = forms.ItemForm(request.POST, prefix="item")
+    form_class = forms.VisitForm if item.kind == ItemKind.VISIT else forms.ItemForm
+    form = form_class(request.POST, request.FILES, prefix="item")
     if form.is_valid():
         try:
             actions.do_record_item(item.pk, actor=user, **form.cleaned_data)
@@ -371,5 +404,78 @@ def task_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "corrections/tasks.html",
-        {"tasks": rows[:500], "now": timezone.now(), "task_form": forms.TaskCloseForm(prefix="task")},
+        {
+            "tasks": rows[:500],
+            "now": timezone.now(),
+            "task_form": forms.TaskCloseForm(prefix="task"),
+            "incoming": access.incoming_relocations(user)[:100],
+            "receive_form": forms.ReceiveForm(prefix="receive"),
+        },
     )
+
+
+@staff_required
+@require_POST
+def add_photos(request: HttpRequest, pk: int) -> HttpResponse:
+    user = staff_user(request)
+    item = access.get_item_for_user(user, pk)
+    access.require_supervise(user, item.subject)
+    form = forms.PhotoForm(request.POST, request.FILES, prefix="photo")
+    if not form.is_valid():
+        return _error(request, item.subject, ValidationError(_("请选择照片。")))
+    try:
+        actions.do_add_visit_photos(item.pk, photos=form.cleaned_data["photos"], actor=user)
+    except ValidationError as e:
+        return _error(request, item.subject, e)
+    messages.success(request, _("已上传走访照片。"))
+    return redirect("corrections:detail", item.subject_id)
+
+
+@never_cache
+@staff_required
+@require_GET
+def photo(request: HttpRequest, pk: int) -> HttpResponse:
+    """A visit photo, decrypted for those who may see the file; each showing is in the file's view log."""
+    user = staff_user(request)
+    visit_photo = access.get_photo_for_user(user, pk)
+    subject = visit_photo.item.subject
+    actions.log_view(
+        subject,
+        user=user,
+        what=_("走访照片（%(day)s）") % {"day": visit_photo.item.period_start.isoformat()},
+        ip=client_ip(request),
+    )
+    with visit_photo.file.open("rb") as fh:
+        data = fh.read()
+    response = HttpResponse(data, content_type=visit_photo.content_type)
+    response["Cache-Control"] = "no-store, private"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@staff_required
+@require_POST
+def receive_relocation(request: HttpRequest, pk: int) -> HttpResponse:
+    """The new place's 社区矫正机构 receives (or declines) an approved change of the place of execution."""
+    user = staff_user(request)
+    leave = access.get_incoming_relocation_for_user(user, pk)
+    form = forms.ReceiveForm(request.POST, prefix="receive")
+    if form.is_valid():
+        try:
+            actions.do_receive_relocation(
+                leave.pk,
+                accept=form.cleaned_data["decision"] == "accept",
+                note=form.cleaned_data["note"],
+                actor=user,
+            )
+        except ValidationError as e:
+            for text in e.messages:
+                messages.error(request, text)
+        else:
+            if form.cleaned_data["decision"] == "accept":
+                messages.success(request, _("已接收，档案已移交本地。"))
+                return redirect("corrections:detail", leave.subject_id)
+            messages.success(request, _("已答复不予接收。"))
+    else:
+        messages.error(request, _("请选择接收意见。"))
+    return redirect("corrections:tasks")

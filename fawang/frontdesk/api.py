@@ -34,7 +34,7 @@ from fawang.lib.validators import mask_name
 from fawang.orgs.models import Unit
 from fawang.orgs.web import staff_user
 
-from . import actions, booking
+from . import actions, booking, video
 from .access import get_appointment_for_user, get_own_appointment, may_use_desk
 from .forms import prisons
 from .models import Appointment, RemoteVisit, Schedule, Slot
@@ -139,7 +139,16 @@ class AppointmentSerializer(serializers.Serializer):
     can_change = serializers.SerializerMethodField(help_text=gettext_lazy("现在是否还能取消或改约。"))
     tracking_no = serializers.SerializerMethodField(help_text=gettext_lazy("受理后的事项受理编号。"))
     remote_visit = serializers.SerializerMethodField()
+    meeting_url = serializers.SerializerMethodField(
+        help_text=gettext_lazy("视频咨询的会议链接（预约有效期间）；现场预约为空。")
+    )
     events = serializers.SerializerMethodField()
+
+    def get_meeting_url(self, a: Appointment) -> str:
+        """The person's link, as a guest under the booking's name (the staff serializer: the consultant's)."""
+        if not a.meeting_open:
+            return ""
+        return video.meeting_url(a.meeting_room, name=a.name)
 
     def get_can_change(self, a: Appointment) -> bool:
         cutoff = a.slot.starts_at - dt.timedelta(hours=a.slot.schedule.cancel_cutoff_hours)
@@ -170,6 +179,13 @@ class StaffAppointmentSerializer(AppointmentSerializer):
 
     def get_name(self, a: Appointment) -> str:
         return mask_name(a.name)
+
+    def get_meeting_url(self, a: Appointment) -> str:
+        if not a.meeting_open:
+            return ""
+        user = getattr(self.context.get("request"), "user", None)
+        name = (user.display_name or user.get_username()) if user is not None else ""
+        return video.meeting_url(a.meeting_room, name=name, moderator=True)
 
 
 class BookInSerializer(serializers.Serializer):

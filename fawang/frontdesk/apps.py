@@ -9,13 +9,14 @@ class FrontdeskConfig(AppConfig):
         from django.utils.translation import gettext_lazy as _
 
         from fawang.audit import codes
-        from fawang.lib import jobs, nav
+        from fawang.lib import jobs, nav, pointpage
         from fawang.matters import lines, registry
         from fawang.orgs.models import Membership
         from fawang.orgs.roles import add_capability
 
         from .line import DESK_LINE
         from .notices import register_kinds
+        from .suggestion_views import point_section
         from .visits import RECORD_VISIT, SCHEDULE_VISIT, VISIT_LINE
 
         R = Membership.Role
@@ -29,6 +30,10 @@ class FrontdeskConfig(AppConfig):
         codes.register("frontdesk.revoke_display", _("停用叫号大屏"))
         codes.register("frontdesk.suggest", _("便民箱意见"))
         codes.register("frontdesk.answer_suggestion", _("答复便民箱意见"))
+        # The 便民箱 (form and published answers) on a point's public page, e.g. a village room's.
+        pointpage.register(
+            pointpage.Section("frontdesk.suggest", "frontdesk/_point_suggestions.html", point_section)
+        )
         jobs.register(
             "fawang.frontdesk.tasks.derive_slots_task", "fawang.frontdesk.tasks.send_reminders_task"
         )

@@ -65,16 +65,11 @@ def county_coverage(county: Region) -> CountyCoverage:
     row.towns_covered = row.towns - len(row.uncovered_towns)
     row.villages_covered = row.villages - len(row.uncovered_villages)
     basic = {f.code: f.name for f in Function.objects.filter(is_basic=True)}
-    for centre in (
-        units.filter(kind=K.CENTRE, region_id=county.code).prefetch_related("functions").order_by("pk")
-    ):
-        has = {f.code for f in centre.functions.all()}
-        missing = [name for code, name in basic.items() if code not in has]
-        row.centres += 1
-        if missing:
-            row.incomplete_centres.append((centre, missing))
-        else:
-            row.centres_complete += 1
+    _centres(
+        row,
+        list(units.filter(kind=K.CENTRE, region_id=county.code).prefetch_related("functions").order_by("pk")),
+        basic,
+    )
     points = units.filter(kind__in=Unit.SERVICE_POINT_KINDS)
     staffed = set(
         Membership.objects.active().filter(unit__in=points).values_list("unit_id", flat=True)
@@ -84,6 +79,43 @@ def county_coverage(county: Region) -> CountyCoverage:
     row.unstaffed = [p for p in listed if p.pk not in staffed]
     row.points_unstaffed = len(row.unstaffed)
     return row
+
+
+def _centres(row: CountyCoverage, centres: list[Unit], basic: dict[str, str]) -> None:
+    for centre in centres:
+        has = {f.code for f in centre.functions.all()}
+        missing = [name for code, name in basic.items() if code not in has]
+        row.centres += 1
+        if missing:
+            row.incomplete_centres.append((centre, missing))
+        else:
+            row.centres_complete += 1
+
+
+def city_totals(rows: list[CountyCoverage]) -> list[CountyCoverage]:
+    """Per city (市): its counties' figures added up, plus the city's own 公共法律服务中心 (the third level above
+    the county's), for the counties in ``rows``."""
+    basic = {f.code: f.name for f in Function.objects.filter(is_basic=True)}
+    totals: dict[str, CountyCoverage] = {}
+    for row in rows:
+        city = row.region.parent
+        if city is None:
+            continue
+        if city.code not in totals:
+            total = CountyCoverage(city)
+            own = list(
+                Unit.objects.filter(kind=K.CENTRE, region_id=city.code, is_active=True)
+                .prefetch_related("functions")
+                .order_by("pk")
+            )
+            _centres(total, own, basic)
+            totals[city.code] = total
+        total = totals[city.code]
+        for name in ("towns", "towns_covered", "villages", "villages_covered", "centres", "centres_complete"):
+            setattr(total, name, getattr(total, name) + getattr(row, name))
+        total.points += row.points
+        total.points_unstaffed += row.points_unstaffed
+    return [totals[code] for code in sorted(totals)]
 
 
 def counties_for(regions: list[Region]) -> list[Region]:

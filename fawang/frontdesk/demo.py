@@ -1,6 +1,7 @@
 """Demo appointment schedules (made through the actions, as the system): every district centre takes bookings
 at its legal-consultation window (法律咨询岗: 法律咨询, 律师服务), its reception window (the other walk-in items) and
-its legal-aid window, and, where it offers 监所远程探视, video visits in its remote visit room; the first street
+its legal-aid window, and, where it offers 监所远程探视, video visits in its remote visit room; 思明区's centre also
+takes video consultations (视频法律咨询, 音频视频咨询: a meeting link instead of a window); the first street
 station of 思明区 (where the demo window clerk works) at its consultation and reception windows.
 
 Runs any number of times: a schedule that exists (same point, same name) is left as it is, except that a demo
@@ -156,6 +157,20 @@ def load_frontdesk_demo() -> int:
                     cancel_cutoff_hours=4,
                 )
             )
+    video_centre = Unit.objects.filter(name="思明区公共法律服务中心").first()
+    if video_centre is not None:
+        made += bool(
+            _schedule(
+                video_centre,
+                "视频法律咨询",
+                ["consultation"],
+                window=None,
+                ranges=[(1, (dt.time(9, 0), dt.time(11, 30))), (3, (dt.time(9, 0), dt.time(11, 30)))],
+                capacity=1,
+                min_notice_hours=2,
+                mode=Schedule.Mode.VIDEO,
+            )
+        )
     station = Unit.objects.filter(name="厦港街道公共法律服务工作站").first()
     if station is not None:
         made += _consultation_and_reception(

@@ -14,7 +14,7 @@ from fawang.catalog.models import ServiceItem
 from fawang.lib.validators import validate_id_number
 from fawang.orgs.models import Unit, Window
 
-from .models import WORKING_WEEKDAYS, RemoteVisit, ScheduleException
+from .models import WORKING_WEEKDAYS, RemoteVisit, Schedule, ScheduleException
 
 TIME = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -38,6 +38,13 @@ class ScheduleForm(forms.Form):
         max_length=40,
         help_text=_("公众预约时看到的名称，如“综合窗口”“远程视频探视”。"),
         error_messages={"required": _("请填写排班名称，如“综合窗口”。")},
+    )
+    mode = forms.ChoiceField(
+        label=_("预约方式"),
+        choices=Schedule.Mode.choices,
+        initial=Schedule.Mode.ONSITE,
+        required=False,
+        help_text=_("视频咨询：预约后双方通过同一视频会议链接咨询，无需到场。"),
     )
     window = forms.ModelChoiceField(
         label=_("窗口"), queryset=Window.objects.none(), required=False, empty_label=_("（整个服务点）")

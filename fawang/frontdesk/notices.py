@@ -29,6 +29,7 @@ KINDS = {
     "appointment.cancelled": gettext_lazy("预约已取消"),
     "appointment.rescheduled": gettext_lazy("预约已改约"),
     "appointment.reminder": gettext_lazy("预约提醒"),
+    "suggestion.answered": gettext_lazy("便民箱意见已答复"),
 }
 
 
@@ -60,6 +61,15 @@ def text(appointment: Appointment, kind: str, event: AppointmentEvent | None = N
         "reason": (event.note if event else "") or _("无"),
         "address": appointment.unit.address or appointment.unit.name,
     }
+    if kind in ("appointment.booked", "appointment.reminder") and appointment.is_video:
+        # The link is not sent by SMS (it would open the meeting to whoever reads it): it is in 我的预约.
+        return (
+            _(
+                "您已预约 %(when)s 的视频咨询“%(item)s”（%(place)s，预约号 %(no)s）。请在时段开始时登录 12348 法网，"
+                "在“我的预约”中进入视频会议，无需到场；如需取消或改约，请在时段开始 %(hours)s 小时前办理。"
+            )
+            % values
+        )
     if kind == "appointment.booked":
         return (
             _(

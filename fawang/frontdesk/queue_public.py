@@ -12,9 +12,12 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
+from fawang.lib.http import client_ip
+from fawang.lib.sendlimits import RateLimited
 from fawang.orgs.models import Unit
 
 from . import hall
@@ -37,7 +40,7 @@ def _point(pk: int) -> Unit:
 def kiosk(request: HttpRequest, pk: int) -> HttpResponse:
     """自助取号: large buttons, no typing; the number is printed and the phone page is a QR code away."""
     unit = _point(pk)
-    error = ""
+    error, status = "", 200
     if request.method == "POST":
         try:
             ticket = q.do_issue_ticket(
@@ -45,9 +48,13 @@ def kiosk(request: HttpRequest, pk: int) -> HttpResponse:
                 service=request.POST.get("service", ""),
                 priority=request.POST.get("priority", ""),
                 source=Ticket.Source.KIOSK,
+                ip=client_ip(request),
+                # A village room's terminal: a walk-in's video consultation with the consultant on duty.
+                video_call=request.POST.get("video") == "1" and unit.kind == Unit.Kind.ROOM,
             )
         except ValidationError as e:
             error = " ".join(e.messages)
+            status = 429 if isinstance(e, RateLimited) else 400
         else:
             return redirect("queue:print", token=ticket.token)
     waiting = q.waiting_counts(unit.pk, hall.board(unit)["now"].date())
@@ -55,9 +62,27 @@ def kiosk(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "frontdesk/queue/kiosk.html",
-        {"unit": unit, "services": services, "priorities": KIOSK_PRIORITIES, "error": error},
-        status=400 if error else 200,
+        {
+            "unit": unit,
+            "services": services,
+            "priorities": KIOSK_PRIORITIES,
+            "error": error,
+            "phone_codes": _phone_codes(request, unit),
+        },
+        status=status,
     )
+
+
+def _phone_codes(request: HttpRequest, unit: Unit) -> list[tuple[str, str]]:
+    """What the terminal hands to the person's own phone by a QR code, so that nothing personal is typed on a
+    shared screen: booking at this point, tracking a matter (number and SMS code), online applications with
+    their materials uploaded from the phone."""
+    targets = (
+        (_("预约办理"), reverse("portal:unit_detail", args=[unit.pk])),
+        (_("查询办理进度"), reverse("track:start")),
+        (_("在线申请、上传材料"), reverse("apply:index")),
+    )
+    return [(label, hall.qr_data_uri(request.build_absolute_uri(path))) for label, path in targets]
 
 
 def _ticket(token: str) -> Ticket:
@@ -133,7 +158,12 @@ def suggest(request: HttpRequest, pk: int) -> HttpResponse:
 
     point = _point(pk)
     errors: dict[str, list[str]] = {}
+    status = 200
     values = {"body": "", "name": "", "phone": "", "may_publish": False}
+    # The page the form was sent from (a room's public page shows the box too): back there after success.
+    back = request.POST.get("next", "") or request.GET.get("next", "")
+    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}, require_https=False):
+        back = ""
     if request.method == "POST":
         values = {
             "body": request.POST.get("body", ""),
@@ -148,9 +178,11 @@ def suggest(request: HttpRequest, pk: int) -> HttpResponse:
                 name=str(values["name"]),
                 phone=str(values["phone"]),
                 may_publish=bool(values["may_publish"]),
+                ip=client_ip(request),
             )
         except ValidationError as e:
             errors = e.message_dict if hasattr(e, "error_dict") else {"__all__": e.messages}
+            status = 429 if isinstance(e, RateLimited) else 400
         else:
             from django.contrib import messages
 
@@ -159,13 +191,13 @@ def suggest(request: HttpRequest, pk: int) -> HttpResponse:
                 _("已收到您的意见，将由 %(unit)s 在 %(date)s 前答复。")
                 % {"unit": made.unit.name, "date": f"{made.due_at:%Y-%m-%d}"},
             )
-            return redirect("suggest:box", pk=point.pk)
+            return redirect(back or reverse("suggest:box", args=[point.pk]))
     from .models import Suggestion
 
     published = Suggestion.objects.filter(point=point).published().order_by("-answered_at")[:20]
     return render(
         request,
         "frontdesk/suggest.html",
-        {"point": point, "errors": errors, "values": values, "published": published},
-        status=400 if errors else 200,
+        {"point": point, "errors": errors, "values": values, "published": published, "next": back},
+        status=status,
     )

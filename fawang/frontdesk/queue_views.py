@@ -458,4 +458,8 @@ def coverage(request: HttpRequest) -> HttpResponse:
             raise Http404
         detail = network.county_coverage(county)
     rows = [network.county_coverage(c) for c in counties]
-    return render(request, "frontdesk/coverage.html", {"rows": rows, "detail": detail})
+    return render(
+        request,
+        "frontdesk/coverage.html",
+        {"rows": rows, "cities": network.city_totals(rows), "detail": detail},
+    )

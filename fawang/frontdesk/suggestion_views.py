@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -96,3 +97,19 @@ def suggestion_paper(request: HttpRequest) -> HttpResponse:
         return redirect("frontdesk:suggestions")
     messages.success(request, _("已录入，转 %(unit)s 答复。") % {"unit": made.unit.name})
     return redirect("frontdesk:suggestion", pk=made.pk)
+
+
+def point_section(request: HttpRequest, unit: Unit) -> dict[str, object] | None:
+    """The 便民箱 on a service point's public page (fawang.lib.pointpage): the form, sent back to that page,
+    and the answers their authors let publish (no name, no phone)."""
+    if not unit.is_active or unit.kind not in Unit.SERVICE_POINT_KINDS:
+        return None
+    return {
+        "point": unit,
+        "next": request.get_full_path(),
+        "box_url": reverse("suggest:box", args=[unit.pk]),
+        "published": Suggestion.objects.filter(point=unit)
+        .published()
+        .select_related("unit")
+        .order_by("-answered_at")[:20],
+    }

@@ -4,7 +4,7 @@ the console's navigation marks an entry active by URL prefix."""
 
 from django.urls import path
 
-from . import queue_views, suggestion_views, views
+from . import board_views, queue_views, suggestion_views, views
 
 app_name = "frontdesk"
 
@@ -42,6 +42,8 @@ urlpatterns = [
     path("queue/points/<int:pk>/displays/new/", queue_views.display_add, name="display_add"),
     path("queue/displays/<int:pk>/revoke/", queue_views.display_revoke, name="display_revoke"),
     path("coverage/", queue_views.coverage, name="coverage"),
+    # 公示牌: a room's, or a town station's rooms in one PDF
+    path("boards/<int:pk>/", board_views.board_pdf, name="board_pdf"),
     # 便民箱
     path("suggestions/", suggestion_views.suggestion_list, name="suggestions"),
     path("suggestions/paper/", suggestion_views.suggestion_paper, name="suggestion_paper"),

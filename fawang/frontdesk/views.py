@@ -446,6 +446,7 @@ def _schedule_data(form: ScheduleForm) -> actions.ScheduleData:
     d = form.cleaned_data
     return actions.ScheduleData(
         name=d["name"],
+        mode=d["mode"] or Schedule.Mode.ONSITE,
         service_items=list(d["service_items"]),
         window=d["window"],
         slot_minutes=d["slot_minutes"],
@@ -499,6 +500,7 @@ def _schedule_page(
         unit=schedule.unit,
         initial={
             "name": schedule.name,
+            "mode": schedule.mode,
             "window": schedule.window_id,
             "service_items": list(schedule.service_items.values_list("pk", flat=True)),
             "slot_minutes": schedule.slot_minutes,

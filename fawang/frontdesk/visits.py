@@ -92,14 +92,18 @@ def _visit_status(matter: Matter) -> str | None:
 
 
 def _offer_schedule(user: Any, matter: Matter, rated: bool | None) -> bool:
-    # Offered on a matter taken in as a home visit (渠道：上门) that has no arrangement yet; the API takes the
-    # action on any open matter (a person at the window may ask for a visit for a relative).
-    return matter.channel == Channel.VISIT and _visit_status(matter) is None
+    # Offered on a visit asked for online (待安排), or a matter taken in as a home visit (渠道：上门) that has no
+    # arrangement yet; the API takes the action on any open matter (a person at the window may ask for a visit
+    # for a relative).
+    status = _visit_status(matter)
+    return status == HomeVisit.Status.REQUESTED or (matter.channel == Channel.VISIT and status is None)
 
 
 def _offer_record(user: Any, matter: Matter, rated: bool | None) -> bool:
     status = _visit_status(matter)
-    return status == HomeVisit.Status.SCHEDULED or (status is None and matter.channel == Channel.VISIT)
+    return status in (HomeVisit.Status.SCHEDULED, HomeVisit.Status.REQUESTED) or (
+        status is None and matter.channel == Channel.VISIT
+    )
 
 
 SCHEDULE_VISIT = registry.ActionDef(

@@ -5,6 +5,7 @@ transaction."""
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
@@ -21,11 +22,14 @@ from fawang.matters import actions as matter_actions
 from fawang.orgs.models import Speciality, Unit
 from fawang.orgs.roles import has_capability, require_capability
 
-from . import conf, cti
+from . import cti
 from .models import (
+    DIAL_PREFIX,
     Call,
+    CallbackAttempt,
     CallbackTask,
     CallEvent,
+    CentreSettings,
     CtiSystem,
     Dialect,
     DutyReferral,
@@ -91,26 +95,48 @@ def _remote_number(event: cti.Event, direction: str) -> str:
     return event.number_to if direction == Call.Direction.OUT else event.number_from
 
 
+def _lock_call_of(system: CtiSystem, event: cti.Event) -> tuple[Call, bool]:
+    """The event's call, locked, and whether this event made it: events of one call are applied one at a time (a
+    PBX may post answer and hangup at the same instant). The first event of a call makes it; if another event of
+    the same call made it in the meantime, the insert waits for that transaction and fails, and we wait for its
+    lock instead."""
+    calls = Call.objects.select_for_update()
+    call = calls.filter(system=system, call_id=event.call_id).first()
+    if call is not None:
+        return call, False
+    try:
+        with transaction.atomic():
+            made = Call.objects.create(
+                system=system, unit_id=system.unit_id, call_id=event.call_id, rang_at=event.occurred_at
+            )
+            return made, True
+    except IntegrityError:
+        return calls.get(system=system, call_id=event.call_id), False
+
+
 @transaction.atomic
 def ingest(system: CtiSystem, event: cti.Event) -> tuple[Call, bool]:
     """Store one event and bring its call up to date. Returns (call, False) for a resent event: the first copy
-    stands and nothing changes."""
-    call, _made = Call.objects.get_or_create(
-        system=system,
-        call_id=event.call_id,
-        defaults={"unit_id": system.unit_id, "rang_at": event.occurred_at},
-    )
-    # Events of one call are applied one at a time (a PBX may post answer and hangup at the same instant).
-    call = Call.objects.select_for_update().get(pk=call.pk)
-    try:
-        with transaction.atomic():
-            CallEvent.objects.create(
-                call=call, kind=event.kind, occurred_at=event.occurred_at, payload=event.payload()
-            )
-    except IntegrityError:
+    stands and nothing changes.
+
+    This is the CTI endpoint's hot path (bench/bench_hotline.py): a fixed handful of queries per event, whatever
+    the call (the call locked or made, its events read once, the event inserted, the call saved)."""
+    call, made = _lock_call_of(system, event)
+    # Under the call's lock no other event of this call is being written, so reading its events decides a resend
+    # (the unique constraint on (call, kind) stays as the last guard). A call this event made has none yet.
+    events = {} if made else {e.kind: e for e in call.events.all()}
+    if event.kind in events:
         return call, False
-    direction = event.direction or call.direction
-    if event.direction and event.kind == K.NEW_CALL:
+    events[event.kind] = CallEvent.objects.create(
+        call=call, kind=event.kind, occurred_at=event.occurred_at, payload=event.payload()
+    )
+    ours_dialled = event.call_id.startswith(DIAL_PREFIX)
+    direction = Call.Direction.OUT if ours_dialled else (event.direction or call.direction)
+    if ours_dialled:
+        # A callback we dialled: outbound whichever of its events comes first (a hang-up before its newCall
+        # must not look like a missed inbound call).
+        call.direction = Call.Direction.OUT
+    elif event.direction and event.kind == K.NEW_CALL:
         call.direction = event.direction
     number = normalize_number(_remote_number(event, direction))
     if number and not call.caller:
@@ -121,7 +147,9 @@ def ingest(system: CtiSystem, event: cti.Event) -> tuple[Call, bool]:
         call.callee = normalize_number(ours)
     if event.queue and (event.kind == K.NEW_CALL or not call.queue):
         call.queue = event.queue
-    reconcile(call)
+    reconcile(call, events)
+    if ours_dialled:
+        _outbound_reported(call)
     return call, True
 
 
@@ -139,9 +167,11 @@ def _agent_for(call: Call, payload: dict[str, object]) -> tuple[str, User | None
     return extension, None
 
 
-def reconcile(call: Call) -> None:
+def reconcile(call: Call, events: dict[str, CallEvent] | None = None) -> None:
     """Recompute the call from all its events, whatever order they came in (each kind at most once)."""
-    events = {e.kind: e for e in call.events.all()}
+    if events is None:
+        events = {e.kind: e for e in call.events.all()}
+    before = call.status
     ring, answer, hangup, rating = (events.get(k) for k in (K.NEW_CALL, K.ANSWER, K.HANGUP, K.RATING))
     times = [e.occurred_at for e in events.values() if e.kind != K.RATING]
     call.rang_at = ring.occurred_at if ring else (min(times) if times else call.rang_at)
@@ -180,7 +210,9 @@ def reconcile(call: Call) -> None:
     else:
         call.status = S.RINGING
     call.save()
-    _sync_callback(call)
+    # Only a call that is or was unanswered can have a callback task to make or withdraw.
+    if {before, call.status} & {S.MISSED, S.ABANDONED}:
+        _sync_callback(call)
 
 
 def _queue_agents(call: Call) -> list[int]:
@@ -218,7 +250,7 @@ def _sync_callback(call: Call) -> None:
             unit_id=call.unit_id,
             queue=call.queue,
             assigned_to_id=assigned,
-            due_at=workdays.add_workhours(call.ended_at, conf.CALLBACK_WORK_HOURS),
+            due_at=workdays.add_workhours(call.ended_at, centre_settings(call.unit_id).callback_hours),
         )
     elif not missed and task is not None and task.status == CallbackTask.Status.OPEN:
         task.status = CallbackTask.Status.CANCELLED
@@ -354,32 +386,178 @@ def may_complete_callback(actor: User, task: CallbackTask) -> bool:
     )
 
 
+def centre_settings(unit_id: int) -> CentreSettings:
+    """The centre's own settings, or the defaults (unsaved) if its admin never changed them."""
+    found = CentreSettings.objects.filter(unit_id=unit_id).first()
+    return found or CentreSettings(unit_id=unit_id)
+
+
+def _lock_task(task_id: int) -> CallbackTask:
+    return CallbackTask.objects.select_for_update().select_related("unit", "call__system").get(pk=task_id)
+
+
 @transaction.atomic
-def do_complete_callback(
-    task_id: int, *, actor: User, outcome: str, note: str = "", now: dt.datetime | None = None
-) -> CallbackTask:
-    """回拨: the agent rang the caller back; the outcome and a note close the task."""
-    task = CallbackTask.objects.select_for_update().select_related("unit").get(pk=task_id)
-    if not has_capability(actor, "hotline.desk", task.unit):
-        raise PermissionDenied(_("您的岗位无权执行此操作。"))
+def do_dial_callback(task_id: int, *, actor: User, now: dt.datetime | None = None) -> CallbackAttempt:
+    """外呼回拨 from the desk: a click-to-dial request for the agent's extension to the telephone system that
+    reported the missed call (dialer.py). The attempt is counted when the request is recorded or sent; a request
+    the telephone system refused is kept (with its reason) but not counted. The outcome is recorded afterwards
+    (``do_complete_callback``), or comes from the PBX when the outbound call ends unanswered. The order is sent
+    while the task is locked (at most ``conf.DIAL_TIMEOUT_SECONDS``), so two agents never ring the same caller at
+    once."""
+    from . import dialer
+
+    now = _now(now)
+    task = _lock_task(task_id)
+    _require_desk(actor, task.unit)
     if task.status != CallbackTask.Status.OPEN:
         raise ValidationError(_("该回拨任务已处理。"), code="not_open")
-    if outcome not in CallbackTask.Outcome.values:
-        raise ValidationError({"outcome": _("请选择回拨结果。")}, code="bad_outcome")
-    task.status = CallbackTask.Status.DONE
-    task.outcome = outcome
-    task.note = (note or "").strip()[:2000]
-    task.done_at = _now(now)
-    task.done_by = actor
+    seat = Seat.objects.filter(agent=actor).first()
+    if seat is None:
+        raise ValidationError(_("请先签入坐席：外呼需要您的分机号。"), code="no_seat")
+    system = task.call.system
+    if not system.is_active:
+        raise ValidationError(
+            _("该来电的电话系统已停用，无法外呼；请用话机拨打后登记结果。"), code="inactive"
+        )
+    pending = task.tries.filter(outcome="").exclude(dial=CallbackAttempt.Dial.FAILED).first()
+    if pending is not None:
+        raise ValidationError(
+            _("第 %(n)s 次外呼尚未登记结果，请先登记。") % {"n": pending.seq}, code="pending"
+        )
+    seq = task.tries.count() + 1
+    attempt = CallbackAttempt(
+        task=task,
+        seq=seq,
+        dial_id=f"{DIAL_PREFIX}{task.pk}-{seq}-{uuid.uuid4().hex[:8]}",
+        agent=actor,
+        extension=seat.extension,
+        requested_at=now,
+    )
+    result = dialer.for_system(system).dial(
+        system,
+        dialer.DialOrder(
+            call_id=attempt.dial_id, extension=seat.extension, number=task.call.caller, queue=task.queue
+        ),
+    )
+    attempt.dial, attempt.dial_detail = result.state, result.detail[:200]
+    attempt.save()
+    if result.state != CallbackAttempt.Dial.FAILED:
+        task.attempts += 1
+        task.save(update_fields=["attempts"])
+    audit.record(
+        "hotline.callback_dial",
+        actor=actor,
+        target=task,
+        unit=task.unit,
+        note=_("第 %(n)s 次外呼，分机 %(ext)s：%(detail)s")
+        % {"n": seq, "ext": seat.extension, "detail": result.detail},
+    )
+    return attempt
+
+
+def _close_rule(task: CallbackTask, outcome: str) -> str:
+    """What an attempt's outcome does to its task: reached or a wrong number closes it; no answer closes it only
+    after the centre's maximum number of tries (多次未接通)."""
+    if outcome == CallbackTask.Outcome.NO_ANSWER:
+        limit = centre_settings(task.unit_id).callback_max_attempts
+        return CallbackTask.Status.UNREACHED if task.attempts >= limit else CallbackTask.Status.OPEN
+    return CallbackTask.Status.DONE
+
+
+def _record_outcome(
+    task: CallbackTask,
+    attempt: CallbackAttempt,
+    *,
+    actor: User | None,
+    outcome: str,
+    note: str,
+    now: dt.datetime,
+) -> CallbackTask:
+    attempt.outcome = outcome
+    attempt.note = note
+    attempt.recorded_at = now
+    attempt.save(update_fields=["outcome", "note", "recorded_at"])
+    status = _close_rule(task, outcome)
+    task.note = note or task.note
+    if status != CallbackTask.Status.OPEN:
+        task.status = status
+        task.outcome = outcome
+        task.done_at = now
+        task.done_by = actor or attempt.agent
     task.save()
     audit.record(
         "hotline.callback_done",
         actor=actor,
         target=task,
         unit=task.unit,
-        diff=({"status": "open"}, {"status": "done", "outcome": outcome}),
+        diff=({"status": "open"}, {"status": task.status, "outcome": outcome, "attempts": task.attempts}),
     )
     return task
+
+
+@transaction.atomic
+def do_complete_callback(
+    task_id: int, *, actor: User, outcome: str, note: str = "", now: dt.datetime | None = None
+) -> CallbackTask:
+    """回拨结果: the outcome of the pending dialled attempt, or of a call the agent made by hand on the desk phone
+    (recorded as an attempt of its own). Reached or a wrong number closes the task; no answer closes it after
+    the centre's maximum number of tries."""
+    now = _now(now)
+    task = _lock_task(task_id)
+    if not has_capability(actor, "hotline.desk", task.unit):
+        raise PermissionDenied(_("您的岗位无权执行此操作。"))
+    if task.status != CallbackTask.Status.OPEN:
+        raise ValidationError(_("该回拨任务已处理。"), code="not_open")
+    if outcome not in CallbackTask.Outcome.values:
+        raise ValidationError({"outcome": _("请选择回拨结果。")}, code="bad_outcome")
+    attempt = task.tries.filter(outcome="").exclude(dial=CallbackAttempt.Dial.FAILED).order_by("-seq").first()
+    if attempt is None:
+        seq = task.tries.count() + 1
+        seat = Seat.objects.filter(agent=actor).first()
+        attempt = CallbackAttempt.objects.create(
+            task=task,
+            seq=seq,
+            dial_id=f"{DIAL_PREFIX}{task.pk}-{seq}-{uuid.uuid4().hex[:8]}",
+            agent=actor,
+            extension=seat.extension if seat else "",
+            dial=CallbackAttempt.Dial.MANUAL,
+            requested_at=now,
+        )
+        task.attempts += 1
+    return _record_outcome(
+        task, attempt, actor=actor, outcome=outcome, note=(note or "").strip()[:2000], now=now
+    )
+
+
+def _outbound_reported(call: Call) -> None:
+    """The PBX reported an outbound callback call (its callId names our attempt): link it, and if it ended
+    unanswered and the agent has not recorded an outcome yet, record 无人接听 for them."""
+    attempt = (
+        CallbackAttempt.objects.select_related("task__call")
+        .filter(dial_id=call.call_id, task__unit_id=call.unit_id)
+        .first()
+    )
+    if attempt is None:
+        return
+    if not call.caller:
+        # The PBX may omit the number on the events of a call we asked it to place: it is the callback's.
+        caller = attempt.task.call.caller
+        Call.objects.filter(pk=call.pk).update(caller=caller, caller_hash=number_hash(caller))
+        call.caller, call.caller_hash = caller, number_hash(caller)
+    if attempt.call is None:
+        attempt.call = call
+        attempt.save(update_fields=["call"])
+    if call.ended_at is not None and call.answered_at is None and not attempt.outcome:
+        task = _lock_task(attempt.task_id)
+        if task.status == CallbackTask.Status.OPEN:
+            _record_outcome(
+                task,
+                attempt,
+                actor=None,
+                outcome=CallbackTask.Outcome.NO_ANSWER,
+                note=_("电话系统报告：外呼未接通（%(cause)s）。") % {"cause": call.cause or "—"},
+                now=call.ended_at,
+            )
 
 
 # --------------------------------------------------------------------------------------------- duty (值班)

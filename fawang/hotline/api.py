@@ -12,24 +12,28 @@ from django.http import HttpRequest, JsonResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods
 
 from fawang.matters.models import Matter
 from fawang.matters.routing import NoRoute
 
 from . import actions, cti, link
-from .models import CtiSystem
+from .models import CtiSystem, HotlineQueue
 
 
 @csrf_exempt
-@require_POST
+@require_http_methods(["GET", "POST"])
 def cti_event(request: HttpRequest, token: str) -> JsonResponse:
+    """POST: one call event. GET (signed over its query string, like the link endpoint): the IVR menu and texts
+    the centre set on its setup page, for the PBX to read."""
     now = timezone.now()
-    body = request.body
+    body = request.body if request.method == "POST" else request.META.get("QUERY_STRING", "").encode()
     try:
         system = cti.authenticate(token, body, request.META, now)
     except cti.NotAuthenticated as exc:
         return JsonResponse({"ok": False, "detail": str(exc)}, status=401)
+    if request.method == "GET":
+        return JsonResponse({"ok": True, **ivr_menu(system)})
     try:
         if (request.content_type or "").startswith("multipart/"):
             data = {k.removesuffix("[]"): (v if k.endswith("[]") else v[-1]) for k, v in request.POST.lists()}
@@ -40,6 +44,19 @@ def cti_event(request: HttpRequest, token: str) -> JsonResponse:
         return JsonResponse({"ok": False, "detail": " ".join(exc.messages), "code": exc.code}, status=400)
     call, fresh = actions.ingest(system, event)
     return JsonResponse({"ok": True, "call": call.pk, "status": call.status, "duplicate": not fresh})
+
+
+def ivr_menu(system: CtiSystem) -> dict[str, object]:
+    settings = actions.centre_settings(system.unit_id)
+    queues = HotlineQueue.objects.filter(unit_id=system.unit_id, is_active=True).order_by("digit", "pk")
+    return {
+        "centre": system.unit.name,
+        "serviceHours": settings.service_hours,
+        "welcome": settings.ivr_welcome,
+        "afterHours": settings.ivr_after_hours,
+        "callbackHours": settings.callback_hours,
+        "menu": [{"digit": q.digit, "queue": q.name, "text": q.menu_text} for q in queues],
+    }
 
 
 @csrf_exempt

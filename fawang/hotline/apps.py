@@ -9,6 +9,7 @@ class HotlineConfig(AppConfig):
     def ready(self) -> None:
         from fawang.audit import codes
         from fawang.lib import nav
+        from fawang.matters import lines
         from fawang.orgs.models import Membership
         from fawang.orgs.roles import add_capability
 
@@ -26,7 +27,13 @@ class HotlineConfig(AppConfig):
             ("hotline.wrap_up", _("来电小结")),
             ("hotline.take_in", _("来电受理")),
             ("hotline.show_number", _("查看完整来电号码")),
-            ("hotline.callback_done", _("完成回拨")),
+            ("hotline.callback_done", _("登记回拨结果")),
+            ("hotline.callback_dial", _("外呼回拨")),
+            ("hotline.settings", _("热线中心设置")),
+            ("hotline.add_queue", _("添加热线队列")),
+            ("hotline.queue_active", _("启用/停用热线队列")),
+            ("hotline.update_system", _("修改电话系统")),
+            ("hotline.rotate_system", _("更换推送令牌或签名密钥")),
             ("hotline.add_shift", _("排班（值班）")),
             ("hotline.remove_shift", _("删除值班")),
             ("hotline.refer", _("转值班律师")),
@@ -37,6 +44,9 @@ class HotlineConfig(AppConfig):
             ("hotline.quality_decide", _("处理质检申诉")),
         ):
             codes.register(code, label)
+        from .line import LINE
+
+        lines.register(LINE)
         section = _("12348 热线")
         nav.register(
             nav.Entry(section, _("坐席工作台"), "hotline:desk", "hotline.desk"),
@@ -48,4 +58,5 @@ class HotlineConfig(AppConfig):
             nav.Entry(section, _("质检"), "hotline:quality", "hotline.supervise"),
             nav.Entry(section, _("我的质检"), "hotline:quality", "hotline.desk"),
             nav.Entry(section, _("热线统计"), "hotline:stats", "hotline.supervise"),
+            nav.Entry(section, _("热线系统设置"), "hotline:setup", "hotline.manage"),
         )

@@ -8,3 +8,7 @@ REPEAT_DAYS = 7
 SERVICE_LEVEL_SECONDS = 20
 # How many earlier calls and matters the screen pop shows (the page stays the same size, whatever the history).
 POP_HISTORY = 5
+# A number not reached after this many tries closes its callback task (多次未接通); a centre may set its own.
+CALLBACK_MAX_ATTEMPTS = 3
+# How long a click-to-dial request may wait for the telephone system's answer (the agent is waiting at the desk).
+DIAL_TIMEOUT_SECONDS = 5

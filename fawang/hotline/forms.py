@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from fawang.accounts.models import User
 from fawang.orgs.models import Membership, Speciality, Unit
 
-from .models import Call, CallbackTask, Dialect, DutySlot
+from .models import Call, CallbackTask, CentreSettings, Dialect, DutySlot
 
 
 class SeatForm(forms.Form):
@@ -83,3 +83,70 @@ class ReferForm(forms.Form):
     note = forms.CharField(
         label=_("转接说明"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
     )
+
+
+class CentreSettingsForm(forms.ModelForm):
+    class Meta:
+        model = CentreSettings
+        fields = [
+            "service_hours",
+            "ivr_welcome",
+            "ivr_after_hours",
+            "callback_hours",
+            "callback_max_attempts",
+        ]
+        widgets = {
+            "ivr_welcome": forms.Textarea(attrs={"rows": 2}),
+            "ivr_after_hours": forms.Textarea(attrs={"rows": 2}),
+        }
+
+
+class QueueForm(forms.Form):
+    name = forms.CharField(label=_("队列名称"), max_length=40, help_text=_("与电话系统推送的 queue 一致。"))
+    digit = forms.ChoiceField(label=_("IVR 按键"), choices=[(str(n), str(n)) for n in range(10)])
+    menu_text = forms.CharField(
+        label=_("IVR 菜单语"), max_length=200, required=False, help_text=_("如：法律咨询请按 1。")
+    )
+    topics = forms.ModelMultipleChoiceField(
+        label=_("技能（领域）"),
+        queryset=Speciality.objects.all(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    dialects = forms.MultipleChoiceField(
+        label=_("方言"), choices=Dialect.choices, required=False, widget=forms.CheckboxSelectMultiple
+    )
+
+
+class SystemForm(forms.Form):
+    """A new telephone system of the centre, or a ticket system of an outside hotline (联动)."""
+
+    name = forms.CharField(label=_("名称"), max_length=60)
+    partner = forms.ModelChoiceField(
+        label=_("联动热线"),
+        queryset=Unit.objects.none(),
+        required=False,
+        empty_label=_("不是联动系统：本中心的电话系统"),
+        help_text=_("选择外部热线（12345、12315、110）则登记为其工单系统。"),
+    )
+    signed = forms.BooleanField(
+        label=_("要求 HMAC 签名"), required=False, initial=True, help_text=_("建议开启：生成签名密钥。")
+    )
+    dial_url = forms.URLField(
+        label=_("外呼接口地址"),
+        required=False,
+        max_length=300,
+        help_text=_("电话系统的点击外呼接口；留空则外呼请求只在本系统记录。"),
+        assume_scheme="https",
+    )
+
+    def __init__(self, *args: Any, partners: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if partners is not None:
+            self.fields["partner"].queryset = partners  # type: ignore[attr-defined]
+
+
+class SystemEditForm(forms.Form):
+    name = forms.CharField(label=_("名称"), max_length=60)
+    dial_url = forms.URLField(label=_("外呼接口地址"), required=False, max_length=300, assume_scheme="https")
+    is_active = forms.BooleanField(label=_("启用"), required=False)

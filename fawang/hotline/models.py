@@ -23,6 +23,8 @@ from fawang.matters.models import Matter
 from fawang.orgs.authority import unit_ids_filter
 from fawang.orgs.models import Unit
 
+from . import conf
+
 if TYPE_CHECKING:
     from fawang.accounts.models import User
 
@@ -49,6 +51,11 @@ def mask_number(value: str) -> str:
     if len(value) >= 7:
         return value[:3] + "****" + value[-3:]
     return value
+
+
+class CtiSystemQuerySet(models.QuerySet["CtiSystem"]):
+    def visible_to(self, user: User) -> CtiSystemQuerySet:
+        return self.filter(unit_ids_filter(user, "unit_id"))
 
 
 class CtiSystem(models.Model):
@@ -83,7 +90,17 @@ class CtiSystem(models.Model):
         ),
     )
     is_active = models.BooleanField(_("启用"), default=True)
+    dial_url = models.URLField(
+        _("外呼接口地址"),
+        max_length=300,
+        blank=True,
+        help_text=_(
+            "电话系统的点击外呼（click-to-dial）接口；留空则外呼请求只在本系统记录，由坐席用话机拨打。"
+        ),
+    )
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+
+    objects = CtiSystemQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("电话系统")
@@ -244,6 +261,7 @@ class CallbackTask(models.Model):
     class Status(models.TextChoices):
         OPEN = "open", _("待回拨")
         DONE = "done", _("已回拨")
+        UNREACHED = "unreached", _("多次未接通，已关闭")
         CANCELLED = "cancelled", _("已撤销")
 
     class Outcome(models.TextChoices):
@@ -277,6 +295,9 @@ class CallbackTask(models.Model):
     )
     outcome = models.CharField(_("回拨结果"), max_length=14, choices=Outcome.choices, blank=True)
     note = models.TextField(_("回拨记录"), blank=True)
+    attempts = models.PositiveSmallIntegerField(
+        _("回拨次数"), default=0, help_text=_("已拨打的次数（工作台外呼和话机直拨都计入）。")
+    )
     created_at = models.DateTimeField(_("生成时间"), auto_now_add=True)
 
     objects = CallbackQuerySet.as_manager()
@@ -297,6 +318,137 @@ class CallbackTask(models.Model):
         if self.done_at is None:
             return None
         return self.done_at <= self.due_at
+
+    @property
+    def is_closed(self) -> bool:
+        """Done, or closed by the rule after too many unanswered tries: counted as handled."""
+        return self.status in (self.Status.DONE, self.Status.UNREACHED)
+
+
+# The callId of an outbound callback call starts with this, so the CTI intake knows it before its newCall arrives.
+DIAL_PREFIX = "fw-cb-"
+
+
+class CallbackAttempt(models.Model):
+    """一次回拨: the agent rang the caller back, by a click-to-dial request from the desk to the telephone system
+    (the PBX then reports the outbound call under ``dial_id`` as its callId) or by hand on the desk phone; and what came of it."""
+
+    class Dial(models.TextChoices):
+        RECORDED = "recorded", _("已记录（未连接外呼接口，请用话机拨打）")
+        SENT = "sent", _("已发往电话系统")
+        FAILED = "failed", _("外呼请求失败")
+        MANUAL = "manual", _("话机直拨后登记")
+
+    task = models.ForeignKey(
+        CallbackTask, verbose_name=_("回拨任务"), on_delete=models.CASCADE, related_name="tries"
+    )
+    seq = models.PositiveSmallIntegerField(_("第几次"))
+    dial_id = models.CharField(
+        _("外呼标识"), max_length=64, unique=True, help_text=_("外呼电话的 callId（以 fw-cb- 开头）。")
+    )
+    agent = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("坐席员"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    extension = models.CharField(_("外呼分机"), max_length=10, blank=True)
+    dial = models.CharField(_("外呼请求"), max_length=10, choices=Dial.choices)
+    dial_detail = models.CharField(_("外呼接口回复"), max_length=200, blank=True)
+    requested_at = models.DateTimeField(_("发起时间"))
+    call = models.ForeignKey(
+        Call,
+        verbose_name=_("外呼电话"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("电话系统报告的这次外呼（呼出方向）。"),
+    )
+    outcome = models.CharField(_("结果"), max_length=14, choices=CallbackTask.Outcome.choices, blank=True)
+    note = models.TextField(_("记录"), blank=True)
+    recorded_at = models.DateTimeField(_("结果登记时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("回拨外呼")
+        verbose_name_plural = _("回拨外呼")
+        ordering = ["task", "seq"]
+
+    def __str__(self) -> str:
+        return f"{self.task_id} #{self.seq}"
+
+
+class CentreSettings(models.Model):
+    """热线中心设置: what the centre's admin sets for its hotline (the system setup page): the opening hours the
+    IVR announces, its greeting, the callback clock and the rule for numbers never reached."""
+
+    unit = models.OneToOneField(
+        Unit, verbose_name=_("热线中心"), on_delete=models.CASCADE, related_name="hotline_settings"
+    )
+    service_hours = models.CharField(
+        _("人工服务时间"),
+        max_length=100,
+        default="工作日 08:30–12:00、14:30–17:30",
+        help_text=_("IVR 播报和门户显示的人工坐席服务时间；其余时间转值班律师或留言回拨。"),
+    )
+    ivr_welcome = models.TextField(_("IVR 欢迎语"), blank=True, default="您好，这里是12348公共法律服务热线。")
+    ivr_after_hours = models.TextField(
+        _("非服务时间提示语"),
+        blank=True,
+        default="现在是非人工服务时间，请留下您的电话，我们将在工作时间内回拨。",
+    )
+    callback_hours = models.PositiveSmallIntegerField(
+        _("回拨时限（工作小时）"),
+        default=conf.CALLBACK_WORK_HOURS,
+        help_text=_("未接来电须在此工作小时数内回拨（按工作日历的上班时段计算）。"),
+    )
+    callback_max_attempts = models.PositiveSmallIntegerField(
+        _("回拨最多次数"),
+        default=conf.CALLBACK_MAX_ATTEMPTS,
+        help_text=_("回拨连续这么多次无人接听后，任务按规则关闭（多次未接通）。"),
+    )
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("热线中心设置")
+        verbose_name_plural = _("热线中心设置")
+
+    def __str__(self) -> str:
+        return str(self.unit)
+
+
+class HotlineQueueQuerySet(models.QuerySet["HotlineQueue"]):
+    def visible_to(self, user: User) -> HotlineQueueQuerySet:
+        return self.filter(unit_ids_filter(user, "unit_id"))
+
+
+class HotlineQueue(models.Model):
+    """队列（技能组）: a queue the IVR offers (its key and menu text); the CTI ``queue`` field names it, seats
+    sign into it, and its topics and dialects say whom it needs."""
+
+    unit = models.ForeignKey(Unit, verbose_name=_("热线中心"), on_delete=models.CASCADE, related_name="+")
+    name = models.CharField(_("队列名称"), max_length=40, help_text=_("与电话系统推送的 queue 一致。"))
+    digit = models.CharField(_("IVR 按键"), max_length=1, help_text=_("0–9。"))
+    menu_text = models.CharField(_("IVR 菜单语"), max_length=200)
+    topics = models.ManyToManyField(
+        "orgs.Speciality", verbose_name=_("技能（领域）"), blank=True, related_name="+"
+    )
+    dialects = models.JSONField(_("方言"), default=list, blank=True)
+    is_active = models.BooleanField(_("启用"), default=True)
+
+    objects = HotlineQueueQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("队列（技能组）")
+        verbose_name_plural = _("队列（技能组）")
+        ordering = ["unit", "digit", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "name"], name="hotline_queue_name_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.digit} {self.name}"
 
 
 # --------------------------------------------------------------------------------------------- duty (值班)

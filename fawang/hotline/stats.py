@@ -7,7 +7,12 @@ Definitions (written on the page and in the export):
 - 平均等待 average wait: seconds from ringing to answer, over answered calls; 平均通话 over answered calls that ended;
 - 服务水平 service level: calls answered within 20 s ÷ offered;
 - 满意度: ratings 1 (满意) or 2 (基本满意) ÷ calls rated;
-- 回拨及时率: callbacks done by their time limit ÷ callbacks done.
+- 回拨完成 callbacks done: callback tasks of those calls closed (reached, wrong number, or closed by the rule after
+  the centre's maximum of unanswered tries); 回拨及时率: of those, closed by their time limit ÷ closed;
+- 质检: reviews of those calls scored (scored or final); 质检得分率: points given ÷ points possible.
+
+By agent, the call figures go to the agent who answered, a callback to the agent who closed it and a review to the
+agent it reviewed, so each agent's row shows their own calls, callbacks and quality scores.
 """
 
 from __future__ import annotations
@@ -23,9 +28,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from . import conf
-from .models import Call, CallbackTask
+from .models import Call, CallbackTask, QualityReview
 
 S = Call.Status
+CLOSED = (CallbackTask.Status.DONE, CallbackTask.Status.UNREACHED)
+SCORED = (QualityReview.Status.SCORED, QualityReview.Status.APPEALED, QualityReview.Status.FINAL)
 
 
 @dataclass
@@ -42,8 +49,28 @@ class Figures:
     satisfied: int = 0
     callbacks_done: int = 0
     callbacks_on_time: int = 0
+    reviews: int = 0
+    score_total: int = 0
+    score_max: int = 0
 
     def add(self, row: dict[str, Any]) -> None:
+        self.add_call(row)
+        self.add_callback(row)
+        self.add_review(row)
+
+    def add_callback(self, row: dict[str, Any]) -> None:
+        if row["callback__status"] in CLOSED:
+            self.callbacks_done += 1
+            if row["callback__done_at"] <= row["callback__due_at"]:
+                self.callbacks_on_time += 1
+
+    def add_review(self, row: dict[str, Any]) -> None:
+        if row["review__status"] in SCORED and row["review__max_total"]:
+            self.reviews += 1
+            self.score_total += row["review__total"] or 0
+            self.score_max += row["review__max_total"]
+
+    def add_call(self, row: dict[str, Any]) -> None:
         self.offered += 1
         if row["answered_at"] is not None:
             self.answered += 1
@@ -60,10 +87,6 @@ class Figures:
             self.rated += 1
             if row["satisfaction"] in (1, 2):
                 self.satisfied += 1
-        if row["callback__status"] == CallbackTask.Status.DONE:
-            self.callbacks_done += 1
-            if row["callback__done_at"] <= row["callback__due_at"]:
-                self.callbacks_on_time += 1
 
     @staticmethod
     def _ratio(a: int, b: int) -> float | None:
@@ -93,6 +116,10 @@ class Figures:
     def callbacks_on_time_rate(self) -> float | None:
         return self._ratio(self.callbacks_on_time, self.callbacks_done)
 
+    @property
+    def quality_rate(self) -> float | None:
+        return self._ratio(self.score_total, self.score_max)
+
 
 @dataclass
 class Report:
@@ -118,6 +145,13 @@ FIELDS = (
     "callback__status",
     "callback__done_at",
     "callback__due_at",
+    "callback__done_by__display_name",
+    "callback__done_by__username",
+    "review__status",
+    "review__total",
+    "review__max_total",
+    "review__agent__display_name",
+    "review__agent__username",
 )
 
 
@@ -150,15 +184,30 @@ def report(calls: QuerySet[Call], start: dt.date, end: dt.date) -> Report:
         by_hour=_group(rows, lambda r: f"{r['local']:%H}:00"),
         by_day=_group(rows, lambda r: f"{r['local']:%Y-%m-%d}"),
         by_queue=_group(rows, lambda r: r["queue"] or _("（未分队列）")),
-        by_agent=_group(
-            rows,
-            lambda r: (
-                (r["agent__display_name"] or r["agent__username"] or "")
-                if r["answered_at"] is not None
-                else _("（未接通）")
-            ),
-        ),
+        by_agent=_by_agent(rows),
     )
+
+
+def _name(row: dict[str, Any], prefix: str) -> str:
+    return str(row[f"{prefix}display_name"] or row[f"{prefix}username"] or "")
+
+
+def _by_agent(rows: Iterable[dict[str, Any]]) -> list[Figures]:
+    """Each agent's own: calls they answered (unanswered ones in a row of their own), callbacks they closed, and
+    reviews of their calls."""
+    groups: dict[str, Figures] = {}
+
+    def group(label: str) -> Figures:
+        return groups.setdefault(label, Figures(label))
+
+    for row in rows:
+        answered_by = _name(row, "agent__") if row["answered_at"] is not None else _("（未接通）")
+        group(answered_by).add_call(row)
+        if row["callback__status"] in CLOSED:
+            group(_name(row, "callback__done_by__") or _("（系统）")).add_callback(row)
+        if row["review__status"] in SCORED:
+            group(_name(row, "review__agent__") or answered_by).add_review(row)
+    return [groups[k] for k in sorted(groups)]
 
 
 COLUMNS: list[tuple[str, Callable[[Figures], Any]]] = [
@@ -173,6 +222,8 @@ COLUMNS: list[tuple[str, Callable[[Figures], Any]]] = [
     ("满意度", lambda f: f.satisfaction),
     ("回拨完成", lambda f: f.callbacks_done),
     ("回拨及时率", lambda f: f.callbacks_on_time_rate),
+    ("质检数", lambda f: f.reviews),
+    ("质检得分率", lambda f: f.quality_rate),
 ]
 
 

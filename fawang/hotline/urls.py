@@ -3,7 +3,7 @@ fawang/hotline/tests/matrix.py."""
 
 from django.urls import path
 
-from . import quality_views, views
+from . import quality_views, setup_views, views
 
 app_name = "hotline"
 
@@ -18,6 +18,7 @@ urlpatterns = [
     path("calls/<int:pk>/take-in/", views.take_in, name="take_in"),
     path("callbacks/", views.callbacks, name="callbacks"),
     path("callbacks/<int:pk>/done/", views.callback_done, name="callback_done"),
+    path("callbacks/<int:pk>/dial/", views.callback_dial, name="callback_dial"),
     path("handovers/", views.handovers, name="handovers"),
     path("calls/<int:pk>/refer/", views.refer, name="refer"),
     path("roster/", views.roster, name="roster"),
@@ -31,4 +32,11 @@ urlpatterns = [
     path("quality/<int:pk>/appeal/", quality_views.appeal, name="quality_appeal"),
     path("stats/", views.stats_page, name="stats"),
     path("stats/export.xlsx", views.stats_export, name="stats_export"),
+    path("setup/", setup_views.setup, name="setup"),
+    path("setup/settings/", setup_views.save_settings, name="setup_settings"),
+    path("setup/queues/", setup_views.queue_add, name="setup_queue_add"),
+    path("setup/queues/<int:pk>/active/", setup_views.queue_active, name="setup_queue_active"),
+    path("setup/systems/", setup_views.system_add, name="setup_system_add"),
+    path("setup/systems/<int:pk>/", setup_views.system_edit, name="setup_system_edit"),
+    path("setup/systems/<int:pk>/rotate/", setup_views.system_rotate, name="setup_system_rotate"),
 ]

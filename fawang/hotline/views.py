@@ -89,7 +89,8 @@ def desk(request: HttpRequest) -> HttpResponse:
         CallbackTask.objects.visible_to(user)
         .filter(unit=unit, status=CallbackTask.Status.OPEN)
         .filter(Q(assigned_to=user) | Q(assigned_to__isnull=True))
-        .select_related("call")[:20]
+        .select_related("call")
+        .prefetch_related("tries")[:20]
     )
     return render(
         request,
@@ -306,6 +307,7 @@ def callbacks(request: HttpRequest) -> HttpResponse:
 @staff_required
 @require_POST
 def callback_done(request: HttpRequest, pk: int) -> HttpResponse:
+    """回拨结果: of the attempt dialled from the desk, or of a call made by hand on the desk phone."""
     user = staff_user(request)
     task = get_callback_for_user(user, pk)
     require_capability(user, "hotline.desk", task.unit)
@@ -314,13 +316,49 @@ def callback_done(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, _("请选择回拨结果。"))
     else:
         try:
-            actions.do_complete_callback(
+            task = actions.do_complete_callback(
                 task.pk, actor=user, outcome=form.cleaned_data["outcome"], note=form.cleaned_data["note"]
             )
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         else:
-            messages.success(request, _("回拨已完成。"))
+            if task.status == CallbackTask.Status.DONE:
+                messages.success(request, _("回拨已完成。"))
+            elif task.status == CallbackTask.Status.UNREACHED:
+                messages.warning(
+                    request,
+                    _("已回拨 %(n)s 次均未接通，任务按规则关闭。") % {"n": task.attempts},
+                )
+            else:
+                messages.info(
+                    request,
+                    _("第 %(n)s 次回拨未接通，任务保留，请稍后再拨。") % {"n": task.attempts},
+                )
+    return redirect("hotline:desk" if request.POST.get("next") == "desk" else "hotline:callbacks")
+
+
+@staff_required
+@require_POST
+def callback_dial(request: HttpRequest, pk: int) -> HttpResponse:
+    """外呼回拨: a click-to-dial request for the agent's extension (dialer.py); the outcome is recorded after."""
+    user = staff_user(request)
+    task = get_callback_for_user(user, pk)
+    require_capability(user, "hotline.desk", task.unit)
+    try:
+        attempt = actions.do_dial_callback(task.pk, actor=user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        text = _("第 %(n)s 次外呼：分机 %(ext)s → %(number)s。%(detail)s") % {
+            "n": attempt.seq,
+            "ext": attempt.extension,
+            "number": task.call.caller_masked,
+            "detail": attempt.dial_detail,
+        }
+        if attempt.dial == attempt.Dial.FAILED:
+            messages.error(request, text)
+        else:
+            messages.success(request, text)
     return redirect("hotline:desk" if request.POST.get("next") == "desk" else "hotline:callbacks")
 
 

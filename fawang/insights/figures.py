@@ -19,7 +19,7 @@ from fawang.lib import codes
 from fawang.orgs.models import Speciality, Unit
 from fawang.regions.models import Region
 
-from .models import DailyFact
+from .models import DailyFact, MonthFact
 from .rollup import MEASURES
 
 PERIODS = (7, 30, 90, 365)
@@ -56,30 +56,135 @@ def facts(region: str, period: Period, **filters: Any) -> QuerySet[DailyFact]:
     return qs.filter(**{k: v for k, v in filters.items() if v not in (None, "")})
 
 
+def _split(period: Period) -> tuple[list[Period], Period | None]:
+    """The whole calendar months inside ``period`` (read from the monthly facts) and the days before and after
+    them (read from the daily facts)."""
+    start = period.start if period.start.day == 1 else _next_month(period.start)
+    after = period.end + dt.timedelta(days=1)
+    stop = after if after.day == 1 else after.replace(day=1)  # the first day after the last whole month
+    if start >= stop:
+        return [period], None
+    edges = []
+    if period.start < start:
+        edges.append(Period(period.start, start - dt.timedelta(days=1)))
+    if stop <= period.end:
+        edges.append(Period(stop, period.end))
+    return edges, Period(start, stop - dt.timedelta(days=1))
+
+
+def _next_month(day: dt.date) -> dt.date:
+    return (day.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+
+
+def grouped(
+    region: str, period: Period, keys: tuple[str, ...] = (), **filters: Any
+) -> dict[tuple[Any, ...], dict[str, int]]:
+    """The measures of ``region``'s subtree over ``period``, summed by ``keys`` (any of ``region_id`` — cut to the
+    town in the monthly facts —, ``service_item_id``, ``topic_id``, ``channel``, ``unit_id``, ``day`` or
+    ``month``). For a city or county and no ``day`` key, the whole months come from the monthly facts (a few rows
+    however many matters) and only the days at the ends from the daily facts; a town's or village's figures (whose
+    ranking names villages) come from the daily facts alone."""
+    out: dict[tuple[Any, ...], dict[str, int]] = {}
+
+    def add(key: tuple[Any, ...], row: dict[str, Any]) -> None:
+        slot = out.setdefault(key, dict.fromkeys(MEASURES, 0))
+        for m in MEASURES:
+            slot[m] += int(row[m] or 0)
+
+    use_months = len(region) <= 6 and "day" not in keys
+    edges, months = _split(period) if use_months else ([period], None)
+    daily = tuple("day" if k == "month" else k for k in keys)
+    totals_of = {m: Sum(m) for m in MEASURES}
+    for part in edges:
+        qs = facts(region, part, **filters)
+        if not keys:
+            add((), qs.aggregate(**totals_of))
+            continue
+        for found in qs.values(*daily).annotate(**totals_of):
+            row: dict[str, Any] = dict(found)
+            add(tuple(_key_of(row, k, use_months) for k in keys), row)
+    if months is not None:
+        monthly = tuple("area" if k == "region_id" else k for k in keys)
+        qs_m = MonthFact.objects.filter(
+            codes.under("area", region), month__gte=months.start, month__lte=months.end
+        )
+        qs_m = qs_m.filter(**{k: v for k, v in filters.items() if v not in (None, "")})
+        if not keys:
+            add((), qs_m.aggregate(**totals_of))
+        else:
+            for found in qs_m.values(*monthly).annotate(**totals_of):
+                row = dict(found)
+                add(tuple(row[k] for k in monthly), row)
+    return out
+
+
+def _key_of(row: dict[str, Any], key: str, cut: bool) -> Any:
+    """A daily fact's value of ``key`` as the monthly facts have it (its month; its region cut to the town)."""
+    if key == "month":
+        return row["day"].replace(day=1)
+    if key == "region_id" and cut:
+        return row["region_id"][:9]
+    return row[key]
+
+
+def sums(region: str, period: Period, **filters: Any) -> dict[str, int]:
+    """The region's totals over the period (monthly facts for the whole months)."""
+    return grouped(region, period, **filters).get((), dict.fromkeys(MEASURES, 0))
+
+
 def _sums(qs: QuerySet[DailyFact]) -> dict[str, int]:
     got = qs.aggregate(**{m: Sum(m) for m in MEASURES})
     return {m: int(v or 0) for m, v in got.items()}
 
 
-def with_rates(sums: dict[str, int]) -> dict[str, Any]:
+def with_rates(counts: dict[str, int]) -> dict[str, Any]:
     return {
-        **sums,
-        "on_time_rate": rate(sums["on_time"], sums["completed"]),
-        "satisfaction": rate(sums["good"], sums["rated"]),
+        **counts,
+        "on_time_rate": rate(counts["on_time"], counts["completed"]),
+        "satisfaction": rate(counts["good"], counts["rated"]),
     }
 
 
 def totals(region: str, period: Period, **filters: Any) -> dict[str, Any]:
     """This period's totals and rates, and the same period a year before."""
-    now = with_rates(_sums(facts(region, period, **filters)))
-    before = with_rates(_sums(facts(region, period.year_before(), **filters)))
+    now = with_rates(sums(region, period, **filters))
+    before = with_rates(sums(region, period.year_before(), **filters))
     return {"now": now, "year_before": before}
 
 
 def trend(region: str, period: Period, **filters: Any) -> dict[str, Any]:
-    """Received, completed and overdue by day (periods up to 90 days) or by week, with last year's received."""
-    step = 1 if period.days <= 90 else 7
+    """Received, completed and overdue by day (periods up to 90 days) or by calendar month (longer ones: the whole
+    months read from the monthly facts), with last year's received."""
+    if period.days <= 90:
+        return _trend_by_day(region, period, **filters)
 
+    def month_index(day: dt.date, start: dt.date) -> int:
+        return (day.year - start.year) * 12 + day.month - start.month
+
+    def series(p: Period) -> dict[int, dict[str, int]]:
+        out: dict[int, dict[str, int]] = {}
+        for (month,), row in grouped(region, p, ("month",), **filters).items():
+            out[month_index(month, p.start)] = row
+        return out
+
+    now, before = series(period), series(period.year_before())
+    buckets = range(month_index(period.end, period.start) + 1)
+    first = period.start.replace(day=1)
+    labels = []
+    for b in buckets:
+        month = dt.date(first.year + (first.month - 1 + b) // 12, (first.month - 1 + b) % 12 + 1, 1)
+        labels.append(month.strftime("%Y-%m"))
+    return {
+        "labels": labels,
+        "step": "month",
+        "received": [now.get(b, {}).get("received", 0) for b in buckets],
+        "completed": [now.get(b, {}).get("completed", 0) for b in buckets],
+        "overdue": [now.get(b, {}).get("overdue", 0) for b in buckets],
+        "received_year_before": [before.get(b, {}).get("received", 0) for b in buckets],
+    }
+
+
+def _trend_by_day(region: str, period: Period, **filters: Any) -> dict[str, Any]:
     def series(p: Period) -> dict[int, dict[str, int]]:
         rows = (
             facts(region, p, **filters)
@@ -89,17 +194,16 @@ def trend(region: str, period: Period, **filters: Any) -> dict[str, Any]:
         out: dict[int, dict[str, int]] = {}
         for found in rows:
             row: dict[str, Any] = dict(found)
-            bucket = (row["day"] - p.start).days // step
-            slot = out.setdefault(bucket, {"received": 0, "completed": 0, "overdue": 0})
-            for k in slot:
-                slot[k] += int(row[k] or 0)
+            out[(row["day"] - p.start).days] = {
+                k: int(row[k] or 0) for k in ("received", "completed", "overdue")
+            }
         return out
 
     now, before = series(period), series(period.year_before())
-    buckets = range((period.days + step - 1) // step)
+    buckets = range(period.days)
     return {
-        "labels": [(period.start + dt.timedelta(days=b * step)).isoformat() for b in buckets],
-        "step": step,
+        "labels": [(period.start + dt.timedelta(days=b)).isoformat() for b in buckets],
+        "step": 1,
         "received": [now.get(b, {}).get("received", 0) for b in buckets],
         "completed": [now.get(b, {}).get("completed", 0) for b in buckets],
         "overdue": [now.get(b, {}).get("overdue", 0) for b in buckets],
@@ -122,23 +226,19 @@ def mix(region: str, period: Period, dimension: str, **filters: Any) -> list[dic
     """Received (and rates) by service item, topic or channel, largest first."""
     field = MIX_FIELDS[dimension]
     labels = names(dimension)
-    rows = (
-        facts(region, period, **filters)
-        .values(field)
-        .annotate(**{m: Sum(m) for m in MEASURES})
-        .order_by("-received")
+    rows = sorted(
+        grouped(region, period, (field,), **filters).items(),
+        key=lambda kv: (-kv[1]["received"], str(kv[0][0])),
     )
     out = []
-    for row in rows:
-        key = row[field]
-        sums = {m: int(row[m] or 0) for m in MEASURES}
-        if not any(sums.values()):
+    for (key,), got in rows:
+        if not any(got.values()):
             continue
         out.append(
             {
                 "key": key if key is not None else "",
                 "name": labels.get(key, "未分类") if key is not None else "未分类",
-                **with_rates(sums),
+                **with_rates(got),
             }
         )
     return out
@@ -156,20 +256,18 @@ def ranking(region: str, period: Period, **filters: Any) -> list[dict[str, Any]]
         return []
     length = len(children[0].code)
     acc: dict[str, dict[str, int]] = {c.code: dict.fromkeys(MEASURES, 0) for c in children}
-    rows = facts(region, period, **filters).values("region_id").annotate(**{m: Sum(m) for m in MEASURES})
-    for found in rows:
-        row: dict[str, Any] = dict(found)
-        slot = acc.get(row["region_id"][:length])
+    for (code,), got in grouped(region, period, ("region_id",), **filters).items():
+        slot = acc.get(code[:length])
         if slot is None:
             continue
         for m in MEASURES:
-            slot[m] += int(row[m] or 0)
+            slot[m] += got[m]
     out = []
     for c in children:
-        sums = acc[c.code]
-        per = round(sums["received"] / c.population * 10_000, 2) if c.population else None
+        counts = acc[c.code]
+        per = round(counts["received"] / c.population * 10_000, 2) if c.population else None
         out.append(
-            {"code": c.code, "name": c.name, "population": c.population, "per_10k": per, **with_rates(sums)}
+            {"code": c.code, "name": c.name, "population": c.population, "per_10k": per, **with_rates(counts)}
         )
     out.sort(key=lambda r: (r["per_10k"] is None, -(r["per_10k"] or 0), -r["received"]))
     return out
@@ -179,11 +277,11 @@ def unit_ranking(region: str, period: Period, limit: int = 15, **filters: Any) -
     """The units that handled the region's matters, most matters first; per 10,000 residents of the unit's own
     region where the census has it."""
     rows: list[dict[str, Any]] = [
-        dict(r)
-        for r in facts(region, period, **filters)
-        .values("unit_id")
-        .annotate(**{m: Sum(m) for m in MEASURES})
-        .order_by("-received")[:limit]
+        {"unit_id": key[0], **got}
+        for key, got in sorted(
+            grouped(region, period, ("unit_id",), **filters).items(),
+            key=lambda kv: (-kv[1]["received"], kv[0][0]),
+        )[:limit]
     ]
     units = {
         u.pk: u for u in Unit.objects.filter(pk__in=[r["unit_id"] for r in rows]).select_related("region")
@@ -193,11 +291,17 @@ def unit_ranking(region: str, period: Period, limit: int = 15, **filters: Any) -
         unit = units.get(row["unit_id"])
         if unit is None:
             continue
-        sums = {m: int(row[m] or 0) for m in MEASURES}
+        counts = {m: int(row[m] or 0) for m in MEASURES}
         pop = unit.region.population
-        per = round(sums["received"] / pop * 10_000, 2) if pop else None
+        per = round(counts["received"] / pop * 10_000, 2) if pop else None
         out.append(
-            {"id": unit.pk, "name": unit.name, "region": unit.region.name, "per_10k": per, **with_rates(sums)}
+            {
+                "id": unit.pk,
+                "name": unit.name,
+                "region": unit.region.name,
+                "per_10k": per,
+                **with_rates(counts),
+            }
         )
     return out
 
@@ -206,8 +310,8 @@ def public_by_district(regions: list[str], period: Period) -> list[dict[str, Any
     """网上监督: counts, time limits kept and satisfaction by district/county (no personal data)."""
     out = []
     for region in Region.objects.filter(code__in=regions).order_by("code"):
-        sums = with_rates(_sums(facts(region.code, period)))
-        out.append({"code": region.code, "name": region.name, **sums})
+        got = with_rates(sums(region.code, period))
+        out.append({"code": region.code, "name": region.name, **got})
     return out
 
 

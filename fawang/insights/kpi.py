@@ -10,6 +10,7 @@ the region that miss it.
 | 按时办结率 | on time ÷ completed (daily facts) | ≥ 95% |
 | 满意率 | good ÷ rated (daily facts) | ≥ 95% |
 | 差评回访完成率 | 差评回访 tasks of the period done ÷ those due by now | 100% |
+| the lines' indicators (社区矫正, 安置帮教, 12348 热线, 人民调解) | see ``lines`` | see ``lines`` |
 
 The coverage and staff targets are the seeds' (三级平台全覆盖, 一村（居）一法律顾问, 每万名人口拥有专业法律服务人员
 1.5 名以上); the time-limit and satisfaction targets are this platform's defaults (``TARGETS``), a bureau's own may
@@ -22,14 +23,14 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Q, Sum
+from django.db.models import Q
 from django.utils import timezone
 
 from fawang.matters.models import Callback
 from fawang.orgs.models import AdvisorAssignment, Practitioner, Unit
 from fawang.regions.models import Region
 
-from . import figures
+from . import figures, lines
 
 PROFESSIONAL_KINDS = (
     Practitioner.Kind.LAWYER,
@@ -45,7 +46,17 @@ TARGETS = {
     "on_time_rate": 0.95,
     "satisfaction": 0.95,
     "callbacks_done": 1.0,
+    "corrections_items": 1.0,
+    "corrections_lost": 0.0,
+    "key_connected": 1.0,
+    "general_connected": 0.7,
+    "placement": 0.95,
+    "hotline_answer_rate": 0.9,
+    "hotline_callbacks": 0.95,
+    "mediation_success": 0.9,
 }
+# Indicators where less is better (the target is a ceiling).
+LOWER_IS_BETTER = {"corrections_lost"}
 NAMES = {
     "station_coverage": "乡镇（街道）公共法律服务工作站覆盖率",
     "room_coverage": "村（居）公共法律服务工作室覆盖率",
@@ -54,6 +65,14 @@ NAMES = {
     "on_time_rate": "按时办结率",
     "satisfaction": "满意率（好评 ÷ 评价）",
     "callbacks_done": "差评回访完成率",
+    "corrections_items": "社区矫正监管事项按时完成率（日定位、周听声、月走访）",
+    "corrections_lost": "社区矫正对象脱管率",
+    "key_connected": "重点帮教对象衔接率",
+    "general_connected": "一般帮教对象衔接率",
+    "placement": "刑满释放人员安置率",
+    "hotline_answer_rate": "12348 热线接通率",
+    "hotline_callbacks": "热线回拨及时率",
+    "mediation_success": "人民调解成功率",
 }
 PERCENT = {
     "station_coverage",
@@ -62,6 +81,14 @@ PERCENT = {
     "on_time_rate",
     "satisfaction",
     "callbacks_done",
+    "corrections_items",
+    "corrections_lost",
+    "key_connected",
+    "general_connected",
+    "placement",
+    "hotline_answer_rate",
+    "hotline_callbacks",
+    "mediation_success",
 }
 
 
@@ -115,10 +142,7 @@ def staff_per_10k(code: str) -> tuple[float | None, int, int]:
 
 
 def rates(code: str, period: figures.Period) -> dict[str, tuple[float | None, int, int]]:
-    got = figures.facts(code, period).aggregate(
-        on_time=Sum("on_time"), completed=Sum("completed"), good=Sum("good"), rated=Sum("rated")
-    )
-    g = {k: int(v or 0) for k, v in got.items()}
+    g = figures.sums(code, period)
     return {
         "on_time_rate": (_ratio(g["on_time"], g["completed"]), g["on_time"], g["completed"]),
         "satisfaction": (_ratio(g["good"], g["rated"]), g["good"], g["rated"]),
@@ -153,6 +177,14 @@ def measure(code: str, period: figures.Period) -> dict[str, tuple[float | None, 
         "staff_per_10k": staff_per_10k(code),
         **rates(code, period),
         "callbacks_done": callbacks_done(code, period),
+        "corrections_items": lines.corrections_items_on_time(code, period),
+        "corrections_lost": lines.corrections_lost(code),
+        "key_connected": lines.resettlement_connected(code, period, key=True),
+        "general_connected": lines.resettlement_connected(code, period, key=False),
+        "placement": lines.resettlement_placement(code, period),
+        "hotline_answer_rate": lines.hotline_answer_rate(code, period),
+        "hotline_callbacks": lines.hotline_callbacks_on_time(code, period),
+        "mediation_success": lines.mediation_success(code, period),
     }
     return values
 
@@ -160,6 +192,8 @@ def measure(code: str, period: figures.Period) -> dict[str, tuple[float | None, 
 def met(key: str, value: float | None) -> bool | None:
     if value is None:
         return None
+    if key in LOWER_IS_BETTER:
+        return value <= TARGETS[key] + 1e-9
     return value >= TARGETS[key] - 1e-9
 
 
@@ -177,6 +211,11 @@ class Indicator:
     @property
     def percent(self) -> bool:
         return self.key in PERCENT
+
+    @property
+    def ceiling(self) -> bool:
+        """The target is a ceiling (脱管率 0): the board writes ≤ before it."""
+        return self.key in LOWER_IS_BETTER
 
 
 def board(code: str, period: figures.Period) -> list[Indicator]:

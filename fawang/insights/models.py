@@ -70,6 +70,37 @@ class DailyFact(models.Model):
         return f"{self.day} {self.region_id}"
 
 
+class MonthFact(models.Model):
+    """The coarser rollup the dashboards read for whole months: the daily facts summed by calendar month, with the
+    region cut to the town (乡镇街道) level (``area``: the first nine digits of the code) — villages and days are
+    gone, so a county's or city's year is a few thousand rows however many matters lie behind it. Made from the
+    daily facts by ``rollup`` (rebuilt with them, and the months of the days a refresh touches)."""
+
+    month = models.DateField(_("月份"), help_text=_("该月 1 日。"))
+    area = models.CharField(_("区划（至乡镇街道）"), max_length=9)
+    service_item = _dim(ServiceItem, _("服务事项"))
+    topic = _dim(Speciality, _("所涉领域"), null=True)
+    channel = models.CharField(_("受理渠道"), max_length=8, choices=Channel.choices)
+    unit = _dim(Unit, _("办理机构"))
+    received = models.PositiveIntegerField(_("受理登记"), default=0)
+    accepted = models.PositiveIntegerField(_("受理"), default=0)
+    completed = models.PositiveIntegerField(_("办结"), default=0)
+    on_time = models.PositiveIntegerField(_("按时办结"), default=0)
+    overdue = models.PositiveIntegerField(_("超期"), default=0)
+    rated = models.PositiveIntegerField(_("评价"), default=0)
+    good = models.PositiveIntegerField(_("好评"), default=0)
+    bad = models.PositiveIntegerField(_("差评"), default=0)
+    complaints = models.PositiveIntegerField(_("投诉"), default=0)
+
+    class Meta:
+        verbose_name = _("月度统计")
+        verbose_name_plural = _("月度统计")
+        indexes = [models.Index(fields=["area", "month"], name="monthfact_area_month")]
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m} {self.area}"
+
+
 class RollupState(models.Model):
     """The rollup's watermark: the incremental update looks at what changed since ``refreshed_at``."""
 
@@ -95,6 +126,7 @@ class Warning(models.Model):
         HOTSPOT = "hotspot", _("热点问题")
         TIME_LIMIT = "time_limit", _("按时办结率下降")
         SATISFACTION = "satisfaction", _("满意率下降")
+        PLAN = "plan", _("工作计划任务逾期")
 
     class Status(models.TextChoices):
         OPEN = "open", _("待签收")
@@ -162,3 +194,114 @@ class Warning(models.Model):
 
     def is_overdue(self) -> bool:
         return self.is_open and self.due_at < timezone.now()
+
+
+class WorkPlan(models.Model):
+    """工作计划: a 司法局's plan for a year and a region, broken down into tasks (分解任务) with owners, deadlines and
+    progress (进度时间表). Written only through ``plans`` (each change audited)."""
+
+    region = models.ForeignKey(Region, verbose_name=_("区划"), on_delete=models.PROTECT, related_name="+")
+    year = models.PositiveSmallIntegerField(_("年度"))
+    title = models.CharField(_("计划名称"), max_length=120)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("制定人"), on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(_("制定时间"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("工作计划")
+        verbose_name_plural = _("工作计划")
+        ordering = ["-year", "region_id", "pk"]
+        constraints = [models.UniqueConstraint(fields=["region", "year"], name="one_plan_per_region_year")]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class PlanTask(models.Model):
+    """One task of a plan (分解任务): what, who (责任单位), from when to when, and how far along. A task with an
+    ``indicator`` measures its own progress from the figures (the daily facts or the KPI board) over its time span
+    and for its region; one without is moved by hand (进度 %)."""
+
+    class Indicator(models.TextChoices):
+        RECEIVED = "received", _("受理登记件数")
+        COMPLETED = "completed", _("办结件数")
+        ON_TIME_RATE = "on_time_rate", _("按时办结率")
+        SATISFACTION = "satisfaction", _("满意率")
+        STATION_COVERAGE = "station_coverage", _("乡镇（街道）工作站覆盖率")
+        ROOM_COVERAGE = "room_coverage", _("村（居）工作室覆盖率")
+        ADVISOR_COVERAGE = "advisor_coverage", _("一村（居）一法律顾问覆盖率")
+        STAFF_PER_10K = "staff_per_10k", _("每万名常住人口专业法律服务人员数")
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("进行中")
+        DONE = "done", _("已完成")
+
+    plan = models.ForeignKey(
+        WorkPlan, verbose_name=_("工作计划"), on_delete=models.CASCADE, related_name="tasks"
+    )
+    title = models.CharField(_("任务"), max_length=200)
+    region = models.ForeignKey(
+        Region,
+        verbose_name=_("任务区划"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_("计划区划或其下级区划。"),
+    )
+    owner = models.ForeignKey(Unit, verbose_name=_("责任单位"), on_delete=models.PROTECT, related_name="+")
+    starts_on = models.DateField(_("开始日期"))
+    due_on = models.DateField(_("完成期限"))
+    indicator = models.CharField(_("考核指标"), max_length=20, choices=Indicator.choices, blank=True)
+    target = models.FloatField(
+        _("目标值"),
+        null=True,
+        blank=True,
+        help_text=_("件数填件数；比率填百分数（如 95）；每万人人数填人数（如 1.5）。"),
+    )
+    manual_progress = models.PositiveSmallIntegerField(_("进度（%）"), default=0)
+    status = models.CharField(_("状态"), max_length=8, choices=Status.choices, default=Status.OPEN)
+    done_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+    notes = models.TextField(_("进展情况"), blank=True)
+
+    class Meta:
+        verbose_name = _("计划任务")
+        verbose_name_plural = _("计划任务")
+        ordering = ["due_on", "pk"]
+        indexes = [models.Index(fields=["status", "due_on"], name="plan_task_open_due")]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def is_overdue(self, today: Any = None) -> bool:
+        today = today or timezone.localdate()
+        return self.status == self.Status.OPEN and self.due_on < today
+
+
+class ReportNote(models.Model):
+    """The text blocks of a region's monthly or yearly report the supervisor writes (总体评价、存在问题、下步工作),
+    printed in the PDF beside the figures. One per region and period; written through ``reports`` (audited)."""
+
+    class Kind(models.TextChoices):
+        MONTH = "month", _("月度报告")
+        YEAR = "year", _("年度报告")
+
+    region = models.ForeignKey(Region, verbose_name=_("区划"), on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(_("报告类型"), max_length=5, choices=Kind.choices)
+    period_start = models.DateField(_("统计起始日"))
+    summary = models.TextField(_("总体评价"), blank=True)
+    problems = models.TextField(_("存在问题"), blank=True)
+    next_steps = models.TextField(_("下步工作"), blank=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("编写人"), on_delete=models.PROTECT, related_name="+"
+    )
+    updated_at = models.DateTimeField(_("编写时间"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("报告文字")
+        verbose_name_plural = _("报告文字")
+        constraints = [
+            models.UniqueConstraint(fields=["region", "kind", "period_start"], name="one_note_per_report")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.region_id} {self.kind} {self.period_start}"

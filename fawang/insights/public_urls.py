@@ -6,4 +6,7 @@ from . import reports
 
 app_name = "stats"
 
-urlpatterns = [path("", reports.public_stats, name="index")]
+urlpatterns = [
+    path("", reports.public_stats, name="index"),
+    path("r/<str:code>/", reports.public_region, name="region"),
+]

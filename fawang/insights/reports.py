@@ -9,21 +9,30 @@ import datetime as dt
 import io
 from typing import Any
 
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
-from django.views.decorators.cache import cache_page
-from django.views.decorators.http import require_GET
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import cache_page, never_cache
+from django.views.decorators.http import require_GET, require_POST
 
+from fawang.audit import actions as audit
+from fawang.orgs import authority
 from fawang.orgs.models import Unit
 from fawang.orgs.web import staff_required, staff_user
 from fawang.regions.models import Region
 
 from . import figures, kpi
 from .access import get_region_for_user
-from .models import Warning
+from .models import ReportNote, Warning
+
+WRITE_REPORT = "insights.write_report"
 
 
 def month_period(value: str | None, today: dt.date | None = None) -> figures.Period:
@@ -39,6 +48,67 @@ def month_period(value: str | None, today: dt.date | None = None) -> figures.Per
         year, month = first.year, first.month
     last = calendar.monthrange(year, month)[1]
     return figures.Period(dt.date(year, month, 1), min(dt.date(year, month, last), today))
+
+
+def year_period(value: str | None, today: dt.date | None = None) -> figures.Period | None:
+    """``YYYY`` as the year's period (up to today), or None."""
+    today = today or timezone.localdate()
+    if not (value and len(value) == 4 and value.isdigit()):
+        return None
+    year = int(value)
+    if not 2000 <= year <= today.year:
+        return None
+    return figures.Period(dt.date(year, 1, 1), min(dt.date(year, 12, 31), today))
+
+
+def report_period(params: Any) -> tuple[str, figures.Period]:
+    """The report asked for: ``?year=YYYY`` the yearly report, otherwise the monthly one (``?month=YYYY-MM``)."""
+    year = year_period(params.get("year"))
+    if year is not None:
+        return ReportNote.Kind.YEAR, year
+    return ReportNote.Kind.MONTH, month_period(params.get("month"))
+
+
+def note_for(region: Region, kind: str, period: figures.Period) -> ReportNote | None:
+    return ReportNote.objects.filter(region=region, kind=kind, period_start=period.start).first()
+
+
+NOTE_FIELDS = ("summary", "problems", "next_steps")
+MAX_NOTE = 4000
+
+
+@transaction.atomic
+def save_note(
+    *, actor: Any, region: Region, kind: str, period: figures.Period, texts: dict[str, str]
+) -> ReportNote:
+    """The supervisor's text blocks of a report (总体评价、存在问题、下步工作), audited."""
+    if not authority.has_capability_in_region(actor, WRITE_REPORT, region.code):
+        raise PermissionDenied(_("您的岗位无权编写该区划的报告。"))
+    cleaned = {k: (texts.get(k) or "").strip() for k in NOTE_FIELDS}
+    too_long = [k for k, v in cleaned.items() if len(v) > MAX_NOTE]
+    if too_long:
+        raise ValidationError({k: [_("内容不能超过 %(n)d 字。") % {"n": MAX_NOTE}] for k in too_long})
+    note = (
+        ReportNote.objects.select_for_update()
+        .filter(region=region, kind=kind, period_start=period.start)
+        .first()
+    )
+    before = audit.snapshot(note, list(NOTE_FIELDS)) if note else {}
+    if note is None:
+        note = ReportNote(region=region, kind=kind, period_start=period.start, updated_by=actor)
+    for k, v in cleaned.items():
+        setattr(note, k, v)
+    note.updated_by = actor
+    note.updated_at = timezone.now()
+    note.save()
+    audit.record(
+        "insights.write_report",
+        actor=actor,
+        target=note,
+        region=region.code,
+        diff=audit.changes(before, audit.snapshot(note, list(NOTE_FIELDS))),
+    )
+    return note
 
 
 def report_context(region: Region, period: figures.Period) -> dict[str, Any]:
@@ -77,16 +147,23 @@ def _private(response: HttpResponse) -> HttpResponse:
 @require_GET
 @staff_required
 def monthly_pdf(request: HttpRequest, code: str) -> HttpResponse:
-    """月度报告 of the region as PDF."""
+    """月度报告 (``?month=YYYY-MM``) or 年度报告 (``?year=YYYY``) of the region as PDF, with the supervisor's text."""
     from weasyprint import HTML
 
     user = staff_user(request)
     region = get_region_for_user(user, code)
-    period = month_period(request.GET.get("month"))
-    html = render_to_string("insights/report_pdf.html", report_context(region, period), request=request)
+    kind, period = report_period(request.GET)
+    context = {
+        **report_context(region, period),
+        "kind": kind,
+        "kind_label": ReportNote.Kind(kind).label,
+        "note": note_for(region, kind, period),
+    }
+    html = render_to_string("insights/report_pdf.html", context, request=request)
     data = HTML(string=html, base_url=request.build_absolute_uri("/")).write_pdf()
     response = HttpResponse(data, content_type="application/pdf")
-    name = f"report-{region.code}-{period.start:%Y-%m}.pdf"
+    stamp = f"{period.start:%Y}" if kind == ReportNote.Kind.YEAR else f"{period.start:%Y-%m}"
+    name = f"report-{region.code}-{stamp}.pdf"
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return _private(response)
 
@@ -108,7 +185,7 @@ def excel(request: HttpRequest, code: str) -> HttpResponse:
     if days and days.isdigit() and int(days) in figures.PERIODS:
         period = figures.Period.last(int(days))
     else:
-        period = month_period(request.GET.get("month"))
+        period = report_period(request.GET)[1]
     ctx = report_context(region, period)
     book = Workbook()
     rate_cols = [
@@ -218,6 +295,119 @@ def public_regions() -> list[str]:
                 kind=Unit.Kind.BUREAU, is_active=True, region__level=Region.Level.COUNTY
             ).values_list("region_id", flat=True)
         )
+    )
+
+
+@never_cache
+@staff_required
+def report_page(request: HttpRequest, code: str, status: int = 200) -> HttpResponse:
+    """The report of a month or a year: choose it, write its text blocks, download it (PDF, Excel)."""
+    user = staff_user(request)
+    region = get_region_for_user(user, code)
+    params = request.POST if request.method == "POST" else request.GET
+    kind, period = report_period(params)
+    note = note_for(region, kind, period)
+    query = f"year={period.start:%Y}" if kind == ReportNote.Kind.YEAR else f"month={period.start:%Y-%m}"
+    response = render(
+        request,
+        "insights/report.html",
+        {
+            "region": region,
+            "kind": kind,
+            "period": period,
+            "note": note,
+            "texts": {k: params.get(k, getattr(note, k, "")) for k in NOTE_FIELDS}
+            if request.method == "POST"
+            else {k: getattr(note, k, "") for k in NOTE_FIELDS},
+            "query": query,
+            "month_value": f"{period.start:%Y-%m}",
+            "year_value": f"{period.start:%Y}",
+            "may_write": authority.has_capability_in_region(user, WRITE_REPORT, region.code),
+        },
+    )
+    response.status_code = status
+    return response
+
+
+@require_POST
+@staff_required
+def report_note_save(request: HttpRequest, code: str) -> HttpResponse:
+    user = staff_user(request)
+    region = get_region_for_user(user, code)
+    kind, period = report_period(request.POST)
+    try:
+        save_note(
+            actor=user,
+            region=region,
+            kind=kind,
+            period=period,
+            texts={k: request.POST.get(k, "") for k in NOTE_FIELDS},
+        )
+    except ValidationError as e:
+        for message in e.messages:
+            messages.error(request, message)
+        return report_page(request, code, status=400)
+    messages.success(request, _("报告文字已保存。"))
+    query = f"year={period.start:%Y}" if kind == ReportNote.Kind.YEAR else f"month={period.start:%Y-%m}"
+    return redirect(reverse("insights:report", args=[region.code]) + "?" + query)
+
+
+def public_region_or_404(code: str) -> Region:
+    """A region the public statistics cover: a district/county whose 司法局 is on the platform, a town under one,
+    or the city above one (villages are too small to publish)."""
+    watched = public_regions()
+    region = Region.objects.filter(code=code, level__lte=Region.Level.TOWN).first()
+    if region is None or not any(w.startswith(code) or code.startswith(w) for w in watched):
+        raise Http404
+    return region
+
+
+def public_summary(code: str, days: int = 30) -> dict[str, Any]:
+    """The region's own figures of the last ``days`` (the portal's card and the region's public page)."""
+    period = figures.Period.last(days)
+    return {"period": period, **figures.with_rates(figures._sums(figures.facts(code, period)))}
+
+
+def local_quality(user: Any) -> dict[str, Any] | None:
+    """For a signed-in member of the public: the service quality of their own district (the district of their
+    latest matter), for the portal's home page; None when there is none to show."""
+    from fawang.matters.models import Matter
+
+    if not getattr(user, "is_authenticated", False):
+        return None
+    latest = (
+        Matter.objects.filter(person__user=user)
+        .order_by("-submitted_at", "-pk")
+        .values_list("region_id", flat=True)
+        .first()
+    )
+    if not latest or latest[:6] not in public_regions():
+        return None
+    region = Region.objects.get(code=latest[:6])
+    return {"region": region, **public_summary(region.code)}
+
+
+@require_GET
+@cache_page(300)
+def public_region(request: HttpRequest, code: str) -> HttpResponse:
+    """网上监督 of one place: its own service quality (the last 30 days and the last year) and that of the places
+    directly under it, from the same daily facts; sums only, no personal data."""
+    region = public_region_or_404(code)
+    month = figures.Period.last(30)
+    year = figures.Period.last(365)
+    children = [c.code for c in figures.sub_regions(region.code)] if region.level < Region.Level.TOWN else []
+    return render(
+        request,
+        "insights/public_region.html",
+        {
+            "region": region,
+            "month": month,
+            "year": year,
+            "own": figures.public_by_district([region.code], month)
+            + figures.public_by_district([region.code], year),
+            "month_rows": figures.public_by_district(children, month),
+            "parent": region.parent if region.parent_id and region.level > Region.Level.CITY else None,
+        },
     )
 
 

@@ -13,6 +13,10 @@ Each number is counted on the (Beijing) day of its own event:
 - complaints   the 投诉 matter's ``submitted_at``, counted against the matter (its region, item, topic, channel) and
                unit complained about
 
+The monthly facts (``MonthFact``: month × region cut to the town × item × topic × channel × unit) are summed from
+the daily ones with one more ``INSERT … SELECT``, by ``rebuild()`` and, for the months of the days refreshed, by
+``refresh_days()``; the dashboards read them for the whole months of a city's or county's period (``figures``).
+
 ``rebuild()`` replaces every fact in one statement; ``refresh_days()`` replaces the facts of some days (the same
 statement, each branch bounded to the days' time range, so it reads the indexes on the timestamps);
 ``refresh_changed()`` is the scheduler's job: the days touched by matters changed and ratings made since the last
@@ -32,7 +36,7 @@ from django.utils import timezone
 
 from fawang.matters.models import Complaint, Evaluation, Matter
 
-from .models import DailyFact, RollupState
+from .models import DailyFact, MonthFact, RollupState
 
 MEASURES = ("received", "accepted", "completed", "on_time", "overdue", "rated", "good", "bad", "complaints")
 DIMENSIONS = ("day", "region_id", "service_item_id", "topic_id", "channel", "unit_id")
@@ -139,13 +143,60 @@ def _state() -> RollupState:
     return state
 
 
+def _month_of(column: str) -> str:
+    """SQL for the first day of the month of a date column."""
+    if connection.vendor == "postgresql":
+        return f"CAST(date_trunc('month', {column}) AS DATE)"
+    return f"strftime('%%Y-%%m-01', {column})"
+
+
+def month_sql(bounded: bool) -> str:
+    """The monthly facts from the daily ones (``MonthFact``): by month, the region cut to nine digits (towns), and
+    the other dimensions; with ``bounded``, only the days in [start, end) (parameters)."""
+    d = DailyFact._meta.db_table
+    f = MonthFact._meta.db_table
+    month = _month_of("day")
+    dims = ("service_item_id", "topic_id", "channel", "unit_id")
+    sums = ", ".join(f"SUM({x})" for x in MEASURES)
+    cols = ", ".join(("month", "area", *dims, *MEASURES))
+    where = "WHERE day >= %s AND day < %s" if bounded else ""
+    group = ", ".join((month, "substr(region_id, 1, 9)", *dims))
+    return (
+        f"INSERT INTO {f} ({cols})\n"
+        f"SELECT {month}, substr(region_id, 1, 9), {', '.join(dims)}, {sums} FROM {d} {where}\nGROUP BY {group}"
+    )
+
+
+def _first_of_month(day: dt.date) -> dt.date:
+    return day.replace(day=1)
+
+
+def _next_month(day: dt.date) -> dt.date:
+    return (day.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+
+
+def refresh_months(days: Iterable[dt.date]) -> None:
+    """Make the monthly facts of the months of ``days`` again from the daily facts."""
+    months = sorted({_first_of_month(day) for day in days})
+    with connection.cursor() as cursor:
+        for month in months:
+            MonthFact.objects.filter(month=month).delete()
+            sql = month_sql(bounded=True)
+            if connection.vendor != "postgresql":
+                sql = sql.replace("%%", "%")
+            cursor.execute(sql, [month, _next_month(month)])
+
+
 @transaction.atomic
 def rebuild(now: dt.datetime | None = None) -> int:
-    """Replace every fact from the matters: one DELETE and one INSERT … SELECT. Returns the rows written."""
+    """Replace every fact from the matters: one DELETE and one INSERT … SELECT for the daily facts, then the
+    monthly facts from them. Returns the daily rows written."""
     now = now or timezone.now()
     with connection.cursor() as cursor:
         cursor.execute(f"DELETE FROM {DailyFact._meta.db_table}")  # noqa: S608 (the model's table name)
         cursor.execute(insert_sql(bounded=False))
+        cursor.execute(f"DELETE FROM {MonthFact._meta.db_table}")  # noqa: S608 (the model's table name)
+        cursor.execute(month_sql(bounded=False).replace("%%", "%"))
     rows = DailyFact.objects.count()
     RollupState.objects.update_or_create(
         name="facts", defaults={"refreshed_at": now, "rebuilt_at": now, "rows": rows}
@@ -173,7 +224,9 @@ def _bounds(first: dt.date, last: dt.date) -> tuple[dt.datetime, dt.datetime]:
 
 @transaction.atomic
 def refresh_days(days: Iterable[dt.date]) -> int:
-    """Replace the facts of ``days`` (a few days: the scheduler's job; a whole year: use ``rebuild``)."""
+    """Replace the facts of ``days`` (a few days: the scheduler's job; a whole year: use ``rebuild``), and the
+    monthly facts of their months."""
+    days = list(days)
     sql = insert_sql(bounded=True)
     written = 0
     with connection.cursor() as cursor:
@@ -188,6 +241,7 @@ def refresh_days(days: Iterable[dt.date]) -> int:
             params += [start, end]
             cursor.execute(sql, params)
             written += max(cursor.rowcount, 0)
+    refresh_months(days)
     return written
 
 

@@ -27,7 +27,7 @@ from fawang.orgs import authority
 from fawang.orgs.models import Speciality, Unit
 from fawang.orgs.web import staff_required, staff_user
 
-from . import actions, figures, hotspots, kpi
+from . import actions, figures, hotspots, kpi, lines, plans
 from .access import (
     default_region,
     get_region_for_user,
@@ -90,6 +90,20 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @never_cache
 @staff_required
+def plans_home(request: HttpRequest) -> HttpResponse:
+    user = staff_user(request)
+    require_viewer(user)
+    return redirect("insights:plans", default_region(user))
+
+
+def _plan_context(code: str) -> dict[str, Any]:
+    """This year's plan of the region and its tasks' progress (the dashboard's and KPI board's card)."""
+    plan = plans.current_plan(code)
+    return {"plan": plan, "plan_rows": plans.rows(plan) if plan else []}
+
+
+@never_cache
+@staff_required
 def dashboard(request: HttpRequest, code: str) -> HttpResponse:
     user = staff_user(request)
     region = get_region_for_user(user, code)
@@ -113,6 +127,9 @@ def dashboard(request: HttpRequest, code: str) -> HttpResponse:
             "ranking": figures.ranking(region.code, period, **filters),
             "units": figures.unit_ranking(region.code, period, **filters),
             "warnings": open_warnings,
+            "risk_warnings": lines.open_risk_warnings(
+                region.code, authority.regions_filter(user, "region_id"), limit=10
+            ),
             "data_url": reverse("insights:data", args=[region.code]) + "?" + _query(request),
             "matters_url": matters_url,
             "query": _query(request),
@@ -121,6 +138,7 @@ def dashboard(request: HttpRequest, code: str) -> HttpResponse:
             "channels": Channel.choices,
             "filters": {k: str(v) for k, v in request.GET.items()},
             "parent": region.parent if region.parent_id and _reaches(user, region.parent_id) else None,
+            **_plan_context(region.code),
         },
     )
 
@@ -261,7 +279,9 @@ def kpi_board(request: HttpRequest, code: str) -> HttpResponse:
     user = staff_user(request)
     region = get_region_for_user(user, code)
     board = kpi.board(region.code, figures.Period.last(_int(request.GET.get("days")) or 90))
-    return render(request, "insights/kpi.html", {"region": region, "board": board})
+    return render(
+        request, "insights/kpi.html", {"region": region, "board": board, **_plan_context(region.code)}
+    )
 
 
 # --------------------------------------------------------------------------------------------- warnings
@@ -278,10 +298,23 @@ def warning_list(request: HttpRequest) -> HttpResponse:
     elif state == "closed":
         qs = qs.filter(status=Warning.Status.CLOSED)
     page = CappedPaginator(qs.order_by("-created_at", "-pk"), PER_PAGE).get_page(request.GET.get("page"))
+    # The mediation committees' own 风险预警 (人民调解法 第二十五条), still open, in the supervisor's regions.
+    risk = (
+        lines.open_risk_warnings(where=authority.regions_filter(user, "region_id"))
+        if state != "closed"
+        else []
+    )
     return render(
         request,
         "insights/warnings.html",
-        {"page_obj": page, "rows": list(page.object_list), "state": state, "now": timezone.now()},
+        {
+            "page_obj": page,
+            "rows": list(page.object_list),
+            "state": state,
+            "now": timezone.now(),
+            "risk_warnings": risk,
+            "today": timezone.localdate(),
+        },
     )
 
 
@@ -317,10 +350,22 @@ def warning_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "explanation": explanation,
             "examples": examples,
             "drill": drill,
+            "plan_url": _plan_url(warning),
             "may_handle": authority.has_capability_in_region(
                 user, "insights.handle_warning", warning.region_id
             ),
         },
+    )
+
+
+def _plan_url(warning: Warning) -> str:
+    if warning.kind != Warning.Kind.PLAN:
+        return ""
+    plan = plans.current_plan(warning.region_id, warning.period_end)
+    return (
+        reverse("insights:plan", args=[plan.pk])
+        if plan
+        else reverse("insights:plans", args=[warning.region_id])
     )
 
 

@@ -19,7 +19,7 @@ from fawang.notify.actions import enqueue
 from fawang.orgs.models import Membership, Unit
 from fawang.regions.models import Region
 
-from . import figures, hotspots
+from . import figures, hotspots, plans
 from .models import Warning
 
 # A warning must be dealt with (closed) within this many days.
@@ -208,4 +208,19 @@ def raise_warnings(as_of: dt.date | None = None, now: dt.datetime | None = None)
             w = _raise(kind, region, None, recent, title, now_rate, then_rate, p, {}, now)
             if w:
                 raised.append(w)
+    raised += raise_plan_overdue(as_of, now)
+    return raised
+
+
+def raise_plan_overdue(as_of: dt.date, now: dt.datetime) -> list[Warning]:
+    """工作计划任务逾期: one warning per plan region with open tasks past their deadline, naming them (raised
+    again only once the last one is closed)."""
+    raised = []
+    for region, tasks in plans.overdue_tasks(as_of).items():
+        title = _("工作计划有 %(n)d 项任务逾期未完成") % {"n": len(tasks)}
+        period = figures.Period(min(t.due_on for t in tasks), as_of)
+        explanation: dict[str, object] = {"tasks": [plans.describe(t) for t in tasks[:20]]}
+        w = _raise(Warning.Kind.PLAN, region, None, period, title, len(tasks), 0, None, explanation, now)
+        if w:
+            raised.append(w)
     return raised

@@ -124,3 +124,22 @@ def cross_validated(
     out["latency_p50_ms"] = round(float(np.median([m["latency_p50_ms"] for _, m in parts])), 2)
     out["latency_p95_ms"] = round(float(np.median([m["latency_p95_ms"] for _, m in parts])), 2)
     return out
+
+
+def held_out(
+    index: SearchIndex, rows: list[dict], train_rows: list[dict], *, seed: int = 13
+) -> dict[str, float]:
+    """Train the learned layer once on ``train_rows`` and measure ``rows`` (which it must not contain), e.g. the
+    everyday set's ``holdout`` third with STARD and the ``dev`` two thirds in training: one training instead of K,
+    for a loaded machine.  The index's model is restored afterwards."""
+    from .search.train import train_model
+
+    measured = {r["question"] for r in rows}
+    if any(r["question"] in measured for r in train_rows):
+        raise ValueError("a measured question is also a training question")
+    saved = index.model
+    try:
+        index.attach(train_model(index, train_rows, seed=seed))
+        return metrics(index, rows)
+    finally:
+        index.attach(saved)

@@ -12,7 +12,7 @@ from django.http import Http404
 from fawang.matters.models import Matter
 from fawang.orgs.authority import unit_ids_filter
 
-from .models import AidLawyer, Assignment, Decision, Objection, Subsidy
+from .models import AidLawyer, Assignment, Decision, DutyShift, DutyStation, Notification, Objection, Subsidy
 
 
 def _matters(user: Any) -> QuerySet[Matter]:
@@ -33,6 +33,18 @@ def objections_for(user: Any) -> QuerySet[Objection]:
 
 def roster_for(user: Any) -> QuerySet[AidLawyer]:
     return AidLawyer.objects.filter(unit_ids_filter(user, "centre_id"))
+
+
+def notifications_for(user: Any) -> QuerySet[Notification]:
+    return Notification.objects.filter(matter__in=_matters(user))
+
+
+def stations_for(user: Any) -> QuerySet[DutyStation]:
+    return DutyStation.objects.filter(unit_ids_filter(user, "centre_id"))
+
+
+def shifts_for(user: Any) -> QuerySet[DutyShift]:
+    return DutyShift.objects.filter(station__in=stations_for(user))
 
 
 def subsidies_for(user: Any) -> QuerySet[Subsidy]:

@@ -7,7 +7,10 @@ docs/authority.md) and writes a MatterEvent or an audit row in the same transact
   ``do_add_to_roster``;
 - the firm: ``do_accept_case``, ``do_log``, ``do_close_case``; the centre: ``do_check_case``;
 - objections: ``do_file_objection``, ``do_decide_objection`` (第四十九条);
-- subsidies: computed when a case is checked, ``do_approve_subsidy``.
+- subsidies: computed when a case is checked, ``do_approve_subsidy``;
+- notified defence (通知辩护、通知代理, 第二十五条、第二十八条、第三十六条): ``do_receive_notification``;
+- duty lawyers (值班律师, 第三十条): ``do_add_station``, ``do_add_shift``, ``do_log_duty``;
+- quality (第五十九条): ``do_add_quality`` (庭审旁听、案卷检查、征询办案机关意见、回访受援人).
 """
 
 from __future__ import annotations
@@ -26,7 +29,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from fawang.audit import actions as audit
-from fawang.calendar.workdays import add_workdays
+from fawang.calendar.workdays import add_days
 from fawang.catalog.models import Step
 from fawang.matters import actions as matter_actions
 from fawang.matters import deadlines, notices
@@ -41,19 +44,27 @@ from fawang.regions.models import Region
 
 from . import standards
 from .models import (
+    HELP_KINDS,
     AidLawyer,
     Assignment,
     CaseLog,
     Decision,
+    DutyLog,
+    DutyShift,
+    DutyStation,
     HardshipStandard,
+    Notification,
+    NotifyingPartner,
     Objection,
+    Organ,
+    QualityRecord,
     ReferenceFigure,
     Subsidy,
     SubsidyRate,
     in_force,
     new_number,
 )
-from .notices import is_legal_aid
+from .notices import ITEM, is_legal_aid
 
 if TYPE_CHECKING:
     from fawang.accounts.models import User
@@ -62,10 +73,10 @@ DECIDE = "legalaid.decide"
 STANDARDS = "legalaid.standards"
 CASEWORK = "legalaid.casework"
 OBJECTION = "legalaid.objection"
-# 《办理法律援助案件程序规定》: an objection is raised within 15 days of receiving the decision.
-OBJECTION_DAYS = 15
-# 法律援助法 第四十九条: the 司法行政部门 decides within five (working) days of receiving it.
-OBJECTION_REVIEW_WORKDAYS = 5
+# 法律援助法 第四十九条 sets no time limit for raising an objection ("可以向设立该法律援助机构的司法行政部门
+# 提出"); the 司法行政部门 decides "自收到异议之日起五日内" (days, not working days: the law says 日). A
+# period whose last day is a holiday ends on the next working day (the general rule on periods).
+OBJECTION_REVIEW_DAYS = 5
 SERIOUS_YEARS = 3  # 第二十六条: 三年以上相关执业经历
 
 
@@ -266,7 +277,7 @@ def _decision(
         per_capita=cmp.per_capita,
         comparison=cmp.text[:200],
         objection_unit=objection_unit(matter.unit) if objectionable else None,
-        objection_due=(_local_today(now) + dt.timedelta(days=OBJECTION_DAYS)) if objectionable else None,
+        objection_due=None,  # 第四十九条 sets no time limit for the objection
         decided_by=actor if actor is not None and actor.is_authenticated else None,
         decided_at=now,
     )
@@ -574,12 +585,19 @@ def do_assign(
     require(actor, DECIDE, matter)
     _legal_aid(matter)
     old = _check(matter, S.IN_PROGRESS, _("指派"), "assign")
+    notified = notification_of(matter)
+    if notified is not None:
+        # A notified case is criminal defence (or 强制医疗 representation); the organ's ground decides 第二十六条.
+        case_type = Assignment.CaseType.CRIMINAL
+        serious = serious or notified.serious
     assignment = _create_assignment(
         matter, actor=actor, lawyer=lawyer, case_type=case_type, serious=serious, now=now
     )
     _after_assignment(
         matter, assignment, actor=actor, now=now, old=old, note=note.strip() or assignment.rotation_note
     )
+    if notified is not None:
+        _reply_to_organ(notified, assignment, actor, now)
     return assignment
 
 
@@ -858,6 +876,9 @@ def do_check_case(
         raise ValidationError(_("承办人提交结案后才能审查。"), code="not_closed")
     if score is not None and not 0 <= score <= 100:
         raise ValidationError({"score": _("评分应在 0 到 100 之间。")})
+    if score is None:
+        # 第五十九条: the quality measures recorded on the case (庭审旁听、征询意见、回访...) give the score.
+        score = quality_mean(a)
     a.checked_at = now
     a.checked_by = actor if actor is not None and actor.is_authenticated else None
     a.check_note = note.strip()
@@ -917,6 +938,12 @@ def do_approve_subsidy(subsidy_id: int, *, actor: User | None, now: dt.datetime 
 # ---------------------------------------------------------------------------------------------- objections
 
 
+def objection_review_due(filed: dt.datetime) -> dt.datetime:
+    """五日内 from receiving the objection (第四十九条第二款; natural days, the day of receipt not counted), moved
+    to the next working day when the fifth day is a rest day (民法典 第二百零三条)."""
+    return add_days(filed, OBJECTION_REVIEW_DAYS)
+
+
 @transaction.atomic
 def do_file_objection(
     decision_id: int, *, actor: User | None, reasons: str, now: dt.datetime | None = None
@@ -941,7 +968,7 @@ def do_file_objection(
         unit=decision.objection_unit,
         reasons=reasons.strip(),
         filed_at=now,
-        due_at=add_workdays(now, OBJECTION_REVIEW_WORKDAYS),
+        due_at=objection_review_due(now),
         filed_by=actor if actor is not None and actor.is_authenticated else None,
     )
     event(
@@ -957,7 +984,7 @@ def do_file_objection(
         notices.unit_staff(row.unit_id),
         matter,
         "legalaid.objection",
-        _("%(ref)s：申请人对法律援助决定提出异议，请于 5 个工作日内审查。")
+        _("%(ref)s：申请人对法律援助决定提出异议，请自收到之日起五日内审查（法律援助法 第四十九条）。")
         % {"ref": notices.staff_ref(matter)},
         key=f"legalaid:objection:{row.pk}",
     )
@@ -1027,3 +1054,429 @@ def do_decide_objection(
 
 def decisions_may_object(decision: Decision, user: User) -> bool:
     return decision.objectionable and has_capability(user, DECIDE, decision.matter.unit)
+
+
+# ------------------------------------------------------------------------- notified defence (通知辩护、通知代理)
+
+# 第三十六条: 法律援助机构收到通知后，应当在三日内指派律师并通知人民法院、人民检察院、公安机关.
+NOTIFIED_ASSIGN_DAYS = 3
+
+
+@dataclass(frozen=True)
+class NotificationData:
+    organ_kind: str
+    organ_name: str
+    reference_no: str
+    ground: str
+    person_name: str
+    charge: str
+    facts: str
+    custody: str = ""
+    id_number: str = ""
+
+
+def _clean_notification(data: NotificationData) -> NotificationData:
+    errors: dict[str, str] = {}
+    if data.organ_kind not in Organ.values:
+        errors["organ_kind"] = _("请选择通知机关的类别（人民法院、人民检察院或公安机关）。")
+    if data.ground not in Notification.Ground.values:
+        errors["ground"] = _("请选择通知辩护的法定情形（法律援助法 第二十五条、第二十八条）。")
+    elif data.ground in Notification.COURT_ONLY and data.organ_kind != Organ.COURT:
+        errors["ground"] = _(
+            "适用普通程序的刑事案件和强制医疗案件只能由人民法院通知（第二十五条第二款、第二十八条）。"
+        )
+    for name, message in (
+        ("organ_name", _("请填写通知机关的名称。")),
+        ("reference_no", _("请填写通知机关的文书编号。")),
+        ("person_name", _("请填写犯罪嫌疑人、被告人或者被申请人的姓名。")),
+        ("charge", _("请填写涉嫌罪名或案由。")),
+    ):
+        if not str(getattr(data, name) or "").strip():
+            errors[name] = message
+    if errors:
+        raise ValidationError(errors)
+    id_number = (data.id_number or "").strip().upper()
+    if id_number:
+        from fawang.lib.validators import validate_id_number
+
+        try:
+            validate_id_number(id_number)
+        except ValidationError as e:
+            raise ValidationError({"id_number": e.messages}) from None
+    return NotificationData(
+        organ_kind=data.organ_kind,
+        organ_name=data.organ_name.strip()[:80],
+        reference_no=data.reference_no.strip()[:60],
+        ground=data.ground,
+        person_name=data.person_name.strip()[:32],
+        charge=data.charge.strip()[:100],
+        facts=(data.facts or "").strip()[:2000],
+        custody=(data.custody or "").strip()[:100],
+        id_number=id_number,
+    )
+
+
+@transaction.atomic
+def do_receive_notification(
+    data: NotificationData,
+    *,
+    centre: Unit,
+    actor: User | None,
+    partner: NotifyingPartner | None = None,
+    now: dt.datetime | None = None,
+) -> tuple[Notification, bool]:
+    """通知辩护 / 通知代理 (第二十五条、第二十八条) entered in the console by the centre or sent through the signed
+    API by the organ. No economic-hardship review: the matter is taken up at once and the three-day clock to
+    assign runs (第三十六条). Idempotent on (organ, its document number): a resend returns the first one and
+    ``False``."""
+    from fawang.catalog.models import Channel, ServiceItem
+    from fawang.matters.actions.intake import MatterRequest, PersonData, do_submit
+
+    now = _now(now)
+    if actor is not None:
+        require_capability(actor, DECIDE, centre)
+    if centre.kind != Unit.Kind.LEGAL_AID:
+        raise ValidationError(_("通知辩护只能发给法律援助机构。"), code="not_centre")
+    data = _clean_notification(data)
+    known = Notification.objects.filter(organ_name=data.organ_name, reference_no=data.reference_no).first()
+    if known is not None:
+        return known, False
+    ground = Notification.Ground(data.ground).label
+    description = _(
+        "%(organ)s通知指派律师担任%(role)s（%(no)s）：%(name)s，%(charge)s；%(ground)s。%(facts)s"
+    ) % {
+        "organ": data.organ_name,
+        "role": _("诉讼代理人") if data.ground == Notification.Ground.COMPULSORY else _("辩护人"),
+        "no": data.reference_no,
+        "name": data.person_name,
+        "charge": data.charge,
+        "ground": ground,
+        "facts": data.facts,
+    }
+    submitted = do_submit(
+        actor=None,
+        person=PersonData(name=data.person_name, id_number=data.id_number),
+        requests=[
+            MatterRequest(
+                service_item=ServiceItem.objects.get(code=ITEM),
+                description=description,
+                region=centre.region,
+                unit=centre,
+                unit_reason=_("%(organ)s通知辩护（法律援助法 第二十五条、第三十六条）")
+                % {"organ": data.organ_name},
+                # The organ may not know the ID number yet (a suspect in custody): the record waits for it.
+                id_number_pending=not data.id_number,
+            )
+        ],
+        channel=Channel.MAIL,
+        now=now,
+    )
+    matter = submitted.matters[0]
+    row = Notification.objects.create(
+        matter=matter,
+        centre=centre,
+        organ_kind=data.organ_kind,
+        organ_name=data.organ_name,
+        partner=partner,
+        reference_no=data.reference_no,
+        ground=data.ground,
+        charge=data.charge,
+        custody=data.custody,
+        received_at=now,
+        due_at=add_days(now, NOTIFIED_ASSIGN_DAYS),
+        created_by=actor if actor is not None and actor.is_authenticated else None,
+    )
+    matter_actions.do_accept(
+        matter.pk,
+        actor=None,
+        note=_("通知辩护，免予审查经济困难状况；收到通知后三日内指派律师（法律援助法 第三十六条）。"),
+        now=now,
+    )
+    event(
+        matter,
+        E.COMMENT,
+        actor=actor,
+        now=now,
+        note=_("收到%(organ)s的通知（%(no)s），法定情形：%(ground)s。")
+        % {
+            "organ": data.organ_name,
+            "no": data.reference_no,
+            "ground": ground,
+        },
+        payload={"aid_notification": row.pk},
+    )
+    notices.to_staff(
+        notices.unit_staff(centre.pk),
+        matter,
+        "legalaid.notified",
+        _("%(ref)s：%(organ)s通知指派律师，请于三日内指派（法律援助法 第三十六条）。")
+        % {"ref": notices.staff_ref(matter), "organ": data.organ_name},
+        key=f"legalaid:notification:{row.pk}",
+    )
+    return row, True
+
+
+def notification_of(matter: Matter) -> Notification | None:
+    return Notification.objects.filter(matter=matter).first()
+
+
+def _reply_to_organ(
+    notification: Notification, assignment: Assignment, actor: User | None, now: dt.datetime
+) -> None:
+    """第三十六条: the centre tells the organ whom it assigned (the letter is legalaid:notification_letter; a
+    partner of the API reads the same through its signed GET)."""
+    notification.replied_at = now
+    notification.save(update_fields=["replied_at"])
+    event(
+        assignment.matter,
+        E.COMMENT,
+        actor=actor,
+        now=now,
+        note=_("已函告%(organ)s：指派%(firm)s律师%(name)s担任%(role)s。")
+        % {
+            "organ": notification.organ_name,
+            "firm": assignment.firm.name,
+            "name": assignment.lawyer.practitioner.name,
+            "role": notification.role_label,
+        },
+        payload={"aid_notification": notification.pk, "aid_assignment": assignment.pk},
+    )
+
+
+def notification_outcome(notification: Notification) -> dict[str, Any]:
+    """What the notifying organ is told: the centre, whether and whom it assigned (no more than the letter)."""
+    assignment = (
+        Assignment.objects.filter(matter_id=notification.matter_id)
+        .exclude(status=Assignment.Status.TERMINATED)
+        .select_related("lawyer__practitioner", "firm")
+        .order_by("-assigned_at")
+        .first()
+    )
+    return {
+        "reference_no": notification.reference_no,
+        "centre": notification.centre.name,
+        "received_at": notification.received_at.isoformat(),
+        "due_at": notification.due_at.isoformat(),
+        "assigned": assignment is not None,
+        "assignment_number": assignment.number if assignment else "",
+        "lawyer": assignment.lawyer.practitioner.name if assignment else "",
+        "licence_no": assignment.lawyer.practitioner.licence_no if assignment else "",
+        "firm": assignment.firm.name if assignment else "",
+        "assigned_at": assignment.assigned_at.isoformat() if assignment else None,
+    }
+
+
+# -------------------------------------------------------------------------------- duty lawyers (值班律师)
+
+
+@transaction.atomic
+def do_add_station(*, actor: User | None, centre: Unit, kind: str, name: str) -> DutyStation:
+    """A court or detention centre where the centre keeps duty lawyers (法律援助工作站)."""
+    if actor is not None:
+        require_capability(actor, DECIDE, centre)
+    if centre.kind != Unit.Kind.LEGAL_AID:
+        raise ValidationError(_("只有法律援助机构可以派驻值班律师。"), code="not_centre")
+    if kind not in DutyStation.Kind.values:
+        raise ValidationError({"kind": _("请选择派驻场所的类别。")})
+    name = name.strip()
+    if not name:
+        raise ValidationError({"name": _("请填写派驻场所的名称。")})
+    if DutyStation.objects.filter(centre=centre, name=name).exists():
+        raise ValidationError({"name": _("本机构已有该工作站。")})
+    row = DutyStation.objects.create(centre=centre, kind=kind, name=name[:80])
+    audit.record(
+        "legalaid.add_station",
+        actor=actor,
+        target=row,
+        unit=centre,
+        diff=audit.created({"kind": kind, "name": row.name}),
+    )
+    return row
+
+
+@transaction.atomic
+def do_add_shift(
+    *, actor: User | None, station: DutyStation, licence_no: str, on: dt.date, now: dt.datetime | None = None
+) -> DutyShift:
+    """排班: a lawyer of the centre's roster on duty at the station on a day."""
+    now = _now(now)
+    if actor is not None:
+        require_capability(actor, DECIDE, station.centre)
+    lawyer = (
+        AidLawyer.objects.filter(centre=station.centre, practitioner__licence_no=licence_no.strip())
+        .select_related("practitioner")
+        .first()
+    )
+    if lawyer is None:
+        raise ValidationError({"licence_no": _("本机构法律援助人员名册中没有该执业证号。")})
+    if lawyer.practitioner.kind != Practitioner.Kind.LAWYER:
+        raise ValidationError({"licence_no": _("值班律师须由律师担任（法律援助法 第十四条）。")})
+    if lawyer.practitioner.licence_status != Practitioner.LicenceStatus.PRACTISING:
+        raise ValidationError({"licence_no": _("该律师不在正常执业状态。")})
+    if on < _local_today(now):
+        raise ValidationError({"on": _("不能为过去的日期排班。")})
+    if DutyShift.objects.filter(station=station, lawyer=lawyer, on=on).exists():
+        raise ValidationError({"on": _("该律师当天已在本工作站值班。")})
+    row = DutyShift.objects.create(
+        station=station,
+        lawyer=lawyer,
+        on=on,
+        created_by=actor if actor is not None and actor.is_authenticated else None,
+    )
+    audit.record(
+        "legalaid.add_shift",
+        actor=actor,
+        target=row,
+        unit=station.centre,
+        diff=audit.created({"station": station.name, "lawyer": lawyer.practitioner.name, "on": on}),
+        now=now,
+    )
+    return row
+
+
+@transaction.atomic
+def do_log_duty(
+    shift_id: int,
+    *,
+    actor: User | None,
+    person_name: str,
+    charge: str,
+    help_kinds: list[str],
+    advice: str,
+    now: dt.datetime | None = None,
+) -> DutyLog:
+    """值班律师工作台账: the help a duty lawyer gave a suspect or defendant without a defender (第三十条)."""
+    now = _now(now)
+    shift = (
+        DutyShift.objects.select_related("station__centre", "lawyer__practitioner")
+        .filter(pk=shift_id)
+        .first()
+    )
+    if shift is None:
+        raise ValidationError(_("值班记录不存在。"), code="no_shift")
+    if actor is not None:
+        require_capability(actor, DECIDE, shift.station.centre)
+    if shift.on > _local_today(now):
+        raise ValidationError(_("值班日到来后才能记录。"), code="not_yet")
+    labels = dict(HELP_KINDS)
+    kinds = [kind for kind in dict.fromkeys(help_kinds) if kind in labels]
+    errors: dict[str, str] = {}
+    if not person_name.strip():
+        errors["person_name"] = _("请填写受帮助人的姓名。")
+    if not kinds:
+        errors["help_kinds"] = _("请选择提供的法律帮助类别（法律援助法 第三十条）。")
+    if not advice.strip():
+        errors["advice"] = _("请填写提供的法律帮助内容。")
+    if errors:
+        raise ValidationError(errors)
+    row = DutyLog.objects.create(
+        shift=shift,
+        person_name=person_name.strip()[:32],
+        charge=charge.strip()[:100],
+        help_kinds=kinds,
+        advice=advice.strip(),
+        created_by=actor if actor is not None and actor.is_authenticated else None,
+        created_at=now,
+    )
+    audit.record(
+        "legalaid.log_duty",
+        actor=actor,
+        target=row,
+        unit=shift.station.centre,
+        diff=audit.created({"shift": shift.pk, "help_kinds": kinds}),
+        now=now,
+    )
+    return row
+
+
+# ---------------------------------------------------------------------------------- quality (第五十九条)
+
+
+@transaction.atomic
+def do_add_quality(
+    assignment_id: int,
+    *,
+    actor: User | None,
+    kind: str,
+    happened_on: dt.date,
+    score: int,
+    note: str,
+    source: str = "",
+    now: dt.datetime | None = None,
+) -> QualityRecord:
+    """One quality measure on a case (第五十九条): 庭审旁听, 案卷检查, 征询办案机关意见 or 回访受援人, with a score
+    (0–100); the centre's staff record it, and the check of the closed case takes the mean of these."""
+    now = _now(now)
+    assignment = _lock_assignment(assignment_id)
+    if actor is not None:
+        require_capability(actor, DECIDE, assignment.matter.unit)
+    if assignment.status in (Assignment.Status.TERMINATED, Assignment.Status.CHECKED):
+        raise ValidationError(
+            _("该指派当前状态为“%(s)s”，不能再记录质量监督。") % {"s": assignment.get_status_display()},
+            code="invalid_transition",
+        )
+    errors: dict[str, str] = {}
+    if kind not in QualityRecord.Kind.values:
+        errors["kind"] = _("请选择质量监督的方式。")
+    if score is None or not 0 <= score <= 100:
+        errors["score"] = _("评分应在 0 到 100 之间。")
+    if not note.strip():
+        errors["note"] = _("请填写情况。")
+    if happened_on > _local_today(now):
+        errors["happened_on"] = _("日期不能晚于今天。")
+    if errors:
+        raise ValidationError(errors)
+    row = QualityRecord.objects.create(
+        assignment=assignment,
+        kind=kind,
+        happened_on=happened_on,
+        source=source.strip()[:100],
+        score=score,
+        note=note.strip(),
+        created_by=actor if actor is not None and actor.is_authenticated else None,
+        created_at=now,
+    )
+    _case_event(
+        assignment,
+        actor,
+        now,
+        _("质量监督（%(kind)s）：%(score)s 分。") % {"kind": row.get_kind_display(), "score": score},
+        quality=row.pk,
+    )
+    return row
+
+
+def quality_mean(assignment: Assignment) -> int | None:
+    scores = [r.score for r in assignment.quality_records.all()]
+    if not scores:
+        return None
+    return round(sum(scores) / len(scores))
+
+
+@transaction.atomic
+def add_notifying_partner(*, name: str, kind: str, key_id: str, centre: Unit) -> tuple[NotifyingPartner, str]:
+    """登记通知辩护对接单位: a court, procuratorate or police organ that notifies ``centre`` through the signed API.
+    Returns the partner and its new signing secret (shown once; kept encrypted)."""
+    import secrets as token
+
+    if kind not in Organ.values:
+        raise ValidationError(_("通知机关类别无效。"), code="kind")
+    if centre.kind != Unit.Kind.LEGAL_AID:
+        raise ValidationError(_("只能对接法律援助机构。"), code="not_centre")
+    name, key_id = name.strip(), key_id.strip()
+    if not name or not key_id:
+        raise ValidationError(_("请填写对接单位名称和接入标识。"), code="blank")
+    if NotifyingPartner.objects.filter(Q(key_id=key_id) | Q(name=name)).exists():
+        raise ValidationError(_("该对接单位或接入标识已登记。"), code="duplicate")
+    secret = token.token_urlsafe(32)
+    partner = NotifyingPartner.objects.create(
+        name=name, kind=kind, key_id=key_id, secret=secret, centre=centre
+    )
+    audit.record(
+        "legalaid.add_partner",
+        actor=None,
+        target=partner,
+        unit=centre,
+        diff=audit.created({"name": name, "kind": kind, "key_id": key_id}),
+    )
+    return partner, secret

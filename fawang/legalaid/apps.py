@@ -46,6 +46,8 @@ class LegalAidConfig(AppConfig):
             nav.Entry(section, _("经济困难标准"), "legalaid:standards"),
             nav.Entry(section, _("法律援助人员名册"), "legalaid:roster"),
             nav.Entry(section, _("法律援助案件"), "legalaid:cases"),
+            nav.Entry(section, _("通知辩护"), "legalaid:notifications"),
+            nav.Entry(section, _("值班律师"), "legalaid:duty"),
             nav.Entry(section, _("异议审查"), "legalaid:objections"),
             nav.Entry(section, _("办案补贴"), "legalaid:subsidies"),
             nav.Entry(section, _("法律援助统计"), "legalaid:statistics"),
@@ -55,8 +57,13 @@ class LegalAidConfig(AppConfig):
         codes.register("legalaid.add_to_roster", _("列入法律援助人员名册"))
         codes.register("legalaid.decide_objection", _("审查法律援助异议"))
         codes.register("legalaid.approve_subsidy", _("审批办案补贴"))
+        codes.register("legalaid.add_station", _("设立法律援助工作站"))
+        codes.register("legalaid.add_shift", _("值班律师排班"))
+        codes.register("legalaid.log_duty", _("记录值班律师法律帮助"))
+        codes.register("legalaid.add_partner", _("登记通知辩护对接单位"))
         for code, label in (
             ("legalaid.assigned", _("法律援助指派")),
+            ("legalaid.notified", _("通知辩护")),
             ("legalaid.closed", _("法律援助结案待审查")),
             ("legalaid.objection", _("法律援助异议")),
             ("legalaid.objection_maintained", _("法律援助异议维持")),

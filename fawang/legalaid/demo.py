@@ -5,11 +5,20 @@ subsidy rates. Idempotent and fast (every test database loads it)."""
 from __future__ import annotations
 
 import datetime as dt
+import secrets
 from decimal import Decimal
 
 from fawang.orgs.models import Practitioner, Unit
 
-from .models import AidLawyer, HardshipStandard, ReferenceFigure, SubsidyRate
+from .models import (
+    AidLawyer,
+    DutyStation,
+    HardshipStandard,
+    NotifyingPartner,
+    Organ,
+    ReferenceFigure,
+    SubsidyRate,
+)
 
 DEMO_DOC = "演示数据：福建省法律援助经济困难标准（示例）"
 SINCE = dt.date(2024, 1, 1)
@@ -88,6 +97,21 @@ def load_line_demo() -> None:
             )
             for i, p in enumerate(lawyers)
         ]
+    )
+    # 值班律师 stations (第十四条) and the court that notifies cases through the signed API (第二十五条); its
+    # secret is random: set a known one in the shell to try the API.
+    DutyStation.objects.bulk_create(
+        [
+            DutyStation(centre=centre, kind=DutyStation.Kind.COURT, name="思明区人民法院法律援助工作站"),
+            DutyStation(centre=centre, kind=DutyStation.Kind.DETENTION, name="厦门市看守所法律援助工作站"),
+        ]
+    )
+    NotifyingPartner.objects.create(
+        name="厦门市思明区人民法院",
+        kind=Organ.COURT,
+        centre=centre,
+        key_id="sm-court",
+        secret=secrets.token_urlsafe(32),
     )
 
 

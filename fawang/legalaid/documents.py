@@ -9,13 +9,14 @@ from django.utils.translation import gettext as _
 
 from fawang.matters import pdf
 
-from .models import Assignment, Decision
+from .models import Assignment, Decision, Notification
 
 if TYPE_CHECKING:
     from django.http import HttpRequest
 
 DECISION = "legalaid/pdf/decision.html"
 ASSIGNMENT = "legalaid/pdf/assignment.html"
+NOTIFICATION_LETTER = "legalaid/pdf/notification_letter.html"
 TITLES = {
     Decision.Kind.GRANT: "给予法律援助决定书",
     Decision.Kind.REFUSE: "不予法律援助决定书",
@@ -28,7 +29,6 @@ def decision_title(decision: Decision) -> str:
 
 
 def decision_pdf(decision: Decision, request: HttpRequest) -> bytes:
-    due = decision.objection_due
     return pdf.render_document(
         DECISION,
         decision.matter,
@@ -36,7 +36,6 @@ def decision_pdf(decision: Decision, request: HttpRequest) -> bytes:
         decision=decision,
         title=decision_title(decision),
         decided_on=pdf.date_cn(decision.decided_at),
-        objection_due=f"{due.year}年{due.month}月{due.day}日" if due else "",
     ).write_pdf()
 
 
@@ -46,5 +45,20 @@ def assignment_pdf(assignment: Assignment, request: HttpRequest) -> bytes:
         assignment.matter,
         request,
         assignment=assignment,
+        assigned_on=pdf.date_cn(assignment.assigned_at),
+    ).write_pdf()
+
+
+def notification_letter_pdf(
+    notification: Notification, assignment: Assignment, request: HttpRequest
+) -> bytes:
+    """指派律师通知书 to the court, procuratorate or police organ that notified the case (第三十六条)."""
+    return pdf.render_document(
+        NOTIFICATION_LETTER,
+        notification.matter,
+        request,
+        notification=notification,
+        assignment=assignment,
+        received_on=pdf.date_cn(notification.received_at),
         assigned_on=pdf.date_cn(assignment.assigned_at),
     ).write_pdf()

@@ -10,7 +10,18 @@ from django.utils.translation import gettext_lazy as _
 from fawang.matters.forms import ActionForm
 
 from .actions import AdvanceReason
-from .models import AidLawyer, Assignment, CaseLog, HardshipStandard, ReferenceFigure
+from .models import (
+    HELP_KINDS,
+    AidLawyer,
+    Assignment,
+    CaseLog,
+    DutyStation,
+    HardshipStandard,
+    Notification,
+    Organ,
+    QualityRecord,
+    ReferenceFigure,
+)
 
 TEXTAREA = forms.Textarea(attrs={"rows": 2})
 
@@ -134,3 +145,49 @@ class ObjectionDecideForm(forms.Form):
         label=_("审查结论"), choices=(("maintain", _("维持")), ("correct", _("责令改正")))
     )
     note = forms.CharField(label=_("审查意见"), max_length=2000, widget=TEXTAREA)
+
+
+class NotificationForm(forms.Form):
+    """通知辩护 entered by the centre from the organ's letter (第二十五条、第二十八条)."""
+
+    organ_kind = forms.ChoiceField(label=_("通知机关类别"), choices=Organ.choices)
+    organ_name = forms.CharField(label=_("通知机关"), max_length=80)
+    reference_no = forms.CharField(label=_("通知机关文书编号"), max_length=60)
+    ground = forms.ChoiceField(label=_("法定情形"), choices=Notification.Ground.choices)
+    person_name = forms.CharField(label=_("犯罪嫌疑人、被告人或被申请人姓名"), max_length=32)
+    id_number = forms.CharField(label=_("身份证号码"), max_length=18, required=False)
+    charge = forms.CharField(label=_("涉嫌罪名或案由"), max_length=100)
+    custody = forms.CharField(label=_("羁押场所"), max_length=100, required=False)
+    facts = forms.CharField(label=_("案件情况"), max_length=2000, required=False, widget=TEXTAREA)
+
+
+class StationForm(forms.Form):
+    kind = forms.ChoiceField(label=_("类别"), choices=DutyStation.Kind.choices)
+    name = forms.CharField(label=_("派驻场所名称"), max_length=80)
+
+
+class ShiftForm(forms.Form):
+    licence_no = forms.CharField(label=_("值班律师执业证号"), max_length=32)
+    on = forms.DateField(label=_("值班日期"), widget=forms.DateInput(attrs={"type": "date"}))
+
+
+class DutyLogForm(forms.Form):
+    person_name = forms.CharField(label=_("受帮助人姓名"), max_length=32)
+    charge = forms.CharField(label=_("涉嫌罪名或案由"), max_length=100, required=False)
+    help_kinds = forms.MultipleChoiceField(
+        label=_("法律帮助类别（第三十条）"), choices=HELP_KINDS, widget=forms.CheckboxSelectMultiple
+    )
+    advice = forms.CharField(label=_("提供的法律帮助"), max_length=2000, widget=TEXTAREA)
+
+
+class QualityForm(forms.Form):
+    kind = forms.ChoiceField(label=_("方式（第五十九条）"), choices=QualityRecord.Kind.choices)
+    happened_on = forms.DateField(label=_("日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    source = forms.CharField(
+        label=_("对象"),
+        max_length=100,
+        required=False,
+        help_text=_("旁听的法庭、征询的办案机关或回访的对象。"),
+    )
+    score = forms.IntegerField(label=_("评分（0–100）"), min_value=0, max_value=100)
+    note = forms.CharField(label=_("情况"), max_length=2000, widget=TEXTAREA)

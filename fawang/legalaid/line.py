@@ -100,6 +100,7 @@ def panel_context(user: Any, matter: Matter) -> dict[str, Any]:
         return {}
     return {
         "matter": matter,
+        "notification": actions.notification_of(matter),
         "comparison": standards.compare(matter),
         "decisions": list(matter.aid_decisions.select_related("standard", "objection_unit")),
         "assignments": list(matter.aid_assignments.select_related("lawyer__practitioner", "firm")),

@@ -19,6 +19,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from fawang.lib import crypto
 from fawang.matters.models import Matter
 from fawang.orgs.models import Practitioner, Unit
 from fawang.regions.models import Region
@@ -389,6 +390,224 @@ class Subsidy(models.Model):
 
     def __str__(self) -> str:
         return f"{self.assignment.number} {self.amount}"
+
+
+class Organ(models.TextChoices):
+    """The organs that notify a legal-aid centre (法律援助法 第二十五条、第二十八条、第三十六条)."""
+
+    COURT = "court", _("人民法院")
+    PROCURATORATE = "procuratorate", _("人民检察院")
+    POLICE = "police", _("公安机关")
+
+
+class NotifyingPartner(models.Model):
+    """A court, procuratorate or public-security organ that notifies cases through the signed API (its key id
+    and secret; the centre of its place receives what it sends)."""
+
+    name = models.CharField(_("名称"), max_length=80, unique=True)
+    kind = models.CharField(_("类别"), max_length=16, choices=Organ.choices)
+    centre = models.ForeignKey(
+        Unit, verbose_name=_("对接的法律援助机构"), on_delete=models.PROTECT, related_name="+"
+    )
+    key_id = models.CharField(_("接入标识"), max_length=40, unique=True)
+    secret = crypto.EncryptedTextField(_("签名密钥"), help_text=_("HMAC-SHA256 签名密钥，加密保存。"))
+    is_active = models.BooleanField(_("启用"), default=True)
+
+    class Meta:
+        verbose_name = _("通知辩护对接单位")
+        verbose_name_plural = _("通知辩护对接单位")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Notification(models.Model):
+    """通知辩护 / 通知代理: a court, procuratorate or police organ notifies the centre to assign a lawyer
+    (第二十五条、第二十八条). No economic-hardship review; the centre assigns within three days of receiving it
+    and tells the organ (第三十六条). The case runs on a matter of the legal-aid line, already 受理."""
+
+    class Ground(models.TextChoices):
+        MINOR = "minor", _("未成年人（第二十五条第一款第一项）")
+        DISABLED = "disabled", _("视力、听力、言语残疾人（第二十五条第一款第二项）")
+        INCAPABLE = "incapable", _("不能完全辨认自己行为的成年人（第二十五条第一款第三项）")
+        LIFE_OR_DEATH = "life_or_death", _("可能被判处无期徒刑、死刑的人（第二十五条第一款第四项）")
+        DEATH_REVIEW = "death_review", _("申请法律援助的死刑复核案件被告人（第二十五条第一款第五项）")
+        ABSENTIA = "absentia", _("缺席审判案件的被告人（第二十五条第一款第六项）")
+        OTHER = "other", _("法律法规规定的其他人员（第二十五条第一款第七项）")
+        ORDINARY = "ordinary", _("适用普通程序审理的刑事案件被告人（第二十五条第二款）")
+        COMPULSORY = "compulsory", _("强制医疗案件的被申请人或者被告人（第二十八条）")
+
+    # 第二十六条: these need a lawyer with three years' relevant practice.
+    SERIOUS = frozenset({Ground.LIFE_OR_DEATH, Ground.DEATH_REVIEW})
+    # 第二十五条第二款、第二十八条: only a court notifies these.
+    COURT_ONLY = frozenset({Ground.ORDINARY, Ground.COMPULSORY})
+
+    matter = models.OneToOneField(
+        Matter, verbose_name=_("事项"), on_delete=models.CASCADE, related_name="aid_notification"
+    )
+    centre = models.ForeignKey(
+        Unit, verbose_name=_("法律援助机构"), on_delete=models.PROTECT, related_name="+"
+    )
+    organ_kind = models.CharField(_("通知机关类别"), max_length=16, choices=Organ.choices)
+    organ_name = models.CharField(_("通知机关"), max_length=80)
+    partner = models.ForeignKey(
+        NotifyingPartner,
+        verbose_name=_("对接单位"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="notifications",
+    )
+    reference_no = models.CharField(_("通知机关文书编号"), max_length=60)
+    ground = models.CharField(_("法定情形"), max_length=16, choices=Ground.choices)
+    charge = models.CharField(_("涉嫌罪名或案由"), max_length=100)
+    custody = models.CharField(_("羁押场所"), max_length=100, blank=True)
+    received_at = models.DateTimeField(_("收到通知时间"), default=timezone.now)
+    due_at = models.DateTimeField(_("指派期限"))
+    replied_at = models.DateTimeField(_("函告通知机关时间"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("通知辩护")
+        verbose_name_plural = _("通知辩护")
+        ordering = ["-received_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["organ_name", "reference_no"], name="aid_notification_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organ_name} {self.reference_no}"
+
+    @property
+    def serious(self) -> bool:
+        return self.ground in self.SERIOUS
+
+    @property
+    def role_label(self) -> str:
+        return str(_("诉讼代理人") if self.ground == self.Ground.COMPULSORY else _("辩护人"))
+
+
+class DutyStation(models.Model):
+    """A place where the centre keeps duty lawyers (值班律师, 第十四条、第三十条): a court or a detention centre."""
+
+    class Kind(models.TextChoices):
+        COURT = "court", _("人民法院")
+        DETENTION = "detention", _("看守所")
+        PROCURATORATE = "procuratorate", _("人民检察院")
+
+    centre = models.ForeignKey(
+        Unit, verbose_name=_("法律援助机构"), on_delete=models.PROTECT, related_name="+"
+    )
+    kind = models.CharField(_("类别"), max_length=16, choices=Kind.choices)
+    name = models.CharField(_("名称"), max_length=80)
+    is_active = models.BooleanField(_("启用"), default=True)
+
+    class Meta:
+        verbose_name = _("法律援助工作站")
+        verbose_name_plural = _("法律援助工作站")
+        ordering = ["centre", "name"]
+        constraints = [models.UniqueConstraint(fields=["centre", "name"], name="duty_station_once")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class DutyShift(models.Model):
+    """One duty lawyer of the roster on duty at a station on a day (值班排班)."""
+
+    station = models.ForeignKey(
+        DutyStation, verbose_name=_("工作站"), on_delete=models.CASCADE, related_name="shifts"
+    )
+    lawyer = models.ForeignKey(
+        AidLawyer, verbose_name=_("值班律师"), on_delete=models.PROTECT, related_name="duty_shifts"
+    )
+    on = models.DateField(_("值班日期"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("值班排班")
+        verbose_name_plural = _("值班排班")
+        ordering = ["-on", "station", "pk"]
+        constraints = [models.UniqueConstraint(fields=["station", "lawyer", "on"], name="duty_shift_once")]
+
+    def __str__(self) -> str:
+        return f"{self.station} {self.on} {self.lawyer}"
+
+
+HELP_KINDS = (
+    ("consultation", _("法律咨询")),
+    ("procedure", _("程序选择建议")),
+    ("coercive", _("申请变更强制措施")),
+    ("opinion", _("对案件处理提出意见")),
+    ("plea", _("认罪认罚在场见证")),
+)
+
+
+class DutyLog(models.Model):
+    """值班律师工作台账: who was helped on a shift and what advice was given (第三十条). The person's name is
+    masked in lists."""
+
+    shift = models.ForeignKey(
+        DutyShift, verbose_name=_("值班"), on_delete=models.PROTECT, related_name="logs"
+    )
+    person_name = models.CharField(_("受帮助人"), max_length=32)
+    charge = models.CharField(_("涉嫌罪名或案由"), max_length=100, blank=True)
+    help_kinds = models.JSONField(_("法律帮助类别"), default=list)
+    advice = models.TextField(_("提供的法律帮助"), help_text=_("纯文本；显示时转义。"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(_("记录时间"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("值班律师工作台账")
+        verbose_name_plural = _("值班律师工作台账")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.shift} {self.pk}"
+
+    def help_labels(self) -> list[str]:
+        labels = dict(HELP_KINDS)
+        return [str(labels[k]) for k in self.help_kinds if k in labels]
+
+
+class QualityRecord(models.Model):
+    """质量监督 of one case (第五十九条): 庭审旁听, 案卷检查, 征询司法机关意见, 回访受援人, each with a score; the
+    centre's check of the closed case takes their mean when it gives no score of its own."""
+
+    class Kind(models.TextChoices):
+        HEARING = "hearing", _("庭审旁听")
+        FILE = "file", _("案卷检查")
+        OPINION = "opinion", _("征询办案机关意见")
+        VISIT = "visit", _("回访受援人")
+
+    assignment = models.ForeignKey(
+        Assignment, verbose_name=_("指派"), on_delete=models.CASCADE, related_name="quality_records"
+    )
+    kind = models.CharField(_("方式"), max_length=10, choices=Kind.choices)
+    happened_on = models.DateField(_("日期"))
+    source = models.CharField(
+        _("对象"), max_length=100, blank=True, help_text=_("旁听的法庭、征询的办案机关或回访的对象。")
+    )
+    score = models.PositiveSmallIntegerField(_("评分"), validators=[MinValueValidator(0)])
+    note = models.TextField(_("情况"), help_text=_("纯文本；显示时转义。"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(_("记录时间"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("质量监督记录")
+        verbose_name_plural = _("质量监督记录")
+        ordering = ["happened_on", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.score}"
 
 
 def new_number(prefix: str) -> str:

@@ -31,6 +31,15 @@ def person_text(kind: str, matter: Matter, event: MatterEvent | None, ref: str) 
     if matter.service_item.code != ITEM:
         return None
     unit = matter.unit.name
+    notified = getattr(matter, "aid_notification", None) if kind == "matter.accepted" else None
+    if notified is not None:
+        return _(
+            "%(ref)s：%(unit)s已收到%(organ)s的通知，将指派律师为您提供法律援助（法律援助法 第二十五条）。"
+        ) % {
+            "ref": ref,
+            "unit": unit,
+            "organ": notified.organ_name,
+        }
     if kind == "matter.accepted":
         return _("%(ref)s经审查，%(unit)s决定给予法律援助，将指派法律援助人员为您提供服务。") % {
             "ref": ref,

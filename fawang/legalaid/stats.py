@@ -13,19 +13,23 @@ from django.db.models import Avg, Count, Sum
 from django.utils import timezone
 
 from fawang.matters.models import Matter
+from fawang.regions.models import Region
 
 from . import access
-from .models import Assignment, Decision, Subsidy
+from .models import HELP_KINDS, Assignment, Decision, DutyLog, QualityRecord, Subsidy
 from .notices import ITEM
 
 DECIDE_DAYS = 7
 ASSIGN_DAYS = 3
+NOTIFIED_DAYS = 3  # 第三十六条
 
 
 @dataclass
 class Stats:
     start: dt.date
     end: dt.date
+    region_code: str = ""
+    region_name: str = ""
     applications: int = 0
     grants: int = 0
     refusals: int = 0
@@ -42,6 +46,11 @@ class Stats:
     avg_quality: float | None = None
     subsidies_paid: Decimal = Decimal(0)
     subsidies_count: int = 0
+    notified: int = 0
+    notified_late: int = 0
+    duty_logs: int = 0
+    duty_by_kind: list[tuple[str, int]] = field(default_factory=list)
+    quality_by_kind: list[tuple[str, int, float]] = field(default_factory=list)
 
 
 def _bounds(start: dt.date, end: dt.date) -> tuple[dt.datetime, dt.datetime]:
@@ -52,12 +61,22 @@ def _bounds(start: dt.date, end: dt.date) -> tuple[dt.datetime, dt.datetime]:
     )
 
 
-def compute(user: Any, start: dt.date, end: dt.date) -> Stats:
+def compute(user: Any, start: dt.date, end: dt.date, region: Region | None = None) -> Stats:
+    """The figures over what ``user`` sees, for applications made from ``start`` to ``end``, in ``region`` and
+    the regions under it when given (matters by their region; notifications and duty lawyers by the centre's)."""
     lo, hi = _bounds(start, end)
     matters = Matter.objects.visible_to(user).filter(
         service_item__code=ITEM, submitted_at__gte=lo, submitted_at__lt=hi
     )
-    out = Stats(start=start, end=end, applications=matters.count())
+    if region is not None:
+        matters = matters.filter(region__code__startswith=region.code)
+    out = Stats(
+        start=start,
+        end=end,
+        region_code=region.code if region else "",
+        region_name=region.name if region else "",
+        applications=matters.count(),
+    )
     decisions = access.decisions_for(user).filter(matter__in=matters).select_related("matter")
     first_days: list[float] = []
     seen: set[int] = set()
@@ -112,7 +131,51 @@ def compute(user: Any, start: dt.date, end: dt.date) -> Stats:
     )
     out.subsidies_paid = paid["total"] or Decimal(0)
     out.subsidies_count = paid["n"]
+    _notified(out, user, lo, hi)
+    _duty(out, user, lo, hi)
+    labels = dict(QualityRecord.Kind.choices)
+    out.quality_by_kind = [
+        (str(labels.get(row["kind"], row["kind"])), row["n"], round(float(row["avg"]), 1))
+        for row in QualityRecord.objects.filter(assignment__in=assignments)
+        .values("kind")
+        .annotate(n=Count("pk"), avg=Avg("score"))
+        .order_by("kind")
+    ]
     return out
+
+
+def _notified(out: Stats, user: Any, lo: dt.datetime, hi: dt.datetime) -> None:
+    """通知辩护 received in the period, and those not assigned within the three days of 第三十六条."""
+    found = access.notifications_for(user).filter(received_at__gte=lo, received_at__lt=hi)
+    if out.region_code:
+        found = found.filter(centre__region__code__startswith=out.region_code)
+    rows = list(found)
+    first: dict[int, dt.datetime] = {}
+    for assignment in Assignment.objects.filter(matter_id__in=[row.matter_id for row in rows]).order_by(
+        "assigned_at"
+    ):
+        first.setdefault(assignment.matter_id, assignment.assigned_at)
+    now = timezone.now()
+    out.notified = len(rows)
+    out.notified_late = sum((first.get(row.matter_id) or now) > row.due_at for row in rows)
+
+
+def _duty(out: Stats, user: Any, lo: dt.datetime, hi: dt.datetime) -> None:
+    """值班律师 help given in the period (by the day of the shift), by kind of help (第三十条)."""
+    found = DutyLog.objects.filter(
+        shift__in=access.shifts_for(user), shift__on__gte=lo.date(), shift__on__lt=hi.date()
+    )
+    if out.region_code:
+        found = found.filter(shift__station__centre__region__code__startswith=out.region_code)
+    logs = found.values_list("help_kinds", flat=True)
+    counts: dict[str, int] = {}
+    total = 0
+    for kinds in logs:
+        total += 1
+        for kind in kinds:
+            counts[kind] = counts.get(kind, 0) + 1
+    out.duty_logs = total
+    out.duty_by_kind = [(str(label), counts.get(code, 0)) for code, label in HELP_KINDS]
 
 
 def rows(s: Stats) -> list[tuple[str, Any]]:
@@ -120,6 +183,7 @@ def rows(s: Stats) -> list[tuple[str, Any]]:
     none = "—"
     return [
         ("统计期间", f"{s.start.isoformat()} 至 {s.end.isoformat()}"),
+        ("统计区划", s.region_name or "本人可见范围"),
         ("申请件数", s.applications),
         ("给予法律援助", s.grants),
         ("不予法律援助", s.refusals),
@@ -133,4 +197,12 @@ def rows(s: Stats) -> list[tuple[str, Any]]:
         ("案卷质量平均分", s.avg_quality if s.avg_quality is not None else none),
         ("已审批补贴件数", s.subsidies_count),
         ("已审批补贴金额（元）", float(s.subsidies_paid)),
+        ("通知辩护件数", s.notified),
+        (f"收到通知后超过 {NOTIFIED_DAYS} 日指派", s.notified_late),
+        ("值班律师提供法律帮助人次", s.duty_logs),
+        *((f"值班律师：{label}", count) for label, count in s.duty_by_kind),
+        *(
+            (f"质量监督：{label}（次数 / 平均分）", f"{count} / {avg}")
+            for label, count, avg in s.quality_by_kind
+        ),
     ]

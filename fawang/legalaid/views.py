@@ -32,14 +32,19 @@ from .forms import (
     AssignForm,
     CheckForm,
     CloseForm,
+    DutyLogForm,
     LogForm,
+    NotificationForm,
     ObjectionDecideForm,
     ObjectionForm,
+    QualityForm,
     ReferenceForm,
     RosterForm,
+    ShiftForm,
     StandardForm,
+    StationForm,
 )
-from .models import Assignment, HardshipStandard, ReferenceFigure, Subsidy
+from .models import Assignment, DutyLog, HardshipStandard, ReferenceFigure, Subsidy
 
 
 def _errors(exc: ValidationError) -> str:
@@ -151,8 +156,7 @@ def roster(request: HttpRequest) -> HttpResponse:
     user = staff_user(request)
     rows = access.roster_for(user).select_related("centre", "practitioner", "practitioner__unit")
     # The centres whose roster the user keeps: reached (one query), and their role may decide there.
-    reached = Unit.objects.filter(units_filter(user), kind=Unit.Kind.LEGAL_AID).order_by("pk")[:20]
-    centres = [u for u in reached if has_capability(user, actions.DECIDE, u)]
+    centres = _centres(user)
     loads = {
         r["lawyer_id"]: r["n"]
         for r in Assignment.objects.filter(lawyer__in=rows, status__in=["assigned", "accepted", "returned"])
@@ -296,6 +300,9 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "may_check": has_capability(user, actions.DECIDE, a.matter.unit),
             # Distinct ids: the forms share field names (note) on one page.
             "log_form": LogForm(auto_id="log_%s"),
+            "quality": list(a.quality_records.all()),
+            "quality_mean": actions.quality_mean(a),
+            "quality_form": QualityForm(auto_id="quality_%s"),
             "close_form": CloseForm(auto_id="close_%s"),
             "check_form": CheckForm(auto_id="check_%s"),
         },
@@ -369,6 +376,21 @@ def case_check(request: HttpRequest, pk: int) -> HttpResponse:
         actions.do_check_case(a.pk, actor=user, passed=d["passed"], note=d["note"], score=d["score"])
 
     return _case_post(request, pk, run, _("已审查。"))
+
+
+@require_POST
+@staff_required
+def case_quality(request: HttpRequest, pk: int) -> HttpResponse:
+    user = staff_user(request)
+    form = QualityForm(request.POST)
+
+    def run(assignment: Assignment) -> None:
+        actions.require_capability(user, actions.DECIDE, assignment.matter.unit)
+        if not form.is_valid():
+            raise ValidationError(form.errors.as_text())
+        actions.do_add_quality(assignment.pk, actor=user, **form.cleaned_data)
+
+    return _case_post(request, pk, run, _("已记录质量监督情况。"))
 
 
 @require_GET
@@ -548,12 +570,23 @@ def _period(request: HttpRequest) -> tuple[dt.date, dt.date]:
     return start, end
 
 
+def _stats_region(request: HttpRequest) -> Region | None:
+    """The region asked for (``region``: a code), when the user reaches it; else everything the user sees."""
+    code = request.GET.get("region", "").strip()
+    if not code:
+        return None
+    region = Region.objects.filter(regions_filter(staff_user(request), "code"), code=code).first()
+    if region is None:
+        messages.error(request, _("没有该区划或不在您的辖区内，已按可见范围统计。"))
+    return region
+
+
 @never_cache
 @require_GET
 @staff_required
 def statistics(request: HttpRequest) -> HttpResponse:
     start, end = _period(request)
-    s = stats.compute(staff_user(request), start, end)
+    s = stats.compute(staff_user(request), start, end, _stats_region(request))
     return render(request, "legalaid/stats.html", {"s": s, "rows": stats.rows(s)})
 
 
@@ -563,7 +596,7 @@ def statistics_export(request: HttpRequest) -> HttpResponse:
     from openpyxl import Workbook
 
     start, end = _period(request)
-    s = stats.compute(staff_user(request), start, end)
+    s = stats.compute(staff_user(request), start, end, _stats_region(request))
     book = Workbook()
     sheet = book.active
     assert sheet is not None
@@ -591,6 +624,186 @@ def statistics_export(request: HttpRequest) -> HttpResponse:
     response["Content-Disposition"] = f'attachment; filename="legal-aid-{start}-{end}.xlsx"'
     response["Cache-Control"] = "no-store, private"
     return response
+
+
+# ------------------------------------------------------------------------------- notified defence (通知辩护)
+
+
+def _centres(user: Any) -> list[Unit]:
+    """The legal-aid centres the user reaches and may act for (one query for the reach, then the role)."""
+    reached = Unit.objects.filter(units_filter(user), kind=Unit.Kind.LEGAL_AID).order_by("pk")[:20]
+    return [unit for unit in reached if has_capability(user, actions.DECIDE, unit)]
+
+
+def _centre(request: HttpRequest, pk: int) -> Unit:
+    user = staff_user(request)
+    centre = Unit.objects.filter(pk=pk).first()
+    if centre is None or not reaches(user, centre):
+        raise Http404
+    if not has_capability(user, actions.DECIDE, centre):
+        raise PermissionDenied(_("您的岗位无权执行此操作。"))
+    return centre
+
+
+@never_cache
+@require_GET
+@staff_required
+def notification_list(request: HttpRequest) -> HttpResponse:
+    user = staff_user(request)
+    rows = access.notifications_for(user).select_related("matter", "matter__person", "centre")[:200]
+    assigned = {
+        assignment.matter_id: assignment
+        for assignment in Assignment.objects.filter(matter__in=[row.matter_id for row in rows])
+        .exclude(status=Assignment.Status.TERMINATED)
+        .select_related("lawyer__practitioner", "firm")
+    }
+    return render(
+        request,
+        "legalaid/notifications.html",
+        {
+            "rows": [(row, assigned.get(row.matter_id)) for row in rows],
+            "now": timezone.now(),
+            "centres": [(unit, NotificationForm(auto_id=f"notify{unit.pk}_%s")) for unit in _centres(user)],
+        },
+    )
+
+
+@require_POST
+@staff_required
+def notification_add(request: HttpRequest, pk: int) -> HttpResponse:
+    user = staff_user(request)
+    centre = _centre(request, pk)
+    form = NotificationForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("通知未登记：%(e)s") % {"e": form.errors.as_text()})
+        return redirect("legalaid:notifications")
+    try:
+        row, created = actions.do_receive_notification(
+            actions.NotificationData(**form.cleaned_data), centre=centre, actor=user
+        )
+    except ValidationError as e:
+        messages.error(request, _("通知未登记：%(e)s") % {"e": _errors(e)})
+        return redirect("legalaid:notifications")
+    if created:
+        messages.success(request, _("已登记通知，请于三日内指派律师（法律援助法 第三十六条）。"))
+    else:
+        messages.info(request, _("该通知已登记过。"))
+    return redirect("matters:detail", pk=row.matter_id)
+
+
+@require_GET
+@staff_required
+def notification_letter(request: HttpRequest, pk: int) -> HttpResponse:
+    """The letter to the notifying organ (第三十六条: 指派律师并通知人民法院、人民检察院、公安机关)."""
+    notified = access.get_or_404(access.notifications_for(staff_user(request)).select_related("matter"), pk)
+    assignment = (
+        Assignment.objects.filter(matter_id=notified.matter_id)
+        .exclude(status=Assignment.Status.TERMINATED)
+        .select_related("lawyer__practitioner", "firm")
+        .order_by("-assigned_at")
+        .first()
+    )
+    if assignment is None:
+        raise Http404
+    return pdf.pdf_response(
+        documents.notification_letter_pdf(notified, assignment, request), f"notification-{notified.pk}.pdf"
+    )
+
+
+# ------------------------------------------------------------------------------------ duty lawyers (值班律师)
+
+
+@never_cache
+@require_GET
+@staff_required
+def duty(request: HttpRequest) -> HttpResponse:
+    user = staff_user(request)
+    stations = list(access.stations_for(user).select_related("centre")[:100])
+    since = timezone.localdate() - dt.timedelta(days=30)
+    shifts = list(
+        access.shifts_for(user)
+        .filter(on__gte=since)
+        .select_related("station", "lawyer__practitioner", "lawyer__practitioner__unit")
+        .order_by("on", "station__name")[:300]
+    )
+    logs = list(
+        DutyLog.objects.filter(shift__in=access.shifts_for(user))
+        .select_related("shift__station", "shift__lawyer__practitioner")
+        .order_by("-created_at")[:100]
+    )
+    today = timezone.localdate()
+    return render(
+        request,
+        "legalaid/duty.html",
+        {
+            "stations": [(station, ShiftForm(auto_id=f"shift{station.pk}_%s")) for station in stations],
+            "shifts": [
+                (shift, DutyLogForm(auto_id=f"duty{shift.pk}_%s") if shift.on <= today else None)
+                for shift in shifts
+            ],
+            "logs": logs,
+            "centres": [(unit, StationForm(auto_id=f"station{unit.pk}_%s")) for unit in _centres(user)],
+        },
+    )
+
+
+def _duty_post(request: HttpRequest, run: Any, done: str) -> HttpResponse:
+    try:
+        run()
+    except ValidationError as e:
+        messages.error(request, _errors(e))
+    else:
+        messages.success(request, done)
+    return redirect("legalaid:duty")
+
+
+@require_POST
+@staff_required
+def station_add(request: HttpRequest, pk: int) -> HttpResponse:
+    user = staff_user(request)
+    centre = _centre(request, pk)
+    form = StationForm(request.POST)
+
+    def run() -> None:
+        if not form.is_valid():
+            raise ValidationError(form.errors.as_text())
+        actions.do_add_station(actor=user, centre=centre, **form.cleaned_data)
+
+    return _duty_post(request, run, _("已设立工作站。"))
+
+
+@require_POST
+@staff_required
+def shift_add(request: HttpRequest, pk: int) -> HttpResponse:
+    user = staff_user(request)
+    station = access.get_or_404(access.stations_for(user).select_related("centre"), pk)
+    if not has_capability(user, actions.DECIDE, station.centre):
+        raise PermissionDenied(_("您的岗位无权执行此操作。"))
+    form = ShiftForm(request.POST)
+
+    def run() -> None:
+        if not form.is_valid():
+            raise ValidationError(form.errors.as_text())
+        actions.do_add_shift(actor=user, station=station, **form.cleaned_data)
+
+    return _duty_post(request, run, _("已排班。"))
+
+
+@require_POST
+@staff_required
+def duty_log(request: HttpRequest, pk: int) -> HttpResponse:
+    user = staff_user(request)
+    shift = access.get_or_404(access.shifts_for(user).select_related("station__centre"), pk)
+    if not has_capability(user, actions.DECIDE, shift.station.centre):
+        raise PermissionDenied(_("您的岗位无权执行此操作。"))
+    form = DutyLogForm(request.POST)
+
+    def run() -> None:
+        if not form.is_valid():
+            raise ValidationError(form.errors.as_text())
+        actions.do_log_duty(shift.pk, actor=user, **form.cleaned_data)
+
+    return _duty_post(request, run, _("已记入值班律师工作台账。"))
 
 
 # ------------------------------------------------------------------------------------- the person's own notice

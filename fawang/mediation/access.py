@@ -5,7 +5,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from django.db.models import Q
 from django.shortcuts import get_object_or_404
+
+from fawang.orgs.models import Practitioner, Unit
 
 from .models import Agreement, Case, FollowUp, ReviewMeeting, RiskWarning, Screening
 
@@ -38,4 +41,20 @@ def get_meeting_for_user(user: User, pk: int) -> ReviewMeeting:
 
 
 def get_warning_for_user(user: User, pk: int) -> RiskWarning:
-    return get_object_or_404(RiskWarning.objects.visible_to(user).select_related("unit", "screening"), pk=pk)
+    return get_object_or_404(
+        RiskWarning.objects.visible_to(user).select_related("unit", "screening", "case"), pk=pk
+    )
+
+
+def get_committee_for_user(user: User, pk: int) -> Unit:
+    """A 人民调解委员会 (or a unit that keeps a committee's particulars) the user reaches."""
+    units = Unit.objects.visible_to(user).filter(
+        Q(kind=Unit.Kind.MEDIATION) | Q(mediation_profile__isnull=False)
+    )
+    return get_object_or_404(units.select_related("region"), pk=pk)
+
+
+def get_mediator_for_user(user: User, pk: int) -> Practitioner:
+    """A 人民调解员 of a unit the user reaches."""
+    mediators = Practitioner.objects.visible_to(user).filter(kind=Practitioner.Kind.MEDIATOR)
+    return get_object_or_404(mediators.select_related("unit"), pk=pk)

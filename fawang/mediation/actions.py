@@ -14,7 +14,7 @@ from typing import IO, TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -47,6 +47,7 @@ from .models import (
     CaseMediator,
     CommitteeProfile,
     FollowUp,
+    MediatorProfile,
     Party,
     Referral,
     ReferralPartner,
@@ -54,6 +55,7 @@ from .models import (
     RiskWarning,
     Screening,
     Session,
+    TrainingRecord,
     WarningCheck,
 )
 
@@ -63,6 +65,7 @@ if TYPE_CHECKING:
 HANDLE = "mediation.handle"
 SCREEN = "mediation.screen"
 WARN = "mediation.warn"
+MANAGE = "mediation.manage"
 
 # How often an open warning is followed up until the risk is lowered (跟踪稳控), in days.
 WARNING_CHECK_DAYS = 3
@@ -89,6 +92,10 @@ def register_audit_codes() -> None:
         ("mediation.referral", _("人民调解：接收委托移送")),
         ("mediation.report", _("人民调解：回传调解结果")),
         ("mediation.partner", _("人民调解：登记对接单位")),
+        ("mediation.warning_case", _("人民调解：预警转入调解")),
+        ("mediation.committee", _("人民调解：编辑调委会信息")),
+        ("mediation.mediator", _("人民调解：登记、编辑人民调解员")),
+        ("mediation.training", _("人民调解：登记调解员培训")),
     ):
         audit_codes.register(code, label)
 
@@ -228,6 +235,9 @@ def open_case(
     for row in rows:
         row.case = case
     Party.objects.bulk_create(rows)
+    if screening is not None:
+        # The warnings the finding raised now show the case that handles it (and the case its warnings).
+        RiskWarning.objects.filter(screening=screening, case__isnull=True).update(case=case)
     if referral is not None:
         Referral.objects.create(
             case=case,
@@ -747,6 +757,93 @@ def record_meeting(
     return meeting
 
 
+# Units a warning may be raised at: the committee of the dispute, the 司法所 or the 司法局 itself.
+WARNING_UNIT_KINDS = (Unit.Kind.MEDIATION, Unit.Kind.JUDICIAL_OFFICE, Unit.Kind.BUREAU)
+
+
+@transaction.atomic
+def raise_warning(
+    *,
+    actor: User,
+    unit: Unit,
+    kind: str,
+    summary: str,
+    told_bodies: str = "",
+    now: dt.datetime | None = None,
+) -> RiskWarning:
+    """A 风险预警 raised directly (人民调解法 第二十五条), not from a screening finding: a 司法所 or a 司法局's supervisor
+    learns of a dispute that may turn into a criminal case, a group incident or a repeated petition (from a call, a
+    petition office, a village) and raises it at the committee, 司法所 or 司法局 that follows it up."""
+    from .choices import WarningKind
+
+    now = _now(now)
+    require_capability(actor, WARN, unit)
+    if unit.kind not in WARNING_UNIT_KINDS:
+        raise ValidationError(
+            {"unit": [_("风险预警只能发给人民调解委员会、司法所或司法局。")]}, code="unit_kind"
+        )
+    if kind not in WarningKind.values:
+        raise ValidationError({"kind": [_("请选择预警类型。")]}, code="kind")
+    summary = _text(summary, _("请填写预警情况。"), "no_summary")
+    told = (told_bodies or "").strip()[:200]
+    warning = RiskWarning.objects.create(
+        unit=unit,
+        region_id=unit.region_id,
+        kind=kind,
+        summary=summary,
+        told_bodies=told,
+        told_at=now if told else None,
+        raised_at=now,
+        raised_by=actor,
+        next_check_on=timezone.localdate(now) + dt.timedelta(days=WARNING_CHECK_DAYS),
+    )
+    _record("mediation.warning", actor, warning, unit, kind=kind, told_bodies=told, direct=True)
+    return warning
+
+
+@transaction.atomic
+def open_case_from_warning(
+    warning_id: int,
+    *,
+    actor: User,
+    dispute_type: str,
+    parties: Sequence[PartyData],
+    committee: Unit | None = None,
+    now: dt.datetime | None = None,
+) -> Case:
+    """转入调解: a mediation case for the dispute behind a warning, at ``committee`` (by default the committee that
+    raised it). From a screening finding still open the case takes that finding (source 排查发现); otherwise it is
+    the committee's own initiative (主动调解). The warning stays open until the risk is lowered, and shows its case."""
+    now = _now(now)
+    warning = _lock_warning(warning_id)
+    require_capability(actor, HANDLE, warning.unit)
+    if warning.case is not None:
+        raise ValidationError(
+            _("该预警已转入调解（%(no)s）。") % {"no": warning.case.number}, code="has_case"
+        )
+    unit = committee or (warning.unit if warning.unit.kind == Unit.Kind.MEDIATION else None)
+    if unit is None:
+        raise ValidationError({"committee": [_("请选择受理调解的人民调解委员会。")]}, code="no_committee")
+    screening = warning.screening
+    from_screening = screening is not None and screening.status == Screening.Status.OPEN
+    case = open_case(
+        actor=actor,
+        unit=unit,
+        source=CaseSource.SCREENING if from_screening else CaseSource.INITIATIVE,
+        dispute_type=dispute_type,
+        summary=warning.summary,
+        place=screening.place if screening is not None else "",
+        amount=screening.amount if screening is not None else None,
+        screening=screening if from_screening else None,
+        parties=parties,
+        now=now,
+    )
+    if RiskWarning.objects.filter(pk=warning.pk, case__isnull=True).update(case=case) != 1:
+        warning.refresh_from_db(fields=["case"])
+    _record("mediation.warning_case", actor, warning, warning.unit, case=case.number)
+    return case
+
+
 def _lock_warning(warning_id: int) -> RiskWarning:
     return lock(RiskWarning.objects.select_related("unit"), warning_id, _("预警不存在。"), "no_warning")
 
@@ -940,6 +1037,59 @@ def send_confirmation_reminders(today: dt.date | None = None) -> int:
     return sent
 
 
+def remind_overdue_warnings(today: dt.date | None = None) -> int:
+    """An open warning whose follow-up date has passed (跟踪稳控 overdue): the staff of its unit who follow warnings
+    up are told in the console's inbox, once per follow-up date (claimed by a conditional update of
+    ``overdue_reminded_for``; a follow-up moves the date, and a new lapse is reminded again). The number reminded."""
+    from fawang.notify import actions as notify
+    from fawang.notify.models import Message
+    from fawang.orgs.models import Membership
+    from fawang.orgs.roles import CAPABILITIES
+
+    today = today or timezone.localdate()
+    reminded = 0
+    due = (
+        RiskWarning.objects.filter(status=RiskWarning.Status.OPEN, next_check_on__lt=today)
+        .exclude(overdue_reminded_for=models.F("next_check_on"))
+        .select_related("unit")
+    )
+    for warning in due:
+        with transaction.atomic():
+            claimed = (
+                RiskWarning.objects.filter(pk=warning.pk, status=RiskWarning.Status.OPEN)
+                .exclude(overdue_reminded_for=warning.next_check_on)
+                .update(overdue_reminded_for=warning.next_check_on)
+            )
+            if claimed != 1:
+                continue
+            text = _(
+                "【风险预警】%(unit)s的“%(kind)s”预警应于 %(due)s 跟踪，已逾期未跟踪，请及时跟踪稳控。"
+            ) % {
+                "unit": warning.unit.name,
+                "kind": warning.get_kind_display(),
+                "due": warning.next_check_on.isoformat(),
+            }
+            members = (
+                Membership.objects.active()
+                .filter(unit=warning.unit, role__in=CAPABILITIES[WARN])
+                .select_related("user")
+                .order_by("pk")
+            )
+            staff = {membership.user_id: membership.user for membership in members}
+            for user_id, user in staff.items():
+                notify.enqueue(
+                    channel=Message.Channel.INAPP,
+                    kind="mediation.warning_overdue",
+                    body=text,
+                    user=user,
+                    related=warning,
+                    region_code=warning.region_id,
+                    dedupe_key=f"mediation:warning:{warning.pk}:overdue:{warning.next_check_on}:user:{user_id}",
+                )
+            reminded += 1
+    return reminded
+
+
 @transaction.atomic
 def add_partner(*, name: str, kind: str, key_id: str, callback_url: str = "") -> tuple[ReferralPartner, str]:
     """登记对接单位: a court, police station or petition office that refers through the API. Returns the partner and
@@ -970,3 +1120,200 @@ def add_partner(*, name: str, kind: str, key_id: str, callback_url: str = "") ->
         diff=({}, {"name": name, "kind": kind, "key_id": key_id, "callback_url": callback_url}),
     )
     return partner, secret
+
+
+# ------------------------------------------------------------------------------ committees and mediators
+
+COMMITTEE_FIELDS = ["kind", "field", "time_limit_days", "members", "full_time_posts"]
+MEDIATOR_FIELDS = ["name", "gender", "phone"]
+
+
+def _committee_unit(unit: Unit) -> None:
+    """Only a 人民调解委员会 keeps a committee's particulars and mediators (or a unit that already has them)."""
+    if unit.kind != Unit.Kind.MEDIATION and not CommitteeProfile.objects.filter(unit=unit).exists():
+        raise ValidationError(_("只有人民调解委员会登记调委会信息和人民调解员。"), code="not_committee")
+
+
+@transaction.atomic
+def save_committee(
+    *,
+    actor: User,
+    unit: Unit,
+    kind: str,
+    field: str = "",
+    time_limit_days: int,
+    members: int | None = None,
+    full_time_posts: int | None = None,
+) -> CommitteeProfile:
+    """编辑调委会信息: its kind (village, town, industry, profession), field, time limit for its cases and staffing
+    figures. A committee edits its own, the 司法所 those of its town, the 司法局 those of its region (the unit rule of
+    ``mediation.manage``)."""
+    from .choices import CommitteeKind
+
+    require_capability(actor, MANAGE, unit)
+    _committee_unit(unit)
+    if kind not in CommitteeKind.values:
+        raise ValidationError({"kind": [_("请选择调委会类别。")]}, code="kind")
+    if not 1 <= time_limit_days <= 90:
+        raise ValidationError({"time_limit_days": [_("调解期限应在 1 至 90 日之间。")]}, code="time_limit")
+    if members is not None and not 3 <= members <= 9:
+        raise ValidationError(
+            {"members": [_("人民调解委员会由委员三至九人组成（人民调解法 第八条）。")]}, code="members"
+        )
+    field = (field or "").strip()[:40]
+    if kind in (CommitteeKind.INDUSTRY, CommitteeKind.PROFESSION) and not field:
+        raise ValidationError({"field": [_("行业性、专业性调委会请填写专业领域。")]}, code="no_field")
+    profile = CommitteeProfile.objects.select_for_update().filter(unit=unit).first()
+    before = audit.snapshot(profile, COMMITTEE_FIELDS) if profile else {}
+    if profile is None:
+        profile = CommitteeProfile(unit=unit)
+    profile.kind = kind
+    profile.field = field
+    profile.time_limit_days = time_limit_days
+    profile.members = members
+    profile.full_time_posts = full_time_posts
+    profile.save()
+    diff = audit.changes(before, audit.snapshot(profile, COMMITTEE_FIELDS))
+    if diff != ({}, {}):
+        audit.record("mediation.committee", actor=actor, target=profile, unit=unit, diff=diff)
+    return profile
+
+
+def _mediator_values(name: str, gender: str, phone: str) -> tuple[str, str, str]:
+    from fawang.lib.validators import validate_phone
+
+    name = _text(name, _("请填写调解员姓名。"), "no_name")[:32]
+    phone = (phone or "").strip()
+    if phone:
+        try:
+            validate_phone(phone)
+        except ValidationError:
+            raise ValidationError({"phone": [_("联系电话格式不正确。")]}, code="phone") from None
+    if gender not in ("", *Practitioner.Gender.values):
+        raise ValidationError({"gender": [_("性别无效。")]}, code="gender")
+    return name, gender, phone
+
+
+@transaction.atomic
+def add_mediator(
+    *, actor: User, unit: Unit, name: str, employment: str, gender: str = "", phone: str = ""
+) -> Practitioner:
+    """登记人民调解员 of a committee (kind full- or part-time); the directory lists them with the committee."""
+    from .choices import Employment
+
+    require_capability(actor, MANAGE, unit)
+    _committee_unit(unit)
+    if employment not in Employment.values:
+        raise ValidationError({"employment": [_("请选择专职或兼职。")]}, code="employment")
+    name, gender, phone = _mediator_values(name, gender, phone)
+    mediator = Practitioner.objects.create(
+        name=name, gender=gender, phone=phone, kind=Practitioner.Kind.MEDIATOR, unit=unit
+    )
+    MediatorProfile.objects.create(practitioner=mediator, employment=employment)
+    audit.record(
+        "mediation.mediator",
+        actor=actor,
+        target=mediator,
+        unit=unit,
+        diff=audit.created({**audit.snapshot(mediator, MEDIATOR_FIELDS), "employment": employment}),
+    )
+    return mediator
+
+
+def _lock_mediator(mediator_id: int) -> Practitioner:
+    return lock(
+        Practitioner.objects.filter(kind=Practitioner.Kind.MEDIATOR).select_related("unit"),
+        mediator_id,
+        _("人民调解员不存在。"),
+        "no_mediator",
+    )
+
+
+@transaction.atomic
+def edit_mediator(
+    mediator_id: int, *, actor: User, name: str, employment: str, gender: str = "", phone: str = ""
+) -> Practitioner:
+    from .choices import Employment
+
+    mediator = _lock_mediator(mediator_id)
+    assert mediator.unit is not None
+    require_capability(actor, MANAGE, mediator.unit)
+    if employment not in Employment.values:
+        raise ValidationError({"employment": [_("请选择专职或兼职。")]}, code="employment")
+    name, gender, phone = _mediator_values(name, gender, phone)
+    profile = MediatorProfile.objects.filter(practitioner=mediator).first()
+    before = {
+        **audit.snapshot(mediator, MEDIATOR_FIELDS),
+        "employment": profile.employment if profile else None,
+    }
+    mediator.name, mediator.gender, mediator.phone = name, gender, phone
+    mediator.save(update_fields=MEDIATOR_FIELDS)
+    if profile is None:
+        profile = MediatorProfile.objects.create(practitioner=mediator, employment=employment)
+    elif profile.employment != employment:
+        profile.employment = employment
+        profile.save(update_fields=["employment"])
+    diff = audit.changes(before, {**audit.snapshot(mediator, MEDIATOR_FIELDS), "employment": employment})
+    if diff != ({}, {}):
+        audit.record("mediation.mediator", actor=actor, target=mediator, unit=mediator.unit, diff=diff)
+    return mediator
+
+
+@transaction.atomic
+def add_training(
+    mediator_id: int,
+    *,
+    actor: User,
+    trained_on: dt.date,
+    hours: int,
+    subject: str,
+    now: dt.datetime | None = None,
+) -> TrainingRecord:
+    """登记培训 (人民调解法 第十四条): the record, and the mediator's running total of hours and latest date."""
+    from .choices import Employment
+
+    now = _now(now)
+    mediator = _lock_mediator(mediator_id)
+    assert mediator.unit is not None
+    require_capability(actor, MANAGE, mediator.unit)
+    if trained_on > timezone.localdate(now):
+        raise ValidationError({"trained_on": [_("培训日期不能晚于今天。")]}, code="future")
+    if not 1 <= hours <= 200:
+        raise ValidationError({"hours": [_("学时应在 1 至 200 之间。")]}, code="hours")
+    subject = _text(subject, _("请填写培训内容。"), "no_subject")[:120]
+    record = TrainingRecord.objects.create(
+        practitioner=mediator,
+        trained_on=trained_on,
+        hours=hours,
+        subject=subject,
+        recorded_by=actor,
+        created_at=now,
+    )
+    profile, _created = MediatorProfile.objects.select_for_update().get_or_create(
+        practitioner=mediator, defaults={"employment": Employment.PART_TIME}
+    )
+    profile.training_hours += hours
+    if profile.last_trained_on is None or trained_on > profile.last_trained_on:
+        profile.last_trained_on = trained_on
+    profile.save(update_fields=["training_hours", "last_trained_on"])
+    audit.record(
+        "mediation.training",
+        actor=actor,
+        target=mediator,
+        unit=mediator.unit,
+        diff=audit.created({"trained_on": trained_on.isoformat(), "hours": hours, "subject": subject}),
+    )
+    return record
+
+
+def cases_handled(mediator_ids: Iterable[int]) -> dict[int, tuple[int, int]]:
+    """Per mediator: the cases they took part in (not withdrawn by 回避) and, of those, the ones that ended in an
+    agreement."""
+    out: dict[int, tuple[int, int]] = {}
+    rows = CaseMediator.objects.filter(
+        mediator_id__in=list(mediator_ids), recused_at__isnull=True
+    ).values_list("mediator_id", "case__status")
+    for mediator_id, status in rows:
+        total, agreed = out.get(mediator_id, (0, 0))
+        out[mediator_id] = (total + 1, agreed + (status == Case.Status.AGREED))
+    return out

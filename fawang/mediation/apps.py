@@ -24,6 +24,9 @@ class MediationConfig(AppConfig):
         add_capability("mediation.screen", {R.HANDLER, R.LEGAL_ADVISOR, R.SYSTEM_ADMIN})
         # Following up and lowering risk warnings (the committee, the 司法所 and the 司法局's supervisors).
         add_capability("mediation.warn", {R.HANDLER, R.SUPERVISOR, R.SYSTEM_ADMIN})
+        # Editing committees' particulars and staffing, their mediators and trainings: a committee its own, a 司法所
+        # its town's, a 司法局 its region's (where: the unit rule).
+        add_capability("mediation.manage", {R.HANDLER, R.SUPERVISOR, R.UNIT_ADMIN, R.SYSTEM_ADMIN})
         # Statistics and their Excel export.
         add_capability("mediation.stats", {R.HANDLER, R.SUPERVISOR, R.UNIT_ADMIN, R.SYSTEM_ADMIN})
         section = _("人民调解")
@@ -37,4 +40,5 @@ class MediationConfig(AppConfig):
         register_audit_codes()
         jobs.register("fawang.mediation.tasks.daily_task")
         kinds.register("mediation.confirmation_reminder", _("司法确认期限提醒"))
+        kinds.register("mediation.warning_overdue", _("风险预警逾期未跟踪提醒"))
         lines.register(LINE)

@@ -14,32 +14,119 @@ from django.utils.translation import gettext_lazy as _
 from fawang.orgs.models import Practitioner, Unit
 
 from .actions import ROUTES_DEFAULT, PartyData
-from .choices import Consent, DisputeType, PartyRole, ReferrerKind, RiskLevel, RiskReason, ScreeningRound
+from .choices import (
+    CommitteeKind,
+    Consent,
+    DisputeType,
+    Employment,
+    PartyRole,
+    ReferrerKind,
+    RiskLevel,
+    RiskReason,
+    ScreeningRound,
+    WarningKind,
+)
 from .models import Agreement, FollowUp, Screening
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-class PartiesMixin(forms.Form):
-    """One applicant and one respondent (the usual two sides; more are added to the record by hand)."""
+# Rows for further parties under the first applicant and respondent (a dispute among several members of a family,
+# several neighbours, several workers against one employer...). Empty rows are left out.
+MORE_PARTIES = 4
+
+
+class MorePartiesMixin(forms.Form):
+    """Up to MORE_PARTIES further parties of either side, each with their own phone and ID number."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for number in range(1, MORE_PARTIES + 1):
+            names = {"n": number}
+            self.fields[f"more{number}_role"] = forms.ChoiceField(
+                label=_("其他当事人%(n)s 地位") % names,
+                choices=[("", "—"), *PartyRole.choices],
+                required=False,
+            )
+            self.fields[f"more{number}_name"] = forms.CharField(
+                label=_("其他当事人%(n)s 姓名或名称") % names, max_length=60, required=False
+            )
+            self.fields[f"more{number}_phone"] = forms.CharField(
+                label=_("其他当事人%(n)s 联系电话") % names, max_length=20, required=False
+            )
+            self.fields[f"more{number}_id_number"] = forms.CharField(
+                label=_("其他当事人%(n)s 身份证号码") % names, max_length=18, required=False
+            )
+
+    def clean(self) -> dict[str, Any]:
+        d = super().clean() or {}
+        for number in range(1, MORE_PARTIES + 1):
+            role, name = d.get(f"more{number}_role"), (d.get(f"more{number}_name") or "").strip()
+            other = d.get(f"more{number}_phone") or d.get(f"more{number}_id_number")
+            if (role or other) and not name:
+                self.add_error(f"more{number}_name", _("请填写该当事人的姓名或名称。"))
+            if (name or other) and not role:
+                self.add_error(f"more{number}_role", _("请选择该当事人是申请人还是被申请人。"))
+        return d
+
+    def main_fields(self) -> list[Any]:
+        return [field for field in self if not field.name.startswith("more")]
+
+    def more_fields(self) -> list[Any]:
+        return [field for field in self if field.name.startswith("more")]
+
+    def more_filled(self) -> bool:
+        """Whether the further parties' rows hold something (shown open, so nothing typed is hidden)."""
+        return any(field.errors or field.value() for field in self.more_fields())
+
+    def more_parties(self) -> list[PartyData]:
+        d = self.cleaned_data
+        return [
+            PartyData(
+                d[f"more{number}_role"],
+                d[f"more{number}_name"],
+                d[f"more{number}_phone"],
+                d[f"more{number}_id_number"],
+            )
+            for number in range(1, MORE_PARTIES + 1)
+            if (d.get(f"more{number}_name") or "").strip()
+        ]
+
+
+class PartiesMixin(MorePartiesMixin):
+    """The parties on each side: the first applicant and respondent, and up to MORE_PARTIES more of either side (each
+    asked for consent on the case page: 第十七条)."""
 
     applicant_name = forms.CharField(label=_("申请人姓名或名称"), max_length=60)
     applicant_phone = forms.CharField(label=_("申请人联系电话"), max_length=20, required=False)
     applicant_id_number = forms.CharField(label=_("申请人身份证号码"), max_length=18, required=False)
+    applicant_address = forms.CharField(label=_("申请人住所"), max_length=200, required=False)
     respondent_name = forms.CharField(label=_("被申请人姓名或名称"), max_length=60)
     respondent_phone = forms.CharField(label=_("被申请人联系电话"), max_length=20, required=False)
     respondent_id_number = forms.CharField(label=_("被申请人身份证号码"), max_length=18, required=False)
+    respondent_address = forms.CharField(label=_("被申请人住所"), max_length=200, required=False)
 
     def parties(self) -> list[PartyData]:
         d = self.cleaned_data
-        return [
+        rows = [
             PartyData(
-                PartyRole.APPLICANT, d["applicant_name"], d["applicant_phone"], d["applicant_id_number"]
+                PartyRole.APPLICANT,
+                d["applicant_name"],
+                d["applicant_phone"],
+                d["applicant_id_number"],
+                d["applicant_address"],
             ),
             PartyData(
-                PartyRole.RESPONDENT, d["respondent_name"], d["respondent_phone"], d["respondent_id_number"]
+                PartyRole.RESPONDENT,
+                d["respondent_name"],
+                d["respondent_phone"],
+                d["respondent_id_number"],
+                d["respondent_address"],
             ),
+            *self.more_parties(),
         ]
+        # Applicants first, then respondents, in the order typed (the agreement lists them so).
+        return sorted(rows, key=lambda party: party.role != PartyRole.APPLICANT)
 
 
 class DisputeFields(forms.Form):
@@ -116,7 +203,7 @@ class OpenCaseForm(PartiesMixin, DisputeFields):
         return d
 
 
-class OpenFromMatterForm(forms.Form):
+class OpenFromMatterForm(MorePartiesMixin):
     dispute_type = forms.ChoiceField(label=_("纠纷类型"), choices=DisputeType.choices)
     respondent_name = forms.CharField(label=_("被申请人姓名或名称"), max_length=60)
     respondent_phone = forms.CharField(label=_("被申请人联系电话"), max_length=20, required=False)
@@ -329,6 +416,61 @@ class MeetingForm(forms.Form):
         )
 
 
+class RaiseWarningForm(forms.Form):
+    unit = forms.ModelChoiceField(
+        label=_("预警单位"),
+        queryset=Unit.objects.none(),
+        help_text=_("跟踪稳控的单位：纠纷所在的人民调解委员会、司法所或本司法局。"),
+    )
+    kind = forms.ChoiceField(label=_("预警类型"), choices=WarningKind.choices)
+    summary = forms.CharField(
+        label=_("预警情况"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        help_text=_("纠纷双方、起因、可能激化的迹象和信息来源。"),
+    )
+    told_bodies = forms.CharField(
+        label=_("已通报的公安机关或其他部门"),
+        max_length=200,
+        required=False,
+        help_text=_(
+            "可能引发治安案件、刑事案件的纠纷，应当及时向当地公安机关或者其他有关部门报告（人民调解法 第二十五条）。"
+        ),
+    )
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        from fawang.orgs.roles import has_capability
+
+        from .actions import WARNING_UNIT_KINDS
+
+        units = (
+            Unit.objects.visible_to(user)
+            .filter(kind__in=WARNING_UNIT_KINDS, is_active=True)
+            .order_by("region_id", "pk")
+        )
+        _only_choice(
+            self.fields["unit"],
+            units.filter(pk__in=[u.pk for u in units if has_capability(user, "mediation.warn", u)]),
+        )
+
+
+class WarningCaseForm(PartiesMixin):
+    committee = forms.ModelChoiceField(
+        label=_("受理调解的人民调解委员会"),
+        queryset=Unit.objects.none(),
+        required=False,
+        help_text=_("不选则由发出预警的调委会受理。"),
+    )
+    dispute_type = forms.ChoiceField(label=_("纠纷类型"), choices=DisputeType.choices)
+
+    field_order = ["committee", "dispute_type"]
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["committee"].queryset = committees(user)  # type: ignore[attr-defined]
+
+
 class WarningCheckForm(forms.Form):
     note = forms.CharField(label=_("跟踪情况"), widget=forms.Textarea(attrs={"rows": 2}), max_length=1000)
     told_bodies = forms.CharField(label=_("已通报单位"), max_length=200, required=False)
@@ -338,3 +480,43 @@ class LowerForm(forms.Form):
     note = forms.CharField(
         label=_("风险降低的情况"), widget=forms.Textarea(attrs={"rows": 2}), max_length=1000
     )
+
+
+class CommitteeForm(forms.Form):
+    kind = forms.ChoiceField(label=_("类别"), choices=CommitteeKind.choices)
+    field = forms.CharField(
+        label=_("专业领域"),
+        max_length=40,
+        required=False,
+        help_text=_("行业性、专业性调委会填写，如医疗、交通、劳动。"),
+    )
+    time_limit_days = forms.IntegerField(label=_("调解期限（日）"), min_value=1, max_value=90)
+    members = forms.IntegerField(
+        label=_("委员人数"),
+        min_value=3,
+        max_value=9,
+        required=False,
+        help_text=_("三至九人（人民调解法 第八条）。"),
+        error_messages={
+            "min_value": _("人民调解委员会由委员三至九人组成（人民调解法 第八条）。"),
+            "max_value": _("人民调解委员会由委员三至九人组成（人民调解法 第八条）。"),
+        },
+    )
+    full_time_posts = forms.IntegerField(
+        label=_("专职人民调解员配备数"), min_value=0, max_value=99, required=False
+    )
+
+
+class MediatorForm(forms.Form):
+    name = forms.CharField(label=_("姓名"), max_length=32)
+    gender = forms.ChoiceField(
+        label=_("性别"), choices=[("", "—"), *Practitioner.Gender.choices], required=False
+    )
+    employment = forms.ChoiceField(label=_("专兼职"), choices=Employment.choices)
+    phone = forms.CharField(label=_("联系电话"), max_length=20, required=False)
+
+
+class TrainingForm(forms.Form):
+    trained_on = forms.DateField(label=_("培训日期"), widget=DATE)
+    hours = forms.IntegerField(label=_("学时"), min_value=1, max_value=200)
+    subject = forms.CharField(label=_("培训内容"), max_length=120)

@@ -67,6 +67,18 @@ class CommitteeProfile(models.Model):
     time_limit_days = models.PositiveSmallIntegerField(
         _("调解期限（日）"), default=DEFAULT_TIME_LIMIT_DAYS, help_text=_("本调委会规定的一般调解期限。")
     )
+    members = models.PositiveSmallIntegerField(
+        _("委员人数"),
+        null=True,
+        blank=True,
+        help_text=_("人民调解委员会由委员三至九人组成（人民调解法 第八条）。"),
+    )
+    full_time_posts = models.PositiveSmallIntegerField(
+        _("专职人民调解员配备数"),
+        null=True,
+        blank=True,
+        help_text=_("按规定应配备的专职人民调解员人数，用于对照实有人数。"),
+    )
 
     objects = UnitScoped.as_manager()
 
@@ -94,6 +106,33 @@ class MediatorProfile(models.Model):
 
     def __str__(self) -> str:
         return self.practitioner.name
+
+
+class TrainingRecord(models.Model):
+    """One training a mediator attended (人民调解法 第十四条: 县级人民政府司法行政部门应当定期对人民调解员进行业务培训).
+    The mediator's profile keeps the running total of hours and the latest date."""
+
+    practitioner = models.ForeignKey(
+        Practitioner,
+        verbose_name=_("人民调解员"),
+        on_delete=models.CASCADE,
+        related_name="mediation_trainings",
+    )
+    trained_on = models.DateField(_("培训日期"))
+    hours = models.PositiveSmallIntegerField(_("学时"))
+    subject = models.CharField(_("培训内容"), max_length=120)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("登记人"), on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(_("登记时间"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("人民调解员培训记录")
+        verbose_name_plural = _("人民调解员培训记录")
+        ordering = ["-trained_on", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.trained_on:%Y-%m-%d} {self.subject}"
 
 
 class Screening(models.Model):
@@ -206,6 +245,12 @@ class RiskWarning(models.Model):
     status = models.CharField(_("状态"), max_length=10, choices=Status.choices, default=Status.OPEN)
     lowered_at = models.DateTimeField(_("解除时间"), null=True, blank=True)
     lowered_note = models.TextField(_("解除说明"), blank=True)
+    overdue_reminded_for = models.DateField(
+        _("已提醒的逾期跟踪日期"),
+        null=True,
+        blank=True,
+        help_text=_("逾期未跟踪时提醒一次；记下提醒的是哪一个跟踪日期，跟踪后再逾期会再次提醒。"),
+    )
 
     objects = UnitScoped.as_manager()
 
@@ -529,7 +574,10 @@ class Referral(models.Model):
     received_at = models.DateTimeField(_("接收时间"), default=timezone.now)
     report = models.CharField(_("结果回传"), max_length=10, choices=Report.choices, default=Report.WAITING)
     reported_at = models.DateTimeField(_("回传时间"), null=True, blank=True)
-    report_attempts = models.PositiveSmallIntegerField(default=0)
+    report_attempts = models.PositiveSmallIntegerField(_("回传次数"), default=0)
+    report_tried_at = models.DateTimeField(
+        _("最近一次回传时间"), null=True, blank=True, help_text=_("回传失败后按间隔重发，从这一时刻起算。")
+    )
 
     class Meta:
         constraints = [

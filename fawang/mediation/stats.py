@@ -131,6 +131,25 @@ def compute(user: Any, start: dt.date, end: dt.date) -> Table:
         region.name, region.region = names.get(code, code), code
         region.add(row)
         total.add(row)
+    # Warnings a 司法所 or 司法局 raised at itself (not at a committee) count in their district and the total.
+    others = (
+        RiskWarning.objects.visible_to(user)
+        .exclude(unit__kind=Unit.Kind.MEDIATION)
+        .values("region_id", "raised_at", "lowered_at")
+    )
+    for other in others:
+        code = other["region_id"][:6]
+        raised = _in(other["raised_at"], start, end)
+        lowered = other["lowered_at"] is not None and _in(other["lowered_at"], start, end)
+        if not (raised or lowered):
+            continue
+        region = regions[code]
+        if not region.region:
+            region.name = Region.objects.filter(code=code).values_list("name", flat=True).first() or code
+            region.region = code
+        for row in (region, total):
+            row.warnings += raised
+            row.warnings_lowered += lowered
     ordered = sorted(rows.values(), key=lambda r: (r.region, r.name))
     return Table(ordered, sorted(regions.values(), key=lambda r: r.region), total)
 

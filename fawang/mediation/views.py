@@ -30,7 +30,9 @@ from . import actions, stats
 from .access import (
     get_agreement_for_user,
     get_case_for_user,
+    get_committee_for_user,
     get_follow_up_for_user,
+    get_mediator_for_user,
     get_meeting_for_user,
     get_screening_for_user,
     get_warning_for_user,
@@ -39,23 +41,38 @@ from .choices import CaseSource, PartyRole
 from .forms import (
     AgreementForm,
     AssignForm,
+    CommitteeForm,
     ConfirmationForm,
     ConsentForm,
     FollowUpForm,
     LowerForm,
+    MediatorForm,
     MeetingForm,
     OpenCaseForm,
     OpenFromMatterForm,
+    RaiseWarningForm,
     RecuseForm,
     ScreeningCaseForm,
     ScreeningForm,
     SessionForm,
     SignedForm,
     TerminateForm,
+    TrainingForm,
+    WarningCaseForm,
     WarningCheckForm,
     WithdrawForm,
 )
-from .models import Agreement, Case, CommitteeProfile, MediatorProfile, RiskWarning, Screening
+from .models import (
+    Agreement,
+    Case,
+    CommitteeProfile,
+    MediatorProfile,
+    Referral,
+    RiskWarning,
+    Screening,
+    TrainingRecord,
+)
+from .tasks import retry_due_at
 
 HANDLE = "mediation.handle"
 
@@ -146,6 +163,7 @@ def case_forms(case: Case, **bound: Any) -> dict[str, Any]:
 def _case_page(request: HttpRequest, case: Case, status: int = 200, **bound: Any) -> HttpResponse:
     user = staff_user(request)
     agreement = Agreement.objects.filter(case=case).first()
+    referral = Referral.objects.filter(case=case).select_related("partner").first()
     today = timezone.localdate()
     context = {
         "case": case,
@@ -155,7 +173,8 @@ def _case_page(request: HttpRequest, case: Case, status: int = 200, **bound: Any
         "agreement": agreement,
         "follow_ups": list(agreement.follow_ups.all()) if agreement else [],
         "days_left": agreement.days_left(today) if agreement else None,
-        "referral": getattr(case, "referral", None),
+        "referral": referral,
+        "report_retry_at": retry_due_at(referral) if referral is not None else None,
         "warnings": list(case.warnings.all()),
         "may_handle": has_capability(user, HANDLE, case.unit),
         "today": today,
@@ -294,10 +313,14 @@ def open_from_matter(request: HttpRequest, pk: int) -> HttpResponse:
                 summary=matter.description or matter.service_item.name,
                 place=d["place"],
                 matter=matter,
-                parties=[
-                    actions.PartyData(PartyRole.APPLICANT, person.name, person.phone),
-                    actions.PartyData(PartyRole.RESPONDENT, d["respondent_name"], d["respondent_phone"]),
-                ],
+                parties=sorted(
+                    [
+                        actions.PartyData(PartyRole.APPLICANT, person.name, person.phone),
+                        actions.PartyData(PartyRole.RESPONDENT, d["respondent_name"], d["respondent_phone"]),
+                        *form.more_parties(),
+                    ],
+                    key=lambda party: party.role != PartyRole.APPLICANT,
+                ),
             )
         except ValidationError as e:
             messages.error(request, "；".join(e.messages))
@@ -541,7 +564,7 @@ def warnings(request: HttpRequest) -> HttpResponse:
     region's."""
     user = staff_user(request)
     show_all = request.GET.get("all") == "1"
-    qs = RiskWarning.objects.visible_to(user).select_related("unit", "region")
+    qs = RiskWarning.objects.visible_to(user).select_related("unit", "region", "case")
     if not show_all:
         qs = qs.filter(status=RiskWarning.Status.OPEN)
     rows = list(qs.order_by("region_id", "raised_at", "pk")[:500])
@@ -552,7 +575,33 @@ def warnings(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "mediation/warnings.html",
-        {"by_region": by_region, "today": today, "show_all": show_all, "count": len(rows)},
+        {
+            "by_region": by_region,
+            "today": today,
+            "show_all": show_all,
+            "count": len(rows),
+            "may_raise": has_capability(user, "mediation.warn"),
+        },
+    )
+
+
+@staff_required
+@require_http_methods(["GET", "POST"])
+def warning_new(request: HttpRequest) -> HttpResponse:
+    """发出风险预警 directly (a 司法所, a 司法局's supervisor, a committee), not from a screening finding."""
+    user = staff_user(request)
+    require_capability(user, "mediation.warn")
+    form = RaiseWarningForm(request.POST or None, user=user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            warning = actions.raise_warning(actor=user, **form.cleaned_data)
+        except ValidationError as e:
+            _errors_into(form, e)
+        else:
+            messages.warning(request, _("风险预警已发出，请按期跟踪，直至风险降低。"))
+            return redirect("mediation:warning", warning.pk)
+    return render(
+        request, "mediation/warning_new.html", {"form": form}, status=400 if request.method == "POST" else 200
     )
 
 
@@ -560,6 +609,11 @@ def _warning_page(
     request: HttpRequest, warning: RiskWarning, status: int = 200, **forms: Any
 ) -> HttpResponse:
     user = staff_user(request)
+    may_open_case = warning.case_id is None and has_capability(user, HANDLE, warning.unit)
+    case_form = forms.get("case_form")
+    if case_form is None and may_open_case:  # built only for those who may use it (it lists their committees)
+        initial = {"dispute_type": warning.screening.dispute_type if warning.screening else None}
+        case_form = WarningCaseForm(prefix="case", user=user, initial=initial)
     return render(
         request,
         "mediation/warning.html",
@@ -571,6 +625,8 @@ def _warning_page(
             and has_capability(user, "mediation.warn", warning.unit),
             "check_form": forms.get("check_form") or WarningCheckForm(prefix="check"),
             "lower_form": forms.get("lower_form") or LowerForm(prefix="lower"),
+            "may_open_case": may_open_case,
+            "case_form": case_form,
         },
         status=status,
     )
@@ -599,6 +655,32 @@ def warning_check(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("跟踪情况已记录。"))
             return redirect("mediation:warning", warning.pk)
     return _warning_page(request, warning, 400, check_form=form)
+
+
+@staff_required
+@require_POST
+def warning_case(request: HttpRequest, pk: int) -> HttpResponse:
+    """转入调解: a mediation case for the dispute behind the warning."""
+    user = staff_user(request)
+    warning = get_warning_for_user(user, pk)
+    require_capability(user, HANDLE, warning.unit)
+    form = WarningCaseForm(request.POST, prefix="case", user=user)
+    if form.is_valid():
+        d = form.cleaned_data
+        try:
+            case = actions.open_case_from_warning(
+                warning.pk,
+                actor=user,
+                committee=d["committee"],
+                dispute_type=d["dispute_type"],
+                parties=form.parties(),
+            )
+        except ValidationError as e:
+            _errors_into(form, e)
+        else:
+            messages.success(request, _("已转入调解，请征询各方当事人是否同意调解。"))
+            return redirect("mediation:case", case.pk)
+    return _warning_page(request, warning, 400, case_form=form)
 
 
 @staff_required
@@ -668,6 +750,167 @@ def committees(request: HttpRequest) -> HttpResponse:
             }
         )
     return render(request, "mediation/committees.html", {"rows": rows})
+
+
+MANAGE = "mediation.manage"
+
+
+def staffing(unit: Unit) -> dict[str, Any]:
+    """A committee's staffing figures: its mediators full- and part-time (from their profiles) against the members
+    and full-time posts it is to have, and each mediator's cases handled."""
+    mediators = list(Practitioner.objects.filter(kind=Practitioner.Kind.MEDIATOR, unit=unit).order_by("name"))
+    profiles = {p.practitioner_id: p for p in MediatorProfile.objects.filter(practitioner__in=mediators)}
+    handled = actions.cases_handled(m.pk for m in mediators)
+    full = sum(1 for m in mediators if getattr(profiles.get(m.pk), "employment", "") == "full_time")
+    return {
+        "mediators": [(m, profiles.get(m.pk), *handled.get(m.pk, (0, 0))) for m in mediators],
+        "full_time": full,
+        "part_time": len(mediators) - full,
+        "total": len(mediators),
+    }
+
+
+def _committee_page(request: HttpRequest, unit: Unit, status: int = 200, **forms: Any) -> HttpResponse:
+    user = staff_user(request)
+    profile = CommitteeProfile.objects.filter(unit=unit).first()
+    initial = {"time_limit_days": actions.DEFAULT_TIME_LIMIT_DAYS}
+    if profile is not None:
+        initial = {name: getattr(profile, name) for name in actions.COMMITTEE_FIELDS}
+    return render(
+        request,
+        "mediation/committee.html",
+        {
+            "unit": unit,
+            "profile": profile,
+            "cases": Case.objects.filter(unit=unit).count(),
+            "may_manage": has_capability(user, MANAGE, unit),
+            "committee_form": forms.get("committee_form")
+            or CommitteeForm(prefix="committee", initial=initial),
+            "mediator_form": forms.get("mediator_form") or MediatorForm(prefix="mediator"),
+            **staffing(unit),
+        },
+        status=status,
+    )
+
+
+@never_cache
+@staff_required
+@require_GET
+def committee_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    return _committee_page(request, get_committee_for_user(staff_user(request), pk))
+
+
+@staff_required
+@require_POST
+def committee_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    user = staff_user(request)
+    unit = get_committee_for_user(user, pk)
+    require_capability(user, MANAGE, unit)
+    form = CommitteeForm(request.POST, prefix="committee")
+    if form.is_valid():
+        try:
+            actions.save_committee(actor=user, unit=unit, **form.cleaned_data)
+        except ValidationError as e:
+            _errors_into(form, e)
+        else:
+            messages.success(request, _("调委会信息已保存。"))
+            return redirect("mediation:committee", unit.pk)
+    return _committee_page(request, unit, 400, committee_form=form)
+
+
+@staff_required
+@require_POST
+def mediator_add(request: HttpRequest, pk: int) -> HttpResponse:
+    user = staff_user(request)
+    unit = get_committee_for_user(user, pk)
+    require_capability(user, MANAGE, unit)
+    form = MediatorForm(request.POST, prefix="mediator")
+    if form.is_valid():
+        try:
+            mediator = actions.add_mediator(actor=user, unit=unit, **form.cleaned_data)
+        except ValidationError as e:
+            _errors_into(form, e)
+        else:
+            messages.success(request, _("已登记人民调解员%(name)s。") % {"name": mediator.name})
+            return redirect("mediation:mediator", mediator.pk)
+    return _committee_page(request, unit, 400, mediator_form=form)
+
+
+def _mediator_page(
+    request: HttpRequest, mediator: Practitioner, status: int = 200, **forms: Any
+) -> HttpResponse:
+    user = staff_user(request)
+    profile = MediatorProfile.objects.filter(practitioner=mediator).first()
+    total, agreed = actions.cases_handled([mediator.pk]).get(mediator.pk, (0, 0))
+    initial = {
+        "name": mediator.name,
+        "gender": mediator.gender,
+        "phone": mediator.phone,
+        "employment": profile.employment if profile else "",
+    }
+    return render(
+        request,
+        "mediation/mediator.html",
+        {
+            "mediator": mediator,
+            "profile": profile,
+            "trainings": list(TrainingRecord.objects.filter(practitioner=mediator)),
+            "cases_total": total,
+            "cases_agreed": agreed,
+            "may_manage": mediator.unit is not None and has_capability(user, MANAGE, mediator.unit),
+            "mediator_form": forms.get("mediator_form") or MediatorForm(prefix="mediator", initial=initial),
+            "training_form": forms.get("training_form")
+            or TrainingForm(prefix="training", initial={"trained_on": timezone.localdate()}),
+        },
+        status=status,
+    )
+
+
+@never_cache
+@staff_required
+@require_GET
+def mediator_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    return _mediator_page(request, get_mediator_for_user(staff_user(request), pk))
+
+
+@staff_required
+@require_POST
+def mediator_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    user = staff_user(request)
+    mediator = get_mediator_for_user(user, pk)
+    if mediator.unit is None:
+        raise Http404
+    require_capability(user, MANAGE, mediator.unit)
+    form = MediatorForm(request.POST, prefix="mediator")
+    if form.is_valid():
+        try:
+            actions.edit_mediator(mediator.pk, actor=user, **form.cleaned_data)
+        except ValidationError as e:
+            _errors_into(form, e)
+        else:
+            messages.success(request, _("人民调解员信息已保存。"))
+            return redirect("mediation:mediator", mediator.pk)
+    return _mediator_page(request, mediator, 400, mediator_form=form)
+
+
+@staff_required
+@require_POST
+def mediator_training(request: HttpRequest, pk: int) -> HttpResponse:
+    user = staff_user(request)
+    mediator = get_mediator_for_user(user, pk)
+    if mediator.unit is None:
+        raise Http404
+    require_capability(user, MANAGE, mediator.unit)
+    form = TrainingForm(request.POST, prefix="training")
+    if form.is_valid():
+        try:
+            actions.add_training(mediator.pk, actor=user, **form.cleaned_data)
+        except ValidationError as e:
+            _errors_into(form, e)
+        else:
+            messages.success(request, _("培训记录已登记。"))
+            return redirect("mediation:mediator", mediator.pk)
+    return _mediator_page(request, mediator, 400, training_form=form)
 
 
 def _period(request: HttpRequest) -> tuple[dt.date, dt.date]:

@@ -42,6 +42,16 @@ class NotaryRequest(models.Model):
         related_name="+",
         help_text=_("受理时该当事人正在或已经获得法律援助的事项：公证费依法减收或者免收。"),
     )
+    # 材料预审: the notary office checks the materials before the person comes in, and tells them at once
+    # everything that is missing (公证程序规则 第二十条 一次性告知).
+    reviewed_at = models.DateTimeField(_("预审时间"), null=True, blank=True)
+    missing = models.JSONField(
+        _("尚缺材料"), default=list, blank=True, help_text=_("最近一次预审时申请人尚未提交的材料。")
+    )
+    review_note = models.CharField(_("预审意见"), max_length=300, blank=True)
+    # 预约办理: the day and place the person comes to sign before the notary, once the materials are complete.
+    appointment_at = models.DateTimeField(_("预约办理时间"), null=True, blank=True)
+    appointment_place = models.CharField(_("办理地点"), max_length=100, blank=True)
 
     class Meta:
         verbose_name = _("公证申请")
@@ -53,3 +63,8 @@ class NotaryRequest(models.Model):
     @property
     def fee_reduced(self) -> bool:
         return self.aid_matter_id is not None
+
+    @property
+    def materials_complete(self) -> bool:
+        """Pre-reviewed, and nothing was missing."""
+        return self.reviewed_at is not None and not self.missing

@@ -8,6 +8,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
 from fawang.info import directory, guides
+from fawang.insights import reports as insights_reports
 from fawang.orgs.models import Unit
 from fawang.regions.widgets import NEXT_SUFFIX
 
@@ -23,7 +24,14 @@ def home(request: HttpRequest) -> HttpResponse:
     # The service cards link their 办事指南 when the catalogue has the item active.
     guide_codes = set(guides.guide_items().values_list("code", flat=True))
     return render(
-        request, "portal/home.html", {"form": FinderForm(auto_id="home_%s"), "guide_codes": guide_codes}
+        request,
+        "portal/home.html",
+        {
+            "form": FinderForm(auto_id="home_%s"),
+            "guide_codes": guide_codes,
+            # 网上监督: a signed-in person sees their own district's service quality (issue 21).
+            "local_quality": insights_reports.local_quality(request.user),
+        },
     )
 
 

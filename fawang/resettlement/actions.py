@@ -228,3 +228,56 @@ def do_place(file_id: int, *, placement: str, on: dt.date, actor: Any) -> HelpFi
         diff=audit.changes(before, audit.snapshot(file, ["placement", "placed_on"])),
     )
     return file
+
+
+@transaction.atomic
+def do_set_plan(file_id: int, *, plan: str, actor: Any) -> HelpFile:
+    """帮教计划: what help the person needs and who gives it (the 帮教小组's plan)."""
+    file = lock(HelpFile.objects.select_related("office"), file_id, _("该档案不存在。"), "no_file")
+    access.require_work(actor, file.office)
+    if not plan.strip():
+        raise ValidationError({"plan": [_("请填写帮教计划。")]})
+    before = audit.snapshot(file, ["plan"])
+    file.plan = plan.strip()
+    file.save(update_fields=["plan"])
+    audit.record(
+        "resettlement.plan",
+        actor=actor,
+        target=file,
+        unit=file.office,
+        diff=audit.changes(before, audit.snapshot(file, ["plan"])),
+    )
+    return file
+
+
+@transaction.atomic
+def do_record_reoffence(
+    file_id: int, *, on: dt.date, facts: str, actor: Any, at: dt.datetime | None = None
+) -> HelpFile:
+    """重新犯罪 within the five years: the file leaves the placement rate and counts in the 重新犯罪率."""
+    moment = now(at)
+    file = lock(HelpFile.objects.select_related("office"), file_id, _("该档案不存在。"), "no_file")
+    access.require_work(actor, file.office)
+    errors: dict[str, list[str]] = {}
+    if not facts.strip():
+        errors["facts"] = [_("请写明罪名和处理情况。")]
+    if on > timezone.localdate(moment):
+        errors["on"] = [_("日期不能晚于今天。")]
+    elif not file.opened_on <= on <= file.ends_on:
+        errors["on"] = [_("重新犯罪日期应在帮教期内。")]
+    if file.reoffended_on is not None:
+        errors["on"] = [_("已登记重新犯罪（%(day)s）。") % {"day": file.reoffended_on}]
+    if errors:
+        raise ValidationError(errors)
+    before = audit.snapshot(file, ["reoffended_on", "reoffence"])
+    file.reoffended_on, file.reoffence = on, facts.strip()
+    file.save(update_fields=["reoffended_on", "reoffence"])
+    audit.record(
+        "resettlement.reoffence",
+        actor=actor,
+        target=file,
+        unit=file.office,
+        diff=audit.changes(before, audit.snapshot(file, ["reoffended_on", "reoffence"])),
+        now=moment,
+    )
+    return file

@@ -32,6 +32,8 @@ class ResettlementConfig(AppConfig):
             ("resettlement.open_file", _("建立帮教档案")),
             ("resettlement.help", _("登记帮教记录")),
             ("resettlement.place", _("登记安置情况")),
+            ("resettlement.plan", _("制定帮教计划")),
+            ("resettlement.reoffence", _("登记重新犯罪")),
         ):
             codes.register(code, label)
         on_end(open_from_correction)

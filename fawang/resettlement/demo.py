@@ -103,6 +103,16 @@ def load_line_demo() -> None:
                 if placed
                 else HelpFile.Placement.NONE,
                 placed_on=notice.release_on + dt.timedelta(days=20) if placed else None,
+                **_reoffence(notice, today),
             )
         )
     HelpFile.objects.bulk_create(files)
+
+
+def _reoffence(notice: ReleaseNotice, today: dt.date) -> dict[str, object]:
+    """About one released person in twenty-five re-offends within the demo's years (invented)."""
+    rng = random.Random(f"reoffend:{notice.notice_no}")
+    on = notice.release_on + dt.timedelta(days=60 + rng.randrange(300))
+    if rng.random() >= 0.04 or on > today:
+        return {}
+    return {"reoffended_on": on, "reoffence": "涉嫌盗窃罪，被公安机关刑事拘留"}

@@ -41,3 +41,12 @@ class HelpForm(forms.Form):
 class PlaceForm(forms.Form):
     placement = forms.ChoiceField(label=_("安置情况"), choices=HelpFile.Placement.choices)
     on = forms.DateField(label=_("安置日期"), widget=DATE)
+
+
+class PlanForm(forms.Form):
+    plan = forms.CharField(label=_("帮教计划"), widget=forms.Textarea(attrs={"rows": 3}), max_length=4000)
+
+
+class ReoffenceForm(forms.Form):
+    on = forms.DateField(label=_("立案或判决日期"), widget=DATE)
+    facts = forms.CharField(label=_("罪名和处理情况"), max_length=300)

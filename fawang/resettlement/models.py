@@ -117,6 +117,12 @@ class HelpFile(models.Model):
     )
     placed_on = models.DateField(_("安置日期"), null=True, blank=True)
     reoffended_on = models.DateField(_("重新犯罪日期"), null=True, blank=True)
+    reoffence = models.CharField(
+        _("重新犯罪情况"),
+        max_length=300,
+        blank=True,
+        help_text=_("帮教期内重新犯罪的罪名和处理情况（重新犯罪率的依据）。"),
+    )
 
     class Meta:
         verbose_name = _("帮教档案")

@@ -5,7 +5,11 @@ shortfall.
 - 一般帮教对象衔接率 (target ≥ 70%): the other released notices, share connected;
 - 安置率 (target ≥ 95%): 帮教 files open today (within the five years, not re-offended), share placed;
 - 社区矫正对象、帮教对象与司法协理员之比 (target ≤ 15:1 each): persons per active 司法协理员 of that line;
-- 监管事项按时完成率: the schedule items (日定位、周听声、月走访) due in the last 30 days, share done by their deadline.
+- 监管事项按时完成率: the schedule items (日定位、周听声、月走访) due in the last 30 days, share done by their deadline;
+- 社区矫正对象再犯罪率 (this calendar year): persons under correction at some time this year (reported in), share
+  with a 再犯罪 recorded this year; and the number 收监执行 this year (a revocation of 缓刑、假释 or 暂予监外执行);
+- 帮教对象重新犯罪率 (this calendar year): 帮教 files open at some time this year, share re-offending this year.
+A person moved on a change of place counts where their file is now.
 """
 
 from __future__ import annotations
@@ -19,7 +23,7 @@ from typing import Any
 from django.db.models import Count, F, Q
 from django.utils import timezone
 
-from fawang.corrections.models import Subject, SupervisionItem
+from fawang.corrections.models import EndCause, Subject, SupervisionItem
 from fawang.orgs.models import Unit
 
 from .models import Assistant, HelpFile, ReleaseNotice
@@ -53,6 +57,11 @@ class Counts:
     resettlement_assistants: int = 0
     items_on_time: int = 0
     items_due: int = 0
+    corrected_this_year: int = 0
+    corrections_reoffended: int = 0
+    imprisoned: int = 0
+    helped_this_year: int = 0
+    resettlement_reoffended: int = 0
 
     def add(self, other: Counts) -> None:
         for name in self.__dataclass_fields__:
@@ -81,6 +90,14 @@ class Counts:
     @property
     def compliance(self) -> Decimal | None:
         return percent(self.items_on_time, self.items_due)
+
+    @property
+    def corrections_reoffence_rate(self) -> Decimal | None:
+        return percent(self.corrections_reoffended, self.corrected_this_year)
+
+    @property
+    def resettlement_reoffence_rate(self) -> Decimal | None:
+        return percent(self.resettlement_reoffended, self.helped_this_year)
 
     @property
     def shortfalls(self) -> list[str]:
@@ -159,6 +176,30 @@ def office_counts(
     ):
         c = out[i["subject__office_id"]]
         c.items_due, c.items_on_time = i["total"], i["on_time"]
+    year_start = today.replace(month=1, day=1)
+    corrected = Subject.objects.filter(office_id__in=ids, term_start__lte=today).filter(
+        Q(status__in=(Subject.Status.SUPERVISED, Subject.Status.LOST)) | Q(ended_on__gte=year_start)
+    )
+    for year in corrected.values("office_id").annotate(
+        total=Count("pk"),
+        reoffended=Count("pk", filter=Q(reoffended_on__gte=year_start, reoffended_on__lte=today)),
+        imprisoned=Count(
+            "pk", filter=Q(end_cause=EndCause.IMPRISONED, ended_on__gte=year_start, ended_on__lte=today)
+        ),
+    ):
+        c = out[year["office_id"]]
+        c.corrected_this_year, c.corrections_reoffended, c.imprisoned = (
+            year["total"],
+            year["reoffended"],
+            year["imprisoned"],
+        )
+    helped = HelpFile.objects.filter(office_id__in=ids, opened_on__lte=today, ends_on__gte=year_start)
+    for helped_row in helped.values("office_id").annotate(
+        total=Count("pk"),
+        reoffended=Count("pk", filter=Q(reoffended_on__gte=year_start, reoffended_on__lte=today)),
+    ):
+        out[helped_row["office_id"]].helped_this_year = helped_row["total"]
+        out[helped_row["office_id"]].resettlement_reoffended = helped_row["reoffended"]
     return out
 
 
@@ -178,9 +219,11 @@ def table(offices: list[Unit], level: str, **kwargs: Any) -> list[Row]:
 def shortfall_persons(
     office_ids: list[int], today: dt.date | None = None, now: dt.datetime | None = None
 ) -> dict[str, list[Any]]:
-    """The persons behind each shortfall: 重点 and 一般 not connected, files not placed, items missed."""
+    """The persons behind each shortfall: 重点 and 一般 not connected, files not placed, items missed; and the
+    persons behind this year's re-offending and 收监执行."""
     today = today or timezone.localdate()
     now = now or timezone.now()
+    year_start = today.replace(month=1, day=1)
     released = ReleaseNotice.objects.filter(
         office_id__in=office_ids, release_on__lte=today, status=ReleaseNotice.Status.NOTIFIED
     ).select_related("office")
@@ -195,6 +238,30 @@ def shortfall_persons(
                 reoffended_on__isnull=True,
                 placement=HelpFile.Placement.NONE,
             ).select_related("office")[:200]
+        ),
+        "corrections_reoffended": list(
+            Subject.objects.filter(
+                office_id__in=office_ids, reoffended_on__gte=year_start, reoffended_on__lte=today
+            )
+            .select_related("office")
+            .order_by("-reoffended_on")[:200]
+        ),
+        "imprisoned": list(
+            Subject.objects.filter(
+                office_id__in=office_ids,
+                end_cause=EndCause.IMPRISONED,
+                ended_on__gte=year_start,
+                ended_on__lte=today,
+            )
+            .select_related("office")
+            .order_by("-ended_on")[:200]
+        ),
+        "resettlement_reoffended": list(
+            HelpFile.objects.filter(
+                office_id__in=office_ids, reoffended_on__gte=year_start, reoffended_on__lte=today
+            )
+            .select_related("office")
+            .order_by("-reoffended_on")[:200]
         ),
         "missed": list(
             SupervisionItem.objects.filter(

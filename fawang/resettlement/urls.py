@@ -16,5 +16,7 @@ urlpatterns = [
     path("files/<int:pk>/", views.file_detail, name="file"),
     path("files/<int:pk>/help/", views.add_help, name="help"),
     path("files/<int:pk>/place/", views.place, name="place"),
+    path("files/<int:pk>/plan/", views.set_plan, name="plan"),
+    path("files/<int:pk>/reoffence/", views.record_reoffence, name="reoffence"),
     path("rates/", views.rates, name="rates"),
 ]

@@ -131,6 +131,8 @@ def _file_page(
         "records": file.records.all(),
         "help_form": forms.HelpForm(prefix="help"),
         "place_form": forms.PlaceForm(prefix="place", initial={"placement": file.placement}),
+        "plan_form": forms.PlanForm(prefix="plan", initial={"plan": file.plan}),
+        "reoffence_form": forms.ReoffenceForm(prefix="reoffence"),
         "may_work": has_capability(user, access.WORK, file.office),
     }
     ctx.update(bound or {})
@@ -177,6 +179,40 @@ def place(request: HttpRequest, pk: int) -> HttpResponse:
     return _file_page(request, file, {"place_form": form}, 400)
 
 
+@staff_required
+@require_POST
+def set_plan(request: HttpRequest, pk: int) -> HttpResponse:
+    user = staff_user(request)
+    file = access.get_file_for_user(user, pk)
+    form = forms.PlanForm(request.POST, prefix="plan")
+    if form.is_valid():
+        try:
+            actions.do_set_plan(file.pk, actor=user, **form.cleaned_data)
+        except ValidationError as e:
+            _put_errors(form, e)
+        else:
+            messages.success(request, _("帮教计划已保存。"))
+            return redirect("resettlement:file", file.pk)
+    return _file_page(request, file, {"plan_form": form}, 400)
+
+
+@staff_required
+@require_POST
+def record_reoffence(request: HttpRequest, pk: int) -> HttpResponse:
+    user = staff_user(request)
+    file = access.get_file_for_user(user, pk)
+    form = forms.ReoffenceForm(request.POST, prefix="reoffence")
+    if form.is_valid():
+        try:
+            actions.do_record_reoffence(file.pk, actor=user, **form.cleaned_data)
+        except ValidationError as e:
+            _put_errors(form, e)
+        else:
+            messages.success(request, _("已登记重新犯罪。"))
+            return redirect("resettlement:file", file.pk)
+    return _file_page(request, file, {"reoffence_form": form}, 400)
+
+
 LEVELS = {"office": "司法所", "county": "区县", "city": "设区的市"}
 
 
@@ -201,6 +237,13 @@ def rates(request: HttpRequest) -> HttpResponse:
         (item, item.subject.is_minor and not may_see_minor(user, item.subject))
         for item in persons.pop("missed")
     ]
+    # Corrections' persons: a minor's identity only for those who may see the minor's file (第七章).
+    outcomes = {
+        key: [
+            (subject, subject.is_minor and not may_see_minor(user, subject)) for subject in persons.pop(key)
+        ]
+        for key in ("corrections_reoffended", "imprisoned")
+    }
     return render(
         request,
         "resettlement/rates.html",
@@ -211,6 +254,7 @@ def rates(request: HttpRequest) -> HttpResponse:
             "levels": LEVELS,
             "persons": persons,
             "missed": missed,
+            "outcomes": outcomes,
             "targets": stats,
         },
     )

@@ -1,6 +1,7 @@
 """Issue 22, Done-when: an advisor logs a visit on a phone; the village committee confirms it with the code sent to
 its contact; the month's subsidy appears on the export; a vacancy gets a ranked recommendation from the talent
-pool; a publicity activity with photos shows on the town page."""
+pool; a publicity activity with photos shows on the town page; a notary request of a legal-aid recipient shows the
+fee reduction, and the notary office pre-reviews its materials, then books the appointment."""
 
 from __future__ import annotations
 
@@ -195,3 +196,25 @@ def test_a_notary_request_of_a_legal_aid_recipient_shows_the_fee_reduction(site:
     reduction = page.get_by_text(re.compile("减收或者免收公证费"))
     expect(reduction).to_be_visible()
     expect(reduction).to_contain_text(aid_no)
+
+    # 材料预审: one material missing, told at once; no booking until the materials are complete.
+    panel = page.locator("section", has=page.get_by_role("heading", name="公证：材料预审与预约"))
+    panel.get_by_label("被继承人死亡证明").check()
+    panel.get_by_label("预审意见").fill("请补充死亡证明原件。")
+    panel.get_by_role("button", name="记录预审结果并告知申请人").click()
+    expect(page.get_by_text("已记录预审结果并告知申请人。")).to_be_visible()
+    panel = page.locator("section", has=page.get_by_role("heading", name="公证：材料预审与预约"))
+    expect(panel).to_contain_text("尚缺 被继承人死亡证明")
+    expect(panel.get_by_role("button", name="预约办理")).to_have_count(0)
+    # The materials come in: complete, then the appointment.
+    panel.get_by_role("button", name="记录预审结果并告知申请人").click()
+    panel = page.locator("section", has=page.get_by_role("heading", name="公证：材料预审与预约"))
+    expect(panel).to_contain_text("材料齐全")
+    day = (dt.date.today() + dt.timedelta(days=3)).isoformat()
+    panel.get_by_label("预约日期").fill(day)
+    panel.locator("input[name=book-time]").fill("09:30")
+    panel.get_by_role("button", name="预约办理").click()
+    expect(page.get_by_text("已预约办理时间并告知申请人。")).to_be_visible()
+    expect(
+        page.locator("section", has=page.get_by_role("heading", name="公证：材料预审与预约"))
+    ).to_contain_text(f"{day} 09:30")

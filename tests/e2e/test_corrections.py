@@ -7,6 +7,10 @@ at the end of the next working day (the job is run at those moments through the 
 would). A short leave is applied for, approved by the 司法所 and the return checked (销假). The 思明区司法局's
 supervisor gives a 警告 and opens its notice (PDF).
 
+A monthly visit is recorded with a photo, which opens for the officer (stored encrypted, each showing logged). The
+person moves to 仙游县: the change of the place of execution is applied for, approved by the 思明区司法局 and received
+by the 仙游县司法局 from its task page; the file is then at 鲤城街道司法所 and gone from the 厦港 officer's reach.
+
 Then a prison sends a release notice for a 重点帮教对象 by the API with its token; the officer meets the person on
 release (必接必送), records a job placement, and the ratios page shows the 司法所's numbers move.
 """
@@ -30,6 +34,9 @@ pytestmark = pytest.mark.browser
 
 ID17 = "35020319880214623"  # a 思明区 area code; nobody's real number
 ID_NUMBER = ID17 + id_check_digit(ID17)
+MOVER17 = "35020319790912358"
+MOVER_ID = MOVER17 + id_check_digit(MOVER17)
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 RELEASED17 = "35020319920703415"
 RELEASED_ID = RELEASED17 + id_check_digit(RELEASED17)
 
@@ -113,7 +120,7 @@ def test_probation_case_schedule_leave_warning(site: Site, page: Any) -> None:
     page.get_by_label("外出日期").fill(today.isoformat())
     page.get_by_label("返回日期").fill((today + dt.timedelta(days=2)).isoformat())
     page.get_by_role("button", name="登记申请").click()
-    expect(page.locator("body")).to_contain_text("已登记外出申请")
+    expect(page.locator("body")).to_contain_text("已登记外出或变更执行地申请")
     page.locator(".leave select[name='decide-decision']").select_option(label="批准")
     page.locator(".leave").get_by_role("button", name="审批").click()
     expect(page.locator(".leave")).to_contain_text("已批准")
@@ -204,3 +211,84 @@ def test_release_notice_by_api_met_on_release_and_placed(site: Site, page: Any) 
     placed, files = (int(x) for x in re.findall(r"\((\d+)/(\d+)\)", placement_before)[0])
     assert re.search(rf"\({placed + 1}/{files + 1}\)", rate_cell(page, 2)), rate_cell(page, 2)
     expect(page.locator("body")).not_to_contain_text("蔡明辉")
+
+
+def test_visit_photo_and_change_of_place(site: Site, page: Any, browser: Any) -> None:
+    today = site.now().date()
+    pk = (
+        shell(
+            site,
+            "import datetime; from fawang.accounts.models import User; from fawang.corrections import actions; "
+            "from fawang.orgs.models import Unit; "
+            "officer = User.objects.get(username='sm_corrections'); "
+            f"today = datetime.date.fromisoformat('{today.isoformat()}'); "
+            "data = actions.TakeoverData(name='吴国栋', gender='male', id_number='" + MOVER_ID + "', "
+            "address='厦门市思明区厦港街道示例路 5 号', correction_type='probation', document_kind='judgment', "
+            "document_no='（2026）闽0203刑初77号', decided_by='厦门市思明区人民法院', crime='危险驾驶罪', "
+            "effective_on=today - datetime.timedelta(days=3), term_start=today - datetime.timedelta(days=3), "
+            "term_end=today + datetime.timedelta(days=200)); "
+            "s = actions.do_take_over(data, office_id=Unit.objects.get(name='厦港街道司法所').pk, actor=officer); "
+            "actions.do_report(s.pk, where='bureau', actor=officer); "
+            "actions.do_report(s.pk, where='office', actor=officer); print(s.pk)",
+        )
+        .strip()
+        .splitlines()[-1]
+    )
+    file_url = f"{site.url}/console/corrections/subjects/{pk}/"
+    sign_in(page, site, "sm_corrections")
+    page.goto(file_url)
+
+    # 月走访 with a photo.
+    visit = page.locator("form[aria-label='登记走访']").first
+    visit.get_by_label("方式").select_option(label="走访家庭")
+    visit.get_by_label("情况记录").fill("到家中走访，本人在家，家属支持矫正。")
+    visit.get_by_label("走访照片（JPG 或 PNG，最多 6 张）").set_input_files(
+        [{"name": "家访.png", "mimeType": "image/png", "buffer": PNG}]
+    )
+    visit.get_by_role("button", name="登记").click()
+    expect(page.locator(".messages")).to_contain_text("已登记")
+    photo = page.get_by_role("link", name="照片 1")
+    expect(photo).to_be_visible()
+    shown = page.request.get(site.url + str(photo.get_attribute("href")))
+    assert shown.status == 200
+    assert shown.headers["content-type"] == "image/png"
+    assert shown.body() == PNG
+    page.reload()
+    expect(page.locator("body")).to_contain_text("走访照片（")  # the showing, in the file's view log
+
+    # 变更执行地 to 仙游县: applied for at the 司法所 ...
+    page.locator("summary", has_text="登记外出申请").click()
+    application = page.locator("form[action$='/leave/']")
+    application.get_by_label("类型").select_option(label="变更执行地")
+    application.get_by_label("前往地点").fill("莆田市仙游县鲤城街道示例路 9 号")
+    application.get_by_label("事由").fill("在仙游就业，随家人迁居")
+    application.get_by_label("外出日期").fill(today.isoformat())
+    application.get_by_label("返回日期").fill(today.isoformat())
+    application.get_by_label("新执行地司法所", exact=True).select_option(label="鲤城街道司法所")
+    application.get_by_role("button", name="登记申请").click()
+    expect(page.locator("body")).to_contain_text("已登记外出或变更执行地申请")
+
+    # ... approved by the 思明区司法局 ...
+    supervisor = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900}).new_page()
+    sign_in(supervisor, site, "sm_supervisor")
+    supervisor.goto(file_url)
+    supervisor.locator(".leave select[name='decide-decision']").select_option(label="批准")
+    supervisor.locator(".leave").get_by_role("button", name="审批").click()
+    expect(supervisor.locator(".leave")).to_contain_text("等待新执行地社区矫正机构接收")
+    supervisor.context.close()
+
+    # ... and received by the 仙游县司法局 from its task page: the file is theirs now.
+    receiver = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900}).new_page()
+    sign_in(receiver, site, "xy_supervisor")
+    receiver.goto(f"{site.url}/console/corrections/tasks/")
+    row = receiver.locator("#incoming tr", has_text="厦港街道司法所")
+    expect(row).to_contain_text("鲤城街道司法所")
+    expect(row).not_to_contain_text("吴国栋")  # the summary shows the masked name only
+    row.get_by_label("接收意见").select_option(label="接收")
+    row.get_by_role("button", name="提交").click()
+    expect(receiver.locator("body")).to_contain_text("已接收，档案已移交本地")
+    expect(receiver.locator("body")).to_contain_text("鲤城街道司法所（仙游县司法局）")
+    receiver.context.close()
+
+    # The old place no longer reaches the file.
+    assert page.goto(file_url).status == 404

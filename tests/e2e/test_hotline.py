@@ -108,21 +108,37 @@ def test_a_call_pops_is_taken_in_and_a_missed_call_is_rung_back(site: Site, brow
     agent.goto(f"{site.url}/console/hotline/handovers/")
     expect(agent.get_by_text("没有等待外部热线反馈的转交。")).to_be_visible()
 
-    # 7. Another caller gives up before anyone answers: a callback task for the queue, done from the desk.
+    # 7. Another caller gives up before anyone answers: a callback task for the queue. The agent rings back from
+    # the desk (a click-to-dial request through the telephone system), the PBX reports the outbound call, and the
+    # agent records that it reached the caller.
     simulate(site, "--event", "newCall", "--call-id", "e2e-3", "--from", OTHER)
     simulate(site, "--event", "hangup", "--call-id", "e2e-3", "--cause", "noAnswer")
     agent.goto(f"{site.url}/console/hotline/desk/")
-    row = agent.locator("tr", has_text="138****0017")
+    callbacks = agent.locator("section[aria-labelledby=cb-title]")
+    row = callbacks.locator("tr", has_text="138****0017")
     expect(row).to_be_visible()
+    row.get_by_role("button", name="外呼回拨").click()
+    expect(agent.get_by_text(re.compile(r"第 1 次外呼：分机 8001 → 138\*\*\*\*0017"))).to_be_visible()
+    dial_id = site.manage(
+        "shell",
+        "-c",
+        "from fawang.hotline.models import CallbackAttempt; "
+        "print(CallbackAttempt.objects.get(task__call__call_id='e2e-3').dial_id)",
+    ).split()[-1]  # the shell prints its own line first
+    simulate(site, "--event", "answer", "--call-id", dial_id, "--extension", "8001")
+    expect(pop).to_contain_text("138****0017", timeout=2000)
+    simulate(site, "--event", "hangup", "--call-id", dial_id)
+    row = callbacks.locator("tr", has_text="138****0017")
     row.get_by_label("回拨结果").select_option(label="已接通并处理")
     row.get_by_label("回拨记录").fill("已回电，解答了合同问题。")
-    row.get_by_role("button", name="已回拨").click()
+    row.get_by_role("button", name="登记结果").click()
     expect(agent.get_by_text("回拨已完成。")).to_be_visible()
-    expect(agent.locator("tr", has_text="138****0017")).to_have_count(0)
+    expect(callbacks.locator("tr", has_text="138****0017")).to_have_count(0)
     done = site.manage(
         "shell",
         "-c",
         "from fawang.hotline.models import CallbackTask; "
-        "t = CallbackTask.objects.get(call__call_id='e2e-3'); print(t.status, t.outcome, t.done_by.username)",
+        "t = CallbackTask.objects.get(call__call_id='e2e-3'); a = t.tries.get(); "
+        "print(t.status, t.outcome, t.done_by.username, t.attempts, a.call.direction, a.call.status)",
     )
-    assert done.strip().endswith("done reached xm_agent"), done
+    assert done.strip().endswith("done reached xm_agent 1 out ended"), done

@@ -99,3 +99,45 @@ def test_supervisor_dashboard_hotspots_warning_loop_and_reports(site: Site, page
         book = load_workbook(io.BytesIO(f.read()))
     assert "下级区划" in book.sheetnames
     assert any(row[0].value == "莲前街道" for row in book["下级区划"].iter_rows(min_row=2))
+
+
+def test_supervisor_makes_a_work_plan_and_follows_its_progress(site: Site, page: Any) -> None:
+    """工作计划、分解任务、进度时间表: the 思明区 supervisor makes this year's plan, breaks it into a task measured by
+    an indicator and one moved by hand, records progress, and sees it on the timetable and the dashboard."""
+    import datetime as dt
+
+    year = dt.date.today().year
+    sign_in(page, site, "sm_supervisor")
+    page.goto(f"{site.url}/console/insights/plans/")
+    expect(page).to_have_url(re.compile(r"/console/insights/r/350203/plans/$"))
+    page.get_by_label("计划名称").fill("公共法律服务年度工作计划（测试）")
+    page.get_by_role("button", name="制定计划").click()
+    expect(page.get_by_role("heading", name=re.compile("公共法律服务年度工作计划（测试）"))).to_be_visible()
+
+    def add(title: str, indicator: str | None, target: str = "") -> None:
+        page.get_by_label("任务", exact=True).fill(title)
+        page.get_by_label("责任单位", exact=True).select_option(label="莲前街道司法所")
+        page.get_by_label("开始日期").fill(f"{year}-01-01")
+        page.get_by_label("完成期限").fill(f"{year}-12-31")
+        if indicator:
+            page.get_by_label("考核指标（选填：按统计数据自动计算进度）", exact=True).select_option(
+                label=indicator
+            )
+            page.get_by_label(re.compile("目标值")).fill(target)
+        page.get_by_role("button", name="添加任务").click()
+        expect(page.locator("#tasks")).to_contain_text(title)
+
+    add("全年受理公共法律服务事项", "受理登记件数", "100000")
+    add("开展民法典进社区宣传", None)
+    row = page.locator("#tasks tr", has=page.get_by_label("进度（%）"))
+    row.get_by_label("进度（%）").fill("40")
+    row.get_by_label("进展情况").fill("已完成 4 个社区。")
+    row.get_by_role("button", name="记录进展").click()
+    expect(page.locator("#tasks")).to_contain_text("已完成 4 个社区。")
+    expect(page.locator("#tasks")).to_contain_text("40%")
+    expect(page.locator("#gantt")).to_contain_text("开展民法典进社区宣传")
+
+    page.goto(f"{site.url}/console/insights/r/350203/")
+    progress = page.locator("#plan-progress")
+    expect(progress).to_contain_text("开展民法典进社区宣传")
+    expect(progress).to_contain_text("40%")

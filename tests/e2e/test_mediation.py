@@ -1,5 +1,6 @@
-"""Issue 19, end to end: a high-risk dispute found in screening raises a warning the 司法所 sees; it becomes a
-mediation case; both parties agree, a mediator is assigned and two sessions are logged; the 人民调解协议书 is
+"""Issue 19, end to end: a high-risk dispute found in screening raises a warning the 司法所 sees (and the 司法所 raises
+one of its own directly); the finding becomes a mediation case with two respondents, which the warning then shows;
+every party agrees, a mediator is assigned and two sessions are logged; the 人民调解协议书 is
 printed as a PDF and the signed copy uploaded; the 30-day countdown for judicial confirmation shows, and the
 court's confirmation closes it; the performance follow-up is done."""
 
@@ -70,18 +71,38 @@ def test_screening_warning_case_agreement_confirmation_follow_up(site: Site, bro
     expect(row).to_contain_text("可能民转刑")
     expect(row).to_contain_text("厦港派出所")
     expect(row).to_contain_text("厦港街道人民调解委员会")
+    warning_url = site.url + row.get_by_role("link", name="可能民转刑").get_attribute("href")
 
-    # 3. The finding becomes a case.
+    # 2b. The 司法所 raises a warning of its own, learnt of outside screening (第二十五条).
+    office.goto(f"{site.url}/console/mediation/warnings/new/")
+    office.get_by_label(re.compile("^预警单位")).select_option(label="厦港街道人民调解委员会")
+    office.get_by_label(re.compile("^预警类型")).select_option(label="重复信访")
+    office.get_by_label(re.compile("^预警情况")).fill("沙坡尾某小区业主三次集体到区信访局反映物业问题。")
+    with office.expect_navigation():
+        office.get_by_role("button", name="发出预警").click()
+    expect(office.get_by_text("风险预警已发出")).to_be_visible()
+    office.goto(f"{site.url}/console/mediation/warnings/")
+    expect(office.locator("tr", has_text="沙坡尾某小区")).to_contain_text("重复信访")
+
+    # 3. The finding becomes a case, with two respondents.
     mediator.goto(screening_url)
     box = form(mediator, "/case/")
     box.get_by_label(re.compile("^申请人姓名")).fill("何大伟")
     box.get_by_label(re.compile("^申请人联系电话")).fill("13911112222")
     box.get_by_label(re.compile("^被申请人姓名")).fill("邱志强")
+    box.get_by_text("更多当事人").click()
+    box.get_by_label("其他当事人1 地位").select_option(label="被申请人")
+    box.get_by_label("其他当事人1 姓名或名称").fill("邱志明")
     submit(box)
     expect(mediator.get_by_test_id("case-status")).to_have_text("征询当事人意见")
+    expect(mediator.locator("section[aria-labelledby='h-parties'] tbody tr")).to_have_count(3)
 
-    # 4. Both parties agree (第十七条); a mediator is assigned.
-    for party in ("申请人 何大伟", "被申请人 邱志强"):
+    # 3b. The warning shows its case.
+    office.goto(warning_url)
+    expect(office.get_by_test_id("warning-case")).to_contain_text("征询当事人意见")
+
+    # 4. Every party agrees (第十七条); a mediator is assigned.
+    for party in ("申请人 何大伟", "被申请人 邱志强", "被申请人 邱志明"):
         box = form(mediator, "/consent/")
         box.locator("select[name='consent-party']").select_option(label=party)
         box.get_by_label(re.compile("^当事人意见")).select_option(label="同意调解")

@@ -92,6 +92,32 @@ ROWS = {
     "advisors:talent_edit": Row("practitioner", "advisors.manage"),
     # A village's ranked candidates: reached like appointing its advisor (console:advisor_appoint).
     "advisors:recommend": Row("village", "village_appoint"),
+    # 律师参与信访接待: receptions kept by the unit at each position.
+    "advisors:petition": Row("page", "advisors.manage"),
+    "advisors:petition_post_new": Row("page", "advisors.manage"),
+    "advisors:petition_post": Row("petition_post", "seen"),
+    # The body names no lawyer (0): the form refuses it (400), after the capability was checked.
+    "advisors:petition_duty_add": Row(
+        "petition_post",
+        "advisors.manage",
+        "post",
+        400,
+        (("practitioner", 0), ("date", "2030-01-01"), ("start_time", "09:00"), ("end_time", "12:00")),
+    ),
+    "advisors:petition_log": Row(
+        "petition_duty",
+        "advisors.manage",
+        "post",
+        302,
+        (
+            ("present", "on"),
+            ("visitors", 3),
+            ("cases", 2),
+            ("to_litigation", 1),
+            ("to_legal_aid", 1),
+            ("to_mediation", 0),
+        ),
+    ),
 }
 
 PUBLIC = {
@@ -133,5 +159,22 @@ def make(case: Any, kind: str, unit: Any) -> Any:
             date=timezone.localdate(),
             kind=ServiceKind.FIXED,
             hours=Decimal("2"),
+        )
+    if kind == "petition_post":
+        from fawang.advisors.models import PetitionPost
+
+        return PetitionPost.objects.create(unit=unit, name=f"矩阵信访接待{unit.pk}", region_id=unit.region_id)
+    if kind == "petition_duty":
+        from fawang.advisors.models import PetitionDuty
+
+        lawyer = Practitioner.objects.create(
+            name="矩阵值班律师", kind=Practitioner.Kind.LAWYER, licence_no=f"MP{unit.pk}", unit=unit
+        )
+        return PetitionDuty.objects.create(
+            post=case.object_at("petition_post", unit),
+            practitioner=lawyer,
+            date=timezone.localdate(),
+            start_time=dt.time(9),
+            end_time=dt.time(12),
         )
     return None

@@ -45,7 +45,13 @@ ANSWERS = {
     "corrections.work": _answers(302, officer=True, supervisors=False),
     # Decisions of the 社区矫正机构: at a 司法局 (its supervisors here; its corrections staff too, tested apart).
     "corrections.bureau": _answers(302, officer=False, supervisors=True),
+    # The telephone system's call record through the API, with the officer's token.
+    "corrections.work_api": _answers(201, officer=True, supervisors=False),
+    # Adding photos without a file: the form's error (400) once the file and the role are passed.
+    "corrections.work_400": _answers(400, officer=True, supervisors=False),
 }
+
+_CALL_START = (timezone.localtime() - dt.timedelta(minutes=30)).replace(second=0, microsecond=0)
 
 W = "corrections.work"
 ROWS = {
@@ -137,12 +143,64 @@ ROWS = {
         302,
         (("renew-facts", "经评估仍有必要。"), ("renew-ends_on", "2030-04-30")),
     ),
+    "corrections:call": Row(
+        "corr_subject",
+        W,
+        "post",
+        302,
+        (
+            ("call-call_id", "MATRIX-CALL-1"),
+            ("call-started_at", _CALL_START.strftime("%Y-%m-%d %H:%M")),
+            ("call-seconds", "240"),
+            ("call-note", "通话正常。"),
+        ),
+    ),
+    "api:corrections_calls": Row(
+        "corr_subject",
+        "corrections.work_api",
+        "post",
+        201,
+        (
+            ("subject", "@obj"),
+            ("call_id", "MATRIX-CALL-2"),
+            ("started_at", _CALL_START.isoformat()),
+            ("seconds", 180),
+        ),
+        in_url=False,
+    ),
+    # A device position under an approval covering today (made with the file).
+    "api:corrections_device_locations": Row(
+        "corr_monitored",
+        "corrections.work_api",
+        "post",
+        201,
+        (
+            ("subject", "@obj"),
+            ("recorded_at", _CALL_START.isoformat()),
+            ("latitude", "24.448000"),
+            ("longitude", "118.085000"),
+        ),
+        in_url=False,
+    ),
+    "corrections:reoffence": Row(
+        "corr_subject",
+        W,
+        "post",
+        302,
+        (("reoffence-on", timezone.localdate().isoformat()), ("reoffence-facts", "涉嫌盗窃罪，已立案侦查。")),
+    ),
+    "corrections:item_photos": Row("corr_visit", "corrections.work_400", "post", 400),
+    "corrections:photo": Row("corr_photo", "corrections.file"),
+    # The new place's 社区矫正机构 receives an approved change of the place of execution addressed to its 司法所.
+    "corrections:relocation_receive": Row(
+        "corr_relocation", "corrections.bureau", "post", 302, (("receive-decision", "accept"),)
+    ),
     "corrections:end": Row(
         "corr_subject",
         "corrections.bureau",
         "post",
         302,
-        (("end-kind", "terminated"), ("end-on", "2030-01-01"), ("end-reason", "收监执行")),
+        (("end-cause", "imprisoned"), ("end-on", "2030-01-01"), ("end-reason", "撤销缓刑，收监执行")),
     ),
 }
 
@@ -167,6 +225,7 @@ def make(case: Any, kind: str, unit: Unit) -> Any:
         Subject,
         SupervisionItem,
         Task,
+        VisitPhoto,
     )
     from fawang.matters.tests.base import id_number
 
@@ -225,6 +284,60 @@ def make(case: Any, kind: str, unit: Unit) -> Any:
             starts_on=today,
             ends_on=today + dt.timedelta(days=2),
             status=Leave.Status.APPROVED if kind == "corr_leave_approved" else Leave.Status.APPLIED,
+        )
+    if kind == "corr_monitored":
+        monitored = subject()
+        MonitoringApproval.objects.create(
+            subject=monitored,
+            ground="left_area",
+            facts="矩阵",
+            starts_on=today - dt.timedelta(days=1),
+            ends_on=today + dt.timedelta(days=30),
+            approved_by=case.users["sysadmin"],
+        )
+        return monitored
+    if kind == "corr_visit":
+        return SupervisionItem.objects.create(
+            subject=base,
+            kind=ItemKind.VISIT,
+            period_start=today.replace(day=1),
+            due_at=now,
+            status=SupervisionItem.Status.DONE,
+            method=SupervisionItem.Method.HOME,
+            done_at=now,
+            note="走访家庭。",
+        )
+    if kind == "corr_photo":
+        from django.core.files.base import ContentFile
+
+        photo = VisitPhoto(
+            item=case.object_at("corr_visit", unit), content_type="image/png", size=8, sha256="-"
+        )
+        photo.extension = ".png"
+        photo.file.save("m.png", ContentFile(b"\x89PNG\r\n\x1a\n"), save=False)
+        photo.save()
+        return photo
+    if kind == "corr_relocation":
+        # A file at a 仙游县 司法所, approved to move to the 司法所 at this position.
+        case.seq += 1
+        elsewhere = (
+            Unit.objects.filter(kind=Unit.Kind.JUDICIAL_OFFICE, region__parent_id="350322")
+            .exclude(pk=unit.pk)
+            .order_by("region_id")
+            .first()
+        )
+        assert elsewhere is not None
+        moving = case.object_at("corr_subject", elsewhere)
+        return Leave.objects.create(
+            subject=moving,
+            kind=Leave.Kind.RELOCATE,
+            destination="新居住地址",
+            reason="随子女迁居",
+            starts_on=today,
+            ends_on=today,
+            status=Leave.Status.APPROVED,
+            from_office=elsewhere,
+            to_office=unit,
         )
     if kind == "corr_task":
         return Task.objects.create(subject=base, kind=Task.Kind.MISSED_ITEM, title="矩阵", due_at=now)

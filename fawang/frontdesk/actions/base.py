@@ -36,6 +36,7 @@ REMOTE_VISIT_FUNCTION = "remote_visit"
 # What the audit trail keeps of a schedule, a weekly rule and an exception.
 SCHEDULE_AUDITED = (
     "name",
+    "mode",
     "window",
     "service_items",
     "slot_minutes",

@@ -18,10 +18,11 @@ from fawang.matters.workflow import InvalidTransition
 from fawang.orgs.models import Unit
 from fawang.orgs.roles import require_capability
 
-from .. import conf, slots
+from .. import conf, slots, video
 from ..models import (
     Appointment,
     RemoteVisit,
+    Schedule,
     Slot,
 )
 
@@ -246,6 +247,8 @@ def do_book(
         status=S.PENDING if is_visit else S.BOOKED,
         channel=channel,
         idempotency_key=idempotency_key or None,
+        # 视频咨询: one unguessable room for both sides, kept through reschedules.
+        meeting_room=video.new_room_name() if slot.schedule.mode == Schedule.Mode.VIDEO else "",
     )
     for attempt in range(NUMBER_ATTEMPTS):
         appointment.number = _new_number(now)

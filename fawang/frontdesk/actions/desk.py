@@ -137,7 +137,9 @@ def do_take_in(
     now: dt.datetime | None = None,
 ) -> Matter:
     """受理 a checked-in appointment at the window: a Matter through the ordinary intake (do_submit, channel
-    窗口, the point as intake unit), linked to the appointment. ``link_account`` (the clerk has checked the
+    窗口, the point as intake unit; a video consultation too: it is the point's desk answering live, like the
+    window, so 当场答复办结 applies), linked to the appointment; the consultation's notes and answer go on the matter
+    (the request's description and the answer). ``link_account`` (the clerk has checked the
     identity document) links the person to the booking account, so the matter shows in 我的事项. A resent form
     returns the matter made the first time."""
     from fawang.matters.actions import do_link_account, do_submit

@@ -26,6 +26,7 @@ from fawang.matters import workflow
 from fawang.orgs.models import Unit, Window
 from fawang.orgs.roles import require_capability
 
+from .. import limits, video
 from ..models import Appointment, HallDisplay, MatterDesk, Posting, Service, Ticket, TicketEvent
 
 if TYPE_CHECKING:
@@ -122,15 +123,24 @@ def do_issue_ticket(
     source: str = Ticket.Source.KIOSK,
     actor: User | None = None,
     appointment: Appointment | None = None,
+    ip: str | None = None,
+    video_call: bool = False,
     now: dt.datetime | None = None,
 ) -> Ticket:
-    """取号 at a point: the next number of the day in the service's queue. ``actor`` None is the kiosk."""
+    """取号 at a point: the next number of the day in the service's queue. ``actor`` None is the kiosk, whose
+    client address ``ip`` is rate-limited (fawang.frontdesk.limits). ``video_call``: a walk-in at a village
+    room's terminal asks for a video consultation (音频视频咨询): a 法律咨询 number with its own meeting room, which
+    the consultant who calls it joins from the queue page and the person from the terminal or their phone."""
     now = workflow.now(now)
     unit = Unit.objects.select_for_update().filter(pk=unit_id).first()
     if unit is not None and source != Ticket.Source.KIOSK:
         _require_desk(actor, unit)
+    if source == Ticket.Source.KIOSK:
+        limits.check_kiosk(unit_id, ip, now)
     if unit is None or not unit.is_active or unit.kind not in Unit.SERVICE_POINT_KINDS:
         raise ValidationError(_("该服务点不提供现场取号。"), code="not_a_point")
+    if video_call:
+        service = Service.CONSULTATION
     if service not in Service.values:
         raise ValidationError({"service": _("请选择办理的业务。")}, code="service")
     if priority not in Ticket.Priority.values:
@@ -152,6 +162,8 @@ def do_issue_ticket(
         token=secrets.token_urlsafe(18),
         issued_at=now,
         created_by=workflow.staff_actor(actor) if actor is not None else None,
+        ip=ip if source == Ticket.Source.KIOSK else None,
+        meeting_room=video.new_room_name() if video_call else "",
     )
     _event(
         ticket,
@@ -159,7 +171,14 @@ def do_issue_ticket(
         actor=actor,
         now=now,
         old="",
-        note=str(Ticket.Priority(priority).label) if priority else "",
+        note=" ".join(
+            part
+            for part in (
+                str(Ticket.Priority(priority).label) if priority else "",
+                str(_("视频咨询")) if video_call else "",
+            )
+            if part
+        ),
     )
     return ticket
 

@@ -84,6 +84,7 @@ class ScheduleData:
     cancel_cutoff_hours: int = 2
     makeup_weekday: int = 0
     is_active: bool = True
+    mode: str = Schedule.Mode.ONSITE
 
 
 def _check_range(value: int, low: int, high: int, field: str, message: str) -> dict[str, list[str]]:
@@ -136,6 +137,13 @@ def do_save_schedule(
     except ValidationError as exc:
         errors.update(exc.message_dict)
         items = []
+    if data.mode not in Schedule.Mode.values:
+        errors["mode"] = [_("请选择预约方式。")]
+    elif data.mode == Schedule.Mode.VIDEO and any(
+        item.business_line == BusinessLine.REMOTE_VISIT for item in items
+    ):
+        # 监所远程探视 runs on the prison's own video system, reviewed first; not a consultation link.
+        errors["mode"] = [_("监所远程探视不能设为视频咨询排班。")]
     if errors:
         raise ValidationError(errors)
     if schedule_id is None:
@@ -145,6 +153,7 @@ def do_save_schedule(
         schedule = Schedule.objects.select_for_update().get(pk=schedule_id, unit=unit)
         before = audit.snapshot(schedule, SCHEDULE_AUDITED)
     schedule.name = name
+    schedule.mode = data.mode
     schedule.window = data.window
     schedule.slot_minutes = data.slot_minutes
     schedule.capacity = data.capacity

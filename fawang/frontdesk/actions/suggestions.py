@@ -21,6 +21,7 @@ from fawang.matters import workflow
 from fawang.orgs.models import Unit
 from fawang.orgs.roles import require_capability
 
+from .. import limits
 from ..models import Suggestion
 
 if TYPE_CHECKING:
@@ -49,10 +50,12 @@ def do_suggest(
     phone: str = "",
     may_publish: bool = False,
     actor: User | None = None,
+    ip: str | None = None,
     now: dt.datetime | None = None,
 ) -> Suggestion:
     """A suggestion online (``actor`` None or a member of the public) or from a paper slip (``actor`` staff of
-    the point, who must hold the desk capability there)."""
+    the point, who must hold the desk capability there). Online, the client address ``ip`` is rate-limited
+    (fawang.frontdesk.limits)."""
     now = workflow.now(now)
     point = Unit.objects.select_related("parent").filter(pk=point_id).first()
     paper = actor is not None and not workflow.is_public(actor) and actor.is_authenticated
@@ -62,6 +65,8 @@ def do_suggest(
         require_capability(actor, "frontdesk.desk", point)
     if point is None or not point.is_active or point.kind not in Unit.SERVICE_POINT_KINDS:
         raise ValidationError(_("该服务点不设便民箱。"), code="not_a_point")
+    if not paper:
+        limits.check_suggestion(point.pk, ip, now)
     errors: dict[str, str] = {}
     body = (body or "").strip()
     if not body:
@@ -87,6 +92,7 @@ def do_suggest(
         due_at=workdays.add_workdays(now, answer_workdays()),
         entered_by=actor if paper else None,
         created_at=now,
+        ip=None if paper else ip,
     )
     audit.record(
         "frontdesk.suggest",
@@ -129,4 +135,18 @@ def do_answer_suggestion(
         diff=({"status": Suggestion.Status.OPEN}, {"status": Suggestion.Status.ANSWERED}),
         now=now,
     )
+    if suggestion.phone:
+        # The box promises a reply to whoever left a number: the answer by SMS, once.
+        from fawang.notify.actions import enqueue
+
+        enqueue(
+            channel="sms",
+            kind="suggestion.answered",
+            body=_("您对%(point)s的意见已由%(unit)s答复：%(answer)s")
+            % {"point": suggestion.point.name, "unit": suggestion.unit.name, "answer": answer[:300]},
+            phone=suggestion.phone,
+            related=suggestion,
+            region_code=suggestion.point.region_id,
+            dedupe_key=f"suggestion:{suggestion.pk}:answered:sms",
+        )
     return suggestion

@@ -12,8 +12,11 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from fawang.catalog.models import Channel, ServiceItem
+from fawang.citizens.actions import has_real_name, own_person
 from fawang.matters import actions as matter_actions
 from fawang.matters import workflow
+from fawang.matters.actions import MatterRequest
 from fawang.matters.models import Matter
 from fawang.orgs.authority import has_matter_capability
 from fawang.orgs.models import Membership
@@ -22,6 +25,7 @@ from ..models import HomeVisit
 
 if TYPE_CHECKING:
     from fawang.accounts.models import User
+    from fawang.regions.models import Region
 
 CAPS = ("matters.intake", "matters.handle")
 
@@ -77,6 +81,7 @@ def do_schedule_visit(
     visit = visit or HomeVisit(matter=matter, created_at=now)
     visit.group, visit.asked_by, visit.address = group, asked_by, address
     visit.scheduled_on, visit.visitor = scheduled_on, visitor
+    visit.status = HomeVisit.Status.SCHEDULED
     visit.save()
     matter_actions.do_comment(
         matter.pk,
@@ -121,3 +126,74 @@ def do_record_visit(
         matter.pk, actor=actor, text=_("上门服务记录：%(r)s") % {"r": record[:1800]}, now=now
     )
     return visit
+
+
+# Who may ask online: the person, or a relative for them (the village and staff ask at the window or by phone).
+PUBLIC_ASKERS = (HomeVisit.AskedBy.SELF, HomeVisit.AskedBy.RELATIVE)
+
+
+@transaction.atomic
+def do_request_visit(
+    *,
+    actor: User,
+    group: str,
+    asked_by: str,
+    address: str,
+    region: Region,
+    description: str,
+    visitee_name: str = "",
+    key: str = "",
+    now: dt.datetime | None = None,
+) -> HomeVisit:
+    """上门服务申请 from the portal: a matter of 法律咨询 on the web channel for the account's own person record,
+    routed by the place like an online consultation, with the visit beside it waiting for staff to schedule
+    (待安排). ``key`` (the form's) makes a resend return the first request."""
+    if not workflow.is_public(actor):
+        raise PermissionDenied(_("请使用公众账号申请上门服务。"))
+    if not has_real_name(actor):
+        raise ValidationError(_("请先填写实名信息。"), code="no_real_name")
+    errors: dict[str, str] = {}
+    if group not in HomeVisit.Group.values:
+        errors["group"] = _("请选择服务对象类别。")
+    if asked_by not in PUBLIC_ASKERS:
+        errors["asked_by"] = _("请选择申请人。")
+    visitee_name = (visitee_name or "").strip()[:32]
+    if asked_by == HomeVisit.AskedBy.RELATIVE and not visitee_name:
+        errors["visitee_name"] = _("亲属代为申请的，请填写需要上门服务的人的姓名。")
+    address = (address or "").strip()[:200]
+    if not address:
+        errors["address"] = _("请填写上门地址。")
+    description = (description or "").strip()
+    if not description:
+        errors["description"] = _("请简要说明需要什么帮助。")
+    if errors:
+        raise ValidationError(errors)
+    item = ServiceItem.objects.filter(code="consultation").first()
+    if item is None:
+        raise ValidationError(_("服务事项目录中没有“法律咨询”事项，请联系管理员。"), code="no_item")
+    key = "".join(c for c in key if c.isalnum())[:32]
+    heading = _("【上门服务申请】%(group)s，%(who)s申请。") % {
+        "group": HomeVisit.Group(group).label,
+        "who": HomeVisit.AskedBy(asked_by).label,
+    }
+    result = matter_actions.do_submit(
+        actor=actor,
+        person=own_person(actor),
+        requests=[MatterRequest(service_item=item, description=f"{heading}\n{description}", region=region)],
+        channel=Channel.WEB,
+        idempotency_key=f"me:{actor.pk}:home-visit:{key}" if key else None,
+        now=now,
+    )
+    matter = result.matters[0]
+    visit = HomeVisit.objects.filter(matter=matter).first()
+    if visit is not None:  # the same form sent again
+        return visit
+    return HomeVisit.objects.create(
+        matter=matter,
+        group=group,
+        asked_by=asked_by,
+        visitee_name=visitee_name if asked_by == HomeVisit.AskedBy.RELATIVE else "",
+        address=address,
+        status=HomeVisit.Status.REQUESTED,
+        created_at=workflow.now(now),
+    )

@@ -50,7 +50,13 @@ class ScheduleQuerySet(models.QuerySet["Schedule"]):
 
 
 class Schedule(models.Model):
-    """预约排班: the weekly appointment schedule of one window of a service point, or of the whole point."""
+    """预约排班: the weekly appointment schedule of one window of a service point, or of the whole point. A
+    schedule in 视频咨询 mode books video consultations (音频视频咨询): each booking gets a meeting link
+    (fawang/frontdesk/video.py) instead of a place at the window."""
+
+    class Mode(models.TextChoices):
+        ONSITE = "onsite", _("现场办理")
+        VIDEO = "video", _("视频咨询")
 
     unit = models.ForeignKey(
         Unit,
@@ -70,6 +76,13 @@ class Schedule(models.Model):
     )
     name = models.CharField(
         _("名称"), max_length=40, help_text=_("公众预约时看到的名称，如“综合窗口”“远程视频探视”。")
+    )
+    mode = models.CharField(
+        _("预约方式"),
+        max_length=8,
+        choices=Mode.choices,
+        default=Mode.ONSITE,
+        help_text=_("视频咨询：预约后双方通过同一视频会议链接咨询，无需到场。"),
     )
     service_items = models.ManyToManyField(
         ServiceItem,
@@ -349,6 +362,13 @@ class Appointment(models.Model):
     idempotency_key = models.CharField(
         _("幂等键"), max_length=80, null=True, blank=True, unique=True, editable=False
     )
+    meeting_room = models.CharField(
+        _("视频会议室"),
+        max_length=64,
+        blank=True,
+        editable=False,
+        help_text=_("视频咨询的会议室名称（随机生成，不可猜测）；现场预约为空。"),
+    )
     reminder_sent_at = models.DateTimeField(
         _("提醒发送时间"), null=True, blank=True, help_text=_("前一天的预约提醒；改约后重新提醒。")
     )
@@ -401,6 +421,16 @@ class Appointment(models.Model):
     @property
     def phone_masked(self) -> str:
         return mask_phone(self.phone)
+
+    @property
+    def is_video(self) -> bool:
+        """A video consultation (视频咨询): it has a meeting room."""
+        return bool(self.meeting_room)
+
+    @property
+    def meeting_open(self) -> bool:
+        """The link is shown while the consultation stands (booked, or checked in when the call started)."""
+        return self.is_video and self.status in (self.Status.BOOKED, self.Status.CHECKED_IN)
 
     def allowed(self, new_status: str) -> bool:
         return new_status in self.TRANSITIONS.get(self.status, frozenset())

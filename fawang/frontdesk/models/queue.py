@@ -194,6 +194,16 @@ class Ticket(models.Model):
         related_name="+",
         help_text=_("自助取号时为空。"),
     )
+    meeting_room = models.CharField(
+        _("视频会议室"),
+        max_length=64,
+        blank=True,
+        editable=False,
+        help_text=_("工作室终端发起的视频咨询：随机生成、不可猜测的会议室名称。"),
+    )
+    ip = models.GenericIPAddressField(
+        _("取号终端地址"), null=True, blank=True, help_text=_("自助取号的客户端地址，用于限制频率。")
+    )
 
     objects = TicketQuerySet.as_manager()
 
@@ -214,6 +224,11 @@ class Ticket(models.Model):
     @property
     def code(self) -> str:
         return f"{SERVICE_LETTERS.get(Service(self.service), '?')}{self.number:03d}"
+
+    @property
+    def meeting_open(self) -> bool:
+        """A walk-in's video consultation (视频咨询) while the ticket is still in the hall."""
+        return bool(self.meeting_room) and self.status in self.OPEN_STATUSES
 
     @property
     def is_priority(self) -> bool:

@@ -82,6 +82,9 @@ class Suggestion(models.Model):
         help_text=_("纸质意见的录入人。"),
     )
     created_at = models.DateTimeField(_("提交时间"))
+    ip = models.GenericIPAddressField(
+        _("提交地址"), null=True, blank=True, help_text=_("网上留言的客户端地址，用于限制频率。")
+    )
 
     objects = SuggestionQuerySet.as_manager()
 

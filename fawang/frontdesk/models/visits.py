@@ -1,6 +1,6 @@
 """上门服务: a home visit for someone who cannot come (the elderly, the disabled, the seriously ill), asked by the
-person, a relative, the village or staff, kept beside its Matter: scheduled to a staff member or advisor on a
-date, then the visit record (what was done, the follow-up; signatures and photos are the matter's attachments).
+person, a relative, the village or staff, kept beside its Matter. Asked online (上门服务申请, from 我的 on the
+portal) it waits as 待安排; staff schedule it to a staff member or advisor on a date, then the visit record (what was done, the follow-up; signatures and photos are the matter's attachments).
 Written only by fawang.frontdesk.actions.visits, each step with a MatterEvent."""
 
 from __future__ import annotations
@@ -26,6 +26,7 @@ class HomeVisit(models.Model):
         STAFF = "staff", _("工作人员")
 
     class Status(models.TextChoices):
+        REQUESTED = "requested", _("待安排")
         SCHEDULED = "scheduled", _("已安排")
         VISITED = "visited", _("已上门")
 
@@ -35,6 +36,12 @@ class HomeVisit(models.Model):
     group = models.CharField(_("服务对象类别"), max_length=10, choices=Group.choices)
     asked_by = models.CharField(_("申请人"), max_length=10, choices=AskedBy.choices)
     address = models.CharField(_("上门地址"), max_length=200, help_text=_("列表中不显示。"))
+    visitee_name = models.CharField(
+        _("服务对象姓名"),
+        max_length=32,
+        blank=True,
+        help_text=_("亲属代为申请时，需要上门服务的人的姓名；本人申请时为空。"),
+    )
     status = models.CharField(_("状态"), max_length=10, choices=Status.choices, default=Status.SCHEDULED)
     scheduled_on = models.DateField(_("上门日期"), null=True, blank=True)
     visitor = models.ForeignKey(

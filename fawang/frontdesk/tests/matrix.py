@@ -34,6 +34,8 @@ ROWS = {
     "frontdesk:hall_board": Row("unit", "frontdesk.desk"),
     "frontdesk:display_add": Row("unit", "frontdesk.manage_hall", "post", 302, (("name", "矩阵大屏"),)),
     "frontdesk:display_revoke": Row("display", "frontdesk.manage_hall", "post", 302),
+    # 公示牌 PDF: a room's board, or the boards of the rooms of a town's station (none elsewhere: a page says so).
+    "frontdesk:board_pdf": Row("unit", "frontdesk.desk"),
     # 三级平台全覆盖: the counties of the regions the supervisor reaches.
     "frontdesk:coverage": Row("page", "matters.supervise"),
     # 便民箱: the list, a suggestion (seen with the point it was made at or the station answering it), answering
@@ -76,6 +78,13 @@ PUBLIC = {
     "suggest": (
         "a service point's 便民箱: anyone may leave a suggestion (anonymous allowed) and read the answers whose "
         "authors agreed to publish them, without name or phone (fawang/frontdesk/tests/test_suggestions.py)"
+    ),
+}
+
+OWN = {
+    "homevisit": (
+        "上门服务申请 by a signed-in member of the public, for themselves or a relative: it becomes their own "
+        "matter (fawang/frontdesk/tests/test_visit_request.py)"
     ),
 }
 

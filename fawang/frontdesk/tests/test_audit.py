@@ -46,6 +46,7 @@ class ScheduleAuditTestCase(RestoresCalendarCache, FrontdeskTestCase):
                 {},
                 {
                     "name": "综合窗口",
+                    "mode": "onsite",
                     "service_items": [self.consult_item.name],
                     "slot_minutes": 30,
                     "capacity": 2,

@@ -18,7 +18,12 @@ from .base import FrontdeskTestCase, next_workdays
 
 
 def window_kinds(slots: list[Slot]) -> set[str | None]:
-    return {s.schedule.window.kind if s.schedule.window else None for s in slots}
+    """The posts of the slots held at the point (video consultations, 视频咨询, have no window)."""
+    return {
+        s.schedule.window.kind if s.schedule.window else None
+        for s in slots
+        if s.schedule.mode == Schedule.Mode.ONSITE
+    }
 
 
 class ConsultationWindowTestCase(FrontdeskTestCase):
@@ -37,6 +42,12 @@ class ConsultationWindowTestCase(FrontdeskTestCase):
                 self.assertEqual(window_kinds(slots), {Window.Kind.CONSULTATION})
                 mediation = booking.open_slots(point, self.mediation, now)
                 self.assertEqual(window_kinds(mediation), {Window.Kind.RECEPTION})
+
+    def test_the_demo_district_centre_also_books_video_consultations(self) -> None:
+        slots = booking.open_slots(self.unit("思明区公共法律服务中心"), self.consult_item, timezone.now())
+        video = [s for s in slots if s.schedule.mode == Schedule.Mode.VIDEO]
+        self.assertTrue(video)
+        self.assertEqual({s.schedule.name for s in video}, {"视频法律咨询"})
 
     def test_the_booking_page_sends_a_consultation_to_the_consultation_post(self) -> None:
         centre = self.unit("思明区公共法律服务中心")

@@ -62,3 +62,15 @@ class CoverageTestCase(MatterTestCase):
         )
         self.client.force_login(self.hl_clerk)
         self.assertEqual(self.client.get(reverse("frontdesk:coverage")).status_code, 403)
+
+    def test_a_city_adds_up_its_counties_and_its_own_centre(self) -> None:
+        self.client.force_login(self.xm_supervisor)
+        page = self.client.get(reverse("frontdesk:coverage"))
+        rows, (city,) = page.context["rows"], page.context["cities"]
+        self.assertEqual(city.region.code, "3502")
+        self.assertEqual(city.towns, sum(row.towns for row in rows))
+        self.assertEqual(city.villages_covered, sum(row.villages_covered for row in rows))
+        self.assertEqual(city.points, sum(row.points for row in rows))
+        # 厦门市公共法律服务中心 is the city's own third level, counted with the counties' centres.
+        self.assertEqual(city.centres, sum(row.centres for row in rows) + 1)
+        self.assertContains(page, "厦门市（合计，含市级中心）")

@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from fawang.audit.models import AuditEvent
 from fawang.matters.tests.base import MatterTestCase
+from fawang.notify.models import Message
 from fawang.orgs.models import Unit
 
 from ..actions import suggestions as actions
@@ -38,6 +39,7 @@ class SuggestionBoxTestCase(MatterTestCase):
         with self.assertRaises(PermissionDenied):
             actions.do_answer_suggestion(made.pk, actor=self.hl_clerk, answer="好")
         actions.do_answer_suggestion(made.pk, actor=self.sm_clerk, answer="已调整为每周三、周五驻点。")
+        self.assertFalse(Message.objects.filter(kind="suggestion.answered").exists())  # anonymous, no number
         page = self.client.get(url)
         self.assertContains(page, "已调整为每周三、周五驻点。")
         self.assertContains(page, "工作室周三&lt;b&gt;经常&lt;/b&gt;没人。")
@@ -47,6 +49,10 @@ class SuggestionBoxTestCase(MatterTestCase):
         actions.do_answer_suggestion(made.pk, actor=self.sm_clerk, answer="已记录。")
         page = self.client.get(reverse("suggest:box", args=[self.room.pk]))
         self.assertNotContains(page, "已记录。")
+        # The author left a number: the answer reaches them by SMS.
+        (sms,) = Message.objects.filter(kind="suggestion.answered")
+        self.assertEqual((sms.channel, sms.phone), ("sms", "13912345678"))
+        self.assertIn("已记录。", sms.body)
 
     def test_bad_input_is_said_in_chinese_and_kept(self) -> None:
         url = reverse("suggest:box", args=[self.room.pk])

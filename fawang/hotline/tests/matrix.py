@@ -60,6 +60,39 @@ ROWS = {
     # 转值班律师: with nobody on duty the refusal is a message on the call page (302 as well).
     "hotline:refer": Row("hotline_call", "hotline.desk", "post", 302, (("note", "矩阵"),)),
     "hotline:callback_done": Row("hotline_callback", "hotline.desk", "post", 302, (("outcome", "reached"),)),
+    # 外呼回拨: the persona is signed into no seat, so the refusal is a message on the desk (302 as well).
+    "hotline:callback_dial": Row("hotline_callback", "hotline.desk", "post", 302),
+    # 热线系统设置 of the current unit; a new system's token and secret are on the 200 answer (shown once).
+    "hotline:setup": Row("page", "hotline.manage"),
+    "hotline:setup_settings": Row(
+        "page",
+        "hotline.manage",
+        "post",
+        302,
+        (
+            ("service_hours", "全天 24 小时"),
+            ("ivr_welcome", "您好"),
+            ("ivr_after_hours", "请留言"),
+            ("callback_hours", 4),
+            ("callback_max_attempts", 3),
+        ),
+    ),
+    "hotline:setup_queue_add": Row(
+        "page",
+        "hotline.manage",
+        "post",
+        302,
+        (("name", "矩阵队列"), ("digit", "7"), ("menu_text", "矩阵请按 7")),
+    ),
+    "hotline:setup_system_add": Row(
+        "page", "hotline.manage", "post", 200, (("name", "矩阵系统"), ("signed", "on"))
+    ),
+    # A queue and a telephone system at the unit of each position.
+    "hotline:setup_queue_active": Row("hotline_queue", "hotline.manage", "post", 302, (("active", "0"),)),
+    "hotline:setup_system_edit": Row(
+        "hotline_system", "hotline.manage", "post", 302, (("name", "矩阵"), ("is_active", "on"))
+    ),
+    "hotline:setup_system_rotate": Row("hotline_system", "hotline.manage", "post", 200, (("secret", "1"),)),
 }
 
 PUBLIC = {
@@ -104,6 +137,13 @@ def make(case: Any, kind: str, unit: Unit) -> Any:
         case.seq += 1
         person = User.objects.create_user(f"matrix-duty-{case.seq}", kind=User.Kind.STAFF)
         return DutyShift.objects.create(unit=unit, person=person, day=timezone.localdate(), slot="morning")
+    if kind == "hotline_queue":
+        from fawang.hotline.models import HotlineQueue
+
+        case.seq += 1
+        return HotlineQueue.objects.create(unit=unit, name=f"矩阵 {case.seq}", digit="1", menu_text="矩阵")
+    if kind == "hotline_system":
+        return actions.do_create_system(actor=None, unit=unit, name=f"矩阵 {unit.pk}", signed=True)[0]
     if kind not in ("hotline_call", "hotline_callback"):
         return None
     system, _token, _secret = actions.do_create_system(

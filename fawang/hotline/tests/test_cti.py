@@ -133,7 +133,38 @@ class CtiEventsTestCase(HotlineTestCase):
         response = self.pbx.post(url, "{not json", content_type="application/json")
         self.assertEqual(response.status_code, 400)
         self.assertFalse(Call.objects.exists())
-        self.assertEqual(self.pbx.get(url).status_code, 405)
+        # GET reads the IVR menu (test_setup.py); other methods are refused.
+        self.assertEqual(self.pbx.put(url).status_code, 405)
+
+
+class CtiCostTestCase(HotlineTestCase):
+    def test_an_event_costs_a_fixed_handful_of_queries(self) -> None:
+        """The endpoint's hot path (bench/bench_hotline.py): the same queries for each kind of event whatever the
+        caller's history, and a resend costs less than the first copy."""
+        from django.test.utils import CaptureQueriesContext
+
+        def cost(send: Any) -> int:
+            with CaptureQueriesContext(connection) as queries:
+                self.assertEqual(send().status_code, 200)
+            return len(queries)
+
+        first = [
+            cost(lambda: self.ring("k0")),
+            cost(lambda: self.answer("k0", seconds=5)),
+            cost(lambda: self.hangup("k0", seconds=60)),
+        ]
+        for i in range(1, 6):  # the same number calls again and again
+            self.ring(f"k{i}", seconds=100 * i)
+            self.answer(f"k{i}", seconds=100 * i + 5)
+            self.hangup(f"k{i}", seconds=100 * i + 60)
+        later = [
+            cost(lambda: self.ring("k9", seconds=900)),
+            cost(lambda: self.answer("k9", seconds=905)),
+            cost(lambda: self.hangup("k9", seconds=960)),
+        ]
+        self.assertEqual(first, later)
+        self.assertLessEqual(max(first), 10, first)
+        self.assertLess(cost(lambda: self.hangup("k9", seconds=960)), min(first))
 
 
 class CtiAuthTestCase(HotlineTestCase):

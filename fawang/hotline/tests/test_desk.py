@@ -146,6 +146,12 @@ class DeskTestCase(HotlineTestCase):
         self.client.post(reverse("hotline:wrap_up", args=[call.pk]), {"code": "answered", "next": "desk"})
         self.ring("t2", seconds=400)
         self.assertContains(self.client.get(reverse("hotline:pop")), matter.tracking_no)
+        # The matter's page has the hotline's panel: the call it came from, the number masked.
+        page = self.client.get(reverse("matters:detail", args=[matter.pk]))
+        self.assertContains(page, "hotline-panel-title")
+        self.assertContains(page, reverse("hotline:call", args=[call.pk]))
+        self.assertContains(page, "139****5678")
+        self.assertNotContains(page, reverse("hotline:call", args=[self.call("t2").pk]))
 
     def test_taking_in_keeps_what_was_typed_on_an_error(self) -> None:
         self.ring("t3")

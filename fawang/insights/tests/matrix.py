@@ -14,6 +14,8 @@ from fawang.console.tests.test_role_matrix import SUPERVISORS, SYSADMIN, Row
 CAN = {
     "insights.view": SUPERVISORS | SYSADMIN,
     "insights.handle_warning": SUPERVISORS | SYSADMIN,
+    "insights.plan": SUPERVISORS | SYSADMIN,
+    "insights.write_report": SUPERVISORS | SYSADMIN,
 }
 
 
@@ -34,16 +36,37 @@ ANSWERS = {
     "insights.warning_done": _answers(302),
     # 交办 without a unit: refused with the form's message (400) where the warning is the persona's.
     "insights.warning_no_unit": _answers(400),
+    # A work plan (or a task of it) is the supervisors' of the plan's region, like a warning.
+    "insights.plan": _answers(200),
+    "insights.plan_done": _answers(302),
+    # 分解任务 without a responsible unit: the form's message (400) where the plan is the persona's.
+    "insights.plan_no_owner": _answers(400),
 }
 
 ROWS = {
     "insights:home": Row("page", "insights.view", ok=302),
     "insights:warnings": Row("page", "insights.view"),
+    "insights:plans_home": Row("page", "insights.view", ok=302),
+    "insights:plans": Row("region", "insights.region"),
+    # A plan for a year no other row made (2099): made, then the page of the plan (302).
+    "insights:plan_create": Row(
+        "region", "insights.warning_done", "post", 302, (("year", "2099"), ("title", "矩阵工作计划"))
+    ),
+    "insights:plan": Row("plan", "insights.plan"),
+    "insights:plan_task_add": Row("plan", "insights.plan_no_owner", "post", 400, (("title", "矩阵任务"),)),
+    "insights:plan_task_progress": Row(
+        "plan_task", "insights.plan_done", "post", 302, (("progress", "50"), ("note", "已部署。"))
+    ),
+    "insights:plan_task_done": Row("plan_task", "insights.plan_done", "post", 302, (("note", "已完成。"),)),
     "insights:dashboard": Row("region", "insights.region"),
     "insights:data": Row("region", "insights.region"),
     "insights:matters": Row("region", "insights.region"),
     "insights:hotspots": Row("region", "insights.region"),
     "insights:kpi": Row("region", "insights.region"),
+    "insights:report": Row("region", "insights.region"),
+    "insights:report_note": Row(
+        "region", "insights.warning_done", "post", 302, (("month", "2026-01"), ("summary", "总体平稳。"))
+    ),
     "insights:report_pdf": Row("region", "insights.region"),
     "insights:report_xlsx": Row("region", "insights.region"),
     "insights:warning": Row("warning", "insights.warning"),
@@ -53,10 +76,15 @@ ROWS = {
     "insights:warning_close": Row("warning", "insights.warning_done", "post", 302, (("text", "已处置。"),)),
 }
 
-PUBLIC = {"stats": "the public statistics (网上监督): sums by district, no personal data"}
+PUBLIC = {
+    "stats": "the public statistics (网上监督): sums by district, no personal data",
+    "stats:region": "one district's or town's public statistics (网上监督): sums only, no personal data",
+}
 
 
 def make(case: Any, kind: str, unit: Any) -> Any:
+    if kind in ("plan", "plan_task"):
+        return _plan(kind, unit)
     if kind != "warning":
         return None
     from fawang.insights.models import Warning
@@ -76,3 +104,29 @@ def make(case: Any, kind: str, unit: Any) -> Any:
         },
     )
     return warning
+
+
+def _plan(kind: str, unit: Any) -> Any:
+    from fawang.accounts.models import User
+    from fawang.insights.models import PlanTask, WorkPlan
+
+    today = timezone.localdate()
+    author = User.objects.filter(is_superuser=False).order_by("pk")[0]
+    plan, _created = WorkPlan.objects.get_or_create(
+        region_id=unit.region_id,
+        year=today.year,
+        defaults={"title": "矩阵工作计划", "created_by": author},
+    )
+    if kind == "plan":
+        return plan
+    task, _created = PlanTask.objects.get_or_create(
+        plan=plan,
+        title="矩阵任务",
+        defaults={
+            "region_id": unit.region_id,
+            "owner": unit,
+            "starts_on": today.replace(month=1, day=1),
+            "due_on": today.replace(month=12, day=31),
+        },
+    )
+    return task

@@ -5,8 +5,8 @@ import datetime as dt
 from django.db.models import Sum
 from django.utils import timezone
 
-from fawang.insights import rollup
-from fawang.insights.models import DailyFact, RollupState
+from fawang.insights import figures, rollup
+from fawang.insights.models import DailyFact, MonthFact, RollupState
 from fawang.matters import actions
 from fawang.matters.models import Complaint, Evaluation, Matter
 
@@ -23,6 +23,34 @@ def totals() -> dict[str, int]:
 def facts() -> set[tuple[object, ...]]:
     """Every fact row by its dimensions (rows with nothing are not written)."""
     return set(DailyFact.objects.values_list(*rollup.DIMENSIONS, *MEASURES))
+
+
+def months() -> set[tuple[object, ...]]:
+    return set(
+        MonthFact.objects.values_list(
+            "month", "area", "service_item_id", "topic_id", "channel", "unit_id", *MEASURES
+        )
+    )
+
+
+def daily_only(
+    region: str, period: figures.Period, keys: tuple[str, ...]
+) -> dict[tuple[object, ...], dict[str, int]]:
+    """The same sums from the daily facts alone, folded by hand (the region cut to the town, the day to its month)."""
+    out: dict[tuple[object, ...], dict[str, int]] = {}
+    for fact in figures.facts(region, period):
+        key: list[object] = []
+        for k in keys:
+            if k == "month":
+                key.append(fact.day.replace(day=1))
+            elif k == "region_id":
+                key.append(fact.region_id[:9])
+            else:
+                key.append(getattr(fact, k))
+        slot = out.setdefault(tuple(key), dict.fromkeys(MEASURES, 0))
+        for m in MEASURES:
+            slot[m] += getattr(fact, m)
+    return out
 
 
 class RollupTestCase(ActivityTestCase):
@@ -68,9 +96,10 @@ class RollupTestCase(ActivityTestCase):
         actions.do_complete(matter.pk, actor=None, result="已办结。", now=now)
         RollupState.objects.filter(name="facts").update(refreshed_at=now - dt.timedelta(minutes=1))
         rollup.refresh_changed(now + dt.timedelta(seconds=1))
-        incremental = facts()
+        incremental, incremental_months = facts(), months()
         rollup.rebuild()
         self.assertEqual(incremental, facts())
+        self.assertEqual(incremental_months, months())
         today = timezone.localdate(now)
         self.assertGreaterEqual(DailyFact.objects.filter(day=today).aggregate(n=Sum("completed"))["n"], 1)
 
@@ -90,3 +119,48 @@ class RollupTestCase(ActivityTestCase):
         rollup.refresh_changed()
         self.assertEqual(totals()["received"], Matter.objects.count())
         self.assertIsNotNone(RollupState.objects.get().rebuilt_at)
+
+
+class MonthFactTestCase(ActivityTestCase):
+    """The coarser rollup: months × towns, read for the whole months of a city's or county's period."""
+
+    def test_the_monthly_facts_are_the_daily_ones_summed(self) -> None:
+        by_month: dict[tuple[object, ...], int] = {}
+        for day, region, received in DailyFact.objects.values_list("day", "region_id", "received"):
+            key = (day.replace(day=1), region[:9])
+            by_month[key] = by_month.get(key, 0) + received
+        got: dict[tuple[object, ...], int] = {}
+        for month, area, received in MonthFact.objects.values_list("month", "area", "received"):
+            got[(month, area)] = got.get((month, area), 0) + received
+        self.assertEqual({k: v for k, v in got.items() if v}, {k: v for k, v in by_month.items() if v})
+        self.assertLess(MonthFact.objects.count(), DailyFact.objects.count())
+
+    def test_a_period_read_by_months_and_days_gives_the_daily_sums(self) -> None:
+        periods = [
+            figures.Period(dt.date(2025, 8, 17), END),  # a ragged start, whole months, a whole last month
+            figures.Period(dt.date(2025, 9, 1), dt.date(2026, 3, 12)),  # whole months then a ragged end
+            figures.Period.last(365, END),
+            figures.Period(dt.date(2026, 2, 3), dt.date(2026, 2, 20)),  # inside one month: days only
+        ]
+        for region in ("3502", "350203"):
+            for period in periods:
+                for keys in (
+                    (),
+                    ("service_item_id",),
+                    ("region_id",),
+                    ("unit_id",),
+                    ("month",),
+                    ("channel",),
+                ):
+                    with self.subTest(region=region, period=period, keys=keys):
+                        got = {
+                            k: v for k, v in figures.grouped(region, period, keys).items() if any(v.values())
+                        }
+                        self.assertEqual(got, daily_only(region, period, keys))
+        # With a filter too.
+        period = periods[0]
+        item = DailyFact.objects.values_list("service_item_id", flat=True).first()
+        self.assertEqual(
+            figures.sums("350203", period, service_item_id=item)["received"],
+            sum(f.received for f in figures.facts("350203", period, service_item_id=item)),
+        )

@@ -56,15 +56,15 @@ class Lexicon:
     def bridge(self, text: str) -> list[Bridged]:
         """The lexicon entries the text mentions, in lexicon order, each with the lay word that matched.
 
-        A lay word that lies inside a longer matched lay word does not count again (工资 inside 拖欠工资 of the
-        same entry is one match, not two)."""
+        A lay word that lies inside a longer matched lay word does not count again (工资 inside 拖欠工资 is one
+        match, not two).  The same lay word listed in two entries (过户, 工伤 …) counts for both."""
         taken: list[tuple[int, int]] = []
         found: dict[int, str] = {}
         for lay, i in self._lay:
             start = text.find(lay)
             while start >= 0:
                 end = start + len(lay)
-                if not any(s <= start and end <= e for s, e in taken):
+                if not any(s <= start and end <= e and e - s > end - start for s, e in taken):
                     taken.append((start, end))
                     found.setdefault(i, lay)
                     break

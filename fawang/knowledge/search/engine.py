@@ -536,10 +536,13 @@ class SearchIndex:
             # why a lay question found this article).
             expanded = list(self.model.expand(q.words)) if self.model is not None else []
             place = text + " " + self.section[i]
+            reasons: dict[str, list[str]] = {}  # a lay word in two lexicon entries is one reason
             for b in q.bridged:
                 found = [w for w in b.statute if w in place and w not in b.lay]
                 if found:
-                    h.bridges.append((b.lay, found))
+                    words = reasons.setdefault(b.lay, [])
+                    words.extend(w for w in found if w not in words)
+            h.bridges = list(reasons.items())
             # Highlights stay on the question's own words (and the model's expansions); the bridged statute
             # words are shown apart, as the reason the article matched.
             words = [w for w in dict.fromkeys(q.words + expanded) if w in text]

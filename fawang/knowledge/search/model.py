@@ -37,6 +37,9 @@ if TYPE_CHECKING:
 
 MODEL_VERSION = 1
 ANSWERS_IN_BAGS = True
+# Everyday words bridged to statute words (bridge.py) join the question's words in the past-question bags and in the
+# query against them, so a lay question meets the past questions and answers that use the statute's words.
+BRIDGE_IN_BAGS = True
 
 
 def provision_key(title: str, article: str) -> str:
@@ -161,14 +164,20 @@ class LearnedModel:
 
     def features(self, index: SearchIndex, q: Query) -> dict[str, np.ndarray]:
         feats = {"p_law": self._p_law, "p_art": self._p_art, "p_sec": self._p_sec}
+        # The past questions and their answers (expansion bags, neighbours) are searched with the question's words
+        # and, when the model was trained so (params["bridge_in_bags"]), with the statute words its everyday words
+        # bridge to: 工钱 finds the STARD questions and lawyers' answers that say 劳动报酬.
+        terms = q.words + q.bigrams
+        if self.params.get("bridge_in_bags"):
+            terms = terms + q.bridge_words
         if self._exp_field is not None:
-            ids, tf = query_vector(q.words + q.bigrams, self._exp_vocab)
+            ids, tf = query_vector(terms, self._exp_vocab)
             bag = self._exp_field.score(ids, tf)
             e = np.zeros(self._n, dtype=np.float32)
             e[self._bag_docs] = bag[self._bag_rows]
             feats["e"] = e
         if self._q_field is not None:
-            ids, tf = query_vector(q.words + q.bigrams, self._q_vocab)
+            ids, tf = query_vector(terms, self._q_vocab)
             sims = self._q_field.score(ids, tf)
             k = int(self.params.get("knn", 10))
             if sims.max() > 0:
@@ -230,6 +239,8 @@ def learn_statistics(
         qwords = seg.words(r["question"])
         kw = seg.words((r.get("keywords") or "").replace("；", " "))
         bag = (qwords + kw + seg.bigrams(r["question"])) * 2
+        if BRIDGE_IN_BAGS:
+            bag += index.parse(r["question"]).bridge_words
         if answers_in_bags and r.get("answer"):
             bag += sorted(set(seg.words(r["answer"])))  # lawyer's wording, once per word
         for title, art in gold:
@@ -271,5 +282,5 @@ def learn_statistics(
         translation,
         {},
         questions,
-        {},
+        {"bridge_in_bags": 1.0} if BRIDGE_IN_BAGS else {},
     )

@@ -100,6 +100,35 @@ class EvalCommandTestCase(BaseTestCase):
         with self.assertRaisesMessage(CommandError, "没有可评测的问题。"):
             call_command("eval_lawsearch", str(self.questions), "--split", "holdout", stdout=StringIO())
 
+    def test_it_measures_the_holdout_with_a_model_trained_on_the_dev_rows(self) -> None:
+        """--holdout: one training on the dev rows (plus --train-also), the holdout rows measured; one training
+        instead of K when the machine is busy."""
+        source = INDEX_DIR.parent / "source"
+        split = source / "split.jsonl"
+        split.write_text(
+            "".join(
+                json.dumps({**q, "split": "holdout" if q["qid"] != 2 else "dev"}, ensure_ascii=False) + "\n"
+                for q in QUESTIONS
+            ),
+            encoding="utf-8",
+        )
+        also = source / "also-holdout.jsonl"
+        also.write_text(
+            json.dumps({"qid": 9, "question": "法律援助申请多久决定", "relevant": QUESTIONS[0]["relevant"]})
+            + "\n",
+            encoding="utf-8",
+        )
+        out = StringIO()
+        call_command(
+            "eval_lawsearch", str(split), "--holdout", "--train-also", str(also), "--baseline", stdout=out
+        )
+        report = json.loads(out.getvalue())
+        self.assertEqual(report["questions"], 2)  # questions 1 and 3
+        self.assertEqual(report["holdout"]["n"], 2)
+        self.assertEqual(report["holdout"]["trained_on"], 2)  # question 2 and the extra one
+        self.assertAlmostEqual(report["holdout"]["recall@100"], 1 / 2, places=3)
+        self.assertEqual(report["baseline_bigram_bm25"]["n"], 2)
+
     def test_it_fails_clearly_without_index_or_file(self) -> None:
         with self.assertRaisesMessage(CommandError, "找不到问题文件"):
             call_command("eval_lawsearch", "/nonexistent.jsonl")

@@ -87,6 +87,15 @@ REFERENCE_BODY = (
     ("document", "矩阵"),
 )
 
+NOTIFICATION_BODY = (
+    ("organ_kind", "court"),
+    ("organ_name", "矩阵人民法院"),
+    ("reference_no", "（2025）矩刑初1号"),
+    ("ground", "minor"),
+    ("person_name", "张三"),
+    ("charge", "盗窃"),
+)
+
 ROWS = {
     "legalaid:standards": Row("page", "staff"),
     "legalaid:standard_add": Row("region", "aid_standards", "post", 302, STANDARD_BODY, in_url=False),
@@ -132,6 +141,39 @@ ROWS = {
     "legalaid:subsidies": Row("page", "staff"),
     "legalaid:subsidy_approve": Row("aid_subsidy", "legalaid.decide", "post", 302),
     "legalaid:payment_list": Row("page", "staff"),
+    "legalaid:case_quality": Row(
+        "aid_case",
+        "legalaid.decide",
+        "post",
+        302,
+        (("kind", "visit"), ("happened_on", "2025-01-02"), ("score", 90), ("note", "矩阵")),
+    ),
+    "legalaid:notifications": Row("page", "staff"),
+    "legalaid:notification_add": Row("unit", "legalaid.decide", "post", 302, NOTIFICATION_BODY),
+    "legalaid:notification_letter": Row("aid_notification", "seen"),
+    "legalaid:duty": Row("page", "staff"),
+    "legalaid:station_add": Row(
+        "unit", "legalaid.decide", "post", 302, (("kind", "court"), ("name", "矩阵人民法院"))
+    ),
+    "legalaid:shift_add": Row(
+        "aid_station", "legalaid.decide", "post", 302, (("licence_no", "矩阵-无此人"), ("on", "2099-01-01"))
+    ),
+    "legalaid:duty_log": Row(
+        "aid_shift",
+        "legalaid.decide",
+        "post",
+        302,
+        (("person_name", "张三"), ("help_kinds", "consultation"), ("advice", "矩阵")),
+    ),
+    # The staff API's 指派 and 先行提供 (fawang/legalaid/api.py): the same rule as the panel's forms.
+    "api:legalaid_assign": Row("aid_accepted", "legalaid.decide", "post", 201, (("case_type", "civil"),)),
+    "api:legalaid_advance": Row(
+        "aid_submitted",
+        "legalaid.decide",
+        "post",
+        201,
+        (("case_type", "civil"), ("reason", "limitation"), ("materials_owed", "")),
+    ),
     "legalaid:statistics": Row("page", "staff"),
     "legalaid:statistics_export": Row("page", "staff"),
 }
@@ -143,6 +185,13 @@ ACTION_RULES = {
 }
 
 OWN = {"aid_me": "the public's own legal-aid decision notices"}
+
+PUBLIC: dict[str, str] = {
+    "api:legalaid_notifications": "courts, procuratorates and police notify cases (通知辩护) with a signed request, "
+    "not an account (fawang/legalaid/tests/test_notified.py)",
+    "api:legalaid_notification": "the notifying organ reads whom the centre assigned with a signed request "
+    "(test_notified.py)",
+}
 
 
 def _lawyer(unit: Unit) -> Any:
@@ -168,7 +217,17 @@ def make(case: Any, kind: str, unit: Unit) -> Any:
     from django.core.files.base import ContentFile
     from django.core.files.storage import default_storage
 
-    from ..models import Assignment, Decision, Objection, Subsidy, SubsidyRate, new_number
+    from ..models import (
+        Assignment,
+        Decision,
+        DutyShift,
+        DutyStation,
+        Notification,
+        Objection,
+        Subsidy,
+        SubsidyRate,
+        new_number,
+    )
 
     if kind in ("aid_case", "aid_closed_case"):
         closed = kind == "aid_closed_case"
@@ -202,6 +261,23 @@ def make(case: Any, kind: str, unit: Unit) -> Any:
     if kind == "aid_objection":
         decision = case.object_at("aid_decision", unit)
         return Objection.objects.create(decision=decision, unit=unit, reasons="矩阵", due_at=timezone.now())
+    if kind == "aid_notification":
+        assignment = case.object_at("aid_case", unit)
+        return Notification.objects.create(
+            matter=assignment.matter,
+            centre=unit,
+            organ_kind="court",
+            organ_name=f"矩阵人民法院{unit.pk}",
+            reference_no="矩阵",
+            ground="minor",
+            charge="盗窃",
+            due_at=timezone.now(),
+        )
+    if kind == "aid_station":
+        return DutyStation.objects.create(centre=unit, kind="court", name=f"矩阵法院{unit.pk}")
+    if kind == "aid_shift":
+        station = case.object_at("aid_station", unit)
+        return DutyShift.objects.create(station=station, lawyer=_lawyer(unit), on=timezone.localdate())
     if kind == "aid_subsidy":
         assignment = case.object_at("aid_closed_case", unit)
         rate = SubsidyRate.objects.create(

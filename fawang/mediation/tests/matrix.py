@@ -32,7 +32,9 @@ from ..models import (
     Agreement,
     Case,
     CaseMediator,
+    CommitteeProfile,
     FollowUp,
+    MediatorProfile,
     Party,
     ReviewMeeting,
     RiskWarning,
@@ -123,6 +125,104 @@ ROWS: dict[str, Row] = {
     "mediation:warning": Row("med_warning", "seen"),
     "mediation:warning_check": Row("med_warning", "mediation.warn", "post", 302, (("check-note", "已跟踪"),)),
     "mediation:warning_lower": Row("med_warning", "mediation.warn", "post", 302, (("lower-note", "已化解"),)),
+    "mediation:warning_new": Row("page", "mediation.warn"),
+    # Turning a warning into a case: the committee that raised it takes it; at any other unit the form asks which
+    # committee (400), as for a screening finding.
+    "mediation:warning_case": Row(
+        "med_warning",
+        "med_screening_case",
+        "post",
+        302,
+        (("case-dispute_type", "other"), ("case-applicant_name", "甲"), ("case-respondent_name", "乙")),
+    ),
+    # Committees' particulars and mediators: made at the unit of each position (a committee's profile there), edited
+    # where the unit is reached with mediation.manage.
+    "mediation:committee": Row("med_committee", "seen"),
+    "mediation:committee_edit": Row(
+        "med_committee",
+        "mediation.manage",
+        "post",
+        302,
+        (("committee-kind", "town"), ("committee-time_limit_days", 30), ("committee-members", 5)),
+    ),
+    "mediation:mediator_add": Row(
+        "med_committee",
+        "mediation.manage",
+        "post",
+        302,
+        (("mediator-name", "矩阵调解员"), ("mediator-employment", "part_time")),
+    ),
+    "mediation:mediator": Row("med_mediator", "seen"),
+    "mediation:mediator_edit": Row(
+        "med_mediator",
+        "mediation.manage",
+        "post",
+        302,
+        (("mediator-name", "矩阵调解员"), ("mediator-employment", "full_time")),
+    ),
+    "mediation:mediator_training": Row(
+        "med_mediator",
+        "mediation.manage",
+        "post",
+        302,
+        (("training-trained_on", TODAY), ("training-hours", 4), ("training-subject", "人民调解法")),
+    ),
+    # The staff API (staff_api.py): the same objects and rules as the console's pages.
+    "api:mediation_cases": Row("page", "staff"),
+    "api:mediation_case": Row("med_case", "seen"),
+    "api:mediation_case_consent": Row("med_case", H, "post", 400, (("party", 0), ("consent", "agrees"))),
+    "api:mediation_case_session": Row(
+        "med_mediating",
+        H,
+        "post",
+        201,
+        (("held_on", TODAY), ("place", "调解室"), ("attendees", "双方当事人"), ("content", "矩阵调解")),
+    ),
+    "api:mediation_case_terminate": Row(
+        "med_mediating", H, "post", 200, (("reason", "分歧大"), ("routes", "告知可向人民法院起诉"))
+    ),
+    "api:mediation_screenings": Row("page", "staff"),
+    "api:mediation_warnings": Row("page", "staff"),
+    "api:mediation_warning": Row("med_warning", "seen"),
+    "api:mediation_warning_check": Row("med_warning", "mediation.warn", "post", 200, (("note", "已跟踪"),)),
+    "api:mediation_warning_lower": Row("med_warning", "mediation.warn", "post", 200, (("note", "已化解"),)),
+    "api:mediation_warning_case": Row(
+        "med_warning",
+        "med_api_warning_case",
+        "post",
+        201,
+        (
+            ("dispute_type", "other"),
+            ("parties", [{"role": "applicant", "name": "甲"}, {"role": "respondent", "name": "乙"}]),
+        ),
+    ),
+    # Recording a finding and raising a warning name the unit in the body (answers by hand in ANSWERS).
+    "api:mediation_screening_new": Row(
+        "unit",
+        "med_api_screening",
+        "post",
+        201,
+        (
+            ("unit", "@obj"),
+            ("screened_on", TODAY),
+            ("round", "monthly"),
+            ("parties", "甲与乙"),
+            ("dispute_type", "other"),
+            ("place", "某地"),
+            ("people_count", 2),
+            ("summary", "矩阵"),
+            ("risk_level", "low"),
+        ),
+        in_url=False,
+    ),
+    "api:mediation_warning_new": Row(
+        "unit",
+        "med_api_warning",
+        "post",
+        201,
+        (("unit", "@obj"), ("kind", "group"), ("summary", "矩阵")),
+        in_url=False,
+    ),
 }
 
 CAN: dict[str, frozenset[str]] = {
@@ -130,6 +230,7 @@ CAN: dict[str, frozenset[str]] = {
     "mediation.screen": HANDLERS | ADVISOR | SYSADMIN,
     "mediation.warn": HANDLERS | SUPERVISORS | SYSADMIN,
     "mediation.stats": HANDLERS | SUPERVISORS | ADMINS | SYSADMIN,
+    "mediation.manage": HANDLERS | SUPERVISORS | ADMINS | SYSADMIN,
 }
 
 # Turning a screening finding into a case: only a 人民调解委员会 takes cases, so a handler's or the system
@@ -147,6 +248,41 @@ ANSWERS: dict[str, dict[str, tuple[int, int, int, int, int]]] = {
         "bureau_admin": (403, 403, 404, 404, 404),
         "*": (403, 404, 404, 404, 404),
     }
+}
+
+# Recording a finding through the API at the unit of each position: only a 人民调解委员会 records findings, so the
+# personas with mediation.screen get 400 at any other unit they reach and 201 at the committee (the committee
+# handler's own); without the capability 403 where the unit is reached; 404 where it is not.
+SCREEN_NOT_COMMITTEE = (400, 404, 404, 404, 404)
+ANSWERS["med_api_screening"] = {
+    "committee_handler": (201, 404, 404, 404, 404),
+    "aid_handler": SCREEN_NOT_COMMITTEE,
+    "office_handler": SCREEN_NOT_COMMITTEE,
+    "firm_handler": SCREEN_NOT_COMMITTEE,
+    "room_advisor": SCREEN_NOT_COMMITTEE,
+    "sysadmin": (400, 400, 400, 400, 400),
+    "city_supervisor": (403, 403, 404, 403, 404),
+    "bureau_supervisor": (403, 403, 404, 404, 404),
+    "bureau_admin": (403, 403, 404, 404, 404),
+    "*": (403, 404, 404, 404, 404),
+}
+# The API's warning -> case answers like the console's (201 where the console redirects).
+ANSWERS["med_api_warning_case"] = {
+    persona: tuple(201 if code == 302 else code for code in answers)  # type: ignore[misc]
+    for persona, answers in ANSWERS["med_screening_case"].items()
+}
+# Raising a warning at the unit of each position: at a committee, 司法所 or 司法局 the persona reaches with
+# mediation.warn (201), at any other kind of unit 400; 403 reached without the capability; 404 not reached.
+ANSWERS["med_api_warning"] = {
+    "city_supervisor": (201, 400, 404, 400, 404),
+    "bureau_supervisor": (201, 400, 404, 404, 404),
+    "bureau_admin": (403, 403, 404, 404, 404),
+    "aid_handler": (400, 404, 404, 404, 404),
+    "office_handler": (201, 404, 404, 404, 404),
+    "committee_handler": (201, 404, 404, 404, 404),
+    "firm_handler": (400, 404, 404, 404, 404),
+    "sysadmin": (400, 400, 201, 400, 400),
+    "*": (403, 404, 404, 404, 404),
 }
 
 PUBLIC: dict[str, str] = {
@@ -251,6 +387,15 @@ def make(case: Any, kind: str, unit: Unit) -> object | None:
         )
         meeting.screenings.add(screening)
         return meeting
+    if kind == "med_committee":
+        CommitteeProfile.objects.get_or_create(unit=unit, defaults={"kind": "village"})
+        return unit
+    if kind == "med_mediator":
+        mediator = Practitioner.objects.create(
+            name=f"矩阵调解员{next(_seq)}", kind=Practitioner.Kind.MEDIATOR, unit=unit
+        )
+        MediatorProfile.objects.create(practitioner=mediator, employment="part_time")
+        return mediator
     if kind == "med_matter":
         matter = case.matter_at(unit, next(_seq))
         Matter.objects.filter(pk=matter.pk).update(service_item=ServiceItem.objects.get(code="mediation"))

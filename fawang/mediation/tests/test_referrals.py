@@ -139,6 +139,119 @@ class ReferralApiTestCase(MediationTestCase):
             actions.withdraw(case.pk, actor=self.mediator_user, reason="撤回")
         referral = Referral.objects.get(case=case)
         self.assertEqual((referral.report, referral.report_attempts), (Referral.Report.FAILED, 1))
+        self.assertIsNotNone(referral.report_tried_at)
+        self.client.force_login(self.mediator_user)
+        page = self.client.get(reverse("mediation:case", args=[case.pk]))
+        self.assertContains(page, "已尝试 1 次，将于")
+        Referral.objects.filter(pk=referral.pk).update(report_attempts=6)
+        page = self.client.get(reverse("mediation:case", args=[case.pk]))
+        self.assertContains(page, "多次重发仍失败，请另行告知移送单位")
+
+    def failed_referral(self) -> Referral:
+        case, _created = actions.receive_referral(
+            partner=self.partner,
+            reference_no="X-2",
+            region_id="350203001",
+            dispute_type="other",
+            summary="x",
+            parties=[actions.PartyData("applicant", "甲"), actions.PartyData("respondent", "乙")],
+        )
+
+        def down(*a: Any) -> int:
+            raise OSError("connection refused")
+
+        with (
+            mock.patch("fawang.mediation.tasks.post_json", down),
+            self.captureOnCommitCallbacks(execute=True),
+        ):
+            actions.withdraw(case.pk, actor=self.mediator_user, reason="撤回")
+        return Referral.objects.get(case=case)
+
+    def test_failed_reports_are_sent_again_with_growing_intervals(self) -> None:
+        """5 min, 30 min, 2 h, 12 h, 24 h after each failed attempt; then no more. A pass before the interval sends
+        nothing; a second pass at the same moment sends nothing twice."""
+        import datetime as dt
+
+        from django.utils import timezone
+
+        from ..tasks import MAX_ATTEMPTS, resend_failed_reports
+
+        referral = self.failed_referral()
+        calls: list[int] = []
+
+        def down(*a: Any) -> int:
+            calls.append(1)
+            raise OSError("connection refused")
+
+        waits = [dt.timedelta(minutes=5), dt.timedelta(minutes=30), dt.timedelta(hours=2)]
+        waits += [dt.timedelta(hours=12), dt.timedelta(hours=24)]
+        with mock.patch("fawang.mediation.tasks.post_json", down):
+            for attempt, wait in enumerate(waits, start=2):
+                tried = Referral.objects.get(pk=referral.pk).report_tried_at
+                assert tried is not None
+                with self.captureOnCommitCallbacks(execute=True):
+                    self.assertEqual(resend_failed_reports(tried + wait - dt.timedelta(seconds=1)), 0)
+                with self.captureOnCommitCallbacks(execute=True):
+                    self.assertEqual(resend_failed_reports(tried + wait), 1)
+                    self.assertEqual(resend_failed_reports(tried + wait), 0)  # claimed: not twice
+                row = Referral.objects.get(pk=referral.pk)
+                self.assertEqual((row.report, row.report_attempts), (Referral.Report.FAILED, attempt))
+            self.assertEqual(len(calls), 5)
+            self.assertEqual(Referral.objects.get(pk=referral.pk).report_attempts, MAX_ATTEMPTS)
+            with self.captureOnCommitCallbacks(execute=True):
+                self.assertEqual(resend_failed_reports(timezone.now() + dt.timedelta(days=30)), 0)
+        self.assertEqual(len(calls), 5)
+
+    def test_the_scheduler_job_and_the_command_resend_a_due_report(self) -> None:
+        import datetime as dt
+        import io
+
+        from django.core.management import call_command
+        from django.utils import timezone
+
+        from ..tasks import daily_task
+
+        referral = self.failed_referral()
+        Referral.objects.filter(pk=referral.pk).update(
+            report_tried_at=timezone.now() - dt.timedelta(minutes=6)
+        )
+        with (
+            mock.patch("fawang.mediation.tasks.post_json", lambda *a: 200),
+            self.captureOnCommitCallbacks(execute=True),
+        ):
+            daily_task.call()
+        row = Referral.objects.get(pk=referral.pk)
+        self.assertEqual((row.report, row.report_attempts), (Referral.Report.SENT, 2))
+        self.assertIsNotNone(row.reported_at)
+
+        second = self.failed_referral_again()
+        out = io.StringIO()
+        with (
+            mock.patch("fawang.mediation.tasks.post_json", lambda *a: 204),
+            self.captureOnCommitCallbacks(execute=True),
+        ):
+            Referral.objects.filter(pk=second.pk).update(
+                report_tried_at=timezone.now() - dt.timedelta(hours=1)
+            )
+            call_command("mediation_remind", stdout=out)
+        self.assertIn("resent 1 reports", out.getvalue())
+        self.assertEqual(Referral.objects.get(pk=second.pk).report, Referral.Report.SENT)
+
+    def failed_referral_again(self) -> Referral:
+        case, _created = actions.receive_referral(
+            partner=self.partner,
+            reference_no="X-3",
+            region_id="350203001",
+            dispute_type="other",
+            summary="x",
+            parties=[actions.PartyData("applicant", "甲"), actions.PartyData("respondent", "乙")],
+        )
+        with (
+            mock.patch("fawang.mediation.tasks.post_json", lambda *a: 500),
+            self.captureOnCommitCallbacks(execute=True),
+        ):
+            actions.withdraw(case.pk, actor=self.mediator_user, reason="撤回")
+        return Referral.objects.get(case=case)
 
 
 class PartnerCommandTestCase(MediationTestCase):

@@ -114,3 +114,34 @@ class StatsTestCase(MediationTestCase):
         clerk = staff("t_clerk", self.unit("厦港街道公共法律服务工作站"), "window_clerk")
         self.client.force_login(clerk)
         self.assertEqual(self.client.get(reverse("mediation:stats")).status_code, 403)
+
+    def test_warnings_raised_by_an_office_or_bureau_count_in_the_district(self) -> None:
+        today = self.today()
+        period = (today - dt.timedelta(days=1), today)
+        before = compute(self.sm_supervisor, *period)
+        district_before = {r.region: r for r in before.regions}["350203"]
+        office = self.unit("厦港街道司法所")
+        bureau = self.unit("思明区司法局")
+        actions.raise_warning(actor=self.office_user, unit=office, kind="criminal", summary="扬言报复。")
+        lowered = actions.raise_warning(
+            actor=self.sm_supervisor, unit=bureau, kind="petition", summary="重复信访。"
+        )
+        actions.lower_warning(lowered.pk, actor=self.sm_supervisor, note="已息访")
+        after = compute(self.sm_supervisor, *period)
+        district = {r.region: r for r in after.regions}["350203"]
+        self.assertEqual(
+            (
+                district.warnings - district_before.warnings,
+                district.warnings_lowered - district_before.warnings_lowered,
+            ),
+            (2, 1),
+        )
+        self.assertEqual((after.total.warnings - before.total.warnings), 2)
+        # No committee's own row counts them.
+        self.assertEqual(
+            sum(r.warnings for r in after.committees), sum(r.warnings for r in before.committees)
+        )
+        # The 司法所 sees its own; the sibling committee sees neither.
+        office_total = compute(self.office_user, *period).total
+        self.assertGreaterEqual(office_total.warnings, 1)
+        self.assertEqual(compute(self.sibling_user, *period).total.warnings, 0)

@@ -62,6 +62,16 @@ ROWS = {
         302,
         (("help-kind", "job"), ("help-note", "介绍就业。"), ("help-on", "2030-01-02")),
     ),
+    "resettlement:plan": Row(
+        "rs_file", "resettlement.work", "post", 302, (("plan-plan", "每月走访，协助就业。"),)
+    ),
+    "resettlement:reoffence": Row(
+        "rs_file",
+        "resettlement.work",
+        "post",
+        302,
+        (("reoffence-on", timezone.localdate().isoformat()), ("reoffence-facts", "涉嫌盗窃罪。")),
+    ),
     "resettlement:place": Row(
         "rs_file", "resettlement.work", "post", 302, (("place-placement", "job"), ("place-on", "2030-01-02"))
     ),

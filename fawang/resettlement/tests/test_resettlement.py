@@ -204,20 +204,37 @@ class RatesTest(ResettlementTestCase):
                 "ra",
                 "on_time",
                 "due",
+                "corrected",
+                "c_reoffended",
+                "imprisoned",
+                "helped",
+                "r_reoffended",
             ),
             0,
         )
+        year_start = today.replace(month=1, day=1)
         for n in ReleaseNotice.objects.all():
             if n.office_id in ids and n.release_on <= today:
                 kind = "key" if n.is_key else "general"
                 c[f"{kind}_total"] += 1
                 c[f"{kind}_done"] += n.status == "connected"
         for f in HelpFile.objects.all():
+            if f.office_id in ids and f.opened_on <= today and f.ends_on >= year_start:
+                c["helped"] += 1
+                c["r_reoffended"] += bool(f.reoffended_on and year_start <= f.reoffended_on <= today)
             if f.office_id in ids and f.opened_on <= today <= f.ends_on and f.reoffended_on is None:
                 c["open_files"] += 1
                 c["placed"] += f.placement != "none"
         for s in Subject.objects.all():
             c["subjects"] += s.office_id in ids and s.status in ("awaiting_report", "supervised", "lost")
+            # This year's: under correction at some time this year (reported in), 再犯罪 and 收监执行.
+            this_year = s.status in ("supervised", "lost") or bool(s.ended_on and s.ended_on >= year_start)
+            if s.office_id in ids and s.term_start <= today and this_year:
+                c["corrected"] += 1
+                c["c_reoffended"] += bool(s.reoffended_on and year_start <= s.reoffended_on <= today)
+                c["imprisoned"] += bool(
+                    s.end_cause == "imprisoned" and s.ended_on and year_start <= s.ended_on <= today
+                )
         for a in Assistant.objects.all():
             if a.office_id in ids and a.is_active:
                 c["ca" if a.line == "corrections" else "ra"] += 1
@@ -261,6 +278,11 @@ class RatesTest(ResettlementTestCase):
                         counts.resettlement_assistants,
                         counts.items_on_time,
                         counts.items_due,
+                        counts.corrected_this_year,
+                        counts.corrections_reoffended,
+                        counts.imprisoned,
+                        counts.helped_this_year,
+                        counts.resettlement_reoffended,
                     ),
                     (
                         hand["key_done"],
@@ -274,6 +296,11 @@ class RatesTest(ResettlementTestCase):
                         hand["ra"],
                         hand["on_time"],
                         hand["due"],
+                        hand["corrected"],
+                        hand["c_reoffended"],
+                        hand["imprisoned"],
+                        hand["helped"],
+                        hand["r_reoffended"],
                     ),
                 )
                 if hand["open_files"]:

@@ -56,3 +56,14 @@ def test_the_everyday_set_is_complete_and_every_citation_resolves() -> None:
         if not a["law_path"].startswith("DLC/")
     }
     assert sorted(wanted - present) == []
+
+
+def test_a_lay_word_listed_in_two_entries_counts_for_both(tmp_path) -> None:
+    path = tmp_path / "lex.txt"
+    path.write_text("房东 = 出租人\n押金 = 返还\n房东 = 租赁合同\n", encoding="utf-8")
+    lex = Lexicon.load(path)
+    assert lex.bridge("房东不退押金") == [
+        Bridged("房东", ("出租人",)),
+        Bridged("押金", ("返还",)),
+        Bridged("房东", ("租赁合同",)),
+    ]

@@ -237,3 +237,37 @@ def test_model_roundtrip(index: SearchIndex, tmp_path: Path) -> None:
     again = LearnedModel.load(tmp_path)
     assert again.art_counts == model.art_counts
     assert again.weights == model.weights
+
+
+def test_past_questions_are_searched_with_the_bridged_statute_words(index: SearchIndex) -> None:
+    """A lay question that shares no word with a past question still meets it through the lexicon: 工钱 bridges to
+    劳动报酬, which the past question (and its bag) says."""
+    rows = [
+        {
+            "qid": 1,
+            "question": "用人单位不支付劳动报酬",
+            "keywords": "",
+            "answer": "",
+            "gold": [("劳动合同法", "第一条")],
+        }
+    ] * 2
+    model = train_model(index, rows, inner_folds=2)
+    assert model.params.get("bridge_in_bags")
+    query = index.parse("东家不给工钱")
+    assert "劳动报酬" in query.bridge_words
+    index.attach(model)
+    try:
+        feats = model.features(index, query)
+        target = [
+            i
+            for i in range(len(index))
+            if index.provision_keys[int(index.provision[i])] == ("劳动合同法", "第一条")
+        ]
+        assert feats["e"][target].max() > 0  # the expansion bag of the cited article
+        assert feats["n"][target].max() > 0  # the past question's vote
+        model.params["bridge_in_bags"] = 0.0
+        plain = model.features(index, query)
+        assert plain.get("n") is None or plain["n"][target].max() == 0
+    finally:
+        model.params["bridge_in_bags"] = 1.0
+        index.attach(None)

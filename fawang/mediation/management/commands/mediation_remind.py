@@ -1,5 +1,5 @@
-"""Daily: remind parties and mediators of the 30-day judicial-confirmation period, and resend failed outcome
-reports to referrers."""
+"""Remind parties and mediators of the 30-day judicial-confirmation period, and resend the failed outcome reports
+that are due (the scheduler's mediation job does the same on every pass; this runs it by hand)."""
 
 from __future__ import annotations
 
@@ -8,8 +8,7 @@ from typing import Any
 from django.core.management.base import BaseCommand
 
 from fawang.mediation.actions import send_confirmation_reminders
-from fawang.mediation.models import Referral
-from fawang.mediation.tasks import MAX_ATTEMPTS, report_outcome
+from fawang.mediation.tasks import resend_failed_reports
 
 
 class Command(BaseCommand):
@@ -17,10 +16,5 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         reminded = send_confirmation_reminders()
-        retried = 0
-        for pk in Referral.objects.filter(
-            report=Referral.Report.FAILED, report_attempts__lt=MAX_ATTEMPTS
-        ).values_list("pk", flat=True):
-            report_outcome.enqueue(pk)
-            retried += 1
+        retried = resend_failed_reports()
         self.stdout.write(f"reminded {reminded} agreements, resent {retried} reports")

@@ -1,0 +1,236 @@
+"""The KPI board's indicators from the business lines (社区矫正, 安置帮教, 12348 热线, 人民调解) against counts made by
+hand: a few records of each line in a month of 2024, far from the demo's own (which are around today), so that the
+month holds only what the test put there."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.urls import reverse
+from django.utils import timezone
+
+from fawang.corrections.models import Subject, SupervisionItem
+from fawang.corrections.tests.base import CorrectionsTestCase, id_number
+from fawang.hotline import actions as hotline_actions
+from fawang.hotline.models import Call, CallbackTask
+from fawang.insights import figures, kpi, lines
+from fawang.mediation.choices import CaseSource, DisputeType
+from fawang.mediation.models import Case, RiskWarning
+from fawang.orgs.models import Unit
+from fawang.regions.models import Region
+from fawang.resettlement.models import HelpFile, ReleaseNotice
+
+JANUARY = figures.Period(dt.date(2024, 1, 1), dt.date(2024, 1, 31))
+TZ = timezone.get_default_timezone()
+
+
+def at(day: int, hour: int = 10) -> dt.datetime:
+    return dt.datetime(2024, 1, day, hour, tzinfo=TZ)
+
+
+def row(board: list[kpi.Indicator], key: str) -> kpi.Indicator:
+    return next(i for i in board if i.key == key)
+
+
+class LinesTestCase(CorrectionsTestCase):
+    """The 厦港街道 司法所 (corrections, resettlement), its mediation committee, the city's hotline centre."""
+
+    def setUp(self) -> None:
+        super().setUp()
+        self.town = self.office.region_id
+        self.county = self.town[:6]
+
+    def test_corrections_items_done_on_time(self) -> None:
+        subject = self.supervised()
+        SupervisionItem.objects.filter(subject=subject).delete()
+        for day, status in ((2, "done"), (3, "done"), (4, "done"), (5, "missed")):
+            SupervisionItem.objects.create(
+                subject=subject,
+                kind="location",
+                period_start=dt.date(2024, 1, day),
+                due_at=at(day, 23),
+                status=status,
+            )
+        # Due after the month: not counted.
+        SupervisionItem.objects.create(
+            subject=subject,
+            kind="visit",
+            period_start=dt.date(2024, 2, 1),
+            due_at=at(31) + dt.timedelta(days=2),
+        )
+        self.assertEqual(lines.corrections_items_on_time(self.town, JANUARY), (0.75, 3, 4))
+        ind = row(kpi.board(self.county, JANUARY), "corrections_items")
+        self.assertEqual((ind.part, ind.whole, ind.met), (3, 4, False))
+        self.assertEqual([m["code"] for m in ind.misses], [self.town])
+        # Another county has none: no value, no miss.
+        self.assertIsNone(lines.corrections_items_on_time("350206", JANUARY)[0])
+
+    def test_corrections_lost_contact(self) -> None:
+        _value, lost_before, all_before = lines.corrections_lost(self.town)
+        first = self.supervised()
+        self.supervised(id_number=id_number(seq="232"), name="林志强")
+        Subject.objects.filter(pk=first.pk).update(status=Subject.Status.LOST)
+        value, part, whole = lines.corrections_lost(self.town)
+        self.assertEqual((part, whole), (lost_before + 1, all_before + 2))
+        self.assertAlmostEqual(value or 0, part / whole)
+        ind = row(kpi.board(self.county, JANUARY), "corrections_lost")
+        self.assertTrue(ind.ceiling)
+        self.assertFalse(ind.met)  # the target is 0: one lost is a miss
+        Subject.objects.filter(pk=first.pk).update(status=Subject.Status.SUPERVISED)
+        if lost_before == 0:
+            self.assertTrue(row(kpi.board(self.county, JANUARY), "corrections_lost").met)
+
+    def _notice(self, no: str, day: int, *, key: bool, connected: bool) -> ReleaseNotice:
+        return ReleaseNotice.objects.create(
+            prison=self.bureau,
+            notice_no=no,
+            name="黄某某",
+            id_number=id_number(seq=no[-3:]),
+            residence=Region.objects.get(code=self.town),
+            office=self.office,
+            crime="盗窃罪",
+            sentence="有期徒刑二年",
+            release_on=dt.date(2024, 1, day),
+            is_key=key,
+            status="connected" if connected else "notified",
+        )
+
+    def test_key_and_general_connected(self) -> None:
+        self._notice("T-101", 5, key=True, connected=True)
+        self._notice("T-102", 6, key=True, connected=False)
+        for i, connected in enumerate((True, True, True, False)):
+            self._notice(f"T-20{i}", 10 + i, key=False, connected=connected)
+        self._notice("T-301", 2, key=False, connected=False)
+        ReleaseNotice.objects.filter(notice_no="T-301").update(release_on=dt.date(2023, 12, 31))  # before
+        self.assertEqual(lines.resettlement_connected(self.town, JANUARY, key=True), (0.5, 1, 2))
+        self.assertEqual(lines.resettlement_connected(self.town, JANUARY, key=False), (0.75, 3, 4))
+        board = kpi.board(self.county, JANUARY)
+        self.assertFalse(row(board, "key_connected").met)  # 100% required
+        self.assertTrue(row(board, "general_connected").met)  # 70% required
+
+    def test_placement(self) -> None:
+        for i, placement in enumerate(("job", "family", "none", "business")):
+            HelpFile.objects.create(
+                source="prison",
+                office=self.office,
+                name="郑某某",
+                id_number=id_number(seq=f"4{i}1"),
+                opened_on=dt.date(2023, 6, 1),
+                ends_on=dt.date(2028, 6, 1),
+                placement=placement,
+            )
+        # A file from corrections and one that ended before January: neither counts.
+        HelpFile.objects.create(
+            source="corrections",
+            office=self.office,
+            name="周某",
+            id_number=id_number(seq="491"),
+            opened_on=dt.date(2023, 6, 1),
+            ends_on=dt.date(2028, 6, 1),
+        )
+        HelpFile.objects.create(
+            source="prison",
+            office=self.office,
+            name="吴某",
+            id_number=id_number(seq="492"),
+            opened_on=dt.date(2018, 6, 1),
+            ends_on=dt.date(2023, 6, 1),
+        )
+        self.assertEqual(lines.resettlement_placement(self.town, JANUARY), (0.75, 3, 4))
+        self.assertFalse(row(kpi.board(self.county, JANUARY), "placement").met)
+
+    def test_hotline_answer_rate_and_callbacks(self) -> None:
+        centre = Unit.objects.get(name="厦门市公共法律服务中心")
+        system, _token, _secret = hotline_actions.do_create_system(
+            actor=None, unit=centre, name="测试呼叫中心", signed=False
+        )
+        city = centre.region_id
+        calls = []
+        for i, answered in enumerate((True, True, True, True, False)):
+            calls.append(
+                Call.objects.create(
+                    system=system,
+                    unit=centre,
+                    call_id=f"k{i}",
+                    rang_at=at(8 + i),
+                    answered_at=at(8 + i) + dt.timedelta(seconds=12) if answered else None,
+                    status="ended" if answered else "missed",
+                )
+            )
+        # An outbound call is not offered.
+        Call.objects.create(system=system, unit=centre, call_id="o1", direction="out", rang_at=at(9))
+        self.assertEqual(lines.hotline_answer_rate(city, JANUARY), (0.8, 4, 5))
+        self.assertTrue(row(kpi.board(city, JANUARY), "hotline_answer_rate").met is False)  # 80% < 90%
+        # Callbacks: one done in time, one late, one still open past its limit, one cancelled.
+        due = at(20, 17)
+        for call, (done, status) in zip(
+            calls,
+            (
+                (due - dt.timedelta(hours=2), "done"),
+                (due + dt.timedelta(hours=3), "done"),
+                (None, "open"),
+                (None, "cancelled"),
+            ),
+            strict=False,
+        ):
+            CallbackTask.objects.create(call=call, unit=centre, due_at=due, done_at=done, status=status)
+        value, part, whole = lines.hotline_callbacks_on_time(city, JANUARY)
+        self.assertEqual((part, whole), (1, 3))
+        self.assertAlmostEqual(value or 0, 1 / 3)
+
+    def test_mediation_success(self) -> None:
+        committee = Unit.objects.get(name="厦港街道人民调解委员会")
+        for i, status in enumerate(("agreed", "agreed", "agreed", "terminated", "mediating")):
+            Case.objects.create(
+                number=f"（2024）厦港调字第{i + 1}号",
+                unit=committee,
+                source=CaseSource.values[0],
+                dispute_type=DisputeType.values[0],
+                summary="邻里纠纷",
+                status=status,
+                opened_at=at(2),
+                due_on=dt.date(2024, 2, 1),
+                closed_at=at(10 + i) if status != "mediating" else None,
+            )
+        self.assertEqual(lines.mediation_success(committee.region_id, JANUARY), (0.75, 3, 4))
+        ind = row(kpi.board(self.county, JANUARY), "mediation_success")
+        self.assertEqual((ind.part, ind.whole, ind.met), (3, 4, False))
+
+    def test_open_risk_warnings(self) -> None:
+        committee = Unit.objects.get(name="厦港街道人民调解委员会")
+        before = {w.pk for w in lines.open_risk_warnings(self.county)}
+        kinds = RiskWarning._meta.get_field("kind").choices or []
+        warning = RiskWarning.objects.create(
+            unit=committee,
+            region_id=committee.region_id,
+            kind=kinds[0][0],
+            summary="邻里纠纷有激化苗头",
+            raised_by=self.officer,
+            next_check_on=dt.date(2024, 1, 8),
+        )
+        lowered = RiskWarning.objects.create(
+            unit=committee,
+            region_id=committee.region_id,
+            kind=kinds[0][0],
+            summary="已化解",
+            raised_by=self.officer,
+            next_check_on=dt.date(2024, 1, 8),
+            status="lowered",
+        )
+        got = {w.pk for w in lines.open_risk_warnings(self.county)}
+        self.assertEqual(got - before, {warning.pk})
+        self.assertNotIn(lowered.pk, got)
+        self.assertNotIn(warning.pk, {w.pk for w in lines.open_risk_warnings("350206")})
+        # In the console: the 思明区 supervisor's warning list and dashboard show it, the 湖里区 one's do not.
+        self.client.force_login(self.sm_supervisor)
+        page = self.client.get(reverse("insights:warnings"))
+        self.assertContains(page, "人民调解风险预警（未解除）")
+        self.assertContains(page, reverse("mediation:warning", args=[warning.pk]))
+        self.assertNotContains(page, reverse("mediation:warning", args=[lowered.pk]) + '"')
+        dashboard = self.client.get(reverse("insights:dashboard", args=[self.county]))
+        self.assertContains(dashboard, reverse("mediation:warning", args=[warning.pk]))
+        self.client.force_login(self.hl_supervisor)
+        self.assertNotContains(
+            self.client.get(reverse("insights:warnings")),
+            reverse("mediation:warning", args=[warning.pk]) + '"',
+        )
