@@ -9,6 +9,7 @@ import itertools
 import json
 import time
 
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.test import Client, RequestFactory
 from django.urls import reverse
@@ -144,6 +145,7 @@ class NotificationApiTestCase(LegalAidTestCase):
 
     def setUp(self) -> None:
         super().setUp()
+        cache.clear()  # API throttle counts live in the shared cache, which other tests fill from the same address
         self.partner = NotifyingPartner.objects.create(
             name="测试人民法院", kind="court", centre=self.centre, key_id="test-court", secret=self.SECRET
         )
