@@ -23,7 +23,6 @@ worker killed (SIGKILL) twice in the middle of a deadline scan, and nothing lost
 
 from __future__ import annotations
 
-import json
 import os
 import secrets
 import shutil
@@ -37,7 +36,17 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
-from .bench_matters import INTAKE_USERS, _django, _env, _free_port, _ids_file, need_wrk, sign_in, write_data
+from .bench_matters import (
+    INTAKE_USERS,
+    _django,
+    _env,
+    _free_port,
+    _ids_file,
+    need_wrk,
+    run_wrk,
+    sign_in,
+    write_data,
+)
 from .harness import ROOT, Context, Row, Section
 
 SECONDS = int(os.environ.get("BENCH_FAULTS_SECONDS", "600"))
@@ -62,35 +71,6 @@ SEARCHES = [
 ]
 # Connections per kind: bounded, so the public side does not starve the staff side on two cores.
 CONNECTIONS = {"public": 2, "search": 2, "intake": 4, "code": 1}
-
-
-def _wrk(wrk: str, base: str, script: str, data: Path, connections: int, seconds: int) -> dict[str, Any]:
-    result = subprocess.run(
-        [
-            wrk,
-            "-t1",
-            f"-c{connections}",
-            f"-d{seconds}s",
-            "--timeout",
-            "20s",
-            "-s",
-            str(ROOT / "bench" / script),
-            base,
-            "--",
-            str(data),
-            "1",
-        ],
-        capture_output=True,
-        text=True,
-        timeout=seconds + 120,
-        check=False,
-    )
-    for line in result.stdout.splitlines():
-        if line.startswith("RESULT "):
-            out: dict[str, Any] = json.loads(line[len("RESULT ") :])
-            out["rate"] = out["requests"] / (out["duration_us"] / 1e6)
-            return out
-    raise RuntimeError(f"wrk 没有输出结果：\n{result.stdout[-2000:]}\n{result.stderr[-2000:]}")
 
 
 def _lua_data(path: Path, **values: str | list[str]) -> None:
@@ -300,7 +280,15 @@ def run(ctx: Context) -> Section:
         }
 
         def load(kind: str) -> None:
-            results[kind] = _wrk(wrk, site.base, scripts[kind], data[kind], CONNECTIONS[kind], SECONDS)
+            results[kind] = run_wrk(
+                wrk,
+                site.base,
+                data[kind],
+                SECONDS,
+                script=scripts[kind],
+                connections=CONNECTIONS[kind],
+                request_timeout=20,
+            )
 
         started = time.monotonic()
         runners = [threading.Thread(target=load, args=(kind,)) for kind in CONNECTIONS]

@@ -243,17 +243,27 @@ def write_data(
     path.write_text("\n".join(lines) + "\n")
 
 
-def run_wrk(wrk: str, base: str, data: Path, seconds: int) -> dict[str, Any]:
+def run_wrk(
+    wrk: str,
+    base: str,
+    data: Path,
+    seconds: int,
+    *,
+    script: str = "matters_intake.lua",
+    connections: int = CONNECTIONS,
+    request_timeout: int = 10,
+) -> dict[str, Any]:
+    """Run ``wrk`` with one of bench/'s lua scripts (each prints a ``RESULT {json}`` line) and return that result."""
     result = subprocess.run(
         [
             wrk,
             "-t1",
-            f"-c{CONNECTIONS}",
+            f"-c{connections}",
             f"-d{seconds}s",
             "--timeout",
-            "10s",
+            f"{request_timeout}s",
             "-s",
-            str(ROOT / "bench" / "matters_intake.lua"),
+            str(ROOT / "bench" / script),
             base,
             "--",
             str(data),
@@ -261,7 +271,7 @@ def run_wrk(wrk: str, base: str, data: Path, seconds: int) -> dict[str, Any]:
         ],
         capture_output=True,
         text=True,
-        timeout=seconds + 60,
+        timeout=seconds + 60 + request_timeout * 2,
         check=False,
     )
     for line in result.stdout.splitlines():
