@@ -36,14 +36,34 @@ class ApiToken(models.Model):
         verbose_name=_("所属用户"),
         on_delete=models.CASCADE,
         related_name="api_tokens",
+        help_text=_("令牌以该用户的身份访问接口，看到和能做的与该用户在工作台或门户中完全相同。"),
     )
-    token_hash = models.CharField(_("令牌摘要"), max_length=64, unique=True, editable=False)
+    token_hash = models.CharField(
+        _("令牌摘要"),
+        max_length=64,
+        unique=True,
+        editable=False,
+        help_text=_("令牌的 SHA-256 摘要；令牌原文只在签发时显示一次，本身不保存。"),
+    )
     prefix = models.CharField(
         _("令牌前缀"), max_length=12, editable=False, help_text=_("令牌的前几位，便于辨认；不能用于访问。")
     )
     created_at = models.DateTimeField(_("创建时间"), default=timezone.now)
-    last_used_at = models.DateTimeField(_("最近使用时间"), null=True, blank=True)
-    revoked_at = models.DateTimeField(_("吊销时间"), null=True, blank=True)
+    last_used_at = models.DateTimeField(
+        _("最近使用时间"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "令牌最近一次通过认证的时间（每分钟最多更新一次）；公众令牌 30 天未使用即失效，工作人员令牌 90 天"
+            "（API_TOKEN_IDLE_DAYS、API_STAFF_TOKEN_IDLE_DAYS）。"
+        ),
+    )
+    revoked_at = models.DateTimeField(
+        _("吊销时间"),
+        null=True,
+        blank=True,
+        help_text=_("吊销的时间（本人退出或在“我的设备”中吊销，或管理员吊销）；吊销后令牌立即不能使用。"),
+    )
 
     objects = ApiTokenQuerySet.as_manager()
 
@@ -71,12 +91,33 @@ class IdempotencyRecord(models.Model):
     """The first successful answer to a create sent with an ``Idempotency-Key``; a resend gets it again."""
 
     scope = models.CharField(_("调用方"), max_length=80, help_text=_("“u:用户编号”，未登录时为“ip:地址”。"))
-    key = models.CharField(_("幂等键"), max_length=100)
-    endpoint = models.CharField(_("接口"), max_length=200)
-    request_hash = models.CharField(_("请求摘要"), max_length=64)
-    status = models.PositiveSmallIntegerField(_("响应状态码"))
-    body = models.JSONField(_("响应内容"), default=dict, blank=True)
-    body_hash = models.CharField(_("响应摘要"), max_length=64)
+    key = models.CharField(
+        _("幂等键"),
+        max_length=100,
+        help_text=_(
+            "调用方在 Idempotency-Key 请求头中给出的键（最长 100 字符）；同一调用方、同一接口重发相同的键，返回第一次的响应，不会重复办理。"
+        ),
+    )
+    endpoint = models.CharField(
+        _("接口"), max_length=200, help_text=_("请求的接口路径；幂等键只在同一接口内有效。")
+    )
+    request_hash = models.CharField(
+        _("请求摘要"),
+        max_length=64,
+        help_text=_("第一次请求内容的 SHA-256；相同的键带着不同的内容重发时拒绝（409）。"),
+    )
+    status = models.PositiveSmallIntegerField(
+        _("响应状态码"), help_text=_("第一次成功处理时的 HTTP 状态码，重发时原样返回。")
+    )
+    body = models.JSONField(
+        _("响应内容"),
+        default=dict,
+        blank=True,
+        help_text=_("第一次成功处理时的响应内容（JSON），重发时原样返回。"),
+    )
+    body_hash = models.CharField(
+        _("响应摘要"), max_length=64, help_text=_("保存时计算的响应内容 SHA-256 摘要。")
+    )
     created_at = models.DateTimeField(_("创建时间"), default=timezone.now)
 
     class Meta:

@@ -74,15 +74,29 @@ class Application(models.Model):
         related_name="applications",
     )
     service_item = models.ForeignKey(
-        ServiceItem, verbose_name=_("服务事项"), on_delete=models.PROTECT, related_name="+"
+        ServiceItem,
+        verbose_name=_("服务事项"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_(
+            "申请的服务事项；决定填写哪些步骤和事项信息（definitions.py），每个账号每个事项只保留一份草稿。"
+        ),
     )
-    status = models.CharField(_("状态"), max_length=10, choices=Status.choices, default=Status.DRAFT)
+    status = models.CharField(
+        _("状态"),
+        max_length=10,
+        choices=Status.choices,
+        default=Status.DRAFT,
+        help_text=_("草稿可以分步保存、换设备继续填写；提交后生成服务事项办理记录，不能再修改。"),
+    )
     steps_done = models.JSONField(
         _("已完成的步骤"), default=list, blank=True, help_text=_("已保存且校验通过的步骤代码。")
     )
 
     # 申请人信息: what the applicant applied with (the real-name profile when the step was saved).
-    applicant_name = models.CharField(_("申请人姓名"), max_length=32, blank=True)
+    applicant_name = models.CharField(
+        _("申请人姓名"), max_length=32, blank=True, help_text=_("保存申请人信息步骤时取自账号的实名信息。")
+    )
     applicant_id_number = crypto.EncryptedTextField(
         _("申请人身份证号码"),
         blank=True,
@@ -90,11 +104,24 @@ class Application(models.Model):
         help_text=_("来自实名信息，加密保存；页面上只显示前六位和后四位。"),
     )
     applicant_phone = models.CharField(
-        _("联系电话"), max_length=20, blank=True, validators=[validate_person_phone]
+        _("联系电话"),
+        max_length=20,
+        blank=True,
+        validators=[validate_person_phone],
+        help_text=_("申请人的联系电话，提交后成为服务对象的联系电话；页面上打码显示。"),
     )
-    applicant_address = models.CharField(_("住所地（联系地址）"), max_length=200, blank=True)
+    applicant_address = models.CharField(
+        _("住所地（联系地址）"),
+        max_length=200,
+        blank=True,
+        help_text=_("申请人的住所地或经常居住地，也可作为联系地址。"),
+    )
     special_groups = models.JSONField(
-        _("特殊群体"), default=list, blank=True, validators=[validate_special_groups]
+        _("特殊群体"),
+        default=list,
+        blank=True,
+        validators=[validate_special_groups],
+        help_text=_("老年人、残疾人、未成年人等特殊群体，可多选；提交后记入服务对象档案。"),
     )
 
     # 事项情况: what every item asks, plus the item's own facts.
@@ -117,7 +144,13 @@ class Application(models.Model):
         ),
     )
 
-    channel = models.CharField(_("提交渠道"), max_length=8, choices=Channel.choices, blank=True)
+    channel = models.CharField(
+        _("提交渠道"),
+        max_length=8,
+        choices=Channel.choices,
+        blank=True,
+        help_text=_("提交时所用的渠道（网站、APP 或微信）。"),
+    )
     matter = models.OneToOneField(
         Matter,
         verbose_name=_("服务事项办理"),
@@ -129,7 +162,9 @@ class Application(models.Model):
     )
     created_at = models.DateTimeField(_("创建时间"), default=timezone.now)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
-    submitted_at = models.DateTimeField(_("提交时间"), null=True, blank=True)
+    submitted_at = models.DateTimeField(
+        _("提交时间"), null=True, blank=True, help_text=_("提交并生成事项的时间。")
+    )
 
     objects = ApplicationQuerySet.as_manager()
 
@@ -171,12 +206,34 @@ class Party(models.Model):
     application = models.ForeignKey(
         Application, verbose_name=_("网上申请"), on_delete=models.CASCADE, related_name="parties"
     )
-    role = models.CharField(_("身份"), max_length=12, choices=PartyRole.choices)
-    kind = models.CharField(_("类型"), max_length=12, choices=PartyKind.choices, default=PartyKind.PERSON)
+    role = models.CharField(
+        _("身份"),
+        max_length=12,
+        choices=PartyRole.choices,
+        help_text=_("法律援助申请中的对方当事人，或人民调解申请中的被申请人。"),
+    )
+    kind = models.CharField(
+        _("类型"),
+        max_length=12,
+        choices=PartyKind.choices,
+        default=PartyKind.PERSON,
+        help_text=_("自然人，或法人或者其他组织。"),
+    )
     name = models.CharField(_("姓名或名称"), max_length=100)
-    phone = models.CharField(_("联系电话"), max_length=20, blank=True, validators=[validate_person_phone])
-    address = models.CharField(_("住所地或联系地址"), max_length=200, blank=True)
-    order = models.PositiveSmallIntegerField(_("排序"), default=0)
+    phone = models.CharField(
+        _("联系电话"),
+        max_length=20,
+        blank=True,
+        validators=[validate_person_phone],
+        help_text=_("当事人的联系电话（可不填）；11 位手机号码或带区号的固定电话。"),
+    )
+    address = models.CharField(
+        _("住所地或联系地址"),
+        max_length=200,
+        blank=True,
+        help_text=_("当事人的住所地或联系地址（可不填）。"),
+    )
+    order = models.PositiveSmallIntegerField(_("排序"), default=0, help_text=_("多个当事人时的填写顺序。"))
 
     class Meta:
         verbose_name = _("当事人")
@@ -222,8 +279,15 @@ class Means(models.Model):
         null=True,
         blank=True,
         validators=[MinValueValidator(Decimal(0)), MaxValueValidator(MAX_INCOME)],
+        help_text=_(
+            "申请人本人的月收入；与家庭成员收入合计后计算家庭人均月收入，供法律援助机构对照本省经济困难标准（《法律援助法》第三十四条）。"
+        ),
     )
-    hardship_statement = models.TextField(_("经济困难状况说明"), blank=True)
+    hardship_statement = models.TextField(
+        _("经济困难状况说明"),
+        blank=True,
+        help_text=_("申请人如实说明的经济困难状况（《法律援助法》第四十一条第一款）。"),
+    )
     pledged = models.BooleanField(
         _("个人诚信承诺"),
         default=False,
@@ -249,15 +313,21 @@ class HouseholdMember(models.Model):
         Application, verbose_name=_("网上申请"), on_delete=models.CASCADE, related_name="household"
     )
     name = models.CharField(_("姓名"), max_length=32)
-    relation = models.CharField(_("与申请人关系"), max_length=12, choices=Relation.choices)
+    relation = models.CharField(
+        _("与申请人关系"),
+        max_length=12,
+        choices=Relation.choices,
+        help_text=_("与申请人共同生活的家庭成员的关系：配偶、子女、父母、兄弟姐妹等。"),
+    )
     monthly_income = models.DecimalField(
         _("月收入（元）"),
         max_digits=9,
         decimal_places=2,
         default=Decimal(0),
         validators=[MinValueValidator(Decimal(0)), MaxValueValidator(MAX_INCOME)],
+        help_text=_("该成员的月收入，计入家庭人均月收入。"),
     )
-    order = models.PositiveSmallIntegerField(_("排序"), default=0)
+    order = models.PositiveSmallIntegerField(_("排序"), default=0, help_text=_("家庭成员的填写顺序。"))
 
     class Meta:
         verbose_name = _("家庭成员")
@@ -285,7 +355,13 @@ class ApplicationFile(models.Model):
     application = models.ForeignKey(
         Application, verbose_name=_("网上申请"), on_delete=models.CASCADE, related_name="files"
     )
-    slot = models.CharField(_("材料栏目"), max_length=16, choices=Slot.choices, default=Slot.MATERIAL)
+    slot = models.CharField(
+        _("材料栏目"),
+        max_length=16,
+        choices=Slot.choices,
+        default=Slot.MATERIAL,
+        help_text=_("文件属于哪个材料栏目：事项的申请材料、免予核查经济困难状况的证明材料，或其他材料。"),
+    )
     material = models.ForeignKey(
         Material,
         verbose_name=_("对应材料"),
@@ -293,12 +369,28 @@ class ApplicationFile(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
+        help_text=_("该文件对应的事项申请材料；免予核查经济困难的证明和其他材料为空。"),
     )
-    file = models.FileField(_("文件"), upload_to=draft_file_path, blank=True)
-    original_name = models.CharField(_("原文件名"), max_length=200)
-    content_type = models.CharField(_("文件类型"), max_length=100)
-    size = models.PositiveIntegerField(_("大小（字节）"))
-    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    file = models.FileField(
+        _("文件"),
+        upload_to=draft_file_path,
+        blank=True,
+        help_text=_("以随机文件名加密保存的草稿文件；提交后转为事项的材料附件。"),
+    )
+    original_name = models.CharField(
+        _("原文件名"), max_length=200, help_text=_("上传时的文件名，只用于显示。")
+    )
+    content_type = models.CharField(
+        _("文件类型"), max_length=100, help_text=_("按文件内容识别的类型（PDF、JPEG 或 PNG），不是按扩展名。")
+    )
+    size = models.PositiveIntegerField(
+        _("大小（字节）"), help_text=_("文件大小，单个文件上限见 MATTERS_UPLOAD_MAX_BYTES（默认 10 MB）。")
+    )
+    sha256 = models.CharField(
+        _("文件摘要（SHA-256）"),
+        max_length=64,
+        help_text=_("上传时按文件内容计算的 SHA-256 摘要，可用于核对文件是否被改动。"),
+    )
     attachment = models.OneToOneField(
         Attachment,
         verbose_name=_("事项材料附件"),

@@ -56,7 +56,14 @@ class InstitutionCategory(models.Model):
     unit = models.ForeignKey(
         Unit, verbose_name=_("司法鉴定机构"), on_delete=models.CASCADE, related_name="appraisal_categories"
     )
-    category = models.CharField(_("鉴定类别"), max_length=24, choices=Category.choices)
+    category = models.CharField(
+        _("鉴定类别"),
+        max_length=24,
+        choices=Category.choices,
+        help_text=_(
+            "司法局登记的该机构可从事的鉴定类别（法医类、物证类、声像资料、环境损害等）；只有具备该类别的机构能接受此类鉴定委托。"
+        ),
+    )
     created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
 
     class Meta:
@@ -80,7 +87,12 @@ class AppraiserCategory(models.Model):
         on_delete=models.CASCADE,
         related_name="appraisal_categories",
     )
-    category = models.CharField(_("执业类别"), max_length=24, choices=Category.choices)
+    category = models.CharField(
+        _("执业类别"),
+        max_length=24,
+        choices=Category.choices,
+        help_text=_("鉴定人执业证载明的类别，须在其所在机构的业务范围之内；机构的业务范围缩小时随之删除。"),
+    )
     created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
 
     class Meta:
@@ -99,7 +111,7 @@ class AppraisalRequest(models.Model):
     """A 司法鉴定 request's own data: the category asked for and the licensed institution it was entrusted to."""
 
     matter = models.OneToOneField(
-        Matter, on_delete=models.CASCADE, primary_key=True, related_name="appraisal"
+        Matter, verbose_name=_("事项"), on_delete=models.CASCADE, primary_key=True, related_name="appraisal"
     )
     category = models.CharField(
         _("鉴定类别"), max_length=24, choices=Category.choices, blank=True, help_text=_("空：受理时确认。")
@@ -111,8 +123,13 @@ class AppraisalRequest(models.Model):
         null=True,
         blank=True,
         related_name="+",
+        help_text=_(
+            "接受委托的司法鉴定机构，须具备所申请的鉴定类别并位于事项所在的地级市；为空表示尚未委托。"
+        ),
     )
-    entrusted_at = models.DateTimeField(_("委托时间"), null=True, blank=True)
+    entrusted_at = models.DateTimeField(
+        _("委托时间"), null=True, blank=True, help_text=_("委托鉴定机构的时间。")
+    )
     aid_matter = models.ForeignKey(
         Matter,
         verbose_name=_("法律援助事项"),
@@ -131,6 +148,7 @@ class AppraisalRequest(models.Model):
         null=True,
         blank=True,
         related_name="+",
+        help_text=_("办理委托的工作人员。"),
     )
 
     class Meta:

@@ -27,7 +27,11 @@ class CalendarDay(models.Model):
         PACKAGE = "package", _("数据包（chinese-calendar）")
         MANUAL = "manual", _("人工录入")
 
-    date = models.DateField(_("日期"), unique=True)
+    date = models.DateField(
+        _("日期"),
+        unique=True,
+        help_text=_("国务院办公厅每年公布的放假安排中的一天；没有记录的日子按周一至周五上班、周末休息计算。"),
+    )
     kind = models.CharField(
         _("类型"),
         max_length=16,

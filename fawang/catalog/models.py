@@ -107,12 +107,25 @@ class ServiceItemQuerySet(models.QuerySet["ServiceItem"]):
 class ServiceItem(models.Model):
     """One service item (服务事项): e.g. 法律援助申请, handled by a county 法律援助中心."""
 
-    code = models.SlugField(_("事项代码"), max_length=40, unique=True)
+    code = models.SlugField(
+        _("事项代码"),
+        max_length=40,
+        unique=True,
+        help_text=_("稳定的英文代码，程序、业务条线和种子数据按它引用事项；建立后不要修改。"),
+    )
     name = models.CharField(_("事项名称"), max_length=60, unique=True)
     business_line = models.CharField(
-        _("业务条线"), max_length=16, choices=BusinessLine.choices, db_index=True
+        _("业务条线"),
+        max_length=16,
+        choices=BusinessLine.choices,
+        db_index=True,
+        help_text=_(
+            "事项所属的业务条线（法律咨询、法律援助、人民调解等）；决定由哪个业务模块办理，投诉类事项交主管司法局。"
+        ),
     )
-    summary = models.CharField(_("简要说明"), max_length=200, blank=True)
+    summary = models.CharField(
+        _("简要说明"), max_length=200, blank=True, help_text=_("一句话说明事项内容，在门户的事项列表中显示。")
+    )
     unit_kind = models.CharField(
         _("办理机构类型"),
         max_length=20,
@@ -137,7 +150,11 @@ class ServiceItem(models.Model):
         _("受理时限"), null=True, blank=True, help_text=_("为空表示该环节不计时。")
     )
     accept_limit_unit = models.CharField(
-        _("受理时限单位"), max_length=10, choices=TimeUnit.choices, default=TimeUnit.WORKDAYS
+        _("受理时限单位"),
+        max_length=10,
+        choices=TimeUnit.choices,
+        default=TimeUnit.WORKDAYS,
+        help_text=_("受理时限按工作日、工作小时或自然日计算；工作日按工作日历扣除节假日。"),
     )
     accept_basis = models.CharField(
         _("受理时限依据"),
@@ -149,7 +166,11 @@ class ServiceItem(models.Model):
         _("指派时限"), null=True, blank=True, help_text=_("为空表示该环节不计时。")
     )
     assign_limit_unit = models.CharField(
-        _("指派时限单位"), max_length=10, choices=TimeUnit.choices, default=TimeUnit.WORKDAYS
+        _("指派时限单位"),
+        max_length=10,
+        choices=TimeUnit.choices,
+        default=TimeUnit.WORKDAYS,
+        help_text=_("指派时限按工作日、工作小时或自然日计算；工作日按工作日历扣除节假日。"),
     )
     assign_basis = models.CharField(
         _("指派时限依据"),
@@ -161,7 +182,11 @@ class ServiceItem(models.Model):
         _("办结时限"), null=True, blank=True, help_text=_("为空表示该环节不计时。")
     )
     complete_limit_unit = models.CharField(
-        _("办结时限单位"), max_length=10, choices=TimeUnit.choices, default=TimeUnit.WORKDAYS
+        _("办结时限单位"),
+        max_length=10,
+        choices=TimeUnit.choices,
+        default=TimeUnit.WORKDAYS,
+        help_text=_("办结时限按工作日、工作小时或自然日计算。"),
     )
     complete_basis = models.CharField(
         _("办结时限依据"),
@@ -201,9 +226,19 @@ class ServiceItem(models.Model):
         validators=[validate_channels],
         help_text=_("提供该事项的渠道：窗口、热线、网站、APP、微信、邮寄、代理、上门。"),
     )
-    requires_id_number = models.BooleanField(_("须登记身份证号码"), default=False)
-    is_active = models.BooleanField(_("启用"), default=True)
-    order = models.PositiveSmallIntegerField(_("排序"), default=0)
+    requires_id_number = models.BooleanField(
+        _("须登记身份证号码"),
+        default=False,
+        help_text=_("勾选后，受理或转换为本事项时必须登记服务对象的身份证号码。"),
+    )
+    is_active = models.BooleanField(
+        _("启用"),
+        default=True,
+        help_text=_("停用的事项不再受理新申请，也不能转换为本事项；已有事项照常办理。"),
+    )
+    order = models.PositiveSmallIntegerField(
+        _("排序"), default=0, help_text=_("门户和受理页面中的显示顺序，数字小的在前。")
+    )
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
@@ -252,8 +287,16 @@ class Material(models.Model):
     description = models.CharField(
         _("说明"), max_length=300, blank=True, help_text=_("份数、原件或复印件、由谁出具等。")
     )
-    is_required = models.BooleanField(_("必须提交"), default=True)
-    order = models.PositiveSmallIntegerField(_("排序"), default=0)
+    is_required = models.BooleanField(
+        _("必须提交"),
+        default=True,
+        help_text=_(
+            "必须提交的材料在网上申请中是必传项（已由其他材料涵盖的除外），接口和办事指南中标为必须。"
+        ),
+    )
+    order = models.PositiveSmallIntegerField(
+        _("排序"), default=0, help_text=_("在材料清单中的顺序，数字小的在前。")
+    )
 
     class Meta:
         verbose_name = _("申请材料")
@@ -285,7 +328,9 @@ class RegionalBasis(models.Model):
     text = models.TextField(
         _("依据"), help_text=_("文件名称、文号及条款，例如：厦司〔2019〕43号 第（四）项。")
     )
-    order = models.PositiveSmallIntegerField(_("排序"), default=0)
+    order = models.PositiveSmallIntegerField(
+        _("排序"), default=0, help_text=_("同一区划有多条依据时的排列顺序，数字小的在前。")
+    )
 
     class Meta:
         verbose_name = _("地方依据")
@@ -323,13 +368,24 @@ class RoutingRule(models.Model):
         help_text=_("规则适用于此区划及其下级区划。"),
     )
     unit = models.ForeignKey(
-        Unit, verbose_name=_("办理机构"), on_delete=models.CASCADE, related_name="routing_rules"
+        Unit,
+        verbose_name=_("办理机构"),
+        on_delete=models.CASCADE,
+        related_name="routing_rules",
+        help_text=_("符合规则的事项分派到的机构。"),
     )
     priority = models.SmallIntegerField(
         _("优先级"), default=0, help_text=_("同一区划有多条规则时，数值大的优先。")
     )
-    is_active = models.BooleanField(_("启用"), default=True)
-    note = models.CharField(_("备注"), max_length=200, blank=True)
+    is_active = models.BooleanField(
+        _("启用"), default=True, help_text=_("停用的规则不参与分派；办理机构停用时规则同样不生效。")
+    )
+    note = models.CharField(
+        _("备注"),
+        max_length=200,
+        blank=True,
+        help_text=_("设立规则的原因或依据，例如某文件指定由某机构集中办理。"),
+    )
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
 
     class Meta:

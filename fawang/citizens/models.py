@@ -16,14 +16,35 @@ class PhoneCode(models.Model):
     """A sign-in code sent by SMS to a mobile number. Only a keyed hash of the code is kept; every request is
     a row, so the rate limits (per number and per client address) hold across all web processes."""
 
-    phone = models.CharField(_("手机号码"), max_length=11)
+    phone = models.CharField(
+        _("手机号码"),
+        max_length=11,
+        help_text=_(
+            "接收登录验证码的手机号码；同一号码 60 秒内只发一次、每小时最多 5 次（CITIZENS_SENDS_PER_HOUR）。"
+        ),
+    )
     code_hash = models.CharField(
         _("验证码摘要"), max_length=64, help_text=_("带密钥的哈希值；验证码本身不保存。")
     )
-    ip = models.GenericIPAddressField(_("请求 IP 地址"), null=True, blank=True)
-    attempts = models.PositiveSmallIntegerField(_("已验证次数"), default=0)
-    expires_at = models.DateTimeField(_("失效时间"))
-    used_at = models.DateTimeField(_("使用时间"), null=True, blank=True)
+    ip = models.GenericIPAddressField(
+        _("请求 IP 地址"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "请求验证码的客户端 IP 地址；同一地址每小时最多 10 次（CITIZENS_SENDS_PER_HOUR_PER_IP）。"
+        ),
+    )
+    attempts = models.PositiveSmallIntegerField(
+        _("已验证次数"),
+        default=0,
+        help_text=_("已输入验证码的次数；达到上限（默认 5 次，CITIZENS_CODE_ATTEMPTS）后验证码作废。"),
+    )
+    expires_at = models.DateTimeField(
+        _("失效时间"), help_text=_("验证码失效的时间，发送后 10 分钟（CITIZENS_CODE_MINUTES）。")
+    )
+    used_at = models.DateTimeField(
+        _("使用时间"), null=True, blank=True, help_text=_("登录成功的时间；验证码只能使用一次。")
+    )
     created_at = models.DateTimeField(_("发送时间"), default=timezone.now)
 
     class Meta:
@@ -97,10 +118,23 @@ class IdClaimCode(models.Model):
     code_hash = models.CharField(
         _("验证码摘要"), max_length=64, blank=True, help_text=_("带密钥的哈希值；未发送验证码时为空。")
     )
-    ip = models.GenericIPAddressField(_("请求 IP 地址"), null=True, blank=True)
-    attempts = models.PositiveSmallIntegerField(_("已验证次数"), default=0)
-    expires_at = models.DateTimeField(_("失效时间"))
-    used_at = models.DateTimeField(_("使用时间"), null=True, blank=True)
+    ip = models.GenericIPAddressField(
+        _("请求 IP 地址"), null=True, blank=True, help_text=_("请求认领的客户端 IP 地址，用于按地址限流。")
+    )
+    attempts = models.PositiveSmallIntegerField(
+        _("已验证次数"),
+        default=0,
+        help_text=_("已输入验证码的次数；达到上限（默认 5 次，CITIZENS_CODE_ATTEMPTS）后作废。"),
+    )
+    expires_at = models.DateTimeField(
+        _("失效时间"), help_text=_("验证码失效的时间，发送后 10 分钟（CITIZENS_CODE_MINUTES）。")
+    )
+    used_at = models.DateTimeField(
+        _("使用时间"),
+        null=True,
+        blank=True,
+        help_text=_("认领成功、档案关联到本账号的时间；验证码只能使用一次。"),
+    )
     created_at = models.DateTimeField(_("请求时间"), default=timezone.now)
 
     class Meta:
@@ -127,11 +161,33 @@ class BrowserSession(models.Model):
         on_delete=models.CASCADE,
         related_name="browser_sessions",
     )
-    session_key = models.CharField(_("会话标识"), max_length=40, unique=True)
-    user_agent = models.CharField(_("浏览器"), max_length=200, blank=True)
-    ip = models.GenericIPAddressField(_("登录 IP 地址"), null=True, blank=True)
-    signed_in_at = models.DateTimeField(_("登录时间"), default=timezone.now)
-    ended_at = models.DateTimeField(_("退出时间"), null=True, blank=True)
+    session_key = models.CharField(
+        _("会话标识"),
+        max_length=40,
+        unique=True,
+        help_text=_("Django 会话存储中的会话键；在“我的设备”中退出某台设备时据此删除该会话。"),
+    )
+    user_agent = models.CharField(
+        _("浏览器"),
+        max_length=200,
+        blank=True,
+        help_text=_("登录时浏览器报告的 User-Agent（截取前 200 字符），让本人认出是哪台设备。"),
+    )
+    ip = models.GenericIPAddressField(
+        _("登录 IP 地址"),
+        null=True,
+        blank=True,
+        help_text=_("登录时的客户端 IP 地址，在“我的设备”中显示给本人。"),
+    )
+    signed_in_at = models.DateTimeField(
+        _("登录时间"), default=timezone.now, help_text=_("本设备登录的时间。")
+    )
+    ended_at = models.DateTimeField(
+        _("退出时间"),
+        null=True,
+        blank=True,
+        help_text=_("本设备退出的时间（本人退出，或在其他设备上将其退出）；为空表示仍在登录。"),
+    )
 
     class Meta:
         verbose_name = _("浏览器登录")
@@ -157,12 +213,26 @@ class Consent(models.Model):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("账号"), on_delete=models.CASCADE, related_name="consents"
     )
-    purpose = models.CharField(_("同意事项"), max_length=16, choices=Purpose.choices)
+    purpose = models.CharField(
+        _("同意事项"),
+        max_length=16,
+        choices=Purpose.choices,
+        help_text=_(
+            "同意处理个人信息（《个人信息保护法》第十三条第一款第（一）项），或单独同意处理身份证号码等敏感个人信息（第二十九条）。"
+        ),
+    )
     notice_version = models.CharField(
         _("规则版本"), max_length=20, help_text=_("同意时展示的《个人信息处理规则》的版本。")
     )
-    given_at = models.DateTimeField(_("同意时间"), default=timezone.now)
-    withdrawn_at = models.DateTimeField(_("撤回时间"), null=True, blank=True)
+    given_at = models.DateTimeField(_("同意时间"), default=timezone.now, help_text=_("本人勾选同意的时间。"))
+    withdrawn_at = models.DateTimeField(
+        _("撤回时间"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "本人撤回同意的时间（《个人信息保护法》第十五条）；为空表示同意仍然有效。撤回不影响撤回前已进行的处理。"
+        ),
+    )
 
     class Meta:
         verbose_name = _("个人信息处理同意")

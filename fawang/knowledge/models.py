@@ -43,7 +43,15 @@ class Law(models.Model):
     subtitle = models.CharField(
         _("分编"), max_length=100, blank=True, help_text=_("分编发布的法律（如民法典各编）的编名。")
     )
-    level = models.CharField(_("效力位阶"), max_length=16, choices=Level.choices, db_index=True)
+    level = models.CharField(
+        _("效力位阶"),
+        max_length=16,
+        choices=Level.choices,
+        db_index=True,
+        help_text=_(
+            "宪法、法律、行政法规、司法解释、部门规章、地方性法规或其他，取自来源数据的分类；法律检索可按位阶筛选。"
+        ),
+    )
     status = models.CharField(
         _("时效性"),
         max_length=8,
@@ -54,8 +62,18 @@ class Law(models.Model):
             "失效且无更新版本的为已废止。"
         ),
     )
-    publish_date = models.DateField(_("公布日期"), null=True, blank=True)
-    effective_date = models.DateField(_("施行日期"), null=True, blank=True)
+    publish_date = models.DateField(
+        _("公布日期"),
+        null=True,
+        blank=True,
+        help_text=_("来源数据载明的公布日期；同一版本链内按此排列新旧版本。"),
+    )
+    effective_date = models.DateField(
+        _("施行日期"),
+        null=True,
+        blank=True,
+        help_text=_("来源数据载明的施行日期；尚未到施行日期的为“尚未生效”。"),
+    )
     region = models.ForeignKey(
         "regions.Region",
         verbose_name=_("适用地区"),
@@ -74,11 +92,17 @@ class Law(models.Model):
         db_index=True,
         help_text=_("同一法律各版本共用的键（规范化标题与分编），按公布日期排列即为版本链。"),
     )
-    history = models.TextField(_("制定修改沿革"), blank=True)
+    history = models.TextField(
+        _("制定修改沿革"),
+        blank=True,
+        help_text=_("来源数据中的制定、修正、修订记录，每行一条，在法规页面显示。"),
+    )
     content_hash = models.CharField(
         _("内容摘要"), max_length=64, help_text=_("元数据与全部条文的 SHA-256，重复导入时据此判断是否变化。")
     )
-    imported_at = models.DateTimeField(_("导入时间"), auto_now=True)
+    imported_at = models.DateTimeField(
+        _("导入时间"), auto_now=True, help_text=_("最近一次导入（manage.py import_laws）写入本行的时间。")
+    )
 
     class Meta:
         verbose_name = _("法律法规")
@@ -115,8 +139,16 @@ class Article(models.Model):
         _("锚点"), max_length=16, help_text=_("页面内的稳定锚点，例如 a43、a133-1，不随重新导入变化。")
     )
     section = models.CharField(_("所在章节"), max_length=255, blank=True, help_text=_("编 / 章 / 节 路径。"))
-    text = models.TextField(_("条文"))
-    content_hash = models.CharField(_("内容摘要"), max_length=64)
+    text = models.TextField(
+        _("条文"), help_text=_("条文全文（不含条号），取自来源数据；检索索引和法律依据引用都用这段文字。")
+    )
+    content_hash = models.CharField(
+        _("内容摘要"),
+        max_length=64,
+        help_text=_(
+            "条文各项（顺序、条号、锚点、章节、全文）的 SHA-256；法规的内容摘要由它们合成，重复导入时据此判断是否变化。"
+        ),
+    )
 
     class Meta:
         verbose_name = _("条文")
@@ -163,7 +195,13 @@ class KnowledgeEntry(models.Model):
         DRAFT = "draft", _("草稿")
         PUBLISHED = "published", _("已发布")
 
-    kind = models.CharField(_("类别"), max_length=16, choices=Kind.choices, db_index=True)
+    kind = models.CharField(
+        _("类别"),
+        max_length=16,
+        choices=Kind.choices,
+        db_index=True,
+        help_text=_("办事指南、常见问题、典型案例（以案释法）或普法文章；门户按类别筛选。"),
+    )
     title = models.CharField(_("标题"), max_length=120)
     body = models.TextField(
         _("正文"),
@@ -179,6 +217,7 @@ class KnowledgeEntry(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
+        help_text=_("条目所属的法律领域（与咨询分类同一套领域）；门户和检索按领域筛选。"),
     )
     unit = models.ForeignKey(
         "orgs.Unit",
@@ -204,17 +243,28 @@ class KnowledgeEntry(models.Model):
         help_text=_("本条目解答的服务事项；已发布的条目列在这些事项的办事指南页面上。"),
     )
     status = models.CharField(
-        _("状态"), max_length=16, choices=Status.choices, default=Status.DRAFT, db_index=True
+        _("状态"),
+        max_length=16,
+        choices=Status.choices,
+        default=Status.DRAFT,
+        db_index=True,
+        help_text=_("草稿只在工作台可见；发布后在门户展示，并出现在法律检索结果上方。"),
     )
-    published_at = models.DateTimeField(_("发布时间"), null=True, blank=True)
+    published_at = models.DateTimeField(
+        _("发布时间"), null=True, blank=True, help_text=_("最近一次发布的时间，门户按此排序。")
+    )
     needs_review = models.BooleanField(
         _("待复核"),
         default=False,
         db_index=True,
         help_text=_("所引用的法律法规被修改或废止时自动标记；编辑核对后点“已复核”清除。"),
     )
-    review_note = models.TextField(_("复核说明"), blank=True)
-    reviewed_at = models.DateTimeField(_("复核时间"), null=True, blank=True)
+    review_note = models.TextField(
+        _("复核说明"), blank=True, help_text=_("所引用法规的变化说明（哪部法规已修改或已废止），复核后清空。")
+    )
+    reviewed_at = models.DateTimeField(
+        _("复核时间"), null=True, blank=True, help_text=_("编辑最近一次点“已复核”的时间。")
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("创建人"),
@@ -222,6 +272,7 @@ class KnowledgeEntry(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
+        help_text=_("创建条目的工作人员。"),
     )
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -230,6 +281,7 @@ class KnowledgeEntry(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
+        help_text=_("最后修改条目的工作人员。"),
     )
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
@@ -260,12 +312,24 @@ class EntryCitation(models.Model):
         MANUAL = "manual", _("手工添加")
 
     entry = models.ForeignKey(
-        KnowledgeEntry, verbose_name=_("知识条目"), on_delete=models.CASCADE, related_name="citations"
+        KnowledgeEntry,
+        verbose_name=_("知识条目"),
+        on_delete=models.CASCADE,
+        related_name="citations",
+        help_text=_("引用条文的知识条目。"),
     )
     article = models.ForeignKey(
         Article, verbose_name=_("条文"), on_delete=models.CASCADE, related_name="entry_citations"
     )
-    source = models.CharField(_("来源"), max_length=8, choices=Source.choices, default=Source.AUTO)
+    source = models.CharField(
+        _("来源"),
+        max_length=8,
+        choices=Source.choices,
+        default=Source.AUTO,
+        help_text=_(
+            "保存正文时从“《某法》第某条”自动识别的引用，或编辑手工添加的引用；法规修改或废止时据此提醒复核。"
+        ),
+    )
 
     class Meta:
         verbose_name = _("条目引用条文")
@@ -303,9 +367,17 @@ class SearchFeedback(models.Model):
         blank=True,
         on_delete=models.CASCADE,
         related_name="search_feedback",
+        help_text=_("被评价的知识条目（办事指南、常见问题、案例）；评价条文时为空。"),
     )
-    helpful = models.BooleanField(_("有帮助"))
-    source = models.CharField(_("来源"), max_length=8, choices=Source.choices)
+    helpful = models.BooleanField(
+        _("有帮助"),
+        help_text=_(
+            "回答“这条有帮助吗”：有帮助或没有帮助；导出为检索模型的训练数据（manage.py export_search_feedback）。"
+        ),
+    )
+    source = models.CharField(
+        _("来源"), max_length=8, choices=Source.choices, help_text=_("反馈来自公众门户还是工作台的法律检索。")
+    )
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("用户"),

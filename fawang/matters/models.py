@@ -90,7 +90,15 @@ class Person(models.Model):
     values goes through ``actions.reveal_person`` so that it is written to the access log."""
 
     name = models.CharField(_("姓名"), max_length=32)
-    phone = models.CharField(_("联系电话"), max_length=20, blank=True, validators=[validate_person_phone])
+    phone = models.CharField(
+        _("联系电话"),
+        max_length=20,
+        blank=True,
+        validators=[validate_person_phone],
+        help_text=_(
+            "11 位手机号码或带区号的固定电话；办理进度短信和查询验证码发到手机号码。列表中打码显示，查看全文会写入个人信息查看记录。"
+        ),
+    )
     id_number = crypto.EncryptedTextField(
         _("身份证号码"),
         blank=True,
@@ -105,9 +113,20 @@ class Person(models.Model):
         help_text=_("带密钥的哈希值，用于查找同一服务对象。"),
     )
     special_groups = models.JSONField(
-        _("特殊群体"), default=list, blank=True, validators=[validate_special_groups]
+        _("特殊群体"),
+        default=list,
+        blank=True,
+        validators=[validate_special_groups],
+        help_text=_(
+            "老年人、残疾人、未成年人、农民工等特殊群体，可多选；享受优先服务，法律援助中部分群体免予经济困难审查（《法律援助法》第四十二条）。"
+        ),
     )
-    address = models.CharField(_("联系地址"), max_length=200, blank=True)
+    address = models.CharField(
+        _("联系地址"),
+        max_length=200,
+        blank=True,
+        help_text=_("服务对象自报的联系地址，用于邮寄文书；不决定分派（分派看事项的所涉区划）。"),
+    )
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("公众账号"),
@@ -298,11 +317,24 @@ class Matter(models.Model):
         help_text=_("FW + 年月日 + 7 位随机字符 + 1 位校验字符；不按顺序编号，无法猜出他人的编号。"),
     )
     service_item = models.ForeignKey(
-        ServiceItem, verbose_name=_("服务事项"), on_delete=models.PROTECT, related_name="matters"
+        ServiceItem,
+        verbose_name=_("服务事项"),
+        on_delete=models.PROTECT,
+        related_name="matters",
+        help_text=_("事项目录中的服务事项；决定办理时限、所需材料和默认办理机构。"),
     )
-    channel = models.CharField(_("受理渠道"), max_length=8, choices=Channel.choices)
+    channel = models.CharField(
+        _("受理渠道"),
+        max_length=8,
+        choices=Channel.choices,
+        help_text=_("请求到达的途径：窗口、热线、网站、APP、微信、邮寄、代理或上门。"),
+    )
     person = models.ForeignKey(
-        Person, verbose_name=_("服务对象"), on_delete=models.PROTECT, related_name="matters"
+        Person,
+        verbose_name=_("服务对象"),
+        on_delete=models.PROTECT,
+        related_name="matters",
+        help_text=_("事项所服务的人；同一身份证号码只建一份档案，其全部事项挂在一起。"),
     )
     region = models.ForeignKey(
         Region,
@@ -318,6 +350,7 @@ class Matter(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
+        help_text=_("事项涉及的法律领域（婚姻家庭、劳动争议等）；用于推荐法律依据和统计。来源见“领域来源”。"),
     )
     topic_source = models.CharField(
         _("领域来源"),
@@ -333,9 +366,23 @@ class Matter(models.Model):
         _("自动分类置信度"), null=True, blank=True, help_text=_("自动分类时模型给出的概率（0–1）。")
     )
     description = models.TextField(_("事项描述"), help_text=_("纯文本；显示时转义。"))
-    status = models.CharField(_("状态"), max_length=20, choices=Status.choices, default=Status.SUBMITTED)
+    status = models.CharField(
+        _("状态"),
+        max_length=20,
+        choices=Status.choices,
+        default=Status.SUBMITTED,
+        help_text=_(
+            "办理状态，只能按 Matter.MOVES 中的动作变更（matters.actions），每次变更写一条办理记录。"
+        ),
+    )
     unit = models.ForeignKey(
-        Unit, verbose_name=_("办理机构"), on_delete=models.PROTECT, related_name="matters"
+        Unit,
+        verbose_name=_("办理机构"),
+        on_delete=models.PROTECT,
+        related_name="matters",
+        help_text=_(
+            "当前负责办理的机构：提交时按分派规则和区划确定（窗口也可指定），转办、转换事项时改变；决定谁能看到和办理该事项（docs/authority.md）。"
+        ),
     )
     intake_unit = models.ForeignKey(
         Unit,
@@ -353,6 +400,7 @@ class Matter(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="handled_matters",
+        help_text=_("受理后分派的具体承办人；为空表示尚未分派。"),
     )
     submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -383,14 +431,45 @@ class Matter(models.Model):
     )
 
     # The clock of the running step (catalog.Step): due_at and warn_at come from the service item's limit.
-    step = models.CharField(_("计时环节"), max_length=10, choices=Step.choices, blank=True)
-    step_started_at = models.DateTimeField(_("本环节开始时间"), null=True, blank=True)
-    due_at = models.DateTimeField(_("办理时限"), null=True, blank=True)
-    warn_at = models.DateTimeField(_("预警时间"), null=True, blank=True)
+    step = models.CharField(
+        _("计时环节"),
+        max_length=10,
+        choices=Step.choices,
+        blank=True,
+        help_text=_(
+            "当前正在计时的环节：受理、指派或办结，各环节有各自的时限（法律援助：受理后七日内决定、决定后三日内指派，《法律援助法》第四十三条）。已办结或不计时时为空。"
+        ),
+    )
+    step_started_at = models.DateTimeField(
+        _("本环节开始时间"),
+        null=True,
+        blank=True,
+        help_text=_("当前计时环节开始的时间；办理时限和预警时间由此按工作日推算。"),
+    )
+    due_at = models.DateTimeField(
+        _("办理时限"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "当前计时环节的截止时间，按服务事项的时限和工作日历推算；暂停计时期间顺延。超过即为逾期，由主管司法局督办。"
+        ),
+    )
+    warn_at = models.DateTimeField(
+        _("预警时间"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "到达此时间仍未完成当前环节即发出临期预警（时限按服务事项的预警比例折算）；暂停计时期间顺延。"
+        ),
+    )
     clock_paused_at = models.DateTimeField(
         _("计时暂停时间"), null=True, blank=True, help_text=_("待补正或中止期间不计入办理时限。")
     )
-    paused_total = models.DurationField(_("累计暂停时长"), default=dt.timedelta)
+    paused_total = models.DurationField(
+        _("累计暂停时长"),
+        default=dt.timedelta,
+        help_text=_("待补正、中止等暂停计时的累计时长，不计入办理时限。"),
+    )
     resume_status = models.CharField(
         _("恢复后状态"),
         max_length=20,
@@ -401,8 +480,18 @@ class Matter(models.Model):
     materials_due_at = models.DateTimeField(
         _("补正期限"), null=True, blank=True, help_text=_("逾期未补正的视为撤回申请。")
     )
-    warned_at = models.DateTimeField(_("预警时间（已发）"), null=True, blank=True)
-    escalated_at = models.DateTimeField(_("督办升级时间"), null=True, blank=True)
+    warned_at = models.DateTimeField(
+        _("预警时间（已发）"),
+        null=True,
+        blank=True,
+        help_text=_("临期预警实际发出的时间；为空表示本环节尚未预警。定时任务以此防止重复预警。"),
+    )
+    escalated_at = models.DateTimeField(
+        _("督办升级时间"),
+        null=True,
+        blank=True,
+        help_text=_("逾期后自动或人工督办升级的时间；为空表示本环节尚未督办。"),
+    )
     escalated_to = models.ForeignKey(
         Unit,
         verbose_name=_("督办单位"),
@@ -410,14 +499,39 @@ class Matter(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="escalated_matters",
+        help_text=_("督办升级交到的主管司法局（办理机构的上一级司法局）。"),
     )
 
-    result = models.TextField(_("办理结果"), blank=True)
-    submitted_at = models.DateTimeField(_("提交时间"), default=timezone.now)
-    accepted_at = models.DateTimeField(_("受理时间"), null=True, blank=True)
-    completed_at = models.DateTimeField(_("办结时间"), null=True, blank=True)
-    closed_at = models.DateTimeField(_("关闭时间"), null=True, blank=True)
-    rating_invited_at = models.DateTimeField(_("邀请评价时间"), null=True, blank=True)
+    result = models.TextField(
+        _("办理结果"), blank=True, help_text=_("办结时填写的办理结果，服务对象可见；纯文本，显示时转义。")
+    )
+    submitted_at = models.DateTimeField(
+        _("提交时间"),
+        default=timezone.now,
+        help_text=_("申请提交或窗口、热线登记的时间；受理环节从此开始计时。"),
+    )
+    accepted_at = models.DateTimeField(
+        _("受理时间"), null=True, blank=True, help_text=_("作出受理决定的时间。")
+    )
+    completed_at = models.DateTimeField(
+        _("办结时间"), null=True, blank=True, help_text=_("办结的时间；办结后邀请好差评并参加回访抽样。")
+    )
+    closed_at = models.DateTimeField(
+        _("关闭时间"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "关闭的时间：已办结的事项经评价、回访后由工作人员关闭，或本人确认问题已解决；关闭后仍可重新办理。"
+        ),
+    )
+    rating_invited_at = models.DateTimeField(
+        _("邀请评价时间"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "办结后仍未评价时发出好差评邀请的时间（默认办结 3 天后，MATTERS_RATING_INVITE_DAYS）；每个事项只邀请一次。"
+        ),
+    )
     sampled_at = models.DateTimeField(
         _("回访抽样时间"), null=True, blank=True, help_text=_("办结后参加过回访抽样的时间（无论是否抽中）。")
     )
@@ -601,18 +715,52 @@ class MatterEvent(models.Model):
         related_name="+",
         help_text=_("为空表示系统自动处理（如超期升级）。"),
     )
-    action = models.CharField(_("动作"), max_length=20, choices=Action.choices)
-    old_status = models.CharField(_("原状态"), max_length=20, choices=Matter.Status.choices, blank=True)
-    new_status = models.CharField(_("新状态"), max_length=20, choices=Matter.Status.choices, blank=True)
+    action = models.CharField(
+        _("动作"),
+        max_length=20,
+        choices=Action.choices,
+        help_text=_("这一步做了什么：受理、分派、转办、暂停计时、办结、回访等。"),
+    )
+    old_status = models.CharField(
+        _("原状态"),
+        max_length=20,
+        choices=Matter.Status.choices,
+        blank=True,
+        help_text=_("动作之前的状态；不改变状态的动作（留言、督办）与新状态相同或为空。"),
+    )
+    new_status = models.CharField(
+        _("新状态"), max_length=20, choices=Matter.Status.choices, blank=True, help_text=_("动作之后的状态。")
+    )
     old_unit = models.ForeignKey(
-        Unit, verbose_name=_("原办理机构"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        Unit,
+        verbose_name=_("原办理机构"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("转办、转换事项前的办理机构。"),
     )
     new_unit = models.ForeignKey(
-        Unit, verbose_name=_("新办理机构"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        Unit,
+        verbose_name=_("新办理机构"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("动作之后的办理机构；服务对象的进度页以它显示“由谁办理”。"),
     )
     note = models.TextField(_("说明"), blank=True, help_text=_("理由、留言、办理结果或补正清单。"))
-    visible_to_person = models.BooleanField(_("服务对象可见"), default=False)
-    payload = models.JSONField(_("附加数据"), default=dict, blank=True)
+    visible_to_person = models.BooleanField(
+        _("服务对象可见"),
+        default=False,
+        help_text=_("勾选的记录出现在服务对象的办理进度中；内部留言、预警、督办不勾选。"),
+    )
+    payload = models.JSONField(
+        _("附加数据"),
+        default=dict,
+        blank=True,
+        help_text=_("动作的结构化细节（补正清单、合并或拆分的编号、评价等级等），供进度摘要和统计使用。"),
+    )
     created_at = models.DateTimeField(_("时间"), default=timezone.now)
 
     class Meta:
@@ -693,8 +841,20 @@ class MatterArticle(models.Model):
     article = models.ForeignKey(
         "knowledge.Article", verbose_name=_("法律条文"), on_delete=models.CASCADE, related_name="+"
     )
-    source = models.CharField(_("来源"), max_length=10, choices=Source.choices, default=Source.SUGGESTED)
-    decision = models.CharField(_("决定"), max_length=10, choices=Decision.choices, default=Decision.PENDING)
+    source = models.CharField(
+        _("来源"),
+        max_length=10,
+        choices=Source.choices,
+        default=Source.SUGGESTED,
+        help_text=_("系统检索建议的条文，或工作人员根据引用自行添加的条文。"),
+    )
+    decision = models.CharField(
+        _("决定"),
+        max_length=10,
+        choices=Decision.choices,
+        default=Decision.PENDING,
+        help_text=_("工作人员对建议条文的决定；只有“采纳”的条文作为法律依据显示，决定也用于改进以后的建议。"),
+    )
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("决定人"),
@@ -702,12 +862,21 @@ class MatterArticle(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
+        help_text=_("作出采纳或不采纳决定的工作人员。"),
     )
-    decided_at = models.DateTimeField(_("决定时间"), null=True, blank=True)
+    decided_at = models.DateTimeField(
+        _("决定时间"), null=True, blank=True, help_text=_("作出决定的时间；法律依据按此排序。")
+    )
     created_at = models.DateTimeField(_("创建时间"), default=timezone.now)
     # Law-change alert (fawang.knowledge.alerts): a re-import marked the article's law 已修改 or 已废止.
-    needs_review = models.BooleanField(_("待复核"), default=False)
-    review_note = models.TextField(_("复核说明"), blank=True)
+    needs_review = models.BooleanField(
+        _("待复核"),
+        default=False,
+        help_text=_("法规库重新导入时发现该条文所在法规已修改或已废止，需工作人员复核。"),
+    )
+    review_note = models.TextField(
+        _("复核说明"), blank=True, help_text=_("法规变化的说明（修改或废止），随待复核提醒显示。")
+    )
 
     class Meta:
         verbose_name = _("事项法律依据")
@@ -742,12 +911,31 @@ class Attachment(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
+        help_text=_("该文件对应的事项申请材料（目录中的材料清单）；补充的其他材料为空。"),
     )
-    file = models.FileField(_("文件"), upload_to=attachment_path)
-    original_name = models.CharField(_("原文件名"), max_length=200)
-    content_type = models.CharField(_("文件类型"), max_length=100)
-    size = models.PositiveIntegerField(_("大小（字节）"))
-    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    file = models.FileField(
+        _("文件"),
+        upload_to=attachment_path,
+        help_text=_(
+            "以随机文件名加密保存（fawang/lib/encrypted_storage.py）；原文件名另存，不作为路径使用。"
+        ),
+    )
+    original_name = models.CharField(
+        _("原文件名"), max_length=200, help_text=_("上传时的文件名，只用于显示和下载时的文件名。")
+    )
+    content_type = models.CharField(
+        _("文件类型"),
+        max_length=100,
+        help_text=_("按文件内容识别的类型（不是按扩展名），只接受允许的图片、PDF 等格式。"),
+    )
+    size = models.PositiveIntegerField(
+        _("大小（字节）"), help_text=_("文件大小，单个文件上限见 MATTERS_UPLOAD_MAX_BYTES（默认 10 MB）。")
+    )
+    sha256 = models.CharField(
+        _("文件摘要（SHA-256）"),
+        max_length=64,
+        help_text=_("文件内容的 SHA-256 摘要，上传时按文件内容计算，可用于核对文件是否被改动。"),
+    )
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("上传人"),
@@ -755,6 +943,7 @@ class Attachment(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
+        help_text=_("上传材料的账号（工作人员或本人）；未登录的上传为空。"),
     )
     created_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
 
@@ -789,10 +978,22 @@ class Evaluation(models.Model):
         Matter, verbose_name=_("事项"), on_delete=models.CASCADE, related_name="evaluation"
     )
     person = models.ForeignKey(
-        Person, verbose_name=_("评价人"), on_delete=models.CASCADE, related_name="evaluations"
+        Person,
+        verbose_name=_("评价人"),
+        on_delete=models.CASCADE,
+        related_name="evaluations",
+        help_text=_("作出评价的服务对象，即事项的服务对象本人。"),
     )
-    level = models.PositiveSmallIntegerField(_("评价"), choices=Level.choices)
-    comment = models.TextField(_("评价内容"), blank=True)
+    level = models.PositiveSmallIntegerField(
+        _("评价"),
+        choices=Level.choices,
+        help_text=_(
+            "五级好差评：非常满意、满意、基本满意、不满意、非常不满意；不满意和非常不满意为差评，触发回访和整改。"
+        ),
+    )
+    comment = models.TextField(
+        _("评价内容"), blank=True, help_text=_("评价人写下的意见；纯文本，显示时转义。")
+    )
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("代为录入的工作人员"),
@@ -839,7 +1040,12 @@ class Callback(models.Model):
     matter = models.ForeignKey(
         Matter, verbose_name=_("事项"), on_delete=models.CASCADE, related_name="callbacks"
     )
-    reason = models.CharField(_("回访原因"), max_length=12, choices=Reason.choices)
+    reason = models.CharField(
+        _("回访原因"),
+        max_length=12,
+        choices=Reason.choices,
+        help_text=_("差评回访（收到差评后必做）或抽样回访（办结事项按比例随机抽取）。"),
+    )
     unit = models.ForeignKey(
         Unit,
         verbose_name=_("回访单位"),
@@ -854,11 +1060,21 @@ class Callback(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
+        help_text=_("负责打电话回访的工作人员；为空表示回访单位尚未分派。"),
     )
-    due_at = models.DateTimeField(_("回访期限"))
-    outcome = models.TextField(_("回访情况"), blank=True)
-    satisfied = models.BooleanField(_("回访后满意"), null=True, blank=True)
-    done_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+    due_at = models.DateTimeField(
+        _("回访期限"), help_text=_("回访应完成的期限，创建后 5 个工作日（MATTERS_CALLBACK_LIMIT_WORKDAYS）。")
+    )
+    outcome = models.TextField(_("回访情况"), blank=True, help_text=_("回访中了解到的情况和服务对象的意见。"))
+    satisfied = models.BooleanField(
+        _("回访后满意"),
+        null=True,
+        blank=True,
+        help_text=_("回访后服务对象是否满意；为空表示未能联系上或未表态。"),
+    )
+    done_at = models.DateTimeField(
+        _("完成时间"), null=True, blank=True, help_text=_("回访完成的时间；为空表示回访任务仍未完成。")
+    )
     done_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("完成人"),
@@ -866,6 +1082,7 @@ class Callback(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
+        help_text=_("登记回访结果的工作人员。"),
     )
     created_at = models.DateTimeField(_("创建时间"), default=timezone.now)
 
@@ -888,15 +1105,32 @@ class Rectification(models.Model):
         Matter, verbose_name=_("事项"), on_delete=models.CASCADE, related_name="rectifications"
     )
     evaluation = models.ForeignKey(
-        Evaluation, verbose_name=_("差评"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        Evaluation,
+        verbose_name=_("差评"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("引起整改的差评；因投诉成立而整改时为空。"),
     )
     unit = models.ForeignKey(
-        Unit, verbose_name=_("整改单位"), on_delete=models.PROTECT, related_name="rectifications"
+        Unit,
+        verbose_name=_("整改单位"),
+        on_delete=models.PROTECT,
+        related_name="rectifications",
+        help_text=_("需要整改的机构，即被评差评或被投诉的办理机构。"),
     )
-    reason = models.TextField(_("整改事由"))
-    due_at = models.DateTimeField(_("整改期限"))
-    measures = models.TextField(_("整改措施"), blank=True)
-    done_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+    reason = models.TextField(_("整改事由"), help_text=_("需要整改的问题，来自差评或成立的投诉。"))
+    due_at = models.DateTimeField(
+        _("整改期限"),
+        help_text=_("整改应完成的期限，创建后 15 个工作日（MATTERS_RECTIFICATION_LIMIT_WORKDAYS）。"),
+    )
+    measures = models.TextField(
+        _("整改措施"), blank=True, help_text=_("整改单位采取的措施，完成整改时填写。")
+    )
+    done_at = models.DateTimeField(
+        _("完成时间"), null=True, blank=True, help_text=_("整改完成的时间；为空表示整改仍未完成。")
+    )
     done_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("完成人"),
@@ -904,6 +1138,7 @@ class Rectification(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
+        help_text=_("登记整改完成的工作人员。"),
     )
     created_at = models.DateTimeField(_("创建时间"), default=timezone.now)
 
@@ -923,7 +1158,11 @@ class Complaint(models.Model):
     """What a 投诉 matter complains about: a matter, a unit or a staff member (any may be empty)."""
 
     matter = models.OneToOneField(
-        Matter, verbose_name=_("投诉事项"), on_delete=models.CASCADE, related_name="complaint"
+        Matter,
+        verbose_name=_("投诉事项"),
+        on_delete=models.CASCADE,
+        related_name="complaint",
+        help_text=_("投诉本身作为一件“投诉”事项受理和办理，本记录说明它投诉的对象。"),
     )
     about_matter = models.ForeignKey(
         Matter,
@@ -932,9 +1171,16 @@ class Complaint(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="complaints_about",
+        help_text=_("被投诉的服务事项；投诉与具体事项无关时为空。"),
     )
     about_unit = models.ForeignKey(
-        Unit, verbose_name=_("被投诉机构"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        Unit,
+        verbose_name=_("被投诉机构"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("被投诉的机构；投诉由其主管司法局处理。"),
     )
     about_staff = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -943,6 +1189,7 @@ class Complaint(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
+        help_text=_("被投诉的工作人员；投诉人未指明时为空。"),
     )
 
     class Meta:
@@ -970,9 +1217,17 @@ class AccessLog(models.Model):
     matter = models.ForeignKey(
         Matter, verbose_name=_("事项"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    purpose = models.CharField(_("查看事由"), max_length=200)
+    purpose = models.CharField(
+        _("查看事由"),
+        max_length=200,
+        help_text=_(
+            "查看完整个人信息的理由，由查看人填写（《个人信息保护法》第六条：处理个人信息应当具有明确、合理的目的）。"
+        ),
+    )
     fields = models.CharField(_("查看内容"), max_length=100, help_text=_("例如：身份证号码、联系电话。"))
-    ip = models.GenericIPAddressField(_("IP 地址"), null=True, blank=True)
+    ip = models.GenericIPAddressField(
+        _("IP 地址"), null=True, blank=True, help_text=_("查看时的客户端 IP 地址。")
+    )
     created_at = models.DateTimeField(_("时间"), default=timezone.now, db_index=True)
 
     class Meta:
@@ -994,7 +1249,11 @@ class TrackingCode(models.Model):
     tracking number is recorded too, without a matter or a code: the rate limits count it like any other,
     so neither the answer nor the limits tell whether the number exists."""
 
-    tracking_no = models.CharField(_("受理编号"), max_length=16)
+    tracking_no = models.CharField(
+        _("受理编号"),
+        max_length=16,
+        help_text=_("请求验证码时输入的受理编号；编号不存在时也记录，便于限流且不泄露编号是否存在。"),
+    )
     matter = models.ForeignKey(
         Matter,
         verbose_name=_("事项"),
@@ -1007,10 +1266,25 @@ class TrackingCode(models.Model):
     code_hash = models.CharField(
         _("验证码摘要"), max_length=64, blank=True, help_text=_("带密钥的哈希值；验证码本身不保存。")
     )
-    ip = models.GenericIPAddressField(_("请求 IP 地址"), null=True, blank=True)
-    attempts = models.PositiveSmallIntegerField(_("已验证次数"), default=0)
-    expires_at = models.DateTimeField(_("失效时间"))
-    used_at = models.DateTimeField(_("使用时间"), null=True, blank=True)
+    ip = models.GenericIPAddressField(
+        _("请求 IP 地址"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "请求验证码的客户端 IP 地址，用于按地址限流（每小时次数见 MATTERS_TRACK_SENDS_PER_HOUR_PER_IP）。"
+        ),
+    )
+    attempts = models.PositiveSmallIntegerField(
+        _("已验证次数"),
+        default=0,
+        help_text=_("已输入验证码的次数；达到上限（默认 5 次，MATTERS_TRACK_CODE_ATTEMPTS）后验证码作废。"),
+    )
+    expires_at = models.DateTimeField(
+        _("失效时间"), help_text=_("验证码失效的时间，发送后 10 分钟（MATTERS_TRACK_CODE_MINUTES）。")
+    )
+    used_at = models.DateTimeField(
+        _("使用时间"), null=True, blank=True, help_text=_("验证通过的时间；验证码只能使用一次。")
+    )
     created_at = models.DateTimeField(_("发送时间"), default=timezone.now)
 
     class Meta:
@@ -1037,9 +1311,13 @@ class OutsideHandover(models.Model):
         Matter, verbose_name=_("事项"), on_delete=models.CASCADE, related_name="handovers"
     )
     hotline = models.ForeignKey(
-        "orgs.Unit", verbose_name=_("外部热线"), on_delete=models.PROTECT, related_name="+"
+        "orgs.Unit",
+        verbose_name=_("外部热线"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_("接收事项的外部热线（12345 政务服务便民热线、12315、110 等），登记为外部机构。"),
     )
-    reason = models.TextField(_("转交理由"))
+    reason = models.TextField(_("转交理由"), help_text=_("为什么不属于本平台办理、需转外部热线。"))
     handed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("转交人"),
@@ -1047,12 +1325,26 @@ class OutsideHandover(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
+        help_text=_("办理转交的工作人员。"),
     )
-    handed_at = models.DateTimeField(_("转交时间"))
-    ticket_no = models.CharField(_("外部工单号"), max_length=40, blank=True)
-    ticket_at = models.DateTimeField(_("工单号登记时间"), null=True, blank=True)
-    outcome = models.TextField(_("外部办理结果"), blank=True)
-    outcome_at = models.DateTimeField(_("结果登记时间"), null=True, blank=True)
+    handed_at = models.DateTimeField(
+        _("转交时间"), help_text=_("转交时间；本平台的计时到此结束，不再预警或督办。")
+    )
+    ticket_no = models.CharField(
+        _("外部工单号"), max_length=40, blank=True, help_text=_("外部热线给出的工单号，用于跟踪其办理情况。")
+    )
+    ticket_at = models.DateTimeField(
+        _("工单号登记时间"), null=True, blank=True, help_text=_("登记外部工单号的时间。")
+    )
+    outcome = models.TextField(
+        _("外部办理结果"), blank=True, help_text=_("外部热线反馈的办理结果；登记后事项办结。")
+    )
+    outcome_at = models.DateTimeField(
+        _("结果登记时间"),
+        null=True,
+        blank=True,
+        help_text=_("登记外部办理结果的时间；为空表示仍在外部办理中。"),
+    )
 
     class Meta:
         verbose_name = _("转外部热线记录")

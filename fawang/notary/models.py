@@ -22,7 +22,9 @@ class NotaryType(models.TextChoices):
 
 
 class NotaryRequest(models.Model):
-    matter = models.OneToOneField(Matter, on_delete=models.CASCADE, primary_key=True, related_name="notary")
+    matter = models.OneToOneField(
+        Matter, verbose_name=_("事项"), on_delete=models.CASCADE, primary_key=True, related_name="notary"
+    )
     notary_type = models.CharField(
         _("公证事项"),
         max_length=16,
@@ -44,14 +46,36 @@ class NotaryRequest(models.Model):
     )
     # 材料预审: the notary office checks the materials before the person comes in, and tells them at once
     # everything that is missing (公证程序规则 第二十条 一次性告知).
-    reviewed_at = models.DateTimeField(_("预审时间"), null=True, blank=True)
+    reviewed_at = models.DateTimeField(
+        _("预审时间"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "公证员最近一次材料预审的时间；预审后一次性告知申请人尚缺的全部材料（《公证程序规则》）。为空表示尚未预审。"
+        ),
+    )
     missing = models.JSONField(
         _("尚缺材料"), default=list, blank=True, help_text=_("最近一次预审时申请人尚未提交的材料。")
     )
-    review_note = models.CharField(_("预审意见"), max_length=300, blank=True)
+    review_note = models.CharField(
+        _("预审意见"),
+        max_length=300,
+        blank=True,
+        help_text=_("预审时给申请人的说明，随尚缺材料清单一并告知。"),
+    )
     # 预约办理: the day and place the person comes to sign before the notary, once the materials are complete.
-    appointment_at = models.DateTimeField(_("预约办理时间"), null=True, blank=True)
-    appointment_place = models.CharField(_("办理地点"), max_length=100, blank=True)
+    appointment_at = models.DateTimeField(
+        _("预约办理时间"),
+        null=True,
+        blank=True,
+        help_text=_("材料齐全后约定申请人到公证处当面签署的日期和时间。"),
+    )
+    appointment_place = models.CharField(
+        _("办理地点"),
+        max_length=100,
+        blank=True,
+        help_text=_("约定办理的地点，例如公证处某办证大厅或某窗口。"),
+    )
 
     class Meta:
         verbose_name = _("公证申请")

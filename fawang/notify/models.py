@@ -64,7 +64,14 @@ class Message(models.Model):
     DUE_STATUSES = (Status.QUEUED, Status.FAILED)
     INDEXED_STATUSES = (Status.QUEUED, Status.FAILED, Status.SENDING)
 
-    channel = models.CharField(_("渠道"), max_length=8, choices=Channel.choices)
+    channel = models.CharField(
+        _("渠道"),
+        max_length=8,
+        choices=Channel.choices,
+        help_text=_(
+            "短信、微信、站内信或邮件；决定用哪一个收件字段（手机号码、OpenID、收件用户、邮箱）和由哪个发送通道投递。"
+        ),
+    )
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("收件用户"),
@@ -90,7 +97,12 @@ class Message(models.Model):
         default=False,
         help_text=_("含验证码等秘密信息；工作人员看到的正文中数字以 * 代替，且不能重新发送。"),
     )
-    subject = models.CharField(_("标题"), max_length=120, blank=True)
+    subject = models.CharField(
+        _("标题"),
+        max_length=120,
+        blank=True,
+        help_text=_("站内信和邮件的标题；短信和微信不用。含验证码的消息对工作人员打码显示。"),
+    )
     body = models.TextField(_("正文"), help_text=_("纯文本，显示时转义，不作为 HTML 解释。"))
     related_type = models.ForeignKey(
         ContentType,
@@ -99,8 +111,14 @@ class Message(models.Model):
         null=True,
         blank=True,
         related_name="+",
+        help_text=_("消息所涉对象的类型（多为服务事项）；与关联对象编号一起决定谁能看到这条消息。"),
     )
-    related_id = models.CharField(_("关联对象编号"), max_length=64, blank=True)
+    related_id = models.CharField(
+        _("关联对象编号"),
+        max_length=64,
+        blank=True,
+        help_text=_("消息所涉对象的主键，例如事项编号；看得到该事项的工作人员才看得到这条消息。"),
+    )
     related = GenericForeignKey("related_type", "related_id")
     region_code = models.CharField(
         _("区划代码"),
@@ -108,8 +126,20 @@ class Message(models.Model):
         blank=True,
         help_text=_("关联对象所在区划；工作人员只能看到本人所在机构区划内的消息。为空时仅系统管理员可见。"),
     )
-    status = models.CharField(_("状态"), max_length=8, choices=Status.choices, default=Status.QUEUED)
-    attempts = models.PositiveSmallIntegerField(_("已尝试次数"), default=0)
+    status = models.CharField(
+        _("状态"),
+        max_length=8,
+        choices=Status.choices,
+        default=Status.QUEUED,
+        help_text=_(
+            "待发送、发送中、已发送、发送失败（将重试）或死信；发件箱按状态领取和重试（fawang/notify/actions.py）。"
+        ),
+    )
+    attempts = models.PositiveSmallIntegerField(
+        _("已尝试次数"),
+        default=0,
+        help_text=_("已经尝试发送的次数；失败后按退避时间重试，达到最多尝试次数转为死信。"),
+    )
     max_attempts = models.PositiveSmallIntegerField(
         _("最多尝试次数"),
         default=5,
@@ -121,8 +151,12 @@ class Message(models.Model):
         blank=True,
         help_text=_("待发送或失败的消息在此时间之后发送；发送中的消息在此时间之后视为超时。"),
     )
-    last_error = models.TextField(_("最近错误"), blank=True)
-    sent_at = models.DateTimeField(_("发送时间"), null=True, blank=True)
+    last_error = models.TextField(
+        _("最近错误"), blank=True, help_text=_("最近一次发送失败时服务商或网络返回的错误，便于排查。")
+    )
+    sent_at = models.DateTimeField(
+        _("发送时间"), null=True, blank=True, help_text=_("发送成功的时间；为空表示尚未发出。")
+    )
     provider_message_id = models.CharField(
         _("服务商消息编号"), max_length=100, blank=True, help_text=_("本地发件箱保存的消息为 local-编号。")
     )
@@ -134,8 +168,15 @@ class Message(models.Model):
         blank=True,
         help_text=_("同一事件重复入队（重发的回调、重复点击）只生成一条消息。"),
     )
-    read_at = models.DateTimeField(_("阅读时间"), null=True, blank=True)
-    requeued_at = models.DateTimeField(_("重新发送时间"), null=True, blank=True)
+    read_at = models.DateTimeField(
+        _("阅读时间"),
+        null=True,
+        blank=True,
+        help_text=_("收件人在“我的消息”中打开站内信的时间；为空表示未读。"),
+    )
+    requeued_at = models.DateTimeField(
+        _("重新发送时间"), null=True, blank=True, help_text=_("工作人员将死信重新发送的时间。")
+    )
     requeued_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("重新发送人"),

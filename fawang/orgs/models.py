@@ -23,12 +23,19 @@ if TYPE_CHECKING:
 class Function(models.Model):
     """A service function of a unit: the "3" basic ones (法律援助, 人民调解, 法律咨询) plus extras ("X")."""
 
-    code = models.SlugField(_("代码"), max_length=32, unique=True)
+    code = models.SlugField(
+        _("代码"),
+        max_length=32,
+        unique=True,
+        help_text=_("稳定的英文代码，程序和导入数据按它引用职能；建立后不要修改。"),
+    )
     name = models.CharField(_("名称"), max_length=32, unique=True)
     is_basic = models.BooleanField(
         _("基本职能"), default=False, help_text=_("“3+X”中的“3”：法律援助、人民调解、法律咨询。")
     )
-    order = models.PositiveSmallIntegerField(_("排序"), default=0)
+    order = models.PositiveSmallIntegerField(
+        _("排序"), default=0, help_text=_("列表和门户中的显示顺序，数字小的在前。")
+    )
 
     class Meta:
         verbose_name = _("服务职能")
@@ -42,9 +49,18 @@ class Function(models.Model):
 class Speciality(models.Model):
     """A legal area (业务专长), shared with topic classification of consultations."""
 
-    code = models.SlugField(_("代码"), max_length=32, unique=True)
+    code = models.SlugField(
+        _("代码"),
+        max_length=32,
+        unique=True,
+        help_text=_(
+            "稳定的英文代码，也是咨询自动分类给出的领域代码（受理时据此填写所涉领域）；建立后不要修改。"
+        ),
+    )
     name = models.CharField(_("名称"), max_length=16, unique=True)
-    order = models.PositiveSmallIntegerField(_("排序"), default=0)
+    order = models.PositiveSmallIntegerField(
+        _("排序"), default=0, help_text=_("列表中的显示顺序，数字小的在前。")
+    )
 
     class Meta:
         verbose_name = _("业务领域")
@@ -113,14 +129,30 @@ class Unit(models.Model):
     CREDIT_FILE_KINDS = (Kind.LAW_FIRM, Kind.NOTARY, Kind.APPRAISAL, Kind.GRASSROOTS)
 
     name = models.CharField(_("名称"), max_length=100)
-    short_name = models.CharField(_("简称"), max_length=40, blank=True)
-    kind = models.CharField(_("机构类型"), max_length=20, choices=Kind.choices, db_index=True)
+    short_name = models.CharField(
+        _("简称"),
+        max_length=40,
+        blank=True,
+        help_text=_("常用简称，例如“思明区法援中心”；工作台可按简称查找机构，接口也返回简称。"),
+    )
+    kind = models.CharField(
+        _("机构类型"),
+        max_length=20,
+        choices=Kind.choices,
+        db_index=True,
+        help_text=_(
+            "司法局、公共法律服务中心/工作站/工作室、法律援助中心、人民调解委员会、司法所，或律师事务所、公证处等机构；决定本单位工作人员能看到和办理什么（docs/authority.md）。"
+        ),
+    )
     region = models.ForeignKey(
         Region,
         verbose_name=_("所在区划"),
         on_delete=models.PROTECT,
         related_name="units",
-        help_text=_("机构所在的行政区划；工作人员可见范围由其所在机构的区划决定。"),
+        help_text=_(
+            "机构所在的行政区划。区划本身不授予权限：司法局的监督范围是其区划及下级区划，"
+            "其他机构看其在机构树中的位置（docs/authority.md）。"
+        ),
     )
     parent = models.ForeignKey(
         "self",
@@ -131,8 +163,19 @@ class Unit(models.Model):
         related_name="subordinates",
         help_text=_("业务主管或监督单位，例如区司法局；超时升级与投诉转至此单位。"),
     )
-    address = models.CharField(_("地址"), max_length=200, blank=True)
-    phone = models.CharField(_("联系电话"), max_length=32, blank=True, validators=[validate_phone])
+    address = models.CharField(
+        _("地址"),
+        max_length=200,
+        blank=True,
+        help_text=_("对外公布的办公地址，在门户的服务网点地图和名录中显示。"),
+    )
+    phone = models.CharField(
+        _("联系电话"),
+        max_length=32,
+        blank=True,
+        validators=[validate_phone],
+        help_text=_("对外公布的联系电话，在门户名录中显示。"),
+    )
     opening_hours = models.CharField(
         _("服务时间"),
         max_length=120,
@@ -142,9 +185,21 @@ class Unit(models.Model):
     hotline_number = models.CharField(
         _("热线号码"), max_length=8, blank=True, help_text=_("外部热线的号码，例如 12345、12315、110。")
     )
-    functions = models.ManyToManyField(Function, verbose_name=_("服务职能"), blank=True, related_name="units")
-    description = models.TextField(_("简介"), blank=True)
-    is_active = models.BooleanField(_("启用"), default=True)
+    functions = models.ManyToManyField(
+        Function,
+        verbose_name=_("服务职能"),
+        blank=True,
+        related_name="units",
+        help_text=_("本单位提供的服务职能（“3+X”）；门户按职能查找服务网点。"),
+    )
+    description = models.TextField(
+        _("简介"), blank=True, help_text=_("在门户机构页面显示的简介；纯文本，显示时转义。")
+    )
+    is_active = models.BooleanField(
+        _("启用"),
+        default=True,
+        help_text=_("停用的机构，其工作人员的任职不再生效，也不再作为督办升级的主管司法局；历史事项保留。"),
+    )
     tree_path = models.CharField(
         _("层级路径"),
         max_length=160,
@@ -222,11 +277,24 @@ class Window(models.Model):
         CONSULTATION = "consultation", _("法律咨询岗")
         LEGAL_AID = "legal_aid", _("法律援助岗")
 
-    unit = models.ForeignKey(Unit, verbose_name=_("服务点"), on_delete=models.CASCADE, related_name="windows")
-    kind = models.CharField(_("岗位类型"), max_length=16, choices=Kind.choices)
-    number = models.PositiveSmallIntegerField(_("窗口号"))
+    unit = models.ForeignKey(
+        Unit,
+        verbose_name=_("服务点"),
+        on_delete=models.CASCADE,
+        related_name="windows",
+        help_text=_("设有该窗口的服务点（公共法律服务中心、工作站等）。"),
+    )
+    kind = models.CharField(
+        _("岗位类型"),
+        max_length=16,
+        choices=Kind.choices,
+        help_text=_("综合接待岗、法律咨询岗或法律援助岗。"),
+    )
+    number = models.PositiveSmallIntegerField(
+        _("窗口号"), help_text=_("服务大厅中的窗口编号，同一服务点内唯一。")
+    )
     name = models.CharField(_("名称"), max_length=40, blank=True)
-    is_active = models.BooleanField(_("启用"), default=True)
+    is_active = models.BooleanField(_("启用"), default=True, help_text=_("停用的窗口保留记录，不再使用。"))
 
     class Meta:
         verbose_name = _("窗口岗位")
@@ -277,9 +345,22 @@ class Membership(models.Model):
         related_name="memberships",
     )
     unit = models.ForeignKey(
-        Unit, verbose_name=_("机构"), on_delete=models.CASCADE, related_name="memberships"
+        Unit,
+        verbose_name=_("机构"),
+        on_delete=models.CASCADE,
+        related_name="memberships",
+        help_text=_(
+            "任职所在的机构；该机构的类型和在机构树中的位置决定角色的作用范围（docs/authority.md）。"
+        ),
     )
-    role = models.CharField(_("角色"), max_length=24, choices=Role.choices)
+    role = models.CharField(
+        _("角色"),
+        max_length=24,
+        choices=Role.choices,
+        help_text=_(
+            "在该机构担任的角色，决定能做什么（受理、分派、承办、监督等，fawang/orgs/roles.py）；在哪里做由机构决定。"
+        ),
+    )
     title = models.CharField(_("职务"), max_length=32, blank=True)
     is_active = models.BooleanField(
         _("有效"), default=True, help_text=_("停用的任职暂不能使用，可以恢复；撤销的任职同时记录撤销时间。")
@@ -352,15 +433,35 @@ class Practitioner(models.Model):
         FEMALE = "f", _("女")
 
     name = models.CharField(_("姓名"), max_length=32)
-    gender = models.CharField(_("性别"), max_length=1, choices=Gender.choices, blank=True)
-    kind = models.CharField(_("类别"), max_length=20, choices=Kind.choices, db_index=True)
+    gender = models.CharField(
+        _("性别"),
+        max_length=1,
+        choices=Gender.choices,
+        blank=True,
+        help_text=_("内部记录，不在门户名录中公开。"),
+    )
+    kind = models.CharField(
+        _("类别"),
+        max_length=20,
+        choices=Kind.choices,
+        db_index=True,
+        help_text=_("律师、公证员、司法鉴定人、人民调解员、基层法律服务工作者或村居法律顾问。"),
+    )
     licence_no = models.CharField(
         _("执业证号"), max_length=32, blank=True, help_text=_("执业证或工作证编号；人民调解员可为空。")
     )
     licence_status = models.CharField(
-        _("执业状态"), max_length=12, choices=LicenceStatus.choices, default=LicenceStatus.PRACTISING
+        _("执业状态"),
+        max_length=12,
+        choices=LicenceStatus.choices,
+        default=LicenceStatus.PRACTISING,
+        help_text=_(
+            "正常执业、停止执业或吊销/注销，在公开名录中显示；只有正常执业的律师可被指派法律援助案件。"
+        ),
     )
-    licensed_on = models.DateField(_("首次执业日期"), null=True, blank=True)
+    licensed_on = models.DateField(
+        _("首次执业日期"), null=True, blank=True, help_text=_("首次取得执业证的日期，在公开名录中显示。")
+    )
     unit = models.ForeignKey(
         Unit,
         verbose_name=_("执业机构"),
@@ -368,6 +469,9 @@ class Practitioner(models.Model):
         related_name="practitioners",
         null=True,
         blank=True,
+        help_text=_(
+            "执业所在的律师事务所、公证处、司法鉴定机构、基层法律服务所或调解组织；尚未登记机构时为空。"
+        ),
     )
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
@@ -376,10 +480,21 @@ class Practitioner(models.Model):
         null=True,
         blank=True,
         related_name="practitioner",
+        help_text=_("本人登录平台的工作人员账号（例如承办法律援助案件的律师）；没有账号时为空。"),
     )
-    phone = models.CharField(_("联系电话"), max_length=32, blank=True, validators=[validate_phone])
+    phone = models.CharField(
+        _("联系电话"),
+        max_length=32,
+        blank=True,
+        validators=[validate_phone],
+        help_text=_("工作联系电话，属个人信息，不在门户名录和服务网点页面公开。"),
+    )
     specialities = models.ManyToManyField(
-        Speciality, verbose_name=_("业务专长"), blank=True, related_name="practitioners"
+        Speciality,
+        verbose_name=_("业务专长"),
+        blank=True,
+        related_name="practitioners",
+        help_text=_("擅长的法律领域；工作台按领域筛选，指派法律援助案件时优先擅长案件所涉领域的律师。"),
     )
     is_public = models.BooleanField(_("公开"), default=True, help_text=_("是否在公众门户的名录中展示。"))
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
@@ -416,6 +531,7 @@ class CreditRecord(models.Model):
         related_name="credit_records",
         null=True,
         blank=True,
+        help_text=_("记录所属的法律服务人员；记录属于机构时为空（二者选其一）。"),
     )
     unit = models.ForeignKey(
         Unit,
@@ -424,17 +540,31 @@ class CreditRecord(models.Model):
         related_name="credit_records",
         null=True,
         blank=True,
+        help_text=_(
+            "记录所属的机构（律师事务所、公证处、司法鉴定机构、基层法律服务所）；记录属于个人时为空（二者选其一）。"
+        ),
     )
-    kind = models.CharField(_("类型"), max_length=8, choices=Kind.choices)
+    kind = models.CharField(
+        _("类型"), max_length=8, choices=Kind.choices, help_text=_("表彰奖励，或行政处罚、行业惩戒。")
+    )
     title = models.CharField(_("事由"), max_length=120)
-    detail = models.TextField(_("详情"), blank=True)
-    authority = models.CharField(_("决定机关"), max_length=80)
-    decided_on = models.DateField(_("决定日期"))
+    detail = models.TextField(
+        _("详情"), blank=True, help_text=_("决定的主要内容，例如处罚种类和依据；纯文本，显示时转义。")
+    )
+    authority = models.CharField(
+        _("决定机关"), max_length=80, help_text=_("作出决定的机关，例如某市司法局、某市律师协会。")
+    )
+    decided_on = models.DateField(_("决定日期"), help_text=_("决定书载明的日期；信用信息按此排序公开。"))
     is_public = models.BooleanField(
         _("公开"), default=True, help_text=_("公开的记录在信用信息公开页面展示。")
     )
     recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("录入人"), on_delete=models.SET_NULL, null=True, blank=True
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("录入人"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        help_text=_("在平台录入该记录的工作人员。"),
     )
     created_at = models.DateTimeField(_("录入时间"), auto_now_add=True)
 
@@ -474,7 +604,11 @@ class AdvisorAssignment(models.Model):
         Practitioner, verbose_name=_("法律顾问"), on_delete=models.PROTECT, related_name="assignments"
     )
     region = models.ForeignKey(
-        Region, verbose_name=_("村（社区）"), on_delete=models.PROTECT, related_name="advisor_assignments"
+        Region,
+        verbose_name=_("村（社区）"),
+        on_delete=models.PROTECT,
+        related_name="advisor_assignments",
+        help_text=_("法律顾问服务的村或社区（村级区划）；同一时间只有一名在任顾问。"),
     )
     room = models.ForeignKey(
         Unit,
@@ -483,9 +617,15 @@ class AdvisorAssignment(models.Model):
         null=True,
         blank=True,
         related_name="advisor_assignments",
+        help_text=_("法律顾问驻点的村（居）公共法律服务工作室。"),
     )
-    started_on = models.DateField(_("聘任日期"))
-    ended_on = models.DateField(_("解聘日期"), null=True, blank=True)
+    started_on = models.DateField(
+        _("聘任日期"),
+        help_text=_("聘任开始日期；一个村（社区）同一时间只有一名在任的法律顾问（一村（社区）一法律顾问）。"),
+    )
+    ended_on = models.DateField(
+        _("解聘日期"), null=True, blank=True, help_text=_("解聘日期；为空表示仍在任。")
+    )
     service_schedule = models.CharField(
         _("驻点时间"), max_length=80, blank=True, help_text=_("例如：每月第一、三周周三上午")
     )

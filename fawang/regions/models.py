@@ -50,7 +50,14 @@ class Region(models.Model):
         help_text=_("国家统计局统计用区划代码，2/4/6/9/12 位；代码前缀即上下级关系。"),
     )
     name = models.CharField(_("名称"), max_length=64)
-    level = models.PositiveSmallIntegerField(_("层级"), choices=Level.choices, db_index=True)
+    level = models.PositiveSmallIntegerField(
+        _("层级"),
+        choices=Level.choices,
+        db_index=True,
+        help_text=_(
+            "省级、地级、县级、乡级（乡镇、街道）、村级（村、社区），与区划代码的长度 2/4/6/9/12 位对应。"
+        ),
+    )
     parent = models.ForeignKey(
         "self",
         verbose_name=_("上级区划"),
@@ -58,6 +65,7 @@ class Region(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="children",
+        help_text=_("直接上级区划；与代码前缀一致（例如 350322 的上级为 3503）。省级为空。"),
     )
     full_name = models.CharField(
         _("全称"), max_length=200, help_text=_("自省级起的完整名称，例如 福建省莆田市仙游县鲤城街道。")
@@ -65,8 +73,18 @@ class Region(models.Model):
     population = models.PositiveBigIntegerField(
         _("常住人口"), null=True, blank=True, help_text=_("第七次全国人口普查（2020）常住人口，县级及以上。")
     )
-    population_urban = models.PositiveBigIntegerField(_("城镇人口"), null=True, blank=True)
-    population_rural = models.PositiveBigIntegerField(_("乡村人口"), null=True, blank=True)
+    population_urban = models.PositiveBigIntegerField(
+        _("城镇人口"),
+        null=True,
+        blank=True,
+        help_text=_("第七次全国人口普查（2020）城镇常住人口，县级及以上。"),
+    )
+    population_rural = models.PositiveBigIntegerField(
+        _("乡村人口"),
+        null=True,
+        blank=True,
+        help_text=_("第七次全国人口普查（2020）乡村常住人口，县级及以上。"),
+    )
 
     objects = RegionQuerySet.as_manager()
 
