@@ -167,14 +167,14 @@ class Unit(models.Model):
         _("地址"),
         max_length=200,
         blank=True,
-        help_text=_("对外公布的办公地址，在门户的服务网点地图和名录中显示。"),
+        help_text=_("对外公布的办公地址，在门户的服务网点页面显示。"),
     )
     phone = models.CharField(
         _("联系电话"),
         max_length=32,
         blank=True,
         validators=[validate_phone],
-        help_text=_("对外公布的联系电话，在门户名录中显示。"),
+        help_text=_("对外公布的联系电话，在门户的服务网点页面显示。"),
     )
     opening_hours = models.CharField(
         _("服务时间"),

@@ -51,6 +51,9 @@ class MissingHelpTextTestCase(SimpleTestCase):
             class Meta:
                 app_label = "ops"
 
+            def __str__(self) -> str:
+                return self.name
+
         class Visit(models.Model):
             office = models.ForeignKey(Office, on_delete=models.CASCADE)
             host = models.ForeignKey(Office, on_delete=models.CASCADE, related_name="+")
@@ -61,6 +64,9 @@ class MissingHelpTextTestCase(SimpleTestCase):
 
             class Meta:
                 app_label = "ops"
+
+            def __str__(self) -> str:
+                return self.title
 
         return Office, Visit
 

@@ -143,7 +143,7 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name='unit',
             name='address',
-            field=models.CharField(blank=True, help_text='对外公布的办公地址，在门户的服务网点地图和名录中显示。', max_length=200, verbose_name='地址'),
+            field=models.CharField(blank=True, help_text='对外公布的办公地址，在门户的服务网点页面显示。', max_length=200, verbose_name='地址'),
         ),
         migrations.AlterField(
             model_name='unit',
@@ -168,7 +168,7 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name='unit',
             name='phone',
-            field=models.CharField(blank=True, help_text='对外公布的联系电话，在门户名录中显示。', max_length=32, validators=[fawang.lib.validators.validate_phone], verbose_name='联系电话'),
+            field=models.CharField(blank=True, help_text='对外公布的联系电话，在门户的服务网点页面显示。', max_length=32, validators=[fawang.lib.validators.validate_phone], verbose_name='联系电话'),
         ),
         migrations.AlterField(
             model_name='unit',
