@@ -118,7 +118,7 @@ class Person(models.Model):
         blank=True,
         validators=[validate_special_groups],
         help_text=_(
-            "老年人、残疾人、未成年人、农民工等特殊群体，可多选；享受优先服务，法律援助中部分群体免予经济困难审查（《法律援助法》第四十二条）。"
+            "老年人、残疾人、未成年人、农民工等特殊群体，可多选；享受优先服务，法律援助中有材料证明属于部分群体的免予核查经济困难状况（《法律援助法》第四十二条）。"
         ),
     )
     address = models.CharField(
@@ -437,7 +437,7 @@ class Matter(models.Model):
         choices=Step.choices,
         blank=True,
         help_text=_(
-            "当前正在计时的环节：受理、指派或办结，各环节有各自的时限（法律援助：受理后七日内决定、决定后三日内指派，《法律援助法》第四十三条）。已办结或不计时时为空。"
+            "当前正在计时的环节：受理、指派或办结，各环节有各自的时限（法律援助：收到申请之日起七日内作出是否给予法律援助的决定，决定之日起三日内指派，《法律援助法》第四十三条）。已办结或不计时时为空。"
         ),
     )
     step_started_at = models.DateTimeField(
@@ -719,7 +719,7 @@ class MatterEvent(models.Model):
         _("动作"),
         max_length=20,
         choices=Action.choices,
-        help_text=_("这一步做了什么：受理、分派、转办、暂停计时、办结、回访等。"),
+        help_text=_("这一步做了什么：受理、分派、转办、中止、办结、回访等。"),
     )
     old_status = models.CharField(
         _("原状态"),

@@ -206,7 +206,7 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name='matter',
             name='step',
-            field=models.CharField(blank=True, choices=[('accept', '受理'), ('assign', '指派'), ('complete', '办结')], help_text='当前正在计时的环节：受理、指派或办结，各环节有各自的时限（法律援助：受理后七日内决定、决定后三日内指派，《法律援助法》第四十三条）。已办结或不计时时为空。', max_length=10, verbose_name='计时环节'),
+            field=models.CharField(blank=True, choices=[('accept', '受理'), ('assign', '指派'), ('complete', '办结')], help_text='当前正在计时的环节：受理、指派或办结，各环节有各自的时限（法律援助：收到申请之日起七日内作出是否给予法律援助的决定，决定之日起三日内指派，《法律援助法》第四十三条）。已办结或不计时时为空。', max_length=10, verbose_name='计时环节'),
         ),
         migrations.AlterField(
             model_name='matter',
@@ -271,7 +271,7 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name='matterevent',
             name='action',
-            field=models.CharField(choices=[('submit', '提交'), ('accept', '受理'), ('reject', '不予受理'), ('request_materials', '一次性告知补正'), ('supply_materials', '补正材料'), ('attach', '上传材料'), ('assign', '分派'), ('transfer', '转办'), ('change_item', '转换事项'), ('warn', '临期预警'), ('escalate', '督办升级'), ('suspend', '中止'), ('resume', '恢复办理'), ('complete', '办结'), ('reopen', '重新办理'), ('withdraw', '撤回'), ('close', '关闭'), ('comment', '留言'), ('merge', '合并'), ('split', '拆分'), ('rate', '评价'), ('invite_rating', '邀请评价'), ('callback', '回访'), ('rectify', '整改'), ('complaint', '被投诉'), ('legal_basis', '法律依据'), ('topic', '更正领域'), ('hand_over', '转外部热线'), ('outside_reply', '外部热线反馈')], help_text='这一步做了什么：受理、分派、转办、暂停计时、办结、回访等。', max_length=20, verbose_name='动作'),
+            field=models.CharField(choices=[('submit', '提交'), ('accept', '受理'), ('reject', '不予受理'), ('request_materials', '一次性告知补正'), ('supply_materials', '补正材料'), ('attach', '上传材料'), ('assign', '分派'), ('transfer', '转办'), ('change_item', '转换事项'), ('warn', '临期预警'), ('escalate', '督办升级'), ('suspend', '中止'), ('resume', '恢复办理'), ('complete', '办结'), ('reopen', '重新办理'), ('withdraw', '撤回'), ('close', '关闭'), ('comment', '留言'), ('merge', '合并'), ('split', '拆分'), ('rate', '评价'), ('invite_rating', '邀请评价'), ('callback', '回访'), ('rectify', '整改'), ('complaint', '被投诉'), ('legal_basis', '法律依据'), ('topic', '更正领域'), ('hand_over', '转外部热线'), ('outside_reply', '外部热线反馈')], help_text='这一步做了什么：受理、分派、转办、中止、办结、回访等。', max_length=20, verbose_name='动作'),
         ),
         migrations.AlterField(
             model_name='matterevent',
@@ -356,7 +356,7 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name='person',
             name='special_groups',
-            field=models.JSONField(blank=True, default=list, help_text='老年人、残疾人、未成年人、农民工等特殊群体，可多选；享受优先服务，法律援助中部分群体免予经济困难审查（《法律援助法》第四十二条）。', validators=[fawang.matters.models.validate_special_groups], verbose_name='特殊群体'),
+            field=models.JSONField(blank=True, default=list, help_text='老年人、残疾人、未成年人、农民工等特殊群体，可多选；享受优先服务，法律援助中有材料证明属于部分群体的免予核查经济困难状况（《法律援助法》第四十二条）。', validators=[fawang.matters.models.validate_special_groups], verbose_name='特殊群体'),
         ),
         migrations.AlterField(
             model_name='rectification',
