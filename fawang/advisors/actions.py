@@ -247,10 +247,16 @@ def set_board_profile(
         raise ValidationError(
             {"phone_consent": _("该法律顾问没有登记联系电话，请先在法律服务人员名录中登记。")}
         )
+    old_photo = str(profile.photo.name or "")
     if photo is not None:
         profile.photo.name, profile.photo_type = _store_board_photo(photo)
     elif remove_photo:
         profile.photo.name, profile.photo_type = "", ""
+    if old_photo and old_photo != profile.photo.name:
+        # A replaced or removed photo is someone's likeness: its file goes too, once the change is committed.
+        from django.core.files.storage import default_storage
+
+        transaction.on_commit(lambda: default_storage.delete(old_photo))
     now = timezone.now()
     if not photo_consent:
         profile.photo_consent_at, profile.photo_consent_by = None, None

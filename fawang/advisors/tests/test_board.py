@@ -85,6 +85,19 @@ class BoardProfileTestCase(AdvisorsTestCase):
         self.assertEqual(list(entries[2].after), ["phone_consent_at"])
         self.assertEqual(entries[0].unit_id, self.room.pk)
 
+    def test_a_replaced_or_removed_photo_leaves_no_file_behind(self) -> None:
+        from django.core.files.storage import default_storage
+
+        with self.captureOnCommitCallbacks(execute=True):
+            first = str(self.set(photo=io.BytesIO(png_bytes("red"))).photo.name)
+        with self.captureOnCommitCallbacks(execute=True):
+            second = str(self.set(photo=io.BytesIO(png_bytes("blue"))).photo.name)
+        self.assertFalse(default_storage.exists(first))
+        self.assertTrue(default_storage.exists(second))
+        with self.captureOnCommitCallbacks(execute=True):
+            profile = self.set(remove_photo=True)
+        self.assertEqual((profile.photo.name, default_storage.exists(second)), ("", False))
+
     def test_the_phone_is_posted_only_if_the_advisor_opted_in(self) -> None:
         page_url = reverse("advisors_public:room", args=[self.room.pk])
         self.assertNotContains(self.client.get(page_url), "13900001111")
