@@ -20,11 +20,11 @@ from ..models import BoardProfile
 from .base import AdvisorsTestCase
 
 
-def png_bytes(colour: str = "red") -> bytes:
+def png_bytes(colour: str = "red", size: tuple[int, int] = (60, 80)) -> bytes:
     from PIL import Image
 
     out = io.BytesIO()
-    Image.new("RGB", (60, 80), colour).save(out, format="PNG")
+    Image.new("RGB", size, colour).save(out, format="PNG")
     return out.getvalue()
 
 

@@ -109,7 +109,7 @@ class BoardTestCase(MatterTestCase):
         advisor_actions.set_board_profile(
             self.assignment.pk,
             actor=self.sm_supervisor,
-            photo=io.BytesIO(png_bytes()),
+            photo=io.BytesIO(png_bytes(size=(600, 800))),  # a camera's portrait, scaled down to fit
             photo_consent=False,
             phone_consent=False,
         )
@@ -120,7 +120,8 @@ class BoardTestCase(MatterTestCase):
             self.assignment.pk, actor=self.sm_supervisor, photo_consent=True, phone_consent=True
         )
         data = self.board(self.room)
-        self.assertEqual(pdf_images(data), [(60, 80)])  # the photo, at its own size in pixels
+        self.assertEqual(pdf_images(data), [(600, 800)])  # the photo, at its own size in pixels
+        self.assertEqual(pdf_text(data).count("\f"), 1)  # still one A4 page
         self.assertIn("13800138000", pdf_text(data))
         self.assertEqual(
             qr_texts(data), ["http://testserver" + reverse("advisors_public:room", args=[self.room.pk])]
