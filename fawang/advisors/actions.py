@@ -7,18 +7,22 @@ Who may do what:
 - the village committee confirms a day with the one-time code sent to its contact (``CommitteeContact``) — the
   advisor cannot confirm their own work, and no staff member confirms for the committee;
 - ``advisors.manage`` (supervisors and admins of the 司法局, over the village's room) sets schedules, contacts,
-  talent profiles; subsidy rules are set for a region the bureau reaches.
+  talent profiles; subsidy rules are set for a region the bureau reaches;
+- what the village board shows (photo, and whether the photo and the advisor's own phone are posted) is set by
+  the advisor or by ``advisors.manage`` from a signed consent form; each consent keeps who and when.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import TYPE_CHECKING
+from typing import IO, TYPE_CHECKING
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import File
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -28,12 +32,14 @@ from fawang.audit import actions as audit
 from fawang.lib import otp
 from fawang.lib.validators import normalize_mobile
 from fawang.matters.models import Matter
+from fawang.matters.uploads import check_upload
 from fawang.notify import actions as notify
 from fawang.orgs.models import AdvisorAssignment, Practitioner
 from fawang.orgs.roles import has_capability, require_capability, require_capability_in_region
 from fawang.regions.models import Region
 
 from .models import (
+    BoardProfile,
     CommitteeContact,
     ConfirmationCode,
     MissedDay,
@@ -181,6 +187,99 @@ def expected_days(
         if d.kind == ServiceKind.ROVING and d.date is not None and start <= d.date <= end:
             out[d.date] = ServiceKind.ROVING
     return out
+
+
+# --- the 公示牌: photo and consents -------------------------------------------------------------------------
+
+PHOTO_TYPES = frozenset({"image/jpeg", "image/png"})
+PHOTO_MAX_BYTES = 2 * 1024 * 1024  # embedded in every board PDF of the town: keep it small
+
+
+def may_edit_board(actor: User, assignment: AdvisorAssignment) -> bool:
+    """The advisor themselves (their consent is theirs to give), or ``advisors.manage`` over the village's room
+    (recording a signed consent form)."""
+    if assignment.practitioner.user_id is not None and assignment.practitioner.user_id == actor.pk:
+        return True
+    return assignment.room is not None and has_capability(actor, MANAGE, assignment.room)
+
+
+def _store_board_photo(stream: IO[bytes]) -> tuple[str, str]:
+    try:
+        checked = check_upload(stream)
+    except ValidationError as error:
+        raise ValidationError({"photo": error.messages}) from None
+    if checked.content_type not in PHOTO_TYPES:
+        raise ValidationError({"photo": _("照片只能是 JPG 或 PNG 图片。")})
+    if checked.size > PHOTO_MAX_BYTES:
+        raise ValidationError({"photo": _("照片不能超过 2 MB。")})
+    from django.core.files.storage import default_storage
+
+    name = default_storage.save(f"advisors/photos/{uuid.uuid4().hex}{checked.extension}", File(stream))
+    return name, checked.content_type
+
+
+@transaction.atomic
+def set_board_profile(
+    assignment_id: int,
+    *,
+    actor: User,
+    photo_consent: bool,
+    phone_consent: bool,
+    photo: IO[bytes] | None = None,
+    remove_photo: bool = False,
+) -> BoardProfile:
+    """Set what the village board shows of the appointment's advisor: a new photo (or none), and the two consents.
+    A consent given now is stamped with ``actor`` and the time; one kept is left as it was; one withdrawn is
+    cleared. One audit row with the changes."""
+    assignment = _assignment(assignment_id)
+    if not may_edit_board(actor, assignment):
+        raise PermissionDenied(_("只有法律顾问本人或司法局管理人员可以设置公示信息。"))
+    practitioner = assignment.practitioner
+    profile = BoardProfile.objects.select_for_update().filter(
+        practitioner=practitioner
+    ).first() or BoardProfile(practitioner=practitioner)
+    fields = ("photo_consent_at", "phone_consent_at")
+    before = {"photo": bool(profile.photo), **audit.snapshot(profile, fields)}
+    will_have_photo = photo is not None or (bool(profile.photo) and not remove_photo)
+    if photo_consent and not will_have_photo:
+        raise ValidationError({"photo": _("同意公示照片前，请先上传照片。")})
+    if phone_consent and not practitioner.phone:
+        raise ValidationError(
+            {"phone_consent": _("该法律顾问没有登记联系电话，请先在法律服务人员名录中登记。")}
+        )
+    old_photo = str(profile.photo.name or "")
+    if photo is not None:
+        profile.photo.name, profile.photo_type = _store_board_photo(photo)
+    elif remove_photo:
+        profile.photo.name, profile.photo_type = "", ""
+    if old_photo and old_photo != profile.photo.name:
+        # A replaced or removed photo is someone's likeness: its file goes too, once the change is committed.
+        from django.core.files.storage import default_storage
+
+        transaction.on_commit(lambda: default_storage.delete(old_photo))
+    now = timezone.now()
+    if not photo_consent:
+        profile.photo_consent_at, profile.photo_consent_by = None, None
+    elif profile.photo_consent_at is None:
+        profile.photo_consent_at, profile.photo_consent_by = now, actor
+    if not phone_consent:
+        profile.phone_consent_at, profile.phone_consent_by = None, None
+    elif profile.phone_consent_at is None:
+        profile.phone_consent_at, profile.phone_consent_by = now, actor
+    profile.save()
+    after = {"photo": bool(profile.photo), **audit.snapshot(profile, fields)}
+    if photo is not None:
+        after["photo_replaced"] = True
+    audit.record(
+        "advisors.set_board_profile",
+        actor=actor,
+        target=profile,
+        unit=assignment.room,
+        region=assignment.region,
+        target_name=f"{assignment.region.name}：{practitioner.name}",
+        diff=audit.changes(before, after),
+    )
+    return profile
 
 
 # --- committee contact ------------------------------------------------------------------------------------

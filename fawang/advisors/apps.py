@@ -8,7 +8,7 @@ class AdvisorsConfig(AppConfig):
 
     def ready(self) -> None:
         from fawang.audit import codes
-        from fawang.lib import jobs
+        from fawang.lib import jobs, pointpage
         from fawang.lib.nav import Entry, register
         from fawang.matters import lines
         from fawang.notify import kinds
@@ -25,6 +25,10 @@ class AdvisorsConfig(AppConfig):
         from .line import LINE
 
         lines.register(LINE)
+        from .board import card
+
+        # The advisor block of a village room's 公示牌 (fawang.frontdesk prints the board).
+        pointpage.register_advisor_card(card)
         section = _("村居法律顾问")
         register(
             Entry(section, _("我的驻村工作"), "advisors:my_work", "advisors.log_work"),
@@ -36,6 +40,7 @@ class AdvisorsConfig(AppConfig):
         )
         codes.register("advisors.add_service_day", _("新增法律顾问服务安排"))
         codes.register("advisors.remove_service_day", _("删除法律顾问服务安排"))
+        codes.register("advisors.set_board_profile", _("设置法律顾问公示信息"))
         codes.register("advisors.set_committee_contact", _("登记村委会确认联系人"))
         codes.register("advisors.log_work", _("填报法律顾问工作日志"))
         codes.register("advisors.confirm_work", _("村委会确认法律顾问服务"))

@@ -82,6 +82,21 @@ class ContactForm(forms.Form):
     phone = forms.CharField(label=_("手机号码"), max_length=11)
 
 
+class BoardProfileForm(forms.Form):
+    """What the village 公示牌 shows of the advisor: the photo and the two consents (fawang.advisors.actions)."""
+
+    photo = forms.FileField(
+        label=_("照片（JPG 或 PNG，不超过 2 MB）"),
+        required=False,
+        widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png"}),
+    )
+    photo_consent = forms.BooleanField(label=_("法律顾问同意在公示牌和工作室页面公示照片"), required=False)
+    phone_consent = forms.BooleanField(
+        label=_("法律顾问同意公示本人联系电话（否则只公示工作室电话或 12348）"), required=False
+    )
+    remove_photo = forms.BooleanField(label=_("删除已上传的照片"), required=False)
+
+
 class ConfirmForm(forms.Form):
     code = forms.CharField(
         label=_("短信确认码"),

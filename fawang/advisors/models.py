@@ -116,6 +116,75 @@ class CommitteeContact(models.Model):
         return f"{self.name}（{self.title}）" if self.title else self.name
 
 
+class BoardProfile(models.Model):
+    """What the village 公示牌 and the room's public page may show of an advisor beyond name, kind and firm (the
+    seeds: "公示牌 … 法律顾问照片、联系方式"): a photo, shown only while the advisor consents to it, and their own
+    telephone, posted only if they opted in (otherwise the board gives the room's telephone or 12348). Each consent
+    keeps who recorded it and when (the advisor on their own page, or the bureau from a signed consent form);
+    withdrawing it clears both, and the audit log keeps the history. Written only by
+    ``actions.set_board_profile``."""
+
+    practitioner = models.OneToOneField(
+        Practitioner,
+        verbose_name=_("法律顾问"),
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="board_profile",
+    )
+    photo = models.FileField(
+        _("照片"),
+        upload_to="advisors/photos/",
+        blank=True,
+        help_text=_("JPG 或 PNG，存为随机文件名；只经页面展示，不暴露路径。"),
+    )
+    photo_type = models.CharField(_("照片类型"), max_length=40, blank=True)
+    photo_consent_at = models.DateTimeField(
+        _("同意公示照片时间"),
+        null=True,
+        blank=True,
+        help_text=_("为空表示未同意，公示牌和页面都不显示照片。"),
+    )
+    photo_consent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("照片同意登记人"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("法律顾问本人，或据书面同意书登记的工作人员。"),
+    )
+    phone_consent_at = models.DateTimeField(
+        _("同意公示本人电话时间"),
+        null=True,
+        blank=True,
+        help_text=_("为空表示未同意，公示牌只写工作室电话或 12348。"),
+    )
+    phone_consent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("电话同意登记人"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("公示信息")
+        verbose_name_plural = _("公示信息")
+
+    def __str__(self) -> str:
+        return str(self.practitioner)
+
+    @property
+    def shows_photo(self) -> bool:
+        return bool(self.photo) and self.photo_consent_at is not None
+
+    @property
+    def shows_phone(self) -> bool:
+        return self.phone_consent_at is not None and bool(self.practitioner.phone)
+
+
 class WorkLogQuerySet(models.QuerySet["WorkLog"]):
     def visible_to(self, user: User) -> WorkLogQuerySet:
         return self.filter(_visible(user, "assignment__practitioner__user_id"))

@@ -9,4 +9,5 @@ app_name = "advisors_public"
 urlpatterns = [
     path("confirm/<str:ref>/", public_views.confirm, name="confirm"),
     path("rooms/<int:pk>/", public_views.room, name="room"),
+    path("rooms/<int:pk>/photo/", public_views.photo, name="photo"),
 ]

@@ -7,15 +7,16 @@ from __future__ import annotations
 import datetime as dt
 
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.core.files.storage import default_storage
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 
 from fawang.lib import pointpage
-from fawang.orgs.models import AdvisorAssignment, Unit
+from fawang.orgs.models import Unit
 
-from . import actions
+from . import actions, board
 from .forms import ConfirmForm
 from .models import ServiceDay, WorkLog
 
@@ -50,22 +51,25 @@ def confirm(request: HttpRequest, ref: str) -> HttpResponse:
     return render(request, "advisors/public_confirm.html", {"log": log, "form": form}, status=status)
 
 
-def room(request: HttpRequest, pk: int) -> HttpResponse:
-    unit = get_object_or_404(
+def _room(pk: int) -> Unit:
+    return get_object_or_404(
         Unit.objects.select_related("region"), pk=pk, kind=Unit.Kind.ROOM, is_active=True
     )
-    assignment = (
-        AdvisorAssignment.objects.current()
-        .filter(region_id=unit.region_id)
-        .select_related("practitioner__unit")
-        .first()
-    )
+
+
+def room(request: HttpRequest, pk: int) -> HttpResponse:
+    unit = _room(pk)
+    # The same advisor, schedule lines, photo and phone as the room's 公示牌 (board.card), kept current here.
+    assignment = board.current_assignment(unit)
+    card = profile = None
     days: list[ServiceDay] = []
     upcoming: list[tuple[dt.date, str]] = []
     recent: list[WorkLog] = []
     today = timezone.localdate()
     if assignment is not None:
         days = list(ServiceDay.objects.filter(assignment=assignment))
+        profile = board.profile_of(assignment)
+        card = board.card_for(assignment, days, profile, embed_photo=False)
         upcoming = sorted(
             actions.expected_days(assignment, days, today, today + dt.timedelta(days=28)).items()
         )[:6]
@@ -80,6 +84,8 @@ def room(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "unit": unit,
             "a": assignment,
+            "card": card,
+            "shows_photo": profile is not None and profile.shows_photo,
             "days": days,
             "upcoming": upcoming,
             "recent": recent,
@@ -87,3 +93,21 @@ def room(request: HttpRequest, pk: int) -> HttpResponse:
             "sections": pointpage.sections(request, unit),
         },
     )
+
+
+def photo(request: HttpRequest, pk: int) -> FileResponse:
+    """The photo of a room's current advisor, only while the advisor consents to it being shown (else 404, as for
+    a room with no advisor or no photo); served through this view, never by its storage path."""
+    assignment = board.current_assignment(_room(pk))
+    profile = board.profile_of(assignment) if assignment is not None else None
+    if profile is None or not profile.shows_photo:
+        raise Http404
+    try:
+        handle = default_storage.open(str(profile.photo.name), "rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    response = FileResponse(handle, content_type=profile.photo_type)
+    response["X-Content-Type-Options"] = "nosniff"
+    # A withdrawn consent must take effect at once: no shared caches, a short private one.
+    response["Cache-Control"] = "private, max-age=300"
+    return response

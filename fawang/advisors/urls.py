@@ -13,6 +13,7 @@ urlpatterns = [
     path("assignments/<int:pk>/log/", views.log_add, name="log_add"),
     path("assignments/<int:pk>/days/", views.service_day_add, name="service_day_add"),
     path("assignments/<int:pk>/contact/", views.contact_set, name="contact_set"),
+    path("assignments/<int:pk>/board/", views.board_set, name="board_set"),
     path("days/<int:pk>/delete/", views.service_day_delete, name="service_day_delete"),
     path("logs/<int:pk>/", views.log_detail, name="log"),
     path("logs/<int:pk>/resend/", views.log_resend, name="log_resend"),

@@ -28,7 +28,7 @@ from fawang.orgs.roles import has_capability, require_capability
 from fawang.orgs.web import staff_required, staff_user
 from fawang.regions.models import Region
 
-from . import actions, figures, talent
+from . import actions, board, figures, talent
 from .access import (
     get_assignment_for_user,
     get_log_for_user,
@@ -36,6 +36,7 @@ from .access import (
     own_assignments,
 )
 from .forms import (
+    BoardProfileForm,
     ContactForm,
     MonthForm,
     RecommendForm,
@@ -194,8 +195,18 @@ def _assignment_page(
     user = staff_user(request)
     can_manage = assignment.room is not None and has_capability(user, MANAGE, assignment.room)
     contact = CommitteeContact.objects.filter(region_id=assignment.region_id).first()
+    profile = board.profile_of(assignment)
     context = {
         "a": assignment,
+        "profile": profile,
+        "can_edit_board": actions.may_edit_board(user, assignment),
+        "board_form": forms.get("board_form")
+        or BoardProfileForm(
+            initial={
+                "photo_consent": profile is not None and profile.photo_consent_at is not None,
+                "phone_consent": profile is not None and profile.phone_consent_at is not None,
+            }
+        ),
         "days": list(assignment.service_days.all()),
         "logs": list(WorkLog.objects.filter(assignment=assignment).order_by("-date")[:30]),
         "missed": list(MissedDay.objects.filter(assignment=assignment).order_by("-date")[:30]),
@@ -275,6 +286,34 @@ def contact_set(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("已登记村委会确认联系人。"))
             return redirect("advisors:assignment", pk=assignment.pk)
     return _assignment_page(request, assignment, status=400, contact_form=form)
+
+
+@require_POST
+@staff_required
+def board_set(request: HttpRequest, pk: int) -> HttpResponse:
+    """公示信息: the photo and the consents, by the advisor or the bureau (actions.set_board_profile)."""
+    user = staff_user(request)
+    assignment = get_assignment_for_user(user, pk)
+    if not actions.may_edit_board(user, assignment):
+        raise PermissionDenied(_("只有法律顾问本人或司法局管理人员可以设置公示信息。"))
+    form = BoardProfileForm(request.POST, request.FILES)
+    if form.is_valid():
+        d = form.cleaned_data
+        try:
+            actions.set_board_profile(
+                assignment.pk,
+                actor=user,
+                photo_consent=d["photo_consent"],
+                phone_consent=d["phone_consent"],
+                photo=d["photo"] or None,
+                remove_photo=d["remove_photo"],
+            )
+        except ValidationError as error:
+            _put_errors(form, error)
+        else:
+            messages.success(request, _("已保存公示信息。"))
+            return redirect("advisors:assignment", pk=assignment.pk)
+    return _assignment_page(request, assignment, status=400, board_form=form)
 
 
 # --- supervision ------------------------------------------------------------------------------------------

@@ -30,12 +30,15 @@ class FrontdeskConfig(AppConfig):
         codes.register("frontdesk.revoke_display", _("停用叫号大屏"))
         codes.register("frontdesk.suggest", _("便民箱意见"))
         codes.register("frontdesk.answer_suggestion", _("答复便民箱意见"))
+        codes.register("frontdesk.remind_suggestion", _("便民箱意见超期提醒"))
         # The 便民箱 (form and published answers) on a point's public page, e.g. a village room's.
         pointpage.register(
             pointpage.Section("frontdesk.suggest", "frontdesk/_point_suggestions.html", point_section)
         )
         jobs.register(
-            "fawang.frontdesk.tasks.derive_slots_task", "fawang.frontdesk.tasks.send_reminders_task"
+            "fawang.frontdesk.tasks.derive_slots_task",
+            "fawang.frontdesk.tasks.send_reminders_task",
+            "fawang.frontdesk.tasks.remind_suggestions_task",
         )
         nav.register(nav.Entry(_("预约服务"), _("便民箱"), "frontdesk:suggestions", "frontdesk.desk"))
         nav.register(nav.Entry(_("预约服务"), _("排队叫号"), "frontdesk:queue", "frontdesk.desk"))

@@ -1,13 +1,15 @@
 """公示牌 of a village (community) legal-service room (村居法律服务工作室), as a printable A4 or A3 PDF.
 
 What a board shows, following the seeds (each village room posts its advisor's details on a public board): the
-room's name, address, hours and functions ("3+X"); its legal advisor (一村一法律顾问: name, kind, firm and the
-service schedule of the current assignment); a contact that is the room's telephone or, failing that, the 12348
-public legal service hotline — never the advisor's own number, which the platform keeps for staff; the 12348 line;
+room's name, address, hours and functions ("3+X"); its legal advisor (一村一法律顾问: name, kind, firm, the service
+days from the advisors' schedule, and the photo only while the advisor consents to it); a contact that is the room's
+telephone or, failing that, the 12348 public legal service hotline — the advisor's own number only if they opted in
+to it being posted; the 12348 line;
 and a QR code that opens the room's public page (/advisors/rooms/<id>/), where the same details are kept current
 and the 便民箱 takes suggestions. A town's boards print in one PDF, one page per room (batch print).
 
-The advisor is read from fawang.orgs (AdvisorAssignment); the room page is named by its URL name only. Same
+The advisor's card (schedule, photo, consents) comes from fawang.advisors through fawang.lib.pointpage, as the two
+apps may not import each other; the room page is named by its URL name only. Same
 WeasyPrint set-up and CJK fonts as the notices (fawang/matters/pdf.py). No personal data of the public."""
 
 from __future__ import annotations
@@ -21,7 +23,8 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
 
-from fawang.orgs.models import AdvisorAssignment, Practitioner, Unit
+from fawang.lib.pointpage import AdvisorCard, advisor_card
+from fawang.orgs.models import Unit
 
 if TYPE_CHECKING:
     from django.http import HttpRequest
@@ -35,8 +38,7 @@ MAX_BOARDS = 200
 @dataclass(frozen=True)
 class Board:
     room: Unit
-    advisor: Practitioner | None
-    schedule: str
+    advisor: AdvisorCard | None
     contact: str
     functions: list[str]
     url: str
@@ -65,21 +67,12 @@ def qr_svg(data: str) -> SafeString:
     return mark_safe(image.to_string(encoding="unicode"))  # noqa: S308 - made by qrcode from a URL we built
 
 
-def current_advisor(room: Unit) -> AdvisorAssignment | None:
-    """The room's current advisor: the assignment naming the room, else the one of the room's village (as the
-    room's public page finds it)."""
-    current = AdvisorAssignment.objects.current().select_related("practitioner__unit")
-    return current.filter(room=room).first() or current.filter(region_id=room.region_id).first()
-
-
 def board_for(request: HttpRequest, room: Unit) -> Board:
-    assignment = current_advisor(room)
     url = room_url(request, room)
     return Board(
         room=room,
-        advisor=assignment.practitioner if assignment else None,
-        schedule=assignment.service_schedule if assignment else "",
-        # The room's telephone, or the 12348 line: an advisor's own number is not posted on a wall.
+        advisor=advisor_card(room),
+        # The room's telephone, or the 12348 line; the advisor's own number only on their consent (advisor.phone).
         contact=room.phone or HOTLINE,
         functions=[f.name for f in room.functions.all()],
         url=url,

@@ -30,6 +30,7 @@ KINDS = {
     "appointment.rescheduled": gettext_lazy("预约已改约"),
     "appointment.reminder": gettext_lazy("预约提醒"),
     "suggestion.answered": gettext_lazy("便民箱意见已答复"),
+    "suggestion.overdue": gettext_lazy("便民箱意见超期提醒"),
 }
 
 

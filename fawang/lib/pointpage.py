@@ -35,3 +35,35 @@ def sections(request: Any, unit: Any) -> list[tuple[str, dict[str, Any]]]:
         if context is not None:
             shown.append((section.template, context))
     return shown
+
+
+# --- the advisor on a village room's 公示牌 -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AdvisorCard:
+    """What a room's 公示牌 prints about its legal advisor, given by the line that keeps the advisors' schedules
+    and consents (fawang.advisors), so the board's owner (fawang.frontdesk) prints them without importing it.
+
+    ``schedule``: the service days as lines (每周三 09:00–11:30 …), from the schedule, not free text;
+    ``photo``: a data URI of the photo, only if the advisor consented to it being shown, else "";
+    ``phone``: the advisor's own number, only if they opted in to it being posted, else ""."""
+
+    name: str
+    kind: str
+    firm: str
+    schedule: list[str]
+    photo: str = ""
+    phone: str = ""
+
+
+_ADVISOR_CARD: list[Callable[[Any], AdvisorCard | None]] = []
+
+
+def register_advisor_card(provider: Callable[[Any], AdvisorCard | None]) -> None:
+    """One provider: ``provider(room)`` gives the room's current advisor's card, or None without one."""
+    _ADVISOR_CARD[:] = [provider]
+
+
+def advisor_card(room: Any) -> AdvisorCard | None:
+    return _ADVISOR_CARD[0](room) if _ADVISOR_CARD else None

@@ -21,6 +21,7 @@ from playwright.sync_api import expect
 from fawang.lib.validators import id_check_digit
 
 from .conftest import Site, new_page, sign_in
+from .test_advisors import png
 from .test_foundation import pick_region
 from .test_matter_flow import act
 
@@ -145,3 +146,41 @@ def test_a_video_consultation_and_a_home_visit(site: Site, browser: Any) -> None
     act(clerk, "record_home_visit", {"服务记录": "上门讲解意定监护协议和公证办理流程。"})
     expect(clerk.get_by_test_id("home-visit")).to_contain_text("上门讲解意定监护协议和公证办理流程。")
     expect(clerk.get_by_test_id("home-visit")).to_contain_text("已上门")
+
+
+ADVISOR_OF_FIRST_VILLAGE = (
+    "from fawang.orgs.models import AdvisorAssignment; "
+    "a = AdvisorAssignment.objects.current().filter(practitioner__user__username='sm_advisor', room__isnull=False)"
+    ".select_related('practitioner').order_by('region_id').first(); print(a.pk, a.room_id, a.practitioner.name)"
+)
+
+
+def test_the_advisors_photo_is_shown_only_with_consent(site: Site, browser: Any, tmp_path: Any) -> None:
+    """4. 公示牌 details on the room's page: the advisor uploads a photo and consents on their appointment's page;
+    the room's page (the one the board's QR code opens) shows the photo and the service days from the schedule;
+    once the consent is withdrawn the photo is gone from the page and its address answers 404."""
+    assignment, room, name = shell(site, ADVISOR_OF_FIRST_VILLAGE).split()
+    advisor = new_page(browser)
+    sign_in(advisor, site, "sm_advisor")
+    advisor.goto(f"{site.url}/console/advisors/assignments/{assignment}/")
+    photo = tmp_path / "advisor.png"
+    photo.write_bytes(png(12, 16))
+    advisor.get_by_label(re.compile("^照片（JPG 或 PNG")).set_input_files(str(photo))
+    advisor.get_by_label(re.compile("^法律顾问同意在公示牌和工作室页面公示照片")).check()
+    advisor.get_by_role("button", name="保存公示信息").click()
+    expect(advisor.locator(".alert-success")).to_have_text("已保存公示信息。")
+    expect(advisor.locator("#board-consent")).to_contain_text("已同意（")
+
+    villager = new_page(browser, mobile=True)
+    villager.goto(f"{site.url}/advisors/rooms/{room}/")
+    image = villager.get_by_role("img", name=f"{name}的照片")
+    expect(image).to_be_visible()
+    assert image.evaluate("img => img.complete && img.naturalWidth") == 12
+    expect(villager.locator("#advisor-schedule")).to_contain_text("每星期三 09:00–11:30")
+
+    advisor.get_by_label(re.compile("^法律顾问同意在公示牌和工作室页面公示照片")).uncheck()
+    advisor.get_by_role("button", name="保存公示信息").click()
+    expect(advisor.locator("#board-consent")).to_contain_text("已上传，未同意公示")
+    villager.reload()
+    expect(villager.get_by_role("img", name=f"{name}的照片")).to_have_count(0)
+    assert villager.request.get(f"{site.url}/advisors/rooms/{room}/photo/").status == 404

@@ -86,6 +86,9 @@ ROWS = {
         302,
         (("name", "矩阵"), ("title", "文书"), ("phone", "13905920000")),
     ),
+    # 公示信息 (photo, consents): the advisor themselves or advisors.manage over the room; the body withdraws both
+    # consents, which needs no photo or phone on file.
+    "advisors:board_set": Row("assignment", "advisors.manage", "post", 302, ()),
     "advisors:service_day_delete": Row("service_day", "advisors.manage", "post", 302),
     "advisors:log": Row("work_log", "seen"),
     "advisors:log_resend": Row("work_log", "advisors_own", "post", 302),
@@ -121,8 +124,9 @@ ROWS = {
 }
 
 PUBLIC = {
-    "advisors_public": "the committee's confirmation page (by the unguessable link in its SMS, code checked) and a "
-    "village room's public page (fawang/advisors/tests/test_public.py)",
+    "advisors_public": "the committee's confirmation page (by the unguessable link in its SMS, code checked), a "
+    "village room's public page and its advisor's photo, shown only with consent (fawang/advisors/tests/"
+    "test_public.py, test_board.py)",
 }
 
 

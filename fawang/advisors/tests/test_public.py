@@ -17,7 +17,7 @@ class RoomPageTestCase(AdvisorsTestCase):
         pending = self.log(self.today() - dt.timedelta(days=1), consultations=9)
         page = self.client.get(reverse("advisors_public:room", args=[room.pk]))
         self.assertContains(page, self.assignment.practitioner.name)
-        self.assertContains(page, "定点驻村 星期三 09:00-11:30")
+        self.assertContains(page, "每星期三 09:00–11:30")
         self.assertContains(page, "解答咨询 3 人次")
         self.assertNotContains(page, "张三")  # no summary on the public page
         self.assertNotContains(page, "解答咨询 9 人次")  # not confirmed yet

@@ -1,8 +1,9 @@
 """便民箱: taking a suggestion (online, anonymous allowed; or a paper slip entered by staff) and answering it.
 
 A room's suggestions go to its town station (the room's parent 工作站), which answers within
-FRONTDESK_SUGGESTION_WORKDAYS working days (10); other points answer their own. Each write leaves an audit row
-in the same transaction."""
+FRONTDESK_SUGGESTION_WORKDAYS working days (10); other points answer their own. One still open past that limit is
+reminded once to the handling unit's desk staff (``remind_overdue``, run by the scheduler). Each write leaves an
+audit row in the same transaction."""
 
 from __future__ import annotations
 
@@ -12,20 +13,23 @@ from typing import TYPE_CHECKING
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from fawang.audit import actions as audit
 from fawang.calendar import workdays
 from fawang.lib.validators import normalize_mobile, validate_mobile
 from fawang.matters import workflow
-from fawang.orgs.models import Unit
-from fawang.orgs.roles import require_capability
+from fawang.orgs.models import Membership, Unit
+from fawang.orgs.roles import CAPABILITIES, require_capability
 
 from .. import limits
 from ..models import Suggestion
 
 if TYPE_CHECKING:
     from fawang.accounts.models import User
+
+R = Membership.Role
 
 BODY_MAX = 2000
 
@@ -150,3 +154,80 @@ def do_answer_suggestion(
             dedupe_key=f"suggestion:{suggestion.pk}:answered:sms",
         )
     return suggestion
+
+
+# --- the reminder of overdue suggestions --------------------------------------------------------------------
+
+# Who answers the box at a unit: its desk staff (the system administrator holds the capability everywhere and is
+# nobody's responsible person). With none there (an unstaffed station), the unit above it: its desk staff and
+# supervisors (the 司法所 or 司法局 the station reports to).
+REMIND_ROLES = CAPABILITIES["frontdesk.desk"] - {R.SYSTEM_ADMIN}
+ESCALATE_ROLES = REMIND_ROLES | {R.SUPERVISOR}
+REMIND_BATCH = 500  # per pass; the rest wait for the next pass
+
+
+def responsible_staff(unit: Unit) -> list[User]:
+    """The active staff told of an overdue suggestion handled by ``unit`` (see REMIND_ROLES)."""
+    from fawang.accounts.models import User
+
+    for target, roles in ((unit.pk, REMIND_ROLES), (unit.parent_id, ESCALATE_ROLES)):
+        if target is None:
+            continue
+        members = Membership.objects.active().filter(unit_id=target, role__in=roles).values("user_id")
+        users = list(User.objects.filter(pk__in=members, is_active=True).order_by("pk")[:20])
+        if users:
+            return users
+    return []
+
+
+def remind_overdue(now: dt.datetime | None = None) -> list[int]:
+    """Remind the handling unit's staff (in-app, through the outbox) of each suggestion still open past its
+    limit, once. Each row is claimed with a conditional UPDATE of ``reminded_at`` in its own transaction, with its
+    audit row and messages: two workers running at once never both remind it, and one answered meanwhile is not
+    reminded. The messages' dedupe keys name the suggestion, so even a replayed claim sends nothing twice."""
+    from fawang.notify.actions import enqueue
+
+    now = workflow.now(now)
+    due = list(
+        Suggestion.objects.filter(status=Suggestion.Status.OPEN, reminded_at__isnull=True, due_at__lte=now)
+        .order_by("due_at")
+        .values_list("pk", flat=True)[:REMIND_BATCH]
+    )
+    reminded = []
+    for pk in due:
+        with transaction.atomic():
+            claimed = Suggestion.objects.filter(
+                pk=pk, status=Suggestion.Status.OPEN, reminded_at__isnull=True
+            ).update(reminded_at=now)
+            if claimed != 1:
+                continue
+            suggestion = Suggestion.objects.select_related("point", "unit").get(pk=pk)
+            staff = responsible_staff(suggestion.unit)
+            audit.record(
+                "frontdesk.remind_suggestion",
+                actor=None,
+                target=suggestion,
+                unit=suggestion.unit_id,
+                diff=({"reminded_at": None}, {"reminded_at": now.isoformat()}),
+                note=_("已提醒 %(n)s 名工作人员") % {"n": len(staff)},
+                now=now,
+            )
+            body = _(
+                "便民箱意见超期未答复：%(point)s %(date)s 收到的意见，答复期限 %(due)s 已过，请尽快答复。"
+            ) % {
+                "point": suggestion.point.name,
+                "date": f"{timezone.localtime(suggestion.created_at):%Y-%m-%d}",
+                "due": f"{timezone.localtime(suggestion.due_at):%Y-%m-%d}",
+            }
+            for user in staff:
+                enqueue(
+                    channel="inapp",
+                    kind="suggestion.overdue",
+                    body=body,
+                    user=user,
+                    related=suggestion,
+                    region_code=suggestion.point.region_id,
+                    dedupe_key=f"suggestion:{pk}:overdue:user{user.pk}",
+                )
+        reminded.append(pk)
+    return reminded

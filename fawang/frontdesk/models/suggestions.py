@@ -1,7 +1,8 @@
 """便民箱: suggestions and complaints about a service point, put online from a 工作室's public page (anonymous
 allowed, contact optional) or entered by staff from paper slips. Each goes to the town's 工作站 (the room's
 parent), which answers it within a time limit; the answer is published on the room's page only if the author
-agreed. Moves only through fawang.frontdesk.actions.suggestions, each with an audit row."""
+agreed; one still open past its limit is reminded to the handling unit's staff once (``reminded_at``, claimed by
+the reminder job). Moves only through fawang.frontdesk.actions.suggestions, each with an audit row."""
 
 from __future__ import annotations
 
@@ -81,6 +82,12 @@ class Suggestion(models.Model):
         related_name="+",
         help_text=_("纸质意见的录入人。"),
     )
+    reminded_at = models.DateTimeField(
+        _("超期提醒时间"),
+        null=True,
+        blank=True,
+        help_text=_("过了答复期限仍未答复时，提醒办理单位工作人员的时间；每条意见只提醒一次。"),
+    )
     created_at = models.DateTimeField(_("提交时间"))
     ip = models.GenericIPAddressField(
         _("提交地址"), null=True, blank=True, help_text=_("网上留言的客户端地址，用于限制频率。")
@@ -92,7 +99,15 @@ class Suggestion(models.Model):
         verbose_name = _("便民箱意见")
         verbose_name_plural = _("便民箱意见")
         ordering = ["-created_at", "-pk"]
-        indexes = [models.Index(fields=["unit", "status", "due_at"], name="frontdesk_suggestion_due")]
+        indexes = [
+            models.Index(fields=["unit", "status", "due_at"], name="frontdesk_suggestion_due"),
+            # The reminder job's scan: open suggestions past their limit not yet reminded.
+            models.Index(
+                fields=["due_at"],
+                condition=models.Q(status="open", reminded_at__isnull=True),
+                name="frontdesk_suggestion_remind",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.point.name} · {self.created_at:%Y-%m-%d}"

@@ -4,12 +4,17 @@ a town's boards in one PDF; on that page the 便民箱 takes a suggestion that c
 
 from __future__ import annotations
 
+import datetime as dt
+import io
 import subprocess
 import tempfile
 from pathlib import Path
 
 from django.urls import reverse
 
+from fawang.advisors import actions as advisor_actions
+from fawang.advisors.models import ServiceDay
+from fawang.advisors.tests.test_board import png_bytes
 from fawang.matters.tests.base import MatterTestCase
 from fawang.matters.tests.test_pdf import pdf_fonts, pdf_text
 from fawang.orgs.models import AdvisorAssignment, Unit
@@ -33,6 +38,18 @@ def qr_texts(data: bytes) -> list[str]:
         return found
 
 
+def pdf_images(data: bytes) -> list[tuple[int, int]]:
+    """(width, height) in pixels of every raster image in the PDF (poppler's pdfimages; the QR code is vector)."""
+    with tempfile.TemporaryDirectory() as folder:
+        source = Path(folder) / "board.pdf"
+        source.write_bytes(data)
+        listing = subprocess.run(
+            ["pdfimages", "-list", str(source)], check=True, capture_output=True, text=True
+        ).stdout
+    rows = [line.split() for line in listing.splitlines()[2:] if line.strip()]
+    return [(int(row[3]), int(row[4])) for row in rows if row[2] == "image"]
+
+
 class BoardTestCase(MatterTestCase):
     room: Unit
     assignment: AdvisorAssignment
@@ -47,8 +64,17 @@ class BoardTestCase(MatterTestCase):
         # The advisor's own mobile is on the platform; the board must not print it.
         cls.assignment.practitioner.phone = "13800138000"
         cls.assignment.practitioner.save(update_fields=["phone"])
-        cls.assignment.service_schedule = "每周三上午"
+        # A free-text note the board no longer prints: the service days come from the advisors' schedule.
+        cls.assignment.service_schedule = "每月逢五"
         cls.assignment.save(update_fields=["service_schedule"])
+        ServiceDay.objects.filter(assignment=cls.assignment).delete()
+        advisor_actions.add_service_day(
+            cls.assignment.pk,
+            advisor_actions.ServiceDayData(
+                kind="fixed", weekday=3, start_time=dt.time(14, 30), end_time=dt.time(17)
+            ),
+            actor=cls.sm_supervisor,
+        )
 
     def board(self, unit: Unit, size: str = "") -> bytes:
         self.client.force_login(self.sm_clerk)
@@ -67,15 +93,39 @@ class BoardTestCase(MatterTestCase):
             "公共法律服务公示牌",
             self.room.name,
             advisor.name,
-            "每周三上午",
+            "每星期四14:30–17:00",
             "12348",
             "".join(self.room.opening_hours.split()),
         ):
             self.assertIn(expected, text)
         self.assertNotIn("13800138000", text)
+        self.assertNotIn("每月逢五", text)
+        self.assertEqual(pdf_images(data), [])  # no photo without consent
         self.assertIn("Noto-Sans-CJK-SC", pdf_fonts(data))  # embedded, named with dashes
         room_page = "http://testserver" + reverse("advisors_public:room", args=[self.room.pk])
         self.assertEqual(qr_texts(data), [room_page])
+
+    def test_the_photo_and_the_phone_are_printed_only_with_the_advisors_consent(self) -> None:
+        advisor_actions.set_board_profile(
+            self.assignment.pk,
+            actor=self.sm_supervisor,
+            photo=io.BytesIO(png_bytes(size=(600, 800))),  # a camera's portrait, scaled down to fit
+            photo_consent=False,
+            phone_consent=False,
+        )
+        data = self.board(self.room)
+        self.assertEqual(pdf_images(data), [])  # uploaded, not consented
+        self.assertNotIn("13800138000", pdf_text(data))
+        advisor_actions.set_board_profile(
+            self.assignment.pk, actor=self.sm_supervisor, photo_consent=True, phone_consent=True
+        )
+        data = self.board(self.room)
+        self.assertEqual(pdf_images(data), [(600, 800)])  # the photo, at its own size in pixels
+        self.assertEqual(pdf_text(data).count("\f"), 1)  # still one A4 page
+        self.assertIn("13800138000", pdf_text(data))
+        self.assertEqual(
+            qr_texts(data), ["http://testserver" + reverse("advisors_public:room", args=[self.room.pk])]
+        )
 
     def test_a_town_prints_the_boards_of_all_its_rooms_at_a3(self) -> None:
         rooms = list(Unit.objects.filter(kind=Unit.Kind.ROOM, parent=self.station, is_active=True))
