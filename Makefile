@@ -44,8 +44,11 @@ lint: setup
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
 
+# Every function is annotated (disallow_untyped_defs); the count of `type: ignore` left in fawang/ is printed so it
+# only goes down (140 before issue 23).
 typecheck: setup
 	$(BIN)/mypy fawang bench
+	@echo "fawang/ 中的 type: ignore：$$(grep -rF 'type: ignore' fawang --include='*.py' | wc -l) 处"
 
 migrations-check: setup
 	$(BIN)/python manage.py makemigrations --check --dry-run

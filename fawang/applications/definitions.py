@@ -405,7 +405,7 @@ class MeansStep(Step):
             "pledged": means.pledged if means else False,
         }
         form = f.MeansForm(data, initial=initial, auto_id="means_%s")
-        form.suggested = [] if means else [c.ExemptionGround(g).label for g in grounds]  # type: ignore[attr-defined]
+        form.suggested = () if means else tuple(str(c.ExemptionGround(g).label) for g in grounds)
         if data is None:
             members = [
                 {"name": m.name, "relation": m.relation, "monthly_income": m.monthly_income}

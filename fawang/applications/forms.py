@@ -389,6 +389,9 @@ def row_formset(form: type[forms.Form], *, min_rows: int = 0, min_message: Any =
 class MeansForm(forms.Form):
     """The means test facts, or the grounds that waive it (法律援助法 第三十二条、第四十一条、第四十二条)."""
 
+    # Labels of the grounds ticked in advance from the applicant's own answers (set by the step, shown above it).
+    suggested: tuple[str, ...] = ()
+
     grounds_32 = forms.MultipleChoiceField(
         label=_("不受经济困难条件限制的情形（法律援助法 第三十二条）"),
         choices=[(g.value, g.label) for g in c.ARTICLE_32],

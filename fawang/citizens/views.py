@@ -10,6 +10,7 @@ signed-in person's own matters.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
@@ -293,6 +294,20 @@ def _own_matter(user: User, pk: int) -> Matter:
     )
 
 
+@dataclass(slots=True)
+class OwnMatterRow:
+    """One entry of 我的事项: the matter and what its card shows besides."""
+
+    matter: Matter
+    status_badge: str  # badge class of the public status (PUBLIC_STATUS_BADGES)
+    tracking_display: str  # the tracking number grouped for reading aloud (tracking.display)
+    thread_state: (
+        threads.ThreadState | None
+    )  # a consultation's 待答复 / 已答复 / 已解决; None for other matters
+    thread_badge: str
+    unread_answers: int  # answers the person has not opened yet
+
+
 @never_cache
 @public_required
 def matter_list(request: HttpRequest) -> HttpResponse:
@@ -302,16 +317,22 @@ def matter_list(request: HttpRequest) -> HttpResponse:
     kind = kind if kind in mine.KINDS else ""
     matters = mine.own_matters(user, kind=kind).select_related("service_item", "unit")
     page_obj = Paginator(matters, PAGE_SIZE).get_page(request.GET.get("page"))
-    rows = list(page_obj)
-    states = threads.states(rows)
+    matters_on_page = list(page_obj)
+    states = threads.states(matters_on_page)
     unread = mine.unread_answers(user, states)
-    for matter in rows:
-        matter.status_badge = PUBLIC_STATUS_BADGES.get(matter.status, "badge-info")  # type: ignore[attr-defined]
-        matter.tracking_display = tracking.display(matter.tracking_no)  # type: ignore[attr-defined]
+    rows = []
+    for matter in matters_on_page:
         state = states.get(matter.pk)
-        matter.thread_state = state  # type: ignore[attr-defined]
-        matter.thread_badge = threads.BADGES.get(state, "") if state else ""  # type: ignore[attr-defined]
-        matter.unread_answers = unread.get(matter.pk, 0)  # type: ignore[attr-defined]
+        rows.append(
+            OwnMatterRow(
+                matter=matter,
+                status_badge=PUBLIC_STATUS_BADGES.get(matter.status, "badge-info"),
+                tracking_display=tracking.display(matter.tracking_no),
+                thread_state=state,
+                thread_badge=threads.BADGES.get(state, "") if state else "",
+                unread_answers=unread.get(matter.pk, 0),
+            )
+        )
     base = reverse("me:matters")
     tabs = [{"label": _("全部"), "url": base, "active": not kind}] + [
         {"label": label, "url": base + "?" + urlencode({"kind": code}), "active": kind == code}
@@ -322,6 +343,7 @@ def matter_list(request: HttpRequest) -> HttpResponse:
         "citizens/matter_list.html",
         {
             "page_obj": page_obj,
+            "rows": rows,
             "kind": kind,
             "heading": mine.KINDS[kind] if kind else _("我的事项"),
             "tabs": tabs,
@@ -502,9 +524,8 @@ def devices(request: HttpRequest) -> HttpResponse:
     user = citizen_user(request)
     tokens = ApiToken.objects.live().filter(user=user).order_by("-last_used_at", "-created_at")
     here = request.session.session_key
-    browsers = actions.live_browser_sessions(user)
-    for row in browsers:
-        row.here = row.session_key == here  # type: ignore[attr-defined]
+    # (browser session, whether it is this browser)
+    browsers = [(row, row.session_key == here) for row in actions.live_browser_sessions(user)]
     return render(
         request,
         "citizens/devices.html",

@@ -146,13 +146,23 @@ def public_parent(unit: Unit) -> Unit | None:
     return parent if parent is not None and parent.is_active and parent.kind != K.HOTLINE else None
 
 
-def annotate_for_display(unit: Unit, region: Region | None = None) -> Unit:
-    """Attach what the templates show: the relation to the chosen region and the "3+X" functions split.
+@dataclass(slots=True)
+class PointCard:
+    """What a service point's card and page show besides the unit's own fields."""
 
-    Reads the prefetched functions, so it costs no query.
-    """
+    unit: Unit
+    basic_functions: list[Function]  # the "3" of "3+X": the functions every point of its kind offers
+    extra_functions: list[Function]  # the "X": what this point offers besides
+    relation: Relation | None  # how the point relates to the chosen region; None when none was chosen
+
+
+def point_card(unit: Unit, region: Region | None = None) -> PointCard:
+    """The relation to the chosen region and the "3+X" functions split. Reads the prefetched functions, so it
+    costs no query."""
     functions = list(unit.functions.all())
-    unit.basic_functions = [f for f in functions if f.is_basic]  # type: ignore[attr-defined]
-    unit.extra_functions = [f for f in functions if not f.is_basic]  # type: ignore[attr-defined]
-    unit.relation = relation(unit, region)  # type: ignore[attr-defined]
-    return unit
+    return PointCard(
+        unit=unit,
+        basic_functions=[f for f in functions if f.is_basic],
+        extra_functions=[f for f in functions if not f.is_basic],
+        relation=relation(unit, region),
+    )

@@ -127,7 +127,7 @@ class VisibilityTestCase(BaseTestCase):
         response = self.client.get(reverse("console:region_list"), {"q": "鼓浪屿"})
         self.assertContains(response, "鼓浪屿")
         response = self.client.get(reverse("console:region_list"))
-        self.assertEqual([r.code for r in response.context["roots"]], [SIMING])
+        self.assertEqual([region.code for region, _units in response.context["roots"]], [SIMING])
 
     def test_unit_filters_keep_their_values(self) -> None:
         self.client.force_login(self.sm_supervisor)

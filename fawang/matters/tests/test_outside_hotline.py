@@ -7,6 +7,7 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
+from fawang.lib.formfields import model_choice_field
 from fawang.orgs.models import Unit
 
 from .. import actions, deadlines
@@ -31,7 +32,9 @@ class OutsideHotlineTestCase(MatterTestCase):
 
     def test_a_district_agent_can_choose_the_outside_hotlines(self) -> None:
         form = TransferForm(matter=self.matter, user=self.sm_agent)
-        names = set(form.fields["unit"].queryset.values_list("name", flat=True))  # type: ignore[attr-defined]
+        units = model_choice_field(form, "unit").queryset
+        assert units is not None
+        names = set(units.values_list("name", flat=True))
         self.assertLessEqual(
             {"厦门市12345 政务服务便民热线", "厦门市12315 市场监管投诉举报热线", "厦门市110 报警服务台"},
             names,

@@ -279,7 +279,7 @@ class AttachmentViewTestCase(MatterTestCase):
         self.assertEqual(download.status_code, 200)
         self.assertTrue(download["Content-Disposition"].startswith("attachment;"))
         self.assertEqual(download["Content-Type"], "image/png")
-        self.assertEqual(b"".join(download.streaming_content), PNG)  # type: ignore[attr-defined]
+        self.assertEqual(download.getvalue(), PNG)
         self.assertTrue(
             AccessLog.objects.filter(matter=matter, user=self.sm_clerk, purpose="下载材料").exists()
         )

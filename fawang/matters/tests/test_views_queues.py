@@ -266,11 +266,11 @@ class CappedListTestCase(QueueTestCase):
 
     def test_the_order_is_the_same_below_and_above_the_cap(self) -> None:
         for params in ({}, {"sort": "new"}, {"status": "submitted"}):
-            above = [m.pk for m in self.page(cap=3, **params).context["rows"]]
-            below = [m.pk for m in self.page(cap=1000, **params).context["rows"]]
+            above = [row.matter.pk for row in self.page(cap=3, **params).context["rows"]]
+            below = [row.matter.pk for row in self.page(cap=1000, **params).context["rows"]]
             self.assertEqual(above, below, params)
             self.assertEqual(len(below), 2)
 
     def test_ended_matters_list_newest_first(self) -> None:
         rows = self.page(cap=1000, status="submitted", sort="new").context["rows"]
-        self.assertGreaterEqual(rows[0].submitted_at, rows[1].submitted_at)
+        self.assertGreaterEqual(rows[0].matter.submitted_at, rows[1].matter.submitted_at)
