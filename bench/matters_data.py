@@ -417,7 +417,7 @@ class _History:
         self.status = new
 
 
-def generate(
+def generate(  # noqa: C901 -- a synthetic matter's whole life in one loop, kept together for speed
     conn_matters: Any,
     conn_events: Any,
     ref: Reference,

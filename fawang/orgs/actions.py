@@ -173,7 +173,7 @@ def _credit_fields(kind: str, title: str, authority: str, decided_on: dt.date, d
         raise ValidationError(_("请选择正确的记录类型。"), code="invalid_kind")
     if not title.strip() or not authority.strip():
         raise ValidationError(_("事由和决定机关不能为空。"), code="required")
-    if decided_on > dt.date.today():
+    if decided_on > timezone.localdate():
         raise ValidationError(_("决定日期不能晚于今天。"), code="future_date")
     return {
         "kind": kind,

@@ -12,6 +12,7 @@ from typing import Any
 from django import forms
 from django.contrib.auth.password_validation import validate_password
 from django.contrib.auth.validators import UnicodeUsernameValidator
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from fawang.accounts.models import User
@@ -184,7 +185,7 @@ class CreditRecordForm(forms.ModelForm):
 
     def clean_decided_on(self) -> dt.date:
         value: dt.date = self.cleaned_data["decided_on"]
-        if value > dt.date.today():
+        if value > timezone.localdate():
             raise forms.ValidationError(_("决定日期不能晚于今天。"))
         return value
 

@@ -11,7 +11,6 @@ membership reaches the unit (403). Writes go through fawang/orgs/actions.py.
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
@@ -24,6 +23,7 @@ from django.forms import BaseForm
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
@@ -236,7 +236,7 @@ def _unit_page(
 ) -> HttpResponse:
     user = staff_user(request)
     if credit_form is None and unit.has_credit_file and _may_record_credit(user, unit):
-        credit_form = CreditRecordForm(initial={"decided_on": dt.date.today()})
+        credit_form = CreditRecordForm(initial={"decided_on": timezone.localdate()})
     subordinates = (
         Unit.objects.visible_to(user)
         .filter(parent=unit)
@@ -423,7 +423,7 @@ def practitioner_detail(request: HttpRequest, pk: int) -> HttpResponse:
     require_capability(user, "orgs.view_directory")
     practitioner = get_practitioner_for_user(user, pk)
     can_record = _may_record_credit(user, practitioner.unit)
-    form = CreditRecordForm(initial={"decided_on": dt.date.today()}) if can_record else None
+    form = CreditRecordForm(initial={"decided_on": timezone.localdate()}) if can_record else None
     return _practitioner_page(request, practitioner, form)
 
 
@@ -542,7 +542,7 @@ def advisor_appoint(request: HttpRequest, code: str) -> HttpResponse:
     form = AppointAdvisorForm(
         request.POST or None,
         practitioners=Practitioner.objects.visible_to(user),
-        initial={"started_on": dt.date.today()},
+        initial={"started_on": timezone.localdate()},
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data

@@ -139,7 +139,7 @@ class DeadlineTests(CalendarTestCase):
             add_workdays(start, -1)
 
     def test_naive_datetimes_are_refused(self) -> None:
-        naive = datetime.datetime(2024, 9, 27, 10)
+        naive = datetime.datetime(2024, 9, 27, 10)  # noqa: DTZ001 -- naive on purpose: it must be refused
         message = "时限计算需要带时区的时间（Asia/Shanghai），start 不带时区"
         for call in (
             lambda: add_workdays(naive, 7),

@@ -10,6 +10,7 @@ from django.db import connection
 from django.db.models import Model, QuerySet
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from fawang.accounts.models import User
 from fawang.lib import codes
@@ -295,7 +296,7 @@ class PractitionerCreditTestCase(BaseTestCase):
         url = reverse("console:unit_credit_add", args=[firm.pk])
         self.assertContains(page, f'action="{url}"')
         form = {"kind": "penalty", "title": "警告：未按规定办理年度考核备案", "authority": "思明区司法局"}
-        future = (dt.date.today() + dt.timedelta(days=1)).isoformat()
+        future = (timezone.localdate() + dt.timedelta(days=1)).isoformat()
         response = self.client.post(url, {**form, "decided_on": future, "is_public": "on"})
         self.assertContains(response, "决定日期不能晚于今天。", status_code=400)
         response = self.client.post(url, {**form, "decided_on": "2025-05-06", "is_public": "on"})
@@ -322,7 +323,7 @@ class PractitionerCreditTestCase(BaseTestCase):
     def test_future_dates_and_clerks_are_refused(self) -> None:
         self.client.force_login(self.sm_supervisor)
         url = reverse("console:practitioner_credit_add", args=[self.lawyer.pk])
-        future = (dt.date.today() + dt.timedelta(days=3)).isoformat()
+        future = (timezone.localdate() + dt.timedelta(days=3)).isoformat()
         response = self.client.post(
             url, {"kind": "reward", "title": "表彰", "authority": "司法局", "decided_on": future}
         )
@@ -487,7 +488,8 @@ class StaffAdminTestCase(BaseTestCase):
         self.assertEqual((ended.is_active, ended.ended_by), (False, self.sm_admin))
         page = self.client.get(detail)
         self.assertContains(page, "已撤销")
-        self.assertContains(page, f"{ended.ended_at:%Y-%m-%d} · {self.sm_admin}")
+        # The page shows the day in Asia/Shanghai: between 16:00 and 24:00 UTC that is already tomorrow.
+        self.assertContains(page, f"{timezone.localtime(ended.ended_at):%Y-%m-%d} · {self.sm_admin}")
         # Ended roles cannot be paused or resumed; granting the role again makes a new membership.
         response = self.client.post(
             reverse("console:membership_set_active", args=[m.pk]), {"active": "1"}, follow=True

@@ -11,6 +11,7 @@ from decimal import Decimal
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.test import Client, RequestFactory
 from django.urls import reverse
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from fawang.matters import actions as matter_actions
@@ -201,7 +202,7 @@ class AssignmentTestCase(LegalAidTestCase):
         return matter
 
     def test_article_26_blocks_an_unqualified_lawyer(self) -> None:
-        junior = next(r for r in self.roster() if r.relevant_years(dt.date.today()) < 3)
+        junior = next(r for r in self.roster() if r.relevant_years(timezone.localdate()) < 3)
         matter = self.granted()
         with self.assertRaisesMessage(ValidationError, "第二十六条"):
             actions.do_assign(
@@ -209,7 +210,7 @@ class AssignmentTestCase(LegalAidTestCase):
             )
         self.assertEqual(Matter.objects.get(pk=matter.pk).status, S.ACCEPTED)
         a = actions.do_assign(matter.pk, actor=self.sm_handler, case_type="criminal", serious=True)
-        self.assertGreaterEqual(a.lawyer.relevant_years(dt.date.today()), 3)
+        self.assertGreaterEqual(a.lawyer.relevant_years(timezone.localdate()), 3)
         self.assertIn("第二十六条", a.rotation_note)
 
     def test_the_firm_sees_only_its_cases_accepts_logs_closes_and_the_centre_checks(self) -> None:
@@ -238,7 +239,7 @@ class AssignmentTestCase(LegalAidTestCase):
             reverse("legalaid:case_log", args=[a.pk]),
             {
                 "kind": "meeting",
-                "happened_on": dt.date.today().isoformat(),
+                "happened_on": timezone.localdate().isoformat(),
                 "note": "<script>会见受援人</script>",
             },
         )
@@ -268,7 +269,7 @@ class AssignmentTestCase(LegalAidTestCase):
         self.assertEqual(rows[1][0], a.number)
         self.assertEqual(rows[1][-1], 2000)
         # The statistics of the period count it, and export the same figures.
-        today = dt.date.today()
+        today = timezone.localdate()
         figures = stats.compute(self.sm_handler, today - dt.timedelta(days=1), today + dt.timedelta(days=1))
         self.assertGreaterEqual(figures.applications, 1)  # the demo's applications of these days count too
         self.assertEqual((figures.grants, figures.assigned, figures.assigned_late), (1, 1, 0))

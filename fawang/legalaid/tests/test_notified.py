@@ -80,13 +80,13 @@ class NotifiedDefenceTestCase(LegalAidTestCase):
             centre=self.centre,
             actor=self.sm_handler,
         )
-        junior = next(r for r in self.roster() if r.relevant_years(dt.date.today()) < 3)
+        junior = next(r for r in self.roster() if r.relevant_years(timezone.localdate()) < 3)
         with self.assertRaisesMessage(ValidationError, "第二十六条"):
             # serious is not ticked by hand: the organ's ground (第二十五条第一款第四项) decides it.
             actions.do_assign(row.matter_id, actor=self.sm_handler, lawyer=junior)
         a = actions.do_assign(row.matter_id, actor=self.sm_handler)
         self.assertTrue(a.serious)
-        self.assertGreaterEqual(a.lawyer.relevant_years(dt.date.today()), 3)
+        self.assertGreaterEqual(a.lawyer.relevant_years(timezone.localdate()), 3)
 
     def test_bad_notifications_are_refused_with_the_reason(self) -> None:
         with self.assertRaisesMessage(ValidationError, "只能由人民法院通知"):

@@ -41,7 +41,7 @@ from ..models import (
     Screening,
 )
 
-TODAY = dt.date.today().isoformat()
+TODAY = timezone.localdate().isoformat()
 H = "mediation.handle"
 
 ROWS: dict[str, Row] = {

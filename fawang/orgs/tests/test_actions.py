@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Model, QuerySet
 from django.http import Http404
+from django.utils import timezone
 
 from fawang.accounts.models import User
 from fawang.orgs import actions
@@ -146,7 +147,7 @@ class DirectoryActionsTestCase(BaseTestCase):
             actions.record_credit(
                 self.sm_lawyer.pk,
                 actor=self.sm_supervisor,
-                **{**args, "decided_on": dt.date.today() + dt.timedelta(days=1)},
+                **{**args, "decided_on": timezone.localdate() + dt.timedelta(days=1)},
             )
         self.assertEqual(caught.exception.messages, ["决定日期不能晚于今天。"])
         self.assertFalse(CreditRecord.objects.filter(title="表彰").exists())
@@ -250,7 +251,7 @@ class DirectoryActionsTestCase(BaseTestCase):
         self.assertEqual(caught.exception.messages, ["该人员已是本村（社区）的法律顾问。"])
 
     def test_appoint_advisor_refusals(self) -> None:
-        today = dt.date.today()
+        today = timezone.localdate()
         with self.assertRaises(PermissionDenied):
             actions.appoint_advisor(
                 self.sm_village.code, self.sm_lawyer.pk, actor=self.sm_clerk, started_on=today
