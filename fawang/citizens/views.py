@@ -46,7 +46,7 @@ from fawang.matters.routing import NoRoute
 from fawang.matters.timeline import PUBLIC_STATUS_BADGES, STATUS_HINTS, timeline
 from fawang.notify.models import Message
 
-from . import actions, consent, mine
+from . import actions, consent, my_matters
 from .forms import AskForm, ClaimCodeForm, CodeForm, FollowUpForm, PhoneForm, ProfileForm
 from .models import Consent, Profile
 
@@ -314,12 +314,12 @@ def matter_list(request: HttpRequest) -> HttpResponse:
     """我的事项, with a tab for 我的咨询 (``?kind=consultations``) showing each thread's state and new answers."""
     user = citizen_user(request)
     kind = request.GET.get("kind", "")
-    kind = kind if kind in mine.KINDS else ""
-    matters = mine.own_matters(user, kind=kind).select_related("service_item", "unit")
+    kind = kind if kind in my_matters.KINDS else ""
+    matters = my_matters.own_matters(user, kind=kind).select_related("service_item", "unit")
     page_obj = Paginator(matters, PAGE_SIZE).get_page(request.GET.get("page"))
     matters_on_page = list(page_obj)
     states = threads.states(matters_on_page)
-    unread = mine.unread_answers(user, states)
+    unread = my_matters.unread_answers(user, states)
     rows = []
     for matter in matters_on_page:
         state = states.get(matter.pk)
@@ -336,7 +336,7 @@ def matter_list(request: HttpRequest) -> HttpResponse:
     base = reverse("me:matters")
     tabs = [{"label": _("全部"), "url": base, "active": not kind}] + [
         {"label": label, "url": base + "?" + urlencode({"kind": code}), "active": kind == code}
-        for code, label in mine.KINDS.items()
+        for code, label in my_matters.KINDS.items()
     ]
     return render(
         request,
@@ -345,7 +345,7 @@ def matter_list(request: HttpRequest) -> HttpResponse:
             "page_obj": page_obj,
             "rows": rows,
             "kind": kind,
-            "heading": mine.KINDS[kind] if kind else _("我的事项"),
+            "heading": my_matters.KINDS[kind] if kind else _("我的事项"),
             "tabs": tabs,
             "portal_nav": account_nav(request),
         },
@@ -407,7 +407,7 @@ def _matter_page(
 def matter_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = citizen_user(request)
     matter = _own_matter(user, pk)
-    mine.read_answers(user, matter)
+    my_matters.read_answers(user, matter)
     return _matter_page(request, matter)
 
 

@@ -27,7 +27,6 @@ from fawang.regions.forms import RegionCascadeMixin, RegionField
 from .actions import HANDLER_ROLES, outside_hotlines
 from .models import Evaluation, Matter, SpecialGroup, validate_person_phone
 
-S = Matter.Status
 TEXTAREA = forms.Textarea(attrs={"rows": 2})
 # Units a matter is transferred to or routed to by hand: not the 882 village rooms nor the law firms, which
 # receive work through their own lines (advisors, legal-aid assignments), so the list stays usable.
@@ -82,7 +81,7 @@ class MatterFilterForm(RegionCascadeMixin, forms.Form):
     status = forms.ChoiceField(
         label=_("状态"),
         required=False,
-        choices=[("", _("全部状态")), ("open", _("未办结（全部在办）")), *S.choices],
+        choices=[("", _("全部状态")), ("open", _("未办结（全部在办）")), *Matter.Status.choices],
     )
     item = forms.TypedChoiceField(
         label=_("服务事项"),

@@ -27,8 +27,6 @@ from . import tracking
 from .forms import MatterFilterForm
 from .models import PERSON_PHONE_RE, Matter, Person, normalize_person_phone
 
-S = Matter.Status
-
 # Status filters whose matters are over: listed newest first rather than by time limit.
 CLOSED_FILTERS = frozenset(Matter.DONE_STATUSES + Matter.ENDED_STATUSES)
 
@@ -102,16 +100,16 @@ def time_state(matter: Matter, now: dt.datetime) -> tuple[str, str]:
 
 
 STATUS_BADGES: dict[str, str] = {
-    S.SUBMITTED: "warn",
-    S.ACCEPTED: "ok",
-    S.AWAITING_MATERIALS: "warn",
-    S.IN_PROGRESS: "ok",
-    S.SUSPENDED: "muted",
-    S.COMPLETED: "ok",
-    S.CLOSED: "muted",
-    S.REJECTED: "danger",
-    S.WITHDRAWN: "muted",
-    S.MERGED: "muted",
+    Matter.Status.SUBMITTED: "warn",
+    Matter.Status.ACCEPTED: "ok",
+    Matter.Status.AWAITING_MATERIALS: "warn",
+    Matter.Status.IN_PROGRESS: "ok",
+    Matter.Status.SUSPENDED: "muted",
+    Matter.Status.COMPLETED: "ok",
+    Matter.Status.CLOSED: "muted",
+    Matter.Status.REJECTED: "danger",
+    Matter.Status.WITHDRAWN: "muted",
+    Matter.Status.MERGED: "muted",
 }
 
 
@@ -132,7 +130,7 @@ class MatterRow:
 def decorate_rows(matters: Iterable[Matter], now: dt.datetime) -> list[MatterRow]:
     """The rows the list templates show, computed once in Python (no queries)."""
     # get_status_display() hashes every choice's lazy label on each call: translate the labels once instead.
-    statuses = {value: str(label) for value, label in S.choices}
+    statuses = {value: str(label) for value, label in Matter.Status.choices}
     channels = {value: str(label) for value, label in Channel.choices}
     rows = []
     for m in matters:

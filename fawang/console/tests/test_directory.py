@@ -18,7 +18,6 @@ from fawang.orgs.models import AdvisorAssignment, CreditRecord, Membership, Prac
 from fawang.regions.models import Region
 from fawang.test import HULI, SIMING, XIAMEN, BaseTestCase
 
-R = Membership.Role
 T = TypeVar("T", bound=Model)
 
 
@@ -280,7 +279,7 @@ class PractitionerCreditTestCase(BaseTestCase):
         self.assertEqual((record.is_public, record.recorded_by), (False, self.sm_supervisor))
         # A member of the bureau without the credit capability sees the record, marked internal.
         reader = User.objects.create_user("bureau-handler", kind=User.Kind.STAFF)
-        Membership.objects.create(user=reader, unit=self.unit("思明区司法局"), role=R.HANDLER)
+        Membership.objects.create(user=reader, unit=self.unit("思明区司法局"), role=Membership.Role.HANDLER)
         self.client.force_login(reader)
         detail = self.client.get(reverse("console:practitioner_detail", args=[self.lawyer.pk]))
         self.assertContains(detail, "训诫：执业档案不完整")
@@ -479,7 +478,7 @@ class StaffAdminTestCase(BaseTestCase):
             {"unit": self.station.pk, "role": "handler", "title": "调解员"},
         )
         self.assertRedirects(response, detail)
-        m = Membership.objects.get(user=self.sm_clerk, unit=self.station, role=R.HANDLER)
+        m = Membership.objects.get(user=self.sm_clerk, unit=self.station, role=Membership.Role.HANDLER)
         self.client.post(reverse("console:membership_set_active", args=[m.pk]), {"active": "0"})
         self.assertFalse(Membership.objects.get(pk=m.pk).is_active)
         self.client.post(reverse("console:membership_revoke", args=[m.pk]))
@@ -499,7 +498,9 @@ class StaffAdminTestCase(BaseTestCase):
             reverse("console:staff_grant", args=[self.sm_clerk.pk]),
             {"unit": self.station.pk, "role": "handler"},
         )
-        rows = Membership.objects.filter(user=self.sm_clerk, unit=self.station, role=R.HANDLER).order_by("pk")
+        rows = Membership.objects.filter(
+            user=self.sm_clerk, unit=self.station, role=Membership.Role.HANDLER
+        ).order_by("pk")
         self.assertEqual([(r.pk == m.pk, r.ended_at is None) for r in rows], [(True, False), (False, True)])
         hl_role = Membership.objects.get(user=self.hl_clerk, unit__name="湖里区公共法律服务中心")
         self.assertEqual(
@@ -508,7 +509,7 @@ class StaffAdminTestCase(BaseTestCase):
 
     def test_admin_cannot_lock_themselves_out(self) -> None:
         self.client.force_login(self.sm_admin)
-        own = Membership.objects.get(user=self.sm_admin, role=R.UNIT_ADMIN)
+        own = Membership.objects.get(user=self.sm_admin, role=Membership.Role.UNIT_ADMIN)
         response = self.client.post(reverse("console:membership_revoke", args=[own.pk]), follow=True)
         self.assertContains(response, "不能调整您本人的角色，请由其他管理员办理。")
         response = self.client.post(

@@ -23,8 +23,6 @@ from ..actions import StandardData
 from ..models import Assignment, Decision, HardshipStandard, Subsidy
 from .base import LegalAidTestCase, pdf_text
 
-S = Matter.Status
-
 
 class StandardsTestCase(LegalAidTestCase):
     def test_the_comparison_walks_up_the_region_tree_to_the_standard_in_force(self) -> None:
@@ -112,7 +110,7 @@ class DecisionTestCase(LegalAidTestCase):
         d = actions.do_decide(
             granted.pk, actor=self.sm_handler, grant=True, reasons="", checklist=["identity"]
         )
-        self.assertEqual(Matter.objects.get(pk=granted.pk).status, S.ACCEPTED)
+        self.assertEqual(Matter.objects.get(pk=granted.pk).status, Matter.Status.ACCEPTED)
         text = pdf_text(documents.decision_pdf(d, request))
         self.assertIn("给予法律援助决定书", text)
         self.assertIn("第四十三条", text)
@@ -123,7 +121,7 @@ class DecisionTestCase(LegalAidTestCase):
         d2 = actions.do_decide(
             refused.pk, actor=self.sm_handler, grant=False, reasons="所申请事项不属于法律援助范围。"
         )
-        self.assertEqual(Matter.objects.get(pk=refused.pk).status, S.REJECTED)
+        self.assertEqual(Matter.objects.get(pk=refused.pk).status, Matter.Status.REJECTED)
         text = pdf_text(documents.decision_pdf(d2, request))
         self.assertIn("不予法律援助决定书", text)
         self.assertIn("所申请事项不属于法律援助范围", text)
@@ -162,13 +160,13 @@ class DecisionTestCase(LegalAidTestCase):
             matter.pk, actor=self.sm_handler, missing=["居民最低生活保障证明"]
         )
         matter.refresh_from_db()
-        self.assertEqual(matter.status, S.AWAITING_MATERIALS)
+        self.assertEqual(matter.status, Matter.Status.AWAITING_MATERIALS)
         self.assertIsNotNone(matter.clock_paused_at)
         with self.assertRaises(ValidationError):
             actions.do_decide(matter.pk, actor=self.sm_handler, grant=True, reasons="")
         matter_actions.do_supply_materials(matter.pk, actor=self.sm_handler, note="已补正")
         actions.do_decide(matter.pk, actor=self.sm_handler, grant=True, reasons="")
-        self.assertEqual(Matter.objects.get(pk=matter.pk).status, S.ACCEPTED)
+        self.assertEqual(Matter.objects.get(pk=matter.pk).status, Matter.Status.ACCEPTED)
 
     def test_only_the_centre_decides(self) -> None:
         matter = self.apply()
@@ -193,7 +191,7 @@ class AssignmentTestCase(LegalAidTestCase):
         self.assertNotEqual(first.lawyer_id, second.lawyer_id)
         self.assertIn("轮流指派", first.rotation_note)
         matter = Matter.objects.get(pk=first.matter_id)
-        self.assertEqual(matter.status, S.IN_PROGRESS)
+        self.assertEqual(matter.status, Matter.Status.IN_PROGRESS)
         self.assertEqual(matter.step, "complete")
 
     def granted_for(self, user: object) -> Matter:
@@ -208,7 +206,7 @@ class AssignmentTestCase(LegalAidTestCase):
             actions.do_assign(
                 matter.pk, actor=self.sm_handler, lawyer=junior, case_type="criminal", serious=True
             )
-        self.assertEqual(Matter.objects.get(pk=matter.pk).status, S.ACCEPTED)
+        self.assertEqual(Matter.objects.get(pk=matter.pk).status, Matter.Status.ACCEPTED)
         a = actions.do_assign(matter.pk, actor=self.sm_handler, case_type="criminal", serious=True)
         self.assertGreaterEqual(a.lawyer.relevant_years(timezone.localdate()), 3)
         self.assertIn("第二十六条", a.rotation_note)
@@ -259,7 +257,7 @@ class AssignmentTestCase(LegalAidTestCase):
         )
         a.refresh_from_db()
         self.assertEqual(a.status, Assignment.Status.CHECKED)
-        self.assertEqual(Matter.objects.get(pk=matter.pk).status, S.COMPLETED)
+        self.assertEqual(Matter.objects.get(pk=matter.pk).status, Matter.Status.COMPLETED)
         subsidy = Subsidy.objects.get(assignment=a)
         self.assertEqual(subsidy.amount, Decimal("2000"))
         actions.do_approve_subsidy(subsidy.pk, actor=self.sm_handler)
@@ -291,7 +289,7 @@ class AssignmentTestCase(LegalAidTestCase):
             matter.pk, actor=self.sm_handler, reason="limitation", materials_owed="经济困难证明"
         )
         matter = Matter.objects.get(pk=matter.pk)
-        self.assertEqual(matter.status, S.IN_PROGRESS)
+        self.assertEqual(matter.status, Matter.Status.IN_PROGRESS)
         self.assertFalse(matter.aid_decisions.exists())
         self.assertTrue(a.advance)
         self.assertIn("不足七日", a.advance_reason)
@@ -300,7 +298,7 @@ class AssignmentTestCase(LegalAidTestCase):
         # The review follows: the grant records the decision, the case carries on.
         d = actions.do_decide(matter.pk, actor=self.sm_handler, grant=True, reasons="")
         self.assertEqual(d.kind, Decision.Kind.GRANT)
-        self.assertEqual(Matter.objects.get(pk=matter.pk).status, S.IN_PROGRESS)
+        self.assertEqual(Matter.objects.get(pk=matter.pk).status, Matter.Status.IN_PROGRESS)
 
 
 class ObjectionTestCase(LegalAidTestCase):
@@ -314,10 +312,10 @@ class ObjectionTestCase(LegalAidTestCase):
         with self.assertRaises(PermissionDenied):
             actions.do_decide_objection(objection.pk, actor=self.hl_supervisor, correct=True, note="-")
         actions.do_decide_objection(objection.pk, actor=self.sm_supervisor, correct=True, note="应重新审查。")
-        self.assertEqual(Matter.objects.get(pk=matter.pk).status, S.SUBMITTED)
+        self.assertEqual(Matter.objects.get(pk=matter.pk).status, Matter.Status.SUBMITTED)
         # Reviewed again, and granted this time.
         actions.do_decide(matter.pk, actor=self.sm_handler, grant=True, reasons="")
-        self.assertEqual(Matter.objects.get(pk=matter.pk).status, S.ACCEPTED)
+        self.assertEqual(Matter.objects.get(pk=matter.pk).status, Matter.Status.ACCEPTED)
 
     def test_a_maintained_decision_tells_of_review_and_litigation(self) -> None:
         matter = self.apply()
@@ -328,7 +326,7 @@ class ObjectionTestCase(LegalAidTestCase):
             actions.do_file_objection(grant.pk, actor=self.sm_handler, reasons="x")
         objection = actions.do_file_objection(d.pk, actor=self.sm_handler, reasons="不服。")
         actions.do_decide_objection(objection.pk, actor=self.sm_supervisor, correct=False, note="决定正确。")
-        self.assertEqual(Matter.objects.get(pk=matter.pk).status, S.REJECTED)
+        self.assertEqual(Matter.objects.get(pk=matter.pk).status, Matter.Status.REJECTED)
         body = self.messages(matter, "legalaid.objection_maintained")[0].body
         self.assertIn("行政复议", body)
         self.assertIn("行政诉讼", body)
@@ -367,5 +365,5 @@ class ConsolePagesTestCase(LegalAidTestCase):
             reverse("legalaid:objection_decide", args=[objection.pk]),
             {"outcome": "correct", "note": "重新审查。"},
         )
-        self.assertEqual(Matter.objects.get(pk=matter.pk).status, S.SUBMITTED)
+        self.assertEqual(Matter.objects.get(pk=matter.pk).status, Matter.Status.SUBMITTED)
         self.assertEqual(bureau.get(reverse("legalaid:statistics")).status_code, 200)

@@ -22,7 +22,6 @@ from .. import actions, documents
 from ..models import Assignment, Notification, NotifyingPartner
 from .base import LegalAidTestCase, pdf_text
 
-S = Matter.Status
 KEYS = (f"aid-test-{n}" for n in itertools.count())
 
 
@@ -49,7 +48,7 @@ class NotifiedDefenceTestCase(LegalAidTestCase):
         self.assertTrue(created)
         matter = Matter.objects.get(pk=row.matter_id)
         # No 给予 decision and no hardship comparison: the matter is taken up at once, the assign clock runs.
-        self.assertEqual(matter.status, S.ACCEPTED)
+        self.assertEqual(matter.status, Matter.Status.ACCEPTED)
         self.assertEqual(matter.step, "assign")
         self.assertFalse(matter.aid_decisions.exists())
         self.assertEqual(matter.unit, self.centre)
@@ -222,7 +221,7 @@ class StaffApiTestCase(LegalAidTestCase):
             HTTP_IDEMPOTENCY_KEY=next(KEYS),
         )
         self.assertEqual(response.status_code, 201, response.content)
-        self.assertEqual(Matter.objects.get(pk=granted.pk).status, S.IN_PROGRESS)
+        self.assertEqual(Matter.objects.get(pk=granted.pk).status, Matter.Status.IN_PROGRESS)
         self.assertIn("轮流指派", response.json()["rotation_note"])
 
         other = self.make_citizen("13711116666", seq="375")

@@ -15,8 +15,6 @@ from ..forms import TransferForm
 from ..models import Matter, MatterEvent, OutsideHandover
 from .base import MONDAY, MatterTestCase, at
 
-S = Matter.Status
-
 
 class OutsideHotlineTestCase(MatterTestCase):
     def setUp(self) -> None:
@@ -76,7 +74,7 @@ class OutsideHotlineTestCase(MatterTestCase):
         self.assertEqual(Matter.objects.get(pk=matter.pk).status, matter.status)
         self.client.post(url, {"outcome": "城管执法部门已到场处理，商铺已整改。"})
         done = Matter.objects.get(pk=matter.pk)
-        self.assertEqual(done.status, S.COMPLETED)
+        self.assertEqual(done.status, Matter.Status.COMPLETED)
         self.assertEqual(
             done.result,
             "已由厦门市12345 政务服务便民热线办理（工单号 XM2025030300123）：城管执法部门已到场处理，商铺已整改。",
