@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 import django
+from django.utils import timezone
 
 RUNS = int(os.environ.get("BENCH_INSIGHTS_RUNS", "3"))
 DAYS = 5
@@ -178,7 +179,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         files = _export(Path(tmp))
         d = duck(files)
-    last = DailyFact.objects.order_by("-day").values_list("day", flat=True).first() or dt.date.today()
+    last = DailyFact.objects.order_by("-day").values_list("day", flat=True).first() or timezone.localdate()
     incremental = []
     for i in range(DAYS):
         started = time.perf_counter()

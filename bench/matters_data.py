@@ -361,7 +361,7 @@ EVENT_COLUMNS = (
     "new_unit_id",
     "old_unit_id",
 )
-N = "\\N"
+NULL = "\\N"
 
 
 def _limit_days(item: Any, step: str) -> float | None:
@@ -417,7 +417,7 @@ class _History:
         self.status = new
 
 
-def generate(
+def generate(  # noqa: C901 -- a synthetic matter's whole life in one loop, kept together for speed
     conn_matters: Any,
     conn_events: Any,
     ref: Reference,
@@ -572,34 +572,34 @@ def generate(
                         description,
                         status,
                         step,
-                        _ts(step_start) if step else N,
-                        _ts(due) if due else N,
-                        _ts(warn) if warn else N,
-                        _ts(paused) if paused else N,
+                        _ts(step_start) if step else NULL,
+                        _ts(due) if due else NULL,
+                        _ts(warn) if warn else NULL,
+                        _ts(paused) if paused else NULL,
                         "0",
                         resume,
-                        _ts(materials_due) if materials_due else N,
-                        _ts(warned) if warned else N,
-                        _ts(escalated) if escalated else N,
+                        _ts(materials_due) if materials_due else NULL,
+                        _ts(warned) if warned else NULL,
+                        _ts(escalated) if escalated else NULL,
                         result,
                         _ts(sub),
-                        _ts(accepted) if accepted else N,
-                        _ts(completed) if completed else N,
-                        _ts(closed) if closed else N,
-                        _ts(invited) if invited else N,
-                        _ts(sampled) if sampled else N,
-                        N,
+                        _ts(accepted) if accepted else NULL,
+                        _ts(completed) if completed else NULL,
+                        _ts(closed) if closed else NULL,
+                        _ts(invited) if invited else NULL,
+                        _ts(sampled) if sampled else NULL,
+                        NULL,
                         _ts(sub),
                         now_text if t > now_s else _ts(t),
-                        str(escalated_to) if escalated_to else N,
-                        str(responder) if responder else N,
-                        str(handler) if handler else N,
-                        str(intake) if intake else N,
-                        str(parent) if parent else N,
+                        str(escalated_to) if escalated_to else NULL,
+                        str(responder) if responder else NULL,
+                        str(handler) if handler else NULL,
+                        str(intake) if intake else NULL,
+                        str(parent) if parent else NULL,
                         region,
                         str(item.pk),
-                        N,
-                        str(topic) if topic else N,
+                        NULL,
+                        str(topic) if topic else NULL,
                         str(unit),
                         str(person),
                         "staff" if topic else "",  # chosen at intake (no auto topics in generated data)
@@ -611,7 +611,7 @@ def generate(
             for action, old, new, note, visible, pl, at, actor in h.rows:
                 ebuf.append(
                     f"{action}\t{old}\t{new}\t{note}\t{'t' if visible else 'f'}\t{pl}\t{_ts(min(at, now_s))}\t"
-                    f"{actor or N}\t{sm}\t{su}\t{su if old else N}\n"
+                    f"{actor or NULL}\t{sm}\t{su}\t{su if old else NULL}\n"
                 )
             events += len(h.rows)
             if len(mbuf) >= CHUNK:

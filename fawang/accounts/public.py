@@ -25,7 +25,7 @@ from .models import User
 
 View = Callable[..., HttpResponse]
 
-# The "kind" filter of /me/matters/ that lists the person's consultations (fawang.citizens.mine).
+# The "kind" filter of /me/matters/ that lists the person's consultations (fawang.citizens.my_matters).
 CONSULTATIONS = "consultations"
 
 # The links under the portal's navigation on a person's own pages (在线咨询 and 我的 are in the portal's own

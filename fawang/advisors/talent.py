@@ -51,7 +51,7 @@ class Candidate:
     years: int = 0
 
 
-def recommend(
+def recommend(  # noqa: C901 -- one exclusion rule after another over the candidates, read top to bottom
     village: Region,
     *,
     specialities: list[Speciality] | None = None,

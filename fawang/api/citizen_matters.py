@@ -38,7 +38,7 @@ from fawang.apikit.schema import body, errors, query
 from fawang.apikit.throttles import PublicThrottle
 from fawang.catalog.models import Channel
 from fawang.citizens import actions as citizens
-from fawang.citizens import mine
+from fawang.citizens import my_matters
 from fawang.consult import threads
 from fawang.consult.actions import do_resolve
 from fawang.lib import codes
@@ -55,10 +55,9 @@ from fawang.orgs.models import Speciality
 from fawang.regions.forms import RegionField
 from fawang.regions.models import Region
 
-from . import serializers as s
+from . import serializers as api_serializers
 
 TAG = "公众用户"
-S = Matter.Status
 # Named in the schema by SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"] (AppChannelEnum, MatterKindEnum).
 APP_CHANNELS = [(Channel.APP.value, Channel.APP.label), (Channel.WECHAT.value, Channel.WECHAT.label)]
 MATTER_KINDS = [("consultation", gettext_lazy("咨询")), ("matter", gettext_lazy("事项"))]
@@ -90,14 +89,14 @@ def own_matter(user: User, pk: int) -> Matter:
 class OwnMatterQuerySerializer(serializers.Serializer):
     kind = serializers.ChoiceField(
         choices=[
-            (mine.CONSULTATIONS, gettext_lazy("只看咨询")),
-            (mine.MATTERS, gettext_lazy("只看咨询以外的事项")),
+            (my_matters.CONSULTATIONS, gettext_lazy("只看咨询")),
+            (my_matters.MATTERS, gettext_lazy("只看咨询以外的事项")),
         ],
         required=False,
         help_text=gettext_lazy("consultations：我的咨询；matters：其他事项；不填为全部。"),
     )
     status = serializers.ChoiceField(
-        choices=mine.STATUS_CHOICES,
+        choices=my_matters.STATUS_CHOICES,
         required=False,
         help_text=gettext_lazy("open 办理中、done 已办结、ended 已结束，或某一个状态。"),
     )
@@ -110,11 +109,11 @@ class OwnMatterSerializer(serializers.Serializer):
         choices=MATTER_KINDS,
         help_text=gettext_lazy("consultation 为法律咨询（有答复线程），matter 为其他事项。"),
     )
-    service_item = s.ItemRefSerializer()
-    status = serializers.ChoiceField(choices=S.choices)
+    service_item = api_serializers.ItemRefSerializer()
+    status = serializers.ChoiceField(choices=Matter.Status.choices)
     status_label = serializers.CharField()
     status_hint = serializers.CharField(help_text=gettext_lazy("给本人的状态说明。"))
-    unit = s.UnitRefSerializer(help_text=gettext_lazy("办理机构。"))
+    unit = api_serializers.UnitRefSerializer(help_text=gettext_lazy("办理机构。"))
     region = serializers.CharField(help_text=gettext_lazy("所涉区划代码。"))
     region_name = serializers.CharField()
     topic = serializers.CharField(help_text=gettext_lazy("问题类别；未归类为空。"))
@@ -182,7 +181,9 @@ class OwnMatterDetailSerializer(OwnMatterSerializer):
     can_supply = serializers.BooleanField(help_text=gettext_lazy("可以在线补正材料。"))
     result_pdf = serializers.CharField(allow_null=True, help_text=gettext_lazy("办结告知书（PDF）的地址。"))
     thread = ThreadEntrySerializer(many=True, help_text=gettext_lazy("咨询、追问和答复，按时间先后。"))
-    timeline = s.TimelineEntrySerializer(many=True, help_text=gettext_lazy("本人可见的全部办理记录。"))
+    timeline = api_serializers.TimelineEntrySerializer(
+        many=True, help_text=gettext_lazy("本人可见的全部办理记录。")
+    )
 
 
 def _row(matter: Matter, state: threads.ThreadState | None, unread: int) -> dict[str, Any]:
@@ -214,12 +215,12 @@ def matter_detail(request: Request, matter: Matter) -> dict[str, Any]:
     thread = threads.thread(matter)
     consultation = threads.is_consultation(matter)
     state = thread.state if consultation else None
-    out = _row(matter, state, mine.unread_answers(user, [matter.pk]).get(matter.pk, 0))
+    out = _row(matter, state, my_matters.unread_answers(user, [matter.pk]).get(matter.pk, 0))
     done = matter.status in Matter.DONE_STATUSES
     if evaluation is not None:
         out["status_hint"] = _("已办结，感谢您的评价。")
     materials = None
-    if matter.status == S.AWAITING_MATERIALS:
+    if matter.status == Matter.Status.AWAITING_MATERIALS:
         event = pdf.materials_request(matter)
         materials = {
             "missing": list((event.payload or {}).get("missing", [])) if event else [],
@@ -250,11 +251,11 @@ def matter_detail(request: Request, matter: Matter) -> dict[str, Any]:
             "comment": evaluation.comment,
             "created_at": evaluation.created_at,
         },
-        can_follow_up=matter.status != S.MERGED and state != threads.ThreadState.RESOLVED,
+        can_follow_up=matter.status != Matter.Status.MERGED and state != threads.ThreadState.RESOLVED,
         can_resolve=thread.can_resolve,
         can_rate=done and evaluation is None,
-        can_complain=matter.status != S.MERGED,
-        can_supply=matter.status == S.AWAITING_MATERIALS,
+        can_complain=matter.status != Matter.Status.MERGED,
+        can_supply=matter.status == Matter.Status.AWAITING_MATERIALS,
         result_pdf=request.build_absolute_uri(reverse("api:me_matter_result_pdf", args=[matter.pk]))
         if pdf.has_result(matter)
         else None,
@@ -293,12 +294,12 @@ class OwnMatterList(CitizenView, generics.GenericAPIView):
     def get(self, request: Request) -> Response:
         user = citizen_user(request)
         data = query(OwnMatterQuerySerializer, request)
-        qs = mine.own_matters(user, kind=data.get("kind", ""), status=data.get("status", "")).select_related(
-            "service_item", "unit", "region", "topic"
-        )
+        qs = my_matters.own_matters(
+            user, kind=data.get("kind", ""), status=data.get("status", "")
+        ).select_related("service_item", "unit", "region", "topic")
         page = self.paginate_queryset(qs) or []
         states = threads.states(page)
-        unread = mine.unread_answers(user, states)
+        unread = my_matters.unread_answers(user, states)
         rows = [_row(m, states.get(m.pk), unread.get(m.pk, 0)) for m in page]
         return self.get_paginated_response(OwnMatterSerializer(rows, many=True).data)
 
@@ -313,7 +314,7 @@ class OwnMatterDetail(CitizenView):
         user = citizen_user(request)
         matter = own_matter(user, pk)
         # As on the page: opening the matter reads its answers (the inbox shows them read too).
-        mine.read_answers(user, matter)
+        my_matters.read_answers(user, matter)
         return Response(OwnMatterDetailSerializer(matter_detail(request, matter)).data)
 
 

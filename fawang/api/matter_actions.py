@@ -31,7 +31,7 @@ from fawang.matters.models import Matter
 from fawang.matters.registry import ActionDef
 from fawang.orgs.web import staff_user
 
-from . import serializers as s
+from . import serializers as api_serializers
 from .views import matter_out
 
 
@@ -62,11 +62,11 @@ def body_serializer(defn: ActionDef) -> type[serializers.Serializer]:
     return type(name, (serializers.Serializer,), attrs)
 
 
-class ActionDoneSerializer(s.MatterDetailSerializer):
+class ActionDoneSerializer(api_serializers.MatterDetailSerializer):
     message = serializers.CharField(help_text="操作成功后的提示，与工作台显示的相同。")
 
-    class Meta(s.MatterDetailSerializer.Meta):
-        fields = [*s.MatterDetailSerializer.Meta.fields, "message"]
+    class Meta(api_serializers.MatterDetailSerializer.Meta):
+        fields = [*api_serializers.MatterDetailSerializer.Meta.fields, "message"]
 
 
 def _perform(request: Request, pk: int, code: str) -> Response:
@@ -91,7 +91,7 @@ def _perform(request: Request, pk: int, code: str) -> Response:
 
 def _describe(defn: ActionDef) -> str:
     told = "办理结果告知服务对象（进度查询中可见）。" if defn.public else "仅工作人员可见。"
-    statuses = "、".join(str(Matter.Status(s).label) for s in defn.from_statuses)
+    statuses = "、".join(str(Matter.Status(api_serializers).label) for api_serializers in defn.from_statuses)
     return " ".join(part for part in (str(defn.help or ""), f"可在以下状态办理：{statuses}。", told) if part)
 
 

@@ -36,7 +36,7 @@ from fawang.orgs.web import staff_user
 from fawang.portal import points
 from fawang.regions.models import Region
 
-from . import serializers as s
+from . import serializers as api_serializers
 
 # ------------------------------------------------------------------------------------------- catalogue
 
@@ -45,9 +45,13 @@ def _items() -> QuerySet[ServiceItem]:
     return ServiceItem.objects.active().order_by("order", "code")
 
 
-@extend_schema(tags=["公开信息"], summary="服务事项目录", responses={200: s.ServiceItemSerializer(many=True)})
+@extend_schema(
+    tags=["公开信息"],
+    summary="服务事项目录",
+    responses={200: api_serializers.ServiceItemSerializer(many=True)},
+)
 class CatalogueList(PublicListView):
-    serializer_class = s.ServiceItemSerializer
+    serializer_class = api_serializers.ServiceItemSerializer
 
     def get_queryset(self) -> QuerySet[ServiceItem]:
         return _items()
@@ -56,12 +60,12 @@ class CatalogueList(PublicListView):
 @extend_schema(
     tags=["公开信息"],
     summary="办事指南：一个服务事项",
-    responses={200: s.ServiceItemDetailSerializer, **errors(404)},
+    responses={200: api_serializers.ServiceItemDetailSerializer, **errors(404)},
 )
 class CatalogueDetail(PublicView):
     def get(self, request: Request, pk: int) -> Response:
         item = get_object_or_404(_items().prefetch_related("materials"), pk=pk)
-        return Response(s.ServiceItemDetailSerializer(item).data)
+        return Response(api_serializers.ServiceItemDetailSerializer(item).data)
 
 
 # ------------------------------------------------------------------------------------------- service points
@@ -79,10 +83,10 @@ class PointQuerySerializer(serializers.Serializer):
     tags=["公开信息"],
     summary="服务点查找",
     parameters=[PointQuerySerializer],
-    responses={200: s.UnitSerializer(many=True), **errors(400)},
+    responses={200: api_serializers.UnitSerializer(many=True), **errors(400)},
 )
 class ServicePointList(PublicListView):
-    serializer_class = s.UnitSerializer
+    serializer_class = api_serializers.UnitSerializer
 
     def get_queryset(self) -> QuerySet[Unit]:
         data = query(PointQuerySerializer, self.request)
@@ -100,11 +104,13 @@ class ServicePointList(PublicListView):
 
 
 @extend_schema(
-    tags=["公开信息"], summary="服务机构详情", responses={200: s.UnitDetailSerializer, **errors(404)}
+    tags=["公开信息"],
+    summary="服务机构详情",
+    responses={200: api_serializers.UnitDetailSerializer, **errors(404)},
 )
 class UnitDetail(PublicView):
     def get(self, request: Request, pk: int) -> Response:
-        return Response(s.UnitDetailSerializer(points.get_public_unit(pk)).data)
+        return Response(api_serializers.UnitDetailSerializer(points.get_public_unit(pk)).data)
 
 
 # ------------------------------------------------------------------------------------------- laws
@@ -119,13 +125,13 @@ class LawQuerySerializer(serializers.Serializer):
     summary="法律法规条文检索（现行有效）",
     parameters=[LawQuerySerializer],
     responses={
-        200: s.ArticleResultSerializer(many=True),
+        200: api_serializers.ArticleResultSerializer(many=True),
         503: OpenApiResponse(ErrorSerializer),
         **errors(400),
     },
 )
 class LawSearch(PublicListView):
-    serializer_class = s.ArticleResultSerializer
+    serializer_class = api_serializers.ArticleResultSerializer
 
     def get_queryset(self) -> Any:
         question = query(LawQuerySerializer, self.request)["q"]
@@ -145,15 +151,15 @@ TRACK_HEADER = "X-Tracking-Token"
     tags=["进度查询"],
     summary="获取查询验证码（发送到事项登记的手机）",
     parameters=[IDEMPOTENCY_KEY],
-    request=s.TrackCodeInSerializer,
-    responses={200: s.TrackCodeOutSerializer, **errors(400, 409, 429)},
+    request=api_serializers.TrackCodeInSerializer,
+    responses={200: api_serializers.TrackCodeOutSerializer, **errors(400, 409, 429)},
 )
 class TrackCode(PublicView):
     throttle_classes = [TrackThrottle]
 
     @idempotent
     def post(self, request: Request) -> Response:
-        data = body(s.TrackCodeInSerializer, request)
+        data = body(api_serializers.TrackCodeInSerializer, request)
         sent = public_tracking.request_tracking_code(data["tracking_no"], ip=client_ip(request))
         out: dict[str, Any] = {
             "tracking_no": sent.tracking_no,
@@ -169,8 +175,8 @@ class TrackCode(PublicView):
 @extend_schema(
     tags=["进度查询"],
     summary="校验验证码，换取查询令牌",
-    request=s.TrackVerifyInSerializer,
-    responses={200: s.TrackTokenSerializer, **errors(400, 429)},
+    request=api_serializers.TrackVerifyInSerializer,
+    responses={200: api_serializers.TrackTokenSerializer, **errors(400, 429)},
 )
 class TrackVerify(PublicView):
     """Not a create: no Idempotency-Key (a code is good once; a lost answer means asking for a new code)."""
@@ -178,7 +184,7 @@ class TrackVerify(PublicView):
     throttle_classes = [TrackThrottle]
 
     def post(self, request: Request) -> Response:
-        data = body(s.TrackVerifyInSerializer, request)
+        data = body(api_serializers.TrackVerifyInSerializer, request)
         matter = public_tracking.verify_tracking_code(data["tracking_no"], data["code"])
         token = signing.dumps({"no": matter.tracking_no, "m": matter.pk}, salt=TRACK_SALT)
         return Response({"token": token, "expires_in": public_tracking.grant_minutes() * 60})
@@ -190,7 +196,7 @@ class TrackVerify(PublicView):
     parameters=[
         OpenApiParameter(TRACK_HEADER, str, OpenApiParameter.HEADER, required=True, description="查询令牌。")
     ],
-    responses={200: s.TrackedMatterSerializer, **errors(401, 404)},
+    responses={200: api_serializers.TrackedMatterSerializer, **errors(401, 404)},
 )
 class TrackMatter(PublicView):
     def get(self, request: Request) -> Response:
@@ -203,7 +209,7 @@ class TrackMatter(PublicView):
             Matter.objects.select_related("service_item", "unit"), pk=grant["m"], tracking_no=grant["no"]
         )
         matter.api_timeline = public_timeline(matter)  # type: ignore[attr-defined]
-        return Response(s.TrackedMatterSerializer(matter).data)
+        return Response(api_serializers.TrackedMatterSerializer(matter).data)
 
 
 # ------------------------------------------------------------------------------------------- staff
@@ -214,13 +220,15 @@ def matter_out(request: Request, pk: int, *, revealed: Any = None) -> dict[str, 
     matter.api_events = list(  # type: ignore[attr-defined]
         matter.events.select_related("actor").order_by("created_at", "pk")
     )
-    ser = s.MatterDetailSerializer(matter, context={"now": timezone.now(), "revealed": revealed})
+    ser = api_serializers.MatterDetailSerializer(
+        matter, context={"now": timezone.now(), "revealed": revealed}
+    )
     return dict(ser.data)
 
 
 @extend_schema(tags=["工作人员"], summary="事项列表（本人辖区）")
 class MatterList(StaffView, generics.GenericAPIView):
-    serializer_class = s.MatterSerializer
+    serializer_class = api_serializers.MatterSerializer
     capped_count = True
 
     def get_queryset(self) -> QuerySet[Matter]:
@@ -228,12 +236,12 @@ class MatterList(StaffView, generics.GenericAPIView):
 
     @extend_schema(
         description="有监督权限的，列出辖区内全部事项（与工作台“全部事项”相同）；其他工作人员列出本人所在单位的事项和本人承办、首问的事项。",
-        parameters=[s.MatterListQuerySerializer],
-        responses={200: s.MatterSerializer(many=True), **errors(400, 401, 404, 429)},
+        parameters=[api_serializers.MatterListQuerySerializer],
+        responses={200: api_serializers.MatterSerializer(many=True), **errors(400, 401, 404, 429)},
     )
     def get(self, request: Request) -> Response:
         user, now = staff_user(request), timezone.now()
-        data = query(s.MatterListQuerySerializer, request)
+        data = query(api_serializers.MatterListQuerySerializer, request)
         qs = self.get_queryset()
         if data.pop("mine"):
             qs = qs.filter(handler=user) | qs.filter(first_responder=user)
@@ -246,18 +254,20 @@ class MatterList(StaffView, generics.GenericAPIView):
             "description", "result", "person__id_number", "person__address", "handler__password"
         )
         page = self.paginate_queryset(qs)
-        return self.get_paginated_response(s.MatterSerializer(page, many=True, context={"now": now}).data)
+        return self.get_paginated_response(
+            api_serializers.MatterSerializer(page, many=True, context={"now": now}).data
+        )
 
     @extend_schema(
         summary="前台统一受理：登记新事项",
         parameters=[IDEMPOTENCY_KEY],
-        request=s.IntakeSerializer,
-        responses={201: s.SubmittedSerializer, **errors(400, 401, 403, 404, 409, 429)},
+        request=api_serializers.IntakeSerializer,
+        responses={201: api_serializers.SubmittedSerializer, **errors(400, 401, 403, 404, 409, 429)},
     )
     @idempotent
     def post(self, request: Request) -> Response:
         user = staff_user(request)
-        data = body(s.IntakeSerializer, request)
+        data = body(api_serializers.IntakeSerializer, request)
         intake_unit = Unit.objects.filter(pk=data["intake_unit"]).first()
         if intake_unit is None:
             raise serializers.ValidationError({"intake_unit": [_("没有这个受理机构。")]})
@@ -284,7 +294,7 @@ class MatterList(StaffView, generics.GenericAPIView):
             # The action's own idempotency (a unique column): safe even if two resends race past ours.
             idempotency_key="api:" + hashlib.sha256(f"{user.pk}:{key}".encode()).hexdigest()[:60],
         )
-        out = s.MatterSerializer(
+        out = api_serializers.MatterSerializer(
             Matter.objects.filter(pk__in=[m.pk for m in result.matters]).select_related(
                 "person", "handler", "service_item", "unit"
             ),
@@ -298,13 +308,13 @@ class MatterList(StaffView, generics.GenericAPIView):
 class MatterDetail(StaffView):
     @extend_schema(
         summary="事项详情（含全部办理记录）",
-        parameters=[s.MatterDetailQuerySerializer],
-        responses={200: s.MatterDetailSerializer, **errors(400, 401, 403, 404, 429)},
+        parameters=[api_serializers.MatterDetailQuerySerializer],
+        responses={200: api_serializers.MatterDetailSerializer, **errors(400, 401, 403, 404, 429)},
     )
     def get(self, request: Request, pk: int) -> Response:
         user = staff_user(request)
         matter = get_matter_for_user(user, pk)
-        data = query(s.MatterDetailQuerySerializer, request)
+        data = query(api_serializers.MatterDetailQuerySerializer, request)
         revealed = None
         if data["reveal"]:
             # The same door as the HTML "查看完整信息": role check, then the access log.

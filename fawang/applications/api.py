@@ -41,8 +41,8 @@ from fawang.matters.models import Matter
 from fawang.regions.forms import RegionField
 
 from . import actions
-from . import choices as c
-from . import forms as f
+from . import choices as form_choices
+from . import forms as step_forms
 from .access import get_own_application
 from .definitions import BY_CODE, GENERIC, Definition, MaterialsStep, definition_for
 from .models import Application, ApplicationFile
@@ -260,20 +260,20 @@ def documented(
     return type(name, (serializers.Serializer,), fields)
 
 
-ApplicantIn = documented(f.ApplicantForm, "ApplicationApplicantIn")
-PartyIn = documented(f.PartyForm, "ApplicationPartyIn")
-MemberIn = documented(f.MemberForm, "ApplicationMemberIn")
+ApplicantIn = documented(step_forms.ApplicantForm, "ApplicationApplicantIn")
+PartyIn = documented(step_forms.PartyForm, "ApplicationPartyIn")
+MemberIn = documented(step_forms.MemberForm, "ApplicationMemberIn")
 PartiesIn = type(
     "ApplicationPartiesIn",
     (serializers.Serializer,),
     {"parties": PartyIn(many=True, help_text=gettext_lazy("对方当事人或者被申请人，每人一项。"))},
 )
 MeansIn = documented(
-    f.MeansForm,
+    step_forms.MeansForm,
     "ApplicationMeansIn",
     exclude=("grounds_32", "grounds_42"),
     exemption_grounds=serializers.MultipleChoiceField(
-        choices=c.ExemptionGround.choices,
+        choices=form_choices.ExemptionGround.choices,
         required=False,
         help_text=gettext_lazy("法律援助法第三十二条、第四十二条规定的情形代码；为空表示因经济困难申请。"),
     ),

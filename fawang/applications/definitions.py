@@ -27,8 +27,8 @@ from fawang.catalog.models import BusinessLine, Material, ServiceItem
 from fawang.lib.validators import mask_id_number, mask_name, mask_phone
 from fawang.matters.models import SpecialGroup
 
-from . import choices as c
-from . import forms as f
+from . import choices as form_choices
+from . import forms as step_forms
 from .models import Application, ApplicationFile, HouseholdMember, Means, Party
 
 # ------------------------------------------------------------------------------------------- bound forms
@@ -39,7 +39,7 @@ class Bound:
     """A step's forms, bound to what was posted (or sent to the API), or unbound with the saved values."""
 
     form: forms.Form | None = None
-    rows: f.RowFormSet | None = None
+    rows: step_forms.RowFormSet | None = None
     aliases: Mapping[str, str] = field(default_factory=dict)  # form field -> API field, for errors
 
     @property
@@ -85,9 +85,13 @@ def rows_form_data(prefix: str, rows: Any) -> dict[str, Any]:
         rows = []
     if not isinstance(rows, list):
         raise ValidationError({prefix: ValidationError(_("应为列表。"), code="not_a_list")})
-    if len(rows) > f.MAX_ROWS:
+    if len(rows) > step_forms.MAX_ROWS:
         raise ValidationError(
-            {prefix: ValidationError(_("最多填写 %(n)d 行。") % {"n": f.MAX_ROWS}, code="too_many_rows")}
+            {
+                prefix: ValidationError(
+                    _("最多填写 %(n)d 行。") % {"n": step_forms.MAX_ROWS}, code="too_many_rows"
+                )
+            }
         )
     data: dict[str, Any] = {f"{prefix}-TOTAL_FORMS": str(len(rows)), f"{prefix}-INITIAL_FORMS": "0"}
     for i, row in enumerate(rows):
@@ -194,7 +198,7 @@ class ApplicantStep(Step):
             "address": app.applicant_address,
             "special_groups": app.special_groups,
         }
-        form = f.ApplicantForm(
+        form = step_forms.ApplicantForm(
             data, initial=initial, address_required=self.definition.address_required, auto_id="applicant_%s"
         )
         return Bound(form)
@@ -250,7 +254,7 @@ class MatterStep(Step):
     template = "applications/steps/matter.html"
 
     @property
-    def form_class(self) -> type[f.MatterForm]:
+    def form_class(self) -> type[step_forms.MatterForm]:
         return self.definition.matter_form
 
     def bind(self, app: Application, data: Mapping[str, Any] | None = None) -> Bound:
@@ -258,7 +262,7 @@ class MatterStep(Step):
         return Bound(self.form_class(data, initial=initial, auto_id="matter_%s"))
 
     def save(self, app: Application, bound: Bound) -> None:
-        assert isinstance(bound.form, f.MatterForm)
+        assert isinstance(bound.form, step_forms.MatterForm)
         d = bound.form.cleaned_data
         app.description = d["description"].strip()
         app.region = d["region"]
@@ -279,7 +283,7 @@ class MatterStep(Step):
         region = (app.region.full_name or app.region.name) if app.region else ""
         rows.append((_label(form, "region"), region))
         note = ""
-        if facts.get("consent") == c.Consent.REFUSES:
+        if facts.get("consent") == form_choices.Consent.REFUSES:
             note = _(
                 "对方明确拒绝调解的，人民调解委员会不得调解（人民调解法 第十七条）；调解委员会将与您联系。"
             )
@@ -318,7 +322,9 @@ class PartiesStep(Step):
         self.min_rows = min_rows
         self.intro = intro
 
-        self.formset_class = f.row_formset(f.PartyForm, min_rows=min_rows, min_message=min_message)
+        self.formset_class = step_forms.row_formset(
+            step_forms.PartyForm, min_rows=min_rows, min_message=min_message
+        )
 
     def _rows(self, app: Application) -> list[Party]:
         return [p for p in app.parties.all() if p.role == self.role]
@@ -366,7 +372,7 @@ class PartiesStep(Step):
             table=[
                 [
                     p.get_kind_display(),
-                    _shown_name(p.name, disclose) if p.kind == c.PartyKind.PERSON else p.name,
+                    _shown_name(p.name, disclose) if p.kind == form_choices.PartyKind.PERSON else p.name,
                     _shown_phone(p.phone, disclose),
                     p.address,
                 ]
@@ -381,7 +387,7 @@ class MeansStep(Step):
     title = gettext_lazy("家庭经济状况")
     template = "applications/steps/means.html"
     prefix = "members"
-    formset_class = f.row_formset(f.MemberForm)
+    formset_class = step_forms.row_formset(step_forms.MemberForm)
     ALIASES: Mapping[str, str] = {"grounds_32": "exemption_grounds", "grounds_42": "exemption_grounds"}
 
     @staticmethod
@@ -397,15 +403,15 @@ class MeansStep(Step):
         # step is saved, what the applicant chose stands.
         grounds = means.exemption_grounds if means else suggested_grounds(app)
         initial = {
-            "grounds_32": [g for g in grounds if g in c.ARTICLE_32],
-            "grounds_42": [g for g in grounds if g in c.ARTICLE_42],
+            "grounds_32": [g for g in grounds if g in form_choices.ARTICLE_32],
+            "grounds_42": [g for g in grounds if g in form_choices.ARTICLE_42],
             "exemption_note": means.exemption_note if means else "",
             "applicant_income": means.applicant_income if means else None,
             "hardship_statement": means.hardship_statement if means else "",
             "pledged": means.pledged if means else False,
         }
-        form = f.MeansForm(data, initial=initial, auto_id="means_%s")
-        form.suggested = [] if means else [c.ExemptionGround(g).label for g in grounds]  # type: ignore[attr-defined]
+        form = step_forms.MeansForm(data, initial=initial, auto_id="means_%s")
+        form.suggested = () if means else tuple(str(form_choices.ExemptionGround(g).label) for g in grounds)
         if data is None:
             members = [
                 {"name": m.name, "relation": m.relation, "monthly_income": m.monthly_income}
@@ -421,9 +427,9 @@ class MeansStep(Step):
         grounds = body.get("exemption_grounds") or []
         if not isinstance(grounds, list):
             raise ValidationError({"exemption_grounds": ValidationError(_("应为列表。"), code="not_a_list")})
-        data["grounds_32"] = [g for g in grounds if g in c.ARTICLE_32]
+        data["grounds_32"] = [g for g in grounds if g in form_choices.ARTICLE_32]
         # Anything not of 第三十二条 goes to the other list, whose check names the unknown codes.
-        data["grounds_42"] = [g for g in grounds if g not in c.ARTICLE_32]
+        data["grounds_42"] = [g for g in grounds if g not in form_choices.ARTICLE_32]
         data.update(rows_form_data(self.prefix, body.get(self.prefix)))
         return data
 
@@ -478,10 +484,14 @@ class MeansStep(Step):
         note = ""
         if means is not None:
             grounds_32 = [
-                str(c.ExemptionGround(g).label) for g in means.exemption_grounds if g in c.ARTICLE_32
+                str(form_choices.ExemptionGround(g).label)
+                for g in means.exemption_grounds
+                if g in form_choices.ARTICLE_32
             ]
             grounds_42 = [
-                str(c.ExemptionGround(g).label) for g in means.exemption_grounds if g in c.ARTICLE_42
+                str(form_choices.ExemptionGround(g).label)
+                for g in means.exemption_grounds
+                if g in form_choices.ARTICLE_42
             ]
             if grounds_32:
                 rows.append((_("不受经济困难条件限制（第三十二条）"), "；".join(grounds_32)))
@@ -618,12 +628,12 @@ class ConfirmStep(Step):
 # 特殊群体 declared in step 1 that are, by the statute's own words, people of 第四十二条 — for the migrant worker only
 # when the application is about pay or an injury (or its category is not chosen yet): "申请支付劳动报酬或者请求工伤
 # 事故人身损害赔偿的进城务工人员" (issue 14, item 16). 低保对象/特困人员 receive 社会救助 (社会救助暂行办法 第二章 最低生活保障、第三章 特困人员供养).
-SUGGESTED_GROUNDS: Mapping[str, tuple[c.ExemptionGround, frozenset[str] | None]] = {
+SUGGESTED_GROUNDS: Mapping[str, tuple[form_choices.ExemptionGround, frozenset[str] | None]] = {
     SpecialGroup.MIGRANT_WORKER: (
-        c.ExemptionGround.MIGRANT_WORKER,
-        frozenset({c.LegalAidCategory.LABOUR, c.LegalAidCategory.INJURY}),
+        form_choices.ExemptionGround.MIGRANT_WORKER,
+        frozenset({form_choices.LegalAidCategory.LABOUR, form_choices.LegalAidCategory.INJURY}),
     ),
-    SpecialGroup.LOW_INCOME: (c.ExemptionGround.ASSISTANCE_RECIPIENT, None),
+    SpecialGroup.LOW_INCOME: (form_choices.ExemptionGround.ASSISTANCE_RECIPIENT, None),
 }
 
 
@@ -635,7 +645,7 @@ def suggested_grounds(app: Application) -> list[str]:
         ground, categories = SUGGESTED_GROUNDS.get(group, (None, None))
         if ground is not None and (categories is None or not category or category in categories):
             found.add(ground.value)
-    return [g for g in c.ExemptionGround.values if g in found]
+    return [g for g in form_choices.ExemptionGround.values if g in found]
 
 
 def claims_exemption(app: Application) -> bool:
@@ -646,7 +656,7 @@ def claims_exemption(app: Application) -> bool:
 def needs_exemption_proof(app: Application) -> bool:
     """第四十二条 waives the check only for an applicant who 有材料证明: claiming such a ground needs a file."""
     means = MeansStep.means_of(app)
-    return bool(means and set(means.exemption_grounds) & set(c.ARTICLE_42))
+    return bool(means and set(means.exemption_grounds) & set(form_choices.ARTICLE_42))
 
 
 # ------------------------------------------------------------------------------------------- definitions
@@ -664,7 +674,7 @@ class PartySpec:
 @dataclass(frozen=True)
 class Definition:
     code: str
-    matter_form: type[f.MatterForm]
+    matter_form: type[step_forms.MatterForm]
     parties: PartySpec | None = None
     means: bool = False
     address_required: bool = False
@@ -719,9 +729,9 @@ class Definition:
 
 LEGAL_AID = Definition(
     "legal_aid",
-    f.LegalAidMatterForm,
+    step_forms.LegalAidMatterForm,
     parties=PartySpec(
-        c.PartyRole.OTHER_PARTY,
+        form_choices.PartyRole.OTHER_PARTY,
         gettext_lazy("对方当事人"),
         0,
         "",
@@ -745,19 +755,19 @@ LEGAL_AID = Definition(
 )
 MEDIATION = Definition(
     "mediation",
-    f.MediationMatterForm,
+    step_forms.MediationMatterForm,
     parties=PartySpec(
-        c.PartyRole.RESPONDENT,
+        form_choices.PartyRole.RESPONDENT,
         gettext_lazy("被申请人"),
         1,
         gettext_lazy("请至少填写一位被申请人（纠纷的另一方）。"),
         gettext_lazy("纠纷的另一方当事人；有多位的请逐一填写。人民调解委员会将联系对方了解是否同意调解。"),
     ),
 )
-NOTARY = Definition("notary", f.NotaryMatterForm, address_required=True)
-APPRAISAL = Definition("appraisal", f.AppraisalMatterForm)
-LAWYER = Definition("lawyer", f.LawyerMatterForm)
-GENERIC = Definition("generic", f.MatterForm)
+NOTARY = Definition("notary", step_forms.NotaryMatterForm, address_required=True)
+APPRAISAL = Definition("appraisal", step_forms.AppraisalMatterForm)
+LAWYER = Definition("lawyer", step_forms.LawyerMatterForm)
+GENERIC = Definition("generic", step_forms.MatterForm)
 
 BY_CODE = {d.code: d for d in (LEGAL_AID, MEDIATION, NOTARY, APPRAISAL, LAWYER)}
 BY_LINE = {

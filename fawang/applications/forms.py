@@ -18,7 +18,7 @@ from fawang.matters.models import SpecialGroup, normalize_person_phone, validate
 from fawang.regions.forms import RegionCascadeMixin, RegionField
 from fawang.regions.models import Region
 
-from . import choices as c
+from . import choices as form_choices
 from .models import MAX_INCOME
 
 MAX_TEXT = 3000
@@ -140,10 +140,10 @@ class LegalAidMatterForm(MatterForm):
     FACTS = ("category", "stage", "authority")
 
     category = _choice(
-        c.LegalAidCategory.choices, label=_("申请事项（案由）"), required=_("请选择申请事项。")
+        form_choices.LegalAidCategory.choices, label=_("申请事项（案由）"), required=_("请选择申请事项。")
     )
     stage = _choice(
-        c.LegalAidStage.choices,
+        form_choices.LegalAidStage.choices,
         label=_("所处阶段"),
         required=_("请选择所处阶段。"),
         help_text=_("已经起诉或者立案的选“诉讼”；尚未起诉，正在协商、调解或者申请仲裁的选“非诉讼”。"),
@@ -174,8 +174,8 @@ class LegalAidMatterForm(MatterForm):
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         category, stage = data.get("category"), data.get("stage")
-        criminal = category in c.CRIMINAL_CATEGORIES
-        if category and stage and criminal != (stage == c.LegalAidStage.CRIMINAL):
+        criminal = category in form_choices.CRIMINAL_CATEGORIES
+        if category and stage and criminal != (stage == form_choices.LegalAidStage.CRIMINAL):
             message = (
                 _("刑事案件的法律援助，所处阶段请选择“刑事诉讼”。")
                 if criminal
@@ -188,7 +188,9 @@ class LegalAidMatterForm(MatterForm):
 class MediationMatterForm(MatterForm):
     FACTS = ("dispute_type", "claim", "consent")
 
-    dispute_type = _choice(c.DisputeType.choices, label=_("纠纷类型"), required=_("请选择纠纷类型。"))
+    dispute_type = _choice(
+        form_choices.DisputeType.choices, label=_("纠纷类型"), required=_("请选择纠纷类型。")
+    )
     description = _text(
         _("请填写纠纷事实。"), label=_("纠纷事实"), help_text=_("纠纷是怎么发生的，双方争执的是什么。")
     )
@@ -200,7 +202,7 @@ class MediationMatterForm(MatterForm):
         help_text=_("您希望通过调解解决什么，例如赔偿金额、停止侵害。"),
     )
     consent = _choice(
-        c.Consent.choices,
+        form_choices.Consent.choices,
         label=_("对方是否同意调解"),
         required=_("请选择对方是否同意调解。"),
         help_text=_("人民调解遵循自愿原则，当事人一方明确拒绝调解的，不得调解（人民调解法 第十七条）。"),
@@ -218,8 +220,12 @@ class MediationMatterForm(MatterForm):
 class NotaryMatterForm(MatterForm):
     FACTS = ("notary_type", "use_place", "country")
 
-    notary_type = _choice(c.NotaryType.choices, label=_("公证事项"), required=_("请选择公证事项。"))
-    use_place = _choice(c.UsePlace.choices, label=_("公证书使用地"), required=_("请选择公证书使用地。"))
+    notary_type = _choice(
+        form_choices.NotaryType.choices, label=_("公证事项"), required=_("请选择公证事项。")
+    )
+    use_place = _choice(
+        form_choices.UsePlace.choices, label=_("公证书使用地"), required=_("请选择公证书使用地。")
+    )
     country = forms.CharField(
         label=_("使用国家或者地区"),
         max_length=60,
@@ -245,9 +251,9 @@ class NotaryMatterForm(MatterForm):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        if data.get("use_place") == c.UsePlace.ABROAD and not (data.get("country") or "").strip():
+        if data.get("use_place") == form_choices.UsePlace.ABROAD and not (data.get("country") or "").strip():
             self.add_error("country", _("在境外使用的，请填写使用国家或者地区。"))
-        if data.get("use_place") == c.UsePlace.DOMESTIC:
+        if data.get("use_place") == form_choices.UsePlace.DOMESTIC:
             data["country"] = ""
         return data
 
@@ -255,9 +261,11 @@ class NotaryMatterForm(MatterForm):
 class AppraisalMatterForm(MatterForm):
     FACTS = ("appraisal_type", "commissioner", "case_authority")
 
-    appraisal_type = _choice(c.AppraisalType.choices, label=_("鉴定类别"), required=_("请选择鉴定类别。"))
+    appraisal_type = _choice(
+        form_choices.AppraisalType.choices, label=_("鉴定类别"), required=_("请选择鉴定类别。")
+    )
     commissioner = _choice(
-        c.Commissioner.choices,
+        form_choices.Commissioner.choices,
         label=_("委托方"),
         required=_("请选择委托方。"),
         help_text=_("诉讼中的司法鉴定一般由人民法院等办案机关委托；本人委托的请选“本人委托”。"),
@@ -283,7 +291,9 @@ class AppraisalMatterForm(MatterForm):
 class LawyerMatterForm(MatterForm):
     FACTS = ("service_kind", "preferred_time")
 
-    service_kind = _choice(c.LawyerService.choices, label=_("服务类型"), required=_("请选择服务类型。"))
+    service_kind = _choice(
+        form_choices.LawyerService.choices, label=_("服务类型"), required=_("请选择服务类型。")
+    )
     description = _text(
         _("请填写需要律师服务的事项概要。"),
         label=_("事项概要"),
@@ -333,8 +343,8 @@ class RowFormSet(forms.BaseFormSet):
 class PartyForm(forms.Form):
     kind = forms.ChoiceField(
         label=_("类型"),
-        choices=c.PartyKind.choices,
-        initial=c.PartyKind.PERSON,
+        choices=form_choices.PartyKind.choices,
+        initial=form_choices.PartyKind.PERSON,
         required=False,
         error_messages={"invalid_choice": _("请从列表中选择。")},
     )
@@ -349,7 +359,7 @@ class PartyForm(forms.Form):
         return any(name != "kind" for name in self.changed_data)
 
     def clean_kind(self) -> str:
-        return self.cleaned_data["kind"] or c.PartyKind.PERSON
+        return self.cleaned_data["kind"] or form_choices.PartyKind.PERSON
 
     def clean_phone(self) -> str:
         return _phone(self.cleaned_data["phone"])
@@ -361,7 +371,7 @@ class MemberForm(forms.Form):
     )
     relation = forms.ChoiceField(
         label=_("与申请人关系"),
-        choices=[("", _("请选择")), *c.Relation.choices],
+        choices=[("", _("请选择")), *form_choices.Relation.choices],
         error_messages={"required": _("请选择与申请人的关系。"), "invalid_choice": _("请从列表中选择。")},
     )
     monthly_income = _money(_("月收入（元）"), required=False, help_text=_("没有收入的填 0。"))
@@ -389,9 +399,12 @@ def row_formset(form: type[forms.Form], *, min_rows: int = 0, min_message: Any =
 class MeansForm(forms.Form):
     """The means test facts, or the grounds that waive it (法律援助法 第三十二条、第四十一条、第四十二条)."""
 
+    # Labels of the grounds ticked in advance from the applicant's own answers (set by the step, shown above it).
+    suggested: tuple[str, ...] = ()
+
     grounds_32 = forms.MultipleChoiceField(
         label=_("不受经济困难条件限制的情形（法律援助法 第三十二条）"),
-        choices=[(g.value, g.label) for g in c.ARTICLE_32],
+        choices=[(g.value, g.label) for g in form_choices.ARTICLE_32],
         required=False,
         widget=forms.CheckboxSelectMultiple,
         help_text=_("属于下列情形之一的，申请法律援助不受经济困难条件的限制，可以不填写经济状况。"),
@@ -399,7 +412,7 @@ class MeansForm(forms.Form):
     )
     grounds_42 = forms.MultipleChoiceField(
         label=_("免予核查经济困难状况的人员（法律援助法 第四十二条）"),
-        choices=[(g.value, g.label) for g in c.ARTICLE_42],
+        choices=[(g.value, g.label) for g in form_choices.ARTICLE_42],
         required=False,
         widget=forms.CheckboxSelectMultiple,
         help_text=_("有材料证明属于下列人员之一的，免予核查经济困难状况；请在“申请材料”一步上传证明材料。"),
@@ -433,8 +446,8 @@ class MeansForm(forms.Form):
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         grounds = [*data.get("grounds_32", []), *data.get("grounds_42", [])]
-        data["exemption_grounds"] = [g for g in c.ExemptionGround.values if g in grounds]
-        if set(grounds) & c.OTHER_GROUNDS and not (data.get("exemption_note") or "").strip():
+        data["exemption_grounds"] = [g for g in form_choices.ExemptionGround.values if g in grounds]
+        if set(grounds) & form_choices.OTHER_GROUNDS and not (data.get("exemption_note") or "").strip():
             self.add_error("exemption_note", _("请写明所依据的法律、法规或者规章。"))
         if not grounds:
             # 第四十一条: 因经济困难申请法律援助的，申请人应当如实说明经济困难状况.

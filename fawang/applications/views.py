@@ -8,6 +8,7 @@ nothing themselves: the actions bind the step forms and answer with their errors
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from django.contrib import messages
@@ -137,6 +138,16 @@ def _resume_url(app: Application, definition: Definition) -> str:
 # --- my applications --------------------------------------------------------------------------------------
 
 
+@dataclass(slots=True)
+class ApplicationRow:
+    """One card of 我的申请: the application and how far it has got."""
+
+    application: Application
+    steps_done: int  # steps of the form saved so far (a draft)
+    steps_total: int  # steps that save anything
+    tracking_display: str  # the matter's tracking number once submitted, grouped for reading; "" for a draft
+
+
 @never_cache
 @public_required
 def application_list(request: HttpRequest) -> HttpResponse:
@@ -147,16 +158,23 @@ def application_list(request: HttpRequest) -> HttpResponse:
         .order_by("-updated_at", "-pk")
     )
     page_obj = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    entries = []
     for app in page_obj:
         definition = definition_for(app.service_item)
         steps = [s for s in definition.steps if s.saves] if definition else []
-        app.progress = (  # type: ignore[attr-defined]
-            sum(1 for s in steps if s.code in (app.steps_done or [])),
-            len(steps),
+        entries.append(
+            ApplicationRow(
+                application=app,
+                steps_done=sum(1 for s in steps if s.code in (app.steps_done or [])),
+                steps_total=len(steps),
+                tracking_display=tracking.display(app.matter.tracking_no) if app.matter is not None else "",
+            )
         )
-        if app.matter is not None:
-            app.tracking_display = tracking.display(app.matter.tracking_no)  # type: ignore[attr-defined]
-    return render(request, "applications/list.html", {"page_obj": page_obj, "portal_nav": _nav(request)})
+    return render(
+        request,
+        "applications/list.html",
+        {"page_obj": page_obj, "rows": entries, "portal_nav": _nav(request)},
+    )
 
 
 @never_cache

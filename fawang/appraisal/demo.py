@@ -10,9 +10,17 @@ from fawang.orgs.models import Practitioner, Unit
 from . import actions
 from .models import Category, InstitutionCategory
 
-C = Category
-INSTITUTION = (C.FORENSIC_CLINICAL, C.FORENSIC_GENETICS, C.DOCUMENTS, C.AUDIO_VISUAL)
-APPRAISERS = ((C.FORENSIC_CLINICAL, C.FORENSIC_GENETICS), (C.DOCUMENTS,), (C.AUDIO_VISUAL,))
+INSTITUTION = (
+    Category.FORENSIC_CLINICAL,
+    Category.FORENSIC_GENETICS,
+    Category.DOCUMENTS,
+    Category.AUDIO_VISUAL,
+)
+APPRAISERS = (
+    (Category.FORENSIC_CLINICAL, Category.FORENSIC_GENETICS),
+    (Category.DOCUMENTS,),
+    (Category.AUDIO_VISUAL,),
+)
 
 
 def load_line_demo() -> None:

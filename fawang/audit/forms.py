@@ -8,6 +8,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from fawang.lib.formfields import choice_field
+
 from . import codes
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -36,7 +38,7 @@ class AuditFilterForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         # Per request, in the user's language.
-        self.fields["action"].choices = [("", _("全部")), *codes.choices()]  # type: ignore[attr-defined]
+        choice_field(self, "action").choices = [("", _("全部")), *codes.choices()]
 
     def clean_person(self) -> str:
         return self.cleaned_data["person"].strip()

@@ -33,8 +33,6 @@ from .models import Consent, Profile
 # The version of templates/citizens/_privacy_notice.html. Change it with the text: consent is recorded against it.
 NOTICE_VERSION = "2026-12-v1"
 
-P = Consent.Purpose
-
 
 def live(user: User, purpose: str) -> Consent | None:
     """The person's standing consent for ``purpose``, or None."""
@@ -68,14 +66,18 @@ def do_withdraw_consent(user_id: int, *, purpose: str, now: dt.datetime | None =
     ID-number consent with it. Returns the rows withdrawn (none when there was nothing standing)."""
     user = User.objects.select_for_update().get(pk=user_id)
     now = now or timezone.now()
-    purposes = [P.PERSONAL, P.SENSITIVE] if purpose == P.PERSONAL else [P.SENSITIVE]
+    purposes = (
+        [Consent.Purpose.PERSONAL, Consent.Purpose.SENSITIVE]
+        if purpose == Consent.Purpose.PERSONAL
+        else [Consent.Purpose.SENSITIVE]
+    )
     rows = list(Consent.objects.filter(user=user, purpose__in=purposes, withdrawn_at__isnull=True))
     for row in rows:
         row.withdrawn_at = now
         row.save(update_fields=["withdrawn_at"])
     # 第四十七条: erase what the withdrawn consent covered.
     Profile.objects.filter(user=user).update(id_number="", id_number_hash="")
-    if purpose == P.PERSONAL:
+    if purpose == Consent.Purpose.PERSONAL:
         user.display_name = ""
         user.save(update_fields=["display_name"])
     return rows

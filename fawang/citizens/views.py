@@ -10,6 +10,7 @@ signed-in person's own matters.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
@@ -45,7 +46,7 @@ from fawang.matters.routing import NoRoute
 from fawang.matters.timeline import PUBLIC_STATUS_BADGES, STATUS_HINTS, timeline
 from fawang.notify.models import Message
 
-from . import actions, consent, mine
+from . import actions, consent, my_matters
 from .forms import AskForm, ClaimCodeForm, CodeForm, FollowUpForm, PhoneForm, ProfileForm
 from .models import Consent, Profile
 
@@ -293,37 +294,58 @@ def _own_matter(user: User, pk: int) -> Matter:
     )
 
 
+@dataclass(slots=True)
+class OwnMatterRow:
+    """One entry of 我的事项: the matter and what its card shows besides."""
+
+    matter: Matter
+    status_badge: str  # badge class of the public status (PUBLIC_STATUS_BADGES)
+    tracking_display: str  # the tracking number grouped for reading aloud (tracking.display)
+    thread_state: (
+        threads.ThreadState | None
+    )  # a consultation's 待答复 / 已答复 / 已解决; None for other matters
+    thread_badge: str
+    unread_answers: int  # answers the person has not opened yet
+
+
 @never_cache
 @public_required
 def matter_list(request: HttpRequest) -> HttpResponse:
     """我的事项, with a tab for 我的咨询 (``?kind=consultations``) showing each thread's state and new answers."""
     user = citizen_user(request)
     kind = request.GET.get("kind", "")
-    kind = kind if kind in mine.KINDS else ""
-    matters = mine.own_matters(user, kind=kind).select_related("service_item", "unit")
+    kind = kind if kind in my_matters.KINDS else ""
+    matters = my_matters.own_matters(user, kind=kind).select_related("service_item", "unit")
     page_obj = Paginator(matters, PAGE_SIZE).get_page(request.GET.get("page"))
-    rows = list(page_obj)
-    states = threads.states(rows)
-    unread = mine.unread_answers(user, states)
-    for matter in rows:
-        matter.status_badge = PUBLIC_STATUS_BADGES.get(matter.status, "badge-info")  # type: ignore[attr-defined]
-        matter.tracking_display = tracking.display(matter.tracking_no)  # type: ignore[attr-defined]
+    matters_on_page = list(page_obj)
+    states = threads.states(matters_on_page)
+    unread = my_matters.unread_answers(user, states)
+    rows = []
+    for matter in matters_on_page:
         state = states.get(matter.pk)
-        matter.thread_state = state  # type: ignore[attr-defined]
-        matter.thread_badge = threads.BADGES.get(state, "") if state else ""  # type: ignore[attr-defined]
-        matter.unread_answers = unread.get(matter.pk, 0)  # type: ignore[attr-defined]
+        rows.append(
+            OwnMatterRow(
+                matter=matter,
+                status_badge=PUBLIC_STATUS_BADGES.get(matter.status, "badge-info"),
+                tracking_display=tracking.display(matter.tracking_no),
+                thread_state=state,
+                thread_badge=threads.BADGES.get(state, "") if state else "",
+                unread_answers=unread.get(matter.pk, 0),
+            )
+        )
     base = reverse("me:matters")
     tabs = [{"label": _("全部"), "url": base, "active": not kind}] + [
         {"label": label, "url": base + "?" + urlencode({"kind": code}), "active": kind == code}
-        for code, label in mine.KINDS.items()
+        for code, label in my_matters.KINDS.items()
     ]
     return render(
         request,
         "citizens/matter_list.html",
         {
             "page_obj": page_obj,
+            "rows": rows,
             "kind": kind,
-            "heading": mine.KINDS[kind] if kind else _("我的事项"),
+            "heading": my_matters.KINDS[kind] if kind else _("我的事项"),
             "tabs": tabs,
             "portal_nav": account_nav(request),
         },
@@ -385,7 +407,7 @@ def _matter_page(
 def matter_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = citizen_user(request)
     matter = _own_matter(user, pk)
-    mine.read_answers(user, matter)
+    my_matters.read_answers(user, matter)
     return _matter_page(request, matter)
 
 
@@ -502,9 +524,8 @@ def devices(request: HttpRequest) -> HttpResponse:
     user = citizen_user(request)
     tokens = ApiToken.objects.live().filter(user=user).order_by("-last_used_at", "-created_at")
     here = request.session.session_key
-    browsers = actions.live_browser_sessions(user)
-    for row in browsers:
-        row.here = row.session_key == here  # type: ignore[attr-defined]
+    # (browser session, whether it is this browser)
+    browsers = [(row, row.session_key == here) for row in actions.live_browser_sessions(user)]
     return render(
         request,
         "citizens/devices.html",

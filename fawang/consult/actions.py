@@ -12,8 +12,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from fawang.matters import deadlines, notices
-from fawang.matters.actions.base import E, S, check_transition, event, lock, notify_unit, require
-from fawang.matters.models import Matter
+from fawang.matters.actions.base import check_transition, event, lock, notify_unit, require
+from fawang.matters.models import Matter, MatterEvent
 from fawang.matters.workflow import is_public
 from fawang.matters.workflow import now as _now
 
@@ -32,7 +32,9 @@ def _last_answerer(matter: Matter) -> User | None:
     from fawang.accounts.models import User
 
     row = (
-        matter.events.filter(action=E.COMMENT, visible_to_person=True, actor__kind=User.Kind.STAFF)
+        matter.events.filter(
+            action=MatterEvent.Action.COMMENT, visible_to_person=True, actor__kind=User.Kind.STAFF
+        )
         .select_related("actor")
         .order_by("-created_at", "-pk")
         .first()
@@ -60,14 +62,14 @@ def do_resolve(matter_id: int, *, actor: User, now: dt.datetime | None = None) -
     thread = threads.thread(matter)
     if thread.resolved:
         raise ValidationError(_("您已确认该咨询的问题已解决。"), code="already_resolved")
-    if matter.status == S.COMPLETED:
-        old = check_transition(matter, S.CLOSED, _(VERB), action="resolve")
-        matter.status = S.CLOSED
+    if matter.status == Matter.Status.COMPLETED:
+        old = check_transition(matter, Matter.Status.CLOSED, _(VERB), action="resolve")
+        matter.status = Matter.Status.CLOSED
         matter.closed_at = now
         matter.save(update_fields=["status", "closed_at", "updated_at"])
         ev = event(
             matter,
-            E.CLOSE,
+            MatterEvent.Action.CLOSE,
             actor=actor,
             now=now,
             old_status=old,
@@ -76,11 +78,11 @@ def do_resolve(matter_id: int, *, actor: User, now: dt.datetime | None = None) -
             payload={"resolved": True},
         )
     else:
-        old = check_transition(matter, S.COMPLETED, _(VERB), action="resolve")
+        old = check_transition(matter, Matter.Status.COMPLETED, _(VERB), action="resolve")
         answers = [row.note for row in thread.answers if row.note.strip()]
         if not answers:
             raise ValidationError(_("工作人员答复后，才能确认问题已解决。"), code="no_answer")
-        matter.status = S.COMPLETED
+        matter.status = Matter.Status.COMPLETED
         matter.result = "\n\n".join(answers)
         matter.completed_at = now
         payload: dict[str, object] = {"resolved": True}
@@ -94,7 +96,7 @@ def do_resolve(matter_id: int, *, actor: User, now: dt.datetime | None = None) -
         matter.save()
         ev = event(
             matter,
-            E.COMPLETE,
+            MatterEvent.Action.COMPLETE,
             actor=actor,
             now=now,
             old_status=old,

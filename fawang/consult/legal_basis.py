@@ -15,8 +15,8 @@ from django.utils.translation import gettext as _
 
 from fawang.knowledge.citations import CITATION_RE, resolve
 from fawang.knowledge.models import Article
-from fawang.matters.actions.base import E, event, lock, require
-from fawang.matters.models import Matter, MatterArticle
+from fawang.matters.actions.base import event, lock, require
+from fawang.matters.models import Matter, MatterArticle, MatterEvent
 from fawang.matters.permissions import may
 from fawang.matters.workflow import now as _now
 
@@ -60,7 +60,7 @@ def _decide(
         note = _("不采纳%(article)s") % {"article": label}
     event(
         matter,
-        E.LEGAL_BASIS,
+        MatterEvent.Action.LEGAL_BASIS,
         actor=actor,
         now=now,
         note=note,
@@ -106,7 +106,7 @@ def do_review_article(
     row.save(update_fields=["needs_review"])
     event(
         matter,
-        E.LEGAL_BASIS,
+        MatterEvent.Action.LEGAL_BASIS,
         actor=actor,
         now=now,
         note=_("已复核%(article)s：所引法规变更后仍然适用。") % {"article": article_label(row.article)},

@@ -26,10 +26,15 @@ from fawang.matters.models import Matter, MatterEvent
 if TYPE_CHECKING:
     import datetime as dt
 
-E = MatterEvent.Action
 PUBLIC = "public"  # accounts.User.Kind.PUBLIC, without importing accounts here
 # The events that move the thread; the others (accept, assign, attach ...) do not change who has the last word.
-THREAD_ACTIONS = (E.SUBMIT, E.COMMENT, E.COMPLETE, E.CLOSE, E.REOPEN)
+THREAD_ACTIONS = (
+    MatterEvent.Action.SUBMIT,
+    MatterEvent.Action.COMMENT,
+    MatterEvent.Action.COMPLETE,
+    MatterEvent.Action.CLOSE,
+    MatterEvent.Action.REOPEN,
+)
 
 
 class ThreadState(models.TextChoices):
@@ -92,19 +97,21 @@ def is_answer(row: Row) -> bool:
     """A word of the unit to the person: a visible staff comment, or the result of completing it."""
     if row.by_person:
         return False
-    return row.action == E.COMMENT or (row.action == E.COMPLETE and not row.resolved)
+    return row.action == MatterEvent.Action.COMMENT or (
+        row.action == MatterEvent.Action.COMPLETE and not row.resolved
+    )
 
 
 def state_of(rows: list[Row], status: str) -> ThreadState:
     state, resolved = ThreadState.AWAITING, False
     for row in rows:
-        if row.action == E.REOPEN:
+        if row.action == MatterEvent.Action.REOPEN:
             state, resolved = ThreadState.AWAITING, False
-        elif row.resolved and row.action in (E.COMPLETE, E.CLOSE):
+        elif row.resolved and row.action in (MatterEvent.Action.COMPLETE, MatterEvent.Action.CLOSE):
             resolved = True
         elif is_answer(row):
             state = ThreadState.ANSWERED
-        elif row.action in (E.SUBMIT, E.COMMENT):
+        elif row.action in (MatterEvent.Action.SUBMIT, MatterEvent.Action.COMMENT):
             state = ThreadState.AWAITING
     if resolved and status in Matter.DONE_STATUSES:
         return ThreadState.RESOLVED
@@ -163,7 +170,7 @@ class Thread:
         """The conversation: the question (the matter's description), follow-ups and answers, oldest first."""
         out = [Entry(self.matter.submitted_at, "question", self.matter.description, "")]
         for row in self.rows:
-            if row.action == E.COMMENT and row.by_person:
+            if row.action == MatterEvent.Action.COMMENT and row.by_person:
                 out.append(Entry(row.at, "follow_up", row.note, ""))
             elif is_answer(row):
                 out.append(Entry(row.at, "answer", row.note, row.unit))

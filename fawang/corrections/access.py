@@ -34,11 +34,10 @@ from .models import Leave, Subject, SupervisionItem, Task, VisitPhoto
 if TYPE_CHECKING:
     from fawang.accounts.models import User
 
-R = Membership.Role
 VIEW = "corrections.view"
 SUPERVISE = "corrections.supervise"
 APPROVE = "corrections.approve"
-MINOR_ROLES = frozenset({R.CORRECTIONS_OFFICER})
+MINOR_ROLES = frozenset({Membership.Role.CORRECTIONS_OFFICER})
 DENIED = "您的岗位无权执行此操作。"
 
 

@@ -43,7 +43,6 @@ from .models import (
     VisitPhoto,
 )
 
-S = Subject.Status
 REPORT_DAYS = 10  # 第二十条: 判决、裁定、决定生效之日起十日内报到
 MONITORING_MAX_MONTHS = 3  # 第二十九条
 LEAVE_MAX_DAYS = 30  # 社区矫正法实施办法 第五十四条: 每次外出不超过三十日
@@ -194,7 +193,7 @@ def do_report(subject_id: int, *, where: str, actor: Any, at: dt.datetime | None
     moment = now(at)
     subject = _lock_subject(subject_id)
     access.require_supervise(actor, subject)
-    if subject.status != S.AWAITING_REPORT:
+    if subject.status != Subject.Status.AWAITING_REPORT:
         raise ValidationError(_("该社区矫正对象已报到。"), code="reported")
     field = {"bureau": "reported_bureau_at", "office": "reported_office_at"}.get(where)
     if field is None:
@@ -204,7 +203,7 @@ def do_report(subject_id: int, *, where: str, actor: Any, at: dt.datetime | None
     before = audit.snapshot(subject, [field, "status"])
     setattr(subject, field, moment)
     if subject.reported_bureau_at and subject.reported_office_at:
-        subject.status = S.SUPERVISED
+        subject.status = Subject.Status.SUPERVISED
     subject.save(update_fields=[field, "status"])
     Task.objects.filter(subject=subject, kind=Task.Kind.REPORT_OVERDUE, status__in=Task.OPEN_STATUSES).update(
         status=Task.Status.CLOSED, closed_at=moment, result=_("已报到。")
@@ -217,7 +216,7 @@ def do_report(subject_id: int, *, where: str, actor: Any, at: dt.datetime | None
         audit.changes(before, audit.snapshot(subject, [field, "status"])),
         at=moment,
     )
-    if subject.status == S.SUPERVISED:
+    if subject.status == Subject.Status.SUPERVISED:
         generate_items(subject, moment)
     return subject
 
@@ -295,7 +294,7 @@ def log_view(subject: Subject, *, user: Any, what: str, ip: str | None = None) -
 def generate_items(subject: Subject, at: dt.datetime | None = None) -> int:
     """The items of the current periods for a supervised person (idempotent: one per kind and period)."""
     moment = now(at)
-    if subject.status not in (S.SUPERVISED, S.LOST):
+    if subject.status not in (Subject.Status.SUPERVISED, Subject.Status.LOST):
         return 0
     day = timezone.localdate(moment)
     made = 0
@@ -313,7 +312,7 @@ def generate_all(at: dt.datetime | None = None) -> int:
     moment = now(at)
     day = timezone.localdate(moment)
     subjects = Subject.objects.filter(
-        status__in=(S.SUPERVISED, S.LOST), term_start__lte=day, term_end__gte=day
+        status__in=(Subject.Status.SUPERVISED, Subject.Status.LOST), term_start__lte=day, term_end__gte=day
     )
     rows = subjects.values_list("pk", "category", "term_start", "term_end")
     wanted = {
@@ -366,7 +365,7 @@ def do_check_in(
         access.require_supervise(actor, subject)
         method = SupervisionItem.Method.OFFICE
         latitude = longitude = None
-    if subject.status not in (S.SUPERVISED, S.LOST):
+    if subject.status not in (Subject.Status.SUPERVISED, Subject.Status.LOST):
         raise ValidationError(_("当前不在矫正期内，无需报告。"), code="not_supervised")
     generate_items(subject, moment)
     day = timezone.localdate(moment)
@@ -539,7 +538,7 @@ def do_record_call(
         if done.subject_id != subject.pk:
             raise ValidationError({"call_id": [_("该通话编号已登记在另一社区矫正对象的听声记录中。")]})
         return done, False
-    if subject.status not in (S.SUPERVISED, S.LOST):
+    if subject.status not in (Subject.Status.SUPERVISED, Subject.Status.LOST):
         raise ValidationError(_("当前不在矫正期内，无需听声。"), code="not_supervised")
     generate_items(subject, started_at)
     day = timezone.localdate(started_at)
@@ -624,7 +623,7 @@ def scan(at: dt.datetime | None = None) -> dict[str, int]:
         counts["tasks"] += (
             _raise_task(item.subject, Task.Kind.MISSED_ITEM, title, moment, item=item) is not None
         )
-    late = Subject.objects.filter(status=S.AWAITING_REPORT, report_due__lt=today).exclude(
+    late = Subject.objects.filter(status=Subject.Status.AWAITING_REPORT, report_due__lt=today).exclude(
         tasks__kind=Task.Kind.REPORT_OVERDUE
     )
     for subject in late:
@@ -681,7 +680,7 @@ def do_close_task(task_id: int, *, result: str, actor: Any, at: dt.datetime | No
         raise ValidationError(_("该待办已处理。"), code="closed")
     if not result.strip():
         raise ValidationError({"result": [_("请填写处理结果。")]})
-    if task.kind == Task.Kind.SEARCH and task.subject.status == S.LOST:
+    if task.kind == Task.Kind.SEARCH and task.subject.status == Subject.Status.LOST:
         raise ValidationError(_("请先登记已找到该社区矫正对象。"), code="still_lost")
     before = audit.snapshot(task, ["status"])
     task.status, task.closed_at, task.result = Task.Status.CLOSED, moment, result.strip()
@@ -825,7 +824,7 @@ def do_apply_leave(
     moment = now(at)
     subject = _lock_subject(subject_id)
     access.require_supervise(actor, subject)
-    if subject.status != S.SUPERVISED:
+    if subject.status != Subject.Status.SUPERVISED:
         raise ValidationError(_("只有在矫人员可以申请外出。"), code="not_supervised")
     errors: dict[str, list[str]] = {}
     if kind not in Leave.Kind.values:
@@ -1129,11 +1128,11 @@ def do_mark_lost(subject_id: int, *, facts: str, actor: Any, at: dt.datetime | N
     moment = now(at)
     subject = _lock_subject(subject_id)
     access.require_supervise(actor, subject)
-    if subject.status != S.SUPERVISED:
+    if subject.status != Subject.Status.SUPERVISED:
         raise ValidationError(_("只有在矫人员可以登记失去联系。"), code="not_supervised")
     if not facts.strip():
         raise ValidationError({"facts": [_("请写明失去联系的经过。")]})
-    subject.status = S.LOST
+    subject.status = Subject.Status.LOST
     subject.save(update_fields=["status"])
     _record(
         "corrections.mark_lost",
@@ -1160,9 +1159,9 @@ def do_found(subject_id: int, *, note: str, actor: Any, at: dt.datetime | None =
     moment = now(at)
     subject = _lock_subject(subject_id)
     access.require_supervise(actor, subject)
-    if subject.status != S.LOST:
+    if subject.status != Subject.Status.LOST:
         raise ValidationError(_("该社区矫正对象未处于失去联系状态。"), code="not_lost")
-    subject.status = S.SUPERVISED
+    subject.status = Subject.Status.SUPERVISED
     subject.save(update_fields=["status"])
     Task.objects.filter(subject=subject, kind=Task.Kind.SEARCH, status__in=Task.OPEN_STATUSES).update(
         status=Task.Status.CLOSED, closed_at=moment, result=note.strip() or _("已找到。")
@@ -1276,16 +1275,16 @@ def do_end(
     if cause and cause not in EndCause.values:
         raise ValidationError({"cause": [_("请选择解除或终止的情形。")]})
     if cause:
-        kind = S.RELEASED if cause == EndCause.EXPIRED else S.TERMINATED
-    elif kind == S.RELEASED:
+        kind = Subject.Status.RELEASED if cause == EndCause.EXPIRED else Subject.Status.TERMINATED
+    elif kind == Subject.Status.RELEASED:
         cause = EndCause.EXPIRED
-    elif kind == S.TERMINATED:
+    elif kind == Subject.Status.TERMINATED:
         cause = EndCause.OTHER
-    if kind not in (S.RELEASED, S.TERMINATED):
+    if kind not in (Subject.Status.RELEASED, Subject.Status.TERMINATED):
         raise ValidationError({"cause": [_("请选择解除或终止的情形。")]})
     if not subject.is_supervised:
         raise ValidationError(_("矫正已解除或终止。"), code="ended")
-    if kind == S.RELEASED and on < subject.term_end:
+    if kind == Subject.Status.RELEASED and on < subject.term_end:
         raise ValidationError({"on": [_("矫正期满（%(end)s）后才能解除矫正。") % {"end": subject.term_end}]})
     if not reason.strip():
         raise ValidationError({"reason": [_("请写明原因。")]})

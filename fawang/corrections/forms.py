@@ -5,8 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from fawang.lib.formfields import model_choice_field
 from fawang.orgs.models import Unit
 
 from .models import (
@@ -46,9 +48,9 @@ class TakeoverForm(forms.Form):
     term_end = forms.DateField(label=_("矫正期止"), widget=DATE)
     prohibition = forms.CharField(label=_("禁止令"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
 
-    def __init__(self, *args: object, offices: object = None, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        self.fields["office"].queryset = offices  # type: ignore[attr-defined]
+    def __init__(self, *args: Any, offices: QuerySet[Unit], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        model_choice_field(self, "office").queryset = offices
 
 
 class ReportForm(forms.Form):

@@ -119,15 +119,13 @@ def _detail(
     ctx.update(bound or {})
     items = list(subject.items.order_by("-due_at")[:30])
     photos = _photos_by_item(items)
-    for item in items:
-        item.visit_photos = photos.get(item.pk, [])  # type: ignore[attr-defined]
     ctx.update(
         subject=subject,
         revealed=revealed,
         may_supervise=access.may_supervise(user, subject),
         may_approve=access.may_approve(user, subject.office),
         rules=schedule.describe(subject.category),
-        items=items,
+        items=[(item, photos.get(item.pk, [])) for item in items],  # (item, its visit photos)
         item_form=forms.ItemForm(prefix="item"),
         visit_form=forms.VisitForm(prefix="item"),
         photo_form=forms.PhotoForm(prefix="photo"),

@@ -17,16 +17,14 @@ from fawang.lib import codes
 from fawang.orgs.models import CreditRecord, Practitioner, Speciality, Unit
 from fawang.regions.models import Region
 
-K = Unit.Kind
-
 # The kinds of unit the directory lists: the ones with practitioners and public credit information.
 DIRECTORY_KINDS: tuple[str, ...] = (
-    K.LAW_FIRM,
-    K.NOTARY,
-    K.APPRAISAL,
-    K.LEGAL_AID,
-    K.MEDIATION,
-    K.GRASSROOTS,
+    Unit.Kind.LAW_FIRM,
+    Unit.Kind.NOTARY,
+    Unit.Kind.APPRAISAL,
+    Unit.Kind.LEGAL_AID,
+    Unit.Kind.MEDIATION,
+    Unit.Kind.GRASSROOTS,
 )
 
 # The practitioner fields the directory may read (everything else on the model is internal or personal).
@@ -141,4 +139,4 @@ def unit_practitioners(unit: Unit) -> list[Practitioner]:
 def shown_unit(p: Practitioner) -> Unit | None:
     """The practising unit when it has a public page (read from select_related, no query)."""
     unit = p.unit
-    return unit if unit is not None and unit.is_active and unit.kind != K.HOTLINE else None
+    return unit if unit is not None and unit.is_active and unit.kind != Unit.Kind.HOTLINE else None

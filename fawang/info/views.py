@@ -10,6 +10,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from fawang.lib.formfields import choices_of
 from fawang.regions.widgets import NEXT_SUFFIX
 
 from . import directory, guides, publicity
@@ -96,7 +97,7 @@ def article_list(request: HttpRequest) -> HttpResponse:
         "form": form,
         "kind": kind,
         "category": category,
-        "kinds": [(k, label) for k, label in form.fields["kind"].choices if k],  # type: ignore[attr-defined]
+        "kinds": [(k, label) for k, label in choices_of(form, "kind") if k],
         "categories": publicity.categories(kind),
         **_page(request, rows, ARTICLES_PER_PAGE),
     }

@@ -20,6 +20,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
+from django.utils import timezone
 
 from fawang.regions.models import Region
 
@@ -215,7 +216,7 @@ def import_laws(
     default_laws, default_articles = default_paths()
     laws_path = laws_path or default_laws
     articles_path = articles_path or default_articles
-    today = today or dt.date.today()
+    today = today or timezone.localdate()
     progress = progress or _no_progress
     docs = [d for d in read_jsonl(laws_path) if not is_case(d)]
     statuses = derive_statuses(docs, today)

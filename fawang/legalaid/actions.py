@@ -33,8 +33,8 @@ from fawang.calendar.workdays import add_days
 from fawang.catalog.models import Step
 from fawang.matters import actions as matter_actions
 from fawang.matters import deadlines, notices
-from fawang.matters.actions.base import E, S, check_transition, event, lock, require
-from fawang.matters.models import Matter
+from fawang.matters.actions.base import check_transition, event, lock, require
+from fawang.matters.models import Matter, MatterEvent
 from fawang.matters.workflow import check_move, is_public
 from fawang.matters.workflow import now as _now
 from fawang.orgs.authority import has_capability
@@ -302,13 +302,15 @@ def do_decide(
     reasons = reasons.strip()
     if not grant and not reasons:
         raise ValidationError({"reasons": _("不予法律援助须说明理由。")})
-    advanced = matter.status == S.IN_PROGRESS and matter.aid_assignments.filter(advance=True).exists()
+    advanced = (
+        matter.status == Matter.Status.IN_PROGRESS and matter.aid_assignments.filter(advance=True).exists()
+    )
     if advanced and matter.aid_decisions.filter(kind=Decision.Kind.GRANT).exists():
         raise ValidationError(_("该申请已作出给予法律援助的决定。"), code="decided")
     if not advanced:
         check_transition(
             matter,
-            S.ACCEPTED if grant else S.REJECTED,
+            Matter.Status.ACCEPTED if grant else Matter.Status.REJECTED,
             _("作出决定"),
             action="aid_grant" if grant else "aid_refuse",
         )
@@ -317,7 +319,7 @@ def do_decide(
     if advanced:
         ev = event(
             matter,
-            E.ACCEPT,
+            MatterEvent.Action.ACCEPT,
             actor=actor,
             now=now,
             note=decision.reasons,
@@ -328,17 +330,17 @@ def do_decide(
             notices.to_person(matter, "matter.accepted", ev)
         else:
             _end_assignments(matter, now)
-            matter.status = S.COMPLETED
+            matter.status = Matter.Status.COMPLETED
             matter.completed_at = now
             matter.result = _("经审查不予法律援助，先行提供的法律援助终止。理由：%(r)s") % {"r": reasons}
             deadlines.stop_clock(matter)
             matter.save()
             ev = event(
                 matter,
-                E.COMPLETE,
+                MatterEvent.Action.COMPLETE,
                 actor=actor,
                 now=now,
-                old_status=S.IN_PROGRESS,
+                old_status=Matter.Status.IN_PROGRESS,
                 note=reasons,
                 visible=True,
                 payload={"aid_decision": decision.pk},
@@ -384,17 +386,17 @@ def do_terminate(
     reasons = reasons.strip()
     if not reasons:
         raise ValidationError({"reasons": _("终止法律援助须说明理由。")})
-    old = check_transition(matter, S.COMPLETED, _("终止法律援助"), action="aid_terminate")
+    old = check_transition(matter, Matter.Status.COMPLETED, _("终止法律援助"), action="aid_terminate")
     decision = _decision(matter, Decision.Kind.TERMINATE, reasons, [], actor, now)
     _end_assignments(matter, now)
-    matter.status = S.COMPLETED
+    matter.status = Matter.Status.COMPLETED
     matter.completed_at = now
     matter.result = _("终止法律援助。理由：%(r)s") % {"r": reasons}
     deadlines.stop_clock(matter)
     matter.save()
     ev = event(
         matter,
-        E.COMPLETE,
+        MatterEvent.Action.COMPLETE,
         actor=actor,
         now=now,
         old_status=old,
@@ -477,14 +479,14 @@ def rotation(matter: Matter, *, serious: bool, on: dt.date) -> tuple[AidLawyer |
 
 # The moves of the console's own matter pages (指派 and 先行提供 are not registry actions: they need the roster).
 MOVES: dict[str, dict[str, frozenset[str]]] = {
-    "assign": {S.ACCEPTED: frozenset({S.IN_PROGRESS})},
-    "advance": {S.SUBMITTED: frozenset({S.IN_PROGRESS})},
+    "assign": {Matter.Status.ACCEPTED: frozenset({Matter.Status.IN_PROGRESS})},
+    "advance": {Matter.Status.SUBMITTED: frozenset({Matter.Status.IN_PROGRESS})},
 }
 
 
 def _check(matter: Matter, new_status: str, verb: str, action: str) -> str:
     return check_move(
-        MOVES, action, matter.status, new_status, verb=verb, status_label=S(matter.status).label
+        MOVES, action, matter.status, new_status, verb=verb, status_label=Matter.Status(matter.status).label
     )
 
 
@@ -540,12 +542,12 @@ def _create_assignment(
 def _after_assignment(
     matter: Matter, assignment: Assignment, *, actor: User | None, now: dt.datetime, old: str, note: str
 ) -> None:
-    matter.status = S.IN_PROGRESS
+    matter.status = Matter.Status.IN_PROGRESS
     deadlines.start_step(matter, Step.COMPLETE, now)
     matter.save()
     ev = event(
         matter,
-        E.ASSIGN,
+        MatterEvent.Action.ASSIGN,
         actor=actor,
         now=now,
         old_status=old,
@@ -584,7 +586,7 @@ def do_assign(
     matter = lock(matter_id)
     require(actor, DECIDE, matter)
     _legal_aid(matter)
-    old = _check(matter, S.IN_PROGRESS, _("指派"), "assign")
+    old = _check(matter, Matter.Status.IN_PROGRESS, _("指派"), "assign")
     notified = notification_of(matter)
     if notified is not None:
         # A notified case is criminal defence (or 强制医疗 representation); the organ's ground decides 第二十六条.
@@ -629,7 +631,7 @@ def do_advance(
     labels = dict(AdvanceReason.CHOICES)
     if reason not in labels:
         raise ValidationError({"reason": _("请选择先行提供法律援助的情形（法律援助法 第四十四条）。")})
-    old = _check(matter, S.IN_PROGRESS, _("先行提供法律援助"), "advance")
+    old = _check(matter, Matter.Status.IN_PROGRESS, _("先行提供法律援助"), "advance")
     assignment = _create_assignment(
         matter,
         actor=actor,
@@ -732,7 +734,7 @@ def _case_event(
 ) -> None:
     event(
         assignment.matter,
-        E.COMMENT,
+        MatterEvent.Action.COMMENT,
         actor=actor,
         now=now,
         note=note,
@@ -973,7 +975,7 @@ def do_file_objection(
     )
     event(
         matter,
-        E.COMMENT,
+        MatterEvent.Action.COMMENT,
         actor=actor,
         now=now,
         note=_("对%(no)s提出异议：%(r)s") % {"no": decision.number, "r": row.reasons},
@@ -1033,7 +1035,7 @@ def do_decide_objection(
         return row
     ev = event(
         matter,
-        E.COMMENT,
+        MatterEvent.Action.COMMENT,
         actor=actor,
         now=now,
         note=row.decision_note,
@@ -1194,7 +1196,7 @@ def do_receive_notification(
     )
     event(
         matter,
-        E.COMMENT,
+        MatterEvent.Action.COMMENT,
         actor=actor,
         now=now,
         note=_("收到%(organ)s的通知（%(no)s），法定情形：%(ground)s。")
@@ -1229,7 +1231,7 @@ def _reply_to_organ(
     notification.save(update_fields=["replied_at"])
     event(
         assignment.matter,
-        E.COMMENT,
+        MatterEvent.Action.COMMENT,
         actor=actor,
         now=now,
         note=_("已函告%(organ)s：指派%(firm)s律师%(name)s担任%(role)s。")

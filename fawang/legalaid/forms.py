@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from fawang.lib.formfields import model_choice_field
 from fawang.matters.forms import ActionForm
 
 from .actions import AdvanceReason
@@ -66,9 +67,9 @@ class AssignForm(ActionForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["lawyer"].queryset = AidLawyer.objects.filter(centre=self.matter.unit).select_related(  # type: ignore[attr-defined]
-            "practitioner", "practitioner__unit"
-        )
+        model_choice_field(self, "lawyer").queryset = AidLawyer.objects.filter(
+            centre=self.matter.unit
+        ).select_related("practitioner", "practitioner__unit")
         self.fields["lawyer"].error_messages["invalid_choice"] = _("只能指派本机构名册中的法律援助人员。")
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as L
+from django.utils.translation import gettext_lazy
 
 from fawang.matters.models import Matter
 from fawang.matters.registry import ActionDef
@@ -21,8 +21,6 @@ if TYPE_CHECKING:
     from fawang.accounts.models import User
     from fawang.matters.forms import ActionForm
 
-S = Matter.Status
-
 
 def _is_application(user: User, matter: Matter, rated: bool | None) -> bool:
     return matter.service_item.code == ITEM
@@ -31,7 +29,7 @@ def _is_application(user: User, matter: Matter, rated: bool | None) -> bool:
 def _may_decide_after_advance(user: User, matter: Matter, rated: bool | None) -> bool:
     if matter.service_item.code != ITEM:
         return False
-    if matter.status == S.SUBMITTED:
+    if matter.status == Matter.Status.SUBMITTED:
         return True
     return (
         matter.aid_assignments.filter(advance=True).exists()
@@ -62,35 +60,41 @@ CAP = (actions.DECIDE,)
 ACTIONS = (
     ActionDef(
         "aid_grant",
-        L("给予法律援助"),
+        gettext_lazy("给予法律援助"),
         CAP,
         forms.DecideForm,
         _grant,
         offer=_may_decide_after_advance,
-        moves={S.SUBMITTED: frozenset({S.ACCEPTED}), S.IN_PROGRESS: frozenset()},
-        help=L("法律援助法 第四十三条：审查后决定给予法律援助，生成给予法律援助决定书。"),
+        moves={
+            Matter.Status.SUBMITTED: frozenset({Matter.Status.ACCEPTED}),
+            Matter.Status.IN_PROGRESS: frozenset(),
+        },
+        help=gettext_lazy("法律援助法 第四十三条：审查后决定给予法律援助，生成给予法律援助决定书。"),
     ),
     ActionDef(
         "aid_refuse",
-        L("不予法律援助"),
+        gettext_lazy("不予法律援助"),
         CAP,
         forms.DecideForm,
         _refuse,
         danger=True,
         offer=_may_decide_after_advance,
-        moves={S.SUBMITTED: frozenset({S.REJECTED}), S.IN_PROGRESS: frozenset({S.COMPLETED})},
-        help=L("须说明理由；决定书载明异议的途径和期限（第四十九条）。"),
+        moves={
+            Matter.Status.SUBMITTED: frozenset({Matter.Status.REJECTED}),
+            Matter.Status.IN_PROGRESS: frozenset({Matter.Status.COMPLETED}),
+        },
+        help=gettext_lazy("须说明理由；决定书载明异议的途径和期限（第四十九条）。"),
     ),
     ActionDef(
         "aid_terminate",
-        L("终止法律援助"),
+        gettext_lazy("终止法律援助"),
         CAP,
         forms.TerminateForm,
         _terminate,
         danger=True,
         offer=_is_application,
-        moves={S.IN_PROGRESS: frozenset({S.COMPLETED})},
-        help=L("法律援助法 第四十八条。"),
+        moves={Matter.Status.IN_PROGRESS: frozenset({Matter.Status.COMPLETED})},
+        help=gettext_lazy("法律援助法 第四十八条。"),
     ),
 )
 
@@ -106,10 +110,10 @@ def panel_context(user: Any, matter: Matter) -> dict[str, Any]:
         "assignments": list(matter.aid_assignments.select_related("lawyer__practitioner", "firm")),
         "may_object": has_capability(user, actions.DECIDE, matter.unit),
         "assign_form": forms.AssignForm(matter=matter, user=user, prefix="assign")
-        if matter.status == S.ACCEPTED
+        if matter.status == Matter.Status.ACCEPTED
         else None,
         "advance_form": forms.AdvanceForm(matter=matter, user=user, prefix="advance")
-        if matter.status == S.SUBMITTED
+        if matter.status == Matter.Status.SUBMITTED
         else None,
     }
 

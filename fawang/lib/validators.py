@@ -6,6 +6,7 @@ import datetime as dt
 import re
 
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 MOBILE_RE = re.compile(r"^1[3-9]\d{9}$")
@@ -48,7 +49,7 @@ def validate_id_number(value: str, *, today: dt.date | None = None) -> None:
         born = dt.date(int(value[6:10]), int(value[10:12]), int(value[12:14]))
     except ValueError:
         raise ValidationError(_("身份证号码中的出生日期无效。"), code="invalid_id_birth") from None
-    if born < dt.date(1900, 1, 1) or born > (today or dt.date.today()):
+    if born < dt.date(1900, 1, 1) or born > (today or timezone.localdate()):
         raise ValidationError(_("身份证号码中的出生日期无效。"), code="invalid_id_birth")
     if id_check_digit(value[:17]) != value[17]:
         raise ValidationError(_("身份证号码校验位不正确，请核对后重新输入。"), code="invalid_id_checksum")

@@ -47,7 +47,6 @@ if TYPE_CHECKING:
     from fawang.accounts.models import User
 
 logger = logging.getLogger(__name__)
-E = MatterEvent.Action
 
 
 # --------------------------------------------------------------------------------------------- the clock
@@ -176,7 +175,7 @@ def warn(pk: int, now: dt.datetime) -> bool:
         matter = _load(pk)
         event = MatterEvent.objects.create(
             matter=matter,
-            action=E.WARN,
+            action=MatterEvent.Action.WARN,
             old_status=matter.status,
             new_status=matter.status,
             note=_("%(step)s时限将于 %(due)s 届满。")
@@ -211,7 +210,7 @@ def escalate(pk: int, now: dt.datetime) -> bool:
         step_label = Step(matter.step).label if matter.step else ""
         event = MatterEvent.objects.create(
             matter=matter,
-            action=E.ESCALATE,
+            action=MatterEvent.Action.ESCALATE,
             old_status=matter.status,
             new_status=matter.status,
             old_unit=matter.unit,

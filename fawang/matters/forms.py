@@ -18,6 +18,7 @@ from fawang.accounts.models import User
 from fawang.catalog.models import Channel, ServiceItem
 from fawang.lib import memo
 from fawang.lib.choices import ModelChoiceField
+from fawang.lib.formfields import choice_field, model_choice_field
 from fawang.lib.validators import validate_id_number
 from fawang.orgs.authority import routing_filter
 from fawang.orgs.models import Membership, Speciality, Unit
@@ -26,7 +27,6 @@ from fawang.regions.forms import RegionCascadeMixin, RegionField
 from .actions import HANDLER_ROLES, outside_hotlines
 from .models import Evaluation, Matter, SpecialGroup, validate_person_phone
 
-S = Matter.Status
 TEXTAREA = forms.Textarea(attrs={"rows": 2})
 # Units a matter is transferred to or routed to by hand: not the 882 village rooms nor the law firms, which
 # receive work through their own lines (advisors, legal-aid assignments), so the list stays usable.
@@ -81,7 +81,7 @@ class MatterFilterForm(RegionCascadeMixin, forms.Form):
     status = forms.ChoiceField(
         label=_("状态"),
         required=False,
-        choices=[("", _("全部状态")), ("open", _("未办结（全部在办）")), *S.choices],
+        choices=[("", _("全部状态")), ("open", _("未办结（全部在办）")), *Matter.Status.choices],
     )
     item = forms.TypedChoiceField(
         label=_("服务事项"),
@@ -121,7 +121,7 @@ class BulkAssignForm(forms.Form):
 
     def __init__(self, *args: Any, handlers: QuerySet[User], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["handler"].queryset = handlers  # type: ignore[attr-defined]
+        model_choice_field(self, "handler").queryset = handlers
         self.fields["handler"].error_messages["required"] = _("请选择承办人。")
         self.fields["handler"].error_messages["invalid_choice"] = _("承办人须为本机构在岗的承办人员。")
 
@@ -183,7 +183,7 @@ class RequestMaterialsForm(ActionForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         names = [m.name for m in self.matter.service_item.materials.all()]
-        self.fields["missing"].choices = [(n, n) for n in names]  # type: ignore[attr-defined]
+        choice_field(self, "missing").choices = [(n, n) for n in names]
 
     def missing_list(self) -> list[str]:
         other = [line.strip() for line in re.split(r"[\r\n]+", self.cleaned_data.get("other", ""))]
@@ -196,7 +196,7 @@ class AssignForm(ActionForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["handler"].queryset = handlers_of(self.matter.unit_id)  # type: ignore[attr-defined]
+        model_choice_field(self, "handler").queryset = handlers_of(self.matter.unit_id)
         self.fields["handler"].error_messages["required"] = _("请选择承办人。")
         self.fields["handler"].error_messages["invalid_choice"] = _("承办人须为本机构在岗的承办人员。")
 
@@ -209,7 +209,9 @@ class TransferForm(ActionForm):
         super().__init__(*args, **kwargs)
         # Plus the outside hotlines (12345, 12315, 110) serving the matter's region, whatever the agent's level.
         hotlines = outside_hotlines(self.matter.region_id)
-        self.fields["unit"].queryset = (routable_units(self.user) | hotlines).exclude(pk=self.matter.unit_id)  # type: ignore[attr-defined]
+        model_choice_field(self, "unit").queryset = (routable_units(self.user) | hotlines).exclude(
+            pk=self.matter.unit_id
+        )
         self.fields["unit"].error_messages["required"] = _("请选择转办的机构。")
         self.fields["unit"].error_messages["invalid_choice"] = _("只能转办给您辖区内在用的机构。")
 
@@ -222,7 +224,7 @@ class ChangeItemForm(ActionForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["service_item"].queryset = ServiceItem.objects.active().exclude(  # type: ignore[attr-defined]
+        model_choice_field(self, "service_item").queryset = ServiceItem.objects.active().exclude(
             pk=self.matter.service_item_id
         )
         self.fields["service_item"].error_messages["required"] = _("请选择要转换的服务事项。")
@@ -266,7 +268,7 @@ class AttachmentForm(forms.Form):
 
     def __init__(self, *args: Any, matter: Matter, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["material"].queryset = matter.service_item.materials.all()  # type: ignore[attr-defined]
+        model_choice_field(self, "material").queryset = matter.service_item.materials.all()
         self.fields["file"].help_text = _("PDF、JPG、PNG 或 Word（.docx），不超过 10 MB。")
 
 
@@ -383,7 +385,7 @@ class RequestForm(forms.Form):
     def __init__(self, *args: Any, user: User | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if user is not None:
-            self.fields["unit"].queryset = routable_units(user)  # type: ignore[attr-defined]
+            model_choice_field(self, "unit").queryset = routable_units(user)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

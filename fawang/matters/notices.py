@@ -66,6 +66,20 @@ def _ref(matter: Matter) -> str:
     }
 
 
+# Messages that say only which matter and which unit: (ref, unit) fill them.
+_PERSON_TEXTS = {
+    "matter.submitted": gettext_lazy("%(ref)s已提交，办理机构：%(unit)s。请凭受理编号查询办理进度。"),
+    "matter.accepted": gettext_lazy("%(ref)s已由%(unit)s受理。"),
+    "matter.assigned": gettext_lazy("%(ref)s已由%(unit)s指派专人办理。"),
+    "matter.transferred": gettext_lazy("%(ref)s已转至%(unit)s办理。"),
+    "matter.reopened": gettext_lazy("%(ref)s已重新办理。"),
+    "matter.rate_invite": gettext_lazy(
+        "%(ref)s已办结，请您对本次服务作出评价（非常满意、满意、基本满意、不满意、非常不满意）。"
+    ),
+    "matter.callback": gettext_lazy("%(ref)s：我们将对您进行回访，了解办理情况，请保持电话畅通。"),
+}
+
+
 def person_text(matter: Matter, kind: str, event: MatterEvent | None = None) -> str:
     """The message body for the person; ``event`` supplies reasons, lists and results."""
     ref = _ref(matter)
@@ -73,12 +87,14 @@ def person_text(matter: Matter, kind: str, event: MatterEvent | None = None) -> 
     own = lines.person_text(kind, matter, event, ref)
     if own is not None:
         return own
+    if kind in _PERSON_TEXTS:
+        return str(_PERSON_TEXTS[kind]) % {"ref": ref, "unit": matter.unit.name}
+    return _person_text_with_details(matter, kind, event, ref)
+
+
+def _person_text_with_details(matter: Matter, kind: str, event: MatterEvent | None, ref: str) -> str:
+    """The messages that carry more than the matter and unit: a list, a reason, a result, an answer."""
     note = event.note if event else ""
-    unit = matter.unit.name
-    if kind == "matter.submitted":
-        return _("%(ref)s已提交，办理机构：%(unit)s。请凭受理编号查询办理进度。") % {"ref": ref, "unit": unit}
-    if kind == "matter.accepted":
-        return _("%(ref)s已由%(unit)s受理。") % {"ref": ref, "unit": unit}
     if kind == "matter.materials_requested":
         missing = (event.payload.get("missing", []) if event else []) or []
         listed = "；".join(f"{i}. {name}" for i, name in enumerate(missing, 1))
@@ -90,15 +106,11 @@ def person_text(matter: Matter, kind: str, event: MatterEvent | None = None) -> 
             "due": _when(matter.materials_due_at),
         }
         return text + (_("说明：%(note)s") % {"note": note} if note else "")
-    if kind == "matter.assigned":
-        return _("%(ref)s已由%(unit)s指派专人办理。") % {"ref": ref, "unit": unit}
-    if kind == "matter.transferred":
-        return _("%(ref)s已转至%(unit)s办理。") % {"ref": ref, "unit": unit}
     if kind == "matter.item_changed":
         return _("%(ref)s已转为“%(item)s”，由%(unit)s办理。") % {
             "ref": ref,
             "item": matter.service_item.name,
-            "unit": unit,
+            "unit": matter.unit.name,
         }
     if kind == "matter.completed":
         return _("%(ref)s已办结。办理结果：%(result)s 欢迎您对本次服务进行评价。") % {
@@ -114,14 +126,6 @@ def person_text(matter: Matter, kind: str, event: MatterEvent | None = None) -> 
     if kind == "matter.answered":
         # The whole answer is on the matter's page; an SMS carries its beginning.
         return _("%(ref)s有新的答复：%(text)s") % {"ref": ref, "text": Truncator(note).chars(120)}
-    if kind == "matter.reopened":
-        return _("%(ref)s已重新办理。") % {"ref": ref}
-    if kind == "matter.rate_invite":
-        return _(
-            "%(ref)s已办结，请您对本次服务作出评价（非常满意、满意、基本满意、不满意、非常不满意）。"
-        ) % {"ref": ref}
-    if kind == "matter.callback":
-        return _("%(ref)s：我们将对您进行回访，了解办理情况，请保持电话畅通。") % {"ref": ref}
     raise ValueError(f"no person text for {kind!r}")
 
 

@@ -46,8 +46,6 @@ from .models import Evaluation, Matter
 from .public_forms import ComplainForm, RateForm, StartForm, SupplyForm, VerifyForm
 from .timeline import PUBLIC_STATUS_BADGES, STATUS_HINTS, timeline
 
-S = Matter.Status
-
 GRANTS = "track_grants"  # session: {tracking_no: unix time the access ends}
 DEV_CODES = "track_dev_codes"  # session, development only (show_codes): {tracking_no: code}
 
@@ -190,7 +188,7 @@ def _page(
 ) -> HttpResponse:
     matter = tracked.matter
     evaluation = Evaluation.objects.filter(matter=matter).first()
-    materials = pdf.materials_request(matter) if matter.status == S.AWAITING_MATERIALS else None
+    materials = pdf.materials_request(matter) if matter.status == Matter.Status.AWAITING_MATERIALS else None
     done = matter.status in Matter.DONE_STATUSES
     context = {
         "matter": matter,

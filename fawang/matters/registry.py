@@ -39,7 +39,6 @@ from .models import Evaluation, Matter
 if TYPE_CHECKING:
     from fawang.accounts.models import User
 
-S = Matter.Status
 
 # Does the action and returns the message shown after it ("已受理。"); raises the action's own errors.
 Perform = Callable[[Matter, "User", forms.ActionForm], str]
@@ -280,55 +279,69 @@ def _offer_rating(user: User, matter: Matter, rated: bool | None) -> bool:
     return not rated
 
 
-L = gettext_lazy
 for _defn in (
-    ActionDef("accept", L("受理"), ("matters.handle",), forms.NoteForm, _accept),
-    ActionDef("assign", L("分派承办人"), ("matters.assign",), forms.AssignForm, _assign),
+    ActionDef("accept", gettext_lazy("受理"), ("matters.handle",), forms.NoteForm, _accept),
+    ActionDef("assign", gettext_lazy("分派承办人"), ("matters.assign",), forms.AssignForm, _assign),
     ActionDef(
         "request_materials",
-        L("一次性告知补正"),
+        gettext_lazy("一次性告知补正"),
         ("matters.handle",),
         forms.RequestMaterialsForm,
         _request_materials,
     ),
     ActionDef(
         "supply_materials",
-        L("登记已补正"),
+        gettext_lazy("登记已补正"),
         ("matters.intake", "matters.handle"),
         forms.NoteForm,
         _supply_materials,
     ),
-    ActionDef("complete", L("办结"), ("matters.handle",), forms.CompleteForm, _complete),
-    ActionDef("resume", L("恢复办理"), ("matters.handle",), forms.NoteForm, _resume),
+    ActionDef("complete", gettext_lazy("办结"), ("matters.handle",), forms.CompleteForm, _complete),
+    ActionDef("resume", gettext_lazy("恢复办理"), ("matters.handle",), forms.NoteForm, _resume),
     ActionDef(
         "comment",
-        L("留言"),
+        gettext_lazy("留言"),
         ("matters.comment",),
         forms.CommentForm,
         _comment,
         public=False,
-        help=L("内部记录，或勾选 visible 后服务对象可见（答复）。"),
+        help=gettext_lazy("内部记录，或勾选 visible 后服务对象可见（答复）。"),
     ),
-    ActionDef("transfer", L("转办"), ("matters.transfer",), forms.TransferForm, _transfer),
+    ActionDef("transfer", gettext_lazy("转办"), ("matters.transfer",), forms.TransferForm, _transfer),
     ActionDef(
-        "change_item", L("转换事项"), ("matters.intake", "matters.handle"), forms.ChangeItemForm, _change_item
+        "change_item",
+        gettext_lazy("转换事项"),
+        ("matters.intake", "matters.handle"),
+        forms.ChangeItemForm,
+        _change_item,
     ),
-    ActionDef("suspend", L("中止"), ("matters.handle",), forms.ReasonForm, _suspend),
-    ActionDef("escalate", L("提请督办"), ("matters.escalate",), forms.ReasonForm, _escalate, public=False),
-    ActionDef("merge", L("合并重复事项"), ("matters.handle",), forms.MergeForm, _merge),
+    ActionDef("suspend", gettext_lazy("中止"), ("matters.handle",), forms.ReasonForm, _suspend),
+    ActionDef(
+        "escalate", gettext_lazy("提请督办"), ("matters.escalate",), forms.ReasonForm, _escalate, public=False
+    ),
+    ActionDef("merge", gettext_lazy("合并重复事项"), ("matters.handle",), forms.MergeForm, _merge),
     ActionDef(
         "rate",
-        L("代录评价"),
+        gettext_lazy("代录评价"),
         ("matters.intake", "matters.callback"),
         forms.RateForm,
         _rate,
         offer=_offer_rating,
     ),
-    ActionDef("close", L("关闭"), ("matters.handle", "matters.supervise"), forms.NoteForm, _close),
-    ActionDef("reopen", L("重新办理"), ("matters.reopen",), forms.ReasonForm, _reopen, danger=True),
-    ActionDef("reject", L("不予受理"), ("matters.handle",), forms.ReasonForm, _reject, danger=True),
+    ActionDef("close", gettext_lazy("关闭"), ("matters.handle", "matters.supervise"), forms.NoteForm, _close),
     ActionDef(
-        "withdraw", L("撤回"), ("matters.intake", "matters.handle"), forms.ReasonForm, _withdraw, danger=True
+        "reopen", gettext_lazy("重新办理"), ("matters.reopen",), forms.ReasonForm, _reopen, danger=True
+    ),
+    ActionDef(
+        "reject", gettext_lazy("不予受理"), ("matters.handle",), forms.ReasonForm, _reject, danger=True
+    ),
+    ActionDef(
+        "withdraw",
+        gettext_lazy("撤回"),
+        ("matters.intake", "matters.handle"),
+        forms.ReasonForm,
+        _withdraw,
+        danger=True,
     ),
 ):
     register(_defn)

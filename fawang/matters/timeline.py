@@ -15,34 +15,36 @@ from fawang.accounts.models import User
 
 from .models import Matter, MatterEvent
 
-S = Matter.Status
-E = MatterEvent.Action
-
 STATUS_HINTS: dict[str, Any] = {
-    S.SUBMITTED: gettext_lazy("您的申请已提交，正在等待办理机构受理。"),
-    S.ACCEPTED: gettext_lazy("办理机构已受理，正在审查办理。"),
-    S.AWAITING_MATERIALS: gettext_lazy(
+    Matter.Status.SUBMITTED: gettext_lazy("您的申请已提交，正在等待办理机构受理。"),
+    Matter.Status.ACCEPTED: gettext_lazy("办理机构已受理，正在审查办理。"),
+    Matter.Status.AWAITING_MATERIALS: gettext_lazy(
         "需要您补正材料，请按下方清单一次性提交。补正期间不计入办理时限，逾期未补正的视为撤回申请。"
     ),
-    S.IN_PROGRESS: gettext_lazy("已指派专人办理，请保持电话畅通。"),
-    S.SUSPENDED: gettext_lazy("办理已中止，恢复办理后将通知您。"),
-    S.COMPLETED: gettext_lazy("已办结。欢迎您对本次服务作出评价。"),
-    S.CLOSED: gettext_lazy("已办结，事项已关闭。"),
-    S.REJECTED: gettext_lazy("不予受理，理由见下方办理记录。"),
-    S.WITHDRAWN: gettext_lazy("申请已撤回。如仍需办理，请重新提出申请。"),
-    S.MERGED: gettext_lazy("本事项已与您的其他申请合并办理，请查询合并后的事项。"),
+    Matter.Status.IN_PROGRESS: gettext_lazy("已指派专人办理，请保持电话畅通。"),
+    Matter.Status.SUSPENDED: gettext_lazy("办理已中止，恢复办理后将通知您。"),
+    Matter.Status.COMPLETED: gettext_lazy("已办结。欢迎您对本次服务作出评价。"),
+    Matter.Status.CLOSED: gettext_lazy("已办结，事项已关闭。"),
+    Matter.Status.REJECTED: gettext_lazy("不予受理，理由见下方办理记录。"),
+    Matter.Status.WITHDRAWN: gettext_lazy("申请已撤回。如仍需办理，请重新提出申请。"),
+    Matter.Status.MERGED: gettext_lazy("本事项已与您的其他申请合并办理，请查询合并后的事项。"),
 }
 PUBLIC_STATUS_BADGES: dict[str, str] = {
-    S.COMPLETED: "badge-ok",
-    S.CLOSED: "badge-ok",
-    S.AWAITING_MATERIALS: "badge-warn",
-    S.SUSPENDED: "badge-warn",
-    S.REJECTED: "badge-danger",
-    S.WITHDRAWN: "badge-muted",
-    S.MERGED: "badge-muted",
+    Matter.Status.COMPLETED: "badge-ok",
+    Matter.Status.CLOSED: "badge-ok",
+    Matter.Status.AWAITING_MATERIALS: "badge-warn",
+    Matter.Status.SUSPENDED: "badge-warn",
+    Matter.Status.REJECTED: "badge-danger",
+    Matter.Status.WITHDRAWN: "badge-muted",
+    Matter.Status.MERGED: "badge-muted",
 }
 # What the person did themselves: shown as "本人" on the timeline rather than "系统".
-PERSON_ACTIONS = {E.RATE, E.SUPPLY_MATERIALS, E.ATTACH, E.COMMENT}
+PERSON_ACTIONS = {
+    MatterEvent.Action.RATE,
+    MatterEvent.Action.SUPPLY_MATERIALS,
+    MatterEvent.Action.ATTACH,
+    MatterEvent.Action.COMMENT,
+}
 
 
 def timeline(matter: Matter) -> list[dict[str, Any]]:

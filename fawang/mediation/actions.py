@@ -163,6 +163,35 @@ def _check_parties(parties: Sequence[PartyData]) -> list[Party]:
     return rows
 
 
+def _accept_application(matter: Matter, actor: User | None, now: dt.datetime) -> Matter:
+    """The application a case is opened from, locked; accepted now when it was only submitted."""
+    matter = lock(Matter.objects.all(), matter.pk, _("事项不存在。"), "no_matter")
+    if matter.service_item.business_line != BusinessLine.MEDIATION:
+        raise ValidationError(_("该事项不是人民调解申请。"), code="not_mediation")
+    if Case.objects.filter(matter=matter).exists():
+        raise ValidationError(_("该申请已立案调解，不能重复立案。"), code="duplicate")
+    if matter.status == Matter.Status.SUBMITTED:
+        matter_actions.do_accept(matter.pk, actor=actor, note=_("人民调解委员会已立案调解。"), now=now)
+    elif matter.status != Matter.Status.ACCEPTED:
+        raise ValidationError(
+            _("该申请当前状态为“%(status)s”，不能立案调解。") % {"status": matter.get_status_display()},
+            code="matter_status",
+        )
+    return matter
+
+
+def _check_referral(referral: ReferralData) -> None:
+    """A referral names its kind of referrer, the referrer and its case number, and arrives once."""
+    if referral.kind not in ReferrerKind.values:
+        raise ValidationError(_("移送单位类别无效。"), code="choice")
+    _text(referral.referrer, _("请填写移送单位。"), "no_referrer")
+    _text(referral.reference_no, _("请填写移送单位的案号。"), "no_reference")
+    if Referral.objects.filter(
+        referrer=referral.referrer.strip(), reference_no=referral.reference_no.strip()
+    ):
+        raise ValidationError(_("该移送案件已接收，不能重复登记。"), code="duplicate_referral")
+
+
 @transaction.atomic
 def open_case(
     *,
@@ -191,18 +220,7 @@ def open_case(
     summary = _text(summary, _("请填写纠纷简要情况。"), "no_summary")
     rows = _check_parties(parties)
     if matter is not None:
-        matter = lock(Matter.objects.all(), matter.pk, _("事项不存在。"), "no_matter")
-        if matter.service_item.business_line != BusinessLine.MEDIATION:
-            raise ValidationError(_("该事项不是人民调解申请。"), code="not_mediation")
-        if Case.objects.filter(matter=matter).exists():
-            raise ValidationError(_("该申请已立案调解，不能重复立案。"), code="duplicate")
-        if matter.status == Matter.Status.SUBMITTED:
-            matter_actions.do_accept(matter.pk, actor=actor, note=_("人民调解委员会已立案调解。"), now=now)
-        elif matter.status != Matter.Status.ACCEPTED:
-            raise ValidationError(
-                _("该申请当前状态为“%(status)s”，不能立案调解。") % {"status": matter.get_status_display()},
-                code="matter_status",
-            )
+        matter = _accept_application(matter, actor, now)
     if screening is not None:
         screening = lock(Screening.objects.all(), screening.pk, _("排查记录不存在。"), "no_screening")
         if screening.status != Screening.Status.OPEN:
@@ -210,14 +228,7 @@ def open_case(
         screening.status = Screening.Status.CASE
         screening.save(update_fields=["status"])
     if referral is not None:
-        if referral.kind not in ReferrerKind.values:
-            raise ValidationError(_("移送单位类别无效。"), code="choice")
-        _text(referral.referrer, _("请填写移送单位。"), "no_referrer")
-        _text(referral.reference_no, _("请填写移送单位的案号。"), "no_reference")
-        if Referral.objects.filter(
-            referrer=referral.referrer.strip(), reference_no=referral.reference_no.strip()
-        ):
-            raise ValidationError(_("该移送案件已接收，不能重复登记。"), code="duplicate_referral")
+        _check_referral(referral)
     case = Case.objects.create(
         number=_number(unit, now),
         unit=unit,

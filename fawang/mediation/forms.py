@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from fawang.lib.formfields import choice_field, model_choice_field
 from fawang.orgs.models import Practitioner, Unit
 
 from .actions import ROUTES_DEFAULT, PartyData
@@ -224,7 +225,7 @@ class ConsentForm(forms.Form):
 
     def __init__(self, *args: Any, case: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["party"].choices = [  # type: ignore[attr-defined]
+        choice_field(self, "party").choices = [
             (p.pk, f"{p.get_role_display()} {p.name}") for p in case.parties.all()
         ]
 
@@ -235,7 +236,7 @@ class AssignForm(forms.Form):
 
     def __init__(self, *args: Any, case: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["mediator"].queryset = Practitioner.objects.filter(  # type: ignore[attr-defined]
+        model_choice_field(self, "mediator").queryset = Practitioner.objects.filter(
             kind=Practitioner.Kind.MEDIATOR, unit_id=case.unit_id
         ).order_by("name")
 
@@ -411,7 +412,7 @@ class MeetingForm(forms.Form):
             self.fields["unit"],
             units.filter(pk__in=[u.pk for u in units if has_capability(user, "mediation.screen", u)]),
         )
-        self.fields["screenings"].queryset = Screening.objects.visible_to(user).filter(  # type: ignore[attr-defined]
+        model_choice_field(self, "screenings").queryset = Screening.objects.visible_to(user).filter(
             status=Screening.Status.OPEN
         )
 
@@ -468,7 +469,7 @@ class WarningCaseForm(PartiesMixin):
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["committee"].queryset = committees(user)  # type: ignore[attr-defined]
+        model_choice_field(self, "committee").queryset = committees(user)
 
 
 class WarningCheckForm(forms.Form):

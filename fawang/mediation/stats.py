@@ -79,6 +79,24 @@ def _in(moment: dt.datetime, start: dt.date, end: dt.date) -> bool:
     return start <= timezone.localdate(moment) <= end
 
 
+def _count_cases(rows: dict[int, Row], start: dt.date, end: dt.date) -> None:
+    """Cases opened in the period (by source and dispute type) and closed in it (days taken, agreements)."""
+    cases = Case.objects.filter(unit_id__in=list(rows)).values(
+        "pk", "unit_id", "source", "dispute_type", "status", "opened_at", "closed_at"
+    )
+    for c in cases:
+        row = rows[c["unit_id"]]
+        if _in(c["opened_at"], start, end):
+            row.cases += 1
+            row.by_source[c["source"]] += 1
+            row.by_type[c["dispute_type"]] += 1
+        if c["closed_at"] and _in(c["closed_at"], start, end):
+            row.closed += 1
+            row.days_total += (timezone.localdate(c["closed_at"]) - timezone.localdate(c["opened_at"])).days
+            if c["status"] == Case.Status.AGREED:
+                row.agreements += 1
+
+
 def compute(user: Any, start: dt.date, end: dt.date) -> Table:
     units = {
         u.pk: u
@@ -93,20 +111,7 @@ def compute(user: Any, start: dt.date, end: dt.date) -> Table:
             rows[w["unit_id"]].warnings += 1
         if w["lowered_at"] and _in(w["lowered_at"], start, end):
             rows[w["unit_id"]].warnings_lowered += 1
-    cases = Case.objects.filter(unit_id__in=ids).values(
-        "pk", "unit_id", "source", "dispute_type", "status", "opened_at", "closed_at"
-    )
-    for c in cases:
-        row = rows[c["unit_id"]]
-        if _in(c["opened_at"], start, end):
-            row.cases += 1
-            row.by_source[c["source"]] += 1
-            row.by_type[c["dispute_type"]] += 1
-        if c["closed_at"] and _in(c["closed_at"], start, end):
-            row.closed += 1
-            row.days_total += (timezone.localdate(c["closed_at"]) - timezone.localdate(c["opened_at"])).days
-            if c["status"] == Case.Status.AGREED:
-                row.agreements += 1
+    _count_cases(rows, start, end)
     for a in Agreement.objects.filter(
         case__unit_id__in=ids,
         confirmation=Agreement.Confirmation.CONFIRMED,

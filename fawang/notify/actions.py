@@ -36,8 +36,6 @@ if TYPE_CHECKING:
     from fawang.accounts.models import User
 
 logger = logging.getLogger(__name__)
-S = Message.Status
-C = Message.Channel
 ERROR_MAX = 1000
 # Waits (seconds) before each new try to record a sent message on a busy database; None: give up.
 RECORD_RETRY_DELAYS: tuple[float | None, ...] = (0.2, 0.5, 1, 2, 4, 8, 15, 30, None)
@@ -48,20 +46,20 @@ RECORD_RETRY_DELAYS: tuple[float | None, ...] = (0.2, 0.5, 1, 2, 4, 8, 15, 30, N
 
 def _recipient(channel: str, user: User | None, phone: str, openid: str, email: str) -> dict[str, Any]:
     """Recipient fields for ``channel``, checked: a message no sender could ever deliver is refused now."""
-    if channel not in C.values:
+    if channel not in Message.Channel.values:
         raise ValueError(f"unknown channel {channel!r}")
-    if channel == C.SMS and not phone and user is not None:
+    if channel == Message.Channel.SMS and not phone and user is not None:
         phone = user.phone
     phone = normalize_mobile(phone)
-    if phone or channel == C.SMS:
+    if phone or channel == Message.Channel.SMS:
         if not phone:
             raise ValidationError(_("短信必须有收件手机号码。"), code="no_phone")
         validate_mobile(phone)
-    if channel == C.INAPP and user is None:
+    if channel == Message.Channel.INAPP and user is None:
         raise ValidationError(_("站内信必须有收件用户。"), code="no_user")
-    if channel == C.WECHAT and not openid:
+    if channel == Message.Channel.WECHAT and not openid:
         raise ValidationError(_("微信消息必须有收件人的 OpenID。"), code="no_openid")
-    if channel == C.EMAIL and not email:
+    if channel == Message.Channel.EMAIL and not email:
         raise ValidationError(_("邮件必须有收件地址。"), code="no_email")
     return {"user": user, "phone": phone, "openid": openid, "email": email}
 
@@ -164,7 +162,9 @@ def claim(message_id: int, *, now: dt.datetime | None = None) -> Message | None:
     taken = (
         Message.objects.due(now)
         .filter(pk=message_id)
-        .update(status=S.SENDING, attempts=F("attempts") + 1, next_attempt_at=now + conf.send_lease())
+        .update(
+            status=Message.Status.SENDING, attempts=F("attempts") + 1, next_attempt_at=now + conf.send_lease()
+        )
     )
     if taken != 1:
         return None
@@ -202,7 +202,7 @@ def _redacted(message: Message) -> dict[str, str]:
 def _record_success(message: Message, result: SendResult) -> Message:
     now = timezone.now()
     fields = {
-        "status": S.SENT,
+        "status": Message.Status.SENT,
         "sent_at": now,
         "provider_message_id": result.provider_id[:100],
         "next_attempt_at": None,
@@ -226,7 +226,7 @@ def _record_success(message: Message, result: SendResult) -> Message:
 
 def _mark_sent(pk: int, fields: dict[str, Any]) -> None:
     # Not conditional on the attempt: a message that went out is sent, even if its lease ran out meanwhile.
-    Message.objects.filter(pk=pk).exclude(status=S.SENT).update(**fields)
+    Message.objects.filter(pk=pk).exclude(status=Message.Status.SENT).update(**fields)
 
 
 def _record_failure(message: Message, error: str, *, permanent: bool) -> Message:
@@ -234,8 +234,10 @@ def _record_failure(message: Message, error: str, *, permanent: bool) -> Message
     dead = permanent or message.attempts >= message.max_attempts
     next_at = None if dead else now + conf.retry_delay(message.attempts)
     # Conditional on this attempt: a worker whose lease ran out must not overwrite a later attempt's outcome.
-    updated = Message.objects.filter(pk=message.pk, status=S.SENDING, attempts=message.attempts).update(
-        status=S.DEAD if dead else S.FAILED,
+    updated = Message.objects.filter(
+        pk=message.pk, status=Message.Status.SENDING, attempts=message.attempts
+    ).update(
+        status=Message.Status.DEAD if dead else Message.Status.FAILED,
         next_attempt_at=next_at,
         last_error=error[:ERROR_MAX],
         **(_redacted(message) if dead else {}),
@@ -249,12 +251,12 @@ def _record_failure(message: Message, error: str, *, permanent: bool) -> Message
 def recover_stale(now: dt.datetime | None = None) -> int:
     """Rows left "sending" past their lease (a worker died): counted as a failed attempt, retried at once."""
     now = now or timezone.now()
-    stale = Message.objects.filter(status=S.SENDING, next_attempt_at__lte=now)
+    stale = Message.objects.filter(status=Message.Status.SENDING, next_attempt_at__lte=now)
     error = _("发送超时：上次发送未在规定时间内完成，结果未知。")
     dead = stale.filter(attempts__gte=F("max_attempts")).update(
-        status=S.DEAD, next_attempt_at=None, last_error=error
+        status=Message.Status.DEAD, next_attempt_at=None, last_error=error
     )
-    retried = stale.update(status=S.FAILED, next_attempt_at=now, last_error=error)
+    retried = stale.update(status=Message.Status.FAILED, next_attempt_at=now, last_error=error)
     return dead + retried
 
 
@@ -280,8 +282,8 @@ def retry_dead(message_id: int, *, actor: User) -> Message:
             _("验证码等敏感消息不能由工作人员重新发送，请当事人重新获取。"), code="sensitive"
         )
     now = timezone.now()
-    requeued = Message.objects.filter(pk=message.pk, status=S.DEAD).update(
-        status=S.QUEUED, attempts=0, next_attempt_at=now, requeued_at=now, requeued_by=actor
+    requeued = Message.objects.filter(pk=message.pk, status=Message.Status.DEAD).update(
+        status=Message.Status.QUEUED, attempts=0, next_attempt_at=now, requeued_at=now, requeued_by=actor
     )
     if requeued != 1:
         raise ValidationError(_("只有死信消息可以重新发送。"), code="not_dead")

@@ -45,8 +45,6 @@ from .models import (
 from .roles import require_capability, require_capability_in_region
 from .scoping import active_memberships
 
-R = Membership.Role
-
 # Fields of a unit that its administrators may change from the console. Name, kind, region and parent
 # shape scoping and routing, so they stay with the system administrators (Django admin).
 UNIT_EDITABLE = frozenset({"address", "phone", "opening_hours", "description", "require_2fa", "functions"})
@@ -59,7 +57,7 @@ ADVISOR_KINDS = frozenset(
 
 # The system administrator role carries every region and Django admin access; it is granted in the system
 # administration back office only, never from a unit's staff page.
-GRANTABLE_ROLES = tuple(r for r in R if r != R.SYSTEM_ADMIN)
+GRANTABLE_ROLES = tuple(r for r in Membership.Role if r != Membership.Role.SYSTEM_ADMIN)
 
 # What the audit trail keeps of each kind of row (fawang.audit: only the fields that change are stored).
 CREDIT_AUDITED = ("kind", "title", "authority", "decided_on", "detail", "is_public")
@@ -173,7 +171,7 @@ def _credit_fields(kind: str, title: str, authority: str, decided_on: dt.date, d
         raise ValidationError(_("请选择正确的记录类型。"), code="invalid_kind")
     if not title.strip() or not authority.strip():
         raise ValidationError(_("事由和决定机关不能为空。"), code="required")
-    if decided_on > dt.date.today():
+    if decided_on > timezone.localdate():
         raise ValidationError(_("决定日期不能晚于今天。"), code="future_date")
     return {
         "kind": kind,
@@ -317,9 +315,9 @@ def appoint_advisor(
 
 
 def _check_grantable(role: str) -> None:
-    if role == R.SYSTEM_ADMIN:
+    if role == Membership.Role.SYSTEM_ADMIN:
         raise ValidationError(_("系统管理员角色只能在系统管理后台授予。"), code="system_admin")
-    if role not in R.values:
+    if role not in Membership.Role.values:
         raise ValidationError(_("请选择正确的角色。"), code="invalid_role")
 
 
@@ -400,7 +398,8 @@ def _create_membership(staff: User, unit: Unit, role: str, *, actor: User, title
             membership = Membership.objects.create(user=staff, unit=unit, role=role, title=title.strip())
     except IntegrityError:
         raise ValidationError(
-            _("该工作人员在%(unit)s已有“%(role)s”角色。") % {"unit": unit.name, "role": R(role).label},
+            _("该工作人员在%(unit)s已有“%(role)s”角色。")
+            % {"unit": unit.name, "role": Membership.Role(role).label},
             code="duplicate",
         ) from None
     audit.record(
@@ -417,7 +416,7 @@ def _create_membership(staff: User, unit: Unit, role: str, *, actor: User, title
 def _managed_membership(actor: User, membership_id: int) -> Membership:
     membership = get_membership_for_user(actor, membership_id)
     require_capability(actor, "orgs.manage_staff", membership.unit)
-    if membership.role == R.SYSTEM_ADMIN:
+    if membership.role == Membership.Role.SYSTEM_ADMIN:
         raise ValidationError(_("系统管理员角色只能在系统管理后台调整。"), code="system_admin")
     # Nobody changes their own memberships (docs/authority.md): an administrator who removed their own admin
     # role could not undo it, and one who changed another of their roles would be deciding their own rights.
@@ -504,7 +503,10 @@ def is_system_admin(actor: User) -> bool:
     return bool(
         actor.is_authenticated
         and actor.is_active
-        and (actor.is_superuser or any(m.role == R.SYSTEM_ADMIN for m in active_memberships(actor)))
+        and (
+            actor.is_superuser
+            or any(m.role == Membership.Role.SYSTEM_ADMIN for m in active_memberships(actor))
+        )
     )
 
 
@@ -547,7 +549,7 @@ def grant_in_back_office(
 ) -> Membership:
     """Grant any role, the system administrator's included, in the back office (never to oneself)."""
     _require_system_admin(actor)
-    if role not in R.values:
+    if role not in Membership.Role.values:
         raise ValidationError(_("请选择正确的角色。"), code="invalid_role")
     staff = User.objects.get(pk=user_id)
     if staff.kind != User.Kind.STAFF:

@@ -39,9 +39,6 @@ DEMO_PASSWORD = "fawang-demo-2026"
 CONSULTATION_POST = "法律咨询岗"
 HOURS = "工作日 8:30-12:00，14:30-17:30（法定节假日除外）"
 AREA_CODES = {XIAMEN: "0592", PUTIAN: "0594"}
-K = Unit.Kind
-R = Membership.Role
-P = Practitioner.Kind
 
 # Invented firm names; any match with a real firm is chance.
 FIRM_WORDS = ["明理", "正衡", "嘉禾", "立信", "同舟", "鹭岛", "海晟", "恒源", "致远", "木兰", "仙溪", "九鲤"]
@@ -96,9 +93,9 @@ class Builder:
         )
         if functions:
             unit.functions.set([self.functions[c] for c in functions])
-        if kind in (K.CENTRE, K.STATION):
+        if kind in (Unit.Kind.CENTRE, Unit.Kind.STATION):
             windows = [Window.Kind.RECEPTION, Window.Kind.CONSULTATION]
-            if kind == K.CENTRE:
+            if kind == Unit.Kind.CENTRE:
                 windows.append(Window.Kind.LEGAL_AID)
             Window.objects.bulk_create(
                 [
@@ -142,10 +139,14 @@ def _county_units(b: Builder, county: Region, bureau_parent: Unit) -> dict[str, 
     """The county-level units of one district or county, its towns' stations and its villages' rooms."""
     name = county.name
     bureau = b.unit(
-        K.BUREAU, county, f"{name}司法局", parent=bureau_parent, functions=["publicity", "corrections"]
+        Unit.Kind.BUREAU,
+        county,
+        f"{name}司法局",
+        parent=bureau_parent,
+        functions=["publicity", "corrections"],
     )
     centre = b.unit(
-        K.CENTRE,
+        Unit.Kind.CENTRE,
         county,
         f"{name}公共法律服务中心",
         parent=bureau,
@@ -162,7 +163,11 @@ def _county_units(b: Builder, county: Region, bureau_parent: Unit) -> dict[str, 
         address=f"{county.full_name}公共法律服务中心（{name}行政服务中心一楼）",
     )
     legal_aid = b.unit(
-        K.LEGAL_AID, county, f"{name}法律援助中心", parent=bureau, functions=["legal_aid", "consultation"]
+        Unit.Kind.LEGAL_AID,
+        county,
+        f"{name}法律援助中心",
+        parent=bureau,
+        functions=["legal_aid", "consultation"],
     )
     towns = list(Region.objects.filter(parent=county).order_by("code"))
     villages_by_town: dict[str, list[Region]] = {}
@@ -170,15 +175,17 @@ def _county_units(b: Builder, county: Region, bureau_parent: Unit) -> dict[str, 
         villages_by_town.setdefault(v.parent_id or "", []).append(v)
     for town in towns:
         office = b.unit(
-            K.JUDICIAL_OFFICE,
+            Unit.Kind.JUDICIAL_OFFICE,
             town,
             f"{town.name}司法所",
             parent=bureau,
             functions=["mediation", "corrections", "publicity"],
         )
-        b.unit(K.MEDIATION, town, f"{town.name}人民调解委员会", parent=office, functions=["mediation"])
+        b.unit(
+            Unit.Kind.MEDIATION, town, f"{town.name}人民调解委员会", parent=office, functions=["mediation"]
+        )
         station = b.unit(
-            K.STATION,
+            Unit.Kind.STATION,
             town,
             f"{town.name}公共法律服务工作站",
             parent=office,
@@ -187,7 +194,7 @@ def _county_units(b: Builder, county: Region, bureau_parent: Unit) -> dict[str, 
         )
         for village in villages_by_town.get(town.code, []):
             b.unit(
-                K.ROOM,
+                Unit.Kind.ROOM,
                 village,
                 f"{village.name.removesuffix('居委会').removesuffix('村委会')}公共法律服务工作室",
                 parent=station,
@@ -205,7 +212,7 @@ def _firms(b: Builder, county: Region, count: int, start: int) -> list[Unit]:
         province = "福建"
         firms.append(
             b.unit(
-                K.LAW_FIRM,
+                Unit.Kind.LAW_FIRM,
                 county,
                 f"{province}{word}律师事务所（示例）",
                 functions=["lawyer", "consultation"],
@@ -222,7 +229,7 @@ def _advisors(b: Builder, county: Region, firms: list[Unit]) -> int:
         .filter(region__parent__parent=county)
         .values_list("region_id", flat=True)
     )
-    rooms = {u.region_id: u for u in Unit.objects.filter(kind=K.ROOM, region__parent__parent=county)}
+    rooms = {u.region_id: u for u in Unit.objects.filter(kind=Unit.Kind.ROOM, region__parent__parent=county)}
     villages: dict[str, list[Region]] = {}
     for v in Region.objects.filter(parent__parent=county).order_by("code"):
         villages.setdefault(v.parent_id or "", []).append(v)
@@ -232,7 +239,9 @@ def _advisors(b: Builder, county: Region, firms: list[Unit]) -> int:
             group = town_villages[group_start : group_start + 3]
             firm = firms[n % len(firms)]
             licence = f"1{county.code}{2010 + n % 14}1{n:05d}"
-            lawyer = b.practitioner(P.LAWYER, licence, firm, seed=f"advisor:{county.code}:{n}")
+            lawyer = b.practitioner(
+                Practitioner.Kind.LAWYER, licence, firm, seed=f"advisor:{county.code}:{n}"
+            )
             n += 1
             for village in group:
                 if village.code in taken:
@@ -270,7 +279,9 @@ def _staff(
 
 
 # Roles that always sign in with a second factor (fawang.orgs.apps.ROLES_REQUIRING_2FA).
-SECOND_FACTOR_ROLES = frozenset({R.SYSTEM_ADMIN, R.SUPERVISOR, R.UNIT_ADMIN})
+SECOND_FACTOR_ROLES = frozenset(
+    {Membership.Role.SYSTEM_ADMIN, Membership.Role.SUPERVISOR, Membership.Role.UNIT_ADMIN}
+)
 
 
 def _demo_second_factor(user: User, roles: Sequence[str]) -> None:
@@ -291,24 +302,28 @@ def _personas(b: Builder, prefix: str, county: Region, units: dict[str, Unit]) -
     first_town = towns[0]
     station = b.units[(first_town.code, f"{first_town.name}公共法律服务工作站")]
     office = b.units[(first_town.code, f"{first_town.name}司法所")]
-    clerk_roles = [(units["centre"], R.WINDOW_CLERK), (station, R.WINDOW_CLERK)]
+    clerk_roles = [(units["centre"], Membership.Role.WINDOW_CLERK), (station, Membership.Role.WINDOW_CLERK)]
     _staff(b, f"{prefix}_clerk", person_name(rng), clerk_roles)
-    _staff(b, f"{prefix}_agent", person_name(rng), [(units["centre"], R.HOTLINE_AGENT)])
+    _staff(b, f"{prefix}_agent", person_name(rng), [(units["centre"], Membership.Role.HOTLINE_AGENT)])
     # The handler works at the legal-aid centre, the district centre and the first street's station: each
     # membership reaches its own unit only (docs/authority.md), and the public walks in at all three.
-    handler_roles = [(units["legal_aid"], R.HANDLER), (units["centre"], R.HANDLER), (station, R.HANDLER)]
+    handler_roles = [
+        (units["legal_aid"], Membership.Role.HANDLER),
+        (units["centre"], Membership.Role.HANDLER),
+        (station, Membership.Role.HANDLER),
+    ]
     _staff(b, f"{prefix}_handler", person_name(rng), handler_roles)
     # The centre's 法律咨询岗: answers the consultations routed to the centre (online, hotline, windows).
     _staff(
         b,
         f"{prefix}_consultant",
         person_name(random.Random(f"consultant:{prefix}")),
-        [(units["centre"], R.HANDLER)],
+        [(units["centre"], Membership.Role.HANDLER)],
         title=CONSULTATION_POST,
     )
-    _staff(b, f"{prefix}_supervisor", person_name(rng), [(units["bureau"], R.SUPERVISOR)])
-    _staff(b, f"{prefix}_admin", person_name(rng), [(units["bureau"], R.UNIT_ADMIN)])
-    _staff(b, f"{prefix}_corrections", person_name(rng), [(office, R.CORRECTIONS_OFFICER)])
+    _staff(b, f"{prefix}_supervisor", person_name(rng), [(units["bureau"], Membership.Role.SUPERVISOR)])
+    _staff(b, f"{prefix}_admin", person_name(rng), [(units["bureau"], Membership.Role.UNIT_ADMIN)])
+    _staff(b, f"{prefix}_corrections", person_name(rng), [(office, Membership.Role.CORRECTIONS_OFFICER)])
     # The advisor persona is the lawyer assigned to the first village of the first town.
     assignment = (
         AdvisorAssignment.objects.current()
@@ -319,7 +334,10 @@ def _personas(b: Builder, prefix: str, county: Region, units: dict[str, Unit]) -
     )
     if assignment and assignment.room:
         advisor = _staff(
-            b, f"{prefix}_advisor", assignment.practitioner.name, [(assignment.room, R.LEGAL_ADVISOR)]
+            b,
+            f"{prefix}_advisor",
+            assignment.practitioner.name,
+            [(assignment.room, Membership.Role.LEGAL_ADVISOR)],
         )
         if assignment.practitioner.user_id is None:
             Practitioner.objects.filter(pk=assignment.practitioner.pk).update(user=advisor)
@@ -349,11 +367,11 @@ def load_demo() -> DemoSummary:
     b = Builder()
     fujian = _region("35")
     xiamen, putian = _region(XIAMEN), _region(PUTIAN)
-    province = b.unit(K.BUREAU, fujian, "福建省司法厅", functions=["publicity"])
+    province = b.unit(Unit.Kind.BUREAU, fujian, "福建省司法厅", functions=["publicity"])
     # The province's 12348 centre: answers what no city or county unit can take (an online question from a
     # region with no unit on the platform) and passes it on.
     fj_centre = b.unit(
-        K.CENTRE,
+        Unit.Kind.CENTRE,
         fujian,
         "福建省公共法律服务中心",
         parent=province,
@@ -362,10 +380,10 @@ def load_demo() -> DemoSummary:
         hours="12348 热线 7×24 小时；窗口 工作日 8:30-12:00，14:30-17:30",
     )
     xm_bureau = b.unit(
-        K.BUREAU, xiamen, "厦门市司法局", parent=province, functions=["publicity", "corrections"]
+        Unit.Kind.BUREAU, xiamen, "厦门市司法局", parent=province, functions=["publicity", "corrections"]
     )
     xm_centre = b.unit(
-        K.CENTRE,
+        Unit.Kind.CENTRE,
         xiamen,
         "厦门市公共法律服务中心",
         parent=xm_bureau,
@@ -384,28 +402,32 @@ def load_demo() -> DemoSummary:
         hours="12348 热线 7×24 小时；窗口 工作日 8:30-12:00，14:30-17:30",
     )
     b.unit(
-        K.LEGAL_AID, xiamen, "厦门市法律援助中心", parent=xm_bureau, functions=["legal_aid", "consultation"]
+        Unit.Kind.LEGAL_AID,
+        xiamen,
+        "厦门市法律援助中心",
+        parent=xm_bureau,
+        functions=["legal_aid", "consultation"],
     )
-    xm_notary = b.unit(K.NOTARY, xiamen, "厦门市公证处", parent=xm_bureau, functions=["notary"])
+    xm_notary = b.unit(Unit.Kind.NOTARY, xiamen, "厦门市公证处", parent=xm_bureau, functions=["notary"])
     xm_appraisal = b.unit(
-        K.APPRAISAL, xiamen, "厦门市司法鉴定所（示例）", parent=xm_bureau, functions=["appraisal"]
+        Unit.Kind.APPRAISAL, xiamen, "厦门市司法鉴定所（示例）", parent=xm_bureau, functions=["appraisal"]
     )
     b.unit(
-        K.MEDIATION,
+        Unit.Kind.MEDIATION,
         xiamen,
         "厦门市医疗纠纷人民调解委员会",
         parent=xm_bureau,
         functions=["special_mediation", "mediation"],
     )
-    b.unit(K.PRISON, xiamen, "厦门市看守所", parent=xm_bureau, functions=["remote_visit"])
+    b.unit(Unit.Kind.PRISON, xiamen, "厦门市看守所", parent=xm_bureau, functions=["remote_visit"])
     for number, name in (
         ("12345", "12345 政务服务便民热线"),
         ("12315", "12315 市场监管投诉举报热线"),
         ("110", "110 报警服务台"),
     ):
-        b.unit(K.HOTLINE, xiamen, f"厦门市{name}", hotline=number, hours="7×24 小时")
+        b.unit(Unit.Kind.HOTLINE, xiamen, f"厦门市{name}", hotline=number, hours="7×24 小时")
     pt_bureau = b.unit(
-        K.BUREAU, putian, "莆田市司法局", parent=province, functions=["publicity", "corrections"]
+        Unit.Kind.BUREAU, putian, "莆田市司法局", parent=province, functions=["publicity", "corrections"]
     )
 
     county_units: dict[str, dict[str, Unit]] = {}
@@ -420,32 +442,43 @@ def load_demo() -> DemoSummary:
     xy_firms = _firms(b, xianyou, 2, firm_start)
     _advisors(b, xianyou, xy_firms)
     xy_notary = b.unit(
-        K.NOTARY, xianyou, "仙游县公证处", parent=county_units[XIANYOU]["bureau"], functions=["notary"]
+        Unit.Kind.NOTARY,
+        xianyou,
+        "仙游县公证处",
+        parent=county_units[XIANYOU]["bureau"],
+        functions=["notary"],
     )
     xy_grassroots = b.unit(
-        K.GRASSROOTS,
+        Unit.Kind.GRASSROOTS,
         xianyou,
         "仙游县鲤城法律服务所（示例）",
         parent=county_units[XIANYOU]["bureau"],
         functions=["grassroots", "consultation"],
     )
     b.unit(
-        K.PRISON, xianyou, "仙游县看守所", parent=county_units[XIANYOU]["bureau"], functions=["remote_visit"]
+        Unit.Kind.PRISON,
+        xianyou,
+        "仙游县看守所",
+        parent=county_units[XIANYOU]["bureau"],
+        functions=["remote_visit"],
     )
 
     # Notaries, appraisers, grassroots workers and town mediators.
     for unit, kind, count, tag in (
-        (xm_notary, P.NOTARY, 4, "N3502"),
-        (xy_notary, P.NOTARY, 2, "N3503"),
-        (xm_appraisal, P.APPRAISER, 3, "A3502"),
-        (xy_grassroots, P.GRASSROOTS_WORKER, 3, "G3503"),
+        (xm_notary, Practitioner.Kind.NOTARY, 4, "N3502"),
+        (xy_notary, Practitioner.Kind.NOTARY, 2, "N3503"),
+        (xm_appraisal, Practitioner.Kind.APPRAISER, 3, "A3502"),
+        (xy_grassroots, Practitioner.Kind.GRASSROOTS_WORKER, 3, "G3503"),
     ):
         for i in range(count):
             b.practitioner(kind, f"{tag}{i + 1:04d}", unit, seed=f"{tag}:{i}")
-    for committee in Unit.objects.filter(kind=K.MEDIATION, region__level=Region.Level.TOWN):
+    for committee in Unit.objects.filter(kind=Unit.Kind.MEDIATION, region__level=Region.Level.TOWN):
         for i in range(2):
             b.practitioner(
-                P.MEDIATOR, f"M{committee.region_id}{i + 1}", committee, seed=f"mediator:{committee.pk}:{i}"
+                Practitioner.Kind.MEDIATOR,
+                f"M{committee.region_id}{i + 1}",
+                committee,
+                seed=f"mediator:{committee.pk}:{i}",
             )
 
     _credit_records()
@@ -459,14 +492,21 @@ def load_demo() -> DemoSummary:
                 b,
                 f"{prefix}_consultant",
                 person_name(random.Random(f"consultant:{prefix}")),
-                [(county_units[code]["centre"], R.HANDLER)],
+                [(county_units[code]["centre"], Membership.Role.HANDLER)],
                 title=CONSULTATION_POST,
             )
-    _staff(b, "xm_supervisor", "林晓东", [(xm_bureau, R.SUPERVISOR)])
-    _staff(b, "xm_agent", "陈雨涵", [(xm_centre, R.HOTLINE_AGENT)])
-    _staff(b, "xm_consultant", "郑思远", [(xm_centre, R.HANDLER)], title=CONSULTATION_POST)
-    _staff(b, "fj_consultant", "黄立诚", [(fj_centre, R.HANDLER)], title=CONSULTATION_POST)
-    _staff(b, "sysadmin", "系统管理员", [(province, R.SYSTEM_ADMIN)], is_staff=True, is_superuser=True)
+    _staff(b, "xm_supervisor", "林晓东", [(xm_bureau, Membership.Role.SUPERVISOR)])
+    _staff(b, "xm_agent", "陈雨涵", [(xm_centre, Membership.Role.HOTLINE_AGENT)])
+    _staff(b, "xm_consultant", "郑思远", [(xm_centre, Membership.Role.HANDLER)], title=CONSULTATION_POST)
+    _staff(b, "fj_consultant", "黄立诚", [(fj_centre, Membership.Role.HANDLER)], title=CONSULTATION_POST)
+    _staff(
+        b,
+        "sysadmin",
+        "系统管理员",
+        [(province, Membership.Role.SYSTEM_ADMIN)],
+        is_staff=True,
+        is_superuser=True,
+    )
 
     # A handful of matters in various states, made through the real actions.
     from fawang.matters.demo import load_matters_demo
@@ -518,7 +558,7 @@ def _line_demo_loaders() -> list[Callable[[], object]]:
 def _credit_records() -> None:
     if CreditRecord.objects.exists():
         return
-    lawyers = list(Practitioner.objects.filter(kind=P.LAWYER).order_by("licence_no")[:40])
+    lawyers = list(Practitioner.objects.filter(kind=Practitioner.Kind.LAWYER).order_by("licence_no")[:40])
     for i, lawyer in enumerate(lawyers[:6]):
         CreditRecord.objects.create(
             practitioner=lawyer,

@@ -12,9 +12,11 @@ from typing import Any
 from django import forms
 from django.contrib.auth.password_validation import validate_password
 from django.contrib.auth.validators import UnicodeUsernameValidator
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from fawang.accounts.models import User
+from fawang.lib.formfields import model_choice_field
 from fawang.lib.validators import normalize_mobile, validate_mobile
 from fawang.regions.models import Region
 
@@ -106,7 +108,7 @@ class PractitionerFilterForm(forms.Form):
     def __init__(self, *args: Any, units: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if units is not None:
-            self.fields["unit"].queryset = units  # type: ignore[attr-defined]
+            model_choice_field(self, "unit").queryset = units
 
 
 class StaffFilterForm(forms.Form):
@@ -127,7 +129,7 @@ class StaffFilterForm(forms.Form):
     def __init__(self, *args: Any, units: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if units is not None:
-            self.fields["unit"].queryset = units  # type: ignore[attr-defined]
+            model_choice_field(self, "unit").queryset = units
 
 
 class AdvisorFilterForm(forms.Form):
@@ -146,7 +148,7 @@ class AdvisorFilterForm(forms.Form):
     def __init__(self, *args: Any, counties: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if counties is not None:
-            self.fields["county"].queryset = counties  # type: ignore[attr-defined]
+            model_choice_field(self, "county").queryset = counties
 
 
 # --- action inputs (POST) ---------------------------------------------------------------------------------
@@ -183,7 +185,7 @@ class CreditRecordForm(forms.ModelForm):
 
     def clean_decided_on(self) -> dt.date:
         value: dt.date = self.cleaned_data["decided_on"]
-        if value > dt.date.today():
+        if value > timezone.localdate():
             raise forms.ValidationError(_("决定日期不能晚于今天。"))
         return value
 
@@ -207,7 +209,7 @@ class AppointAdvisorForm(forms.Form):
 
     def __init__(self, *args: Any, practitioners: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["practitioner"].queryset = practitioners.filter(  # type: ignore[attr-defined]
+        model_choice_field(self, "practitioner").queryset = practitioners.filter(
             kind__in=ADVISOR_KINDS, licence_status=Practitioner.LicenceStatus.PRACTISING
         ).select_related("unit")
         self.fields["practitioner"].label_from_instance = (  # type: ignore[attr-defined]
@@ -231,7 +233,7 @@ class GrantRoleForm(forms.Form):
 
     def __init__(self, *args: Any, units: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = units  # type: ignore[attr-defined]
+        model_choice_field(self, "unit").queryset = units
 
 
 class StaffCreateForm(GrantRoleForm):

@@ -12,70 +12,140 @@ from . import authority
 from .models import Membership, Unit
 from .scoping import membership_rows
 
-R = Membership.Role
-ALL_STAFF = frozenset(R)
+ALL_STAFF = frozenset(Membership.Role)
 
 CAPABILITIES: dict[str, frozenset[str]] = {
     # Looking at the directory of regions, units, practitioners and staff.
     "orgs.view_directory": ALL_STAFF,
     # Editing a unit's public details, windows, functions and the 2FA requirement.
-    "orgs.edit_unit": frozenset({R.UNIT_ADMIN, R.SYSTEM_ADMIN}),
+    "orgs.edit_unit": frozenset({Membership.Role.UNIT_ADMIN, Membership.Role.SYSTEM_ADMIN}),
     # Adding staff, changing their roles, deactivating them.
-    "orgs.manage_staff": frozenset({R.UNIT_ADMIN, R.SYSTEM_ADMIN}),
+    "orgs.manage_staff": frozenset({Membership.Role.UNIT_ADMIN, Membership.Role.SYSTEM_ADMIN}),
     # Recording rewards and penalties (信用信息) of practitioners.
-    "orgs.manage_credit": frozenset({R.SUPERVISOR, R.UNIT_ADMIN, R.SYSTEM_ADMIN}),
+    "orgs.manage_credit": frozenset(
+        {Membership.Role.SUPERVISOR, Membership.Role.UNIT_ADMIN, Membership.Role.SYSTEM_ADMIN}
+    ),
     # Appointing village legal advisors (一村一法律顾问).
-    "orgs.manage_advisors": frozenset({R.SUPERVISOR, R.UNIT_ADMIN, R.SYSTEM_ADMIN}),
+    "orgs.manage_advisors": frozenset(
+        {Membership.Role.SUPERVISOR, Membership.Role.UNIT_ADMIN, Membership.Role.SYSTEM_ADMIN}
+    ),
     # Reading the audit trail (操作记录) of the units one reaches: who changed what, before and after.
-    "audit.view": frozenset({R.SUPERVISOR, R.UNIT_ADMIN, R.SYSTEM_ADMIN}),
+    "audit.view": frozenset(
+        {Membership.Role.SUPERVISOR, Membership.Role.UNIT_ADMIN, Membership.Role.SYSTEM_ADMIN}
+    ),
     # Reading the notification outbox of one's regions and requeueing dead messages.
     "notify.view_outbox": frozenset(
-        {R.SUPERVISOR, R.UNIT_ADMIN, R.SYSTEM_ADMIN, R.WINDOW_CLERK, R.HOTLINE_AGENT}
+        {
+            Membership.Role.SUPERVISOR,
+            Membership.Role.UNIT_ADMIN,
+            Membership.Role.SYSTEM_ADMIN,
+            Membership.Role.WINDOW_CLERK,
+            Membership.Role.HOTLINE_AGENT,
+        }
     ),
     # 服务事项 (fawang.matters.actions), checked over the matter's current unit.
     # Front desk: take in requests at a window, on the hotline or on a home visit; take supplied materials.
     "matters.intake": frozenset(
-        {R.WINDOW_CLERK, R.HOTLINE_AGENT, R.HANDLER, R.LEGAL_ADVISOR, R.SYSTEM_ADMIN}
+        {
+            Membership.Role.WINDOW_CLERK,
+            Membership.Role.HOTLINE_AGENT,
+            Membership.Role.HANDLER,
+            Membership.Role.LEGAL_ADVISOR,
+            Membership.Role.SYSTEM_ADMIN,
+        }
     ),
     # Back office: accept or reject, request materials, suspend/resume, complete, merge and split.
-    "matters.handle": frozenset({R.HANDLER, R.LEGAL_ADVISOR, R.CORRECTIONS_OFFICER, R.SYSTEM_ADMIN}),
+    "matters.handle": frozenset(
+        {
+            Membership.Role.HANDLER,
+            Membership.Role.LEGAL_ADVISOR,
+            Membership.Role.CORRECTIONS_OFFICER,
+            Membership.Role.SYSTEM_ADMIN,
+        }
+    ),
     # Assign or reassign a handler within the unit.
-    "matters.assign": frozenset({R.HANDLER, R.SUPERVISOR, R.UNIT_ADMIN, R.SYSTEM_ADMIN}),
+    "matters.assign": frozenset(
+        {
+            Membership.Role.HANDLER,
+            Membership.Role.SUPERVISOR,
+            Membership.Role.UNIT_ADMIN,
+            Membership.Role.SYSTEM_ADMIN,
+        }
+    ),
     # Transfer to another unit (转办).
     "matters.transfer": frozenset(
-        {R.WINDOW_CLERK, R.HOTLINE_AGENT, R.HANDLER, R.SUPERVISOR, R.UNIT_ADMIN, R.SYSTEM_ADMIN}
+        {
+            Membership.Role.WINDOW_CLERK,
+            Membership.Role.HOTLINE_AGENT,
+            Membership.Role.HANDLER,
+            Membership.Role.SUPERVISOR,
+            Membership.Role.UNIT_ADMIN,
+            Membership.Role.SYSTEM_ADMIN,
+        }
     ),
     # Escalate to the supervising bureau (督办升级).
-    "matters.escalate": frozenset({R.HANDLER, R.SUPERVISOR, R.SYSTEM_ADMIN}),
+    "matters.escalate": frozenset(
+        {Membership.Role.HANDLER, Membership.Role.SUPERVISOR, Membership.Role.SYSTEM_ADMIN}
+    ),
     # Reopen a completed, closed, rejected or withdrawn matter.
-    "matters.reopen": frozenset({R.HANDLER, R.SUPERVISOR, R.SYSTEM_ADMIN}),
+    "matters.reopen": frozenset(
+        {Membership.Role.HANDLER, Membership.Role.SUPERVISOR, Membership.Role.SYSTEM_ADMIN}
+    ),
     # Internal notes and messages to the person.
     "matters.comment": ALL_STAFF,
     # Callbacks (回访), and recording a rating the person gives by phone.
-    "matters.callback": frozenset({R.HOTLINE_AGENT, R.SUPERVISOR, R.SYSTEM_ADMIN}),
+    "matters.callback": frozenset(
+        {Membership.Role.HOTLINE_AGENT, Membership.Role.SUPERVISOR, Membership.Role.SYSTEM_ADMIN}
+    ),
     # Carrying out a rectification (整改) in one's own unit.
-    "matters.rectify": frozenset({R.HANDLER, R.SUPERVISOR, R.UNIT_ADMIN, R.SYSTEM_ADMIN}),
+    "matters.rectify": frozenset(
+        {
+            Membership.Role.HANDLER,
+            Membership.Role.SUPERVISOR,
+            Membership.Role.UNIT_ADMIN,
+            Membership.Role.SYSTEM_ADMIN,
+        }
+    ),
     # Supervision views: overdue, escalated and badly rated matters.
-    "matters.supervise": frozenset({R.SUPERVISOR, R.UNIT_ADMIN, R.SYSTEM_ADMIN}),
+    "matters.supervise": frozenset(
+        {Membership.Role.SUPERVISOR, Membership.Role.UNIT_ADMIN, Membership.Role.SYSTEM_ADMIN}
+    ),
     # Writing, publishing and reviewing knowledge entries (办事指南、常见问题、以案释法、普法文章) of one's regions.
-    "knowledge.write": frozenset({R.HANDLER, R.LEGAL_ADVISOR, R.SUPERVISOR, R.UNIT_ADMIN, R.SYSTEM_ADMIN}),
+    "knowledge.write": frozenset(
+        {
+            Membership.Role.HANDLER,
+            Membership.Role.LEGAL_ADVISOR,
+            Membership.Role.SUPERVISOR,
+            Membership.Role.UNIT_ADMIN,
+            Membership.Role.SYSTEM_ADMIN,
+        }
+    ),
     # Front desk (fawang.frontdesk): a service point's appointment schedule (预约排班: weekly slots, bookable
     # items, closed days and extra hours).
-    "frontdesk.manage_schedule": frozenset({R.UNIT_ADMIN, R.SYSTEM_ADMIN}),
+    "frontdesk.manage_schedule": frozenset({Membership.Role.UNIT_ADMIN, Membership.Role.SYSTEM_ADMIN}),
     # A point's appointments of the day: check-in (签到), no-show (爽约), cancelling at the person's request.
-    "frontdesk.desk": frozenset({R.WINDOW_CLERK, R.LEGAL_ADVISOR, R.UNIT_ADMIN, R.SYSTEM_ADMIN}),
+    "frontdesk.desk": frozenset(
+        {
+            Membership.Role.WINDOW_CLERK,
+            Membership.Role.LEGAL_ADVISOR,
+            Membership.Role.UNIT_ADMIN,
+            Membership.Role.SYSTEM_ADMIN,
+        }
+    ),
     # Reviewing prison remote-visit bookings (监所远程探视预约) before they stand.
-    "frontdesk.review": frozenset({R.WINDOW_CLERK, R.UNIT_ADMIN, R.SYSTEM_ADMIN}),
+    "frontdesk.review": frozenset(
+        {Membership.Role.WINDOW_CLERK, Membership.Role.UNIT_ADMIN, Membership.Role.SYSTEM_ADMIN}
+    ),
     # Seeing a person's full ID number and phone (each view is written to the access log).
     "matters.view_personal_data": frozenset(
         {
-            R.WINDOW_CLERK,
-            R.HOTLINE_AGENT,
-            R.HANDLER,
-            R.LEGAL_ADVISOR,
-            R.CORRECTIONS_OFFICER,
-            R.SUPERVISOR,
-            R.SYSTEM_ADMIN,
+            Membership.Role.WINDOW_CLERK,
+            Membership.Role.HOTLINE_AGENT,
+            Membership.Role.HANDLER,
+            Membership.Role.LEGAL_ADVISOR,
+            Membership.Role.CORRECTIONS_OFFICER,
+            Membership.Role.SUPERVISOR,
+            Membership.Role.SYSTEM_ADMIN,
         }
     ),
 }

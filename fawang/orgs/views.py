@@ -11,7 +11,7 @@ membership reaches the unit (403). Writes go through fawang/orgs/actions.py.
 
 from __future__ import annotations
 
-import datetime as dt
+from dataclasses import dataclass
 from typing import Any
 
 from django.contrib import messages
@@ -23,6 +23,7 @@ from django.forms import BaseForm
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
@@ -88,7 +89,7 @@ def region_list(request: HttpRequest) -> HttpResponse:
     visible = Region.objects.visible_to(user)
     page = None
     qs = ""
-    roots: list[Region] = []
+    roots: list[tuple[Region, int]] = []  # (region, its number of units)
     if q:
         if q.isdigit():
             found = visible.filter(codes.under("code", q))
@@ -100,12 +101,23 @@ def region_list(request: HttpRequest) -> HttpResponse:
         tops = (
             visible.filter(level=Region.Level.PROVINCE) if codes_ is None else visible.filter(code__in=codes_)
         )
-        roots = list(tops.annotate(child_count=Count("children")).order_by("code"))
         units = Unit.objects.visible_to(user)
-        for root in roots:
-            # Few roots (one per unit a user works for), so one count each is cheap.
-            root.unit_count = units.filter(codes.under("region_id", root.code)).count()  # type: ignore[attr-defined]
+        # Few roots (one per unit a user works for), so one count each is cheap.
+        roots = [
+            (root, units.filter(codes.under("region_id", root.code)).count())
+            for root in tops.annotate(child_count=Count("children")).order_by("code")
+        ]
     return render(request, "console/region_list.html", {"q": q, "page_obj": page, "qs": qs, "roots": roots})
+
+
+@dataclass(slots=True)
+class ChildRegionRow:
+    """One line of a region's 下级区划 table."""
+
+    region: Region
+    unit_count: int  # units anywhere under the child region
+    village_count: int  # villages (communities) under it
+    coverage: int | None  # per cent of those villages with a current legal adviser; None without villages
 
 
 @staff_required
@@ -116,6 +128,7 @@ def region_detail(request: HttpRequest, code: str) -> HttpResponse:
     ancestor_codes = [c for c in region.ancestor_codes() if c != region.code]
     ancestors = list(Region.objects.visible_to(user).filter(code__in=ancestor_codes).order_by("level"))
     children = list(region.children.order_by("code"))
+    child_rows: list[ChildRegionRow] = []
     if children:
         width = len(children[0].code)
         unit_counts = dict(
@@ -137,10 +150,15 @@ def region_detail(request: HttpRequest, code: str) -> HttpResponse:
         )
         villages = {row["child"]: row for row in village_rows}
         for child in children:
-            child.unit_count = unit_counts.get(child.code, 0)  # type: ignore[attr-defined]
             row = villages.get(child.code, {"total": 0, "covered": 0})
-            child.village_count = row["total"]  # type: ignore[attr-defined]
-            child.coverage = coverage(row["total"], row["covered"])  # type: ignore[attr-defined]
+            child_rows.append(
+                ChildRegionRow(
+                    region=child,
+                    unit_count=unit_counts.get(child.code, 0),
+                    village_count=row["total"],
+                    coverage=coverage(row["total"], row["covered"]),
+                )
+            )
     units = list(Unit.objects.visible_to(user).filter(region=region).order_by("kind", "name")[:200])
     advisor = None
     if region.level == Region.Level.VILLAGE:
@@ -156,7 +174,7 @@ def region_detail(request: HttpRequest, code: str) -> HttpResponse:
         {
             "region": region,
             "ancestors": ancestors,
-            "children": children,
+            "children": child_rows,
             "units": units,
             "advisor": advisor,
             "is_village": region.level == Region.Level.VILLAGE,
@@ -218,7 +236,7 @@ def _unit_page(
 ) -> HttpResponse:
     user = staff_user(request)
     if credit_form is None and unit.has_credit_file and _may_record_credit(user, unit):
-        credit_form = CreditRecordForm(initial={"decided_on": dt.date.today()})
+        credit_form = CreditRecordForm(initial={"decided_on": timezone.localdate()})
     subordinates = (
         Unit.objects.visible_to(user)
         .filter(parent=unit)
@@ -405,7 +423,7 @@ def practitioner_detail(request: HttpRequest, pk: int) -> HttpResponse:
     require_capability(user, "orgs.view_directory")
     practitioner = get_practitioner_for_user(user, pk)
     can_record = _may_record_credit(user, practitioner.unit)
-    form = CreditRecordForm(initial={"decided_on": dt.date.today()}) if can_record else None
+    form = CreditRecordForm(initial={"decided_on": timezone.localdate()}) if can_record else None
     return _practitioner_page(request, practitioner, form)
 
 
@@ -524,7 +542,7 @@ def advisor_appoint(request: HttpRequest, code: str) -> HttpResponse:
     form = AppointAdvisorForm(
         request.POST or None,
         practitioners=Practitioner.objects.visible_to(user),
-        initial={"started_on": dt.date.today()},
+        initial={"started_on": timezone.localdate()},
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -628,18 +646,22 @@ def _staff_page(
         # Current roles first, then paused, then the ended ones (history), latest first.
         .order_by(F("ended_at").desc(nulls_first=True), "-is_active", "unit__region_id", "role")
     )
-    for m in rows:
-        m.manageable = (  # type: ignore[attr-defined]
+    # (membership, whether this user may pause or revoke it here)
+    memberships = [
+        (
+            m,
             m.ended_at is None
             and authority.may_change_membership(user, m)
-            and m.role != Membership.Role.SYSTEM_ADMIN
+            and m.role != Membership.Role.SYSTEM_ADMIN,
         )
+        for m in rows
+    ]
     return render(
         request,
         "console/staff_detail.html",
         {
             "staff": staff,
-            "memberships": rows,
+            "memberships": memberships,
             "grant_form": grant_form,
             "is_self": staff.pk == user.pk,
             "audit_events": recent_audit(user, person=staff) if has_capability(user, "audit.view") else None,

@@ -19,20 +19,18 @@ from fawang.orgs.models import AdvisorAssignment, Function, Unit, UnitQuerySet, 
 from fawang.regions.models import Region
 from fawang.regions.widgets import region_label, without_committee
 
-K = Unit.Kind
-
 # What the finder lists and offers as a filter, in the order a citizen would look for them at one place.
 FINDER_KINDS: tuple[str, ...] = (
-    K.ROOM,
-    K.STATION,
-    K.CENTRE,
-    K.LEGAL_AID,
-    K.JUDICIAL_OFFICE,
-    K.MEDIATION,
-    K.NOTARY,
-    K.APPRAISAL,
-    K.GRASSROOTS,
-    K.LAW_FIRM,
+    Unit.Kind.ROOM,
+    Unit.Kind.STATION,
+    Unit.Kind.CENTRE,
+    Unit.Kind.LEGAL_AID,
+    Unit.Kind.JUDICIAL_OFFICE,
+    Unit.Kind.MEDIATION,
+    Unit.Kind.NOTARY,
+    Unit.Kind.APPRAISAL,
+    Unit.Kind.GRASSROOTS,
+    Unit.Kind.LAW_FIRM,
 )
 
 # How the finder names a point's place relative to the region the citizen chose.
@@ -47,7 +45,7 @@ RELATION_LABELS = {
 
 def public_units() -> UnitQuerySet:
     """Active units with a public page: every kind but external hotlines, which are only numbers to call."""
-    return Unit.objects.active().exclude(kind=K.HOTLINE)
+    return Unit.objects.active().exclude(kind=Unit.Kind.HOTLINE)
 
 
 def current_public_advisors() -> Prefetch:
@@ -117,7 +115,7 @@ def hotlines_for(region: Region | None) -> list[Unit]:
     """External hotlines (12345, 12315, 110) of the region and its parents: numbers to call, not pages."""
     if region is None:
         return []
-    qs = Unit.objects.active().filter(kind=K.HOTLINE, region_id__in=region.ancestor_codes())
+    qs = Unit.objects.active().filter(kind=Unit.Kind.HOTLINE, region_id__in=region.ancestor_codes())
     return list(qs.order_by(F("hotline_number").asc(), "name"))
 
 
@@ -143,16 +141,26 @@ def relation(unit: Unit, region: Region | None) -> Relation | None:
 def public_parent(unit: Unit) -> Unit | None:
     """The unit's 主管单位 when it has a public page (read from select_related, no query)."""
     parent = unit.parent
-    return parent if parent is not None and parent.is_active and parent.kind != K.HOTLINE else None
+    return parent if parent is not None and parent.is_active and parent.kind != Unit.Kind.HOTLINE else None
 
 
-def annotate_for_display(unit: Unit, region: Region | None = None) -> Unit:
-    """Attach what the templates show: the relation to the chosen region and the "3+X" functions split.
+@dataclass(slots=True)
+class PointCard:
+    """What a service point's card and page show besides the unit's own fields."""
 
-    Reads the prefetched functions, so it costs no query.
-    """
+    unit: Unit
+    basic_functions: list[Function]  # the "3" of "3+X": the functions every point of its kind offers
+    extra_functions: list[Function]  # the "X": what this point offers besides
+    relation: Relation | None  # how the point relates to the chosen region; None when none was chosen
+
+
+def point_card(unit: Unit, region: Region | None = None) -> PointCard:
+    """The relation to the chosen region and the "3+X" functions split. Reads the prefetched functions, so it
+    costs no query."""
     functions = list(unit.functions.all())
-    unit.basic_functions = [f for f in functions if f.is_basic]  # type: ignore[attr-defined]
-    unit.extra_functions = [f for f in functions if not f.is_basic]  # type: ignore[attr-defined]
-    unit.relation = relation(unit, region)  # type: ignore[attr-defined]
-    return unit
+    return PointCard(
+        unit=unit,
+        basic_functions=[f for f in functions if f.is_basic],
+        extra_functions=[f for f in functions if not f.is_basic],
+        relation=relation(unit, region),
+    )

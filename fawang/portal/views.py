@@ -48,8 +48,6 @@ def finder(request: HttpRequest) -> HttpResponse:
             region, kind=form.cleaned_data["kind"], function=form.cleaned_data["function"]
         )
     page_obj = Paginator(results, PAGE_SIZE).get_page(request.GET.get("page"))
-    for unit in page_obj:
-        points.annotate_for_display(unit, region)
     params = request.GET.copy()
     for key in ("page", f"region{NEXT_SUFFIX}"):
         params.pop(key, None)
@@ -60,6 +58,7 @@ def finder(request: HttpRequest) -> HttpResponse:
             "form": form,
             "region": region,
             "page_obj": page_obj,
+            "cards": [points.point_card(unit, region) for unit in page_obj],
             "page_range": page_obj.paginator.get_elided_page_range(page_obj.number),
             "qs": params.urlencode(),
             "filtered": form.is_bound and form.is_valid() and any(form.cleaned_data.values()),
@@ -70,12 +69,13 @@ def finder(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def unit_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    unit = points.annotate_for_display(points.get_public_unit(pk))
+    unit = points.get_public_unit(pk)
     return render(
         request,
         "portal/unit_detail.html",
         {
             "unit": unit,
+            "card": points.point_card(unit),
             "parent": points.public_parent(unit),
             "practitioners": directory.unit_practitioners(unit),
             "credit_records": directory.unit_credit(unit),

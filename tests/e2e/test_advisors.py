@@ -210,7 +210,7 @@ def test_a_notary_request_of_a_legal_aid_recipient_shows_the_fee_reduction(site:
     panel.get_by_role("button", name="记录预审结果并告知申请人").click()
     panel = page.locator("section", has=page.get_by_role("heading", name="公证：材料预审与预约"))
     expect(panel).to_contain_text("材料齐全")
-    day = (dt.date.today() + dt.timedelta(days=3)).isoformat()
+    day = (site.now().date() + dt.timedelta(days=3)).isoformat()
     panel.get_by_label("预约日期").fill(day)
     panel.locator("input[name=book-time]").fill("09:30")
     panel.get_by_role("button", name="预约办理").click()

@@ -104,9 +104,8 @@ def test_supervisor_dashboard_hotspots_warning_loop_and_reports(site: Site, page
 def test_supervisor_makes_a_work_plan_and_follows_its_progress(site: Site, page: Any) -> None:
     """工作计划、分解任务、进度时间表: the 思明区 supervisor makes this year's plan, breaks it into a task measured by
     an indicator and one moved by hand, records progress, and sees it on the timetable and the dashboard."""
-    import datetime as dt
 
-    year = dt.date.today().year
+    year = site.now().year
     sign_in(page, site, "sm_supervisor")
     page.goto(f"{site.url}/console/insights/plans/")
     expect(page).to_have_url(re.compile(r"/console/insights/r/350203/plans/$"))

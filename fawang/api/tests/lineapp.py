@@ -13,8 +13,6 @@ from fawang.matters import actions, registry
 from fawang.matters.forms import ActionForm
 from fawang.matters.models import Matter
 
-S = Matter.Status
-
 
 class VisitForm(ActionForm):
     place = forms.CharField(
@@ -34,7 +32,7 @@ VISIT = registry.ActionDef(
     VisitForm,
     record_visit,
     public=False,
-    moves={S.ACCEPTED: frozenset(), S.IN_PROGRESS: frozenset()},
+    moves={Matter.Status.ACCEPTED: frozenset(), Matter.Status.IN_PROGRESS: frozenset()},
 )
 
 

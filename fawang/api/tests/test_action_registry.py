@@ -25,8 +25,6 @@ from fawang.matters.tests.base import id_number
 from . import lineapp
 from .base import ApiTestCase
 
-S = Matter.Status
-
 
 @dataclass
 class Case:
@@ -66,7 +64,7 @@ def _granted(t: ApiTestCase, m: Matter) -> None:
     from fawang.legalaid import actions as aid_actions
 
     aid_actions.do_decide(m.pk, actor=t.sm_handler, grant=True, reasons="符合条件。", checklist=[])
-    Matter.objects.filter(pk=m.pk).update(status=S.IN_PROGRESS)
+    Matter.objects.filter(pk=m.pk).update(status=Matter.Status.IN_PROGRESS)
 
 
 def _merge_body(t: ApiTestCase, m: Matter) -> dict[str, Any]:

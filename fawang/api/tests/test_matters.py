@@ -14,8 +14,6 @@ from fawang.matters.tests.base import id_number
 
 from .base import ApiTestCase
 
-S = Matter.Status
-
 
 class ScopingTestCase(ApiTestCase):
     def test_a_huli_token_gets_404_on_a_siming_matter(self) -> None:
@@ -24,7 +22,7 @@ class ScopingTestCase(ApiTestCase):
         self.assertError(huli.get(reverse("api:matter", args=[matter.pk])), 404, "not_found")
         r = self.post(huli, reverse("api:matter_accept", args=[matter.pk]), {})
         self.assertError(r, 404, "not_found")
-        self.assertEqual(self.reload(matter).status, S.SUBMITTED)
+        self.assertEqual(self.reload(matter).status, Matter.Status.SUBMITTED)
         listed = huli.get(reverse("api:matters"), {"page_size": 100}).json()
         self.assertNotIn(matter.tracking_no, [m["tracking_no"] for m in listed["results"]])
         # The same 404 as for a matter that does not exist.
@@ -137,7 +135,7 @@ class ActionsTestCase(ApiTestCase):
         client = self.as_user(self.sm_handler)
         r = client.post(reverse("api:matter_accept", args=[matter.pk]), {}, format="json")
         self.assertError(r, 400, "idempotency_key_required", "Idempotency-Key")
-        self.assertEqual(self.reload(matter).status, S.SUBMITTED)
+        self.assertEqual(self.reload(matter).status, Matter.Status.SUBMITTED)
 
 
 class IntakeTestCase(ApiTestCase):

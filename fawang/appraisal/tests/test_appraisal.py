@@ -20,8 +20,6 @@ from ..items import facts
 from ..models import AppraisalRequest, AppraiserCategory, Category
 from ..routing import licensed_institutions
 
-R = Membership.Role
-
 
 class AppraisalTestCase(MatterTestCase):
     def setUp(self) -> None:
@@ -33,9 +31,9 @@ class AppraisalTestCase(MatterTestCase):
             )
         )
         self.item = ServiceItem.objects.get(code="appraisal")
-        self.city_bureau = self.user_at("厦门市司法局", R.SUPERVISOR, "ap-city")
-        self.own_admin = self.user_at(self.institution.name, R.UNIT_ADMIN, "ap-own")
-        self.handler = self.user_at(self.institution.name, R.HANDLER, "ap-handler")
+        self.city_bureau = self.user_at("厦门市司法局", Membership.Role.SUPERVISOR, "ap-city")
+        self.own_admin = self.user_at(self.institution.name, Membership.Role.UNIT_ADMIN, "ap-own")
+        self.handler = self.user_at(self.institution.name, Membership.Role.HANDLER, "ap-handler")
         self.village = Region.objects.get(code="350203001")
 
     def user_at(self, unit_name: str, role: str, username: str) -> User:

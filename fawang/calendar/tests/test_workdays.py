@@ -18,30 +18,35 @@ from fawang.calendar.workdays import (
 
 from .helpers import CalendarTestCase, at
 
-D = datetime.date
-
 
 class WorkdayTests(CalendarTestCase):
     def test_make_up_weekend_days_are_workdays(self) -> None:
         # 2024 调休上班: Sun 02-04 and Sun 02-18 (春节), Sat 10-12 and Sun 09-29 (国庆节).
-        for day in (D(2024, 2, 4), D(2024, 2, 18), D(2024, 9, 29), D(2024, 10, 12)):
+        for day in (
+            datetime.date(2024, 2, 4),
+            datetime.date(2024, 2, 18),
+            datetime.date(2024, 9, 29),
+            datetime.date(2024, 10, 12),
+        ):
             with self.subTest(day=day):
                 self.assertGreaterEqual(day.weekday(), 5)
                 self.assertTrue(is_workday(day))
         # An ordinary weekend is still a rest day.
-        self.assertFalse(is_workday(D(2024, 10, 19)))
-        self.assertFalse(is_workday(D(2024, 10, 20)))
+        self.assertFalse(is_workday(datetime.date(2024, 10, 19)))
+        self.assertFalse(is_workday(datetime.date(2024, 10, 20)))
 
     def test_spring_festival_and_national_day_weeks_are_not_workdays(self) -> None:
-        spring = [D(2024, 2, 10) + datetime.timedelta(days=i) for i in range(8)]  # 02-10 .. 02-17
-        national = [D(2024, 10, 1) + datetime.timedelta(days=i) for i in range(7)]  # 10-01 .. 10-07
+        spring = [datetime.date(2024, 2, 10) + datetime.timedelta(days=i) for i in range(8)]  # 02-10 .. 02-17
+        national = [
+            datetime.date(2024, 10, 1) + datetime.timedelta(days=i) for i in range(7)
+        ]  # 10-01 .. 10-07
         for day in spring + national:
             with self.subTest(day=day):
                 self.assertFalse(is_workday(day))
         # The weekdays around them work as usual.
-        self.assertTrue(is_workday(D(2024, 2, 9)))
-        self.assertTrue(is_workday(D(2024, 2, 19)))
-        self.assertTrue(is_workday(D(2024, 10, 8)))
+        self.assertTrue(is_workday(datetime.date(2024, 2, 9)))
+        self.assertTrue(is_workday(datetime.date(2024, 2, 19)))
+        self.assertTrue(is_workday(datetime.date(2024, 10, 8)))
 
     def test_aware_datetimes_are_taken_as_local_days(self) -> None:
         # 2024-09-30 17:00 UTC is 2024-10-01 01:00 in Shanghai: 国庆节, not the Monday before it.
@@ -81,9 +86,9 @@ class AddWorkdaysTests(CalendarTestCase):
         for n in range(1, 30):
             with self.subTest(n=n):
                 self.assertEqual(workdays_between(start, add_workdays(start, n)), n)
-        self.assertEqual(workdays_between(D(2024, 9, 27), D(2024, 10, 12)), 7)
-        self.assertEqual(workdays_between(D(2024, 10, 12), D(2024, 9, 27)), -7)
-        self.assertEqual(workdays_between(D(2024, 10, 1), D(2024, 10, 7)), 0)
+        self.assertEqual(workdays_between(datetime.date(2024, 9, 27), datetime.date(2024, 10, 12)), 7)
+        self.assertEqual(workdays_between(datetime.date(2024, 10, 12), datetime.date(2024, 9, 27)), -7)
+        self.assertEqual(workdays_between(datetime.date(2024, 10, 1), datetime.date(2024, 10, 7)), 0)
 
     def test_natural_days_ending_on_a_holiday_move_to_the_next_workday(self) -> None:
         # 5 natural days from Fri 2024-09-27 end on Wed 10-02, a 国庆节 day: the limit ends Tue 10-08
@@ -139,7 +144,7 @@ class DeadlineTests(CalendarTestCase):
             add_workdays(start, -1)
 
     def test_naive_datetimes_are_refused(self) -> None:
-        naive = datetime.datetime(2024, 9, 27, 10)
+        naive = datetime.datetime(2024, 9, 27, 10)  # noqa: DTZ001 -- naive on purpose: it must be refused
         message = "时限计算需要带时区的时间（Asia/Shanghai），start 不带时区"
         for call in (
             lambda: add_workdays(naive, 7),
@@ -157,7 +162,7 @@ class DeadlineTests(CalendarTestCase):
     def test_a_warm_cache_costs_no_queries(self) -> None:
         workdays.invalidate()
         with self.assertNumQueries(1):
-            is_workday(D(2024, 1, 1))
+            is_workday(datetime.date(2024, 1, 1))
         with self.assertNumQueries(0):
             for i in range(100):
                 deadline(at(2024, 1, 1, 9) + datetime.timedelta(days=i), 7, "workdays")
@@ -167,5 +172,5 @@ class CoverageTests(CalendarTestCase):
     def test_years_without_rows_are_reported_and_fall_back_to_monday_to_friday(self) -> None:
         self.assertEqual(coverage_gaps([2003, 2004, 2024, 2026, 2027]), [2003, 2027])
         # 2027-01-01 is a Friday: with no data it counts as a working day (元旦 not yet entered).
-        self.assertTrue(is_workday(D(2027, 1, 1)))
-        self.assertFalse(is_workday(D(2027, 1, 2)))
+        self.assertTrue(is_workday(datetime.date(2027, 1, 1)))
+        self.assertFalse(is_workday(datetime.date(2027, 1, 2)))

@@ -17,7 +17,6 @@ from ..models import Consent, PhoneCode, Profile
 from .base import CitizenTestCase
 
 PHONE = "13712340015"
-P = Consent.Purpose
 
 
 class SignUpConsentTestCase(CitizenTestCase):
@@ -42,7 +41,7 @@ class SignUpConsentTestCase(CitizenTestCase):
         before = timezone.now()
         user = self.sign_in_by_phone(PHONE)
         consent = Consent.objects.get(user=user)
-        self.assertEqual(consent.purpose, P.PERSONAL)
+        self.assertEqual(consent.purpose, Consent.Purpose.PERSONAL)
         self.assertEqual(consent.notice_version, NOTICE_VERSION)
         self.assertGreaterEqual(consent.given_at, before)
         self.assertIsNone(consent.withdrawn_at)
@@ -65,13 +64,15 @@ class SensitiveConsentTestCase(CitizenTestCase):
         r = self.client.post(reverse("me:profile"), {"name": "王小明", "id_number": number})
         self.assertContains(r, "登记身份证号码须您单独同意处理这一敏感个人信息", status_code=400)
         self.assertFalse(Profile.objects.filter(user=self.citizen).exclude(id_number_hash="").exists())
-        self.assertFalse(Consent.objects.filter(user=self.citizen, purpose=P.SENSITIVE).exists())
+        self.assertFalse(
+            Consent.objects.filter(user=self.citizen, purpose=Consent.Purpose.SENSITIVE).exists()
+        )
         r = self.client.post(
             reverse("me:profile"), {"name": "王小明", "id_number": number, "agree_sensitive": "on"}
         )
         self.assertRedirects(r, reverse("me:home"))
         self.assertEqual(Profile.objects.get(user=self.citizen).id_number, number)
-        consent = Consent.objects.get(user=self.citizen, purpose=P.SENSITIVE)
+        consent = Consent.objects.get(user=self.citizen, purpose=Consent.Purpose.SENSITIVE)
         self.assertEqual(consent.notice_version, NOTICE_VERSION)
         # Given once, it is not asked again.
         self.assertNotContains(self.client.get(reverse("me:profile")), 'name="agree_sensitive"')
@@ -88,7 +89,9 @@ class SensitiveConsentTestCase(CitizenTestCase):
             {"name": "王小明", "id_number": "350203198005011230", "agree_sensitive": "on"},
         )
         self.assertEqual(r.status_code, 400)
-        self.assertFalse(Consent.objects.filter(user=self.citizen, purpose=P.SENSITIVE).exists())
+        self.assertFalse(
+            Consent.objects.filter(user=self.citizen, purpose=Consent.Purpose.SENSITIVE).exists()
+        )
 
 
 class PrivacyPageTestCase(CitizenTestCase):
@@ -107,8 +110,8 @@ class PrivacyPageTestCase(CitizenTestCase):
 
     def consented(self) -> User:
         user = self.make_citizen("13712340016")
-        do_give_consent(user.pk, purpose=P.PERSONAL)
-        do_give_consent(user.pk, purpose=P.SENSITIVE)
+        do_give_consent(user.pk, purpose=Consent.Purpose.PERSONAL)
+        do_give_consent(user.pk, purpose=Consent.Purpose.SENSITIVE)
         self.client.force_login(user)
         return user
 
@@ -123,8 +126,8 @@ class PrivacyPageTestCase(CitizenTestCase):
         self.assertRedirects(r, reverse("me:privacy"))
         profile = Profile.objects.get(user=user)
         self.assertEqual((profile.id_number, profile.id_number_hash), ("", ""))
-        self.assertIsNotNone(Consent.objects.get(user=user, purpose=P.SENSITIVE).withdrawn_at)
-        self.assertIsNone(Consent.objects.get(user=user, purpose=P.PERSONAL).withdrawn_at)
+        self.assertIsNotNone(Consent.objects.get(user=user, purpose=Consent.Purpose.SENSITIVE).withdrawn_at)
+        self.assertIsNone(Consent.objects.get(user=user, purpose=Consent.Purpose.PERSONAL).withdrawn_at)
         self.assertContains(self.client.get(reverse("me:privacy")), "已于")
         # Real-name services ask again, with the consent box.
         self.assertContains(self.client.get(reverse("me:profile")), 'name="agree_sensitive"')

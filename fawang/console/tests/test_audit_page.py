@@ -19,7 +19,6 @@ from fawang.orgs.models import Membership, Unit
 from fawang.test import HULI, SIMING, BaseTestCase
 
 AUDIT = reverse("console:audit_list")
-R = Membership.Role
 
 
 class AuditPageTestCase(BaseTestCase):
@@ -39,7 +38,7 @@ class AuditPageTestCase(BaseTestCase):
         mark = AuditEvent.objects.order_by("-id").values_list("id", flat=True).first() or 0
         actions.update_unit(cls.sm_station.pk, actor=cls.sm_admin, require_2fa=True)
         actions.add_window(cls.hl_station.pk, actor=cls.hl_admin, kind="reception", number=9, name="湖里九号")
-        actions.grant_role(cls.sm_clerk.pk, cls.sm_station.pk, R.HANDLER, actor=cls.sm_admin)
+        actions.grant_role(cls.sm_clerk.pk, cls.sm_station.pk, Membership.Role.HANDLER, actor=cls.sm_admin)
         account_actions.do_change_password(cls.sm_clerk.pk, "Gulangyu-ferry-1880", actor=cls.sm_clerk)
         account_actions.do_change_password(cls.hl_clerk.pk, "Gulangyu-ferry-1880", actor=cls.hl_clerk)
         made = list(AuditEvent.objects.filter(id__gt=mark).order_by("id"))

@@ -15,8 +15,6 @@ from fawang.matters.models import AccessLog, Matter
 from fawang.matters.tests.base import MatterTestCase, id_number
 from fawang.orgs.models import CreditRecord, Membership, Unit
 
-R = Membership.Role
-
 
 class AuthorityCasesTestCase(MatterTestCase):
     firm: ClassVar[Unit]
@@ -43,14 +41,14 @@ class AuthorityCasesTestCase(MatterTestCase):
         cls.hotline = Unit.objects.get(kind=Unit.Kind.HOTLINE, hotline_number="12345")
         cls.notary = cls.unit("厦门市公证处")
         cls.prison = cls.unit("厦门市看守所")
-        cls.firm_handler = cls.staff("firm-handler", cls.firm, R.HANDLER)
-        cls.firm_admin = cls.staff("firm-admin", cls.firm, R.UNIT_ADMIN)
-        cls.firm_staff = cls.staff("firm-staff", cls.firm, R.WINDOW_CLERK)
-        cls.aid_handler = cls.staff("aid-handler", cls.sm_legal_aid, R.HANDLER)
-        cls.aid_admin = cls.staff("aid-admin", cls.sm_legal_aid, R.UNIT_ADMIN)
-        cls.agent_12345 = cls.staff("agent-12345", cls.hotline, R.HOTLINE_AGENT)
-        cls.notary_clerk = cls.staff("notary-clerk", cls.notary, R.WINDOW_CLERK)
-        cls.prison_clerk = cls.staff("prison-clerk", cls.prison, R.WINDOW_CLERK)
+        cls.firm_handler = cls.staff("firm-handler", cls.firm, Membership.Role.HANDLER)
+        cls.firm_admin = cls.staff("firm-admin", cls.firm, Membership.Role.UNIT_ADMIN)
+        cls.firm_staff = cls.staff("firm-staff", cls.firm, Membership.Role.WINDOW_CLERK)
+        cls.aid_handler = cls.staff("aid-handler", cls.sm_legal_aid, Membership.Role.HANDLER)
+        cls.aid_admin = cls.staff("aid-admin", cls.sm_legal_aid, Membership.Role.UNIT_ADMIN)
+        cls.agent_12345 = cls.staff("agent-12345", cls.hotline, Membership.Role.HOTLINE_AGENT)
+        cls.notary_clerk = cls.staff("notary-clerk", cls.notary, Membership.Role.WINDOW_CLERK)
+        cls.prison_clerk = cls.staff("prison-clerk", cls.prison, Membership.Role.WINDOW_CLERK)
 
     @staticmethod
     def staff(username: str, unit: Unit, role: str) -> User:
@@ -129,13 +127,15 @@ class AuthorityCasesTestCase(MatterTestCase):
         client = self.console(self.firm_admin)
         grant = reverse("console:staff_grant", args=[self.firm_staff.pk])
         # Inside the firm, to someone else: allowed (the control that the refusals below are about authority).
-        response = client.post(grant, {"unit": self.firm.pk, "role": R.HANDLER})
+        response = client.post(grant, {"unit": self.firm.pk, "role": Membership.Role.HANDLER})
         self.assertRedirects(response, reverse("console:staff_detail", args=[self.firm_staff.pk]))
         self.assertTrue(
-            Membership.objects.filter(user=self.firm_staff, unit=self.firm, role=R.HANDLER).exists()
+            Membership.objects.filter(
+                user=self.firm_staff, unit=self.firm, role=Membership.Role.HANDLER
+            ).exists()
         )
         for unit in (self.other_firm, self.sm_bureau, self.sm_centre):
-            response = client.post(grant, {"unit": unit.pk, "role": R.HANDLER})
+            response = client.post(grant, {"unit": unit.pk, "role": Membership.Role.HANDLER})
             self.assertEqual(response.status_code, 400)
             self.assertFalse(Membership.objects.filter(user=self.firm_staff, unit=unit).exists())
         response = client.post(
@@ -146,7 +146,7 @@ class AuthorityCasesTestCase(MatterTestCase):
                 "display_name": "某某",
                 "phone": "",
                 "password": "a-Long-pass-2026",
-                "role": R.SUPERVISOR,
+                "role": Membership.Role.SUPERVISOR,
             },
         )
         self.assertEqual(response.status_code, 400)
@@ -160,11 +160,11 @@ class AuthorityCasesTestCase(MatterTestCase):
         client = self.console(self.firm_admin)
         grant = reverse("console:staff_grant", args=[self.firm_admin.pk])
         for unit in (self.sm_bureau, self.firm):
-            response = client.post(grant, {"unit": unit.pk, "role": R.SUPERVISOR})
+            response = client.post(grant, {"unit": unit.pk, "role": Membership.Role.SUPERVISOR})
             self.assertEqual(response.status_code, 400)
         self.assertEqual(
             list(Membership.objects.filter(user=self.firm_admin).values_list("unit_id", "role")),
-            [(self.firm.pk, R.UNIT_ADMIN)],
+            [(self.firm.pk, Membership.Role.UNIT_ADMIN)],
         )
 
     def test_a_firm_admin_cannot_record_credit(self) -> None:
@@ -180,7 +180,9 @@ class AuthorityCasesTestCase(MatterTestCase):
 
     def test_a_firm_admin_cannot_switch_off_the_bureau_admin_nor_open_the_bureau_settings(self) -> None:
         client = self.console(self.firm_admin)
-        bureau_admin = Membership.objects.get(user=self.sm_admin, unit=self.sm_bureau, role=R.UNIT_ADMIN)
+        bureau_admin = Membership.objects.get(
+            user=self.sm_admin, unit=self.sm_bureau, role=Membership.Role.UNIT_ADMIN
+        )
         for name, data in (
             ("console:membership_set_active", {"active": "0"}),
             ("console:membership_revoke", {}),
@@ -215,7 +217,9 @@ class AuthorityCasesTestCase(MatterTestCase):
     def test_a_district_unit_admin_cannot_manage_the_bureau(self) -> None:
         client = self.console(self.aid_admin)
         self.assertEqual(client.get(reverse("console:unit_edit", args=[self.sm_bureau.pk])).status_code, 404)
-        bureau_admin = Membership.objects.get(user=self.sm_admin, unit=self.sm_bureau, role=R.UNIT_ADMIN)
+        bureau_admin = Membership.objects.get(
+            user=self.sm_admin, unit=self.sm_bureau, role=Membership.Role.UNIT_ADMIN
+        )
         self.assertEqual(
             client.post(
                 reverse("console:membership_set_active", args=[bureau_admin.pk]), {"active": "0"}
@@ -224,7 +228,7 @@ class AuthorityCasesTestCase(MatterTestCase):
         )
         response = client.post(
             reverse("console:staff_grant", args=[self.aid_admin.pk]),
-            {"unit": self.sm_bureau.pk, "role": R.UNIT_ADMIN},
+            {"unit": self.sm_bureau.pk, "role": Membership.Role.UNIT_ADMIN},
         )
         self.assertEqual(response.status_code, 400)
         self.assertFalse(Membership.objects.filter(user=self.aid_admin, unit=self.sm_bureau).exists())
@@ -243,11 +247,11 @@ class AuthorityCasesTestCase(MatterTestCase):
         )
         response = client.post(
             reverse("console:staff_grant", args=[self.sm_admin.pk]),
-            {"unit": self.station.pk, "role": R.SUPERVISOR},
+            {"unit": self.station.pk, "role": Membership.Role.SUPERVISOR},
         )
         self.assertEqual(response.status_code, 400)
         self.assertContains(response, "不能为本人授予角色", status_code=400)
-        own = Membership.objects.get(user=self.sm_admin, role=R.UNIT_ADMIN)
+        own = Membership.objects.get(user=self.sm_admin, role=Membership.Role.UNIT_ADMIN)
         response = client.post(
             reverse("console:membership_set_active", args=[own.pk]), {"active": "0"}, follow=True
         )

@@ -10,6 +10,7 @@ from django.db import connection
 from django.db.models import Model, QuerySet
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from fawang.accounts.models import User
 from fawang.lib import codes
@@ -17,7 +18,6 @@ from fawang.orgs.models import AdvisorAssignment, CreditRecord, Membership, Prac
 from fawang.regions.models import Region
 from fawang.test import HULI, SIMING, XIAMEN, BaseTestCase
 
-R = Membership.Role
 T = TypeVar("T", bound=Model)
 
 
@@ -127,7 +127,7 @@ class VisibilityTestCase(BaseTestCase):
         response = self.client.get(reverse("console:region_list"), {"q": "鼓浪屿"})
         self.assertContains(response, "鼓浪屿")
         response = self.client.get(reverse("console:region_list"))
-        self.assertEqual([r.code for r in response.context["roots"]], [SIMING])
+        self.assertEqual([region.code for region, _units in response.context["roots"]], [SIMING])
 
     def test_unit_filters_keep_their_values(self) -> None:
         self.client.force_login(self.sm_supervisor)
@@ -279,7 +279,7 @@ class PractitionerCreditTestCase(BaseTestCase):
         self.assertEqual((record.is_public, record.recorded_by), (False, self.sm_supervisor))
         # A member of the bureau without the credit capability sees the record, marked internal.
         reader = User.objects.create_user("bureau-handler", kind=User.Kind.STAFF)
-        Membership.objects.create(user=reader, unit=self.unit("思明区司法局"), role=R.HANDLER)
+        Membership.objects.create(user=reader, unit=self.unit("思明区司法局"), role=Membership.Role.HANDLER)
         self.client.force_login(reader)
         detail = self.client.get(reverse("console:practitioner_detail", args=[self.lawyer.pk]))
         self.assertContains(detail, "训诫：执业档案不完整")
@@ -295,7 +295,7 @@ class PractitionerCreditTestCase(BaseTestCase):
         url = reverse("console:unit_credit_add", args=[firm.pk])
         self.assertContains(page, f'action="{url}"')
         form = {"kind": "penalty", "title": "警告：未按规定办理年度考核备案", "authority": "思明区司法局"}
-        future = (dt.date.today() + dt.timedelta(days=1)).isoformat()
+        future = (timezone.localdate() + dt.timedelta(days=1)).isoformat()
         response = self.client.post(url, {**form, "decided_on": future, "is_public": "on"})
         self.assertContains(response, "决定日期不能晚于今天。", status_code=400)
         response = self.client.post(url, {**form, "decided_on": "2025-05-06", "is_public": "on"})
@@ -322,7 +322,7 @@ class PractitionerCreditTestCase(BaseTestCase):
     def test_future_dates_and_clerks_are_refused(self) -> None:
         self.client.force_login(self.sm_supervisor)
         url = reverse("console:practitioner_credit_add", args=[self.lawyer.pk])
-        future = (dt.date.today() + dt.timedelta(days=3)).isoformat()
+        future = (timezone.localdate() + dt.timedelta(days=3)).isoformat()
         response = self.client.post(
             url, {"kind": "reward", "title": "表彰", "authority": "司法局", "decided_on": future}
         )
@@ -478,7 +478,7 @@ class StaffAdminTestCase(BaseTestCase):
             {"unit": self.station.pk, "role": "handler", "title": "调解员"},
         )
         self.assertRedirects(response, detail)
-        m = Membership.objects.get(user=self.sm_clerk, unit=self.station, role=R.HANDLER)
+        m = Membership.objects.get(user=self.sm_clerk, unit=self.station, role=Membership.Role.HANDLER)
         self.client.post(reverse("console:membership_set_active", args=[m.pk]), {"active": "0"})
         self.assertFalse(Membership.objects.get(pk=m.pk).is_active)
         self.client.post(reverse("console:membership_revoke", args=[m.pk]))
@@ -487,7 +487,8 @@ class StaffAdminTestCase(BaseTestCase):
         self.assertEqual((ended.is_active, ended.ended_by), (False, self.sm_admin))
         page = self.client.get(detail)
         self.assertContains(page, "已撤销")
-        self.assertContains(page, f"{ended.ended_at:%Y-%m-%d} · {self.sm_admin}")
+        # The page shows the day in Asia/Shanghai: between 16:00 and 24:00 UTC that is already tomorrow.
+        self.assertContains(page, f"{timezone.localtime(ended.ended_at):%Y-%m-%d} · {self.sm_admin}")
         # Ended roles cannot be paused or resumed; granting the role again makes a new membership.
         response = self.client.post(
             reverse("console:membership_set_active", args=[m.pk]), {"active": "1"}, follow=True
@@ -497,7 +498,9 @@ class StaffAdminTestCase(BaseTestCase):
             reverse("console:staff_grant", args=[self.sm_clerk.pk]),
             {"unit": self.station.pk, "role": "handler"},
         )
-        rows = Membership.objects.filter(user=self.sm_clerk, unit=self.station, role=R.HANDLER).order_by("pk")
+        rows = Membership.objects.filter(
+            user=self.sm_clerk, unit=self.station, role=Membership.Role.HANDLER
+        ).order_by("pk")
         self.assertEqual([(r.pk == m.pk, r.ended_at is None) for r in rows], [(True, False), (False, True)])
         hl_role = Membership.objects.get(user=self.hl_clerk, unit__name="湖里区公共法律服务中心")
         self.assertEqual(
@@ -506,7 +509,7 @@ class StaffAdminTestCase(BaseTestCase):
 
     def test_admin_cannot_lock_themselves_out(self) -> None:
         self.client.force_login(self.sm_admin)
-        own = Membership.objects.get(user=self.sm_admin, role=R.UNIT_ADMIN)
+        own = Membership.objects.get(user=self.sm_admin, role=Membership.Role.UNIT_ADMIN)
         response = self.client.post(reverse("console:membership_revoke", args=[own.pk]), follow=True)
         self.assertContains(response, "不能调整您本人的角色，请由其他管理员办理。")
         response = self.client.post(

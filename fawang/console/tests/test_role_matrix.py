@@ -37,7 +37,6 @@ from fawang.matters.models import AccessLog, Matter
 from fawang.matters.tests.base import MatterTestCase, id_number
 from fawang.orgs.models import Membership, Unit
 
-R = Membership.Role
 POSITIONS = ("own", "sibling", "parent", "district", "city")
 
 # persona -> (unit, role, {position: unit at that position}). Unit names are the demo's; "firm:N" is the Nth
@@ -45,7 +44,7 @@ POSITIONS = ("own", "sibling", "parent", "district", "city")
 PERSONAS: dict[str, tuple[str, str, dict[str, str]]] = {
     "city_supervisor": (
         "厦门市司法局",
-        R.SUPERVISOR,
+        Membership.Role.SUPERVISOR,
         {
             "sibling": "厦门市法律援助中心",
             "parent": "福建省司法厅",
@@ -55,17 +54,17 @@ PERSONAS: dict[str, tuple[str, str, dict[str, str]]] = {
     ),
     "bureau_supervisor": (
         "思明区司法局",
-        R.SUPERVISOR,
+        Membership.Role.SUPERVISOR,
         {"sibling": "firm:0", "parent": "厦门市司法局", "district": "湖里区司法局", "city": "仙游县司法局"},
     ),
     "bureau_admin": (
         "思明区司法局",
-        R.UNIT_ADMIN,
+        Membership.Role.UNIT_ADMIN,
         {"sibling": "firm:0", "parent": "厦门市司法局", "district": "湖里区司法局", "city": "仙游县司法局"},
     ),
     "centre_clerk": (
         "思明区公共法律服务中心",
-        R.WINDOW_CLERK,
+        Membership.Role.WINDOW_CLERK,
         {
             "sibling": "思明区法律援助中心",
             "parent": "思明区司法局",
@@ -75,7 +74,7 @@ PERSONAS: dict[str, tuple[str, str, dict[str, str]]] = {
     ),
     "aid_handler": (
         "思明区法律援助中心",
-        R.HANDLER,
+        Membership.Role.HANDLER,
         {
             "sibling": "思明区公共法律服务中心",
             "parent": "思明区司法局",
@@ -85,7 +84,7 @@ PERSONAS: dict[str, tuple[str, str, dict[str, str]]] = {
     ),
     "office_handler": (
         "厦港街道司法所",
-        R.HANDLER,
+        Membership.Role.HANDLER,
         {
             "sibling": "鹭江街道司法所",
             "parent": "思明区司法局",
@@ -95,7 +94,7 @@ PERSONAS: dict[str, tuple[str, str, dict[str, str]]] = {
     ),
     "corrections_officer": (
         "厦港街道司法所",
-        R.CORRECTIONS_OFFICER,
+        Membership.Role.CORRECTIONS_OFFICER,
         {
             "sibling": "鹭江街道司法所",
             "parent": "思明区司法局",
@@ -105,7 +104,7 @@ PERSONAS: dict[str, tuple[str, str, dict[str, str]]] = {
     ),
     "committee_handler": (
         "厦港街道人民调解委员会",
-        R.HANDLER,
+        Membership.Role.HANDLER,
         {
             "sibling": "鹭江街道人民调解委员会",
             "parent": "厦港街道司法所",
@@ -115,7 +114,7 @@ PERSONAS: dict[str, tuple[str, str, dict[str, str]]] = {
     ),
     "station_clerk": (
         "厦港街道公共法律服务工作站",
-        R.WINDOW_CLERK,
+        Membership.Role.WINDOW_CLERK,
         {
             "sibling": "鹭江街道公共法律服务工作站",
             "parent": "厦港街道司法所",
@@ -125,7 +124,7 @@ PERSONAS: dict[str, tuple[str, str, dict[str, str]]] = {
     ),
     "room_advisor": (
         "room",
-        R.LEGAL_ADVISOR,
+        Membership.Role.LEGAL_ADVISOR,
         {
             "sibling": "鹭江街道公共法律服务工作站",
             "parent": "厦港街道公共法律服务工作站",
@@ -135,7 +134,7 @@ PERSONAS: dict[str, tuple[str, str, dict[str, str]]] = {
     ),
     "firm_handler": (
         "firm:0",
-        R.HANDLER,
+        Membership.Role.HANDLER,
         {
             "sibling": "firm:1",
             "parent": "思明区司法局",
@@ -145,7 +144,7 @@ PERSONAS: dict[str, tuple[str, str, dict[str, str]]] = {
     ),
     "firm_admin": (
         "firm:0",
-        R.UNIT_ADMIN,
+        Membership.Role.UNIT_ADMIN,
         {
             "sibling": "firm:1",
             "parent": "思明区司法局",
@@ -155,7 +154,7 @@ PERSONAS: dict[str, tuple[str, str, dict[str, str]]] = {
     ),
     "notary_clerk": (
         "厦门市公证处",
-        R.WINDOW_CLERK,
+        Membership.Role.WINDOW_CLERK,
         {
             "sibling": "厦门市法律援助中心",
             "parent": "厦门市司法局",
@@ -165,7 +164,7 @@ PERSONAS: dict[str, tuple[str, str, dict[str, str]]] = {
     ),
     "prison_clerk": (
         "厦门市看守所",
-        R.WINDOW_CLERK,
+        Membership.Role.WINDOW_CLERK,
         {
             "sibling": "厦门市法律援助中心",
             "parent": "厦门市司法局",
@@ -175,7 +174,7 @@ PERSONAS: dict[str, tuple[str, str, dict[str, str]]] = {
     ),
     "hotline_12345": (
         "12345",
-        R.HOTLINE_AGENT,
+        Membership.Role.HOTLINE_AGENT,
         {
             "sibling": "厦门市法律援助中心",
             "parent": "厦门市司法局",
@@ -185,7 +184,7 @@ PERSONAS: dict[str, tuple[str, str, dict[str, str]]] = {
     ),
     "sysadmin": (
         "厦门市公共法律服务中心",
-        R.SYSTEM_ADMIN,
+        Membership.Role.SYSTEM_ADMIN,
         {
             "sibling": "厦门市法律援助中心",
             "parent": "厦门市司法局",
@@ -574,7 +573,9 @@ class RoleMatrixTestCase(RoleMatrixBase):
             client = Client()
             client.force_login(user)
             colleague = User.objects.create_user(f"matrix-colleague-{persona}", kind=User.Kind.STAFF)
-            Membership.objects.create(user=colleague, unit=self.units[f"{persona}:own"], role=R.WINDOW_CLERK)
+            Membership.objects.create(
+                user=colleague, unit=self.units[f"{persona}:own"], role=Membership.Role.WINDOW_CLERK
+            )
             manages = MANAGES.get(persona, NO_UNIT)
             is_admin = persona in MANAGES
             for position, seen, managed in zip(POSITIONS, sees, manages, strict=True):
@@ -588,11 +589,13 @@ class RoleMatrixTestCase(RoleMatrixBase):
                     )
                     response = client.post(
                         reverse("console:staff_grant", args=[colleague.pk]),
-                        {"unit": unit.pk, "role": R.HANDLER},
+                        {"unit": unit.pk, "role": Membership.Role.HANDLER},
                     )
                     expected = (302 if managed else 400) if is_admin else 403
                     self.assertEqual(response.status_code, expected, "console:staff_grant")
-                    granted = Membership.objects.filter(user=colleague, unit=unit, role=R.HANDLER).exists()
+                    granted = Membership.objects.filter(
+                        user=colleague, unit=unit, role=Membership.Role.HANDLER
+                    ).exists()
                     self.assertEqual(granted, managed)
 
     def test_credit_at_five_positions(self) -> None:
@@ -619,8 +622,10 @@ class RoleMatrixTestCase(RoleMatrixBase):
             for position, seen, managed in zip(POSITIONS, sees, MANAGES.get(persona, NO_UNIT), strict=True):
                 unit = self.units[f"{persona}:{position}"]
                 member = User.objects.create_user(f"matrix-member-{persona}-{position}", kind=User.Kind.STAFF)
-                membership = Membership.objects.create(user=member, unit=unit, role=R.WINDOW_CLERK)
-                second = Membership.objects.create(user=member, unit=unit, role=R.HOTLINE_AGENT)
+                membership = Membership.objects.create(
+                    user=member, unit=unit, role=Membership.Role.WINDOW_CLERK
+                )
+                second = Membership.objects.create(user=member, unit=unit, role=Membership.Role.HOTLINE_AGENT)
                 with self.subTest(persona=persona, position=position):
                     page = client.get(reverse("console:staff_detail", args=[member.pk]))
                     self.assertEqual(page.status_code, 200 if seen else 404, "console:staff_detail")
@@ -649,7 +654,7 @@ class RoleMatrixTestCase(RoleMatrixBase):
             "matters:act": (reverse("matters:act", args=[matter.pk]), {"action": "accept"}),
             "console:staff_grant": (
                 reverse("console:staff_grant", args=[staff_member.pk]),
-                {"unit": unit.pk, "role": R.HANDLER},
+                {"unit": unit.pk, "role": Membership.Role.HANDLER},
             ),
             "console:unit_credit_add": (reverse("console:unit_credit_add", args=[unit.pk]), {}),
             "console:membership_set_active": (
@@ -1157,7 +1162,7 @@ class BodyPositionsMatrixTestCase(RoleMatrixBase):
         for persona, user in self.users.items():
             own = self.units[f"{persona}:own"]
             handler = User.objects.create_user(f"matrix-bulk-{persona}", kind=User.Kind.STAFF)
-            Membership.objects.create(user=handler, unit=own, role=R.HANDLER)
+            Membership.objects.create(user=handler, unit=own, role=Membership.Role.HANDLER)
             matters = {}
             for position in POSITIONS:
                 seq += 1

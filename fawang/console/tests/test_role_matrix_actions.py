@@ -19,7 +19,6 @@ from fawang.console.tests.test_role_matrix import (
     LATE_ACTION_URL,
     POSITIONS,
     SEES,
-    R,
     RoleMatrixBase,
     all_url_names,
     api_action_codes,
@@ -54,7 +53,7 @@ class MatterActionsMatrixTestCase(RoleMatrixBase):
             handler = User.objects.filter(username=f"matrix-handler-{matter.unit_id}").first()
             if handler is None:
                 handler = User.objects.create_user(f"matrix-handler-{matter.unit_id}", kind=User.Kind.STAFF)
-                Membership.objects.create(user=handler, unit_id=matter.unit_id, role=R.HANDLER)
+                Membership.objects.create(user=handler, unit_id=matter.unit_id, role=Membership.Role.HANDLER)
             return handler.pk
         if value == "@target":  # where the persona may send it (which targets: test_transfer_targets_...)
             targets = Unit.objects.filter(routing_filter(user), is_active=True).exclude(pk=matter.unit_id)

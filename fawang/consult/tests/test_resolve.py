@@ -15,9 +15,6 @@ from fawang.matters import actions, deadlines
 from fawang.matters.models import Matter, MatterEvent
 from fawang.matters.tests.base import MONDAY, MatterTestCase
 
-S = Matter.Status
-T = threads.ThreadState
-
 
 class ConsultationTestCase(MatterTestCase):
     def setUp(self) -> None:
@@ -28,7 +25,7 @@ class ConsultationTestCase(MatterTestCase):
     def answer(self, text: str = "可以申请劳动仲裁。") -> None:
         actions.do_comment(self.matter.pk, actor=self.sm_clerk, text=text, visible=True)
 
-    def state(self) -> T:
+    def state(self) -> threads.ThreadState:
         return threads.thread(self.reload(self.matter)).state
 
     def centre_handler(self) -> User:
@@ -38,14 +35,14 @@ class ConsultationTestCase(MatterTestCase):
 
 class AnswerTestCase(ConsultationTestCase):
     def test_a_staff_answer_takes_the_consultation_in_and_stops_its_clock(self) -> None:
-        self.assertEqual(self.reload(self.matter).status, S.SUBMITTED)
+        self.assertEqual(self.reload(self.matter).status, Matter.Status.SUBMITTED)
         actions.do_comment(
             self.matter.pk, actor=self.sm_clerk, text="可以申请劳动仲裁。", visible=True, now=MONDAY
         )
         matter = self.reload(self.matter)
         # 已受理, so the queue's 已提交 still means "not answered yet"; the answer met the time limit, so no
         # clock runs on (no warning or escalation of an answered question).
-        self.assertEqual((matter.status, matter.accepted_at), (S.ACCEPTED, MONDAY))
+        self.assertEqual((matter.status, matter.accepted_at), (Matter.Status.ACCEPTED, MONDAY))
         self.assertEqual((matter.step, matter.due_at, matter.warn_at), ("", None, None))
         self.assertEqual(self.events(matter), ["submit", "accept", "comment"])
         accept = matter.events.get(action=MatterEvent.Action.ACCEPT)
@@ -53,7 +50,7 @@ class AnswerTestCase(ConsultationTestCase):
         # The person hears of the answer, once; not of the acceptance as well.
         self.assertEqual(len(self.messages(matter, "matter.accepted")), 0)
         self.assertGreaterEqual(len(self.messages(matter, "matter.answered")), 1)
-        self.assertEqual(self.state(), T.ANSWERED)
+        self.assertEqual(self.state(), threads.ThreadState.ANSWERED)
         # A second answer changes nothing more.
         actions.do_comment(self.matter.pk, actor=self.sm_clerk, text="劳动仲裁不收费。", visible=True)
         self.assertEqual(self.events(matter), ["submit", "accept", "comment", "comment"])
@@ -83,12 +80,12 @@ class AnswerTestCase(ConsultationTestCase):
         actions.do_comment(self.matter.pk, actor=self.sm_clerk, text="内部：待查", visible=False)
         actions.do_comment(self.matter.pk, actor=self.citizen, text="还需要准备什么？")
         matter = self.reload(self.matter)
-        self.assertEqual((matter.status, matter.step), (S.SUBMITTED, "accept"))
+        self.assertEqual((matter.status, matter.step), (Matter.Status.SUBMITTED, "accept"))
 
     def test_an_answer_on_another_business_line_does_not_accept_it(self) -> None:
         other = self.submit(self.legal_aid, channel="window")
         actions.do_comment(other.pk, actor=self.sm_handler, text="请补充收入证明。", visible=True)
-        self.assertEqual(self.reload(other).status, S.SUBMITTED)
+        self.assertEqual(self.reload(other).status, Matter.Status.SUBMITTED)
 
 
 class ResolveTestCase(ConsultationTestCase):
@@ -99,7 +96,7 @@ class ResolveTestCase(ConsultationTestCase):
         stranger = User.objects.create_user("stranger", kind=User.Kind.PUBLIC, phone="13900001111")
         with self.assertRaisesMessage(PermissionDenied, "您只能办理本人的事项。"):
             do_resolve(self.matter.pk, actor=stranger)
-        self.assertEqual(self.reload(self.matter).status, S.ACCEPTED)
+        self.assertEqual(self.reload(self.matter).status, Matter.Status.ACCEPTED)
 
     def test_it_needs_an_answer_first(self) -> None:
         with self.assertRaises(ValidationError) as ctx:
@@ -117,35 +114,41 @@ class ResolveTestCase(ConsultationTestCase):
         self.answer("劳动仲裁不收费。")
         matter = do_resolve(self.matter.pk, actor=self.citizen, now=MONDAY)
         matter = self.reload(matter)
-        self.assertEqual(matter.status, S.COMPLETED)
+        self.assertEqual(matter.status, Matter.Status.COMPLETED)
         self.assertEqual(matter.result, "可以申请劳动仲裁。\n\n劳动仲裁不收费。")
         self.assertEqual((matter.completed_at, matter.due_at, matter.step), (MONDAY, None, ""))
         event = matter.events.latest("pk")
         self.assertEqual(
             (event.action, event.actor, event.old_status, event.new_status, event.visible_to_person),
-            (MatterEvent.Action.COMPLETE, self.citizen, S.ACCEPTED, S.COMPLETED, True),
+            (
+                MatterEvent.Action.COMPLETE,
+                self.citizen,
+                Matter.Status.ACCEPTED,
+                Matter.Status.COMPLETED,
+                True,
+            ),
         )
         self.assertEqual(event.summary, "本人确认问题已解决，咨询办结")
         told = self.messages(matter, "matter.resolved")
         self.assertIn(self.sm_clerk, [m.user for m in told])
         self.assertTrue(all("服务对象确认问题已解决" in m.body for m in told))
-        self.assertEqual(self.state(), T.RESOLVED)
+        self.assertEqual(self.state(), threads.ThreadState.RESOLVED)
         with self.assertRaises(ValidationError) as ctx:
             do_resolve(self.matter.pk, actor=self.citizen)
         self.assertEqual(ctx.exception.messages, ["您已确认该咨询的问题已解决。"])
         # Rating it (好) closes it, as any completed matter.
         actions.do_rate(matter.pk, actor=self.citizen, level=5)
-        self.assertEqual(self.reload(matter).status, S.CLOSED)
-        self.assertEqual(self.state(), T.RESOLVED)
+        self.assertEqual(self.reload(matter).status, Matter.Status.CLOSED)
+        self.assertEqual(self.state(), threads.ThreadState.RESOLVED)
 
     def test_a_consultation_completed_by_staff_is_closed(self) -> None:
         handler = self.centre_handler()
         actions.do_accept(self.matter.pk, actor=handler)
         actions.do_complete(self.matter.pk, actor=handler, result="可以申请劳动仲裁。")
-        self.assertEqual(self.state(), T.ANSWERED)
+        self.assertEqual(self.state(), threads.ThreadState.ANSWERED)
         do_resolve(self.matter.pk, actor=self.citizen)
         matter = self.reload(self.matter)
-        self.assertEqual((matter.status, matter.result), (S.CLOSED, "可以申请劳动仲裁。"))
+        self.assertEqual((matter.status, matter.result), (Matter.Status.CLOSED, "可以申请劳动仲裁。"))
         self.assertEqual(matter.events.latest("pk").summary, "本人确认问题已解决，咨询关闭")
 
     def test_not_while_waiting_for_materials_and_not_for_other_items(self) -> None:
@@ -167,23 +170,23 @@ class ResolveTestCase(ConsultationTestCase):
 
 class ThreadStateTestCase(ConsultationTestCase):
     def test_the_state_follows_who_has_the_last_word(self) -> None:
-        self.assertEqual(self.state(), T.AWAITING)
+        self.assertEqual(self.state(), threads.ThreadState.AWAITING)
         self.answer()
-        self.assertEqual(self.state(), T.ANSWERED)
+        self.assertEqual(self.state(), threads.ThreadState.ANSWERED)
         actions.do_comment(self.matter.pk, actor=self.citizen, text="还有一个问题")
-        self.assertEqual(self.state(), T.AWAITING)
+        self.assertEqual(self.state(), threads.ThreadState.AWAITING)
         self.answer("请讲。")
         do_resolve(self.matter.pk, actor=self.citizen)
-        self.assertEqual(self.state(), T.RESOLVED)
+        self.assertEqual(self.state(), threads.ThreadState.RESOLVED)
         # Staff reopening it undoes 已解决: the unit works on it again.
         actions.do_reopen(self.matter.pk, actor=self.centre_handler(), reason="服务对象来电补充情况")
-        self.assertEqual(self.state(), T.AWAITING)
+        self.assertEqual(self.state(), threads.ThreadState.AWAITING)
         self.assertEqual(threads.thread(self.reload(self.matter)).can_resolve, True)
 
     def test_a_rejected_consultation_without_answer_has_ended(self) -> None:
         handler = self.centre_handler()
         actions.do_reject(self.matter.pk, actor=handler, reason="不属于法律问题")
-        self.assertEqual(self.state(), T.ENDED)
+        self.assertEqual(self.state(), threads.ThreadState.ENDED)
 
     def test_states_of_several_in_one_query(self) -> None:
         other = self.submit(self.consultation, channel="web", description="离婚怎么分财产？")
@@ -192,4 +195,6 @@ class ThreadStateTestCase(ConsultationTestCase):
         matters = [self.reload(self.matter), self.reload(other), self.reload(aid)]
         with self.assertNumQueries(1):
             found = threads.states(matters)
-        self.assertEqual(found, {self.matter.pk: T.ANSWERED, other.pk: T.AWAITING})
+        self.assertEqual(
+            found, {self.matter.pk: threads.ThreadState.ANSWERED, other.pk: threads.ThreadState.AWAITING}
+        )

@@ -53,7 +53,7 @@ ANSWERS = {
 
 _CALL_START = (timezone.localtime() - dt.timedelta(minutes=30)).replace(second=0, microsecond=0)
 
-W = "corrections.work"
+WORK = "corrections.work"
 ROWS = {
     "corrections:list": Row("page", "corrections.view"),
     "corrections:tasks": Row("page", "corrections.view"),
@@ -62,20 +62,20 @@ ROWS = {
     "corrections:reveal": Row("corr_subject", "corrections.file_post", "post", 200),
     "corrections:decision_pdf": Row("corr_decision", "corrections.file"),
     "corrections:ending_pdf": Row("corr_ended", "corrections.file"),
-    "corrections:report": Row("corr_awaiting", W, "post", 302, (("report-where", "bureau"),)),
-    "corrections:plan": Row("corr_subject", W, "post", 302, (("plan-plan", "每月集中教育。"),)),
+    "corrections:report": Row("corr_awaiting", WORK, "post", 302, (("report-where", "bureau"),)),
+    "corrections:plan": Row("corr_subject", WORK, "post", 302, (("plan-plan", "每月集中教育。"),)),
     "corrections:group_add": Row(
         "corr_subject",
-        W,
+        WORK,
         "post",
         302,
         (("member-name", "林秀英"), ("member-role", "family"), ("member-phone", "")),
     ),
-    "corrections:link_account": Row("corr_subject", W, "post", 302, (("link-phone", "13800000000"),)),
-    "corrections:check_in": Row("corr_subject", W, "post", 302),
+    "corrections:link_account": Row("corr_subject", WORK, "post", 302, (("link-phone", "13800000000"),)),
+    "corrections:check_in": Row("corr_subject", WORK, "post", 302),
     "corrections:leave_apply": Row(
         "corr_subject",
-        W,
+        WORK,
         "post",
         302,
         (
@@ -88,14 +88,14 @@ ROWS = {
     ),
     "corrections:decide": Row(
         "corr_subject",
-        W,
+        WORK,
         "post",
         302,
         (("decision-kind", "praise"), ("decision-facts", "积极参加公益活动。")),
     ),
     "corrections:assess": Row(
         "corr_subject",
-        W,
+        WORK,
         "post",
         302,
         (
@@ -106,7 +106,7 @@ ROWS = {
     ),
     "corrections:activity": Row(
         "corr_subject",
-        W,
+        WORK,
         "post",
         302,
         (
@@ -116,14 +116,14 @@ ROWS = {
             ("activity-content", "社区环境清洁"),
         ),
     ),
-    "corrections:lost": Row("corr_subject", W, "post", 302, (("lost-facts", "电话不通，家中无人。"),)),
-    "corrections:found": Row("corr_lost", W, "post", 302, (("found-facts", "已找到。"),)),
+    "corrections:lost": Row("corr_subject", WORK, "post", 302, (("lost-facts", "电话不通，家中无人。"),)),
+    "corrections:found": Row("corr_lost", WORK, "post", 302, (("found-facts", "已找到。"),)),
     "corrections:item": Row(
-        "corr_item", W, "post", 302, (("item-method", "phone"), ("item-note", "通话正常。"))
+        "corr_item", WORK, "post", 302, (("item-method", "phone"), ("item-note", "通话正常。"))
     ),
-    "corrections:leave_decide": Row("corr_leave", W, "post", 302, (("decide-decision", "approve"),)),
-    "corrections:leave_return": Row("corr_leave_approved", W, "post", 302),
-    "corrections:task_close": Row("corr_task", W, "post", 302, (("task-result", "已联系本人。"),)),
+    "corrections:leave_decide": Row("corr_leave", WORK, "post", 302, (("decide-decision", "approve"),)),
+    "corrections:leave_return": Row("corr_leave_approved", WORK, "post", 302),
+    "corrections:task_close": Row("corr_task", WORK, "post", 302, (("task-result", "已联系本人。"),)),
     "corrections:monitoring": Row(
         "corr_subject",
         "corrections.bureau",
@@ -145,7 +145,7 @@ ROWS = {
     ),
     "corrections:call": Row(
         "corr_subject",
-        W,
+        WORK,
         "post",
         302,
         (
@@ -184,7 +184,7 @@ ROWS = {
     ),
     "corrections:reoffence": Row(
         "corr_subject",
-        W,
+        WORK,
         "post",
         302,
         (("reoffence-on", timezone.localdate().isoformat()), ("reoffence-facts", "涉嫌盗窃罪，已立案侦查。")),
@@ -216,7 +216,7 @@ def _bureau_of(unit: Unit) -> Unit:
     return current or unit
 
 
-def make(case: Any, kind: str, unit: Unit) -> Any:
+def make(case: Any, kind: str, unit: Unit) -> Any:  # noqa: C901 -- one short branch per kind of object: a flat dispatch
     from fawang.corrections.models import (
         Decision,
         ItemKind,

@@ -13,11 +13,12 @@ from fawang.orgs.models import Speciality
 from fawang.test import BaseTestCase
 
 LIST = reverse("info:articles")
-K = KnowledgeEntry.Kind
 
 
 class PublicityTestCase(BaseTestCase):
-    def write(self, title: str, kind: str = K.PUBLICITY, topic: str | None = "family", **kw: Any) -> Any:
+    def write(
+        self, title: str, kind: str = KnowledgeEntry.Kind.PUBLICITY, topic: str | None = "family", **kw: Any
+    ) -> Any:
         entry = actions.create_entry(
             actor=self.sysadmin,
             unit_id=self.unit("厦门市司法局").pk,
@@ -32,9 +33,9 @@ class PublicityTestCase(BaseTestCase):
 
     def test_articles_and_cases_are_listed_but_not_faqs_guides_or_drafts(self) -> None:
         article = self.write("遭受家庭暴力，可以向谁求助？")
-        case = self.write("以案释法：讨薪获法律援助", kind=K.CASE, topic="labour")
-        self.write("单位拖欠工资怎么办？", kind=K.FAQ, topic="labour")
-        self.write("申请法律援助办事指南", kind=K.GUIDE)
+        case = self.write("以案释法：讨薪获法律援助", kind=KnowledgeEntry.Kind.CASE, topic="labour")
+        self.write("单位拖欠工资怎么办？", kind=KnowledgeEntry.Kind.FAQ, topic="labour")
+        self.write("申请法律援助办事指南", kind=KnowledgeEntry.Kind.GUIDE)
         self.write("草稿：还没有发布", published=False)
         r = self.client.get(LIST)
         self.assertEqual(r.status_code, 200)
@@ -50,7 +51,7 @@ class PublicityTestCase(BaseTestCase):
     def test_the_category_facet_counts_and_filters(self) -> None:
         self.write("家暴一")
         self.write("家暴二")
-        self.write("讨薪案例", kind=K.CASE, topic="labour")
+        self.write("讨薪案例", kind=KnowledgeEntry.Kind.CASE, topic="labour")
         self.write("没有分类的文章", topic=None)
         r = self.client.get(LIST)
         self.assertContains(r, '<a href="/pufa/?category=family">婚姻家庭（2）</a>', html=True)
@@ -93,7 +94,7 @@ class PublicityTestCase(BaseTestCase):
     def test_the_reading_page_links_the_law_and_related_articles(self) -> None:
         entry = self.write("家暴求助<b>指南</b>", body="可以申请人身安全保护令。<script>x</script>")
         other = self.write("家暴二")
-        self.write("讨薪", kind=K.CASE, topic="labour")
+        self.write("讨薪", kind=KnowledgeEntry.Kind.CASE, topic="labour")
         r = self.client.get(reverse("info:article", args=[entry.pk]))
         self.assertEqual(r.status_code, 200)
         self.assertContains(r, '<h1 id="article-title">家暴求助&lt;b&gt;指南&lt;/b&gt;</h1>', html=True)
@@ -104,6 +105,6 @@ class PublicityTestCase(BaseTestCase):
 
     def test_a_draft_or_an_faq_is_404_on_the_reading_page(self) -> None:
         draft = self.write("草稿", published=False)
-        faq = self.write("问答", kind=K.FAQ)
+        faq = self.write("问答", kind=KnowledgeEntry.Kind.FAQ)
         for entry in (draft, faq):
             self.assertEqual(self.client.get(reverse("info:article", args=[entry.pk])).status_code, 404)

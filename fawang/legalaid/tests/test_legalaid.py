@@ -11,6 +11,7 @@ from decimal import Decimal
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.test import Client, RequestFactory
 from django.urls import reverse
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from fawang.matters import actions as matter_actions
@@ -21,8 +22,6 @@ from .. import actions, documents, standards, stats
 from ..actions import StandardData
 from ..models import Assignment, Decision, HardshipStandard, Subsidy
 from .base import LegalAidTestCase, pdf_text
-
-S = Matter.Status
 
 
 class StandardsTestCase(LegalAidTestCase):
@@ -111,7 +110,7 @@ class DecisionTestCase(LegalAidTestCase):
         d = actions.do_decide(
             granted.pk, actor=self.sm_handler, grant=True, reasons="", checklist=["identity"]
         )
-        self.assertEqual(Matter.objects.get(pk=granted.pk).status, S.ACCEPTED)
+        self.assertEqual(Matter.objects.get(pk=granted.pk).status, Matter.Status.ACCEPTED)
         text = pdf_text(documents.decision_pdf(d, request))
         self.assertIn("给予法律援助决定书", text)
         self.assertIn("第四十三条", text)
@@ -122,7 +121,7 @@ class DecisionTestCase(LegalAidTestCase):
         d2 = actions.do_decide(
             refused.pk, actor=self.sm_handler, grant=False, reasons="所申请事项不属于法律援助范围。"
         )
-        self.assertEqual(Matter.objects.get(pk=refused.pk).status, S.REJECTED)
+        self.assertEqual(Matter.objects.get(pk=refused.pk).status, Matter.Status.REJECTED)
         text = pdf_text(documents.decision_pdf(d2, request))
         self.assertIn("不予法律援助决定书", text)
         self.assertIn("所申请事项不属于法律援助范围", text)
@@ -161,13 +160,13 @@ class DecisionTestCase(LegalAidTestCase):
             matter.pk, actor=self.sm_handler, missing=["居民最低生活保障证明"]
         )
         matter.refresh_from_db()
-        self.assertEqual(matter.status, S.AWAITING_MATERIALS)
+        self.assertEqual(matter.status, Matter.Status.AWAITING_MATERIALS)
         self.assertIsNotNone(matter.clock_paused_at)
         with self.assertRaises(ValidationError):
             actions.do_decide(matter.pk, actor=self.sm_handler, grant=True, reasons="")
         matter_actions.do_supply_materials(matter.pk, actor=self.sm_handler, note="已补正")
         actions.do_decide(matter.pk, actor=self.sm_handler, grant=True, reasons="")
-        self.assertEqual(Matter.objects.get(pk=matter.pk).status, S.ACCEPTED)
+        self.assertEqual(Matter.objects.get(pk=matter.pk).status, Matter.Status.ACCEPTED)
 
     def test_only_the_centre_decides(self) -> None:
         matter = self.apply()
@@ -192,7 +191,7 @@ class AssignmentTestCase(LegalAidTestCase):
         self.assertNotEqual(first.lawyer_id, second.lawyer_id)
         self.assertIn("轮流指派", first.rotation_note)
         matter = Matter.objects.get(pk=first.matter_id)
-        self.assertEqual(matter.status, S.IN_PROGRESS)
+        self.assertEqual(matter.status, Matter.Status.IN_PROGRESS)
         self.assertEqual(matter.step, "complete")
 
     def granted_for(self, user: object) -> Matter:
@@ -201,15 +200,15 @@ class AssignmentTestCase(LegalAidTestCase):
         return matter
 
     def test_article_26_blocks_an_unqualified_lawyer(self) -> None:
-        junior = next(r for r in self.roster() if r.relevant_years(dt.date.today()) < 3)
+        junior = next(r for r in self.roster() if r.relevant_years(timezone.localdate()) < 3)
         matter = self.granted()
         with self.assertRaisesMessage(ValidationError, "第二十六条"):
             actions.do_assign(
                 matter.pk, actor=self.sm_handler, lawyer=junior, case_type="criminal", serious=True
             )
-        self.assertEqual(Matter.objects.get(pk=matter.pk).status, S.ACCEPTED)
+        self.assertEqual(Matter.objects.get(pk=matter.pk).status, Matter.Status.ACCEPTED)
         a = actions.do_assign(matter.pk, actor=self.sm_handler, case_type="criminal", serious=True)
-        self.assertGreaterEqual(a.lawyer.relevant_years(dt.date.today()), 3)
+        self.assertGreaterEqual(a.lawyer.relevant_years(timezone.localdate()), 3)
         self.assertIn("第二十六条", a.rotation_note)
 
     def test_the_firm_sees_only_its_cases_accepts_logs_closes_and_the_centre_checks(self) -> None:
@@ -238,7 +237,7 @@ class AssignmentTestCase(LegalAidTestCase):
             reverse("legalaid:case_log", args=[a.pk]),
             {
                 "kind": "meeting",
-                "happened_on": dt.date.today().isoformat(),
+                "happened_on": timezone.localdate().isoformat(),
                 "note": "<script>会见受援人</script>",
             },
         )
@@ -258,7 +257,7 @@ class AssignmentTestCase(LegalAidTestCase):
         )
         a.refresh_from_db()
         self.assertEqual(a.status, Assignment.Status.CHECKED)
-        self.assertEqual(Matter.objects.get(pk=matter.pk).status, S.COMPLETED)
+        self.assertEqual(Matter.objects.get(pk=matter.pk).status, Matter.Status.COMPLETED)
         subsidy = Subsidy.objects.get(assignment=a)
         self.assertEqual(subsidy.amount, Decimal("2000"))
         actions.do_approve_subsidy(subsidy.pk, actor=self.sm_handler)
@@ -268,7 +267,7 @@ class AssignmentTestCase(LegalAidTestCase):
         self.assertEqual(rows[1][0], a.number)
         self.assertEqual(rows[1][-1], 2000)
         # The statistics of the period count it, and export the same figures.
-        today = dt.date.today()
+        today = timezone.localdate()
         figures = stats.compute(self.sm_handler, today - dt.timedelta(days=1), today + dt.timedelta(days=1))
         self.assertGreaterEqual(figures.applications, 1)  # the demo's applications of these days count too
         self.assertEqual((figures.grants, figures.assigned, figures.assigned_late), (1, 1, 0))
@@ -290,7 +289,7 @@ class AssignmentTestCase(LegalAidTestCase):
             matter.pk, actor=self.sm_handler, reason="limitation", materials_owed="经济困难证明"
         )
         matter = Matter.objects.get(pk=matter.pk)
-        self.assertEqual(matter.status, S.IN_PROGRESS)
+        self.assertEqual(matter.status, Matter.Status.IN_PROGRESS)
         self.assertFalse(matter.aid_decisions.exists())
         self.assertTrue(a.advance)
         self.assertIn("不足七日", a.advance_reason)
@@ -299,7 +298,7 @@ class AssignmentTestCase(LegalAidTestCase):
         # The review follows: the grant records the decision, the case carries on.
         d = actions.do_decide(matter.pk, actor=self.sm_handler, grant=True, reasons="")
         self.assertEqual(d.kind, Decision.Kind.GRANT)
-        self.assertEqual(Matter.objects.get(pk=matter.pk).status, S.IN_PROGRESS)
+        self.assertEqual(Matter.objects.get(pk=matter.pk).status, Matter.Status.IN_PROGRESS)
 
 
 class ObjectionTestCase(LegalAidTestCase):
@@ -313,10 +312,10 @@ class ObjectionTestCase(LegalAidTestCase):
         with self.assertRaises(PermissionDenied):
             actions.do_decide_objection(objection.pk, actor=self.hl_supervisor, correct=True, note="-")
         actions.do_decide_objection(objection.pk, actor=self.sm_supervisor, correct=True, note="应重新审查。")
-        self.assertEqual(Matter.objects.get(pk=matter.pk).status, S.SUBMITTED)
+        self.assertEqual(Matter.objects.get(pk=matter.pk).status, Matter.Status.SUBMITTED)
         # Reviewed again, and granted this time.
         actions.do_decide(matter.pk, actor=self.sm_handler, grant=True, reasons="")
-        self.assertEqual(Matter.objects.get(pk=matter.pk).status, S.ACCEPTED)
+        self.assertEqual(Matter.objects.get(pk=matter.pk).status, Matter.Status.ACCEPTED)
 
     def test_a_maintained_decision_tells_of_review_and_litigation(self) -> None:
         matter = self.apply()
@@ -327,7 +326,7 @@ class ObjectionTestCase(LegalAidTestCase):
             actions.do_file_objection(grant.pk, actor=self.sm_handler, reasons="x")
         objection = actions.do_file_objection(d.pk, actor=self.sm_handler, reasons="不服。")
         actions.do_decide_objection(objection.pk, actor=self.sm_supervisor, correct=False, note="决定正确。")
-        self.assertEqual(Matter.objects.get(pk=matter.pk).status, S.REJECTED)
+        self.assertEqual(Matter.objects.get(pk=matter.pk).status, Matter.Status.REJECTED)
         body = self.messages(matter, "legalaid.objection_maintained")[0].body
         self.assertIn("行政复议", body)
         self.assertIn("行政诉讼", body)
@@ -366,5 +365,5 @@ class ConsolePagesTestCase(LegalAidTestCase):
             reverse("legalaid:objection_decide", args=[objection.pk]),
             {"outcome": "correct", "note": "重新审查。"},
         )
-        self.assertEqual(Matter.objects.get(pk=matter.pk).status, S.SUBMITTED)
+        self.assertEqual(Matter.objects.get(pk=matter.pk).status, Matter.Status.SUBMITTED)
         self.assertEqual(bureau.get(reverse("legalaid:statistics")).status_code, 200)

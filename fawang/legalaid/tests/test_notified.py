@@ -22,7 +22,6 @@ from .. import actions, documents
 from ..models import Assignment, Notification, NotifyingPartner
 from .base import LegalAidTestCase, pdf_text
 
-S = Matter.Status
 KEYS = (f"aid-test-{n}" for n in itertools.count())
 
 
@@ -49,7 +48,7 @@ class NotifiedDefenceTestCase(LegalAidTestCase):
         self.assertTrue(created)
         matter = Matter.objects.get(pk=row.matter_id)
         # No 给予 decision and no hardship comparison: the matter is taken up at once, the assign clock runs.
-        self.assertEqual(matter.status, S.ACCEPTED)
+        self.assertEqual(matter.status, Matter.Status.ACCEPTED)
         self.assertEqual(matter.step, "assign")
         self.assertFalse(matter.aid_decisions.exists())
         self.assertEqual(matter.unit, self.centre)
@@ -80,13 +79,13 @@ class NotifiedDefenceTestCase(LegalAidTestCase):
             centre=self.centre,
             actor=self.sm_handler,
         )
-        junior = next(r for r in self.roster() if r.relevant_years(dt.date.today()) < 3)
+        junior = next(r for r in self.roster() if r.relevant_years(timezone.localdate()) < 3)
         with self.assertRaisesMessage(ValidationError, "第二十六条"):
             # serious is not ticked by hand: the organ's ground (第二十五条第一款第四项) decides it.
             actions.do_assign(row.matter_id, actor=self.sm_handler, lawyer=junior)
         a = actions.do_assign(row.matter_id, actor=self.sm_handler)
         self.assertTrue(a.serious)
-        self.assertGreaterEqual(a.lawyer.relevant_years(dt.date.today()), 3)
+        self.assertGreaterEqual(a.lawyer.relevant_years(timezone.localdate()), 3)
 
     def test_bad_notifications_are_refused_with_the_reason(self) -> None:
         with self.assertRaisesMessage(ValidationError, "只能由人民法院通知"):
@@ -222,7 +221,7 @@ class StaffApiTestCase(LegalAidTestCase):
             HTTP_IDEMPOTENCY_KEY=next(KEYS),
         )
         self.assertEqual(response.status_code, 201, response.content)
-        self.assertEqual(Matter.objects.get(pk=granted.pk).status, S.IN_PROGRESS)
+        self.assertEqual(Matter.objects.get(pk=granted.pk).status, Matter.Status.IN_PROGRESS)
         self.assertIn("轮流指派", response.json()["rotation_note"])
 
         other = self.make_citizen("13711116666", seq="375")

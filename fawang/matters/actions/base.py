@@ -25,14 +25,20 @@ if TYPE_CHECKING:
     from fawang.accounts.models import User
 
 
+# One-letter aliases still imported by the intake modules (actions/intake.py, views/intake.py), which are being
+# changed elsewhere at the time of writing; new code writes Matter.Status, MatterEvent.Action, Membership.Role.
 S = Matter.Status
-
 E = MatterEvent.Action
-
 R = Membership.Role
 
 # Roles that can be made a matter's handler (承办人).
-HANDLER_ROLES = (R.HANDLER, R.LEGAL_ADVISOR, R.CORRECTIONS_OFFICER, R.SUPERVISOR, R.UNIT_ADMIN)
+HANDLER_ROLES = (
+    Membership.Role.HANDLER,
+    Membership.Role.LEGAL_ADVISOR,
+    Membership.Role.CORRECTIONS_OFFICER,
+    Membership.Role.SUPERVISOR,
+    Membership.Role.UNIT_ADMIN,
+)
 
 ONLINE_CHANNELS = (Channel.WEB, Channel.APP, Channel.WECHAT)
 
@@ -43,7 +49,12 @@ def check_transition(matter: Matter, new_status: str | None, verb: str, *, actio
     """The old status, if ``action`` may move ``matter`` to ``new_status`` (None: leave it as it is) by the
     one table of moves (Matter.MOVES); ``verb`` names the action in the refusal (受理, 办结 ...)."""
     return workflow.check_move(
-        Matter.MOVES, action, matter.status, new_status, verb=verb, status_label=S(matter.status).label
+        Matter.MOVES,
+        action,
+        matter.status,
+        new_status,
+        verb=verb,
+        status_label=Matter.Status(matter.status).label,
     )
 
 

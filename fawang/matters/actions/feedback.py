@@ -13,16 +13,18 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from fawang.calendar.workdays import add_workdays
+from fawang.orgs.models import Membership
 
 from .. import conf, notices
 from ..models import (
     Callback,
     Evaluation,
     Matter,
+    MatterEvent,
     Rectification,
 )
 from ..routing import supervising_unit
-from .base import E, R, S, _event, _lock, _now, _require, _required_text, _staff, check_transition
+from .base import _event, _lock, _now, _require, _required_text, _staff, check_transition
 from .workflow import _close
 
 if TYPE_CHECKING:
@@ -40,14 +42,16 @@ def _open_callback(matter: Matter, reason: str, now: dt.datetime) -> Callback:
     )
     event = _event(
         matter,
-        E.CALLBACK,
+        MatterEvent.Action.CALLBACK,
         actor=None,
         now=now,
         note=_("已生成%(reason)s任务，由%(unit)s负责。")
         % {"reason": Callback.Reason(reason).label, "unit": unit.name},
         payload={"callback": callback.pk, "opened": True},
     )
-    users = notices.unit_staff(unit.pk, roles=[R.SUPERVISOR, R.HOTLINE_AGENT]) or notices.unit_staff(unit.pk)
+    users = notices.unit_staff(
+        unit.pk, roles=[Membership.Role.SUPERVISOR, Membership.Role.HOTLINE_AGENT]
+    ) or notices.unit_staff(unit.pk)
     notices.to_staff(
         users,
         matter,
@@ -90,7 +94,7 @@ def do_rate(
     )
     _event(
         matter,
-        E.RATE,
+        MatterEvent.Action.RATE,
         actor=actor,
         now=now,
         note=comment.strip(),
@@ -110,21 +114,24 @@ def do_rate(
         )
         event = _event(
             matter,
-            E.RECTIFY,
+            MatterEvent.Action.RECTIFY,
             actor=None,
             now=now,
             note=_("已生成整改任务，请于 %(due)s 前完成。") % {"due": notices._when(rectification.due_at)},
             payload={"rectification": rectification.pk, "opened": True},
         )
         notices.to_staff(
-            notices.unit_staff(matter.unit_id, roles=[R.UNIT_ADMIN, R.SUPERVISOR, R.HANDLER]),
+            notices.unit_staff(
+                matter.unit_id,
+                roles=[Membership.Role.UNIT_ADMIN, Membership.Role.SUPERVISOR, Membership.Role.HANDLER],
+            ),
             matter,
             "matter.rectification",
             _("%(ref)s收到差评，请于 %(due)s 前完成整改。")
             % {"ref": notices.staff_ref(matter), "due": notices._when(rectification.due_at)},
             key=f"matter:{matter.pk}:rectification:{event.pk}",
         )
-    elif matter.status == S.COMPLETED:
+    elif matter.status == Matter.Status.COMPLETED:
         _close(matter, actor=None, now=now, note=_("服务对象已评价，事项关闭。"))
     return evaluation
 
@@ -156,13 +163,16 @@ def do_complete_callback(
     matter = _lock(callback.matter_id)
     _event(
         matter,
-        E.CALLBACK,
+        MatterEvent.Action.CALLBACK,
         actor=actor,
         now=now,
         note=outcome,
         payload={"callback": callback.pk, "satisfied": satisfied, "done": True},
     )
-    if matter.status == S.COMPLETED and not Callback.objects.open().filter(matter=matter).exists():
+    if (
+        matter.status == Matter.Status.COMPLETED
+        and not Callback.objects.open().filter(matter=matter).exists()
+    ):
         _close(matter, actor=actor, now=now, note=_("回访已完成，事项关闭。"))
     return callback
 
@@ -191,7 +201,7 @@ def do_complete_rectification(
     matter = Matter.objects.select_related("unit").get(pk=item.matter_id)
     _event(
         matter,
-        E.RECTIFY,
+        MatterEvent.Action.RECTIFY,
         actor=actor,
         now=now,
         note=measures,
@@ -204,7 +214,7 @@ def _rating_candidates(now: dt.datetime) -> list[int]:
     before = now - dt.timedelta(days=conf.rating_invite_days())
     return list(
         Matter.objects.filter(
-            status=S.COMPLETED,
+            status=Matter.Status.COMPLETED,
             completed_at__lte=before,
             rating_invited_at__isnull=True,
             evaluation__isnull=True,
@@ -221,12 +231,12 @@ def invite_ratings(now: dt.datetime | None = None) -> int:
     invited = 0
     for pk in _rating_candidates(now):
         with transaction.atomic():
-            if not Matter.objects.filter(pk=pk, rating_invited_at__isnull=True, status=S.COMPLETED).update(
-                rating_invited_at=now
-            ):
+            if not Matter.objects.filter(
+                pk=pk, rating_invited_at__isnull=True, status=Matter.Status.COMPLETED
+            ).update(rating_invited_at=now):
                 continue
             matter = Matter.objects.select_related("service_item", "unit", "person").get(pk=pk)
-            event = _event(matter, E.INVITE_RATING, actor=None, now=now)
+            event = _event(matter, MatterEvent.Action.INVITE_RATING, actor=None, now=now)
             notices.to_person(matter, "matter.rate_invite", event)
             invited += 1
     return invited

@@ -19,8 +19,8 @@ from fawang.lib import codes
 from fawang.orgs.models import Unit
 
 from .. import deadlines, notices
-from ..models import Matter, OutsideHandover
-from .base import E, S, _event, _lock, _now, _require, _required_text, _staff, check_transition
+from ..models import Matter, MatterEvent, OutsideHandover
+from .base import _event, _lock, _now, _require, _required_text, _staff, check_transition
 
 if TYPE_CHECKING:
     from fawang.accounts.models import User
@@ -63,7 +63,7 @@ def do_hand_over(
     matter.save()
     event = _event(
         matter,
-        E.HAND_OVER,
+        MatterEvent.Action.HAND_OVER,
         actor=actor,
         now=now,
         note=reason,
@@ -95,7 +95,7 @@ def do_record_outside_ticket(
     handover.save(update_fields=["ticket_no", "ticket_at"])
     _event(
         matter,
-        E.OUTSIDE_REPLY,
+        MatterEvent.Action.OUTSIDE_REPLY,
         actor=actor,
         now=now,
         note=_("%(hotline)s工单号：%(no)s") % {"hotline": handover.hotline.name, "no": ticket_no},
@@ -117,7 +117,7 @@ def do_record_outside_outcome(
     handover = open_handover(matter)
     if handover is None:
         raise ValidationError(_("该事项没有待反馈的外部热线转交。"), code="no_handover")
-    old = check_transition(matter, S.COMPLETED, _("办结"), action="outside_outcome")
+    old = check_transition(matter, Matter.Status.COMPLETED, _("办结"), action="outside_outcome")
     handover.outcome = outcome
     handover.outcome_at = now
     handover.save(update_fields=["outcome", "outcome_at"])
@@ -127,7 +127,7 @@ def do_record_outside_outcome(
         "ticket": ticket,
         "outcome": outcome,
     }
-    matter.status = S.COMPLETED
+    matter.status = Matter.Status.COMPLETED
     matter.completed_at = now
     staff = _staff(actor)
     if matter.handler_id is None and staff is not None:
@@ -136,7 +136,7 @@ def do_record_outside_outcome(
     matter.save()
     event = _event(
         matter,
-        E.COMPLETE,
+        MatterEvent.Action.COMPLETE,
         actor=actor,
         now=now,
         old_status=old,

@@ -32,7 +32,7 @@ from fawang.notify import conf as notify_conf
 from .. import tracking
 from ..models import Matter, TrackingCode
 from ..uploads import check_upload
-from .base import S, _lock, _now, check_transition
+from .base import _lock, _now, check_transition
 from .workflow import add_attachment, do_supply_materials
 
 if TYPE_CHECKING:
@@ -187,7 +187,9 @@ def do_supply_materials_online(
         raise ValidationError(_("请选择要上传的补正材料文件。"), code="no_files")
     matter = _lock(matter_id)
     # Checked before any file is stored: a matter no longer waiting for materials takes none.
-    check_transition(matter, matter.resume_status or S.SUBMITTED, _("补正材料"), action="supply_materials")
+    check_transition(
+        matter, matter.resume_status or Matter.Status.SUBMITTED, _("补正材料"), action="supply_materials"
+    )
     # Every file is checked before the first is stored, so a refused file leaves no stray file on disk either.
     for upload in uploads:
         if upload.file is None:

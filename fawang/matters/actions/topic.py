@@ -12,8 +12,8 @@ from django.utils.translation import gettext as _
 
 from fawang.orgs.models import Speciality
 
-from ..models import Matter, TopicSource
-from .base import E, _event, _lock, _now, _require
+from ..models import Matter, MatterEvent, TopicSource
+from .base import _event, _lock, _now, _require
 
 if TYPE_CHECKING:
     from fawang.accounts.models import User
@@ -39,7 +39,7 @@ def do_correct_topic(
     matter.save(update_fields=["topic", "topic_source", "updated_at"])
     _event(
         matter,
-        E.TOPIC,
+        MatterEvent.Action.TOPIC,
         actor=actor,
         now=now,
         note=_("所涉领域：%(old)s → %(new)s") % {"old": old.name if old else _("未分类"), "new": topic.name},

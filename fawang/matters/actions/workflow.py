@@ -27,9 +27,6 @@ from ..routing import supervising_unit
 from ..uploads import check_upload
 from .base import (
     HANDLER_ROLES,
-    E,
-    R,
-    S,
     _event,
     _is_public,
     _lock,
@@ -61,8 +58,8 @@ def do_accept(
 def _accept(
     matter: Matter, *, actor: User | None, now: dt.datetime, note: str, tell: bool = True, clock: bool = True
 ) -> None:
-    old = check_transition(matter, S.ACCEPTED, _("受理"), action="accept")
-    matter.status = S.ACCEPTED
+    old = check_transition(matter, Matter.Status.ACCEPTED, _("受理"), action="accept")
+    matter.status = Matter.Status.ACCEPTED
     matter.accepted_at = now
     if matter.first_responder_id is None:
         matter.first_responder = _staff(actor)
@@ -71,7 +68,9 @@ def _accept(
     else:
         deadlines.stop_clock(matter)
     matter.save()
-    event = _event(matter, E.ACCEPT, actor=actor, now=now, old_status=old, note=note, visible=True)
+    event = _event(
+        matter, MatterEvent.Action.ACCEPT, actor=actor, now=now, old_status=old, note=note, visible=True
+    )
     if tell:
         notices.to_person(matter, "matter.accepted", event)
 
@@ -83,11 +82,13 @@ def do_reject(matter_id: int, *, actor: User | None, reason: str, now: dt.dateti
     reason = _required_text(reason, _("请填写不予受理的理由。"), "no_reason")
     matter = _lock(matter_id)
     _require(actor, "matters.handle", matter)
-    old = check_transition(matter, S.REJECTED, _("作出不予受理决定"), action="reject")
-    matter.status = S.REJECTED
+    old = check_transition(matter, Matter.Status.REJECTED, _("作出不予受理决定"), action="reject")
+    matter.status = Matter.Status.REJECTED
     deadlines.stop_clock(matter)
     matter.save()
-    event = _event(matter, E.REJECT, actor=actor, now=now, old_status=old, note=reason, visible=True)
+    event = _event(
+        matter, MatterEvent.Action.REJECT, actor=actor, now=now, old_status=old, note=reason, visible=True
+    )
     notices.to_person(matter, "matter.rejected", event)
     return matter
 
@@ -109,15 +110,17 @@ def do_request_materials(
         raise ValidationError(_("请一次性列出需要补正的全部材料。"), code="no_missing")
     matter = _lock(matter_id)
     _require(actor, "matters.handle", matter)
-    old = check_transition(matter, S.AWAITING_MATERIALS, _("要求补正材料"), action="request_materials")
-    matter.status = S.AWAITING_MATERIALS
+    old = check_transition(
+        matter, Matter.Status.AWAITING_MATERIALS, _("要求补正材料"), action="request_materials"
+    )
+    matter.status = Matter.Status.AWAITING_MATERIALS
     matter.resume_status = old
     deadlines.pause_clock(matter, now)
     matter.materials_due_at = add_workdays(now, matter.service_item.supply_limit_workdays)
     matter.save()
     event = _event(
         matter,
-        E.REQUEST_MATERIALS,
+        MatterEvent.Action.REQUEST_MATERIALS,
         actor=actor,
         now=now,
         old_status=old,
@@ -139,15 +142,21 @@ def do_supply_materials(
     matter = _lock(matter_id)
     _require(actor, ("matters.intake", "matters.handle"), matter, person_matter=matter)
     old = check_transition(
-        matter, matter.resume_status or S.SUBMITTED, _("补正材料"), action="supply_materials"
+        matter, matter.resume_status or Matter.Status.SUBMITTED, _("补正材料"), action="supply_materials"
     )
-    matter.status = matter.resume_status or S.SUBMITTED
+    matter.status = matter.resume_status or Matter.Status.SUBMITTED
     matter.resume_status = ""
     matter.materials_due_at = None
     deadlines.resume_clock(matter, now)
     matter.save()
     event = _event(
-        matter, E.SUPPLY_MATERIALS, actor=actor, now=now, old_status=old, note=note.strip(), visible=True
+        matter,
+        MatterEvent.Action.SUPPLY_MATERIALS,
+        actor=actor,
+        now=now,
+        old_status=old,
+        note=note.strip(),
+        visible=True,
     )
     _notify_unit(
         matter,
@@ -165,20 +174,20 @@ def withdraw_if_never_supplied(matter_id: int, *, now: dt.datetime | None = None
     now = _now(now)
     matter = _lock(matter_id)
     if (
-        matter.status != S.AWAITING_MATERIALS
+        matter.status != Matter.Status.AWAITING_MATERIALS
         or matter.materials_due_at is None
         or matter.materials_due_at > now
     ):
         return False
     old = matter.status
-    matter.status = S.WITHDRAWN
+    matter.status = Matter.Status.WITHDRAWN
     matter.materials_due_at = None
     matter.resume_status = ""
     deadlines.stop_clock(matter)
     matter.save()
     event = _event(
         matter,
-        E.WITHDRAW,
+        MatterEvent.Action.WITHDRAW,
         actor=None,
         now=now,
         old_status=old,
@@ -198,14 +207,20 @@ def do_withdraw(
     now = _now(now)
     matter = _lock(matter_id)
     _require(actor, ("matters.intake", "matters.handle"), matter, person_matter=matter)
-    old = check_transition(matter, S.WITHDRAWN, _("撤回"), action="withdraw")
-    matter.status = S.WITHDRAWN
+    old = check_transition(matter, Matter.Status.WITHDRAWN, _("撤回"), action="withdraw")
+    matter.status = Matter.Status.WITHDRAWN
     matter.materials_due_at = None
     matter.resume_status = ""
     deadlines.stop_clock(matter)
     matter.save()
     event = _event(
-        matter, E.WITHDRAW, actor=actor, now=now, old_status=old, note=reason.strip(), visible=True
+        matter,
+        MatterEvent.Action.WITHDRAW,
+        actor=actor,
+        now=now,
+        old_status=old,
+        note=reason.strip(),
+        visible=True,
     )
     notices.to_person(matter, "matter.withdrawn", event)
     return matter
@@ -232,24 +247,24 @@ def do_assign(
     now = _now(now)
     matter = _lock(matter_id)
     _require(actor, "matters.assign", matter)
-    old = check_transition(matter, S.IN_PROGRESS, _("分派"), action="assign")
-    if old == S.IN_PROGRESS and matter.handler_id == handler.pk:
+    old = check_transition(matter, Matter.Status.IN_PROGRESS, _("分派"), action="assign")
+    if old == Matter.Status.IN_PROGRESS and matter.handler_id == handler.pk:
         raise ValidationError(_("该事项已由此人承办。"), code="same_handler")
     _check_handler(matter, handler)
     previous = matter.handler_id
     matter.handler = handler
-    matter.status = S.IN_PROGRESS
-    if old == S.ACCEPTED:
+    matter.status = Matter.Status.IN_PROGRESS
+    if old == Matter.Status.ACCEPTED:
         deadlines.start_step(matter, Step.COMPLETE, now)
     matter.save()
     event = _event(
         matter,
-        E.ASSIGN,
+        MatterEvent.Action.ASSIGN,
         actor=actor,
         now=now,
         old_status=old,
         note=note.strip(),
-        visible=old == S.ACCEPTED,
+        visible=old == Matter.Status.ACCEPTED,
         payload={"handler": handler.pk, "previous": previous},
     )
     notices.to_staff(
@@ -259,7 +274,7 @@ def do_assign(
         _("您有新分派的事项：%(ref)s。") % {"ref": notices.staff_ref(matter)},
         key=f"matter:{matter.pk}:assigned:{event.pk}",
     )
-    if old == S.ACCEPTED:
+    if old == Matter.Status.ACCEPTED:
         notices.to_person(matter, "matter.assigned", event)
     return matter
 
@@ -279,7 +294,7 @@ def do_transfer(
     reason = _required_text(reason, _("转办须说明理由。"), "no_reason")
     matter = _lock(matter_id)
     _require(actor, "matters.transfer", matter)
-    old = check_transition(matter, S.SUBMITTED, _("转办"), action="transfer")
+    old = check_transition(matter, Matter.Status.SUBMITTED, _("转办"), action="transfer")
     if unit.pk == matter.unit_id:
         raise ValidationError(_("该事项已在%(unit)s办理，无需转办。") % {"unit": unit.name}, code="same_unit")
     if not unit.is_active:
@@ -287,11 +302,18 @@ def do_transfer(
     old_unit = matter.unit
     matter.unit = unit
     matter.handler = None
-    matter.status = S.SUBMITTED
+    matter.status = Matter.Status.SUBMITTED
     deadlines.start_step(matter, Step.ACCEPT, now)
     matter.save()
     event = _event(
-        matter, E.TRANSFER, actor=actor, now=now, old_status=old, old_unit=old_unit, note=reason, visible=True
+        matter,
+        MatterEvent.Action.TRANSFER,
+        actor=actor,
+        now=now,
+        old_status=old,
+        old_unit=old_unit,
+        note=reason,
+        visible=True,
     )
     notices.to_person(matter, "matter.transferred", event)
     return matter
@@ -314,7 +336,7 @@ def do_change_item(
     reason = _required_text(reason, _("请说明转换事项的理由。"), "no_reason")
     matter = _lock(matter_id)
     _require(actor, ("matters.intake", "matters.handle"), matter)
-    old = check_transition(matter, S.SUBMITTED, _("转换事项"), action="change_item")
+    old = check_transition(matter, Matter.Status.SUBMITTED, _("转换事项"), action="change_item")
     if service_item.pk == matter.service_item_id:
         raise ValidationError(_("该事项已是“%(item)s”。") % {"item": service_item.name}, code="same_item")
     req = MatterRequest(
@@ -337,13 +359,13 @@ def do_change_item(
     matter.service_item = service_item
     matter.unit = route.unit
     matter.handler = None
-    matter.status = S.SUBMITTED
+    matter.status = Matter.Status.SUBMITTED
     matter.completed_at = None
     deadlines.start_step(matter, Step.ACCEPT, now)
     matter.save()
     event = _event(
         matter,
-        E.CHANGE_ITEM,
+        MatterEvent.Action.CHANGE_ITEM,
         actor=actor,
         now=now,
         old_status=old,
@@ -381,13 +403,13 @@ def do_escalate(matter_id: int, *, actor: User | None, reason: str, now: dt.date
     matter.save(update_fields=["escalated_at", "escalated_to", "updated_at"])
     event = _event(
         matter,
-        E.ESCALATE,
+        MatterEvent.Action.ESCALATE,
         actor=actor,
         now=now,
         note=reason,
         payload={"automatic": False, "escalated_to": bureau.pk},
     )
-    users = notices.unit_staff(bureau.pk, roles=[R.SUPERVISOR]) or notices.unit_staff(bureau.pk)
+    users = notices.unit_staff(bureau.pk, roles=[Membership.Role.SUPERVISOR]) or notices.unit_staff(bureau.pk)
     notices.to_staff(
         users,
         matter,
@@ -405,12 +427,14 @@ def do_suspend(matter_id: int, *, actor: User | None, reason: str, now: dt.datet
     reason = _required_text(reason, _("请填写中止的理由。"), "no_reason")
     matter = _lock(matter_id)
     _require(actor, "matters.handle", matter)
-    old = check_transition(matter, S.SUSPENDED, _("中止"), action="suspend")
-    matter.status = S.SUSPENDED
+    old = check_transition(matter, Matter.Status.SUSPENDED, _("中止"), action="suspend")
+    matter.status = Matter.Status.SUSPENDED
     matter.resume_status = old
     deadlines.pause_clock(matter, now)
     matter.save()
-    _event(matter, E.SUSPEND, actor=actor, now=now, old_status=old, note=reason, visible=True)
+    _event(
+        matter, MatterEvent.Action.SUSPEND, actor=actor, now=now, old_status=old, note=reason, visible=True
+    )
     return matter
 
 
@@ -421,13 +445,23 @@ def do_resume(
     now = _now(now)
     matter = _lock(matter_id)
     _require(actor, "matters.handle", matter)
-    target = matter.resume_status or (S.IN_PROGRESS if matter.handler_id else S.ACCEPTED)
+    target = matter.resume_status or (
+        Matter.Status.IN_PROGRESS if matter.handler_id else Matter.Status.ACCEPTED
+    )
     old = check_transition(matter, target, _("恢复办理"), action="resume")
     matter.status = target
     matter.resume_status = ""
     deadlines.resume_clock(matter, now)
     matter.save()
-    _event(matter, E.RESUME, actor=actor, now=now, old_status=old, note=note.strip(), visible=True)
+    _event(
+        matter,
+        MatterEvent.Action.RESUME,
+        actor=actor,
+        now=now,
+        old_status=old,
+        note=note.strip(),
+        visible=True,
+    )
     return matter
 
 
@@ -439,8 +473,8 @@ def do_complete(matter_id: int, *, actor: User | None, result: str, now: dt.date
     result = _required_text(result, _("请填写办理结果。"), "no_result")
     matter = _lock(matter_id)
     _require(actor, "matters.handle", matter)
-    old = check_transition(matter, S.COMPLETED, _("办结"), action="complete")
-    matter.status = S.COMPLETED
+    old = check_transition(matter, Matter.Status.COMPLETED, _("办结"), action="complete")
+    matter.status = Matter.Status.COMPLETED
     matter.result = result
     matter.completed_at = now
     payload: dict[str, object] = {}
@@ -451,18 +485,27 @@ def do_complete(matter_id: int, *, actor: User | None, result: str, now: dt.date
     deadlines.stop_clock(matter)
     matter.save()
     event = _event(
-        matter, E.COMPLETE, actor=actor, now=now, old_status=old, note=result, visible=True, payload=payload
+        matter,
+        MatterEvent.Action.COMPLETE,
+        actor=actor,
+        now=now,
+        old_status=old,
+        note=result,
+        visible=True,
+        payload=payload,
     )
     notices.to_person(matter, "matter.completed", event)
     return matter
 
 
 def _close(matter: Matter, *, actor: User | None, now: dt.datetime, note: str) -> MatterEvent:
-    old = check_transition(matter, S.CLOSED, _("关闭"), action="close")
-    matter.status = S.CLOSED
+    old = check_transition(matter, Matter.Status.CLOSED, _("关闭"), action="close")
+    matter.status = Matter.Status.CLOSED
     matter.closed_at = now
     matter.save(update_fields=["status", "closed_at", "updated_at"])
-    return _event(matter, E.CLOSE, actor=actor, now=now, old_status=old, note=note, visible=True)
+    return _event(
+        matter, MatterEvent.Action.CLOSE, actor=actor, now=now, old_status=old, note=note, visible=True
+    )
 
 
 @transaction.atomic
@@ -483,21 +526,23 @@ def do_reopen(matter_id: int, *, actor: User | None, reason: str, now: dt.dateti
     reason = _required_text(reason, _("请说明重新办理的理由。"), "no_reason")
     matter = _lock(matter_id)
     _require(actor, "matters.reopen", matter)
-    if matter.status in (S.COMPLETED, S.CLOSED):
+    if matter.status in (Matter.Status.COMPLETED, Matter.Status.CLOSED):
         target, step = (
-            (S.IN_PROGRESS, Step.COMPLETE)
+            (Matter.Status.IN_PROGRESS, Step.COMPLETE)
             if matter.handler_id
-            else (S.ACCEPTED, deadlines.next_step_after_accept(matter))
+            else (Matter.Status.ACCEPTED, deadlines.next_step_after_accept(matter))
         )
     else:
-        target, step = S.SUBMITTED, Step.ACCEPT
+        target, step = Matter.Status.SUBMITTED, Step.ACCEPT
     old = check_transition(matter, target, _("重新办理"), action="reopen")
     matter.status = target
     matter.completed_at = None
     matter.closed_at = None
     deadlines.start_step(matter, step, now)
     matter.save()
-    event = _event(matter, E.REOPEN, actor=actor, now=now, old_status=old, note=reason, visible=True)
+    event = _event(
+        matter, MatterEvent.Action.REOPEN, actor=actor, now=now, old_status=old, note=reason, visible=True
+    )
     notices.to_person(matter, "matter.reopened", event)
     return matter
 
@@ -515,7 +560,9 @@ def do_comment(
     check_transition(matter, None, _("留言"), action="comment")
     by_person = _is_public(actor)
     acceptance = (
-        lines.answer_accepts(matter) if visible and not by_person and matter.status == S.SUBMITTED else ""
+        lines.answer_accepts(matter)
+        if visible and not by_person and matter.status == Matter.Status.SUBMITTED
+        else ""
     )
     if acceptance:
         # The line says answering takes the matter in (fawang.consult), so "已提交" keeps meaning
@@ -526,7 +573,7 @@ def do_comment(
         _accept(matter, actor=actor, now=now, note=_(acceptance), tell=False, clock=False)
     event = _event(
         matter,
-        E.COMMENT,
+        MatterEvent.Action.COMMENT,
         actor=actor,
         now=now,
         note=text,
@@ -567,17 +614,17 @@ def do_merge(
         if dupe.person_id != keep.person_id:
             raise ValidationError(_("只能合并同一服务对象的重复事项。"), code="other_person")
         _require(actor, "matters.handle", dupe)
-        check_transition(dupe, S.MERGED, _("合并"), action="merged")
+        check_transition(dupe, Matter.Status.MERGED, _("合并"), action="merged")
     for dupe in dupes:
         old = dupe.status
-        dupe.status = S.MERGED
+        dupe.status = Matter.Status.MERGED
         dupe.parent = keep
         dupe.materials_due_at = None
         deadlines.stop_clock(dupe)
         dupe.save()
         _event(
             dupe,
-            E.MERGE,
+            MatterEvent.Action.MERGE,
             actor=actor,
             now=now,
             old_status=old,
@@ -587,7 +634,7 @@ def do_merge(
         )
     _event(
         keep,
-        E.MERGE,
+        MatterEvent.Action.MERGE,
         actor=actor,
         now=now,
         note=reason,
@@ -627,7 +674,7 @@ def add_attachment(
     attachment.save()
     _event(
         matter,
-        E.ATTACH,
+        MatterEvent.Action.ATTACH,
         actor=actor,
         now=timezone.now(),
         note=attachment.original_name,

@@ -12,9 +12,6 @@ from ..actions import InvalidTransition
 from ..models import Callback, Complaint, Evaluation, Matter, Rectification
 from .base import MONDAY, MatterTestCase, at
 
-S = Matter.Status
-L = Evaluation.Level
-
 
 class RatingTestCase(MatterTestCase):
     def completed(self, **kwargs: object) -> Matter:
@@ -30,13 +27,13 @@ class RatingTestCase(MatterTestCase):
     def test_a_good_rating_closes_the_matter(self) -> None:
         matter = self.completed()
         evaluation = actions.do_rate(
-            matter.pk, actor=self.citizen, level=L.VERY_SATISFIED, comment="很耐心。"
+            matter.pk, actor=self.citizen, level=Evaluation.Level.VERY_SATISFIED, comment="很耐心。"
         )
         self.assertEqual(
             (evaluation.level, evaluation.person_id, evaluation.recorded_by), (5, matter.person_id, None)
         )
         matter = self.reload(matter)
-        self.assertEqual(matter.status, S.CLOSED)
+        self.assertEqual(matter.status, Matter.Status.CLOSED)
         self.assertEqual(self.events(matter)[-2:], ["rate", "close"])
         self.assertFalse(Callback.objects.filter(matter=matter).exists())
 
@@ -44,31 +41,31 @@ class RatingTestCase(MatterTestCase):
         open_matter = self.submit()
         Matter.objects.filter(pk=open_matter.pk).update(submitted_by=self.citizen)
         with self.assertRaises(InvalidTransition) as refused:
-            actions.do_rate(open_matter.pk, actor=self.citizen, level=L.SATISFIED)
+            actions.do_rate(open_matter.pk, actor=self.citizen, level=Evaluation.Level.SATISFIED)
         self.assertEqual(refused.exception.messages, ["该事项当前状态为“已提交”，不能评价。"])
         matter = self.completed()
         with self.assertRaises(ValidationError) as ctx:
             actions.do_rate(matter.pk, actor=self.citizen, level=7)
         self.assertEqual(ctx.exception.messages, ["请选择评价等级。"])
-        actions.do_rate(matter.pk, actor=self.citizen, level=L.SATISFIED)
+        actions.do_rate(matter.pk, actor=self.citizen, level=Evaluation.Level.SATISFIED)
         with self.assertRaises(ValidationError) as ctx:
-            actions.do_rate(matter.pk, actor=self.citizen, level=L.SATISFIED)
+            actions.do_rate(matter.pk, actor=self.citizen, level=Evaluation.Level.SATISFIED)
         self.assertEqual(ctx.exception.messages, ["该事项已经评价过，每个事项只能评价一次。"])
 
     def test_only_the_person_or_front_desk_staff_rate(self) -> None:
         matter = self.completed()
         stranger = User.objects.create_user("stranger", password="x-pass-2026-long", kind=User.Kind.PUBLIC)
         with self.assertRaises(PermissionDenied):
-            actions.do_rate(matter.pk, actor=stranger, level=L.SATISFIED)
+            actions.do_rate(matter.pk, actor=stranger, level=Evaluation.Level.SATISFIED)
         with self.assertRaises(PermissionDenied) as ctx:
-            actions.do_rate(matter.pk, actor=self.sm_handler, level=L.VERY_SATISFIED)
+            actions.do_rate(matter.pk, actor=self.sm_handler, level=Evaluation.Level.VERY_SATISFIED)
         self.assertEqual(str(ctx.exception), "承办人不能代为评价本人办理的事项。")
         # The centre's 12348 agent does not reach the legal-aid centre, nor the station that took it in.
         with self.assertRaises(PermissionDenied):
-            actions.do_rate(matter.pk, actor=self.sm_agent, level=L.SATISFIED)
+            actions.do_rate(matter.pk, actor=self.sm_agent, level=Evaluation.Level.SATISFIED)
         # The window that took the matter in records the rating the person gives there.
         evaluation = actions.do_rate(
-            matter.pk, actor=self.sm_clerk, level=L.SATISFIED, comment="电话回访时评价"
+            matter.pk, actor=self.sm_clerk, level=Evaluation.Level.SATISFIED, comment="电话回访时评价"
         )
         self.assertEqual(evaluation.recorded_by, self.sm_clerk)
 
@@ -76,10 +73,14 @@ class RatingTestCase(MatterTestCase):
         matter = self.completed()
         rated_at = at(2025, 3, 21, 10)  # Friday
         actions.do_rate(
-            matter.pk, actor=self.citizen, level=L.DISSATISFIED, comment="等待时间太长。", now=rated_at
+            matter.pk,
+            actor=self.citizen,
+            level=Evaluation.Level.DISSATISFIED,
+            comment="等待时间太长。",
+            now=rated_at,
         )
         matter = self.reload(matter)
-        self.assertEqual(matter.status, S.COMPLETED)  # stays open for the callback
+        self.assertEqual(matter.status, Matter.Status.COMPLETED)  # stays open for the callback
         callback = Callback.objects.get(matter=matter)
         self.assertEqual((callback.reason, callback.unit), (Callback.Reason.BAD_RATING, self.sm_bureau))
         self.assertEqual(callback.due_at, at(2025, 3, 28, 17, 30))  # 5 working days
@@ -105,7 +106,7 @@ class RatingTestCase(MatterTestCase):
         actions.do_complete_callback(
             callback.pk, actor=self.sm_supervisor, outcome="已致电说明，服务对象表示理解。", satisfied=True
         )
-        self.assertEqual(self.reload(matter).status, S.CLOSED)
+        self.assertEqual(self.reload(matter).status, Matter.Status.CLOSED)
         with self.assertRaises(ValidationError) as ctx:
             actions.do_complete_callback(callback.pk, actor=self.sm_supervisor, outcome="again")
         self.assertEqual(ctx.exception.messages, ["该回访任务已经完成。"])
@@ -168,7 +169,9 @@ class ComplaintTestCase(MatterTestCase):
 class ScheduledFeedbackTestCase(MatterTestCase):
     def completed_at(self, when: object) -> Matter:
         matter = self.submit(self.consultation)
-        Matter.objects.filter(pk=matter.pk).update(status=S.COMPLETED, completed_at=when, result="已解答。")
+        Matter.objects.filter(pk=matter.pk).update(
+            status=Matter.Status.COMPLETED, completed_at=when, result="已解答。"
+        )
         return matter
 
     def test_rating_invitation_after_the_configured_days_once(self) -> None:

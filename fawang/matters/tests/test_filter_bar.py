@@ -14,6 +14,7 @@ from django.urls import reverse
 
 from fawang.catalog.models import ServiceItem
 from fawang.lib.fields import render_fields
+from fawang.lib.formfields import choices_of
 
 from ..forms import MatterFilterForm
 from .base import MatterTestCase
@@ -70,7 +71,7 @@ class FilterBarTestCase(MatterTestCase):
             options = re.findall(r'<option value="([^"]*)"( selected)?>([^<]*)</option>', select.group(1))
             self.assertEqual(
                 [(unescape(value), unescape(label)) for value, _selected, label in options],
-                [(str(value), str(label)) for value, label in form.fields[name].choices],  # type: ignore[attr-defined]
+                [(str(value), str(label)) for value, label in choices_of(form, name)],
             )
             chosen = [value for value, selected, _label in options if selected]
             # Unfiltered selects stay on their "全部…" option; the sort has none, so nothing is marked.

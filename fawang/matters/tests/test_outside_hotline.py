@@ -7,14 +7,13 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
+from fawang.lib.formfields import model_choice_field
 from fawang.orgs.models import Unit
 
 from .. import actions, deadlines
 from ..forms import TransferForm
 from ..models import Matter, MatterEvent, OutsideHandover
 from .base import MONDAY, MatterTestCase, at
-
-S = Matter.Status
 
 
 class OutsideHotlineTestCase(MatterTestCase):
@@ -31,7 +30,9 @@ class OutsideHotlineTestCase(MatterTestCase):
 
     def test_a_district_agent_can_choose_the_outside_hotlines(self) -> None:
         form = TransferForm(matter=self.matter, user=self.sm_agent)
-        names = set(form.fields["unit"].queryset.values_list("name", flat=True))  # type: ignore[attr-defined]
+        units = model_choice_field(form, "unit").queryset
+        assert units is not None
+        names = set(units.values_list("name", flat=True))
         self.assertLessEqual(
             {"厦门市12345 政务服务便民热线", "厦门市12315 市场监管投诉举报热线", "厦门市110 报警服务台"},
             names,
@@ -73,7 +74,7 @@ class OutsideHotlineTestCase(MatterTestCase):
         self.assertEqual(Matter.objects.get(pk=matter.pk).status, matter.status)
         self.client.post(url, {"outcome": "城管执法部门已到场处理，商铺已整改。"})
         done = Matter.objects.get(pk=matter.pk)
-        self.assertEqual(done.status, S.COMPLETED)
+        self.assertEqual(done.status, Matter.Status.COMPLETED)
         self.assertEqual(
             done.result,
             "已由厦门市12345 政务服务便民热线办理（工单号 XM2025030300123）：城管执法部门已到场处理，商铺已整改。",

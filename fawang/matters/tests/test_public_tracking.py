@@ -19,7 +19,6 @@ from .. import actions, tracking
 from ..models import Attachment, Callback, Complaint, Evaluation, Matter, TrackingCode
 from .base import MONDAY, MatterTestCase, at, id_number
 
-S = Matter.Status
 PDF_BYTES = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 PNG_BYTES = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 SENT = "验证码已发送至登记手机号"
@@ -326,7 +325,7 @@ class MaterialsTestCase(TrackingTestCase):
             response, "“virus.exe”：只能上传 PDF、JPG、PNG 图片或 Word（.docx）文件。", status_code=400
         )
         self.assertContains(response, "工资条两张", status_code=400)  # what was typed is kept
-        self.assertEqual(self.reload(self.matter).status, S.AWAITING_MATERIALS)
+        self.assertEqual(self.reload(self.matter).status, Matter.Status.AWAITING_MATERIALS)
         self.assertFalse(Attachment.objects.filter(matter=self.matter).exists())
 
     def test_no_file_is_refused(self) -> None:
@@ -343,7 +342,7 @@ class MaterialsTestCase(TrackingTestCase):
             response, reverse("track:matter", args=[self.matter.tracking_no]), fetch_redirect_response=False
         )
         matter = self.reload(self.matter)
-        self.assertEqual(matter.status, S.SUBMITTED)
+        self.assertEqual(matter.status, Matter.Status.SUBMITTED)
         self.assertEqual(
             sorted(Attachment.objects.filter(matter=matter).values_list("original_name", "content_type")),
             [("工资条.png", "image/png"), ("说明.pdf", "application/pdf")],
@@ -399,7 +398,7 @@ class RatingAndComplaintTestCase(TrackingTestCase):
         Matter.objects.filter(pk=self.matter.pk).update(submitted_by=self.citizen)
         self.client.force_login(self.citizen)
         self.assertEqual(self.rate(Evaluation.Level.VERY_SATISFIED).status_code, 302)
-        self.assertEqual(self.reload(self.matter).status, S.CLOSED)
+        self.assertEqual(self.reload(self.matter).status, Matter.Status.CLOSED)
         self.assertEqual(self.matter.events.get(action="rate").actor, self.citizen)
 
     def test_a_level_is_required(self) -> None:

@@ -68,7 +68,7 @@ class SupervisionTestCase(ViewsTestCase):
         page = self.client_for(self.sm_supervisor).get(reverse("matters:supervision"))
         self.assertEqual(page.status_code, 200)
         self.assertContains(page, overdue.tracking_no)
-        self.assertIn(escalated.pk, [m.pk for m in page.context["escalated"]])
+        self.assertIn(escalated.pk, [row.matter.pk for row in page.context["escalated"]])
         units = {s.unit_name: s for s in page.context["stats"]}
         self.assertGreaterEqual(units["思明区法律援助中心"].overdue, 1)
         self.assertEqual(self.client_for(self.sm_clerk).get(reverse("matters:supervision")).status_code, 403)

@@ -14,15 +14,13 @@ from ..actions import InvalidTransition
 from ..models import Matter, MatterEvent
 from .base import MONDAY, MatterTestCase, at
 
-S = Matter.Status
-
 
 class AcceptRejectTestCase(MatterTestCase):
     def test_accept_starts_the_assign_clock_and_tells_the_person(self) -> None:
         matter = self.submit()
         accepted_at = at(2025, 3, 5, 10)  # Wednesday
         matter = actions.do_accept(matter.pk, actor=self.sm_handler, now=accepted_at)
-        self.assertEqual(matter.status, S.ACCEPTED)
+        self.assertEqual(matter.status, Matter.Status.ACCEPTED)
         self.assertEqual(matter.accepted_at, accepted_at)
         # 3 days to assign (法律援助法 第四十三条): Wednesday -> Saturday 8 March is a rest day -> Monday 10 March.
         self.assertEqual((matter.step, matter.due_at), ("assign", at(2025, 3, 10, 17, 30)))
@@ -49,7 +47,7 @@ class AcceptRejectTestCase(MatterTestCase):
                 actions.do_accept(matter.pk, actor=actor, now=MONDAY)
         with self.assertRaises(PermissionDenied):
             actions.do_accept(matter.pk, actor=self.citizen, now=MONDAY)
-        self.assertEqual(self.reload(matter).status, S.SUBMITTED)
+        self.assertEqual(self.reload(matter).status, Matter.Status.SUBMITTED)
 
     def test_reject_needs_a_reason_and_tells_the_person_how_to_object(self) -> None:
         matter = self.submit()
@@ -59,7 +57,7 @@ class AcceptRejectTestCase(MatterTestCase):
         matter = actions.do_reject(
             matter.pk, actor=self.sm_handler, reason="申请人家庭收入高于当地经济困难标准。"
         )
-        self.assertEqual((matter.status, matter.due_at, matter.step), (S.REJECTED, None, ""))
+        self.assertEqual((matter.status, matter.due_at, matter.step), (Matter.Status.REJECTED, None, ""))
         body = self.messages(matter, "matter.rejected")[0].body
         self.assertIn("决定不予法律援助。理由：申请人家庭收入高于当地经济困难标准。", body)
         self.assertIn("法律援助法 第四十九条", body)
@@ -79,9 +77,9 @@ class MaterialsTestCase(MatterTestCase):
             note="可以作出个人诚信承诺。",
             now=asked,
         )
-        self.assertEqual(matter.status, S.AWAITING_MATERIALS)
+        self.assertEqual(matter.status, Matter.Status.AWAITING_MATERIALS)
         self.assertEqual(matter.clock_paused_at, asked)
-        self.assertEqual(matter.resume_status, S.SUBMITTED)
+        self.assertEqual(matter.resume_status, Matter.Status.SUBMITTED)
         # 15 working days to supply: Tuesday 4 March -> Tuesday 25 March.
         self.assertEqual(matter.materials_due_at, at(2025, 3, 25, 17, 30))
         event = matter.events.get(action="request_materials")
@@ -109,7 +107,7 @@ class MaterialsTestCase(MatterTestCase):
         # Monday 10 March + 6 = Sunday 16 March, a rest day -> Monday 17 March; the warning Friday 7 -> Thursday 13.
         supplied = at(2025, 3, 10, 11)
         matter = actions.do_supply_materials(matter.pk, actor=self.sm_clerk, now=supplied)
-        self.assertEqual(matter.status, S.SUBMITTED)
+        self.assertEqual(matter.status, Matter.Status.SUBMITTED)
         self.assertIsNone(matter.clock_paused_at)
         self.assertIsNone(matter.materials_due_at)
         self.assertEqual(matter.due_at, at(2025, 3, 17, 17, 30))
@@ -143,7 +141,7 @@ class MaterialsTestCase(MatterTestCase):
             actions.do_supply_materials(matter.pk, actor=self.citizen)
         Matter.objects.filter(pk=matter.pk).update(submitted_by=self.citizen)
         matter = actions.do_supply_materials(matter.pk, actor=self.citizen, now=MONDAY)
-        self.assertEqual(matter.status, S.SUBMITTED)
+        self.assertEqual(matter.status, Matter.Status.SUBMITTED)
 
     def test_never_supplied_counts_as_withdrawn(self) -> None:
         matter = self.submit()
@@ -151,7 +149,7 @@ class MaterialsTestCase(MatterTestCase):
         self.assertFalse(actions.withdraw_if_never_supplied(matter.pk, now=at(2025, 3, 24, 17)))
         self.assertTrue(actions.withdraw_if_never_supplied(matter.pk, now=at(2025, 3, 24, 17, 31)))
         matter = self.reload(matter)
-        self.assertEqual(matter.status, S.WITHDRAWN)
+        self.assertEqual(matter.status, Matter.Status.WITHDRAWN)
         event = matter.events.get(action="withdraw")
         self.assertIsNone(event.actor)
         self.assertEqual(event.note, "申请人未在补正期限内补正材料，视为撤回申请。")
@@ -169,7 +167,8 @@ class AssignTransferTestCase(MatterTestCase):
             self.accepted().pk, actor=self.sm_handler, handler=self.sm_handler, now=MONDAY
         )
         self.assertEqual(
-            (matter.status, matter.handler, matter.step), (S.IN_PROGRESS, self.sm_handler, "complete")
+            (matter.status, matter.handler, matter.step),
+            (Matter.Status.IN_PROGRESS, self.sm_handler, "complete"),
         )
         self.assertIsNone(matter.due_at)  # legal aid has no completion limit in the catalogue
         inbox = self.messages(matter, "matter.assigned")
@@ -215,7 +214,9 @@ class AssignTransferTestCase(MatterTestCase):
         matter = actions.do_transfer(
             matter.pk, actor=self.sm_handler, unit=self.hl_legal_aid, reason="争议发生地在湖里区。", now=later
         )
-        self.assertEqual((matter.status, matter.unit, matter.handler), (S.SUBMITTED, self.hl_legal_aid, None))
+        self.assertEqual(
+            (matter.status, matter.unit, matter.handler), (Matter.Status.SUBMITTED, self.hl_legal_aid, None)
+        )
         self.assertEqual((matter.step, matter.due_at), ("accept", at(2025, 3, 11, 17, 30)))
         event = matter.events.get(action="transfer")
         self.assertEqual(
@@ -251,7 +252,7 @@ class ChangeItemTestCase(MatterTestCase):
         self.assertEqual(changed.pk, matter.pk)
         self.assertEqual(
             (changed.service_item, changed.unit, changed.status),
-            (self.legal_aid, self.sm_legal_aid, S.SUBMITTED),
+            (self.legal_aid, self.sm_legal_aid, Matter.Status.SUBMITTED),
         )
         self.assertEqual(changed.person_id, matter.person_id)
         self.assertEqual(changed.tracking_no, matter.tracking_no)
@@ -295,9 +296,11 @@ class SuspendCompleteReopenTestCase(MatterTestCase):
             actions.do_suspend(matter.pk, actor=officer, reason="")
         self.assertEqual(ctx.exception.messages, ["请填写中止的理由。"])
         matter = actions.do_suspend(matter.pk, actor=officer, reason="等待司法鉴定结论。", now=at(2025, 3, 4))
-        self.assertEqual((matter.status, matter.resume_status), (S.SUSPENDED, S.ACCEPTED))
+        self.assertEqual(
+            (matter.status, matter.resume_status), (Matter.Status.SUSPENDED, Matter.Status.ACCEPTED)
+        )
         matter = actions.do_resume(matter.pk, actor=officer, now=at(2025, 3, 5))
-        self.assertEqual(matter.status, S.ACCEPTED)
+        self.assertEqual(matter.status, Matter.Status.ACCEPTED)
         self.assertEqual(self.events(matter), ["submit", "accept", "suspend", "resume"])
 
     def test_complete_needs_a_result_and_sends_it(self) -> None:
@@ -309,7 +312,9 @@ class SuspendCompleteReopenTestCase(MatterTestCase):
         matter = actions.do_complete(
             matter.pk, actor=self.sm_handler, result="已代为申请劳动仲裁，追回工资 18000 元。", now=done
         )
-        self.assertEqual((matter.status, matter.completed_at, matter.step), (S.COMPLETED, done, ""))
+        self.assertEqual(
+            (matter.status, matter.completed_at, matter.step), (Matter.Status.COMPLETED, done, "")
+        )
         self.assertIn(
             "办理结果：已代为申请劳动仲裁，追回工资 18000 元。",
             self.messages(matter, "matter.completed")[0].body,
@@ -325,7 +330,8 @@ class SuspendCompleteReopenTestCase(MatterTestCase):
         self.assertEqual(ctx.exception.messages, ["请说明重新办理的理由。"])
         matter = actions.do_reopen(matter.pk, actor=self.sm_supervisor, reason="服务对象反映未收到结果。")
         self.assertEqual(
-            (matter.status, matter.handler, matter.completed_at), (S.IN_PROGRESS, self.sm_handler, None)
+            (matter.status, matter.handler, matter.completed_at),
+            (Matter.Status.IN_PROGRESS, self.sm_handler, None),
         )
 
     def test_a_rejected_matter_reopens_from_the_start(self) -> None:
@@ -337,13 +343,13 @@ class SuspendCompleteReopenTestCase(MatterTestCase):
             reason="异议成立，责令改正（法律援助法 第四十九条）。",
             now=MONDAY,
         )
-        self.assertEqual((matter.status, matter.step), (S.SUBMITTED, "accept"))
+        self.assertEqual((matter.status, matter.step), (Matter.Status.SUBMITTED, "accept"))
 
     def test_withdraw_by_the_person(self) -> None:
         matter = self.submit()
         Matter.objects.filter(pk=matter.pk).update(submitted_by=self.citizen)
         matter = actions.do_withdraw(matter.pk, actor=self.citizen, reason="已与单位和解。")
-        self.assertEqual(matter.status, S.WITHDRAWN)
+        self.assertEqual(matter.status, Matter.Status.WITHDRAWN)
         with self.assertRaises(InvalidTransition) as ctx:
             actions.do_withdraw(matter.pk, actor=self.citizen)
         self.assertEqual(ctx.exception.messages, ["该事项当前状态为“已撤回”，不能撤回。"])
@@ -395,7 +401,7 @@ class MergeSplitTestCase(MatterTestCase):
             keep.pk, [dupe.pk], actor=self.sm_handler, reason="同一申请重复提交。", now=MONDAY
         )
         dupe = self.reload(dupe)
-        self.assertEqual((dupe.status, dupe.parent_id, dupe.due_at), (S.MERGED, kept.pk, None))
+        self.assertEqual((dupe.status, dupe.parent_id, dupe.due_at), (Matter.Status.MERGED, kept.pk, None))
         self.assertEqual(dupe.events.get(action="merge").payload["into_tracking_no"], kept.tracking_no)
         self.assertEqual(kept.events.get(action="merge").payload["merged"], [dupe.pk])
         with self.assertRaises(InvalidTransition) as refused:
@@ -412,7 +418,7 @@ class MergeSplitTestCase(MatterTestCase):
         with self.assertRaises(ValidationError) as ctx:
             actions.do_merge(keep.pk, [stranger.pk], actor=self.sm_handler, reason="重复")
         self.assertEqual(ctx.exception.messages, ["只能合并同一服务对象的重复事项。"])
-        self.assertEqual(self.reload(stranger).status, S.SUBMITTED)
+        self.assertEqual(self.reload(stranger).status, Matter.Status.SUBMITTED)
 
     def test_split_one_visit_into_several_matters(self) -> None:
         matter = self.submit(self.consultation, description="咨询工资和邻里纠纷两件事。")

@@ -22,7 +22,7 @@ from ..models import (
 from ..routing import NoRoute
 
 PER_PAGE = 50
-S = Matter.Status
+# Still imported by views/intake.py (being changed elsewhere at the time of writing); new code: Membership.Role.
 R = Membership.Role
 
 

@@ -34,8 +34,8 @@ from ..forms import (
 )
 from ..listing import (
     STATUS_BADGES,
-    decorate_rows,
     remaining_text,
+    time_state,
 )
 from ..models import (
     Attachment,
@@ -75,12 +75,12 @@ def _detail_context(
         # The action is no longer available (the status moved meanwhile): keep its form and message visible.
         action_forms.insert(0, (stale, bound[open_action]))
     events = list(matter.events.select_related("actor", "old_unit", "new_unit").order_by("created_at", "pk"))
-    for event in events:
-        event.missing = (event.payload or {}).get("missing", [])  # type: ignore[attr-defined]
-    m = decorate_rows([matter], now)[0]
+    ts_class, ts_label = time_state(matter, now)
     return {
-        "matter": m,
+        "matter": matter,
         "status_class": STATUS_BADGES.get(matter.status, "muted"),
+        "ts_class": ts_class,
+        "ts_label": ts_label,
         "remaining": remaining_text(matter, now),
         "events": events,
         "attachments": list(matter.attachments.select_related("material", "uploaded_by")),

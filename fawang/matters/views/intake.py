@@ -18,7 +18,6 @@ from django.views.decorators.cache import never_cache
 from fawang.accounts.models import User
 from fawang.catalog.models import ServiceItem
 from fawang.lib.errors import put_errors as _put_errors
-from fawang.lib.validators import mask_name
 from fawang.orgs.models import Membership, Unit
 from fawang.orgs.roles import has_capability
 from fawang.orgs.web import current_membership, staff_required, staff_user
@@ -243,9 +242,14 @@ def intake_receipt(request: HttpRequest) -> HttpResponse:
     if key and not matters:
         raise Http404
     rows = (
-        [(m, _receipt_pdf_url(m), tracking.display(m.tracking_no)) for m in reversed(matters)]
+        [
+            (row, _receipt_pdf_url(row.matter), tracking.display(row.matter.tracking_no))
+            for row in reversed(matters)
+        ]
         if key
-        else [(m, _receipt_pdf_url(m), tracking.display(m.tracking_no)) for m in matters]
+        else [
+            (row, _receipt_pdf_url(row.matter), tracking.display(row.matter.tracking_no)) for row in matters
+        ]
     )
     return render(
         request,
@@ -253,6 +257,6 @@ def intake_receipt(request: HttpRequest) -> HttpResponse:
         {
             "rows": rows,
             "single": bool(key),
-            "person_masked_name": mask_name(matters[0].person.name) if key else "",
+            "person_masked_name": matters[0].person_masked if key else "",
         },
     )

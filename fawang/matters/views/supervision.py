@@ -87,13 +87,13 @@ def feedback(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied(_("您的岗位无权查看差评与回访。"))
     now = timezone.now()
     visible = Matter.objects.visible_to(user)
-    bad = list(
-        Evaluation.objects.filter(matter__in=visible, level__in=Evaluation.BAD_LEVELS)
+    # (evaluation, the person's masked name)
+    bad = [
+        (evaluation, mask_name(evaluation.matter.person.name))
+        for evaluation in Evaluation.objects.filter(matter__in=visible, level__in=Evaluation.BAD_LEVELS)
         .select_related("matter__service_item", "matter__unit", "matter__person")
         .order_by("-created_at", "-pk")[:PER_PAGE]
-    )
-    for evaluation in bad:
-        evaluation.person_masked = mask_name(evaluation.matter.person.name)  # type: ignore[attr-defined]
+    ]
     callbacks = list(
         Callback.objects.visible_to(user)
         .open()

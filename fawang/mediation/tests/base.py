@@ -15,10 +15,8 @@ from .. import actions
 from ..choices import CaseSource, DisputeType, PartyRole
 from ..models import Case
 
-R = Membership.Role
 
-
-def staff(username: str, unit: Unit, role: str = R.HANDLER) -> User:
+def staff(username: str, unit: Unit, role: str = Membership.Role.HANDLER) -> User:
     user = User.objects.create_user(username, kind=User.Kind.STAFF, display_name=username)
     Membership.objects.create(user=user, unit=unit, role=role)
     return user

@@ -41,12 +41,12 @@ from ..models import (
     Screening,
 )
 
-TODAY = dt.date.today().isoformat()
-H = "mediation.handle"
+TODAY = timezone.localdate().isoformat()
+HANDLE = "mediation.handle"
 
 ROWS: dict[str, Row] = {
     "mediation:cases": Row("page", "staff"),
-    "mediation:case_new": Row("page", H),
+    "mediation:case_new": Row("page", HANDLE),
     "mediation:screenings": Row("page", "staff"),
     "mediation:screening_new": Row("page", "mediation.screen"),
     "mediation:meeting_new": Row("page", "mediation.screen"),
@@ -58,15 +58,15 @@ ROWS: dict[str, Row] = {
     # Bodies naming a party or mediator of the object cannot be written here: a real but wrong id answers 400
     # where the persona may act (the form refuses it), which still shows the 403/404 of the rule elsewhere.
     "mediation:case_consent": Row(
-        "med_case", H, "post", 400, (("consent-party", 0), ("consent-consent", "agrees"))
+        "med_case", HANDLE, "post", 400, (("consent-party", 0), ("consent-consent", "agrees"))
     ),
-    "mediation:case_assign": Row("med_case", H, "post", 400, (("assign-mediator", 0),)),
+    "mediation:case_assign": Row("med_case", HANDLE, "post", 400, (("assign-mediator", 0),)),
     "mediation:case_recuse": Row(
-        "med_case", H, "post", 400, (("recuse-mediator", 1), ("recuse-reason", "矩阵"))
+        "med_case", HANDLE, "post", 400, (("recuse-mediator", 1), ("recuse-reason", "矩阵"))
     ),
     "mediation:case_session": Row(
         "med_mediating",
-        H,
+        HANDLE,
         "post",
         302,
         (
@@ -78,7 +78,7 @@ ROWS: dict[str, Row] = {
     ),
     "mediation:case_agreement": Row(
         "med_mediating",
-        H,
+        HANDLE,
         "post",
         302,
         (
@@ -90,18 +90,18 @@ ROWS: dict[str, Row] = {
         ),
     ),
     "mediation:case_terminate": Row(
-        "med_mediating", H, "post", 302, (("terminate-reason", "分歧大"), ("terminate-routes", "诉讼"))
+        "med_mediating", HANDLE, "post", 302, (("terminate-reason", "分歧大"), ("terminate-routes", "诉讼"))
     ),
-    "mediation:case_withdraw": Row("med_case", H, "post", 302, (("withdraw-reason", "撤回"),)),
+    "mediation:case_withdraw": Row("med_case", HANDLE, "post", 302, (("withdraw-reason", "撤回"),)),
     "mediation:open_from_matter": Row(
-        "med_matter", H, "post", 302, (("med-dispute_type", "other"), ("med-respondent_name", "乙"))
+        "med_matter", HANDLE, "post", 302, (("med-dispute_type", "other"), ("med-respondent_name", "乙"))
     ),
     "mediation:agreement_pdf": Row("med_agreement", "seen"),
     "mediation:agreement_copy": Row("med_signed", "seen"),
-    "mediation:agreement_signed": Row("med_agreement", H, "post", 400, (("signed-signed_on", TODAY),)),
+    "mediation:agreement_signed": Row("med_agreement", HANDLE, "post", 400, (("signed-signed_on", TODAY),)),
     "mediation:agreement_confirmation": Row(
         "med_signed",
-        H,
+        HANDLE,
         "post",
         302,
         (
@@ -111,7 +111,7 @@ ROWS: dict[str, Row] = {
         ),
     ),
     "mediation:follow_up": Row(
-        "med_follow_up", H, "post", 302, (("follow-result", "performed"), ("follow-note", "已履行"))
+        "med_follow_up", HANDLE, "post", 302, (("follow-result", "performed"), ("follow-note", "已履行"))
     ),
     "mediation:screening": Row("med_screening", "seen"),
     "mediation:screening_case": Row(
@@ -170,16 +170,16 @@ ROWS: dict[str, Row] = {
     # The staff API (staff_api.py): the same objects and rules as the console's pages.
     "api:mediation_cases": Row("page", "staff"),
     "api:mediation_case": Row("med_case", "seen"),
-    "api:mediation_case_consent": Row("med_case", H, "post", 400, (("party", 0), ("consent", "agrees"))),
+    "api:mediation_case_consent": Row("med_case", HANDLE, "post", 400, (("party", 0), ("consent", "agrees"))),
     "api:mediation_case_session": Row(
         "med_mediating",
-        H,
+        HANDLE,
         "post",
         201,
         (("held_on", TODAY), ("place", "调解室"), ("attendees", "双方当事人"), ("content", "矩阵调解")),
     ),
     "api:mediation_case_terminate": Row(
-        "med_mediating", H, "post", 200, (("reason", "分歧大"), ("routes", "告知可向人民法院起诉"))
+        "med_mediating", HANDLE, "post", 200, (("reason", "分歧大"), ("routes", "告知可向人民法院起诉"))
     ),
     "api:mediation_screenings": Row("page", "staff"),
     "api:mediation_warnings": Row("page", "staff"),
@@ -226,7 +226,7 @@ ROWS: dict[str, Row] = {
 }
 
 CAN: dict[str, frozenset[str]] = {
-    H: HANDLERS | SYSADMIN,
+    HANDLE: HANDLERS | SYSADMIN,
     "mediation.screen": HANDLERS | ADVISOR | SYSADMIN,
     "mediation.warn": HANDLERS | SUPERVISORS | SYSADMIN,
     "mediation.stats": HANDLERS | SUPERVISORS | ADMINS | SYSADMIN,

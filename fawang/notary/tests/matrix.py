@@ -18,7 +18,7 @@ from fawang.console.tests.test_role_matrix import Row
 from fawang.matters.models import Matter
 
 _seq = itertools.count(8200)
-TOMORROW = (dt.date.today() + dt.timedelta(days=2)).isoformat()
+TOMORROW = (timezone.localdate() + dt.timedelta(days=2)).isoformat()
 
 ROWS = {
     "notary:prereview": Row(

@@ -91,7 +91,7 @@ class PreReviewTestCase(MatterTestCase):
         self.assertNotContains(response, 'name="book-date"')
         response = self.client.post(
             reverse("notary:book", args=[self.matter.pk]),
-            {"book-date": (dt.date.today() + dt.timedelta(days=3)).isoformat(), "book-time": "09:00"},
+            {"book-date": (timezone.localdate() + dt.timedelta(days=3)).isoformat(), "book-time": "09:00"},
             follow=True,
         )
         self.assertContains(response, "材料尚未预审齐全")

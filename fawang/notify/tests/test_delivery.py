@@ -14,7 +14,6 @@ from fawang.test import HULI, SIMING
 
 from .helpers import OutboxTestCase
 
-S = Message.Status
 FAIL_TWICE = {"sms": {"BACKEND": "fawang.notify.senders.FailingSender", "OPTIONS": {"failures": 2}}}
 FAIL_ALWAYS = {"sms": {"BACKEND": "fawang.notify.senders.FailingSender", "OPTIONS": {"failures": 99}}}
 FAIL_PERMANENTLY = {"sms": {"BACKEND": "fawang.notify.senders.FailingSender", "OPTIONS": {"permanent": True}}}
@@ -36,7 +35,7 @@ def deliver_after_backoff(message: Message) -> Message:
 class EnqueueTestCase(OutboxTestCase):
     def test_it_delivers_through_the_local_outbox(self) -> None:
         message = self.send()
-        self.assertEqual(message.status, S.SENT)
+        self.assertEqual(message.status, Message.Status.SENT)
         self.assertEqual(message.provider_message_id, f"local-{message.pk}")
         self.assertEqual(message.attempts, 1)
         self.assertIsNotNone(message.sent_at)
@@ -71,7 +70,7 @@ class EnqueueTestCase(OutboxTestCase):
             dedupe_key="m:1:accepted",
         )
         self.assertEqual(again.pk, first.pk)
-        self.assertEqual(again.status, S.SENT)
+        self.assertEqual(again.status, Message.Status.SENT)
 
     def test_messages_without_a_key_are_not_deduplicated(self) -> None:
         first, second = self.send(), self.send()
@@ -116,7 +115,7 @@ class RetryTestCase(OutboxTestCase):
     def test_a_temporary_failure_schedules_a_retry_with_backoff(self) -> None:
         before = timezone.now()
         message = self.send()
-        self.assertEqual(message.status, S.FAILED)
+        self.assertEqual(message.status, Message.Status.FAILED)
         self.assertEqual(message.attempts, 1)
         self.assertEqual(message.last_error, "模拟的临时失败（第 1 次尝试）。")
         assert message.next_attempt_at is not None
@@ -126,12 +125,12 @@ class RetryTestCase(OutboxTestCase):
         self.assertIsNone(actions.deliver(message.pk))
 
         message = deliver_after_backoff(message)
-        self.assertEqual((message.status, message.attempts), (S.FAILED, 2))
+        self.assertEqual((message.status, message.attempts), (Message.Status.FAILED, 2))
         assert message.next_attempt_at is not None
         self.assertGreaterEqual(message.next_attempt_at, timezone.now() + dt.timedelta(minutes=4, seconds=55))
 
         message = deliver_after_backoff(message)
-        self.assertEqual((message.status, message.attempts), (S.SENT, 3))
+        self.assertEqual((message.status, message.attempts), (Message.Status.SENT, 3))
         self.assertEqual(message.provider_message_id, f"local-{message.pk}")
 
     @override_settings(NOTIFY_SENDERS=FAIL_ALWAYS)
@@ -141,7 +140,7 @@ class RetryTestCase(OutboxTestCase):
             make_due(message)
             actions.deliver(message.pk)
         message.refresh_from_db()
-        self.assertEqual((message.status, message.attempts), (S.DEAD, 3))
+        self.assertEqual((message.status, message.attempts), (Message.Status.DEAD, 3))
         self.assertIsNone(message.next_attempt_at)
         self.assertEqual(message.last_error, "模拟的临时失败（第 3 次尝试）。")
         self.assertIsNone(actions.deliver(message.pk))
@@ -150,14 +149,14 @@ class RetryTestCase(OutboxTestCase):
     @override_settings(NOTIFY_SENDERS=FAIL_PERMANENTLY)
     def test_a_permanent_failure_is_dead_at_once(self) -> None:
         message = self.send()
-        self.assertEqual((message.status, message.attempts), (S.DEAD, 1))
+        self.assertEqual((message.status, message.attempts), (Message.Status.DEAD, 1))
         self.assertEqual(message.last_error, "模拟的永久失败：收件人无法接收。")
 
     @override_settings(NOTIFY_SENDERS=EXPLODING)
     def test_a_crashing_sender_counts_as_a_temporary_failure(self) -> None:
         with self.assertLogs("fawang.notify.actions", "ERROR"):
             message = self.send()
-        self.assertEqual((message.status, message.attempts), (S.FAILED, 1))
+        self.assertEqual((message.status, message.attempts), (Message.Status.FAILED, 1))
         self.assertEqual(message.last_error, "RuntimeError: gateway client crashed")
 
     def test_an_inapp_message_whose_user_is_gone_is_dead(self) -> None:
@@ -169,7 +168,7 @@ class RetryTestCase(OutboxTestCase):
         for callback in callbacks:
             callback()
         message.refresh_from_db()
-        self.assertEqual(message.status, S.DEAD)
+        self.assertEqual(message.status, Message.Status.DEAD)
         self.assertEqual(message.last_error, "站内信没有收件用户，无法投递。")
 
 
@@ -182,11 +181,11 @@ class ClaimTestCase(OutboxTestCase):
         message = self.queued()
         first = actions.claim(message.pk)
         assert first is not None
-        self.assertEqual((first.status, first.attempts), (S.SENDING, 1))
+        self.assertEqual((first.status, first.attempts), (Message.Status.SENDING, 1))
         self.assertIsNone(actions.claim(message.pk))  # a second worker gets nothing
         self.assertIsNone(actions.deliver(message.pk))
         first.refresh_from_db()
-        self.assertEqual((first.status, first.attempts), (S.SENDING, 1))
+        self.assertEqual((first.status, first.attempts), (Message.Status.SENDING, 1))
         # Even past its lease a row being sent is not claimable: only the scan's recovery releases it.
         Message.objects.filter(pk=message.pk).update(next_attempt_at=timezone.now() - dt.timedelta(seconds=1))
         self.assertIsNone(actions.claim(message.pk))
@@ -198,16 +197,16 @@ class ClaimTestCase(OutboxTestCase):
         Message.objects.filter(pk=message.pk).update(next_attempt_at=timezone.now() - dt.timedelta(seconds=1))
         self.assertEqual(actions.deliver_due(), 1)
         message.refresh_from_db()
-        self.assertEqual((message.status, message.attempts), (S.SENT, 2))
+        self.assertEqual((message.status, message.attempts), (Message.Status.SENT, 2))
 
     def test_the_scan_delivers_due_messages_up_to_its_limit(self) -> None:
         sent_before = Message.objects.filter(
-            status=S.SENT
+            status=Message.Status.SENT
         ).count()  # the demo data's messages are sent already
         for _ in range(3):
             self.queued()
         self.assertEqual(actions.deliver_due(limit=2), 2)
-        self.assertEqual(Message.objects.filter(status=S.SENT).count(), sent_before + 2)
+        self.assertEqual(Message.objects.filter(status=Message.Status.SENT).count(), sent_before + 2)
         self.assertEqual(actions.deliver_due(), 1)
         self.assertEqual(actions.deliver_due(), 0)
 
@@ -222,13 +221,13 @@ class ClaimTestCase(OutboxTestCase):
 class RetryDeadTestCase(OutboxTestCase):
     def test_staff_requeue_a_dead_message(self) -> None:
         message = self.send()
-        self.assertEqual(message.status, S.DEAD)
+        self.assertEqual(message.status, Message.Status.DEAD)
         with override_settings(NOTIFY_SENDERS={}), self.captureOnCommitCallbacks(execute=True):
             requeued = actions.retry_dead(message.pk, actor=self.sm_supervisor)
-        self.assertEqual((requeued.status, requeued.attempts), (S.QUEUED, 0))
+        self.assertEqual((requeued.status, requeued.attempts), (Message.Status.QUEUED, 0))
         self.assertEqual(requeued.requeued_by, self.sm_supervisor)
         message.refresh_from_db()
-        self.assertEqual((message.status, message.attempts), (S.SENT, 1))
+        self.assertEqual((message.status, message.attempts), (Message.Status.SENT, 1))
         # The reason it died stays on the row for reference.
         self.assertEqual(message.last_error, "模拟的永久失败：收件人无法接收。")
 
@@ -245,7 +244,7 @@ class RetryDeadTestCase(OutboxTestCase):
         ):
             actions.retry_dead(message.pk, actor=self.sysadmin)
         message.refresh_from_db()
-        self.assertEqual(message.status, S.DEAD)
+        self.assertEqual(message.status, Message.Status.DEAD)
 
     def test_other_districts_and_roles_cannot_requeue(self) -> None:
         message = self.send()
@@ -257,7 +256,7 @@ class RetryDeadTestCase(OutboxTestCase):
         huli = self.send(region_code=HULI)
         with self.assertRaises(Http404):
             actions.retry_dead(huli.pk, actor=self.sm_supervisor)
-        self.assertEqual(actions.retry_dead(huli.pk, actor=self.xm_supervisor).status, S.QUEUED)
+        self.assertEqual(actions.retry_dead(huli.pk, actor=self.xm_supervisor).status, Message.Status.QUEUED)
 
 
 class TaskRowInTheSameTransactionTestCase(OutboxTestCase):
@@ -318,7 +317,7 @@ class BusyRecordTestCase(OutboxTestCase):
             connection.return_value.in_atomic_block = False  # as in the worker, outside any transaction
             delivered = actions.deliver(message.pk)
         assert delivered is not None
-        self.assertEqual(delivered.status, S.SENT)
+        self.assertEqual(delivered.status, Message.Status.SENT)
         self.assertEqual(delivered.attempts, 2)  # the failed first try and this one: no extra send
         self.assertEqual(mark.call_count, 3)
         self.assertEqual([c.args[0] for c in sleep.call_args_list], [0.2, 0.5])

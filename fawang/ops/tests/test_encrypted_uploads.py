@@ -135,4 +135,4 @@ class AttachmentDownloadTests(MatterTestCase):
         response = client.get(reverse("matters:attachment", args=[attachment.pk]))
         self.assertEqual(response.status_code, 200)
         self.assertEqual(int(response["Content-Length"]), len(pdf))
-        self.assertEqual(b"".join(response.streaming_content), pdf)  # type: ignore[attr-defined]
+        self.assertEqual(response.getvalue(), pdf)

@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Model, QuerySet
 from django.http import Http404
+from django.utils import timezone
 
 from fawang.accounts.models import User
 from fawang.orgs import actions
@@ -24,7 +25,6 @@ from fawang.orgs.models import (
 from fawang.regions.models import Region
 from fawang.test import HULI, SIMING, BaseTestCase
 
-R = Membership.Role
 T = TypeVar("T", bound=Model)
 
 
@@ -146,7 +146,7 @@ class DirectoryActionsTestCase(BaseTestCase):
             actions.record_credit(
                 self.sm_lawyer.pk,
                 actor=self.sm_supervisor,
-                **{**args, "decided_on": dt.date.today() + dt.timedelta(days=1)},
+                **{**args, "decided_on": timezone.localdate() + dt.timedelta(days=1)},
             )
         self.assertEqual(caught.exception.messages, ["决定日期不能晚于今天。"])
         self.assertFalse(CreditRecord.objects.filter(title="表彰").exists())
@@ -180,7 +180,7 @@ class DirectoryActionsTestCase(BaseTestCase):
         # A law firm's own administrator holds orgs.manage_credit by role, but is no 司法行政机关: not on their own
         # firm; a competitor and its lawyers lie outside the firm's reach altogether (404).
         firm_admin = User.objects.create_user("firm-admin", kind=User.Kind.STAFF)
-        Membership.objects.create(user=firm_admin, unit=firms[0], role=R.UNIT_ADMIN)
+        Membership.objects.create(user=firm_admin, unit=firms[0], role=Membership.Role.UNIT_ADMIN)
         with self.assertRaisesMessage(PermissionDenied, "不能为本单位录入信用记录。"):
             actions.record_unit_credit(firms[0].pk, actor=firm_admin, **args)
         with self.assertRaises(Http404):
@@ -192,7 +192,9 @@ class DirectoryActionsTestCase(BaseTestCase):
         with self.assertRaises(Http404):
             actions.record_unit_credit(firms[1].pk, actor=self.sm_clerk, **args)
         # A district supervisor records on firms of the district, but not as a member of the firm.
-        Membership.objects.create(user=firm_admin, unit=self.unit("思明区司法局"), role=R.SUPERVISOR)
+        Membership.objects.create(
+            user=firm_admin, unit=self.unit("思明区司法局"), role=Membership.Role.SUPERVISOR
+        )
         firm_admin = User.objects.get(pk=firm_admin.pk)
         with self.assertRaisesMessage(PermissionDenied, "不能为本单位录入信用记录。"):
             actions.record_unit_credit(firms[0].pk, actor=firm_admin, **args)
@@ -250,7 +252,7 @@ class DirectoryActionsTestCase(BaseTestCase):
         self.assertEqual(caught.exception.messages, ["该人员已是本村（社区）的法律顾问。"])
 
     def test_appoint_advisor_refusals(self) -> None:
-        today = dt.date.today()
+        today = timezone.localdate()
         with self.assertRaises(PermissionDenied):
             actions.appoint_advisor(
                 self.sm_village.code, self.sm_lawyer.pk, actor=self.sm_clerk, started_on=today
@@ -289,13 +291,13 @@ class DirectoryActionsTestCase(BaseTestCase):
             display_name="林清",
             phone="138 0000 1234",
             password="Gulangyu-ferry-1880",
-            role=R.WINDOW_CLERK,
+            role=Membership.Role.WINDOW_CLERK,
         )
         self.assertTrue(user.check_password("Gulangyu-ferry-1880"))
         self.assertEqual((user.kind, user.phone), (User.Kind.STAFF, "13800001234"))
         self.assertEqual(
             list(Membership.objects.filter(user=user).values_list("unit_id", "role", "is_active")),
-            [(self.sm_station.pk, R.WINDOW_CLERK, True)],
+            [(self.sm_station.pk, Membership.Role.WINDOW_CLERK, True)],
         )
 
     def test_create_staff_refusals(self) -> None:
@@ -306,24 +308,30 @@ class DirectoryActionsTestCase(BaseTestCase):
             "password": "Gulangyu-ferry-1880",
         }
         with self.assertRaises(Http404):
-            actions.create_staff(self.hl_station.pk, actor=self.sm_admin, role=R.WINDOW_CLERK, **args)
+            actions.create_staff(
+                self.hl_station.pk, actor=self.sm_admin, role=Membership.Role.WINDOW_CLERK, **args
+            )
         with self.assertRaises(PermissionDenied):
-            actions.create_staff(self.sm_station.pk, actor=self.sm_supervisor, role=R.WINDOW_CLERK, **args)
+            actions.create_staff(
+                self.sm_station.pk, actor=self.sm_supervisor, role=Membership.Role.WINDOW_CLERK, **args
+            )
         with self.assertRaises(ValidationError) as caught:
-            actions.create_staff(self.sm_station.pk, actor=self.sm_admin, role=R.SYSTEM_ADMIN, **args)
+            actions.create_staff(
+                self.sm_station.pk, actor=self.sm_admin, role=Membership.Role.SYSTEM_ADMIN, **args
+            )
         self.assertEqual(caught.exception.messages, ["系统管理员角色只能在系统管理后台授予。"])
         with self.assertRaises(ValidationError):
             actions.create_staff(
                 self.sm_station.pk,
                 actor=self.sm_admin,
-                role=R.WINDOW_CLERK,
+                role=Membership.Role.WINDOW_CLERK,
                 **{**args, "password": "12345678901"},
             )
         with self.assertRaises(ValidationError) as caught:
             actions.create_staff(
                 self.sm_station.pk,
                 actor=self.sm_admin,
-                role=R.WINDOW_CLERK,
+                role=Membership.Role.WINDOW_CLERK,
                 **{**args, "username": "SM_CLERK"},
             )
         self.assertEqual(caught.exception.messages, ["用户名“SM_CLERK”已被使用。"])
@@ -331,24 +339,36 @@ class DirectoryActionsTestCase(BaseTestCase):
 
     def test_grant_role_only_in_the_admins_regions(self) -> None:
         m = actions.grant_role(
-            self.sm_clerk.pk, self.sm_station.pk, R.HANDLER, actor=self.sm_admin, title="调解员"
+            self.sm_clerk.pk, self.sm_station.pk, Membership.Role.HANDLER, actor=self.sm_admin, title="调解员"
         )
         self.assertEqual(
             (m.user_id, m.unit_id, m.role, m.title),
-            (self.sm_clerk.pk, self.sm_station.pk, R.HANDLER, "调解员"),
+            (self.sm_clerk.pk, self.sm_station.pk, Membership.Role.HANDLER, "调解员"),
         )
         with self.assertRaises(ValidationError) as caught:
-            actions.grant_role(self.sm_clerk.pk, self.sm_station.pk, R.HANDLER, actor=self.sm_admin)
+            actions.grant_role(
+                self.sm_clerk.pk, self.sm_station.pk, Membership.Role.HANDLER, actor=self.sm_admin
+            )
         self.assertEqual(caught.exception.messages, [f"该工作人员在{self.sm_station.name}已有“承办人”角色。"])
         with self.assertRaises(Http404):  # a Huli unit
-            actions.grant_role(self.sm_clerk.pk, self.hl_station.pk, R.HANDLER, actor=self.sm_admin)
+            actions.grant_role(
+                self.sm_clerk.pk, self.hl_station.pk, Membership.Role.HANDLER, actor=self.sm_admin
+            )
         with self.assertRaises(Http404):  # a Huli person
-            actions.grant_role(self.hl_clerk.pk, self.sm_station.pk, R.HANDLER, actor=self.sm_admin)
+            actions.grant_role(
+                self.hl_clerk.pk, self.sm_station.pk, Membership.Role.HANDLER, actor=self.sm_admin
+            )
         with self.assertRaises(ValidationError):
-            actions.grant_role(self.sm_clerk.pk, self.sm_station.pk, R.SYSTEM_ADMIN, actor=self.sm_admin)
+            actions.grant_role(
+                self.sm_clerk.pk, self.sm_station.pk, Membership.Role.SYSTEM_ADMIN, actor=self.sm_admin
+            )
         with self.assertRaises(PermissionDenied):
-            actions.grant_role(self.sm_clerk.pk, self.sm_station.pk, R.SUPERVISOR, actor=self.sm_supervisor)
-        self.assertFalse(Membership.objects.filter(role=R.SYSTEM_ADMIN, user=self.sm_clerk).exists())
+            actions.grant_role(
+                self.sm_clerk.pk, self.sm_station.pk, Membership.Role.SUPERVISOR, actor=self.sm_supervisor
+            )
+        self.assertFalse(
+            Membership.objects.filter(role=Membership.Role.SYSTEM_ADMIN, user=self.sm_clerk).exists()
+        )
 
     def test_revoke_and_pause_roles_but_never_ones_own_admin_role(self) -> None:
         clerk_role = Membership.objects.get(user=self.sm_clerk, unit__name="思明区公共法律服务中心")
@@ -361,7 +381,7 @@ class DirectoryActionsTestCase(BaseTestCase):
         self.assertEqual((ended.is_active, ended.ended_by), (False, self.sm_admin))
         self.assertIsNotNone(ended.ended_at)
 
-        own = Membership.objects.get(user=self.sm_admin, role=R.UNIT_ADMIN)
+        own = Membership.objects.get(user=self.sm_admin, role=Membership.Role.UNIT_ADMIN)
         for attempt in (
             lambda: actions.revoke_role(own.pk, actor=self.sm_admin),
             lambda: actions.set_membership_active(own.pk, actor=self.sm_admin, active=False),

@@ -9,8 +9,6 @@ from fawang.audit.testing import new_audit_rows
 from fawang.orgs.models import AdvisorAssignment, CreditRecord, Membership, Practitioner, Unit, Window
 from fawang.test import SIMING, BaseTestCase, admin_form_data
 
-R = Membership.Role
-
 
 class OrgsAdminTestCase(BaseTestCase):
     def setUp(self) -> None:
@@ -85,10 +83,15 @@ class OrgsAdminTestCase(BaseTestCase):
         with new_audit_rows() as rows:
             response = self.client.post(
                 reverse("admin:orgs_membership_add"),
-                {"user": self.sm_admin.pk, "unit": bureau.pk, "role": R.SYSTEM_ADMIN, "title": ""},
+                {
+                    "user": self.sm_admin.pk,
+                    "unit": bureau.pk,
+                    "role": Membership.Role.SYSTEM_ADMIN,
+                    "title": "",
+                },
             )
         self.assertEqual(response.status_code, 302)
-        m = Membership.objects.get(user=self.sm_admin, role=R.SYSTEM_ADMIN)
+        m = Membership.objects.get(user=self.sm_admin, role=Membership.Role.SYSTEM_ADMIN)
         (row,) = rows
         self.assertEqual(
             (row.action, row.actor, row.person, row.after),
@@ -96,7 +99,7 @@ class OrgsAdminTestCase(BaseTestCase):
         )
 
         change = reverse("admin:orgs_membership_change", args=[m.pk])
-        self.assertEqual(self.client.post(change, {"role": R.HANDLER}).status_code, 403)
+        self.assertEqual(self.client.post(change, {"role": Membership.Role.HANDLER}).status_code, 403)
         delete = reverse("admin:orgs_membership_delete", args=[m.pk])
         self.assertEqual(self.client.post(delete, {"post": "yes"}).status_code, 403)
 
@@ -112,12 +115,18 @@ class OrgsAdminTestCase(BaseTestCase):
         with new_audit_rows() as rows:
             response = self.client.post(
                 reverse("admin:orgs_membership_add"),
-                {"user": self.sysadmin.pk, "unit": self.unit("思明区司法局").pk, "role": R.SUPERVISOR},
+                {
+                    "user": self.sysadmin.pk,
+                    "unit": self.unit("思明区司法局").pk,
+                    "role": Membership.Role.SUPERVISOR,
+                },
                 follow=True,
             )
         self.assertContains(response, "不能为本人授予角色，请由其他系统管理员办理。")
         self.assertEqual(rows, [])
-        self.assertFalse(Membership.objects.filter(user=self.sysadmin, role=R.SUPERVISOR).exists())
+        self.assertFalse(
+            Membership.objects.filter(user=self.sysadmin, role=Membership.Role.SUPERVISOR).exists()
+        )
 
     def test_a_practitioner_edit_goes_through_the_action(self) -> None:
         lawyer = Practitioner.objects.filter(kind=Practitioner.Kind.LAWYER, unit__region_id=SIMING).order_by(

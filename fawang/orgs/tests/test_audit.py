@@ -29,8 +29,6 @@ from fawang.orgs.scoping import active_memberships
 from fawang.regions.models import Region
 from fawang.test import SIMING, BaseTestCase
 
-R = Membership.Role
-
 
 def local(value: dt.datetime | None) -> str | None:
     return timezone.localtime(value).strftime("%Y-%m-%d %H:%M:%S") if value else None
@@ -259,7 +257,7 @@ class OrgsAuditTestCase(BaseTestCase):
                 display_name="林清",
                 phone="13800001234",
                 password="Gulangyu-ferry-1880",
-                role=R.WINDOW_CLERK,
+                role=Membership.Role.WINDOW_CLERK,
                 title="窗口",
             )
         row = self.one(rows, "orgs.create_staff")
@@ -286,7 +284,11 @@ class OrgsAuditTestCase(BaseTestCase):
     def test_grant_revoke_and_grant_again(self) -> None:
         with new_audit_rows() as rows:
             m = actions.grant_role(
-                self.sm_clerk.pk, self.station.pk, R.HANDLER, actor=self.sm_admin, title="调解员"
+                self.sm_clerk.pk,
+                self.station.pk,
+                Membership.Role.HANDLER,
+                actor=self.sm_admin,
+                title="调解员",
             )
         row = self.one(rows, "orgs.grant_role")
         self.assertEqual(
@@ -324,11 +326,13 @@ class OrgsAuditTestCase(BaseTestCase):
         )
         with self.assertRaises(ValidationError):
             actions.revoke_role(m.pk, actor=self.sm_admin)
-        again = actions.grant_role(self.sm_clerk.pk, self.station.pk, R.HANDLER, actor=self.sm_admin)
+        again = actions.grant_role(
+            self.sm_clerk.pk, self.station.pk, Membership.Role.HANDLER, actor=self.sm_admin
+        )
         self.assertNotEqual(again.pk, m.pk)
         self.assertEqual(
             list(
-                Membership.objects.filter(user=self.sm_clerk, unit=self.station, role=R.HANDLER)
+                Membership.objects.filter(user=self.sm_clerk, unit=self.station, role=Membership.Role.HANDLER)
                 .order_by("pk")
                 .values_list("pk", "is_active", "ended_by")
             ),
@@ -336,7 +340,9 @@ class OrgsAuditTestCase(BaseTestCase):
         )
         # While it is held, the same role cannot be granted twice.
         with self.assertRaises(ValidationError):
-            actions.grant_role(self.sm_clerk.pk, self.station.pk, R.HANDLER, actor=self.sm_admin)
+            actions.grant_role(
+                self.sm_clerk.pk, self.station.pk, Membership.Role.HANDLER, actor=self.sm_admin
+            )
 
     # --- the back office
 
@@ -379,14 +385,16 @@ class OrgsAuditTestCase(BaseTestCase):
 
         with new_audit_rows() as rows:
             m = actions.grant_in_back_office(
-                self.sm_admin.pk, self.bureau.pk, R.SYSTEM_ADMIN, actor=self.sysadmin
+                self.sm_admin.pk, self.bureau.pk, Membership.Role.SYSTEM_ADMIN, actor=self.sysadmin
             )
             actions.revoke_in_back_office(m.pk, actor=self.sysadmin)
         self.assertEqual([r.action for r in rows], ["orgs.grant_role", "orgs.revoke_role"])
         self.assertEqual(rows[0].after, {"role": "system_admin"})
         # Nobody grants or ends their own roles.
         with self.assertRaises(ValidationError):
-            actions.grant_in_back_office(self.sysadmin.pk, self.bureau.pk, R.SUPERVISOR, actor=self.sysadmin)
-        own = Membership.objects.get(user=self.sysadmin, role=R.SYSTEM_ADMIN)
+            actions.grant_in_back_office(
+                self.sysadmin.pk, self.bureau.pk, Membership.Role.SUPERVISOR, actor=self.sysadmin
+            )
+        own = Membership.objects.get(user=self.sysadmin, role=Membership.Role.SYSTEM_ADMIN)
         with self.assertRaises(ValidationError):
             actions.revoke_in_back_office(own.pk, actor=self.sysadmin)

@@ -10,8 +10,6 @@ from fawang.orgs import authority
 from fawang.orgs.models import Membership, Unit
 from fawang.test import BaseTestCase
 
-R = Membership.Role
-
 
 class UnitTreeTestCase(BaseTestCase):
     def test_the_demo_tree_follows_the_network(self) -> None:
@@ -48,7 +46,7 @@ class UnitTreeTestCase(BaseTestCase):
 
 
 class ReachTestCase(BaseTestCase):
-    def member(self, name: str, role: str = R.HANDLER) -> User:
+    def member(self, name: str, role: str = Membership.Role.HANDLER) -> User:
         user = User.objects.create_user(f"u{Unit.objects.count()}-{role}-{name}", kind=User.Kind.STAFF)
         Membership.objects.create(user=user, unit=self.unit(name), role=role)
         return User.objects.get(pk=user.pk)
@@ -73,7 +71,7 @@ class ReachTestCase(BaseTestCase):
     def test_a_list_is_one_query_whatever_the_memberships(self) -> None:
         user = self.member("厦港街道司法所")
         for name in ("厦门市公证处", "湖里区司法局", "思明区法律援助中心"):
-            Membership.objects.create(user=user, unit=self.unit(name), role=R.HANDLER)
+            Membership.objects.create(user=user, unit=self.unit(name), role=Membership.Role.HANDLER)
         user = User.objects.get(pk=user.pk)
         authority.reach_of(user)  # the memberships, read once per request
         with self.assertNumQueries(1):
@@ -83,18 +81,20 @@ class ReachTestCase(BaseTestCase):
 
     def test_managing_is_narrower_than_reaching(self) -> None:
         bureau, aid = self.unit("思明区司法局"), self.unit("思明区法律援助中心")
-        aid_admin = self.member("思明区法律援助中心", R.UNIT_ADMIN)
+        aid_admin = self.member("思明区法律援助中心", Membership.Role.UNIT_ADMIN)
         self.assertTrue(authority.may_manage_unit(aid_admin, aid))
         self.assertFalse(authority.may_manage_unit(aid_admin, bureau))
-        office_admin = self.member("厦港街道司法所", R.UNIT_ADMIN)
+        office_admin = self.member("厦港街道司法所", Membership.Role.UNIT_ADMIN)
         # A 司法所 reaches its station, but its admin manages only the 司法所 itself.
         station = self.unit("厦港街道公共法律服务工作站")
         self.assertTrue(authority.reaches(office_admin, station))
         self.assertFalse(authority.may_manage_unit(office_admin, station))
         self.assertTrue(authority.may_manage_unit(self.sm_admin, aid))
-        self.assertFalse(authority.may_grant(self.sm_admin, aid, R.HANDLER, self.sm_admin.pk))
-        self.assertFalse(authority.may_grant(self.sm_admin, aid, R.SYSTEM_ADMIN, self.sm_clerk.pk))
-        self.assertTrue(authority.may_grant(self.sm_admin, aid, R.HANDLER, self.sm_clerk.pk))
+        self.assertFalse(authority.may_grant(self.sm_admin, aid, Membership.Role.HANDLER, self.sm_admin.pk))
+        self.assertFalse(
+            authority.may_grant(self.sm_admin, aid, Membership.Role.SYSTEM_ADMIN, self.sm_clerk.pk)
+        )
+        self.assertTrue(authority.may_grant(self.sm_admin, aid, Membership.Role.HANDLER, self.sm_clerk.pk))
 
     def test_credit_stays_with_the_bureau_covering_the_holder(self) -> None:
         firm = Unit.objects.filter(kind=Unit.Kind.LAW_FIRM, region_id="350203").order_by("pk").first()
@@ -102,5 +102,5 @@ class ReachTestCase(BaseTestCase):
         self.assertTrue(authority.may_record_credit(self.sm_supervisor, firm))
         self.assertTrue(authority.may_record_credit(self.xm_supervisor, firm))
         self.assertFalse(authority.may_record_credit(self.hl_supervisor, firm))
-        centre_admin = self.member("思明区公共法律服务中心", R.UNIT_ADMIN)
+        centre_admin = self.member("思明区公共法律服务中心", Membership.Role.UNIT_ADMIN)
         self.assertFalse(authority.may_record_credit(centre_admin, firm))

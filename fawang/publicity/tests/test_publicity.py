@@ -88,7 +88,7 @@ class PublicityTestCase(BaseTestCase):
         self.assertContains(again, "这张照片已经上传过了", status_code=400)
         served = self.client.get(reverse("publicity_public:photo", args=[photo.pk]))
         self.assertEqual(served["Content-Type"], "image/png")
-        self.assertEqual(b"".join(served.streaming_content), PNG)  # type: ignore[attr-defined]
+        self.assertEqual(served.getvalue(), PNG)
 
     def test_an_activity_with_photos_and_cases_shows_on_the_town_page(self) -> None:
         case = KnowledgeEntry.objects.create(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
+from pathlib import Path
 
 import pytest
 
@@ -23,7 +24,7 @@ def test_lay_words_bridge_to_statute_words() -> None:
     assert lex.bridge("今天天气不错") == []
 
 
-def test_a_longer_lay_word_wins_and_counts_once(tmp_path) -> None:
+def test_a_longer_lay_word_wins_and_counts_once(tmp_path: Path) -> None:
     path = tmp_path / "lex.txt"
     path.write_text("# comment\n\n拖欠工资 = 拖欠 劳动报酬\n工资 = 工资\n", encoding="utf-8")
     lex = Lexicon.load(path)
@@ -35,7 +36,7 @@ def test_a_longer_lay_word_wins_and_counts_once(tmp_path) -> None:
     assert lex.statute_words("拖欠工资") == {"拖欠": 1.0, "劳动报酬": 1.0}
 
 
-def test_a_malformed_line_is_reported_with_its_number(tmp_path) -> None:
+def test_a_malformed_line_is_reported_with_its_number(tmp_path: Path) -> None:
     path = tmp_path / "lex.txt"
     path.write_text("工资 = 劳动报酬\n只有左边\n", encoding="utf-8")
     with pytest.raises(ValueError, match=":2:"):
@@ -58,7 +59,7 @@ def test_the_everyday_set_is_complete_and_every_citation_resolves() -> None:
     assert sorted(wanted - present) == []
 
 
-def test_a_lay_word_listed_in_two_entries_counts_for_both(tmp_path) -> None:
+def test_a_lay_word_listed_in_two_entries_counts_for_both(tmp_path: Path) -> None:
     path = tmp_path / "lex.txt"
     path.write_text("房东 = 出租人\n押金 = 返还\n房东 = 租赁合同\n", encoding="utf-8")
     lex = Lexicon.load(path)

@@ -30,19 +30,19 @@ from fawang.knowledge.topics.model import DEFAULT_MODEL_DIR
         ("房子已经抵押给银行了，还能再抵押吗？", "security"),
     ],
 )
-def test_classic_examples(text, code):
+def test_classic_examples(text: str, code: str) -> None:
     result = classify(text)
     assert result.code == code, (text, result)
     assert result.name == NAMES[code]
 
 
 @pytest.mark.parametrize("text", ["", "   ", "asdfgh qwerty", "嗯嗯嗯嗯", "12345"])
-def test_gibberish_falls_back_to_general(text):
+def test_gibberish_falls_back_to_general(text: str) -> None:
     result = classify(text)
     assert (result.code, result.name) == ("general", "综合咨询")
 
 
-def test_result_shape():
+def test_result_shape() -> None:
     result = classify("老板拖欠工资不给怎么办")
     assert set(result.scores) == set(CODES)
     assert abs(sum(result.scores.values()) - 1) < 1e-3
@@ -50,10 +50,10 @@ def test_result_shape():
     assert result.confidence == max(result.scores.values())
 
 
-def test_model_loads_once_and_is_thread_safe():
+def test_model_loads_once_and_is_thread_safe() -> None:
     results = []
 
-    def work():
+    def work() -> None:
         results.append((id(get_model()), classify("离婚后孩子抚养费怎么算").code))
 
     threads = [threading.Thread(target=work) for _ in range(8)]
@@ -65,6 +65,6 @@ def test_model_loads_once_and_is_thread_safe():
     assert results[0][1] == "family"
 
 
-def test_shipped_model_is_small():
+def test_shipped_model_is_small() -> None:
     size = sum(p.stat().st_size for p in Path(DEFAULT_MODEL_DIR).iterdir())
     assert size < 2 * 1024 * 1024

@@ -4,7 +4,7 @@ import json
 from fawang.knowledge.topics.command import classify_lines
 
 
-def test_it_adds_the_topic_and_keeps_other_keys():
+def test_it_adds_the_topic_and_keeps_other_keys() -> None:
     lines = [
         json.dumps({"question": "公司拖欠工资三个月不发怎么办？", "id": 7}, ensure_ascii=False),
         json.dumps({"question": "两艘船舶碰撞造成货物损失，船东要怎么赔？"}, ensure_ascii=False),
@@ -18,7 +18,7 @@ def test_it_adds_the_topic_and_keeps_other_keys():
     assert err.getvalue() == ""
 
 
-def test_it_reports_bad_lines_and_keeps_the_good_ones():
+def test_it_reports_bad_lines_and_keeps_the_good_ones() -> None:
     lines = [
         '{"question": "朋友借钱不还，我有借条，怎么起诉他？"}\n',
         "\n",
@@ -40,7 +40,7 @@ def test_it_reports_bad_lines_and_keeps_the_good_ones():
     ]
 
 
-def test_it_writes_one_line_per_input_in_order():
+def test_it_writes_one_line_per_input_in_order() -> None:
     lines = [json.dumps({"question": q}, ensure_ascii=False) for q in ["撞车了怎么办", "asdf", "借钱不还"]]
     out, err = io.StringIO(), io.StringIO()
     assert classify_lines(lines, out, err) == 0

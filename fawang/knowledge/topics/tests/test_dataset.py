@@ -1,17 +1,18 @@
 import importlib
 import json
+from pathlib import Path
 
 from fawang.knowledge.topics.dataset import build_dataset, question_label, write_jsonl
 from fawang.knowledge.topics.rules import lexicon_topic, statute_topic
 from fawang.knowledge.topics.taxonomy import TOPICS
 
 
-def test_taxonomy_matches_the_speciality_seed():
+def test_taxonomy_matches_the_speciality_seed() -> None:
     seed = importlib.import_module("fawang.orgs.migrations.0002_seed_functions_and_specialities")
     assert seed.SPECIALITIES == TOPICS
 
 
-def test_statute_rules():
+def test_statute_rules() -> None:
     assert statute_topic("中华人民共和国民法典", 1079, "第四章  离婚") == "family"
     assert statute_topic("中华人民共和国民法典", 1127, "第二章  法定继承") == "family"
     assert statute_topic("中华人民共和国民法典", 667, "第二分编  典型合同 / 第十二章  借款合同") == "debt"
@@ -44,7 +45,7 @@ def test_statute_rules():
     assert statute_topic("中华人民共和国民事诉讼法", 22, "") == "general"
 
 
-def test_question_label_votes_and_refines():
+def test_question_label_votes_and_refines() -> None:
     assert question_label(["labour", "labour", "general"], "试用期被辞退") == ("labour", "statute")
     # a tie prefers the specific topic over 综合咨询
     assert question_label(["general", "contract"], "这种约定有效吗") == ("contract", "statute")
@@ -55,18 +56,18 @@ def test_question_label_votes_and_refines():
     assert question_label([], "你好") == ("general", "none")
 
 
-def test_lexicon_topic():
+def test_lexicon_topic() -> None:
     assert lexicon_topic("离婚后孩子抚养权归谁") == "family"
     assert lexicon_topic("今天天气不错") is None
 
 
-def _write(path, rows):
+def _write(path: Path, rows: list[dict[str, object]]) -> None:
     with open(path, "w", encoding="utf-8") as f:
         for r in rows:
             f.write(json.dumps(r, ensure_ascii=False) + "\n")
 
 
-def test_build_dataset_is_deterministic(tmp_path):
+def test_build_dataset_is_deterministic(tmp_path: Path) -> None:
     questions = tmp_path / "q.jsonl"
     articles = tmp_path / "a.jsonl"
     _write(

@@ -1,5 +1,6 @@
 import io
 import json
+from pathlib import Path
 
 import pytest
 from django.apps import apps
@@ -10,7 +11,7 @@ pytestmark = pytest.mark.skipif(
 )
 
 
-def test_classify_topics_command(tmp_path):
+def test_classify_topics_command(tmp_path: Path) -> None:
     f = tmp_path / "in.jsonl"
     f.write_text(
         '{"question": "公司拖欠工资三个月不发怎么办？", "id": 1}\n\n{"question": "两艘船舶碰撞造成货物损失，船东要怎么赔？"}\n',
@@ -26,6 +27,6 @@ def test_classify_topics_command(tmp_path):
     assert err.getvalue() == "第 2 行：空行，已跳过\n"
 
 
-def test_classify_topics_command_missing_file(tmp_path):
+def test_classify_topics_command_missing_file(tmp_path: Path) -> None:
     with pytest.raises(CommandError, match="找不到输入文件"):
         call_command("classify_topics", str(tmp_path / "nope.jsonl"), stdout=io.StringIO())

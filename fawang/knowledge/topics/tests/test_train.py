@@ -1,4 +1,5 @@
 import io
+from pathlib import Path
 
 from fawang.knowledge.topics.model import TopicModel
 from fawang.knowledge.topics.train import cross_validate, folds, main, scores, train
@@ -19,7 +20,7 @@ TINY = [
 ]
 
 
-def test_train_on_a_tiny_set_and_round_trip(tmp_path):
+def test_train_on_a_tiny_set_and_round_trip(tmp_path: Path) -> None:
     model = train(TINY, {"min_df": 1})
     assert model.predict(["离婚孩子", "拖欠工资"], use_lexicon=False, fallback=False) == ["family", "labour"]
     model.save(tmp_path / "m1")
@@ -32,7 +33,7 @@ def test_train_on_a_tiny_set_and_round_trip(tmp_path):
         assert (tmp_path / "m1" / name).read_bytes() == (tmp_path / "m2" / name).read_bytes()
 
 
-def test_folds_are_stratified_and_fixed():
+def test_folds_are_stratified_and_fixed() -> None:
     labels = ["a"] * 10 + ["b"] * 5
     f = folds(labels, k=5)
     assert f == folds(labels, k=5)
@@ -40,18 +41,18 @@ def test_folds_are_stratified_and_fixed():
     assert sorted(f[10:]) == [0, 1, 2, 3, 4]
 
 
-def test_scores():
+def test_scores() -> None:
     assert scores(["a", "a", "b"], ["a", "b", "b"]) == {"accuracy": 0.6667, "macro_f1": 0.6667, "n": 3}
 
 
-def test_cross_validate_reports_baselines():
+def test_cross_validate_reports_baselines() -> None:
     result, oof = cross_validate(TINY, {"min_df": 1}, k=3)
     assert set(result) >= {"majority", "lexicon", "model", "model+lexicon"}
     assert result["majority"]["n"] == 6
     assert len(oof) == 1  # the tiny rows have no qid
 
 
-def test_cli_builds_trains_and_writes(tmp_path):
+def test_cli_builds_trains_and_writes(tmp_path: Path) -> None:
     import json
 
     q = tmp_path / "q.jsonl"
@@ -93,7 +94,7 @@ def test_cli_builds_trains_and_writes(tmp_path):
     assert len((tmp_path / "l.jsonl").read_text(encoding="utf-8").splitlines()) == 4
 
 
-def test_balanced_priors_give_every_topic_the_same_weight():
+def test_balanced_priors_give_every_topic_the_same_weight() -> None:
     import numpy as np
 
     from fawang.knowledge.topics.taxonomy import CODES
@@ -105,7 +106,7 @@ def test_balanced_priors_give_every_topic_the_same_weight():
     assert np.allclose(class_balance(y, np.ones(len(y)), 0.0), 1.0)
 
 
-def test_temperature_is_fitted_on_held_out_logits():
+def test_temperature_is_fitted_on_held_out_logits() -> None:
     import numpy as np
 
     from fawang.knowledge.topics.train import fit_temperature
@@ -117,7 +118,7 @@ def test_temperature_is_fitted_on_held_out_logits():
     assert fit_temperature(np.array([[1.0, 0.0], [0.0, 1.0]]), np.array([0, 1])) < 1.0
 
 
-def test_an_unsure_answer_routes_to_a_person():
+def test_an_unsure_answer_routes_to_a_person() -> None:
     model = train(TINY, {"min_df": 1})
     model.threshold = 1.01  # nothing is that sure
     result = model.classify("离婚孩子")
@@ -129,7 +130,7 @@ def test_an_unsure_answer_routes_to_a_person():
     assert model.classify("离婚孩子").uncertain is False
 
 
-def test_everyday_evaluation_reports_a_confusion_matrix():
+def test_everyday_evaluation_reports_a_confusion_matrix() -> None:
     from fawang.knowledge.topics.train import confusion_markdown, evaluate_labelled
 
     model = train(TINY, {"min_df": 1})

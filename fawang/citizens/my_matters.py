@@ -19,7 +19,6 @@ from fawang.notify.models import Message
 if TYPE_CHECKING:
     from fawang.accounts.models import User
 
-S = Matter.Status
 
 MATTERS = "matters"
 KINDS = {CONSULTATIONS: _("我的咨询"), MATTERS: _("我的办事")}
@@ -30,7 +29,9 @@ STATUS_GROUPS = {
     "done": (_("已办结"), Matter.DONE_STATUSES),
     "ended": (_("已结束（不予受理、撤回、合并）"), Matter.ENDED_STATUSES),
 }
-STATUS_CHOICES = [(code, label) for code, (label, _statuses) in STATUS_GROUPS.items()] + list(S.choices)
+STATUS_CHOICES = [(code, label) for code, (label, _statuses) in STATUS_GROUPS.items()] + list(
+    Matter.Status.choices
+)
 
 # Messages that carry an answer to the person: a visible comment by staff, and the result when completed.
 ANSWER_KINDS = ("matter.answered", "matter.completed")
