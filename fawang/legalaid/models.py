@@ -47,7 +47,7 @@ class ReferenceFigure(models.Model):
         related_name="+",
         help_text=_("公布此数额的行政区划；下级区划没有自己的数额时沿用上级的。"),
     )
-    amount = models.DecimalField(_("金额（元/月）"), **MONEY, help_text=_("每月金额。"))  # type: ignore[arg-type]
+    amount = models.DecimalField(_("金额（元/月）"), **MONEY, help_text=_("当地政府公布的每月金额。"))  # type: ignore[arg-type]
     effective_from = models.DateField(
         _("执行日期"), help_text=_("此数额开始执行的日期；调整即新增一行，前一行截止于前一天。")
     )
@@ -104,9 +104,9 @@ class HardshipStandard(models.Model):
         _("家庭人均月收入标准（元）"),
         null=True,
         blank=True,
-        **MONEY,
+        **MONEY,  # type: ignore[arg-type]
         help_text=_("确定方式为固定金额时必填：家庭人均月收入低于此数即为经济困难。"),
-    )  # type: ignore[arg-type]
+    )
     reference_kind = models.CharField(
         _("参照标准"),
         max_length=10,
@@ -637,9 +637,9 @@ class SubsidyRate(models.Model):
     )
     amount = models.DecimalField(
         _("每件补贴（元）"),
-        **MONEY,
+        **MONEY,  # type: ignore[arg-type]
         help_text=_("每件案件的办案补贴（法律援助法 第五十二条：由省级司法行政部门会同财政部门确定）。"),
-    )  # type: ignore[arg-type]
+    )
     effective_from = models.DateField(
         _("执行日期"), help_text=_("此标准开始执行的日期；按结案日适用当时有效的标准。")
     )
@@ -679,8 +679,10 @@ class Subsidy(models.Model):
         help_text=_("按结案日有效的补贴标准。"),
     )
     amount = models.DecimalField(
-        _("补贴金额（元）"), **MONEY, help_text=_("核算时补贴标准的每件金额（副本，标准调整不影响）。")
-    )  # type: ignore[arg-type]
+        _("补贴金额（元）"),
+        help_text=_("核算时补贴标准的每件金额（副本，标准调整不影响）。"),
+        **MONEY,  # type: ignore[arg-type]
+    )
     status = models.CharField(
         _("状态"),
         max_length=10,
