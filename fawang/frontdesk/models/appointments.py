@@ -413,7 +413,7 @@ class Appointment(models.Model):
         max_length=8,
         choices=Channel.choices,
         default=Channel.WEB,
-        help_text=_("网上、移动端等预约来源。"),
+        help_text=_("网上预约的来源：网站、APP 或微信。"),
     )
     matter = models.OneToOneField(
         Matter,

@@ -71,7 +71,7 @@ class HomeVisit(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="+",
-        help_text=_("安排上门的工作人员或法律顾问。"),
+        help_text=_("安排上门的人员：事项办理机构或受理点的在岗工作人员。"),
     )
     record = models.TextField(_("服务记录"), max_length=5000, blank=True, help_text=_("上门做了什么。"))
     follow_up = models.TextField(
