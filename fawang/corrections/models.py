@@ -87,7 +87,7 @@ class Subject(models.Model):
     )
     name = models.CharField(_("姓名"), max_length=32, help_text=_("社区矫正对象姓名；列表中遮蔽显示。"))
     gender = models.CharField(
-        _("性别"), max_length=8, choices=Gender.choices, help_text=_("取自身份证号码或法律文书。")
+        _("性别"), max_length=8, choices=Gender.choices, help_text=_("接收时按法律文书登记。")
     )
     id_number = crypto.EncryptedTextField(
         _("身份证号码"),
@@ -111,7 +111,9 @@ class Subject(models.Model):
         _("联系电话"), max_length=20, blank=True, help_text=_("本人联系电话，用于周听声；列表中遮蔽显示。")
     )
     address = models.CharField(
-        _("居住地址"), max_length=200, help_text=_("执行地的居住地址，决定负责的司法所。")
+        _("居住地址"),
+        max_length=200,
+        help_text=_("居住地址：社区矫正执行地为社区矫正对象的居住地（社区矫正法 第十七条）。"),
     )
     office = models.ForeignKey(
         Unit,
@@ -558,7 +560,9 @@ class Task(models.Model):
         help_text=_("待处理；逾期未处理的升级至社区矫正机构；登记处理结果后为已处理。"),
     )
     created_at = models.DateTimeField(
-        _("生成时间"), default=timezone.now, help_text=_("每日扫描发现问题、生成待办的时间。")
+        _("生成时间"),
+        default=timezone.now,
+        help_text=_("扫描发现问题或工作人员登记失去联系、生成待办的时间。"),
     )
     due_at = models.DateTimeField(_("处理期限"), help_text=_("逾期未处理即升级到社区矫正机构。"))
     escalated_at = models.DateTimeField(
@@ -625,7 +629,7 @@ class MonitoringApproval(models.Model):
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
         related_name="+",
-        help_text=_("批准使用的社区矫正机构负责人。"),
+        help_text=_("批准使用电子定位装置的工作人员。"),
         verbose_name=_("批准人"),
     )
     approved_at = models.DateTimeField(_("批准时间"), default=timezone.now, help_text=_("批准使用的时间。"))
