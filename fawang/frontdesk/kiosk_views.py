@@ -30,6 +30,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from fawang.lib.http import client_ip
 from fawang.lib.sendlimits import RateLimited
 from fawang.matters import tracking
+from fawang.matters.models import Matter
 from fawang.matters.public_forms import SupplyForm
 from fawang.matters.timeline import timeline
 from fawang.orgs.models import Unit
@@ -70,7 +71,11 @@ def book(request: HttpRequest, pk: int) -> HttpResponse:
     day = next((d for d in days if d.date.isoformat() == request.GET.get("date", "")), None)
     qr = target = ""
     if item is not None and day is not None:
-        path = reverse("appoint:book", args=[unit.pk]) + "?" + urlencode({"item": item.pk, "date": day.date})
+        path = (
+            reverse("appoint:book", args=[unit.pk])
+            + "?"
+            + urlencode({"item": str(item.pk), "date": day.date.isoformat()})
+        )
         target = request.build_absolute_uri(path)
         qr = hall.qr_data_uri(target)
     return render(
@@ -116,10 +121,7 @@ def track(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _result(request: HttpRequest, unit: Unit, matter: object, ip: str | None) -> HttpResponse:
-    from fawang.matters.models import Matter
-
-    assert isinstance(matter, Matter)
+def _result(request: HttpRequest, unit: Unit, matter: Matter, ip: str | None) -> HttpResponse:
     handoff = None
     qr = ""
     if matter.status in ka.UPLOAD_STATUSES:

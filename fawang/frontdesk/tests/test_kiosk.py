@@ -174,7 +174,7 @@ class BookTestCase(FrontdeskTestCase):
         page = self.client.get(url, {"item": self.consult_item.pk})
         self.assertContains(page, f"date={day:%Y-%m-%d}")
         self.assertContains(page, "余 ")
-        page = self.client.get(url, {"item": self.consult_item.pk, "date": f"{day:%Y-%m-%d}"})
+        page = self.client.get(url, {"item": str(self.consult_item.pk), "date": f"{day:%Y-%m-%d}"})
         self.assertContains(page, 'data-testid="kiosk-book-qr"')
         target = (
             reverse("appoint:book", args=[self.point.pk])
