@@ -31,6 +31,9 @@ class FrontdeskConfig(AppConfig):
         codes.register("frontdesk.suggest", _("便民箱意见"))
         codes.register("frontdesk.answer_suggestion", _("答复便民箱意见"))
         codes.register("frontdesk.remind_suggestion", _("便民箱意见超期提醒"))
+        codes.register("frontdesk.kiosk_lookup", _("自助终端查询事项"))
+        codes.register("frontdesk.open_handoff", _("生成扫码上传链接"))
+        codes.register("frontdesk.handoff_upload", _("扫码上传材料"))
         # The 便民箱 (form and published answers) on a point's public page, e.g. a village room's.
         pointpage.register(
             pointpage.Section("frontdesk.suggest", "frontdesk/_point_suggestions.html", point_section)

@@ -14,6 +14,7 @@ from .appointments import (
     SlotQuerySet,
     WeeklyRule,
 )
+from .kiosk import KioskLookup, UploadHandoff
 from .queue import HallDisplay, MatterDesk, Posting, Service, Ticket, TicketEvent
 from .suggestions import Suggestion
 from .visits import HomeVisit
@@ -25,6 +26,7 @@ __all__ = [
     "AppointmentQuerySet",
     "HallDisplay",
     "HomeVisit",
+    "KioskLookup",
     "MatterDesk",
     "Posting",
     "RemoteVisit",
@@ -37,5 +39,6 @@ __all__ = [
     "Suggestion",
     "Ticket",
     "TicketEvent",
+    "UploadHandoff",
     "WeeklyRule",
 ]

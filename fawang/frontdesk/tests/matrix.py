@@ -73,7 +73,10 @@ PUBLIC = {
         "the queue's public pages: a point's kiosk (自助取号, it stands in the hall and a number commits nobody), "
         "a ticket's slip and phone page (only by the ticket's unguessable token), and the hall display (only by "
         "a display link's unguessable token, made and revoked by the point's admins; the staff's own copy is "
-        "frontdesk:hall). None shows personal data (fawang/frontdesk/tests/test_queue.py)"
+        "frontdesk:hall). None shows personal data (fawang/frontdesk/tests/test_queue.py). The self-service "
+        "terminal's booking and tracking pages stand in the hall like the kiosk: tracking shows a matter only to "
+        "its ID card number + tracking number, logged and rate-limited; the QR upload link and its status only by "
+        "the link's unguessable, short-lived, single-use token (fawang/frontdesk/tests/test_kiosk.py)"
     ),
     "suggest": (
         "a service point's 便民箱: anyone may leave a suggestion (anonymous allowed) and read the answers whose "
