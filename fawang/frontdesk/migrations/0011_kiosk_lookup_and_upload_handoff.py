@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('frontdesk', '0009_suggestion_reminded_at'),
+        ('frontdesk', '0010_field_help_text'),
         ('matters', '0009_outside_handover'),
         ('orgs', '0005_unit_tree_path'),
     ]
