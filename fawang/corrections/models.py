@@ -79,23 +79,40 @@ class Subject(models.Model):
         MALE = "male", _("男")
         FEMALE = "female", _("女")
 
-    file_no = models.CharField(_("档案编号"), max_length=32, unique=True)
-    name = models.CharField(_("姓名"), max_length=32)
-    gender = models.CharField(_("性别"), max_length=8, choices=Gender.choices)
+    file_no = models.CharField(
+        _("档案编号"),
+        max_length=32,
+        unique=True,
+        help_text=_("“SQJZ”加负责司法所区划代码前六位、文书生效年份和四位顺序号，接收时生成。"),
+    )
+    name = models.CharField(_("姓名"), max_length=32, help_text=_("社区矫正对象姓名；列表中遮蔽显示。"))
+    gender = models.CharField(
+        _("性别"), max_length=8, choices=Gender.choices, help_text=_("取自身份证号码或法律文书。")
+    )
     id_number = crypto.EncryptedTextField(
         _("身份证号码"),
         validators=[validate_id_number],
         help_text=_("加密保存；列表中只显示前六位和后四位。"),
     )
-    id_number_hash = models.CharField(_("身份证号码索引"), max_length=64, editable=False, db_index=True)
+    id_number_hash = models.CharField(
+        _("身份证号码索引"),
+        max_length=64,
+        editable=False,
+        db_index=True,
+        help_text=_("带密钥的哈希值，用于查重（同一人不能有两份在矫档案），不可还原号码。"),
+    )
     birth_date = models.DateField(_("出生日期"), help_text=_("取自身份证号码。"))
     is_minor = models.BooleanField(
         _("未成年社区矫正对象"),
         default=False,
         help_text=_("接收时未满十八周岁（第七章）：身份保密，档案只对负责的社区矫正工作人员可见。"),
     )
-    phone = models.CharField(_("联系电话"), max_length=20, blank=True)
-    address = models.CharField(_("居住地址"), max_length=200)
+    phone = models.CharField(
+        _("联系电话"), max_length=20, blank=True, help_text=_("本人联系电话，用于周听声；列表中遮蔽显示。")
+    )
+    address = models.CharField(
+        _("居住地址"), max_length=200, help_text=_("执行地的居住地址，决定负责的司法所。")
+    )
     office = models.ForeignKey(
         Unit,
         verbose_name=_("负责司法所"),
@@ -110,28 +127,65 @@ class Subject(models.Model):
         related_name="+",
         help_text=_("执行地县级司法局（社区矫正机构）。"),
     )
-    correction_type = models.CharField(_("矫正类别"), max_length=16, choices=CorrectionType.choices)
-    document_kind = models.CharField(_("法律文书"), max_length=16, choices=DocumentKind.choices)
+    correction_type = models.CharField(
+        _("矫正类别"),
+        max_length=16,
+        choices=CorrectionType.choices,
+        help_text=_("管制、缓刑、假释或暂予监外执行（社区矫正法 第二条）。"),
+    )
+    document_kind = models.CharField(
+        _("法律文书"),
+        max_length=16,
+        choices=DocumentKind.choices,
+        help_text=_("交付执行的法律文书：判决书、裁定书或决定书。"),
+    )
     document_no = models.CharField(_("文书编号"), max_length=64, help_text=_("例如（2026）闽0203刑初123号。"))
     decided_by = models.CharField(_("决定机关"), max_length=100, help_text=_("人民法院、监狱或公安机关。"))
-    crime = models.CharField(_("罪名"), max_length=100)
-    effective_on = models.DateField(_("文书生效日期"))
-    term_start = models.DateField(_("矫正期起"))
-    term_end = models.DateField(_("矫正期止"))
+    crime = models.CharField(_("罪名"), max_length=100, help_text=_("法律文书认定的罪名。"))
+    effective_on = models.DateField(
+        _("文书生效日期"), help_text=_("判决、裁定或决定生效的日期；报到期限从此起算。")
+    )
+    term_start = models.DateField(_("矫正期起"), help_text=_("社区矫正期限的第一天；监管事项从此日起生成。"))
+    term_end = models.DateField(
+        _("矫正期止"), help_text=_("社区矫正期限的最后一天；期满宣告解除（社区矫正法 第四十四条）。")
+    )
     prohibition = models.TextField(
         _("禁止令"), blank=True, help_text=_("人民法院宣告的禁止令内容；没有则留空。")
     )
     report_due = models.DateField(_("报到期限"), help_text=_("文书生效之日起十日内（第二十条）。"))
-    reported_bureau_at = models.DateTimeField(_("到社区矫正机构报到时间"), null=True, blank=True)
-    reported_office_at = models.DateTimeField(_("到司法所报到时间"), null=True, blank=True)
+    reported_bureau_at = models.DateTimeField(
+        _("到社区矫正机构报到时间"),
+        null=True,
+        blank=True,
+        help_text=_("到执行地社区矫正机构（县级司法局）报到的时间（社区矫正法 第二十条）。"),
+    )
+    reported_office_at = models.DateTimeField(
+        _("到司法所报到时间"),
+        null=True,
+        blank=True,
+        help_text=_("到受委托的司法所报到的时间；两处都报到后转为在矫。"),
+    )
     category = models.CharField(
-        _("管理类别"), max_length=16, choices=Category.choices, default=Category.STRICT
+        _("管理类别"),
+        max_length=16,
+        choices=Category.choices,
+        default=Category.STRICT,
+        help_text=_(
+            "严管、普管或宽管；决定日定位、周听声、月走访的频次（仙政办〔2017〕134号），随月度考核调整。"
+        ),
     )
     plan = models.TextField(_("矫正方案"), blank=True, help_text=_("第二十四条：个别化的矫正方案。"))
     status = models.CharField(
-        _("状态"), max_length=20, choices=Status.choices, default=Status.AWAITING_REPORT, db_index=True
+        _("状态"),
+        max_length=20,
+        choices=Status.choices,
+        default=Status.AWAITING_REPORT,
+        db_index=True,
+        help_text=_("待报到、在矫、失去联系为监管中；解除矫正（第四十四条）或终止矫正（第四十五条）后结束。"),
     )
-    ended_on = models.DateField(_("解除或终止日期"), null=True, blank=True)
+    ended_on = models.DateField(
+        _("解除或终止日期"), null=True, blank=True, help_text=_("矫正期满解除或终止矫正的日期。")
+    )
     end_cause = models.CharField(
         _("解除或终止情形"),
         max_length=16,
@@ -139,14 +193,18 @@ class Subject(models.Model):
         blank=True,
         help_text=_("第四十四条期满解除；第四十五条终止的情形；第四十六条至第四十九条收监执行。"),
     )
-    end_reason = models.CharField(_("解除或终止原因"), max_length=200, blank=True)
+    end_reason = models.CharField(
+        _("解除或终止原因"), max_length=200, blank=True, help_text=_("解除或终止的具体原因说明。")
+    )
     reoffended_on = models.DateField(
         _("再犯罪日期"),
         null=True,
         blank=True,
         help_text=_("矫正期间因涉嫌再犯罪被立案侦查或判决的日期（再犯罪率的依据）。"),
     )
-    reoffence = models.CharField(_("再犯罪情况"), max_length=300, blank=True)
+    reoffence = models.CharField(
+        _("再犯罪情况"), max_length=300, blank=True, help_text=_("涉嫌再犯罪的罪名和处理情况。")
+    )
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("本人账号"),
@@ -156,7 +214,9 @@ class Subject(models.Model):
         related_name="correction_files",
         help_text=_("本人用于每日定位报告的公众账号；由工作人员核实身份后关联。"),
     )
-    created_at = models.DateTimeField(_("接收时间"), default=timezone.now)
+    created_at = models.DateTimeField(
+        _("接收时间"), default=timezone.now, help_text=_("社区矫正机构接收法律文书、建立档案的时间。")
+    )
 
     objects = SubjectQuerySet.as_manager()
 
@@ -202,10 +262,25 @@ class GroupMember(models.Model):
         SOCIAL_WORKER = "social_worker", _("社会工作者")
         VOLUNTEER = "volunteer", _("志愿者")
 
-    subject = models.ForeignKey(Subject, on_delete=models.CASCADE, related_name="group_members")
-    name = models.CharField(_("姓名"), max_length=32)
-    role = models.CharField(_("身份"), max_length=20, choices=Role.choices)
-    phone = models.CharField(_("联系电话"), max_length=20, blank=True)
+    subject = models.ForeignKey(
+        Subject,
+        on_delete=models.CASCADE,
+        related_name="group_members",
+        help_text=_("矫正小组所负责的社区矫正对象。"),
+        verbose_name=_("社区矫正对象"),
+    )
+    name = models.CharField(_("姓名"), max_length=32, help_text=_("矫正小组成员姓名。"))
+    role = models.CharField(
+        _("身份"),
+        max_length=20,
+        choices=Role.choices,
+        help_text=_(
+            "司法所工作人员、居（村）民委员会人员、家庭成员或监护人、所在单位或学校人员、社会工作者或志愿者（社区矫正法 第二十五条）。"
+        ),
+    )
+    phone = models.CharField(
+        _("联系电话"), max_length=20, blank=True, help_text=_("矫正小组成员的联系电话。")
+    )
 
     class Meta:
         verbose_name = _("矫正小组成员")
@@ -219,12 +294,31 @@ class GroupMember(models.Model):
 class FileView(models.Model):
     """Every opening of a file (档案查阅记录): who, when, from where. Rows are only ever added."""
 
-    subject = models.ForeignKey(Subject, on_delete=models.CASCADE, related_name="views")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
-    username = models.CharField(_("查看人用户名"), max_length=150)
-    what = models.CharField(_("查看内容"), max_length=100)
-    ip = models.GenericIPAddressField(_("IP 地址"), null=True, blank=True)
-    created_at = models.DateTimeField(_("时间"), default=timezone.now)
+    subject = models.ForeignKey(
+        Subject,
+        on_delete=models.CASCADE,
+        related_name="views",
+        help_text=_("被查阅的档案。"),
+        verbose_name=_("社区矫正对象"),
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("查阅档案的账号；账号删除后为空，用户名仍保留。"),
+        verbose_name=_("查看人"),
+    )
+    username = models.CharField(
+        _("查看人用户名"), max_length=150, help_text=_("查阅时的用户名（账号删除后仍可知是谁查阅）。")
+    )
+    what = models.CharField(
+        _("查看内容"), max_length=100, help_text=_("查阅的内容，如档案详情、完整身份信息、告知书。")
+    )
+    ip = models.GenericIPAddressField(
+        _("IP 地址"), null=True, blank=True, help_text=_("查阅时的客户端地址。")
+    )
+    created_at = models.DateTimeField(_("时间"), default=timezone.now, help_text=_("查阅的时间。"))
 
     class Meta:
         verbose_name = _("档案查阅记录")
@@ -257,28 +351,83 @@ class SupervisionItem(models.Model):
         HOME = "home", _("走访家庭")
         WORKPLACE = "workplace", _("走访工作单位")
 
-    subject = models.ForeignKey(Subject, on_delete=models.CASCADE, related_name="items")
-    kind = models.CharField(_("监管事项"), max_length=16, choices=ItemKind.choices)
-    period_start = models.DateField(_("周期起"))
-    due_at = models.DateTimeField(_("完成期限"), db_index=True)
-    status = models.CharField(_("状态"), max_length=16, choices=Status.choices, default=Status.PENDING)
-    done_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
-    done_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    subject = models.ForeignKey(
+        Subject,
+        on_delete=models.CASCADE,
+        related_name="items",
+        help_text=_("被监管的社区矫正对象。"),
+        verbose_name=_("社区矫正对象"),
     )
-    method = models.CharField(_("方式"), max_length=16, choices=Method.choices, blank=True)
-    latitude = models.DecimalField(_("纬度"), max_digits=9, decimal_places=6, null=True, blank=True)
-    longitude = models.DecimalField(_("经度"), max_digits=9, decimal_places=6, null=True, blank=True)
-    location_consent = models.BooleanField(_("本人同意提供位置"), default=False)
-    note = models.TextField(_("记录"), blank=True)
+    kind = models.CharField(
+        _("监管事项"),
+        max_length=16,
+        choices=ItemKind.choices,
+        help_text=_("日定位、周听声或月走访（仙政办〔2017〕134号）。"),
+    )
+    period_start = models.DateField(_("周期起"), help_text=_("本事项所属周期（日、周、半月或月）的第一天。"))
+    due_at = models.DateTimeField(
+        _("完成期限"),
+        db_index=True,
+        help_text=_(
+            "日定位当天 20 时（CORRECTIONS_LOCATION_DEADLINE_HOUR）前；周听声、月走访在周期最后一个工作日结束前。"
+        ),
+    )
+    status = models.CharField(
+        _("状态"),
+        max_length=16,
+        choices=Status.choices,
+        default=Status.PENDING,
+        help_text=_("待完成、已完成；过期未完成的为未按时完成，并生成待办任务。"),
+    )
+    done_at = models.DateTimeField(_("完成时间"), null=True, blank=True, help_text=_("完成本事项的时间。"))
+    done_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("登记完成的工作人员，或本人手机定位报告时的本人账号。"),
+        verbose_name=_("完成人"),
+    )
+    method = models.CharField(
+        _("方式"),
+        max_length=16,
+        choices=Method.choices,
+        blank=True,
+        help_text=_("本人手机定位、到司法所报告、电话、视频、走访家庭或工作单位。"),
+    )
+    latitude = models.DecimalField(
+        _("纬度"),
+        max_digits=9,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        help_text=_("手机定位报告的纬度；仅在本人同意提供位置时保存。"),
+    )
+    longitude = models.DecimalField(
+        _("经度"),
+        max_digits=9,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        help_text=_("手机定位报告的经度；仅在本人同意提供位置时保存。"),
+    )
+    location_consent = models.BooleanField(
+        _("本人同意提供位置"), default=False, help_text=_("本人在手机上同意提供位置；未同意不保存经纬度。")
+    )
+    note = models.TextField(_("记录"), blank=True, help_text=_("完成情况的记录，如走访所见、通话内容。"))
     call_id = models.CharField(
         _("通话编号"),
         max_length=64,
         blank=True,
         help_text=_("周听声经电话系统（呼叫中心）联系的，该通话在电话系统中的编号（callId）。"),
     )
-    call_started_at = models.DateTimeField(_("通话开始时间"), null=True, blank=True)
-    call_seconds = models.PositiveIntegerField(_("通话时长（秒）"), null=True, blank=True)
+    call_started_at = models.DateTimeField(
+        _("通话开始时间"), null=True, blank=True, help_text=_("经电话系统联系的周听声通话开始时间。")
+    )
+    call_seconds = models.PositiveIntegerField(
+        _("通话时长（秒）"), null=True, blank=True, help_text=_("经电话系统联系的周听声通话时长。")
+    )
 
     class Meta:
         verbose_name = _("监管事项")
@@ -306,13 +455,32 @@ class VisitPhoto(models.Model):
     """A photo taken on a 月走访 (home or workplace). Checked by its content (JPG or PNG), stored encrypted like
     every upload (fawang.lib.encrypted_storage), shown only to those who may see the file, each showing logged."""
 
-    item = models.ForeignKey(SupervisionItem, on_delete=models.CASCADE, related_name="photos")
-    file = models.FileField(_("照片"), upload_to=visit_photo_path)
-    content_type = models.CharField(_("文件类型"), max_length=40)
-    size = models.PositiveIntegerField(_("大小（字节）"))
-    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    item = models.ForeignKey(
+        SupervisionItem,
+        on_delete=models.CASCADE,
+        related_name="photos",
+        help_text=_("拍摄照片的月走访。"),
+        verbose_name=_("监管事项"),
+    )
+    file = models.FileField(
+        _("照片"),
+        upload_to=visit_photo_path,
+        help_text=_("走访家庭或工作单位时拍摄的照片（JPG 或 PNG），加密保存，文件名随机。"),
+    )
+    content_type = models.CharField(
+        _("文件类型"), max_length=40, help_text=_("按文件内容识别的类型：image/jpeg 或 image/png。")
+    )
+    size = models.PositiveIntegerField(_("大小（字节）"), help_text=_("上传文件的字节数。"))
+    sha256 = models.CharField(
+        _("SHA-256"), max_length=64, help_text=_("文件内容的 SHA-256 摘要，用于核对文件未被改动。")
+    )
     uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("上传照片的工作人员。"),
+        verbose_name=_("上传人"),
     )
     created_at = models.DateTimeField(_("上传时间"), default=timezone.now)
 
@@ -346,19 +514,60 @@ class Task(models.Model):
 
     OPEN_STATUSES = (Status.OPEN, Status.ESCALATED)
 
-    subject = models.ForeignKey(Subject, on_delete=models.CASCADE, related_name="tasks")
-    kind = models.CharField(_("类型"), max_length=20, choices=Kind.choices)
-    item = models.ForeignKey(
-        SupervisionItem, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    subject = models.ForeignKey(
+        Subject,
+        on_delete=models.CASCADE,
+        related_name="tasks",
+        help_text=_("待办涉及的社区矫正对象。"),
+        verbose_name=_("社区矫正对象"),
     )
-    leave = models.ForeignKey("Leave", null=True, blank=True, on_delete=models.CASCADE, related_name="+")
-    title = models.CharField(_("事由"), max_length=200)
-    status = models.CharField(_("状态"), max_length=16, choices=Status.choices, default=Status.OPEN)
-    created_at = models.DateTimeField(_("生成时间"), default=timezone.now)
+    kind = models.CharField(
+        _("类型"),
+        max_length=20,
+        choices=Kind.choices,
+        help_text=_(
+            "监管事项未完成、逾期未报到、外出逾期未归、变更执行地逾期未报到或失去联系查找（社区矫正法 第三十条）。"
+        ),
+    )
+    item = models.ForeignKey(
+        SupervisionItem,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+        help_text=_("未按时完成而生成此待办的监管事项。"),
+        verbose_name=_("监管事项"),
+    )
+    leave = models.ForeignKey(
+        "Leave",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+        help_text=_("逾期未归或逾期未报到而生成此待办的外出或变更执行地申请。"),
+        verbose_name=_("外出申请"),
+    )
+    title = models.CharField(
+        _("事由"), max_length=200, help_text=_("待办的事由，如“某档案失去联系，立即组织查找”。")
+    )
+    status = models.CharField(
+        _("状态"),
+        max_length=16,
+        choices=Status.choices,
+        default=Status.OPEN,
+        help_text=_("待处理；逾期未处理的升级至社区矫正机构；登记处理结果后为已处理。"),
+    )
+    created_at = models.DateTimeField(
+        _("生成时间"), default=timezone.now, help_text=_("每日扫描发现问题、生成待办的时间。")
+    )
     due_at = models.DateTimeField(_("处理期限"), help_text=_("逾期未处理即升级到社区矫正机构。"))
-    escalated_at = models.DateTimeField(_("升级时间"), null=True, blank=True)
-    closed_at = models.DateTimeField(_("处理时间"), null=True, blank=True)
-    result = models.TextField(_("处理结果"), blank=True)
+    escalated_at = models.DateTimeField(
+        _("升级时间"), null=True, blank=True, help_text=_("逾期未处理、升级至社区矫正机构的时间。")
+    )
+    closed_at = models.DateTimeField(
+        _("处理时间"), null=True, blank=True, help_text=_("登记处理结果的时间。")
+    )
+    result = models.TextField(_("处理结果"), blank=True, help_text=_("处理的经过和结果。"))
 
     class Meta:
         verbose_name = _("待办任务")
@@ -387,10 +596,21 @@ class MonitoringApproval(models.Model):
         POLICE_PENALTY = "police_penalty", _("违反监督管理规定，被给予治安管理处罚")
         REVOCATION = "revocation", _("拟提请撤销缓刑、假释或者暂予监外执行收监执行")
 
-    subject = models.ForeignKey(Subject, on_delete=models.CASCADE, related_name="monitoring")
-    ground = models.CharField(_("使用理由（第二十九条）"), max_length=20, choices=Ground.choices)
-    facts = models.TextField(_("事实"))
-    starts_on = models.DateField(_("起始日期"))
+    subject = models.ForeignKey(
+        Subject,
+        on_delete=models.CASCADE,
+        related_name="monitoring",
+        help_text=_("使用电子定位装置的社区矫正对象。"),
+        verbose_name=_("社区矫正对象"),
+    )
+    ground = models.CharField(
+        _("使用理由（第二十九条）"),
+        max_length=20,
+        choices=Ground.choices,
+        help_text=_("社区矫正法 第二十九条列举的五种情形之一。"),
+    )
+    facts = models.TextField(_("事实"), help_text=_("符合使用理由的具体事实。"))
+    starts_on = models.DateField(_("起始日期"), help_text=_("开始使用电子定位装置的日期。"))
     ends_on = models.DateField(_("截止日期"), help_text=_("每次不超过三个月。"))
     renewal_of = models.ForeignKey(
         "self",
@@ -399,10 +619,19 @@ class MonitoringApproval(models.Model):
         on_delete=models.PROTECT,
         related_name="renewals",
         verbose_name=_("延长自"),
+        help_text=_("期满仍需使用的，经批准延长，每次不超过三个月（社区矫正法 第二十九条）。"),
     )
-    approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    approved_at = models.DateTimeField(_("批准时间"), default=timezone.now)
-    lifted_on = models.DateField(_("解除日期"), null=True, blank=True)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_("批准使用的社区矫正机构负责人。"),
+        verbose_name=_("批准人"),
+    )
+    approved_at = models.DateTimeField(_("批准时间"), default=timezone.now, help_text=_("批准使用的时间。"))
+    lifted_on = models.DateField(
+        _("解除日期"), null=True, blank=True, help_text=_("期限届满前提前解除的日期；为空表示至截止日期。")
+    )
 
     class Meta:
         verbose_name = _("电子定位装置使用审批")
@@ -420,10 +649,26 @@ class MonitoringApproval(models.Model):
 class DeviceLocation(models.Model):
     """A position from an electronic monitoring device, kept only for corrections and only under an approval."""
 
-    approval = models.ForeignKey(MonitoringApproval, on_delete=models.PROTECT, related_name="locations")
-    recorded_at = models.DateTimeField(_("定位时间"))
-    latitude = models.DecimalField(_("纬度"), max_digits=9, decimal_places=6)
-    longitude = models.DecimalField(_("经度"), max_digits=9, decimal_places=6)
+    approval = models.ForeignKey(
+        MonitoringApproval,
+        on_delete=models.PROTECT,
+        related_name="locations",
+        help_text=_("本定位所依据的批准；不在批准期限内的定位不予保存。"),
+        verbose_name=_("使用审批"),
+    )
+    recorded_at = models.DateTimeField(_("定位时间"), help_text=_("电子定位装置报告位置的时间。"))
+    latitude = models.DecimalField(
+        _("纬度"),
+        max_digits=9,
+        decimal_places=6,
+        help_text=_("电子定位装置报告的纬度，仅用于社区矫正监督管理。"),
+    )
+    longitude = models.DecimalField(
+        _("经度"),
+        max_digits=9,
+        decimal_places=6,
+        help_text=_("电子定位装置报告的经度，仅用于社区矫正监督管理。"),
+    )
 
     class Meta:
         verbose_name = _("电子定位记录")
@@ -456,20 +701,54 @@ class Leave(models.Model):
         "receive": {Status.APPROVED: {Status.TRANSFERRED, Status.NOT_ACCEPTED}},
     }
 
-    subject = models.ForeignKey(Subject, on_delete=models.CASCADE, related_name="leaves")
-    kind = models.CharField(_("类型"), max_length=16, choices=Kind.choices, default=Kind.LEAVE)
-    destination = models.CharField(_("前往地点"), max_length=200)
-    reason = models.TextField(_("事由"))
-    starts_on = models.DateField(_("外出日期"))
-    ends_on = models.DateField(_("返回日期"))
-    status = models.CharField(_("状态"), max_length=16, choices=Status.choices, default=Status.APPLIED)
-    applied_at = models.DateTimeField(_("申请时间"), default=timezone.now)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    subject = models.ForeignKey(
+        Subject,
+        on_delete=models.CASCADE,
+        related_name="leaves",
+        help_text=_("提出申请的社区矫正对象。"),
+        verbose_name=_("社区矫正对象"),
     )
-    decided_at = models.DateTimeField(_("审批时间"), null=True, blank=True)
-    decision_note = models.CharField(_("审批意见"), max_length=200, blank=True)
-    returned_at = models.DateTimeField(_("销假时间"), null=True, blank=True)
+    kind = models.CharField(
+        _("类型"),
+        max_length=16,
+        choices=Kind.choices,
+        default=Kind.LEAVE,
+        help_text=_("外出（离开所居住的市、县）或变更执行地（社区矫正法 第二十七条）。"),
+    )
+    destination = models.CharField(_("前往地点"), max_length=200, help_text=_("外出或迁往的地点。"))
+    reason = models.TextField(
+        _("事由"), help_text=_("外出或变更执行地的正当理由，如就医、就学、家庭重大变故。")
+    )
+    starts_on = models.DateField(_("外出日期"), help_text=_("离开居住地的日期。"))
+    ends_on = models.DateField(
+        _("返回日期"), help_text=_("预定返回日期；每次外出不超过三十日（社区矫正法实施办法 第五十四条）。")
+    )
+    status = models.CharField(
+        _("状态"),
+        max_length=16,
+        choices=Status.choices,
+        default=Status.APPLIED,
+        help_text=_(
+            "七日以内的外出由司法所批准，更长的外出和变更执行地由社区矫正机构批准；外出返回后销假，变更执行地由新执行地接收。"
+        ),
+    )
+    applied_at = models.DateTimeField(_("申请时间"), default=timezone.now, help_text=_("提出申请的时间。"))
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("作出批准或不予批准的工作人员。"),
+        verbose_name=_("审批人"),
+    )
+    decided_at = models.DateTimeField(_("审批时间"), null=True, blank=True, help_text=_("作出审批的时间。"))
+    decision_note = models.CharField(
+        _("审批意见"), max_length=200, blank=True, help_text=_("批准或不予批准的意见。")
+    )
+    returned_at = models.DateTimeField(
+        _("销假时间"), null=True, blank=True, help_text=_("返回后到司法所销假的时间；逾期未销假的生成待办。")
+    )
     to_office = models.ForeignKey(
         Unit,
         verbose_name=_("新执行地司法所"),
@@ -489,10 +768,25 @@ class Leave(models.Model):
         help_text=_("变更执行地的：申请时负责的司法所（档案移交后仍可查知来源）。"),
     )
     received_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("新执行地社区矫正机构接收档案的工作人员。"),
+        verbose_name=_("接收人"),
     )
-    received_at = models.DateTimeField(_("接收时间"), null=True, blank=True)
-    receive_note = models.CharField(_("接收意见"), max_length=200, blank=True)
+    received_at = models.DateTimeField(
+        _("接收时间"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "新执行地接收或不予接收的时间；批准后七日内未接收的生成逾期未报到待办（实施办法 第三十条）。"
+        ),
+    )
+    receive_note = models.CharField(
+        _("接收意见"), max_length=200, blank=True, help_text=_("新执行地接收或不予接收的意见。")
+    )
 
     class Meta:
         verbose_name = _("外出申请")
@@ -520,14 +814,48 @@ class Decision(models.Model):
     # Decided by the 社区矫正机构 (a 司法局), not by the 司法所 alone.
     BUREAU_KINDS = frozenset({Kind.WARNING, Kind.POLICE_PENALTY, Kind.REVOKE})
 
-    subject = models.ForeignKey(Subject, on_delete=models.CASCADE, related_name="decisions")
-    kind = models.CharField(_("类型"), max_length=20, choices=Kind.choices)
-    number = models.CharField(_("文书编号"), max_length=40, unique=True)
-    facts = models.TextField(_("事实"))
-    basis = models.CharField(_("依据"), max_length=200)
-    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    unit = models.ForeignKey(Unit, verbose_name=_("决定机关"), on_delete=models.PROTECT, related_name="+")
-    decided_at = models.DateTimeField(_("决定时间"), default=timezone.now)
+    subject = models.ForeignKey(
+        Subject,
+        on_delete=models.CASCADE,
+        related_name="decisions",
+        help_text=_("被考核奖惩的社区矫正对象。"),
+        verbose_name=_("社区矫正对象"),
+    )
+    kind = models.CharField(
+        _("类型"),
+        max_length=20,
+        choices=Kind.choices,
+        help_text=_(
+            "表扬、训诫由司法所决定；警告、提请治安管理处罚、提请撤销缓刑假释或收监执行由社区矫正机构决定（社区矫正法 第二十八条、第四十六条至第四十九条）。"
+        ),
+    )
+    number = models.CharField(
+        _("文书编号"),
+        max_length=40,
+        unique=True,
+        help_text=_("“矫”加类型简称、〔年份〕和顺序号，如“矫警〔2026〕3号”。"),
+    )
+    facts = models.TextField(_("事实"), help_text=_("作出决定所依据的事实，写入告知书。"))
+    basis = models.CharField(
+        _("依据"),
+        max_length=200,
+        help_text=_("决定所依据的法律条款，按类型自动填写（如社区矫正法第二十八条第一款）。"),
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_("作出决定的工作人员。"),
+        verbose_name=_("决定人"),
+    )
+    unit = models.ForeignKey(
+        Unit,
+        verbose_name=_("决定机关"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_("作出决定的司法所或社区矫正机构（司法局）。"),
+    )
+    decided_at = models.DateTimeField(_("决定时间"), default=timezone.now, help_text=_("作出决定的时间。"))
 
     class Meta:
         verbose_name = _("考核奖惩决定")
@@ -546,13 +874,34 @@ class Assessment(models.Model):
         FAIR = "fair", _("表现一般")
         POOR = "poor", _("表现较差")
 
-    subject = models.ForeignKey(Subject, on_delete=models.CASCADE, related_name="assessments")
+    subject = models.ForeignKey(
+        Subject,
+        on_delete=models.CASCADE,
+        related_name="assessments",
+        help_text=_("被考核的社区矫正对象。"),
+        verbose_name=_("社区矫正对象"),
+    )
     month = models.DateField(_("考核月份"), help_text=_("当月第一天。"))
-    result = models.CharField(_("考核结果"), max_length=8, choices=Result.choices)
-    category_after = models.CharField(_("考核后管理类别"), max_length=16, choices=Category.choices)
-    note = models.TextField(_("考核意见"), blank=True)
-    assessed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    created_at = models.DateTimeField(default=timezone.now)
+    result = models.CharField(
+        _("考核结果"), max_length=8, choices=Result.choices, help_text=_("当月的表现：良好、一般或较差。")
+    )
+    category_after = models.CharField(
+        _("考核后管理类别"),
+        max_length=16,
+        choices=Category.choices,
+        help_text=_("考核后的管理类别，决定下月起的监管频次。"),
+    )
+    note = models.TextField(_("考核意见"), blank=True, help_text=_("考核的具体意见。"))
+    assessed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_("作出考核的工作人员。"),
+        verbose_name=_("考核人"),
+    )
+    created_at = models.DateTimeField(
+        default=timezone.now, help_text=_("登记考核的时间。"), verbose_name=_("考核时间")
+    )
 
     class Meta:
         verbose_name = _("月度考核")
@@ -571,12 +920,34 @@ class Activity(models.Model):
         EDUCATION = "education", _("教育学习")
         SERVICE = "service", _("公益活动")
 
-    subject = models.ForeignKey(Subject, on_delete=models.CASCADE, related_name="activities")
-    kind = models.CharField(_("类型"), max_length=16, choices=Kind.choices)
-    on = models.DateField(_("日期"))
-    hours = models.DecimalField(_("时长（小时）"), max_digits=4, decimal_places=1)
-    content = models.CharField(_("内容"), max_length=200)
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    subject = models.ForeignKey(
+        Subject,
+        on_delete=models.CASCADE,
+        related_name="activities",
+        help_text=_("参加活动的社区矫正对象。"),
+        verbose_name=_("社区矫正对象"),
+    )
+    kind = models.CharField(
+        _("类型"),
+        max_length=16,
+        choices=Kind.choices,
+        help_text=_("教育学习（社区矫正法 第三十六条）或公益活动（第四十二条）。"),
+    )
+    on = models.DateField(_("日期"), help_text=_("参加活动的日期。"))
+    hours = models.DecimalField(
+        _("时长（小时）"),
+        max_digits=4,
+        decimal_places=1,
+        help_text=_("参加活动的时长，以小时计，可有一位小数。"),
+    )
+    content = models.CharField(_("内容"), max_length=200, help_text=_("学习或公益活动的内容。"))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_("登记活动的工作人员。"),
+        verbose_name=_("记录人"),
+    )
 
     class Meta:
         verbose_name = _("教育和公益活动")

@@ -91,7 +91,10 @@ class Schedule(models.Model):
         help_text=_("公众可以预约办理的服务事项。"),
     )
     slot_minutes = models.PositiveSmallIntegerField(
-        _("时段长度（分钟）"), default=30, validators=[MinValueValidator(10), MaxValueValidator(240)]
+        _("时段长度（分钟）"),
+        default=30,
+        validators=[MinValueValidator(10), MaxValueValidator(240)],
+        help_text=_("每个预约时段的长度，每周时段按此切分（10 至 240 分钟）。"),
     )
     capacity = models.PositiveSmallIntegerField(
         _("每时段名额"),
@@ -123,7 +126,9 @@ class Schedule(models.Model):
         default=0,
         help_text=_("调休上班日（周末上班）按星期几的时段开放预约。"),
     )
-    is_active = models.BooleanField(_("启用"), default=True)
+    is_active = models.BooleanField(
+        _("启用"), default=True, help_text=_("停用后不再生成新时段，公众也不能再预约此排班。")
+    )
     derived_through = models.DateField(
         _("时段已生成至"), null=True, blank=True, editable=False, help_text=_("最近一次生成时段的最后一天。")
     )
@@ -154,9 +159,15 @@ class WeeklyRule(models.Model):
     schedule = models.ForeignKey(
         Schedule, verbose_name=_("预约排班"), on_delete=models.CASCADE, related_name="rules"
     )
-    weekday = models.PositiveSmallIntegerField(_("星期"), choices=WORKING_WEEKDAYS)
-    start_time = models.TimeField(_("开始时间"))
-    end_time = models.TimeField(_("结束时间"))
+    weekday = models.PositiveSmallIntegerField(
+        _("星期"),
+        choices=WORKING_WEEKDAYS,
+        help_text=_("周一至周五；周末开放用“加开时段”例外，调休上班日按排班指定的星期。"),
+    )
+    start_time = models.TimeField(
+        _("开始时间"), help_text=_("当天可预约时间段的开始，按排班的时段长度切分。")
+    )
+    end_time = models.TimeField(_("结束时间"), help_text=_("当天可预约时间段的结束，须晚于开始时间。"))
 
     class Meta:
         verbose_name = _("每周时段")
@@ -181,8 +192,13 @@ class ScheduleException(models.Model):
     schedule = models.ForeignKey(
         Schedule, verbose_name=_("预约排班"), on_delete=models.CASCADE, related_name="exceptions"
     )
-    date = models.DateField(_("日期"))
-    kind = models.CharField(_("类型"), max_length=8, choices=Kind.choices)
+    date = models.DateField(_("日期"), help_text=_("例外适用的日期，优先于每周时段。"))
+    kind = models.CharField(
+        _("类型"),
+        max_length=8,
+        choices=Kind.choices,
+        help_text=_("停止预约：当天不开放，已有预约取消并通知；加开时段：在每周时段之外另开。"),
+    )
     start_time = models.TimeField(_("开始时间"), null=True, blank=True, help_text=_("加开时段必填。"))
     end_time = models.TimeField(_("结束时间"), null=True, blank=True, help_text=_("加开时段必填。"))
     note = models.CharField(
@@ -192,7 +208,12 @@ class ScheduleException(models.Model):
         help_text=_("如“系统维护，暂停预约”；停止预约时写入给预约人的取消通知。"),
     )
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("设置人"), null=True, blank=True, on_delete=models.SET_NULL
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("设置人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        help_text=_("设置此例外的工作人员。"),
     )
     created_at = models.DateTimeField(_("设置时间"), auto_now_add=True)
 
@@ -226,16 +247,36 @@ class Slot(models.Model):
     (待审核 and 已预约); it only ever changes by conditional UPDATE in the actions."""
 
     schedule = models.ForeignKey(
-        Schedule, verbose_name=_("预约排班"), on_delete=models.PROTECT, related_name="slots"
+        Schedule,
+        verbose_name=_("预约排班"),
+        on_delete=models.PROTECT,
+        related_name="slots",
+        help_text=_("生成此时段的排班。"),
     )
-    unit = models.ForeignKey(Unit, verbose_name=_("服务点"), on_delete=models.PROTECT, related_name="+")
+    unit = models.ForeignKey(
+        Unit,
+        verbose_name=_("服务点"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_("排班所属服务点（冗余保存，便于按单位筛选）。"),
+    )
     window = models.ForeignKey(
-        Window, verbose_name=_("窗口"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        Window,
+        verbose_name=_("窗口"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("排班所属窗口；为空表示整个服务点。"),
     )
-    date = models.DateField(_("日期"))
-    starts_at = models.DateTimeField(_("开始时间"))
-    ends_at = models.DateTimeField(_("结束时间"))
-    capacity = models.PositiveSmallIntegerField(_("名额"))
+    date = models.DateField(_("日期"), help_text=_("时段所在的日期（当地时间）。"))
+    starts_at = models.DateTimeField(
+        _("开始时间"), help_text=_("时段开始时刻，按排班每周时段和工作日历生成。")
+    )
+    ends_at = models.DateTimeField(_("结束时间"), help_text=_("时段结束时刻：开始时刻加排班的时段长度。"))
+    capacity = models.PositiveSmallIntegerField(
+        _("名额"), help_text=_("本时段可接受的预约数，生成时取自排班的每时段名额。")
+    )
     booked = models.PositiveSmallIntegerField(_("已约"), default=0, help_text=_("占用名额的有效预约数。"))
     is_open = models.BooleanField(
         _("开放预约"), default=True, help_text=_("排班调整或停止预约后，已有预约的时段保留但不再接受新预约。")
@@ -339,17 +380,41 @@ class Appointment(models.Model):
     name = models.CharField(_("预约人姓名"), max_length=32, help_text=_("预约时账号的实名。"))
     phone = models.CharField(_("联系电话"), max_length=11, help_text=_("预约时账号的手机号码，用于通知。"))
     unit = models.ForeignKey(
-        Unit, verbose_name=_("服务点"), on_delete=models.PROTECT, related_name="appointments"
+        Unit,
+        verbose_name=_("服务点"),
+        on_delete=models.PROTECT,
+        related_name="appointments",
+        help_text=_("预约办理的服务点（时段所属服务点）。"),
     )
     slot = models.ForeignKey(
-        Slot, verbose_name=_("预约时段"), on_delete=models.PROTECT, related_name="appointments"
+        Slot,
+        verbose_name=_("预约时段"),
+        on_delete=models.PROTECT,
+        related_name="appointments",
+        help_text=_("预约占用名额的时段；改约后为新时段。"),
     )
     service_item = models.ForeignKey(
-        ServiceItem, verbose_name=_("预约事项"), on_delete=models.PROTECT, related_name="+"
+        ServiceItem,
+        verbose_name=_("预约事项"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_("预约办理的服务事项，须在排班的可预约事项中。"),
     )
     reason = models.TextField(_("预约事由"), max_length=1000, help_text=_("纯文本；显示时转义。"))
-    status = models.CharField(_("状态"), max_length=12, choices=Status.choices, default=Status.BOOKED)
-    channel = models.CharField(_("预约渠道"), max_length=8, choices=Channel.choices, default=Channel.WEB)
+    status = models.CharField(
+        _("状态"),
+        max_length=12,
+        choices=Status.choices,
+        default=Status.BOOKED,
+        help_text=_("待审核、已预约占用时段名额；远程探视须经服务点审核才成为已预约。"),
+    )
+    channel = models.CharField(
+        _("预约渠道"),
+        max_length=8,
+        choices=Channel.choices,
+        default=Channel.WEB,
+        help_text=_("网上、移动端等预约来源。"),
+    )
     matter = models.OneToOneField(
         Matter,
         verbose_name=_("受理事项"),
@@ -360,7 +425,13 @@ class Appointment(models.Model):
         help_text=_("签到后在窗口受理登记的事项。"),
     )
     idempotency_key = models.CharField(
-        _("幂等键"), max_length=80, null=True, blank=True, unique=True, editable=False
+        _("幂等键"),
+        max_length=80,
+        null=True,
+        blank=True,
+        unique=True,
+        editable=False,
+        help_text=_("表单或接口提交的防重键：重复提交返回第一次的预约，不重复占名额。"),
     )
     meeting_room = models.CharField(
         _("视频会议室"),
@@ -372,7 +443,9 @@ class Appointment(models.Model):
     reminder_sent_at = models.DateTimeField(
         _("提醒发送时间"), null=True, blank=True, help_text=_("前一天的预约提醒；改约后重新提醒。")
     )
-    checked_in_at = models.DateTimeField(_("签到时间"), null=True, blank=True)
+    checked_in_at = models.DateTimeField(
+        _("签到时间"), null=True, blank=True, help_text=_("到窗口签到的时间。")
+    )
     checked_in_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("签到经办人"),
@@ -380,9 +453,14 @@ class Appointment(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
+        help_text=_("办理签到的窗口工作人员。"),
     )
-    cancelled_at = models.DateTimeField(_("取消时间"), null=True, blank=True)
-    cancel_reason = models.CharField(_("取消原因"), max_length=200, blank=True)
+    cancelled_at = models.DateTimeField(
+        _("取消时间"), null=True, blank=True, help_text=_("预约人取消或停止预约导致取消的时间。")
+    )
+    cancel_reason = models.CharField(
+        _("取消原因"), max_length=200, blank=True, help_text=_("取消的原因，如停止预约的说明。")
+    )
     created_at = models.DateTimeField(_("预约时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
@@ -453,7 +531,12 @@ class AppointmentEvent(models.Model):
     appointment = models.ForeignKey(
         Appointment, verbose_name=_("预约"), on_delete=models.CASCADE, related_name="events"
     )
-    action = models.CharField(_("操作"), max_length=12, choices=Action.choices)
+    action = models.CharField(
+        _("操作"),
+        max_length=12,
+        choices=Action.choices,
+        help_text=_("这一步做了什么：预约、审核、改约、取消、签到、爽约、受理或提醒。"),
+    )
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("操作人"),
@@ -463,16 +546,38 @@ class AppointmentEvent(models.Model):
         related_name="+",
         help_text=_("为空表示系统。"),
     )
-    old_status = models.CharField(_("原状态"), max_length=12, choices=Appointment.Status.choices, blank=True)
-    new_status = models.CharField(_("新状态"), max_length=12, choices=Appointment.Status.choices)
+    old_status = models.CharField(
+        _("原状态"),
+        max_length=12,
+        choices=Appointment.Status.choices,
+        blank=True,
+        help_text=_("操作前的状态；首次预约为空。"),
+    )
+    new_status = models.CharField(
+        _("新状态"), max_length=12, choices=Appointment.Status.choices, help_text=_("操作后的状态。")
+    )
     old_slot = models.ForeignKey(
-        Slot, verbose_name=_("原时段"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        Slot,
+        verbose_name=_("原时段"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_("改约前的时段。"),
     )
     new_slot = models.ForeignKey(
-        Slot, verbose_name=_("新时段"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        Slot,
+        verbose_name=_("新时段"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_("改约后的时段，或预约的时段。"),
     )
-    note = models.CharField(_("说明"), max_length=500, blank=True)
-    created_at = models.DateTimeField(_("时间"))
+    note = models.CharField(
+        _("说明"), max_length=500, blank=True, help_text=_("审核意见、取消原因等随操作记录的说明。")
+    )
+    created_at = models.DateTimeField(_("时间"), help_text=_("操作发生的时间。"))
 
     class Meta:
         verbose_name = _("预约记录")
@@ -502,7 +607,11 @@ class RemoteVisit(models.Model):
         GUARDIAN = "guardian", _("监护人")
 
     appointment = models.OneToOneField(
-        Appointment, verbose_name=_("预约"), on_delete=models.CASCADE, related_name="remote_visit"
+        Appointment,
+        verbose_name=_("预约"),
+        on_delete=models.CASCADE,
+        related_name="remote_visit",
+        help_text=_("此探视所属的预约（预约事项为监所远程探视）。"),
     )
     prison = models.ForeignKey(
         Unit,
@@ -512,8 +621,17 @@ class RemoteVisit(models.Model):
         limit_choices_to={"kind": Unit.Kind.PRISON},
         help_text=_("被探视人所在的监狱或看守所。"),
     )
-    inmate_name = models.CharField(_("被探视人姓名"), max_length=32)
-    relation = models.CharField(_("与被探视人关系"), max_length=12, choices=Relation.choices)
+    inmate_name = models.CharField(
+        _("被探视人姓名"),
+        max_length=32,
+        help_text=_("在监狱服刑或在看守所羁押的被探视人姓名，审核时与监所核对。"),
+    )
+    relation = models.CharField(
+        _("与被探视人关系"),
+        max_length=12,
+        choices=Relation.choices,
+        help_text=_("可探视的亲属或监护人（《监狱法》第四十八条；《看守所条例》第二十八条为近亲属）。"),
+    )
     id_number = crypto.EncryptedTextField(
         _("探视人身份证号码"),
         validators=[validate_id_number],
@@ -529,8 +647,11 @@ class RemoteVisit(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
+        help_text=_("与监所核对关系、身份后作出审核的服务点工作人员。"),
     )
-    reviewed_at = models.DateTimeField(_("审核时间"), null=True, blank=True)
+    reviewed_at = models.DateTimeField(
+        _("审核时间"), null=True, blank=True, help_text=_("审核通过或未通过的时间。")
+    )
     review_note = models.CharField(
         _("审核意见"), max_length=500, blank=True, help_text=_("未通过时必填，告知预约人。")
     )

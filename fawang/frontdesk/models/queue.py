@@ -50,18 +50,31 @@ class PostingQuerySet(models.QuerySet["Posting"]):
 class Posting(models.Model):
     """上岗: a staff member at a window for a shift. One open posting per window and per person."""
 
-    unit = models.ForeignKey(Unit, verbose_name=_("服务点"), on_delete=models.PROTECT, related_name="+")
+    unit = models.ForeignKey(
+        Unit,
+        verbose_name=_("服务点"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_("窗口所在的服务点。"),
+    )
     window = models.ForeignKey(
-        Window, verbose_name=_("窗口"), on_delete=models.PROTECT, related_name="postings"
+        Window,
+        verbose_name=_("窗口"),
+        on_delete=models.PROTECT,
+        related_name="postings",
+        help_text=_("上岗的窗口；每个窗口同时只有一个在岗人员。"),
     )
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("工作人员"),
         on_delete=models.PROTECT,
         related_name="postings",
+        help_text=_("上岗的工作人员；每人同时只在一个窗口上岗。"),
     )
-    started_at = models.DateTimeField(_("上岗时间"))
-    ended_at = models.DateTimeField(_("离岗时间"), null=True, blank=True)
+    started_at = models.DateTimeField(_("上岗时间"), help_text=_("开始在此窗口上岗的时间。"))
+    ended_at = models.DateTimeField(
+        _("离岗时间"), null=True, blank=True, help_text=_("离岗时间；为空表示仍在岗。")
+    )
     ended_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("离岗经办人"),
@@ -131,13 +144,42 @@ class Ticket(models.Model):
         S.MISSED: frozenset(),
     }
 
-    unit = models.ForeignKey(Unit, verbose_name=_("服务点"), on_delete=models.PROTECT, related_name="tickets")
-    date = models.DateField(_("日期"))
-    service = models.CharField(_("业务"), max_length=16, choices=Service.choices)
+    unit = models.ForeignKey(
+        Unit,
+        verbose_name=_("服务点"),
+        on_delete=models.PROTECT,
+        related_name="tickets",
+        help_text=_("取号的服务点，号码按服务点、日期、业务编号。"),
+    )
+    date = models.DateField(_("日期"), help_text=_("取号日期，序号每天从 1 开始。"))
+    service = models.CharField(
+        _("业务"),
+        max_length=16,
+        choices=Service.choices,
+        help_text=_("综合接待（A）、法律咨询（B）、法律援助（C）；号码前的字母。"),
+    )
     number = models.PositiveSmallIntegerField(_("序号"), help_text=_("服务点、日期、业务内顺序编号。"))
-    priority = models.CharField(_("优先"), max_length=12, choices=Priority.choices, blank=True, default="")
-    source = models.CharField(_("取号方式"), max_length=12, choices=Source.choices)
-    status = models.CharField(_("状态"), max_length=8, choices=Status.choices, default=Status.WAITING)
+    priority = models.CharField(
+        _("优先"),
+        max_length=12,
+        choices=Priority.choices,
+        blank=True,
+        default="",
+        help_text=_("预约签到、60 周岁以上老年人、残疾人、孕妇优先叫号（适老化、无障碍）；普通为空。"),
+    )
+    source = models.CharField(
+        _("取号方式"),
+        max_length=12,
+        choices=Source.choices,
+        help_text=_("自助终端取号、窗口工作人员代取，或预约签到时自动取号。"),
+    )
+    status = models.CharField(
+        _("状态"),
+        max_length=8,
+        choices=Status.choices,
+        default=Status.WAITING,
+        help_text=_("等候中、已叫号、过号待回为在厅号码；过号次数超过上限即作废。"),
+    )
     appointment = models.OneToOneField(
         Appointment,
         verbose_name=_("预约"),
@@ -145,6 +187,7 @@ class Ticket(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="ticket",
+        help_text=_("预约签到时取的号对应的预约。"),
     )
     window = models.ForeignKey(
         Window,
@@ -162,21 +205,35 @@ class Ticket(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
+        help_text=_("最近一次叫此号的窗口工作人员。"),
     )
     token = models.CharField(
         _("查询码"), max_length=32, unique=True, editable=False, help_text=_("手机查看排队进度的随机码。")
     )
-    skips = models.PositiveSmallIntegerField(_("过号次数"), default=0)
+    skips = models.PositiveSmallIntegerField(
+        _("过号次数"),
+        default=0,
+        help_text=_("已过号的次数；超过设定上限（FRONTDESK_MAX_SKIPS，默认 2）即过号作废。"),
+    )
     returns_at = models.PositiveIntegerField(
         _("回队叫号序数"),
         null=True,
         blank=True,
         help_text=_("过号后，本业务当日叫号达到此数时重新排入。"),
     )
-    issued_at = models.DateTimeField(_("取号时间"))
-    first_called_at = models.DateTimeField(_("首次叫号时间"), null=True, blank=True)
-    called_at = models.DateTimeField(_("本次叫号时间"), null=True, blank=True)
-    finished_at = models.DateTimeField(_("办结时间"), null=True, blank=True)
+    issued_at = models.DateTimeField(_("取号时间"), help_text=_("取号的时间，等候时长从此算起。"))
+    first_called_at = models.DateTimeField(
+        _("首次叫号时间"), null=True, blank=True, help_text=_("第一次叫号的时间；等候时长算到此时。")
+    )
+    called_at = models.DateTimeField(
+        _("本次叫号时间"),
+        null=True,
+        blank=True,
+        help_text=_("最近一次叫号（含重呼、过号回队后再叫）的时间；办理时长从此算起。"),
+    )
+    finished_at = models.DateTimeField(
+        _("办结时间"), null=True, blank=True, help_text=_("办结或过号作废的时间。")
+    )
     matter = models.ForeignKey(
         Matter,
         verbose_name=_("受理事项"),
@@ -184,6 +241,7 @@ class Ticket(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
+        help_text=_("为此号受理登记的事项。"),
     )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -264,11 +322,26 @@ class TicketEvent(models.Model):
         TAKE_IN = "take_in", _("受理登记")
 
     ticket = models.ForeignKey(
-        Ticket, verbose_name=_("排队号"), on_delete=models.CASCADE, related_name="events"
+        Ticket,
+        verbose_name=_("排队号"),
+        on_delete=models.CASCADE,
+        related_name="events",
+        help_text=_("此记录所属的排队号。"),
     )
-    action = models.CharField(_("操作"), max_length=10, choices=Action.choices)
+    action = models.CharField(
+        _("操作"),
+        max_length=10,
+        choices=Action.choices,
+        help_text=_("取号、叫号、重呼、过号、作废、转窗口、办结或受理登记。"),
+    )
     window = models.ForeignKey(
-        Window, verbose_name=_("窗口"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        Window,
+        verbose_name=_("窗口"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_("叫号或转入的窗口。"),
     )
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -279,10 +352,18 @@ class TicketEvent(models.Model):
         related_name="+",
         help_text=_("为空表示自助终端或系统。"),
     )
-    old_status = models.CharField(_("原状态"), max_length=8, choices=Ticket.Status.choices, blank=True)
-    new_status = models.CharField(_("新状态"), max_length=8, choices=Ticket.Status.choices)
-    note = models.CharField(_("说明"), max_length=200, blank=True)
-    created_at = models.DateTimeField(_("时间"))
+    old_status = models.CharField(
+        _("原状态"),
+        max_length=8,
+        choices=Ticket.Status.choices,
+        blank=True,
+        help_text=_("操作前的状态；取号时为空。"),
+    )
+    new_status = models.CharField(
+        _("新状态"), max_length=8, choices=Ticket.Status.choices, help_text=_("操作后的状态。")
+    )
+    note = models.CharField(_("说明"), max_length=200, blank=True, help_text=_("转窗口原因等说明。"))
+    created_at = models.DateTimeField(_("时间"), help_text=_("操作发生的时间。"))
 
     class Meta:
         verbose_name = _("排队记录")
@@ -313,19 +394,32 @@ class HallDisplay(models.Model):
     """大屏: a screen in the hall, opened by a link with an unguessable token (the TV signs in as nobody). The
     page shows only ticket numbers and windows, nothing personal; revoking the link stops it at once."""
 
-    unit = models.ForeignKey(Unit, verbose_name=_("服务点"), on_delete=models.PROTECT, related_name="+")
+    unit = models.ForeignKey(
+        Unit,
+        verbose_name=_("服务点"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_("大屏所在的服务点，只显示本点的号码。"),
+    )
     name = models.CharField(_("名称"), max_length=40, help_text=_("如“一楼大厅”。"))
     notice = models.CharField(
         _("滚动公告"), max_length=300, blank=True, help_text=_("大屏底部滚动显示的服务点公告。")
     )
-    token = models.CharField(_("访问码"), max_length=48, unique=True, editable=False)
-    is_active = models.BooleanField(_("有效"), default=True)
+    token = models.CharField(
+        _("访问码"),
+        max_length=48,
+        unique=True,
+        editable=False,
+        help_text=_("大屏链接中的随机访问码（不可猜测）；大屏不登录。"),
+    )
+    is_active = models.BooleanField(_("有效"), default=True, help_text=_("撤销后链接立即失效。"))
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("创建人"),
         null=True,
         on_delete=models.SET_NULL,
         related_name="+",
+        help_text=_("生成大屏链接的工作人员。"),
     )
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
 
@@ -345,17 +439,43 @@ class MatterDesk(models.Model):
     field; the front desk keeps it, keyed to the matter)."""
 
     matter = models.OneToOneField(
-        Matter, verbose_name=_("事项"), on_delete=models.CASCADE, related_name="desk_record"
+        Matter,
+        verbose_name=_("事项"),
+        on_delete=models.CASCADE,
+        related_name="desk_record",
+        help_text=_("在窗口受理登记的事项。"),
     )
-    unit = models.ForeignKey(Unit, verbose_name=_("受理点"), on_delete=models.PROTECT, related_name="+")
-    window = models.ForeignKey(Window, verbose_name=_("受理窗口"), on_delete=models.PROTECT, related_name="+")
+    unit = models.ForeignKey(
+        Unit,
+        verbose_name=_("受理点"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_("受理事项的服务点。"),
+    )
+    window = models.ForeignKey(
+        Window,
+        verbose_name=_("受理窗口"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_("受理时受理人员上岗的窗口（岗位责任制）。"),
+    )
     clerk = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("受理人员"), on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("受理人员"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_("在窗口受理登记的工作人员（岗位责任制）。"),
     )
     ticket = models.OneToOneField(
-        Ticket, verbose_name=_("排队号"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        Ticket,
+        verbose_name=_("排队号"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("受理时正在办理的排队号；未取号直接受理时为空。"),
     )
-    created_at = models.DateTimeField(_("受理时间"))
+    created_at = models.DateTimeField(_("受理时间"), help_text=_("窗口受理登记的时间。"))
 
     class Meta:
         verbose_name = _("窗口受理记录")

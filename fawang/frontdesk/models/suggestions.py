@@ -53,16 +53,30 @@ class Suggestion(models.Model):
         related_name="suggestions",
         help_text=_("工作室的意见转所在乡镇（街道）工作站答复；其他服务点由本点答复。"),
     )
-    source = models.CharField(_("来源"), max_length=8, choices=Source.choices)
+    source = models.CharField(
+        _("来源"),
+        max_length=8,
+        choices=Source.choices,
+        help_text=_("网上留言（工作室公开页面，可匿名）或工作人员录入的纸质意见。"),
+    )
     body = models.TextField(_("意见内容"), max_length=2000, help_text=_("纯文本；显示时转义。"))
     name = models.CharField(_("署名"), max_length=32, blank=True, help_text=_("可匿名。"))
     phone = models.CharField(_("联系电话"), max_length=11, blank=True, help_text=_("选填，用于回复。"))
     may_publish = models.BooleanField(
         _("同意公开答复"), default=False, help_text=_("同意后，答复（不含署名和电话）在服务点页面公开。")
     )
-    status = models.CharField(_("状态"), max_length=10, choices=Status.choices, default=Status.OPEN)
-    due_at = models.DateTimeField(_("答复期限"))
-    answer = models.TextField(_("答复"), max_length=2000, blank=True)
+    status = models.CharField(
+        _("状态"), max_length=10, choices=Status.choices, default=Status.OPEN, help_text=_("待答复或已答复。")
+    )
+    due_at = models.DateTimeField(
+        _("答复期限"), help_text=_("提交后 FRONTDESK_SUGGESTION_WORKDAYS 个工作日（默认 10）内答复。")
+    )
+    answer = models.TextField(
+        _("答复"),
+        max_length=2000,
+        blank=True,
+        help_text=_("办理单位的答复；同意公开时在服务点页面显示（不含署名和电话）。"),
+    )
     answered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("答复人"),
@@ -70,8 +84,9 @@ class Suggestion(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
+        help_text=_("作出答复的工作人员。"),
     )
-    answered_at = models.DateTimeField(_("答复时间"), null=True, blank=True)
+    answered_at = models.DateTimeField(_("答复时间"), null=True, blank=True, help_text=_("作出答复的时间。"))
     entered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("录入人"),
@@ -81,7 +96,7 @@ class Suggestion(models.Model):
         related_name="+",
         help_text=_("纸质意见的录入人。"),
     )
-    created_at = models.DateTimeField(_("提交时间"))
+    created_at = models.DateTimeField(_("提交时间"), help_text=_("留言提交或纸质意见录入的时间。"))
     ip = models.GenericIPAddressField(
         _("提交地址"), null=True, blank=True, help_text=_("网上留言的客户端地址，用于限制频率。")
     )
