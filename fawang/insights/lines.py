@@ -29,7 +29,7 @@ from django.utils import timezone
 
 from fawang.corrections.models import Subject, SupervisionItem
 from fawang.hotline.models import Call, CallbackTask
-from fawang.mediation.models import Case, RiskWarning
+from fawang.mediation.models import Case
 from fawang.resettlement.models import HelpFile, ReleaseNotice
 
 from . import figures
@@ -120,15 +120,3 @@ def mediation_success(code: str, period: figures.Period) -> Figure:
     lo, hi = _bounds(period)
     closed = Case.objects.filter(_under("unit__region_id", code), closed_at__gte=lo, closed_at__lt=hi)
     return _count(closed, Q(status=Case.Status.AGREED))
-
-
-def open_risk_warnings(code: str | None = None, where: Q | None = None, limit: int = 50) -> list[RiskWarning]:
-    """The mediation committees' 风险预警 not yet lowered, in the region ``code`` and/or where ``where`` (a
-    supervisor's regions), newest first: shown beside the supervision app's own warnings; they are followed up
-    and lowered in the mediation line."""
-    qs = RiskWarning.objects.filter(status=RiskWarning.Status.OPEN)
-    if code:
-        qs = qs.filter(_under("region_id", code))
-    if where is not None:
-        qs = qs.filter(where)
-    return list(qs.select_related("unit", "region").order_by("-raised_at", "-pk")[:limit])

@@ -11,7 +11,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
@@ -27,7 +27,7 @@ from fawang.orgs import authority
 from fawang.orgs.models import Speciality, Unit
 from fawang.orgs.web import staff_required, staff_user
 
-from . import actions, figures, hotspots, kpi, lines, plans
+from . import actions, figures, hotspots, kpi, plans, warnings
 from .access import (
     default_region,
     get_region_for_user,
@@ -127,9 +127,6 @@ def dashboard(request: HttpRequest, code: str) -> HttpResponse:
             "ranking": figures.ranking(region.code, period, **filters),
             "units": figures.unit_ranking(region.code, period, **filters),
             "warnings": open_warnings,
-            "risk_warnings": lines.open_risk_warnings(
-                region.code, authority.regions_filter(user, "region_id"), limit=10
-            ),
             "data_url": reverse("insights:data", args=[region.code]) + "?" + _query(request),
             "matters_url": matters_url,
             "query": _query(request),
@@ -298,12 +295,6 @@ def warning_list(request: HttpRequest) -> HttpResponse:
     elif state == "closed":
         qs = qs.filter(status=Warning.Status.CLOSED)
     page = CappedPaginator(qs.order_by("-created_at", "-pk"), PER_PAGE).get_page(request.GET.get("page"))
-    # The mediation committees' own 风险预警 (人民调解法 第二十五条), still open, in the supervisor's regions.
-    risk = (
-        lines.open_risk_warnings(where=authority.regions_filter(user, "region_id"))
-        if state != "closed"
-        else []
-    )
     return render(
         request,
         "insights/warnings.html",
@@ -312,8 +303,6 @@ def warning_list(request: HttpRequest) -> HttpResponse:
             "rows": list(page.object_list),
             "state": state,
             "now": timezone.now(),
-            "risk_warnings": risk,
-            "today": timezone.localdate(),
         },
     )
 
@@ -345,6 +334,7 @@ def warning_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "insights/warning.html",
         {
             "warning": warning,
+            "line": _line_context(warning),
             "units": units,
             "history": history,
             "explanation": explanation,
@@ -356,6 +346,19 @@ def warning_detail(request: HttpRequest, pk: int) -> HttpResponse:
             ),
         },
     )
+
+
+def _line_context(warning: Warning) -> dict[str, Any] | None:
+    """A line's own warning behind this one: still open there, and its page in the line's console."""
+    found = warnings.line_row(warning)
+    if found is None:
+        return None
+    source, row = found
+    try:
+        url = reverse(source.url_name, args=[warning.source_pk])
+    except NoReverseMatch:
+        url = ""
+    return {"open": warnings.line_still_open(source, row), "url": url}
 
 
 def _plan_url(warning: Warning) -> str:
