@@ -27,7 +27,7 @@ from fawang.orgs import authority
 from fawang.orgs.models import Speciality, Unit
 from fawang.orgs.web import staff_required, staff_user
 
-from . import actions, figures, hotspots, kpi, plans, warnings
+from . import actions, figures, hotspots, kpi, plans, tilemap, warnings
 from .access import (
     default_region,
     get_region_for_user,
@@ -115,6 +115,8 @@ def dashboard(request: HttpRequest, code: str) -> HttpResponse:
         .select_related("region", "topic")[:20]
     )
     matters_url = reverse("insights:matters", args=[region.code])
+    ranking = figures.ranking(region.code, period, **filters)
+    query = _query(request)
     return render(
         request,
         "insights/dashboard.html",
@@ -124,12 +126,13 @@ def dashboard(request: HttpRequest, code: str) -> HttpResponse:
             "days": period.days,
             "periods": figures.PERIODS,
             "totals": figures.totals(region.code, period, **filters),
-            "ranking": figures.ranking(region.code, period, **filters),
+            "ranking": ranking,
+            "map": _tile_map(request, region.code, ranking, query),
             "units": figures.unit_ranking(region.code, period, **filters),
             "warnings": open_warnings,
             "data_url": reverse("insights:data", args=[region.code]) + "?" + _query(request),
             "matters_url": matters_url,
-            "query": _query(request),
+            "query": query,
             "items": ServiceItem.objects.order_by("order", "pk").values_list("pk", "name"),
             "topics": Speciality.objects.values_list("pk", "name"),
             "channels": Channel.choices,
@@ -138,6 +141,25 @@ def dashboard(request: HttpRequest, code: str) -> HttpResponse:
             **_plan_context(region.code),
         },
     )
+
+
+def _tile_map(request: HttpRequest, code: str, ranking: list[dict[str, Any]], query: str) -> dict[str, Any]:
+    """The map of the places under the region (``tilemap``), from the ranking's figures; a place with an open
+    hotspot warning (in it or under it) is marked."""
+    if not ranking:
+        return {}
+    length = len(ranking[0]["code"])
+    hot_regions = Warning.objects.filter(
+        figures.region_q("region_id", code), kind=Warning.Kind.HOTSPOT, status__in=Warning.OPEN_STATUSES
+    ).values_list("region_id", flat=True)
+    hot = {r[:length] for r in hot_regions if len(r) >= length}
+    metric = tilemap.metric_of(request.GET.get("map"), ranking)
+    keep = f"{query}&map={metric}" if query else f"map={metric}"
+    built = tilemap.build(
+        ranking, metric, lambda c: reverse("insights:dashboard", args=[c]) + "?" + keep, hot
+    )
+    built["query"] = query
+    return built
 
 
 def _reaches(user: Any, code: str) -> bool:
