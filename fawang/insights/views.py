@@ -9,6 +9,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
@@ -35,7 +36,7 @@ from .access import (
     require_viewer,
     warnings_for_user,
 )
-from .models import Warning
+from .models import RollupState, Warning
 
 PER_PAGE = 30
 MEASURE_LABELS = {
@@ -260,29 +261,56 @@ def matters(request: HttpRequest, code: str) -> HttpResponse:
 @never_cache
 @staff_required
 def hotspot_list(request: HttpRequest, code: str) -> HttpResponse:
-    """热点问题、热点区域及形成原因: what rose beyond chance in the last week, each with its causes."""
+    """热点问题、热点区域及形成原因: the hotspots the scheduler's hourly scan found under the region — those of the last
+    week and any still open — each with the causes stored when it was raised. The page reads those warnings only
+    (the scan tests the facts and reads the matters' text once, not on every view)."""
     user = staff_user(request)
     region = get_region_for_user(user, code)
     as_of = timezone.localdate()
-    found = hotspots.find(region.code, as_of)
-    for hot in found:
-        hot.drill = (  # type: ignore[attr-defined]
-            reverse("insights:matters", args=[hot.region])
-            + "?"
-            + urlencode({"days": 7, "topic": hot.topic_id})
+    recent = as_of - dt.timedelta(days=hotspots.WINDOW_DAYS - 1)
+    found = list(
+        Warning.objects.filter(figures.region_q("region_id", region.code), kind=Warning.Kind.HOTSPOT)
+        .filter(Q(status__in=Warning.OPEN_STATUSES) | Q(period_end__gte=recent))
+        .select_related("region", "topic")
+        .order_by("-period_end", "-observed", "pk")[:50]
+    )
+    example_ids = [e["id"] for w in found for e in (w.explanation or {}).get("examples", [])]
+    visible = set(Matter.objects.visible_to(user).filter(pk__in=example_ids).values_list("pk", flat=True))
+    rows = []
+    for w in found:
+        why = dict(w.explanation or {})
+        rows.append(
+            {
+                "warning": w,
+                "region_name": w.region.full_name,
+                "topic_name": w.topic.name if w.topic else why.get("topic_name", ""),
+                "observed": int(w.observed),
+                "expected": w.expected,
+                "p_value": w.p_value,
+                "phrases": why.get("phrases", []),
+                "places": why.get("places", []),
+                "units": why.get("units", []),
+                "items": why.get("items", []),
+                "channels": why.get("channels", []),
+                "drill": reverse("insights:matters", args=[w.region_id])
+                + "?"
+                + urlencode({"days": hotspots.WINDOW_DAYS, "topic": w.topic_id or ""}),
+                "examples": [
+                    {**e, "url": reverse("matters:detail", args=[e["id"]])}
+                    for e in why.get("examples", [])
+                    if e.get("id") in visible
+                ],
+            }
         )
-        hot.examples = [
-            {**e, "url": reverse("matters:detail", args=[e["id"]])}
-            for e in hot.examples
-            if Matter.objects.visible_to(user).filter(pk=e["id"]).exists()
-        ]
+    scanned = RollupState.objects.filter(name="warnings").values_list("refreshed_at", flat=True).first()
     return render(
         request,
         "insights/hotspots.html",
         {
             "region": region,
-            "hotspots": found,
+            "hotspots": rows,
             "as_of": as_of,
+            "scanned": scanned,
             "window": hotspots.WINDOW_DAYS,
             "weeks": hotspots.HISTORY_WEEKS,
             "alpha": hotspots.ALPHA,

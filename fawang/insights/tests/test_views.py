@@ -61,14 +61,34 @@ class DashboardTestCase(ActivityTestCase):
         self.assertNotContains(overdue, rows[0].person.name + "<")
 
     def test_hotspots_page_names_both_with_causes(self) -> None:
-        # The plants sit in the week before END; the page looks at the week before today, so ask the finder.
-        from fawang.insights import hotspots
+        """The page shows what the scan raised (here the plants of the week before END), with the stored causes,
+        and reads no matters but the examples it links (by id)."""
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
 
-        found = hotspots.find("350203", END)
-        self.assertGreaterEqual(len(found), 2)
-        page = self.client.get(reverse("insights:hotspots", args=["350203"]))
+        from fawang.insights import warnings
+
+        warnings.raise_warnings(as_of=END)
+        with CaptureQueriesContext(connection) as ctx:
+            page = self.client.get(reverse("insights:hotspots", args=["350203"]))
         self.assertEqual(page.status_code, 200)
         self.assertContains(page, "热点问题、热点区域及形成原因")
+        self.assertContains(page, "莲前街道 · 劳动纠纷")
+        self.assertContains(page, "曾厝垵社区居委会 · 拆迁安置")
+        self.assertContains(page, "包工头")
+        from fawang.insights.activity import WAGE_TOWN
+        from fawang.insights.models import Warning
+
+        wage = Warning.objects.get(kind=Warning.Kind.HOTSPOT, region_id=WAGE_TOWN)
+        example = wage.explanation["examples"][0]
+        self.assertContains(page, reverse("matters:detail", args=[example["id"]]))  # the examples, linked
+        matters_sql = [q["sql"] for q in ctx.captured_queries if "matters_matter" in q["sql"]]
+        self.assertEqual(len(matters_sql), 1, matters_sql)
+        self.assertIn('"matters_matter"."id" IN', matters_sql[0])
+        # 湖里区's supervisor sees none of them.
+        self.client.force_login(self.hl_supervisor)
+        page = self.client.get(reverse("insights:hotspots", args=["350206"]))
+        self.assertNotContains(page, "莲前街道")
 
     def test_reports(self) -> None:
         from openpyxl import load_workbook
