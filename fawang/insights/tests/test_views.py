@@ -152,7 +152,7 @@ class TileMapTestCase(ActivityTestCase):
         )
         self.client.force_login(self.sm_supervisor)
         page = self.client.get(
-            reverse("insights:dashboard", args=["350203"]), {"days": 365, "map": "received"}
+            reverse("insights:dashboard", args=["350203"]), {"days": "365", "map": "received"}
         )
         ranking = page.context["ranking"]
         self.assertContains(page, 'id="tilemap"')
@@ -177,7 +177,7 @@ class TileMapTestCase(ActivityTestCase):
         page = self.client.get(reverse("insights:dashboard", args=["350203"]), {"days": 365})
         self.assertEqual(page.context["map"]["metric"], "received")
         page = self.client.get(
-            reverse("insights:dashboard", args=["350203"]), {"days": 365, "map": "satisfaction"}
+            reverse("insights:dashboard", args=["350203"]), {"days": "365", "map": "satisfaction"}
         )
         legend = [c.label for c in page.context["map"]["legend"]]
         self.assertTrue(all("%" in label for label in legend if label != "无数据"), legend)
