@@ -237,6 +237,7 @@ def _tallies(code: str, period: figures.Period) -> dict[str, lines.Tally]:
     }
 
 
+NO_RATES: dict[str, Figure] = {"on_time_rate": (None, 0, 0), "satisfaction": (None, 0, 0)}
 # Below a town the places are villages: only the coverage indicators name them.
 VILLAGE_INDICATORS = ("room_coverage", "advisor_coverage")
 
@@ -263,12 +264,8 @@ def measure_places(code: str, period: figures.Period, places: list[Region]) -> t
         for place, values in _staff_by_place(code, places).items():
             per[place]["staff_per_10k"] = values
         for place in per:
-            per[place].update(rate_per.get(place) or _rates_by_place_empty())
+            per[place].update(rate_per.get(place) or NO_RATES)
     return own, per
-
-
-def _rates_by_place_empty() -> dict[str, Figure]:
-    return {"on_time_rate": (None, 0, 0), "satisfaction": (None, 0, 0)}
 
 
 def measure(code: str, period: figures.Period) -> dict[str, Figure]:
