@@ -93,11 +93,11 @@ def reads_months(region: str, period: Period, keys: tuple[str, ...] = ()) -> boo
 def grouped(
     region: str, period: Period, keys: tuple[str, ...] = (), **filters: Any
 ) -> dict[tuple[Any, ...], dict[str, int]]:
-    """The measures of ``region``'s subtree over ``period``, summed by ``keys`` (any of ``region_id`` — cut to the
-    town when the monthly facts are read —, ``service_item_id``, ``topic_id``, ``channel``, ``unit_id``, ``day`` or
-    ``month``). Periods of up to 90 days come from the daily facts; longer ones from the monthly facts for the
-    whole months and the daily facts for the days at the ends (``reads_months``), so a year of a city is a few
-    thousand rows however many matters lie behind it."""
+    """The measures of ``region``'s subtree over ``period``, summed by ``keys`` (any of ``region_id``,
+    ``service_item_id``, ``topic_id``, ``channel``, ``unit_id``, ``day`` or ``month``; ``region_id`` is cut to the
+    town below a county or city, as the monthly facts have it). Periods of up to 90 days come from the daily facts;
+    longer ones from the monthly facts for the whole months and the daily facts for the days at the ends
+    (``reads_months``), so a year of a city is a few thousand rows however many matters lie behind it."""
     out: dict[tuple[Any, ...], dict[str, int]] = {}
 
     def add(key: tuple[Any, ...], row: dict[str, Any]) -> None:
@@ -106,6 +106,9 @@ def grouped(
             slot[m] += int(row[m] or 0)
 
     use_months = reads_months(region, period, keys)
+    # A county's or city's places are named by town whichever facts are read, so the keys do not change with the
+    # period; a town's are its villages (read from the daily facts).
+    cut = len(region) <= 6
     edges, months = _split(period) if use_months else ([period], None)
     daily = tuple("day" if k == "month" else k for k in keys)
     totals_of = {m: Sum(m) for m in MEASURES}
@@ -116,7 +119,7 @@ def grouped(
             continue
         for found in qs.values(*daily).annotate(**totals_of):
             row: dict[str, Any] = dict(found)
-            add(tuple(_key_of(row, k, use_months) for k in keys), row)
+            add(tuple(_key_of(row, k, cut) for k in keys), row)
     if months is not None:
         monthly = tuple("area" if k == "region_id" else k for k in keys)
         qs_m = MonthFact.objects.filter(
