@@ -149,11 +149,17 @@ def pages(codes: dict[str, str]) -> list[tuple[str, str, str]]:
 
     out = []
     for user, code in codes.items():
-        for name in ("dashboard", "data", "kpi"):
+        for name in ("dashboard", "data", "kpi", "hotspots"):
             out.append(
-                (user, name, reverse(f"insights:{name}", args=[code]) + ("?days=30" if name != "kpi" else ""))
+                (
+                    user,
+                    name,
+                    reverse(f"insights:{name}", args=[code])
+                    + ("?days=30" if name in ("dashboard", "data") else ""),
+                )
             )
         out.append((user, "dashboard 365 d", reverse("insights:dashboard", args=[code]) + "?days=365"))
+        out.append((user, "data 365 d", reverse("insights:data", args=[code]) + "?days=365"))
     return out
 
 

@@ -76,14 +76,28 @@ def _next_month(day: dt.date) -> dt.date:
     return (day.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
 
 
+# Periods up to this many days are read from the daily facts; longer ones from the monthly facts (whole months) and
+# the daily facts (the days at either end).
+DAILY_MAX_DAYS = 90
+
+
+def reads_months(region: str, period: Period, keys: tuple[str, ...] = ()) -> bool:
+    """Whether ``grouped`` reads the monthly facts for this question: periods longer than ``DAILY_MAX_DAYS``, unless
+    the answer needs what the monthly facts have cut away — days, or places below the town (a village's figures, a
+    town's villages)."""
+    if period.days <= DAILY_MAX_DAYS or "day" in keys or len(region) > 9:
+        return False
+    return not ("region_id" in keys and len(region) >= 9)
+
+
 def grouped(
     region: str, period: Period, keys: tuple[str, ...] = (), **filters: Any
 ) -> dict[tuple[Any, ...], dict[str, int]]:
-    """The measures of ``region``'s subtree over ``period``, summed by ``keys`` (any of ``region_id`` — cut to the
-    town in the monthly facts —, ``service_item_id``, ``topic_id``, ``channel``, ``unit_id``, ``day`` or
-    ``month``). For a city or county and no ``day`` key, the whole months come from the monthly facts (a few rows
-    however many matters) and only the days at the ends from the daily facts; a town's or village's figures (whose
-    ranking names villages) come from the daily facts alone."""
+    """The measures of ``region``'s subtree over ``period``, summed by ``keys`` (any of ``region_id``,
+    ``service_item_id``, ``topic_id``, ``channel``, ``unit_id``, ``day`` or ``month``; ``region_id`` is cut to the
+    town below a county or city, as the monthly facts have it). Periods of up to 90 days come from the daily facts;
+    longer ones from the monthly facts for the whole months and the daily facts for the days at the ends
+    (``reads_months``), so a year of a city is a few thousand rows however many matters lie behind it."""
     out: dict[tuple[Any, ...], dict[str, int]] = {}
 
     def add(key: tuple[Any, ...], row: dict[str, Any]) -> None:
@@ -91,7 +105,10 @@ def grouped(
         for m in MEASURES:
             slot[m] += int(row[m] or 0)
 
-    use_months = len(region) <= 6 and "day" not in keys
+    use_months = reads_months(region, period, keys)
+    # A county's or city's places are named by town whichever facts are read, so the keys do not change with the
+    # period; a town's are its villages (read from the daily facts).
+    cut = len(region) <= 6
     edges, months = _split(period) if use_months else ([period], None)
     daily = tuple("day" if k == "month" else k for k in keys)
     totals_of = {m: Sum(m) for m in MEASURES}
@@ -102,7 +119,7 @@ def grouped(
             continue
         for found in qs.values(*daily).annotate(**totals_of):
             row: dict[str, Any] = dict(found)
-            add(tuple(_key_of(row, k, use_months) for k in keys), row)
+            add(tuple(_key_of(row, k, cut) for k in keys), row)
     if months is not None:
         monthly = tuple("area" if k == "region_id" else k for k in keys)
         qs_m = MonthFact.objects.filter(

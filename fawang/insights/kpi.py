@@ -23,7 +23,8 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Q
+from django.db.models import Count, Q, QuerySet
+from django.db.models.functions import Substr
 from django.utils import timezone
 
 from fawang.matters.models import Callback
@@ -31,6 +32,10 @@ from fawang.orgs.models import AdvisorAssignment, Practitioner, Unit
 from fawang.regions.models import Region
 
 from . import figures, lines
+
+Figure = lines.Figure
+Places = dict[str, Figure]  # indicator -> figure
+PerPlace = dict[str, Places]  # place code -> its indicators
 
 PROFESSIONAL_KINDS = (
     Practitioner.Kind.LAWYER,
@@ -100,58 +105,101 @@ def _ratio(part: int, whole: int) -> float | None:
     return part / whole if whole else None
 
 
-def station_coverage(code: str) -> tuple[float | None, int, int]:
+def _station_tally(code: str) -> lines.Tally:
     towns = Region.objects.filter(_under("code", code), level=Region.Level.TOWN)
-    covered = towns.filter(
-        code__in=Unit.objects.filter(kind=Unit.Kind.STATION, is_active=True).values("region_id")
-    ).count()
-    total = towns.count()
-    return _ratio(covered, total), covered, total
+    stations = Unit.objects.filter(kind=Unit.Kind.STATION, is_active=True).values("region_id")
+    return lines.Tally(towns, Q(code__in=stations), "code")
 
 
-def room_coverage(code: str) -> tuple[float | None, int, int]:
+def _room_tally(code: str) -> lines.Tally:
     villages = Region.objects.filter(_under("code", code), level=Region.Level.VILLAGE)
-    covered = villages.filter(
-        code__in=Unit.objects.filter(kind=Unit.Kind.ROOM, is_active=True).values("region_id")
-    ).count()
-    total = villages.count()
-    return _ratio(covered, total), covered, total
+    rooms = Unit.objects.filter(kind=Unit.Kind.ROOM, is_active=True).values("region_id")
+    return lines.Tally(villages, Q(code__in=rooms), "code")
 
 
-def advisor_coverage(code: str, on: dt.date | None = None) -> tuple[float | None, int, int]:
+def _advisor_tally(code: str, on: dt.date | None = None) -> lines.Tally:
     villages = Region.objects.filter(_under("code", code), level=Region.Level.VILLAGE)
     current = AdvisorAssignment.objects.current()
     if on is not None:
         current = AdvisorAssignment.objects.filter(started_on__lte=on).filter(
             Q(ended_on__isnull=True) | Q(ended_on__gt=on)
         )
-    covered = villages.filter(code__in=current.values("region_id")).count()
-    total = villages.count()
-    return _ratio(covered, total), covered, total
+    return lines.Tally(villages, Q(code__in=current.values("region_id")), "code")
 
 
-def staff_per_10k(code: str) -> tuple[float | None, int, int]:
-    region = Region.objects.filter(code=code).only("population").first()
-    staff = Practitioner.objects.filter(
+def station_coverage(code: str) -> Figure:
+    return _station_tally(code).figure()
+
+
+def room_coverage(code: str) -> Figure:
+    return _room_tally(code).figure()
+
+
+def advisor_coverage(code: str, on: dt.date | None = None) -> Figure:
+    return _advisor_tally(code, on).figure()
+
+
+def _staff(code: str) -> QuerySet[Practitioner]:
+    return Practitioner.objects.filter(
         _under("unit__region_id", code),
         kind__in=PROFESSIONAL_KINDS,
         licence_status=Practitioner.LicenceStatus.PRACTISING,
-    ).count()
-    population = region.population if region and region.population else 0
+    )
+
+
+def _per_10k(staff: int, population: int | None) -> Figure:
+    population = population or 0
     return (staff / population * 10_000 if population else None), staff, population
 
 
-def rates(code: str, period: figures.Period) -> dict[str, tuple[float | None, int, int]]:
-    g = figures.sums(code, period)
-    return {
-        "on_time_rate": (_ratio(g["on_time"], g["completed"]), g["on_time"], g["completed"]),
-        "satisfaction": (_ratio(g["good"], g["rated"]), g["good"], g["rated"]),
-    }
+def staff_per_10k(code: str) -> Figure:
+    region = Region.objects.filter(code=code).only("population").first()
+    return _per_10k(_staff(code).count(), region.population if region else None)
 
 
-def callbacks_done(
-    code: str, period: figures.Period, now: dt.datetime | None = None
-) -> tuple[float | None, int, int]:
+def _staff_by_place(code: str, places: list[Region]) -> dict[str, Figure]:
+    """Each place's professional staff per 10,000 residents, in one grouped query."""
+    if not places:
+        return {}
+    length = len(places[0].code)
+    counts = dict(
+        _staff(code)
+        .annotate(kpi_place=Substr("unit__region_id", 1, length))
+        .values_list("kpi_place")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    return {p.code: _per_10k(counts.get(p.code, 0), p.population) for p in places}
+
+
+def _rates_by_place(code: str, period: figures.Period, length: int | None) -> tuple[Places, PerPlace]:
+    """按时办结率 and 满意率 of the region and of each place (codes cut to ``length``), from one read of the facts
+    grouped by region."""
+    own = dict.fromkeys(("on_time", "completed", "good", "rated"), 0)
+    per: dict[str, dict[str, int]] = {}
+    keys: tuple[str, ...] = ("region_id",) if length else ()
+    for key, got in figures.grouped(code, period, keys).items():
+        slots = [own]
+        if length:
+            slots.append(per.setdefault(key[0][:length], dict.fromkeys(own, 0)))
+        for slot in slots:
+            for m in slot:
+                slot[m] += got[m]
+
+    def figs(g: dict[str, int]) -> dict[str, Figure]:
+        return {
+            "on_time_rate": (_ratio(g["on_time"], g["completed"]), g["on_time"], g["completed"]),
+            "satisfaction": (_ratio(g["good"], g["rated"]), g["good"], g["rated"]),
+        }
+
+    return figs(own), {place: figs(g) for place, g in per.items()}
+
+
+def rates(code: str, period: figures.Period) -> dict[str, Figure]:
+    return _rates_by_place(code, period, None)[0]
+
+
+def _callbacks_tally(code: str, period: figures.Period, now: dt.datetime | None = None) -> lines.Tally:
     """差评回访 opened in the period and due by now: how many were done."""
     now = now or timezone.now()
     tz = timezone.get_current_timezone()
@@ -164,29 +212,64 @@ def callbacks_done(
         created_at__lt=hi,
         due_at__lte=now,
     )
-    total = due.count()
-    done = due.filter(done_at__isnull=False).count()
-    return _ratio(done, total), done, total
+    return lines.Tally(due, Q(done_at__isnull=False), "matter__region_id")
 
 
-def measure(code: str, period: figures.Period) -> dict[str, tuple[float | None, int, int]]:
-    values = {
-        "station_coverage": station_coverage(code),
-        "room_coverage": room_coverage(code),
-        "advisor_coverage": advisor_coverage(code),
-        "staff_per_10k": staff_per_10k(code),
-        **rates(code, period),
-        "callbacks_done": callbacks_done(code, period),
-        "corrections_items": lines.corrections_items_on_time(code, period),
-        "corrections_lost": lines.corrections_lost(code),
-        "key_connected": lines.resettlement_connected(code, period, key=True),
-        "general_connected": lines.resettlement_connected(code, period, key=False),
-        "placement": lines.resettlement_placement(code, period),
-        "hotline_answer_rate": lines.hotline_answer_rate(code, period),
-        "hotline_callbacks": lines.hotline_callbacks_on_time(code, period),
-        "mediation_success": lines.mediation_success(code, period),
+def callbacks_done(code: str, period: figures.Period, now: dt.datetime | None = None) -> Figure:
+    return _callbacks_tally(code, period, now).figure()
+
+
+def _tallies(code: str, period: figures.Period) -> dict[str, lines.Tally]:
+    """The indicators counted as part ÷ whole of rows under the region."""
+    return {
+        "station_coverage": _station_tally(code),
+        "room_coverage": _room_tally(code),
+        "advisor_coverage": _advisor_tally(code),
+        "callbacks_done": _callbacks_tally(code, period),
+        "corrections_items": lines.tally_corrections_items_on_time(code, period),
+        "corrections_lost": lines.tally_corrections_lost(code),
+        "key_connected": lines.tally_resettlement_connected(code, period, key=True),
+        "general_connected": lines.tally_resettlement_connected(code, period, key=False),
+        "placement": lines.tally_resettlement_placement(code, period),
+        "hotline_answer_rate": lines.tally_hotline_answer_rate(code, period),
+        "hotline_callbacks": lines.tally_hotline_callbacks_on_time(code, period),
+        "mediation_success": lines.tally_mediation_success(code, period),
     }
-    return values
+
+
+NO_RATES: dict[str, Figure] = {"on_time_rate": (None, 0, 0), "satisfaction": (None, 0, 0)}
+# Below a town the places are villages: only the coverage indicators name them.
+VILLAGE_INDICATORS = ("room_coverage", "advisor_coverage")
+
+
+def measure_places(code: str, period: figures.Period, places: list[Region]) -> tuple[Places, PerPlace]:
+    """Every indicator of region ``code``, and of each of ``places`` (the regions directly under it), with one query
+    per indicator however many places there are."""
+    length = len(places[0].code) if places else None
+    own: Places = {}
+    per: PerPlace = {p.code: {} for p in places}
+    village_level = length is not None and length > 9
+    for key, tally in _tallies(code, period).items():
+        if length is None or (village_level and key not in VILLAGE_INDICATORS):
+            own[key] = tally.figure()
+            continue
+        own[key], found = tally.by_place(length)
+        for place in per:
+            per[place][key] = found.get(place, (None, 0, 0))
+    region = next((p.parent for p in places[:1]), None) or Region.objects.filter(code=code).first()
+    own["staff_per_10k"] = _per_10k(_staff(code).count(), region.population if region else None)
+    rate_own, rate_per = _rates_by_place(code, period, None if village_level else length)
+    own.update(rate_own)
+    if not village_level:
+        for place, values in _staff_by_place(code, places).items():
+            per[place]["staff_per_10k"] = values
+        for place in per:
+            per[place].update(rate_per.get(place) or NO_RATES)
+    return own, per
+
+
+def measure(code: str, period: figures.Period) -> dict[str, Figure]:
+    return measure_places(code, period, [])[0]
 
 
 def met(key: str, value: float | None) -> bool | None:
@@ -219,19 +302,10 @@ class Indicator:
 
 
 def board(code: str, period: figures.Period) -> list[Indicator]:
-    """Every indicator for region ``code``, and the places directly under it that miss each target."""
-    own = measure(code, period)
-    children = list(Region.objects.filter(parent_id=code).order_by("code"))
-    # Villages are many: below a town only the coverage and advisor indicators name them.
-    per_child = {c.code: measure(c.code, period) for c in children} if len(code) < 9 else {}
-    if len(code) == 9:
-        per_child = {
-            c.code: {
-                "room_coverage": room_coverage(c.code),
-                "advisor_coverage": advisor_coverage(c.code),
-            }
-            for c in children
-        }
+    """Every indicator for region ``code``, and the places directly under it that miss each target. The number of
+    queries does not grow with the number of places (one grouped query per indicator)."""
+    children = list(Region.objects.filter(parent_id=code).select_related("parent").order_by("code"))
+    own, per_child = measure_places(code, period, children)
     names = {c.code: c.name for c in children}
     out = []
     for key in TARGETS:

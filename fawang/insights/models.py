@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from fawang.catalog.models import Channel, ServiceItem
+from fawang.lib.supervision import warning_source
 from fawang.orgs.models import Speciality, Unit
 from fawang.regions.models import Region
 
@@ -170,6 +171,8 @@ class Warning(models.Model):
         TIME_LIMIT = "time_limit", _("按时办结率下降")
         SATISFACTION = "satisfaction", _("满意率下降")
         PLAN = "plan", _("工作计划任务逾期")
+        # Raised by a business line itself (registered in fawang.lib.supervision: 矛盾纠纷预警 …) and taken in here.
+        LINE = "line", _("条线预警")
 
     class Status(models.TextChoices):
         OPEN = "open", _("待签收")
@@ -268,6 +271,15 @@ class Warning(models.Model):
     created_at = models.DateTimeField(
         _("预警时间"), default=timezone.now, help_text=_("系统发出预警的时间。")
     )
+    source = models.CharField(
+        _("来源条线"),
+        max_length=40,
+        blank=True,
+        help_text=_("条线自己发出的预警（如人民调解的矛盾纠纷预警）的登记名；本应用算出的预警为空。"),
+    )
+    source_pk = models.PositiveBigIntegerField(
+        _("条线预警编号"), null=True, blank=True, help_text=_("该预警在来源条线中的记录编号。")
+    )
 
     class Meta:
         verbose_name = _("风险预警")
@@ -277,7 +289,11 @@ class Warning(models.Model):
             # Raising the same warning again (the next scheduler pass) finds the one raised.
             models.UniqueConstraint(
                 fields=["kind", "region", "topic", "period_end"], name="warning_once_per_period"
-            )
+            ),
+            # A line's warning is taken in once, whichever worker's pass sees it first.
+            models.UniqueConstraint(
+                fields=["source", "source_pk"], condition=~models.Q(source=""), name="warning_once_per_source"
+            ),
         ]
         indexes = [models.Index(fields=["status", "region"], name="warning_status_region")]
 
@@ -287,6 +303,15 @@ class Warning(models.Model):
     @property
     def is_open(self) -> bool:
         return self.status in self.OPEN_STATUSES
+
+    @property
+    def kind_label(self) -> str:
+        """The line's own name of a warning it raised (矛盾纠纷预警), else the kind's label."""
+        if self.source:
+            found = warning_source(self.source)
+            if found is not None:
+                return str(found.label)
+        return str(self.get_kind_display())
 
     def is_overdue(self) -> bool:
         return self.is_open and self.due_at < timezone.now()

@@ -269,7 +269,7 @@ def excel(request: HttpRequest, code: str) -> HttpResponse:
             [
                 timezone.localtime(w.created_at).strftime("%Y-%m-%d %H:%M"),
                 w.region.name,
-                w.get_kind_display(),
+                w.kind_label,
                 w.title,
                 w.get_status_display(),
             ]

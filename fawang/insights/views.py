@@ -9,9 +9,10 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
@@ -27,7 +28,7 @@ from fawang.orgs import authority
 from fawang.orgs.models import Speciality, Unit
 from fawang.orgs.web import staff_required, staff_user
 
-from . import actions, figures, hotspots, kpi, lines, plans
+from . import actions, figures, hotspots, kpi, plans, tilemap, warnings
 from .access import (
     default_region,
     get_region_for_user,
@@ -35,7 +36,7 @@ from .access import (
     require_viewer,
     warnings_for_user,
 )
-from .models import Warning
+from .models import RollupState, Warning
 
 PER_PAGE = 30
 MEASURE_LABELS = {
@@ -115,6 +116,8 @@ def dashboard(request: HttpRequest, code: str) -> HttpResponse:
         .select_related("region", "topic")[:20]
     )
     matters_url = reverse("insights:matters", args=[region.code])
+    ranking = figures.ranking(region.code, period, **filters)
+    query = _query(request)
     return render(
         request,
         "insights/dashboard.html",
@@ -124,15 +127,13 @@ def dashboard(request: HttpRequest, code: str) -> HttpResponse:
             "days": period.days,
             "periods": figures.PERIODS,
             "totals": figures.totals(region.code, period, **filters),
-            "ranking": figures.ranking(region.code, period, **filters),
+            "ranking": ranking,
+            "map": _tile_map(request, region.code, ranking, query),
             "units": figures.unit_ranking(region.code, period, **filters),
             "warnings": open_warnings,
-            "risk_warnings": lines.open_risk_warnings(
-                region.code, authority.regions_filter(user, "region_id"), limit=10
-            ),
             "data_url": reverse("insights:data", args=[region.code]) + "?" + _query(request),
             "matters_url": matters_url,
-            "query": _query(request),
+            "query": query,
             "items": ServiceItem.objects.order_by("order", "pk").values_list("pk", "name"),
             "topics": Speciality.objects.values_list("pk", "name"),
             "channels": Channel.choices,
@@ -141,6 +142,25 @@ def dashboard(request: HttpRequest, code: str) -> HttpResponse:
             **_plan_context(region.code),
         },
     )
+
+
+def _tile_map(request: HttpRequest, code: str, ranking: list[dict[str, Any]], query: str) -> dict[str, Any]:
+    """The map of the places under the region (``tilemap``), from the ranking's figures; a place with an open
+    hotspot warning (in it or under it) is marked."""
+    if not ranking:
+        return {}
+    length = len(ranking[0]["code"])
+    hot_regions = Warning.objects.filter(
+        figures.region_q("region_id", code), kind=Warning.Kind.HOTSPOT, status__in=Warning.OPEN_STATUSES
+    ).values_list("region_id", flat=True)
+    hot = {r[:length] for r in hot_regions if len(r) >= length}
+    metric = tilemap.metric_of(request.GET.get("map"), ranking)
+    keep = f"{query}&map={metric}" if query else f"map={metric}"
+    built = tilemap.build(
+        ranking, metric, lambda c: reverse("insights:dashboard", args=[c]) + "?" + keep, hot
+    )
+    built["query"] = query
+    return built
 
 
 def _reaches(user: Any, code: str) -> bool:
@@ -241,29 +261,56 @@ def matters(request: HttpRequest, code: str) -> HttpResponse:
 @never_cache
 @staff_required
 def hotspot_list(request: HttpRequest, code: str) -> HttpResponse:
-    """热点问题、热点区域及形成原因: what rose beyond chance in the last week, each with its causes."""
+    """热点问题、热点区域及形成原因: the hotspots the scheduler's hourly scan found under the region — those of the last
+    week and any still open — each with the causes stored when it was raised. The page reads those warnings only
+    (the scan tests the facts and reads the matters' text once, not on every view)."""
     user = staff_user(request)
     region = get_region_for_user(user, code)
     as_of = timezone.localdate()
-    found = hotspots.find(region.code, as_of)
-    for hot in found:
-        hot.drill = (  # type: ignore[attr-defined]
-            reverse("insights:matters", args=[hot.region])
-            + "?"
-            + urlencode({"days": 7, "topic": hot.topic_id})
+    recent = as_of - dt.timedelta(days=hotspots.WINDOW_DAYS - 1)
+    found = list(
+        Warning.objects.filter(figures.region_q("region_id", region.code), kind=Warning.Kind.HOTSPOT)
+        .filter(Q(status__in=Warning.OPEN_STATUSES) | Q(period_end__gte=recent))
+        .select_related("region", "topic")
+        .order_by("-period_end", "-observed", "pk")[:50]
+    )
+    example_ids = [e["id"] for w in found for e in (w.explanation or {}).get("examples", [])]
+    visible = set(Matter.objects.visible_to(user).filter(pk__in=example_ids).values_list("pk", flat=True))
+    rows = []
+    for w in found:
+        why = dict(w.explanation or {})
+        rows.append(
+            {
+                "warning": w,
+                "region_name": w.region.full_name,
+                "topic_name": w.topic.name if w.topic else why.get("topic_name", ""),
+                "observed": int(w.observed),
+                "expected": w.expected,
+                "p_value": w.p_value,
+                "phrases": why.get("phrases", []),
+                "places": why.get("places", []),
+                "units": why.get("units", []),
+                "items": why.get("items", []),
+                "channels": why.get("channels", []),
+                "drill": reverse("insights:matters", args=[w.region_id])
+                + "?"
+                + urlencode({"days": hotspots.WINDOW_DAYS, "topic": w.topic_id or ""}),
+                "examples": [
+                    {**e, "url": reverse("matters:detail", args=[e["id"]])}
+                    for e in why.get("examples", [])
+                    if e.get("id") in visible
+                ],
+            }
         )
-        hot.examples = [
-            {**e, "url": reverse("matters:detail", args=[e["id"]])}
-            for e in hot.examples
-            if Matter.objects.visible_to(user).filter(pk=e["id"]).exists()
-        ]
+    scanned = RollupState.objects.filter(name="warnings").values_list("refreshed_at", flat=True).first()
     return render(
         request,
         "insights/hotspots.html",
         {
             "region": region,
-            "hotspots": found,
+            "hotspots": rows,
             "as_of": as_of,
+            "scanned": scanned,
             "window": hotspots.WINDOW_DAYS,
             "weeks": hotspots.HISTORY_WEEKS,
             "alpha": hotspots.ALPHA,
@@ -298,12 +345,6 @@ def warning_list(request: HttpRequest) -> HttpResponse:
     elif state == "closed":
         qs = qs.filter(status=Warning.Status.CLOSED)
     page = CappedPaginator(qs.order_by("-created_at", "-pk"), PER_PAGE).get_page(request.GET.get("page"))
-    # The mediation committees' own 风险预警 (人民调解法 第二十五条), still open, in the supervisor's regions.
-    risk = (
-        lines.open_risk_warnings(where=authority.regions_filter(user, "region_id"))
-        if state != "closed"
-        else []
-    )
     return render(
         request,
         "insights/warnings.html",
@@ -312,8 +353,6 @@ def warning_list(request: HttpRequest) -> HttpResponse:
             "rows": list(page.object_list),
             "state": state,
             "now": timezone.now(),
-            "risk_warnings": risk,
-            "today": timezone.localdate(),
         },
     )
 
@@ -345,6 +384,7 @@ def warning_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "insights/warning.html",
         {
             "warning": warning,
+            "line": _line_context(warning),
             "units": units,
             "history": history,
             "explanation": explanation,
@@ -356,6 +396,19 @@ def warning_detail(request: HttpRequest, pk: int) -> HttpResponse:
             ),
         },
     )
+
+
+def _line_context(warning: Warning) -> dict[str, Any] | None:
+    """A line's own warning behind this one: still open there, and its page in the line's console."""
+    found = warnings.line_row(warning)
+    if found is None:
+        return None
+    source, row = found
+    try:
+        url = reverse(source.url_name, args=[warning.source_pk])
+    except NoReverseMatch:
+        url = ""
+    return {"open": warnings.line_still_open(source, row), "url": url}
 
 
 def _plan_url(warning: Warning) -> str:

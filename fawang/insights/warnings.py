@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 
+from django.apps import apps
 from django.db import IntegrityError, transaction
 from django.db.models import Sum
 from django.utils import timezone
@@ -15,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from fawang.accounts.models import User
 from fawang.audit import actions as audit
+from fawang.lib import supervision
 from fawang.notify.actions import enqueue
 from fawang.orgs.models import Membership, Unit
 from fawang.regions.models import Region
@@ -175,11 +177,84 @@ def raise_due(now: dt.datetime | None = None) -> list[Warning]:
     return raise_warnings(now=now)
 
 
+# Rows of one line's warnings taken in per pass (the rest on the next pass).
+LINE_BATCH = 500
+
+
+def take_in_line_warnings(now: dt.datetime | None = None) -> list[Warning]:
+    """The warnings the lines raised themselves (``fawang.lib.supervision``: 人民调解的矛盾纠纷预警 …), still open there
+    and not yet taken in, become warnings of this loop — told to the region's supervisors, with the same time limit
+    to close. Runs on every scheduler pass (one query per line when there is nothing new); a row is taken in once
+    (a constraint on source and row), and the line's row is never written here."""
+    now = now or timezone.now()
+    taken: list[Warning] = []
+    for source in supervision.warning_sources():
+        model = apps.get_model(source.model)
+        seen = Warning.objects.filter(source=source.key).values("source_pk")
+        rows = (
+            model._default_manager.filter(**dict(source.open_filter))
+            .exclude(pk__in=seen)
+            .order_by(source.raised_field, "pk")[:LINE_BATCH]
+        )
+        for row in rows:
+            w = _take_in(source, row, now)
+            if w:
+                taken.append(w)
+    return taken
+
+
+def _take_in(source: supervision.WarningSource, row: object, now: dt.datetime) -> Warning | None:
+    raised_at: dt.datetime = getattr(row, source.raised_field)
+    day = timezone.localdate(raised_at)
+    text = str(getattr(row, source.text_field) or "")
+    title = _("%(label)s：%(what)s") % {"label": source.label, "what": row}
+    try:
+        with transaction.atomic():
+            warning = Warning.objects.create(
+                kind=Warning.Kind.LINE,
+                source=source.key,
+                source_pk=row.pk,  # type: ignore[attr-defined]
+                region_id=getattr(row, source.region_field),
+                period_start=day,
+                period_end=day,
+                title=title[:120],
+                observed=0,
+                expected=0,
+                explanation={"summary": text[:1000], "raised_at": raised_at.isoformat()},
+                due_at=now + dt.timedelta(days=HANDLING_DAYS),
+                created_at=now,
+            )
+            audit.record(
+                "insights.raise_warning",
+                actor=None,
+                target=warning,
+                region=warning.region_id,
+                note=title[:200],
+            )
+            _tell(warning)
+    except IntegrityError:
+        return None  # another pass took it in first
+    return warning
+
+
+def line_row(warning: Warning) -> tuple[supervision.WarningSource, object] | None:
+    """The line's own row behind a warning taken in (None when the line or the row has gone)."""
+    source = supervision.warning_source(warning.source) if warning.source else None
+    if source is None or warning.source_pk is None:
+        return None
+    row = apps.get_model(source.model)._default_manager.filter(pk=warning.source_pk).first()
+    return (source, row) if row is not None else None
+
+
+def line_still_open(source: supervision.WarningSource, row: object) -> bool:
+    return all(getattr(row, field) == value for field, value in source.open_filter)
+
+
 def raise_warnings(as_of: dt.date | None = None, now: dt.datetime | None = None) -> list[Warning]:
-    """Test every watched region and raise what the figures call for."""
+    """Test every watched region and raise what the figures call for; take in the lines' own warnings."""
     now = now or timezone.now()
     as_of = as_of or timezone.localdate(now)
-    raised: list[Warning] = []
+    raised: list[Warning] = take_in_line_warnings(now)
     window = figures.Period.last(hotspots.WINDOW_DAYS, as_of)
     for region in regions_watched():
         for hot in hotspots.find(region, as_of):

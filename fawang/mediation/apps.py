@@ -8,7 +8,7 @@ class MediationConfig(AppConfig):
     def ready(self) -> None:
         from django.utils.translation import gettext_lazy as _
 
-        from fawang.lib import jobs, nav
+        from fawang.lib import jobs, nav, supervision
         from fawang.matters import lines
         from fawang.notify import kinds
         from fawang.orgs.models import Membership
@@ -42,3 +42,16 @@ class MediationConfig(AppConfig):
         kinds.register("mediation.confirmation_reminder", _("司法确认期限提醒"))
         kinds.register("mediation.warning_overdue", _("风险预警逾期未跟踪提醒"))
         lines.register(LINE)
+        # 风险预警 (人民调解法 第二十五条) also reach the 司法局's supervisors' early-warning loop (fawang.insights).
+        supervision.register_warnings(
+            supervision.WarningSource(
+                key="mediation.risk",
+                label=_("矛盾纠纷预警"),
+                model="mediation.RiskWarning",
+                open_filter=(("status", "open"),),
+                region_field="region_id",
+                raised_field="raised_at",
+                text_field="summary",
+                url_name="mediation:warning",
+            )
+        )

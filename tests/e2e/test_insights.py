@@ -140,3 +140,34 @@ def test_supervisor_makes_a_work_plan_and_follows_its_progress(site: Site, page:
     progress = page.locator("#plan-progress")
     expect(progress).to_contain_text("开展民法典进社区宣传")
     expect(progress).to_contain_text("40%")
+
+
+def test_supervisor_reads_the_tile_map_and_drills_into_a_town(site: Site, page: Any) -> None:
+    """热点区域: the 思明区 supervisor sees the towns as a coloured tile map with a legend, the planted wage surge's
+    town marked and darkest by matters received, the same figure in the ranking table, and a tile opens the town."""
+    site.manage("load_activity", "--count", "0")
+    site.manage("raise_warnings")
+    sign_in(page, site, "sm_supervisor")
+    page.goto(f"{site.url}/console/insights/r/350203/?days=7&map=received")
+    tilemap = page.locator("#tilemap")
+    expect(tilemap.get_by_role("heading", name="热点区域分布图（受理登记）")).to_be_visible()
+    lianqian = tilemap.locator('a.tile[data-code="350203010"]')
+    expect(lianqian).to_have_count(1)
+    label = lianqian.get_attribute("aria-label") or ""
+    assert label.startswith("莲前街道：受理登记 "), label
+    received = label.split("受理登记 ", 1)[1].split("，", 1)[0]
+    # The busiest town this week: the darkest class, and the ranking table says the same number.
+    assert lianqian.locator("rect").get_attribute("fill") == "#08519c"
+    ranking_row = page.locator("#ranking tr", has_text="莲前街道")
+    expect(ranking_row.locator("td").nth(1)).to_have_text(received.replace(",", ""))
+    expect(page.locator("#map-legend li")).to_have_count(6)  # five classes and the hotspot mark
+    expect(page.locator("#map-legend")).to_contain_text("有待处置的热点预警")
+    expect(page.locator("#map-note")).to_contain_text("不表示地理位置")
+    # Another figure: rates read as percentages.
+    tilemap.get_by_role("link", name="满意率").click()
+    expect(page.locator("#tilemap h2")).to_have_text("热点区域分布图（满意率）")
+    lianqian.click()
+    expect(page).to_have_url(re.compile(r"/console/insights/r/350203010/\?days=7&map=satisfaction$"))
+    expect(page.get_by_role("heading", name=re.compile("莲前街道 · 数据看板"))).to_be_visible()
+    # Below a town: its communities.
+    expect(page.locator("#tilemap a.tile").first).to_be_visible()

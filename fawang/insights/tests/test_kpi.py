@@ -114,3 +114,67 @@ class MatterIndicatorsTestCase(MatterTestCase):
         Callback.objects.filter(pk__in=callbacks).update(done_at=now)
         ind = row(kpi.board(TOWN, PERIOD), "callbacks_done")
         self.assertEqual((ind.part, ind.whole, ind.met), (1, 1, True))
+
+
+class BoardQueriesTestCase(MatterIndicatorsTestCase):
+    """The board asks one grouped query per indicator, whatever the number of places under the region."""
+
+    def queries(self, code: str) -> int:
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        with CaptureQueriesContext(connection) as ctx:
+            kpi.board(code, PERIOD)
+        return len(ctx.captured_queries)
+
+    def add_towns(self, county: str, n: int) -> list[str]:
+        parent = Region.objects.get(code=county)
+        codes = []
+        for i in range(n):
+            town = Region.objects.create(
+                code=f"{county}9{i:02d}", name=f"测试街道{i}", level=Region.Level.TOWN, parent=parent
+            )
+            for j in range(3):
+                Region.objects.create(
+                    code=f"{town.code}90{j}", name=f"测试社区{i}{j}", level=Region.Level.VILLAGE, parent=town
+                )
+            codes.append(town.code)
+        return codes
+
+    def test_query_count_does_not_grow_with_places(self) -> None:
+        county_before, town_before = self.queries("350203"), self.queries(TOWN)
+        added = self.add_towns("350203", 6)
+        Region.objects.create(code=f"{TOWN}901", name="新社区", level=Region.Level.VILLAGE, parent_id=TOWN)
+        self.assertEqual(self.queries("350203"), county_before)
+        self.assertEqual(self.queries(TOWN), town_before)
+        # The new places are on the board: six towns without a 工作站, a community without a 工作室.
+        board = kpi.board("350203", PERIOD)
+        self.assertTrue(set(added) <= {m["code"] for m in row(board, "station_coverage").misses})
+        room = row(kpi.board(TOWN, PERIOD), "room_coverage")
+        self.assertIn(f"{TOWN}901", [m["code"] for m in room.misses])
+
+    def test_the_kpi_page_too(self) -> None:
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+        from django.urls import reverse
+
+        self.client.force_login(self.sm_supervisor)
+        url = reverse("insights:kpi", args=["350203"])
+        self.client.get(url)  # warm the session and caches
+        with CaptureQueriesContext(connection) as before:
+            self.assertEqual(self.client.get(url).status_code, 200)
+        self.add_towns("350203", 6)
+        with CaptureQueriesContext(connection) as after:
+            page = self.client.get(url)
+        self.assertContains(page, "测试街道5")
+        self.assertEqual(len(after.captured_queries), len(before.captured_queries))
+
+    def test_each_place_as_if_measured_alone(self) -> None:
+        """The grouped figures of each town equal the town's own board (each indicator measured for it alone)."""
+        towns = list(Region.objects.filter(parent_id="350203").select_related("parent").order_by("code"))
+        _own, per = kpi.measure_places("350203", PERIOD, towns)
+        for town in towns:
+            alone = kpi.measure(town.code, PERIOD)
+            # A town's staff per 10,000 has no census figure in either way.
+            self.assertEqual(per[town.code], alone, town.name)
+        self.assertEqual(per[TOWN]["on_time_rate"], (0.75, 3, 4))

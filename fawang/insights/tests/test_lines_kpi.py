@@ -15,7 +15,7 @@ from fawang.hotline import actions as hotline_actions
 from fawang.hotline.models import Call, CallbackTask
 from fawang.insights import figures, kpi, lines
 from fawang.mediation.choices import CaseSource, DisputeType
-from fawang.mediation.models import Case, RiskWarning
+from fawang.mediation.models import Case
 from fawang.orgs.models import Unit
 from fawang.regions.models import Region
 from fawang.resettlement.models import HelpFile, ReleaseNotice
@@ -196,15 +196,22 @@ class LinesTestCase(CorrectionsTestCase):
         ind = row(kpi.board(self.county, JANUARY), "mediation_success")
         self.assertEqual((ind.part, ind.whole, ind.met), (3, 4, False))
 
-    def test_open_risk_warnings(self) -> None:
+    def test_mediation_risk_warnings_enter_the_warning_loop(self) -> None:
+        """矛盾纠纷预警 registered by mediation (fawang.lib.supervision) become warnings of the supervisors' own loop:
+        taken in once, told to the region's supervisors, handled (签收、交办、办结) and audited like the others."""
+        from fawang.audit.models import AuditEvent
+        from fawang.insights import actions, warnings
+        from fawang.insights.models import Warning
+        from fawang.mediation.models import RiskWarning
+        from fawang.notify.models import Message
+
         committee = Unit.objects.get(name="厦港街道人民调解委员会")
-        before = {w.pk for w in lines.open_risk_warnings(self.county)}
         kinds = RiskWarning._meta.get_field("kind").choices or []
-        warning = RiskWarning.objects.create(
+        risk = RiskWarning.objects.create(
             unit=committee,
             region_id=committee.region_id,
             kind=kinds[0][0],
-            summary="邻里纠纷有激化苗头",
+            summary="邻里纠纷有激化苗头，双方扬言动手",
             raised_by=self.officer,
             next_check_on=dt.date(2024, 1, 8),
         )
@@ -217,20 +224,67 @@ class LinesTestCase(CorrectionsTestCase):
             next_check_on=dt.date(2024, 1, 8),
             status="lowered",
         )
-        got = {w.pk for w in lines.open_risk_warnings(self.county)}
-        self.assertEqual(got - before, {warning.pk})
-        self.assertNotIn(lowered.pk, got)
-        self.assertNotIn(warning.pk, {w.pk for w in lines.open_risk_warnings("350206")})
-        # In the console: the 思明区 supervisor's warning list and dashboard show it, the 湖里区 one's do not.
-        self.client.force_login(self.sm_supervisor)
-        page = self.client.get(reverse("insights:warnings"))
-        self.assertContains(page, "人民调解风险预警（未解除）")
-        self.assertContains(page, reverse("mediation:warning", args=[warning.pk]))
-        self.assertNotContains(page, reverse("mediation:warning", args=[lowered.pk]) + '"')
-        dashboard = self.client.get(reverse("insights:dashboard", args=[self.county]))
-        self.assertContains(dashboard, reverse("mediation:warning", args=[warning.pk]))
-        self.client.force_login(self.hl_supervisor)
-        self.assertNotContains(
-            self.client.get(reverse("insights:warnings")),
-            reverse("mediation:warning", args=[warning.pk]) + '"',
+        taken = warnings.take_in_line_warnings()
+        mine = [w for w in taken if w.source_pk in (risk.pk, lowered.pk)]
+        self.assertEqual([(w.source, w.source_pk) for w in mine], [("mediation.risk", risk.pk)])
+        warning = mine[0]
+        self.assertEqual(warning.kind, Warning.Kind.LINE)
+        self.assertEqual(warning.kind_label, "矛盾纠纷预警")
+        self.assertEqual(warning.region_id, committee.region_id)
+        self.assertTrue(warning.title.startswith("矛盾纠纷预警："))
+        self.assertEqual(warning.due_at - warning.created_at, dt.timedelta(days=warnings.HANDLING_DAYS))
+        told = set(
+            Message.objects.filter(kind="insights.warning", related_id=str(warning.pk)).values_list(
+                "user__username", flat=True
+            )
         )
+        self.assertEqual(told, {"sm_supervisor", "xm_supervisor"})
+        # Taken in once: the next pass (and the hourly raise) finds nothing new.
+        self.assertEqual(warnings.take_in_line_warnings(), [])
+        self.assertNotIn(risk.pk, [w.source_pk for w in warnings.raise_warnings() if w.source])
+        self.assertEqual(Warning.objects.filter(source="mediation.risk", source_pk=risk.pk).count(), 1)
+
+        # In the console: the 思明区 supervisor's list and dashboard show it; the 湖里区 one's list does not.
+        self.client.force_login(self.sm_supervisor)
+        detail_url = reverse("insights:warning", args=[warning.pk])
+        self.assertContains(self.client.get(reverse("insights:warnings")), detail_url)
+        self.assertContains(self.client.get(reverse("insights:dashboard", args=[self.county])), detail_url)
+        page = self.client.get(detail_url)
+        self.assertContains(page, "双方扬言动手")
+        self.assertContains(page, "条线仍在预警中")
+        self.assertContains(page, reverse("mediation:warning", args=[risk.pk]))
+        self.client.force_login(self.hl_supervisor)
+        self.assertNotContains(self.client.get(reverse("insights:warnings")), detail_url)
+        self.assertEqual(self.client.get(detail_url).status_code, 404)
+
+        # The loop, audited; lowering stays the committee's: the page then says the line lowered it.
+        actions.do_acknowledge(warning.pk, actor=self.sm_supervisor)
+        office = Unit.objects.get(name="厦港街道司法所")
+        actions.do_assign(warning.pk, actor=self.sm_supervisor, unit=office, note="约见双方")
+        RiskWarning.objects.filter(pk=risk.pk).update(status="lowered")
+        actions.do_close(warning.pk, actor=self.sm_supervisor, text="经调解已化解。")
+        self.assertEqual(
+            list(
+                AuditEvent.objects.filter(target_type="insights.warning", target_id=str(warning.pk))
+                .order_by("pk")
+                .values_list("action", flat=True)
+            ),
+            [
+                "insights.raise_warning",
+                "insights.acknowledge_warning",
+                "insights.assign_warning",
+                "insights.close_warning",
+            ],
+        )
+        self.client.force_login(self.sm_supervisor)
+        self.assertContains(self.client.get(detail_url), "条线已解除预警")
+        # A warning the line raises again later is a new one.
+        again = RiskWarning.objects.create(
+            unit=committee,
+            region_id=committee.region_id,
+            kind=kinds[0][0],
+            summary="再次激化",
+            raised_by=self.officer,
+            next_check_on=dt.date(2024, 2, 8),
+        )
+        self.assertEqual([w.source_pk for w in warnings.take_in_line_warnings()], [again.pk])

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import io
 
+from django.test import SimpleTestCase
 from django.urls import reverse
 
 from fawang.insights import figures
@@ -60,14 +61,34 @@ class DashboardTestCase(ActivityTestCase):
         self.assertNotContains(overdue, rows[0].person.name + "<")
 
     def test_hotspots_page_names_both_with_causes(self) -> None:
-        # The plants sit in the week before END; the page looks at the week before today, so ask the finder.
-        from fawang.insights import hotspots
+        """The page shows what the scan raised (here the plants of the week before END), with the stored causes,
+        and reads no matters but the examples it links (by id)."""
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
 
-        found = hotspots.find("350203", END)
-        self.assertGreaterEqual(len(found), 2)
-        page = self.client.get(reverse("insights:hotspots", args=["350203"]))
+        from fawang.insights import warnings
+
+        warnings.raise_warnings(as_of=END)
+        with CaptureQueriesContext(connection) as ctx:
+            page = self.client.get(reverse("insights:hotspots", args=["350203"]))
         self.assertEqual(page.status_code, 200)
         self.assertContains(page, "热点问题、热点区域及形成原因")
+        self.assertContains(page, "莲前街道 · 劳动纠纷")
+        self.assertContains(page, "曾厝垵社区居委会 · 拆迁安置")
+        self.assertContains(page, "包工头")
+        from fawang.insights.activity import WAGE_TOWN
+        from fawang.insights.models import Warning
+
+        wage = Warning.objects.get(kind=Warning.Kind.HOTSPOT, region_id=WAGE_TOWN)
+        example = wage.explanation["examples"][0]
+        self.assertContains(page, reverse("matters:detail", args=[example["id"]]))  # the examples, linked
+        matters_sql = [q["sql"] for q in ctx.captured_queries if "matters_matter" in q["sql"]]
+        self.assertEqual(len(matters_sql), 1, matters_sql)
+        self.assertIn('"matters_matter"."id" IN', matters_sql[0])
+        # 湖里区's supervisor sees none of them.
+        self.client.force_login(self.hl_supervisor)
+        page = self.client.get(reverse("insights:hotspots", args=["350206"]))
+        self.assertNotContains(page, "莲前街道")
 
     def test_reports(self) -> None:
         from openpyxl import load_workbook
@@ -105,3 +126,88 @@ class PublicStatsTestCase(ActivityTestCase):
         for m in sample:
             self.assertNotContains(page, m.person.name)
             self.assertNotContains(page, m.tracking_no)
+
+
+class TileMapTestCase(ActivityTestCase):
+    count = 800
+
+    def test_the_map_of_the_towns(self) -> None:
+        import datetime as dt
+        import re
+
+        from django.utils import timezone
+
+        from fawang.insights.activity import WAGE_TOWN
+        from fawang.insights.models import Warning
+
+        Warning.objects.create(
+            kind=Warning.Kind.HOTSPOT,
+            region_id=WAGE_TOWN,
+            period_start=END,
+            period_end=END,
+            title="热点",
+            observed=9,
+            expected=1,
+            due_at=timezone.now() + dt.timedelta(days=7),
+        )
+        self.client.force_login(self.sm_supervisor)
+        page = self.client.get(
+            reverse("insights:dashboard", args=["350203"]), {"days": "365", "map": "received"}
+        )
+        ranking = page.context["ranking"]
+        self.assertContains(page, 'id="tilemap"')
+        html = page.content.decode()
+        tiles = dict(re.findall(r'<a href="([^"]+)" class="tile" data-code="(\d+)"', html))
+        self.assertEqual(sorted(tiles.values()), sorted(r["code"] for r in ranking))
+        busiest = max(ranking, key=lambda r: r["received"])
+        quietest = min(ranking, key=lambda r: r["received"])
+        tile_of = {t.code: t for t in page.context["map"]["tiles"]}
+        self.assertEqual(tile_of[busiest["code"]].fill, "#08519c")  # the darkest class
+        self.assertEqual(tile_of[quietest["code"]].fill, "#eff3ff")  # the lightest
+        self.assertIn(f"{busiest['name']}：受理登记 {busiest['received']:,}", html)
+        # Clicking a tile opens the town's dashboard (same period and figure).
+        href = next(h for h, c in tiles.items() if c == busiest["code"])
+        self.assertTrue(href.startswith(f"/console/insights/r/{busiest['code']}/?days=365"), href)
+        self.assertEqual(self.client.get(href.replace("&amp;", "&")).status_code, 200)
+        # The open hotspot marks its town, and only it.
+        self.assertTrue(tile_of[WAGE_TOWN].hot)
+        self.assertEqual([c for c, t in tile_of.items() if t.hot], [WAGE_TOWN])
+        self.assertContains(page, "有待处置的热点预警")
+        # Towns have no census population: 每万人 falls back to counts; rates read as percentages.
+        page = self.client.get(reverse("insights:dashboard", args=["350203"]), {"days": 365})
+        self.assertEqual(page.context["map"]["metric"], "received")
+        page = self.client.get(
+            reverse("insights:dashboard", args=["350203"]), {"days": "365", "map": "satisfaction"}
+        )
+        legend = [c.label for c in page.context["map"]["legend"]]
+        self.assertTrue(all("%" in label for label in legend if label != "无数据"), legend)
+        # The city's map: districts with census population, per 10,000 residents.
+        self.client.force_login(self.xm_supervisor)
+        page = self.client.get(reverse("insights:dashboard", args=["3502"]), {"days": 365})
+        self.assertEqual(page.context["map"]["metric"], "per_10k")
+        self.assertContains(page, 'data-code="350203"')
+
+
+class TileClassesTestCase(SimpleTestCase):
+    def test_equal_width_classes_and_no_data(self) -> None:
+        from fawang.insights import tilemap
+
+        rows = [
+            {"code": f"3502{i:02d}", "name": f"区{i}", "received": v} for i, v in enumerate((0, 10, 25, 50))
+        ]
+        rows.append({"code": "350299", "name": "无数区", "received": None})
+        built = tilemap.build(rows, "received", lambda c: f"/r/{c}/", set())
+        fills = {t.code: t.fill for t in built["tiles"]}
+        self.assertEqual(fills["350200"], tilemap.PALETTE[0])
+        self.assertEqual(fills["350201"], tilemap.PALETTE[1])  # 10 of 0–50: second fifth
+        self.assertEqual(fills["350202"], tilemap.PALETTE[2])
+        self.assertEqual(fills["350203"], tilemap.PALETTE[4])
+        self.assertEqual(fills["350299"], tilemap.NO_DATA)
+        self.assertEqual(built["legend"][0].label, "0 – 10")
+        self.assertEqual(built["legend"][-1].label, "无数据")
+        self.assertEqual(built["tiles"][0].href, "/r/350200/")
+        # Long names are cut on the tile, whole in its label.
+        long = tilemap.build(
+            [{"code": "1", "name": "厦门火炬高技术产业开发区", "received": 1}], "received", str, set()
+        )
+        self.assertEqual(long["tiles"][0].short_name, "厦门火炬高技术…")

@@ -1,0 +1,43 @@
+"""Warnings that business lines raise themselves and register (from their AppConfig.ready()), so that the supervision
+app (``fawang.insights``, which sits above the lines) takes them into its early-warning loop — 签收、交办、处置、办结
+with a time limit — without the line importing it or it importing the line's views.
+
+A source is declared, not coded: which model holds the warnings, which of its rows are still open, where each row's
+region and raising time are, its text, and the console page (URL name taking the row's pk) where the line follows it
+up. The supervision app reads the rows through ``apps.get_model`` and never writes them: lowering a line's own
+warning stays the line's action.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.utils.functional import Promise
+
+
+@dataclass(frozen=True)
+class WarningSource:
+    key: str  # stable name, stored on the supervision warning: "mediation.risk"
+    label: str | Promise  # what a supervisor calls it: _("矛盾纠纷预警")
+    model: str  # "app_label.ModelName"
+    open_filter: tuple[tuple[str, Any], ...]  # the lookups of a row still open: (("status", "open"),)
+    region_field: str  # the row's region code (a field holding a regions.Region code): "region_id"
+    raised_field: str  # when it was raised: "raised_at"
+    text_field: str  # what it says: "summary"
+    url_name: str  # the line's own page of the row: "mediation:warning"
+
+
+_REGISTERED: dict[str, WarningSource] = {}
+
+
+def register_warnings(source: WarningSource) -> None:
+    _REGISTERED[source.key] = source
+
+
+def warning_sources() -> list[WarningSource]:
+    return list(_REGISTERED.values())
+
+
+def warning_source(key: str) -> WarningSource | None:
+    return _REGISTERED.get(key)
