@@ -852,7 +852,7 @@ def do_close_referral(
     note = (note or "").strip()[:2000]
     if not note:
         raise ValidationError({"note": _("请填写处理情况。")}, code="no_note")
-    if referral.shift_id is None:
+    if referral.shift is None:
         assert referral.unit is not None
         shift = duty.on_duty(referral.unit, now).filter(person=actor).first()
         if shift is None:

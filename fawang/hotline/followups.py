@@ -61,8 +61,8 @@ def desk_tasks(user: User, limit: int = 20) -> list[Callback]:
     for dial in FollowUpDial.objects.filter(followup__in=rows).order_by("seq"):
         dials.setdefault(dial.followup_id, []).append(dial)
     for task in rows:
-        task.dials = dials.get(task.pk, [])  # type: ignore[attr-defined]
-        task.phone_masked = mask_number(task.matter.person.phone)  # type: ignore[attr-defined]
+        task.dials = dials.get(task.pk, [])
+        task.phone_masked = mask_number(task.matter.person.phone)
     return rows
 
 

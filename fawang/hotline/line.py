@@ -27,7 +27,8 @@ def is_hotline(matter: Matter) -> bool:
 
 
 def panel_context(user: Any, matter: Matter) -> dict[str, Any]:
-    """Two queries whatever the matter's history: its calls the user may see (at most 10), its dispatch ticket."""
+    """Three queries whatever the matter's history: its calls the user may see (at most 10), its dispatch ticket,
+    its referrals to the duty lawyer (at most 10)."""
     calls = list(
         Call.objects.visible_to(user)
         .filter(matters=matter)
@@ -45,14 +46,9 @@ def panel_context(user: Any, matter: Matter) -> dict[str, Any]:
     return {"hotline_calls": calls, "hotline_ticket": ticket, "hotline_referrals": referrals}
 
 
-def applies(matter: Matter) -> bool:
-    """Taken in by telephone, or referred to a duty lawyer from another channel (a window)."""
-    if is_hotline(matter):
-        return True
-    return matter.pk is not None and DutyReferral.objects.filter(matter_id=matter.pk).exists()
-
-
-LINE = Line("hotline", applies, panel=Panel("hotline/_matter_panel.html", panel_context))
+# Only matters taken in by telephone (no query: lines are asked on every notice and at intake). A window's matter
+# referred to the duty lawyer shows it on its timeline.
+LINE = Line("hotline", is_hotline, panel=Panel("hotline/_matter_panel.html", panel_context))
 
 
 S = Matter.Status

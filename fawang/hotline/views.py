@@ -588,6 +588,7 @@ def refer(request: HttpRequest, pk: int) -> HttpResponse:
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
+        assert referral.shift is not None  # a call is referred to someone on duty or refused
         person = referral.shift.person
         messages.success(
             request,

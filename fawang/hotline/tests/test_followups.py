@@ -73,7 +73,10 @@ class FollowUpTestCase(HotlineTestCase):
         self.assertContains(response, "第 1 次回访外呼：分机 8001 → 137****0099")
         first = FollowUpDial.objects.get()
         # No click-to-dial URL on the centre's telephone system: the order is recorded, the agent dials by hand.
-        self.assertEqual((first.dial, first.extension, first.system.unit), ("recorded", "8001", self.xm_centre))
+        self.assertEqual(
+            (first.dial, first.extension, first.system_id),
+            ("recorded", "8001", self.xm_centre.cti_systems.filter(is_active=True).order_by("pk")[0].pk),
+        )
         self.assertTrue(
             AuditEvent.objects.filter(action="hotline.followup_dial", actor=self.fu_agent).exists()
         )
