@@ -19,12 +19,16 @@ from fawang.audit import actions as audit
 from fawang.calendar import workdays
 from fawang.catalog.models import Channel
 from fawang.matters import actions as matter_actions
+from fawang.matters import workflow
+from fawang.matters.models import Matter
+from fawang.orgs.authority import has_matter_capability
 from fawang.orgs.models import Speciality, Unit
 from fawang.orgs.roles import has_capability, require_capability
 
 from . import cti
 from .models import (
     DIAL_PREFIX,
+    FOLLOW_UP_PREFIX,
     Call,
     CallbackAttempt,
     CallbackTask,
@@ -95,23 +99,89 @@ def _remote_number(event: cti.Event, direction: str) -> str:
     return event.number_to if direction == Call.Direction.OUT else event.number_from
 
 
-def _lock_call_of(system: CtiSystem, event: cti.Event) -> tuple[Call, bool]:
-    """The event's call, locked, and whether this event made it: events of one call are applied one at a time (a
-    PBX may post answer and hangup at the same instant). The first event of a call makes it; if another event of
-    the same call made it in the meantime, the insert waits for that transaction and fails, and we wait for its
-    lock instead."""
-    calls = Call.objects.select_for_update()
-    call = calls.filter(system=system, call_id=event.call_id).first()
-    if call is not None:
-        return call, False
+def _locked_call(system: CtiSystem, call_id: str) -> Call | None:
+    """The call, locked: events of one call are applied one at a time (a PBX may post answer and hangup at the same
+    instant). No ordering and no joins: this is the hot path's first look-up."""
+    # The caller's number is not read (its keyed hash says whether it is known): decrypting it costs a Fernet
+    # token on every event.
+    found = (
+        Call.objects.select_for_update().filter(system=system, call_id=call_id).defer("caller").order_by()[:1]
+    )
+    return next(iter(found), None)
+
+
+# The columns an event may change (the caller's number is written only when first learnt: re-encrypting it on every
+# event would cost a Fernet token each time and change nothing).
+RECONCILED = [
+    "direction",
+    "callee",
+    "queue",
+    "rang_at",
+    "answered_at",
+    "ended_at",
+    "extension",
+    "agent",
+    "cause",
+    "recording_url",
+    "satisfaction",
+    "wait_seconds",
+    "talk_seconds",
+    "status",
+]
+
+
+def _take_event(call: Call, event: cti.Event) -> bool:
+    """What the event says about the call beyond its times: direction, numbers, queue. True when it gave the
+    caller's number (first learnt)."""
+    ours_dialled = event.call_id.startswith((DIAL_PREFIX, FOLLOW_UP_PREFIX))
+    direction = Call.Direction.OUT if ours_dialled else (event.direction or call.direction)
+    if ours_dialled:
+        # A callback or 回访 we dialled: outbound whichever of its events comes first (a hang-up before its newCall
+        # must not look like a missed inbound call).
+        call.direction = Call.Direction.OUT
+    elif event.direction and event.kind == K.NEW_CALL:
+        call.direction = event.direction
+    learnt = False
+    number = normalize_number(_remote_number(event, direction))
+    if number and not call.caller_hash:
+        call.caller = number
+        call.caller_hash = number_hash(number)
+        learnt = True
+    ours = event.number_from if direction == Call.Direction.OUT else event.number_to
+    if ours and not call.callee:
+        call.callee = normalize_number(ours)
+    if event.queue and (event.kind == K.NEW_CALL or not call.queue):
+        call.queue = event.queue
+    return learnt
+
+
+def _make_call(system: CtiSystem, event: cti.Event) -> Call | None:
+    """The call's first event makes it, computed before the insert (one INSERT, no UPDATE after it). None when
+    another event of the same call made it meanwhile: the insert waited for that transaction and failed."""
+    call = Call(system=system, unit_id=system.unit_id, call_id=event.call_id, rang_at=event.occurred_at)
+    first = CallEvent(kind=event.kind, occurred_at=event.occurred_at, payload=event.payload())
+    _take_event(call, event)
+    before = call.status
+    _compute(call, {event.kind: first})
     try:
         with transaction.atomic():
-            made = Call.objects.create(
-                system=system, unit_id=system.unit_id, call_id=event.call_id, rang_at=event.occurred_at
-            )
-            return made, True
+            call.save(force_insert=True)
     except IntegrityError:
-        return calls.get(system=system, call_id=event.call_id), False
+        return None
+    first.call = call
+    first.save(force_insert=True)
+    if call.status in (S.MISSED, S.ABANDONED) and before != call.status:
+        _sync_callback(call)
+    return call
+
+
+def _outbound(call: Call) -> None:
+    if call.call_id.startswith(DIAL_PREFIX):
+        _outbound_reported(call)
+    elif call.call_id.startswith(FOLLOW_UP_PREFIX):
+        from .followups import outbound_reported
+
+        outbound_reported(call)
 
 
 @transaction.atomic
@@ -120,36 +190,29 @@ def ingest(system: CtiSystem, event: cti.Event) -> tuple[Call, bool]:
     stands and nothing changes.
 
     This is the CTI endpoint's hot path (bench/bench_hotline.py): a fixed handful of queries per event, whatever
-    the call (the call locked or made, its events read once, the event inserted, the call saved)."""
-    call, made = _lock_call_of(system, event)
+    the call. A call's first event: the call looked up, then inserted already computed with its event (the
+    insert in a savepoint, for the race with its other events). A later one: the call locked, its events read
+    once, the event inserted, the changed columns of the call saved (plus the seat of the answering extension,
+    looked up once per call)."""
+    call = _locked_call(system, event.call_id)
+    if call is None:
+        made = _make_call(system, event)
+        if made is not None:
+            _outbound(made)
+            return made, True
+        call = _locked_call(system, event.call_id)
+        assert call is not None
     # Under the call's lock no other event of this call is being written, so reading its events decides a resend
-    # (the unique constraint on (call, kind) stays as the last guard). A call this event made has none yet.
-    events = {} if made else {e.kind: e for e in call.events.all()}
+    # (the unique constraint on (call, kind) stays as the last guard).
+    events = {e.kind: e for e in CallEvent.objects.filter(call_id=call.pk).order_by()}
     if event.kind in events:
         return call, False
     events[event.kind] = CallEvent.objects.create(
         call=call, kind=event.kind, occurred_at=event.occurred_at, payload=event.payload()
     )
-    ours_dialled = event.call_id.startswith(DIAL_PREFIX)
-    direction = Call.Direction.OUT if ours_dialled else (event.direction or call.direction)
-    if ours_dialled:
-        # A callback we dialled: outbound whichever of its events comes first (a hang-up before its newCall
-        # must not look like a missed inbound call).
-        call.direction = Call.Direction.OUT
-    elif event.direction and event.kind == K.NEW_CALL:
-        call.direction = event.direction
-    number = normalize_number(_remote_number(event, direction))
-    if number and not call.caller:
-        call.caller = number
-        call.caller_hash = number_hash(number)
-    ours = event.number_from if direction == Call.Direction.OUT else event.number_to
-    if ours and not call.callee:
-        call.callee = normalize_number(ours)
-    if event.queue and (event.kind == K.NEW_CALL or not call.queue):
-        call.queue = event.queue
-    reconcile(call, events)
-    if ours_dialled:
-        _outbound_reported(call)
+    learnt = _take_event(call, event)
+    reconcile(call, events, caller_learnt=learnt)
+    _outbound(call)
     return call, True
 
 
@@ -158,32 +221,57 @@ def _agent_for(call: Call, payload: dict[str, object]) -> tuple[str, User | None
 
     extension = str(payload.get("answeringNumber", "") or "")
     if extension:
-        seat = Seat.objects.filter(unit_id=call.unit_id, extension=extension).select_related("agent").first()
-        if seat is not None and seat.agent is not None:
+        seat = next(
+            iter(
+                Seat.objects.filter(unit_id=call.unit_id, extension=extension, agent__isnull=False)
+                .select_related("agent")
+                .order_by()[:1]
+            ),
+            None,
+        )
+        if seat is not None:
             return extension, seat.agent
     users = payload.get("user") or []
     if isinstance(users, list) and users:
-        return extension, User.objects.filter(username=str(users[0])).first()
+        return extension, User.objects.filter(username=str(users[0])).order_by().first()
     return extension, None
 
 
-def reconcile(call: Call, events: dict[str, CallEvent] | None = None) -> None:
-    """Recompute the call from all its events, whatever order they came in (each kind at most once)."""
+def _resolved(call: Call, payload: dict[str, object]) -> bool:
+    """Whether the payload's answering extension is the one the call has already: its agent was looked up when it
+    was first named (the seat's agent at that time), so it is not looked up again for every later event."""
+    extension = str(payload.get("answeringNumber", "") or "")
+    return bool(extension) and extension == call.extension
+
+
+def reconcile(call: Call, events: dict[str, CallEvent] | None = None, *, caller_learnt: bool = True) -> None:
+    """Recompute the call from all its events, whatever order they came in (each kind at most once), and save it;
+    a missed call gets its callback task, one answered after all loses it."""
     if events is None:
         events = {e.kind: e for e in call.events.all()}
     before = call.status
+    _compute(call, events)
+    fields = RECONCILED + (["caller", "caller_hash"] if caller_learnt else [])
+    call.save(update_fields=fields)
+    # Only a call that is or was unanswered can have a callback task to make or withdraw.
+    if {before, call.status} & {S.MISSED, S.ABANDONED}:
+        _sync_callback(call)
+
+
+def _compute(call: Call, events: dict[str, CallEvent]) -> None:
     ring, answer, hangup, rating = (events.get(k) for k in (K.NEW_CALL, K.ANSWER, K.HANGUP, K.RATING))
     times = [e.occurred_at for e in events.values() if e.kind != K.RATING]
     call.rang_at = ring.occurred_at if ring else (min(times) if times else call.rang_at)
     call.answered_at = answer.occurred_at if answer else None
     call.ended_at = hangup.occurred_at if hangup else None
-    if answer is not None:
+    if answer is not None and not _resolved(call, answer.payload):
         extension, agent = _agent_for(call, answer.payload)
         call.extension = extension or call.extension
-        call.agent = agent or call.agent
+        if agent is not None:
+            call.agent = agent
     if hangup is not None:
         call.cause = str(hangup.payload.get("cause", ""))[:20]
-        if answer is None and hangup.payload.get("answeringNumber"):
+        if answer is None and hangup.payload.get("answeringNumber") and not _resolved(call, hangup.payload):
             # Some PBXs post the answering extension only on hang-up.
             extension, agent = _agent_for(call, hangup.payload)
             call.extension, call.agent = extension, agent
@@ -209,10 +297,6 @@ def reconcile(call: Call, events: dict[str, CallEvent] | None = None) -> None:
         call.status = S.ABANDONED if call.cause in cti.ABANDON_CAUSES else S.MISSED
     else:
         call.status = S.RINGING
-    call.save()
-    # Only a call that is or was unanswered can have a callback task to make or withdraw.
-    if {before, call.status} & {S.MISSED, S.ABANDONED}:
-        _sync_callback(call)
 
 
 def _queue_agents(call: Call) -> list[int]:
@@ -230,7 +314,7 @@ def _sync_callback(call: Call) -> None:
     missed = (
         call.direction == Call.Direction.IN
         and call.status in (S.MISSED, S.ABANDONED)
-        and bool(call.caller)
+        and bool(call.caller_hash)
         and call.ended_at is not None
         and call.cause not in cti.NO_CALLBACK_CAUSES
     )
@@ -539,7 +623,7 @@ def _outbound_reported(call: Call) -> None:
     )
     if attempt is None:
         return
-    if not call.caller:
+    if not call.caller_hash:
         # The PBX may omit the number on the events of a call we asked it to place: it is the callback's.
         caller = attempt.task.call.caller
         Call.objects.filter(pk=call.pk).update(caller=caller, caller_hash=number_hash(caller))
@@ -623,6 +707,21 @@ def do_remove_shift(shift_id: int, *, actor: User) -> None:
     shift.delete()
 
 
+def _shift_name(shift: DutyShift) -> str:
+    return shift.person.display_name or shift.person.username
+
+
+def _note_on_matter(matter_id: int, *, actor: User | None, text: str, now: dt.datetime) -> None:
+    """An internal note on the matter (its timeline, staff only): by the actor where they may write one there,
+    else by the system naming them (an on-duty lawyer of the centre that took the matter in may not reach the
+    unit it went to)."""
+    if actor is not None:
+        matter = Matter.objects.select_related("unit", "intake_unit").get(pk=matter_id)
+        if not has_matter_capability(actor, "matters.comment", matter.unit, matter.intake_unit):
+            actor = None
+    matter_actions.do_comment(matter_id, actor=actor, text=text, now=now)
+
+
 @transaction.atomic
 def do_refer_to_duty(
     call_id: int,
@@ -633,8 +732,9 @@ def do_refer_to_duty(
     note: str = "",
     now: dt.datetime | None = None,
 ) -> DutyReferral:
-    """转值班律师: hand the call to the person on duty for its topic (duty.pick: topic and dialect, else topic,
-    else anyone on duty)."""
+    """转值班律师 of a live call: hand it to the person on duty for its topic now (duty.pick: topic and dialect, else
+    topic, else anyone on duty); a call cannot wait, so with nobody on duty it is refused. When the call has
+    produced a matter, the referral names the latest one and leaves a note on its timeline."""
     from . import duty
 
     now = _now(now)
@@ -645,8 +745,11 @@ def do_refer_to_duty(
     shift, rule = duty.pick(call.unit, now, topic, dialect)
     if shift is None:
         raise ValidationError(_("当前时段没有值班人员，请登记事项或转入回拨。"), code="nobody_on_duty")
+    matter_id = call.matters.order_by("-pk").values_list("pk", flat=True).first()
     referral = DutyReferral.objects.create(
+        unit=call.unit,
         call=call,
+        matter_id=matter_id,
         shift=shift,
         topic=topic,
         dialect=dialect,
@@ -659,12 +762,117 @@ def do_refer_to_duty(
         call.wrap_code = Call.Wrap.REFERRED
         call.wrapped_at = now
         call.save(update_fields=["wrap_code", "wrapped_at"])
-    audit.record(
-        "hotline.refer",
-        actor=actor,
-        target=call,
-        unit=call.unit,
-        note=_("转值班：%(who)s（%(rule)s）")
-        % {"who": shift.person.display_name or shift.person.username, "rule": rule},
+    text = _("转值班：%(who)s（%(rule)s）") % {"who": _shift_name(shift), "rule": rule}
+    audit.record("hotline.refer", actor=actor, target=call, unit=call.unit, note=text)
+    if matter_id is not None:
+        _note_on_matter(matter_id, actor=actor, text=_("来电%(text)s") % {"text": text}, now=now)
+    return referral
+
+
+# Who may refer a matter to the duty lawyer: the front desk that took it in (受理点) or its unit, as for its
+# materials and messages (orgs.authority.FRONT_DESK_CAPABILITIES).
+REFER_CAPABILITY = "matters.intake"
+
+
+@transaction.atomic
+def do_refer_matter_to_duty(
+    matter_id: int,
+    *,
+    actor: User,
+    topic: Speciality | None = None,
+    dialect: str = "",
+    note: str = "",
+    now: dt.datetime | None = None,
+) -> DutyReferral:
+    """转值班律师 of a matter (its page, the API, or the desk): to the person on duty now at the centre that took it
+    in (its 受理点; else its own unit) by the same rule as a call (duty.pick), for the matter's topic unless
+    another is given. A matter can wait: with nobody on duty it waits at the centre, and the next person on duty
+    finds it in their queue. A note on the matter's timeline says to whom or that it waits."""
+    from . import duty
+
+    now = _now(now)
+    matter = workflow.lock(
+        Matter.objects.select_related("unit", "intake_unit", "topic"),
+        matter_id,
+        _("事项不存在。"),
+        "no_matter",
     )
+    if not has_matter_capability(actor, REFER_CAPABILITY, matter.unit, matter.intake_unit):
+        raise PermissionDenied(_("您的岗位无权执行此操作。"))
+    if dialect and dialect not in Dialect.values:
+        raise ValidationError({"dialect": _("未知的方言。")}, code="bad_dialect")
+    if DutyReferral.objects.filter(
+        matter=matter, call__isnull=True, status=DutyReferral.Status.OPEN
+    ).exists():
+        raise ValidationError(_("该事项已转值班律师，尚待处理。"), code="already_referred")
+    centre = matter.intake_unit or matter.unit
+    topic = topic or matter.topic
+    shift, rule = duty.pick(centre, now, topic, dialect)
+    if shift is None:
+        rule = str(_("当前无人值班，待下一位值班人员接手"))
+    referral = DutyReferral.objects.create(
+        unit=centre,
+        matter=matter,
+        call=matter.calls.order_by("-rang_at", "-pk").first(),
+        shift=shift,
+        topic=topic,
+        dialect=dialect,
+        rule=rule[:60],
+        note=(note or "").strip()[:2000],
+        referred_by=actor,
+        referred_at=now,
+    )
+    if shift is not None:
+        text = _("转值班律师：%(who)s（%(rule)s）") % {"who": _shift_name(shift), "rule": rule}
+    else:
+        text = _("转值班律师：%(unit)s当前无人值班，已排入值班待办，由下一位值班人员接手。") % {
+            "unit": centre.name
+        }
+    if referral.note:
+        text = f"{text}\n{referral.note}"
+    audit.record("hotline.refer", actor=actor, target=referral, unit=centre, note=text)
+    _note_on_matter(matter.pk, actor=actor, text=text, now=now)
+    return referral
+
+
+@transaction.atomic
+def do_close_referral(
+    referral_id: int, *, actor: User, note: str, now: dt.datetime | None = None
+) -> DutyReferral:
+    """值班处理: the on-duty person records what they did with a referral in their queue (one waiting at their
+    centre becomes theirs, on their shift now). A referred matter gets the note on its timeline."""
+    from . import duty
+
+    now = _now(now)
+    referral = DutyReferral.objects.select_for_update().filter(pk=referral_id).first()
+    if referral is None:
+        raise ValidationError(_("转值班记录不存在。"), code="no_referral")
+    if referral.status != DutyReferral.Status.OPEN:
+        raise ValidationError(_("该转值班已处理。"), code="done")
+    note = (note or "").strip()[:2000]
+    if not note:
+        raise ValidationError({"note": _("请填写处理情况。")}, code="no_note")
+    if referral.shift is None:
+        assert referral.unit is not None
+        shift = duty.on_duty(referral.unit, now).filter(person=actor).first()
+        if shift is None:
+            raise PermissionDenied(_("只有当前值班人员可以接手待处理的转值班。"))
+        referral.shift = shift
+    elif referral.shift.person_id != actor.pk:
+        raise PermissionDenied(_("只有被转接的值班人员可以登记处理情况。"))
+    referral.status = DutyReferral.Status.DONE
+    referral.handled_at = now
+    referral.handled_note = note
+    referral.save(update_fields=["shift", "status", "handled_at", "handled_note"])
+    who = actor.display_name or actor.username
+    audit.record(
+        "hotline.referral_done", actor=actor, target=referral, unit=referral.unit_id, note=note[:200]
+    )
+    if referral.matter_id is not None:
+        _note_on_matter(
+            referral.matter_id,
+            actor=actor,
+            text=_("值班律师%(who)s处理情况：%(note)s") % {"who": who, "note": note},
+            now=now,
+        )
     return referral

@@ -9,7 +9,7 @@ class HotlineConfig(AppConfig):
     def ready(self) -> None:
         from fawang.audit import codes
         from fawang.lib import nav
-        from fawang.matters import lines
+        from fawang.matters import lines, registry
         from fawang.orgs.models import Membership
         from fawang.orgs.roles import add_capability
 
@@ -37,6 +37,8 @@ class HotlineConfig(AppConfig):
             ("hotline.add_shift", _("排班（值班）")),
             ("hotline.remove_shift", _("删除值班")),
             ("hotline.refer", _("转值班律师")),
+            ("hotline.referral_done", _("值班处理转接")),
+            ("hotline.followup_dial", _("回访外呼")),
             ("hotline.quality_item", _("添加质检项")),
             ("hotline.quality_sample", _("质检抽检")),
             ("hotline.quality_score", _("质检评分")),
@@ -44,15 +46,18 @@ class HotlineConfig(AppConfig):
             ("hotline.quality_decide", _("处理质检申诉")),
         ):
             codes.register(code, label)
-        from .line import LINE
+        from .line import LINE, REFER_TO_DUTY
 
         lines.register(LINE)
+        # 转值班律师 on a matter: its page's form and the API endpoint, from one definition.
+        registry.register(REFER_TO_DUTY, before="comment")
         section = _("12348 热线")
         nav.register(
             nav.Entry(section, _("坐席工作台"), "hotline:desk", "hotline.desk"),
             nav.Entry(section, _("回拨任务"), "hotline:callbacks", "hotline.desk"),
             nav.Entry(section, _("联动待反馈"), "hotline:handovers", "hotline.desk"),
             nav.Entry(section, _("值班表"), "hotline:roster", "hotline.desk"),
+            nav.Entry(section, _("值班待办"), "hotline:duty_queue", None),
             nav.Entry(section, _("值班表"), "hotline:roster", "hotline.manage"),
             nav.Entry(section, _("来电记录"), "hotline:calls", "hotline.supervise"),
             nav.Entry(section, _("质检"), "hotline:quality", "hotline.supervise"),

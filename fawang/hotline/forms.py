@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from fawang.accounts.models import User
 from fawang.orgs.models import Membership, Speciality, Unit
 
-from .models import Call, CallbackTask, CentreSettings, Dialect, DutySlot
+from .models import Call, CallbackTask, CentreSettings, Dialect, DutySlot, FollowUpDial
 
 
 class SeatForm(forms.Form):
@@ -82,6 +82,30 @@ class ReferForm(forms.Form):
     )
     note = forms.CharField(
         label=_("转接说明"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class ReferralDoneForm(forms.Form):
+    note = forms.CharField(
+        label=_("处理情况"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2}), required=True
+    )
+
+
+class FollowUpForm(forms.Form):
+    REACHED = FollowUpDial.Outcome.REACHED
+
+    outcome = forms.ChoiceField(label=_("回访结果"), choices=FollowUpDial.Outcome.choices)
+    text = forms.CharField(
+        label=_("回访情况"),
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("接通时必填：服务对象的意见。"),
+    )
+    satisfied = forms.NullBooleanField(
+        label=_("回访后是否满意"),
+        required=False,
+        widget=forms.Select(choices=[("unknown", _("未表态")), ("true", _("满意")), ("false", _("不满意"))]),
     )
 
 

@@ -10,6 +10,7 @@ order give the same call as in order. The caller's number is encrypted with a ke
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import TYPE_CHECKING
 
 from django.conf import settings
@@ -552,6 +553,92 @@ class CallbackAttempt(models.Model):
         return f"{self.task_id} #{self.seq}"
 
 
+# The callId of an outbound 回访 call of a matter starts with this (the matter's Callback task, matters.Callback).
+FOLLOW_UP_PREFIX = "fw-fu-"
+
+
+class FollowUpDial(models.Model):
+    """一次回访外呼: the agent rang the person of a matter for its 回访 task (matters' ``Callback``) from the desk,
+    through the same click-to-dial path as a callback of a missed call; the PBX reports the outbound call under
+    ``dial_id``. The 回访 result and satisfaction are stored on the matter's task (matters.do_complete_callback);
+    this row keeps the dialling and what came of each try."""
+
+    class Outcome(models.TextChoices):
+        REACHED = "reached", _("已接通，完成回访")
+        NO_ANSWER = "no_answer", _("无人接听")
+        WRONG_NUMBER = "wrong_number", _("号码有误")
+
+    followup = models.ForeignKey(
+        "matters.Callback",
+        verbose_name=_("回访任务"),
+        on_delete=models.CASCADE,
+        related_name="+",
+        help_text=_("事项的回访任务；回访结果和满意度记在任务上，这里只记外呼。"),
+    )
+    matter = models.ForeignKey(Matter, verbose_name=_("事项"), on_delete=models.CASCADE, related_name="+")
+    system = models.ForeignKey(
+        CtiSystem,
+        verbose_name=_("电话系统"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("发起外呼所用的电话系统（与未接来电回拨同一点击外呼接口）。"),
+    )
+    seq = models.PositiveSmallIntegerField(_("第几次"), help_text=_("同一回访任务的第几次外呼，从 1 起。"))
+    dial_id = models.CharField(
+        _("外呼标识"), max_length=64, unique=True, help_text=_("外呼电话的 callId（以 fw-fu- 开头）。")
+    )
+    agent = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("坐席员"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("在接听台发起这次外呼的坐席员。"),
+    )
+    extension = models.CharField(
+        _("外呼分机"), max_length=10, blank=True, help_text=_("坐席员签入的分机，电话系统从这里呼出。")
+    )
+    dial = models.CharField(
+        _("外呼请求"),
+        max_length=10,
+        choices=CallbackAttempt.Dial.choices,
+        help_text=_("点击外呼接口是否接受了请求。"),
+    )
+    dial_detail = models.CharField(
+        _("外呼接口回复"), max_length=200, blank=True, help_text=_("电话系统接口的回复或错误说明。")
+    )
+    requested_at = models.DateTimeField(_("发起时间"), help_text=_("坐席员点击外呼的时间。"))
+    call = models.ForeignKey(
+        Call,
+        verbose_name=_("外呼电话"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("电话系统报告的这次外呼（呼出方向）。"),
+    )
+    outcome = models.CharField(
+        _("结果"),
+        max_length=14,
+        choices=Outcome.choices,
+        blank=True,
+        help_text=_("接通即完成回访；无人接听或号码有误记入事项，回访任务仍待办；为空表示尚未登记。"),
+    )
+    recorded_at = models.DateTimeField(
+        _("结果登记时间"), null=True, blank=True, help_text=_("坐席员登记这次外呼结果的时间。")
+    )
+
+    class Meta:
+        verbose_name = _("回访外呼")
+        verbose_name_plural = _("回访外呼")
+        ordering = ["followup", "seq"]
+
+    def __str__(self) -> str:
+        return f"{self.followup_id} #{self.seq}"
+
+
 class CentreSettings(models.Model):
     """热线中心设置: what the centre's admin sets for its hotline (the system setup page): the opening hours the
     IVR announces, its greeting, the callback clock and the rule for numbers never reached."""
@@ -731,22 +818,67 @@ class DutyShift(models.Model):
         return [str(Dialect(d).label) for d in self.dialects if d in Dialect.values]
 
 
-class DutyReferral(models.Model):
-    """转值班律师: a call (and the matters it produced) handed to the person on duty; the duty log is these rows."""
+class DutyReferralQuerySet(models.QuerySet["DutyReferral"]):
+    def for_duty(self, user: User, now: dt.datetime | None = None) -> DutyReferralQuerySet:
+        """The on-duty person's queue: the referrals handed to them, and those waiting at a centre where they are
+        on duty now (a matter referred while nobody was on duty: whoever is next on duty takes it)."""
+        from django.utils import timezone
 
+        from .duty import slot_at
+
+        now = now or timezone.now()
+        slot = slot_at(now)
+        on_duty_units = (
+            DutyShift.objects.filter(person=user, day=timezone.localdate(now), slot=slot).values("unit_id")
+            if slot is not None
+            else DutyShift.objects.none().values("unit_id")
+        )
+        return self.filter(Q(shift__person=user) | Q(shift__isnull=True, unit_id__in=on_duty_units))
+
+
+class DutyReferral(models.Model):
+    """转值班律师: a call or a matter handed to the person on duty; the duty log is these rows. A matter referred
+    while nobody is on duty waits at the centre (no shift) until someone on duty takes it from their queue."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("待处理")
+        DONE = "done", _("已处理")
+
+    unit = models.ForeignKey(
+        Unit,
+        verbose_name=_("值班中心"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_("值班表所在的热线中心（事项为其受理点）。"),
+    )
     call = models.ForeignKey(
         Call,
         verbose_name=_("来电"),
+        null=True,
+        blank=True,
         on_delete=models.CASCADE,
         related_name="referrals",
-        help_text=_("转给值班人员的来电。"),
+        help_text=_("转给值班人员的来电；从事项转出的为空。"),
+    )
+    matter = models.ForeignKey(
+        Matter,
+        verbose_name=_("事项"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="duty_referrals",
+        help_text=_("转给值班人员的事项（事项页或接听台的转值班律师）；只转来电的为空。"),
     )
     shift = models.ForeignKey(
         DutyShift,
         verbose_name=_("值班"),
+        null=True,
+        blank=True,
         on_delete=models.PROTECT,
         related_name="referrals",
-        help_text=_("接受转接的值班：当时在班者中领域和方言都相符的优先，同等条件下已转接最少的优先。"),
+        help_text=_("为空：转出时无人值班，等待下一位值班人员接手。"),
     )
     topic = models.ForeignKey(
         "orgs.Speciality",
@@ -777,6 +909,21 @@ class DutyReferral(models.Model):
         help_text=_("把来电转给值班人员的坐席员。"),
     )
     referred_at = models.DateTimeField(_("转接时间"), help_text=_("转接的时间。"))
+    status = models.CharField(
+        _("状态"),
+        max_length=6,
+        choices=Status.choices,
+        default=Status.OPEN,
+        help_text=_("值班人员登记处理情况后为已处理。"),
+    )
+    handled_at = models.DateTimeField(
+        _("处理时间"), null=True, blank=True, help_text=_("值班人员登记处理情况的时间。")
+    )
+    handled_note = models.TextField(
+        _("处理情况"), blank=True, help_text=_("值班人员登记的处理情况，同时记入事项的办理过程。")
+    )
+
+    objects = DutyReferralQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("转值班记录")
@@ -784,7 +931,7 @@ class DutyReferral(models.Model):
         ordering = ["-referred_at", "-pk"]
 
     def __str__(self) -> str:
-        return f"{self.call} → {self.shift}"
+        return f"{self.call or self.matter} → {self.shift or self.unit}"
 
 
 # --------------------------------------------------------------------------------------------- quality (质检)

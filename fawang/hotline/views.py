@@ -26,16 +26,37 @@ from django.views.decorators.http import require_GET, require_POST
 from fawang.accounts.models import User
 from fawang.lib.errors import put_errors as _put_errors
 from fawang.matters import actions as matter_actions
+from fawang.matters.access import get_callback_for_user as get_matter_callback_for_user
 from fawang.matters.forms import IntakeForm, RequestForm
+from fawang.matters.models import Callback
 from fawang.matters.routing import NoRoute
+from fawang.orgs.authority import unit_ids_filter
 from fawang.orgs.models import Unit
 from fawang.orgs.roles import has_capability, require_capability
 from fawang.orgs.web import current_unit, staff_required, staff_user
 
-from . import actions, duty, link, screenpop, stats
+from . import actions, duty, followups, link, screenpop, stats
 from .access import get_call_for_user, get_callback_for_user
-from .forms import CallbackDoneForm, ReferForm, SeatForm, ShiftForm, StatsForm, WrapForm
-from .models import Call, CallbackTask, DutyReferral, DutyShift, DutySlot, Seat
+from .forms import (
+    CallbackDoneForm,
+    FollowUpForm,
+    ReferForm,
+    ReferralDoneForm,
+    SeatForm,
+    ShiftForm,
+    StatsForm,
+    WrapForm,
+)
+from .models import (
+    Call,
+    CallbackAttempt,
+    CallbackTask,
+    DutyReferral,
+    DutyShift,
+    DutySlot,
+    Seat,
+    mask_number,
+)
 
 S = Call.Status
 
@@ -101,6 +122,8 @@ def desk(request: HttpRequest) -> HttpResponse:
             "form": form,
             "callbacks": callbacks,
             "callback_form": CallbackDoneForm(),
+            "followups": followups.desk_tasks(user),
+            "followup_form": FollowUpForm(),
         },
     )
 
@@ -133,6 +156,8 @@ def sign_in(request: HttpRequest) -> HttpResponse:
             "form": form,
             "callbacks": [],
             "callback_form": CallbackDoneForm(),
+            "followups": [],
+            "followup_form": FollowUpForm(),
         },
         status=400,
     )
@@ -161,6 +186,7 @@ def pop(request: HttpRequest) -> HttpResponse:
     if call is not None:
         context["pop"] = screenpop.screen_pop(user, call, timezone.now())
         context["wrap_form"] = WrapForm(initial={"code": call.wrap_code, "notes": call.wrap_notes})
+        context["refer_form"] = ReferForm(auto_id=f"refer-{call.pk}-%s")
     return render(request, "hotline/_pop.html", context)
 
 
@@ -538,14 +564,19 @@ def shift_remove(request: HttpRequest, pk: int) -> HttpResponse:
 @staff_required
 @require_POST
 def refer(request: HttpRequest, pk: int) -> HttpResponse:
-    """转值班律师 from a call."""
+    """转值班律师 from a call (its page, or the screen pop on the desk: ``next=desk``)."""
     user = staff_user(request)
     call = get_call_for_user(user, pk)
     require_capability(user, "hotline.desk", call.unit)
+    back = (
+        redirect("hotline:desk")
+        if request.POST.get("next") == "desk"
+        else redirect("hotline:call", pk=call.pk)
+    )
     form = ReferForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("请检查转接信息。"))
-        return redirect("hotline:call", pk=call.pk)
+        return back
     try:
         referral = actions.do_refer_to_duty(
             call.pk,
@@ -557,13 +588,14 @@ def refer(request: HttpRequest, pk: int) -> HttpResponse:
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
+        assert referral.shift is not None  # a call is referred to someone on duty or refused
         person = referral.shift.person
         messages.success(
             request,
             _("已转值班人员 %(who)s（%(rule)s）。")
             % {"who": person.display_name or person.username, "rule": referral.rule},
         )
-    return redirect("hotline:call", pk=call.pk)
+    return back
 
 
 @never_cache
@@ -575,9 +607,116 @@ def duty_log(request: HttpRequest) -> HttpResponse:
     caps = ("hotline.desk", "hotline.supervise", "hotline.manage")
     if not any(has_capability(user, cap) for cap in caps):
         raise PermissionDenied(_("您的岗位无权查看值班日志。"))
+    reach = unit_ids_filter(user, "unit_id")
+    # An empty Q is "everything" (a 系统管理员): OR-ing it with another Q would narrow it to that one.
+    mine = (reach | Q(shift__in=DutyShift.objects.visible_to(user)) | Q(shift__person=user)) if reach else Q()
     rows = (
-        DutyReferral.objects.filter(Q(shift__in=DutyShift.objects.visible_to(user)) | Q(shift__person=user))
-        .select_related("call", "shift__person", "topic", "referred_by")
+        DutyReferral.objects.filter(mine)
+        .select_related("call", "matter", "shift__person", "topic", "referred_by")
         .order_by("-referred_at", "-pk")[:200]
     )
     return render(request, "hotline/duty_log.html", {"rows": rows})
+
+
+@never_cache
+@staff_required
+@require_GET
+def duty_queue(request: HttpRequest) -> HttpResponse:
+    """值班待办: the on-duty person's queue, the calls and matters referred to them and those waiting at a centre
+    where they are on duty now; what they handled lately below. Every staff member has one (most are empty)."""
+    user = staff_user(request)
+    rows = DutyReferral.objects.for_duty(user).select_related(
+        "call", "matter__service_item", "matter__person", "shift__person", "topic", "referred_by", "unit"
+    )
+    return render(
+        request,
+        "hotline/duty_queue.html",
+        {
+            "open": list(rows.filter(status=DutyReferral.Status.OPEN).order_by("referred_at", "pk")[:100]),
+            "done": list(rows.filter(status=DutyReferral.Status.DONE).order_by("-handled_at", "-pk")[:20]),
+            "form": ReferralDoneForm(),
+        },
+    )
+
+
+@staff_required
+@require_POST
+def referral_done(request: HttpRequest, pk: int) -> HttpResponse:
+    """值班处理: what the on-duty person did with a referral in their queue (only their queue's rows: 404 else)."""
+    user = staff_user(request)
+    referral = get_object_or_404(DutyReferral.objects.for_duty(user), pk=pk)
+    form = ReferralDoneForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("请填写处理情况。"))
+        return redirect("hotline:duty_queue")
+    try:
+        actions.do_close_referral(referral.pk, actor=user, note=form.cleaned_data["note"])
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("已登记处理情况。"))
+    return redirect("hotline:duty_queue")
+
+
+# --------------------------------------------------------------------------------------------- 回访 from the desk
+
+
+def _followup_for(request: HttpRequest, pk: int) -> Callback:
+    """The matter's 回访 task: 404 where it is not seen (matters' own door), 403 without ``matters.callback``."""
+    user = staff_user(request)
+    task = get_matter_callback_for_user(user, pk)
+    if not followups.may_follow_up(user, task):
+        raise PermissionDenied(_("您的岗位无权办理该回访任务。"))
+    return task
+
+
+@staff_required
+@require_POST
+def followup_dial(request: HttpRequest, pk: int) -> HttpResponse:
+    """回访外呼: a click-to-dial order for the agent's extension to the person of the matter."""
+    user = staff_user(request)
+    task = _followup_for(request, pk)
+    try:
+        dial = followups.do_dial_followup(task.pk, actor=user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        text = _("第 %(n)s 次回访外呼：分机 %(ext)s → %(number)s（%(no)s）。%(detail)s") % {
+            "n": dial.seq,
+            "ext": dial.extension,
+            "number": mask_number(task.matter.person.phone),
+            "no": task.matter.tracking_no,
+            "detail": dial.dial_detail,
+        }
+        (messages.error if dial.dial == CallbackAttempt.Dial.FAILED else messages.success)(request, text)
+    return redirect("hotline:desk")
+
+
+@staff_required
+@require_POST
+def followup_done(request: HttpRequest, pk: int) -> HttpResponse:
+    """回访结果 from the desk: reached (what the person said, satisfied or not) completes the matter's 回访; no
+    answer or a wrong number is noted on the matter and the task stays open."""
+    user = staff_user(request)
+    task = _followup_for(request, pk)
+    form = FollowUpForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("请选择回访结果。"))
+        return redirect("hotline:desk")
+    d = form.cleaned_data
+    try:
+        dial = followups.do_record_followup(
+            task.pk, actor=user, outcome=d["outcome"], text=d["text"], satisfied=d["satisfied"]
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        if dial.outcome == FollowUpForm.REACHED:
+            messages.success(request, _("回访已完成：%(no)s。") % {"no": task.matter.tracking_no})
+        else:
+            messages.info(
+                request,
+                _("已在事项 %(no)s 上记录：%(outcome)s；回访任务保留。")
+                % {"no": task.matter.tracking_no, "outcome": dial.get_outcome_display()},
+            )
+    return redirect("hotline:desk")

@@ -142,3 +142,129 @@ def test_a_call_pops_is_taken_in_and_a_missed_call_is_rung_back(site: Site, brow
         "print(t.status, t.outcome, t.done_by.username, t.attempts, a.call.direction, a.call.status)",
     )
     assert done.strip().endswith("done reached xm_agent 1 out ended"), done
+
+
+DUTY_CALLER = "13612340018"
+DUTY_MASKED = "136****0018"
+
+
+def _shell(site: Site, code: str) -> str:
+    return site.manage("shell", "-c", code).strip().splitlines()[-1]  # the shell prints its own line first
+
+
+def test_a_matter_goes_to_the_duty_lawyer_and_its_callback_is_dialled_from_the_desk(
+    site: Site, browser: Any
+) -> None:
+    # Set-up a user cannot do in this test's pages: the centre's consultant is on duty this morning (the site's
+    # clock is 10:00), and the agent also works for the city bureau, whose 回访 tasks they ring.
+    _shell(
+        site,
+        "import datetime as dt; from django.utils import timezone; "
+        "from fawang.accounts.models import User; from fawang.orgs.models import Membership, Unit; "
+        "from fawang.hotline.models import DutyShift; "
+        "centre = Unit.objects.get(name='厦门市公共法律服务中心'); bureau = Unit.objects.get(name='厦门市司法局'); "
+        "DutyShift.objects.get_or_create(unit=centre, person=User.objects.get(username='xm_consultant'), "
+        "day=timezone.localdate(), slot='morning'); "
+        "Membership.objects.get_or_create(user=User.objects.get(username='xm_agent'), unit=bureau, "
+        "role=Membership.Role.HOTLINE_AGENT); print('ok')",
+    )
+    agent = new_page(browser)
+    sign_in(agent, site, "xm_agent")
+    agent.goto(f"{site.url}/console/hotline/desk/")
+    agent.get_by_label("分机号").fill("8002")
+    agent.get_by_role("button", name="签入坐席").click()
+    pop = agent.locator("#screen-pop")
+
+    # 1. A call is taken in (a matter of the hotline), then handed to the duty lawyer from the screen pop.
+    simulate(site, "--event", "newCall", "--call-id", "e2e-duty", "--from", DUTY_CALLER)
+    simulate(site, "--event", "answer", "--call-id", "e2e-duty", "--extension", "8002")
+    expect(pop).to_contain_text(DUTY_MASKED, timeout=2000)
+    pop.get_by_role("link", name="受理登记").click()
+    agent.get_by_label(re.compile("^姓名")).fill("林志强")
+    for level, name in (("县（市、区）", "思明区"), ("乡镇（街道）", "厦港街道")):
+        agent.get_by_label(level, exact=True).select_option(label=name)
+        agent.wait_for_function("() => document.querySelector('.htmx-request') === null")
+    agent.get_by_role("combobox", name=re.compile("^服务事项")).select_option(label="法律咨询")
+    agent.get_by_role("textbox", name=re.compile("^事项描述")).fill("公司拖欠两个月工资，想了解怎么维权。")
+    agent.get_by_role("button", name="提交受理").click()
+    found = re.search(r"FW\w+", agent.get_by_text(re.compile("已受理，受理编号")).inner_text())
+    assert found
+    tracking_no = found.group(0)
+    agent.goto(f"{site.url}/console/hotline/desk/")
+    pop.get_by_text("转值班律师").first.click()
+    pop.get_by_label(re.compile("^转接说明")).fill("来电人情绪激动，请律师详细解答。")
+    pop.get_by_role("button", name="转值班律师").click()
+    expect(agent.get_by_text(re.compile("已转值班人员 郑思远"))).to_be_visible()
+    simulate(site, "--event", "hangup", "--call-id", "e2e-duty", "--extension", "8002")
+
+    # 2. The duty lawyer finds it in their queue and records what they did; the matter's timeline shows it.
+    lawyer = new_page(browser)
+    sign_in(lawyer, site, "xm_consultant")
+    lawyer.goto(f"{site.url}/console/hotline/duty/queue/")
+    row = lawyer.locator("#duty-open tr", has_text=tracking_no)
+    expect(row).to_contain_text("来电人情绪激动")
+    row.get_by_label("处理情况").fill("已电话解答：可申请劳动仲裁，告知所需材料。")
+    row.get_by_role("button", name="登记处理").click()
+    expect(lawyer.get_by_text("已登记处理情况。")).to_be_visible()
+    expect(lawyer.get_by_text("没有待处理的转值班。")).to_be_visible()
+    agent.get_by_role(
+        "link", name="值班待办"
+    ).first.click()  # the desk's link to the queue: the agent has none
+    expect(agent.get_by_text("没有待处理的转值班。")).to_be_visible()
+    agent.goto(f"{site.url}/console/hotline/desk/")
+
+    # 3. From the matter's page (the seam's action): again to the lawyer on duty.
+    detail = _shell(
+        site,
+        "from django.urls import reverse; from fawang.matters.models import Matter; "
+        f"print(reverse('matters:detail', args=[Matter.objects.get(tracking_no='{tracking_no}').pk]))",
+    )
+    agent.goto(f"{site.url}{detail}")
+    expect(
+        agent.get_by_text("值班律师郑思远处理情况：已电话解答：可申请劳动仲裁，告知所需材料。")
+    ).to_be_visible()
+    act(agent, "refer_to_duty", {"转接说明": "补充咨询：加班费。"})
+    expect(agent.get_by_text(re.compile("已转值班人员 郑思远"))).to_be_visible()
+    lawyer.reload()
+    expect(lawyer.locator("#duty-open tr", has_text=tracking_no)).to_contain_text("补充咨询：加班费。")
+
+    # 4. The matter's 回访 (sampled, the city bureau's task) is dialled from the desk through the telephone
+    # system; the person answers and is satisfied: the 回访 is done on the matter.
+    _shell(
+        site,
+        "import datetime as dt; from django.utils import timezone; "
+        "from fawang.matters.models import Callback, Matter; from fawang.orgs.models import Unit; "
+        f"m = Matter.objects.get(tracking_no='{tracking_no}'); "
+        "Callback.objects.create(matter=m, reason='sample', unit=Unit.objects.get(name='厦门市司法局'), "
+        "due_at=timezone.now() + dt.timedelta(days=3)); print('ok')",
+    )
+    agent.goto(f"{site.url}/console/hotline/desk/")
+    followups = agent.locator("section[aria-labelledby=fu-title]")
+    row = followups.locator("tr", has_text=tracking_no)
+    expect(row).to_contain_text(DUTY_MASKED)
+    row.get_by_role("button", name="回访外呼").click()
+    expect(
+        agent.get_by_text(re.compile(rf"第 1 次回访外呼：分机 8002 → 136\*\*\*\*0018（{tracking_no}）"))
+    ).to_be_visible()
+    dial_id = _shell(
+        site,
+        "from fawang.hotline.models import FollowUpDial; "
+        f"print(FollowUpDial.objects.get(matter__tracking_no='{tracking_no}').dial_id)",
+    )
+    simulate(site, "--event", "answer", "--call-id", dial_id, "--extension", "8002")
+    simulate(site, "--event", "hangup", "--call-id", dial_id)
+    row = followups.locator("tr", has_text=tracking_no)
+    row.get_by_label("回访结果").select_option(label="已接通，完成回访")
+    row.get_by_label("回访后是否满意").select_option(label="满意")
+    row.get_by_label("回访情况").fill("律师解答清楚，已申请仲裁。")
+    row.get_by_role("button", name="登记回访").click()
+    expect(agent.get_by_text(f"回访已完成：{tracking_no}。")).to_be_visible()
+    expect(followups.locator("tr", has_text=tracking_no)).to_have_count(0)
+    done = _shell(
+        site,
+        "from fawang.matters.models import Callback; from fawang.hotline.models import FollowUpDial; "
+        f"c = Callback.objects.get(matter__tracking_no='{tracking_no}'); d = FollowUpDial.objects.get(followup=c); "
+        "print(c.satisfied, c.done_by.username, d.outcome, d.call.direction, d.call.status, "
+        "d.call.matters.filter(pk=c.matter_id).exists())",
+    )
+    assert done == "True xm_agent reached out ended True", done

@@ -59,6 +59,11 @@ def _by_visit(t: ApiTestCase, m: Matter) -> None:
     Matter.objects.filter(pk=m.pk).update(channel="visit")
 
 
+def _by_telephone(t: ApiTestCase, m: Matter) -> None:
+    """Taken in on the hotline (渠道：热线), where the matter page offers 转值班律师."""
+    Matter.objects.filter(pk=m.pk).update(channel="hotline")
+
+
 def _granted(t: ApiTestCase, m: Matter) -> None:
     """Granted and under way (指派 moves it to 办理中; the roster is the legal-aid line's own test)."""
     from fawang.legalaid import actions as aid_actions
@@ -107,6 +112,8 @@ CASES: dict[str, Case] = {
     "record_home_visit": Case(
         "sm_handler", lambda t, m: {"record": "上门解答遗嘱问题。", "follow_up": ""}, _by_visit
     ),
+    # fawang.hotline's 转值班律师 (nobody is on duty at the station that took it in: it waits in its queue).
+    "refer_to_duty": Case("sm_handler", lambda t, m: {"note": "请值班律师回电。"}, _by_telephone),
     # The legal-aid line's decisions (fawang/legalaid/line.py), each with its notice.
     "aid_grant": Case("sm_handler", lambda t, m: {"checklist": [], "reasons": "经济困难，符合条件。"}),
     "aid_refuse": Case("sm_handler", lambda t, m: {"checklist": [], "reasons": "不属于法律援助事项范围。"}),

@@ -11,7 +11,8 @@ from typing import Any
 
 from django.utils import timezone
 
-from fawang.console.tests.test_role_matrix import ADMINS, HOTLINE, SUPERVISORS, SYSADMIN, Row
+from fawang.console.tests.test_role_matrix import ADMINS, HOTLINE, SUPERVISORS, SYSADMIN, ActionRule, Row
+from fawang.matters.models import Matter
 from fawang.orgs.models import Unit
 
 CAN = {
@@ -59,6 +60,23 @@ ROWS = {
     ),
     # 转值班律师: with nobody on duty the refusal is a message on the call page (302 as well).
     "hotline:refer": Row("hotline_call", "hotline.desk", "post", 302, (("note", "矩阵"),)),
+    # 值班待办: every staff member's own queue (empty for all the personas: none is on duty); recording what was
+    # done with a referral is only for the person it was handed to (or, waiting, someone on duty there now): 404.
+    "hotline:duty_queue": Row("page", "staff"),
+    "hotline:referral_done": Row(
+        "hotline_referral", "hotline_referral_done", "post", 302, (("note", "矩阵"),)
+    ),
+    # 事项回访 from the desk (a matters.Callback at the unit of each position): the matters' rule, matters.callback
+    # over the task's unit. Dialling: the persona is signed into no seat, so the refusal is a message (302);
+    # 无人接听 is a note on the matter (302).
+    "hotline:followup_dial": Row("hotline_followup", "matters.callback", "post", 302),
+    "hotline:followup_done": Row(
+        "hotline_followup",
+        "matters.callback",
+        "post",
+        302,
+        (("outcome", "no_answer"), ("satisfied", "unknown")),
+    ),
     "hotline:callback_done": Row("hotline_callback", "hotline.desk", "post", 302, (("outcome", "reached"),)),
     # 外呼回拨: the persona is signed into no seat, so the refusal is a message on the desk (302 as well).
     "hotline:callback_dial": Row("hotline_callback", "hotline.desk", "post", 302),
@@ -107,6 +125,13 @@ PUBLIC = {
 }
 
 
+# 转值班律师 on a matter (the seam's action: console form and API endpoint): with nobody on duty it waits in the
+# centre's queue, so it succeeds wherever the front desk's capability holds.
+ACTION_RULES = {
+    "refer_to_duty": ActionRule("matters.intake", Matter.Status.ACCEPTED, (("note", "矩阵"),)),
+}
+
+
 # Appealing a review of a call the persona did not take: 403 where the review is seen, 404 elsewhere (only the
 # call's own agent may appeal; fawang/hotline/tests/test_quality.py).
 Y403, N404 = 403, 404
@@ -117,7 +142,8 @@ ANSWERS = {
         "bureau_admin": (Y403, Y403, N404, N404, N404),
         "sysadmin": (Y403, Y403, Y403, Y403, Y403),
         "*": (Y403, N404, N404, N404, N404),
-    }
+    },
+    "hotline_referral_done": {"*": (N404, N404, N404, N404, N404)},
 }
 
 
@@ -137,6 +163,28 @@ def make(case: Any, kind: str, unit: Unit) -> Any:
         case.seq += 1
         person = User.objects.create_user(f"matrix-duty-{case.seq}", kind=User.Kind.STAFF)
         return DutyShift.objects.create(unit=unit, person=person, day=timezone.localdate(), slot="morning")
+    if kind == "hotline_referral":
+        from fawang.accounts.models import User
+        from fawang.hotline.models import DutyReferral, DutyShift
+
+        case.seq += 1
+        person = User.objects.create_user(f"matrix-duty-{case.seq}", kind=User.Kind.STAFF)
+        shift = DutyShift.objects.create(unit=unit, person=person, day=timezone.localdate(), slot="morning")
+        return DutyReferral.objects.create(
+            unit=unit,
+            shift=shift,
+            matter=case.matter_at(unit, case.seq),
+            rule="矩阵",
+            referred_at=timezone.now(),
+        )
+    if kind == "hotline_followup":
+        from fawang.matters.models import Callback
+
+        case.seq += 1
+        matter = case.matter_at(unit, case.seq)
+        return Callback.objects.create(
+            matter=matter, reason="sample", unit=unit, due_at=timezone.now() + dt.timedelta(days=3)
+        )
     if kind == "hotline_queue":
         from fawang.hotline.models import HotlineQueue
 

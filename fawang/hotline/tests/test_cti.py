@@ -163,7 +163,10 @@ class CtiCostTestCase(HotlineTestCase):
             cost(lambda: self.hangup("k9", seconds=960)),
         ]
         self.assertEqual(first, later)
-        self.assertLessEqual(max(first), 10, first)
+        # With the test's own savepoint around each request: at most 8, and the hang-up of an answered call does
+        # not look the answering seat up again.
+        self.assertLessEqual(max(first), 8, first)
+        self.assertLess(first[2], first[1], first)
         self.assertLess(cost(lambda: self.hangup("k9", seconds=960)), min(first))
 
 

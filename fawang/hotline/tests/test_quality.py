@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
+from django.utils import timezone
 
 from fawang.accounts.models import User
 from fawang.audit.models import AuditEvent
@@ -31,7 +32,7 @@ class QualityTestCase(HotlineTestCase):
                 self.post({"event": "rating", "callId": call_id, "digit": rating})
         self.ring("missed")
         self.hangup("missed", seconds=30, cause="noAnswer")
-        self.today = self.t0.date()
+        self.today = timezone.localdate(self.t0)  # the centre's day (Asia/Shanghai), not UTC's
 
     def sample(self, n: int) -> list[QualityReview]:
         return quality.do_sample(
