@@ -11,6 +11,7 @@ from rest_framework import serializers
 
 from fawang.catalog.models import Channel, ServiceItem
 from fawang.catalog.serializers import MaterialSerializer
+from fawang.knowledge.answers import Answer, CitedResult
 from fawang.knowledge.results import Result
 from fawang.lib.validators import mask_name
 from fawang.matters.models import Matter, MatterEvent, Person
@@ -134,10 +135,50 @@ class ArticleResultSerializer(serializers.Serializer):
     text = serializers.CharField(source="article.text")
     snippet = serializers.CharField(help_text=_("已转义的摘录，命中词以 <mark> 标出。"))
     score = serializers.FloatField()
+    why = serializers.ListField(
+        child=serializers.CharField(),
+        help_text=_("匹配原因：日常用语对应的法律用语（如“工钱 → 劳动报酬”）和问题中命中的词。"),
+    )
     url = serializers.SerializerMethodField()
 
     def get_url(self, result: Result) -> str:
         return result.article.get_absolute_url()
+
+
+class CitedResultSerializer(serializers.Serializer):
+    rank = serializers.IntegerField(help_text=_("该条文在同一问题的条文检索结果中的名次（从 1 开始）。"))
+    law_title = serializers.CharField(source="article.law.full_title")
+    label = serializers.CharField(source="article.label")
+    article_id = serializers.IntegerField(source="article.pk")
+    url = serializers.SerializerMethodField()
+
+    def get_url(self, cited: CitedResult) -> str:
+        return cited.article.get_absolute_url()
+
+
+class EntryAnswerSerializer(serializers.Serializer):
+    entry_id = serializers.IntegerField(source="entry.pk")
+    kind = serializers.CharField(
+        source="entry.kind", help_text=_("guide 办事指南、faq 常见问题、case 以案释法。")
+    )
+    kind_label = serializers.CharField(source="entry.get_kind_display")
+    title = serializers.CharField(source="entry.title")
+    unit = serializers.CharField(source="entry.unit.name", help_text=_("编写单位。"))
+    summary = serializers.CharField(help_text=_("条目开头一段原文（纯文本，显示时需转义）。"))
+    why = serializers.ListField(
+        child=serializers.CharField(), help_text=_("推荐原因：引用了哪些排在前面的条文，以及匹配的词。")
+    )
+    cites = CitedResultSerializer(source="cited", many=True)
+    url = serializers.SerializerMethodField()
+
+    def get_url(self, answer: Answer) -> str:
+        return answer.entry.get_absolute_url()
+
+
+class LawAnswerSerializer(serializers.Serializer):
+    answer = EntryAnswerSerializer(
+        allow_null=True, help_text=_("没有条目同时匹配问题并引用排在前面的条文时为 null。")
+    )
 
 
 # ------------------------------------------------------------------------------------------- tracking

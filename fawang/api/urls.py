@@ -26,6 +26,7 @@ urlpatterns = [
     path("service-points/", views.ServicePointList.as_view(), name="service_points"),
     path("units/<int:pk>/", views.UnitDetail.as_view(), name="unit"),
     path("laws/search/", views.LawSearch.as_view(), name="law_search"),
+    path("laws/answer/", views.LawAnswer.as_view(), name="law_answer"),
     path("", include("fawang.info.api_urls")),
     path("track/code/", views.TrackCode.as_view(), name="track_code"),
     path("track/verify/", views.TrackVerify.as_view(), name="track_verify"),

@@ -22,7 +22,7 @@ from fawang.apikit.idempotency import IDEMPOTENCY_KEY, idempotent
 from fawang.apikit.schema import ErrorSerializer, body, errors, query
 from fawang.apikit.throttles import TrackThrottle
 from fawang.catalog.models import ServiceItem
-from fawang.knowledge import searching
+from fawang.knowledge import answers, searching
 from fawang.lib.http import client_ip
 from fawang.matters import actions
 from fawang.matters.access import get_matter_for_user
@@ -139,6 +139,24 @@ class LawSearch(PublicListView):
         if found is None:
             raise ApiError(503, "search_index_missing", _("法规检索索引尚未建立，暂时无法检索，请稍后再试。"))
         return found
+
+
+@extend_schema(
+    tags=["公开信息"],
+    summary="推荐解答：能回答这个问题的办事指南、常见问题或以案释法案例",
+    description=(
+        "条目须同时满足：与问题的用语匹配（日常用语会对应到法律用语），并且引用了同一问题条文检索结果前 5 条中的"
+        "某一条；没有这样的条目时 answer 为 null。网页检索结果上方的“这篇解答可能正是您要找的”与此相同。"
+    ),
+    parameters=[LawQuerySerializer],
+    responses={200: s.LawAnswerSerializer, 503: OpenApiResponse(ErrorSerializer), **errors(400)},
+)
+class LawAnswer(PublicView):
+    def get(self, request: Request) -> Response:
+        question = query(LawQuerySerializer, request)["q"]
+        if searching.get_index() is None:
+            raise ApiError(503, "search_index_missing", _("法规检索索引尚未建立，暂时无法检索，请稍后再试。"))
+        return Response(s.LawAnswerSerializer({"answer": answers.answer_for(question)}).data)
 
 
 # ------------------------------------------------------------------------------------------- tracking

@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
-from . import actions, entry_search, results, searching
+from . import actions, answers, entry_search, results, searching
 from .access import get_published_entry
 from .forms import WITHIN_ALL, WITHIN_ENTRIES, WITHIN_LAWS, LawSearchForm
 from .models import Article, KnowledgeEntry, Law
@@ -84,6 +84,8 @@ def search(request: HttpRequest) -> HttpResponse:
     params.pop("page", None)
     started = time.perf_counter()
     context.update(searched=True, within=within, qs=params.urlencode())
+    first_page = not request.GET.get("page") or request.GET.get("page") == "1"
+    hits: list[entry_search.EntryHit] = []
     if within != WITHIN_LAWS:
         hits = entry_search.search(form.cleaned_data["q"])
         if within == WITHIN_ENTRIES:
@@ -91,7 +93,7 @@ def search(request: HttpRequest) -> HttpResponse:
             context.update(
                 page_obj=entry_page, page_range=entry_page.paginator.get_elided_page_range(entry_page.number)
             )
-        elif not request.GET.get("page") or request.GET.get("page") == "1":
+        elif first_page:
             entries_only = params.copy()
             entries_only["within"] = WITHIN_ENTRIES
             context.update(
@@ -104,13 +106,26 @@ def search(request: HttpRequest) -> HttpResponse:
         if index is None:
             context["index_missing"] = True
         else:
-            found = results.search(index, form.params())
+            search_params = form.params()
+            found = results.search(index, search_params)
             page_obj = Paginator(found.results, PAGE_SIZE).get_page(request.GET.get("page"))
             context.update(
                 page_obj=page_obj,
                 page_range=page_obj.paginator.get_elided_page_range(page_obj.number),
                 title_only=form.cleaned_data["title_only"],
             )
+            # Above the articles: the guide, FAQ or case that answers the question, when the entry search and
+            # the statute search agree on it (answers.py); it leaves the plain list of entries below it.
+            if (
+                within == WITHIN_ALL
+                and first_page
+                and search_params.order == "relevance"
+                and not search_params.title_only
+            ):
+                answer = answers.best_answer(hits, found.results)
+                if answer is not None:
+                    rest = [h for h in hits if h.entry.pk != answer.entry.pk]
+                    context.update(answer=answer, entry_hits=rest[:ENTRIES_WITH_LAWS])
     context["elapsed_ms"] = round((time.perf_counter() - started) * 1000)
     return render(request, "knowledge/search.html", context)
 

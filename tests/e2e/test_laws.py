@@ -73,3 +73,44 @@ def test_everyday_words_find_the_articles_a_lawyer_would_cite(site: Site, phone:
         "import json; from fawang.knowledge.models import SearchFeedback as F; "
         "f = F.objects.get(); print(json.dumps({'q': f.question, 'helpful': f.helpful, 'source': f.source}))",
     )
+
+
+def test_the_guide_that_answers_the_question_comes_first(site: Site, phone: Any) -> None:
+    """Issue 15, item 4: above the articles, the FAQ that answers an everyday question, in its own plain words,
+    with why it was chosen and a way to say whether it helped; none when no entry answers (the dog bite)."""
+    site.manage("load_knowledge_demo")
+    phone.goto(f"{site.url}/laws/search/")
+    phone.get_by_label("您的问题或关键词").fill("老板拖欠工资三个月不给怎么办")
+    phone.get_by_role("button", name="检索").click()
+    phone.wait_for_url("**q=**")
+    answer = phone.locator("section[aria-labelledby=answer-title]")
+    expect(answer.get_by_role("heading", level=2)).to_have_text("这篇解答可能正是您要找的")
+    expect(answer.get_by_role("link", name="单位拖欠工资怎么办？")).to_be_visible()
+    expect(answer.locator(".summary")).to_contain_text("工资应当以货币形式按月支付给劳动者本人")
+    expect(answer.locator(".why")).to_contain_text("引用了检索结果第")
+    # It stands above the articles, and it cites one of the first articles listed there.
+    results = phone.locator("#results-title").locator("xpath=..")
+    answer_box, results_box = answer.bounding_box(), results.bounding_box()
+    assert answer_box and results_box and answer_box["y"] < results_box["y"]
+    cited = re.search(r"引用了检索结果第 (\d) 条(《.+?》第.+?条)", answer.locator(".why").inner_text())
+    assert cited, answer.locator(".why").inner_text()
+    assert results.locator("h3").nth(int(cited.group(1)) - 1).inner_text() == cited.group(2)
+    # The same answer through the API.
+    api = phone.request.get(f"{site.url}/api/v1/laws/answer/?q=老板拖欠工资三个月不给怎么办").json()
+    assert api["answer"]["title"] == "单位拖欠工资怎么办？", api
+
+    answer.get_by_role("button", name="有帮助").click()
+    expect(answer.get_by_role("status")).to_have_text("谢谢，您的反馈已记录，会用来改进检索结果。")
+    assert "单位拖欠工资怎么办？ True public" in site.manage(
+        "shell",
+        "-c",
+        "from fawang.knowledge.models import SearchFeedback as F; "
+        "f = F.objects.get(entry__isnull=False); print(f.entry.title, f.helpful, f.source)",
+    )
+    answer.get_by_role("link", name="阅读全文").click()
+    expect(phone.get_by_role("heading", level=1)).to_have_text("单位拖欠工资怎么办？")
+
+    # No demo entry is about dogs: nothing is put forward, the articles are still there.
+    _, titles = _top_titles(phone, site, "被狗咬了谁负责")
+    assert titles
+    expect(phone.locator("section[aria-labelledby=answer-title]")).to_have_count(0)

@@ -327,6 +327,7 @@ PUBLIC: dict[str, str] = {
     "api:service_points": "public service points",
     "api:unit": "a unit's public page",
     "api:law_search": "public law search",
+    "api:law_answer": "public law search: the guide, FAQ or case that answers the question",
     "api:guides": "public guides",
     "api:guide": "public guides",
     "api:directory_units": "the public directory",
