@@ -149,14 +149,18 @@ class LawSearch(PublicListView):
         "某一条；没有这样的条目时 answer 为 null。网页检索结果上方的“这篇解答可能正是您要找的”与此相同。"
     ),
     parameters=[LawQuerySerializer],
-    responses={200: s.LawAnswerSerializer, 503: OpenApiResponse(ErrorSerializer), **errors(400)},
+    responses={
+        200: api_serializers.LawAnswerSerializer,
+        503: OpenApiResponse(ErrorSerializer),
+        **errors(400),
+    },
 )
 class LawAnswer(PublicView):
     def get(self, request: Request) -> Response:
         question = query(LawQuerySerializer, request)["q"]
         if searching.get_index() is None:
             raise ApiError(503, "search_index_missing", _("法规检索索引尚未建立，暂时无法检索，请稍后再试。"))
-        return Response(s.LawAnswerSerializer({"answer": answers.answer_for(question)}).data)
+        return Response(api_serializers.LawAnswerSerializer({"answer": answers.answer_for(question)}).data)
 
 
 # ------------------------------------------------------------------------------------------- tracking
