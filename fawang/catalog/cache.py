@@ -119,7 +119,13 @@ def routing_rules(item_id: int, region_codes: list[str]) -> list[RoutingRule] | 
     if not enabled():
         return None
     wanted = set(region_codes)
-    return [copy.copy(r) for r in _get().rules.get(item_id, ()) if r.region_id in wanted]
+    found = []
+    for rule in _get().rules.get(item_id, ()):
+        if rule.region_id in wanted:
+            mine = copy.copy(rule)
+            mine.unit = copy.copy(rule.unit)  # a model's copy shares its related objects: the unit too
+            found.append(mine)
+    return found
 
 
 def active_units(kind: str, region_codes: list[str]) -> list[Unit] | None:

@@ -14,6 +14,7 @@ from django.urls import reverse
 
 from fawang.catalog import cache as catalog_cache
 from fawang.catalog.models import RoutingRule
+from fawang.lib import memo
 
 from ..models import Matter
 from .base import MatterTestCase, id_number
@@ -27,6 +28,9 @@ class IntakeCostTestCase(MatterTestCase):
         # Another test's rows (rolled back since) must not be remembered here.
         catalog_cache.forget()
         cache.delete(catalog_cache.VERSION_KEY)
+        # Nor what these tests remember reach tests that run with the copies off.
+        self.addCleanup(catalog_cache.forget)
+        self.addCleanup(memo.forget)
         self.client = Client()
         self.client.force_login(self.sm_clerk)
         self.sent = 0
