@@ -385,9 +385,9 @@ def run(ctx: Context) -> Section:
             "",
             "median of 30; queries per submission: "
             + ", ".join(f"{code} {v['queries']}" for code, v in one.items())
-            + " (session, user, memberships, the form's region and item, one person look-up and the insert, routing "
-            "rule and unit where the item routes by region, matter, event, outbox message and its delivery task, one "
-            "commit)",
+            + " (session, user, memberships, the catalogue's version token — the service item, its route and the "
+            "region come from per-process copies, fawang/catalog/cache.py —, one person look-up and the insert, "
+            "matter, event, outbox message and its delivery task, one commit)",
         )
     )
     items = _django(ctx, url, "matters_intake_ref")

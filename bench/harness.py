@@ -50,7 +50,10 @@ class Context:
             path = self.tmp / f"{name}.sqlite3"
             path.unlink(missing_ok=True)
             return f"sqlite:///{path}"
-        url = PG_URL.rsplit("/", 1)[0] + f"/fawang_bench_{name}"
+        # Named after BENCH_PG_URL's database (fawang_bench_<name> by default), so two checkouts benchmarking at
+        # the same time on one server each drop and create only their own.
+        base, db = PG_URL.rsplit("/", 1)
+        url = f"{base}/{db}_{name}"
         reset_pg(url)
         return url
 

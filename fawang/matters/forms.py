@@ -7,6 +7,7 @@ allow the move) live in the actions, whose Chinese messages the views put back o
 
 from __future__ import annotations
 
+import copy
 import re
 from typing import Any
 
@@ -15,14 +16,17 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from fawang.accounts.models import User
+from fawang.catalog import cache as catalog_cache
 from fawang.catalog.models import Channel, ServiceItem
-from fawang.lib import memo
+from fawang.lib import codes, memo
 from fawang.lib.choices import ModelChoiceField
 from fawang.lib.formfields import choice_field, model_choice_field
 from fawang.lib.validators import validate_id_number
 from fawang.orgs.authority import routing_filter
 from fawang.orgs.models import Membership, Speciality, Unit
 from fawang.regions.forms import RegionCascadeMixin, RegionField
+from fawang.regions.models import Region
+from fawang.regions.widgets import is_code
 
 from .actions import HANDLER_ROLES, outside_hotlines
 from .models import Evaluation, Matter, SpecialGroup, validate_person_phone
@@ -299,6 +303,25 @@ class TopicForm(forms.Form):
 # --------------------------------------------------------------------------------------------- intake
 
 
+class IntakeRegionField(RegionField):
+    """The region of an intake, looked up in the process's copy of the regions asked for lately
+    (fawang/lib/memo.py, REFERENCE_CACHE_SECONDS) rather than by a query on every submission: region rows change
+    only when the division codes are imported again, and a code and its level never change."""
+
+    def to_python(self, value: Any) -> Region | None:
+        if isinstance(value, Region) or value in self.empty_values:
+            return super().to_python(value)
+        code = codes.canonical(str(value))
+        if not is_code(code):
+            return super().to_python(value)  # refused with the field's own message
+        region = memo.remembered(
+            ("matters.intake_region", code), lambda: Region.objects.filter(code=code).first()
+        )
+        if region is None:
+            raise forms.ValidationError(self.error_messages["missing"], code="missing")
+        return copy.copy(region)
+
+
 class IntakeForm(RegionCascadeMixin, forms.Form):
     """The visit: who came (or called), about which place, through which channel."""
 
@@ -329,7 +352,7 @@ class IntakeForm(RegionCascadeMixin, forms.Form):
         widget=forms.CheckboxSelectMultiple,
     )
     address = forms.CharField(label=_("联系地址"), max_length=200, required=False)
-    region = RegionField(
+    region = IntakeRegionField(
         label=_("所涉区划"),
         min_level=3,
         help_text=_("纠纷发生地或申请人住所地，至少选到县（区）；据此分派办理机构。"),
@@ -346,10 +369,25 @@ class IntakeForm(RegionCascadeMixin, forms.Form):
         return str(self.cleaned_data.get("id_number") or "").strip().upper()
 
 
+class ServiceItemField(ModelChoiceField):
+    """An active service item, the choice read from the process's copy of the catalogue (fawang/catalog/cache.py)
+    rather than by a query on every submission; the options shown are still the queryset's."""
+
+    def to_python(self, value: Any) -> Any:
+        if value in self.empty_values or isinstance(value, ServiceItem) or not catalog_cache.enabled():
+            return super().to_python(value)
+        item = catalog_cache.service_item(value) if str(value).isdigit() else None
+        if item is None:
+            raise forms.ValidationError(
+                self.error_messages["invalid_choice"], code="invalid_choice", params={"value": value}
+            )
+        return item
+
+
 class RequestForm(forms.Form):
     """One request of the visit."""
 
-    service_item = ModelChoiceField(
+    service_item = ServiceItemField(
         label=_("服务事项"),
         queryset=ServiceItem.objects.active(),
         empty_label=_("请选择服务事项"),

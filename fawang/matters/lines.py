@@ -81,9 +81,11 @@ def lines_of(matter: Matter) -> list[Line]:
 
 
 def person_text(kind: str, matter: Matter, event: MatterEvent | None, ref: str) -> str | None:
-    """A line's own text for ``kind`` on ``matter``, or None for the shared one."""
-    for line in lines_of(matter):
-        if line.person_text is not None:
+    """A line's own text for ``kind`` on ``matter``, or None for the shared one. Only lines that have texts are
+    asked whether the matter is theirs (a line's ``applies`` may query: the home visit's does, and every intake
+    asks for the person's text)."""
+    for line in _LINES.values():
+        if line.person_text is not None and line.applies(matter):
             text = line.person_text(kind, matter, event, ref)
             if text is not None:
                 return text
@@ -93,8 +95,8 @@ def person_text(kind: str, matter: Matter, event: MatterEvent | None, ref: str) 
 def notice_notes(template: str, matter: Matter) -> list[str]:
     return [
         note
-        for line in lines_of(matter)
-        if line.notice_notes is not None
+        for line in _LINES.values()
+        if line.notice_notes is not None and line.applies(matter)
         for note in line.notice_notes(template, matter)
     ]
 
@@ -103,8 +105,8 @@ def panels(user: Any, matter: Matter) -> list[tuple[str, dict[str, Any]]]:
     """(template, context) of every registered line's panel for ``matter``, for the staff matter page."""
     return [
         (line.panel.template, line.panel.context(user, matter))
-        for line in lines_of(matter)
-        if line.panel is not None
+        for line in _LINES.values()
+        if line.panel is not None and line.applies(matter)
     ]
 
 
@@ -112,8 +114,8 @@ def public_panels(user: Any, matter: Matter) -> list[tuple[str, dict[str, Any]]]
     """(template, context) of every registered line's card for the person's own matter page."""
     return [
         (line.public_panel.template, line.public_panel.context(user, matter))
-        for line in lines_of(matter)
-        if line.public_panel is not None
+        for line in _LINES.values()
+        if line.public_panel is not None and line.applies(matter)
     ]
 
 

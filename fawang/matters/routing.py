@@ -25,6 +25,7 @@ from django.db.models.functions import Length
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from fawang.catalog import cache as catalog_cache
 from fawang.catalog.models import RoutingRule, ServiceItem
 from fawang.lib import codes
 from fawang.lib.errors import Refused
@@ -65,8 +66,11 @@ class Route:
 
 
 def _nearest(kind: str, region_codes: list[str]) -> Unit | None:
-    """The active unit of ``kind`` in the deepest of ``region_codes``; one query."""
-    units = list(Unit.objects.active().filter(kind=kind, region_id__in=region_codes).order_by("pk"))
+    """The active unit of ``kind`` in the deepest of ``region_codes``; from the process's copy of the units
+    (fawang/catalog/cache.py), else one query."""
+    units = catalog_cache.active_units(kind, region_codes)
+    if units is None:
+        units = list(Unit.objects.active().filter(kind=kind, region_id__in=region_codes).order_by("pk"))
     if not units:
         return None
     return max(units, key=lambda u: (len(u.region_id), -u.pk))
@@ -75,14 +79,19 @@ def _nearest(kind: str, region_codes: list[str]) -> Unit | None:
 def explain_route(item: ServiceItem, region: Region) -> Route:
     """The unit for ``item`` in ``region`` and how it was found; raises NoRoute."""
     ancestors = [region.code[:n] for n in codes.CODE_LENGTHS if n <= len(region.code)]
-    rule = (
-        RoutingRule.objects.filter(
-            service_item=item, is_active=True, unit__is_active=True, region_id__in=ancestors
+    rules = catalog_cache.routing_rules(item.pk, ancestors)
+    if rules is None:
+        rule = (
+            RoutingRule.objects.filter(
+                service_item=item, is_active=True, unit__is_active=True, region_id__in=ancestors
+            )
+            .select_related("unit")
+            .order_by(Length("region_id").desc(), "-priority", "pk")
+            .first()
         )
-        .select_related("unit")
-        .order_by(Length("region_id").desc(), "-priority", "pk")
-        .first()
-    )
+    else:
+        # The same order as the query's: the longest region code, then the highest priority, then the oldest.
+        rule = min(rules, key=lambda r: (-len(r.region_id), -r.priority, r.pk), default=None)
     if rule is not None:
         return Route(rule.unit, "rule", rule.pk)
     if region.level < item.unit_level:

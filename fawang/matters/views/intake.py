@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
 from fawang.accounts.models import User
-from fawang.catalog.models import ServiceItem
+from fawang.catalog import cache as catalog_cache
 from fawang.lib.errors import put_errors as _put_errors
 from fawang.orgs.models import Membership, Unit
 from fawang.orgs.roles import has_capability
@@ -175,9 +175,10 @@ def _attach_item_forms(formset: Any, data: Any) -> bool:
             )
         prefix = f"req-{i}-item"
         picked = str(data.get(f"req-{i}-service_item") or "") if data is not None else ""
-        # Only when some line asks fields of its own: otherwise no row has an item form, and a look-up per row
-        # would cost every intake POST a query (bench/bench_matters.py).
-        item = ServiceItem.objects.filter(pk=picked).first() if refresh and picked.isdigit() else None
+        # Only when some line asks fields of its own: otherwise no row has an item form. The item comes from the
+        # process's copy of the catalogue, which the row's own field also reads (fawang/catalog/cache.py): no
+        # query per row on every intake POST (bench/bench_matters.py).
+        item = catalog_cache.service_item(picked) if refresh and picked.isdigit() else None
         shown = data is not None and data.get(f"{prefix}-for") == (item.code if item else None)
         row.item_form = lines.item_form(item.code, data if shown else None, prefix=prefix) if item else None
         row.item_code = item.code if item else ""

@@ -1,0 +1,129 @@
+"""What one intake POST costs in queries, and the catalogue copy that saves most of them (fawang/catalog/cache.py):
+a changed routing rule, service item or unit takes effect at the next request, in this process and in others.
+
+The tests elsewhere run with the copy off (REFERENCE_CACHE_SECONDS = 0); these turn it on, as production has it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.cache import cache
+from django.test import Client, override_settings
+from django.urls import reverse
+
+from fawang.catalog import cache as catalog_cache
+from fawang.catalog.models import RoutingRule
+from fawang.lib import memo
+
+from ..models import Matter
+from .base import MatterTestCase, id_number
+
+
+@override_settings(REFERENCE_CACHE_SECONDS=60)
+class IntakeCostTestCase(MatterTestCase):
+    url = reverse("matters:intake")
+
+    def setUp(self) -> None:
+        # Another test's rows (rolled back since) must not be remembered here.
+        catalog_cache.forget()
+        cache.delete(catalog_cache.VERSION_KEY)
+        # Nor what these tests remember reach tests that run with the copies off.
+        self.addCleanup(catalog_cache.forget)
+        self.addCleanup(memo.forget)
+        self.client = Client()
+        self.client.force_login(self.sm_clerk)
+        self.sent = 0
+
+    def post(self, item_id: int, **extra: Any) -> Any:
+        self.sent += 1
+        data = {
+            "idempotency_key": f"{self.sent:032x}",
+            "channel": "window",
+            "name": "陈美玲",
+            "phone": f"139{self.sent:08d}",
+            "id_number": id_number(seq=f"{self.sent:03d}"),
+            "address": "",
+            "region": "350203001",
+            "req-TOTAL_FORMS": "1",
+            "req-INITIAL_FORMS": "0",
+            "req-MIN_NUM_FORMS": "1",
+            "req-MAX_NUM_FORMS": "10",
+            "req-0-service_item": str(item_id),
+            "req-0-description": "邻里之间因排水管道渗漏引发纠纷，申请调解。",
+            **extra,
+        }
+        return self.client.post(self.url, data)
+
+    def last_matter(self) -> Matter:
+        return Matter.objects.select_related("unit").latest("pk")
+
+    def test_an_intake_post_costs_a_fixed_number_of_queries(self) -> None:
+        # The first of each loads the copies (the catalogue, the region, the topic the classifier names).
+        self.assertEqual(self.post(self.mediation.pk).status_code, 302)
+        self.assertEqual(self.post(self.consultation.pk).status_code, 302)
+        # Session, user, memberships; then in one transaction (a savepoint in tests): the person look-up and
+        # insert, the matter, its event, the SMS to the person. The service item, its route and the region come
+        # from the process's copies: no catalogue, rule, unit or region query (the catalogue's version token is
+        # one read of the shared cache: a query more where that cache is the database table, bench_matters), and
+        # no line asked whether a matter being made has a home visit.
+        with self.assertNumQueries(10):
+            response = self.post(self.mediation.pk)
+        self.assertEqual(response.status_code, 302)
+        matter = self.last_matter()
+        self.assertEqual((matter.service_item, matter.unit.name), (self.mediation, "厦港街道人民调解委员会"))
+        # An item handled where it is taken in (no routing at all) costs the same.
+        with self.assertNumQueries(10):
+            self.assertEqual(self.post(self.consultation.pk).status_code, 302)
+        matter = self.last_matter()
+        self.assertEqual((matter.unit, matter.intake_unit), (self.sm_centre, self.sm_centre))
+
+    def test_a_changed_routing_rule_takes_effect_at_once(self) -> None:
+        self.post(self.mediation.pk)
+        self.assertEqual(self.last_matter().unit.name, "厦港街道人民调解委员会")
+        rule = RoutingRule.objects.create(
+            service_item=self.mediation, region=self.region("350203"), unit=self.sm_centre
+        )
+        self.post(self.mediation.pk)
+        self.assertEqual(self.last_matter().unit, self.sm_centre)
+        rule.is_active = False
+        rule.save()
+        self.post(self.mediation.pk)
+        self.assertEqual(self.last_matter().unit.name, "厦港街道人民调解委员会")
+        # The unit a rule names, stopped: the rule no longer routes there.
+        rule.is_active = True
+        rule.save()
+        self.sm_centre.is_active = False
+        self.sm_centre.save()
+        self.post(self.mediation.pk)
+        self.assertEqual(self.last_matter().unit.name, "厦港街道人民调解委员会")
+
+    def test_a_stopped_service_item_is_refused_at_once(self) -> None:
+        self.assertEqual(self.post(self.mediation.pk).status_code, 302)
+        self.mediation.is_active = False
+        self.mediation.save()
+        before = Matter.objects.count()
+        response = self.post(self.mediation.pk)
+        self.assertEqual(response.status_code, 400)
+        self.assertContains(response, "选择一个有效的选项", status_code=400)
+        self.assertEqual(Matter.objects.count(), before)
+
+    def test_a_change_made_by_another_process_is_seen_by_its_token(self) -> None:
+        self.post(self.mediation.pk)
+        # A rule written where this process's signals do not fire (another process; here a bulk insert, which
+        # sends none): the copy still routes as before ...
+        RoutingRule.objects.bulk_create(
+            [RoutingRule(service_item=self.mediation, region=self.region("350203"), unit=self.sm_centre)]
+        )
+        self.post(self.mediation.pk)
+        self.assertEqual(self.last_matter().unit.name, "厦港街道人民调解委员会")
+        # ... until the shared token changes, as the other process's save makes it: the next request reloads.
+        cache.set(catalog_cache.VERSION_KEY, "changed elsewhere", timeout=None)
+        self.post(self.mediation.pk)
+        self.assertEqual(self.last_matter().unit, self.sm_centre)
+        # A token the shared cache lost counts as a change too.
+        RoutingRule.objects.filter(
+            unit=self.sm_centre
+        ).delete()  # signals fire: undo the bump to test the loss
+        self.post(self.mediation.pk)
+        self.assertEqual(self.last_matter().unit.name, "厦港街道人民调解委员会")
