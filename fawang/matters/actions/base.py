@@ -25,12 +25,6 @@ if TYPE_CHECKING:
     from fawang.accounts.models import User
 
 
-# One-letter aliases still imported by the intake modules (actions/intake.py, views/intake.py), which are being
-# changed elsewhere at the time of writing; new code writes Matter.Status, MatterEvent.Action, Membership.Role.
-S = Matter.Status
-E = MatterEvent.Action
-R = Membership.Role
-
 # Roles that can be made a matter's handler (承办人).
 HANDLER_ROLES = (
     Membership.Role.HANDLER,

@@ -33,8 +33,6 @@ from ..routing import NoRoute, Route, explain_route, explain_route_or_fallback, 
 from .base import (
     ONLINE_CHANNELS,
     TRACKING_ATTEMPTS,
-    E,
-    S,
     _event,
     _is_public,
     _lock,
@@ -241,7 +239,7 @@ def _create_matter(
         topic_source=topic_source,
         topic_confidence=confidence,
         description=req.description.strip(),
-        status=S.SUBMITTED,
+        status=Matter.Status.SUBMITTED,
         unit=route.unit,
         intake_unit=intake_unit,
         first_responder=staff,
@@ -273,7 +271,7 @@ def _create_matter(
         payload["rule"] = route.rule_id
     event = _event(
         matter,
-        E.SUBMIT,
+        MatterEvent.Action.SUBMIT,
         actor=actor,
         now=now,
         old_status="",
@@ -458,12 +456,12 @@ def _answer_at_intake(matter: Matter, answer: str, *, actor: User | None, now: d
     and the person's notice all carry it; no clock runs."""
     answer = answer.strip()
     staff = _staff(actor)
-    old = check_transition(matter, S.ACCEPTED, _("受理"), action="accept")
-    matter.status = S.ACCEPTED
+    old = check_transition(matter, Matter.Status.ACCEPTED, _("受理"), action="accept")
+    matter.status = Matter.Status.ACCEPTED
     matter.accepted_at = now
     _event(
         matter,
-        E.ACCEPT,
+        MatterEvent.Action.ACCEPT,
         actor=actor,
         now=now,
         old_status=old,
@@ -471,8 +469,8 @@ def _answer_at_intake(matter: Matter, answer: str, *, actor: User | None, now: d
         visible=True,
         payload={"at_intake": True},
     )
-    old = check_transition(matter, S.COMPLETED, _("办结"), action="complete")
-    matter.status = S.COMPLETED
+    old = check_transition(matter, Matter.Status.COMPLETED, _("办结"), action="complete")
+    matter.status = Matter.Status.COMPLETED
     matter.result = answer
     matter.completed_at = now
     matter.handler = staff
@@ -480,7 +478,7 @@ def _answer_at_intake(matter: Matter, answer: str, *, actor: User | None, now: d
     matter.save()
     event = _event(
         matter,
-        E.COMPLETE,
+        MatterEvent.Action.COMPLETE,
         actor=actor,
         now=now,
         old_status=old,
@@ -570,7 +568,7 @@ def do_split(
         children.append(child)
     _event(
         matter,
-        E.SPLIT,
+        MatterEvent.Action.SPLIT,
         actor=actor,
         now=now,
         note=reason,
@@ -645,7 +643,7 @@ def do_complain(
     if about_matter is not None:
         _event(
             about_matter,
-            E.COMPLAINT,
+            MatterEvent.Action.COMPLAINT,
             actor=None,
             now=now,
             note=_("服务对象就本事项提出投诉（%(no)s）。") % {"no": matter.tracking_no},

@@ -14,7 +14,6 @@ from django.utils.translation import gettext as _
 from fawang.accounts.models import User
 from fawang.lib import codes
 from fawang.orgs.authority import region_roots
-from fawang.orgs.models import Membership
 
 from ..models import (
     Matter,
@@ -22,8 +21,6 @@ from ..models import (
 from ..routing import NoRoute
 
 PER_PAGE = 50
-# Still imported by views/intake.py (being changed elsewhere at the time of writing); new code: Membership.Role.
-R = Membership.Role
 
 
 # --------------------------------------------------------------------------------------------- helpers

@@ -35,7 +35,6 @@ from ..models import (
 )
 from ..routing import NoRoute
 from .common import (
-    R,
     _messages_of,
     _quiet,
     _receipt_pdf_url,
@@ -44,7 +43,10 @@ from .common import (
 
 def _default_channel(membership: Membership | None) -> str:
     role = membership.role if membership else ""
-    presets: dict[str, str] = {R.HOTLINE_AGENT: "hotline", R.LEGAL_ADVISOR: "visit"}
+    presets: dict[str, str] = {
+        Membership.Role.HOTLINE_AGENT: "hotline",
+        Membership.Role.LEGAL_ADVISOR: "visit",
+    }
     return presets.get(role, "window")
 
 
