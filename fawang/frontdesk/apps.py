@@ -19,11 +19,10 @@ class FrontdeskConfig(AppConfig):
         from .suggestion_views import point_section
         from .visits import RECORD_VISIT, SCHEDULE_VISIT, VISIT_LINE
 
-        R = Membership.Role
         # Names of our message kinds in the outbox console; not workflow.
         register_kinds()
         # The hall screens' links (叫号大屏) of a point: made and revoked by its admins.
-        add_capability("frontdesk.manage_hall", {R.UNIT_ADMIN, R.SYSTEM_ADMIN})
+        add_capability("frontdesk.manage_hall", {Membership.Role.UNIT_ADMIN, Membership.Role.SYSTEM_ADMIN})
         codes.register("frontdesk.post", _("窗口上岗"))
         codes.register("frontdesk.end_posting", _("窗口离岗"))
         codes.register("frontdesk.add_display", _("新建叫号大屏"))

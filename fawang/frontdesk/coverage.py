@@ -14,8 +14,6 @@ from fawang.lib import codes
 from fawang.orgs.models import AdvisorAssignment, Function, Membership, Unit
 from fawang.regions.models import Region
 
-K = Unit.Kind
-
 
 @dataclass
 class CountyCoverage:
@@ -50,8 +48,8 @@ def county_coverage(county: Region) -> CountyCoverage:
     row = CountyCoverage(county)
     under = codes.under("region_id", county.code)
     units = Unit.objects.filter(under, is_active=True)
-    with_station = set(units.filter(kind=K.STATION).values_list("region_id", flat=True))
-    with_room = set(units.filter(kind=K.ROOM).values_list("region_id", flat=True))
+    with_station = set(units.filter(kind=Unit.Kind.STATION).values_list("region_id", flat=True))
+    with_room = set(units.filter(kind=Unit.Kind.ROOM).values_list("region_id", flat=True))
     towns = list(Region.objects.under(county.code).filter(level=Region.Level.TOWN).order_by("code"))
     villages = list(
         Region.objects.under(county.code)
@@ -67,7 +65,11 @@ def county_coverage(county: Region) -> CountyCoverage:
     basic = {f.code: f.name for f in Function.objects.filter(is_basic=True)}
     _centres(
         row,
-        list(units.filter(kind=K.CENTRE, region_id=county.code).prefetch_related("functions").order_by("pk")),
+        list(
+            units.filter(kind=Unit.Kind.CENTRE, region_id=county.code)
+            .prefetch_related("functions")
+            .order_by("pk")
+        ),
         basic,
     )
     points = units.filter(kind__in=Unit.SERVICE_POINT_KINDS)
@@ -104,7 +106,7 @@ def city_totals(rows: list[CountyCoverage]) -> list[CountyCoverage]:
         if city.code not in totals:
             total = CountyCoverage(city)
             own = list(
-                Unit.objects.filter(kind=K.CENTRE, region_id=city.code, is_active=True)
+                Unit.objects.filter(kind=Unit.Kind.CENTRE, region_id=city.code, is_active=True)
                 .prefetch_related("functions")
                 .order_by("pk")
             )

@@ -18,7 +18,6 @@ from fawang.orgs.models import Unit
 from .actions.queue import calls_today, eligible, queue_order
 from .models import Posting, Service, Ticket, TicketEvent
 
-T = Ticket.Status
 NEXT_SHOWN = 6
 ANNOUNCED = 5
 
@@ -37,7 +36,9 @@ def board(unit: Unit, now: dt.datetime | None = None) -> dict[str, Any]:
     staffed = set(Posting.objects.open().filter(unit=unit).values_list("window_id", flat=True))
     current = {
         t.window_id: t.code
-        for t in Ticket.objects.filter(unit=unit, date=day, status=T.CALLED).select_related("window")
+        for t in Ticket.objects.filter(unit=unit, date=day, status=Ticket.Status.CALLED).select_related(
+            "window"
+        )
     }
     windows = [
         WindowRow(w.number, str(w.get_kind_display()), w.pk in staffed, current.get(w.pk, ""))
@@ -61,10 +62,10 @@ def board(unit: Unit, now: dt.datetime | None = None) -> dict[str, Any]:
 
 def people_ahead(ticket: Ticket, now: dt.datetime | None = None) -> int | None:
     """How many will be called before this ticket in its queue (None: it is not waiting)."""
-    if ticket.status not in (T.WAITING, T.SKIPPED):
+    if ticket.status not in (Ticket.Status.WAITING, Ticket.Status.SKIPPED):
         return None
     day = ticket.date
-    if ticket.status == T.SKIPPED and (ticket.returns_at or 0) > calls_today(
+    if ticket.status == Ticket.Status.SKIPPED and (ticket.returns_at or 0) > calls_today(
         ticket.unit_id, ticket.service, day
     ):
         return None
@@ -79,7 +80,7 @@ def people_ahead(ticket: Ticket, now: dt.datetime | None = None) -> int | None:
 
 def calls_until_back(ticket: Ticket) -> int:
     """A skipped ticket: how many more calls of its service before it is back in the queue."""
-    if ticket.status != T.SKIPPED or ticket.returns_at is None:
+    if ticket.status != Ticket.Status.SKIPPED or ticket.returns_at is None:
         return 0
     return max(ticket.returns_at - calls_today(ticket.unit_id, ticket.service, ticket.date), 0)
 

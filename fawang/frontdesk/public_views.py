@@ -34,15 +34,14 @@ from .access import get_own_appointment
 from .forms import BookForm, PublicCancelForm
 from .models import Appointment, RemoteVisit
 
-S = Appointment.Status
 BADGES: dict[str, str] = {
-    S.PENDING: "badge-warn",
-    S.BOOKED: "badge-ok",
-    S.CHECKED_IN: "badge-info",
-    S.TAKEN_IN: "badge-info",
-    S.REFUSED: "badge-danger",
-    S.CANCELLED: "badge-muted",
-    S.NO_SHOW: "badge-danger",
+    Appointment.Status.PENDING: "badge-warn",
+    Appointment.Status.BOOKED: "badge-ok",
+    Appointment.Status.CHECKED_IN: "badge-info",
+    Appointment.Status.TAKEN_IN: "badge-info",
+    Appointment.Status.REFUSED: "badge-danger",
+    Appointment.Status.CANCELLED: "badge-muted",
+    Appointment.Status.NO_SHOW: "badge-danger",
 }
 
 
@@ -153,7 +152,7 @@ def book(request: HttpRequest, unit_id: int) -> HttpResponse:
         return render(request, "frontdesk/book.html", context, status=400)
     appointment = result.appointment
     if result.created:
-        if appointment.status == S.PENDING:
+        if appointment.status == Appointment.Status.PENDING:
             messages.success(
                 request,
                 _("探视预约已提交，预约号 %(no)s。审核结果将通过短信通知您。") % {"no": appointment.number},

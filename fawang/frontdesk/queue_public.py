@@ -21,7 +21,7 @@ from fawang.lib.sendlimits import RateLimited
 from fawang.orgs.models import Unit
 
 from . import hall
-from .actions import queue as q
+from .actions import queue as queue_actions
 from .models import HallDisplay, Service, Ticket
 
 KIOSK_PRIORITIES = (
@@ -43,7 +43,7 @@ def kiosk(request: HttpRequest, pk: int) -> HttpResponse:
     error, status = "", 200
     if request.method == "POST":
         try:
-            ticket = q.do_issue_ticket(
+            ticket = queue_actions.do_issue_ticket(
                 unit.pk,
                 service=request.POST.get("service", ""),
                 priority=request.POST.get("priority", ""),
@@ -57,7 +57,7 @@ def kiosk(request: HttpRequest, pk: int) -> HttpResponse:
             status = 429 if isinstance(e, RateLimited) else 400
         else:
             return redirect("queue:print", token=ticket.token)
-    waiting = q.waiting_counts(unit.pk, hall.board(unit)["now"].date())
+    waiting = queue_actions.waiting_counts(unit.pk, hall.board(unit)["now"].date())
     services = [(value, label, waiting.get(value, 0)) for value, label in Service.choices]
     return render(
         request,

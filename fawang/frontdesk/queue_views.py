@@ -33,11 +33,10 @@ from fawang.orgs.web import current_unit, staff_required, staff_user
 
 from . import hall
 from .access import get_appointment_for_user
-from .actions import queue as q
+from .actions import queue as queue_actions
 from .models import HallDisplay, Posting, Service, Ticket
 from .models.queue import seconds_label
 
-T = Ticket.Status
 DESK = "frontdesk.desk"
 
 
@@ -95,7 +94,7 @@ def queue(request: HttpRequest) -> HttpResponse:
     if not has_capability(user, DESK):
         raise _denied()
     points = desk_points(user)
-    posting = q.open_posting(user)
+    posting = queue_actions.open_posting(user)
     unit: Unit | None = None
     wanted = request.GET.get("unit", "")
     if wanted:
@@ -125,7 +124,7 @@ def _unit_context(user: User, unit: Unit, posting: Posting | None) -> dict[str, 
     mine = posting if posting is not None and posting.unit_id == unit.pk else None
     current = None
     if mine is not None:
-        current = Ticket.objects.filter(window=mine.window, status=T.CALLED).first()
+        current = Ticket.objects.filter(window=mine.window, status=Ticket.Status.CALLED).first()
     tickets = list(
         Ticket.objects.filter(unit=unit, date=day)
         .select_related("window", "clerk")
@@ -134,11 +133,15 @@ def _unit_context(user: User, unit: Unit, posting: Posting | None) -> dict[str, 
     queues = []
     for service in Service.values:
         rows = list(
-            Ticket.objects.filter(q.eligible(unit.pk, service, day)).order_by(*q.queue_order())  # type: ignore[arg-type]
+            Ticket.objects.filter(queue_actions.eligible(unit.pk, service, day)).order_by(
+                *queue_actions.queue_order()
+            )  # type: ignore[arg-type]
         )
-        skipped = [t for t in tickets if t.service == service and t.status == T.SKIPPED and t not in rows]
+        skipped = [
+            t for t in tickets if t.service == service and t.status == Ticket.Status.SKIPPED and t not in rows
+        ]
         queues.append({"label": Service(service).label, "service": service, "rows": rows, "skipped": skipped})
-    finished = [t for t in tickets if t.status in (T.DONE, T.MISSED)]
+    finished = [t for t in tickets if t.status in (Ticket.Status.DONE, Ticket.Status.MISSED)]
     waits = [t.wait_seconds for t in tickets if t.wait_seconds is not None]
     serves = [t.service_seconds for t in finished if t.service_seconds is not None]
     return {
@@ -159,7 +162,7 @@ def _unit_context(user: User, unit: Unit, posting: Posting | None) -> dict[str, 
         "displays": HallDisplay.objects.filter(unit=unit, is_active=True),
         "can_manage_hall": has_capability(user, "frontdesk.manage_hall", unit),
         "can_intake": has_capability(user, "matters.intake", unit),
-        "return_after": q.skip_return_after(),
+        "return_after": queue_actions.skip_return_after(),
     }
 
 
@@ -174,7 +177,7 @@ def post_window(request: HttpRequest, pk: int) -> HttpResponse:
     return _done(
         request,
         window.unit_id,
-        lambda: q.do_post(window.pk, actor=user),
+        lambda: queue_actions.do_post(window.pk, actor=user),
         _("已在 %(window)s 上岗。") % {"window": window},
     )
 
@@ -184,7 +187,9 @@ def post_window(request: HttpRequest, pk: int) -> HttpResponse:
 def end_posting(request: HttpRequest, pk: int) -> HttpResponse:
     user = staff_user(request)
     posting = get_object_or_404(Posting.objects.visible_to(user), pk=pk)
-    return _done(request, posting.unit_id, lambda: q.do_end_posting(posting.pk, actor=user), _("已离岗。"))
+    return _done(
+        request, posting.unit_id, lambda: queue_actions.do_end_posting(posting.pk, actor=user), _("已离岗。")
+    )
 
 
 # --------------------------------------------------------------------------------------------- 叫号
@@ -201,7 +206,7 @@ def call_next(request: HttpRequest, pk: int) -> HttpResponse:
             return _("当前没有等候的号。")
         return _("已叫 %(code)s 号。") % {"code": ticket.code}
 
-    return _done(request, window.unit_id, lambda: q.do_call_next(window.pk, actor=user), said)
+    return _done(request, window.unit_id, lambda: queue_actions.do_call_next(window.pk, actor=user), said)
 
 
 @require_POST
@@ -212,7 +217,7 @@ def ticket_recall(request: HttpRequest, pk: int) -> HttpResponse:
     return _done(
         request,
         ticket.unit_id,
-        lambda: q.do_recall(ticket.pk, actor=user),
+        lambda: queue_actions.do_recall(ticket.pk, actor=user),
         _("已重呼 %(code)s 号。") % {"code": ticket.code},
     )
 
@@ -224,11 +229,14 @@ def ticket_skip(request: HttpRequest, pk: int) -> HttpResponse:
     ticket = _get_ticket(user, pk)
 
     def said(t: Ticket) -> str:
-        if t.status == T.MISSED:
+        if t.status == Ticket.Status.MISSED:
             return _("%(code)s 号已多次过号，作废。") % {"code": t.code}
-        return _("%(code)s 号过号，%(n)s 位后回队。") % {"code": t.code, "n": q.skip_return_after()}
+        return _("%(code)s 号过号，%(n)s 位后回队。") % {
+            "code": t.code,
+            "n": queue_actions.skip_return_after(),
+        }
 
-    return _done(request, ticket.unit_id, lambda: q.do_skip(ticket.pk, actor=user), said)
+    return _done(request, ticket.unit_id, lambda: queue_actions.do_skip(ticket.pk, actor=user), said)
 
 
 @require_POST
@@ -241,7 +249,7 @@ def ticket_transfer(request: HttpRequest, pk: int) -> HttpResponse:
     return _done(
         request,
         ticket.unit_id,
-        lambda: q.do_transfer(ticket.pk, actor=user, window_id=target),
+        lambda: queue_actions.do_transfer(ticket.pk, actor=user, window_id=target),
         lambda t: _("%(code)s 号已转至 %(window)s。") % {"code": t.code, "window": t.window},
     )
 
@@ -254,7 +262,7 @@ def ticket_finish(request: HttpRequest, pk: int) -> HttpResponse:
     return _done(
         request,
         ticket.unit_id,
-        lambda: q.do_finish(ticket.pk, actor=user),
+        lambda: queue_actions.do_finish(ticket.pk, actor=user),
         _("%(code)s 号已办结。") % {"code": ticket.code},
     )
 
@@ -274,7 +282,7 @@ def ticket_issue(request: HttpRequest) -> HttpResponse:
     return _done(
         request,
         unit.pk,
-        lambda: q.do_issue_ticket(
+        lambda: queue_actions.do_issue_ticket(
             unit.pk,
             service=request.POST.get("service", ""),
             priority=request.POST.get("priority", ""),
@@ -294,7 +302,7 @@ def appointment_ticket(request: HttpRequest, pk: int) -> HttpResponse:
     return _done(
         request,
         appointment.unit_id,
-        lambda: q.do_ticket_for_appointment(appointment.pk, actor=user),
+        lambda: queue_actions.do_ticket_for_appointment(appointment.pk, actor=user),
         lambda t: _("已取预约优先号 %(code)s。") % {"code": t.code},
     )
 
@@ -313,7 +321,7 @@ def ticket_intake(request: HttpRequest, pk: int) -> HttpResponse:
     if ticket.matter_id:
         return redirect("matters:detail", pk=ticket.matter_id)
     root = unit.region_id[:4] if len(unit.region_id) >= 4 else unit.region_id
-    ready = ticket.status == T.CALLED
+    ready = ticket.status == Ticket.Status.CALLED
     if request.method != "POST" or not ready:
         form = IntakeForm(
             initial={
@@ -331,7 +339,7 @@ def ticket_intake(request: HttpRequest, pk: int) -> HttpResponse:
         return _render_intake(request, ticket, form, row, ready, status=200 if form.cascading else 400)
     d, r = form.cleaned_data, row.cleaned_data
     try:
-        matter = q.do_take_in_ticket(
+        matter = queue_actions.do_take_in_ticket(
             ticket.pk,
             actor=user,
             person=matter_actions.PersonData(
@@ -392,7 +400,7 @@ def display_add(request: HttpRequest, pk: int) -> HttpResponse:
     return _done(
         request,
         unit.pk,
-        lambda: q.do_add_display(
+        lambda: queue_actions.do_add_display(
             unit.pk, actor=user, name=request.POST.get("name", ""), notice=request.POST.get("notice", "")
         ),
         lambda d: _("已新建大屏“%(name)s”，请在大厅电视的浏览器中打开其链接。") % {"name": d.name},
@@ -405,7 +413,10 @@ def display_revoke(request: HttpRequest, pk: int) -> HttpResponse:
     user = staff_user(request)
     display = get_object_or_404(HallDisplay.objects.visible_to(user), pk=pk)
     return _done(
-        request, display.unit_id, lambda: q.do_revoke_display(display.pk, actor=user), _("大屏链接已停用。")
+        request,
+        display.unit_id,
+        lambda: queue_actions.do_revoke_display(display.pk, actor=user),
+        _("大屏链接已停用。"),
     )
 
 

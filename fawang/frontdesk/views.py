@@ -51,8 +51,6 @@ from .forms import (
 )
 from .models import Appointment, RemoteVisit, Schedule, ScheduleException, Slot, WeeklyRule
 
-S = Appointment.Status
-
 
 def _messages_of(error: ValidationError | PermissionDenied | NoRoute) -> list[str]:
     return error.messages if isinstance(error, ValidationError) else [str(error)]
@@ -294,11 +292,11 @@ def intake(request: HttpRequest, pk: int) -> HttpResponse:
     appointment = get_appointment_for_user(user, pk)
     unit = appointment.unit
     require_capability(user, "matters.intake", unit)
-    if appointment.status == S.TAKEN_IN and appointment.matter_id:
+    if appointment.status == Appointment.Status.TAKEN_IN and appointment.matter_id:
         return redirect("matters:detail", pk=appointment.matter_id)
     on_file = _profile_id_number(appointment)
     root = unit.region_id[:4] if len(unit.region_id) >= 4 else unit.region_id
-    if request.method != "POST" or appointment.status != S.CHECKED_IN:
+    if request.method != "POST" or appointment.status != Appointment.Status.CHECKED_IN:
         form = IntakeForm(
             initial={
                 "idempotency_key": uuid.uuid4().hex,
@@ -378,7 +376,7 @@ def _render_intake(
             "form": form,
             "row": row,
             "on_file_masked": mask_id_number(on_file) if on_file else "",
-            "ready": appointment.status == S.CHECKED_IN,
+            "ready": appointment.status == Appointment.Status.CHECKED_IN,
         },
         status=status,
     )
@@ -396,7 +394,7 @@ def reviews(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied(_("您的岗位无权执行此操作。"))
     rows = list(
         Appointment.objects.visible_to(user)
-        .filter(status=S.PENDING)
+        .filter(status=Appointment.Status.PENDING)
         .select_related("slot", "unit", "remote_visit__prison")
         .order_by("slot__starts_at", "pk")[:200]
     )

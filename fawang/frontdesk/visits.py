@@ -16,9 +16,8 @@ from fawang.matters.models import Matter
 from .actions import visits as actions
 from .models import HomeVisit
 
-S = Matter.Status
 OPEN_MOVES: dict[str, frozenset[str]] = {
-    str(s): frozenset() for s in (S.SUBMITTED, S.ACCEPTED, S.IN_PROGRESS)
+    str(s): frozenset() for s in (Matter.Status.SUBMITTED, Matter.Status.ACCEPTED, Matter.Status.IN_PROGRESS)
 }
 
 

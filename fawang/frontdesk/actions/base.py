@@ -26,8 +26,6 @@ if TYPE_CHECKING:
     from fawang.accounts.models import User
 
 
-S = Appointment.Status
-E = AppointmentEvent.Action
 ONLINE_CHANNELS = (Channel.WEB, Channel.APP, Channel.WECHAT)
 NUMBER_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
 NUMBER_ATTEMPTS = 5
@@ -80,7 +78,7 @@ def check_transition(appointment: Appointment, new_status: str, verb: str) -> st
         appointment.status,
         new_status,
         verb=verb,
-        status_label=S(appointment.status).label,
+        status_label=Appointment.Status(appointment.status).label,
         message=_refusal(),
     )
 

@@ -21,6 +21,7 @@ from fawang.orgs.roles import require_capability
 from .. import conf, slots, video
 from ..models import (
     Appointment,
+    AppointmentEvent,
     RemoteVisit,
     Schedule,
     Slot,
@@ -34,8 +35,6 @@ from .base import (
     ONLINE_CHANNELS,
     REASON_MAX,
     REMOTE_VISIT_FUNCTION,
-    E,
-    S,
     _event,
     _field_error,
     _is_public,
@@ -178,7 +177,7 @@ def booking_pause(user: User, now: dt.datetime | None = None) -> BookingPause | 
     today = timezone.localtime(_now(now)).date()
     dates = list(
         Appointment.objects.filter(
-            user=user, status=S.NO_SHOW, slot__date__gt=today - dt.timedelta(days=window)
+            user=user, status=Appointment.Status.NO_SHOW, slot__date__gt=today - dt.timedelta(days=window)
         )
         .order_by("-slot__date")
         .values_list("slot__date", flat=True)
@@ -244,7 +243,7 @@ def do_book(
         slot=slot,
         service_item=service_item,
         reason=reason,
-        status=S.PENDING if is_visit else S.BOOKED,
+        status=Appointment.Status.PENDING if is_visit else Appointment.Status.BOOKED,
         channel=channel,
         idempotency_key=idempotency_key or None,
         # 视频咨询: one unguessable room for both sides, kept through reschedules.
@@ -263,7 +262,12 @@ def do_book(
     if visit_fields is not None:
         RemoteVisit.objects.create(appointment=appointment, **visit_fields)
     event = _event(
-        appointment, E.BOOK, actor=user, now=now, old_status="", note=f"{slot.schedule.name} {slot.label}"
+        appointment,
+        AppointmentEvent.Action.BOOK,
+        actor=user,
+        now=now,
+        old_status="",
+        note=f"{slot.schedule.name} {slot.label}",
     )
     _notify(appointment, "appointment.pending" if is_visit else "appointment.booked", event)
     return BookResult(appointment)
@@ -300,13 +304,15 @@ def _cancel(
         require_capability(actor, "frontdesk.desk", appointment.unit)
         if not reason:
             raise _field_error("reason", _("请填写取消原因，将告知预约人。"), "no_reason")
-    old = check_transition(appointment, S.CANCELLED, _("取消"))
-    appointment.status = S.CANCELLED
+    old = check_transition(appointment, Appointment.Status.CANCELLED, _("取消"))
+    appointment.status = Appointment.Status.CANCELLED
     appointment.cancelled_at = now
     appointment.cancel_reason = reason
     appointment.save(update_fields=["status", "cancelled_at", "cancel_reason", "updated_at"])
     _release_place(appointment.slot_id)
-    event = _event(appointment, E.CANCEL, actor=actor, now=now, old_status=old, note=reason)
+    event = _event(
+        appointment, AppointmentEvent.Action.CANCEL, actor=actor, now=now, old_status=old, note=reason
+    )
     _notify(appointment, "appointment.cancelled", event)
     return appointment
 
@@ -336,7 +342,8 @@ def do_reschedule(
     _own(user, appointment)
     if not appointment.is_active:
         raise InvalidTransition(
-            _("该预约当前状态为“%(status)s”，不能改约。") % {"status": S(appointment.status).label},
+            _("该预约当前状态为“%(status)s”，不能改约。")
+            % {"status": Appointment.Status(appointment.status).label},
             code="invalid_transition",
         )
     _check_cutoff(appointment, now, _("改约"))
@@ -361,15 +368,15 @@ def do_reschedule(
     appointment.slot = new
     appointment.reminder_sent_at = None
     if appointment.is_remote_visit:
-        check_transition(appointment, S.PENDING, _("改约"))
-        appointment.status = S.PENDING
+        check_transition(appointment, Appointment.Status.PENDING, _("改约"))
+        appointment.status = Appointment.Status.PENDING
         RemoteVisit.objects.filter(appointment=appointment).update(
             reviewed_by=None, reviewed_at=None, review_note=""
         )
     appointment.save(update_fields=["slot", "status", "reminder_sent_at", "updated_at"])
     event = _event(
         appointment,
-        E.RESCHEDULE,
+        AppointmentEvent.Action.RESCHEDULE,
         actor=user,
         now=now,
         old_status=old,

@@ -20,6 +20,7 @@ from fawang.orgs.roles import has_capability, require_capability
 from .. import conf, notices
 from ..models import (
     Appointment,
+    AppointmentEvent,
     RemoteVisit,
 )
 
@@ -29,8 +30,6 @@ if TYPE_CHECKING:
     from fawang.matters.models import Matter
 
 from .base import (
-    E,
-    S,
     _event,
     _field_error,
     _is_public,
@@ -61,23 +60,28 @@ def do_review(
         raise ValidationError(_("只有监所远程探视预约需要审核。"), code="not_a_visit")
     note = (note or "").strip()[:500]
     old = appointment.status
-    if old != S.PENDING:
-        raise workflow.refuse(S(old).label, _("审核"), message=_refusal())
+    if old != Appointment.Status.PENDING:
+        raise workflow.refuse(Appointment.Status(old).label, _("审核"), message=_refusal())
     if approve:
         if appointment.slot.ends_at <= now:
             raise ValidationError(_("该预约时段已过，不能审核通过。"), code="slot_past")
-        appointment.status = S.BOOKED
+        appointment.status = Appointment.Status.BOOKED
     else:
         if not note:
             raise _field_error("note", _("请填写未通过审核的理由，将告知预约人。"), "no_note")
-        appointment.status = S.REFUSED
+        appointment.status = Appointment.Status.REFUSED
         _release_place(appointment.slot_id)
     appointment.save(update_fields=["status", "updated_at"])
     RemoteVisit.objects.filter(appointment=appointment).update(
         reviewed_by=_staff(actor), reviewed_at=now, review_note=note
     )
     event = _event(
-        appointment, E.APPROVE if approve else E.REFUSE, actor=actor, now=now, old_status=old, note=note
+        appointment,
+        AppointmentEvent.Action.APPROVE if approve else AppointmentEvent.Action.REFUSE,
+        actor=actor,
+        now=now,
+        old_status=old,
+        note=note,
     )
     _notify(appointment, "appointment.approved" if approve else "appointment.refused", event)
     return appointment
@@ -91,20 +95,20 @@ def do_check_in(appointment_id: int, *, actor: User | None, now: dt.datetime | N
     appointment = _lock(appointment_id)
     if actor is not None:
         require_capability(actor, "frontdesk.desk", appointment.unit)
-    if appointment.status == S.PENDING:
+    if appointment.status == Appointment.Status.PENDING:
         raise InvalidTransition(_("该探视预约尚未审核通过，不能签到。"), code="not_approved")
-    old = check_transition(appointment, S.CHECKED_IN, _("签到"))
+    old = check_transition(appointment, Appointment.Status.CHECKED_IN, _("签到"))
     day = timezone.localtime(appointment.slot.starts_at).date()
     if timezone.localtime(now).date() != day:
         raise ValidationError(
             _("只能在预约当天签到（预约日期：%(date)s）。") % {"date": f"{day:%Y-%m-%d}"}, code="not_today"
         )
-    appointment.status = S.CHECKED_IN
+    appointment.status = Appointment.Status.CHECKED_IN
     appointment.checked_in_at = now
     appointment.checked_in_by = _staff(actor)
     appointment.save(update_fields=["status", "checked_in_at", "checked_in_by", "updated_at"])
-    note = _("到场较晚，撤销爽约标记。") if old == S.NO_SHOW else ""
-    _event(appointment, E.CHECK_IN, actor=actor, now=now, old_status=old, note=note)
+    note = _("到场较晚，撤销爽约标记。") if old == Appointment.Status.NO_SHOW else ""
+    _event(appointment, AppointmentEvent.Action.CHECK_IN, actor=actor, now=now, old_status=old, note=note)
     return appointment
 
 
@@ -117,12 +121,12 @@ def do_mark_no_show(
     appointment = _lock(appointment_id)
     if actor is not None:
         require_capability(actor, "frontdesk.desk", appointment.unit)
-    old = check_transition(appointment, S.NO_SHOW, _("标记爽约"))
+    old = check_transition(appointment, Appointment.Status.NO_SHOW, _("标记爽约"))
     if now < appointment.slot.ends_at:
         raise ValidationError(_("预约时段结束后才能标记爽约。"), code="too_early")
-    appointment.status = S.NO_SHOW
+    appointment.status = Appointment.Status.NO_SHOW
     appointment.save(update_fields=["status", "updated_at"])
-    _event(appointment, E.NO_SHOW, actor=actor, now=now, old_status=old)
+    _event(appointment, AppointmentEvent.Action.NO_SHOW, actor=actor, now=now, old_status=old)
     return appointment
 
 
@@ -146,12 +150,12 @@ def do_take_in(
 
     now = _now(now)
     appointment = _lock(appointment_id)
-    if appointment.status == S.TAKEN_IN and appointment.matter_id is not None:
+    if appointment.status == Appointment.Status.TAKEN_IN and appointment.matter_id is not None:
         assert appointment.matter is not None
         return appointment.matter
-    if appointment.status == S.BOOKED:
+    if appointment.status == Appointment.Status.BOOKED:
         raise InvalidTransition(_("请先为预约人签到，再受理登记。"), code="not_checked_in")
-    old = check_transition(appointment, S.TAKEN_IN, _("受理"))
+    old = check_transition(appointment, Appointment.Status.TAKEN_IN, _("受理"))
     result = do_submit(
         actor=actor,
         person=person,
@@ -168,9 +172,16 @@ def do_take_in(
         matter, actor=actor, unit=appointment.unit, now=now, ticket=getattr(appointment, "ticket", None)
     )
     appointment.matter = matter
-    appointment.status = S.TAKEN_IN
+    appointment.status = Appointment.Status.TAKEN_IN
     appointment.save(update_fields=["matter", "status", "updated_at"])
-    _event(appointment, E.TAKE_IN, actor=actor, now=now, old_status=old, note=matter.tracking_no)
+    _event(
+        appointment,
+        AppointmentEvent.Action.TAKE_IN,
+        actor=actor,
+        now=now,
+        old_status=old,
+        note=matter.tracking_no,
+    )
     return matter
 
 
@@ -189,20 +200,26 @@ def send_reminders(now: dt.datetime | None = None) -> list[int]:
         return []
     tomorrow = local.date() + dt.timedelta(days=1)
     due = Appointment.objects.filter(
-        status=S.BOOKED, reminder_sent_at__isnull=True, slot__date=tomorrow
+        status=Appointment.Status.BOOKED, reminder_sent_at__isnull=True, slot__date=tomorrow
     ).values_list("pk", "slot_id")
     sent = []
     for pk, slot_id in list(due):
         with transaction.atomic():
             claimed = Appointment.objects.filter(
-                pk=pk, slot_id=slot_id, status=S.BOOKED, reminder_sent_at__isnull=True
+                pk=pk, slot_id=slot_id, status=Appointment.Status.BOOKED, reminder_sent_at__isnull=True
             ).update(reminder_sent_at=now)
             if claimed != 1:
                 continue
             appointment = Appointment.objects.select_related(
                 "slot__schedule__window", "unit", "service_item", "user"
             ).get(pk=pk)
-            event = _event(appointment, E.REMIND, actor=None, now=now, old_status=appointment.status)
+            event = _event(
+                appointment,
+                AppointmentEvent.Action.REMIND,
+                actor=None,
+                now=now,
+                old_status=appointment.status,
+            )
             notices.to_person(
                 appointment, "appointment.reminder", event, key=f"appointment:{pk}:reminder:{slot_id}"
             )

@@ -36,9 +36,8 @@ from ..models import KioskLookup, UploadHandoff
 if TYPE_CHECKING:
     from django.core.files.uploadedfile import UploadedFile
 
-S = Matter.Status
 # A matter takes materials from the phone while it waits for them (补正) or is still being handled.
-UPLOAD_STATUSES = (S.AWAITING_MATERIALS, *Matter.RUNNING_STATUSES)
+UPLOAD_STATUSES = (Matter.Status.AWAITING_MATERIALS, *Matter.RUNNING_STATUSES)
 
 
 def _setting(name: str, default: int) -> int:
@@ -182,7 +181,7 @@ def do_handoff_upload(
     from fawang.matters.uploads import check_upload
 
     matter = Matter.objects.get(pk=handoff.matter_id)
-    if matter.status == S.AWAITING_MATERIALS:
+    if matter.status == Matter.Status.AWAITING_MATERIALS:
         do_supply_materials_online(matter.pk, actor=None, uploads=uploads, note=note, now=now)
     elif matter.status in Matter.RUNNING_STATUSES:
         # Every file is checked before the first is stored, as the supply action does.

@@ -34,7 +34,6 @@ if TYPE_CHECKING:
     from fawang.matters.actions import MatterRequest, PersonData
     from fawang.matters.models import Matter
 
-T = Ticket.Status
 TE = TicketEvent.Action
 DESK = "frontdesk.desk"
 MAX_PER_DAY = 999  # three digits on the ticket
@@ -81,7 +80,7 @@ def _check(ticket: Ticket, new: str, verb: str) -> str:
         ticket.status,
         new,
         verb=verb,
-        status_label=T(ticket.status).label,
+        status_label=Ticket.Status(ticket.status).label,
         message=_("该号当前状态为“%(status)s”，不能%(verb)s。"),
     )
 
@@ -304,8 +303,8 @@ def eligible(unit_id: int, service: str, day: dt.date, window_id: int | None = N
     """Tickets of the service that may be called now: waiting (not transferred to another window), or skipped and
     back (N calls after the skip)."""
     calls = calls_today(unit_id, service, day)
-    waiting = Q(status=T.WAITING) & (Q(window__isnull=True) | Q(window_id=window_id))
-    back = Q(status=T.SKIPPED, returns_at__lte=calls)
+    waiting = Q(status=Ticket.Status.WAITING) & (Q(window__isnull=True) | Q(window_id=window_id))
+    back = Q(status=Ticket.Status.SKIPPED, returns_at__lte=calls)
     return Q(unit_id=unit_id, date=day, service=service) & (waiting | back)
 
 
@@ -334,11 +333,15 @@ def do_call_next(window_id: int, *, actor: User, now: dt.datetime | None = None)
         raise ValidationError(_("窗口不存在。"), code="no_window")
     _require_desk(actor, window.unit)
     _posted_at(actor, window)
-    for current in Ticket.objects.filter(window=window, status=T.CALLED).values_list("pk", flat=True):
+    for current in Ticket.objects.filter(window=window, status=Ticket.Status.CALLED).values_list(
+        "pk", flat=True
+    ):
         _finish(current, actor=actor, now=now)
     day = _today(now)
     # Numbers transferred to this window come first (转窗口), then the window's queues in turn.
-    sent_here = Ticket.objects.filter(unit_id=window.unit_id, date=day, status=T.WAITING, window=window)
+    sent_here = Ticket.objects.filter(
+        unit_id=window.unit_id, date=day, status=Ticket.Status.WAITING, window=window
+    )
     batches = [sent_here.order_by(*queue_order())]  # type: ignore[arg-type]
     for service in _services_of(window):
         rows = Ticket.objects.filter(eligible(window.unit_id, service, day, window.pk))
@@ -347,7 +350,7 @@ def do_call_next(window_id: int, *, actor: User, now: dt.datetime | None = None)
         for candidate in rows.values_list("pk", "status", "first_called_at")[:5]:
             pk, old, first = candidate
             claimed = Ticket.objects.filter(pk=pk, status=old).update(
-                status=T.CALLED,
+                status=Ticket.Status.CALLED,
                 window=window,
                 clerk=actor,
                 called_at=now,
@@ -364,7 +367,7 @@ def do_call_next(window_id: int, *, actor: User, now: dt.datetime | None = None)
 def _own_ticket(ticket_id: int, actor: User) -> Ticket:
     ticket = _lock_ticket(ticket_id)
     _require_desk(actor, ticket.unit)
-    if ticket.status == T.CALLED and ticket.window is not None:
+    if ticket.status == Ticket.Status.CALLED and ticket.window is not None:
         _posted_at(actor, ticket.window)
     return ticket
 
@@ -374,9 +377,11 @@ def do_recall(ticket_id: int, *, actor: User, now: dt.datetime | None = None) ->
     """重呼: the display and the speaker call the number again."""
     now = workflow.now(now)
     ticket = _own_ticket(ticket_id, actor)
-    if ticket.status != T.CALLED:
+    if ticket.status != Ticket.Status.CALLED:
         raise workflow.refuse(
-            T(ticket.status).label, _("重呼"), message=_("该号当前状态为“%(status)s”，不能%(verb)s。")
+            Ticket.Status(ticket.status).label,
+            _("重呼"),
+            message=_("该号当前状态为“%(status)s”，不能%(verb)s。"),
         )
     _event(ticket, TE.RECALL, actor=actor, now=now, old=ticket.status)
     return ticket
@@ -390,13 +395,13 @@ def do_skip(ticket_id: int, *, actor: User, now: dt.datetime | None = None) -> T
     ticket = _own_ticket(ticket_id, actor)
     ticket.skips += 1
     void = ticket.skips > max_skips()
-    old = _check(ticket, T.MISSED if void else T.SKIPPED, _("过号"))
+    old = _check(ticket, Ticket.Status.MISSED if void else Ticket.Status.SKIPPED, _("过号"))
     if void:
-        ticket.status = T.MISSED
+        ticket.status = Ticket.Status.MISSED
         ticket.finished_at = now
         ticket.returns_at = None
     else:
-        ticket.status = T.SKIPPED
+        ticket.status = Ticket.Status.SKIPPED
         ticket.returns_at = calls_today(ticket.unit_id, ticket.service, ticket.date) + skip_return_after()
     ticket.save(update_fields=["status", "skips", "returns_at", "finished_at"])
     _event(
@@ -420,8 +425,8 @@ def do_transfer(ticket_id: int, *, actor: User, window_id: int, now: dt.datetime
         raise ValidationError({"window": _("请选择本服务点在用的其他窗口。")}, code="window")
     if target.pk == ticket.window_id:
         raise ValidationError({"window": _("请选择其他窗口。")}, code="same_window")
-    old = _check(ticket, T.WAITING, _("转窗口"))
-    ticket.status = T.WAITING
+    old = _check(ticket, Ticket.Status.WAITING, _("转窗口"))
+    ticket.status = Ticket.Status.WAITING
     ticket.window = target
     ticket.save(update_fields=["status", "window"])
     _event(ticket, TE.TRANSFER, actor=actor, now=now, old=old, note=str(target))
@@ -430,8 +435,8 @@ def do_transfer(ticket_id: int, *, actor: User, window_id: int, now: dt.datetime
 
 def _finish(ticket_id: int, *, actor: User, now: dt.datetime) -> Ticket:
     ticket = _lock_ticket(ticket_id)
-    old = _check(ticket, T.DONE, _("办结"))
-    ticket.status = T.DONE
+    old = _check(ticket, Ticket.Status.DONE, _("办结"))
+    ticket.status = Ticket.Status.DONE
     ticket.finished_at = now
     ticket.save(update_fields=["status", "finished_at"])
     _event(ticket, TE.FINISH, actor=actor, now=now, old=old)
@@ -482,7 +487,7 @@ def do_take_in_ticket(
     if ticket.matter_id is not None:
         assert ticket.matter is not None
         return ticket.matter
-    if ticket.status != T.CALLED or ticket.window is None:
+    if ticket.status != Ticket.Status.CALLED or ticket.window is None:
         raise ValidationError(_("请先叫号，再为该号受理登记。"), code="not_called")
     _posted_at(actor, ticket.window)
     result = do_submit(
@@ -560,7 +565,9 @@ def do_revoke_display(display_id: int, *, actor: User, now: dt.datetime | None =
 
 def waiting_counts(unit_id: int, day: dt.date) -> dict[str, int]:
     rows = (
-        Ticket.objects.filter(unit_id=unit_id, date=day, status__in=(T.WAITING, T.SKIPPED))
+        Ticket.objects.filter(
+            unit_id=unit_id, date=day, status__in=(Ticket.Status.WAITING, Ticket.Status.SKIPPED)
+        )
         .values("service")
         .annotate(n=Count("pk"))
     )

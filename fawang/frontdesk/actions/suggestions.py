@@ -29,7 +29,6 @@ from ..models import Suggestion
 if TYPE_CHECKING:
     from fawang.accounts.models import User
 
-R = Membership.Role
 
 BODY_MAX = 2000
 
@@ -161,8 +160,8 @@ def do_answer_suggestion(
 # Who answers the box at a unit: its desk staff (the system administrator holds the capability everywhere and is
 # nobody's responsible person). With none there (an unstaffed station), the unit above it: its desk staff and
 # supervisors (the 司法所 or 司法局 the station reports to).
-REMIND_ROLES = CAPABILITIES["frontdesk.desk"] - {R.SYSTEM_ADMIN}
-ESCALATE_ROLES = REMIND_ROLES | {R.SUPERVISOR}
+REMIND_ROLES = CAPABILITIES["frontdesk.desk"] - {Membership.Role.SYSTEM_ADMIN}
+ESCALATE_ROLES = REMIND_ROLES | {Membership.Role.SUPERVISOR}
 REMIND_BATCH = 500  # per pass; the rest wait for the next pass
 
 

@@ -347,20 +347,21 @@ class Appointment(models.Model):
         NO_SHOW = "no_show", _("爽约")
         TAKEN_IN = "taken_in", _("已受理")
 
-    S = Status
     # These hold a place in their slot (Slot.booked counts them).
-    ACTIVE_STATUSES = (S.PENDING, S.BOOKED)
+    ACTIVE_STATUSES = (Status.PENDING, Status.BOOKED)
     # Allowed moves, enforced by actions.check_transition. PENDING/BOOKED -> PENDING/BOOKED: a reschedule (a
     # remote visit goes back to review for its new time).
     TRANSITIONS: dict[str, frozenset[str]] = {
-        S.PENDING: frozenset({S.PENDING, S.BOOKED, S.REFUSED, S.CANCELLED}),
-        S.BOOKED: frozenset({S.BOOKED, S.PENDING, S.CANCELLED, S.CHECKED_IN, S.NO_SHOW}),
-        S.CHECKED_IN: frozenset({S.TAKEN_IN}),
-        S.REFUSED: frozenset(),
-        S.CANCELLED: frozenset(),
+        Status.PENDING: frozenset({Status.PENDING, Status.BOOKED, Status.REFUSED, Status.CANCELLED}),
+        Status.BOOKED: frozenset(
+            {Status.BOOKED, Status.PENDING, Status.CANCELLED, Status.CHECKED_IN, Status.NO_SHOW}
+        ),
+        Status.CHECKED_IN: frozenset({Status.TAKEN_IN}),
+        Status.REFUSED: frozenset(),
+        Status.CANCELLED: frozenset(),
         # A person marked 爽约 who turns up later the same day is still checked in (the mark is withdrawn).
-        S.NO_SHOW: frozenset({S.CHECKED_IN}),
-        S.TAKEN_IN: frozenset(),
+        Status.NO_SHOW: frozenset({Status.CHECKED_IN}),
+        Status.TAKEN_IN: frozenset(),
     }
 
     number = models.CharField(

@@ -132,16 +132,15 @@ class Ticket(models.Model):
         DONE = "done", _("已办结")
         MISSED = "missed", _("过号作废")
 
-    S = Status
     # Tickets still in the hall: counted in "people ahead", shown on the display.
-    OPEN_STATUSES = (S.WAITING, S.CALLED, S.SKIPPED)
+    OPEN_STATUSES = (Status.WAITING, Status.CALLED, Status.SKIPPED)
     TRANSITIONS: dict[str, frozenset[str]] = {
-        S.WAITING: frozenset({S.CALLED}),
+        Status.WAITING: frozenset({Status.CALLED}),
         # Transfer (转窗口) puts a called ticket back to waiting, reserved for the other window.
-        S.CALLED: frozenset({S.CALLED, S.SKIPPED, S.DONE, S.MISSED, S.WAITING}),
-        S.SKIPPED: frozenset({S.CALLED}),
-        S.DONE: frozenset(),
-        S.MISSED: frozenset(),
+        Status.CALLED: frozenset({Status.CALLED, Status.SKIPPED, Status.DONE, Status.MISSED, Status.WAITING}),
+        Status.SKIPPED: frozenset({Status.CALLED}),
+        Status.DONE: frozenset(),
+        Status.MISSED: frozenset(),
     }
 
     unit = models.ForeignKey(

@@ -21,7 +21,6 @@ from fawang.notify.models import Message
 from ..models import Appointment, Schedule, Slot
 from .base import FrontdeskTestCase, next_workdays
 
-S = Appointment.Status
 TZ = timezone.get_default_timezone()
 
 
@@ -104,7 +103,8 @@ class AppointmentApiTestCase(FrontdeskTestCase):
         body = first.json()
         appointment = Appointment.objects.get(pk=body["id"])
         self.assertEqual(
-            (appointment.channel, appointment.status, appointment.user), ("wechat", S.BOOKED, self.alice)
+            (appointment.channel, appointment.status, appointment.user),
+            ("wechat", Appointment.Status.BOOKED, self.alice),
         )
         self.assertEqual(body["status_label"], "已预约")
         self.assertEqual(body["events"][0]["action"], "book")
@@ -261,7 +261,7 @@ class AppointmentApiTestCase(FrontdeskTestCase):
         # A staff token does not reach the citizens' endpoints, nor a citizen's token the staff ones.
         self.assertError(self.as_user(self.sm_clerk).get(reverse("api:me_appointments")), 404, "not_found")
         self.assertError(bob.get(reverse("api:desk_appointment", args=[appointment_id])), 404, "not_found")
-        self.assertEqual(Appointment.objects.get(pk=appointment_id).status, S.BOOKED)
+        self.assertEqual(Appointment.objects.get(pk=appointment_id).status, Appointment.Status.BOOKED)
 
     def test_the_schema_documents_the_endpoints_with_idempotency_keys(self) -> None:
         import yaml

@@ -14,8 +14,6 @@ from .. import actions
 from ..models import Schedule, ScheduleException, WeeklyRule
 from .base import FRIDAY, FRIDAY_DATE, FrontdeskTestCase
 
-D = dt.date
-
 
 class ScheduleAuditTestCase(RestoresCalendarCache, FrontdeskTestCase):
     def data(self, **changes: object) -> actions.ScheduleData:
@@ -108,7 +106,7 @@ class ScheduleAuditTestCase(RestoresCalendarCache, FrontdeskTestCase):
             closed = actions.do_add_exception(
                 schedule.pk,
                 actor=self.sm_admin,
-                date=D(2025, 9, 29),
+                date=dt.date(2025, 9, 29),
                 kind="closed",
                 note="系统维护",
                 now=FRIDAY,
@@ -121,10 +119,15 @@ class ScheduleAuditTestCase(RestoresCalendarCache, FrontdeskTestCase):
 
     def test_closing_a_day_notes_the_cancelled_bookings(self) -> None:
         schedule = self.schedule(days_ahead=4)
-        self.book(self.slots_of(schedule, D(2025, 9, 29))[0])
+        self.book(self.slots_of(schedule, dt.date(2025, 9, 29))[0])
         with new_audit_rows() as rows:
             actions.do_add_exception(
-                schedule.pk, actor=self.sm_admin, date=D(2025, 9, 29), kind="closed", note="停电", now=FRIDAY
+                schedule.pk,
+                actor=self.sm_admin,
+                date=dt.date(2025, 9, 29),
+                kind="closed",
+                note="停电",
+                now=FRIDAY,
             )
         (row,) = rows
         self.assertEqual(row.note, "已取消当日 1 个预约并告知预约人。")

@@ -18,19 +18,16 @@ from .. import actions
 from ..models import Appointment, AppointmentEvent, Schedule, Slot
 from .base import FRIDAY, FrontdeskTestCase
 
-D = dt.date
-S = Appointment.Status
-
 
 class BookingTestCase(FrontdeskTestCase):
     def setUp(self) -> None:
         super().setUp()
         self.sched = self.schedule(days_ahead=4)
-        self.monday = self.slots_of(self.sched, D(2025, 9, 29))
+        self.monday = self.slots_of(self.sched, dt.date(2025, 9, 29))
 
     def test_a_booking_takes_a_place_records_an_event_and_sends_a_message(self) -> None:
         appointment = self.book(self.monday[0], reason="<b>咨询</b>劳动合同")
-        self.assertEqual(appointment.status, S.BOOKED)
+        self.assertEqual(appointment.status, Appointment.Status.BOOKED)
         self.assertRegex(appointment.number, r"^YY250926[2-9A-HJ-NP-Z]{6}$")
         self.assertEqual((appointment.name, appointment.phone), ("林晓燕", self.alice.phone))
         self.assertEqual(appointment.unit, self.point)
@@ -71,9 +68,9 @@ class BookingTestCase(FrontdeskTestCase):
         self.book(self.monday[1])
         self.book(self.monday[2])
         with self.assertRaisesMessage(ValidationError, "您已有 3 个未完成的预约，请先办理或取消后再预约。"):
-            self.book(self.slots_of(self.sched, D(2025, 9, 28))[0])
+            self.book(self.slots_of(self.sched, dt.date(2025, 9, 28))[0])
         with override_settings(FRONTDESK_MAX_ACTIVE_BOOKINGS=4):
-            self.book(self.slots_of(self.sched, D(2025, 9, 28))[0])
+            self.book(self.slots_of(self.sched, dt.date(2025, 9, 28))[0])
 
     def test_a_resent_form_returns_the_first_booking(self) -> None:
         first = actions.do_book(
@@ -124,7 +121,7 @@ class BookingTestCase(FrontdeskTestCase):
     def test_min_notice_and_horizon(self) -> None:
         self.sched.min_notice_hours = 24
         self.sched.save()
-        sunday = self.slots_of(self.sched, D(2025, 9, 28))[0]
+        sunday = self.slots_of(self.sched, dt.date(2025, 9, 28))[0]
         with self.assertRaisesMessage(
             ValidationError, "“综合窗口”须至少提前 24 小时预约，请选择更晚的时段。"
         ):
@@ -139,8 +136,8 @@ class NoShowPauseTestCase(FrontdeskTestCase):
     def setUp(self) -> None:
         super().setUp()
         self.sched = self.schedule(days_ahead=4, capacity=2)
-        self.monday = self.slots_of(self.sched, D(2025, 9, 29))
-        self.sunday = self.slots_of(self.sched, D(2025, 9, 28))  # a make-up working day
+        self.monday = self.slots_of(self.sched, dt.date(2025, 9, 29))
+        self.sunday = self.slots_of(self.sched, dt.date(2025, 9, 28))  # a make-up working day
 
     def miss(self, slot: Slot) -> Appointment:
         appointment = self.book(slot)
@@ -155,7 +152,7 @@ class NoShowPauseTestCase(FrontdeskTestCase):
         pause = actions.booking_pause(self.alice, after)
         assert pause is not None
         # The oldest of the three (Sunday 09-28) leaves the 90-day window on 12-27.
-        self.assertEqual((pause.count, pause.until), (3, D(2025, 12, 27)))
+        self.assertEqual((pause.count, pause.until), (3, dt.date(2025, 12, 27)))
         message = (
             "您近 90 天内有 3 次预约未按时到场（爽约），网上预约暂停至 2025年12月27日（当天起可重新预约）。"
             "如需办理，请直接到服务窗口或拨打 12348 公共法律服务热线。"
@@ -165,7 +162,7 @@ class NoShowPauseTestCase(FrontdeskTestCase):
         self.assertEqual((ctx.exception.messages, ctx.exception.code), ([message], "no_show_pause"))
         self.assertEqual(Slot.objects.get(pk=self.monday[2].pk).booked, 0)  # no place taken
         # Someone else books as before.
-        self.assertEqual(self.book(self.monday[2], self.bob).status, S.BOOKED)
+        self.assertEqual(self.book(self.monday[2], self.bob).status, Appointment.Status.BOOKED)
         # On 12-27 the Sunday no-show is older than 90 days.
         late = dt.datetime(2025, 12, 26, 23, 59, tzinfo=FRIDAY.tzinfo)
         self.assertIsNotNone(actions.booking_pause(self.alice, late))
@@ -186,14 +183,14 @@ class NoShowPauseTestCase(FrontdeskTestCase):
             self.assertIsNone(actions.booking_pause(self.alice, now))
         with override_settings(FRONTDESK_NO_SHOW_WINDOW_DAYS=30):
             pause = actions.booking_pause(self.alice, now)
-            self.assertEqual(pause.until if pause else None, D(2025, 10, 28))
+            self.assertEqual(pause.until if pause else None, dt.date(2025, 10, 28))
 
 
 class CancelTestCase(FrontdeskTestCase):
     def setUp(self) -> None:
         super().setUp()
         self.sched = self.schedule(days_ahead=4, cancel_cutoff_hours=2)
-        self.slot = self.slots_of(self.sched, D(2025, 9, 29))[0]  # Monday 08:30
+        self.slot = self.slots_of(self.sched, dt.date(2025, 9, 29))[0]  # Monday 08:30
         self.appointment = self.book(self.slot)
 
     def test_the_person_cancels_until_the_cutoff_and_the_place_is_free_again(self) -> None:
@@ -201,7 +198,7 @@ class CancelTestCase(FrontdeskTestCase):
             self.appointment.pk, actor=self.alice, now=dt.datetime(2025, 9, 29, 6, 29, tzinfo=FRIDAY.tzinfo)
         )
         appointment = self.reload(self.appointment)
-        self.assertEqual(appointment.status, S.CANCELLED)
+        self.assertEqual(appointment.status, Appointment.Status.CANCELLED)
         self.assertEqual(Slot.objects.get(pk=self.slot.pk).booked, 0)
         self.book(self.slot, self.bob)  # the place is bookable again
         cancelled = self.outbox(appointment, "appointment.cancelled")
@@ -221,7 +218,7 @@ class CancelTestCase(FrontdeskTestCase):
                 actor=self.alice,
                 now=dt.datetime(2025, 9, 29, 6, 31, tzinfo=FRIDAY.tzinfo),
             )
-        self.assertEqual(self.reload(self.appointment).status, S.BOOKED)
+        self.assertEqual(self.reload(self.appointment).status, Appointment.Status.BOOKED)
 
     def test_nobody_cancels_someone_elses_booking(self) -> None:
         with self.assertRaisesMessage(PermissionDenied, "您只能办理本人的预约。"):
@@ -240,14 +237,14 @@ class RescheduleTestCase(FrontdeskTestCase):
     def setUp(self) -> None:
         super().setUp()
         self.sched = self.schedule(days_ahead=4)
-        self.monday = self.slots_of(self.sched, D(2025, 9, 29))
+        self.monday = self.slots_of(self.sched, dt.date(2025, 9, 29))
         self.appointment = self.book(self.monday[0])
 
     def test_it_moves_the_place_and_tells_the_person(self) -> None:
         actions.do_reschedule(self.appointment.pk, actor=self.alice, slot_id=self.monday[2].pk, now=FRIDAY)
         appointment = self.reload(self.appointment)
         self.assertEqual(appointment.slot_id, self.monday[2].pk)
-        self.assertEqual(appointment.status, S.BOOKED)
+        self.assertEqual(appointment.status, Appointment.Status.BOOKED)
         booked = dict(Slot.objects.filter(pk__in=[s.pk for s in self.monday]).values_list("pk", "booked"))
         self.assertEqual(booked, {self.monday[0].pk: 0, self.monday[1].pk: 0, self.monday[2].pk: 1})
         event = appointment.events.get(action="reschedule")
@@ -263,7 +260,9 @@ class RescheduleTestCase(FrontdeskTestCase):
                 self.appointment.pk, actor=self.alice, slot_id=self.monday[1].pk, now=FRIDAY
             )
         appointment = self.reload(self.appointment)
-        self.assertEqual((appointment.slot_id, appointment.status), (self.monday[0].pk, S.BOOKED))
+        self.assertEqual(
+            (appointment.slot_id, appointment.status), (self.monday[0].pk, Appointment.Status.BOOKED)
+        )
         booked = dict(Slot.objects.filter(pk__in=[s.pk for s in self.monday]).values_list("pk", "booked"))
         self.assertEqual(booked, {self.monday[0].pk: 1, self.monday[1].pk: 1, self.monday[2].pk: 0})
         self.assertFalse(appointment.events.filter(action="reschedule").exists())
@@ -274,7 +273,7 @@ class RescheduleTestCase(FrontdeskTestCase):
         cases = [
             (self.monday[0].pk, FRIDAY, "请选择与原预约不同的时段。"),
             (
-                self.slots_of(other, D(2025, 9, 29))[0].pk,
+                self.slots_of(other, dt.date(2025, 9, 29))[0].pk,
                 FRIDAY,
                 "只能改约到同一服务点的其他时段；要去其他服务点，请取消后重新预约。",
             ),
@@ -293,7 +292,7 @@ class RescheduleTestCase(FrontdeskTestCase):
         self.assertEqual(self.reload(self.appointment).slot_id, self.monday[0].pk)
 
     def test_a_reminded_booking_moved_to_another_day_is_reminded_again(self) -> None:
-        sunday = self.slots_of(self.sched, D(2025, 9, 28))[0]
+        sunday = self.slots_of(self.sched, dt.date(2025, 9, 28))[0]
         self.assertEqual(
             actions.send_reminders(dt.datetime(2025, 9, 28, 10, tzinfo=FRIDAY.tzinfo)), [self.appointment.pk]
         )
@@ -308,7 +307,7 @@ class RescheduleTestCase(FrontdeskTestCase):
 class ReminderTestCase(FrontdeskTestCase):
     def test_once_the_day_before_from_the_reminder_hour_and_never_for_cancelled_ones(self) -> None:
         sched = self.schedule(days_ahead=4, capacity=3)
-        monday = self.slots_of(sched, D(2025, 9, 29))
+        monday = self.slots_of(sched, dt.date(2025, 9, 29))
         kept = self.book(monday[0])
         cancelled = self.book(monday[1], self.bob)
         actions.do_cancel(cancelled.pk, actor=self.bob, now=FRIDAY)

@@ -24,7 +24,6 @@ from .. import actions
 from ..models import Appointment, RemoteVisit, Schedule, ScheduleException, Slot, WeeklyRule
 from .base import FrontdeskTestCase, next_workdays
 
-S = Appointment.Status
 TZ = timezone.get_default_timezone()
 
 
@@ -81,7 +80,9 @@ class DeskTestCase(FrontdeskTestCase):
             response = self.client.post(reverse("frontdesk:check_in", args=[self.a1.pk]), {"next": "day"})
             self.assertRedirects(response, self.day_url(), fetch_redirect_response=False)
             self.a1.refresh_from_db()
-            self.assertEqual((self.a1.status, self.a1.checked_in_by), (S.CHECKED_IN, self.sm_clerk))
+            self.assertEqual(
+                (self.a1.status, self.a1.checked_in_by), (Appointment.Status.CHECKED_IN, self.sm_clerk)
+            )
 
             url = reverse("frontdesk:intake", args=[self.a1.pk])
             page = self.client.get(url)
@@ -117,7 +118,7 @@ class DeskTestCase(FrontdeskTestCase):
             self.assertEqual(matter.person.user, self.alice)  # linked: the matter shows in 我的事项
             self.assertEqual(MatterEvent.objects.filter(matter=matter, action="submit").count(), 1)
             self.a1.refresh_from_db()
-            self.assertEqual(self.a1.status, S.TAKEN_IN)
+            self.assertEqual(self.a1.status, Appointment.Status.TAKEN_IN)
             # A resent form makes no second matter.
             again = self.client.post(url, data)
             self.assertRedirects(
@@ -144,7 +145,7 @@ class DeskTestCase(FrontdeskTestCase):
         with self.at_the_desk():
             self.client.post(reverse("frontdesk:no_show", args=[self.a2.pk]))
         self.a2.refresh_from_db()
-        self.assertEqual(self.a2.status, S.NO_SHOW)
+        self.assertEqual(self.a2.status, Appointment.Status.NO_SHOW)
         self.assertEqual(self.a2.events.filter(action="no_show").get().actor, self.sm_clerk)
 
     def test_a_late_arrival_marked_no_show_is_checked_in_the_same_day(self) -> None:
@@ -159,14 +160,14 @@ class DeskTestCase(FrontdeskTestCase):
             self.assertContains(page, "迟到签到（撤销爽约）")
             self.client.post(reverse("frontdesk:check_in", args=[self.a2.pk]))
         self.a2.refresh_from_db()
-        self.assertEqual(self.a2.status, S.CHECKED_IN)
+        self.assertEqual(self.a2.status, Appointment.Status.CHECKED_IN)
         event = self.a2.events.filter(action="check_in").get()
         self.assertEqual((event.old_status, event.note), ("no_show", "到场较晚，撤销爽约标记。"))
         # The withdrawn mark no longer counts towards the booking pause.
         with override_settings(FRONTDESK_NO_SHOW_LIMIT=1):
             self.assertIsNone(actions.booking_pause(self.a2.user))
         # On another day there is no way back.
-        Appointment.objects.filter(pk=self.a2.pk).update(status=S.NO_SHOW)
+        Appointment.objects.filter(pk=self.a2.pk).update(status=Appointment.Status.NO_SHOW)
         later = self.on_the_day + dt.timedelta(days=1)
         with mock.patch("django.utils.timezone.now", return_value=later):
             self.client.force_login(self.sm_clerk)
@@ -192,7 +193,7 @@ class DeskTestCase(FrontdeskTestCase):
             self.client.get(reverse("frontdesk:schedule", args=[self.sched.pk])).status_code, 404
         )
         self.assertNotContains(self.client.get(reverse("frontdesk:schedules")), self.point.name)
-        self.assertEqual(self.reload(self.a1).status, S.BOOKED)
+        self.assertEqual(self.reload(self.a1).status, Appointment.Status.BOOKED)
 
     def test_roles_without_desk_work_are_refused(self) -> None:
         # A handler at the point itself (one elsewhere would not even see it: 404).
@@ -207,7 +208,7 @@ class DeskTestCase(FrontdeskTestCase):
         response = self.client.post(reverse("frontdesk:cancel", args=[self.a1.pk]), {"reason": ""})
         self.assertContains(response, "请填写取消原因，将告知预约人。", status_code=400)
         self.client.post(reverse("frontdesk:cancel", args=[self.a1.pk]), {"reason": "本人来电要求取消"})
-        self.assertEqual(self.reload(self.a1).status, S.CANCELLED)
+        self.assertEqual(self.reload(self.a1).status, Appointment.Status.CANCELLED)
         self.assertIn(
             "本人来电要求取消", Message.objects.get(user=self.alice, kind="appointment.cancelled").body
         )
@@ -256,7 +257,7 @@ class RemoteVisitReviewTestCase(FrontdeskTestCase):
             fetch_redirect_response=False,
         )
         self.visit_row.refresh_from_db()
-        self.assertEqual(self.visit_row.status, S.BOOKED)
+        self.assertEqual(self.visit_row.status, Appointment.Status.BOOKED)
         visit = RemoteVisit.objects.get(appointment=self.visit_row)
         self.assertEqual(visit.reviewed_by, self.sm_clerk)
         self.assertIn("已审核通过", Message.objects.get(user=self.alice, kind="appointment.approved").body)
@@ -270,7 +271,7 @@ class RemoteVisitReviewTestCase(FrontdeskTestCase):
             note="经与监所核实，被探视人本月探视次数已满。",
         )
         self.visit_row.refresh_from_db()
-        self.assertEqual(self.visit_row.status, S.REFUSED)
+        self.assertEqual(self.visit_row.status, Appointment.Status.REFUSED)
         self.assertEqual(Slot.objects.get(pk=self.slot.pk).booked, 0)
         body = Message.objects.get(user=self.alice, kind="appointment.refused").body
         self.assertIn("理由：经与监所核实，被探视人本月探视次数已满。", body)
@@ -309,7 +310,7 @@ class RemoteVisitReviewTestCase(FrontdeskTestCase):
         assert other is not None
         actions.do_reschedule(self.visit_row.pk, actor=self.alice, slot_id=other.pk)
         self.visit_row.refresh_from_db()
-        self.assertEqual(self.visit_row.status, S.PENDING)
+        self.assertEqual(self.visit_row.status, Appointment.Status.PENDING)
         self.assertIsNone(RemoteVisit.objects.get(appointment=self.visit_row).reviewed_at)
         self.assertIn(
             "改约后需重新审核", Message.objects.get(user=self.alice, kind="appointment.rescheduled").body

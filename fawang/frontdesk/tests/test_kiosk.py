@@ -21,7 +21,6 @@ from ..actions import kiosk as ka
 from ..models import KioskLookup, UploadHandoff
 from .base import FrontdeskTestCase, next_workdays
 
-S = Matter.Status
 PDF_BYTES = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 ID = id_number(seq="321")
 
@@ -115,7 +114,7 @@ class HandoffTestCase(KioskTestCase):
         )
         self.assertContains(response, "已上传 1 份材料")
         matter = Matter.objects.get(pk=self.matter.pk)
-        self.assertNotEqual(matter.status, S.AWAITING_MATERIALS)  # supplied: the clock runs again
+        self.assertNotEqual(matter.status, Matter.Status.AWAITING_MATERIALS)  # supplied: the clock runs again
         self.assertEqual(Attachment.objects.filter(matter=matter).count(), 1)
         self.assertTrue(MatterEvent.objects.filter(matter=matter, action="attach").exists())
         self.assertTrue(AuditEvent.objects.filter(action="frontdesk.handoff_upload").exists())

@@ -36,10 +36,10 @@ class KioskLimitTestCase(MatterTestCase):
 
     @override_settings(FRONTDESK_KIOSK_TICKETS_PER_HOUR=1, FRONTDESK_KIOSK_INTERVAL_SECONDS=0)
     def test_numbers_taken_by_the_clerk_are_not_counted(self) -> None:
-        from ..actions import queue as q
+        from ..actions import queue as queue_actions
 
         for _ in range(3):
-            q.do_issue_ticket(
+            queue_actions.do_issue_ticket(
                 self.station.pk, service=Service.RECEPTION, source=Ticket.Source.DESK, actor=self.sm_clerk
             )
         url = reverse("queue:kiosk", args=[self.station.pk])

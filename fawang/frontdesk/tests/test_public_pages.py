@@ -17,8 +17,6 @@ from .. import actions
 from ..models import Appointment, RemoteVisit, Slot
 from .base import FrontdeskTestCase, next_workdays
 
-S = Appointment.Status
-
 
 class PublicBookingTestCase(FrontdeskTestCase):
     def setUp(self) -> None:
@@ -114,7 +112,8 @@ class PublicBookingTestCase(FrontdeskTestCase):
             done, reverse("appoint:detail", args=[appointment.pk]), fetch_redirect_response=False
         )
         self.assertEqual(
-            (appointment.user, appointment.slot, appointment.status), (self.alice, slot, S.BOOKED)
+            (appointment.user, appointment.slot, appointment.status),
+            (self.alice, slot, Appointment.Status.BOOKED),
         )
         self.assertEqual(appointment.reason, "<script>x</script>咨询离婚")
         again = self.client.post(self.url, {**form, "confirm": "1"})
@@ -176,7 +175,9 @@ class PublicBookingTestCase(FrontdeskTestCase):
             response, reverse("appoint:detail", args=[appointment.pk]), fetch_redirect_response=False
         )
         appointment.refresh_from_db()
-        self.assertEqual((appointment.status, appointment.cancel_reason), (S.CANCELLED, "时间冲突"))
+        self.assertEqual(
+            (appointment.status, appointment.cancel_reason), (Appointment.Status.CANCELLED, "时间冲突")
+        )
         self.assertEqual(Slot.objects.get(pk=target.pk).booked, 0)
         self.assertEqual(
             list(
@@ -200,7 +201,7 @@ class PublicBookingTestCase(FrontdeskTestCase):
         self.assertEqual(self.client.post(reverse("appoint:cancel", args=[appointment.pk])).status_code, 404)
         self.assertEqual(self.client.get(reverse("appoint:detail", args=[999999])).status_code, 404)
         self.assertNotContains(self.client.get(reverse("appoint:list")), appointment.number)
-        self.assertEqual(self.reload(appointment).status, S.BOOKED)
+        self.assertEqual(self.reload(appointment).status, Appointment.Status.BOOKED)
 
     def test_staff_sessions_are_sent_to_the_public_sign_in(self) -> None:
         self.client.force_login(self.sm_clerk)
@@ -247,7 +248,7 @@ class PublicRemoteVisitTestCase(FrontdeskTestCase):
         self.assertContains(confirm, "父母")
         self.client.post(url, {**form, "id_number": good_id, "confirm": "1"})
         appointment = Appointment.objects.get(user=self.alice)
-        self.assertEqual(appointment.status, S.PENDING)
+        self.assertEqual(appointment.status, Appointment.Status.PENDING)
         visit = RemoteVisit.objects.get(appointment=appointment)
         self.assertEqual(
             (visit.prison, visit.inmate_name, visit.relation, visit.id_number),

@@ -21,11 +21,8 @@ from fawang.matters.tests.base import MatterTestCase, id_number
 from fawang.orgs.models import Membership, Unit, Window
 
 from .. import hall
-from ..actions import queue as q
+from ..actions import queue as queue_actions
 from ..models import MatterDesk, Posting, Service, Ticket, TicketEvent
-
-T = Ticket.Status
-R = Membership.Role
 
 
 class QueueTestCase(MatterTestCase):
@@ -39,7 +36,7 @@ class QueueTestCase(MatterTestCase):
     def setUpTestData(cls) -> None:
         super().setUpTestData()
         cls.clerk2 = User.objects.create_user("xg-clerk2", kind=User.Kind.STAFF, display_name="林二")
-        Membership.objects.create(user=cls.clerk2, unit=cls.station, role=R.WINDOW_CLERK)
+        Membership.objects.create(user=cls.clerk2, unit=cls.station, role=Membership.Role.WINDOW_CLERK)
         cls.w1 = Window.objects.get(unit=cls.station, number=1)
         cls.w2 = Window.objects.get(unit=cls.station, number=2)
 
@@ -55,12 +52,14 @@ class QueueTestCase(MatterTestCase):
     def take(
         self, service: str = Service.CONSULTATION, priority: str = "", unit: Unit | None = None
     ) -> Ticket:
-        return q.do_issue_ticket(
+        return queue_actions.do_issue_ticket(
             (unit or self.station).pk, service=service, priority=priority, now=self.later()
         )
 
     def call(self, window: Window | None = None, actor: User | None = None) -> Ticket | None:
-        return q.do_call_next((window or self.w2).pk, actor=actor or self.sm_clerk, now=self.later())
+        return queue_actions.do_call_next(
+            (window or self.w2).pk, actor=actor or self.sm_clerk, now=self.later()
+        )
 
 
 class TakingANumberTestCase(QueueTestCase):
@@ -85,13 +84,13 @@ class TakingANumberTestCase(QueueTestCase):
         with self.assertRaisesMessage(ValidationError, "该服务点不提供现场取号。"):
             self.take(unit=self.sm_bureau)
         with self.assertRaises(ValidationError) as caught:
-            q.do_issue_ticket(self.station.pk, service="x")
+            queue_actions.do_issue_ticket(self.station.pk, service="x")
         self.assertEqual(caught.exception.message_dict, {"service": ["请选择办理的业务。"]})
         self.assertFalse(Ticket.objects.exists())
 
     def test_a_clerk_of_another_district_may_not_issue_here(self) -> None:
         with self.assertRaises(PermissionDenied):
-            q.do_issue_ticket(
+            queue_actions.do_issue_ticket(
                 self.station.pk, service=Service.RECEPTION, source=Ticket.Source.DESK, actor=self.hl_clerk
             )
 
@@ -124,11 +123,11 @@ class TakingANumberTestCase(QueueTestCase):
 
 class PostingTestCase(QueueTestCase):
     def test_posting_takes_a_window_and_moving_leaves_the_old_one(self) -> None:
-        first = q.do_post(self.w1.pk, actor=self.sm_clerk, now=self.later())
-        second = q.do_post(self.w2.pk, actor=self.sm_clerk, now=self.later())
+        first = queue_actions.do_post(self.w1.pk, actor=self.sm_clerk, now=self.later())
+        second = queue_actions.do_post(self.w2.pk, actor=self.sm_clerk, now=self.later())
         first.refresh_from_db()
         self.assertIsNotNone(first.ended_at)
-        self.assertEqual(q.open_posting(self.sm_clerk), second)
+        self.assertEqual(queue_actions.open_posting(self.sm_clerk), second)
         codes = list(
             AuditEvent.objects.filter(unit_id=self.station.pk, target_type="frontdesk.posting")
             .order_by("pk")
@@ -137,28 +136,28 @@ class PostingTestCase(QueueTestCase):
         self.assertEqual(codes, ["frontdesk.post", "frontdesk.end_posting", "frontdesk.post"])
 
     def test_a_window_held_by_a_colleague_is_refused(self) -> None:
-        q.do_post(self.w2.pk, actor=self.sm_clerk)
+        queue_actions.do_post(self.w2.pk, actor=self.sm_clerk)
         with self.assertRaisesMessage(ValidationError, "2 号窗口 · 法律咨询岗 已由"):
-            q.do_post(self.w2.pk, actor=self.clerk2)
+            queue_actions.do_post(self.w2.pk, actor=self.clerk2)
         self.assertEqual(Posting.objects.open().count(), 1)
 
     def test_calling_needs_a_posting_at_that_window(self) -> None:
         self.take()
         with self.assertRaisesMessage(ValidationError, "请先在 2 号窗口 · 法律咨询岗 上岗，再叫号。"):
             self.call()
-        q.do_post(self.w1.pk, actor=self.sm_clerk)
+        queue_actions.do_post(self.w1.pk, actor=self.sm_clerk)
         with self.assertRaisesMessage(ValidationError, "请先在 2 号窗口"):
             self.call()
 
     def test_a_clerk_of_another_district_may_not_post_here(self) -> None:
         with self.assertRaises(PermissionDenied):
-            q.do_post(self.w1.pk, actor=self.hl_clerk)
+            queue_actions.do_post(self.w1.pk, actor=self.hl_clerk)
 
 
 class CallingTestCase(QueueTestCase):
     def setUp(self) -> None:
         super().setUp()
-        q.do_post(self.w2.pk, actor=self.sm_clerk, now=self.now)
+        queue_actions.do_post(self.w2.pk, actor=self.sm_clerk, now=self.now)
 
     def test_priority_before_ordinary_then_by_number(self) -> None:
         self.take()  # B001
@@ -170,10 +169,10 @@ class CallingTestCase(QueueTestCase):
         self.assertEqual([t.code if t else None for t in called], ["B003", "B004", "B001", "B002", None])
         # Calling the next one finished the one before.
         statuses = Ticket.objects.filter(service=Service.CONSULTATION).values_list("status", flat=True)
-        self.assertEqual(set(statuses), {T.DONE})
+        self.assertEqual(set(statuses), {Ticket.Status.DONE})
 
     def test_a_reception_window_takes_the_other_queues_when_its_own_is_empty(self) -> None:
-        q.do_post(self.w1.pk, actor=self.clerk2)
+        queue_actions.do_post(self.w1.pk, actor=self.clerk2)
         self.take(Service.CONSULTATION)
         self.take(Service.RECEPTION)
         self.assertEqual(self.call(self.w1, self.clerk2).code, "A001")  # type: ignore[union-attr]
@@ -185,8 +184,8 @@ class CallingTestCase(QueueTestCase):
             self.take()
         first = self.call()
         assert first is not None and first.code == "B001"
-        skipped = q.do_skip(first.pk, actor=self.sm_clerk, now=self.later())
-        self.assertEqual((skipped.status, skipped.skips), (T.SKIPPED, 1))
+        skipped = queue_actions.do_skip(first.pk, actor=self.sm_clerk, now=self.later())
+        self.assertEqual((skipped.status, skipped.skips), (Ticket.Status.SKIPPED, 1))
         self.assertIsNone(hall.people_ahead(skipped))
         self.assertEqual(hall.calls_until_back(skipped), 2)
         order = [self.call().code for _i in range(4)]  # type: ignore[union-attr]
@@ -200,38 +199,40 @@ class CallingTestCase(QueueTestCase):
         ticket = self.take()
         for _i in range(2):
             self.call()
-            q.do_skip(ticket.pk, actor=self.sm_clerk, now=self.later())
+            queue_actions.do_skip(ticket.pk, actor=self.sm_clerk, now=self.later())
         self.call()
-        ticket = q.do_skip(ticket.pk, actor=self.sm_clerk, now=self.later())
-        self.assertEqual(ticket.status, T.MISSED)
+        ticket = queue_actions.do_skip(ticket.pk, actor=self.sm_clerk, now=self.later())
+        self.assertEqual(ticket.status, Ticket.Status.MISSED)
         self.assertIsNone(self.call())
 
     def test_recall_transfer_and_finish(self) -> None:
-        q.do_post(self.w1.pk, actor=self.clerk2)
+        queue_actions.do_post(self.w1.pk, actor=self.clerk2)
         self.take()
         self.take()
         ticket = self.call()
         assert ticket is not None
-        q.do_recall(ticket.pk, actor=self.sm_clerk, now=self.later())
+        queue_actions.do_recall(ticket.pk, actor=self.sm_clerk, now=self.later())
         with self.assertRaisesMessage(ValidationError, "请先在 2 号窗口"):
-            q.do_recall(ticket.pk, actor=self.clerk2)
-        moved = q.do_transfer(ticket.pk, actor=self.sm_clerk, window_id=self.w1.pk, now=self.later())
-        self.assertEqual((moved.status, moved.window_id), (T.WAITING, self.w1.pk))
+            queue_actions.do_recall(ticket.pk, actor=self.clerk2)
+        moved = queue_actions.do_transfer(
+            ticket.pk, actor=self.sm_clerk, window_id=self.w1.pk, now=self.later()
+        )
+        self.assertEqual((moved.status, moved.window_id), (Ticket.Status.WAITING, self.w1.pk))
         # Window 2 does not take a number sent to window 1; window 1 calls it before its own queue.
         self.take(Service.RECEPTION)
         self.assertEqual(self.call().code, "B002")  # type: ignore[union-attr]
         again = self.call(self.w1, self.clerk2)
         assert again is not None
         self.assertEqual((again.code, again.window_id), ("B001", self.w1.pk))
-        done = q.do_finish(again.pk, actor=self.clerk2, now=self.later())
-        self.assertEqual(done.status, T.DONE)
+        done = queue_actions.do_finish(again.pk, actor=self.clerk2, now=self.later())
+        self.assertEqual(done.status, Ticket.Status.DONE)
         actions = list(done.events.values_list("action", flat=True))
         self.assertEqual(actions, ["issue", "call", "recall", "transfer", "call", "finish"])
 
     def test_waiting_and_service_times_are_kept(self) -> None:
-        ticket = q.do_issue_ticket(self.station.pk, service=Service.CONSULTATION, now=self.now)
-        q.do_call_next(self.w2.pk, actor=self.sm_clerk, now=self.now + dt.timedelta(minutes=7))
-        q.do_finish(ticket.pk, actor=self.sm_clerk, now=self.now + dt.timedelta(minutes=19))
+        ticket = queue_actions.do_issue_ticket(self.station.pk, service=Service.CONSULTATION, now=self.now)
+        queue_actions.do_call_next(self.w2.pk, actor=self.sm_clerk, now=self.now + dt.timedelta(minutes=7))
+        queue_actions.do_finish(ticket.pk, actor=self.sm_clerk, now=self.now + dt.timedelta(minutes=19))
         ticket.refresh_from_db()
         self.assertEqual((ticket.wait_seconds, ticket.service_seconds), (420, 720))
 
@@ -253,12 +254,14 @@ class TakingInTestCase(QueueTestCase):
         )
 
     def test_the_matter_records_the_window_and_the_clerk(self) -> None:
-        q.do_post(self.w2.pk, actor=self.sm_clerk)
+        queue_actions.do_post(self.w2.pk, actor=self.sm_clerk)
         ticket = self.take()
         with self.assertRaisesMessage(ValidationError, "请先叫号"):
-            q.do_take_in_ticket(ticket.pk, actor=self.sm_clerk, person=self.person(), request=self.request())
+            queue_actions.do_take_in_ticket(
+                ticket.pk, actor=self.sm_clerk, person=self.person(), request=self.request()
+            )
         self.call()
-        matter = q.do_take_in_ticket(
+        matter = queue_actions.do_take_in_ticket(
             ticket.pk, actor=self.sm_clerk, person=self.person(), request=self.request()
         )
         desk = MatterDesk.objects.get(matter=matter)
@@ -267,9 +270,9 @@ class TakingInTestCase(QueueTestCase):
         )
         self.assertEqual((matter.channel, matter.intake_unit_id), ("window", self.station.pk))
         ticket.refresh_from_db()
-        self.assertEqual((ticket.status, ticket.matter), (T.DONE, matter))
+        self.assertEqual((ticket.status, ticket.matter), (Ticket.Status.DONE, matter))
         # A resent form gives the same matter.
-        again = q.do_take_in_ticket(
+        again = queue_actions.do_take_in_ticket(
             ticket.pk, actor=self.sm_clerk, person=self.person(), request=self.request()
         )
         self.assertEqual(again, matter)
@@ -332,7 +335,7 @@ class PublicPagesTestCase(QueueTestCase):
         mine = self.take()
         page = self.client.get(reverse("queue:ticket", args=[mine.token]))
         self.assertContains(page, "您前面还有 1 人。")
-        q.do_post(self.w2.pk, actor=self.sm_clerk)
+        queue_actions.do_post(self.w2.pk, actor=self.sm_clerk)
         self.call()
         status = self.client.get(reverse("queue:ticket_status", args=[mine.token]))
         self.assertContains(status, "您前面还有 0 人。")
@@ -342,7 +345,7 @@ class PublicPagesTestCase(QueueTestCase):
         self.assertEqual(self.client.get(reverse("queue:ticket", args=["nope"])).status_code, 404)
 
     def test_the_hall_display_needs_a_live_link_or_the_points_staff(self) -> None:
-        display = q.do_add_display(
+        display = queue_actions.do_add_display(
             self.station.pk, actor=self.sysadmin, name="一楼大厅", notice="今日 17:00 停止取号"
         )
         url = reverse("queue:display", args=[display.token])
@@ -351,13 +354,13 @@ class PublicPagesTestCase(QueueTestCase):
         self.assertContains(page, 'hx-trigger="every 1s"')
         self.assertContains(page, "js/hall.js")
         self.assertNotContains(page, "<script>")
-        q.do_post(self.w2.pk, actor=self.sm_clerk)
+        queue_actions.do_post(self.w2.pk, actor=self.sm_clerk)
         self.take()
         self.call()
         board = self.client.get(reverse("queue:board", args=[display.token]))
         self.assertContains(board, "B001")
         self.assertContains(board, 'data-say="请 B001 号到 2 号窗口办理"')
-        q.do_revoke_display(display.pk, actor=self.sysadmin)
+        queue_actions.do_revoke_display(display.pk, actor=self.sysadmin)
         self.assertEqual(self.client.get(url).status_code, 404)
         self.assertEqual(self.client.get(reverse("queue:board", args=[display.token])).status_code, 404)
         # Signed-in staff of the point see it in the console; staff elsewhere get 404, no one signed in goes to sign in.
@@ -370,6 +373,6 @@ class PublicPagesTestCase(QueueTestCase):
 
     def test_only_the_points_admins_make_display_links(self) -> None:
         with self.assertRaises(PermissionDenied):
-            q.do_add_display(self.station.pk, actor=self.sm_clerk, name="大厅")
+            queue_actions.do_add_display(self.station.pk, actor=self.sm_clerk, name="大厅")
         with self.assertRaisesMessage(ValidationError, "只有公共法律服务中心、工作站和工作室设置叫号大屏。"):
-            q.do_add_display(self.sm_bureau.pk, actor=self.sysadmin, name="大厅")
+            queue_actions.do_add_display(self.sm_bureau.pk, actor=self.sysadmin, name="大厅")

@@ -16,8 +16,6 @@ from .. import actions, slots
 from ..models import Appointment, Schedule, ScheduleException, Slot
 from .base import FRIDAY, MORNING, FrontdeskTestCase
 
-D = dt.date
-
 
 class SlotDerivationTestCase(RestoresCalendarCache, FrontdeskTestCase):
     def days(self, schedule: Schedule) -> list[dt.date]:
@@ -30,25 +28,25 @@ class SlotDerivationTestCase(RestoresCalendarCache, FrontdeskTestCase):
         self.assertEqual(
             self.days(schedule),
             [
-                D(2025, 9, 26),
-                D(2025, 9, 28),
-                D(2025, 9, 29),
-                D(2025, 9, 30),
-                D(2025, 10, 9),
-                D(2025, 10, 10),
-                D(2025, 10, 11),
+                dt.date(2025, 9, 26),
+                dt.date(2025, 9, 28),
+                dt.date(2025, 9, 29),
+                dt.date(2025, 9, 30),
+                dt.date(2025, 10, 9),
+                dt.date(2025, 10, 10),
+                dt.date(2025, 10, 11),
             ],
         )
         # Each day: 08:30-10:00 in three 30-minute slots, local time, one place each.
-        sunday = self.slots_of(schedule, D(2025, 9, 28))
+        sunday = self.slots_of(schedule, dt.date(2025, 9, 28))
         self.assertEqual([s.time_label for s in sunday], ["08:30-09:00", "09:00-09:30", "09:30-10:00"])
         self.assertEqual({(s.capacity, s.booked, s.is_open) for s in sunday}, {(1, 0, True)})
-        self.assertEqual(Schedule.objects.get(pk=schedule.pk).derived_through, D(2025, 10, 12))
+        self.assertEqual(Schedule.objects.get(pk=schedule.pk).derived_through, dt.date(2025, 10, 12))
 
     def test_a_make_up_day_follows_the_weekday_named_on_the_schedule(self) -> None:
         # Mondays only; the make-up Sunday works as a Monday (the default) or, when set, as a Wednesday.
         schedule = self.schedule(days_ahead=4, ranges=[(0, MORNING)])
-        self.assertEqual(self.days(schedule), [D(2025, 9, 28), D(2025, 9, 29)])
+        self.assertEqual(self.days(schedule), [dt.date(2025, 9, 28), dt.date(2025, 9, 29)])
         actions.do_save_schedule(
             actor=None,
             unit=self.point,
@@ -58,25 +56,25 @@ class SlotDerivationTestCase(RestoresCalendarCache, FrontdeskTestCase):
             ),
             today=FRIDAY.date(),
         )
-        self.assertEqual(self.days(schedule), [D(2025, 9, 29)])
+        self.assertEqual(self.days(schedule), [dt.date(2025, 9, 29)])
 
     def test_a_holiday_added_by_an_admin_removes_that_days_slots(self) -> None:
         schedule = self.schedule(days_ahead=4)
-        self.assertIn(D(2025, 9, 29), self.days(schedule))
-        CalendarDay.objects.create(date=D(2025, 9, 29), kind=CalendarDay.Kind.HOLIDAY, name="台风停工")
+        self.assertIn(dt.date(2025, 9, 29), self.days(schedule))
+        CalendarDay.objects.create(date=dt.date(2025, 9, 29), kind=CalendarDay.Kind.HOLIDAY, name="台风停工")
         slots.derive_slots(schedule.pk, today=FRIDAY.date())
-        self.assertNotIn(D(2025, 9, 29), self.days(schedule))
+        self.assertNotIn(dt.date(2025, 9, 29), self.days(schedule))
 
     def test_a_closed_day_and_extra_hours(self) -> None:
         schedule = self.schedule(days_ahead=4)
         actions.do_add_exception(
-            schedule.pk, actor=None, date=D(2025, 9, 29), kind="closed", note="系统维护", now=FRIDAY
+            schedule.pk, actor=None, date=dt.date(2025, 9, 29), kind="closed", note="系统维护", now=FRIDAY
         )
         # Extra hours on the Saturday (a rest day: the admin chose it) and in the afternoon of the Tuesday.
         actions.do_add_exception(
             schedule.pk,
             actor=None,
-            date=D(2025, 9, 27),
+            date=dt.date(2025, 9, 27),
             kind="extra",
             start_time=dt.time(9, 0),
             end_time=dt.time(10, 0),
@@ -85,32 +83,40 @@ class SlotDerivationTestCase(RestoresCalendarCache, FrontdeskTestCase):
         actions.do_add_exception(
             schedule.pk,
             actor=None,
-            date=D(2025, 9, 26),
+            date=dt.date(2025, 9, 26),
             kind="extra",
             start_time=dt.time(14, 30),
             end_time=dt.time(15, 15),  # 45 minutes: one slot, the remainder is not offered
             now=FRIDAY,
         )
-        self.assertEqual(self.days(schedule), [D(2025, 9, 26), D(2025, 9, 27), D(2025, 9, 28)])
         self.assertEqual(
-            [s.time_label for s in self.slots_of(schedule, D(2025, 9, 27))], ["09:00-09:30", "09:30-10:00"]
+            self.days(schedule), [dt.date(2025, 9, 26), dt.date(2025, 9, 27), dt.date(2025, 9, 28)]
         )
         self.assertEqual(
-            [s.time_label for s in self.slots_of(schedule, D(2025, 9, 26))],
+            [s.time_label for s in self.slots_of(schedule, dt.date(2025, 9, 27))],
+            ["09:00-09:30", "09:30-10:00"],
+        )
+        self.assertEqual(
+            [s.time_label for s in self.slots_of(schedule, dt.date(2025, 9, 26))],
             ["08:30-09:00", "09:00-09:30", "09:30-10:00", "14:30-15:00"],
         )
         # Removing the closed day opens it again.
         closed = ScheduleException.objects.get(schedule=schedule, kind="closed")
         actions.do_delete_exception(closed.pk, actor=None, today=FRIDAY.date())
-        self.assertIn(D(2025, 9, 29), self.days(schedule))
+        self.assertIn(dt.date(2025, 9, 29), self.days(schedule))
 
     def test_closing_a_day_cancels_its_bookings_and_tells_each_person_why(self) -> None:
         schedule = self.schedule(days_ahead=4)
-        monday = self.slots_of(schedule, D(2025, 9, 29))
-        kept = self.book(self.slots_of(schedule, D(2025, 9, 28))[0], self.bob)
+        monday = self.slots_of(schedule, dt.date(2025, 9, 29))
+        kept = self.book(self.slots_of(schedule, dt.date(2025, 9, 28))[0], self.bob)
         booked = self.book(monday[0])
         actions.do_add_exception(
-            schedule.pk, actor=self.sm_admin, date=D(2025, 9, 29), kind="closed", note="停电检修", now=FRIDAY
+            schedule.pk,
+            actor=self.sm_admin,
+            date=dt.date(2025, 9, 29),
+            kind="closed",
+            note="停电检修",
+            now=FRIDAY,
         )
         booked = self.reload(booked)
         self.assertEqual(booked.status, Appointment.Status.CANCELLED)
@@ -120,21 +126,23 @@ class SlotDerivationTestCase(RestoresCalendarCache, FrontdeskTestCase):
         self.assertEqual([m.channel for m in sms], ["inapp", "sms"])
         self.assertIn("原因：服务点当日停止预约：停电检修", sms[0].body)
         # The slot that held a booking stays, closed; the others of that day are gone.
-        left = self.slots_of(schedule, D(2025, 9, 29))
+        left = self.slots_of(schedule, dt.date(2025, 9, 29))
         self.assertEqual([(s.pk, s.is_open, s.booked) for s in left], [(monday[0].pk, False, 0)])
 
     def test_closing_needs_a_reason_and_no_past_dates(self) -> None:
         schedule = self.schedule(days_ahead=4)
         with self.assertRaisesMessage(ValidationError, "请说明停止预约的原因，将告知已预约的群众。"):
-            actions.do_add_exception(schedule.pk, actor=None, date=D(2025, 9, 29), kind="closed", now=FRIDAY)
+            actions.do_add_exception(
+                schedule.pk, actor=None, date=dt.date(2025, 9, 29), kind="closed", now=FRIDAY
+            )
         with self.assertRaisesMessage(ValidationError, "不能为已经过去的日期设置例外。"):
             actions.do_add_exception(
-                schedule.pk, actor=None, date=D(2025, 9, 25), kind="closed", note="-", now=FRIDAY
+                schedule.pk, actor=None, date=dt.date(2025, 9, 25), kind="closed", note="-", now=FRIDAY
             )
 
     def test_changing_capacity_and_removing_a_rule_keep_existing_bookings(self) -> None:
         schedule = self.schedule(days_ahead=4, capacity=2)
-        slot = self.slots_of(schedule, D(2025, 9, 29))[0]
+        slot = self.slots_of(schedule, dt.date(2025, 9, 29))[0]
         self.book(slot)
         self.book(slot, self.bob)
         actions.do_save_schedule(
@@ -152,15 +160,15 @@ class SlotDerivationTestCase(RestoresCalendarCache, FrontdeskTestCase):
         # Monday's rule goes: its booked slot closes and stays, the empty ones are deleted.
         actions.do_delete_rule(schedule.rules.get(weekday=0).pk, actor=None, today=FRIDAY.date())
         self.assertEqual(
-            [(s.pk, s.is_open) for s in self.slots_of(schedule, D(2025, 9, 29))], [(slot.pk, False)]
+            [(s.pk, s.is_open) for s in self.slots_of(schedule, dt.date(2025, 9, 29))], [(slot.pk, False)]
         )
 
     def test_the_daily_job_rolls_the_window_forward(self) -> None:
         schedule = self.schedule(days_ahead=3)
-        self.assertEqual(self.days(schedule), [D(2025, 9, 26), D(2025, 9, 28)])
+        self.assertEqual(self.days(schedule), [dt.date(2025, 9, 26), dt.date(2025, 9, 28)])
         self.assertEqual(slots.derive_due(today=FRIDAY.date()), 0)  # nothing to do the same day
-        self.assertGreaterEqual(slots.derive_due(today=D(2025, 9, 29)), 1)
-        self.assertEqual(self.days(schedule)[-2:], [D(2025, 9, 29), D(2025, 9, 30)])
+        self.assertGreaterEqual(slots.derive_due(today=dt.date(2025, 9, 29)), 1)
+        self.assertEqual(self.days(schedule)[-2:], [dt.date(2025, 9, 29), dt.date(2025, 9, 30)])
 
     def test_a_deactivated_schedule_offers_nothing_new(self) -> None:
         schedule = self.schedule(days_ahead=4)

@@ -18,7 +18,6 @@ from .. import tasks
 from ..actions import suggestions as actions
 from ..models import Suggestion
 
-R = Membership.Role
 MONDAY = at(2025, 9, 15, 10)
 MINUTE = dt.timedelta(minutes=1)
 
@@ -43,7 +42,11 @@ class SuggestionReminderTestCase(MatterTestCase):
                 unit=self.station,
                 is_active=True,
                 ended_at__isnull=True,
-                role__in=[R.WINDOW_CLERK, R.LEGAL_ADVISOR, R.UNIT_ADMIN],
+                role__in=[
+                    Membership.Role.WINDOW_CLERK,
+                    Membership.Role.LEGAL_ADVISOR,
+                    Membership.Role.UNIT_ADMIN,
+                ],
                 user__is_active=True,
             ).values_list("user_id", flat=True)
         )
@@ -92,7 +95,7 @@ class SuggestionReminderTestCase(MatterTestCase):
         above = self.station.parent
         assert above is not None
         Membership.objects.filter(unit=self.station).update(ended_at=timezone.now() - dt.timedelta(days=1))
-        Membership.objects.create(user=self.sm_handler, unit=above, role=R.SUPERVISOR)
+        Membership.objects.create(user=self.sm_handler, unit=above, role=Membership.Role.SUPERVISOR)
         made = self.suggest()
         self.assertEqual(actions.remind_overdue(now=made.due_at + MINUTE), [made.pk])
         told = set(Message.objects.filter(kind="suggestion.overdue").values_list("user_id", flat=True))
@@ -101,7 +104,12 @@ class SuggestionReminderTestCase(MatterTestCase):
                 unit=above,
                 is_active=True,
                 ended_at__isnull=True,
-                role__in=[R.WINDOW_CLERK, R.LEGAL_ADVISOR, R.UNIT_ADMIN, R.SUPERVISOR],
+                role__in=[
+                    Membership.Role.WINDOW_CLERK,
+                    Membership.Role.LEGAL_ADVISOR,
+                    Membership.Role.UNIT_ADMIN,
+                    Membership.Role.SUPERVISOR,
+                ],
                 user__is_active=True,
             ).values_list("user_id", flat=True)
         )

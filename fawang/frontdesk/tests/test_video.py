@@ -133,7 +133,7 @@ class WalkInVideoTestCase(FrontdeskTestCase):
         from fawang.accounts.models import User
         from fawang.orgs.models import Membership, Unit, Window
 
-        from ..actions import queue as q
+        from ..actions import queue as queue_actions
         from ..models import Ticket
 
         room = Unit.objects.filter(kind=Unit.Kind.ROOM, parent=self.station).order_by("pk")[0]
@@ -154,8 +154,8 @@ class WalkInVideoTestCase(FrontdeskTestCase):
         self.assertEqual(
             links(self.client.get(reverse("queue:ticket", args=[ticket.token])).content.decode()), {room_link}
         )
-        q.do_post(window.pk, actor=advisor)
-        self.assertEqual(q.do_call_next(window.pk, actor=advisor), ticket)
+        queue_actions.do_post(window.pk, actor=advisor)
+        self.assertEqual(queue_actions.do_call_next(window.pk, actor=advisor), ticket)
         self.client.force_login(advisor)
         page = self.client.get(reverse("frontdesk:queue"), {"unit": str(room.pk)})
         self.assertEqual(links(page.content.decode()), {room_link})
