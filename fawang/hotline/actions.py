@@ -47,9 +47,6 @@ from .models import (
 if TYPE_CHECKING:
     from fawang.accounts.models import User
 
-S = Call.Status
-K = CallEvent.Kind
-
 
 def _now(now: dt.datetime | None) -> dt.datetime:
     return now or timezone.now()
@@ -139,7 +136,7 @@ def _take_event(call: Call, event: cti.Event) -> bool:
         # A callback or 回访 we dialled: outbound whichever of its events comes first (a hang-up before its newCall
         # must not look like a missed inbound call).
         call.direction = Call.Direction.OUT
-    elif event.direction and event.kind == K.NEW_CALL:
+    elif event.direction and event.kind == CallEvent.Kind.NEW_CALL:
         call.direction = event.direction
     learnt = False
     number = normalize_number(_remote_number(event, direction))
@@ -150,7 +147,7 @@ def _take_event(call: Call, event: cti.Event) -> bool:
     ours = event.number_from if direction == Call.Direction.OUT else event.number_to
     if ours and not call.callee:
         call.callee = normalize_number(ours)
-    if event.queue and (event.kind == K.NEW_CALL or not call.queue):
+    if event.queue and (event.kind == CallEvent.Kind.NEW_CALL or not call.queue):
         call.queue = event.queue
     return learnt
 
@@ -170,7 +167,7 @@ def _make_call(system: CtiSystem, event: cti.Event) -> Call | None:
         return None
     first.call = call
     first.save(force_insert=True)
-    if call.status in (S.MISSED, S.ABANDONED) and before != call.status:
+    if call.status in (Call.Status.MISSED, Call.Status.ABANDONED) and before != call.status:
         _sync_callback(call)
     return call
 
@@ -254,13 +251,21 @@ def reconcile(call: Call, events: dict[str, CallEvent] | None = None, *, caller_
     fields = RECONCILED + (["caller", "caller_hash"] if caller_learnt else [])
     call.save(update_fields=fields)
     # Only a call that is or was unanswered can have a callback task to make or withdraw.
-    if {before, call.status} & {S.MISSED, S.ABANDONED}:
+    if {before, call.status} & {Call.Status.MISSED, Call.Status.ABANDONED}:
         _sync_callback(call)
 
 
 def _compute(call: Call, events: dict[str, CallEvent]) -> None:
-    ring, answer, hangup, rating = (events.get(k) for k in (K.NEW_CALL, K.ANSWER, K.HANGUP, K.RATING))
-    times = [e.occurred_at for e in events.values() if e.kind != K.RATING]
+    ring, answer, hangup, rating = (
+        events.get(k)
+        for k in (
+            CallEvent.Kind.NEW_CALL,
+            CallEvent.Kind.ANSWER,
+            CallEvent.Kind.HANGUP,
+            CallEvent.Kind.RATING,
+        )
+    )
+    times = [e.occurred_at for e in events.values() if e.kind != CallEvent.Kind.RATING]
     call.rang_at = ring.occurred_at if ring else (min(times) if times else call.rang_at)
     call.answered_at = answer.occurred_at if answer else None
     call.ended_at = hangup.occurred_at if hangup else None
@@ -290,13 +295,13 @@ def _compute(call: Call, events: dict[str, CallEvent]) -> None:
     else:
         call.talk_seconds = None
     if call.answered_at and call.ended_at:
-        call.status = S.ENDED
+        call.status = Call.Status.ENDED
     elif call.answered_at:
-        call.status = S.ANSWERED
+        call.status = Call.Status.ANSWERED
     elif call.ended_at:
-        call.status = S.ABANDONED if call.cause in cti.ABANDON_CAUSES else S.MISSED
+        call.status = Call.Status.ABANDONED if call.cause in cti.ABANDON_CAUSES else Call.Status.MISSED
     else:
-        call.status = S.RINGING
+        call.status = Call.Status.RINGING
 
 
 def _queue_agents(call: Call) -> list[int]:
@@ -313,7 +318,7 @@ def _sync_callback(call: Call) -> None:
     task = CallbackTask.objects.filter(call=call).first()
     missed = (
         call.direction == Call.Direction.IN
-        and call.status in (S.MISSED, S.ABANDONED)
+        and call.status in (Call.Status.MISSED, Call.Status.ABANDONED)
         and bool(call.caller_hash)
         and call.ended_at is not None
         and call.cause not in cti.NO_CALLBACK_CAUSES

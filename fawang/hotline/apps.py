@@ -13,13 +13,15 @@ class HotlineConfig(AppConfig):
         from fawang.orgs.models import Membership
         from fawang.orgs.roles import add_capability
 
-        R = Membership.Role
         # The agent's desk: a seat, the screen pop, taking in from a call, wrap-up, callbacks.
-        add_capability("hotline.desk", {R.HOTLINE_AGENT, R.SYSTEM_ADMIN})
+        add_capability("hotline.desk", {Membership.Role.HOTLINE_AGENT, Membership.Role.SYSTEM_ADMIN})
         # Supervising the hotline: calls and callbacks of the units reached, statistics and their export.
-        add_capability("hotline.supervise", {R.SUPERVISOR, R.UNIT_ADMIN, R.SYSTEM_ADMIN})
+        add_capability(
+            "hotline.supervise",
+            {Membership.Role.SUPERVISOR, Membership.Role.UNIT_ADMIN, Membership.Role.SYSTEM_ADMIN},
+        )
         # Setting up a centre's telephone systems (push tokens and signing secrets).
-        add_capability("hotline.manage", {R.UNIT_ADMIN, R.SYSTEM_ADMIN})
+        add_capability("hotline.manage", {Membership.Role.UNIT_ADMIN, Membership.Role.SYSTEM_ADMIN})
         for code, label in (
             ("hotline.create_system", _("登记电话系统")),
             ("hotline.sign_in", _("签入坐席")),

@@ -51,9 +51,8 @@ def panel_context(user: Any, matter: Matter) -> dict[str, Any]:
 LINE = Line("hotline", is_hotline, panel=Panel("hotline/_matter_panel.html", panel_context))
 
 
-S = Matter.Status
 OPEN_MOVES: dict[str, frozenset[str]] = {
-    str(s): frozenset() for s in (S.SUBMITTED, S.ACCEPTED, S.IN_PROGRESS)
+    str(s): frozenset() for s in (Matter.Status.SUBMITTED, Matter.Status.ACCEPTED, Matter.Status.IN_PROGRESS)
 }
 
 

@@ -69,19 +69,18 @@ def do_sample(
     units = {u.pk: u for u in Unit.objects.filter(pk__in=calls.values("unit_id"))}
     allowed = [pk for pk, unit in units.items() if has_capability(actor, "hotline.supervise", unit)]
     calls = calls.filter(unit_id__in=allowed)
-    R = QualityReview.Reason
     chosen: dict[int, str] = {}
     for pk in calls.filter(satisfaction=3).values_list("pk", flat=True):
-        chosen.setdefault(pk, R.BAD_RATING)
+        chosen.setdefault(pk, QualityReview.Reason.BAD_RATING)
     complaint = calls.filter(matters__service_item__business_line=BusinessLine.COMPLAINT)
     for pk in complaint.values_list("pk", flat=True):
-        chosen.setdefault(pk, R.COMPLAINT)
+        chosen.setdefault(pk, QualityReview.Reason.COMPLAINT)
     for pk in calls.filter(talk_seconds__gte=LONG_CALL_SECONDS).values_list("pk", flat=True):
-        chosen.setdefault(pk, R.LONG)
+        chosen.setdefault(pk, QualityReview.Reason.LONG)
     rest = sorted(set(calls.values_list("pk", flat=True)) - set(chosen))
     rng = random.Random(seed)
     for pk in rng.sample(rest, min(max(0, random_count), len(rest))):
-        chosen[pk] = R.RANDOM
+        chosen[pk] = QualityReview.Reason.RANDOM
     now = timezone.now()
     facts = {
         pk: (unit_id, agent_id)

@@ -30,7 +30,6 @@ from django.utils.translation import gettext as _
 from . import conf
 from .models import Call, CallbackTask, QualityReview
 
-S = Call.Status
 CLOSED = (CallbackTask.Status.DONE, CallbackTask.Status.UNREACHED)
 SCORED = (QualityReview.Status.SCORED, QualityReview.Status.APPEALED, QualityReview.Status.FINAL)
 
@@ -81,7 +80,7 @@ class Figures:
             if row["talk_seconds"] is not None:
                 self.talk_total += row["talk_seconds"]
                 self.talked += 1
-        if row["status"] in (S.MISSED, S.ABANDONED):
+        if row["status"] in (Call.Status.MISSED, Call.Status.ABANDONED):
             self.abandoned += 1
         if row["satisfaction"] is not None:
             self.rated += 1
@@ -169,7 +168,7 @@ def report(calls: QuerySet[Call], start: dt.date, end: dt.date) -> Report:
     until = dt.datetime.combine(end + dt.timedelta(days=1), dt.time.min, tzinfo=zone)
     rows = list(
         calls.filter(direction=Call.Direction.IN, rang_at__gte=since, rang_at__lt=until)
-        .exclude(status=S.RINGING)
+        .exclude(status=Call.Status.RINGING)
         .values(*FIELDS)
     )
     for row in rows:

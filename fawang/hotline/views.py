@@ -58,8 +58,6 @@ from .models import (
     mask_number,
 )
 
-S = Call.Status
-
 
 def _messages_of(error: ValidationError | PermissionDenied | NoRoute) -> list[str]:
     return error.messages if isinstance(error, ValidationError) else [str(error)]
@@ -81,11 +79,13 @@ def live_call(seat: Seat) -> Call | None:
     """The call for this seat: one answered at its extension, else the oldest one ringing in its queue, else its
     last answered call still waiting for a wrap-up."""
     calls = Call.objects.filter(unit_id=seat.unit_id).select_related("unit", "agent")
-    mine = calls.filter(status=S.ANSWERED).filter(Q(extension=seat.extension) | Q(agent_id=seat.agent_id))
-    ringing = calls.filter(status=S.RINGING, direction=Call.Direction.IN)
+    mine = calls.filter(status=Call.Status.ANSWERED).filter(
+        Q(extension=seat.extension) | Q(agent_id=seat.agent_id)
+    )
+    ringing = calls.filter(status=Call.Status.RINGING, direction=Call.Direction.IN)
     if seat.queue:
         ringing = ringing.filter(Q(queue="") | Q(queue=seat.queue))
-    unwrapped = calls.filter(status=S.ENDED, wrap_code="").filter(
+    unwrapped = calls.filter(status=Call.Status.ENDED, wrap_code="").filter(
         Q(extension=seat.extension) | Q(agent_id=seat.agent_id)
     )
     since = timezone.now() - dt.timedelta(hours=12)
