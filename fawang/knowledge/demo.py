@@ -20,7 +20,6 @@ from fawang.orgs.models import Speciality, Unit
 from . import actions
 from .models import KnowledgeEntry
 
-K = KnowledgeEntry.Kind
 AID = "《中华人民共和国法律援助法》"
 LCL = "《中华人民共和国劳动合同法》"
 LAB = "《中华人民共和国劳动法》"
@@ -44,7 +43,7 @@ class DemoEntry:
 ENTRIES = [
     DemoEntry(
         "厦门市法律援助中心",
-        K.GUIDE,
+        KnowledgeEntry.Kind.GUIDE,
         "general",
         "申请法律援助办事指南",
         f"""一、哪些事项可以申请
@@ -71,7 +70,7 @@ ENTRIES = [
     ),
     DemoEntry(
         "思明区司法局",
-        K.FAQ,
+        KnowledgeEntry.Kind.FAQ,
         "labour",
         "单位拖欠工资怎么办？",
         f"""问：公司已经两个月没发工资了，我该怎么办？
@@ -93,7 +92,7 @@ ENTRIES = [
     ),
     DemoEntry(
         "湖里区司法局",
-        K.FAQ,
+        KnowledgeEntry.Kind.FAQ,
         "labour",
         "入职没签劳动合同，可以要求双倍工资吗？",
         f"""问：我入职三个多月了，单位一直没和我签书面劳动合同，我能要求什么？
@@ -106,7 +105,7 @@ ENTRIES = [
     ),
     DemoEntry(
         "厦门市司法局",
-        K.FAQ,
+        KnowledgeEntry.Kind.FAQ,
         "general",
         "人民调解要收费吗？调解协议有没有法律效力？",
         f"""问：邻居家漏水把我家天花板泡坏了，社区说可以找人民调解委员会调解，要花钱吗？调解达成的协议算数吗？
@@ -122,7 +121,7 @@ ENTRIES = [
     ),
     DemoEntry(
         "思明区法律援助中心",
-        K.CASE,
+        KnowledgeEntry.Kind.CASE,
         "labour",
         "以案释法：进城务工人员讨薪获法律援助",
         f"""【基本案情】
@@ -140,7 +139,7 @@ ENTRIES = [
     ),
     DemoEntry(
         "湖里区司法局",
-        K.CASE,
+        KnowledgeEntry.Kind.CASE,
         "injury",
         "以案释法：高空坠物伤人，找不到是谁扔的怎么办？",
         f"""【基本案情】
@@ -161,7 +160,7 @@ ENTRIES = [
     ),
     DemoEntry(
         "厦门市司法局",
-        K.PUBLICITY,
+        KnowledgeEntry.Kind.PUBLICITY,
         "family",
         "遭受家庭暴力，可以向谁求助？",
         f"""被老公打、被家人长期辱骂恐吓、被限制出门，都不是“家务事”。家庭成员之间以殴打、捆绑、残害、限制人身自由以及经常性谩骂、恐吓等方式实施的身体、精神等侵害行为，都属于家庭暴力（{DV}第二条）。
@@ -180,7 +179,7 @@ ENTRIES = [
     ),
     DemoEntry(
         "厦门市公共法律服务中心",
-        K.PUBLICITY,
+        KnowledgeEntry.Kind.PUBLICITY,
         "general",
         "12348 公共法律服务热线能帮您做什么",
         f"""12348 是司法行政机关的公共法律服务热线，由法律专业人员接听，具体服务时间以当地公布的为准。
