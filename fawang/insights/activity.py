@@ -221,7 +221,6 @@ class Places:
 
 
 def _places() -> Places:
-    K = Unit.Kind
     units = list(Unit.objects.filter(is_active=True).values("pk", "kind", "region_id", "name"))
     by_kind_region: dict[tuple[str, str], int] = {}
     for u in sorted(units, key=lambda u: u["pk"]):
@@ -243,20 +242,22 @@ def _places() -> Places:
     for c in present:
         city = c[:4]
         county_units[c] = {
-            "bureau": by_kind_region.get((K.BUREAU, c), 0),
-            "centre": by_kind_region.get((K.CENTRE, c), 0),
-            "legal_aid": by_kind_region.get((K.LEGAL_AID, c), 0),
-            "notary": by_kind_region.get((K.NOTARY, c), 0) or by_kind_region.get((K.NOTARY, city), 0),
-            "prison": by_kind_region.get((K.PRISON, c), 0) or by_kind_region.get((K.PRISON, city), 0),
+            "bureau": by_kind_region.get((Unit.Kind.BUREAU, c), 0),
+            "centre": by_kind_region.get((Unit.Kind.CENTRE, c), 0),
+            "legal_aid": by_kind_region.get((Unit.Kind.LEGAL_AID, c), 0),
+            "notary": by_kind_region.get((Unit.Kind.NOTARY, c), 0)
+            or by_kind_region.get((Unit.Kind.NOTARY, city), 0),
+            "prison": by_kind_region.get((Unit.Kind.PRISON, c), 0)
+            or by_kind_region.get((Unit.Kind.PRISON, city), 0),
         }
     town_units: dict[str, dict[str, int]] = {}
     for town in set(town_of.values()):
         town_units[town] = {
-            "office": by_kind_region.get((K.JUDICIAL_OFFICE, town), 0),
-            "mediation": by_kind_region.get((K.MEDIATION, town), 0),
-            "station": by_kind_region.get((K.STATION, town), 0),
+            "office": by_kind_region.get((Unit.Kind.JUDICIAL_OFFICE, town), 0),
+            "mediation": by_kind_region.get((Unit.Kind.MEDIATION, town), 0),
+            "station": by_kind_region.get((Unit.Kind.STATION, town), 0),
         }
-    rooms = {v: by_kind_region[(K.ROOM, v)] for v in town_of if (K.ROOM, v) in by_kind_region}
+    rooms = {v: by_kind_region[(Unit.Kind.ROOM, v)] for v in town_of if (Unit.Kind.ROOM, v) in by_kind_region}
     return Places(
         villages={c: villages[c] for c in present},
         village_weight={c: population[c] / total for c in present},
@@ -264,8 +265,8 @@ def _places() -> Places:
         county_units=county_units,
         town_units=town_units,
         rooms=rooms,
-        city_centre=by_kind_region.get((K.CENTRE, "3502")),
-        appraisal=by_kind_region.get((K.APPRAISAL, "3502")),
+        city_centre=by_kind_region.get((Unit.Kind.CENTRE, "3502")),
+        appraisal=by_kind_region.get((Unit.Kind.APPRAISAL, "3502")),
     )
 
 
@@ -463,7 +464,6 @@ class Generator:
         """Acceptance, handling, the limit, completion, rating and perhaps a complaint, up to now."""
         rng = self.rng
         now = self.now
-        S = Matter.Status
         accept_delay = dt.timedelta(hours=rng.expovariate(1 / (2 if item == "consultation" else 20)))
         accepted = m.submitted_at + accept_delay
         if accepted >= now:
@@ -472,13 +472,21 @@ class Generator:
             m.due_at = m.submitted_at + dt.timedelta(days=4)
             return
         if rng.random() < 0.01:  # 不予受理
-            m.status = S.REJECTED
+            m.status = Matter.Status.REJECTED
             m.closed_at = accepted
-            self._event(index, "reject", accepted, S.SUBMITTED, S.REJECTED, unit, note="不符合受理条件。")
+            self._event(
+                index,
+                "reject",
+                accepted,
+                Matter.Status.SUBMITTED,
+                Matter.Status.REJECTED,
+                unit,
+                note="不符合受理条件。",
+            )
             return
-        m.status = S.ACCEPTED
+        m.status = Matter.Status.ACCEPTED
         m.accepted_at = accepted
-        self._event(index, "accept", accepted, S.SUBMITTED, S.ACCEPTED, unit)
+        self._event(index, "accept", accepted, Matter.Status.SUBMITTED, Matter.Status.ACCEPTED, unit)
         limit = dt.timedelta(days=LIMIT_DAYS.get(item, 5))
         due = accepted + limit
         median = HANDLING.get(item, 3.0)
@@ -490,18 +498,28 @@ class Generator:
         late = done > due
         if late and due < now:
             m.escalated_at = due
-            self._event(index, "escalate", due, S.ACCEPTED, S.ACCEPTED, unit, note="超过办理时限，自动督办。")
+            self._event(
+                index,
+                "escalate",
+                due,
+                Matter.Status.ACCEPTED,
+                Matter.Status.ACCEPTED,
+                unit,
+                note="超过办理时限，自动督办。",
+            )
         if done >= now:
-            m.status = S.IN_PROGRESS
+            m.status = Matter.Status.IN_PROGRESS
             m.step = "complete"
             m.step_started_at = accepted
             m.due_at = due
             m.warn_at = accepted + limit * 0.8
             return
-        m.status = S.COMPLETED
+        m.status = Matter.Status.COMPLETED
         m.completed_at = done
         m.result = "已答复并告知相关法律规定。" if item == "consultation" else "已办结。"
-        self._event(index, "complete", done, S.ACCEPTED, S.COMPLETED, unit, note=m.result)
+        self._event(
+            index, "complete", done, Matter.Status.ACCEPTED, Matter.Status.COMPLETED, unit, note=m.result
+        )
         if rng.random() >= 0.55:
             return
         rated = done + dt.timedelta(hours=rng.expovariate(1 / 30))
@@ -516,8 +534,8 @@ class Generator:
             index,
             "rate",
             rated,
-            S.COMPLETED,
-            S.COMPLETED,
+            Matter.Status.COMPLETED,
+            Matter.Status.COMPLETED,
             unit,
             payload={**GENERATED, "level": level, "level_label": str(Evaluation.Level(level).label)},
         )

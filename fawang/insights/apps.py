@@ -14,15 +14,14 @@ class InsightsConfig(AppConfig):
         from fawang.orgs.models import Membership
         from fawang.orgs.roles import add_capability
 
-        R = Membership.Role
         # Supervision figures are the 司法局's: its supervisors (and the system administrator).
-        add_capability("insights.view", {R.SUPERVISOR, R.SYSTEM_ADMIN})
+        add_capability("insights.view", {Membership.Role.SUPERVISOR, Membership.Role.SYSTEM_ADMIN})
         # Acting on a warning (acknowledge, assign, note, close): the same supervisors.
-        add_capability("insights.handle_warning", {R.SUPERVISOR, R.SYSTEM_ADMIN})
+        add_capability("insights.handle_warning", {Membership.Role.SUPERVISOR, Membership.Role.SYSTEM_ADMIN})
         # 工作计划: making a plan, breaking it into tasks, recording progress — the same supervisors.
-        add_capability("insights.plan", {R.SUPERVISOR, R.SYSTEM_ADMIN})
+        add_capability("insights.plan", {Membership.Role.SUPERVISOR, Membership.Role.SYSTEM_ADMIN})
         # The text blocks of the monthly and yearly reports: the same supervisors.
-        add_capability("insights.write_report", {R.SUPERVISOR, R.SYSTEM_ADMIN})
+        add_capability("insights.write_report", {Membership.Role.SUPERVISOR, Membership.Role.SYSTEM_ADMIN})
         codes.register("insights.raise_warning", _("发出风险预警"))
         codes.register("insights.acknowledge_warning", _("签收风险预警"))
         codes.register("insights.assign_warning", _("交办风险预警"), also=("orgs.unit",))

@@ -21,7 +21,6 @@ from fawang.regions.models import Region
 
 COUNTY = "350203"  # 思明区
 TOWN = "350203012"  # 鼓浪屿街道
-D = dt.date
 
 
 class PlanTestCase(MatterTestCase):
@@ -40,8 +39,8 @@ class PlanTestCase(MatterTestCase):
             "title": title,
             "region": COUNTY,
             "owner_id": self.office.pk,
-            "starts_on": D(2025, 3, 1),
-            "due_on": D(2025, 3, 31),
+            "starts_on": dt.date(2025, 3, 1),
+            "due_on": dt.date(2025, 3, 31),
         }
         fields.update(kw)
         return plans.add_task(actor=self.sm_supervisor, plan_id=self.plan.pk, data=plans.TaskData(**fields))  # type: ignore[arg-type]
@@ -59,7 +58,7 @@ class PlanTestCase(MatterTestCase):
 
     def test_tasks_measured_from_the_figures(self) -> None:
         self.four_matters()
-        today = D(2025, 4, 15)
+        today = dt.date(2025, 4, 15)
         received = self.task("鼓浪屿街道受理 8 件", region=TOWN, indicator="received", target=8)
         on_time = self.task("按时办结率达到 100%", region=TOWN, indicator="on_time_rate", target=100)
         # Received in February: none of the four.
@@ -68,8 +67,8 @@ class PlanTestCase(MatterTestCase):
             region=TOWN,
             indicator="received",
             target=4,
-            starts_on=D(2025, 2, 1),
-            due_on=D(2025, 2, 28),
+            starts_on=dt.date(2025, 2, 1),
+            due_on=dt.date(2025, 2, 28),
         )
         got = plans.measure(received, today)
         self.assertEqual((got.value, got.share, got.shown), (4, 0.5, "4"))
@@ -79,7 +78,11 @@ class PlanTestCase(MatterTestCase):
         self.assertEqual(plans.measure(february, today).value, 0)
         # Not started yet: nothing measured.
         later = self.task(
-            "年底", indicator="received", target=5, starts_on=D(2025, 12, 1), due_on=D(2025, 12, 31)
+            "年底",
+            indicator="received",
+            target=5,
+            starts_on=dt.date(2025, 12, 1),
+            due_on=dt.date(2025, 12, 31),
         )
         self.assertEqual(plans.measure(later, today).share, 0.0)
 
@@ -87,7 +90,7 @@ class PlanTestCase(MatterTestCase):
         towns = Region.objects.filter(parent_id=COUNTY).count()
         Unit.objects.filter(kind=Unit.Kind.STATION, region_id=TOWN).update(is_active=False)
         task = self.task("工作站全覆盖", indicator="station_coverage", target=100)
-        got = plans.measure(task, D(2025, 3, 15))
+        got = plans.measure(task, dt.date(2025, 3, 15))
         self.assertAlmostEqual(got.value or 0, (towns - 1) / towns)
         self.assertAlmostEqual(got.share, (towns - 1) / towns)
 
@@ -122,7 +125,7 @@ class PlanTestCase(MatterTestCase):
             ({"owner_id": huli.pk}, "owner"),  # outside the supervisor's district
             ({"owner_id": None}, "owner"),
             ({"region": "350206"}, "region"),  # not under the plan's region
-            ({"due_on": D(2025, 2, 1)}, "due_on"),  # before the start
+            ({"due_on": dt.date(2025, 2, 1)}, "due_on"),  # before the start
             ({"indicator": "received"}, "target"),  # an indicator needs a target
             ({"indicator": "satisfaction", "target": 120}, "target"),
         ]
@@ -136,18 +139,18 @@ class PlanTestCase(MatterTestCase):
             plans.add_task(
                 actor=self.hl_supervisor,
                 plan_id=self.plan.pk,
-                data=plans.TaskData("任务", COUNTY, self.office.pk, D(2025, 3, 1), D(2025, 3, 2)),
+                data=plans.TaskData("任务", COUNTY, self.office.pk, dt.date(2025, 3, 1), dt.date(2025, 3, 2)),
             )
         with self.assertRaises(ValidationError):  # one plan per region and year
             plans.create_plan(actor=self.sm_supervisor, region=self.plan.region, year=2025, title="又一个")
 
     def test_overdue_tasks_warn_the_supervisors(self) -> None:
-        late = self.task("调解员培训", due_on=D(2025, 3, 10))
-        self.task("按期任务", due_on=D(2025, 3, 31))
-        done = self.task("已完成的任务", due_on=D(2025, 3, 5))
+        late = self.task("调解员培训", due_on=dt.date(2025, 3, 10))
+        self.task("按期任务", due_on=dt.date(2025, 3, 31))
+        done = self.task("已完成的任务", due_on=dt.date(2025, 3, 5))
         plans.complete_task(actor=self.sm_supervisor, task_id=done.pk, note="完成。")
         now = timezone.now()
-        raised = warnings.raise_plan_overdue(D(2025, 3, 20), now)
+        raised = warnings.raise_plan_overdue(dt.date(2025, 3, 20), now)
         self.assertEqual(len(raised), 1)
         warning = raised[0]
         self.assertEqual((warning.kind, warning.region_id, warning.observed), ("plan", COUNTY, 1))
@@ -155,7 +158,7 @@ class PlanTestCase(MatterTestCase):
         self.assertTrue(Message.objects.filter(user=self.sm_supervisor, kind="insights.warning").exists())
         self.assertFalse(Message.objects.filter(user=self.hl_supervisor, kind="insights.warning").exists())
         # Still open: not raised again.
-        self.assertEqual(warnings.raise_plan_overdue(D(2025, 3, 21), now), [])
+        self.assertEqual(warnings.raise_plan_overdue(dt.date(2025, 3, 21), now), [])
         self.client.force_login(self.sm_supervisor)
         page = self.client.get(reverse("insights:warning", args=[warning.pk]))
         self.assertContains(page, "调解员培训")
