@@ -46,7 +46,7 @@ def board(unit: Unit, now: dt.datetime | None = None) -> dict[str, Any]:
     ]
     upcoming = []
     for service in Service.values:
-        rows = Ticket.objects.filter(eligible(unit.pk, service, day)).order_by(*queue_order())  # type: ignore[arg-type]
+        rows = Ticket.objects.filter(eligible(unit.pk, service, day)).order_by(*queue_order())
         upcoming.append((Service(service).label, [t.code for t in rows[:NEXT_SHOWN]], rows.count()))
     calls = list(
         TicketEvent.objects.filter(

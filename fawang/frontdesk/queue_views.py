@@ -135,7 +135,7 @@ def _unit_context(user: User, unit: Unit, posting: Posting | None) -> dict[str, 
         rows = list(
             Ticket.objects.filter(queue_actions.eligible(unit.pk, service, day)).order_by(
                 *queue_actions.queue_order()
-            )  # type: ignore[arg-type]
+            )
         )
         skipped = [
             t for t in tickets if t.service == service and t.status == Ticket.Status.SKIPPED and t not in rows

@@ -17,6 +17,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Case, Count, IntegerField, Max, Q, Value, When
+from django.db.models.expressions import Combinable
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -290,7 +291,7 @@ def calls_today(unit_id: int, service: str, day: dt.date) -> int:
     ).count()
 
 
-def queue_order() -> list[object]:
+def queue_order() -> list[str | Combinable]:
     """The calling order: priority before ordinary, then by the time the number was taken."""
     return [
         Case(When(priority="", then=Value(1)), default=Value(0), output_field=IntegerField()),
@@ -342,10 +343,10 @@ def do_call_next(window_id: int, *, actor: User, now: dt.datetime | None = None)
     sent_here = Ticket.objects.filter(
         unit_id=window.unit_id, date=day, status=Ticket.Status.WAITING, window=window
     )
-    batches = [sent_here.order_by(*queue_order())]  # type: ignore[arg-type]
+    batches = [sent_here.order_by(*queue_order())]
     for service in _services_of(window):
         rows = Ticket.objects.filter(eligible(window.unit_id, service, day, window.pk))
-        batches.append(rows.order_by(*queue_order()))  # type: ignore[arg-type]
+        batches.append(rows.order_by(*queue_order()))
     for rows in batches:
         for candidate in rows.values_list("pk", "status", "first_called_at")[:5]:
             pk, old, first = candidate
