@@ -385,9 +385,10 @@ def run(ctx: Context) -> Section:
             "",
             "median of 30; queries per submission: "
             + ", ".join(f"{code} {v['queries']}" for code, v in one.items())
-            + " (session, user, memberships, the catalogue's version token — the service item, its route and the "
-            "region come from per-process copies, fawang/catalog/cache.py —, one person look-up and the insert, "
-            "matter, event, outbox message and its delivery task, one commit)",
+            + " (session, user, the memberships' and the catalogue's version tokens — the memberships, the service "
+            "item, its route and the region come from per-process copies, fawang/orgs/scoping.py and "
+            "fawang/catalog/cache.py —, one person look-up and the insert, matter, event, outbox message and its "
+            "delivery task, one commit)",
         )
     )
     items = _django(ctx, url, "matters_intake_ref")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import copy
 import re
+from collections.abc import Iterator
 from typing import Any
 
 from django import forms
@@ -19,7 +20,7 @@ from fawang.accounts.models import User
 from fawang.catalog import cache as catalog_cache
 from fawang.catalog.models import Channel, ServiceItem
 from fawang.lib import codes, memo
-from fawang.lib.choices import ModelChoiceField
+from fawang.lib.choices import ListedChoiceIterator, ModelChoiceField
 from fawang.lib.formfields import choice_field, model_choice_field
 from fawang.lib.validators import validate_id_number
 from fawang.orgs.authority import routing_filter
@@ -384,6 +385,48 @@ class ServiceItemField(ModelChoiceField):
         return item
 
 
+class _RoutableUnits(ListedChoiceIterator):
+    """The options of a RoutableUnitField, read from the field when shown (not when the field is made)."""
+
+    def _read(self) -> None:
+        queryset = self.field.queryset
+        assert queryset is not None
+        self.queryset = queryset
+
+    def __iter__(self) -> Iterator[Any]:
+        self._read()
+        return super().__iter__()
+
+    def __len__(self) -> int:
+        self._read()
+        return super().__len__()
+
+    def __bool__(self) -> bool:
+        self._read()
+        return super().__bool__()
+
+
+class RoutableUnitField(ModelChoiceField):  # type: ignore[type-arg,unused-ignore]
+    """The unit a clerk names by hand (routable_units of ``routing_user``), its list built only when needed: a
+    row that names a unit, or the form shown again. Most intake rows name none, and the list's filter costs as
+    much to build as a query (bench/bench_matters.py)."""
+
+    iterator = _RoutableUnits
+    routing_user: User | None = None
+
+    @property
+    def queryset(self) -> Any:
+        if self.routing_user is not None:
+            user, self.routing_user = self.routing_user, None
+            self._queryset = routable_units(user)
+        return self._queryset
+
+    @queryset.setter
+    def queryset(self, queryset: Any) -> None:
+        self.routing_user = None
+        ModelChoiceField._set_queryset(self, queryset)  # type: ignore[attr-defined]
+
+
 class RequestForm(forms.Form):
     """One request of the visit."""
 
@@ -402,7 +445,7 @@ class RequestForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         error_messages={"required": _("请填写事项描述。")},
     )
-    unit = ModelChoiceField(
+    unit = RoutableUnitField(
         label=_("人工指定办理机构"),
         required=False,
         queryset=Unit.objects.none(),
@@ -423,7 +466,9 @@ class RequestForm(forms.Form):
     def __init__(self, *args: Any, user: User | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if user is not None:
-            model_choice_field(self, "unit").queryset = routable_units(user)
+            field = self.fields["unit"]
+            assert isinstance(field, RoutableUnitField)
+            field.routing_user = user
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

@@ -30,8 +30,10 @@ class OrgsConfig(AppConfig):
         from fawang.accounts import policy
         from fawang.regions import models as regions
 
+        from . import scoping
         from .authority import regions_filter
 
         regions.set_scope(regions_filter)
+        scoping.connect()  # the per-process copies of the memberships: every change bumps their token
         policy.add_2fa_rule(role_requires_2fa)
         policy.add_2fa_rule(unit_requires_2fa)

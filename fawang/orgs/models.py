@@ -259,6 +259,9 @@ class Unit(models.Model):
             below = Unit.objects.filter(codes.under("tree_path", old)).exclude(pk=self.pk)
             for pk, path in below.values_list("pk", "tree_path"):
                 Unit.objects.filter(pk=pk).update(tree_path=new + path[len(old) :])
+        from .scoping import bump
+
+        bump()  # the paths were updated in bulk (no signal): the copies of the memberships are out of date
 
     @property
     def has_credit_file(self) -> bool:

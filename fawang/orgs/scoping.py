@@ -3,30 +3,108 @@
 What they reach is decided in ``authority.py`` (docs/authority.md); every scoped queryset's ``visible_to(user)``
 filters with its ``Q`` objects, and views fetch single rows through the access helpers in ``access.py``, which
 give the same 404 for "missing" and "not yours".
+
+The memberships (with their units and regions) are read on every signed-in request and change rarely, so each
+process remembers them per user, tagged with a version token kept in the shared cache (settings.CACHES). Every
+save or delete of a membership or a unit puts a new token there (at once, and again when the transaction
+commits), so a revoked, paused or ended membership, or a stopped unit, counts from the next request on, in every
+process: the next request finds its copy's token out of date and queries again. A token the shared cache lost
+is a change too. The token is read once per request; the copy also expires after REFERENCE_CACHE_SECONDS (region
+names), and is off where that is 0 (the tests, where each test rolls its rows back).
 """
 
 from __future__ import annotations
 
+import copy
+import threading
+import time
+import uuid
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
 
 if TYPE_CHECKING:
     from .models import Membership
 
+VERSION_KEY = "orgs:memberships:version"
+# How many users' memberships one process keeps at most (all of them are dropped when there are more).
+MAX_USERS = 5_000
+
+_lock = threading.Lock()
+# user id -> (token, expiry on the monotonic clock, memberships with unit and region attached)
+_copies: dict[int, tuple[str, float, list[Membership]]] = {}
+# The token as read once in the request this thread is serving: "" in a request before the first read, None
+# outside requests (then read every time).
+_request = threading.local()
+
+
+def _seconds() -> float:
+    return float(getattr(settings, "REFERENCE_CACHE_SECONDS", 60))
+
+
+def _current_token() -> str:
+    token = getattr(_request, "token", None)
+    if token:
+        return str(token)
+    token = cache.get(VERSION_KEY)
+    if token is None:
+        # Lost or never set: a new token, so every process loads afresh (add: one of two racing readers wins).
+        cache.add(VERSION_KEY, uuid.uuid4().hex, timeout=None)
+        token = cache.get(VERSION_KEY) or ""
+    if getattr(_request, "token", None) == "":
+        _request.token = token
+    return str(token)
+
+
+def _query(user_id: int) -> list[Membership]:
+    from .models import Membership
+
+    return list(
+        Membership.objects.active()
+        .filter(user_id=user_id)
+        .select_related("unit__region")
+        .order_by("unit__region_id", "unit__name")
+    )
+
+
+def _copy(m: Membership) -> Membership:
+    # A model's copy shares its related objects: the unit and its region are copied too, so nothing a request
+    # does to them reaches another thread or the next request.
+    mine = copy.copy(m)
+    unit = copy.copy(m.unit)
+    unit.region = copy.copy(m.unit.region)
+    mine.unit = unit
+    return mine
+
+
+def _load(user_id: int) -> list[Membership]:
+    ttl = _seconds()
+    if ttl <= 0 or not user_id:
+        return _query(user_id)
+    token = _current_token()
+    found = _copies.get(user_id)
+    now = time.monotonic()
+    if found is None or found[0] != token or found[1] <= now:
+        # Read with the token read before the rows: a change committed meanwhile has put a newer token, which
+        # the next request sees.
+        found = (token, now + ttl, _query(user_id))
+        with _lock:
+            if len(_copies) >= MAX_USERS:
+                _copies.clear()
+            _copies[user_id] = found
+    return [_copy(m) for m in found[2]]
+
 
 def active_memberships(user: Any) -> list[Membership]:
-    """The user's active memberships with their units and regions, in the unit switcher's order: one query,
-    cached on the user object (which lives as long as the request). Scope, capabilities, "my units" and the
-    console's unit switcher all read it."""
+    """The user's active memberships with their units and regions, in the unit switcher's order: at most one
+    query, cached on the user object (which lives as long as the request), from the process's copy while the
+    version token has not changed. Scope, capabilities, "my units" and the console's unit switcher all read it."""
     cached = getattr(user, "_active_memberships", None)
     if cached is None:
-        from .models import Membership
-
-        cached = list(
-            Membership.objects.active()
-            .filter(user_id=getattr(user, "pk", None) or 0)
-            .select_related("unit__region")
-            .order_by("unit__region_id", "unit__name")
-        )
+        cached = _load(getattr(user, "pk", None) or 0)
         user._active_memberships = cached
     return cached
 
@@ -38,3 +116,47 @@ def membership_rows(user: Any) -> list[tuple[str, int, str]]:
         cached = [(m.role, m.unit_id, m.unit.region_id) for m in active_memberships(user)]
         user._membership_rows = cached
     return cached
+
+
+def bump() -> None:
+    """A membership or a unit changed: every process queries the memberships again at its next request. At once
+    (this process, and the tests) and again after the commit, so a process that loaded the old rows in between
+    does not keep them under the new token."""
+    _request.token = None if getattr(_request, "token", None) is None else ""
+    cache.set(VERSION_KEY, uuid.uuid4().hex, timeout=None)
+    transaction.on_commit(lambda: cache.set(VERSION_KEY, uuid.uuid4().hex, timeout=None))
+
+
+def forget() -> None:
+    """Drop this process's copies (tests)."""
+    with _lock:
+        _copies.clear()
+
+
+def _changed(**_kwargs: Any) -> None:
+    bump()
+
+
+def _request_started(**_kwargs: Any) -> None:
+    _request.token = ""
+
+
+def _request_finished(**_kwargs: Any) -> None:
+    _request.token = None
+
+
+def connect() -> None:
+    """Called by the orgs app's ready(): saves and deletes of memberships and units bump the token. The code
+    changes them only through save() and delete(), which send the signals (a unit's own save() bumps again
+    after updating its descendants' tree paths in bulk)."""
+    from django.core.signals import request_finished, request_started
+    from django.db.models.signals import post_delete, post_save
+
+    from .models import Membership, Unit
+
+    request_started.connect(_request_started, dispatch_uid="orgs.scoping.request_started")
+    request_finished.connect(_request_finished, dispatch_uid="orgs.scoping.request_finished")
+    handler: Callable[..., None] = _changed
+    for model in (Membership, Unit):
+        post_save.connect(handler, sender=model, dispatch_uid=f"orgs.scoping.save.{model.__name__}")
+        post_delete.connect(handler, sender=model, dispatch_uid=f"orgs.scoping.delete.{model.__name__}")

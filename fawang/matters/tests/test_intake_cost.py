@@ -1,5 +1,6 @@
-"""What one intake POST costs in queries, and the catalogue copy that saves most of them (fawang/catalog/cache.py):
-a changed routing rule, service item or unit takes effect at the next request, in this process and in others.
+"""What one intake POST costs in queries, and the copies that save most of them: the catalogue's
+(fawang/catalog/cache.py) and the signed-in user's memberships (fawang/orgs/scoping.py). A changed routing rule,
+service item or unit, and a revoked membership, take effect at the next request, in this process and in others.
 
 The tests elsewhere run with the copy off (REFERENCE_CACHE_SECONDS = 0); these turn it on, as production has it.
 """
@@ -15,6 +16,8 @@ from django.urls import reverse
 from fawang.catalog import cache as catalog_cache
 from fawang.catalog.models import RoutingRule
 from fawang.lib import memo
+from fawang.orgs import scoping
+from fawang.orgs.models import Membership, Unit
 
 from ..models import Matter
 from .base import MatterTestCase, id_number
@@ -28,8 +31,11 @@ class IntakeCostTestCase(MatterTestCase):
         # Another test's rows (rolled back since) must not be remembered here.
         catalog_cache.forget()
         cache.delete(catalog_cache.VERSION_KEY)
+        scoping.forget()
+        cache.delete(scoping.VERSION_KEY)
         # Nor what these tests remember reach tests that run with the copies off.
         self.addCleanup(catalog_cache.forget)
+        self.addCleanup(scoping.forget)
         self.addCleanup(memo.forget)
         self.client = Client()
         self.client.force_login(self.sm_clerk)
@@ -62,18 +68,19 @@ class IntakeCostTestCase(MatterTestCase):
         # The first of each loads the copies (the catalogue, the region, the topic the classifier names).
         self.assertEqual(self.post(self.mediation.pk).status_code, 302)
         self.assertEqual(self.post(self.consultation.pk).status_code, 302)
-        # Session, user, memberships; then in one transaction (a savepoint in tests): the person look-up and
-        # insert, the matter, its event, the SMS to the person. The service item, its route and the region come
-        # from the process's copies: no catalogue, rule, unit or region query (the catalogue's version token is
-        # one read of the shared cache: a query more where that cache is the database table, bench_matters), and
-        # no line asked whether a matter being made has a home visit.
-        with self.assertNumQueries(10):
+        # Session, user; then in one transaction (a savepoint in tests): the person look-up and insert, the
+        # matter, its event, the SMS to the person. The memberships, the service item, its route and the region
+        # come from the process's copies: no membership, catalogue, rule, unit or region query (the catalogue's
+        # and the memberships' version tokens are one read of the shared cache each: a query more each where
+        # that cache is the database table, bench_matters), no list of the units a row may name by hand (no row
+        # names one), and no line asked whether a matter being made has a home visit.
+        with self.assertNumQueries(9):
             response = self.post(self.mediation.pk)
         self.assertEqual(response.status_code, 302)
         matter = self.last_matter()
         self.assertEqual((matter.service_item, matter.unit.name), (self.mediation, "厦港街道人民调解委员会"))
         # An item handled where it is taken in (no routing at all) costs the same.
-        with self.assertNumQueries(10):
+        with self.assertNumQueries(9):
             self.assertEqual(self.post(self.consultation.pk).status_code, 302)
         matter = self.last_matter()
         self.assertEqual((matter.unit, matter.intake_unit), (self.sm_centre, self.sm_centre))
@@ -127,3 +134,62 @@ class IntakeCostTestCase(MatterTestCase):
         ).delete()  # signals fire: undo the bump to test the loss
         self.post(self.mediation.pk)
         self.assertEqual(self.last_matter().unit.name, "厦港街道人民调解委员会")
+
+    def test_a_revoked_membership_counts_at_the_next_request(self) -> None:
+        self.assertEqual(self.post(self.consultation.pk).status_code, 302)
+        before = Matter.objects.count()
+        held = list(Membership.objects.active().filter(user=self.sm_clerk))
+        self.assertTrue(held)
+        for membership in held:
+            membership.is_active = False  # paused by a unit administrator
+            membership.save()
+        # No longer staff: the console is not there for them (staff_required), and nothing is taken in.
+        self.assertEqual(self.post(self.consultation.pk).status_code, 404)
+        self.assertEqual(Matter.objects.count(), before)
+        for membership in held:
+            membership.is_active = True
+            membership.save()
+        self.assertEqual(self.post(self.consultation.pk).status_code, 302)
+        # The unit stopped: its memberships no longer count either.
+        for membership in held:
+            membership.unit.is_active = False
+            membership.unit.save()
+        self.assertEqual(self.post(self.consultation.pk).status_code, 404)
+        self.assertEqual(Matter.objects.count(), before + 1)
+
+    def test_a_membership_ended_by_another_process_counts_by_its_token(self) -> None:
+        self.assertEqual(self.post(self.consultation.pk).status_code, 302)
+        before = Matter.objects.count()
+        # Ended where this process's signals do not fire (another process; here a bulk update, which sends
+        # none): the copy is still this process's ...
+        Membership.objects.filter(user=self.sm_clerk).update(is_active=False)
+        self.assertEqual(self.post(self.consultation.pk).status_code, 302)
+        # ... until the shared token changes, as the other process's save makes it: the next request queries.
+        cache.set(scoping.VERSION_KEY, "changed elsewhere", timeout=None)
+        self.assertEqual(self.post(self.consultation.pk).status_code, 404)
+        # A token the shared cache lost counts as a change too.
+        Membership.objects.filter(user=self.sm_clerk).update(is_active=True)
+        cache.delete(scoping.VERSION_KEY)
+        self.assertEqual(self.post(self.consultation.pk).status_code, 302)
+        self.assertEqual(Matter.objects.count(), before + 2)
+
+    def test_the_units_a_row_may_name_are_listed_when_the_form_is_shown_again(self) -> None:
+        # A row without its description: the form comes back with the list of units to name by hand.
+        response = self.post(self.mediation.pk, **{"req-0-description": ""})
+        self.assertContains(response, "请填写事项描述。", status_code=400)
+        self.assertContains(response, "厦港街道人民调解委员会", status_code=400)
+        # A row naming a unit is checked against the same list: one the clerk may route to is taken ...
+        named = self.unit("厦港街道人民调解委员会")
+        response = self.post(
+            self.mediation.pk, **{"req-0-unit": str(named.pk), "req-0-unit_reason": "当事人要求"}
+        )
+        self.assertEqual(response.status_code, 302)
+        self.assertEqual(self.last_matter().unit, named)
+        # ... a unit that is not on it (a law firm receives no work this way) is refused.
+        firm = Unit.objects.filter(kind=Unit.Kind.LAW_FIRM).first()
+        self.assertIsNotNone(firm)
+        assert firm is not None
+        response = self.post(
+            self.mediation.pk, **{"req-0-unit": str(firm.pk), "req-0-unit_reason": "当事人要求"}
+        )
+        self.assertContains(response, "选择一个有效的选项", status_code=400)
