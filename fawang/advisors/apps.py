@@ -15,12 +15,14 @@ class AdvisorsConfig(AppConfig):
         from fawang.orgs.models import Membership
         from fawang.orgs.roles import add_capability
 
-        R = Membership.Role
         # The advisor's own pages: the schedule, the work log (only their own, through Practitioner.user).
-        add_capability("advisors.log_work", {R.LEGAL_ADVISOR})
+        add_capability("advisors.log_work", {Membership.Role.LEGAL_ADVISOR})
         # Schedules, committee contacts, monthly figures, the subsidy export, missed days, subsidy rules, the
         # talent pool and its recommendations: the supervising 司法局 (and the system administrator).
-        add_capability("advisors.manage", {R.SUPERVISOR, R.UNIT_ADMIN, R.SYSTEM_ADMIN})
+        add_capability(
+            "advisors.manage",
+            {Membership.Role.SUPERVISOR, Membership.Role.UNIT_ADMIN, Membership.Role.SYSTEM_ADMIN},
+        )
         jobs.register("fawang.advisors.tasks.check_missed_task")
         from .line import LINE
 

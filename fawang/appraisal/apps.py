@@ -17,10 +17,11 @@ class AppraisalConfig(AppConfig):
         from .items import APPRAISAL
         from .line import LINE
 
-        R = Membership.Role
         # Recording an institution's and its appraisers' licensed categories: the 司法局 covering the institution
         # (actions.may_license keeps it to bureau memberships), and the system administrator.
-        add_capability(LICENSE, {R.SUPERVISOR, R.UNIT_ADMIN, R.SYSTEM_ADMIN})
+        add_capability(
+            LICENSE, {Membership.Role.SUPERVISOR, Membership.Role.UNIT_ADMIN, Membership.Role.SYSTEM_ADMIN}
+        )
         lines.register_item_data(APPRAISAL)
         lines.register(LINE)
         register(Entry(_("司法鉴定"), _("鉴定机构业务范围"), "appraisal:institutions"))

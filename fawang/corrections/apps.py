@@ -12,13 +12,14 @@ class CorrectionsConfig(AppConfig):
         from fawang.orgs.models import Membership
         from fawang.orgs.roles import add_capability
 
-        R = Membership.Role
         # Seeing a file: corrections staff, and the supervisors of a 司法局 (access.py: minors only the former).
-        add_capability("corrections.view", {R.CORRECTIONS_OFFICER, R.SUPERVISOR})
+        add_capability("corrections.view", {Membership.Role.CORRECTIONS_OFFICER, Membership.Role.SUPERVISOR})
         # Day-to-day supervision: takeover, reporting, schedule items, leave up to seven days, 表扬/训诫, tasks.
-        add_capability("corrections.supervise", {R.CORRECTIONS_OFFICER})
+        add_capability("corrections.supervise", {Membership.Role.CORRECTIONS_OFFICER})
         # Decisions of the 社区矫正机构 (at a 司法局): monitoring, longer leave, 警告 and 提请, ending.
-        add_capability("corrections.approve", {R.CORRECTIONS_OFFICER, R.SUPERVISOR})
+        add_capability(
+            "corrections.approve", {Membership.Role.CORRECTIONS_OFFICER, Membership.Role.SUPERVISOR}
+        )
         jobs.register("fawang.corrections.tasks.scan_supervision_task")
         nav.register(
             nav.Entry(_("社区矫正"), _("社区矫正对象"), "corrections:list", "corrections.view"),

@@ -21,15 +21,20 @@ class LegalAidConfig(AppConfig):
         from .line import ACTIONS, panel_context, public_panel_context
         from .notices import LINE
 
-        R = Membership.Role
         # Review and decide, assign and check case files: the 法律援助中心's handlers.
-        add_capability(actions.DECIDE, {R.HANDLER, R.SYSTEM_ADMIN})
+        add_capability(actions.DECIDE, {Membership.Role.HANDLER, Membership.Role.SYSTEM_ADMIN})
         # Hardship standards and reference figures of a region: the bureau's supervisors and admins.
-        add_capability(actions.STANDARDS, {R.SUPERVISOR, R.UNIT_ADMIN, R.SYSTEM_ADMIN})
+        add_capability(
+            actions.STANDARDS,
+            {Membership.Role.SUPERVISOR, Membership.Role.UNIT_ADMIN, Membership.Role.SYSTEM_ADMIN},
+        )
         # A law firm's (基层所's) work on the cases assigned to it: accept, log, close.
-        add_capability(actions.CASEWORK, {R.HANDLER, R.UNIT_ADMIN, R.SYSTEM_ADMIN})
+        add_capability(
+            actions.CASEWORK,
+            {Membership.Role.HANDLER, Membership.Role.UNIT_ADMIN, Membership.Role.SYSTEM_ADMIN},
+        )
         # Deciding objections (第四十九条): the 司法局 that set up the centre.
-        add_capability(actions.OBJECTION, {R.SUPERVISOR, R.SYSTEM_ADMIN})
+        add_capability(actions.OBJECTION, {Membership.Role.SUPERVISOR, Membership.Role.SYSTEM_ADMIN})
 
         lines.register(
             replace(

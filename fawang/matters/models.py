@@ -249,12 +249,17 @@ class Matter(models.Model):
         MERGED = "merged", _("已合并")
         CLOSED = "closed", _("已关闭")
 
-    S = Status
-    OPEN_STATUSES = (S.SUBMITTED, S.ACCEPTED, S.AWAITING_MATERIALS, S.IN_PROGRESS, S.SUSPENDED)
+    OPEN_STATUSES = (
+        Status.SUBMITTED,
+        Status.ACCEPTED,
+        Status.AWAITING_MATERIALS,
+        Status.IN_PROGRESS,
+        Status.SUSPENDED,
+    )
     # The clock runs in these; it stands still while awaiting materials or suspended.
-    RUNNING_STATUSES = (S.SUBMITTED, S.ACCEPTED, S.IN_PROGRESS)
-    DONE_STATUSES = (S.COMPLETED, S.CLOSED)
-    ENDED_STATUSES = (S.REJECTED, S.WITHDRAWN, S.MERGED)
+    RUNNING_STATUSES = (Status.SUBMITTED, Status.ACCEPTED, Status.IN_PROGRESS)
+    DONE_STATUSES = (Status.COMPLETED, Status.CLOSED)
+    ENDED_STATUSES = (Status.REJECTED, Status.WITHDRAWN, Status.MERGED)
 
     # The allowed moves, in one table: for each action, the statuses it may start from and where it may go
     # from each. An empty set: the action is allowed there and leaves the status as it is (a comment, an
@@ -266,42 +271,54 @@ class Matter(models.Model):
     #   (fawang.consult.actions.do_resolve); staff complete from ACCEPTED or IN_PROGRESS only;
     # - merge is the kept matter (no move), merged each duplicate merged into it.
     MOVES: dict[str, dict[str, frozenset[str]]] = {
-        "accept": {S.SUBMITTED: frozenset({S.ACCEPTED})},
-        "reject": {S.SUBMITTED: frozenset({S.REJECTED})},
+        "accept": {Status.SUBMITTED: frozenset({Status.ACCEPTED})},
+        "reject": {Status.SUBMITTED: frozenset({Status.REJECTED})},
         "request_materials": dict.fromkeys(
-            (S.SUBMITTED, S.ACCEPTED, S.IN_PROGRESS), frozenset({S.AWAITING_MATERIALS})
+            (Status.SUBMITTED, Status.ACCEPTED, Status.IN_PROGRESS), frozenset({Status.AWAITING_MATERIALS})
         ),
         # Back to where the request stood (resume_status).
-        "supply_materials": {S.AWAITING_MATERIALS: frozenset({S.SUBMITTED, S.ACCEPTED, S.IN_PROGRESS})},
+        "supply_materials": {
+            Status.AWAITING_MATERIALS: frozenset({Status.SUBMITTED, Status.ACCEPTED, Status.IN_PROGRESS})
+        },
         # IN_PROGRESS -> IN_PROGRESS: reassignment to another handler.
-        "assign": dict.fromkeys((S.ACCEPTED, S.IN_PROGRESS), frozenset({S.IN_PROGRESS})),
-        "complete": dict.fromkeys((S.ACCEPTED, S.IN_PROGRESS), frozenset({S.COMPLETED})),
-        "resume": {S.SUSPENDED: frozenset({S.ACCEPTED, S.IN_PROGRESS})},
-        "comment": dict.fromkeys(S.values, frozenset()),
-        "transfer": dict.fromkeys((S.SUBMITTED, S.ACCEPTED, S.IN_PROGRESS), frozenset({S.SUBMITTED})),
-        # 转外部热线: the status stays while the outside hotline answers; their outcome completes the matter.
-        "hand_over": dict.fromkeys((S.SUBMITTED, S.ACCEPTED, S.IN_PROGRESS), frozenset()),
-        "outside_outcome": dict.fromkeys((S.SUBMITTED, S.ACCEPTED, S.IN_PROGRESS), frozenset({S.COMPLETED})),
-        "change_item": dict.fromkeys(
-            (S.SUBMITTED, S.ACCEPTED, S.IN_PROGRESS, S.COMPLETED), frozenset({S.SUBMITTED})
+        "assign": dict.fromkeys((Status.ACCEPTED, Status.IN_PROGRESS), frozenset({Status.IN_PROGRESS})),
+        "complete": dict.fromkeys((Status.ACCEPTED, Status.IN_PROGRESS), frozenset({Status.COMPLETED})),
+        "resume": {Status.SUSPENDED: frozenset({Status.ACCEPTED, Status.IN_PROGRESS})},
+        "comment": dict.fromkeys(Status.values, frozenset()),
+        "transfer": dict.fromkeys(
+            (Status.SUBMITTED, Status.ACCEPTED, Status.IN_PROGRESS), frozenset({Status.SUBMITTED})
         ),
-        "suspend": dict.fromkeys((S.ACCEPTED, S.IN_PROGRESS), frozenset({S.SUSPENDED})),
+        # 转外部热线: the status stays while the outside hotline answers; their outcome completes the matter.
+        "hand_over": dict.fromkeys((Status.SUBMITTED, Status.ACCEPTED, Status.IN_PROGRESS), frozenset()),
+        "outside_outcome": dict.fromkeys(
+            (Status.SUBMITTED, Status.ACCEPTED, Status.IN_PROGRESS), frozenset({Status.COMPLETED})
+        ),
+        "change_item": dict.fromkeys(
+            (Status.SUBMITTED, Status.ACCEPTED, Status.IN_PROGRESS, Status.COMPLETED),
+            frozenset({Status.SUBMITTED}),
+        ),
+        "suspend": dict.fromkeys((Status.ACCEPTED, Status.IN_PROGRESS), frozenset({Status.SUSPENDED})),
         "escalate": dict.fromkeys(OPEN_STATUSES, frozenset()),
         "merge": dict.fromkeys(OPEN_STATUSES, frozenset()),
         "split": dict.fromkeys(OPEN_STATUSES, frozenset()),
         "merged": dict.fromkeys(
-            (S.SUBMITTED, S.ACCEPTED, S.AWAITING_MATERIALS, S.IN_PROGRESS), frozenset({S.MERGED})
+            (Status.SUBMITTED, Status.ACCEPTED, Status.AWAITING_MATERIALS, Status.IN_PROGRESS),
+            frozenset({Status.MERGED}),
         ),
         "rate": dict.fromkeys(DONE_STATUSES, frozenset()),
-        "close": {S.COMPLETED: frozenset({S.CLOSED})},
+        "close": {Status.COMPLETED: frozenset({Status.CLOSED})},
         "reopen": {
-            **dict.fromkeys((S.COMPLETED, S.CLOSED), frozenset({S.ACCEPTED, S.IN_PROGRESS})),
-            **dict.fromkeys((S.REJECTED, S.WITHDRAWN), frozenset({S.SUBMITTED})),
+            **dict.fromkeys(
+                (Status.COMPLETED, Status.CLOSED), frozenset({Status.ACCEPTED, Status.IN_PROGRESS})
+            ),
+            **dict.fromkeys((Status.REJECTED, Status.WITHDRAWN), frozenset({Status.SUBMITTED})),
         },
-        "withdraw": dict.fromkeys(OPEN_STATUSES, frozenset({S.WITHDRAWN})),
+        "withdraw": dict.fromkeys(OPEN_STATUSES, frozenset({Status.WITHDRAWN})),
         "resolve": {
-            **dict.fromkeys((S.SUBMITTED, S.ACCEPTED, S.IN_PROGRESS), frozenset({S.COMPLETED})),
-            S.COMPLETED: frozenset({S.CLOSED}),
+            **dict.fromkeys(
+                (Status.SUBMITTED, Status.ACCEPTED, Status.IN_PROGRESS), frozenset({Status.COMPLETED})
+            ),
+            Status.COMPLETED: frozenset({Status.CLOSED}),
         },
         # Attachments are taken while the matter is not ended (no move).
         "attach": dict.fromkeys((*OPEN_STATUSES, *DONE_STATUSES), frozenset()),
@@ -775,41 +792,43 @@ class MatterEvent(models.Model):
     @property
     def summary(self) -> str:
         """One line for the person's timeline (plain text; templates escape it)."""
-        A = self.Action
         unit = str(self.new_unit) if self.new_unit_id else ""
         p = self.payload or {}
         texts: dict[str, str] = {
-            A.SUBMIT: gettext("已提交，由%(unit)s办理") % {"unit": unit},
-            A.ACCEPT: gettext("%(unit)s已受理") % {"unit": unit},
-            A.REJECT: gettext("不予受理。理由：%(note)s") % {"note": self.note},
-            A.REQUEST_MATERIALS: gettext("请补正以下材料：%(items)s")
+            self.Action.SUBMIT: gettext("已提交，由%(unit)s办理") % {"unit": unit},
+            self.Action.ACCEPT: gettext("%(unit)s已受理") % {"unit": unit},
+            self.Action.REJECT: gettext("不予受理。理由：%(note)s") % {"note": self.note},
+            self.Action.REQUEST_MATERIALS: gettext("请补正以下材料：%(items)s")
             % {"items": "、".join(p.get("missing", []))},
-            A.SUPPLY_MATERIALS: gettext("已补正材料"),
-            A.ATTACH: gettext("已上传材料：%(note)s") % {"note": self.note},
-            A.ASSIGN: gettext("已指派承办人"),
-            A.TRANSFER: gettext("已转至%(unit)s办理") % {"unit": unit},
-            A.CHANGE_ITEM: gettext("已转为“%(item)s”，由%(unit)s办理")
+            self.Action.SUPPLY_MATERIALS: gettext("已补正材料"),
+            self.Action.ATTACH: gettext("已上传材料：%(note)s") % {"note": self.note},
+            self.Action.ASSIGN: gettext("已指派承办人"),
+            self.Action.TRANSFER: gettext("已转至%(unit)s办理") % {"unit": unit},
+            self.Action.CHANGE_ITEM: gettext("已转为“%(item)s”，由%(unit)s办理")
             % {"item": p.get("new_item_name", ""), "unit": unit},
-            A.SUSPEND: gettext("中止办理。理由：%(note)s") % {"note": self.note},
-            A.RESUME: gettext("恢复办理"),
-            A.COMPLETE: (
+            self.Action.SUSPEND: gettext("中止办理。理由：%(note)s") % {"note": self.note},
+            self.Action.RESUME: gettext("恢复办理"),
+            self.Action.COMPLETE: (
                 gettext("本人确认问题已解决，咨询办结")
                 if p.get("resolved")
                 else gettext("已办结。办理结果：%(note)s") % {"note": self.note}
             ),
-            A.REOPEN: gettext("重新办理"),
-            A.WITHDRAW: gettext("已撤回") + (f"：{self.note}" if self.note else ""),
-            A.CLOSE: gettext("本人确认问题已解决，咨询关闭") if p.get("resolved") else gettext("事项已关闭"),
-            A.COMMENT: self.note,
-            A.MERGE: (
+            self.Action.REOPEN: gettext("重新办理"),
+            self.Action.WITHDRAW: gettext("已撤回") + (f"：{self.note}" if self.note else ""),
+            self.Action.CLOSE: gettext("本人确认问题已解决，咨询关闭")
+            if p.get("resolved")
+            else gettext("事项已关闭"),
+            self.Action.COMMENT: self.note,
+            self.Action.MERGE: (
                 gettext("已合并到事项 %(no)s") % {"no": p["into_tracking_no"]}
                 if "into_tracking_no" in p
                 else gettext("已合并重复提交的事项")
             ),
-            A.SPLIT: gettext("已拆分为 %(nos)s") % {"nos": "、".join(p.get("children_tracking_nos", []))},
-            A.RATE: gettext("已评价：%(level)s") % {"level": p.get("level_label", "")},
-            A.HAND_OVER: gettext("已转交%(hotline)s办理") % {"hotline": p.get("hotline_name", "")},
-            A.OUTSIDE_REPLY: self.note,
+            self.Action.SPLIT: gettext("已拆分为 %(nos)s")
+            % {"nos": "、".join(p.get("children_tracking_nos", []))},
+            self.Action.RATE: gettext("已评价：%(level)s") % {"level": p.get("level_label", "")},
+            self.Action.HAND_OVER: gettext("已转交%(hotline)s办理") % {"hotline": p.get("hotline_name", "")},
+            self.Action.OUTSIDE_REPLY: self.note,
         }
         return str(texts.get(self.action, self.get_action_display()))
 

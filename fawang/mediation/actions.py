@@ -591,7 +591,6 @@ def record_confirmation(
     agreement = _lock_agreement(agreement_id)
     case = agreement.case
     require_capability(actor, HANDLE, case.unit)
-    C = Agreement.Confirmation
     if agreement.effective_on is None:
         raise ValidationError(
             _("协议书签署生效后才能申请司法确认，请先上传签字盖章的协议书。"), code="not_effective"
@@ -599,8 +598,8 @@ def record_confirmation(
     if on > timezone.localdate(now) or on < agreement.effective_on:
         raise ValidationError(_("日期应在协议生效之日与今天之间。"), code="date")
     court = _text(court, _("请填写人民法院名称。"), "no_court")
-    if decision == C.APPLIED:
-        if agreement.confirmation != C.NONE:
+    if decision == Agreement.Confirmation.APPLIED:
+        if agreement.confirmation != Agreement.Confirmation.NONE:
             raise ValidationError(_("已登记过司法确认申请。"), code="applied")
         due = agreement.confirmation_due_on
         assert due is not None
@@ -610,10 +609,10 @@ def record_confirmation(
                 code="late",
             )
         agreement.confirmation_applied_on = on
-    elif decision in (C.CONFIRMED, C.REFUSED):
-        if agreement.confirmation not in (C.NONE, C.APPLIED):
+    elif decision in (Agreement.Confirmation.CONFIRMED, Agreement.Confirmation.REFUSED):
+        if agreement.confirmation not in (Agreement.Confirmation.NONE, Agreement.Confirmation.APPLIED):
             raise ValidationError(_("法院的决定已登记。"), code="decided")
-        if agreement.confirmation == C.NONE:
+        if agreement.confirmation == Agreement.Confirmation.NONE:
             raise ValidationError(_("请先登记当事人共同申请司法确认。"), code="not_applied")
         agreement.confirmation_decided_on = on
         agreement.confirmation_note = (note or "").strip()

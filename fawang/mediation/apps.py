@@ -17,18 +17,39 @@ class MediationConfig(AppConfig):
         from .actions import register_audit_codes
         from .line import LINE
 
-        R = Membership.Role
         # Working a case: 立案, consent, mediators, sessions, agreement, confirmation, follow-ups.
-        add_capability("mediation.handle", {R.HANDLER, R.SYSTEM_ADMIN})
+        add_capability("mediation.handle", {Membership.Role.HANDLER, Membership.Role.SYSTEM_ADMIN})
         # 矛盾纠纷排查 and 研判会 records (committees, 司法所, village rooms).
-        add_capability("mediation.screen", {R.HANDLER, R.LEGAL_ADVISOR, R.SYSTEM_ADMIN})
+        add_capability(
+            "mediation.screen",
+            {Membership.Role.HANDLER, Membership.Role.LEGAL_ADVISOR, Membership.Role.SYSTEM_ADMIN},
+        )
         # Following up and lowering risk warnings (the committee, the 司法所 and the 司法局's supervisors).
-        add_capability("mediation.warn", {R.HANDLER, R.SUPERVISOR, R.SYSTEM_ADMIN})
+        add_capability(
+            "mediation.warn",
+            {Membership.Role.HANDLER, Membership.Role.SUPERVISOR, Membership.Role.SYSTEM_ADMIN},
+        )
         # Editing committees' particulars and staffing, their mediators and trainings: a committee its own, a 司法所
         # its town's, a 司法局 its region's (where: the unit rule).
-        add_capability("mediation.manage", {R.HANDLER, R.SUPERVISOR, R.UNIT_ADMIN, R.SYSTEM_ADMIN})
+        add_capability(
+            "mediation.manage",
+            {
+                Membership.Role.HANDLER,
+                Membership.Role.SUPERVISOR,
+                Membership.Role.UNIT_ADMIN,
+                Membership.Role.SYSTEM_ADMIN,
+            },
+        )
         # Statistics and their Excel export.
-        add_capability("mediation.stats", {R.HANDLER, R.SUPERVISOR, R.UNIT_ADMIN, R.SYSTEM_ADMIN})
+        add_capability(
+            "mediation.stats",
+            {
+                Membership.Role.HANDLER,
+                Membership.Role.SUPERVISOR,
+                Membership.Role.UNIT_ADMIN,
+                Membership.Role.SYSTEM_ADMIN,
+            },
+        )
         section = _("人民调解")
         nav.register(
             nav.Entry(section, _("调解案件"), "mediation:cases"),

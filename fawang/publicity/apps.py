@@ -12,10 +12,17 @@ class PublicityConfig(AppConfig):
         from fawang.orgs.models import Membership
         from fawang.orgs.roles import add_capability
 
-        R = Membership.Role
         # The register of sites, display schedules, activities, village surveys and talk bookings, over the unit
         # that keeps them (a 司法局, 公共法律服务中心, 工作站 or 司法所).
-        add_capability("publicity.manage", {R.HANDLER, R.SUPERVISOR, R.UNIT_ADMIN, R.SYSTEM_ADMIN})
+        add_capability(
+            "publicity.manage",
+            {
+                Membership.Role.HANDLER,
+                Membership.Role.SUPERVISOR,
+                Membership.Role.UNIT_ADMIN,
+                Membership.Role.SYSTEM_ADMIN,
+            },
+        )
         section = _("普法宣传")
         register(
             Entry(section, _("普法阵地"), "publicity:sites", "publicity.manage"),

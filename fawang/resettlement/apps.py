@@ -15,12 +15,11 @@ class ResettlementConfig(AppConfig):
 
         from .actions import open_from_correction
 
-        R = Membership.Role
         # The 司法所's staff who run 安置帮教 (the corrections staff), and the 司法局's supervisors.
-        add_capability("resettlement.view", {R.CORRECTIONS_OFFICER, R.SUPERVISOR})
-        add_capability("resettlement.work", {R.CORRECTIONS_OFFICER})
+        add_capability("resettlement.view", {Membership.Role.CORRECTIONS_OFFICER, Membership.Role.SUPERVISOR})
+        add_capability("resettlement.work", {Membership.Role.CORRECTIONS_OFFICER})
         # A prison or detention centre sends release notices (window clerks of a 监所).
-        add_capability("resettlement.notify", {R.WINDOW_CLERK})
+        add_capability("resettlement.notify", {Membership.Role.WINDOW_CLERK})
         nav.register(
             nav.Entry(_("安置帮教"), _("刑满释放衔接"), "resettlement:notices", "resettlement.view"),
             nav.Entry(_("安置帮教"), _("帮教档案"), "resettlement:files", "resettlement.view"),
