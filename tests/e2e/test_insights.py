@@ -20,6 +20,8 @@ from .conftest import Site, sign_in
 
 pytestmark = pytest.mark.browser
 
+PLANTED_WAGE_WORDS = re.compile("包工头|项目部|农民工")
+
 
 def test_supervisor_dashboard_hotspots_warning_loop_and_reports(site: Site, page: Any) -> None:
     site.manage("load_activity", "--count", "0")
@@ -48,14 +50,16 @@ def test_supervisor_dashboard_hotspots_warning_loop_and_reports(site: Site, page
     page.get_by_role("link", name="热点问题与成因").first.click()
     lianqian = page.locator("section.hotspot", has_text="莲前街道 · 劳动纠纷")
     expect(lianqian).to_contain_text("预期")
-    expect(lianqian.locator(".phrases")).to_contain_text("包工头")
+    # The planted wage story's own words (activity.WAGE_TEXTS); which of them make the top five depends on the
+    # sample of earlier texts, which differs by a few rows between SQLite and PostgreSQL.
+    expect(lianqian.locator(".phrases")).to_contain_text(PLANTED_WAGE_WORDS)
     expect(lianqian).to_contain_text("思明区公共法律服务中心")
 
     # The warning: its causes, the matters behind it, one of them.
     page.goto(f"{site.url}/console/insights/r/350203/")
     page.locator("#open-warnings").get_by_role("link", name=re.compile("莲前街道劳动纠纷")).click()
     expect(page.locator("#warning-status")).to_have_text("待签收")
-    expect(page.locator(".phrases")).to_contain_text("包工头")
+    expect(page.locator(".phrases")).to_contain_text(PLANTED_WAGE_WORDS)
     warning_url = page.url
     page.get_by_role("link", name="查看这些事项").click()
     drill = page.locator("#drill")

@@ -75,7 +75,7 @@ class Site:
             cwd=ROOT,
             capture_output=True,
             text=True,
-            timeout=300,
+            timeout=900,
         )
 
     def ok(self, *args: str) -> str:

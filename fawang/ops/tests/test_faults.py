@@ -124,7 +124,7 @@ def site() -> Iterator[Site]:
         s = Site(tmp, db, env)
         for args in (["migrate", "--no-input", "-v0", "--skip-checks"], ["shell", "-c", SEED]):
             proc = s.manage(*args, log="setup.log")
-            assert proc.wait(timeout=300) == 0, s.log("setup.log")[-3000:]
+            assert proc.wait(timeout=900) == 0, s.log("setup.log")[-3000:]
         s.first = int(
             s.one("SELECT min(id) FROM (SELECT id FROM matters_matter ORDER BY id DESC LIMIT ?)", MATTERS)
         )

@@ -117,6 +117,6 @@ def test_the_openapi_document_has_no_warnings() -> None:
             cwd=ROOT,
             capture_output=True,
             text=True,
-            timeout=300,
+            timeout=900,
         )
     assert out.returncode == 0, out.stdout + out.stderr
