@@ -18,26 +18,22 @@ from __future__ import annotations
 
 import copy
 import threading
-import uuid
 from collections import defaultdict
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
-from django.core.cache import cache
-from django.db import transaction
 
+from fawang.lib.versiontoken import VersionToken
 from fawang.orgs.models import Unit
 
 from .models import RoutingRule, ServiceItem
 
 VERSION_KEY = "catalog:version"
+# Read once per request: an intake looks up its item and its route with one read.
+TOKEN = VersionToken(VERSION_KEY)
 
 _lock = threading.Lock()
-# The token as read once in the request this thread is serving (request_started sets the slot, request_finished
-# clears it): an intake looks up its item and its route with one read. Outside requests it is read every time.
-_request = threading.local()
 
 
 @dataclass
@@ -55,20 +51,6 @@ _snapshot: _Snapshot | None = None
 
 def enabled() -> bool:
     return float(getattr(settings, "REFERENCE_CACHE_SECONDS", 60)) > 0
-
-
-def _current_token() -> str:
-    token = getattr(_request, "token", None)
-    if token:
-        return str(token)
-    token = cache.get(VERSION_KEY)
-    if token is None:
-        # Lost or never set: a new token, so every process loads afresh (add: one of two racing readers wins).
-        cache.add(VERSION_KEY, uuid.uuid4().hex, timeout=None)
-        token = cache.get(VERSION_KEY) or ""
-    if getattr(_request, "token", None) == "":
-        _request.token = token
-    return str(token)
 
 
 def _load(token: str) -> _Snapshot:
@@ -89,7 +71,7 @@ def _load(token: str) -> _Snapshot:
 
 def _get() -> _Snapshot:
     global _snapshot
-    token = _current_token()
+    token = TOKEN.current()
     snap = _snapshot
     if snap is not None and snap.token == token:
         return snap
@@ -138,12 +120,8 @@ def active_units(kind: str, region_codes: list[str]) -> list[Unit] | None:
 
 
 def bump() -> None:
-    """A service item, routing rule or unit changed: every process reloads at its next look-up. At once (this
-    process and tests) and again after the commit, so a process that loaded the old rows in between does not
-    keep them under the new token."""
-    _request.token = None if getattr(_request, "token", None) is None else ""
-    cache.set(VERSION_KEY, uuid.uuid4().hex, timeout=None)
-    transaction.on_commit(lambda: cache.set(VERSION_KEY, uuid.uuid4().hex, timeout=None))
+    """A service item, routing rule or unit changed: every process reloads at its next look-up."""
+    TOKEN.bump()
 
 
 def forget() -> None:
@@ -153,27 +131,7 @@ def forget() -> None:
         _snapshot = None
 
 
-def _changed(**_kwargs: Any) -> None:
-    bump()
-
-
-def _request_started(**_kwargs: Any) -> None:
-    _request.token = ""  # "" : in a request, not read yet
-
-
-def _request_finished(**_kwargs: Any) -> None:
-    _request.token = None
-
-
 def connect() -> None:
     """Called by the catalog app's ready(): writes through the models (actions, the admin) bump the token. The
     code writes these models only through save() and delete() (no queryset update of their fields)."""
-    from django.core.signals import request_finished, request_started
-    from django.db.models.signals import post_delete, post_save
-
-    request_started.connect(_request_started, dispatch_uid="catalog.cache.request_started")
-    request_finished.connect(_request_finished, dispatch_uid="catalog.cache.request_finished")
-    handler: Callable[..., None] = _changed
-    for model in (ServiceItem, RoutingRule, Unit):
-        post_save.connect(handler, sender=model, dispatch_uid=f"catalog.cache.save.{model.__name__}")
-        post_delete.connect(handler, sender=model, dispatch_uid=f"catalog.cache.delete.{model.__name__}")
+    TOKEN.connect(ServiceItem, RoutingRule, Unit)

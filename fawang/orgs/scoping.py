@@ -18,13 +18,11 @@ from __future__ import annotations
 import copy
 import threading
 import time
-import uuid
-from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
-from django.core.cache import cache
-from django.db import transaction
+
+from fawang.lib.versiontoken import VersionToken
 
 if TYPE_CHECKING:
     from .models import Membership
@@ -36,27 +34,11 @@ MAX_USERS = 5_000
 _lock = threading.Lock()
 # user id -> (token, expiry on the monotonic clock, memberships with unit and region attached)
 _copies: dict[int, tuple[str, float, list[Membership]]] = {}
-# The token as read once in the request this thread is serving: "" in a request before the first read, None
-# outside requests (then read every time).
-_request = threading.local()
+TOKEN = VersionToken(VERSION_KEY)
 
 
 def _seconds() -> float:
     return float(getattr(settings, "REFERENCE_CACHE_SECONDS", 60))
-
-
-def _current_token() -> str:
-    token = getattr(_request, "token", None)
-    if token:
-        return str(token)
-    token = cache.get(VERSION_KEY)
-    if token is None:
-        # Lost or never set: a new token, so every process loads afresh (add: one of two racing readers wins).
-        cache.add(VERSION_KEY, uuid.uuid4().hex, timeout=None)
-        token = cache.get(VERSION_KEY) or ""
-    if getattr(_request, "token", None) == "":
-        _request.token = token
-    return str(token)
 
 
 def _query(user_id: int) -> list[Membership]:
@@ -84,7 +66,7 @@ def _load(user_id: int) -> list[Membership]:
     ttl = _seconds()
     if ttl <= 0 or not user_id:
         return _query(user_id)
-    token = _current_token()
+    token = TOKEN.current()
     found = _copies.get(user_id)
     now = time.monotonic()
     if found is None or found[0] != token or found[1] <= now:
@@ -119,12 +101,8 @@ def membership_rows(user: Any) -> list[tuple[str, int, str]]:
 
 
 def bump() -> None:
-    """A membership or a unit changed: every process queries the memberships again at its next request. At once
-    (this process, and the tests) and again after the commit, so a process that loaded the old rows in between
-    does not keep them under the new token."""
-    _request.token = None if getattr(_request, "token", None) is None else ""
-    cache.set(VERSION_KEY, uuid.uuid4().hex, timeout=None)
-    transaction.on_commit(lambda: cache.set(VERSION_KEY, uuid.uuid4().hex, timeout=None))
+    """A membership or a unit changed: every process queries the memberships again at its next request."""
+    TOKEN.bump()
 
 
 def forget() -> None:
@@ -133,30 +111,10 @@ def forget() -> None:
         _copies.clear()
 
 
-def _changed(**_kwargs: Any) -> None:
-    bump()
-
-
-def _request_started(**_kwargs: Any) -> None:
-    _request.token = ""
-
-
-def _request_finished(**_kwargs: Any) -> None:
-    _request.token = None
-
-
 def connect() -> None:
     """Called by the orgs app's ready(): saves and deletes of memberships and units bump the token. The code
     changes them only through save() and delete(), which send the signals (a unit's own save() bumps again
     after updating its descendants' tree paths in bulk)."""
-    from django.core.signals import request_finished, request_started
-    from django.db.models.signals import post_delete, post_save
-
     from .models import Membership, Unit
 
-    request_started.connect(_request_started, dispatch_uid="orgs.scoping.request_started")
-    request_finished.connect(_request_finished, dispatch_uid="orgs.scoping.request_finished")
-    handler: Callable[..., None] = _changed
-    for model in (Membership, Unit):
-        post_save.connect(handler, sender=model, dispatch_uid=f"orgs.scoping.save.{model.__name__}")
-        post_delete.connect(handler, sender=model, dispatch_uid=f"orgs.scoping.delete.{model.__name__}")
+    TOKEN.connect(Membership, Unit)

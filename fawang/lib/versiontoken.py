@@ -1,0 +1,71 @@
+"""A version token in the shared cache (settings.CACHES: Redis, or a table of the database) that tells every
+process whether its own copy of some rarely changed rows is still current.
+
+A write to the rows puts a new token there (``bump``: at once, and again when the transaction commits, so a
+process that loaded the old rows in between does not keep them under the new token); a reader compares the token
+its copy was loaded under with ``current()``. A token the shared cache has lost (evicted, cleared) is a change
+too. Inside a request the token is read once (request_started opens the slot, request_finished clears it);
+outside requests it is read every time. Used by the catalogue's copy (fawang/catalog/cache.py) and the
+memberships' copy (fawang/orgs/scoping.py).
+"""
+
+from __future__ import annotations
+
+import threading
+import uuid
+from typing import Any
+
+from django.core.cache import cache
+from django.db import transaction
+
+
+class VersionToken:
+    def __init__(self, key: str) -> None:
+        self.key = key
+        # "" in a request before the first read, the token once read, None outside requests.
+        self._request = threading.local()
+
+    def current(self) -> str:
+        token = getattr(self._request, "token", None)
+        if token:
+            return str(token)
+        token = cache.get(self.key)
+        if token is None:
+            # Lost or never set: a new token, so every process loads afresh (add: one of two racing readers wins).
+            cache.add(self.key, uuid.uuid4().hex, timeout=None)
+            token = cache.get(self.key) or ""
+        if getattr(self._request, "token", None) == "":
+            self._request.token = token
+        return str(token)
+
+    def bump(self) -> None:
+        """The rows changed: every process reloads at its next read, this request included."""
+        self._request.token = None if getattr(self._request, "token", None) is None else ""
+        cache.set(self.key, uuid.uuid4().hex, timeout=None)
+        transaction.on_commit(lambda: cache.set(self.key, uuid.uuid4().hex, timeout=None))
+
+    def connect(self, *models: type[Any]) -> None:
+        """Bump on every save and delete of ``models``, and read the token once per request. The callers write
+        these models only through save() and delete() (a queryset update sends no signal: bump by hand then)."""
+        from django.core.signals import request_finished, request_started
+        from django.db.models.signals import post_delete, post_save
+
+        request_started.connect(self._request_started, weak=False, dispatch_uid=f"{self.key}:request_started")
+        request_finished.connect(
+            self._request_finished, weak=False, dispatch_uid=f"{self.key}:request_finished"
+        )
+        for model in models:
+            name = model.__name__
+            post_save.connect(self._changed, sender=model, weak=False, dispatch_uid=f"{self.key}:save:{name}")
+            post_delete.connect(
+                self._changed, sender=model, weak=False, dispatch_uid=f"{self.key}:delete:{name}"
+            )
+
+    def _changed(self, **_kwargs: Any) -> None:
+        self.bump()
+
+    def _request_started(self, **_kwargs: Any) -> None:
+        self._request.token = ""
+
+    def _request_finished(self, **_kwargs: Any) -> None:
+        self._request.token = None
