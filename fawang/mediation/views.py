@@ -8,6 +8,7 @@ import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
+from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
@@ -873,44 +874,40 @@ def mediator_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return _mediator_page(request, get_mediator_for_user(staff_user(request), pk))
 
 
-@staff_required
-@require_POST
-def mediator_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def _mediator_post(
+    request: HttpRequest, pk: int, form_class: type[forms.Form], prefix: str, act: Any, done: str
+) -> HttpResponse:
+    """A manager's form on a mediator's page (particulars, a training record): the action, or the page again
+    with the form's errors."""
     user = staff_user(request)
     mediator = get_mediator_for_user(user, pk)
     if mediator.unit is None:
         raise Http404
     require_capability(user, MANAGE, mediator.unit)
-    form = MediatorForm(request.POST, prefix="mediator")
+    form = form_class(request.POST, prefix=prefix)
     if form.is_valid():
         try:
-            actions.edit_mediator(mediator.pk, actor=user, **form.cleaned_data)
+            act(mediator.pk, actor=user, **form.cleaned_data)
         except ValidationError as e:
             _errors_into(form, e)
         else:
-            messages.success(request, _("人民调解员信息已保存。"))
+            messages.success(request, done)
             return redirect("mediation:mediator", mediator.pk)
-    return _mediator_page(request, mediator, 400, mediator_form=form)
+    return _mediator_page(request, mediator, 400, **{f"{prefix}_form": form})
+
+
+@staff_required
+@require_POST
+def mediator_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    return _mediator_post(
+        request, pk, MediatorForm, "mediator", actions.edit_mediator, _("人民调解员信息已保存。")
+    )
 
 
 @staff_required
 @require_POST
 def mediator_training(request: HttpRequest, pk: int) -> HttpResponse:
-    user = staff_user(request)
-    mediator = get_mediator_for_user(user, pk)
-    if mediator.unit is None:
-        raise Http404
-    require_capability(user, MANAGE, mediator.unit)
-    form = TrainingForm(request.POST, prefix="training")
-    if form.is_valid():
-        try:
-            actions.add_training(mediator.pk, actor=user, **form.cleaned_data)
-        except ValidationError as e:
-            _errors_into(form, e)
-        else:
-            messages.success(request, _("培训记录已登记。"))
-            return redirect("mediation:mediator", mediator.pk)
-    return _mediator_page(request, mediator, 400, training_form=form)
+    return _mediator_post(request, pk, TrainingForm, "training", actions.add_training, _("培训记录已登记。"))
 
 
 def _period(request: HttpRequest) -> tuple[dt.date, dt.date]:
