@@ -44,8 +44,8 @@ class SimulatorTestCase(HotlineTestCase):
                 "0",
                 "--seed",
                 "s1",
-                "--token",
-                self.token,
+                # "=" keeps a token that happens to begin with "-" from being read as an option.
+                f"--token={self.token}",
                 stdout=io.StringIO(),
             )
         calls = Call.objects.filter(system=self.system)
@@ -74,7 +74,7 @@ class SimulatorTestCase(HotlineTestCase):
                 ["--event", "hangup", "--call-id", "one"],
             ):
                 call_command(
-                    "simulate_calls", "--token", token, "--secret", secret, *args, stdout=io.StringIO()
+                    "simulate_calls", f"--token={token}", f"--secret={secret}", *args, stdout=io.StringIO()
                 )
         call = Call.objects.get(call_id="one")
         self.assertEqual((call.status, call.extension, call.caller), ("ended", "8001", "13912345678"))
