@@ -24,6 +24,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from fawang.accounts.models import User
+from fawang.lib import xlsx
 from fawang.lib.errors import put_errors as _put_errors
 from fawang.matters import actions as matter_actions
 from fawang.matters.access import get_callback_for_user as get_matter_callback_for_user
@@ -443,12 +444,7 @@ def stats_export(request: HttpRequest) -> HttpResponse:
     require_capability(user, "hotline.supervise")
     _form, start, end = _stats_range(request)
     report = stats.report(Call.objects.visible_to(user), start, end)
-    response = HttpResponse(
-        stats.to_xlsx(report),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
-    response["Content-Disposition"] = f'attachment; filename="hotline-{start:%Y%m%d}-{end:%Y%m%d}.xlsx"'
-    return response
+    return xlsx.download(stats.to_xlsx(report), f"hotline-{start:%Y%m%d}-{end:%Y%m%d}.xlsx")
 
 
 @never_cache

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from fawang.lib import xlsx
 from fawang.lib.paging import CappedPaginator
 from fawang.matters.access import get_matter_for_user
 from fawang.matters.pdf import pdf_response
@@ -940,10 +941,7 @@ def stats_export(request: HttpRequest) -> HttpResponse:
     require_capability(user, "mediation.stats")
     start, end = _period(request)
     data = stats.to_excel(stats.compute(user, start, end), start, end)
-    response = HttpResponse(
-        data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    )
-    response["Content-Disposition"] = f'attachment; filename="mediation-{start}-{end}.xlsx"'
+    response = xlsx.download(data, f"mediation-{start}-{end}.xlsx")
     response["Cache-Control"] = "no-store, private"
     return response
 
