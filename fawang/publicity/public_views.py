@@ -6,13 +6,13 @@ from __future__ import annotations
 
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
-from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from fawang.accounts.models import User
+from fawang.lib.files import stored_image
 from fawang.regions.models import Region
 
 from . import actions
@@ -62,14 +62,7 @@ def photo(request: HttpRequest, pk: int) -> FileResponse:
     item = get_object_or_404(Photo.objects.select_related("site", "activity"), pk=pk)
     if item.site is not None and not item.site.is_active:
         raise Http404
-    try:
-        handle = default_storage.open(str(item.file.name), "rb")
-    except FileNotFoundError:
-        raise Http404 from None
-    response = FileResponse(handle, content_type=item.content_type)
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "public, max-age=86400"
-    return response
+    return stored_image(str(item.file.name), item.content_type, cache_control="public, max-age=86400")
 
 
 def _public_user(request: HttpRequest) -> User | None:
