@@ -23,7 +23,7 @@ from rest_framework.response import Response
 
 from fawang.apikit.base import PublicView, StaffView
 from fawang.apikit.errors import ApiError
-from fawang.apikit.idempotency import IDEMPOTENCY_KEY, idempotent
+from fawang.apikit.idempotency import idempotent_write
 from fawang.apikit.schema import errors
 from fawang.matters.access import get_matter_for_user
 from fawang.mediation import signing
@@ -122,15 +122,13 @@ def _matter_form(request: Request, pk: int, form_class: Any) -> tuple[Any, Any]:
 
 
 class Assign(StaffView):
-    @extend_schema(
+    @idempotent_write(
         tags=[STAFF_TAG],
         summary="指派法律援助人员（第四十三条、第二十六条）",
         description="给予法律援助后指派名册中的律师或基层法律服务工作者；不指定人员时按轮流指派。",
-        parameters=[IDEMPOTENCY_KEY],
         request=AssignIn,
-        responses={201: AssignmentOut, **errors(400, 401, 403, 404, 409, 429)},
+        responses={201: AssignmentOut},
     )
-    @idempotent
     def post(self, request: Request, pk: int) -> Response:
         matter, cleaned = _matter_form(request, pk, AssignForm)
         assignment = actions.do_assign(
@@ -145,15 +143,13 @@ class Assign(StaffView):
 
 
 class Advance(StaffView):
-    @extend_schema(
+    @idempotent_write(
         tags=[STAFF_TAG],
         summary="先行提供法律援助（第四十四条）",
         description="时效或期限届满不足七日、需要立即申请保全或先予执行时，先行指派，审查后补作决定。",
-        parameters=[IDEMPOTENCY_KEY],
         request=AdvanceIn,
-        responses={201: AssignmentOut, **errors(400, 401, 403, 404, 409, 429)},
+        responses={201: AssignmentOut},
     )
-    @idempotent
     def post(self, request: Request, pk: int) -> Response:
         matter, cleaned = _matter_form(request, pk, AdvanceForm)
         assignment = actions.do_advance(
