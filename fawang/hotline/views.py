@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from dataclasses import replace
 from typing import Any
 
 from django.contrib import messages
@@ -26,7 +27,6 @@ from django.views.decorators.http import require_GET, require_POST
 from fawang.accounts.models import User
 from fawang.lib import xlsx
 from fawang.lib.errors import put_errors as _put_errors
-from fawang.matters import actions as matter_actions
 from fawang.matters.access import get_callback_for_user as get_matter_callback_for_user
 from fawang.matters.forms import IntakeForm, RequestForm
 from fawang.matters.models import Callback
@@ -268,24 +268,8 @@ def take_in(request: HttpRequest, pk: int) -> HttpResponse:
         result = actions.do_take_in(
             call.pk,
             actor=user,
-            person=matter_actions.PersonData(
-                name=d["name"],
-                phone=d["phone"],
-                id_number=d["id_number"],
-                special_groups=d["special_groups"],
-                address=d["address"],
-            ),
-            requests=[
-                matter_actions.MatterRequest(
-                    service_item=r["service_item"],
-                    description=r["description"],
-                    region=d["region"],
-                    topic=r.get("topic"),
-                    unit=r.get("unit"),
-                    unit_reason=r.get("unit_reason", ""),
-                    answer=r.get("answer", ""),
-                )
-            ],
+            person=form.person(),
+            requests=[replace(row.matter_request(d["region"]), answer=r.get("answer", ""))],
             intake_unit=unit,
             idempotency_key=f"hotline:{user.pk}:{d['idempotency_key']}",
         )
