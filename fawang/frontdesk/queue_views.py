@@ -23,6 +23,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from fawang.accounts.models import User
+from fawang.lib.errors import put_errors as _put_errors
 from fawang.matters.forms import IntakeForm, RequestForm
 from fawang.matters.routing import NoRoute
 from fawang.orgs.authority import unit_ids_filter
@@ -345,11 +346,7 @@ def ticket_intake(request: HttpRequest, pk: int) -> HttpResponse:
             request=row.matter_request(d["region"]),
         )
     except ValidationError as error:
-        if hasattr(error, "error_dict"):
-            for field, errors in error.message_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
-        else:
-            form.add_error(None, error.messages)
+        _put_errors(form, error)
     except (NoRoute, PermissionDenied) as error:
         form.add_error(None, str(error))
     else:

@@ -29,6 +29,7 @@ from django.views.decorators.http import require_POST
 
 from fawang.accounts.models import User
 from fawang.citizens.models import Profile
+from fawang.lib.errors import messages_of as _messages_of
 from fawang.lib.errors import put_errors as _put_errors
 from fawang.lib.http import client_ip
 from fawang.lib.validators import mask_id_number, mask_name
@@ -51,10 +52,6 @@ from .forms import (
     StaffCancelForm,
 )
 from .models import Appointment, RemoteVisit, Schedule, ScheduleException, Slot, WeeklyRule
-
-
-def _messages_of(error: ValidationError | PermissionDenied | NoRoute) -> list[str]:
-    return error.messages if isinstance(error, ValidationError) else [str(error)]
 
 
 def points_with_schedules(user: User) -> QuerySet[Unit]:

@@ -26,6 +26,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from fawang.accounts.models import User
 from fawang.lib import xlsx
+from fawang.lib.errors import messages_of as _messages_of
 from fawang.lib.errors import put_errors as _put_errors
 from fawang.matters.access import get_callback_for_user as get_matter_callback_for_user
 from fawang.matters.forms import IntakeForm, RequestForm
@@ -58,10 +59,6 @@ from .models import (
     Seat,
     mask_number,
 )
-
-
-def _messages_of(error: ValidationError | PermissionDenied | NoRoute) -> list[str]:
-    return error.messages if isinstance(error, ValidationError) else [str(error)]
 
 
 def _desk_unit(request: HttpRequest) -> Unit:

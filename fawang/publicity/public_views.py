@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from fawang.accounts.models import User
+from fawang.lib.errors import put_errors
 from fawang.lib.files import stored_image
 from fawang.regions.models import Region
 
@@ -90,11 +91,7 @@ def book(request: HttpRequest, code: str) -> HttpResponse:
             try:
                 booking = actions.book_talk(place.code, actions.BookingData(**form.cleaned_data), user=user)
             except ValidationError as error:
-                if hasattr(error, "error_dict"):
-                    for name, errors in error.message_dict.items():
-                        form.add_error(name if name in form.fields else None, errors)
-                else:
-                    form.add_error(None, error.messages)
+                put_errors(form, error)
             else:
                 status = 200
     mine = list(TalkBooking.objects.filter(user=user).select_related("town").order_by("-created_at")[:10])
