@@ -3,8 +3,8 @@
 posted to its callback address when the case ends (tasks.report_outcome).
 
 Requests are signed, not token-authenticated: the partner's key id, a timestamp and an HMAC-SHA256 signature of
-``timestamp + "\\n" + body`` with its secret (signing.py). A referral resent with the same reference number returns
-the first case (200) instead of opening another (201).
+``timestamp + "\\n" + body`` with its secret (fawang/lib/signing.py; fawang/apikit/signed.py checks a request). A
+referral resent with the same reference number returns the first case (200) instead of opening another (201).
 """
 
 from __future__ import annotations
