@@ -146,30 +146,23 @@ def to_person(
     """A message to a member of the public: in-app to their account when there is one, and an SMS when ``phone``
     is a mobile number. The SMS goes without the user: the in-app copy already reaches their inbox, which also
     lists their SMS. ``key`` makes both idempotent (``key:inapp``, ``key:sms``)."""
-    if user is not None:
-        enqueue(
-            channel="inapp",
-            kind=kind,
-            body=body,
-            subject=subject,
-            user=user,
-            related=related,
-            region_code=region_code,
-            dedupe_key=f"{key}:inapp",
-            fresh_key=fresh_key,
-        )
     mobile = normalize_mobile(phone)
+    recipients: list[tuple[str, dict[str, Any]]] = []
+    if user is not None:
+        recipients.append(("inapp", {"user": user}))
     if MOBILE_RE.match(mobile):
+        recipients.append(("sms", {"phone": mobile}))
+    for channel, recipient in recipients:
         enqueue(
-            channel="sms",
+            channel=channel,
             kind=kind,
             body=body,
             subject=subject,
-            phone=mobile,
             related=related,
             region_code=region_code,
-            dedupe_key=f"{key}:sms",
+            dedupe_key=f"{key}:{channel}",
             fresh_key=fresh_key,
+            **recipient,
         )
 
 
