@@ -39,15 +39,13 @@ from typing import Any
 from .bench_matters import (
     INTAKE_USERS,
     _django,
-    _env,
-    _free_port,
     _ids_file,
     need_wrk,
     run_wrk,
     sign_in,
     write_data,
 )
-from .harness import ROOT, Context, Row, Section
+from .harness import ROOT, Context, Row, Section, free_port
 
 SECONDS = int(os.environ.get("BENCH_FAULTS_SECONDS", "600"))
 OVERDUE = int(os.environ.get("BENCH_FAULTS_OVERDUE", "400"))
@@ -87,10 +85,10 @@ class Site:
 
     def __init__(self, ctx: Context, url: str) -> None:
         self.ctx, self.url = ctx, url
-        self.port = _free_port()
+        self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         env = {
-            **_env(ctx, url),
+            **ctx.env(url),
             "PORT": str(self.port),
             "SCHEDULER_INTERVAL_SECONDS": str(SCHEDULER_INTERVAL),
             "TRUSTED_PROXIES": "127.0.0.1",

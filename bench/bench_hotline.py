@@ -26,22 +26,19 @@ A quick check that the harness works (what matters is that both sides get answer
 
 from __future__ import annotations
 
-import json
 import os
 import secrets
-import subprocess
 import time
 import urllib.request
 from pathlib import Path
 from typing import Any
 
 from .bench_matters import _django, _ms, need_wrk, run_wrk, serve, sign_in, write_data
-from .harness import ROOT, Context, Row, Section
+from .harness import Context, Row, Section
 
 # Seconds of measurement on each side, split over ROUNDS alternating rounds (baseline, CTI, baseline, CTI ...).
 DURATION = int(os.environ.get("BENCH_HOTLINE_SECONDS", "30"))
 ROUNDS = max(1, int(os.environ.get("BENCH_HOTLINE_ROUNDS", "3")))
-TIMEOUT = "10s"  # wrk's, the same as bench_matters.run_wrk uses for the baseline
 CONNECTIONS = 32
 SERVER = os.environ.get("BENCH_HOTLINE_SERVER", "2x8")
 TOKEN = "demo-12348-xiamen"  # noqa: S105 -- the demo system's published token (fawang/hotline/demo.py)
@@ -50,34 +47,6 @@ USERS = ["xm_agent", "sm_agent", "hl_agent", "sm_clerk"]
 
 def _cti_data(path: Path, prefix: str) -> None:
     path.write_text(f'PATH = "/api/v1/hotline/cti/{TOKEN}/"\nKEY_PREFIX = "{prefix}"\n')
-
-
-def _run_cti(wrk: str, base: str, data: Path, seconds: int) -> dict[str, Any]:
-    result = subprocess.run(
-        [
-            wrk,
-            "-t1",
-            f"-c{CONNECTIONS}",
-            f"-d{seconds}s",
-            "--timeout",
-            TIMEOUT,
-            "-s",
-            str(ROOT / "bench" / "hotline_cti.lua"),
-            base,
-            "--",
-            str(data),
-            "1",
-        ],
-        capture_output=True,
-        text=True,
-        timeout=seconds + 60,
-        check=False,
-    )
-    for line in result.stdout.splitlines():
-        if line.startswith("RESULT "):
-            out: dict[str, Any] = json.loads(line[len("RESULT ") :])
-            return out
-    raise RuntimeError(f"wrk 没有输出结果：\n{result.stdout[-2000:]}\n{result.stderr[-2000:]}")
 
 
 def _drain(base: str, limit: float = 60.0) -> float:
@@ -159,7 +128,7 @@ def run(ctx: Context) -> Section:
     with serve(ctx, url, workers, threads) as base:
         # Warm both paths (imports, connections, caches), then sign in the baseline's sessions once.
         _cti_data(data, "warmup00")
-        _run_cti(wrk, base, data, 5)
+        run_wrk(wrk, base, data, 5, script="hotline_cti.lua", connections=CONNECTIONS)
         drained.append(_drain(base))
         sessions = [
             {**sign_in(base, u), "channel": "", "regions": [], "items": []} for u in USERS for _ in range(2)
@@ -180,7 +149,7 @@ def run(ctx: Context) -> Section:
             prefix = secrets.token_hex(4)
             prefixes.append(prefix)
             _cti_data(data, prefix)
-            cti_runs.append(_run_cti(wrk, base, data, each))
+            cti_runs.append(run_wrk(wrk, base, data, each, script="hotline_cti.lua", connections=CONNECTIONS))
             drained.append(_drain(base))
     stored = {"calls": 0, "events": 0, "ended": 0}
     for prefix in prefixes:

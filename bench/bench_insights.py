@@ -26,17 +26,9 @@ END = os.environ.get("BENCH_INSIGHTS_END", "2026-06-30")
 
 
 def _measure(ctx: Context, url: str) -> dict[str, Any]:
-    env = {
-        **os.environ,
-        "DATABASE_URL": url,
-        "FAWANG_VAR_DIR": str(ctx.tmp / "var"),
-        "DJANGO_SETTINGS_MODULE": "fawang.settings",
-        "PYTHONPATH": str(ROOT),
-    }
-    env.pop("FAWANG_TESTING", None)
     result = subprocess.run(
         [sys.executable, "-m", "bench.insights_measure"],
-        env=env,
+        env=ctx.env(url),
         cwd=ROOT,
         capture_output=True,
         text=True,

@@ -20,7 +20,7 @@ from typing import Any
 
 from fawang.knowledge.search.data import default_everyday, default_questions
 
-from .bench_lawsearch_speed import _env, build_database
+from .bench_lawsearch_speed import build_database
 from .harness import ROOT, Context, Row, Section
 
 TITLE = "Law search (issues 5 and 15)"
@@ -34,7 +34,7 @@ def eval_command(ctx: Context, db_url: str, *args: str) -> dict[str, Any]:
     """`manage.py eval_lawsearch ARGS` in a fresh process; its JSON report."""
     out = subprocess.run(
         [sys.executable, str(ROOT / "manage.py"), "eval_lawsearch", *args],
-        env=_env(ctx, db_url),
+        env=ctx.env(db_url),
         check=True,
         capture_output=True,
         text=True,

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import os
 import resource
-import socket
 import subprocess
 import sys
 import time
@@ -31,7 +30,7 @@ from fawang.knowledge.search.bm25 import BM25Field, Vocab, count_matrix
 from fawang.knowledge.search.data import default_everyday, default_questions, iter_articles, load_questions
 from fawang.knowledge.search.segment import Segmenter
 
-from .harness import ROOT, Context, Row, Section
+from .harness import ROOT, Context, Row, Section, free_port
 
 TITLE = "Law search speed: import, index build, search in-process and through HTTP (issue 15)"
 HTTP_REQUESTS = 200
@@ -61,17 +60,6 @@ def build_database(ctx: Context, section: Section | None = None) -> str:
                 )
             )
     return url
-
-
-def _env(ctx: Context, db_url: str) -> dict[str, str]:
-    env = {
-        **os.environ,
-        "DATABASE_URL": db_url,
-        "FAWANG_VAR_DIR": str(ctx.tmp / "var"),
-        "DJANGO_SETTINGS_MODULE": "fawang.settings",
-    }
-    env.pop("FAWANG_TESTING", None)
-    return env
 
 
 def baseline_build_seconds() -> tuple[float, float]:
@@ -108,9 +96,7 @@ def _process_cpu(pid: int) -> float:
 def http_latency(ctx: Context, db_url: str, questions: list[str]) -> dict[str, list[float] | float]:
     """Wall times (ms) of GET /laws/search/?q=… and of /healthz on the real site (gunicorn, one worker, the
     index and model loaded once by a warm-up request), one request at a time; and the worker's CPU ms per request."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = int(s.getsockname()[1])
+    port = free_port()
     server = subprocess.Popen(
         [
             str(Path(sys.executable).parent / "gunicorn"),
@@ -122,7 +108,7 @@ def http_latency(ctx: Context, db_url: str, questions: list[str]) -> dict[str, l
             "--threads",
             "2",
         ],
-        env=_env(ctx, db_url),
+        env=ctx.env(db_url),
         cwd=ROOT,
         stdout=subprocess.DEVNULL,
         stderr=(ctx.tmp / "serve.log").open("w"),

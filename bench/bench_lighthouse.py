@@ -17,7 +17,6 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
@@ -28,7 +27,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from .harness import ROOT, Context, Row, Section
+from .harness import ROOT, Context, Row, Section, free_port
 
 # The pages measured, as (label, path). ``{draft}`` stands for a signed-in citizen's legal-aid draft: that page is
 # opened with the citizen's session (bench/lighthouse_citizen.py), as the person filling in the application would.
@@ -81,12 +80,6 @@ def install_lighthouse() -> Path:
     return binary
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @contextmanager
 def site(ctx: Context) -> Iterator[tuple[str, dict[str, str]]]:
     """The real site on a fresh SQLite database: gunicorn, DEBUG off, static files as in production."""
@@ -108,7 +101,7 @@ def site(ctx: Context) -> Iterator[tuple[str, dict[str, str]]]:
         ["collectstatic", "--no-input", "-v0"],
     ):
         subprocess.run([*py, *args], env=env, check=True, stdout=subprocess.DEVNULL, cwd=ROOT)
-    port = _free_port()
+    port = free_port()
     log_path = ctx.tmp / "lighthouse-server.log"
     with open(log_path, "w") as log:
         server = subprocess.Popen(

@@ -38,7 +38,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from .harness import ROOT, Context, Row, Section
+from .harness import ROOT, Context, Row, Section, free_port
 
 MATTERS = int(os.environ.get("BENCH_MATTERS", "1000000"))
 DURATION = int(os.environ.get("BENCH_MATTERS_SECONDS", "20"))
@@ -68,23 +68,11 @@ DESCRIPTIONS = [
 ITEM_MIX = ["consultation"] * 5 + ["mediation"] * 2 + ["legal_aid", "lawyer", "notary"]
 
 
-def _env(ctx: Context, url: str) -> dict[str, str]:
-    env = {
-        **os.environ,
-        "DATABASE_URL": url,
-        "FAWANG_VAR_DIR": str(ctx.tmp / "var"),
-        "DJANGO_SETTINGS_MODULE": "fawang.settings",
-        "PYTHONPATH": str(ROOT),
-    }
-    env.pop("FAWANG_TESTING", None)
-    return env
-
-
 def _django(ctx: Context, url: str, module: str, *args: str, timeout: int = 1800) -> Any:
     """Run ``python -m bench.<module> args`` in a Django process on ``url``; its last stdout line is JSON."""
     result = subprocess.run(
         [sys.executable, "-m", f"bench.{module}", *args],
-        env=_env(ctx, url),
+        env=ctx.env(url),
         cwd=ROOT,
         capture_output=True,
         text=True,
@@ -115,17 +103,11 @@ def need_wrk() -> str:
     return found
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @contextmanager
 def serve(ctx: Context, url: str, workers: int, threads: int) -> Iterator[str]:
     """The site as bin/serve starts it (gunicorn, task worker, scheduler), in its own process group."""
-    port = _free_port()
-    env = {**_env(ctx, url), "PORT": str(port), "WEB_WORKERS": str(workers), "WEB_THREADS": str(threads)}
+    port = free_port()
+    env = {**ctx.env(url), "PORT": str(port), "WEB_WORKERS": str(workers), "WEB_THREADS": str(threads)}
     proc = subprocess.Popen(
         [str(ROOT / "bin" / "serve")],
         env=env,

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import platform
+import socket
 import subprocess
 import sys
 import tempfile
@@ -57,19 +58,25 @@ class Context:
         reset_pg(url)
         return url
 
-    def manage(self, db_url: str, *args: str, timeout: int = 1800) -> float:
-        """Run a management command against ``db_url`` in a fresh process; return wall seconds."""
+    def env(self, db_url: str) -> dict[str, str]:
+        """The environment of a process of the site (a server, a management command, a measuring script) on
+        ``db_url``: this run's var directory, the project importable, not in test mode."""
         env = {
             **os.environ,
             "DATABASE_URL": db_url,
             "FAWANG_VAR_DIR": str(self.tmp / "var"),
             "DJANGO_SETTINGS_MODULE": "fawang.settings",
+            "PYTHONPATH": str(ROOT),
         }
         env.pop("FAWANG_TESTING", None)
+        return env
+
+    def manage(self, db_url: str, *args: str, timeout: int = 1800) -> float:
+        """Run a management command against ``db_url`` in a fresh process; return wall seconds."""
         started = time.perf_counter()
         result = subprocess.run(
             [sys.executable, str(ROOT / "manage.py"), *args],
-            env=env,
+            env=self.env(db_url),
             check=False,
             timeout=timeout,
             stdout=subprocess.DEVNULL,
@@ -79,6 +86,13 @@ class Context:
         if result.returncode:
             raise RuntimeError(f"manage.py {' '.join(args[:2])} failed:\n{result.stderr[-3000:]}")
         return time.perf_counter() - started
+
+
+def free_port() -> int:
+    """A TCP port on the loopback that nothing listens on just now, for a server started by a benchmark."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
 
 
 def pg_available() -> bool:

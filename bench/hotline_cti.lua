@@ -8,20 +8,16 @@
 -- are in flight together and may arrive in any order, as from a busy PBX. done() prints "RESULT {json}" like
 -- matters_intake.lua.
 
-local threads = {}
-local EVENTS = {"newCall", "answer", "hangup"}
+-- The shared setup(), response() and done(): wrk_report.lua, next to this script.
+local here = debug.getinfo(1, "S").source:match("^@(.*[/\\])") or ""
+dofile(here .. "wrk_report.lua")
 
-function setup(thread)
-  thread:set("tid", #threads)
-  table.insert(threads, thread)
-end
+local EVENTS = {"newCall", "answer", "hangup"}
 
 function init(args)
   dofile(args[1])
   nthreads = tonumber(args[2] or "1")
-  counter = tid
-  statuses = {}
-  sent = 0
+  start_counting()
 end
 
 function request()
@@ -37,33 +33,4 @@ function request()
     event, call, n % 100000000, n % 1000
   )
   return wrk.format("POST", PATH, {["Content-Type"] = "application/json"}, body)
-end
-
-function response(status, headers, body)
-  statuses[status] = (statuses[status] or 0) + 1
-end
-
-function done(summary, latency, requests)
-  local counts = {}
-  local total_sent = 0
-  for _, thread in ipairs(threads) do
-    total_sent = total_sent + thread:get("sent")
-    local st = thread:get("statuses")
-    for code, n in pairs(st) do
-      counts[code] = (counts[code] or 0) + n
-    end
-  end
-  local parts = {}
-  for code, n in pairs(counts) do
-    parts[#parts + 1] = string.format('"%d": %d', code, n)
-  end
-  local e = summary.errors
-  io.write(string.format(
-    'RESULT {"requests": %d, "sent": %d, "duration_us": %d, "statuses": {%s}, "errors": {"connect": %d, "read": %d, '
-      .. '"write": %d, "status": %d, "timeout": %d}, "latency_us": {"mean": %.1f, "p50": %d, "p90": %d, '
-      .. '"p99": %d, "max": %d}}\n',
-    summary.requests, total_sent, summary.duration, table.concat(parts, ", "), e.connect, e.read, e.write, e.status,
-    e.timeout, latency.mean, latency:percentile(50), latency:percentile(90), latency:percentile(99),
-    latency.max
-  ))
 end

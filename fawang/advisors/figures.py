@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
-import io
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TYPE_CHECKING
@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from django.db.models import Count, Q
 from django.utils import timezone
 
-from fawang.lib import codes
+from fawang.lib import codes, xlsx
 from fawang.orgs.models import AdvisorAssignment, Practitioner
 from fawang.regions.models import Region
 
@@ -182,22 +182,15 @@ EXPORT_HEADERS = [
 
 def export_xlsx(rows: list[MonthRow], year: int, month: int) -> bytes:
     """The month's subsidy sheet for payment (法律顾问工作补助发放表): one line per advisor and village, a total."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-
-    wb = Workbook()
-    ws = wb.active
-    assert ws is not None
-    ws.title = f"{year}年{month}月"
-    ws.append([f"村（居）法律顾问工作补助发放表（{year}年{month}月，按村委会确认的服务计算）"])
-    ws.append(EXPORT_HEADERS)
-    for cell in ws[2]:
-        cell.font = Font(bold=True)
+    lines: list[Sequence[object]] = [
+        [f"村（居）法律顾问工作补助发放表（{year}年{month}月，按村委会确认的服务计算）"],
+        EXPORT_HEADERS,
+    ]
     total = ZERO
     for r in rows:
         a = r.assignment
         rule = r.rule
-        ws.append(
+        lines.append(
             [
                 a.region.name,
                 a.region.parent.name if a.region.parent else "",
@@ -224,10 +217,8 @@ def export_xlsx(rows: list[MonthRow], year: int, month: int) -> bytes:
             ]
         )
         total += r.subsidy
-    ws.append(["合计", "", "", "", "", "", "", "", "", "", "", "", "", "", "", float(total), ""])
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
+    lines.append(["合计", "", "", "", "", "", "", "", "", "", "", "", "", "", "", float(total), ""])
+    return xlsx.workbook([xlsx.Sheet(f"{year}年{month}月", lines, bold_row=2)])
 
 
 # --- coverage and staff ratios ----------------------------------------------------------------------------

@@ -7,13 +7,13 @@ from __future__ import annotations
 import datetime as dt
 
 from django.core.exceptions import ValidationError
-from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 
 from fawang.lib import pointpage
+from fawang.lib.files import stored_image
 from fawang.orgs.models import Unit
 
 from . import actions, board
@@ -102,12 +102,5 @@ def photo(request: HttpRequest, pk: int) -> FileResponse:
     profile = board.profile_of(assignment) if assignment is not None else None
     if profile is None or not profile.shows_photo:
         raise Http404
-    try:
-        handle = default_storage.open(str(profile.photo.name), "rb")
-    except FileNotFoundError:
-        raise Http404 from None
-    response = FileResponse(handle, content_type=profile.photo_type)
-    response["X-Content-Type-Options"] = "nosniff"
     # A withdrawn consent must take effect at once: no shared caches, a short private one.
-    response["Cache-Control"] = "private, max-age=300"
-    return response
+    return stored_image(str(profile.photo.name), profile.photo_type, cache_control="private, max-age=300")

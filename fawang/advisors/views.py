@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from fawang.lib import codes
+from fawang.lib import codes, xlsx
 from fawang.lib.errors import put_errors as _put_errors
 from fawang.orgs.access import get_practitioner_for_user, get_region_for_user
 from fawang.orgs.authority import has_capability_in_region, region_roots
@@ -353,11 +353,7 @@ def export(request: HttpRequest) -> HttpResponse:
     require_capability(user, MANAGE)
     year, month, region = _month(request)
     data = figures.export_xlsx(figures.monthly(user, year, month, region=region), year, month)
-    response = HttpResponse(
-        data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    )
-    response["Content-Disposition"] = f'attachment; filename="advisor-subsidy-{year}-{month:02d}.xlsx"'
-    return response
+    return xlsx.download(data, f"advisor-subsidy-{year}-{month:02d}.xlsx")
 
 
 @staff_required

@@ -33,7 +33,7 @@ from fawang.accounts.models import User
 from fawang.accounts.public import citizen_user
 from fawang.apikit.base import CitizenView
 from fawang.apikit.errors import ApiError
-from fawang.apikit.idempotency import HEADER, IDEMPOTENCY_KEY, idempotent
+from fawang.apikit.idempotency import HEADER, IDEMPOTENCY_KEY, idempotent, idempotent_write
 from fawang.apikit.schema import body, errors, query
 from fawang.apikit.throttles import PublicThrottle
 from fawang.catalog.models import Channel
@@ -352,21 +352,19 @@ def _region(code: str) -> Region:
     return region
 
 
-@extend_schema(
-    tags=[TAG],
-    summary="在线咨询：提出问题（须先实名）",
-    parameters=[IDEMPOTENCY_KEY],
-    request=AskInSerializer,
-    responses={
-        201: OwnMatterDetailSerializer,
-        200: OpenApiResponse(
-            OwnMatterDetailSerializer, description="同一问题已提交过（表单重发）：返回第一次的咨询。"
-        ),
-        **errors(400, 401, 404, 409, 429),
-    },
-)
 class Ask(CitizenView):
-    @idempotent
+    @idempotent_write(
+        tags=[TAG],
+        summary="在线咨询：提出问题（须先实名）",
+        request=AskInSerializer,
+        responses={
+            201: OwnMatterDetailSerializer,
+            200: OpenApiResponse(
+                OwnMatterDetailSerializer, description="同一问题已提交过（表单重发）：返回第一次的咨询。"
+            ),
+        },
+        error_codes=(400, 401, 404, 409, 429),
+    )
     def post(self, request: Request) -> Response:
         data = body(AskInSerializer, request)
         topic = None
@@ -403,15 +401,14 @@ class TextInSerializer(serializers.Serializer):
     text = serializers.CharField(max_length=2000, help_text=gettext_lazy("追问或补充的内容。"))
 
 
-@extend_schema(
-    tags=[TAG],
-    summary="追问或补充（办理机构将在本事项中答复）",
-    parameters=[IDEMPOTENCY_KEY],
-    request=TextInSerializer,
-    responses={200: OwnMatterDetailSerializer, **errors(400, 401, 404, 409, 429)},
-)
 class FollowUp(CitizenView):
-    @idempotent
+    @idempotent_write(
+        tags=[TAG],
+        summary="追问或补充（办理机构将在本事项中答复）",
+        request=TextInSerializer,
+        responses={200: OwnMatterDetailSerializer},
+        error_codes=(400, 401, 404, 409, 429),
+    )
     def post(self, request: Request, pk: int) -> Response:
         user = citizen_user(request)
         matter = own_matter(user, pk)
@@ -419,15 +416,14 @@ class FollowUp(CitizenView):
         return _detail_response(request, matter.pk)
 
 
-@extend_schema(
-    tags=[TAG],
-    summary="确认咨询的问题已解决（咨询办结，之后可以评价）",
-    parameters=[IDEMPOTENCY_KEY],
-    request=None,
-    responses={200: OwnMatterDetailSerializer, **errors(400, 401, 404, 409, 429)},
-)
 class Resolve(CitizenView):
-    @idempotent
+    @idempotent_write(
+        tags=[TAG],
+        summary="确认咨询的问题已解决（咨询办结，之后可以评价）",
+        request=None,
+        responses={200: OwnMatterDetailSerializer},
+        error_codes=(400, 401, 404, 409, 429),
+    )
     def post(self, request: Request, pk: int) -> Response:
         user = citizen_user(request)
         matter = own_matter(user, pk)
@@ -447,15 +443,14 @@ class RateInSerializer(serializers.Serializer):
     comment = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
 
 
-@extend_schema(
-    tags=[TAG],
-    summary="好差评：评价已办结的事项（每个事项一次）",
-    parameters=[IDEMPOTENCY_KEY],
-    request=RateInSerializer,
-    responses={200: OwnMatterDetailSerializer, **errors(400, 401, 404, 409, 429)},
-)
 class Rate(CitizenView):
-    @idempotent
+    @idempotent_write(
+        tags=[TAG],
+        summary="好差评：评价已办结的事项（每个事项一次）",
+        request=RateInSerializer,
+        responses={200: OwnMatterDetailSerializer},
+        error_codes=(400, 401, 404, 409, 429),
+    )
     def post(self, request: Request, pk: int) -> Response:
         user = citizen_user(request)
         matter = own_matter(user, pk)
@@ -473,15 +468,14 @@ class ComplaintInSerializer(serializers.Serializer):
     )
 
 
-@extend_schema(
-    tags=[TAG],
-    summary="投诉本事项的办理或服务（新建一个投诉事项）",
-    parameters=[IDEMPOTENCY_KEY],
-    request=ComplaintInSerializer,
-    responses={201: OwnMatterDetailSerializer, **errors(400, 401, 404, 409, 429)},
-)
 class Complain(CitizenView):
-    @idempotent
+    @idempotent_write(
+        tags=[TAG],
+        summary="投诉本事项的办理或服务（新建一个投诉事项）",
+        request=ComplaintInSerializer,
+        responses={201: OwnMatterDetailSerializer},
+        error_codes=(400, 401, 404, 409, 429),
+    )
     def post(self, request: Request, pk: int) -> Response:
         user = citizen_user(request)
         matter = own_matter(user, pk)

@@ -23,8 +23,7 @@ from rest_framework.response import Response
 
 from fawang.apikit.base import StaffView
 from fawang.apikit.errors import ApiError
-from fawang.apikit.idempotency import IDEMPOTENCY_KEY, idempotent
-from fawang.apikit.schema import errors
+from fawang.apikit.idempotency import idempotent, idempotent_write
 from fawang.matters import registry
 from fawang.matters.access import get_matter_for_user
 from fawang.matters.models import Matter
@@ -97,16 +96,14 @@ def _describe(defn: ActionDef) -> str:
 
 def _view(defn: ActionDef) -> type[StaffView]:
     class MatterAction(StaffView):
-        @extend_schema(
+        @idempotent_write(
             tags=["工作人员"],
             summary=str(defn.label),
             description=_describe(defn),
             operation_id=f"matters_action_{defn.code}",
-            parameters=[IDEMPOTENCY_KEY],
             request=body_serializer(defn),
-            responses={200: ActionDoneSerializer, **errors(400, 401, 403, 404, 409, 429)},
+            responses={200: ActionDoneSerializer},
         )
-        @idempotent
         def post(self, request: Request, pk: int) -> Response:
             return _perform(request, pk, defn.code)
 

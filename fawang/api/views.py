@@ -18,7 +18,7 @@ from rest_framework.response import Response
 
 from fawang.apikit.base import PublicListView, PublicView, StaffView
 from fawang.apikit.errors import ApiError
-from fawang.apikit.idempotency import IDEMPOTENCY_KEY, idempotent
+from fawang.apikit.idempotency import IDEMPOTENCY_KEY, idempotent, idempotent_write
 from fawang.apikit.schema import ErrorSerializer, body, errors, query
 from fawang.apikit.throttles import TrackThrottle
 from fawang.catalog.models import ServiceItem
@@ -280,13 +280,11 @@ class MatterList(StaffView, generics.GenericAPIView):
             api_serializers.MatterSerializer(page, many=True, context={"now": now}).data
         )
 
-    @extend_schema(
+    @idempotent_write(
         summary="前台统一受理：登记新事项",
-        parameters=[IDEMPOTENCY_KEY],
         request=api_serializers.IntakeSerializer,
-        responses={201: api_serializers.SubmittedSerializer, **errors(400, 401, 403, 404, 409, 429)},
+        responses={201: api_serializers.SubmittedSerializer},
     )
-    @idempotent
     def post(self, request: Request) -> Response:
         user = staff_user(request)
         data = body(api_serializers.IntakeSerializer, request)

@@ -14,7 +14,7 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiParameter
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -22,6 +22,7 @@ from fawang.lib.http import client_ip
 
 from .errors import ApiError
 from .models import IdempotencyRecord
+from .schema import errors
 
 HEADER = "Idempotency-Key"
 MAX_KEY = 100
@@ -107,3 +108,23 @@ def idempotent(view: Callable[..., Response]) -> Callable[..., Response]:
         return response
 
     return wrapper
+
+
+# What a write endpoint may answer besides its success: bad input, not signed in, not allowed, not found or not
+# the caller's, the same key with another body (or a move the record's state does not allow), too many requests.
+WRITE_ERRORS = (400, 401, 403, 404, 409, 429)
+
+
+def idempotent_write(
+    *, responses: dict[int, Any], error_codes: tuple[int, ...] = WRITE_ERRORS, **schema: Any
+) -> Callable[[Callable[..., Response]], Callable[..., Response]]:
+    """A write endpoint's decorators in one: its OpenAPI schema (``schema``: tags, summary, request, ...; the
+    Idempotency-Key header; ``responses`` and the error answers) over :func:`idempotent`."""
+    document = extend_schema(
+        parameters=[IDEMPOTENCY_KEY], responses={**responses, **errors(*error_codes)}, **schema
+    )
+
+    def decorate(view: Callable[..., Response]) -> Callable[..., Response]:
+        return document(idempotent(view))
+
+    return decorate

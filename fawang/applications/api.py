@@ -33,7 +33,7 @@ from rest_framework.response import Response
 from fawang.accounts.public import citizen_user
 from fawang.apikit.base import CitizenView
 from fawang.apikit.errors import ApiError
-from fawang.apikit.idempotency import IDEMPOTENCY_KEY, idempotent
+from fawang.apikit.idempotency import idempotent_write
 from fawang.apikit.schema import errors
 from fawang.catalog.models import Channel, ServiceItem
 from fawang.matters import tracking
@@ -343,18 +343,13 @@ class ApplicationList(CitizenView, generics.GenericAPIView):
         data = [summary_data(app, definition_for(app.service_item)) for app in page or []]
         return self.get_paginated_response(data)
 
-    @extend_schema(
+    @idempotent_write(
         tags=[TAG],
         summary="开始一份网上申请（已有该事项的草稿时返回该草稿）",
-        parameters=[IDEMPOTENCY_KEY],
         request=ApplicationStartInSerializer,
-        responses={
-            201: ApplicationDetailSerializer,
-            200: ApplicationDetailSerializer,
-            **errors(400, 401, 404, 409, 429),
-        },
+        responses={201: ApplicationDetailSerializer, 200: ApplicationDetailSerializer},
+        error_codes=(400, 401, 404, 409, 429),
     )
-    @idempotent
     def post(self, request: Request) -> Response:
         body = _object(request)
         raw = body.get("service_item")
@@ -415,14 +410,13 @@ def _step_view(code: str) -> type[CitizenView]:
 class MaterialUpload(CitizenView):
     parser_classes = [MultiPartParser, FormParser]
 
-    @extend_schema(
+    @idempotent_write(
         tags=[TAG],
         summary="上传一份申请材料（multipart/form-data）",
-        parameters=[IDEMPOTENCY_KEY],
         request={"multipart/form-data": ApplicationUploadInSerializer},
-        responses={201: ApplicationFileSerializer, **errors(400, 401, 404, 409, 429)},
+        responses={201: ApplicationFileSerializer},
+        error_codes=(400, 401, 404, 409, 429),
     )
-    @idempotent
     def post(self, request: Request, pk: int) -> Response:
         user = citizen_user(request)
         app = get_own_application(user, pk)
@@ -448,18 +442,13 @@ class MaterialDelete(CitizenView):
 
 
 class Submit(CitizenView):
-    @extend_schema(
+    @idempotent_write(
         tags=[TAG],
         summary="提交申请（重复提交返回原事项）",
-        parameters=[IDEMPOTENCY_KEY],
         request=ApplicationSubmitInSerializer,
-        responses={
-            201: ApplicationSubmittedSerializer,
-            200: ApplicationSubmittedSerializer,
-            **errors(400, 401, 404, 409, 429),
-        },
+        responses={201: ApplicationSubmittedSerializer, 200: ApplicationSubmittedSerializer},
+        error_codes=(400, 401, 404, 409, 429),
     )
-    @idempotent
     def post(self, request: Request, pk: int) -> Response:
         user = citizen_user(request)
         app = get_own_application(user, pk)

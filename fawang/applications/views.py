@@ -26,6 +26,7 @@ from fawang.accounts.public import citizen_user, public_required
 from fawang.catalog.models import ServiceItem
 from fawang.citizens.actions import has_real_name
 from fawang.citizens.models import Profile
+from fawang.lib.errors import messages_of as _errors
 from fawang.matters import tracking
 
 from . import actions
@@ -50,10 +51,6 @@ PAGE_SIZE = 20
 def _nav(request: HttpRequest) -> list[dict[str, Any]]:
     items = [(_("我的申请"), reverse("applications:list")), (_("我的事项"), reverse("me:matters"))]
     return [{"label": label, "url": url, "active": request.path == url} for label, url in items]
-
-
-def _errors(error: ValidationError | PermissionDenied) -> list[str]:
-    return error.messages if isinstance(error, ValidationError) else [str(error)]
 
 
 # --- the public list ---------------------------------------------------------------------------------------

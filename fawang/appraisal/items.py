@@ -9,7 +9,7 @@ from django import forms
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from fawang.matters.lines import ItemData
+from fawang.matters.lines import ItemData, given_matter
 from fawang.matters.models import Matter
 
 from .actions import ITEM
@@ -27,27 +27,14 @@ class AppraisalForm(forms.Form):
 
 
 LEGAL_AID_ITEM = "legal_aid"
-# A legal-aid application counts from the decision to give legal aid (受理 = 给予法律援助) on.
-GIVEN = (
-    Matter.Status.ACCEPTED,
-    Matter.Status.IN_PROGRESS,
-    Matter.Status.SUSPENDED,
-    Matter.Status.COMPLETED,
-    Matter.Status.CLOSED,
-)
 REDUCTION = gettext_lazy(
     "法律援助受援人（%(no)s）：司法鉴定机构应当减收或者免收鉴定费（法律援助法 第五十三条第二款）。"
 )
 
 
 def aid_matter_of(matter: Matter) -> Matter | None:
-    """The person's legal-aid matter given (受理) most recently, if any."""
-    return (
-        Matter.objects.filter(person_id=matter.person_id, service_item__code=LEGAL_AID_ITEM, status__in=GIVEN)
-        .exclude(pk=matter.pk)
-        .order_by("-pk")
-        .first()
-    )
+    """The person's legal-aid matter given (受理 = 给予法律援助) most recently, if any."""
+    return given_matter(matter, LEGAL_AID_ITEM)
 
 
 def save(matter: Matter, data: dict[str, Any]) -> None:

@@ -35,6 +35,7 @@ from fawang.accounts.public import account_nav, citizen_user, public_required, p
 from fawang.apikit.models import ApiToken
 from fawang.consult import threads
 from fawang.consult.actions import do_resolve
+from fawang.lib.errors import messages_of as _errors
 from fawang.lib.http import client_ip
 from fawang.lib.validators import mask_phone, validate_id_number
 from fawang.matters import lines, pdf, tracking
@@ -409,10 +410,6 @@ def matter_detail(request: HttpRequest, pk: int) -> HttpResponse:
     matter = _own_matter(user, pk)
     my_matters.read_answers(user, matter)
     return _matter_page(request, matter)
-
-
-def _errors(error: ValidationError | PermissionDenied) -> list[str]:
-    return error.messages if isinstance(error, ValidationError) else [str(error)]
 
 
 @never_cache

@@ -8,14 +8,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from fawang.apikit.base import StaffView
-from fawang.apikit.idempotency import IDEMPOTENCY_KEY, idempotent
-from fawang.apikit.schema import body, errors
+from fawang.apikit.idempotency import idempotent_write
+from fawang.apikit.schema import body
 from fawang.orgs.web import staff_user
 
 from . import access, actions
@@ -38,14 +37,12 @@ class CallOut(serializers.Serializer):
 
 
 class VoiceCalls(StaffView):
-    @extend_schema(
+    @idempotent_write(
         tags=["社区矫正"],
         summary="登记周听声通话（电话系统）",
-        parameters=[IDEMPOTENCY_KEY],
         request=CallIn,
-        responses={201: CallOut, 200: CallOut, **errors(400, 401, 403, 404, 409, 429)},
+        responses={201: CallOut, 200: CallOut},
     )
-    @idempotent
     def post(self, request: Request) -> Response:
         data: dict[str, Any] = body(CallIn, request)
         user = staff_user(request)
@@ -75,14 +72,12 @@ class DeviceLocationOut(serializers.Serializer):
 
 
 class DeviceLocations(StaffView):
-    @extend_schema(
+    @idempotent_write(
         tags=["社区矫正"],
         summary="记录电子定位装置的定位数据（须有第二十九条批准）",
-        parameters=[IDEMPOTENCY_KEY],
         request=DeviceLocationIn,
-        responses={201: DeviceLocationOut, **errors(400, 401, 403, 404, 409, 429)},
+        responses={201: DeviceLocationOut},
     )
-    @idempotent
     def post(self, request: Request) -> Response:
         data: dict[str, Any] = body(DeviceLocationIn, request)
         user = staff_user(request)

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from fawang.lib.errors import put_errors
 from fawang.lib.headers import DEFAULT_PERMISSIONS_POLICY
 from fawang.orgs.roles import is_staff_user
 
@@ -41,11 +42,7 @@ def check_in(request: HttpRequest) -> HttpResponse:
                     consent=form.cleaned_data["consent"],
                 )
             except ValidationError as e:
-                if hasattr(e, "error_dict"):
-                    for field, errors in e.message_dict.items():
-                        form.add_error(field if field in form.fields else None, errors)
-                else:
-                    form.add_error(None, e.messages)
+                put_errors(form, e)
             else:
                 messages.success(request, _("今日定位报告已提交。"))
                 return redirect("corrections_me:check_in")

@@ -26,7 +26,7 @@ from rest_framework.response import Response
 from fawang.accounts.public import citizen_user
 from fawang.apikit.base import CitizenView, StaffView
 from fawang.apikit.errors import ApiError
-from fawang.apikit.idempotency import IDEMPOTENCY_KEY, idempotent
+from fawang.apikit.idempotency import idempotent_write
 from fawang.apikit.schema import body, errors, query
 from fawang.apikit.throttles import PublicThrottle
 from fawang.catalog.models import BusinessLine, Channel, ServiceItem
@@ -327,14 +327,12 @@ class MyAppointments(CitizenView, generics.GenericAPIView):
         page = self.paginate_queryset(qs)
         return self.get_paginated_response(AppointmentSerializer(page, many=True).data)
 
-    @extend_schema(
+    @idempotent_write(
         tags=[PUBLIC_TAG],
         summary="预约办理（须已实名）",
-        parameters=[IDEMPOTENCY_KEY],
         request=BookInSerializer,
-        responses={201: AppointmentSerializer, **errors(400, 401, 403, 404, 409, 429)},
+        responses={201: AppointmentSerializer},
     )
-    @idempotent
     def post(self, request: Request) -> Response:
         data = body(BookInSerializer, request)
         item = ServiceItem.objects.filter(pk=data["service_item"]).first()
@@ -353,15 +351,13 @@ class MyAppointments(CitizenView, generics.GenericAPIView):
         return Response(_out(result.appointment), status=201)
 
 
-@extend_schema(
-    tags=[PUBLIC_TAG],
-    summary="监所远程探视预约（提交后待审核）",
-    parameters=[IDEMPOTENCY_KEY],
-    request=VisitInSerializer,
-    responses={201: AppointmentSerializer, **errors(400, 401, 403, 404, 409, 429)},
-)
 class MyRemoteVisits(CitizenView):
-    @idempotent
+    @idempotent_write(
+        tags=[PUBLIC_TAG],
+        summary="监所远程探视预约（提交后待审核）",
+        request=VisitInSerializer,
+        responses={201: AppointmentSerializer},
+    )
     def post(self, request: Request) -> Response:
         data = body(VisitInSerializer, request)
         item = (
@@ -400,15 +396,13 @@ class MyAppointment(CitizenView):
         return Response(_out(get_own_appointment(citizen_user(request), pk)))
 
 
-@extend_schema(
-    tags=[PUBLIC_TAG],
-    summary="取消预约（时段开始前的截止时间之前）",
-    parameters=[IDEMPOTENCY_KEY],
-    request=CancelInSerializer,
-    responses={200: AppointmentSerializer, **errors(400, 401, 403, 404, 409, 429)},
-)
 class MyCancel(CitizenView):
-    @idempotent
+    @idempotent_write(
+        tags=[PUBLIC_TAG],
+        summary="取消预约（时段开始前的截止时间之前）",
+        request=CancelInSerializer,
+        responses={200: AppointmentSerializer},
+    )
     def post(self, request: Request, pk: int) -> Response:
         user = citizen_user(request)
         appointment = get_own_appointment(user, pk)
@@ -417,15 +411,13 @@ class MyCancel(CitizenView):
         return Response(_out(appointment))
 
 
-@extend_schema(
-    tags=[PUBLIC_TAG],
-    summary="改约到同一服务点的其他时段（新名额到手后才释放原名额）",
-    parameters=[IDEMPOTENCY_KEY],
-    request=RescheduleInSerializer,
-    responses={200: AppointmentSerializer, **errors(400, 401, 403, 404, 409, 429)},
-)
 class MyReschedule(CitizenView):
-    @idempotent
+    @idempotent_write(
+        tags=[PUBLIC_TAG],
+        summary="改约到同一服务点的其他时段（新名额到手后才释放原名额）",
+        request=RescheduleInSerializer,
+        responses={200: AppointmentSerializer},
+    )
     def post(self, request: Request, pk: int) -> Response:
         user = citizen_user(request)
         appointment = get_own_appointment(user, pk)
@@ -475,15 +467,13 @@ def _desk_action(
 ) -> type[StaffView]:
     class DeskAction(StaffView):
         # On the method, not the class: an operation_id on a view class breaks the schema (drf-spectacular W002).
-        @extend_schema(
+        @idempotent_write(
             tags=[STAFF_TAG],
             summary=summary,
             operation_id=f"frontdesk_appointments_{name.replace('-', '_')}",
-            parameters=[IDEMPOTENCY_KEY],
             request=serializer_class,
-            responses={200: StaffAppointmentSerializer, **errors(400, 401, 403, 404, 409, 429)},
+            responses={200: StaffAppointmentSerializer},
         )
-        @idempotent
         def post(self, request: Request, pk: int) -> Response:
             user = staff_user(request)
             appointment = get_appointment_for_user(user, pk)  # 404 first for "missing" and "not yours"

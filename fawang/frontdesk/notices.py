@@ -15,7 +15,6 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from fawang.lib.validators import MOBILE_RE, normalize_mobile
 from fawang.notify import kinds
 
 if TYPE_CHECKING:
@@ -132,31 +131,15 @@ def text(appointment: Appointment, kind: str, event: AppointmentEvent | None = N
 
 def to_person(appointment: Appointment, kind: str, event: AppointmentEvent | None, key: str) -> None:
     """Queue ``kind`` for the person: in-app to the account, and an SMS to the account's mobile number."""
-    from fawang.notify.actions import enqueue
+    from fawang.notify.actions import to_person as notify_person
 
-    body = text(appointment, kind, event)
-    subject = str(kinds.label(kind))
-    region = appointment.unit.region_id
-    enqueue(
-        channel="inapp",
+    notify_person(
         kind=kind,
-        body=body,
-        subject=subject,
+        body=text(appointment, kind, event),
+        subject=str(kinds.label(kind)),
         user=appointment.user,
+        phone=appointment.phone,
         related=appointment,
-        region_code=region,
-        dedupe_key=f"{key}:inapp",
+        key=key,
+        region_code=appointment.unit.region_id,
     )
-    phone = normalize_mobile(appointment.phone)
-    if MOBILE_RE.match(phone):
-        # Without the user: the in-app copy already reaches their inbox.
-        enqueue(
-            channel="sms",
-            kind=kind,
-            body=body,
-            subject=subject,
-            phone=phone,
-            related=appointment,
-            region_code=region,
-            dedupe_key=f"{key}:sms",
-        )

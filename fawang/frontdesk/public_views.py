@@ -26,6 +26,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 from fawang.accounts.public import account_nav, citizen_user, public_required
 from fawang.catalog.models import BusinessLine, ServiceItem
 from fawang.citizens.actions import has_real_name
+from fawang.lib.errors import messages_of as _errors
+from fawang.lib.errors import put_errors as _put_errors
 from fawang.lib.validators import mask_id_number
 from fawang.matters.models import Matter
 
@@ -43,18 +45,6 @@ BADGES: dict[str, str] = {
     Appointment.Status.CANCELLED: "badge-muted",
     Appointment.Status.NO_SHOW: "badge-danger",
 }
-
-
-def _errors(error: ValidationError | PermissionDenied) -> list[str]:
-    return error.messages if isinstance(error, ValidationError) else [str(error)]
-
-
-def _put_errors(form: BookForm, error: ValidationError | PermissionDenied) -> None:
-    if isinstance(error, ValidationError) and hasattr(error, "error_dict"):
-        for field, errors in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, _errors(error))
 
 
 def _parse_day(value: str) -> dt.date | None:

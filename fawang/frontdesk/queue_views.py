@@ -23,7 +23,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from fawang.accounts.models import User
-from fawang.matters import actions as matter_actions
+from fawang.lib.errors import put_errors as _put_errors
 from fawang.matters.forms import IntakeForm, RequestForm
 from fawang.matters.routing import NoRoute
 from fawang.orgs.authority import unit_ids_filter
@@ -337,33 +337,16 @@ def ticket_intake(request: HttpRequest, pk: int) -> HttpResponse:
     row = RequestForm(request.POST, prefix="req", user=user)
     if form.cascading or not (form.is_valid() and row.is_valid()):
         return _render_intake(request, ticket, form, row, ready, status=200 if form.cascading else 400)
-    d, r = form.cleaned_data, row.cleaned_data
+    d = form.cleaned_data
     try:
         matter = queue_actions.do_take_in_ticket(
             ticket.pk,
             actor=user,
-            person=matter_actions.PersonData(
-                name=d["name"],
-                phone=d["phone"],
-                id_number=d["id_number"],
-                special_groups=d["special_groups"],
-                address=d["address"],
-            ),
-            request=matter_actions.MatterRequest(
-                service_item=r["service_item"],
-                description=r["description"],
-                region=d["region"],
-                topic=r.get("topic"),
-                unit=r.get("unit"),
-                unit_reason=r.get("unit_reason", ""),
-            ),
+            person=form.person(),
+            request=row.matter_request(d["region"]),
         )
     except ValidationError as error:
-        if hasattr(error, "error_dict"):
-            for field, errors in error.message_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
-        else:
-            form.add_error(None, error.messages)
+        _put_errors(form, error)
     except (NoRoute, PermissionDenied) as error:
         form.add_error(None, str(error))
     else:

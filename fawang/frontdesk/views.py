@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from collections import defaultdict
+from dataclasses import replace
 from typing import Any
 
 from django.contrib import messages
@@ -28,6 +29,7 @@ from django.views.decorators.http import require_POST
 
 from fawang.accounts.models import User
 from fawang.citizens.models import Profile
+from fawang.lib.errors import messages_of as _messages_of
 from fawang.lib.errors import put_errors as _put_errors
 from fawang.lib.http import client_ip
 from fawang.lib.validators import mask_id_number, mask_name
@@ -50,10 +52,6 @@ from .forms import (
     StaffCancelForm,
 )
 from .models import Appointment, RemoteVisit, Schedule, ScheduleException, Slot, WeeklyRule
-
-
-def _messages_of(error: ValidationError | PermissionDenied | NoRoute) -> list[str]:
-    return error.messages if isinstance(error, ValidationError) else [str(error)]
 
 
 def points_with_schedules(user: User) -> QuerySet[Unit]:
@@ -320,26 +318,13 @@ def intake(request: HttpRequest, pk: int) -> HttpResponse:
         return _render_intake(request, appointment, form, row, on_file, quiet=True)
     if not (form.is_valid() and row.is_valid()):
         return _render_intake(request, appointment, form, row, on_file, status=400)
-    d, r = form.cleaned_data, row.cleaned_data
+    d = form.cleaned_data
     try:
         matter = actions.do_take_in(
             appointment.pk,
             actor=user,
-            person=matter_actions.PersonData(
-                name=d["name"],
-                phone=d["phone"],
-                id_number=d["id_number"] or on_file,
-                special_groups=d["special_groups"],
-                address=d["address"],
-            ),
-            request=matter_actions.MatterRequest(
-                service_item=r["service_item"],
-                description=r["description"],
-                region=d["region"],
-                topic=r.get("topic"),
-                unit=r.get("unit"),
-                unit_reason=r.get("unit_reason", ""),
-            ),
+            person=replace(form.person(), id_number=d["id_number"] or on_file),
+            request=row.matter_request(d["region"]),
             link_account=link,
         )
     except ValidationError as error:

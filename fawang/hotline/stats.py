@@ -18,7 +18,6 @@ agent it reviewed, so each agent's row shows their own calls, callbacks and qual
 from __future__ import annotations
 
 import datetime as dt
-import io
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -26,6 +25,8 @@ from typing import Any
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
+
+from fawang.lib import xlsx
 
 from . import conf
 from .models import Call, CallbackTask, QualityReview
@@ -227,11 +228,8 @@ COLUMNS: list[tuple[str, Callable[[Figures], Any]]] = [
 
 
 def to_xlsx(rep: Report) -> bytes:
-    from openpyxl import Workbook
-
-    book = Workbook()
-    first = book.active
-    assert first is not None
+    title = _("12348 热线统计 %(start)s 至 %(end)s") % {"start": rep.start, "end": rep.end}
+    head = [_("分组"), *(_(name) for name, _get in COLUMNS)]
     sheets = [
         (_("汇总"), [rep.total]),
         (_("按小时"), rep.by_hour),
@@ -239,13 +237,7 @@ def to_xlsx(rep: Report) -> bytes:
         (_("按队列"), rep.by_queue),
         (_("按坐席"), rep.by_agent),
     ]
-    for index, (title, figures) in enumerate(sheets):
-        sheet = first if index == 0 else book.create_sheet()
-        sheet.title = title
-        sheet.append([_("12348 热线统计 %(start)s 至 %(end)s") % {"start": rep.start, "end": rep.end}])
-        sheet.append([_("分组"), *(_(name) for name, _get in COLUMNS)])
-        for f in figures:
-            sheet.append([f.label, *(get(f) for _name, get in COLUMNS)])
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    return xlsx.workbook(
+        xlsx.Sheet(name, [[title], head, *([f.label, *(get(f) for _name, get in COLUMNS)] for f in figures)])
+        for name, figures in sheets
+    )

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from dataclasses import replace
 from typing import Any
 
 from django.contrib import messages
@@ -24,8 +25,9 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from fawang.accounts.models import User
+from fawang.lib import xlsx
+from fawang.lib.errors import messages_of as _messages_of
 from fawang.lib.errors import put_errors as _put_errors
-from fawang.matters import actions as matter_actions
 from fawang.matters.access import get_callback_for_user as get_matter_callback_for_user
 from fawang.matters.forms import IntakeForm, RequestForm
 from fawang.matters.models import Callback
@@ -57,10 +59,6 @@ from .models import (
     Seat,
     mask_number,
 )
-
-
-def _messages_of(error: ValidationError | PermissionDenied | NoRoute) -> list[str]:
-    return error.messages if isinstance(error, ValidationError) else [str(error)]
 
 
 def _desk_unit(request: HttpRequest) -> Unit:
@@ -267,24 +265,8 @@ def take_in(request: HttpRequest, pk: int) -> HttpResponse:
         result = actions.do_take_in(
             call.pk,
             actor=user,
-            person=matter_actions.PersonData(
-                name=d["name"],
-                phone=d["phone"],
-                id_number=d["id_number"],
-                special_groups=d["special_groups"],
-                address=d["address"],
-            ),
-            requests=[
-                matter_actions.MatterRequest(
-                    service_item=r["service_item"],
-                    description=r["description"],
-                    region=d["region"],
-                    topic=r.get("topic"),
-                    unit=r.get("unit"),
-                    unit_reason=r.get("unit_reason", ""),
-                    answer=r.get("answer", ""),
-                )
-            ],
+            person=form.person(),
+            requests=[replace(row.matter_request(d["region"]), answer=r.get("answer", ""))],
             intake_unit=unit,
             idempotency_key=f"hotline:{user.pk}:{d['idempotency_key']}",
         )
@@ -443,12 +425,7 @@ def stats_export(request: HttpRequest) -> HttpResponse:
     require_capability(user, "hotline.supervise")
     _form, start, end = _stats_range(request)
     report = stats.report(Call.objects.visible_to(user), start, end)
-    response = HttpResponse(
-        stats.to_xlsx(report),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
-    response["Content-Disposition"] = f'attachment; filename="hotline-{start:%Y%m%d}-{end:%Y%m%d}.xlsx"'
-    return response
+    return xlsx.download(stats.to_xlsx(report), f"hotline-{start:%Y%m%d}-{end:%Y%m%d}.xlsx")
 
 
 @never_cache

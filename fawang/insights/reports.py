@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
-import io
 from typing import Any
 
 from django.contrib import messages
@@ -23,6 +22,7 @@ from django.views.decorators.cache import cache_page, never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from fawang.audit import actions as audit
+from fawang.lib import xlsx
 from fawang.orgs import authority
 from fawang.orgs.models import Unit
 from fawang.orgs.web import staff_required, staff_user
@@ -176,9 +176,6 @@ def _percent(value: float | None) -> float | None:
 @staff_required
 def excel(request: HttpRequest, code: str) -> HttpResponse:
     """Every table of the region's month (or ?days=N) as one workbook, a sheet per table."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-
     user = staff_user(request)
     region = get_region_for_user(user, code)
     days = request.GET.get("days")
@@ -187,7 +184,7 @@ def excel(request: HttpRequest, code: str) -> HttpResponse:
     else:
         period = report_period(request.GET)[1]
     ctx = report_context(region, period)
-    book = Workbook()
+    sheets: list[xlsx.Sheet] = []
     rate_cols = [
         "受理登记",
         "办结",
@@ -216,16 +213,9 @@ def excel(request: HttpRequest, code: str) -> HttpResponse:
         ]
 
     def sheet(title: str, head: list[str], rows: list[list[Any]]) -> None:
-        ws = book.create_sheet(title)
-        ws.append(head)
-        for cell in ws[1]:
-            cell.font = Font(bold=True)
-        for r in rows:
-            ws.append(r)
-        for i, h in enumerate(head, start=1):
-            ws.column_dimensions[ws.cell(1, i).column_letter].width = max(10, len(h) * 2 + 2)
+        widths = [max(10, len(h) * 2 + 2) for h in head]
+        sheets.append(xlsx.Sheet(title, [head, *rows], bold_row=1, widths=widths))
 
-    book.remove(book.active)  # type: ignore[arg-type]
     now, before = ctx["totals"]["now"], ctx["totals"]["year_before"]
     sheet(
         "总体",
@@ -276,14 +266,7 @@ def excel(request: HttpRequest, code: str) -> HttpResponse:
             for w in ctx["warnings"]
         ],
     )
-    out = io.BytesIO()
-    book.save(out)
-    response = HttpResponse(
-        out.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    )
-    response["Content-Disposition"] = (
-        f'attachment; filename="insights-{region.code}-{period.start:%Y%m%d}.xlsx"'
-    )
+    response = xlsx.download(xlsx.workbook(sheets), f"insights-{region.code}-{period.start:%Y%m%d}.xlsx")
     return _private(response)
 
 

@@ -329,23 +329,15 @@ def do_decide(
         if grant:
             notices.to_person(matter, "matter.accepted", ev)
         else:
-            _end_assignments(matter, now)
-            matter.status = Matter.Status.COMPLETED
-            matter.completed_at = now
-            matter.result = _("经审查不予法律援助，先行提供的法律援助终止。理由：%(r)s") % {"r": reasons}
-            deadlines.stop_clock(matter)
-            matter.save()
-            ev = event(
+            _close(
                 matter,
-                MatterEvent.Action.COMPLETE,
+                decision,
                 actor=actor,
                 now=now,
                 old_status=Matter.Status.IN_PROGRESS,
-                note=reasons,
-                visible=True,
-                payload={"aid_decision": decision.pk},
+                result=_("经审查不予法律援助，先行提供的法律援助终止。理由：%(r)s") % {"r": reasons},
+                notice="matter.rejected",
             )
-            notices.to_person(matter, "matter.rejected", ev)
         return decision
     if grant:
         matter_actions.do_accept(matter.pk, actor=actor, note=decision.reasons, now=now)
@@ -373,6 +365,37 @@ def _end_assignments(matter: Matter, now: dt.datetime) -> None:
     ).update(status=Assignment.Status.TERMINATED, closed_at=now)
 
 
+def _close(
+    matter: Matter,
+    decision: Decision,
+    *,
+    actor: User | None,
+    now: dt.datetime,
+    old_status: str,
+    result: str,
+    notice: str,
+) -> None:
+    """The legal aid ends by ``decision`` (a refusal after 先行提供, or 终止): the assignments end, the matter is
+    completed with ``result``, its clock stops, and the person is told (``notice``) with the decision's reasons."""
+    _end_assignments(matter, now)
+    matter.status = Matter.Status.COMPLETED
+    matter.completed_at = now
+    matter.result = result
+    deadlines.stop_clock(matter)
+    matter.save()
+    ev = event(
+        matter,
+        MatterEvent.Action.COMPLETE,
+        actor=actor,
+        now=now,
+        old_status=old_status,
+        note=decision.reasons,
+        visible=True,
+        payload={"aid_decision": decision.pk},
+    )
+    notices.to_person(matter, notice, ev)
+
+
 @transaction.atomic
 def do_terminate(
     matter_id: int, *, actor: User | None, reasons: str, now: dt.datetime | None = None
@@ -388,23 +411,15 @@ def do_terminate(
         raise ValidationError({"reasons": _("终止法律援助须说明理由。")})
     old = check_transition(matter, Matter.Status.COMPLETED, _("终止法律援助"), action="aid_terminate")
     decision = _decision(matter, Decision.Kind.TERMINATE, reasons, [], actor, now)
-    _end_assignments(matter, now)
-    matter.status = Matter.Status.COMPLETED
-    matter.completed_at = now
-    matter.result = _("终止法律援助。理由：%(r)s") % {"r": reasons}
-    deadlines.stop_clock(matter)
-    matter.save()
-    ev = event(
+    _close(
         matter,
-        MatterEvent.Action.COMPLETE,
+        decision,
         actor=actor,
         now=now,
         old_status=old,
-        note=reasons,
-        visible=True,
-        payload={"aid_decision": decision.pk},
+        result=_("终止法律援助。理由：%(r)s") % {"r": reasons},
+        notice="legalaid.terminated",
     )
-    notices.to_person(matter, "legalaid.terminated", ev)
     return decision
 
 

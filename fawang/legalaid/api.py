@@ -11,22 +11,21 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from fawang.apikit import signed
 from fawang.apikit.base import PublicView, StaffView
 from fawang.apikit.errors import ApiError
-from fawang.apikit.idempotency import IDEMPOTENCY_KEY, idempotent
+from fawang.apikit.idempotency import idempotent_write
 from fawang.apikit.schema import errors
 from fawang.matters.access import get_matter_for_user
-from fawang.mediation import signing
 from fawang.orgs.authority import has_capability
 from fawang.orgs.web import staff_user
 
@@ -36,21 +35,7 @@ from .models import Assignment, Notification, NotifyingPartner
 
 STAFF_TAG = "法律援助"
 PARTNER_TAG = "通知辩护对接"
-SIGNED = [
-    OpenApiParameter(
-        "X-Partner", str, OpenApiParameter.HEADER, required=True, description="通知机关接入标识"
-    ),
-    OpenApiParameter(
-        "X-Timestamp", str, OpenApiParameter.HEADER, required=True, description="Unix 时间戳（秒）"
-    ),
-    OpenApiParameter(
-        "X-Signature",
-        str,
-        OpenApiParameter.HEADER,
-        required=True,
-        description="HMAC-SHA256(密钥, 时间戳 + \\n + 请求体) 的十六进制",
-    ),
-]
+SIGNED = signed.headers("通知机关接入标识")
 
 
 # ----------------------------------------------------------------------------------------------- staff
@@ -122,15 +107,13 @@ def _matter_form(request: Request, pk: int, form_class: Any) -> tuple[Any, Any]:
 
 
 class Assign(StaffView):
-    @extend_schema(
+    @idempotent_write(
         tags=[STAFF_TAG],
         summary="指派法律援助人员（第四十三条、第二十六条）",
         description="给予法律援助后指派名册中的律师或基层法律服务工作者；不指定人员时按轮流指派。",
-        parameters=[IDEMPOTENCY_KEY],
         request=AssignIn,
-        responses={201: AssignmentOut, **errors(400, 401, 403, 404, 409, 429)},
+        responses={201: AssignmentOut},
     )
-    @idempotent
     def post(self, request: Request, pk: int) -> Response:
         matter, cleaned = _matter_form(request, pk, AssignForm)
         assignment = actions.do_assign(
@@ -145,15 +128,13 @@ class Assign(StaffView):
 
 
 class Advance(StaffView):
-    @extend_schema(
+    @idempotent_write(
         tags=[STAFF_TAG],
         summary="先行提供法律援助（第四十四条）",
         description="时效或期限届满不足七日、需要立即申请保全或先予执行时，先行指派，审查后补作决定。",
-        parameters=[IDEMPOTENCY_KEY],
         request=AdvanceIn,
-        responses={201: AssignmentOut, **errors(400, 401, 403, 404, 409, 429)},
+        responses={201: AssignmentOut},
     )
-    @idempotent
     def post(self, request: Request, pk: int) -> Response:
         matter, cleaned = _matter_form(request, pk, AdvanceForm)
         assignment = actions.do_advance(
@@ -193,18 +174,8 @@ class NotificationOut(serializers.Serializer):
     assigned_at = serializers.CharField(allow_null=True)
 
 
-def partner_of(request: Request, body: bytes) -> NotifyingPartner:
-    key = request.headers.get("X-Partner", "")
-    partner = (
-        NotifyingPartner.objects.filter(key_id=key, is_active=True).select_related("centre").first()
-        if key
-        else None
-    )
-    if partner is None or not signing.verify(
-        partner.secret, request.headers.get("X-Timestamp", ""), body, request.headers.get("X-Signature", "")
-    ):
-        raise ApiError(401, "bad_signature", _("签名无效或已过期，请检查接入标识、时间戳和签名。"))
-    return partner
+def _partner(key: str) -> NotifyingPartner | None:
+    return NotifyingPartner.objects.filter(key_id=key, is_active=True).select_related("centre").first()
 
 
 class Notifications(PublicView):
@@ -216,15 +187,7 @@ class Notifications(PublicView):
     )
     def post(self, request: Request) -> Response:
         """通知法律援助机构指派律师（第二十五条、第二十八条）；同一文书编号重复提交返回原通知。"""
-        raw = request._request.body
-        partner = partner_of(request, raw)
-        try:
-            data = json.loads(raw.decode() or "{}")
-        except (UnicodeDecodeError, json.JSONDecodeError):
-            raise ApiError(400, "bad_json", _("请求体不是有效的 JSON。")) from None
-        incoming = NotificationIn(data=data)
-        incoming.is_valid(raise_exception=True)
-        given = incoming.validated_data
+        partner, given = signed.signed_body(request, _partner, NotificationIn)
         row, created = actions.do_receive_notification(
             actions.NotificationData(organ_kind=partner.kind, organ_name=partner.name, **given),
             centre=partner.centre,
@@ -240,7 +203,7 @@ class NotificationOutcome(PublicView):
     )
     def get(self, request: Request, reference: str) -> Response:
         """一件通知的指派情况（只能查询本机关发出的）。"""
-        partner = partner_of(request, b"")
+        partner = signed.partner_of(request, b"", _partner)
         row = (
             Notification.objects.filter(partner=partner, reference_no=reference)
             .select_related("centre")

@@ -5,7 +5,6 @@ every write through actions.py."""
 from __future__ import annotations
 
 import datetime as dt
-import io
 from typing import Any
 
 from django.contrib import messages
@@ -18,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
+from fawang.lib import xlsx
 from fawang.matters import pdf
 from fawang.matters.access import get_matter_for_user
 from fawang.orgs.authority import has_capability, reaches, regions_filter, units_filter
@@ -504,8 +504,6 @@ def subsidy_approve(request: HttpRequest, pk: int) -> HttpResponse:
 @staff_required
 def payment_list(request: HttpRequest) -> HttpResponse:
     """发放清单: the approved subsidies the user sees, as an Excel workbook."""
-    from openpyxl import Workbook
-
     user = staff_user(request)
     rows = (
         access.subsidies_for(user)
@@ -513,40 +511,30 @@ def payment_list(request: HttpRequest) -> HttpResponse:
         .select_related("assignment", "assignment__lawyer__practitioner", "assignment__firm")
         .order_by("assignment__firm__name", "pk")
     )
-    book = Workbook()
-    sheet = book.active
-    assert sheet is not None
-    sheet.title = _("发放清单")
-    sheet.append(
+    head = [
+        _("指派通知书编号"),
+        _("承办人"),
+        _("执业证号"),
+        _("所在机构"),
+        _("案件类别"),
+        _("结案日期"),
+        _("补贴金额（元）"),
+    ]
+    lines = [
         [
-            _("指派通知书编号"),
-            _("承办人"),
-            _("执业证号"),
-            _("所在机构"),
-            _("案件类别"),
-            _("结案日期"),
-            _("补贴金额（元）"),
+            s.assignment.number,
+            s.assignment.lawyer.practitioner.name,
+            s.assignment.lawyer.practitioner.licence_no,
+            s.assignment.firm.name,
+            s.assignment.get_case_type_display(),
+            s.assignment.closed_at.date().isoformat() if s.assignment.closed_at else "",
+            float(s.amount),
         ]
+        for s in rows[:5000]
+    ]
+    response = xlsx.download(
+        xlsx.workbook([xlsx.Sheet(_("发放清单"), [head, *lines])]), "legal-aid-subsidies.xlsx"
     )
-    for s in rows[:5000]:
-        a = s.assignment
-        sheet.append(
-            [
-                a.number,
-                a.lawyer.practitioner.name,
-                a.lawyer.practitioner.licence_no,
-                a.firm.name,
-                a.get_case_type_display(),
-                a.closed_at.date().isoformat() if a.closed_at else "",
-                float(s.amount),
-            ]
-        )
-    out = io.BytesIO()
-    book.save(out)
-    response = HttpResponse(
-        out.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    )
-    response["Content-Disposition"] = 'attachment; filename="legal-aid-subsidies.xlsx"'
     response["Cache-Control"] = "no-store, private"
     return response
 
@@ -593,35 +581,17 @@ def statistics(request: HttpRequest) -> HttpResponse:
 @require_GET
 @staff_required
 def statistics_export(request: HttpRequest) -> HttpResponse:
-    from openpyxl import Workbook
-
     start, end = _period(request)
     s = stats.compute(staff_user(request), start, end, _stats_region(request))
-    book = Workbook()
-    sheet = book.active
-    assert sheet is not None
-    sheet.title = _("法律援助统计")
-    sheet.append([_("项目"), _("数值")])
-    for label, value in stats.rows(s):
-        sheet.append([label, value])
-    cases = book.create_sheet(_("案件类别"))
-    cases.append([_("案件类别"), _("件数")])
-    for case_type, n in s.by_type:
-        cases.append([case_type, n])
-    lawyers = book.create_sheet(_("承办人"))
-    lawyers.append([_("承办人"), _("所在机构"), _("件数")])
-    for name, firm, count in s.by_lawyer:
-        lawyers.append([name, firm, count])
-    reasons = book.create_sheet(_("不予理由"))
-    reasons.append([_("理由"), _("件数")])
-    for reason, times in s.refusal_reasons:
-        reasons.append([reason, times])
-    out = io.BytesIO()
-    book.save(out)
-    response = HttpResponse(
-        out.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    data = xlsx.workbook(
+        [
+            xlsx.Sheet(_("法律援助统计"), [[_("项目"), _("数值")], *stats.rows(s)]),
+            xlsx.Sheet(_("案件类别"), [[_("案件类别"), _("件数")], *s.by_type]),
+            xlsx.Sheet(_("承办人"), [[_("承办人"), _("所在机构"), _("件数")], *s.by_lawyer]),
+            xlsx.Sheet(_("不予理由"), [[_("理由"), _("件数")], *s.refusal_reasons]),
+        ]
     )
-    response["Content-Disposition"] = f'attachment; filename="legal-aid-{start}-{end}.xlsx"'
+    response = xlsx.download(data, f"legal-aid-{start}-{end}.xlsx")
     response["Cache-Control"] = "no-store, private"
     return response
 

@@ -29,7 +29,7 @@ from fawang.regions.forms import RegionCascadeMixin, RegionField
 from fawang.regions.models import Region
 from fawang.regions.widgets import is_code
 
-from .actions import HANDLER_ROLES, outside_hotlines
+from .actions import HANDLER_ROLES, MatterRequest, PersonData, outside_hotlines
 from .models import Evaluation, Matter, SpecialGroup, validate_person_phone
 
 TEXTAREA = forms.Textarea(attrs={"rows": 2})
@@ -369,6 +369,17 @@ class IntakeForm(RegionCascadeMixin, forms.Form):
     def clean_id_number(self) -> str:
         return str(self.cleaned_data.get("id_number") or "").strip().upper()
 
+    def person(self) -> PersonData:
+        """The person as the intake actions take it (once the form is valid)."""
+        d = self.cleaned_data
+        return PersonData(
+            name=d["name"],
+            phone=d["phone"],
+            id_number=d["id_number"],
+            special_groups=d["special_groups"],
+            address=d["address"],
+        )
+
 
 class ServiceItemField(ModelChoiceField):
     """An active service item, the choice read from the process's copy of the catalogue (fawang/catalog/cache.py)
@@ -484,6 +495,19 @@ class RequestForm(forms.Form):
             elif data.get("unit"):
                 self.add_error("answer", _("当场答复办结的事项由本机构办理，请不要同时人工指定办理机构。"))
         return data
+
+    def matter_request(self, region: Region) -> MatterRequest:
+        """The request at ``region`` as the intake actions take it (once the form is valid); the answer given at
+        once and the item's own fields are the full intake page's to add."""
+        r = self.cleaned_data
+        return MatterRequest(
+            service_item=r["service_item"],
+            description=r["description"],
+            region=region,
+            topic=r.get("topic"),
+            unit=r.get("unit"),
+            unit_reason=r.get("unit_reason", ""),
+        )
 
 
 class BaseRequestFormSet(forms.BaseFormSet):  # type: ignore[type-arg,unused-ignore]

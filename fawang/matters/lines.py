@@ -158,6 +158,27 @@ class ItemData:
 _ITEM_DATA: dict[str, ItemData] = {}
 
 
+def given_matter(matter: Matter, item_code: str) -> Matter | None:
+    """The person's most recent other matter of the item ``item_code`` that was taken in (受理: accepted, or any
+    later status), if any: the request a line's item cites, as 公证 and 司法鉴定 cite a legal-aid matter for the
+    fee reduction."""
+    from .models import Matter
+
+    given = (
+        Matter.Status.ACCEPTED,
+        Matter.Status.IN_PROGRESS,
+        Matter.Status.SUSPENDED,
+        Matter.Status.COMPLETED,
+        Matter.Status.CLOSED,
+    )
+    return (
+        Matter.objects.filter(person_id=matter.person_id, service_item__code=item_code, status__in=given)
+        .exclude(pk=matter.pk)
+        .order_by("-pk")
+        .first()
+    )
+
+
 def register_item_data(data: ItemData) -> ItemData:
     for code in data.items:
         known = _ITEM_DATA.get(code)

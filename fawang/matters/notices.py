@@ -18,7 +18,6 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from fawang.lib.validators import MOBILE_RE, normalize_mobile
 from fawang.notify import kinds
 from fawang.orgs.models import Membership
 
@@ -133,37 +132,19 @@ def to_person(matter: Matter, kind: str, event: MatterEvent | None = None) -> No
     """Queue ``kind`` for the person of ``matter``: in-app to their account — the one linked to the person, else
     the public account that submitted the matter online (an application whose applicant staff have not linked
     yet is still the submitter's own) — and SMS if a mobile is on file."""
-    from fawang.notify.actions import enqueue
+    from fawang.notify.actions import to_person as notify_person
 
-    body = person_text(matter, kind, event)
-    subject = str(kinds.label(kind))
     person = matter.person
-    key = f"matter:{matter.pk}:{kind}:{event.pk if event else 0}"
-    account = person.user if person.user_id else matter.submitted_by
-    if account is not None:
-        enqueue(
-            channel="inapp",
-            kind=kind,
-            body=body,
-            subject=subject,
-            user=account,
-            related=matter,
-            dedupe_key=f"{key}:inapp",
-            fresh_key=event is not None,  # the event was made in this transaction: no message has its key yet
-        )
-    phone = normalize_mobile(person.phone)
-    if MOBILE_RE.match(phone):
-        # Without the user: the in-app copy already reaches their inbox, which also lists their SMS.
-        enqueue(
-            channel="sms",
-            kind=kind,
-            body=body,
-            subject=subject,
-            phone=phone,
-            related=matter,
-            dedupe_key=f"{key}:sms",
-            fresh_key=event is not None,
-        )
+    notify_person(
+        kind=kind,
+        body=person_text(matter, kind, event),
+        subject=str(kinds.label(kind)),
+        user=person.user if person.user_id else matter.submitted_by,
+        phone=person.phone,
+        related=matter,
+        key=f"matter:{matter.pk}:{kind}:{event.pk if event else 0}",
+        fresh_key=event is not None,  # the event was made in this transaction: no message has its key yet
+    )
 
 
 def to_staff(users: Iterable[User], matter: Matter, kind: str, body: str, key: str) -> int:

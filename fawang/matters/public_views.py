@@ -28,6 +28,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from fawang.accounts.models import User
 from fawang.accounts.public import public_user
+from fawang.lib.errors import messages_of as _errors
 from fawang.lib.http import client_ip
 
 from . import pdf, tracking
@@ -94,10 +95,6 @@ def _tracked(request: HttpRequest, tracking_no: str) -> Tracked:
     if matter is None:
         raise Http404
     return Tracked(matter, None, False, ends)
-
-
-def _errors(error: ValidationError | PermissionDenied) -> list[str]:
-    return error.messages if isinstance(error, ValidationError) else [str(error)]
 
 
 # --- pages ------------------------------------------------------------------------------------------------

@@ -5,13 +5,17 @@ from __future__ import annotations
 
 import hashlib
 import zipfile
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import IO
+from typing import IO, TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from . import conf
+
+if TYPE_CHECKING:
+    from django.core.files.uploadedfile import UploadedFile
 
 SIGNATURES: tuple[tuple[bytes, str, str], ...] = (
     (b"%PDF-", "application/pdf", ".pdf"),
@@ -76,3 +80,18 @@ def check_upload(stream: IO[bytes], size: int | None = None) -> CheckedFile:
         digest.update(chunk)
     stream.seek(0)
     return CheckedFile(found[0], found[1], actual, digest.hexdigest())
+
+
+def check_uploads(uploads: Sequence[UploadedFile]) -> None:
+    """Every file of one upload checked (``check_upload``) before the first is stored, so a refused file leaves no
+    stray file on disk; a refusal names the file."""
+    for upload in uploads:
+        if upload.file is None:
+            raise ValidationError(_("文件为空，请重新选择。"), code="empty_file")
+        try:
+            check_upload(upload.file, upload.size)
+        except ValidationError as error:
+            raise ValidationError(
+                _("“%(name)s”：%(error)s") % {"name": upload.name or "", "error": " ".join(error.messages)},
+                code=error.code,
+            ) from None

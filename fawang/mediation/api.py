@@ -3,45 +3,31 @@
 posted to its callback address when the case ends (tasks.report_outcome).
 
 Requests are signed, not token-authenticated: the partner's key id, a timestamp and an HMAC-SHA256 signature of
-``timestamp + "\\n" + body`` with its secret (signing.py). A referral resent with the same reference number returns
-the first case (200) instead of opening another (201).
+``timestamp + "\\n" + body`` with its secret (fawang/lib/signing.py; fawang/apikit/signed.py checks a request). A
+referral resent with the same reference number returns the first case (200) instead of opening another (201).
 """
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from fawang.apikit import signed
 from fawang.apikit.base import PublicView
 from fawang.apikit.errors import ApiError
 
-from . import actions, signing
+from . import actions
 from .choices import DisputeType, PartyRole
 from .models import Referral, ReferralPartner
 
 TAG = "人民调解对接"
-SIGNED = [
-    OpenApiParameter(
-        "X-Partner", str, OpenApiParameter.HEADER, required=True, description="对接单位接入标识"
-    ),
-    OpenApiParameter(
-        "X-Timestamp", str, OpenApiParameter.HEADER, required=True, description="Unix 时间戳（秒）"
-    ),
-    OpenApiParameter(
-        "X-Signature",
-        str,
-        OpenApiParameter.HEADER,
-        required=True,
-        description="HMAC-SHA256(密钥, 时间戳 + \\n + 请求体) 的十六进制",
-    ),
-]
+SIGNED = signed.headers("对接单位接入标识")
 
 
 class PartySerializer(serializers.Serializer):
@@ -74,14 +60,8 @@ class OutcomeOut(serializers.Serializer):
     agreement = serializers.DictField(allow_null=True)
 
 
-def partner_of(request: Request, body: bytes) -> ReferralPartner:
-    key = request.headers.get("X-Partner", "")
-    partner = ReferralPartner.objects.filter(key_id=key, is_active=True).first() if key else None
-    if partner is None or not signing.verify(
-        partner.secret, request.headers.get("X-Timestamp", ""), body, request.headers.get("X-Signature", "")
-    ):
-        raise ApiError(401, "bad_signature", _("签名无效或已过期，请检查接入标识、时间戳和签名。"))
-    return partner
+def _partner(key: str) -> ReferralPartner | None:
+    return ReferralPartner.objects.filter(key_id=key, is_active=True).first()
 
 
 def _out(referral: Referral) -> dict[str, Any]:
@@ -94,15 +74,7 @@ class Referrals(PublicView):
     )
     def post(self, request: Request) -> Response:
         """移送一件纠纷：转入纠纷所在乡镇（街道）的人民调解委员会立案；同一案号重复提交返回原案件。"""
-        raw = request._request.body
-        partner = partner_of(request, raw)
-        try:
-            data = json.loads(raw.decode() or "{}")
-        except (UnicodeDecodeError, json.JSONDecodeError):
-            raise ApiError(400, "bad_json", _("请求体不是有效的 JSON。")) from None
-        incoming = ReferralIn(data=data)
-        incoming.is_valid(raise_exception=True)
-        d = incoming.validated_data
+        partner, d = signed.signed_body(request, _partner, ReferralIn)
         case, created = actions.receive_referral(
             partner=partner,
             reference_no=d["reference_no"],
@@ -120,7 +92,7 @@ class ReferralOutcome(PublicView):
     @extend_schema(tags=[TAG], parameters=SIGNED, responses={200: OutcomeOut})
     def get(self, request: Request, reference: str) -> Response:
         """一件移送纠纷的调解结果（只能查询本单位移送的）。"""
-        partner = partner_of(request, b"")
+        partner = signed.partner_of(request, b"", _partner)
         referral = (
             Referral.objects.filter(partner=partner, reference_no=reference)
             .select_related("case__unit")

@@ -9,6 +9,7 @@ Personal data stays masked here (phone and ID number); the console's access-logg
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.db.models import QuerySet
@@ -18,8 +19,9 @@ from rest_framework import generics, serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from fawang.accounts.models import User
 from fawang.apikit.base import StaffView
-from fawang.apikit.idempotency import IDEMPOTENCY_KEY, idempotent
+from fawang.apikit.idempotency import idempotent_write
 from fawang.apikit.schema import body, errors, query
 from fawang.orgs.models import Unit
 from fawang.orgs.roles import require_capability
@@ -237,6 +239,14 @@ def _case_out(request: Request, pk: int) -> dict[str, Any]:
     return dict(CaseDetailOut(case).data)
 
 
+def _handled_case(request: Request, pk: int) -> tuple[User, Case]:
+    """The caller and the case: one the caller reaches (404 otherwise) and may handle there (403 otherwise)."""
+    user = staff_user(request)
+    case = get_case_for_user(user, pk)
+    require_capability(user, actions.HANDLE, case.unit)
+    return user, case
+
+
 class Cases(StaffView, generics.GenericAPIView):
     serializer_class = CaseOut
 
@@ -271,18 +281,14 @@ class CaseDetail(StaffView):
 
 
 class CaseConsent(StaffView):
-    @extend_schema(
+    @idempotent_write(
         tags=[TAG],
         summary="登记当事人是否同意调解（一方明确拒绝的，案件终结：人民调解法 第十七条）",
-        parameters=[IDEMPOTENCY_KEY],
         request=ConsentIn,
-        responses={200: CaseDetailOut, **errors(400, 401, 403, 404, 409, 429)},
+        responses={200: CaseDetailOut},
     )
-    @idempotent
     def post(self, request: Request, pk: int) -> Response:
-        user = staff_user(request)
-        case = get_case_for_user(user, pk)
-        require_capability(user, actions.HANDLE, case.unit)
+        user, case = _handled_case(request, pk)
         data = body(ConsentIn, request)
         actions.record_consent(
             case.pk, actor=user, party_id=data["party"], consent=data["consent"], note=data["note"]
@@ -291,36 +297,25 @@ class CaseConsent(StaffView):
 
 
 class CaseSession(StaffView):
-    @extend_schema(
-        tags=[TAG],
-        summary="登记一次调解（调解记录）",
-        parameters=[IDEMPOTENCY_KEY],
-        request=SessionIn,
-        responses={201: SessionOut, **errors(400, 401, 403, 404, 409, 429)},
+    @idempotent_write(
+        tags=[TAG], summary="登记一次调解（调解记录）", request=SessionIn, responses={201: SessionOut}
     )
-    @idempotent
     def post(self, request: Request, pk: int) -> Response:
-        user = staff_user(request)
-        case = get_case_for_user(user, pk)
-        require_capability(user, actions.HANDLE, case.unit)
+        user, case = _handled_case(request, pk)
         data = body(SessionIn, request)
         session = actions.log_session(case.pk, actor=user, **data)
         return Response(SessionOut(session).data, status=201)
 
 
 class CaseTerminate(StaffView):
-    @extend_schema(
+    @idempotent_write(
         tags=[TAG],
         summary="终止调解，并记录告知当事人的其他途径（人民调解法 第二十六条）",
-        parameters=[IDEMPOTENCY_KEY],
         request=TerminateIn,
-        responses={200: CaseDetailOut, **errors(400, 401, 403, 404, 409, 429)},
+        responses={200: CaseDetailOut},
     )
-    @idempotent
     def post(self, request: Request, pk: int) -> Response:
-        user = staff_user(request)
-        case = get_case_for_user(user, pk)
-        require_capability(user, actions.HANDLE, case.unit)
+        user, case = _handled_case(request, pk)
         data = body(TerminateIn, request)
         actions.terminate(case.pk, actor=user, reason=data["reason"], routes=data["routes"])
         return Response(_case_out(request, pk))
@@ -350,36 +345,42 @@ def _unit_for(request: Request, pk: int, capability: str) -> Unit:
     return unit
 
 
+def _create_at_unit(
+    request: Request,
+    serializer_in: type[serializers.Serializer],
+    capability: str,
+    action: Callable[..., Any],
+    serializer_out: type[serializers.Serializer],
+) -> Response:
+    """A record made at the unit the body names (``_unit_for``) by ``action`` with the rest of the body: 201."""
+    data = body(serializer_in, request)
+    unit = _unit_for(request, data.pop("unit"), capability)
+    made = action(actor=staff_user(request), unit=unit, **data)
+    return Response(serializer_out(made).data, status=201)
+
+
 class ScreeningRecord(StaffView):
-    @extend_schema(
+    @idempotent_write(
         tags=[TAG],
         summary="登记一件排查发现的纠纷（高风险的同时发出风险预警）",
-        parameters=[IDEMPOTENCY_KEY],
         request=ScreeningIn,
-        responses={201: ScreeningCreatedOut, **errors(400, 401, 403, 404, 409, 429)},
+        responses={201: ScreeningCreatedOut},
     )
-    @idempotent
     def post(self, request: Request) -> Response:
-        data = body(ScreeningIn, request)
-        unit = _unit_for(request, data.pop("unit"), actions.SCREEN)
-        screening = actions.record_screening(actor=staff_user(request), unit=unit, **data)
-        return Response(ScreeningCreatedOut(screening).data, status=201)
+        return _create_at_unit(
+            request, ScreeningIn, actions.SCREEN, actions.record_screening, ScreeningCreatedOut
+        )
 
 
 class WarningRaise(StaffView):
-    @extend_schema(
+    @idempotent_write(
         tags=[TAG],
         summary="直接发出风险预警（人民调解法 第二十五条）",
-        parameters=[IDEMPOTENCY_KEY],
         request=WarningIn,
-        responses={201: WarningOut, **errors(400, 401, 403, 404, 409, 429)},
+        responses={201: WarningOut},
     )
-    @idempotent
     def post(self, request: Request) -> Response:
-        data = body(WarningIn, request)
-        unit = _unit_for(request, data.pop("unit"), actions.WARN)
-        warning = actions.raise_warning(actor=staff_user(request), unit=unit, **data)
-        return Response(WarningOut(warning).data, status=201)
+        return _create_at_unit(request, WarningIn, actions.WARN, actions.raise_warning, WarningOut)
 
 
 class Warnings(StaffView, generics.GenericAPIView):
@@ -411,6 +412,14 @@ def _warning_out(request: Request, pk: int) -> dict[str, Any]:
     return dict(WarningOut(get_warning_for_user(staff_user(request), pk)).data)
 
 
+def _warning_for(request: Request, pk: int, capability: str) -> tuple[User, RiskWarning]:
+    """The caller and the warning: one the caller reaches (404 otherwise) with ``capability`` at its unit (403)."""
+    user = staff_user(request)
+    warning = get_warning_for_user(user, pk)
+    require_capability(user, capability, warning.unit)
+    return user, warning
+
+
 class WarningDetail(StaffView):
     @extend_schema(tags=[TAG], summary="风险预警详情", responses={200: WarningOut, **errors(401, 404, 429)})
     def get(self, request: Request, pk: int) -> Response:
@@ -418,35 +427,24 @@ class WarningDetail(StaffView):
 
 
 class WarningCheck(StaffView):
-    @extend_schema(
-        tags=[TAG],
-        summary="记录预警跟踪情况（跟踪稳控）",
-        parameters=[IDEMPOTENCY_KEY],
-        request=NoteIn,
-        responses={200: WarningOut, **errors(400, 401, 403, 404, 409, 429)},
+    @idempotent_write(
+        tags=[TAG], summary="记录预警跟踪情况（跟踪稳控）", request=NoteIn, responses={200: WarningOut}
     )
-    @idempotent
     def post(self, request: Request, pk: int) -> Response:
-        user = staff_user(request)
-        warning = get_warning_for_user(user, pk)
-        require_capability(user, actions.WARN, warning.unit)
+        user, warning = _warning_for(request, pk, actions.WARN)
         actions.check_warning(warning.pk, actor=user, note=body(NoteIn, request)["note"])
         return Response(_warning_out(request, pk))
 
 
 class WarningCase(StaffView):
-    @extend_schema(
+    @idempotent_write(
         tags=[TAG],
         summary="预警转入调解：为预警所涉纠纷立调解案件",
-        parameters=[IDEMPOTENCY_KEY],
         request=WarningCaseIn,
-        responses={201: CaseDetailOut, **errors(400, 401, 403, 404, 409, 429)},
+        responses={201: CaseDetailOut},
     )
-    @idempotent
     def post(self, request: Request, pk: int) -> Response:
-        user = staff_user(request)
-        warning = get_warning_for_user(user, pk)
-        require_capability(user, actions.HANDLE, warning.unit)
+        user, warning = _warning_for(request, pk, actions.HANDLE)
         data = body(WarningCaseIn, request)
         committee = _unit_for(request, data["committee"], actions.HANDLE) if data.get("committee") else None
         case = actions.open_case_from_warning(
@@ -460,17 +458,10 @@ class WarningCase(StaffView):
 
 
 class WarningLower(StaffView):
-    @extend_schema(
-        tags=[TAG],
-        summary="解除预警（风险已降低）",
-        parameters=[IDEMPOTENCY_KEY],
-        request=NoteIn,
-        responses={200: WarningOut, **errors(400, 401, 403, 404, 409, 429)},
+    @idempotent_write(
+        tags=[TAG], summary="解除预警（风险已降低）", request=NoteIn, responses={200: WarningOut}
     )
-    @idempotent
     def post(self, request: Request, pk: int) -> Response:
-        user = staff_user(request)
-        warning = get_warning_for_user(user, pk)
-        require_capability(user, actions.WARN, warning.unit)
+        user, warning = _warning_for(request, pk, actions.WARN)
         actions.lower_warning(warning.pk, actor=user, note=body(NoteIn, request)["note"])
         return Response(_warning_out(request, pk))

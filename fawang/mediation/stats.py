@@ -6,7 +6,6 @@ Excel export with openpyxl."""
 from __future__ import annotations
 
 import datetime as dt
-import io
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import Any
@@ -14,6 +13,7 @@ from typing import Any
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from fawang.lib import xlsx
 from fawang.orgs.models import Unit
 from fawang.regions.models import Region
 
@@ -197,26 +197,25 @@ def _cells(row: Row) -> list[Any]:
 
 
 def to_excel(table: Table, start: dt.date, end: dt.date) -> bytes:
-    from openpyxl import Workbook
-
-    book = Workbook()
-    sheet = book.active
-    assert sheet is not None
-    sheet.title = _("按调委会")
-    sheet.append([_("人民调解统计 %(start)s 至 %(end)s") % {"start": start, "end": end}])
-    sheet.append([str(h) for h in HEAD])
-    for row in [*table.committees, table.total]:
-        sheet.append(_cells(row))
-    regions = book.create_sheet(_("按区县"))
-    regions.append([str(h) for h in HEAD])
-    for row in [*table.regions, table.total]:
-        regions.append(_cells(row))
-    kinds = book.create_sheet(_("按来源和类型"))
-    kinds.append([_("分类"), _("项目"), _("案件数")])
-    for code, label in CaseSource.choices:
-        kinds.append([_("案件来源"), str(label), table.total.by_source.get(code, 0)])
-    for code, label in DisputeType.choices:
-        kinds.append([_("纠纷类型"), str(label), table.total.by_type.get(code, 0)])
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    head = [str(h) for h in HEAD]
+    kinds: list[list[Any]] = [[_("分类"), _("项目"), _("案件数")]]
+    kinds += [
+        [_("案件来源"), str(label), table.total.by_source.get(code, 0)] for code, label in CaseSource.choices
+    ]
+    kinds += [
+        [_("纠纷类型"), str(label), table.total.by_type.get(code, 0)] for code, label in DisputeType.choices
+    ]
+    return xlsx.workbook(
+        [
+            xlsx.Sheet(
+                _("按调委会"),
+                [
+                    [_("人民调解统计 %(start)s 至 %(end)s") % {"start": start, "end": end}],
+                    head,
+                    *(_cells(row) for row in [*table.committees, table.total]),
+                ],
+            ),
+            xlsx.Sheet(_("按区县"), [head, *(_cells(row) for row in [*table.regions, table.total])]),
+            xlsx.Sheet(_("按来源和类型"), kinds),
+        ]
+    )

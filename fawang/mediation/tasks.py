@@ -14,8 +14,8 @@ from django.utils import timezone
 from django_tasks import task
 
 from fawang.audit import actions as audit
+from fawang.lib import signing
 
-from . import signing
 from .actions import outcome_of
 from .models import Referral
 

@@ -20,6 +20,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from fawang.lib import xlsx
+from fawang.lib.errors import put_errors as _put_errors
 from fawang.lib.paging import CappedPaginator
 from fawang.matters.access import get_matter_for_user
 from fawang.matters.pdf import pdf_response
@@ -78,14 +80,6 @@ from .tasks import retry_due_at
 HANDLE = "mediation.handle"
 
 
-def _errors_into(form: Any, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error.messages)
-
-
 # ------------------------------------------------------------------------------------------------ cases
 
 
@@ -136,7 +130,7 @@ def case_new(request: HttpRequest) -> HttpResponse:
                 referral=referral,
             )
         except ValidationError as e:
-            _errors_into(form, e)
+            _put_errors(form, e)
         else:
             messages.success(request, _("已立案，请征询各方当事人是否同意调解。"))
             return redirect("mediation:case", case.pk)
@@ -213,7 +207,7 @@ def _case_post(
         try:
             message = do(case, user, form.cleaned_data)
         except ValidationError as e:
-            _errors_into(form, e)
+            _put_errors(form, e)
         else:
             messages.success(request, message)
             return redirect("mediation:case", case.pk)
@@ -372,7 +366,7 @@ def _agreement_post(
         try:
             message = do(agreement, user, form)
         except ValidationError as e:
-            _errors_into(form, e)
+            _put_errors(form, e)
         else:
             messages.success(request, message)
             return redirect("mediation:case", agreement.case_id)
@@ -415,7 +409,7 @@ def follow_up(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             actions.do_follow_up(item.pk, actor=user, **form.cleaned_data)
         except ValidationError as e:
-            _errors_into(form, e)
+            _put_errors(form, e)
         else:
             messages.success(request, _("履行回访已记录。"))
             return redirect("mediation:case", case.pk)
@@ -449,7 +443,7 @@ def screening_new(request: HttpRequest) -> HttpResponse:
         try:
             screening = actions.record_screening(actor=user, **form.cleaned_data)
         except ValidationError as e:
-            _errors_into(form, e)
+            _put_errors(form, e)
         else:
             if screening.warnings.exists():
                 messages.warning(request, _("已登记。该纠纷为高风险，已向司法所、司法局发出风险预警。"))
@@ -513,7 +507,7 @@ def screening_case(request: HttpRequest, pk: int) -> HttpResponse:
                 parties=form.parties(),
             )
         except ValidationError as e:
-            _errors_into(form, e)
+            _put_errors(form, e)
         else:
             messages.success(request, _("已转入调解，请征询各方当事人是否同意调解。"))
             return redirect("mediation:case", case.pk)
@@ -538,7 +532,7 @@ def meeting_new(request: HttpRequest) -> HttpResponse:
                 decisions=d["decisions"],
             )
         except ValidationError as e:
-            _errors_into(form, e)
+            _put_errors(form, e)
         else:
             messages.success(request, _("研判会记录已保存。"))
             return redirect("mediation:meeting", meeting.pk)
@@ -597,7 +591,7 @@ def warning_new(request: HttpRequest) -> HttpResponse:
         try:
             warning = actions.raise_warning(actor=user, **form.cleaned_data)
         except ValidationError as e:
-            _errors_into(form, e)
+            _put_errors(form, e)
         else:
             messages.warning(request, _("风险预警已发出，请按期跟踪，直至风险降低。"))
             return redirect("mediation:warning", warning.pk)
@@ -651,7 +645,7 @@ def warning_check(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             actions.check_warning(warning.pk, actor=user, **form.cleaned_data)
         except ValidationError as e:
-            _errors_into(form, e)
+            _put_errors(form, e)
         else:
             messages.success(request, _("跟踪情况已记录。"))
             return redirect("mediation:warning", warning.pk)
@@ -677,7 +671,7 @@ def warning_case(request: HttpRequest, pk: int) -> HttpResponse:
                 parties=form.parties(),
             )
         except ValidationError as e:
-            _errors_into(form, e)
+            _put_errors(form, e)
         else:
             messages.success(request, _("已转入调解，请征询各方当事人是否同意调解。"))
             return redirect("mediation:case", case.pk)
@@ -695,7 +689,7 @@ def warning_lower(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             actions.lower_warning(warning.pk, actor=user, note=form.cleaned_data["note"])
         except ValidationError as e:
-            _errors_into(form, e)
+            _put_errors(form, e)
         else:
             messages.success(request, _("预警已解除。"))
             return redirect("mediation:warning", warning.pk)
@@ -812,7 +806,7 @@ def committee_edit(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             actions.save_committee(actor=user, unit=unit, **form.cleaned_data)
         except ValidationError as e:
-            _errors_into(form, e)
+            _put_errors(form, e)
         else:
             messages.success(request, _("调委会信息已保存。"))
             return redirect("mediation:committee", unit.pk)
@@ -830,7 +824,7 @@ def mediator_add(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             mediator = actions.add_mediator(actor=user, unit=unit, **form.cleaned_data)
         except ValidationError as e:
-            _errors_into(form, e)
+            _put_errors(form, e)
         else:
             messages.success(request, _("已登记人民调解员%(name)s。") % {"name": mediator.name})
             return redirect("mediation:mediator", mediator.pk)
@@ -889,7 +883,7 @@ def _mediator_post(
         try:
             act(mediator.pk, actor=user, **form.cleaned_data)
         except ValidationError as e:
-            _errors_into(form, e)
+            _put_errors(form, e)
         else:
             messages.success(request, done)
             return redirect("mediation:mediator", mediator.pk)
@@ -940,10 +934,7 @@ def stats_export(request: HttpRequest) -> HttpResponse:
     require_capability(user, "mediation.stats")
     start, end = _period(request)
     data = stats.to_excel(stats.compute(user, start, end), start, end)
-    response = HttpResponse(
-        data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    )
-    response["Content-Disposition"] = f'attachment; filename="mediation-{start}-{end}.xlsx"'
+    response = xlsx.download(data, f"mediation-{start}-{end}.xlsx")
     response["Cache-Control"] = "no-store, private"
     return response
 

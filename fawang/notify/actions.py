@@ -22,7 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from fawang.lib.busy import is_busy
-from fawang.lib.validators import normalize_mobile, validate_mobile
+from fawang.lib.validators import MOBILE_RE, normalize_mobile, validate_mobile
 
 from . import conf, kinds, scopes
 from .access import get_inbox_message_for_user, get_message_for_user
@@ -129,6 +129,41 @@ def enqueue(
     else:
         transaction.on_commit(partial(schedule, message.pk))
     return message
+
+
+def to_person(
+    *,
+    kind: str,
+    body: str,
+    subject: str,
+    user: User | None,
+    phone: str,
+    related: models.Model,
+    key: str,
+    region_code: str = "",
+    fresh_key: bool = False,
+) -> None:
+    """A message to a member of the public: in-app to their account when there is one, and an SMS when ``phone``
+    is a mobile number. The SMS goes without the user: the in-app copy already reaches their inbox, which also
+    lists their SMS. ``key`` makes both idempotent (``key:inapp``, ``key:sms``)."""
+    mobile = normalize_mobile(phone)
+    recipients: list[tuple[str, dict[str, Any]]] = []
+    if user is not None:
+        recipients.append(("inapp", {"user": user}))
+    if MOBILE_RE.match(mobile):
+        recipients.append(("sms", {"phone": mobile}))
+    for channel, recipient in recipients:
+        enqueue(
+            channel=channel,
+            kind=kind,
+            body=body,
+            subject=subject,
+            related=related,
+            region_code=region_code,
+            dedupe_key=f"{key}:{channel}",
+            fresh_key=fresh_key,
+            **recipient,
+        )
 
 
 def _tasks_in_this_database() -> bool:

@@ -6,13 +6,14 @@ from __future__ import annotations
 
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
-from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from fawang.accounts.models import User
+from fawang.lib.errors import put_errors
+from fawang.lib.files import stored_image
 from fawang.regions.models import Region
 
 from . import actions
@@ -62,14 +63,7 @@ def photo(request: HttpRequest, pk: int) -> FileResponse:
     item = get_object_or_404(Photo.objects.select_related("site", "activity"), pk=pk)
     if item.site is not None and not item.site.is_active:
         raise Http404
-    try:
-        handle = default_storage.open(str(item.file.name), "rb")
-    except FileNotFoundError:
-        raise Http404 from None
-    response = FileResponse(handle, content_type=item.content_type)
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "public, max-age=86400"
-    return response
+    return stored_image(str(item.file.name), item.content_type, cache_control="public, max-age=86400")
 
 
 def _public_user(request: HttpRequest) -> User | None:
@@ -97,11 +91,7 @@ def book(request: HttpRequest, code: str) -> HttpResponse:
             try:
                 booking = actions.book_talk(place.code, actions.BookingData(**form.cleaned_data), user=user)
             except ValidationError as error:
-                if hasattr(error, "error_dict"):
-                    for name, errors in error.message_dict.items():
-                        form.add_error(name if name in form.fields else None, errors)
-                else:
-                    form.add_error(None, error.messages)
+                put_errors(form, error)
             else:
                 status = 200
     mine = list(TalkBooking.objects.filter(user=user).select_related("town").order_by("-created_at")[:10])

@@ -4,6 +4,7 @@ photos and the cases used, village surveys (入户率、知晓率) and the publi
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -140,24 +141,34 @@ def site_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return _site_page(request, get_site_for_user(staff_user(request), pk))
 
 
-@require_POST
-@staff_required
-def site_photo(request: HttpRequest, pk: int) -> HttpResponse:
+def _upload_photo(
+    request: HttpRequest, owner: Site | Activity, page: Callable[..., HttpResponse], url: str
+) -> HttpResponse:
+    """A photo for a site or an activity: back to its page (``url``), or its page again with the form's errors."""
     user = staff_user(request)
-    site = get_site_for_user(user, pk)
-    require_capability(user, MANAGE, site.unit)
+    require_capability(user, MANAGE, owner.unit)
     form = PhotoForm(request.POST, request.FILES)
     if form.is_valid():
         try:
             actions.add_photo(
-                actor=user, stream=form.cleaned_data["photo"], site=site, caption=form.cleaned_data["caption"]
+                actor=user,
+                stream=form.cleaned_data["photo"],
+                site=owner if isinstance(owner, Site) else None,
+                activity=owner if isinstance(owner, Activity) else None,
+                caption=form.cleaned_data["caption"],
             )
         except ValidationError as error:
             form.add_error("photo", error.messages)
         else:
             messages.success(request, _("已上传照片。"))
-            return redirect("publicity:site", pk=site.pk)
-    return _site_page(request, site, status=400, photo_form=form)
+            return redirect(url, pk=owner.pk)
+    return page(request, owner, status=400, photo_form=form)
+
+
+@require_POST
+@staff_required
+def site_photo(request: HttpRequest, pk: int) -> HttpResponse:
+    return _upload_photo(request, get_site_for_user(staff_user(request), pk), _site_page, "publicity:site")
 
 
 @require_POST
@@ -251,24 +262,8 @@ def activity_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @staff_required
 def activity_photo(request: HttpRequest, pk: int) -> HttpResponse:
-    user = staff_user(request)
-    activity = get_activity_for_user(user, pk)
-    require_capability(user, MANAGE, activity.unit)
-    form = PhotoForm(request.POST, request.FILES)
-    if form.is_valid():
-        try:
-            actions.add_photo(
-                actor=user,
-                stream=form.cleaned_data["photo"],
-                activity=activity,
-                caption=form.cleaned_data["caption"],
-            )
-        except ValidationError as error:
-            form.add_error("photo", error.messages)
-        else:
-            messages.success(request, _("已上传照片。"))
-            return redirect("publicity:activity", pk=activity.pk)
-    return _activity_page(request, activity, status=400, photo_form=form)
+    activity = get_activity_for_user(staff_user(request), pk)
+    return _upload_photo(request, activity, _activity_page, "publicity:activity")
 
 
 @require_POST

@@ -6,14 +6,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from fawang.apikit.base import StaffView
-from fawang.apikit.idempotency import IDEMPOTENCY_KEY, idempotent
-from fawang.apikit.schema import body, errors
+from fawang.apikit.idempotency import idempotent_write
+from fawang.apikit.schema import body
 from fawang.orgs.web import staff_user
 
 from . import actions
@@ -40,14 +39,13 @@ class NoticeOut(serializers.Serializer):
 
 
 class ReleaseNotices(StaffView):
-    @extend_schema(
+    @idempotent_write(
         tags=["安置帮教"],
         summary="发送刑满释放通知（监狱、看守所）",
-        parameters=[IDEMPOTENCY_KEY],
         request=NoticeIn,
-        responses={201: NoticeOut, 200: NoticeOut, **errors(400, 401, 403, 409, 429)},
+        responses={201: NoticeOut, 200: NoticeOut},
+        error_codes=(400, 401, 403, 409, 429),
     )
-    @idempotent
     def post(self, request: Request) -> Response:
         data: dict[str, Any] = body(NoticeIn, request)
         notice, created = actions.do_receive_notice(actions.NoticeData(**data), actor=staff_user(request))

@@ -3,6 +3,7 @@ form and the 司法所's list), the 必接必送 hand-over, the 帮教 files, an
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -145,72 +146,54 @@ def file_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return _file_page(request, access.get_file_for_user(staff_user(request), pk))
 
 
-@staff_required
-@require_POST
-def add_help(request: HttpRequest, pk: int) -> HttpResponse:
+def _file_post(
+    request: HttpRequest,
+    pk: int,
+    form_class: type[Form],
+    prefix: str,
+    action: Callable[..., object],
+    done: str,
+) -> HttpResponse:
+    """A form posted on a file's page (its ``prefix``): ``action`` on the file with the form's data, then back to
+    the file with ``done``; the page again with the form's errors otherwise (400)."""
     user = staff_user(request)
     file = access.get_file_for_user(user, pk)
-    form = forms.HelpForm(request.POST, prefix="help")
+    form = form_class(request.POST, prefix=prefix)
     if form.is_valid():
         try:
-            actions.do_add_help(file.pk, actor=user, **form.cleaned_data)
+            action(file.pk, actor=user, **form.cleaned_data)
         except ValidationError as e:
             _put_errors(form, e)
         else:
-            messages.success(request, _("已登记帮教记录。"))
+            messages.success(request, done)
             return redirect("resettlement:file", file.pk)
-    return _file_page(request, file, {"help_form": form}, 400)
+    return _file_page(request, file, {f"{prefix}_form": form}, 400)
+
+
+@staff_required
+@require_POST
+def add_help(request: HttpRequest, pk: int) -> HttpResponse:
+    return _file_post(request, pk, forms.HelpForm, "help", actions.do_add_help, _("已登记帮教记录。"))
 
 
 @staff_required
 @require_POST
 def place(request: HttpRequest, pk: int) -> HttpResponse:
-    user = staff_user(request)
-    file = access.get_file_for_user(user, pk)
-    form = forms.PlaceForm(request.POST, prefix="place")
-    if form.is_valid():
-        try:
-            actions.do_place(file.pk, actor=user, **form.cleaned_data)
-        except ValidationError as e:
-            _put_errors(form, e)
-        else:
-            messages.success(request, _("已登记安置情况。"))
-            return redirect("resettlement:file", file.pk)
-    return _file_page(request, file, {"place_form": form}, 400)
+    return _file_post(request, pk, forms.PlaceForm, "place", actions.do_place, _("已登记安置情况。"))
 
 
 @staff_required
 @require_POST
 def set_plan(request: HttpRequest, pk: int) -> HttpResponse:
-    user = staff_user(request)
-    file = access.get_file_for_user(user, pk)
-    form = forms.PlanForm(request.POST, prefix="plan")
-    if form.is_valid():
-        try:
-            actions.do_set_plan(file.pk, actor=user, **form.cleaned_data)
-        except ValidationError as e:
-            _put_errors(form, e)
-        else:
-            messages.success(request, _("帮教计划已保存。"))
-            return redirect("resettlement:file", file.pk)
-    return _file_page(request, file, {"plan_form": form}, 400)
+    return _file_post(request, pk, forms.PlanForm, "plan", actions.do_set_plan, _("帮教计划已保存。"))
 
 
 @staff_required
 @require_POST
 def record_reoffence(request: HttpRequest, pk: int) -> HttpResponse:
-    user = staff_user(request)
-    file = access.get_file_for_user(user, pk)
-    form = forms.ReoffenceForm(request.POST, prefix="reoffence")
-    if form.is_valid():
-        try:
-            actions.do_record_reoffence(file.pk, actor=user, **form.cleaned_data)
-        except ValidationError as e:
-            _put_errors(form, e)
-        else:
-            messages.success(request, _("已登记重新犯罪。"))
-            return redirect("resettlement:file", file.pk)
-    return _file_page(request, file, {"reoffence_form": form}, 400)
+    return _file_post(
+        request, pk, forms.ReoffenceForm, "reoffence", actions.do_record_reoffence, _("已登记重新犯罪。")
+    )
 
 
 LEVELS = {"office": "司法所", "county": "区县", "city": "设区的市"}

@@ -178,24 +178,13 @@ def do_handoff_upload(
         raise ValidationError(_("请选择要上传的材料文件。"), code="no_files")
     from fawang.matters.actions import add_attachment
     from fawang.matters.actions.public_tracking import do_supply_materials_online
-    from fawang.matters.uploads import check_upload
+    from fawang.matters.uploads import check_uploads
 
     matter = Matter.objects.get(pk=handoff.matter_id)
     if matter.status == Matter.Status.AWAITING_MATERIALS:
         do_supply_materials_online(matter.pk, actor=None, uploads=uploads, note=note, now=now)
     elif matter.status in Matter.RUNNING_STATUSES:
-        # Every file is checked before the first is stored, as the supply action does.
-        for upload in uploads:
-            if upload.file is None:
-                raise ValidationError(_("文件为空，请重新选择。"), code="empty_file")
-            try:
-                check_upload(upload.file, upload.size)
-            except ValidationError as error:
-                raise ValidationError(
-                    _("“%(name)s”：%(error)s")
-                    % {"name": upload.name or "", "error": " ".join(error.messages)},
-                    code=error.code,
-                ) from None
+        check_uploads(uploads)  # every file before the first is stored, as the supply action does
         for upload in uploads:
             add_attachment(matter.pk, actor=None, upload=upload)
     else:

@@ -15,8 +15,8 @@ from django.test import Client, RequestFactory
 from django.urls import reverse
 from django.utils import timezone
 
+from fawang.lib import signing
 from fawang.matters.models import Matter
-from fawang.mediation import signing
 
 from .. import actions, documents
 from ..models import Assignment, Notification, NotifyingPartner

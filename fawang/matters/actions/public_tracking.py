@@ -31,7 +31,7 @@ from fawang.notify import conf as notify_conf
 
 from .. import tracking
 from ..models import Matter, TrackingCode
-from ..uploads import check_upload
+from ..uploads import check_uploads
 from .base import _lock, _now, check_transition
 from .workflow import add_attachment, do_supply_materials
 
@@ -190,17 +190,7 @@ def do_supply_materials_online(
     check_transition(
         matter, matter.resume_status or Matter.Status.SUBMITTED, _("补正材料"), action="supply_materials"
     )
-    # Every file is checked before the first is stored, so a refused file leaves no stray file on disk either.
-    for upload in uploads:
-        if upload.file is None:
-            raise ValidationError(_("文件为空，请重新选择。"), code="empty_file")
-        try:
-            check_upload(upload.file, upload.size)
-        except ValidationError as error:
-            raise ValidationError(
-                _("“%(name)s”：%(error)s") % {"name": upload.name or "", "error": " ".join(error.messages)},
-                code=error.code,
-            ) from None
+    check_uploads(uploads)  # all before the first is stored
     for upload in uploads:
         add_attachment(matter_id, actor=actor, upload=upload)
     return do_supply_materials(matter_id, actor=actor, note=note, now=now)

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from fawang.accounts.models import User
 from fawang.lib import codes
+from fawang.lib.errors import messages_of
 from fawang.orgs.authority import region_roots
 
 from ..models import (
@@ -31,9 +32,7 @@ def _is_htmx(request: HttpRequest) -> bool:
 
 
 def _messages_of(exc: ValidationError | PermissionDenied | NoRoute) -> list[str]:
-    if isinstance(exc, ValidationError):
-        return list(exc.messages)
-    return [str(exc) or _("您的岗位无权执行此操作。")]
+    return messages_of(exc, _("您的岗位无权执行此操作。"))
 
 
 def _quiet(*forms_: forms.Form) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import uuid
+from dataclasses import replace
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -119,13 +120,8 @@ def intake(request: HttpRequest) -> HttpResponse:
         form.add_error(None, _("表单已失效，请刷新页面后重新填写。"))
         return _render_intake(request, form, formset, unit, status=400)
     requests = [
-        actions.MatterRequest(
-            service_item=f.cleaned_data["service_item"],
-            description=f.cleaned_data["description"],
-            region=d["region"],
-            topic=f.cleaned_data.get("topic"),
-            unit=f.cleaned_data.get("unit"),
-            unit_reason=f.cleaned_data.get("unit_reason", ""),
+        replace(
+            f.matter_request(d["region"]),
             answer=f.cleaned_data.get("answer", ""),
             item_data=None if f.item_form is None else {bf.name: bf.data for bf in f.item_form},
         )
@@ -134,13 +130,7 @@ def intake(request: HttpRequest) -> HttpResponse:
     try:
         actions.do_submit(
             actor=user,
-            person=actions.PersonData(
-                name=d["name"],
-                phone=d["phone"],
-                id_number=d["id_number"],
-                special_groups=d["special_groups"],
-                address=d["address"],
-            ),
+            person=form.person(),
             requests=requests,
             channel=d["channel"],
             intake_unit=unit,

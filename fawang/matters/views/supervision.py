@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
+from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
@@ -113,6 +117,36 @@ def feedback(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _record_task(
+    request: HttpRequest,
+    form: forms.Form,
+    *,
+    may: bool,
+    refused: str,
+    record: Callable[[dict[str, Any]], object],
+    done: str,
+) -> int | None:
+    """The POST of a supervision task's page (回访, 整改): refused (403) unless the user ``may``, else the form's
+    data recorded by ``record``. None once recorded (the caller redirects), else the status to show the page with:
+    200 for a GET, 400 for a form to correct, 403 when the action refuses the user."""
+    if request.method != "POST":
+        return 200
+    if not may:
+        raise PermissionDenied(refused)
+    if form.is_valid():
+        try:
+            record(form.cleaned_data)
+        except PermissionDenied as exc:
+            form.add_error(None, _messages_of(exc))
+            return 403
+        except ValidationError as exc:
+            _put_errors(form, exc)
+        else:
+            messages.success(request, done)
+            return None
+    return 400
+
+
 @never_cache
 @staff_required
 def callback_detail(request: HttpRequest, pk: int) -> HttpResponse:
@@ -121,27 +155,18 @@ def callback_detail(request: HttpRequest, pk: int) -> HttpResponse:
     callback = get_callback_for_user(user, pk)
     may = callback.done_at is None and has_capability(user, "matters.callback", callback.unit)
     form = CallbackForm(request.POST or None)
-    status = 200
-    if request.method == "POST":
-        if not may:
-            raise PermissionDenied(_("您的岗位无权办理该回访任务，或任务已完成。"))
-        status = 400
-        if form.is_valid():
-            try:
-                actions.do_complete_callback(
-                    callback.pk,
-                    actor=user,
-                    outcome=form.cleaned_data["outcome"],
-                    satisfied=form.cleaned_data["satisfied"],
-                )
-            except PermissionDenied as exc:
-                form.add_error(None, _messages_of(exc))
-                status = 403
-            except ValidationError as exc:
-                _put_errors(form, exc)
-            else:
-                messages.success(request, _("回访情况已记录。"))
-                return redirect("matters:callback", pk=callback.pk)
+    status = _record_task(
+        request,
+        form,
+        may=may,
+        refused=_("您的岗位无权办理该回访任务，或任务已完成。"),
+        record=lambda d: actions.do_complete_callback(
+            callback.pk, actor=user, outcome=d["outcome"], satisfied=d["satisfied"]
+        ),
+        done=_("回访情况已记录。"),
+    )
+    if status is None:
+        return redirect("matters:callback", pk=callback.pk)
     matter = (
         Matter.objects.visible_to(user)
         .select_related("service_item", "unit", "person")
@@ -171,22 +196,16 @@ def rectification_detail(request: HttpRequest, pk: int) -> HttpResponse:
     item = get_rectification_for_user(user, pk)
     may = item.done_at is None and has_capability(user, "matters.rectify", item.unit)
     form = RectificationForm(request.POST or None)
-    status = 200
-    if request.method == "POST":
-        if not may:
-            raise PermissionDenied(_("您的岗位无权办理该整改任务，或任务已完成。"))
-        status = 400
-        if form.is_valid():
-            try:
-                actions.do_complete_rectification(item.pk, actor=user, measures=form.cleaned_data["measures"])
-            except PermissionDenied as exc:
-                form.add_error(None, _messages_of(exc))
-                status = 403
-            except ValidationError as exc:
-                _put_errors(form, exc)
-            else:
-                messages.success(request, _("整改情况已记录。"))
-                return redirect("matters:rectification", pk=item.pk)
+    status = _record_task(
+        request,
+        form,
+        may=may,
+        refused=_("您的岗位无权办理该整改任务，或任务已完成。"),
+        record=lambda d: actions.do_complete_rectification(item.pk, actor=user, measures=d["measures"]),
+        done=_("整改情况已记录。"),
+    )
+    if status is None:
+        return redirect("matters:rectification", pk=item.pk)
     matter = (
         Matter.objects.visible_to(user)
         .select_related("service_item", "unit")

@@ -8,7 +8,9 @@ from unittest import mock
 from django.urls import reverse
 from rest_framework.test import APIClient
 
-from .. import actions, signing
+from fawang.lib import signing
+
+from .. import actions
 from ..models import Case, Referral, ReferralPartner
 from .base import MediationTestCase
 

@@ -1,5 +1,6 @@
-"""Signatures of the referral API (诉调、警调、访调对接): a partner signs each request, and we sign each outcome report
-we send back, with HMAC-SHA256 over ``timestamp + "\\n" + body`` and the partner's secret.
+"""Signatures of the partner APIs (the mediation referrals: 诉调、警调、访调对接; legal aid's 通知辩护): a partner
+signs each request, and we sign each outcome report we send back, with HMAC-SHA256 over ``timestamp + "\\n" +
+body`` and the partner's secret (fawang.apikit.signed checks a request).
 
 Headers: ``X-Partner`` (the partner's key id), ``X-Timestamp`` (Unix seconds; five minutes either way) and
 ``X-Signature`` (lowercase hex).
