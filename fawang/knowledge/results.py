@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from django.db.models import Q
 from django.utils.html import escape
@@ -11,6 +12,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from .models import Article, Law
 from .search import Filters, Hit, SearchIndex
+from .search.engine import Query
 
 MAX_QUERY = 200
 # Engine hits fetched per search; filters the engine cannot apply (region, dates) and date order work
@@ -35,20 +37,48 @@ class SearchParams:
         return bool(self.scope not in ("", "national", "local") or self.date_from or self.date_to)
 
 
-@dataclass
 class Result:
-    article: Article
-    snippet: SafeString
-    score: float
-    # Why it matched, for the person: the question's words found in the article, and each everyday word with the
-    # statute words it was bridged to (“工钱 → 劳动报酬”).
-    matched: list[str] = field(default_factory=list)
-    bridges: list[tuple[str, list[str]]] = field(default_factory=list)
+    """One article found, with why it matched: the question's words found in the article (``matched``, also
+    highlighted in ``snippet``), and each everyday word with the statute words it was bridged to (``bridges``,
+    “工钱 → 劳动报酬”).
+
+    A search keeps up to a hundred results so that its pages can be counted and turned, but a page shows ten: the
+    explanation and the snippet are worked out on first use, for the results someone looks at."""
+
+    def __init__(
+        self, article: Article, hit: Hit, score: float, explain: tuple[SearchIndex, Query] | None
+    ) -> None:
+        """``explain``: the index and the parsed question that explain the hit on first use; None when the hit
+        says all there is (a law title match carries its matched words and no highlights)."""
+        self.article = article
+        self.hit = hit
+        self.score = score
+        self._explain = explain
+
+    def _explained(self) -> Hit:
+        if self._explain is not None:
+            index, query = self._explain
+            index.explain(query, [self.hit])
+            self._explain = None
+        return self.hit
+
+    @cached_property
+    def snippet(self) -> SafeString:
+        return highlight(self.article.text, self._explained().spans)
+
+    @property
+    def matched(self) -> list[str]:
+        return list(self._explained().terms)
+
+    @property
+    def bridges(self) -> list[tuple[str, list[str]]]:
+        return list(self._explained().bridges)
 
     @property
     def why(self) -> list[str]:
-        bridged = [f"{lay} → {'、'.join(words)}" for lay, words in self.bridges]
-        seen = {lay for lay, _ in self.bridges} | {w for _, words in self.bridges for w in words}
+        bridges = self.bridges
+        bridged = [f"{lay} → {'、'.join(words)}" for lay, words in bridges]
+        seen = {lay for lay, _ in bridges} | {w for _, words in bridges for w in words}
         plain = [w for w in self.matched if w not in seen and len(w) >= 2][:6]
         return bridged + plain
 
@@ -118,8 +148,9 @@ def search(index: SearchIndex, p: SearchParams) -> SearchResults:
     k = TOP_K_FILTERED if p.post_filtered() or p.order == "date" else TOP_K
     # Versions are collapsed here rather than in the engine, after the filters, so that the version shown
     # is the one in force when there is one, and a date range finds the versions published in it.
-    hits = index.search(p.query, k=k, filters=engine_filters(p), collapse_versions=False)
+    hits = index.search(q, k=k, filters=engine_filters(p), collapse_versions=False, highlight=False)
     rows = _rows_for(hits)
+    explain = None if p.title_only else (index, q)
     by_provision: dict[tuple[str, str], int] = {}
     for h in hits:
         article = rows.get((h.law_path, h.article))
@@ -134,7 +165,7 @@ def search(index: SearchIndex, p: SearchParams) -> SearchResults:
             continue
         if p.date_to and (law.publish_date is None or law.publish_date > p.date_to):
             continue
-        result = Result(article, highlight(article.text, h.spans), h.score, list(h.terms), list(h.bridges))
+        result = Result(article, h, h.score, explain)
         seen = by_provision.get(h.provision)
         if seen is None:
             by_provision[h.provision] = len(out.results)

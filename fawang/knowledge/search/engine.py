@@ -192,6 +192,9 @@ class Query:
     bridged: list[Bridged] = field(default_factory=list)
     bridge_words: list[str] = field(default_factory=list)
     bridge_ids: tuple[np.ndarray, np.ndarray] = (np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32))
+    # The words SearchIndex.explain looks for in a hit (the question's words and the model's expansions, then the
+    # question's bigrams): the same for every hit, so worked out once, on the first hit explained.
+    highlight_words: tuple[list[str], list[str]] | None = None
 
 
 class Features(dict[str, np.ndarray]):
@@ -491,20 +494,26 @@ class SearchIndex:
 
     def search(
         self,
-        query: str,
+        query: str | Query,
         *,
         k: int = 10,
         filters: Filters | None = None,
         collapse_versions: bool = True,
         highlight: bool = True,
     ) -> list[Hit]:
-        """Search articles.  Returns up to k hits, best first, with matched terms and highlight spans."""
+        """Search articles.  Returns up to k hits, best first, with matched terms and highlight spans.
+
+        ``query`` may be already parsed (``parse``).  With ``highlight=False`` the hits carry no terms, spans or
+        bridges; ``explain`` adds them later to the few hits a page shows."""
         filters = filters or Filters()
-        q = self.parse(query)
+        q = self.parse(query) if isinstance(query, str) else query
         if filters.title_only:
             return self._search_titles(q, k, filters)
         idx, scores = self.retrieve(q, k, self.mask(filters), collapse=collapse_versions)
-        return [self._hit(i, s, q, highlight) for i, s in zip(idx, scores, strict=True)]
+        hits = [self._hit(i, s) for i, s in zip(idx, scores, strict=True)]
+        if highlight:
+            self.explain(q, hits)
+        return hits
 
     def _search_titles(self, q: Query, k: int, filters: Filters) -> list[Hit]:
         ids, tf = query_vector(q.words + q.bigrams, self.title_vocab)
@@ -514,13 +523,13 @@ class SearchIndex:
         idx = self.rank(scores, k, self.mask(filters), collapse=False)
         hits = []
         for i in idx:
-            h = self._hit(i, float(scores[i]), q, False)
+            h = self._hit(i, float(scores[i]))
             h.terms = [t for t in q.words + q.bigrams if t in self.law_title[i]]
             hits.append(h)
         return hits
 
-    def _hit(self, i: int, score: float, q: Query, highlight: bool) -> Hit:
-        h = Hit(
+    def _hit(self, i: int, score: float) -> Hit:
+        return Hit(
             self.key(i),
             self.law_path[i],
             self.law_title[i],
@@ -530,12 +539,19 @@ class SearchIndex:
             i,
             self.provision_keys[int(self.provision[i])],
         )
-        if highlight:
-            text = self.text(i)
-            # Query words, plus the statute words the learned model expanded them to (that is often
-            # why a lay question found this article).
+
+    def explain(self, q: Query, hits: Iterable[Hit]) -> None:
+        """Fill in why each hit matched: the question's words found in its text (``terms``), their character
+        ``spans`` for highlighting, and the everyday words bridged to statute words in its text or headings."""
+        if q.highlight_words is None:
+            # Query words, plus the statute words the learned model expanded them to (that is often why a lay
+            # question found this article).
             expanded = list(self.model.expand(q.words)) if self.model is not None else []
-            place = text + " " + self.section[i]
+            q.highlight_words = list(dict.fromkeys(q.words + expanded)), list(dict.fromkeys(q.bigrams))
+        wanted, bigrams = q.highlight_words
+        for h in hits:
+            text = self.text(h.doc)
+            place = text + " " + self.section[h.doc]
             reasons: dict[str, list[str]] = {}  # a lay word in two lexicon entries is one reason
             for b in q.bridged:
                 found = [w for w in b.statute if w in place and w not in b.lay]
@@ -545,9 +561,8 @@ class SearchIndex:
             h.bridges = list(reasons.items())
             # Highlights stay on the question's own words (and the model's expansions); the bridged statute
             # words are shown apart, as the reason the article matched.
-            words = [w for w in dict.fromkeys(q.words + expanded) if w in text]
+            words = [w for w in wanted if w in text]
             covered = "".join(words)
-            extra = [bg for bg in dict.fromkeys(q.bigrams) if bg in text and bg not in covered]
+            extra = [bg for bg in bigrams if bg in text and bg not in covered]
             h.terms = words + extra
             h.spans = list(iter_spans(text, h.terms))
-        return h

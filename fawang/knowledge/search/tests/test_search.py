@@ -153,6 +153,20 @@ def test_highlight_spans(index: SearchIndex) -> None:
     assert list(iter_spans("甲乙丙丁甲乙", ["甲乙", "乙丙"])) == [(0, 3), (4, 6)]
 
 
+def test_hits_explained_later_say_what_a_highlighted_search_says(index: SearchIndex) -> None:
+    """The search page asks for a hundred hits without highlights and explains only the ten it shows."""
+    query = "用人单位拖欠劳动报酬 解除劳动合同 经济补偿"
+    shown = index.search(query, k=10)
+    plain = index.search(index.parse(query), k=10, highlight=False)
+    assert [h.key for h in plain] == [h.key for h in shown] and len(shown) >= 2
+    assert all(not h.terms and not h.spans for h in plain)
+    q = index.parse(query)
+    for h in reversed(plain):  # one at a time, in any order
+        index.explain(q, [h])
+    assert [(h.terms, h.spans, h.bridges) for h in plain] == [(h.terms, h.spans, h.bridges) for h in shown]
+    assert any(h.spans for h in plain)
+
+
 def test_lay_query_found_through_learned_expansion(index: SearchIndex) -> None:
     lay = "老板拖欠工资不给钱怎么办"
     target = ("劳动合同法", "第一条")
