@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -25,7 +25,7 @@ from fawang.orgs.authority import has_matter_capability
 from fawang.orgs.models import Speciality, Unit
 from fawang.orgs.roles import has_capability, require_capability
 
-from . import cti
+from . import cti, hotpath
 from .models import (
     DIAL_PREFIX,
     FOLLOW_UP_PREFIX,
@@ -96,17 +96,6 @@ def _remote_number(event: cti.Event, direction: str) -> str:
     return event.number_to if direction == Call.Direction.OUT else event.number_from
 
 
-def _locked_call(system: CtiSystem, call_id: str) -> Call | None:
-    """The call, locked: events of one call are applied one at a time (a PBX may post answer and hangup at the same
-    instant). No ordering and no joins: this is the hot path's first look-up."""
-    # The caller's number is not read (its keyed hash says whether it is known): decrypting it costs a Fernet
-    # token on every event.
-    found = (
-        Call.objects.select_for_update().filter(system=system, call_id=call_id).defer("caller").order_by()[:1]
-    )
-    return next(iter(found), None)
-
-
 # The columns an event may change (the caller's number is written only when first learnt: re-encrypting it on every
 # event would cost a Fernet token each time and change nothing).
 RECONCILED = [
@@ -125,6 +114,12 @@ RECONCILED = [
     "talk_seconds",
     "status",
 ]
+_RECONCILED_ATTS = [hotpath.attname(Call, name) for name in RECONCILED]
+
+
+def _loaded(call: Call) -> list[object]:
+    """The call's RECONCILED columns as they stand, to write only those an event changes."""
+    return [getattr(call, att) for att in _RECONCILED_ATTS]
 
 
 def _take_event(call: Call, event: cti.Event) -> bool:
@@ -154,19 +149,16 @@ def _take_event(call: Call, event: cti.Event) -> bool:
 
 def _make_call(system: CtiSystem, event: cti.Event) -> Call | None:
     """The call's first event makes it, computed before the insert (one INSERT, no UPDATE after it). None when
-    another event of the same call made it meanwhile: the insert waited for that transaction and failed."""
+    another event of the same call made it first (hotpath.insert_call: nothing written)."""
     call = Call(system=system, unit_id=system.unit_id, call_id=event.call_id, rang_at=event.occurred_at)
     first = CallEvent(kind=event.kind, occurred_at=event.occurred_at, payload=event.payload())
     _take_event(call, event)
     before = call.status
     _compute(call, {event.kind: first})
-    try:
-        with transaction.atomic():
-            call.save(force_insert=True)
-    except IntegrityError:
+    if not hotpath.insert_call(call):
         return None
     first.call = call
-    first.save(force_insert=True)
+    hotpath.insert_event(first)
     if call.status in (Call.Status.MISSED, Call.Status.ABANDONED) and before != call.status:
         _sync_callback(call)
     return call
@@ -186,29 +178,33 @@ def ingest(system: CtiSystem, event: cti.Event) -> tuple[Call, bool]:
     """Store one event and bring its call up to date. Returns (call, False) for a resent event: the first copy
     stands and nothing changes.
 
-    This is the CTI endpoint's hot path (bench/bench_hotline.py): a fixed handful of queries per event, whatever
-    the call. A call's first event: the call looked up, then inserted already computed with its event (the
-    insert in a savepoint, for the race with its other events). A later one: the call locked, its events read
-    once, the event inserted, the changed columns of the call saved (plus the seat of the answering extension,
-    looked up once per call)."""
-    call = _locked_call(system, event.call_id)
+    This is the CTI endpoint's hot path (bench/bench_hotline.py), in SQL written for it (hotpath.py): a fixed
+    handful of statements per event, whatever the call. A call's first event: the call inserted already computed
+    with its event (no savepoint: the insert does nothing if another event of the call made it first), then its
+    event. A later one: the call locked, its events read, the event inserted, the call's changed columns updated
+    (plus the seat of the answering extension, looked up once per call)."""
+    # A newCall is nearly always its call's first event: try the insert at once (a late newCall pays one
+    # statement more); any other event looks the call up first.
+    call = None if event.kind == CallEvent.Kind.NEW_CALL else hotpath.lock_call(system.pk, event.call_id)
     if call is None:
         made = _make_call(system, event)
         if made is not None:
             _outbound(made)
             return made, True
-        call = _locked_call(system, event.call_id)
+        call = hotpath.lock_call(system.pk, event.call_id)
         assert call is not None
     # Under the call's lock no other event of this call is being written, so reading its events decides a resend
     # (the unique constraint on (call, kind) stays as the last guard).
-    events = {e.kind: e for e in CallEvent.objects.filter(call_id=call.pk).order_by()}
+    events = hotpath.call_events(call.pk)
     if event.kind in events:
         return call, False
-    events[event.kind] = CallEvent.objects.create(
+    events[event.kind] = CallEvent(
         call=call, kind=event.kind, occurred_at=event.occurred_at, payload=event.payload()
     )
+    hotpath.insert_event(events[event.kind])
+    loaded = _loaded(call)
     learnt = _take_event(call, event)
-    reconcile(call, events, caller_learnt=learnt)
+    reconcile(call, events, loaded, caller_learnt=learnt)
     _outbound(call)
     return call, True
 
@@ -241,15 +237,21 @@ def _resolved(call: Call, payload: dict[str, object]) -> bool:
     return bool(extension) and extension == call.extension
 
 
-def reconcile(call: Call, events: dict[str, CallEvent] | None = None, *, caller_learnt: bool = True) -> None:
-    """Recompute the call from all its events, whatever order they came in (each kind at most once), and save it;
-    a missed call gets its callback task, one answered after all loses it."""
-    if events is None:
-        events = {e.kind: e for e in call.events.all()}
+def reconcile(call: Call, events: dict[str, CallEvent], loaded: list[object], *, caller_learnt: bool) -> None:
+    """Recompute the call from all its events, whatever order they came in (each kind at most once), and write
+    the columns that changed since ``loaded`` (``_loaded`` before the event was taken); a missed call gets its
+    callback task, one answered after all loses it."""
     before = call.status
     _compute(call, events)
-    fields = RECONCILED + (["caller", "caller_hash"] if caller_learnt else [])
-    call.save(update_fields=fields)
+    fields = [
+        name
+        for name, att, old in zip(RECONCILED, _RECONCILED_ATTS, loaded, strict=True)
+        if getattr(call, att) != old
+    ]
+    if caller_learnt:
+        fields += ["caller", "caller_hash"]
+    if fields:
+        hotpath.update_call(call, fields)
     # Only a call that is or was unanswered can have a callback task to make or withdraw.
     if {before, call.status} & {Call.Status.MISSED, Call.Status.ABANDONED}:
         _sync_callback(call)
