@@ -115,6 +115,7 @@ RECONCILED = [
     "status",
 ]
 _RECONCILED_ATTS = [hotpath.attname(Call, name) for name in RECONCILED]
+_STATUS = RECONCILED.index("status")
 
 
 def _loaded(call: Call) -> list[object]:
@@ -185,48 +186,52 @@ def ingest(system: CtiSystem, event: cti.Event) -> tuple[Call, bool]:
     (plus the seat of the answering extension, looked up once per call)."""
     # A newCall is nearly always its call's first event: try the insert at once (a late newCall pays one
     # statement more); any other event looks the call up first.
-    call = None if event.kind == CallEvent.Kind.NEW_CALL else hotpath.lock_call(system.pk, event.call_id)
-    if call is None:
+    found = None if event.kind == CallEvent.Kind.NEW_CALL else hotpath.lock_call(system.pk, event.call_id)
+    if found is None:
         made = _make_call(system, event)
         if made is not None:
             _outbound(made)
             return made, True
-        call = hotpath.lock_call(system.pk, event.call_id)
-        assert call is not None
-    # Under the call's lock no other event of this call is being written, so reading its events decides a resend
-    # (the unique constraint on (call, kind) stays as the last guard).
-    events = hotpath.call_events(call.pk)
+        found = hotpath.lock_call(system.pk, event.call_id)
+        assert found is not None
+    # Under the call's lock no other event of this call is being written, so its events (read after the lock)
+    # decide a resend (the unique constraint on (call, kind) stays as the last guard).
+    call, events = found
     if event.kind in events:
         return call, False
-    events[event.kind] = CallEvent(
+    new = events[event.kind] = CallEvent(
         call=call, kind=event.kind, occurred_at=event.occurred_at, payload=event.payload()
     )
-    hotpath.insert_event(events[event.kind])
     loaded = _loaded(call)
     learnt = _take_event(call, event)
-    reconcile(call, events, loaded, caller_learnt=learnt)
+    changed = reconcile(call, events, loaded, caller_learnt=learnt)
+    hotpath.insert_event_and_update(new, call, changed)
+    # Only a call that is or was unanswered can have a callback task to make or withdraw (after the call's row
+    # is written: the task is made from it).
+    if {loaded[_STATUS], call.status} & {Call.Status.MISSED, Call.Status.ABANDONED}:
+        _sync_callback(call)
     _outbound(call)
     return call, True
 
 
-def _agent_for(call: Call, payload: dict[str, object]) -> tuple[str, User | None]:
+def _agent_for(call: Call, payload: dict[str, object]) -> tuple[str, int | None]:
+    """(the answering extension, the id of its agent: the seat's, else the first agent account the PBX named).
+    Ids only: the call keeps the agent's id, and the user's row is not needed on the CTI path."""
     from fawang.accounts.models import User
 
     extension = str(payload.get("answeringNumber", "") or "")
     if extension:
-        seat = next(
-            iter(
-                Seat.objects.filter(unit_id=call.unit_id, extension=extension, agent__isnull=False)
-                .select_related("agent")
-                .order_by()[:1]
-            ),
-            None,
+        seat_agent = (
+            Seat.objects.filter(unit_id=call.unit_id, extension=extension, agent__isnull=False)
+            .order_by()
+            .values_list("agent_id", flat=True)[:1]
         )
-        if seat is not None:
-            return extension, seat.agent
+        for agent_id in seat_agent:
+            return extension, agent_id
     users = payload.get("user") or []
     if isinstance(users, list) and users:
-        return extension, User.objects.filter(username=str(users[0])).order_by().first()
+        found = User.objects.filter(username=str(users[0])).order_by().values_list("pk", flat=True)[:1]
+        return extension, next(iter(found), None)
     return extension, None
 
 
@@ -237,11 +242,11 @@ def _resolved(call: Call, payload: dict[str, object]) -> bool:
     return bool(extension) and extension == call.extension
 
 
-def reconcile(call: Call, events: dict[str, CallEvent], loaded: list[object], *, caller_learnt: bool) -> None:
-    """Recompute the call from all its events, whatever order they came in (each kind at most once), and write
-    the columns that changed since ``loaded`` (``_loaded`` before the event was taken); a missed call gets its
-    callback task, one answered after all loses it."""
-    before = call.status
+def reconcile(
+    call: Call, events: dict[str, CallEvent], loaded: list[object], *, caller_learnt: bool
+) -> list[str]:
+    """Recompute the call from all its events, whatever order they came in (each kind at most once): the
+    columns that changed since ``loaded`` (``_loaded`` before the event was taken), to be written."""
     _compute(call, events)
     fields = [
         name
@@ -250,11 +255,7 @@ def reconcile(call: Call, events: dict[str, CallEvent], loaded: list[object], *,
     ]
     if caller_learnt:
         fields += ["caller", "caller_hash"]
-    if fields:
-        hotpath.update_call(call, fields)
-    # Only a call that is or was unanswered can have a callback task to make or withdraw.
-    if {before, call.status} & {Call.Status.MISSED, Call.Status.ABANDONED}:
-        _sync_callback(call)
+    return fields
 
 
 def _compute(call: Call, events: dict[str, CallEvent]) -> None:
@@ -272,16 +273,16 @@ def _compute(call: Call, events: dict[str, CallEvent]) -> None:
     call.answered_at = answer.occurred_at if answer else None
     call.ended_at = hangup.occurred_at if hangup else None
     if answer is not None and not _resolved(call, answer.payload):
-        extension, agent = _agent_for(call, answer.payload)
+        extension, agent_id = _agent_for(call, answer.payload)
         call.extension = extension or call.extension
-        if agent is not None:
-            call.agent = agent
+        if agent_id is not None:
+            call.agent_id = agent_id
     if hangup is not None:
         call.cause = str(hangup.payload.get("cause", ""))[:20]
         if answer is None and hangup.payload.get("answeringNumber") and not _resolved(call, hangup.payload):
             # Some PBXs post the answering extension only on hang-up.
-            extension, agent = _agent_for(call, hangup.payload)
-            call.extension, call.agent = extension, agent
+            extension, agent_id = _agent_for(call, hangup.payload)
+            call.extension, call.agent_id = extension, agent_id
     urls = [str(e.payload.get("recordingUrl")) for e in events.values() if e.payload.get("recordingUrl")]
     call.recording_url = urls[0] if urls else ""
     call.satisfaction = int(rating.payload["digit"]) if rating and rating.payload.get("digit") else None

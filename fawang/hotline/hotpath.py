@@ -17,6 +17,11 @@ send, in plain SQL that SQLite (3.35 or later, for RETURNING) and PostgreSQL bot
 The call's events are read in a statement of their own after the lock, never joined to it: under READ
 COMMITTED a row lock that waited returns the locked row's newest version but the joined rows as the statement's
 snapshot saw them before the wait, without the event the other transaction just committed.
+
+On PostgreSQL (client-side binding, Django's default for psycopg) statements that follow each other go to the
+server together, in one round trip: the lock and the events read, then the event insert and the call update. The
+server still runs them one after the other, each with its own snapshot (so the events read sees what committed
+while the lock waited). SQLite's driver takes one statement per call: there they run one by one, the same SQL.
 """
 
 from __future__ import annotations
@@ -98,7 +103,10 @@ def _statements(vendor: str) -> dict[str, str]:
             f"INSERT INTO {call} ({_cols(CALL_INSERT)}) VALUES ({call_marks}) "  # noqa: S608
             f"ON CONFLICT ({system}, {call_id}) DO NOTHING RETURNING {pk}"
         ),
-        "call_events": f"SELECT {_cols(EVENT_READ)} FROM {event} WHERE {event_call} = %s",  # noqa: S608
+        "events_of_call": (
+            f"SELECT {_cols(EVENT_READ)} FROM {event} WHERE {event_call} = "  # noqa: S608
+            f"(SELECT {pk} FROM {call} WHERE {system} = %s AND {call_id} = %s)"
+        ),
         "insert_event": f"INSERT INTO {event} ({_cols(EVENT_INSERT)}) VALUES ({event_marks})",  # noqa: S608
     }
 
@@ -111,14 +119,54 @@ def _update_statement(vendor: str, attnames: tuple[str, ...]) -> tuple[str, list
     return f"UPDATE {_q(Call._meta.db_table)} SET {sets} WHERE {pk} = %s", fields  # noqa: S608
 
 
-def lock_call(system_id: int, call_id: str) -> Call | None:
-    """The call ``call_id`` of the system, its row locked until the transaction ends; None when there is none."""
+def together() -> bool:
+    """Whether this connection takes several statements in one execute: psycopg with client-side binding."""
+    return (
+        connection.vendor == "postgresql"
+        and connection.settings_dict["OPTIONS"].get("server_side_binding") is not True
+    )
+
+
+def _run(*statements: tuple[str, list[Any]]) -> list[list[tuple[Any, ...]]]:
+    """Run ``statements`` in order, in one round trip where the backend allows it; each one's rows ([] for a
+    statement that returns none)."""
+    results: list[list[tuple[Any, ...]]] = []
     with connection.cursor() as cursor:
-        cursor.execute(_statements(connection.vendor)["lock_call"], [system_id, call_id])
-        row = cursor.fetchone()
-    if row is None:
+        if together() and len(statements) > 1:
+            cursor.execute(
+                "; ".join(sql for sql, _params in statements), [p for _sql, ps in statements for p in ps]
+            )
+            for i in range(len(statements)):
+                results.append(list(cursor.fetchall()) if cursor.description else [])
+                if i < len(statements) - 1:
+                    cursor.nextset()
+            return results
+        for sql, params in statements:
+            cursor.execute(sql, params)
+            results.append(list(cursor.fetchall()) if cursor.description else [])
+    return results
+
+
+def _events(call_pk: int, rows: list[tuple[Any, ...]]) -> dict[str, CallEvent]:
+    events = {}
+    for row in rows:
+        kind, occurred_at, payload = _read(EVENT_READ, row)
+        events[kind] = CallEvent(call_id=call_pk, kind=kind, occurred_at=occurred_at, payload=payload)
+    return events
+
+
+def lock_call(system_id: int, call_id: str) -> tuple[Call, dict[str, CallEvent]] | None:
+    """The call ``call_id`` of the system, its row locked until the transaction ends, and its events by kind
+    (each kind at most once: the table's unique constraint); None when there is no such call."""
+    sql = _statements(connection.vendor)
+    # The events by the call's system and callId (its id is not known before the lock returns it).
+    call_rows, event_rows = _run(
+        (sql["lock_call"], [system_id, call_id]), (sql["events_of_call"], [system_id, call_id])
+    )
+    if not call_rows:
         return None
-    return Call.from_db(connection.alias, [f.attname for f in CALL_READ], _read(CALL_READ, row))
+    call = Call.from_db(connection.alias, [f.attname for f in CALL_READ], _read(CALL_READ, call_rows[0]))
+    return call, _events(call.pk, event_rows)
 
 
 def insert_call(call: Call) -> bool:
@@ -137,29 +185,26 @@ def insert_call(call: Call) -> bool:
     return True
 
 
-def call_events(call_pk: int) -> dict[str, CallEvent]:
-    """The call's events by kind (each kind at most once: the table's unique constraint)."""
-    with connection.cursor() as cursor:
-        cursor.execute(_statements(connection.vendor)["call_events"], [call_pk])
-        rows = cursor.fetchall()
-    events = {}
-    for row in rows:
-        kind, occurred_at, payload = _read(EVENT_READ, row)
-        events[kind] = CallEvent(call_id=call_pk, kind=kind, occurred_at=occurred_at, payload=payload)
-    return events
-
-
 def insert_event(event: CallEvent) -> None:
     """Insert ``event`` (its call set); its id is not read back, nothing on the hot path needs it."""
-    with connection.cursor() as cursor:
-        cursor.execute(
+    _run(
+        (
             _statements(connection.vendor)["insert_event"],
             [_db_value(f, event, add=True) for f in EVENT_INSERT],
         )
+    )
 
 
-def update_call(call: Call, attnames: Sequence[str]) -> None:
-    """Write the columns ``attnames`` of the (locked) call."""
-    sql, fields = _update_statement(connection.vendor, tuple(attnames))
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [*(_db_value(f, call, add=False) for f in fields), call.pk])
+def insert_event_and_update(event: CallEvent, call: Call, attnames: Sequence[str]) -> None:
+    """Insert ``event`` and write the columns ``attnames`` of its (locked) call, in one round trip where the
+    backend allows it (no UPDATE when nothing changed)."""
+    statements = [
+        (
+            _statements(connection.vendor)["insert_event"],
+            [_db_value(f, event, add=True) for f in EVENT_INSERT],
+        )
+    ]
+    if attnames:
+        sql, fields = _update_statement(connection.vendor, tuple(attnames))
+        statements.append((sql, [*(_db_value(f, call, add=False) for f in fields), call.pk]))
+    _run(*statements)
