@@ -156,12 +156,10 @@ def _make_call(system: CtiSystem, event: cti.Event) -> Call | None:
     _take_event(call, event)
     before = call.status
     _compute(call, {event.kind: first})
-    if not hotpath.insert_call(call):
+    if not hotpath.insert_call(call, first):
         return None
-    first.call = call
-    hotpath.insert_event(first)
     if call.status in (Call.Status.MISSED, Call.Status.ABANDONED) and before != call.status:
-        _sync_callback(call)
+        _sync_callback(call, fresh=True)
     return call
 
 
@@ -174,19 +172,37 @@ def _outbound(call: Call) -> None:
         outbound_reported(call)
 
 
-@transaction.atomic
 def ingest(system: CtiSystem, event: cti.Event) -> tuple[Call, bool]:
     """Store one event and bring its call up to date. Returns (call, False) for a resent event: the first copy
     stands and nothing changes.
 
     This is the CTI endpoint's hot path (bench/bench_hotline.py), in SQL written for it (hotpath.py): a fixed
     handful of statements per event, whatever the call. A call's first event: the call inserted already computed
-    with its event (no savepoint: the insert does nothing if another event of the call made it first), then its
-    event. A later one: the call locked, its events read, the event inserted, the call's changed columns updated
-    (plus the seat of the answering extension, looked up once per call)."""
+    with its event (no savepoint: the insert does nothing if another event of the call made it first). A later
+    one: the call locked and its events read, the event inserted and the call's changed columns updated (plus the
+    seat of the answering extension, looked up once per call)."""
+    if (
+        event.kind == CallEvent.Kind.NEW_CALL
+        and hotpath.single_statement_insert()
+        and not event.call_id.startswith((DIAL_PREFIX, FOLLOW_UP_PREFIX))
+    ):
+        # An inbound call's newCall, nearly always its first event, makes a ringing call and nothing else (no
+        # callback task, no dialled call to report): on PostgreSQL the call and its event are one statement,
+        # atomic by itself, so no transaction is opened for it (two round trips fewer).
+        made = _make_call(system, event)
+        if made is not None:
+            return made, True
+        return _ingest(system, event, made_already=True)
+    return _ingest(system, event)
+
+
+@transaction.atomic
+def _ingest(system: CtiSystem, event: cti.Event, *, made_already: bool = False) -> tuple[Call, bool]:
+    """``made_already``: ingest tried the call's insert and found the call made."""
     # A newCall is nearly always its call's first event: try the insert at once (a late newCall pays one
-    # statement more); any other event looks the call up first.
-    found = None if event.kind == CallEvent.Kind.NEW_CALL else hotpath.lock_call(system.pk, event.call_id)
+    # statement more); any other event, or a newCall whose call is known to exist, locks the call first.
+    first_try = event.kind == CallEvent.Kind.NEW_CALL and not made_already
+    found = None if first_try else hotpath.lock_call(system.pk, event.call_id)
     if found is None:
         made = _make_call(system, event)
         if made is not None:
@@ -314,11 +330,12 @@ def _queue_agents(call: Call) -> list[int]:
     return list(seats.values_list("agent_id", flat=True))
 
 
-def _sync_callback(call: Call) -> None:
+def _sync_callback(call: Call, *, fresh: bool = False) -> None:
     """A missed or abandoned call with a known number gets one callback task (not one the PBX forwarded to
     another line, which answered it there); a call that turns out answered
     (its answer event came late) has its open task withdrawn."""
-    task = CallbackTask.objects.filter(call=call).first()
+    # A call made in this transaction has no task yet: not looked up.
+    task = None if fresh else CallbackTask.objects.filter(call=call).first()
     missed = (
         call.direction == Call.Direction.IN
         and call.status in (Call.Status.MISSED, Call.Status.ABANDONED)

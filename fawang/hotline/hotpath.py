@@ -85,6 +85,7 @@ CALL_READ = [f for f in Call._meta.concrete_fields if f.attname != "caller"]
 CALL_INSERT = [f for f in Call._meta.concrete_fields if not f.primary_key]
 EVENT_READ = [_field(CallEvent, name) for name in ("kind", "occurred_at", "payload")]
 EVENT_INSERT = [f for f in CallEvent._meta.concrete_fields if not f.primary_key]
+EVENT_FIRST = [f for f in EVENT_INSERT if f.attname != "call_id"]
 
 
 @functools.cache
@@ -102,6 +103,13 @@ def _statements(vendor: str) -> dict[str, str]:
         "insert_call": (
             f"INSERT INTO {call} ({_cols(CALL_INSERT)}) VALUES ({call_marks}) "  # noqa: S608
             f"ON CONFLICT ({system}, {call_id}) DO NOTHING RETURNING {pk}"
+        ),
+        # The event's columns but its call's come from the call's RETURNING (PostgreSQL only: single_statement_insert).
+        "insert_call_with_event": (
+            f"WITH made AS (INSERT INTO {call} ({_cols(CALL_INSERT)}) VALUES ({call_marks}) "  # noqa: S608
+            f"ON CONFLICT ({system}, {call_id}) DO NOTHING RETURNING {pk}) "
+            f"INSERT INTO {event} ({event_call}, {_cols(EVENT_FIRST)}) "
+            f"SELECT {pk}, {', '.join(['%s'] * len(EVENT_FIRST))} FROM made RETURNING {event_call}"
         ),
         "events_of_call": (
             f"SELECT {_cols(EVENT_READ)} FROM {event} WHERE {event_call} = "  # noqa: S608
@@ -169,19 +177,34 @@ def lock_call(system_id: int, call_id: str) -> tuple[Call, dict[str, CallEvent]]
     return call, _events(call.pk, event_rows)
 
 
-def insert_call(call: Call) -> bool:
-    """Insert the new ``call`` and set its pk, unless its system already has a call of that callId: False then,
-    and nothing written (another event of the same call made it first)."""
-    with connection.cursor() as cursor:
-        cursor.execute(
-            _statements(connection.vendor)["insert_call"], [_db_value(f, call, add=True) for f in CALL_INSERT]
-        )
-        row = cursor.fetchone()
-    if row is None:
+def single_statement_insert() -> bool:
+    """Whether a new call and its first event are one statement (PostgreSQL: an INSERT in a WITH clause)."""
+    return connection.vendor == "postgresql"
+
+
+def insert_call(call: Call, first: CallEvent) -> bool:
+    """Insert the new ``call`` and its ``first`` event and set their call's pk, unless the system already has a
+    call of that callId: False then, and nothing written (another event of the same call made it first).
+
+    PostgreSQL: one statement (the event inserted from the call's RETURNING, so with no call inserted no event is
+    either), atomic without a transaction around it. SQLite, which has no INSERT in a WITH clause: the call, then
+    the event, inside the caller's transaction."""
+    sql = _statements(connection.vendor)
+    call_values = [_db_value(f, call, add=True) for f in CALL_INSERT]
+    if single_statement_insert():
+        first_values = [_db_value(f, first, add=True) for f in EVENT_FIRST]
+        rows = _run((sql["insert_call_with_event"], [*call_values, *first_values]))[0]
+    else:
+        assert not connection.get_autocommit(), "the call and its event are written in one transaction"
+        rows = _run((sql["insert_call"], call_values))[0]
+    if not rows:
         return False
-    call.pk = row[0]
+    call.pk = rows[0][0]
     call._state.adding = False
     call._state.db = connection.alias
+    first.call = call
+    if not single_statement_insert():
+        insert_event(first)
     return True
 
 
