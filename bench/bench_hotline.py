@@ -11,9 +11,12 @@ Why an earlier run got no answers at all: on a shared machine at load ~20 an eve
 round trips (14 queries, the call's row lock held across them, so the three events of a call queued behind each
 other), the warm-up's 32 requests were still being served when the measured run began, and the CTI and the baseline
 ran one after the other under different load. With latencies past the run's length (a short run) or wrk's timeout,
-wrk counts nothing. Now the handler takes a fixed 8–10 queries, the server is drained (``/healthz`` answers quickly)
-before each measurement, and the baseline and the CTI alternate in ``ROUNDS`` rounds so both see the same machine;
-timeouts and other errors are reported, never silently dropped.
+wrk counts nothing. Now the server is drained (``/healthz`` answers quickly) before each measurement, and the baseline
+and the CTI alternate in ``ROUNDS`` rounds so both see the same machine; timeouts and other errors are reported, never
+silently dropped. The handler's round trips to PostgreSQL (fawang/hotline/hotpath.py): an inbound call's newCall 2
+(the systems' version token, then the call with its event in one statement, no transaction), a later event 5 or 6
+(the token, BEGIN, the call's lock with its events, the answering seat once per call, the event with the call's
+update, COMMIT), against the baseline's 2 (its session, its user).
 
 Full run (the machine must be otherwise quiet; ~3 minutes after the set-up):
 

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -25,7 +25,7 @@ from fawang.orgs.authority import has_matter_capability
 from fawang.orgs.models import Speciality, Unit
 from fawang.orgs.roles import has_capability, require_capability
 
-from . import cti
+from . import cti, hotpath
 from .models import (
     DIAL_PREFIX,
     FOLLOW_UP_PREFIX,
@@ -96,17 +96,6 @@ def _remote_number(event: cti.Event, direction: str) -> str:
     return event.number_to if direction == Call.Direction.OUT else event.number_from
 
 
-def _locked_call(system: CtiSystem, call_id: str) -> Call | None:
-    """The call, locked: events of one call are applied one at a time (a PBX may post answer and hangup at the same
-    instant). No ordering and no joins: this is the hot path's first look-up."""
-    # The caller's number is not read (its keyed hash says whether it is known): decrypting it costs a Fernet
-    # token on every event.
-    found = (
-        Call.objects.select_for_update().filter(system=system, call_id=call_id).defer("caller").order_by()[:1]
-    )
-    return next(iter(found), None)
-
-
 # The columns an event may change (the caller's number is written only when first learnt: re-encrypting it on every
 # event would cost a Fernet token each time and change nothing).
 RECONCILED = [
@@ -125,6 +114,13 @@ RECONCILED = [
     "talk_seconds",
     "status",
 ]
+_RECONCILED_ATTS = [hotpath.attname(Call, name) for name in RECONCILED]
+_STATUS = RECONCILED.index("status")
+
+
+def _loaded(call: Call) -> list[object]:
+    """The call's RECONCILED columns as they stand, to write only those an event changes."""
+    return [getattr(call, att) for att in _RECONCILED_ATTS]
 
 
 def _take_event(call: Call, event: cti.Event) -> bool:
@@ -154,21 +150,16 @@ def _take_event(call: Call, event: cti.Event) -> bool:
 
 def _make_call(system: CtiSystem, event: cti.Event) -> Call | None:
     """The call's first event makes it, computed before the insert (one INSERT, no UPDATE after it). None when
-    another event of the same call made it meanwhile: the insert waited for that transaction and failed."""
+    another event of the same call made it first (hotpath.insert_call: nothing written)."""
     call = Call(system=system, unit_id=system.unit_id, call_id=event.call_id, rang_at=event.occurred_at)
     first = CallEvent(kind=event.kind, occurred_at=event.occurred_at, payload=event.payload())
     _take_event(call, event)
     before = call.status
     _compute(call, {event.kind: first})
-    try:
-        with transaction.atomic():
-            call.save(force_insert=True)
-    except IntegrityError:
+    if not hotpath.insert_call(call, first):
         return None
-    first.call = call
-    first.save(force_insert=True)
     if call.status in (Call.Status.MISSED, Call.Status.ABANDONED) and before != call.status:
-        _sync_callback(call)
+        _sync_callback(call, fresh=True)
     return call
 
 
@@ -181,56 +172,82 @@ def _outbound(call: Call) -> None:
         outbound_reported(call)
 
 
-@transaction.atomic
 def ingest(system: CtiSystem, event: cti.Event) -> tuple[Call, bool]:
     """Store one event and bring its call up to date. Returns (call, False) for a resent event: the first copy
     stands and nothing changes.
 
-    This is the CTI endpoint's hot path (bench/bench_hotline.py): a fixed handful of queries per event, whatever
-    the call. A call's first event: the call looked up, then inserted already computed with its event (the
-    insert in a savepoint, for the race with its other events). A later one: the call locked, its events read
-    once, the event inserted, the changed columns of the call saved (plus the seat of the answering extension,
-    looked up once per call)."""
-    call = _locked_call(system, event.call_id)
-    if call is None:
+    This is the CTI endpoint's hot path (bench/bench_hotline.py), in SQL written for it (hotpath.py): a fixed
+    handful of statements per event, whatever the call. A call's first event: the call inserted already computed
+    with its event (no savepoint: the insert does nothing if another event of the call made it first). A later
+    one: the call locked and its events read, the event inserted and the call's changed columns updated (plus the
+    seat of the answering extension, looked up once per call)."""
+    if (
+        event.kind == CallEvent.Kind.NEW_CALL
+        and hotpath.single_statement_insert()
+        and not event.call_id.startswith((DIAL_PREFIX, FOLLOW_UP_PREFIX))
+    ):
+        # An inbound call's newCall, nearly always its first event, makes a ringing call and nothing else (no
+        # callback task, no dialled call to report): on PostgreSQL the call and its event are one statement,
+        # atomic by itself, so no transaction is opened for it (two round trips fewer).
+        made = _make_call(system, event)
+        if made is not None:
+            return made, True
+        return _ingest(system, event, made_already=True)
+    return _ingest(system, event)
+
+
+@transaction.atomic
+def _ingest(system: CtiSystem, event: cti.Event, *, made_already: bool = False) -> tuple[Call, bool]:
+    """``made_already``: ingest tried the call's insert and found the call made."""
+    # A newCall is nearly always its call's first event: try the insert at once (a late newCall pays one
+    # statement more); any other event, or a newCall whose call is known to exist, locks the call first.
+    first_try = event.kind == CallEvent.Kind.NEW_CALL and not made_already
+    found = None if first_try else hotpath.lock_call(system.pk, event.call_id)
+    if found is None:
         made = _make_call(system, event)
         if made is not None:
             _outbound(made)
             return made, True
-        call = _locked_call(system, event.call_id)
-        assert call is not None
-    # Under the call's lock no other event of this call is being written, so reading its events decides a resend
-    # (the unique constraint on (call, kind) stays as the last guard).
-    events = {e.kind: e for e in CallEvent.objects.filter(call_id=call.pk).order_by()}
+        found = hotpath.lock_call(system.pk, event.call_id)
+        assert found is not None
+    # Under the call's lock no other event of this call is being written, so its events (read after the lock)
+    # decide a resend (the unique constraint on (call, kind) stays as the last guard).
+    call, events = found
     if event.kind in events:
         return call, False
-    events[event.kind] = CallEvent.objects.create(
+    new = events[event.kind] = CallEvent(
         call=call, kind=event.kind, occurred_at=event.occurred_at, payload=event.payload()
     )
+    loaded = _loaded(call)
     learnt = _take_event(call, event)
-    reconcile(call, events, caller_learnt=learnt)
+    changed = reconcile(call, events, loaded, caller_learnt=learnt)
+    hotpath.insert_event_and_update(new, call, changed)
+    # Only a call that is or was unanswered can have a callback task to make or withdraw (after the call's row
+    # is written: the task is made from it).
+    if {loaded[_STATUS], call.status} & {Call.Status.MISSED, Call.Status.ABANDONED}:
+        _sync_callback(call)
     _outbound(call)
     return call, True
 
 
-def _agent_for(call: Call, payload: dict[str, object]) -> tuple[str, User | None]:
+def _agent_for(call: Call, payload: dict[str, object]) -> tuple[str, int | None]:
+    """(the answering extension, the id of its agent: the seat's, else the first agent account the PBX named).
+    Ids only: the call keeps the agent's id, and the user's row is not needed on the CTI path."""
     from fawang.accounts.models import User
 
     extension = str(payload.get("answeringNumber", "") or "")
     if extension:
-        seat = next(
-            iter(
-                Seat.objects.filter(unit_id=call.unit_id, extension=extension, agent__isnull=False)
-                .select_related("agent")
-                .order_by()[:1]
-            ),
-            None,
+        seat_agent = (
+            Seat.objects.filter(unit_id=call.unit_id, extension=extension, agent__isnull=False)
+            .order_by()
+            .values_list("agent_id", flat=True)[:1]
         )
-        if seat is not None:
-            return extension, seat.agent
+        for agent_id in seat_agent:
+            return extension, agent_id
     users = payload.get("user") or []
     if isinstance(users, list) and users:
-        return extension, User.objects.filter(username=str(users[0])).order_by().first()
+        found = User.objects.filter(username=str(users[0])).order_by().values_list("pk", flat=True)[:1]
+        return extension, next(iter(found), None)
     return extension, None
 
 
@@ -241,18 +258,20 @@ def _resolved(call: Call, payload: dict[str, object]) -> bool:
     return bool(extension) and extension == call.extension
 
 
-def reconcile(call: Call, events: dict[str, CallEvent] | None = None, *, caller_learnt: bool = True) -> None:
-    """Recompute the call from all its events, whatever order they came in (each kind at most once), and save it;
-    a missed call gets its callback task, one answered after all loses it."""
-    if events is None:
-        events = {e.kind: e for e in call.events.all()}
-    before = call.status
+def reconcile(
+    call: Call, events: dict[str, CallEvent], loaded: list[object], *, caller_learnt: bool
+) -> list[str]:
+    """Recompute the call from all its events, whatever order they came in (each kind at most once): the
+    columns that changed since ``loaded`` (``_loaded`` before the event was taken), to be written."""
     _compute(call, events)
-    fields = RECONCILED + (["caller", "caller_hash"] if caller_learnt else [])
-    call.save(update_fields=fields)
-    # Only a call that is or was unanswered can have a callback task to make or withdraw.
-    if {before, call.status} & {Call.Status.MISSED, Call.Status.ABANDONED}:
-        _sync_callback(call)
+    fields = [
+        name
+        for name, att, old in zip(RECONCILED, _RECONCILED_ATTS, loaded, strict=True)
+        if getattr(call, att) != old
+    ]
+    if caller_learnt:
+        fields += ["caller", "caller_hash"]
+    return fields
 
 
 def _compute(call: Call, events: dict[str, CallEvent]) -> None:
@@ -270,16 +289,16 @@ def _compute(call: Call, events: dict[str, CallEvent]) -> None:
     call.answered_at = answer.occurred_at if answer else None
     call.ended_at = hangup.occurred_at if hangup else None
     if answer is not None and not _resolved(call, answer.payload):
-        extension, agent = _agent_for(call, answer.payload)
+        extension, agent_id = _agent_for(call, answer.payload)
         call.extension = extension or call.extension
-        if agent is not None:
-            call.agent = agent
+        if agent_id is not None:
+            call.agent_id = agent_id
     if hangup is not None:
         call.cause = str(hangup.payload.get("cause", ""))[:20]
         if answer is None and hangup.payload.get("answeringNumber") and not _resolved(call, hangup.payload):
             # Some PBXs post the answering extension only on hang-up.
-            extension, agent = _agent_for(call, hangup.payload)
-            call.extension, call.agent = extension, agent
+            extension, agent_id = _agent_for(call, hangup.payload)
+            call.extension, call.agent_id = extension, agent_id
     urls = [str(e.payload.get("recordingUrl")) for e in events.values() if e.payload.get("recordingUrl")]
     call.recording_url = urls[0] if urls else ""
     call.satisfaction = int(rating.payload["digit"]) if rating and rating.payload.get("digit") else None
@@ -311,11 +330,12 @@ def _queue_agents(call: Call) -> list[int]:
     return list(seats.values_list("agent_id", flat=True))
 
 
-def _sync_callback(call: Call) -> None:
+def _sync_callback(call: Call, *, fresh: bool = False) -> None:
     """A missed or abandoned call with a known number gets one callback task (not one the PBX forwarded to
     another line, which answered it there); a call that turns out answered
     (its answer event came late) has its open task withdrawn."""
-    task = CallbackTask.objects.filter(call=call).first()
+    # A call made in this transaction has no task yet: not looked up.
+    task = None if fresh else CallbackTask.objects.filter(call=call).first()
     missed = (
         call.direction == Call.Direction.IN
         and call.status in (Call.Status.MISSED, Call.Status.ABANDONED)

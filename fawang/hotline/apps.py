@@ -48,7 +48,12 @@ class HotlineConfig(AppConfig):
             ("hotline.quality_decide", _("处理质检申诉")),
         ):
             codes.register(code, label)
+        from . import cti
         from .line import LINE, REFER_TO_DUTY
+        from .models import CtiSystem
+
+        # The CTI endpoint's copies of the telephone systems: renewed on every save or delete of one.
+        cti.SYSTEMS.connect(CtiSystem)
 
         lines.register(LINE)
         # 转值班律师 on a matter: its page's form and the API endpoint, from one definition.

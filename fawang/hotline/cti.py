@@ -18,22 +18,26 @@ refused (401) before anything is stored.
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import hashlib
 import hmac
 import json
 import secrets
+import threading
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qs
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
 from fawang.lib import crypto
+from fawang.lib.versiontoken import VersionToken
 
 from .models import CallEvent, CtiSystem
 
@@ -64,15 +68,59 @@ def sign(secret: str, timestamp: str, body: bytes) -> str:
     return "sha256=" + mac.hexdigest()
 
 
+# Each process keeps the telephone systems it has seen (by token hash) under a version token that every save or
+# delete of a system renews (hotline/apps.py connects it): a PBX posts every event of every call, and the system's
+# row (its secret decrypted) was the same on each. A system stopped, its token or secret rotated on the setup
+# page takes effect at the next event, in every process. Only systems found are kept (a stream of made-up tokens
+# must not grow the dict); link systems (a few posts a day) are read each time.
+SYSTEMS = VersionToken("hotline:cti-systems")
+_copies: dict[str, tuple[str, CtiSystem]] = {}
+_copies_lock = threading.Lock()
+_MAX_COPIES = 200
+
+
+def _cached() -> bool:
+    return float(getattr(settings, "REFERENCE_CACHE_SECONDS", 60)) > 0
+
+
+def _find(key: str, purpose: str) -> CtiSystem | None:
+    # No join (the centre is read only by the IVR menu, a GET) and no ordering (token_hash is unique).
+    found = CtiSystem.objects.filter(token_hash=key, is_active=True, purpose=purpose).order_by()
+    if purpose == CtiSystem.Purpose.LINK:
+        found = found.select_related("unit")
+    return next(iter(found[:1]), None)
+
+
+def _cti_system(key: str) -> CtiSystem | None:
+    if not _cached():
+        return _find(key, CtiSystem.Purpose.CTI)
+    version = SYSTEMS.current()
+    hit = _copies.get(key)
+    if hit is None or hit[0] != version:
+        # Read after the token: a change committed meanwhile has put a newer one, which the next event sees.
+        system = _find(key, CtiSystem.Purpose.CTI)
+        if system is None:
+            return None
+        hit = (version, system)
+        with _copies_lock:
+            if len(_copies) >= _MAX_COPIES:
+                _copies.clear()
+            _copies[key] = hit
+    # A copy: what a caller caches on it (its unit) stays in that request.
+    return copy.copy(hit[1])
+
+
+def forget_systems() -> None:
+    """Drop this process's copies (tests)."""
+    with _copies_lock:
+        _copies.clear()
+
+
 def authenticate(
     token: str, body: bytes, meta: Mapping[str, Any], now: dt.datetime, purpose: str = CtiSystem.Purpose.CTI
 ) -> CtiSystem:
-    # The CTI endpoint's first query on every event: no join (the centre is read only by the IVR menu, a GET) and
-    # no ordering (token_hash is unique).
-    found = CtiSystem.objects.filter(token_hash=token_hash(token), is_active=True, purpose=purpose).order_by()
-    if purpose == CtiSystem.Purpose.LINK:
-        found = found.select_related("unit")
-    system = next(iter(found[:1]), None)
+    key = token_hash(token)
+    system = _cti_system(key) if purpose == CtiSystem.Purpose.CTI else _find(key, purpose)
     if system is None:
         raise NotAuthenticated(_("推送令牌无效或电话系统已停用。"))
     if not system.secret:
