@@ -178,7 +178,7 @@ def _rates_by_place(code: str, period: figures.Period, length: int | None) -> tu
     own = dict.fromkeys(("on_time", "completed", "good", "rated"), 0)
     per: dict[str, dict[str, int]] = {}
     keys: tuple[str, ...] = ("region_id",) if length else ()
-    for key, got in figures.grouped(code, period, keys).items():
+    for key, got in figures.grouped(code, period, keys, length).items():
         slots = [own]
         if length:
             slots.append(per.setdefault(key[0][:length], dict.fromkeys(own, 0)))
