@@ -347,11 +347,14 @@ def unit_ranking(region: str, period: Period, limit: int = 15, **filters: Any) -
 
 
 def public_by_district(regions: list[str], period: Period) -> list[dict[str, Any]]:
-    """网上监督: counts, time limits kept and satisfaction by district/county (no personal data)."""
+    """网上监督: counts, time limits kept and satisfaction by district/county (no personal data), and received per
+    10,000 residents where the census has the population."""
     out = []
     for region in Region.objects.filter(code__in=regions).order_by("code"):
         got = with_rates(sums(region.code, period))
-        out.append({"code": region.code, "name": region.name, **got})
+        pop = region.population
+        per = round(got["received"] / pop * 10_000, 2) if pop else None
+        out.append({"code": region.code, "name": region.name, "per_10k": per, **got})
     return out
 
 
