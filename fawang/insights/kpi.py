@@ -159,11 +159,15 @@ def _staff_by_place(code: str, places: list[Region]) -> dict[str, Figure]:
 
 def _rates_by_place(code: str, period: figures.Period, length: int | None) -> tuple[Places, PerPlace]:
     """按时办结率 and 满意率 of the region and of each place (codes cut to ``length``), from one read of the facts
-    grouped by region."""
+    grouped by region (kept in the cache under the facts' version, like the dashboard's figures; the board's
+    other indicators are counted live)."""
     own = dict.fromkeys(("on_time", "completed", "good", "rated"), 0)
     per: dict[str, dict[str, int]] = {}
     keys: tuple[str, ...] = ("region_id",) if length else ()
-    for key, got in figures.grouped(code, period, keys, length).items():
+    found = figures.cached(
+        "kpi", code, period, {"depth": length}, lambda: figures.grouped(code, period, keys, length)
+    )
+    for key, got in found.items():
         slots = [own]
         if length:
             slots.append(per.setdefault(key[0][:length], dict.fromkeys(own, 0)))
