@@ -374,17 +374,19 @@ def facts_version() -> str:
 
 
 def cached(name: str, region: str, period: Period, filters: dict[str, Any], compute: Callable[[], T]) -> T:
-    """``compute()``, kept in the cache per (page, region, period, filters, facts version). The version is read
-    first: a refresh that commits while the figures are computed leaves them under the older version, which no
-    later view asks for. Without a version (the facts never built) nothing is kept."""
+    """``compute()``, kept in the cache per (page, region, period, filters) with the facts' version it was computed
+    under, and used only while that is still the version: one entry per page asked for, replaced after a refresh
+    (not one more per version, which would crowd the shared cache's other entries out). The version is read first:
+    a refresh that commits while the figures are computed leaves them under the older version, which no later view
+    takes. Without a version (the facts never built) nothing is kept."""
     version = facts_version()
     if not version:
         return compute()
     wanted = ",".join(f"{k}={v}" for k, v in sorted(filters.items()) if v not in (None, ""))
-    key = f"insights:{version}:{name}:{region}:{period.start.isoformat()}:{period.end.isoformat()}:{wanted}"
-    found: T | None = cache.get(key)
-    if found is not None:
-        return found
+    key = f"insights:{name}:{region}:{period.start.isoformat()}:{period.end.isoformat()}:{wanted}"
+    found: tuple[str, T] | None = cache.get(key)
+    if found is not None and found[0] == version:
+        return found[1]
     computed = compute()
-    cache.set(key, computed, CACHE_SECONDS)
+    cache.set(key, (version, computed), CACHE_SECONDS)
     return computed
