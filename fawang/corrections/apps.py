@@ -55,3 +55,10 @@ class CorrectionsConfig(AppConfig):
             ("corrections.reoffence", _("登记再犯罪")),
         ):
             codes.register(code, label)
+        # 监管事项按时完成率 and 脱管率 on the supervisors' KPI board (fawang.insights reads them from the registry).
+        from fawang.lib import supervision
+
+        from .indicators import INDICATORS
+
+        for indicator in INDICATORS:
+            supervision.register_indicator(indicator)

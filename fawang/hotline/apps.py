@@ -56,6 +56,13 @@ class HotlineConfig(AppConfig):
         cti.SYSTEMS.connect(CtiSystem)
 
         lines.register(LINE)
+        # 接通率 and 回拨及时率 on the supervisors' KPI board (fawang.insights reads them from the registry).
+        from fawang.lib import supervision
+
+        from .indicators import INDICATORS
+
+        for indicator in INDICATORS:
+            supervision.register_indicator(indicator)
         # 转值班律师 on a matter: its page's form and the API endpoint, from one definition.
         registry.register(REFER_TO_DUTY, before="comment")
         section = _("12348 热线")

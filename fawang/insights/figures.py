@@ -1,17 +1,23 @@
-"""The dashboard's figures, read from the daily facts only (never from the matters): totals and rates of a region
+"""The dashboard's figures, read from the facts only (never from the matters): totals and rates of a region
 over a period and the same period a year before, the trend, the mix by item/topic/channel, and the ranking of the
 sub-regions and units (per 10,000 residents where the census gives the population: counties and cities).
 
 满意率 = good ÷ rated; 按时办结率 = on time ÷ completed; both None when nothing was rated / completed.
+
+A page keeps what it computed in the cache under the facts' version (``cached``): every rebuild or refresh of the
+facts writes a new version in its own transaction, so a repeat view costs a cache read until the facts change.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
+from django.core.cache import cache
 from django.db.models import Q, QuerySet, Sum
+from django.db.models.functions import Substr, TruncMonth
 from django.utils import timezone
 
 from fawang.catalog.models import Channel, ServiceItem
@@ -19,8 +25,10 @@ from fawang.lib import codes
 from fawang.orgs.models import Speciality, Unit
 from fawang.regions.models import Region
 
-from .models import DailyFact, MonthFact
+from .models import DailyFact, DistrictMonthFact, MonthFact, RollupState
 from .rollup import MEASURES
+
+T = TypeVar("T")
 
 PERIODS = (7, 30, 90, 365)
 DEFAULT_DAYS = 30
@@ -90,14 +98,25 @@ def reads_months(region: str, period: Period, keys: tuple[str, ...] = ()) -> boo
     return not ("region_id" in keys and len(region) >= 9)
 
 
+def reads_districts(region: str, keys: tuple[str, ...], depth: int, filters: dict[str, Any]) -> bool:
+    """Whether the whole months can come from the district months (``DistrictMonthFact``): the question is about
+    a county or larger, and needs neither the handling unit nor places below the county."""
+    if len(region) > 6 or "unit_id" in keys or filters.get("unit_id") not in (None, ""):
+        return False
+    return "region_id" not in keys or depth <= 6
+
+
 def grouped(
-    region: str, period: Period, keys: tuple[str, ...] = (), **filters: Any
+    region: str, period: Period, keys: tuple[str, ...] = (), depth: int | None = None, **filters: Any
 ) -> dict[tuple[Any, ...], dict[str, int]]:
     """The measures of ``region``'s subtree over ``period``, summed by ``keys`` (any of ``region_id``,
-    ``service_item_id``, ``topic_id``, ``channel``, ``unit_id``, ``day`` or ``month``; ``region_id`` is cut to the
-    town below a county or city, as the monthly facts have it). Periods of up to 90 days come from the daily facts;
-    longer ones from the monthly facts for the whole months and the daily facts for the days at the ends
-    (``reads_months``), so a year of a city is a few thousand rows however many matters lie behind it."""
+    ``service_item_id``, ``topic_id``, ``channel``, ``unit_id``, ``day`` or ``month``). ``region_id`` is cut to
+    ``depth`` digits: by default the town below a county or city, as the monthly facts have it (a town's places
+    are its villages); 6 asks for counties. Periods of up to 90 days come from the daily facts; longer ones from
+    the daily facts for the days at the ends and, for the whole months, from the district months when the question
+    needs neither units nor places below the county (``reads_districts``), else from the monthly facts
+    (``reads_months``) — so a year of a city is a few hundred or thousand rows however many matters lie behind
+    it."""
     out: dict[tuple[Any, ...], dict[str, int]] = {}
 
     def add(key: tuple[Any, ...], row: dict[str, Any]) -> None:
@@ -108,22 +127,31 @@ def grouped(
     use_months = reads_months(region, period, keys)
     # A county's or city's places are named by town whichever facts are read, so the keys do not change with the
     # period; a town's are its villages (read from the daily facts).
-    cut = len(region) <= 6
+    if depth is None:
+        depth = 9 if len(region) <= 6 else 12
     edges, months = _split(period) if use_months else ([period], None)
-    daily = tuple("day" if k == "month" else k for k in keys)
+    # The database cuts the region to ``depth`` and the day to its month, so that it sends one row per place and
+    # month, not one per village and day.
+    daily = tuple(_DAILY_KEYS.get(k, k) for k in keys)
     totals_of = {m: Sum(m) for m in MEASURES}
     for part in edges:
         qs = facts(region, part, **filters)
         if not keys:
             add((), qs.aggregate(**totals_of))
             continue
-        for found in qs.values(*daily).annotate(**totals_of):
+        qs = qs.annotate(place=Substr("region_id", 1, depth), month=TruncMonth("day"))
+        for found in qs.values(*daily).annotate(**totals_of).order_by():
             row: dict[str, Any] = dict(found)
-            add(tuple(_key_of(row, k, cut) for k in keys), row)
+            add(tuple(row[k] for k in daily), row)
     if months is not None:
-        monthly = tuple("area" if k == "region_id" else k for k in keys)
-        qs_m = MonthFact.objects.filter(
-            codes.under("area", region), month__gte=months.start, month__lte=months.end
+        if reads_districts(region, keys, depth, filters):
+            model: type[DistrictMonthFact | MonthFact] = DistrictMonthFact
+            place = "district"
+        else:
+            model, place = MonthFact, "area"
+        monthly = tuple(place if k == "region_id" else k for k in keys)
+        qs_m = model.objects.filter(
+            codes.under(place, region), month__gte=months.start, month__lte=months.end
         )
         qs_m = qs_m.filter(**{k: v for k, v in filters.items() if v not in (None, "")})
         if not keys:
@@ -131,17 +159,12 @@ def grouped(
         else:
             for found in qs_m.values(*monthly).annotate(**totals_of):
                 row = dict(found)
-                add(tuple(row[k] for k in monthly), row)
+                add(tuple(row[k][:depth] if k == place else row[k] for k in monthly), row)
     return out
 
 
-def _key_of(row: dict[str, Any], key: str, cut: bool) -> Any:
-    """A daily fact's value of ``key`` as the monthly facts have it (its month; its region cut to the town)."""
-    if key == "month":
-        return row["day"].replace(day=1)
-    if key == "region_id" and cut:
-        return row["region_id"][:9]
-    return row[key]
+# A daily fact's key as the coarser facts have it: its region cut to the depth asked for, its day's month.
+_DAILY_KEYS = {"region_id": "place", "month": "month"}
 
 
 def sums(region: str, period: Period, **filters: Any) -> dict[str, int]:
@@ -273,7 +296,7 @@ def ranking(region: str, period: Period, **filters: Any) -> list[dict[str, Any]]
         return []
     length = len(children[0].code)
     acc: dict[str, dict[str, int]] = {c.code: dict.fromkeys(MEASURES, 0) for c in children}
-    for (code,), got in grouped(region, period, ("region_id",), **filters).items():
+    for (code,), got in grouped(region, period, ("region_id",), length, **filters).items():
         slot = acc.get(code[:length])
         if slot is None:
             continue
@@ -324,13 +347,46 @@ def unit_ranking(region: str, period: Period, limit: int = 15, **filters: Any) -
 
 
 def public_by_district(regions: list[str], period: Period) -> list[dict[str, Any]]:
-    """网上监督: counts, time limits kept and satisfaction by district/county (no personal data)."""
+    """网上监督: counts, time limits kept and satisfaction by district/county (no personal data), and received per
+    10,000 residents where the census has the population."""
     out = []
     for region in Region.objects.filter(code__in=regions).order_by("code"):
         got = with_rates(sums(region.code, period))
-        out.append({"code": region.code, "name": region.name, **got})
+        pop = region.population
+        per = round(got["received"] / pop * 10_000, 2) if pop else None
+        out.append({"code": region.code, "name": region.name, "per_10k": per, **got})
     return out
 
 
 def region_q(field: str, region: str) -> Q:
     return codes.under(field, region) if len(region) < 12 else Q(**{field: region})
+
+
+# A cached page's figures are dropped after this long even if the facts have not changed, so that what they carry
+# besides the facts (names of units and places, census populations) is never older than this.
+CACHE_SECONDS = 3600
+
+
+def facts_version() -> str:
+    """The version the last rebuild or refresh of the facts wrote; "" before the first."""
+    got = RollupState.objects.filter(name="facts").values_list("version", flat=True).first()
+    return got or ""
+
+
+def cached(name: str, region: str, period: Period, filters: dict[str, Any], compute: Callable[[], T]) -> T:
+    """``compute()``, kept in the cache per (page, region, period, filters) with the facts' version it was computed
+    under, and used only while that is still the version: one entry per page asked for, replaced after a refresh
+    (not one more per version, which would crowd the shared cache's other entries out). The version is read first:
+    a refresh that commits while the figures are computed leaves them under the older version, which no later view
+    takes. Without a version (the facts never built) nothing is kept."""
+    version = facts_version()
+    if not version:
+        return compute()
+    wanted = ",".join(f"{k}={v}" for k, v in sorted(filters.items()) if v not in (None, ""))
+    key = f"insights:{name}:{region}:{period.start.isoformat()}:{period.end.isoformat()}:{wanted}"
+    found: tuple[str, T] | None = cache.get(key)
+    if found is not None and found[0] == version:
+        return found[1]
+    computed = compute()
+    cache.set(key, (version, computed), CACHE_SECONDS)
+    return computed

@@ -10,7 +10,7 @@ the region that miss it.
 | 按时办结率 | on time ÷ completed (daily facts) | ≥ 95% |
 | 满意率 | good ÷ rated (daily facts) | ≥ 95% |
 | 差评回访完成率 | 差评回访 tasks of the period done ÷ those due by now | 100% |
-| the lines' indicators (社区矫正, 安置帮教, 12348 热线, 人民调解) | see ``lines`` | see ``lines`` |
+| the lines' indicators (社区矫正, 安置帮教, 12348 热线, 人民调解 …) | registered by each line (``lines``) | the line's |
 
 The coverage and staff targets are the seeds' (三级平台全覆盖, 一村（居）一法律顾问, 每万名人口拥有专业法律服务人员
 1.5 名以上); the time-limit and satisfaction targets are this platform's defaults (``TARGETS``), a bureau's own may
@@ -51,17 +51,7 @@ TARGETS = {
     "on_time_rate": 0.95,
     "satisfaction": 0.95,
     "callbacks_done": 1.0,
-    "corrections_items": 1.0,
-    "corrections_lost": 0.0,
-    "key_connected": 1.0,
-    "general_connected": 0.7,
-    "placement": 0.95,
-    "hotline_answer_rate": 0.9,
-    "hotline_callbacks": 0.95,
-    "mediation_success": 0.9,
 }
-# Indicators where less is better (the target is a ceiling).
-LOWER_IS_BETTER = {"corrections_lost"}
 NAMES = {
     "station_coverage": "乡镇（街道）公共法律服务工作站覆盖率",
     "room_coverage": "村（居）公共法律服务工作室覆盖率",
@@ -70,31 +60,26 @@ NAMES = {
     "on_time_rate": "按时办结率",
     "satisfaction": "满意率（好评 ÷ 评价）",
     "callbacks_done": "差评回访完成率",
-    "corrections_items": "社区矫正监管事项按时完成率（日定位、周听声、月走访）",
-    "corrections_lost": "社区矫正对象脱管率",
-    "key_connected": "重点帮教对象衔接率",
-    "general_connected": "一般帮教对象衔接率",
-    "placement": "刑满释放人员安置率",
-    "hotline_answer_rate": "12348 热线接通率",
-    "hotline_callbacks": "热线回拨及时率",
-    "mediation_success": "人民调解成功率",
 }
-PERCENT = {
-    "station_coverage",
-    "room_coverage",
-    "advisor_coverage",
-    "on_time_rate",
-    "satisfaction",
-    "callbacks_done",
-    "corrections_items",
-    "corrections_lost",
-    "key_connected",
-    "general_connected",
-    "placement",
-    "hotline_answer_rate",
-    "hotline_callbacks",
-    "mediation_success",
-}
+# The one of these not counted as a percentage.
+NOT_PERCENT = {"staff_per_10k"}
+
+
+@dataclass(frozen=True)
+class Definition:
+    key: str
+    name: str
+    target: float
+    percent: bool = True
+    ceiling: bool = False  # less is better: the target is the most allowed (脱管率 0)
+
+
+def definitions() -> list[Definition]:
+    """This app's indicators, then the lines' (registered in ``fawang.lib.supervision``)."""
+    own = [Definition(k, NAMES[k], t, k not in NOT_PERCENT) for k, t in TARGETS.items()]
+    return own + [
+        Definition(s.key, str(s.label), s.target, s.percent, s.lower_is_better) for s in lines.sources()
+    ]
 
 
 def _under(field: str, code: str) -> Q:
@@ -174,11 +159,15 @@ def _staff_by_place(code: str, places: list[Region]) -> dict[str, Figure]:
 
 def _rates_by_place(code: str, period: figures.Period, length: int | None) -> tuple[Places, PerPlace]:
     """按时办结率 and 满意率 of the region and of each place (codes cut to ``length``), from one read of the facts
-    grouped by region."""
+    grouped by region (kept in the cache under the facts' version, like the dashboard's figures; the board's
+    other indicators are counted live)."""
     own = dict.fromkeys(("on_time", "completed", "good", "rated"), 0)
     per: dict[str, dict[str, int]] = {}
     keys: tuple[str, ...] = ("region_id",) if length else ()
-    for key, got in figures.grouped(code, period, keys).items():
+    found = figures.cached(
+        "kpi", code, period, {"depth": length}, lambda: figures.grouped(code, period, keys, length)
+    )
+    for key, got in found.items():
         slots = [own]
         if length:
             slots.append(per.setdefault(key[0][:length], dict.fromkeys(own, 0)))
@@ -220,21 +209,16 @@ def callbacks_done(code: str, period: figures.Period, now: dt.datetime | None = 
 
 
 def _tallies(code: str, period: figures.Period) -> dict[str, lines.Tally]:
-    """The indicators counted as part ÷ whole of rows under the region."""
-    return {
+    """The indicators counted as part ÷ whole of rows under the region: this app's, then the lines'."""
+    found = {
         "station_coverage": _station_tally(code),
         "room_coverage": _room_tally(code),
         "advisor_coverage": _advisor_tally(code),
         "callbacks_done": _callbacks_tally(code, period),
-        "corrections_items": lines.tally_corrections_items_on_time(code, period),
-        "corrections_lost": lines.tally_corrections_lost(code),
-        "key_connected": lines.tally_resettlement_connected(code, period, key=True),
-        "general_connected": lines.tally_resettlement_connected(code, period, key=False),
-        "placement": lines.tally_resettlement_placement(code, period),
-        "hotline_answer_rate": lines.tally_hotline_answer_rate(code, period),
-        "hotline_callbacks": lines.tally_hotline_callbacks_on_time(code, period),
-        "mediation_success": lines.tally_mediation_success(code, period),
     }
+    for source in lines.sources():
+        found[source.key] = lines.tally(source, code, period)
+    return found
 
 
 NO_RATES: dict[str, Figure] = {"on_time_rate": (None, 0, 0), "satisfaction": (None, 0, 0)}
@@ -272,12 +256,12 @@ def measure(code: str, period: figures.Period) -> dict[str, Figure]:
     return measure_places(code, period, [])[0]
 
 
-def met(key: str, value: float | None) -> bool | None:
+def met(definition: Definition, value: float | None) -> bool | None:
     if value is None:
         return None
-    if key in LOWER_IS_BETTER:
-        return value <= TARGETS[key] + 1e-9
-    return value >= TARGETS[key] - 1e-9
+    if definition.ceiling:
+        return value <= definition.target + 1e-9
+    return value >= definition.target - 1e-9
 
 
 @dataclass
@@ -290,15 +274,8 @@ class Indicator:
     whole: int
     met: bool | None
     misses: list[dict[str, Any]] = field(default_factory=list)
-
-    @property
-    def percent(self) -> bool:
-        return self.key in PERCENT
-
-    @property
-    def ceiling(self) -> bool:
-        """The target is a ceiling (脱管率 0): the board writes ≤ before it."""
-        return self.key in LOWER_IS_BETTER
+    percent: bool = True
+    ceiling: bool = False  # the target is a ceiling (脱管率 0): the board writes ≤ before it
 
 
 def board(code: str, period: figures.Period) -> list[Indicator]:
@@ -308,14 +285,17 @@ def board(code: str, period: figures.Period) -> list[Indicator]:
     own, per_child = measure_places(code, period, children)
     names = {c.code: c.name for c in children}
     out = []
-    for key in TARGETS:
+    for d in definitions():
+        key = d.key
         value, part, whole = own[key]
-        ind = Indicator(key, NAMES[key], TARGETS[key], value, part, whole, met(key, value))
+        ind = Indicator(
+            key, d.name, d.target, value, part, whole, met(d, value), percent=d.percent, ceiling=d.ceiling
+        )
         for child, values in per_child.items():
             if key not in values:
                 continue
             v, p, w = values[key]
-            if met(key, v) is False:
+            if met(d, v) is False:
                 ind.misses.append({"code": child, "name": names[child], "value": v, "part": p, "whole": w})
         out.append(ind)
     return out

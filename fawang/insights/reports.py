@@ -28,7 +28,7 @@ from fawang.orgs.models import Unit
 from fawang.orgs.web import staff_required, staff_user
 from fawang.regions.models import Region
 
-from . import figures, kpi
+from . import figures, kpi, tilemap
 from .access import get_region_for_user
 from .models import ReportNote, Warning
 
@@ -370,6 +370,16 @@ def local_quality(user: Any) -> dict[str, Any] | None:
     return {"region": region, **public_summary(region.code)}
 
 
+def public_map(request: HttpRequest, rows: list[dict[str, Any]]) -> dict[str, Any]:
+    """The tile map of the console's dashboard, for the public: the same sums as the table beside it, each tile
+    linked to the place's public page; no warnings are marked (they are the supervisors')."""
+    if not rows:
+        return {}
+    metric = tilemap.metric_of(request.GET.get("map"), rows)
+    built = tilemap.build(rows, metric, lambda c: reverse("stats:region", args=[c]), set())
+    return {**built, "query": "", "public": True}
+
+
 @require_GET
 @cache_page(300)
 def public_region(request: HttpRequest, code: str) -> HttpResponse:
@@ -379,6 +389,7 @@ def public_region(request: HttpRequest, code: str) -> HttpResponse:
     month = figures.Period.last(30)
     year = figures.Period.last(365)
     children = [c.code for c in figures.sub_regions(region.code)] if region.level < Region.Level.TOWN else []
+    month_rows = figures.public_by_district(children, month)
     return render(
         request,
         "insights/public_region.html",
@@ -388,7 +399,8 @@ def public_region(request: HttpRequest, code: str) -> HttpResponse:
             "year": year,
             "own": figures.public_by_district([region.code], month)
             + figures.public_by_district([region.code], year),
-            "month_rows": figures.public_by_district(children, month),
+            "month_rows": month_rows,
+            "map": public_map(request, month_rows),
             "parent": region.parent if region.parent_id and region.level > Region.Level.CITY else None,
         },
     )
@@ -402,13 +414,15 @@ def public_stats(request: HttpRequest) -> HttpResponse:
     regions = public_regions()
     month = figures.Period.last(30)
     year = figures.Period.last(365)
+    month_rows = figures.public_by_district(regions, month)
     return render(
         request,
         "insights/public_stats.html",
         {
             "month": month,
             "year": year,
-            "month_rows": figures.public_by_district(regions, month),
+            "month_rows": month_rows,
+            "map": public_map(request, month_rows),
             "year_rows": figures.public_by_district(regions, year),
         },
     )

@@ -116,7 +116,10 @@ def dashboard(request: HttpRequest, code: str) -> HttpResponse:
         .select_related("region", "topic")[:20]
     )
     matters_url = reverse("insights:matters", args=[region.code])
-    ranking = figures.ranking(region.code, period, **filters)
+    got = figures.cached(
+        "dashboard", region.code, period, filters, lambda: _dashboard_figures(region.code, period, filters)
+    )
+    ranking = got["ranking"]
     query = _query(request)
     return render(
         request,
@@ -126,10 +129,10 @@ def dashboard(request: HttpRequest, code: str) -> HttpResponse:
             "period": period,
             "days": period.days,
             "periods": figures.PERIODS,
-            "totals": figures.totals(region.code, period, **filters),
+            "totals": got["totals"],
             "ranking": ranking,
             "map": _tile_map(request, region.code, ranking, query),
-            "units": figures.unit_ranking(region.code, period, **filters),
+            "units": got["units"],
             "warnings": open_warnings,
             "data_url": reverse("insights:data", args=[region.code]) + "?" + _query(request),
             "matters_url": matters_url,
@@ -142,6 +145,23 @@ def dashboard(request: HttpRequest, code: str) -> HttpResponse:
             **_plan_context(region.code),
         },
     )
+
+
+def _dashboard_figures(code: str, period: figures.Period, filters: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "totals": figures.totals(code, period, **filters),
+        "ranking": figures.ranking(code, period, **filters),
+        "units": figures.unit_ranking(code, period, **filters),
+    }
+
+
+def _data_figures(code: str, period: figures.Period, filters: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "totals": figures.totals(code, period, **filters),
+        "trend": figures.trend(code, period, **filters),
+        "mix": {d: figures.mix(code, period, d, **filters) for d in ("item", "topic", "channel")},
+        "ranking": figures.ranking(code, period, **filters),
+    }
 
 
 def _tile_map(request: HttpRequest, code: str, ranking: list[dict[str, Any]], query: str) -> dict[str, Any]:
@@ -181,22 +201,26 @@ def data(request: HttpRequest, code: str) -> JsonResponse:
     def drill(**extra: Any) -> str:
         return base + "?" + _query(request, **extra)
 
+    got = figures.cached(
+        "data", region.code, period, filters, lambda: _data_figures(region.code, period, filters)
+    )
     mixes = {}
-    for dimension in ("item", "topic", "channel"):
-        rows = figures.mix(region.code, period, dimension, **filters)
-        for row in rows:
-            row["url"] = drill(**{dimension: row["key"]}) if row["key"] != "" else ""
-        mixes[dimension] = rows
-    ranking = figures.ranking(region.code, period, **filters)
-    for row in ranking:
-        row["url"] = reverse("insights:dashboard", args=[row["code"]]) + "?" + _query(request)
+    for dimension, found in got["mix"].items():
+        mixes[dimension] = [
+            {**row, "url": drill(**{dimension: row["key"]}) if row["key"] != "" else ""} for row in found
+        ]
+    query = _query(request)
+    ranking = [
+        {**row, "url": reverse("insights:dashboard", args=[row["code"]]) + "?" + query}
+        for row in got["ranking"]
+    ]
     return JsonResponse(
         {
             "region": region.code,
             "start": period.start.isoformat(),
             "end": period.end.isoformat(),
-            "totals": figures.totals(region.code, period, **filters),
-            "trend": {**figures.trend(region.code, period, **filters), "url": drill()},
+            "totals": got["totals"],
+            "trend": {**got["trend"], "url": drill()},
             "mix": mixes,
             "ranking": ranking,
         }

@@ -1,4 +1,7 @@
-"""Warnings that business lines raise themselves and register (from their AppConfig.ready()), so that the supervision
+"""What business lines contribute to supervision (``fawang.insights``) from their AppConfig.ready(): their own warnings
+and their indicators on the KPI board (考核).
+
+Warnings that business lines raise themselves and register (from their AppConfig.ready()), so that the supervision
 app (``fawang.insights``, which sits above the lines) takes them into its early-warning loop — 签收、交办、处置、办结
 with a time limit — without the line importing it or it importing the line's views.
 
@@ -10,9 +13,12 @@ warning stays the line's action.
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from django.db.models import Q, QuerySet
 from django.utils.functional import Promise
 
 
@@ -41,3 +47,34 @@ def warning_sources() -> list[WarningSource]:
 
 def warning_source(key: str) -> WarningSource | None:
     return _REGISTERED.get(key)
+
+
+# ----------------------------------------------------------------------------------------------- KPI indicators
+
+
+@dataclass(frozen=True)
+class IndicatorSource:
+    """A line's indicator on the KPI board (考核), counted as part ÷ whole of the line's own rows: ``rows(start, end)``
+    gives the rows that count for the period [start, end] (not yet scoped to a region), ``part`` those of them that
+    meet it, ``region_field`` the row's region code (a field holding a regions.Region code; the board scopes the rows
+    to a region and groups them by the places under it through it). The supervision app only counts the rows."""
+
+    key: str  # stable name: "corrections_lost"
+    label: str | Promise  # the indicator's name on the board: _("社区矫正对象脱管率")
+    target: float  # 0.95; for a ceiling (``lower_is_better``) the most allowed
+    rows: Callable[[dt.date, dt.date], QuerySet[Any]]
+    part: Q
+    region_field: str  # "office__region_id"
+    lower_is_better: bool = False
+    percent: bool = True
+
+
+_INDICATORS: dict[str, IndicatorSource] = {}
+
+
+def register_indicator(source: IndicatorSource) -> None:
+    _INDICATORS[source.key] = source
+
+
+def indicator_sources() -> list[IndicatorSource]:
+    return list(_INDICATORS.values())

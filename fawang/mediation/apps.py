@@ -76,3 +76,8 @@ class MediationConfig(AppConfig):
                 url_name="mediation:warning",
             )
         )
+        # 调解成功率 on the supervisors' KPI board.
+        from .indicators import INDICATORS
+
+        for indicator in INDICATORS:
+            supervision.register_indicator(indicator)

@@ -36,3 +36,10 @@ class ResettlementConfig(AppConfig):
         ):
             codes.register(code, label)
         on_end(open_from_correction)
+        # 衔接率 and 安置率 on the supervisors' KPI board (fawang.insights reads them from the registry).
+        from fawang.lib import supervision
+
+        from .indicators import INDICATORS
+
+        for indicator in INDICATORS:
+            supervision.register_indicator(indicator)

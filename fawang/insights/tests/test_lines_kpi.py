@@ -5,7 +5,9 @@ month holds only what the test put there."""
 from __future__ import annotations
 
 import datetime as dt
+from unittest import mock
 
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -14,6 +16,7 @@ from fawang.corrections.tests.base import CorrectionsTestCase, id_number
 from fawang.hotline import actions as hotline_actions
 from fawang.hotline.models import Call, CallbackTask
 from fawang.insights import figures, kpi, lines
+from fawang.lib import codes, supervision
 from fawang.mediation.choices import CaseSource, DisputeType
 from fawang.mediation.models import Case
 from fawang.orgs.models import Unit
@@ -58,19 +61,19 @@ class LinesTestCase(CorrectionsTestCase):
             period_start=dt.date(2024, 2, 1),
             due_at=at(31) + dt.timedelta(days=2),
         )
-        self.assertEqual(lines.corrections_items_on_time(self.town, JANUARY), (0.75, 3, 4))
+        self.assertEqual(lines.figure("corrections_items", self.town, JANUARY), (0.75, 3, 4))
         ind = row(kpi.board(self.county, JANUARY), "corrections_items")
         self.assertEqual((ind.part, ind.whole, ind.met), (3, 4, False))
         self.assertEqual([m["code"] for m in ind.misses], [self.town])
         # Another county has none: no value, no miss.
-        self.assertIsNone(lines.corrections_items_on_time("350206", JANUARY)[0])
+        self.assertIsNone(lines.figure("corrections_items", "350206", JANUARY)[0])
 
     def test_corrections_lost_contact(self) -> None:
-        _value, lost_before, all_before = lines.corrections_lost(self.town)
+        _value, lost_before, all_before = lines.figure("corrections_lost", self.town, JANUARY)
         first = self.supervised()
         self.supervised(id_number=id_number(seq="232"), name="林志强")
         Subject.objects.filter(pk=first.pk).update(status=Subject.Status.LOST)
-        value, part, whole = lines.corrections_lost(self.town)
+        value, part, whole = lines.figure("corrections_lost", self.town, JANUARY)
         self.assertEqual((part, whole), (lost_before + 1, all_before + 2))
         self.assertAlmostEqual(value or 0, part / whole)
         ind = row(kpi.board(self.county, JANUARY), "corrections_lost")
@@ -102,8 +105,8 @@ class LinesTestCase(CorrectionsTestCase):
             self._notice(f"T-20{i}", 10 + i, key=False, connected=connected)
         self._notice("T-301", 2, key=False, connected=False)
         ReleaseNotice.objects.filter(notice_no="T-301").update(release_on=dt.date(2023, 12, 31))  # before
-        self.assertEqual(lines.resettlement_connected(self.town, JANUARY, key=True), (0.5, 1, 2))
-        self.assertEqual(lines.resettlement_connected(self.town, JANUARY, key=False), (0.75, 3, 4))
+        self.assertEqual(lines.figure("key_connected", self.town, JANUARY), (0.5, 1, 2))
+        self.assertEqual(lines.figure("general_connected", self.town, JANUARY), (0.75, 3, 4))
         board = kpi.board(self.county, JANUARY)
         self.assertFalse(row(board, "key_connected").met)  # 100% required
         self.assertTrue(row(board, "general_connected").met)  # 70% required
@@ -136,7 +139,7 @@ class LinesTestCase(CorrectionsTestCase):
             opened_on=dt.date(2018, 6, 1),
             ends_on=dt.date(2023, 6, 1),
         )
-        self.assertEqual(lines.resettlement_placement(self.town, JANUARY), (0.75, 3, 4))
+        self.assertEqual(lines.figure("placement", self.town, JANUARY), (0.75, 3, 4))
         self.assertFalse(row(kpi.board(self.county, JANUARY), "placement").met)
 
     def test_hotline_answer_rate_and_callbacks(self) -> None:
@@ -159,7 +162,7 @@ class LinesTestCase(CorrectionsTestCase):
             )
         # An outbound call is not offered.
         Call.objects.create(system=system, unit=centre, call_id="o1", direction="out", rang_at=at(9))
-        self.assertEqual(lines.hotline_answer_rate(city, JANUARY), (0.8, 4, 5))
+        self.assertEqual(lines.figure("hotline_answer_rate", city, JANUARY), (0.8, 4, 5))
         self.assertTrue(row(kpi.board(city, JANUARY), "hotline_answer_rate").met is False)  # 80% < 90%
         # Callbacks: one done in time, one late, one still open past its limit, one cancelled.
         due = at(20, 17)
@@ -174,7 +177,7 @@ class LinesTestCase(CorrectionsTestCase):
             strict=False,
         ):
             CallbackTask.objects.create(call=call, unit=centre, due_at=due, done_at=done, status=status)
-        value, part, whole = lines.hotline_callbacks_on_time(city, JANUARY)
+        value, part, whole = lines.figure("hotline_callbacks", city, JANUARY)
         self.assertEqual((part, whole), (1, 3))
         self.assertAlmostEqual(value or 0, 1 / 3)
 
@@ -192,9 +195,45 @@ class LinesTestCase(CorrectionsTestCase):
                 due_on=dt.date(2024, 2, 1),
                 closed_at=at(10 + i) if status != "mediating" else None,
             )
-        self.assertEqual(lines.mediation_success(committee.region_id, JANUARY), (0.75, 3, 4))
+        self.assertEqual(lines.figure("mediation_success", committee.region_id, JANUARY), (0.75, 3, 4))
         ind = row(kpi.board(self.county, JANUARY), "mediation_success")
         self.assertEqual((ind.part, ind.whole, ind.met), (3, 4, False))
+
+    def test_the_board_takes_the_lines_indicators_from_the_registry(self) -> None:
+        registered = [s.key for s in supervision.indicator_sources()]
+        self.assertEqual(
+            set(registered),
+            {
+                "corrections_items",
+                "corrections_lost",
+                "key_connected",
+                "general_connected",
+                "placement",
+                "hotline_answer_rate",
+                "hotline_callbacks",
+                "mediation_success",
+            },
+        )
+        keys = [i.key for i in kpi.board(self.county, JANUARY)]
+        self.assertEqual(keys, [*kpi.TARGETS, *registered])
+        # A line that registers one more indicator has it on the board, with no change to the supervision app.
+        stations = supervision.IndicatorSource(
+            key="test_active_units",
+            label="机构启用率",
+            target=1.0,
+            rows=lambda start, end: Unit.objects.all(),
+            part=Q(is_active=True),
+            region_field="region_id",
+        )
+        with mock.patch.dict(supervision._INDICATORS, {stations.key: stations}):
+            board = kpi.board(self.county, JANUARY)
+        units = Unit.objects.filter(codes.under("region_id", self.county))
+        ind = row(board, "test_active_units")
+        self.assertEqual(
+            (ind.name, ind.part, ind.whole),
+            ("机构启用率", units.filter(is_active=True).count(), units.count()),
+        )
+        self.assertNotIn("test_active_units", [i.key for i in kpi.board(self.county, JANUARY)])
 
     def test_mediation_risk_warnings_enter_the_warning_loop(self) -> None:
         """矛盾纠纷预警 registered by mediation (fawang.lib.supervision) become warnings of the supervisors' own loop:

@@ -77,3 +77,23 @@ class PublicRegionTestCase(MatterTestCase):
         self.assertEqual(local["received"], self.received_by_hand("350203"))
         self.assertContains(page, "思明区最近 30 天")
         self.assertContains(page, reverse("stats:region", args=["350203"]))
+
+    def test_the_map_of_the_towns_on_the_public_page(self) -> None:
+        page = self.client.get(reverse("stats:region", args=["350203"]), {"map": "received"})
+        tiles = {t.code: t for t in page.context["map"]["tiles"]}
+        # One tile per town, with the table's figure, linked to the town's public page (not the console).
+        self.assertEqual(set(tiles), {r["code"] for r in page.context["month_rows"]})
+        self.assertEqual(tiles[TOWN].value, self.received_by_hand(TOWN))
+        self.assertEqual(tiles[TOWN].href, reverse("stats:region", args=[TOWN]))
+        self.assertContains(page, 'class="tilemap"')
+        self.assertContains(page, "各地分布图（受理登记，最近 30 天）")
+        self.assertNotContains(page, "/console/insights/")
+        self.assertNotContains(page, "热点预警")
+        # The index: one tile per district, received per 10,000 residents by default (the census has them).
+        index = self.client.get(reverse("stats:index"))
+        district = next(t for t in index.context["map"]["tiles"] if t.code == "350203")
+        self.assertEqual(index.context["map"]["metric"], "per_10k")
+        population = Region.objects.get(code="350203").population
+        assert population
+        self.assertEqual(district.value, round(self.received_by_hand("350203") / population * 10_000, 2))
+        self.assertEqual(district.href, reverse("stats:region", args=["350203"]))

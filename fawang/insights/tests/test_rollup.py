@@ -6,7 +6,7 @@ from django.db.models import Sum
 from django.utils import timezone
 
 from fawang.insights import figures, rollup
-from fawang.insights.models import DailyFact, MonthFact, RollupState
+from fawang.insights.models import DailyFact, DistrictMonthFact, MonthFact, RollupState
 from fawang.matters import actions
 from fawang.matters.models import Complaint, Evaluation, Matter
 
@@ -33,10 +33,19 @@ def months() -> set[tuple[object, ...]]:
     )
 
 
+def districts() -> set[tuple[object, ...]]:
+    return set(
+        DistrictMonthFact.objects.values_list(
+            "month", "district", "service_item_id", "topic_id", "channel", *MEASURES
+        )
+    )
+
+
 def daily_only(
-    region: str, period: figures.Period, keys: tuple[str, ...]
+    region: str, period: figures.Period, keys: tuple[str, ...], depth: int = 9
 ) -> dict[tuple[object, ...], dict[str, int]]:
-    """The same sums from the daily facts alone, folded by hand (the region cut to the town, the day to its month)."""
+    """The same sums from the daily facts alone, folded by hand (the region cut to ``depth`` digits, the day to its
+    month)."""
     out: dict[tuple[object, ...], dict[str, int]] = {}
     for fact in figures.facts(region, period):
         key: list[object] = []
@@ -44,7 +53,7 @@ def daily_only(
             if k == "month":
                 key.append(fact.day.replace(day=1))
             elif k == "region_id":
-                key.append(fact.region_id[:9])
+                key.append(fact.region_id[:depth])
             else:
                 key.append(getattr(fact, k))
         slot = out.setdefault(tuple(key), dict.fromkeys(MEASURES, 0))
@@ -96,10 +105,11 @@ class RollupTestCase(ActivityTestCase):
         actions.do_complete(matter.pk, actor=None, result="已办结。", now=now)
         RollupState.objects.filter(name="facts").update(refreshed_at=now - dt.timedelta(minutes=1))
         rollup.refresh_changed(now + dt.timedelta(seconds=1))
-        incremental, incremental_months = facts(), months()
+        incremental, incremental_months, incremental_districts = facts(), months(), districts()
         rollup.rebuild()
         self.assertEqual(incremental, facts())
         self.assertEqual(incremental_months, months())
+        self.assertEqual(incremental_districts, districts())
         today = timezone.localdate(now)
         self.assertGreaterEqual(DailyFact.objects.filter(day=today).aggregate(n=Sum("completed"))["n"], 1)
 
@@ -157,6 +167,15 @@ class MonthFactTestCase(ActivityTestCase):
                             k: v for k, v in figures.grouped(region, period, keys).items() if any(v.values())
                         }
                         self.assertEqual(got, daily_only(region, period, keys))
+        # The places of a city as counties (read from the district months for the whole months).
+        for period in periods:
+            with self.subTest(region="3502", period=period, keys="counties"):
+                got = {
+                    k: v
+                    for k, v in figures.grouped("3502", period, ("region_id",), 6).items()
+                    if any(v.values())
+                }
+                self.assertEqual(got, daily_only("3502", period, ("region_id",), 6))
         # With a filter too.
         period = periods[0]
         item = DailyFact.objects.values_list("service_item_id", flat=True).first()
@@ -164,3 +183,42 @@ class MonthFactTestCase(ActivityTestCase):
             figures.sums("350203", period, service_item_id=item)["received"],
             sum(f.received for f in figures.facts("350203", period, service_item_id=item)),
         )
+
+
+class DistrictMonthFactTestCase(ActivityTestCase):
+    """The coarsest rollup: months × counties × item × topic × channel, without towns, villages or units."""
+
+    def test_the_district_months_are_the_daily_facts_summed(self) -> None:
+        by_hand: dict[tuple[object, ...], list[int]] = {}
+        for fact in DailyFact.objects.all():
+            key = (
+                fact.day.replace(day=1),
+                fact.region_id[:6],
+                fact.service_item_id,
+                fact.topic_id,
+                fact.channel,
+            )
+            slot = by_hand.setdefault(key, [0] * len(MEASURES))
+            for i, m in enumerate(MEASURES):
+                slot[i] += getattr(fact, m)
+        got = {row[:5]: list(row[5:]) for row in districts()}
+        self.assertEqual(len(got), DistrictMonthFact.objects.count())  # one row per combination
+        self.assertEqual(got, by_hand)
+        self.assertLess(DistrictMonthFact.objects.count(), MonthFact.objects.count())
+
+    def test_a_year_of_the_city_reads_the_district_months(self) -> None:
+        period = figures.Period(dt.date(2025, 7, 1), END)  # twelve whole months
+        by_hand: dict[str, int] = {}
+        for fact in figures.facts("3502", period):
+            by_hand[fact.region_id[:6]] = by_hand.get(fact.region_id[:6], 0) + fact.received
+        with self.assertNumQueries(1):
+            got = figures.grouped("3502", period, ("region_id",), 6)
+        self.assertEqual({k[0]: v["received"] for k, v in got.items() if v["received"]}, by_hand)
+        ranked = {row["code"]: row["received"] for row in figures.ranking("3502", period)}
+        self.assertEqual({k: v for k, v in ranked.items() if v}, by_hand)
+
+    def test_a_refresh_writes_a_new_version(self) -> None:
+        before = figures.facts_version()
+        self.assertTrue(before)
+        rollup.refresh_days([END])
+        self.assertNotEqual(figures.facts_version(), before)

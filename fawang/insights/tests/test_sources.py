@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.cache import cache
 from django.db import connection
 from django.db.models import Sum
 from django.test.utils import CaptureQueriesContext
@@ -22,6 +23,7 @@ class FactSourcesTestCase(ActivityTestCase):
     count = 800
 
     def sql_of(self, url: str, **params: Any) -> list[str]:
+        cache.clear()  # the page computes its figures, not reads them from the cache
         with CaptureQueriesContext(connection) as ctx:
             response = self.client.get(url, params)
         self.assertEqual(response.status_code, 200, url)
@@ -59,6 +61,11 @@ class FactSourcesTestCase(ActivityTestCase):
         # The town's page over a year: its totals, trend and mix from the monthly facts; its villages from the daily.
         sql = self.sql_of(reverse("insights:data", args=["350203010"]), days=365)
         self.assertTrue([q for q in sql if "insights_monthfact" in q])
+        # The city's year: its totals, trend, mix and districts from the district months, nothing by unit.
+        self.client.force_login(self.xm_supervisor)
+        sql = self.sql_of(reverse("insights:data", args=["3502"]), days=365)
+        self.assertTrue([q for q in sql if "insights_districtmonthfact" in q])
+        self.assertFalse([q for q in sql if "insights_monthfact" in q])
 
     def test_the_rule(self) -> None:
         year, quarter = figures.Period.last(365, END), figures.Period.last(90, END)

@@ -1,12 +1,18 @@
 from __future__ import annotations
 
+import datetime as dt
 import io
 
+from django.db import connection
 from django.test import SimpleTestCase
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
-from fawang.insights import figures
+from fawang.insights import figures, rollup
 from fawang.insights.activity import generated
+from fawang.insights.models import RollupState
+from fawang.matters import actions
 from fawang.matters.models import Matter
 
 from .base import END, ActivityTestCase
@@ -43,6 +49,30 @@ class DashboardTestCase(ActivityTestCase):
         )
         towns = {row["code"] for row in data["ranking"]}
         self.assertIn("350203010", towns)
+
+    def test_a_repeat_view_is_read_from_the_cache_until_the_facts_change(self) -> None:
+        url = reverse("insights:data", args=["350203"])
+        with CaptureQueriesContext(connection) as cold:
+            first = self.client.get(url, {"days": 365}).json()
+        with CaptureQueriesContext(connection) as warm:
+            again = self.client.get(url, {"days": 365}).json()
+        self.assertEqual(again, first)
+        self.assertLess(len(warm), len(cold) - 5)
+        page = self.client.get(reverse("insights:dashboard", args=["350203"]), {"days": 365})
+        self.assertEqual(page.context["totals"], first["totals"])
+        # A matter of 思明区 is completed; the scheduler's next pass refreshes the facts, and the next view shows it.
+        matter = Matter.objects.filter(
+            region_id__gte="350203", region_id__lt="350204", status=Matter.Status.IN_PROGRESS
+        ).first()
+        assert matter is not None
+        now = timezone.now()
+        actions.do_complete(matter.pk, actor=None, result="已办结。", now=now)
+        RollupState.objects.filter(name="facts").update(refreshed_at=now - dt.timedelta(minutes=1))
+        rollup.refresh_changed(now + dt.timedelta(seconds=1))
+        after = self.client.get(url, {"days": 365}).json()
+        self.assertEqual(after["totals"]["now"]["completed"], first["totals"]["now"]["completed"] + 1)
+        page = self.client.get(reverse("insights:dashboard", args=["350203"]), {"days": 365})
+        self.assertEqual(page.context["totals"], after["totals"])
 
     def test_drilling_down_to_the_matters(self) -> None:
         data = self.client.get(reverse("insights:data", args=["350203"]), {"days": 365}).json()
