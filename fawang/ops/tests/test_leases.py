@@ -129,3 +129,26 @@ class WorkerLoopTestCase(TestCase):
         row.refresh_from_db()
         self.assertEqual(row.status, TaskResultStatus.SUCCESSFUL)
         self.assertEqual(calls["n"], 2)
+
+    def test_a_task_that_succeeds_keeps_the_connection_and_one_that_fails_drops_it(self) -> None:
+        # A new PostgreSQL connection per task (a backend forked each time) cost the site CPU on every intake's
+        # message delivery; only a failed task may leave the connection unusable.
+        ok = task_row()
+        with mock.patch.object(leases, "close_connection") as close:
+            self.worker().run()
+        ok.refresh_from_db()
+        self.assertEqual(ok.status, TaskResultStatus.SUCCESSFUL)
+        self.assertEqual(close.call_count, 0)
+
+        failed = task_row()
+        with (
+            mock.patch(
+                "fawang.matters.actions.invite_ratings", side_effect=OperationalError("server closed")
+            ),
+            mock.patch.object(leases, "close_connection") as close,
+            self.assertLogs("fawang.ops", "ERROR"),
+        ):
+            self.worker().run()
+        failed.refresh_from_db()
+        self.assertEqual(failed.status, TaskResultStatus.FAILED)
+        self.assertEqual(close.call_count, 1)

@@ -112,8 +112,11 @@ class SupervisedWorker(Worker):
             except Exception as e:
                 logger.exception("任务 %s 失败", db_task_result.id)
                 outcome = (False, e)
-            # A task that failed on the database may leave this connection unusable.
-            leases.close_connection()
+                # A task that failed on the database may leave this connection unusable. One that succeeded
+                # keeps it: a new PostgreSQL connection per task (a backend process forked, ~50 ms on a loaded
+                # 2-core machine) cost the site CPU on every intake's delivery (bench_matters); step() still
+                # drops a connection that is broken or past CONN_MAX_AGE (close_old_connections).
+                leases.close_connection()
 
             def record() -> None:
                 if outcome[0]:
