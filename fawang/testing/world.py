@@ -4,10 +4,11 @@ through its key here (``world.unit("siming.legal_aid")``), never through a unit'
 without breaking a test.
 
 One of every kind of unit, in the region tree the tests need: the province, 厦门市 with its city-wide units,
-思明区 and 湖里区 (a district bureau, centre and legal-aid centre each, and a few streets with their 司法所, 人民调解委员会,
-工作站 and one 工作室 per community), 仙游县 under 莫田市 likewise, and the law firms, notaries, appraisers,
-grassroots workers and mediators that work there. Built by natural key (unit name + region, licence number, user
-name), so building twice changes nothing.
+思明区 and 湖里区 (a district bureau, centre and legal-aid centre each, and every street with its 司法所, 人民调解委员会,
+工作站 and one 工作室 per community, each community with its advisor), 仙游县 under 莆田市 likewise, the other districts
+of 厦门市 (bureau, centre, legal-aid centre), and the law firms, notaries, appraisers, grassroots workers and
+mediators that work there. Built by natural key (unit name + region, licence number, user name), so building twice
+changes nothing.
 """
 
 from __future__ import annotations
@@ -37,7 +38,9 @@ from fawang.regions.models import Region
 
 PASSWORD = "fawang-world-2026"  # noqa: S105 -- the test personas' password, for tests that sign in by form
 HOURS = "工作日 8:30-12:00，14:30-17:30（法定节假日除外）"
+ROOM_HOURS = "每周三 9:00-11:30（法律顾问驻点）；其余工作日可电话预约"
 CONSULTATION_POST = "法律咨询岗"
+HARDSHIP_DOC = "测试：福建省法律援助经济困难标准"
 CTI_TOKEN = "world-12348-xiamen"  # noqa: S105 -- the 12348 centre's telephone system in the test world
 LINK_TOKEN = "world-12345-link"  # noqa: S105 -- the 12345 ticket system in the test world
 
@@ -45,15 +48,23 @@ FUJIAN, XIAMEN, PUTIAN = "35", "3502", "3503"
 SIMING, HULI, XIANYOU = "350203", "350206", "350322"
 
 COUNTIES = {"siming": SIMING, "huli": HULI, "xianyou": XIANYOU}
-# The streets (towns) of each county the tests need, by key: the first of each county (its personas work there)
-# and three more of 思明区 for siblings and the street lists.
+# Every street (town) of the three counties is built, with its 司法所, 人民调解委员会 and 工作站 and a 工作室 per
+# community: these keep their names in the tests (the first street of each county, where its personas work, and
+# the streets of 思明区 the tests name); the others are keyed by their code (``"huli.350206002"``).
 STREETS = {
     "siming.xiagang": "350203001",
+    "siming.zhonghua": "350203003",
     "siming.lujiang": "350203006",
     "siming.yundang": "350203009",
     "siming.lianqian": "350203010",
     "huli.huli": "350206001",
     "xianyou.licheng": "350322001",
+}
+OTHER_DISTRICTS = {
+    "haicang": ("350205", "海沧区"),
+    "jimei": ("350211", "集美区"),
+    "tongan": ("350212", "同安区"),
+    "xiangan": ("350213", "翔安区"),
 }
 FIRST_STREET = {"siming": "siming.xiagang", "huli": "huli.huli", "xianyou": "xianyou.licheng"}
 FIRMS = {"siming": ("明理", "正衡", "嘉禾"), "huli": ("立信", "同舟"), "xianyou": ("木兰", "仙溪")}
@@ -104,7 +115,7 @@ def _county_specs(county: str, code: str, name: str, bureau_parent: str) -> list
             ("legal_aid", "consultation"),
         ),
     ]
-    for word in FIRMS[county]:
+    for word in FIRMS.get(county, ()):
         specs.append(
             UnitSpec(
                 f"{county}.firm{len([s for s in specs if s.kind == k.LAW_FIRM]) + 1}",
@@ -159,6 +170,14 @@ def _street_specs(key: str, town: Region, villages: Iterable[Region]) -> list[Un
             )
         )
     return specs
+
+
+def all_streets() -> list[tuple[str, Region]]:
+    """(key, town) of every street of the three counties, by code."""
+    named = {code: key for key, code in STREETS.items()}
+    county_key = {code: key for key, code in COUNTIES.items()}
+    towns = Region.objects.filter(parent_id__in=list(COUNTIES.values())).order_by("code")
+    return [(named.get(t.code) or f"{county_key[t.parent_id or '']}.{t.code}", t) for t in towns]
 
 
 @functools.cache
@@ -223,6 +242,13 @@ def unit_specs() -> tuple[UnitSpec, ...]:
         *_county_specs("siming", SIMING, "思明区", "xiamen.bureau"),
         *_county_specs("huli", HULI, "湖里区", "xiamen.bureau"),
         *_county_specs("xianyou", XIANYOU, "仙游县", "putian.bureau"),
+        # The other districts of 厦门市: their bureau, centre and legal-aid centre only (a matter of theirs has a
+        # unit to go to).
+        *(
+            spec
+            for county, (code, name) in OTHER_DISTRICTS.items()
+            for spec in _county_specs(county, code, name, "xiamen.bureau")
+        ),
         UnitSpec("xianyou.notary", k.NOTARY, XIANYOU, "仙游县公证处", "xianyou.bureau", ("notary",)),
         UnitSpec(
             "xianyou.grassroots",
@@ -234,12 +260,11 @@ def unit_specs() -> tuple[UnitSpec, ...]:
         ),
         UnitSpec("xianyou.prison", k.PRISON, XIANYOU, "仙游县看守所", "xianyou.bureau", ("remote_visit",)),
     ]
-    towns = Region.objects.in_bulk(list(STREETS.values()))
     villages: dict[str, list[Region]] = {}
-    for v in Region.objects.filter(parent_id__in=list(STREETS.values())).order_by("code"):
+    for v in Region.objects.filter(parent__parent_id__in=list(COUNTIES.values())).order_by("code"):
         villages.setdefault(v.parent_id or "", []).append(v)
-    for key, code in STREETS.items():
-        specs.extend(_street_specs(key, towns[code], villages.get(code, [])))
+    for key, town in all_streets():
+        specs.extend(_street_specs(key, town, villages.get(town.code, [])))
     return tuple(specs)
 
 
@@ -345,7 +370,11 @@ class _Builder:
                 "parent": self.units.get(spec.parent),
                 "address": f"{region.full_name}人民路{len(self.units) + 1}号",
                 "phone": spec.hotline or f"0592-{5550000 + len(self.units)}",
-                "opening_hours": "7×24 小时" if spec.hotline else HOURS,
+                "opening_hours": "7×24 小时"
+                if spec.hotline
+                else ROOM_HOURS
+                if spec.kind == Unit.Kind.ROOM
+                else HOURS,
                 "hotline_number": spec.hotline,
             },
         )
@@ -447,7 +476,7 @@ def _advisors(b: _Builder) -> None:
     for county, code in COUNTIES.items():
         firms = [b.units[f"{county}.firm{i}"] for i in range(1, len(FIRMS[county]) + 1)]
         lawyers = 0
-        for street in (key for key in STREETS if key.startswith(f"{county}.")):
+        for street in (key for key, _town in all_streets() if key.startswith(f"{county}.")):
             rooms = [
                 b.units[key] for key in sorted(b.units, key=_room_order) if key.startswith(f"{street}.room")
             ]
@@ -485,12 +514,14 @@ def _room_order(key: str) -> tuple[str, int]:
 
 def _line_fixtures(b: _Builder) -> None:
     """What the lines' tests need from the start: the 12348 centre's telephone system and the 12345 ticket
-    system (known tokens), legal aid's standards and 思明区's roster, the mediation committees' profiles, the advisors' schedules, the service points' appointment schedules."""
+    system (known tokens), legal aid's standards and 思明区's roster, the mediation committees' profiles, the advisors' schedules, the service points' appointment schedules,
+    厦门市司法鉴定所's licensed categories."""
     _hotline(b)
     _legal_aid(b)
     _mediation()
     _advisor_work()
     _schedules(b)
+    _appraisal(b)
 
 
 def _hotline(b: _Builder) -> None:
@@ -561,7 +592,7 @@ def _legal_aid(b: _Builder) -> None:
         reference_kind="min_wage",
         multiple=Decimal("1"),
         effective_from=since,
-        document="测试：经济困难标准",
+        document=HARDSHIP_DOC,
     )
     SubsidyRate.objects.bulk_create(
         [
@@ -764,3 +795,22 @@ def _schedules(b: _Builder) -> None:
     station = f"{FIRST_STREET['siming']}.station"
     schedule(station, "法律咨询窗口", ["consultation"], w.CONSULTATION, days, capacity=2)
     schedule(station, "综合窗口", ["mediation", "legal_aid"], w.RECEPTION, days, capacity=2)
+
+
+def _appraisal(b: _Builder) -> None:
+    """厦门市司法鉴定所 is licensed for 法医临床, 法医物证, 文书 and 声像资料 (not 环境损害: a request of that category
+    finds no institution in the city); its three appraisers for (法医临床, 法医物证), (文书) and (声像资料)."""
+    from fawang.appraisal import actions
+    from fawang.appraisal.models import Category, InstitutionCategory
+
+    unit = b.units["xiamen.appraisal"]
+    if InstitutionCategory.objects.filter(unit=unit).exists():
+        return
+    actor = User.objects.get(username="sysadmin")
+    c = Category
+    licensed = (c.FORENSIC_CLINICAL, c.FORENSIC_GENETICS, c.DOCUMENTS, c.AUDIO_VISUAL)
+    actions.set_institution_categories(unit.pk, licensed, actor=actor)
+    people = Practitioner.objects.filter(unit=unit, kind=Practitioner.Kind.APPRAISER).order_by("pk")
+    each = ((c.FORENSIC_CLINICAL, c.FORENSIC_GENETICS), (c.DOCUMENTS,), (c.AUDIO_VISUAL,))
+    for person, categories in zip(people, each, strict=True):
+        actions.set_appraiser_categories(person.pk, categories, actor=actor)
