@@ -300,6 +300,15 @@ def _county_personas(
 
 def persona_specs() -> list[tuple[str, str, list[tuple[str, str, str]]]]:
     r = Membership.Role
+    # The other districts' centres take routed consultations too: each has its 法律咨询岗.
+    consultants: list[tuple[str, str, list[tuple[str, str, str]]]] = [
+        (
+            f"{prefix}_consultant",
+            f"{OTHER_DISTRICTS[county][1]}咨询",
+            [(f"{county}.centre", r.HANDLER, CONSULTATION_POST)],
+        )
+        for county, prefix in (("haicang", "hc"), ("jimei", "jm"), ("tongan", "ta"), ("xiangan", "xa"))
+    ]
     return [
         ("fj_consultant", "黄立诚", [("province.centre", r.HANDLER, CONSULTATION_POST)]),
         ("xm_supervisor", "林晓东", [("xiamen.bureau", r.SUPERVISOR, "")]),
@@ -308,6 +317,7 @@ def persona_specs() -> list[tuple[str, str, list[tuple[str, str, str]]]]:
         *_county_personas("sm", "siming", "思明"),
         *_county_personas("hl", "huli", "湖里"),
         *_county_personas("xy", "xianyou", "仙游"),
+        *consultants,
         ("sysadmin", "系统管理员", [("province.bureau", r.SYSTEM_ADMIN, "")]),
     ]
 
