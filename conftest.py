@@ -1,5 +1,6 @@
-"""Test set-up shared by every app: each test database gets the regions of 厦门市 and 仙游县 and the demo
-units, practitioners and staff personas once; every test then runs in a transaction that is rolled back."""
+"""Test set-up shared by every app: each test database gets the regions of 厦门市 and 仙游县 and the test world
+(fawang/testing/world.py: its units, practitioners, staff personas and line fixtures) once; every test then runs in
+a transaction that is rolled back. The demo (`make run`) is not loaded: its own tests load it."""
 
 from __future__ import annotations
 
@@ -10,12 +11,12 @@ import pytest
 
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup: Any, django_db_blocker: Any) -> None:
-    from fawang.orgs.demo import load_demo
     from fawang.regions.importer import import_regions
+    from fawang.testing.world import build_world
 
     with django_db_blocker.unblock():
         import_regions(["35"], only_under=["3502", "350322"])
-        load_demo()
+        build_world()
 
 
 @pytest.fixture(autouse=True)

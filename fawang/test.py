@@ -1,4 +1,5 @@
-"""Base test case and the named personas every test shares (created by the demo loader in conftest.py)."""
+"""Base test case and the named personas every test shares (built with the test world, fawang/testing/world.py, in
+conftest.py)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from django.test import TestCase
 from fawang.accounts.models import User
 from fawang.orgs.models import Unit
 from fawang.regions.models import Region
+from fawang.testing.world import world
 
 SIMING, HULI, XIAMEN, XIANYOU = "350203", "350206", "3502", "350322"
 
@@ -55,8 +57,9 @@ class BaseTestCase(TestCase):
         return Region.objects.get(code=code)
 
     @staticmethod
-    def unit(name: str) -> Unit:
-        return Unit.objects.get(name=name)
+    def unit(key: str) -> Unit:
+        """A unit of the test world by its key (``"siming.legal_aid"``; fawang/testing/world.py lists them)."""
+        return world().unit(key)
 
 
 def admin_form_data(response: Any) -> dict[str, Any]:

@@ -14,8 +14,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from fawang.accounts.models import User
-from fawang.orgs.demo import DEMO_PASSWORD
 from fawang.test import BaseTestCase
+from fawang.testing.world import PASSWORD
 
 LOGIN = reverse("accounts:login")
 VERIFY = reverse("accounts:verify")
@@ -38,7 +38,7 @@ def clock(at: dt.datetime) -> Iterator[None]:
 
 @override_settings(LOGIN_MAX_FAILURES=5, LOGIN_LOCKOUT_MINUTES=15, SESSION_IDLE_MINUTES=30)
 class SignInTestCase(BaseTestCase):
-    def sign_in(self, username: str, password: str = DEMO_PASSWORD, **extra: Any) -> Any:
+    def sign_in(self, username: str, password: str = PASSWORD, **extra: Any) -> Any:
         return self.client.post(LOGIN, {"username": username, "password": password, **extra})
 
     def signed_in_as(self) -> int | None:

@@ -13,6 +13,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
+from fawang.catalog.models import ServiceItem
+from fawang.matters import actions
+from fawang.matters.tests.base import MONDAY, id_number
 from fawang.test import BaseTestCase
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -73,6 +76,21 @@ class AdminInChineseTestCase(BaseTestCase):
         self.assertEqual([h for h in column_heads(tasks) if h][:3], ["编号", "任务", "状态"])
 
     def test_the_people_list_names_its_masked_columns(self) -> None:
+        # A person on the list (the list has no columns while it is empty): a matter taken in at the window.
+        actions.do_submit(
+            actor=self.sm_clerk,
+            person=actions.PersonData(name="张三", phone="13912345678", id_number=id_number()),
+            requests=[
+                actions.MatterRequest(
+                    service_item=ServiceItem.objects.get(code="legal_aid"),
+                    description="用人单位拖欠三个月工资，申请法律援助。",
+                    region=self.region("350203001"),
+                )
+            ],
+            channel="window",
+            intake_unit=self.unit("siming.xiagang.station"),
+            now=MONDAY,
+        )
         self.client.force_login(self.sysadmin)
         html = self.client.get(reverse("admin:matters_person_changelist")).content.decode()
         heads = column_heads(html)

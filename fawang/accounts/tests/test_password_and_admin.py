@@ -10,6 +10,7 @@ from django.conf import settings
 from django.contrib.auth.hashers import Argon2PasswordHasher
 
 from fawang.accounts.models import SignInThrottle, User
+from fawang.testing.world import PASSWORD
 
 from .helpers import HOME, LOCKED, LOGIN, T0, SignInTestCase, clock
 
@@ -25,7 +26,7 @@ class PasswordChangeTests(SignInTestCase):
         self.assertContains(page, 'autocomplete="current-password"')
         with clock(T0):
             r = self.client.post(
-                CHANGE, {"old_password": "fawang-demo-2026", "new_password1": NEW, "new_password2": NEW}
+                CHANGE, {"old_password": PASSWORD, "new_password1": NEW, "new_password2": NEW}
             )
         self.assertRedirects(r, HOME, fetch_redirect_response=False)
         user = User.objects.get(pk=self.sm_clerk.pk)
@@ -58,11 +59,11 @@ class PasswordChangeTests(SignInTestCase):
         self.client.force_login(self.sm_clerk)
         r = self.client.post(
             CHANGE,
-            {"old_password": "fawang-demo-2026", "new_password1": "12345678", "new_password2": "12345678"},
+            {"old_password": PASSWORD, "new_password1": "12345678", "new_password2": "12345678"},
         )
         self.assertEqual(r.status_code, 200)
         self.assertTrue(r.context["form"].errors["new_password2"])
-        self.assertTrue(User.objects.get(pk=self.sm_clerk.pk).check_password("fawang-demo-2026"))
+        self.assertTrue(User.objects.get(pk=self.sm_clerk.pk).check_password(PASSWORD))
 
     def test_anonymous_is_sent_to_sign_in(self) -> None:
         self.assertRedirects(self.client.get(CHANGE), f"{LOGIN}?next={CHANGE}", fetch_redirect_response=False)
@@ -98,11 +99,11 @@ class AdminDoorTests(SignInTestCase):
     def test_admin_login_form_cannot_be_used_to_skip_the_sign_in_page(self) -> None:
         # sysadmin has a second factor; its password alone posted to the admin's own form must not sign in.
         self.bind(self.sysadmin)
-        r = self.client.post("/admin/login/", {"username": "sysadmin", "password": "fawang-demo-2026"})
+        r = self.client.post("/admin/login/", {"username": "sysadmin", "password": PASSWORD})
         self.assertRedirects(r, f"{LOGIN}?next=/admin/", fetch_redirect_response=False)
         self.assertIsNone(self.signed_in_as())
         self.client.force_login(self.sm_clerk)
-        r = self.client.post("/admin/login/", {"username": "sysadmin", "password": "fawang-demo-2026"})
+        r = self.client.post("/admin/login/", {"username": "sysadmin", "password": PASSWORD})
         self.assertEqual(r.status_code, 403)
         self.assertEqual(self.signed_in_as(), self.sm_clerk.pk)
 

@@ -8,6 +8,7 @@ from django.test import Client
 from django.urls import reverse
 
 from fawang.accounts.models import SignInThrottle, User
+from fawang.testing.world import PASSWORD
 
 from .helpers import HOME, INVALID, LOCKED, LOGIN, T0, SignInTestCase, clock
 
@@ -87,7 +88,7 @@ class SignInTests(SignInTestCase):
 
     def test_post_without_csrf_token_is_refused(self) -> None:
         client = Client(enforce_csrf_checks=True)
-        r = client.post(LOGIN, {"username": "sm_clerk", "password": "fawang-demo-2026"})
+        r = client.post(LOGIN, {"username": "sm_clerk", "password": PASSWORD})
         self.assertEqual(r.status_code, 403)
         self.assertNotIn("_auth_user_id", client.session)
 

@@ -11,8 +11,9 @@ from django.utils import timezone
 
 from fawang.accounts.models import User
 from fawang.audit.testing import new_audit_rows
-from fawang.orgs.models import Membership, Practitioner, Unit
+from fawang.orgs.models import Membership, Practitioner
 from fawang.regions.models import Region
+from fawang.testing.world import world
 
 from .. import petition
 from ..models import PetitionDuty, PetitionDutyLog, PetitionPost
@@ -22,7 +23,7 @@ from .base import AdvisorsTestCase
 class PetitionTestCase(AdvisorsTestCase):
     def setUp(self) -> None:
         super().setUp()
-        self.bureau = Unit.objects.get(name="思明区司法局")
+        self.bureau = world().unit("siming.bureau")
         self.supervisor = User.objects.create_user("pet-sup", kind=User.Kind.STAFF, display_name="督导")
         Membership.objects.create(user=self.supervisor, unit=self.bureau, role=Membership.Role.SUPERVISOR)
         self.lawyer = (

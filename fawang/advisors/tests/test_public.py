@@ -25,5 +25,5 @@ class RoomPageTestCase(AdvisorsTestCase):
         self.assertEqual(pending.status, "submitted")
 
     def test_only_rooms_have_such_a_page(self) -> None:
-        centre = self.unit("思明区公共法律服务中心")
+        centre = self.unit("siming.centre")
         self.assertEqual(self.client.get(reverse("advisors_public:room", args=[centre.pk])).status_code, 404)

@@ -99,15 +99,26 @@ class LogWorkTestCase(AdvisorsTestCase):
         self.assertEqual(response.status_code, 404)
 
     def test_linked_matters_must_be_seen_by_the_advisor(self) -> None:
-        from fawang.matters.models import Matter
+        from fawang.catalog.models import ServiceItem
+        from fawang.matters import actions as matter_actions
+        from fawang.matters.tests.base import MONDAY, id_number
 
-        hidden = (
-            Matter.objects.exclude(unit=self.assignment.room)
-            .exclude(handler=self.advisor)
-            .exclude(first_responder=self.advisor)
-            .first()
-        )
-        assert hidden is not None
+        # A matter taken in at the district's legal-aid centre: not the advisor's.
+        hidden = matter_actions.do_submit(
+            actor=self.sm_clerk,
+            person=matter_actions.PersonData(name="张三", phone="13912345678", id_number=id_number()),
+            requests=[
+                matter_actions.MatterRequest(
+                    service_item=ServiceItem.objects.get(code="legal_aid"),
+                    description="用人单位拖欠三个月工资，申请法律援助。",
+                    region=self.region("350203001"),
+                )
+            ],
+            channel="window",
+            intake_unit=self.unit("siming.xiagang.station"),
+            now=MONDAY,
+        ).matters[0]
+        self.assertNotEqual(hidden.unit_id, self.assignment.room_id)
         response = self.post_log(tracking_nos=hidden.tracking_no)
         self.assertContains(response, f"找不到事项：{hidden.tracking_no}", status_code=400)
 

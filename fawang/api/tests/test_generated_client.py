@@ -29,7 +29,7 @@ from django.test import Client as DjangoClient
 from fawang.catalog.models import ServiceItem
 from fawang.matters.models import Matter
 from fawang.notify.models import Message
-from fawang.orgs.models import Unit
+from fawang.testing.world import world
 
 from .base import ApiTestCase
 
@@ -286,7 +286,7 @@ class GeneratedClientTestCase(ApiTestCase):
         # The centre's window takes in a phone caller's question and a walk-in's, one answered on the spot
         # (当场答复办结, item 18); the 法律咨询岗 accepts and completes the other.
         clerk = self.signed_in(self.token_for(self.sm_clerk))
-        centre = Unit.objects.get(name="思明区公共法律服务中心")
+        centre = world().unit("siming.centre")
         consultation = ServiceItem.objects.get(code="consultation").pk
         submitted = self.call(
             "staff.matters_create",

@@ -223,7 +223,7 @@ class SuperviseScopeTestCase(ApiTestCase):
         from fawang.orgs.models import Membership
 
         matter = self.submit()  # 思明区, at a centre: visible through the 思明区司法局's region subtree
-        bureau = self.unit("思明区司法局")
+        bureau = self.unit("siming.bureau")
         handler = User.objects.create_user(
             "bureau_handler", password="x-Long-pass-2026", kind=User.Kind.STAFF
         )

@@ -109,7 +109,7 @@ class MatterPersonSchemaTestCase(SchemaTestCase):
             person=actions.PersonData(name="张三", phone="13912345678", id_number=id_number()),
             requests=[actions.MatterRequest(item, "拖欠工资。", self.region("350203001"))],
             channel="window",
-            intake_unit=self.unit("厦港街道公共法律服务工作站"),
+            intake_unit=self.unit("siming.xiagang.station"),
         ).matters[0]
         client = APIClient()
         client.force_authenticate(self.sm_clerk)

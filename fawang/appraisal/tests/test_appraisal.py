@@ -31,17 +31,17 @@ class AppraisalTestCase(MatterTestCase):
             )
         )
         self.item = ServiceItem.objects.get(code="appraisal")
-        self.city_bureau = self.user_at("厦门市司法局", Membership.Role.SUPERVISOR, "ap-city")
-        self.own_admin = self.user_at(self.institution.name, Membership.Role.UNIT_ADMIN, "ap-own")
-        self.handler = self.user_at(self.institution.name, Membership.Role.HANDLER, "ap-handler")
+        self.city_bureau = self.user_at(self.unit("xiamen.bureau"), Membership.Role.SUPERVISOR, "ap-city")
+        self.own_admin = self.user_at(self.institution, Membership.Role.UNIT_ADMIN, "ap-own")
+        self.handler = self.user_at(self.institution, Membership.Role.HANDLER, "ap-handler")
         self.village = Region.objects.get(code="350203001")
 
-    def user_at(self, unit_name: str, role: str, username: str) -> User:
+    def user_at(self, unit: Unit, role: str, username: str) -> User:
         user = User.objects.create_user(username, kind=User.Kind.STAFF, display_name=username)
-        Membership.objects.create(user=user, unit=Unit.objects.get(name=unit_name), role=role)
+        Membership.objects.create(user=user, unit=unit, role=role)
         return user
 
-    def test_the_demo_categories_and_who_may_take_a_category(self) -> None:
+    def test_the_categories_and_who_may_take_a_category(self) -> None:
         self.assertEqual(
             sorted(self.institution.appraisal_categories.values_list("category", flat=True)),
             ["audio_visual", "documents", "forensic_clinical", "forensic_genetics"],

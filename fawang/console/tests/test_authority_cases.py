@@ -37,10 +37,10 @@ class AuthorityCasesTestCase(MatterTestCase):
         super().setUpTestData()
         firms = list(Unit.objects.filter(kind=Unit.Kind.LAW_FIRM, region_id="350203").order_by("pk")[:2])
         cls.firm, cls.other_firm = firms
-        cls.committee = cls.unit("厦港街道人民调解委员会")
+        cls.committee = cls.unit("siming.xiagang.committee")
         cls.hotline = Unit.objects.get(kind=Unit.Kind.HOTLINE, hotline_number="12345")
-        cls.notary = cls.unit("厦门市公证处")
-        cls.prison = cls.unit("厦门市看守所")
+        cls.notary = cls.unit("xiamen.notary")
+        cls.prison = cls.unit("xiamen.prison")
         cls.firm_handler = cls.staff("firm-handler", cls.firm, Membership.Role.HANDLER)
         cls.firm_admin = cls.staff("firm-admin", cls.firm, Membership.Role.UNIT_ADMIN)
         cls.firm_staff = cls.staff("firm-staff", cls.firm, Membership.Role.WINDOW_CLERK)

@@ -17,6 +17,7 @@ from fawang.lib import codes
 from fawang.orgs.models import AdvisorAssignment, CreditRecord, Membership, Practitioner, Unit, Window
 from fawang.regions.models import Region
 from fawang.test import HULI, SIMING, XIAMEN, BaseTestCase
+from fawang.testing.world import world
 
 T = TypeVar("T", bound=Model)
 
@@ -34,7 +35,7 @@ class VisibilityTestCase(BaseTestCase):
         self.assertContains(response, "思明区司法局")
         self.assertNotContains(response, "湖里区司法局")
         self.assertNotContains(response, "厦门市司法局")
-        hl_unit = Unit.objects.get(name="湖里区公共法律服务中心")
+        hl_unit = world().unit("huli.centre")
         self.assertEqual(self.client.get(reverse("console:unit_detail", args=[hl_unit.pk])).status_code, 404)
         hl_lawyer = Practitioner.objects.filter(unit__region_id=HULI).first()
         assert hl_lawyer is not None
@@ -69,7 +70,7 @@ class VisibilityTestCase(BaseTestCase):
         response = self.client.get(reverse("console:region_detail", args=[XIAMEN]))
         for district in districts:
             self.assertContains(response, reverse("console:region_detail", args=[district.code]))
-        hl_unit = Unit.objects.get(name="湖里区公共法律服务中心")
+        hl_unit = world().unit("huli.centre")
         self.assertEqual(self.client.get(reverse("console:unit_detail", args=[hl_unit.pk])).status_code, 200)
 
     def test_xianyou_handler_sees_nothing_of_xiamen(self) -> None:
@@ -78,7 +79,7 @@ class VisibilityTestCase(BaseTestCase):
         self.assertContains(response, "没有符合条件的机构。")
         self.assertEqual(response.context["page_obj"].paginator.count, 0)
         self.assertEqual(self.client.get(reverse("console:region_detail", args=[XIAMEN])).status_code, 404)
-        xm_unit = Unit.objects.get(name="厦门市公共法律服务中心")
+        xm_unit = world().unit("xiamen.centre")
         self.assertEqual(self.client.get(reverse("console:unit_detail", args=[xm_unit.pk])).status_code, 404)
         self.assertNotContains(self.client.get(reverse("console:staff_list")), "sm_clerk")
 
@@ -279,7 +280,7 @@ class PractitionerCreditTestCase(BaseTestCase):
         self.assertEqual((record.is_public, record.recorded_by), (False, self.sm_supervisor))
         # A member of the bureau without the credit capability sees the record, marked internal.
         reader = User.objects.create_user("bureau-handler", kind=User.Kind.STAFF)
-        Membership.objects.create(user=reader, unit=self.unit("思明区司法局"), role=Membership.Role.HANDLER)
+        Membership.objects.create(user=reader, unit=self.unit("siming.bureau"), role=Membership.Role.HANDLER)
         self.client.force_login(reader)
         detail = self.client.get(reverse("console:practitioner_detail", args=[self.lawyer.pk]))
         self.assertContains(detail, "训诫：执业档案不完整")
@@ -502,7 +503,7 @@ class StaffAdminTestCase(BaseTestCase):
             user=self.sm_clerk, unit=self.station, role=Membership.Role.HANDLER
         ).order_by("pk")
         self.assertEqual([(r.pk == m.pk, r.ended_at is None) for r in rows], [(True, False), (False, True)])
-        hl_role = Membership.objects.get(user=self.hl_clerk, unit__name="湖里区公共法律服务中心")
+        hl_role = Membership.objects.get(user=self.hl_clerk, unit_id=world().unit_pk("huli.centre"))
         self.assertEqual(
             self.client.post(reverse("console:membership_revoke", args=[hl_role.pk])).status_code, 404
         )

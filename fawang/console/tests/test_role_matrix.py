@@ -36,160 +36,171 @@ from fawang.apikit.models import ApiToken
 from fawang.matters.models import AccessLog, Matter
 from fawang.matters.tests.base import MatterTestCase, id_number
 from fawang.orgs.models import Membership, Unit
+from fawang.testing.world import world
 
 POSITIONS = ("own", "sibling", "parent", "district", "city")
 
-# persona -> (unit, role, {position: unit at that position}). Unit names are the demo's; "firm:N" is the Nth
-# law firm of 思明区 (by id), "room" the first 工作室 under 厦港街道's station.
+# persona -> (unit, role, {position: unit at that position}), units by their keys in the test world
+# (fawang/testing/world.py).
 PERSONAS: dict[str, tuple[str, str, dict[str, str]]] = {
     "city_supervisor": (
-        "厦门市司法局",
+        "xiamen.bureau",
         Membership.Role.SUPERVISOR,
         {
-            "sibling": "厦门市法律援助中心",
-            "parent": "福建省司法厅",
-            "district": "湖里区法律援助中心",
-            "city": "仙游县法律援助中心",
+            "sibling": "xiamen.legal_aid",
+            "parent": "province.bureau",
+            "district": "huli.legal_aid",
+            "city": "xianyou.legal_aid",
         },
     ),
     "bureau_supervisor": (
-        "思明区司法局",
+        "siming.bureau",
         Membership.Role.SUPERVISOR,
-        {"sibling": "firm:0", "parent": "厦门市司法局", "district": "湖里区司法局", "city": "仙游县司法局"},
+        {
+            "sibling": "siming.firm1",
+            "parent": "xiamen.bureau",
+            "district": "huli.bureau",
+            "city": "xianyou.bureau",
+        },
     ),
     "bureau_admin": (
-        "思明区司法局",
+        "siming.bureau",
         Membership.Role.UNIT_ADMIN,
-        {"sibling": "firm:0", "parent": "厦门市司法局", "district": "湖里区司法局", "city": "仙游县司法局"},
+        {
+            "sibling": "siming.firm1",
+            "parent": "xiamen.bureau",
+            "district": "huli.bureau",
+            "city": "xianyou.bureau",
+        },
     ),
     "centre_clerk": (
-        "思明区公共法律服务中心",
+        "siming.centre",
         Membership.Role.WINDOW_CLERK,
         {
-            "sibling": "思明区法律援助中心",
-            "parent": "思明区司法局",
-            "district": "湖里区公共法律服务中心",
-            "city": "仙游县公共法律服务中心",
+            "sibling": "siming.legal_aid",
+            "parent": "siming.bureau",
+            "district": "huli.centre",
+            "city": "xianyou.centre",
         },
     ),
     "aid_handler": (
-        "思明区法律援助中心",
+        "siming.legal_aid",
         Membership.Role.HANDLER,
         {
-            "sibling": "思明区公共法律服务中心",
-            "parent": "思明区司法局",
-            "district": "湖里区法律援助中心",
-            "city": "仙游县法律援助中心",
+            "sibling": "siming.centre",
+            "parent": "siming.bureau",
+            "district": "huli.legal_aid",
+            "city": "xianyou.legal_aid",
         },
     ),
     "office_handler": (
-        "厦港街道司法所",
+        "siming.xiagang.office",
         Membership.Role.HANDLER,
         {
-            "sibling": "鹭江街道司法所",
-            "parent": "思明区司法局",
-            "district": "湖里区法律援助中心",
-            "city": "仙游县法律援助中心",
+            "sibling": "siming.lujiang.office",
+            "parent": "siming.bureau",
+            "district": "huli.legal_aid",
+            "city": "xianyou.legal_aid",
         },
     ),
     "corrections_officer": (
-        "厦港街道司法所",
+        "siming.xiagang.office",
         Membership.Role.CORRECTIONS_OFFICER,
         {
-            "sibling": "鹭江街道司法所",
-            "parent": "思明区司法局",
-            "district": "湖里区法律援助中心",
-            "city": "仙游县法律援助中心",
+            "sibling": "siming.lujiang.office",
+            "parent": "siming.bureau",
+            "district": "huli.legal_aid",
+            "city": "xianyou.legal_aid",
         },
     ),
     "committee_handler": (
-        "厦港街道人民调解委员会",
+        "siming.xiagang.committee",
         Membership.Role.HANDLER,
         {
-            "sibling": "鹭江街道人民调解委员会",
-            "parent": "厦港街道司法所",
-            "district": "湖里区法律援助中心",
-            "city": "仙游县法律援助中心",
+            "sibling": "siming.lujiang.committee",
+            "parent": "siming.xiagang.office",
+            "district": "huli.legal_aid",
+            "city": "xianyou.legal_aid",
         },
     ),
     "station_clerk": (
-        "厦港街道公共法律服务工作站",
+        "siming.xiagang.station",
         Membership.Role.WINDOW_CLERK,
         {
-            "sibling": "鹭江街道公共法律服务工作站",
-            "parent": "厦港街道司法所",
-            "district": "湖里区公共法律服务中心",
-            "city": "仙游县公共法律服务中心",
+            "sibling": "siming.lujiang.station",
+            "parent": "siming.xiagang.office",
+            "district": "huli.centre",
+            "city": "xianyou.centre",
         },
     ),
     "room_advisor": (
-        "room",
+        "siming.xiagang.room1",
         Membership.Role.LEGAL_ADVISOR,
         {
-            "sibling": "鹭江街道公共法律服务工作站",
-            "parent": "厦港街道公共法律服务工作站",
-            "district": "湖里区公共法律服务中心",
-            "city": "仙游县公共法律服务中心",
+            "sibling": "siming.lujiang.station",
+            "parent": "siming.xiagang.station",
+            "district": "huli.centre",
+            "city": "xianyou.centre",
         },
     ),
     "firm_handler": (
-        "firm:0",
+        "siming.firm1",
         Membership.Role.HANDLER,
         {
-            "sibling": "firm:1",
-            "parent": "思明区司法局",
-            "district": "湖里区法律援助中心",
-            "city": "仙游县法律援助中心",
+            "sibling": "siming.firm2",
+            "parent": "siming.bureau",
+            "district": "huli.legal_aid",
+            "city": "xianyou.legal_aid",
         },
     ),
     "firm_admin": (
-        "firm:0",
+        "siming.firm1",
         Membership.Role.UNIT_ADMIN,
         {
-            "sibling": "firm:1",
-            "parent": "思明区司法局",
-            "district": "湖里区法律援助中心",
-            "city": "仙游县法律援助中心",
+            "sibling": "siming.firm2",
+            "parent": "siming.bureau",
+            "district": "huli.legal_aid",
+            "city": "xianyou.legal_aid",
         },
     ),
     "notary_clerk": (
-        "厦门市公证处",
+        "xiamen.notary",
         Membership.Role.WINDOW_CLERK,
         {
-            "sibling": "厦门市法律援助中心",
-            "parent": "厦门市司法局",
-            "district": "湖里区法律援助中心",
-            "city": "仙游县公证处",
+            "sibling": "xiamen.legal_aid",
+            "parent": "xiamen.bureau",
+            "district": "huli.legal_aid",
+            "city": "xianyou.notary",
         },
     ),
     "prison_clerk": (
-        "厦门市看守所",
+        "xiamen.prison",
         Membership.Role.WINDOW_CLERK,
         {
-            "sibling": "厦门市法律援助中心",
-            "parent": "厦门市司法局",
-            "district": "湖里区法律援助中心",
-            "city": "仙游县看守所",
+            "sibling": "xiamen.legal_aid",
+            "parent": "xiamen.bureau",
+            "district": "huli.legal_aid",
+            "city": "xianyou.prison",
         },
     ),
     "hotline_12345": (
-        "12345",
+        "xiamen.hotline_12345",
         Membership.Role.HOTLINE_AGENT,
         {
-            "sibling": "厦门市法律援助中心",
-            "parent": "厦门市司法局",
-            "district": "湖里区法律援助中心",
-            "city": "仙游县法律援助中心",
+            "sibling": "xiamen.legal_aid",
+            "parent": "xiamen.bureau",
+            "district": "huli.legal_aid",
+            "city": "xianyou.legal_aid",
         },
     ),
     "sysadmin": (
-        "厦门市公共法律服务中心",
+        "xiamen.centre",
         Membership.Role.SYSTEM_ADMIN,
         {
-            "sibling": "厦门市法律援助中心",
-            "parent": "厦门市司法局",
-            "district": "湖里区法律援助中心",
-            "city": "仙游县法律援助中心",
+            "sibling": "xiamen.legal_aid",
+            "parent": "xiamen.bureau",
+            "district": "huli.legal_aid",
+            "city": "xianyou.legal_aid",
         },
     ),
 }
@@ -440,19 +451,7 @@ class RoleMatrixBase(MatterTestCase):
     @classmethod
     def setUpTestData(cls) -> None:
         super().setUpTestData()
-        firms = list(Unit.objects.filter(kind=Unit.Kind.LAW_FIRM, region_id="350203").order_by("pk")[:2])
-        room = Unit.objects.filter(kind=Unit.Kind.ROOM, parent__name="厦港街道公共法律服务工作站").order_by(
-            "pk"
-        )[0]
-        named = {
-            "firm:0": firms[0],
-            "firm:1": firms[1],
-            "room": room,
-            "12345": Unit.objects.get(kind=Unit.Kind.HOTLINE, hotline_number="12345"),
-        }
-
-        def unit(name: str) -> Unit:
-            return named.get(name) or Unit.objects.get(name=name)
+        unit = world().unit
 
         cls.units = {}
         cls.users = {}

@@ -25,6 +25,7 @@ from fawang.console.tests.test_role_matrix import (
 from fawang.lib import codes
 from fawang.matters.tests.base import id_number
 from fawang.orgs.models import Unit
+from fawang.testing.world import world
 
 
 class StaffUrlsMatrixTestCase(RoleMatrixBase):
@@ -206,7 +207,7 @@ class StaffUrlsMatrixTestCase(RoleMatrixBase):
             if kind == "visit":
                 RemoteVisit.objects.create(
                     appointment=appointment,
-                    prison=Unit.objects.get(name="厦门市看守所"),
+                    prison=world().unit("xiamen.prison"),
                     inmate_name="王五",
                     relation=RemoteVisit.Relation.SPOUSE,
                     id_number=id_number(),

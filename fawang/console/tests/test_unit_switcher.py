@@ -33,7 +33,7 @@ class UnitSwitcherTestCase(BaseTestCase):
         self.assertContains(page, f"已切换到：{station.name}")
 
     def test_it_refuses_a_unit_the_user_does_not_work_for(self) -> None:
-        huli_centre = self.unit("湖里区公共法律服务中心")
+        huli_centre = self.unit("huli.centre")
         response = self.client.post(
             reverse("console:switch_unit"), {"unit": huli_centre.pk, "next": "/console/"}, follow=True
         )

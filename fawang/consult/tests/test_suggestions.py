@@ -107,7 +107,7 @@ class SuggestionTestCase(MatterTestCase):
         cls.addClassCleanup(shutil.rmtree, INDEX_DIR.parent, True)
         searching.build(INDEX_DIR)
         cls.articles = {f"{a.law.source_id}#{a.label}": a for a in Article.objects.select_related("law")}
-        cls.hl_centre = cls.unit("湖里区公共法律服务中心")
+        cls.hl_centre = cls.unit("huli.centre")
 
     def a(self, path: str, label: str) -> Article:
         return self.articles[f"{path}#{label}"]

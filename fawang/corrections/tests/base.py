@@ -1,4 +1,4 @@
-"""Shared set-up of the corrections tests: the demo's corrections officer at 厦港街道司法所 (sm_corrections), the
+"""Shared set-up of the corrections tests: the test world's corrections officer at 厦港街道司法所 (sm_corrections), the
 思明区司法局 supervisor (sm_supervisor), a fixed working week, and a file taken over and reported in."""
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from fawang.accounts.models import User
 from fawang.lib.validators import id_check_digit
 from fawang.orgs.models import Membership, Unit
 from fawang.test import BaseTestCase
+from fawang.testing.world import world
 
 from .. import actions
 from ..models import Subject
@@ -40,8 +41,8 @@ class CorrectionsTestCase(BaseTestCase):
     @classmethod
     def setUpTestData(cls) -> None:
         super().setUpTestData()
-        cls.office = Unit.objects.get(name="厦港街道司法所")
-        cls.bureau = Unit.objects.get(name="思明区司法局")
+        cls.office = world().unit("siming.xiagang.office")
+        cls.bureau = world().unit("siming.bureau")
         cls.officer = User.objects.get(username="sm_corrections")
         cls.bureau_officer = User.objects.create_user("sm_bureau_corrections", kind=User.Kind.STAFF)
         Membership.objects.create(

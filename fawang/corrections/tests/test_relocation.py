@@ -13,6 +13,7 @@ from django.urls import reverse
 from fawang.accounts.models import User
 from fawang.audit.models import AuditEvent
 from fawang.orgs.models import Membership, Unit
+from fawang.testing.world import world
 
 from .. import actions
 from ..models import Leave, Subject, Task
@@ -28,8 +29,8 @@ class RelocationTest(CorrectionsTestCase):
     @classmethod
     def setUpTestData(cls) -> None:
         super().setUpTestData()
-        cls.new_office = Unit.objects.get(name="鲤城街道司法所")
-        cls.new_bureau = Unit.objects.get(name="仙游县司法局")
+        cls.new_office = world().unit("xianyou.licheng.office")
+        cls.new_bureau = world().unit("xianyou.bureau")
         cls.xy_officer = User.objects.create_user("xy_corrections_test", kind=User.Kind.STAFF)
         Membership.objects.create(
             user=cls.xy_officer, unit=cls.new_office, role=Membership.Role.CORRECTIONS_OFFICER

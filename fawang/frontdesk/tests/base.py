@@ -43,13 +43,13 @@ class FrontdeskTestCase(MatterTestCase):
     @classmethod
     def setUpTestData(cls) -> None:
         super().setUpTestData()
-        cls.point = cls.unit("鹭江街道公共法律服务工作站")
+        cls.point = cls.unit("siming.lujiang.station")
         # The clerk works at this point too: a station's membership reaches that station only (docs/authority.md).
         Membership.objects.create(user=cls.sm_clerk, unit=cls.point, role=Membership.Role.WINDOW_CLERK)
-        cls.hl_point = cls.unit("湖里区公共法律服务中心")
+        cls.hl_point = cls.unit("huli.centre")
         cls.consult_item = ServiceItem.objects.get(code="consultation")
         cls.visit_item = ServiceItem.objects.get(code="remote_visit")
-        cls.prison = cls.unit("厦门市看守所")
+        cls.prison = cls.unit("xiamen.prison")
         cls.alice = cls.real_named("林晓燕", seq="456")
         cls.bob = cls.real_named("陈志强", seq="789")
 

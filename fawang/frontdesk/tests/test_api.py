@@ -87,7 +87,7 @@ class AppointmentApiTestCase(FrontdeskTestCase):
             "本服务点不接受该事项的预约。",
         )
         self.assertError(APIClient().get(url, {"date": "2026-13-01"}), 400, "invalid")
-        other = self.unit("筼筜街道公共法律服务工作站")
+        other = self.unit("siming.yundang.station")
         self.assertError(APIClient().get(reverse("api:point_slots", args=[other.pk])), 404, "not_found")
 
     def test_a_citizen_books_idempotently_then_reschedules_and_cancels(self) -> None:
@@ -169,7 +169,7 @@ class AppointmentApiTestCase(FrontdeskTestCase):
         self.assertError(self.book(no_name, self.slots[1]), 400, "no_real_name", "预约前请先填写实名信息")
 
     def test_a_remote_visit_waits_for_review_and_staff_approve_it(self) -> None:
-        centre = self.unit("思明区公共法律服务中心")
+        centre = self.unit("siming.centre")
         info = APIClient().get(reverse("api:point_booking", args=[centre.pk])).json()
         self.assertIn({"id": self.prison.pk, "name": "厦门市看守所"}, info["prisons"])
         schedule = Schedule.objects.get(unit=centre, name="远程视频探视")

@@ -269,7 +269,7 @@ class RescheduleTestCase(FrontdeskTestCase):
         self.assertFalse(self.outbox(appointment, "appointment.rescheduled"))
 
     def test_reschedule_rules(self) -> None:
-        other = self.schedule(self.unit("厦港街道公共法律服务工作站"), days_ahead=4)
+        other = self.schedule(self.unit("siming.xiagang.station"), days_ahead=4)
         cases = [
             (self.monday[0].pk, FRIDAY, "请选择与原预约不同的时段。"),
             (

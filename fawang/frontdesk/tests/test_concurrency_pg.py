@@ -24,7 +24,7 @@ from fawang.citizens.actions import do_update_profile
 from fawang.citizens.models import Profile
 from fawang.matters.tests.base import at, id_number
 from fawang.notify.models import Message
-from fawang.orgs.models import Unit
+from fawang.testing.world import world
 
 from .. import actions
 from ..models import Appointment, AppointmentEvent, RemoteVisit, Schedule, Slot
@@ -78,7 +78,7 @@ def _race(jobs: list[Callable[[], Any]]) -> list[Any]:
 
 
 def _setup() -> dict[str, Any]:
-    unit = Unit.objects.get(name="鹭江街道公共法律服务工作站")
+    unit = world().unit("siming.lujiang.station")
     item = ServiceItem.objects.get(code="consultation")
     schedule = actions.do_save_schedule(
         actor=None,

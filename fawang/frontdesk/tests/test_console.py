@@ -217,7 +217,7 @@ class DeskTestCase(FrontdeskTestCase):
 class RemoteVisitReviewTestCase(FrontdeskTestCase):
     def setUp(self) -> None:
         super().setUp()
-        centre = self.unit("思明区公共法律服务中心")
+        centre = self.unit("siming.centre")
         self.sched = Schedule.objects.get(unit=centre, name="远程视频探视")
         slot = (
             Slot.objects.bookable()
@@ -320,7 +320,7 @@ class RemoteVisitReviewTestCase(FrontdeskTestCase):
 class ScheduleConsoleTestCase(FrontdeskTestCase):
     def test_a_unit_admin_sets_up_a_schedule_with_rules_and_exceptions(self) -> None:
         self.client.force_login(self.sm_admin)
-        point = self.unit("筼筜街道公共法律服务工作站")
+        point = self.unit("siming.yundang.station")
         window = point.windows.get(number=2)
         page = self.client.get(reverse("frontdesk:schedule_new"), {"unit": point.pk})
         self.assertContains(page, "可预约事项")

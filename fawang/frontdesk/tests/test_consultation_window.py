@@ -29,14 +29,14 @@ def window_kinds(slots: list[Slot]) -> set[str | None]:
 class ConsultationWindowTestCase(FrontdeskTestCase):
     def test_the_demo_centres_book_consultations_at_the_consultation_window(self) -> None:
         now = timezone.now()
-        for name in (
-            "思明区公共法律服务中心",
-            "湖里区公共法律服务中心",
-            "仙游县公共法律服务中心",
-            "厦港街道公共法律服务工作站",
+        for key in (
+            "siming.centre",
+            "huli.centre",
+            "xianyou.centre",
+            "siming.xiagang.station",
         ):
-            with self.subTest(point=name):
-                point = self.unit(name)
+            with self.subTest(point=key):
+                point = self.unit(key)
                 slots = booking.open_slots(point, self.consult_item, now)
                 self.assertTrue(slots)
                 self.assertEqual(window_kinds(slots), {Window.Kind.CONSULTATION})
@@ -44,13 +44,13 @@ class ConsultationWindowTestCase(FrontdeskTestCase):
                 self.assertEqual(window_kinds(mediation), {Window.Kind.RECEPTION})
 
     def test_the_demo_district_centre_also_books_video_consultations(self) -> None:
-        slots = booking.open_slots(self.unit("思明区公共法律服务中心"), self.consult_item, timezone.now())
+        slots = booking.open_slots(self.unit("siming.centre"), self.consult_item, timezone.now())
         video = [s for s in slots if s.schedule.mode == Schedule.Mode.VIDEO]
         self.assertTrue(video)
         self.assertEqual({s.schedule.name for s in video}, {"视频法律咨询"})
 
     def test_the_booking_page_sends_a_consultation_to_the_consultation_post(self) -> None:
-        centre = self.unit("思明区公共法律服务中心")
+        centre = self.unit("siming.centre")
         day = booking.open_days(centre, self.consult_item, timezone.now())[0].date
         self.client.force_login(self.alice)
         page = self.client.get(
@@ -65,7 +65,7 @@ class ConsultationWindowTestCase(FrontdeskTestCase):
         self.assertEqual(window_kinds([appointment.slot]), {Window.Kind.CONSULTATION})
 
     def test_an_older_demo_moves_consultations_off_the_reception_window(self) -> None:
-        centre = self.unit("湖里区公共法律服务中心")
+        centre = self.unit("huli.centre")
         # As an older demo left it: no 法律咨询窗口, consultations at the reception window.
         Slot.objects.filter(schedule__unit=centre, schedule__name="法律咨询窗口").delete()
         Schedule.objects.filter(unit=centre, name="法律咨询窗口").delete()

@@ -1,4 +1,4 @@
-"""三级平台全覆盖 on the demo data, against a hand count of the demo's network (fawang/orgs/demo.py):
+"""三级平台全覆盖 on the test world, against a hand count of its network (fawang/testing/world.py):
 
 思明区: 10 streets, each with a 工作站; 99 communities, each with a 工作室 and a current legal advisor; one
 centre with 法律援助、人民调解、法律咨询. Staff on duty: the centre (sm_clerk, sm_agent, two consultants), 厦港街道's
@@ -11,6 +11,7 @@ from django.urls import reverse
 
 from fawang.matters.tests.base import MatterTestCase
 from fawang.orgs.models import Function, Unit
+from fawang.testing.world import world
 
 from ..coverage import county_coverage, reachable_counties
 
@@ -32,12 +33,12 @@ def figures(code: str) -> tuple[int, ...]:
 
 
 class CoverageTestCase(MatterTestCase):
-    def test_the_demo_figures_match_the_hand_count(self) -> None:
+    def test_the_figures_match_the_hand_count(self) -> None:
         self.assertEqual(figures("350203"), (10, 10, 99, 99, 1, 1, 9, 110))
         self.assertEqual(figures("350322"), (18, 18, 327, 327, 1, 1, 17, 346))
 
     def test_gaps_are_listed(self) -> None:
-        closed = Unit.objects.get(name="鹭江街道公共法律服务工作站")
+        closed = world().unit("siming.lujiang.station")
         Unit.objects.filter(pk=closed.pk).update(is_active=False)
         room = Unit.objects.filter(kind=Unit.Kind.ROOM, region__code__startswith="350203").order_by("pk")[0]
         Unit.objects.filter(pk=room.pk).update(is_active=False)

@@ -187,7 +187,7 @@ class BookTestCase(FrontdeskTestCase):
         self.assertEqual(booked.context["day"], day)
 
     def test_a_point_without_bookings_says_so(self) -> None:
-        other = self.unit("筼筜街道公共法律服务工作站")
+        other = self.unit("siming.yundang.station")
         response = self.client.get(reverse("queue:kiosk_book", args=[other.pk]))
         self.assertContains(response, "本服务点暂不接受网上预约")
         self.assertNotContains(response, "kiosk-book-qr")

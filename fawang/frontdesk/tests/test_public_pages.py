@@ -35,7 +35,7 @@ class PublicBookingTestCase(FrontdeskTestCase):
         finder = self.client.get(reverse("portal:finder"), {"region": self.point.region_id})
         self.assertContains(finder, f'href="{self.url}"')
         # A point without a schedule has no link.
-        other = self.unit("筼筜街道公共法律服务工作站")
+        other = self.unit("siming.yundang.station")
         self.assertNotContains(
             self.client.get(reverse("portal:unit_detail", args=[other.pk])),
             reverse("appoint:book", args=[other.pk]),
@@ -209,7 +209,7 @@ class PublicBookingTestCase(FrontdeskTestCase):
 
     def test_a_point_that_takes_no_bookings_is_a_404(self) -> None:
         self.client.force_login(self.alice)
-        for unit in (self.unit("筼筜街道公共法律服务工作站"), self.unit("思明区法律援助中心")):
+        for unit in (self.unit("siming.yundang.station"), self.unit("siming.legal_aid")):
             self.assertEqual(self.client.get(reverse("appoint:book", args=[unit.pk])).status_code, 404)
 
 
@@ -217,7 +217,7 @@ class PublicRemoteVisitTestCase(FrontdeskTestCase):
     """At 思明区公共法律服务中心, whose demo schedule takes video visits on Tuesday and Thursday afternoons."""
 
     def test_a_visit_is_booked_with_the_inmate_prison_relation_and_id_number(self) -> None:
-        centre = self.unit("思明区公共法律服务中心")
+        centre = self.unit("siming.centre")
         url = reverse("appoint:book", args=[centre.pk])
         self.client.force_login(self.alice)
         page = self.client.get(url, {"item": self.visit_item.pk})

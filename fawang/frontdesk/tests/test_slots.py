@@ -190,7 +190,7 @@ class ScheduleRulesTestCase(FrontdeskTestCase):
             ({"capacity": 0}, "capacity", "每时段名额应在 1 到 50 之间。"),
             ({"slot_minutes": 5}, "slot_minutes", "时段长度应在 10 到 240 分钟之间。"),
             (
-                {"window": self.unit("思明区公共法律服务中心").windows.first()},
+                {"window": self.unit("siming.centre").windows.first()},
                 "window",
                 "所选窗口不属于本服务点。",
             ),
@@ -210,7 +210,7 @@ class ScheduleRulesTestCase(FrontdeskTestCase):
                 unit=self.point,
                 data=actions.ScheduleData(name="探视", service_items=[self.visit_item]),
             )
-        centre = self.unit("思明区公共法律服务中心")
+        centre = self.unit("siming.centre")
         with self.assertRaisesMessage(
             ValidationError, "监所远程探视须单独设置一个排班，不能与其他事项共用。"
         ):

@@ -118,7 +118,7 @@ class VideoConsultationTestCase(FrontdeskTestCase):
     def test_remote_visits_are_not_video_consultations(self) -> None:
         with self.assertRaisesMessage(ValidationError, "监所远程探视不能设为视频咨询排班。"):
             self.schedule(
-                self.unit("思明区公共法律服务中心"),
+                self.unit("siming.centre"),
                 name="探视",
                 items=[self.visit_item],
                 mode=Schedule.Mode.VIDEO,

@@ -29,7 +29,7 @@ class HotlineTestCase(MatterTestCase):
     @classmethod
     def setUpTestData(cls) -> None:
         super().setUpTestData()
-        cls.xm_centre = cls.unit("厦门市公共法律服务中心")
+        cls.xm_centre = cls.unit("xiamen.centre")
         cls.xm_agent = User.objects.get(username="xm_agent")
         cls.system, cls.token, cls.secret = actions.do_create_system(
             actor=None, unit=cls.xm_centre, name="测试呼叫中心", signed=False

@@ -24,7 +24,7 @@ PHONE = "13712340099"
 class FollowUpTestCase(HotlineTestCase):
     def setUp(self) -> None:
         super().setUp()
-        self.bureau = self.unit("厦门市司法局")
+        self.bureau = self.unit("xiamen.bureau")
         # The bureau's 回访 is done by a hotline agent of the city centre who also works for the bureau
         # (matters.callback over the bureau); the seat and the telephone system are the centre's.
         self.fu_agent = User.objects.create_user("xm_followup", kind=User.Kind.STAFF, display_name="回访坐席")

@@ -30,7 +30,7 @@ class InfoApiTestCase(ApiTestCase):
         legal_aid = ServiceItem.objects.get(code="legal_aid")
         entry = actions.create_entry(
             actor=self.sysadmin,
-            unit_id=self.unit("思明区法律援助中心").pk,
+            unit_id=self.unit("siming.legal_aid").pk,
             kind=KnowledgeEntry.Kind.FAQ,
             title="法律援助要钱吗？",
             body="不收费。",
@@ -127,7 +127,7 @@ class InfoApiTestCase(ApiTestCase):
         for title, kind in (("家暴求助", "publicity"), ("离婚案例", "case"), ("问答不算", "faq")):
             e = actions.create_entry(
                 actor=self.sysadmin,
-                unit_id=self.unit("厦门市司法局").pk,
+                unit_id=self.unit("xiamen.bureau").pk,
                 kind=kind,
                 title=title,
                 body="正文。" * 60,
@@ -136,7 +136,7 @@ class InfoApiTestCase(ApiTestCase):
             made.append(actions.publish(e.pk, actor=self.sysadmin))
         draft = actions.create_entry(
             actor=self.sysadmin,
-            unit_id=self.unit("厦门市司法局").pk,
+            unit_id=self.unit("xiamen.bureau").pk,
             kind="publicity",
             title="草稿",
             body="x",

@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from fawang.orgs.models import CreditRecord, Practitioner, Speciality, Unit
 from fawang.test import HULI, SIMING, BaseTestCase
+from fawang.testing.world import world
 
 UNITS = reverse("info:units")
 PEOPLE = reverse("info:practitioners")
@@ -221,7 +222,7 @@ class DirectoryTestCase(BaseTestCase):
             sorted(["公共法律服务工作先进集体", "警告：未按规定办理年度考核备案"]),
         )
         # A service centre has no credit file: no section, an empty list.
-        centre = Unit.objects.get(name="思明区公共法律服务中心")
+        centre = world().unit("siming.centre")
         self.assertNotContains(
             self.client.get(reverse("portal:unit_detail", args=[centre.pk])), "公开的奖惩记录"
         )

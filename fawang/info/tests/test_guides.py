@@ -23,7 +23,7 @@ class GuideTestCase(BaseTestCase):
     def entry(self, title: str, *, items: list[ServiceItem], published: bool = True, **fields: Any) -> Any:
         entry = actions.create_entry(
             actor=self.sysadmin,
-            unit_id=self.unit("思明区法律援助中心").pk,
+            unit_id=self.unit("siming.legal_aid").pk,
             kind=fields.pop("kind", KnowledgeEntry.Kind.FAQ),
             title=title,
             body="申请法律援助需要准备哪些材料？身份证明和经济困难状况说明。",
@@ -140,7 +140,7 @@ class ConsoleLinkTestCase(BaseTestCase):
         r = self.client.post(
             reverse("knowledge_console:create"),
             {
-                "unit": str(self.unit("思明区法律援助中心").pk),
+                "unit": str(self.unit("siming.legal_aid").pk),
                 "kind": "faq",
                 "title": "法律援助收费吗？",
                 "body": "法律援助是免费的。",

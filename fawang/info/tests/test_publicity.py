@@ -21,7 +21,7 @@ class PublicityTestCase(BaseTestCase):
     ) -> Any:
         entry = actions.create_entry(
             actor=self.sysadmin,
-            unit_id=self.unit("厦门市司法局").pk,
+            unit_id=self.unit("xiamen.bureau").pk,
             kind=kind,
             title=title,
             body=kw.pop("body", "遭受家庭暴力，可以向公安机关报案，也可以向人民法院申请人身安全保护令。"),

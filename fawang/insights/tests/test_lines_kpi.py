@@ -19,9 +19,9 @@ from fawang.insights import figures, kpi, lines
 from fawang.lib import codes, supervision
 from fawang.mediation.choices import CaseSource, DisputeType
 from fawang.mediation.models import Case
-from fawang.orgs.models import Unit
 from fawang.regions.models import Region
 from fawang.resettlement.models import HelpFile, ReleaseNotice
+from fawang.testing.world import world
 
 JANUARY = figures.Period(dt.date(2024, 1, 1), dt.date(2024, 1, 31))
 TZ = timezone.get_default_timezone()
@@ -143,7 +143,7 @@ class LinesTestCase(CorrectionsTestCase):
         self.assertFalse(row(kpi.board(self.county, JANUARY), "placement").met)
 
     def test_hotline_answer_rate_and_callbacks(self) -> None:
-        centre = Unit.objects.get(name="厦门市公共法律服务中心")
+        centre = world().unit("xiamen.centre")
         system, _token, _secret = hotline_actions.do_create_system(
             actor=None, unit=centre, name="测试呼叫中心", signed=False
         )
@@ -182,7 +182,7 @@ class LinesTestCase(CorrectionsTestCase):
         self.assertAlmostEqual(value or 0, 1 / 3)
 
     def test_mediation_success(self) -> None:
-        committee = Unit.objects.get(name="厦港街道人民调解委员会")
+        committee = world().unit("siming.xiagang.committee")
         for i, status in enumerate(("agreed", "agreed", "agreed", "terminated", "mediating")):
             Case.objects.create(
                 number=f"（2024）厦港调字第{i + 1}号",
@@ -244,7 +244,7 @@ class LinesTestCase(CorrectionsTestCase):
         from fawang.mediation.models import RiskWarning
         from fawang.notify.models import Message
 
-        committee = Unit.objects.get(name="厦港街道人民调解委员会")
+        committee = world().unit("siming.xiagang.committee")
         kinds = RiskWarning._meta.get_field("kind").choices or []
         risk = RiskWarning.objects.create(
             unit=committee,
@@ -298,7 +298,7 @@ class LinesTestCase(CorrectionsTestCase):
 
         # The loop, audited; lowering stays the committee's: the page then says the line lowered it.
         actions.do_acknowledge(warning.pk, actor=self.sm_supervisor)
-        office = Unit.objects.get(name="厦港街道司法所")
+        office = world().unit("siming.xiagang.office")
         actions.do_assign(warning.pk, actor=self.sm_supervisor, unit=office, note="约见双方")
         RiskWarning.objects.filter(pk=risk.pk).update(status="lowered")
         actions.do_close(warning.pk, actor=self.sm_supervisor, text="经调解已化解。")

@@ -11,7 +11,7 @@ from fawang.insights import actions, warnings
 from fawang.insights.activity import DEMOLITION_VILLAGE, WAGE_TOWN
 from fawang.insights.models import Warning
 from fawang.notify.models import Message
-from fawang.orgs.models import Unit
+from fawang.testing.world import world
 
 from .base import END, ActivityTestCase
 
@@ -65,7 +65,7 @@ class LoopTestCase(ActivityTestCase):
             expected=5.3,
             due_at=timezone.now() + dt.timedelta(days=7),
         )
-        self.office = Unit.objects.get(name="莲前街道司法所")
+        self.office = world().unit("siming.lianqian.office")
 
     def audit(self) -> list[str]:
         return list(
@@ -102,9 +102,7 @@ class LoopTestCase(ActivityTestCase):
         with self.assertRaises(PermissionDenied):
             actions.do_acknowledge(self.warning.pk, actor=self.sm_clerk)
         with self.assertRaisesMessage(ValidationError, "只能交办给您辖区内的单位"):
-            actions.do_assign(
-                self.warning.pk, actor=self.sm_supervisor, unit=Unit.objects.get(name="湖里区司法局")
-            )
+            actions.do_assign(self.warning.pk, actor=self.sm_supervisor, unit=world().unit("huli.bureau"))
         with self.assertRaisesMessage(ValidationError, "请填写办结情况"):
             actions.do_close(self.warning.pk, actor=self.sm_supervisor, text="  ")
         self.assertEqual(self.audit(), [])

@@ -44,7 +44,7 @@ class AlertTestCase(BaseTestCase):
         self.tmp = Path(tempfile.mkdtemp(prefix="fawang-laws-"))
         self.addCleanup(shutil.rmtree, self.tmp, True)
         import_sample(self.tmp)
-        unit = self.unit("思明区法律援助中心").pk
+        unit = self.unit("siming.legal_aid").pk
         self.cites_body = actions.create_entry(
             actor=self.sm_handler,
             unit_id=unit,

@@ -38,9 +38,7 @@ class AnswerTestCase(BaseTestCase):
 
     def entry(self, *, published: bool = True, **fields: Any) -> KnowledgeEntry:
         fields = {"kind": "guide", "title": "申请法律援助后多久有结果", "body": GUIDE_BODY, **fields}
-        entry = actions.create_entry(
-            actor=self.sysadmin, unit_id=self.unit("思明区法律援助中心").pk, **fields
-        )
+        entry = actions.create_entry(actor=self.sysadmin, unit_id=self.unit("siming.legal_aid").pk, **fields)
         return actions.publish(entry.pk, actor=self.sysadmin) if published else entry
 
     def page(self, q: str = QUESTION, **params: str) -> str:

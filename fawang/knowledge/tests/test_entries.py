@@ -64,7 +64,7 @@ class ConsoleTestCase(EntryTestCase):
         self.assertContains(r, "思明区法律援助中心")
         r = self.client.post(
             reverse("knowledge_console:create"),
-            self.form(unit=str(self.unit("思明区法律援助中心").pk), manual="《法律援助法》第二条"),
+            self.form(unit=str(self.unit("siming.legal_aid").pk), manual="《法律援助法》第二条"),
         )
         entry = KnowledgeEntry.objects.get(title="法律援助申请指南")
         self.assertRedirects(r, reverse("knowledge_console:edit", args=[entry.pk]))
@@ -88,7 +88,7 @@ class ConsoleTestCase(EntryTestCase):
         self.client.force_login(self.sm_handler)
         r = self.client.post(
             reverse("knowledge_console:create"),
-            self.form(unit=str(self.unit("思明区法律援助中心").pk), manual="《法律援助法》第九百条"),
+            self.form(unit=str(self.unit("siming.legal_aid").pk), manual="《法律援助法》第九百条"),
         )
         self.assertEqual(r.status_code, 400)
         self.assertContains(r, "找不到这些条文：《法律援助法》第九百条", status_code=400)
@@ -98,13 +98,13 @@ class ConsoleTestCase(EntryTestCase):
     def test_a_handler_cannot_sign_for_another_unit(self) -> None:
         self.client.force_login(self.sm_handler)
         r = self.client.post(
-            reverse("knowledge_console:create"), self.form(unit=str(self.unit("湖里区司法局").pk))
+            reverse("knowledge_console:create"), self.form(unit=str(self.unit("huli.bureau").pk))
         )
         self.assertEqual(r.status_code, 400)
         self.assertFalse(KnowledgeEntry.objects.exists())
 
     def test_editing_re_extracts_citations(self) -> None:
-        entry = self.entry("思明区法律援助中心")
+        entry = self.entry("siming.legal_aid")
         self.client.force_login(self.sm_supervisor)
         r = self.client.post(
             reverse("knowledge_console:edit", args=[entry.pk]),
@@ -116,7 +116,7 @@ class ConsoleTestCase(EntryTestCase):
         self.assertEqual((entry.updated_by, entry.region_id), (self.sm_supervisor, "350203"))
 
     def test_staff_of_another_district_get_404(self) -> None:
-        entry = self.entry("思明区司法局")
+        entry = self.entry("siming.bureau")
         self.client.force_login(self.hl_supervisor)
         self.assertEqual(self.client.get(reverse("knowledge_console:edit", args=[entry.pk])).status_code, 404)
         for name in ("publish", "unpublish", "review"):
@@ -131,7 +131,7 @@ class ConsoleTestCase(EntryTestCase):
         self.assertEqual((entry.title, entry.status), ("法律援助申请指南", "draft"))
 
     def test_roles_without_the_capability_get_403_and_no_menu(self) -> None:
-        entry = self.entry("思明区公共法律服务中心")
+        entry = self.entry("siming.centre")
         self.client.force_login(self.sm_clerk)
         self.assertEqual(self.client.get(reverse("knowledge_console:list")).status_code, 403)
         self.assertEqual(self.client.get(reverse("knowledge_console:edit", args=[entry.pk])).status_code, 403)
@@ -140,10 +140,10 @@ class ConsoleTestCase(EntryTestCase):
         self.assertContains(self.client.get(reverse("console:home")), reverse("knowledge_console:list"))
 
     def test_list_filters_and_review_badge(self) -> None:
-        flagged = self.entry("思明区司法局", title="工资指南", kind="faq")
+        flagged = self.entry("siming.bureau", title="工资指南", kind="faq")
         KnowledgeEntry.objects.filter(pk=flagged.pk).update(needs_review=True, review_note="已修改")
-        self.entry("思明区司法局", published=True)
-        self.entry("湖里区司法局", title="湖里的条目")
+        self.entry("siming.bureau", published=True)
+        self.entry("huli.bureau", title="湖里的条目")
         self.client.force_login(self.sm_supervisor)
         # session, user, memberships (scope and unit switcher, one query), page count, review count, rows,
         # session save x3
@@ -161,7 +161,7 @@ class ConsoleTestCase(EntryTestCase):
 
 class PublicTestCase(EntryTestCase):
     def test_publishing_makes_it_public_and_unpublishing_hides_it(self) -> None:
-        entry = self.entry("思明区法律援助中心")
+        entry = self.entry("siming.legal_aid")
         url = reverse("knowledge:entry", args=[entry.pk])
         self.assertEqual(self.client.get(url).status_code, 404)  # a draft is never public
         self.assertNotContains(self.client.get(reverse("knowledge:entries")), "法律援助申请指南")
@@ -186,7 +186,10 @@ class PublicTestCase(EntryTestCase):
 
     def test_html_in_the_body_is_escaped(self) -> None:
         entry = self.entry(
-            "思明区司法局", published=True, title="<b>标题</b>", body=f"<script>alert(1)</script>\n{AID_CITE}"
+            "siming.bureau",
+            published=True,
+            title="<b>标题</b>",
+            body=f"<script>alert(1)</script>\n{AID_CITE}",
         )
         r = self.client.get(reverse("knowledge:entry", args=[entry.pk]))
         self.assertNotContains(r, "<script>alert(1)")
@@ -199,11 +202,11 @@ class PublicTestCase(EntryTestCase):
 @override_settings(LAW_INDEX_DIR=str(MISSING_INDEX))
 class EntrySearchTestCase(EntryTestCase):
     def setUp(self) -> None:
-        self.guide = self.entry("思明区法律援助中心", published=True)
+        self.guide = self.entry("siming.legal_aid", published=True)
         self.wage = self.entry(
-            "思明区司法局", published=True, kind="faq", title="单位拖欠工资怎么办？", body=WAGE_BODY
+            "siming.bureau", published=True, kind="faq", title="单位拖欠工资怎么办？", body=WAGE_BODY
         )
-        self.draft = self.entry("思明区司法局", kind="faq", title="拖欠工资（草稿）", body=WAGE_BODY)
+        self.draft = self.entry("siming.bureau", kind="faq", title="拖欠工资（草稿）", body=WAGE_BODY)
 
     def links(self, **params: str) -> list[str]:
         r = self.client.get(reverse("knowledge:search"), params)
@@ -234,7 +237,7 @@ class EntrySearchTestCase(EntryTestCase):
 
     def test_snippets_are_escaped(self) -> None:
         self.entry(
-            "思明区司法局", published=True, title="加班费", body="<script>alert(1)</script>加班费怎么算"
+            "siming.bureau", published=True, title="加班费", body="<script>alert(1)</script>加班费怎么算"
         )
         r = self.client.get(reverse("knowledge:search"), {"q": "<b>加班费</b>", "within": "entries"})
         self.assertContains(r, "&lt;script&gt;alert(1)&lt;/script&gt;<mark>加班费</mark>")

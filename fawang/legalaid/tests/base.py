@@ -11,6 +11,7 @@ from fawang.applications import actions as app_actions
 from fawang.applications.tests.base import ApplicationTestCase
 from fawang.matters.models import Matter
 from fawang.orgs.models import Membership, Practitioner, Unit
+from fawang.testing.world import world
 
 from ..models import AidLawyer
 
@@ -25,7 +26,7 @@ class LegalAidTestCase(ApplicationTestCase):
 
     def setUp(self) -> None:
         super().setUp()
-        self.centre = Unit.objects.get(name="思明区法律援助中心")
+        self.centre = world().unit("siming.legal_aid")
 
     def apply(self, user: User | None = None) -> Matter:
         """A citizen's online legal-aid application with its means facts (per capita 450 元), submitted."""

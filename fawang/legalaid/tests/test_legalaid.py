@@ -17,6 +17,7 @@ from openpyxl import load_workbook
 from fawang.matters import actions as matter_actions
 from fawang.matters.models import Matter
 from fawang.orgs.models import Unit
+from fawang.testing.world import HARDSHIP_DOC, world
 
 from .. import actions, documents, standards, stats
 from ..actions import StandardData
@@ -98,7 +99,7 @@ class StandardsTestCase(LegalAidTestCase):
         self.assertIn("经济困难状况比对", page)
         self.assertIn("2030.00", page)
         self.assertIn("家庭人均月收入 450.00 元，低于标准 2030.00 元", page)
-        self.assertIn("演示数据：福建省法律援助经济困难标准（示例）", page)
+        self.assertIn(HARDSHIP_DOC, page)
         standards_page = client.get(reverse("legalaid:standards")).content.decode()
         self.assertIn("月最低工资标准的 1.00 倍", standards_page)
 
@@ -131,7 +132,7 @@ class DecisionTestCase(LegalAidTestCase):
         self.assertNotIn("十五日", text)
         self.assertIn("自收到异议之日起五日内", "".join(text.split()))
         self.assertIsNone(d2.objection_due)
-        self.assertEqual(d2.objection_unit, Unit.objects.get(name="思明区司法局"))
+        self.assertEqual(d2.objection_unit, world().unit("siming.bureau"))
 
     def test_a_refusal_needs_reasons_and_the_person_gets_the_notice(self) -> None:
         matter = self.apply()

@@ -36,7 +36,7 @@ def id_number(region: str = "350203", born: str = "19800501", seq: str = "123") 
 
 
 class MatterTestCase(BaseTestCase):
-    """Personas from the demo data plus the units and items most tests use."""
+    """Personas of the test world plus the units and items most tests use."""
 
     station: ClassVar[Unit]  # 厦港街道公共法律服务工作站 (350203001), where sm_clerk works
     sm_centre: ClassVar[Unit]
@@ -52,11 +52,11 @@ class MatterTestCase(BaseTestCase):
     @classmethod
     def setUpTestData(cls) -> None:
         super().setUpTestData()
-        cls.station = cls.unit("厦港街道公共法律服务工作站")
-        cls.sm_centre = cls.unit("思明区公共法律服务中心")
-        cls.sm_legal_aid = cls.unit("思明区法律援助中心")
-        cls.sm_bureau = cls.unit("思明区司法局")
-        cls.hl_legal_aid = cls.unit("湖里区法律援助中心")
+        cls.station = cls.unit("siming.xiagang.station")
+        cls.sm_centre = cls.unit("siming.centre")
+        cls.sm_legal_aid = cls.unit("siming.legal_aid")
+        cls.sm_bureau = cls.unit("siming.bureau")
+        cls.hl_legal_aid = cls.unit("huli.legal_aid")
         cls.legal_aid = ServiceItem.objects.get(code="legal_aid")
         cls.consultation = ServiceItem.objects.get(code="consultation")
         cls.mediation = ServiceItem.objects.get(code="mediation")

@@ -4,7 +4,7 @@ every matter is warned exactly once and escalated exactly once.
 Why every database call runs in a thread of its own: the test's own connection sits in pytest-django's
 rolled-back transaction, whose rows no other connection could see. A thread gets its own connection in
 autocommit mode, so the matters made for the race are really committed and the two workers really compete
-for them. Why not a TransactionTestCase: it flushes every table afterwards, destroying the session's demo data
+for them. Why not a TransactionTestCase: it flushes every table afterwards, destroying the session's test world
 that the other tests of this worker rely on; here only the test's own rows (matters of one invented person)
 are deleted afterwards.
 """
@@ -21,8 +21,8 @@ from django.db import connection
 
 from fawang.catalog.models import ServiceItem
 from fawang.notify.models import Message
-from fawang.orgs.models import Unit
 from fawang.regions.models import Region
+from fawang.testing.world import world
 
 from .. import actions, deadlines
 from ..models import Matter, MatterEvent, Person
@@ -42,7 +42,7 @@ def _make_matters() -> list[int]:
         channel="web",
         now=at(2025, 3, 3),
     )
-    assert all(m.unit == Unit.objects.get(name="思明区法律援助中心") for m in result.matters)
+    assert all(m.unit == world().unit("siming.legal_aid") for m in result.matters)
     return [m.pk for m in result.matters]
 
 

@@ -179,7 +179,7 @@ class IntakeCostTestCase(MatterTestCase):
         self.assertContains(response, "请填写事项描述。", status_code=400)
         self.assertContains(response, "厦港街道人民调解委员会", status_code=400)
         # A row naming a unit is checked against the same list: one the clerk may route to is taken ...
-        named = self.unit("厦港街道人民调解委员会")
+        named = self.unit("siming.xiagang.committee")
         response = self.post(
             self.mediation.pk, **{"req-0-unit": str(named.pk), "req-0-unit_reason": "当事人要求"}
         )

@@ -200,7 +200,7 @@ class DetailTestCase(MatterTestCase):
         self.assertContains(page, '<span class="badge badge-info">服务对象可见</span>')
 
     def test_transfer_out_of_sight_goes_back_to_the_queue(self) -> None:
-        hl_centre = self.unit("湖里区公共法律服务中心")
+        hl_centre = self.unit("huli.centre")
         response = self.act(self.sm_clerk, "transfer", unit=hl_centre.pk, reason="属湖里区管辖")
         self.assertContains(response, "只能转办给您辖区内在用的机构。", status_code=400)
         self.matter.refresh_from_db()

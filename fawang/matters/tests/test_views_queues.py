@@ -35,7 +35,7 @@ class QueueTestCase(MatterTestCase):
             self.mediation,
             actor=self.hl_clerk,
             region="350206001",
-            intake_unit=self.unit("湖里区公共法律服务中心"),
+            intake_unit=self.unit("huli.centre"),
             person=self.person(name="李四", id_number=id_number(region="350206")),
         )
         clerk = self.client_for(self.sm_clerk)
@@ -169,7 +169,7 @@ class QueueTestCase(MatterTestCase):
             self.mediation,
             actor=self.hl_clerk,
             region="350206001",
-            intake_unit=self.unit("湖里区公共法律服务中心"),
+            intake_unit=self.unit("huli.centre"),
             person=self.person(id_number=id_number(region="350206")),
         )
         client = self.client_for(self.sm_handler, self.sm_legal_aid)

@@ -35,9 +35,9 @@ class MediationTestCase(MatterTestCase):
     @classmethod
     def setUpTestData(cls) -> None:
         super().setUpTestData()
-        cls.committee = cls.unit("厦港街道人民调解委员会")
-        cls.sibling = cls.unit("鹭江街道人民调解委员会")
-        cls.office = cls.unit("厦港街道司法所")
+        cls.committee = cls.unit("siming.xiagang.committee")
+        cls.sibling = cls.unit("siming.lujiang.committee")
+        cls.office = cls.unit("siming.xiagang.office")
         cls.mediator_user = staff("t_mediator", cls.committee)
         cls.office_user = staff("t_office", cls.office)
         cls.sibling_user = staff("t_sibling", cls.sibling)

@@ -186,7 +186,7 @@ class StaffApiTestCase(MediationTestCase):
         StaffApiTestCase.seq += 1
         response = self.api(self.sm_supervisor).post(
             reverse("api:mediation_warning_new"),
-            {"unit": self.unit("思明区法律援助中心").pk, "kind": "group", "summary": "x"},
+            {"unit": self.unit("siming.legal_aid").pk, "kind": "group", "summary": "x"},
             format="json",
             HTTP_IDEMPOTENCY_KEY=f"med-api-{self.seq}",
         )

@@ -111,7 +111,7 @@ class StatsTestCase(MediationTestCase):
         self.assertEqual(values[0][:9], ["鹭江街道人民调解委员会", unit.region_id, 3, 1, 1, 4, 3, 2, 66.7])
 
     def test_a_window_clerk_has_no_statistics(self) -> None:
-        clerk = staff("t_clerk", self.unit("厦港街道公共法律服务工作站"), "window_clerk")
+        clerk = staff("t_clerk", self.unit("siming.xiagang.station"), "window_clerk")
         self.client.force_login(clerk)
         self.assertEqual(self.client.get(reverse("mediation:stats")).status_code, 403)
 
@@ -120,8 +120,8 @@ class StatsTestCase(MediationTestCase):
         period = (today - dt.timedelta(days=1), today)
         before = compute(self.sm_supervisor, *period)
         district_before = {r.region: r for r in before.regions}["350203"]
-        office = self.unit("厦港街道司法所")
-        bureau = self.unit("思明区司法局")
+        office = self.unit("siming.xiagang.office")
+        bureau = self.unit("siming.bureau")
         actions.raise_warning(actor=self.office_user, unit=office, kind="criminal", summary="扬言报复。")
         lowered = actions.raise_warning(
             actor=self.sm_supervisor, unit=bureau, kind="petition", summary="重复信访。"

@@ -78,7 +78,7 @@ class EnqueueTestCase(OutboxTestCase):
         self.assertEqual(Message.objects.filter(pk__in=[first.pk, second.pk]).count(), 2)
 
     def test_it_takes_the_phone_and_region_from_user_and_related_object(self) -> None:
-        unit = self.unit("思明区公共法律服务中心")
+        unit = self.unit("siming.centre")
         message = self.send(phone="", user=self.citizen, related=unit, region_code="")
         self.assertEqual(message.phone, "13800000000")
         self.assertEqual(message.region_code, SIMING)

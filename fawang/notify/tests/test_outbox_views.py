@@ -8,6 +8,7 @@ from django.urls import reverse
 from fawang.accounts.models import User
 from fawang.notify.models import Message
 from fawang.test import HULI, SIMING, XIANYOU
+from fawang.testing.world import world
 
 from .helpers import OutboxTestCase
 
@@ -61,7 +62,7 @@ class OutboxListTestCase(OutboxTestCase):
         assert firm is not None
         firm_clerk = User.objects.create_user("firm_clerk_outbox", kind=User.Kind.STAFF)
         Membership.objects.create(user=firm_clerk, unit=firm, role=Membership.Role.WINDOW_CLERK)
-        station = Unit.objects.get(name="厦港街道公共法律服务工作站")
+        station = world().unit("siming.xiagang.station")
 
         def matter(unit: Unit | None, seq: str) -> Matter:
             made = matter_actions.do_submit(

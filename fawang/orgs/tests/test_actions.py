@@ -24,6 +24,7 @@ from fawang.orgs.models import (
 )
 from fawang.regions.models import Region
 from fawang.test import HULI, SIMING, BaseTestCase
+from fawang.testing.world import world
 
 T = TypeVar("T", bound=Model)
 
@@ -51,7 +52,7 @@ class DirectoryActionsTestCase(BaseTestCase):
         cls.hl_station = first(
             Unit.objects.filter(kind=Unit.Kind.STATION, region__parent_id=HULI).order_by("region_id")
         )
-        cls.sm_bureau = Unit.objects.get(name="思明区司法局")
+        cls.sm_bureau = world().unit("siming.bureau")
         cls.sm_lawyer = first(
             Practitioner.objects.filter(kind=Practitioner.Kind.LAWYER, unit__region_id=SIMING).order_by("pk")
         )
@@ -193,7 +194,7 @@ class DirectoryActionsTestCase(BaseTestCase):
             actions.record_unit_credit(firms[1].pk, actor=self.sm_clerk, **args)
         # A district supervisor records on firms of the district, but not as a member of the firm.
         Membership.objects.create(
-            user=firm_admin, unit=self.unit("思明区司法局"), role=Membership.Role.SUPERVISOR
+            user=firm_admin, unit=self.unit("siming.bureau"), role=Membership.Role.SUPERVISOR
         )
         firm_admin = User.objects.get(pk=firm_admin.pk)
         with self.assertRaisesMessage(PermissionDenied, "不能为本单位录入信用记录。"):
@@ -371,7 +372,7 @@ class DirectoryActionsTestCase(BaseTestCase):
         )
 
     def test_revoke_and_pause_roles_but_never_ones_own_admin_role(self) -> None:
-        clerk_role = Membership.objects.get(user=self.sm_clerk, unit__name="思明区公共法律服务中心")
+        clerk_role = Membership.objects.get(user=self.sm_clerk, unit_id=world().unit_pk("siming.centre"))
         actions.set_membership_active(clerk_role.pk, actor=self.sm_admin, active=False)
         self.assertFalse(Membership.objects.get(pk=clerk_role.pk).is_active)
         actions.set_membership_active(clerk_role.pk, actor=self.sm_admin, active=True)
@@ -391,7 +392,7 @@ class DirectoryActionsTestCase(BaseTestCase):
             self.assertEqual(caught.exception.messages, ["不能调整您本人的角色，请由其他管理员办理。"])
         self.assertTrue(Membership.objects.get(pk=own.pk).is_active)
 
-        hl_role = Membership.objects.get(user=self.hl_clerk, unit__name="湖里区公共法律服务中心")
+        hl_role = Membership.objects.get(user=self.hl_clerk, unit_id=world().unit_pk("huli.centre"))
         with self.assertRaises(Http404):
             actions.revoke_role(hl_role.pk, actor=self.sm_admin)
         with self.assertRaises(PermissionDenied):

@@ -3,6 +3,8 @@ read-only, and nothing is deleted."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.urls import reverse
 
 from fawang.audit.testing import new_audit_rows
@@ -42,7 +44,7 @@ class OrgsAdminTestCase(BaseTestCase):
         self.assertEqual(sorted(unit.windows.values_list("number", flat=True)), numbers)
 
     def test_a_unit_is_added_through_the_action_and_never_deleted(self) -> None:
-        bureau = self.unit("思明区司法局")
+        bureau = self.unit("siming.bureau")
         url = reverse("admin:orgs_unit_add")
         data = admin_form_data(self.client.get(url))
         data.update(
@@ -62,7 +64,13 @@ class OrgsAdminTestCase(BaseTestCase):
 
     def test_what_the_console_keeps_is_read_only_here(self) -> None:
         window = Window.objects.order_by("pk")[0]
-        record = CreditRecord.objects.order_by("pk")[0]
+        record = CreditRecord.objects.create(
+            practitioner=Practitioner.objects.filter(kind=Practitioner.Kind.LAWYER).order_by("pk")[0],
+            kind=CreditRecord.Kind.REWARD,
+            title="年度优秀村（居）法律顾问",
+            authority="厦门市司法局",
+            decided_on=dt.date(2025, 1, 10),
+        )
         assignment = AdvisorAssignment.objects.order_by("pk")[0]
         for model, obj in (("window", window), ("creditrecord", record), ("advisorassignment", assignment)):
             with self.subTest(model=model):
@@ -79,7 +87,7 @@ class OrgsAdminTestCase(BaseTestCase):
         self.assertTrue(Window.objects.filter(pk=window.pk).exists())
 
     def test_roles_are_granted_and_ended_through_the_actions(self) -> None:
-        bureau = self.unit("思明区司法局")
+        bureau = self.unit("siming.bureau")
         with new_audit_rows() as rows:
             response = self.client.post(
                 reverse("admin:orgs_membership_add"),
@@ -117,7 +125,7 @@ class OrgsAdminTestCase(BaseTestCase):
                 reverse("admin:orgs_membership_add"),
                 {
                     "user": self.sysadmin.pk,
-                    "unit": self.unit("思明区司法局").pk,
+                    "unit": self.unit("siming.bureau").pk,
                     "role": Membership.Role.SUPERVISOR,
                 },
                 follow=True,

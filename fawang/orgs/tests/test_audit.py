@@ -49,7 +49,7 @@ class OrgsAuditTestCase(BaseTestCase):
         )
         assert station is not None
         cls.station = station
-        cls.bureau = cls.unit("思明区司法局")
+        cls.bureau = cls.unit("siming.bureau")
         village = station.region.children.order_by("code").first()
         assert village is not None
         cls.village = village

@@ -13,27 +13,27 @@ from fawang.test import BaseTestCase
 
 class UnitTreeTestCase(BaseTestCase):
     def test_the_demo_tree_follows_the_network(self) -> None:
-        bureau = self.unit("思明区司法局")
-        office = self.unit("厦港街道司法所")
-        for name, parent in (
-            ("思明区公共法律服务中心", bureau),
-            ("思明区法律援助中心", bureau),
-            ("厦港街道司法所", bureau),
-            ("厦港街道人民调解委员会", office),
-            ("厦港街道公共法律服务工作站", office),
+        bureau = self.unit("siming.bureau")
+        office = self.unit("siming.xiagang.office")
+        for key, parent in (
+            ("siming.centre", bureau),
+            ("siming.legal_aid", bureau),
+            ("siming.xiagang.office", bureau),
+            ("siming.xiagang.committee", office),
+            ("siming.xiagang.station", office),
         ):
-            unit = self.unit(name)
-            self.assertEqual(unit.parent, parent, name)
+            unit = self.unit(key)
+            self.assertEqual(unit.parent, parent, key)
             self.assertEqual(unit.tree_path, parent.tree_path + f"{unit.pk:08d}")
         room = Unit.objects.filter(kind=Unit.Kind.ROOM, region__parent_id=office.region_id).first()
         assert room is not None
-        self.assertEqual(room.parent, self.unit("厦港街道公共法律服务工作站"))
+        self.assertEqual(room.parent, self.unit("siming.xiagang.station"))
 
     def test_moving_a_unit_moves_its_subtree_and_refuses_a_cycle(self) -> None:
-        station = self.unit("厦港街道公共法律服务工作站")
+        station = self.unit("siming.xiagang.station")
         rooms = list(Unit.objects.filter(parent=station).values_list("pk", flat=True))
         self.assertTrue(rooms)
-        centre = self.unit("思明区公共法律服务中心")
+        centre = self.unit("siming.centre")
         station.parent = centre
         station.save()
         station.refresh_from_db()
@@ -46,9 +46,9 @@ class UnitTreeTestCase(BaseTestCase):
 
 
 class ReachTestCase(BaseTestCase):
-    def member(self, name: str, role: str = Membership.Role.HANDLER) -> User:
-        user = User.objects.create_user(f"u{Unit.objects.count()}-{role}-{name}", kind=User.Kind.STAFF)
-        Membership.objects.create(user=user, unit=self.unit(name), role=role)
+    def member(self, key: str, role: str = Membership.Role.HANDLER) -> User:
+        user = User.objects.create_user(f"u{Unit.objects.count()}-{role}-{key}", kind=User.Kind.STAFF)
+        Membership.objects.create(user=user, unit=self.unit(key), role=role)
         return User.objects.get(pk=user.pk)
 
     def reached(self, user: User) -> set[str]:
@@ -59,19 +59,19 @@ class ReachTestCase(BaseTestCase):
         self.assertIn("思明区法律援助中心", bureau)
         self.assertIn("厦港街道公共法律服务工作站", bureau)
         self.assertNotIn("湖里区司法局", bureau)
-        office = self.reached(self.member("厦港街道司法所"))
+        office = self.reached(self.member("siming.xiagang.office"))
         self.assertIn("厦港街道人民调解委员会", office)
         self.assertIn("厦港街道公共法律服务工作站", office)
         self.assertNotIn("思明区司法局", office)
         self.assertNotIn("思明区法律援助中心", office)
-        self.assertEqual(self.reached(self.member("思明区法律援助中心")), {"思明区法律援助中心"})
-        self.assertEqual(self.reached(self.member("厦门市公证处")), {"厦门市公证处"})
+        self.assertEqual(self.reached(self.member("siming.legal_aid")), {"思明区法律援助中心"})
+        self.assertEqual(self.reached(self.member("xiamen.notary")), {"厦门市公证处"})
         self.assertEqual(Unit.objects.visible_to(self.sysadmin).count(), Unit.objects.count())
 
     def test_a_list_is_one_query_whatever_the_memberships(self) -> None:
-        user = self.member("厦港街道司法所")
-        for name in ("厦门市公证处", "湖里区司法局", "思明区法律援助中心"):
-            Membership.objects.create(user=user, unit=self.unit(name), role=Membership.Role.HANDLER)
+        user = self.member("siming.xiagang.office")
+        for key in ("xiamen.notary", "huli.bureau", "siming.legal_aid"):
+            Membership.objects.create(user=user, unit=self.unit(key), role=Membership.Role.HANDLER)
         user = User.objects.get(pk=user.pk)
         authority.reach_of(user)  # the memberships, read once per request
         with self.assertNumQueries(1):
@@ -80,13 +80,13 @@ class ReachTestCase(BaseTestCase):
         self.assertIn("厦门市公证处", names)
 
     def test_managing_is_narrower_than_reaching(self) -> None:
-        bureau, aid = self.unit("思明区司法局"), self.unit("思明区法律援助中心")
-        aid_admin = self.member("思明区法律援助中心", Membership.Role.UNIT_ADMIN)
+        bureau, aid = self.unit("siming.bureau"), self.unit("siming.legal_aid")
+        aid_admin = self.member("siming.legal_aid", Membership.Role.UNIT_ADMIN)
         self.assertTrue(authority.may_manage_unit(aid_admin, aid))
         self.assertFalse(authority.may_manage_unit(aid_admin, bureau))
-        office_admin = self.member("厦港街道司法所", Membership.Role.UNIT_ADMIN)
+        office_admin = self.member("siming.xiagang.office", Membership.Role.UNIT_ADMIN)
         # A 司法所 reaches its station, but its admin manages only the 司法所 itself.
-        station = self.unit("厦港街道公共法律服务工作站")
+        station = self.unit("siming.xiagang.station")
         self.assertTrue(authority.reaches(office_admin, station))
         self.assertFalse(authority.may_manage_unit(office_admin, station))
         self.assertTrue(authority.may_manage_unit(self.sm_admin, aid))
@@ -102,5 +102,5 @@ class ReachTestCase(BaseTestCase):
         self.assertTrue(authority.may_record_credit(self.sm_supervisor, firm))
         self.assertTrue(authority.may_record_credit(self.xm_supervisor, firm))
         self.assertFalse(authority.may_record_credit(self.hl_supervisor, firm))
-        centre_admin = self.member("思明区公共法律服务中心", Membership.Role.UNIT_ADMIN)
+        centre_admin = self.member("siming.centre", Membership.Role.UNIT_ADMIN)
         self.assertFalse(authority.may_record_credit(centre_admin, firm))

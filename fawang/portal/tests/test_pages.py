@@ -45,7 +45,7 @@ class UnitDetailTestCase(BaseTestCase):
         return reverse("portal:unit_detail", args=[unit.pk])
 
     def test_a_centre_shows_its_windows_functions_and_parent(self) -> None:
-        centre = self.unit("思明区公共法律服务中心")
+        centre = self.unit("siming.centre")
         response = self.client.get(self.url(centre))
         self.assertEqual(response.status_code, 200)
         for text in (
@@ -76,7 +76,7 @@ class UnitDetailTestCase(BaseTestCase):
         self.assertContains(response, f'href="tel:{assignment.room.phone}"')
 
     def test_staff_only_fields_never_appear(self) -> None:
-        centre = self.unit("思明区公共法律服务中心")
+        centre = self.unit("siming.centre")
         centre.require_2fa = True
         centre.description = "为群众提供一站式公共法律服务。"
         centre.save()
@@ -86,16 +86,14 @@ class UnitDetailTestCase(BaseTestCase):
             self.assertNotContains(response, hidden)
 
     def test_inactive_units_hotlines_and_missing_ones_give_404(self) -> None:
-        room = self.unit("鸿山社区公共法律服务工作室")
+        room = self.unit("siming.xiagang.room1")
         Unit.objects.filter(pk=room.pk).update(is_active=False)
         self.assertEqual(self.client.get(self.url(room)).status_code, 404)
-        self.assertEqual(
-            self.client.get(self.url(self.unit("厦门市12345 政务服务便民热线"))).status_code, 404
-        )
+        self.assertEqual(self.client.get(self.url(self.unit("xiamen.hotline_12345"))).status_code, 404)
         self.assertEqual(self.client.get(reverse("portal:unit_detail", args=[999999])).status_code, 404)
 
     def test_query_count_is_fixed(self) -> None:
-        url = self.url(self.unit("思明区公共法律服务中心"))
+        url = self.url(self.unit("siming.centre"))
         # unit (+region, parent), functions, windows, advisors, practitioners, whether it takes bookings
         with self.assertNumQueries(6):
             self.client.get(url)

@@ -23,15 +23,82 @@ PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 
 
 class PublicityTestCase(BaseTestCase):
+    @classmethod
+    def setUpTestData(cls) -> None:
+        """厦港街道: two 阵地 (a park, a corridor), a board and an LED screen showing this week's content, an activity
+        held ten days ago and one planned next week, the year's survey of its first two communities; 中华街道: one
+        square; the other streets of 思明区 none."""
+        super().setUpTestData()
+        actor = User.objects.get(username="sysadmin")
+        town, second = Region.objects.get(code="350203001"), Region.objects.get(code="350203003")
+        office, office2 = cls.unit("siming.xiagang.office"), cls.unit("siming.zhonghua.office")
+        today = timezone.localdate()
+        for kind, form, name in (
+            (Site.Kind.CULTURE, Site.Form.PARK, "厦港街道法治文化公园"),
+            (Site.Kind.CULTURE, Site.Form.CORRIDOR, "厦港街道宪法长廊"),
+            (Site.Kind.BOARD, "", "厦港街道法治宣传栏"),
+            (Site.Kind.LED, "", "厦港街道法治宣传LED屏"),
+        ):
+            data = actions.SiteData(kind=kind, form=form, name=name, town=town, address="某路 1 号")
+            site = actions.register_site(office.pk, data, actor=actor)
+        actions.add_display_item(
+            site.pk,
+            actor=actor,
+            title="民法典进万家",
+            content="遇到纠纷找人民调解。",
+            starts_on=today - dt.timedelta(days=2),
+            ends_on=today + dt.timedelta(days=5),
+        )
+        square = actions.SiteData(
+            kind=Site.Kind.CULTURE,
+            form=Site.Form.SQUARE,
+            name="中华街道法治广场",
+            town=second,
+            address="某路 2 号",
+        )
+        actions.register_site(office2.pk, square, actor=actor)
+        now = timezone.now()
+        talk = actions.ActivityData(
+            title="民法典进社区专题讲座",
+            target=Activity.Target.COMMUNITIES,
+            town=town,
+            place="社区党群服务中心",
+            starts_at=now - dt.timedelta(days=10),
+            audience="社区居民",
+            organiser="社区法律顾问",
+        )
+        done = actions.plan_activity(office.pk, talk, actor=actor)
+        actions.record_activity(done.pk, actor=actor, reached=86, summary="现场解答咨询 12 人次。", cases=[])
+        school = actions.ActivityData(
+            title="防范电信诈骗进校园",
+            target=Activity.Target.SCHOOLS,
+            town=town,
+            place="中心小学",
+            starts_at=now + dt.timedelta(days=7),
+            audience="小学生及家长",
+        )
+        actions.plan_activity(office.pk, school, actor=actor)
+        for n, village in enumerate(Region.objects.filter(parent=town).order_by("code")[:2]):
+            actions.save_survey(
+                village.code,
+                actor=actor,
+                year=today.year,
+                households=1200 + 100 * n,
+                households_reached=1150 + 50 * n,
+                sample_size=100,
+                aware=92 + 3 * n,
+                surveyed_on=dt.date(today.year, 1, 15),
+            )
+
     def setUp(self) -> None:
         super().setUp()
         self.town = Region.objects.get(code="350203001")  # 厦港街道
-        self.office = self.unit("厦港街道司法所")
+        self.office = self.unit("siming.xiagang.office")
         self.handler = User.objects.get(username="sm_handler")
 
     def test_sites_per_town_by_hand(self) -> None:
-        # The demo: 厦港街道 two 阵地 (a park, a corridor), a board and an LED screen; 中华街道 one square; the other
-        # streets none.
+        # setUpTestData: 厦港街道 two 阵地 (a park, a corridor), a board and an LED screen; 中华街道 one square; the
+        # other streets none.
         rows = {t.town.name: t for t in figures.sites_per_town("350203")}
         self.assertEqual(
             (rows["厦港街道"].culture, rows["厦港街道"].boards, rows["厦港街道"].screens), (2, 1, 1)
@@ -94,7 +161,7 @@ class PublicityTestCase(BaseTestCase):
         case = KnowledgeEntry.objects.create(
             kind=KnowledgeEntry.Kind.CASE, title="土地承包纠纷以案释法", body="-", unit=self.office
         )
-        # The demo handler works at the district's centres and a station, not at the 司法所.
+        # The handler persona works at the district's centres and a station, not at the 司法所.
         with self.assertRaises(PermissionDenied):
             actions.plan_activity(
                 self.office.pk,
@@ -138,7 +205,7 @@ class PublicityTestCase(BaseTestCase):
         self.assertContains(page, "土地承包纠纷以案释法")
         photo = Photo.objects.get(activity=activity)
         self.assertContains(page, reverse("publicity_public:photo", args=[photo.pk]))
-        self.assertContains(page, "防范电信诈骗进校园")  # the demo's upcoming activity
+        self.assertContains(page, "防范电信诈骗进校园")  # the upcoming activity (setUpTestData)
         self.assertContains(page, "民法典进万家")  # on the LED screen this week
 
     def test_the_display_schedule(self) -> None:

@@ -12,6 +12,7 @@ from django.utils import timezone
 from fawang.console.tests.test_role_matrix import CORRECTIONS, SUPERVISORS, Row
 from fawang.corrections.tests.matrix import ANSWERS as CORRECTION_ANSWERS
 from fawang.orgs.models import Unit
+from fawang.testing.world import world
 
 CAN = {
     "resettlement.view": SUPERVISORS | CORRECTIONS,
@@ -85,7 +86,7 @@ def make(case: Any, kind: str, unit: Unit) -> Any:
     if kind == "rs_notice":
         case.seq += 1
         return ReleaseNotice.objects.create(
-            prison=Unit.objects.get(name="厦门市看守所"),
+            prison=world().unit("xiamen.prison"),
             notice_no=f"MATRIX-{case.seq}",
             name="黄志强",
             id_number=id_number(seq=f"{case.seq % 1000:03d}"),

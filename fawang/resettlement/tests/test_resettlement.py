@@ -20,6 +20,7 @@ from fawang.corrections import actions as corrections
 from fawang.corrections.models import Subject, SupervisionItem
 from fawang.corrections.tests.base import CorrectionsTestCase, id_number
 from fawang.orgs.models import Membership, Unit
+from fawang.testing.world import world
 
 from .. import actions, stats
 from ..models import Assistant, HelpFile, ReleaseNotice
@@ -36,7 +37,7 @@ class ResettlementTestCase(CorrectionsTestCase):
         cls.prison_clerk = User.objects.create_user("xm_prison_clerk", kind=User.Kind.STAFF)
         Membership.objects.create(
             user=cls.prison_clerk,
-            unit=Unit.objects.get(name="厦门市看守所"),
+            unit=world().unit("xiamen.prison"),
             role=Membership.Role.WINDOW_CLERK,
         )
 
@@ -189,6 +190,17 @@ class HandoverTest(ResettlementTestCase):
 
 
 class RatesTest(ResettlementTestCase):
+    @classmethod
+    def setUpTestData(cls) -> None:
+        """A year of files at every 司法所 of 思明区 and 仙游县 to count by hand: the corrections and resettlement
+        lines' own generators (their demo data), run over the test world for this class only."""
+        super().setUpTestData()
+        from fawang.corrections.demo import load_line_demo as corrections_files
+        from fawang.resettlement.demo import load_line_demo as resettlement_files
+
+        corrections_files()
+        resettlement_files()
+
     def hand_count(self, offices: list[Unit], today: dt.date, now: dt.datetime) -> dict[str, int]:
         ids = {o.pk for o in offices}
         c = dict.fromkeys(
