@@ -19,6 +19,7 @@ from fawang.insights import figures, kpi, lines
 from fawang.lib import codes, supervision
 from fawang.mediation.choices import CaseSource, DisputeType
 from fawang.mediation.models import Case
+from fawang.orgs.models import Unit
 from fawang.regions.models import Region
 from fawang.resettlement.models import HelpFile, ReleaseNotice
 from fawang.testing.world import world
