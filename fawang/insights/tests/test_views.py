@@ -9,6 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from fawang.catalog.models import ServiceItem
 from fawang.insights import figures, rollup
 from fawang.insights.activity import generated
 from fawang.insights.models import RollupState
@@ -60,12 +61,24 @@ class DashboardTestCase(ActivityTestCase):
         self.assertLess(len(warm), len(cold) - 5)
         page = self.client.get(reverse("insights:dashboard", args=["350203"]), {"days": 365})
         self.assertEqual(page.context["totals"], first["totals"])
-        # A matter of 思明区 is completed; the scheduler's next pass refreshes the facts, and the next view shows it.
-        matter = Matter.objects.filter(
-            region_id__gte="350203", region_id__lt="350204", status=Matter.Status.IN_PROGRESS
-        ).first()
-        assert matter is not None
+        # A matter of 思明区 is taken in, accepted and completed today (the generated year is all done); the
+        # scheduler's next pass refreshes the facts, and the next view shows it.
         now = timezone.now()
+        (matter,) = actions.do_submit(
+            actor=self.sm_clerk,
+            person=actions.PersonData(name="张三", phone="13912345678"),
+            requests=[
+                actions.MatterRequest(
+                    ServiceItem.objects.get(code="consultation"),
+                    "咨询劳动合同解除。",
+                    self.region("350203001"),
+                )
+            ],
+            channel="window",
+            intake_unit=self.unit("siming.xiagang.station"),
+            now=now,
+        ).matters
+        actions.do_accept(matter.pk, actor=None, now=now)
         actions.do_complete(matter.pk, actor=None, result="已办结。", now=now)
         RollupState.objects.filter(name="facts").update(refreshed_at=now - dt.timedelta(minutes=1))
         rollup.refresh_changed(now + dt.timedelta(seconds=1))
