@@ -129,6 +129,12 @@ class ResolveTestCase(ConsultationTestCase):
             ),
         )
         self.assertEqual(event.summary, "本人确认问题已解决，咨询办结")
+        # The one whose answer solved it is the handler of record; the unit is told, not the person.
+        self.assertEqual(matter.handler, self.sm_clerk)
+        self.assertEqual(
+            event.payload, {"resolved": True, "handler": self.sm_clerk.pk, "handler_of_record": True}
+        )
+        self.assertEqual(self.messages(matter, "matter.completed"), [])
         told = self.messages(matter, "matter.resolved")
         self.assertIn(self.sm_clerk, [m.user for m in told])
         self.assertTrue(all("服务对象确认问题已解决" in m.body for m in told))

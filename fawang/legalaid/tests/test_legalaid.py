@@ -301,6 +301,44 @@ class AssignmentTestCase(LegalAidTestCase):
         self.assertEqual(d.kind, Decision.Kind.GRANT)
         self.assertEqual(Matter.objects.get(pk=matter.pk).status, Matter.Status.IN_PROGRESS)
 
+    def test_a_refusal_after_advance_ends_the_case_and_completes_the_matter(self) -> None:
+        matter = self.apply()
+        a = actions.do_advance(matter.pk, actor=self.sm_handler, reason="limitation", materials_owed="")
+        d = actions.do_decide(matter.pk, actor=self.sm_handler, grant=False, reasons="收入高于标准。")
+        matter = Matter.objects.get(pk=matter.pk)
+        self.assertEqual(matter.status, Matter.Status.COMPLETED)
+        self.assertIn("先行提供的法律援助终止", matter.result)
+        self.assertEqual((matter.step, matter.due_at), ("", None))
+        a.refresh_from_db()
+        self.assertEqual(a.status, Assignment.Status.TERMINATED)
+        done = matter.events.get(action="complete")
+        self.assertEqual(
+            (done.old_status, done.note, done.payload, done.visible_to_person),
+            (Matter.Status.IN_PROGRESS, "收入高于标准。", {"aid_decision": d.pk}, True),
+        )
+        told = self.messages(matter, "matter.rejected")
+        self.assertEqual({m.channel for m in told}, {"inapp", "sms"})
+        self.assertIn("决定不予法律援助。理由：收入高于标准。", told[0].body)
+
+    def test_termination_completes_the_matter_with_its_reasons(self) -> None:
+        matter = self.granted()
+        a = actions.do_assign(matter.pk, actor=self.sm_handler, case_type="civil")
+        with self.assertRaisesMessage(ValidationError, "终止法律援助须说明理由"):
+            actions.do_terminate(matter.pk, actor=self.sm_handler, reasons=" ")
+        d = actions.do_terminate(matter.pk, actor=self.sm_handler, reasons="受援人不再符合条件。")
+        matter = Matter.objects.get(pk=matter.pk)
+        self.assertEqual(matter.status, Matter.Status.COMPLETED)
+        self.assertEqual(matter.result, "终止法律援助。理由：受援人不再符合条件。")
+        a.refresh_from_db()
+        self.assertEqual(a.status, Assignment.Status.TERMINATED)
+        done = matter.events.get(action="complete")
+        self.assertEqual((done.note, done.payload), ("受援人不再符合条件。", {"aid_decision": d.pk}))
+        told = self.messages(matter, "legalaid.terminated")
+        self.assertEqual({m.channel for m in told}, {"inapp", "sms"})
+        self.assertIn("决定终止法律援助。理由：受援人不再符合条件。", told[0].body)
+        with self.assertRaisesMessage(ValidationError, "不能终止法律援助"):
+            actions.do_terminate(matter.pk, actor=self.sm_handler, reasons="再次终止。")
+
 
 class ObjectionTestCase(LegalAidTestCase):
     def test_a_correction_ordered_on_an_objection_reopens_the_application(self) -> None:

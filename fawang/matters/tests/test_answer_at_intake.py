@@ -61,7 +61,9 @@ class AnswerAtIntakeTestCase(MatterTestCase):
         self.assertEqual(complete.note, ANSWER)
         self.assertTrue(complete.visible_to_person)
         self.assertEqual(complete.actor, by)
-        self.assertTrue(complete.payload["at_intake"])
+        self.assertEqual(complete.payload, {"at_intake": True, "handler": by.pk, "handler_of_record": True})
+        accept = MatterEvent.objects.get(matter=matter, action="accept")
+        self.assertEqual((accept.note, accept.payload), ("当场答复，即予受理。", {"at_intake": True}))
         # The consultation's thread shows the answer, once, and the person is told it.
         self.assertEqual([row.note for row in threads.thread(matter).answers], [ANSWER])
         self.assertEqual(threads.thread(matter).state, threads.ThreadState.ANSWERED)

@@ -81,6 +81,9 @@ class OutsideHotlineTestCase(MatterTestCase):
         )
         self.assertEqual(done.handler, self.sm_agent)
         handover.refresh_from_db()
+        completed = done.events.get(action="complete")
+        self.assertEqual((completed.note, completed.payload), (done.result, {"outside": handover.pk}))
+        self.assertTrue(self.messages(done, "matter.completed"))
         self.assertEqual(handover.ticket_no, "XM2025030300123")
         self.assertFalse(handover.is_open)
 
