@@ -223,6 +223,10 @@ class AssignTransferTestCase(MatterTestCase):
             (event.old_unit, event.new_unit, event.note),
             (self.sm_legal_aid, self.hl_legal_aid, "争议发生地在湖里区。"),
         )
+        self.assertEqual(
+            (event.old_status, event.new_status, event.visible_to_person, event.payload),
+            (Matter.Status.IN_PROGRESS, Matter.Status.SUBMITTED, True, {}),
+        )
         self.assertIn("已转至湖里区法律援助中心办理", self.messages(matter, "matter.transferred")[0].body)
         # The Huli handler now sees it (its unit) and can accept it; the history is one timeline.
         self.assertTrue(Matter.objects.visible_to(self.hl_handler).filter(pk=matter.pk).exists())
@@ -262,6 +266,11 @@ class ChangeItemTestCase(MatterTestCase):
             (event.payload["old_item_name"], event.payload["new_item_name"]), ("法律咨询", "法律援助申请")
         )
         self.assertEqual((event.old_unit, event.new_unit), (self.station, self.sm_legal_aid))
+        self.assertEqual((event.note, event.visible_to_person), ("符合法律援助条件，当场转为申请。", True))
+        self.assertEqual(
+            (event.payload["old_item"], event.payload["new_item"], event.payload["unit_reason"]),
+            (self.consultation.pk, self.legal_aid.pk, ""),
+        )
         self.assertIn("已转为“法律援助申请”", self.messages(changed, "matter.item_changed")[0].body)
 
     def test_change_to_an_item_needing_an_id_number(self) -> None:
