@@ -11,8 +11,8 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from fawang.matters import deadlines, notices
-from fawang.matters.actions.base import check_transition, event, lock, notify_unit, require
+from fawang.matters import notices
+from fawang.matters.actions.base import check_transition, complete_locked, event, lock, notify_unit, require
 from fawang.matters.models import Matter, MatterEvent
 from fawang.matters.workflow import is_public
 from fawang.matters.workflow import now as _now
@@ -82,27 +82,17 @@ def do_resolve(matter_id: int, *, actor: User, now: dt.datetime | None = None) -
         answers = [row.note for row in thread.answers if row.note.strip()]
         if not answers:
             raise ValidationError(_("工作人员答复后，才能确认问题已解决。"), code="no_answer")
-        matter.status = Matter.Status.COMPLETED
-        matter.result = "\n\n".join(answers)
-        matter.completed_at = now
-        payload: dict[str, object] = {"resolved": True}
-        if matter.handler_id is None:
-            # The staff member whose answer solved it becomes the handler of record (承办人).
-            answerer = _last_answerer(matter)
-            if answerer is not None:
-                matter.handler = answerer
-                payload.update(handler=answerer.pk, handler_of_record=True)
-        deadlines.stop_clock(matter)
-        matter.save()
-        ev = event(
+        # The staff member whose answer solved it becomes the handler of record (承办人) if nobody was assigned.
+        ev = complete_locked(
             matter,
-            MatterEvent.Action.COMPLETE,
             actor=actor,
             now=now,
+            result="\n\n".join(answers),
             old_status=old,
-            visible=True,
             note=_(NOTE),
-            payload=payload,
+            handler=_last_answerer(matter) if matter.handler_id is None else None,
+            payload={"resolved": True},
+            notice=None,
         )
     notify_unit(
         matter,

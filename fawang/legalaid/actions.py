@@ -33,7 +33,7 @@ from fawang.calendar.workdays import add_days
 from fawang.catalog.models import Step
 from fawang.matters import actions as matter_actions
 from fawang.matters import deadlines, notices
-from fawang.matters.actions.base import check_transition, event, lock, require
+from fawang.matters.actions.base import check_transition, complete_locked, event, lock, require
 from fawang.matters.models import Matter, MatterEvent
 from fawang.matters.workflow import check_move, is_public
 from fawang.matters.workflow import now as _now
@@ -378,22 +378,16 @@ def _close(
     """The legal aid ends by ``decision`` (a refusal after 先行提供, or 终止): the assignments end, the matter is
     completed with ``result``, its clock stops, and the person is told (``notice``) with the decision's reasons."""
     _end_assignments(matter, now)
-    matter.status = Matter.Status.COMPLETED
-    matter.completed_at = now
-    matter.result = result
-    deadlines.stop_clock(matter)
-    matter.save()
-    ev = event(
+    complete_locked(
         matter,
-        MatterEvent.Action.COMPLETE,
         actor=actor,
         now=now,
+        result=result,
         old_status=old_status,
         note=decision.reasons,
-        visible=True,
         payload={"aid_decision": decision.pk},
+        notice=notice,
     )
-    notices.to_person(matter, notice, ev)
 
 
 @transaction.atomic

@@ -15,7 +15,7 @@ from fawang.orgs.authority import has_matter_capability
 from fawang.orgs.models import Membership, Unit
 from fawang.orgs.roles import has_capability, require_capability
 
-from .. import notices, workflow
+from .. import deadlines, notices, workflow
 from ..models import (
     Matter,
     MatterEvent,
@@ -141,6 +141,96 @@ def _notify_unit(matter: Matter, kind: str, body: str, event: MatterEvent) -> No
     """Tell the handler, or the unit's staff when there is none yet."""
     users = [matter.handler] if matter.handler_id and matter.handler else notices.unit_staff(matter.unit_id)
     notices.to_staff(users, matter, kind, body, key=f"matter:{matter.pk}:{kind}:{event.pk}")
+
+
+def accept_locked(
+    matter: Matter,
+    *,
+    actor: User | None,
+    now: dt.datetime,
+    note: str,
+    tell: bool = True,
+    clock: bool = True,
+    payload: dict[str, Any] | None = None,
+) -> MatterEvent:
+    """受理 of the locked ``matter``: the move checked, the staff actor recorded as first responder if nobody is
+    yet, the next step's clock started (``clock`` False: no clock runs, as after an answer), the ACCEPT event
+    (visible, with ``note`` and ``payload``) and, if ``tell``, the person's notice."""
+    old = check_transition(matter, Matter.Status.ACCEPTED, _("受理"), action="accept")
+    matter.status = Matter.Status.ACCEPTED
+    matter.accepted_at = now
+    if matter.first_responder_id is None:
+        matter.first_responder = _staff(actor)
+    if clock:
+        deadlines.start_step(matter, deadlines.next_step_after_accept(matter), now)
+    else:
+        deadlines.stop_clock(matter)
+    matter.save()
+    row = _event(
+        matter,
+        MatterEvent.Action.ACCEPT,
+        actor=actor,
+        now=now,
+        old_status=old,
+        note=note,
+        visible=True,
+        payload=payload,
+    )
+    if tell:
+        notices.to_person(matter, "matter.accepted", row)
+    return row
+
+
+def complete_locked(
+    matter: Matter,
+    *,
+    actor: User | None,
+    now: dt.datetime,
+    result: str,
+    action: str = "complete",
+    verb: str = "",
+    old_status: str = "",
+    note: str | None = None,
+    handler: User | None = None,
+    handler_in_payload: bool = True,
+    payload: dict[str, Any] | None = None,
+    notice: str | None = "matter.completed",
+) -> MatterEvent:
+    """办结 of the locked ``matter``, the one way every action that completes a matter does it (staff's 办结, the
+    answer at intake, an outside hotline's outcome, the person's 已解决, the end of legal aid):
+
+    - the move is checked against ``action``'s row of Matter.MOVES (refused as ``verb``, 办结 unless given), or
+      the caller gives the ``old_status`` it checked itself;
+    - the matter takes ``result`` (what the person is told) and its completion time, and its clock stops;
+    - ``handler`` becomes the handler of record (承办人) of a matter nobody was assigned to, which the event's
+      payload says (handler, handler_of_record) unless ``handler_in_payload`` is False;
+    - the COMPLETE event, visible to the person, carries ``note`` (the result unless given) and ``payload``;
+    - the person gets ``notice`` (None: the caller tells whom it must)."""
+    if not old_status:
+        old_status = check_transition(matter, Matter.Status.COMPLETED, verb or _("办结"), action=action)
+    matter.status = Matter.Status.COMPLETED
+    matter.result = result
+    matter.completed_at = now
+    payload = dict(payload or {})
+    if handler is not None and matter.handler_id is None:
+        matter.handler = handler
+        if handler_in_payload:
+            payload.update(handler=handler.pk, handler_of_record=True)
+    deadlines.stop_clock(matter)
+    matter.save()
+    row = _event(
+        matter,
+        MatterEvent.Action.COMPLETE,
+        actor=actor,
+        now=now,
+        old_status=old_status,
+        note=result if note is None else note,
+        visible=True,
+        payload=payload,
+    )
+    if notice:
+        notices.to_person(matter, notice, row)
+    return row
 
 
 # The helpers a business line's own actions use (fawang.consult): the same functions under public names.

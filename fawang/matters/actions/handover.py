@@ -20,7 +20,7 @@ from fawang.orgs.models import Unit
 
 from .. import deadlines, notices
 from ..models import Matter, MatterEvent, OutsideHandover
-from .base import _event, _lock, _now, _require, _required_text, _staff, check_transition
+from .base import _event, _lock, _now, _require, _required_text, _staff, check_transition, complete_locked
 
 if TYPE_CHECKING:
     from fawang.accounts.models import User
@@ -122,27 +122,19 @@ def do_record_outside_outcome(
     handover.outcome_at = now
     handover.save(update_fields=["outcome", "outcome_at"])
     ticket = _("（工单号 %(no)s）") % {"no": handover.ticket_no} if handover.ticket_no else ""
-    matter.result = _("已由%(hotline)s办理%(ticket)s：%(outcome)s") % {
+    result = _("已由%(hotline)s办理%(ticket)s：%(outcome)s") % {
         "hotline": handover.hotline.name,
         "ticket": ticket,
         "outcome": outcome,
     }
-    matter.status = Matter.Status.COMPLETED
-    matter.completed_at = now
-    staff = _staff(actor)
-    if matter.handler_id is None and staff is not None:
-        matter.handler = staff
-    deadlines.stop_clock(matter)
-    matter.save()
-    event = _event(
+    complete_locked(
         matter,
-        MatterEvent.Action.COMPLETE,
         actor=actor,
         now=now,
+        result=result,
         old_status=old,
-        note=matter.result,
-        visible=True,
+        handler=_staff(actor),
+        handler_in_payload=False,
         payload={"outside": handover.pk},
     )
-    notices.to_person(matter, "matter.completed", event)
     return matter

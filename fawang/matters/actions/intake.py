@@ -40,7 +40,9 @@ from .base import (
     _require,
     _required_text,
     _staff,
+    accept_locked,
     check_transition,
+    complete_locked,
 )
 
 if TYPE_CHECKING:
@@ -455,38 +457,18 @@ def _answer_at_intake(matter: Matter, answer: str, *, actor: User | None, now: d
     result the person is told and the completing event's note, so the consultation's thread, the 办结告知书
     and the person's notice all carry it; no clock runs."""
     answer = answer.strip()
-    staff = _staff(actor)
-    old = check_transition(matter, Matter.Status.ACCEPTED, _("受理"), action="accept")
-    matter.status = Matter.Status.ACCEPTED
-    matter.accepted_at = now
-    _event(
+    accept_locked(
         matter,
-        MatterEvent.Action.ACCEPT,
         actor=actor,
         now=now,
-        old_status=old,
         note=_("当场答复，即予受理。"),
-        visible=True,
+        tell=False,
+        clock=False,
         payload={"at_intake": True},
     )
-    old = check_transition(matter, Matter.Status.COMPLETED, _("办结"), action="complete")
-    matter.status = Matter.Status.COMPLETED
-    matter.result = answer
-    matter.completed_at = now
-    matter.handler = staff
-    deadlines.stop_clock(matter)
-    matter.save()
-    event = _event(
-        matter,
-        MatterEvent.Action.COMPLETE,
-        actor=actor,
-        now=now,
-        old_status=old,
-        note=answer,
-        visible=True,
-        payload={"at_intake": True, "handler": staff.pk if staff else None, "handler_of_record": True},
+    complete_locked(
+        matter, actor=actor, now=now, result=answer, handler=_staff(actor), payload={"at_intake": True}
     )
-    notices.to_person(matter, "matter.completed", event)
 
 
 def _check_intake_actor(actor: User | None, channel: str, intake_unit: Unit | None) -> None:

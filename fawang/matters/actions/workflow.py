@@ -35,7 +35,9 @@ from .base import (
     _require,
     _required_text,
     _staff,
+    accept_locked,
     check_transition,
+    complete_locked,
 )
 from .intake import MatterRequest, _route_for
 
@@ -51,28 +53,8 @@ def do_accept(
     now = _now(now)
     matter = _lock(matter_id)
     _require(actor, "matters.handle", matter)
-    _accept(matter, actor=actor, now=now, note=note.strip())
+    accept_locked(matter, actor=actor, now=now, note=note.strip())
     return matter
-
-
-def _accept(
-    matter: Matter, *, actor: User | None, now: dt.datetime, note: str, tell: bool = True, clock: bool = True
-) -> None:
-    old = check_transition(matter, Matter.Status.ACCEPTED, _("受理"), action="accept")
-    matter.status = Matter.Status.ACCEPTED
-    matter.accepted_at = now
-    if matter.first_responder_id is None:
-        matter.first_responder = _staff(actor)
-    if clock:
-        deadlines.start_step(matter, deadlines.next_step_after_accept(matter), now)
-    else:
-        deadlines.stop_clock(matter)
-    matter.save()
-    event = _event(
-        matter, MatterEvent.Action.ACCEPT, actor=actor, now=now, old_status=old, note=note, visible=True
-    )
-    if tell:
-        notices.to_person(matter, "matter.accepted", event)
 
 
 @transaction.atomic
@@ -473,28 +455,7 @@ def do_complete(matter_id: int, *, actor: User | None, result: str, now: dt.date
     result = _required_text(result, _("请填写办理结果。"), "no_result")
     matter = _lock(matter_id)
     _require(actor, "matters.handle", matter)
-    old = check_transition(matter, Matter.Status.COMPLETED, _("办结"), action="complete")
-    matter.status = Matter.Status.COMPLETED
-    matter.result = result
-    matter.completed_at = now
-    payload: dict[str, object] = {}
-    staff = _staff(actor)
-    if matter.handler_id is None and staff is not None:
-        matter.handler = staff
-        payload = {"handler": staff.pk, "handler_of_record": True}
-    deadlines.stop_clock(matter)
-    matter.save()
-    event = _event(
-        matter,
-        MatterEvent.Action.COMPLETE,
-        actor=actor,
-        now=now,
-        old_status=old,
-        note=result,
-        visible=True,
-        payload=payload,
-    )
-    notices.to_person(matter, "matter.completed", event)
+    complete_locked(matter, actor=actor, now=now, result=result, handler=_staff(actor))
     return matter
 
 
@@ -570,7 +531,7 @@ def do_comment(
         # the item's limit), so no clock runs after it: what remains is the person's 已解决 or staff's 办结. The
         # person is told of the answer, not of the acceptance as well. Window clerks and hotline agents answer
         # without the right to accept other matters; this follows from their answer, it is not a choice.
-        _accept(matter, actor=actor, now=now, note=_(acceptance), tell=False, clock=False)
+        accept_locked(matter, actor=actor, now=now, note=_(acceptance), tell=False, clock=False)
     event = _event(
         matter,
         MatterEvent.Action.COMMENT,
