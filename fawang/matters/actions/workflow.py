@@ -281,24 +281,53 @@ def do_transfer(
         raise ValidationError(_("该事项已在%(unit)s办理，无需转办。") % {"unit": unit.name}, code="same_unit")
     if not unit.is_active:
         raise ValidationError(_("不能转办给已停用的机构。"), code="unit_inactive")
-    old_unit = matter.unit
-    matter.unit = unit
-    matter.handler = None
-    matter.status = Matter.Status.SUBMITTED
-    deadlines.start_step(matter, Step.ACCEPT, now)
-    matter.save()
-    event = _event(
+    _accept_anew(
         matter,
+        unit,
         MatterEvent.Action.TRANSFER,
         actor=actor,
         now=now,
         old_status=old,
+        reason=reason,
+        notice="matter.transferred",
+    )
+    return matter
+
+
+def _accept_anew(
+    matter: Matter,
+    unit: Unit,
+    action: str,
+    *,
+    actor: User | None,
+    now: dt.datetime,
+    old_status: str,
+    reason: str,
+    notice: str,
+    payload: dict[str, object] | None = None,
+) -> None:
+    """The matter goes to ``unit`` (transfer) or is routed again (change of item) to be accepted anew: no
+    handler, 已提交 and not completed, the accept clock running from now; the event (``action``, with the unit it
+    left) and the person's ``notice``."""
+    old_unit = matter.unit
+    matter.unit = unit
+    matter.handler = None
+    matter.status = Matter.Status.SUBMITTED
+    matter.completed_at = None
+    deadlines.start_step(matter, Step.ACCEPT, now)
+    matter.save()
+    event = _event(
+        matter,
+        action,
+        actor=actor,
+        now=now,
+        old_status=old_status,
         old_unit=old_unit,
         note=reason,
         visible=True,
+        payload=payload,
     )
-    notices.to_person(matter, "matter.transferred", event)
-    return matter
+    notices.to_person(matter, notice, event)
 
 
 @transaction.atomic
@@ -337,23 +366,17 @@ def do_change_item(
     if unit is not None and not unit_reason.strip():
         raise ValidationError(_("人工指定办理机构须说明理由。"), code="no_unit_reason")
     route = _route_for(req, None)
-    old_item, old_unit = matter.service_item, matter.unit
+    old_item = matter.service_item
     matter.service_item = service_item
-    matter.unit = route.unit
-    matter.handler = None
-    matter.status = Matter.Status.SUBMITTED
-    matter.completed_at = None
-    deadlines.start_step(matter, Step.ACCEPT, now)
-    matter.save()
-    event = _event(
+    _accept_anew(
         matter,
+        route.unit,
         MatterEvent.Action.CHANGE_ITEM,
         actor=actor,
         now=now,
         old_status=old,
-        old_unit=old_unit,
-        note=reason,
-        visible=True,
+        reason=reason,
+        notice="matter.item_changed",
         payload={
             "old_item": old_item.pk,
             "old_item_name": old_item.name,
@@ -363,7 +386,6 @@ def do_change_item(
             "unit_reason": unit_reason.strip(),
         },
     )
-    notices.to_person(matter, "matter.item_changed", event)
     return matter
 
 
