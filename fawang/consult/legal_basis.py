@@ -18,6 +18,7 @@ from fawang.knowledge.models import Article
 from fawang.matters.actions.base import event, lock, require
 from fawang.matters.models import Matter, MatterArticle, MatterEvent
 from fawang.matters.permissions import may
+from fawang.matters.workflow import event_actor
 from fawang.matters.workflow import now as _now
 
 if TYPE_CHECKING:
@@ -48,7 +49,7 @@ def _decide(
         )
     old = "" if created else row.decision
     row.decision = decision
-    row.decided_by = actor if actor is not None and actor.is_authenticated else None
+    row.decided_by = event_actor(actor)
     row.decided_at = now
     row.save(update_fields=["decision", "decided_by", "decided_at"])
     label = article_label(article)

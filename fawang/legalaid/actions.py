@@ -35,7 +35,7 @@ from fawang.matters import actions as matter_actions
 from fawang.matters import deadlines, notices
 from fawang.matters.actions.base import check_transition, complete_locked, event, lock, require
 from fawang.matters.models import Matter, MatterEvent
-from fawang.matters.workflow import check_move, is_public
+from fawang.matters.workflow import check_move, event_actor, is_public
 from fawang.matters.workflow import now as _now
 from fawang.orgs.authority import has_capability
 from fawang.orgs.models import Practitioner, Unit
@@ -177,7 +177,7 @@ def do_set_standard(
         multiple=None if fixed else data.multiple,
         effective_from=data.effective_from,
         document=document,
-        created_by=actor if actor is not None and actor.is_authenticated else None,
+        created_by=event_actor(actor),
         created_at=now,
     )
     audit.record(
@@ -226,7 +226,7 @@ def do_set_reference(
         amount=amount,
         effective_from=effective_from,
         document=document.strip(),
-        created_by=actor if actor is not None and actor.is_authenticated else None,
+        created_by=event_actor(actor),
         created_at=now,
     )
     audit.record(
@@ -278,7 +278,7 @@ def _decision(
         comparison=cmp.text[:200],
         objection_unit=objection_unit(matter.unit) if objectionable else None,
         objection_due=None,  # 第四十九条 sets no time limit for the objection
-        decided_by=actor if actor is not None and actor.is_authenticated else None,
+        decided_by=event_actor(actor),
         decided_at=now,
     )
 
@@ -541,7 +541,7 @@ def _create_assignment(
         advance_reason=advance_reason,
         materials_owed=materials_owed,
         rotation_note=why[:300],
-        assigned_by=actor if actor is not None and actor.is_authenticated else None,
+        assigned_by=event_actor(actor),
         assigned_at=now,
     )
     AidLawyer.objects.filter(pk=lawyer.pk).update(last_assigned_at=now)
@@ -800,7 +800,7 @@ def do_log(
         kind=kind,
         happened_on=happened_on,
         note=note.strip(),
-        created_by=actor if actor is not None and actor.is_authenticated else None,
+        created_by=event_actor(actor),
         created_at=now,
     )
     _case_event(
@@ -891,7 +891,7 @@ def do_check_case(
         # 第五十九条: the quality measures recorded on the case (庭审旁听、征询意见、回访...) give the score.
         score = quality_mean(a)
     a.checked_at = now
-    a.checked_by = actor if actor is not None and actor.is_authenticated else None
+    a.checked_by = event_actor(actor)
     a.check_note = note.strip()
     a.quality_score = score
     if not passed:
@@ -933,7 +933,7 @@ def do_approve_subsidy(subsidy_id: int, *, actor: User | None, now: dt.datetime 
         raise ValidationError(_("该补贴已审批。"), code="approved")
     s.status = Subsidy.Status.APPROVED
     s.approved_at = now
-    s.approved_by = actor if actor is not None and actor.is_authenticated else None
+    s.approved_by = event_actor(actor)
     s.save()
     audit.record(
         "legalaid.approve_subsidy",
@@ -980,7 +980,7 @@ def do_file_objection(
         reasons=reasons.strip(),
         filed_at=now,
         due_at=objection_review_due(now),
-        filed_by=actor if actor is not None and actor.is_authenticated else None,
+        filed_by=event_actor(actor),
     )
     event(
         matter,
@@ -1022,7 +1022,7 @@ def do_decide_objection(
     row.outcome = Objection.Outcome.CORRECT if correct else Objection.Outcome.MAINTAIN
     row.decision_note = note.strip()
     row.decided_at = now
-    row.decided_by = actor if actor is not None and actor.is_authenticated else None
+    row.decided_by = event_actor(actor)
     row.save()
     matter = lock(row.decision.matter_id)
     if correct:
@@ -1195,7 +1195,7 @@ def do_receive_notification(
         custody=data.custody,
         received_at=now,
         due_at=add_days(now, NOTIFIED_ASSIGN_DAYS),
-        created_by=actor if actor is not None and actor.is_authenticated else None,
+        created_by=event_actor(actor),
     )
     matter_actions.do_accept(
         matter.pk,
@@ -1332,7 +1332,7 @@ def do_add_shift(
         station=station,
         lawyer=lawyer,
         on=on,
-        created_by=actor if actor is not None and actor.is_authenticated else None,
+        created_by=event_actor(actor),
     )
     audit.record(
         "legalaid.add_shift",
@@ -1386,7 +1386,7 @@ def do_log_duty(
         charge=charge.strip()[:100],
         help_kinds=kinds,
         advice=advice.strip(),
-        created_by=actor if actor is not None and actor.is_authenticated else None,
+        created_by=event_actor(actor),
         created_at=now,
     )
     audit.record(
@@ -1444,7 +1444,7 @@ def do_add_quality(
         source=source.strip()[:100],
         score=score,
         note=note.strip(),
-        created_by=actor if actor is not None and actor.is_authenticated else None,
+        created_by=event_actor(actor),
         created_at=now,
     )
     _case_event(

@@ -8,7 +8,8 @@ appointments, and the business lines' own records.
 - ``transitions_of(moves)`` and ``check_move(...)``: one table of allowed moves per action (``{action: {from:
   {to, ...}}}``) and the check every action makes against it under the row lock, raising ``InvalidTransition``
   with the same Chinese sentence everywhere ("该事项当前状态为“已办结”，不能受理。");
-- ``event_actor(actor)``: who an event row names (None for the system and for anonymous sessions).
+- ``event_actor(actor)``: who an event row, or any row's author field, names (None for the system and for
+  anonymous sessions).
 
 No models of its own and nothing above ``fawang.orgs`` is imported here, so any app from ``matters`` up may use it.
 """
@@ -45,7 +46,8 @@ def is_public(actor: Any) -> bool:
 
 
 def event_actor(actor: Any) -> Any:
-    """The user an event row names: None for the system and for a session without an account."""
+    """The user an event row names (and any row a writer records as its author: created_by, decided_by ...): None
+    for the system and for a session without an account."""
     return actor if actor is not None and actor.is_authenticated else None
 
 

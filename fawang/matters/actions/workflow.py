@@ -25,6 +25,7 @@ from ..models import (
 )
 from ..routing import supervising_unit
 from ..uploads import check_upload
+from ..workflow import event_actor
 from .base import (
     HANDLER_ROLES,
     _event,
@@ -650,7 +651,7 @@ def add_attachment(
         content_type=checked.content_type,
         size=checked.size,
         sha256=checked.sha256,
-        uploaded_by=actor if actor is not None and actor.is_authenticated else None,
+        uploaded_by=event_actor(actor),
     )
     attachment.extension = checked.extension
     attachment.file.save(upload.name or "upload", upload, save=False)
