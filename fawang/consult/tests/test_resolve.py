@@ -155,7 +155,13 @@ class ResolveTestCase(ConsultationTestCase):
         do_resolve(self.matter.pk, actor=self.citizen)
         matter = self.reload(self.matter)
         self.assertEqual((matter.status, matter.result), (Matter.Status.CLOSED, "可以申请劳动仲裁。"))
-        self.assertEqual(matter.events.latest("pk").summary, "本人确认问题已解决，咨询关闭")
+        closed = matter.events.latest("pk")
+        self.assertEqual(closed.summary, "本人确认问题已解决，咨询关闭")
+        self.assertEqual(
+            (closed.action, closed.actor, closed.old_status, closed.visible_to_person, closed.payload),
+            (MatterEvent.Action.CLOSE, self.citizen, Matter.Status.COMPLETED, True, {"resolved": True}),
+        )
+        self.assertIsNotNone(matter.closed_at)
 
     def test_not_while_waiting_for_materials_and_not_for_other_items(self) -> None:
         self.answer()
