@@ -12,7 +12,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from fawang.matters import notices
-from fawang.matters.actions.base import check_transition, complete_locked, event, lock, notify_unit, require
+from fawang.matters.actions.base import (
+    check_transition,
+    close_locked,
+    complete_locked,
+    lock,
+    notify_unit,
+    require,
+)
 from fawang.matters.models import Matter, MatterEvent
 from fawang.matters.workflow import is_public
 from fawang.matters.workflow import now as _now
@@ -63,18 +70,13 @@ def do_resolve(matter_id: int, *, actor: User, now: dt.datetime | None = None) -
     if thread.resolved:
         raise ValidationError(_("您已确认该咨询的问题已解决。"), code="already_resolved")
     if matter.status == Matter.Status.COMPLETED:
-        old = check_transition(matter, Matter.Status.CLOSED, _(VERB), action="resolve")
-        matter.status = Matter.Status.CLOSED
-        matter.closed_at = now
-        matter.save(update_fields=["status", "closed_at", "updated_at"])
-        ev = event(
+        ev = close_locked(
             matter,
-            MatterEvent.Action.CLOSE,
             actor=actor,
             now=now,
-            old_status=old,
-            visible=True,
             note=_(NOTE),
+            action="resolve",
+            verb=_(VERB),
             payload={"resolved": True},
         )
     else:

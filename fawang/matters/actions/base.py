@@ -233,6 +233,35 @@ def complete_locked(
     return row
 
 
+def close_locked(
+    matter: Matter,
+    *,
+    actor: User | None,
+    now: dt.datetime,
+    note: str,
+    action: str = "close",
+    verb: str = "",
+    payload: dict[str, Any] | None = None,
+) -> MatterEvent:
+    """关闭 of the locked, completed ``matter`` (by staff, after its rating or callbacks, or by the person's 已解决):
+    the move checked against ``action``'s row of Matter.MOVES (refused as ``verb``, 关闭 unless given), the time
+    of closing, and the CLOSE event, visible to the person, with ``note`` and ``payload``."""
+    old = check_transition(matter, Matter.Status.CLOSED, verb or _("关闭"), action=action)
+    matter.status = Matter.Status.CLOSED
+    matter.closed_at = now
+    matter.save(update_fields=["status", "closed_at", "updated_at"])
+    return _event(
+        matter,
+        MatterEvent.Action.CLOSE,
+        actor=actor,
+        now=now,
+        old_status=old,
+        note=note,
+        visible=True,
+        payload=payload,
+    )
+
+
 # The helpers a business line's own actions use (fawang.consult): the same functions under public names.
 lock = _lock
 require = _require

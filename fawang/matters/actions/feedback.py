@@ -24,8 +24,7 @@ from ..models import (
     Rectification,
 )
 from ..routing import supervising_unit
-from .base import _event, _lock, _now, _require, _required_text, _staff, check_transition
-from .workflow import _close
+from .base import _event, _lock, _now, _require, _required_text, _staff, check_transition, close_locked
 
 if TYPE_CHECKING:
     from fawang.accounts.models import User
@@ -132,7 +131,7 @@ def do_rate(
             key=f"matter:{matter.pk}:rectification:{event.pk}",
         )
     elif matter.status == Matter.Status.COMPLETED:
-        _close(matter, actor=None, now=now, note=_("服务对象已评价，事项关闭。"))
+        close_locked(matter, actor=None, now=now, note=_("服务对象已评价，事项关闭。"))
     return evaluation
 
 
@@ -173,7 +172,7 @@ def do_complete_callback(
         matter.status == Matter.Status.COMPLETED
         and not Callback.objects.open().filter(matter=matter).exists()
     ):
-        _close(matter, actor=actor, now=now, note=_("回访已完成，事项关闭。"))
+        close_locked(matter, actor=actor, now=now, note=_("回访已完成，事项关闭。"))
     return callback
 
 

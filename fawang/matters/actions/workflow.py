@@ -38,6 +38,7 @@ from .base import (
     _staff,
     accept_locked,
     check_transition,
+    close_locked,
     complete_locked,
 )
 from .intake import MatterRequest, _route_for
@@ -482,23 +483,13 @@ def do_complete(matter_id: int, *, actor: User | None, result: str, now: dt.date
     return matter
 
 
-def _close(matter: Matter, *, actor: User | None, now: dt.datetime, note: str) -> MatterEvent:
-    old = check_transition(matter, Matter.Status.CLOSED, _("关闭"), action="close")
-    matter.status = Matter.Status.CLOSED
-    matter.closed_at = now
-    matter.save(update_fields=["status", "closed_at", "updated_at"])
-    return _event(
-        matter, MatterEvent.Action.CLOSE, actor=actor, now=now, old_status=old, note=note, visible=True
-    )
-
-
 @transaction.atomic
 def do_close(matter_id: int, *, actor: User | None, note: str = "", now: dt.datetime | None = None) -> Matter:
     """关闭 a completed matter (after its evaluation and callbacks)."""
     now = _now(now)
     matter = _lock(matter_id)
     _require(actor, ("matters.handle", "matters.supervise"), matter)
-    _close(matter, actor=actor, now=now, note=note.strip())
+    close_locked(matter, actor=actor, now=now, note=note.strip())
     return matter
 
 
