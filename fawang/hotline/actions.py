@@ -19,7 +19,7 @@ from fawang.audit import actions as audit
 from fawang.calendar import workdays
 from fawang.catalog.models import Channel
 from fawang.matters import actions as matter_actions
-from fawang.matters import workflow
+from fawang.matters.actions.base import lock as lock_matter
 from fawang.matters.models import Matter
 from fawang.orgs.authority import has_matter_capability
 from fawang.orgs.models import Speciality, Unit
@@ -816,12 +816,7 @@ def do_refer_matter_to_duty(
     from . import duty
 
     now = _now(now)
-    matter = workflow.lock(
-        Matter.objects.select_related("unit", "intake_unit", "topic"),
-        matter_id,
-        _("事项不存在。"),
-        "no_matter",
-    )
+    matter = lock_matter(matter_id)
     if not has_matter_capability(actor, REFER_CAPABILITY, matter.unit, matter.intake_unit):
         raise PermissionDenied(_("您的岗位无权执行此操作。"))
     if dialect and dialect not in Dialect.values:

@@ -22,6 +22,7 @@ from fawang.audit import actions as audit
 from fawang.audit import codes as audit_codes
 from fawang.catalog.models import BusinessLine
 from fawang.matters import actions as matter_actions
+from fawang.matters.actions.base import lock as lock_matter
 from fawang.matters.models import Matter
 from fawang.matters.uploads import check_upload
 from fawang.matters.workflow import lock
@@ -165,7 +166,7 @@ def _check_parties(parties: Sequence[PartyData]) -> list[Party]:
 
 def _accept_application(matter: Matter, actor: User | None, now: dt.datetime) -> Matter:
     """The application a case is opened from, locked; accepted now when it was only submitted."""
-    matter = lock(Matter.objects.all(), matter.pk, _("事项不存在。"), "no_matter")
+    matter = lock_matter(matter.pk)
     if matter.service_item.business_line != BusinessLine.MEDIATION:
         raise ValidationError(_("该事项不是人民调解申请。"), code="not_mediation")
     if Case.objects.filter(matter=matter).exists():

@@ -17,6 +17,7 @@ from fawang.citizens.actions import has_real_name, own_person
 from fawang.matters import actions as matter_actions
 from fawang.matters import workflow
 from fawang.matters.actions import MatterRequest
+from fawang.matters.actions.base import lock as lock_matter
 from fawang.matters.models import Matter
 from fawang.orgs.authority import has_matter_capability
 from fawang.orgs.models import Membership
@@ -57,9 +58,7 @@ def do_schedule_visit(
 ) -> HomeVisit:
     """安排上门: who goes, when; again to change the date or the visitor before the visit."""
     now = workflow.now(now)
-    matter = workflow.lock(
-        Matter.objects.select_related("unit", "intake_unit"), matter_id, _("事项不存在。"), "no_matter"
-    )
+    matter = lock_matter(matter_id)
     _may(actor, matter)
     errors: dict[str, str] = {}
     if scheduled_on < timezone.localtime(now).date():
@@ -99,9 +98,7 @@ def do_record_visit(
 ) -> HomeVisit:
     """上门记录: what was done and what follows; signatures and photos go on the matter as attachments."""
     now = workflow.now(now)
-    matter = workflow.lock(
-        Matter.objects.select_related("unit", "intake_unit"), matter_id, _("事项不存在。"), "no_matter"
-    )
+    matter = lock_matter(matter_id)
     _may(actor, matter)
     record = (record or "").strip()
     if not record:
