@@ -37,7 +37,6 @@ from fawang.calendar.workdays import (
     workdays_between,
 )
 from fawang.catalog.models import Step
-from fawang.orgs.models import Membership
 
 from . import notices
 from .models import Matter, MatterEvent
@@ -183,7 +182,7 @@ def warn(pk: int, now: dt.datetime) -> bool:
             payload={"step": matter.step, "due_at": matter.due_at.isoformat() if matter.due_at else None},
             created_at=now,
         )
-        users = [matter.handler] if matter.handler else notices.unit_staff(matter.unit_id)
+        users = notices.handler_or_unit_staff(matter)
         body = _("%(ref)s的%(step)s时限将于 %(due)s 届满，请抓紧办理。") % {
             "ref": notices.staff_ref(matter),
             "step": Step(matter.step).label if matter.step else "",
@@ -227,9 +226,7 @@ def escalate(pk: int, now: dt.datetime) -> bool:
         }
         users: list[User] = []
         if bureau is not None:
-            users += notices.unit_staff(bureau.pk, roles=[Membership.Role.SUPERVISOR]) or notices.unit_staff(
-                bureau.pk
-            )
+            users += notices.supervisors(bureau.pk)
         if matter.handler:
             users.append(matter.handler)
         notices.to_staff(users, matter, "matter.escalated", body, key=f"matter:{pk}:escalated:{event.pk}")

@@ -180,6 +180,16 @@ def unit_staff(unit_id: int, roles: Iterable[str] | None = None, limit: int = 20
     )
 
 
+def handler_or_unit_staff(matter: Matter) -> list[User]:
+    """Who is told of work on a matter: its handler, or its unit's staff while nobody is assigned."""
+    return [matter.handler] if matter.handler_id and matter.handler else unit_staff(matter.unit_id)
+
+
+def supervisors(unit_id: int) -> list[User]:
+    """Who is told of an escalation at a bureau: its supervisors, or its staff where it has none."""
+    return unit_staff(unit_id, roles=[Membership.Role.SUPERVISOR]) or unit_staff(unit_id)
+
+
 def staff_ref(matter: Matter) -> str:
     return _("事项 %(no)s（%(item)s，%(person)s）") % {
         "no": tracking.display(matter.tracking_no),

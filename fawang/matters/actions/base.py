@@ -139,8 +139,9 @@ def _event(
 
 def _notify_unit(matter: Matter, kind: str, body: str, event: MatterEvent) -> None:
     """Tell the handler, or the unit's staff when there is none yet."""
-    users = [matter.handler] if matter.handler_id and matter.handler else notices.unit_staff(matter.unit_id)
-    notices.to_staff(users, matter, kind, body, key=f"matter:{matter.pk}:{kind}:{event.pk}")
+    notices.to_staff(
+        notices.handler_or_unit_staff(matter), matter, kind, body, key=f"matter:{matter.pk}:{kind}:{event.pk}"
+    )
 
 
 def accept_locked(

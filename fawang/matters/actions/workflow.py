@@ -415,9 +415,8 @@ def do_escalate(matter_id: int, *, actor: User | None, reason: str, now: dt.date
         note=reason,
         payload={"automatic": False, "escalated_to": bureau.pk},
     )
-    users = notices.unit_staff(bureau.pk, roles=[Membership.Role.SUPERVISOR]) or notices.unit_staff(bureau.pk)
     notices.to_staff(
-        users,
+        notices.supervisors(bureau.pk),
         matter,
         "matter.escalated",
         _("%(ref)s已提请督办：%(reason)s") % {"ref": notices.staff_ref(matter), "reason": reason},
