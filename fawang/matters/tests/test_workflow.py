@@ -153,6 +153,11 @@ class MaterialsTestCase(MatterTestCase):
         event = matter.events.get(action="withdraw")
         self.assertIsNone(event.actor)
         self.assertEqual(event.note, "申请人未在补正期限内补正材料，视为撤回申请。")
+        self.assertEqual(
+            (event.old_status, event.payload, event.visible_to_person),
+            (Matter.Status.AWAITING_MATERIALS, {"automatic": True}, True),
+        )
+        self.assertEqual((matter.materials_due_at, matter.resume_status, matter.due_at), (None, "", None))
         self.assertIn("因逾期未补正材料，视为撤回申请", self.messages(matter, "matter.withdrawn")[0].body)
         self.assertFalse(actions.withdraw_if_never_supplied(matter.pk, now=at(2025, 4, 1)))
 
@@ -359,6 +364,13 @@ class SuspendCompleteReopenTestCase(MatterTestCase):
         Matter.objects.filter(pk=matter.pk).update(submitted_by=self.citizen)
         matter = actions.do_withdraw(matter.pk, actor=self.citizen, reason="已与单位和解。")
         self.assertEqual(matter.status, Matter.Status.WITHDRAWN)
+        self.assertEqual((matter.step, matter.due_at), ("", None))
+        event = matter.events.get(action="withdraw")
+        self.assertEqual(
+            (event.actor, event.old_status, event.note, event.payload),
+            (self.citizen, Matter.Status.SUBMITTED, "已与单位和解。", {}),
+        )
+        self.assertTrue(self.messages(matter, "matter.withdrawn"))
         with self.assertRaises(InvalidTransition) as ctx:
             actions.do_withdraw(matter.pk, actor=self.citizen)
         self.assertEqual(ctx.exception.messages, ["该事项当前状态为“已撤回”，不能撤回。"])
