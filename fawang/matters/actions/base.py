@@ -1,5 +1,7 @@
 """Shared by the action modules: the matter's transition check, actor checks, row locking and event writing, on
-the shared helpers of fawang.matters.workflow."""
+the shared helpers of fawang.matters.workflow; and the moves more than one action makes, written once: 受理
+(``accept_locked``), 办结 (``complete_locked``) and 关闭 (``close_locked``) of a matter already locked, which
+the business lines' own actions (fawang.consult, fawang.legalaid) use as well."""
 
 from __future__ import annotations
 

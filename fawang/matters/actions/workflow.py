@@ -163,23 +163,13 @@ def withdraw_if_never_supplied(matter_id: int, *, now: dt.datetime | None = None
         or matter.materials_due_at > now
     ):
         return False
-    old = matter.status
-    matter.status = Matter.Status.WITHDRAWN
-    matter.materials_due_at = None
-    matter.resume_status = ""
-    deadlines.stop_clock(matter)
-    matter.save()
-    event = _event(
+    _withdraw(
         matter,
-        MatterEvent.Action.WITHDRAW,
         actor=None,
         now=now,
-        old_status=old,
         note=_("申请人未在补正期限内补正材料，视为撤回申请。"),
-        visible=True,
         payload={"automatic": True},
     )
-    notices.to_person(matter, "matter.withdrawn", event)
     return True
 
 
@@ -191,6 +181,20 @@ def do_withdraw(
     now = _now(now)
     matter = _lock(matter_id)
     _require(actor, ("matters.intake", "matters.handle"), matter, person_matter=matter)
+    _withdraw(matter, actor=actor, now=now, note=reason.strip())
+    return matter
+
+
+def _withdraw(
+    matter: Matter,
+    *,
+    actor: User | None,
+    now: dt.datetime,
+    note: str,
+    payload: dict[str, object] | None = None,
+) -> None:
+    """撤回 of the locked matter (by the person, or deemed when materials never came): nothing is awaited any
+    more, the clock stops, the WITHDRAW event and the person's notice."""
     old = check_transition(matter, Matter.Status.WITHDRAWN, _("撤回"), action="withdraw")
     matter.status = Matter.Status.WITHDRAWN
     matter.materials_due_at = None
@@ -203,11 +207,11 @@ def do_withdraw(
         actor=actor,
         now=now,
         old_status=old,
-        note=reason.strip(),
+        note=note,
         visible=True,
+        payload=payload,
     )
     notices.to_person(matter, "matter.withdrawn", event)
-    return matter
 
 
 def _check_handler(matter: Matter, handler: User) -> None:
