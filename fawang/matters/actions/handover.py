@@ -37,6 +37,14 @@ def open_handover(matter: Matter) -> OutsideHandover | None:
     return matter.handovers.filter(outcome_at__isnull=True).select_related("hotline").first()
 
 
+def _awaited_handover(matter: Matter) -> OutsideHandover:
+    """The hand-over whose ticket or outcome is being recorded; refused when none is open."""
+    handover = open_handover(matter)
+    if handover is None:
+        raise ValidationError(_("该事项没有待反馈的外部热线转交。"), code="no_handover")
+    return handover
+
+
 def _hotline_label(hotline: Unit) -> str:
     return hotline.name
 
@@ -87,9 +95,7 @@ def do_record_outside_ticket(
     ticket_no = _required_text(ticket_no, _("请填写外部热线的工单号。"), "no_ticket")[:40]
     matter = _lock(matter_id)
     _require(actor, "matters.transfer", matter)
-    handover = open_handover(matter)
-    if handover is None:
-        raise ValidationError(_("该事项没有待反馈的外部热线转交。"), code="no_handover")
+    handover = _awaited_handover(matter)
     handover.ticket_no = ticket_no
     handover.ticket_at = now
     handover.save(update_fields=["ticket_no", "ticket_at"])
@@ -114,9 +120,7 @@ def do_record_outside_outcome(
     outcome = _required_text(outcome, _("请填写外部热线的办理结果。"), "no_outcome")
     matter = _lock(matter_id)
     _require(actor, "matters.transfer", matter)
-    handover = open_handover(matter)
-    if handover is None:
-        raise ValidationError(_("该事项没有待反馈的外部热线转交。"), code="no_handover")
+    handover = _awaited_handover(matter)
     old = check_transition(matter, Matter.Status.COMPLETED, _("办结"), action="outside_outcome")
     handover.outcome = outcome
     handover.outcome_at = now
