@@ -11,7 +11,6 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from fawang.catalog.models import Channel
 from fawang.matters import workflow
 from fawang.matters.workflow import InvalidTransition
 from fawang.orgs.models import Unit
@@ -41,7 +40,7 @@ from .base import (
     _staff,
     check_transition,
 )
-from .queue import record_desk
+from .queue import take_in_at_window
 
 
 @transaction.atomic
@@ -146,8 +145,6 @@ def do_take_in(
     (the request's description and the answer). ``link_account`` (the clerk has checked the
     identity document) links the person to the booking account, so the matter shows in 我的事项. A resent form
     returns the matter made the first time."""
-    from fawang.matters.actions import do_link_account, do_submit
-
     now = _now(now)
     appointment = _lock(appointment_id)
     if appointment.status == Appointment.Status.TAKEN_IN and appointment.matter_id is not None:
@@ -156,20 +153,15 @@ def do_take_in(
     if appointment.status == Appointment.Status.BOOKED:
         raise InvalidTransition(_("请先为预约人签到，再受理登记。"), code="not_checked_in")
     old = check_transition(appointment, Appointment.Status.TAKEN_IN, _("受理"))
-    result = do_submit(
+    matter = take_in_at_window(
         actor=actor,
         person=person,
-        requests=[request],
-        channel=Channel.WINDOW,
-        intake_unit=appointment.unit,
-        idempotency_key=f"appointment:{appointment.pk}",
+        request=request,
+        unit=appointment.unit,
+        key=f"appointment:{appointment.pk}",
         now=now,
-    )
-    matter = result.matters[0]
-    if link_account:
-        do_link_account(matter.person_id, actor=actor, user=appointment.user, unit=appointment.unit)
-    record_desk(
-        matter, actor=actor, unit=appointment.unit, now=now, ticket=getattr(appointment, "ticket", None)
+        ticket=getattr(appointment, "ticket", None),
+        link_to=appointment.user if link_account else None,
     )
     appointment.matter = matter
     appointment.status = Appointment.Status.TAKEN_IN

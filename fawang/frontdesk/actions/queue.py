@@ -467,6 +467,39 @@ def record_desk(
     )
 
 
+def take_in_at_window(
+    *,
+    actor: User,
+    person: PersonData,
+    request: MatterRequest,
+    unit: Unit,
+    key: str,
+    now: dt.datetime,
+    ticket: Ticket | None = None,
+    link_to: User | None = None,
+) -> Matter:
+    """A request taken in at the point's window: a Matter through the ordinary intake (do_submit, channel 窗口,
+    ``unit`` the intake unit; ``key`` makes a resent form return the matter made the first time), the person
+    linked to the account ``link_to`` (the clerk has checked the identity document), and the window and clerk
+    recorded (record_desk)."""
+    from fawang.matters.actions import do_link_account, do_submit
+
+    result = do_submit(
+        actor=actor,
+        person=person,
+        requests=[request],
+        channel=Channel.WINDOW,
+        intake_unit=unit,
+        idempotency_key=key,
+        now=now,
+    )
+    matter = result.matters[0]
+    if link_to is not None:
+        do_link_account(matter.person_id, actor=actor, user=link_to, unit=unit)
+    record_desk(matter, actor=actor, unit=unit, now=now, ticket=ticket)
+    return matter
+
+
 @transaction.atomic
 def do_take_in_ticket(
     ticket_id: int,
@@ -479,8 +512,6 @@ def do_take_in_ticket(
     """受理登记 for the ticket being served: a Matter through the ordinary intake (do_submit, channel 窗口, the
     point as intake unit) recording the window and the clerk; the ticket is finished. A resent form returns the
     matter made the first time."""
-    from fawang.matters.actions import do_submit
-
     now = workflow.now(now)
     ticket = _lock_ticket(ticket_id)
     _require_desk(actor, ticket.unit)
@@ -491,17 +522,15 @@ def do_take_in_ticket(
     if ticket.status != Ticket.Status.CALLED or ticket.window is None:
         raise ValidationError(_("请先叫号，再为该号受理登记。"), code="not_called")
     _posted_at(actor, ticket.window)
-    result = do_submit(
+    matter = take_in_at_window(
         actor=actor,
         person=person,
-        requests=[request],
-        channel=Channel.WINDOW,
-        intake_unit=ticket.unit,
-        idempotency_key=f"ticket:{ticket.pk}",
+        request=request,
+        unit=ticket.unit,
+        key=f"ticket:{ticket.pk}",
         now=now,
+        ticket=ticket,
     )
-    matter = result.matters[0]
-    record_desk(matter, actor=actor, unit=ticket.unit, now=now, ticket=ticket)
     ticket.matter = matter
     ticket.save(update_fields=["matter"])
     _event(ticket, TE.TAKE_IN, actor=actor, now=now, old=ticket.status, note=matter.tracking_no)
