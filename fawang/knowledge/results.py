@@ -138,7 +138,8 @@ def _rows_for(hits: list[Hit]) -> dict[tuple[str, str], tuple[Law, int]]:
     articles' rows (their text) are fetched later, for the results shown (``load_articles``)."""
     if not hits:
         return {}
-    laws = Law.objects.select_related("region").in_bulk({h.law_path for h in hits}, field_name="source_id")
+    # The results show the law's region_name, never its region row: no join.
+    laws = Law.objects.in_bulk({h.law_path for h in hits}, field_name="source_id")
     wanted = {(laws[h.law_path].pk, h.article) for h in hits if h.law_path in laws}
     if not wanted:
         return {}
