@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from django.db.models import Q
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
@@ -43,17 +43,32 @@ class Result:
     “工钱 → 劳动报酬”).
 
     A search keeps up to a hundred results so that its pages can be counted and turned, but a page shows ten: the
-    explanation and the snippet are worked out on first use, for the results someone looks at."""
+    article's row (its text), the explanation and the snippet are worked out on first use, for the results someone
+    looks at (``load_articles`` fetches the rows of a page in one query)."""
 
     def __init__(
-        self, article: Article, hit: Hit, score: float, explain: tuple[SearchIndex, Query] | None
+        self,
+        law: Law,
+        article_pk: int,
+        hit: Hit,
+        score: float,
+        explain: tuple[SearchIndex, Query] | None,
     ) -> None:
         """``explain``: the index and the parsed question that explain the hit on first use; None when the hit
         says all there is (a law title match carries its matched words and no highlights)."""
-        self.article = article
+        self.law = law
+        self.article_pk = article_pk
         self.hit = hit
         self.score = score
         self._explain = explain
+        self._article: Article | None = None
+
+    @property
+    def article(self) -> Article:
+        if self._article is None:
+            load_articles([self])
+        assert self._article is not None
+        return self._article
 
     def _explained(self) -> Hit:
         if self._explain is not None:
@@ -118,26 +133,44 @@ def highlight(text: str, spans: list[tuple[int, int]], *, width: int = SNIPPET) 
     return mark_safe("".join(parts))  # noqa: S308 - every piece of text above is escaped
 
 
-def _rows_for(hits: list[Hit]) -> dict[tuple[str, str], Article]:
-    """Article rows for engine hits, by (law source id, article label): two queries."""
+def _rows_for(hits: list[Hit]) -> dict[tuple[str, str], tuple[Law, int]]:
+    """The law row and the article's id of engine hits, by (law source id, article label): two queries.  The
+    articles' rows (their text) are fetched later, for the results shown (``load_articles``)."""
     if not hits:
         return {}
-    laws = Law.objects.select_related("region").in_bulk({h.law_path for h in hits}, field_name="source_id")
-    labels: dict[int, set[str]] = {}
-    for h in hits:
-        if h.law_path in laws:
-            labels.setdefault(laws[h.law_path].pk, set()).add(h.article)
-    if not labels:
+    # The results show the law's region_name, never its region row: no join.
+    laws = Law.objects.in_bulk({h.law_path for h in hits}, field_name="source_id")
+    wanted = {(laws[h.law_path].pk, h.article) for h in hits if h.law_path in laws}
+    if not wanted:
         return {}
-    match = Q()
-    for law_id, wanted in labels.items():
-        match |= Q(law_id=law_id, label__in=wanted)
     by_id = {law.pk: law for law in laws.values()}
-    out = {}
-    for a in Article.objects.filter(match).order_by():
-        a.law = by_id[a.law_id]
-        out[(a.law.source_id, a.label)] = a
-    return out
+    # Every article of these laws with one of these labels, as plain tuples, then the pairs asked for: one short
+    # query instead of an OR of a hundred (law, labels) conditions, which costs more to compile than to run.
+    rows = (
+        Article.objects.filter(
+            law_id__in={law for law, _ in wanted}, label__in={label for _, label in wanted}
+        )
+        .order_by()
+        .values_list("pk", "law_id", "label")
+    )
+    return {
+        (by_id[law_id].source_id, label): (by_id[law_id], pk)
+        for pk, law_id, label in rows
+        if (law_id, label) in wanted
+    }
+
+
+def load_articles(found: Iterable[Result]) -> None:
+    """Fetch the article rows of results that have none yet (one query), with their law already known."""
+    todo = [r for r in found if r._article is None]
+    if not todo:
+        return
+    rows = Article.objects.in_bulk([r.article_pk for r in todo])
+    for r in todo:
+        # A row deleted since the search (a re-import) still shows as its law and label.
+        a = rows.get(r.article_pk) or Article(pk=r.article_pk, law=r.law, label=r.hit.article, text="")
+        a.law = r.law
+        r._article = a
 
 
 def search(index: SearchIndex, p: SearchParams) -> SearchResults:
@@ -153,10 +186,10 @@ def search(index: SearchIndex, p: SearchParams) -> SearchResults:
     explain = None if p.title_only else (index, q)
     by_provision: dict[tuple[str, str], int] = {}
     for h in hits:
-        article = rows.get((h.law_path, h.article))
-        if article is None:  # index older than the database: skip what no longer exists
+        row = rows.get((h.law_path, h.article))
+        if row is None:  # index older than the database: skip what no longer exists
             continue
-        law = article.law
+        law, article_pk = row
         if p.current_only and law.status != Law.Status.IN_FORCE:
             continue
         if p.scope not in ("", "national", "local") and law.region_name != p.scope:
@@ -165,16 +198,14 @@ def search(index: SearchIndex, p: SearchParams) -> SearchResults:
             continue
         if p.date_to and (law.publish_date is None or law.publish_date > p.date_to):
             continue
-        result = Result(article, h, h.score, explain)
+        result = Result(law, article_pk, h, h.score, explain)
         seen = by_provision.get(h.provision)
         if seen is None:
             by_provision[h.provision] = len(out.results)
             out.results.append(result)
-        elif (
-            law.status == Law.Status.IN_FORCE and out.results[seen].article.law.status != Law.Status.IN_FORCE
-        ):
+        elif law.status == Law.Status.IN_FORCE and out.results[seen].law.status != Law.Status.IN_FORCE:
             result.score = out.results[seen].score
             out.results[seen] = result
     if p.order == "date":
-        out.results.sort(key=lambda r: r.article.law.publish_date or dt.date.min, reverse=True)
+        out.results.sort(key=lambda r: r.law.publish_date or dt.date.min, reverse=True)
     return out

@@ -113,5 +113,6 @@ def articles_for_question(text: str, *, k: int = 20) -> list[Result] | None:
     query = " ".join((text or "").split())[: results.MAX_QUERY]
     if not query:
         return []
-    found = results.search(index, results.SearchParams(query=query, current_only=True))
-    return found.results[:k]
+    found = results.search(index, results.SearchParams(query=query, current_only=True)).results[:k]
+    results.load_articles(found)
+    return found

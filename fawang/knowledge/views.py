@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
@@ -83,7 +84,14 @@ def search(request: HttpRequest) -> HttpResponse:
     params = request.GET.copy()
     params.pop("page", None)
     started = time.perf_counter()
-    context.update(searched=True, within=within, qs=params.urlencode())
+    # The "这条有帮助吗" form under every result posts here and comes back to this page: worked out once, not per result.
+    context.update(
+        searched=True,
+        within=within,
+        qs=params.urlencode(),
+        feedback_url=reverse("knowledge:feedback"),
+        next_url=request.get_full_path(),
+    )
     first_page = not request.GET.get("page") or request.GET.get("page") == "1"
     hits: list[entry_search.EntryHit] = []
     if within != WITHIN_LAWS:
@@ -109,6 +117,8 @@ def search(request: HttpRequest) -> HttpResponse:
             search_params = form.params()
             found = results.search(index, search_params)
             page_obj = Paginator(found.results, PAGE_SIZE).get_page(request.GET.get("page"))
+            # The rows of the articles shown, and of the first few the guide/FAQ/case answer is checked against.
+            results.load_articles([*page_obj.object_list, *found.results[: answers.TOP_ARTICLES]])
             context.update(
                 page_obj=page_obj,
                 page_range=page_obj.paginator.get_elided_page_range(page_obj.number),

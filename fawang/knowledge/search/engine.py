@@ -48,6 +48,14 @@ EVIDENCE = ("w", "b", "cw", "cb", "x", "xc", "e", "n", "t")
 Progress = Callable[[str, int, int], None]
 
 
+def _product(parts: list[np.ndarray]) -> np.ndarray:
+    """Elementwise product, left to right: what np.prod(parts, axis=0) gives, without stacking the parts first."""
+    out = parts[0] * parts[1]
+    for p in parts[2:]:
+        out *= p
+    return out
+
+
 @dataclass(frozen=True)
 class Filters:
     """Result filters.  national: True = national set only, False = local only, None = both.
@@ -240,9 +248,8 @@ class SearchIndex:
         self.expired = np.load(root / "expired.npy")
         self.national = np.load(root / "national.npy")
         self.law_first = np.load(root / "law_first.npy")
-        self.law_of_doc = np.repeat(
-            np.arange(len(self.law_first)), np.diff(np.append(self.law_first, len(self.seq)))
-        )
+        self._law_sizes = np.diff(np.append(self.law_first, len(self.seq)))
+        self.law_of_doc = np.repeat(np.arange(len(self.law_first)), self._law_sizes)
         self.levels: list[str] = self.meta["levels"]
         self._offsets = np.load(root / "texts.offsets.npy")
         self._texts = np.memmap(root / "texts.bin", dtype=np.uint8, mode="r") if self._offsets[-1] else None
@@ -262,7 +269,6 @@ class SearchIndex:
         self.weights: dict[str, float] = dict(DEFAULT_WEIGHTS)
         self.model: LearnedModel | None = None
         self._mask_cache: dict[Filters, np.ndarray | None] = {}
-        self._allowed_cache: dict[int, tuple[np.ndarray, np.ndarray]] = {}
 
     @classmethod
     def load(cls, directory: str | Path, *, model_dir: str | Path | None = None) -> SearchIndex:
@@ -328,17 +334,22 @@ class SearchIndex:
         # Query-dependent law relevance: the best lexical match anywhere in the same law.  Helps pick
         # the right law when the answering article itself shares few words with the question.
         lex = feats.norm("w") + feats.norm("b")  # type: ignore[operator]
-        feats["L"] = np.maximum.reduceat(lex, self.law_first)[self.law_of_doc]
+        feats["L"] = self.per_law(np.maximum.reduceat(lex, self.law_first))
         # Bridged statute words on the article text and on the headings (饲养动物损害责任, 租赁合同 ...).
         if len(q.bridge_ids[0]):
             feats["x"] = self.fields["w"].score(*q.bridge_ids)
             feats["xc"] = self.fields["cw"].score(*q.bridge_ids)
-            feats["Lx"] = np.maximum.reduceat(self.normalise(feats["x"] + feats["xc"]), self.law_first)[
-                self.law_of_doc
-            ]
+            feats["Lx"] = self.per_law(
+                np.maximum.reduceat(self.normalise(feats["x"] + feats["xc"]), self.law_first)
+            )
         if self.model is not None:
             feats.update(self.model.features(self, q))
         return feats
+
+    def per_law(self, values: np.ndarray) -> np.ndarray:
+        """A value per law, given to each of its docs (docs are stored law by law): ``values[self.law_of_doc]``
+        without the gather."""
+        return np.repeat(values, self._law_sizes)
 
     @staticmethod
     def normalise(v: np.ndarray) -> np.ndarray:
@@ -351,6 +362,7 @@ class SearchIndex:
         (lets a linear model express e.g. "lexical match counts more inside a popular law")."""
         weights = self.weights if weights is None else weights
         total = np.zeros(len(self), dtype=np.float32)
+        term = np.empty_like(total)  # one scratch vector for every weighted term, not a new one per term
         shared = feats if isinstance(feats, Features) else Features(feats)
         get = shared.norm
 
@@ -361,8 +373,9 @@ class SearchIndex:
             parts = [a for a in (get(x) for x in names) if a is not None]
             if len(parts) < len(names):
                 continue
-            v = parts[0] if len(parts) == 1 else np.prod(parts, axis=0)
-            total += np.float32(wt) * v
+            v = parts[0] if len(parts) == 1 else _product(parts)
+            np.multiply(np.float32(wt), v, out=term)
+            total += term
         return total
 
     def mask(self, filters: Filters) -> np.ndarray | None:
@@ -381,16 +394,6 @@ class SearchIndex:
         self._mask_cache[filters] = out
         return out
 
-    def _allowed(self, mask: np.ndarray | None) -> np.ndarray | None:
-        """Indices of the allowed docs of a cached mask (None = all)."""
-        if mask is None:
-            return None
-        key = id(mask)
-        hit = self._allowed_cache.get(key)
-        if hit is None or hit[0] is not mask:
-            hit = self._allowed_cache[key] = (mask, np.flatnonzero(mask))
-        return hit[1]
-
     def rank(
         self, scores: np.ndarray, k: int, mask: np.ndarray | None, *, collapse: bool = True
     ) -> list[int]:
@@ -398,12 +401,10 @@ class SearchIndex:
 
         Only docs with some evidence (score > 0) are ranked, and they are selected first: a partial sort over
         all 147,000 scores, most of them equal, costs several milliseconds; over the few with evidence, little."""
-        allowed = self._allowed(mask)
-        if allowed is None:
-            ids = np.flatnonzero(scores > 0)
-        else:
-            sub = scores[allowed]
-            ids = allowed[sub > 0]
+        positive = scores > 0
+        if mask is not None:
+            positive &= mask
+        ids = np.flatnonzero(positive)
         vals = scores[ids]
         want = min(len(ids), max(k * 3 + 20, k))
         if want < len(ids):
@@ -411,29 +412,24 @@ class SearchIndex:
             part = part[np.argsort(-vals[part], kind="stable")]
         else:
             part = np.argsort(-vals, kind="stable")
+        out = self._first_k(ids[part], k, collapse)
+        if len(out) < k and want < len(ids):  # many duplicates: fall back to a full sort of the evidence
+            out = self._first_k(ids[np.argsort(-vals, kind="stable")], k, collapse)
+        return out
+
+    def _first_k(self, ranked: np.ndarray, k: int, collapse: bool) -> list[int]:
+        """The first k of ranked docs, with collapse only the first of each provision."""
+        if not collapse:
+            return [int(i) for i in ranked[:k]]
         out: list[int] = []
         seen: set[int] = set()
-        provision = self.provision
-        for i in ids[part]:
-            if collapse:
-                p = int(provision[i])
-                if p in seen:
-                    continue
-                seen.add(p)
-            out.append(int(i))
+        for i, p in zip(ranked.tolist(), self.provision[ranked].tolist(), strict=True):
+            if p in seen:
+                continue
+            seen.add(p)
+            out.append(i)
             if len(out) >= k:
                 break
-        if len(out) < k and want < len(ids):  # many duplicates: fall back to a full sort of the evidence
-            out, seen = [], set()
-            for i in ids[np.argsort(-vals, kind="stable")]:
-                if collapse:
-                    p = int(provision[i])
-                    if p in seen:
-                        continue
-                    seen.add(p)
-                out.append(int(i))
-                if len(out) >= k:
-                    break
         return out
 
     def candidates(
@@ -465,7 +461,7 @@ class SearchIndex:
                     v = shared.norm(x)
                     cols[x] = zero if v is None else v[docs]
                 parts.append(cols[x])
-            out.append(parts[0] if len(parts) == 1 else np.prod(parts, axis=0))
+            out.append(parts[0] if len(parts) == 1 else _product(parts))
         return np.stack(out, axis=1) if out else np.zeros((len(docs), 0), dtype=np.float32)
 
     def retrieve(

@@ -161,6 +161,12 @@ class LearnedModel:
         self._q_prov = sp.csr_matrix(
             (vals_, (rows_, cols_)), shape=(len(self.questions), len(keys)), dtype=np.float32
         )
+        self._q_prov.sum_duplicates()
+        # The docs of each provision, section and law: the neighbours' votes reach a few dozen provisions, so
+        # features() writes them to those docs only instead of spreading whole vectors over every doc.
+        self._prov_docs = _Members(index.provision, len(keys))
+        self._sec_docs = _Members(self._doc_sec, self._n_sec)
+        self._law_docs = _Members(self._doc_law, self._n_law)
 
     def features(self, index: SearchIndex, q: Query) -> dict[str, np.ndarray]:
         feats = {"p_law": self._p_law, "p_art": self._p_art, "p_sec": self._p_sec}
@@ -185,14 +191,22 @@ class LearnedModel:
                 wts = np.zeros_like(sims)
                 wts[top] = sims[top] / sims.max()
                 wts = wts ** self.params.get("knn_pow", 2.0)
-                prov = np.asarray(self._q_prov.T @ wts).ravel()
-                feats["n"] = prov[index.provision].astype(np.float32)
-                feats["ns"] = np.bincount(self._prov_sec, weights=prov, minlength=self._n_sec)[
-                    self._doc_sec
-                ].astype(np.float32)
-                feats["nl"] = np.bincount(self._prov_law, weights=prov, minlength=self._n_law)[
-                    self._doc_law
-                ].astype(np.float32)
+                # The neighbours' votes per provision: the rows of the voting questions, added in question order
+                # (as the mat-vec ``q_prov.T @ wts`` adds them, so the same float32 sums).
+                prov = np.zeros(self._q_prov.shape[1], dtype=np.float32)
+                indptr, cols, vals = self._q_prov.indptr, self._q_prov.indices, self._q_prov.data
+                for j in np.sort(top[wts[top] > 0]).tolist():
+                    prov[cols[indptr[j] : indptr[j + 1]]] += vals[indptr[j] : indptr[j + 1]] * wts[j]
+                voted = np.flatnonzero(prov)
+                feats["n"] = self._prov_docs.spread(prov, voted, index.provision, self._n)
+                # Pooled per section and per law in float64, provisions in index order, as np.bincount over all
+                # provisions adds them (the provisions without a vote add zeros).
+                for name, of_prov, members, of_doc, n_groups in (
+                    ("ns", self._prov_sec, self._sec_docs, self._doc_sec, self._n_sec),
+                    ("nl", self._prov_law, self._law_docs, self._doc_law, self._n_law),
+                ):
+                    pooled = np.bincount(of_prov[voted], weights=prov[voted], minlength=n_groups)
+                    feats[name] = members.spread(pooled, np.flatnonzero(pooled), of_doc, self._n)
         exp = self.expand(q.words)
         if exp:
             ids, tf = query_vector(list(exp), index.words)
@@ -211,6 +225,31 @@ class LearnedModel:
                     acc[v] += p
         best = sorted(acc.items(), key=lambda x: (-x[1], x[0]))[:top]
         return dict(best)
+
+
+class _Members:
+    """The docs of each group (provision, section, law) of a doc -> group labelling, for writing a per-group value to
+    the docs of a few groups."""
+
+    def __init__(self, group_of_doc: np.ndarray, n_groups: int) -> None:
+        self._order = np.argsort(group_of_doc, kind="stable")
+        self._start = np.searchsorted(group_of_doc[self._order], np.arange(n_groups + 1))
+
+    def docs(self, groups: np.ndarray) -> np.ndarray:
+        starts, ends = self._start[groups], self._start[groups + 1]
+        sizes = ends - starts
+        offsets = np.repeat(starts - np.cumsum(sizes) + sizes, sizes)
+        return self._order[offsets + np.arange(int(sizes.sum()))]
+
+    def spread(
+        self, values: np.ndarray, groups: np.ndarray, group_of_doc: np.ndarray, n_docs: int
+    ) -> np.ndarray:
+        """float32 vector over docs: each doc of ``groups`` gets its group's value, every other doc zero (what
+        ``values[group_of_doc].astype(np.float32)`` gives when the other groups' values are zero)."""
+        out = np.zeros(n_docs, dtype=np.float32)
+        docs = self.docs(groups)
+        out[docs] = values[group_of_doc[docs]]
+        return out
 
 
 def learn_statistics(
