@@ -14,6 +14,8 @@ Learned from (lay question -> relevant article) pairs plus lawyers' answers (tra
   the words of the relevant article and of the answer; the query is expanded with the statute words
   and scored on the article text.  This is the part that generalises to provisions never seen in
   training.
+* style ``p_everyday``: how everyday a question sounds (style.py), the same for every article; the reranker
+  also sees its signals multiplied by it, so everyday and doctrinal questions can weigh evidence apart.
 
 The model is JSON (term bags and weights), small enough to commit; ``train.py`` rebuilds it.
 """
@@ -31,6 +33,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from .bm25 import BM25Field, Vocab, count_matrix, query_vector
+from .style import everyday_probability, fit_style
 
 if TYPE_CHECKING:
     from .engine import Query, SearchIndex
@@ -40,6 +43,9 @@ ANSWERS_IN_BAGS = True
 # Everyday words bridged to statute words (bridge.py) join the question's words in the past-question bags and in the
 # query against them, so a lay question meets the past questions and answers that use the statute's words.
 BRIDGE_IN_BAGS = True
+# Training questions of these sources are how people at a window or on the phone ask (everyday.jsonl, feedback):
+# the style model (style.py) learns them apart from STARD's.
+EVERYDAY_SOURCES = ("everyday", "feedback")
 
 
 def provision_key(title: str, article: str) -> str:
@@ -56,6 +62,7 @@ class LearnedModel:
     # kNN over past questions: one term bag per training question with the provisions it cited.
     questions: list[tuple[dict[str, float], list[str]]] = field(default_factory=list)
     params: dict[str, float] = field(default_factory=dict)
+    style: dict[str, float] = field(default_factory=dict)  # character gram -> weight (style.py)
 
     # ---- persistence -------------------------------------------------------------------------
     def save(self, directory: Path) -> None:
@@ -73,6 +80,7 @@ class LearnedModel:
             "translation": {
                 k: {t: round(p, 4) for t, p in v.items()} for k, v in sorted(self.translation.items())
             },
+            "style": self.style,
         }
         (directory / "model.json").write_text(
             json.dumps(body, ensure_ascii=False, separators=(",", ":")), "utf-8"
@@ -91,6 +99,7 @@ class LearnedModel:
             body["weights"],
             [(bag, provs) for bag, provs in body.get("questions", [])],
             body.get("params", {}),
+            body.get("style", {}),
         )
 
     # ---- binding to an index -----------------------------------------------------------------
@@ -170,6 +179,8 @@ class LearnedModel:
 
     def features(self, index: SearchIndex, q: Query) -> dict[str, np.ndarray]:
         feats = {"p_law": self._p_law, "p_art": self._p_art, "p_sec": self._p_sec}
+        if self.style:
+            feats["p_everyday"] = np.full(self._n, everyday_probability(self.style, q.text), dtype=np.float32)
         # The past questions and their answers (expansion bags, neighbours) are searched with the question's words
         # and, when the model was trained so (params["bridge_in_bags"]), with the statute words its everyday words
         # bridge to: 工钱 finds the STARD questions and lawyers' answers that say 劳动报酬.
@@ -322,4 +333,5 @@ def learn_statistics(
         {},
         questions,
         {"bridge_in_bags": 1.0} if BRIDGE_IN_BAGS else {},
+        fit_style([r["question"] for r in rows], [r.get("source") in EVERYDAY_SOURCES for r in rows]),
     )

@@ -33,19 +33,24 @@ from .data import (
     load_questions,
 )
 from .engine import DEFAULT_WEIGHTS, N_CANDIDATES, Filters, SearchIndex, build_index
-from .model import LearnedModel, learn_statistics
+from .model import EVERYDAY_SOURCES, LearnedModel, learn_statistics
 
 FEATURES = ("w", "b", "cw", "cb", "L", "x", "xc", "Lx", "e", "n", "ns", "nl", "t", "p_law", "p_art", "p_sec")
 # The reranker is quadratic in the main signals (all pairwise products and squares): interactions
 # such as "a lexical match inside a law that neighbours' questions point to" carry most of the gain.
 _KEY = ("w", "b", "cw", "L", "x", "xc", "Lx", "e", "n", "ns", "nl", "t", "p_law", "p_art", "p_sec")
 INTERACTIONS = tuple(f"{a}*{b}" for a, b in itertools.combinations_with_replacement(_KEY, 2))
+# Every signal and product again, multiplied by how everyday the question sounds (model.py, style.py): the fit can
+# then weigh evidence differently for everyday and doctrinal questions (bench/lawsearch/NOTES.md, "STARD floor").
+STYLE = "p_everyday"
+GATED = tuple(f"{n}*{STYLE}" for n in FEATURES + INTERACTIONS)
+NAMES = FEATURES + INTERACTIONS + GATED
 GRID = (0.0, 0.03, 0.06, 0.1, 0.15, 0.2, 0.3, 0.45, 0.6, 0.8, 1.0, 1.3, 1.7, 2.2, 3.0, 4.0, 5.5)
 FITTER = "softmax"
 # Everyday questions (data/lawsearch/everyday.jsonl, source "everyday") and people's feedback (source "feedback")
 # weigh more than STARD's in fitting the reranker: they are how people at a window or on the phone ask.
 EVERYDAY_WEIGHT = 3.0
-WEIGHTED_SOURCES = ("everyday", "feedback")
+WEIGHTED_SOURCES = EVERYDAY_SOURCES
 
 
 def row_weight(row: dict) -> float:
@@ -56,7 +61,7 @@ def _candidates(index: SearchIndex, rows: list[dict]) -> tuple[np.ndarray, np.nd
     """Per query: candidate feature tensor X (Q x C x F), labels Y (Q x C), valid mask V.
     Candidates come from the engine's own first stage, so training sees what search will rerank."""
     mask = index.mask(Filters(national=True))
-    names = FEATURES + INTERACTIONS
+    names = NAMES
     Q, F = len(rows), len(names)
     X = np.zeros((Q, N_CANDIDATES, F), dtype=np.float32)
     Y = np.zeros((Q, N_CANDIDATES), dtype=bool)
@@ -91,7 +96,7 @@ def fit_softmax(
     from scipy.optimize import minimize
 
     keep = (Y & V).any(axis=1)
-    names = FEATURES + INTERACTIONS
+    names = NAMES
     if not keep.any():  # no question has an answer among its candidates: nothing to learn, lexical default
         return {f: DEFAULT_WEIGHTS.get(f, 0.0) for f in names}
     qw = np.ones(len(X)) if qw is None else np.asarray(qw, dtype=np.float64)
@@ -122,7 +127,7 @@ def fit_softmax(
 def fit_weights(
     X: np.ndarray, Y: np.ndarray, V: np.ndarray, n_gold: np.ndarray, rounds: int = 3
 ) -> dict[str, float]:
-    names = FEATURES + INTERACTIONS
+    names = NAMES
     w = np.asarray([DEFAULT_WEIGHTS.get(f, 0.0) for f in names], dtype=np.float32)
     best = objective(X, Y, V, n_gold, w)
     for _ in range(rounds):

@@ -285,3 +285,28 @@ def test_past_questions_are_searched_with_the_bridged_statute_words(index: Searc
     finally:
         model.params["bridge_in_bags"] = 1.0
         index.attach(None)
+
+
+def test_reranker_tells_everyday_questions_from_doctrinal_ones(index: SearchIndex, tmp_path: Path) -> None:
+    """Trained on questions of both styles, the model says how everyday a new question sounds (p_everyday), keeps it
+    through save and load, and the reranker has weights for its signals gated by it."""
+    doctrinal = ["借款合同的诉讼时效如何计算", "用人单位解除劳动合同的经济补偿标准", "租赁合同的法定解除条件"]
+    everyday = ["借钱不还咋办啊", "老板不给工钱咋办啊", "房东不退押金咋办啊"]
+    rows = [
+        {"qid": i, "question": q, "keywords": "", "answer": "", "gold": [("民法典", "第二条")], "source": src}
+        for i, (q, src) in enumerate([(q, "stard") for q in doctrinal] + [(q, "everyday") for q in everyday])
+    ]
+    model = train_model(index, rows, inner_folds=2)
+    assert any(name.endswith("*p_everyday") for name in model.weights)
+    model.save(tmp_path)
+    again = LearnedModel.load(tmp_path)
+    index.attach(again)
+    try:
+        lay = again.features(index, index.parse("朋友借钱不还咋办啊"))["p_everyday"]
+        legal = again.features(index, index.parse("民间借贷合同的诉讼时效如何计算"))["p_everyday"]
+        assert lay.max() == lay.min()  # one value per question, the same for every article
+        assert lay[0] > 0.5 > legal[0]
+    finally:
+        index.attach(None)
+    one_style = train_model(index, [r for r in rows if r["source"] == "stard"], inner_folds=2)
+    assert one_style.style == {}
