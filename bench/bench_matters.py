@@ -367,10 +367,11 @@ def run(ctx: Context) -> Section:
             "",
             "median of 30; queries per submission: "
             + ", ".join(f"{code} {v['queries']}" for code, v in one.items())
-            + " (session, user, the memberships' and the catalogue's version tokens — the memberships, the service "
+            + " (session, user, the memberships' and the catalogue's version tokens in one read — the memberships, the service "
             "item, its route and the region come from per-process copies, fawang/orgs/scoping.py and "
-            "fawang/catalog/cache.py —, one person look-up and the insert, matter, event, outbox message and its "
-            "delivery task, one commit)",
+            "fawang/catalog/cache.py —, one person look-up and the insert, matter, event, outbox message — and a "
+            "batch delivery task for the first notice of a process's half second, fawang/notify/actions.py —, one "
+            "commit)",
         )
     )
     items = _django(ctx, url, "matters_intake_ref")

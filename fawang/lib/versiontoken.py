@@ -18,6 +18,9 @@ from typing import Any
 from django.core.cache import cache
 from django.db import transaction
 
+# The tokens read in requests (connect), read together at the first read of any of them in a request.
+_CONNECTED: list[VersionToken] = []
+
 
 class VersionToken:
     def __init__(self, key: str) -> None:
@@ -29,7 +32,7 @@ class VersionToken:
         token = getattr(self._request, "token", None)
         if token:
             return str(token)
-        token = cache.get(self.key)
+        token = self._read_with_others() if token == "" else cache.get(self.key)
         if token is None:
             # Lost or never set: a new token, so every process loads afresh (add: one of two racing readers wins).
             cache.add(self.key, uuid.uuid4().hex, timeout=None)
@@ -37,6 +40,19 @@ class VersionToken:
         if getattr(self._request, "token", None) == "":
             self._request.token = token
         return str(token)
+
+    def _read_with_others(self) -> Any:
+        """This token, read for the first time in a request, with every other connected token not yet read in it:
+        one read of the shared cache (one query where it is a database table) for all (an intake POST reads both
+        the memberships' and the catalogue's)."""
+        others = [t for t in _CONNECTED if t is not self and getattr(t._request, "token", None) == ""]
+        if not others:
+            return cache.get(self.key)
+        found = cache.get_many([self.key, *(t.key for t in others)])
+        for other in others:
+            if found.get(other.key):
+                other._request.token = found[other.key]
+        return found.get(self.key)
 
     def bump(self) -> None:
         """The rows changed: every process reloads at its next read, this request included."""
@@ -49,6 +65,9 @@ class VersionToken:
         these models only through save() and delete() (a queryset update sends no signal: bump by hand then)."""
         from django.core.signals import request_finished, request_started
         from django.db.models.signals import post_delete, post_save
+
+        if self not in _CONNECTED:
+            _CONNECTED.append(self)
 
         request_started.connect(self._request_started, weak=False, dispatch_uid=f"{self.key}:request_started")
         request_finished.connect(

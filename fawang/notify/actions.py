@@ -5,11 +5,17 @@ UPDATE (queued/failed and due -> sending) and sends only if that UPDATE changed 
 scanning at the same moment never both send it. The claim also sets a lease (next_attempt_at = now + lease):
 if the worker dies mid-send, the periodic scan finds the row still "sending" after the lease and tries again
 (recover_stale). Sending happens outside any database transaction, so a slow gateway holds no locks.
+
+A one-time code has a delivery task of its own; other messages share batch tasks (_batch_delivery), which claim
+many due messages in one transaction (claim_batch, the same conditions as claim) and record the sent ones with one
+UPDATE (deliver_batch).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
+import threading
 import time
 from functools import partial
 from typing import TYPE_CHECKING, Any
@@ -30,7 +36,6 @@ from .models import Message
 from .senders import PermanentFailure, SendResult, TemporaryFailure, get_sender
 
 if TYPE_CHECKING:
-    import datetime as dt
     from collections.abc import Iterable
 
     from fawang.accounts.models import User
@@ -123,9 +128,13 @@ def enqueue(
         # The task row goes in with the message and commits with it (one commit per intake rather than two; the
         # worker cannot see either before the commit). An error here fails the caller's transaction, as the
         # message's own insert would.
-        from .tasks import deliver_message
+        if message.sensitive:
+            # A one-time code goes at once, on its own.
+            from .tasks import deliver_message
 
-        deliver_message.enqueue(message.pk)
+            deliver_message.enqueue(message.pk)
+        else:
+            _batch_delivery()
     else:
         transaction.on_commit(partial(schedule, message.pk))
     return message
@@ -164,6 +173,40 @@ def to_person(
             fresh_key=fresh_key,
             **recipient,
         )
+
+
+# Messages that are not one-time codes share delivery tasks (bench/bench_matters.py: one task per intake's notice
+# cost the worker four commits and eight queries per message, on the cores the site needs). Each process queues at
+# most one deferred task per half window: every message it queues in that time is due and committed when the
+# task runs, and the task delivers all due messages in batches.
+BATCH_WINDOW = dt.timedelta(milliseconds=500)
+_batch_lock = threading.Lock()
+# run_after of the last batch task this process queued (and committed).
+_batch_runs_at: dt.datetime | None = None
+
+
+def _batch_delivery() -> None:
+    """Make sure a batch delivery task runs after the caller's transaction commits: queue one (in the caller's
+    transaction, deferred by BATCH_WINDOW) unless this process queued one that runs at least half a window from
+    now. A message committed in a race past that (a commit slower than half a window) waits for the next batch
+    or the periodic scan (deliver_due): late, never lost."""
+    global _batch_runs_at
+    from .tasks import deliver_queued
+
+    now = timezone.now()
+    with _batch_lock:
+        if _batch_runs_at is not None and _batch_runs_at - now >= BATCH_WINDOW / 2:
+            return
+    run_after = now + BATCH_WINDOW
+    deliver_queued.using(run_after=run_after).enqueue()
+    transaction.on_commit(partial(_batch_queued, run_after))
+
+
+def _batch_queued(run_after: dt.datetime) -> None:
+    global _batch_runs_at
+    with _batch_lock:
+        if _batch_runs_at is None or run_after > _batch_runs_at:
+            _batch_runs_at = run_after
 
 
 def _tasks_in_this_database() -> bool:
@@ -299,8 +342,129 @@ def deliver_due(limit: int = 100) -> int:
     """The periodic scan: deliver up to ``limit`` due messages, oldest due first; returns how many it handled."""
     now = timezone.now()
     recover_stale(now)
-    ids = list(Message.objects.due(now).order_by("next_attempt_at").values_list("pk", flat=True)[:limit])
-    return sum(1 for pk in ids if deliver(pk) is not None)
+    return deliver_batch(limit, now=now)
+
+
+def deliver_queued(limit: int = 100, rounds: int = 20) -> int:
+    """The batch task's work: batches of up to ``limit`` due messages until none is left (at most ``rounds``;
+    the next task or the periodic scan takes the rest); returns how many it handled."""
+    handled = 0
+    for _round in range(rounds):
+        done = deliver_batch(limit)
+        handled += done
+        if done < limit:
+            break
+    return handled
+
+
+def claim_batch(limit: int, *, now: dt.datetime | None = None) -> list[Message]:
+    """Take up to ``limit`` due messages for sending, oldest due first, in one transaction: rows another worker
+    holds are skipped (PostgreSQL), and the claim is conditional as ``claim``'s is, so no message is taken twice."""
+    now = now or timezone.now()
+    lease_until = now + conf.send_lease()
+    with transaction.atomic():
+        due = list(
+            Message.objects.due(now)
+            .select_related("user")
+            .select_for_update(skip_locked=True, of=("self",))
+            .order_by("next_attempt_at", "pk")[:limit]
+        )
+        if not due:
+            return []
+        ids = [m.pk for m in due]
+        taken = (
+            Message.objects.due(now)
+            .filter(pk__in=ids)
+            .update(status=Message.Status.SENDING, attempts=F("attempts") + 1, next_attempt_at=lease_until)
+        )
+        if taken != len(ids):
+            # Another worker took some between the read and the update (a database without row locks).
+            mine = set(
+                Message.objects.filter(
+                    pk__in=ids, status=Message.Status.SENDING, next_attempt_at=lease_until
+                ).values_list("pk", flat=True)
+            )
+            due = [m for m in due if m.pk in mine]
+    for message in due:
+        message.status = Message.Status.SENDING
+        message.attempts += 1
+        message.next_attempt_at = lease_until
+    return due
+
+
+def deliver_batch(limit: int = 100, *, now: dt.datetime | None = None) -> int:
+    """Claim up to ``limit`` due messages at once, send each (outside any transaction, as ``deliver`` does) and
+    record the ones sent with one UPDATE; returns how many it handled."""
+    messages = claim_batch(limit, now=now)
+    sent: list[Message] = []
+    for message in messages:
+        try:
+            result = get_sender(message.channel).send(message)
+        except PermanentFailure as error:
+            _record_failure(message, str(error), permanent=True)
+            continue
+        except TemporaryFailure as error:
+            _record_failure(message, str(error), permanent=False)
+            continue
+        except Exception as error:
+            logger.exception("sender failed on message %s", message.pk)
+            _record_failure(message, f"{type(error).__name__}: {error}", permanent=False)
+            continue
+        message.provider_message_id = result.provider_id[:100]
+        sent.append(message)
+    if sent:
+        _record_sent_batch(sent)
+    return len(messages)
+
+
+def _record_sent_batch(messages: list[Message]) -> None:
+    """Record ``messages`` as sent, as _record_success does one: one UPDATE for all (a redacted one-time code
+    on its own), retried on a busy database."""
+    now = timezone.now()
+    plain: list[Message] = []
+    redacted: list[tuple[Message, dict[str, str]]] = []
+    for message in messages:
+        message.status = Message.Status.SENT
+        message.sent_at = now
+        message.next_attempt_at = None
+        hidden = _redacted(message)
+        if hidden:
+            redacted.append((message, hidden))
+        else:
+            plain.append(message)
+
+    def record() -> None:
+        with transaction.atomic():
+            if plain:
+                Message.objects.exclude(status=Message.Status.SENT).bulk_update(
+                    plain, ["status", "sent_at", "provider_message_id", "next_attempt_at"]
+                )
+            for message, hidden in redacted:
+                _mark_sent(
+                    message.pk,
+                    {
+                        "status": Message.Status.SENT,
+                        "sent_at": now,
+                        "provider_message_id": message.provider_message_id,
+                        "next_attempt_at": None,
+                        **hidden,
+                    },
+                )
+
+    for delay in RECORD_RETRY_DELAYS:
+        try:
+            record()
+            break
+        except OperationalError as error:
+            if delay is None or not is_busy(error) or transaction.get_connection().in_atomic_block:
+                raise
+            logger.warning(
+                "%d messages sent, their record waits for a busy database: %s", len(messages), error
+            )
+            time.sleep(delay)
+    for message, hidden in redacted:
+        for name, value in hidden.items():
+            setattr(message, name, value)
 
 
 # --- staff and the person ---------------------------------------------------------------------------------

@@ -15,6 +15,12 @@ def deliver_message(message_id: int) -> str | None:
 
 
 @task()
+def deliver_queued() -> int:
+    """Deliver every due message in batches (queued once per burst of messages by actions._batch_delivery)."""
+    return actions.deliver_queued()
+
+
+@task()
 def deliver_due_messages(limit: int = 100) -> int:
     """The periodic scan: retries whose time has come, and messages whose delivery task was lost."""
     return actions.deliver_due(limit)

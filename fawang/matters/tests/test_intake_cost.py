@@ -85,6 +85,33 @@ class IntakeCostTestCase(MatterTestCase):
         matter = self.last_matter()
         self.assertEqual((matter.unit, matter.intake_unit), (self.sm_centre, self.sm_centre))
 
+    @override_settings(
+        CACHES={
+            "default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "fawang_cache"}
+        }
+    )
+    def test_the_version_tokens_are_one_read_of_a_database_cache(self) -> None:
+        # Without Redis the shared cache is a table (settings.CACHES): the memberships' and the catalogue's tokens
+        # are read together, one query for both.
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        self.assertEqual(self.post(self.mediation.pk).status_code, 302)
+        with CaptureQueriesContext(connection) as ctx:
+            self.assertEqual(self.post(self.mediation.pk).status_code, 302)
+        reads = [q["sql"] for q in ctx.captured_queries if "fawang_cache" in q["sql"]]
+        self.assertEqual(len(reads), 1)
+        self.assertIn(scoping.VERSION_KEY, reads[0])
+        self.assertIn(catalog_cache.VERSION_KEY, reads[0])
+        # A change is still seen at the next request.
+        cache.set(catalog_cache.VERSION_KEY, "changed elsewhere", timeout=None)
+        RoutingRule.objects.bulk_create(
+            [RoutingRule(service_item=self.mediation, region=self.region("350203"), unit=self.sm_centre)]
+        )
+        cache.set(catalog_cache.VERSION_KEY, "changed again", timeout=None)
+        self.post(self.mediation.pk)
+        self.assertEqual(self.last_matter().unit, self.sm_centre)
+
     def test_a_changed_routing_rule_takes_effect_at_once(self) -> None:
         self.post(self.mediation.pk)
         self.assertEqual(self.last_matter().unit.name, "厦港街道人民调解委员会")

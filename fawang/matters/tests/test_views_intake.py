@@ -164,3 +164,45 @@ class IntakeTestCase(MatterTestCase):
         matter = Matter.objects.get(description="物业纠纷")
         self.assertEqual(matter.unit, self.sm_centre)
         self.assertEqual(matter.events.get(action="submit").note, "当事人要求在中心调解")
+
+    def test_a_resent_intake_stores_one_matter_and_one_notice_each_delivered_once(self) -> None:
+        # As in production, the delivery tasks are rows of this database (django_tasks_db): the notices of an
+        # intake go out through a shared batch task, and a resent form still stores each matter and notice once.
+        from django.test import override_settings
+        from django_tasks_db.models import DBTaskResult
+
+        from fawang.notify import actions as outbox
+        from fawang.notify.models import Message
+
+        outbox._batch_runs_at = None
+        self.addCleanup(setattr, outbox, "_batch_runs_at", None)
+        client = self.client_for(self.sm_clerk)
+        before = Matter.objects.count()
+        with override_settings(
+            TASKS={"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+        ):
+            with self.captureOnCommitCallbacks(execute=True):
+                response = client.post(self.url, self.data(*self.two_requests()))
+            self.assertEqual(response.status_code, 302)
+            tasks = DBTaskResult.objects.count()
+            self.assertIn(
+                tasks, (1, 2)
+            )  # a batch task (the second notice of the same commit may queue another)
+            with self.captureOnCommitCallbacks(execute=True):
+                again = client.post(self.url, self.data(*self.two_requests()))  # the same form sent again
+            self.assertEqual(again.status_code, 302)
+            self.assertEqual(DBTaskResult.objects.count(), tasks)
+            made = list(Matter.objects.order_by("-pk")[:2])
+            self.assertEqual(Matter.objects.count(), before + 2)
+            notices = Message.objects.filter(
+                related_id__in=[str(m.pk) for m in made], kind="matter.submitted"
+            )
+            self.assertEqual(notices.count(), 2)  # one SMS to the person per matter
+            self.assertEqual(set(notices.values_list("status", flat=True)), {Message.Status.QUEUED})
+            ran = [task.task.call() for task in DBTaskResult.objects.order_by("enqueued_at")]
+            self.assertEqual(ran[0], 2)  # the first task delivers both; any other finds nothing left
+            self.assertEqual(sum(ran), 2)
+        self.assertEqual(
+            sorted(notices.values_list("status", "attempts")),
+            [(Message.Status.SENT, 1), (Message.Status.SENT, 1)],
+        )

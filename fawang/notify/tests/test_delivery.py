@@ -259,29 +259,137 @@ class RetryDeadTestCase(OutboxTestCase):
         self.assertEqual(actions.retry_dead(huli.pk, actor=self.xm_supervisor).status, Message.Status.QUEUED)
 
 
+@override_settings(TASKS={"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}})
 class TaskRowInTheSameTransactionTestCase(OutboxTestCase):
     """With tasks stored in this database (django_tasks_db, as in production), the delivery task is written in
-    the caller's transaction: it commits with the message, or neither does — one commit per intake."""
+    the caller's transaction: it commits with the message, or neither does — one commit per intake. Messages
+    queued close together share one batch task; a one-time code has a task of its own."""
 
-    @override_settings(
-        TASKS={"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
-    )
+    def setUp(self) -> None:
+        super().setUp()
+        actions._batch_runs_at = None  # no batch task queued by this process yet
+        self.addCleanup(setattr, actions, "_batch_runs_at", None)
+
+    def enqueue(self, phone: str = "13800000000", **kwargs: object) -> Message:
+        fields: dict[str, object] = {
+            "channel": "sms",
+            "kind": "matter.accepted",
+            "body": "已受理。",
+            "phone": phone,
+        }
+        fields.update(kwargs)
+        # The on-commit callbacks run, as after the caller's commit.
+        with self.captureOnCommitCallbacks(execute=True):
+            return actions.enqueue(**fields)  # type: ignore[arg-type]
+
     def test_the_task_row_commits_and_rolls_back_with_the_message(self) -> None:
         from django.db import transaction
         from django_tasks_db.models import DBTaskResult
 
-        from fawang.notify.actions import enqueue
-
-        with self.captureOnCommitCallbacks() as callbacks:
-            message = enqueue(channel="sms", kind="matter.accepted", body="已受理。", phone="13800000000")
-        self.assertEqual(callbacks, [])  # nothing left for after the commit
+        before = timezone.now()
+        self.enqueue()
         row = DBTaskResult.objects.get()
-        self.assertEqual(row.args_kwargs["args"], [message.pk])
+        self.assertEqual(row.task_path, "fawang.notify.tasks.deliver_queued")
+        self.assertGreater(row.run_after, before)  # deferred a moment, for the messages that follow
+        actions._batch_runs_at = None  # as if that task had run: the next message queues a task again
         with self.assertRaises(RuntimeError), transaction.atomic():
-            enqueue(channel="sms", kind="matter.accepted", body="已受理。", phone="13800000001")
+            actions.enqueue(channel="sms", kind="matter.accepted", body="已受理。", phone="13800000001")
             raise RuntimeError("the caller's transaction fails")
         self.assertEqual(DBTaskResult.objects.count(), 1)
         self.assertFalse(Message.objects.filter(phone="13800000001").exists())
+        self.assertIsNone(actions._batch_runs_at)  # the rolled-back task counts for nothing
+
+    def test_a_burst_of_messages_shares_one_task_that_delivers_them_all(self) -> None:
+        from unittest import mock
+
+        from django_tasks_db.models import DBTaskResult
+
+        burst = [self.enqueue(phone=f"1380000000{i}") for i in range(5)]
+        self.assertEqual(DBTaskResult.objects.count(), 1)
+        # Less than half a window before that task runs, the next message queues a task of its own.
+        later = timezone.now() + actions.BATCH_WINDOW * 0.6
+        with mock.patch.object(actions.timezone, "now", return_value=later):
+            burst.append(self.enqueue(phone="13800000009"))
+        self.assertEqual(DBTaskResult.objects.count(), 2)
+        # The first task to run (when both are due) delivers every message; the second finds nothing left.
+        first, second = DBTaskResult.objects.order_by("run_after")
+        with mock.patch.object(actions.timezone, "now", return_value=second.run_after):
+            self.assertEqual(first.task.call(), 6)
+            self.assertEqual(second.task.call(), 0)
+        for message in burst:
+            message.refresh_from_db()
+            self.assertEqual((message.status, message.attempts), (Message.Status.SENT, 1))
+            self.assertEqual(message.provider_message_id, f"local-{message.pk}")
+
+    def test_a_one_time_code_has_a_task_of_its_own(self) -> None:
+        from django_tasks_db.models import DBTaskResult
+
+        code = self.enqueue(kind="otp.login", body="您的登录验证码是 483920，5 分钟内有效。")
+        row = DBTaskResult.objects.get()
+        self.assertEqual(row.task_path, "fawang.notify.tasks.deliver_message")
+        self.assertEqual(row.args_kwargs["args"], [code.pk])
+        self.assertIsNone(actions._batch_runs_at)
+
+
+class BatchDeliveryTestCase(OutboxTestCase):
+    """The batch task and the periodic scan claim many due messages at once and record the sent ones together."""
+
+    def queued(self, phone: str = "13800000000", **kwargs: object) -> Message:
+        fields: dict[str, object] = {
+            "channel": "sms",
+            "kind": "matter.accepted",
+            "body": "已受理",
+            "phone": phone,
+        }
+        fields.update(kwargs)
+        with self.captureOnCommitCallbacks(execute=False):  # no delivery of its own
+            return actions.enqueue(**fields)  # type: ignore[arg-type]
+
+    def test_batches_deliver_every_due_message_once(self) -> None:
+        messages = [self.queued(phone=f"1380000000{i}") for i in range(5)]
+        self.assertEqual(actions.deliver_batch(limit=2), 2)
+        self.assertEqual(actions.deliver_queued(limit=2), 3)  # two more batches, the last one short
+        self.assertEqual(actions.deliver_queued(), 0)
+        self.assertEqual(actions.deliver_due(), 0)
+        for message in messages:
+            message.refresh_from_db()
+            self.assertEqual((message.status, message.attempts), (Message.Status.SENT, 1))
+            self.assertEqual(message.provider_message_id, f"local-{message.pk}")
+            self.assertIsNotNone(message.sent_at)
+            self.assertIsNone(message.next_attempt_at)
+
+    def test_a_message_being_sent_is_not_claimed_again(self) -> None:
+        taken = self.queued()
+        self.assertIsNotNone(actions.claim(taken.pk))  # another worker has it
+        self.assertEqual(actions.claim_batch(10), [])
+        other = self.queued(phone="13800000001")
+        self.assertEqual([m.pk for m in actions.claim_batch(10)], [other.pk])
+        self.assertIsNone(actions.claim(other.pk))
+        self.assertEqual(actions.claim_batch(10), [])
+
+    @override_settings(NOTIFY_SENDERS=FAIL_TWICE)
+    def test_a_failure_waits_for_its_retry_and_the_rest_of_the_batch_is_sent(self) -> None:
+        sms = self.queued()
+        inapp = self.queued(channel="inapp", phone="", user=self.citizen)
+        self.assertEqual(actions.deliver_batch(), 2)
+        sms.refresh_from_db()
+        inapp.refresh_from_db()
+        self.assertEqual((sms.status, sms.attempts), (Message.Status.FAILED, 1))
+        self.assertEqual(sms.last_error, "模拟的临时失败（第 1 次尝试）。")
+        assert sms.next_attempt_at is not None
+        self.assertGreater(sms.next_attempt_at, timezone.now())
+        self.assertEqual((inapp.status, inapp.attempts), (Message.Status.SENT, 1))
+        self.assertEqual(actions.deliver_batch(), 0)  # the retry is not due yet
+
+    def test_a_one_time_code_sent_in_a_batch_is_kept_masked(self) -> None:
+        code = self.queued(kind="otp.login", body="您的登录验证码是 483920，5 分钟内有效。")
+        plain = self.queued(phone="13800000001")
+        self.assertEqual(actions.deliver_batch(), 2)
+        code.refresh_from_db()
+        plain.refresh_from_db()
+        self.assertEqual(code.status, Message.Status.SENT)
+        self.assertEqual(code.body, "您的登录验证码是 ******，* 分钟内有效。")
+        self.assertEqual((plain.status, plain.body), (Message.Status.SENT, "已受理"))
 
 
 class BusyRecordTestCase(OutboxTestCase):
