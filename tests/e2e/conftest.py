@@ -1,12 +1,13 @@
 """End-to-end tests: the real site (gunicorn + the task worker) on a fresh database, driven by headless Chromium.
 
-The site is set up the way `make run` sets it up (migrate, import_regions, load_demo, collectstatic) on its own
-database — a temporary SQLite file, or the `fawang_e2e` PostgreSQL database when the suite runs on PostgreSQL —
-so these tests see what a user of a fresh deployment sees.
+The site is set up the way `make run` sets it up (migrate, import_regions, load_demo, collectstatic), once per
+test run: each pytest-xdist worker's site starts from its own copy of it (a temporary SQLite file, or a
+`fawang_e2e_<worker>` PostgreSQL database made from a template when the suite runs on PostgreSQL), so these tests
+see what a user of a fresh deployment sees.
 
 The site's clock is pinned: the server, the task worker and every management command run under libfaketime
 (Debian's libfaketime, installed by bin/system-deps) with one offset that makes their local time today 10:00
-Asia/Shanghai when the site starts, moving on from there. So a test that needs the working day ahead of it (extra
+Asia/Shanghai when the first site is set up, moving on from there. So a test that needs the working day ahead of it (extra
 hours today, a check-in on the day of the slot) runs the same at 23:50 as at noon; ``Site.now()`` is the site's
 time. The browser keeps the real clock; no page reads it.
 """
@@ -14,10 +15,14 @@ time. The browser keeps the real clock; no page reads it.
 from __future__ import annotations
 
 import datetime as dt
+import fcntl
 import glob
+import json
 import os
 import re
+import shutil
 import socket
+import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -49,20 +54,103 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def _database_url(tmp: Path) -> str:
-    url = os.environ.get("DATABASE_URL", "")
-    if url.startswith("postgres"):
-        import psycopg
+# How `make run` sets a site up (prepare_site), with law search on a subset (seconds, not minutes): the 法律援助 and
+# labour laws, the 民法典 with its interpretations, and their index in var/.
+SET_UP = (
+    ["migrate", "--no-input", "-v0"],
+    ["import_regions", "35", "--quiet-progress"],
+    ["load_demo"],
+    [
+        "import_laws",
+        *("--only", "法律援助", "--only", "劳动合同法", "--only", "劳动法", "--only", "农民工工资"),
+        *("--only", "民法典", "--quiet-progress"),
+    ],
+    ["build_law_index", "--quiet-progress"],
+    ["collectstatic", "--no-input", "-v0"],
+)
 
-        base = url.rsplit("/", 1)[0]
-        worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
-        # Parallel runs on one server (CI, several developers) keep apart through FAWANG_TEST_DB.
-        name = f"{os.environ.get('FAWANG_TEST_DB', 'fawang')}_e2e_{worker}"
-        with psycopg.connect(base + "/postgres", autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-            conn.execute(f'CREATE DATABASE "{name}"')
-        return f"{base}/{name}"
-    return f"sqlite:///{tmp / 'e2e.sqlite3'}"
+
+def _postgres(name: str, *statements: str) -> str:
+    """Runs ``statements`` on the test run's PostgreSQL server and returns the URL of database ``name`` there."""
+    import psycopg
+
+    base = os.environ["DATABASE_URL"].rsplit("/", 1)[0]
+    with psycopg.connect(base + "/postgres", autocommit=True) as conn:
+        for statement in statements:
+            conn.execute(statement)
+    return f"{base}/{name}"
+
+
+def _on_postgres() -> bool:
+    return os.environ.get("DATABASE_URL", "").startswith("postgres")
+
+
+def _site_env(database_url: str, var: Path, clock: dict[str, str]) -> dict[str, str]:
+    return {
+        **{k: v for k, v in os.environ.items() if not k.startswith(("PYTEST", "DJANGO_SETTINGS"))},
+        "DJANGO_SETTINGS_MODULE": "fawang.settings",
+        "DATABASE_URL": database_url,
+        "FAWANG_VAR_DIR": str(var),
+        "FAWANG_TESTING": "0",
+        "FAWANG_DEMO": "1",  # as `make run` sets it
+        "SESSION_IDLE_MINUTES": "60",
+        **clock,
+    }
+
+
+def _set_up_once(shared: Path) -> dict[str, Any]:
+    """The site's database and var/ (keys, law index, static files), set up once per test run however many
+    pytest-xdist workers start a site: the first to come builds them under ``shared`` (a PostgreSQL run: into a
+    template database) while the others wait on a lock; each then starts from a copy. All share the builder's
+    clock offset, so the demo's times stay in the past of every site's clock."""
+    with open(shared / "e2e-site.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        ready = shared / "e2e-site.json"
+        if ready.exists():
+            return dict(json.loads(ready.read_text()))
+        build = shared / "e2e-site"
+        build.mkdir(exist_ok=True)
+        if _on_postgres():
+            template = f"{os.environ.get('FAWANG_TEST_DB', 'fawang')}_e2e_template"
+            url = _postgres(
+                template,
+                f'DROP DATABASE IF EXISTS "{template}" WITH (FORCE)',
+                f'CREATE DATABASE "{template}"',
+            )
+        else:
+            template, url = "", f"sqlite:///{build / 'e2e.sqlite3'}"
+        offset, clock = _clock(dt.datetime.now(dt.UTC))
+        env = _site_env(url, build / "var", clock)
+        for args in SET_UP:
+            subprocess.run(
+                [sys.executable, str(ROOT / "manage.py"), *args],
+                env=env,
+                check=True,
+                stdout=subprocess.DEVNULL,
+            )
+        built = {"offset": offset, "clock": clock, "template": template, "dir": str(build)}
+        ready.write_text(json.dumps(built))
+        return built
+
+
+def _copy_of(built: dict[str, Any], tmp: Path, shared: Path) -> str:
+    """This worker's own copy of the built site: var/ copied, the database copied (SQLite's backup) or made from the
+    template (PostgreSQL); its URL."""
+    build = Path(built["dir"])
+    shutil.copytree(build / "var", tmp / "var", symlinks=True)
+    if not built["template"]:
+        with sqlite3.connect(build / "e2e.sqlite3") as source, sqlite3.connect(tmp / "e2e.sqlite3") as copy:
+            source.backup(copy)
+        return f"sqlite:///{tmp / 'e2e.sqlite3'}"
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
+    name = f"{os.environ.get('FAWANG_TEST_DB', 'fawang')}_e2e_{worker}"
+    with open(shared / "e2e-site.lock", "w") as lock:  # one copy of the template at a time
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        return _postgres(
+            name,
+            f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)',
+            f'CREATE DATABASE "{name}" TEMPLATE "{built["template"]}"',
+        )
 
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -107,38 +195,18 @@ class Site:
 
 
 @pytest.fixture(scope="session")
-def site() -> Iterator[Site]:
+def site(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> Iterator[Site]:
     if not Path(CHROMIUM).exists():
         pytest.fail("没有找到 /usr/bin/chromium：请运行 make system-deps（make test 会自动安装）。")
+    # The run's base temporary directory: pytest-xdist gives each worker a directory under it.
+    run_dir = tmp_path_factory.getbasetemp()
+    shared = run_dir if worker_id == "master" else run_dir.parent
+    built = _set_up_once(shared)
     with tempfile.TemporaryDirectory(prefix="fawang-e2e-") as tmp_name:
         tmp = Path(tmp_name)
-        env = {
-            **{k: v for k, v in os.environ.items() if not k.startswith(("PYTEST", "DJANGO_SETTINGS"))},
-            "DJANGO_SETTINGS_MODULE": "fawang.settings",
-            "DATABASE_URL": _database_url(tmp),
-            "FAWANG_VAR_DIR": str(tmp / "var"),
-            "FAWANG_TESTING": "0",
-            "FAWANG_DEMO": "1",  # as `make run` sets it
-            "SESSION_IDLE_MINUTES": "60",
-        }
-        offset, clock = _clock(dt.datetime.now(dt.UTC))
-        env.update(clock)
+        env = _site_env(_copy_of(built, tmp, shared), tmp / "var", built["clock"])
+        offset = int(built["offset"])
         py = [sys.executable, str(ROOT / "manage.py")]
-        for args in (
-            ["migrate", "--no-input", "-v0"],
-            ["import_regions", "35", "--quiet-progress"],
-            ["load_demo"],
-            # Law search on a subset (seconds, not minutes): the 法律援助 and labour laws, the 民法典 with its
-            # interpretations, and their index in var/.
-            [
-                "import_laws",
-                *("--only", "法律援助", "--only", "劳动合同法", "--only", "劳动法", "--only", "农民工工资"),
-                *("--only", "民法典", "--quiet-progress"),
-            ],
-            ["build_law_index", "--quiet-progress"],
-            ["collectstatic", "--no-input", "-v0"],
-        ):
-            subprocess.run([*py, *args], env=env, check=True, stdout=subprocess.DEVNULL)
         port = _free_port()
         log = open(tmp / "server.log", "w")  # noqa: SIM115 - closed after the server stops
         server = subprocess.Popen(

@@ -19,6 +19,7 @@ which covers matters:act and every ``api:matter_<code>``). A URL declared nowher
 
 from __future__ import annotations
 
+import functools
 import importlib
 import inspect
 import logging
@@ -26,6 +27,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from types import ModuleType
 from typing import Any, ClassVar
+from unittest import mock
 
 from django.test import Client, override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
@@ -434,8 +436,22 @@ def declared(name: str) -> bool:
     )
 
 
+@functools.cache
+def _one_page_document() -> Any:
+    from weasyprint import HTML
+
+    return HTML(string="<p>矩阵</p>").render()
+
+
+def _render_one_page(_html: Any, *_args: Any, **_kwargs: Any) -> Any:
+    return _one_page_document()
+
+
 class RoleMatrixBase(MatterTestCase):
-    """The personas and the units at their five positions, built once per class."""
+    """The personas and the units at their five positions, built once per class.
+
+    The matrix asks who may download each PDF, not what it says (each line's own tests read its PDFs): laying a
+    document out was a third of the matrix's time, so within it every PDF is the same one-line page."""
 
     users: ClassVar[dict[str, User]]
     units: ClassVar[dict[str, Unit]]
@@ -447,6 +463,10 @@ class RoleMatrixBase(MatterTestCase):
         level = request_log.level
         request_log.setLevel(logging.ERROR)
         self.addCleanup(request_log.setLevel, level)
+        from weasyprint import HTML
+
+        _one_page_document()
+        self.enterContext(mock.patch.object(HTML, "render", _render_one_page))
 
     @classmethod
     def setUpTestData(cls) -> None:
