@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.http import Http404
@@ -270,8 +271,8 @@ class TaskRowInTheSameTransactionTestCase(OutboxTestCase):
         actions._batch_runs_at = None  # no batch task queued by this process yet
         self.addCleanup(setattr, actions, "_batch_runs_at", None)
 
-    def enqueue(self, phone: str = "13800000000", **kwargs: object) -> Message:
-        fields: dict[str, object] = {
+    def enqueue(self, phone: str = "13800000000", **kwargs: Any) -> Message:
+        fields: dict[str, Any] = {
             "channel": "sms",
             "kind": "matter.accepted",
             "body": "已受理。",
@@ -280,7 +281,7 @@ class TaskRowInTheSameTransactionTestCase(OutboxTestCase):
         fields.update(kwargs)
         # The on-commit callbacks run, as after the caller's commit.
         with self.captureOnCommitCallbacks(execute=True):
-            return actions.enqueue(**fields)  # type: ignore[arg-type]
+            return actions.enqueue(**fields)
 
     def test_the_task_row_commits_and_rolls_back_with_the_message(self) -> None:
         from django.db import transaction
@@ -334,8 +335,8 @@ class TaskRowInTheSameTransactionTestCase(OutboxTestCase):
 class BatchDeliveryTestCase(OutboxTestCase):
     """The batch task and the periodic scan claim many due messages at once and record the sent ones together."""
 
-    def queued(self, phone: str = "13800000000", **kwargs: object) -> Message:
-        fields: dict[str, object] = {
+    def queued(self, phone: str = "13800000000", **kwargs: Any) -> Message:
+        fields: dict[str, Any] = {
             "channel": "sms",
             "kind": "matter.accepted",
             "body": "已受理",
@@ -343,7 +344,7 @@ class BatchDeliveryTestCase(OutboxTestCase):
         }
         fields.update(kwargs)
         with self.captureOnCommitCallbacks(execute=False):  # no delivery of its own
-            return actions.enqueue(**fields)  # type: ignore[arg-type]
+            return actions.enqueue(**fields)
 
     def test_batches_deliver_every_due_message_once(self) -> None:
         messages = [self.queued(phone=f"1380000000{i}") for i in range(5)]
