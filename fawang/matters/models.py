@@ -150,6 +150,13 @@ class Person(models.Model):
                 fields=["id_number_hash"], condition=~Q(id_number_hash=""), name="person_unique_id_number"
             )
         ]
+        indexes = [
+            # Intake finds a caller registered by name and phone among the records without an ID number
+            # (matters.actions.intake.resolve_person); without it that look-up read every person (22 ms at 200,000).
+            models.Index(
+                fields=["name", "phone"], condition=Q(id_number_hash=""), name="person_by_name_phone"
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.name
