@@ -396,8 +396,18 @@ def deliver_batch(limit: int = 100, *, now: dt.datetime | None = None) -> int:
     """Claim up to ``limit`` due messages at once, send each (outside any transaction, as ``deliver`` does) and
     record the ones sent with one UPDATE; returns how many it handled."""
     messages = claim_batch(limit, now=now)
+    if not messages:
+        return 0
+    # A slow gateway must not let a claim's lease run out while the batch is still sending: the periodic scan
+    # would take the rest for lost and send them twice. Past half the lease the rest go back to the queue.
+    lease_until = messages[0].next_attempt_at
+    assert lease_until is not None
+    stop_at = lease_until - conf.send_lease() / 2
     sent: list[Message] = []
-    for message in messages:
+    for index, message in enumerate(messages):
+        if timezone.now() >= stop_at:
+            _release(messages[index:], lease_until)
+            break
         try:
             result = get_sender(message.channel).send(message)
         except PermanentFailure as error:
@@ -415,6 +425,13 @@ def deliver_batch(limit: int = 100, *, now: dt.datetime | None = None) -> int:
     if sent:
         _record_sent_batch(sent)
     return len(messages)
+
+
+def _release(messages: list[Message], lease_until: dt.datetime) -> None:
+    """Claimed messages not sent after all: queued again, due now, the claim's attempt not counted."""
+    Message.objects.filter(
+        pk__in=[m.pk for m in messages], status=Message.Status.SENDING, next_attempt_at=lease_until
+    ).update(status=Message.Status.QUEUED, attempts=F("attempts") - 1, next_attempt_at=timezone.now())
 
 
 def _record_sent_batch(messages: list[Message]) -> None:

@@ -382,6 +382,32 @@ class BatchDeliveryTestCase(OutboxTestCase):
         self.assertEqual((inapp.status, inapp.attempts), (Message.Status.SENT, 1))
         self.assertEqual(actions.deliver_batch(), 0)  # the retry is not due yet
 
+    def test_a_batch_past_half_its_lease_puts_the_rest_back_in_the_queue(self) -> None:
+        """A slow gateway: after the first message the clock has passed half the claim's lease, so the other two
+        go back to the queue, due at once and their attempt not counted, instead of being sent late and then
+        again by the periodic scan when the lease runs out."""
+        from unittest import mock
+
+        messages = [self.queued(phone=f"1380000000{i}") for i in range(3)]
+        start = timezone.now()
+        slow = iter([start, start, start + dt.timedelta(seconds=301)])
+        with mock.patch.object(
+            actions.timezone, "now", side_effect=lambda: next(slow, start + dt.timedelta(seconds=302))
+        ):
+            self.assertEqual(actions.deliver_batch(), 3)
+        for message in messages:
+            message.refresh_from_db()
+        self.assertEqual(
+            [m.status for m in messages], [Message.Status.SENT, Message.Status.QUEUED, Message.Status.QUEUED]
+        )
+        self.assertEqual([m.attempts for m in messages], [1, 0, 0])
+        later = start + dt.timedelta(seconds=303)
+        with mock.patch.object(actions.timezone, "now", return_value=later):
+            self.assertEqual(actions.deliver_batch(), 2)  # due again at once, and sent once
+        for message in messages:
+            message.refresh_from_db()
+            self.assertEqual((message.status, message.attempts), (Message.Status.SENT, 1))
+
     def test_a_one_time_code_sent_in_a_batch_is_kept_masked(self) -> None:
         code = self.queued(kind="otp.login", body="您的登录验证码是 483920，5 分钟内有效。")
         plain = self.queued(phone="13800000001")
