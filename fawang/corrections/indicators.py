@@ -17,6 +17,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from fawang.lib.periods import day_bounds
 from fawang.lib.supervision import IndicatorSource
 
 from .models import Subject, SupervisionItem
@@ -24,9 +25,7 @@ from .models import Subject, SupervisionItem
 
 def _items_due(start: dt.date, end: dt.date) -> QuerySet[Any]:
     """日定位、周听声、月走访 due in the period and by now."""
-    tz = timezone.get_current_timezone()
-    lo = dt.datetime.combine(start, dt.time(), tzinfo=tz)
-    hi = dt.datetime.combine(end + dt.timedelta(days=1), dt.time(), tzinfo=tz)
+    lo, hi = day_bounds(start, end)
     return SupervisionItem.objects.filter(due_at__gte=lo, due_at__lt=hi, due_at__lte=timezone.now())
 
 

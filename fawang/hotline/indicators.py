@@ -18,25 +18,20 @@ from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from fawang.lib.periods import day_bounds
 from fawang.lib.supervision import IndicatorSource
 
 from .models import Call, CallbackTask
 
 
-def _bounds(start: dt.date, end: dt.date) -> tuple[dt.datetime, dt.datetime]:
-    tz = timezone.get_current_timezone()
-    lo = dt.datetime.combine(start, dt.time(), tzinfo=tz)
-    return lo, dt.datetime.combine(end + dt.timedelta(days=1), dt.time(), tzinfo=tz)
-
-
 def _calls(start: dt.date, end: dt.date) -> QuerySet[Any]:
-    lo, hi = _bounds(start, end)
+    lo, hi = day_bounds(start, end)
     return Call.objects.filter(direction=Call.Direction.IN, rang_at__gte=lo, rang_at__lt=hi)
 
 
 def _callbacks_due(start: dt.date, end: dt.date) -> QuerySet[Any]:
     """Callbacks due in the period and by now, not cancelled: one still open past its limit counts against."""
-    lo, hi = _bounds(start, end)
+    lo, hi = day_bounds(start, end)
     due = CallbackTask.objects.filter(due_at__gte=lo, due_at__lt=hi, due_at__lte=timezone.now())
     return due.exclude(status=CallbackTask.Status.CANCELLED)
 

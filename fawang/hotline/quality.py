@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from fawang.audit import actions as audit
 from fawang.catalog.models import BusinessLine
+from fawang.lib.periods import day_bounds
 from fawang.orgs.models import Unit
 from fawang.orgs.roles import has_capability, require_capability
 
@@ -60,9 +61,7 @@ def do_sample(
     """抽检 the answered calls in [start, end] of the centres where the actor supervises: every long call, every
     call rated 不满意 and every call that produced a complaint, plus ``random_count`` more at random."""
     require_capability(actor, "hotline.supervise")
-    zone = timezone.get_current_timezone()
-    since = dt.datetime.combine(start, dt.time.min, tzinfo=zone)
-    until = dt.datetime.combine(end + dt.timedelta(days=1), dt.time.min, tzinfo=zone)
+    since, until = day_bounds(start, end)
     calls = Call.objects.visible_to(actor).filter(
         answered_at__isnull=False, rang_at__gte=since, rang_at__lt=until, review__isnull=True
     )

@@ -27,6 +27,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from fawang.lib import xlsx
+from fawang.lib.periods import day_bounds
 
 from . import conf
 from .models import Call, CallbackTask, QualityReview
@@ -164,16 +165,14 @@ def _group(rows: Iterable[dict[str, Any]], key: Callable[[dict[str, Any]], str])
 
 
 def report(calls: QuerySet[Call], start: dt.date, end: dt.date) -> Report:
-    zone = timezone.get_current_timezone()
-    since = dt.datetime.combine(start, dt.time.min, tzinfo=zone)
-    until = dt.datetime.combine(end + dt.timedelta(days=1), dt.time.min, tzinfo=zone)
+    since, until = day_bounds(start, end)
     rows = list(
         calls.filter(direction=Call.Direction.IN, rang_at__gte=since, rang_at__lt=until)
         .exclude(status=Call.Status.RINGING)
         .values(*FIELDS)
     )
     for row in rows:
-        row["local"] = timezone.localtime(row["rang_at"], zone)
+        row["local"] = timezone.localtime(row["rang_at"])
     total = Figures(_("合计"))
     for row in rows:
         total.add(row)

@@ -12,6 +12,7 @@ from typing import Any
 from django.db.models import Avg, Count, Sum
 from django.utils import timezone
 
+from fawang.lib.periods import day_bounds
 from fawang.matters.models import Matter
 from fawang.regions.models import Region
 
@@ -53,18 +54,10 @@ class Stats:
     quality_by_kind: list[tuple[str, int, float]] = field(default_factory=list)
 
 
-def _bounds(start: dt.date, end: dt.date) -> tuple[dt.datetime, dt.datetime]:
-    tz = timezone.get_current_timezone()
-    return (
-        dt.datetime.combine(start, dt.time.min, tzinfo=tz),
-        dt.datetime.combine(end + dt.timedelta(days=1), dt.time.min, tzinfo=tz),
-    )
-
-
 def compute(user: Any, start: dt.date, end: dt.date, region: Region | None = None) -> Stats:
     """The figures over what ``user`` sees, for applications made from ``start`` to ``end``, in ``region`` and
     the regions under it when given (matters by their region; notifications and duty lawyers by the centre's)."""
-    lo, hi = _bounds(start, end)
+    lo, hi = day_bounds(start, end)
     matters = Matter.objects.visible_to(user).filter(
         service_item__code=ITEM, submitted_at__gte=lo, submitted_at__lt=hi
     )

@@ -9,18 +9,16 @@ import datetime as dt
 from typing import Any
 
 from django.db.models import Q, QuerySet
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from fawang.lib.periods import day_bounds
 from fawang.lib.supervision import IndicatorSource
 
 from .models import Case
 
 
 def _closed(start: dt.date, end: dt.date) -> QuerySet[Any]:
-    tz = timezone.get_current_timezone()
-    lo = dt.datetime.combine(start, dt.time(), tzinfo=tz)
-    hi = dt.datetime.combine(end + dt.timedelta(days=1), dt.time(), tzinfo=tz)
+    lo, hi = day_bounds(start, end)
     return Case.objects.filter(closed_at__gte=lo, closed_at__lt=hi)
 
 
