@@ -18,8 +18,9 @@ class ExplodingSender:
 
 
 class OutboxTestCase(BaseTestCase):
-    def send(self, **kwargs: Any) -> Message:
-        """Enqueue and let the delivery run, as it does after the caller's transaction commits."""
+    def send(self, *, deliver: bool = True, **kwargs: Any) -> Message:
+        """Enqueue and let the delivery run, as it does after the caller's transaction commits (``deliver``
+        False: the on-commit callbacks are dropped, so the message waits for a batch or a claim)."""
         from fawang.notify.actions import enqueue
 
         fields: dict[str, Any] = {
@@ -30,7 +31,7 @@ class OutboxTestCase(BaseTestCase):
             "region_code": SIMING,
         }
         fields.update(kwargs)
-        with self.captureOnCommitCallbacks(execute=True):
+        with self.captureOnCommitCallbacks(execute=deliver):
             message = enqueue(**fields)
         message.refresh_from_db()
         return message

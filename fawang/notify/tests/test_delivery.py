@@ -272,16 +272,7 @@ class TaskRowInTheSameTransactionTestCase(OutboxTestCase):
         self.addCleanup(setattr, actions, "_batch_runs_at", None)
 
     def enqueue(self, phone: str = "13800000000", **kwargs: Any) -> Message:
-        fields: dict[str, Any] = {
-            "channel": "sms",
-            "kind": "matter.accepted",
-            "body": "已受理。",
-            "phone": phone,
-        }
-        fields.update(kwargs)
-        # The on-commit callbacks run, as after the caller's commit.
-        with self.captureOnCommitCallbacks(execute=True):
-            return actions.enqueue(**fields)
+        return self.send(phone=phone, **{"body": "已受理。", **kwargs})
 
     def test_the_task_row_commits_and_rolls_back_with_the_message(self) -> None:
         from django.db import transaction
@@ -336,15 +327,7 @@ class BatchDeliveryTestCase(OutboxTestCase):
     """The batch task and the periodic scan claim many due messages at once and record the sent ones together."""
 
     def queued(self, phone: str = "13800000000", **kwargs: Any) -> Message:
-        fields: dict[str, Any] = {
-            "channel": "sms",
-            "kind": "matter.accepted",
-            "body": "已受理",
-            "phone": phone,
-        }
-        fields.update(kwargs)
-        with self.captureOnCommitCallbacks(execute=False):  # no delivery of its own
-            return actions.enqueue(**fields)
+        return self.send(deliver=False, phone=phone, **{"body": "已受理", **kwargs})  # no delivery of its own
 
     def test_batches_deliver_every_due_message_once(self) -> None:
         messages = [self.queued(phone=f"1380000000{i}") for i in range(5)]
