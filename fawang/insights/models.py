@@ -21,12 +21,15 @@ from fawang.regions.models import Region
 
 def _dim(model: type[models.Model], label: Any, *, null: bool = False, help_text: Any = "") -> Any:
     # Facts are a copy of the matters' numbers: no database constraint, so a rebuild never waits on the
-    # dimension tables and a deleted unit or item never blocks (its facts go with the next rebuild).
+    # dimension tables and a deleted unit or item never blocks (its facts go with the next rebuild). No index of
+    # its own either: every reader asks for a region range over a period (the tables' composite indexes), and a
+    # full rebuild at 10M matters writes millions of rows, each an entry in every index.
     return models.ForeignKey(
         model,
         verbose_name=label,
         on_delete=models.DO_NOTHING,
         db_constraint=False,
+        db_index=False,
         related_name="+",
         null=null,
         blank=null,

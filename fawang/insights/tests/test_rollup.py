@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.db import connection
 from django.db.models import Sum
 from django.utils import timezone
 
@@ -122,6 +123,40 @@ class RollupTestCase(ActivityTestCase):
         after = facts()
         self.assertEqual({r for r in after if r[0] == day}, {r for r in before if r[0] == day})
         self.assertTrue(all(r[6] == 999 for r in after if r[0] == day - dt.timedelta(days=1)))
+
+    def test_a_rebuild_leaves_the_table_as_the_migrations_made_it(self) -> None:
+        # On PostgreSQL the daily facts are rebuilt in a new table swapped in under the old name: its indexes,
+        # primary key, checks and id sequence must come back under their own names, and later refreshes (which
+        # insert single days) and the next rebuild must work on it.
+        def shape() -> tuple[object, ...]:
+            with connection.cursor() as cursor:
+                table = DailyFact._meta.db_table
+                indexes = connection.introspection.get_constraints(cursor, table)
+                cursor.execute("SELECT COUNT(*) FROM " + table)  # noqa: S608 (the model's table name)
+                count = cursor.fetchone()[0]
+            described = {
+                name: (c["columns"], c["primary_key"], c["index"], bool(c["check"]))
+                for name, c in indexes.items()
+            }
+            return described, count
+
+        before = shape()
+        rows = rollup.rebuild()
+        after = shape()
+        self.assertEqual(before, after)
+        self.assertEqual(rows, after[1])
+        rollup.refresh_days([END - dt.timedelta(days=2)])
+        rollup.rebuild()
+        self.assertEqual(shape(), after)
+        fact = DailyFact.objects.order_by("day").first()
+        assert fact is not None
+        fact.pk = None
+        fact.save()  # the id sequence survived the swap
+        self.assertGreater(fact.pk, 0)
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_get_serial_sequence(%s, 'id')", [DailyFact._meta.db_table])
+                self.assertEqual(cursor.fetchone()[0], f"public.{DailyFact._meta.db_table}_id_seq")
 
     def test_the_first_scheduler_pass_rebuilds(self) -> None:
         RollupState.objects.all().delete()
