@@ -156,9 +156,10 @@ def _dashboard_figures(code: str, period: figures.Period, filters: dict[str, Any
 
 
 def _data_figures(code: str, period: figures.Period, filters: dict[str, Any]) -> dict[str, Any]:
+    trend, totals = figures.trend_and_totals(code, period, **filters)
     return {
-        "totals": figures.totals(code, period, **filters),
-        "trend": figures.trend(code, period, **filters),
+        "totals": totals,
+        "trend": trend,
         "mix": {d: figures.mix(code, period, d, **filters) for d in ("item", "topic", "channel")},
         "ranking": figures.ranking(code, period, **filters),
     }

@@ -151,6 +151,11 @@ class MonthFactTestCase(ActivityTestCase):
             figures.Period(dt.date(2025, 9, 1), dt.date(2026, 3, 12)),  # whole months then a ragged end
             figures.Period.last(365, END),
             figures.Period(dt.date(2026, 2, 3), dt.date(2026, 2, 20)),  # inside one month: days only
+            # Two months each read whole less a few days outside the period (January's first four, February's
+            # last), and thirty days across a month's end.
+            figures.Period(dt.date(2026, 1, 5), dt.date(2026, 2, 27)),
+            figures.Period.last(30, dt.date(2026, 5, 9)),
+            figures.Period.last(7, END),
         ]
         for region in ("3502", "350203"):
             for period in periods:
