@@ -343,12 +343,23 @@ def sub_regions(region: str) -> list[Region]:
 def ranking(region: str, period: Period, **filters: Any) -> list[dict[str, Any]]:
     """The sub-regions of ``region`` with their figures, per 10,000 residents where the census has them, most
     matters per resident (or most matters) first."""
+    return ranking_and_sums(region, period, **filters)[0]
+
+
+def ranking_and_sums(
+    region: str, period: Period, **filters: Any
+) -> tuple[list[dict[str, Any]], dict[str, int]]:
+    """The ranking (``ranking``) and the region's totals over the period (``sums``), the totals summed from the
+    ranking's places (every fact lies in one): the facts are read once for both."""
     children = sub_regions(region)
     if not children:
-        return []
+        return [], sums(region, period, **filters)
     length = len(children[0].code)
     acc: dict[str, dict[str, int]] = {c.code: dict.fromkeys(MEASURES, 0) for c in children}
+    total = dict.fromkeys(MEASURES, 0)
     for (code,), got in grouped(region, period, ("region_id",), length, **filters).items():
+        for m in MEASURES:
+            total[m] += got[m]
         slot = acc.get(code[:length])
         if slot is None:
             continue
@@ -362,7 +373,7 @@ def ranking(region: str, period: Period, **filters: Any) -> list[dict[str, Any]]
             {"code": c.code, "name": c.name, "population": c.population, "per_10k": per, **with_rates(counts)}
         )
     out.sort(key=lambda r: (r["per_10k"] is None, -(r["per_10k"] or 0), -r["received"]))
-    return out
+    return out, total
 
 
 def unit_ranking(region: str, period: Period, limit: int = 15, **filters: Any) -> list[dict[str, Any]]:

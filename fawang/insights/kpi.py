@@ -112,6 +112,55 @@ def _advisor_tally(code: str, on: dt.date | None = None) -> lines.Tally:
     return lines.Tally(villages, Q(code__in=current.values("region_id")), "code")
 
 
+COVERAGE = ("station_coverage", "room_coverage", "advisor_coverage")
+
+
+def _coverage(code: str, length: int | None) -> tuple[Places, PerPlace]:
+    """The three coverage indicators (``_station_tally``, ``_room_tally``, ``_advisor_tally``) of the region and,
+    with ``length``, of each place under it (codes cut to ``length``), in one read of the region's towns and
+    villages. A town or village of the region itself (code shorter than ``length``) counts in the region's
+    figures only."""
+    town, village = Q(level=Region.Level.TOWN), Q(level=Region.Level.VILLAGE)
+    stations = Unit.objects.filter(kind=Unit.Kind.STATION, is_active=True).values("region_id")
+    rooms = Unit.objects.filter(kind=Unit.Kind.ROOM, is_active=True).values("region_id")
+    advised = AdvisorAssignment.objects.current().values("region_id")
+    counts = {
+        "towns": Count("code", filter=town),
+        "stations": Count("code", filter=town & Q(code__in=stations)),
+        "villages": Count("code", filter=village),
+        "rooms": Count("code", filter=village & Q(code__in=rooms)),
+        "advised": Count("code", filter=village & Q(code__in=advised)),
+    }
+    qs = Region.objects.filter(_under("code", code)).filter(town | village)
+    rows: list[dict[str, Any]]
+    if length:
+        by_place = qs.annotate(kpi_place=Substr("code", 1, length)).values("kpi_place")
+        rows = [dict(found) for found in by_place.annotate(**counts).order_by()]
+    else:
+        rows = [{"kpi_place": None, **qs.aggregate(**counts)}]
+
+    def figs(got: dict[str, int]) -> Places:
+        return {
+            "station_coverage": _figure(got["stations"], got["towns"]),
+            "room_coverage": _figure(got["rooms"], got["villages"]),
+            "advisor_coverage": _figure(got["advised"], got["villages"]),
+        }
+
+    own = dict.fromkeys(counts, 0)
+    per: PerPlace = {}
+    for found in rows:
+        got = {k: int(found[k] or 0) for k in counts}
+        for k in counts:
+            own[k] += got[k]
+        if found["kpi_place"] is not None:
+            per[found["kpi_place"]] = figs(got)
+    return figs(own), per
+
+
+def _figure(part: int, whole: int) -> Figure:
+    return _ratio(part, whole), part, whole
+
+
 def station_coverage(code: str) -> Figure:
     return _station_tally(code).figure()
 
@@ -142,10 +191,9 @@ def staff_per_10k(code: str) -> Figure:
     return _per_10k(_staff(code).count(), region.population if region else None)
 
 
-def _staff_by_place(code: str, places: list[Region]) -> dict[str, Figure]:
-    """Each place's professional staff per 10,000 residents, in one grouped query."""
-    if not places:
-        return {}
+def _staff_by_place(code: str, places: list[Region]) -> tuple[int, dict[str, Figure]]:
+    """The region's professional staff, and each place's per 10,000 residents, in one grouped query (staff at units
+    of the region itself, code shorter than the places', count in the region's number only)."""
     length = len(places[0].code)
     counts = dict(
         _staff(code)
@@ -154,7 +202,8 @@ def _staff_by_place(code: str, places: list[Region]) -> dict[str, Figure]:
         .annotate(n=Count("pk"))
         .order_by()
     )
-    return {p.code: _per_10k(counts.get(p.code, 0), p.population) for p in places}
+    own = sum(counts.values())
+    return own, {p.code: _per_10k(counts.get(p.code, 0), p.population) for p in places}
 
 
 def _rates_by_place(code: str, period: figures.Period, length: int | None) -> tuple[Places, PerPlace]:
@@ -209,13 +258,9 @@ def callbacks_done(code: str, period: figures.Period, now: dt.datetime | None = 
 
 
 def _tallies(code: str, period: figures.Period) -> dict[str, lines.Tally]:
-    """The indicators counted as part ÷ whole of rows under the region: this app's, then the lines'."""
-    found = {
-        "station_coverage": _station_tally(code),
-        "room_coverage": _room_tally(code),
-        "advisor_coverage": _advisor_tally(code),
-        "callbacks_done": _callbacks_tally(code, period),
-    }
+    """The indicators counted as part ÷ whole of rows under the region: this app's (but coverage, ``_coverage``),
+    then the lines'."""
+    found = {"callbacks_done": _callbacks_tally(code, period)}
     for source in lines.sources():
         found[source.key] = lines.tally(source, code, period)
     return found
@@ -228,11 +273,18 @@ VILLAGE_INDICATORS = ("room_coverage", "advisor_coverage")
 
 def measure_places(code: str, period: figures.Period, places: list[Region]) -> tuple[Places, PerPlace]:
     """Every indicator of region ``code``, and of each of ``places`` (the regions directly under it), with one query
-    per indicator however many places there are."""
+    per indicator (one for the three coverages) however many places there are."""
     length = len(places[0].code) if places else None
     own: Places = {}
     per: PerPlace = {p.code: {} for p in places}
     village_level = length is not None and length > 9
+    cover_own, cover_per = _coverage(code, length)
+    for key in COVERAGE:
+        own[key] = cover_own[key]
+        if length is None or (village_level and key not in VILLAGE_INDICATORS):
+            continue
+        for place in per:
+            per[place][key] = cover_per.get(place, {}).get(key, (None, 0, 0))
     for key, tally in _tallies(code, period).items():
         if length is None or (village_level and key not in VILLAGE_INDICATORS):
             own[key] = tally.figure()
@@ -241,12 +293,17 @@ def measure_places(code: str, period: figures.Period, places: list[Region]) -> t
         for place in per:
             per[place][key] = found.get(place, (None, 0, 0))
     region = next((p.parent for p in places[:1]), None) or Region.objects.filter(code=code).first()
-    own["staff_per_10k"] = _per_10k(_staff(code).count(), region.population if region else None)
+    population = region.population if region else None
+    if village_level or not places:
+        own["staff_per_10k"] = _per_10k(_staff(code).count(), population)
+    else:
+        staff_own, staff_per = _staff_by_place(code, places)
+        own["staff_per_10k"] = _per_10k(staff_own, population)
+        for place, values in staff_per.items():
+            per[place]["staff_per_10k"] = values
     rate_own, rate_per = _rates_by_place(code, period, None if village_level else length)
     own.update(rate_own)
     if not village_level:
-        for place, values in _staff_by_place(code, places).items():
-            per[place]["staff_per_10k"] = values
         for place in per:
             per[place].update(rate_per.get(place) or NO_RATES)
     return own, per

@@ -148,9 +148,11 @@ def dashboard(request: HttpRequest, code: str) -> HttpResponse:
 
 
 def _dashboard_figures(code: str, period: figures.Period, filters: dict[str, Any]) -> dict[str, Any]:
+    ranking, now = figures.ranking_and_sums(code, period, **filters)
+    before = figures.sums(code, period.year_before(), **filters)
     return {
-        "totals": figures.totals(code, period, **filters),
-        "ranking": figures.ranking(code, period, **filters),
+        "totals": {"now": figures.with_rates(now), "year_before": figures.with_rates(before)},
+        "ranking": ranking,
         "units": figures.unit_ranking(code, period, **filters),
     }
 
