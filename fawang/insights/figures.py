@@ -4,17 +4,23 @@ sub-regions and units (per 10,000 residents where the census gives the populatio
 
 满意率 = good ÷ rated; 按时办结率 = on time ÷ completed; both None when nothing was rated / completed.
 
-A page keeps what it computed in the cache under the facts' version (``cached``): every rebuild or refresh of the
-facts writes a new version in its own transaction, so a repeat view costs a cache read until the facts change.
+A page keeps what it computed under the facts' version (``cached``: in its process, and in the shared cache when
+the figures took a while to compute): every rebuild or refresh of the facts writes a new version in its own
+transaction, so a repeat view costs a read of the version until the facts change.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import pickle
+import threading
+import time
+from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db.models import Q, QuerySet, Sum
 from django.db.models.functions import Substr, TruncMonth
@@ -436,20 +442,82 @@ def facts_version() -> str:
     return got or ""
 
 
+# The figures are kept in this process too (``_LOCAL``: a repeat view then reads nothing but the version; not in the
+# tests, ``_local_enabled``), and in the shared cache only when they took longer than this to compute: writing there costs about five queries where the
+# shared cache is a table of the database, more than figures read from the monthly facts cost to compute again.
+SHARED_MIN_SECONDS = 0.05
+# How many pages' figures one process keeps at most (the oldest are dropped first).
+LOCAL_ENTRIES = 512
+
+
+class _Local:
+    """The figures this process computed or read: key -> (version, expiry on the monotonic clock, pickled figures).
+    Kept pickled, so that every view gets its own copy (as from the shared cache)."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._entries: OrderedDict[str, tuple[str, float, bytes]] = OrderedDict()
+
+    def get(self, key: str, version: str) -> tuple[bool, Any]:
+        with self._lock:
+            found = self._entries.get(key)
+        if found is None or found[0] != version or found[1] < time.monotonic():
+            return False, None
+        return True, pickle.loads(found[2])  # noqa: S301 (pickled by this process)
+
+    def set(self, key: str, version: str, value: Any) -> None:
+        data = pickle.dumps(value, pickle.HIGHEST_PROTOCOL)
+        with self._lock:
+            self._entries[key] = (version, time.monotonic() + CACHE_SECONDS, data)
+            self._entries.move_to_end(key)
+            while len(self._entries) > LOCAL_ENTRIES:
+                self._entries.popitem(last=False)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
+
+
+_LOCAL = _Local()
+
+
 def cached(name: str, region: str, period: Period, filters: dict[str, Any], compute: Callable[[], T]) -> T:
-    """``compute()``, kept in the cache per (page, region, period, filters) with the facts' version it was computed
-    under, and used only while that is still the version: one entry per page asked for, replaced after a refresh
-    (not one more per version, which would crowd the shared cache's other entries out). The version is read first:
-    a refresh that commits while the figures are computed leaves them under the older version, which no later view
+    """``compute()``, kept per (page, region, period, filters) with the facts' version it was computed under, and
+    used only while that is still the version: in this process, and in the shared cache for figures that took a
+    while to compute (``SHARED_MIN_SECONDS``) — one entry per page asked for, replaced after a refresh (not one
+    more per version, which would crowd the shared cache's other entries out). The version is read first: a
+    refresh that commits while the figures are computed leaves them under the older version, which no later view
     takes. Without a version (the facts never built) nothing is kept."""
     version = facts_version()
     if not version:
         return compute()
     wanted = ",".join(f"{k}={v}" for k, v in sorted(filters.items()) if v not in (None, ""))
     key = f"insights:{name}:{region}:{period.start.isoformat()}:{period.end.isoformat()}:{wanted}"
+    local = _local_enabled()
+    if local:
+        hit, value = _LOCAL.get(key, version)
+        if hit:
+            return cast(T, value)
     found: tuple[str, T] | None = cache.get(key)
     if found is not None and found[0] == version:
+        if local:
+            _LOCAL.set(key, version, found[1])
         return found[1]
+    started = time.monotonic()
     computed = compute()
-    cache.set(key, (version, computed), CACHE_SECONDS)
+    if not local or time.monotonic() - started >= SHARED_MIN_SECONDS:
+        cache.set(key, (version, computed), CACHE_SECONDS)
+    if local:
+        _LOCAL.set(key, version, computed)
     return computed
+
+
+def _local_enabled() -> bool:
+    """Whether this process keeps figures (``_LOCAL``): not where REFERENCE_CACHE_SECONDS is 0 (the tests, which
+    clear the shared cache to make a page compute its figures), as the catalogue's copy."""
+    return float(getattr(settings, "REFERENCE_CACHE_SECONDS", 60)) > 0
+
+
+def forget() -> None:
+    """Drop this process's figures (tests)."""
+    _LOCAL.clear()
