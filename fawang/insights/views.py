@@ -162,7 +162,7 @@ def _data_figures(code: str, period: figures.Period, filters: dict[str, Any]) ->
     return {
         "totals": totals,
         "trend": trend,
-        "mix": {d: figures.mix(code, period, d, **filters) for d in ("item", "topic", "channel")},
+        "mix": figures.mixes(code, period, **filters),
         "ranking": figures.ranking(code, period, **filters),
     }
 

@@ -172,6 +172,14 @@ class MonthFactTestCase(ActivityTestCase):
                             k: v for k, v in figures.grouped(region, period, keys).items() if any(v.values())
                         }
                         self.assertEqual(got, daily_only(region, period, keys))
+        # The mix's three fields read together (GROUPING SETS on PostgreSQL) as each alone.
+        fields = ("service_item_id", "topic_id", "channel")
+        for region in ("3502", "350203", "350203010", "350203010001"):
+            for period in periods:
+                with self.subTest(region=region, period=period, keys="each"):
+                    each = figures.grouped_each(region, period, fields)
+                    self.assertEqual(each, {f: figures.grouped(region, period, (f,)) for f in fields})
+                    self.assertEqual(each["channel"], daily_only(region, period, ("channel",)))
         # The places of a city as counties (read from the district months for the whole months).
         for period in periods:
             with self.subTest(region="3502", period=period, keys="counties"):
