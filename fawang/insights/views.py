@@ -137,8 +137,8 @@ def dashboard(request: HttpRequest, code: str) -> HttpResponse:
             "data_url": reverse("insights:data", args=[region.code]) + "?" + _query(request),
             "matters_url": matters_url,
             "query": query,
-            "items": ServiceItem.objects.order_by("order", "pk").values_list("pk", "name"),
-            "topics": Speciality.objects.values_list("pk", "name"),
+            "items": got["items"],
+            "topics": got["topics"],
             "channels": Channel.choices,
             "filters": {k: str(v) for k, v in request.GET.items()},
             "parent": region.parent if region.parent_id and _reaches(user, region.parent_id) else None,
@@ -154,6 +154,9 @@ def _dashboard_figures(code: str, period: figures.Period, filters: dict[str, Any
         "totals": {"now": figures.with_rates(now), "year_before": figures.with_rates(before)},
         "ranking": ranking,
         "units": figures.unit_ranking(code, period, **filters),
+        # The filters' choices, kept with the figures (like the names in them, never older than CACHE_SECONDS).
+        "items": list(ServiceItem.objects.order_by("order", "pk").values_list("pk", "name")),
+        "topics": list(Speciality.objects.values_list("pk", "name")),
     }
 
 

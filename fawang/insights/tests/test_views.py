@@ -55,6 +55,7 @@ class DashboardTestCase(ActivityTestCase):
 
     def test_a_repeat_view_is_read_from_the_cache_until_the_facts_change(self) -> None:
         url = reverse("insights:data", args=["350203"])
+        cache.clear()  # nothing kept by the tests before (same facts, same version)
         with CaptureQueriesContext(connection) as cold:
             first = self.client.get(url, {"days": 365}).json()
         with CaptureQueriesContext(connection) as warm:
@@ -116,6 +117,7 @@ class DashboardTestCase(ActivityTestCase):
         url = reverse("insights:data", args=["350203"])
         figures.forget()
         self.addCleanup(figures.forget)
+        self.addCleanup(cache.clear)
         first = self.client.get(url, {"days": 365}).json()
         with CaptureQueriesContext(connection) as warm:
             again = self.client.get(url, {"days": 365}).json()
@@ -133,6 +135,7 @@ class DashboardTestCase(ActivityTestCase):
     def test_figures_slow_to_compute_are_shared_with_other_processes(self) -> None:
         url = reverse("insights:data", args=["350203"])
         self.addCleanup(figures.forget)
+        self.addCleanup(cache.clear)
         for slow, shared in ((False, False), (True, True)):
             with self.subTest(slow=slow):
                 cache.clear()
