@@ -23,8 +23,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
-from django.db.models.functions import Substr
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from fawang.matters.models import Callback
@@ -112,55 +111,6 @@ def _advisor_tally(code: str, on: dt.date | None = None) -> lines.Tally:
     return lines.Tally(villages, Q(code__in=current.values("region_id")), "code")
 
 
-COVERAGE = ("station_coverage", "room_coverage", "advisor_coverage")
-
-
-def _coverage(code: str, length: int | None) -> tuple[Places, PerPlace]:
-    """The three coverage indicators (``_station_tally``, ``_room_tally``, ``_advisor_tally``) of the region and,
-    with ``length``, of each place under it (codes cut to ``length``), in one read of the region's towns and
-    villages. A town or village of the region itself (code shorter than ``length``) counts in the region's
-    figures only."""
-    town, village = Q(level=Region.Level.TOWN), Q(level=Region.Level.VILLAGE)
-    stations = Unit.objects.filter(kind=Unit.Kind.STATION, is_active=True).values("region_id")
-    rooms = Unit.objects.filter(kind=Unit.Kind.ROOM, is_active=True).values("region_id")
-    advised = AdvisorAssignment.objects.current().values("region_id")
-    counts = {
-        "towns": Count("code", filter=town),
-        "stations": Count("code", filter=town & Q(code__in=stations)),
-        "villages": Count("code", filter=village),
-        "rooms": Count("code", filter=village & Q(code__in=rooms)),
-        "advised": Count("code", filter=village & Q(code__in=advised)),
-    }
-    qs = Region.objects.filter(_under("code", code)).filter(town | village)
-    rows: list[dict[str, Any]]
-    if length:
-        by_place = qs.annotate(kpi_place=Substr("code", 1, length)).values("kpi_place")
-        rows = [dict(found) for found in by_place.annotate(**counts).order_by()]
-    else:
-        rows = [{"kpi_place": None, **qs.aggregate(**counts)}]
-
-    def figs(got: dict[str, int]) -> Places:
-        return {
-            "station_coverage": _figure(got["stations"], got["towns"]),
-            "room_coverage": _figure(got["rooms"], got["villages"]),
-            "advisor_coverage": _figure(got["advised"], got["villages"]),
-        }
-
-    own = dict.fromkeys(counts, 0)
-    per: PerPlace = {}
-    for found in rows:
-        got = {k: int(found[k] or 0) for k in counts}
-        for k in counts:
-            own[k] += got[k]
-        if found["kpi_place"] is not None:
-            per[found["kpi_place"]] = figs(got)
-    return figs(own), per
-
-
-def _figure(part: int, whole: int) -> Figure:
-    return _ratio(part, whole), part, whole
-
-
 def station_coverage(code: str) -> Figure:
     return _station_tally(code).figure()
 
@@ -189,21 +139,6 @@ def _per_10k(staff: int, population: int | None) -> Figure:
 def staff_per_10k(code: str) -> Figure:
     region = Region.objects.filter(code=code).only("population").first()
     return _per_10k(_staff(code).count(), region.population if region else None)
-
-
-def _staff_by_place(code: str, places: list[Region]) -> tuple[int, dict[str, Figure]]:
-    """The region's professional staff, and each place's per 10,000 residents, in one grouped query (staff at units
-    of the region itself, code shorter than the places', count in the region's number only)."""
-    length = len(places[0].code)
-    counts = dict(
-        _staff(code)
-        .annotate(kpi_place=Substr("unit__region_id", 1, length))
-        .values_list("kpi_place")
-        .annotate(n=Count("pk"))
-        .order_by()
-    )
-    own = sum(counts.values())
-    return own, {p.code: _per_10k(counts.get(p.code, 0), p.population) for p in places}
 
 
 def _rates_by_place(code: str, period: figures.Period, length: int | None) -> tuple[Places, PerPlace]:
@@ -258,9 +193,13 @@ def callbacks_done(code: str, period: figures.Period, now: dt.datetime | None = 
 
 
 def _tallies(code: str, period: figures.Period) -> dict[str, lines.Tally]:
-    """The indicators counted as part ÷ whole of rows under the region: this app's (but coverage, ``_coverage``),
-    then the lines'."""
-    found = {"callbacks_done": _callbacks_tally(code, period)}
+    """The indicators counted as part ÷ whole of rows under the region: this app's, then the lines'."""
+    found = {
+        "station_coverage": _station_tally(code),
+        "room_coverage": _room_tally(code),
+        "advisor_coverage": _advisor_tally(code),
+        "callbacks_done": _callbacks_tally(code, period),
+    }
     for source in lines.sources():
         found[source.key] = lines.tally(source, code, period)
     return found
@@ -271,36 +210,38 @@ NO_RATES: dict[str, Figure] = {"on_time_rate": (None, 0, 0), "satisfaction": (No
 VILLAGE_INDICATORS = ("room_coverage", "advisor_coverage")
 
 
+# The professional staff counted like the other indicators (``whole``: every practitioner that counts).
+STAFF = "staff_per_10k"
+
+
 def measure_places(code: str, period: figures.Period, places: list[Region]) -> tuple[Places, PerPlace]:
-    """Every indicator of region ``code``, and of each of ``places`` (the regions directly under it), with one query
-    per indicator (one for the three coverages) however many places there are."""
+    """Every indicator of region ``code``, and of each of ``places`` (the regions directly under it), in one query
+    for all the counted indicators (``lines.count_together``) and one for the rates, however many places there
+    are."""
     length = len(places[0].code) if places else None
-    own: Places = {}
     per: PerPlace = {p.code: {} for p in places}
     village_level = length is not None and length > 9
-    cover_own, cover_per = _coverage(code, length)
-    for key in COVERAGE:
-        own[key] = cover_own[key]
-        if length is None or (village_level and key not in VILLAGE_INDICATORS):
-            continue
-        for place in per:
-            per[place][key] = cover_per.get(place, {}).get(key, (None, 0, 0))
-    for key, tally in _tallies(code, period).items():
-        if length is None or (village_level and key not in VILLAGE_INDICATORS):
-            own[key] = tally.figure()
-            continue
-        own[key], found = tally.by_place(length)
-        for place in per:
-            per[place][key] = found.get(place, (None, 0, 0))
+    tallies = _tallies(code, period)
+    tallies[STAFF] = lines.Tally(_staff(code), Q(pk__isnull=False), "unit__region_id")
+    # By place, or for the region alone (every row lies under its code: one group).
+    by_place: set[str] = set()
+    if length is not None:
+        by_place = set(VILLAGE_INDICATORS) if village_level else set(tallies)
+    counted = lines.count_together(
+        {key: (tally, length if key in by_place and length else len(code)) for key, tally in tallies.items()}
+    )
+    own: Places = {}
+    for key, (figure, found) in counted.items():
+        own[key] = figure
+        if key in by_place and key != STAFF:
+            for place in per:
+                per[place][key] = found.get(place, (None, 0, 0))
     region = next((p.parent for p in places[:1]), None) or Region.objects.filter(code=code).first()
-    population = region.population if region else None
-    if village_level or not places:
-        own["staff_per_10k"] = _per_10k(_staff(code).count(), population)
-    else:
-        staff_own, staff_per = _staff_by_place(code, places)
-        own["staff_per_10k"] = _per_10k(staff_own, population)
-        for place, values in staff_per.items():
-            per[place]["staff_per_10k"] = values
+    staff, staff_places = counted[STAFF]
+    own[STAFF] = _per_10k(staff[2], region.population if region else None)
+    if STAFF in by_place:
+        for p in places:
+            per[p.code][STAFF] = _per_10k(staff_places.get(p.code, (None, 0, 0))[2], p.population)
     rate_own, rate_per = _rates_by_place(code, period, None if village_level else length)
     own.update(rate_own)
     if not village_level:
@@ -337,7 +278,7 @@ class Indicator:
 
 def board(code: str, period: figures.Period) -> list[Indicator]:
     """Every indicator for region ``code``, and the places directly under it that miss each target. The number of
-    queries does not grow with the number of places (one grouped query per indicator)."""
+    queries does not grow with the number of places (the counted indicators in one query, ``measure_places``)."""
     children = list(Region.objects.filter(parent_id=code).select_related("parent").order_by("code"))
     own, per_child = measure_places(code, period, children)
     names = {c.code: c.name for c in children}
