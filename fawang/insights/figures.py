@@ -301,7 +301,7 @@ def trend_and_totals(region: str, period: Period, **filters: Any) -> tuple[dict[
     """The trend (``trend``) and the totals (``totals``) of the same period, the totals summed from the trend's
     days or months: the facts are read once for both."""
     if period.days <= 90:
-        now, before = _by_day(region, period, filters), _by_day(region, period.year_before(), filters)
+        now, before = _by_day(region, (period, period.year_before()), filters)
         buckets = range(period.days)
         labels: list[str] = [(period.start + dt.timedelta(days=b)).isoformat() for b in buckets]
         step: int | str = 1
@@ -346,13 +346,25 @@ def _by_month(region: str, p: Period, filters: dict[str, Any]) -> dict[int, dict
     return out
 
 
-def _by_day(region: str, p: Period, filters: dict[str, Any]) -> dict[int, dict[str, int]]:
-    """Every measure of each day of ``p`` (numbered from its first), from the daily facts in one grouped read."""
-    rows = facts(region, p, **filters).values("day").annotate(**{m: Sum(m) for m in MEASURES}).order_by()
-    out: dict[int, dict[str, int]] = {}
+def _by_day(
+    region: str, periods: tuple[Period, Period], filters: dict[str, Any]
+) -> tuple[dict[int, dict[str, int]], dict[int, dict[str, int]]]:
+    """Every measure of each day of each of two periods that do not overlap (numbered from the period's first day),
+    from the daily facts in one grouped read."""
+    wanted = {k: v for k, v in filters.items() if v not in (None, "")}
+    rows = (
+        DailyFact.objects.filter(_days_q(periods), region_q("region_id", region))
+        .filter(**wanted)
+        .values("day")
+        .annotate(**{m: Sum(m) for m in MEASURES})
+        .order_by()
+    )
+    out: tuple[dict[int, dict[str, int]], dict[int, dict[str, int]]] = ({}, {})
     for found in rows:
         row: dict[str, Any] = dict(found)
-        out[(row["day"] - p.start).days] = {m: int(row[m] or 0) for m in MEASURES}
+        for p, series in zip(periods, out, strict=True):
+            if p.start <= row["day"] <= p.end:
+                series[(row["day"] - p.start).days] = {m: int(row[m] or 0) for m in MEASURES}
     return out
 
 
