@@ -4,18 +4,25 @@ sub-regions and units (per 10,000 residents where the census gives the populatio
 
 满意率 = good ÷ rated; 按时办结率 = on time ÷ completed; both None when nothing was rated / completed.
 
-A page keeps what it computed in the cache under the facts' version (``cached``): every rebuild or refresh of the
-facts writes a new version in its own transaction, so a repeat view costs a cache read until the facts change.
+A page keeps what it computed under the facts' version (``cached``: in its process, and in the shared cache when
+the figures took a while to compute): every rebuild or refresh of the facts writes a new version in its own
+transaction, so a repeat view costs a read of the version until the facts change.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import pickle
+import threading
+import time
+from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
+from django.conf import settings
 from django.core.cache import cache
+from django.db import connection
 from django.db.models import Q, QuerySet, Sum
 from django.db.models.functions import Substr, TruncMonth
 from django.utils import timezone
@@ -64,36 +71,72 @@ def facts(region: str, period: Period, **filters: Any) -> QuerySet[DailyFact]:
     return qs.filter(**{k: v for k, v in filters.items() if v not in (None, "")})
 
 
-def _split(period: Period) -> tuple[list[Period], Period | None]:
-    """The whole calendar months inside ``period`` (read from the monthly facts) and the days before and after
-    them (read from the daily facts)."""
-    start = period.start if period.start.day == 1 else _next_month(period.start)
-    after = period.end + dt.timedelta(days=1)
-    stop = after if after.day == 1 else after.replace(day=1)  # the first day after the last whole month
-    if start >= stop:
-        return [period], None
-    edges = []
-    if period.start < start:
-        edges.append(Period(period.start, start - dt.timedelta(days=1)))
-    if stop <= period.end:
-        edges.append(Period(stop, period.end))
-    return edges, Period(start, stop - dt.timedelta(days=1))
-
-
 def _next_month(day: dt.date) -> dt.date:
     return (day.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
 
 
-# Periods up to this many days are read from the daily facts; longer ones from the monthly facts (whole months) and
-# the daily facts (the days at either end).
-DAILY_MAX_DAYS = 90
+@dataclass(frozen=True)
+class Plan:
+    """How ``grouped`` reads a period: the calendar months ``months`` (first, last; None for none) from the monthly
+    or district facts, plus the daily facts of the days ``add``, minus those of the days ``subtract`` (days of a
+    month read whole that lie outside the period)."""
+
+    months: tuple[dt.date, dt.date] | None
+    add: tuple[Period, ...]
+    subtract: tuple[Period, ...] = ()
 
 
-def reads_months(region: str, period: Period, keys: tuple[str, ...] = ()) -> bool:
-    """Whether ``grouped`` reads the monthly facts for this question: periods longer than ``DAILY_MAX_DAYS``, unless
-    the answer needs what the monthly facts have cut away — days, or places below the town (a village's figures, a
-    town's villages)."""
-    if period.days <= DAILY_MAX_DAYS or "day" in keys or len(region) > 9:
+def _clipped_days(parts: list[Period], today: dt.date) -> int:
+    """The days of ``parts`` up to ``today``: days after it hold no facts yet, so reading them costs nothing."""
+    return sum(max(0, (min(p.end, today) - p.start).days + 1) for p in parts)
+
+
+def plan(period: Period, today: dt.date | None = None) -> Plan:
+    """The fewest daily facts for ``period``: every whole calendar month from the monthly facts; a month the
+    period covers in part either by its days inside the period or, when that reads fewer days, as the whole month
+    less its days outside the period (a 30-day period ending today: last month less its first days, and this
+    month, whose days after today hold nothing yet). The sums are the same either way: a month's facts are its
+    days' facts summed."""
+    today = today or timezone.localdate()
+    months: list[dt.date] = []
+    add: list[Period] = []
+    subtract: list[Period] = []
+    month = period.start.replace(day=1)
+    while month <= period.end:
+        last = _next_month(month) - dt.timedelta(days=1)
+        inside = Period(max(month, period.start), min(last, period.end))
+        outside = [
+            p
+            for p in (
+                Period(month, inside.start - dt.timedelta(days=1)),
+                Period(inside.end + dt.timedelta(days=1), last),
+            )
+            if p.start <= p.end
+        ]
+        if not outside or _clipped_days(outside, today) < _clipped_days([inside], today):
+            months.append(month)
+            subtract.extend(outside)
+        else:
+            add.append(inside)
+        month = _next_month(month)
+    return Plan((months[0], months[-1]) if months else None, _joined(add), _joined(subtract))
+
+
+def _joined(parts: list[Period]) -> tuple[Period, ...]:
+    """Adjacent periods joined into one."""
+    out: list[Period] = []
+    for p in parts:
+        if out and out[-1].end + dt.timedelta(days=1) == p.start:
+            out[-1] = Period(out[-1].start, p.end)
+        else:
+            out.append(p)
+    return tuple(out)
+
+
+def reads_months(region: str, keys: tuple[str, ...] = ()) -> bool:
+    """Whether ``grouped`` may read the monthly facts for this question: unless the answer needs what the monthly
+    facts have cut away — days, or places below the town (a village's figures, a town's villages)."""
+    if "day" in keys or len(region) > 9:
         return False
     return not ("region_id" in keys and len(region) >= 9)
 
@@ -106,61 +149,117 @@ def reads_districts(region: str, keys: tuple[str, ...], depth: int, filters: dic
     return "region_id" not in keys or depth <= 6
 
 
+def _days_q(parts: tuple[Period, ...]) -> Q:
+    q = Q()
+    for p in parts:
+        q |= Q(day__gte=p.start, day__lte=p.end)
+    return q
+
+
+Grouped = dict[tuple[Any, ...], dict[str, int]]
+
+
 def grouped(
     region: str, period: Period, keys: tuple[str, ...] = (), depth: int | None = None, **filters: Any
-) -> dict[tuple[Any, ...], dict[str, int]]:
+) -> Grouped:
     """The measures of ``region``'s subtree over ``period``, summed by ``keys`` (any of ``region_id``,
-    ``service_item_id``, ``topic_id``, ``channel``, ``unit_id``, ``day`` or ``month``). ``region_id`` is cut to
-    ``depth`` digits: by default the town below a county or city, as the monthly facts have it (a town's places
-    are its villages); 6 asks for counties. Periods of up to 90 days come from the daily facts; longer ones from
-    the daily facts for the days at the ends and, for the whole months, from the district months when the question
-    needs neither units nor places below the county (``reads_districts``), else from the monthly facts
-    (``reads_months``) — so a year of a city is a few hundred or thousand rows however many matters lie behind
-    it."""
+    ``service_item_id``, ``topic_id``, ``channel``, ``unit_id``, ``day`` or ``month``); a key with nothing in the
+    period is left out. ``region_id`` is cut to ``depth`` digits: by default the town below a county or city, as
+    the monthly facts have it (a town's places are its villages); 6 asks for counties. The whole months come from
+    the district months when the question needs neither units nor places below the county (``reads_districts``),
+    else from the monthly facts; the months the period covers in part from the daily facts (``plan``: the days
+    inside it, or the whole month less the days outside it, whichever reads fewer days). A question the monthly
+    facts cannot answer (``reads_months``: days, a village) reads the daily facts of the period. So a year of a
+    city is a few hundred or thousand rows however many matters lie behind it, and a month ending today reads
+    the daily facts of its first month's first days at most."""
     out: dict[tuple[Any, ...], dict[str, int]] = {}
 
-    def add(key: tuple[Any, ...], row: dict[str, Any]) -> None:
+    def add(key: tuple[Any, ...], row: dict[str, Any], sign: int) -> None:
         slot = out.setdefault(key, dict.fromkeys(MEASURES, 0))
         for m in MEASURES:
-            slot[m] += int(row[m] or 0)
+            slot[m] += sign * int(row[m] or 0)
 
-    use_months = reads_months(region, period, keys)
     # A county's or city's places are named by town whichever facts are read, so the keys do not change with the
     # period; a town's are its villages (read from the daily facts).
     if depth is None:
         depth = 9 if len(region) <= 6 else 12
-    edges, months = _split(period) if use_months else ([period], None)
+    how = plan(period) if reads_months(region, keys) else Plan(None, (period,))
     # The database cuts the region to ``depth`` and the day to its month, so that it sends one row per place and
     # month, not one per village and day.
     daily = tuple(_DAILY_KEYS.get(k, k) for k in keys)
     totals_of = {m: Sum(m) for m in MEASURES}
-    for part in edges:
-        qs = facts(region, part, **filters)
+    for parts, sign in ((how.add, 1), (how.subtract, -1)):
+        if not parts:
+            continue
+        qs = DailyFact.objects.filter(_days_q(parts), region_q("region_id", region))
+        qs = qs.filter(**{k: v for k, v in filters.items() if v not in (None, "")})
         if not keys:
-            add((), qs.aggregate(**totals_of))
+            add((), qs.aggregate(**totals_of), sign)
             continue
         qs = qs.annotate(place=Substr("region_id", 1, depth), month=TruncMonth("day"))
         for found in qs.values(*daily).annotate(**totals_of).order_by():
             row: dict[str, Any] = dict(found)
-            add(tuple(row[k] for k in daily), row)
-    if months is not None:
+            add(tuple(row[k] for k in daily), row, sign)
+    if how.months is not None:
         if reads_districts(region, keys, depth, filters):
             model: type[DistrictMonthFact | MonthFact] = DistrictMonthFact
             place = "district"
         else:
             model, place = MonthFact, "area"
         monthly = tuple(place if k == "region_id" else k for k in keys)
-        qs_m = model.objects.filter(
-            codes.under(place, region), month__gte=months.start, month__lte=months.end
-        )
+        first, last = how.months
+        qs_m = model.objects.filter(codes.under(place, region), month__gte=first, month__lte=last)
         qs_m = qs_m.filter(**{k: v for k, v in filters.items() if v not in (None, "")})
         if not keys:
-            add((), qs_m.aggregate(**totals_of))
+            add((), qs_m.aggregate(**totals_of), 1)
         else:
             for found in qs_m.values(*monthly).annotate(**totals_of):
                 row = dict(found)
-                add(tuple(row[k][:depth] if k == place else row[k] for k in monthly), row)
-    return out
+                add(tuple(row[k][:depth] if k == place else row[k] for k in monthly), row, 1)
+    return {k: v for k, v in out.items() if any(v.values())}
+
+
+def grouped_each(region: str, period: Period, fields: tuple[str, ...], **filters: Any) -> dict[str, Grouped]:
+    """``grouped(region, period, (field,))`` for each of ``fields`` (of ``MIX_FIELDS``: columns every fact table
+    has), read together: on PostgreSQL one query per part of the plan (the days added, the days taken away, the
+    months) with GROUPING SETS, so that the facts are read once for all the fields; elsewhere one ``grouped`` per
+    field."""
+    if not set(fields) <= set(MIX_FIELDS.values()):
+        raise ValueError(fields)
+    if connection.vendor != "postgresql" or len(fields) < 2:
+        return {f: grouped(region, period, (f,), **filters) for f in fields}
+    wanted = {k: v for k, v in filters.items() if v not in (None, "")}
+    how = plan(period) if reads_months(region, fields) else Plan(None, (period,))
+    parts: list[tuple[QuerySet[Any], int]] = []
+    for days, sign in ((how.add, 1), (how.subtract, -1)):
+        if days:
+            daily = DailyFact.objects.filter(_days_q(days), region_q("region_id", region)).filter(**wanted)
+            parts.append((daily, sign))
+    if how.months is not None:
+        if reads_districts(region, fields, 9, filters):
+            months: QuerySet[Any] = DistrictMonthFact.objects.filter(codes.under("district", region))
+        else:
+            months = MonthFact.objects.filter(codes.under("area", region))
+        first, last = how.months
+        parts.append((months.filter(month__gte=first, month__lte=last).filter(**wanted), 1))
+    out: dict[str, Grouped] = {f: {} for f in fields}
+    n = len(fields)
+    sets = ", ".join(f"({f})" for f in fields)
+    flags = ", ".join(f"GROUPING({f})" for f in fields)
+    sums_sql = ", ".join(f"SUM({m})" for m in MEASURES)
+    for qs, sign in parts:
+        inner, params = qs.values(*fields, *MEASURES).query.sql_with_params()
+        # The names are MIX_FIELDS' and MEASURES' (checked above); the values go in as the inner query's parameters.
+        sql = f"SELECT {', '.join(fields)}, {flags}, {sums_sql} FROM ({inner}) f GROUP BY GROUPING SETS ({sets})"  # noqa: S608
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            rows = cursor.fetchall()
+        for row in rows:
+            i = row[n : 2 * n].index(0)  # the field this row is grouped by
+            slot = out[fields[i]].setdefault((row[i],), dict.fromkeys(MEASURES, 0))
+            for m, value in zip(MEASURES, row[2 * n :], strict=True):
+                slot[m] += sign * int(value or 0)
+    return {f: {k: v for k, v in got.items() if any(v.values())} for f, got in out.items()}
 
 
 # A daily fact's key as the coarser facts have it: its region cut to the depth asked for, its day's month.
@@ -195,60 +294,78 @@ def totals(region: str, period: Period, **filters: Any) -> dict[str, Any]:
 def trend(region: str, period: Period, **filters: Any) -> dict[str, Any]:
     """Received, completed and overdue by day (periods up to 90 days) or by calendar month (longer ones: the whole
     months read from the monthly facts), with last year's received."""
+    return trend_and_totals(region, period, **filters)[0]
+
+
+def trend_and_totals(region: str, period: Period, **filters: Any) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The trend (``trend``) and the totals (``totals``) of the same period, the totals summed from the trend's
+    days or months: the facts are read once for both."""
     if period.days <= 90:
-        return _trend_by_day(region, period, **filters)
-
-    def month_index(day: dt.date, start: dt.date) -> int:
-        return (day.year - start.year) * 12 + day.month - start.month
-
-    def series(p: Period) -> dict[int, dict[str, int]]:
-        out: dict[int, dict[str, int]] = {}
-        for (month,), row in grouped(region, p, ("month",), **filters).items():
-            out[month_index(month, p.start)] = row
-        return out
-
-    now, before = series(period), series(period.year_before())
-    buckets = range(month_index(period.end, period.start) + 1)
-    first = period.start.replace(day=1)
-    labels = []
-    for b in buckets:
-        month = dt.date(first.year + (first.month - 1 + b) // 12, (first.month - 1 + b) % 12 + 1, 1)
-        labels.append(month.strftime("%Y-%m"))
-    return {
+        now, before = _by_day(region, (period, period.year_before()), filters)
+        buckets = range(period.days)
+        labels: list[str] = [(period.start + dt.timedelta(days=b)).isoformat() for b in buckets]
+        step: int | str = 1
+    else:
+        now, before = _by_month(region, period, filters), _by_month(region, period.year_before(), filters)
+        buckets = range(_month_index(period.end, period.start) + 1)
+        first = period.start.replace(day=1)
+        labels = []
+        for b in buckets:
+            month = dt.date(first.year + (first.month - 1 + b) // 12, (first.month - 1 + b) % 12 + 1, 1)
+            labels.append(month.strftime("%Y-%m"))
+        step = "month"
+    shown = {
         "labels": labels,
-        "step": "month",
+        "step": step,
         "received": [now.get(b, {}).get("received", 0) for b in buckets],
         "completed": [now.get(b, {}).get("completed", 0) for b in buckets],
         "overdue": [now.get(b, {}).get("overdue", 0) for b in buckets],
         "received_year_before": [before.get(b, {}).get("received", 0) for b in buckets],
     }
 
+    def summed(series: dict[int, dict[str, int]]) -> dict[str, Any]:
+        got = dict.fromkeys(MEASURES, 0)
+        for row in series.values():
+            for m in MEASURES:
+                got[m] += row[m]
+        return with_rates(got)
 
-def _trend_by_day(region: str, period: Period, **filters: Any) -> dict[str, Any]:
-    def series(p: Period) -> dict[int, dict[str, int]]:
-        rows = (
-            facts(region, p, **filters)
-            .values("day")
-            .annotate(received=Sum("received"), completed=Sum("completed"), overdue=Sum("overdue"))
-        )
-        out: dict[int, dict[str, int]] = {}
-        for found in rows:
-            row: dict[str, Any] = dict(found)
-            out[(row["day"] - p.start).days] = {
-                k: int(row[k] or 0) for k in ("received", "completed", "overdue")
-            }
-        return out
+    return shown, {"now": summed(now), "year_before": summed(before)}
 
-    now, before = series(period), series(period.year_before())
-    buckets = range(period.days)
-    return {
-        "labels": [(period.start + dt.timedelta(days=b)).isoformat() for b in buckets],
-        "step": 1,
-        "received": [now.get(b, {}).get("received", 0) for b in buckets],
-        "completed": [now.get(b, {}).get("completed", 0) for b in buckets],
-        "overdue": [now.get(b, {}).get("overdue", 0) for b in buckets],
-        "received_year_before": [before.get(b, {}).get("received", 0) for b in buckets],
-    }
+
+def _month_index(day: dt.date, start: dt.date) -> int:
+    return (day.year - start.year) * 12 + day.month - start.month
+
+
+def _by_month(region: str, p: Period, filters: dict[str, Any]) -> dict[int, dict[str, int]]:
+    """Every measure of each calendar month of ``p`` (numbered from its first), the whole months from the monthly
+    facts."""
+    out: dict[int, dict[str, int]] = {}
+    for (month,), row in grouped(region, p, ("month",), **filters).items():
+        out[_month_index(month, p.start)] = row
+    return out
+
+
+def _by_day(
+    region: str, periods: tuple[Period, Period], filters: dict[str, Any]
+) -> tuple[dict[int, dict[str, int]], dict[int, dict[str, int]]]:
+    """Every measure of each day of each of two periods that do not overlap (numbered from the period's first day),
+    from the daily facts in one grouped read."""
+    wanted = {k: v for k, v in filters.items() if v not in (None, "")}
+    rows = (
+        DailyFact.objects.filter(_days_q(periods), region_q("region_id", region))
+        .filter(**wanted)
+        .values("day")
+        .annotate(**{m: Sum(m) for m in MEASURES})
+        .order_by()
+    )
+    out: tuple[dict[int, dict[str, int]], dict[int, dict[str, int]]] = ({}, {})
+    for found in rows:
+        row: dict[str, Any] = dict(found)
+        for p, series in zip(periods, out, strict=True):
+            if p.start <= row["day"] <= p.end:
+                series[(row["day"] - p.start).days] = {m: int(row[m] or 0) for m in MEASURES}
+    return out
 
 
 MIX_FIELDS = {"item": "service_item_id", "topic": "topic_id", "channel": "channel"}
@@ -264,12 +381,18 @@ def names(dimension: str) -> dict[Any, str]:
 
 def mix(region: str, period: Period, dimension: str, **filters: Any) -> list[dict[str, Any]]:
     """Received (and rates) by service item, topic or channel, largest first."""
-    field = MIX_FIELDS[dimension]
+    return _mix(dimension, grouped(region, period, (MIX_FIELDS[dimension],), **filters))
+
+
+def mixes(region: str, period: Period, **filters: Any) -> dict[str, list[dict[str, Any]]]:
+    """``mix`` by item, topic and channel, the facts read together (``grouped_each``)."""
+    found = grouped_each(region, period, tuple(MIX_FIELDS.values()), **filters)
+    return {dimension: _mix(dimension, found[field]) for dimension, field in MIX_FIELDS.items()}
+
+
+def _mix(dimension: str, found: Grouped) -> list[dict[str, Any]]:
     labels = names(dimension)
-    rows = sorted(
-        grouped(region, period, (field,), **filters).items(),
-        key=lambda kv: (-kv[1]["received"], str(kv[0][0])),
-    )
+    rows = sorted(found.items(), key=lambda kv: (-kv[1]["received"], str(kv[0][0])))
     out = []
     for (key,), got in rows:
         if not any(got.values()):
@@ -291,12 +414,23 @@ def sub_regions(region: str) -> list[Region]:
 def ranking(region: str, period: Period, **filters: Any) -> list[dict[str, Any]]:
     """The sub-regions of ``region`` with their figures, per 10,000 residents where the census has them, most
     matters per resident (or most matters) first."""
+    return ranking_and_sums(region, period, **filters)[0]
+
+
+def ranking_and_sums(
+    region: str, period: Period, **filters: Any
+) -> tuple[list[dict[str, Any]], dict[str, int]]:
+    """The ranking (``ranking``) and the region's totals over the period (``sums``), the totals summed from the
+    ranking's places (every fact lies in one): the facts are read once for both."""
     children = sub_regions(region)
     if not children:
-        return []
+        return [], sums(region, period, **filters)
     length = len(children[0].code)
     acc: dict[str, dict[str, int]] = {c.code: dict.fromkeys(MEASURES, 0) for c in children}
+    total = dict.fromkeys(MEASURES, 0)
     for (code,), got in grouped(region, period, ("region_id",), length, **filters).items():
+        for m in MEASURES:
+            total[m] += got[m]
         slot = acc.get(code[:length])
         if slot is None:
             continue
@@ -310,7 +444,7 @@ def ranking(region: str, period: Period, **filters: Any) -> list[dict[str, Any]]
             {"code": c.code, "name": c.name, "population": c.population, "per_10k": per, **with_rates(counts)}
         )
     out.sort(key=lambda r: (r["per_10k"] is None, -(r["per_10k"] or 0), -r["received"]))
-    return out
+    return out, total
 
 
 def unit_ranking(region: str, period: Period, limit: int = 15, **filters: Any) -> list[dict[str, Any]]:
@@ -373,20 +507,82 @@ def facts_version() -> str:
     return got or ""
 
 
+# The figures are kept in this process too (``_LOCAL``: a repeat view then reads nothing but the version; not in the
+# tests, ``_local_enabled``), and in the shared cache only when they took longer than this to compute: writing there costs about five queries where the
+# shared cache is a table of the database, more than figures read from the monthly facts cost to compute again.
+SHARED_MIN_SECONDS = 0.05
+# How many pages' figures one process keeps at most (the oldest are dropped first).
+LOCAL_ENTRIES = 512
+
+
+class _Local:
+    """The figures this process computed or read: key -> (version, expiry on the monotonic clock, pickled figures).
+    Kept pickled, so that every view gets its own copy (as from the shared cache)."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._entries: OrderedDict[str, tuple[str, float, bytes]] = OrderedDict()
+
+    def get(self, key: str, version: str) -> tuple[bool, Any]:
+        with self._lock:
+            found = self._entries.get(key)
+        if found is None or found[0] != version or found[1] < time.monotonic():
+            return False, None
+        return True, pickle.loads(found[2])  # noqa: S301 (pickled by this process)
+
+    def set(self, key: str, version: str, value: Any) -> None:
+        data = pickle.dumps(value, pickle.HIGHEST_PROTOCOL)
+        with self._lock:
+            self._entries[key] = (version, time.monotonic() + CACHE_SECONDS, data)
+            self._entries.move_to_end(key)
+            while len(self._entries) > LOCAL_ENTRIES:
+                self._entries.popitem(last=False)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
+
+
+_LOCAL = _Local()
+
+
 def cached(name: str, region: str, period: Period, filters: dict[str, Any], compute: Callable[[], T]) -> T:
-    """``compute()``, kept in the cache per (page, region, period, filters) with the facts' version it was computed
-    under, and used only while that is still the version: one entry per page asked for, replaced after a refresh
-    (not one more per version, which would crowd the shared cache's other entries out). The version is read first:
-    a refresh that commits while the figures are computed leaves them under the older version, which no later view
+    """``compute()``, kept per (page, region, period, filters) with the facts' version it was computed under, and
+    used only while that is still the version: in this process, and in the shared cache for figures that took a
+    while to compute (``SHARED_MIN_SECONDS``) — one entry per page asked for, replaced after a refresh (not one
+    more per version, which would crowd the shared cache's other entries out). The version is read first: a
+    refresh that commits while the figures are computed leaves them under the older version, which no later view
     takes. Without a version (the facts never built) nothing is kept."""
     version = facts_version()
     if not version:
         return compute()
     wanted = ",".join(f"{k}={v}" for k, v in sorted(filters.items()) if v not in (None, ""))
     key = f"insights:{name}:{region}:{period.start.isoformat()}:{period.end.isoformat()}:{wanted}"
+    local = _local_enabled()
+    if local:
+        hit, value = _LOCAL.get(key, version)
+        if hit:
+            return cast(T, value)
     found: tuple[str, T] | None = cache.get(key)
     if found is not None and found[0] == version:
+        if local:
+            _LOCAL.set(key, version, found[1])
         return found[1]
+    started = time.monotonic()
     computed = compute()
-    cache.set(key, (version, computed), CACHE_SECONDS)
+    if not local or time.monotonic() - started >= SHARED_MIN_SECONDS:
+        cache.set(key, (version, computed), CACHE_SECONDS)
+    if local:
+        _LOCAL.set(key, version, computed)
     return computed
+
+
+def _local_enabled() -> bool:
+    """Whether this process keeps figures (``_LOCAL``): not where REFERENCE_CACHE_SECONDS is 0 (the tests, which
+    clear the shared cache to make a page compute its figures), as the catalogue's copy."""
+    return float(getattr(settings, "REFERENCE_CACHE_SECONDS", 60)) > 0
+
+
+def forget() -> None:
+    """Drop this process's figures (tests)."""
+    _LOCAL.clear()

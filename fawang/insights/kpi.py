@@ -23,8 +23,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
-from django.db.models.functions import Substr
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from fawang.matters.models import Callback
@@ -142,21 +141,6 @@ def staff_per_10k(code: str) -> Figure:
     return _per_10k(_staff(code).count(), region.population if region else None)
 
 
-def _staff_by_place(code: str, places: list[Region]) -> dict[str, Figure]:
-    """Each place's professional staff per 10,000 residents, in one grouped query."""
-    if not places:
-        return {}
-    length = len(places[0].code)
-    counts = dict(
-        _staff(code)
-        .annotate(kpi_place=Substr("unit__region_id", 1, length))
-        .values_list("kpi_place")
-        .annotate(n=Count("pk"))
-        .order_by()
-    )
-    return {p.code: _per_10k(counts.get(p.code, 0), p.population) for p in places}
-
-
 def _rates_by_place(code: str, period: figures.Period, length: int | None) -> tuple[Places, PerPlace]:
     """按时办结率 and 满意率 of the region and of each place (codes cut to ``length``), from one read of the facts
     grouped by region (kept in the cache under the facts' version, like the dashboard's figures; the board's
@@ -226,27 +210,41 @@ NO_RATES: dict[str, Figure] = {"on_time_rate": (None, 0, 0), "satisfaction": (No
 VILLAGE_INDICATORS = ("room_coverage", "advisor_coverage")
 
 
+# The professional staff counted like the other indicators (``whole``: every practitioner that counts).
+STAFF = "staff_per_10k"
+
+
 def measure_places(code: str, period: figures.Period, places: list[Region]) -> tuple[Places, PerPlace]:
-    """Every indicator of region ``code``, and of each of ``places`` (the regions directly under it), with one query
-    per indicator however many places there are."""
+    """Every indicator of region ``code``, and of each of ``places`` (the regions directly under it), in one query
+    for all the counted indicators (``lines.count_together``) and one for the rates, however many places there
+    are."""
     length = len(places[0].code) if places else None
-    own: Places = {}
     per: PerPlace = {p.code: {} for p in places}
     village_level = length is not None and length > 9
-    for key, tally in _tallies(code, period).items():
-        if length is None or (village_level and key not in VILLAGE_INDICATORS):
-            own[key] = tally.figure()
-            continue
-        own[key], found = tally.by_place(length)
-        for place in per:
-            per[place][key] = found.get(place, (None, 0, 0))
+    tallies = _tallies(code, period)
+    tallies[STAFF] = lines.Tally(_staff(code), Q(pk__isnull=False), "unit__region_id")
+    # By place, or for the region alone (every row lies under its code: one group).
+    by_place: set[str] = set()
+    if length is not None:
+        by_place = set(VILLAGE_INDICATORS) if village_level else set(tallies)
+    counted = lines.count_together(
+        {key: (tally, length if key in by_place and length else len(code)) for key, tally in tallies.items()}
+    )
+    own: Places = {}
+    for key, (figure, found) in counted.items():
+        own[key] = figure
+        if key in by_place and key != STAFF:
+            for place in per:
+                per[place][key] = found.get(place, (None, 0, 0))
     region = next((p.parent for p in places[:1]), None) or Region.objects.filter(code=code).first()
-    own["staff_per_10k"] = _per_10k(_staff(code).count(), region.population if region else None)
+    staff, staff_places = counted[STAFF]
+    own[STAFF] = _per_10k(staff[2], region.population if region else None)
+    if STAFF in by_place:
+        for p in places:
+            per[p.code][STAFF] = _per_10k(staff_places.get(p.code, (None, 0, 0))[2], p.population)
     rate_own, rate_per = _rates_by_place(code, period, None if village_level else length)
     own.update(rate_own)
     if not village_level:
-        for place, values in _staff_by_place(code, places).items():
-            per[place]["staff_per_10k"] = values
         for place in per:
             per[place].update(rate_per.get(place) or NO_RATES)
     return own, per
@@ -280,7 +278,7 @@ class Indicator:
 
 def board(code: str, period: figures.Period) -> list[Indicator]:
     """Every indicator for region ``code``, and the places directly under it that miss each target. The number of
-    queries does not grow with the number of places (one grouped query per indicator)."""
+    queries does not grow with the number of places (the counted indicators in one query, ``measure_places``)."""
     children = list(Region.objects.filter(parent_id=code).select_related("parent").order_by("code"))
     own, per_child = measure_places(code, period, children)
     names = {c.code: c.name for c in children}

@@ -9,9 +9,11 @@ Each figure is ``(value, part, whole)`` for the places under a region code, like
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from django.db import connection
 from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import Substr
 
@@ -49,19 +51,48 @@ class Tally:
         """The region's figure and each place's (region codes cut to ``length``), in one grouped query whatever the
         number of places. Rows of the region itself (a county's own centre, code shorter than ``length``) count in
         the region's figure only."""
-        grouped = (
+        return _figures(dict(row) for row in self.grouped(length))
+
+    def grouped(self, length: int) -> QuerySet[Any]:
+        """``kpi_place`` (the row's region code cut to ``length``), ``whole`` and ``part``, one row a place."""
+        return (
             self.rows.annotate(kpi_place=Substr(self.region_field, 1, length))
             .values("kpi_place")
             .annotate(whole=Count("pk"), part=Count("pk", filter=self.part))
             .order_by()
         )
-        places: dict[str, Figure] = {}
-        part_all = whole_all = 0
-        for row in grouped:
-            part_n, whole = int(row["part"] or 0), int(row["whole"] or 0)
-            part_all, whole_all = part_all + part_n, whole_all + whole
-            places[row["kpi_place"]] = (_ratio(part_n, whole), part_n, whole)
-        return (_ratio(part_all, whole_all), part_all, whole_all), places
+
+
+def _figures(rows: Iterable[dict[str, Any]]) -> tuple[Figure, dict[str, Figure]]:
+    places: dict[str, Figure] = {}
+    part_all = whole_all = 0
+    for row in rows:
+        part_n, whole = int(row["part"] or 0), int(row["whole"] or 0)
+        part_all, whole_all = part_all + part_n, whole_all + whole
+        places[row["kpi_place"]] = (_ratio(part_n, whole), part_n, whole)
+    return (_ratio(part_all, whole_all), part_all, whole_all), places
+
+
+def count_together(tallies: dict[str, tuple[Tally, int]]) -> dict[str, tuple[Figure, dict[str, Figure]]]:
+    """``tally.by_place(length)`` of each ``key: (tally, length)``, in one query (the tallies' grouped counts joined
+    by UNION ALL): one round trip to the database for the whole board, however many indicators."""
+    if not tallies:
+        return {}
+    keys = list(tallies)
+    selects: list[str] = []
+    params: list[Any] = []
+    for i, key in enumerate(keys):
+        tally, length = tallies[key]
+        inner, inner_params = tally.grouped(length).query.sql_with_params()
+        # Each inner query is Django's own, its values parameters; ``i`` is this loop's counter.
+        selects.append(f"SELECT {i} AS tally, kpi_place, whole, part FROM ({inner}) t{i}")  # noqa: S608
+        params.extend(inner_params)
+    found: dict[int, list[dict[str, Any]]] = {i: [] for i in range(len(keys))}
+    with connection.cursor() as cursor:
+        cursor.execute("\nUNION ALL\n".join(selects), params)
+        for i, place, whole, part in cursor.fetchall():
+            found[int(i)].append({"kpi_place": place, "whole": whole, "part": part})
+    return {key: _figures(found[i]) for i, key in enumerate(keys)}
 
 
 def sources() -> list[supervision.IndicatorSource]:

@@ -137,8 +137,8 @@ def dashboard(request: HttpRequest, code: str) -> HttpResponse:
             "data_url": reverse("insights:data", args=[region.code]) + "?" + _query(request),
             "matters_url": matters_url,
             "query": query,
-            "items": ServiceItem.objects.order_by("order", "pk").values_list("pk", "name"),
-            "topics": Speciality.objects.values_list("pk", "name"),
+            "items": got["items"],
+            "topics": got["topics"],
             "channels": Channel.choices,
             "filters": {k: str(v) for k, v in request.GET.items()},
             "parent": region.parent if region.parent_id and _reaches(user, region.parent_id) else None,
@@ -148,18 +148,24 @@ def dashboard(request: HttpRequest, code: str) -> HttpResponse:
 
 
 def _dashboard_figures(code: str, period: figures.Period, filters: dict[str, Any]) -> dict[str, Any]:
+    ranking, now = figures.ranking_and_sums(code, period, **filters)
+    before = figures.sums(code, period.year_before(), **filters)
     return {
-        "totals": figures.totals(code, period, **filters),
-        "ranking": figures.ranking(code, period, **filters),
+        "totals": {"now": figures.with_rates(now), "year_before": figures.with_rates(before)},
+        "ranking": ranking,
         "units": figures.unit_ranking(code, period, **filters),
+        # The filters' choices, kept with the figures (like the names in them, never older than CACHE_SECONDS).
+        "items": list(ServiceItem.objects.order_by("order", "pk").values_list("pk", "name")),
+        "topics": list(Speciality.objects.values_list("pk", "name")),
     }
 
 
 def _data_figures(code: str, period: figures.Period, filters: dict[str, Any]) -> dict[str, Any]:
+    trend, totals = figures.trend_and_totals(code, period, **filters)
     return {
-        "totals": figures.totals(code, period, **filters),
-        "trend": figures.trend(code, period, **filters),
-        "mix": {d: figures.mix(code, period, d, **filters) for d in ("item", "topic", "channel")},
+        "totals": totals,
+        "trend": trend,
+        "mix": figures.mixes(code, period, **filters),
         "ranking": figures.ranking(code, period, **filters),
     }
 

@@ -117,7 +117,7 @@ class MatterIndicatorsTestCase(MatterTestCase):
 
 
 class BoardQueriesTestCase(MatterIndicatorsTestCase):
-    """The board asks one grouped query per indicator, whatever the number of places under the region."""
+    """The board asks the same queries whatever the number of places under the region."""
 
     def queries(self, code: str) -> int:
         from django.core.cache import cache

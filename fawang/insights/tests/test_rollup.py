@@ -186,6 +186,11 @@ class MonthFactTestCase(ActivityTestCase):
             figures.Period(dt.date(2025, 9, 1), dt.date(2026, 3, 12)),  # whole months then a ragged end
             figures.Period.last(365, END),
             figures.Period(dt.date(2026, 2, 3), dt.date(2026, 2, 20)),  # inside one month: days only
+            # Two months each read whole less a few days outside the period (January's first four, February's
+            # last), and thirty days across a month's end.
+            figures.Period(dt.date(2026, 1, 5), dt.date(2026, 2, 27)),
+            figures.Period.last(30, dt.date(2026, 5, 9)),
+            figures.Period.last(7, END),
         ]
         for region in ("3502", "350203"):
             for period in periods:
@@ -202,6 +207,14 @@ class MonthFactTestCase(ActivityTestCase):
                             k: v for k, v in figures.grouped(region, period, keys).items() if any(v.values())
                         }
                         self.assertEqual(got, daily_only(region, period, keys))
+        # The mix's three fields read together (GROUPING SETS on PostgreSQL) as each alone.
+        fields = ("service_item_id", "topic_id", "channel")
+        for region in ("3502", "350203", "350203010", "350203010001"):
+            for period in periods:
+                with self.subTest(region=region, period=period, keys="each"):
+                    each = figures.grouped_each(region, period, fields)
+                    self.assertEqual(each, {f: figures.grouped(region, period, (f,)) for f in fields})
+                    self.assertEqual(each["channel"], daily_only(region, period, ("channel",)))
         # The places of a city as counties (read from the district months for the whole months).
         for period in periods:
             with self.subTest(region="3502", period=period, keys="counties"):

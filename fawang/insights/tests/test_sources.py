@@ -1,9 +1,10 @@
-"""Where the supervisor's pages read their figures: never the matters; the daily facts for periods of up to 90 days;
-the monthly facts (whole months) and the daily facts (the days at the ends) for longer ones — with the same
-numbers either way."""
+"""Where the supervisor's pages read their figures: never the matters; the monthly facts for whole months, the daily
+facts for the days at the ends (or for the days a month read whole has outside the period), and for the days of a
+trend — with the same numbers either way."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.core.cache import cache
@@ -49,13 +50,15 @@ class FactSourcesTestCase(ActivityTestCase):
             sql = self.sql_of(url)
             self.assertFalse([q for q in sql if "matters_matter" in q], url)
 
-    def test_up_to_90_days_daily_facts_longer_monthly(self) -> None:
+    def test_whole_months_from_the_monthly_facts_the_edges_from_the_daily(self) -> None:
         self.client.force_login(self.sm_supervisor)
         url = reverse("insights:data", args=["350203"])
         for days in (7, 30, 90):
+            # The trend's days from the daily facts; the mix and the towns of this month (its days after today
+            # hold nothing yet) from the monthly facts.
             sql = self.sql_of(url, days=days)
             self.assertTrue([q for q in sql if "insights_dailyfact" in q], days)
-            self.assertFalse([q for q in sql if "insights_monthfact" in q], days)
+            self.assertTrue([q for q in sql if "insights_monthfact" in q], days)
         sql = self.sql_of(url, days=365)
         self.assertTrue([q for q in sql if "insights_monthfact" in q])
         # The town's page over a year: its totals, trend and mix from the monthly facts; its villages from the daily.
@@ -68,14 +71,41 @@ class FactSourcesTestCase(ActivityTestCase):
         self.assertFalse([q for q in sql if "insights_monthfact" in q])
 
     def test_the_rule(self) -> None:
-        year, quarter = figures.Period.last(365, END), figures.Period.last(90, END)
-        self.assertTrue(figures.reads_months("3502", year))
-        self.assertTrue(figures.reads_months("350203", year, ("region_id",)))
-        self.assertTrue(figures.reads_months("350203010", year, ("topic_id",)))
-        self.assertFalse(figures.reads_months("350203010", year, ("region_id",)))  # a town's villages
-        self.assertFalse(figures.reads_months("350203010001", year))  # a village
-        self.assertFalse(figures.reads_months("350203", year, ("day",)))
-        self.assertFalse(figures.reads_months("3502", quarter))
+        year = figures.Period.last(365, END)
+        self.assertTrue(figures.reads_months("3502"))
+        self.assertTrue(figures.reads_months("350203", ("region_id",)))
+        self.assertTrue(figures.reads_months("350203010", ("topic_id",)))
+        self.assertFalse(figures.reads_months("350203010", ("region_id",)))  # a town's villages
+        self.assertFalse(figures.reads_months("350203010001"))  # a village
+        self.assertFalse(figures.reads_months("350203", ("day",)))
+
+        def p(start: dt.date, end: dt.date) -> figures.Period:
+            return figures.Period(start, end)
+
+        # A year ending on a month's last day: twelve whole months, no day.
+        self.assertEqual(
+            figures.plan(year, END), figures.Plan((dt.date(2025, 7, 1), dt.date(2026, 6, 1)), ())
+        )
+        # Thirty days ending today, the 7th: last month less its first seven days; this month whole, its days
+        # after today holding nothing yet.
+        got = figures.plan(figures.Period.last(30, dt.date(2026, 12, 7)), dt.date(2026, 12, 7))
+        self.assertEqual(got.months, (dt.date(2026, 11, 1), dt.date(2026, 12, 1)))
+        self.assertEqual(got.add, ())
+        self.assertEqual(
+            got.subtract,
+            (p(dt.date(2026, 11, 1), dt.date(2026, 11, 7)), p(dt.date(2026, 12, 8), dt.date(2026, 12, 31))),
+        )
+        # The same thirty days read a year later: this month's days are then cheaper than the month less them.
+        got = figures.plan(figures.Period.last(30, dt.date(2026, 12, 7)), dt.date(2027, 12, 7))
+        self.assertEqual(got.months, (dt.date(2026, 11, 1), dt.date(2026, 11, 1)))
+        self.assertEqual(got.add, (p(dt.date(2026, 12, 1), dt.date(2026, 12, 7)),))
+        # Days inside one month, fewer than those outside: days only.
+        got = figures.plan(p(dt.date(2026, 2, 10), dt.date(2026, 2, 20)), END)
+        self.assertEqual(got, figures.Plan(None, (p(dt.date(2026, 2, 10), dt.date(2026, 2, 20)),)))
+        # More days inside than outside: the month less its first two and last eight days.
+        got = figures.plan(p(dt.date(2026, 2, 3), dt.date(2026, 2, 20)), END)
+        outside = (p(dt.date(2026, 2, 1), dt.date(2026, 2, 2)), p(dt.date(2026, 2, 21), dt.date(2026, 2, 28)))
+        self.assertEqual(got, figures.Plan((dt.date(2026, 2, 1), dt.date(2026, 2, 1)), (), outside))
 
     def test_same_numbers_either_way(self) -> None:
         year = figures.Period.last(365, END)

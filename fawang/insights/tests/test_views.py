@@ -2,9 +2,11 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+from unittest import mock
 
+from django.core.cache import cache
 from django.db import connection
-from django.test import SimpleTestCase
+from django.test import SimpleTestCase, override_settings
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
@@ -53,6 +55,7 @@ class DashboardTestCase(ActivityTestCase):
 
     def test_a_repeat_view_is_read_from_the_cache_until_the_facts_change(self) -> None:
         url = reverse("insights:data", args=["350203"])
+        cache.clear()  # nothing kept by the tests before (same facts, same version)
         with CaptureQueriesContext(connection) as cold:
             first = self.client.get(url, {"days": 365}).json()
         with CaptureQueriesContext(connection) as warm:
@@ -86,6 +89,65 @@ class DashboardTestCase(ActivityTestCase):
         self.assertEqual(after["totals"]["now"]["completed"], first["totals"]["now"]["completed"] + 1)
         page = self.client.get(reverse("insights:dashboard", args=["350203"]), {"days": 365})
         self.assertEqual(page.context["totals"], after["totals"])
+
+    def refresh_with_a_matter_completed_today(self) -> None:
+        """A matter of 思明区 taken in, accepted and completed today, and the scheduler's next pass."""
+        now = timezone.now()
+        (matter,) = actions.do_submit(
+            actor=self.sm_clerk,
+            person=actions.PersonData(name="张三", phone="13912345678"),
+            requests=[
+                actions.MatterRequest(
+                    ServiceItem.objects.get(code="consultation"),
+                    "咨询劳动合同解除。",
+                    self.region("350203001"),
+                )
+            ],
+            channel="window",
+            intake_unit=self.unit("siming.xiagang.station"),
+            now=now,
+        ).matters
+        actions.do_accept(matter.pk, actor=None, now=now)
+        actions.do_complete(matter.pk, actor=None, result="已办结。", now=now)
+        RollupState.objects.filter(name="facts").update(refreshed_at=now - dt.timedelta(minutes=1))
+        rollup.refresh_changed(now + dt.timedelta(seconds=1))
+
+    @override_settings(REFERENCE_CACHE_SECONDS=60)
+    def test_a_process_keeps_the_figures_until_the_facts_change(self) -> None:
+        url = reverse("insights:data", args=["350203"])
+        figures.forget()
+        self.addCleanup(figures.forget)
+        self.addCleanup(cache.clear)
+        first = self.client.get(url, {"days": 365}).json()
+        with CaptureQueriesContext(connection) as warm:
+            again = self.client.get(url, {"days": 365}).json()
+        self.assertEqual(again, first)
+        sql = [q["sql"] for q in warm.captured_queries]
+        # The version is read, neither the facts nor the shared cache's copy of the figures.
+        self.assertTrue([q for q in sql if "insights_rollupstate" in q])
+        self.assertFalse([q for q in sql if 'fact"' in q])
+        self.assertFalse([q for q in sql if "insights:data" in q])
+        self.refresh_with_a_matter_completed_today()
+        after = self.client.get(url, {"days": 365}).json()
+        self.assertEqual(after["totals"]["now"]["completed"], first["totals"]["now"]["completed"] + 1)
+
+    @override_settings(REFERENCE_CACHE_SECONDS=60)
+    def test_figures_slow_to_compute_are_shared_with_other_processes(self) -> None:
+        url = reverse("insights:data", args=["350203"])
+        self.addCleanup(figures.forget)
+        self.addCleanup(cache.clear)
+        for slow, shared in ((False, False), (True, True)):
+            with self.subTest(slow=slow):
+                cache.clear()
+                figures.forget()
+                with mock.patch.object(figures, "SHARED_MIN_SECONDS", 0 if slow else 3600):
+                    first = self.client.get(url, {"days": 30}).json()
+                figures.forget()  # another process: nothing of its own yet
+                with CaptureQueriesContext(connection) as other:
+                    again = self.client.get(url, {"days": 30}).json()
+                self.assertEqual(again, first)
+                read_facts = [q for q in other.captured_queries if "insights_dailyfact" in q["sql"]]
+                self.assertEqual(not read_facts, shared)
 
     def test_drilling_down_to_the_matters(self) -> None:
         data = self.client.get(reverse("insights:data", args=["350203"]), {"days": 365}).json()
