@@ -13,6 +13,7 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from fawang.catalog.models import BusinessLine, Channel, ServiceItem, Step
+from fawang.lib import inserts
 from fawang.lib.validators import validate_id_number
 from fawang.orgs.models import Membership, Speciality, Unit
 from fawang.orgs.roles import require_capability
@@ -255,7 +256,7 @@ def _create_matter(
             # A savepoint, so a clash on the tracking number (or a concurrent resend of the same idempotency
             # key) leaves the surrounding transaction usable.
             with transaction.atomic():
-                matter.save(force_insert=True)
+                inserts.insert(matter)
             break
         except IntegrityError:
             matter.pk = None
@@ -265,7 +266,7 @@ def _create_matter(
                 raise
     if not savepoint:
         matter.tracking_no = tracking.generate(now)
-        matter.save(force_insert=True)
+        inserts.insert(matter)
     payload = {"channel": channel, "route": route.how, **(extra_payload or {})}
     if route.rule_id:
         payload["rule"] = route.rule_id
