@@ -8,9 +8,10 @@ value is a parameter), each value converted as ``save()`` converts it: the field
 then ``get_db_prep_save`` (encryption, JSON, datetimes as the backend wants them).
 
 It stands in for ``save(force_insert=True)`` only where that does nothing more: a model with an automatic
-primary key, no parent model, no ``save()`` of its own, no value made by the database but the key, and no
-``pre_save``/``post_save`` receiver. Anything else is refused with a TypeError, so an override or a receiver
-added later cannot be skipped without a test noticing.
+primary key, no parent model, no value made by the database but the key, no ``pre_save``/``post_save`` receiver,
+and no ``save()`` of its own unless the caller says it did what that save() does first (``prepared``). Anything
+else is refused with a TypeError, so an override or a receiver added later cannot be skipped without a test
+noticing.
 """
 
 from __future__ import annotations
@@ -31,8 +32,7 @@ def _statement(model: type[Model], vendor: str) -> tuple[str, list[Field[Any, An
     meta = model._meta
     pk = meta.pk
     if (
-        model.save is not Model.save
-        or meta.parents
+        meta.parents
         or not isinstance(pk, AutoField | BigAutoField | SmallAutoField)
         or any(f.db_default is not NOT_PROVIDED for f in meta.concrete_fields)
         or any(f.db_returning and f is not pk for f in meta.concrete_fields)
@@ -53,10 +53,19 @@ def _column(field: Field[Any, Any]) -> str:
     return field.column
 
 
-def insert(obj: Model) -> None:
-    """Insert ``obj`` (not saved yet) as ``obj.save(force_insert=True)`` would, and set its primary key."""
+def insert(obj: Model, *, prepared: bool = False) -> None:
+    """Insert ``obj`` (not saved yet) as ``obj.save(force_insert=True)`` would, and set its primary key.
+
+    ``prepared``: the model has a save() of its own, and the caller has done what it does before saving (by the
+    model's own method for it, e.g. ``Person.prepare_for_save``); refused otherwise."""
     model = type(obj)
-    if obj.pk is not None or pre_save.has_listeners(model) or post_save.has_listeners(model):
+    own_save = model.save is not Model.save
+    if (
+        own_save is not prepared
+        or obj.pk is not None
+        or pre_save.has_listeners(model)
+        or post_save.has_listeners(model)
+    ):
         raise TypeError(f"{model._meta.label}: insert() cannot stand in for save(); use save()")
     connection = connections[DEFAULT_DB_ALIAS]
     sql, fields, pk_column = _statement(model, connection.vendor)

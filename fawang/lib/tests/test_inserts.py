@@ -10,7 +10,7 @@ from django.db.models.signals import post_save, pre_save
 
 from fawang.lib import inserts
 from fawang.matters.models import Matter, MatterEvent, Person
-from fawang.matters.tests.base import MatterTestCase
+from fawang.matters.tests.base import MatterTestCase, id_number
 from fawang.notify.models import Message
 
 
@@ -31,7 +31,7 @@ class InsertTestCase(MatterTestCase):
         twin = copy.copy(matter)
         twin.pk = None
         twin._state = models.base.ModelState()
-        twin.tracking_no = matter.tracking_no + "X"
+        twin.tracking_no = matter.tracking_no[:-1] + ("X" if matter.tracking_no[-1] != "X" else "Y")
         twin.save(force_insert=True)
         self.assertNotEqual(twin.pk, matter.pk)
         self.assertEqual(_row(Matter, matter.pk, "tracking_no"), _row(Matter, twin.pk, "tracking_no"))
@@ -67,16 +67,40 @@ class InsertTestCase(MatterTestCase):
         clash = copy.copy(matter)
         clash.pk = None
         clash._state = models.base.ModelState()
-        with transaction.atomic():
-            with self.assertRaises(IntegrityError):
+        with self.assertRaises(IntegrityError), transaction.atomic():
+            try:
                 inserts.insert(clash)  # the same tracking number
-            self.assertTrue(transaction.get_connection().needs_rollback)
-            transaction.set_rollback(False)
+            except IntegrityError:
+                # Caught inside the block, the error still rolls it back, as save() makes sure.
+                self.assertTrue(transaction.get_connection().needs_rollback)
+                raise
+
+    def test_a_person_prepared_as_its_save_does_is_the_row_save_makes(self) -> None:
+        given = {"name": "陈建华", "phone": "137 0000 0001", "id_number": id_number(seq="401").lower()}
+        by_save = Person(**given)
+        by_save.save()
+        saved = _row(Person, by_save.pk)
+        self.assertEqual(saved["id_number_hash"], Person.hash_id_number(id_number(seq="401")))
+        by_save.delete()  # the ID number is unique
+        by_hand = Person(**given)
+        by_hand.prepare_for_save()
+        inserts.insert(by_hand, prepared=True)
+        self.assertEqual(
+            _row(Person, by_hand.pk, "id_number"), {k: v for k, v in saved.items() if k != "id_number"}
+        )
+        # Encrypted, so compared as read back: normalized.
+        self.assertEqual(Person.objects.get(pk=by_hand.pk).id_number, id_number(seq="401"))
 
     def test_it_refuses_what_save_would_do_more_for(self) -> None:
-        # Its own save() (the person's ID number hash), a saved row, a receiver of the model's signals.
+        # Its own save() not said to be done (the person's ID number hash), or said for a model without one; a
+        # saved row; a receiver of the model's signals.
         with self.assertRaises(TypeError):
             inserts.insert(Person(name="陈建华"))
+        with self.assertRaises(TypeError):
+            inserts.insert(
+                Message(channel="inapp", kind="matter.submitted", body="正文", user=self.sm_clerk),
+                prepared=True,
+            )
         message = Message(channel="inapp", kind="matter.submitted", body="正文", user=self.sm_clerk)
         inserts.insert(message)
         with self.assertRaises(TypeError):
