@@ -162,15 +162,19 @@ class Person(models.Model):
         return self.name
 
     def save(self, *args: Any, **kwargs: Any) -> None:
-        # The hash column must always agree with the encrypted one; keeping them together here is a model
-        # invariant, not workflow.
-        self.id_number = self.normalize_id_number(self.id_number)
-        self.id_number_hash = self.hash_id_number(self.id_number)
-        self.phone = normalize_person_phone(self.phone)
+        self.prepare_for_save()
         update_fields = kwargs.get("update_fields")
         if update_fields is not None and "id_number" in update_fields:
             kwargs["update_fields"] = {*update_fields, "id_number_hash"}
         super().save(*args, **kwargs)
+
+    def prepare_for_save(self) -> None:
+        """What save() does before saving (and an insert by hand must do: actions.intake.resolve_person). The hash
+        column must always agree with the encrypted one; keeping them together here is a model invariant, not
+        workflow."""
+        self.id_number = self.normalize_id_number(self.id_number)
+        self.id_number_hash = self.hash_id_number(self.id_number)
+        self.phone = normalize_person_phone(self.phone)
 
     @staticmethod
     def normalize_id_number(value: str) -> str:

@@ -328,14 +328,24 @@ LEXICON["general"] = _words(
 REFINABLE["general"] = set(LEXICON) - {"general"}
 
 
+# The lexicon's words by their first character, in LEXICON's order: a text holds a word only if it holds the
+# word's first character, so a text is checked against the words starting with one of its own characters rather
+# than against all of them (every consultation taken in is classified: bench/bench_matters.py).
+_BY_FIRST: dict[str, list[tuple[str, str]]] = {}
+for _topic, _words_of_topic in LEXICON.items():
+    for _word in _words_of_topic:
+        _BY_FIRST.setdefault(_word[0], []).append((_topic, _word))
+
+
 def lexicon_hits(text: str) -> dict[str, int]:
     """Per topic, how many distinct lexicon words occur in ``text`` (a word inside a longer hit counts too)."""
-    out: dict[str, int] = {}
-    for topic, words in LEXICON.items():
-        n = sum(1 for w in words if w in text)
-        if n:
-            out[topic] = n
-    return out
+    counts: dict[str, int] = {}
+    for char in set(text):
+        for topic, word in _BY_FIRST.get(char, ()):
+            if word in text:
+                counts[topic] = counts.get(topic, 0) + 1
+    # In LEXICON's order, as lexicon_topic's ties need.
+    return {topic: counts[topic] for topic in LEXICON if topic in counts}
 
 
 def lexicon_topic(text: str, *, min_hits: int = 1) -> str | None:

@@ -13,6 +13,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext as _
 
 from fawang.catalog.models import Channel
+from fawang.lib import inserts
 from fawang.orgs.authority import has_matter_capability
 from fawang.orgs.models import Membership, Unit
 from fawang.orgs.roles import has_capability, require_capability
@@ -124,7 +125,7 @@ def _event(
     visible: bool = False,
     payload: dict[str, Any] | None = None,
 ) -> MatterEvent:
-    return MatterEvent.objects.create(
+    event = MatterEvent(
         matter=matter,
         actor=workflow.event_actor(actor),
         action=action,
@@ -137,6 +138,8 @@ def _event(
         payload=payload or {},
         created_at=now,
     )
+    inserts.insert(event)  # as save() does it, with the statement made once (fawang/lib/inserts.py)
+    return event
 
 
 def _notify_unit(matter: Matter, kind: str, body: str, event: MatterEvent) -> None:

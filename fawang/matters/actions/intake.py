@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
-from django.db.models import Case, Q, Value, When
+from django.db import DEFAULT_DB_ALIAS, IntegrityError, connection, transaction
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
 from fawang.catalog.models import BusinessLine, Channel, ServiceItem, Step
+from fawang.lib import inserts
 from fawang.lib.validators import validate_id_number
 from fawang.orgs.models import Membership, Speciality, Unit
 from fawang.orgs.roles import require_capability
@@ -118,6 +120,50 @@ def _clean_person(data: PersonData) -> dict[str, Any]:
     }
 
 
+def _person_query(id_hash: str, name: str, phone: str) -> QuerySet[Person]:
+    """The look-up of resolve_person. The record with the ID number comes first: it is the only one found that
+    has a hash (the others are found for having none), so the hash, descending, puts it first."""
+    wanted = Q(id_number_hash=id_hash) if id_hash else Q()
+    if phone:
+        by_phone = Q(name=name, phone=phone, id_number_hash="")
+        if id_hash:
+            by_phone &= Q(user__isnull=True)
+        wanted |= by_phone
+    return Person.objects.filter(wanted).order_by("-id_number_hash", "pk")[:1]
+
+
+# Stand-ins for the look-up's values while its SQL is made: where each lands among the parameters says which value
+# goes where.
+_STAND_INS = {"id_hash": "\x00id_hash", "name": "\x00name", "phone": "\x00phone"}
+
+
+@functools.cache
+def _person_sql(vendor: str, by_id: bool, by_phone: bool) -> tuple[str, list[str | None], list[Any]]:
+    """The look-up's SQL, made by the ORM once per process and kind of look-up (by ID number, by name and phone,
+    or both), which value each parameter is (its name; None for a constant of the query), and the parameters
+    as made (the constants' values)."""
+    sql, params = (
+        _person_query(
+            _STAND_INS["id_hash"] if by_id else "",
+            _STAND_INS["name"],
+            _STAND_INS["phone"] if by_phone else "",
+        )
+        .query.get_compiler(using=DEFAULT_DB_ALIAS)
+        .as_sql()
+    )
+    names = {stand_in: name for name, stand_in in _STAND_INS.items()}
+    return sql, [names.get(p) if isinstance(p, str) else None for p in params], list(params)
+
+
+def _find_person(id_hash: str, name: str, phone: str) -> Person | None:
+    """``_person_query(...).first()``, its SQL made once per process rather than by the ORM on every intake, where
+    building it cost more than the database took to answer (bench/bench_matters.py)."""
+    sql, names, constants = _person_sql(connection.vendor, bool(id_hash), bool(phone))
+    values = {"id_hash": id_hash, "name": name, "phone": phone}
+    params = [values[n] if n is not None else c for n, c in zip(names, constants, strict=True)]
+    return next(iter(Person.objects.raw(sql, params)), None)
+
+
 def resolve_person(data: PersonData, *, savepoint: bool = True) -> Person:
     """The Person for ``data``: found by ID number (keyed hash), else by name and phone among records without
     an ID number (which then gets the one given), else created.
@@ -131,25 +177,15 @@ def resolve_person(data: PersonData, *, savepoint: bool = True) -> Person:
     # name and phone among those without an ID number (a caller registered by name and phone): one person, one
     # record. With an ID number given now — recorded on the record found — an account's record is left out: it
     # carries the account's own ID number and is the one with it if it is this person.
-    wanted = Q(pk__in=[])
     id_hash = Person.hash_id_number(fields["id_number"]) if fields["id_number"] else ""
-    if id_hash:
-        wanted |= Q(id_number_hash=id_hash)
-    if fields["phone"]:
-        by_phone = Q(name=fields["name"], phone=fields["phone"], id_number_hash="")
-        if id_hash:
-            by_phone &= Q(user__isnull=True)
-        wanted |= by_phone
     existing: Person | None = None
     if id_hash or fields["phone"]:
-        by_id_first = (
-            Case(When(id_number_hash=id_hash, then=Value(0)), default=Value(1)) if id_hash else Value(1)
-        )
-        existing = Person.objects.filter(wanted).order_by(by_id_first, "pk").first()
+        existing = _find_person(id_hash, fields["name"], fields["phone"])
     if existing is None:
         person = Person(**fields)
         if not savepoint:
-            person.save()
+            person.prepare_for_save()
+            inserts.insert(person, prepared=True)
             return person
         try:
             with transaction.atomic():
@@ -257,7 +293,7 @@ def _create_matter(
             # A savepoint, so a clash on the tracking number (or a concurrent resend of the same idempotency
             # key) leaves the surrounding transaction usable.
             with transaction.atomic():
-                matter.save(force_insert=True)
+                inserts.insert(matter)
             break
         except IntegrityError:
             matter.pk = None
@@ -267,7 +303,7 @@ def _create_matter(
                 raise
     if not savepoint:
         matter.tracking_no = tracking.generate(now)
-        matter.save(force_insert=True)
+        inserts.insert(matter)
     payload = {"channel": channel, "route": route.how, **(extra_payload or {})}
     if route.rule_id:
         payload["rule"] = route.rule_id

@@ -246,3 +246,28 @@ class PersonLookUpTestCase(MatterTestCase):
         self.assertNotIn("Seq Scan", plan)
         self.assertIn("person_by_name_phone", plan)
         self.assertIn("person_unique_id_number", plan)
+
+    def test_the_record_with_the_id_number_comes_before_records_found_by_name_and_phone(self) -> None:
+        from ..actions.intake import resolve_person
+        from ..models import Person
+
+        # Registered by name and phone first (a lower id), then by ID number with another phone.
+        by_phone = Person.objects.create(name="陈建华", phone="13700000002")
+        Person.objects.create(name="陈建华", phone="13700000002")
+        by_id = Person.objects.create(name="陈建华", phone="13900000003", id_number=id_number(seq="322"))
+        found = resolve_person(
+            self.person(name="陈建华", phone="13700000002", id_number=id_number(seq="322"))
+        )
+        self.assertEqual(found.pk, by_id.pk)
+        self.assertEqual(found.phone, "13700000002")  # the phone given now is recorded on it
+        # Without an ID number: the first of the records found by name and phone.
+        self.assertEqual(
+            resolve_person(self.person(name="陈建华", phone="13700000002", id_number="")).pk, by_phone.pk
+        )
+        # An ID number no record has: the first record found by name and phone gets it.
+        found = resolve_person(
+            self.person(name="陈建华", phone="13700000002", id_number=id_number(seq="323"))
+        )
+        self.assertEqual(found.pk, by_phone.pk)
+        self.assertEqual(Person.objects.get(pk=by_phone.pk).id_number, id_number(seq="323"))
+        self.assertEqual(Person.objects.filter(name="陈建华").count(), 3)

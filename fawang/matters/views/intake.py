@@ -9,7 +9,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -88,10 +88,12 @@ def intake(request: HttpRequest) -> HttpResponse:
         _attach_item_forms(formset, None)
         return _render_intake(request, form, formset, unit)
 
-    data = request.POST.copy()
+    posted = request.POST
     # "add_row" (再加一项) and "refresh_item" (a service item chosen: show its own fields) only re-render.
-    adding = "add_row" in data or "refresh_item" in data
-    removing = data.get("remove_row", "")
+    adding = "add_row" in posted or "refresh_item" in posted
+    removing = posted.get("remove_row", "")
+    # A copy only where rows are counted or moved anew: a submission is read as posted.
+    data: QueryDict = posted.copy() if adding or removing else posted
     total_key = "req-TOTAL_FORMS"
     total = int(data.get(total_key) or 1) if str(data.get(total_key) or "1").isdigit() else 1
     if adding:

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import datetime as dt
 from typing import Any
+from unittest import mock
 
 from django.core.exceptions import ValidationError
 from django.http import Http404
@@ -341,6 +342,33 @@ class BatchDeliveryTestCase(OutboxTestCase):
             self.assertEqual(message.provider_message_id, f"local-{message.pk}")
             self.assertIsNotNone(message.sent_at)
             self.assertIsNone(message.next_attempt_at)
+
+    def test_sent_messages_are_recorded_in_updates_of_a_bounded_size(self) -> None:
+        messages = [self.queued(phone=f"1380000000{i}") for i in range(5)]
+        with mock.patch.object(actions, "SENT_UPDATE_SIZE", 2):
+            self.assertEqual(actions.deliver_batch(), 5)
+        for message in messages:
+            message.refresh_from_db()
+            self.assertEqual(
+                (message.status, message.provider_message_id), (Message.Status.SENT, f"local-{message.pk}")
+            )
+            self.assertIsNone(message.next_attempt_at)
+
+    def test_a_message_already_recorded_as_sent_keeps_its_record(self) -> None:
+        first, second = self.queued(), self.queued(phone="13800000001")
+        claimed = actions.claim_batch(10)
+        self.assertEqual({m.pk for m in claimed}, {first.pk, second.pk})
+        # Recorded meanwhile by another worker, with its gateway's id.
+        Message.objects.filter(pk=first.pk).update(status=Message.Status.SENT, provider_message_id="gw-1")
+        for message in claimed:
+            message.provider_message_id = f"local-{message.pk}"
+        actions._record_sent_batch(claimed)
+        first.refresh_from_db()
+        second.refresh_from_db()
+        self.assertEqual((first.status, first.provider_message_id), (Message.Status.SENT, "gw-1"))
+        self.assertEqual(
+            (second.status, second.provider_message_id), (Message.Status.SENT, f"local-{second.pk}")
+        )
 
     def test_a_message_being_sent_is_not_claimed_again(self) -> None:
         taken = self.queued()

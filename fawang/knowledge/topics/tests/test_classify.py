@@ -1,10 +1,13 @@
+import json
 import threading
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from fawang.knowledge.topics import CODES, NAMES, classify, get_model
 from fawang.knowledge.topics.model import DEFAULT_MODEL_DIR
+from fawang.knowledge.topics.rules import LEXICON, lexicon_hits
 
 
 @pytest.mark.parametrize(
@@ -68,3 +71,43 @@ def test_model_loads_once_and_is_thread_safe() -> None:
 def test_shipped_model_is_small() -> None:
     size = sum(p.stat().st_size for p in Path(DEFAULT_MODEL_DIR).iterdir())
     assert size < 2 * 1024 * 1024
+
+
+def _sample_texts() -> list[str]:
+    """Questions of the labelled set (every 7th, a few hundred), plus edge cases."""
+    path = Path(DEFAULT_MODEL_DIR).parents[3] / "data" / "topics" / "labelled.jsonl"
+    with open(path, encoding="utf-8") as f:
+        questions = [json.loads(line)["question"] for line in f]
+    return [*questions[::7], "", "   ", "12345", "老公老公离婚", "4S店修车被坑"]
+
+
+def test_one_text_logits_are_the_batch_logits_to_the_last_bit() -> None:
+    """classify() of one question adds the weight rows itself; the sparse product of the batch path (train,
+    evaluation) gives the same numbers, so a question's topic and confidence do not depend on the path."""
+    model = get_model()
+    texts = _sample_texts()
+    assert len(texts) > 300
+    for text in texts:
+        batch, known = model._logits([text], True)
+        one, one_known = model._logits_one(text)
+        assert np.array_equal(batch[0], one), text
+        assert bool(known[0]) == one_known, text
+        p, _known = model.probabilities([text])
+        result = classify(text)
+        assert result.scores == {c: round(float(v), 4) for c, v in zip(CODES, p[0], strict=True)}, text
+    assert model.predict(texts) == [classify(t).code for t in texts]
+
+
+def test_lexicon_hits_counts_every_listed_word_in_the_text() -> None:
+    texts = _sample_texts()
+    for text in texts:
+        expected = {}
+        for topic, words in LEXICON.items():
+            n = sum(1 for w in words if w in text)
+            if n:
+                expected[topic] = n
+        hits = lexicon_hits(text)
+        assert list(hits.items()) == list(expected.items()), text
+    # A word listed twice for a topic counts twice, as it always has.
+    assert LEXICON["family"].count("老公") == 2
+    assert lexicon_hits("老公") == {"family": 2}
