@@ -93,14 +93,19 @@ def _branch(
     return f"SELECT {_day(day_col)} AS day, {named}, {values} FROM {select_from} WHERE {where}"  # noqa: S608
 
 
-def insert_sql(bounded: bool, table: str = "") -> str:
-    """The statement: one SELECT per event kind, UNION ALL, grouped by the dimensions, into ``table`` (by default
-    the daily facts' own). With ``bounded``, every branch takes its event time range as parameters (start, end), and
+def insert_sql(bounded: bool) -> str:
+    """The statement: ``select_sql`` into the daily facts."""
+    cols = ", ".join((*DIMENSIONS, *MEASURES))
+    return f"INSERT INTO {DailyFact._meta.db_table} ({cols})\n{select_sql(bounded)}"
+
+
+def select_sql(bounded: bool) -> str:
+    """The daily facts as a query: one SELECT per event kind, UNION ALL, grouped by the dimensions, each column
+    named as the model's. With ``bounded``, every branch takes its event time range as parameters (start, end), and
     the branches of later events also the submitted_at range behind it (start - LOOKBACK, end)."""
     m = Matter._meta.db_table
     e = Evaluation._meta.db_table
     c = Complaint._meta.db_table
-    f = table or DailyFact._meta.db_table
 
     def rng(col: str) -> str:
         if not bounded:
@@ -140,10 +145,9 @@ def insert_sql(bounded: bool, table: str = "") -> str:
         ),
     ]
     union = "\nUNION ALL\n".join(branches)
-    sums = ", ".join(f"SUM({x})" for x in MEASURES)
-    cols = ", ".join((*DIMENSIONS, *MEASURES))
+    sums = ", ".join(f"SUM({x}) AS {x}" for x in MEASURES)
     group = ", ".join(DIMENSIONS)
-    return f"INSERT INTO {f} ({cols})\nSELECT {group}, {sums} FROM (\n{union}\n) x\nGROUP BY {group}"
+    return f"SELECT {group}, {sums} FROM (\n{union}\n) x\nGROUP BY {group}"  # noqa: S608 (constants of this module)
 
 
 def _state() -> RollupState:
@@ -219,17 +223,40 @@ def refresh_months(days: Iterable[dt.date]) -> None:
             cursor.execute(district_sql(bounded=True), [month, _next_month(month)])
 
 
-# Work memory of a full rebuild on PostgreSQL: the daily facts' grouping holds one entry per fact row (about a
-# gigabyte at 10M matters, 6M facts); with less it spills to disk and takes several times longer.
-REBUILD_WORK_MEM = "1GB"
+# Work memory of a full rebuild on PostgreSQL, per process of its parallel plan: the daily facts' grouping holds one
+# entry per fact row (about a gigabyte at 10M matters, 6M facts, within hash_mem_multiplier's default 2 × this);
+# with less it spills to disk and takes several times longer.
+REBUILD_WORK_MEM = "512MB"
 
 
 def _swap_in(cursor: CursorWrapper, table: str, select: str) -> int:
-    """PostgreSQL: replace every row of ``table`` with the rows of ``select`` by filling a new table without
-    indexes, building its indexes afterwards (one sort each, not millions of single inserts into trees larger than
-    the buffer cache) and swapping it in under the old name, with the old index and constraint names. Readers see
-    the old rows until the transaction commits; the swap itself holds the table's lock only for the renames."""
+    """PostgreSQL: replace every row of ``table`` with the rows of ``select`` (every column but ``id``, by name).
+
+    The rows go into a new table made by ``CREATE TABLE … AS`` (which, unlike INSERT … SELECT, may run the query
+    in parallel, and writes its rows in bulk), cast to the old table's column types and numbered; the old table's
+    NOT NULLs, checks, defaults, identity, primary key and indexes are then put on it under their old names (an
+    index built in one sort, not 6M single inserts into trees larger than the buffer cache), and it is swapped in
+    under the old name. Readers see the old rows until the transaction commits; the swap holds the table's lock
+    only for the renames."""
     new = f"{table}_next"
+    cursor.execute(
+        "SELECT attname, format_type(atttypid, atttypmod), attnotnull, attidentity FROM pg_attribute "
+        "WHERE attrelid = %s::regclass AND attnum > 0 AND NOT attisdropped ORDER BY attnum",
+        [table],
+    )
+    columns = cursor.fetchall()
+    cursor.execute(
+        "SELECT a.attname, pg_get_expr(d.adbin, d.adrelid) FROM pg_attrdef d JOIN pg_attribute a "
+        "ON a.attrelid = d.adrelid AND a.attnum = d.adnum WHERE d.adrelid = %s::regclass",
+        [table],
+    )
+    defaults = cursor.fetchall()
+    cursor.execute(
+        "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint WHERE conrelid = %s::regclass "
+        "AND contype = 'c' ORDER BY conname",
+        [table],
+    )
+    checks = cursor.fetchall()
     cursor.execute(
         "SELECT i.indexname, i.indexdef, c.conname IS NOT NULL FROM pg_indexes i LEFT JOIN pg_constraint c "
         "ON c.conname = i.indexname AND c.contype = 'p' AND c.conrelid = %s::regclass "
@@ -237,12 +264,26 @@ def _swap_in(cursor: CursorWrapper, table: str, select: str) -> int:
         [table, table],
     )
     indexes = cursor.fetchall()
-    cursor.execute(f"DROP TABLE IF EXISTS {new}")
-    cursor.execute(
-        f"CREATE TABLE {new} (LIKE {table} INCLUDING DEFAULTS INCLUDING CONSTRAINTS INCLUDING IDENTITY)"
+
+    outputs = ", ".join(
+        f"CAST(row_number() OVER () AS {kind}) AS {name}"
+        if name == "id"
+        else f"CAST(s.{name} AS {kind}) AS {name}"
+        for name, kind, _null, _identity in columns
     )
-    cursor.execute(select.replace("{table}", new))
+    cursor.execute(f"DROP TABLE IF EXISTS {new}")
+    cursor.execute(f"CREATE TABLE {new} AS SELECT {outputs} FROM (\n{select}\n) s")  # noqa: S608 (names)
     written = max(cursor.rowcount, 0)
+    changes = [f"ALTER COLUMN {name} SET NOT NULL" for name, _kind, null, _identity in columns if null]
+    changes += [f"ALTER COLUMN {name} SET DEFAULT {expression}" for name, expression in defaults]
+    changes += [f"ADD CONSTRAINT {name} {definition}" for name, definition in checks]
+    changes += [
+        f"ALTER COLUMN {name} ADD GENERATED {'ALWAYS' if identity == 'a' else 'BY DEFAULT'} AS IDENTITY "
+        f"(START WITH {written + 1})"
+        for name, _kind, _null, identity in columns
+        if identity
+    ]
+    cursor.execute(f"ALTER TABLE {new} " + ", ".join(changes))
     renames = []
     for i, (name, definition, primary) in enumerate(indexes):
         temporary = f"{new}_{i}"
@@ -263,7 +304,8 @@ def _swap_in(cursor: CursorWrapper, table: str, select: str) -> int:
             cursor.execute(f"ALTER INDEX {temporary} RENAME TO {name}")
     cursor.execute("SELECT pg_get_serial_sequence(%s, 'id')", [table])
     sequence = cursor.fetchone()[0]
-    cursor.execute(f"ALTER SEQUENCE {sequence} RENAME TO {table}_id_seq")
+    if sequence:
+        cursor.execute(f"ALTER SEQUENCE {sequence} RENAME TO {table}_id_seq")
     return written
 
 
@@ -277,7 +319,7 @@ def rebuild(now: dt.datetime | None = None) -> int:
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute(f"SET LOCAL work_mem = '{REBUILD_WORK_MEM}'")
-            rows = _swap_in(cursor, daily, insert_sql(bounded=False, table="{table}"))
+            rows = _swap_in(cursor, daily, select_sql(bounded=False))
         else:
             cursor.execute(f"DELETE FROM {daily}")  # noqa: S608 (the model's table name)
             cursor.execute(insert_sql(bounded=False))
