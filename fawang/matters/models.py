@@ -631,6 +631,14 @@ class Matter(models.Model):
                 condition=Q(status__in=["completed", "closed"]),
                 name="matter_completed",
             ),
+            # The supervision facts of one day (insights.rollup.refresh_days) find the matters accepted or escalated
+            # that day through these; partial, so intake (neither set yet) writes no entry.
+            models.Index(
+                fields=["accepted_at"], condition=Q(accepted_at__isnull=False), name="matter_accepted"
+            ),
+            models.Index(
+                fields=["escalated_at"], condition=Q(escalated_at__isnull=False), name="matter_escalated"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -1039,7 +1047,11 @@ class Evaluation(models.Model):
         verbose_name = _("好差评")
         verbose_name_plural = _("好差评")
         ordering = ["-created_at"]
-        indexes = [models.Index(fields=["level", "created_at"], name="evaluation_level_time")]
+        indexes = [
+            models.Index(fields=["level", "created_at"], name="evaluation_level_time"),
+            # A day's ratings, for that day's supervision facts (insights.rollup.refresh_days).
+            models.Index(fields=["created_at"], name="evaluation_time"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.matter_id} {self.get_level_display()}"
