@@ -70,7 +70,12 @@ def run(ctx: Context) -> Section:
         load = ctx.manage(url, "load_activity", "--count", str(BASE), "--end", END, timeout=6 * 3600)
         grown = ""
         if label != "SQLite" and MATTERS > BASE:
-            grow = _run(ctx, url, "bench.insights_scale", {"BENCH_INSIGHTS_MATTERS": str(MATTERS)})
+            grow = _run(
+                ctx,
+                url,
+                "bench.insights_scale",
+                {"BENCH_INSIGHTS_MATTERS": str(MATTERS), "BENCH_INSIGHTS_END": END},
+            )
             grown = (
                 f"; grown in SQL to {int(grow['matters_total']):,} in {grow['matters']:.0f} s (matters), "
                 f"{grow['ratings and complaints']:.0f} s (ratings, complaints), {grow['indexes']:.0f} s (indexes), "

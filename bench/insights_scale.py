@@ -7,7 +7,7 @@ Copy k (1 … K-1) of matter m:
 - keeps its region, unit, service item, topic, channel, status, person, description and result (so the mix by
   place, item, topic and channel is the generated year's, and the handling times are its own);
 - moves every timestamp by the same whole number of weeks, ``(17·k + m.id) mod 52``, and back by 364 days when that
-  would pass the year's last day (so the weekday rhythm holds and the matters stay inside the year);
+  would pass the year's last day (BENCH_INSIGHTS_END, as given to ``load_activity --end``) (so the weekday rhythm holds and the matters stay inside the year);
 - gets the id ``k·1,000,000 + m.id`` and the tracking number ``FB`` + that id (no idempotency key, no parent);
 - brings its rating (``matters_evaluation``, moved by the same weeks) and its complaint (``matters_complaint``,
   about the copy of the matter complained about, when there is one).
@@ -23,11 +23,13 @@ JSON line (matters, seconds per phase).
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import sys
 import time
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import django
 from django.db.backends.utils import CursorWrapper
@@ -69,6 +71,7 @@ def _columns(cursor: CursorWrapper, table: str) -> list[str]:
 
 
 def grow(target: int = TARGET) -> dict[str, float]:
+    from django.conf import settings
     from django.db import connection, transaction
 
     timings: dict[str, float] = {}
@@ -77,6 +80,10 @@ def grow(target: int = TARGET) -> dict[str, float]:
             "SELECT count(*), max(id), max(submitted_at) FROM matters_matter WHERE id < %s", [STRIDE]
         )
         base, top, end = cursor.fetchone()
+        if os.environ.get("BENCH_INSIGHTS_END"):
+            # The generated year's last day (the demo's own matters, made today, would stretch it to today).
+            day = dt.date.fromisoformat(os.environ["BENCH_INSIGHTS_END"]) + dt.timedelta(days=1)
+            end = dt.datetime.combine(day, dt.time(), tzinfo=ZoneInfo(settings.TIME_ZONE))
         if top >= STRIDE:
             raise SystemExit("the generated year's ids reach the copies' range")
         cursor.execute("SELECT count(*) FROM matters_matter WHERE id >= %s", [STRIDE])
