@@ -199,8 +199,8 @@ def grouped(
     the monthly facts have it (a town's places are its villages); 6 asks for counties. The whole months come from
     the district months when the question needs neither units nor places below the county (``reads_districts``),
     or from the units' district months when it asks by unit only (``reads_unit_districts``), else from the monthly
-    facts; the days of a county or larger with no breakdown but by day, month or county and no filter from the
-    district days (``days_of``); the months the period covers in part from the daily facts (``plan``: the days
+    facts; a county or larger with no breakdown but by day, month or county and no filter reads its whole period
+    from the district days (``days_of``: a few rows a day); the months the period covers in part from the daily facts (``plan``: the days
     inside it, or the whole month less the days outside it, whichever reads fewer days). A question the monthly
     facts cannot answer (``reads_months``: days, a village) reads the daily facts of the period. So a year of a
     city is a few hundred or thousand rows however many matters lie behind it, and a month ending today reads
@@ -216,12 +216,17 @@ def grouped(
     # period; a town's are its villages (read from the daily facts).
     if depth is None:
         depth = 9 if len(region) <= 6 else 12
-    how = plan(period) if reads_months(region, keys) else Plan(None, (period,))
+    day_model, day_place = days_of(region, keys, depth, filters)
+    if day_model is DistrictDayFact:
+        # A few rows a day (one per county): the whole period from the district days, fewer rows than its months'
+        # items, topics and channels in the district months.
+        how = Plan(None, (period,))
+    else:
+        how = plan(period) if reads_months(region, keys) else Plan(None, (period,))
     # The database cuts the region to ``depth`` and the day to its month, so that it sends one row per place and
     # month, not one per village and day.
     daily = tuple(_DAILY_KEYS.get(k, k) for k in keys)
     totals_of = {m: Sum(m) for m in MEASURES}
-    day_model, day_place = days_of(region, keys, depth, filters)
     for parts, sign in ((how.add, 1), (how.subtract, -1)):
         if not parts:
             continue

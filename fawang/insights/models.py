@@ -167,7 +167,12 @@ class DistrictMonthFact(models.Model):
     class Meta:
         verbose_name = _("区县月度统计")
         verbose_name_plural = _("区县月度统计")
-        indexes = [models.Index(fields=["district", "month"], name="districtfact_district_month")]
+        indexes = [
+            models.Index(fields=["district", "month"], name="districtfact_district_month"),
+            # A page's few months of a city's several counties: the months first (about 7 times fewer rows read
+            # than the county range across every month at 10M matters).
+            models.Index(fields=["month", "district"], name="districtfact_month_district"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.month:%Y-%m} {self.district}"
@@ -242,7 +247,8 @@ class DistrictUnitMonthFact(models.Model):
     class Meta:
         verbose_name = _("区县机构月度统计")
         verbose_name_plural = _("区县机构月度统计")
-        indexes = [models.Index(fields=["district", "month"], name="districtunit_district_month")]
+        # As the district months': a page reads a few months of a few counties.
+        indexes = [models.Index(fields=["month", "district"], name="districtunit_month_district")]
 
     def __str__(self) -> str:
         return f"{self.month:%Y-%m} {self.district} {self.unit_id}"

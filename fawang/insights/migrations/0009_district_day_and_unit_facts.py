@@ -54,7 +54,7 @@ class Migration(migrations.Migration):
             options={
                 'verbose_name': '区县机构月度统计',
                 'verbose_name_plural': '区县机构月度统计',
-                'indexes': [models.Index(fields=['district', 'month'], name='districtunit_district_month')],
+                'indexes': [models.Index(fields=['month', 'district'], name='districtunit_month_district')],
             },
         ),
     ]
