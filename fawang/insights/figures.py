@@ -32,7 +32,14 @@ from fawang.lib import codes
 from fawang.orgs.models import Speciality, Unit
 from fawang.regions.models import Region
 
-from .models import DailyFact, DistrictMonthFact, MonthFact, RollupState
+from .models import (
+    DailyFact,
+    DistrictDayFact,
+    DistrictMonthFact,
+    DistrictUnitMonthFact,
+    MonthFact,
+    RollupState,
+)
 from .rollup import MEASURES
 
 T = TypeVar("T")
@@ -149,6 +156,30 @@ def reads_districts(region: str, keys: tuple[str, ...], depth: int, filters: dic
     return "region_id" not in keys or depth <= 6
 
 
+def reads_unit_districts(region: str, keys: tuple[str, ...], depth: int, filters: dict[str, Any]) -> bool:
+    """Whether the whole months can come from the units' district months (``DistrictUnitMonthFact``): the question
+    is about a county or larger, by unit (and month or county at most), filtered by nothing but the unit."""
+    if len(region) > 6 or not set(keys) <= {"unit_id", "month", "region_id"}:
+        return False
+    if any(v not in (None, "") for k, v in filters.items() if k != "unit_id"):
+        return False
+    return "region_id" not in keys or depth <= 6
+
+
+def days_of(region: str, keys: tuple[str, ...], depth: int, filters: dict[str, Any]) -> tuple[type[Any], str]:
+    """The table of days a question reads and its region column: the district days (``DistrictDayFact``) for a
+    county or larger by day, month or county at most, with no filter; else the daily facts."""
+    plain = all(v in (None, "") for v in filters.values())
+    if (
+        len(region) <= 6
+        and plain
+        and set(keys) <= {"day", "month", "region_id"}
+        and ("region_id" not in keys or depth <= 6)
+    ):
+        return DistrictDayFact, "district"
+    return DailyFact, "region_id"
+
+
 def _days_q(parts: tuple[Period, ...]) -> Q:
     q = Q()
     for p in parts:
@@ -167,7 +198,9 @@ def grouped(
     period is left out. ``region_id`` is cut to ``depth`` digits: by default the town below a county or city, as
     the monthly facts have it (a town's places are its villages); 6 asks for counties. The whole months come from
     the district months when the question needs neither units nor places below the county (``reads_districts``),
-    else from the monthly facts; the months the period covers in part from the daily facts (``plan``: the days
+    or from the units' district months when it asks by unit only (``reads_unit_districts``), else from the monthly
+    facts; a county or larger with no breakdown but by day, month or county and no filter reads its whole period
+    from the district days (``days_of``: a few rows a day); the months the period covers in part from the daily facts (``plan``: the days
     inside it, or the whole month less the days outside it, whichever reads fewer days). A question the monthly
     facts cannot answer (``reads_months``: days, a village) reads the daily facts of the period. So a year of a
     city is a few hundred or thousand rows however many matters lie behind it, and a month ending today reads
@@ -183,7 +216,13 @@ def grouped(
     # period; a town's are its villages (read from the daily facts).
     if depth is None:
         depth = 9 if len(region) <= 6 else 12
-    how = plan(period) if reads_months(region, keys) else Plan(None, (period,))
+    day_model, day_place = days_of(region, keys, depth, filters)
+    if day_model is DistrictDayFact:
+        # A few rows a day (one per county): the whole period from the district days, fewer rows than its months'
+        # items, topics and channels in the district months.
+        how = Plan(None, (period,))
+    else:
+        how = plan(period) if reads_months(region, keys) else Plan(None, (period,))
     # The database cuts the region to ``depth`` and the day to its month, so that it sends one row per place and
     # month, not one per village and day.
     daily = tuple(_DAILY_KEYS.get(k, k) for k in keys)
@@ -191,19 +230,21 @@ def grouped(
     for parts, sign in ((how.add, 1), (how.subtract, -1)):
         if not parts:
             continue
-        qs = DailyFact.objects.filter(_days_q(parts), region_q("region_id", region))
+        qs = day_model.objects.filter(_days_q(parts), region_q(day_place, region))
         qs = qs.filter(**{k: v for k, v in filters.items() if v not in (None, "")})
         if not keys:
             add((), qs.aggregate(**totals_of), sign)
             continue
-        qs = qs.annotate(place=Substr("region_id", 1, depth), month=TruncMonth("day"))
+        qs = qs.annotate(place=Substr(day_place, 1, depth), month=TruncMonth("day"))
         for found in qs.values(*daily).annotate(**totals_of).order_by():
             row: dict[str, Any] = dict(found)
             add(tuple(row[k] for k in daily), row, sign)
     if how.months is not None:
         if reads_districts(region, keys, depth, filters):
-            model: type[DistrictMonthFact | MonthFact] = DistrictMonthFact
+            model: type[DistrictMonthFact | DistrictUnitMonthFact | MonthFact] = DistrictMonthFact
             place = "district"
+        elif reads_unit_districts(region, keys, depth, filters):
+            model, place = DistrictUnitMonthFact, "district"
         else:
             model, place = MonthFact, "area"
         monthly = tuple(place if k == "region_id" else k for k in keys)
@@ -350,10 +391,11 @@ def _by_day(
     region: str, periods: tuple[Period, Period], filters: dict[str, Any]
 ) -> tuple[dict[int, dict[str, int]], dict[int, dict[str, int]]]:
     """Every measure of each day of each of two periods that do not overlap (numbered from the period's first day),
-    from the daily facts in one grouped read."""
+    from the daily facts (or the district days: ``days_of``) in one grouped read."""
     wanted = {k: v for k, v in filters.items() if v not in (None, "")}
+    day_model, day_place = days_of(region, ("day",), 9, filters)
     rows = (
-        DailyFact.objects.filter(_days_q(periods), region_q("region_id", region))
+        day_model.objects.filter(_days_q(periods), region_q(day_place, region))
         .filter(**wanted)
         .values("day")
         .annotate(**{m: Sum(m) for m in MEASURES})

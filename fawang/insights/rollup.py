@@ -17,8 +17,11 @@ The monthly facts (``MonthFact``: month × region cut to the town × item × top
 the daily ones with one more ``INSERT … SELECT``, and the district months (``DistrictMonthFact``: month × county ×
 item × topic × channel, no town, village or unit) from the monthly ones with a third, by ``rebuild()`` and, for the
 months of the days refreshed, by ``refresh_days()``; the dashboards read them for the whole months of a city's or
-county's period (``figures``). Both also put a new ``RollupState.version`` in the same transaction: the dashboards
-cache what they computed under it (``figures.cached``).
+county's period (``figures``). Two more are summed the same way for a county's or city's pages: the district days
+(``DistrictDayFact``: day × county alone, from the daily facts) for the days read with no breakdown or filter,
+and the units' district months (``DistrictUnitMonthFact``: month × county × unit, from the monthly facts) for the
+ranking of units. ``rebuild()`` and ``refresh_days()`` also put a new ``RollupState.version`` in the same
+transaction: the dashboards cache what they computed under it (``figures.cached``).
 
 ``rebuild()`` replaces every fact in one statement; ``refresh_days()`` replaces the facts of some days (the same
 statement, each branch bounded to the days' time range, so it reads the indexes on the timestamps);
@@ -41,7 +44,14 @@ from django.utils import timezone
 
 from fawang.matters.models import Complaint, Evaluation, Matter
 
-from .models import DailyFact, DistrictMonthFact, MonthFact, RollupState
+from .models import (
+    DailyFact,
+    DistrictDayFact,
+    DistrictMonthFact,
+    DistrictUnitMonthFact,
+    MonthFact,
+    RollupState,
+)
 
 MEASURES = ("received", "accepted", "completed", "on_time", "overdue", "rated", "good", "bad", "complaints")
 DIMENSIONS = ("day", "region_id", "service_item_id", "topic_id", "channel", "unit_id")
@@ -195,6 +205,35 @@ def district_sql(bounded: bool) -> str:
     )
 
 
+def district_day_sql(bounded: bool) -> str:
+    """The district days from the daily facts (``DistrictDayFact``): by day and the region cut to six digits
+    (counties); with ``bounded``, only the days in [start, end) (parameters)."""
+    d = DailyFact._meta.db_table
+    f = DistrictDayFact._meta.db_table
+    sums = ", ".join(f"SUM({x})" for x in MEASURES)
+    cols = ", ".join(("day", "district", *MEASURES))
+    where = "WHERE day >= %s AND day < %s" if bounded else ""
+    return (
+        f"INSERT INTO {f} ({cols})\n"
+        f"SELECT day, substr(region_id, 1, 6), {sums} FROM {d} {where}\nGROUP BY day, substr(region_id, 1, 6)"
+    )
+
+
+def district_unit_sql(bounded: bool) -> str:
+    """The units' district months from the monthly facts (``DistrictUnitMonthFact``): by month, the area cut to
+    six digits (counties) and the unit; with ``bounded``, only the months in [start, end) (parameters)."""
+    m = MonthFact._meta.db_table
+    f = DistrictUnitMonthFact._meta.db_table
+    sums = ", ".join(f"SUM({x})" for x in MEASURES)
+    cols = ", ".join(("month", "district", "unit_id", *MEASURES))
+    where = "WHERE month >= %s AND month < %s" if bounded else ""
+    group = "month, substr(area, 1, 6), unit_id"
+    return (
+        f"INSERT INTO {f} ({cols})\n"
+        f"SELECT month, substr(area, 1, 6), unit_id, {sums} FROM {m} {where}\nGROUP BY {group}"
+    )
+
+
 def _new_version() -> None:
     """A new facts version, written with the facts (a rolled-back refresh leaves the old one)."""
     state = _state()
@@ -210,7 +249,8 @@ def _next_month(day: dt.date) -> dt.date:
 
 
 def refresh_months(days: Iterable[dt.date]) -> None:
-    """Make the monthly facts and the district months of the months of ``days`` again from the daily facts."""
+    """Make the monthly facts, the district months and the units' district months of the months of ``days`` again
+    from the daily facts."""
     months = sorted({_first_of_month(day) for day in days})
     with connection.cursor() as cursor:
         for month in months:
@@ -221,6 +261,8 @@ def refresh_months(days: Iterable[dt.date]) -> None:
             cursor.execute(sql, [month, _next_month(month)])
             DistrictMonthFact.objects.filter(month=month).delete()
             cursor.execute(district_sql(bounded=True), [month, _next_month(month)])
+            DistrictUnitMonthFact.objects.filter(month=month).delete()
+            cursor.execute(district_unit_sql(bounded=True), [month, _next_month(month)])
 
 
 # Work memory of a full rebuild on PostgreSQL, per process of its parallel plan: the daily facts' grouping holds one
@@ -328,11 +370,15 @@ def rebuild(now: dt.datetime | None = None) -> int:
         cursor.execute(month_sql(bounded=False).replace("%%", "%"))
         cursor.execute(f"DELETE FROM {DistrictMonthFact._meta.db_table}")  # noqa: S608 (the model's table name)
         cursor.execute(district_sql(bounded=False))
+        cursor.execute(f"DELETE FROM {DistrictUnitMonthFact._meta.db_table}")  # noqa: S608 (the model's table name)
+        cursor.execute(district_unit_sql(bounded=False))
+        cursor.execute(f"DELETE FROM {DistrictDayFact._meta.db_table}")  # noqa: S608 (the model's table name)
+        cursor.execute(district_day_sql(bounded=False))
         if connection.vendor == "postgresql":
-            # Every row of the three tables is new: the planner learns them now, not at autovacuum's next pass (a
+            # Every row of these tables is new: the planner learns them now, not at autovacuum's next pass (a
             # dashboard planned on the old statistics read a city's month by a plain index scan, about 3 times
             # slower). ANALYZE counts this transaction's own rows.
-            tables = (DailyFact, MonthFact, DistrictMonthFact)
+            tables = (DailyFact, MonthFact, DistrictMonthFact, DistrictUnitMonthFact, DistrictDayFact)
             cursor.execute("ANALYZE " + ", ".join(t._meta.db_table for t in tables))
     RollupState.objects.update_or_create(
         name="facts",
@@ -361,8 +407,8 @@ def _bounds(first: dt.date, last: dt.date) -> tuple[dt.datetime, dt.datetime]:
 
 @transaction.atomic
 def refresh_days(days: Iterable[dt.date]) -> int:
-    """Replace the facts of ``days`` (a few days: the scheduler's job; a whole year: use ``rebuild``), and the
-    monthly facts of their months."""
+    """Replace the facts of ``days`` (a few days: the scheduler's job; a whole year: use ``rebuild``), their
+    district days, and the monthly facts of their months."""
     days = list(days)
     sql = insert_sql(bounded=True)
     written = 0
@@ -382,6 +428,8 @@ def refresh_days(days: Iterable[dt.date]) -> int:
             params += [start, end]
             cursor.execute(sql, params)
             written += max(cursor.rowcount, 0)
+            DistrictDayFact.objects.filter(day__gte=first, day__lte=last).delete()
+            cursor.execute(district_day_sql(bounded=True), [first, last + dt.timedelta(days=1)])
     refresh_months(days)
     _new_version()
     return written

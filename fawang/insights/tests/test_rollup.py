@@ -1,13 +1,21 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 
 from django.db import connection
 from django.db.models import Sum
 from django.utils import timezone
 
 from fawang.insights import figures, rollup
-from fawang.insights.models import DailyFact, DistrictMonthFact, MonthFact, RollupState
+from fawang.insights.models import (
+    DailyFact,
+    DistrictDayFact,
+    DistrictMonthFact,
+    DistrictUnitMonthFact,
+    MonthFact,
+    RollupState,
+)
 from fawang.matters import actions
 from fawang.matters.models import Complaint, Evaluation, Matter
 
@@ -40,6 +48,24 @@ def districts() -> set[tuple[object, ...]]:
             "month", "district", "service_item_id", "topic_id", "channel", *MEASURES
         )
     )
+
+
+def district_days() -> set[tuple[object, ...]]:
+    return set(DistrictDayFact.objects.values_list("day", "district", *MEASURES))
+
+
+def unit_months() -> set[tuple[object, ...]]:
+    return set(DistrictUnitMonthFact.objects.values_list("month", "district", "unit_id", *MEASURES))
+
+
+def summed_by_hand(key: Callable[[DailyFact], tuple[object, ...]]) -> dict[tuple[object, ...], list[int]]:
+    """Every daily fact's measures summed by ``key`` of the fact."""
+    out: dict[tuple[object, ...], list[int]] = {}
+    for fact in DailyFact.objects.all():
+        slot = out.setdefault(key(fact), [0] * len(MEASURES))
+        for i, m in enumerate(MEASURES):
+            slot[i] += getattr(fact, m)
+    return out
 
 
 def daily_only(
@@ -107,10 +133,13 @@ class RollupTestCase(ActivityTestCase):
         RollupState.objects.filter(name="facts").update(refreshed_at=now - dt.timedelta(minutes=1))
         rollup.refresh_changed(now + dt.timedelta(seconds=1))
         incremental, incremental_months, incremental_districts = facts(), months(), districts()
+        incremental_days, incremental_units = district_days(), unit_months()
         rollup.rebuild()
         self.assertEqual(incremental, facts())
         self.assertEqual(incremental_months, months())
         self.assertEqual(incremental_districts, districts())
+        self.assertEqual(incremental_days, district_days())
+        self.assertEqual(incremental_units, unit_months())
         today = timezone.localdate(now)
         self.assertGreaterEqual(DailyFact.objects.filter(day=today).aggregate(n=Sum("completed"))["n"], 1)
 
@@ -201,6 +230,8 @@ class MonthFactTestCase(ActivityTestCase):
                     ("unit_id",),
                     ("month",),
                     ("channel",),
+                    ("day",),
+                    ("unit_id", "month"),
                 ):
                     with self.subTest(region=region, period=period, keys=keys):
                         got = {
@@ -264,6 +295,50 @@ class DistrictMonthFactTestCase(ActivityTestCase):
         self.assertEqual({k[0]: v["received"] for k, v in got.items() if v["received"]}, by_hand)
         ranked = {row["code"]: row["received"] for row in figures.ranking("3502", period)}
         self.assertEqual({k: v for k, v in ranked.items() if v}, by_hand)
+
+    def test_the_district_days_and_unit_months_are_the_daily_facts_summed(self) -> None:
+        cases = (
+            (district_days, lambda f: (f.day, f.region_id[:6]), DistrictDayFact),
+            (
+                unit_months,
+                lambda f: (f.day.replace(day=1), f.region_id[:6], f.unit_id),
+                DistrictUnitMonthFact,
+            ),
+        )
+        for rows, key, model in cases:
+            with self.subTest(model=model.__name__):
+                got = {row[: -len(MEASURES)]: list(row[-len(MEASURES) :]) for row in rows()}
+                self.assertEqual(len(got), model.objects.count())  # one row per combination
+                self.assertEqual(got, summed_by_hand(key))
+        self.assertLess(DistrictDayFact.objects.count(), DailyFact.objects.count())
+        self.assertLess(DistrictUnitMonthFact.objects.count(), MonthFact.objects.count())
+
+    def test_a_refresh_makes_the_district_days_and_unit_months_of_its_days_again(self) -> None:
+        before_days, before_units = district_days(), unit_months()
+        day = END - dt.timedelta(days=3)
+        DistrictDayFact.objects.filter(day=day).update(received=999)
+        DistrictDayFact.objects.filter(day=day - dt.timedelta(days=1)).update(received=999)
+        DistrictUnitMonthFact.objects.filter(month=day.replace(day=1)).update(received=999)
+        rollup.refresh_days([day])
+        self.assertEqual({r for r in district_days() if r[0] == day}, {r for r in before_days if r[0] == day})
+        self.assertEqual(unit_months(), before_units)
+        untouched = DistrictDayFact.objects.filter(day=day - dt.timedelta(days=1))
+        self.assertTrue(untouched.exists())
+        self.assertTrue(all(r.received == 999 for r in untouched))
+
+    def test_the_trend_and_the_unit_ranking_read_the_district_tables_with_the_same_numbers(self) -> None:
+        period = figures.Period.last(30, END)
+        by_day = daily_only("3502", period, ("day",))
+        shown = figures.trend("3502", period)
+        for label, received in zip(shown["labels"], shown["received"], strict=True):
+            day = dt.date.fromisoformat(label)
+            self.assertEqual(received, by_day.get((day,), {}).get("received", 0))
+        year = figures.Period.last(365, END)
+        by_unit = daily_only("3502", year, ("unit_id",))
+        ranked = figures.unit_ranking("3502", year, limit=1000)
+        self.assertTrue(ranked)
+        for row in ranked:
+            self.assertEqual(row["received"], by_unit[(row["id"],)]["received"])
 
     def test_a_refresh_writes_a_new_version(self) -> None:
         before = figures.facts_version()
