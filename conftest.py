@@ -1,12 +1,62 @@
 """Test set-up shared by every app: each test database gets the regions of 厦门市 and 仙游县 and the test world
 (fawang/testing/world.py: its units, practitioners, staff personas and line fixtures) once; every test then runs in
-a transaction that is rolled back. The demo (`make run`) is not loaded: its own tests load it."""
+a transaction that is rolled back. The demo (`make run`) is not loaded: its own tests load it.
+
+On SQLite the migrations run once per test run (``migrated_sqlite``): each pytest-xdist worker's test database and
+the sites the end-to-end and ops tests start begin as a copy of that database."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
+
+
+@pytest.fixture(scope="session")
+def migrated_sqlite(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> Path:
+    """The run's migrated SQLite database (fawang/testing/migrated.py), in the run's temporary directory that its
+    pytest-xdist workers share (each has its own below it)."""
+    from fawang.testing.migrated import migrated_sqlite
+
+    base = tmp_path_factory.getbasetemp()
+    return migrated_sqlite(base if worker_id == "master" else base.parent)
+
+
+@pytest.fixture(scope="session")
+def _test_database_from_template(
+    django_db_modify_db_settings_parallel_suffix: None, request: pytest.FixtureRequest
+) -> Iterator[bool]:
+    """On SQLite with the default in-memory test database (``make test``, CI), this worker's test database is a
+    copy of ``migrated_sqlite`` in its temporary directory, kept as it is (Django's ``keepdb``: ``migrate`` finds
+    every migration applied) and removed after the run. A run with FAWANG_TEST_SQLITE (``--reuse-db``) or on
+    PostgreSQL makes its test database as before."""
+    from django.conf import settings
+
+    from fawang.testing.migrated import copy_database
+
+    db = settings.DATABASES["default"]
+    if db["ENGINE"] != "django.db.backends.sqlite3" or db.get("TEST", {}).get("NAME"):
+        yield False
+        return
+    path = request.getfixturevalue("tmp_path_factory").getbasetemp() / "test.sqlite3"
+    copy_database(request.getfixturevalue("migrated_sqlite"), path)
+    db["TEST"] = {**db.get("TEST", {}), "NAME": str(path)}
+    yield True
+    for leftover in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+        leftover.unlink(missing_ok=True)
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(_test_database_from_template: bool) -> None:
+    """pytest-django's hook for the test database's settings (the copy above)."""
+
+
+@pytest.fixture(scope="session")
+def django_db_keepdb(request: pytest.FixtureRequest, _test_database_from_template: bool) -> bool:
+    """Keep the test database as it is: with --reuse-db, or when it is the copy of the migrated database."""
+    return bool(request.config.getvalue("reuse_db")) or _test_database_from_template
 
 
 @pytest.fixture(scope="session")

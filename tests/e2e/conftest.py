@@ -35,6 +35,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from fawang.testing.migrated import copy_database
+
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -98,7 +100,7 @@ def _site_env(database_url: str, var: Path, clock: dict[str, str]) -> dict[str, 
     }
 
 
-def _set_up_once(shared: Path) -> dict[str, Any]:
+def _set_up_once(shared: Path, migrated: Path | None) -> dict[str, Any]:
     """The site's database and var/ (keys, law index, static files), set up once per test run however many
     pytest-xdist workers start a site: the first to come builds them under ``shared`` (a PostgreSQL run: into a
     template database) while the others wait on a lock; each then starts from a copy. All share the builder's
@@ -118,6 +120,9 @@ def _set_up_once(shared: Path) -> dict[str, Any]:
                 f'CREATE DATABASE "{template}"',
             )
         else:
+            # The run's migrated database (conftest.py's migrated_sqlite): the migrate below finds it up to date.
+            assert migrated is not None
+            copy_database(migrated, build / "e2e.sqlite3")
             template, url = "", f"sqlite:///{build / 'e2e.sqlite3'}"
         offset, clock = _clock(dt.datetime.now(dt.UTC))
         env = _site_env(url, build / "var", clock)
@@ -195,13 +200,15 @@ class Site:
 
 
 @pytest.fixture(scope="session")
-def site(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> Iterator[Site]:
+def site(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory, worker_id: str
+) -> Iterator[Site]:
     if not Path(CHROMIUM).exists():
         pytest.fail("没有找到 /usr/bin/chromium：请运行 make system-deps（make test 会自动安装）。")
     # The run's base temporary directory: pytest-xdist gives each worker a directory under it.
     run_dir = tmp_path_factory.getbasetemp()
     shared = run_dir if worker_id == "master" else run_dir.parent
-    built = _set_up_once(shared)
+    built = _set_up_once(shared, None if _on_postgres() else request.getfixturevalue("migrated_sqlite"))
     with tempfile.TemporaryDirectory(prefix="fawang-e2e-") as tmp_name:
         tmp = Path(tmp_name)
         env = _site_env(_copy_of(built, tmp, shared), tmp / "var", built["clock"])

@@ -17,6 +17,7 @@ from urllib.parse import urlsplit, urlunsplit
 import pytest
 
 from fawang.lib.validators import id_check_digit
+from fawang.testing.migrated import copy_database
 
 ROOT = Path(__file__).resolve().parents[3]
 FIRST17 = "35020319800501991"
@@ -103,6 +104,8 @@ def _throwaway_postgres() -> Iterator[str]:
 
 @pytest.fixture(scope="module", params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
 def site(request: pytest.FixtureRequest) -> Iterator[Site]:
+    """A site on a throw-away database: on SQLite a copy of the run's migrated database (conftest.py), on
+    PostgreSQL an empty database; ``migrate`` then brings either up to date, as on a deployment."""
     on_postgres = os.environ.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://"))
     if request.param == "postgresql" and not on_postgres:
         pytest.skip("PostgreSQL 的备份测试需要 DATABASE_URL=postgres://...")
@@ -113,6 +116,8 @@ def site(request: pytest.FixtureRequest) -> Iterator[Site]:
             if request.param == "postgresql"
             else f"sqlite:///{tmp}/db"
         )
+        if request.param == "sqlite":
+            copy_database(request.getfixturevalue("migrated_sqlite"), tmp / "db")
         s = Site(tmp, url)
         s.ok("migrate", "--no-input", "-v0", "--skip-checks")
         s.ok("shell", "--no-imports", "-c", SEED)

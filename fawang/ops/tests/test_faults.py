@@ -27,6 +27,8 @@ from typing import Any
 
 import pytest
 
+from fawang.testing.migrated import copy_database
+
 ROOT = Path(__file__).resolve().parents[3]
 MATTERS = 400
 RECOVERY_SECONDS = 90  # from the restart of the worker to the last escalation, on a loaded 2-core machine
@@ -107,10 +109,13 @@ def _wait(what: str, predicate: Callable[[], object], timeout: float, step: floa
 
 
 @pytest.fixture(scope="module")
-def site() -> Iterator[Site]:
+def site(migrated_sqlite: Path) -> Iterator[Site]:
+    """The site's database starts as a copy of the run's migrated database (conftest.py); ``migrate`` finds it up
+    to date."""
     with tempfile.TemporaryDirectory(prefix="fawang-faults-") as name:
         tmp = Path(name)
         db = tmp / "fawang.sqlite3"
+        copy_database(migrated_sqlite, db)
         env = {
             **{k: v for k, v in os.environ.items() if not k.startswith(("PYTEST", "DJANGO_SETTINGS"))},
             "DJANGO_SETTINGS_MODULE": "fawang.settings",
