@@ -114,7 +114,7 @@ def run(ctx: Context) -> Section:
                 f"{inc[len(inc) // 2] * 1000:.0f} ms median",
                 f"worst {inc[-1] * 1000:.0f} ms",
                 "",
-                "refresh_days([day]) on 5 days",
+                "refresh_days([day]) on the 5 busiest days (most matters received)",
             )
         )
         pages = m["dashboards"]
