@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import ClassVar
 
+from django.core.cache import cache
 from django.urls import reverse
 
 from fawang.orgs.models import CreditRecord, Practitioner, Speciality, Unit
@@ -65,6 +66,10 @@ class DirectoryTestCase(BaseTestCase):
             phone="13900001111",
             is_public=False,
         )
+
+    def setUp(self) -> None:
+        super().setUp()
+        cache.clear()  # the API's throttle counts live in the shared cache, which other tests fill from the same address
 
     def test_a_practitioner_page_shows_the_licence_and_public_credit_only(self) -> None:
         r = self.client.get(person_url(self.lawyer))
