@@ -131,22 +131,15 @@ class MonthFact(models.Model):
         return f"{self.month:%Y-%m} {self.area}"
 
 
-class DistrictMonthFact(models.Model):
-    """The coarsest rollup, for long periods of a county, a city or the province: the monthly facts summed by
-    calendar month × county (区县: the first six digits of the code) × item × topic × channel — towns, villages and
-    handling units are gone, so a city's year is a few hundred rows however many matters and units lie behind it.
-    Made from the monthly facts by ``rollup``, with them (rebuild, and the months of the days a refresh touches)."""
+class CountyMonthSums(models.Model):
+    """What the district months and the units' district months share: a calendar month of a county and the
+    monthly facts' nine numbers summed over it."""
 
     month = models.DateField(_("月份"), help_text=_("该月 1 日。"))
     district = models.CharField(
         _("区县"),
         max_length=6,
         help_text=_("区划代码的前六位（至区、县）；乡镇、村（社区）合并到所在区县。"),
-    )
-    service_item = _dim(ServiceItem, _("服务事项"), help_text=_("事项的服务事项。"))
-    topic = _dim(Speciality, _("所涉领域"), null=True, help_text=_("事项所涉的法律领域；未分类的为空。"))
-    channel = models.CharField(
-        _("受理渠道"), max_length=8, choices=Channel.choices, help_text=_("事项的受理渠道。")
     )
     received = models.PositiveIntegerField(
         _("受理登记"), default=0, help_text=_("当月月度统计“受理登记”之和：当月提交的事项数。")
@@ -163,6 +156,22 @@ class DistrictMonthFact(models.Model):
     )
     bad = models.PositiveIntegerField(_("差评"), default=0, help_text=_("当月差评数（不满意、非常不满意）。"))
     complaints = models.PositiveIntegerField(_("投诉"), default=0, help_text=_("当月月度统计“投诉”之和。"))
+
+    class Meta:
+        abstract = True
+
+
+class DistrictMonthFact(CountyMonthSums):
+    """The coarsest rollup, for long periods of a county, a city or the province: the monthly facts summed by
+    calendar month × county (区县: the first six digits of the code) × item × topic × channel — towns, villages and
+    handling units are gone, so a city's year is a few hundred rows however many matters and units lie behind it.
+    Made from the monthly facts by ``rollup``, with them (rebuild, and the months of the days a refresh touches)."""
+
+    service_item = _dim(ServiceItem, _("服务事项"), help_text=_("事项的服务事项。"))
+    topic = _dim(Speciality, _("所涉领域"), null=True, help_text=_("事项所涉的法律领域；未分类的为空。"))
+    channel = models.CharField(
+        _("受理渠道"), max_length=8, choices=Channel.choices, help_text=_("事项的受理渠道。")
+    )
 
     class Meta:
         verbose_name = _("区县月度统计")
@@ -216,33 +225,12 @@ class DistrictDayFact(models.Model):
         return f"{self.day} {self.district}"
 
 
-class DistrictUnitMonthFact(models.Model):
+class DistrictUnitMonthFact(CountyMonthSums):
     """The monthly facts summed by calendar month × county × handling unit (no town, village, item, topic or
     channel), for the ranking of the units of a county's or city's whole months. Made from the monthly facts by
     ``rollup``, with them (rebuild, and the months of the days a refresh touches)."""
 
-    month = models.DateField(_("月份"), help_text=_("该月 1 日。"))
-    district = models.CharField(
-        _("区县"),
-        max_length=6,
-        help_text=_("区划代码的前六位（至区、县）；乡镇、村（社区）合并到所在区县。"),
-    )
     unit = _dim(Unit, _("办理机构"), help_text=_("办理事项的机构；投诉计入被投诉的机构。"))
-    received = models.PositiveIntegerField(
-        _("受理登记"), default=0, help_text=_("当月月度统计“受理登记”之和：当月提交的事项数。")
-    )
-    accepted = models.PositiveIntegerField(_("受理"), default=0, help_text=_("当月月度统计“受理”之和。"))
-    completed = models.PositiveIntegerField(_("办结"), default=0, help_text=_("当月月度统计“办结”之和。"))
-    on_time = models.PositiveIntegerField(
-        _("按时办结"), default=0, help_text=_("当月月度统计“按时办结”之和；按时办结率 = 按时办结 ÷ 办结。")
-    )
-    overdue = models.PositiveIntegerField(_("超期"), default=0, help_text=_("当月月度统计“超期”之和。"))
-    rated = models.PositiveIntegerField(_("评价"), default=0, help_text=_("当月月度统计“评价”之和。"))
-    good = models.PositiveIntegerField(
-        _("好评"), default=0, help_text=_("当月好评数（非常满意、满意、基本满意）。")
-    )
-    bad = models.PositiveIntegerField(_("差评"), default=0, help_text=_("当月差评数（不满意、非常不满意）。"))
-    complaints = models.PositiveIntegerField(_("投诉"), default=0, help_text=_("当月月度统计“投诉”之和。"))
 
     class Meta:
         verbose_name = _("区县机构月度统计")
