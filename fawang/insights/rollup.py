@@ -37,7 +37,7 @@ from collections.abc import Iterable
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import connection, models, transaction
 from django.db.backends.utils import CursorWrapper
 from django.db.models import Q
 from django.utils import timezone
@@ -172,66 +172,55 @@ def _month_of(column: str) -> str:
     return f"strftime('%%Y-%%m-01', {column})"
 
 
+def _summary_sql(
+    target: type[models.Model], source: type[models.Model], keys: dict[str, str], period: str, bounded: bool
+) -> str:
+    """The statement that fills ``target`` with ``source``'s measures summed by ``keys`` (each of ``target``'s key
+    columns and the SQL over ``source`` that gives it); with ``bounded``, only the rows whose ``period`` column lies
+    in [start, end) (parameters)."""
+    exprs = ", ".join(keys.values())
+    sums = ", ".join(f"SUM({x})" for x in MEASURES)
+    cols = ", ".join((*keys, *MEASURES))
+    where = f"WHERE {period} >= %s AND {period} < %s" if bounded else ""
+    return (
+        f"INSERT INTO {target._meta.db_table} ({cols})\n"
+        f"SELECT {exprs}, {sums} FROM {source._meta.db_table} {where}\nGROUP BY {exprs}"
+    )
+
+
+def _same(*columns: str) -> dict[str, str]:
+    return {c: c for c in columns}
+
+
 def month_sql(bounded: bool) -> str:
     """The monthly facts from the daily ones (``MonthFact``): by month, the region cut to nine digits (towns), and
     the other dimensions; with ``bounded``, only the days in [start, end) (parameters)."""
-    d = DailyFact._meta.db_table
-    f = MonthFact._meta.db_table
-    month = _month_of("day")
-    dims = ("service_item_id", "topic_id", "channel", "unit_id")
-    sums = ", ".join(f"SUM({x})" for x in MEASURES)
-    cols = ", ".join(("month", "area", *dims, *MEASURES))
-    where = "WHERE day >= %s AND day < %s" if bounded else ""
-    group = ", ".join((month, "substr(region_id, 1, 9)", *dims))
-    return (
-        f"INSERT INTO {f} ({cols})\n"
-        f"SELECT {month}, substr(region_id, 1, 9), {', '.join(dims)}, {sums} FROM {d} {where}\nGROUP BY {group}"
-    )
+    keys = {"month": _month_of("day"), "area": "substr(region_id, 1, 9)"}
+    keys |= _same("service_item_id", "topic_id", "channel", "unit_id")
+    return _summary_sql(MonthFact, DailyFact, keys, "day", bounded)
 
 
 def district_sql(bounded: bool) -> str:
     """The district months from the monthly facts (``DistrictMonthFact``): by month, the area cut to six digits
     (counties), item, topic and channel; with ``bounded``, only the months in [start, end) (parameters)."""
-    m = MonthFact._meta.db_table
-    f = DistrictMonthFact._meta.db_table
-    dims = ("service_item_id", "topic_id", "channel")
-    sums = ", ".join(f"SUM({x})" for x in MEASURES)
-    cols = ", ".join(("month", "district", *dims, *MEASURES))
-    where = "WHERE month >= %s AND month < %s" if bounded else ""
-    group = ", ".join(("month", "substr(area, 1, 6)", *dims))
-    return (
-        f"INSERT INTO {f} ({cols})\n"
-        f"SELECT month, substr(area, 1, 6), {', '.join(dims)}, {sums} FROM {m} {where}\nGROUP BY {group}"
+    keys = {"month": "month", "district": "substr(area, 1, 6)"} | _same(
+        "service_item_id", "topic_id", "channel"
     )
+    return _summary_sql(DistrictMonthFact, MonthFact, keys, "month", bounded)
 
 
 def district_day_sql(bounded: bool) -> str:
     """The district days from the daily facts (``DistrictDayFact``): by day and the region cut to six digits
     (counties); with ``bounded``, only the days in [start, end) (parameters)."""
-    d = DailyFact._meta.db_table
-    f = DistrictDayFact._meta.db_table
-    sums = ", ".join(f"SUM({x})" for x in MEASURES)
-    cols = ", ".join(("day", "district", *MEASURES))
-    where = "WHERE day >= %s AND day < %s" if bounded else ""
-    return (
-        f"INSERT INTO {f} ({cols})\n"
-        f"SELECT day, substr(region_id, 1, 6), {sums} FROM {d} {where}\nGROUP BY day, substr(region_id, 1, 6)"
-    )
+    keys = {"day": "day", "district": "substr(region_id, 1, 6)"}
+    return _summary_sql(DistrictDayFact, DailyFact, keys, "day", bounded)
 
 
 def district_unit_sql(bounded: bool) -> str:
     """The units' district months from the monthly facts (``DistrictUnitMonthFact``): by month, the area cut to
     six digits (counties) and the unit; with ``bounded``, only the months in [start, end) (parameters)."""
-    m = MonthFact._meta.db_table
-    f = DistrictUnitMonthFact._meta.db_table
-    sums = ", ".join(f"SUM({x})" for x in MEASURES)
-    cols = ", ".join(("month", "district", "unit_id", *MEASURES))
-    where = "WHERE month >= %s AND month < %s" if bounded else ""
-    group = "month, substr(area, 1, 6), unit_id"
-    return (
-        f"INSERT INTO {f} ({cols})\n"
-        f"SELECT month, substr(area, 1, 6), unit_id, {sums} FROM {m} {where}\nGROUP BY {group}"
-    )
+    keys = {"month": "month", "district": "substr(area, 1, 6)", "unit_id": "unit_id"}
+    return _summary_sql(DistrictUnitMonthFact, MonthFact, keys, "month", bounded)
 
 
 def _new_version() -> None:
@@ -252,17 +241,19 @@ def refresh_months(days: Iterable[dt.date]) -> None:
     """Make the monthly facts, the district months and the units' district months of the months of ``days`` again
     from the daily facts."""
     months = sorted({_first_of_month(day) for day in days})
+    by_month = month_sql(bounded=True)
+    if connection.vendor != "postgresql":
+        by_month = by_month.replace("%%", "%")
+    summaries = (
+        (MonthFact, by_month),
+        (DistrictMonthFact, district_sql(bounded=True)),
+        (DistrictUnitMonthFact, district_unit_sql(bounded=True)),
+    )
     with connection.cursor() as cursor:
         for month in months:
-            MonthFact.objects.filter(month=month).delete()
-            sql = month_sql(bounded=True)
-            if connection.vendor != "postgresql":
-                sql = sql.replace("%%", "%")
-            cursor.execute(sql, [month, _next_month(month)])
-            DistrictMonthFact.objects.filter(month=month).delete()
-            cursor.execute(district_sql(bounded=True), [month, _next_month(month)])
-            DistrictUnitMonthFact.objects.filter(month=month).delete()
-            cursor.execute(district_unit_sql(bounded=True), [month, _next_month(month)])
+            for model, sql in summaries:
+                model.objects.filter(month=month).delete()
+                cursor.execute(sql, [month, _next_month(month)])
 
 
 # Work memory of a full rebuild on PostgreSQL, per process of its parallel plan: the daily facts' grouping holds one
@@ -366,14 +357,16 @@ def rebuild(now: dt.datetime | None = None) -> int:
             cursor.execute(f"DELETE FROM {daily}")  # noqa: S608 (the model's table name)
             cursor.execute(insert_sql(bounded=False))
             rows = max(cursor.rowcount, 0)
-        cursor.execute(f"DELETE FROM {MonthFact._meta.db_table}")  # noqa: S608 (the model's table name)
-        cursor.execute(month_sql(bounded=False).replace("%%", "%"))
-        cursor.execute(f"DELETE FROM {DistrictMonthFact._meta.db_table}")  # noqa: S608 (the model's table name)
-        cursor.execute(district_sql(bounded=False))
-        cursor.execute(f"DELETE FROM {DistrictUnitMonthFact._meta.db_table}")  # noqa: S608 (the model's table name)
-        cursor.execute(district_unit_sql(bounded=False))
-        cursor.execute(f"DELETE FROM {DistrictDayFact._meta.db_table}")  # noqa: S608 (the model's table name)
-        cursor.execute(district_day_sql(bounded=False))
+        summaries = (
+            # Run without parameters: SQLite's strftime pattern loses its escaping.
+            (MonthFact, month_sql(bounded=False).replace("%%", "%")),
+            (DistrictMonthFact, district_sql(bounded=False)),
+            (DistrictUnitMonthFact, district_unit_sql(bounded=False)),
+            (DistrictDayFact, district_day_sql(bounded=False)),
+        )
+        for model, sql in summaries:
+            cursor.execute(f"DELETE FROM {model._meta.db_table}")  # noqa: S608 (the model's table name)
+            cursor.execute(sql)
         if connection.vendor == "postgresql":
             # Every row of these tables is new: the planner learns them now, not at autovacuum's next pass (a
             # dashboard planned on the old statistics read a city's month by a plain index scan, about 3 times
