@@ -22,8 +22,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.conf import settings
-
+from fawang.lib import memo
 from fawang.lib.versiontoken import VersionToken
 from fawang.orgs.models import Unit
 
@@ -50,7 +49,7 @@ _snapshot: _Snapshot | None = None
 
 
 def enabled() -> bool:
-    return float(getattr(settings, "REFERENCE_CACHE_SECONDS", 60)) > 0
+    return memo.seconds() > 0
 
 
 def _load(token: str) -> _Snapshot:

@@ -30,13 +30,12 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qs
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
-from fawang.lib import crypto
+from fawang.lib import crypto, memo
 from fawang.lib.versiontoken import VersionToken
 
 from .models import CallEvent, CtiSystem
@@ -80,7 +79,7 @@ _MAX_COPIES = 200
 
 
 def _cached() -> bool:
-    return float(getattr(settings, "REFERENCE_CACHE_SECONDS", 60)) > 0
+    return memo.seconds() > 0
 
 
 def _find(key: str, purpose: str) -> CtiSystem | None:

@@ -20,7 +20,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar, cast
 
-from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
 from django.db.models import Q, QuerySet, Sum
@@ -28,7 +27,7 @@ from django.db.models.functions import Substr, TruncMonth
 from django.utils import timezone
 
 from fawang.catalog.models import Channel, ServiceItem
-from fawang.lib import codes
+from fawang.lib import codes, memo
 from fawang.orgs.models import Speciality, Unit
 from fawang.regions.models import Region
 
@@ -622,7 +621,7 @@ def cached(name: str, region: str, period: Period, filters: dict[str, Any], comp
 def _local_enabled() -> bool:
     """Whether this process keeps figures (``_LOCAL``): not where REFERENCE_CACHE_SECONDS is 0 (the tests, which
     clear the shared cache to make a page compute its figures), as the catalogue's copy."""
-    return float(getattr(settings, "REFERENCE_CACHE_SECONDS", 60)) > 0
+    return memo.seconds() > 0
 
 
 def forget() -> None:

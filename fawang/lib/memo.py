@@ -21,9 +21,14 @@ _lock = threading.Lock()
 _store: dict[Any, tuple[float, Any]] = {}
 
 
+def seconds() -> float:
+    """How long a process keeps reference data: settings ``REFERENCE_CACHE_SECONDS`` (0: not at all)."""
+    return float(getattr(settings, "REFERENCE_CACHE_SECONDS", 60))
+
+
 def remembered(key: Any, load: Callable[[], T]) -> T:
     """``load()``, or its answer of less than REFERENCE_CACHE_SECONDS ago."""
-    ttl = float(getattr(settings, "REFERENCE_CACHE_SECONDS", 60))
+    ttl = seconds()
     if ttl <= 0:
         return load()
     now = time.monotonic()

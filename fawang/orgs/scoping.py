@@ -20,8 +20,7 @@ import threading
 import time
 from typing import TYPE_CHECKING, Any
 
-from django.conf import settings
-
+from fawang.lib import memo
 from fawang.lib.versiontoken import VersionToken
 
 if TYPE_CHECKING:
@@ -35,10 +34,6 @@ _lock = threading.Lock()
 # user id -> (token, expiry on the monotonic clock, memberships with unit and region attached)
 _copies: dict[int, tuple[str, float, list[Membership]]] = {}
 TOKEN = VersionToken(VERSION_KEY)
-
-
-def _seconds() -> float:
-    return float(getattr(settings, "REFERENCE_CACHE_SECONDS", 60))
 
 
 def _query(user_id: int) -> list[Membership]:
@@ -63,7 +58,7 @@ def _copy(m: Membership) -> Membership:
 
 
 def _load(user_id: int) -> list[Membership]:
-    ttl = _seconds()
+    ttl = memo.seconds()
     if ttl <= 0 or not user_id:
         return _query(user_id)
     token = TOKEN.current()
