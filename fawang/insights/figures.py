@@ -71,10 +71,15 @@ def rate(part: int, whole: int) -> float | None:
     return round(part / whole, 4) if whole else None
 
 
+def given(filters: dict[str, Any]) -> dict[str, Any]:
+    """The filters that are set (an empty choice in the filter bar is no filter)."""
+    return {k: v for k, v in filters.items() if v not in (None, "")}
+
+
 def facts(region: str, period: Period, **filters: Any) -> QuerySet[DailyFact]:
     qs = DailyFact.objects.filter(day__gte=period.start, day__lte=period.end)
     qs = qs.filter(region_q("region_id", region))
-    return qs.filter(**{k: v for k, v in filters.items() if v not in (None, "")})
+    return qs.filter(**given(filters))
 
 
 def _next_month(day: dt.date) -> dt.date:
@@ -150,7 +155,7 @@ def reads_months(region: str, keys: tuple[str, ...] = ()) -> bool:
 def reads_districts(region: str, keys: tuple[str, ...], depth: int, filters: dict[str, Any]) -> bool:
     """Whether the whole months can come from the district months (``DistrictMonthFact``): the question is about
     a county or larger, and needs neither the handling unit nor places below the county."""
-    if len(region) > 6 or "unit_id" in keys or filters.get("unit_id") not in (None, ""):
+    if len(region) > 6 or "unit_id" in keys or "unit_id" in given(filters):
         return False
     return "region_id" not in keys or depth <= 6
 
@@ -160,7 +165,7 @@ def reads_unit_districts(region: str, keys: tuple[str, ...], depth: int, filters
     is about a county or larger, by unit (and month or county at most), filtered by nothing but the unit."""
     if len(region) > 6 or not set(keys) <= {"unit_id", "month", "region_id"}:
         return False
-    if any(v not in (None, "") for k, v in filters.items() if k != "unit_id"):
+    if set(given(filters)) - {"unit_id"}:
         return False
     return "region_id" not in keys or depth <= 6
 
@@ -168,7 +173,7 @@ def reads_unit_districts(region: str, keys: tuple[str, ...], depth: int, filters
 def days_of(region: str, keys: tuple[str, ...], depth: int, filters: dict[str, Any]) -> tuple[type[Any], str]:
     """The table of days a question reads and its region column: the district days (``DistrictDayFact``) for a
     county or larger by day, month or county at most, with no filter; else the daily facts."""
-    plain = all(v in (None, "") for v in filters.values())
+    plain = not given(filters)
     if (
         len(region) <= 6
         and plain
@@ -216,6 +221,7 @@ def grouped(
     if depth is None:
         depth = 9 if len(region) <= 6 else 12
     day_model, day_place = days_of(region, keys, depth, filters)
+    wanted = given(filters)
     if day_model is DistrictDayFact:
         # A few rows a day (one per county): the whole period from the district days, fewer rows than its months'
         # items, topics and channels in the district months.
@@ -230,7 +236,7 @@ def grouped(
         if not parts:
             continue
         qs = day_model.objects.filter(_days_q(parts), region_q(day_place, region))
-        qs = qs.filter(**{k: v for k, v in filters.items() if v not in (None, "")})
+        qs = qs.filter(**wanted)
         if not keys:
             add((), qs.aggregate(**totals_of), sign)
             continue
@@ -249,7 +255,7 @@ def grouped(
         monthly = tuple(place if k == "region_id" else k for k in keys)
         first, last = how.months
         qs_m = model.objects.filter(codes.under(place, region), month__gte=first, month__lte=last)
-        qs_m = qs_m.filter(**{k: v for k, v in filters.items() if v not in (None, "")})
+        qs_m = qs_m.filter(**wanted)
         if not keys:
             add((), qs_m.aggregate(**totals_of), 1)
         else:
@@ -268,7 +274,7 @@ def grouped_each(region: str, period: Period, fields: tuple[str, ...], **filters
         raise ValueError(fields)
     if connection.vendor != "postgresql" or len(fields) < 2:
         return {f: grouped(region, period, (f,), **filters) for f in fields}
-    wanted = {k: v for k, v in filters.items() if v not in (None, "")}
+    wanted = given(filters)
     how = plan(period) if reads_months(region, fields) else Plan(None, (period,))
     parts: list[tuple[QuerySet[Any], int]] = []
     for days, sign in ((how.add, 1), (how.subtract, -1)):
@@ -391,7 +397,7 @@ def _by_day(
 ) -> tuple[dict[int, dict[str, int]], dict[int, dict[str, int]]]:
     """Every measure of each day of each of two periods that do not overlap (numbered from the period's first day),
     from the daily facts (or the district days: ``days_of``) in one grouped read."""
-    wanted = {k: v for k, v in filters.items() if v not in (None, "")}
+    wanted = given(filters)
     day_model, day_place = days_of(region, ("day",), 9, filters)
     rows = (
         day_model.objects.filter(_days_q(periods), region_q(day_place, region))
@@ -597,7 +603,7 @@ def cached(name: str, region: str, period: Period, filters: dict[str, Any], comp
     version = facts_version()
     if not version:
         return compute()
-    wanted = ",".join(f"{k}={v}" for k, v in sorted(filters.items()) if v not in (None, ""))
+    wanted = ",".join(f"{k}={v}" for k, v in sorted(given(filters).items()))
     key = f"insights:{name}:{region}:{period.start.isoformat()}:{period.end.isoformat()}:{wanted}"
     local = _local_enabled()
     if local:
