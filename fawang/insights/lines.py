@@ -38,7 +38,8 @@ def _count(qs: QuerySet[Any], part: Q) -> Figure:
 @dataclass(frozen=True)
 class Tally:
     """An indicator's rows (under a region), those that count for it, and the field holding each row's region code:
-    the indicator of the whole region, or of it and each place under it at once (``by_place``)."""
+    the indicator of the whole region (``figure``), or of it and each place under it at once (``grouped``, counted
+    with the other indicators' by ``count_together``)."""
 
     rows: QuerySet[Any]
     part: Q
@@ -46,12 +47,6 @@ class Tally:
 
     def figure(self) -> Figure:
         return _count(self.rows, self.part)
-
-    def by_place(self, length: int) -> tuple[Figure, dict[str, Figure]]:
-        """The region's figure and each place's (region codes cut to ``length``), in one grouped query whatever the
-        number of places. Rows of the region itself (a county's own centre, code shorter than ``length``) count in
-        the region's figure only."""
-        return _figures(dict(row) for row in self.grouped(length))
 
     def grouped(self, length: int) -> QuerySet[Any]:
         """``kpi_place`` (the row's region code cut to ``length``), ``whole`` and ``part``, one row a place."""
@@ -74,8 +69,10 @@ def _figures(rows: Iterable[dict[str, Any]]) -> tuple[Figure, dict[str, Figure]]
 
 
 def count_together(tallies: dict[str, tuple[Tally, int]]) -> dict[str, tuple[Figure, dict[str, Figure]]]:
-    """``tally.by_place(length)`` of each ``key: (tally, length)``, in one query (the tallies' grouped counts joined
-    by UNION ALL): one round trip to the database for the whole board, however many indicators."""
+    """For each ``key: (tally, length)``, the region's figure and each place's (region codes cut to ``length``; rows
+    of the region itself, a county's own centre with a code shorter than ``length``, count in the region's figure
+    only), in one query (the tallies' grouped counts joined by UNION ALL): one round trip to the database for the
+    whole board, however many indicators and places."""
     if not tallies:
         return {}
     keys = list(tallies)
