@@ -22,7 +22,6 @@ import os
 import re
 import shutil
 import socket
-import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -144,8 +143,7 @@ def _copy_of(built: dict[str, Any], tmp: Path, shared: Path) -> str:
     build = Path(built["dir"])
     shutil.copytree(build / "var", tmp / "var", symlinks=True)
     if not built["template"]:
-        with sqlite3.connect(build / "e2e.sqlite3") as source, sqlite3.connect(tmp / "e2e.sqlite3") as copy:
-            source.backup(copy)
+        copy_database(build / "e2e.sqlite3", tmp / "e2e.sqlite3")
         return f"sqlite:///{tmp / 'e2e.sqlite3'}"
     worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
     name = f"{os.environ.get('FAWANG_TEST_DB', 'fawang')}_e2e_{worker}"
