@@ -66,25 +66,7 @@ class DashboardTestCase(ActivityTestCase):
         self.assertEqual(page.context["totals"], first["totals"])
         # A matter of 思明区 is taken in, accepted and completed today (the generated year is all done); the
         # scheduler's next pass refreshes the facts, and the next view shows it.
-        now = timezone.now()
-        (matter,) = actions.do_submit(
-            actor=self.sm_clerk,
-            person=actions.PersonData(name="张三", phone="13912345678"),
-            requests=[
-                actions.MatterRequest(
-                    ServiceItem.objects.get(code="consultation"),
-                    "咨询劳动合同解除。",
-                    self.region("350203001"),
-                )
-            ],
-            channel="window",
-            intake_unit=self.unit("siming.xiagang.station"),
-            now=now,
-        ).matters
-        actions.do_accept(matter.pk, actor=None, now=now)
-        actions.do_complete(matter.pk, actor=None, result="已办结。", now=now)
-        RollupState.objects.filter(name="facts").update(refreshed_at=now - dt.timedelta(minutes=1))
-        rollup.refresh_changed(now + dt.timedelta(seconds=1))
+        self.refresh_with_a_matter_completed_today()
         after = self.client.get(url, {"days": 365}).json()
         self.assertEqual(after["totals"]["now"]["completed"], first["totals"]["now"]["completed"] + 1)
         page = self.client.get(reverse("insights:dashboard", args=["350203"]), {"days": 365})
