@@ -28,13 +28,11 @@ from fawang.lib.validators import id_check_digit
 from fawang.matters import actions
 from fawang.matters.tests.base import at
 from fawang.orgs.demo import load_demo
-from fawang.regions.importer import import_regions
 from fawang.regions.models import Region
 from django.conf import settings
 from pathlib import Path
 
-import_regions(["35"], only_under=["350203"])
-load_demo()
+load_demo()  # imports the regions of 福建省 it needs (fawang/orgs/demo.py, _ensure_regions)
 first17 = "35020319800501991"
 actions.do_submit(
     actor=None,
