@@ -13,6 +13,41 @@ from typing import Any
 
 import pytest
 
+# The files that take longest, in the order the two pytest-xdist workers should start them (``make test`` runs
+# ``--dist loadfile``): the longest first, so that the many short files fill the end and both workers finish
+# together. pytest-xdist by default hands out the files with the most tests first, which put these few-test files
+# (the role matrix's three, 150 s each; the end-to-end journeys) last, where one worker ran them alone for minutes.
+# The first end-to-end file builds the site every end-to-end test starts from (tests/e2e/conftest.py) while the
+# other worker runs the role matrix.
+SLOWEST_FIRST = (
+    "tests/e2e/test_hotline.py",
+    "fawang/console/tests/test_role_matrix_actions.py",
+    "fawang/console/tests/test_role_matrix_rows.py",
+    "fawang/console/tests/test_role_matrix_rows_second.py",
+    "fawang/console/tests/test_role_matrix",
+    "tests/e2e/",
+    "fawang/ops/tests/test_backup.py",
+    "fawang/ops/tests/test_faults.py",
+    "fawang/api/tests/test_schema.py",
+)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Files are handed out in collection order (below), not pytest-xdist's most-tests-first."""
+    config.option.loadscopereorder = False
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The files of SLOWEST_FIRST first, in its order; the rest as collected (a stable sort)."""
+
+    def rank(item: pytest.Item) -> int:
+        return next(
+            (i for i, prefix in enumerate(SLOWEST_FIRST) if item.nodeid.startswith(prefix)),
+            len(SLOWEST_FIRST),
+        )
+
+    items.sort(key=rank)
+
 
 @pytest.fixture(scope="session")
 def migrated_sqlite(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> Path:
