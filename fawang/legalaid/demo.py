@@ -119,7 +119,7 @@ def _firm_accounts(firms: list[Unit]) -> None:
     """One handler account per law firm on the roster (sm_firm1, sm_firm2 ...): the firm's own console, where it
     sees and accepts the cases assigned to it."""
     from fawang.accounts.models import User
-    from fawang.orgs.demo import DEMO_PASSWORD
+    from fawang.orgs.demo import demo_password_hash
     from fawang.orgs.models import Membership
 
     for i, firm in enumerate(firms, 1):
@@ -131,7 +131,7 @@ def _firm_accounts(firms: list[Unit]) -> None:
                 kind=User.Kind.STAFF,
                 is_demo=True,
             )
-            user.set_password(DEMO_PASSWORD)
+            user.password = demo_password_hash()
             user.save()
         Membership.objects.get_or_create(
             user=user, unit=firm, role=Membership.Role.HANDLER, defaults={"title": "法律援助承办"}

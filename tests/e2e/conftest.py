@@ -10,6 +10,10 @@ The site's clock is pinned: the server, the task worker and every management com
 Asia/Shanghai when the first site is set up, moving on from there. So a test that needs the working day ahead of it (extra
 hours today, a check-in on the day of the slot) runs the same at 23:50 as at noon; ``Site.now()`` is the site's
 time. The browser keeps the real clock; no page reads it.
+
+Management commands (the set-up's, and ``Site.manage``) are run by one process per site that has set Django up
+once and forks a child per command (tests/e2e/commands.py), and collectstatic's compressed output is kept across
+runs while the static sources stay the same (``_collect_static``).
 """
 
 from __future__ import annotations
@@ -67,8 +71,41 @@ SET_UP = (
         *("--only", "民法典", "--quiet-progress"),
     ],
     ["build_law_index", "--quiet-progress"],
-    ["collectstatic", "--no-input", "-v0"],
 )
+# collectstatic, the last step, compresses every static file (whitenoise: gzip and brotli), ~50 s of CPU, for the
+# same output while the sources stay the same. Its output is kept here under the fingerprint of those sources that
+# `make db` keeps beside its own (prepare_site.static_fingerprint: each file's path, size and modification time,
+# and the storage), and a run whose sources match copies it instead.
+STATIC_CACHE = ROOT / "var" / "e2e-static"
+FINGERPRINT = "from fawang.portal.management.commands.prepare_site import static_fingerprint; print(static_fingerprint())"
+
+
+def _step(commands: Commands, *args: str) -> None:
+    try:
+        commands.run(*args)
+    except subprocess.CalledProcessError as exc:
+        raise RuntimeError(f"站点准备失败：{exc.cmd}\n{exc.stderr}") from exc
+
+
+def _collect_static(commands: Commands, static_root: Path) -> None:
+    """The site's collected static files in ``static_root``: collectstatic's output, or a copy of it kept from
+    an earlier run with the same static sources."""
+    fingerprint = commands.run("shell", "-c", FINGERPRINT).split()[-1]
+    STATIC_CACHE.mkdir(parents=True, exist_ok=True)
+    with open(STATIC_CACHE / "lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        kept = STATIC_CACHE / fingerprint
+        if not (kept / "staticfiles.json").exists():
+            _step(commands, "collectstatic", "--no-input", "-v0")
+            part = kept.with_name(kept.name + ".part")  # whole or not at all: renamed once copied
+            shutil.rmtree(part, ignore_errors=True)
+            shutil.copytree(static_root, part)
+            part.rename(kept)
+        else:
+            shutil.copytree(kept, static_root, dirs_exist_ok=True)
+        for other in STATIC_CACHE.iterdir():  # one kept: the sources' current state
+            if other.is_dir() and other != kept:
+                shutil.rmtree(other, ignore_errors=True)
 
 
 def _postgres(name: str, *statements: str) -> str:
@@ -99,6 +136,45 @@ def _site_env(database_url: str, var: Path, clock: dict[str, str]) -> dict[str, 
     }
 
 
+class Commands:
+    """Management commands for one site's environment, each run as ``manage.py`` runs it, by a process that has
+    set Django up once and forks per command (tests/e2e/commands.py): not ~1.7 s of CPU to start Django each."""
+
+    def __init__(self, env: dict[str, str]) -> None:
+        self.process = subprocess.Popen(
+            [sys.executable, str(Path(__file__).with_name("commands.py"))],
+            env=env,
+            cwd=ROOT,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+            encoding="utf-8",
+        )
+
+    def run(self, *args: str) -> str:
+        """The command's stdout; CalledProcessError (with its stdout and stderr) if it failed."""
+        assert self.process.stdin is not None and self.process.stdout is not None
+        self.process.stdin.write(json.dumps(args) + "\n")
+        self.process.stdin.flush()
+        line = self.process.stdout.readline()
+        if not line:
+            raise RuntimeError(f"manage.py 命令进程已退出（{self.process.wait()}）：{args}")
+        answer = json.loads(line)
+        if answer["code"]:
+            cmd = ["manage.py", *args]
+            raise subprocess.CalledProcessError(answer["code"], cmd, answer["stdout"], answer["stderr"])
+        return str(answer["stdout"])
+
+    def close(self) -> None:
+        assert self.process.stdin is not None
+        self.process.stdin.close()
+        try:
+            self.process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+
+
 def _set_up_once(shared: Path, migrated: Path | None) -> dict[str, Any]:
     """The site's database and var/ (keys, law index, static files), set up once per test run however many
     pytest-xdist workers start a site: the first to come builds them under ``shared`` (a PostgreSQL run: into a
@@ -124,14 +200,13 @@ def _set_up_once(shared: Path, migrated: Path | None) -> dict[str, Any]:
             copy_database(migrated, build / "e2e.sqlite3")
             template, url = "", f"sqlite:///{build / 'e2e.sqlite3'}"
         offset, clock = _clock(dt.datetime.now(dt.UTC))
-        env = _site_env(url, build / "var", clock)
-        for args in SET_UP:
-            subprocess.run(
-                [sys.executable, str(ROOT / "manage.py"), *args],
-                env=env,
-                check=True,
-                stdout=subprocess.DEVNULL,
-            )
+        commands = Commands(_site_env(url, build / "var", clock))
+        try:
+            for args in SET_UP:
+                _step(commands, *args)
+            _collect_static(commands, build / "var" / "static")
+        finally:
+            commands.close()
         built = {"offset": offset, "clock": clock, "template": template, "dir": str(build)}
         ready.write_text(json.dumps(built))
         return built
@@ -176,10 +251,11 @@ def _clock(now: dt.datetime) -> tuple[int, dict[str, str]]:
 
 
 class Site:
-    def __init__(self, url: str, env: dict[str, str], offset: int = 0) -> None:
+    def __init__(self, url: str, env: dict[str, str], offset: int, commands: Commands) -> None:
         self.url = url
         self.env = env
         self.offset = offset
+        self.commands = commands
 
     def now(self) -> dt.datetime:
         """The site's time (aware, Asia/Shanghai): the real time moved by the site's clock offset."""
@@ -187,14 +263,7 @@ class Site:
 
     def manage(self, *args: str) -> str:
         """Run a management command against the site's database (for checks a user cannot make in a browser)."""
-        out = subprocess.run(
-            [sys.executable, str(ROOT / "manage.py"), *args],
-            env=self.env,
-            capture_output=True,
-            text=True,
-            check=True,
-        )
-        return out.stdout
+        return self.commands.run(*args)
 
 
 @pytest.fixture(scope="session")
@@ -224,6 +293,9 @@ def site(
                 "2",
                 "--threads",
                 "4",
+                # The application is loaded once, in the master, before it forks the two workers (as bin/serve's
+                # workers each load it: ~1.7 s of CPU apiece).
+                "--preload",
             ],
             env=env,
             cwd=ROOT,
@@ -231,8 +303,13 @@ def site(
             stderr=subprocess.STDOUT,
         )
         worker = subprocess.Popen(
-            [*py, "db_worker", "--no-startup-delay"], env=env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT
+            [*py, "db_worker", "--no-startup-delay", "--skip-checks"],
+            env=env,
+            cwd=ROOT,
+            stdout=log,
+            stderr=subprocess.STDOUT,
         )
+        commands = Commands(env)
         url = f"http://127.0.0.1:{port}"
         try:
             for _ in range(100):
@@ -244,8 +321,9 @@ def site(
                     time.sleep(0.2)
             else:
                 raise RuntimeError("站点未能启动：\n" + (tmp / "server.log").read_text()[-3000:])
-            yield Site(url, env, offset)
+            yield Site(url, env, offset, commands)
         finally:
+            commands.close()
             for proc in (server, worker):
                 proc.terminate()
             for proc in (server, worker):
@@ -320,7 +398,8 @@ def sign_in(page: Any, site: Site, username: str, password: str = "fawang-demo-2
         page.wait_for_url(lambda url: "/accounts/password/" not in url)
         return
     # Supervisors and administrators sign in with a second factor; the demo shows their current code
-    # (README). A code used a moment ago by another sign-in is refused, so wait for the next one.
+    # (README). A code used a moment ago by another sign-in is refused (two sign-ins use up the current 30-second
+    # step's code and the next one's), so wait for the next step on the site's clock, and no longer.
     for _attempt in range(4):
         if "/accounts/login/verify/" not in page.url:
             break
@@ -330,6 +409,14 @@ def sign_in(page: Any, site: Site, username: str, password: str = "fawang-demo-2
             page.get_by_role("button", name="验证并登录").click()
             page.wait_for_load_state()
         else:
-            page.wait_for_timeout(10000)
+            page.wait_for_timeout(_until_next_code(site))
             page.reload()
     page.wait_for_url(f"{site.url}/console/**")
+
+
+TOTP_STEP = 30  # seconds (fawang.accounts.totp, pyotp's default)
+
+
+def _until_next_code(site: Site) -> float:
+    """Milliseconds until the next TOTP step begins on the site's clock, and a moment more."""
+    return (TOTP_STEP - (time.time() + site.offset) % TOTP_STEP) * 1000 + 300

@@ -27,10 +27,11 @@ from fawang.legalaid.models import (
     SubsidyRate,
 )
 from fawang.matters.models import Matter
-from fawang.orgs.demo import PERSONA_USERNAMES
+from fawang.orgs.demo import DEMO_PASSWORD, PERSONA_USERNAMES
 from fawang.publicity.models import Site
 from fawang.resettlement.models import ReleaseNotice
 from fawang.test import BaseTestCase
+from fawang.testing.world import PASSWORD as WORLD_PASSWORD
 
 
 class DemoAccountsTestCase(BaseTestCase):
@@ -88,3 +89,15 @@ class DemoAccountsTestCase(BaseTestCase):
         self.assertIn("热线座席员", what["xy_agent"])
         self.assertEqual(what["sm_consultant"], "思明区公共法律服务中心 承办人（法律咨询岗）")
         self.assertEqual(what["fj_consultant"], "福建省公共法律服务中心 承办人（法律咨询岗）")
+
+    def test_the_accounts_the_demo_made_sign_in_with_the_demo_password(self) -> None:
+        # The demo's accounts share one hash of the password (demo_password_hash); the world's keep their own.
+        by_demo = []
+        for user in User.objects.filter(kind=User.Kind.STAFF).exclude(username="citizen"):
+            if not user.check_password(WORLD_PASSWORD):
+                self.assertTrue(user.check_password(DEMO_PASSWORD), user.username)
+                self.assertFalse(user.check_password(DEMO_PASSWORD + "x"), user.username)
+                by_demo.append(user.username)
+        # Here the world holds the personas, so the demo makes only the legal-aid line's accounts; the end-to-end
+        # tests sign in as the personas fawang/orgs/demo.py makes (tests/e2e/conftest.py's sign_in).
+        self.assertEqual(by_demo, ["sm_firm1"])
