@@ -370,7 +370,7 @@ def run(ctx: Context) -> Section:
             + " (session, user, the memberships' and the catalogue's version tokens in one read — the memberships, the service "
             "item, its route and the region come from per-process copies, fawang/orgs/scoping.py and "
             "fawang/catalog/cache.py —, one person look-up and the insert, matter, event, outbox message — and a "
-            "batch delivery task for the first notice of a process's half second, fawang/notify/actions.py —, one "
+            "batch delivery task for the first notice of a process's two seconds, fawang/notify/actions.py —, one "
             "commit)",
         )
     )

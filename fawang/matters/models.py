@@ -134,6 +134,7 @@ class Person(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="persons",
+        db_index=False,  # person_user: only the records linked to an account
         help_text=_("本人在门户注册的账号；关联后可在“我的事项”中查看进度。"),
     )
     created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
@@ -156,6 +157,8 @@ class Person(models.Model):
             models.Index(
                 fields=["name", "phone"], condition=Q(id_number_hash=""), name="person_by_name_phone"
             ),
+            # Few records are linked to an account (none made at a window): partial, so intake writes no entry.
+            models.Index(fields=["user"], condition=Q(user__isnull=False), name="person_user"),
         ]
 
     def __str__(self) -> str:
@@ -348,6 +351,8 @@ class Matter(models.Model):
         ServiceItem,
         verbose_name=_("服务事项"),
         on_delete=models.PROTECT,
+        # No index of its own: matter_item_status_region starts with it (one index fewer for every intake).
+        db_index=False,
         related_name="matters",
         help_text=_("事项目录中的服务事项；决定办理时限、所需材料和默认办理机构。"),
     )
@@ -407,6 +412,8 @@ class Matter(models.Model):
         Unit,
         verbose_name=_("办理机构"),
         on_delete=models.PROTECT,
+        # No index of its own: matter_unit_status_item and matter_unit_recent start with it.
+        db_index=False,
         related_name="matters",
         help_text=_(
             "当前负责办理的机构：提交时按分派规则和区划确定（窗口也可指定），转办、转换事项时改变；决定谁能看到和办理该事项（docs/authority.md）。"
@@ -427,6 +434,8 @@ class Matter(models.Model):
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
+        # No index of its own: matter_handler_status starts with it.
+        db_index=False,
         related_name="handled_matters",
         help_text=_("受理后分派的具体承办人；为空表示尚未分派。"),
     )
@@ -436,6 +445,7 @@ class Matter(models.Model):
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
+        db_index=False,  # matter_submitted_by: only the matters that have one
         related_name="submitted_matters",
         help_text=_("在门户、APP 或微信提交的公众账号；本人可在“我的事项”中查看。"),
     )
@@ -454,6 +464,7 @@ class Matter(models.Model):
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
+        db_index=False,  # matter_parent: only the matters that have one
         related_name="children",
         help_text=_("拆分出本事项的原事项，或本事项被合并到的事项。"),
     )
@@ -526,6 +537,7 @@ class Matter(models.Model):
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
+        db_index=False,  # matter_escalated_to: only the matters that have one
         related_name="escalated_matters",
         help_text=_("督办升级交到的主管司法局（办理机构的上一级司法局）。"),
     )
@@ -639,6 +651,16 @@ class Matter(models.Model):
             models.Index(
                 fields=["escalated_at"], condition=Q(escalated_at__isnull=False), name="matter_escalated"
             ),
+            # Foreign keys that are empty on almost every matter (none at intake): partial, so intake writes no
+            # entry; a look-up by one of them (a person's online matters, a split's parts, the deletion of a user
+            # or a unit) still reads its index.
+            models.Index(
+                fields=["submitted_by"], condition=Q(submitted_by__isnull=False), name="matter_submitted_by"
+            ),
+            models.Index(fields=["parent"], condition=Q(parent__isnull=False), name="matter_parent"),
+            models.Index(
+                fields=["escalated_to"], condition=Q(escalated_to__isnull=False), name="matter_escalated_to"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -740,7 +762,12 @@ class MatterEvent(models.Model):
         OUTSIDE_REPLY = "outside_reply", _("外部热线反馈")
 
     matter = models.ForeignKey(
-        Matter, verbose_name=_("事项"), on_delete=models.CASCADE, related_name="events"
+        Matter,
+        verbose_name=_("事项"),
+        on_delete=models.CASCADE,
+        related_name="events",
+        # No index of its own: event_matter_time starts with it (one index fewer for every event written).
+        db_index=False,
     )
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -179,8 +179,12 @@ def to_person(
 # Messages that are not one-time codes share delivery tasks (bench/bench_matters.py: one task per intake's notice
 # cost the worker four commits and eight queries per message, on the cores the site needs). Each process queues at
 # most one deferred task per half window: every message it queues in that time is due and committed when the
-# task runs, and the task delivers all due messages in batches.
-BATCH_WINDOW = dt.timedelta(milliseconds=500)
+# task runs, and the task delivers all due messages in batches. Two seconds rather than half a second: under a
+# steady intake load each process then queues about one task a second instead of four, and the task worker's own
+# cost per task (claiming the task row, recording its result: more than the batch's sending) is spread over four
+# times as many messages; at 100 intakes a second the worker fell behind on half-second tasks, most of which then
+# found nothing left to send (bench/bench_matters.py). A receipt's SMS leaves up to two seconds after the intake.
+BATCH_WINDOW = dt.timedelta(seconds=2)
 _batch_lock = threading.Lock()
 # run_after of the last batch task this process queued (and committed).
 _batch_runs_at: dt.datetime | None = None
