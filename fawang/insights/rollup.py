@@ -443,14 +443,24 @@ def changed_days(since: dt.datetime, now: dt.datetime) -> set[dt.date]:
     return days
 
 
+# More changed days than this in one pass (a bulk import of past matters, a restore, a mass correction) and the
+# pass rebuilds: one rebuild reads every matter once (about 5 s at a million matters, docs/benchmarks.md), where
+# refreshing a year of days span by span read them over and over for many minutes, the scheduler's other jobs
+# waiting behind it. A normal pass changes today, yesterday and the days of the matters worked on: a few.
+REFRESH_MAX_DAYS = 62
+
+
 def refresh_changed(now: dt.datetime | None = None) -> int:
-    """The scheduler's job: refresh the days changed since the last pass (the first pass rebuilds)."""
+    """The scheduler's job: refresh the days changed since the last pass (the first pass, and a pass with more
+    than REFRESH_MAX_DAYS changed days, rebuilds)."""
     now = now or timezone.now()
     state = _state()
     if state.refreshed_at is None:
         return rebuild(now)
     # A little overlap: a transaction that committed just after the last pass began is not missed.
     days = changed_days(state.refreshed_at - dt.timedelta(minutes=5), now)
+    if len(days) > REFRESH_MAX_DAYS:
+        return rebuild(now)
     written = refresh_days(days)
     RollupState.objects.filter(pk=state.pk).update(refreshed_at=now, rows=DailyFact.objects.count())
     return written

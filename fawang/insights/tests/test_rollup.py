@@ -187,6 +187,25 @@ class RollupTestCase(ActivityTestCase):
                 cursor.execute("SELECT pg_get_serial_sequence(%s, 'id')", [DailyFact._meta.db_table])
                 self.assertEqual(cursor.fetchone()[0], f"public.{DailyFact._meta.db_table}_id_seq")
 
+    def test_a_pass_over_many_changed_days_rebuilds_and_one_over_a_few_refreshes(self) -> None:
+        # A bulk change of past matters (an import, a restore) touches more days than REFRESH_MAX_DAYS.
+        now = timezone.now()
+        last_pass = now - dt.timedelta(minutes=1)
+        Matter.objects.update(updated_at=now - dt.timedelta(days=1))  # all seen by the last pass
+        RollupState.objects.filter(name="facts").update(refreshed_at=last_pass, rebuilt_at=None)
+        few = Matter.objects.filter(submitted_at__date=END - dt.timedelta(days=1))
+        few.update(updated_at=now)
+        rollup.refresh_changed(now + dt.timedelta(seconds=1))
+        self.assertIsNone(RollupState.objects.get(name="facts").rebuilt_at)
+
+        by_day = Matter.objects.order_by("submitted_at").values_list("pk", flat=True)
+        Matter.objects.filter(pk__in=list(by_day[:: max(1, by_day.count() // 300)])).update(updated_at=now)
+        self.assertGreater(len(rollup.changed_days(last_pass, now)), rollup.REFRESH_MAX_DAYS)
+        DailyFact.objects.filter(day=END - dt.timedelta(days=200)).update(received=999)
+        rollup.refresh_changed(now + dt.timedelta(seconds=2))
+        self.assertEqual(RollupState.objects.get(name="facts").rebuilt_at, now + dt.timedelta(seconds=2))
+        self.assertEqual(totals()["received"], Matter.objects.count())
+
     def test_the_first_scheduler_pass_rebuilds(self) -> None:
         RollupState.objects.all().delete()
         DailyFact.objects.all().delete()
