@@ -25,7 +25,7 @@ import inspect
 import logging
 from collections.abc import Iterator
 from dataclasses import dataclass
-from types import ModuleType
+from types import ModuleType, SimpleNamespace
 from typing import Any, ClassVar
 from unittest import mock
 
@@ -37,6 +37,7 @@ from fawang.accounts.models import User
 from fawang.apikit.models import ApiToken
 from fawang.matters.models import AccessLog, Matter
 from fawang.matters.tests.base import MatterTestCase, id_number
+from fawang.orgs import scoping
 from fawang.orgs.models import Membership, Unit
 from fawang.testing.world import world
 
@@ -467,6 +468,14 @@ class RoleMatrixBase(MatterTestCase):
 
         _one_page_document()
         self.enterContext(mock.patch.object(HTML, "render", _render_one_page))
+        # Every request reads the persona's memberships (orgs/scoping.py). The tests keep no per-process copy
+        # (REFERENCE_CACHE_SECONDS is 0), so each of the matrix's twenty thousand requests queried them again; here
+        # the copy is on, as in production, behind its version token: a POST that saves a membership or a unit
+        # bumps the token, so the next request (after the POST is rolled back) queries them afresh. The copies
+        # start and end empty, so none outlives the test.
+        scoping.forget()
+        self.addCleanup(scoping.forget)
+        self.enterContext(mock.patch.object(scoping, "memo", SimpleNamespace(seconds=lambda: 60.0)))
 
     @classmethod
     def setUpTestData(cls) -> None:
