@@ -50,33 +50,62 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 
 @pytest.fixture(scope="session")
-def migrated_sqlite(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> Path:
-    """The run's migrated SQLite database (fawang/testing/migrated.py), in the run's temporary directory that its
-    pytest-xdist workers share (each has its own below it)."""
+def worker_id() -> str:
+    """pytest-xdist's worker name ("gw0", ...), or "master" outside a parallel run: also when xdist is not loaded at
+    all (``-p no:xdist``), where its own fixture of this name is missing."""
+    import os
+
+    return os.environ.get("PYTEST_XDIST_WORKER", "master")
+
+
+@pytest.fixture(scope="session")
+def run_dir(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> Path:
+    """The run's temporary directory, which its pytest-xdist workers share (each has its own below it)."""
+    base = tmp_path_factory.getbasetemp()
+    return base if worker_id == "master" else base.parent
+
+
+@pytest.fixture(scope="session")
+def migrated_sqlite(run_dir: Path) -> Path:
+    """The run's migrated SQLite database (fawang/testing/migrated.py), in the run's temporary directory."""
     from fawang.testing.migrated import migrated_sqlite
 
-    base = tmp_path_factory.getbasetemp()
-    return migrated_sqlite(base if worker_id == "master" else base.parent)
+    return migrated_sqlite(run_dir)
 
 
 @pytest.fixture(scope="session")
 def _test_database_from_template(
     django_db_modify_db_settings_parallel_suffix: None, request: pytest.FixtureRequest
 ) -> Iterator[bool]:
-    """On SQLite with the default in-memory test database (``make test``, CI), this worker's test database is a
-    copy of ``migrated_sqlite`` in its temporary directory, kept as it is (Django's ``keepdb``: ``migrate`` finds
-    every migration applied) and removed after the run. A run with FAWANG_TEST_SQLITE (``--reuse-db``) or on
-    PostgreSQL makes its test database as before."""
+    """This worker's test database starts as a copy of the run's migrated database (fawang/testing/migrated.py) and
+    is kept as it is (Django's ``keepdb``: ``migrate`` finds every migration applied), then removed after the run:
+    on SQLite with the default in-memory test database (``make test``, CI), a copy of ``migrated_sqlite`` in the
+    worker's temporary directory; on PostgreSQL, a database made from the migrated template. A run with
+    ``--reuse-db`` (and FAWANG_TEST_SQLITE on SQLite) makes its test database as before."""
+    import os
+
     from django.conf import settings
 
-    from fawang.testing.migrated import copy_database
+    from fawang.testing import migrated
 
     db = settings.DATABASES["default"]
-    if db["ENGINE"] != "django.db.backends.sqlite3" or db.get("TEST", {}).get("NAME"):
+    if request.config.getvalue("reuse_db") or (
+        db["ENGINE"] == "django.db.backends.sqlite3" and db.get("TEST", {}).get("NAME")
+    ):
         yield False
         return
+    if db["ENGINE"] != "django.db.backends.sqlite3":
+        server = os.environ["DATABASE_URL"].rsplit("/", 1)[0]
+        name = db["TEST"]["NAME"]  # pytest-django's, with the worker's suffix
+        template = migrated.migrated_postgres(
+            request.getfixturevalue("run_dir"), server, os.environ.get("FAWANG_TEST_DB", "test_fawang")
+        )
+        migrated.database_from_template(server, name, template)
+        yield True
+        migrated.drop_database(server, name)
+        return
     path = request.getfixturevalue("tmp_path_factory").getbasetemp() / "test.sqlite3"
-    copy_database(request.getfixturevalue("migrated_sqlite"), path)
+    migrated.copy_database(request.getfixturevalue("migrated_sqlite"), path)
     db["TEST"] = {**db.get("TEST", {}), "NAME": str(path)}
     yield True
     for leftover in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
