@@ -63,5 +63,5 @@ def test_make_run_installs_what_the_site_needs() -> None:
 
 
 def test_the_run_profile_leaves_the_test_tools_out() -> None:
-    extras = {"chromium", "gettext", "poppler-utils", "libfaketime"}
+    extras = {"chromium", "chromium-headless-shell", "gettext", "poppler-utils", "libfaketime"}
     assert not extras & set(missing("run"))
