@@ -177,7 +177,7 @@ class Commands:
             self.process.wait()
 
 
-def _set_up_once(shared: Path, migrated: Path | None) -> dict[str, Any]:
+def _set_up_once(shared: Path, migrated: Path | str) -> dict[str, Any]:
     """The site's database and var/ (keys, law index, static files), set up once per test run however many
     pytest-xdist workers start a site: the first to come builds them under ``shared`` (a PostgreSQL run: into a
     template database) while the others wait on a lock; each then starts from a copy. All share the builder's
@@ -194,11 +194,13 @@ def _set_up_once(shared: Path, migrated: Path | None) -> dict[str, Any]:
             url = _postgres(
                 template,
                 f'DROP DATABASE IF EXISTS "{template}" WITH (FORCE)',
-                f'CREATE DATABASE "{template}"',
+                # The run's migrated template database (fawang/testing/migrated.py): the migrate below finds it
+                # up to date.
+                f'CREATE DATABASE "{template}" TEMPLATE "{migrated}"',
             )
         else:
             # The run's migrated database (conftest.py's migrated_sqlite): the migrate below finds it up to date.
-            assert migrated is not None
+            assert isinstance(migrated, Path)
             copy_database(migrated, build / "e2e.sqlite3")
             template, url = "", f"sqlite:///{build / 'e2e.sqlite3'}"
         offset, clock = _clock(dt.datetime.now(dt.UTC))
@@ -277,7 +279,17 @@ def site(
     # The run's base temporary directory: pytest-xdist gives each worker a directory under it.
     run_dir = tmp_path_factory.getbasetemp()
     shared = run_dir if worker_id == "master" else run_dir.parent
-    built = _set_up_once(shared, None if _on_postgres() else request.getfixturevalue("migrated_sqlite"))
+    if _on_postgres():
+        from fawang.testing.migrated import migrated_postgres
+
+        migrated: Path | str = migrated_postgres(
+            shared,
+            os.environ["DATABASE_URL"].rsplit("/", 1)[0],
+            os.environ.get("FAWANG_TEST_DB", "test_fawang"),
+        )
+    else:
+        migrated = request.getfixturevalue("migrated_sqlite")
+    built = _set_up_once(shared, migrated)
     with tempfile.TemporaryDirectory(prefix="fawang-e2e-") as tmp_name:
         tmp = Path(tmp_name)
         env = _site_env(_copy_of(built, tmp, shared), tmp / "var", built["clock"])
