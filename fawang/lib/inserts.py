@@ -35,6 +35,8 @@ from django.db.models.signals import post_save, pre_save
 _UNCHANGED: dict[type[Field[Any, Any]], tuple[type, ...]] = {
     models.CharField: (str,),
     models.TextField: (str,),
+    models.EmailField: (str,),
+    models.FloatField: (float,),
     models.IntegerField: (int,),
     models.BigIntegerField: (int,),
     models.SmallIntegerField: (int,),
@@ -47,7 +49,7 @@ _UNCHANGED: dict[type[Field[Any, Any]], tuple[type, ...]] = {
     models.BooleanField: (bool,),
 }
 # How a field's value is made ready: by its own pre_save and get_db_prep_save; taken as it is when of one of the
-# types (a foreign key's: not an empty string); or, an aware datetime, adapted by the backend as
+# types (a foreign key's: not an empty string); or, an aware datetime or None, adapted by the backend as
 # DateTimeField.get_db_prep_value does.
 _FULL, _AS_IS, _KEY_AS_IS, _DATETIME = 0, 1, 2, 3
 
@@ -110,7 +112,7 @@ def _values(obj: Model, model: type[Model], connection: Any) -> list[Any]:
                 continue
         elif how == _DATETIME:
             value = field.pre_save(obj, True)
-            if type(value) is dt.datetime and value.utcoffset() is not None:
+            if value is None or (type(value) is dt.datetime and value.utcoffset() is not None):
                 values.append(adapt_datetime(value))
             else:
                 values.append(field.get_db_prep_save(value, connection))
