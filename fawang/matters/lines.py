@@ -129,8 +129,9 @@ def supervision_boards(user: Any) -> list[tuple[str, dict[str, Any]]]:
 
 
 def auto_topic(matter: Matter) -> bool:
-    """Whether ``matter`` (at intake, perhaps not saved yet) gets the classifier's topic when none was chosen."""
-    return any(line.auto_topic for line in lines_of(matter))
+    """Whether ``matter`` (at intake, perhaps not saved yet) gets the classifier's topic when none was chosen. Only
+    the lines that ask for it are asked whether the matter is theirs (every intake asks)."""
+    return any(line.auto_topic and line.applies(matter) for line in _LINES.values())
 
 
 def answer_accepts(matter: Matter) -> str:

@@ -267,15 +267,11 @@ def _create_matter(
     """One new matter with its submit event and notice. ``savepoint=False``: the caller retries the whole
     submission in its own savepoint when the insert clashes (a tracking number drawn twice, a resend)."""
     staff = _staff(actor)
-    topic_id, topic_source, confidence = _topic_for(req)
     matter = Matter(
         service_item=req.service_item,
         channel=channel,
         person=person,
         region=req.region,
-        topic_id=topic_id,
-        topic_source=topic_source,
-        topic_confidence=confidence,
         description=req.description.strip(),
         status=Matter.Status.SUBMITTED,
         unit=route.unit,
@@ -286,6 +282,7 @@ def _create_matter(
         idempotency_key=idempotency_key,
         submitted_at=now,
     )
+    matter.topic_id, matter.topic_source, matter.topic_confidence = _topic_for(req, matter)
     deadlines.start_step(matter, Step.ACCEPT, now)
     for attempt in range(TRACKING_ATTEMPTS if savepoint else 0):
         matter.tracking_no = tracking.generate(now)
@@ -322,13 +319,13 @@ def _create_matter(
     return matter, event
 
 
-def _topic_for(req: MatterRequest) -> tuple[int | None, str, float | None]:
-    """The topic (its id) as chosen at intake; for a matter submitted without one whose line asks for it
-    (lines.Line.auto_topic: consultation), the classifier's suggestion (TopicSource.AUTO, shown on the detail for
-    staff to correct). It does not change routing."""
+def _topic_for(req: MatterRequest, matter: Matter) -> tuple[int | None, str, float | None]:
+    """The topic (its id) of ``matter`` (being made for ``req``) as chosen at intake; for a matter submitted
+    without one whose line asks for it (lines.Line.auto_topic: consultation), the classifier's suggestion
+    (TopicSource.AUTO, shown on the detail for staff to correct). It does not change routing."""
     if req.topic is not None:
         return req.topic.pk, TopicSource.STAFF, None
-    if not req.description.strip() or not lines.auto_topic(Matter(service_item=req.service_item)):
+    if not req.description.strip() or not lines.auto_topic(matter):
         return None, "", None
     from fawang.knowledge.topics import classify
 
