@@ -154,19 +154,6 @@ def _attach_item_forms(formset: Any, data: Any) -> bool:
     missing = False
     refresh = lines.any_item_data()  # no line asks fields of its own: choosing an item re-renders nothing
     for i, row in enumerate(formset.forms):
-        if refresh:
-            row.fields["service_item"].widget.attrs.update(
-                {
-                    "hx-post": reverse("matters:intake"),
-                    "hx-trigger": "change",
-                    "hx-vals": '{"refresh_item": "1"}',
-                    # Only the row's item box is swapped: the rest of the form keeps what the clerk typed
-                    # while the answer was on its way.
-                    "hx-select": f"#request-{i}-item",
-                    "hx-target": f"#request-{i}-item",
-                    "hx-swap": "outerHTML",
-                }
-            )
         prefix = f"req-{i}-item"
         picked = str(data.get(f"req-{i}-service_item") or "") if data is not None else ""
         # Only when some line asks fields of its own: otherwise no row has an item form. The item comes from the
@@ -199,9 +186,31 @@ def _drop_row(data: Any, index: int, total: int) -> None:
     data["req-TOTAL_FORMS"] = str(total - 1)
 
 
+def _refresh_on_item_change(formset: Any) -> None:
+    """When some line asks fields of its own, choosing a row's service item asks the page again for that row's
+    item box (htmx). Set when the page is shown, not on every POST: a submission that goes through shows none."""
+    if not lines.any_item_data():
+        return
+    url = reverse("matters:intake")
+    for i, row in enumerate(formset.forms):
+        row.fields["service_item"].widget.attrs.update(
+            {
+                "hx-post": url,
+                "hx-trigger": "change",
+                "hx-vals": '{"refresh_item": "1"}',
+                # Only the row's item box is swapped: the rest of the form keeps what the clerk typed while the
+                # answer was on its way.
+                "hx-select": f"#request-{i}-item",
+                "hx-target": f"#request-{i}-item",
+                "hx-swap": "outerHTML",
+            }
+        )
+
+
 def _render_intake(
     request: HttpRequest, form: IntakeForm, formset: Any, unit: Unit, *, status: int = 200, notice: str = ""
 ) -> HttpResponse:
+    _refresh_on_item_change(formset)
     return render(
         request,
         "matters/intake.html",
