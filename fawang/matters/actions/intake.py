@@ -157,11 +157,27 @@ def _person_sql(vendor: str, by_id: bool, by_phone: bool) -> tuple[str, list[str
 
 def _find_person(id_hash: str, name: str, phone: str) -> Person | None:
     """``_person_query(...).first()``, its SQL made once per process rather than by the ORM on every intake, where
-    building it cost more than the database took to answer (bench/bench_matters.py)."""
+    building it cost more than the database took to answer (bench/bench_matters.py). The row is read by a plain
+    cursor (a raw queryset's set-up cost more than the answer, which is mostly no row: a new person) and made
+    into a Person as the ORM makes one (_person_from_row)."""
     sql, names, constants = _person_sql(connection.vendor, bool(id_hash), bool(phone))
     values = {"id_hash": id_hash, "name": name, "phone": phone}
     params = [values[n] if n is not None else c for n, c in zip(names, constants, strict=True)]
-    return next(iter(Person.objects.raw(sql, params)), None)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        row = cursor.fetchone()
+    return None if row is None else _person_from_row(row)
+
+
+def _person_from_row(row: Sequence[Any]) -> Person:
+    """The Person of a row of _person_query's columns (every concrete field, in order), its values converted by
+    the backend's and the fields' converters (decryption, JSON, dates), as a queryset of Person does."""
+    compiler = Person.objects.all().query.get_compiler(using=DEFAULT_DB_ALIAS)
+    compiler.setup_query()
+    columns = [col for col, _sql, _alias in compiler.select]
+    converters = compiler.get_converters(columns)
+    values = next(compiler.apply_converters([row], converters)) if converters else list(row)
+    return Person.from_db(DEFAULT_DB_ALIAS, [col.target.attname for col in columns], values)
 
 
 def resolve_person(data: PersonData, *, savepoint: bool = True) -> Person:

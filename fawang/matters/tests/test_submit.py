@@ -141,6 +141,26 @@ class SubmitTestCase(MatterTestCase):
         self.assertEqual(person.phone, "13800001111")
         self.assertEqual(person.special_groups, ["elderly"])
 
+    def test_the_person_found_is_the_record_as_the_orm_reads_it(self) -> None:
+        from ..actions.intake import _find_person, _person_query
+
+        a = self.submit(person=self.person(special_groups=["elderly"], address="思明区湖滨南路 1 号"))
+        stored = Person.objects.get(pk=a.person_id)
+        for id_hash, name, phone in [
+            (stored.id_number_hash, stored.name, stored.phone),
+            (stored.id_number_hash, "别的名字", ""),
+        ]:
+            found = _find_person(id_hash, name, phone)
+            expected = _person_query(id_hash, name, phone).first()
+            assert found is not None and expected is not None
+            self.assertEqual(
+                {f.attname: getattr(found, f.attname) for f in Person._meta.concrete_fields},
+                {f.attname: getattr(expected, f.attname) for f in Person._meta.concrete_fields},
+            )
+            self.assertEqual(found.id_number, id_number())  # decrypted
+            self.assertEqual((found._state.adding, found._state.db), (False, "default"))
+        self.assertIsNone(_find_person(Person.hash_id_number(id_number(seq="999")), "陈建华", ""))
+
     def test_without_id_number_the_same_name_and_phone_find_the_same_person(self) -> None:
         person = self.person(id_number="")
         a = self.submit(self.mediation, person=person)
