@@ -49,10 +49,13 @@ RECORD_RETRY_DELAYS: tuple[float | None, ...] = (0.2, 0.5, 1, 2, 4, 8, 15, 30, N
 
 # --- enqueue ----------------------------------------------------------------------------------------------
 
+# Message.Channel.values, made once: the enumeration's values list is built anew at every read.
+_CHANNELS = frozenset(Message.Channel.values)
+
 
 def _recipient(channel: str, user: User | None, phone: str, openid: str, email: str) -> dict[str, Any]:
     """Recipient fields for ``channel``, checked: a message no sender could ever deliver is refused now."""
-    if channel not in Message.Channel.values:
+    if channel not in _CHANNELS:
         raise ValueError(f"unknown channel {channel!r}")
     if channel == Message.Channel.SMS and not phone and user is not None:
         phone = user.phone

@@ -520,8 +520,12 @@ def _answer_at_intake(matter: Matter, answer: str, *, actor: User | None, now: d
     )
 
 
+# Channel.values, made once: the enumeration's values list is built anew at every read.
+_CHANNELS = frozenset(Channel.values)
+
+
 def _check_intake_actor(actor: User | None, channel: str, intake_unit: Unit | None) -> None:
-    if channel not in Channel.values:
+    if channel not in _CHANNELS:
         raise ValidationError(_("未知的受理渠道。"), code="bad_channel")
     if _is_public(actor):
         if channel not in ONLINE_CHANNELS:
