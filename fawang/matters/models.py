@@ -597,7 +597,16 @@ class Matter(models.Model):
             # The lists' common filter combinations: a unit's matters of one status and item, and a
             # supervisor's area (region range) of one status and item; the count reads them alone.
             models.Index(fields=["unit", "status", "service_item"], name="matter_unit_status_item"),
-            models.Index(fields=["service_item", "status", "region"], name="matter_item_status_region"),
+            # On PostgreSQL it also carries the other columns of a supervisor's scope (the units reached, the
+            # user's own matters) and of the lists' order, so that the count and the page's ids of one item and
+            # status are read from the index alone: a district's open legal-aid applications at a million
+            # matters, 1,247 of the city's 10,939, took 9,600 heap pages and 11-12 ms for each of the two
+            # queries, and take 2.3-2.4 ms (bench_matters). SQLite has no INCLUDE and keeps the three columns.
+            models.Index(
+                fields=["service_item", "status", "region"],
+                name="matter_item_status_region",
+                include=["id", "unit", "handler", "first_responder", "due_at", "submitted_at"],
+            ),
             models.Index(fields=["unit", "-submitted_at"], name="matter_unit_recent"),
             models.Index(fields=["region", "-submitted_at"], name="matter_region_recent"),
             models.Index(fields=["handler", "status"], name="matter_handler_status"),
