@@ -149,6 +149,8 @@ def matter_act(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             message = registry.run(defn, matter, user, form)
         except PermissionDenied as exc:
+            if not defn.permits(user, matter) and not _is_htmx(request):
+                return _refused(request, pk, exc)
             form.add_error(None, _messages_of(exc))
             status = 403
         except ValidationError as exc:  # InvalidTransition is one
@@ -159,6 +161,14 @@ def matter_act(request: HttpRequest, pk: int) -> HttpResponse:
             return _after_action(request, pk, message)
     matter = get_matter_for_user(user, pk)
     return _render_detail(request, matter, status=status, bound={code: form}, open_action=code)
+
+
+def _refused(request: HttpRequest, pk: int, exc: PermissionDenied) -> HttpResponse:
+    """403 for an action the user holds none of the capabilities of over the matter: the page never offered them
+    its form (a hand-made request, or a page left open after a change of role), so the refusal and the way back
+    are all there is to show, not the whole matter page again."""
+    context = {"errors": _messages_of(exc), "matter_pk": pk}
+    return render(request, "matters/refused.html", context, status=403)
 
 
 def _after_action(request: HttpRequest, pk: int, message: str) -> HttpResponse:
