@@ -25,6 +25,7 @@ from fawang.orgs.web import staff_required, staff_user
 
 from .. import actions, lines, registry
 from ..access import (
+    ACTION_RELATED,
     get_matter_for_user,
 )
 from ..forms import (
@@ -138,10 +139,11 @@ def matter_act(request: HttpRequest, pk: int) -> HttpResponse:
     """One action on one matter, from its small form on the detail page: the action's definition
     (matters.registry) gives the form and the function that does it."""
     user = staff_user(request)
-    matter = get_matter_for_user(user, pk)
+    matter = get_matter_for_user(user, pk, related=ACTION_RELATED)
     code = request.POST.get("action", "")
     defn = registry.get(code)
     if defn is None:
+        matter = get_matter_for_user(user, pk)
         return _render_detail(request, matter, status=400, error=_("请选择要执行的操作。"))
     form = registry.form_for(defn, matter, user, request.POST)
     status = 400
