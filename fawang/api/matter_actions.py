@@ -25,7 +25,7 @@ from fawang.apikit.base import StaffView
 from fawang.apikit.errors import ApiError
 from fawang.apikit.idempotency import idempotent, idempotent_write
 from fawang.matters import registry
-from fawang.matters.access import get_matter_for_user
+from fawang.matters.access import ACTION_RELATED, get_matter_for_user
 from fawang.matters.models import Matter
 from fawang.matters.registry import ActionDef
 from fawang.orgs.web import staff_user
@@ -73,7 +73,9 @@ def _perform(request: Request, pk: int, code: str) -> Response:
     if defn is None:
         raise ApiError(404, "not_found", _("没有这个操作。"))
     user = staff_user(request)
-    matter = get_matter_for_user(user, pk)  # 404 before anything else for "missing" and "not yours"
+    matter = get_matter_for_user(
+        user, pk, related=ACTION_RELATED
+    )  # 404 before anything else for "missing" and "not yours"
     data = request.data if isinstance(request.data, dict) else {}
     form = registry.form_for(defn, matter, user, data, prefix=False)
     if not form.is_valid():

@@ -24,10 +24,17 @@ MATTER_RELATED = (
     "escalated_to",
 )
 
+# What a request for an action on a matter reads before the action locks the row and reads it again
+# (matters.actions): the units its capability is checked over (registry.ActionDef.permits) and the item its form
+# offers choices against. Most such requests end there (refused, or not found); each relation joined costs the
+# query's compilation whether a row comes back or not.
+ACTION_RELATED = ("unit", "intake_unit", "service_item")
 
-def get_matter_for_user(user: User, pk: int) -> Matter:
-    """A matter the staff user may see (Matter.objects.visible_to), with what a detail page shows."""
-    return get_object_or_404(Matter.objects.visible_to(user).select_related(*MATTER_RELATED), pk=pk)
+
+def get_matter_for_user(user: User, pk: int, *, related: tuple[str, ...] = MATTER_RELATED) -> Matter:
+    """A matter the staff user may see (Matter.objects.visible_to), with what a detail page shows (``related``:
+    the relations joined in; ACTION_RELATED for an action's request)."""
+    return get_object_or_404(Matter.objects.visible_to(user).select_related(*related), pk=pk)
 
 
 def get_matter_by_tracking_no_for_user(user: User, tracking_no: str) -> Matter:

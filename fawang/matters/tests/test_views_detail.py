@@ -162,6 +162,19 @@ class DetailTestCase(MatterTestCase):
         self.assertContains(response, "您的岗位无权执行此操作。", status_code=403)
         self.assertEqual(self.events(self.matter), ["submit"])
 
+    def test_an_action_outside_the_role_is_refused_on_a_short_page(self) -> None:
+        # The page never offered the clerk 受理: the refusal says why and leads back, without the matter page.
+        response = self.act(self.sm_clerk, "accept", note="受理。")
+        self.assertContains(response, "您的岗位无权执行此操作。", status_code=403)
+        self.assertContains(response, f'href="{self.url()}"', status_code=403)
+        self.assertTemplateUsed(response, "matters/refused.html")
+        self.assertTemplateNotUsed(response, "matters/detail.html")
+        # Through htmx the fragment comes back with the error on the form, as every other refusal does.
+        response = self.act(self.sm_clerk, "accept", htmx=True, note="受理。")
+        self.assertContains(response, "您的岗位无权执行此操作。")
+        self.assertTemplateUsed(response, "matters/_detail.html")
+        self.assertEqual(self.events(self.matter), ["submit"])
+
     def test_request_and_supply_materials(self) -> None:
         response = self.act(
             self.sm_handler,

@@ -25,6 +25,7 @@ from fawang.orgs.web import staff_required, staff_user
 
 from .. import actions, lines, registry
 from ..access import (
+    ACTION_RELATED,
     get_matter_for_user,
 )
 from ..forms import (
@@ -138,10 +139,11 @@ def matter_act(request: HttpRequest, pk: int) -> HttpResponse:
     """One action on one matter, from its small form on the detail page: the action's definition
     (matters.registry) gives the form and the function that does it."""
     user = staff_user(request)
-    matter = get_matter_for_user(user, pk)
+    matter = get_matter_for_user(user, pk, related=ACTION_RELATED)
     code = request.POST.get("action", "")
     defn = registry.get(code)
     if defn is None:
+        matter = get_matter_for_user(user, pk)
         return _render_detail(request, matter, status=400, error=_("请选择要执行的操作。"))
     form = registry.form_for(defn, matter, user, request.POST)
     status = 400
@@ -149,6 +151,8 @@ def matter_act(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             message = registry.run(defn, matter, user, form)
         except PermissionDenied as exc:
+            if not defn.permits(user, matter) and not _is_htmx(request):
+                return _refused(request, pk, exc)
             form.add_error(None, _messages_of(exc))
             status = 403
         except ValidationError as exc:  # InvalidTransition is one
@@ -159,6 +163,14 @@ def matter_act(request: HttpRequest, pk: int) -> HttpResponse:
             return _after_action(request, pk, message)
     matter = get_matter_for_user(user, pk)
     return _render_detail(request, matter, status=status, bound={code: form}, open_action=code)
+
+
+def _refused(request: HttpRequest, pk: int, exc: PermissionDenied) -> HttpResponse:
+    """403 for an action the user holds none of the capabilities of over the matter: the page never offered them
+    its form (a hand-made request, or a page left open after a change of role), so the refusal and the way back
+    are all there is to show, not the whole matter page again."""
+    context = {"errors": _messages_of(exc), "matter_pk": pk}
+    return render(request, "matters/refused.html", context, status=403)
 
 
 def _after_action(request: HttpRequest, pk: int, message: str) -> HttpResponse:
