@@ -45,42 +45,76 @@ class CountyCoverage:
 
 
 def county_coverage(county: Region) -> CountyCoverage:
-    row = CountyCoverage(county)
-    under = codes.under("region_id", county.code)
-    units = Unit.objects.filter(under, is_active=True)
-    with_station = set(units.filter(kind=Unit.Kind.STATION).values_list("region_id", flat=True))
-    with_room = set(units.filter(kind=Unit.Kind.ROOM).values_list("region_id", flat=True))
-    towns = list(Region.objects.under(county.code).filter(level=Region.Level.TOWN).order_by("code"))
-    villages = list(
-        Region.objects.under(county.code)
-        .filter(level=Region.Level.VILLAGE)
+    return coverage_of([county])[0]
+
+
+# Above this many counties, the regions and units are read by city (and the other counties' rows dropped here)
+# rather than by an OR of one range per county.
+MAX_COUNTY_RANGES = 30
+
+
+def coverage_of(counties: list[Region]) -> list[CountyCoverage]:
+    """``county_coverage`` of each county, in the same order, in a fixed number of queries however many counties
+    there are (a system administrator's page covers every county of the province)."""
+    rows = {county.code: CountyCoverage(county) for county in counties}
+    if not rows:
+        return []
+    prefixes = list(rows) if len(rows) <= MAX_COUNTY_RANGES else sorted({code[:4] for code in rows})
+
+    def county_of(code: str) -> CountyCoverage | None:
+        return rows.get(code[:6])
+
+    units = Unit.objects.filter(codes.under_any("region_id", prefixes), is_active=True)
+    with_station: set[str] = set()
+    with_room: set[str] = set()
+    for kind, region_id in units.filter(kind__in=[Unit.Kind.STATION, Unit.Kind.ROOM]).values_list(
+        "kind", "region_id"
+    ):
+        (with_station if kind == Unit.Kind.STATION else with_room).add(region_id)
+    places = (
+        Region.objects.filter(
+            codes.under_any("code", prefixes), level__in=[Region.Level.TOWN, Region.Level.VILLAGE]
+        )
         .select_related("parent")
         .order_by("code")
     )
-    row.towns, row.villages = len(towns), len(villages)
-    row.uncovered_towns = [t for t in towns if t.code not in with_station]
-    row.uncovered_villages = [v for v in villages if v.code not in with_room]
-    row.towns_covered = row.towns - len(row.uncovered_towns)
-    row.villages_covered = row.villages - len(row.uncovered_villages)
+    for place in places:
+        row = county_of(place.code)
+        if row is None:
+            continue
+        if place.level == Region.Level.TOWN:
+            row.towns += 1
+            if place.code not in with_station:
+                row.uncovered_towns.append(place)
+        else:
+            row.villages += 1
+            if place.code not in with_room:
+                row.uncovered_villages.append(place)
     basic = {f.code: f.name for f in Function.objects.filter(is_basic=True)}
-    _centres(
-        row,
-        list(
-            units.filter(kind=Unit.Kind.CENTRE, region_id=county.code)
-            .prefetch_related("functions")
-            .order_by("pk")
-        ),
-        basic,
-    )
+    centres: dict[str, list[Unit]] = {}
+    for centre in (
+        units.filter(kind=Unit.Kind.CENTRE, region_id__in=list(rows))
+        .prefetch_related("functions")
+        .order_by("pk")
+    ):
+        centres.setdefault(centre.region_id, []).append(centre)
     points = units.filter(kind__in=Unit.SERVICE_POINT_KINDS)
     staffed = set(
         Membership.objects.active().filter(unit__in=points).values_list("unit_id", flat=True)
     ) | set(AdvisorAssignment.objects.current().filter(room__in=points).values_list("room_id", flat=True))
-    listed = list(points.select_related("region").order_by("region_id", "kind", "name"))
-    row.points = len(listed)
-    row.unstaffed = [p for p in listed if p.pk not in staffed]
-    row.points_unstaffed = len(row.unstaffed)
-    return row
+    for point in points.select_related("region").order_by("region_id", "kind", "name"):
+        row = county_of(point.region_id)
+        if row is None:
+            continue
+        row.points += 1
+        if point.pk not in staffed:
+            row.unstaffed.append(point)
+    for code, row in rows.items():
+        row.towns_covered = row.towns - len(row.uncovered_towns)
+        row.villages_covered = row.villages - len(row.uncovered_villages)
+        _centres(row, centres.get(code, []), basic)
+        row.points_unstaffed = len(row.unstaffed)
+    return [rows[county.code] for county in counties]
 
 
 def _centres(row: CountyCoverage, centres: list[Unit], basic: dict[str, str]) -> None:

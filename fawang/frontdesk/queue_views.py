@@ -451,7 +451,7 @@ def coverage(request: HttpRequest) -> HttpResponse:
         if county is None:
             raise Http404
         detail = network.county_coverage(county)
-    rows = [network.county_coverage(c) for c in counties]
+    rows = network.coverage_of(counties)
     return render(
         request,
         "frontdesk/coverage.html",

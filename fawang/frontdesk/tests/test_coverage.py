@@ -75,3 +75,26 @@ class CoverageTestCase(MatterTestCase):
         # 厦门市公共法律服务中心 is the city's own third level, counted with the counties' centres.
         self.assertEqual(city.centres, sum(row.centres for row in rows) + 1)
         self.assertContains(page, "厦门市（合计，含市级中心）")
+
+    def test_many_counties_at_once_give_each_county_its_own_figures_in_a_fixed_number_of_queries(self) -> None:
+        from unittest import mock
+
+        from fawang.regions.models import Region
+
+        from .. import coverage
+
+        counties = list(Region.objects.filter(code__in=["350203", "350206", "350322"]).order_by("code"))
+        Unit.objects.filter(pk=world().unit("siming.lujiang.station").pk).update(is_active=False)
+        one_by_one = [coverage.county_coverage(c) for c in counties]
+
+        def same(rows: list[coverage.CountyCoverage]) -> None:
+            self.assertEqual([r.region.code for r in rows], [c.code for c in counties])
+            for row, alone in zip(rows, one_by_one, strict=True):
+                self.assertEqual(vars(row), vars(alone))
+
+        with self.assertNumQueries(8):
+            same(coverage.coverage_of(counties))
+        # Read by city (3502, 3503): the rows of 厦门市's other counties are dropped, not added to these.
+        with mock.patch.object(coverage, "MAX_COUNTY_RANGES", 1), self.assertNumQueries(8):
+            same(coverage.coverage_of(counties))
+        self.assertEqual(coverage.coverage_of([]), [])
