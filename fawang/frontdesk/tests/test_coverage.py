@@ -76,7 +76,9 @@ class CoverageTestCase(MatterTestCase):
         self.assertEqual(city.centres, sum(row.centres for row in rows) + 1)
         self.assertContains(page, "厦门市（合计，含市级中心）")
 
-    def test_many_counties_at_once_give_each_county_its_own_figures_in_a_fixed_number_of_queries(self) -> None:
+    def test_many_counties_at_once_give_each_county_its_own_figures_in_a_fixed_number_of_queries(
+        self,
+    ) -> None:
         from unittest import mock
 
         from fawang.regions.models import Region

@@ -131,15 +131,18 @@ class InsertTestCase(MatterTestCase):
         matter = self.submit()
         event = MatterEvent.objects.filter(matter=matter).first()
         message = Message.objects.filter(related_id=str(matter.pk)).first()
-        odd = Message(channel="inapp", kind="matter.submitted", body=gettext_lazy("正文"), user=self.sm_clerk)
-        odd.related_id = 7  # type: ignore[assignment]
+        odd: Any = Message(channel="inapp", kind="matter.submitted", body="正文", user=self.sm_clerk)
+        odd.body = gettext_lazy("正文")
+        odd.related_id = 7
         odd.sent_at = dt.datetime(2026, 3, 2, 9, 30)  # noqa: DTZ001 -- a naive datetime, on purpose
-        odd.sensitive = 1  # type: ignore[assignment]
-        event_of_odd = MatterEvent(matter=matter, action="comment", old_unit_id="")  # type: ignore[misc]
+        odd.sensitive = 1
+        event_of_odd: Any = MatterEvent(matter=matter, action="comment")
+        event_of_odd.old_unit_id = ""
         stamp = timezone.now()
-        for obj in (matter, event, matter.person, message, odd, event_of_odd):
+        rows: list[models.Model | None] = [matter, event, matter.person, message, odd, event_of_odd]
+        for obj in rows:
             assert obj is not None
-            model = type(obj)
+            model: type[models.Model] = type(obj)
             fields = inserts._statement(model, connection.vendor)[1]
             with (
                 self.subTest(model=model.__name__),
