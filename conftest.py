@@ -74,6 +74,18 @@ def migrated_sqlite(run_dir: Path) -> Path:
 
 
 @pytest.fixture(scope="session")
+def migrated_postgres(run_dir: Path) -> str:
+    """On PostgreSQL, the name of the run's migrated template database (fawang/testing/migrated.py)."""
+    import os
+
+    from fawang.testing import migrated
+
+    return migrated.migrated_postgres(
+        run_dir, migrated.server_url(), os.environ.get("FAWANG_TEST_DB", "test_fawang")
+    )
+
+
+@pytest.fixture(scope="session")
 def _test_database_from_template(
     django_db_modify_db_settings_parallel_suffix: None, request: pytest.FixtureRequest
 ) -> Iterator[bool]:
@@ -82,7 +94,6 @@ def _test_database_from_template(
     on SQLite with the default in-memory test database (``make test``, CI), a copy of ``migrated_sqlite`` in the
     worker's temporary directory; on PostgreSQL, a database made from the migrated template. A run with
     ``--reuse-db`` (and FAWANG_TEST_SQLITE on SQLite) makes its test database as before."""
-    import os
 
     from django.conf import settings
 
@@ -95,12 +106,9 @@ def _test_database_from_template(
         yield False
         return
     if db["ENGINE"] != "django.db.backends.sqlite3":
-        server = os.environ["DATABASE_URL"].rsplit("/", 1)[0]
+        server = migrated.server_url()
         name = db["TEST"]["NAME"]  # pytest-django's, with the worker's suffix
-        template = migrated.migrated_postgres(
-            request.getfixturevalue("run_dir"), server, os.environ.get("FAWANG_TEST_DB", "test_fawang")
-        )
-        migrated.database_from_template(server, name, template)
+        migrated.database_from_template(server, name, request.getfixturevalue("migrated_postgres"))
         yield True
         migrated.drop_database(server, name)
         return

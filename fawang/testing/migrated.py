@@ -24,6 +24,7 @@ import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[2]
 SQLITE_CACHE = ROOT / "var" / "test-migrated"
@@ -92,23 +93,32 @@ def migrated_sqlite(shared: Path, cache: Path = SQLITE_CACHE) -> Path:
     return path
 
 
-def migrated_postgres(shared: Path, server_url: str, prefix: str) -> str:
-    """The name of the template database on the PostgreSQL server at ``server_url`` (a URL without the database
-    name) holding the migrated schema under the current fingerprint; built if there is none. Older templates of the
-    same ``prefix`` are dropped."""
+def server_url() -> str:
+    """The test run's PostgreSQL server: DATABASE_URL without its database name."""
+    return os.environ["DATABASE_URL"].rsplit("/", 1)[0]
+
+
+@contextlib.contextmanager
+def _server(url: str) -> Iterator[Any]:
+    """A connection to the server's maintenance database, for creating and dropping databases."""
     import psycopg
 
+    with psycopg.connect(url + "/postgres", autocommit=True) as conn:
+        yield conn
+
+
+def migrated_postgres(shared: Path, url: str, prefix: str) -> str:
+    """The name of the template database on the PostgreSQL server at ``url`` (``server_url``) holding the
+    migrated schema under the current fingerprint; built if there is none. Older templates of the same ``prefix``
+    are dropped."""
     name = f"{prefix}_migrated_{fingerprint()}"
-    with (
-        _locked(shared, "migrated-postgres.lock"),
-        psycopg.connect(server_url + "/postgres", autocommit=True) as conn,
-    ):
+    with _locked(shared, "migrated-postgres.lock"), _server(url) as conn:
         found = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
         if not found:
             building = f"{name}_building"
             conn.execute(f'DROP DATABASE IF EXISTS "{building}" WITH (FORCE)')
             conn.execute(f'CREATE DATABASE "{building}"')
-            _migrate(f"{server_url}/{building}", shared)
+            _migrate(f"{url}/{building}", shared)
             conn.execute(f'ALTER DATABASE "{building}" RENAME TO "{name}"')
         older = conn.execute(
             "SELECT datname FROM pg_database WHERE datname LIKE %s AND datname <> %s",
@@ -119,19 +129,16 @@ def migrated_postgres(shared: Path, server_url: str, prefix: str) -> str:
     return name
 
 
-def database_from_template(server_url: str, name: str, template: str) -> None:
-    """Database ``name`` on the PostgreSQL server, made afresh as a copy of ``template``."""
-    import psycopg
-
-    with psycopg.connect(server_url + "/postgres", autocommit=True) as conn:
+def database_from_template(url: str, name: str, template: str) -> str:
+    """Database ``name`` on the PostgreSQL server at ``url``, made afresh as a copy of ``template``; its URL."""
+    with _server(url) as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         conn.execute(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
+    return f"{url}/{name}"
 
 
-def drop_database(server_url: str, name: str) -> None:
-    import psycopg
-
-    with psycopg.connect(server_url + "/postgres", autocommit=True) as conn:
+def drop_database(url: str, name: str) -> None:
+    with _server(url) as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 

@@ -38,7 +38,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from fawang.testing.migrated import copy_database
+from fawang.testing.migrated import copy_database, database_from_template, server_url
 
 ROOT = Path(__file__).resolve().parents[2]
 # Debian's build of Chromium's headless shell (the browser Playwright's own headless mode runs): the same Chromium
@@ -108,17 +108,6 @@ def _collect_static(commands: Commands, static_root: Path) -> None:
         for other in STATIC_CACHE.iterdir():  # one kept: the sources' current state
             if other.is_dir() and other != kept:
                 shutil.rmtree(other, ignore_errors=True)
-
-
-def _postgres(name: str, *statements: str) -> str:
-    """Runs ``statements`` on the test run's PostgreSQL server and returns the URL of database ``name`` there."""
-    import psycopg
-
-    base = os.environ["DATABASE_URL"].rsplit("/", 1)[0]
-    with psycopg.connect(base + "/postgres", autocommit=True) as conn:
-        for statement in statements:
-            conn.execute(statement)
-    return f"{base}/{name}"
 
 
 def _on_postgres() -> bool:
@@ -191,13 +180,10 @@ def _set_up_once(shared: Path, migrated: Path | str) -> dict[str, Any]:
         build.mkdir(exist_ok=True)
         if _on_postgres():
             template = f"{os.environ.get('FAWANG_TEST_DB', 'fawang')}_e2e_template"
-            url = _postgres(
-                template,
-                f'DROP DATABASE IF EXISTS "{template}" WITH (FORCE)',
-                # The run's migrated template database (fawang/testing/migrated.py): the migrate below finds it
-                # up to date.
-                f'CREATE DATABASE "{template}" TEMPLATE "{migrated}"',
-            )
+            # The run's migrated template database (fawang/testing/migrated.py): the migrate below finds it up
+            # to date.
+            assert isinstance(migrated, str)
+            url = database_from_template(server_url(), template, migrated)
         else:
             # The run's migrated database (conftest.py's migrated_sqlite): the migrate below finds it up to date.
             assert isinstance(migrated, Path)
@@ -228,11 +214,7 @@ def _copy_of(built: dict[str, Any], tmp: Path, shared: Path) -> str:
     name = f"{os.environ.get('FAWANG_TEST_DB', 'fawang')}_e2e_{worker}"
     with open(shared / "e2e-site.lock", "w") as lock:  # one copy of the template at a time
         fcntl.flock(lock, fcntl.LOCK_EX)
-        return _postgres(
-            name,
-            f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)',
-            f'CREATE DATABASE "{name}" TEMPLATE "{built["template"]}"',
-        )
+        return database_from_template(server_url(), name, built["template"])
 
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -271,24 +253,14 @@ class Site:
 
 
 @pytest.fixture(scope="session")
-def site(
-    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory, worker_id: str
-) -> Iterator[Site]:
+def site(request: pytest.FixtureRequest, run_dir: Path) -> Iterator[Site]:
     if not Path(CHROMIUM).exists():
         pytest.fail(f"没有找到 {CHROMIUM}：请运行 make system-deps（make test 会自动安装）。")
-    # The run's base temporary directory: pytest-xdist gives each worker a directory under it.
-    run_dir = tmp_path_factory.getbasetemp()
-    shared = run_dir if worker_id == "master" else run_dir.parent
-    if _on_postgres():
-        from fawang.testing.migrated import migrated_postgres
-
-        migrated: Path | str = migrated_postgres(
-            shared,
-            os.environ["DATABASE_URL"].rsplit("/", 1)[0],
-            os.environ.get("FAWANG_TEST_DB", "test_fawang"),
-        )
-    else:
-        migrated = request.getfixturevalue("migrated_sqlite")
+    # The run's migrated database (conftest.py): a template database on PostgreSQL, a file on SQLite.
+    migrated: Path | str = request.getfixturevalue(
+        "migrated_postgres" if _on_postgres() else "migrated_sqlite"
+    )
+    shared = run_dir  # the run's temporary directory, which its pytest-xdist workers share
     built = _set_up_once(shared, migrated)
     with tempfile.TemporaryDirectory(prefix="fawang-e2e-") as tmp_name:
         tmp = Path(tmp_name)
