@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 from .conftest import Site, sign_in
 
@@ -30,7 +31,10 @@ def test_public_portal_lists_the_service_points_of_a_chosen_villages_town(site: 
     phone.get_by_role("link", name="找服务点").first.click()
     pick_region(phone, "福建省", "厦门市", "思明区", "厦港街道", "鸿山社区")
     phone.get_by_role("button", name="查找").click()
+    # The results come with the next page: wait for it, as a person looks at the new page, not the old one.
+    phone.wait_for_url("**region_5=**")
     results = phone.locator("#results-title").locator("xpath=..")
+    expect(results.locator("h3").first).to_be_visible()
     # The village's own room, its street's station, and the district centre that serves it — nearest first.
     names = results.locator("h3").all_inner_texts()
     assert names[0].startswith("鸿山社区公共法律服务工作室"), names
