@@ -58,7 +58,16 @@ class VersionToken:
         """The rows changed: every process reloads at its next read, this request included."""
         self._request.token = None if getattr(self._request, "token", None) is None else ""
         cache.set(self.key, uuid.uuid4().hex, timeout=None)
-        transaction.on_commit(lambda: cache.set(self.key, uuid.uuid4().hex, timeout=None))
+        # One new token when the transaction commits, however many writes it made (the demo's load saves thousands
+        # of units and memberships in one): a bump already waiting for this commit is enough. A savepoint rolled
+        # back drops the callbacks registered in it (Django's run_on_commit), so a later bump registers again.
+        connection = transaction.get_connection()
+        if connection.in_atomic_block and any(f == self._set_new for _s, f, _r in connection.run_on_commit):
+            return
+        transaction.on_commit(self._set_new)
+
+    def _set_new(self) -> None:
+        cache.set(self.key, uuid.uuid4().hex, timeout=None)
 
     def connect(self, *models: type[Any]) -> None:
         """Bump on every save and delete of ``models``, and read the token once per request. The callers write
