@@ -52,7 +52,9 @@ def take_number(
 
 
 def call_next(clerk: Any) -> str:
-    clerk.get_by_role("button", name="叫下一位").click()
+    # The call answers with the queue page again (same address): wait for it, not the message of the page left.
+    with clerk.expect_navigation():
+        clerk.get_by_role("button", name="叫下一位").click()
     message = clerk.locator(".alert-success").inner_text()
     match = re.search(r"已叫 ([A-C]\d{3}) 号", message)
     assert match, message
@@ -93,6 +95,7 @@ def test_a_priority_number_from_the_kiosk_to_the_window_and_the_matter(site: Sit
     clerk = new_page(browser)
     sign_in(clerk, site, "sm_clerk")
     clerk.get_by_role("link", name="排队叫号").click()
+    clerk.wait_for_url(re.compile(r"/console/frontdesk/queue/$"))
     with clerk.expect_navigation():
         clerk.get_by_label("服务点", exact=True).select_option(label=POINT)
     clerk.locator("tr").filter(has_text="2 号窗口 · 法律咨询岗").get_by_role("button", name="上岗").click()
@@ -120,6 +123,7 @@ def test_a_priority_number_from_the_kiosk_to_the_window_and_the_matter(site: Sit
 
     # 5. The next call is the ordinary number; skipped, it comes back after three more calls.
     clerk.get_by_role("link", name="排队叫号").click()
+    clerk.wait_for_url(re.compile(r"/console/frontdesk/queue/$"))
     with clerk.expect_navigation():
         clerk.get_by_label("服务点", exact=True).select_option(label=POINT)
     later = [take_number(kiosk, site, point_id, "法律咨询")[0] for _i in range(4)]
