@@ -435,8 +435,10 @@ def sign_in(page: Any, site: Site, username: str, password: str = "fawang-demo-2
         shown = page.locator("[data-demo-code]")
         if shown.count():
             page.get_by_role("textbox", name="动态口令").fill(shown.inner_text())
-            page.get_by_role("button", name="验证并登录").click()
-            page.wait_for_load_state()
+            # The answer is the next page (the console, or this form again with an error): wait for it, not for
+            # the load state of the page being left, which would read the old form's URL and code again.
+            with page.expect_navigation():
+                page.get_by_role("button", name="验证并登录").click()
         else:
             site.manage(
                 "shell",

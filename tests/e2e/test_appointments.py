@@ -103,6 +103,7 @@ def test_a_citizen_books_reschedules_and_is_taken_in_at_the_window(site: Site, b
     expect(phone.get_by_role("heading", level=1)).to_have_text("登录 / 注册")
     phone.get_by_role("textbox", name=re.compile("^手机号码")).fill(PHONE)
     phone.get_by_role("button", name="获取验证码").click()
+    expect(phone.get_by_text(f"验证码已发送至 {PHONE[:3]}****{PHONE[-4:]}")).to_be_visible()
     phone.get_by_role("textbox", name=re.compile("^短信验证码")).fill(sign_in_code(site))
     phone.get_by_role("button", name="登录").click()
     expect(phone.get_by_role("heading", level=1)).to_have_text("实名信息")

@@ -90,16 +90,18 @@ def test_axe_finds_no_violation_on_the_console_pages(site: Site, page: Any, brow
     # The handler's matters are at the legal-aid centre, one of their three units.
     with page.expect_navigation():
         page.locator("#unit-switch-select").select_option(label="思明区法律援助中心（承办人）")
+    # Each page is checked once it is the one shown: a click does not wait for the next page, and the load state
+    # of the page being left is already reached.
     page.get_by_role("link", name="本单位事项").first.click()
-    page.wait_for_load_state()
+    page.wait_for_url(re.compile(r"/console/matters/unit/"))
     found["queue"] = axe_violations(page)
     page.locator("table tbody tr a").first.click()
-    page.wait_for_load_state()
+    page.wait_for_url(re.compile(r"/console/matters/\d+/$"))
     found["detail"] = axe_violations(page)
     clerk = new_page(browser)
     sign_in(clerk, site, "sm_clerk")
     clerk.get_by_role("link", name="受理登记").first.click()
-    clerk.wait_for_load_state()
+    clerk.wait_for_url(re.compile(r"/console/matters/intake/"))
     found["intake"] = axe_violations(clerk)
     clerk.context.close()
     bad = {name: v for name, v in found.items() if v}

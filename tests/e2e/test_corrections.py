@@ -82,7 +82,9 @@ def test_probation_case_schedule_leave_warning(site: Site, page: Any) -> None:
 
     for where in ("社区矫正机构（司法局）", "司法所"):
         page.get_by_label("报到机关").select_option(label=where)
-        page.get_by_role("button", name="登记报到").click()
+        # The second report's page says the same as the first's: wait for the page, not the one it replaces.
+        with page.expect_navigation():
+            page.get_by_role("button", name="登记报到").click()
         expect(page.locator("body")).to_contain_text("已登记报到")
     expect(page.locator("#main h1")).to_contain_text("在矫")
     items = page.locator("#items")

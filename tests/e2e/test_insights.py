@@ -67,6 +67,8 @@ def test_supervisor_dashboard_hotspots_warning_loop_and_reports(site: Site, page
     first = drill.locator("tbody tr").first.get_by_role("link")
     number = first.inner_text()
     first.click()
+    # The matter's page, not the list it was opened from, which also shows its number.
+    page.wait_for_url(re.compile(r"/console/matters/\d+/$"))
     expect(page.get_by_text(number).first).to_be_visible()
 
     # Acknowledge, assign, note, close.

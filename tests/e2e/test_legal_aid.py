@@ -75,6 +75,7 @@ def test_legal_aid_from_the_online_application_to_the_payment_list(site: Site, b
     expect(person.get_by_role("heading", level=1)).to_have_text("登录 / 注册")
     person.get_by_role("textbox", name=re.compile("^手机号码")).fill(PHONE)
     person.get_by_role("button", name="获取验证码").click()
+    expect(person.get_by_text(f"验证码已发送至 {PHONE[:3]}****{PHONE[-4:]}")).to_be_visible()
     person.get_by_role("textbox", name=re.compile("^短信验证码")).fill(sign_in_code(site))
     person.get_by_role("button", name="登录").click()
     expect(person.get_by_role("heading", level=1)).to_have_text("实名信息")
@@ -156,6 +157,7 @@ def test_legal_aid_from_the_online_application_to_the_payment_list(site: Site, b
     handler.reload()
     handler.locator("#assign-form").get_by_label("案件类别").select_option(label="非诉讼")
     handler.locator("#assign-form").get_by_role("button", name="指派").click()
+    expect(handler.locator(".alert-success")).to_contain_text("轮流指派")  # the next page's message
     flash = handler.locator(".alert-success").inner_text()
     assert "轮流指派" in flash, flash
     firm_name = (

@@ -96,9 +96,10 @@ def test_a_legal_aid_matter_from_window_intake_to_the_callback(site: Site, brows
     phone.goto(f"{site.url}/track/")
     phone.get_by_role("textbox", name="受理编号").fill(tracking_no)
     phone.get_by_role("button", name="获取验证码").click()
+    phone.wait_for_url("**/track/verify/**")  # the code is sent by the time its form shows
     phone.get_by_role("textbox", name=re.compile("^短信验证码")).fill(latest_code(site))
     phone.get_by_role("button", name="查询").click()
-    assert phone.get_by_role("heading", level=1).inner_text() == "法律援助申请"
+    expect(phone.get_by_role("heading", level=1)).to_have_text("法律援助申请")
     assert person_status(phone) == "已提交"
     assert "思明区法律援助中心" in phone.content()
     assert "<b>急</b>" not in phone.content()  # HTML typed at the window is shown as text

@@ -43,6 +43,7 @@ def sign_in_by_phone(page: Any, site: Site) -> None:
     expect(page.get_by_role("heading", level=1)).to_have_text("登录 / 注册")
     page.get_by_role("textbox", name=re.compile("^手机号码")).fill(PHONE)
     page.get_by_role("button", name="获取验证码").click()
+    expect(page.get_by_text(f"验证码已发送至 {PHONE[:3]}****{PHONE[-4:]}")).to_be_visible()
     page.get_by_role("textbox", name=re.compile("^短信验证码")).fill(latest_sign_in_code(site))
     page.get_by_role("button", name="登录").click()
 
@@ -169,7 +170,9 @@ def test_a_legal_aid_application_online_from_sign_up_to_rating(site: Site, brows
         "() => document.documentElement.scrollWidth <= document.documentElement.clientWidth"
     )
     other.get_by_role("link", name="下一步：确认提交").click()
-    assert "<b>急</b>" in other.locator("main").inner_text()  # typed HTML is shown as text
+    expect(other.locator("#step-title")).to_contain_text("确认提交")
+    # Typed HTML is shown as text.
+    expect(other.locator("main")).to_contain_text("<b>急</b>", use_inner_text=True)
     other.get_by_label("本人承诺所填写的信息和提交的材料真实、完整。").check()
     other.get_by_role("button", name="提交申请").click()
 

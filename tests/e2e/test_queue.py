@@ -27,6 +27,8 @@ POINT = "厦港街道公共法律服务工作站"
 ID17 = "35020319520301402"  # a 思明区 area code, born 1952; nobody's real number
 ID_NUMBER = ID17 + id_check_digit(ID17)
 
+NEXT_REFRESH = 5000  # ms: the number's phone page refreshes itself this often (hx-trigger="every 5s")
+
 # The browser's speech synthesis, recorded instead of spoken (headless Chromium has no voices).
 SPEECH = """
 window.__spoken = [];
@@ -52,7 +54,9 @@ def take_number(
 
 
 def call_next(clerk: Any) -> str:
-    clerk.get_by_role("button", name="叫下一位").click()
+    # The call answers with the queue page again (same address): wait for it, not the message of the page left.
+    with clerk.expect_navigation():
+        clerk.get_by_role("button", name="叫下一位").click()
     message = clerk.locator(".alert-success").inner_text()
     match = re.search(r"已叫 ([A-C]\d{3}) 号", message)
     assert match, message
@@ -86,6 +90,9 @@ def test_a_priority_number_from_the_kiosk_to_the_window_and_the_matter(site: Sit
     priority, _priority_page = take_number(kiosk, site, point_id, "法律咨询", "60 周岁以上老年人")
     assert (ordinary, priority) == ("B001", "B002"), (ordinary, priority)
     phone = new_page(browser, mobile=True)
+    # The number's page refreshes itself every 5 s (ticket.html): after each change the test moves the page's
+    # clock on to its next refresh (NEXT_REFRESH) instead of waiting up to 5 s for it.
+    phone.clock.install()
     phone.goto(ordinary_page)
     expect(phone.get_by_test_id("people-ahead")).to_have_text("您前面还有 1 人。")
 
@@ -93,6 +100,7 @@ def test_a_priority_number_from_the_kiosk_to_the_window_and_the_matter(site: Sit
     clerk = new_page(browser)
     sign_in(clerk, site, "sm_clerk")
     clerk.get_by_role("link", name="排队叫号").click()
+    clerk.wait_for_url(re.compile(r"/console/frontdesk/queue/$"))
     with clerk.expect_navigation():
         clerk.get_by_label("服务点", exact=True).select_option(label=POINT)
     clerk.locator("tr").filter(has_text="2 号窗口 · 法律咨询岗").get_by_role("button", name="上岗").click()
@@ -103,6 +111,7 @@ def test_a_priority_number_from_the_kiosk_to_the_window_and_the_matter(site: Sit
     assert time.monotonic() - called < 2.0
     tv.wait_for_function("window.__spoken.length > 0", timeout=2000)
     assert tv.evaluate("window.__spoken") == ["zh-CN:请 B002 号到 2 号窗口办理"]
+    phone.clock.fast_forward(NEXT_REFRESH)
     expect(phone.get_by_test_id("people-ahead")).to_have_text("您前面还有 0 人。", timeout=10000)
 
     # 4. The clerk takes the request in: the matter records the window and the clerk (岗位责任制).
@@ -120,14 +129,17 @@ def test_a_priority_number_from_the_kiosk_to_the_window_and_the_matter(site: Sit
 
     # 5. The next call is the ordinary number; skipped, it comes back after three more calls.
     clerk.get_by_role("link", name="排队叫号").click()
+    clerk.wait_for_url(re.compile(r"/console/frontdesk/queue/$"))
     with clerk.expect_navigation():
         clerk.get_by_label("服务点", exact=True).select_option(label=POINT)
     later = [take_number(kiosk, site, point_id, "法律咨询")[0] for _i in range(4)]
     assert later == ["B003", "B004", "B005", "B006"], later
     assert call_next(clerk) == "B001"
+    phone.clock.fast_forward(NEXT_REFRESH)
     expect(phone.get_by_test_id("ticket-status")).to_contain_text("请到 2 号窗口办理。", timeout=10000)
     clerk.get_by_role("button", name=re.compile("^过号")).click()
     expect(clerk.locator(".alert-success")).to_have_text("B001 号过号，3 位后回队。")
+    phone.clock.fast_forward(NEXT_REFRESH)
     expect(phone.get_by_test_id("ticket-status")).to_contain_text(
         "您已过号，再叫 3 位后重新排入队列。", timeout=10000
     )
@@ -141,4 +153,5 @@ def test_a_priority_number_from_the_kiosk_to_the_window_and_the_matter(site: Sit
     expect(tv.locator(".hall-offline")).to_be_hidden()
     assert call_next(clerk) == "B001"
     expect(tv.get_by_test_id("window-2")).to_contain_text("B001", timeout=2000)
+    phone.clock.fast_forward(NEXT_REFRESH)
     expect(phone.get_by_test_id("ticket-status")).to_contain_text("请到 2 号窗口办理。", timeout=10000)

@@ -86,6 +86,7 @@ def test_a_video_consultation_and_a_home_visit(site: Site, browser: Any) -> None
     expect(phone.get_by_role("heading", level=1)).to_have_text("登录 / 注册")
     phone.get_by_role("textbox", name=re.compile("^手机号码")).fill(PHONE)
     phone.get_by_role("button", name="获取验证码").click()
+    expect(phone.get_by_text(f"验证码已发送至 {PHONE[:3]}****{PHONE[-4:]}")).to_be_visible()
     phone.get_by_role("textbox", name=re.compile("^短信验证码")).fill(sign_in_code(site))
     phone.get_by_role("button", name="登录").click()
     expect(phone.get_by_role("heading", level=1)).to_have_text("实名信息")
@@ -128,6 +129,7 @@ def test_a_video_consultation_and_a_home_visit(site: Site, browser: Any) -> None
     clerk.goto(f"{site.url}/console/frontdesk/appointments/{appointment}/")
     assert clerk.get_by_test_id("meeting-link").get_attribute("href") == mine
     clerk.get_by_role("link", name="预约", exact=True).first.click()
+    clerk.wait_for_url("**/console/frontdesk/day/**")  # the day's page, not the appointment's page it left
     assert clerk.get_by_test_id("meeting-link").first.get_attribute("href") == mine
 
     # The centre's clerk schedules the home visit and records it on the matter.
