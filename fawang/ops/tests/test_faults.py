@@ -17,7 +17,6 @@ import os
 import signal
 import sqlite3
 import subprocess
-import sys
 import tempfile
 import time
 from collections.abc import Callable, Iterator
@@ -27,6 +26,7 @@ from typing import Any
 
 import pytest
 
+from fawang.testing.commands import Commands, Started
 from fawang.testing.migrated import copy_database
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -64,13 +64,13 @@ class Site:
     tmp: Path
     db: Path
     env: dict[str, str]
+    # The site's management commands (the set-up, the workers, the scheduler), run by one process that sets Django
+    # up once and forks per command (fawang/testing/commands.py), as ``python manage.py`` runs them.
+    commands: Commands
     first: int = 0
 
-    def manage(self, *args: str, log: str) -> subprocess.Popen[bytes]:
-        out = open(self.tmp / log, "ab")  # noqa: SIM115 - the process owns it until it ends
-        return subprocess.Popen(
-            [sys.executable, str(ROOT / "manage.py"), *args], env=self.env, cwd=ROOT, stdout=out, stderr=out
-        )
+    def manage(self, *args: str, log: str) -> Started:
+        return self.commands.start(*args, log=self.tmp / log)
 
     def query(self, sql: str, *params: object) -> list[tuple[object, ...]]:
         with sqlite3.connect(f"file:{self.db}?mode=ro", uri=True, timeout=30) as conn:
@@ -84,7 +84,7 @@ class Site:
         return path.read_text(errors="replace") if path.exists() else ""
 
 
-def _stop(*procs: subprocess.Popen[bytes]) -> None:
+def _stop(*procs: Started) -> None:
     for proc in procs:
         if proc.poll() is None:
             proc.terminate()
@@ -124,14 +124,17 @@ def site(migrated_sqlite: Path) -> Iterator[Site]:
             "TASK_LEASE_SECONDS": "4",
             "WORKER_HEARTBEAT_SECONDS": "1",
         }
-        s = Site(tmp, db, env)
-        for args in (["migrate", "--no-input", "-v0", "--skip-checks"], ["shell", "-c", SEED]):
-            proc = s.manage(*args, log="setup.log")
-            assert proc.wait(timeout=900) == 0, s.log("setup.log")[-3000:]
-        s.first = int(
-            s.one("SELECT min(id) FROM (SELECT id FROM matters_matter ORDER BY id DESC LIMIT ?)", MATTERS)
-        )
-        yield s
+        s = Site(tmp, db, env, Commands(env))
+        try:
+            for args in (["migrate", "--no-input", "-v0", "--skip-checks"], ["shell", "-c", SEED]):
+                proc = s.manage(*args, log="setup.log")
+                assert proc.wait(timeout=900) == 0, s.log("setup.log")[-3000:]
+            s.first = int(
+                s.one("SELECT min(id) FROM (SELECT id FROM matters_matter ORDER BY id DESC LIMIT ?)", MATTERS)
+            )
+            yield s
+        finally:
+            s.commands.close()
 
 
 def test_worker_killed_mid_scan_every_overdue_matter_escalated_once(site: Site) -> None:
