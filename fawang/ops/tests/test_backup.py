@@ -12,12 +12,12 @@ import tempfile
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 
 from fawang.lib.validators import id_check_digit
-from fawang.testing.migrated import copy_database
+from fawang.testing.commands import Commands
+from fawang.testing.migrated import copy_database, database_from_template, drop_database, server_url
 
 ROOT = Path(__file__).resolve().parents[3]
 FIRST17 = "35020319800501991"
@@ -56,6 +56,9 @@ print(m.tracking_no, m.person.id_number, (Path(settings.MEDIA_ROOT) / "matters" 
 
 
 class Site:
+    """The site's management commands, run by one process that sets Django up once and forks per command
+    (fawang/testing/commands.py), as ``python manage.py`` runs them."""
+
     def __init__(self, tmp: Path, database_url: str) -> None:
         self.tmp = tmp
         self.env = {
@@ -66,11 +69,15 @@ class Site:
             "FAWANG_TESTING": "0",
             "FIELD_KEY": "backup-test-field-key-" + "x" * 30,
         }
+        self.commands = Commands(self.env)
 
     def manage(self, *args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+        if env is None:
+            return self.commands.result(*args)
+        # Settings the command process has already read (another field key): a process of its own.
         return subprocess.run(
             [sys.executable, str(ROOT / "manage.py"), *args],
-            env={**self.env, **(env or {})},
+            env={**self.env, **env},
             cwd=ROOT,
             capture_output=True,
             text=True,
@@ -84,39 +91,35 @@ class Site:
 
 
 @contextmanager
-def _throwaway_postgres() -> Iterator[str]:
-    import psycopg
-
-    url = urlsplit(os.environ["DATABASE_URL"])
+def _throwaway_postgres(template: str) -> Iterator[str]:
+    """A PostgreSQL database of its own, made from the run's migrated template database (conftest.py)."""
     name = f"fawang_backup_test_{os.getpid()}"
-    admin = urlunsplit(url._replace(path="/postgres"))
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
-        conn.execute(f'CREATE DATABASE "{name}"')
+    server = server_url()
     try:
-        yield urlunsplit(url._replace(path=f"/{name}"))
+        yield database_from_template(server, name, template)
     finally:
-        with psycopg.connect(admin, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        drop_database(server, name)
 
 
 @pytest.fixture(scope="module", params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
 def site(request: pytest.FixtureRequest) -> Iterator[Site]:
-    """A site on a throw-away database: on SQLite a copy of the run's migrated database (conftest.py), on
-    PostgreSQL an empty database; ``migrate`` then brings either up to date, as on a deployment."""
+    """A site on a throw-away database: on SQLite a copy of the run's migrated database, on PostgreSQL a database
+    made from the run's migrated template (conftest.py); ``migrate`` then finds either up to date, as on a
+    deployment that has run it."""
     on_postgres = os.environ.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://"))
     if request.param == "postgresql" and not on_postgres:
         pytest.skip("PostgreSQL 的备份测试需要 DATABASE_URL=postgres://...")
     with tempfile.TemporaryDirectory(prefix="fawang-backup-") as name, ExitStack() as stack:
         tmp = Path(name)
         url = (
-            stack.enter_context(_throwaway_postgres())
+            stack.enter_context(_throwaway_postgres(request.getfixturevalue("migrated_postgres")))
             if request.param == "postgresql"
             else f"sqlite:///{tmp}/db"
         )
         if request.param == "sqlite":
             copy_database(request.getfixturevalue("migrated_sqlite"), tmp / "db")
         s = Site(tmp, url)
+        stack.callback(s.commands.close)
         s.ok("migrate", "--no-input", "-v0", "--skip-checks")
         s.ok("shell", "--no-imports", "-c", SEED)
         yield s
