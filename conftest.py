@@ -74,6 +74,15 @@ def migrated_sqlite(run_dir: Path) -> Path:
 
 
 @pytest.fixture(scope="session")
+def demo_sqlite(run_dir: Path, migrated_sqlite: Path) -> Path:
+    """The run's demo site for the ops tests' sites (fawang/testing/sites.py): a folder with the migrated database,
+    the demo loaded, and its var/."""
+    from fawang.testing.sites import demo_sqlite
+
+    return demo_sqlite(run_dir, migrated_sqlite)
+
+
+@pytest.fixture(scope="session")
 def migrated_postgres(run_dir: Path) -> str:
     """On PostgreSQL, the name of the run's migrated template database (fawang/testing/migrated.py)."""
     import os

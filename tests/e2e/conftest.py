@@ -12,7 +12,7 @@ hours today, a check-in on the day of the slot) runs the same at 23:50 as at noo
 time. The browser keeps the real clock; no page reads it.
 
 Management commands (the set-up's, and ``Site.manage``) are run by one process per site that has set Django up
-once and forks a child per command (tests/e2e/commands.py), and collectstatic's compressed output is kept across
+once and forks a child per command (fawang/testing/commands.py), and collectstatic's compressed output is kept across
 runs while the static sources stay the same (``_collect_static``).
 """
 
@@ -38,6 +38,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from fawang.testing.commands import Commands
 from fawang.testing.migrated import copy_database, database_from_template, server_url
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -125,45 +126,6 @@ def _site_env(database_url: str, var: Path, clock: dict[str, str]) -> dict[str, 
         "SESSION_IDLE_MINUTES": "60",
         **clock,
     }
-
-
-class Commands:
-    """Management commands for one site's environment, each run as ``manage.py`` runs it, by a process that has
-    set Django up once and forks per command (tests/e2e/commands.py): not ~1.7 s of CPU to start Django each."""
-
-    def __init__(self, env: dict[str, str]) -> None:
-        self.process = subprocess.Popen(
-            [sys.executable, str(Path(__file__).with_name("commands.py"))],
-            env=env,
-            cwd=ROOT,
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            text=True,
-            encoding="utf-8",
-        )
-
-    def run(self, *args: str) -> str:
-        """The command's stdout; CalledProcessError (with its stdout and stderr) if it failed."""
-        assert self.process.stdin is not None and self.process.stdout is not None
-        self.process.stdin.write(json.dumps(args) + "\n")
-        self.process.stdin.flush()
-        line = self.process.stdout.readline()
-        if not line:
-            raise RuntimeError(f"manage.py 命令进程已退出（{self.process.wait()}）：{args}")
-        answer = json.loads(line)
-        if answer["code"]:
-            cmd = ["manage.py", *args]
-            raise subprocess.CalledProcessError(answer["code"], cmd, answer["stdout"], answer["stderr"])
-        return str(answer["stdout"])
-
-    def close(self) -> None:
-        assert self.process.stdin is not None
-        self.process.stdin.close()
-        try:
-            self.process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
 
 
 def _set_up_once(shared: Path, migrated: Path | str) -> dict[str, Any]:

@@ -1,4 +1,4 @@
-"""The end-to-end site's command process (tests/e2e/commands.py) answers as ``python manage.py`` would: a command's
+"""The end-to-end site's command process (fawang/testing/commands.py) answers as ``python manage.py`` would: a command's
 stdout, its failure (exit code, stdout and stderr) as CalledProcessError, and no state carried from one command to
 the next."""
 

@@ -12,27 +12,27 @@ import tempfile
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 
 from fawang.lib.validators import id_check_digit
-from fawang.testing.migrated import copy_database
+from fawang.testing.commands import Commands
+from fawang.testing.migrated import database_from_template, drop_database, server_url
+from fawang.testing.sites import copy_demo, site_env
 
 ROOT = Path(__file__).resolve().parents[3]
 FIRST17 = "35020319800501991"
 
+# Run on the demo site (load_demo, which imports the regions of 福建省 it needs).
 SEED = """
 from fawang.catalog.models import ServiceItem
 from fawang.lib.validators import id_check_digit
 from fawang.matters import actions
 from fawang.matters.tests.base import at
-from fawang.orgs.demo import load_demo
 from fawang.regions.models import Region
 from django.conf import settings
 from pathlib import Path
 
-load_demo()  # imports the regions of 福建省 it needs (fawang/orgs/demo.py, _ensure_regions)
 first17 = "35020319800501991"
 actions.do_submit(
     actor=None,
@@ -56,21 +56,21 @@ print(m.tracking_no, m.person.id_number, (Path(settings.MEDIA_ROOT) / "matters" 
 
 
 class Site:
+    """The site's management commands, run by one process that sets Django up once and forks per command
+    (fawang/testing/commands.py), as ``python manage.py`` runs them."""
+
     def __init__(self, tmp: Path, database_url: str) -> None:
         self.tmp = tmp
-        self.env = {
-            **{k: v for k, v in os.environ.items() if not k.startswith(("PYTEST", "DJANGO_SETTINGS"))},
-            "DJANGO_SETTINGS_MODULE": "fawang.settings",
-            "DATABASE_URL": database_url,
-            "FAWANG_VAR_DIR": str(tmp / "var"),
-            "FAWANG_TESTING": "0",
-            "FIELD_KEY": "backup-test-field-key-" + "x" * 30,
-        }
+        self.env = site_env(database_url, tmp / "var")  # with the demo site's FIELD_KEY
+        self.commands = Commands(self.env)
 
     def manage(self, *args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+        if env is None:
+            return self.commands.result(*args)
+        # Settings the command process has already read (another field key): a process of its own.
         return subprocess.run(
             [sys.executable, str(ROOT / "manage.py"), *args],
-            env={**self.env, **(env or {})},
+            env={**self.env, **env},
             cwd=ROOT,
             capture_output=True,
             text=True,
@@ -84,40 +84,36 @@ class Site:
 
 
 @contextmanager
-def _throwaway_postgres() -> Iterator[str]:
-    import psycopg
-
-    url = urlsplit(os.environ["DATABASE_URL"])
+def _throwaway_postgres(template: str) -> Iterator[str]:
+    """A PostgreSQL database of its own, made from the run's migrated template database (conftest.py)."""
     name = f"fawang_backup_test_{os.getpid()}"
-    admin = urlunsplit(url._replace(path="/postgres"))
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
-        conn.execute(f'CREATE DATABASE "{name}"')
+    server = server_url()
     try:
-        yield urlunsplit(url._replace(path=f"/{name}"))
+        yield database_from_template(server, name, template)
     finally:
-        with psycopg.connect(admin, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        drop_database(server, name)
 
 
 @pytest.fixture(scope="module", params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
 def site(request: pytest.FixtureRequest) -> Iterator[Site]:
-    """A site on a throw-away database: on SQLite a copy of the run's migrated database (conftest.py), on
-    PostgreSQL an empty database; ``migrate`` then brings either up to date, as on a deployment."""
+    """A site on a throw-away database: on SQLite a copy of the run's demo site (the migrated database with the demo
+    loaded; conftest.py, fawang/testing/sites.py), on PostgreSQL a database made from the run's migrated template,
+    where the demo is loaded; ``migrate`` finds either up to date, as on a deployment that has run it."""
     on_postgres = os.environ.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://"))
     if request.param == "postgresql" and not on_postgres:
         pytest.skip("PostgreSQL 的备份测试需要 DATABASE_URL=postgres://...")
     with tempfile.TemporaryDirectory(prefix="fawang-backup-") as name, ExitStack() as stack:
         tmp = Path(name)
-        url = (
-            stack.enter_context(_throwaway_postgres())
-            if request.param == "postgresql"
-            else f"sqlite:///{tmp}/db"
-        )
-        if request.param == "sqlite":
-            copy_database(request.getfixturevalue("migrated_sqlite"), tmp / "db")
+        if request.param == "postgresql":
+            url = stack.enter_context(_throwaway_postgres(request.getfixturevalue("migrated_postgres")))
+        else:
+            url = f"sqlite:///{tmp}/db"
+            copy_demo(request.getfixturevalue("demo_sqlite"), tmp / "db", tmp / "var")
         s = Site(tmp, url)
+        stack.callback(s.commands.close)
         s.ok("migrate", "--no-input", "-v0", "--skip-checks")
+        if request.param == "postgresql":
+            s.ok("load_demo")
         s.ok("shell", "--no-imports", "-c", SEED)
         yield s
 

@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import os
 import socket
-import subprocess
-import sys
 import tempfile
 import uuid
 from pathlib import Path
@@ -20,6 +18,7 @@ from django.urls import reverse
 from fawang.api.tests.base import ApiTestCase
 from fawang.citizens.models import PhoneCode
 from fawang.lib.http import client_ip
+from fawang.testing.commands import Commands
 
 ROOT = Path(__file__).resolve().parents[3]
 PROXY = "10.0.0.5"
@@ -144,6 +143,8 @@ print("".join(out))
 
 
 def _counts_in_two_processes(extra_env: dict[str, str]) -> list[str]:
+    """The script's counts in two processes one after the other: two children forked by one process that set
+    Django up once (fawang/testing/commands.py), each with its own memory, as two ``manage.py shell`` runs."""
     with tempfile.TemporaryDirectory(prefix="fawang-cache-") as name:
         env = {
             **{k: v for k, v in os.environ.items() if not k.startswith(("PYTEST", "DJANGO_SETTINGS"))},
@@ -154,19 +155,12 @@ def _counts_in_two_processes(extra_env: dict[str, str]) -> list[str]:
             "API_RATE_PUBLIC": "5/min",
             **extra_env,
         }
-        py = [sys.executable, str(ROOT / "manage.py")]
-        subprocess.run([*py, "createcachetable"], env=env, cwd=ROOT, check=True)
-        return [
-            subprocess.run(
-                [*py, "shell", "--no-imports", "-c", COUNT_SCRIPT],
-                env=env,
-                cwd=ROOT,
-                check=True,
-                capture_output=True,
-                text=True,
-            ).stdout.strip()
-            for _ in range(2)
-        ]
+        commands = Commands(env)
+        try:
+            commands.run("createcachetable")
+            return [commands.run("shell", "--no-imports", "-c", COUNT_SCRIPT).strip() for _ in range(2)]
+        finally:
+            commands.close()
 
 
 def test_two_processes_share_one_throttle_count_in_the_database_cache() -> None:

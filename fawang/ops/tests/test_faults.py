@@ -17,7 +17,6 @@ import os
 import signal
 import sqlite3
 import subprocess
-import sys
 import tempfile
 import time
 from collections.abc import Callable, Iterator
@@ -27,7 +26,8 @@ from typing import Any
 
 import pytest
 
-from fawang.testing.migrated import copy_database
+from fawang.testing.commands import Commands, Started
+from fawang.testing.sites import copy_demo, site_env
 
 ROOT = Path(__file__).resolve().parents[3]
 MATTERS = 400
@@ -36,15 +36,14 @@ SCAN_TASK = "fawang.matters.tasks.scan_deadlines_task"
 # The seed's matters are the last made (load_demo makes a few of its own first): ids from ``site.first`` on.
 ESCALATED = "SELECT count(*) FROM matters_matter WHERE escalated_at IS NOT NULL AND id >= ?"
 
+# Run on the demo site (fawang/testing/sites.py: load_demo, which imports the regions of 福建省 it needs).
 SEED = f"""
 from fawang.catalog.models import ServiceItem
 from fawang.lib.validators import id_check_digit
 from fawang.matters import actions
 from fawang.matters.tests.base import at
-from fawang.orgs.demo import load_demo
 from fawang.regions.models import Region
 
-load_demo()  # imports the regions of 福建省 it needs (fawang/orgs/demo.py, _ensure_regions)
 item = ServiceItem.objects.get(code="legal_aid")
 region = Region.objects.get(code="350203001")
 for p in range({MATTERS // 40}):
@@ -64,13 +63,13 @@ class Site:
     tmp: Path
     db: Path
     env: dict[str, str]
+    # The site's management commands (the set-up, the workers, the scheduler), run by one process that sets Django
+    # up once and forks per command (fawang/testing/commands.py), as ``python manage.py`` runs them.
+    commands: Commands
     first: int = 0
 
-    def manage(self, *args: str, log: str) -> subprocess.Popen[bytes]:
-        out = open(self.tmp / log, "ab")  # noqa: SIM115 - the process owns it until it ends
-        return subprocess.Popen(
-            [sys.executable, str(ROOT / "manage.py"), *args], env=self.env, cwd=ROOT, stdout=out, stderr=out
-        )
+    def manage(self, *args: str, log: str) -> Started:
+        return self.commands.start(*args, log=self.tmp / log)
 
     def query(self, sql: str, *params: object) -> list[tuple[object, ...]]:
         with sqlite3.connect(f"file:{self.db}?mode=ro", uri=True, timeout=30) as conn:
@@ -84,7 +83,7 @@ class Site:
         return path.read_text(errors="replace") if path.exists() else ""
 
 
-def _stop(*procs: subprocess.Popen[bytes]) -> None:
+def _stop(*procs: Started) -> None:
     for proc in procs:
         if proc.poll() is None:
             proc.terminate()
@@ -107,31 +106,30 @@ def _wait(what: str, predicate: Callable[[], object], timeout: float, step: floa
 
 
 @pytest.fixture(scope="module")
-def site(migrated_sqlite: Path) -> Iterator[Site]:
-    """The site's database starts as a copy of the run's migrated database (conftest.py); ``migrate`` finds it up
-    to date."""
+def site(demo_sqlite: Path) -> Iterator[Site]:
+    """The site's database and var/ start as a copy of the run's demo site (conftest.py, fawang/testing/sites.py):
+    the migrated database with the demo loaded; ``migrate`` finds it up to date."""
     with tempfile.TemporaryDirectory(prefix="fawang-faults-") as name:
         tmp = Path(name)
         db = tmp / "fawang.sqlite3"
-        copy_database(migrated_sqlite, db)
+        copy_demo(demo_sqlite, db, tmp / "var")
         env = {
-            **{k: v for k, v in os.environ.items() if not k.startswith(("PYTEST", "DJANGO_SETTINGS"))},
-            "DJANGO_SETTINGS_MODULE": "fawang.settings",
-            "DATABASE_URL": f"sqlite:///{db}",
-            "FAWANG_VAR_DIR": str(tmp / "var"),
-            "FAWANG_TESTING": "0",
+            **site_env(f"sqlite:///{db}", tmp / "var"),
             "PYTHONUNBUFFERED": "1",
             "TASK_LEASE_SECONDS": "4",
             "WORKER_HEARTBEAT_SECONDS": "1",
         }
-        s = Site(tmp, db, env)
-        for args in (["migrate", "--no-input", "-v0", "--skip-checks"], ["shell", "-c", SEED]):
-            proc = s.manage(*args, log="setup.log")
-            assert proc.wait(timeout=900) == 0, s.log("setup.log")[-3000:]
-        s.first = int(
-            s.one("SELECT min(id) FROM (SELECT id FROM matters_matter ORDER BY id DESC LIMIT ?)", MATTERS)
-        )
-        yield s
+        s = Site(tmp, db, env, Commands(env))
+        try:
+            for args in (["migrate", "--no-input", "-v0", "--skip-checks"], ["shell", "-c", SEED]):
+                proc = s.manage(*args, log="setup.log")
+                assert proc.wait(timeout=900) == 0, s.log("setup.log")[-3000:]
+            s.first = int(
+                s.one("SELECT min(id) FROM (SELECT id FROM matters_matter ORDER BY id DESC LIMIT ?)", MATTERS)
+            )
+            yield s
+        finally:
+            s.commands.close()
 
 
 def test_worker_killed_mid_scan_every_overdue_matter_escalated_once(site: Site) -> None:
