@@ -100,3 +100,35 @@ class CoverageTestCase(MatterTestCase):
         with mock.patch.object(coverage, "MAX_COUNTY_RANGES", 1), self.assertNumQueries(8):
             same(coverage.coverage_of(counties))
         self.assertEqual(coverage.coverage_of([]), [])
+
+    def test_the_cities_are_added_up_in_a_fixed_number_of_queries(self) -> None:
+        """Two cities' totals from three counties: the cities and their own centres are read once for all the
+        counties (a province's page has a hundred), not once per county; the figures are each city's own
+        centre plus its counties' rows, added one by one."""
+        from fawang.regions.models import Region
+
+        from .. import coverage
+
+        counties = list(Region.objects.filter(code__in=["350203", "350206", "350322"]).order_by("code"))
+        rows = coverage.coverage_of(counties)
+        with self.assertNumQueries(
+            4
+        ):  # the basic functions, the cities, their centres, the centres' functions
+            cities = coverage.city_totals(rows)
+        self.assertEqual([city.region.code for city in cities], ["3502", "3503"])
+        for city in cities:
+            mine = [row for row in rows if row.region.parent_id == city.region.code]
+            own = Unit.objects.filter(
+                kind=Unit.Kind.CENTRE, region_id=city.region.code, is_active=True
+            ).count()
+            self.assertEqual(city.centres, sum(row.centres for row in mine) + own)
+            for name in (
+                "towns",
+                "towns_covered",
+                "villages",
+                "villages_covered",
+                "points",
+                "points_unstaffed",
+            ):
+                self.assertEqual(getattr(city, name), sum(getattr(row, name) for row in mine), name)
+        self.assertEqual(coverage.city_totals([]), [])
