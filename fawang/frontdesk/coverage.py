@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from django.db.models import Q
+from django.db.models.functions import Substr
 
 from fawang.lib import codes
 from fawang.orgs.models import AdvisorAssignment, Function, Membership, Unit
@@ -161,14 +162,21 @@ def city_totals(rows: list[CountyCoverage]) -> list[CountyCoverage]:
 
 
 def counties_for(regions: list[Region]) -> list[Region]:
-    """The counties (区、县) of the given regions: a city's counties, a county itself."""
-    out: dict[str, Region] = {}
+    """The counties (区、县) of the given regions: a city's (or province's) counties, a county itself. The
+    counties of all the cities and provinces come in one query, by the code's leading digits (a province's 2, a
+    city's 4), not one query per city: a system administrator reaches some 340 cities."""
+    out: dict[str, Region] = {r.code: r for r in regions if r.level == Region.Level.COUNTY}
+    above: dict[int, set[str]] = {}
     for region in regions:
-        if region.level == Region.Level.COUNTY:
-            out[region.code] = region
-        elif region.level < Region.Level.COUNTY:
-            for county in Region.objects.under(region.code).filter(level=Region.Level.COUNTY):
-                out[county.code] = county
+        if region.level < Region.Level.COUNTY:
+            above.setdefault(len(region.code), set()).add(region.code)
+    if above:
+        under = Q()
+        for length, prefixes in above.items():
+            under |= Q(**{f"prefix{length}__in": prefixes})
+        annotations = {f"prefix{length}": Substr("code", 1, length) for length in above}
+        for county in Region.objects.filter(level=Region.Level.COUNTY).annotate(**annotations).filter(under):
+            out[county.code] = county
     return [out[code] for code in sorted(out)]
 
 
