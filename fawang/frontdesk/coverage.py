@@ -9,7 +9,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from django.db.models import Q
-from django.db.models.functions import Substr
 
 from fawang.lib import codes
 from fawang.orgs.models import AdvisorAssignment, Function, Membership, Unit
@@ -92,13 +91,7 @@ def coverage_of(counties: list[Region]) -> list[CountyCoverage]:
             if place.code not in with_room:
                 row.uncovered_villages.append(place)
     basic = {f.code: f.name for f in Function.objects.filter(is_basic=True)}
-    centres: dict[str, list[Unit]] = {}
-    for centre in (
-        units.filter(kind=Unit.Kind.CENTRE, region_id__in=list(rows))
-        .prefetch_related("functions")
-        .order_by("pk")
-    ):
-        centres.setdefault(centre.region_id, []).append(centre)
+    centres = _centres_at(list(rows))
     points = units.filter(kind__in=Unit.SERVICE_POINT_KINDS)
     staffed = set(
         Membership.objects.active().filter(unit__in=points).values_list("unit_id", flat=True)
@@ -116,6 +109,19 @@ def coverage_of(counties: list[Region]) -> list[CountyCoverage]:
         _centres(row, centres.get(code, []), basic)
         row.points_unstaffed = len(row.unstaffed)
     return [rows[county.code] for county in counties]
+
+
+def _centres_at(region_codes: list[str]) -> dict[str, list[Unit]]:
+    """The active 公共法律服务中心 at each of the regions (exactly there, not below), with their functions: one
+    query and its prefetch for all the regions."""
+    centres: dict[str, list[Unit]] = {}
+    for centre in (
+        Unit.objects.filter(kind=Unit.Kind.CENTRE, region_id__in=region_codes, is_active=True)
+        .prefetch_related("functions")
+        .order_by("pk")
+    ):
+        centres.setdefault(centre.region_id, []).append(centre)
+    return centres
 
 
 def _centres(row: CountyCoverage, centres: list[Unit], basic: dict[str, str]) -> None:
@@ -137,13 +143,7 @@ def city_totals(rows: list[CountyCoverage]) -> list[CountyCoverage]:
     cities = Region.objects.in_bulk(
         {row.region.parent_id for row in rows if row.region.parent_id is not None}
     )
-    own: dict[str, list[Unit]] = {}
-    for centre in (
-        Unit.objects.filter(kind=Unit.Kind.CENTRE, region_id__in=list(cities), is_active=True)
-        .prefetch_related("functions")
-        .order_by("pk")
-    ):
-        own.setdefault(centre.region_id, []).append(centre)
+    own = _centres_at(list(cities))
     totals: dict[str, CountyCoverage] = {}
     for row in rows:
         if row.region.parent_id is None:
@@ -163,19 +163,12 @@ def city_totals(rows: list[CountyCoverage]) -> list[CountyCoverage]:
 
 def counties_for(regions: list[Region]) -> list[Region]:
     """The counties (区、县) of the given regions: a city's (or province's) counties, a county itself. The
-    counties of all the cities and provinces come in one query, by the code's leading digits (a province's 2, a
-    city's 4), not one query per city: a system administrator reaches some 340 cities."""
+    counties under all the cities and provinces come in one query, not one query per city: a system
+    administrator reaches some 340 cities."""
     out: dict[str, Region] = {r.code: r for r in regions if r.level == Region.Level.COUNTY}
-    above: dict[int, set[str]] = {}
-    for region in regions:
-        if region.level < Region.Level.COUNTY:
-            above.setdefault(len(region.code), set()).add(region.code)
+    above = [r.code for r in regions if r.level < Region.Level.COUNTY]
     if above:
-        under = Q()
-        for length, prefixes in above.items():
-            under |= Q(**{f"prefix{length}__in": prefixes})
-        annotations = {f"prefix{length}": Substr("code", 1, length) for length in above}
-        for county in Region.objects.filter(level=Region.Level.COUNTY).annotate(**annotations).filter(under):
+        for county in Region.objects.filter(codes.under_any("code", above), level=Region.Level.COUNTY):
             out[county.code] = county
     return [out[code] for code in sorted(out)]
 
