@@ -27,10 +27,22 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[2]
+
+
+def process_env(values: Mapping[str, str]) -> dict[str, str]:
+    """The environment of a process a test starts (a manage.py command, a site, the command process below): the
+    test run's own without pytest's variables and its settings module, with the project's settings
+    (fawang.settings) and ``values`` on top."""
+    return {
+        **{k: v for k, v in os.environ.items() if not k.startswith(("PYTEST", "DJANGO_SETTINGS"))},
+        "DJANGO_SETTINGS_MODULE": "fawang.settings",
+        **values,
+    }
 
 
 def _child(args: list[str], out: str, err: str, append: bool = False) -> None:

@@ -26,6 +26,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from .commands import process_env
+
 ROOT = Path(__file__).resolve().parents[2]
 SQLITE_CACHE = ROOT / "var" / "test-migrated"
 
@@ -46,13 +48,9 @@ def fingerprint(root: Path = ROOT) -> str:
 
 
 def _migrate(database_url: str, shared: Path) -> None:
-    env = {
-        **{k: v for k, v in os.environ.items() if not k.startswith(("PYTEST", "DJANGO_SETTINGS"))},
-        "DJANGO_SETTINGS_MODULE": "fawang.settings",
-        "DATABASE_URL": database_url,
-        "FAWANG_VAR_DIR": str(shared / "migrated-var"),
-        "FAWANG_TESTING": "1",
-    }
+    env = process_env(
+        {"DATABASE_URL": database_url, "FAWANG_VAR_DIR": str(shared / "migrated-var"), "FAWANG_TESTING": "1"}
+    )
     subprocess.run(  # noqa: S603 - our own manage.py, fixed arguments, no shell
         [sys.executable, str(ROOT / "manage.py"), "migrate", "--no-input", "-v0", "--skip-checks"],
         env=env,

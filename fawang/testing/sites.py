@@ -9,11 +9,10 @@ wait on a lock (conftest.py's ``demo_sqlite``)."""
 
 from __future__ import annotations
 
-import os
 import shutil
 from pathlib import Path
 
-from .commands import Commands
+from .commands import Commands, process_env
 from .migrated import _locked, copy_database
 
 FIELD_KEY = "ops-site-field-key-" + "x" * 30
@@ -22,14 +21,14 @@ FIELD_KEY = "ops-site-field-key-" + "x" * 30
 def site_env(database_url: str, var: Path) -> dict[str, str]:
     """The environment of a site's processes: the test run's, without pytest's and with the site's database and
     var/ folder, production settings (not the test settings) and ``FIELD_KEY``."""
-    return {
-        **{k: v for k, v in os.environ.items() if not k.startswith(("PYTEST", "DJANGO_SETTINGS"))},
-        "DJANGO_SETTINGS_MODULE": "fawang.settings",
-        "DATABASE_URL": database_url,
-        "FAWANG_VAR_DIR": str(var),
-        "FAWANG_TESTING": "0",
-        "FIELD_KEY": FIELD_KEY,
-    }
+    return process_env(
+        {
+            "DATABASE_URL": database_url,
+            "FAWANG_VAR_DIR": str(var),
+            "FAWANG_TESTING": "0",
+            "FIELD_KEY": FIELD_KEY,
+        }
+    )
 
 
 def demo_sqlite(shared: Path, migrated: Path) -> Path:

@@ -38,7 +38,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from fawang.testing.commands import Commands
+from fawang.testing.commands import Commands, process_env
 from fawang.testing.migrated import copy_database, database_from_template, server_url
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -116,16 +116,16 @@ def _on_postgres() -> bool:
 
 
 def _site_env(database_url: str, var: Path, clock: dict[str, str]) -> dict[str, str]:
-    return {
-        **{k: v for k, v in os.environ.items() if not k.startswith(("PYTEST", "DJANGO_SETTINGS"))},
-        "DJANGO_SETTINGS_MODULE": "fawang.settings",
-        "DATABASE_URL": database_url,
-        "FAWANG_VAR_DIR": str(var),
-        "FAWANG_TESTING": "0",
-        "FAWANG_DEMO": "1",  # as `make run` sets it
-        "SESSION_IDLE_MINUTES": "60",
-        **clock,
-    }
+    return process_env(
+        {
+            "DATABASE_URL": database_url,
+            "FAWANG_VAR_DIR": str(var),
+            "FAWANG_TESTING": "0",
+            "FAWANG_DEMO": "1",  # as `make run` sets it
+            "SESSION_IDLE_MINUTES": "60",
+            **clock,
+        }
+    )
 
 
 def _set_up_once(shared: Path, migrated: Path | str) -> dict[str, Any]:

@@ -4,25 +4,24 @@ the next."""
 
 from __future__ import annotations
 
-import os
 import subprocess
 from collections.abc import Iterator
 
 import pytest
 
-from .conftest import Commands
+from fawang.testing.commands import Commands, process_env
 
 
 @pytest.fixture(scope="module")
 def commands(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Commands]:
     tmp = tmp_path_factory.mktemp("commands")
-    env = {
-        **{k: v for k, v in os.environ.items() if not k.startswith(("PYTEST", "DJANGO_SETTINGS"))},
-        "DJANGO_SETTINGS_MODULE": "fawang.settings",
-        "DATABASE_URL": f"sqlite:///{tmp / 'db.sqlite3'}",
-        "FAWANG_VAR_DIR": str(tmp / "var"),
-        "FAWANG_TESTING": "1",
-    }
+    env = process_env(
+        {
+            "DATABASE_URL": f"sqlite:///{tmp / 'db.sqlite3'}",
+            "FAWANG_VAR_DIR": str(tmp / "var"),
+            "FAWANG_TESTING": "1",
+        }
+    )
     c = Commands(env)
     yield c
     c.close()

@@ -3,7 +3,6 @@ every limiter counts the address it gives; throttle counts live in a cache every
 
 from __future__ import annotations
 
-import os
 import socket
 import tempfile
 import uuid
@@ -18,7 +17,7 @@ from django.urls import reverse
 from fawang.api.tests.base import ApiTestCase
 from fawang.citizens.models import PhoneCode
 from fawang.lib.http import client_ip
-from fawang.testing.commands import Commands
+from fawang.testing.commands import Commands, process_env
 
 ROOT = Path(__file__).resolve().parents[3]
 PROXY = "10.0.0.5"
@@ -146,15 +145,15 @@ def _counts_in_two_processes(extra_env: dict[str, str]) -> list[str]:
     """The script's counts in two processes one after the other: two children forked by one process that set
     Django up once (fawang/testing/commands.py), each with its own memory, as two ``manage.py shell`` runs."""
     with tempfile.TemporaryDirectory(prefix="fawang-cache-") as name:
-        env = {
-            **{k: v for k, v in os.environ.items() if not k.startswith(("PYTEST", "DJANGO_SETTINGS"))},
-            "DJANGO_SETTINGS_MODULE": "fawang.settings",
-            "DATABASE_URL": f"sqlite:///{name}/db.sqlite3",
-            "FAWANG_VAR_DIR": f"{name}/var",
-            "FAWANG_TESTING": "0",
-            "API_RATE_PUBLIC": "5/min",
-            **extra_env,
-        }
+        env = process_env(
+            {
+                "DATABASE_URL": f"sqlite:///{name}/db.sqlite3",
+                "FAWANG_VAR_DIR": f"{name}/var",
+                "FAWANG_TESTING": "0",
+                "API_RATE_PUBLIC": "5/min",
+                **extra_env,
+            }
+        )
         commands = Commands(env)
         try:
             commands.run("createcachetable")

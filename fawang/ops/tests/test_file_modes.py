@@ -3,7 +3,6 @@ saved readable by that user only."""
 
 from __future__ import annotations
 
-import os
 import stat
 import subprocess
 import sys
@@ -13,6 +12,8 @@ from pathlib import Path
 from django.core.files.base import ContentFile
 from django.core.files.storage import FileSystemStorage
 from django.test import SimpleTestCase
+
+from fawang.testing.commands import process_env
 
 ROOT = Path(__file__).resolve().parents[3]
 
@@ -30,12 +31,7 @@ class FileModesTestCase(SimpleTestCase):
             old_db = var / "fawang.sqlite3"
             old_db.write_bytes(b"")
             old_db.chmod(0o644)
-            env = {
-                **{k: v for k, v in os.environ.items() if not k.startswith(("PYTEST", "DJANGO_SETTINGS"))},
-                "DJANGO_SETTINGS_MODULE": "fawang.settings",
-                "FAWANG_VAR_DIR": str(var),
-                "FAWANG_TESTING": "0",
-            }
+            env = process_env({"FAWANG_VAR_DIR": str(var), "FAWANG_TESTING": "0"})
             subprocess.run(
                 [sys.executable, "-c", "import django; django.setup()"],
                 env=env,

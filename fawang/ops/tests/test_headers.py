@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import os
 import re
 import secrets
 import subprocess
@@ -15,6 +14,7 @@ from django.test import override_settings
 from django.urls import reverse
 
 from fawang.test import BaseTestCase
+from fawang.testing.commands import process_env
 
 ROOT = Path(__file__).resolve().parents[3]
 # A <script> element that runs inline code: no src, and not a JSON data block.
@@ -64,16 +64,16 @@ def test_check_deploy_is_clean_with_the_documented_settings() -> None:
         line.split("=", 1) for line in example.read_text().splitlines() if line and not line.startswith("#")
     )
     with tempfile.TemporaryDirectory() as name:
-        env = {
-            **{k: v for k, v in os.environ.items() if not k.startswith(("PYTEST", "DJANGO_SETTINGS"))},
-            **documented,
-            "DJANGO_SETTINGS_MODULE": "fawang.settings",
-            "SECRET_KEY": secrets.token_urlsafe(50),  # the example says to generate one
-            "FIELD_KEY": secrets.token_urlsafe(50),
-            "DATABASE_URL": f"sqlite:///{name}/db.sqlite3",  # the checks do not connect
-            "FAWANG_VAR_DIR": f"{name}/var",
-            "FAWANG_TESTING": "0",
-        }
+        env = process_env(
+            {
+                **documented,
+                "SECRET_KEY": secrets.token_urlsafe(50),  # the example says to generate one
+                "FIELD_KEY": secrets.token_urlsafe(50),
+                "DATABASE_URL": f"sqlite:///{name}/db.sqlite3",  # the checks do not connect
+                "FAWANG_VAR_DIR": f"{name}/var",
+                "FAWANG_TESTING": "0",
+            }
+        )
         out = subprocess.run(
             [
                 sys.executable,
@@ -97,12 +97,7 @@ def test_check_deploy_is_clean_with_the_documented_settings() -> None:
 
 def test_the_openapi_document_has_no_warnings() -> None:
     with tempfile.TemporaryDirectory() as name:
-        env = {
-            **{k: v for k, v in os.environ.items() if not k.startswith(("PYTEST", "DJANGO_SETTINGS"))},
-            "DJANGO_SETTINGS_MODULE": "fawang.settings",
-            "FAWANG_VAR_DIR": f"{name}/var",
-            "DATABASE_URL": f"sqlite:///{name}/db.sqlite3",
-        }
+        env = process_env({"FAWANG_VAR_DIR": f"{name}/var", "DATABASE_URL": f"sqlite:///{name}/db.sqlite3"})
         out = subprocess.run(
             [
                 sys.executable,
