@@ -61,8 +61,10 @@ def _migrate(database_url: str, shared: Path) -> None:
 
 
 @contextlib.contextmanager
-def _locked(shared: Path, name: str) -> Iterator[None]:
-    with open(shared / name, "w") as lock:
+def locked(folder: Path, name: str) -> Iterator[None]:
+    """Holds the exclusive lock of file ``name`` in ``folder`` (made if missing): one process at a time, across the
+    run's pytest-xdist workers, builds or copies what the others wait for."""
+    with open(folder / name, "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         yield
 
@@ -71,7 +73,7 @@ def migrated_sqlite(shared: Path, cache: Path = SQLITE_CACHE) -> Path:
     """The run's migrated database in ``shared`` (the run's temporary directory), made on the first call: a copy of
     the one kept in ``cache`` under the current fingerprint, which is built if there is none."""
     path = shared / "migrated.sqlite3"
-    with _locked(shared, "migrated.lock"):
+    with locked(shared, "migrated.lock"):
         if path.exists():
             return path
         kept = cache / f"{fingerprint()}.sqlite3"
@@ -110,7 +112,7 @@ def migrated_postgres(shared: Path, url: str, prefix: str) -> str:
     migrated schema under the current fingerprint; built if there is none. Older templates of the same ``prefix``
     are dropped."""
     name = f"{prefix}_migrated_{fingerprint()}"
-    with _locked(shared, "migrated-postgres.lock"), _server(url) as conn:
+    with locked(shared, "migrated-postgres.lock"), _server(url) as conn:
         found = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
         if not found:
             building = f"{name}_building"

@@ -13,7 +13,7 @@ import shutil
 from pathlib import Path
 
 from .commands import Commands, process_env
-from .migrated import _locked, copy_database
+from .migrated import copy_database, locked
 
 FIELD_KEY = "ops-site-field-key-" + "x" * 30
 
@@ -35,7 +35,7 @@ def demo_sqlite(shared: Path, migrated: Path) -> Path:
     """The folder (in ``shared``, the run's temporary directory) holding the demo site: ``db.sqlite3``, a copy of
     the run's ``migrated`` database with the demo loaded, and its ``var/``; made on the first call."""
     folder = shared / "demo-site"
-    with _locked(shared, "demo-site.lock"):
+    with locked(shared, "demo-site.lock"):
         if (folder / "ready").exists():
             return folder
         shutil.rmtree(folder, ignore_errors=True)

@@ -19,7 +19,6 @@ runs while the static sources stay the same (``_collect_static``).
 from __future__ import annotations
 
 import datetime as dt
-import fcntl
 import glob
 import json
 import os
@@ -39,7 +38,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from fawang.testing.commands import Commands, process_env
-from fawang.testing.migrated import copy_database, database_from_template, server_url
+from fawang.testing.migrated import copy_database, database_from_template, locked, server_url
 
 ROOT = Path(__file__).resolve().parents[2]
 # Debian's build of Chromium's headless shell (the browser Playwright's own headless mode runs): the same Chromium
@@ -95,8 +94,7 @@ def _collect_static(commands: Commands, static_root: Path) -> None:
     an earlier run with the same static sources."""
     fingerprint = commands.run("shell", "-c", FINGERPRINT).split()[-1]
     STATIC_CACHE.mkdir(parents=True, exist_ok=True)
-    with open(STATIC_CACHE / "lock", "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
+    with locked(STATIC_CACHE, "lock"):
         kept = STATIC_CACHE / fingerprint
         if not (kept / "staticfiles.json").exists():
             _step(commands, "collectstatic", "--no-input", "-v0")
@@ -133,8 +131,7 @@ def _set_up_once(shared: Path, migrated: Path | str) -> dict[str, Any]:
     pytest-xdist workers start a site: the first to come builds them under ``shared`` (a PostgreSQL run: into a
     template database) while the others wait on a lock; each then starts from a copy. All share the builder's
     clock offset, so the demo's times stay in the past of every site's clock."""
-    with open(shared / "e2e-site.lock", "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
+    with locked(shared, "e2e-site.lock"):
         ready = shared / "e2e-site.json"
         if ready.exists():
             return dict(json.loads(ready.read_text()))
@@ -174,8 +171,7 @@ def _copy_of(built: dict[str, Any], tmp: Path, shared: Path) -> str:
         return f"sqlite:///{tmp / 'e2e.sqlite3'}"
     worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
     name = f"{os.environ.get('FAWANG_TEST_DB', 'fawang')}_e2e_{worker}"
-    with open(shared / "e2e-site.lock", "w") as lock:  # one copy of the template at a time
-        fcntl.flock(lock, fcntl.LOCK_EX)
+    with locked(shared, "e2e-site.lock"):  # one copy of the template at a time
         return database_from_template(server_url(), name, built["template"])
 
 
