@@ -202,7 +202,7 @@ def run(ctx: Context) -> Section:
     section = Section(
         "Faults under mixed load (issue 13)",
         f"{SECONDS} s of mixed traffic on the site as `bin/serve` runs it ({DATABASE}; gunicorn with its default "
-        f"workers × 8 threads, the task worker, the scheduler every {SCHEDULER_INTERVAL} s; production lease 60 s): "
+        f"workers × threads, the task worker, the scheduler every {SCHEDULER_INTERVAL} s; production lease 60 s): "
         f"public pages ({CONNECTIONS['public']} connections), everyday law searches ({CONNECTIONS['search']}), "
         f"the staff intake form by signed-in clerks and hotline agents ({CONNECTIONS['intake']}) and anonymous "
         f"sign-in code requests through the API ({CONNECTIONS['code']}), all at once, loopback. Twice the task "
