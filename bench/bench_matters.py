@@ -293,14 +293,21 @@ def _ms(us: float) -> float:
     return us / 1000.0
 
 
-def _ok_rate(result: dict[str, Any]) -> float:
-    """Answers 302 (accepted; the floor's redirect) per second of one wrk window."""
-    return int(result["statuses"].get("302", 0)) / (result["duration_us"] / 1e6)
-
-
-def _worst(results: list[dict[str, Any]]) -> dict[str, float]:
-    """Latency percentiles over several wrk windows: each the worst (highest) of the windows'."""
-    return {p: max(r["latency_us"][p] for r in results) for p in ("p50", "p90", "p99")}
+def _combined(results: list[dict[str, Any]]) -> dict[str, Any]:
+    """Several wrk windows as one: the answers 302 (accepted; the floor's redirect) and their rate over all the
+    windows' time, the other answers by status, and each latency percentile the worst (highest) of the windows'."""
+    ok = sum(int(r["statuses"].get("302", 0)) for r in results)
+    other: dict[str, int] = {}
+    for r in results:
+        for status, n in r["statuses"].items():
+            if status != "302":
+                other[status] = other.get(status, 0) + int(n)
+    return {
+        "ok": ok,
+        "rate": ok / (sum(r["duration_us"] for r in results) / 1e6),
+        "other": other,
+        "latency_us": {p: max(r["latency_us"][p] for r in results) for p in ("p50", "p90", "p99")},
+    }
 
 
 def _list_rows(section: Section, before: dict[str, Any], after: dict[str, Any], n: int) -> None:
@@ -396,8 +403,8 @@ def run(ctx: Context) -> Section:
     items = _django(ctx, url, "matters_intake_ref")
     best: tuple[float, str] | None = None
     for run_no, (workers, threads) in enumerate(SERVER_SETTINGS):
-        rate = _intake_rows(section, ctx, url, wrk, items, run_no, workers, threads)
         label = f"{workers} workers × {threads} threads"
+        rate = _intake_rows(section, ctx, url, wrk, items, run_no, workers, threads, label)
         if best is None or rate > best[0]:
             best = (rate, label)
     if best is not None:
@@ -422,9 +429,9 @@ def _intake_rows(
     run_no: int,
     workers: int,
     threads: int,
+    label: str,
 ) -> float:
     """One server setting: intake and the floor in turns, /healthz after; two rows. Returns the intake rate."""
-    label = f"{workers} workers × {threads} threads"
     with serve(ctx, url, workers, threads) as base:
         sessions = []
         for username in INTAKE_USERS:
@@ -457,28 +464,22 @@ def _intake_rows(
                 key_prefix=prefix,
                 ids_file=ids,
             )
-            intake = run_wrk(wrk, base, data, ROUND_SECONDS)
+            intake_window = run_wrk(wrk, base, data, ROUND_SECONDS)
             write_data(
                 data, mode="floor", url_path="/i18n/setlang/", sessions=sessions, key_prefix="", ids_file=ids
             )
-            rounds.append((prefix, intake, run_wrk(wrk, base, data, ROUND_SECONDS)))
+            rounds.append((prefix, intake_window, run_wrk(wrk, base, data, ROUND_SECONDS)))
         write_data(data, mode="get", url_path="/healthz", sessions=[], key_prefix="", ids_file=ids)
         health = run_wrk(wrk, base, data, ROUND_SECONDS)
     stored = sum(
         _django(ctx, url, "matters_intake_ref", "count", prefix)["count"] for prefix, _i, _f in rounds
     )
-    ok = sum(int(intake["statuses"].get("302", 0)) for _p, intake, _f in rounds)
+    intake = _combined([i for _p, i, _f in rounds])
+    ok, rate, other, lat = intake["ok"], intake["rate"], intake["other"], intake["latency_us"]
     # wrk stops with up to one request per connection in flight: sent, never counted as answered, but the
     # server finishes and commits them. Every accepted one must be stored, and nothing beyond those.
-    in_flight = sum(intake["sent"] - intake["requests"] for _p, intake, _f in rounds)
+    in_flight = sum(i["sent"] - i["requests"] for _p, i, _f in rounds)
     complete = ok <= stored <= ok + in_flight
-    other: dict[str, int] = {}
-    for _p, intake, _f in rounds:
-        for k, v in intake["statuses"].items():
-            if k != "302":
-                other[k] = other.get(k, 0) + int(v)
-    rate = ok / (sum(intake["duration_us"] for _p, intake, _f in rounds) / 1e6)
-    lat = _worst([intake for _p, intake, _f in rounds])
     hl = health["latency_us"]
     misses = []
     if rate < TARGET_RATE:
@@ -493,26 +494,17 @@ def _intake_rows(
             f"/healthz {health['rate']:.0f} req/s; p50 {_ms(hl['p50']):.1f} / p99 {_ms(hl['p99']):.1f} ms",
             f"{rate / health['rate']:.2f}× of /healthz",
             f"{ok:,} accepted (302), other answers {other or 'none'}, socket errors "
-            f"{sum(v for _p, intake, _f in rounds for k, v in intake['errors'].items() if k != 'status')}; "
+            f"{sum(v for _p, i, _f in rounds for k, v in i['errors'].items() if k != 'status')}; "
             f"{stored:,} new matters stored "
             f"({'all accepted present' if complete else 'MISSING MATTERS'}; {stored - ok} more from the "
             f"{in_flight} requests in flight when wrk stopped); target ≥ {TARGET_RATE}/s, p99 ≤ {TARGET_P99:.0f} ms: "
             f"{'; '.join(misses) if misses else 'meets'}",
         )
     )
-    floors = [floor for _p, _i, floor in rounds]
-    floor_ok = sum(int(floor["statuses"].get("302", 0)) for floor in floors)
-    floor_rate = floor_ok / (sum(floor["duration_us"] for floor in floors) / 1e6)
-    floor_other: dict[str, int] = {}
-    for floor in floors:
-        for k, v in floor["statuses"].items():
-            if k != "302":
-                floor_other[k] = floor_other.get(k, 0) + int(v)
-    per_round = ", ".join(
-        f"{_ok_rate(intake) / _ok_rate(floor):.2f}" if _ok_rate(floor) else "-"
-        for _p, intake, floor in rounds
-    )
-    fl = _worst(floors)
+    floor = _combined([f for _p, _i, f in rounds])
+    floor_ok, floor_rate, floor_other, fl = floor["ok"], floor["rate"], floor["other"], floor["latency_us"]
+    by_window = [(_combined([i])["rate"], _combined([f])["rate"]) for _p, i, f in rounds]
+    per_round = ", ".join(f"{i / f:.2f}" if f else "-" for i, f in by_window)
     floor_meets = floor_rate >= TARGET_RATE and _ms(fl["p99"]) <= TARGET_P99
     section.rows.append(
         Row(
