@@ -84,14 +84,7 @@ def install_lighthouse() -> Path:
 def site(ctx: Context) -> Iterator[tuple[str, dict[str, str]]]:
     """The real site on a fresh SQLite database: gunicorn, DEBUG off, static files as in production."""
     var = ctx.tmp / "lighthouse-var"
-    env = {
-        **{k: v for k, v in os.environ.items() if not k.startswith(("PYTEST", "DJANGO_SETTINGS"))},
-        "DJANGO_SETTINGS_MODULE": "fawang.settings",
-        "DATABASE_URL": ctx.fresh_database("SQLite", "lighthouse"),
-        "FAWANG_VAR_DIR": str(var),
-        "FAWANG_TESTING": "0",
-        "DEBUG": "0",
-    }
+    env = {**ctx.env(ctx.fresh_database("SQLite", "lighthouse")), "FAWANG_VAR_DIR": str(var), "DEBUG": "0"}
     py = [sys.executable, str(ROOT / "manage.py")]
     for args in (
         ["migrate", "--no-input", "-v0"],
