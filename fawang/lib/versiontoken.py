@@ -57,7 +57,7 @@ class VersionToken:
     def bump(self) -> None:
         """The rows changed: every process reloads at its next read, this request included."""
         self._request.token = None if getattr(self._request, "token", None) is None else ""
-        cache.set(self.key, uuid.uuid4().hex, timeout=None)
+        self._set_new()
         # One new token when the transaction commits, however many writes it made (the demo's load saves thousands
         # of units and memberships in one): a bump already waiting for this commit is enough. A savepoint rolled
         # back drops the callbacks registered in it (Django's run_on_commit), so a later bump registers again.
@@ -67,6 +67,7 @@ class VersionToken:
         transaction.on_commit(self._set_new)
 
     def _set_new(self) -> None:
+        """A new token in the cache: at the write, and again when its transaction commits."""
         cache.set(self.key, uuid.uuid4().hex, timeout=None)
 
     def connect(self, *models: type[Any]) -> None:
