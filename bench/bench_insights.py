@@ -17,13 +17,10 @@ p95 ≤ 100 ms. Runs on every database of the context (SQLite, and PostgreSQL wh
 
 from __future__ import annotations
 
-import json
 import os
-import subprocess
-import sys
 from typing import Any
 
-from .harness import ROOT, Context, Row, Section
+from .harness import Context, Row, Section
 
 MATTERS = int(os.environ.get("BENCH_INSIGHTS_MATTERS", "10000000"))
 BASE = int(os.environ.get("BENCH_INSIGHTS_BASE", "50000"))
@@ -32,18 +29,7 @@ END = os.environ.get("BENCH_INSIGHTS_END", "2026-06-30")
 
 def _run(ctx: Context, url: str, module: str, env: dict[str, str] | None = None) -> dict[str, Any]:
     """Run ``module`` on ``url`` in a fresh process; its last line of output is JSON."""
-    result = subprocess.run(
-        [sys.executable, "-m", module],
-        env={**ctx.env(url), **(env or {})},
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=7200,
-        check=False,
-    )
-    if result.returncode:
-        raise RuntimeError(f"{module} failed:\n{result.stderr[-3000:]}")
-    data: dict[str, Any] = json.loads(result.stdout.strip().splitlines()[-1])
+    data: dict[str, Any] = ctx.run_module(url, module, env=env)
     return data
 
 

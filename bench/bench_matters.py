@@ -75,18 +75,7 @@ ITEM_MIX = ["consultation"] * 5 + ["mediation"] * 2 + ["legal_aid", "lawyer", "n
 
 def _django(ctx: Context, url: str, module: str, *args: str, timeout: int = 1800) -> Any:
     """Run ``python -m bench.<module> args`` in a Django process on ``url``; its last stdout line is JSON."""
-    result = subprocess.run(
-        [sys.executable, "-m", f"bench.{module}", *args],
-        env=ctx.env(url),
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-        check=False,
-    )
-    if result.returncode:
-        raise RuntimeError(f"bench.{module} failed:\n{result.stderr[-3000:]}")
-    return json.loads(result.stdout.strip().splitlines()[-1])
+    return ctx.run_module(url, f"bench.{module}", *args, timeout=timeout)
 
 
 def need_wrk() -> str:

@@ -8,6 +8,7 @@ machines are shared and noisy.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
 import platform
 import socket
@@ -19,6 +20,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 PG_URL = os.environ.get("BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432/fawang_bench")
@@ -87,6 +89,23 @@ class Context:
             raise RuntimeError(f"manage.py {' '.join(args[:2])} failed:\n{result.stderr[-3000:]}")
         return time.perf_counter() - started
 
+    def run_module(
+        self, db_url: str, module: str, *args: str, env: dict[str, str] | None = None, timeout: int = 7200
+    ) -> Any:
+        """Run ``python -m <module> args`` in a Django process on ``db_url``; its last line of output is JSON."""
+        result = subprocess.run(
+            [sys.executable, "-m", module, *args],
+            env={**self.env(db_url), **(env or {})},
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            check=False,
+        )
+        if result.returncode:
+            raise RuntimeError(f"{module} failed:\n{result.stderr[-3000:]}")
+        return json.loads(result.stdout.strip().splitlines()[-1])
+
 
 def free_port() -> int:
     """A TCP port on the loopback that nothing listens on just now, for a server started by a benchmark."""
@@ -105,13 +124,19 @@ def pg_available() -> bool:
         return False
 
 
-def reset_pg(url: str) -> None:
+def reset_pg(url: str, create: bool = True) -> None:
     import psycopg
 
     name = url.rsplit("/", 1)[1]
     with psycopg.connect(url.rsplit("/", 1)[0] + "/postgres", autocommit=True) as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{name}"')
+        if create:
+            conn.execute(f'CREATE DATABASE "{name}"')
+
+
+def drop_pg(url: str) -> None:
+    """Drop a benchmark's PostgreSQL database once measured."""
+    reset_pg(url, create=False)
 
 
 @contextmanager
