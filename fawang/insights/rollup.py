@@ -40,6 +40,7 @@ from django.conf import settings
 from django.db import connection, models, transaction
 from django.db.backends.utils import CursorWrapper
 from django.db.models import Q
+from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from fawang.matters.models import Complaint, Evaluation, Matter
@@ -433,11 +434,17 @@ def changed_days(since: dt.datetime, now: dt.datetime) -> set[dt.date]:
     days of ratings made since then, and today and yesterday."""
     tz = _tz()
     days: set[dt.date] = {now.astimezone(tz).date(), (now - dt.timedelta(days=1)).astimezone(tz).date()}
-    changed = Matter.objects.filter(updated_at__gte=since).values_list(
-        "submitted_at", "accepted_at", "completed_at", "escalated_at"
-    )
-    for row in changed.iterator(chunk_size=2000):
-        days.update(moment.astimezone(tz).date() for moment in row if moment is not None)
+    # The distinct days, found by the database through the index on updated_at: a few rows, however many matters
+    # there are. Reading the saved matters' timestamps through a server-side cursor (iterator()) had PostgreSQL
+    # scan every matter without its parallel workers: 2.6 s of every pass at a million matters.
+    saved = Matter.objects.filter(updated_at__gte=since).order_by()
+    event_days = [
+        saved.filter(**{f"{column}__isnull": False})
+        .annotate(day=TruncDate(column, tzinfo=tz))
+        .values_list("day", flat=True)
+        for column in ("submitted_at", "accepted_at", "completed_at", "escalated_at")
+    ]
+    days.update(event_days[0].union(*event_days[1:]))
     rated = Evaluation.objects.filter(Q(created_at__gte=since)).values_list("created_at", flat=True)
     days.update(moment.astimezone(tz).date() for moment in rated)
     return days

@@ -206,6 +206,22 @@ class RollupTestCase(ActivityTestCase):
         self.assertEqual(RollupState.objects.get(name="facts").rebuilt_at, now + dt.timedelta(seconds=2))
         self.assertEqual(totals()["received"], Matter.objects.count())
 
+    def test_the_changed_days_are_the_beijing_days_of_the_events_of_the_matters_saved_since(self) -> None:
+        now = timezone.now()
+        Matter.objects.update(updated_at=now - dt.timedelta(days=1))  # seen by the last pass
+        saved = Matter.objects.order_by("pk")[0]
+        utc = dt.UTC
+        Matter.objects.filter(pk=saved.pk).update(
+            submitted_at=dt.datetime(2026, 3, 1, 17, 30, tzinfo=utc),  # 3月2日 01:30 in Beijing
+            accepted_at=dt.datetime(2026, 3, 3, 10, 0, tzinfo=utc),
+            completed_at=None,
+            escalated_at=dt.datetime(2026, 3, 5, 16, 30, tzinfo=utc),  # 3月6日 00:30
+            updated_at=now,
+        )
+        beijing = timezone.localdate(now)
+        expected = {beijing, beijing - dt.timedelta(days=1)} | {dt.date(2026, 3, d) for d in (2, 3, 6)}
+        self.assertEqual(rollup.changed_days(now - dt.timedelta(minutes=1), now), expected)
+
     def test_the_first_scheduler_pass_rebuilds(self) -> None:
         RollupState.objects.all().delete()
         DailyFact.objects.all().delete()
