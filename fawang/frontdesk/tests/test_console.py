@@ -46,6 +46,12 @@ class DeskTestCase(FrontdeskTestCase):
     def day_url(self, day: dt.date | None = None) -> str:
         return reverse("frontdesk:day") + f"?unit={self.point.pk}&date={(day or self.day):%Y-%m-%d}"
 
+    def sign_in_anew(self, user: User) -> None:
+        """A new session, whose clock starts at the (patched) time: force_login alone keeps the session it finds,
+        with its sign-in time, and a session read from the cache is not expired by a patched clock."""
+        self.client.logout()
+        self.client.force_login(user)
+
     def at_the_desk(self) -> Any:
         return mock.patch("django.utils.timezone.now", return_value=self.on_the_day)
 
@@ -76,7 +82,7 @@ class DeskTestCase(FrontdeskTestCase):
         self.assertEqual(response.status_code, 400)
         self.assertIn("只能在预约当天签到", response.content.decode())
         with self.at_the_desk():
-            self.client.force_login(self.sm_clerk)  # the session's clock starts at the patched time
+            self.sign_in_anew(self.sm_clerk)
             response = self.client.post(reverse("frontdesk:check_in", args=[self.a1.pk]), {"next": "day"})
             self.assertRedirects(response, self.day_url(), fetch_redirect_response=False)
             self.a1.refresh_from_db()
@@ -150,7 +156,7 @@ class DeskTestCase(FrontdeskTestCase):
 
     def test_a_late_arrival_marked_no_show_is_checked_in_the_same_day(self) -> None:
         with self.at_the_desk():
-            self.client.force_login(self.sm_clerk)  # the session's clock starts at the patched time
+            self.sign_in_anew(self.sm_clerk)
             self.client.post(reverse("frontdesk:no_show", args=[self.a2.pk]))
             with override_settings(FRONTDESK_NO_SHOW_LIMIT=1):
                 self.assertIsNotNone(actions.booking_pause(self.a2.user))
@@ -170,7 +176,7 @@ class DeskTestCase(FrontdeskTestCase):
         Appointment.objects.filter(pk=self.a2.pk).update(status=Appointment.Status.NO_SHOW)
         later = self.on_the_day + dt.timedelta(days=1)
         with mock.patch("django.utils.timezone.now", return_value=later):
-            self.client.force_login(self.sm_clerk)
+            self.sign_in_anew(self.sm_clerk)
             page = self.client.get(reverse("frontdesk:appointment", args=[self.a2.pk]))
             self.assertNotContains(page, "迟到签到")
             response = self.client.post(reverse("frontdesk:check_in", args=[self.a2.pk]))

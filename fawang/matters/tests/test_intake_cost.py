@@ -71,19 +71,19 @@ class IntakeCostTestCase(MatterTestCase):
         # The first of each loads the copies (the catalogue, the region, the topic the classifier names).
         self.assertEqual(self.post(self.mediation.pk).status_code, 302)
         self.assertEqual(self.post(self.consultation.pk).status_code, 302)
-        # Session, user; then in one transaction (a savepoint in tests): the person look-up and insert, the
+        # The user (the session is read from the cache: settings.SESSION_ENGINE); then in one transaction (a savepoint in tests): the person look-up and insert, the
         # matter, its event, the SMS to the person. The memberships, the service item, its route and the region
         # come from the process's copies: no membership, catalogue, rule, unit or region query (the catalogue's
         # and the memberships' version tokens are one read of the shared cache each: a query more each where
         # that cache is the database table, bench_matters), no list of the units a row may name by hand (no row
         # names one), and no line asked whether a matter being made has a home visit.
-        with self.assertNumQueries(9):
+        with self.assertNumQueries(8):
             response = self.post(self.mediation.pk)
         self.assertEqual(response.status_code, 302)
         matter = self.last_matter()
         self.assertEqual((matter.service_item, matter.unit.name), (self.mediation, "厦港街道人民调解委员会"))
         # An item handled where it is taken in (no routing at all) costs the same.
-        with self.assertNumQueries(9):
+        with self.assertNumQueries(8):
             self.assertEqual(self.post(self.consultation.pk).status_code, 302)
         matter = self.last_matter()
         self.assertEqual((matter.unit, matter.intake_unit), (self.sm_centre, self.sm_centre))
@@ -91,11 +91,13 @@ class IntakeCostTestCase(MatterTestCase):
     @override_settings(
         CACHES={
             "default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "fawang_cache"}
-        }
+        },
+        SESSION_ENGINE="django.contrib.sessions.backends.db",
     )
     def test_the_version_tokens_are_one_read_of_a_database_cache(self) -> None:
-        # Without Redis the shared cache is a table (settings.CACHES): the memberships' and the catalogue's tokens
-        # are read together, one query for both.
+        # Without Redis the shared cache is a table (settings.CACHES), and the sessions are read from their own
+        # table (settings.SESSION_ENGINE): the memberships' and the catalogue's tokens are read together, one query
+        # of the cache for both.
         from django.db import connection
         from django.test.utils import CaptureQueriesContext
 
