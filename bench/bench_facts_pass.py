@@ -26,9 +26,7 @@ def run(ctx: Context) -> Section:
         if label == "SQLite":
             continue
         url = ctx.fresh_database(label, "facts_pass")
-        ctx.manage(url, "migrate", "--no-input", "-v0")
-        ctx.manage(url, "import_regions", "35", "--quiet-progress")
-        ctx.manage(url, "load_demo")
+        ctx.set_up_demo(url)
         ctx.run_module(url, "bench.matters_data", str(MATTERS), timeout=3600)
         ctx.manage(url, "rebuild_rollups")
         m = ctx.run_module(url, "bench.facts_pass_measure")

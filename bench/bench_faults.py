@@ -224,16 +224,12 @@ def run(ctx: Context) -> Section:
         shutil.copytree(template / "var", ctx.tmp / "var", dirs_exist_ok=True)
         setup = 0.0
     else:
-        setup = sum(
-            ctx.manage(url, *args, timeout=3600)
-            for args in (
-                ("migrate", "--no-input", "-v0"),
-                ("import_regions", "35", "--quiet-progress"),
-                ("load_demo",),
-                ("import_laws", "--if-empty", "--quiet-progress"),
-                ("build_law_index", "--if-missing", "--quiet-progress"),
-                ("collectstatic", "--no-input", "-v0"),
-            )
+        setup = ctx.set_up_demo(
+            url,
+            ("import_laws", "--if-empty", "--quiet-progress"),
+            ("build_law_index", "--if-missing", "--quiet-progress"),
+            ("collectstatic", "--no-input", "-v0"),
+            timeout=3600,
         )
         if DATABASE == "SQLite":
             shutil.rmtree(template, ignore_errors=True)

@@ -111,13 +111,7 @@ def run(ctx: Context) -> Section:
         return section
     wrk = need_wrk()
     url = ctx.fresh_database("PostgreSQL", "hotline")
-    for args in (
-        ("migrate", "--no-input", "-v0"),
-        ("import_regions", "35", "--quiet-progress"),
-        ("load_demo",),
-        ("collectstatic", "--no-input", "-v0"),
-    ):
-        ctx.manage(url, *args)
+    ctx.set_up_demo(url, ("collectstatic", "--no-input", "-v0"))
     workers, threads = (int(x) for x in SERVER.split("x"))
     data = ctx.tmp / "wrk-hotline.lua"
     floor_data = ctx.tmp / "wrk-floor.lua"

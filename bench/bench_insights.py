@@ -18,19 +18,12 @@ p95 ≤ 100 ms. Runs on every database of the context (SQLite, and PostgreSQL wh
 from __future__ import annotations
 
 import os
-from typing import Any
 
 from .harness import Context, Row, Section
 
 MATTERS = int(os.environ.get("BENCH_INSIGHTS_MATTERS", "10000000"))
 BASE = int(os.environ.get("BENCH_INSIGHTS_BASE", "50000"))
 END = os.environ.get("BENCH_INSIGHTS_END", "2026-06-30")
-
-
-def _run(ctx: Context, url: str, module: str, env: dict[str, str] | None = None) -> dict[str, Any]:
-    """Run ``module`` on ``url`` in a fresh process; its last line of output is JSON."""
-    data: dict[str, Any] = ctx.run_module(url, module, env=env)
-    return data
 
 
 def run(ctx: Context) -> Section:
@@ -48,26 +41,22 @@ def run(ctx: Context) -> Section:
     )
     for label, _url in ctx.databases.items():
         url = ctx.fresh_database(label, "insights")
-        ctx.manage(url, "migrate", "--no-input", "-v0")
-        ctx.manage(url, "import_regions", "35", "--quiet-progress")
-        ctx.manage(url, "load_demo")
         # The pages render {% static %} from the manifest, as in production.
-        ctx.manage(url, "collectstatic", "--no-input", "-v0")
+        ctx.set_up_demo(url, ("collectstatic", "--no-input", "-v0"))
         load = ctx.manage(url, "load_activity", "--count", str(BASE), "--end", END, timeout=6 * 3600)
         grown = ""
         if label != "SQLite" and MATTERS > BASE:
-            grow = _run(
-                ctx,
+            grow = ctx.run_module(
                 url,
                 "bench.insights_scale",
-                {"BENCH_INSIGHTS_MATTERS": str(MATTERS), "BENCH_INSIGHTS_END": END},
+                env={"BENCH_INSIGHTS_MATTERS": str(MATTERS), "BENCH_INSIGHTS_END": END},
             )
             grown = (
                 f"; grown in SQL to {int(grow['matters_total']):,} in {grow['matters']:.0f} s (matters), "
                 f"{grow['ratings and complaints']:.0f} s (ratings, complaints), {grow['indexes']:.0f} s (indexes), "
                 f"{grow['vacuum']:.0f} s (VACUUM ANALYZE)"
             )
-        m = _run(ctx, url, "bench.insights_measure")
+        m = ctx.run_module(url, "bench.insights_measure")
         rebuild = sorted(m["rebuild"])
         duck = m["duck"]
         assert isinstance(duck, dict)

@@ -341,15 +341,7 @@ def run(ctx: Context) -> Section:
         return section
     wrk = need_wrk()
     url = ctx.fresh_database("PostgreSQL", "matters")
-    setup = sum(
-        ctx.manage(url, *args)
-        for args in (
-            ("migrate", "--no-input", "-v0"),
-            ("import_regions", "35", "--quiet-progress"),
-            ("load_demo",),
-            ("collectstatic", "--no-input", "-v0"),
-        )
-    )
+    setup = ctx.set_up_demo(url, ("collectstatic", "--no-input", "-v0"))
     print("  列表基线（演示数据）……", flush=True)
     lists_demo = _django(ctx, url, "matters_lists", str(LIST_REQUESTS))
     print(f"  生成 {MATTERS:,} 个事项……", flush=True)

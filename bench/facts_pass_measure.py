@@ -2,7 +2,7 @@
 bench_facts_pass inside a Django process on its database. Prints one JSON object.
 
 Each pass follows a minute's work: PASS_MATTERS matters submitted in the last three weeks are saved
-(``updated_at`` = now), then the pass is timed, and ``changed_days`` alone. The baseline passes come first, with
+(``updated_at`` = now), then ``changed_days`` alone is timed, and the whole pass. The baseline passes come first, with
 the way ``changed_days`` read the saved matters before (their four timestamps through ``iterator()``: a
 server-side cursor, WITH HOLD in the scheduler's autocommit) and without the index on ``updated_at``; then the
 index is built (timed) and the same passes run with the code as it is.

@@ -23,6 +23,12 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
+# How `make run` fills a site's database: the schema, the regions of Fujian, the demo's units and staff.
+DEMO_SET_UP: tuple[tuple[str, ...], ...] = (
+    ("migrate", "--no-input", "-v0"),
+    ("import_regions", "35", "--quiet-progress"),
+    ("load_demo",),
+)
 PG_URL = os.environ.get("BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432/fawang_bench")
 
 
@@ -88,6 +94,10 @@ class Context:
         if result.returncode:
             raise RuntimeError(f"manage.py {' '.join(args[:2])} failed:\n{result.stderr[-3000:]}")
         return time.perf_counter() - started
+
+    def set_up_demo(self, db_url: str, *more: tuple[str, ...], timeout: int = 1800) -> float:
+        """DEMO_SET_UP on ``db_url``, then the commands of ``more``, each in a fresh process; return wall seconds."""
+        return sum(self.manage(db_url, *args, timeout=timeout) for args in (*DEMO_SET_UP, *more))
 
     def run_module(
         self, db_url: str, module: str, *args: str, env: dict[str, str] | None = None, timeout: int = 7200

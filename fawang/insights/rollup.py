@@ -436,7 +436,7 @@ def changed_days(since: dt.datetime, now: dt.datetime) -> set[dt.date]:
     days: set[dt.date] = {now.astimezone(tz).date(), (now - dt.timedelta(days=1)).astimezone(tz).date()}
     # The distinct days, found by the database through the index on updated_at: a few rows, however many matters
     # there are. Reading the saved matters' timestamps through a server-side cursor (iterator()) had PostgreSQL
-    # scan every matter without its parallel workers: 2.6 s of every pass at a million matters.
+    # scan every matter without its parallel workers: 2.4 s of every pass at a million matters (bench_facts_pass).
     saved = Matter.objects.filter(updated_at__gte=since).order_by()
     event_days = [
         saved.filter(**{f"{column}__isnull": False})

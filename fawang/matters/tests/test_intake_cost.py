@@ -71,8 +71,8 @@ class IntakeCostTestCase(MatterTestCase):
         # The first of each loads the copies (the catalogue, the region, the topic the classifier names).
         self.assertEqual(self.post(self.mediation.pk).status_code, 302)
         self.assertEqual(self.post(self.consultation.pk).status_code, 302)
-        # The user (the session is read from the cache: settings.SESSION_ENGINE); then in one transaction (a savepoint in tests): the person look-up and insert, the
-        # matter, its event, the SMS to the person. The memberships, the service item, its route and the region
+        # The user (the session is read from the cache: settings.SESSION_ENGINE); then in one transaction (a
+        # savepoint in tests): the person look-up and insert, the matter, its event, the SMS to the person. The memberships, the service item, its route and the region
         # come from the process's copies: no membership, catalogue, rule, unit or region query (the catalogue's
         # and the memberships' version tokens are one read of the shared cache each: a query more each where
         # that cache is the database table, bench_matters), no list of the units a row may name by hand (no row
